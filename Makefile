@@ -1,0 +1,73 @@
+# Galley: one GNU Makefile, libraries through pkg-config, warnings as errors.
+# make            build build/galley
+# make run        install what is missing, build, create ./site, serve it
+# make test       install what is missing, build, run every test
+# make asan       the same tests against an ASan+UBSan build in build/asan/
+# make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
+
+PKGS     = libmicrohttpd sqlite3 md4c md4c-html libsodium jansson libpcre2-8
+TESTPKGS = libcurl libxml-2.0
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	   -Wall -Wextra -Werror
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) $(TESTPKGS) 2>/dev/null)
+LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TESTLIBS  := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+B       ?= build
+SRCS     = $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS     = $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
+TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+EMBEDDED = $(sort $(wildcard themes/default/* demo/*))
+
+all: $(B)/galley
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
+	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -c -o $@ $<
+
+$(B)/embedded.c: scripts/embed.sh $(EMBEDDED) | $(B)/obj
+	sh scripts/embed.sh $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/embedded.o: $(B)/embedded.c src/embed.h
+	$(CC) $(WARN) $(CFLAGS) -Isrc -c -o $@ $<
+
+$(B)/libgalley.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $(OBJS)
+
+$(B)/galley: $(B)/obj/main.o $(B)/libgalley.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/%.c tests/check.h $(B)/libgalley.a | $(B)/tests
+	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -Itests -o $@ $< \
+	    $(B)/libgalley.a $(LIBS) $(TESTLIBS)
+
+$(B)/obj $(B)/tests:
+	mkdir -p $@
+
+tests: $(B)/galley $(TESTS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: tests
+	sh tests/run.sh $(B)
+
+test: deps
+	$(MAKE) check
+
+asan: deps
+	$(MAKE) check B=build/asan \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+run: deps all
+	@test -d site || ./$(B)/galley init site --demo
+	./$(B)/galley serve site
+
+bench: deps all
+	sh bench/article.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all tests deps check test asan run bench clean

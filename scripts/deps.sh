@@ -1,0 +1,43 @@
+#!/bin/sh
+# Install every Debian package that building, testing and benchmarking
+# Galley needs.  Idempotent: asks dpkg what is missing and installs only
+# that, so a machine that has everything makes no network request.
+set -eu
+
+PACKAGES="
+build-essential
+pkg-config
+curl
+libmicrohttpd-dev
+libsqlite3-dev
+sqlite3
+libmd4c-dev
+libmd4c-html0-dev
+libsodium-dev
+libjansson-dev
+wrk
+nginx-light
+libpcre2-dev
+libcurl4-openssl-dev
+libxml2-dev
+libjpeg-turbo-progs
+"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+else
+	SUDO="sudo"
+fi
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

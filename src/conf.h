@@ -1,0 +1,23 @@
+/*
+ * conf: DIR/galley.conf, the few settings that must be known before the
+ * database is open (the site secret, where the database and media are).
+ * Everything nodes must agree on lives in the database instead.
+ * Format: "key = value" lines; blank lines and lines starting '#' ignored.
+ */
+#ifndef GALLEY_CONF_H
+#define GALLEY_CONF_H
+
+#include <stddef.h>
+
+struct conf;
+
+/*
+ * Reads path.  Returns the parsed file (free with conf_free) or NULL with
+ * a message in err naming the file and line.
+ */
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+void		 conf_free(struct conf *);
+/* Returns the value for key, valid until conf_free, or NULL. */
+const char	*conf_get(const struct conf *, const char *key);
+
+#endif

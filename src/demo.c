@@ -1,0 +1,187 @@
+/*
+ * demo: loads the demo site (see demo.h).  The picture is stored as every
+ * upload will be: named by its SHA-256, written to a temporary file,
+ * synced and renamed into place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "demo.h"
+#include "embed.h"
+#include "store.h"
+
+#define DEMO_POSTED	1443709920	/* 2015-10-01 14:32 UTC */
+
+static const char *const tags[][2] = {
+	{ "russia", "Russia" }, { "syria", "Syria" }, { "isis", "ISIS" },
+	{ "free-syrian-army", "Free Syrian Army" },
+	{ "airstrikes", "airstrikes" }, { "hama", "Hama" },
+	{ "homs", "Homs" },
+};
+
+static const char *
+text(const char *name)
+{
+	const struct embed	*e = embed_find(name);
+
+	return e != NULL ? (const char *)e->data : "";
+}
+
+/* Writes data to DIR/NAME durably; returns 0 or -1 with err set. */
+static int
+write_file(const char *dir, const char *name, const unsigned char *data,
+    size_t len, char *err, size_t errlen)
+{
+	char	 tmp[4096], path[4096];
+	int	 fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		goto fail;
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1) {
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	unlink(tmp);
+	return -1;
+}
+
+/* Stores the picture; its hash goes into hash (65 bytes). */
+static int
+demo_picture(struct store_conn *c, const char *media_dir, char *hash,
+    char *err, size_t errlen)
+{
+	const struct embed	*e = embed_find("demo/russian-airstrikes-ISIS.jpg");
+	unsigned char		 h[crypto_hash_sha256_BYTES];
+	char			 name[80];
+	struct media		 m = { .mime = "image/jpeg", .width = 640,
+	    .height = 360, .alt = "russian-airstrikes-ISIS" };
+
+	if (e == NULL)
+		return STORE_ERROR;
+	crypto_hash_sha256(h, e->data, e->len);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+	snprintf(name, sizeof(name), "%s.jpg", hash);
+	if (write_file(media_dir, name, e->data, e->len, err, errlen) == -1)
+		return STORE_ERROR;
+	m.hash = hash;
+	m.bytes = (int64_t)e->len;
+	return c->ops->media_add(c, &m, NULL);
+}
+
+/* The article body with the picture's URL put in for @IMAGE@. */
+static char *
+article_body(const char *hash)
+{
+	const char	*src = text("demo/article.html"), *at;
+	struct buf	 b;
+
+	buf_init(&b);
+	at = strstr(src, "@IMAGE@");
+	if (at == NULL)
+		return xstrdup(src);
+	buf_write(src, (size_t)(at - src), &b);
+	buf_printf(&b, "/media/%s.jpg", hash);
+	buf_puts(&b, at + 7);
+	return buf_take(&b, NULL);
+}
+
+static int
+demo_terms(struct store_conn *c, int64_t post)
+{
+	struct term	 t = { .taxonomy = "category", .slug = "terrorism",
+	    .name = "Terrorism" };
+	int64_t		 id;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = c->ops->term_add(c, &t, &id)) != STORE_OK ||
+	    (rc = c->ops->post_term_add(c, post, id)) != STORE_OK)
+		return rc;
+	t.taxonomy = "tag";
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		t.slug = (char *)tags[i][0];
+		t.name = (char *)tags[i][1];
+		if ((rc = c->ops->term_add(c, &t, &id)) != STORE_OK ||
+		    (rc = c->ops->post_term_add(c, post, id)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Oleg's comment with its one up-vote, and the reply with none. */
+static int
+demo_comments(struct store_conn *c, int64_t post)
+{
+	struct comment	 cm = { .post_id = post, .author = "Oleg",
+	    .email = "oleg@example.net", .status = "approved",
+	    .created = DEMO_POSTED + 12600, .user_agent = "" };
+	int64_t		 oleg, reply;
+	int		 rc;
+
+	cm.content = (char *)text("demo/comment-oleg.txt");
+	if ((rc = c->ops->comment_add(c, &cm, &oleg)) != STORE_OK)
+		return rc;
+	cm.parent_id = oleg;
+	cm.author = "Brian";
+	cm.email = "brian@example.org";
+	cm.created = DEMO_POSTED + 45540;
+	cm.content = (char *)text("demo/comment-reply.txt");
+	if ((rc = c->ops->comment_add(c, &cm, &reply)) != STORE_OK)
+		return rc;
+	return c->ops->comment_vote_add(c, oleg, "demo-voter-1", 1,
+	    DEMO_POSTED + 20000);
+}
+
+int
+demo_load(struct store_conn *c, const char *media_dir, char *err,
+    size_t errlen)
+{
+	struct user	 u = { .slug = "staff-writer", .name = "Staff Writer",
+	    .email = "staff@example.com", .role = "admin",
+	    .bio = "News from the Galley demo desk." };
+	struct post	 p = { .type = "post", .status = "publish",
+	    .format = "html", .comments_open = 1,
+	    .slug = "russian-isis-strikes-hit-us-backed-anti-isis-groups-instead",
+	    .title = "Russian \u2018ISIS Strikes\u2019 Hit US-Backed Anti-ISIS"
+	    " Groups Instead", .published = DEMO_POSTED,
+	    .modified = DEMO_POSTED, .excerpt = "",
+	    .source_name = "Reuters", .source_url = "https://www.reuters.com/" };
+	char		 hash[65];
+	int64_t		 post;
+	int		 rc;
+
+	if ((rc = c->ops->user_add(c, &u, &p.author_id)) != STORE_OK ||
+	    (rc = demo_picture(c, media_dir, hash, err, errlen)) != STORE_OK)
+		return rc;
+	p.body = article_body(hash);
+	rc = c->ops->post_add(c, &p, &post);
+	free(p.body);
+	if (rc != STORE_OK ||
+	    (rc = demo_terms(c, post)) != STORE_OK ||
+	    (rc = demo_comments(c, post)) != STORE_OK ||
+	    (rc = c->ops->post_vote_add(c, post, "demo-voter-1", 5,
+	    DEMO_POSTED + 3600)) != STORE_OK ||
+	    (rc = c->ops->post_vote_add(c, post, "demo-voter-2", 7,
+	    DEMO_POSTED + 7200)) != STORE_OK)
+		return rc;
+	p = (struct post){ .type = "page", .status = "publish",
+	    .format = "markdown", .slug = "privacy", .title = "Privacy",
+	    .author_id = p.author_id, .published = DEMO_POSTED,
+	    .modified = DEMO_POSTED, .excerpt = "", .comments_open = 0,
+	    .body = (char *)text("demo/privacy.md") };
+	return c->ops->post_add(c, &p, NULL);
+}

@@ -1,0 +1,23 @@
+/*
+ * demo: the demo site of `galley init --demo`, exactly the state of the
+ * seed page (shared/seed/seed-page.txt): the article with its video,
+ * picture and source, its category and seven tags, two votes averaging
+ * 6.0 of 10, Oleg's comment (+1 from 1 vote) and the threaded reply, and
+ * the privacy page.  The texts live in demo/ and are embedded.
+ */
+#ifndef GALLEY_DEMO_H
+#define GALLEY_DEMO_H
+
+#include <stddef.h>
+
+struct store_conn;
+
+/*
+ * Writes the demo content through c (inside the caller's transaction) and
+ * its picture into media_dir.  Returns a store_rc; on failure err may
+ * hold a message.
+ */
+int	demo_load(struct store_conn *c, const char *media_dir, char *err,
+	    size_t errlen);
+
+#endif

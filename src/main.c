@@ -1,0 +1,154 @@
+/*
+ * main: the galley command line.  Each subcommand is a row of the table
+ * below: its name, its usage line, and the function that runs it.  Exit
+ * codes: 0 success, 1 failure (with a message), 2 bad usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "server.h"
+#include "site.h"
+
+#define GALLEY_VERSION	"0.1.0"
+
+static int	cmd_init(int, char **);
+static int	cmd_serve(int, char **);
+
+static const struct cmd {
+	const char	*name;
+	const char	*usage;
+	const char	*help;
+	int		(*fn)(int, char **);
+} cmds[] = {
+	{ "init", "galley init DIR [--demo]",
+	    "Create a site in DIR (new or empty): galley.conf with a fresh\n"
+	    "secret, galley.db and media/.  --demo loads the demo article.\n",
+	    cmd_init },
+	{ "serve", "galley serve DIR [--listen HOST:PORT]",
+	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
+	    "SIGINT or SIGTERM finishes the requests in flight and exits.\n",
+	    cmd_serve },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: galley --help | --version\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "       %s\n", cmds[i].usage);
+}
+
+/* Prints the usage line of cmd; returns 2 for a bad invocation. */
+static int
+bad(const struct cmd *c, const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "galley %s: %s\n", c->name, why);
+	fprintf(stderr, "usage: %s\n", c->usage);
+	return 2;
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	const char	*dir = NULL;
+	char		 err[512];
+	int		 demo = 0, i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--demo") == 0)
+			demo = 1;
+		else if (argv[i][0] == '-' || dir != NULL)
+			return bad(&cmds[0], argv[i][0] == '-' ?
+			    "unknown flag" : "one DIR only");
+		else
+			dir = argv[i];
+	}
+	if (dir == NULL)
+		return bad(&cmds[0], "DIR is required");
+	rc = site_init(dir, demo, err, sizeof(err));
+	if (rc == 1) {
+		fprintf(stderr, "galley: %s is already a Galley site; left as"
+		    " it is\n", dir);
+		return 0;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	printf("Created the Galley site %s%s.\nServe it with: galley serve"
+	    " %s\n", dir, demo ? " with the demo content" : "", dir);
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	const char	*dir = NULL, *listen = "127.0.0.1:8080";
+	struct site	*site;
+	char		 err[512];
+	int		 i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			listen = argv[++i];
+		else if (strncmp(argv[i], "--listen=", 9) == 0)
+			listen = argv[i] + 9;
+		else if (argv[i][0] == '-' || dir != NULL)
+			return bad(&cmds[1], argv[i][0] == '-' ?
+			    "unknown flag" : "one DIR only");
+		else
+			dir = argv[i];
+	}
+	if (dir == NULL)
+		return bad(&cmds[1], "DIR is required");
+	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	rc = server_run(site, listen);
+	site_close(site);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+	int	 j;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("galley %s\n", GALLEY_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "galley: libsodium failed to initialise\n");
+		return 1;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		for (j = 2; j < argc; j++)
+			if (strcmp(argv[j], "--help") == 0) {
+				printf("usage: %s\n\n%s", cmds[i].usage,
+				    cmds[i].help);
+				return 0;
+			}
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "galley: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,236 @@
+/*
+ * page: what every page handler shares (see page.h): the site-wide part of
+ * the view, two-pass rendering (the page's template, then the layout
+ * around it), dates, settings and post summaries for listings.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "body.h"
+#include "buf.h"
+#include "page.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+#include "theme.h"
+#include "url.h"
+
+void
+view_str(json_t *o, const char *key, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	/* Page data is UTF-8 checked where it enters; skip a second scan. */
+	json_object_set_new(o, key, json_stringn_nocheck(s, strlen(s)));
+}
+
+void
+view_int(json_t *o, const char *key, int64_t v)
+{
+	json_object_set_new(o, key, json_integer(v));
+}
+
+const char *
+page_iso_date(struct req *r, int64_t t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+	char		 s[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return arena_strdup(&r->arena, s);
+}
+
+const char *
+page_human_date(struct req *r, int64_t t)
+{
+	static const char *const months[] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	/* Not strftime: month names must not follow the process locale. */
+	gmtime_r(&tt, &tm);
+	return arena_printf(&r->arena, "%s %d, %d", months[tm.tm_mon],
+	    tm.tm_mday, tm.tm_year + 1900);
+}
+
+int64_t
+page_setting_int(struct req *r, const char *key, int64_t dflt)
+{
+	char	*v = NULL, *end;
+	long long n;
+
+	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) !=
+	    STORE_OK)
+		return dflt;
+	n = strtoll(v, &end, 10);
+	return *v == '\0' || *end != '\0' ? dflt : n;
+}
+
+static const char *
+setting(struct req *r, const char *key, const char *dflt)
+{
+	char	*v = NULL;
+
+	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) !=
+	    STORE_OK)
+		return dflt;
+	return v;
+}
+
+json_t *
+page_view(struct req *r)
+{
+	json_t		*view = json_object(), *site = json_object();
+	const char	*base = setting(r, "base_url", "");
+	size_t		 n = strlen(base);
+	time_t		 t = (time_t)r->now;
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	view_str(site, "title", setting(r, "site_title", "Galley"));
+	view_str(site, "tagline", setting(r, "site_tagline", ""));
+	/* base_url without a trailing slash: paths are appended to it. */
+	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
+	    n > 0 && base[n - 1] == '/' ? n - 1 : n));
+	view_str(site, "css", theme_asset_url(r->site->theme, "style.css"));
+	view_str(site, "js", theme_asset_url(r->site->theme, "galley.js"));
+	view_str(site, "privacy_url", "/privacy/");
+	view_int(site, "year", tm.tm_year + 1900);
+	json_object_set_new(view, "site", site);
+	json_object_set_new(view, "head", json_object());
+	return view;
+}
+
+int
+page_render(struct req *r, const char *tmpl, json_t *view, int status)
+{
+	struct buf	 inner;
+	int		 rc;
+
+	buf_init(&inner);
+	rc = theme_render(r->site->theme, tmpl, view, &inner);
+	if (rc == 0 && !inner.err) {
+		/*
+		 * {{{content}}} in the layout is the one raw path of a page:
+		 * inner is our own template's output, escaped as it was made.
+		 */
+		json_object_set_new(view, "content",
+		    json_stringn_nocheck(inner.data ? inner.data : "",
+		    inner.len));
+		rc = theme_render(r->site->theme, "layout", view, &r->body);
+	}
+	buf_reset(&inner);
+	json_decref(view);
+	if (rc != 0 || r->body.err) {
+		buf_reset(&r->body);
+		buf_puts(&r->body, "<!doctype html><title>Error</title>"
+		    "<p>This page could not be rendered.</p>\n");
+		return 500;
+	}
+	return status;
+}
+
+json_t *
+view_post_summary(struct req *r, const struct post *p)
+{
+	json_t			*o = json_object();
+	struct buf		 b;
+	enum body_format	 fmt;
+
+	buf_init(&b);
+	view_str(o, "title", p->title);
+	url_post(&b, p->published, p->slug);
+	view_str(o, "url", b.data);
+	buf_reset(&b);
+	view_str(o, "date", page_human_date(r, p->published));
+	view_str(o, "date_iso", page_iso_date(r, p->published));
+	view_str(o, "author", p->author_name);
+	url_author(&b, p->author_slug, 1);
+	view_str(o, "author_url", b.data);
+	buf_reset(&b);
+	if (p->excerpt[0] != '\0')
+		view_str(o, "excerpt", p->excerpt);
+	else if (body_format_parse(p->format, &fmt) == 0) {
+		body_excerpt(&b, p->body, strlen(p->body), fmt, 55);
+		view_str(o, "excerpt", b.data);
+		buf_reset(&b);
+	}
+	view_int(o, "comment_count", p->comment_count);
+	view_str(o, "comments_word", p->comment_count == 1 ? "Comment" :
+	    "Comments");
+	return o;
+}
+
+int
+page_notfound(struct req *r)
+{
+	json_t	*view = page_view(r);
+
+	if (view == NULL)
+		return page_error(r, 500);
+	view_str(json_object_get(view, "head"), "title", "Page not found");
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	return page_render(r, "404", view, 404);
+}
+
+int
+page_error(struct req *r, int status)
+{
+	buf_reset(&r->body);
+	r->cacheable = 0;
+	buf_printf(&r->body, "<!doctype html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>%s</title></head><body><h1>%s"
+	    "</h1><p>Please try again in a moment.</p></body></html>\n",
+	    status == 503 ? "Service unavailable" : "Server error",
+	    status == 503 ? "Service unavailable" : "Server error");
+	return status;
+}
+
+static void
+view_page_link(struct req *r, json_t *view, const char *key, int page)
+{
+	struct route	 rt = r->route;
+	struct buf	 b;
+
+	buf_init(&b);
+	rt.page = page;
+	url_route(&b, &rt);
+	view_str(view, key, b.data);
+	buf_reset(&b);
+}
+
+int
+page_list(struct req *r, struct post_query *q, json_t *view)
+{
+	json_t		*a = json_array();
+	struct post	*p;
+	size_t		 n, i;
+	int64_t		 total, per = page_setting_int(r, "posts_per_page", 10);
+	int		 rc;
+
+	if (per < 1 || per > 100)
+		per = 10;
+	q->now = r->now;
+	q->limit = per;
+	q->offset = (int64_t)(r->route.page - 1) * per;
+	json_object_set_new(view, "posts", a);
+	rc = r->conn->ops->posts_list(r->conn, &r->arena, q, &p, &n, &total);
+	if (rc != STORE_OK)
+		return rc;
+	if (n == 0 && r->route.page > 1)
+		return STORE_NOTFOUND;
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, view_post_summary(r, &p[i]));
+	if (q->offset + (int64_t)n < total)
+		view_page_link(r, view, "older", r->route.page + 1);
+	if (r->route.page > 1)
+		view_page_link(r, view, "newer", r->route.page - 1);
+	return STORE_OK;
+}

@@ -1,0 +1,61 @@
+/*
+ * page: the page handlers (page_*.c) and what they share.  A handler
+ * reads r->route, queries the store through r->conn, builds a view (a
+ * jansson object) and renders it with page_render into r->body.  It
+ * returns the HTTP status; for a redirect it sets r->location instead.
+ */
+#ifndef GALLEY_PAGE_H
+#define GALLEY_PAGE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+struct req;
+struct post;
+
+int	page_home(struct req *);
+int	page_article(struct req *);
+int	page_archive(struct req *);	/* category, tag and author */
+int	page_static(struct req *);	/* a static page: /privacy/ */
+/* Renders the 404 page; returns 404. */
+int	page_notfound(struct req *);
+/* Renders a plain error page for status (500, 503); returns status. */
+int	page_error(struct req *, int status);
+
+/*
+ * Returns a new view with what every page shows: site title, tagline,
+ * home URL, theme asset URLs, the year.  NULL if the store failed.
+ */
+json_t	*page_view(struct req *);
+/*
+ * Renders template tmpl with view, then the layout around it, into
+ * r->body; steals the view reference.  view["head"] may carry the title,
+ * description, canonical path, Open Graph fields and JSON-LD.  Returns
+ * status, or 500 if rendering failed.
+ */
+int	page_render(struct req *, const char *tmpl, json_t *view, int status);
+
+/* Sets o[key] to the string s (copied); NULL sets "". */
+void	view_str(json_t *o, const char *key, const char *s);
+/* Sets o[key] to the integer v. */
+void	view_int(json_t *o, const char *key, int64_t v);
+/* Returns a listing entry for p: title, url, date, author, excerpt. */
+json_t	*view_post_summary(struct req *, const struct post *);
+/* Formats the Unix time t: ISO 8601 UTC ("2015-10-01T09:30:00Z"). */
+const char *page_iso_date(struct req *, int64_t t);
+/* Formats the Unix time t as WordPress's default "F j, Y". */
+const char *page_human_date(struct req *, int64_t t);
+/* Reads an integer setting, or dflt if absent or malformed. */
+int64_t	page_setting_int(struct req *, const char *key, int64_t dflt);
+
+
+
+struct post_query;
+/*
+ * Fills view["posts"] with the summaries of page r->route.page of the
+ * posts q selects (q->offset, q->limit and q->now are set here) and
+ * view["older"]/["newer"] with the neighbouring pages' paths.  Returns a
+ * store_rc; STORE_NOTFOUND for a page past the last.
+ */
+int	page_list(struct req *, struct post_query *q, json_t *view);
+#endif

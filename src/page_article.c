@@ -1,0 +1,300 @@
+/*
+ * page_article: an article, /YYYY/MM/slug/ — the seed page.  In order:
+ * title, date, author, body, "Courtesy of", the post's star rating, the
+ * category and tags, the threaded comments with their thumbs, and the
+ * "Leave a Reply" form; JSON-LD, canonical link and Open Graph in the head.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "body.h"
+#include "buf.h"
+#include "html.h"
+#include "page.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+#include "url.h"
+
+/* "6.0": the average to one decimal, as GD Star Rating shows it. */
+static const char *
+rating_average(struct req *r, const struct post *p)
+{
+	double	 avg = p->rating_count ?
+	    (double)p->rating_sum / (double)p->rating_count : 0.0;
+
+	return arena_printf(&r->arena, "%.1f", avg);
+}
+
+static json_t *
+view_rating(struct req *r, const struct post *p, int64_t scale)
+{
+	json_t	*o = json_object(), *stars = json_array(), *s;
+	double	 avg = p->rating_count ?
+	    (double)p->rating_sum / (double)p->rating_count : 0.0;
+	int64_t	 i;
+
+	view_str(o, "average", rating_average(r, p));
+	view_int(o, "count", p->rating_count);
+	view_str(o, "votes_word", p->rating_count == 1 ? "vote" : "votes");
+	view_str(o, "ratings_word", p->rating_count == 1 ? "rating" :
+	    "ratings");
+	view_int(o, "scale", scale);
+	for (i = 1; i <= scale; i++) {
+		s = json_object();
+		view_str(s, "class", avg >= (double)i ? "star-full" :
+		    avg >= (double)i - 0.5 ? "star-half" : "star-empty");
+		json_array_append_new(stars, s);
+	}
+	json_object_set_new(o, "stars", stars);
+	return o;
+}
+
+/* Appends terms of one taxonomy to a new array with ", " separators. */
+static json_t *
+view_terms(struct req *r, const struct term *t, size_t n, const char *tax)
+{
+	json_t		*a = json_array(), *o = NULL;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (strcmp(t[i].taxonomy, tax) != 0)
+			continue;
+		if (o != NULL)
+			view_str(o, "sep", ", ");
+		o = json_object();
+		view_str(o, "sep", "");
+		view_str(o, "name", t[i].name);
+		url_term(&b, tax, t[i].slug, 1);
+		view_str(o, "url", b.data);
+		buf_reset(&b);
+		json_array_append_new(a, o);
+	}
+	(void)r;
+	return a;
+}
+
+static json_t *
+view_comment(struct req *r, const struct comment *c)
+{
+	json_t		*o = json_object();
+	struct buf	 b;
+
+	buf_init(&b);
+	view_int(o, "id", c->id);
+	view_str(o, "author", c->author);
+	/*
+	 * Every key is set, even when empty: a missing one would be looked
+	 * up in the parent comment's context by the recursive partial.
+	 */
+	view_str(o, "author_url", html_url_safe(c->url, strlen(c->url)) ?
+	    c->url : "");
+	view_str(o, "date", page_human_date(r, c->created));
+	view_str(o, "date_iso", page_iso_date(r, c->created));
+	html_paragraphs(&b, c->content, strlen(c->content));
+	view_str(o, "content", b.data);
+	buf_reset(&b);
+	view_str(o, "score", c->vote_sum > 0 ? arena_printf(&r->arena,
+	    "+%lld", (long long)c->vote_sum) : arena_printf(&r->arena,
+	    "%lld", (long long)c->vote_sum));
+	view_int(o, "vote_count", c->vote_count);
+	view_str(o, "votes_word", c->vote_count == 1 ? "vote" : "votes");
+	json_object_set_new(o, "children", json_array());
+	json_object_set_new(o, "has_children", json_false());
+	return o;
+}
+
+/*
+ * Builds the comment tree: replies nest in their parent's "children".
+ * Comments come oldest first, so a parent precedes its replies; a reply
+ * whose parent is not shown (held, spam) is shown at the top level.
+ */
+static json_t *
+view_comments(struct req *r, const struct comment *c, size_t n)
+{
+	json_t	*top = json_array(), **node, *parent;
+	size_t	 i, j;
+
+	node = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*node));
+	for (i = 0; i < n; i++) {
+		node[i] = view_comment(r, &c[i]);
+		parent = NULL;
+		for (j = 0; j < i && c[i].parent_id != 0; j++)
+			if (c[j].id == c[i].parent_id) {
+				parent = node[j];
+				break;
+			}
+		if (parent == NULL) {
+			json_array_append_new(top, node[i]);
+			continue;
+		}
+		json_array_append_new(json_object_get(parent, "children"),
+		    node[i]);
+		json_object_set_new(parent, "has_children", json_true());
+	}
+	return top;
+}
+
+static void
+jsonld_field(struct buf *b, const char *key, const char *val)
+{
+	buf_printf(b, ",\"%s\":", key);
+	html_json(b, val, strlen(val));
+}
+
+/* The NewsArticle JSON-LD, every string through html_json. */
+static const char *
+jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
+    const char *author_url)
+{
+	struct buf	 b;
+	const char	*out;
+
+	buf_init(&b);
+	buf_puts(&b, "{\"@context\":\"https://schema.org\","
+	    "\"@type\":\"NewsArticle\"");
+	jsonld_field(&b, "headline", p->title);
+	jsonld_field(&b, "datePublished", page_iso_date(r, p->published));
+	jsonld_field(&b, "dateModified", page_iso_date(r, p->modified));
+	jsonld_field(&b, "mainEntityOfPage", url);
+	buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
+	jsonld_field(&b, "name", p->author_name);
+	jsonld_field(&b, "url", author_url);
+	buf_puts(&b, "},\"publisher\":{\"@type\":\"Organization\"");
+	jsonld_field(&b, "name", json_string_value(json_object_get(site,
+	    "title")));
+	buf_putc(&b, '}');
+	if (p->rating_count > 0)
+		buf_printf(&b, ",\"aggregateRating\":{\"@type\":"
+		    "\"AggregateRating\",\"ratingValue\":%s,\"ratingCount\":"
+		    "%lld,\"bestRating\":%lld,\"worstRating\":1}",
+		    rating_average(r, p), (long long)p->rating_count,
+		    (long long)page_setting_int(r, "rating_scale", 10));
+	buf_putc(&b, '}');
+	out = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return out;
+}
+
+static void
+view_head(struct req *r, json_t *view, const struct post *p,
+    const char *path, const char *author_path)
+{
+	json_t		*head = json_object_get(view, "head");
+	json_t		*site = json_object_get(view, "site");
+	const char	*base = json_string_value(json_object_get(site,
+	    "base_url"));
+	const char	*url = arena_printf(&r->arena, "%s%s", base, path);
+	struct buf	 b;
+	enum body_format fmt;
+
+	buf_init(&b);
+	if (p->excerpt[0] != '\0')
+		buf_puts(&b, p->excerpt);
+	else if (body_format_parse(p->format, &fmt) == 0)
+		body_excerpt(&b, p->body, strlen(p->body), fmt, 30);
+	view_str(head, "title", p->title);
+	view_str(head, "description", b.data);
+	buf_reset(&b);
+	view_str(head, "canonical", url);
+	view_str(head, "og_type", "article");
+	view_str(head, "published_iso", page_iso_date(r, p->published));
+	view_str(head, "modified_iso", page_iso_date(r, p->modified));
+	view_str(head, "jsonld", jsonld(r, p, site, url,
+	    arena_printf(&r->arena, "%s%s", base, author_path)));
+}
+
+/* Fills view["post"] from p, its terms and its approved comments. */
+static int
+view_article(struct req *r, json_t *view, const struct post *p,
+    const char *path)
+{
+	json_t		*o = json_object();
+	struct term	*terms;
+	struct comment	*cm;
+	size_t		 nterms, ncm;
+	struct buf	 b;
+	enum body_format fmt;
+	int		 rc;
+
+	json_object_set_new(view, "post", o);
+	if ((rc = r->conn->ops->post_terms(r->conn, &r->arena, p->id,
+	    &terms, &nterms)) != STORE_OK ||
+	    (rc = r->conn->ops->comments_approved(r->conn, &r->arena, p->id,
+	    &cm, &ncm)) != STORE_OK)
+		return rc;
+	buf_init(&b);
+	view_int(o, "id", p->id);
+	view_str(o, "title", p->title);
+	view_str(o, "url", path);
+	view_str(o, "date", page_human_date(r, p->published));
+	view_str(o, "date_iso", page_iso_date(r, p->published));
+	view_str(o, "author", p->author_name);
+	url_author(&b, p->author_slug, 1);
+	view_str(o, "author_url", b.data);
+	view_head(r, view, p, path, b.data);
+	buf_reset(&b);
+	if (body_format_parse(p->format, &fmt) == 0)
+		body_render(&b, p->body, strlen(p->body), fmt);
+	/* {{{post.body}}}: writers' HTML, trusted as WordPress trusts it. */
+	view_str(o, "body", b.data);
+	buf_reset(&b);
+	if (p->source_name[0] != '\0') {
+		view_str(o, "source_name", p->source_name);
+		if (html_url_safe(p->source_url, strlen(p->source_url)))
+			view_str(o, "source_url", p->source_url);
+	}
+	json_object_set_new(o, "rating", view_rating(r, p,
+	    page_setting_int(r, "rating_scale", 10)));
+	json_object_set_new(o, "categories", view_terms(r, terms, nterms,
+	    "category"));
+	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));
+	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
+	    json_object_get(o, "tags")) > 0));
+	json_object_set_new(o, "comments", view_comments(r, cm, ncm));
+	json_object_set_new(o, "has_comments", json_boolean(ncm > 0));
+	view_int(o, "comment_count", (int64_t)ncm);
+	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
+	json_object_set_new(o, "comments_open", json_boolean(p->comments_open));
+	return STORE_OK;
+}
+
+int
+page_article(struct req *r)
+{
+	struct post	 p;
+	struct buf	 b;
+	const char	*path;
+	json_t		*view;
+	int		 rc, moved;
+
+	rc = r->conn->ops->post_by_slug(r->conn, &r->arena, "post",
+	    r->route.slug, &p);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && p.published > r->now))
+		return page_notfound(r);
+	if (rc != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	buf_init(&b);
+	url_post(&b, p.published, p.slug);
+	path = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	url_route(&b, &r->route);
+	moved = strcmp(b.data, path) != 0;
+	buf_reset(&b);
+	if (moved) {
+		/* Right slug, wrong month: WordPress redirects too. */
+		r->location = path;
+		return 301;
+	}
+	if ((view = page_view(r)) == NULL)
+		return page_error(r, 500);
+	if ((rc = view_article(r, view, &p, path)) != STORE_OK) {
+		json_decref(view);
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	}
+	return page_render(r, "article", view, 200);
+}

@@ -1,0 +1,30 @@
+/*
+ * req: the state of one HTTP request while a page handler runs.  The
+ * server (server.c) owns it: it sets it up when a request arrives, hands
+ * it to the handler the router picked, and frees the arena and returns
+ * the database connection when libmicrohttpd reports the request done.
+ */
+#ifndef GALLEY_REQ_H
+#define GALLEY_REQ_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "url.h"
+
+struct site;
+struct store_conn;
+
+struct req {
+	const struct site	*site;
+	struct store_conn	*conn;		/* for this request's life */
+	struct arena		 arena;		/* freed when it completes */
+	struct route		 route;		/* what the router parsed */
+	int64_t			 now;		/* Unix seconds at arrival */
+	struct buf		 body;		/* the handler's output */
+	const char		*location;	/* redirect target (arena) */
+	int			 cacheable;	/* same bytes for every reader */
+};
+
+#endif

@@ -1,0 +1,471 @@
+/*
+ * server: the libmicrohttpd glue (see server.h).  A request flows:
+ *
+ *   handle() -> theme file or media file, served without the database
+ *            -> url_parse(); a near miss redirects to the canonical path
+ *            -> store_conn_get(); the data generation; a page-cache hit
+ *               is queued as it is (200, or 304 on a matching ETag)
+ *            -> the page handler from the routes table renders into
+ *               r->body; the response gets its headers and, when every
+ *               reader would get the same bytes, goes into the cache
+ *   completed() -> log line; connection back to the pool; arena freed
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "alloc.h"
+#include "cache.h"
+#include "page.h"
+#include "req.h"
+#include "server.h"
+#include "site.h"
+#include "store.h"
+#include "theme.h"
+#include "url.h"
+
+#define HTML_TYPE	"text/html; charset=utf-8"
+#define DRAIN_SECONDS	10
+
+struct server {
+	struct site		*site;
+	atomic_int		 inflight;
+};
+
+/* One request: the handler's struct req and what the log line needs. */
+struct sreq {
+	struct req		 r;
+	struct server		*srv;
+	struct timespec		 start;
+	const char		*method;	/* arena copies for the log */
+	const char		*path;
+	int			 status;
+	size_t			 bytes;
+};
+
+static const struct {
+	enum route_kind	 kind;
+	int		(*fn)(struct req *);
+} routes[] = {
+	{ ROUTE_HOME, page_home },
+	{ ROUTE_POST, page_article },
+	{ ROUTE_CATEGORY, page_archive },
+	{ ROUTE_TAG, page_archive },
+	{ ROUTE_AUTHOR, page_archive },
+	{ ROUTE_PAGE, page_static },
+};
+
+/* Sent with every response. */
+static const struct {
+	const char	*name;
+	const char	*value;
+} security_headers[] = {
+	{ "Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+	    "style-src 'self'; img-src 'self' data:; object-src 'none'; "
+	    "frame-src https://www.youtube-nocookie.com; "
+	    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "strict-origin-when-cross-origin" },
+	{ "X-Frame-Options", "SAMEORIGIN" },
+	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=()" },
+};
+
+static void
+add_headers(struct MHD_Response *resp, const char *type, const char *cache)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(security_headers) /
+	    sizeof(security_headers[0]); i++)
+		MHD_add_response_header(resp, security_headers[i].name,
+		    security_headers[i].value);
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    type);
+	if (cache != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    cache);
+}
+
+static enum MHD_Result
+queue(struct sreq *sr, struct MHD_Connection *conn, int status,
+    struct MHD_Response *resp, size_t bytes)
+{
+	enum MHD_Result	 rc;
+
+	sr->status = status;
+	sr->bytes = bytes;
+	rc = MHD_queue_response(conn, (unsigned int)status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* Strong ETag: the quoted hex of a 128-bit BLAKE2b of the body. */
+static void
+etag_of(const void *data, size_t len, char out[35])
+{
+	unsigned char	 h[16];
+
+	crypto_generichash(h, sizeof(h), data, len, NULL, 0);
+	out[0] = '"';
+	sodium_bin2hex(out + 1, 33, h, sizeof(h));
+	out[33] = '"';
+	out[34] = '\0';
+}
+
+static enum MHD_Result
+serve_theme(struct sreq *sr, struct MHD_Connection *conn)
+{
+	const struct asset	*a;
+	struct MHD_Response	*resp;
+
+	a = theme_asset(sr->r.site->theme, sr->r.route.slug);
+	if (a == NULL)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
+	    MHD_RESPMEM_PERSISTENT);
+	add_headers(resp, a->type, "public, max-age=31536000, immutable");
+	return queue(sr, conn, MHD_HTTP_OK, resp, a->len);
+}
+
+/* /media/HASH.jpg: a file named by its content hash, so immutable. */
+static enum MHD_Result
+serve_media(struct sreq *sr, struct MHD_Connection *conn)
+{
+	const char		*name = sr->r.route.slug;
+	struct MHD_Response	*resp;
+	struct stat		 st;
+	char			 path[4096], etag[80];
+	size_t			 i, n = strlen(name);
+	int			 fd;
+
+	if (n != 68 || strcmp(name + 64, ".jpg") != 0)
+		return MHD_NO;
+	for (i = 0; i < 64; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return MHD_NO;
+	snprintf(path, sizeof(path), "%s/%s", sr->r.site->media_dir, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return MHD_NO;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return MHD_NO;
+	}
+	snprintf(etag, sizeof(etag), "\"%.64s\"", name);
+	if (cache_etag_match(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH), etag)) {
+		close(fd);
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+		add_headers(resp, NULL, "public, max-age=31536000, immutable");
+		return queue(sr, conn, MHD_HTTP_NOT_MODIFIED, resp, 0);
+	}
+	resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	add_headers(resp, "image/jpeg", "public, max-age=31536000, immutable");
+	return queue(sr, conn, MHD_HTTP_OK, resp, (size_t)st.st_size);
+}
+
+static enum MHD_Result
+redirect(struct sreq *sr, struct MHD_Connection *conn, int status,
+    const char *location)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+	add_headers(resp, HTML_TYPE, "public, max-age=0, must-revalidate");
+	return queue(sr, conn, status, resp, 0);
+}
+
+/*
+ * Queues r->body with status.  A 200 page that every reader would get
+ * identically also goes, with its 304 twin, into the page cache.
+ */
+static enum MHD_Result
+respond(struct sreq *sr, struct MHD_Connection *conn, int status,
+    const char *key, int64_t gen)
+{
+	struct req		*r = &sr->r;
+	struct MHD_Response	*resp, *r304;
+	char			 etag[35];
+	size_t			 len;
+	char			*body;
+	const char		*inm;
+	int			 cache = r->cacheable && status == 200;
+
+	if (r->location != NULL)
+		return redirect(sr, conn, status, r->location);
+	body = buf_take(&r->body, &len);
+	etag_of(body, len, etag);
+	resp = MHD_create_response_from_buffer_with_free_callback(len, body,
+	    free);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	add_headers(resp, HTML_TYPE, cache ?
+	    "public, max-age=0, must-revalidate" : "no-store");
+	if (!cache)
+		return queue(sr, conn, status, resp, len);
+	r304 = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r304, MHD_HTTP_HEADER_ETAG, etag);
+	add_headers(r304, NULL, "public, max-age=0, must-revalidate");
+	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (cache_etag_match(inm, etag)) {
+		sr->status = MHD_HTTP_NOT_MODIFIED;
+		MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, r304);
+	} else {
+		sr->status = status;
+		sr->bytes = len;
+		MHD_queue_response(conn, (unsigned int)status, resp);
+	}
+	cache_put(r->site->cache, key, gen, resp, r304, etag, len);
+	return MHD_YES;
+}
+
+static enum MHD_Result
+serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
+{
+	struct req	*r = &sr->r;
+	struct buf	 canon;
+	int64_t		 gen = 0;
+	int		 status = 404, moved, queued;
+	size_t		 i;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
+	    r->conn->ops->generation(r->conn, &gen) != STORE_OK)
+		return respond(sr, conn, page_error(r, 503), url, 0);
+	/* Pages with a query string vary by it: never cached. */
+	r->cacheable = MHD_get_connection_values(conn,
+	    MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+	if (r->route.kind == ROUTE_NONE)
+		return respond(sr, conn, page_notfound(r), url, gen);
+	buf_init(&canon);
+	url_route(&canon, &r->route);
+	moved = strcmp(canon.data, url) != 0;
+	r->location = moved ? arena_strdup(&r->arena, canon.data) : NULL;
+	buf_reset(&canon);
+	if (moved)
+		return redirect(sr, conn, MHD_HTTP_MOVED_PERMANENTLY,
+		    r->location);
+	if (r->cacheable && cache_queue(r->site->cache, url, gen, conn,
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH), &sr->status, &sr->bytes))
+		return MHD_YES;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (routes[i].kind == r->route.kind)
+			status = routes[i].fn(r);
+	queued = status == 404 ? 0 : 1;
+	if (!queued)
+		r->cacheable = 0;	/* unbounded keys: don't cache 404s */
+	return respond(sr, conn, status, url, gen);
+}
+
+static enum MHD_Result
+method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
+{
+	static const char	 msg[] = "Method not allowed\n";
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	add_headers(resp, "text/plain; charset=utf-8", "no-store");
+	return queue(sr, conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp,
+	    sizeof(msg) - 1);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct server	*srv = cls;
+	struct sreq	*sr;
+	int		 parsed;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	sr = xcalloc(1, sizeof(*sr));
+	*con_cls = sr;
+	sr->srv = srv;
+	clock_gettime(CLOCK_MONOTONIC, &sr->start);
+	atomic_fetch_add(&srv->inflight, 1);
+	arena_init(&sr->r.arena);
+	buf_init(&sr->r.body);
+	sr->r.site = srv->site;
+	sr->r.now = (int64_t)time(NULL);
+	sr->method = arena_strdup(&sr->r.arena, method);
+	sr->path = arena_strdup(&sr->r.arena, url);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return method_not_allowed(sr, conn);
+	parsed = url_parse(url, &sr->r.route) == 0;
+	if (!parsed)
+		sr->r.route.kind = ROUTE_NONE;
+	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)
+		return MHD_YES;
+	if (sr->r.route.kind == ROUTE_MEDIA && serve_media(sr, conn) == MHD_YES)
+		return MHD_YES;
+	if (sr->r.route.kind == ROUTE_THEME || sr->r.route.kind == ROUTE_MEDIA)
+		sr->r.route.kind = ROUTE_NONE;
+	return serve_page(sr, conn, url);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct server	*srv = cls;
+	struct sreq	*sr = *con_cls;
+	struct timespec	 now;
+	char		 line[512];
+	long long	 us;
+	int		 n;
+
+	(void)conn;
+	if (sr == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (now.tv_sec - sr->start.tv_sec) * 1000000LL +
+	    (now.tv_nsec - sr->start.tv_nsec) / 1000;
+	/* One write per line, so lines from threads never interleave. */
+	n = snprintf(line, sizeof(line), "%s %.400s %d %zu %lldus%s\n",
+	    sr->method, sr->path, sr->status, sr->bytes, us,
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	if (n > 0)
+		(void)write(STDERR_FILENO, line, (size_t)n < sizeof(line) ?
+		    (size_t)n : sizeof(line) - 1);
+	store_conn_put(srv->site->store, sr->r.conn);
+	buf_reset(&sr->r.body);
+	arena_free(&sr->r.arena);
+	free(sr);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* Parses "HOST:PORT" or "[V6]:PORT" into a socket address. */
+static int
+listen_addr(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+    int *v6)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[256];
+	const char	*colon = strrchr(listen, ':');
+	size_t		 n;
+
+	if (colon == NULL || colon == listen)
+		return -1;
+	n = (size_t)(colon - listen);
+	if (listen[0] == '[' && colon[-1] == ']') {
+		listen++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	*v6 = res->ai_family == AF_INET6;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static unsigned int
+threads(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
+}
+
+/* Waits for SIGINT or SIGTERM (blocked in every thread by the caller). */
+static void
+wait_for_stop(const sigset_t *set)
+{
+	int	 sig;
+
+	while (sigwait(set, &sig) == 0)
+		if (sig == SIGINT || sig == SIGTERM)
+			return;
+}
+
+int
+server_run(struct site *site, const char *listen)
+{
+	struct server			 srv;
+	struct MHD_Daemon		*d;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen;
+	const union MHD_DaemonInfo	*info;
+	sigset_t			 set;
+	char				 host[INET6_ADDRSTRLEN];
+	int				 v6, i;
+
+	if (listen_addr(listen, &ss, &sslen, &v6) == -1) {
+		fprintf(stderr, "galley: %s: expected HOST:PORT\n", listen);
+		return -1;
+	}
+	srv.site = site;
+	atomic_init(&srv.inflight, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, handle, &srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads(),
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "galley: cannot listen on %s: %s\n", listen,
+		    strerror(errno));
+		return -1;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    host, sizeof(host));
+	fprintf(stderr, "galley: listening on http://%s%s%s:%u/\n",
+	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
+	wait_for_stop(&set);
+	fprintf(stderr, "galley: stopping\n");
+	/* Stop accepting; the listening socket is ours to close. */
+	if ((v6 = MHD_quiesce_daemon(d)) >= 0)
+		close(v6);
+	for (i = 0; i < DRAIN_SECONDS * 100 &&
+	    atomic_load(&srv.inflight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	return 0;
+}

@@ -1,0 +1,19 @@
+/*
+ * server: HTTP for a site, on GNU libmicrohttpd: a pool of threads on
+ * epoll, keep-alive, HEAD, ETag and 304, security headers, the page cache,
+ * one log line per request on stderr, and a clean stop on SIGINT/SIGTERM.
+ */
+#ifndef GALLEY_SERVER_H
+#define GALLEY_SERVER_H
+
+struct site;
+
+/*
+ * Serves site on listen ("HOST:PORT"; port 0 picks a free one) until
+ * SIGINT or SIGTERM, then lets requests in flight finish.  Prints
+ * "galley: listening on http://HOST:PORT/" on stderr once ready.
+ * Returns 0 after a clean stop, -1 (logged) if it could not start.
+ */
+int	server_run(struct site *site, const char *listen);
+
+#endif

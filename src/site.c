@@ -1,0 +1,242 @@
+/*
+ * site: creating and opening a site directory (see site.h).
+ */
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "alloc.h"
+#include "cache.h"
+#include "conf.h"
+#include "demo.h"
+#include "site.h"
+#include "store.h"
+#include "theme.h"
+
+/* Settings a new site starts with; all can be changed later. */
+static const struct {
+	const char	*key;
+	const char	*value;
+} defaults[] = {
+	{ "site_title", "Galley News" },
+	{ "site_tagline", "Independent news, self-hosted" },
+	{ "base_url", "http://127.0.0.1:8080" },
+	{ "posts_per_page", "10" },
+	{ "rating_scale", "10" },
+};
+
+static char *
+path_join(const char *dir, const char *name)
+{
+	char	*p = xmalloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Returns 1 if dir holds galley.conf, 0 if it is empty or absent, -1. */
+static int
+dir_state(const char *dir, char *err, size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 other = 0, conf = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strcmp(de->d_name, "galley.conf") == 0)
+			conf = 1;
+		else
+			other = 1;
+	}
+	closedir(d);
+	if (conf)
+		return 1;
+	if (other) {
+		snprintf(err, errlen, "%s is not empty and is not a Galley"
+		    " site; choose a new or empty directory", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_conf(const char *dir, char *err, size_t errlen)
+{
+	unsigned char	 key[SITE_SECRET_LEN];
+	char		 hex[2 * SITE_SECRET_LEN + 1], *path;
+	FILE		*f;
+	int		 fd, rc = -1;
+
+	randombytes_buf(key, sizeof(key));
+	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	path = path_join(dir, "galley.conf");
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	fprintf(f, "# Galley site configuration.  Keep this file private:\n"
+	    "# the secret signs cookies and keys the hashes of IP addresses.\n"
+	    "secret = %s\n"
+	    "# The database: a path relative to this directory, or a URI.\n"
+	    "db = galley.db\n"
+	    "# Where uploaded images live (shared by every node).\n"
+	    "media_dir = media\n", hex);
+	rc = fflush(f) == 0 && fsync(fd) == 0 ? 0 : -1;
+	if (fclose(f) != 0 || rc == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+out:
+	sodium_memzero(hex, sizeof(hex));
+	free(path);
+	return rc;
+}
+
+/* Resolves a conf path relative to the site directory. */
+static char *
+site_path(const char *dir, const char *p)
+{
+	return p[0] == '/' || strstr(p, "://") != NULL ? xstrdup(p) :
+	    path_join(dir, p);
+}
+
+static int
+init_db(struct site *s, int demo, char *err, size_t errlen)
+{
+	struct store_conn	*c;
+	size_t			 i;
+	int			 rc = STORE_OK;
+
+	if ((c = store_conn_get(s->store)) == NULL) {
+		snprintf(err, errlen, "database: cannot connect");
+		return -1;
+	}
+	if ((rc = c->ops->begin(c)) == STORE_OK) {
+		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]) &&
+		    rc == STORE_OK; i++)
+			rc = c->ops->setting_set(c, defaults[i].key,
+			    defaults[i].value);
+		if (rc == STORE_OK && demo)
+			rc = demo_load(c, s->media_dir, err, errlen);
+		if (rc == STORE_OK)
+			rc = c->ops->commit(c);
+		else
+			c->ops->rollback(c);
+	}
+	store_conn_put(s->store, c);
+	if (rc != STORE_OK && err[0] == '\0')
+		snprintf(err, errlen, "database: %s", store_rc_name(rc));
+	return rc == STORE_OK ? 0 : -1;
+}
+
+int
+site_init(const char *dir, int demo, char *err, size_t errlen)
+{
+	struct site	*s;
+	char		*media;
+	int		 st, rc;
+
+	err[0] = '\0';
+	if ((st = dir_state(dir, err, errlen)) != 0)
+		return st;
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	media = path_join(dir, "media");
+	rc = mkdir(media, 0755);
+	free(media);
+	if (rc == -1 || write_conf(dir, err, errlen) == -1) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "%s/media: %s", dir,
+			    strerror(errno));
+		return -1;
+	}
+	if ((s = site_open(dir, err, errlen)) == NULL)
+		return -1;
+	rc = init_db(s, demo, err, errlen);
+	site_close(s);
+	return rc;
+}
+
+static int
+load_secret(struct site *s, char *err, size_t errlen)
+{
+	const char	*hex = conf_get(s->conf, "secret");
+	size_t		 n = 0;
+
+	if (hex == NULL || sodium_hex2bin(s->secret, sizeof(s->secret), hex,
+	    strlen(hex), NULL, &n, NULL) != 0 || n != sizeof(s->secret)) {
+		snprintf(err, errlen, "%s/galley.conf: secret must be %d hex"
+		    " bytes", s->dir, SITE_SECRET_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+struct site *
+site_open(const char *dir, char *err, size_t errlen)
+{
+	struct site	*s = xcalloc(1, sizeof(*s));
+	const char	*db, *media;
+	char		*path;
+
+	s->dir = xstrdup(dir);
+	path = path_join(dir, "galley.conf");
+	s->conf = conf_load(path, err, errlen);
+	free(path);
+	if (s->conf == NULL || load_secret(s, err, errlen) == -1)
+		goto fail;
+	if ((db = conf_get(s->conf, "db")) == NULL)
+		db = "galley.db";
+	if ((media = conf_get(s->conf, "media_dir")) == NULL)
+		media = "media";
+	s->media_dir = site_path(dir, media);
+	path = site_path(dir, db);
+	if (store_open(path, 1, &s->store, err, errlen) != STORE_OK) {
+		free(path);
+		goto fail;
+	}
+	free(path);
+	if ((s->theme = theme_load(err, errlen)) == NULL)
+		goto fail;
+	s->cache = cache_new();
+	return s;
+fail:
+	site_close(s);
+	return NULL;
+}
+
+void
+site_close(struct site *s)
+{
+	if (s == NULL)
+		return;
+	cache_free(s->cache);
+	theme_free(s->theme);
+	store_close(s->store);
+	conf_free(s->conf);
+	sodium_memzero(s->secret, sizeof(s->secret));
+	free(s->media_dir);
+	free(s->dir);
+	free(s);
+}

@@ -1,0 +1,42 @@
+/*
+ * site: one Galley site on disk (DIR/galley.conf, DIR/galley.db,
+ * DIR/media/) and everything long-lived that serving it needs.  A struct
+ * site is built before serving starts and is read-only after, except
+ * through modules that lock inside themselves (the store's pool, the
+ * page cache).
+ */
+#ifndef GALLEY_SITE_H
+#define GALLEY_SITE_H
+
+#include <stddef.h>
+
+struct cache;
+struct conf;
+struct store;
+struct theme;
+
+#define SITE_SECRET_LEN	32
+
+struct site {
+	char		*dir;
+	struct conf	*conf;
+	unsigned char	 secret[SITE_SECRET_LEN];
+	char		*media_dir;
+	struct store	*store;
+	struct theme	*theme;
+	struct cache	*cache;
+};
+
+/*
+ * Creates a site in dir (created if missing, else it must be empty):
+ * galley.conf with a fresh secret (mode 0600), media/, and the database
+ * with its default settings; with demo set, the demo content too.
+ * Returns 0; 1 if dir already is a Galley site (left untouched); -1 with a
+ * message in err otherwise.
+ */
+int	site_init(const char *dir, int demo, char *err, size_t errlen);
+/* Opens the site in dir for serving.  Returns NULL with err set. */
+struct site *site_open(const char *dir, char *err, size_t errlen);
+void	site_close(struct site *);
+
+#endif

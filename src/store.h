@@ -1,0 +1,196 @@
+/*
+ * store: the storage interface.  All SQL lives behind it, in one file per
+ * back end (store_sqlite.c now, store_pg.c next), each implementing
+ * struct store_ops with prepared statements only.
+ *
+ * A struct store is a pool of connections shared by every thread; a
+ * request takes one struct store_conn for its whole life (store_conn_get)
+ * and gives it back when it completes (store_conn_put), so a request's
+ * statements, and any transaction, run on one connection.
+ *
+ * Results are copied into the caller's arena: strings and arrays in the
+ * structs below stay valid until that arena is freed.  Reader-facing
+ * results never carry a commenter's email: no query that feeds a page
+ * selects it.
+ */
+#ifndef GALLEY_STORE_H
+#define GALLEY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND,		/* no such row */
+	STORE_CONFLICT,		/* a unique key already holds that value */
+	STORE_RETRY,		/* busy or serialisation failure: try again */
+	STORE_DOWN,		/* the database cannot be reached */
+	STORE_ERROR		/* anything else; logged where detected */
+};
+
+struct user {
+	int64_t	 id;
+	char	*slug;
+	char	*name;
+	char	*url;
+	char	*bio;
+	char	*role;		/* admin, editor, author */
+	char	*email;		/* only in user_add input; never read back */
+};
+
+struct post {
+	int64_t	 id;
+	char	*type;		/* "post" or "page" */
+	char	*slug;
+	char	*title;
+	char	*status;	/* publish, draft, pending, private, trash */
+	int64_t	 author_id;
+	char	*author_name;	/* results only */
+	char	*author_slug;	/* results only */
+	int64_t	 published;	/* Unix seconds, UTC */
+	int64_t	 modified;
+	char	*format;	/* "markdown" or "html" */
+	char	*body;
+	char	*excerpt;	/* may be "" */
+	char	*source_name;	/* "Courtesy of"; may be "" */
+	char	*source_url;
+	int	 comments_open;
+	int64_t	 rating_sum;	/* results only: aggregates of post votes */
+	int64_t	 rating_count;
+	int64_t	 comment_count;	/* results only: approved comments */
+};
+
+struct term {
+	int64_t	 id;
+	char	*taxonomy;	/* "category" or "tag" */
+	char	*slug;
+	char	*name;
+	int64_t	 parent_id;	/* 0: none */
+	char	*description;
+};
+
+struct comment {
+	int64_t	 id;
+	int64_t	 post_id;
+	int64_t	 parent_id;	/* 0: top level */
+	char	*author;
+	char	*email;		/* only in comment_add input */
+	char	*url;
+	char	*content;
+	char	*status;	/* approved, pending, spam, trash */
+	int64_t	 created;
+	char	*ip_hash;	/* only in comment_add input: keyed hash, hex */
+	char	*user_agent;	/* only in comment_add input */
+	int64_t	 vote_sum;	/* results only */
+	int64_t	 vote_count;
+};
+
+struct media {
+	int64_t	 id;
+	char	*hash;		/* hex content hash: the file name */
+	char	*mime;
+	int	 width;
+	int	 height;
+	int64_t	 bytes;
+	char	*alt;
+};
+
+/* Which posts posts_list returns. */
+struct post_query {
+	const char	*type;		/* "post" or "page" */
+	int64_t		 term_id;	/* 0: any */
+	int64_t		 author_id;	/* 0: any */
+	int64_t		 now;		/* only published at or before */
+	int64_t		 offset;
+	int64_t		 limit;
+};
+
+struct store_conn;
+
+/*
+ * The operations of one back end.  Each returns an enum store_rc; lists
+ * return an arena array in *out with its length in *n (NULL, 0 if none).
+ */
+struct store_ops {
+	/* Current data generation: changes on every committed write. */
+	int	(*generation)(struct store_conn *, int64_t *gen);
+	int	(*begin)(struct store_conn *);
+	int	(*commit)(struct store_conn *);
+	int	(*rollback)(struct store_conn *);
+
+	/* Settings: small site-wide key/value pairs. */
+	int	(*setting_get)(struct store_conn *, struct arena *,
+		    const char *key, char **val);
+	int	(*setting_set)(struct store_conn *, const char *key,
+		    const char *val);
+
+	int	(*user_add)(struct store_conn *, const struct user *,
+		    int64_t *id);
+	int	(*user_by_slug)(struct store_conn *, struct arena *,
+		    const char *slug, struct user *out);
+	int	(*user_by_id)(struct store_conn *, struct arena *,
+		    int64_t id, struct user *out);
+
+	int	(*post_add)(struct store_conn *, const struct post *,
+		    int64_t *id);
+	/* A published post or page of the given type by slug. */
+	int	(*post_by_slug)(struct store_conn *, struct arena *,
+		    const char *type, const char *slug, struct post *out);
+	/* Published posts, newest first; *total counts all that match. */
+	int	(*posts_list)(struct store_conn *, struct arena *,
+		    const struct post_query *, struct post **out, size_t *n,
+		    int64_t *total);
+
+	int	(*term_add)(struct store_conn *, const struct term *,
+		    int64_t *id);
+	int	(*term_by_slug)(struct store_conn *, struct arena *,
+		    const char *taxonomy, const char *slug, struct term *out);
+	/* Links a post to a term; terms list in the order linked. */
+	int	(*post_term_add)(struct store_conn *, int64_t post_id,
+		    int64_t term_id);
+	int	(*post_terms)(struct store_conn *, struct arena *,
+		    int64_t post_id, struct term **out, size_t *n);
+
+	int	(*comment_add)(struct store_conn *, const struct comment *,
+		    int64_t *id);
+	/* Approved comments of a post, oldest first. */
+	int	(*comments_approved)(struct store_conn *, struct arena *,
+		    int64_t post_id, struct comment **out, size_t *n);
+
+	/* One vote per voter and item; a second gives STORE_CONFLICT. */
+	int	(*post_vote_add)(struct store_conn *, int64_t post_id,
+		    const char *voter, int value, int64_t when);
+	int	(*comment_vote_add)(struct store_conn *, int64_t comment_id,
+		    const char *voter, int value, int64_t when);
+
+	int	(*media_add)(struct store_conn *, const struct media *,
+		    int64_t *id);
+};
+
+struct store_conn {
+	const struct store_ops	*ops;
+};
+
+struct store;
+
+/*
+ * Opens the database named by uri (a path to an SQLite file, for now),
+ * creating it if create is set, and applies pending migrations.  Returns
+ * STORE_OK and the pool in *out, or an error with a message in err.
+ */
+int	store_open(const char *uri, int create, struct store **out,
+	    char *err, size_t errlen);
+/* Closes every connection; no conn may be out. */
+void	store_close(struct store *);
+/*
+ * Returns a connection for the calling request, waiting while all are in
+ * use, or NULL if the database is down.  Give it back with store_conn_put.
+ */
+struct store_conn *store_conn_get(struct store *);
+void	store_conn_put(struct store *, struct store_conn *);
+/* Returns a static name for an enum store_rc, for messages. */
+const char *store_rc_name(int rc);
+
+#endif

@@ -1,0 +1,979 @@
+/*
+ * store_sqlite: the SQLite back end of the storage interface, and the only
+ * file (with store_pg.c) that includes a database header.  The database is
+ * one file in WAL mode with foreign keys on, synchronous=FULL (a commit that
+ * returned is on disk) and a busy timeout.  Migrations are numbered by
+ * PRAGMA user_version and applied at open.
+ *
+ * Each connection prepares its statements lazily, the first time a query
+ * runs on it, and keeps them for its life; the SQL of each statement stands
+ * in the function that runs it.  A pool hands connections to requests.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "store.h"
+#include "store_backend.h"
+
+#define POOL_MAX	16
+
+/* Statement slots, one per query; the SQL is at the call site. */
+enum q {
+	Q_GENERATION, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_SETTING_GET, Q_SETTING_SET,
+	Q_USER_ADD, Q_USER_BY_SLUG, Q_USER_BY_ID,
+	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
+	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
+	Q_COMMENT_ADD, Q_COMMENTS_APPROVED,
+	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
+	Q__MAX
+};
+
+struct sconn {
+	struct store_conn	 base;
+	sqlite3			*db;
+	sqlite3_stmt		*stmt[Q__MAX];
+	struct sconn		*next;	/* in the idle list */
+};
+
+struct spool {
+	struct store		 base;
+	char			*path;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 freed;
+	struct sconn		*idle;
+	int			 open;	/* connections that exist */
+};
+
+#define GEN_TRIGGERS(t) \
+	"CREATE TRIGGER " t "_gi AFTER INSERT ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;" \
+	"CREATE TRIGGER " t "_gu AFTER UPDATE ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;" \
+	"CREATE TRIGGER " t "_gd AFTER DELETE ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;"
+
+#define VOTE_TRIGGERS(t, parent, key, sum, count) \
+	"CREATE TRIGGER " t "_ai AFTER INSERT ON " t " BEGIN UPDATE " parent \
+	" SET " sum " = " sum " + NEW.value, " count " = " count " + 1" \
+	" WHERE id = NEW." key "; END;" \
+	"CREATE TRIGGER " t "_ad AFTER DELETE ON " t " BEGIN UPDATE " parent \
+	" SET " sum " = " sum " - OLD.value, " count " = " count " - 1" \
+	" WHERE id = OLD." key "; END;" \
+	"CREATE TRIGGER " t "_au AFTER UPDATE OF value ON " t " BEGIN UPDATE " \
+	parent " SET " sum " = " sum " - OLD.value + NEW.value" \
+	" WHERE id = NEW." key "; END;"
+
+/* Migration N brings user_version from N to N + 1.  Append only. */
+static const char *const migrations[] = {
+	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO generation VALUES (1, 0);"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE users (id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE, url TEXT NOT NULL DEFAULT '',"
+	"  bio TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT 'author'"
+	"    CHECK (role IN ('admin', 'editor', 'author')),"
+	"  pass_hash TEXT, created INTEGER NOT NULL);"
+	"CREATE TABLE posts (id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('post', 'page')),"
+	"  slug TEXT NOT NULL, title TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('publish', 'draft', 'pending', 'private', 'trash')),"
+	"  author_id INTEGER NOT NULL REFERENCES users(id),"
+	"  published INTEGER NOT NULL, modified INTEGER NOT NULL,"
+	"  format TEXT NOT NULL CHECK (format IN ('markdown', 'html')),"
+	"  body TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '',"
+	"  source_name TEXT NOT NULL DEFAULT '',"
+	"  source_url TEXT NOT NULL DEFAULT '',"
+	"  comments_open INTEGER NOT NULL DEFAULT 1,"
+	"  rating_sum INTEGER NOT NULL DEFAULT 0,"
+	"  rating_count INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (type, slug));"
+	"CREATE INDEX posts_by_date ON posts (type, status, published);"
+	"CREATE INDEX posts_by_author ON posts (author_id);"
+	"CREATE TABLE terms (id INTEGER PRIMARY KEY,"
+	"  taxonomy TEXT NOT NULL CHECK (taxonomy IN ('category', 'tag')),"
+	"  slug TEXT NOT NULL, name TEXT NOT NULL,"
+	"  parent_id INTEGER REFERENCES terms(id) ON DELETE SET NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (taxonomy, slug));"
+	"CREATE TABLE post_terms ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (post_id, term_id));"
+	"CREATE INDEX post_terms_by_term ON post_terms (term_id);"
+	"CREATE TABLE comments (id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,"
+	"  author TEXT NOT NULL, email TEXT NOT NULL,"
+	"  url TEXT NOT NULL DEFAULT '', content TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('approved', 'pending', 'spam', 'trash')),"
+	"  created INTEGER NOT NULL, ip_hash TEXT NOT NULL DEFAULT '',"
+	"  user_agent TEXT NOT NULL DEFAULT '',"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  vote_sum INTEGER NOT NULL DEFAULT 0,"
+	"  vote_count INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX comments_by_post ON comments (post_id, status, created);"
+	"CREATE TABLE post_votes ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL CHECK (value >= 1),"
+	"  created INTEGER NOT NULL, PRIMARY KEY (post_id, voter));"
+	"CREATE TABLE comment_votes ("
+	"  comment_id INTEGER NOT NULL"
+	"    REFERENCES comments(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL"
+	"    CHECK (value IN (-1, 1)),"
+	"  created INTEGER NOT NULL, PRIMARY KEY (comment_id, voter));"
+	"CREATE TABLE media (id INTEGER PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE, mime TEXT NOT NULL,"
+	"  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL, alt TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL);"
+	VOTE_TRIGGERS("post_votes", "posts", "post_id",
+	    "rating_sum", "rating_count")
+	VOTE_TRIGGERS("comment_votes", "comments", "comment_id",
+	    "vote_sum", "vote_count")
+	GEN_TRIGGERS("settings") GEN_TRIGGERS("users") GEN_TRIGGERS("posts")
+	GEN_TRIGGERS("terms") GEN_TRIGGERS("post_terms")
+	GEN_TRIGGERS("comments") GEN_TRIGGERS("post_votes")
+	GEN_TRIGGERS("comment_votes") GEN_TRIGGERS("media"),
+};
+
+static const struct store_ops sqlite_ops;
+
+static int
+rc_of(sqlite3 *db, int rc, const char *what)
+{
+	switch (rc) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_RETRY;
+	case SQLITE_CONSTRAINT:
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ||
+		    sqlite3_extended_errcode(db) ==
+		    SQLITE_CONSTRAINT_PRIMARYKEY)
+			return STORE_CONFLICT;
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		fprintf(stderr, "galley: sqlite: %s: %s\n", what,
+		    sqlite3_errmsg(db));
+		return STORE_DOWN;
+	default:
+		break;
+	}
+	fprintf(stderr, "galley: sqlite: %s: %s\n", what, sqlite3_errmsg(db));
+	return STORE_ERROR;
+}
+
+/*
+ * Returns the statement for slot q on c, prepared from sql the first time,
+ * reset and with its bindings cleared; NULL (logged) if sql is bad.
+ */
+static sqlite3_stmt *
+stmt(struct sconn *c, enum q q, const char *sql)
+{
+	sqlite3_stmt	*s = c->stmt[q];
+
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "galley: sqlite: prepare: %s: %s\n",
+		    sqlite3_errmsg(c->db), sql);
+		return NULL;
+	}
+	c->stmt[q] = s;
+	return s;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v != NULL ? v : "", -1, SQLITE_STATIC);
+}
+
+static char *
+col_text(struct arena *a, sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	if (t == NULL)
+		return arena_strdup(a, "");
+	return arena_strndup(a, (const char *)t,
+	    (size_t)sqlite3_column_bytes(s, i));
+}
+
+/* Runs s to completion (a write); sets *id to the new rowid if asked. */
+static int
+run(struct sconn *c, sqlite3_stmt *s, int64_t *id, const char *what)
+{
+	int	 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return rc_of(c->db, rc, what);
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return STORE_OK;
+}
+
+/* Steps s expecting one row: STORE_OK with the row ready, or NOTFOUND. */
+static int
+one(struct sconn *c, sqlite3_stmt *s, const char *what)
+{
+	int	 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return rc_of(c->db, rc, what);
+}
+
+/*
+ * Collects every row of s into an arena array of elements of size sz,
+ * filling each with fill().  Returns a store_rc.
+ */
+static int
+many(struct sconn *c, sqlite3_stmt *s, struct arena *a, size_t sz,
+    void (*fill)(struct arena *, sqlite3_stmt *, void *),
+    void **out, size_t *n, const char *what)
+{
+	size_t	 cap = 0, len = 0;
+	char	*v = NULL, *nv;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = arena_alloc(a, cap * sz);
+			if (len > 0)
+				memcpy(nv, v, len * sz);
+			v = nv;
+		}
+		memset(v + len * sz, 0, sz);
+		fill(a, s, v + len * sz);
+		len++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return rc_of(c->db, rc, what);
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+static int
+exec_stmt(struct store_conn *sc, enum q q, const char *sql)
+{
+	struct sconn	*c = (struct sconn *)sc;
+
+	return run(c, stmt(c, q, sql), NULL, sql);
+}
+
+static int
+sq_generation(struct store_conn *sc, int64_t *gen)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_GENERATION, "SELECT n FROM generation WHERE id = 1");
+	if ((rc = one(c, s, "generation")) != STORE_OK)
+		return rc;
+	*gen = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_begin(struct store_conn *sc)
+{
+	return exec_stmt(sc, Q_BEGIN, "BEGIN IMMEDIATE");
+}
+
+static int
+sq_commit(struct store_conn *sc)
+{
+	return exec_stmt(sc, Q_COMMIT, "COMMIT");
+}
+
+static int
+sq_rollback(struct store_conn *sc)
+{
+	return exec_stmt(sc, Q_ROLLBACK, "ROLLBACK");
+}
+
+static int
+sq_setting_get(struct store_conn *sc, struct arena *a, const char *key,
+    char **val)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_SETTING_GET, "SELECT value FROM settings WHERE key = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	if ((rc = one(c, s, "setting_get")) != STORE_OK)
+		return rc;
+	*val = col_text(a, s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_setting_set(struct store_conn *sc, const char *key, const char *val)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_SETTING_SET, "INSERT INTO settings (key, value)"
+	    " VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	bind_text(s, 2, val);
+	return run(c, s, NULL, "setting_set");
+}
+
+static int
+sq_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_USER_ADD, "INSERT INTO users"
+	    " (slug, name, email, url, bio, role, created)"
+	    " VALUES (?, ?, ?, ?, ?, ?, strftime('%s', 'now'))");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, u->slug);
+	bind_text(s, 2, u->name);
+	bind_text(s, 3, u->email);
+	bind_text(s, 4, u->url);
+	bind_text(s, 5, u->bio);
+	bind_text(s, 6, u->role != NULL ? u->role : "author");
+	return run(c, s, id, "user_add");
+}
+
+#define USER_COLS "id, slug, name, url, bio, role"
+
+static void
+fill_user(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct user	*u = v;
+
+	u->id = sqlite3_column_int64(s, 0);
+	u->slug = col_text(a, s, 1);
+	u->name = col_text(a, s, 2);
+	u->url = col_text(a, s, 3);
+	u->bio = col_text(a, s, 4);
+	u->role = col_text(a, s, 5);
+}
+
+static int
+user_one(struct sconn *c, sqlite3_stmt *s, struct arena *a, struct user *out)
+{
+	int	 rc;
+
+	if ((rc = one(c, s, "user")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	fill_user(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_user_by_slug(struct store_conn *sc, struct arena *a, const char *slug,
+    struct user *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_USER_BY_SLUG,
+	    "SELECT " USER_COLS " FROM users WHERE slug = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	return user_one(c, s, a, out);
+}
+
+static int
+sq_user_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct user *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_USER_BY_ID,
+	    "SELECT " USER_COLS " FROM users WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return user_one(c, s, a, out);
+}
+
+static int
+sq_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_POST_ADD, "INSERT INTO posts (type, slug, title,"
+	    " status, author_id, published, modified, format, body, excerpt,"
+	    " source_name, source_url, comments_open)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, p->type);
+	bind_text(s, 2, p->slug);
+	bind_text(s, 3, p->title);
+	bind_text(s, 4, p->status);
+	sqlite3_bind_int64(s, 5, p->author_id);
+	sqlite3_bind_int64(s, 6, p->published);
+	sqlite3_bind_int64(s, 7, p->modified);
+	bind_text(s, 8, p->format);
+	bind_text(s, 9, p->body);
+	bind_text(s, 10, p->excerpt);
+	bind_text(s, 11, p->source_name);
+	bind_text(s, 12, p->source_url);
+	sqlite3_bind_int(s, 13, p->comments_open);
+	return run(c, s, id, "post_add");
+}
+
+#define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
+	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
+	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
+	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
+	" WHERE c.post_id = p.id AND c.status = 'approved')" \
+	" FROM posts p JOIN users u ON u.id = p.author_id"
+
+static void
+fill_post(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct post	*p = v;
+
+	p->id = sqlite3_column_int64(s, 0);
+	p->type = col_text(a, s, 1);
+	p->slug = col_text(a, s, 2);
+	p->title = col_text(a, s, 3);
+	p->status = col_text(a, s, 4);
+	p->author_id = sqlite3_column_int64(s, 5);
+	p->author_name = col_text(a, s, 6);
+	p->author_slug = col_text(a, s, 7);
+	p->published = sqlite3_column_int64(s, 8);
+	p->modified = sqlite3_column_int64(s, 9);
+	p->format = col_text(a, s, 10);
+	p->body = col_text(a, s, 11);
+	p->excerpt = col_text(a, s, 12);
+	p->source_name = col_text(a, s, 13);
+	p->source_url = col_text(a, s, 14);
+	p->comments_open = sqlite3_column_int(s, 15);
+	p->rating_sum = sqlite3_column_int64(s, 16);
+	p->rating_count = sqlite3_column_int64(s, 17);
+	p->comment_count = sqlite3_column_int64(s, 18);
+}
+
+static int
+sq_post_by_slug(struct store_conn *sc, struct arena *a, const char *type,
+    const char *slug, struct post *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_POST_BY_SLUG, "SELECT " POST_COLS
+	    " WHERE p.type = ? AND p.slug = ? AND p.status = 'publish'");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, type);
+	bind_text(s, 2, slug);
+	if ((rc = one(c, s, "post_by_slug")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	fill_post(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+#define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
+	" AND p.published <= ?2 AND (?3 = 0 OR EXISTS (SELECT 1" \
+	" FROM post_terms pt WHERE pt.post_id = p.id AND pt.term_id = ?3))" \
+	" AND (?4 = 0 OR p.author_id = ?4)"
+
+static void
+bind_query(sqlite3_stmt *s, const struct post_query *q)
+{
+	bind_text(s, 1, q->type);
+	sqlite3_bind_int64(s, 2, q->now);
+	sqlite3_bind_int64(s, 3, q->term_id);
+	sqlite3_bind_int64(s, 4, q->author_id);
+}
+
+static int
+sq_posts_list(struct store_conn *sc, struct arena *a,
+    const struct post_query *q, struct post **out, size_t *n, int64_t *total)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_POSTS_COUNT,
+	    "SELECT count(*) FROM posts p" POSTS_WHERE);
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_query(s, q);
+	if ((rc = one(c, s, "posts_count")) != STORE_OK)
+		return rc;
+	*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+
+	s = stmt(c, Q_POSTS_LIST, "SELECT " POST_COLS POSTS_WHERE
+	    " ORDER BY p.published DESC, p.id DESC LIMIT ?5 OFFSET ?6");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_query(s, q);
+	sqlite3_bind_int64(s, 5, q->limit);
+	sqlite3_bind_int64(s, 6, q->offset);
+	return many(c, s, a, sizeof(**out), fill_post, (void **)out, n,
+	    "posts_list");
+}
+
+static int
+sq_term_add(struct store_conn *sc, const struct term *t, int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_TERM_ADD, "INSERT INTO terms"
+	    " (taxonomy, slug, name, parent_id, description)"
+	    " VALUES (?, ?, ?, NULLIF(?, 0), ?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, t->taxonomy);
+	bind_text(s, 2, t->slug);
+	bind_text(s, 3, t->name);
+	sqlite3_bind_int64(s, 4, t->parent_id);
+	bind_text(s, 5, t->description);
+	return run(c, s, id, "term_add");
+}
+
+#define TERM_COLS "t.id, t.taxonomy, t.slug, t.name," \
+	" coalesce(t.parent_id, 0), t.description"
+
+static void
+fill_term(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct term	*t = v;
+
+	t->id = sqlite3_column_int64(s, 0);
+	t->taxonomy = col_text(a, s, 1);
+	t->slug = col_text(a, s, 2);
+	t->name = col_text(a, s, 3);
+	t->parent_id = sqlite3_column_int64(s, 4);
+	t->description = col_text(a, s, 5);
+}
+
+static int
+sq_term_by_slug(struct store_conn *sc, struct arena *a, const char *taxonomy,
+    const char *slug, struct term *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_TERM_BY_SLUG, "SELECT " TERM_COLS " FROM terms t"
+	    " WHERE t.taxonomy = ? AND t.slug = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, taxonomy);
+	bind_text(s, 2, slug);
+	if ((rc = one(c, s, "term_by_slug")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	fill_term(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_post_term_add(struct store_conn *sc, int64_t post_id, int64_t term_id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_POST_TERM_ADD, "INSERT INTO post_terms"
+	    " (post_id, term_id, position) VALUES (?1, ?2, (SELECT"
+	    " coalesce(max(position), 0) + 1 FROM post_terms"
+	    " WHERE post_id = ?1))");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	sqlite3_bind_int64(s, 2, term_id);
+	return run(c, s, NULL, "post_term_add");
+}
+
+static int
+sq_post_terms(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct term **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_POST_TERMS, "SELECT " TERM_COLS " FROM terms t"
+	    " JOIN post_terms pt ON pt.term_id = t.id WHERE pt.post_id = ?"
+	    " ORDER BY t.taxonomy, pt.position");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	return many(c, s, a, sizeof(**out), fill_term, (void **)out, n,
+	    "post_terms");
+}
+
+static int
+sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_COMMENT_ADD, "INSERT INTO comments (post_id, parent_id,"
+	    " author, email, url, content, status, created, ip_hash,"
+	    " user_agent) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, cm->post_id);
+	sqlite3_bind_int64(s, 2, cm->parent_id);
+	bind_text(s, 3, cm->author);
+	bind_text(s, 4, cm->email);
+	bind_text(s, 5, cm->url);
+	bind_text(s, 6, cm->content);
+	bind_text(s, 7, cm->status);
+	sqlite3_bind_int64(s, 8, cm->created);
+	bind_text(s, 9, cm->ip_hash);
+	bind_text(s, 10, cm->user_agent);
+	return run(c, s, id, "comment_add");
+}
+
+static void
+fill_comment(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	cm->id = sqlite3_column_int64(s, 0);
+	cm->post_id = sqlite3_column_int64(s, 1);
+	cm->parent_id = sqlite3_column_int64(s, 2);
+	cm->author = col_text(a, s, 3);
+	cm->url = col_text(a, s, 4);
+	cm->content = col_text(a, s, 5);
+	cm->status = col_text(a, s, 6);
+	cm->created = sqlite3_column_int64(s, 7);
+	cm->vote_sum = sqlite3_column_int64(s, 8);
+	cm->vote_count = sqlite3_column_int64(s, 9);
+}
+
+static int
+sq_comments_approved(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct comment **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	/* No email column: this feeds public pages. */
+	s = stmt(c, Q_COMMENTS_APPROVED, "SELECT id, post_id,"
+	    " coalesce(parent_id, 0), author, url, content, status, created,"
+	    " vote_sum, vote_count FROM comments"
+	    " WHERE post_id = ? AND status = 'approved'"
+	    " ORDER BY created, id");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	return many(c, s, a, sizeof(**out), fill_comment, (void **)out, n,
+	    "comments_approved");
+}
+
+static int
+vote_add(struct sconn *c, sqlite3_stmt *s, int64_t item, const char *voter,
+    int value, int64_t when)
+{
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, item);
+	bind_text(s, 2, voter);
+	sqlite3_bind_int(s, 3, value);
+	sqlite3_bind_int64(s, 4, when);
+	return run(c, s, NULL, "vote_add");
+}
+
+static int
+sq_post_vote_add(struct store_conn *sc, int64_t post_id, const char *voter,
+    int value, int64_t when)
+{
+	struct sconn	*c = (struct sconn *)sc;
+
+	return vote_add(c, stmt(c, Q_POST_VOTE_ADD, "INSERT INTO post_votes"
+	    " (post_id, voter, value, created) VALUES (?, ?, ?, ?)"),
+	    post_id, voter, value, when);
+}
+
+static int
+sq_comment_vote_add(struct store_conn *sc, int64_t comment_id,
+    const char *voter, int value, int64_t when)
+{
+	struct sconn	*c = (struct sconn *)sc;
+
+	return vote_add(c, stmt(c, Q_COMMENT_VOTE_ADD, "INSERT INTO"
+	    " comment_votes (comment_id, voter, value, created)"
+	    " VALUES (?, ?, ?, ?)"), comment_id, voter, value, when);
+}
+
+static int
+sq_media_add(struct store_conn *sc, const struct media *m, int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_MEDIA_ADD, "INSERT INTO media (hash, mime, width,"
+	    " height, bytes, alt, created)"
+	    " VALUES (?, ?, ?, ?, ?, ?, strftime('%s', 'now'))");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, m->hash);
+	bind_text(s, 2, m->mime);
+	sqlite3_bind_int(s, 3, m->width);
+	sqlite3_bind_int(s, 4, m->height);
+	sqlite3_bind_int64(s, 5, m->bytes);
+	bind_text(s, 6, m->alt);
+	return run(c, s, id, "media_add");
+}
+
+static const struct store_ops sqlite_ops = {
+	.generation = sq_generation,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.setting_get = sq_setting_get,
+	.setting_set = sq_setting_set,
+	.user_add = sq_user_add,
+	.user_by_slug = sq_user_by_slug,
+	.user_by_id = sq_user_by_id,
+	.post_add = sq_post_add,
+	.post_by_slug = sq_post_by_slug,
+	.posts_list = sq_posts_list,
+	.term_add = sq_term_add,
+	.term_by_slug = sq_term_by_slug,
+	.post_term_add = sq_post_term_add,
+	.post_terms = sq_post_terms,
+	.comment_add = sq_comment_add,
+	.comments_approved = sq_comments_approved,
+	.post_vote_add = sq_post_vote_add,
+	.comment_vote_add = sq_comment_vote_add,
+	.media_add = sq_media_add,
+};
+
+static void
+conn_free(struct sconn *c)
+{
+	int	 i;
+
+	for (i = 0; i < Q__MAX; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+/* Opens one connection with Galley's pragmas; NULL with err set. */
+static struct sconn *
+conn_open(const char *path, int create, char *err, size_t errlen)
+{
+	struct sconn	*c = xcalloc(1, sizeof(*c));
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	c->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(c->db, 5000);
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return c;
+fail:
+	snprintf(err, errlen, "%s: %s", path,
+	    c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	conn_free(c);
+	return NULL;
+}
+
+/* Brings the schema up to date, one migration per transaction. */
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 v = 0, n = sizeof(migrations) / sizeof(migrations[0]);
+	char		*msg = NULL;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v > n) {
+		snprintf(err, errlen, "database schema %d is newer than this"
+		    " galley (%d)", v, n);
+		return STORE_ERROR;
+	}
+	for (; v < n; v++) {
+		char	 set[64];
+
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
+			snprintf(err, errlen, "migration %d: %s", v + 1,
+			    msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+	}
+	return STORE_OK;
+}
+
+static int
+sqlite_match(const char *uri)
+{
+	return strncmp(uri, "postgresql:", 11) != 0 &&
+	    strncmp(uri, "postgres:", 9) != 0;
+}
+
+static int
+sqlite_open(const char *uri, int create, struct store **out, char *err,
+    size_t errlen)
+{
+	struct spool	*p;
+	struct sconn	*c;
+
+	if (strncmp(uri, "sqlite:", 7) == 0)
+		uri += 7;
+	if ((c = conn_open(uri, create, err, errlen)) == NULL)
+		return STORE_DOWN;
+	if (migrate(c->db, err, errlen) != STORE_OK) {
+		conn_free(c);
+		return STORE_ERROR;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->base.be = &store_sqlite_backend;
+	p->path = xstrdup(uri);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->idle = c;
+	p->open = 1;
+	*out = &p->base;
+	return STORE_OK;
+}
+
+static void
+sqlite_close(struct store *s)
+{
+	struct spool	*p = (struct spool *)s;
+	struct sconn	*c;
+
+	while ((c = p->idle) != NULL) {
+		p->idle = c->next;
+		conn_free(c);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	free(p->path);
+	free(p);
+}
+
+static struct store_conn *
+sqlite_conn_get(struct store *s)
+{
+	struct spool	*p = (struct spool *)s;
+	struct sconn	*c;
+	char		 err[256];
+
+	pthread_mutex_lock(&p->lock);
+	while (p->idle == NULL && p->open >= POOL_MAX)
+		pthread_cond_wait(&p->freed, &p->lock);
+	if ((c = p->idle) != NULL) {
+		p->idle = c->next;
+		pthread_mutex_unlock(&p->lock);
+		return &c->base;
+	}
+	p->open++;
+	pthread_mutex_unlock(&p->lock);
+
+	if ((c = conn_open(p->path, 0, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: sqlite: %s\n", err);
+		pthread_mutex_lock(&p->lock);
+		p->open--;
+		pthread_cond_signal(&p->freed);
+		pthread_mutex_unlock(&p->lock);
+		return NULL;
+	}
+	return &c->base;
+}
+
+static void
+sqlite_conn_put(struct store *s, struct store_conn *sc)
+{
+	struct spool	*p = (struct spool *)s;
+	struct sconn	*c = (struct sconn *)sc;
+
+	/* A request that failed mid-transaction must not leak it. */
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_lock(&p->lock);
+	c->next = p->idle;
+	p->idle = c;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.match = sqlite_match,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.conn_get = sqlite_conn_get,
+	.conn_put = sqlite_conn_put,
+};

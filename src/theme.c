@@ -1,0 +1,198 @@
+/*
+ * theme: loading and rendering the embedded default theme (see theme.h).
+ * Templates and assets are small, few and found by name, so they sit in
+ * two flat arrays searched linearly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "embed.h"
+#include "mustache.h"
+#include "theme.h"
+
+#define THEME_DIR	"themes/default/"
+#define THEME_MAX	64
+
+struct tmpl {
+	char			*name;		/* "article" */
+	struct mustache		*m;
+};
+
+struct theme {
+	struct tmpl		 tmpl[THEME_MAX];
+	size_t			 ntmpl;
+	struct asset		 asset[THEME_MAX];
+	char			*url[THEME_MAX];	/* "/theme/" + name */
+	size_t			 nasset;
+};
+
+static const struct {
+	const char	*ext;
+	const char	*type;
+} types[] = {
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".ico", "image/x-icon" },
+	{ ".woff2", "font/woff2" },
+};
+
+static const char *
+type_of(const char *file)
+{
+	const char	*dot = strrchr(file, '.');
+	size_t		 i;
+
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Names the asset "base.HASH.ext" after 5 bytes of its BLAKE2b hash. */
+static void
+asset_add(struct theme *t, const char *file, const struct embed *e)
+{
+	struct asset	*a = &t->asset[t->nasset];
+	unsigned char	 h[16];
+	char		 hex[11];
+	const char	*dot = strrchr(file, '.');
+	int		 base = dot ? (int)(dot - file) : (int)strlen(file);
+
+	crypto_generichash(h, sizeof(h), e->data, e->len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, 5);
+	a->file = file;
+	a->type = type_of(file);
+	a->data = e->data;
+	a->len = e->len;
+	a->name = xmalloc(strlen(file) + sizeof(hex) + 2);
+	sprintf(a->name, "%.*s.%s%s", base, file, hex, dot ? dot : "");
+	t->url[t->nasset] = xmalloc(strlen(a->name) + 8);
+	sprintf(t->url[t->nasset], "/theme/%s", a->name);
+	t->nasset++;
+}
+
+static int
+tmpl_add(struct theme *t, const char *file, const struct embed *e,
+    char *err, size_t errlen)
+{
+	struct tmpl	*tp = &t->tmpl[t->ntmpl];
+	char		 msg[200];
+
+	tp->m = mustache_compile((const char *)e->data, e->len, msg,
+	    sizeof(msg));
+	if (tp->m == NULL) {
+		snprintf(err, errlen, "%s: %s", e->name, msg);
+		return -1;
+	}
+	tp->name = xstrndup(file, strlen(file) - strlen(".mustache"));
+	t->ntmpl++;
+	return 0;
+}
+
+struct theme *
+theme_load(char *err, size_t errlen)
+{
+	struct theme		*t = xcalloc(1, sizeof(*t));
+	const struct embed	*e;
+	const char		*file;
+	size_t			 n;
+
+	for (e = embeds; e->name != NULL; e++) {
+		if (strncmp(e->name, THEME_DIR, strlen(THEME_DIR)) != 0)
+			continue;
+		file = e->name + strlen(THEME_DIR);
+		n = strlen(file);
+		if (t->ntmpl == THEME_MAX || t->nasset == THEME_MAX) {
+			snprintf(err, errlen, "theme: too many files");
+			goto fail;
+		}
+		if (n > 9 && strcmp(file + n - 9, ".mustache") == 0) {
+			if (tmpl_add(t, file, e, err, errlen) == -1)
+				goto fail;
+		} else
+			asset_add(t, file, e);
+	}
+	return t;
+fail:
+	theme_free(t);
+	return NULL;
+}
+
+void
+theme_free(struct theme *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->ntmpl; i++) {
+		free(t->tmpl[i].name);
+		mustache_free(t->tmpl[i].m);
+	}
+	for (i = 0; i < t->nasset; i++) {
+		free(t->asset[i].name);
+		free(t->url[i]);
+	}
+	free(t);
+}
+
+static const struct mustache *
+tmpl_find(const struct theme *t, const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->ntmpl; i++)
+		if (strlen(t->tmpl[i].name) == len &&
+		    memcmp(t->tmpl[i].name, name, len) == 0)
+			return t->tmpl[i].m;
+	return NULL;
+}
+
+static const struct mustache *
+partial_load(void *arg, const char *name, size_t len)
+{
+	return tmpl_find(arg, name, len);
+}
+
+int
+theme_render(const struct theme *t, const char *name, json_t *view,
+    struct buf *out)
+{
+	const struct mustache		*m = tmpl_find(t, name, strlen(name));
+	struct mustache_loader		 loader;
+
+	if (m == NULL)
+		return -1;
+	loader.load = partial_load;
+	loader.arg = (void *)t;
+	return mustache_render(m, view, &loader, out);
+}
+
+const struct asset *
+theme_asset(const struct theme *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nasset; i++)
+		if (strcmp(t->asset[i].name, name) == 0)
+			return &t->asset[i];
+	return NULL;
+}
+
+const char *
+theme_asset_url(const struct theme *t, const char *file)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nasset; i++)
+		if (strcmp(t->asset[i].file, file) == 0)
+			return t->url[i];
+	return NULL;
+}

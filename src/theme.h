@@ -1,0 +1,39 @@
+/*
+ * theme: the default theme, compiled into the binary (themes/default/).
+ * Its Mustache templates are compiled once at start-up; its other files
+ * (CSS, the small script, images) are served under content-hashed names,
+ * such as /theme/style.0123456789.css, so they can be cached forever.
+ * A loaded theme is read-only and shared by every thread.
+ */
+#ifndef GALLEY_THEME_H
+#define GALLEY_THEME_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct buf;
+struct theme;
+
+struct asset {
+	const char		*file;	/* "style.css" */
+	char			*name;	/* "style.0123456789.css" */
+	const char		*type;	/* Content-Type */
+	const unsigned char	*data;
+	size_t			 len;
+};
+
+/* Compiles every template.  Returns NULL with a message in err. */
+struct theme	*theme_load(char *err, size_t errlen);
+void		 theme_free(struct theme *);
+/*
+ * Renders template NAME (without ".mustache") against view into out.
+ * Returns 0, or -1 if there is no such template or rendering failed.
+ */
+int		 theme_render(const struct theme *, const char *name,
+		    json_t *view, struct buf *out);
+/* Returns the asset served as /theme/NAME (hashed name), or NULL. */
+const struct asset *theme_asset(const struct theme *, const char *name);
+/* Returns the URL path of the asset whose file is FILE, or NULL. */
+const char	*theme_asset_url(const struct theme *, const char *file);
+
+#endif

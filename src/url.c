@@ -1,0 +1,287 @@
+/*
+ * url: builders and the parser of the URL scheme (see url.h).  Both sides
+ * read from one table of archive prefixes so that they cannot drift.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "url.h"
+
+static const struct {
+	const char	*prefix;	/* "/category/" */
+	enum route_kind	 kind;
+} archives[] = {
+	{ "/category/", ROUTE_CATEGORY },
+	{ "/tag/", ROUTE_TAG },
+	{ "/author/", ROUTE_AUTHOR },
+	{ "/media/", ROUTE_MEDIA },
+	{ "/theme/", ROUTE_THEME },
+};
+
+static const char *
+archive_prefix(enum route_kind kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+		if (archives[i].kind == kind)
+			return archives[i].prefix;
+	return "/";
+}
+
+/* A slug: lowercase letters, digits, '-', '_' and %xx escapes. */
+static int
+slug_ok(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || n > URL_SLUG_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '%') {
+			if (i + 2 >= n)
+				return 0;
+			if (!isxdigit((unsigned char)s[i + 1]) ||
+			    !isxdigit((unsigned char)s[i + 2]))
+				return 0;
+			i += 2;
+		} else if (!(islower(c) || isdigit(c) || c == '-' ||
+		    c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A file name under /media/ or /theme/: [A-Za-z0-9._-], no "..". */
+static int
+name_ok(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || n > URL_SLUG_MAX || s[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
+		    s[i] != '-' && s[i] != '_')
+			return 0;
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '.' && s[i + 1] == '.')
+			return 0;
+	return 1;
+}
+
+/* Copies the segment s[0..n) lowercased (escapes too) into rt->slug. */
+static int
+take_slug(struct route *rt, const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n > URL_SLUG_MAX)
+		return -1;
+	for (i = 0; i < n; i++)
+		rt->slug[i] = (char)tolower((unsigned char)s[i]);
+	rt->slug[n] = '\0';
+	return slug_ok(rt->slug, n) ? 0 : -1;
+}
+
+/*
+ * Reads a number of mindig to maxdig digits at s into *v, which must fall
+ * in 1..max.  Returns the digits used, or -1.
+ */
+static int
+number(const char *s, int mindig, int maxdig, int max, int *v)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < maxdig && isdigit((unsigned char)s[i]); i++)
+		n = n * 10 + (s[i] - '0');
+	if (i < mindig || isdigit((unsigned char)s[i]) || n < 1 || n > max)
+		return -1;
+	*v = n;
+	return i;
+}
+
+/* Parses an optional "/page/N/" tail at s into rt->page; 0 or -1. */
+static int
+paging(const char *s, struct route *rt)
+{
+	int	 k;
+
+	rt->page = 1;
+	if (*s == '\0' || strcmp(s, "/") == 0)
+		return 0;
+	if (strncmp(s, "/page/", 6) != 0)
+		return -1;
+	if ((k = number(s + 6, 1, 7, 1000000, &rt->page)) < 0)
+		return -1;
+	s += 6 + k;
+	return *s == '\0' || strcmp(s, "/") == 0 ? 0 : -1;
+}
+
+static int
+parse_archive(const char *path, enum route_kind kind, size_t plen,
+    struct route *rt)
+{
+	const char	*s = path + plen, *end;
+	size_t		 n;
+
+	end = strchr(s, '/');
+	n = end ? (size_t)(end - s) : strlen(s);
+	rt->kind = kind;
+	if (kind == ROUTE_MEDIA || kind == ROUTE_THEME) {
+		if (end != NULL || n > URL_SLUG_MAX || !name_ok(s, n))
+			return -1;
+		memcpy(rt->slug, s, n);
+		rt->slug[n] = '\0';
+		return 0;
+	}
+	if (take_slug(rt, s, n) == -1)
+		return -1;
+	return paging(s + n, rt);
+}
+
+static int
+parse_post(const char *path, struct route *rt)
+{
+	const char	*s = path + 1, *end;
+	int		 k;
+
+	if ((k = number(s, 4, 4, 9999, &rt->year)) < 0 || s[k] != '/')
+		return -1;
+	s += k + 1;
+	if ((k = number(s, 2, 2, 12, &rt->month)) < 0 || s[k] != '/')
+		return -1;
+	s += k + 1;
+	end = strchr(s, '/');
+	if (take_slug(rt, s, end ? (size_t)(end - s) : strlen(s)) == -1)
+		return -1;
+	if (end != NULL && end[1] != '\0')
+		return -1;
+	rt->kind = ROUTE_POST;
+	return 0;
+}
+
+int
+url_parse(const char *path, struct route *rt)
+{
+	size_t		 i, n;
+	const char	*end;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->page = 1;
+	if (path[0] != '/')
+		return -1;
+	if (strcmp(path, "/") == 0 || strncmp(path, "/page/", 6) == 0) {
+		rt->kind = ROUTE_HOME;
+		return path[1] == '\0' ? 0 : paging(path, rt);
+	}
+	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++) {
+		n = strlen(archives[i].prefix);
+		if (strncmp(path, archives[i].prefix, n) == 0)
+			return parse_archive(path, archives[i].kind, n, rt);
+	}
+	if (isdigit((unsigned char)path[1]))
+		return parse_post(path, rt);
+	end = strchr(path + 1, '/');
+	if (take_slug(rt, path + 1, end ? (size_t)(end - path - 1) :
+	    strlen(path + 1)) == -1)
+		return -1;
+	if (end != NULL && end[1] != '\0')
+		return -1;
+	rt->kind = ROUTE_PAGE;
+	return 0;
+}
+
+static void
+page_tail(struct buf *b, int page)
+{
+	if (page > 1)
+		buf_printf(b, "page/%d/", page);
+}
+
+void
+url_home(struct buf *b, int page)
+{
+	buf_putc(b, '/');
+	page_tail(b, page);
+}
+
+void
+url_post(struct buf *b, int64_t when, const char *slug)
+{
+	time_t		 t = (time_t)when;
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(b, "/%04d/%02d/%s/", tm.tm_year + 1900, tm.tm_mon + 1, slug);
+}
+
+void
+url_term(struct buf *b, const char *taxonomy, const char *slug, int page)
+{
+	buf_puts(b, archive_prefix(strcmp(taxonomy, "category") == 0 ?
+	    ROUTE_CATEGORY : ROUTE_TAG));
+	buf_puts(b, slug);
+	buf_putc(b, '/');
+	page_tail(b, page);
+}
+
+void
+url_author(struct buf *b, const char *slug, int page)
+{
+	buf_puts(b, archive_prefix(ROUTE_AUTHOR));
+	buf_puts(b, slug);
+	buf_putc(b, '/');
+	page_tail(b, page);
+}
+
+void
+url_page(struct buf *b, const char *slug)
+{
+	buf_printf(b, "/%s/", slug);
+}
+
+void
+url_media(struct buf *b, const char *hash)
+{
+	buf_printf(b, "%s%s.jpg", archive_prefix(ROUTE_MEDIA), hash);
+}
+
+void
+url_route(struct buf *b, const struct route *rt)
+{
+	switch (rt->kind) {
+	case ROUTE_HOME:
+		url_home(b, rt->page);
+		break;
+	case ROUTE_POST:
+		buf_printf(b, "/%04d/%02d/%s/", rt->year, rt->month, rt->slug);
+		break;
+	case ROUTE_CATEGORY:
+		url_term(b, "category", rt->slug, rt->page);
+		break;
+	case ROUTE_TAG:
+		url_term(b, "tag", rt->slug, rt->page);
+		break;
+	case ROUTE_AUTHOR:
+		url_author(b, rt->slug, rt->page);
+		break;
+	case ROUTE_PAGE:
+		url_page(b, rt->slug);
+		break;
+	case ROUTE_MEDIA:
+	case ROUTE_THEME:
+		buf_puts(b, archive_prefix(rt->kind));
+		buf_puts(b, rt->slug);
+		break;
+	case ROUTE_NONE:
+		buf_putc(b, '/');
+		break;
+	}
+}

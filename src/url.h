@@ -1,0 +1,67 @@
+/*
+ * url: the one home of Galley's URL scheme, which is WordPress's, so a
+ * migrated site keeps its links.  The url_* builders make every link a page
+ * shows; url_parse reads the same scheme back for the router, and
+ * tests/test_url.c checks that url_parse(build(x)) gives x.
+ *
+ *   /                      home, /page/N/ for older posts
+ *   /YYYY/MM/slug/         an article
+ *   /category/slug/        a category archive (/page/N/ after it)
+ *   /tag/slug/             a tag archive
+ *   /author/slug/          an author archive
+ *   /slug/                 a static page
+ *   /media/HASH.jpg        an uploaded image
+ *   /theme/NAME            a theme file under a content-hashed name
+ */
+#ifndef GALLEY_URL_H
+#define GALLEY_URL_H
+
+#include <stdint.h>
+
+struct buf;
+
+enum route_kind {
+	ROUTE_NONE,		/* not ours: 404 */
+	ROUTE_HOME,
+	ROUTE_POST,
+	ROUTE_CATEGORY,
+	ROUTE_TAG,
+	ROUTE_AUTHOR,
+	ROUTE_PAGE,
+	ROUTE_MEDIA,
+	ROUTE_THEME
+};
+
+#define URL_SLUG_MAX	200
+
+struct route {
+	enum route_kind	 kind;
+	int		 year;		/* ROUTE_POST */
+	int		 month;		/* ROUTE_POST */
+	int		 page;		/* listing page, 1 for the first */
+	char		 slug[URL_SLUG_MAX + 1];	/* or a media/theme name */
+};
+
+/*
+ * Parses an absolute path (no query string).  Returns 0 and fills rt, or
+ * -1 for a path outside the scheme.  Near misses (no trailing slash,
+ * capitals in a slug, /page/1/) parse too: the caller compares the path
+ * with url_route(rt) and redirects to the canonical form.
+ */
+int	url_parse(const char *path, struct route *rt);
+/* Appends the canonical path of rt (what url_parse read) to b. */
+void	url_route(struct buf *b, const struct route *rt);
+
+/* Appends the path of an article published at the Unix time when. */
+void	url_post(struct buf *b, int64_t when, const char *slug);
+/* Appends the path of a category ("category") or tag ("tag") archive. */
+void	url_term(struct buf *b, const char *taxonomy, const char *slug,
+	    int page);
+void	url_author(struct buf *b, const char *slug, int page);
+void	url_page(struct buf *b, const char *slug);
+/* Appends "/" or "/page/N/". */
+void	url_home(struct buf *b, int page);
+/* Appends the path of a stored image named by its content hash. */
+void	url_media(struct buf *b, const char *hash);
+
+#endif
