@@ -38,9 +38,12 @@ $(B)/libgalley.a: $(OBJS)
 $(B)/galley: $(B)/obj/main.o $(B)/libgalley.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/%.c tests/check.h $(B)/libgalley.a | $(B)/tests
+$(B)/tests/http.o: tests/http.c tests/http.h src/buf.h | $(B)/tests
+	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -Itests -c -o $@ $<
+
+$(B)/tests/%: tests/%.c tests/check.h $(B)/tests/http.o $(B)/libgalley.a
 	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -Itests -o $@ $< \
-	    $(B)/libgalley.a $(LIBS) $(TESTLIBS)
+	    $(B)/tests/http.o $(B)/libgalley.a $(LIBS) $(TESTLIBS)
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@

@@ -200,7 +200,7 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	view_str(head, "title", p->title);
 	view_str(head, "description", b.data);
 	buf_reset(&b);
-	view_str(head, "canonical", url);
+	view_str(head, "canonical", path);
 	view_str(head, "og_type", "article");
 	view_str(head, "published_iso", page_iso_date(r, p->published));
 	view_str(head, "modified_iso", page_iso_date(r, p->modified));

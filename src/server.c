@@ -243,7 +243,7 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	struct req	*r = &sr->r;
 	struct buf	 canon;
 	int64_t		 gen = 0;
-	int		 status = 404, moved, queued;
+	int		 status = 404, moved;
 	size_t		 i;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
@@ -269,8 +269,7 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (routes[i].kind == r->route.kind)
 			status = routes[i].fn(r);
-	queued = status == 404 ? 0 : 1;
-	if (!queued)
+	if (status == 404)
 		r->cacheable = 0;	/* unbounded keys: don't cache 404s */
 	return respond(sr, conn, status, url, gen);
 }
@@ -289,20 +288,12 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 	    sizeof(msg) - 1);
 }
 
-static enum MHD_Result
-handle(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **con_cls)
+/* Sets up the request on libmicrohttpd's first call for it. */
+static struct sreq *
+sreq_new(struct server *srv, const char *method, const char *url)
 {
-	struct server	*srv = cls;
-	struct sreq	*sr;
-	int		 parsed;
+	struct sreq	*sr = xcalloc(1, sizeof(*sr));
 
-	(void)version;
-	(void)upload;
-	(void)upload_size;
-	sr = xcalloc(1, sizeof(*sr));
-	*con_cls = sr;
 	sr->srv = srv;
 	clock_gettime(CLOCK_MONOTONIC, &sr->start);
 	atomic_fetch_add(&srv->inflight, 1);
@@ -312,11 +303,35 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	sr->r.now = (int64_t)time(NULL);
 	sr->method = arena_strdup(&sr->r.arena, method);
 	sr->path = arena_strdup(&sr->r.arena, url);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return method_not_allowed(sr, conn);
-	parsed = url_parse(url, &sr->r.route) == 0;
-	if (!parsed)
+	return sr;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct sreq	*sr = *con_cls;
+
+	(void)version;
+	(void)upload;
+	/*
+	 * The first call only sets up: a response queued before the whole
+	 * request is read would cost the connection its keep-alive.
+	 */
+	if (sr == NULL) {
+		*con_cls = sr = sreq_new(cls, method, url);
+		/* Refused at once: the body is not read, the connection closes. */
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return method_not_allowed(sr, conn);
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0;	/* a GET with a body: ignore it */
+		return MHD_YES;
+	}
+	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)
 		return MHD_YES;

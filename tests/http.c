@@ -1,0 +1,306 @@
+/*
+ * http: the integration-test helpers declared in http.h.  Included into
+ * each test_*.c that needs it (tests/ builds one binary per file).
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <libxml/xpath.h>
+
+#include "http.h"
+
+int
+run_galley(const char *const *args, struct buf *out)
+{
+	int	 p[2], st;
+	pid_t	 pid;
+	char	 chunk[4096];
+	ssize_t	 n;
+	const char *argv[32];
+	size_t	 i;
+
+	argv[0] = getenv("GALLEY") ? getenv("GALLEY") : "build/galley";
+	for (i = 0; args[i] != NULL && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (pipe(p) == -1 || (pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((n = read(p[0], chunk, sizeof(chunk))) > 0)
+		if (out != NULL)
+			buf_write(chunk, (size_t)n, out);
+	close(p[0]);
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+char *
+tmp_path(const char *tag)
+{
+	static int	 seq;
+	char		 p[256];
+
+	snprintf(p, sizeof(p), "/tmp/galley-%s-%d-%d-%ld", tag, (int)getpid(),
+	    ++seq, (long)time(NULL));
+	return strdup(p);
+}
+
+static void *
+reader(void *arg)
+{
+	struct srv	*s = arg;
+	char		 chunk[4096];
+	ssize_t		 n;
+
+	while ((n = read(s->fd, chunk, sizeof(chunk))) > 0) {
+		pthread_mutex_lock(&s->lock);
+		buf_write(chunk, (size_t)n, &s->log);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
+
+int
+srv_log_has(struct srv *s, const char *needle)
+{
+	int	 has;
+
+	pthread_mutex_lock(&s->lock);
+	has = s->log.data != NULL && strstr(s->log.data, needle) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return has;
+}
+
+int
+srv_start(struct srv *s, const char *dir)
+{
+	const char	*bin = getenv("GALLEY") ? getenv("GALLEY") :
+	    "build/galley";
+	int		 p[2], i;
+	const char	*at;
+
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	if (pipe(p) == -1 || (s->pid = fork()) == -1)
+		return -1;
+	if (s->pid == 0) {
+		dup2(p[1], 2);
+		close(p[0]);
+		execl(bin, bin, "serve", dir, "--listen", "127.0.0.1:0",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	s->fd = p[0];
+	pthread_create(&s->reader, NULL, reader, s);
+	for (i = 0; i < 500; i++) {	/* up to 10 s */
+		pthread_mutex_lock(&s->lock);
+		at = s->log.data ? strstr(s->log.data,
+		    "listening on http://127.0.0.1:") : NULL;
+		if (at != NULL)
+			s->port = atoi(at + strlen(
+			    "listening on http://127.0.0.1:"));
+		pthread_mutex_unlock(&s->lock);
+		if (s->port > 0) {
+			snprintf(s->base, sizeof(s->base),
+			    "http://127.0.0.1:%d", s->port);
+			return 0;
+		}
+		if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+			break;
+		usleep(20000);
+	}
+	fprintf(stderr, "server did not start: %s\n",
+	    s->log.data ? s->log.data : "(no output)");
+	return -1;
+}
+
+int
+srv_stop(struct srv *s)
+{
+	int	 st, i;
+
+	kill(s->pid, SIGTERM);
+	for (i = 0; i < 1000; i++) {	/* up to 10 s, then kill */
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+			break;
+		usleep(10000);
+	}
+	if (i == 1000) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &st, 0);
+	}
+	pthread_join(s->reader, NULL);
+	close(s->fd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static size_t
+collect(char *data, size_t size, size_t n, void *b)
+{
+	buf_write(data, size * n, b);
+	return size * n;
+}
+
+int
+http_req(struct srv *s, const char *method, const char *path,
+    const char *const *headers, struct resp *r)
+{
+	CURL			*c = curl_easy_init();
+	struct curl_slist	*h = NULL;
+	char			 url[2048];
+	CURLcode		 rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->head);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	for (; headers != NULL && *headers != NULL; headers++)
+		h = curl_slist_append(h, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int
+http_get(struct srv *s, const char *path, struct resp *r)
+{
+	return http_req(s, "GET", path, NULL, r);
+}
+
+void
+resp_free(struct resp *r)
+{
+	buf_reset(&r->body);
+	buf_reset(&r->head);
+}
+
+const char *
+resp_header(const struct resp *r, const char *name)
+{
+	static __thread char	 val[1024];
+	const char		*p = r->head.data;
+	size_t			 n = strlen(name), len;
+
+	while (p != NULL && *p) {
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			len = strcspn(p, "\r\n");
+			if (len >= sizeof(val))
+				len = sizeof(val) - 1;
+			memcpy(val, p, len);
+			val[len] = '\0';
+			return val;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+htmlDocPtr
+html_parse(const struct resp *r)
+{
+	return htmlReadMemory(r->body.data ? r->body.data : "",
+	    (int)r->body.len, "page.html", "utf-8",
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+}
+
+static xmlXPathObjectPtr
+xp(htmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr	 ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr	 o;
+
+	o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	xmlXPathFreeContext(ctx);
+	return o;
+}
+
+int
+xp_count(htmlDocPtr doc, const char *expr)
+{
+	xmlXPathObjectPtr	 o = xp(doc, expr);
+	int			 n;
+
+	n = o && o->nodesetval ? o->nodesetval->nodeNr : 0;
+	xmlXPathFreeObject(o);
+	return n;
+}
+
+char *
+xp_text(htmlDocPtr doc, const char *expr)
+{
+	xmlXPathObjectPtr	 o = xp(doc, expr);
+	xmlChar			*t;
+	char			*out = NULL, *w;
+	const char		*p;
+	int			 sp = 0;
+
+	if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
+		t = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
+		out = malloc(strlen((char *)t) + 1);
+		for (w = out, p = (char *)t; *p; p++) {
+			if (isspace((unsigned char)*p)) {
+				sp = w != out;
+				continue;
+			}
+			if (sp)
+				*w++ = ' ';
+			sp = 0;
+			*w++ = *p;
+		}
+		*w = '\0';
+		xmlFree(t);
+	}
+	xmlXPathFreeObject(o);
+	return out;
+}
+
+char *
+xp_attr(htmlDocPtr doc, const char *expr)
+{
+	xmlXPathObjectPtr	 o = xp(doc, expr);
+	xmlChar			*t;
+	char			*out = NULL;
+
+	if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
+		t = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
+		out = strdup((char *)t);
+		xmlFree(t);
+	}
+	xmlXPathFreeObject(o);
+	return out;
+}

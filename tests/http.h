@@ -1,0 +1,64 @@
+/*
+ * http: what the integration tests share.  srv_start() runs the real
+ * `galley serve` (the binary in $GALLEY) over a site directory on an
+ * ephemeral loopback port, with its log collected; http_get() makes real
+ * requests with libcurl; html_parse() and the xpath helpers read pages
+ * with libxml2's HTML parser.
+ */
+#ifndef GALLEY_TEST_HTTP_H
+#define GALLEY_TEST_HTTP_H
+
+#include <sys/types.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <libxml/HTMLparser.h>
+
+#include "buf.h"
+
+struct srv {
+	pid_t		 pid;
+	int		 port;
+	int		 fd;		/* its stderr */
+	pthread_t	 reader;
+	pthread_mutex_t	 lock;
+	struct buf	 log;
+	char		 base[64];	/* "http://127.0.0.1:PORT" */
+};
+
+struct resp {
+	long		 status;
+	struct buf	 body;
+	struct buf	 head;		/* raw header lines */
+};
+
+/* Runs galley with args (NULL-terminated); returns its exit status. */
+int	 run_galley(const char *const *args, struct buf *out);
+/* Makes a fresh temporary directory path (not created); heap. */
+char	*tmp_path(const char *tag);
+/* Starts `galley serve dir`; returns 0 when it listens. */
+int	 srv_start(struct srv *, const char *dir);
+/* Sends SIGTERM and returns the exit status (-1 if it died by signal). */
+int	 srv_stop(struct srv *);
+/* Returns 1 if the server's log so far contains s. */
+int	 srv_log_has(struct srv *, const char *s);
+/*
+ * Requests path (relative to the server) with method (GET, HEAD, POST)
+ * and optional extra header lines; fills r.  Returns 0, -1 on a
+ * transport error.
+ */
+int	 http_req(struct srv *, const char *method, const char *path,
+	    const char *const *headers, struct resp *r);
+int	 http_get(struct srv *, const char *path, struct resp *r);
+void	 resp_free(struct resp *);
+/* Returns the value of header name (case-insensitive) in r, static. */
+const char *resp_header(const struct resp *, const char *name);
+/* Parses an HTML body; free with xmlFreeDoc. */
+htmlDocPtr html_parse(const struct resp *);
+/* Number of nodes the XPath expression selects. */
+int	 xp_count(htmlDocPtr, const char *expr);
+/* Text of the first node selected, whitespace collapsed; heap or NULL. */
+char	*xp_text(htmlDocPtr, const char *expr);
+/* Value of the first attribute/node selected; heap or NULL. */
+char	*xp_attr(htmlDocPtr, const char *expr);
+
+#endif

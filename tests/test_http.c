@@ -1,0 +1,643 @@
+/*
+ * test_http: the real `galley` binary end to end.  The command line
+ * (init, usage, exit codes), then `galley serve` on an ephemeral loopback
+ * port over a demo site, checked over real HTTP: every element of the
+ * seed page in order, the reply nested in its parent, JSON-LD, no iframe
+ * before a click, headers, ETag and 304, HEAD, redirects, 404s, assets
+ * and media, no email address in any page, a write from another process
+ * showing at once, hostile input staying inert, and a clean stop.
+ */
+#include <sys/stat.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "check.h"
+#include "embed.h"
+#include "http.h"
+#include "store.h"
+
+#define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
+#define TITLE	"Russian \u2018ISIS Strikes\u2019 Hit US-Backed Anti-ISIS Groups Instead"
+
+static const char *const emails[] = {
+	"oleg@example.net", "brian@example.org", "staff@example.com",
+	"hostile@example.com",
+};
+
+static void
+cli(const char *site)
+{
+	struct buf	 out;
+	char		*dir = tmp_path("cli"), path[512];
+	struct stat	 st;
+	FILE		*f;
+
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "--help", NULL }, &out) == 0);
+	CHECK(out.data && strstr(out.data, "galley serve DIR"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "--version", NULL }, &out) == 0);
+	CHECK(out.data && strncmp(out.data, "galley ", 7) == 0);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "serve", "--help", NULL }, &out)
+	    == 0 && strstr(out.data, "--listen"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "frobnicate", NULL }, &out) == 2);
+	CHECK(out.data && strstr(out.data, "usage:"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ NULL }, NULL) == 2);
+	CHECK(run_galley((const char *[]){ "init", NULL }, NULL) == 2);
+	CHECK(run_galley((const char *[]){ "init", dir, "--bogus", NULL },
+	    NULL) == 2);
+	CHECK(run_galley((const char *[]){ "serve", site, "--nope", NULL },
+	    NULL) == 2);
+
+	/* A directory holding something else is refused, untouched. */
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/notes.txt", dir);
+	f = fopen(path, "w");
+	fputs("mine\n", f);
+	fclose(f);
+	CHECK(run_galley((const char *[]){ "init", dir, NULL }, &out) == 1);
+	CHECK(out.data && strstr(out.data, "not empty"));
+	snprintf(path, sizeof(path), "%s/galley.conf", dir);
+	CHECK(stat(path, &st) == -1);
+	buf_reset(&out);
+
+	/* The demo site: conf private, database and picture in place. */
+	CHECK(run_galley((const char *[]){ "init", site, "--demo", NULL },
+	    &out) == 0);
+	buf_reset(&out);
+	snprintf(path, sizeof(path), "%s/galley.conf", site);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+	snprintf(path, sizeof(path), "%s/galley.db", site);
+	CHECK(stat(path, &st) == 0 && st.st_size > 0);
+	/* Again: an existing site is left as it is. */
+	CHECK(run_galley((const char *[]){ "init", site, "--demo", NULL },
+	    &out) == 0 && strstr(out.data, "already"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "serve", "/nonexistent-site",
+	    NULL }, &out) == 1 && strstr(out.data, "galley.conf"));
+	buf_reset(&out);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK(system(path) == 0);
+	free(dir);
+}
+
+/* Byte offset of needle in the page, or -1. */
+static long
+at(const struct resp *r, const char *needle)
+{
+	const char	*p = r->body.data ? strstr(r->body.data, needle) : NULL;
+
+	return p ? p - r->body.data : -1;
+}
+
+static void
+check_text(htmlDocPtr doc, const char *expr, const char *want)
+{
+	char	*t = xp_text(doc, expr);
+
+	CHECK_STR(t, want);
+	free(t);
+}
+
+static void
+article_order(const struct resp *r)
+{
+	static const char *const marks[] = {
+		"<h1 class=\"post-title\">", "<time datetime=\"2015-10-01",
+		"class=\"author\"", "<p>A dramatic video posted to YouTube",
+		"data-youtube=\"oqJPVlDdLek\"", "alt=\"russian-airstrikes-ISIS\"",
+		"he said.", "Courtesy of", "Rating: <span",
+		"Posted in", "id=\"comment-1\"", "id=\"comment-2\"",
+		"Leave a Reply", "Optionally add an image (JPEG only)",
+	};
+	long	 prev = -1, pos;
+	size_t	 i;
+	char	 what[200];
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		pos = at(r, marks[i]);
+		snprintf(what, sizeof(what), "in order: %s", marks[i]);
+		CHECK_MSG(pos > prev, what);
+		prev = pos;
+	}
+}
+
+static void
+article_jsonld(htmlDocPtr doc)
+{
+	char		*src = xp_text(doc,
+	    "//script[@type='application/ld+json']");
+	json_t		*j, *ar;
+	json_error_t	 e;
+
+	if (!CHECK(src != NULL))
+		return;
+	j = json_loads(src, 0, &e);
+	if (CHECK(j != NULL)) {
+		CHECK_STR(json_string_value(json_object_get(j, "@type")),
+		    "NewsArticle");
+		CHECK_STR(json_string_value(json_object_get(j, "headline")),
+		    TITLE);
+		CHECK_STR(json_string_value(json_object_get(j,
+		    "datePublished")), "2015-10-01T14:32:00Z");
+		CHECK_STR(json_string_value(json_object_get(json_object_get(j,
+		    "author"), "name")), "Staff Writer");
+		ar = json_object_get(j, "aggregateRating");
+		CHECK(json_number_value(json_object_get(ar, "ratingValue")) ==
+		    6.0);
+		CHECK(json_integer_value(json_object_get(ar, "ratingCount")) ==
+		    2);
+		CHECK(json_integer_value(json_object_get(ar, "bestRating")) ==
+		    10);
+		CHECK_STR(json_string_value(json_object_get(ar, "@type")),
+		    "AggregateRating");
+	}
+	json_decref(j);
+	free(src);
+}
+
+static void
+article_form(htmlDocPtr doc)
+{
+	CHECK(xp_count(doc, "//form[@action='/comments' and @method='post'"
+	    " and @enctype='multipart/form-data']") == 1);
+	CHECK(xp_count(doc, "//form//input[@name='author' and @required]")
+	    == 1);
+	CHECK(xp_count(doc, "//form//input[@name='email' and @type='email'"
+	    " and @required]") == 1);
+	CHECK(xp_count(doc, "//form//input[@name='url']") == 1);
+	CHECK(xp_count(doc, "//form//textarea[@name='comment' and @required]")
+	    == 1);
+	CHECK(xp_count(doc, "//form//input[@type='file' and @name='image'"
+	    " and @accept='image/jpeg']") == 1);
+	CHECK(xp_count(doc, "//label[@for='image' and"
+	    " normalize-space()='Optionally add an image (JPEG only)']") == 1);
+	check_text(doc, "//p[@class='comment-notes']", "Your email address"
+	    " will not be published. Required fields are marked *");
+	CHECK(xp_count(doc, "//h3[normalize-space()='Leave a Reply']") == 1);
+	CHECK(xp_count(doc, "//a[@href='/privacy/' and contains(.,"
+	    "'Learn how your comment data is processed')]") == 1);
+}
+
+static void
+article(struct srv *s)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*t;
+
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	article_order(&r);
+	check_text(doc, "//h1[@class='post-title']", TITLE);
+	check_text(doc, "//title", TITLE " | Galley News");
+	check_text(doc, "//p[@class='post-meta']",
+	    "Posted on October 1, 2015 by Staff Writer");
+	CHECK(xp_count(doc, "//a[@class='author' and"
+	    " @href='/author/staff-writer/']") == 1);
+	/* Body: paragraphs, the video facade outside any <p>, the picture. */
+	CHECK(xp_count(doc, "//div[@class='post-body']/p") >= 10);
+	CHECK(xp_count(doc, "//div[@class='post-body']/figure[@class='video'"
+	    " and @data-youtube='oqJPVlDdLek']/a[@href="
+	    "'https://www.youtube.com/watch?v=oqJPVlDdLek']") == 1);
+	CHECK(xp_count(doc, "//iframe") == 0);
+	CHECK(xp_count(doc, "//*[contains(@src,'youtube')]") == 0);
+	CHECK(xp_count(doc, "//script[@src and not(starts-with(@src,"
+	    "'/theme/'))]") == 0);
+	CHECK(xp_count(doc, "//img[@alt='russian-airstrikes-ISIS' and"
+	    " starts-with(@src,'/media/')]") == 1);
+	check_text(doc, "//p[@class='post-source']", "Courtesy of Reuters");
+	CHECK(xp_count(doc, "//p[@class='post-source']/a[@href]") == 1);
+	check_text(doc, "//p[@class='rating-text']",
+	    "Rating: 6.0/10 (2 votes cast)");
+	CHECK(xp_count(doc, "//div[@class='rating']//span[contains(@class,"
+	    "'star-full')]") == 6);
+	CHECK(xp_count(doc, "//div[@class='rating']//span[contains(@class,"
+	    "'star-empty')]") == 4);
+	check_text(doc, "//footer[@class='post-terms']/p", "Posted in"
+	    " Terrorism and tagged Russia, Syria, ISIS, Free Syrian Army,"
+	    " airstrikes, Hama, Homs.");
+	CHECK(xp_count(doc, "//footer[@class='post-terms']//a[@rel='tag']")
+	    == 7);
+	CHECK(xp_count(doc, "//a[@href='/category/terrorism/']") == 1);
+	CHECK(xp_count(doc, "//a[@href='/tag/free-syrian-army/']") == 1);
+	/* Threaded comments: the reply inside its parent's element. */
+	CHECK(xp_count(doc, "//li[@id='comment-1']/ol[@class='children']"
+	    "/li[@id='comment-2']") == 1);
+	CHECK(xp_count(doc, "//ol[@class='comment-list']/li") == 1);
+	check_text(doc, "//li[@id='comment-1']/article//p[@class="
+	    "'comment-rating']", "Rating: +1 (from 1 vote)");
+	check_text(doc, "//li[@id='comment-2']//p[@class='comment-rating']",
+	    "Rating: 0 (from 0 votes)");
+	t = xp_text(doc, "//li[@id='comment-2']//div[@class="
+	    "'comment-content']");
+	CHECK(t != NULL && strncmp(t, "I agree Oleg", 12) == 0);
+	free(t);
+	check_text(doc, "//li[@id='comment-1']/article//span[@class="
+	    "'comment-author']", "Oleg");
+	article_form(doc);
+	article_jsonld(doc);
+	t = xp_attr(doc, "//link[@rel='canonical']/@href");
+	CHECK_STR(t, "http://127.0.0.1:8080" ARTICLE);
+	free(t);
+	t = xp_attr(doc, "//meta[@property='og:type']/@content");
+	CHECK_STR(t, "article");
+	free(t);
+	t = xp_attr(doc, "//meta[@property='og:title']/@content");
+	CHECK_STR(t, TITLE);
+	free(t);
+	CHECK(xp_count(doc, "//meta[@property='og:url']") == 1);
+	CHECK(xp_count(doc, "//meta[@charset='utf-8']") == 1);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+}
+
+static void
+headers(struct srv *s)
+{
+	struct resp	 r, r2, h;
+	const char	*csp;
+	char		 etag[128], inm[160];
+
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	CHECK_STR(resp_header(&r, "Content-Type"), "text/html; charset=utf-8");
+	CHECK(resp_header(&r, "Date") != NULL);
+	CHECK(resp_header(&r, "Content-Length") != NULL &&
+	    (size_t)atol(resp_header(&r, "Content-Length")) == r.body.len);
+	csp = resp_header(&r, "Content-Security-Policy");
+	CHECK(csp != NULL && strstr(csp, "frame-ancestors 'self'") &&
+	    strstr(csp, "script-src 'self'") && !strstr(csp, "unsafe-inline"));
+	CHECK_STR(resp_header(&r, "X-Content-Type-Options"), "nosniff");
+	CHECK(resp_header(&r, "Referrer-Policy") != NULL);
+	snprintf(etag, sizeof(etag), "%s", resp_header(&r, "ETag") ?
+	    resp_header(&r, "ETag") : "");
+	CHECK(etag[0] == '"' && strlen(etag) > 10);
+
+	/* Byte-identical for every reader, so the same strong ETag. */
+	CHECK(http_get(s, ARTICLE, &r2) == 0 && r2.status == 200);
+	CHECK(r2.body.len == r.body.len &&
+	    memcmp(r2.body.data, r.body.data, r.body.len) == 0);
+	CHECK_STR(resp_header(&r2, "ETag"), etag);
+	resp_free(&r2);
+
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	CHECK(http_req(s, "GET", ARTICLE, (const char *[]){ inm, NULL },
+	    &r2) == 0 && r2.status == 304 && r2.body.len == 0);
+	CHECK_STR(resp_header(&r2, "ETag"), etag);
+	resp_free(&r2);
+	CHECK(http_req(s, "GET", ARTICLE, (const char *[]){
+	    "If-None-Match: \"stale\"", NULL }, &r2) == 0 &&
+	    r2.status == 200);
+	resp_free(&r2);
+
+	CHECK(http_req(s, "HEAD", ARTICLE, NULL, &h) == 0 && h.status == 200);
+	CHECK(h.body.len == 0);
+	CHECK(resp_header(&h, "Content-Length") &&
+	    (size_t)atol(resp_header(&h, "Content-Length")) == r.body.len);
+	CHECK_STR(resp_header(&h, "ETag"), etag);
+	resp_free(&h);
+
+	CHECK(http_req(s, "POST", ARTICLE, NULL, &r2) == 0 &&
+	    r2.status == 405 && resp_header(&r2, "Allow") != NULL);
+	resp_free(&r2);
+	CHECK(http_req(s, "DELETE", "/", NULL, &r2) == 0 && r2.status == 405);
+	resp_free(&r2);
+	resp_free(&r);
+}
+
+static void
+expect(struct srv *s, const char *path, long status, const char *needle)
+{
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "GET %s -> %ld with \"%s\"", path,
+	    status, needle ? needle : "");
+	CHECK_MSG(http_get(s, path, &r) == 0 && r.status == status &&
+	    (needle == NULL || at(&r, needle) >= 0), what);
+	resp_free(&r);
+}
+
+static void
+redirect(struct srv *s, const char *path, const char *to)
+{
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "GET %s -> 301 %s", path, to);
+	CHECK_MSG(http_get(s, path, &r) == 0 && r.status == 301 &&
+	    resp_header(&r, "Location") != NULL &&
+	    strcmp(resp_header(&r, "Location"), to) == 0, what);
+	resp_free(&r);
+}
+
+static void
+pages(struct srv *s)
+{
+	expect(s, "/", 200, ARTICLE);
+	expect(s, "/", 200, "A dramatic video posted to YouTube");
+	expect(s, "/category/terrorism/", 200, ARTICLE);
+	expect(s, "/category/terrorism/", 200, "Category: Terrorism");
+	expect(s, "/tag/hama/", 200, ARTICLE);
+	expect(s, "/author/staff-writer/", 200, ARTICLE);
+	expect(s, "/privacy/", 200, "never published");
+	expect(s, "/privacy/", 200, "erased after 30 days");
+	expect(s, "/no-such-page/", 404, "Page not found");
+	expect(s, "/2015/10/no-such-post/", 404, "Page not found");
+	expect(s, "/category/nothing/", 404, NULL);
+	expect(s, "/tag/terrorism/", 404, NULL);
+	expect(s, "/page/2/", 404, NULL);
+	expect(s, "/wp-login.php", 404, "Page not found");
+	expect(s, "/media/../galley.db", 404, NULL);
+	expect(s, "/media/0000000000000000000000000000000000000000000000000000"
+	    "000000000000.jpg", 404, NULL);
+	expect(s, "/theme/style.0000000000.css", 404, NULL);
+	redirect(s, "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-"
+	    "groups-instead", ARTICLE);
+	redirect(s, "/2016/01/russian-isis-strikes-hit-us-backed-anti-isis-"
+	    "groups-instead/", ARTICLE);
+	redirect(s, "/page/1/", "/");
+	redirect(s, "/Privacy/", "/privacy/");
+}
+
+/* Theme files and the demo picture, from the URLs the page uses. */
+static void
+assets(struct srv *s)
+{
+	struct resp		 r, a;
+	htmlDocPtr		 doc;
+	char			*css, *js, *img;
+	const struct embed	*e = embed_find("demo/russian-airstrikes-ISIS.jpg");
+
+	CHECK(http_get(s, ARTICLE, &r) == 0);
+	doc = html_parse(&r);
+	css = xp_attr(doc, "//link[@rel='stylesheet']/@href");
+	js = xp_attr(doc, "//script[@src]/@src");
+	img = xp_attr(doc, "//img[@alt='russian-airstrikes-ISIS']/@src");
+	CHECK(css && strncmp(css, "/theme/style.", 13) == 0);
+	if (css && http_get(s, css, &a) == 0) {
+		CHECK(a.status == 200);
+		CHECK_STR(resp_header(&a, "Content-Type"),
+		    "text/css; charset=utf-8");
+		CHECK(strstr(resp_header(&a, "Cache-Control"), "immutable"));
+		resp_free(&a);
+	}
+	if (CHECK(js != NULL) && http_get(s, js, &a) == 0) {
+		CHECK(a.status == 200 && strstr(a.body.data,
+		    "youtube-nocookie.com/embed/"));
+		resp_free(&a);
+	}
+	if (CHECK(img != NULL && e != NULL) && http_get(s, img, &a) == 0) {
+		CHECK(a.status == 200);
+		CHECK_STR(resp_header(&a, "Content-Type"), "image/jpeg");
+		CHECK(a.body.len == e->len &&
+		    memcmp(a.body.data, e->data, e->len) == 0);
+		resp_free(&a);
+	}
+	free(css);
+	free(js);
+	free(img);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+}
+
+static void
+no_email(struct srv *s)
+{
+	static const char *const paths[] = { "/", ARTICLE,
+	    "/category/terrorism/", "/tag/russia/", "/author/staff-writer/",
+	    "/privacy/", "/nope/" };
+	struct resp	 r;
+	size_t		 i, j;
+	int		 leaks = 0;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (http_get(s, paths[i], &r) != 0)
+			leaks++;
+		for (j = 0; j < sizeof(emails) / sizeof(emails[0]); j++)
+			if (at(&r, emails[j]) >= 0 || strstr(r.head.data,
+			    emails[j]))
+				leaks++;
+		resp_free(&r);
+	}
+	CHECK_MSG(leaks == 0, "no commenter's or author's email in any page");
+}
+
+static struct store_conn *
+site_store(const char *site, struct store **st)
+{
+	char	 path[512], err[256];
+
+	snprintf(path, sizeof(path), "%s/galley.db", site);
+	if (store_open(path, 0, st, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	return store_conn_get(*st);
+}
+
+/* A write from another process shows on the next request. */
+static void
+invalidation(struct srv *s, const char *site)
+{
+	struct store		*st;
+	struct store_conn	*c = site_store(site, &st);
+	struct comment		 cm = { .post_id = 1, .author = "Newcomer",
+	    .email = "hostile@example.com", .content = "Fresh words here.",
+	    .status = "approved", .created = 1443800000 };
+	struct resp		 r;
+
+	expect(s, ARTICLE, 200, "I agree Oleg");	/* now cached */
+	if (!CHECK(c != NULL))
+		return;
+	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	cm.content = "Held back.";
+	cm.status = "pending";
+	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	store_conn_put(st, c);
+	store_close(st);
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	CHECK(at(&r, "Fresh words here.") > 0);
+	CHECK(at(&r, "Held back.") < 0);
+	CHECK(at(&r, "3 Responses") > 0);
+	resp_free(&r);
+}
+
+/* Reads the payload fixture; returns the lines (heap) and their count. */
+static char **
+payload_lines(size_t *n)
+{
+	char		 path[1024], line[8192], **v = NULL;
+	const char	*shared = getenv("SHARED");
+	FILE		*f;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/fixtures/xss/payloads.txt",
+	    shared ? shared : "../shared");
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		v = realloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = strdup(line);
+	}
+	fclose(f);
+	return v;
+}
+
+/* Nothing from a payload may become markup: count what is foreign. */
+static int
+foreign_markup(htmlDocPtr doc)
+{
+	return xp_count(doc, "//@*[starts-with(translate(name(),"
+	    "'ON','on'),'on')]") +
+	    xp_count(doc, "//script[not(@type='application/ld+json') and"
+	    " not(starts-with(@src,'/theme/'))]") +
+	    xp_count(doc, "//iframe | //object | //embed | //svg | //math |"
+	    " //frame | //frameset | //base | //meta[@http-equiv] | //video |"
+	    " //audio | //image | //x") +
+	    xp_count(doc, "//@href[starts-with(translate(normalize-space(.),"
+	    "'JAVSCRIPTDT','javscriptdt'),'javascript:') or"
+	    " starts-with(translate(normalize-space(.),'DATVBSCRIPT',"
+	    "'datvbscript'),'data:') or starts-with(translate("
+	    "normalize-space(.),'DATVBSCRIPT','datvbscript'),'vbscript:')]") +
+	    (xp_count(doc, "//form") > 1) +
+	    (xp_count(doc, "//img") > 1);
+}
+
+static void
+xss(struct srv *s, const char *site)
+{
+	struct store		*st;
+	struct store_conn	*c = site_store(site, &st);
+	struct post		 p = { .type = "post", .status = "publish",
+	    .format = "markdown", .author_id = 1, .published = 1443900000,
+	    .modified = 1443900000, .comments_open = 1, .excerpt = "",
+	    .body = "Comments below." };
+	struct comment		 cm = { .email = "hostile@example.com",
+	    .status = "approved" };
+	struct resp		 r;
+	htmlDocPtr		 doc;
+	char			**lines, path[300];
+	size_t			 n, i;
+	int64_t			 post;
+
+	lines = payload_lines(&n);
+	if (!CHECK(lines != NULL && n > 3000 && c != NULL))
+		return;
+	p.slug = "hostile";
+	p.title = lines[3];
+	p.source_name = lines[4];
+	p.source_url = "javascript:alert(1)";
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->post_add(c, &p, &post) == STORE_OK);
+	for (i = 0; i < n; i++) {
+		cm.post_id = post;
+		cm.author = lines[i];
+		cm.url = lines[(i + 1) % n];
+		cm.content = lines[(i + 2) % n];
+		cm.created = 1443900000 + (int64_t)i;
+		c->ops->comment_add(c, &cm, NULL);
+	}
+	CHECK(c->ops->commit(c) == STORE_OK);
+	store_conn_put(st, c);
+	store_close(st);
+
+	snprintf(path, sizeof(path), "/2015/10/hostile/");
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	CHECK(xp_count(doc, "//li[starts-with(@id,'comment-')]") == (int)n);
+	CHECK_MSG(foreign_markup(doc) == 0,
+	    "every payload inert as author, url and comment");
+	check_text(doc, "//h1[@class='post-title']", lines[3]);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	CHECK_MSG(foreign_markup(doc) == 0, "hostile title inert on home");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+struct hammer {
+	struct srv	*s;
+	int		 ok;
+	size_t		 len;
+};
+
+static void *
+hammer(void *arg)
+{
+	struct hammer	*h = arg;
+	struct resp	 r;
+	int		 i;
+
+	for (i = 0; i < 50; i++) {
+		if (http_get(h->s, i % 2 ? ARTICLE : "/", &r) == 0 &&
+		    r.status == 200 && (i % 2 == 0 || r.body.len == h->len))
+			h->ok++;
+		resp_free(&r);
+	}
+	return NULL;
+}
+
+static void
+concurrency(struct srv *s)
+{
+	struct hammer	 h[8];
+	pthread_t	 t[8];
+	struct resp	 r;
+	int		 i, ok = 0;
+
+	CHECK(http_get(s, ARTICLE, &r) == 0);
+	for (i = 0; i < 8; i++) {
+		h[i] = (struct hammer){ .s = s, .len = r.body.len };
+		pthread_create(&t[i], NULL, hammer, &h[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		ok += h[i].ok;
+	}
+	CHECK_MSG(ok == 400, "400 concurrent requests all served whole");
+	resp_free(&r);
+}
+
+int
+main(void)
+{
+	char		*site = tmp_path("site"), cmd[600];
+	struct srv	 s;
+
+	cli(site);
+	if (!CHECK(srv_start(&s, site) == 0))
+		return check_done();
+	article(&s);
+	headers(&s);
+	pages(&s);
+	assets(&s);
+	no_email(&s);
+	invalidation(&s, site);
+	concurrency(&s);
+	xss(&s, site);
+	no_email(&s);
+	CHECK(srv_log_has(&s, "GET " ARTICLE " 200 "));
+	CHECK(srv_log_has(&s, "GET /no-such-page/ 404 "));
+	CHECK(srv_log_has(&s, "HEAD " ARTICLE " 200 "));
+	CHECK_MSG(srv_stop(&s) == 0, "SIGTERM: clean exit 0");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", site);
+	CHECK(system(cmd) == 0);
+	free(site);
+	return check_done();
+}

@@ -1,0 +1,232 @@
+/*
+ * test_store: the storage interface on a real SQLite file: migrations,
+ * every operation, the aggregates the triggers keep, one vote per voter,
+ * the data generation, durability across a reopen, and that no query
+ * feeding a page returns a commenter's email.
+ */
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "check.h"
+#include "store.h"
+
+static struct store *
+open_store(const char *path)
+{
+	struct store	*s = NULL;
+	char		 err[256] = "";
+	int		 rc = store_open(path, 1, &s, err, sizeof(err));
+
+	if (!CHECK_MSG(rc == STORE_OK, err))
+		exit(check_done());
+	return s;
+}
+
+static int64_t
+gen(struct store_conn *c)
+{
+	int64_t	 g = -1;
+
+	c->ops->generation(c, &g);
+	return g;
+}
+
+static void
+fill(struct store_conn *c, int64_t *post, int64_t *cm1)
+{
+	struct user	 u = { .slug = "ann", .name = "Ann", .email = "ann@x.y" };
+	struct post	 p = { .type = "post", .slug = "first", .title = "First",
+	    .status = "publish", .published = 1000, .modified = 1000,
+	    .format = "markdown", .body = "Hello *world*", .comments_open = 1 };
+	struct term	 t = { .taxonomy = "tag", .slug = "t1", .name = "T1" };
+	struct comment	 cm = { .author = "Bob", .email = "bob@secret.example",
+	    .content = "Hi", .status = "approved", .created = 1100 };
+	int64_t		 id, tid, g0 = gen(c), cm2;
+
+	CHECK(c->ops->user_add(c, &u, &p.author_id) == STORE_OK);
+	CHECK(gen(c) > g0);
+	CHECK(c->ops->user_add(c, &u, &id) == STORE_CONFLICT);
+	CHECK(c->ops->post_add(c, &p, post) == STORE_OK);
+	CHECK(c->ops->post_add(c, &p, &id) == STORE_CONFLICT);
+	p.slug = "second";
+	p.published = 2000;
+	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
+	p.slug = "draft";
+	p.status = "draft";
+	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
+	p.slug = "future";
+	p.status = "publish";
+	p.published = 999999;
+	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
+	CHECK(c->ops->term_add(c, &t, &tid) == STORE_OK);
+	CHECK(c->ops->post_term_add(c, *post, tid) == STORE_OK);
+	CHECK(c->ops->post_term_add(c, *post, tid) == STORE_CONFLICT);
+	cm.post_id = *post;
+	CHECK(c->ops->comment_add(c, &cm, cm1) == STORE_OK);
+	cm.parent_id = *cm1;
+	cm.status = "pending";
+	CHECK(c->ops->comment_add(c, &cm, &cm2) == STORE_OK);
+	cm.parent_id = 987654;	/* no such parent: foreign key */
+	CHECK(c->ops->comment_add(c, &cm, &cm2) == STORE_ERROR);
+}
+
+static void
+votes(struct store_conn *c, int64_t post, int64_t cm1)
+{
+	struct arena	 a;
+	struct post	 p;
+	struct comment	*cm;
+	size_t		 n;
+
+	arena_init(&a);
+	CHECK(c->ops->post_vote_add(c, post, "v1", 5, 1) == STORE_OK);
+	CHECK(c->ops->post_vote_add(c, post, "v2", 7, 1) == STORE_OK);
+	CHECK(c->ops->post_vote_add(c, post, "v1", 9, 1) == STORE_CONFLICT);
+	CHECK(c->ops->post_vote_add(c, post, "v3", 0, 1) == STORE_ERROR);
+	CHECK(c->ops->comment_vote_add(c, cm1, "v1", 1, 1) == STORE_OK);
+	CHECK(c->ops->comment_vote_add(c, cm1, "v2", -1, 1) == STORE_OK);
+	CHECK(c->ops->comment_vote_add(c, cm1, "v3", 1, 1) == STORE_OK);
+	CHECK(c->ops->comment_vote_add(c, cm1, "v3", 1, 1) ==
+	    STORE_CONFLICT);
+	CHECK(c->ops->comment_vote_add(c, cm1, "v4", 2, 1) == STORE_ERROR);
+	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
+	CHECK(p.rating_sum == 12 && p.rating_count == 2);
+	CHECK(p.comment_count == 1);	/* approved only */
+	CHECK(c->ops->comments_approved(c, &a, post, &cm, &n) == STORE_OK);
+	CHECK(n == 1 && cm[0].vote_sum == 1 && cm[0].vote_count == 3);
+	CHECK(n == 1 && cm[0].email == NULL);	/* never read back */
+	arena_free(&a);
+}
+
+static void
+queries(struct store_conn *c, int64_t post)
+{
+	struct arena		 a;
+	struct post		 p, *list;
+	struct term		 t, *terms;
+	struct user		 u;
+	struct post_query	 q = { .type = "post", .now = 5000, .limit = 1 };
+	size_t			 n;
+	int64_t			 total;
+	char			*v;
+
+	arena_init(&a);
+	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
+	CHECK(p.id == post && strcmp(p.author_name, "Ann") == 0 &&
+	    strcmp(p.author_slug, "ann") == 0 &&
+	    strcmp(p.body, "Hello *world*") == 0);
+	CHECK(c->ops->post_by_slug(c, &a, "post", "draft", &p) ==
+	    STORE_NOTFOUND);
+	CHECK(c->ops->post_by_slug(c, &a, "page", "first", &p) ==
+	    STORE_NOTFOUND);
+	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(total == 2 && n == 1 && strcmp(list[0].slug, "second") == 0);
+	q.offset = 1;
+	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(n == 1 && strcmp(list[0].slug, "first") == 0);
+	CHECK(c->ops->term_by_slug(c, &a, "tag", "t1", &t) == STORE_OK);
+	q.offset = 0;
+	q.limit = 10;
+	q.term_id = t.id;
+	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(total == 1 && n == 1 && list[0].id == post);
+	CHECK(c->ops->term_by_slug(c, &a, "category", "t1", &t) ==
+	    STORE_NOTFOUND);
+	CHECK(c->ops->post_terms(c, &a, post, &terms, &n) == STORE_OK);
+	CHECK(n == 1 && strcmp(terms[0].name, "T1") == 0);
+	CHECK(c->ops->user_by_slug(c, &a, "ann", &u) == STORE_OK);
+	CHECK(strcmp(u.name, "Ann") == 0 && u.email == NULL);
+	CHECK(c->ops->setting_set(c, "k", "v1") == STORE_OK);
+	CHECK(c->ops->setting_set(c, "k", "v2") == STORE_OK);
+	CHECK(c->ops->setting_get(c, &a, "k", &v) == STORE_OK);
+	CHECK(strcmp(v, "v2") == 0);
+	CHECK(c->ops->setting_get(c, &a, "nope", &v) == STORE_NOTFOUND);
+	arena_free(&a);
+}
+
+static void
+transactions(struct store_conn *c)
+{
+	struct arena	 a;
+	char		*v;
+
+	arena_init(&a);
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->setting_set(c, "tx", "rolled back") == STORE_OK);
+	CHECK(c->ops->rollback(c) == STORE_OK);
+	CHECK(c->ops->setting_get(c, &a, "tx", &v) == STORE_NOTFOUND);
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->setting_set(c, "tx", "kept") == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	arena_free(&a);
+}
+
+/* The schema as SQLite sees it: WAL, foreign keys, version 1. */
+static void
+pragmas(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, 0) == 0 &&
+	    sqlite3_step(s) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0);
+	sqlite3_finalize(s);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, 0) == 0 &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 1);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	char			 dir[] = "/tmp/galley-store-XXXXXX", path[256];
+	struct store		*s;
+	struct store_conn	*c;
+	struct arena		 a;
+	struct post		 p;
+	int64_t			 post, cm1, g;
+
+	if (!CHECK(mkdtemp(dir) != NULL))
+		return check_done();
+	snprintf(path, sizeof(path), "%s/galley.db", dir);
+	s = open_store(path);
+	c = store_conn_get(s);
+	CHECK(gen(c) == 0);
+	fill(c, &post, &cm1);
+	votes(c, post, cm1);
+	queries(c, post);
+	transactions(c);
+	g = gen(c);
+	store_conn_put(s, c);
+	store_close(s);
+
+	/* Reopen: nothing lost, migrations not applied twice. */
+	s = open_store(path);
+	c = store_conn_get(s);
+	arena_init(&a);
+	CHECK(gen(c) == g);
+	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
+	    p.rating_count == 2);
+	arena_free(&a);
+	store_conn_put(s, c);
+	store_close(s);
+	pragmas(path);
+	{
+		char	 err[256] = "";
+
+		s = NULL;
+		CHECK(store_open("/nonexistent/dir/x.db", 1, &s, err,
+		    sizeof(err)) == STORE_DOWN && strstr(err, "/nonexistent"));
+	}
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK(system(path) == 0);
+	return check_done();
+}

@@ -1,0 +1,150 @@
+/*
+ * test_url: the URL scheme.  Everything a builder makes, the router reads
+ * back to the same route (parse(build(x)) == x); near misses parse to a
+ * route whose canonical path differs (so the server redirects); anything
+ * outside the scheme is refused.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "check.h"
+#include "url.h"
+
+static void
+roundtrip(const char *path, enum route_kind kind)
+{
+	struct route	 rt;
+	struct buf	 b;
+	char		 what[300];
+
+	buf_init(&b);
+	snprintf(what, sizeof(what), "round trip %s", path);
+	if (!CHECK_MSG(url_parse(path, &rt) == 0 && rt.kind == kind, what))
+		return;
+	url_route(&b, &rt);
+	CHECK_STR(b.data, path);
+	buf_reset(&b);
+}
+
+static void
+canonical(const char *path, const char *want)
+{
+	struct route	 rt;
+	struct buf	 b;
+	char		 what[300];
+
+	buf_init(&b);
+	snprintf(what, sizeof(what), "near miss %s parses", path);
+	if (!CHECK_MSG(url_parse(path, &rt) == 0, what))
+		return;
+	url_route(&b, &rt);
+	CHECK_STR(b.data, want);
+	buf_reset(&b);
+}
+
+static void
+refused(const char *path)
+{
+	struct route	 rt;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "refused: %s", path);
+	CHECK_MSG(url_parse(path, &rt) == -1, what);
+}
+
+static void
+builders(void)
+{
+	struct buf	 b;
+	struct route	 rt;
+
+	buf_init(&b);
+	url_post(&b, 1443709920, "russian-isis-strikes");	/* 2015-10-01 */
+	CHECK_STR(b.data, "/2015/10/russian-isis-strikes/");
+	CHECK(url_parse(b.data, &rt) == 0 && rt.kind == ROUTE_POST &&
+	    rt.year == 2015 && rt.month == 10 &&
+	    strcmp(rt.slug, "russian-isis-strikes") == 0);
+	buf_reset(&b);
+	url_post(&b, 1451606399, "last");	/* 2015-12-31 23:59:59 UTC */
+	CHECK_STR(b.data, "/2015/12/last/");
+	buf_reset(&b);
+	url_term(&b, "category", "terrorism", 1);
+	CHECK_STR(b.data, "/category/terrorism/");
+	buf_reset(&b);
+	url_term(&b, "tag", "free-syrian-army", 3);
+	CHECK_STR(b.data, "/tag/free-syrian-army/page/3/");
+	CHECK(url_parse(b.data, &rt) == 0 && rt.kind == ROUTE_TAG &&
+	    rt.page == 3 && strcmp(rt.slug, "free-syrian-army") == 0);
+	buf_reset(&b);
+	url_author(&b, "staff-writer", 1);
+	CHECK_STR(b.data, "/author/staff-writer/");
+	buf_reset(&b);
+	url_home(&b, 2);
+	CHECK_STR(b.data, "/page/2/");
+	buf_reset(&b);
+	url_page(&b, "privacy");
+	CHECK_STR(b.data, "/privacy/");
+	buf_reset(&b);
+	url_media(&b, "ab01");
+	CHECK_STR(b.data, "/media/ab01.jpg");
+	buf_reset(&b);
+}
+
+int
+main(void)
+{
+	builders();
+	roundtrip("/", ROUTE_HOME);
+	roundtrip("/page/2/", ROUTE_HOME);
+	roundtrip("/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/",
+	    ROUTE_POST);
+	roundtrip("/category/terrorism/", ROUTE_CATEGORY);
+	roundtrip("/category/terrorism/page/12/", ROUTE_CATEGORY);
+	roundtrip("/tag/isis/", ROUTE_TAG);
+	roundtrip("/author/staff-writer/page/2/", ROUTE_AUTHOR);
+	roundtrip("/privacy/", ROUTE_PAGE);
+	roundtrip("/caf%c3%a9/", ROUTE_PAGE);
+	roundtrip("/media/0123abcd.jpg", ROUTE_MEDIA);
+	roundtrip("/theme/style.0123456789.css", ROUTE_THEME);
+
+	canonical("/2015/10/slug", "/2015/10/slug/");
+	canonical("/privacy", "/privacy/");
+	canonical("/Privacy/", "/privacy/");
+	canonical("/page/1/", "/");
+	canonical("/tag/isis/page/1/", "/tag/isis/");
+	canonical("/category/terrorism", "/category/terrorism/");
+	canonical("/caf%C3%A9/", "/caf%c3%a9/");
+
+	refused("");
+	refused("relative/");
+	refused("/2015/13/slug/");
+	refused("/2015/00/slug/");
+	refused("/15/10/slug/");
+	refused("/2015/10/slug/extra/");
+	refused("/2015/10//");
+	refused("/page/0/");
+	refused("/page/x/");
+	refused("/page/99999999/");
+	refused("/a b/");
+	refused("/a.b/");
+	refused("/wp-login.php");
+	refused("/%zz/");
+	refused("/%e/");
+	refused("/media/../galley.db");
+	refused("/media/.hidden");
+	refused("/media/a/b.jpg");
+	refused("/theme/");
+	refused("/tag/");
+	refused("/privacy/x/");
+	{
+		char	 longslug[260];
+
+		memset(longslug, 'a', sizeof(longslug));
+		longslug[0] = '/';
+		longslug[sizeof(longslug) - 2] = '/';
+		longslug[sizeof(longslug) - 1] = '\0';
+		refused(longslug);
+	}
+	return check_done();
+}
