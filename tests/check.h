@@ -40,6 +40,7 @@ static inline int
 check_done(void)
 {
 	printf("%d passed, %d failed\n", check_passed, check_failed);
+	fflush(stdout);		/* LeakSanitizer exits without flushing */
 	return check_failed ? 1 : 0;
 }
 

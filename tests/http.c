@@ -150,6 +150,7 @@ srv_stop(struct srv *s)
 	}
 	pthread_join(s->reader, NULL);
 	close(s->fd);
+	buf_reset(&s->log);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

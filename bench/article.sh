@@ -1,0 +1,103 @@
+#!/bin/sh
+# Benchmark: the demo article from `galley serve` against the same bytes
+# served as a static file by nginx, with the same wrk flags, on loopback.
+# Prints the median req/s of each over ROUNDS alternating runs and the
+# ratio galley/nginx.  Not a test: the figures depend on the machine.
+#
+#   sh bench/article.sh            (after make; make bench does both)
+#   DURATION=10 ROUNDS=5 CONNS=64 THREADS=2 sh bench/article.sh
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+GALLEY=${GALLEY:-$top/build/galley}
+DURATION=${DURATION:-8}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+GPORT=${GPORT:-18480}
+NPORT=${NPORT:-18481}
+PATHNAME=/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/
+
+for tool in wrk nginx curl; do
+	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "bench: $tool is missing (run scripts/deps.sh)" >&2
+		exit 1
+	}
+done
+
+work=$(mktemp -d /tmp/galley-bench-XXXXXX)
+chmod 755 "$work"
+gpid=""
+cleanup() {
+	[ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
+	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+"$GALLEY" init "$work/site" --demo >/dev/null
+"$GALLEY" serve "$work/site" --listen "127.0.0.1:$GPORT" 2>/dev/null &
+gpid=$!
+for _ in $(seq 50); do
+	curl -sf -o /dev/null "http://127.0.0.1:$GPORT/" && break
+	sleep 0.1
+done
+
+# nginx serves the very bytes galley sends.
+mkdir -p "$work/www$PATHNAME" "$work/nginx"
+curl -sf -o "$work/www${PATHNAME}index.html" "http://127.0.0.1:$GPORT$PATHNAME"
+chmod -R a+rX "$work/www"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	default_type text/html;
+	charset utf-8;
+	etag on;
+	keepalive_requests 100000;
+	client_body_temp_path $work/nginx;
+	proxy_temp_path $work/nginx;
+	fastcgi_temp_path $work/nginx;
+	uwsgi_temp_path $work/nginx;
+	scgi_temp_path $work/nginx;
+	server {
+		listen 127.0.0.1:$NPORT;
+		root $work/www;
+	}
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+for _ in $(seq 50); do
+	curl -sf -o /dev/null "http://127.0.0.1:$NPORT$PATHNAME" && break
+	sleep 0.1
+done
+gbytes=$(curl -s "http://127.0.0.1:$GPORT$PATHNAME" | wc -c)
+nbytes=$(curl -s "http://127.0.0.1:$NPORT$PATHNAME" | wc -c)
+[ "$gbytes" -eq "$nbytes" ] || { echo "bench: bodies differ" >&2; exit 1; }
+
+rps() {
+	wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$1" |
+	    awk '/^Requests\/sec:/ { print $2 }'
+}
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+: > "$work/g"
+: > "$work/n"
+for i in $(seq "$ROUNDS"); do
+	rps "http://127.0.0.1:$GPORT$PATHNAME" >> "$work/g"
+	rps "http://127.0.0.1:$NPORT$PATHNAME" >> "$work/n"
+done
+g=$(median < "$work/g")
+n=$(median < "$work/n")
+echo "article page, $gbytes bytes, wrk -t$THREADS -c$CONNS -d${DURATION}s," \
+    "median of $ROUNDS runs"
+echo "galley: $g req/s  (runs: $(tr '\n' ' ' < "$work/g"))"
+echo "nginx:  $n req/s  (runs: $(tr '\n' ' ' < "$work/n"))"
+awk -v g="$g" -v n="$n" 'BEGIN { printf "ratio galley/nginx: %.2f\n", g / n }'
