@@ -17,6 +17,7 @@ libsodium-dev
 libjansson-dev
 wrk
 nginx-light
+tidy
 libpcre2-dev
 libcurl4-openssl-dev
 libxml2-dev

@@ -432,6 +432,35 @@ no_email(struct srv *s)
 	CHECK_MSG(leaks == 0, "no commenter's or author's email in any page");
 }
 
+/* HTML Tidy (HTML5 mode) finds no error and no warning in each page. */
+static void
+valid_html(struct srv *s)
+{
+	static const char *const paths[] = { "/", ARTICLE,
+	    "/category/terrorism/", "/tag/russia/", "/author/staff-writer/",
+	    "/privacy/", "/nope/" };
+	char		*file = tmp_path("tidy"), cmd[600], what[300];
+	struct resp	 r;
+	FILE		*f;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (http_get(s, paths[i], &r) != 0 ||
+		    (f = fopen(file, "w")) == NULL)
+			continue;
+		fwrite(r.body.data, 1, r.body.len, f);
+		fclose(f);
+		resp_free(&r);
+		/* Empty elements are fine in HTML5: the stars are spans. */
+		snprintf(cmd, sizeof(cmd), "tidy -q -e --drop-empty-elements no"
+		    " %s 1>&2", file);
+		snprintf(what, sizeof(what), "valid HTML5: %s", paths[i]);
+		CHECK_MSG(system(cmd) == 0, what);
+	}
+	unlink(file);
+	free(file);
+}
+
 static struct store_conn *
 site_store(const char *site, struct store **st)
 {
@@ -628,6 +657,7 @@ main(void)
 	pages(&s);
 	assets(&s);
 	no_email(&s);
+	valid_html(&s);
 	invalidation(&s, site);
 	concurrency(&s);
 	xss(&s, site);
