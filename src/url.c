@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "slug.h"
 #include "url.h"
 
 static const struct {
@@ -31,31 +32,6 @@ archive_prefix(enum route_kind kind)
 		if (archives[i].kind == kind)
 			return archives[i].prefix;
 	return "/";
-}
-
-/* A slug: lowercase letters, digits, '-', '_' and %xx escapes. */
-static int
-slug_ok(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n == 0 || n > URL_SLUG_MAX)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '%') {
-			if (i + 2 >= n)
-				return 0;
-			if (!isxdigit((unsigned char)s[i + 1]) ||
-			    !isxdigit((unsigned char)s[i + 2]))
-				return 0;
-			i += 2;
-		} else if (!(islower(c) || isdigit(c) || c == '-' ||
-		    c == '_'))
-			return 0;
-	}
-	return 1;
 }
 
 /* A file name under /media/ or /theme/: [A-Za-z0-9._-], no "..". */
@@ -87,7 +63,7 @@ take_slug(struct route *rt, const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		rt->slug[i] = (char)tolower((unsigned char)s[i]);
 	rt->slug[n] = '\0';
-	return slug_ok(rt->slug, n) ? 0 : -1;
+	return slug_valid(rt->slug, n) ? 0 : -1;
 }
 
 /*

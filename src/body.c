@@ -1,0 +1,348 @@
+/*
+ * body: post bodies (see body.h).  Rendering is a short pipeline of passes,
+ * each reading the previous one's buffer whole: HTML bodies go through
+ * autoembed, wpautop and shortcodes in WordPress's order; Markdown bodies
+ * through md4c and then the same embed and shortcode passes.  The excerpt
+ * renders the body first and reduces the HTML to words, so it holds what a
+ * reader sees and nothing of the markup.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <limits.h>
+#include <md4c-html.h>
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "body.h"
+#include "buf.h"
+#include "html.h"
+#include "shortcode.h"
+#include "wpautop.h"
+
+/* Elements whose content is no part of an excerpt: wp_strip_all_tags()'s
+ * script and style, and the video facade (WordPress's is an iframe). */
+#define HIDDEN "<(script|style)[^>]*?>.*?</\\1>|" \
+	"<figure class=\"video\"[^>]*>.*?</figure>"
+
+/* WordPress's excerpt_more. */
+#define MORE " [\xe2\x80\xa6]"
+
+static const struct format {
+	const char		*name;
+	enum body_format	 fmt;
+} formats[] = {
+	{ "markdown", BODY_MARKDOWN },
+	{ "html", BODY_HTML },
+};
+
+/* The entities an excerpt decodes, beside numeric ones. */
+static const struct entity {
+	const char	*name;	/* without & and ; */
+	const char	*text;
+} entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+	{ "apos", "'" }, { "nbsp", " " }, { "hellip", "\xe2\x80\xa6" },
+	{ "ndash", "\xe2\x80\x93" }, { "mdash", "\xe2\x80\x94" },
+	{ "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
+	{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" },
+};
+
+static pcre2_code	*hidden;
+static pthread_once_t	 hidden_once = PTHREAD_ONCE_INIT;
+
+int
+body_format_parse(const char *name, enum body_format *fmt)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(name, formats[i].name) == 0) {
+			*fmt = formats[i].fmt;
+			return 0;
+		}
+	return -1;
+}
+
+/* md4c's output callback, whose size type is not size_t. */
+static void
+md_out(const MD_CHAR *s, MD_SIZE n, void *b)
+{
+	buf_write(s, n, b);
+}
+
+/*
+ * Appends the Markdown src[0..len) as HTML.  md4c fails only when out of
+ * memory; then the source is shown as escaped text rather than lost.
+ */
+static void
+markdown(struct buf *out, const char *src, size_t len)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	if (len > UINT_MAX || md_html(src, (MD_SIZE)len, md_out, &b,
+	    MD_DIALECT_GITHUB, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0) {
+		buf_reset(&b);
+		buf_puts(&b, "<p>");
+		html_text(&b, src, len);
+		buf_puts(&b, "</p>\n");
+	}
+	buf_write(b.data, b.len, out);
+	buf_reset(&b);
+}
+
+void
+body_render(struct buf *out, const char *src, size_t len,
+    enum body_format fmt)
+{
+	struct buf	 a, b;
+
+	if (len == 0)
+		return;
+	buf_init(&a);
+	buf_init(&b);
+	if (fmt == BODY_HTML) {
+		shortcode_autoembed(&a, src, len);
+		wpautop(&b, a.data, a.len);
+	} else {
+		markdown(&a, src, len);
+		shortcode_autoembed(&b, a.data, a.len);
+	}
+	shortcode_render(out, b.data, b.len);
+	buf_reset(&a);
+	buf_reset(&b);
+}
+
+static void
+compile(void)
+{
+	PCRE2_SIZE	 off;
+	int		 err;
+
+	hidden = pcre2_compile((PCRE2_SPTR)HIDDEN, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | PCRE2_DOTALL, &err, &off, NULL);
+	if (hidden == NULL) {
+		/* A bad pattern here is a bug, not input. */
+		fprintf(stderr, "body: pattern error %d\n", err);
+		abort();
+	}
+}
+
+/* Appends s[0..len) without the elements HIDDEN matches. */
+static void
+drop_hidden(struct buf *out, const char *s, size_t len)
+{
+	pcre2_match_data	*md;
+	PCRE2_SIZE		*ov, at = 0;
+
+	if (len == 0)
+		return;
+	pthread_once(&hidden_once, compile);
+	md = pcre2_match_data_create_from_pattern(hidden, NULL);
+	ov = pcre2_get_ovector_pointer(md);
+	while (at < len && pcre2_match(hidden, (PCRE2_SPTR)s, len, at, 0, md,
+	    NULL) > 0 && ov[1] > ov[0]) {
+		buf_write(s + at, ov[0] - at, out);
+		at = ov[1];
+	}
+	buf_write(s + at, len - at, out);
+	pcre2_match_data_free(md);
+}
+
+/*
+ * Returns the offset just past the tag or comment that starts at s[i],
+ * honouring quoted attribute values, or len if it never ends.
+ */
+static size_t
+tag_end(const char *s, size_t len, size_t i)
+{
+	char	 quote = 0;
+
+	if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+		for (i += 4; i + 3 <= len; i++)
+			if (memcmp(s + i, "-->", 3) == 0)
+				return i + 3;
+		return len;
+	}
+	for (i++; i < len; i++) {
+		if (quote != 0) {
+			if (s[i] == quote)
+				quote = 0;
+		} else if (s[i] == '"' || s[i] == '\'')
+			quote = s[i];
+		else if (s[i] == '>')
+			return i + 1;
+	}
+	return len;
+}
+
+/* Returns 1 if c may follow "<" to open a tag, as in HTML. */
+static int
+tag_opener(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c == '/' || c == '!' || c == '?';
+}
+
+/* strip_tags(): appends the text of s[0..len) without tags or comments. */
+static void
+strip_tags(struct buf *out, const char *s, size_t len)
+{
+	size_t	 i = 0, start = 0;
+
+	if (len == 0)
+		return;
+	while (i < len) {
+		if (s[i] != '<' || i + 1 == len || !tag_opener(s[i + 1])) {
+			i++;
+			continue;
+		}
+		buf_write(s + start, i - start, out);
+		i = start = tag_end(s, len, i);
+	}
+	buf_write(s + start, len - start, out);
+}
+
+/* Appends code point cp as UTF-8. */
+static void
+put_utf8(struct buf *out, unsigned long cp)
+{
+	char	 u[4];
+
+	if (cp < 0x80) {
+		buf_putc(out, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		buf_write(u, 2, out);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		buf_write(u, 3, out);
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		buf_write(u, 4, out);
+	}
+}
+
+/*
+ * Decodes the numeric reference name[0..len) ("#39", "#x27") if it names
+ * a character (not NUL, not a surrogate).  Returns 0 or -1.
+ */
+static int
+put_numeric(struct buf *out, const char *name, size_t len)
+{
+	unsigned long	 cp = 0;
+	size_t		 i = 1;
+	int		 hex = len > 1 && (name[1] == 'x' || name[1] == 'X');
+	int		 d;
+
+	if (len < 2 || name[0] != '#' || len - hex > 8)
+		return -1;
+	for (i += hex; i < len; i++) {
+		if (name[i] >= '0' && name[i] <= '9')
+			d = name[i] - '0';
+		else if (hex && strchr("abcdef", name[i] | 0x20) != NULL)
+			d = (name[i] | 0x20) - 'a' + 10;
+		else
+			return -1;
+		cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	if (i == 1 + (size_t)hex || cp == 0 || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	put_utf8(out, cp);
+	return 0;
+}
+
+/* Decodes the entity name[0..len) (between & and ;).  Returns 0 or -1. */
+static int
+put_entity(struct buf *out, const char *name, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && name[0] == '#')
+		return put_numeric(out, name, len);
+	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (strlen(entities[i].name) == len &&
+		    memcmp(entities[i].name, name, len) == 0) {
+			buf_puts(out, entities[i].text);
+			return 0;
+		}
+	return -1;
+}
+
+/* Appends s[0..len) with the entities put_entity() knows decoded. */
+static void
+decode(struct buf *out, const char *s, size_t len)
+{
+	const char	*end, *semi;
+	size_t		 n;
+
+	if (len == 0)
+		return;
+	for (end = s + len; s < end;) {
+		n = (size_t)(end - s) < 12 ? (size_t)(end - s) : 12;
+		if (*s == '&' && (semi = memchr(s, ';', n)) != NULL &&
+		    put_entity(out, s + 1, (size_t)(semi - s - 1)) == 0) {
+			s = semi + 1;
+			continue;
+		}
+		buf_putc(out, *s++);
+	}
+}
+
+/* wp_trim_words(): the first `words` words of s, then MORE if cut. */
+static void
+trim_words(struct buf *out, const char *s, size_t len, size_t words)
+{
+	static const char	*space = " \t\n\r\f\v";
+	size_t			 i = 0, start, n = 0;
+
+	for (;;) {
+		while (i < len && memchr(space, s[i], 6) != NULL)
+			i++;
+		if (i == len)
+			return;
+		if (n == words) {
+			buf_puts(out, MORE);
+			return;
+		}
+		for (start = i; i < len && memchr(space, s[i], 6) == NULL; i++)
+			continue;
+		if (n++ > 0)
+			buf_putc(out, ' ');
+		buf_write(s + start, i - start, out);
+	}
+}
+
+void
+body_excerpt(struct buf *out, const char *src, size_t len,
+    enum body_format fmt, size_t words)
+{
+	struct buf	 a, b;
+
+	if (words == 0 || len == 0)
+		return;
+	buf_init(&a);
+	buf_init(&b);
+	shortcode_strip(&a, src, len);
+	body_render(&b, a.data, a.len, fmt);
+	buf_reset(&a);
+	drop_hidden(&a, b.data, b.len);
+	buf_reset(&b);
+	strip_tags(&b, a.data, a.len);
+	buf_reset(&a);
+	decode(&a, b.data, b.len);
+	trim_words(out, a.data, a.len, words);
+	buf_reset(&a);
+	buf_reset(&b);
+}

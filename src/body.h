@@ -1,0 +1,43 @@
+/*
+ * body: a post body from its source to HTML, and its excerpt.  A body is
+ * either WordPress-style HTML (paragraphs from blank lines, as imported)
+ * or Markdown; both end with the same shortcode and embed pass.  Writers
+ * are trusted, so raw HTML in a body passes through.
+ */
+#ifndef GALLEY_BODY_H
+#define GALLEY_BODY_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum body_format {
+	BODY_MARKDOWN,
+	BODY_HTML
+};
+
+/* Returns 0 and sets *fmt for "markdown" or "html", else -1. */
+int	body_format_parse(const char *name, enum body_format *fmt);
+
+/*
+ * Appends the HTML for src[0..len) to out.  BODY_HTML: autoembed, wpautop,
+ * shortcodes, as WordPress's the_content.  BODY_MARKDOWN: md4c (GitHub
+ * dialect, raw HTML allowed), autoembed, shortcodes.  Safe to call from
+ * several threads at once.
+ */
+void	body_render(struct buf *out, const char *src, size_t len,
+	    enum body_format fmt);
+
+/*
+ * Appends a plain-text (UTF-8) excerpt of src[0..len) to out, as
+ * WordPress's wp_trim_excerpt(): shortcodes stripped, the body rendered,
+ * videos, scripts, styles and tags dropped, the common entities decoded
+ * (&amp; &lt; &gt; &quot; &#39; &nbsp; and numeric ones), then the first
+ * `words` whitespace-separated words joined by single spaces, followed by
+ * " […]" when some were cut.  words 0 appends nothing.  The result is
+ * text, not HTML: the caller escapes it.
+ */
+void	body_excerpt(struct buf *out, const char *src, size_t len,
+	    enum body_format fmt, size_t words);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * test_body: post bodies in both formats, the seed's [youtube] line
+ * between paragraphs becoming a figure outside any <p>, Markdown's GitHub
+ * dialect and raw HTML, lone-URL embeds, excerpts, and rendering from
+ * several threads at once.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "body.h"
+#include "buf.h"
+#include "check.h"
+
+#define FIG(id) "<figure class=\"video\" data-youtube=\"" id "\">" \
+	"<a class=\"video-link\" href=\"https://www.youtube.com/watch?v=" id \
+	"\"><span class=\"video-play\" aria-hidden=\"true\"></span>" \
+	"<span class=\"video-label\">Play video (loads YouTube)</span></a>" \
+	"</figure>"
+#define ID	"oqJPVlDdLek"
+
+/* The seed post's opening, as imported: paragraphs and a shortcode. */
+#define SEED_P1	"Russia conducted its first airstrikes in Syria on " \
+	"Wednesday, but apparently the actual targets were US-backed " \
+	"\xe2\x80\x9cmoderate\xe2\x80\x9d rebel groups fighting ISIS."
+#define SEED_P2	"An unnamed American official revealed that the Russian " \
+	"strikes didn\xe2\x80\x99t hit ISIS at all, reports Reuters."
+#define SEED	SEED_P1 "\n\n[youtube " ID " nolink]\n\n" SEED_P2 "\n"
+#define SEED_HTML "<p>" SEED_P1 "</p>\n" FIG(ID) "\n<p>" SEED_P2 "</p>\n"
+
+#define RENDER(fmt, in, want)	expect(0, (fmt), (in), (want), 0, __LINE__)
+#define EXCERPT(fmt, in, n, want) \
+	expect(1, (fmt), (in), (want), (n), __LINE__)
+
+static char *
+run(int excerpt, enum body_format fmt, const char *in, size_t words)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	if (excerpt)
+		body_excerpt(&b, in, strlen(in), fmt, words);
+	else
+		body_render(&b, in, strlen(in), fmt);
+	return buf_take(&b, NULL);
+}
+
+static void
+expect(int excerpt, enum body_format fmt, const char *in, const char *want,
+    size_t words, int line)
+{
+	char	*got = run(excerpt, fmt, in, words);
+
+	check_str(got, want, in, __FILE__, line);
+	free(got);
+}
+
+static void
+test_format_parse(void)
+{
+	enum body_format	 fmt = BODY_HTML;
+
+	CHECK(body_format_parse("markdown", &fmt) == 0 &&
+	    fmt == BODY_MARKDOWN);
+	CHECK(body_format_parse("html", &fmt) == 0 && fmt == BODY_HTML);
+	CHECK(body_format_parse("HTML", &fmt) == -1);
+	CHECK(body_format_parse("md", &fmt) == -1);
+	CHECK(body_format_parse("", &fmt) == -1);
+	CHECK(body_format_parse("html ", &fmt) == -1);
+}
+
+static void
+test_seed(void)
+{
+	RENDER(BODY_HTML, SEED, SEED_HTML);
+	RENDER(BODY_MARKDOWN, SEED, SEED_HTML);
+	RENDER(BODY_HTML, "Intro\r\n\r\n[youtube " ID "]\r\n\r\nEnd",
+	    "<p>Intro</p>\n" FIG(ID) "\n<p>End</p>\n");
+}
+
+static void
+test_html(void)
+{
+	RENDER(BODY_HTML, "", "");
+	RENDER(BODY_HTML, " \n\n ", "");
+	RENDER(BODY_HTML, "One\ntwo\n\nThree",
+	    "<p>One<br />\ntwo</p>\n<p>Three</p>\n");
+	RENDER(BODY_HTML, "Intro\n\nhttps://youtu.be/" ID "\n\nEnd",
+	    "<p>Intro</p>\n" FIG(ID) "\n<p>End</p>\n");
+	RENDER(BODY_HTML, "text\nhttps://youtu.be/" ID "\nmore",
+	    "<p>text</p>\n" FIG(ID) "\n<p>more</p>\n");
+	RENDER(BODY_HTML, "Intro\n\nhttps://example.com/x\n\nEnd",
+	    "<p>Intro</p>\n<p>https://example.com/x</p>\n<p>End</p>\n");
+	RENDER(BODY_HTML, "[gallery ids=\"1\"]\n\n[youtube short]",
+	    "<p>[gallery ids=\"1\"]</p>\n<p>[youtube short]</p>\n");
+	RENDER(BODY_HTML, "<div class=\"note\">Trusted <b>HTML</b></div>",
+	    "<div class=\"note\">Trusted <b>HTML</b></div>\n");
+	RENDER(BODY_HTML, "<pre>[youtube " ID "]\n\nx</pre>",
+	    "<pre>[youtube " ID "]\n\nx</pre>\n");
+}
+
+static void
+test_markdown(void)
+{
+	RENDER(BODY_MARKDOWN, "", "");
+	RENDER(BODY_MARKDOWN, "# Title\n\nSome *emph* and ~~gone~~.",
+	    "<h1>Title</h1>\n<p>Some <em>emph</em> and <del>gone</del>.</p>\n");
+	RENDER(BODY_MARKDOWN, "| a | b |\n|---|---|\n| 1 | 2 |",
+	    "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n"
+	    "</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n"
+	    "</tbody>\n</table>\n");
+	RENDER(BODY_MARKDOWN, "<div class=\"note\">raw</div>\n\nText & more",
+	    "<div class=\"note\">raw</div>\n<p>Text &amp; more</p>\n");
+	RENDER(BODY_MARKDOWN, "Intro\n\nhttps://youtu.be/" ID "\n\nEnd",
+	    "<p>Intro</p>\n" FIG(ID) "\n<p>End</p>\n");
+	RENDER(BODY_MARKDOWN, "[youtube https://www.youtube.com/watch?v=" ID
+	    "]", FIG(ID) "\n");
+	RENDER(BODY_MARKDOWN, "See https://example.com/ now",
+	    "<p>See <a href=\"https://example.com/\">https://example.com/</a>"
+	    " now</p>\n");
+	/* Code shows the syntax instead of embedding. */
+	RENDER(BODY_MARKDOWN, "`[youtube " ID "]`",
+	    "<p><code>[youtube " ID "]</code></p>\n");
+	RENDER(BODY_MARKDOWN, "```\n[youtube " ID "]\nhttps://youtu.be/" ID
+	    "\n```",
+	    "<pre><code>[youtube " ID "]\nhttps://youtu.be/" ID "\n"
+	    "</code></pre>\n");
+	RENDER(BODY_MARKDOWN, "[youtube \"><script>]",
+	    "<p>[youtube &quot;&gt;<script>]</p>\n");
+}
+
+static void
+test_excerpt(void)
+{
+	EXCERPT(BODY_HTML, SEED, 55, SEED_P1 " " SEED_P2);
+	EXCERPT(BODY_HTML, SEED, 5,
+	    "Russia conducted its first airstrikes [\xe2\x80\xa6]");
+	EXCERPT(BODY_MARKDOWN, "# Title\n\nSome *emph* text & <b>bold</b>",
+	    55, "Title Some emph text & bold");
+	EXCERPT(BODY_HTML, "one two three", 3, "one two three");
+	EXCERPT(BODY_HTML, "one two three four", 3,
+	    "one two three [\xe2\x80\xa6]");
+	EXCERPT(BODY_HTML, "one two", 0, "");
+	EXCERPT(BODY_HTML, "", 55, "");
+	EXCERPT(BODY_HTML, "[youtube " ID "]", 55, "");
+	EXCERPT(BODY_HTML, "https://youtu.be/" ID "\n\nAfter the video.", 55,
+	    "After the video.");
+	EXCERPT(BODY_HTML, "a<script>var x = 1;</script>b <style>p{}</style>c",
+	    55, "ab c");
+	EXCERPT(BODY_HTML, "Fish &amp; chips &lt;3 &#8217;n&#x2019; &nbsp;x "
+	    "&bogus; &#0;", 55,
+	    "Fish & chips <3 \xe2\x80\x99n\xe2\x80\x99 x &bogus; &#0;");
+	EXCERPT(BODY_HTML, "<a href=\"x\" title='a > b'>link</a> text", 55,
+	    "link text");
+	EXCERPT(BODY_HTML, "a <!-- hidden\nnote --> b", 55, "a b");
+	/* As in WordPress: stripping unescapes, rendering then embeds. */
+	EXCERPT(BODY_MARKDOWN, "[[youtube " ID "]] escaped", 55, "escaped");
+}
+
+static void
+test_excerpt_default_length(void)
+{
+	struct buf	 src;
+	char		*got, *p;
+	int		 i, spaces = 0;
+
+	buf_init(&src);
+	for (i = 0; i < 80; i++)
+		buf_printf(&src, "w%d%s", i, i % 10 == 9 ? "\n\n" : " ");
+	got = run(1, BODY_MARKDOWN, src.data, 55);
+	for (p = got; *p != '\0'; p++)
+		spaces += *p == ' ';
+	CHECK(strncmp(got, "w0 w1 ", 6) == 0);
+	CHECK(strstr(got, " w54 [\xe2\x80\xa6]") != NULL);
+	CHECK(strstr(got, "w55") == NULL);
+	CHECK(spaces == 55);
+	free(got);
+	buf_reset(&src);
+}
+
+#define THREADS	6
+
+static void *
+worker(void *arg)
+{
+	const char	*want = arg;
+	char		*got;
+	int		 i, same = 1;
+
+	for (i = 0; i < 100; i++) {
+		got = run(0, i % 2 ? BODY_HTML : BODY_MARKDOWN, SEED, 0);
+		same = same && strcmp(got, want) == 0;
+		free(got);
+	}
+	return same ? arg : NULL;
+}
+
+static void
+test_threads(void)
+{
+	pthread_t	 t[THREADS];
+	void		*ret;
+	int		 i, ok = 1;
+
+	for (i = 0; i < THREADS; i++)
+		CHECK(pthread_create(&t[i], NULL, worker, SEED_HTML) == 0);
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], &ret);
+		ok = ok && ret != NULL;
+	}
+	CHECK_MSG(ok, "every thread rendered the seed as one thread does");
+}
+
+int
+main(void)
+{
+	test_format_parse();
+	test_seed();
+	test_html();
+	test_markdown();
+	test_excerpt();
+	test_excerpt_default_length();
+	test_threads();
+	return check_done();
+}
