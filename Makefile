@@ -18,7 +18,8 @@ TESTLIBS  := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 B       ?= build
 SRCS     = $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS     = $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
-TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c)) \
+	   $(patsubst fuzz/%.c,$(B)/tests/%,$(wildcard fuzz/fuzz_*.c))
 EMBEDDED = $(sort $(wildcard themes/default/* demo/*))
 
 all: $(B)/galley
@@ -44,6 +45,23 @@ $(B)/tests/http.o: tests/http.c tests/http.h src/buf.h | $(B)/tests
 $(B)/tests/%: tests/%.c tests/check.h $(B)/tests/http.o $(B)/libgalley.a
 	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -Itests -o $@ $< \
 	    $(B)/tests/http.o $(B)/libgalley.a $(LIBS) $(TESTLIBS)
+
+# Fuzz targets: replayed over fuzz/corpus/NAME by make test; fuzzed for
+# real by make fuzz (clang's libFuzzer), which adds what it finds.
+$(B)/tests/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libgalley.a | $(B)/tests
+	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -o $@ $< fuzz/replay.c \
+	    $(B)/libgalley.a $(LIBS)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(MAKE) build/fuzz/libgalley.a B=build/fuzz CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
+	for t in $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c)); do \
+	    clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	    $(PKGCFLAGS) -Isrc -o build/fuzz/$$t fuzz/$$t.c \
+	    build/fuzz/libgalley.a $(LIBS) && \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    fuzz/corpus/$${t#fuzz_} || exit 1; done
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@
@@ -73,4 +91,4 @@ bench: deps all
 clean:
 	rm -rf build
 
-.PHONY: all tests deps check test asan run bench clean
+.PHONY: all tests deps check test asan run bench fuzz clean

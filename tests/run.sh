@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs every test binary in BUILD/tests (unit tests and the integration
-# tests that start the real server), sums their "N passed, N failed"
+# Runs every test binary in BUILD/tests (unit tests, the integration
+# tests that start the real server, and the fuzz targets replaying their
+# corpora), sums their "N passed, N failed"
 # lines, and ends with the total.  A binary that dies without its closing
 # line counts as one failure.  Environment for the tests:
 #   GALLEY  the galley binary under test
@@ -14,11 +15,14 @@ export TOP="$top"
 passed=0
 failed=0
 log=$(mktemp)
-for t in "$top/$B"/tests/test_*; do
+for t in "$top/$B"/tests/test_* "$top/$B"/tests/fuzz_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	start=$(date +%s)
-	"$t" >"$log" 2>&1
+	case $name in
+	fuzz_*)	"$t" "$top/fuzz/corpus/${name#fuzz_}" >"$log" 2>&1 ;;
+	*)	"$t" >"$log" 2>&1 ;;
+	esac
 	rc=$?
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
