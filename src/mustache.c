@@ -480,12 +480,13 @@ mustache_free(struct mustache *t)
 static json_t *
 lookup(const struct mustache *t, const struct mnode *n, const struct ctx *c)
 {
-	const struct mseg	*s = t->segs + n->seg;
+	const struct mseg	*s;
 	json_t			*v = NULL;
 	size_t			 i;
 
 	if (n->nseg == 0)
 		return c->v;
+	s = t->segs + n->seg;
 	for (; c != NULL && v == NULL; c = c->up)
 		v = json_object_getn(c->v, t->src + s[0].off, s[0].len);
 	for (i = 1; i < n->nseg && v != NULL; i++)

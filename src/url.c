@@ -122,6 +122,21 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 	return paging(s + n, rt);
 }
 
+/* Page slugs that would collide with an archive prefix or paging. */
+static int
+reserved(const char *slug)
+{
+	size_t	 i, n = strlen(slug);
+
+	if (strcmp(slug, "page") == 0)
+		return 1;
+	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+		if (strlen(archives[i].prefix) == n + 2 &&
+		    strncmp(archives[i].prefix + 1, slug, n) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 parse_post(const char *path, struct route *rt)
 {
@@ -166,7 +181,7 @@ url_parse(const char *path, struct route *rt)
 		return parse_post(path, rt);
 	end = strchr(path + 1, '/');
 	if (take_slug(rt, path + 1, end ? (size_t)(end - path - 1) :
-	    strlen(path + 1)) == -1)
+	    strlen(path + 1)) == -1 || reserved(rt->slug))
 		return -1;
 	if (end != NULL && end[1] != '\0')
 		return -1;

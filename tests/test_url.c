@@ -137,6 +137,9 @@ main(void)
 	refused("/theme/");
 	refused("/tag/");
 	refused("/privacy/x/");
+	refused("/media");		/* would redirect to the media prefix */
+	refused("/category");
+	refused("/page");
 	{
 		char	 longslug[260];
 
