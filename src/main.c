@@ -8,13 +8,17 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "arena.h"
 #include "server.h"
+#include "setting.h"
 #include "site.h"
+#include "store.h"
 
 #define GALLEY_VERSION	"0.1.0"
 
 static int	cmd_init(int, char **);
 static int	cmd_serve(int, char **);
+static int	cmd_config(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -30,6 +34,11 @@ static const struct cmd {
 	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
 	    "SIGINT or SIGTERM finishes the requests in flight and exits.\n",
 	    cmd_serve },
+	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
+	    "Read or change the site settings kept in the database, which\n"
+	    "every node sharing it sees at once.  `list` shows each key,\n"
+	    "its value and what it is for.\n",
+	    cmd_config },
 };
 
 static void
@@ -113,6 +122,93 @@ cmd_serve(int argc, char **argv)
 	rc = server_run(site, listen);
 	site_close(site);
 	return rc == 0 ? 0 : 1;
+}
+
+/* Prints one setting's value: the stored one, else its default. */
+static int
+config_get(struct store_conn *c, const struct setting *st, int verbose)
+{
+	struct arena	 a;
+	char		*v = NULL;
+	int		 rc;
+
+	arena_init(&a);
+	rc = c->ops->setting_get(c, &a, st->key, &v);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		arena_free(&a);
+		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
+		return 1;
+	}
+	if (verbose)
+		printf("%s = %s\t# %s\n", st->key, rc == STORE_OK ? v :
+		    st->dflt, st->help);
+	else
+		printf("%s\n", rc == STORE_OK ? v : st->dflt);
+	arena_free(&a);
+	return 0;
+}
+
+static int
+config_set(struct store_conn *c, const struct setting *st, const char *v)
+{
+	char	 err[200];
+	int	 rc;
+
+	if (st->check(v, err, sizeof(err)) == -1) {
+		fprintf(stderr, "galley: %s must be %s\n", st->key, err);
+		return 1;
+	}
+	if ((rc = c->ops->setting_set(c, st->key, v)) != STORE_OK) {
+		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+config_run(struct store_conn *c, int argc, char **argv)
+{
+	const struct setting	*st;
+	int			 rc = 0;
+
+	if (strcmp(argv[2], "list") == 0) {
+		for (st = settings; st->key != NULL && rc == 0; st++)
+			rc = config_get(c, st, 1);
+		return rc;
+	}
+	if ((st = setting_find(argv[3])) == NULL) {
+		fprintf(stderr, "galley: no setting '%s' (see galley config DIR"
+		    " list)\n", argv[3]);
+		return 1;
+	}
+	return argc == 4 ? config_get(c, st, 0) : config_set(c, st, argv[4]);
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	struct site		*site;
+	struct store_conn	*c;
+	char			 err[512];
+	int			 rc;
+
+	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
+	    (argc == 4 && strcmp(argv[2], "get") == 0) ||
+	    (argc == 5 && strcmp(argv[2], "set") == 0)))
+		return bad(&cmds[2], NULL);
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if ((c = store_conn_get(site->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(site);
+		return 1;
+	}
+	rc = config_run(c, argc, argv);
+	store_conn_put(site->store, c);
+	site_close(site);
+	return rc;
 }
 
 int

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "page.h"
 #include "req.h"
+#include "setting.h"
 #include "site.h"
 #include "store.h"
 #include "theme.h"
@@ -59,42 +60,45 @@ page_human_date(struct req *r, int64_t t)
 	    tm.tm_mday, tm.tm_year + 1900);
 }
 
-int64_t
-page_setting_int(struct req *r, const char *key, int64_t dflt)
+/* The stored value of a setting, or its default from the table. */
+static const char *
+setting(struct req *r, const char *key)
 {
-	char	*v = NULL, *end;
-	long long n;
+	const struct setting	*st = setting_find(key);
+	char			*v = NULL;
 
-	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) !=
+	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) ==
 	    STORE_OK)
-		return dflt;
-	n = strtoll(v, &end, 10);
-	return *v == '\0' || *end != '\0' ? dflt : n;
+		return v;
+	return st != NULL ? st->dflt : "";
 }
 
-static const char *
-setting(struct req *r, const char *key, const char *dflt)
+int64_t
+page_setting_int(struct req *r, const char *key)
 {
-	char	*v = NULL;
+	const struct setting	*st = setting_find(key);
+	const char		*v = setting(r, key);
+	char			*end;
+	long long		 n;
 
-	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) !=
-	    STORE_OK)
-		return dflt;
-	return v;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0')
+		n = st != NULL ? strtoll(st->dflt, NULL, 10) : 0;
+	return n;
 }
 
 json_t *
 page_view(struct req *r)
 {
 	json_t		*view = json_object(), *site = json_object();
-	const char	*base = setting(r, "base_url", "");
+	const char	*base = setting(r, "base_url");
 	size_t		 n = strlen(base);
 	time_t		 t = (time_t)r->now;
 	struct tm	 tm;
 
 	gmtime_r(&t, &tm);
-	view_str(site, "title", setting(r, "site_title", "Galley"));
-	view_str(site, "tagline", setting(r, "site_tagline", ""));
+	view_str(site, "title", setting(r, "site_title"));
+	view_str(site, "tagline", setting(r, "site_tagline"));
 	/* base_url without a trailing slash: paths are appended to it. */
 	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
 	    n > 0 && base[n - 1] == '/' ? n - 1 : n));
@@ -212,7 +216,7 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	json_t		*a = json_array();
 	struct post	*p;
 	size_t		 n, i;
-	int64_t		 total, per = page_setting_int(r, "posts_per_page", 10);
+	int64_t		 total, per = page_setting_int(r, "posts_per_page");
 	int		 rc;
 
 	if (per < 1 || per > 100)

@@ -45,8 +45,8 @@ json_t	*view_post_summary(struct req *, const struct post *);
 const char *page_iso_date(struct req *, int64_t t);
 /* Formats the Unix time t as WordPress's default "F j, Y". */
 const char *page_human_date(struct req *, int64_t t);
-/* Reads an integer setting, or dflt if absent or malformed. */
-int64_t	page_setting_int(struct req *, const char *key, int64_t dflt);
+/* Reads an integer setting; its default (setting.c) if unset or bad. */
+int64_t	page_setting_int(struct req *, const char *key);
 
 
 

@@ -173,7 +173,7 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 		    "\"AggregateRating\",\"ratingValue\":%s,\"ratingCount\":"
 		    "%lld,\"bestRating\":%lld,\"worstRating\":1}",
 		    rating_average(r, p), (long long)p->rating_count,
-		    (long long)page_setting_int(r, "rating_scale", 10));
+		    (long long)page_setting_int(r, "rating_scale"));
 	buf_putc(&b, '}');
 	out = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
@@ -249,7 +249,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 			view_str(o, "source_url", p->source_url);
 	}
 	json_object_set_new(o, "rating", view_rating(r, p,
-	    page_setting_int(r, "rating_scale", 10)));
+	    page_setting_int(r, "rating_scale")));
 	json_object_set_new(o, "categories", view_terms(r, terms, nterms,
 	    "category"));
 	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));

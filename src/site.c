@@ -15,21 +15,10 @@
 #include "cache.h"
 #include "conf.h"
 #include "demo.h"
+#include "setting.h"
 #include "site.h"
 #include "store.h"
 #include "theme.h"
-
-/* Settings a new site starts with; all can be changed later. */
-static const struct {
-	const char	*key;
-	const char	*value;
-} defaults[] = {
-	{ "site_title", "Galley News" },
-	{ "site_tagline", "Independent news, self-hosted" },
-	{ "base_url", "http://127.0.0.1:8080" },
-	{ "posts_per_page", "10" },
-	{ "rating_scale", "10" },
-};
 
 static char *
 path_join(const char *dir, const char *name)
@@ -123,7 +112,7 @@ static int
 init_db(struct site *s, int demo, char *err, size_t errlen)
 {
 	struct store_conn	*c;
-	size_t			 i;
+	const struct setting	*st;
 	int			 rc = STORE_OK;
 
 	if ((c = store_conn_get(s->store)) == NULL) {
@@ -131,10 +120,8 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 		return -1;
 	}
 	if ((rc = c->ops->begin(c)) == STORE_OK) {
-		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]) &&
-		    rc == STORE_OK; i++)
-			rc = c->ops->setting_set(c, defaults[i].key,
-			    defaults[i].value);
+		for (st = settings; st->key != NULL && rc == STORE_OK; st++)
+			rc = c->ops->setting_set(c, st->key, st->dflt);
 		if (rc == STORE_OK && demo)
 			rc = demo_load(c, s->media_dir, err, errlen);
 		if (rc == STORE_OK)

@@ -501,6 +501,49 @@ invalidation(struct srv *s, const char *site)
 	resp_free(&r);
 }
 
+/* `galley config` from another process changes the served pages at once. */
+static void
+config(struct srv *s, const char *site)
+{
+	struct buf	 out;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "config", site, "get", "site_title",
+	    NULL }, &out) == 0 && strcmp(out.data, "Galley News\n") == 0);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "config", site, "list", NULL },
+	    &out) == 0 && strstr(out.data, "posts_per_page = 10"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "config", site, "set", "base_url",
+	    "javascript:alert(1)", NULL }, &out) == 1);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "config", site, "set", "nope",
+	    "1", NULL }, NULL) == 1);
+	CHECK(run_galley((const char *[]){ "config", site, "get", NULL },
+	    NULL) == 2);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "site_title", "Night <b>Desk</b>", NULL }, NULL) == 0);
+	CHECK(run_galley((const char *[]){ "config", site, "set", "base_url",
+	    "https://news.example.org", NULL }, NULL) == 0);
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	check_text(doc, "//p[@class='site-title']/a", "Night <b>Desk</b>");
+	CHECK(xp_count(doc, "//b") == 0);
+	{
+		char *t = xp_attr(doc, "//link[@rel='canonical']/@href");
+
+		CHECK_STR(t, "https://news.example.org" ARTICLE);
+		free(t);
+	}
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "posts_per_page", "1", NULL }, NULL) == 0);
+	expect(s, "/page/2/", 200, ARTICLE);	/* the hostile post is newer */
+}
+
 /* Reads the payload fixture; returns the lines (heap) and their count. */
 static char **
 payload_lines(size_t *n)
@@ -662,6 +705,7 @@ main(void)
 	concurrency(&s);
 	xss(&s, site);
 	no_email(&s);
+	config(&s, site);
 	CHECK(srv_log_has(&s, "GET " ARTICLE " 200 "));
 	CHECK(srv_log_has(&s, "GET /no-such-page/ 404 "));
 	CHECK(srv_log_has(&s, "HEAD " ARTICLE " 200 "));

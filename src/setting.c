@@ -1,0 +1,82 @@
+/*
+ * setting: the table of database settings and their checks (setting.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "setting.h"
+
+static int
+check_text(const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) > 200) {
+		snprintf(err, errlen, "at most 200 bytes");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_int(const char *v, long lo, long hi, char *err, size_t errlen)
+{
+	char	*end;
+	long	 n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+		snprintf(err, errlen, "a whole number from %ld to %ld", lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_per_page(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 1, 100, err, errlen);
+}
+
+static int
+check_scale(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 2, 20, err, errlen);
+}
+
+/* An absolute http(s) URL with no trailing slash, query or fragment. */
+static int
+check_base_url(const char *v, char *err, size_t errlen)
+{
+	size_t	 n = strlen(v);
+
+	if ((strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
+	    n > 200 || v[n - 1] == '/' || strpbrk(v, "?#\"'<> \t\r\n") ||
+	    strchr(v + 8, '/') != NULL) {
+		snprintf(err, errlen, "an http:// or https:// origin such as"
+		    " https://news.example.org, with no path or trailing /");
+		return -1;
+	}
+	return 0;
+}
+
+const struct setting settings[] = {
+	{ "site_title", "Galley News", "the site's name", check_text },
+	{ "site_tagline", "Independent news, self-hosted",
+	    "one line under the name", check_text },
+	{ "base_url", "http://127.0.0.1:8080",
+	    "the public origin, for canonical links", check_base_url },
+	{ "posts_per_page", "10", "posts on each listing page",
+	    check_per_page },
+	{ "rating_scale", "10", "stars in an article's rating", check_scale },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct setting *
+setting_find(const char *key)
+{
+	const struct setting	*s;
+
+	for (s = settings; s->key != NULL; s++)
+		if (strcmp(s->key, key) == 0)
+			return s;
+	return NULL;
+}
