@@ -5,7 +5,8 @@
 # make asan       the same tests against an ASan+UBSan build in build/asan/
 # make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
 
-PKGS     = libmicrohttpd sqlite3 md4c md4c-html libsodium jansson libpcre2-8
+PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
+	   libpcre2-8
 TESTPKGS = libcurl libxml-2.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g

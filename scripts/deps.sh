@@ -10,6 +10,8 @@ pkg-config
 curl
 libmicrohttpd-dev
 libsqlite3-dev
+libpq-dev
+postgresql
 sqlite3
 libmd4c-dev
 libmd4c-html0-dev

@@ -26,9 +26,11 @@ static const struct cmd {
 	const char	*help;
 	int		(*fn)(int, char **);
 } cmds[] = {
-	{ "init", "galley init DIR [--demo]",
+	{ "init", "galley init DIR [--demo] [--db postgresql://USER@HOST/DB]",
 	    "Create a site in DIR (new or empty): galley.conf with a fresh\n"
-	    "secret, galley.db and media/.  --demo loads the demo article.\n",
+	    "secret, the database and media/.  The database is DIR/galley.db\n"
+	    "(SQLite) unless --db names a PostgreSQL database (which must\n"
+	    "exist; Galley creates its tables).  --demo loads the demo.\n",
 	    cmd_init },
 	{ "serve", "galley serve DIR [--listen HOST:PORT]",
 	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
@@ -64,13 +66,17 @@ bad(const struct cmd *c, const char *why)
 static int
 cmd_init(int argc, char **argv)
 {
-	const char	*dir = NULL;
+	const char	*dir = NULL, *db = NULL;
 	char		 err[512];
 	int		 demo = 0, i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") == 0)
 			demo = 1;
+		else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			db = argv[i] + 5;
 		else if (argv[i][0] == '-' || dir != NULL)
 			return bad(&cmds[0], argv[i][0] == '-' ?
 			    "unknown flag" : "one DIR only");
@@ -79,7 +85,10 @@ cmd_init(int argc, char **argv)
 	}
 	if (dir == NULL)
 		return bad(&cmds[0], "DIR is required");
-	rc = site_init(dir, demo, err, sizeof(err));
+	if (db != NULL && strncmp(db, "postgresql:", 11) != 0 &&
+	    strncmp(db, "postgres:", 9) != 0)
+		return bad(&cmds[0], "--db takes a postgresql:// URI");
+	rc = site_init(dir, db, demo, err, sizeof(err));
 	if (rc == 1) {
 		fprintf(stderr, "galley: %s is already a Galley site; left as"
 		    " it is\n", dir);

@@ -64,7 +64,7 @@ dir_state(const char *dir, char *err, size_t errlen)
 }
 
 static int
-write_conf(const char *dir, char *err, size_t errlen)
+write_conf(const char *dir, const char *db, char *err, size_t errlen)
 {
 	unsigned char	 key[SITE_SECRET_LEN];
 	char		 hex[2 * SITE_SECRET_LEN + 1], *path;
@@ -86,9 +86,9 @@ write_conf(const char *dir, char *err, size_t errlen)
 	    "# the secret signs cookies and keys the hashes of IP addresses.\n"
 	    "secret = %s\n"
 	    "# The database: a path relative to this directory, or a URI.\n"
-	    "db = galley.db\n"
+	    "db = %s\n"
 	    "# Where uploaded images live (shared by every node).\n"
-	    "media_dir = media\n", hex);
+	    "media_dir = media\n", hex, db != NULL ? db : "galley.db");
 	rc = fflush(f) == 0 && fsync(fd) == 0 ? 0 : -1;
 	if (fclose(f) != 0 || rc == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -135,33 +135,75 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 	return rc == STORE_OK ? 0 : -1;
 }
 
+/*
+ * Removes what a failed init made, so that the next init can start
+ * afresh: the directory was new or empty, so everything in it is ours.
+ */
+static void
+init_undo(const char *dir, int made)
+{
+	static const char *const names[] = { "galley.conf", "galley.db",
+	    "galley.db-wal", "galley.db-shm" };
+	char		*p, *media = path_join(dir, "media");
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 i;
+
+	if ((d = opendir(media)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+			    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+				continue;
+			p = path_join(media, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(media);
+	free(media);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		p = path_join(dir, names[i]);
+		unlink(p);
+		free(p);
+	}
+	if (made)
+		rmdir(dir);
+}
+
 int
-site_init(const char *dir, int demo, char *err, size_t errlen)
+site_init(const char *dir, const char *db, int demo, char *err,
+    size_t errlen)
 {
 	struct site	*s;
 	char		*media;
-	int		 st, rc;
+	int		 st, rc, made;
 
 	err[0] = '\0';
 	if ((st = dir_state(dir, err, errlen)) != 0)
 		return st;
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+	made = mkdir(dir, 0755) == 0;
+	if (!made && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	media = path_join(dir, "media");
 	rc = mkdir(media, 0755);
 	free(media);
-	if (rc == -1 || write_conf(dir, err, errlen) == -1) {
+	if (rc == -1 || write_conf(dir, db, err, errlen) == -1) {
 		if (err[0] == '\0')
 			snprintf(err, errlen, "%s/media: %s", dir,
 			    strerror(errno));
+		init_undo(dir, made);
 		return -1;
 	}
-	if ((s = site_open(dir, err, errlen)) == NULL)
-		return -1;
-	rc = init_db(s, demo, err, errlen);
-	site_close(s);
+	rc = -1;
+	if ((s = site_open(dir, err, errlen)) != NULL) {
+		rc = init_db(s, demo, err, errlen);
+		site_close(s);
+	}
+	if (rc != 0)
+		init_undo(dir, made);
 	return rc;
 }
 

@@ -30,11 +30,12 @@ struct site {
 /*
  * Creates a site in dir (created if missing, else it must be empty):
  * galley.conf with a fresh secret (mode 0600), media/, and the database
- * with its default settings; with demo set, the demo content too.
- * Returns 0; 1 if dir already is a Galley site (left untouched); -1 with a
- * message in err otherwise.
+ * with its default settings; with demo set, the demo content too.  db is
+ * a PostgreSQL URI, or NULL for DIR/galley.db.  Returns 0; 1 if dir
+ * already is a Galley site (left untouched); -1 with a message in err.
  */
-int	site_init(const char *dir, int demo, char *err, size_t errlen);
+int	site_init(const char *dir, const char *db, int demo, char *err,
+	    size_t errlen);
 /* Opens the site in dir for serving.  Returns NULL with err set. */
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);

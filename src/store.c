@@ -9,7 +9,8 @@
 #include "store_backend.h"
 
 static const struct store_backend *const backends[] = {
-	&store_sqlite_backend,
+	&store_pg_backend,
+	&store_sqlite_backend,	/* last: it takes any path */
 };
 
 int

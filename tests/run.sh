@@ -1,35 +1,42 @@
 #!/bin/sh
 # Runs every test binary in BUILD/tests (unit tests, the integration
 # tests that start the real server, and the fuzz targets replaying their
-# corpora), sums their "N passed, N failed"
-# lines, and ends with the total.  A binary that dies without its closing
-# line counts as one failure.  Environment for the tests:
-#   GALLEY  the galley binary under test
-#   SHARED  the shared fixtures folder (../shared beside the checkout)
+# corpora) and sums their "N passed, N failed" lines into the last line.
+# The storage and integration tests (PGTESTS) then run a second time on
+# PostgreSQL, in a throwaway cluster started here and destroyed at exit,
+# each in a fresh database.  A binary that dies without its closing line
+# counts as one failure.  Environment for the tests:
+#   GALLEY     the galley binary under test
+#   SHARED     the shared fixtures folder (../shared beside the checkout)
+#   GALLEY_DB  (PostgreSQL pass) the URI of the test's own database
+#   GALLEY_PG  (PostgreSQL pass) "sh scripts/pgtest.sh" and the cluster
+#              folder, to stop and resume the server
 set -u
 B=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 export GALLEY="$top/$B/galley"
 export SHARED="${SHARED:-$top/../shared}"
 export TOP="$top"
+PGTESTS="test_store test_http test_nodes"
+PGONLY="test_nodes"
 passed=0
 failed=0
 log=$(mktemp)
-for t in "$top/$B"/tests/test_* "$top/$B"/tests/fuzz_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
+
+# run NAME LABEL CMD...: runs one test binary and adds up its result line.
+run() {
+	name=$1
+	label=$2
+	shift 2
 	start=$(date +%s)
-	case $name in
-	fuzz_*)	"$t" "$top/fuzz/corpus/${name#fuzz_}" >"$log" 2>&1 ;;
-	*)	"$t" >"$log" 2>&1 ;;
-	esac
+	"$@" >"$log" 2>&1
 	rc=$?
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		cat "$log"
-		echo "$name: exited $rc without a result line"
+		echo "$label: exited $rc without a result line"
 		failed=$((failed + 1))
-		continue
+		return
 	fi
 	p=${line%% passed*}
 	f=${line#*passed, }
@@ -38,10 +45,43 @@ for t in "$top/$B"/tests/test_* "$top/$B"/tests/fuzz_*; do
 		grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$log"
 		[ "$f" -eq 0 ] && f=1
 	fi
-	echo "$name: $p passed, $f failed ($(( $(date +%s) - start ))s)"
+	echo "$label: $p passed, $f failed ($(( $(date +%s) - start ))s)"
 	passed=$((passed + p))
 	failed=$((failed + f))
+}
+
+for t in "$top/$B"/tests/test_* "$top/$B"/tests/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	case " $PGONLY " in *" $name "*) continue ;; esac
+	case $name in
+	fuzz_*)	run "$name" "$name" "$t" "$top/fuzz/corpus/${name#fuzz_}" ;;
+	*)	run "$name" "$name" "$t" ;;
+	esac
 done
-rm -f "$log"
+
+pgdir=$(mktemp -d /tmp/galley-pg-XXXXXX)
+trap 'sh "$top/scripts/pgtest.sh" destroy "$pgdir"; rm -f "$log"' EXIT
+if sh "$top/scripts/pgtest.sh" start "$pgdir"; then
+	export GALLEY_PG="sh $top/scripts/pgtest.sh|$pgdir"
+	n=0
+	for name in $PGTESTS; do
+		[ -x "$top/$B/tests/$name" ] || continue
+		n=$((n + 1))
+		db="galley_${name}_$n"
+		if ! sh "$top/scripts/pgtest.sh" createdb "$pgdir" "$db"; then
+			echo "$name[pg]: could not create its database"
+			failed=$((failed + 1))
+			continue
+		fi
+		export GALLEY_DB="postgresql://galley@/$db?host=$pgdir"
+		run "$name" "$name[pg]" "$top/$B/tests/$name"
+		unset GALLEY_DB
+	done
+else
+	echo "PostgreSQL: the test cluster did not start"
+	cat "$pgdir/server.log" 2>/dev/null
+	failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -58,6 +58,15 @@ cli(const char *site)
 	CHECK(run_galley((const char *[]){ "serve", site, "--nope", NULL },
 	    NULL) == 2);
 
+	/* An unreachable database: exit 1 naming it, and nothing left. */
+	CHECK(run_galley((const char *[]){ "init", dir, "--db",
+	    "postgresql://galley@/x?host=/nonexistent-sock", NULL }, &out)
+	    == 1 && strstr(out.data, "/nonexistent-sock"));
+	CHECK(stat(dir, &st) == -1);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "init", dir, "--db", "mysql://x",
+	    NULL }, NULL) == 2);
+
 	/* A directory holding something else is refused, untouched. */
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/notes.txt", dir);
@@ -71,13 +80,20 @@ cli(const char *site)
 	buf_reset(&out);
 
 	/* The demo site: conf private, database and picture in place. */
-	CHECK(run_galley((const char *[]){ "init", site, "--demo", NULL },
-	    &out) == 0);
+	if (getenv("GALLEY_DB") != NULL) {
+		CHECK(run_galley((const char *[]){ "init", site, "--demo",
+		    "--db", getenv("GALLEY_DB"), NULL }, &out) == 0);
+		snprintf(path, sizeof(path), "%s/galley.db", site);
+		CHECK(stat(path, &st) == -1);	/* no SQLite file */
+	} else {
+		CHECK(run_galley((const char *[]){ "init", site, "--demo",
+		    NULL }, &out) == 0);
+		snprintf(path, sizeof(path), "%s/galley.db", site);
+		CHECK(stat(path, &st) == 0 && st.st_size > 0);
+	}
 	buf_reset(&out);
 	snprintf(path, sizeof(path), "%s/galley.conf", site);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
-	snprintf(path, sizeof(path), "%s/galley.db", site);
-	CHECK(stat(path, &st) == 0 && st.st_size > 0);
 	/* Again: an existing site is left as it is. */
 	CHECK(run_galley((const char *[]){ "init", site, "--demo", NULL },
 	    &out) == 0 && strstr(out.data, "already"));
@@ -464,9 +480,11 @@ valid_html(struct srv *s)
 static struct store_conn *
 site_store(const char *site, struct store **st)
 {
-	char	 path[512], err[256];
+	char	 path[512], err[512];
 
 	snprintf(path, sizeof(path), "%s/galley.db", site);
+	if (getenv("GALLEY_DB") != NULL)
+		snprintf(path, sizeof(path), "%s", getenv("GALLEY_DB"));
 	if (store_open(path, 0, st, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "%s\n", err);
 		return NULL;

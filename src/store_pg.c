@@ -1,0 +1,954 @@
+/*
+ * store_pg: the PostgreSQL back end of the storage interface (libpq), for
+ * sites whose several `galley serve` nodes share one database.  The same
+ * operations as store_sqlite.c, each with its SQL beside it as a named
+ * prepared statement, prepared on a connection the first time it runs
+ * there.  Migrations are numbered in the table schema_version and applied
+ * at open under an advisory lock, so nodes starting together agree.
+ *
+ * Failures: a statement outside a transaction that fails because the
+ * connection dropped is retried once on a fresh connection, and one that
+ * fails on a serialisation failure or deadlock is retried a few times;
+ * inside a transaction the caller gets STORE_RETRY or STORE_DOWN.  A
+ * connection that broke is closed when it is given back, and the pool
+ * opens a new one on demand: when the database comes back, so does Galley.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libpq-fe.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "store.h"
+#include "store_backend.h"
+
+#define POOL_MAX	8
+#define RETRIES		3
+
+enum q {
+	Q_GENERATION, Q_SETTING_GET, Q_SETTING_SET,
+	Q_USER_ADD, Q_USER_BY_SLUG, Q_USER_BY_ID,
+	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
+	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
+	Q_COMMENT_ADD, Q_COMMENTS_APPROVED,
+	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
+	Q__MAX
+};
+
+struct pconn {
+	struct store_conn	 base;
+	PGconn			*db;
+	char			*uri;		/* borrowed from the pool */
+	unsigned char		 prepared[Q__MAX];
+	int			 in_tx;
+	struct pconn		*next;
+};
+
+struct ppool {
+	struct store		 base;
+	char			*uri;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 freed;
+	struct pconn		*idle;
+	int			 open;
+};
+
+#define PG_VOTE_TRIGGER(t, parent, key, sum, count) \
+	"CREATE FUNCTION " t "_agg() RETURNS trigger LANGUAGE plpgsql AS $$" \
+	" BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN UPDATE " parent \
+	" SET " sum " = " sum " - OLD.value, " count " = " count " - 1" \
+	" WHERE id = OLD." key "; END IF;" \
+	" IF TG_OP IN ('UPDATE', 'INSERT') THEN UPDATE " parent \
+	" SET " sum " = " sum " + NEW.value, " count " = " count " + 1" \
+	" WHERE id = NEW." key "; END IF; RETURN NULL; END $$;" \
+	"CREATE TRIGGER " t "_agg AFTER INSERT OR UPDATE OR DELETE ON " t \
+	" FOR EACH ROW EXECUTE FUNCTION " t "_agg();"
+
+#define PG_GEN_TRIGGER(t) \
+	"CREATE TRIGGER " t "_gen AFTER INSERT OR UPDATE OR DELETE ON " t \
+	" FOR EACH STATEMENT EXECUTE FUNCTION bump_generation();"
+
+/* Migration N brings schema_version from N to N + 1.  Append only. */
+static const char *const migrations[] = {
+	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n BIGINT NOT NULL);"
+	"INSERT INTO generation VALUES (1, 0);"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE users (id BIGSERIAL PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE, url TEXT NOT NULL DEFAULT '',"
+	"  bio TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT 'author'"
+	"    CHECK (role IN ('admin', 'editor', 'author')),"
+	"  pass_hash TEXT, created BIGINT NOT NULL);"
+	"CREATE TABLE posts (id BIGSERIAL PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('post', 'page')),"
+	"  slug TEXT NOT NULL, title TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('publish', 'draft', 'pending', 'private', 'trash')),"
+	"  author_id BIGINT NOT NULL REFERENCES users(id),"
+	"  published BIGINT NOT NULL, modified BIGINT NOT NULL,"
+	"  format TEXT NOT NULL CHECK (format IN ('markdown', 'html')),"
+	"  body TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '',"
+	"  source_name TEXT NOT NULL DEFAULT '',"
+	"  source_url TEXT NOT NULL DEFAULT '',"
+	"  comments_open INTEGER NOT NULL DEFAULT 1,"
+	"  rating_sum BIGINT NOT NULL DEFAULT 0,"
+	"  rating_count BIGINT NOT NULL DEFAULT 0,"
+	"  UNIQUE (type, slug));"
+	"CREATE INDEX posts_by_date ON posts (type, status, published);"
+	"CREATE INDEX posts_by_author ON posts (author_id);"
+	"CREATE TABLE terms (id BIGSERIAL PRIMARY KEY,"
+	"  taxonomy TEXT NOT NULL CHECK (taxonomy IN ('category', 'tag')),"
+	"  slug TEXT NOT NULL, name TEXT NOT NULL,"
+	"  parent_id BIGINT REFERENCES terms(id) ON DELETE SET NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (taxonomy, slug));"
+	"CREATE TABLE post_terms ("
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  term_id BIGINT NOT NULL REFERENCES terms(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (post_id, term_id));"
+	"CREATE INDEX post_terms_by_term ON post_terms (term_id);"
+	"CREATE TABLE comments (id BIGSERIAL PRIMARY KEY,"
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  parent_id BIGINT REFERENCES comments(id) ON DELETE CASCADE,"
+	"  author TEXT NOT NULL, email TEXT NOT NULL,"
+	"  url TEXT NOT NULL DEFAULT '', content TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('approved', 'pending', 'spam', 'trash')),"
+	"  created BIGINT NOT NULL, ip_hash TEXT NOT NULL DEFAULT '',"
+	"  user_agent TEXT NOT NULL DEFAULT '',"
+	"  user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	"  vote_sum BIGINT NOT NULL DEFAULT 0,"
+	"  vote_count BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX comments_by_post ON comments (post_id, status, created);"
+	"CREATE TABLE post_votes ("
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL CHECK (value >= 1),"
+	"  created BIGINT NOT NULL, PRIMARY KEY (post_id, voter));"
+	"CREATE TABLE comment_votes ("
+	"  comment_id BIGINT NOT NULL"
+	"    REFERENCES comments(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL"
+	"    CHECK (value IN (-1, 1)),"
+	"  created BIGINT NOT NULL, PRIMARY KEY (comment_id, voter));"
+	"CREATE TABLE media (id BIGSERIAL PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE, mime TEXT NOT NULL,"
+	"  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+	"  bytes BIGINT NOT NULL, alt TEXT NOT NULL DEFAULT '',"
+	"  created BIGINT NOT NULL);"
+	PG_VOTE_TRIGGER("post_votes", "posts", "post_id",
+	    "rating_sum", "rating_count")
+	PG_VOTE_TRIGGER("comment_votes", "comments", "comment_id",
+	    "vote_sum", "vote_count")
+	"CREATE FUNCTION bump_generation() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN UPDATE generation SET n = n + 1 WHERE id = 1;"
+	" RETURN NULL; END $$;"
+	PG_GEN_TRIGGER("settings") PG_GEN_TRIGGER("users")
+	PG_GEN_TRIGGER("posts") PG_GEN_TRIGGER("terms")
+	PG_GEN_TRIGGER("post_terms") PG_GEN_TRIGGER("comments")
+	PG_GEN_TRIGGER("post_votes") PG_GEN_TRIGGER("comment_votes")
+	PG_GEN_TRIGGER("media"),
+};
+
+static const struct store_ops pg_ops;
+
+/* Maps a failed result (or a dead connection) to a store_rc; logs it. */
+static int
+rc_of(PGconn *db, PGresult *res, const char *what)
+{
+	const char	*state = res ? PQresultErrorField(res,
+	    PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(db) != CONNECTION_OK ||
+	    (state != NULL && strncmp(state, "08", 2) == 0) ||
+	    (state != NULL && strncmp(state, "57P", 3) == 0)) {
+		fprintf(stderr, "galley: postgresql: %s: connection lost: %s",
+		    what, PQerrorMessage(db));
+		return STORE_DOWN;
+	}
+	if (state != NULL && strcmp(state, "23505") == 0)
+		return STORE_CONFLICT;
+	if (state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0))
+		return STORE_RETRY;
+	fprintf(stderr, "galley: postgresql: %s: %s", what,
+	    res ? PQresultErrorMessage(res) : PQerrorMessage(db));
+	return STORE_ERROR;
+}
+
+/*
+ * Runs query q (sql, prepared as "qN" on first use) with text params.
+ * Returns STORE_OK with the result in *out (the caller PQclears it), or
+ * an error.  Outside a transaction, a dropped connection is reset and
+ * the statement tried again, and serialisation failures are retried.
+ */
+static int
+pq(struct pconn *c, enum q q, const char *sql, int n,
+    const char *const *params, PGresult **out)
+{
+	PGresult	*res;
+	char		 name[16];
+	int		 rc = STORE_ERROR, try;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "q%d", (int)q);
+	for (try = 0; try < RETRIES; try++) {
+		if (!c->prepared[q]) {
+			res = PQprepare(c->db, name, sql, n, NULL);
+			if (PQresultStatus(res) == PGRES_COMMAND_OK)
+				c->prepared[q] = 1;
+			else
+				rc = rc_of(c->db, res, sql);
+			PQclear(res);
+		}
+		if (c->prepared[q]) {
+			res = PQexecPrepared(c->db, name, n, params, NULL,
+			    NULL, 0);
+			if (PQresultStatus(res) == PGRES_TUPLES_OK ||
+			    PQresultStatus(res) == PGRES_COMMAND_OK) {
+				*out = res;
+				return STORE_OK;
+			}
+			rc = rc_of(c->db, res, name);
+			PQclear(res);
+		}
+		if (c->in_tx || (rc != STORE_DOWN && rc != STORE_RETRY))
+			break;
+		if (rc == STORE_DOWN) {
+			PQreset(c->db);
+			memset(c->prepared, 0, sizeof(c->prepared));
+			if (PQstatus(c->db) != CONNECTION_OK)
+				break;
+		}
+	}
+	return rc;
+}
+
+/* Runs a statement that returns nothing the caller needs. */
+static int
+pq_run(struct pconn *c, enum q q, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, n, params, &res);
+
+	PQclear(res);
+	return rc;
+}
+
+/* Runs an INSERT ... RETURNING id; sets *id if asked. */
+static int
+pq_insert(struct pconn *c, enum q q, const char *sql, int n,
+    const char *const *params, int64_t *id)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, n, params, &res);
+
+	if (rc == STORE_OK && id != NULL && PQntuples(res) == 1)
+		*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return rc;
+}
+
+/* A parameter buffer for a 64-bit integer. */
+struct num {
+	char	 s[24];
+};
+
+static const char *
+num(struct num *n, int64_t v)
+{
+	snprintf(n->s, sizeof(n->s), "%lld", (long long)v);
+	return n->s;
+}
+
+static const char *
+str(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static char *
+col_text(struct arena *a, PGresult *res, int row, int col)
+{
+	return arena_strndup(a, PQgetvalue(res, row, col),
+	    (size_t)PQgetlength(res, row, col));
+}
+
+static int64_t
+col_int(PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Copies every row of res into an arena array filled by fill(). */
+static int
+many(PGresult *res, struct arena *a, size_t sz,
+    void (*fill)(struct arena *, PGresult *, int, void *), void **out,
+    size_t *n)
+{
+	int	 rows = PQntuples(res), i;
+	char	*v = NULL;
+
+	if (rows > 0) {
+		v = arena_alloc(a, (size_t)rows * sz);
+		memset(v, 0, (size_t)rows * sz);
+		for (i = 0; i < rows; i++)
+			fill(a, res, i, v + (size_t)i * sz);
+	}
+	*out = v;
+	*n = (size_t)rows;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_generation(struct store_conn *sc, int64_t *gen)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_GENERATION, "SELECT n FROM generation WHERE id = 1", 0,
+	    NULL, &res);
+	if (rc == STORE_OK && PQntuples(res) != 1)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		*gen = col_int(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_exec_tx(struct pconn *c, const char *sql)
+{
+	PGresult	*res = PQexec(c->db, sql);
+	int		 rc = STORE_OK;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = rc_of(c->db, res, sql);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_begin(struct store_conn *sc)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	int		 rc;
+
+	/* Nothing has run yet: a dropped connection can be reset first. */
+	if (PQstatus(c->db) != CONNECTION_OK) {
+		PQreset(c->db);
+		memset(c->prepared, 0, sizeof(c->prepared));
+	}
+	if ((rc = pg_exec_tx(c, "BEGIN")) == STORE_OK)
+		c->in_tx = 1;
+	return rc;
+}
+
+static int
+pg_commit(struct store_conn *sc)
+{
+	struct pconn	*c = (struct pconn *)sc;
+
+	c->in_tx = 0;
+	return pg_exec_tx(c, "COMMIT");
+}
+
+static int
+pg_rollback(struct store_conn *sc)
+{
+	struct pconn	*c = (struct pconn *)sc;
+
+	c->in_tx = 0;
+	return pg_exec_tx(c, "ROLLBACK");
+}
+
+static int
+pg_setting_get(struct store_conn *sc, struct arena *a, const char *key,
+    char **val)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	const char	*p[1] = { key };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_SETTING_GET, "SELECT value FROM settings WHERE key = $1",
+	    1, p, &res);
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK)
+		*val = col_text(a, res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_setting_set(struct store_conn *sc, const char *key, const char *val)
+{
+	const char	*p[2] = { key, val };
+
+	return pq_run((struct pconn *)sc, Q_SETTING_SET, "INSERT INTO settings"
+	    " (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET"
+	    " value = EXCLUDED.value", 2, p);
+}
+
+static int
+pg_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
+{
+	const char	*p[6] = { str(u->slug), str(u->name), str(u->email),
+	    str(u->url), str(u->bio), u->role ? u->role : "author" };
+
+	return pq_insert((struct pconn *)sc, Q_USER_ADD, "INSERT INTO users"
+	    " (slug, name, email, url, bio, role, created) VALUES ($1, $2,"
+	    " $3, $4, $5, $6, extract(epoch FROM now())::bigint)"
+	    " RETURNING id", 6, p, id);
+}
+
+#define USER_COLS "id, slug, name, url, bio, role"
+
+static int
+user_one(struct pconn *c, enum q q, const char *sql, const char *param,
+    struct arena *a, struct user *u)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, 1, &param, &res);
+
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(u, 0, sizeof(*u));
+		u->id = col_int(res, 0, 0);
+		u->slug = col_text(a, res, 0, 1);
+		u->name = col_text(a, res, 0, 2);
+		u->url = col_text(a, res, 0, 3);
+		u->bio = col_text(a, res, 0, 4);
+		u->role = col_text(a, res, 0, 5);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_user_by_slug(struct store_conn *sc, struct arena *a, const char *slug,
+    struct user *out)
+{
+	return user_one((struct pconn *)sc, Q_USER_BY_SLUG, "SELECT "
+	    USER_COLS " FROM users WHERE slug = $1", slug, a, out);
+}
+
+static int
+pg_user_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct user *out)
+{
+	struct num	 n;
+
+	return user_one((struct pconn *)sc, Q_USER_BY_ID, "SELECT "
+	    USER_COLS " FROM users WHERE id = $1", num(&n, id), a, out);
+}
+
+static int
+pg_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
+{
+	struct num	 au, pu, mo, co;
+	const char	*v[13] = { str(p->type), str(p->slug), str(p->title),
+	    str(p->status), num(&au, p->author_id), num(&pu, p->published),
+	    num(&mo, p->modified), str(p->format), str(p->body),
+	    str(p->excerpt), str(p->source_name), str(p->source_url),
+	    num(&co, p->comments_open) };
+
+	return pq_insert((struct pconn *)sc, Q_POST_ADD, "INSERT INTO posts"
+	    " (type, slug, title, status, author_id, published, modified,"
+	    " format, body, excerpt, source_name, source_url, comments_open)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+	    " RETURNING id", 13, v, id);
+}
+
+#define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
+	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
+	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
+	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
+	" WHERE c.post_id = p.id AND c.status = 'approved')" \
+	" FROM posts p JOIN users u ON u.id = p.author_id"
+
+static void
+fill_post(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct post	*p = v;
+
+	p->id = col_int(res, i, 0);
+	p->type = col_text(a, res, i, 1);
+	p->slug = col_text(a, res, i, 2);
+	p->title = col_text(a, res, i, 3);
+	p->status = col_text(a, res, i, 4);
+	p->author_id = col_int(res, i, 5);
+	p->author_name = col_text(a, res, i, 6);
+	p->author_slug = col_text(a, res, i, 7);
+	p->published = col_int(res, i, 8);
+	p->modified = col_int(res, i, 9);
+	p->format = col_text(a, res, i, 10);
+	p->body = col_text(a, res, i, 11);
+	p->excerpt = col_text(a, res, i, 12);
+	p->source_name = col_text(a, res, i, 13);
+	p->source_url = col_text(a, res, i, 14);
+	p->comments_open = (int)col_int(res, i, 15);
+	p->rating_sum = col_int(res, i, 16);
+	p->rating_count = col_int(res, i, 17);
+	p->comment_count = col_int(res, i, 18);
+}
+
+static int
+pg_post_by_slug(struct store_conn *sc, struct arena *a, const char *type,
+    const char *slug, struct post *out)
+{
+	const char	*p[2] = { type, slug };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_POST_BY_SLUG, "SELECT " POST_COLS
+	    " WHERE p.type = $1 AND p.slug = $2 AND p.status = 'publish'",
+	    2, p, &res);
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		fill_post(a, res, 0, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
+#define POSTS_WHERE " WHERE p.type = $1 AND p.status = 'publish'" \
+	" AND p.published <= $2 AND ($3::bigint = 0 OR EXISTS (SELECT 1" \
+	" FROM post_terms pt WHERE pt.post_id = p.id AND pt.term_id = $3))" \
+	" AND ($4::bigint = 0 OR p.author_id = $4)"
+
+static int
+pg_posts_list(struct store_conn *sc, struct arena *a,
+    const struct post_query *q, struct post **out, size_t *n, int64_t *total)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 now, term, au, lim, off;
+	const char	*p[6] = { str(q->type), num(&now, q->now),
+	    num(&term, q->term_id), num(&au, q->author_id),
+	    num(&lim, q->limit), num(&off, q->offset) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_POSTS_COUNT, "SELECT count(*) FROM posts p" POSTS_WHERE,
+	    4, p, &res);
+	if (rc == STORE_OK)
+		*total = col_int(res, 0, 0);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	rc = pq(c, Q_POSTS_LIST, "SELECT " POST_COLS POSTS_WHERE
+	    " ORDER BY p.published DESC, p.id DESC LIMIT $5 OFFSET $6", 6, p,
+	    &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_post, (void **)out, n);
+}
+
+static int
+pg_term_add(struct store_conn *sc, const struct term *t, int64_t *id)
+{
+	struct num	 par;
+	const char	*p[5] = { str(t->taxonomy), str(t->slug), str(t->name),
+	    num(&par, t->parent_id), str(t->description) };
+
+	return pq_insert((struct pconn *)sc, Q_TERM_ADD, "INSERT INTO terms"
+	    " (taxonomy, slug, name, parent_id, description) VALUES ($1, $2,"
+	    " $3, NULLIF($4::bigint, 0), $5) RETURNING id", 5, p, id);
+}
+
+#define TERM_COLS "t.id, t.taxonomy, t.slug, t.name," \
+	" coalesce(t.parent_id, 0), t.description"
+
+static void
+fill_term(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct term	*t = v;
+
+	t->id = col_int(res, i, 0);
+	t->taxonomy = col_text(a, res, i, 1);
+	t->slug = col_text(a, res, i, 2);
+	t->name = col_text(a, res, i, 3);
+	t->parent_id = col_int(res, i, 4);
+	t->description = col_text(a, res, i, 5);
+}
+
+static int
+pg_term_by_slug(struct store_conn *sc, struct arena *a, const char *taxonomy,
+    const char *slug, struct term *out)
+{
+	const char	*p[2] = { taxonomy, slug };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_TERM_BY_SLUG, "SELECT " TERM_COLS
+	    " FROM terms t WHERE t.taxonomy = $1 AND t.slug = $2", 2, p, &res);
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		fill_term(a, res, 0, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_post_term_add(struct store_conn *sc, int64_t post_id, int64_t term_id)
+{
+	struct num	 po, te;
+	const char	*p[2] = { num(&po, post_id), num(&te, term_id) };
+
+	return pq_run((struct pconn *)sc, Q_POST_TERM_ADD, "INSERT INTO"
+	    " post_terms (post_id, term_id, position) VALUES ($1, $2,"
+	    " (SELECT coalesce(max(position), 0) + 1 FROM post_terms"
+	    " WHERE post_id = $1))", 2, p);
+}
+
+static int
+pg_post_terms(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct term **out, size_t *n)
+{
+	struct num	 po;
+	const char	*p[1] = { num(&po, post_id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_POST_TERMS, "SELECT " TERM_COLS
+	    " FROM terms t JOIN post_terms pt ON pt.term_id = t.id"
+	    " WHERE pt.post_id = $1 ORDER BY t.taxonomy, pt.position", 1, p,
+	    &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_term, (void **)out, n);
+}
+
+static int
+pg_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
+{
+	struct num	 po, pa, cr;
+	const char	*p[10] = { num(&po, cm->post_id),
+	    num(&pa, cm->parent_id), str(cm->author), str(cm->email),
+	    str(cm->url), str(cm->content), str(cm->status),
+	    num(&cr, cm->created), str(cm->ip_hash), str(cm->user_agent) };
+
+	return pq_insert((struct pconn *)sc, Q_COMMENT_ADD, "INSERT INTO"
+	    " comments (post_id, parent_id, author, email, url, content,"
+	    " status, created, ip_hash, user_agent) VALUES ($1,"
+	    " NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9, $10)"
+	    " RETURNING id", 10, p, id);
+}
+
+static void
+fill_comment(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct comment	*cm = v;
+
+	cm->id = col_int(res, i, 0);
+	cm->post_id = col_int(res, i, 1);
+	cm->parent_id = col_int(res, i, 2);
+	cm->author = col_text(a, res, i, 3);
+	cm->url = col_text(a, res, i, 4);
+	cm->content = col_text(a, res, i, 5);
+	cm->status = col_text(a, res, i, 6);
+	cm->created = col_int(res, i, 7);
+	cm->vote_sum = col_int(res, i, 8);
+	cm->vote_count = col_int(res, i, 9);
+}
+
+static int
+pg_comments_approved(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct comment **out, size_t *n)
+{
+	struct num	 po;
+	const char	*p[1] = { num(&po, post_id) };
+	PGresult	*res;
+	int		 rc;
+
+	/* No email column: this feeds public pages. */
+	rc = pq((struct pconn *)sc, Q_COMMENTS_APPROVED, "SELECT id, post_id,"
+	    " coalesce(parent_id, 0), author, url, content, status, created,"
+	    " vote_sum, vote_count FROM comments WHERE post_id = $1"
+	    " AND status = 'approved' ORDER BY created, id", 1, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_comment, (void **)out, n);
+}
+
+static int
+pg_vote_add(struct pconn *c, enum q q, const char *sql, int64_t item,
+    const char *voter, int value, int64_t when)
+{
+	struct num	 it, va, wh;
+	const char	*p[4] = { num(&it, item), voter, num(&va, value),
+	    num(&wh, when) };
+
+	return pq_run(c, q, sql, 4, p);
+}
+
+static int
+pg_post_vote_add(struct store_conn *sc, int64_t post_id, const char *voter,
+    int value, int64_t when)
+{
+	return pg_vote_add((struct pconn *)sc, Q_POST_VOTE_ADD, "INSERT INTO"
+	    " post_votes (post_id, voter, value, created)"
+	    " VALUES ($1, $2, $3, $4)", post_id, voter, value, when);
+}
+
+static int
+pg_comment_vote_add(struct store_conn *sc, int64_t comment_id,
+    const char *voter, int value, int64_t when)
+{
+	return pg_vote_add((struct pconn *)sc, Q_COMMENT_VOTE_ADD, "INSERT"
+	    " INTO comment_votes (comment_id, voter, value, created)"
+	    " VALUES ($1, $2, $3, $4)", comment_id, voter, value, when);
+}
+
+static int
+pg_media_add(struct store_conn *sc, const struct media *m, int64_t *id)
+{
+	struct num	 w, h, b;
+	const char	*p[6] = { str(m->hash), str(m->mime), num(&w, m->width),
+	    num(&h, m->height), num(&b, m->bytes), str(m->alt) };
+
+	return pq_insert((struct pconn *)sc, Q_MEDIA_ADD, "INSERT INTO media"
+	    " (hash, mime, width, height, bytes, alt, created) VALUES ($1,"
+	    " $2, $3, $4, $5, $6, extract(epoch FROM now())::bigint)"
+	    " RETURNING id", 6, p, id);
+}
+
+static const struct store_ops pg_ops = {
+	.generation = pg_generation,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.setting_get = pg_setting_get,
+	.setting_set = pg_setting_set,
+	.user_add = pg_user_add,
+	.user_by_slug = pg_user_by_slug,
+	.user_by_id = pg_user_by_id,
+	.post_add = pg_post_add,
+	.post_by_slug = pg_post_by_slug,
+	.posts_list = pg_posts_list,
+	.term_add = pg_term_add,
+	.term_by_slug = pg_term_by_slug,
+	.post_term_add = pg_post_term_add,
+	.post_terms = pg_post_terms,
+	.comment_add = pg_comment_add,
+	.comments_approved = pg_comments_approved,
+	.post_vote_add = pg_post_vote_add,
+	.comment_vote_add = pg_comment_vote_add,
+	.media_add = pg_media_add,
+};
+
+/* Names where a URI points (host or socket directory) for messages. */
+static void
+describe(PGconn *db, const char *uri, char *err, size_t errlen)
+{
+	const char	*host = db ? PQhost(db) : NULL;
+	const char	*msg = db ? PQerrorMessage(db) : "out of memory";
+	size_t		 n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	snprintf(err, errlen, "cannot connect to PostgreSQL at %s (%s): %.*s",
+	    host && *host ? host : "the default socket", uri, (int)n, msg);
+}
+
+/* Notices ("relation already exists, skipping") are not for users. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static struct pconn *
+conn_open(const char *uri, char *err, size_t errlen)
+{
+	struct pconn	*c = xcalloc(1, sizeof(*c));
+	/* A default connect timeout; one in the URI, read later, wins. */
+	static const char *const keys[] = { "connect_timeout", "dbname",
+	    NULL };
+	const char	*vals[] = { "5", uri, NULL };
+
+	c->base.ops = &pg_ops;
+	c->db = PQconnectdbParams(keys, vals, 1);
+	if (c->db == NULL || PQstatus(c->db) != CONNECTION_OK) {
+		describe(c->db, uri, err, errlen);
+		PQfinish(c->db);
+		free(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c->db, quiet, NULL);
+	return c;
+}
+
+static void
+conn_free(struct pconn *c)
+{
+	PQfinish(c->db);
+	free(c);
+}
+
+/* Applies pending migrations in one transaction under an advisory lock. */
+static int
+migrate(PGconn *db, char *err, size_t errlen)
+{
+	PGresult	*res;
+	int		 v = 0, n = sizeof(migrations) / sizeof(migrations[0]);
+	char		 set[96];
+
+	res = PQexec(db, "BEGIN; SELECT pg_advisory_xact_lock(7468756);"
+	    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT"
+	    " NULL); SELECT coalesce(max(version), 0) FROM schema_version");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto fail;
+	v = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (v > n) {
+		snprintf(err, errlen, "database schema %d is newer than this"
+		    " galley (%d)", v, n);
+		PQclear(PQexec(db, "ROLLBACK"));
+		return STORE_ERROR;
+	}
+	for (; v < n; v++) {
+		res = PQexec(db, migrations[v]);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			goto fail;
+		PQclear(res);
+	}
+	snprintf(set, sizeof(set), "DELETE FROM schema_version;"
+	    " INSERT INTO schema_version VALUES (%d); COMMIT", n);
+	res = PQexec(db, set);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		goto fail;
+	PQclear(res);
+	return STORE_OK;
+fail:
+	snprintf(err, errlen, "migration %d: %s", v + 1,
+	    PQresultErrorMessage(res));
+	PQclear(res);
+	PQclear(PQexec(db, "ROLLBACK"));
+	return STORE_ERROR;
+}
+
+static int
+pg_match(const char *uri)
+{
+	return strncmp(uri, "postgresql:", 11) == 0 ||
+	    strncmp(uri, "postgres:", 9) == 0;
+}
+
+static int
+pg_open(const char *uri, int create, struct store **out, char *err,
+    size_t errlen)
+{
+	struct ppool	*p;
+	struct pconn	*c;
+
+	(void)create;	/* the database itself must exist; tables are ours */
+	if ((c = conn_open(uri, err, errlen)) == NULL)
+		return STORE_DOWN;
+	if (migrate(c->db, err, errlen) != STORE_OK) {
+		conn_free(c);
+		return STORE_ERROR;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->base.be = &store_pg_backend;
+	p->uri = xstrdup(uri);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->idle = c;
+	p->open = 1;
+	*out = &p->base;
+	return STORE_OK;
+}
+
+static void
+pg_close(struct store *s)
+{
+	struct ppool	*p = (struct ppool *)s;
+	struct pconn	*c;
+
+	while ((c = p->idle) != NULL) {
+		p->idle = c->next;
+		conn_free(c);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	free(p->uri);
+	free(p);
+}
+
+static struct store_conn *
+pg_conn_get(struct store *s)
+{
+	struct ppool	*p = (struct ppool *)s;
+	struct pconn	*c;
+	char		 err[512];
+
+	pthread_mutex_lock(&p->lock);
+	while (p->idle == NULL && p->open >= POOL_MAX)
+		pthread_cond_wait(&p->freed, &p->lock);
+	if ((c = p->idle) != NULL) {
+		p->idle = c->next;
+		pthread_mutex_unlock(&p->lock);
+		return &c->base;
+	}
+	p->open++;
+	pthread_mutex_unlock(&p->lock);
+	if ((c = conn_open(p->uri, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		pthread_mutex_lock(&p->lock);
+		p->open--;
+		pthread_cond_signal(&p->freed);
+		pthread_mutex_unlock(&p->lock);
+		return NULL;
+	}
+	return &c->base;
+}
+
+static void
+pg_conn_put(struct store *s, struct store_conn *sc)
+{
+	struct ppool	*p = (struct ppool *)s;
+	struct pconn	*c = (struct pconn *)sc;
+
+	if (c->in_tx)
+		pg_rollback(sc);
+	pthread_mutex_lock(&p->lock);
+	if (PQstatus(c->db) != CONNECTION_OK ||
+	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
+		/* Broken: close it; the next get opens a fresh one. */
+		p->open--;
+		pthread_mutex_unlock(&p->lock);
+		conn_free(c);
+		pthread_mutex_lock(&p->lock);
+	} else {
+		c->next = p->idle;
+		p->idle = c;
+	}
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct store_backend store_pg_backend = {
+	.name = "postgresql",
+	.match = pg_match,
+	.open = pg_open,
+	.close = pg_close,
+	.conn_get = pg_conn_get,
+	.conn_put = pg_conn_put,
+};

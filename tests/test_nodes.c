@@ -1,0 +1,161 @@
+/*
+ * test_nodes: several stateless nodes over one PostgreSQL database (run
+ * by tests/run.sh in its PostgreSQL pass only).  Two `galley serve`
+ * processes on different ports share the database and the media folder;
+ * a write through the storage API (a third party: another node, the CLI)
+ * is served by both on their next request, though both had the page
+ * cached.  Then PostgreSQL is stopped under a running node: it answers
+ * 503 quickly and stays up, and serves 200 again by itself once the
+ * database is back.
+ */
+#include <sys/time.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "http.h"
+#include "store.h"
+
+#define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
+
+static double
+now(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static int
+has(struct srv *s, const char *path, const char *needle)
+{
+	struct resp	 r;
+	int		 ok;
+
+	ok = http_get(s, path, &r) == 0 && r.status == 200 &&
+	    r.body.data != NULL && strstr(r.body.data, needle) != NULL;
+	resp_free(&r);
+	return ok;
+}
+
+/* Runs the cluster control script: "stop" or "resume". */
+static int
+pg_ctl(const char *what)
+{
+	const char	*env = getenv("GALLEY_PG"), *bar;
+	char		 cmd[1024];
+
+	if (env == NULL || (bar = strchr(env, '|')) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
+	    bar + 1);
+	return system(cmd);
+}
+
+/* Node B's folder: A's conf with the media folder given absolutely. */
+static char *
+second_node(const char *a)
+{
+	char	*b = tmp_path("node-b"), cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && sed 's|^media_dir = .*|"
+	    "media_dir = %s/media|' %s/galley.conf > %s/galley.conf && "
+	    "chmod 600 %s/galley.conf", b, a, a, b, b);
+	return system(cmd) == 0 ? b : NULL;
+}
+
+static void
+shared_writes(struct srv *a, struct srv *b, const char *dir)
+{
+	struct store		*st;
+	struct store_conn	*c;
+	struct comment		 cm = { .post_id = 1, .author = "Cross Node",
+	    .email = "x@example.com", .content = "Written elsewhere.",
+	    .status = "approved", .created = 1443800000 };
+	char			 err[512], cmd[1024];
+
+	CHECK(has(a, ARTICLE, "I agree Oleg"));		/* both cached */
+	CHECK(has(b, ARTICLE, "I agree Oleg"));
+	CHECK(!has(b, ARTICLE, "Written elsewhere."));
+	if (!CHECK(store_open(getenv("GALLEY_DB"), 0, &st, err,
+	    sizeof(err)) == STORE_OK))
+		return;
+	c = store_conn_get(st);
+	CHECK(c != NULL && c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	store_conn_put(st, c);
+	store_close(st);
+	CHECK_MSG(has(a, ARTICLE, "Written elsewhere."), "node A sees it");
+	CHECK_MSG(has(b, ARTICLE, "Written elsewhere."), "node B sees it");
+	CHECK(has(b, "/", "3 Comments"));
+
+	snprintf(cmd, sizeof(cmd), "%s config %s set site_title 'Two Nodes'"
+	    " >/dev/null", getenv("GALLEY"), dir);
+	CHECK(system(cmd) == 0);
+	CHECK(has(a, "/privacy/", "Two Nodes"));
+	CHECK(has(b, "/privacy/", "Two Nodes"));
+	/* Media written by init on A's side is served by B. */
+	CHECK(has(b, ARTICLE, "/media/"));
+}
+
+static void
+outage(struct srv *a)
+{
+	struct resp	 r;
+	double		 t;
+	int		 i, back = 0;
+
+	if (!CHECK(pg_ctl("stop") == 0))
+		return;
+	t = now();
+	CHECK(http_get(a, ARTICLE, &r) == 0 && r.status == 503);
+	CHECK_MSG(now() - t < 5.0, "503 within 5 s, not a hang");
+	resp_free(&r);
+	CHECK(http_get(a, "/", &r) == 0 && r.status == 503);
+	resp_free(&r);
+	CHECK_MSG(kill(a->pid, 0) == 0, "the node is still running");
+	CHECK(pg_ctl("resume") == 0);
+	for (i = 0; i < 50 && !back; i++) {
+		back = has(a, ARTICLE, "Written elsewhere.");
+		if (!back)
+			usleep(100000);
+	}
+	CHECK_MSG(back, "200 again once PostgreSQL is back, no restart");
+	CHECK(srv_log_has(a, "GET " ARTICLE " 503 "));
+}
+
+int
+main(void)
+{
+	char		*dir = tmp_path("nodes"), *dirb, cmd[1024];
+	struct srv	 a, b;
+	struct buf	 out;
+
+	if (!CHECK_MSG(getenv("GALLEY_DB") && getenv("GALLEY_PG"),
+	    "run by tests/run.sh with a PostgreSQL database"))
+		return check_done();
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "init", dir, "--demo", "--db",
+	    getenv("GALLEY_DB"), NULL }, &out) == 0);
+	buf_reset(&out);
+	dirb = second_node(dir);
+	if (!CHECK(dirb != NULL && srv_start(&a, dir) == 0))
+		return check_done();
+	if (!CHECK(srv_start(&b, dirb) == 0)) {
+		srv_stop(&a);
+		return check_done();
+	}
+	CHECK(a.port != b.port);
+	shared_writes(&a, &b, dir);
+	outage(&a);
+	CHECK_MSG(srv_stop(&a) == 0, "node A stops cleanly");
+	CHECK_MSG(srv_stop(&b) == 0, "node B stops cleanly");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", dir, dirb);
+	CHECK(system(cmd) == 0);
+	free(dir);
+	free(dirb);
+	return check_done();
+}
