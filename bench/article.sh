@@ -2,10 +2,12 @@
 # Benchmark: the demo article from `galley serve` against the same bytes
 # served as a static file by nginx, with the same wrk flags, on loopback.
 # Prints the median req/s of each over ROUNDS alternating runs and the
-# ratio galley/nginx.  Not a test: the figures depend on the machine.
+# ratio galley/nginx, and, for scale, galley's rate when it renders every
+# request (a query string bypasses its page cache).  Not a test: the figures depend on the machine.
 #
 #   sh bench/article.sh            (after make; make bench does both)
 #   DURATION=10 ROUNDS=5 CONNS=64 THREADS=2 sh bench/article.sh
+#   BACKEND=postgresql sh bench/article.sh   (a throwaway local cluster)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +18,7 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 GPORT=${GPORT:-18480}
 NPORT=${NPORT:-18481}
+BACKEND=${BACKEND:-sqlite}
 PATHNAME=/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/
 
 for tool in wrk nginx curl; do
@@ -32,12 +35,20 @@ gpid=""
 cleanup() {
 	[ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
 	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+	[ -d "$work/pg" ] && sh "$top/scripts/pgtest.sh" destroy "$work/pg"
 	sleep 0.2
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
-"$GALLEY" init "$work/site" --demo >/dev/null
+if [ "$BACKEND" = postgresql ]; then
+	sh "$top/scripts/pgtest.sh" start "$work/pg"
+	sh "$top/scripts/pgtest.sh" createdb "$work/pg" bench
+	"$GALLEY" init "$work/site" --demo \
+	    --db "postgresql://galley@/bench?host=$work/pg" >/dev/null
+else
+	"$GALLEY" init "$work/site" --demo >/dev/null
+fi
 "$GALLEY" serve "$work/site" --listen "127.0.0.1:$GPORT" 2>/dev/null &
 gpid=$!
 for _ in $(seq 50); do
@@ -90,14 +101,19 @@ median() {
 
 : > "$work/g"
 : > "$work/n"
+: > "$work/r"
 for i in $(seq "$ROUNDS"); do
 	rps "http://127.0.0.1:$GPORT$PATHNAME" >> "$work/g"
 	rps "http://127.0.0.1:$NPORT$PATHNAME" >> "$work/n"
+	# A query string bypasses the page cache: every request renders.
+	rps "http://127.0.0.1:$GPORT$PATHNAME?uncached=1" >> "$work/r"
 done
 g=$(median < "$work/g")
 n=$(median < "$work/n")
-echo "article page, $gbytes bytes, wrk -t$THREADS -c$CONNS -d${DURATION}s," \
+r=$(median < "$work/r")
+echo "article page ($BACKEND), $gbytes bytes, wrk -t$THREADS -c$CONNS -d${DURATION}s," \
     "median of $ROUNDS runs"
 echo "galley: $g req/s  (runs: $(tr '\n' ' ' < "$work/g"))"
 echo "nginx:  $n req/s  (runs: $(tr '\n' ' ' < "$work/n"))"
+echo "galley rendering every request (cache bypassed): $r req/s"
 awk -v g="$g" -v n="$n" 'BEGIN { printf "ratio galley/nginx: %.2f\n", g / n }'

@@ -3,8 +3,10 @@
  *
  *   handle() -> theme file or media file, served without the database
  *            -> url_parse(); a near miss redirects to the canonical path
- *            -> store_conn_get(); the data generation; a page-cache hit
- *               is queued as it is (200, or 304 on a matching ETag)
+ *            -> the data generation (from the store's watcher, or asked
+ *               of the database); a page-cache hit is queued as it is
+ *               (200, or 304 on a matching ETag)
+ *            -> store_conn_get(), held for the rest of the request
  *            -> the page handler from the routes table renders into
  *               r->body; the response gets its headers and, when every
  *               reader would get the same bytes, goes into the cache
@@ -237,35 +239,49 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	return MHD_YES;
 }
 
+/* Queues the cached page for url at gen if there is one; 1 if queued. */
+static int
+cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
+    int64_t gen)
+{
+	return sr->r.cacheable && cache_queue(sr->r.site->cache, url, gen,
+	    conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH), &sr->status, &sr->bytes);
+}
+
 static enum MHD_Result
 serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 {
 	struct req	*r = &sr->r;
 	struct buf	 canon;
 	int64_t		 gen = 0;
-	int		 status = 404, moved;
+	int		 status = 404, hinted;
 	size_t		 i;
 
-	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
-	    r->conn->ops->generation(r->conn, &gen) != STORE_OK)
-		return respond(sr, conn, page_error(r, 503), url, 0);
 	/* Pages with a query string vary by it: never cached. */
 	r->cacheable = MHD_get_connection_values(conn,
 	    MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+	if (r->route.kind != ROUTE_NONE) {
+		buf_init(&canon);
+		url_route(&canon, &r->route);
+		if (strcmp(canon.data, url) != 0)
+			r->location = arena_strdup(&r->arena, canon.data);
+		buf_reset(&canon);
+		if (r->location != NULL)
+			return redirect(sr, conn, MHD_HTTP_MOVED_PERMANENTLY,
+			    r->location);
+	}
+	/* With a watcher (PostgreSQL), a hit needs no database at all. */
+	hinted = store_generation_hint(r->site->store, &gen);
+	if (hinted && cached(sr, conn, url, gen))
+		return MHD_YES;
+	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
+	    (!hinted && r->conn->ops->generation(r->conn, &gen) != STORE_OK))
+		return respond(sr, conn, page_error(r, 503), url, 0);
+	if (!hinted && cached(sr, conn, url, gen))
+		return MHD_YES;
 	if (r->route.kind == ROUTE_NONE)
 		return respond(sr, conn, page_notfound(r), url, gen);
-	buf_init(&canon);
-	url_route(&canon, &r->route);
-	moved = strcmp(canon.data, url) != 0;
-	r->location = moved ? arena_strdup(&r->arena, canon.data) : NULL;
-	buf_reset(&canon);
-	if (moved)
-		return redirect(sr, conn, MHD_HTTP_MOVED_PERMANENTLY,
-		    r->location);
-	if (r->cacheable && cache_queue(r->site->cache, url, gen, conn,
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH), &sr->status, &sr->bytes))
-		return MHD_YES;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (routes[i].kind == r->route.kind)
 			status = routes[i].fn(r);
@@ -445,6 +461,8 @@ server_run(struct site *site, const char *listen)
 	}
 	srv.site = site;
 	atomic_init(&srv.inflight, 0);
+	/* Where the store can follow writes itself, let it (PostgreSQL). */
+	store_watch(site->store);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

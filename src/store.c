@@ -46,6 +46,19 @@ store_conn_put(struct store *s, struct store_conn *c)
 		s->be->conn_put(s, c);
 }
 
+int
+store_watch(struct store *s)
+{
+	return s->be->watch != NULL ? s->be->watch(s) : -1;
+}
+
+int
+store_generation_hint(struct store *s, int64_t *gen)
+{
+	return s->be->generation_hint != NULL &&
+	    s->be->generation_hint(s, gen);
+}
+
 const char *
 store_rc_name(int rc)
 {

@@ -190,6 +190,21 @@ void	store_close(struct store *);
  */
 struct store_conn *store_conn_get(struct store *);
 void	store_conn_put(struct store *, struct store_conn *);
+/*
+ * Starts following the data generation in the background, where the back
+ * end can (PostgreSQL: LISTEN/NOTIFY), so that store_generation_hint can
+ * answer without a query.  For a long-running server; returns 0, or -1 if
+ * the back end cannot (SQLite) or the thread did not start.
+ */
+int	store_watch(struct store *);
+/*
+ * Sets *gen to the data generation as last reported by the watcher and
+ * returns 1; returns 0 when unknown (no watcher, or its connection is
+ * down): ask the database with conn->ops->generation instead.  A write
+ * becomes visible here when its notification arrives, moments after its
+ * commit.
+ */
+int	store_generation_hint(struct store *, int64_t *gen);
 /* Returns a static name for an enum store_rc, for messages. */
 const char *store_rc_name(int rc);
 

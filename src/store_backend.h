@@ -7,6 +7,7 @@
 #define GALLEY_STORE_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 struct store_conn;
@@ -20,6 +21,9 @@ struct store_backend {
 	void		(*close)(struct store *);
 	struct store_conn *(*conn_get)(struct store *);
 	void		(*conn_put)(struct store *, struct store_conn *);
+	/* Optional: see store_watch and store_generation_hint. */
+	int		(*watch)(struct store *);
+	int		(*generation_hint)(struct store *, int64_t *);
 };
 
 struct store {

@@ -13,7 +13,9 @@
  * connection that broke is closed when it is given back, and the pool
  * opens a new one on demand: when the database comes back, so does Galley.
  */
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,11 @@ struct ppool {
 	pthread_cond_t		 freed;
 	struct pconn		*idle;
 	int			 open;
+	/* The watcher: the generation as NOTIFY reports it, -1 unknown. */
+	pthread_t		 watcher;
+	int			 watching;
+	int			 wake[2];	/* a byte here stops it */
+	_Atomic int64_t		 gen;
 };
 
 #define PG_VOTE_TRIGGER(t, parent, key, sum, count) \
@@ -146,7 +153,9 @@ static const char *const migrations[] = {
 	PG_VOTE_TRIGGER("comment_votes", "comments", "comment_id",
 	    "vote_sum", "vote_count")
 	"CREATE FUNCTION bump_generation() RETURNS trigger LANGUAGE plpgsql"
-	" AS $$ BEGIN UPDATE generation SET n = n + 1 WHERE id = 1;"
+	" AS $$ DECLARE v BIGINT; BEGIN"
+	" UPDATE generation SET n = n + 1 WHERE id = 1 RETURNING n INTO v;"
+	" PERFORM pg_notify('galley_generation', v::text);"
 	" RETURN NULL; END $$;"
 	PG_GEN_TRIGGER("settings") PG_GEN_TRIGGER("users")
 	PG_GEN_TRIGGER("posts") PG_GEN_TRIGGER("terms")
@@ -844,6 +853,112 @@ fail:
 	return STORE_ERROR;
 }
 
+/*
+ * Waits up to ms for the watcher's connection (fd, or none if -1) to be
+ * readable.  Returns 1 when readable, 0 on time-out, -1 when told to stop.
+ */
+static int
+watch_wait(struct ppool *p, int fd, int ms)
+{
+	struct pollfd	 pfd[2] = { { p->wake[0], POLLIN, 0 }, { fd, POLLIN, 0 } };
+
+	if (poll(pfd, fd >= 0 ? 2 : 1, ms) < 0)
+		return 0;
+	if (pfd[0].revents)
+		return -1;
+	return fd >= 0 && pfd[1].revents ? 1 : 0;
+}
+
+/* LISTENs on one connection until it breaks; -1 when told to stop. */
+static int
+watch_once(struct ppool *p, PGconn *db)
+{
+	PGnotify	*n;
+	PGresult	*res;
+	int		 rc;
+
+	res = PQexec(db, "LISTEN galley_generation;"
+	    " SELECT n FROM generation WHERE id = 1");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		PQclear(res);
+		return 0;
+	}
+	atomic_store(&p->gen, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
+	PQclear(res);
+	for (;;) {
+		if ((rc = watch_wait(p, PQsocket(db), 30000)) == -1)
+			return -1;
+		if (PQconsumeInput(db) == 0 || PQstatus(db) != CONNECTION_OK)
+			return 0;
+		while ((n = PQnotifies(db)) != NULL) {
+			int64_t v = strtoll(n->extra, NULL, 10);
+
+			/* Notifications of one commit may come in any order. */
+			if (v > atomic_load(&p->gen))
+				atomic_store(&p->gen, v);
+			PQfreemem(n);
+		}
+	}
+}
+
+/*
+ * The watcher thread keeps p->gen equal to the database's generation by
+ * LISTENing to the notification every write's trigger sends, so a node
+ * can serve a cached page without a round trip.  While its connection is
+ * down the generation is unknown (-1) and requests ask the database, as
+ * they would without it.
+ */
+static void *
+watcher(void *arg)
+{
+	struct ppool	*p = arg;
+	struct pconn	*c;
+	char		 err[512];
+	int		 rc = 0;
+
+	while (rc != -1) {
+		atomic_store(&p->gen, -1);
+		if ((c = conn_open(p->uri, err, sizeof(err))) == NULL) {
+			rc = watch_wait(p, -1, 1000);
+			continue;
+		}
+		rc = watch_once(p, c->db);
+		atomic_store(&p->gen, -1);
+		conn_free(c);
+		if (rc != -1)
+			rc = watch_wait(p, -1, 200);
+	}
+	return NULL;
+}
+
+static int
+pg_generation_hint(struct store *s, int64_t *gen)
+{
+	struct ppool	*p = (struct ppool *)s;
+	int64_t		 v = atomic_load(&p->gen);
+
+	if (v < 0)
+		return 0;
+	*gen = v;
+	return 1;
+}
+
+static int
+pg_watch(struct store *s)
+{
+	struct ppool	*p = (struct ppool *)s;
+
+	if (p->watching || pipe(p->wake) == -1)
+		return -1;
+	if (pthread_create(&p->watcher, NULL, watcher, p) != 0) {
+		close(p->wake[0]);
+		close(p->wake[1]);
+		return -1;
+	}
+	p->watching = 1;
+	return 0;
+}
+
 static int
 pg_match(const char *uri)
 {
@@ -872,6 +987,7 @@ pg_open(const char *uri, int create, struct store **out, char *err,
 	pthread_cond_init(&p->freed, NULL);
 	p->idle = c;
 	p->open = 1;
+	atomic_init(&p->gen, -1);
 	*out = &p->base;
 	return STORE_OK;
 }
@@ -881,6 +997,13 @@ pg_close(struct store *s)
 {
 	struct ppool	*p = (struct ppool *)s;
 	struct pconn	*c;
+
+	if (p->watching) {
+		(void)write(p->wake[1], "", 1);
+		pthread_join(p->watcher, NULL);
+		close(p->wake[0]);
+		close(p->wake[1]);
+	}
 
 	while ((c = p->idle) != NULL) {
 		p->idle = c->next;
@@ -951,4 +1074,6 @@ const struct store_backend store_pg_backend = {
 	.close = pg_close,
 	.conn_get = pg_conn_get,
 	.conn_put = pg_conn_put,
+	.watch = pg_watch,
+	.generation_hint = pg_generation_hint,
 };

@@ -198,6 +198,23 @@ http_get(struct srv *s, const char *path, struct resp *r)
 	return http_req(s, "GET", path, NULL, r);
 }
 
+int
+http_eventually(struct srv *s, const char *path, const char *needle)
+{
+	struct resp	 r;
+	int		 i, ok = 0;
+	int		 tries = getenv("GALLEY_DB") != NULL ? 100 : 1;
+
+	for (i = 0; i < tries && !ok; i++) {
+		if (i > 0)
+			usleep(20000);
+		ok = http_get(s, path, &r) == 0 && r.status == 200 &&
+		    r.body.data != NULL && strstr(r.body.data, needle) != NULL;
+		resp_free(&r);
+	}
+	return ok;
+}
+
 void
 resp_free(struct resp *r)
 {

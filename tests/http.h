@@ -50,6 +50,13 @@ int	 http_req(struct srv *, const char *method, const char *path,
 	    const char *const *headers, struct resp *r);
 int	 http_get(struct srv *, const char *path, struct resp *r);
 void	 resp_free(struct resp *);
+/*
+ * Returns 1 once GET path answers 200 with needle in its body.  On SQLite
+ * that must hold on the first request after a write; on PostgreSQL
+ * (GALLEY_DB set) a node learns of a write by NOTIFY moments after its
+ * commit, so this tries for up to 2 s.
+ */
+int	 http_eventually(struct srv *, const char *path, const char *needle);
 /* Returns the value of header name (case-insensitive) in r, static. */
 const char *resp_header(const struct resp *, const char *name);
 /* Parses an HTML body; free with xmlFreeDoc. */

@@ -512,6 +512,7 @@ invalidation(struct srv *s, const char *site)
 	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
+	CHECK(http_eventually(s, ARTICLE, "Fresh words here."));
 	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
 	CHECK(at(&r, "Fresh words here.") > 0);
 	CHECK(at(&r, "Held back.") < 0);
@@ -545,6 +546,7 @@ config(struct srv *s, const char *site)
 	    "site_title", "Night <b>Desk</b>", NULL }, NULL) == 0);
 	CHECK(run_galley((const char *[]){ "config", site, "set", "base_url",
 	    "https://news.example.org", NULL }, NULL) == 0);
+	CHECK(http_eventually(s, ARTICLE, "https://news.example.org"));
 	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
 	doc = html_parse(&r);
 	check_text(doc, "//p[@class='site-title']/a", "Night <b>Desk</b>");
@@ -559,7 +561,8 @@ config(struct srv *s, const char *site)
 	resp_free(&r);
 	CHECK(run_galley((const char *[]){ "config", site, "set",
 	    "posts_per_page", "1", NULL }, NULL) == 0);
-	expect(s, "/page/2/", 200, ARTICLE);	/* the hostile post is newer */
+	/* The hostile post is newer, so the article moves to page 2. */
+	CHECK(http_eventually(s, "/page/2/", ARTICLE));
 }
 
 /* Reads the payload fixture; returns the lines (heap) and their count. */
@@ -643,6 +646,7 @@ xss(struct srv *s, const char *site)
 	store_close(st);
 
 	snprintf(path, sizeof(path), "/2015/10/hostile/");
+	CHECK(http_eventually(s, path, "comment-"));
 	CHECK(http_get(s, path, &r) == 0 && r.status == 200);
 	doc = html_parse(&r);
 	CHECK(xp_count(doc, "//li[starts-with(@id,'comment-')]") == (int)n);
