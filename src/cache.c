@@ -23,7 +23,6 @@ struct entry {
 	char			*key;
 	int64_t			 gen;
 	struct MHD_Response	*resp;
-	struct MHD_Response	*resp304;
 	char			*etag;
 	size_t			 bytes;
 };
@@ -59,7 +58,6 @@ static void
 entry_free(struct entry *e)
 {
 	MHD_destroy_response(e->resp);
-	MHD_destroy_response(e->resp304);
 	free(e->key);
 	free(e->etag);
 	free(e);
@@ -100,16 +98,24 @@ int
 cache_etag_match(const char *inm, const char *etag)
 {
 	size_t		 n = strlen(etag);
-	const char	*p;
+	const char	*p = inm;
 
 	if (inm == NULL)
 		return 0;
-	if (strcmp(inm, "*") == 0)
-		return 1;
-	for (p = strstr(inm, etag); p != NULL; p = strstr(p + 1, etag))
-		if ((p == inm || p[-1] == ' ' || p[-1] == ',') &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+	/* A list of entity tags; weak comparison, as RFC 9110 13.1.2 says. */
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
 			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' ||
+		    p[n] == ' ' || p[n] == '\t'))
+			return 1;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
 	return 0;
 }
 
@@ -119,22 +125,21 @@ cache_queue(struct cache *c, const char *key, int64_t gen,
     size_t *bytes)
 {
 	struct entry	*e;
-	int		 hit = 0;
+	int		 hit = 0, st;
 
 	pthread_mutex_lock(&c->lock);
 	for (e = c->bucket[hash(key)]; e != NULL; e = e->next)
 		if (e->gen == gen && strcmp(e->key, key) == 0)
 			break;
 	if (e != NULL) {
-		hit = 1;
-		if (cache_etag_match(inm, e->etag)) {
-			*status = MHD_HTTP_NOT_MODIFIED;
-			*bytes = 0;
-			MHD_queue_response(conn, *status, e->resp304);
-		} else {
-			*status = MHD_HTTP_OK;
-			*bytes = e->bytes;
-			MHD_queue_response(conn, *status, e->resp);
+		/* libmicrohttpd sends no body with a 304. */
+		st = cache_etag_match(inm, e->etag) ? MHD_HTTP_NOT_MODIFIED :
+		    MHD_HTTP_OK;
+		if (MHD_queue_response(conn, (unsigned int)st, e->resp) ==
+		    MHD_YES) {
+			hit = 1;
+			*status = st;
+			*bytes = st == MHD_HTTP_OK ? e->bytes : 0;
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -143,39 +148,42 @@ cache_queue(struct cache *c, const char *key, int64_t gen,
 
 void
 cache_put(struct cache *c, const char *key, int64_t gen,
-    struct MHD_Response *resp, struct MHD_Response *resp304,
-    const char *etag, size_t bytes)
+    struct MHD_Response *resp, const char *etag, size_t bytes)
 {
-	struct entry	*e = xcalloc(1, sizeof(*e)), **pp;
+	struct entry	*e, **pp;
 	unsigned int	 h = hash(key);
 
-	e->key = xstrdup(key);
-	e->gen = gen;
-	e->resp = resp;
-	e->resp304 = resp304;
-	e->etag = xstrdup(etag);
-	e->bytes = bytes;
 	pthread_mutex_lock(&c->lock);
+	for (pp = &c->bucket[h]; *pp != NULL; pp = &(*pp)->next)
+		if (strcmp((*pp)->key, key) == 0)
+			break;
+	if (*pp != NULL && (*pp)->gen >= gen) {
+		/* A slower render of an older (or the same) generation. */
+		pthread_mutex_unlock(&c->lock);
+		MHD_destroy_response(resp);
+		return;
+	}
+	if (*pp != NULL) {
+		e = *pp;
+		*pp = e->next;
+		c->entries--;
+		c->bytes -= e->bytes;
+		entry_free(e);
+	}
 	if (gen > c->newest)
 		c->newest = gen;
-	/* Replace an entry for the same key, whatever its generation. */
-	for (pp = &c->bucket[h]; *pp != NULL; pp = &(*pp)->next) {
-		if (strcmp((*pp)->key, key) == 0) {
-			struct entry *old = *pp;
-
-			*pp = old->next;
-			c->entries--;
-			c->bytes -= old->bytes;
-			entry_free(old);
-			break;
-		}
-	}
 	if (c->entries >= CACHE_MAX_ENTRIES ||
 	    c->bytes + bytes > CACHE_MAX_BYTES)
 		evict(c, c->newest);
 	if (c->entries >= CACHE_MAX_ENTRIES ||
 	    c->bytes + bytes > CACHE_MAX_BYTES)
 		evict(c, INT64_MAX);
+	e = xcalloc(1, sizeof(*e));
+	e->key = xstrdup(key);
+	e->gen = gen;
+	e->resp = resp;
+	e->etag = xstrdup(etag);
+	e->bytes = bytes;
 	e->next = c->bucket[h];
 	c->bucket[h] = e;
 	c->entries++;

@@ -20,21 +20,24 @@ struct cache;
 struct cache	*cache_new(void);
 void		 cache_free(struct cache *);
 /*
- * If key has an entry of generation gen, queues it on conn (the 304
- * response when inm, the request's If-None-Match, holds its ETag), sets
+ * If key has an entry of generation gen, queues it on conn (with status
+ * 304 when inm, the request's If-None-Match, holds its ETag), sets
  * *status and *bytes, and returns 1; returns 0 on a miss.
  */
 int	cache_queue(struct cache *, const char *key, int64_t gen,
 	    struct MHD_Connection *conn, const char *inm, int *status,
 	    size_t *bytes);
 /*
- * Stores the responses for key at generation gen, taking over the
- * caller's references to resp and resp304 (the cache destroys them).
+ * Stores the response for key at generation gen, taking over the caller's
+ * reference to resp (the cache destroys it).  An entry of the same or a
+ * newer generation already there is kept instead.
  */
 void	cache_put(struct cache *, const char *key, int64_t gen,
-	    struct MHD_Response *resp, struct MHD_Response *resp304,
-	    const char *etag, size_t bytes);
-/* Returns 1 if the If-None-Match value inm lists etag (or is "*"). */
+	    struct MHD_Response *resp, const char *etag, size_t bytes);
+/*
+ * Returns 1 if the If-None-Match value inm lists etag, weakly compared
+ * (W/"x" matches "x"), or is "*".
+ */
 int	cache_etag_match(const char *inm, const char *etag);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "date.h"
 #include "body.h"
 #include "buf.h"
 #include "page.h"
@@ -36,11 +37,10 @@ view_int(json_t *o, const char *key, int64_t v)
 const char *
 page_iso_date(struct req *r, int64_t t)
 {
-	time_t		 tt = (time_t)t;
 	struct tm	 tm;
 	char		 s[32];
 
-	gmtime_r(&tt, &tm);
+	date_utc(t, &tm);
 	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return arena_strdup(&r->arena, s);
 }
@@ -51,25 +51,31 @@ page_human_date(struct req *r, int64_t t)
 	static const char *const months[] = { "January", "February",
 	    "March", "April", "May", "June", "July", "August", "September",
 	    "October", "November", "December" };
-	time_t		 tt = (time_t)t;
 	struct tm	 tm;
 
 	/* Not strftime: month names must not follow the process locale. */
-	gmtime_r(&tt, &tm);
+	date_utc(t, &tm);
 	return arena_printf(&r->arena, "%s %d, %d", months[tm.tm_mon],
 	    tm.tm_mday, tm.tm_year + 1900);
 }
 
-/* The stored value of a setting, or its default from the table. */
+/*
+ * The stored value of a setting, or its default from the table.  A store
+ * error is noted in r->store_err, so that page_render answers 503 rather
+ * than a page built on defaults.
+ */
 static const char *
 setting(struct req *r, const char *key)
 {
 	const struct setting	*st = setting_find(key);
 	char			*v = NULL;
+	int			 rc;
 
-	if (r->conn->ops->setting_get(r->conn, &r->arena, key, &v) ==
-	    STORE_OK)
+	rc = r->conn->ops->setting_get(r->conn, &r->arena, key, &v);
+	if (rc == STORE_OK)
 		return v;
+	if (rc != STORE_NOTFOUND)
+		r->store_err = rc;
 	return st != NULL ? st->dflt : "";
 }
 
@@ -78,13 +84,12 @@ page_setting_int(struct req *r, const char *key)
 {
 	const struct setting	*st = setting_find(key);
 	const char		*v = setting(r, key);
-	char			*end;
-	long long		 n;
+	char			 err[128];
 
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0')
-		n = st != NULL ? strtoll(st->dflt, NULL, 10) : 0;
-	return n;
+	/* A value written around `galley config` gets the same check. */
+	if (st != NULL && st->check(v, err, sizeof(err)) == -1)
+		v = st->dflt;
+	return strtoll(v, NULL, 10);
 }
 
 json_t *
@@ -93,10 +98,9 @@ page_view(struct req *r)
 	json_t		*view = json_object(), *site = json_object();
 	const char	*base = setting(r, "base_url");
 	size_t		 n = strlen(base);
-	time_t		 t = (time_t)r->now;
 	struct tm	 tm;
 
-	gmtime_r(&t, &tm);
+	date_utc(r->now, &tm);
 	view_str(site, "title", setting(r, "site_title"));
 	view_str(site, "tagline", setting(r, "site_tagline"));
 	/* base_url without a trailing slash: paths are appended to it. */
@@ -117,6 +121,11 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 	struct buf	 inner;
 	int		 rc;
 
+	if (r->store_err != STORE_OK) {
+		json_decref(view);
+		return page_error(r, r->store_err == STORE_DOWN ||
+		    r->store_err == STORE_RETRY ? 503 : 500);
+	}
 	buf_init(&inner);
 	rc = theme_render(r->site->theme, tmpl, view, &inner);
 	if (rc == 0 && !inner.err) {
@@ -176,8 +185,6 @@ page_notfound(struct req *r)
 {
 	json_t	*view = page_view(r);
 
-	if (view == NULL)
-		return page_error(r, 500);
 	view_str(json_object_get(view, "head"), "title", "Page not found");
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
@@ -219,8 +226,6 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	int64_t		 total, per = page_setting_int(r, "posts_per_page");
 	int		 rc;
 
-	if (per < 1 || per > 100)
-		per = 10;
 	q->now = r->now;
 	q->limit = per;
 	q->offset = (int64_t)(r->route.page - 1) * per;

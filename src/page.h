@@ -24,12 +24,15 @@ int	page_error(struct req *, int status);
 
 /*
  * Returns a new view with what every page shows: site title, tagline,
- * home URL, theme asset URLs, the year.  NULL if the store failed.
+ * home URL, theme asset URLs, the year.  A store error on the way is
+ * noted in r->store_err and makes page_render answer 503 or 500.
  */
 json_t	*page_view(struct req *);
 /*
  * Renders template tmpl with view, then the layout around it, into
- * r->body; steals the view reference.  view["head"] may carry the title,
+ * r->body; steals the view reference.  If r->store_err is set, renders
+ * the error page instead (503 if the database is down or busy, else 500),
+ * which is never cached.  view["head"] may carry the title,
  * description, canonical path, Open Graph fields and JSON-LD.  Returns
  * status, or 500 if rendering failed.
  */
@@ -45,7 +48,10 @@ json_t	*view_post_summary(struct req *, const struct post *);
 const char *page_iso_date(struct req *, int64_t t);
 /* Formats the Unix time t as WordPress's default "F j, Y". */
 const char *page_human_date(struct req *, int64_t t);
-/* Reads an integer setting; its default (setting.c) if unset or bad. */
+/*
+ * Reads an integer setting; its default (setting.c) if unset or if the
+ * stored value fails the setting's check (so it is always in range).
+ */
 int64_t	page_setting_int(struct req *, const char *key);
 
 

@@ -50,8 +50,7 @@ page_archive(struct req *r)
 	json_t			*view, *head;
 	int			 rc;
 
-	if ((view = page_view(r)) == NULL)
-		return page_error(r, 500);
+	view = page_view(r);
 	if ((rc = archive_subject(r, &q, view)) == STORE_OK)
 		rc = page_list(r, &q, view);
 	if (rc != STORE_OK) {

@@ -109,32 +109,42 @@ view_comment(struct req *r, const struct comment *c)
 }
 
 /*
- * Builds the comment tree: replies nest in their parent's "children".
- * Comments come oldest first, so a parent precedes its replies; a reply
- * whose parent is not shown (held, spam) is shown at the top level.
+ * Builds the comment tree: replies nest in their parent's "children", at
+ * most max levels deep; a deeper reply joins the deepest level, after its
+ * parent, as WordPress shows it.  Comments come oldest first, so a parent
+ * precedes its replies; a reply whose parent is not shown (held, spam)
+ * is shown at the top level.
  */
 static json_t *
-view_comments(struct req *r, const struct comment *c, size_t n)
+view_comments(struct req *r, const struct comment *c, size_t n, int64_t max)
 {
-	json_t	*top = json_array(), **node, *parent;
+	json_t	*top = json_array(), **node;
+	int64_t	*depth, *up;
 	size_t	 i, j;
 
 	node = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*node));
+	depth = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*depth));
+	up = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*up));
 	for (i = 0; i < n; i++) {
 		node[i] = view_comment(r, &c[i]);
-		parent = NULL;
+		depth[i] = 1;
+		up[i] = -1;
 		for (j = 0; j < i && c[i].parent_id != 0; j++)
 			if (c[j].id == c[i].parent_id) {
-				parent = node[j];
+				up[i] = (int64_t)j;
 				break;
 			}
-		if (parent == NULL) {
+		/* Climb until the reply fits under max levels. */
+		while (up[i] >= 0 && depth[up[i]] >= max)
+			up[i] = up[up[i]];
+		if (up[i] < 0) {
 			json_array_append_new(top, node[i]);
 			continue;
 		}
-		json_array_append_new(json_object_get(parent, "children"),
+		depth[i] = depth[up[i]] + 1;
+		json_array_append_new(json_object_get(node[up[i]], "children"),
 		    node[i]);
-		json_object_set_new(parent, "has_children", json_true());
+		json_object_set_new(node[up[i]], "has_children", json_true());
 	}
 	return top;
 }
@@ -255,7 +265,8 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));
 	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
 	    json_object_get(o, "tags")) > 0));
-	json_object_set_new(o, "comments", view_comments(r, cm, ncm));
+	json_object_set_new(o, "comments", view_comments(r, cm, ncm,
+	    page_setting_int(r, "comment_max_depth")));
 	json_object_set_new(o, "has_comments", json_boolean(ncm > 0));
 	view_int(o, "comment_count", (int64_t)ncm);
 	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
@@ -290,8 +301,7 @@ page_article(struct req *r)
 		r->location = path;
 		return 301;
 	}
-	if ((view = page_view(r)) == NULL)
-		return page_error(r, 500);
+	view = page_view(r);
 	if ((rc = view_article(r, view, &p, path)) != STORE_OK) {
 		json_decref(view);
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);

@@ -13,8 +13,7 @@ page_home(struct req *r)
 	json_t			*view, *head;
 	int			 rc;
 
-	if ((view = page_view(r)) == NULL)
-		return page_error(r, 500);
+	view = page_view(r);
 	head = json_object_get(view, "head");
 	view_str(head, "title", json_string_value(json_object_get(
 	    json_object_get(view, "site"), "tagline")));

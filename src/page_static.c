@@ -25,8 +25,7 @@ page_static(struct req *r)
 		return page_notfound(r);
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
-	if ((view = page_view(r)) == NULL)
-		return page_error(r, 500);
+	view = page_view(r);
 	o = json_object();
 	view_str(o, "title", p.title);
 	buf_init(&b);

@@ -25,6 +25,7 @@ struct req {
 	struct buf		 body;		/* the handler's output */
 	const char		*location;	/* redirect target (arena) */
 	int			 cacheable;	/* same bytes for every reader */
+	int			 store_err;	/* a store_rc met on the way */
 };
 
 #endif

@@ -101,17 +101,35 @@ add_headers(struct MHD_Response *resp, const char *type, const char *cache)
 		    cache);
 }
 
+/*
+ * Queues resp with status (taking the caller's reference) and notes both
+ * for the log.  resp may be NULL (libmicrohttpd out of memory): the
+ * connection is then closed.
+ */
 static enum MHD_Result
 queue(struct sreq *sr, struct MHD_Connection *conn, int status,
     struct MHD_Response *resp, size_t bytes)
 {
 	enum MHD_Result	 rc;
 
-	sr->status = status;
-	sr->bytes = bytes;
+	if (resp == NULL)
+		return MHD_NO;
 	rc = MHD_queue_response(conn, (unsigned int)status, resp);
 	MHD_destroy_response(resp);
+	if (rc == MHD_YES) {
+		sr->status = status;
+		sr->bytes = status == MHD_HTTP_NOT_MODIFIED ? 0 : bytes;
+	}
 	return rc;
+}
+
+/* 304 when the request's If-None-Match holds etag, else 200. */
+static int
+fresh_status(struct MHD_Connection *conn, const char *etag)
+{
+	return cache_etag_match(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH), etag) ?
+	    MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
 }
 
 /* Strong ETag: the quoted hex of a 128-bit BLAKE2b of the body. */
@@ -138,7 +156,9 @@ serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 		return MHD_NO;
 	resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
 	    MHD_RESPMEM_PERSISTENT);
-	add_headers(resp, a->type, "public, max-age=31536000, immutable");
+	if (resp != NULL)
+		add_headers(resp, a->type,
+		    "public, max-age=31536000, immutable");
 	return queue(sr, conn, MHD_HTTP_OK, resp, a->len);
 }
 
@@ -161,34 +181,59 @@ serve_media(struct sreq *sr, struct MHD_Connection *conn)
 	snprintf(path, sizeof(path), "%s/%s", sr->r.site->media_dir, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return MHD_NO;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (resp = MHD_create_response_from_fd((uint64_t)st.st_size,
+	    fd)) == NULL) {
 		close(fd);
 		return MHD_NO;
 	}
 	snprintf(etag, sizeof(etag), "\"%.64s\"", name);
-	if (cache_etag_match(MHD_lookup_connection_value(conn,
-	    MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH), etag)) {
-		close(fd);
-		resp = MHD_create_response_from_buffer(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-		add_headers(resp, NULL, "public, max-age=31536000, immutable");
-		return queue(sr, conn, MHD_HTTP_NOT_MODIFIED, resp, 0);
-	}
-	resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	add_headers(resp, "image/jpeg", "public, max-age=31536000, immutable");
-	return queue(sr, conn, MHD_HTTP_OK, resp, (size_t)st.st_size);
+	return queue(sr, conn, fresh_status(conn, etag), resp,
+	    (size_t)st.st_size);
 }
 
+/*
+ * Adds one argument to the query string being rebuilt in cls.  With
+ * keep_escaped as the unescaper, keys and values are as the client sent
+ * them.
+ */
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct buf	*q = cls;
+
+	(void)kind;
+	if (q->len > 0)
+		buf_putc(q, '&');
+	buf_puts(q, key);
+	if (value != NULL) {
+		buf_putc(q, '=');
+		buf_puts(q, value);
+	}
+	return MHD_YES;
+}
+
+/* Redirects to location, keeping the request's query string. */
 static enum MHD_Result
 redirect(struct sreq *sr, struct MHD_Connection *conn, int status,
     const char *location)
 {
 	struct MHD_Response	*resp;
+	struct buf		 q;
 
 	resp = MHD_create_response_from_buffer(0, NULL,
 	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	buf_init(&q);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+	if (q.len > 0)
+		location = arena_printf(&sr->r.arena, "%s?%s", location,
+		    q.data);
+	buf_reset(&q);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
 	add_headers(resp, HTML_TYPE, "public, max-age=0, must-revalidate");
 	return queue(sr, conn, status, resp, 0);
@@ -196,18 +241,19 @@ redirect(struct sreq *sr, struct MHD_Connection *conn, int status,
 
 /*
  * Queues r->body with status.  A 200 page that every reader would get
- * identically also goes, with its 304 twin, into the page cache.
+ * identically also goes into the page cache; the same response answers
+ * a matching If-None-Match with 304 (libmicrohttpd sends no body then).
  */
 static enum MHD_Result
 respond(struct sreq *sr, struct MHD_Connection *conn, int status,
     const char *key, int64_t gen)
 {
 	struct req		*r = &sr->r;
-	struct MHD_Response	*resp, *r304;
+	struct MHD_Response	*resp;
+	enum MHD_Result		 rc;
 	char			 etag[35];
 	size_t			 len;
 	char			*body;
-	const char		*inm;
 	int			 cache = r->cacheable && status == 200;
 
 	if (r->location != NULL)
@@ -216,27 +262,23 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	etag_of(body, len, etag);
 	resp = MHD_create_response_from_buffer_with_free_callback(len, body,
 	    free);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	add_headers(resp, HTML_TYPE, cache ?
 	    "public, max-age=0, must-revalidate" : "no-store");
 	if (!cache)
 		return queue(sr, conn, status, resp, len);
-	r304 = MHD_create_response_from_buffer(0, NULL,
-	    MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(r304, MHD_HTTP_HEADER_ETAG, etag);
-	add_headers(r304, NULL, "public, max-age=0, must-revalidate");
-	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH);
-	if (cache_etag_match(inm, etag)) {
-		sr->status = MHD_HTTP_NOT_MODIFIED;
-		MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, r304);
-	} else {
+	status = fresh_status(conn, etag);
+	rc = MHD_queue_response(conn, (unsigned int)status, resp);
+	if (rc == MHD_YES) {
 		sr->status = status;
-		sr->bytes = len;
-		MHD_queue_response(conn, (unsigned int)status, resp);
+		sr->bytes = status == MHD_HTTP_OK ? len : 0;
 	}
-	cache_put(r->site->cache, key, gen, resp, r304, etag, len);
-	return MHD_YES;
+	cache_put(r->site->cache, key, gen, resp, etag, len);
+	return rc;
 }
 
 /* Queues the cached page for url at gen if there is one; 1 if queued. */
@@ -249,22 +291,58 @@ cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH), &sr->status, &sr->bytes);
 }
 
+/*
+ * Renders and queues the page for r->route; the database connection is
+ * taken here and given back as soon as the response is queued, so a
+ * client that reads slowly holds no connection.
+ */
+static enum MHD_Result
+render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
+    int64_t gen, int hinted)
+{
+	struct req	*r = &sr->r;
+	enum MHD_Result	 rc;
+	int		 status = 404;
+	size_t		 i;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
+	    (!hinted && r->conn->ops->generation(r->conn, &gen) != STORE_OK))
+		rc = respond(sr, conn, page_error(r, 503), url, 0);
+	else if (!hinted && cached(sr, conn, url, gen))
+		rc = MHD_YES;
+	else if (r->route.kind == ROUTE_NONE)
+		rc = respond(sr, conn, page_notfound(r), url, gen);
+	else {
+		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+			if (routes[i].kind == r->route.kind)
+				status = routes[i].fn(r);
+		if (status == 404)
+			r->cacheable = 0;	/* unbounded keys */
+		rc = respond(sr, conn, status, url, gen);
+	}
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	return rc;
+}
+
 static enum MHD_Result
 serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 {
 	struct req	*r = &sr->r;
 	struct buf	 canon;
 	int64_t		 gen = 0;
-	int		 status = 404, hinted;
-	size_t		 i;
+	int		 hinted;
 
-	/* Pages with a query string vary by it: never cached. */
-	r->cacheable = MHD_get_connection_values(conn,
-	    MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0;
+	/*
+	 * No page handler reads the query string, so a page is cached by
+	 * its path alone: ?utm_source=... costs no render.  A handler that
+	 * reads arguments must clear r->cacheable.
+	 */
+	r->cacheable = 1;
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);
-		if (strcmp(canon.data, url) != 0)
+		if (!url_same(canon.data, url))
 			r->location = arena_strdup(&r->arena, canon.data);
 		buf_reset(&canon);
 		if (r->location != NULL)
@@ -275,19 +353,7 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	hinted = store_generation_hint(r->site->store, &gen);
 	if (hinted && cached(sr, conn, url, gen))
 		return MHD_YES;
-	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
-	    (!hinted && r->conn->ops->generation(r->conn, &gen) != STORE_OK))
-		return respond(sr, conn, page_error(r, 503), url, 0);
-	if (!hinted && cached(sr, conn, url, gen))
-		return MHD_YES;
-	if (r->route.kind == ROUTE_NONE)
-		return respond(sr, conn, page_notfound(r), url, gen);
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (routes[i].kind == r->route.kind)
-			status = routes[i].fn(r);
-	if (status == 404)
-		r->cacheable = 0;	/* unbounded keys: don't cache 404s */
-	return respond(sr, conn, status, url, gen);
+	return render(sr, conn, url, gen, hinted);
 }
 
 static enum MHD_Result
@@ -358,6 +424,34 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	return serve_page(sr, conn, url);
 }
 
+/*
+ * libmicrohttpd's unescaper, replaced: the router sees the path as sent,
+ * so a percent-encoded slug (/caf%c3%a9/) matches the slug stored.
+ */
+static size_t
+keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
+/* Appends s to the log line, bytes outside printable ASCII as \xHH. */
+static void
+log_text(struct buf *b, const char *s, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x21 || c > 0x7e || c == '\\')
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -365,9 +459,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct server	*srv = cls;
 	struct sreq	*sr = *con_cls;
 	struct timespec	 now;
-	char		 line[512];
+	struct buf	 line;
 	long long	 us;
-	int		 n;
 
 	(void)conn;
 	if (sr == NULL)
@@ -376,12 +469,15 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	us = (now.tv_sec - sr->start.tv_sec) * 1000000LL +
 	    (now.tv_nsec - sr->start.tv_nsec) / 1000;
 	/* One write per line, so lines from threads never interleave. */
-	n = snprintf(line, sizeof(line), "%s %.400s %d %zu %lldus%s\n",
-	    sr->method, sr->path, sr->status, sr->bytes, us,
+	buf_init(&line);
+	log_text(&line, sr->method, 16);
+	buf_putc(&line, ' ');
+	log_text(&line, sr->path, 400);
+	buf_printf(&line, " %d %zu %lldus%s\n", sr->status, sr->bytes, us,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-	if (n > 0)
-		(void)write(STDERR_FILENO, line, (size_t)n < sizeof(line) ?
-		    (size_t)n : sizeof(line) - 1);
+	if (!line.err)
+		(void)write(STDERR_FILENO, line.data, line.len);
+	buf_reset(&line);
 	store_conn_put(srv->site->store, sr->r.conn);
 	buf_reset(&sr->r.body);
 	arena_free(&sr->r.arena);
@@ -461,12 +557,12 @@ server_run(struct site *site, const char *listen)
 	}
 	srv.site = site;
 	atomic_init(&srv.inflight, 0);
-	/* Where the store can follow writes itself, let it (PostgreSQL). */
-	store_watch(site->store);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Where the store can follow writes itself, let it (PostgreSQL). */
+	store_watch(site->store);
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
@@ -474,6 +570,7 @@ server_run(struct site *site, const char *listen)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads(),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);

@@ -42,6 +42,12 @@ check_scale(const char *v, char *err, size_t errlen)
 	return check_int(v, 2, 20, err, errlen);
 }
 
+static int
+check_depth(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 1, 10, err, errlen);
+}
+
 /* An absolute http(s) URL with no trailing slash, query or fragment. */
 static int
 check_base_url(const char *v, char *err, size_t errlen)
@@ -67,6 +73,8 @@ const struct setting settings[] = {
 	{ "posts_per_page", "10", "posts on each listing page",
 	    check_per_page },
 	{ "rating_scale", "10", "stars in an article's rating", check_scale },
+	{ "comment_max_depth", "5", "how deep replies nest; deeper ones join"
+	    " the deepest level", check_depth },
 	{ NULL, NULL, NULL, NULL }
 };
 

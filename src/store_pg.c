@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,12 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "pool.h"
 #include "store.h"
 #include "store_backend.h"
 
 #define POOL_MAX	8
+#define POOL_WAIT_MS	5000
 #define RETRIES		3
 
 enum q {
@@ -42,20 +45,19 @@ enum q {
 
 struct pconn {
 	struct store_conn	 base;
+	struct pool_item	 item;
 	PGconn			*db;
-	char			*uri;		/* borrowed from the pool */
 	unsigned char		 prepared[Q__MAX];
 	int			 in_tx;
-	struct pconn		*next;
 };
+
+#define PCONN(it)	((struct pconn *)(void *)((char *)(it) - \
+			    offsetof(struct pconn, item)))
 
 struct ppool {
 	struct store		 base;
 	char			*uri;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 freed;
-	struct pconn		*idle;
-	int			 open;
+	struct pool		 pool;
 	/* The watcher: the generation as NOTIFY reports it, -1 unknown. */
 	pthread_t		 watcher;
 	int			 watching;
@@ -787,10 +789,15 @@ static struct pconn *
 conn_open(const char *uri, char *err, size_t errlen)
 {
 	struct pconn	*c = xcalloc(1, sizeof(*c));
-	/* A default connect timeout; one in the URI, read later, wins. */
-	static const char *const keys[] = { "connect_timeout", "dbname",
+	/*
+	 * Defaults that find a dead server or a cut network in seconds, not
+	 * hours; the same keys in the URI, read later, win.
+	 */
+	static const char *const keys[] = { "connect_timeout", "keepalives",
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	    "tcp_user_timeout", "dbname", NULL };
+	const char	*vals[] = { "5", "1", "10", "3", "3", "15000", uri,
 	    NULL };
-	const char	*vals[] = { "5", uri, NULL };
 
 	c->base.ops = &pg_ops;
 	c->db = PQconnectdbParams(keys, vals, 1);
@@ -886,8 +893,24 @@ watch_once(struct ppool *p, PGconn *db)
 	atomic_store(&p->gen, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
 	PQclear(res);
 	for (;;) {
-		if ((rc = watch_wait(p, PQsocket(db), 30000)) == -1)
+		if ((rc = watch_wait(p, PQsocket(db), 10000)) == -1)
 			return -1;
+		if (rc == 0) {
+			/*
+			 * Quiet for 10 s: ask, which both proves the link is
+			 * alive (a half-open TCP connection reports nothing)
+			 * and resyncs the generation.
+			 */
+			res = PQexec(db, "SELECT n FROM generation WHERE id = 1");
+			rc = PQresultStatus(res) == PGRES_TUPLES_OK &&
+			    PQntuples(res) == 1;
+			if (rc)
+				atomic_store(&p->gen, strtoll(PQgetvalue(res,
+				    0, 0), NULL, 10));
+			PQclear(res);
+			if (!rc)
+				return 0;
+		}
 		if (PQconsumeInput(db) == 0 || PQstatus(db) != CONNECTION_OK)
 			return 0;
 		while ((n = PQnotifies(db)) != NULL) {
@@ -983,10 +1006,8 @@ pg_open(const char *uri, int create, struct store **out, char *err,
 	p = xcalloc(1, sizeof(*p));
 	p->base.be = &store_pg_backend;
 	p->uri = xstrdup(uri);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->freed, NULL);
-	p->idle = c;
-	p->open = 1;
+	pool_init(&p->pool, POOL_MAX);
+	pool_first(&p->pool, &c->item);
 	atomic_init(&p->gen, -1);
 	*out = &p->base;
 	return STORE_OK;
@@ -995,8 +1016,8 @@ pg_open(const char *uri, int create, struct store **out, char *err,
 static void
 pg_close(struct store *s)
 {
-	struct ppool	*p = (struct ppool *)s;
-	struct pconn	*c;
+	struct ppool		*p = (struct ppool *)s;
+	struct pool_item	*it;
 
 	if (p->watching) {
 		(void)write(p->wake[1], "", 1);
@@ -1004,13 +1025,9 @@ pg_close(struct store *s)
 		close(p->wake[0]);
 		close(p->wake[1]);
 	}
-
-	while ((c = p->idle) != NULL) {
-		p->idle = c->next;
-		conn_free(c);
-	}
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->freed);
+	while ((it = pool_drain(&p->pool)) != NULL)
+		conn_free(PCONN(it));
+	pool_destroy(&p->pool);
 	free(p->uri);
 	free(p);
 }
@@ -1018,26 +1035,21 @@ pg_close(struct store *s)
 static struct store_conn *
 pg_conn_get(struct store *s)
 {
-	struct ppool	*p = (struct ppool *)s;
-	struct pconn	*c;
-	char		 err[512];
+	struct ppool		*p = (struct ppool *)s;
+	struct pool_item	*it;
+	struct pconn		*c;
+	char			 err[512];
+	int			 open_one;
 
-	pthread_mutex_lock(&p->lock);
-	while (p->idle == NULL && p->open >= POOL_MAX)
-		pthread_cond_wait(&p->freed, &p->lock);
-	if ((c = p->idle) != NULL) {
-		p->idle = c->next;
-		pthread_mutex_unlock(&p->lock);
-		return &c->base;
+	if ((it = pool_take(&p->pool, POOL_WAIT_MS, &open_one)) != NULL)
+		return &PCONN(it)->base;
+	if (!open_one) {
+		fprintf(stderr, "galley: postgresql: every connection busy\n");
+		return NULL;
 	}
-	p->open++;
-	pthread_mutex_unlock(&p->lock);
 	if ((c = conn_open(p->uri, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
-		pthread_mutex_lock(&p->lock);
-		p->open--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
+		pool_drop(&p->pool);
 		return NULL;
 	}
 	return &c->base;
@@ -1051,20 +1063,14 @@ pg_conn_put(struct store *s, struct store_conn *sc)
 
 	if (c->in_tx)
 		pg_rollback(sc);
-	pthread_mutex_lock(&p->lock);
 	if (PQstatus(c->db) != CONNECTION_OK ||
 	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
 		/* Broken: close it; the next get opens a fresh one. */
-		p->open--;
-		pthread_mutex_unlock(&p->lock);
 		conn_free(c);
-		pthread_mutex_lock(&p->lock);
-	} else {
-		c->next = p->idle;
-		p->idle = c;
+		pool_drop(&p->pool);
+		return;
 	}
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->lock);
+	pool_give(&p->pool, &c->item);
 }
 
 const struct store_backend store_pg_backend = {

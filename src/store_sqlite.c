@@ -10,6 +10,7 @@
  * in the function that runs it.  A pool hands connections to requests.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,13 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "pool.h"
 #include "store.h"
 #include "store_backend.h"
 
-#define POOL_MAX	16
+/* One per server thread never waits; connections are cheap. */
+#define POOL_MAX	64
+#define POOL_WAIT_MS	5000
 
 /* Statement slots, one per query; the SQL is at the call site. */
 enum q {
@@ -36,19 +40,19 @@ enum q {
 
 struct sconn {
 	struct store_conn	 base;
+	struct pool_item	 item;
 	sqlite3			*db;
 	sqlite3_stmt		*stmt[Q__MAX];
-	struct sconn		*next;	/* in the idle list */
 };
 
 struct spool {
 	struct store		 base;
 	char			*path;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 freed;
-	struct sconn		*idle;
-	int			 open;	/* connections that exist */
+	struct pool		 pool;
 };
+
+#define SCONN(it)	((struct sconn *)(void *)((char *)(it) - \
+			    offsetof(struct sconn, item)))
 
 #define GEN_TRIGGERS(t) \
 	"CREATE TRIGGER " t "_gi AFTER INSERT ON " t \
@@ -900,10 +904,8 @@ sqlite_open(const char *uri, int create, struct store **out, char *err,
 	p = xcalloc(1, sizeof(*p));
 	p->base.be = &store_sqlite_backend;
 	p->path = xstrdup(uri);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->freed, NULL);
-	p->idle = c;
-	p->open = 1;
+	pool_init(&p->pool, POOL_MAX);
+	pool_first(&p->pool, &c->item);
 	*out = &p->base;
 	return STORE_OK;
 }
@@ -911,15 +913,12 @@ sqlite_open(const char *uri, int create, struct store **out, char *err,
 static void
 sqlite_close(struct store *s)
 {
-	struct spool	*p = (struct spool *)s;
-	struct sconn	*c;
+	struct spool		*p = (struct spool *)s;
+	struct pool_item	*it;
 
-	while ((c = p->idle) != NULL) {
-		p->idle = c->next;
-		conn_free(c);
-	}
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->freed);
+	while ((it = pool_drain(&p->pool)) != NULL)
+		conn_free(SCONN(it));
+	pool_destroy(&p->pool);
 	free(p->path);
 	free(p);
 }
@@ -927,27 +926,21 @@ sqlite_close(struct store *s)
 static struct store_conn *
 sqlite_conn_get(struct store *s)
 {
-	struct spool	*p = (struct spool *)s;
-	struct sconn	*c;
-	char		 err[256];
+	struct spool		*p = (struct spool *)s;
+	struct pool_item	*it;
+	struct sconn		*c;
+	char			 err[256];
+	int			 open_one;
 
-	pthread_mutex_lock(&p->lock);
-	while (p->idle == NULL && p->open >= POOL_MAX)
-		pthread_cond_wait(&p->freed, &p->lock);
-	if ((c = p->idle) != NULL) {
-		p->idle = c->next;
-		pthread_mutex_unlock(&p->lock);
-		return &c->base;
+	if ((it = pool_take(&p->pool, POOL_WAIT_MS, &open_one)) != NULL)
+		return &SCONN(it)->base;
+	if (!open_one) {
+		fprintf(stderr, "galley: sqlite: every connection busy\n");
+		return NULL;
 	}
-	p->open++;
-	pthread_mutex_unlock(&p->lock);
-
 	if ((c = conn_open(p->path, 0, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: sqlite: %s\n", err);
-		pthread_mutex_lock(&p->lock);
-		p->open--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
+		pool_drop(&p->pool);
 		return NULL;
 	}
 	return &c->base;
@@ -962,11 +955,7 @@ sqlite_conn_put(struct store *s, struct store_conn *sc)
 	/* A request that failed mid-transaction must not leak it. */
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_lock(&p->lock);
-	c->next = p->idle;
-	p->idle = c;
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->lock);
+	pool_give(&p->pool, &c->item);
 }
 
 const struct store_backend store_sqlite_backend = {

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "date.h"
 #include "slug.h"
 #include "url.h"
 
@@ -189,6 +190,21 @@ url_parse(const char *path, struct route *rt)
 	return 0;
 }
 
+int
+url_same(const char *a, const char *b)
+{
+	int	 esc = 0;
+
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		if (*a == *b || (esc > 0 &&
+		    tolower((unsigned char)*a) == tolower((unsigned char)*b)))
+			esc = *a == '%' ? 2 : esc > 0 ? esc - 1 : 0;
+		else
+			return 0;
+	}
+	return *a == *b;
+}
+
 static void
 page_tail(struct buf *b, int page)
 {
@@ -206,10 +222,9 @@ url_home(struct buf *b, int page)
 void
 url_post(struct buf *b, int64_t when, const char *slug)
 {
-	time_t		 t = (time_t)when;
 	struct tm	 tm;
 
-	gmtime_r(&t, &tm);
+	date_utc(when, &tm);
 	buf_printf(b, "/%04d/%02d/%s/", tm.tm_year + 1900, tm.tm_mon + 1, slug);
 }
 

@@ -49,6 +49,12 @@ struct route {
  * with url_route(rt) and redirects to the canonical form.
  */
 int	url_parse(const char *path, struct route *rt);
+/*
+ * Returns 1 if the paths a and b are the same, taking the hex digits of
+ * %xx escapes case-insensitively (browsers send %C3%A9 for what WordPress
+ * writes %c3%a9), else 0.
+ */
+int	url_same(const char *a, const char *b);
 /* Appends the canonical path of rt (what url_parse read) to b. */
 void	url_route(struct buf *b, const struct route *rt);
 

@@ -1,0 +1,95 @@
+/*
+ * pool: a mutex, a condition variable and a list of idle items (see
+ * pool.h).  A wait for a free item is bounded, so a request never blocks
+ * a server thread for long: past the wait it gets NULL and answers 503.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include "pool.h"
+
+void
+pool_init(struct pool *p, int max)
+{
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->idle = NULL;
+	p->open = 0;
+	p->max = max;
+}
+
+void
+pool_first(struct pool *p, struct pool_item *it)
+{
+	it->next = p->idle;
+	p->idle = it;
+	p->open++;
+}
+
+struct pool_item *
+pool_take(struct pool *p, int wait_ms, int *open_one)
+{
+	struct pool_item	*it = NULL;
+	struct timespec		 until;
+	int			 rc = 0;
+
+	*open_one = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->idle == NULL && p->open >= p->max && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&p->freed, &p->lock, &until);
+	if ((it = p->idle) != NULL)
+		p->idle = it->next;
+	else if (p->open < p->max) {
+		p->open++;
+		*open_one = 1;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return it;
+}
+
+void
+pool_give(struct pool *p, struct pool_item *it)
+{
+	pthread_mutex_lock(&p->lock);
+	it->next = p->idle;
+	p->idle = it;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pool_drop(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->open--;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+struct pool_item *
+pool_drain(struct pool *p)
+{
+	struct pool_item	*it;
+
+	pthread_mutex_lock(&p->lock);
+	if ((it = p->idle) != NULL) {
+		p->idle = it->next;
+		p->open--;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return it;
+}
+
+void
+pool_destroy(struct pool *p)
+{
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+}
