@@ -174,6 +174,7 @@ http_req(struct srv *s, const char *method, const char *path,
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);	/* send ../ as is */
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);

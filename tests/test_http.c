@@ -7,7 +7,10 @@
  * and media, no email address in any page, a write from another process
  * showing at once, hostile input staying inert, and a clean stop.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -625,8 +628,13 @@ xss(struct srv *s, const char *site)
 	int64_t			 post;
 
 	lines = payload_lines(&n);
-	if (!CHECK(lines != NULL && n > 3000 && c != NULL))
+	if (!CHECK(lines != NULL && n > 3000 && c != NULL)) {
+		if (c != NULL) {
+			store_conn_put(st, c);
+			store_close(st);
+		}
 		return;
+	}
 	p.slug = "hostile";
 	p.title = lines[3];
 	p.source_name = lines[4];
@@ -663,6 +671,133 @@ xss(struct srv *s, const char *site)
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+}
+
+/* Posts and comments written straight to the store for the edge cases. */
+static void
+edge_content(const char *site)
+{
+	struct store		*st;
+	struct store_conn	*c = site_store(site, &st);
+	struct post		 p = { .type = "post", .status = "publish",
+	    .format = "markdown", .author_id = 1, .published = 1443700000,
+	    .modified = 1443700000, .comments_open = 1, .excerpt = "",
+	    .title = "Caf\xc3\xa9", .slug = "caf%c3%a9", .body = "Accents." };
+	struct comment		 cm = { .email = "hostile@example.com",
+	    .status = "approved", .content = "Deep." };
+	int64_t			 post, parent = 0;
+	int			 i;
+
+	if (!CHECK(c != NULL))
+		return;
+	CHECK(c->ops->post_add(c, &p, &post) == STORE_OK);
+	/* A reply chain 8 deep, and a comment with a corrupt time. */
+	for (i = 0; i < 8; i++) {
+		cm.post_id = post;
+		cm.parent_id = parent;
+		cm.author = "Nester";
+		cm.created = 1443700100 + i;
+		CHECK(c->ops->comment_add(c, &cm, &parent) == STORE_OK);
+	}
+	cm.parent_id = 0;
+	cm.author = "Time Traveller";
+	cm.created = -9000000000000000000LL;
+	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	store_conn_put(st, c);
+	store_close(st);
+}
+
+static void
+edges(struct srv *s, const char *site)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		 inm[200], etag[100];
+
+	edge_content(site);
+	/* A percent-encoded slug, as browsers send it and as WordPress. */
+	CHECK(http_eventually(s, "/2015/10/caf%C3%A9/", "Accents."));
+	expect(s, "/2015/10/caf%c3%a9/", 200, "Accents.");
+	CHECK(http_get(s, "/2015/10/caf%c3%a9/", &r) == 0);
+	doc = html_parse(&r);
+	/* Nesting stops at comment_max_depth (5); all 8 replies shown. */
+	CHECK(xp_count(doc, "//li[contains(.,'Nester')]") >= 8);
+	CHECK(xp_count(doc, "//ol[@class='comment-list']/li/ol/li/ol/li/ol/li"
+	    "/ol/li") == 4);	/* levels 5..8 share the deepest list */
+	CHECK(xp_count(doc, "//ol[@class='comment-list']/li/ol/li/ol/li/ol/li"
+	    "/ol/li/ol") == 0);
+	check_text(doc, "//li[.//span[@class='comment-author' and"
+	    " .='Time Traveller']]//time", "January 1, 1970");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+
+	/* Query strings: same cached page; redirects keep them. */
+	CHECK(http_get(s, "/privacy/", &r) == 0 && r.status == 200);
+	snprintf(etag, sizeof(etag), "%s", resp_header(&r, "ETag"));
+	resp_free(&r);
+	CHECK(http_get(s, "/privacy/?utm_source=feed", &r) == 0 &&
+	    r.status == 200 && strcmp(resp_header(&r, "ETag"), etag) == 0);
+	resp_free(&r);
+	redirect(s, "/Privacy/?utm_source=feed", "/privacy/?utm_source=feed");
+
+	/* Weak validators match (a gzip proxy makes W/ of ours). */
+	snprintf(inm, sizeof(inm), "If-None-Match: \"x\", W/%s", etag);
+	CHECK(http_req(s, "GET", "/privacy/", (const char *[]){ inm, NULL },
+	    &r) == 0 && r.status == 304 && r.body.len == 0);
+	resp_free(&r);
+	/* A 304 from a fresh render (after a write), not only from cache. */
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_max_depth", "5", NULL }, NULL) == 0);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	CHECK(http_req(s, "GET", "/privacy/", (const char *[]){ inm, NULL },
+	    &r) == 0 && r.status == 304 && r.body.len == 0);
+	CHECK(resp_header(&r, "ETag") && strcmp(resp_header(&r, "ETag"),
+	    etag) == 0);
+	resp_free(&r);
+
+	/* Traversal sent as is; a control byte stays escaped in the log. */
+	expect(s, "/media/../galley.conf", 404, NULL);
+	expect(s, "/theme/../../galley.conf", 404, NULL);
+	expect(s, "/x%0aGET%20/forged%20200", 404, NULL);
+	CHECK(srv_log_has(s, "GET /x%0aGET%20/forged%20200 404"));
+}
+
+/*
+ * Clients that ask for a big page and never read it hold no database
+ * connection: more of them than the pool has connections, and the
+ * server still answers others at once.
+ */
+static void
+slow_readers(struct srv *s)
+{
+	int		 fd[80], i, n = 0;
+	struct resp	 r;
+	char		 req[200];
+
+	snprintf(req, sizeof(req), "GET /2015/10/hostile/ HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n");
+	for (i = 0; i < 80; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+		    .sin_port = htons((uint16_t)s->port) };
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd[i] = socket(AF_INET, SOCK_STREAM, 0);
+		/* A tiny receive window, so the response cannot drain. */
+		setsockopt(fd[i], SOL_SOCKET, SO_RCVBUF, &(int){ 4096 },
+		    sizeof(int));
+		if (connect(fd[i], (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    write(fd[i], req, strlen(req)) == (ssize_t)strlen(req))
+			n++;
+	}
+	CHECK(n == 80);
+	usleep(300000);
+	CHECK_MSG(http_get(s, "/?uncached=2", &r) == 0 && r.status == 200,
+	    "served while 80 clients read nothing");
+	resp_free(&r);
+	CHECK(http_get(s, "/no-such-page/", &r) == 0 && r.status == 404);
+	resp_free(&r);
+	for (i = 0; i < 80; i++)
+		close(fd[i]);
 }
 
 struct hammer {
@@ -726,8 +861,10 @@ main(void)
 	invalidation(&s, site);
 	concurrency(&s);
 	xss(&s, site);
+	slow_readers(&s);
 	no_email(&s);
 	config(&s, site);
+	edges(&s, site);
 	CHECK(srv_log_has(&s, "GET " ARTICLE " 200 "));
 	CHECK(srv_log_has(&s, "GET /no-such-page/ 404 "));
 	CHECK(srv_log_has(&s, "HEAD " ARTICLE " 200 "));
