@@ -6,7 +6,7 @@
 # make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
 
 PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
-	   libpcre2-8
+	   libpcre2-8 libturbojpeg libexif
 TESTPKGS = libcurl libxml-2.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g

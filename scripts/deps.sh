@@ -17,6 +17,8 @@ libmd4c-dev
 libmd4c-html0-dev
 libsodium-dev
 libjansson-dev
+libturbojpeg0-dev
+libexif-dev
 wrk
 nginx-light
 tidy
