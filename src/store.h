@@ -76,15 +76,26 @@ struct comment {
 	int64_t	 post_id;
 	int64_t	 parent_id;	/* 0: top level */
 	char	*author;
-	char	*email;		/* only in comment_add input */
+	char	*email;		/* comment_add input; moderation reads only */
 	char	*url;
 	char	*content;
 	char	*status;	/* approved, pending, spam, trash */
 	int64_t	 created;
 	char	*ip_hash;	/* only in comment_add input: keyed hash, hex */
 	char	*user_agent;	/* only in comment_add input */
+	char	*image;		/* hash of the attached picture, or "" */
+	char	*thumb;		/* hash of its thumbnail, or "" */
+	int	 thumb_w;
+	int	 thumb_h;
 	int64_t	 vote_sum;	/* results only */
 	int64_t	 vote_count;
+};
+
+/* What the comment rules need to know about a new comment. */
+struct comment_facts {
+	int64_t	 recent_from_ip;	/* comments from its IP hash since */
+	int64_t	 duplicates;		/* same text by the same person */
+	int64_t	 approved_by_email;	/* the writer's approved comments */
 };
 
 struct media {
@@ -158,6 +169,36 @@ struct store_ops {
 	/* Approved comments of a post, oldest first. */
 	int	(*comments_approved)(struct store_conn *, struct arena *,
 		    int64_t post_id, struct comment **out, size_t *n);
+
+	/* One comment, any status; moderation reads, so with its email. */
+	int	(*comment_by_id)(struct store_conn *, struct arena *,
+		    int64_t id, struct comment *out);
+	/* Newest first, of one status (or all if NULL), at most limit. */
+	int	(*comments_list)(struct store_conn *, struct arena *,
+		    const char *status, int64_t limit, struct comment **out,
+		    size_t *n);
+	/* STORE_NOTFOUND if there is no such comment. */
+	int	(*comment_set_status)(struct store_conn *, int64_t id,
+		    const char *status);
+	/*
+	 * Counts for the rules on cm (post_id, author, email, content,
+	 * ip_hash): its IP hash's comments created at or after since, the
+	 * same text already on the post by the same author or email, and
+	 * the email's approved comments.
+	 */
+	int	(*comment_facts)(struct store_conn *, const struct comment *cm,
+		    int64_t since, struct comment_facts *f);
+	/* Blanks the IP hashes and user agents of comments before time. */
+	int	(*comments_forget)(struct store_conn *, int64_t before);
+	/*
+	 * Inside a transaction, waits until no other transaction holds key
+	 * and holds it until this one ends: rules that read then write (the
+	 * flood check) stay true across nodes.
+	 */
+	int	(*lock)(struct store_conn *, const char *key);
+	/* A published post or page by id. */
+	int	(*post_by_id)(struct store_conn *, struct arena *, int64_t id,
+		    struct post *out);
 
 	/* One vote per voter and item; a second gives STORE_CONFLICT. */
 	int	(*post_vote_add)(struct store_conn *, int64_t post_id,

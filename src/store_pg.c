@@ -38,7 +38,9 @@ enum q {
 	Q_USER_ADD, Q_USER_BY_SLUG, Q_USER_BY_ID,
 	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
-	Q_COMMENT_ADD, Q_COMMENTS_APPROVED,
+	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
+	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET, Q_LOCK,
+	Q_POST_BY_ID,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -164,6 +166,14 @@ static const char *const migrations[] = {
 	PG_GEN_TRIGGER("post_terms") PG_GEN_TRIGGER("comments")
 	PG_GEN_TRIGGER("post_votes") PG_GEN_TRIGGER("comment_votes")
 	PG_GEN_TRIGGER("media"),
+
+	/* 2: comment images; indexes for the flood and first-comment rules. */
+	"ALTER TABLE comments ADD COLUMN image TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN thumb TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN thumb_w INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
+	"CREATE INDEX comments_by_email ON comments (email, status);",
 };
 
 static const struct store_ops pg_ops;
@@ -648,17 +658,19 @@ pg_post_terms(struct store_conn *sc, struct arena *a, int64_t post_id,
 static int
 pg_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 {
-	struct num	 po, pa, cr;
-	const char	*p[10] = { num(&po, cm->post_id),
+	struct num	 po, pa, cr, tw, th;
+	const char	*p[14] = { num(&po, cm->post_id),
 	    num(&pa, cm->parent_id), str(cm->author), str(cm->email),
 	    str(cm->url), str(cm->content), str(cm->status),
-	    num(&cr, cm->created), str(cm->ip_hash), str(cm->user_agent) };
+	    num(&cr, cm->created), str(cm->ip_hash), str(cm->user_agent),
+	    str(cm->image), str(cm->thumb), num(&tw, cm->thumb_w),
+	    num(&th, cm->thumb_h) };
 
 	return pq_insert((struct pconn *)sc, Q_COMMENT_ADD, "INSERT INTO"
 	    " comments (post_id, parent_id, author, email, url, content,"
-	    " status, created, ip_hash, user_agent) VALUES ($1,"
-	    " NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9, $10)"
-	    " RETURNING id", 10, p, id);
+	    " status, created, ip_hash, user_agent, image, thumb, thumb_w,"
+	    " thumb_h) VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7,"
+	    " $8, $9, $10, $11, $12, $13, $14) RETURNING id", 14, p, id);
 }
 
 static void
@@ -676,6 +688,24 @@ fill_comment(struct arena *a, PGresult *res, int i, void *v)
 	cm->created = col_int(res, i, 7);
 	cm->vote_sum = col_int(res, i, 8);
 	cm->vote_count = col_int(res, i, 9);
+	cm->image = col_text(a, res, i, 10);
+	cm->thumb = col_text(a, res, i, 11);
+	cm->thumb_w = (int)col_int(res, i, 12);
+	cm->thumb_h = (int)col_int(res, i, 13);
+}
+
+/* The columns fill_comment reads, and the email after them. */
+#define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
+	" content, status, created, vote_sum, vote_count, image, thumb," \
+	" thumb_w, thumb_h"
+
+static void
+fill_comment_email(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment(a, res, i, v);
+	cm->email = col_text(a, res, i, 14);
 }
 
 static int
@@ -688,13 +718,134 @@ pg_comments_approved(struct store_conn *sc, struct arena *a, int64_t post_id,
 	int		 rc;
 
 	/* No email column: this feeds public pages. */
-	rc = pq((struct pconn *)sc, Q_COMMENTS_APPROVED, "SELECT id, post_id,"
-	    " coalesce(parent_id, 0), author, url, content, status, created,"
-	    " vote_sum, vote_count FROM comments WHERE post_id = $1"
-	    " AND status = 'approved' ORDER BY created, id", 1, p, &res);
+	rc = pq((struct pconn *)sc, Q_COMMENTS_APPROVED, "SELECT " COMMENT_COLS
+	    " FROM comments WHERE post_id = $1 AND status = 'approved'"
+	    " ORDER BY created, id", 1, p, &res);
 	if (rc != STORE_OK)
 		return rc;
 	return many(res, a, sizeof(**out), fill_comment, (void **)out, n);
+}
+
+static int
+pg_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct comment *out)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_COMMENT_BY_ID, "SELECT " COMMENT_COLS
+	    ", email FROM comments WHERE id = $1", 1, p, &res);
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		fill_comment_email(a, res, 0, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_comments_list(struct store_conn *sc, struct arena *a, const char *status,
+    int64_t limit, struct comment **out, size_t *n)
+{
+	struct num	 l;
+	const char	*p[2] = { str(status), num(&l, limit) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_COMMENTS_LIST, "SELECT " COMMENT_COLS
+	    ", email FROM comments WHERE $1 = '' OR status = $1"
+	    " ORDER BY created DESC, id DESC LIMIT $2", 2, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_comment_email, (void **)out,
+	    n);
+}
+
+static int
+pg_comment_set_status(struct store_conn *sc, int64_t id, const char *status)
+{
+	struct num	 n;
+	const char	*p[2] = { status, num(&n, id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_COMMENT_SET_STATUS, "UPDATE comments"
+	    " SET status = $1 WHERE id = $2", 2, p, &res);
+	if (rc == STORE_OK && strcmp(PQcmdTuples(res), "0") == 0)
+		rc = STORE_NOTFOUND;
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_comment_facts(struct store_conn *sc, const struct comment *cm,
+    int64_t since, struct comment_facts *f)
+{
+	struct num	 si, po;
+	const char	*p[6] = { str(cm->ip_hash), num(&si, since),
+	    num(&po, cm->post_id), str(cm->content), str(cm->author),
+	    str(cm->email) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_COMMENT_FACTS, "SELECT (SELECT count(*)"
+	    " FROM comments WHERE ip_hash = $1 AND $1 <> '' AND created >= $2),"
+	    " (SELECT count(*) FROM comments WHERE post_id = $3 AND"
+	    " content = $4 AND (author = $5 OR email = $6) AND"
+	    " status <> 'trash'), (SELECT count(*) FROM comments"
+	    " WHERE email = $6 AND status = 'approved')", 6, p, &res);
+	if (rc == STORE_OK) {
+		f->recent_from_ip = col_int(res, 0, 0);
+		f->duplicates = col_int(res, 0, 1);
+		f->approved_by_email = col_int(res, 0, 2);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_comments_forget(struct store_conn *sc, int64_t before)
+{
+	struct num	 b;
+	const char	*p[1] = { num(&b, before) };
+
+	return pq_run((struct pconn *)sc, Q_COMMENTS_FORGET, "UPDATE comments"
+	    " SET ip_hash = '', user_agent = '' WHERE created < $1 AND"
+	    " (ip_hash <> '' OR user_agent <> '')", 1, p);
+}
+
+static int
+pg_lock(struct store_conn *sc, const char *key)
+{
+	const char	*p[1] = { key };
+
+	return pq_run((struct pconn *)sc, Q_LOCK,
+	    "SELECT pg_advisory_xact_lock(hashtext($1))", 1, p);
+}
+
+static int
+pg_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct post *out)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_POST_BY_ID, "SELECT " POST_COLS
+	    " WHERE p.id = $1 AND p.status = 'publish'", 1, p, &res);
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		fill_post(a, res, 0, out);
+	}
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -758,6 +909,13 @@ static const struct store_ops pg_ops = {
 	.post_terms = pg_post_terms,
 	.comment_add = pg_comment_add,
 	.comments_approved = pg_comments_approved,
+	.comment_by_id = pg_comment_by_id,
+	.comments_list = pg_comments_list,
+	.comment_set_status = pg_comment_set_status,
+	.comment_facts = pg_comment_facts,
+	.comments_forget = pg_comments_forget,
+	.lock = pg_lock,
+	.post_by_id = pg_post_by_id,
 	.post_vote_add = pg_post_vote_add,
 	.comment_vote_add = pg_comment_vote_add,
 	.media_add = pg_media_add,

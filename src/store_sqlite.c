@@ -33,7 +33,9 @@ enum q {
 	Q_USER_ADD, Q_USER_BY_SLUG, Q_USER_BY_ID,
 	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
-	Q_COMMENT_ADD, Q_COMMENTS_APPROVED,
+	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
+	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
+	Q_POST_BY_ID,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -151,6 +153,14 @@ static const char *const migrations[] = {
 	GEN_TRIGGERS("terms") GEN_TRIGGERS("post_terms")
 	GEN_TRIGGERS("comments") GEN_TRIGGERS("post_votes")
 	GEN_TRIGGERS("comment_votes") GEN_TRIGGERS("media"),
+
+	/* 2: comment images; indexes for the flood and first-comment rules. */
+	"ALTER TABLE comments ADD COLUMN image TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN thumb TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN thumb_w INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
+	"CREATE INDEX comments_by_email ON comments (email, status);",
 };
 
 static const struct store_ops sqlite_ops;
@@ -676,7 +686,8 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 
 	s = stmt(c, Q_COMMENT_ADD, "INSERT INTO comments (post_id, parent_id,"
 	    " author, email, url, content, status, created, ip_hash,"
-	    " user_agent) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " user_agent, image, thumb, thumb_w, thumb_h) VALUES (?,"
+	    " NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, cm->post_id);
@@ -689,6 +700,10 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 	sqlite3_bind_int64(s, 8, cm->created);
 	bind_text(s, 9, cm->ip_hash);
 	bind_text(s, 10, cm->user_agent);
+	bind_text(s, 11, cm->image);
+	bind_text(s, 12, cm->thumb);
+	sqlite3_bind_int(s, 13, cm->thumb_w);
+	sqlite3_bind_int(s, 14, cm->thumb_h);
 	return run(c, s, id, "comment_add");
 }
 
@@ -707,6 +722,24 @@ fill_comment(struct arena *a, sqlite3_stmt *s, void *v)
 	cm->created = sqlite3_column_int64(s, 7);
 	cm->vote_sum = sqlite3_column_int64(s, 8);
 	cm->vote_count = sqlite3_column_int64(s, 9);
+	cm->image = col_text(a, s, 10);
+	cm->thumb = col_text(a, s, 11);
+	cm->thumb_w = sqlite3_column_int(s, 12);
+	cm->thumb_h = sqlite3_column_int(s, 13);
+}
+
+/* The columns fill_comment reads, and the email after them. */
+#define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
+	" content, status, created, vote_sum, vote_count, image, thumb," \
+	" thumb_w, thumb_h"
+
+static void
+fill_comment_email(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment(a, s, v);
+	cm->email = col_text(a, s, 14);
 }
 
 static int
@@ -717,16 +750,147 @@ sq_comments_approved(struct store_conn *sc, struct arena *a, int64_t post_id,
 	sqlite3_stmt	*s;
 
 	/* No email column: this feeds public pages. */
-	s = stmt(c, Q_COMMENTS_APPROVED, "SELECT id, post_id,"
-	    " coalesce(parent_id, 0), author, url, content, status, created,"
-	    " vote_sum, vote_count FROM comments"
-	    " WHERE post_id = ? AND status = 'approved'"
+	s = stmt(c, Q_COMMENTS_APPROVED, "SELECT " COMMENT_COLS
+	    " FROM comments WHERE post_id = ? AND status = 'approved'"
 	    " ORDER BY created, id");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, post_id);
 	return many(c, s, a, sizeof(**out), fill_comment, (void **)out, n,
 	    "comments_approved");
+}
+
+static int
+sq_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct comment *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_COMMENT_BY_ID, "SELECT " COMMENT_COLS ", email"
+	    " FROM comments WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = one(c, s, "comment_by_id")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	fill_comment_email(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_comments_list(struct store_conn *sc, struct arena *a, const char *status,
+    int64_t limit, struct comment **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_COMMENTS_LIST, "SELECT " COMMENT_COLS ", email"
+	    " FROM comments WHERE ?1 = '' OR status = ?1"
+	    " ORDER BY created DESC, id DESC LIMIT ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, status);
+	sqlite3_bind_int64(s, 2, limit);
+	return many(c, s, a, sizeof(**out), fill_comment_email, (void **)out,
+	    n, "comments_list");
+}
+
+static int
+sq_comment_set_status(struct store_conn *sc, int64_t id, const char *status)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_COMMENT_SET_STATUS,
+	    "UPDATE comments SET status = ? WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, status);
+	sqlite3_bind_int64(s, 2, id);
+	if ((rc = run(c, s, NULL, "comment_set_status")) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_comment_facts(struct store_conn *sc, const struct comment *cm,
+    int64_t since, struct comment_facts *f)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_COMMENT_FACTS, "SELECT (SELECT count(*) FROM comments"
+	    " WHERE ip_hash = ?1 AND ?1 <> '' AND created >= ?2),"
+	    " (SELECT count(*) FROM comments WHERE post_id = ?3 AND"
+	    " content = ?4 AND (author = ?5 OR email = ?6) AND"
+	    " status <> 'trash'), (SELECT count(*) FROM comments"
+	    " WHERE email = ?6 AND status = 'approved')");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, cm->ip_hash);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, cm->post_id);
+	bind_text(s, 4, cm->content);
+	bind_text(s, 5, cm->author);
+	bind_text(s, 6, cm->email);
+	if ((rc = one(c, s, "comment_facts")) != STORE_OK)
+		return rc;
+	f->recent_from_ip = sqlite3_column_int64(s, 0);
+	f->duplicates = sqlite3_column_int64(s, 1);
+	f->approved_by_email = sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_comments_forget(struct store_conn *sc, int64_t before)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_COMMENTS_FORGET, "UPDATE comments SET ip_hash = '',"
+	    " user_agent = '' WHERE created < ? AND (ip_hash <> '' OR"
+	    " user_agent <> '')");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, before);
+	return run(c, s, NULL, "comments_forget");
+}
+
+static int
+sq_lock(struct store_conn *sc, const char *key)
+{
+	/* BEGIN IMMEDIATE already holds SQLite's one writer lock. */
+	(void)sc;
+	(void)key;
+	return STORE_OK;
+}
+
+static int
+sq_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
+    struct post *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_POST_BY_ID, "SELECT " POST_COLS
+	    " WHERE p.id = ? AND p.status = 'publish'");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = one(c, s, "post_by_id")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	fill_post(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
 }
 
 static int
@@ -803,6 +967,13 @@ static const struct store_ops sqlite_ops = {
 	.post_terms = sq_post_terms,
 	.comment_add = sq_comment_add,
 	.comments_approved = sq_comments_approved,
+	.comment_by_id = sq_comment_by_id,
+	.comments_list = sq_comments_list,
+	.comment_set_status = sq_comment_set_status,
+	.comment_facts = sq_comment_facts,
+	.comments_forget = sq_comments_forget,
+	.lock = sq_lock,
+	.post_by_id = sq_post_by_id,
 	.post_vote_add = sq_post_vote_add,
 	.comment_vote_add = sq_comment_vote_add,
 	.media_add = sq_media_add,

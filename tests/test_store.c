@@ -168,6 +168,70 @@ transactions(struct store_conn *c)
 	arena_free(&a);
 }
 
+/* What moderation and the comment rules read and write. */
+static void
+moderation(struct store_conn *c, int64_t post, int64_t cm1)
+{
+	struct arena	 a;
+	struct comment	 cm, *list;
+	struct comment	 probe = { .post_id = post, .author = "Bob",
+	    .email = "bob@secret.example", .content = "Hi",
+	    .ip_hash = "iphash1" };
+	struct comment	 add = { .post_id = post, .author = "Eve",
+	    .email = "eve@x.y", .content = "Flood", .status = "pending",
+	    .created = 5000, .ip_hash = "iphash1", .user_agent = "UA/1",
+	    .image = "abc", .thumb = "def", .thumb_w = 320, .thumb_h = 200 };
+	struct comment_facts f;
+	struct post	 p;
+	size_t		 n;
+	int64_t		 id;
+
+	arena_init(&a);
+	CHECK(c->ops->comment_by_id(c, &a, cm1, &cm) == STORE_OK);
+	CHECK(strcmp(cm.email, "bob@secret.example") == 0);
+	CHECK(c->ops->comment_by_id(c, &a, 99999, &cm) == STORE_NOTFOUND);
+	CHECK(c->ops->comment_add(c, &add, &id) == STORE_OK);
+	CHECK(c->ops->comment_by_id(c, &a, id, &cm) == STORE_OK &&
+	    strcmp(cm.image, "abc") == 0 && strcmp(cm.thumb, "def") == 0 &&
+	    cm.thumb_w == 320 && cm.thumb_h == 200);
+	CHECK(c->ops->comments_list(c, &a, "pending", 10, &list, &n) ==
+	    STORE_OK && n == 2 && list[0].id == id);	/* newest first */
+	CHECK(c->ops->comments_list(c, &a, NULL, 1, &list, &n) == STORE_OK &&
+	    n == 1);
+	CHECK(c->ops->comment_set_status(c, id, "spam") == STORE_OK);
+	CHECK(c->ops->comment_set_status(c, 99999, "spam") ==
+	    STORE_NOTFOUND);
+	CHECK(c->ops->comment_set_status(c, id, "bogus") == STORE_ERROR);
+	CHECK(c->ops->comments_list(c, &a, "spam", 10, &list, &n) ==
+	    STORE_OK && n == 1 && list[0].id == id);
+
+	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK);
+	CHECK(f.recent_from_ip == 1 && f.duplicates == 2 &&
+	    f.approved_by_email == 1);
+	CHECK(c->ops->comment_facts(c, &probe, 6000, &f) == STORE_OK);
+	CHECK(f.recent_from_ip == 0);
+	probe.ip_hash = "";		/* no hash: never a flood */
+	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	    f.recent_from_ip == 0);
+	probe.content = "Something new";
+	probe.email = "new@x.y";
+	probe.author = "New";
+	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	    f.duplicates == 0 && f.approved_by_email == 0);
+
+	CHECK(c->ops->comments_forget(c, 5001) == STORE_OK);
+	probe.ip_hash = "iphash1";
+	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	    f.recent_from_ip == 0);		/* the hash is gone */
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->lock(c, "ip:iphash1") == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(c->ops->post_by_id(c, &a, post, &p) == STORE_OK &&
+	    strcmp(p.slug, "first") == 0);
+	CHECK(c->ops->post_by_id(c, &a, 99999, &p) == STORE_NOTFOUND);
+	arena_free(&a);
+}
+
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
 static void
 pragmas(const char *path)
@@ -209,6 +273,7 @@ main(void)
 	votes(c, post, cm1);
 	queries(c, post);
 	transactions(c);
+	moderation(c, post, cm1);
 	g = gen(c);
 	store_conn_put(s, c);
 	store_close(s);
