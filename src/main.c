@@ -19,6 +19,7 @@
 static int	cmd_init(int, char **);
 static int	cmd_serve(int, char **);
 static int	cmd_config(int, char **);
+static int	cmd_comments(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -41,6 +42,11 @@ static const struct cmd {
 	    "every node sharing it sees at once.  `list` shows each key,\n"
 	    "its value and what it is for.\n",
 	    cmd_config },
+	{ "comments", "galley comments DIR list [--status S] | set-status ID S",
+	    "Moderate from the command line: list comments, newest first\n"
+	    "(ID first; S is approved, pending, spam or trash), or change\n"
+	    "one's status.\n",
+	    cmd_comments },
 };
 
 static void
@@ -215,6 +221,90 @@ cmd_config(int argc, char **argv)
 		return 1;
 	}
 	rc = config_run(c, argc, argv);
+	store_conn_put(site->store, c);
+	site_close(site);
+	return rc;
+}
+
+static const char *const statuses[] = { "approved", "pending", "spam",
+    "trash" };
+
+static int
+status_ok(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(s, statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One line a comment: id, status, post, time, author <email>, text. */
+static int
+comments_list(struct store_conn *c, const char *status)
+{
+	struct arena	 a;
+	struct comment	*cm;
+	size_t		 n, i, len;
+	int		 rc;
+
+	arena_init(&a);
+	rc = c->ops->comments_list(c, &a, status, 1000, &cm, &n);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		len = strcspn(cm[i].content, "\r\n");
+		printf("%lld\t%s\tpost %lld\t%lld\t%s <%s>\t%.*s%s\n",
+		    (long long)cm[i].id, cm[i].status,
+		    (long long)cm[i].post_id, (long long)cm[i].created,
+		    cm[i].author, cm[i].email, (int)(len > 60 ? 60 : len),
+		    cm[i].content, len > 60 || cm[i].content[len] ? "..." : "");
+	}
+	arena_free(&a);
+	if (rc != STORE_OK)
+		fprintf(stderr, "galley: %s\n", store_rc_name(rc));
+	return rc == STORE_OK ? 0 : 1;
+}
+
+static int
+comments_run(struct store_conn *c, int argc, char **argv)
+{
+	long long	 id;
+	int		 rc;
+
+	if (strcmp(argv[2], "list") == 0)
+		return comments_list(c, argc == 5 ? argv[4] : NULL);
+	id = strtoll(argv[3], NULL, 10);
+	if ((rc = c->ops->comment_set_status(c, id, argv[4])) == STORE_OK)
+		return 0;
+	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
+	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
+	return 1;
+}
+
+static int
+cmd_comments(int argc, char **argv)
+{
+	struct site		*site;
+	struct store_conn	*c;
+	char			 err[512];
+	int			 rc;
+
+	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
+	    (argc == 5 && strcmp(argv[2], "list") == 0 &&
+	    strcmp(argv[3], "--status") == 0 && status_ok(argv[4])) ||
+	    (argc == 5 && strcmp(argv[2], "set-status") == 0 &&
+	    strtoll(argv[3], NULL, 10) > 0 && status_ok(argv[4]))))
+		return bad(&cmds[3], NULL);
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if ((c = store_conn_get(site->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(site);
+		return 1;
+	}
+	rc = comments_run(c, argc, argv);
 	store_conn_put(site->store, c);
 	site_close(site);
 	return rc;

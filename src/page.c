@@ -64,8 +64,8 @@ page_human_date(struct req *r, int64_t t)
  * error is noted in r->store_err, so that page_render answers 503 rather
  * than a page built on defaults.
  */
-static const char *
-setting(struct req *r, const char *key)
+const char *
+page_setting(struct req *r, const char *key)
 {
 	const struct setting	*st = setting_find(key);
 	char			*v = NULL;
@@ -79,11 +79,17 @@ setting(struct req *r, const char *key)
 	return st != NULL ? st->dflt : "";
 }
 
+int
+page_setting_bool(struct req *r, const char *key)
+{
+	return strcmp(page_setting(r, key), "true") == 0;
+}
+
 int64_t
 page_setting_int(struct req *r, const char *key)
 {
 	const struct setting	*st = setting_find(key);
-	const char		*v = setting(r, key);
+	const char		*v = page_setting(r, key);
 	char			 err[128];
 
 	/* A value written around `galley config` gets the same check. */
@@ -96,13 +102,13 @@ json_t *
 page_view(struct req *r)
 {
 	json_t		*view = json_object(), *site = json_object();
-	const char	*base = setting(r, "base_url");
+	const char	*base = page_setting(r, "base_url");
 	size_t		 n = strlen(base);
 	struct tm	 tm;
 
 	date_utc(r->now, &tm);
-	view_str(site, "title", setting(r, "site_title"));
-	view_str(site, "tagline", setting(r, "site_tagline"));
+	view_str(site, "title", page_setting(r, "site_title"));
+	view_str(site, "tagline", page_setting(r, "site_tagline"));
 	/* base_url without a trailing slash: paths are appended to it. */
 	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
 	    n > 0 && base[n - 1] == '/' ? n - 1 : n));

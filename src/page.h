@@ -17,6 +17,16 @@ int	page_home(struct req *);
 int	page_article(struct req *);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
+struct form;
+/*
+ * POST /comments: reads the form, stores the comment or explains why
+ * not.  Returns the HTTP status; for 303 sets r->location (and
+ * r->cookie); for 422 renders the article with the form filled in.
+ */
+int	page_comment_post(struct req *, struct form *);
+/* The pages for a comment form that was too large (413) or garbled. */
+int	page_too_large(struct req *);
+int	page_bad_form(struct req *);
 /* Renders the 404 page; returns 404. */
 int	page_notfound(struct req *);
 /* Renders a plain error page for status (500, 503); returns status. */
@@ -48,6 +58,13 @@ json_t	*view_post_summary(struct req *, const struct post *);
 const char *page_iso_date(struct req *, int64_t t);
 /* Formats the Unix time t as WordPress's default "F j, Y". */
 const char *page_human_date(struct req *, int64_t t);
+/*
+ * Returns a setting's stored value, or its default (setting.c); valid
+ * until the request ends.  A store error is noted in r->store_err.
+ */
+const char *page_setting(struct req *, const char *key);
+/* Returns 1 if a true/false setting is "true". */
+int	page_setting_bool(struct req *, const char *key);
 /*
  * Reads an integer setting; its default (setting.c) if unset or if the
  * stored value fails the setting's check (so it is always in range).

@@ -5,12 +5,15 @@
  * "Leave a Reply" form; JSON-LD, canonical link and Open Graph in the head.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "arena.h"
 #include "body.h"
 #include "buf.h"
+#include "comment.h"
+#include "comment_text.h"
 #include "html.h"
 #include "page.h"
 #include "req.h"
@@ -95,9 +98,16 @@ view_comment(struct req *r, const struct comment *c)
 	    c->url : "");
 	view_str(o, "date", page_human_date(r, c->created));
 	view_str(o, "date_iso", page_iso_date(r, c->created));
-	html_paragraphs(&b, c->content, strlen(c->content));
+	/* {{{content}}}: comment_text_render escapes every reader byte. */
+	comment_text_render(&b, c->content, strlen(c->content));
 	view_str(o, "content", b.data);
 	buf_reset(&b);
+	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
+	    "approved") != 0));
+	view_str(o, "image", c->image != NULL ? c->image : "");
+	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
+	view_int(o, "thumb_w", c->thumb_w);
+	view_int(o, "thumb_h", c->thumb_h);
 	view_str(o, "score", c->vote_sum > 0 ? arena_printf(&r->arena,
 	    "+%lld", (long long)c->vote_sum) : arena_printf(&r->arena,
 	    "%lld", (long long)c->vote_sum));
@@ -218,6 +228,75 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	    arena_printf(&r->arena, "%s%s", base, author_path)));
 }
 
+/*
+ * view["form"]: the reply form's values and messages.  Empty for the
+ * public page; the reader's own words and the reasons on a 422; the
+ * parent and its author for ?replytocom=N (WordPress's no-script reply).
+ */
+static void
+view_form(struct req *r, json_t *view, const struct comment *cm, size_t n)
+{
+	static const char *const names[CF__MAX] = { "form", "author",
+	    "email", "url", "comment", "image" };
+	const struct comment_form	*f = r->form;
+	json_t				*o = json_object(), *err = json_object();
+	const char			*arg = req_arg(r, "replytocom");
+	int64_t				 parent = f ? f->parent_id : 0;
+	size_t				 i;
+
+	if (arg != NULL)
+		parent = strtoll(arg, NULL, 10);
+	view_str(o, "author", f ? f->author : "");
+	view_str(o, "email", f ? f->email : "");
+	view_str(o, "url", f ? f->url : "");
+	view_str(o, "comment", f ? f->text : "");
+	view_str(o, "reply_to", "");
+	for (i = 0; i < n && parent != 0; i++)
+		if (cm[i].id == parent)
+			view_str(o, "reply_to", cm[i].author);
+	if (json_string_length(json_object_get(o, "reply_to")) == 0)
+		parent = 0;
+	view_int(o, "parent", parent);
+	for (i = 0; f != NULL && i < CF__MAX; i++)
+		if (f->err[i] != NULL)
+			view_str(err, names[i], f->err[i]);
+	json_object_set_new(o, "errors", err);
+	json_object_set_new(o, "has_errors", json_boolean(json_object_size(
+	    err) > 0));
+	json_object_set_new(view, "form", o);
+	if (f != NULL || arg != NULL)
+		json_object_set_new(json_object_get(view, "head"), "noindex",
+		    json_true());
+}
+
+/*
+ * The writer of a held comment, back from the form with its token, sees
+ * it in its place with "Your comment is awaiting moderation."  Returns
+ * the comments to show (cm, or a copy with the held one added).
+ */
+static struct comment *
+with_held(struct req *r, json_t *view, int64_t post, struct comment *cm,
+    size_t *n)
+{
+	const char	*token = req_arg(r, "unapproved");
+	struct comment	 held, *all;
+	int64_t		 id;
+
+	if (token == NULL || (id = comment_held_check(r, token)) == 0 ||
+	    r->conn->ops->comment_by_id(r->conn, &r->arena, id, &held) !=
+	    STORE_OK || held.post_id != post ||
+	    strcmp(held.status, "trash") == 0)
+		return cm;
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	all = arena_alloc(&r->arena, (*n + 1) * sizeof(*all));
+	if (*n > 0)
+		memcpy(all, cm, *n * sizeof(*all));
+	held.email = NULL;	/* never into a view */
+	all[(*n)++] = held;
+	return all;
+}
+
 /* Fills view["post"] from p, its terms and its approved comments. */
 static int
 view_article(struct req *r, json_t *view, const struct post *p,
@@ -237,6 +316,10 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	    (rc = r->conn->ops->comments_approved(r->conn, &r->arena, p->id,
 	    &cm, &ncm)) != STORE_OK)
 		return rc;
+	view_int(o, "comment_count", (int64_t)ncm);
+	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
+	view_form(r, view, cm, ncm);
+	cm = with_held(r, view, p->id, cm, &ncm);
 	buf_init(&b);
 	view_int(o, "id", p->id);
 	view_str(o, "title", p->title);
@@ -268,8 +351,6 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(o, "comments", view_comments(r, cm, ncm,
 	    page_setting_int(r, "comment_max_depth")));
 	json_object_set_new(o, "has_comments", json_boolean(ncm > 0));
-	view_int(o, "comment_count", (int64_t)ncm);
-	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
 	json_object_set_new(o, "comments_open", json_boolean(p->comments_open));
 	return STORE_OK;
 }
@@ -306,5 +387,5 @@ page_article(struct req *r)
 		json_decref(view);
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	}
-	return page_render(r, "article", view, 200);
+	return page_render(r, "article", view, r->form != NULL ? 422 : 200);
 }

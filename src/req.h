@@ -13,6 +13,8 @@
 #include "buf.h"
 #include "url.h"
 
+struct MHD_Connection;
+struct comment_form;
 struct site;
 struct store_conn;
 
@@ -26,6 +28,23 @@ struct req {
 	const char		*location;	/* redirect target (arena) */
 	int			 cacheable;	/* same bytes for every reader */
 	int			 store_err;	/* a store_rc met on the way */
+	/* A POST's context (NULL for pages): */
+	const char		*ip;		/* the peer, as text */
+	const char		*user_agent;
+	const char		*origin;	/* Origin header */
+	const char		*fetch_site;	/* Sec-Fetch-Site header */
+	const char		*host;		/* Host header */
+	const char		*cookie;	/* a Set-Cookie to send */
+	struct comment_form	*form;		/* a refused form, to show */
+	struct MHD_Connection	*http;		/* for req_arg */
 };
+
+/*
+ * Returns the query argument name as the client sent it (still
+ * %-escaped), or NULL.  Only the arguments in server.c's vary_args table
+ * may be read: a request that has one of them is never served from or
+ * stored in the page cache.
+ */
+const char *req_arg(struct req *, const char *name);
 
 #endif

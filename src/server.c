@@ -30,6 +30,7 @@
 
 #include "alloc.h"
 #include "cache.h"
+#include "form.h"
 #include "page.h"
 #include "req.h"
 #include "server.h"
@@ -53,6 +54,11 @@ struct sreq {
 	struct timespec		 start;
 	const char		*method;	/* arena copies for the log */
 	const char		*path;
+	struct form		 form;		/* a POST's fields */
+	int			 posting;	/* form is set up */
+	size_t			 body_bytes;
+	size_t			 body_max;
+	int			 body_bad;	/* 413: too big; 400: garbled */
 	int			 status;
 	size_t			 bytes;
 };
@@ -239,6 +245,25 @@ redirect(struct sreq *sr, struct MHD_Connection *conn, int status,
 	return queue(sr, conn, status, resp, 0);
 }
 
+/* A redirect after a POST (303), with a cookie to set if any. */
+static enum MHD_Result
+redirect_plain(struct sreq *sr, struct MHD_Connection *conn, int status,
+    const char *location, const char *cookie)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+	if (cookie != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+		    cookie);
+	add_headers(resp, HTML_TYPE, "no-store");
+	return queue(sr, conn, status, resp, 0);
+}
+
 /*
  * Queues r->body with status.  A 200 page that every reader would get
  * identically also goes into the page cache; the same response answers
@@ -279,6 +304,32 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	}
 	cache_put(r->site->cache, key, gen, resp, etag, len);
 	return rc;
+}
+
+/*
+ * The query arguments a page handler reads (req_arg).  A request that
+ * carries one is rendered for itself and never cached.
+ */
+static const char *const vary_args[] = { "replytocom", "unapproved" };
+
+const char *
+req_arg(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->http, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+/* Returns 1 if the request carries an argument some handler reads. */
+static int
+varies(struct MHD_Connection *conn)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(vary_args) / sizeof(vary_args[0]); i++)
+		if (MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+		    vary_args[i]) != NULL)
+			return 1;
+	return 0;
 }
 
 /* Queues the cached page for url at gen if there is one; 1 if queued. */
@@ -334,11 +385,10 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	int		 hinted;
 
 	/*
-	 * No page handler reads the query string, so a page is cached by
-	 * its path alone: ?utm_source=... costs no render.  A handler that
-	 * reads arguments must clear r->cacheable.
+	 * Pages are cached by path alone, so ?utm_source=... costs no
+	 * render; only the arguments of vary_args make a page of its own.
 	 */
-	r->cacheable = 1;
+	r->cacheable = !varies(conn);
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);
@@ -364,7 +414,8 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 
 	resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
 	    MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+	    strcmp(sr->path, "/comments") == 0 ? "POST" : "GET, HEAD");
 	add_headers(resp, "text/plain; charset=utf-8", "no-store");
 	return queue(sr, conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp,
 	    sizeof(msg) - 1);
@@ -372,7 +423,8 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 
 /* Sets up the request on libmicrohttpd's first call for it. */
 static struct sreq *
-sreq_new(struct server *srv, const char *method, const char *url)
+sreq_new(struct server *srv, struct MHD_Connection *conn, const char *method,
+    const char *url)
 {
 	struct sreq	*sr = xcalloc(1, sizeof(*sr));
 
@@ -383,9 +435,128 @@ sreq_new(struct server *srv, const char *method, const char *url)
 	buf_init(&sr->r.body);
 	sr->r.site = srv->site;
 	sr->r.now = (int64_t)time(NULL);
+	sr->r.http = conn;
 	sr->method = arena_strdup(&sr->r.arena, method);
 	sr->path = arena_strdup(&sr->r.arena, url);
 	return sr;
+}
+
+/* The comment form's fields and the most bytes each may bring. */
+static const struct form_field comment_fields[] = {
+	{ "post", 20 },
+	{ "parent", 20 },
+	{ "author", 400 },		/* 100 characters of up to 4 bytes */
+	{ "email", 254 },
+	{ "url", 2000 },
+	{ "comment", 80000 },		/* 20,000 characters */
+	{ "image", 8 * 1024 * 1024 },
+	{ "remember", 16 },
+};
+
+/*
+ * First call of a POST /comments: checks the declared size against the
+ * limit (comment_max_bytes) before anything is read, and sets up the
+ * form reader.  Bodies up to four times the limit are read and dropped,
+ * so the reader gets a 413 page rather than a reset connection; larger
+ * ones are refused at once.
+ */
+static enum MHD_Result
+post_begin(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct req		*r = &sr->r;
+	const char		*cl;
+	unsigned long long	 declared = 0;
+
+	enum MHD_Result		 rc;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL)
+		return respond(sr, conn, page_error(r, 503), sr->path, 0);
+	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL)
+		declared = strtoull(cl, NULL, 10);
+	if (declared > 4ULL * sr->body_max) {
+		rc = respond(sr, conn, page_too_large(r), sr->path, 0);
+		store_conn_put(r->site->store, r->conn);
+		r->conn = NULL;
+		return rc;
+	}
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	if (declared > sr->body_max)
+		sr->body_bad = 413;
+	else if (form_begin(&sr->form, conn, comment_fields,
+	    sizeof(comment_fields) / sizeof(comment_fields[0])) == -1)
+		sr->body_bad = 400;
+	sr->posting = 1;
+	return MHD_YES;
+}
+
+static void
+post_feed(struct sreq *sr, const char *data, size_t len)
+{
+	sr->body_bytes += len;
+	if (sr->body_bad)
+		return;
+	if (sr->body_bytes > sr->body_max)
+		sr->body_bad = 413;
+	else if (form_feed(&sr->form, data, len) == -1)
+		sr->body_bad = 400;
+}
+
+/* The peer's address as text, in the request's arena. */
+static const char *
+peer_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+	char				 s[INET6_ADDRSTRLEN];
+	const struct sockaddr		*sa;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return "";
+	if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, s, sizeof(s));
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, s, sizeof(s));
+	return arena_strdup(&r->arena, s);
+}
+
+/* Last call of a POST /comments: the whole body is in. */
+static enum MHD_Result
+post_end(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct req	*r = &sr->r;
+	enum MHD_Result	 rc;
+	int		 status;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL)
+		return respond(sr, conn, page_error(r, 503), sr->path, 0);
+	r->ip = peer_ip(r, conn);
+	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_USER_AGENT);
+	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Origin");
+	r->fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Sec-Fetch-Site");
+	r->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	if (sr->body_bad == 413)
+		status = page_too_large(r);
+	else if (sr->body_bad == 400)
+		status = page_bad_form(r);
+	else
+		status = page_comment_post(r, &sr->form);
+	if (r->location != NULL)
+		rc = redirect_plain(sr, conn, status, r->location, r->cookie);
+	else
+		rc = respond(sr, conn, status, sr->path, 0);
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	return rc;
 }
 
 static enum MHD_Result
@@ -394,25 +565,31 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
     size_t *upload_size, void **con_cls)
 {
 	struct sreq	*sr = *con_cls;
+	int		 post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 
 	(void)version;
-	(void)upload;
 	/*
 	 * The first call only sets up: a response queued before the whole
 	 * request is read would cost the connection its keep-alive.
 	 */
 	if (sr == NULL) {
-		*con_cls = sr = sreq_new(cls, method, url);
+		*con_cls = sr = sreq_new(cls, conn, method, url);
+		if (post && strcmp(url, "/comments") == 0)
+			return post_begin(sr, conn);
 		/* Refused at once: the body is not read, the connection closes. */
-		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
 			return method_not_allowed(sr, conn);
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		*upload_size = 0;	/* a GET with a body: ignore it */
+		if (sr->posting)
+			post_feed(sr, upload, *upload_size);
+		*upload_size = 0;	/* a GET's body is ignored */
 		return MHD_YES;
 	}
+	if (sr->posting)
+		return post_end(sr, conn);
 	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)
@@ -479,6 +656,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		(void)write(STDERR_FILENO, line.data, line.len);
 	buf_reset(&line);
 	store_conn_put(srv->site->store, sr->r.conn);
+	if (sr->posting)
+		form_free(&sr->form);
 	buf_reset(&sr->r.body);
 	arena_free(&sr->r.arena);
 	free(sr);

@@ -43,6 +43,56 @@ check_scale(const char *v, char *err, size_t errlen)
 }
 
 static int
+check_list(const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) > 10000) {
+		snprintf(err, errlen, "at most 10,000 bytes");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_bool(const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+		snprintf(err, errlen, "true or false");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_seconds(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 0, 3600, err, errlen);
+}
+
+static int
+check_links(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 0, 100, err, errlen);
+}
+
+static int
+check_days(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 0, 36500, err, errlen);
+}
+
+static int
+check_retention(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 1, 3650, err, errlen);
+}
+
+static int
+check_body(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 65536, 64L * 1024 * 1024, err, errlen);
+}
+
+static int
 check_depth(const char *v, char *err, size_t errlen)
 {
 	return check_int(v, 1, 10, err, errlen);
@@ -75,6 +125,22 @@ const struct setting settings[] = {
 	{ "rating_scale", "10", "stars in an article's rating", check_scale },
 	{ "comment_max_depth", "5", "how deep replies nest; deeper ones join"
 	    " the deepest level", check_depth },
+	{ "comment_flood_seconds", "15", "seconds between two comments from"
+	    " one IP address (0: no limit)", check_seconds },
+	{ "comment_max_links", "2", "more links than this holds a comment"
+	    " for moderation", check_links },
+	{ "comment_moderate_first", "true", "hold a writer's comments until"
+	    " one of theirs is approved", check_bool },
+	{ "comments_close_days", "0", "close comments this many days after"
+	    " publishing (0: never)", check_days },
+	{ "comment_max_bytes", "10485760", "the largest comment form, image"
+	    " included, in bytes", check_body },
+	{ "moderation_words", "", "words (one a line) that hold a comment"
+	    " for moderation", check_list },
+	{ "disallowed_words", "", "words, hosts or IP hashes (one a line)"
+	    " that send a comment to spam", check_list },
+	{ "privacy_retention_days", "30", "days before IP hashes and user"
+	    " agents of comments are erased", check_retention },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -194,6 +194,88 @@ http_req(struct srv *s, const char *method, const char *path,
 }
 
 int
+http_post(struct srv *s, const char *path, const char *const *fields,
+    int multipart, const char *file, const char *const *headers,
+    struct resp *r)
+{
+	CURL			*c = curl_easy_init();
+	struct curl_slist	*h = NULL;
+	curl_mime		*mime = NULL;
+	curl_mimepart		*part;
+	struct buf		 body;
+	char			 url[2048], *e;
+	CURLcode		 rc;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&body);
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->head);
+	if (multipart) {
+		mime = curl_mime_init(c);
+		for (; fields != NULL && fields[0] != NULL; fields += 2) {
+			part = curl_mime_addpart(mime);
+			curl_mime_name(part, fields[0]);
+			curl_mime_data(part, fields[1], CURL_ZERO_TERMINATED);
+		}
+		if (file != NULL) {
+			part = curl_mime_addpart(mime);
+			curl_mime_name(part, "image");
+			curl_mime_filedata(part, file);
+			curl_mime_type(part, "image/jpeg");
+		}
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	} else {
+		for (; fields != NULL && fields[0] != NULL; fields += 2) {
+			if (body.len > 0)
+				buf_putc(&body, '&');
+			e = curl_easy_escape(c, fields[0], 0);
+			buf_puts(&body, e);
+			curl_free(e);
+			buf_putc(&body, '=');
+			e = curl_easy_escape(c, fields[1], 0);
+			buf_puts(&body, e);
+			curl_free(e);
+		}
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data ? body.data :
+		    "");
+	}
+	for (; headers != NULL && *headers != NULL; headers++)
+		h = curl_slist_append(h, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_mime_free(mime);
+	curl_easy_cleanup(c);
+	buf_reset(&body);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int
+foreign_markup(htmlDocPtr doc)
+{
+	return xp_count(doc, "//@*[starts-with(translate(name(),"
+	    "'ON','on'),'on')]") +
+	    xp_count(doc, "//script[not(@type='application/ld+json') and"
+	    " not(starts-with(@src,'/theme/'))]") +
+	    xp_count(doc, "//iframe | //object | //embed | //svg | //math |"
+	    " //frame | //frameset | //base | //meta[@http-equiv] | //video |"
+	    " //audio | //image | //x") +
+	    xp_count(doc, "//@href[starts-with(translate(normalize-space(.),"
+	    "'JAVSCRIPTDT','javscriptdt'),'javascript:') or"
+	    " starts-with(translate(normalize-space(.),'DATVBSCRIPT',"
+	    "'datvbscript'),'data:') or starts-with(translate("
+	    "normalize-space(.),'DATVBSCRIPT','datvbscript'),'vbscript:')]") +
+	    (xp_count(doc, "//form") > 1) +
+	    (xp_count(doc, "//img[not(starts-with(@src,'/media/'))]") > 0);
+}
+
+int
 http_get(struct srv *s, const char *path, struct resp *r)
 {
 	return http_req(s, "GET", path, NULL, r);

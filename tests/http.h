@@ -49,6 +49,17 @@ int	 srv_log_has(struct srv *, const char *s);
 int	 http_req(struct srv *, const char *method, const char *path,
 	    const char *const *headers, struct resp *r);
 int	 http_get(struct srv *, const char *path, struct resp *r);
+/*
+ * POSTs a form: fields is NULL-terminated name, value pairs; with
+ * multipart set it goes as multipart/form-data, and file (a path, or
+ * NULL) as the field "image"; else urlencoded.  headers as for http_req.
+ * Redirects are not followed.
+ */
+int	 http_post(struct srv *, const char *path, const char *const *fields,
+	    int multipart, const char *file, const char *const *headers,
+	    struct resp *r);
+/* Counts markup in a page that no payload may create (see http.c). */
+int	 foreign_markup(htmlDocPtr);
 void	 resp_free(struct resp *);
 /*
  * Returns 1 once GET path answers 200 with needle in its body.  On SQLite

@@ -2,6 +2,8 @@
  * Galley's only script: it improves pages that already work without it.
  * Video facades: a click on a placeholder swaps in the YouTube player
  * (youtube-nocookie.com); until then the page makes no request to YouTube.
+ * Reply links move the form under their comment; a remembered commenter's
+ * details fill the form.
  */
 (function () {
 	"use strict";
@@ -27,12 +29,59 @@
 		return true;
 	}
 
+	/* Reply links: move the form under the comment (no reload). */
+	function reply(link) {
+		var li = link.closest("li.comment");
+		var respond = document.getElementById("respond");
+		var parent = document.getElementById("comment_parent");
+		if (!li || !respond || !parent)
+			return false;
+		parent.value = li.id.replace("comment-", "");
+		li.querySelector(".comment-body").after(respond);
+		var text = document.getElementById("comment");
+		if (text)
+			text.focus();
+		return true;
+	}
+
 	document.addEventListener("click", function (ev) {
-		var link = ev.target.closest && ev.target.closest(".video-link");
-		if (!link)
+		if (!ev.target.closest)
 			return;
-		var figure = link.closest("figure.video");
-		if (figure && play(figure))
+		var link = ev.target.closest(".video-link");
+		var figure = link && link.closest("figure.video");
+		if (figure && play(figure)) {
+			ev.preventDefault();
+			return;
+		}
+		link = ev.target.closest(".comment-reply-link");
+		if (link && reply(link))
 			ev.preventDefault();
 	});
+
+	/*
+	 * "Save my name, email, and website": the cookie the server set
+	 * when the box was ticked fills the form; pages stay identical for
+	 * every reader, so this is done here.
+	 */
+	function remembered() {
+		var m = document.cookie.match(/(?:^|; )galley_commenter=([^;]*)/);
+		if (!m)
+			return;
+		var v = m[1].split("|").map(function (x) {
+			try { return decodeURIComponent(x); } catch (e) { return ""; }
+		});
+		var ids = ["author", "email", "url"];
+		for (var i = 0; i < ids.length; i++) {
+			var el = document.getElementById(ids[i]);
+			if (el && !el.value && v[i])
+				el.value = v[i];
+		}
+		var box = document.getElementById("remember");
+		if (box)
+			box.checked = true;
+	}
+	if (document.readyState === "loading")
+		document.addEventListener("DOMContentLoaded", remembered);
+	else
+		remembered();
 })();

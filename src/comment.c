@@ -1,0 +1,352 @@
+/*
+ * comment: see comment.h.  Validation first (cheap, no database), then
+ * the picture (files named by their hash, harmless if the comment is
+ * then refused), then one transaction: lock the writer's IP hash, read
+ * the facts the rules need, decide, insert, and forget the IP hashes and
+ * user agents that passed their retention.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "comment.h"
+#include "comment_text.h"
+#include "html.h"
+#include "image.h"
+#include "page.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+#include "url.h"
+
+#define HELD_SECONDS	600
+
+/* Code points in valid UTF-8. */
+static size_t
+chars(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* local@domain.tld, printable ASCII, no spaces: what WordPress's is_email takes. */
+static int
+email_ok(const char *s)
+{
+	const char	*at = strchr(s, '@'), *p;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    strlen(s) > 254 || strchr(at, '.') == NULL)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("\"(),:;<>[\\]", *p) != NULL)
+			return 0;
+	p = s + strlen(s) - 1;
+	return *p != '.' && at[1] != '.' && strstr(at, "..") == NULL;
+}
+
+static int
+url_ok(const char *s)
+{
+	const char	*p;
+
+	if (strncasecmp(s, "http://", 7) != 0 &&
+	    strncasecmp(s, "https://", 8) != 0)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' ||
+		    *p == '>')
+			return 0;
+	return strlen(s) <= 200 && strlen(s) > 8;
+}
+
+/* Sets the per-field messages; returns 1 if every field passed. */
+static int
+validate(struct comment_form *f)
+{
+	int	 i, ok = 1;
+
+	if (f->too_long[CF_AUTHOR] || chars(f->author) > 100)
+		f->err[CF_AUTHOR] = "Your name can be at most 100 characters.";
+	else if (!comment_text_valid(f->author, strlen(f->author)))
+		f->err[CF_AUTHOR] = "Your name has characters that are not"
+		    " valid text (UTF-8).";
+	else if (blank(f->author))
+		f->err[CF_AUTHOR] = "Please enter your name.";
+	if (blank(f->email))
+		f->err[CF_EMAIL] = "Please enter your email address.";
+	else if (f->too_long[CF_EMAIL] || !email_ok(f->email))
+		f->err[CF_EMAIL] = "That does not look like an email address.";
+	if (*f->url != '\0' && (f->too_long[CF_URL] || !url_ok(f->url)))
+		f->err[CF_URL] = "A website address must start with http://"
+		    " or https:// (at most 200 characters).";
+	if (f->too_long[CF_COMMENT] || chars(f->text) > 20000)
+		f->err[CF_COMMENT] = "A comment can be at most 20,000"
+		    " characters.";
+	else if (!comment_text_valid(f->text, strlen(f->text)))
+		f->err[CF_COMMENT] = "Your comment has characters that are"
+		    " not valid text (UTF-8).";
+	else if (blank(f->text))
+		f->err[CF_COMMENT] = "Please type a comment.";
+	if (f->too_long[CF_IMAGE])
+		f->err[CF_IMAGE] = "The image is too large: at most 8 MB.";
+	for (i = 0; i < CF__MAX; i++)
+		if (f->err[i] != NULL)
+			ok = 0;
+	return ok;
+}
+
+/* ASCII case-insensitive search for needle[0..n) in hay. */
+static int
+contains(const char *hay, const char *needle, size_t n)
+{
+	size_t	 i;
+
+	for (; *hay != '\0'; hay++) {
+		for (i = 0; i < n && hay[i] != '\0' &&
+		    tolower((unsigned char)hay[i]) ==
+		    tolower((unsigned char)needle[i]); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns 1 if any word of list (one per line or comma-separated, as
+ * WordPress's lists are) occurs in any of the comment's fields.
+ */
+static int
+listed(const char *list, const struct comment *cm)
+{
+	const char	*fields[] = { cm->author, cm->email, cm->url,
+	    cm->content, cm->ip_hash, cm->user_agent };
+	const char	*w = list, *end;
+	size_t		 n, i;
+
+	while (*w != '\0') {
+		while (*w == '\n' || *w == '\r' || *w == ',' || *w == ' ' ||
+		    *w == '\t')
+			w++;
+		end = w + strcspn(w, "\r\n,");
+		n = (size_t)(end - w);
+		while (n > 0 && (w[n - 1] == ' ' || w[n - 1] == '\t'))
+			n--;
+		for (i = 0; n > 0 && i < sizeof(fields) / sizeof(fields[0]);
+		    i++)
+			if (fields[i] != NULL && contains(fields[i], w, n))
+				return 1;
+		w = end;
+	}
+	return 0;
+}
+
+/* The keyed hash of the writer's IP address, hex (64 chars). */
+static char *
+ip_hash(struct req *r, const char *ip)
+{
+	unsigned char	 h[32];
+	char		*hex = arena_alloc(&r->arena, 65);
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
+	    strlen(ip), r->site->secret, sizeof(r->site->secret));
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+	return hex;
+}
+
+/* Which status the rules give a new comment (facts already read). */
+static const char *
+decide(struct req *r, const struct comment *cm, const struct comment_facts *fa)
+{
+	if (listed(page_setting(r, "disallowed_words"), cm))
+		return "spam";
+	if (comment_text_links(cm->content, strlen(cm->content)) >
+	    page_setting_int(r, "comment_max_links") ||
+	    listed(page_setting(r, "moderation_words"), cm) ||
+	    (page_setting_bool(r, "comment_moderate_first") &&
+	    fa->approved_by_email == 0))
+		return "pending";
+	return "approved";
+}
+
+/* The checks that need the post: it exists, is open, the parent fits. */
+static int
+check_post(struct req *r, struct comment_form *f, struct post *p)
+{
+	struct comment	 parent;
+	struct buf	 b;
+	int64_t		 days;
+	int		 rc;
+
+	rc = r->conn->ops->post_by_id(r->conn, &r->arena, f->post_id, p);
+	if (rc != STORE_OK)
+		return rc == STORE_NOTFOUND ? 404 : 503;
+	buf_init(&b);
+	url_post(&b, p->published, p->slug);
+	f->article = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	days = page_setting_int(r, "comments_close_days");
+	if (!p->comments_open || strcmp(p->type, "post") != 0 ||
+	    (days > 0 && r->now - p->published > days * 86400))
+		f->err[CF_FORM] = "Comments are closed on this article.";
+	else if (f->parent_id != 0 && (r->conn->ops->comment_by_id(r->conn,
+	    &r->arena, f->parent_id, &parent) != STORE_OK ||
+	    parent.post_id != p->id || strcmp(parent.status, "approved") != 0))
+		f->err[CF_FORM] = "The comment you replied to is not on this"
+		    " article.";
+	return f->err[CF_FORM] != NULL ? 422 : 0;
+}
+
+/* One transaction: lock, facts, rules, insert, retention. */
+static int
+store_comment(struct req *r, struct comment_form *f, struct comment *cm)
+{
+	struct store_conn	*c = r->conn;
+	struct comment_facts	 fa;
+	int64_t			 flood = page_setting_int(r,
+	    "comment_flood_seconds");
+	int64_t			 keep = page_setting_int(r,
+	    "privacy_retention_days");
+	int			 rc;
+
+	if ((rc = c->ops->begin(c)) != STORE_OK)
+		return rc;
+	if ((rc = c->ops->lock(c, cm->ip_hash)) != STORE_OK ||
+	    (rc = c->ops->comment_facts(c, cm, r->now - flood, &fa)) !=
+	    STORE_OK)
+		goto fail;
+	if (fa.duplicates > 0)
+		f->err[CF_FORM] = "You have already posted that comment here.";
+	else if (flood > 0 && fa.recent_from_ip > 0)
+		f->err[CF_FORM] = "You are posting comments too quickly."
+		    " Please wait a few seconds and try again.";
+	if (f->err[CF_FORM] != NULL) {
+		c->ops->rollback(c);
+		return STORE_CONFLICT;
+	}
+	cm->status = (char *)decide(r, cm, &fa);
+	if ((rc = c->ops->comment_add(c, cm, &f->id)) != STORE_OK ||
+	    (rc = c->ops->comments_forget(c, r->now - keep * 86400)) !=
+	    STORE_OK)
+		goto fail;
+	if ((rc = c->ops->commit(c)) == STORE_OK)
+		f->status = cm->status;
+	return rc;
+fail:
+	c->ops->rollback(c);
+	return rc;
+}
+
+static int
+attach_image(struct req *r, struct comment_form *f, struct comment *cm)
+{
+	struct image	 im;
+	char		 msg[200];
+
+	if (!f->image_sent)
+		return 0;
+	if (image_store(f->image, f->image_len, r->site->media_dir, &im, msg,
+	    sizeof(msg)) != IMAGE_OK) {
+		f->err[CF_IMAGE] = arena_strdup(&r->arena, msg);
+		return -1;
+	}
+	cm->image = arena_strdup(&r->arena, im.hash);
+	cm->thumb = arena_strdup(&r->arena, im.thumb);
+	cm->thumb_w = im.thumb_width;
+	cm->thumb_h = im.thumb_height;
+	return 0;
+}
+
+int
+comment_submit(struct req *r, struct comment_form *f)
+{
+	struct post	 p;
+	struct comment	 cm;
+	int		 rc, valid = validate(f);
+
+	if ((rc = check_post(r, f, &p)) != 0)
+		return rc;
+	if (!valid)
+		return 422;
+	memset(&cm, 0, sizeof(cm));
+	cm.post_id = f->post_id;
+	cm.parent_id = f->parent_id;
+	cm.author = (char *)f->author;
+	cm.email = (char *)f->email;
+	cm.url = (char *)f->url;
+	cm.content = (char *)f->text;
+	cm.created = r->now;
+	cm.ip_hash = ip_hash(r, f->ip != NULL ? f->ip : "");
+	/* Kept short: enough to spot a bot, not to fingerprint a reader. */
+	cm.user_agent = arena_strndup(&r->arena, f->user_agent ?
+	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
+	    0);
+	if (attach_image(r, f, &cm) == -1)
+		return 422;
+	rc = store_comment(r, f, &cm);
+	if (rc == STORE_CONFLICT)
+		return 422;
+	if (rc != STORE_OK)
+		return rc == STORE_DOWN || rc == STORE_RETRY ? 503 : 500;
+	return 303;
+}
+
+static void
+held_mac(struct req *r, int64_t id, int64_t exp, char hex[33])
+{
+	unsigned char	 h[16];
+	char		 msg[64];
+
+	snprintf(msg, sizeof(msg), "held:%lld:%lld", (long long)id,
+	    (long long)exp);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
+	    strlen(msg), r->site->secret, sizeof(r->site->secret));
+	sodium_bin2hex(hex, 33, h, sizeof(h));
+}
+
+const char *
+comment_held_token(struct req *r, int64_t id)
+{
+	char	 mac[33];
+	int64_t	 exp = r->now + HELD_SECONDS;
+
+	held_mac(r, id, exp, mac);
+	return arena_printf(&r->arena, "%lld.%lld.%s", (long long)id,
+	    (long long)exp, mac);
+}
+
+int64_t
+comment_held_check(struct req *r, const char *token)
+{
+	char		 mac[33], *end;
+	long long	 id, exp;
+
+	id = strtoll(token, &end, 10);
+	if (id <= 0 || *end != '.')
+		return 0;
+	exp = strtoll(end + 1, &end, 10);
+	if (*end != '.' || exp < r->now || exp > r->now + HELD_SECONDS)
+		return 0;
+	held_mac(r, id, exp, mac);
+	return strlen(end + 1) == 32 && sodium_memcmp(mac, end + 1, 32) == 0 ?
+	    id : 0;
+}

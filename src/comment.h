@@ -1,0 +1,62 @@
+/*
+ * comment: a reader's comment from the "Leave a Reply" form, from fields
+ * to a stored row: validation with a message per field, the moderation
+ * rules (flood, duplicates, links, word lists, first comments held), the
+ * optional picture, and the write, all in one transaction so the rules
+ * hold across nodes.
+ */
+#ifndef GALLEY_COMMENT_H
+#define GALLEY_COMMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct req;
+
+enum comment_field {
+	CF_FORM,	/* the form as a whole (closed, flood, duplicate) */
+	CF_AUTHOR,
+	CF_EMAIL,
+	CF_URL,
+	CF_COMMENT,
+	CF_IMAGE,
+	CF__MAX
+};
+
+/* What the reader sent, and what became of it. */
+struct comment_form {
+	int64_t		 post_id;
+	int64_t		 parent_id;
+	const char	*author;	/* NUL-terminated, as typed */
+	const char	*email;
+	const char	*url;
+	const char	*text;
+	int		 too_long[CF__MAX];	/* cut by the form reader */
+	const void	*image;		/* NULL or image_len bytes */
+	size_t		 image_len;
+	int		 image_sent;	/* a file was chosen, even empty */
+	const char	*ip;		/* the peer's address, as text */
+	const char	*user_agent;
+	/* Results. */
+	const char	*err[CF__MAX];	/* a sentence per field, or NULL */
+	int64_t		 id;		/* the new comment */
+	const char	*status;	/* approved, pending or spam */
+	const char	*article;	/* the article's path */
+};
+
+/*
+ * Checks f and, if it passes, stores the comment.  Returns the HTTP
+ * status for the reply: 303 (stored; f->id, f->status, f->article set),
+ * 422 (f->err says why, per field), 404 (no such post), 503 or 500
+ * (the database failed).  Strings it sets live in r's arena.
+ */
+int	comment_submit(struct req *r, struct comment_form *f);
+/*
+ * Returns, in r's arena, the token that lets the writer of held comment
+ * id see it for ten minutes: "ID.EXPIRY.MAC".
+ */
+const char *comment_held_token(struct req *r, int64_t id);
+/* Returns the comment id token names if it is genuine and fresh, or 0. */
+int64_t	comment_held_check(struct req *r, const char *token);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * form: see form.h.  The post processor calls back with pieces of each
+ * field; they are appended to that field's buffer up to its limit.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <microhttpd.h>
+
+#include "form.h"
+
+#define FORM_PP_BUFFER	8192
+
+static int
+field_index(const struct form *f, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static enum MHD_Result
+collect(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *type, const char *encoding,
+    const char *data, uint64_t off, size_t size)
+{
+	struct form	*f = cls;
+	struct buf	*b;
+	int		 i;
+	size_t		 room;
+
+	(void)kind;
+	(void)filename;
+	(void)type;
+	(void)encoding;
+	(void)off;
+	if (key == NULL || (i = field_index(f, key)) == -1)
+		return MHD_YES;
+	if (filename != NULL && *filename != '\0')
+		f->file[i] = 1;
+	b = &f->val[i];
+	room = f->fields[i].max > b->len ? f->fields[i].max - b->len : 0;
+	if (size > room) {
+		f->too_long[i] = 1;
+		size = room;
+	}
+	buf_write(data, size, b);
+	return MHD_YES;
+}
+
+int
+form_begin(struct form *f, struct MHD_Connection *conn,
+    const struct form_field *fields, size_t nfields)
+{
+	const char	*type;
+	size_t		 i;
+
+	memset(f, 0, sizeof(*f));
+	f->fields = fields;
+	f->nfields = nfields < FORM_FIELDS ? nfields : FORM_FIELDS;
+	for (i = 0; i < f->nfields; i++)
+		buf_init(&f->val[i]);
+	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (type == NULL)
+		return -1;
+	f->urlencoded = strncasecmp(type,
+	    MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+	    strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0;
+	f->pp = MHD_create_post_processor(conn, FORM_PP_BUFFER, collect, f);
+	return f->pp != NULL ? 0 : -1;
+}
+
+int
+form_feed(struct form *f, const char *data, size_t len)
+{
+	return MHD_post_process(f->pp, data, len) == MHD_YES ? 0 : -1;
+}
+
+/* %XX decoding in place; returns the new length. */
+static size_t
+unescape(char *s, size_t len)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+
+			s[o++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else
+			s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
+const char *
+form_get(struct form *f, const char *name, size_t *len, int *too_long)
+{
+	int		 i = field_index(f, name);
+	struct buf	*b;
+
+	if (len != NULL)
+		*len = 0;
+	if (too_long != NULL)
+		*too_long = 0;
+	if (i == -1 || f->val[i].data == NULL)
+		return "";
+	b = &f->val[i];
+	if (f->urlencoded && !f->decoded[i]) {
+		/*
+		 * The server keeps %-escapes for its router, and the post
+		 * processor follows the same rule: decode once, here.
+		 */
+		b->len = unescape(b->data, b->len);
+		f->decoded[i] = 1;
+	}
+	if (len != NULL)
+		*len = b->len;
+	if (too_long != NULL)
+		*too_long = f->too_long[i];
+	return b->data;
+}
+
+int
+form_file(const struct form *f, const char *name)
+{
+	int	 i = field_index(f, name);
+
+	return i != -1 && f->file[i];
+}
+
+void
+form_free(struct form *f)
+{
+	size_t	 i;
+
+	if (f->pp != NULL)
+		MHD_destroy_post_processor(f->pp);
+	for (i = 0; i < f->nfields; i++)
+		buf_reset(&f->val[i]);
+	f->pp = NULL;
+}

@@ -1,0 +1,176 @@
+/*
+ * page_comment: POST /comments, the "Leave a Reply" form, and the pages
+ * that answer it: a 303 to the comment (with a token that shows a held
+ * comment to its writer), the article again with the reader's words and
+ * a message beside each field (422), or a page saying what went wrong
+ * (403 cross-site, 413 too large, 400 garbled).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "comment.h"
+#include "form.h"
+#include "page.h"
+#include "req.h"
+#include "url.h"
+
+/* A plain page for a refused POST; returns status. */
+static int
+refusal(struct req *r, int status, const char *title, const char *why)
+{
+	json_t	*view = page_view(r), *o = json_object();
+
+	view_str(o, "title", title);
+	view_str(o, "message", why);
+	json_object_set_new(view, "refusal", o);
+	view_str(json_object_get(view, "head"), "title", title);
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	r->cacheable = 0;
+	return page_render(r, "refused", view, status);
+}
+
+int
+page_too_large(struct req *r)
+{
+	return refusal(r, 413, "Your comment was too large",
+	    "The comment and its image together were larger than this site"
+	    " accepts. Please go back, choose a smaller image or shorten the"
+	    " text, and send it again.");
+}
+
+int
+page_bad_form(struct req *r)
+{
+	return refusal(r, 400, "The form could not be read",
+	    "Your browser sent the comment form in a way this site does not"
+	    " understand. Please go back and send it again.");
+}
+
+/*
+ * A browser says where a form came from (Origin, Sec-Fetch-Site); one
+ * from another site is refused, so no page elsewhere can post in a
+ * reader's name.  Clients that send neither (curl) are let through.
+ */
+static int
+cross_site(struct req *r)
+{
+	const char	*o = r->origin, *host;
+
+	if (r->fetch_site != NULL && strcmp(r->fetch_site, "cross-site") == 0)
+		return 1;
+	if (o == NULL || strcmp(o, "null") == 0)
+		return o != NULL;
+	if (strncasecmp(o, "http://", 7) == 0)
+		host = o + 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		host = o + 8;
+	else
+		return 1;
+	return r->host == NULL || strcasecmp(host, r->host) != 0;
+}
+
+/* Percent-encodes s for a cookie value. */
+static void
+cookie_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._@", c) != NULL)
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+/*
+ * "Save my name, email, and website in this browser": a cookie the
+ * page's script reads to fill the form (pages stay the same for every
+ * reader).  Unticked, any such cookie is cleared.
+ */
+static const char *
+remember_cookie(struct req *r, const struct comment_form *f, int remember)
+{
+	struct buf	 b;
+	const char	*out;
+
+	if (!remember)
+		return "galley_commenter=; Max-Age=0; Path=/; SameSite=Lax";
+	buf_init(&b);
+	buf_puts(&b, "galley_commenter=");
+	cookie_text(&b, f->author);
+	buf_putc(&b, '|');
+	cookie_text(&b, f->email);
+	buf_putc(&b, '|');
+	cookie_text(&b, f->url);
+	buf_puts(&b, "; Max-Age=31536000; Path=/; SameSite=Lax");
+	if (strncmp(page_setting(r, "base_url"), "https:", 6) == 0)
+		buf_puts(&b, "; Secure");
+	out = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return out;
+}
+
+static struct comment_form *
+read_form(struct req *r, struct form *in)
+{
+	struct comment_form	*f = arena_alloc(&r->arena, sizeof(*f));
+	size_t			 len;
+
+	memset(f, 0, sizeof(*f));
+	f->post_id = strtoll(form_get(in, "post", NULL, NULL), NULL, 10);
+	f->parent_id = strtoll(form_get(in, "parent", NULL, NULL), NULL, 10);
+	f->author = form_get(in, "author", NULL, &f->too_long[CF_AUTHOR]);
+	f->email = form_get(in, "email", NULL, &f->too_long[CF_EMAIL]);
+	f->url = form_get(in, "url", NULL, &f->too_long[CF_URL]);
+	f->text = form_get(in, "comment", NULL, &f->too_long[CF_COMMENT]);
+	f->image = form_get(in, "image", &len, &f->too_long[CF_IMAGE]);
+	f->image_len = len;
+	f->image_sent = form_file(in, "image") || len > 0;
+	f->ip = r->ip;
+	f->user_agent = r->user_agent;
+	if (f->parent_id < 0)
+		f->parent_id = 0;
+	return f;
+}
+
+int
+page_comment_post(struct req *r, struct form *in)
+{
+	struct comment_form	*f;
+	int			 status;
+	const char		*held = "";
+
+	if (cross_site(r))
+		return refusal(r, 403, "Comment refused",
+		    "This comment form was sent from another site.");
+	f = read_form(r, in);
+	if (f->post_id <= 0)
+		return page_notfound(r);
+	status = comment_submit(r, f);
+	if (status == 303) {
+		if (strcmp(f->status, "approved") != 0)
+			held = arena_printf(&r->arena, "?unapproved=%s",
+			    comment_held_token(r, f->id));
+		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
+		    f->article, held, (long long)f->id);
+		r->cookie = remember_cookie(r, f,
+		    strcmp(form_get(in, "remember", NULL, NULL), "yes") == 0);
+		return 303;
+	}
+	if (status == 404)
+		return page_notfound(r);
+	if (status != 422)
+		return page_error(r, status);
+	/* The article again, with the reader's words and the reasons. */
+	r->form = f;
+	if (url_parse(f->article, &r->route) == -1)
+		return page_error(r, 500);
+	return page_article(r);
+}

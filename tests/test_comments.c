@@ -1,0 +1,486 @@
+/*
+ * test_comments: the "Leave a Reply" form over real HTTP against the real
+ * server, on SQLite and (tests/run.sh's second pass) PostgreSQL: every
+ * validation path with the form coming back filled in, moderation rules,
+ * held comments shown to their writer only, replies, limits, cross-site
+ * refusal, the remember cookie, the command-line moderation, privacy of
+ * the stored row, and every XSS payload posted as author, url and text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "check.h"
+#include "http.h"
+
+#define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
+
+static const char	*site;
+
+static int
+galley(const char *const *args, struct buf *out)
+{
+	return run_galley(args, out);
+}
+
+static void
+set(const char *key, const char *value)
+{
+	char	 what[200];
+
+	snprintf(what, sizeof(what), "config set %s %s", key, value);
+	CHECK_MSG(galley((const char *[]){ "config", site, "set", key, value,
+	    NULL }, NULL) == 0, what);
+}
+
+/* POSTs the form (urlencoded) with the given fields over a good base. */
+static long
+post(struct srv *s, const char *author, const char *email, const char *text,
+    const char *url, const char *parent, struct resp *r)
+{
+	const char	*f[] = { "post", "1", "parent", parent ? parent : "0",
+	    "author", author, "email", email, "comment", text, "url",
+	    url ? url : "", NULL };
+
+	if (http_post(s, "/comments", f, 0, NULL, NULL, r) != 0)
+		return -1;
+	return r->status;
+}
+
+static char *
+attr(const struct resp *r, const char *expr)
+{
+	htmlDocPtr	 doc = html_parse(r);
+	char		*v = xp_attr(doc, expr);
+
+	xmlFreeDoc(doc);
+	return v;
+}
+
+/* A 422 names the field and keeps every word typed. */
+static void
+invalid(struct srv *s, const char *author, const char *email,
+    const char *text, const char *url, const char *field)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		 expr[200], what[300], *v;
+
+	snprintf(what, sizeof(what), "422 for %s", field);
+	if (!CHECK_MSG(post(s, author, email, text, url, NULL, &r) == 422,
+	    what))
+		goto out;
+	doc = html_parse(&r);
+	snprintf(expr, sizeof(expr), "//span[@id='%s-error']", field);
+	snprintf(what, sizeof(what), "message beside %s", field);
+	CHECK_MSG(xp_count(doc, expr) == 1, what);
+	v = xp_attr(doc, "//input[@id='author']/@value");
+	CHECK_STR(v != NULL ? v : "", author);
+	free(v);
+	v = xp_attr(doc, "//input[@id='email']/@value");
+	CHECK_STR(v != NULL ? v : "", email);
+	free(v);
+	v = xp_text(doc, "//textarea[@id='comment']");
+	/* xp_text folds white space; compare folded text. */
+	CHECK(v != NULL || text[0] == '\0' || text[0] == ' ');
+	free(v);
+	CHECK(xp_count(doc, "//meta[@name='robots' and @content='noindex']")
+	    == 1);
+	CHECK(strcmp(resp_header(&r, "Cache-Control"), "no-store") == 0);
+	xmlFreeDoc(doc);
+out:
+	resp_free(&r);
+}
+
+static void
+validation(struct srv *s)
+{
+	char	 longname[120], bad[] = "caf\xc3 broken";
+	struct resp r;
+
+	memset(longname, 'x', 101);
+	longname[101] = '\0';
+	invalid(s, "", "a@b.org", "Text", NULL, "author");
+	invalid(s, "   ", "a@b.org", "Text", NULL, "author");
+	invalid(s, longname, "a@b.org", "Text", NULL, "author");
+	invalid(s, "Ann", "", "Text", NULL, "email");
+	invalid(s, "Ann", "not-an-email", "Text", NULL, "email");
+	invalid(s, "Ann", "a@b", "Text", NULL, "email");
+	invalid(s, "Ann", "a@b.org", "", NULL, "comment");
+	invalid(s, "Ann", "a@b.org", "Text", "javascript:alert(1)", "url");
+	invalid(s, "Ann", "a@b.org", "Text", "ftp://x.org/", "url");
+	invalid(s, "Ann", "a@b.org", bad, NULL, "comment");
+	/* A textarea keeps exactly what was typed, markup and all. */
+	CHECK(post(s, "", "a@b.org", "Keep <b>this</b> & that", NULL, NULL,
+	    &r) == 422 && strstr(r.body.data,
+	    ">Keep &lt;b&gt;this&lt;/b&gt; &amp; that</textarea>") != NULL);
+	resp_free(&r);
+	/* The post must exist; a parent must be on the same post. */
+	{
+		const char *f[] = { "post", "999", "author", "A", "email",
+		    "a@b.org", "comment", "x", NULL };
+
+		CHECK(http_post(s, "/comments", f, 0, NULL, NULL, &r) == 0 &&
+		    r.status == 404);
+		resp_free(&r);
+	}
+	CHECK(post(s, "Ann", "a@b.org", "To nobody", NULL, "9999", &r) ==
+	    422 && strstr(r.body.data, "not on this article"));
+	resp_free(&r);
+}
+
+/* The writer sees a held comment; nobody else does. */
+static void
+held(struct srv *s)
+{
+	struct resp	 r, p, q;
+	const char	*loc;
+	char		 where[1024], etag[100];
+
+	CHECK(http_get(s, ARTICLE, &p) == 0);
+	snprintf(etag, sizeof(etag), "%s", resp_header(&p, "ETag"));
+	resp_free(&p);
+	CHECK(post(s, "First Timer", "first@example.net", "My first words.",
+	    "https://first.example.net", NULL, &r) == 303);
+	loc = resp_header(&r, "Location");
+	CHECK(loc != NULL && strstr(loc, ARTICLE "?unapproved=") == loc);
+	snprintf(where, sizeof(where), "%s", loc ? loc : "");
+	resp_free(&r);
+	*strchr(where, '#') = '\0';
+	CHECK(http_get(s, where, &q) == 0 && q.status == 200 &&
+	    strstr(q.body.data, "Your comment is awaiting moderation.") &&
+	    strstr(q.body.data, "My first words."));
+	CHECK(strstr(q.body.data, "name=\"robots\" content=\"noindex\""));
+	CHECK(strcmp(resp_header(&q, "Cache-Control"), "no-store") == 0);
+	resp_free(&q);
+	/* A forged token shows nothing. */
+	CHECK(http_get(s, ARTICLE "?unapproved=3.99999999999.00", &q) == 0 &&
+	    !strstr(q.body.data, "My first words."));
+	resp_free(&q);
+	CHECK(http_get(s, ARTICLE, &p) == 0);
+	CHECK_MSG(strcmp(resp_header(&p, "ETag"), etag) == 0 &&
+	    !strstr(p.body.data, "My first words."),
+	    "the public page is unchanged by a held comment");
+	resp_free(&p);
+}
+
+static int
+listed(const char *status, const char *needle)
+{
+	struct buf	 out;
+	int		 has;
+
+	buf_init(&out);
+	has = galley((const char *[]){ "comments", site, "list", "--status",
+	    status, NULL }, &out) == 0 && out.data && strstr(out.data, needle);
+	buf_reset(&out);
+	return has;
+}
+
+static void
+moderation(struct srv *s)
+{
+	struct resp	 r;
+	struct buf	 out;
+	char		 id[32];
+
+	/* Approve the first comment; the same writer then goes straight in. */
+	CHECK(listed("pending", "My first words."));
+	buf_init(&out);
+	CHECK(galley((const char *[]){ "comments", site, "list", "--status",
+	    "pending", NULL }, &out) == 0 && out.data != NULL);
+	snprintf(id, sizeof(id), "%lld", out.data ? atoll(out.data) : 0LL);
+	buf_reset(&out);
+	CHECK(galley((const char *[]){ "comments", site, "set-status", id,
+	    "approved", NULL }, NULL) == 0);
+	CHECK(http_eventually(s, ARTICLE, "My first words."));
+	CHECK(post(s, "First Timer", "first@example.net", "Now trusted.",
+	    NULL, NULL, &r) == 303 && !strstr(resp_header(&r, "Location"),
+	    "unapproved"));
+	resp_free(&r);
+	CHECK(http_eventually(s, ARTICLE, "Now trusted."));
+	/* More than two links: held. */
+	CHECK(post(s, "First Timer", "first@example.net", "See http://a.org"
+	    " and http://b.org and http://c.org", NULL, NULL, &r) == 303 &&
+	    strstr(resp_header(&r, "Location"), "unapproved"));
+	resp_free(&r);
+	/* Moderation and disallowed words. */
+	set("moderation_words", "casino\nlottery");
+	set("disallowed_words", "viagra, spam.example");
+	CHECK(post(s, "First Timer", "first@example.net", "Win the LOTTERY",
+	    NULL, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(listed("pending", "Win the LOTTERY"));
+	CHECK(post(s, "Seller", "first@example.net", "Cheap stuff", "https://"
+	    "spam.example/", NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(listed("spam", "Cheap stuff"));
+	CHECK(!listed("approved", "Cheap stuff"));
+	/* The same words twice on one post: refused. */
+	CHECK(post(s, "First Timer", "first@example.net", "Now trusted.",
+	    NULL, NULL, &r) == 422 && strstr(r.body.data, "already posted"));
+	resp_free(&r);
+	CHECK(galley((const char *[]){ "comments", site, "set-status", "99999",
+	    "spam", NULL }, NULL) == 1);
+	CHECK(galley((const char *[]){ "comments", site, "set-status", "1",
+	    "bogus", NULL }, NULL) == 2);
+}
+
+static void
+flood(struct srv *s)
+{
+	struct resp	 r;
+
+	/* The comments just posted from this address are within 15 s. */
+	set("comment_flood_seconds", "15");
+	CHECK(post(s, "Other", "other@example.net", "Flood two.", NULL, NULL,
+	    &r) == 422 && strstr(r.body.data, "too quickly") &&
+	    strstr(r.body.data, "Flood two."));
+	resp_free(&r);
+	CHECK(!listed("pending", "Flood two.") &&
+	    !listed("approved", "Flood two."));
+	set("comment_flood_seconds", "0");
+}
+
+static void
+replies(struct srv *s)
+{
+	struct resp	 r;
+	char		*v;
+
+	CHECK(http_get(s, ARTICLE "?replytocom=1", &r) == 0 &&
+	    r.status == 200);
+	CHECK(strstr(r.body.data, "Reply to Oleg") != NULL);
+	v = attr(&r, "//input[@name='parent']/@value");
+	CHECK_STR(v, "1");
+	free(v);
+	CHECK(strstr(r.body.data, "name=\"robots\" content=\"noindex\""));
+	resp_free(&r);
+	CHECK(post(s, "First Timer", "first@example.net", "A reply to Oleg.",
+	    NULL, "1", &r) == 303);
+	resp_free(&r);
+	CHECK(http_eventually(s, ARTICLE, "A reply to Oleg."));
+	CHECK(http_get(s, ARTICLE, &r) == 0);
+	{
+		htmlDocPtr doc = html_parse(&r);
+
+		CHECK(xp_count(doc, "//li[@id='comment-1']/ol/li[contains(.,"
+		    "'A reply to Oleg.')]") == 1);
+		xmlFreeDoc(doc);
+	}
+	resp_free(&r);
+}
+
+static void
+limits(struct srv *s)
+{
+	struct resp	 r;
+	char		*big = malloc(200001);
+	const char	*h1[] = { "Origin: http://evil.example", NULL };
+	const char	*h2[] = { "Sec-Fetch-Site: cross-site", NULL };
+	const char	*f[] = { "post", "1", "author", "Ann", "email",
+	    "ann@example.org", "comment", "Hello from a form.", NULL };
+	char		 origin[100];
+
+	set("comment_max_bytes", "65536");
+	memset(big, 'a', 200000);
+	big[200000] = '\0';
+	CHECK(post(s, "Ann", "ann@example.org", big, NULL, NULL, &r) == 413 &&
+	    strstr(r.body.data, "too large"));
+	resp_free(&r);
+	set("comment_max_bytes", "10485760");
+	CHECK(http_post(s, "/comments", f, 0, NULL, h1, &r) == 0 &&
+	    r.status == 403);
+	resp_free(&r);
+	CHECK(http_post(s, "/comments", f, 0, NULL, h2, &r) == 0 &&
+	    r.status == 403);
+	resp_free(&r);
+	snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%d",
+	    s->port);
+	CHECK(http_post(s, "/comments", f, 0, NULL, (const char *[]){ origin,
+	    NULL }, &r) == 0 && r.status == 303);
+	CHECK(strstr(resp_header(&r, "Set-Cookie"), "Max-Age=0") != NULL);
+	resp_free(&r);
+	{
+		const char *g[] = { "post", "1", "author", "Remembered",
+		    "email", "rem@example.org", "comment", "Remember me.",
+		    "remember", "yes", NULL };
+
+		CHECK(http_post(s, "/comments", g, 1, NULL, NULL, &r) == 0 &&
+		    r.status == 303);
+		CHECK(strstr(resp_header(&r, "Set-Cookie"),
+		    "galley_commenter=Remembered|rem@example.org|") != NULL);
+		resp_free(&r);
+	}
+	CHECK(http_req(s, "PUT", "/comments", NULL, &r) == 0 &&
+	    r.status == 405);
+	resp_free(&r);
+	set("comments_close_days", "1");
+	CHECK(post(s, "Ann", "ann@example.org", "Too late.", NULL, NULL, &r) ==
+	    422 && strstr(r.body.data, "Comments are closed"));
+	resp_free(&r);
+	set("comments_close_days", "0");
+	free(big);
+}
+
+static void
+images(struct srv *s)
+{
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	const char	*f[] = { "post", "1", "author", "Photographer", "email",
+	    "first@example.net", "comment", "A picture.", NULL };
+	const char	*g[] = { "post", "1", "author", "Photographer", "email",
+	    "first@example.net", "comment", "Not a picture.", NULL };
+	char		 path[1024];
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*thumb;
+
+	snprintf(path, sizeof(path), "%s/fixtures/jpeg/valid/"
+	    "exif-gps-orientation6.jpg", shared);
+	CHECK(http_post(s, "/comments", f, 1, path, NULL, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	CHECK(http_eventually(s, ARTICLE, "A picture."));
+	CHECK(http_get(s, ARTICLE, &r) == 0);
+	doc = html_parse(&r);
+	thumb = xp_attr(doc, "//p[@class='comment-image']/a/img/@src");
+	CHECK(thumb != NULL && strncmp(thumb, "/media/", 7) == 0);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	if (thumb != NULL && http_get(s, thumb, &r) == 0) {
+		CHECK(r.status == 200 &&
+		    strcmp(resp_header(&r, "Content-Type"), "image/jpeg") == 0);
+		CHECK(r.body.len > 4 && (unsigned char)r.body.data[0] == 0xff);
+		/* No Exif anywhere in the stored copy. */
+		{
+			size_t i, exif = 0;
+
+			for (i = 0; i + 4 <= r.body.len; i++)
+				exif += memcmp(r.body.data + i, "Exif", 4) == 0;
+			CHECK(exif == 0);
+		}
+		resp_free(&r);
+	}
+	free(thumb);
+	snprintf(path, sizeof(path), "%s/fixtures/jpeg/invalid/empty.jpg",
+	    shared);
+	CHECK(http_post(s, "/comments", g, 1, path, NULL, &r) == 0 &&
+	    r.status == 422 && strstr(r.body.data, "id=\"image-error\"") &&
+	    strstr(r.body.data, "Not a picture."));
+	resp_free(&r);
+}
+
+/* Nothing about the writer's address is stored: only its keyed hash. */
+static void
+privacy(struct srv *s)
+{
+	struct resp	 r;
+	struct buf	 out;
+
+	buf_init(&out);
+	CHECK(galley((const char *[]){ "comments", site, "list", NULL }, &out)
+	    == 0 && out.data != NULL && !strstr(out.data, "127.0.0.1"));
+	buf_reset(&out);
+	CHECK(http_get(s, ARTICLE, &r) == 0 &&
+	    !strstr(r.body.data, "first@example.net") &&
+	    !strstr(r.body.data, "127.0.0.1"));
+	resp_free(&r);
+}
+
+/* Every payload as author, url and text: stored or refused, inert. */
+static void
+xss(struct srv *s)
+{
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	char		 path[1024], line[8192];
+	FILE		*fp;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	int		 n = 0, stored = 0, bad = 0, refused = 0, other = 0;
+
+	set("comment_moderate_first", "false");
+	set("comment_max_links", "100");
+	set("moderation_words", "");
+	set("disallowed_words", "");
+	snprintf(path, sizeof(path), "%s/fixtures/xss/payloads.txt", shared);
+	if (!CHECK((fp = fopen(path, "r")) != NULL))
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		n++;
+		/* Half carry it as url too (most then fail as a url). */
+		post(s, line, "xss@example.org", line, n % 2 ? line : NULL,
+		    NULL, &r);
+		if (r.status == 303)
+			stored++;
+		else if (r.status != 422 && other++ < 5)
+			fprintf(stderr, "payload %d: status %ld: %s\n", n,
+			    r.status, line);
+		else if (r.status == 422) {
+			refused++;
+			/* The refused form echoes every field back: inert. */
+			if (n % 8 == 0) {
+				doc = html_parse(&r);
+				bad += foreign_markup(doc) != 0;
+				xmlFreeDoc(doc);
+			}
+		}
+		resp_free(&r);
+	}
+	fclose(fp);
+	fprintf(stderr, "payloads: %d sent, %d stored, %d refused\n", n,
+	    stored, refused);
+	CHECK(n > 3000 && stored > 1500 && stored + refused == n);
+	CHECK_MSG(bad == 0, "refused forms echo payloads inertly");
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	CHECK(xp_count(doc, "//li[starts-with(@id,'comment-')]") > stored);
+	CHECK_MSG(foreign_markup(doc) == 0, "stored payloads render inert");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+}
+
+int
+main(void)
+{
+	char		*dir = tmp_path("comments"), cmd[600];
+	struct srv	 s;
+	struct buf	 out;
+	const char	*db = getenv("GALLEY_DB");
+
+	site = dir;
+	buf_init(&out);
+	if (db != NULL)
+		CHECK(galley((const char *[]){ "init", dir, "--demo", "--db", db,
+		    NULL }, &out) == 0);
+	else
+		CHECK(galley((const char *[]){ "init", dir, "--demo", NULL },
+		    &out) == 0);
+	buf_reset(&out);
+	set("comment_flood_seconds", "0");
+	/* So that 127.0.0.1, the writers' address, has no place in a page. */
+	set("base_url", "https://news.example.org");
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return check_done();
+	validation(&s);
+	held(&s);
+	moderation(&s);
+	flood(&s);
+	replies(&s);
+	limits(&s);
+	images(&s);
+	privacy(&s);
+	xss(&s);
+	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	free(dir);
+	return check_done();
+}
