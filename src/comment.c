@@ -224,8 +224,6 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	struct comment_facts	 fa;
 	int64_t			 flood = page_setting_int(r,
 	    "comment_flood_seconds");
-	int64_t			 keep = page_setting_int(r,
-	    "privacy_retention_days");
 	int			 rc;
 
 	if ((rc = c->ops->begin(c)) != STORE_OK)
@@ -245,8 +243,7 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	}
 	cm->status = (char *)decide(r, cm, &fa);
 	if ((rc = c->ops->comment_add(c, cm, &f->id)) != STORE_OK ||
-	    (rc = c->ops->comments_forget(c, r->now - keep * 86400)) !=
-	    STORE_OK)
+	    (rc = comment_forget_old(r)) != STORE_OK)
 		goto fail;
 	if ((rc = c->ops->commit(c)) == STORE_OK)
 		f->status = cm->status;
@@ -254,6 +251,14 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 fail:
 	c->ops->rollback(c);
 	return rc;
+}
+
+int
+comment_forget_old(struct req *r)
+{
+	int64_t	 days = page_setting_int(r, "privacy_retention_days");
+
+	return r->conn->ops->comments_forget(r->conn, r->now - days * 86400);
 }
 
 static int

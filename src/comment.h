@@ -52,6 +52,12 @@ struct comment_form {
  */
 int	comment_submit(struct req *r, struct comment_form *f);
 /*
+ * Erases the IP hashes and user agents of comments older than the
+ * retention (privacy_retention_days) through r->conn.  Runs with every
+ * new comment and, on each node, at most hourly while it serves.
+ */
+int	comment_forget_old(struct req *r);
+/*
  * Returns, in r's arena, the token that lets the writer of held comment
  * id see it for ten minutes: "ID.EXPIRY.MAC".
  */

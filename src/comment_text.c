@@ -89,7 +89,7 @@ static const struct entity {
 };
 
 /* A block or span md4c entered and has not left. */
-struct open {
+struct elem {
 	int		 span;	/* 0: type is an MD_BLOCKTYPE, 1: MD_SPANTYPE */
 	int		 type;
 	const char	*close;	/* written when it closes, or NULL */
@@ -101,9 +101,9 @@ struct render {
 	struct buf	*out;	/* where text goes: doc, or alt in an image */
 	struct buf	 alt;	/* escaped alt text of the outermost image */
 	struct buf	 href;	/* a decoded target; the image's if linked */
-	struct open	*open;	/* the stack of open elements */
-	size_t		 nopen;
-	size_t		 capopen;
+	struct elem	*elems;	/* the stack of open elements */
+	size_t		 nelems;
+	size_t		 capelems;
 	int		 img;	/* image nesting depth */
 	int		 a_open;	/* 1 while an <a> is open */
 	int		 links;	/* <a> elements written */
@@ -333,24 +333,26 @@ image_leave(struct render *r)
 	buf_puts(r->doc, "</a>");
 }
 
+/* Records an element entered; close is what to write when it closes. */
 static void
 push(struct render *r, int span, int type, const char *close)
 {
-	if (r->nopen == r->capopen) {
-		r->capopen = r->capopen ? r->capopen * 2 : 16;
-		r->open = xrealloc(r->open, r->capopen * sizeof(*r->open));
+	if (r->nelems == r->capelems) {
+		r->capelems = r->capelems ? r->capelems * 2 : 16;
+		r->elems = xrealloc(r->elems,
+		    r->capelems * sizeof(*r->elems));
 	}
-	r->open[r->nopen].span = span;
-	r->open[r->nopen].type = type;
-	r->open[r->nopen].close = close;
-	r->nopen++;
+	r->elems[r->nelems].span = span;
+	r->elems[r->nelems].type = type;
+	r->elems[r->nelems].close = close;
+	r->nelems++;
 }
 
 /* Closes the innermost open element. */
 static void
 close_top(struct render *r)
 {
-	const struct open	*o = &r->open[--r->nopen];
+	const struct elem	*o = &r->elems[--r->nelems];
 
 	if (o->span && o->type == MD_SPAN_IMG)
 		image_leave(r);
@@ -367,12 +369,12 @@ close_top(struct render *r)
 static void
 close_to(struct render *r, int span, int type)
 {
-	size_t	 k = r->nopen;
+	size_t	 k = r->nelems;
 
-	while (k > 0 && (r->open[k - 1].span != span ||
-	    r->open[k - 1].type != type))
+	while (k > 0 && (r->elems[k - 1].span != span ||
+	    r->elems[k - 1].type != type))
 		k--;
-	while (k > 0 && r->nopen >= k)
+	while (k > 0 && r->nelems >= k)
 		close_top(r);
 }
 
@@ -485,9 +487,9 @@ static const MD_PARSER parser = {
 /*
  * Runs md4c over src[0..len) with r as its user data and returns what
  * md_parse returns.  md4c 0.4.8 reads past the end of a document whose
- * last line ends in an unfinished link (fuzzing found it; md4c fixed it
- * after 0.4.8), so it parses a copy that ends in a newline, which
- * Markdown ignores there, followed by zeros it never counts.
+ * last line ends in an unfinished link, "[a](c", and crashes if ')'
+ * follows in memory (fuzzing found it), so it parses a copy that ends in
+ * a newline, which Markdown ignores there, and zeros it never counts.
  */
 static int
 parse(struct render *r, const char *src, size_t len)
@@ -525,9 +527,9 @@ render(struct buf *doc, const char *src, size_t len)
 	buf_init(&r.alt);
 	buf_init(&r.href);
 	rc = parse(&r, src, len);
-	while (r.nopen > 0)
+	while (r.nelems > 0)
 		close_top(&r);
-	free(r.open);
+	free(r.elems);
 	buf_reset(&r.alt);
 	buf_reset(&r.href);
 	return rc == 0 ? r.links : -1;

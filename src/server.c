@@ -30,6 +30,7 @@
 
 #include "alloc.h"
 #include "cache.h"
+#include "comment.h"
 #include "form.h"
 #include "page.h"
 #include "req.h"
@@ -45,6 +46,7 @@
 struct server {
 	struct site		*site;
 	atomic_int		 inflight;
+	_Atomic int64_t		 forgot;	/* last retention run */
 };
 
 /* One request: the handler's struct req and what the log line needs. */
@@ -343,6 +345,23 @@ cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 }
 
 /*
+ * Privacy retention without a cron job: the first request an hour (per
+ * node) that holds a connection erases what has outlived it.
+ */
+static void
+forget_hourly(struct sreq *sr)
+{
+	int64_t	 last = atomic_load(&sr->srv->forgot);
+
+	if (sr->r.conn == NULL || sr->r.now - last < 3600 ||
+	    !atomic_compare_exchange_strong(&sr->srv->forgot, &last,
+	    sr->r.now))
+		return;
+	if (comment_forget_old(&sr->r) != STORE_OK)
+		atomic_store(&sr->srv->forgot, last);	/* try again */
+}
+
+/*
  * Renders and queues the page for r->route; the database connection is
  * taken here and given back as soon as the response is queued, so a
  * client that reads slowly holds no connection.
@@ -371,6 +390,7 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 			r->cacheable = 0;	/* unbounded keys */
 		rc = respond(sr, conn, status, url, gen);
 	}
+	forget_hourly(sr);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	return rc;
@@ -736,6 +756,7 @@ server_run(struct site *site, const char *listen)
 	}
 	srv.site = site;
 	atomic_init(&srv.inflight, 0);
+	atomic_init(&srv.forgot, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

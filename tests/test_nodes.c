@@ -103,6 +103,40 @@ shared_writes(struct srv *a, struct srv *b, const char *dir)
 	CHECK(has(b, ARTICLE, "/media/"));
 }
 
+static long
+comment(struct srv *s, const char *author, const char *text)
+{
+	const char	*f[] = { "post", "1", "author", author, "email",
+	    "nodes@example.org", "comment", text, NULL };
+	struct resp	 r;
+	long		 status = -1;
+
+	if (http_post(s, "/comments", f, 0, NULL, NULL, &r) == 0)
+		status = r.status;
+	resp_free(&r);
+	return status;
+}
+
+/* The flood and duplicate rules hold across nodes: they live in the DB. */
+static void
+cross_node_rules(struct srv *a, struct srv *b, const char *dir)
+{
+	char	 cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "%s config %s set comment_flood_seconds 15"
+	    " >/dev/null", getenv("GALLEY"), dir);
+	CHECK(system(cmd) == 0);
+	CHECK(comment(a, "Node Writer", "Posted on node A.") == 303);
+	CHECK_MSG(comment(b, "Node Writer", "Then on node B.") == 422,
+	    "flood refused by the other node");
+	snprintf(cmd, sizeof(cmd), "%s config %s set comment_flood_seconds 0"
+	    " >/dev/null", getenv("GALLEY"), dir);
+	CHECK(system(cmd) == 0);
+	CHECK_MSG(comment(b, "Node Writer", "Posted on node A.") == 422,
+	    "duplicate refused by the other node");
+	CHECK(comment(b, "Node Writer", "Something new.") == 303);
+}
+
 static void
 outage(struct srv *a)
 {
@@ -163,6 +197,7 @@ main(void)
 	}
 	CHECK(a.port != b.port);
 	shared_writes(&a, &b, dir);
+	cross_node_rules(&a, &b, dir);
 	outage(&a);
 	CHECK_MSG(srv_stop(&a) == 0, "node A stops cleanly");
 	CHECK_MSG(srv_stop(&b) == 0, "node B stops cleanly");
