@@ -15,6 +15,12 @@ struct post;
 
 int	page_home(struct req *);
 int	page_article(struct req *);
+/*
+ * Returns the comment page (from 1) that shows comment id, whose parent
+ * is parent, on post: the page of its thread's top-level comment.
+ */
+int	page_article_comment_page(struct req *, int64_t post, int64_t id,
+	    int64_t parent);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
 struct form;

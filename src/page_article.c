@@ -228,6 +228,84 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	    arena_printf(&r->arena, "%s%s", base, author_path)));
 }
 
+/* Sets o[key] to the path of comment page n of the article. */
+static void
+view_comment_link(struct req *r, json_t *o, const char *key, int n)
+{
+	struct route	 rt = r->route;
+	struct buf	 b;
+
+	rt.page = n;
+	buf_init(&b);
+	url_route(&b, &rt);
+	view_str(o, key, arena_printf(&r->arena, "%s#comments", b.data));
+	buf_reset(&b);
+}
+
+/*
+ * Keeps the top-level threads of comment page r->route.page (oldest
+ * first, comments_per_page a page) in o["comments"], with links to the
+ * pages around it.  Takes the reference to top.  STORE_NOTFOUND for a
+ * page past the last.
+ */
+static int
+view_comment_page(struct req *r, json_t *o, json_t *top)
+{
+	int64_t	 per = page_setting_int(r, "comments_per_page");
+	size_t	 total = json_array_size(top), i, first;
+	size_t	 pages = total > 0 ? (total + (size_t)per - 1) / (size_t)per : 1;
+	size_t	 page = (size_t)r->route.page;
+	json_t	*slice;
+
+	if (page > pages) {
+		json_decref(top);
+		return STORE_NOTFOUND;
+	}
+	first = (page - 1) * (size_t)per;
+	slice = json_array();
+	for (i = first; i < total && i < first + (size_t)per; i++)
+		json_array_append(slice, json_array_get(top, i));
+	json_decref(top);
+	json_object_set_new(o, "comments", slice);
+	json_object_set_new(o, "has_comments", json_boolean(
+	    json_array_size(slice) > 0));
+	view_str(o, "comments_older", "");
+	view_str(o, "comments_newer", "");
+	if (page > 1)
+		view_comment_link(r, o, "comments_older", (int)page - 1);
+	if (page < pages)
+		view_comment_link(r, o, "comments_newer", (int)page + 1);
+	return STORE_OK;
+}
+
+int
+page_article_comment_page(struct req *r, int64_t post, int64_t id,
+    int64_t parent)
+{
+	struct comment	*c;
+	size_t		 n, i, j, top = 0;
+	int64_t		 per = page_setting_int(r, "comments_per_page");
+
+	if (r->conn->ops->comments_approved(r->conn, &r->arena, post, &c,
+	    &n) != STORE_OK)
+		return 1;
+	/* The thread's root: climb the parents among what is shown. */
+	for (i = n; i-- > 0 && parent != 0;)
+		if (c[i].id == parent) {
+			id = c[i].id;
+			parent = c[i].parent_id;
+			i = n;
+		}
+	for (i = 0; i < n && c[i].id != id; i++) {
+		for (j = 0; j < i && c[i].parent_id != 0; j++)
+			if (c[j].id == c[i].parent_id)
+				break;
+		if (c[i].parent_id == 0 || j == i)
+			top++;	/* a thread: top level, or its parent hidden */
+	}
+	return (int)(top / (size_t)per) + 1;
+}
+
 /*
  * view["form"]: the reply form's values and messages.  Empty for the
  * public page; the reader's own words and the reasons on a 422; the
@@ -348,9 +426,9 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));
 	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
 	    json_object_get(o, "tags")) > 0));
-	json_object_set_new(o, "comments", view_comments(r, cm, ncm,
-	    page_setting_int(r, "comment_max_depth")));
-	json_object_set_new(o, "has_comments", json_boolean(ncm > 0));
+	if ((rc = view_comment_page(r, o, view_comments(r, cm, ncm,
+	    page_setting_int(r, "comment_max_depth")))) != STORE_OK)
+		return rc;
 	json_object_set_new(o, "comments_open", json_boolean(p->comments_open));
 	return STORE_OK;
 }
@@ -361,6 +439,7 @@ page_article(struct req *r)
 	struct post	 p;
 	struct buf	 b;
 	const char	*path;
+	struct route	 rt;
 	json_t		*view;
 	int		 rc, moved;
 
@@ -374,7 +453,9 @@ page_article(struct req *r)
 	url_post(&b, p.published, p.slug);
 	path = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
-	url_route(&b, &r->route);
+	rt = r->route;
+	rt.page = 1;
+	url_route(&b, &rt);
 	moved = strcmp(b.data, path) != 0;
 	buf_reset(&b);
 	if (moved) {
@@ -385,7 +466,8 @@ page_article(struct req *r)
 	view = page_view(r);
 	if ((rc = view_article(r, view, &p, path)) != STORE_OK) {
 		json_decref(view);
-		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+		return rc == STORE_NOTFOUND ? page_notfound(r) :
+		    page_error(r, rc == STORE_DOWN ? 503 : 500);
 	}
 	return page_render(r, "article", view, r->form != NULL ? 422 : 200);
 }

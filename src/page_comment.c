@@ -144,7 +144,7 @@ int
 page_comment_post(struct req *r, struct form *in)
 {
 	struct comment_form	*f;
-	int			 status;
+	int			 status, page;
 	const char		*held = "";
 
 	if (cross_site(r))
@@ -158,8 +158,11 @@ page_comment_post(struct req *r, struct form *in)
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(r, f->id));
-		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
-		    f->article, held, (long long)f->id);
+		page = page_article_comment_page(r, f->post_id, f->id,
+		    f->parent_id);
+		r->location = arena_printf(&r->arena, "%s%s%s#comment-%lld",
+		    f->article, page > 1 ? arena_printf(&r->arena,
+		    "comment-page-%d/", page) : "", held, (long long)f->id);
 		r->cookie = remember_cookie(r, f,
 		    strcmp(form_get(in, "remember", NULL, NULL), "yes") == 0);
 		return 303;

@@ -93,6 +93,12 @@ check_body(const char *v, char *err, size_t errlen)
 }
 
 static int
+check_per_comment_page(const char *v, char *err, size_t errlen)
+{
+	return check_int(v, 1, 1000, err, errlen);
+}
+
+static int
 check_depth(const char *v, char *err, size_t errlen)
 {
 	return check_int(v, 1, 10, err, errlen);
@@ -125,6 +131,8 @@ const struct setting settings[] = {
 	{ "rating_scale", "10", "stars in an article's rating", check_scale },
 	{ "comment_max_depth", "5", "how deep replies nest; deeper ones join"
 	    " the deepest level", check_depth },
+	{ "comments_per_page", "50", "top-level comments on each page of an"
+	    " article's comments", check_per_comment_page },
 	{ "comment_flood_seconds", "15", "seconds between two comments from"
 	    " one IP address (0: no limit)", check_seconds },
 	{ "comment_max_links", "2", "more links than this holds a comment"

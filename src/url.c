@@ -153,10 +153,16 @@ parse_post(const char *path, struct route *rt)
 	end = strchr(s, '/');
 	if (take_slug(rt, s, end ? (size_t)(end - s) : strlen(s)) == -1)
 		return -1;
-	if (end != NULL && end[1] != '\0')
-		return -1;
 	rt->kind = ROUTE_POST;
-	return 0;
+	if (end == NULL || end[1] == '\0')
+		return 0;
+	/* WordPress's comment pages: /YYYY/MM/slug/comment-page-N/ */
+	s = end + 1;
+	if (strncmp(s, "comment-page-", 13) != 0 ||
+	    (k = number(s + 13, 1, 7, 1000000, &rt->page)) < 0)
+		return -1;
+	s += 13 + k;
+	return *s == '\0' || strcmp(s, "/") == 0 ? 0 : -1;
 }
 
 int
@@ -268,6 +274,8 @@ url_route(struct buf *b, const struct route *rt)
 		break;
 	case ROUTE_POST:
 		buf_printf(b, "/%04d/%02d/%s/", rt->year, rt->month, rt->slug);
+		if (rt->page > 1)
+			buf_printf(b, "comment-page-%d/", rt->page);
 		break;
 	case ROUTE_CATEGORY:
 		url_term(b, "category", rt->slug, rt->page);

@@ -5,7 +5,7 @@
  * tests/test_url.c checks that url_parse(build(x)) gives x.
  *
  *   /                      home, /page/N/ for older posts
- *   /YYYY/MM/slug/         an article
+ *   /YYYY/MM/slug/         an article (/comment-page-N/ after it)
  *   /category/slug/        a category archive (/page/N/ after it)
  *   /tag/slug/             a tag archive
  *   /author/slug/          an author archive
@@ -38,7 +38,7 @@ struct route {
 	enum route_kind	 kind;
 	int		 year;		/* ROUTE_POST */
 	int		 month;		/* ROUTE_POST */
-	int		 page;		/* listing page, 1 for the first */
+	int		 page;		/* listing or comment page, from 1 */
 	char		 slug[URL_SLUG_MAX + 1];	/* or a media/theme name */
 };
 

@@ -276,6 +276,37 @@ foreign_markup(htmlDocPtr doc)
 }
 
 int
+comment_pages(struct srv *s, const char *article, int *foreign)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		 path[1024];
+	int		 page, total = 0;
+
+	for (page = 1; page < 1000; page++) {
+		if (page == 1)
+			snprintf(path, sizeof(path), "%s", article);
+		else
+			snprintf(path, sizeof(path), "%scomment-page-%d/",
+			    article, page);
+		if (http_get(s, path, &r) != 0) {
+			resp_free(&r);
+			return -1;
+		}
+		if (r.status != 200) {
+			resp_free(&r);
+			return r.status == 404 && page > 1 ? total : -1;
+		}
+		doc = html_parse(&r);
+		total += xp_count(doc, "//li[starts-with(@id,'comment-')]");
+		*foreign += foreign_markup(doc);
+		xmlFreeDoc(doc);
+		resp_free(&r);
+	}
+	return -1;
+}
+
+int
 http_get(struct srv *s, const char *path, struct resp *r)
 {
 	return http_req(s, "GET", path, NULL, r);

@@ -58,6 +58,12 @@ int	 http_get(struct srv *, const char *path, struct resp *r);
 int	 http_post(struct srv *, const char *path, const char *const *fields,
 	    int multipart, const char *file, const char *const *headers,
 	    struct resp *r);
+/*
+ * Walks an article's comment pages (ARTICLE, then comment-page-2/ ... to
+ * the first 404), adding up the comments shown and, into *foreign, the
+ * foreign_markup of each page.  Returns the comments, or -1.
+ */
+int	 comment_pages(struct srv *, const char *article, int *foreign);
 /* Counts markup in a page that no payload may create (see http.c). */
 int	 foreign_markup(htmlDocPtr);
 void	 resp_free(struct resp *);

@@ -323,6 +323,19 @@ stress(void)
 	}
 }
 
+/* A rendering past the output's limit sets its sticky error. */
+static void
+limit(void)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	b.max = 16;
+	comment_text_render(&b, "a long enough comment", 21);
+	CHECK(b.err == 1 && b.len == 0);
+	buf_reset(&b);
+}
+
 static void
 count(void)
 {
@@ -546,6 +559,7 @@ main(void)
 	stray_leave();
 	overread();
 	stress();
+	limit();
 	count();
 	valid();
 	checker();

@@ -606,6 +606,7 @@ xss(struct srv *s, const char *site)
 	char			**lines, path[300];
 	size_t			 n, i;
 	int64_t			 post;
+	int			 foreign = 0;
 
 	lines = payload_lines(&n);
 	if (!CHECK(lines != NULL && n > 3000 && c != NULL)) {
@@ -637,12 +638,16 @@ xss(struct srv *s, const char *site)
 	CHECK(http_eventually(s, path, "comment-"));
 	CHECK(http_get(s, path, &r) == 0 && r.status == 200);
 	doc = html_parse(&r);
-	CHECK(xp_count(doc, "//li[starts-with(@id,'comment-')]") == (int)n);
-	CHECK_MSG(foreign_markup(doc) == 0,
-	    "every payload inert as author, url and comment");
 	check_text(doc, "//h1[@class='post-title']", lines[3]);
+	/* 50 threads a page: the first page has 50, and links onward. */
+	CHECK(xp_count(doc, "//ol[@class='comment-list']/li") == 50);
+	CHECK(xp_count(doc, "//a[@class='comments-newer' and @href="
+	    "'/2015/10/hostile/comment-page-2/#comments']") == 1);
 	xmlFreeDoc(doc);
 	resp_free(&r);
+	CHECK(comment_pages(s, path, &foreign) == (int)n);
+	CHECK_MSG(foreign == 0, "every payload inert as author, url and"
+	    " comment, on every comment page");
 	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
 	doc = html_parse(&r);
 	CHECK_MSG(foreign_markup(doc) == 0, "hostile title inert on home");

@@ -99,6 +99,7 @@ main(void)
 	roundtrip("/page/2/", ROUTE_HOME);
 	roundtrip("/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/",
 	    ROUTE_POST);
+	roundtrip("/2015/10/slug/comment-page-2/", ROUTE_POST);
 	roundtrip("/category/terrorism/", ROUTE_CATEGORY);
 	roundtrip("/category/terrorism/page/12/", ROUTE_CATEGORY);
 	roundtrip("/tag/isis/", ROUTE_TAG);
@@ -110,6 +111,8 @@ main(void)
 
 	canonical("/2015/10/slug", "/2015/10/slug/");
 	canonical("/privacy", "/privacy/");
+	canonical("/2015/10/slug/comment-page-1/", "/2015/10/slug/");
+	canonical("/2015/10/slug/comment-page-3", "/2015/10/slug/comment-page-3/");
 	canonical("/Privacy/", "/privacy/");
 	canonical("/page/1/", "/");
 	canonical("/tag/isis/page/1/", "/tag/isis/");
@@ -122,6 +125,9 @@ main(void)
 	refused("/2015/00/slug/");
 	refused("/15/10/slug/");
 	refused("/2015/10/slug/extra/");
+	refused("/2015/10/slug/comment-page-0/");
+	refused("/2015/10/slug/comment-page-x/");
+	refused("/2015/10/slug/comment-page-2/x/");
 	refused("/2015/10//");
 	refused("/page/0/");
 	refused("/page/x/");
