@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "body.h"
+#include "markdown.h"
 #include "buf.h"
 #include "html.h"
 #include "shortcode.h"
@@ -82,10 +83,18 @@ static void
 markdown(struct buf *out, const char *src, size_t len)
 {
 	struct buf	 b;
+	char		*copy;
+	size_t		 n;
+	int		 rc = -1;
 
 	buf_init(&b);
-	if (len > UINT_MAX || md_html(src, (MD_SIZE)len, md_out, &b,
-	    MD_DIALECT_GITHUB, MD_HTML_FLAG_SKIP_UTF8_BOM) != 0) {
+	/* A padded copy: markdown_copy says which md4c bug it avoids. */
+	if ((copy = markdown_copy(src, len, &n)) != NULL) {
+		rc = md_html(copy, (MD_SIZE)n, md_out, &b, MD_DIALECT_GITHUB,
+		    MD_HTML_FLAG_SKIP_UTF8_BOM);
+		free(copy);
+	}
+	if (rc != 0) {
 		buf_reset(&b);
 		buf_puts(&b, "<p>");
 		html_text(&b, src, len);

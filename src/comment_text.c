@@ -23,10 +23,10 @@
 #include "buf.h"
 #include "comment_text.h"
 #include "html.h"
+#include "markdown.h"
 
 #define REPLACEMENT	"\xef\xbf\xbd"		/* U+FFFD */
 #define LINK_REL	"\" rel=\"nofollow ugc noopener\">"
-#define MD_PAD		16	/* zeros after the text md4c parses */
 
 /* Schemes a link may have; an image links out only with the first two. */
 static const char *const schemes[] = { "http", "https", "mailto" };
@@ -486,26 +486,18 @@ static const MD_PARSER parser = {
 
 /*
  * Runs md4c over src[0..len) with r as its user data and returns what
- * md_parse returns.  md4c 0.4.8 reads past the end of a document whose
- * last line ends in an unfinished link, "[a](c", and crashes if ')'
- * follows in memory (fuzzing found it), so it parses a copy that ends in
- * a newline, which Markdown ignores there, and zeros it never counts.
+ * md_parse returns (-1 if len is too large), on a padded copy
+ * (markdown_copy says why).
  */
 static int
 parse(struct render *r, const char *src, size_t len)
 {
 	char	*copy;
-	size_t	 n = len;
+	size_t	 n;
 	int	 rc;
 
-	if (len > (MD_SIZE)-1 - 1 - MD_PAD)
+	if ((copy = markdown_copy(src, len, &n)) == NULL)
 		return -1;
-	copy = xmalloc(len + 1 + MD_PAD);
-	if (len > 0)
-		memcpy(copy, src, len);
-	if (n == 0 || (copy[n - 1] != '\n' && copy[n - 1] != '\r'))
-		copy[n++] = '\n';
-	memset(copy + n, 0, len + 1 + MD_PAD - n);
 	rc = md_parse(copy, (MD_SIZE)n, &parser, r);
 	free(copy);
 	return rc;

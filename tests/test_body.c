@@ -211,9 +211,27 @@ test_threads(void)
 	CHECK_MSG(ok, "every thread rendered the seed as one thread does");
 }
 
+/*
+ * md4c 0.4.8 reads past a document ending in an unfinished link when ')'
+ * follows in memory: the text handed over is "[a](c" out of "[a](c)".
+ */
+static void
+test_unfinished_link(void)
+{
+	static const char	 src[] = "[a](c)";
+	struct buf		 out;
+
+	buf_init(&out);
+	body_render(&out, src, 5, BODY_MARKDOWN);
+	CHECK(out.data != NULL && strstr(out.data, "<a ") == NULL &&
+	    strstr(out.data, "[a](c") != NULL);
+	buf_reset(&out);
+}
+
 int
 main(void)
 {
+	test_unfinished_link();
 	test_format_parse();
 	test_seed();
 	test_html();
