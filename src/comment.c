@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "avatar.h"
 #include "buf.h"
 #include "comment.h"
 #include "comment_text.h"
@@ -301,6 +302,9 @@ comment_submit(struct req *r, struct comment_form *f)
 	cm.content = (char *)f->text;
 	cm.created = r->now;
 	cm.ip_hash = ip_hash(r, f->ip != NULL ? f->ip : "");
+	cm.avatar = arena_alloc(&r->arena, AVATAR_KEY_LEN + 1);
+	avatar_key(f->email, r->site->secret, sizeof(r->site->secret),
+	    cm.avatar);
 	/* Kept short: enough to spot a bot, not to fingerprint a reader. */
 	cm.user_agent = arena_strndup(&r->arena, f->user_agent ?
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :

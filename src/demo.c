@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "avatar.h"
 #include "buf.h"
 #include "demo.h"
 #include "embed.h"
@@ -124,8 +125,10 @@ demo_terms(struct store_conn *c, int64_t post)
 
 /* Oleg's comment with its one up-vote, and the reply with none. */
 static int
-demo_comments(struct store_conn *c, int64_t post)
+demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
+    size_t secretlen)
 {
+	char		 av[AVATAR_KEY_LEN + 1];
 	struct comment	 cm = { .post_id = post, .author = "Oleg",
 	    .email = "oleg@example.net", .status = "approved",
 	    .created = DEMO_POSTED + 12600, .user_agent = "" };
@@ -133,6 +136,8 @@ demo_comments(struct store_conn *c, int64_t post)
 	int		 rc;
 
 	cm.content = (char *)text("demo/comment-oleg.txt");
+	avatar_key(cm.email, secret, secretlen, av);
+	cm.avatar = av;
 	if ((rc = c->ops->comment_add(c, &cm, &oleg)) != STORE_OK)
 		return rc;
 	cm.parent_id = oleg;
@@ -140,6 +145,7 @@ demo_comments(struct store_conn *c, int64_t post)
 	cm.email = "brian@example.org";
 	cm.created = DEMO_POSTED + 45540;
 	cm.content = (char *)text("demo/comment-reply.txt");
+	avatar_key(cm.email, secret, secretlen, av);
 	if ((rc = c->ops->comment_add(c, &cm, &reply)) != STORE_OK)
 		return rc;
 	return c->ops->comment_vote_add(c, oleg, "demo-voter-1", 1,
@@ -147,8 +153,8 @@ demo_comments(struct store_conn *c, int64_t post)
 }
 
 int
-demo_load(struct store_conn *c, const char *media_dir, char *err,
-    size_t errlen)
+demo_load(struct store_conn *c, const char *media_dir,
+    const unsigned char *secret, size_t secretlen, char *err, size_t errlen)
 {
 	struct user	 u = { .slug = "staff-writer", .name = "Staff Writer",
 	    .email = "staff@example.com", .role = "admin",
@@ -172,7 +178,7 @@ demo_load(struct store_conn *c, const char *media_dir, char *err,
 	free(p.body);
 	if (rc != STORE_OK ||
 	    (rc = demo_terms(c, post)) != STORE_OK ||
-	    (rc = demo_comments(c, post)) != STORE_OK ||
+	    (rc = demo_comments(c, post, secret, secretlen)) != STORE_OK ||
 	    (rc = c->ops->post_vote_add(c, post, "demo-voter-1", 5,
 	    DEMO_POSTED + 3600)) != STORE_OK ||
 	    (rc = c->ops->post_vote_add(c, post, "demo-voter-2", 7,

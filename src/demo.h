@@ -14,10 +14,11 @@ struct store_conn;
 
 /*
  * Writes the demo content through c (inside the caller's transaction) and
- * its picture into media_dir.  Returns a store_rc; on failure err may
- * hold a message.
+ * its picture into media_dir; secret keys the commenters' avatars.
+ * Returns a store_rc; on failure err may hold a message.
  */
-int	demo_load(struct store_conn *c, const char *media_dir, char *err,
+int	demo_load(struct store_conn *c, const char *media_dir,
+	    const unsigned char *secret, size_t secretlen, char *err,
 	    size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "avatar.h"
 #include "body.h"
 #include "buf.h"
 #include "comment.h"
@@ -108,6 +109,10 @@ view_comment(struct req *r, const struct comment *c)
 	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
 	view_int(o, "thumb_w", c->thumb_w);
 	view_int(o, "thumb_h", c->thumb_h);
+	/* {{{avatar}}}: shapes and a colour drawn from a hex key, no text. */
+	avatar_svg(&b, c->avatar != NULL ? c->avatar : "");
+	view_str(o, "avatar", b.data);
+	buf_reset(&b);
 	view_str(o, "score", c->vote_sum > 0 ? arena_printf(&r->arena,
 	    "+%lld", (long long)c->vote_sum) : arena_printf(&r->arena,
 	    "%lld", (long long)c->vote_sum));

@@ -123,7 +123,8 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 		for (st = settings; st->key != NULL && rc == STORE_OK; st++)
 			rc = c->ops->setting_set(c, st->key, st->dflt);
 		if (rc == STORE_OK && demo)
-			rc = demo_load(c, s->media_dir, err, errlen);
+			rc = demo_load(c, s->media_dir, s->secret,
+			    sizeof(s->secret), err, errlen);
 		if (rc == STORE_OK)
 			rc = c->ops->commit(c);
 		else

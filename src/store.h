@@ -85,6 +85,7 @@ struct comment {
 	char	*user_agent;	/* only in comment_add input */
 	char	*image;		/* hash of the attached picture, or "" */
 	char	*thumb;		/* hash of its thumbnail, or "" */
+	char	*avatar;	/* avatar key (avatar.h), or "" */
 	int	 thumb_w;
 	int	 thumb_h;
 	int64_t	 vote_sum;	/* results only */

@@ -174,6 +174,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
 	"CREATE INDEX comments_by_email ON comments (email, status);",
+
+	/* 3: identicons, drawn from a keyed hash of the writer's email. */
+	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
 };
 
 static const struct store_ops pg_ops;
@@ -659,18 +662,19 @@ static int
 pg_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 {
 	struct num	 po, pa, cr, tw, th;
-	const char	*p[14] = { num(&po, cm->post_id),
+	const char	*p[15] = { num(&po, cm->post_id),
 	    num(&pa, cm->parent_id), str(cm->author), str(cm->email),
 	    str(cm->url), str(cm->content), str(cm->status),
 	    num(&cr, cm->created), str(cm->ip_hash), str(cm->user_agent),
 	    str(cm->image), str(cm->thumb), num(&tw, cm->thumb_w),
-	    num(&th, cm->thumb_h) };
+	    num(&th, cm->thumb_h), str(cm->avatar) };
 
 	return pq_insert((struct pconn *)sc, Q_COMMENT_ADD, "INSERT INTO"
 	    " comments (post_id, parent_id, author, email, url, content,"
 	    " status, created, ip_hash, user_agent, image, thumb, thumb_w,"
-	    " thumb_h) VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7,"
-	    " $8, $9, $10, $11, $12, $13, $14) RETURNING id", 14, p, id);
+	    " thumb_h, avatar) VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5,"
+	    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id", 15,
+	    p, id);
 }
 
 static void
@@ -692,12 +696,13 @@ fill_comment(struct arena *a, PGresult *res, int i, void *v)
 	cm->thumb = col_text(a, res, i, 11);
 	cm->thumb_w = (int)col_int(res, i, 12);
 	cm->thumb_h = (int)col_int(res, i, 13);
+	cm->avatar = col_text(a, res, i, 14);
 }
 
 /* The columns fill_comment reads, and the email after them. */
 #define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
 	" content, status, created, vote_sum, vote_count, image, thumb," \
-	" thumb_w, thumb_h"
+	" thumb_w, thumb_h, avatar"
 
 static void
 fill_comment_email(struct arena *a, PGresult *res, int i, void *v)
@@ -705,7 +710,7 @@ fill_comment_email(struct arena *a, PGresult *res, int i, void *v)
 	struct comment	*cm = v;
 
 	fill_comment(a, res, i, v);
-	cm->email = col_text(a, res, i, 14);
+	cm->email = col_text(a, res, i, 15);
 }
 
 static int

@@ -161,6 +161,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
 	"CREATE INDEX comments_by_email ON comments (email, status);",
+
+	/* 3: identicons, drawn from a keyed hash of the writer's email. */
+	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
 };
 
 static const struct store_ops sqlite_ops;
@@ -686,8 +689,8 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 
 	s = stmt(c, Q_COMMENT_ADD, "INSERT INTO comments (post_id, parent_id,"
 	    " author, email, url, content, status, created, ip_hash,"
-	    " user_agent, image, thumb, thumb_w, thumb_h) VALUES (?,"
-	    " NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " user_agent, image, thumb, thumb_w, thumb_h, avatar) VALUES (?,"
+	    " NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, cm->post_id);
@@ -704,6 +707,7 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 	bind_text(s, 12, cm->thumb);
 	sqlite3_bind_int(s, 13, cm->thumb_w);
 	sqlite3_bind_int(s, 14, cm->thumb_h);
+	bind_text(s, 15, cm->avatar);
 	return run(c, s, id, "comment_add");
 }
 
@@ -726,12 +730,13 @@ fill_comment(struct arena *a, sqlite3_stmt *s, void *v)
 	cm->thumb = col_text(a, s, 11);
 	cm->thumb_w = sqlite3_column_int(s, 12);
 	cm->thumb_h = sqlite3_column_int(s, 13);
+	cm->avatar = col_text(a, s, 14);
 }
 
 /* The columns fill_comment reads, and the email after them. */
 #define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
 	" content, status, created, vote_sum, vote_count, image, thumb," \
-	" thumb_w, thumb_h"
+	" thumb_w, thumb_h, avatar"
 
 static void
 fill_comment_email(struct arena *a, sqlite3_stmt *s, void *v)
@@ -739,7 +744,7 @@ fill_comment_email(struct arena *a, sqlite3_stmt *s, void *v)
 	struct comment	*cm = v;
 
 	fill_comment(a, s, v);
-	cm->email = col_text(a, s, 14);
+	cm->email = col_text(a, s, 15);
 }
 
 static int

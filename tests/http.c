@@ -263,7 +263,12 @@ foreign_markup(htmlDocPtr doc)
 	    "'ON','on'),'on')]") +
 	    xp_count(doc, "//script[not(@type='application/ld+json') and"
 	    " not(starts-with(@src,'/theme/'))]") +
-	    xp_count(doc, "//iframe | //object | //embed | //svg | //math |"
+	    /* Our identicons: class avatar, nothing but rects and a disc. */
+	    xp_count(doc, "//svg[not(@class='avatar')] | //svg//*[not(self::"
+	    "rect or self::circle)] | //svg//*/@*[not(name()='x' or name()="
+	    "'y' or name()='width' or name()='height' or name()='fill' or"
+	    " name()='cx' or name()='cy' or name()='r')]") +
+	    xp_count(doc, "//iframe | //object | //embed | //math |"
 	    " //frame | //frameset | //base | //meta[@http-equiv] | //video |"
 	    " //audio | //image | //x") +
 	    xp_count(doc, "//@href[starts-with(translate(normalize-space(.),"

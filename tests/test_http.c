@@ -263,6 +263,10 @@ article(struct srv *s)
 	free(t);
 	check_text(doc, "//li[@id='comment-1']/article//span[@class="
 	    "'comment-author']", "Oleg");
+	/* Identicons drawn here, not fetched from Gravatar. */
+	CHECK(xp_count(doc, "//li[@id='comment-1']/article//svg[@class="
+	    "'avatar']") == 1);
+	CHECK(xp_count(doc, "//img[contains(@src,'gravatar')]") == 0);
 	article_form(doc);
 	article_jsonld(doc);
 	t = xp_attr(doc, "//link[@rel='canonical']/@href");

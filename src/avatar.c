@@ -1,0 +1,88 @@
+/*
+ * avatar: keys and identicons (see avatar.h).  Each of the 15 cells of
+ * the left three columns is on or off by one bit of the key, mirrored to
+ * the right; the hue comes from two more bytes.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "avatar.h"
+#include "buf.h"
+
+#define AVATAR_OPEN	"<svg class=\"avatar\" xmlns=\"http://www.w3.org/" \
+	"2000/svg\" viewBox=\"0 0 5 5\" width=\"40\" height=\"40\"" \
+	" aria-hidden=\"true\">"
+
+void
+avatar_key(const char *email, const unsigned char *secret, size_t secretlen,
+    char *key)
+{
+	unsigned char	 h[AVATAR_KEY_LEN / 2];
+	char		 norm[256];
+	size_t		 i, n = 0;
+
+	while (isspace((unsigned char)*email))
+		email++;
+	for (i = 0; email[i] != '\0' && n < sizeof(norm) - 1; i++)
+		norm[n++] = (char)tolower((unsigned char)email[i]);
+	while (n > 0 && isspace((unsigned char)norm[n - 1]))
+		n--;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)norm, n,
+	    secret, secretlen);
+	sodium_bin2hex(key, AVATAR_KEY_LEN + 1, h, sizeof(h));
+}
+
+/* A hue (degrees) at saturation 55%, lightness 50%, as "#rrggbb". */
+static void
+colour(unsigned int hue, char out[8])
+{
+	double	 h = (double)(hue % 360) / 60.0, c = 0.55;
+	double	 x = c * (1 - fabs(fmod(h, 2) - 1)), m = 0.5 - c / 2;
+	double	 r = 0, g = 0, b = 0;
+
+	switch ((int)h) {
+	case 0: r = c; g = x; break;
+	case 1: r = x; g = c; break;
+	case 2: g = c; b = x; break;
+	case 3: g = x; b = c; break;
+	case 4: r = x; b = c; break;
+	default: r = c; b = x; break;
+	}
+	snprintf(out, 8, "#%02x%02x%02x", (int)((r + m) * 255),
+	    (int)((g + m) * 255), (int)((b + m) * 255));
+}
+
+void
+avatar_svg(struct buf *b, const char *key)
+{
+	unsigned char	 k[AVATAR_KEY_LEN / 2];
+	char		 fill[8];
+	size_t		 n = 0;
+	int		 x, y, bit;
+
+	if (strlen(key) != AVATAR_KEY_LEN || sodium_hex2bin(k, sizeof(k), key,
+	    AVATAR_KEY_LEN, NULL, &n, NULL) != 0 || n != sizeof(k)) {
+		buf_puts(b, AVATAR_OPEN "<circle cx=\"2.5\" cy=\"2.5\" r=\"2.5\""
+		    " fill=\"#c8c8c8\"/></svg>");
+		return;
+	}
+	colour((unsigned int)(k[0] << 8 | k[1]), fill);
+	buf_puts(b, AVATAR_OPEN "<rect width=\"5\" height=\"5\""
+	    " fill=\"#f2f2f2\"/>");
+	for (x = 0; x < 3; x++)
+		for (y = 0; y < 5; y++) {
+			bit = x * 5 + y;
+			if (!(k[2 + bit / 8] >> (bit % 8) & 1))
+				continue;
+			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"1\""
+			    " height=\"1\" fill=\"%s\"/>", x, y, fill);
+			if (x < 2)
+				buf_printf(b, "<rect x=\"%d\" y=\"%d\""
+				    " width=\"1\" height=\"1\" fill=\"%s\"/>",
+				    4 - x, y, fill);
+		}
+	buf_puts(b, "</svg>");
+}
