@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "buf.h"
 #include "check.h"
 #include "http.h"
@@ -406,6 +408,97 @@ images(struct srv *s)
 	resp_free(&r);
 }
 
+/* Every fixture through the form: valid ones stored, the rest refused. */
+static void
+image_fixtures(struct srv *s)
+{
+	static const char *const dirs[] = { "valid", "invalid", "unsupported" };
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	const char	*f[] = { "post", "1", "author", "Photographer", "email",
+	    "first@example.net", "comment", NULL, NULL };
+	char		 dir[1024], path[1400], text[300], cmd[1100];
+	struct resp	 r;
+	FILE		*ls;
+	size_t		 d;
+	int		 wrong = 0, n = 0;
+
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		snprintf(dir, sizeof(dir), "%s/fixtures/jpeg/%s", shared,
+		    dirs[d]);
+		snprintf(cmd, sizeof(cmd), "ls %s", dir);
+		if ((ls = popen(cmd, "r")) == NULL)
+			continue;
+		while (fgets(text, sizeof(text), ls) != NULL) {
+			text[strcspn(text, "\n")] = '\0';
+			snprintf(path, sizeof(path), "%s/%s", dir, text);
+			/* Distinct words, so no post is a duplicate. */
+			snprintf(text + strlen(text), sizeof(text) -
+			    strlen(text), " (%s %d)", dirs[d], n++);
+			f[7] = text;
+			if (http_post(s, "/comments", f, 1, path, NULL, &r) != 0 ||
+			    r.status != (d == 0 ? 303 : 422)) {
+				fprintf(stderr, "%s: %ld\n", path, r.status);
+				wrong++;
+			}
+			resp_free(&r);
+		}
+		pclose(ls);
+	}
+	CHECK(n > 150);
+	CHECK_MSG(wrong == 0, "every valid JPEG stored, every other refused");
+	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
+	resp_free(&r);
+}
+
+/*
+ * Rows of the comments table that hold the writers' address (127.0.0.1)
+ * anywhere, read straight from the database; -1 if it cannot be read.
+ * On SQLite the file and its WAL are searched byte by byte (the demo's
+ * first base_url, http://127.0.0.1:8080, is the one allowed match).
+ */
+static int
+raw_ip_rows(void)
+{
+	const char	*db = getenv("GALLEY_DB");
+	char		 path[600], *data, *p;
+	const char	*suffix[] = { "", "-wal" };
+	PGconn		*pg;
+	PGresult	*res;
+	FILE		*fp;
+	long		 len;
+	size_t		 i;
+	int		 n = 0;
+
+	if (db != NULL) {
+		pg = PQconnectdb(db);
+		res = PQexec(pg, "SELECT count(*) FROM comments c"
+		    " WHERE c::text LIKE '%127.0.0.1%'");
+		n = PQresultStatus(res) == PGRES_TUPLES_OK ?
+		    atoi(PQgetvalue(res, 0, 0)) : -1;
+		PQclear(res);
+		PQfinish(pg);
+		return n;
+	}
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/galley.db%s", site, suffix[i]);
+		if ((fp = fopen(path, "rb")) == NULL)
+			continue;
+		fseek(fp, 0, SEEK_END);
+		len = ftell(fp);
+		rewind(fp);
+		data = malloc((size_t)len + 1);
+		if (fread(data, 1, (size_t)len, fp) == (size_t)len)
+			for (p = data; p + 9 <= data + len; p++)
+				if (memcmp(p, "127.0.0.1", 9) == 0 &&
+				    (p + 9 == data + len || p[9] != ':'))
+					n++;
+		free(data);
+		fclose(fp);
+	}
+	return n;
+}
+
 /* Nothing about the writer's address is stored: only its keyed hash. */
 static void
 privacy(struct srv *s)
@@ -421,6 +514,7 @@ privacy(struct srv *s)
 	    !strstr(r.body.data, "first@example.net") &&
 	    !strstr(r.body.data, "127.0.0.1"));
 	resp_free(&r);
+	CHECK_MSG(raw_ip_rows() == 0, "no raw IP address in the database");
 }
 
 /* Every payload as author, url and text: stored or refused, inert. */
@@ -506,6 +600,7 @@ main(void)
 	pages(&s);
 	limits(&s);
 	images(&s);
+	image_fixtures(&s);
 	privacy(&s);
 	xss(&s);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
