@@ -109,6 +109,10 @@ validate(struct comment_form *f)
 		f->err[CF_COMMENT] = "Please type a comment.";
 	if (f->too_long[CF_IMAGE])
 		f->err[CF_IMAGE] = "The image is too large: at most 8 MB.";
+	for (i = CF_AUTHOR; i <= CF_COMMENT; i++)
+		if (f->nul[i])
+			f->err[i] = "This field holds a character (NUL) that"
+			    " text cannot contain.";
 	for (i = 0; i < CF__MAX; i++)
 		if (f->err[i] != NULL)
 			ok = 0;
@@ -189,13 +193,21 @@ decide(struct req *r, const struct comment *cm, const struct comment_facts *fa)
 	return "approved";
 }
 
+int
+comment_open(struct req *r, const struct post *p)
+{
+	int64_t	 days = page_setting_int(r, "comments_close_days");
+
+	return p->comments_open && strcmp(p->type, "post") == 0 &&
+	    (days == 0 || r->now - p->published <= days * 86400);
+}
+
 /* The checks that need the post: it exists, is open, the parent fits. */
 static int
 check_post(struct req *r, struct comment_form *f, struct post *p)
 {
 	struct comment	 parent;
 	struct buf	 b;
-	int64_t		 days;
 	int		 rc;
 
 	rc = r->conn->ops->post_by_id(r->conn, &r->arena, f->post_id, p);
@@ -205,9 +217,9 @@ check_post(struct req *r, struct comment_form *f, struct post *p)
 	url_post(&b, p->published, p->slug);
 	f->article = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
-	days = page_setting_int(r, "comments_close_days");
-	if (!p->comments_open || strcmp(p->type, "post") != 0 ||
-	    (days > 0 && r->now - p->published > days * 86400))
+	if (p->published > r->now)
+		return 404;	/* scheduled: not there yet */
+	if (!comment_open(r, p))
 		f->err[CF_FORM] = "Comments are closed on this article.";
 	else if (f->parent_id != 0 && (r->conn->ops->comment_by_id(r->conn,
 	    &r->arena, f->parent_id, &parent) != STORE_OK ||
@@ -229,7 +241,13 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 
 	if ((rc = c->ops->begin(c)) != STORE_OK)
 		return rc;
-	if ((rc = c->ops->lock(c, cm->ip_hash)) != STORE_OK ||
+	/*
+	 * The post's lock serialises the duplicate rule, the IP hash's the
+	 * flood rule; always in this order, so two writers cannot deadlock.
+	 */
+	if ((rc = c->ops->lock(c, arena_printf(&r->arena, "post:%lld",
+	    (long long)cm->post_id))) != STORE_OK ||
+	    (rc = c->ops->lock(c, cm->ip_hash)) != STORE_OK ||
 	    (rc = c->ops->comment_facts(c, cm, r->now - flood, &fa)) !=
 	    STORE_OK)
 		goto fail;

@@ -32,6 +32,7 @@ struct comment_form {
 	const char	*url;
 	const char	*text;
 	int		 too_long[CF__MAX];	/* cut by the form reader */
+	int		 nul[CF__MAX];		/* held a NUL byte */
 	const void	*image;		/* NULL or image_len bytes */
 	size_t		 image_len;
 	int		 image_sent;	/* a file was chosen, even empty */
@@ -51,6 +52,12 @@ struct comment_form {
  * (the database failed).  Strings it sets live in r's arena.
  */
 int	comment_submit(struct req *r, struct comment_form *f);
+struct post;
+/*
+ * Returns 1 if p takes comments now: open, a post (not a page), and not
+ * closed by age (comments_close_days).
+ */
+int	comment_open(struct req *r, const struct post *p);
 /*
  * Erases the IP hashes and user agents of comments older than the
  * retention (privacy_retention_days) through r->conn.  Runs with every

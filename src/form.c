@@ -2,10 +2,7 @@
  * form: see form.h.  The post processor calls back with pieces of each
  * field; they are appended to that field's buffer up to its limit.
  */
-#include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <microhttpd.h>
 
 #include "form.h"
@@ -68,9 +65,6 @@ form_begin(struct form *f, struct MHD_Connection *conn,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (type == NULL)
 		return -1;
-	f->urlencoded = strncasecmp(type,
-	    MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-	    strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0;
 	f->pp = MHD_create_post_processor(conn, FORM_PP_BUFFER, collect, f);
 	return f->pp != NULL ? 0 : -1;
 }
@@ -79,27 +73,6 @@ int
 form_feed(struct form *f, const char *data, size_t len)
 {
 	return MHD_post_process(f->pp, data, len) == MHD_YES ? 0 : -1;
-}
-
-/* %XX decoding in place; returns the new length. */
-static size_t
-unescape(char *s, size_t len)
-{
-	size_t	 i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			char hex[3] = { s[i + 1], s[i + 2], '\0' };
-
-			s[o++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else
-			s[o++] = s[i];
-	}
-	s[o] = '\0';
-	return o;
 }
 
 const char *
@@ -115,14 +88,6 @@ form_get(struct form *f, const char *name, size_t *len, int *too_long)
 	if (i == -1 || f->val[i].data == NULL)
 		return "";
 	b = &f->val[i];
-	if (f->urlencoded && !f->decoded[i]) {
-		/*
-		 * The server keeps %-escapes for its router, and the post
-		 * processor follows the same rule: decode once, here.
-		 */
-		b->len = unescape(b->data, b->len);
-		f->decoded[i] = 1;
-	}
 	if (len != NULL)
 		*len = b->len;
 	if (too_long != NULL)

@@ -27,9 +27,7 @@ struct form {
 	size_t			 nfields;
 	struct buf		 val[FORM_FIELDS];
 	int			 too_long[FORM_FIELDS];
-	int			 decoded[FORM_FIELDS];
 	int			 file[FORM_FIELDS];	/* a file was chosen */
-	int			 urlencoded;	/* values still %-escaped */
 	struct MHD_PostProcessor *pp;
 };
 

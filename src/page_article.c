@@ -365,11 +365,16 @@ with_held(struct req *r, json_t *view, int64_t post, struct comment *cm,
 	struct comment	 held, *all;
 	int64_t		 id;
 
+	size_t		 i;
+
 	if (token == NULL || (id = comment_held_check(r, token)) == 0 ||
 	    r->conn->ops->comment_by_id(r->conn, &r->arena, id, &held) !=
 	    STORE_OK || held.post_id != post ||
 	    strcmp(held.status, "trash") == 0)
 		return cm;
+	for (i = 0; i < *n; i++)
+		if (cm[i].id == id)
+			return cm;	/* approved since: shown already */
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	all = arena_alloc(&r->arena, (*n + 1) * sizeof(*all));
@@ -434,7 +439,8 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	if ((rc = view_comment_page(r, o, view_comments(r, cm, ncm,
 	    page_setting_int(r, "comment_max_depth")))) != STORE_OK)
 		return rc;
-	json_object_set_new(o, "comments_open", json_boolean(p->comments_open));
+	json_object_set_new(o, "comments_open", json_boolean(
+	    comment_open(r, p)));
 	return STORE_OK;
 }
 

@@ -16,6 +16,8 @@
 #include "form.h"
 #include "page.h"
 #include "req.h"
+#include "site.h"
+#include "store.h"
 #include "url.h"
 
 /* A plain page for a refused POST; returns status. */
@@ -52,25 +54,30 @@ page_bad_form(struct req *r)
 }
 
 /*
- * A browser says where a form came from (Origin, Sec-Fetch-Site); one
+ * A browser says where a form came from (Sec-Fetch-Site, Origin); one
  * from another site is refused, so no page elsewhere can post in a
- * reader's name.  Clients that send neither (curl) are let through.
+ * reader's name.  Same origin means the site's base_url, or the Host the
+ * request came to (a proxy may rewrite either).  Clients that send
+ * neither header (curl, old browsers) are let through.
  */
 static int
 cross_site(struct req *r)
 {
 	const char	*o = r->origin, *host;
 
-	if (r->fetch_site != NULL && strcmp(r->fetch_site, "cross-site") == 0)
-		return 1;
-	if (o == NULL || strcmp(o, "null") == 0)
-		return o != NULL;
+	if (r->fetch_site != NULL)
+		return strcmp(r->fetch_site, "same-origin") != 0 &&
+		    strcmp(r->fetch_site, "none") != 0;
+	if (o == NULL)
+		return 0;
+	if (strcasecmp(o, page_setting(r, "base_url")) == 0)
+		return 0;
 	if (strncasecmp(o, "http://", 7) == 0)
 		host = o + 7;
 	else if (strncasecmp(o, "https://", 8) == 0)
 		host = o + 8;
 	else
-		return 1;
+		return 1;	/* "null" and the like */
 	return r->host == NULL || strcasecmp(host, r->host) != 0;
 }
 
@@ -117,6 +124,18 @@ remember_cookie(struct req *r, const struct comment_form *f, int remember)
 	return out;
 }
 
+/* A text field; *nul is set if it held a NUL byte (a C string would
+ * silently cut it there, so the form refuses it). */
+static const char *
+text_field(struct form *in, const char *name, int *too_long, int *nul)
+{
+	size_t		 len;
+	const char	*v = form_get(in, name, &len, too_long);
+
+	*nul = strlen(v) != len;
+	return v;
+}
+
 static struct comment_form *
 read_form(struct req *r, struct form *in)
 {
@@ -126,10 +145,13 @@ read_form(struct req *r, struct form *in)
 	memset(f, 0, sizeof(*f));
 	f->post_id = strtoll(form_get(in, "post", NULL, NULL), NULL, 10);
 	f->parent_id = strtoll(form_get(in, "parent", NULL, NULL), NULL, 10);
-	f->author = form_get(in, "author", NULL, &f->too_long[CF_AUTHOR]);
-	f->email = form_get(in, "email", NULL, &f->too_long[CF_EMAIL]);
-	f->url = form_get(in, "url", NULL, &f->too_long[CF_URL]);
-	f->text = form_get(in, "comment", NULL, &f->too_long[CF_COMMENT]);
+	f->author = text_field(in, "author", &f->too_long[CF_AUTHOR],
+	    &f->nul[CF_AUTHOR]);
+	f->email = text_field(in, "email", &f->too_long[CF_EMAIL],
+	    &f->nul[CF_EMAIL]);
+	f->url = text_field(in, "url", &f->too_long[CF_URL], &f->nul[CF_URL]);
+	f->text = text_field(in, "comment", &f->too_long[CF_COMMENT],
+	    &f->nul[CF_COMMENT]);
 	f->image = form_get(in, "image", &len, &f->too_long[CF_IMAGE]);
 	f->image_len = len;
 	f->image_sent = form_file(in, "image") || len > 0;
@@ -155,6 +177,11 @@ page_comment_post(struct req *r, struct form *in)
 		return page_notfound(r);
 	status = comment_submit(r, f);
 	if (status == 303) {
+		int64_t gen;
+
+		/* The writer's next page must show the comment. */
+		if (r->conn->ops->generation(r->conn, &gen) == STORE_OK)
+			store_generation_note(r->site->store, gen);
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(r, f->id));

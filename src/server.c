@@ -31,6 +31,7 @@
 #include "alloc.h"
 #include "cache.h"
 #include "comment.h"
+#include "conf.h"
 #include "form.h"
 #include "page.h"
 #include "req.h"
@@ -47,7 +48,11 @@ struct server {
 	struct site		*site;
 	atomic_int		 inflight;
 	_Atomic int64_t		 forgot;	/* last retention run */
+	atomic_int		 posting;	/* form bodies being read */
 };
+
+/* Form bodies read at once: each may hold up to comment_max_bytes. */
+#define POSTS_MAX	16
 
 /* One request: the handler's struct req and what the log line needs. */
 struct sreq {
@@ -61,6 +66,7 @@ struct sreq {
 	size_t			 body_bytes;
 	size_t			 body_max;
 	int			 body_bad;	/* 413: too big; 400: garbled */
+	int			 counted;	/* in server.posting */
 	int			 status;
 	size_t			 bytes;
 };
@@ -317,8 +323,13 @@ static const char *const vary_args[] = { "replytocom", "unapproved" };
 const char *
 req_arg(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->http, MHD_GET_ARGUMENT_KIND,
-	    name);
+	size_t	 i;
+
+	for (i = 0; i < sizeof(vary_args) / sizeof(vary_args[0]); i++)
+		if (strcmp(vary_args[i], name) == 0)
+			return MHD_lookup_connection_value(r->http,
+			    MHD_GET_ARGUMENT_KIND, name);
+	return NULL;	/* not in vary_args: the cache would not vary */
 }
 
 /* Returns 1 if the request carries an argument some handler reads. */
@@ -489,6 +500,12 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 
 	enum MHD_Result		 rc;
 
+	/* Bounded, since each body is held in memory while it arrives. */
+	if (atomic_fetch_add(&sr->srv->posting, 1) >= POSTS_MAX) {
+		atomic_fetch_sub(&sr->srv->posting, 1);
+		return respond(sr, conn, page_error(r, 503), sr->path, 0);
+	}
+	sr->counted = 1;
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), sr->path, 0);
 	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
@@ -545,6 +562,56 @@ peer_ip(struct req *r, struct MHD_Connection *conn)
 	return arena_strdup(&r->arena, s);
 }
 
+/* Returns 1 if ip is listed in galley.conf's trusted_proxies. */
+static int
+trusted(const struct site *site, const char *ip, size_t n)
+{
+	const char	*list = conf_get(site->conf, "trusted_proxies"), *p;
+	size_t		 k;
+
+	for (p = list; p != NULL && *p != '\0'; p += k) {
+		p += strspn(p, " ,\t");
+		k = strcspn(p, " ,\t");
+		if (k == n && k > 0 && strncmp(p, ip, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The writer's address: the socket's peer, unless that peer is a proxy
+ * listed in trusted_proxies; then the right-most address in
+ * X-Forwarded-For that is not itself a trusted proxy (entries left of it
+ * could be forged by the client).
+ */
+static const char *
+client_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const char	*peer = peer_ip(r, conn), *xff, *hop[32];
+	char		*list, *p, *save = NULL;
+	size_t		 n = 0, len;
+
+	if (!trusted(r->site, peer, strlen(peer)) ||
+	    (xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-For")) == NULL)
+		return peer;
+	list = arena_strndup(&r->arena, xff, strnlen(xff, 2048));
+	for (p = strtok_r(list, ",", &save); p != NULL && n < 32;
+	    p = strtok_r(NULL, ",", &save)) {
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		p[len] = '\0';
+		if (len > 0 && len < 64)
+			hop[n++] = p;
+	}
+	while (n > 0) {
+		n--;
+		if (!trusted(r->site, hop[n], strlen(hop[n])))
+			return hop[n];
+	}
+	return peer;
+}
+
 /* Last call of a POST /comments: the whole body is in. */
 static enum MHD_Result
 post_end(struct sreq *sr, struct MHD_Connection *conn)
@@ -555,7 +622,7 @@ post_end(struct sreq *sr, struct MHD_Connection *conn)
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	r->ip = peer_ip(r, conn);
+	r->ip = client_ip(r, conn);
 	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_USER_AGENT);
 	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -594,8 +661,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	 */
 	if (sr == NULL) {
 		*con_cls = sr = sreq_new(cls, conn, method, url);
-		if (post && strcmp(url, "/comments") == 0)
-			return post_begin(sr, conn);
+		if (strcmp(url, "/comments") == 0)
+			return post ? post_begin(sr, conn) :
+			    method_not_allowed(sr, conn);
 		/* Refused at once: the body is not read, the connection closes. */
 		if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
@@ -678,6 +746,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	store_conn_put(srv->site->store, sr->r.conn);
 	if (sr->posting)
 		form_free(&sr->form);
+	if (sr->counted)
+		atomic_fetch_sub(&srv->posting, 1);
 	buf_reset(&sr->r.body);
 	arena_free(&sr->r.arena);
 	free(sr);
@@ -757,6 +827,7 @@ server_run(struct site *site, const char *listen)
 	srv.site = site;
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.forgot, 0);
+	atomic_init(&srv.posting, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -59,6 +59,13 @@ store_generation_hint(struct store *s, int64_t *gen)
 	    s->be->generation_hint(s, gen);
 }
 
+void
+store_generation_note(struct store *s, int64_t gen)
+{
+	if (s->be->generation_note != NULL)
+		s->be->generation_note(s, gen);
+}
+
 const char *
 store_rc_name(int rc)
 {

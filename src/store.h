@@ -96,7 +96,8 @@ struct comment {
 struct comment_facts {
 	int64_t	 recent_from_ip;	/* comments from its IP hash since */
 	int64_t	 duplicates;		/* same text by the same person */
-	int64_t	 approved_by_email;	/* the writer's approved comments */
+	int64_t	 approved_by_email;	/* approved comments with this name
+					   and email (in any case) */
 };
 
 struct media {
@@ -247,6 +248,12 @@ int	store_watch(struct store *);
  * commit.
  */
 int	store_generation_hint(struct store *, int64_t *gen);
+/*
+ * Tells the watcher a generation this node has seen committed (by its own
+ * write), so that its next requests do not serve pages older than it
+ * while the NOTIFY is on its way.
+ */
+void	store_generation_note(struct store *, int64_t gen);
 /* Returns a static name for an enum store_rc, for messages. */
 const char *store_rc_name(int rc);
 

@@ -24,6 +24,7 @@ struct store_backend {
 	/* Optional: see store_watch and store_generation_hint. */
 	int		(*watch)(struct store *);
 	int		(*generation_hint)(struct store *, int64_t *);
+	void		(*generation_note)(struct store *, int64_t);
 };
 
 struct store {

@@ -802,7 +802,8 @@ pg_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " (SELECT count(*) FROM comments WHERE post_id = $3 AND"
 	    " content = $4 AND (author = $5 OR email = $6) AND"
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
-	    " WHERE email = $6 AND status = 'approved')", 6, p, &res);
+	    " WHERE lower(email) = lower($6) AND author = $5 AND"
+	    " status = 'approved')", 6, p, &res);
 	if (rc == STORE_OK) {
 		f->recent_from_ip = col_int(res, 0, 0);
 		f->duplicates = col_int(res, 0, 1);
@@ -1129,6 +1130,18 @@ pg_generation_hint(struct store *s, int64_t *gen)
 	return 1;
 }
 
+static void
+pg_generation_note(struct store *s, int64_t gen)
+{
+	struct ppool	*p = (struct ppool *)s;
+	int64_t		 v = atomic_load(&p->gen);
+
+	/* Only forward, and only while the watcher knows the value. */
+	while (v >= 0 && v < gen &&
+	    !atomic_compare_exchange_weak(&p->gen, &v, gen))
+		;
+}
+
 static int
 pg_watch(struct store *s)
 {
@@ -1245,4 +1258,5 @@ const struct store_backend store_pg_backend = {
 	.conn_put = pg_conn_put,
 	.watch = pg_watch,
 	.generation_hint = pg_generation_hint,
+	.generation_note = pg_generation_note,
 };

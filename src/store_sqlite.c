@@ -835,7 +835,8 @@ sq_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " (SELECT count(*) FROM comments WHERE post_id = ?3 AND"
 	    " content = ?4 AND (author = ?5 OR email = ?6) AND"
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
-	    " WHERE email = ?6 AND status = 'approved')");
+	    " WHERE lower(email) = lower(?6) AND author = ?5 AND"
+	    " status = 'approved')");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, cm->ip_hash);

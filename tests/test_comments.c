@@ -20,6 +20,7 @@
 #define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
 
 static const char	*site;
+static char		 held_link[1024];	/* a held comment's token URL */
 
 static int
 galley(const char *const *args, struct buf *out)
@@ -117,7 +118,14 @@ validation(struct srv *s)
 	/* A textarea keeps exactly what was typed, markup and all. */
 	CHECK(post(s, "", "a@b.org", "Keep <b>this</b> & that", NULL, NULL,
 	    &r) == 422 && strstr(r.body.data,
-	    ">Keep &lt;b&gt;this&lt;/b&gt; &amp; that</textarea>") != NULL);
+	    "required>\nKeep &lt;b&gt;this&lt;/b&gt; &amp; that</textarea>")
+	    != NULL);
+	resp_free(&r);
+	/* Percent signs and pluses are the reader's, not escapes. */
+	CHECK(post(s, "", "a@b.org", "Type %41 or %20 then 100%25 & a+b",
+	    "https://x.org/?q=%41", NULL, &r) == 422 && strstr(r.body.data,
+	    ">\nType %41 or %20 then 100%25 &amp; a+b</textarea>") &&
+	    strstr(r.body.data, "value=\"https://x.org/?q=%41\""));
 	resp_free(&r);
 	/* The post must exist; a parent must be on the same post. */
 	{
@@ -157,10 +165,28 @@ held(struct srv *s)
 	CHECK(strstr(q.body.data, "name=\"robots\" content=\"noindex\""));
 	CHECK(strcmp(resp_header(&q, "Cache-Control"), "no-store") == 0);
 	resp_free(&q);
-	/* A forged token shows nothing. */
+	/* A forged token shows nothing: a bad MAC, or another comment's. */
 	CHECK(http_get(s, ARTICLE "?unapproved=3.99999999999.00", &q) == 0 &&
 	    !strstr(q.body.data, "My first words."));
 	resp_free(&q);
+	{
+		char	 forged[1100], *dot = strchr(strstr(where,
+		    "unapproved=") + 11, '.');
+
+		snprintf(forged, sizeof(forged), "%s", where);
+		/* Same id and expiry, last MAC digit changed. */
+		forged[strlen(forged) - 1] ^= 1;
+		CHECK(http_get(s, forged, &q) == 0 &&
+		    !strstr(q.body.data, "My first words."));
+		resp_free(&q);
+		/* The MAC of this comment on another id. */
+		snprintf(forged, sizeof(forged), "%s?unapproved=1%s", ARTICLE,
+		    dot != NULL ? dot : "");
+		CHECK(http_get(s, forged, &q) == 0 &&
+		    !strstr(q.body.data, "My first words."));
+		resp_free(&q);
+	}
+	snprintf(held_link, sizeof(held_link), "%s", where);
 	CHECK(http_get(s, ARTICLE, &p) == 0);
 	CHECK_MSG(strcmp(resp_header(&p, "ETag"), etag) == 0 &&
 	    !strstr(p.body.data, "My first words."),
@@ -198,11 +224,28 @@ moderation(struct srv *s)
 	CHECK(galley((const char *[]){ "comments", site, "set-status", id,
 	    "approved", NULL }, NULL) == 0);
 	CHECK(http_eventually(s, ARTICLE, "My first words."));
+	/* Its writer's token link, after approval: shown once, not twice. */
+	CHECK(http_get(s, held_link, &r) == 0 && r.status == 200);
+	{
+		char	*a = strstr(r.body.data, "My first words.");
+
+		CHECK(a != NULL && strstr(a + 1, "My first words.") == NULL);
+	}
+	resp_free(&r);
 	CHECK(post(s, "First Timer", "first@example.net", "Now trusted.",
 	    NULL, NULL, &r) == 303 && !strstr(resp_header(&r, "Location"),
 	    "unapproved"));
 	resp_free(&r);
 	CHECK(http_eventually(s, ARTICLE, "Now trusted."));
+	/* Trust is for the name and address together, address in any case. */
+	CHECK(post(s, "Impostor", "first@example.net", "Borrowed trust.",
+	    NULL, NULL, &r) == 303 && strstr(resp_header(&r, "Location"),
+	    "unapproved"));
+	resp_free(&r);
+	CHECK(post(s, "First Timer", "FIRST@Example.net", "Case is no matter.",
+	    NULL, NULL, &r) == 303 && !strstr(resp_header(&r, "Location"),
+	    "unapproved"));
+	resp_free(&r);
 	/* More than two links: held. */
 	CHECK(post(s, "First Timer", "first@example.net", "See http://a.org"
 	    " and http://b.org and http://c.org", NULL, NULL, &r) == 303 &&
@@ -351,6 +394,23 @@ limits(struct srv *s)
 	CHECK(http_req(s, "PUT", "/comments", NULL, &r) == 0 &&
 	    r.status == 405);
 	resp_free(&r);
+	CHECK(http_get(s, "/comments", &r) == 0 && r.status == 405 &&
+	    strcmp(resp_header(&r, "Allow"), "POST") == 0);
+	resp_free(&r);
+	CHECK(http_post(s, "/comments", f, 0, NULL, (const char *[]){
+	    "Origin: null", NULL }, &r) == 0 && r.status == 403);
+	resp_free(&r);
+	/* Behind a proxy that rewrites Host, the browser's word counts. */
+	{
+		const char *g[] = { "post", "1", "author", "Ann", "email",
+		    "ann@example.org", "comment", "Through a proxy.", NULL };
+
+		CHECK(http_post(s, "/comments", g, 0, NULL, (const char *[]){
+		    "Origin: https://news.example.org",
+		    "Sec-Fetch-Site: same-origin", NULL }, &r) == 0 &&
+		    r.status == 303);
+		resp_free(&r);
+	}
 	set("comments_close_days", "1");
 	CHECK(post(s, "Ann", "ann@example.org", "Too late.", NULL, NULL, &r) ==
 	    422 && strstr(r.body.data, "Comments are closed"));
@@ -364,7 +424,8 @@ images(struct srv *s)
 {
 	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
 	    "../shared";
-	const char	*f[] = { "post", "1", "author", "Photographer", "email",
+	/* The approved writer: straight in, so the picture shows. */
+	const char	*f[] = { "post", "1", "author", "First Timer", "email",
 	    "first@example.net", "comment", "A picture.", NULL };
 	const char	*g[] = { "post", "1", "author", "Photographer", "email",
 	    "first@example.net", "comment", "Not a picture.", NULL };
@@ -570,6 +631,46 @@ xss(struct srv *s)
 	CHECK_MSG(bad == 0, "stored payloads render inert on every page");
 }
 
+/*
+ * Behind a trusted proxy each writer is known by X-Forwarded-For: one
+ * writer's flood does not stop another's comment.
+ */
+static void
+proxied(void)
+{
+	char		 conf[700];
+	FILE		*fp;
+	struct srv	 s;
+	struct resp	 r;
+	const char	*f[] = { "post", "1", "author", "First Timer", "email",
+	    "first@example.net", "comment", NULL, NULL };
+
+	snprintf(conf, sizeof(conf), "%s/galley.conf", site);
+	if (!CHECK((fp = fopen(conf, "a")) != NULL))
+		return;
+	fputs("trusted_proxies = 127.0.0.1, ::1\n", fp);
+	fclose(fp);
+	set("comment_flood_seconds", "15");
+	if (!CHECK(srv_start(&s, site) == 0))
+		return;
+	f[7] = "From behind the proxy, A.";
+	CHECK(http_post(&s, "/comments", f, 0, NULL, (const char *[]){
+	    "X-Forwarded-For: 198.51.100.7, 203.0.113.5", NULL }, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	f[7] = "From behind the proxy, B.";
+	CHECK_MSG(http_post(&s, "/comments", f, 0, NULL, (const char *[]){
+	    "X-Forwarded-For: 203.0.113.9", NULL }, &r) == 0 &&
+	    r.status == 303, "another client behind the proxy is no flood");
+	resp_free(&r);
+	f[7] = "From behind the proxy, A again.";
+	CHECK_MSG(http_post(&s, "/comments", f, 0, NULL, (const char *[]){
+	    "X-Forwarded-For: 1.2.3.4, 203.0.113.5", NULL }, &r) == 0 &&
+	    r.status == 422, "the same client is (left entries are forgeable)");
+	resp_free(&r);
+	CHECK(srv_stop(&s) == 0);
+}
+
 int
 main(void)
 {
@@ -604,6 +705,7 @@ main(void)
 	privacy(&s);
 	xss(&s);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
+	proxied();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
 	free(dir);
