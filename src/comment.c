@@ -229,6 +229,38 @@ check_post(struct req *r, struct comment_form *f, struct post *p)
 	return f->err[CF_FORM] != NULL ? 422 : 0;
 }
 
+/* The rules that refuse a comment outright; sets the form's message. */
+static int
+refused(struct comment_form *f, const struct comment_facts *fa,
+    int64_t flood)
+{
+	if (fa->duplicates > 0)
+		f->err[CF_FORM] = "You have already posted that comment here.";
+	else if (flood > 0 && fa->recent_from_ip > 0)
+		f->err[CF_FORM] = "You are posting comments too quickly."
+		    " Please wait a few seconds and try again.";
+	return f->err[CF_FORM] != NULL;
+}
+
+/*
+ * The refusing rules once before the picture is decoded, so a flood or a
+ * duplicate costs no image work; store_comment checks them again under
+ * its locks, where they count.
+ */
+static int
+precheck(struct req *r, struct comment_form *f, const struct comment *cm)
+{
+	struct comment_facts	 fa;
+	int64_t			 flood = page_setting_int(r,
+	    "comment_flood_seconds");
+	int			 rc;
+
+	rc = r->conn->ops->comment_facts(r->conn, cm, r->now - flood, &fa);
+	if (rc != STORE_OK)
+		return rc;
+	return refused(f, &fa, flood) ? STORE_CONFLICT : STORE_OK;
+}
+
 /* One transaction: lock, facts, rules, insert, retention. */
 static int
 store_comment(struct req *r, struct comment_form *f, struct comment *cm)
@@ -251,12 +283,7 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	    (rc = c->ops->comment_facts(c, cm, r->now - flood, &fa)) !=
 	    STORE_OK)
 		goto fail;
-	if (fa.duplicates > 0)
-		f->err[CF_FORM] = "You have already posted that comment here.";
-	else if (flood > 0 && fa.recent_from_ip > 0)
-		f->err[CF_FORM] = "You are posting comments too quickly."
-		    " Please wait a few seconds and try again.";
-	if (f->err[CF_FORM] != NULL) {
+	if (refused(f, &fa, flood)) {
 		c->ops->rollback(c);
 		return STORE_CONFLICT;
 	}
@@ -327,9 +354,11 @@ comment_submit(struct req *r, struct comment_form *f)
 	cm.user_agent = arena_strndup(&r->arena, f->user_agent ?
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
 	    0);
-	if (attach_image(r, f, &cm) == -1)
-		return 422;
-	rc = store_comment(r, f, &cm);
+	if ((rc = precheck(r, f, &cm)) == STORE_OK) {
+		if (attach_image(r, f, &cm) == -1)
+			return 422;
+		rc = store_comment(r, f, &cm);
+	}
 	if (rc == STORE_CONFLICT)
 		return 422;
 	if (rc != STORE_OK)

@@ -24,6 +24,7 @@
 #include "comment_text.h"
 #include "html.h"
 #include "markdown.h"
+#include "utf8.h"
 
 #define REPLACEMENT	"\xef\xbf\xbd"		/* U+FFFD */
 #define LINK_REL	"\" rel=\"nofollow ugc noopener\">"
@@ -554,47 +555,18 @@ comment_text_links(const char *src, size_t len)
 	return n < 0 ? INT_MAX : n;
 }
 
-/* Returns the length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned long	 cp;
-	size_t		 n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 int
 comment_text_valid(const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i = 0, n;
+	uint32_t		 cp;
 
 	while (i < len) {
 		if (u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
 		    u[i] != '\r')
 			return 0;
-		if ((n = utf8_len(u + i, len - i)) == 0)
+		if ((n = utf8_decode(u + i, len - i, &cp)) == 0)
 			return 0;
 		i += n;
 	}

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "html.h"
+#include "utf8.h"
 
 static const char *
 html_entity(unsigned char c)
@@ -126,45 +127,16 @@ html_url(struct buf *b, const char *s, size_t len)
 	html_attr(b, s, len);
 }
 
-/* Returns the length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t		 n, i;
-	unsigned int	 cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 void
 html_json(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i = 0, n;
+	uint32_t		 cp;
 
 	buf_putc(b, '"');
 	while (i < len) {
-		if ((n = utf8_len(u + i, len - i)) == 0) {
+		if ((n = utf8_decode(u + i, len - i, &cp)) == 0) {
 			buf_puts(b, "\\ufffd");
 			i++;
 			continue;

@@ -199,19 +199,21 @@ config_run(struct store_conn *c, int argc, char **argv)
 	return argc == 4 ? config_get(c, st, 0) : config_set(c, st, argv[4]);
 }
 
+/*
+ * Opens the site in dir, runs fn on a connection to its database, and
+ * closes it again; returns fn's exit code, or 1 if the site or database
+ * cannot be opened.
+ */
 static int
-cmd_config(int argc, char **argv)
+with_store(const char *dir, int (*fn)(struct store_conn *, int, char **),
+    int argc, char **argv)
 {
 	struct site		*site;
 	struct store_conn	*c;
 	char			 err[512];
 	int			 rc;
 
-	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
-	    (argc == 4 && strcmp(argv[2], "get") == 0) ||
-	    (argc == 5 && strcmp(argv[2], "set") == 0)))
-		return bad(&cmds[2], NULL);
-	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
@@ -220,10 +222,20 @@ cmd_config(int argc, char **argv)
 		site_close(site);
 		return 1;
 	}
-	rc = config_run(c, argc, argv);
+	rc = fn(c, argc, argv);
 	store_conn_put(site->store, c);
 	site_close(site);
 	return rc;
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
+	    (argc == 4 && strcmp(argv[2], "get") == 0) ||
+	    (argc == 5 && strcmp(argv[2], "set") == 0)))
+		return bad(&cmds[2], NULL);
+	return with_store(argv[1], config_run, argc, argv);
 }
 
 static const char *const statuses[] = { "approved", "pending", "spam",
@@ -284,30 +296,13 @@ comments_run(struct store_conn *c, int argc, char **argv)
 static int
 cmd_comments(int argc, char **argv)
 {
-	struct site		*site;
-	struct store_conn	*c;
-	char			 err[512];
-	int			 rc;
-
 	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
 	    (argc == 5 && strcmp(argv[2], "list") == 0 &&
 	    strcmp(argv[3], "--status") == 0 && status_ok(argv[4])) ||
 	    (argc == 5 && strcmp(argv[2], "set-status") == 0 &&
 	    strtoll(argv[3], NULL, 10) > 0 && status_ok(argv[4]))))
 		return bad(&cmds[3], NULL);
-	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
-		return 1;
-	}
-	if ((c = store_conn_get(site->store)) == NULL) {
-		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
-	rc = comments_run(c, argc, argv);
-	store_conn_put(site->store, c);
-	site_close(site);
-	return rc;
+	return with_store(argv[1], comments_run, argc, argv);
 }
 
 int

@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "slug.h"
+#include "utf8.h"
 
 /* utf8_uri_encode()'s length limit as sanitize_title_with_dashes() sets it. */
 #define SLUG_MAX	200
@@ -149,54 +150,6 @@ static const struct swap {
 	/* &times. */
 	{ "%c3%97", "x" },
 };
-
-/*
- * Returns the length of the UTF-8 sequence at s[0..len), setting *cp, or
- * 0 if it is not valid UTF-8 (overlong forms and surrogates included).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	size_t	 n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, *cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, *cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, *cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (*cp < 0x800 || (*cp >= 0xd800 && *cp <= 0xdfff))) ||
-	    (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
-/* seems_utf8(). */
-static int
-utf8_valid(const char *s, size_t len)
-{
-	size_t		 i, n;
-	uint32_t	 cp;
-
-	for (i = 0; i < len; i += n)
-		if ((n = utf8_decode((const unsigned char *)s + i, len - i,
-		    &cp)) == 0)
-			return 0;
-	return 1;
-}
 
 /* Returns what remove_accents() makes of cp, or NULL for cp itself. */
 static const char *
