@@ -82,11 +82,14 @@ asan: deps
 	$(MAKE) check B=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
-run: deps all
+# deps first, then a fresh make: pkg-config must see what deps installed.
+run: deps
+	$(MAKE) all
 	@test -d site || ./$(B)/galley init site --demo
 	./$(B)/galley serve site
 
-bench: deps all
+bench: deps
+	$(MAKE) all
 	sh bench/article.sh
 
 clean:
