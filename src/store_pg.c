@@ -279,6 +279,28 @@ pq_insert(struct pconn *c, enum q q, const char *sql, int n,
 	return rc;
 }
 
+/*
+ * Runs a query that returns at most one row and fills *out (sz bytes,
+ * zeroed first) from it with fill; STORE_NOTFOUND when there is none.
+ */
+static int
+pq_row(struct pconn *c, enum q q, const char *sql, int n,
+    const char *const *params, struct arena *a, size_t sz,
+    void (*fill)(struct arena *, PGresult *, int, void *), void *out)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, n, params, &res);
+
+	if (rc == STORE_OK && PQntuples(res) == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK) {
+		memset(out, 0, sz);
+		fill(a, res, 0, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* A parameter buffer for a 64-bit integer. */
 struct num {
 	char	 s[24];
@@ -437,34 +459,26 @@ pg_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
 
 #define USER_COLS "id, slug, name, url, bio, role"
 
-static int
-user_one(struct pconn *c, enum q q, const char *sql, const char *param,
-    struct arena *a, struct user *u)
+static void
+fill_user(struct arena *a, PGresult *res, int i, void *v)
 {
-	PGresult	*res;
-	int		 rc = pq(c, q, sql, 1, &param, &res);
+	struct user	*u = v;
 
-	if (rc == STORE_OK && PQntuples(res) == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK) {
-		memset(u, 0, sizeof(*u));
-		u->id = col_int(res, 0, 0);
-		u->slug = col_text(a, res, 0, 1);
-		u->name = col_text(a, res, 0, 2);
-		u->url = col_text(a, res, 0, 3);
-		u->bio = col_text(a, res, 0, 4);
-		u->role = col_text(a, res, 0, 5);
-	}
-	PQclear(res);
-	return rc;
+	u->id = col_int(res, i, 0);
+	u->slug = col_text(a, res, i, 1);
+	u->name = col_text(a, res, i, 2);
+	u->url = col_text(a, res, i, 3);
+	u->bio = col_text(a, res, i, 4);
+	u->role = col_text(a, res, i, 5);
 }
 
 static int
 pg_user_by_slug(struct store_conn *sc, struct arena *a, const char *slug,
     struct user *out)
 {
-	return user_one((struct pconn *)sc, Q_USER_BY_SLUG, "SELECT "
-	    USER_COLS " FROM users WHERE slug = $1", slug, a, out);
+	return pq_row((struct pconn *)sc, Q_USER_BY_SLUG, "SELECT " USER_COLS
+	    " FROM users WHERE slug = $1", 1, &slug, a, sizeof(*out),
+	    fill_user, out);
 }
 
 static int
@@ -472,9 +486,11 @@ pg_user_by_id(struct store_conn *sc, struct arena *a, int64_t id,
     struct user *out)
 {
 	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
 
-	return user_one((struct pconn *)sc, Q_USER_BY_ID, "SELECT "
-	    USER_COLS " FROM users WHERE id = $1", num(&n, id), a, out);
+	return pq_row((struct pconn *)sc, Q_USER_BY_ID, "SELECT " USER_COLS
+	    " FROM users WHERE id = $1", 1, p, a, sizeof(*out), fill_user,
+	    out);
 }
 
 static int
@@ -532,20 +548,10 @@ pg_post_by_slug(struct store_conn *sc, struct arena *a, const char *type,
     const char *slug, struct post *out)
 {
 	const char	*p[2] = { type, slug };
-	PGresult	*res;
-	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_POST_BY_SLUG, "SELECT " POST_COLS
+	return pq_row((struct pconn *)sc, Q_POST_BY_SLUG, "SELECT " POST_COLS
 	    " WHERE p.type = $1 AND p.slug = $2 AND p.status = 'publish'",
-	    2, p, &res);
-	if (rc == STORE_OK && PQntuples(res) == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK) {
-		memset(out, 0, sizeof(*out));
-		fill_post(a, res, 0, out);
-	}
-	PQclear(res);
-	return rc;
+	    2, p, a, sizeof(*out), fill_post, out);
 }
 
 #define POSTS_WHERE " WHERE p.type = $1 AND p.status = 'publish'" \
@@ -613,19 +619,10 @@ pg_term_by_slug(struct store_conn *sc, struct arena *a, const char *taxonomy,
     const char *slug, struct term *out)
 {
 	const char	*p[2] = { taxonomy, slug };
-	PGresult	*res;
-	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_TERM_BY_SLUG, "SELECT " TERM_COLS
-	    " FROM terms t WHERE t.taxonomy = $1 AND t.slug = $2", 2, p, &res);
-	if (rc == STORE_OK && PQntuples(res) == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK) {
-		memset(out, 0, sizeof(*out));
-		fill_term(a, res, 0, out);
-	}
-	PQclear(res);
-	return rc;
+	return pq_row((struct pconn *)sc, Q_TERM_BY_SLUG, "SELECT " TERM_COLS
+	    " FROM terms t WHERE t.taxonomy = $1 AND t.slug = $2", 2, p, a,
+	    sizeof(*out), fill_term, out);
 }
 
 static int
@@ -737,19 +734,10 @@ pg_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 {
 	struct num	 n;
 	const char	*p[1] = { num(&n, id) };
-	PGresult	*res;
-	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_COMMENT_BY_ID, "SELECT " COMMENT_COLS
-	    ", email FROM comments WHERE id = $1", 1, p, &res);
-	if (rc == STORE_OK && PQntuples(res) == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK) {
-		memset(out, 0, sizeof(*out));
-		fill_comment_email(a, res, 0, out);
-	}
-	PQclear(res);
-	return rc;
+	return pq_row((struct pconn *)sc, Q_COMMENT_BY_ID, "SELECT "
+	    COMMENT_COLS ", email FROM comments WHERE id = $1", 1, p, a,
+	    sizeof(*out), fill_comment_email, out);
 }
 
 static int
@@ -839,19 +827,10 @@ pg_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 {
 	struct num	 n;
 	const char	*p[1] = { num(&n, id) };
-	PGresult	*res;
-	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_POST_BY_ID, "SELECT " POST_COLS
-	    " WHERE p.id = $1 AND p.status = 'publish'", 1, p, &res);
-	if (rc == STORE_OK && PQntuples(res) == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK) {
-		memset(out, 0, sizeof(*out));
-		fill_post(a, res, 0, out);
-	}
-	PQclear(res);
-	return rc;
+	return pq_row((struct pconn *)sc, Q_POST_BY_ID, "SELECT " POST_COLS
+	    " WHERE p.id = $1 AND p.status = 'publish'", 1, p, a, sizeof(*out),
+	    fill_post, out);
 }
 
 static int

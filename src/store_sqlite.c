@@ -275,6 +275,25 @@ one(struct sconn *c, sqlite3_stmt *s, const char *what)
 }
 
 /*
+ * Steps s expecting at most one row and fills *out (sz bytes, zeroed
+ * first) from it with fill; STORE_NOTFOUND when there is none.
+ */
+static int
+row(struct sconn *c, sqlite3_stmt *s, struct arena *a, size_t sz,
+    void (*fill)(struct arena *, sqlite3_stmt *, void *), void *out,
+    const char *what)
+{
+	int	 rc;
+
+	if ((rc = one(c, s, what)) != STORE_OK)
+		return rc;
+	memset(out, 0, sz);
+	fill(a, s, out);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+/*
  * Collects every row of s into an arena array of elements of size sz,
  * filling each with fill().  Returns a store_rc.
  */
@@ -422,19 +441,6 @@ fill_user(struct arena *a, sqlite3_stmt *s, void *v)
 }
 
 static int
-user_one(struct sconn *c, sqlite3_stmt *s, struct arena *a, struct user *out)
-{
-	int	 rc;
-
-	if ((rc = one(c, s, "user")) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	fill_user(a, s, out);
-	sqlite3_reset(s);
-	return STORE_OK;
-}
-
-static int
 sq_user_by_slug(struct store_conn *sc, struct arena *a, const char *slug,
     struct user *out)
 {
@@ -446,7 +452,7 @@ sq_user_by_slug(struct store_conn *sc, struct arena *a, const char *slug,
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, slug);
-	return user_one(c, s, a, out);
+	return row(c, s, a, sizeof(*out), fill_user, out, "user");
 }
 
 static int
@@ -461,7 +467,7 @@ sq_user_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	return user_one(c, s, a, out);
+	return row(c, s, a, sizeof(*out), fill_user, out, "user");
 }
 
 static int
@@ -531,7 +537,6 @@ sq_post_by_slug(struct store_conn *sc, struct arena *a, const char *type,
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = stmt(c, Q_POST_BY_SLUG, "SELECT " POST_COLS
 	    " WHERE p.type = ? AND p.slug = ? AND p.status = 'publish'");
@@ -539,12 +544,7 @@ sq_post_by_slug(struct store_conn *sc, struct arena *a, const char *type,
 		return STORE_ERROR;
 	bind_text(s, 1, type);
 	bind_text(s, 2, slug);
-	if ((rc = one(c, s, "post_by_slug")) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	fill_post(a, s, out);
-	sqlite3_reset(s);
-	return STORE_OK;
+	return row(c, s, a, sizeof(*out), fill_post, out, "post_by_slug");
 }
 
 #define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
@@ -631,7 +631,6 @@ sq_term_by_slug(struct store_conn *sc, struct arena *a, const char *taxonomy,
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = stmt(c, Q_TERM_BY_SLUG, "SELECT " TERM_COLS " FROM terms t"
 	    " WHERE t.taxonomy = ? AND t.slug = ?");
@@ -639,12 +638,7 @@ sq_term_by_slug(struct store_conn *sc, struct arena *a, const char *taxonomy,
 		return STORE_ERROR;
 	bind_text(s, 1, taxonomy);
 	bind_text(s, 2, slug);
-	if ((rc = one(c, s, "term_by_slug")) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	fill_term(a, s, out);
-	sqlite3_reset(s);
-	return STORE_OK;
+	return row(c, s, a, sizeof(*out), fill_term, out, "term_by_slug");
 }
 
 static int
@@ -771,19 +765,13 @@ sq_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = stmt(c, Q_COMMENT_BY_ID, "SELECT " COMMENT_COLS ", email"
 	    " FROM comments WHERE id = ?");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = one(c, s, "comment_by_id")) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	fill_comment_email(a, s, out);
-	sqlite3_reset(s);
-	return STORE_OK;
+	return row(c, s, a, sizeof(*out), fill_comment_email, out, "comment_by_id");
 }
 
 static int
@@ -884,19 +872,13 @@ sq_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = stmt(c, Q_POST_BY_ID, "SELECT " POST_COLS
 	    " WHERE p.id = ? AND p.status = 'publish'");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = one(c, s, "post_by_id")) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	fill_post(a, s, out);
-	sqlite3_reset(s);
-	return STORE_OK;
+	return row(c, s, a, sizeof(*out), fill_post, out, "post_by_id");
 }
 
 static int
