@@ -4,6 +4,7 @@
  * a server thread for long: past the wait it gets NULL and answers 503.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "pool.h"
@@ -26,7 +27,12 @@ pool_first(struct pool *p, struct pool_item *it)
 	p->open++;
 }
 
-struct pool_item *
+/*
+ * Takes an idle item, waiting up to wait_ms while all max are lent.
+ * Returns the item; or NULL with *open_one set when the caller may open a
+ * new item (counted already); or NULL with *open_one clear on time-out.
+ */
+static struct pool_item *
 pool_take(struct pool *p, int wait_ms, int *open_one)
 {
 	struct pool_item	*it = NULL;
@@ -51,6 +57,28 @@ pool_take(struct pool *p, int wait_ms, int *open_one)
 		*open_one = 1;
 	}
 	pthread_mutex_unlock(&p->lock);
+	return it;
+}
+
+struct pool_item *
+pool_get(struct pool *p, int wait_ms, const char *name,
+    struct pool_item *(*open)(void *arg, char *err, size_t errlen),
+    void *arg)
+{
+	struct pool_item	*it;
+	char			 err[512];
+	int			 open_one;
+
+	if ((it = pool_take(p, wait_ms, &open_one)) != NULL)
+		return it;
+	if (!open_one) {
+		fprintf(stderr, "galley: %s: every connection busy\n", name);
+		return NULL;
+	}
+	if ((it = open(arg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s: %s\n", name, err);
+		pool_drop(p);
+	}
 	return it;
 }
 

@@ -8,6 +8,7 @@
 #define GALLEY_POOL_H
 
 #include <pthread.h>
+#include <stddef.h>
 
 /* Embedded first in each back end's connection struct. */
 struct pool_item {
@@ -27,15 +28,16 @@ void	pool_init(struct pool *, int max);
 /* Adds an item opened by the caller before the pool is in use. */
 void	pool_first(struct pool *, struct pool_item *);
 /*
- * Takes an idle item, waiting up to wait_ms while all max are lent.
- * Returns the item; or NULL with *open_one set when the caller may open a
- * new item (and must call pool_give, or pool_drop if opening failed); or
- * NULL with *open_one clear on time-out.
+ * Takes an idle item or, while fewer than max exist, one made by
+ * open(arg, err, errlen); waits up to wait_ms when all are lent.
+ * Returns NULL (logged with name) on time-out or when open fails.
  */
-struct pool_item *pool_take(struct pool *, int wait_ms, int *open_one);
+struct pool_item *pool_get(struct pool *, int wait_ms, const char *name,
+	    struct pool_item *(*open)(void *arg, char *err, size_t errlen),
+	    void *arg);
 /* Gives an item back for reuse. */
 void	pool_give(struct pool *, struct pool_item *);
-/* Forgets one item that the caller closed (or failed to open). */
+/* Forgets one item that the caller closed. */
 void	pool_drop(struct pool *);
 /* Returns the idle items, one by one, for closing: NULL when none. */
 struct pool_item *pool_drain(struct pool *);

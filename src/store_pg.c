@@ -1187,27 +1187,24 @@ pg_close(struct store *s)
 	free(p);
 }
 
+/* Opens one more connection for the pool. */
+static struct pool_item *
+pool_open(void *arg, char *err, size_t errlen)
+{
+	struct pconn	*c = conn_open(arg, err, errlen);
+
+	return c != NULL ? &c->item : NULL;
+}
+
 static struct store_conn *
 pg_conn_get(struct store *s)
 {
 	struct ppool		*p = (struct ppool *)s;
 	struct pool_item	*it;
-	struct pconn		*c;
-	char			 err[512];
-	int			 open_one;
 
-	if ((it = pool_take(&p->pool, POOL_WAIT_MS, &open_one)) != NULL)
-		return &PCONN(it)->base;
-	if (!open_one) {
-		fprintf(stderr, "galley: postgresql: every connection busy\n");
-		return NULL;
-	}
-	if ((c = conn_open(p->uri, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
-		pool_drop(&p->pool);
-		return NULL;
-	}
-	return &c->base;
+	it = pool_get(&p->pool, POOL_WAIT_MS, "postgresql", pool_open,
+	    p->uri);
+	return it != NULL ? &PCONN(it)->base : NULL;
 }
 
 static void

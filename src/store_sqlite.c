@@ -1082,27 +1082,23 @@ sqlite_close(struct store *s)
 	free(p);
 }
 
+/* Opens one more connection for the pool. */
+static struct pool_item *
+pool_open(void *arg, char *err, size_t errlen)
+{
+	struct sconn	*c = conn_open(arg, 0, err, errlen);
+
+	return c != NULL ? &c->item : NULL;
+}
+
 static struct store_conn *
 sqlite_conn_get(struct store *s)
 {
 	struct spool		*p = (struct spool *)s;
 	struct pool_item	*it;
-	struct sconn		*c;
-	char			 err[256];
-	int			 open_one;
 
-	if ((it = pool_take(&p->pool, POOL_WAIT_MS, &open_one)) != NULL)
-		return &SCONN(it)->base;
-	if (!open_one) {
-		fprintf(stderr, "galley: sqlite: every connection busy\n");
-		return NULL;
-	}
-	if ((c = conn_open(p->path, 0, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: sqlite: %s\n", err);
-		pool_drop(&p->pool);
-		return NULL;
-	}
-	return &c->base;
+	it = pool_get(&p->pool, POOL_WAIT_MS, "sqlite", pool_open, p->path);
+	return it != NULL ? &SCONN(it)->base : NULL;
 }
 
 static void
