@@ -20,6 +20,7 @@ static int	cmd_init(int, char **);
 static int	cmd_serve(int, char **);
 static int	cmd_config(int, char **);
 static int	cmd_comments(int, char **);
+static int	cmd_votes(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -47,6 +48,10 @@ static const struct cmd {
 	    "(ID first; S is approved, pending, spam or trash), or change\n"
 	    "one's status.\n",
 	    cmd_comments },
+	{ "votes", "galley votes DIR recount",
+	    "Recompute every rating and thumbs tally from the stored votes,\n"
+	    "correcting and listing any that had drifted.\n",
+	    cmd_votes },
 };
 
 static void
@@ -303,6 +308,45 @@ cmd_comments(int argc, char **argv)
 	    strtoll(argv[3], NULL, 10) > 0 && status_ok(argv[4]))))
 		return bad(&cmds[3], NULL);
 	return with_store(argv[1], comments_run, argc, argv);
+}
+
+static void
+recounted(void *arg, const char *kind, int64_t id, int64_t old_sum,
+    int64_t old_count, int64_t sum, int64_t count)
+{
+	int	*n = arg;
+
+	(*n)++;
+	printf("%s %lld: sum %lld -> %lld, count %lld -> %lld\n", kind,
+	    (long long)id, (long long)old_sum, (long long)sum,
+	    (long long)old_count, (long long)count);
+}
+
+static int
+votes_run(struct store_conn *c, int argc, char **argv)
+{
+	int	 rc, n = 0;
+
+	(void)argc;
+	(void)argv;
+	if ((rc = c->ops->begin(c)) == STORE_OK &&
+	    (rc = c->ops->votes_recount(c, recounted, &n)) == STORE_OK)
+		rc = c->ops->commit(c);
+	if (rc != STORE_OK) {
+		c->ops->rollback(c);
+		fprintf(stderr, "galley: recount: %s\n", store_rc_name(rc));
+		return 1;
+	}
+	printf("%d %s corrected\n", n, n == 1 ? "tally" : "tallies");
+	return 0;
+}
+
+static int
+cmd_votes(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[2], "recount") != 0)
+		return bad(&cmds[4], NULL);
+	return with_store(argv[1], votes_run, argc, argv);
 }
 
 int

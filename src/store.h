@@ -202,6 +202,17 @@ struct store_ops {
 	int	(*post_by_id)(struct store_conn *, struct arena *, int64_t id,
 		    struct post *out);
 
+	/*
+	 * Recomputes every rating and thumbs aggregate from the stored
+	 * votes and corrects those that differ, calling fix once for each
+	 * correction (kind "post" or "comment", the item, the old and new
+	 * sum and count).  Run inside a transaction.
+	 */
+	int	(*votes_recount)(struct store_conn *,
+		    void (*fix)(void *arg, const char *kind, int64_t id,
+		    int64_t old_sum, int64_t old_count, int64_t sum,
+		    int64_t count), void *arg);
+
 	/* One vote per voter and item; a second gives STORE_CONFLICT. */
 	int	(*post_vote_add)(struct store_conn *, int64_t post_id,
 		    const char *voter, int value, int64_t when);

@@ -40,7 +40,7 @@ enum q {
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
 	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET, Q_LOCK,
-	Q_POST_BY_ID,
+	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -833,6 +833,51 @@ pg_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 	    fill_post, out);
 }
 
+/*
+ * Corrects, in one statement, every item whose aggregate differs from
+ * its votes, and reports each with its old and new values.
+ */
+#define PG_RECOUNT(items, votes, key, sum, count) \
+	"WITH v AS (SELECT " key " AS id, sum(value) AS s, count(*) AS n" \
+	" FROM " votes " GROUP BY " key "), wrong AS (SELECT i.id," \
+	" i." sum " AS os, i." count " AS oc, coalesce(v.s, 0) AS s," \
+	" coalesce(v.n, 0) AS n FROM " items " i LEFT JOIN v ON v.id = i.id" \
+	" WHERE i." sum " <> coalesce(v.s, 0) OR i." count " <>" \
+	" coalesce(v.n, 0) FOR UPDATE OF i) UPDATE " items " t SET " sum \
+	" = w.s, " count " = w.n FROM wrong w WHERE t.id = w.id" \
+	" RETURNING w.id, w.os, w.oc, w.s, w.n"
+
+static int
+pg_recount(struct pconn *c, enum q q, const char *sql, const char *kind,
+    void (*fix)(void *, const char *, int64_t, int64_t, int64_t, int64_t,
+    int64_t), void *arg)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, 0, NULL, &res), i;
+
+	for (i = 0; rc == STORE_OK && i < PQntuples(res); i++)
+		fix(arg, kind, col_int(res, i, 0), col_int(res, i, 1),
+		    col_int(res, i, 2), col_int(res, i, 3), col_int(res, i, 4));
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_votes_recount(struct store_conn *sc, void (*fix)(void *, const char *,
+    int64_t, int64_t, int64_t, int64_t, int64_t), void *arg)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	int		 rc;
+
+	rc = pg_recount(c, Q_RECOUNT_POSTS, PG_RECOUNT("posts", "post_votes",
+	    "post_id", "rating_sum", "rating_count"), "post", fix, arg);
+	if (rc != STORE_OK)
+		return rc;
+	return pg_recount(c, Q_RECOUNT_COMMENTS, PG_RECOUNT("comments",
+	    "comment_votes", "comment_id", "vote_sum", "vote_count"),
+	    "comment", fix, arg);
+}
+
 static int
 pg_vote_add(struct pconn *c, enum q q, const char *sql, int64_t item,
     const char *voter, int value, int64_t when)
@@ -901,6 +946,7 @@ static const struct store_ops pg_ops = {
 	.comments_forget = pg_comments_forget,
 	.lock = pg_lock,
 	.post_by_id = pg_post_by_id,
+	.votes_recount = pg_votes_recount,
 	.post_vote_add = pg_post_vote_add,
 	.comment_vote_add = pg_comment_vote_add,
 	.media_add = pg_media_add,

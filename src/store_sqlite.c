@@ -35,7 +35,8 @@ enum q {
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
 	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
-	Q_POST_BY_ID,
+	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS, Q_FIX_POST,
+	Q_FIX_COMMENT,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -881,6 +882,71 @@ sq_post_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 	return row(c, s, a, sizeof(*out), fill_post, out, "post_by_id");
 }
 
+/* Items whose aggregate differs from their votes: id, old, new. */
+#define RECOUNT(items, votes, key, sum, count) \
+	"SELECT i.id, i." sum ", i." count ", coalesce(v.s, 0)," \
+	" coalesce(v.n, 0) FROM " items " i LEFT JOIN (SELECT " key " AS id," \
+	" sum(value) AS s, count(*) AS n FROM " votes " GROUP BY " key ")" \
+	" v ON v.id = i.id WHERE i." sum " <> coalesce(v.s, 0) OR" \
+	" i." count " <> coalesce(v.n, 0) ORDER BY i.id"
+
+/*
+ * Reads every item q finds wrong, then corrects each with fix (not while
+ * q still reads the table it would change) and reports it to cb.
+ */
+static int
+recount(struct sconn *c, const char *kind, sqlite3_stmt *q,
+    sqlite3_stmt *fix, void (*cb)(void *, const char *, int64_t, int64_t,
+    int64_t, int64_t, int64_t), void *arg)
+{
+	int64_t	*v = NULL;
+	size_t	 n = 0, cap = 0, i;
+	int	 rc, k;
+
+	if (q == NULL || fix == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * 5 * sizeof(*v));
+		}
+		for (k = 0; k < 5; k++)
+			v[n * 5 + (size_t)k] = sqlite3_column_int64(q, k);
+		n++;
+	}
+	sqlite3_reset(q);
+	rc = rc == SQLITE_DONE ? STORE_OK : rc_of(c->db, rc, "recount");
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		cb(arg, kind, v[i * 5], v[i * 5 + 1], v[i * 5 + 2],
+		    v[i * 5 + 3], v[i * 5 + 4]);
+		sqlite3_bind_int64(fix, 1, v[i * 5 + 3]);
+		sqlite3_bind_int64(fix, 2, v[i * 5 + 4]);
+		sqlite3_bind_int64(fix, 3, v[i * 5]);
+		rc = run(c, fix, NULL, "votes_recount");
+	}
+	free(v);
+	return rc;
+}
+
+static int
+sq_votes_recount(struct store_conn *sc, void (*fix)(void *, const char *,
+    int64_t, int64_t, int64_t, int64_t, int64_t), void *arg)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	int		 rc;
+
+	rc = recount(c, "post", stmt(c, Q_RECOUNT_POSTS, RECOUNT("posts",
+	    "post_votes", "post_id", "rating_sum", "rating_count")),
+	    stmt(c, Q_FIX_POST, "UPDATE posts SET rating_sum = ?,"
+	    " rating_count = ? WHERE id = ?"), fix, arg);
+	if (rc != STORE_OK)
+		return rc;
+	return recount(c, "comment", stmt(c, Q_RECOUNT_COMMENTS,
+	    RECOUNT("comments", "comment_votes", "comment_id", "vote_sum",
+	    "vote_count")), stmt(c, Q_FIX_COMMENT, "UPDATE comments SET"
+	    " vote_sum = ?, vote_count = ? WHERE id = ?"), fix, arg);
+}
+
 static int
 vote_add(struct sconn *c, sqlite3_stmt *s, int64_t item, const char *voter,
     int value, int64_t when)
@@ -962,6 +1028,7 @@ static const struct store_ops sqlite_ops = {
 	.comments_forget = sq_comments_forget,
 	.lock = sq_lock,
 	.post_by_id = sq_post_by_id,
+	.votes_recount = sq_votes_recount,
 	.post_vote_add = sq_post_vote_add,
 	.comment_vote_add = sq_comment_vote_add,
 	.media_add = sq_media_add,

@@ -549,6 +549,11 @@ config(struct srv *s, const char *site)
 	    "1", NULL }, NULL) == 1);
 	CHECK(run_galley((const char *[]){ "config", site, "get", NULL },
 	    NULL) == 2);
+	CHECK(run_galley((const char *[]){ "votes", site, "recount", NULL },
+	    &out) == 0 && strstr(out.data, "0 tallies corrected"));
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "votes", site, "count", NULL },
+	    NULL) == 2);
 	CHECK(run_galley((const char *[]){ "config", site, "set",
 	    "site_title", "Night <b>Desk</b>", NULL }, NULL) == 0);
 	CHECK(run_galley((const char *[]){ "config", site, "set", "base_url",

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 
 #include "arena.h"
 #include "check.h"
@@ -232,6 +233,77 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	arena_free(&a);
 }
 
+/* Runs sql straight on the database (SQLite path or PostgreSQL URI). */
+static int
+raw_sql(const char *where, const char *sql)
+{
+	sqlite3		*db;
+	PGconn		*pg;
+	PGresult	*res;
+	int		 ok;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		pg = PQconnectdb(where);
+		res = PQexec(pg, sql);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+		PQfinish(pg);
+		return ok ? 0 : -1;
+	}
+	if (sqlite3_open(where, &db) != SQLITE_OK)
+		return -1;
+	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_close(db);
+	return ok ? 0 : -1;
+}
+
+struct fixes {
+	int	 n;
+	int64_t	 post_sum;	/* what the post's sum became */
+	int64_t	 comment_count;
+};
+
+static void
+fixed(void *arg, const char *kind, int64_t id, int64_t old_sum,
+    int64_t old_count, int64_t sum, int64_t count)
+{
+	struct fixes	*f = arg;
+
+	(void)id;
+	(void)old_sum;
+	(void)old_count;
+	f->n++;
+	if (strcmp(kind, "post") == 0)
+		f->post_sum = sum;
+	else
+		f->comment_count = count;
+}
+
+/* Aggregates that drifted (written around the store) are put right. */
+static void
+recount(struct store *s, const char *where, int64_t post)
+{
+	struct store_conn	*c;
+	struct fixes		 f = { 0, -1, -1 };
+	struct arena		 a;
+	struct post		 p;
+
+	CHECK(raw_sql(where, "UPDATE posts SET rating_sum = 99 WHERE id = 1;"
+	    " UPDATE comments SET vote_count = 7 WHERE id = 1") == 0);
+	c = store_conn_get(s);
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->votes_recount(c, fixed, &f) == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(f.n == 2 && f.post_sum == 12 && f.comment_count == 3);
+	arena_init(&a);
+	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
+	    p.id == post && p.rating_sum == 12 && p.rating_count == 2);
+	arena_free(&a);
+	f.n = 0;
+	CHECK(c->ops->votes_recount(c, fixed, &f) == STORE_OK && f.n == 0);
+	store_conn_put(s, c);
+}
+
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
 static void
 pragmas(const char *path)
@@ -287,6 +359,7 @@ main(void)
 	    p.rating_count == 2);
 	arena_free(&a);
 	store_conn_put(s, c);
+	recount(s, path, post);
 	store_close(s);
 	if (pg == NULL)
 		pragmas(path);
