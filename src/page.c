@@ -249,3 +249,18 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 		view_page_link(r, view, "newer", r->route.page - 1);
 	return STORE_OK;
 }
+
+int
+page_refusal(struct req *r, int status, const char *title, const char *why)
+{
+	json_t	*view = page_view(r), *o = json_object();
+
+	view_str(o, "title", title);
+	view_str(o, "message", why);
+	json_object_set_new(view, "refusal", o);
+	view_str(json_object_get(view, "head"), "title", title);
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	r->cacheable = 0;
+	return page_render(r, "refused", view, status);
+}

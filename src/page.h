@@ -33,6 +33,19 @@ int	page_comment_post(struct req *, struct form *);
 /* The pages for a comment form that was too large (413) or garbled. */
 int	page_too_large(struct req *);
 int	page_bad_form(struct req *);
+/*
+ * Renders a short page for a refused POST (title, the reason, a way
+ * back), never cached; returns status.
+ */
+int	page_refusal(struct req *, int status, const char *title,
+	    const char *why);
+/*
+ * POST /votes: records a vote (vote.c).  With json set the answer is the
+ * item's tally as JSON; else a 303 back to the article, or a page that
+ * says why not.  Returns the HTTP status.
+ */
+int	page_vote_post(struct req *, const char *type, const char *id,
+	    const char *value, int json);
 /* Renders the 404 page; returns 404. */
 int	page_notfound(struct req *);
 /* Renders a plain error page for status (500, 503); returns status. */

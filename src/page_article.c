@@ -53,6 +53,13 @@ view_rating(struct req *r, const struct post *p, int64_t scale)
 		json_array_append_new(stars, s);
 	}
 	json_object_set_new(o, "stars", stars);
+	stars = json_array();
+	for (i = 1; i <= scale; i++) {
+		s = json_object();
+		view_int(s, "n", i);
+		json_array_append_new(stars, s);
+	}
+	json_object_set_new(o, "choices", stars);
 	return o;
 }
 

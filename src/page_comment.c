@@ -20,26 +20,10 @@
 #include "store.h"
 #include "url.h"
 
-/* A plain page for a refused POST; returns status. */
-static int
-refusal(struct req *r, int status, const char *title, const char *why)
-{
-	json_t	*view = page_view(r), *o = json_object();
-
-	view_str(o, "title", title);
-	view_str(o, "message", why);
-	json_object_set_new(view, "refusal", o);
-	view_str(json_object_get(view, "head"), "title", title);
-	json_object_set_new(json_object_get(view, "head"), "noindex",
-	    json_true());
-	r->cacheable = 0;
-	return page_render(r, "refused", view, status);
-}
-
 int
 page_too_large(struct req *r)
 {
-	return refusal(r, 413, "Your comment was too large",
+	return page_refusal(r, 413, "Your comment was too large",
 	    "The comment and its image together were larger than this site"
 	    " accepts. Please go back, choose a smaller image or shorten the"
 	    " text, and send it again.");
@@ -48,7 +32,7 @@ page_too_large(struct req *r)
 int
 page_bad_form(struct req *r)
 {
-	return refusal(r, 400, "The form could not be read",
+	return page_refusal(r, 400, "The form could not be read",
 	    "Your browser sent the comment form in a way this site does not"
 	    " understand. Please go back and send it again.");
 }
@@ -170,7 +154,7 @@ page_comment_post(struct req *r, struct form *in)
 	const char		*held = "";
 
 	if (cross_site(r))
-		return refusal(r, 403, "Comment refused",
+		return page_refusal(r, 403, "Comment refused",
 		    "This comment form was sent from another site.");
 	f = read_form(r, in);
 	if (f->post_id <= 0)

@@ -13,6 +13,7 @@
  *   completed() -> log line; connection back to the pool; arena freed
  */
 #include <sys/socket.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
 
@@ -67,6 +69,8 @@ struct sreq {
 	size_t			 body_max;
 	int			 body_bad;	/* 413: too big; 400: garbled */
 	int			 counted;	/* in server.posting */
+	int			 json;		/* a JSON body, in raw */
+	struct buf		 raw;
 	int			 status;
 	size_t			 bytes;
 };
@@ -300,7 +304,10 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-	add_headers(resp, HTML_TYPE, cache ?
+	if (r->cookie != NULL && !cache)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+		    r->cookie);
+	add_headers(resp, r->type != NULL ? r->type : HTML_TYPE, cache ?
 	    "public, max-age=0, must-revalidate" : "no-store");
 	if (!cache)
 		return queue(sr, conn, status, resp, len);
@@ -446,7 +453,8 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 	resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
 	    MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-	    strcmp(sr->path, "/comments") == 0 ? "POST" : "GET, HEAD");
+	    strcmp(sr->path, "/comments") == 0 ||
+	    strcmp(sr->path, "/votes") == 0 ? "POST" : "GET, HEAD");
 	add_headers(resp, "text/plain; charset=utf-8", "no-store");
 	return queue(sr, conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp,
 	    sizeof(msg) - 1);
@@ -484,6 +492,15 @@ static const struct form_field comment_fields[] = {
 	{ "remember", 16 },
 };
 
+/* The vote form's fields (POST /votes). */
+static const struct form_field vote_fields[] = {
+	{ "type", 16 },
+	{ "id", 24 },
+	{ "value", 16 },
+};
+
+#define VOTE_JSON_MAX	4096	/* a JSON vote body */
+
 /*
  * First call of a POST /comments: checks the declared size against the
  * limit (comment_max_bytes) before anything is read, and sets up the
@@ -495,10 +512,10 @@ static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct req		*r = &sr->r;
-	const char		*cl;
+	const char		*cl, *type;
 	unsigned long long	 declared = 0;
-
 	enum MHD_Result		 rc;
+	int			 votes;
 
 	/* Bounded, since each body is held in memory while it arrives. */
 	if (atomic_fetch_add(&sr->srv->posting, 1) >= POSTS_MAX) {
@@ -521,10 +538,21 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 	}
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
+	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	votes = strcmp(sr->path, "/votes") == 0;
+	if (votes) {
+		sr->body_max = VOTE_JSON_MAX;
+		sr->json = type != NULL &&
+		    strncasecmp(type, "application/json", 16) == 0;
+	}
+	buf_init(&sr->raw);
 	if (declared > sr->body_max)
 		sr->body_bad = 413;
-	else if (form_begin(&sr->form, conn, comment_fields,
-	    sizeof(comment_fields) / sizeof(comment_fields[0])) == -1)
+	else if (!sr->json && form_begin(&sr->form, conn, votes ? vote_fields :
+	    comment_fields, votes ? sizeof(vote_fields) /
+	    sizeof(vote_fields[0]) : sizeof(comment_fields) /
+	    sizeof(comment_fields[0])) == -1)
 		sr->body_bad = 400;
 	sr->posting = 1;
 	return MHD_YES;
@@ -538,6 +566,8 @@ post_feed(struct sreq *sr, const char *data, size_t len)
 		return;
 	if (sr->body_bytes > sr->body_max)
 		sr->body_bad = 413;
+	else if (sr->json)
+		buf_write(data, len, &sr->raw);
 	else if (form_feed(&sr->form, data, len) == -1)
 		sr->body_bad = 400;
 }
@@ -612,6 +642,43 @@ client_ip(struct req *r, struct MHD_Connection *conn)
 	return peer;
 }
 
+/* A JSON value as text in the arena: a string as is, a number printed. */
+static const char *
+json_text(struct req *r, json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (json_is_string(v))
+		return arena_strdup(&r->arena, json_string_value(v));
+	if (json_is_integer(v))
+		return arena_printf(&r->arena, "%lld",
+		    (long long)json_integer_value(v));
+	return NULL;
+}
+
+/* POST /votes: the fields from the form, or from a JSON object. */
+static int
+post_vote(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct req	*r = &sr->r;
+	const char	*accept = MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	int		 json = sr->json || (accept != NULL &&
+	    strstr(accept, "application/json") != NULL);
+	json_t		*o;
+	int		 status;
+
+	if (!sr->json)
+		return page_vote_post(r, form_get(&sr->form, "type", NULL,
+		    NULL), form_get(&sr->form, "id", NULL, NULL),
+		    form_get(&sr->form, "value", NULL, NULL), json);
+	o = json_loadb(sr->raw.data ? sr->raw.data : "", sr->raw.len, 0, NULL);
+	status = page_vote_post(r, json_text(r, o, "type"),
+	    json_text(r, o, "id"), json_text(r, o, "value"), 1);
+	json_decref(o);
+	return status;
+}
+
 /* Last call of a POST /comments: the whole body is in. */
 static enum MHD_Result
 post_end(struct sreq *sr, struct MHD_Connection *conn)
@@ -631,10 +698,14 @@ post_end(struct sreq *sr, struct MHD_Connection *conn)
 	    "Sec-Fetch-Site");
 	r->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_HOST);
+	r->voter_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
+	    "galley_voter");
 	if (sr->body_bad == 413)
 		status = page_too_large(r);
 	else if (sr->body_bad == 400)
 		status = page_bad_form(r);
+	else if (strcmp(sr->path, "/votes") == 0)
+		status = post_vote(sr, conn);
 	else
 		status = page_comment_post(r, &sr->form);
 	if (r->location != NULL)
@@ -661,7 +732,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	 */
 	if (sr == NULL) {
 		*con_cls = sr = sreq_new(cls, conn, method, url);
-		if (strcmp(url, "/comments") == 0)
+		if (strcmp(url, "/comments") == 0 ||
+		    strcmp(url, "/votes") == 0)
 			return post ? post_begin(sr, conn) :
 			    method_not_allowed(sr, conn);
 		/* Refused at once: the body is not read, the connection closes. */
@@ -744,8 +816,10 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		(void)write(STDERR_FILENO, line.data, line.len);
 	buf_reset(&line);
 	store_conn_put(srv->site->store, sr->r.conn);
-	if (sr->posting)
+	if (sr->posting) {
 		form_free(&sr->form);
+		buf_reset(&sr->raw);
+	}
 	if (sr->counted)
 		atomic_fetch_sub(&srv->posting, 1);
 	buf_reset(&sr->r.body);

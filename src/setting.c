@@ -99,6 +99,17 @@ check_per_comment_page(const char *v, char *err, size_t errlen)
 }
 
 static int
+check_identity(const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "cookie") != 0 && strcmp(v, "ip") != 0 &&
+	    strcmp(v, "both") != 0) {
+		snprintf(err, errlen, "cookie, ip or both");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 check_depth(const char *v, char *err, size_t errlen)
 {
 	return check_int(v, 1, 10, err, errlen);
@@ -147,6 +158,12 @@ const struct setting settings[] = {
 	    " for moderation", check_list },
 	{ "disallowed_words", "", "words, hosts or IP hashes (one a line)"
 	    " that send a comment to spam", check_list },
+	{ "vote_identity", "both", "how a voter is known: cookie, ip or"
+	    " both", check_identity },
+	{ "vote_allow_change", "false", "a second vote replaces the first"
+	    " instead of being refused", check_bool },
+	{ "vote_window_days", "30", "days an IP address's vote counts"
+	    " against another from it", check_retention },
 	{ "privacy_retention_days", "30", "days before IP hashes and user"
 	    " agents of comments are erased", check_retention },
 	{ NULL, NULL, NULL, NULL }

@@ -92,6 +92,22 @@ struct comment {
 	int64_t	 vote_count;
 };
 
+/* A reader's vote, and what came of it (store_ops.vote_cast). */
+struct vote {
+	int		 comment;	/* 0: a post's stars; 1: a comment's thumbs */
+	int64_t		 item;
+	const char	*voter;		/* the voter key ("" if unused) */
+	const char	*ip_hash;	/* keyed IP hash ("" if unused) */
+	int		 value;		/* 1..scale, or -1/+1 */
+	int64_t		 when;
+	int64_t		 since;		/* an IP hash counts from here on */
+	int		 allow_change;	/* a repeat replaces the old value */
+	/* Results. */
+	int		 repeat;	/* this voter had voted already */
+	int64_t		 sum;		/* the item's tally afterwards */
+	int64_t		 count;
+};
+
 /* What the comment rules need to know about a new comment. */
 struct comment_facts {
 	int64_t	 recent_from_ip;	/* comments from its IP hash since */
@@ -212,6 +228,14 @@ struct store_ops {
 		    void (*fix)(void *arg, const char *kind, int64_t id,
 		    int64_t old_sum, int64_t old_count, int64_t sum,
 		    int64_t count), void *arg);
+
+	/*
+	 * Inside a transaction: looks for an earlier vote on v->item by
+	 * v->voter, or by v->ip_hash at or after v->since; records v unless
+	 * there is one (then v->repeat, and the value replaced only with
+	 * v->allow_change); sets v->sum and v->count to the tally.
+	 */
+	int	(*vote_cast)(struct store_conn *, struct vote *v);
 
 	/* One vote per voter and item; a second gives STORE_CONFLICT. */
 	int	(*post_vote_add)(struct store_conn *, int64_t post_id,

@@ -41,6 +41,8 @@ enum q {
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
 	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET, Q_LOCK,
 	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS,
+	Q_VOTE,		/* 8 slots: 4 statements for posts, then comments */
+	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -177,6 +179,15 @@ static const char *const migrations[] = {
 
 	/* 3: identicons, drawn from a keyed hash of the writer's email. */
 	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
+
+	/* 4: votes remember their IP hash for one-vote-per-reader. */
+	"ALTER TABLE post_votes ADD COLUMN ip_hash TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comment_votes ADD COLUMN ip_hash TEXT NOT NULL"
+	"  DEFAULT '';"
+	"CREATE INDEX post_votes_by_ip ON post_votes (post_id, ip_hash,"
+	"  created);"
+	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id,"
+	"  ip_hash, created);",
 };
 
 static const struct store_ops pg_ops;
@@ -878,6 +889,73 @@ pg_votes_recount(struct store_conn *sc, void (*fix)(void *, const char *,
 	    "comment", fix, arg);
 }
 
+/* vote_cast's statements: find, change, add, tally; posts then comments. */
+static const char *const vote_sql[2][4] = {
+	{ "SELECT voter FROM post_votes WHERE post_id = $1 AND (($2 <> ''"
+	    " AND voter = $2) OR ($3 <> '' AND ip_hash = $3 AND"
+	    " created >= $4)) LIMIT 1",
+	  "UPDATE post_votes SET value = $3, created = $4 WHERE post_id = $1"
+	    " AND voter = $2",
+	  "INSERT INTO post_votes (post_id, voter, value, created, ip_hash)"
+	    " VALUES ($1, $2, $3, $4, $5)",
+	  "SELECT rating_sum, rating_count FROM posts WHERE id = $1" },
+	{ "SELECT voter FROM comment_votes WHERE comment_id = $1 AND (($2 <>"
+	    " '' AND voter = $2) OR ($3 <> '' AND ip_hash = $3 AND"
+	    " created >= $4)) LIMIT 1",
+	  "UPDATE comment_votes SET value = $3, created = $4 WHERE"
+	    " comment_id = $1 AND voter = $2",
+	  "INSERT INTO comment_votes (comment_id, voter, value, created,"
+	    " ip_hash) VALUES ($1, $2, $3, $4, $5)",
+	  "SELECT vote_sum, vote_count FROM comments WHERE id = $1" },
+};
+
+static int
+pg_vote_cast(struct store_conn *sc, struct vote *v)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 it, va, wh, si;
+	const char	*p[5] = { num(&it, v->item), str(v->voter),
+	    str(v->ip_hash), num(&si, v->since), NULL };
+	enum q		 q = (enum q)(Q_VOTE + v->comment * 4);
+	PGresult	*res;
+	char		 key[48];
+	int		 rc;
+
+	/* Voters of one item queue here, so the find-then-add holds. */
+	snprintf(key, sizeof(key), "vote:%d:%lld", v->comment,
+	    (long long)v->item);
+	if ((rc = pg_lock(sc, key)) != STORE_OK)
+		return rc;
+	if ((rc = pq(c, q, vote_sql[v->comment][0], 4, p, &res)) != STORE_OK)
+		return rc;
+	if (PQntuples(res) > 0) {
+		v->repeat = 1;
+		if (v->allow_change) {
+			const char *u[4] = { p[0], PQgetvalue(res, 0, 0),
+			    num(&va, v->value), num(&wh, v->when) };
+
+			rc = pq_run(c, q + 1, vote_sql[v->comment][1], 4, u);
+		}
+	} else {
+		const char *a[5] = { p[0], str(v->voter), num(&va, v->value),
+		    num(&wh, v->when), str(v->ip_hash) };
+
+		rc = pq_run(c, q + 2, vote_sql[v->comment][2], 5, a);
+	}
+	PQclear(res);
+	if (rc != STORE_OK ||
+	    (rc = pq(c, q + 3, vote_sql[v->comment][3], 1, p, &res)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		v->sum = col_int(res, 0, 0);
+		v->count = col_int(res, 0, 1);
+	} else
+		rc = STORE_NOTFOUND;
+	PQclear(res);
+	return rc;
+}
+
 static int
 pg_vote_add(struct pconn *c, enum q q, const char *sql, int64_t item,
     const char *voter, int value, int64_t when)
@@ -947,6 +1025,7 @@ static const struct store_ops pg_ops = {
 	.lock = pg_lock,
 	.post_by_id = pg_post_by_id,
 	.votes_recount = pg_votes_recount,
+	.vote_cast = pg_vote_cast,
 	.post_vote_add = pg_post_vote_add,
 	.comment_vote_add = pg_comment_vote_add,
 	.media_add = pg_media_add,

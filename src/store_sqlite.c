@@ -37,6 +37,8 @@ enum q {
 	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
 	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS, Q_FIX_POST,
 	Q_FIX_COMMENT,
+	Q_VOTE,		/* 8 slots: 4 statements for posts, then comments */
+	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q__MAX
 };
@@ -165,6 +167,15 @@ static const char *const migrations[] = {
 
 	/* 3: identicons, drawn from a keyed hash of the writer's email. */
 	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
+
+	/* 4: votes remember their IP hash for one-vote-per-reader. */
+	"ALTER TABLE post_votes ADD COLUMN ip_hash TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comment_votes ADD COLUMN ip_hash TEXT NOT NULL"
+	"  DEFAULT '';"
+	"CREATE INDEX post_votes_by_ip ON post_votes (post_id, ip_hash,"
+	"  created);"
+	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id,"
+	"  ip_hash, created);",
 };
 
 static const struct store_ops sqlite_ops;
@@ -947,6 +958,79 @@ sq_votes_recount(struct store_conn *sc, void (*fix)(void *, const char *,
 	    " vote_sum = ?, vote_count = ? WHERE id = ?"), fix, arg);
 }
 
+/* vote_cast's statements: find, change, add, tally; posts then comments. */
+static const char *const vote_sql[2][4] = {
+	{ "SELECT voter FROM post_votes WHERE post_id = ?1 AND ((?2 <> ''"
+	    " AND voter = ?2) OR (?3 <> '' AND ip_hash = ?3 AND"
+	    " created >= ?4)) LIMIT 1",
+	  "UPDATE post_votes SET value = ?3, created = ?4 WHERE post_id = ?1"
+	    " AND voter = ?2",
+	  "INSERT INTO post_votes (post_id, voter, value, created, ip_hash)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	  "SELECT rating_sum, rating_count FROM posts WHERE id = ?1" },
+	{ "SELECT voter FROM comment_votes WHERE comment_id = ?1 AND ((?2 <>"
+	    " '' AND voter = ?2) OR (?3 <> '' AND ip_hash = ?3 AND"
+	    " created >= ?4)) LIMIT 1",
+	  "UPDATE comment_votes SET value = ?3, created = ?4 WHERE"
+	    " comment_id = ?1 AND voter = ?2",
+	  "INSERT INTO comment_votes (comment_id, voter, value, created,"
+	    " ip_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+	  "SELECT vote_sum, vote_count FROM comments WHERE id = ?1" },
+};
+
+static sqlite3_stmt *
+vote_stmt(struct sconn *c, const struct vote *v, int k)
+{
+	return stmt(c, (enum q)(Q_VOTE + v->comment * 4 + k),
+	    vote_sql[v->comment][k]);
+}
+
+static int
+sq_vote_cast(struct store_conn *sc, struct vote *v)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s = vote_stmt(c, v, 0);
+	char		 voter[200];
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, v->item);
+	bind_text(s, 2, v->voter);
+	bind_text(s, 3, v->ip_hash);
+	sqlite3_bind_int64(s, 4, v->since);
+	if ((rc = one(c, s, "vote_find")) == STORE_OK) {
+		/* An earlier vote: by this voter key, or this IP hash. */
+		snprintf(voter, sizeof(voter), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+		v->repeat = 1;
+		if (v->allow_change && (s = vote_stmt(c, v, 1)) != NULL) {
+			sqlite3_bind_int64(s, 1, v->item);
+			bind_text(s, 2, voter);
+			sqlite3_bind_int(s, 3, v->value);
+			sqlite3_bind_int64(s, 4, v->when);
+			rc = run(c, s, NULL, "vote_change");
+		}
+	} else if (rc == STORE_NOTFOUND && (s = vote_stmt(c, v, 2)) != NULL) {
+		sqlite3_bind_int64(s, 1, v->item);
+		bind_text(s, 2, v->voter);
+		sqlite3_bind_int(s, 3, v->value);
+		sqlite3_bind_int64(s, 4, v->when);
+		bind_text(s, 5, v->ip_hash);
+		rc = run(c, s, NULL, "vote_add");
+	}
+	if (rc != STORE_OK || (s = vote_stmt(c, v, 3)) == NULL)
+		return rc != STORE_OK ? rc : STORE_ERROR;
+	sqlite3_bind_int64(s, 1, v->item);
+	if ((rc = one(c, s, "vote_tally")) != STORE_OK)
+		return rc;
+	v->sum = sqlite3_column_int64(s, 0);
+	v->count = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
 static int
 vote_add(struct sconn *c, sqlite3_stmt *s, int64_t item, const char *voter,
     int value, int64_t when)
@@ -1029,6 +1113,7 @@ static const struct store_ops sqlite_ops = {
 	.lock = sq_lock,
 	.post_by_id = sq_post_by_id,
 	.votes_recount = sq_votes_recount,
+	.vote_cast = sq_vote_cast,
 	.post_vote_add = sq_post_vote_add,
 	.comment_vote_add = sq_comment_vote_add,
 	.media_add = sq_media_add,

@@ -276,7 +276,8 @@ foreign_markup(htmlDocPtr doc)
 	    " starts-with(translate(normalize-space(.),'DATVBSCRIPT',"
 	    "'datvbscript'),'data:') or starts-with(translate("
 	    "normalize-space(.),'DATVBSCRIPT','datvbscript'),'vbscript:')]") +
-	    (xp_count(doc, "//form") > 1) +
+	    xp_count(doc, "//form[not(@action='/comments' or"
+	    " @action='/votes')]") +
 	    (xp_count(doc, "//img[not(starts-with(@src,'/media/'))]") > 0);
 }
 

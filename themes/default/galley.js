@@ -59,6 +59,57 @@
 	});
 
 	/*
+	 * Votes: the forms work without script (a 303 back); with it they
+	 * are sent with fetch and the tally changes in place.
+	 */
+	function setText(root, sel, text) {
+		var el = root.querySelector(sel);
+		if (el)
+			el.textContent = text;
+	}
+
+	function showTally(form, t) {
+		var box = form.closest(".rating, .comment-body");
+		if (!box)
+			return;
+		if (t.average !== undefined) {
+			setText(box, ".rating-average", t.average.toFixed(1));
+			setText(box, ".rating-count", String(t.count));
+			var stars = box.querySelectorAll(".star");
+			for (var i = 0; i < stars.length; i++)
+				stars[i].className = "star " + (t.average >= i + 1 ?
+				    "star-full" : t.average >= i + 0.5 ?
+				    "star-half" : "star-empty");
+		} else if (t.score !== undefined) {
+			setText(box, ".comment-score",
+			    (t.score > 0 ? "+" : "") + t.score);
+			setText(box, ".comment-votes", String(t.count));
+		}
+	}
+
+	document.addEventListener("submit", function (ev) {
+		var form = ev.target;
+		if (!form.matches || !form.matches("form.rate, form.thumbs") ||
+		    !window.fetch)
+			return;
+		ev.preventDefault();
+		var data = new URLSearchParams(new FormData(form));
+		if (ev.submitter && ev.submitter.name)
+			data.set(ev.submitter.name, ev.submitter.value);
+		fetch(form.action, { method: "POST", body: data,
+		    headers: { "Accept": "application/json" },
+		    credentials: "same-origin" }).then(function (res) {
+			return res.json();
+		}).then(function (t) {
+			showTally(form, t);
+			setText(form, ".vote-message", t.error ||
+			    "Thank you for rating.");
+		}).catch(function () {
+			form.submit();
+		});
+	});
+
+	/*
 	 * "Save my name, email, and website": the cookie the server set
 	 * when the box was ticked fills the form; pages stay identical for
 	 * every reader, so this is done here.

@@ -1,0 +1,70 @@
+/*
+ * page_vote: POST /votes, the rating form under an article and the thumbs
+ * under each comment.  Without script it is a plain form: a 303 back to
+ * the article, or a page that says why not.  The page's script sends
+ * Accept: application/json and gets the new tally to show in place.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "html.h"
+#include "page.h"
+#include "req.h"
+#include "vote.h"
+
+/* {"average":6.3,"count":3,"scale":10} or {"score":1,"count":1}. */
+static void
+tally_json(struct req *r, const struct vote *v, const char *why)
+{
+	buf_reset(&r->body);
+	if (v->comment)
+		buf_printf(&r->body, "{\"score\":%lld,\"count\":%lld",
+		    (long long)v->sum, (long long)v->count);
+	else
+		buf_printf(&r->body, "{\"average\":%.1f,\"count\":%lld,"
+		    "\"scale\":%lld", v->count ? (double)v->sum /
+		    (double)v->count : 0.0, (long long)v->count,
+		    (long long)page_setting_int(r, "rating_scale"));
+	if (why != NULL) {
+		buf_puts(&r->body, ",\"error\":");
+		html_json(&r->body, why, strlen(why));
+	}
+	buf_puts(&r->body, "}\n");
+	r->type = "application/json; charset=utf-8";
+	r->cacheable = 0;
+}
+
+int
+page_vote_post(struct req *r, const char *type, const char *id,
+    const char *value, int json)
+{
+	struct vote	 v;
+	const char	*why = NULL, *back = NULL;
+	int		 status;
+
+	status = vote_submit(r, type, id, value, &v, &why, &back);
+	if (json && status == 422) {
+		buf_reset(&r->body);
+		buf_puts(&r->body, "{\"error\":");
+		html_json(&r->body, why, strlen(why));
+		buf_puts(&r->body, "}\n");
+		r->type = "application/json; charset=utf-8";
+		return status;
+	}
+	if (json && (status == 200 || status == 409)) {
+		tally_json(r, &v, why);
+		return status;
+	}
+	if (status == 200) {
+		r->location = back;
+		return 303;
+	}
+	if (status == 404)
+		return page_notfound(r);
+	if (status == 409 || status == 422)
+		return page_refusal(r, status, status == 409 ?
+		    "Already rated" : "Vote not counted", why);
+	return page_error(r, status);
+}

@@ -1,0 +1,161 @@
+/*
+ * vote: see vote.h.  The voter cookie is "RANDOM.MAC": 16 random bytes
+ * and a keyed hash of them with the site secret, so a reader cannot
+ * mint cookies to vote again; it is HttpOnly and says nothing else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "page.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+#include "url.h"
+#include "vote.h"
+
+#define VOTER_HEX	32
+
+static void
+voter_mac(struct req *r, const char *id, char mac[VOTER_HEX + 1])
+{
+	unsigned char	 h[VOTER_HEX / 2];
+	char		 msg[64];
+
+	snprintf(msg, sizeof(msg), "voter:%.32s", id);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
+	    strlen(msg), r->site->secret, sizeof(r->site->secret));
+	sodium_bin2hex(mac, VOTER_HEX + 1, h, sizeof(h));
+}
+
+/* The reader's voter id from a genuine cookie, or a new one (cookie set). */
+static const char *
+voter_id(struct req *r)
+{
+	const char	*c = r->voter_cookie;
+	unsigned char	 rnd[VOTER_HEX / 2];
+	char		 id[VOTER_HEX + 1], mac[VOTER_HEX + 1];
+
+	if (c != NULL && strlen(c) == 2 * VOTER_HEX + 1 &&
+	    c[VOTER_HEX] == '.') {
+		memcpy(id, c, VOTER_HEX);
+		id[VOTER_HEX] = '\0';
+		voter_mac(r, id, mac);
+		if (sodium_memcmp(mac, c + VOTER_HEX + 1, VOTER_HEX) == 0)
+			return arena_strdup(&r->arena, id);
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
+	voter_mac(r, id, mac);
+	r->cookie = arena_printf(&r->arena, "galley_voter=%s.%s;"
+	    " Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax%s", id, mac,
+	    strncmp(page_setting(r, "base_url"), "https:", 6) == 0 ?
+	    "; Secure" : "");
+	return arena_strdup(&r->arena, id);
+}
+
+static const char *
+ip_hash(struct req *r)
+{
+	unsigned char	 h[32];
+	char		*hex = arena_alloc(&r->arena, 65);
+	const char	*ip = r->ip != NULL ? r->ip : "";
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
+	    strlen(ip), r->site->secret, sizeof(r->site->secret));
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+	return hex;
+}
+
+/* Sets v's voter key and IP hash as vote_identity says. */
+static void
+identify(struct req *r, struct vote *v)
+{
+	const char	*mode = page_setting(r, "vote_identity");
+
+	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" : ip_hash(r);
+	if (strcmp(mode, "ip") == 0)
+		v->voter = arena_printf(&r->arena, "ip:%s", v->ip_hash);
+	else
+		v->voter = voter_id(r);
+}
+
+/* The item and value; 0, 404, or 422 with *why. */
+static int
+check(struct req *r, const char *type, const char *id, const char *value,
+    struct vote *v, const char **why, const char **back)
+{
+	struct post	 p;
+	struct comment	 cm;
+	struct buf	 b;
+	char		*end;
+	long		 n;
+
+	v->item = strtoll(id ? id : "", &end, 10);
+	if (type == NULL || id == NULL || *id == '\0' || *end != '\0' ||
+	    v->item <= 0 || (strcmp(type, "post") != 0 &&
+	    strcmp(type, "comment") != 0)) {
+		*why = "That is not something to vote on.";
+		return 422;
+	}
+	v->comment = strcmp(type, "comment") == 0;
+	if (v->comment) {
+		if (r->conn->ops->comment_by_id(r->conn, &r->arena, v->item,
+		    &cm) != STORE_OK || strcmp(cm.status, "approved") != 0)
+			return 404;
+		v->value = value && strcmp(value, "up") == 0 ? 1 :
+		    value && strcmp(value, "down") == 0 ? -1 : 0;
+		p.id = cm.post_id;
+	} else {
+		n = strtol(value ? value : "", &end, 10);
+		v->value = value && *value && *end == '\0' && n >= 1 &&
+		    n <= page_setting_int(r, "rating_scale") ? (int)n : 0;
+		p.id = v->item;
+	}
+	if (r->conn->ops->post_by_id(r->conn, &r->arena, p.id, &p) !=
+	    STORE_OK || p.published > r->now)
+		return 404;
+	if (v->value == 0) {
+		*why = v->comment ? "A comment takes a thumb up or down." :
+		    "A rating is a whole number of stars.";
+		return 422;
+	}
+	buf_init(&b);
+	url_post(&b, p.published, p.slug);
+	*back = v->comment ? arena_printf(&r->arena, "%s#comment-%lld", b.data,
+	    (long long)v->item) : arena_printf(&r->arena, "%s#rating", b.data);
+	buf_reset(&b);
+	return 0;
+}
+
+int
+vote_submit(struct req *r, const char *type, const char *id,
+    const char *value, struct vote *v, const char **why, const char **back)
+{
+	struct store_conn	*c = r->conn;
+	int			 rc;
+
+	memset(v, 0, sizeof(*v));
+	*why = NULL;
+	if ((rc = check(r, type, id, value, v, why, back)) != 0)
+		return rc;
+	identify(r, v);
+	v->when = r->now;
+	v->since = r->now - page_setting_int(r, "vote_window_days") * 86400;
+	v->allow_change = page_setting_bool(r, "vote_allow_change");
+	if ((rc = c->ops->begin(c)) == STORE_OK &&
+	    (rc = c->ops->vote_cast(c, v)) == STORE_OK)
+		rc = c->ops->commit(c);
+	if (rc != STORE_OK) {
+		c->ops->rollback(c);
+		return rc == STORE_DOWN || rc == STORE_RETRY ? 503 : 500;
+	}
+	if (v->repeat && !v->allow_change) {
+		*why = "You have already rated this.";
+		return 409;
+	}
+	return 200;
+}
