@@ -304,7 +304,7 @@ comment_forget_old(struct req *r)
 {
 	int64_t	 days = page_setting_int(r, "privacy_retention_days");
 
-	return r->conn->ops->comments_forget(r->conn, r->now - days * 86400);
+	return r->conn->ops->forget(r->conn, r->now - days * 86400);
 }
 
 static int

@@ -59,8 +59,9 @@ struct post;
  */
 int	comment_open(struct req *r, const struct post *p);
 /*
- * Erases the IP hashes and user agents of comments older than the
- * retention (privacy_retention_days) through r->conn.  Runs with every
+ * Erases the IP hashes and user agents of comments, and the IP hashes of
+ * votes, older than the retention (privacy_retention_days) through
+ * r->conn.  Runs with every
  * new comment and, on each node, at most hourly while it serves.
  */
 int	comment_forget_old(struct req *r);

@@ -206,8 +206,11 @@ struct store_ops {
 	 */
 	int	(*comment_facts)(struct store_conn *, const struct comment *cm,
 		    int64_t since, struct comment_facts *f);
-	/* Blanks the IP hashes and user agents of comments before time. */
-	int	(*comments_forget)(struct store_conn *, int64_t before);
+	/*
+	 * Blanks what privacy retention says to drop from rows older than
+	 * before: comments' IP hashes and user agents, votes' IP hashes.
+	 */
+	int	(*forget)(struct store_conn *, int64_t before);
 	/*
 	 * Inside a transaction, waits until no other transaction holds key
 	 * and holds it until this one ends: rules that read then write (the

@@ -813,14 +813,18 @@ pg_comment_facts(struct store_conn *sc, const struct comment *cm,
 }
 
 static int
-pg_comments_forget(struct store_conn *sc, int64_t before)
+pg_forget(struct store_conn *sc, int64_t before)
 {
 	struct num	 b;
 	const char	*p[1] = { num(&b, before) };
 
-	return pq_run((struct pconn *)sc, Q_COMMENTS_FORGET, "UPDATE comments"
-	    " SET ip_hash = '', user_agent = '' WHERE created < $1 AND"
-	    " (ip_hash <> '' OR user_agent <> '')", 1, p);
+	/* One statement, so the three tables are forgotten together. */
+	return pq_run((struct pconn *)sc, Q_COMMENTS_FORGET, "WITH c AS"
+	    " (UPDATE comments SET ip_hash = '', user_agent = '' WHERE"
+	    " created < $1 AND (ip_hash <> '' OR user_agent <> '')), p AS"
+	    " (UPDATE post_votes SET ip_hash = '' WHERE created < $1 AND"
+	    " ip_hash <> '') UPDATE comment_votes SET ip_hash = '' WHERE"
+	    " created < $1 AND ip_hash <> ''", 1, p);
 }
 
 static int
@@ -921,6 +925,7 @@ pg_vote_cast(struct store_conn *sc, struct vote *v)
 	char		 key[48];
 	int		 rc;
 
+	v->repeat = 0;
 	/* Voters of one item queue here, so the find-then-add holds. */
 	snprintf(key, sizeof(key), "vote:%d:%lld", v->comment,
 	    (long long)v->item);
@@ -1021,7 +1026,7 @@ static const struct store_ops pg_ops = {
 	.comments_list = pg_comments_list,
 	.comment_set_status = pg_comment_set_status,
 	.comment_facts = pg_comment_facts,
-	.comments_forget = pg_comments_forget,
+	.forget = pg_forget,
 	.lock = pg_lock,
 	.post_by_id = pg_post_by_id,
 	.votes_recount = pg_votes_recount,

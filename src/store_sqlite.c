@@ -35,6 +35,7 @@ enum q {
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
 	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
+	Q_POST_VOTES_FORGET, Q_COMMENT_VOTES_FORGET,
 	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS, Q_FIX_POST,
 	Q_FIX_COMMENT,
 	Q_VOTE,		/* 8 slots: 4 statements for posts, then comments */
@@ -855,18 +856,30 @@ sq_comment_facts(struct store_conn *sc, const struct comment *cm,
 }
 
 static int
-sq_comments_forget(struct store_conn *sc, int64_t before)
+sq_forget(struct store_conn *sc, int64_t before)
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 
-	s = stmt(c, Q_COMMENTS_FORGET, "UPDATE comments SET ip_hash = '',"
-	    " user_agent = '' WHERE created < ? AND (ip_hash <> '' OR"
-	    " user_agent <> '')");
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	return run(c, s, NULL, "comments_forget");
+	static const char *const sql[3] = {
+		"UPDATE comments SET ip_hash = '', user_agent = ''"
+		    " WHERE created < ? AND (ip_hash <> '' OR user_agent <> '')",
+		"UPDATE post_votes SET ip_hash = '' WHERE created < ?"
+		    " AND ip_hash <> ''",
+		"UPDATE comment_votes SET ip_hash = '' WHERE created < ?"
+		    " AND ip_hash <> ''",
+	};
+	static const enum q slot[3] = { Q_COMMENTS_FORGET,
+	    Q_POST_VOTES_FORGET, Q_COMMENT_VOTES_FORGET };
+	int	 i, rc = STORE_OK;
+
+	for (i = 0; i < 3 && rc == STORE_OK; i++) {
+		if ((s = stmt(c, slot[i], sql[i])) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, before);
+		rc = run(c, s, NULL, "forget");
+	}
+	return rc;
 }
 
 static int
@@ -993,6 +1006,7 @@ sq_vote_cast(struct store_conn *sc, struct vote *v)
 	char		 voter[200];
 	int		 rc;
 
+	v->repeat = 0;
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, v->item);
@@ -1109,7 +1123,7 @@ static const struct store_ops sqlite_ops = {
 	.comments_list = sq_comments_list,
 	.comment_set_status = sq_comment_set_status,
 	.comment_facts = sq_comment_facts,
-	.comments_forget = sq_comments_forget,
+	.forget = sq_forget,
 	.lock = sq_lock,
 	.post_by_id = sq_post_by_id,
 	.votes_recount = sq_votes_recount,

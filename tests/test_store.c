@@ -220,7 +220,7 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
 	    f.duplicates == 0 && f.approved_by_email == 0);
 
-	CHECK(c->ops->comments_forget(c, 5001) == STORE_OK);
+	CHECK(c->ops->forget(c, 5001) == STORE_OK);
 	probe.ip_hash = "iphash1";
 	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
 	    f.recent_from_ip == 0);		/* the hash is gone */
@@ -304,6 +304,41 @@ recount(struct store *s, const char *where, int64_t post)
 	store_conn_put(s, c);
 }
 
+/* vote_cast: once per voter key or IP hash; re-voting; retention. */
+static void
+casting(struct store_conn *c, int64_t post)
+{
+	struct vote	 v = { .item = post, .voter = "k1", .ip_hash = "ipv",
+	    .value = 4, .when = 9000, .since = 0 };
+	int64_t		 count;
+
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	count = v.count;
+	v.voter = "k2";			/* a new cookie, the same address */
+	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && v.repeat &&
+	    v.count == count);
+	v.since = 9001;			/* outside the IP window */
+	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat &&
+	    v.count == count + 1);
+	v.voter = "k1";
+	v.value = 1;
+	v.allow_change = 1;		/* replaces k1's 4 with 1 */
+	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && v.repeat &&
+	    v.count == count + 1);
+	v.allow_change = 0;
+	/* Retention blanks votes' IP hashes: the address is forgotten. */
+	CHECK(c->ops->forget(c, 9001) == STORE_OK);
+	v.voter = "k3";
+	v.since = 0;
+	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat &&
+	    v.count == count + 2);
+	v.comment = 1;
+	v.item = 999999;
+	CHECK(c->ops->vote_cast(c, &v) != STORE_OK);	/* no such comment */
+}
+
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
 static void
 pragmas(const char *path)
@@ -360,6 +395,9 @@ main(void)
 	arena_free(&a);
 	store_conn_put(s, c);
 	recount(s, path, post);
+	c = store_conn_get(s);
+	casting(c, post);
+	store_conn_put(s, c);
 	store_close(s);
 	if (pg == NULL)
 		pragmas(path);
