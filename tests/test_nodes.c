@@ -9,6 +9,7 @@
  * database is back.
  */
 #include <sys/time.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,61 @@ cross_node_rules(struct srv *a, struct srv *b, const char *dir)
 	CHECK(comment(b, "Node Writer", "Something new.") == 303);
 }
 
+struct voters {
+	struct srv	*s;
+	int		 n;
+	int		 ok;
+};
+
+static void *
+vote_many(void *arg)
+{
+	struct voters	*v = arg;
+	const char	*f[] = { "type", "post", "id", "1", "value", "10", NULL };
+	const char	*h[] = { "Accept: application/json", NULL };
+	struct resp	 r;
+	int		 i;
+
+	for (i = 0; i < v->n; i++) {
+		if (http_post(v->s, "/votes", f, 0, NULL, h, &r) == 0 &&
+		    r.status == 200)
+			v->ok++;
+		resp_free(&r);
+	}
+	return NULL;
+}
+
+/* 200 readers voting at once through two nodes: every vote counted once. */
+static void
+votes_across(struct srv *a, struct srv *b, const char *dir)
+{
+	struct voters	 v[4];
+	pthread_t	 t[4];
+	struct resp	 r;
+	char		 cmd[1024];
+	const char	*f[] = { "type", "post", "id", "1", "value", "2", NULL };
+	const char	*h[] = { "Accept: application/json", NULL };
+	int		 i, ok = 0;
+
+	snprintf(cmd, sizeof(cmd), "%s config %s set vote_identity cookie"
+	    " >/dev/null", getenv("GALLEY"), dir);
+	CHECK(system(cmd) == 0);
+	for (i = 0; i < 4; i++) {
+		v[i] = (struct voters){ .s = i % 2 ? b : a, .n = 50 };
+		pthread_create(&t[i], NULL, vote_many, &v[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ok += v[i].ok;
+	}
+	CHECK_MSG(ok == 200, "200 votes through two nodes accepted");
+	/* 2 demo votes (5, 7) + 200 tens + this 2: 2014 / 203 = 9.9. */
+	CHECK(http_post(a, "/votes", f, 0, NULL, h, &r) == 0 &&
+	    r.status == 200 && strstr(r.body.data, "\"count\":203") &&
+	    strstr(r.body.data, "\"average\":9.9"));
+	resp_free(&r);
+}
+
 static void
 outage(struct srv *a)
 {
@@ -198,6 +254,7 @@ main(void)
 	CHECK(a.port != b.port);
 	shared_writes(&a, &b, dir);
 	cross_node_rules(&a, &b, dir);
+	votes_across(&a, &b, dir);
 	outage(&a);
 	CHECK_MSG(srv_stop(&a) == 0, "node A stops cleanly");
 	CHECK_MSG(srv_stop(&b) == 0, "node B stops cleanly");
