@@ -502,11 +502,12 @@ static const struct form_field vote_fields[] = {
 #define VOTE_JSON_MAX	4096	/* a JSON vote body */
 
 /*
- * First call of a POST /comments: checks the declared size against the
- * limit (comment_max_bytes) before anything is read, and sets up the
- * form reader.  Bodies up to four times the limit are read and dropped,
- * so the reader gets a 413 page rather than a reset connection; larger
- * ones are refused at once.
+ * First call of a POST (/comments or /votes): checks the declared size
+ * against the limit (comment_max_bytes; 4 KB for a vote) before anything
+ * is read, and sets up the form reader, or a raw buffer for a JSON vote.
+ * Bodies up to four times the limit are read and dropped, so the reader
+ * gets a 413 page rather than a reset connection; larger ones are
+ * refused at once.
  */
 static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
@@ -679,7 +680,7 @@ post_vote(struct sreq *sr, struct MHD_Connection *conn)
 	return status;
 }
 
-/* Last call of a POST /comments: the whole body is in. */
+/* Last call of a POST: the whole body is in. */
 static enum MHD_Result
 post_end(struct sreq *sr, struct MHD_Connection *conn)
 {
