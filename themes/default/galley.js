@@ -87,6 +87,37 @@
 		}
 	}
 
+	/*
+	 * "You rated 7": kept in this browser only, so the page itself stays
+	 * the same for every reader.
+	 */
+	function ratedKey(form) {
+		var type = form.querySelector("input[name=type]");
+		var id = form.querySelector("input[name=id]");
+		return type && id ? "galley-rated:" + type.value + ":" +
+		    id.value : null;
+	}
+
+	function remember(form, value) {
+		var key = ratedKey(form);
+		try {
+			if (key && value)
+				localStorage.setItem(key, value);
+		} catch (e) { /* storage off: nothing to remember */ }
+	}
+
+	function showRated() {
+		var forms = document.querySelectorAll("form.rate, form.thumbs");
+		for (var i = 0; i < forms.length; i++) {
+			var v = null, key = ratedKey(forms[i]);
+			try { v = key && localStorage.getItem(key); } catch (e) {}
+			if (v)
+				setText(forms[i], ".vote-message", v === "up" ?
+				    "You liked this." : v === "down" ?
+				    "You disliked this." : "You rated " + v + ".");
+		}
+	}
+
 	document.addEventListener("submit", function (ev) {
 		var form = ev.target;
 		if (!form.matches || !form.matches("form.rate, form.thumbs") ||
@@ -102,6 +133,8 @@
 			return res.json();
 		}).then(function (t) {
 			showTally(form, t);
+			if (!t.error)
+				remember(form, data.get("value"));
 			setText(form, ".vote-message", t.error ||
 			    "Thank you for rating.");
 		}).catch(function () {
@@ -131,8 +164,12 @@
 		if (box)
 			box.checked = true;
 	}
-	if (document.readyState === "loading")
-		document.addEventListener("DOMContentLoaded", remembered);
-	else
+	function ready() {
 		remembered();
+		showRated();
+	}
+	if (document.readyState === "loading")
+		document.addEventListener("DOMContentLoaded", ready);
+	else
+		ready();
 })();
