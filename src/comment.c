@@ -165,19 +165,6 @@ listed(const char *list, const struct comment *cm)
 	return 0;
 }
 
-/* The keyed hash of the writer's IP address, hex (64 chars). */
-static char *
-ip_hash(struct req *r, const char *ip)
-{
-	unsigned char	 h[32];
-	char		*hex = arena_alloc(&r->arena, 65);
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
-	    strlen(ip), r->site->secret, sizeof(r->site->secret));
-	sodium_bin2hex(hex, 65, h, sizeof(h));
-	return hex;
-}
-
 /* Which status the rules give a new comment (facts already read). */
 static const char *
 decide(struct req *r, const struct comment *cm, const struct comment_facts *fa)
@@ -346,7 +333,7 @@ comment_submit(struct req *r, struct comment_form *f)
 	cm.url = (char *)f->url;
 	cm.content = (char *)f->text;
 	cm.created = r->now;
-	cm.ip_hash = ip_hash(r, f->ip != NULL ? f->ip : "");
+	cm.ip_hash = site_ip_hash(r->site, &r->arena, f->ip);
 	cm.avatar = arena_alloc(&r->arena, AVATAR_KEY_LEN + 1);
 	avatar_key(f->email, r->site->secret, sizeof(r->site->secret),
 	    cm.avatar);

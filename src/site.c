@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "cache.h"
 #include "conf.h"
 #include "demo.h"
@@ -269,4 +270,18 @@ site_close(struct site *s)
 	free(s->media_dir);
 	free(s->dir);
 	free(s);
+}
+
+char *
+site_ip_hash(const struct site *s, struct arena *a, const char *ip)
+{
+	unsigned char	 h[32];
+	char		*hex = arena_alloc(a, 2 * sizeof(h) + 1);
+
+	if (ip == NULL)
+		ip = "";
+	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
+	    strlen(ip), s->secret, sizeof(s->secret));
+	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
+	return hex;
 }

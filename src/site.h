@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+struct arena;
 struct cache;
 struct conf;
 struct store;
@@ -39,5 +40,11 @@ int	site_init(const char *dir, const char *db, int demo, char *err,
 /* Opens the site in dir for serving.  Returns NULL with err set. */
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);
+/*
+ * Returns, in arena a, the hex (64 digits) of a BLAKE2b of the IP address
+ * ip (NULL counts as "") keyed with the site secret: what Galley stores
+ * instead of addresses.
+ */
+char	*site_ip_hash(const struct site *, struct arena *a, const char *ip);
 
 #endif

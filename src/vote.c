@@ -57,26 +57,14 @@ voter_id(struct req *r)
 	return arena_strdup(&r->arena, id);
 }
 
-static const char *
-ip_hash(struct req *r)
-{
-	unsigned char	 h[32];
-	char		*hex = arena_alloc(&r->arena, 65);
-	const char	*ip = r->ip != NULL ? r->ip : "";
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
-	    strlen(ip), r->site->secret, sizeof(r->site->secret));
-	sodium_bin2hex(hex, 65, h, sizeof(h));
-	return hex;
-}
-
 /* Sets v's voter key and IP hash as vote_identity says. */
 static void
 identify(struct req *r, struct vote *v)
 {
 	const char	*mode = page_setting(r, "vote_identity");
 
-	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" : ip_hash(r);
+	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" :
+	    site_ip_hash(r->site, &r->arena, r->ip);
 	if (strcmp(mode, "ip") == 0)
 		v->voter = arena_printf(&r->arena, "ip:%s", v->ip_hash);
 	else
