@@ -31,6 +31,35 @@ struct store {
 	const struct store_backend	*be;
 };
 
+/*
+ * Migrations whose SQL both back ends accept as written.  Each back end
+ * still lists its own migrations (append only) and places these in them,
+ * so a schema change made here reaches SQLite and PostgreSQL alike.
+ */
+
+/* 2: comment images; indexes for the flood and first-comment rules. */
+#define MIGRATION_COMMENT_IMAGES \
+	"ALTER TABLE comments ADD COLUMN image TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN thumb TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN thumb_w INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;" \
+	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);" \
+	"CREATE INDEX comments_by_email ON comments (email, status);"
+
+/* 3: identicons, drawn from a keyed hash of the writer's email. */
+#define MIGRATION_AVATARS \
+	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';"
+
+/* 4: votes remember their IP hash for one-vote-per-reader. */
+#define MIGRATION_VOTE_IPS \
+	"ALTER TABLE post_votes ADD COLUMN ip_hash TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comment_votes ADD COLUMN ip_hash TEXT NOT NULL" \
+	"  DEFAULT '';" \
+	"CREATE INDEX post_votes_by_ip ON post_votes (post_id, ip_hash," \
+	"  created);" \
+	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id," \
+	"  ip_hash, created);"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

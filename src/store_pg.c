@@ -169,25 +169,9 @@ static const char *const migrations[] = {
 	PG_GEN_TRIGGER("post_votes") PG_GEN_TRIGGER("comment_votes")
 	PG_GEN_TRIGGER("media"),
 
-	/* 2: comment images; indexes for the flood and first-comment rules. */
-	"ALTER TABLE comments ADD COLUMN image TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE comments ADD COLUMN thumb TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE comments ADD COLUMN thumb_w INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
-	"CREATE INDEX comments_by_email ON comments (email, status);",
-
-	/* 3: identicons, drawn from a keyed hash of the writer's email. */
-	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';",
-
-	/* 4: votes remember their IP hash for one-vote-per-reader. */
-	"ALTER TABLE post_votes ADD COLUMN ip_hash TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE comment_votes ADD COLUMN ip_hash TEXT NOT NULL"
-	"  DEFAULT '';"
-	"CREATE INDEX post_votes_by_ip ON post_votes (post_id, ip_hash,"
-	"  created);"
-	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id,"
-	"  ip_hash, created);",
+	MIGRATION_COMMENT_IMAGES,	/* 2 */
+	MIGRATION_AVATARS,		/* 3 */
+	MIGRATION_VOTE_IPS,		/* 4 */
 };
 
 static const struct store_ops pg_ops;

@@ -270,11 +270,15 @@ put_newlines(struct buf *b, const char *s, size_t len, const char *with)
 }
 
 /*
- * Each "\n" inside a match of re becomes with: wp_replace_in_html_tags()
- * and _autop_newline_preservation_helper().
+ * Rewrites t by walking the non-empty matches of re: each stretch between
+ * matches (and the tail) goes through gap, each match through match
+ * (NULL drops it).  Both append to b; with is passed along.
  */
 static void
-text_inside(struct text *t, const pcre2_code *re, const char *with)
+text_walk(struct text *t, const pcre2_code *re,
+    void (*gap)(struct buf *, const char *, size_t, const char *),
+    void (*match)(struct buf *, const char *, size_t, const char *),
+    const char *with)
 {
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov, at = 0;
@@ -285,21 +289,34 @@ text_inside(struct text *t, const pcre2_code *re, const char *with)
 	buf_init(&b);
 	while (at < t->len && pcre2_match(re, (PCRE2_SPTR)t->s, t->len, at,
 	    0, md, NULL) > 0 && ov[1] > ov[0]) {
-		buf_write(t->s + at, ov[0] - at, &b);
-		put_newlines(&b, t->s + ov[0], ov[1] - ov[0], with);
+		gap(&b, t->s + at, ov[0] - at, with);
+		if (match != NULL)
+			match(&b, t->s + ov[0], ov[1] - ov[0], with);
 		at = ov[1];
 	}
-	buf_write(t->s + at, t->len - at, &b);
+	gap(&b, t->s + at, t->len - at, with);
 	pcre2_match_data_free(md);
 	text_take(t, &b);
 }
 
-/* Appends '<p>' . trim($part, "\n") . "</p>\n" unless part is empty. */
+/* A gap kept as it is. */
 static void
-put_paragraph(struct buf *b, const char *s, size_t len)
+put_text(struct buf *b, const char *s, size_t len, const char *unused)
 {
+	(void)unused;
+	buf_write(s, len, b);
+}
+
+/*
+ * Appends '<p>' . trim($part, "\n") . "</p>\n" unless part is empty: a
+ * part of preg_split(), PREG_SPLIT_NO_EMPTY.
+ */
+static void
+put_paragraph(struct buf *b, const char *s, size_t len, const char *unused)
+{
+	(void)unused;
 	if (len == 0)
-		return;		/* PREG_SPLIT_NO_EMPTY */
+		return;
 	while (len > 0 && s[0] == '\n')
 		s++, len--;
 	while (len > 0 && s[len - 1] == '\n')
@@ -307,27 +324,6 @@ put_paragraph(struct buf *b, const char *s, size_t len)
 	buf_puts(b, "<p>");
 	buf_write(s, len, b);
 	buf_puts(b, "</p>\n");
-}
-
-/* preg_split() on re, then each part wrapped in a <p>. */
-static void
-text_split(struct text *t, const pcre2_code *re)
-{
-	pcre2_match_data	*md;
-	PCRE2_SIZE		*ov, at = 0;
-	struct buf		 b;
-
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	ov = pcre2_get_ovector_pointer(md);
-	buf_init(&b);
-	while (at < t->len && pcre2_match(re, (PCRE2_SPTR)t->s, t->len, at,
-	    0, md, NULL) > 0 && ov[1] > ov[0]) {
-		put_paragraph(&b, t->s + at, ov[0] - at);
-		at = ov[1];
-	}
-	put_paragraph(&b, t->s + at, t->len - at);
-	pcre2_match_data_free(md);
-	text_take(t, &b);
 }
 
 /* PCRE's \s. */
@@ -391,10 +387,14 @@ run_rules(struct text *t)
 			text_replace(t, r->find, r->with, strlen(r->with));
 			break;
 		case RULE_INSIDE:
-			text_inside(t, compiled[i], r->with);
+			/* wp_replace_in_html_tags(), and the newline
+			 * preservation helper: each "\n" in a match. */
+			text_walk(t, compiled[i], put_text, put_newlines,
+			    r->with);
 			break;
 		case RULE_SPLIT:
-			text_split(t, compiled[i]);
+			/* preg_split() on re, each part in a <p>. */
+			text_walk(t, compiled[i], put_paragraph, NULL, NULL);
 			break;
 		case RULE_BREAKS:
 			text_breaks(t, r->with);

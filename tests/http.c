@@ -399,35 +399,6 @@ xp_count(htmlDocPtr doc, const char *expr)
 }
 
 char *
-xp_text(htmlDocPtr doc, const char *expr)
-{
-	xmlXPathObjectPtr	 o = xp(doc, expr);
-	xmlChar			*t;
-	char			*out = NULL, *w;
-	const char		*p;
-	int			 sp = 0;
-
-	if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
-		t = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
-		out = malloc(strlen((char *)t) + 1);
-		for (w = out, p = (char *)t; *p; p++) {
-			if (isspace((unsigned char)*p)) {
-				sp = w != out;
-				continue;
-			}
-			if (sp)
-				*w++ = ' ';
-			sp = 0;
-			*w++ = *p;
-		}
-		*w = '\0';
-		xmlFree(t);
-	}
-	xmlXPathFreeObject(o);
-	return out;
-}
-
-char *
 xp_attr(htmlDocPtr doc, const char *expr)
 {
 	xmlXPathObjectPtr	 o = xp(doc, expr);
@@ -442,3 +413,28 @@ xp_attr(htmlDocPtr doc, const char *expr)
 	xmlXPathFreeObject(o);
 	return out;
 }
+
+char *
+xp_text(htmlDocPtr doc, const char *expr)
+{
+	char		*out = xp_attr(doc, expr), *w;
+	const char	*p;
+	int		 sp = 0;
+
+	if (out == NULL)
+		return NULL;
+	/* Fold white space in place: runs become one space, ends none. */
+	for (w = out, p = out; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			sp = w != out;
+			continue;
+		}
+		if (sp)
+			*w++ = ' ';
+		sp = 0;
+		*w++ = *p;
+	}
+	*w = '\0';
+	return out;
+}
+
