@@ -6,14 +6,14 @@
 # make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
 
 PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
-	   libpcre2-8 libturbojpeg libexif
-TESTPKGS = libcurl libxml-2.0
+	   libpcre2-8 libturbojpeg libexif libxml-2.0 gmime-3.0
+TESTPKGS = libcurl
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wall -Wextra -Werror
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) $(TESTPKGS) 2>/dev/null)
-LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 TESTLIBS  := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 B       ?= build

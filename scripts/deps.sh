@@ -26,6 +26,9 @@ libpcre2-dev
 libcurl4-openssl-dev
 libxml2-dev
 libjpeg-turbo-progs
+bogofilter
+libcsv-dev
+libgmime-3.0-dev
 "
 
 missing=""

@@ -11,6 +11,8 @@
 #include "arena.h"
 #include "server.h"
 #include "setting.h"
+#include "spam.h"
+#include "spam_corpus.h"
 #include "site.h"
 #include "store.h"
 
@@ -21,6 +23,7 @@ static int	cmd_serve(int, char **);
 static int	cmd_config(int, char **);
 static int	cmd_comments(int, char **);
 static int	cmd_votes(int, char **);
+static int	cmd_spam(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -52,6 +55,22 @@ static const struct cmd {
 	    "Recompute every rating and thumbs tally from the stored votes,\n"
 	    "correcting and listing any that had drifted.\n",
 	    cmd_votes },
+	{ "spam", "galley spam DIR train --ham PATH --spam PATH | "
+	    "DIR classify FILE... |\n"
+	    "              eval --train PATH... --test PATH... [--json]"
+	    " [--folds N]",
+	    "The comment spam filter.  `train` learns every message under\n"
+	    "the --ham and --spam paths (directories of text or RFC 822\n"
+	    "messages; repeatable) into the site's database; `classify`\n"
+	    "prints each file's score (0 ham .. 1 spam) and class.  `eval`\n"
+	    "trains a fresh filter in memory on the --train corpora and\n"
+	    "reports on the --test ones (or, with --folds N, cross-validates\n"
+	    "the --train corpora): a corpus is a directory with ham/ and\n"
+	    "spam/, or a CSV file with CONTENT and CLASS columns.  Unsure\n"
+	    "counts as not spam.  --robs, --robx, --min-dev, --max-tokens,\n"
+	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
+	    "filter's parameters, for measuring them.\n",
+	    cmd_spam },
 };
 
 static void
@@ -347,6 +366,89 @@ cmd_votes(int argc, char **argv)
 	if (argc != 3 || strcmp(argv[2], "recount") != 0)
 		return bad(&cmds[4], NULL);
 	return with_store(argv[1], votes_run, argc, argv);
+}
+
+/* Parses eval's flags into e; returns 0, or -1 on a bad one. */
+static int
+eval_args(int argc, char **argv, struct spam_eval *e)
+{
+	const char	*v;
+	int		 i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			e->json = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--scores") == 0) {
+			e->scores = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--no-signals") == 0) {
+			e->signals = 0;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return -1;
+		v = argv[++i];
+		if (strcmp(argv[i - 1], "--train") == 0)
+			for (e->train[e->ntrain++] = v; i + 1 < argc &&
+			    argv[i + 1][0] != '-'; )
+				e->train[e->ntrain++] = argv[++i];
+		else if (strcmp(argv[i - 1], "--test") == 0)
+			for (e->test[e->ntest++] = v; i + 1 < argc &&
+			    argv[i + 1][0] != '-'; )
+				e->test[e->ntest++] = argv[++i];
+		else if (strcmp(argv[i - 1], "--folds") == 0)
+			e->folds = atoi(v);
+		else if (strcmp(argv[i - 1], "--robs") == 0)
+			e->params.robs = atof(v);
+		else if (strcmp(argv[i - 1], "--robx") == 0)
+			e->params.robx = atof(v);
+		else if (strcmp(argv[i - 1], "--min-dev") == 0)
+			e->params.min_dev = atof(v);
+		else if (strcmp(argv[i - 1], "--max-tokens") == 0)
+			e->params.max_tokens = atoi(v);
+		else if (strcmp(argv[i - 1], "--ham-threshold") == 0)
+			e->ham_threshold = atof(v);
+		else if (strcmp(argv[i - 1], "--spam-threshold") == 0)
+			e->spam_threshold = atof(v);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static int
+spam_eval(int argc, char **argv)
+{
+	struct spam_eval	 e;
+	int			 rc;
+
+	memset(&e, 0, sizeof(e));
+	e.train = calloc((size_t)argc, sizeof(char *));
+	e.test = calloc((size_t)argc, sizeof(char *));
+	e.signals = 1;
+	e.ham_threshold = atof(SPAM_HAM_THRESHOLD);
+	e.spam_threshold = atof(SPAM_SPAM_THRESHOLD);
+	spam_params_default(&e.params);
+	if (e.train == NULL || e.test == NULL ||
+	    eval_args(argc, argv, &e) == -1 || e.ntrain == 0 ||
+	    (e.ntest == 0 && e.folds < 2))
+		rc = bad(&cmds[5], NULL);
+	else
+		rc = spam_corpus_eval(&e);
+	free(e.train);
+	free(e.test);
+	return rc;
+}
+
+static int
+cmd_spam(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "eval") == 0)
+		return spam_eval(argc, argv);
+	return bad(&cmds[5], NULL);
 }
 
 int

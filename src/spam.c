@@ -1,0 +1,748 @@
+/*
+ * spam: see spam.h.  The tokenizer follows SpamBayes where it has been
+ * measured to help (lower-cased words of 3 to 12 bytes, long words as a
+ * length class, hosts of URLs, field prefixes) and adds what short
+ * comments need (the number of links, the script mix).  The combining
+ * is Robinson's f(w) and Fisher's chi-square, computed in logarithms so
+ * that hundreds of strong tokens neither underflow nor saturate.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "spam.h"
+#include "utf8.h"
+
+#define TOKS_MAX	2000	/* tokens kept from one message */
+#define WORD_MIN	2
+#define WORD_MAX	12
+
+static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+
+static void
+init(void)
+{
+	xmlInitParser();
+}
+
+void
+spam_init(void)
+{
+	pthread_once(&once, init);
+	spam_mail_init();
+}
+
+void
+spam_params_default(struct spam_params *p)
+{
+	/* Measured by bench/spam-tune.sh on the training splits only. */
+	p->robs = 0.45;
+	p->robx = 0.5;
+	p->min_dev = 0.1;
+	p->max_tokens = 150;
+}
+
+void
+spam_toks_init(struct spam_toks *t, struct arena *a)
+{
+	memset(t, 0, sizeof(*t));
+	t->arena = a;
+}
+
+static void
+toks_grow(struct spam_toks *t)
+{
+	const char	**tok;
+	size_t		  i, j, cap = t->cap ? t->cap * 2 : 256;
+
+	uint64_t	 *h;
+
+	tok = arena_alloc(t->arena, cap * sizeof(*tok));
+	h = arena_alloc(t->arena, cap * sizeof(*h));
+	if (t->n > 0) {
+		memcpy(tok, t->tok, t->n * sizeof(*tok));
+		memcpy(h, t->hash, t->n * sizeof(*h));
+	}
+	t->tok = tok;
+	t->hash = h;
+	t->cap = cap;
+	t->nset = cap * 2;
+	t->set = arena_alloc(t->arena, t->nset * sizeof(*t->set));
+	memset(t->set, 0, t->nset * sizeof(*t->set));
+	for (i = 0; i < t->n; i++) {
+		j = h[i] & (t->nset - 1);
+		while (t->set[j] != 0)
+			j = (j + 1) & (t->nset - 1);
+		t->set[j] = (uint32_t)i + 1;
+	}
+}
+
+/* FNV-1a over a then b, as if they were one string. */
+static uint64_t
+hash2(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+
+	while (alen-- > 0)
+		h = (h ^ (unsigned char)*a++) * 1099511628211ULL;
+	while (blen-- > 0)
+		h = (h ^ (unsigned char)*b++) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds prefix+s unless present; returns its index, or -1 if full. */
+static long
+toks_put(struct spam_toks *t, const char *prefix, const char *s, size_t len)
+{
+	const char	*k;
+	char		*tok;
+	size_t		 plen = strlen(prefix), j;
+	uint64_t	 h;
+
+	if (plen + len > 127)
+		len = 127 - plen;
+	if (t->n == t->cap) {
+		if (t->n >= TOKS_MAX)
+			return -1;
+		toks_grow(t);
+	}
+	h = hash2(prefix, plen, s, len);
+	for (j = h & (t->nset - 1); t->set[j] != 0; j = (j + 1) & (t->nset - 1)) {
+		k = t->tok[t->set[j] - 1];
+		if (t->hash[t->set[j] - 1] == h && memcmp(k, prefix, plen) == 0 &&
+		    memcmp(k + plen, s, len) == 0 && k[plen + len] == '\0')
+			return (long)t->set[j] - 1;
+	}
+	tok = arena_alloc(t->arena, plen + len + 1);
+	memcpy(tok, prefix, plen);
+	memcpy(tok + plen, s, len);
+	tok[plen + len] = '\0';
+	t->hash[t->n] = h;
+	t->tok[t->n] = tok;
+	t->set[j] = (uint32_t)++t->n;
+	return (long)t->n - 1;
+}
+
+void
+spam_toks_add(struct spam_toks *t, const char *prefix, const char *s,
+    size_t len)
+{
+	toks_put(t, prefix, s, len);
+}
+
+/* The script of code point c, or NULL for none worth a token. */
+static const char *
+script(uint32_t c)
+{
+	static const struct {
+		uint32_t	 lo, hi;
+		const char	*name;
+	} ranges[] = {
+		{ 'A', 'Z', "latin" }, { 'a', 'z', "latin" },
+		{ 0xc0, 0x24f, "latin" }, { 0x370, 0x3ff, "greek" },
+		{ 0x400, 0x4ff, "cyrillic" }, { 0x590, 0x5ff, "hebrew" },
+		{ 0x600, 0x6ff, "arabic" }, { 0x900, 0x97f, "devanagari" },
+		{ 0xe00, 0xe7f, "thai" }, { 0x3040, 0x30ff, "kana" },
+		{ 0x4e00, 0x9fff, "han" }, { 0xac00, 0xd7af, "hangul" },
+		{ 0x2600, 0x27bf, "symbol" }, { 0x1f300, 0x1faff, "emoji" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (c >= ranges[i].lo && c <= ranges[i].hi)
+			return ranges[i].name;
+	return NULL;
+}
+
+/* Adds "h:host" for the URL at u[0..n) and counts it as a link. */
+static void
+url_tokens(struct spam_toks *t, const char *u, size_t n)
+{
+	const char	*h = u, *e;
+	char		 host[128];
+	size_t		 i, hl;
+	long		 idx;
+
+	for (i = 0; i + 2 < n; i++)
+		if (memcmp(u + i, "://", 3) == 0) {
+			h = u + i + 3;
+			break;
+		}
+	e = h;
+	while (e < u + n && strchr("/?#:", *e) == NULL)
+		e++;
+	hl = (size_t)(e - h) < sizeof(host) - 1 ? (size_t)(e - h) :
+	    sizeof(host) - 1;
+	for (i = 0; i < hl; i++)
+		host[i] = (char)tolower((unsigned char)h[i]);
+	host[hl] = '\0';
+	if (strncmp(host, "www.", 4) == 0)
+		memmove(host, host + 4, (hl -= 4) + 1);
+	while (hl > 0 && host[hl - 1] == '.')
+		host[--hl] = '\0';
+	t->links++;
+	if (hl == 0)
+		return;
+	if ((idx = toks_put(t, "h:", host, hl)) >= 0 && t->nhosts < 64) {
+		if (t->hosts == NULL)
+			t->hosts = arena_alloc(t->arena, 64 *
+			    sizeof(*t->hosts));
+		t->hosts[t->nhosts++] = (size_t)idx;
+	}
+}
+
+static int
+trim_char(unsigned char c)
+{
+	return c < 0x80 && (ispunct(c) || iscntrl(c)) && c != '$';
+}
+
+/* A word: URL, address, or text under prefix. */
+static void
+word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
+{
+	char		 low[WORD_MAX * 4 + 1], skip[32], pair[160];
+	const char	*at;
+	size_t		 i, k, chars;
+
+	/* A URL starts "http" or "www."; look closer only at an h or a w. */
+	for (i = 0; i + 4 <= n; i++)
+		if (((w[i] | 0x20) == 'h' || (w[i] | 0x20) == 'w') &&
+		    ((n - i >= 7 && strncasecmp(w + i, "http://", 7) == 0) ||
+		    (n - i >= 8 && strncasecmp(w + i, "https://", 8) == 0) ||
+		    (strncasecmp(w + i, "www.", 4) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)w[i - 1]))))) {
+			if (i > 0)
+				word(t, prefix, w, i);
+			for (k = i; k < n && !strchr("\"'<>()[]{}", w[k]);
+			    k++)
+				;
+			url_tokens(t, w + i, k - i);
+			return;
+		}
+	while (n > 0 && trim_char((unsigned char)w[0]))
+		w++, n--;
+	while (n > 0 && trim_char((unsigned char)w[n - 1]))
+		n--;
+	if (n == 0)
+		return;
+	if ((at = memchr(w, '@', n)) != NULL && memchr(at, '.', n -
+	    (size_t)(at - w)) != NULL) {
+		for (i = 0, at++; at + i < w + n && i < sizeof(low) - 1; i++)
+			low[i] = (char)tolower((unsigned char)at[i]);
+		toks_put(t, "@:", low, i);
+		return;
+	}
+	for (i = chars = 0; i < n; i++)
+		if (((unsigned char)w[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars > WORD_MAX || n >= sizeof(low)) {
+		snprintf(skip, sizeof(skip), "%c %zu", tolower(
+		    (unsigned char)w[0]), chars / 10 * 10);
+		toks_put(t, "skip:", skip, strlen(skip));
+		t->prev[0] = '\0';
+		return;
+	}
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)w[i]);
+	low[n] = '\0';
+	/* Pairs of words: "check out", "my channel" say more than each. */
+	if (t->prev[0] != '\0') {
+		k = strlen(t->prev);
+		memcpy(pair, t->prev, k);
+		pair[k] = ' ';
+		memcpy(pair + k + 1, low, n + 1);
+		toks_put(t, "bi:", pair, k + 1 + n);
+	}
+	memcpy(t->prev, low, n + 1);
+	if (chars >= WORD_MIN)
+		toks_put(t, prefix, low, n);
+}
+
+/*
+ * U+200B..U+200D, U+2060 and U+FEFF (three bytes each) separate words
+ * without showing: a byte-order mark left inside text, or a spammer's
+ * way to split a word the filter knows.
+ */
+static int
+zero_width(const unsigned char *s, size_t n)
+{
+	return n >= 3 && ((s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) ||
+	    (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x8b && s[2] <= 0x8d) ||
+	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0xa0));
+}
+
+void
+spam_text(struct spam_toks *t, const char *prefix, const char *s,
+    size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*seen[16], *sc;
+	size_t			 i = 0, start, k, nseen = 0, step;
+	uint32_t		 c;
+
+	t->prev[0] = '\0';
+	while (i < len) {
+		while (i < len && (isspace(p[i]) || zero_width(p + i, len - i)))
+			i += isspace(p[i]) ? 1 : 3;
+		start = i;
+		while (i < len && !isspace(p[i]) && !zero_width(p + i, len - i)) {
+			if ((step = utf8_decode(p + i, len - i, &c)) == 0) {
+				step = 1;	/* not UTF-8: a byte alone */
+				c = 0;
+			}
+			if (c >= 0x80 && (sc = script(c)) != NULL) {
+				for (k = 0; k < nseen && seen[k] != sc; k++)
+					;
+				if (k == nseen && nseen < 16)
+					seen[nseen++] = sc;
+			}
+			i += step;
+		}
+		if (i > start)
+			word(t, prefix, s + start, i - start);
+	}
+	for (k = 0; k < nseen; k++)
+		toks_put(t, "script:", seen[k], strlen(seen[k]));
+}
+
+/*
+ * HTML goes through libxml2's SAX interface: no tree is built.  Text
+ * arrives in pieces (an entity splits it), so it gathers in a buffer
+ * that is tokenized at each tag, where a word cannot continue anyway.
+ */
+struct html_sax {
+	struct spam_toks	*t;
+	const char		*prefix;
+	struct buf		 text;
+	int			 skip;	/* inside script or style */
+};
+
+static void
+sax_flush(struct html_sax *h)
+{
+	if (h->text.len > 0)
+		spam_text(h->t, h->prefix, h->text.data, h->text.len);
+	h->text.len = 0;
+}
+
+static void
+sax_start(void *arg, const xmlChar *name, const xmlChar **attrs)
+{
+	struct html_sax	*h = arg;
+	size_t		 i;
+
+	sax_flush(h);
+	if (xmlStrcasecmp(name, BAD_CAST "script") == 0 ||
+	    xmlStrcasecmp(name, BAD_CAST "style") == 0)
+		h->skip = 1;
+	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2)
+		if (attrs[i + 1] != NULL &&
+		    (xmlStrcasecmp(attrs[i], BAD_CAST "href") == 0 ||
+		    xmlStrcasecmp(attrs[i], BAD_CAST "src") == 0) &&
+		    strstr((const char *)attrs[i + 1], "://") != NULL)
+			url_tokens(h->t, (const char *)attrs[i + 1],
+			    strlen((const char *)attrs[i + 1]));
+}
+
+static void
+sax_end(void *arg, const xmlChar *name)
+{
+	struct html_sax	*h = arg;
+
+	(void)name;
+	if (h->skip)
+		h->text.len = 0;
+	sax_flush(h);
+	h->skip = 0;
+}
+
+static void
+sax_text(void *arg, const xmlChar *s, int len)
+{
+	struct html_sax	*h = arg;
+
+	if (!h->skip && h->text.len < (1 << 20))
+		buf_write((const char *)s, (size_t)len, &h->text);
+}
+
+static void
+sax_quiet(void *arg, const char *msg, ...)
+{
+	(void)arg;
+	(void)msg;
+}
+
+void
+spam_html(struct spam_toks *t, const char *prefix, const char *s, size_t len)
+{
+	htmlParserCtxtPtr	 ctx;
+	htmlSAXHandler		*sax;
+	struct html_sax		 h = { t, prefix, { 0 }, 0 };
+	char			*fixed = NULL;
+	size_t			 i, n;
+	uint32_t		 c;
+
+	pthread_once(&once, init);
+	/* libxml2 stops at the first byte that is not UTF-8: mend them. */
+	if (!utf8_valid(s, len)) {
+		fixed = xmalloc(len);
+		for (i = 0; i < len; i += n)
+			if ((n = utf8_decode((const unsigned char *)s + i,
+			    len - i, &c)) == 0) {
+				fixed[i] = '?';
+				n = 1;
+			} else
+				memcpy(fixed + i, s + i, n);
+		s = fixed;
+	}
+	if ((memchr(s, '<', len) == NULL && memchr(s, '&', len) == NULL) ||
+	    (ctx = htmlCreateMemoryParserCtxt(s, (int)(len > 1 << 24 ?
+	    1 << 24 : len))) == NULL) {
+		spam_text(t, prefix, s, len);
+		free(fixed);
+		return;
+	}
+	/* The context frees its handler: it must come from xmlMalloc. */
+	sax = xmlMalloc(sizeof(*sax));
+	memset(sax, 0, sizeof(*sax));
+	sax->startElement = sax_start;
+	sax->endElement = sax_end;
+	sax->characters = sax_text;
+	sax->cdataBlock = sax_text;
+	sax->warning = sax_quiet;
+	sax->error = sax_quiet;
+	xmlFree(ctx->sax);
+	ctx->sax = sax;
+	ctx->userData = &h;
+	/* Already UTF-8 (GMime converted it): a <meta charset> must not
+	 * switch the decoder. */
+	htmlCtxtUseOptions(ctx, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(ctx, XML_CHAR_ENCODING_UTF8);
+	htmlParseDocument(ctx);
+	sax_flush(&h);
+	htmlFreeParserCtxt(ctx);
+	buf_reset(&h.text);
+	free(fixed);
+}
+
+void
+spam_comment_tokens(struct spam_toks *t, const struct spam_comment *c)
+{
+	const char	*at;
+	char		 low[128];
+	size_t		 i;
+
+	if (c->author != NULL)
+		spam_text(t, "a:", c->author, strlen(c->author));
+	if (c->email != NULL && (at = strrchr(c->email, '@')) != NULL) {
+		for (i = 0, at++; at[i] != '\0' && i < sizeof(low) - 1; i++)
+			low[i] = (char)tolower((unsigned char)at[i]);
+		toks_put(t, "e:", low, i);
+	}
+	if (c->url != NULL && *c->url != '\0') {
+		url_tokens(t, c->url, strlen(c->url));
+		t->links--;	/* the website field is not a link in the text */
+	}
+	if (c->content != NULL)
+		spam_html(t, "", c->content, strlen(c->content));
+	spam_toks_finish(t);
+}
+
+void
+spam_toks_finish(struct spam_toks *t)
+{
+	char	 n[16];
+
+	snprintf(n, sizeof(n), "%d", t->links > 3 ? 3 : t->links);
+	toks_put(t, "links:", n, strlen(n));
+}
+
+/*
+ * The probability that a chi-square variable with v (even) degrees of
+ * freedom exceeds x2: the series e^-m * sum m^i/i!, summed in logs.
+ */
+static double
+chi2q(double x2, int v)
+{
+	double	 m = x2 / 2, lm = log(m), lt = -m, ls = -m, hi;
+	int	 i;
+
+	if (m <= 0)
+		return 1.0;
+	for (i = 1; i < v / 2; i++) {
+		lt += lm - log((double)i);
+		hi = ls > lt ? ls : lt;
+		ls = hi + log1p(exp((ls > lt ? lt : ls) - hi));
+	}
+	return ls >= 0 ? 1.0 : exp(ls);
+}
+
+/*
+ * Moves the k strongest of f[0..n) (farthest from 0.5) to the front,
+ * in no particular order: Hoare's selection, O(n) on average.
+ */
+static void
+strongest(double *f, size_t n, size_t k)
+{
+	size_t	 lo = 0, hi = n - 1, i, j;
+	double	 pivot, tmp;
+
+	while (lo < hi) {
+		pivot = fabs(f[(lo + hi) / 2] - 0.5);
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (fabs(f[i] - 0.5) > pivot)
+				i++;
+			while (fabs(f[j] - 0.5) < pivot)
+				j--;
+			if (i <= j) {
+				tmp = f[i];
+				f[i++] = f[j];
+				f[j] = tmp;
+				if (j-- == 0)
+					break;
+			}
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			break;
+	}
+}
+
+double
+spam_score(const struct spam_count *c, size_t n, int64_t nham,
+    int64_t nspam, const struct spam_params *p)
+{
+	double	*f, pg, ps, pr, cnt, lh = 0, ls = 0, h, s;
+	size_t	 i, k = 0;
+
+	if (n == 0)
+		return 0.5;
+	f = xmalloc(n * sizeof(*f));
+	for (i = 0; i < n; i++) {
+		if (c[i].ham + c[i].spam == 0)
+			continue;
+		pg = nham > 0 ? (double)c[i].ham / (double)nham : 0;
+		ps = nspam > 0 ? (double)c[i].spam / (double)nspam : 0;
+		if (pg + ps == 0)
+			continue;
+		pr = ps / (pg + ps);
+		cnt = (double)(c[i].ham + c[i].spam);
+		pr = (p->robs * p->robx + cnt * pr) / (p->robs + cnt);
+		if (fabs(pr - 0.5) >= p->min_dev)
+			f[k++] = pr;
+	}
+	if (p->max_tokens > 0 && k > (size_t)p->max_tokens) {
+		strongest(f, k, (size_t)p->max_tokens);
+		k = (size_t)p->max_tokens;
+	}
+	for (i = 0; i < k; i++) {
+		lh += log(f[i]);
+		ls += log1p(-f[i]);
+	}
+	free(f);
+	if (k == 0)
+		return 0.5;
+	h = 1.0 - chi2q(-2.0 * lh, 2 * (int)k);
+	s = 1.0 - chi2q(-2.0 * ls, 2 * (int)k);
+	return (s - h + 1.0) / 2.0;
+}
+
+enum spam_class
+spam_verdict(double score, unsigned signals, double ham_threshold,
+    double spam_threshold, int discard)
+{
+	enum spam_class	 c;
+	unsigned	 weak = signals & ~(unsigned)SPAM_SIG_HONEYPOT;
+	int		 k = 0;
+
+	for (; weak != 0; weak &= weak - 1)
+		k++;
+	c = score >= spam_threshold ? SPAM_SPAM : score >= ham_threshold ?
+	    SPAM_UNSURE : SPAM_HAM;
+	if (discard && score >= 0.999 && signals != 0)
+		return SPAM_DISCARD;
+	/* Only a bot fills a field no reader can see. */
+	if (signals & SPAM_SIG_HONEYPOT)
+		return SPAM_SPAM;
+	/* A signal makes ham unsure; two make unsure spam. */
+	if (c == SPAM_HAM && k >= 1)
+		c = SPAM_UNSURE;
+	if (c == SPAM_UNSURE && k >= 2 && score >= 0.5)
+		c = SPAM_SPAM;
+	return c;
+}
+
+unsigned
+spam_host_signal(const struct spam_toks *t, const struct spam_count *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nhosts; i++)
+		if (c[t->hosts[i]].spam > 0 && c[t->hosts[i]].ham == 0)
+			return SPAM_SIG_SPAM_HOST;
+	return 0;
+}
+
+const char *
+spam_signal_names(struct arena *a, unsigned signals)
+{
+	static const char *const names[] = { "honeypot", "too_fast",
+	    "no_token", "spam_host", "known_spammer", "no_user_agent" };
+	struct buf	 b;
+	const char	*out;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (signals & (1u << i)) {
+			if (b.len > 0)
+				buf_putc(&b, ',');
+			buf_puts(&b, names[i]);
+		}
+	out = arena_strdup(a, b.data != NULL ? b.data : "");
+	buf_reset(&b);
+	return out;
+}
+
+/* The in-memory table: open addressing on FNV-1a, grown at half full. */
+struct spam_entry {
+	char			*tok;
+	uint64_t		 hash;
+	struct spam_count	 c;
+};
+
+struct spam_mem {
+	struct spam_entry	*e;
+	size_t			 cap, n;
+	int64_t			 nham, nspam;
+};
+
+struct spam_mem *
+spam_mem_new(void)
+{
+	struct spam_mem	*m = xcalloc(1, sizeof(*m));
+
+	m->cap = 1024;
+	m->e = xcalloc(m->cap, sizeof(*m->e));
+	return m;
+}
+
+void
+spam_mem_free(struct spam_mem *m)
+{
+	size_t	 i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free(m->e[i].tok);
+	free(m->e);
+	free(m);
+}
+
+static struct spam_entry *
+mem_find(const struct spam_mem *m, const char *tok, uint64_t h)
+{
+	size_t	 j = h & (m->cap - 1);
+
+	for (; m->e[j].tok != NULL; j = (j + 1) & (m->cap - 1))
+		if (m->e[j].hash == h && strcmp(m->e[j].tok, tok) == 0)
+			break;
+	return &m->e[j];
+}
+
+static void
+mem_grow(struct spam_mem *m)
+{
+	struct spam_entry	*old = m->e, *e;
+	size_t			 i, cap = m->cap;
+
+	m->cap *= 2;
+	m->e = xcalloc(m->cap, sizeof(*m->e));
+	for (i = 0; i < cap; i++)
+		if (old[i].tok != NULL) {
+			e = mem_find(m, old[i].tok, old[i].hash);
+			*e = old[i];
+		}
+	free(old);
+}
+
+void
+spam_mem_learn(struct spam_mem *m, const struct spam_toks *t, int spam,
+    int sign)
+{
+	struct spam_entry	*e;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++) {
+		if ((m->n + 1) * 2 > m->cap)
+			mem_grow(m);
+		e = mem_find(m, t->tok[i], t->hash[i]);
+		if (e->tok == NULL) {
+			e->tok = xstrdup(t->tok[i]);
+			e->hash = t->hash[i];
+			m->n++;
+		}
+		if (spam)
+			e->c.spam += sign;
+		else
+			e->c.ham += sign;
+	}
+	if (spam)
+		m->nspam += sign;
+	else
+		m->nham += sign;
+}
+
+void
+spam_mem_counts(const struct spam_mem *m, const struct spam_toks *t,
+    struct spam_count *c)
+{
+	struct spam_entry	*e;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++) {
+		e = mem_find(m, t->tok[i], t->hash[i]);
+		c[i] = e->tok != NULL ? e->c : (struct spam_count){ 0, 0 };
+	}
+}
+
+void
+spam_mem_totals(const struct spam_mem *m, int64_t *nham, int64_t *nspam)
+{
+	*nham = m->nham;
+	*nspam = m->nspam;
+}
+
+size_t
+spam_mem_size(const struct spam_mem *m, uint64_t *sum)
+{
+	size_t	 i, n = 0;
+
+	*sum = (uint64_t)m->nham * 31 + (uint64_t)m->nspam;
+	for (i = 0; i < m->cap; i++)
+		if (m->e[i].tok != NULL && (m->e[i].c.ham != 0 ||
+		    m->e[i].c.spam != 0)) {
+			n++;
+			*sum += m->e[i].hash *
+			    (uint64_t)(m->e[i].c.ham * 7 + m->e[i].c.spam);
+		}
+	return n;
+}

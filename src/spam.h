@@ -1,0 +1,153 @@
+/*
+ * spam: the statistical comment filter.  A message becomes a set of
+ * tokens (words of each field under the field's prefix, link hosts, the
+ * number of links, the script mix); each token's counts in ham and spam
+ * give Robinson's probability f(w), and Fisher's chi-square combining of
+ * the strongest f(w) gives a score in [0, 1], as in SpamBayes and
+ * bogofilter.  Counts are kept by the caller: the site's database
+ * (store.h) or, for evaluation, a struct spam_mem.
+ *
+ * Signals beyond the text (a filled honeypot, a form sent too fast, a
+ * link to a host seen in spam, a sender seen in spam, no user agent)
+ * are decided here too, in spam_verdict, so that the server and
+ * `galley spam eval` agree.
+ */
+#ifndef GALLEY_SPAM_H
+#define GALLEY_SPAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+/* The unique tokens of one message; strings live in the arena. */
+struct spam_toks {
+	struct arena	 *arena;
+	const char	**tok;
+	uint64_t	 *hash;		/* of each token */
+	size_t		  n, cap;
+	uint32_t	 *set;		/* open addressing: index + 1, or 0 */
+	size_t		  nset;
+	int		  links;	/* links seen in the text */
+	size_t		 *hosts;	/* indexes of the link hosts' tokens */
+	size_t		  nhosts;
+	char		  prev[64];	/* the last word, for bigrams */
+};
+
+/* The fields of a comment that feed the filter (any may be NULL). */
+struct spam_comment {
+	const char	*author;
+	const char	*email;
+	const char	*url;
+	const char	*content;	/* Markdown or HTML as sent */
+};
+
+/* Robinson's s and x, the deviation below which a token is ignored,
+ * and the most tokens combined (0: all). */
+struct spam_params {
+	double	 robs;
+	double	 robx;
+	double	 min_dev;
+	int	 max_tokens;
+};
+
+struct spam_count {
+	int64_t	 ham;
+	int64_t	 spam;
+};
+
+/* The signals beyond the text, as bits of spam_verdict's input. */
+enum spam_signal {
+	SPAM_SIG_HONEYPOT = 1 << 0,	/* the hidden field was filled */
+	SPAM_SIG_TOO_FAST = 1 << 1,	/* sent sooner than a human can */
+	SPAM_SIG_NO_TOKEN = 1 << 2,	/* no or a forged form token */
+	SPAM_SIG_SPAM_HOST = 1 << 3,	/* links a host seen only in spam */
+	SPAM_SIG_KNOWN = 1 << 4,	/* email or IP hash seen in spam */
+	SPAM_SIG_NO_AGENT = 1 << 5	/* no User-Agent header */
+};
+
+/* The settings' defaults, measured by bench/spam-tune.sh. */
+#define SPAM_HAM_THRESHOLD	"0.2"
+#define SPAM_SPAM_THRESHOLD	"0.9"
+
+enum spam_class {
+	SPAM_HAM,
+	SPAM_UNSURE,
+	SPAM_SPAM,
+	SPAM_DISCARD		/* blatant: dropped without a word */
+};
+
+/* Readies the libraries the tokenizer uses; call before threads start. */
+void	spam_init(void);
+/* The parameters measured by bench/spam-tune.sh. */
+void	spam_params_default(struct spam_params *);
+
+void	spam_toks_init(struct spam_toks *, struct arena *);
+/* Adds prefix + s[0..len) unless it is there already. */
+void	spam_toks_add(struct spam_toks *, const char *prefix, const char *s,
+	    size_t len);
+/*
+ * Adds the tokens of plain text s[0..len): words (ASCII folded to
+ * lower case, 3 to 12 bytes; longer ones as a length class), URLs as
+ * their hosts, email addresses as their domains, and the script mix.
+ */
+void	spam_text(struct spam_toks *, const char *prefix, const char *s,
+	    size_t len);
+/* Adds the tokens of HTML: its text, and its links' hosts. */
+void	spam_html(struct spam_toks *, const char *prefix, const char *s,
+	    size_t len);
+/* Adds the tokens of a comment's fields. */
+void	spam_comment_tokens(struct spam_toks *, const struct spam_comment *);
+/*
+ * Adds the tokens of an RFC 822 message (headers, and every text part
+ * decoded, through GMime).  Returns 0, or -1 if it is not one (then
+ * nothing was added).
+ */
+int	spam_mail_tokens(struct spam_toks *, const char *raw, size_t len);
+/* Readies GMime, once per process (spam_init calls it). */
+void	spam_mail_init(void);
+/* Adds the summary tokens (link count) once the fields are in. */
+void	spam_toks_finish(struct spam_toks *);
+
+/*
+ * The Fisher-Robinson score of n tokens with counts c, given the
+ * numbers of ham and spam messages learnt: 0 is ham, 1 spam, 0.5 no
+ * evidence.
+ */
+double	spam_score(const struct spam_count *c, size_t n, int64_t nham,
+	    int64_t nspam, const struct spam_params *);
+/*
+ * The class of a message from its score and signals: the thresholds
+ * split the score into ham, unsure and spam; signals move it up (see
+ * spam.c); with discard set, a score at or above 0.999 plus a signal
+ * is SPAM_DISCARD.
+ */
+enum spam_class spam_verdict(double score, unsigned signals,
+	    double ham_threshold, double spam_threshold, int discard);
+/*
+ * SPAM_SIG_SPAM_HOST if a link host of t (with counts c) has been seen
+ * in spam and never in ham, else 0.
+ */
+unsigned spam_host_signal(const struct spam_toks *t,
+	    const struct spam_count *c);
+/* Comma-separated names of the bits in signals, in the arena ("" if none). */
+const char *spam_signal_names(struct arena *, unsigned signals);
+
+/* An in-memory token table, for evaluation and tests. */
+struct spam_mem;
+
+struct spam_mem *spam_mem_new(void);
+void	spam_mem_free(struct spam_mem *);
+/* Adds (or with sign -1, takes away) one message's tokens as ham or spam. */
+void	spam_mem_learn(struct spam_mem *, const struct spam_toks *, int spam,
+	    int sign);
+/* Fills c[0..t->n) with the counts of t's tokens. */
+void	spam_mem_counts(const struct spam_mem *, const struct spam_toks *t,
+	    struct spam_count *c);
+/* The numbers of ham and spam messages learnt. */
+void	spam_mem_totals(const struct spam_mem *, int64_t *nham,
+	    int64_t *nspam);
+/* How many distinct tokens it holds, and a checksum of all counts. */
+size_t	spam_mem_size(const struct spam_mem *, uint64_t *sum);
+
+#endif

@@ -1,0 +1,530 @@
+/*
+ * spam_corpus: see spam_corpus.h.  Files are read whole (at most
+ * FILE_MAX bytes each); CSV goes through libcsv, which knows RFC 4180's
+ * quoting and embedded newlines.  The evaluation keeps every training
+ * message's tokens in one arena so that cross-validation can relearn
+ * from any subset without reading the files again.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+
+#include <csv.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "spam.h"
+#include "spam_corpus.h"
+
+#define FILE_MAX	(4 << 20)
+
+static int
+read_file(const char *path, struct buf *b, char *err, size_t errlen)
+{
+	FILE	*f = fopen(path, "rb");
+	char	 chunk[65536];
+	size_t	 n;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	b->len = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len < FILE_MAX)
+		buf_write(chunk, n, b);
+	fclose(f);
+	if (b->data == NULL)
+		buf_write("", 0, b);
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file of dir, in name order, as class cls. */
+static int
+read_dir(const char *dir, int cls, spam_corpus_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*de;
+	struct stat	 st;
+	struct buf	 b;
+	char		**names = NULL, *path;
+	size_t		 n = 0, cap = 0, i;
+	int		 rc = 0;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap = cap ? cap * 2 : 256) *
+			    sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	buf_init(&b);
+	for (i = 0; i < n && rc == 0; i++) {
+		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
+		sprintf(path, "%s/%s", dir, names[i]);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if ((rc = read_file(path, &b, err, errlen)) == 0)
+				rc = fn(arg, cls, b.data, b.len, path);
+		}
+		free(path);
+	}
+	buf_reset(&b);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* The CSV reader's state: which columns, and the row being read. */
+struct csv_state {
+	spam_corpus_fn	 fn;
+	void		*arg;
+	const char	*path;
+	long		 content, class, col, row;
+	struct buf	 text;
+	int		 cls, rc;
+};
+
+static void
+csv_field(void *s, size_t len, void *data)
+{
+	struct csv_state	*c = data;
+
+	if (c->row == 0) {
+		if (len == 7 && strncasecmp(s, "CONTENT", 7) == 0)
+			c->content = c->col;
+		else if (len == 5 && strncasecmp(s, "CLASS", 5) == 0)
+			c->class = c->col;
+	} else if (c->col == c->content) {
+		c->text.len = 0;
+		buf_write(s, len, &c->text);
+	} else if (c->col == c->class)
+		c->cls = len == 1 && *(char *)s == '1' ? 1 :
+		    len == 1 && *(char *)s == '0' ? 0 : -1;
+	c->col++;
+}
+
+static void
+csv_row(int term, void *data)
+{
+	struct csv_state	*c = data;
+
+	(void)term;
+	if (c->row++ > 0 && c->rc == 0 && c->cls >= 0 && c->text.data != NULL)
+		c->rc = c->fn(c->arg, c->cls, c->text.data, c->text.len,
+		    c->path);
+	c->col = 0;
+	c->cls = -1;
+	c->text.len = 0;
+}
+
+static int
+read_csv(const char *path, spam_corpus_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct csv_parser	 p;
+	struct csv_state	 c = { fn, arg, path, -1, -1, 0, 0, { 0 }, -1,
+	    0 };
+	struct buf		 b;
+	int			 rc = -1;
+
+	buf_init(&b);
+	buf_init(&c.text);
+	if (read_file(path, &b, err, errlen) != 0)
+		goto out;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		snprintf(err, errlen, "%s: cannot start the CSV reader", path);
+		goto out;
+	}
+	if (csv_parse(&p, b.data, b.len, csv_field, csv_row, &c) != b.len)
+		snprintf(err, errlen, "%s: %s", path,
+		    csv_strerror(csv_error(&p)));
+	else if (csv_fini(&p, csv_field, csv_row, &c) != 0)
+		snprintf(err, errlen, "%s: %s", path,
+		    csv_strerror(csv_error(&p)));
+	else if (c.content < 0 || c.class < 0)
+		snprintf(err, errlen, "%s: no CONTENT and CLASS columns", path);
+	else
+		rc = c.rc;
+	csv_free(&p);
+out:
+	buf_reset(&b);
+	buf_reset(&c.text);
+	return rc;
+}
+
+int
+spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	struct stat	 st;
+	struct buf	 b;
+	char		*sub;
+	int		 rc;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode) && cls >= 0)
+		return read_dir(path, cls, fn, arg, err, errlen);
+	if (S_ISDIR(st.st_mode)) {
+		sub = xmalloc(strlen(path) + 6);
+		sprintf(sub, "%s/ham", path);
+		rc = read_dir(sub, 0, fn, arg, err, errlen);
+		sprintf(sub, "%s/spam", path);
+		if (rc == 0)
+			rc = read_dir(sub, 1, fn, arg, err, errlen);
+		free(sub);
+		return rc;
+	}
+	if (cls < 0)
+		return read_csv(path, fn, arg, err, errlen);
+	buf_init(&b);
+	if ((rc = read_file(path, &b, err, errlen)) == 0)
+		rc = fn(arg, cls, b.data, b.len, path);
+	buf_reset(&b);
+	return rc;
+}
+
+/* Starts like a mail: an mbox From line, or a first line "Name: ...". */
+static int
+mail_like(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len > 5 && memcmp(s, "From ", 5) == 0)
+		return 1;
+	for (i = 0; i < len && i < 80 && (isalnum((unsigned char)s[i]) ||
+	    s[i] == '-' || s[i] == '_'); i++)
+		;
+	return i > 0 && i < len && s[i] == ':';
+}
+
+void
+spam_corpus_tokens(struct spam_toks *t, const char *text, size_t len)
+{
+	struct spam_comment	 c = { NULL, NULL, NULL, NULL };
+	char			*s;
+
+	if (mail_like(text, len) && spam_mail_tokens(t, text, len) == 0)
+		return;
+	s = arena_strndup(t->arena, text, len);
+	c.content = s;
+	spam_comment_tokens(t, &c);
+}
+
+/* The evaluation: messages kept for cross-validation, and the tally. */
+struct msg {
+	int		 spam;
+	unsigned	 fold;
+	struct spam_toks t;
+};
+
+struct tally {
+	long	 ham, spam, fp, fn, unsure_ham, unsure_spam;
+	double	 seconds;
+};
+
+static double	now(void);
+
+struct run {
+	const struct spam_eval	*e;
+	struct arena		 arena;
+	struct msg		*m;
+	size_t			 n, cap;
+	struct spam_mem		*mem;	/* the test pass's filter */
+	struct tally		 tally;
+	int			 threads;
+};
+
+static unsigned
+fold_of(const char *s, size_t len, int folds)
+{
+	uint32_t	 h = 2166136261u;
+
+	while (len-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return folds > 1 ? h % (unsigned)folds : 0;
+}
+
+static int
+keep(void *arg, int spam, const char *text, size_t len, const char *name)
+{
+	struct run	*r = arg;
+	struct msg	*m;
+
+	(void)name;
+	if (r->n == r->cap)
+		r->m = xrealloc(r->m, (r->cap = r->cap ? r->cap * 2 : 1024) *
+		    sizeof(*r->m));
+	m = &r->m[r->n++];
+	m->spam = spam;
+	m->fold = fold_of(text, len, r->e->folds);
+	spam_toks_init(&m->t, &r->arena);
+	spam_corpus_tokens(&m->t, text, len);
+	return 0;
+}
+
+/* Classifies t with mem and counts the outcome against truth spam. */
+static void
+judge(const struct spam_eval *e, const struct spam_mem *mem,
+    const struct spam_toks *t, int spam, struct tally *y)
+{
+	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c));
+	int64_t			 nham, nspam;
+	unsigned		 sig;
+	enum spam_class		 k;
+	double			 score;
+
+	spam_mem_counts(mem, t, c);
+	spam_mem_totals(mem, &nham, &nspam);
+	score = spam_score(c, t->n, nham, nspam, &e->params);
+	sig = e->signals ? spam_host_signal(t, c) : 0;
+	free(c);
+	k = spam_verdict(score, sig, e->ham_threshold, e->spam_threshold, 0);
+	if (e->scores)
+		printf("%s %.6f %u\n", spam ? "spam" : "ham", score, sig);
+	if (spam) {
+		y->spam++;
+		if (k == SPAM_UNSURE)
+			y->unsure_spam++;
+		if (k < SPAM_SPAM)
+			y->fn++;
+	} else {
+		y->ham++;
+		if (k == SPAM_UNSURE)
+			y->unsure_ham++;
+		if (k >= SPAM_SPAM)
+			y->fp++;
+	}
+}
+
+/* A test message read and waiting for a worker. */
+struct item {
+	int	 spam;
+	char	*text;
+	size_t	 len;
+};
+
+struct pass {
+	struct run	*r;
+	struct item	*it;
+	size_t		 n, cap, next;
+	int		 done;		/* every file has been read */
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 more;
+};
+
+static int
+test_keep(void *arg, int spam, const char *text, size_t len,
+    const char *name)
+{
+	struct pass	*p = arg;
+
+	char		*copy = xstrndup(text, len);
+
+	(void)name;
+	pthread_mutex_lock(&p->lock);
+	if (p->n == p->cap)
+		p->it = xrealloc(p->it, (p->cap = p->cap ? p->cap * 2 : 1024) *
+		    sizeof(*p->it));
+	p->it[p->n].spam = spam;
+	p->it[p->n].text = copy;
+	p->it[p->n++].len = len;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* A worker: takes the next message until none is left. */
+static void *
+test_worker(void *arg)
+{
+	struct pass		*p = arg;
+	struct tally		 y;
+	struct arena		 a;
+	struct spam_toks	 t;
+	struct item		 it;
+
+	memset(&y, 0, sizeof(y));
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->next == p->n && !p->done)
+			pthread_cond_wait(&p->more, &p->lock);
+		if (p->next == p->n) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		it = p->it[p->next++];	/* the array may move: copy */
+		pthread_mutex_unlock(&p->lock);
+		arena_init(&a);
+		spam_toks_init(&t, &a);
+		spam_corpus_tokens(&t, it.text, it.len);
+		judge(p->r->e, p->r->mem, &t, it.spam, &y);
+		arena_free(&a);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->r->tally.ham += y.ham;
+	p->r->tally.spam += y.spam;
+	p->r->tally.fp += y.fp;
+	p->r->tally.fn += y.fn;
+	p->r->tally.unsure_ham += y.unsure_ham;
+	p->r->tally.unsure_spam += y.unsure_spam;
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/*
+ * The test pass, timed from the first file read to the last verdict:
+ * messages are classified on as many threads as there are cores, as
+ * the server's workers classify comments side by side, while this
+ * thread reads the files.
+ */
+static int
+test_pass(struct run *r, char *err, size_t errlen)
+{
+	struct pass	 p;
+	pthread_t	 th[8];
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 i, k, nth = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+	double		 t0 = now();
+	int		 rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.more, NULL);
+	spam_init();
+	for (i = 0; i < nth; i++)
+		if (pthread_create(&th[i], NULL, test_worker, &p) != 0)
+			break;
+	for (k = 0; k < r->e->ntest && rc == 0; k++)
+		rc = spam_corpus_read(r->e->test[k], -1, test_keep, &p, err,
+		    errlen);
+	pthread_mutex_lock(&p.lock);
+	p.done = 1;
+	pthread_cond_broadcast(&p.more);
+	pthread_mutex_unlock(&p.lock);
+	if (i == 0)
+		test_worker(&p);
+	while (i > 0)
+		pthread_join(th[--i], NULL);
+	r->tally.seconds = now() - t0;
+	r->threads = (int)nth;
+	for (i = 0; i < p.n; i++)
+		free(p.it[i].text);
+	free(p.it);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.more);
+	return rc;
+}
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Cross-validation: for each fold, learn the others and judge it. */
+static void
+cross(struct run *r)
+{
+	struct spam_mem	*mem;
+	size_t		 i;
+	int		 k;
+	double		 t0;
+
+	for (k = 0; k < r->e->folds; k++) {
+		mem = spam_mem_new();
+		for (i = 0; i < r->n; i++)
+			if (r->m[i].fold != (unsigned)k)
+				spam_mem_learn(mem, &r->m[i].t, r->m[i].spam,
+				    1);
+		t0 = now();
+		for (i = 0; i < r->n; i++)
+			if (r->m[i].fold == (unsigned)k)
+				judge(r->e, mem, &r->m[i].t, r->m[i].spam,
+				    &r->tally);
+		r->tally.seconds += now() - t0;
+		spam_mem_free(mem);
+	}
+}
+
+static void
+report(const struct spam_eval *e, const struct tally *y, int threads)
+{
+	long	 n = y->ham + y->spam;
+	double	 acc = n > 0 ? (double)(n - y->fp - y->fn) / (double)n : 0,
+		 rate = y->seconds > 0 ? (double)n / y->seconds : 0;
+
+	if (e->json) {
+		printf("{\"ham\":%ld,\"spam\":%ld,\"fp\":%ld,\"fn\":%ld,"
+		    "\"unsure_ham\":%ld,\"unsure_spam\":%ld,\"accuracy\":%.4f,"
+		    "\"msgs_per_s\":%.0f}\n", y->ham, y->spam, y->fp, y->fn,
+		    y->unsure_ham, y->unsure_spam, acc, rate);
+		return;
+	}
+	printf("ham %ld, spam %ld: false positives %ld, false negatives %ld"
+	    " (unsure: %ld ham, %ld spam, counted as not spam)\n"
+	    "accuracy %.4f, %.0f messages/s on %d threads\n", y->ham, y->spam,
+	    y->fp, y->fn, y->unsure_ham, y->unsure_spam, acc, rate,
+	    threads);
+}
+
+int
+spam_corpus_eval(const struct spam_eval *e)
+{
+	struct run	 r;
+	char		 err[512];
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.e = e;
+	arena_init(&r.arena);
+	for (i = 0; i < e->ntrain && rc == 0; i++)
+		rc = spam_corpus_read(e->train[i], -1, keep, &r, err,
+		    sizeof(err));
+	if (rc == 0 && e->folds > 1)
+		cross(&r);
+	else if (rc == 0) {
+		r.mem = spam_mem_new();
+		for (i = 0; i < r.n; i++)
+			spam_mem_learn(r.mem, &r.m[i].t, r.m[i].spam, 1);
+		rc = test_pass(&r, err, sizeof(err));
+		spam_mem_free(r.mem);
+	}
+	if (rc != 0)
+		fprintf(stderr, "galley spam eval: %s\n", err);
+	else
+		report(e, &r.tally, r.threads > 0 ? r.threads : 1);
+	free(r.m);
+	arena_free(&r.arena);
+	return rc != 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * spam_corpus: labelled messages from files, for training and measuring
+ * the spam filter.  A corpus PATH is a directory with ham/ and spam/
+ * subdirectories (one message per file, RFC 822 or plain text), or a
+ * CSV file with CONTENT and CLASS columns (CLASS 1 is spam), as the
+ * YouTube Spam Collection is.  spam_corpus_eval is `galley spam eval`.
+ */
+#ifndef GALLEY_SPAM_CORPUS_H
+#define GALLEY_SPAM_CORPUS_H
+
+#include <stddef.h>
+
+#include "spam.h"
+
+/*
+ * Called once per message: spam is 1 or 0, text[0..len) its bytes
+ * (borrowed for the call), name where it came from.  A non-zero return
+ * stops the walk and is returned by spam_corpus_read.
+ */
+typedef int (*spam_corpus_fn)(void *arg, int spam, const char *text,
+    size_t len, const char *name);
+
+/*
+ * Reads every message of path.  With cls 0 or 1, path is a directory
+ * (or file) of messages all of that class; with cls -1 it is a labelled
+ * corpus as above.  Returns 0, fn's non-zero value, or -1 with a
+ * message in err.
+ */
+int	spam_corpus_read(const char *path, int cls, spam_corpus_fn fn,
+	    void *arg, char *err, size_t errlen);
+/*
+ * Adds the tokens of one corpus message: RFC 822 if it starts like one,
+ * otherwise the content of a comment (text or HTML).
+ */
+void	spam_corpus_tokens(struct spam_toks *, const char *text, size_t len);
+
+/* What `galley spam eval` was asked for. */
+struct spam_eval {
+	const char		**train;	/* corpus paths */
+	size_t			  ntrain;
+	const char		**test;
+	size_t			  ntest;
+	int			  folds;	/* >1: cross-validate train */
+	int			  json;
+	int			  scores;	/* print each test's score */
+	int			  signals;	/* use the signals it can */
+	double			  ham_threshold;
+	double			  spam_threshold;
+	struct spam_params	  params;
+};
+
+/* Runs e, printing the result to stdout; returns 0, or 1 on an error. */
+int	spam_corpus_eval(const struct spam_eval *e);
+
+#endif
