@@ -21,6 +21,7 @@
 #include "page.h"
 #include "req.h"
 #include "site.h"
+#include "spam.h"
 #include "store.h"
 #include "url.h"
 
@@ -165,13 +166,77 @@ listed(const char *list, const struct comment *cm)
 	return 0;
 }
 
-/* Which status the rules give a new comment (facts already read). */
-static const char *
-decide(struct req *r, const struct comment *cm, const struct comment_facts *fa)
+/*
+ * The signals the form itself gives: the honeypot filled, the stamp
+ * missing or forged, the form sent too soon after it, no user agent.
+ */
+static unsigned
+form_signals(struct req *r, const struct comment_form *f)
 {
-	if (listed(page_setting(r, "disallowed_words"), cm))
+	unsigned	 sig = 0;
+	int64_t		 t = comment_stamp_time(r, f->post_id, f->stamp);
+
+	if (f->honeypot != NULL && *f->honeypot != '\0')
+		sig |= SPAM_SIG_HONEYPOT;
+	if (t < 0)
+		sig |= SPAM_SIG_NO_TOKEN;
+	else if (r->now - t < page_setting_int(r, "comment_min_seconds"))
+		sig |= SPAM_SIG_TOO_FAST;
+	if (f->user_agent == NULL || *f->user_agent == '\0')
+		sig |= SPAM_SIG_NO_AGENT;
+	return sig;
+}
+
+/*
+ * The filter's class for cm, inside the comment's transaction: its
+ * score from the counts learnt so far, and the signals (the form's,
+ * already in f->signals, plus a sender or link host seen in spam).
+ */
+static int
+classify(struct req *r, struct comment_form *f, const struct comment *cm,
+    const struct comment_facts *fa, enum spam_class *k)
+{
+	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
+	    cm->content };
+	struct spam_params	 p;
+	struct spam_toks	 t;
+	struct spam_count	*c;
+	int64_t			 nham, nspam;
+	int			 rc;
+
+	spam_toks_init(&t, &r->arena);
+	spam_comment_tokens(&t, &sc);
+	c = arena_alloc(&r->arena, (t.n + 1) * sizeof(*c));
+	if ((rc = r->conn->ops->spam_counts(r->conn, t.tok, t.n, c, &nham,
+	    &nspam)) != STORE_OK)
+		return rc;
+	spam_params_default(&p);
+	f->spam_score = nham < SPAM_MIN_LEARNT || nspam < SPAM_MIN_LEARNT ?
+	    -1 : spam_score(c, t.n, nham, nspam, &p);
+	f->signals |= spam_host_signal(&t, c);
+	if (fa->spam_before > 0)
+		f->signals |= SPAM_SIG_KNOWN;
+	*k = spam_verdict(f->spam_score, f->signals,
+	    strtod(page_setting(r, "ham_threshold"), NULL),
+	    strtod(page_setting(r, "spam_threshold"), NULL),
+	    page_setting_bool(r, "discard_blatant"));
+	return STORE_OK;
+}
+
+/*
+ * Which status a new comment gets (facts read, filter consulted):
+ * NULL to discard it.  Spam as the filter or the disallowed words say;
+ * held when the filter is unsure or a moderation rule says so.
+ */
+static const char *
+decide(struct req *r, const struct comment *cm, const struct comment_facts *fa,
+    enum spam_class k)
+{
+	if (k == SPAM_DISCARD)
+		return NULL;
+	if (k == SPAM_SPAM || listed(page_setting(r, "disallowed_words"), cm))
 		return "spam";
-	if (comment_text_links(cm->content, strlen(cm->content)) >
+	if (k == SPAM_UNSURE || comment_text_links(cm->content, strlen(cm->content)) >
 	    page_setting_int(r, "comment_max_links") ||
 	    listed(page_setting(r, "moderation_words"), cm) ||
 	    (page_setting_bool(r, "comment_moderate_first") &&
@@ -254,6 +319,7 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 {
 	struct store_conn	*c = r->conn;
 	struct comment_facts	 fa;
+	enum spam_class		 k;
 	int64_t			 flood = page_setting_int(r,
 	    "comment_flood_seconds");
 	int			 rc;
@@ -274,7 +340,16 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 		c->ops->rollback(c);
 		return STORE_CONFLICT;
 	}
-	cm->status = (char *)decide(r, cm, &fa);
+	if ((rc = classify(r, f, cm, &fa, &k)) != STORE_OK)
+		goto fail;
+	cm->spam_score = f->spam_score;
+	cm->spam_signals = (char *)spam_signal_names(&r->arena, f->signals);
+	if ((cm->status = (char *)decide(r, cm, &fa, k)) == NULL) {
+		/* Blatant spam: dropped, and the sender told nothing. */
+		c->ops->rollback(c);
+		f->status = "";
+		return STORE_OK;
+	}
 	if ((rc = c->ops->comment_add(c, cm, &f->id)) != STORE_OK ||
 	    (rc = comment_forget_old(r)) != STORE_OK)
 		goto fail;
@@ -341,6 +416,7 @@ comment_submit(struct req *r, struct comment_form *f)
 	cm.user_agent = arena_strndup(&r->arena, f->user_agent ?
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
 	    0);
+	f->signals = form_signals(r, f);
 	if ((rc = precheck(r, f, &cm)) == STORE_OK) {
 		if (attach_image(r, f, &cm) == -1)
 			return 422;
@@ -353,14 +429,15 @@ comment_submit(struct req *r, struct comment_form *f)
 	return 303;
 }
 
+/* A 128-bit keyed hash of "what:a:b", as hex. */
 static void
-held_mac(struct req *r, int64_t id, int64_t exp, char hex[33])
+mac(struct req *r, const char *what, int64_t a, int64_t b, char hex[33])
 {
 	unsigned char	 h[16];
-	char		 msg[64];
+	char		 msg[80];
 
-	snprintf(msg, sizeof(msg), "held:%lld:%lld", (long long)id,
-	    (long long)exp);
+	snprintf(msg, sizeof(msg), "%s:%lld:%lld", what, (long long)a,
+	    (long long)b);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
 	    strlen(msg), r->site->secret, sizeof(r->site->secret));
 	sodium_bin2hex(hex, 33, h, sizeof(h));
@@ -369,18 +446,18 @@ held_mac(struct req *r, int64_t id, int64_t exp, char hex[33])
 const char *
 comment_held_token(struct req *r, int64_t id)
 {
-	char	 mac[33];
+	char	 m[33];
 	int64_t	 exp = r->now + HELD_SECONDS;
 
-	held_mac(r, id, exp, mac);
+	mac(r, "held", id, exp, m);
 	return arena_printf(&r->arena, "%lld.%lld.%s", (long long)id,
-	    (long long)exp, mac);
+	    (long long)exp, m);
 }
 
 int64_t
 comment_held_check(struct req *r, const char *token)
 {
-	char		 mac[33], *end;
+	char		 m[33], *end;
 	long long	 id, exp;
 
 	id = strtoll(token, &end, 10);
@@ -389,7 +466,33 @@ comment_held_check(struct req *r, const char *token)
 	exp = strtoll(end + 1, &end, 10);
 	if (*end != '.' || exp < r->now || exp > r->now + HELD_SECONDS)
 		return 0;
-	held_mac(r, id, exp, mac);
-	return strlen(end + 1) == 32 && sodium_memcmp(mac, end + 1, 32) == 0 ?
+	mac(r, "held", id, exp, m);
+	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
 	    id : 0;
+}
+
+const char *
+comment_stamp(struct req *r, int64_t post_id)
+{
+	char	 m[33];
+
+	mac(r, "stamp", post_id, r->now, m);
+	return arena_printf(&r->arena, "%lld.%s", (long long)r->now, m);
+}
+
+int64_t
+comment_stamp_time(struct req *r, int64_t post_id, const char *stamp)
+{
+	char		 m[33], *end;
+	long long	 t;
+
+	if (stamp == NULL)
+		return -1;
+	t = strtoll(stamp, &end, 10);
+	/* A minute's grace for a node whose clock runs ahead. */
+	if (t <= 0 || *end != '.' || t > r->now + 60)
+		return -1;
+	mac(r, "stamp", post_id, t, m);
+	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
+	    t : -1;
 }

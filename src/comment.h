@@ -37,11 +37,16 @@ struct comment_form {
 	size_t		 image_len;
 	int		 image_sent;	/* a file was chosen, even empty */
 	const char	*ip;		/* the peer's address, as text */
-	const char	*user_agent;
+	const char	*user_agent;	/* NULL if none was sent */
+	const char	*stamp;		/* the form's time stamp ("" if none) */
+	const char	*honeypot;	/* the field no reader sees */
 	/* Results. */
 	const char	*err[CF__MAX];	/* a sentence per field, or NULL */
 	int64_t		 id;		/* the new comment */
-	const char	*status;	/* approved, pending or spam */
+	const char	*status;	/* approved, pending or spam; "" if
+					   discarded (nothing stored) */
+	double		 spam_score;	/* the filter's score */
+	unsigned	 signals;	/* enum spam_signal bits that fired */
 	const char	*article;	/* the article's path */
 };
 
@@ -72,5 +77,17 @@ int	comment_forget_old(struct req *r);
 const char *comment_held_token(struct req *r, int64_t id);
 /* Returns the comment id token names if it is genuine and fresh, or 0. */
 int64_t	comment_held_check(struct req *r, const char *token);
+/*
+ * Returns, in r's arena, a time stamp for the comment form of post_id:
+ * "TIME.MAC", signed with the site secret.  The form carries it back,
+ * and a form sent sooner after it than comment_min_seconds is a sign
+ * of a bot.  Needs no database, so it is cheap to hand out per view.
+ */
+const char *comment_stamp(struct req *r, int64_t post_id);
+/*
+ * Returns the time a genuine stamp for post_id was issued, or -1 for a
+ * missing or forged one.
+ */
+int64_t	comment_stamp_time(struct req *r, int64_t post_id, const char *stamp);
 
 #endif

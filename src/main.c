@@ -3,12 +3,17 @@
  * below: its name, its usage line, and the function that runs it.  Exit
  * codes: 0 success, 1 failure (with a message), 2 bad usage.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "moderation.h"
 #include "server.h"
 #include "setting.h"
 #include "spam.h"
@@ -62,7 +67,8 @@ static const struct cmd {
 	    "The comment spam filter.  `train` learns every message under\n"
 	    "the --ham and --spam paths (directories of text or RFC 822\n"
 	    "messages; repeatable) into the site's database; `classify`\n"
-	    "prints each file's score (0 ham .. 1 spam) and class.  `eval`\n"
+	    "prints each file's score (0 ham .. 1 spam) and class (no-opinion\n"
+	    "until 10 of each have been learnt).  `eval`\n"
 	    "trains a fresh filter in memory on the --train corpora and\n"
 	    "reports on the --test ones (or, with --folds N, cross-validates\n"
 	    "the --train corpora): a corpus is a directory with ham/ and\n"
@@ -289,9 +295,11 @@ comments_list(struct store_conn *c, const char *status)
 	rc = c->ops->comments_list(c, &a, status, 1000, &cm, &n);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		len = strcspn(cm[i].content, "\r\n");
-		printf("%lld\t%s\tpost %lld\t%lld\t%s <%s>\t%.*s%s\n",
-		    (long long)cm[i].id, cm[i].status,
+		printf("%lld\t%s\tpost %lld\t%lld\tspam %.3f%s%s\t%s <%s>\t"
+		    "%.*s%s\n", (long long)cm[i].id, cm[i].status,
 		    (long long)cm[i].post_id, (long long)cm[i].created,
+		    cm[i].spam_score, *cm[i].spam_signals ? " " : "",
+		    cm[i].spam_signals,
 		    cm[i].author, cm[i].email, (int)(len > 60 ? 60 : len),
 		    cm[i].content, len > 60 || cm[i].content[len] ? "..." : "");
 	}
@@ -310,7 +318,7 @@ comments_run(struct store_conn *c, int argc, char **argv)
 	if (strcmp(argv[2], "list") == 0)
 		return comments_list(c, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
-	if ((rc = c->ops->comment_set_status(c, id, argv[4])) == STORE_OK)
+	if ((rc = moderation_set(c, id, argv[4])) == STORE_OK)
 		return 0;
 	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
 	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
@@ -443,12 +451,161 @@ spam_eval(int argc, char **argv)
 	return rc;
 }
 
+/* Bulk training: messages learnt in batches, one transaction each. */
+struct train {
+	struct store_conn	*c;
+	long			 done, total, batch;
+	double			 t0;
+	int			 tty, rc;
+};
+
+static int
+count_one(void *arg, int spam, const char *text, size_t len, const char *name)
+{
+	(void)spam;
+	(void)text;
+	(void)len;
+	(void)name;
+	((struct train *)arg)->total++;
+	return 0;
+}
+
+static double
+seconds(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+train_one(void *arg, int spam, const char *text, size_t len, const char *name)
+{
+	struct train		*t = arg;
+	struct arena		 a;
+	struct spam_toks	 k;
+	double			 dt;
+
+	(void)name;
+	if (t->batch == 0 && (t->rc = t->c->ops->begin(t->c)) != STORE_OK)
+		return 1;
+	arena_init(&a);
+	spam_toks_init(&k, &a);
+	spam_corpus_tokens(&k, text, len);
+	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, spam, 1);
+	arena_free(&a);
+	if (t->rc != STORE_OK) {
+		t->c->ops->rollback(t->c);
+		return 1;
+	}
+	t->done++;
+	if (++t->batch == 500 && (t->batch = 0,
+	    (t->rc = t->c->ops->commit(t->c)) != STORE_OK))
+		return 1;
+	if (t->tty && (t->done % 50 == 0 || t->done == t->total)) {
+		dt = seconds() - t->t0;
+		fprintf(stderr, "\rtrained %ld/%ld messages, %.0f/s", t->done,
+		    t->total, dt > 0 ? (double)t->done / dt : 0);
+	}
+	return 0;
+}
+
+/* galley spam DIR train --ham PATH --spam PATH (each repeatable). */
+static int
+spam_train(struct store_conn *c, int argc, char **argv)
+{
+	struct train	 t = { c, 0, 0, 0, seconds(), isatty(2), STORE_OK };
+	char		 err[512];
+	int		 i, pass, rc = 0;
+
+	for (pass = 0; pass < 2 && rc == 0; pass++)
+		for (i = 3; i + 1 < argc && rc == 0; i += 2)
+			rc = spam_corpus_read(argv[i + 1],
+			    strcmp(argv[i], "--spam") == 0, pass == 0 ?
+			    count_one : train_one, &t, err, sizeof(err));
+	if (rc == 0 && t.batch > 0)
+		t.rc = c->ops->commit(c);
+	if (t.tty)
+		fputc('\n', stderr);
+	if (rc == -1)
+		fprintf(stderr, "galley spam train: %s\n", err);
+	else if (t.rc != STORE_OK)
+		fprintf(stderr, "galley spam train: %s\n",
+		    store_rc_name(t.rc));
+	else
+		printf("learnt %ld messages\n", t.done);
+	return rc != 0 || t.rc != STORE_OK;
+}
+
+/* galley spam DIR classify FILE...: a score and class per file. */
+static int
+spam_classify(struct store_conn *c, int argc, char **argv)
+{
+	struct spam_params	 p;
+	struct spam_count	*n;
+	struct spam_toks	 k;
+	struct arena		 a;
+	struct buf		 b;
+	int64_t			 nham, nspam;
+	double			 score;
+	FILE			*f;
+	char			 chunk[65536];
+	size_t			 got;
+	int			 i, rc, bad = 0;
+
+	spam_params_default(&p);
+	for (i = 3; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL) {
+			fprintf(stderr, "galley: %s: %s\n", argv[i],
+			    strerror(errno));
+			bad = 1;
+			continue;
+		}
+		buf_init(&b);
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_write(chunk, got, &b);
+		fclose(f);
+		arena_init(&a);
+		spam_toks_init(&k, &a);
+		spam_corpus_tokens(&k, b.data ? b.data : "", b.len);
+		n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
+		rc = c->ops->spam_counts(c, k.tok, k.n, n, &nham, &nspam);
+		if (rc == STORE_OK) {
+			score = nham < SPAM_MIN_LEARNT || nspam <
+			    SPAM_MIN_LEARNT ? -1 : spam_score(n, k.n, nham,
+			    nspam, &p);
+			printf("%s\t%.4f\t%s\n", argv[i], score, score < 0 ?
+			    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ?
+			    "spam" : score >= atof(SPAM_HAM_THRESHOLD) ?
+			    "unsure" : "ham");
+		} else {
+			fprintf(stderr, "galley: %s\n", store_rc_name(rc));
+			bad = 1;
+		}
+		arena_free(&a);
+		buf_reset(&b);
+	}
+	return bad;
+}
+
 static int
 cmd_spam(int argc, char **argv)
 {
+	int	 i;
+
 	if (argc >= 2 && strcmp(argv[1], "eval") == 0)
 		return spam_eval(argc, argv);
-	return bad(&cmds[5], NULL);
+	if (argc >= 4 && strcmp(argv[2], "classify") == 0)
+		return with_store(argv[1], spam_classify, argc, argv);
+	if (argc < 5 || argc % 2 == 0 || strcmp(argv[2], "train") != 0)
+		return bad(&cmds[5], NULL);
+	for (i = 3; i < argc; i += 2)
+		if (strcmp(argv[i], "--ham") != 0 &&
+		    strcmp(argv[i], "--spam") != 0)
+			return bad(&cmds[5], "train takes --ham PATH and"
+			    " --spam PATH");
+	return with_store(argv[1], spam_train, argc, argv);
 }
 
 int

@@ -324,7 +324,8 @@ page_article_comment_page(struct req *r, int64_t post, int64_t id,
  * parent and its author for ?replytocom=N (WordPress's no-script reply).
  */
 static void
-view_form(struct req *r, json_t *view, const struct comment *cm, size_t n)
+view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm,
+    size_t n)
 {
 	static const char *const names[CF__MAX] = { "form", "author",
 	    "email", "url", "comment", "image" };
@@ -347,6 +348,10 @@ view_form(struct req *r, json_t *view, const struct comment *cm, size_t n)
 	if (json_string_length(json_object_get(o, "reply_to")) == 0)
 		parent = 0;
 	view_int(o, "parent", parent);
+	/* A form sent back keeps its stamp: the time counts from the first
+	 * view, not from the page that said what to correct. */
+	view_str(o, "stamp", f != NULL && comment_stamp_time(r, f->post_id,
+	    f->stamp) >= 0 ? f->stamp : comment_stamp(r, post_id));
 	for (i = 0; f != NULL && i < CF__MAX; i++)
 		if (f->err[i] != NULL)
 			view_str(err, names[i], f->err[i]);
@@ -413,7 +418,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 		return rc;
 	view_int(o, "comment_count", (int64_t)ncm);
 	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
-	view_form(r, view, cm, ncm);
+	view_form(r, view, p->id, cm, ncm);
 	cm = with_held(r, view, p->id, cm, &ncm);
 	buf_init(&b);
 	view_int(o, "id", p->id);

@@ -141,6 +141,8 @@ read_form(struct req *r, struct form *in)
 	f->image_sent = form_file(in, "image") || len > 0;
 	f->ip = r->ip;
 	f->user_agent = r->user_agent;
+	f->stamp = form_get(in, "stamp", NULL, NULL);
+	f->honeypot = form_get(in, "company", NULL, NULL);
 	if (f->parent_id < 0)
 		f->parent_id = 0;
 	return f;
@@ -160,6 +162,12 @@ page_comment_post(struct req *r, struct form *in)
 	if (f->post_id <= 0)
 		return page_notfound(r);
 	status = comment_submit(r, f);
+	if (status == 303 && *f->status == '\0') {
+		/* Discarded: as if it had been sent, and nothing to show. */
+		r->location = arena_printf(&r->arena, "%s#comments",
+		    f->article);
+		return 303;
+	}
 	if (status == 303) {
 		int64_t gen;
 

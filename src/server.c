@@ -490,6 +490,8 @@ static const struct form_field comment_fields[] = {
 	{ "comment", 80000 },		/* 20,000 characters */
 	{ "image", 8 * 1024 * 1024 },
 	{ "remember", 16 },
+	{ "stamp", 64 },		/* comment_stamp: TIME.MAC */
+	{ "company", 200 },		/* the honeypot */
 };
 
 /* The vote form's fields (POST /votes). */
@@ -718,6 +720,30 @@ post_end(struct sreq *sr, struct MHD_Connection *conn)
 	return rc;
 }
 
+/*
+ * GET /comments/stamp?post=N: a fresh time stamp for post N's comment
+ * form.  The page's script asks for it, because the page itself may
+ * come from the cache with the stamp of the moment it was rendered.
+ */
+static enum MHD_Result
+serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct MHD_Response	*resp;
+	const char		*arg, *stamp;
+	long long		 post;
+
+	arg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "post");
+	post = arg != NULL ? strtoll(arg, NULL, 10) : 0;
+	stamp = post > 0 ? comment_stamp(&sr->r, post) : "no such post\n";
+	resp = MHD_create_response_from_buffer(strlen(stamp), (void *)stamp,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(resp, "text/plain; charset=utf-8", "no-store");
+	return queue(sr, conn, post > 0 ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND,
+	    resp, strlen(stamp));
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -751,6 +777,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (sr->posting)
 		return post_end(sr, conn);
+	if (strcmp(url, "/comments/stamp") == 0)
+		return serve_stamp(sr, conn);
 	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)

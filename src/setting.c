@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "setting.h"
+#include "spam.h"
 
 static int
 check_text(const char *v, char *err, size_t errlen)
@@ -115,6 +116,20 @@ check_depth(const char *v, char *err, size_t errlen)
 	return check_int(v, 1, 10, err, errlen);
 }
 
+/* A probability: a number from 0 to 1. */
+static int
+check_prob(const char *v, char *err, size_t errlen)
+{
+	char	*end;
+	double	 x = strtod(v, &end);
+
+	if (*v == '\0' || *end != '\0' || !(x >= 0 && x <= 1)) {
+		snprintf(err, errlen, "a number from 0 to 1, such as 0.9");
+		return -1;
+	}
+	return 0;
+}
+
 /* An absolute http(s) URL with no trailing slash, query or fragment. */
 static int
 check_base_url(const char *v, char *err, size_t errlen)
@@ -150,6 +165,16 @@ const struct setting settings[] = {
 	    " for moderation", check_links },
 	{ "comment_moderate_first", "true", "hold a writer's comments until"
 	    " one of theirs is approved", check_bool },
+	{ "spam_threshold", SPAM_SPAM_THRESHOLD, "a spam score at or above"
+	    " this sends a comment to the spam queue", check_prob },
+	{ "ham_threshold", SPAM_HAM_THRESHOLD, "a spam score below this is"
+	    " ham; between the two thresholds a comment is held",
+	    check_prob },
+	{ "discard_blatant", "false", "drop, without telling the sender, a"
+	    " comment scoring 0.999 or more with another sign of spam",
+	    check_bool },
+	{ "comment_min_seconds", "3", "a form sent sooner than this after"
+	    " its page was shown is a sign of a bot", check_seconds },
 	{ "comments_close_days", "0", "close comments this many days after"
 	    " publishing (0: never)", check_days },
 	{ "comment_max_bytes", "10485760", "the largest comment form, image"

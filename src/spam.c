@@ -533,7 +533,7 @@ spam_score(const struct spam_count *c, size_t n, int64_t nham,
 	size_t	 i, k = 0;
 
 	if (n == 0)
-		return 0.5;
+		return -1;
 	f = xmalloc(n * sizeof(*f));
 	for (i = 0; i < n; i++) {
 		if (c[i].ham + c[i].spam == 0)
@@ -558,7 +558,7 @@ spam_score(const struct spam_count *c, size_t n, int64_t nham,
 	}
 	free(f);
 	if (k == 0)
-		return 0.5;
+		return -1;
 	h = 1.0 - chi2q(-2.0 * lh, 2 * (int)k);
 	s = 1.0 - chi2q(-2.0 * ls, 2 * (int)k);
 	return (s - h + 1.0) / 2.0;
@@ -574,8 +574,9 @@ spam_verdict(double score, unsigned signals, double ham_threshold,
 
 	for (; weak != 0; weak &= weak - 1)
 		k++;
-	c = score >= spam_threshold ? SPAM_SPAM : score >= ham_threshold ?
-	    SPAM_UNSURE : SPAM_HAM;
+	/* No opinion (score -1): the signals alone speak. */
+	c = score < 0 ? SPAM_HAM : score >= spam_threshold ? SPAM_SPAM :
+	    score >= ham_threshold ? SPAM_UNSURE : SPAM_HAM;
 	if (discard && score >= 0.999 && signals != 0)
 		return SPAM_DISCARD;
 	/* Only a bot fills a field no reader can see. */

@@ -111,16 +111,23 @@ void	spam_toks_finish(struct spam_toks *);
 
 /*
  * The Fisher-Robinson score of n tokens with counts c, given the
- * numbers of ham and spam messages learnt: 0 is ham, 1 spam, 0.5 no
- * evidence.
+ * numbers of ham and spam messages learnt: 0 is ham, 1 spam; -1 when
+ * no token carries evidence (no opinion).
  */
 double	spam_score(const struct spam_count *c, size_t n, int64_t nham,
 	    int64_t nspam, const struct spam_params *);
 /*
+ * A filter that has learnt fewer messages than this of either class
+ * has no opinion yet: with no ham learnt, every token it knows would
+ * look like spam.
+ */
+#define SPAM_MIN_LEARNT	10
+
+/*
  * The class of a message from its score and signals: the thresholds
- * split the score into ham, unsure and spam; signals move it up (see
- * spam.c); with discard set, a score at or above 0.999 plus a signal
- * is SPAM_DISCARD.
+ * split the score into ham, unsure and spam (a score below 0, no
+ * opinion, is ham); signals move it up (see spam.c); with discard set,
+ * a score at or above 0.999 plus a signal is SPAM_DISCARD.
  */
 enum spam_class spam_verdict(double score, unsigned signals,
 	    double ham_threshold, double spam_threshold, int discard);

@@ -90,6 +90,9 @@ struct comment {
 	int	 thumb_h;
 	int64_t	 vote_sum;	/* results only */
 	int64_t	 vote_count;
+	double	 spam_score;	/* the filter's score, -1 if none */
+	char	*spam_signals;	/* the signals that fired, comma-separated */
+	char	*spam_trained;	/* results only: "", "ham" or "spam" */
 };
 
 /* A reader's vote, and what came of it (store_ops.vote_cast). */
@@ -114,6 +117,8 @@ struct comment_facts {
 	int64_t	 duplicates;		/* same text by the same person */
 	int64_t	 approved_by_email;	/* approved comments with this name
 					   and email (in any case) */
+	int64_t	 spam_before;		/* comments in spam from this email
+					   or IP hash */
 };
 
 struct media {
@@ -137,6 +142,7 @@ struct post_query {
 };
 
 struct store_conn;
+struct spam_count;
 
 /*
  * The operations of one back end.  Each returns an enum store_rc; lists
@@ -195,9 +201,13 @@ struct store_ops {
 	int	(*comments_list)(struct store_conn *, struct arena *,
 		    const char *status, int64_t limit, struct comment **out,
 		    size_t *n);
-	/* STORE_NOTFOUND if there is no such comment. */
-	int	(*comment_set_status)(struct store_conn *, int64_t id,
-		    const char *status);
+	/*
+	 * Sets a comment's status and what the spam filter has learnt it
+	 * as ("", "ham" or "spam"); STORE_NOTFOUND if there is no such
+	 * comment.  Use moderation_set, which keeps the filter in step.
+	 */
+	int	(*comment_moderate)(struct store_conn *, int64_t id,
+		    const char *status, const char *trained);
 	/*
 	 * Counts for the rules on cm (post_id, author, email, content,
 	 * ip_hash): its IP hash's comments created at or after since, the
@@ -248,6 +258,23 @@ struct store_ops {
 
 	int	(*media_add)(struct store_conn *, const struct media *,
 		    int64_t *id);
+
+	/*
+	 * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a
+	 * token never learnt), and the numbers of ham and spam messages
+	 * learnt.
+	 */
+	int	(*spam_counts)(struct store_conn *, const char *const *tok,
+		    size_t n, struct spam_count *c, int64_t *nham,
+		    int64_t *nspam);
+	/*
+	 * Inside a transaction: learns (sign 1) or unlearns (sign -1) one
+	 * message of tokens tok[0..n) as spam or ham.  Counts never go
+	 * below zero, and a token whose counts both reach zero is deleted,
+	 * so unlearning what was learnt leaves the table as it was.
+	 */
+	int	(*spam_learn)(struct store_conn *, const char *const *tok,
+		    size_t n, int spam, int sign);
 };
 
 struct store_conn {

@@ -60,6 +60,24 @@ struct store {
 	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id," \
 	"  ip_hash, created);"
 
+/*
+ * 5: the spam filter.  spam_tokens holds each token's ham and spam
+ * counts, and the row with the empty token the numbers of messages; no
+ * generation triggers, since no page shows them.  A comment keeps the
+ * filter's score (-1: never scored), the signals that fired, and what
+ * moderation trained it as ('', 'ham' or 'spam'), so a changed verdict
+ * can unlearn the old one.
+ */
+#define MIGRATION_SPAM \
+	"CREATE TABLE spam_tokens (token TEXT PRIMARY KEY," \
+	"  ham BIGINT NOT NULL DEFAULT 0, spam BIGINT NOT NULL DEFAULT 0);" \
+	"ALTER TABLE comments ADD COLUMN spam_score DOUBLE PRECISION" \
+	"  NOT NULL DEFAULT -1;" \
+	"ALTER TABLE comments ADD COLUMN spam_signals TEXT NOT NULL" \
+	"  DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN spam_trained TEXT NOT NULL" \
+	"  DEFAULT '';"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

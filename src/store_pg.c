@@ -25,7 +25,9 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "buf.h"
 #include "pool.h"
+#include "spam.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -39,11 +41,12 @@ enum q {
 	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
-	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET, Q_LOCK,
+	Q_COMMENT_MODERATE, Q_COMMENT_FACTS, Q_COMMENTS_FORGET, Q_LOCK,
 	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS,
 	Q_VOTE,		/* 8 slots: 4 statements for posts, then comments */
 	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
+	Q_SPAM_COUNTS, Q_SPAM_LEARN, Q_SPAM_PRUNE,
 	Q__MAX
 };
 
@@ -172,6 +175,7 @@ static const char *const migrations[] = {
 	MIGRATION_COMMENT_IMAGES,	/* 2 */
 	MIGRATION_AVATARS,		/* 3 */
 	MIGRATION_VOTE_IPS,		/* 4 */
+	MIGRATION_SPAM,			/* 5 */
 };
 
 static const struct store_ops pg_ops;
@@ -654,19 +658,22 @@ static int
 pg_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 {
 	struct num	 po, pa, cr, tw, th;
-	const char	*p[15] = { num(&po, cm->post_id),
+	char		 score[32];
+	const char	*p[17] = { num(&po, cm->post_id),
 	    num(&pa, cm->parent_id), str(cm->author), str(cm->email),
 	    str(cm->url), str(cm->content), str(cm->status),
 	    num(&cr, cm->created), str(cm->ip_hash), str(cm->user_agent),
 	    str(cm->image), str(cm->thumb), num(&tw, cm->thumb_w),
-	    num(&th, cm->thumb_h), str(cm->avatar) };
+	    num(&th, cm->thumb_h), str(cm->avatar), score,
+	    str(cm->spam_signals) };
 
+	snprintf(score, sizeof(score), "%.17g", cm->spam_score);
 	return pq_insert((struct pconn *)sc, Q_COMMENT_ADD, "INSERT INTO"
 	    " comments (post_id, parent_id, author, email, url, content,"
 	    " status, created, ip_hash, user_agent, image, thumb, thumb_w,"
-	    " thumb_h, avatar) VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5,"
-	    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id", 15,
-	    p, id);
+	    " thumb_h, avatar, spam_score, spam_signals) VALUES ($1,"
+	    " NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+	    " $12, $13, $14, $15, $16, $17) RETURNING id", 17, p, id);
 }
 
 static void
@@ -689,12 +696,16 @@ fill_comment(struct arena *a, PGresult *res, int i, void *v)
 	cm->thumb_w = (int)col_int(res, i, 12);
 	cm->thumb_h = (int)col_int(res, i, 13);
 	cm->avatar = col_text(a, res, i, 14);
+	cm->spam_score = -1;
+	cm->spam_signals = cm->spam_trained = "";
 }
 
-/* The columns fill_comment reads, and the email after them. */
+/* The columns fill_comment reads; MOD_COLS adds moderation's. */
 #define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
 	" content, status, created, vote_sum, vote_count, image, thumb," \
 	" thumb_w, thumb_h, avatar"
+#define MOD_COLS COMMENT_COLS ", email, spam_score, spam_signals," \
+	" spam_trained"
 
 static void
 fill_comment_email(struct arena *a, PGresult *res, int i, void *v)
@@ -703,6 +714,9 @@ fill_comment_email(struct arena *a, PGresult *res, int i, void *v)
 
 	fill_comment(a, res, i, v);
 	cm->email = col_text(a, res, i, 15);
+	cm->spam_score = strtod(PQgetvalue(res, i, 16), NULL);
+	cm->spam_signals = col_text(a, res, i, 17);
+	cm->spam_trained = col_text(a, res, i, 18);
 }
 
 static int
@@ -731,7 +745,7 @@ pg_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 	const char	*p[1] = { num(&n, id) };
 
 	return pq_row((struct pconn *)sc, Q_COMMENT_BY_ID, "SELECT "
-	    COMMENT_COLS ", email FROM comments WHERE id = $1", 1, p, a,
+	    MOD_COLS " FROM comments WHERE id = $1", 1, p, a,
 	    sizeof(*out), fill_comment_email, out);
 }
 
@@ -744,8 +758,8 @@ pg_comments_list(struct store_conn *sc, struct arena *a, const char *status,
 	PGresult	*res;
 	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_COMMENTS_LIST, "SELECT " COMMENT_COLS
-	    ", email FROM comments WHERE $1 = '' OR status = $1"
+	rc = pq((struct pconn *)sc, Q_COMMENTS_LIST, "SELECT " MOD_COLS
+	    " FROM comments WHERE $1 = '' OR status = $1"
 	    " ORDER BY created DESC, id DESC LIMIT $2", 2, p, &res);
 	if (rc != STORE_OK)
 		return rc;
@@ -754,15 +768,16 @@ pg_comments_list(struct store_conn *sc, struct arena *a, const char *status,
 }
 
 static int
-pg_comment_set_status(struct store_conn *sc, int64_t id, const char *status)
+pg_comment_moderate(struct store_conn *sc, int64_t id, const char *status,
+    const char *trained)
 {
 	struct num	 n;
-	const char	*p[2] = { status, num(&n, id) };
+	const char	*p[3] = { status, str(trained), num(&n, id) };
 	PGresult	*res;
 	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_COMMENT_SET_STATUS, "UPDATE comments"
-	    " SET status = $1 WHERE id = $2", 2, p, &res);
+	rc = pq((struct pconn *)sc, Q_COMMENT_MODERATE, "UPDATE comments"
+	    " SET status = $1, spam_trained = $2 WHERE id = $3", 3, p, &res);
 	if (rc == STORE_OK && strcmp(PQcmdTuples(res), "0") == 0)
 		rc = STORE_NOTFOUND;
 	PQclear(res);
@@ -786,11 +801,14 @@ pg_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " content = $4 AND (author = $5 OR email = $6) AND"
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
 	    " WHERE lower(email) = lower($6) AND author = $5 AND"
-	    " status = 'approved')", 6, p, &res);
+	    " status = 'approved'), (SELECT count(*) FROM comments"
+	    " WHERE status = 'spam' AND (email = $6 OR"
+	    " (ip_hash = $1 AND $1 <> '')))", 6, p, &res);
 	if (rc == STORE_OK) {
 		f->recent_from_ip = col_int(res, 0, 0);
 		f->duplicates = col_int(res, 0, 1);
 		f->approved_by_email = col_int(res, 0, 2);
+		f->spam_before = col_int(res, 0, 3);
 	}
 	PQclear(res);
 	return rc;
@@ -987,6 +1005,99 @@ pg_media_add(struct store_conn *sc, const struct media *m, int64_t *id)
 	    " RETURNING id", 6, p, id);
 }
 
+/*
+ * tok[0..n) as a PostgreSQL array literal, {"a","b"}, into b: one
+ * round trip carries a message's tokens however many there are.
+ */
+static void
+text_array(struct buf *b, const char *const *tok, size_t n)
+{
+	const char	*p;
+	size_t		 i;
+
+	buf_putc(b, '{');
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i > 0 ? ",\"" : "\"");
+		for (p = tok[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, *p);
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '}');
+}
+
+static int
+pg_spam_counts(struct store_conn *sc, const char *const *tok, size_t n,
+    struct spam_count *out, int64_t *nham, int64_t *nspam)
+{
+	struct buf	 b;
+	const char	**all = xmalloc((n + 1) * sizeof(*all)), *p[1];
+	PGresult	*res;
+	size_t		 i;
+	int		 rc;
+
+	/* The empty token, first, holds the numbers of messages. */
+	all[0] = "";
+	if (n > 0)
+		memcpy(all + 1, tok, n * sizeof(*all));
+	buf_init(&b);
+	text_array(&b, all, n + 1);
+	free(all);
+	p[0] = b.data;
+	rc = pq((struct pconn *)sc, Q_SPAM_COUNTS, "SELECT"
+	    " coalesce(s.ham, 0), coalesce(s.spam, 0) FROM"
+	    " unnest($1::text[]) WITH ORDINALITY AS t(token, i)"
+	    " LEFT JOIN spam_tokens s ON s.token = t.token ORDER BY t.i", 1, p,
+	    &res);
+	buf_reset(&b);
+	if (rc == STORE_OK && (size_t)PQntuples(res) != n + 1)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK) {
+		*nham = col_int(res, 0, 0);
+		*nspam = col_int(res, 0, 1);
+		for (i = 0; i < n; i++) {
+			out[i].ham = col_int(res, (int)i + 1, 0);
+			out[i].spam = col_int(res, (int)i + 1, 1);
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_spam_learn(struct store_conn *sc, const char *const *tok, size_t n,
+    int spam, int sign)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct buf	 b;
+	const char	*p[3] = { NULL, spam ? "0" : sign > 0 ? "1" : "-1",
+	    !spam ? "0" : sign > 0 ? "1" : "-1" };
+	int		 rc;
+
+	buf_init(&b);
+	text_array(&b, tok, n);
+	p[0] = b.data;
+	/*
+	 * The message count (the empty token) and every token in one
+	 * statement, sorted so that two writers lock rows in one order;
+	 * then, when unlearning, the rows that came back to zero go.
+	 */
+	rc = pq_run(c, Q_SPAM_LEARN, "INSERT INTO spam_tokens (token, ham,"
+	    " spam) SELECT t, GREATEST($2::int, 0), GREATEST($3::int, 0)"
+	    " FROM (SELECT DISTINCT t FROM unnest($1::text[] || ''::text)"
+	    " AS t ORDER BY t) x ON CONFLICT (token) DO UPDATE SET"
+	    " ham = GREATEST(spam_tokens.ham + $2::int, 0),"
+	    " spam = GREATEST(spam_tokens.spam + $3::int, 0)", 3, p);
+	if (rc == STORE_OK && sign < 0)
+		rc = pq_run(c, Q_SPAM_PRUNE, "DELETE FROM spam_tokens WHERE"
+		    " token = ANY($1::text[] || ''::text) AND ham = 0 AND"
+		    " spam = 0", 1, p);
+	buf_reset(&b);
+	return rc;
+}
+
 static const struct store_ops pg_ops = {
 	.generation = pg_generation,
 	.begin = pg_begin,
@@ -1008,7 +1119,7 @@ static const struct store_ops pg_ops = {
 	.comments_approved = pg_comments_approved,
 	.comment_by_id = pg_comment_by_id,
 	.comments_list = pg_comments_list,
-	.comment_set_status = pg_comment_set_status,
+	.comment_moderate = pg_comment_moderate,
 	.comment_facts = pg_comment_facts,
 	.forget = pg_forget,
 	.lock = pg_lock,
@@ -1018,6 +1129,8 @@ static const struct store_ops pg_ops = {
 	.post_vote_add = pg_post_vote_add,
 	.comment_vote_add = pg_comment_vote_add,
 	.media_add = pg_media_add,
+	.spam_counts = pg_spam_counts,
+	.spam_learn = pg_spam_learn,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

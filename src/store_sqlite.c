@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "pool.h"
+#include "spam.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -34,13 +35,14 @@ enum q {
 	Q_POST_ADD, Q_POST_BY_SLUG, Q_POSTS_LIST, Q_POSTS_COUNT,
 	Q_TERM_ADD, Q_TERM_BY_SLUG, Q_POST_TERM_ADD, Q_POST_TERMS,
 	Q_COMMENT_ADD, Q_COMMENTS_APPROVED, Q_COMMENT_BY_ID, Q_COMMENTS_LIST,
-	Q_COMMENT_SET_STATUS, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
+	Q_COMMENT_MODERATE, Q_COMMENT_FACTS, Q_COMMENTS_FORGET,
 	Q_POST_VOTES_FORGET, Q_COMMENT_VOTES_FORGET,
 	Q_POST_BY_ID, Q_RECOUNT_POSTS, Q_RECOUNT_COMMENTS, Q_FIX_POST,
 	Q_FIX_COMMENT,
 	Q_VOTE,		/* 8 slots: 4 statements for posts, then comments */
 	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
+	Q_SPAM_COUNT, Q_SPAM_LEARN, Q_SPAM_PRUNE,
 	Q__MAX
 };
 
@@ -161,6 +163,7 @@ static const char *const migrations[] = {
 	MIGRATION_COMMENT_IMAGES,	/* 2 */
 	MIGRATION_AVATARS,		/* 3 */
 	MIGRATION_VOTE_IPS,		/* 4 */
+	MIGRATION_SPAM,			/* 5 */
 };
 
 static const struct store_ops sqlite_ops;
@@ -680,8 +683,9 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 
 	s = stmt(c, Q_COMMENT_ADD, "INSERT INTO comments (post_id, parent_id,"
 	    " author, email, url, content, status, created, ip_hash,"
-	    " user_agent, image, thumb, thumb_w, thumb_h, avatar) VALUES (?,"
-	    " NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " user_agent, image, thumb, thumb_w, thumb_h, avatar, spam_score,"
+	    " spam_signals) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, cm->post_id);
@@ -699,6 +703,8 @@ sq_comment_add(struct store_conn *sc, const struct comment *cm, int64_t *id)
 	sqlite3_bind_int(s, 13, cm->thumb_w);
 	sqlite3_bind_int(s, 14, cm->thumb_h);
 	bind_text(s, 15, cm->avatar);
+	sqlite3_bind_double(s, 16, cm->spam_score);
+	bind_text(s, 17, cm->spam_signals);
 	return run(c, s, id, "comment_add");
 }
 
@@ -722,12 +728,16 @@ fill_comment(struct arena *a, sqlite3_stmt *s, void *v)
 	cm->thumb_w = sqlite3_column_int(s, 12);
 	cm->thumb_h = sqlite3_column_int(s, 13);
 	cm->avatar = col_text(a, s, 14);
+	cm->spam_score = -1;
+	cm->spam_signals = cm->spam_trained = "";
 }
 
-/* The columns fill_comment reads, and the email after them. */
+/* The columns fill_comment reads; MOD_COLS adds moderation's. */
 #define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
 	" content, status, created, vote_sum, vote_count, image, thumb," \
 	" thumb_w, thumb_h, avatar"
+#define MOD_COLS COMMENT_COLS ", email, spam_score, spam_signals," \
+	" spam_trained"
 
 static void
 fill_comment_email(struct arena *a, sqlite3_stmt *s, void *v)
@@ -736,6 +746,9 @@ fill_comment_email(struct arena *a, sqlite3_stmt *s, void *v)
 
 	fill_comment(a, s, v);
 	cm->email = col_text(a, s, 15);
+	cm->spam_score = sqlite3_column_double(s, 16);
+	cm->spam_signals = col_text(a, s, 17);
+	cm->spam_trained = col_text(a, s, 18);
 }
 
 static int
@@ -763,7 +776,7 @@ sq_comment_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 
-	s = stmt(c, Q_COMMENT_BY_ID, "SELECT " COMMENT_COLS ", email"
+	s = stmt(c, Q_COMMENT_BY_ID, "SELECT " MOD_COLS
 	    " FROM comments WHERE id = ?");
 	if (s == NULL)
 		return STORE_ERROR;
@@ -778,7 +791,7 @@ sq_comments_list(struct store_conn *sc, struct arena *a, const char *status,
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 
-	s = stmt(c, Q_COMMENTS_LIST, "SELECT " COMMENT_COLS ", email"
+	s = stmt(c, Q_COMMENTS_LIST, "SELECT " MOD_COLS
 	    " FROM comments WHERE ?1 = '' OR status = ?1"
 	    " ORDER BY created DESC, id DESC LIMIT ?2");
 	if (s == NULL)
@@ -790,19 +803,21 @@ sq_comments_list(struct store_conn *sc, struct arena *a, const char *status,
 }
 
 static int
-sq_comment_set_status(struct store_conn *sc, int64_t id, const char *status)
+sq_comment_moderate(struct store_conn *sc, int64_t id, const char *status,
+    const char *trained)
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	s = stmt(c, Q_COMMENT_SET_STATUS,
-	    "UPDATE comments SET status = ? WHERE id = ?");
+	s = stmt(c, Q_COMMENT_MODERATE, "UPDATE comments SET status = ?,"
+	    " spam_trained = ? WHERE id = ?");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, status);
-	sqlite3_bind_int64(s, 2, id);
-	if ((rc = run(c, s, NULL, "comment_set_status")) != STORE_OK)
+	bind_text(s, 2, trained);
+	sqlite3_bind_int64(s, 3, id);
+	if ((rc = run(c, s, NULL, "comment_moderate")) != STORE_OK)
 		return rc;
 	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
 }
@@ -821,7 +836,9 @@ sq_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " content = ?4 AND (author = ?5 OR email = ?6) AND"
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
 	    " WHERE lower(email) = lower(?6) AND author = ?5 AND"
-	    " status = 'approved')");
+	    " status = 'approved'), (SELECT count(*) FROM comments"
+	    " WHERE status = 'spam' AND (email = ?6 OR"
+	    " (ip_hash = ?1 AND ?1 <> '')))");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, cm->ip_hash);
@@ -835,6 +852,7 @@ sq_comment_facts(struct store_conn *sc, const struct comment *cm,
 	f->recent_from_ip = sqlite3_column_int64(s, 0);
 	f->duplicates = sqlite3_column_int64(s, 1);
 	f->approved_by_email = sqlite3_column_int64(s, 2);
+	f->spam_before = sqlite3_column_int64(s, 3);
 	sqlite3_reset(s);
 	return STORE_OK;
 }
@@ -1084,6 +1102,91 @@ sq_media_add(struct store_conn *sc, const struct media *m, int64_t *id)
 	return run(c, s, id, "media_add");
 }
 
+/* One token's counts into *out; a token never learnt counts 0, 0. */
+static int
+spam_count(struct sconn *c, sqlite3_stmt *s, const char *tok,
+    struct spam_count *out)
+{
+	int	 rc;
+
+	bind_text(s, 1, tok);
+	if ((rc = one(c, s, "spam_counts")) == STORE_NOTFOUND) {
+		out->ham = out->spam = 0;
+		return STORE_OK;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	out->ham = sqlite3_column_int64(s, 0);
+	out->spam = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_spam_counts(struct store_conn *sc, const char *const *tok, size_t n,
+    struct spam_count *out, int64_t *nham, int64_t *nspam)
+{
+	struct sconn		*c = (struct sconn *)sc;
+	struct spam_count	 tot;
+	sqlite3_stmt		*s;
+	size_t			 i;
+	int			 rc;
+
+	/* The empty token's row holds the numbers of messages. */
+	s = stmt(c, Q_SPAM_COUNT, "SELECT ham, spam FROM spam_tokens"
+	    " WHERE token = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	if ((rc = spam_count(c, s, "", &tot)) != STORE_OK)
+		return rc;
+	*nham = tot.ham;
+	*nspam = tot.spam;
+	for (i = 0; i < n; i++)
+		if ((rc = spam_count(c, s, tok[i], &out[i])) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+static int
+spam_learn_one(struct sconn *c, const char *tok, int spam, int sign)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_SPAM_LEARN, "INSERT INTO spam_tokens (token, ham, spam)"
+	    " VALUES (?1, max(?2, 0), max(?3, 0)) ON CONFLICT (token) DO UPDATE"
+	    " SET ham = max(ham + ?2, 0), spam = max(spam + ?3, 0)");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, tok);
+	sqlite3_bind_int(s, 2, spam ? 0 : sign);
+	sqlite3_bind_int(s, 3, spam ? sign : 0);
+	if ((rc = run(c, s, NULL, "spam_learn")) != STORE_OK || sign > 0)
+		return rc;
+	s = stmt(c, Q_SPAM_PRUNE, "DELETE FROM spam_tokens WHERE token = ?"
+	    " AND ham = 0 AND spam = 0");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, tok);
+	return run(c, s, NULL, "spam_learn");
+}
+
+static int
+sq_spam_learn(struct store_conn *sc, const char *const *tok, size_t n,
+    int spam, int sign)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = spam_learn_one(c, "", spam, sign)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = spam_learn_one(c, tok[i], spam, sign)) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
 static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.begin = sq_begin,
@@ -1105,7 +1208,7 @@ static const struct store_ops sqlite_ops = {
 	.comments_approved = sq_comments_approved,
 	.comment_by_id = sq_comment_by_id,
 	.comments_list = sq_comments_list,
-	.comment_set_status = sq_comment_set_status,
+	.comment_moderate = sq_comment_moderate,
 	.comment_facts = sq_comment_facts,
 	.forget = sq_forget,
 	.lock = sq_lock,
@@ -1115,6 +1218,8 @@ static const struct store_ops sqlite_ops = {
 	.post_vote_add = sq_post_vote_add,
 	.comment_vote_add = sq_comment_vote_add,
 	.media_add = sq_media_add,
+	.spam_counts = sq_spam_counts,
+	.spam_learn = sq_spam_learn,
 };
 
 static void

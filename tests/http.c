@@ -175,6 +175,7 @@ http_req(struct srv *s, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);	/* send ../ as is */
+	curl_easy_setopt(c, CURLOPT_USERAGENT, HTTP_AGENT);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
@@ -193,6 +194,44 @@ http_req(struct srv *s, const char *method, const char *path,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+/*
+ * A comment form as a browser sends it: with the time stamp the page's
+ * script fetched (GET /comments/stamp), unless fields name a stamp of
+ * their own.  Returns fields, or out (at most 64 entries) with the
+ * stamp added.
+ */
+static const char *const *
+with_stamp(struct srv *s, const char *path, const char *const *fields,
+    const char **out)
+{
+	static __thread char	 stamp[128];
+	const char		*post = "1";
+	struct resp		 r;
+	char			 q[64];
+	size_t			 i;
+
+	if (strcmp(path, "/comments") != 0 || fields == NULL)
+		return fields;
+	for (i = 0; fields[i] != NULL; i += 2) {
+		if (strcmp(fields[i], "stamp") == 0 || i + 4 >= 64)
+			return fields;
+		if (strcmp(fields[i], "post") == 0)
+			post = fields[i + 1];
+	}
+	snprintf(q, sizeof(q), "/comments/stamp?post=%s", post);
+	if (http_get(s, q, &r) != 0 || r.status != 200 || r.body.data == NULL) {
+		resp_free(&r);
+		return fields;
+	}
+	snprintf(stamp, sizeof(stamp), "%s", r.body.data);
+	resp_free(&r);
+	memcpy(out, fields, i * sizeof(*out));
+	out[i] = "stamp";
+	out[i + 1] = stamp;
+	out[i + 2] = NULL;
+	return out;
+}
+
 int
 http_post(struct srv *s, const char *path, const char *const *fields,
     int multipart, const char *file, const char *const *headers,
@@ -204,6 +243,7 @@ http_post(struct srv *s, const char *path, const char *const *fields,
 	curl_mimepart		*part;
 	struct buf		 body;
 	char			 url[2048], *e;
+	const char		*stamped[64];
 	CURLcode		 rc;
 
 	memset(r, 0, sizeof(*r));
@@ -215,6 +255,8 @@ http_post(struct srv *s, const char *path, const char *const *fields,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->head);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, HTTP_AGENT);
+	fields = with_stamp(s, path, fields, stamped);
 	if (multipart) {
 		mime = curl_mime_init(c);
 		for (; fields != NULL && fields[0] != NULL; fields += 2) {

@@ -49,11 +49,14 @@ int	 srv_log_has(struct srv *, const char *s);
 int	 http_req(struct srv *, const char *method, const char *path,
 	    const char *const *headers, struct resp *r);
 int	 http_get(struct srv *, const char *path, struct resp *r);
+/* The User-Agent every request sends, as a browser would send one. */
+#define HTTP_AGENT	"galley-tests/1"
 /*
  * POSTs a form: fields is NULL-terminated name, value pairs; with
  * multipart set it goes as multipart/form-data, and file (a path, or
  * NULL) as the field "image"; else urlencoded.  headers as for http_req.
- * Redirects are not followed.
+ * Redirects are not followed.  A POST to /comments carries a fresh form
+ * stamp, as the page's script would add, unless fields has "stamp".
  */
 int	 http_post(struct srv *, const char *path, const char *const *fields,
 	    int multipart, const char *file, const char *const *headers,

@@ -263,6 +263,24 @@ moderation(struct srv *s)
 	resp_free(&r);
 	CHECK(listed("spam", "Cheap stuff"));
 	CHECK(!listed("approved", "Cheap stuff"));
+	/*
+	 * While it sits in spam, its sender's address and IP (this test's,
+	 * 127.0.0.1) are a sign of spam on every comment: held.  Trashed,
+	 * it is not.
+	 */
+	CHECK(post(s, "First Timer", "first@example.net", "Held by company.",
+	    NULL, NULL, &r) == 303 && strstr(resp_header(&r, "Location"),
+	    "unapproved"));
+	resp_free(&r);
+	buf_init(&out);
+	CHECK(galley((const char *[]){ "comments", site, "list", "--status",
+	    "spam", NULL }, &out) == 0 && out.data != NULL &&
+	    strstr(out.data, "known_spammer") == NULL);
+	snprintf(id, sizeof(id), "%lld", out.data ? atoll(out.data) : 0LL);
+	buf_reset(&out);
+	CHECK(galley((const char *[]){ "comments", site, "set-status", id,
+	    "trash", NULL }, NULL) == 0);
+	CHECK(listed("pending", "known_spammer"));
 	/* The same words twice on one post: refused. */
 	CHECK(post(s, "First Timer", "first@example.net", "Now trusted.",
 	    NULL, NULL, &r) == 422 && strstr(r.body.data, "already posted"));
@@ -689,6 +707,7 @@ main(void)
 		    &out) == 0);
 	buf_reset(&out);
 	set("comment_flood_seconds", "0");
+	set("comment_min_seconds", "0");	/* the tests type fast */
 	/* So that 127.0.0.1, the writers' address, has no place in a page. */
 	set("base_url", "https://news.example.org");
 	if (!CHECK(srv_start(&s, dir) == 0))

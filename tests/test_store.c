@@ -16,6 +16,8 @@
 
 #include "arena.h"
 #include "check.h"
+#include "moderation.h"
+#include "spam.h"
 #include "store.h"
 
 static struct store *
@@ -199,16 +201,25 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	    STORE_OK && n == 2 && list[0].id == id);	/* newest first */
 	CHECK(c->ops->comments_list(c, &a, NULL, 1, &list, &n) == STORE_OK &&
 	    n == 1);
-	CHECK(c->ops->comment_set_status(c, id, "spam") == STORE_OK);
-	CHECK(c->ops->comment_set_status(c, 99999, "spam") ==
-	    STORE_NOTFOUND);
-	CHECK(c->ops->comment_set_status(c, id, "bogus") == STORE_ERROR);
+	CHECK(moderation_set(c, id, "spam") == STORE_OK);
+	CHECK(moderation_set(c, 99999, "spam") == STORE_NOTFOUND);
+	CHECK(moderation_set(c, id, "bogus") == STORE_ERROR);
 	CHECK(c->ops->comments_list(c, &a, "spam", 10, &list, &n) ==
-	    STORE_OK && n == 1 && list[0].id == id);
+	    STORE_OK && n == 1 && list[0].id == id &&
+	    strcmp(list[0].spam_trained, "spam") == 0);
 
 	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK);
 	CHECK(f.recent_from_ip == 1 && f.duplicates == 2 &&
 	    f.approved_by_email == 1);
+	CHECK(f.spam_before == 1);	/* Eve, from the same IP hash */
+	probe.ip_hash = "otherhash";
+	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK &&
+	    f.spam_before == 0);
+	probe.email = "eve@x.y";	/* the same sender by email */
+	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK &&
+	    f.spam_before == 1);
+	probe.email = "bob@secret.example";
+	probe.ip_hash = "iphash1";
 	CHECK(c->ops->comment_facts(c, &probe, 6000, &f) == STORE_OK);
 	CHECK(f.recent_from_ip == 0);
 	probe.ip_hash = "";		/* no hash: never a flood */
@@ -357,6 +368,89 @@ pragmas(const char *path)
 	sqlite3_close(db);
 }
 
+/* The token table's counts of toks, and its message totals. */
+static void
+counts(struct store_conn *c, const char *const *toks, size_t n,
+    struct spam_count *out, int64_t *nham, int64_t *nspam)
+{
+	CHECK(c->ops->spam_counts(c, toks, n, out, nham, nspam) == STORE_OK);
+}
+
+/*
+ * The spam filter's table: learning adds, unlearning takes away exactly
+ * that, and moderation trains it in step with a comment's status.
+ */
+static void
+spam_table(struct store_conn *c, int64_t post)
+{
+	static const char *const a[] = { "viagra", "cheap", "h:spam.example",
+	    "quote\"and\\back", "caf\xc3\xa9" };
+	static const char *const b[] = { "cheap", "hello", "caf\xc3\xa9" };
+	struct spam_count	 k[5];
+	struct comment		 cm = { .post_id = post, .author = "Tess",
+	    .email = "tess@train.example", .content = "Buy cheap pills at"
+	    " http://pills.example now", .status = "pending", .created = 7000,
+	    .ip_hash = "", .user_agent = "UA", .spam_score = 0.5,
+	    .spam_signals = "no_token" };
+	struct arena		 ar;
+	struct comment		 got;
+	int64_t			 nham, nspam, id, h0, s0;
+
+	/* Moderation above taught it one spam already: counts are relative. */
+	counts(c, a, 5, k, &h0, &s0);
+	CHECK(k[0].spam == 0 && k[4].ham == 0);
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->spam_learn(c, a, 5, 1, 1) == STORE_OK);
+	CHECK(c->ops->spam_learn(c, b, 3, 0, 1) == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	counts(c, a, 5, k, &nham, &nspam);
+	CHECK(nham - h0 == 1 && nspam - s0 == 1);
+	CHECK(k[0].spam == 1 && k[0].ham == 0 && k[1].spam == 1 &&
+	    k[1].ham == 1 && k[3].spam == 1 && k[4].ham == 1);
+	/* Unlearning a: only b's counts remain. */
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->spam_learn(c, a, 5, 1, -1) == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	counts(c, a, 5, k, &nham, &nspam);
+	CHECK(nham - h0 == 1 && nspam - s0 == 0 && k[0].spam == 0 && k[1].ham == 1 &&
+	    k[1].spam == 0 && k[3].spam == 0);
+	/* Unlearning b too leaves nothing; unlearning again goes no lower. */
+	CHECK(c->ops->begin(c) == STORE_OK);
+	CHECK(c->ops->spam_learn(c, b, 3, 0, -1) == STORE_OK);
+	CHECK(c->ops->spam_learn(c, b, 3, 0, -1) == STORE_OK);
+	CHECK(c->ops->commit(c) == STORE_OK);
+	counts(c, b, 3, k, &nham, &nspam);
+	CHECK(nham - h0 == 0 && nspam - s0 == 0 && k[0].ham == 0 && k[1].ham == 0 &&
+	    k[2].ham == 0);
+
+	/* Moderation: approve, then call it spam, then approve again. */
+	arena_init(&ar);
+	CHECK(c->ops->comment_add(c, &cm, &id) == STORE_OK);
+	CHECK(c->ops->comment_by_id(c, &ar, id, &got) == STORE_OK &&
+	    got.spam_score == 0.5 && strcmp(got.spam_signals, "no_token") ==
+	    0 && strcmp(got.spam_trained, "") == 0);
+	CHECK(moderation_set(c, id, "pending") == STORE_OK);
+	counts(c, b, 1, k, &nham, &nspam);
+	CHECK(nham - h0 == 0 && nspam - s0 == 0);		/* pending teaches nothing */
+	CHECK(moderation_set(c, id, "approved") == STORE_OK);
+	counts(c, b, 1, k, &nham, &nspam);
+	CHECK(nham - h0 == 1 && nspam - s0 == 0 && k[0].ham == 1);
+	CHECK(moderation_set(c, id, "approved") == STORE_OK);
+	counts(c, b, 1, k, &nham, &nspam);
+	CHECK(nham - h0 == 1 && k[0].ham == 1);	/* not learnt twice */
+	CHECK(moderation_set(c, id, "spam") == STORE_OK);
+	counts(c, b, 1, k, &nham, &nspam);
+	CHECK(nham - h0 == 0 && nspam - s0 == 1 && k[0].ham == 0 && k[0].spam == 1);
+	CHECK(moderation_set(c, id, "trash") == STORE_OK);
+	CHECK(c->ops->comment_by_id(c, &ar, id, &got) == STORE_OK &&
+	    strcmp(got.status, "trash") == 0 &&
+	    strcmp(got.spam_trained, "spam") == 0);
+	CHECK(moderation_set(c, id, "approved") == STORE_OK);
+	counts(c, b, 1, k, &nham, &nspam);
+	CHECK(nham - h0 == 1 && nspam - s0 == 0 && k[0].ham == 1 && k[0].spam == 0);
+	arena_free(&ar);
+}
+
 int
 main(void)
 {
@@ -381,6 +475,7 @@ main(void)
 	queries(c, post);
 	transactions(c);
 	moderation(c, post, cm1);
+	spam_table(c, post);
 	g = gen(c);
 	store_conn_put(s, c);
 	store_close(s);

@@ -164,9 +164,29 @@
 		if (box)
 			box.checked = true;
 	}
+	/*
+	 * The form's time stamp: the page may come from a cache, stamped
+	 * when it was rendered, so ask for one stamped now.  A form sent
+	 * too soon after it looks like a bot's.
+	 */
+	function stamp() {
+		var form = document.getElementById("commentform");
+		if (!form || !form.elements.stamp || !window.fetch)
+			return;
+		fetch("/comments/stamp?post=" +
+		    encodeURIComponent(form.elements.post.value),
+		    { credentials: "same-origin", cache: "no-store" })
+		    .then(function (res) {
+			return res.ok ? res.text() : null;
+		}).then(function (t) {
+			if (t && /^[0-9]+\.[0-9a-f]{32}$/.test(t))
+				form.elements.stamp.value = t;
+		}).catch(function () {});
+	}
 	function ready() {
 		remembered();
 		showRated();
+		stamp();
 	}
 	if (document.readyState === "loading")
 		document.addEventListener("DOMContentLoaded", ready);

@@ -1,0 +1,23 @@
+/*
+ * moderation: a moderator's verdict on a comment.  Changing a comment's
+ * status trains the spam filter in the same transaction: approved
+ * teaches ham, spam teaches spam, and a verdict that changes unlearns
+ * the old one first.  Pending and trash teach nothing and unlearn
+ * nothing: they say nothing about spam.  Every status change (the
+ * command line, the admin) goes through here.
+ */
+#ifndef GALLEY_MODERATION_H
+#define GALLEY_MODERATION_H
+
+#include <stdint.h>
+
+struct store_conn;
+
+/*
+ * Sets comment id's status (approved, pending, spam or trash) and
+ * trains the filter to match, in one transaction on c.  Returns a
+ * store_rc: STORE_NOTFOUND if there is no such comment.
+ */
+int	moderation_set(struct store_conn *c, int64_t id, const char *status);
+
+#endif
