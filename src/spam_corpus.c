@@ -209,18 +209,32 @@ spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
 	return rc;
 }
 
-/* Starts like a mail: an mbox From line, or a first line "Name: ...". */
+/*
+ * Starts like a mail: an mbox From line, or a first line that is one
+ * of the headers a message starts with.  ("Subscribe: my channel" is a
+ * comment, not a header.)
+ */
 static int
 mail_like(const char *s, size_t len)
 {
-	size_t	 i;
+	static const char *const first[] = { "received", "return-path",
+	    "from", "to", "subject", "date", "message-id", "delivered-to",
+	    "mime-version", "reply-to", "content-type", "x-" };
+	size_t	 i, n;
 
 	if (len > 5 && memcmp(s, "From ", 5) == 0)
 		return 1;
-	for (i = 0; i < len && i < 80 && (isalnum((unsigned char)s[i]) ||
-	    s[i] == '-' || s[i] == '_'); i++)
+	for (n = 0; n < len && n < 80 && (isalnum((unsigned char)s[n]) ||
+	    s[n] == '-' || s[n] == '_'); n++)
 		;
-	return i > 0 && i < len && s[i] == ':';
+	if (n == 0 || n >= len || s[n] != ':')
+		return 0;
+	for (i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+		if (strncasecmp(s, first[i], strlen(first[i])) == 0 &&
+		    (strlen(first[i]) == n || first[i][strlen(first[i]) - 1] ==
+		    '-'))
+			return 1;
+	return 0;
 }
 
 void

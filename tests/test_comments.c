@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libpq-fe.h>
 
@@ -689,6 +690,204 @@ proxied(void)
 	CHECK(srv_stop(&s) == 0);
 }
 
+/* The list line of the comment whose text has needle, or "". */
+static char *
+line_of(const char *needle, char *line, size_t len)
+{
+	struct buf	 out;
+	char		*p, *e;
+
+	buf_init(&out);
+	*line = '\0';
+	if (galley((const char *[]){ "comments", site, "list", NULL },
+	    &out) == 0 && out.data != NULL &&
+	    (p = strstr(out.data, needle)) != NULL) {
+		while (p > out.data && p[-1] != '\n')
+			p--;
+		e = strchr(p, '\n');
+		snprintf(line, len, "%.*s", (int)(e ? e - p : (long)strlen(p)),
+		    p);
+	}
+	buf_reset(&out);
+	return line;
+}
+
+/* Moves the comment whose text has needle to the trash. */
+static void
+trash(const char *needle)
+{
+	char	 line[600], id[32];
+
+	snprintf(id, sizeof(id), "%lld", atoll(line_of(needle, line,
+	    sizeof(line))));
+	CHECK(galley((const char *[]){ "comments", site, "set-status", id,
+	    "trash", NULL }, NULL) == 0);
+}
+
+/* A comment with extra fields (stamp, honeypot) and headers. */
+static int
+post_extra(struct srv *s, const char *text, const char *const *more,
+    const char *const *headers, struct resp *r)
+{
+	const char	*f[20] = { "post", "1", "author", "Filter Tester",
+	    "email", "filter@example.org", "comment", text };
+	size_t		 i = 8;
+
+	for (; more != NULL && *more != NULL && i < 18; more++)
+		f[i++] = *more;
+	f[i] = NULL;
+	if (http_post(s, "/comments", f, 0, NULL, headers, r) != 0)
+		return -1;
+	return (int)r->status;
+}
+
+/* Writes n variations of text (with %d) as files in dir. */
+static void
+texts(const char *dir, const char *text, int n)
+{
+	char	 path[700];
+	FILE	*f;
+	int	 i;
+
+	mkdir(dir, 0700);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		if ((f = fopen(path, "w")) == NULL)
+			continue;
+		fprintf(f, text, i, i * 7);
+		fclose(f);
+	}
+}
+
+/*
+ * The spam filter's decision paths through the real form: honeypot,
+ * missing or forged stamp, a form sent too fast, no user agent, a
+ * trained spam text caught and a trained ham text let through, and
+ * blatant spam discarded when the site asks.
+ */
+static void
+spam_paths(struct srv *s)
+{
+	char		 line[600], dir[600], ham[700], spam[700], *v;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+
+	set("comment_moderate_first", "false");
+	set("comment_max_links", "5");
+	CHECK(post_extra(s, "Honeypot filled.", (const char *[]){ "company",
+	    "Acme", NULL }, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(listed("spam", "Honeypot filled.") &&
+	    strstr(line_of("Honeypot filled.", line, sizeof(line)),
+	    "honeypot") != NULL);
+	/* In spam, it would make this address and IP a sign of spam. */
+	trash("Honeypot filled.");
+	CHECK(post_extra(s, "No stamp at all.", (const char *[]){ "stamp", "",
+	    NULL }, NULL, &r) == 303 && strstr(resp_header(&r, "Location"),
+	    "unapproved"));
+	resp_free(&r);
+	CHECK(listed("pending", "No stamp at all.") && strstr(line_of(
+	    "No stamp at all.", line, sizeof(line)), "no_token") != NULL);
+	CHECK(post_extra(s, "A forged stamp.", (const char *[]){ "stamp",
+	    "1700000000.0123456789abcdef0123456789abcdef", NULL }, NULL,
+	    &r) == 303);
+	resp_free(&r);
+	CHECK(listed("pending", "A forged stamp.") && strstr(line_of(
+	    "A forged stamp.", line, sizeof(line)), "no_token") != NULL);
+	set("comment_min_seconds", "60");
+	CHECK(post_extra(s, "Typed far too fast.", NULL, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(listed("pending", "Typed far too fast.") && strstr(line_of(
+	    "Typed far too fast.", line, sizeof(line)), "too_fast") != NULL);
+	/* A refused form keeps its stamp: the time runs from the first view. */
+	CHECK(post(s, "Filter Tester", "", "Refused but stamped.", NULL,
+	    NULL, &r) == 422);
+	v = attr(&r, "//input[@name='stamp']/@value");
+	CHECK(v != NULL && strlen(v) == 43);
+	resp_free(&r);
+	{
+		const char	*f[] = { "post", "1", "author", "Filter Tester",
+		    "email", "", "comment", "Refused, sent back.", "stamp",
+		    v ? v : "", NULL };
+		char		*w;
+
+		CHECK(http_post(s, "/comments", f, 0, NULL, NULL, &r) == 0 &&
+		    r.status == 422);
+		w = attr(&r, "//input[@name='stamp']/@value");
+		CHECK_STR(w ? w : "", v ? v : "-");
+		free(w);
+		resp_free(&r);
+	}
+	free(v);
+	set("comment_min_seconds", "0");
+	/* The stamp service: fresh each time, never cached. */
+	CHECK(http_get(s, "/comments/stamp?post=1", &r) == 0 &&
+	    r.status == 200 && strlen(r.body.data) == 43 &&
+	    strstr(resp_header(&r, "Cache-Control"), "no-store"));
+	resp_free(&r);
+	CHECK(http_get(s, "/comments/stamp?post=x", &r) == 0 &&
+	    r.status == 404);
+	resp_free(&r);
+	CHECK(post_extra(s, "Sent by no browser.", NULL, (const char *[]){
+	    "User-Agent:", NULL }, &r) == 303);
+	resp_free(&r);
+	CHECK(listed("pending", "Sent by no browser.") && strstr(line_of(
+	    "Sent by no browser.", line, sizeof(line)), "no_user_agent"));
+	CHECK(post_extra(s, "An ordinary remark.", NULL, NULL, &r) == 303 &&
+	    !strstr(resp_header(&r, "Location"), "unapproved"));
+	resp_free(&r);
+	CHECK(listed("approved", "An ordinary remark."));
+
+	/* Train the site's filter, then a spam text is caught. */
+	snprintf(dir, sizeof(dir), "%s/train", site);
+	mkdir(dir, 0700);
+	snprintf(ham, sizeof(ham), "%s/ham", dir);
+	snprintf(spam, sizeof(spam), "%s/spam", dir);
+	texts(ham, "Thanks for the article %d. The analysis of the strikes"
+	    " in Syria was clear, and the sources are good (%d).", 15);
+	texts(spam, "Cheap replica watches %d, buy now at"
+	    " http://replica-watches.example/deal%d and win money fast", 15);
+	CHECK(galley((const char *[]){ "spam", site, "train", "--ham", ham,
+	    "--spam", spam, NULL }, NULL) == 0);
+	CHECK(post_extra(s, "The analysis of the strikes was clear, thanks"
+	    " for the article.", NULL, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK_MSG(listed("approved", "The analysis of the strikes was clear"),
+	    "trained ham passes");
+	CHECK(post_extra(s, "Cheap replica watches, buy now at http://"
+	    "replica-watches.example/today and win", NULL, NULL, &r) == 303);
+	resp_free(&r);
+	line_of("Cheap replica watches, buy now", line, sizeof(line));
+	CHECK_MSG(strstr(line, "\tspam\tpost") != NULL &&
+	    strstr(line, "spam_host") != NULL, "trained spam caught");
+	trash("Cheap replica watches, buy now");
+	/* Blatant spam with a second sign, when the site asks: dropped. */
+	set("discard_blatant", "true");
+	CHECK(post_extra(s, "Cheap replica watches, buy now at http://"
+	    "replica-watches.example/more and win money fast", (const char *[]){
+	    "company", "Watches Inc", NULL }, NULL, &r) == 303);
+	CHECK(strstr(resp_header(&r, "Location"), "#comments") != NULL &&
+	    strstr(resp_header(&r, "Location"), "unapproved") == NULL);
+	resp_free(&r);
+	CHECK_MSG(*line_of("/more and win", line, sizeof(line)) == '\0',
+	    "discarded: stored nowhere");
+	set("discard_blatant", "false");
+	/* The cached page's own stamp still works, once old enough. */
+	set("comment_min_seconds", "1");
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	v = xp_attr(doc, "//input[@name='stamp']/@value");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	sleep(2);
+	CHECK(post_extra(s, "From the cached page.", (const char *[]){ "stamp",
+	    v ? v : "", NULL }, NULL, &r) == 303 &&
+	    !strstr(resp_header(&r, "Location"), "unapproved"));
+	resp_free(&r);
+	free(v);
+	set("comment_min_seconds", "0");
+}
+
 int
 main(void)
 {
@@ -723,6 +922,7 @@ main(void)
 	image_fixtures(&s);
 	privacy(&s);
 	xss(&s);
+	spam_paths(&s);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
 	proxied();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
