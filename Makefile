@@ -4,6 +4,7 @@
 # make test       install what is missing, build, run every test
 # make asan       the same tests against an ASan+UBSan build in build/asan/
 # make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
+# make bench-spam bench/spam.sh (the spam filter vs bogofilter, same splits)
 
 PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
 	   libpcre2-8 libturbojpeg libexif libxml-2.0 gmime-3.0
@@ -92,7 +93,11 @@ bench: deps
 	$(MAKE) all
 	sh bench/article.sh
 
+bench-spam: deps
+	$(MAKE) all
+	sh bench/spam.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all tests deps check test asan run bench fuzz clean
+.PHONY: all tests deps check test asan run bench bench-spam fuzz clean

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -451,91 +450,26 @@ spam_eval(int argc, char **argv)
 	return rc;
 }
 
-/* Bulk training: messages learnt in batches, one transaction each. */
-struct train {
-	struct store_conn	*c;
-	long			 done, total, batch;
-	double			 t0;
-	int			 tty, rc;
-};
-
-static int
-count_one(void *arg, int spam, const char *text, size_t len, const char *name)
-{
-	(void)spam;
-	(void)text;
-	(void)len;
-	(void)name;
-	((struct train *)arg)->total++;
-	return 0;
-}
-
-static double
-seconds(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-train_one(void *arg, int spam, const char *text, size_t len, const char *name)
-{
-	struct train		*t = arg;
-	struct arena		 a;
-	struct spam_toks	 k;
-	double			 dt;
-
-	(void)name;
-	if (t->batch == 0 && (t->rc = t->c->ops->begin(t->c)) != STORE_OK)
-		return 1;
-	arena_init(&a);
-	spam_toks_init(&k, &a);
-	spam_corpus_tokens(&k, text, len);
-	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, spam, 1);
-	arena_free(&a);
-	if (t->rc != STORE_OK) {
-		t->c->ops->rollback(t->c);
-		return 1;
-	}
-	t->done++;
-	if (++t->batch == 500 && (t->batch = 0,
-	    (t->rc = t->c->ops->commit(t->c)) != STORE_OK))
-		return 1;
-	if (t->tty && (t->done % 50 == 0 || t->done == t->total)) {
-		dt = seconds() - t->t0;
-		fprintf(stderr, "\rtrained %ld/%ld messages, %.0f/s", t->done,
-		    t->total, dt > 0 ? (double)t->done / dt : 0);
-	}
-	return 0;
-}
-
 /* galley spam DIR train --ham PATH --spam PATH (each repeatable). */
 static int
 spam_train(struct store_conn *c, int argc, char **argv)
 {
-	struct train	 t = { c, 0, 0, 0, seconds(), isatty(2), STORE_OK };
+	const char	*paths[64];
+	int		 spam[64], i, n = 0;
+	long		 done;
 	char		 err[512];
-	int		 i, pass, rc = 0;
 
-	for (pass = 0; pass < 2 && rc == 0; pass++)
-		for (i = 3; i + 1 < argc && rc == 0; i += 2)
-			rc = spam_corpus_read(argv[i + 1],
-			    strcmp(argv[i], "--spam") == 0, pass == 0 ?
-			    count_one : train_one, &t, err, sizeof(err));
-	if (rc == 0 && t.batch > 0)
-		t.rc = c->ops->commit(c);
-	if (t.tty)
-		fputc('\n', stderr);
-	if (rc == -1)
+	for (i = 3; i + 1 < argc && n < 64; i += 2, n++) {
+		spam[n] = strcmp(argv[i], "--spam") == 0;
+		paths[n] = argv[i + 1];
+	}
+	if ((done = spam_corpus_train(c, paths, spam, (size_t)n, isatty(2),
+	    err, sizeof(err))) < 0) {
 		fprintf(stderr, "galley spam train: %s\n", err);
-	else if (t.rc != STORE_OK)
-		fprintf(stderr, "galley spam train: %s\n",
-		    store_rc_name(t.rc));
-	else
-		printf("learnt %ld messages\n", t.done);
-	return rc != 0 || t.rc != STORE_OK;
+		return 1;
+	}
+	printf("learnt %ld messages\n", done);
+	return 0;
 }
 
 /* galley spam DIR classify FILE...: a score and class per file. */

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "spam.h"
 #include "spam_corpus.h"
+#include "store.h"
 
 #define FILE_MAX	(4 << 20)
 
@@ -463,6 +464,83 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Bulk training: messages learnt in batches, one transaction each. */
+struct train {
+	struct store_conn	*c;
+	long			 done, total, batch;
+	double			 t0;
+	int			 tty, rc;
+};
+
+static int
+count_one(void *arg, int spam, const char *text, size_t len, const char *name)
+{
+	(void)spam;
+	(void)text;
+	(void)len;
+	(void)name;
+	((struct train *)arg)->total++;
+	return 0;
+}
+
+static int
+train_one(void *arg, int spam, const char *text, size_t len, const char *name)
+{
+	struct train		*t = arg;
+	struct arena		 a;
+	struct spam_toks	 k;
+	double			 dt;
+
+	(void)name;
+	if (t->batch == 0 && (t->rc = t->c->ops->begin(t->c)) != STORE_OK)
+		return 1;
+	arena_init(&a);
+	spam_toks_init(&k, &a);
+	spam_corpus_tokens(&k, text, len);
+	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, spam, 1);
+	arena_free(&a);
+	if (t->rc != STORE_OK) {
+		t->c->ops->rollback(t->c);
+		return 1;
+	}
+	t->done++;
+	if (++t->batch == 500) {
+		t->batch = 0;
+		if ((t->rc = t->c->ops->commit(t->c)) != STORE_OK)
+			return 1;
+	}
+	if (t->tty && (t->done % 50 == 0 || t->done == t->total)) {
+		dt = now() - t->t0;
+		fprintf(stderr, "\rtrained %ld/%ld messages, %.0f/s", t->done,
+		    t->total, dt > 0 ? (double)t->done / dt : 0);
+	}
+	return 0;
+}
+
+long
+spam_corpus_train(struct store_conn *c, const char *const *paths,
+    const int *spam, size_t n, int tty, char *err, size_t errlen)
+{
+	struct train	 t = { c, 0, 0, 0, now(), tty, STORE_OK };
+	size_t		 i;
+	int		 pass, rc = 0;
+
+	/* The first pass counts, so that progress can say "of how many". */
+	for (pass = 0; pass < 2 && rc == 0; pass++)
+		for (i = 0; i < n && rc == 0; i++)
+			rc = spam_corpus_read(paths[i], spam[i], pass == 0 ?
+			    count_one : train_one, &t, err, errlen);
+	if (rc == 0 && t.batch > 0)
+		t.rc = c->ops->commit(c);
+	else if (rc != 0 && t.batch > 0 && t.rc == STORE_OK)
+		c->ops->rollback(c);
+	if (tty && t.total > 0)
+		fputc('\n', stderr);
+	if (rc == 0 && t.rc != STORE_OK)
+		snprintf(err, errlen, "%s", store_rc_name(t.rc));
+	return rc != 0 || t.rc != STORE_OK ? -1 : t.done;
 }
 
 /* Cross-validation: for each fold, learn the others and judge it. */

@@ -34,6 +34,18 @@ int	spam_corpus_read(const char *path, int cls, spam_corpus_fn fn,
  */
 void	spam_corpus_tokens(struct spam_toks *, const char *text, size_t len);
 
+struct store_conn;
+
+/*
+ * `galley spam DIR train`: learns every message of paths[0..n) (each a
+ * directory or file of messages, spam[i] giving their class) into the
+ * site's filter through c, in transactions of 500 messages.  With tty
+ * set, a progress line (done/total, rate) is kept on stderr.  Returns
+ * the number learnt, or -1 with a message in err.
+ */
+long	spam_corpus_train(struct store_conn *c, const char *const *paths,
+	    const int *spam, size_t n, int tty, char *err, size_t errlen);
+
 /* What `galley spam eval` was asked for. */
 struct spam_eval {
 	const char		**train;	/* corpus paths */
