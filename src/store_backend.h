@@ -66,7 +66,9 @@ struct store {
  * generation triggers, since no page shows them.  A comment keeps the
  * filter's score (-1: never scored), the signals that fired, and what
  * moderation trained it as ('', 'ham' or 'spam'), so a changed verdict
- * can unlearn the old one.
+ * can unlearn the old one.  The indexes serve the rules' questions
+ * (this IP hash in spam? this address approved, in any case?) without
+ * a scan of every comment.
  */
 #define MIGRATION_SPAM \
 	"CREATE TABLE spam_tokens (token TEXT PRIMARY KEY," \
@@ -76,7 +78,10 @@ struct store {
 	"ALTER TABLE comments ADD COLUMN spam_signals TEXT NOT NULL" \
 	"  DEFAULT '';" \
 	"ALTER TABLE comments ADD COLUMN spam_trained TEXT NOT NULL" \
-	"  DEFAULT '';"
+	"  DEFAULT '';" \
+	"CREATE INDEX comments_by_ip_status ON comments (ip_hash, status);" \
+	"CREATE INDEX comments_by_lower_email ON comments (lower(email)," \
+	"  status);"
 
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;

@@ -802,8 +802,9 @@ pg_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
 	    " WHERE lower(email) = lower($6) AND author = $5 AND"
 	    " status = 'approved'), (SELECT count(*) FROM comments"
-	    " WHERE status = 'spam' AND (email = $6 OR"
-	    " (ip_hash = $1 AND $1 <> '')))", 6, p, &res);
+	    " WHERE email = $6 AND status = 'spam') + (SELECT count(*)"
+	    " FROM comments WHERE ip_hash = $1 AND $1 <> '' AND"
+	    " status = 'spam')", 6, p, &res);
 	if (rc == STORE_OK) {
 		f->recent_from_ip = col_int(res, 0, 0);
 		f->duplicates = col_int(res, 0, 1);

@@ -837,8 +837,9 @@ sq_comment_facts(struct store_conn *sc, const struct comment *cm,
 	    " status <> 'trash'), (SELECT count(*) FROM comments"
 	    " WHERE lower(email) = lower(?6) AND author = ?5 AND"
 	    " status = 'approved'), (SELECT count(*) FROM comments"
-	    " WHERE status = 'spam' AND (email = ?6 OR"
-	    " (ip_hash = ?1 AND ?1 <> '')))");
+	    " WHERE email = ?6 AND status = 'spam') + (SELECT count(*)"
+	    " FROM comments WHERE ip_hash = ?1 AND ?1 <> '' AND"
+	    " status = 'spam')");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, cm->ip_hash);
