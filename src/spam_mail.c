@@ -25,7 +25,7 @@
  */
 static const char *const wanted_headers[] = {
 	"subject", "from", "to", "cc", "reply-to", "content-type",
-	"x-mailer", "user-agent", "organization", "received",
+	"x-mailer", "user-agent", "organization",
 };
 
 static int
@@ -47,6 +47,37 @@ init(void)
 	g_mime_init();
 }
 
+/*
+ * A Received line says which relays a message passed: their names and
+ * addresses are tokens ("received:mail.example.org"); its dates and ids
+ * are noise, and decoding the whole line costs more than the rest of
+ * the headers together.
+ */
+static void
+relays(struct spam_toks *t, const char *v)
+{
+	const char	*w, *e;
+	char		 low[128];
+	size_t		 i, n;
+
+	for (w = v; w != NULL && *w != '\0'; w = e) {
+		while (*w != '\0' && strchr(" \t\r\n()[]<>;=", *w) != NULL)
+			w++;
+		for (e = w; *e != '\0' && strchr(" \t\r\n()[]<>;=", *e) == NULL;
+		    e++)
+			;
+		n = (size_t)(e - w);
+		if (n < 4 || n >= sizeof(low) || memchr(w, '.', n) == NULL ||
+		    memchr(w, '@', n) != NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			low[i] = (char)tolower((unsigned char)w[i]);
+		while (n > 0 && low[n - 1] == '.')
+			n--;
+		spam_toks_add(t, "received:", low, n);
+	}
+}
+
 static void
 headers(struct spam_toks *t, GMimeObject *o)
 {
@@ -64,6 +95,10 @@ headers(struct spam_toks *t, GMimeObject *o)
 			name[i] = (char)tolower((unsigned char)v[i]);
 		name[i] = '\0';
 		spam_toks_add(t, "hdr:", name, i);
+		if (strcmp(name, "received") == 0) {
+			relays(t, g_mime_header_get_raw_value(h));
+			continue;
+		}
 		if (!wanted(name) || (v = g_mime_header_get_value(h)) == NULL)
 			continue;
 		snprintf(prefix, sizeof(prefix), "%s:", name);
@@ -86,7 +121,9 @@ text_part(struct spam_toks *t, GMimePart *part, GMimeContentType *ct)
 	mem = g_mime_stream_mem_new();
 	filt = g_mime_stream_filter_new(mem);
 	cs = g_mime_content_type_get_parameter(ct, "charset");
+	/* UTF-8 and ASCII need no converter (opening one costs). */
 	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(cs, "us-ascii") != 0 &&
 	    (f = g_mime_filter_charset_new(cs, "UTF-8")) != NULL) {
 		g_mime_stream_filter_add(GMIME_STREAM_FILTER(filt), f);
 		g_object_unref(f);

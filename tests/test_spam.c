@@ -109,6 +109,8 @@ mail(void)
 {
 	static const char msg[] =
 	    "From someone@example.org  Mon Jan  1 00:00:00 2024\n"
+	    "Received: from mx.Relay.example (mx.relay.example [192.0.2.7])\n"
+	    "\tby inbound.example.net with SMTP id 42; Mon, 1 Jan 2024\n"
 	    "From: \"Deal Maker\" <deals@offers.example>\n"
 	    "To: you@example.net\n"
 	    "Subject: =?UTF-8?B?Q2Fmw6kgb2ZmZXI=?= today\n"
@@ -145,6 +147,10 @@ mail(void)
 	CHECK(has(&t, "from:deal") && has(&t, "from:maker") &&
 	    has(&t, "@:offers.example"));
 	CHECK(has(&t, "hdr:date") && has(&t, "hdr:message-id"));
+	CHECK(has(&t, "received:mx.relay.example") &&
+	    has(&t, "received:192.0.2.7") &&
+	    has(&t, "received:inbound.example.net") &&
+	    !has(&t, "received:smtp") && !has(&t, "received:2024"));
 	CHECK(!has(&t, "date:mon") && !has(&t, "message-id:uniqueid123"));
 	CHECK(has(&t, "caf\xc3\xa9") && has(&t, "gratuit"));	/* QP */
 	CHECK(has(&t, "buy") && has(&t, "h:click.example"));	/* base64 */
