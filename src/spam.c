@@ -269,6 +269,13 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 		toks_put(t, prefix, low, n);
 }
 
+/* Space between words; a NUL too, so that no token holds one. */
+static int
+gap(unsigned char c)
+{
+	return isspace(c) || c == '\0';
+}
+
 /*
  * U+200B..U+200D, U+2060 and U+FEFF (three bytes each) separate words
  * without showing: a byte-order mark left inside text, or a spammer's
@@ -293,10 +300,10 @@ spam_text(struct spam_toks *t, const char *prefix, const char *s,
 
 	t->prev[0] = '\0';
 	while (i < len) {
-		while (i < len && (isspace(p[i]) || zero_width(p + i, len - i)))
-			i += isspace(p[i]) ? 1 : 3;
+		while (i < len && (gap(p[i]) || zero_width(p + i, len - i)))
+			i += gap(p[i]) ? 1 : 3;
 		start = i;
-		while (i < len && !isspace(p[i]) && !zero_width(p + i, len - i)) {
+		while (i < len && !gap(p[i]) && !zero_width(p + i, len - i)) {
 			if ((step = utf8_decode(p + i, len - i, &c)) == 0) {
 				step = 1;	/* not UTF-8: a byte alone */
 				c = 0;
