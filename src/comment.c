@@ -48,9 +48,8 @@ blank(const char *s)
 	return 1;
 }
 
-/* local@domain.tld, printable ASCII, no spaces: what WordPress's is_email takes. */
-static int
-email_ok(const char *s)
+int
+comment_email_ok(const char *s)
 {
 	const char	*at = strchr(s, '@'), *p;
 
@@ -95,7 +94,7 @@ validate(struct comment_form *f)
 		f->err[CF_AUTHOR] = "Please enter your name.";
 	if (blank(f->email))
 		f->err[CF_EMAIL] = "Please enter your email address.";
-	else if (f->too_long[CF_EMAIL] || !email_ok(f->email))
+	else if (f->too_long[CF_EMAIL] || !comment_email_ok(f->email))
 		f->err[CF_EMAIL] = "That does not look like an email address.";
 	if (*f->url != '\0' && (f->too_long[CF_URL] || !url_ok(f->url)))
 		f->err[CF_URL] = "A website address must start with http://"

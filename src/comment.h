@@ -57,6 +57,11 @@ struct comment_form {
  * (the database failed).  Strings it sets live in r's arena.
  */
 int	comment_submit(struct req *r, struct comment_form *f);
+/*
+ * Returns 1 if s looks like an email address: local@domain.tld,
+ * printable ASCII, no spaces, what WordPress's is_email takes.
+ */
+int	comment_email_ok(const char *s);
 struct post;
 /*
  * Returns 1 if p takes comments now: open, a post (not a page), and not

@@ -2,9 +2,11 @@
  * form: see form.h.  The post processor calls back with pieces of each
  * field; they are appended to that field's buffer up to its limit.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
 
+#include "alloc.h"
 #include "form.h"
 
 #define FORM_PP_BUFFER	8192
@@ -15,9 +17,23 @@ field_index(const struct form *f, const char *name)
 	size_t	 i;
 
 	for (i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
+		if (strcmp(f->fields == NULL ? f->names[i] :
+		    f->fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* Any-field mode: the field called key, made if there is room. */
+static int
+any_index(struct form *f, const char *key)
+{
+	int	 i = field_index(f, key);
+
+	if (i != -1 || f->nfields == FORM_FIELDS || strlen(key) > 64)
+		return i;
+	f->names[f->nfields] = xstrdup(key);
+	buf_init(&f->val[f->nfields]);
+	return (int)f->nfields++;
 }
 
 static enum MHD_Result
@@ -28,19 +44,23 @@ collect(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct form	*f = cls;
 	struct buf	*b;
 	int		 i;
-	size_t		 room;
+	size_t		 room, max;
 
 	(void)kind;
 	(void)filename;
 	(void)type;
 	(void)encoding;
-	(void)off;
-	if (key == NULL || (i = field_index(f, key)) == -1)
+	if (key == NULL || (i = f->fields == NULL ? any_index(f, key) :
+	    field_index(f, key)) == -1)
 		return MHD_YES;
 	if (filename != NULL && *filename != '\0')
 		f->file[i] = 1;
 	b = &f->val[i];
-	room = f->fields[i].max > b->len ? f->fields[i].max - b->len : 0;
+	max = f->fields == NULL ? f->any_max : f->fields[i].max;
+	/* Any-field mode keeps a repeated field's values, one a line. */
+	if (f->fields == NULL && off == 0 && b->len > 0 && b->len < max)
+		buf_putc(b, '\n');
+	room = max > b->len ? max - b->len : 0;
 	if (size > room) {
 		f->too_long[i] = 1;
 		size = room;
@@ -58,7 +78,9 @@ form_begin(struct form *f, struct MHD_Connection *conn,
 
 	memset(f, 0, sizeof(*f));
 	f->fields = fields;
-	f->nfields = nfields < FORM_FIELDS ? nfields : FORM_FIELDS;
+	f->nfields = fields == NULL ? 0 : nfields < FORM_FIELDS ? nfields :
+	    FORM_FIELDS;
+	f->any_max = nfields;	/* any-field mode: the limit per field */
 	for (i = 0; i < f->nfields; i++)
 		buf_init(&f->val[i]);
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -110,7 +132,11 @@ form_free(struct form *f)
 
 	if (f->pp != NULL)
 		MHD_destroy_post_processor(f->pp);
-	for (i = 0; i < f->nfields; i++)
+	for (i = 0; i < f->nfields; i++) {
 		buf_reset(&f->val[i]);
+		if (f->fields == NULL)
+			free(f->names[i]);
+	}
+	f->nfields = 0;
 	f->pp = NULL;
 }

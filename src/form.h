@@ -15,7 +15,7 @@
 struct MHD_Connection;
 struct MHD_PostProcessor;
 
-#define FORM_FIELDS	16
+#define FORM_FIELDS	64
 
 struct form_field {
 	const char	*name;
@@ -23,8 +23,10 @@ struct form_field {
 };
 
 struct form {
-	const struct form_field	*fields;
+	const struct form_field	*fields;	/* NULL: any field */
 	size_t			 nfields;
+	char			*names[FORM_FIELDS];	/* any-field mode */
+	size_t			 any_max;
 	struct buf		 val[FORM_FIELDS];
 	int			 too_long[FORM_FIELDS];
 	int			 file[FORM_FIELDS];	/* a file was chosen */
@@ -32,8 +34,11 @@ struct form {
 };
 
 /*
- * Prepares f to read the request body of conn into the named fields.
- * Returns 0, or -1 if the body is neither urlencoded nor multipart.
+ * Prepares f to read the request body of conn into the named fields,
+ * or, with fields NULL, into any fields (the first FORM_FIELDS names,
+ * each up to nfields bytes; a repeated field's values joined by
+ * newlines, as checkboxes send them).  Returns 0, or -1 if the body is
+ * neither urlencoded nor multipart.
  */
 int	form_begin(struct form *f, struct MHD_Connection *conn,
 	    const struct form_field *fields, size_t nfields);

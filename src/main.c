@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <sodium.h>
 
+#include "account.h"
 #include "arena.h"
 #include "buf.h"
 #include "moderation.h"
@@ -28,6 +30,7 @@ static int	cmd_config(int, char **);
 static int	cmd_comments(int, char **);
 static int	cmd_votes(int, char **);
 static int	cmd_spam(int, char **);
+static int	cmd_user(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -76,6 +79,15 @@ static const struct cmd {
 	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
 	    "filter's parameters, for measuring them.\n",
 	    cmd_spam },
+	{ "user", "galley user DIR add --email E --name N --role R | list |"
+	    " passwd --email E | remove --email E",
+	    "The site's own people: admin (everything), editor (all posts,\n"
+	    "pages, terms and moderation) and author (their own posts, and\n"
+	    "moderation of comments on them).  add and passwd read the\n"
+	    "password from a prompt (twice, not echoed), or the first line\n"
+	    "of standard input when it is not a terminal; never from the\n"
+	    "command line.  passwd ends the account's sessions.\n",
+	    cmd_user },
 };
 
 static void
@@ -134,7 +146,9 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	printf("Created the Galley site %s%s.\nServe it with: galley serve"
-	    " %s\n", dir, demo ? " with the demo content" : "", dir);
+	    " %s\nCreate its first admin with: galley user %s add --email"
+	    " YOU@EXAMPLE.ORG --name 'Your Name' --role admin\n", dir,
+	    demo ? " with the demo content" : "", dir, dir);
 	return 0;
 }
 
@@ -540,6 +554,112 @@ cmd_spam(int argc, char **argv)
 			return bad(&cmds[5], "train takes --ham PATH and"
 			    " --spam PATH");
 	return with_store(argv[1], spam_train, argc, argv);
+}
+
+/*
+ * Reads a password: from a prompt with echo off (asked twice) when
+ * stdin is a terminal, else the first line of stdin.  Returns 0, or -1
+ * with a message printed.
+ */
+static int
+read_password(char *buf, size_t len)
+{
+	struct termios	 old, quiet;
+	char		 again[1024];
+	int		 tty = isatty(0), ok = 1;
+
+	if (tty) {
+		tcgetattr(0, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+		fprintf(stderr, "Password: ");
+	}
+	if (fgets(buf, (int)len, stdin) == NULL)
+		ok = 0;
+	if (tty && ok) {
+		fprintf(stderr, "\nAgain: ");
+		if (fgets(again, sizeof(again), stdin) == NULL ||
+		    strcmp(again, buf) != 0)
+			ok = -1;
+	}
+	if (tty) {
+		fputc('\n', stderr);
+		tcsetattr(0, TCSAFLUSH, &old);
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (ok != 1)
+		fprintf(stderr, "galley: %s\n", ok == 0 ? "no password given" :
+		    "the two passwords differ");
+	return ok == 1 ? 0 : -1;
+}
+
+/* The value after flag in argv, or NULL. */
+static const char *
+flag(int argc, char **argv, const char *name)
+{
+	int	 i;
+
+	for (i = 3; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int
+user_run(struct store_conn *c, int argc, char **argv)
+{
+	const char	*email = flag(argc, argv, "--email"), *why = NULL;
+	char		 pw[1024];
+	struct arena	 a;
+	struct user	*u, one;
+	size_t		 n, i;
+	int64_t		 id;
+	int		 rc;
+
+	if (strcmp(argv[2], "list") == 0) {
+		arena_init(&a);
+		if ((rc = c->ops->users_list(c, &a, &u, &n)) == STORE_OK)
+			for (i = 0; i < n; i++)
+				printf("%s\t%s\t%s\n", u[i].email, u[i].role,
+				    u[i].name);
+		arena_free(&a);
+	} else if (strcmp(argv[2], "remove") == 0) {
+		arena_init(&a);
+		if ((rc = c->ops->user_by_email(c, &a, email, &one)) ==
+		    STORE_OK)
+			rc = c->ops->user_remove(c, one.id);
+		why = rc == STORE_CONFLICT ? "the account still has posts:"
+		    " give them to another author first" : rc ==
+		    STORE_NOTFOUND ? "no account with that email address" :
+		    NULL;
+		arena_free(&a);
+	} else if (read_password(pw, sizeof(pw)) == -1)
+		return 1;
+	else if (strcmp(argv[2], "add") == 0)
+		rc = account_add(c, email, flag(argc, argv, "--name"),
+		    flag(argc, argv, "--role"), pw, &id, &why);
+	else
+		rc = account_password(c, email, pw, &why);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc == STORE_OK)
+		return 0;
+	fprintf(stderr, "galley: %s\n", why != NULL ? why :
+	    store_rc_name(rc));
+	return 1;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
+	    (argc == 9 && strcmp(argv[2], "add") == 0 &&
+	    flag(argc, argv, "--email") && flag(argc, argv, "--name") &&
+	    flag(argc, argv, "--role")) ||
+	    (argc == 5 && (strcmp(argv[2], "passwd") == 0 ||
+	    strcmp(argv[2], "remove") == 0) && flag(argc, argv, "--email"))))
+		return bad(&cmds[6], NULL);
+	return with_store(argv[1], user_run, argc, argv);
 }
 
 int

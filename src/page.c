@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "arena.h"
@@ -263,4 +264,32 @@ page_refusal(struct req *r, int status, const char *title, const char *why)
 	    json_true());
 	r->cacheable = 0;
 	return page_render(r, "refused", view, status);
+}
+
+/*
+ * A browser says where a form came from (Sec-Fetch-Site, Origin); one
+ * from another site is refused, so no page elsewhere can post in a
+ * reader's name.  Same origin means the site's base_url, or the Host the
+ * request came to (a proxy may rewrite either).  Clients that send
+ * neither header (curl, old browsers) are let through.
+ */
+int
+page_cross_site(struct req *r)
+{
+	const char	*o = r->origin, *host;
+
+	if (r->fetch_site != NULL)
+		return strcmp(r->fetch_site, "same-origin") != 0 &&
+		    strcmp(r->fetch_site, "none") != 0;
+	if (o == NULL)
+		return 0;
+	if (strcasecmp(o, page_setting(r, "base_url")) == 0)
+		return 0;
+	if (strncasecmp(o, "http://", 7) == 0)
+		host = o + 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		host = o + 8;
+	else
+		return 1;	/* "null" and the like */
+	return r->host == NULL || strcasecmp(host, r->host) != 0;
 }

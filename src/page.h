@@ -30,6 +30,17 @@ struct form;
  * r->cookie); for 422 renders the article with the form filled in.
  */
 int	page_comment_post(struct req *, struct form *);
+/*
+ * Returns 1 if a POST came from another site's page, as the browser
+ * says (Sec-Fetch-Site, Origin); clients that say neither pass.
+ */
+int	page_cross_site(struct req *);
+/*
+ * /admin/...: GET (in NULL) or POST (in: its fields).  Signs in and
+ * out, checks the session, the role and the CSRF token, and renders or
+ * acts.  Returns the HTTP status; never cached.
+ */
+int	page_admin(struct req *, struct form *in);
 /* The pages for a comment form that was too large (413) or garbled. */
 int	page_too_large(struct req *);
 int	page_bad_form(struct req *);

@@ -37,34 +37,6 @@ page_bad_form(struct req *r)
 	    " understand. Please go back and send it again.");
 }
 
-/*
- * A browser says where a form came from (Sec-Fetch-Site, Origin); one
- * from another site is refused, so no page elsewhere can post in a
- * reader's name.  Same origin means the site's base_url, or the Host the
- * request came to (a proxy may rewrite either).  Clients that send
- * neither header (curl, old browsers) are let through.
- */
-static int
-cross_site(struct req *r)
-{
-	const char	*o = r->origin, *host;
-
-	if (r->fetch_site != NULL)
-		return strcmp(r->fetch_site, "same-origin") != 0 &&
-		    strcmp(r->fetch_site, "none") != 0;
-	if (o == NULL)
-		return 0;
-	if (strcasecmp(o, page_setting(r, "base_url")) == 0)
-		return 0;
-	if (strncasecmp(o, "http://", 7) == 0)
-		host = o + 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		host = o + 8;
-	else
-		return 1;	/* "null" and the like */
-	return r->host == NULL || strcasecmp(host, r->host) != 0;
-}
-
 /* Percent-encodes s for a cookie value. */
 static void
 cookie_text(struct buf *b, const char *s)
@@ -155,7 +127,7 @@ page_comment_post(struct req *r, struct form *in)
 	int			 status, page;
 	const char		*held = "";
 
-	if (cross_site(r))
+	if (page_cross_site(r))
 		return page_refusal(r, 403, "Comment refused",
 		    "This comment form was sent from another site.");
 	f = read_form(r, in);

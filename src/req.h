@@ -36,6 +36,8 @@ struct req {
 	const char		*host;		/* Host header */
 	const char		*cookie;	/* a Set-Cookie to send */
 	const char		*voter_cookie;	/* the galley_voter cookie */
+	const char		*session_cookie;	/* galley_session */
+	int			 https;		/* TLS, or a proxy says so */
 	const char		*type;		/* Content-Type; NULL: HTML */
 	struct comment_form	*form;		/* a refused form, to show */
 	struct MHD_Connection	*http;		/* for req_arg */

@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "auth.h"
 #include "cache.h"
 #include "comment.h"
 #include "conf.h"
@@ -70,6 +71,7 @@ struct sreq {
 	int			 body_bad;	/* 413: too big; 400: garbled */
 	int			 counted;	/* in server.posting */
 	int			 json;		/* a JSON body, in raw */
+	int			 admin;		/* under /admin */
 	struct buf		 raw;
 	int			 status;
 	size_t			 bytes;
@@ -327,6 +329,10 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
  */
 static const char *const vary_args[] = { "replytocom", "unapproved" };
 
+/* The arguments the admin pages read; they are never cached. */
+static const char *const admin_args[] = { "status", "q", "page", "done",
+    "next", "error" };
+
 const char *
 req_arg(struct req *r, const char *name)
 {
@@ -334,6 +340,11 @@ req_arg(struct req *r, const char *name)
 
 	for (i = 0; i < sizeof(vary_args) / sizeof(vary_args[0]); i++)
 		if (strcmp(vary_args[i], name) == 0)
+			return MHD_lookup_connection_value(r->http,
+			    MHD_GET_ARGUMENT_KIND, name);
+	for (i = 0; r->route.kind == ROUTE_ADMIN &&
+	    i < sizeof(admin_args) / sizeof(admin_args[0]); i++)
+		if (strcmp(admin_args[i], name) == 0)
 			return MHD_lookup_connection_value(r->http,
 			    MHD_GET_ARGUMENT_KIND, name);
 	return NULL;	/* not in vary_args: the cache would not vary */
@@ -502,6 +513,8 @@ static const struct form_field vote_fields[] = {
 };
 
 #define VOTE_JSON_MAX	4096	/* a JSON vote body */
+#define ADMIN_BODY_MAX	(4 << 20)	/* an admin form */
+#define ADMIN_FIELD_MAX	(1 << 20)	/* one of its fields */
 
 /*
  * First call of a POST (/comments or /votes): checks the declared size
@@ -549,13 +562,18 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 		sr->json = type != NULL &&
 		    strncasecmp(type, "application/json", 16) == 0;
 	}
+	if (sr->admin)
+		sr->body_max = ADMIN_BODY_MAX;
 	buf_init(&sr->raw);
 	if (declared > sr->body_max)
 		sr->body_bad = 413;
-	else if (!sr->json && form_begin(&sr->form, conn, votes ? vote_fields :
-	    comment_fields, votes ? sizeof(vote_fields) /
-	    sizeof(vote_fields[0]) : sizeof(comment_fields) /
-	    sizeof(comment_fields[0])) == -1)
+	else if (sr->admin && form_begin(&sr->form, conn, NULL,
+	    ADMIN_FIELD_MAX) == -1)
+		sr->body_bad = 400;
+	else if (!sr->admin && !sr->json && form_begin(&sr->form, conn,
+	    votes ? vote_fields : comment_fields, votes ?
+	    sizeof(vote_fields) / sizeof(vote_fields[0]) :
+	    sizeof(comment_fields) / sizeof(comment_fields[0])) == -1)
 		sr->body_bad = 400;
 	sr->posting = 1;
 	return MHD_YES;
@@ -645,6 +663,63 @@ client_ip(struct req *r, struct MHD_Connection *conn)
 	return peer;
 }
 
+/*
+ * What a handler of a reader's or a moderator's request knows of it:
+ * the client (through trusted proxies), its headers and cookies, and
+ * whether it came over TLS (base_url is https, or a trusted proxy says
+ * X-Forwarded-Proto: https).
+ */
+static void
+context(struct req *r, struct MHD_Connection *conn)
+{
+	const char	*peer, *proto;
+
+	r->ip = client_ip(r, conn);
+	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_USER_AGENT);
+	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Origin");
+	r->fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Sec-Fetch-Site");
+	r->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	r->voter_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
+	    "galley_voter");
+	r->session_cookie = MHD_lookup_connection_value(conn,
+	    MHD_COOKIE_KIND, AUTH_COOKIE);
+	peer = peer_ip(r, conn);
+	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-Proto");
+	r->https = strncmp(page_setting(r, "base_url"), "https:", 6) == 0 ||
+	    (proto != NULL && strcmp(proto, "https") == 0 &&
+	    trusted(r->site, peer, strlen(peer)));
+}
+
+/*
+ * GET /admin/...: never cached, rendered for the signed-in user (or a
+ * redirect to the login page).
+ */
+static enum MHD_Result
+serve_admin(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct req	*r = &sr->r;
+	enum MHD_Result	 rc;
+	int		 status;
+
+	r->cacheable = 0;
+	if ((r->conn = store_conn_get(r->site->store)) == NULL)
+		return respond(sr, conn, page_error(r, 503), sr->path, 0);
+	context(r, conn);
+	status = page_admin(r, NULL);
+	if (r->location != NULL)
+		rc = redirect_plain(sr, conn, status, r->location, r->cookie);
+	else
+		rc = respond(sr, conn, status, sr->path, 0);
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	return rc;
+}
+
 /* A JSON value as text in the arena: a string as is, a number printed. */
 static const char *
 json_text(struct req *r, json_t *o, const char *key)
@@ -692,24 +767,17 @@ post_end(struct sreq *sr, struct MHD_Connection *conn)
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	r->ip = client_ip(r, conn);
-	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_USER_AGENT);
-	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Origin");
-	r->fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Sec-Fetch-Site");
-	r->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_HOST);
-	r->voter_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
-	    "galley_voter");
+	context(r, conn);
 	if (sr->body_bad == 413)
 		status = page_too_large(r);
 	else if (sr->body_bad == 400)
 		status = page_bad_form(r);
 	else if (strcmp(sr->path, "/votes") == 0)
 		status = post_vote(sr, conn);
-	else
+	else if (sr->admin) {
+		r->cacheable = 0;
+		status = page_admin(r, &sr->form);
+	} else
 		status = page_comment_post(r, &sr->form);
 	if (r->location != NULL)
 		rc = redirect_plain(sr, conn, status, r->location, r->cookie);
@@ -763,6 +831,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    strcmp(url, "/votes") == 0)
 			return post ? post_begin(sr, conn) :
 			    method_not_allowed(sr, conn);
+		sr->admin = strcmp(url, "/admin") == 0 ||
+		    strncmp(url, "/admin/", 7) == 0;
+		if (sr->admin && url_parse(url, &sr->r.route) == -1)
+			sr->r.route.kind = ROUTE_NONE;
+		if (sr->admin && post)
+			return post_begin(sr, conn);
 		/* Refused at once: the body is not read, the connection closes. */
 		if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
@@ -779,6 +853,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return post_end(sr, conn);
 	if (strcmp(url, "/comments/stamp") == 0)
 		return serve_stamp(sr, conn);
+	if (sr->admin)
+		return serve_admin(sr, conn);
 	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)

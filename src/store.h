@@ -37,7 +37,33 @@ struct user {
 	char	*url;
 	char	*bio;
 	char	*role;		/* admin, editor, author */
-	char	*email;		/* only in user_add input; never read back */
+	char	*email;		/* user_add input; read back only by the
+				   account queries (user_by_email, users_list) */
+	char	*pass_hash;	/* argon2id string (auth.h); user_by_email only */
+};
+
+/* A signed-in session and its user (store_ops.session_get). */
+struct session {
+	int64_t		 created;
+	int64_t		 seen;
+	struct user	 user;
+};
+
+/* Which comments comments_find returns, newest first. */
+struct comment_query {
+	const char	*status;	/* NULL: any but trash */
+	const char	*q;		/* NULL or "": any text */
+	int64_t		 author_id;	/* 0: any post; else that author's */
+	int64_t		 offset;
+	int64_t		 limit;
+};
+
+/* One day of the dashboard's chart. */
+struct day_counts {
+	int64_t	 approved;
+	int64_t	 pending;
+	int64_t	 spam;
+	int64_t	 votes;
 };
 
 struct post {
@@ -90,6 +116,10 @@ struct comment {
 	int	 thumb_h;
 	int64_t	 vote_sum;	/* results only */
 	int64_t	 vote_count;
+	char	*post_title;	/* comments_find only: the post's title, */
+	char	*post_slug;	/* slug and date, for its link */
+	int64_t	 post_published;
+	int64_t	 post_author;
 	double	 spam_score;	/* the filter's score, -1 if none */
 	char	*spam_signals;	/* the signals that fired, comma-separated */
 	char	*spam_trained;	/* results only: "", "ham" or "spam" */
@@ -275,6 +305,50 @@ struct store_ops {
 	 */
 	int	(*spam_learn)(struct store_conn *, const char *const *tok,
 		    size_t n, int spam, int sign);
+
+	/* Accounts: by email in any case, with the password hash. */
+	int	(*user_by_email)(struct store_conn *, struct arena *,
+		    const char *email, struct user *out);
+	/* Every account, by name, with email (never the hash). */
+	int	(*users_list)(struct store_conn *, struct arena *,
+		    struct user **out, size_t *n);
+	/* Changes a role, a password hash, or both (NULL: unchanged). */
+	int	(*user_set)(struct store_conn *, int64_t id, const char *role,
+		    const char *pass_hash);
+	/* STORE_CONFLICT while the user has posts. */
+	int	(*user_remove)(struct store_conn *, int64_t id);
+
+	/* Sessions, by the hash of their token (auth.h); never the token. */
+	int	(*session_add)(struct store_conn *, const char *token_hash,
+		    int64_t user_id, int64_t now);
+	int	(*session_get)(struct store_conn *, struct arena *,
+		    const char *token_hash, struct session *out);
+	int	(*session_touch)(struct store_conn *, const char *token_hash,
+		    int64_t now);
+	int	(*session_end)(struct store_conn *, const char *token_hash);
+	/* Ends every session of user_id but keep ("" for none). */
+	int	(*sessions_end_user)(struct store_conn *, int64_t user_id,
+		    const char *keep);
+
+	/* Failed logins per key ("acct:EMAIL", "ip:HASH"), for throttling. */
+	int	(*throttle_get)(struct store_conn *, const char *key,
+		    int64_t *failures, int64_t *last);
+	int	(*throttle_fail)(struct store_conn *, const char *key,
+		    int64_t now);
+	int	(*throttle_clear)(struct store_conn *, const char *key);
+
+	/* Moderation's views: a page of comments with their posts. */
+	int	(*comments_find)(struct store_conn *, struct arena *,
+		    const struct comment_query *, struct comment **out,
+		    size_t *n, int64_t *total);
+	/* Comments per status: approved, pending, spam, trash. */
+	int	(*comment_counts)(struct store_conn *, int64_t author_id,
+		    int64_t counts[4]);
+	/* Posts and pages that are drafts. */
+	int	(*drafts_count)(struct store_conn *, int64_t *n);
+	/* days[0..ndays) from since (a midnight): comments by status, votes. */
+	int	(*daily)(struct store_conn *, int64_t since, int ndays,
+		    struct day_counts *days);
 };
 
 struct store_conn {

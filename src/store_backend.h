@@ -83,6 +83,21 @@ struct store {
 	"CREATE INDEX comments_by_lower_email ON comments (lower(email)," \
 	"  status);"
 
+/*
+ * 6: accounts.  Sessions are kept by the hash of their token; failed
+ * logins are counted per account and per IP hash so that throttling
+ * holds across nodes.  Neither bumps the data generation: no public
+ * page shows them.
+ */
+#define MIGRATION_ACCOUNTS \
+	"CREATE TABLE sessions (token_hash TEXT PRIMARY KEY," \
+	"  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	"  created BIGINT NOT NULL, seen BIGINT NOT NULL);" \
+	"CREATE INDEX sessions_by_user ON sessions (user_id);" \
+	"CREATE TABLE login_failures (key TEXT PRIMARY KEY," \
+	"  failures BIGINT NOT NULL, last BIGINT NOT NULL);" \
+	"CREATE UNIQUE INDEX users_by_lower_email ON users (lower(email));"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

@@ -47,6 +47,11 @@ enum q {
 	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q_SPAM_COUNTS, Q_SPAM_LEARN, Q_SPAM_PRUNE,
+	Q_USER_BY_EMAIL, Q_USERS_LIST, Q_USER_SET, Q_USER_REMOVE,
+	Q_SESSION_ADD, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_END,
+	Q_SESSIONS_END_USER, Q_THROTTLE_GET, Q_THROTTLE_FAIL,
+	Q_THROTTLE_CLEAR, Q_COMMENTS_FIND, Q_COMMENTS_FIND_COUNT,
+	Q_COMMENT_COUNTS, Q_DRAFTS_COUNT, Q_DAILY_COMMENTS, Q_DAILY_VOTES,
 	Q__MAX
 };
 
@@ -176,6 +181,7 @@ static const char *const migrations[] = {
 	MIGRATION_AVATARS,		/* 3 */
 	MIGRATION_VOTE_IPS,		/* 4 */
 	MIGRATION_SPAM,			/* 5 */
+	MIGRATION_ACCOUNTS,		/* 6 */
 };
 
 static const struct store_ops pg_ops;
@@ -447,13 +453,14 @@ pg_setting_set(struct store_conn *sc, const char *key, const char *val)
 static int
 pg_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
 {
-	const char	*p[6] = { str(u->slug), str(u->name), str(u->email),
-	    str(u->url), str(u->bio), u->role ? u->role : "author" };
+	const char	*p[7] = { str(u->slug), str(u->name), str(u->email),
+	    str(u->url), str(u->bio), u->role ? u->role : "author",
+	    u->pass_hash };
 
 	return pq_insert((struct pconn *)sc, Q_USER_ADD, "INSERT INTO users"
-	    " (slug, name, email, url, bio, role, created) VALUES ($1, $2,"
-	    " $3, $4, $5, $6, extract(epoch FROM now())::bigint)"
-	    " RETURNING id", 6, p, id);
+	    " (slug, name, email, url, bio, role, pass_hash, created) VALUES"
+	    " ($1, $2, $3, $4, $5, $6, $7, extract(epoch FROM now())::bigint)"
+	    " RETURNING id", 7, p, id);
 }
 
 #define USER_COLS "id, slug, name, url, bio, role"
@@ -1099,6 +1106,314 @@ pg_spam_learn(struct store_conn *sc, const char *const *tok, size_t n,
 	return rc;
 }
 
+/* USER_COLS, then email and the password hash ("" if none). */
+static void
+fill_account(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct user	*u = v;
+
+	fill_user(a, res, i, v);
+	u->email = col_text(a, res, i, 6);
+	u->pass_hash = col_text(a, res, i, 7);
+}
+
+static int
+pg_user_by_email(struct store_conn *sc, struct arena *a, const char *email,
+    struct user *out)
+{
+	return pq_row((struct pconn *)sc, Q_USER_BY_EMAIL, "SELECT " USER_COLS
+	    ", email, coalesce(pass_hash, '') FROM users WHERE lower(email) ="
+	    " lower($1)", 1, &email, a, sizeof(*out), fill_account, out);
+}
+
+static int
+pg_users_list(struct store_conn *sc, struct arena *a, struct user **out,
+    size_t *n)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_USERS_LIST, "SELECT " USER_COLS
+	    ", email, '' FROM users ORDER BY name, id", 0, NULL, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_account, (void **)out, n);
+}
+
+/* Runs a statement; STORE_NOTFOUND if it touched no row. */
+static int
+pq_change(struct pconn *c, enum q q, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult	*res;
+	int		 rc = pq(c, q, sql, n, params, &res);
+
+	if (rc == STORE_OK && strcmp(PQcmdTuples(res), "0") == 0)
+		rc = STORE_NOTFOUND;
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_user_set(struct store_conn *sc, int64_t id, const char *role,
+    const char *pass_hash)
+{
+	struct num	 n;
+	const char	*p[3] = { role, pass_hash, num(&n, id) };
+
+	return pq_change((struct pconn *)sc, Q_USER_SET, "UPDATE users SET"
+	    " role = coalesce($1, role), pass_hash = coalesce($2, pass_hash)"
+	    " WHERE id = $3", 3, p);
+}
+
+static int
+pg_user_remove(struct store_conn *sc, int64_t id)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_USER_REMOVE, "DELETE FROM users WHERE id = $1", 1, p,
+	    &res);
+	if (rc == STORE_OK && strcmp(PQcmdTuples(res), "0") == 0)
+		rc = STORE_NOTFOUND;
+	PQclear(res);
+	/* A foreign key (their posts) refuses: say so as a conflict. */
+	return rc == STORE_ERROR ? STORE_CONFLICT : rc;
+}
+
+static int
+pg_session_add(struct store_conn *sc, const char *token_hash,
+    int64_t user_id, int64_t now)
+{
+	struct num	 u, t;
+	const char	*p[3] = { token_hash, num(&u, user_id), num(&t, now) };
+
+	return pq_run((struct pconn *)sc, Q_SESSION_ADD, "INSERT INTO sessions"
+	    " (token_hash, user_id, created, seen) VALUES ($1, $2, $3, $3)",
+	    3, p);
+}
+
+static void
+fill_session(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct session	*se = v;
+
+	fill_user(a, res, i, &se->user);
+	se->user.email = col_text(a, res, i, 6);
+	se->created = col_int(res, i, 7);
+	se->seen = col_int(res, i, 8);
+}
+
+static int
+pg_session_get(struct store_conn *sc, struct arena *a, const char *token_hash,
+    struct session *out)
+{
+	return pq_row((struct pconn *)sc, Q_SESSION_GET, "SELECT u.id, u.slug,"
+	    " u.name, u.url, u.bio, u.role, u.email, s.created, s.seen FROM"
+	    " sessions s JOIN users u ON u.id = s.user_id WHERE"
+	    " s.token_hash = $1", 1, &token_hash, a, sizeof(*out),
+	    fill_session, out);
+}
+
+static int
+pg_session_touch(struct store_conn *sc, const char *token_hash, int64_t now)
+{
+	struct num	 t;
+	const char	*p[2] = { token_hash, num(&t, now) };
+
+	return pq_run((struct pconn *)sc, Q_SESSION_TOUCH, "UPDATE sessions"
+	    " SET seen = $2 WHERE token_hash = $1", 2, p);
+}
+
+static int
+pg_session_end(struct store_conn *sc, const char *token_hash)
+{
+	return pq_run((struct pconn *)sc, Q_SESSION_END, "DELETE FROM sessions"
+	    " WHERE token_hash = $1", 1, &token_hash);
+}
+
+static int
+pg_sessions_end_user(struct store_conn *sc, int64_t user_id, const char *keep)
+{
+	struct num	 u;
+	const char	*p[2] = { keep, num(&u, user_id) };
+
+	return pq_run((struct pconn *)sc, Q_SESSIONS_END_USER, "DELETE FROM"
+	    " sessions WHERE token_hash <> $1 AND user_id = $2", 2, p);
+}
+
+static int
+pg_throttle_get(struct store_conn *sc, const char *key, int64_t *failures,
+    int64_t *last)
+{
+	PGresult	*res;
+	int		 rc;
+
+	*failures = *last = 0;
+	rc = pq((struct pconn *)sc, Q_THROTTLE_GET, "SELECT failures, last"
+	    " FROM login_failures WHERE key = $1", 1, &key, &res);
+	if (rc == STORE_OK && PQntuples(res) == 1) {
+		*failures = col_int(res, 0, 0);
+		*last = col_int(res, 0, 1);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_throttle_fail(struct store_conn *sc, const char *key, int64_t now)
+{
+	struct num	 t;
+	const char	*p[2] = { key, num(&t, now) };
+
+	return pq_run((struct pconn *)sc, Q_THROTTLE_FAIL, "INSERT INTO"
+	    " login_failures (key, failures, last) VALUES ($1, 1, $2)"
+	    " ON CONFLICT (key) DO UPDATE SET failures ="
+	    " login_failures.failures + 1, last = $2", 2, p);
+}
+
+static int
+pg_throttle_clear(struct store_conn *sc, const char *key)
+{
+	return pq_run((struct pconn *)sc, Q_THROTTLE_CLEAR, "DELETE FROM"
+	    " login_failures WHERE key = $1", 1, &key);
+}
+
+static void
+fill_found(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, res, i, v);
+	cm->post_title = col_text(a, res, i, 19);
+	cm->post_slug = col_text(a, res, i, 20);
+	cm->post_published = col_int(res, i, 21);
+	cm->post_author = col_int(res, i, 22);
+}
+
+/* The filter of comments_find, shared by its page and its count. */
+#define FIND_WHERE " FROM comments c JOIN posts p ON p.id = c.post_id" \
+	" WHERE ($1::text IS NULL AND c.status <> 'trash' OR" \
+	" c.status = $1) AND ($2::bigint = 0 OR p.author_id = $2) AND" \
+	" ($3 = '' OR strpos(lower(c.content), lower($3)) > 0 OR" \
+	" strpos(lower(c.author), lower($3)) > 0 OR" \
+	" strpos(lower(c.email), lower($3)) > 0)"
+
+static int
+pg_comments_find(struct store_conn *sc, struct arena *a,
+    const struct comment_query *q, struct comment **out, size_t *n,
+    int64_t *total)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 au, of, li;
+	const char	*p[5] = { q->status, num(&au, q->author_id),
+	    str(q->q), num(&of, q->offset), num(&li, q->limit) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_COMMENTS_FIND_COUNT, "SELECT count(*)" FIND_WHERE, 3, p,
+	    &res);
+	if (rc == STORE_OK)
+		*total = col_int(res, 0, 0);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	rc = pq(c, Q_COMMENTS_FIND, "SELECT c.id, c.post_id,"
+	    " coalesce(c.parent_id, 0), c.author, c.url, c.content, c.status,"
+	    " c.created, c.vote_sum, c.vote_count, c.image, c.thumb,"
+	    " c.thumb_w, c.thumb_h, c.avatar, c.email, c.spam_score,"
+	    " c.spam_signals, c.spam_trained, p.title, p.slug, p.published,"
+	    " p.author_id" FIND_WHERE " ORDER BY c.created DESC, c.id DESC"
+	    " LIMIT $5 OFFSET $4", 5, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_found, (void **)out, n);
+}
+
+static int
+pg_comment_counts(struct store_conn *sc, int64_t author_id, int64_t counts[4])
+{
+	static const char *const st[4] = { "approved", "pending", "spam",
+	    "trash" };
+	struct num	 au;
+	const char	*p[1] = { num(&au, author_id) };
+	PGresult	*res;
+	int		 rc, i, k;
+
+	memset(counts, 0, 4 * sizeof(*counts));
+	rc = pq((struct pconn *)sc, Q_COMMENT_COUNTS, "SELECT c.status,"
+	    " count(*) FROM comments c JOIN posts p ON p.id = c.post_id"
+	    " WHERE $1::bigint = 0 OR p.author_id = $1 GROUP BY c.status", 1,
+	    p, &res);
+	for (i = 0; rc == STORE_OK && i < PQntuples(res); i++)
+		for (k = 0; k < 4; k++)
+			if (strcmp(PQgetvalue(res, i, 0), st[k]) == 0)
+				counts[k] = col_int(res, i, 1);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_drafts_count(struct store_conn *sc, int64_t *n)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_DRAFTS_COUNT, "SELECT count(*) FROM"
+	    " posts WHERE status = 'draft'", 0, NULL, &res);
+	if (rc == STORE_OK)
+		*n = col_int(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_daily(struct store_conn *sc, int64_t since, int ndays,
+    struct day_counts *days)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 si;
+	const char	*p[1] = { num(&si, since) }, *k;
+	PGresult	*res;
+	int64_t		 d, n;
+	int		 rc, i;
+
+	memset(days, 0, (size_t)ndays * sizeof(*days));
+	rc = pq(c, Q_DAILY_COMMENTS, "SELECT (created - $1) / 86400, status,"
+	    " count(*) FROM comments WHERE created >= $1 GROUP BY 1, 2", 1, p,
+	    &res);
+	for (i = 0; rc == STORE_OK && i < PQntuples(res); i++) {
+		d = col_int(res, i, 0);
+		k = PQgetvalue(res, i, 1);
+		n = col_int(res, i, 2);
+		if (d < 0 || d >= ndays)
+			continue;
+		if (strcmp(k, "approved") == 0)
+			days[d].approved += n;
+		else if (strcmp(k, "pending") == 0)
+			days[d].pending += n;
+		else if (strcmp(k, "spam") == 0)
+			days[d].spam += n;
+	}
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	rc = pq(c, Q_DAILY_VOTES, "SELECT d, count(*) FROM (SELECT"
+	    " (created - $1) / 86400 AS d FROM post_votes WHERE created >= $1"
+	    " UNION ALL SELECT (created - $1) / 86400 FROM comment_votes"
+	    " WHERE created >= $1) v GROUP BY d", 1, p, &res);
+	for (i = 0; rc == STORE_OK && i < PQntuples(res); i++) {
+		d = col_int(res, i, 0);
+		if (d >= 0 && d < ndays)
+			days[d].votes = col_int(res, i, 1);
+	}
+	PQclear(res);
+	return rc;
+}
+
 static const struct store_ops pg_ops = {
 	.generation = pg_generation,
 	.begin = pg_begin,
@@ -1132,6 +1447,22 @@ static const struct store_ops pg_ops = {
 	.media_add = pg_media_add,
 	.spam_counts = pg_spam_counts,
 	.spam_learn = pg_spam_learn,
+	.user_by_email = pg_user_by_email,
+	.users_list = pg_users_list,
+	.user_set = pg_user_set,
+	.user_remove = pg_user_remove,
+	.session_add = pg_session_add,
+	.session_get = pg_session_get,
+	.session_touch = pg_session_touch,
+	.session_end = pg_session_end,
+	.sessions_end_user = pg_sessions_end_user,
+	.throttle_get = pg_throttle_get,
+	.throttle_fail = pg_throttle_fail,
+	.throttle_clear = pg_throttle_clear,
+	.comments_find = pg_comments_find,
+	.comment_counts = pg_comment_counts,
+	.drafts_count = pg_drafts_count,
+	.daily = pg_daily,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

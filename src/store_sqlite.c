@@ -43,6 +43,11 @@ enum q {
 	Q_VOTE_END = Q_VOTE + 7,
 	Q_POST_VOTE_ADD, Q_COMMENT_VOTE_ADD, Q_MEDIA_ADD,
 	Q_SPAM_COUNT, Q_SPAM_LEARN, Q_SPAM_PRUNE,
+	Q_USER_BY_EMAIL, Q_USERS_LIST, Q_USER_SET, Q_USER_REMOVE,
+	Q_SESSION_ADD, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_END,
+	Q_SESSIONS_END_USER, Q_THROTTLE_GET, Q_THROTTLE_FAIL,
+	Q_THROTTLE_CLEAR, Q_COMMENTS_FIND, Q_COMMENTS_FIND_COUNT,
+	Q_COMMENT_COUNTS, Q_DRAFTS_COUNT, Q_DAILY_COMMENTS, Q_DAILY_VOTES,
 	Q__MAX
 };
 
@@ -164,6 +169,7 @@ static const char *const migrations[] = {
 	MIGRATION_AVATARS,		/* 3 */
 	MIGRATION_VOTE_IPS,		/* 4 */
 	MIGRATION_SPAM,			/* 5 */
+	MIGRATION_ACCOUNTS,		/* 6 */
 };
 
 static const struct store_ops sqlite_ops;
@@ -412,8 +418,8 @@ sq_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
 	sqlite3_stmt	*s;
 
 	s = stmt(c, Q_USER_ADD, "INSERT INTO users"
-	    " (slug, name, email, url, bio, role, created)"
-	    " VALUES (?, ?, ?, ?, ?, ?, strftime('%s', 'now'))");
+	    " (slug, name, email, url, bio, role, pass_hash, created)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now'))");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, u->slug);
@@ -422,6 +428,10 @@ sq_user_add(struct store_conn *sc, const struct user *u, int64_t *id)
 	bind_text(s, 4, u->url);
 	bind_text(s, 5, u->bio);
 	bind_text(s, 6, u->role != NULL ? u->role : "author");
+	if (u->pass_hash != NULL)
+		bind_text(s, 7, u->pass_hash);
+	else
+		sqlite3_bind_null(s, 7);
 	return run(c, s, id, "user_add");
 }
 
@@ -1188,6 +1198,371 @@ sq_spam_learn(struct store_conn *sc, const char *const *tok, size_t n,
 	return STORE_OK;
 }
 
+/* USER_COLS, then email and the password hash ("" if none). */
+static void
+fill_account(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct user	*u = v;
+
+	fill_user(a, s, v);
+	u->email = col_text(a, s, 6);
+	u->pass_hash = col_text(a, s, 7);
+}
+
+static int
+sq_user_by_email(struct store_conn *sc, struct arena *a, const char *email,
+    struct user *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_USER_BY_EMAIL, "SELECT " USER_COLS ", email,"
+	    " coalesce(pass_hash, '') FROM users WHERE lower(email) ="
+	    " lower(?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	return row(c, s, a, sizeof(*out), fill_account, out, "user_by_email");
+}
+
+static int
+sq_users_list(struct store_conn *sc, struct arena *a, struct user **out,
+    size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_USERS_LIST, "SELECT " USER_COLS ", email, '' FROM users"
+	    " ORDER BY name, id");
+	return many(c, s, a, sizeof(**out), fill_account, (void **)out, n,
+	    "users_list");
+}
+
+static int
+sq_user_set(struct store_conn *sc, int64_t id, const char *role,
+    const char *pass_hash)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_USER_SET, "UPDATE users SET role = coalesce(?1, role),"
+	    " pass_hash = coalesce(?2, pass_hash) WHERE id = ?3");
+	if (s == NULL)
+		return STORE_ERROR;
+	if (role != NULL)
+		bind_text(s, 1, role);
+	else
+		sqlite3_bind_null(s, 1);
+	if (pass_hash != NULL)
+		bind_text(s, 2, pass_hash);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, id);
+	if ((rc = run(c, s, NULL, "user_set")) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_user_remove(struct store_conn *sc, int64_t id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_USER_REMOVE, "DELETE FROM users WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	rc = run(c, s, NULL, "user_remove");
+	/* A foreign key (their posts) refuses: say so as a conflict. */
+	if (rc == STORE_ERROR && sqlite3_extended_errcode(c->db) ==
+	    SQLITE_CONSTRAINT_FOREIGNKEY)
+		return STORE_CONFLICT;
+	if (rc != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_session_add(struct store_conn *sc, const char *token_hash,
+    int64_t user_id, int64_t now)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_SESSION_ADD, "INSERT INTO sessions (token_hash, user_id,"
+	    " created, seen) VALUES (?1, ?2, ?3, ?3)");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, now);
+	return run(c, s, NULL, "session_add");
+}
+
+static void
+fill_session(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct session	*se = v;
+
+	fill_user(a, s, &se->user);
+	se->user.email = col_text(a, s, 6);
+	se->created = sqlite3_column_int64(s, 7);
+	se->seen = sqlite3_column_int64(s, 8);
+}
+
+static int
+sq_session_get(struct store_conn *sc, struct arena *a, const char *token_hash,
+    struct session *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_SESSION_GET, "SELECT u.id, u.slug, u.name, u.url, u.bio,"
+	    " u.role, u.email, s.created, s.seen FROM sessions s JOIN users u"
+	    " ON u.id = s.user_id WHERE s.token_hash = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, token_hash);
+	return row(c, s, a, sizeof(*out), fill_session, out, "session_get");
+}
+
+/* Runs a statement on one text key (and maybe a number). */
+static int
+key_run(struct sconn *c, enum q q, const char *sql, const char *key,
+    int64_t n, const char *what)
+{
+	sqlite3_stmt	*s = stmt(c, q, sql);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	if (sqlite3_bind_parameter_count(s) > 1)
+		sqlite3_bind_int64(s, 2, n);
+	return run(c, s, NULL, what);
+}
+
+static int
+sq_session_touch(struct store_conn *sc, const char *token_hash, int64_t now)
+{
+	return key_run((struct sconn *)sc, Q_SESSION_TOUCH, "UPDATE sessions"
+	    " SET seen = ?2 WHERE token_hash = ?1", token_hash, now,
+	    "session_touch");
+}
+
+static int
+sq_session_end(struct store_conn *sc, const char *token_hash)
+{
+	return key_run((struct sconn *)sc, Q_SESSION_END, "DELETE FROM"
+	    " sessions WHERE token_hash = ?1", token_hash, 0, "session_end");
+}
+
+static int
+sq_sessions_end_user(struct store_conn *sc, int64_t user_id, const char *keep)
+{
+	return key_run((struct sconn *)sc, Q_SESSIONS_END_USER, "DELETE FROM"
+	    " sessions WHERE token_hash <> ?1 AND user_id = ?2", keep, user_id,
+	    "sessions_end_user");
+}
+
+static int
+sq_throttle_get(struct store_conn *sc, const char *key, int64_t *failures,
+    int64_t *last)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*failures = *last = 0;
+	s = stmt(c, Q_THROTTLE_GET, "SELECT failures, last FROM"
+	    " login_failures WHERE key = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	if ((rc = one(c, s, "throttle_get")) == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	*failures = sqlite3_column_int64(s, 0);
+	*last = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_throttle_fail(struct store_conn *sc, const char *key, int64_t now)
+{
+	return key_run((struct sconn *)sc, Q_THROTTLE_FAIL, "INSERT INTO"
+	    " login_failures (key, failures, last) VALUES (?1, 1, ?2)"
+	    " ON CONFLICT (key) DO UPDATE SET failures = failures + 1,"
+	    " last = ?2", key, now, "throttle_fail");
+}
+
+static int
+sq_throttle_clear(struct store_conn *sc, const char *key)
+{
+	return key_run((struct sconn *)sc, Q_THROTTLE_CLEAR, "DELETE FROM"
+	    " login_failures WHERE key = ?1", key, 0, "throttle_clear");
+}
+
+static void
+fill_found(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, s, v);
+	cm->post_title = col_text(a, s, 19);
+	cm->post_slug = col_text(a, s, 20);
+	cm->post_published = sqlite3_column_int64(s, 21);
+	cm->post_author = sqlite3_column_int64(s, 22);
+}
+
+/* The filter of comments_find, shared by its page and its count. */
+#define FIND_WHERE " FROM comments c JOIN posts p ON p.id = c.post_id" \
+	" WHERE (?1 IS NULL AND c.status <> 'trash' OR c.status = ?1)" \
+	" AND (?2 = 0 OR p.author_id = ?2) AND (?3 = '' OR" \
+	" instr(lower(c.content), lower(?3)) > 0 OR" \
+	" instr(lower(c.author), lower(?3)) > 0 OR" \
+	" instr(lower(c.email), lower(?3)) > 0)"
+
+static void
+bind_find(sqlite3_stmt *s, const struct comment_query *q)
+{
+	if (q->status != NULL)
+		bind_text(s, 1, q->status);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_int64(s, 2, q->author_id);
+	bind_text(s, 3, q->q != NULL ? q->q : "");
+}
+
+static int
+sq_comments_find(struct store_conn *sc, struct arena *a,
+    const struct comment_query *q, struct comment **out, size_t *n,
+    int64_t *total)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_COMMENTS_FIND_COUNT, "SELECT count(*)" FIND_WHERE);
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_find(s, q);
+	if ((rc = one(c, s, "comments_find")) != STORE_OK)
+		return rc;
+	*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = stmt(c, Q_COMMENTS_FIND, "SELECT c.id, c.post_id,"
+	    " coalesce(c.parent_id, 0), c.author, c.url, c.content, c.status,"
+	    " c.created, c.vote_sum, c.vote_count, c.image, c.thumb,"
+	    " c.thumb_w, c.thumb_h, c.avatar, c.email, c.spam_score,"
+	    " c.spam_signals, c.spam_trained, p.title, p.slug, p.published,"
+	    " p.author_id" FIND_WHERE " ORDER BY c.created DESC, c.id DESC"
+	    " LIMIT ?5 OFFSET ?4");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_find(s, q);
+	sqlite3_bind_int64(s, 4, q->offset);
+	sqlite3_bind_int64(s, 5, q->limit);
+	return many(c, s, a, sizeof(**out), fill_found, (void **)out, n,
+	    "comments_find");
+}
+
+static int
+sq_comment_counts(struct store_conn *sc, int64_t author_id, int64_t counts[4])
+{
+	static const char *const st[4] = { "approved", "pending", "spam",
+	    "trash" };
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	const char	*k;
+	int		 i, rc;
+
+	memset(counts, 0, 4 * sizeof(*counts));
+	s = stmt(c, Q_COMMENT_COUNTS, "SELECT c.status, count(*) FROM"
+	    " comments c JOIN posts p ON p.id = c.post_id WHERE ?1 = 0 OR"
+	    " p.author_id = ?1 GROUP BY c.status");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, author_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		k = (const char *)sqlite3_column_text(s, 0);
+		for (i = 0; i < 4; i++)
+			if (k != NULL && strcmp(k, st[i]) == 0)
+				counts[i] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : rc_of(c->db, rc,
+	    "comment_counts");
+}
+
+static int
+sq_drafts_count(struct store_conn *sc, int64_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_DRAFTS_COUNT, "SELECT count(*) FROM posts"
+	    " WHERE status = 'draft'");
+	if ((rc = one(c, s, "drafts_count")) != STORE_OK)
+		return rc;
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_daily(struct store_conn *sc, int64_t since, int ndays,
+    struct day_counts *days)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	const char	*k;
+	int64_t		 d, n;
+	int		 rc;
+
+	memset(days, 0, (size_t)ndays * sizeof(*days));
+	s = stmt(c, Q_DAILY_COMMENTS, "SELECT (created - ?1) / 86400, status,"
+	    " count(*) FROM comments WHERE created >= ?1 GROUP BY 1, 2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d = sqlite3_column_int64(s, 0);
+		k = (const char *)sqlite3_column_text(s, 1);
+		n = sqlite3_column_int64(s, 2);
+		if (d < 0 || d >= ndays || k == NULL)
+			continue;
+		if (strcmp(k, "approved") == 0)
+			days[d].approved += n;
+		else if (strcmp(k, "pending") == 0)
+			days[d].pending += n;
+		else if (strcmp(k, "spam") == 0)
+			days[d].spam += n;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return rc_of(c->db, rc, "daily");
+	s = stmt(c, Q_DAILY_VOTES, "SELECT d, count(*) FROM (SELECT"
+	    " (created - ?1) / 86400 AS d FROM post_votes WHERE created >= ?1"
+	    " UNION ALL SELECT (created - ?1) / 86400 FROM comment_votes"
+	    " WHERE created >= ?1) GROUP BY d");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d = sqlite3_column_int64(s, 0);
+		if (d >= 0 && d < ndays)
+			days[d].votes = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : rc_of(c->db, rc, "daily");
+}
+
 static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.begin = sq_begin,
@@ -1221,6 +1596,22 @@ static const struct store_ops sqlite_ops = {
 	.media_add = sq_media_add,
 	.spam_counts = sq_spam_counts,
 	.spam_learn = sq_spam_learn,
+	.user_by_email = sq_user_by_email,
+	.users_list = sq_users_list,
+	.user_set = sq_user_set,
+	.user_remove = sq_user_remove,
+	.session_add = sq_session_add,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_end = sq_session_end,
+	.sessions_end_user = sq_sessions_end_user,
+	.throttle_get = sq_throttle_get,
+	.throttle_fail = sq_throttle_fail,
+	.throttle_clear = sq_throttle_clear,
+	.comments_find = sq_comments_find,
+	.comment_counts = sq_comment_counts,
+	.drafts_count = sq_drafts_count,
+	.daily = sq_daily,
 };
 
 static void

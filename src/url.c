@@ -22,6 +22,7 @@ static const struct {
 	{ "/author/", ROUTE_AUTHOR },
 	{ "/media/", ROUTE_MEDIA },
 	{ "/theme/", ROUTE_THEME },
+	{ "/admin/", ROUTE_ADMIN },
 };
 
 static const char *
@@ -111,6 +112,17 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 	end = strchr(s, '/');
 	n = end ? (size_t)(end - s) : strlen(s);
 	rt->kind = kind;
+	if (kind == ROUTE_ADMIN) {
+		/* /admin/ or /admin/SECTION[/]: a lowercase word. */
+		if (n > 32 || (end != NULL && end[1] != '\0'))
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (s[i] < 'a' || s[i] > 'z')
+				return -1;
+		memcpy(rt->slug, s, n);
+		rt->slug[n] = '\0';
+		return 0;
+	}
 	if (kind == ROUTE_MEDIA || kind == ROUTE_THEME) {
 		if (end != NULL || n > URL_SLUG_MAX || !name_ok(s, n))
 			return -1;
@@ -183,6 +195,10 @@ url_parse(const char *path, struct route *rt)
 		n = strlen(archives[i].prefix);
 		if (strncmp(path, archives[i].prefix, n) == 0)
 			return parse_archive(path, archives[i].kind, n, rt);
+	}
+	if (strcmp(path, "/admin") == 0) {
+		rt->kind = ROUTE_ADMIN;
+		return 0;
 	}
 	if (isdigit((unsigned char)path[1]))
 		return parse_post(path, rt);
@@ -266,6 +282,16 @@ url_media(struct buf *b, const char *hash)
 }
 
 void
+url_admin(struct buf *b, const char *section)
+{
+	buf_puts(b, archive_prefix(ROUTE_ADMIN));
+	if (*section != '\0') {
+		buf_puts(b, section);
+		buf_putc(b, '/');
+	}
+}
+
+void
 url_route(struct buf *b, const struct route *rt)
 {
 	switch (rt->kind) {
@@ -288,6 +314,9 @@ url_route(struct buf *b, const struct route *rt)
 		break;
 	case ROUTE_PAGE:
 		url_page(b, rt->slug);
+		break;
+	case ROUTE_ADMIN:
+		url_admin(b, rt->slug);
 		break;
 	case ROUTE_MEDIA:
 	case ROUTE_THEME:

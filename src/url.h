@@ -29,7 +29,8 @@ enum route_kind {
 	ROUTE_AUTHOR,
 	ROUTE_PAGE,
 	ROUTE_MEDIA,
-	ROUTE_THEME
+	ROUTE_THEME,
+	ROUTE_ADMIN		/* slug: the section, "" for the dashboard */
 };
 
 #define URL_SLUG_MAX	200
@@ -55,6 +56,8 @@ int	url_parse(const char *path, struct route *rt);
  * writes %c3%a9), else 0.
  */
 int	url_same(const char *a, const char *b);
+/* Appends /admin/SECTION/ ("" for the dashboard: /admin/) to b. */
+void	url_admin(struct buf *b, const char *section);
 /* Appends the canonical path of rt (what url_parse read) to b. */
 void	url_route(struct buf *b, const struct route *rt);
 

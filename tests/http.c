@@ -17,6 +17,9 @@
 #include <curl/curl.h>
 #include <libxml/xpath.h>
 
+#include <sqlite3.h>
+#include <libpq-fe.h>
+
 #include "http.h"
 
 int
@@ -480,3 +483,26 @@ xp_text(htmlDocPtr doc, const char *expr)
 	return out;
 }
 
+int
+db_exec(const char *where, const char *sql)
+{
+	sqlite3		*db;
+	PGconn		*pg;
+	PGresult	*res;
+	int		 ok;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		pg = PQconnectdb(where);
+		res = PQexec(pg, sql);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+		    PQresultStatus(res) == PGRES_TUPLES_OK;
+		PQclear(res);
+		PQfinish(pg);
+		return ok ? 0 : -1;
+	}
+	if (sqlite3_open(where, &db) != SQLITE_OK)
+		return -1;
+	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_close(db);
+	return ok ? 0 : -1;
+}

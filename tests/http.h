@@ -76,6 +76,8 @@ void	 resp_free(struct resp *);
  * (GALLEY_DB set) a node learns of a write by NOTIFY moments after its
  * commit, so this tries for up to 2 s.
  */
+/* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
+int	 db_exec(const char *where, const char *sql);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
 /* Returns the value of header name (case-insensitive) in r, static. */
 const char *resp_header(const struct resp *, const char *name);

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "check.h"
+#include "http.h"
 #include "moderation.h"
 #include "spam.h"
 #include "store.h"
@@ -244,30 +245,6 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	arena_free(&a);
 }
 
-/* Runs sql straight on the database (SQLite path or PostgreSQL URI). */
-static int
-raw_sql(const char *where, const char *sql)
-{
-	sqlite3		*db;
-	PGconn		*pg;
-	PGresult	*res;
-	int		 ok;
-
-	if (strncmp(where, "postgresql:", 11) == 0) {
-		pg = PQconnectdb(where);
-		res = PQexec(pg, sql);
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-		PQfinish(pg);
-		return ok ? 0 : -1;
-	}
-	if (sqlite3_open(where, &db) != SQLITE_OK)
-		return -1;
-	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
-	sqlite3_close(db);
-	return ok ? 0 : -1;
-}
-
 struct fixes {
 	int	 n;
 	int64_t	 post_sum;	/* what the post's sum became */
@@ -299,7 +276,7 @@ recount(struct store *s, const char *where, int64_t post)
 	struct arena		 a;
 	struct post		 p;
 
-	CHECK(raw_sql(where, "UPDATE posts SET rating_sum = 99 WHERE id = 1;"
+	CHECK(db_exec(where, "UPDATE posts SET rating_sum = 99 WHERE id = 1;"
 	    " UPDATE comments SET vote_count = 7 WHERE id = 1") == 0);
 	c = store_conn_get(s);
 	CHECK(c->ops->begin(c) == STORE_OK);

@@ -1,0 +1,300 @@
+/*
+ * page_admin: /admin/, the pages the site's own people use.  One table
+ * of sections says who may see each (the least role) and which handlers
+ * answer GET and POST; page_admin checks, in this order, the session
+ * (none: to the login page), the section, the role (403), and for a
+ * POST the origin and the session's CSRF token (403), then calls the
+ * handler.  Every page works without JavaScript and is never cached.
+ * This file holds the router, signing in and out, and the dashboard;
+ * page_admin_comments.c the moderation queue; page_admin_site.c the
+ * settings and the users.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "form.h"
+#include "page.h"
+#include "page_admin.h"
+#include "req.h"
+#include "store.h"
+#include "url.h"
+
+#define CHART_DAYS	30
+
+static int	dashboard(struct req *, struct session *);
+static int	logout(struct req *, struct session *, struct form *);
+
+static const struct section {
+	const char	*name;		/* under /admin/: "" is the dashboard */
+	const char	*label;		/* in the menu; NULL: not there */
+	int		 rank;		/* auth_role_rank of the least role */
+	int		(*get)(struct req *, struct session *);
+	int		(*post)(struct req *, struct session *, struct form *);
+} sections[] = {
+	{ "", "Dashboard", 1, dashboard, NULL },
+	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
+	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
+	{ "users", "Users", 3, admin_users, admin_users_post },
+	{ "logout", NULL, 1, NULL, logout },
+};
+
+json_t *
+admin_view(struct req *r, const struct session *se, const char *title)
+{
+	json_t		*view = page_view(r), *admin = json_object(),
+			*nav = json_array(), *item;
+	struct buf	 b;
+	size_t		 i;
+
+	view_str(json_object_get(view, "head"), "title", title);
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	buf_init(&b);
+	for (i = 0; se != NULL && i < sizeof(sections) / sizeof(sections[0]);
+	    i++) {
+		if (sections[i].label == NULL ||
+		    auth_role_rank(se->user.role) < sections[i].rank)
+			continue;
+		item = json_object();
+		b.len = 0;
+		url_admin(&b, sections[i].name);
+		view_str(item, "url", b.data);
+		view_str(item, "label", sections[i].label);
+		if (strcmp(sections[i].name, r->route.slug) == 0)
+			json_object_set_new(item, "current", json_true());
+		json_array_append_new(nav, item);
+	}
+	buf_reset(&b);
+	json_object_set_new(admin, "nav", nav);
+	if (se != NULL) {
+		view_str(admin, "name", se->user.name);
+		view_str(admin, "role", se->user.role);
+		view_str(admin, "csrf", auth_csrf(r));
+	}
+	json_object_set_new(view, "admin", admin);
+	return view;
+}
+
+int
+admin_back(struct req *r, const char *section, const char *query)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	url_admin(&b, section);
+	if (query != NULL && *query != '\0') {
+		buf_putc(&b, '?');
+		buf_puts(&b, query);
+	}
+	r->location = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return 303;
+}
+
+/* A page that says no, with the menu, for a signed-in user. */
+int
+admin_refuse(struct req *r, const struct session *se, int status,
+    const char *why)
+{
+	json_t	*view = admin_view(r, se, "Not allowed");
+
+	view_str(view, "message", why);
+	return page_render(r, "admin-refused", view, status);
+}
+
+/* Where to go after signing in: an admin path of ours, or the dashboard. */
+static const char *
+next_path(const char *next)
+{
+	struct route	 rt;
+
+	if (next == NULL || strncmp(next, "/admin/", 7) != 0 ||
+	    strpbrk(next, "\r\n\\") != NULL || url_parse(next, &rt) != 0 ||
+	    rt.kind != ROUTE_ADMIN || strcmp(rt.slug, "logout") == 0)
+		return "/admin/";
+	return next;
+}
+
+static int
+login_page(struct req *r, const char *email, const char *error, int status)
+{
+	json_t	*view = admin_view(r, NULL, "Log in");
+
+	view_str(view, "email", email);
+	view_str(view, "next", next_path(req_arg(r, "next")));
+	if (error != NULL)
+		view_str(view, "error", error);
+	if (req_arg(r, "done") != NULL &&
+	    strcmp(req_arg(r, "done"), "out") == 0)
+		view_str(view, "notice", "You are logged out.");
+	return page_render(r, "admin-login", view, status);
+}
+
+static int
+login(struct req *r, struct form *in)
+{
+	const char	*email = form_get(in, "email", NULL, NULL),
+			*password = form_get(in, "password", NULL, NULL);
+	int64_t		 wait;
+
+	if (page_cross_site(r))
+		return page_refusal(r, 403, "Login refused",
+		    "This login form was sent from another site.");
+	switch (auth_login(r, email, password, &wait)) {
+	case AUTH_OK:
+		r->location = arena_strdup(&r->arena,
+		    next_path(form_get(in, "next", NULL, NULL)));
+		return 303;
+	case AUTH_THROTTLED:
+		return login_page(r, email, arena_printf(&r->arena,
+		    "Too many failed attempts. Please wait %lld seconds and"
+		    " try again.", (long long)wait), 429);
+	case AUTH_DOWN:
+		return page_error(r, 503);
+	default:
+		return login_page(r, email, "That email address and password"
+		    " do not match an account.", 401);
+	}
+}
+
+static int
+logout(struct req *r, struct session *se, struct form *in)
+{
+	(void)se;
+	(void)in;
+	auth_logout(r);
+	r->location = "/admin/login/?done=out";
+	return 303;
+}
+
+/*
+ * The chart: comments per day by status, stacked, and votes as a line,
+ * as view data (numbers only) that the template draws as inline SVG.
+ */
+static void
+chart(struct req *r, json_t *view, const struct day_counts *d)
+{
+	json_t		*days = json_array(), *o;
+	int64_t		 max = 1, top, h1, h2, h3;
+	int		 i;
+	struct buf	 line;
+
+	for (i = 0; i < CHART_DAYS; i++) {
+		top = d[i].approved + d[i].pending + d[i].spam;
+		if (top > max)
+			max = top;
+		if (d[i].votes > max)
+			max = d[i].votes;
+	}
+	buf_init(&line);
+	for (i = 0; i < CHART_DAYS; i++) {
+		o = json_object();
+		h1 = d[i].approved * 100 / max;
+		h2 = d[i].pending * 100 / max;
+		h3 = d[i].spam * 100 / max;
+		view_int(o, "x", i * 20 + 2);
+		view_int(o, "y_approved", 110 - h1);
+		view_int(o, "h_approved", h1);
+		view_int(o, "y_pending", 110 - h1 - h2);
+		view_int(o, "h_pending", h2);
+		view_int(o, "y_spam", 110 - h1 - h2 - h3);
+		view_int(o, "h_spam", h3);
+		view_int(o, "approved", d[i].approved);
+		view_int(o, "pending", d[i].pending);
+		view_int(o, "spam", d[i].spam);
+		view_int(o, "votes", d[i].votes);
+		view_str(o, "date", page_iso_date(r, r->now - r->now % 86400 -
+		    (int64_t)(CHART_DAYS - 1 - i) * 86400));
+		json_array_append_new(days, o);
+		buf_printf(&line, "%s%d,%lld", i ? " " : "", i * 20 + 10,
+		    (long long)(110 - d[i].votes * 100 / max));
+	}
+	o = json_object();
+	json_object_set_new(o, "days", days);
+	view_str(o, "votes_line", line.data);
+	view_int(o, "max", max);
+	json_object_set_new(view, "chart", o);
+	buf_reset(&line);
+}
+
+static int
+dashboard(struct req *r, struct session *se)
+{
+	json_t			*view = admin_view(r, se, "Dashboard"),
+				*recent = json_array();
+	struct comment_query	 q = { NULL, NULL, 0, 0, 5 };
+	struct day_counts	 d[CHART_DAYS];
+	struct comment		*cm;
+	int64_t			 counts[4], drafts = 0, total;
+	size_t			 n, i;
+	int			 author = auth_role_rank(se->user.role) < 2;
+
+	q.author_id = author ? se->user.id : 0;
+	if ((r->store_err = r->conn->ops->comment_counts(r->conn, q.author_id,
+	    counts)) == STORE_OK && (r->store_err =
+	    r->conn->ops->drafts_count(r->conn, &drafts)) == STORE_OK &&
+	    (r->store_err = r->conn->ops->comments_find(r->conn, &r->arena,
+	    &q, &cm, &n, &total)) == STORE_OK)
+		r->store_err = r->conn->ops->daily(r->conn, r->now - r->now %
+		    86400 - (CHART_DAYS - 1) * 86400, CHART_DAYS, d);
+	if (r->store_err != STORE_OK)
+		return page_render(r, "admin-dashboard", view, 200);
+	view_int(view, "pending", counts[1]);
+	view_int(view, "spam", counts[2]);
+	view_int(view, "approved", counts[0]);
+	view_int(view, "drafts", drafts);
+	for (i = 0; i < n; i++)
+		json_array_append_new(recent, admin_comment_view(r, &cm[i]));
+	json_object_set_new(view, "recent", recent);
+	chart(r, view, d);
+	return page_render(r, "admin-dashboard", view, 200);
+}
+
+int
+page_admin(struct req *r, struct form *in)
+{
+	const struct section	*sec = NULL;
+	struct session		 se;
+	struct buf		 b;
+	size_t			 i;
+
+	if (r->route.kind != ROUTE_ADMIN)
+		return page_notfound(r);
+	if (strcmp(r->route.slug, "login") == 0)
+		return in != NULL ? login(r, in) : login_page(r, "", NULL,
+		    200);
+	if (!auth_session(r, &se)) {
+		/* Not signed in: to the login page, and back here after. */
+		buf_init(&b);
+		url_admin(&b, r->route.slug);
+		r->location = arena_printf(&r->arena, "/admin/login/?next=%s",
+		    b.data);
+		buf_reset(&b);
+		return in != NULL ? 303 : 302;
+	}
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (strcmp(sections[i].name, r->route.slug) == 0)
+			sec = &sections[i];
+	if (sec == NULL)
+		return admin_refuse(r, &se, 404, "There is no such page.");
+	if ((in != NULL && sec->post == NULL) || (in == NULL &&
+	    sec->get == NULL))
+		return admin_refuse(r, &se, 405, "That cannot be done here.");
+	if (auth_role_rank(se.user.role) < sec->rank)
+		return admin_refuse(r, &se, 403, "Your role does not allow"
+		    " this page.");
+	if (in == NULL)
+		return sec->get(r, &se);
+	if (page_cross_site(r))
+		return admin_refuse(r, &se, 403, "This form was sent from"
+		    " another site.");
+	if (!auth_csrf_ok(r, form_get(in, "csrf", NULL, NULL)))
+		return admin_refuse(r, &se, 403, "This form has expired or"
+		    " did not come from this site. Go back, reload the page"
+		    " and try again.");
+	return sec->post(r, &se, in);
+}

@@ -1,0 +1,35 @@
+/*
+ * page_admin: what the admin's pages share (page_admin*.c).  Each
+ * section's GET handler renders a page for a checked session; its POST
+ * handler acts on a form whose origin and CSRF token are checked, and
+ * answers 303 back to a page (admin_back) or renders it again with
+ * messages.
+ */
+#ifndef GALLEY_PAGE_ADMIN_H
+#define GALLEY_PAGE_ADMIN_H
+
+#include <jansson.h>
+
+struct comment;
+struct form;
+struct req;
+struct session;
+
+/* The view every admin page starts from: the menu, the user, the CSRF. */
+json_t	*admin_view(struct req *, const struct session *, const char *title);
+/* Sets a 303 to /admin/SECTION/?QUERY (query may be NULL); returns 303. */
+int	 admin_back(struct req *, const char *section, const char *query);
+/* Renders a refusal (403, 404, 405) with the menu; returns status. */
+int	 admin_refuse(struct req *, const struct session *, int status,
+	    const char *why);
+/* One comment as the moderation views show it (email, score, signals). */
+json_t	*admin_comment_view(struct req *, const struct comment *);
+
+int	 admin_comments(struct req *, struct session *);
+int	 admin_comments_post(struct req *, struct session *, struct form *);
+int	 admin_settings(struct req *, struct session *);
+int	 admin_settings_post(struct req *, struct session *, struct form *);
+int	 admin_users(struct req *, struct session *);
+int	 admin_users_post(struct req *, struct session *, struct form *);
+
+#endif

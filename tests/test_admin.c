@@ -1,0 +1,531 @@
+/*
+ * test_admin: the admin over real HTTP against `galley serve`.  Accounts
+ * from the command line (password from stdin, never argv); the
+ * authorization matrix (every route x anonymous, author, editor, admin);
+ * CSRF and cross-site refusal on every state-changing route; login with
+ * one message for unknown and wrong, throttled after repeated failures
+ * (in the database); sessions that end on logout, when idle too long,
+ * and when the password changes elsewhere; moderation that trains the
+ * spam filter; settings saved for every node; the dashboard's chart.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libxml/xpath.h>
+
+#include "buf.h"
+#include "check.h"
+#include "http.h"
+
+#define PW	"correct horse battery"
+
+static const char	*site, *db;
+static char		 dbpath[600];
+
+static int
+user_add(const char *email, const char *name, const char *role)
+{
+	char	 cmd[1200];
+
+	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
+	    " --email %s --name '%s' --role %s >/dev/null 2>&1", PW,
+	    getenv("GALLEY"), site, email, name, role);
+	return system(cmd);
+}
+
+/* The value of Set-Cookie's galley_session, or "" (static buffer). */
+static const char *
+session_of(const struct resp *r)
+{
+	static char	 v[128];
+	const char	*p = strstr(r->head.data ? r->head.data : "",
+	    "galley_session=");
+
+	v[0] = '\0';
+	if (p != NULL)
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + 15, ";\r\n"),
+		    p + 15);
+	return v;
+}
+
+/* Logs in; returns a heap "Cookie: galley_session=..." header or NULL. */
+static char *
+login(struct srv *s, const char *email, const char *password, long *status)
+{
+	const char	*f[] = { "email", email, "password", password, "next",
+	    "/admin/", NULL };
+	struct resp	 r;
+	char		*h = NULL;
+
+	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
+		return NULL;
+	*status = r.status;
+	if (r.status == 303 && *session_of(&r) != '\0') {
+		h = malloc(200);
+		snprintf(h, 200, "Cookie: galley_session=%s", session_of(&r));
+	}
+	resp_free(&r);
+	return h;
+}
+
+static long
+get(struct srv *s, const char *path, const char *cookie, struct resp *r)
+{
+	const char	*h[] = { cookie, NULL };
+
+	if (http_req(s, "GET", path, cookie ? h : NULL, r) != 0)
+		return -1;
+	return r->status;
+}
+
+/* The CSRF token on a page the cookie can see, or "" (static buffer). */
+static const char *
+csrf(struct srv *s, const char *cookie)
+{
+	static char	 v[80];
+	struct resp	 r;
+	const char	*p;
+
+	v[0] = '\0';
+	if (get(s, "/admin/", cookie, &r) == 200 && (p = strstr(r.body.data,
+	    "name=\"csrf\" value=\"")) != NULL)
+		snprintf(v, sizeof(v), "%.64s", p + 19);
+	resp_free(&r);
+	return v;
+}
+
+static long
+post(struct srv *s, const char *path, const char *const *f,
+    const char *cookie, const char *origin, struct resp *r)
+{
+	const char	*h[3] = { cookie, origin, NULL };
+
+	if (cookie == NULL) {
+		h[0] = origin;
+		h[1] = NULL;
+	}
+	if (http_post(s, path, f, 0, NULL, h, r) != 0)
+		return -1;
+	return r->status;
+}
+
+static long
+post_status(struct srv *s, const char *path, const char *const *f,
+    const char *cookie, const char *origin)
+{
+	struct resp	 r;
+	long		 st = post(s, path, f, cookie, origin, &r);
+
+	resp_free(&r);
+	return st;
+}
+
+/* Every route x every role: the status each gets. */
+static void
+matrix(struct srv *s, char *const cookie[4])
+{
+	static const char *const role[4] = { "anonymous", "author", "editor",
+	    "admin" };
+	static const struct {
+		const char	*path;
+		long		 want[4];
+	} gets[] = {
+		{ "/admin/", { 302, 200, 200, 200 } },
+		{ "/admin/comments/", { 302, 200, 200, 200 } },
+		{ "/admin/comments/?status=spam&q=x&page=2", { 302, 200, 200,
+		    200 } },
+		{ "/admin/settings/", { 302, 403, 403, 200 } },
+		{ "/admin/users/", { 302, 403, 403, 200 } },
+		{ "/admin/nosuch/", { 302, 404, 404, 404 } },
+		{ "/admin/logout/", { 302, 405, 405, 405 } },
+	};
+	char		 what[200], tok[80];
+	struct resp	 r;
+	size_t		 i;
+	int		 k;
+	long		 st;
+
+	for (i = 0; i < sizeof(gets) / sizeof(gets[0]); i++)
+		for (k = 0; k < 4; k++) {
+			st = get(s, gets[i].path, cookie[k], &r);
+			snprintf(what, sizeof(what), "GET %s as %s: %ld",
+			    gets[i].path, role[k], st);
+			CHECK_MSG(st == gets[i].want[k], what);
+			if (k == 0 && st == 302)
+				CHECK(strstr(resp_header(&r, "Location"),
+				    "/admin/login/?next=/admin/") != NULL);
+			if (st == 200)
+				CHECK(strstr(resp_header(&r, "Cache-Control"),
+				    "no-store") != NULL && strstr(r.body.data,
+				    "noindex") != NULL);
+			resp_free(&r);
+		}
+	/* POSTs with each role's own CSRF token. */
+	for (k = 0; k < 4; k++) {
+		snprintf(tok, sizeof(tok), "%s", k ? csrf(s, cookie[k]) : "");
+		{
+			const char	*f1[] = { "csrf", tok, "action",
+			    "approve", "id", "2", NULL };
+			const char	*f2[] = { "csrf", tok, "site_title",
+			    "x", NULL };
+			const char	*f3[] = { "csrf", tok, "action", "role",
+			    "id", "0", "role", "admin", NULL };
+			long		 want1[4] = { 303, 403, 303, 303 },
+					 want2[4] = { 303, 403, 403, 422 },
+					 want3[4] = { 303, 403, 403, 422 };
+
+			st = post_status(s, "/admin/comments/", f1, cookie[k],
+			    NULL);
+			snprintf(what, sizeof(what), "POST comments as %s: %ld",
+			    role[k], st);
+			CHECK_MSG(st == want1[k], what);
+			st = post_status(s, "/admin/settings/", f2, cookie[k],
+			    NULL);
+			snprintf(what, sizeof(what), "POST settings as %s: %ld",
+			    role[k], st);
+			CHECK_MSG(st == want2[k], what);
+			st = post_status(s, "/admin/users/", f3, cookie[k],
+			    NULL);
+			snprintf(what, sizeof(what), "POST users as %s: %ld",
+			    role[k], st);
+			CHECK_MSG(st == want3[k], what);
+		}
+	}
+}
+
+/* Without the token, or from another site: refused, nothing changed. */
+static void
+forgery(struct srv *s, const char *admin)
+{
+	static const char *const paths[] = { "/admin/comments/",
+	    "/admin/settings/", "/admin/users/", "/admin/logout/" };
+	const char	*tok = csrf(s, admin);
+	char		 what[200], good[80];
+	const char	*none[] = { "action", "trash", "id", "1", NULL };
+	const char	*bad[] = { "csrf", "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef", "action", "trash", "id", "1",
+	    NULL };
+	const char	*ok[] = { "csrf", good, "action", "trash", "id", "1",
+	    NULL };
+	struct resp	 r;
+	size_t		 i;
+
+	snprintf(good, sizeof(good), "%s", tok);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(what, sizeof(what), "%s without a token", paths[i]);
+		CHECK_MSG(post_status(s, paths[i], none, admin, NULL) == 403,
+		    what);
+		snprintf(what, sizeof(what), "%s with a wrong token", paths[i]);
+		CHECK_MSG(post_status(s, paths[i], bad, admin, NULL) == 403,
+		    what);
+		snprintf(what, sizeof(what), "%s from another site", paths[i]);
+		CHECK_MSG(post_status(s, paths[i], ok, admin,
+		    "Origin: http://evil.example") == 403, what);
+		CHECK_MSG(post_status(s, paths[i], ok, admin,
+		    "Sec-Fetch-Site: cross-site") == 403, what);
+	}
+	/* Comment 1 is still where it was. */
+	CHECK(get(s, "/admin/comments/?status=trash", admin, &r) == 200 &&
+	    strstr(r.body.data, "id=\"c1\"") == NULL);
+	resp_free(&r);
+	/* A token is bound to its session: another's does not do. */
+	CHECK(post_status(s, "/admin/login/", (const char *[]){ "email",
+	    "admin@example.org", "password", PW, NULL }, NULL,
+	    "Origin: http://evil.example") == 403);
+}
+
+/* Moderation from the queue trains the filter; authors see their own. */
+static void
+moderate(struct srv *s, char *const cookie[4])
+{
+	const char	*tok = csrf(s, cookie[3]);
+	char		 t[80];
+	struct resp	 r;
+
+	snprintf(t, sizeof(t), "%s", tok);
+	CHECK(post(s, "/admin/comments/", (const char *[]){ "csrf", t,
+	    "action", "spam", "id", "1\n2", "status", "pending", NULL },
+	    cookie[3], NULL, &r) == 303);
+	CHECK(strstr(resp_header(&r, "Location"),
+	    "/admin/comments/?status=pending&done=spam-2") != NULL);
+	resp_free(&r);
+	CHECK(get(s, "/admin/comments/?status=spam&done=spam-2", cookie[3],
+	    &r) == 200);
+	CHECK(strstr(r.body.data, "2 comments marked as spam.") != NULL);
+	CHECK(strstr(r.body.data, "id=\"c1\"") && strstr(r.body.data,
+	    "id=\"c2\"") && strstr(r.body.data, "taught: spam"));
+	resp_free(&r);
+	/* Not spam after all: unlearnt and learnt as ham. */
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", t,
+	    "action", "notspam", "id", "1", "id", "2", NULL }, cookie[3],
+	    NULL) == 303);
+	CHECK(get(s, "/admin/comments/?status=approved", cookie[3], &r) ==
+	    200 && strstr(r.body.data, "taught: ham") != NULL &&
+	    strstr(r.body.data, "taught: spam") == NULL);
+	resp_free(&r);
+	/* Search: by name, in any case. */
+	CHECK(get(s, "/admin/comments/?q=BRIAN", cookie[3], &r) == 200 &&
+	    strstr(r.body.data, "id=\"c2\"") && !strstr(r.body.data,
+	    "id=\"c1\""));
+	resp_free(&r);
+	/* The author owns no post: an empty queue, and no acting. */
+	CHECK(get(s, "/admin/comments/", cookie[1], &r) == 200 &&
+	    strstr(r.body.data, "No comments here.") != NULL);
+	resp_free(&r);
+	/* The dashboard: the counts, and 30 days in the chart. */
+	CHECK(get(s, "/admin/", cookie[3], &r) == 200);
+	CHECK(strstr(r.body.data, "<strong class=\"count-approved\">2<") &&
+	    strstr(r.body.data, "<strong class=\"count-spam\">0<"));
+	{
+		int	 n = 0;
+		char	*p = r.body.data;
+
+		while ((p = strstr(p, "class=\"chart-day\"")) != NULL) {
+			n++;
+			p++;
+		}
+		CHECK(n == 30);
+	}
+	resp_free(&r);
+}
+
+static void
+settings(struct srv *s, const char *admin)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	xmlXPathContextPtr x;
+	xmlXPathObjectPtr o;
+	const char	*f[120];
+	char		 tok[80], *keep[120];
+	int		 i, n = 0, k;
+
+	snprintf(tok, sizeof(tok), "%s", csrf(s, admin));
+	CHECK(get(s, "/admin/settings/", admin, &r) == 200);
+	doc = html_parse(&r);
+	resp_free(&r);
+	x = xmlXPathNewContext(doc);
+	o = xmlXPathEvalExpression(BAD_CAST "//form[@class='admin-settings']"
+	    "//input[@type='text'] | //form[@class='admin-settings']//textarea",
+	    x);
+	f[n++] = "csrf";
+	f[n++] = tok;
+	for (i = 0; o != NULL && o->nodesetval != NULL &&
+	    i < o->nodesetval->nodeNr && n < 116; i++) {
+		xmlNodePtr	 e = o->nodesetval->nodeTab[i];
+		xmlChar		*name = xmlGetProp(e, BAD_CAST "name");
+		xmlChar		*v = xmlStrcmp(e->name, BAD_CAST "textarea") ==
+		    0 ? xmlNodeGetContent(e) : xmlGetProp(e, BAD_CAST "value");
+
+		keep[n] = strdup((char *)name);
+		keep[n + 1] = strdup(strcmp((char *)name, "site_title") == 0 ?
+		    "Renamed by the admin" : v ? (char *)v : "");
+		f[n] = keep[n];
+		f[n + 1] = keep[n + 1];
+		n += 2;
+		xmlFree(name);
+		xmlFree(v);
+	}
+	f[n] = NULL;
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(x);
+	xmlFreeDoc(doc);
+	CHECK(n > 40);		/* every setting is on the page */
+	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(http_eventually(s, "/", "Renamed by the admin"));
+	/* A refused value: 422, the message beside it, nothing saved. */
+	for (k = 2; f[k] != NULL; k += 2)
+		if (strcmp(f[k], "posts_per_page") == 0)
+			f[k + 1] = "zero";
+	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 422);
+	CHECK(strstr(r.body.data, "id=\"e-posts_per_page\"") != NULL &&
+	    strstr(r.body.data, "value=\"zero\"") != NULL);
+	resp_free(&r);
+	for (k = 2; k < n; k++)
+		free(keep[k]);
+}
+
+static void
+sessions(struct srv *s, const char *const *cookies)
+{
+	char		*a, *b, sql[300], tok[80], me[24];
+	long		 st;
+	struct resp	 r;
+
+	(void)cookies;
+	/* Two sessions of one admin; a new password ends the other. */
+	a = login(s, "admin@example.org", PW, &st);
+	b = login(s, "admin@example.org", PW, &st);
+	CHECK(a != NULL && b != NULL);
+	snprintf(tok, sizeof(tok), "%s", csrf(s, a));
+	/* Our own id, from the users page. */
+	CHECK(get(s, "/admin/users/", a, &r) == 200);
+	{
+		htmlDocPtr	 doc = html_parse(&r);
+		char		*v = xp_attr(doc, "//tr[td[contains(., '(you)')]]"
+		    "//input[@name='id']/@value");
+
+		snprintf(me, sizeof(me), "%s", v ? v : "0");
+		free(v);
+		xmlFreeDoc(doc);
+	}
+	resp_free(&r);
+	CHECK(post(s, "/admin/users/", (const char *[]){ "csrf", tok, "action",
+	    "password", "id", me, "password", "short", NULL }, a, NULL, &r) ==
+	    422 && strstr(r.body.data, "at least 10 characters"));
+	resp_free(&r);
+	CHECK(post_status(s, "/admin/users/", (const char *[]){ "csrf", tok,
+	    "action", "password", "id", me, "password", PW " two", NULL }, a,
+	    NULL) == 303);
+	CHECK(get(s, "/admin/", b, &r) == 302);
+	resp_free(&r);
+	CHECK(get(s, "/admin/", a, &r) == 200);
+	resp_free(&r);
+	free(b);
+	b = login(s, "admin@example.org", PW, &st);
+	CHECK_MSG(b == NULL && st == 401, "the old password no longer works");
+	free(b);
+	/* Logout ends it; the cookie is cleared. */
+	CHECK(post(s, "/admin/logout/", (const char *[]){ "csrf", tok, NULL },
+	    a, NULL, &r) == 303);
+	CHECK(strstr(resp_header(&r, "Location"), "/admin/login/?done=out") &&
+	    strstr(r.head.data, "galley_session=; Max-Age=0"));
+	resp_free(&r);
+	CHECK(get(s, "/admin/", a, &r) == 302);
+	resp_free(&r);
+	free(a);
+	/* Idle too long: ended. */
+	a = login(s, "admin@example.org", PW " two", &st);
+	CHECK(a != NULL);
+	snprintf(sql, sizeof(sql), "UPDATE sessions SET seen = seen - 13 *"
+	    " 3600, created = created - 13 * 3600");
+	CHECK(db_exec(dbpath, sql) == 0);
+	CHECK(get(s, "/admin/", a, &r) == 302);
+	resp_free(&r);
+	free(a);
+	/* Too old, however used. */
+	a = login(s, "admin@example.org", PW " two", &st);
+	snprintf(sql, sizeof(sql), "UPDATE sessions SET created = created -"
+	    " 8 * 86400");
+	CHECK(db_exec(dbpath, sql) == 0);
+	CHECK(get(s, "/admin/", a, &r) == 302);
+	resp_free(&r);
+	free(a);
+}
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One message for unknown and wrong; then throttled, even when right. */
+static void
+throttle(struct srv *s)
+{
+	const char	*f1[] = { "email", "nobody@example.org", "password",
+	    "whatever123", NULL };
+	const char	*f2[] = { "email", "editor@example.org", "password",
+	    "whatever123", NULL };
+	struct resp	 r1, r2;
+	double		 t0, t1, t2;
+	char		*c;
+	long		 st;
+
+	t0 = now();
+	CHECK(http_post(s, "/admin/login/", f1, 0, NULL, NULL, &r1) == 0 &&
+	    r1.status == 401);
+	t1 = now();
+	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r2) == 0 &&
+	    r2.status == 401);
+	t2 = now();
+	CHECK(strstr(r1.body.data, "do not match an account") &&
+	    strstr(r2.body.data, "do not match an account"));
+	/* Both ran the password hash: neither answers at once. */
+	CHECK_MSG(t1 - t0 > 0.01 && t2 - t1 > 0.01 && t1 - t0 > (t2 - t1) /
+	    4 && t2 - t1 > (t1 - t0) / 4, "unknown and wrong take alike");
+	resp_free(&r1);
+	resp_free(&r2);
+	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r1) == 0 &&
+	    r1.status == 401);
+	resp_free(&r1);
+	/* Three failures from this address: the right password must wait. */
+	c = login(s, "editor@example.org", PW, &st);
+	CHECK_MSG(c == NULL && st == 429, "throttled after three failures");
+	free(c);
+	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r1) == 0 &&
+	    r1.status == 429 && strstr(r1.body.data, "Please wait"));
+	resp_free(&r1);
+	/* Kept in the database: clear it there and the login works. */
+	CHECK(db_exec(dbpath, "UPDATE login_failures SET last = last - 3600")
+	    == 0);
+	c = login(s, "editor@example.org", PW, &st);
+	CHECK_MSG(c != NULL && st == 303, "the wait passes");
+	free(c);
+}
+
+int
+main(void)
+{
+	char		*dir = tmp_path("admin");
+	struct srv	 s;
+	struct buf	 out;
+	char		*cookie[4] = { NULL };
+	long		 st;
+	int		 k;
+
+	site = dir;
+	db = getenv("GALLEY_DB");
+	buf_init(&out);
+	CHECK(run_galley(db != NULL ? (const char *[]){ "init", dir, "--demo",
+	    "--db", db, NULL } : (const char *[]){ "init", dir, "--demo",
+	    NULL }, &out) == 0);
+	CHECK(out.data != NULL && strstr(out.data, "galley user") != NULL);
+	buf_reset(&out);
+	snprintf(dbpath, sizeof(dbpath), "%s", db != NULL ? db : "");
+	if (db == NULL)
+		snprintf(dbpath, sizeof(dbpath), "%s/galley.db", dir);
+	CHECK(user_add("author@example.org", "Ann Author", "author") == 0);
+	CHECK(user_add("editor@example.org", "Ed Editor", "editor") == 0);
+	CHECK(user_add("admin@example.org", "Ada Admin", "admin") == 0);
+	CHECK(user_add("ADMIN@example.org", "Twin", "admin") != 0);
+	CHECK(user_add("bad@example.org", "Bad", "overlord") != 0);
+	CHECK(run_galley((const char *[]){ "user", dir, "list", NULL },
+	    &out) == 0 && out.data != NULL &&
+	    strstr(out.data, "editor@example.org\teditor\tEd Editor"));
+	CHECK(out.data != NULL && strstr(out.data, "$argon2") == NULL);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "user", dir, "add", "--email",
+	    "x@example.org", "--name", "X", "--role", "author", "--password",
+	    "x", NULL }, NULL) == 2);	/* never a password in argv */
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return check_done();
+	cookie[1] = login(&s, "author@example.org", PW, &st);
+	cookie[2] = login(&s, "Editor@Example.org", PW, &st);
+	cookie[3] = login(&s, "admin@example.org", PW, &st);
+	CHECK(cookie[1] && cookie[2] && cookie[3]);
+	CHECK(srv_log_has(&s, PW) == 0);
+	matrix(&s, cookie);
+	forgery(&s, cookie[3]);
+	moderate(&s, cookie);
+	settings(&s, cookie[3]);
+	sessions(&s, (const char *const *)cookie);
+	throttle(&s);
+	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
+	for (k = 0; k < 4; k++)
+		free(cookie[k]);
+	{
+		char	 cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		CHECK(system(cmd) == 0);
+	}
+	free(dir);
+	return check_done();
+}
