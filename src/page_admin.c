@@ -36,6 +36,8 @@ static const struct section {
 	int		(*post)(struct req *, struct session *, struct form *);
 } sections[] = {
 	{ "", "Dashboard", 1, dashboard, NULL },
+	{ "posts", "Posts", 1, admin_posts, admin_posts_post },
+	{ "pages", "Pages", 2, admin_posts, admin_posts_post },
 	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
 	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
 	{ "users", "Users", 3, admin_users, admin_users_post },

@@ -25,6 +25,8 @@ int	 admin_refuse(struct req *, const struct session *, int status,
 /* One comment as the moderation views show it (email, score, signals). */
 json_t	*admin_comment_view(struct req *, const struct comment *);
 
+int	 admin_posts(struct req *, struct session *);
+int	 admin_posts_post(struct req *, struct session *, struct form *);
 int	 admin_comments(struct req *, struct session *);
 int	 admin_comments_post(struct req *, struct session *, struct form *);
 int	 admin_settings(struct req *, struct session *);

@@ -51,11 +51,14 @@ struct server {
 	struct site		*site;
 	atomic_int		 inflight;
 	_Atomic int64_t		 forgot;	/* last retention run */
+	_Atomic int64_t		 scheduled;	/* last look for due posts */
 	atomic_int		 posting;	/* form bodies being read */
 };
 
 /* Form bodies read at once: each may hold up to comment_max_bytes. */
 #define POSTS_MAX	16
+/* How often a node looks for scheduled posts whose time has come. */
+#define SCHEDULE_SECONDS	10
 
 /* One request: the handler's struct req and what the log line needs. */
 struct sreq {
@@ -331,7 +334,7 @@ static const char *const vary_args[] = { "replytocom", "unapproved" };
 
 /* The arguments the admin pages read; they are never cached. */
 static const char *const admin_args[] = { "status", "q", "page", "done",
-    "next", "error" };
+    "next", "edit", "author", "category" };
 
 const char *
 req_arg(struct req *r, const char *name)
@@ -388,6 +391,33 @@ forget_hourly(struct sreq *sr)
 		return;
 	if (comment_forget_old(&sr->r) != STORE_OK)
 		atomic_store(&sr->srv->forgot, last);	/* try again */
+}
+
+/*
+ * Scheduled posts: a post published with a time to come is hidden
+ * until then by every query; what must change at that time is the page
+ * cache.  Every SCHEDULE_SECONDS one request per node looks for posts
+ * whose time came since its last look, and if any did, bumps the data
+ * generation, so every node renders its pages afresh.  No cron.
+ */
+static void
+publish_due(struct sreq *sr)
+{
+	int64_t			 last = atomic_load(&sr->srv->scheduled), n = 0;
+	struct store_conn	*c;
+
+	if (sr->r.now - last < SCHEDULE_SECONDS ||
+	    !atomic_compare_exchange_strong(&sr->srv->scheduled, &last,
+	    sr->r.now))
+		return;
+	if ((c = store_conn_get(sr->r.site->store)) == NULL) {
+		atomic_store(&sr->srv->scheduled, last);	/* try again */
+		return;
+	}
+	if (c->ops->scheduled_due(c, last, sr->r.now, &n) != STORE_OK ||
+	    (n > 0 && c->ops->generation_bump(c) != STORE_OK))
+		atomic_store(&sr->srv->scheduled, last);
+	store_conn_put(sr->r.site->store, c);
 }
 
 /*
@@ -448,6 +478,7 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 			return redirect(sr, conn, MHD_HTTP_MOVED_PERMANENTLY,
 			    r->location);
 	}
+	publish_due(sr);
 	/* With a watcher (PostgreSQL), a hit needs no database at all. */
 	hinted = store_generation_hint(r->site->store, &gen);
 	if (hinted && cached(sr, conn, url, gen))
@@ -1006,6 +1037,7 @@ server_run(struct site *site, const char *listen)
 	srv.site = site;
 	atomic_init(&srv.inflight, 0);
 	atomic_init(&srv.forgot, 0);
+	atomic_init(&srv.scheduled, (int64_t)time(NULL));
 	atomic_init(&srv.posting, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

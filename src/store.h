@@ -171,6 +171,29 @@ struct post_query {
 	int64_t		 limit;
 };
 
+/* Which posts posts_find returns (the admin's lists), newest first. */
+struct post_filter {
+	const char	*type;		/* "post" or "page" */
+	const char	*status;	/* NULL: any but trash */
+	int64_t		 author_id;	/* 0: any */
+	int64_t		 term_id;	/* 0: any */
+	int64_t		 offset;
+	int64_t		 limit;
+};
+
+/* An earlier version of a post, kept when it was edited. */
+struct revision {
+	int64_t	 id;
+	int64_t	 post_id;
+	char	*title;
+	char	*body;
+	char	*excerpt;
+	char	*format;
+	int64_t	 created;	/* when it was replaced */
+	int64_t	 author_id;	/* who replaced it */
+	char	*author_name;	/* results only */
+};
+
 struct store_conn;
 struct spam_count;
 
@@ -346,6 +369,35 @@ struct store_ops {
 		    int64_t counts[4]);
 	/* Posts and pages that are drafts. */
 	int	(*drafts_count)(struct store_conn *, int64_t *n);
+	/* A post or page by id, whatever its status (the editor's). */
+	int	(*post_get)(struct store_conn *, struct arena *, int64_t id,
+		    struct post *out);
+	int	(*posts_find)(struct store_conn *, struct arena *,
+		    const struct post_filter *, struct post **out, size_t *n,
+		    int64_t *total);
+	/* Rewrites every editable column of post p->id. */
+	int	(*post_update)(struct store_conn *, const struct post *p);
+	/* Unlinks every term of a post (then post_term_add the new ones). */
+	int	(*post_terms_clear)(struct store_conn *, int64_t post_id);
+	/* Sets *taken if another post of type (not except) has slug. */
+	int	(*slug_taken)(struct store_conn *, const char *type,
+		    const char *slug, int64_t except, int *taken);
+	/* Every term of a taxonomy, by name. */
+	int	(*terms_list)(struct store_conn *, struct arena *,
+		    const char *taxonomy, struct term **out, size_t *n);
+	int	(*revision_add)(struct store_conn *, const struct revision *,
+		    int64_t *id);
+	/* A post's revisions, newest first (bodies included). */
+	int	(*revisions_list)(struct store_conn *, struct arena *,
+		    int64_t post_id, struct revision **out, size_t *n);
+	/*
+	 * Scheduling: *n counts posts and pages whose publication time
+	 * fell in (after, upto]; generation_bump makes every node render
+	 * its pages afresh, so that they appear.
+	 */
+	int	(*scheduled_due)(struct store_conn *, int64_t after,
+		    int64_t upto, int64_t *n);
+	int	(*generation_bump)(struct store_conn *);
 	/* days[0..ndays) from since (a midnight): comments by status, votes. */
 	int	(*daily)(struct store_conn *, int64_t since, int ndays,
 		    struct day_counts *days);

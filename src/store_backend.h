@@ -98,6 +98,19 @@ struct store {
 	"  failures BIGINT NOT NULL, last BIGINT NOT NULL);" \
 	"CREATE UNIQUE INDEX users_by_lower_email ON users (lower(email));"
 
+/*
+ * 7: revisions, the earlier versions of an edited post (not shown to
+ * readers: no generation triggers).  id is the back end's own serial.
+ */
+#define MIGRATION_REVISIONS(id) \
+	"CREATE TABLE post_revisions (id " id "," \
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE," \
+	"  title TEXT NOT NULL, body TEXT NOT NULL, excerpt TEXT NOT NULL," \
+	"  format TEXT NOT NULL, created BIGINT NOT NULL," \
+	"  author_id BIGINT NOT NULL REFERENCES users(id));" \
+	"CREATE INDEX post_revisions_by_post ON post_revisions (post_id," \
+	"  created);"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

@@ -52,6 +52,9 @@ enum q {
 	Q_SESSIONS_END_USER, Q_THROTTLE_GET, Q_THROTTLE_FAIL,
 	Q_THROTTLE_CLEAR, Q_COMMENTS_FIND, Q_COMMENTS_FIND_COUNT,
 	Q_COMMENT_COUNTS, Q_DRAFTS_COUNT, Q_DAILY_COMMENTS, Q_DAILY_VOTES,
+	Q_POST_GET, Q_POSTS_FIND, Q_POSTS_FIND_COUNT, Q_POST_UPDATE,
+	Q_POST_TERMS_CLEAR, Q_SLUG_TAKEN, Q_TERMS_LIST, Q_REVISION_ADD,
+	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
 	Q__MAX
 };
 
@@ -182,6 +185,7 @@ static const char *const migrations[] = {
 	MIGRATION_VOTE_IPS,		/* 4 */
 	MIGRATION_SPAM,			/* 5 */
 	MIGRATION_ACCOUNTS,		/* 6 */
+	MIGRATION_REVISIONS("BIGSERIAL PRIMARY KEY"),	/* 7 */
 };
 
 static const struct store_ops pg_ops;
@@ -1414,6 +1418,187 @@ pg_daily(struct store_conn *sc, int64_t since, int ndays,
 	return rc;
 }
 
+static int
+pg_post_get(struct store_conn *sc, struct arena *a, int64_t id,
+    struct post *out)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+
+	return pq_row((struct pconn *)sc, Q_POST_GET, "SELECT " POST_COLS
+	    " WHERE p.id = $1", 1, p, a, sizeof(*out), fill_post, out);
+}
+
+#define POSTS_FIND_WHERE " WHERE p.type = $1 AND ($2::text IS NULL AND" \
+	" p.status <> 'trash' OR p.status = $2) AND ($3::bigint = 0 OR" \
+	" p.author_id = $3) AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM" \
+	" post_terms t WHERE t.post_id = p.id AND t.term_id = $4))"
+
+static int
+pg_posts_find(struct store_conn *sc, struct arena *a,
+    const struct post_filter *f, struct post **out, size_t *n,
+    int64_t *total)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 au, te, of, li;
+	const char	*p[6] = { str(f->type), f->status, num(&au,
+	    f->author_id), num(&te, f->term_id), num(&of, f->offset),
+	    num(&li, f->limit) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_POSTS_FIND_COUNT, "SELECT count(*) FROM posts p"
+	    POSTS_FIND_WHERE, 4, p, &res);
+	if (rc == STORE_OK)
+		*total = col_int(res, 0, 0);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	rc = pq(c, Q_POSTS_FIND, "SELECT " POST_COLS POSTS_FIND_WHERE
+	    " ORDER BY p.modified DESC, p.id DESC LIMIT $6 OFFSET $5", 6, p,
+	    &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_post, (void **)out, n);
+}
+
+static int
+pg_post_update(struct store_conn *sc, const struct post *p)
+{
+	struct num	 au, pu, mo, co, id;
+	const char	*v[13] = { str(p->slug), str(p->title), str(p->status),
+	    num(&au, p->author_id), num(&pu, p->published), num(&mo,
+	    p->modified), str(p->format), str(p->body), str(p->excerpt),
+	    str(p->source_name), str(p->source_url), num(&co,
+	    p->comments_open), num(&id, p->id) };
+
+	return pq_change((struct pconn *)sc, Q_POST_UPDATE, "UPDATE posts SET"
+	    " slug = $1, title = $2, status = $3, author_id = $4,"
+	    " published = $5, modified = $6, format = $7, body = $8,"
+	    " excerpt = $9, source_name = $10, source_url = $11,"
+	    " comments_open = $12 WHERE id = $13", 13, v);
+}
+
+static int
+pg_post_terms_clear(struct store_conn *sc, int64_t post_id)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, post_id) };
+
+	return pq_run((struct pconn *)sc, Q_POST_TERMS_CLEAR, "DELETE FROM"
+	    " post_terms WHERE post_id = $1", 1, p);
+}
+
+static int
+pg_slug_taken(struct store_conn *sc, const char *type, const char *slug,
+    int64_t except, int *taken)
+{
+	struct num	 n;
+	const char	*p[3] = { type, slug, num(&n, except) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_SLUG_TAKEN, "SELECT count(*) FROM posts"
+	    " WHERE type = $1 AND slug = $2 AND id <> $3", 3, p, &res);
+	if (rc == STORE_OK)
+		*taken = col_int(res, 0, 0) > 0;
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
+    struct term **out, size_t *n)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_TERMS_LIST, "SELECT " TERM_COLS
+	    " FROM terms t WHERE t.taxonomy = $1 ORDER BY t.name, t.id", 1,
+	    &taxonomy, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_term, (void **)out, n);
+}
+
+static int
+pg_revision_add(struct store_conn *sc, const struct revision *rv,
+    int64_t *id)
+{
+	struct num	 po, cr, au;
+	const char	*p[7] = { num(&po, rv->post_id), str(rv->title),
+	    str(rv->body), str(rv->excerpt), str(rv->format), num(&cr,
+	    rv->created), num(&au, rv->author_id) };
+
+	return pq_insert((struct pconn *)sc, Q_REVISION_ADD, "INSERT INTO"
+	    " post_revisions (post_id, title, body, excerpt, format, created,"
+	    " author_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", 7,
+	    p, id);
+}
+
+static void
+fill_revision(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct revision	*rv = v;
+
+	rv->id = col_int(res, i, 0);
+	rv->post_id = col_int(res, i, 1);
+	rv->title = col_text(a, res, i, 2);
+	rv->body = col_text(a, res, i, 3);
+	rv->excerpt = col_text(a, res, i, 4);
+	rv->format = col_text(a, res, i, 5);
+	rv->created = col_int(res, i, 6);
+	rv->author_id = col_int(res, i, 7);
+	rv->author_name = col_text(a, res, i, 8);
+}
+
+static int
+pg_revisions_list(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct revision **out, size_t *n)
+{
+	struct num	 po;
+	const char	*p[1] = { num(&po, post_id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_REVISIONS_LIST, "SELECT r.id, r.post_id,"
+	    " r.title, r.body, r.excerpt, r.format, r.created, r.author_id,"
+	    " u.name FROM post_revisions r JOIN users u ON u.id = r.author_id"
+	    " WHERE r.post_id = $1 ORDER BY r.created DESC, r.id DESC", 1, p,
+	    &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_revision, (void **)out, n);
+}
+
+static int
+pg_scheduled_due(struct store_conn *sc, int64_t after, int64_t upto,
+    int64_t *n)
+{
+	struct num	 a, b;
+	const char	*p[2] = { num(&a, after), num(&b, upto) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_SCHEDULED_DUE, "SELECT count(*) FROM"
+	    " posts WHERE status = 'publish' AND published > $1 AND"
+	    " published <= $2", 2, p, &res);
+	if (rc == STORE_OK)
+		*n = col_int(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_generation_bump(struct store_conn *sc)
+{
+	/* As the triggers do: the new number, and the news of it. */
+	return pq_run((struct pconn *)sc, Q_GENERATION_BUMP, "WITH g AS"
+	    " (UPDATE generation SET n = n + 1 WHERE id = 1 RETURNING n)"
+	    " SELECT pg_notify('galley_generation', n::text) FROM g", 0,
+	    NULL);
+}
+
 static const struct store_ops pg_ops = {
 	.generation = pg_generation,
 	.begin = pg_begin,
@@ -1463,6 +1648,16 @@ static const struct store_ops pg_ops = {
 	.comment_counts = pg_comment_counts,
 	.drafts_count = pg_drafts_count,
 	.daily = pg_daily,
+	.post_get = pg_post_get,
+	.posts_find = pg_posts_find,
+	.post_update = pg_post_update,
+	.post_terms_clear = pg_post_terms_clear,
+	.slug_taken = pg_slug_taken,
+	.terms_list = pg_terms_list,
+	.revision_add = pg_revision_add,
+	.revisions_list = pg_revisions_list,
+	.scheduled_due = pg_scheduled_due,
+	.generation_bump = pg_generation_bump,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

@@ -48,6 +48,9 @@ enum q {
 	Q_SESSIONS_END_USER, Q_THROTTLE_GET, Q_THROTTLE_FAIL,
 	Q_THROTTLE_CLEAR, Q_COMMENTS_FIND, Q_COMMENTS_FIND_COUNT,
 	Q_COMMENT_COUNTS, Q_DRAFTS_COUNT, Q_DAILY_COMMENTS, Q_DAILY_VOTES,
+	Q_POST_GET, Q_POSTS_FIND, Q_POSTS_FIND_COUNT, Q_POST_UPDATE,
+	Q_POST_TERMS_CLEAR, Q_SLUG_TAKEN, Q_TERMS_LIST, Q_REVISION_ADD,
+	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
 	Q__MAX
 };
 
@@ -170,6 +173,7 @@ static const char *const migrations[] = {
 	MIGRATION_VOTE_IPS,		/* 4 */
 	MIGRATION_SPAM,			/* 5 */
 	MIGRATION_ACCOUNTS,		/* 6 */
+	MIGRATION_REVISIONS("INTEGER PRIMARY KEY"),	/* 7 */
 };
 
 static const struct store_ops sqlite_ops;
@@ -1563,6 +1567,235 @@ sq_daily(struct store_conn *sc, int64_t since, int ndays,
 	return rc == SQLITE_DONE ? STORE_OK : rc_of(c->db, rc, "daily");
 }
 
+static int
+sq_post_get(struct store_conn *sc, struct arena *a, int64_t id,
+    struct post *out)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_POST_GET, "SELECT " POST_COLS " WHERE p.id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return row(c, s, a, sizeof(*out), fill_post, out, "post_get");
+}
+
+#define POSTS_FIND_WHERE " WHERE p.type = ?1 AND (?2 IS NULL AND" \
+	" p.status <> 'trash' OR p.status = ?2) AND (?3 = 0 OR" \
+	" p.author_id = ?3) AND (?4 = 0 OR EXISTS (SELECT 1 FROM" \
+	" post_terms t WHERE t.post_id = p.id AND t.term_id = ?4))"
+
+static void
+bind_filter(sqlite3_stmt *s, const struct post_filter *f)
+{
+	bind_text(s, 1, f->type);
+	if (f->status != NULL)
+		bind_text(s, 2, f->status);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, f->author_id);
+	sqlite3_bind_int64(s, 4, f->term_id);
+}
+
+static int
+sq_posts_find(struct store_conn *sc, struct arena *a,
+    const struct post_filter *f, struct post **out, size_t *n,
+    int64_t *total)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_POSTS_FIND_COUNT, "SELECT count(*) FROM posts p"
+	    POSTS_FIND_WHERE);
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_filter(s, f);
+	if ((rc = one(c, s, "posts_find")) != STORE_OK)
+		return rc;
+	*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = stmt(c, Q_POSTS_FIND, "SELECT " POST_COLS POSTS_FIND_WHERE
+	    " ORDER BY p.modified DESC, p.id DESC LIMIT ?6 OFFSET ?5");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_filter(s, f);
+	sqlite3_bind_int64(s, 5, f->offset);
+	sqlite3_bind_int64(s, 6, f->limit);
+	return many(c, s, a, sizeof(**out), fill_post, (void **)out, n,
+	    "posts_find");
+}
+
+static int
+sq_post_update(struct store_conn *sc, const struct post *p)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_POST_UPDATE, "UPDATE posts SET slug = ?, title = ?,"
+	    " status = ?, author_id = ?, published = ?, modified = ?,"
+	    " format = ?, body = ?, excerpt = ?, source_name = ?,"
+	    " source_url = ?, comments_open = ? WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, p->slug);
+	bind_text(s, 2, p->title);
+	bind_text(s, 3, p->status);
+	sqlite3_bind_int64(s, 4, p->author_id);
+	sqlite3_bind_int64(s, 5, p->published);
+	sqlite3_bind_int64(s, 6, p->modified);
+	bind_text(s, 7, p->format);
+	bind_text(s, 8, p->body);
+	bind_text(s, 9, p->excerpt);
+	bind_text(s, 10, p->source_name);
+	bind_text(s, 11, p->source_url);
+	sqlite3_bind_int(s, 12, p->comments_open);
+	sqlite3_bind_int64(s, 13, p->id);
+	if ((rc = run(c, s, NULL, "post_update")) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_post_terms_clear(struct store_conn *sc, int64_t post_id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_POST_TERMS_CLEAR, "DELETE FROM post_terms"
+	    " WHERE post_id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	return run(c, s, NULL, "post_terms_clear");
+}
+
+static int
+sq_slug_taken(struct store_conn *sc, const char *type, const char *slug,
+    int64_t except, int *taken)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_SLUG_TAKEN, "SELECT count(*) FROM posts WHERE type = ?"
+	    " AND slug = ? AND id <> ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, type);
+	bind_text(s, 2, slug);
+	sqlite3_bind_int64(s, 3, except);
+	if ((rc = one(c, s, "slug_taken")) != STORE_OK)
+		return rc;
+	*taken = sqlite3_column_int64(s, 0) > 0;
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
+    struct term **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_TERMS_LIST, "SELECT " TERM_COLS " FROM terms t"
+	    " WHERE t.taxonomy = ? ORDER BY t.name, t.id");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, taxonomy);
+	return many(c, s, a, sizeof(**out), fill_term, (void **)out, n,
+	    "terms_list");
+}
+
+static int
+sq_revision_add(struct store_conn *sc, const struct revision *rv,
+    int64_t *id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_REVISION_ADD, "INSERT INTO post_revisions (post_id,"
+	    " title, body, excerpt, format, created, author_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, rv->post_id);
+	bind_text(s, 2, rv->title);
+	bind_text(s, 3, rv->body);
+	bind_text(s, 4, rv->excerpt);
+	bind_text(s, 5, rv->format);
+	sqlite3_bind_int64(s, 6, rv->created);
+	sqlite3_bind_int64(s, 7, rv->author_id);
+	return run(c, s, id, "revision_add");
+}
+
+static void
+fill_revision(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct revision	*rv = v;
+
+	rv->id = sqlite3_column_int64(s, 0);
+	rv->post_id = sqlite3_column_int64(s, 1);
+	rv->title = col_text(a, s, 2);
+	rv->body = col_text(a, s, 3);
+	rv->excerpt = col_text(a, s, 4);
+	rv->format = col_text(a, s, 5);
+	rv->created = sqlite3_column_int64(s, 6);
+	rv->author_id = sqlite3_column_int64(s, 7);
+	rv->author_name = col_text(a, s, 8);
+}
+
+static int
+sq_revisions_list(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct revision **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_REVISIONS_LIST, "SELECT r.id, r.post_id, r.title,"
+	    " r.body, r.excerpt, r.format, r.created, r.author_id, u.name"
+	    " FROM post_revisions r JOIN users u ON u.id = r.author_id"
+	    " WHERE r.post_id = ? ORDER BY r.created DESC, r.id DESC");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	return many(c, s, a, sizeof(**out), fill_revision, (void **)out, n,
+	    "revisions_list");
+}
+
+static int
+sq_scheduled_due(struct store_conn *sc, int64_t after, int64_t upto,
+    int64_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_SCHEDULED_DUE, "SELECT count(*) FROM posts WHERE"
+	    " status = 'publish' AND published > ? AND published <= ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, upto);
+	if ((rc = one(c, s, "scheduled_due")) != STORE_OK)
+		return rc;
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_generation_bump(struct store_conn *sc)
+{
+	struct sconn	*c = (struct sconn *)sc;
+
+	return run(c, stmt(c, Q_GENERATION_BUMP, "UPDATE generation"
+	    " SET n = n + 1"), NULL, "generation_bump");
+}
+
 static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.begin = sq_begin,
@@ -1612,6 +1845,16 @@ static const struct store_ops sqlite_ops = {
 	.comment_counts = sq_comment_counts,
 	.drafts_count = sq_drafts_count,
 	.daily = sq_daily,
+	.post_get = sq_post_get,
+	.posts_find = sq_posts_find,
+	.post_update = sq_post_update,
+	.post_terms_clear = sq_post_terms_clear,
+	.slug_taken = sq_slug_taken,
+	.terms_list = sq_terms_list,
+	.revision_add = sq_revision_add,
+	.revisions_list = sq_revisions_list,
+	.scheduled_due = sq_scheduled_due,
+	.generation_bump = sq_generation_bump,
 };
 
 static void

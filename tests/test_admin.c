@@ -138,6 +138,11 @@ matrix(struct srv *s, char *const cookie[4])
 		    200 } },
 		{ "/admin/settings/", { 302, 403, 403, 200 } },
 		{ "/admin/users/", { 302, 403, 403, 200 } },
+		{ "/admin/posts/", { 302, 200, 200, 200 } },
+		{ "/admin/posts/?edit=new", { 302, 200, 200, 200 } },
+		{ "/admin/posts/?edit=1", { 302, 403, 200, 200 } },
+		{ "/admin/pages/", { 302, 403, 200, 200 } },
+		{ "/admin/pages/?edit=2", { 302, 403, 200, 200 } },
 		{ "/admin/nosuch/", { 302, 404, 404, 404 } },
 		{ "/admin/logout/", { 302, 405, 405, 405 } },
 	};
@@ -416,6 +421,163 @@ sessions(struct srv *s, const char *const *cookies)
 	free(a);
 }
 
+/* The id in a 303 Location "...?edit=ID&done=saved", or 0. */
+static long long
+edited(const struct resp *r)
+{
+	const char	*p = strstr(resp_header(r, "Location"), "edit=");
+
+	return p != NULL ? atoll(p + 5) : 0;
+}
+
+/* GET path until it has needle (or lacks it, with want 0), up to secs. */
+static int
+wait_for(struct srv *s, const char *path, const char *needle, int want,
+    int secs)
+{
+	struct resp	 r;
+	int		 i, has = !want;
+
+	for (i = 0; i < secs * 5 && has != want; i++) {
+		if (i > 0)
+			usleep(200000);
+		has = http_get(s, path, &r) == 0 && r.body.data != NULL &&
+		    strstr(r.body.data, needle) != NULL;
+		resp_free(&r);
+	}
+	return has == want;
+}
+
+/*
+ * The writers' desk: a scheduled post appears at its time (the page
+ * cache too), slugs are unique, a preview renders, a refused form keeps
+ * the text, revisions are kept and restored, the trash takes and gives
+ * back, and authors keep to their own posts.
+ */
+static void
+posts(struct srv *s, char *const cookie[4])
+{
+	char		 ed[80], au[80], when[32], path[200], id[24], id2[24],
+			 rev[24];
+	const char	*f[40];
+	struct resp	 r;
+	struct tm	 tm;
+	time_t		 t = time(NULL) + 5;
+	htmlDocPtr	 doc;
+	char		*v;
+
+	snprintf(ed, sizeof(ed), "%s", csrf(s, cookie[2]));
+	snprintf(au, sizeof(au), "%s", csrf(s, cookie[1]));
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	CHECK(get(s, "/admin/posts/?edit=new", cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "name=\"title\""));
+	resp_free(&r);
+	/* The home page is in the cache before the post is due. */
+	CHECK(http_get(s, "/", &r) == 0 && r.status == 200 &&
+	    !strstr(r.body.data, "Scheduled story"));
+	resp_free(&r);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "title", "Scheduled story", "body", "Hello **world**.",
+	    "format", "markdown", "category", "terrorism", "tags",
+	    "alpha, Beta New", "status", "publish", "when", when,
+	    "comments_open", "1", NULL }, cookie[2], NULL, &r) == 303);
+	snprintf(id, sizeof(id), "%lld", edited(&r));
+	resp_free(&r);
+	CHECK(atoll(id) > 0);
+	CHECK(get(s, "/admin/posts/", cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "scheduled") != NULL);
+	resp_free(&r);
+	CHECK_MSG(!wait_for(s, "/", "Scheduled story", 1, 1),
+	    "not shown before its time");
+	CHECK_MSG(wait_for(s, "/", "Scheduled story", 1, 30),
+	    "shown once its time has come, with no cron");
+	gmtime_r(&t, &tm);
+	snprintf(path, sizeof(path), "/%04d/%02d/scheduled-story/",
+	    tm.tm_year + 1900, tm.tm_mon + 1);
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "<strong>world</strong>") &&
+	    strstr(r.body.data, "/tag/beta-new/"));
+	resp_free(&r);
+	CHECK(wait_for(s, "/tag/beta-new/", "Scheduled story", 1, 2));
+	/* The same title again: a slug of its own. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "title", "Scheduled story", "body", "Second.", "status",
+	    "draft", NULL }, cookie[2], NULL, &r) == 303);
+	snprintf(id2, sizeof(id2), "%lld", edited(&r));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/admin/posts/?edit=%s", id2);
+	CHECK(get(s, path, cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "value=\"scheduled-story-2\""));
+	resp_free(&r);
+	/* Preview, and a refused form that keeps the text. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "preview", "title", "P", "body", "A *preview*", NULL }, cookie[2],
+	    NULL, &r) == 200 && strstr(r.body.data, "<em>preview</em>"));
+	resp_free(&r);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "title", "", "body", "Words kept.", "when", "tomorrow",
+	    NULL }, cookie[2], NULL, &r) == 422 &&
+	    strstr(r.body.data, "id=\"title-error\"") &&
+	    strstr(r.body.data, "id=\"when-error\"") &&
+	    strstr(r.body.data, "Words kept."));
+	resp_free(&r);
+	/* Revisions: an edit keeps the old version; restoring brings it back. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "id", id, "title", "Scheduled story, updated", "body",
+	    "Changed.", "status", "publish", "when", when, NULL }, cookie[2],
+	    NULL, &r) == 303);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/admin/posts/?edit=%s", id);
+	CHECK(get(s, path, cookie[2], &r) == 200);
+	doc = html_parse(&r);
+	v = xp_attr(doc, "//ul[@class='admin-revisions']//input"
+	    "[@name='revision']/@value");
+	snprintf(rev, sizeof(rev), "%s", v ? v : "0");
+	CHECK(v != NULL && strstr(r.body.data, "Scheduled story <button"));
+	free(v);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "revision", "id", id, "revision", rev, NULL }, cookie[2], NULL,
+	    &r) == 303 && strstr(resp_header(&r, "Location"),
+	    "done=restored"));
+	resp_free(&r);
+	CHECK(get(s, path, cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "value=\"Scheduled story\"") &&
+	    strstr(r.body.data, "Hello **world**.") &&
+	    strstr(r.body.data, "Scheduled story, updated <button"));
+	resp_free(&r);
+	/* Authors: their own posts only; no pages. */
+	CHECK(get(s, path, cookie[1], &r) == 403);
+	resp_free(&r);
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", au,
+	    "action", "trash", "id", id, NULL }, cookie[1], NULL) == 403);
+	CHECK(get(s, "/admin/pages/", cookie[1], &r) == 403);
+	resp_free(&r);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", au, "action",
+	    "save", "title", "By the author", "body", "Mine.", "status",
+	    "draft", NULL }, cookie[1], NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(get(s, "/admin/posts/", cookie[1], &r) == 200 &&
+	    strstr(r.body.data, "By the author") &&
+	    !strstr(r.body.data, "Scheduled story"));
+	resp_free(&r);
+	/* The trash: gone from the site, and back as a draft. */
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
+	    "action", "trash", "id", id, NULL }, cookie[2], NULL) == 303);
+	CHECK(wait_for(s, "/", "Scheduled story", 0, 2));
+	CHECK(get(s, "/admin/posts/?status=trash", cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "Scheduled story"));
+	resp_free(&r);
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
+	    "action", "restore", "id", id, NULL }, cookie[2], NULL) == 303);
+	CHECK(get(s, "/admin/posts/?status=draft", cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "Scheduled story"));
+	resp_free(&r);
+	(void)f;
+}
+
 static double
 now(void)
 {
@@ -514,6 +676,7 @@ main(void)
 	matrix(&s, cookie);
 	forgery(&s, cookie[3]);
 	moderate(&s, cookie);
+	posts(&s, cookie);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);

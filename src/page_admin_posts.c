@@ -1,0 +1,634 @@
+/*
+ * page_admin_posts: /admin/posts/ and /admin/pages/, the writers' desk.
+ * A list with filters (status, author, category) and paging; an editor
+ * (?edit=ID, or ?edit=new) with title, slug (from the title unless
+ * typed, made unique), Markdown or HTML body with a preview rendered by
+ * the server, excerpt, category and tags (new ones made on the fly),
+ * source, and publish now / at a time (the server publishes it then:
+ * see server.c) / draft.  Every save of an existing post keeps the
+ * version it replaces as a revision, and a revision can be restored.
+ * Deleting moves to the trash; the trash gives back.  Authors see and
+ * edit their own posts only; pages are for editors and admins.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "auth.h"
+#include "body.h"
+#include "buf.h"
+#include "date.h"
+#include "form.h"
+#include "page.h"
+#include "page_admin.h"
+#include "req.h"
+#include "slug.h"
+#include "store.h"
+#include "url.h"
+#include "utf8.h"
+
+#define PER_PAGE	20
+#define BODY_MAX	(1 << 20)
+
+/* "post" for /admin/posts/, "page" for /admin/pages/. */
+static const char *
+type_of(struct req *r)
+{
+	return strcmp(r->route.slug, "pages") == 0 ? "page" : "post";
+}
+
+static int
+mine_only(const struct session *se)
+{
+	return auth_role_rank(se->user.role) < 2;
+}
+
+/* "YYYY-MM-DDTHH:MM" (UTC) for an <input type="datetime-local">. */
+static const char *
+local_time(struct req *r, int64_t t)
+{
+	struct tm	 tm;
+
+	date_utc(t, &tm);
+	return arena_printf(&r->arena, "%04d-%02d-%02dT%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min);
+}
+
+/* Parses "YYYY-MM-DDTHH:MM[:SS]" as UTC; -1 if it is not one. */
+static int64_t
+parse_time(const char *s)
+{
+	struct tm	 tm;
+	int		 y, mo, d, h, mi, sec = 0, n;
+
+	memset(&tm, 0, sizeof(tm));
+	n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
+	if (n < 5 || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31 || h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 ||
+	    sec < 0)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (int64_t)timegm(&tm);
+}
+
+static const char *
+status_word(struct req *r, const struct post *p)
+{
+	if (strcmp(p->status, "publish") == 0 && p->published > r->now)
+		return "scheduled";
+	return strcmp(p->status, "publish") == 0 ? "published" : p->status;
+}
+
+static const char *
+section_url(struct req *r, const char *query)
+{
+	struct buf	 b;
+	const char	*out;
+
+	buf_init(&b);
+	url_admin(&b, r->route.slug);
+	if (query != NULL)
+		buf_printf(&b, "?%s", query);
+	out = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return out;
+}
+
+static int
+list(struct req *r, struct session *se)
+{
+	static const char *const statuses[] = { "publish", "draft", "trash" };
+	json_t			*view = admin_view(r, se, strcmp(type_of(r),
+	    "page") == 0 ? "Pages" : "Posts"), *a = json_array(), *o;
+	const char		*st = req_arg(r, "status"), *pg = req_arg(r,
+	    "page"), *cat = req_arg(r, "category"), *au = req_arg(r,
+	    "author");
+	struct post_filter	 f;
+	struct post		*p;
+	struct buf		 b;
+	size_t			 n, i;
+	int64_t			 total = 0, page;
+
+	memset(&f, 0, sizeof(f));
+	f.type = type_of(r);
+	for (i = 0; st != NULL && i < 3; i++)
+		if (strcmp(st, statuses[i]) == 0)
+			f.status = statuses[i];
+	f.author_id = mine_only(se) ? se->user.id : au != NULL ?
+	    strtoll(au, NULL, 10) : 0;
+	f.term_id = cat != NULL ? strtoll(cat, NULL, 10) : 0;
+	page = pg != NULL ? strtoll(pg, NULL, 10) : 1;
+	if (page < 1 || page > 100000)
+		page = 1;
+	f.offset = (page - 1) * PER_PAGE;
+	f.limit = PER_PAGE;
+	if ((r->store_err = r->conn->ops->posts_find(r->conn, &r->arena, &f,
+	    &p, &n, &total)) != STORE_OK)
+		return page_render(r, "admin-posts", view, 200);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		view_int(o, "id", p[i].id);
+		view_str(o, "title", *p[i].title ? p[i].title : "(no title)");
+		view_str(o, "author", p[i].author_name);
+		view_str(o, "status", status_word(r, &p[i]));
+		view_str(o, "date", page_human_date(r, p[i].published));
+		view_str(o, "edit", section_url(r, arena_printf(&r->arena,
+		    "edit=%lld", (long long)p[i].id)));
+		b.len = 0;
+		if (strcmp(p[i].type, "page") == 0)
+			url_page(&b, p[i].slug);
+		else
+			url_post(&b, p[i].published, p[i].slug);
+		if (strcmp(p[i].status, "publish") == 0 &&
+		    p[i].published <= r->now)
+			view_str(o, "view", b.data);
+		json_array_append_new(a, o);
+	}
+	buf_reset(&b);
+	json_object_set_new(view, "posts", a);
+	view_int(view, "total", total);
+	view_str(view, "new", section_url(r, "edit=new"));
+	view_str(view, "kind", f.type);
+	view_str(view, "section", r->route.slug);
+	if (page > 1)
+		view_str(view, "prev", section_url(r, arena_printf(&r->arena,
+		    "%s%s%spage=%lld", f.status ? "status=" : "", f.status ?
+		    f.status : "", f.status ? "&" : "", (long long)page - 1)));
+	if (page * PER_PAGE < total)
+		view_str(view, "next", section_url(r, arena_printf(&r->arena,
+		    "%s%s%spage=%lld", f.status ? "status=" : "", f.status ?
+		    f.status : "", f.status ? "&" : "", (long long)page + 1)));
+	if (req_arg(r, "done") != NULL)
+		view_str(view, "notice", strcmp(req_arg(r, "done"), "trash") ==
+		    0 ? "Moved to the trash." : "Restored as a draft.");
+	return page_render(r, "admin-posts", view, 200);
+}
+
+/* The editor's fields, from a post or from a form sent back. */
+struct draft {
+	int64_t		 id;
+	const char	*title, *slug, *body, *format, *excerpt, *category,
+			*tags, *source_name, *source_url, *status, *when;
+	int		 comments_open;
+	const char	*err[6];	/* title, slug, body, source, when, form */
+};
+
+static json_t *
+draft_view(struct req *r, struct session *se, const struct draft *d,
+    int status_new)
+{
+	json_t		*view = admin_view(r, se, d->id ? "Edit" : "New"),
+			*cats = json_array(), *o;
+	struct term	*t;
+	size_t		 n, i;
+
+	(void)status_new;
+	view_int(view, "id", d->id);
+	view_int(view, "post_id", d->id);
+	view_str(view, "title", d->title);
+	view_str(view, "slug", d->slug);
+	view_str(view, "body", d->body);
+	json_object_set_new(view, "markdown", json_boolean(
+	    strcmp(d->format, "html") != 0));
+	view_str(view, "excerpt", d->excerpt);
+	view_str(view, "tags", d->tags);
+	view_str(view, "source_name", d->source_name);
+	view_str(view, "source_url", d->source_url);
+	view_str(view, "when", d->when);
+	json_object_set_new(view, "draft", json_boolean(
+	    strcmp(d->status, "draft") == 0));
+	json_object_set_new(view, "comments_open", json_boolean(
+	    d->comments_open));
+	json_object_set_new(view, "is_post", json_boolean(
+	    strcmp(type_of(r), "post") == 0));
+	view_str(view, "action", section_url(r, NULL));
+	view_str(view, "back", section_url(r, NULL));
+	if (r->conn->ops->terms_list(r->conn, &r->arena, "category", &t,
+	    &n) == STORE_OK)
+		for (i = 0; i < n; i++) {
+			o = json_object();
+			view_str(o, "slug", t[i].slug);
+			view_str(o, "name", t[i].name);
+			if (strcmp(t[i].slug, d->category) == 0)
+				json_object_set_new(o, "selected", json_true());
+			json_array_append_new(cats, o);
+		}
+	json_object_set_new(view, "categories", cats);
+	{
+		static const char *const k[6] = { "e_title", "e_slug",
+		    "e_body", "e_source", "e_when", "error" };
+
+		for (i = 0; i < 6; i++)
+			if (d->err[i] != NULL)
+				view_str(view, k[i], d->err[i]);
+	}
+	return view;
+}
+
+/* The draft of post p: its terms read back as the editor shows them. */
+static void
+draft_of(struct req *r, const struct post *p, struct draft *d)
+{
+	struct term	*t;
+	struct buf	 b;
+	size_t		 n, i;
+
+	memset(d, 0, sizeof(*d));
+	d->id = p->id;
+	d->title = p->title;
+	d->slug = p->slug;
+	d->body = p->body;
+	d->format = p->format;
+	d->excerpt = p->excerpt;
+	d->source_name = p->source_name;
+	d->source_url = p->source_url;
+	d->status = p->status;
+	d->when = local_time(r, p->published);
+	d->comments_open = p->comments_open;
+	d->category = "";
+	buf_init(&b);
+	if (r->conn->ops->post_terms(r->conn, &r->arena, p->id, &t, &n) ==
+	    STORE_OK)
+		for (i = 0; i < n; i++) {
+			if (strcmp(t[i].taxonomy, "category") == 0)
+				d->category = t[i].slug;
+			else
+				buf_printf(&b, "%s%s", b.len ? ", " : "",
+				    t[i].name);
+		}
+	d->tags = arena_strdup(&r->arena, b.data ? b.data : "");
+	buf_reset(&b);
+}
+
+/* Loads post id for se: STORE_OK, or a status to answer with. */
+static int
+load(struct req *r, struct session *se, int64_t id, struct post *p)
+{
+	int	 rc = r->conn->ops->post_get(r->conn, &r->arena, id, p);
+
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
+	    strcmp(p->type, type_of(r)) != 0))
+		return admin_refuse(r, se, 404, "There is no such post.");
+	if (rc != STORE_OK)
+		return page_error(r, 503);
+	if (mine_only(se) && p->author_id != se->user.id)
+		return admin_refuse(r, se, 403, "You may edit only your own"
+		    " posts.");
+	return STORE_OK;
+}
+
+static void
+view_revisions(struct req *r, json_t *view, int64_t id)
+{
+	json_t		*a = json_array(), *o;
+	struct revision	*rv;
+	size_t		 n, i;
+
+	if (id == 0 || r->conn->ops->revisions_list(r->conn, &r->arena, id,
+	    &rv, &n) != STORE_OK)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		view_int(o, "rev", rv[i].id);
+		view_str(o, "title", rv[i].title);
+		view_str(o, "author", rv[i].author_name);
+		view_str(o, "date", arena_printf(&r->arena, "%s %s UTC",
+		    page_human_date(r, rv[i].created), local_time(r,
+		    rv[i].created) + 11));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(view, "has_revisions", json_boolean(n > 0));
+	json_object_set_new(view, "revisions", a);
+}
+
+static int
+editor(struct req *r, struct session *se, const char *edit)
+{
+	struct draft	 d;
+	struct post	 p;
+	json_t		*view;
+	int		 rc;
+
+	if (strcmp(edit, "new") == 0) {
+		memset(&d, 0, sizeof(d));
+		d.title = d.slug = d.body = d.excerpt = d.category = d.tags =
+		    d.source_name = d.source_url = "";
+		d.format = "markdown";
+		d.status = "draft";
+		d.when = "";
+		d.comments_open = strcmp(type_of(r), "post") == 0;
+	} else {
+		if ((rc = load(r, se, strtoll(edit, NULL, 10), &p)) !=
+		    STORE_OK)
+			return rc;
+		draft_of(r, &p, &d);
+	}
+	view = draft_view(r, se, &d, 0);
+	view_revisions(r, view, d.id);
+	if (req_arg(r, "done") != NULL)
+		view_str(view, "notice", strcmp(req_arg(r, "done"),
+		    "restored") == 0 ? "The revision was restored; the text"
+		    " it replaced is kept as a revision too." : "Saved.");
+	return page_render(r, "admin-edit", view, 200);
+}
+
+int
+admin_posts(struct req *r, struct session *se)
+{
+	const char	*edit = req_arg(r, "edit");
+
+	return edit != NULL ? editor(r, se, edit) : list(r, se);
+}
+
+/* The draft from the form; checks each field, messages in d->err. */
+static int
+draft_read(struct form *in, struct draft *d)
+{
+	size_t	 len;
+	int	 too_long;
+
+	memset(d, 0, sizeof(*d));
+	d->id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
+	d->title = form_get(in, "title", NULL, NULL);
+	d->slug = form_get(in, "slug", NULL, NULL);
+	d->body = form_get(in, "body", &len, &too_long);
+	d->format = strcmp(form_get(in, "format", NULL, NULL), "html") == 0 ?
+	    "html" : "markdown";
+	d->excerpt = form_get(in, "excerpt", NULL, NULL);
+	d->category = form_get(in, "category", NULL, NULL);
+	d->tags = form_get(in, "tags", NULL, NULL);
+	d->source_name = form_get(in, "source_name", NULL, NULL);
+	d->source_url = form_get(in, "source_url", NULL, NULL);
+	d->status = strcmp(form_get(in, "status", NULL, NULL), "publish") ==
+	    0 ? "publish" : "draft";
+	d->when = form_get(in, "when", NULL, NULL);
+	d->comments_open = strcmp(form_get(in, "comments_open", NULL, NULL),
+	    "1") == 0;
+	if (*d->title == '\0' || strlen(d->title) > 300 ||
+	    !utf8_valid(d->title, strlen(d->title)))
+		d->err[0] = "A title needs 1 to 300 characters of text.";
+	if (*d->slug != '\0' && !slug_valid(d->slug, strlen(d->slug)))
+		d->err[1] = "A slug is lowercase letters, digits and hyphens.";
+	if (too_long || len > BODY_MAX || !utf8_valid(d->body, len))
+		d->err[2] = "The text must be valid text of at most 1 MB.";
+	if (*d->source_url != '\0' && strncmp(d->source_url, "http://", 7) !=
+	    0 && strncmp(d->source_url, "https://", 8) != 0)
+		d->err[3] = "A source address starts with http:// or https://.";
+	if (*d->when != '\0' && parse_time(d->when) < 0)
+		d->err[4] = "A time looks like 2026-11-24T18:30 (UTC).";
+	for (len = 0; len < 5; len++)
+		if (d->err[len] != NULL)
+			return -1;
+	return 0;
+}
+
+/* A unique slug for d: typed or from the title, -2, -3... if taken. */
+static const char *
+unique_slug(struct req *r, const struct draft *d, int *rc)
+{
+	char		*base = *d->slug != '\0' ? strdup(d->slug) :
+	    slug_from_title(d->title);
+	const char	*s;
+	int		 taken = 1, n;
+
+	if (*base == '\0') {
+		free(base);
+		base = strdup("untitled");
+	}
+	s = arena_strdup(&r->arena, base);
+	for (n = 2; n < 1000; n++) {
+		if ((*rc = r->conn->ops->slug_taken(r->conn, type_of(r), s,
+		    d->id, &taken)) != STORE_OK || !taken)
+			break;
+		s = arena_printf(&r->arena, "%.190s-%d", base, n);
+	}
+	free(base);
+	return s;
+}
+
+/* Finds the term (made if new) of taxonomy called name; its id in *id. */
+static int
+term_for(struct req *r, const char *taxonomy, const char *name, int64_t *id)
+{
+	struct term	 t;
+	char		*slug = slug_from_title(name);
+	int		 rc;
+
+	if (*slug == '\0') {
+		free(slug);
+		*id = 0;
+		return STORE_OK;
+	}
+	rc = r->conn->ops->term_by_slug(r->conn, &r->arena, taxonomy, slug,
+	    &t);
+	if (rc == STORE_OK)
+		*id = t.id;
+	else if (rc == STORE_NOTFOUND) {
+		memset(&t, 0, sizeof(t));
+		t.taxonomy = (char *)taxonomy;
+		t.slug = slug;
+		t.name = (char *)name;
+		t.description = "";
+		rc = r->conn->ops->term_add(r->conn, &t, id);
+	}
+	free(slug);
+	return rc;
+}
+
+static int
+set_terms(struct req *r, int64_t post, const struct draft *d)
+{
+	char		*tags = arena_strdup(&r->arena, d->tags), *tag, *save;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = r->conn->ops->post_terms_clear(r->conn, post)) != STORE_OK)
+		return rc;
+	if (*d->category != '\0') {
+		struct term	 t;
+
+		if ((rc = r->conn->ops->term_by_slug(r->conn, &r->arena,
+		    "category", d->category, &t)) == STORE_OK)
+			rc = r->conn->ops->post_term_add(r->conn, post, t.id);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return rc;
+	}
+	for (tag = strtok_r(tags, ",", &save); tag != NULL;
+	    tag = strtok_r(NULL, ",", &save)) {
+		while (*tag == ' ')
+			tag++;
+		if (*tag == '\0' || strlen(tag) > 100)
+			continue;
+		if ((rc = term_for(r, "tag", tag, &id)) != STORE_OK)
+			return rc;
+		if (id != 0 && (rc = r->conn->ops->post_term_add(r->conn, post,
+		    id)) != STORE_OK && rc != STORE_CONFLICT)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Saves d (new or edited) in one transaction; *id is the post. */
+static int
+save(struct req *r, struct session *se, const struct draft *d,
+    const struct post *old, int64_t *id)
+{
+	struct post	 p;
+	struct revision	 rv;
+	int		 rc;
+
+	memset(&p, 0, sizeof(p));
+	p.id = d->id;
+	p.type = (char *)type_of(r);
+	p.title = (char *)d->title;
+	p.status = (char *)d->status;
+	p.author_id = old != NULL ? old->author_id : se->user.id;
+	p.published = *d->when != '\0' ? parse_time(d->when) : r->now;
+	p.modified = r->now;
+	p.format = (char *)d->format;
+	p.body = (char *)d->body;
+	p.excerpt = (char *)d->excerpt;
+	p.source_name = (char *)d->source_name;
+	p.source_url = (char *)d->source_url;
+	p.comments_open = d->comments_open;
+	if ((rc = r->conn->ops->begin(r->conn)) != STORE_OK)
+		return rc;
+	p.slug = (char *)unique_slug(r, d, &rc);
+	if (rc != STORE_OK)
+		goto fail;
+	if (old != NULL) {
+		/* What this save replaces is kept. */
+		memset(&rv, 0, sizeof(rv));
+		rv.post_id = old->id;
+		rv.title = old->title;
+		rv.body = old->body;
+		rv.excerpt = old->excerpt;
+		rv.format = old->format;
+		rv.created = r->now;
+		rv.author_id = se->user.id;
+		if ((rc = r->conn->ops->revision_add(r->conn, &rv, NULL)) !=
+		    STORE_OK || (rc = r->conn->ops->post_update(r->conn, &p))
+		    != STORE_OK)
+			goto fail;
+		*id = old->id;
+	} else if ((rc = r->conn->ops->post_add(r->conn, &p, id)) != STORE_OK)
+		goto fail;
+	if ((rc = set_terms(r, *id, d)) != STORE_OK)
+		goto fail;
+	return r->conn->ops->commit(r->conn);
+fail:
+	r->conn->ops->rollback(r->conn);
+	return rc;
+}
+
+/* The editor again with the writer's fields and, asked, a preview. */
+static int
+again(struct req *r, struct session *se, const struct draft *d, int preview,
+    int status)
+{
+	json_t			*view = draft_view(r, se, d, 0);
+	struct buf		 b;
+	enum body_format	 fmt;
+
+	view_revisions(r, view, d->id);
+	if (preview && body_format_parse(d->format, &fmt) == 0) {
+		buf_init(&b);
+		body_render(&b, d->body, strlen(d->body), fmt);
+		/*
+		 * Raw in the template ({{{preview}}}): the same renderer, and
+		 * the same trust in writers, as the post page itself.
+		 */
+		view_str(view, "preview", b.data ? b.data : "");
+		buf_reset(&b);
+	}
+	return page_render(r, "admin-edit", view, status);
+}
+
+/* Restores revision rev of post old, keeping the current text too. */
+static int
+restore(struct req *r, struct session *se, const struct post *old,
+    int64_t rev)
+{
+	struct draft	 d;
+	struct revision	*rv;
+	size_t		 n, i;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = r->conn->ops->revisions_list(r->conn, &r->arena, old->id,
+	    &rv, &n)) != STORE_OK)
+		return page_error(r, 503);
+	for (i = 0; i < n && rv[i].id != rev; i++)
+		;
+	if (i == n)
+		return admin_refuse(r, se, 404, "There is no such revision.");
+	draft_of(r, old, &d);
+	d.title = rv[i].title;
+	d.body = rv[i].body;
+	d.excerpt = rv[i].excerpt;
+	d.format = rv[i].format;
+	if ((rc = save(r, se, &d, old, &id)) != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	return admin_back(r, r->route.slug, arena_printf(&r->arena,
+	    "edit=%lld&done=restored", (long long)id));
+}
+
+/* Trash, or back from it as a draft. */
+static int
+move(struct req *r, const struct post *old, const char *status)
+{
+	struct post	 p = *old;
+	int		 rc;
+
+	p.status = (char *)status;
+	p.modified = r->now;
+	if ((rc = r->conn->ops->post_update(r->conn, &p)) != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	return admin_back(r, r->route.slug, strcmp(status, "trash") == 0 ?
+	    "done=trash" : "status=draft&done=restore");
+}
+
+int
+admin_posts_post(struct req *r, struct session *se, struct form *in)
+{
+	const char	*action = form_get(in, "action", NULL, NULL);
+	struct draft	 d;
+	struct post	 old;
+	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
+	int		 rc;
+
+	if (id != 0 && (rc = load(r, se, id, &old)) != STORE_OK)
+		return rc;
+	if (strcmp(action, "trash") == 0 || strcmp(action, "restore") == 0)
+		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
+		    " post.") : move(r, &old, strcmp(action, "trash") == 0 ?
+		    "trash" : "draft");
+	if (strcmp(action, "revision") == 0)
+		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
+		    " post.") : restore(r, se, &old, strtoll(form_get(in,
+		    "revision", NULL, NULL), NULL, 10));
+	if (draft_read(in, &d) == -1) {
+		d.err[5] = "Nothing was saved: correct what is marked below.";
+		return again(r, se, &d, 0, 422);
+	}
+	if (strcmp(action, "preview") == 0)
+		return again(r, se, &d, 1, 200);
+	if ((rc = save(r, se, &d, id != 0 ? &old : NULL, &id)) != STORE_OK) {
+		if (rc == STORE_DOWN || rc == STORE_RETRY)
+			return page_error(r, 503);
+		d.err[5] = "The post could not be saved.";
+		return again(r, se, &d, 0, 500);
+	}
+	return admin_back(r, r->route.slug, arena_printf(&r->arena,
+	    "edit=%lld&done=saved", (long long)id));
+}
