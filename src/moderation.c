@@ -22,7 +22,7 @@ lesson(const char *status)
 	return NULL;
 }
 
-/* Unlearns what cm taught (if anything) and learns want instead. */
+/* Unlearns what cm taught (if anything) and learns want (if not NULL). */
 static int
 retrain(struct store_conn *c, struct arena *a, const struct comment *cm,
     const char *want)
@@ -37,8 +37,17 @@ retrain(struct store_conn *c, struct arena *a, const struct comment *cm,
 	if (*cm->spam_trained != '\0' && (rc = c->ops->spam_learn(c, t.tok,
 	    t.n, strcmp(cm->spam_trained, "spam") == 0, -1)) != STORE_OK)
 		return rc;
+	if (want == NULL)
+		return STORE_OK;
 	return c->ops->spam_learn(c, t.tok, t.n, strcmp(want, "spam") == 0,
 	    1);
+}
+
+int
+moderation_forget(struct store_conn *c, struct arena *a,
+    const struct comment *cm)
+{
+	return *cm->spam_trained != '\0' ? retrain(c, a, cm, NULL) : STORE_OK;
 }
 
 int

@@ -20,4 +20,14 @@ struct store_conn;
  */
 int	moderation_set(struct store_conn *c, int64_t id, const char *status);
 
+struct arena;
+struct comment;
+/*
+ * Inside the caller's transaction: takes away what comment cm (as read
+ * by comment_by_id or privacy_comments) taught the filter, before its
+ * fields are erased.  Returns a store_rc.
+ */
+int	moderation_forget(struct store_conn *c, struct arena *a,
+	    const struct comment *cm);
+
 #endif

@@ -41,6 +41,7 @@ static const struct section {
 	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
 	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
 	{ "users", "Users", 3, admin_users, admin_users_post },
+	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },
 	{ "logout", NULL, 1, NULL, logout },
 };
 

@@ -39,6 +39,7 @@ struct req {
 	const char		*session_cookie;	/* galley_session */
 	int			 https;		/* TLS, or a proxy says so */
 	const char		*type;		/* Content-Type; NULL: HTML */
+	const char		*disposition;	/* Content-Disposition */
 	struct comment_form	*form;		/* a refused form, to show */
 	struct MHD_Connection	*http;		/* for req_arg */
 };

@@ -309,6 +309,9 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	if (r->disposition != NULL)
+		MHD_add_response_header(resp, "Content-Disposition",
+		    r->disposition);
 	if (r->cookie != NULL && !cache)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 		    r->cookie);

@@ -123,6 +123,8 @@ struct comment {
 	double	 spam_score;	/* the filter's score, -1 if none */
 	char	*spam_signals;	/* the signals that fired, comma-separated */
 	char	*spam_trained;	/* results only: "", "ham" or "spam" */
+	char	*ip_hash_out;	/* privacy_comments only: as stored */
+	char	*user_agent_out;
 };
 
 /* A reader's vote, and what came of it (store_ops.vote_cast). */
@@ -192,6 +194,16 @@ struct revision {
 	int64_t	 created;	/* when it was replaced */
 	int64_t	 author_id;	/* who replaced it */
 	char	*author_name;	/* results only */
+};
+
+/* One line of the privacy log. */
+struct privacy_entry {
+	int64_t	 created;
+	char	*user_name;	/* who acted (results only) */
+	char	*action;	/* export, anonymise, remove */
+	char	*subject;	/* keyed hash of the email */
+	int64_t	 items;
+	int64_t	 user_id;
 };
 
 struct store_conn;
@@ -398,6 +410,21 @@ struct store_ops {
 	int	(*scheduled_due)(struct store_conn *, int64_t after,
 		    int64_t upto, int64_t *n);
 	int	(*generation_bump)(struct store_conn *);
+	/* Privacy: every comment with this email, in any case, whole. */
+	int	(*privacy_comments)(struct store_conn *, struct arena *,
+		    const char *email, struct comment **out, size_t *n);
+	/* Strips a comment of its writer: Anonymous, no email, url, IP, UA. */
+	int	(*comment_anonymise)(struct store_conn *, int64_t id);
+	/* Deletes a comment; its replies move up to its parent. */
+	int	(*comment_remove)(struct store_conn *, int64_t id);
+	/* How many comments show the picture with this hash. */
+	int	(*image_uses)(struct store_conn *, const char *hash,
+		    int64_t *n);
+	int	(*privacy_log_add)(struct store_conn *,
+		    const struct privacy_entry *);
+	/* The newest entries first, at most limit. */
+	int	(*privacy_log_list)(struct store_conn *, struct arena *,
+		    int64_t limit, struct privacy_entry **out, size_t *n);
 	/* days[0..ndays) from since (a midnight): comments by status, votes. */
 	int	(*daily)(struct store_conn *, int64_t since, int ndays,
 		    struct day_counts *days);

@@ -111,6 +111,16 @@ struct store {
 	"CREATE INDEX post_revisions_by_post ON post_revisions (post_id," \
 	"  created);"
 
+/*
+ * 8: the privacy log: each export and erasure, who did it and when;
+ * the subject is a keyed hash of the email, not the email, which an
+ * erasure must not leave behind.
+ */
+#define MIGRATION_PRIVACY_LOG(id) \
+	"CREATE TABLE privacy_log (id " id ", created BIGINT NOT NULL," \
+	"  user_id BIGINT NOT NULL, action TEXT NOT NULL," \
+	"  subject TEXT NOT NULL, items BIGINT NOT NULL);"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

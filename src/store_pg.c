@@ -55,6 +55,8 @@ enum q {
 	Q_POST_GET, Q_POSTS_FIND, Q_POSTS_FIND_COUNT, Q_POST_UPDATE,
 	Q_POST_TERMS_CLEAR, Q_SLUG_TAKEN, Q_TERMS_LIST, Q_REVISION_ADD,
 	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
+	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
+	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q__MAX
 };
 
@@ -186,6 +188,7 @@ static const char *const migrations[] = {
 	MIGRATION_SPAM,			/* 5 */
 	MIGRATION_ACCOUNTS,		/* 6 */
 	MIGRATION_REVISIONS("BIGSERIAL PRIMARY KEY"),	/* 7 */
+	MIGRATION_PRIVACY_LOG("BIGSERIAL PRIMARY KEY"),	/* 8 */
 };
 
 static const struct store_ops pg_ops;
@@ -1599,6 +1602,117 @@ pg_generation_bump(struct store_conn *sc)
 	    NULL);
 }
 
+static void
+fill_whole(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, res, i, v);
+	cm->ip_hash_out = col_text(a, res, i, 19);
+	cm->user_agent_out = col_text(a, res, i, 20);
+}
+
+static int
+pg_privacy_comments(struct store_conn *sc, struct arena *a,
+    const char *email, struct comment **out, size_t *n)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_PRIVACY_COMMENTS, "SELECT " MOD_COLS
+	    ", ip_hash, user_agent FROM comments WHERE lower(email) ="
+	    " lower($1) ORDER BY created, id", 1, &email, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_whole, (void **)out, n);
+}
+
+static int
+pg_comment_anonymise(struct store_conn *sc, int64_t id)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+
+	return pq_change((struct pconn *)sc, Q_COMMENT_ANONYMISE, "UPDATE"
+	    " comments SET author = 'Anonymous', email = '', url = '',"
+	    " ip_hash = '', user_agent = '', avatar = '', spam_trained = ''"
+	    " WHERE id = $1", 1, p);
+}
+
+static int
+pg_comment_remove(struct store_conn *sc, int64_t id)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+	int		 rc;
+
+	rc = pq_run(c, Q_COMMENT_REPARENT, "UPDATE comments SET parent_id ="
+	    " (SELECT parent_id FROM comments WHERE id = $1) WHERE"
+	    " parent_id = $1", 1, p);
+	if (rc != STORE_OK)
+		return rc;
+	return pq_change(c, Q_COMMENT_REMOVE, "DELETE FROM comments WHERE"
+	    " id = $1", 1, p);
+}
+
+static int
+pg_image_uses(struct store_conn *sc, const char *hash, int64_t *n)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_IMAGE_USES, "SELECT count(*) FROM"
+	    " comments WHERE image = $1 OR thumb = $1", 1, &hash, &res);
+	if (rc == STORE_OK)
+		*n = col_int(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_privacy_log_add(struct store_conn *sc, const struct privacy_entry *e)
+{
+	struct num	 cr, us, it;
+	const char	*p[5] = { num(&cr, e->created), num(&us, e->user_id),
+	    str(e->action), str(e->subject), num(&it, e->items) };
+
+	return pq_run((struct pconn *)sc, Q_PRIVACY_LOG_ADD, "INSERT INTO"
+	    " privacy_log (created, user_id, action, subject, items) VALUES"
+	    " ($1, $2, $3, $4, $5)", 5, p);
+}
+
+static void
+fill_privacy(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct privacy_entry	*e = v;
+
+	e->created = col_int(res, i, 0);
+	e->user_id = col_int(res, i, 1);
+	e->user_name = col_text(a, res, i, 2);
+	e->action = col_text(a, res, i, 3);
+	e->subject = col_text(a, res, i, 4);
+	e->items = col_int(res, i, 5);
+}
+
+static int
+pg_privacy_log_list(struct store_conn *sc, struct arena *a, int64_t limit,
+    struct privacy_entry **out, size_t *n)
+{
+	struct num	 l;
+	const char	*p[1] = { num(&l, limit) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_PRIVACY_LOG_LIST, "SELECT l.created,"
+	    " l.user_id, coalesce(u.name, ''), l.action, l.subject, l.items"
+	    " FROM privacy_log l LEFT JOIN users u ON u.id = l.user_id"
+	    " ORDER BY l.id DESC LIMIT $1", 1, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_privacy, (void **)out, n);
+}
+
 static const struct store_ops pg_ops = {
 	.generation = pg_generation,
 	.begin = pg_begin,
@@ -1658,6 +1772,12 @@ static const struct store_ops pg_ops = {
 	.revisions_list = pg_revisions_list,
 	.scheduled_due = pg_scheduled_due,
 	.generation_bump = pg_generation_bump,
+	.privacy_comments = pg_privacy_comments,
+	.comment_anonymise = pg_comment_anonymise,
+	.comment_remove = pg_comment_remove,
+	.image_uses = pg_image_uses,
+	.privacy_log_add = pg_privacy_log_add,
+	.privacy_log_list = pg_privacy_log_list,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

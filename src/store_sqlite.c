@@ -51,6 +51,8 @@ enum q {
 	Q_POST_GET, Q_POSTS_FIND, Q_POSTS_FIND_COUNT, Q_POST_UPDATE,
 	Q_POST_TERMS_CLEAR, Q_SLUG_TAKEN, Q_TERMS_LIST, Q_REVISION_ADD,
 	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
+	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
+	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q__MAX
 };
 
@@ -174,6 +176,7 @@ static const char *const migrations[] = {
 	MIGRATION_SPAM,			/* 5 */
 	MIGRATION_ACCOUNTS,		/* 6 */
 	MIGRATION_REVISIONS("INTEGER PRIMARY KEY"),	/* 7 */
+	MIGRATION_PRIVACY_LOG("INTEGER PRIMARY KEY"),	/* 8 */
 };
 
 static const struct store_ops sqlite_ops;
@@ -1796,6 +1799,141 @@ sq_generation_bump(struct store_conn *sc)
 	    " SET n = n + 1"), NULL, "generation_bump");
 }
 
+static void
+fill_whole(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, s, v);
+	cm->ip_hash_out = col_text(a, s, 19);
+	cm->user_agent_out = col_text(a, s, 20);
+}
+
+static int
+sq_privacy_comments(struct store_conn *sc, struct arena *a,
+    const char *email, struct comment **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_PRIVACY_COMMENTS, "SELECT " MOD_COLS ", ip_hash,"
+	    " user_agent FROM comments WHERE lower(email) = lower(?)"
+	    " ORDER BY created, id");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	return many(c, s, a, sizeof(**out), fill_whole, (void **)out, n,
+	    "privacy_comments");
+}
+
+/* Runs a statement on one id; STORE_NOTFOUND if no row changed. */
+static int
+id_change(struct sconn *c, enum q q, const char *sql, int64_t id,
+    const char *what)
+{
+	sqlite3_stmt	*s = stmt(c, q, sql);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = run(c, s, NULL, what)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_comment_anonymise(struct store_conn *sc, int64_t id)
+{
+	return id_change((struct sconn *)sc, Q_COMMENT_ANONYMISE, "UPDATE"
+	    " comments SET author = 'Anonymous', email = '', url = '',"
+	    " ip_hash = '', user_agent = '', avatar = '', spam_trained = ''"
+	    " WHERE id = ?", id, "comment_anonymise");
+}
+
+static int
+sq_comment_remove(struct store_conn *sc, int64_t id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	int		 rc;
+
+	rc = id_change(c, Q_COMMENT_REPARENT, "UPDATE comments SET parent_id ="
+	    " (SELECT parent_id FROM comments WHERE id = ?1) WHERE"
+	    " parent_id = ?1", id, "comment_remove");
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	return id_change(c, Q_COMMENT_REMOVE, "DELETE FROM comments WHERE"
+	    " id = ?", id, "comment_remove");
+}
+
+static int
+sq_image_uses(struct store_conn *sc, const char *hash, int64_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_IMAGE_USES, "SELECT count(*) FROM comments WHERE"
+	    " image = ?1 OR thumb = ?1");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, hash);
+	if ((rc = one(c, s, "image_uses")) != STORE_OK)
+		return rc;
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+static int
+sq_privacy_log_add(struct store_conn *sc, const struct privacy_entry *e)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_PRIVACY_LOG_ADD, "INSERT INTO privacy_log (created,"
+	    " user_id, action, subject, items) VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, e->created);
+	sqlite3_bind_int64(s, 2, e->user_id);
+	bind_text(s, 3, e->action);
+	bind_text(s, 4, e->subject);
+	sqlite3_bind_int64(s, 5, e->items);
+	return run(c, s, NULL, "privacy_log_add");
+}
+
+static void
+fill_privacy(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct privacy_entry	*e = v;
+
+	e->created = sqlite3_column_int64(s, 0);
+	e->user_id = sqlite3_column_int64(s, 1);
+	e->user_name = col_text(a, s, 2);
+	e->action = col_text(a, s, 3);
+	e->subject = col_text(a, s, 4);
+	e->items = sqlite3_column_int64(s, 5);
+}
+
+static int
+sq_privacy_log_list(struct store_conn *sc, struct arena *a, int64_t limit,
+    struct privacy_entry **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_PRIVACY_LOG_LIST, "SELECT l.created, l.user_id,"
+	    " coalesce(u.name, ''), l.action, l.subject, l.items FROM"
+	    " privacy_log l LEFT JOIN users u ON u.id = l.user_id"
+	    " ORDER BY l.id DESC LIMIT ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, limit);
+	return many(c, s, a, sizeof(**out), fill_privacy, (void **)out, n,
+	    "privacy_log_list");
+}
+
 static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.begin = sq_begin,
@@ -1855,6 +1993,12 @@ static const struct store_ops sqlite_ops = {
 	.revisions_list = sq_revisions_list,
 	.scheduled_due = sq_scheduled_due,
 	.generation_bump = sq_generation_bump,
+	.privacy_comments = sq_privacy_comments,
+	.comment_anonymise = sq_comment_anonymise,
+	.comment_remove = sq_comment_remove,
+	.image_uses = sq_image_uses,
+	.privacy_log_add = sq_privacy_log_add,
+	.privacy_log_list = sq_privacy_log_list,
 };
 
 static void

@@ -506,3 +506,32 @@ db_exec(const char *where, const char *sql)
 	sqlite3_close(db);
 	return ok ? 0 : -1;
 }
+
+long long
+db_count(const char *where, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	PGconn		*pg;
+	PGresult	*res;
+	long long	 n = -1;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		pg = PQconnectdb(where);
+		res = PQexec(pg, sql);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK &&
+		    PQntuples(res) == 1)
+			n = atoll(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		PQfinish(pg);
+		return n;
+	}
+	if (sqlite3_open(where, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}

@@ -78,6 +78,8 @@ void	 resp_free(struct resp *);
  */
 /* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
 int	 db_exec(const char *where, const char *sql);
+/* The first column of the one row sql returns, or -1. */
+long long db_count(const char *where, const char *sql);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
 /* Returns the value of header name (case-insensitive) in r, static. */
 const char *resp_header(const struct resp *, const char *name);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <libxml/xpath.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "check.h"
@@ -142,6 +143,7 @@ matrix(struct srv *s, char *const cookie[4])
 		{ "/admin/posts/?edit=new", { 302, 200, 200, 200 } },
 		{ "/admin/posts/?edit=1", { 302, 403, 200, 200 } },
 		{ "/admin/pages/", { 302, 403, 200, 200 } },
+		{ "/admin/privacy/", { 302, 403, 403, 200 } },
 		{ "/admin/pages/?edit=2", { 302, 403, 200, 200 } },
 		{ "/admin/nosuch/", { 302, 404, 404, 404 } },
 		{ "/admin/logout/", { 302, 405, 405, 405 } },
@@ -578,6 +580,141 @@ posts(struct srv *s, char *const cookie[4])
 	(void)f;
 }
 
+/* Posts a comment as a reader (the form, with a picture if given). */
+static void
+comment_as(struct srv *s, const char *name, const char *email,
+    const char *text, const char *parent, const char *file)
+{
+	const char	*f[] = { "post", "1", "author", name, "email", email,
+	    "comment", text, "parent", parent, NULL };
+	struct resp	 r;
+
+	CHECK(http_post(s, "/comments", f, file != NULL, file, NULL, &r) ==
+	    0 && r.status == 303);
+	resp_free(&r);
+}
+
+/*
+ * Privacy: the export holds everything stored about an address; the
+ * erasure leaves no trace of it in the database (comments, what they
+ * taught the spam filter, pictures), and the log keeps only a hash.
+ */
+static void
+privacy(struct srv *s, const char *admin)
+{
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	char		 tok[80], file[600], sql[400];
+	struct resp	 r;
+	json_t		*j, *c;
+	long long	 id;
+
+	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
+	    "exif-gps-orientation6.jpg", shared);
+	snprintf(tok, sizeof(tok), "%s", csrf(s, admin));
+	comment_as(s, "Trace Writer", "trace@trace.example", "Trace words one.",
+	    "0", file);
+	comment_as(s, "Trace Writer", "Trace@Trace.example", "Trace words two.",
+	    "1", NULL);
+	comment_as(s, "Anon Writer", "anon@anon.example", "Keep these words.",
+	    "0", NULL);
+	comment_as(s, "Other Reader", "other@other.example", "A reply to"
+	    " trace.", "0", NULL);
+	/* Approving one teaches the filter its words. */
+	id = db_count(dbpath, "SELECT id FROM comments WHERE content ="
+	    " 'Trace words one.'");
+	snprintf(sql, sizeof(sql), "%lld", id);
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "approve", "id", sql, NULL }, admin, NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM spam_tokens WHERE token"
+	    " = 'e:trace.example'") == 1);
+	/* Other's reply hangs under the trace comment. */
+	snprintf(sql, sizeof(sql), "UPDATE comments SET parent_id = %lld"
+	    " WHERE content = 'A reply to trace.'", id);
+	CHECK(db_exec(dbpath, sql) == 0);
+
+	CHECK(post(s, "/admin/privacy/", (const char *[]){ "csrf", tok,
+	    "action", "export", "email", "TRACE@trace.example", NULL }, admin,
+	    NULL, &r) == 200);
+	CHECK(strstr(resp_header(&r, "Content-Type"), "application/json") &&
+	    strstr(resp_header(&r, "Content-Disposition"), "attachment"));
+	j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
+	c = json_object_get(j, "comments");
+	CHECK(json_array_size(c) == 2);
+	CHECK(strlen(json_string_value(json_object_get(json_array_get(c, 0),
+	    "ip_hash"))) > 10 && strcmp(json_string_value(json_object_get(
+	    json_array_get(c, 0), "user_agent")), HTTP_AGENT) == 0 &&
+	    strlen(json_string_value(json_object_get(json_array_get(c, 0),
+	    "image"))) == 64);
+	json_decref(j);
+	resp_free(&r);
+
+	/* Without the box ticked: nothing happens. */
+	CHECK(post(s, "/admin/privacy/", (const char *[]){ "csrf", tok,
+	    "action", "erase", "email", "anon@anon.example", NULL }, admin,
+	    NULL, &r) == 422 && strstr(r.body.data, "confirm"));
+	resp_free(&r);
+	CHECK(post_status(s, "/admin/privacy/", (const char *[]){ "csrf", tok,
+	    "action", "erase", "mode", "anonymise", "confirm", "yes", "email",
+	    "anon@anon.example", NULL }, admin, NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE"
+	    " lower(email) = 'anon@anon.example' OR author = 'Anon Writer'")
+	    == 0);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE"
+	    " author = 'Anonymous' AND content = 'Keep these words.' AND"
+	    " email = '' AND ip_hash = '' AND user_agent = '' AND avatar = ''")
+	    == 1);
+
+	/* Remove: comments, replies kept, words unlearnt, pictures gone. */
+	{
+		char	 img[200], path[800];
+		FILE	*fp;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM comments WHERE"
+		    " image <> '' AND email = 'trace@trace.example'");
+		CHECK(db_count(dbpath, sql) == 1);
+		j = NULL;
+		CHECK(post(s, "/admin/privacy/", (const char *[]){ "csrf", tok,
+		    "action", "export", "email", "trace@trace.example", NULL },
+		    admin, NULL, &r) == 200);
+		j = json_loads(r.body.data ? r.body.data : "", 0, NULL);
+		snprintf(img, sizeof(img), "%s", json_string_value(
+		    json_object_get(json_array_get(json_object_get(j,
+		    "comments"), 0), "image")));
+		json_decref(j);
+		resp_free(&r);
+		snprintf(path, sizeof(path), "%s/media/%s.jpg", site, img);
+		CHECK((fp = fopen(path, "rb")) != NULL);
+		if (fp != NULL)
+			fclose(fp);
+		CHECK(post_status(s, "/admin/privacy/", (const char *[]){
+		    "csrf", tok, "action", "erase", "mode", "remove",
+		    "confirm", "yes", "email", "trace@trace.example", NULL },
+		    admin, NULL) == 303);
+		CHECK_MSG((fp = fopen(path, "rb")) == NULL, "picture deleted");
+		if (fp != NULL)
+			fclose(fp);
+	}
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE"
+	    " content LIKE 'Trace words%' OR lower(email) LIKE '%trace.example'"
+	    " OR author = 'Trace Writer'") == 0);
+	CHECK_MSG(db_count(dbpath, "SELECT count(*) FROM spam_tokens WHERE"
+	    " token = 'e:trace.example' OR token = 'a:trace'") == 0,
+	    "what it taught the filter is unlearnt");
+	CHECK_MSG(db_count(dbpath, "SELECT count(*) FROM comments WHERE"
+	    " content = 'A reply to trace.' AND parent_id IS NULL") == 1,
+	    "the reply by someone else stays, moved up");
+	/* The log: three actions, and no address in it. */
+	CHECK(db_count(dbpath, "SELECT count(*) FROM privacy_log") == 4);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM privacy_log WHERE"
+	    " subject LIKE '%@%'") == 0);
+	CHECK(get(s, "/admin/privacy/", admin, &r) == 200 &&
+	    strstr(r.body.data, "class=\"action\">remove<") &&
+	    strstr(r.body.data, "class=\"action\">anonymise<") &&
+	    !strstr(r.body.data, "trace@trace.example"));
+	resp_free(&r);
+}
+
 static double
 now(void)
 {
@@ -653,6 +790,10 @@ main(void)
 	snprintf(dbpath, sizeof(dbpath), "%s", db != NULL ? db : "");
 	if (db == NULL)
 		snprintf(dbpath, sizeof(dbpath), "%s/galley.db", dir);
+	CHECK(run_galley((const char *[]){ "config", dir, "set",
+	    "comment_flood_seconds", "0", NULL }, NULL) == 0);
+	CHECK(run_galley((const char *[]){ "config", dir, "set",
+	    "comment_min_seconds", "0", NULL }, NULL) == 0);
 	CHECK(user_add("author@example.org", "Ann Author", "author") == 0);
 	CHECK(user_add("editor@example.org", "Ed Editor", "editor") == 0);
 	CHECK(user_add("admin@example.org", "Ada Admin", "admin") == 0);
@@ -677,6 +818,7 @@ main(void)
 	forgery(&s, cookie[3]);
 	moderate(&s, cookie);
 	posts(&s, cookie);
+	privacy(&s, cookie[3]);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);

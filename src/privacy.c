@@ -1,0 +1,166 @@
+/*
+ * privacy: see privacy.h.  The export holds every column stored about
+ * each comment (the IP hash and user agent too, while retention keeps
+ * them) and the account that has the address, if any; votes carry no
+ * email, so they cannot be found by one, which the export says.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "moderation.h"
+#include "privacy.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+
+const char *
+privacy_subject(struct req *r, const char *email)
+{
+	unsigned char	 h[16];
+	char		*hex = arena_alloc(&r->arena, 33), *low;
+	size_t		 i;
+
+	low = arena_strdup(&r->arena, email);
+	for (i = 0; low[i] != '\0'; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)low, i,
+	    r->site->secret, sizeof(r->site->secret));
+	sodium_bin2hex(hex, 33, h, sizeof(h));
+	return hex;
+}
+
+static int
+log_it(struct req *r, const char *email, const char *action, int64_t items,
+    int64_t user_id)
+{
+	struct privacy_entry	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.created = r->now;
+	e.user_id = user_id;
+	e.action = (char *)action;
+	e.subject = (char *)privacy_subject(r, email);
+	e.items = items;
+	return r->conn->ops->privacy_log_add(r->conn, &e);
+}
+
+static json_t *
+comment_json(const struct comment *cm)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "id", json_integer(cm->id));
+	json_object_set_new(o, "post_id", json_integer(cm->post_id));
+	json_object_set_new(o, "parent_id", json_integer(cm->parent_id));
+	json_object_set_new(o, "author", json_string(cm->author));
+	json_object_set_new(o, "email", json_string(cm->email));
+	json_object_set_new(o, "url", json_string(cm->url));
+	json_object_set_new(o, "content", json_string(cm->content));
+	json_object_set_new(o, "status", json_string(cm->status));
+	json_object_set_new(o, "created", json_integer(cm->created));
+	json_object_set_new(o, "ip_hash", json_string(cm->ip_hash_out));
+	json_object_set_new(o, "user_agent", json_string(cm->user_agent_out));
+	json_object_set_new(o, "image", json_string(cm->image));
+	json_object_set_new(o, "thumbnail", json_string(cm->thumb));
+	json_object_set_new(o, "avatar_key", json_string(cm->avatar));
+	json_object_set_new(o, "spam_score", json_real(cm->spam_score));
+	json_object_set_new(o, "spam_signals", json_string(cm->spam_signals));
+	json_object_set_new(o, "votes", json_integer(cm->vote_count));
+	return o;
+}
+
+json_t *
+privacy_export(struct req *r, const char *email, int64_t user_id)
+{
+	json_t		*out, *list = json_array(), *acct = json_null();
+	struct comment	*cm;
+	struct user	 u;
+	size_t		 n, i;
+	int		 rc;
+
+	if ((r->store_err = r->conn->ops->privacy_comments(r->conn,
+	    &r->arena, email, &cm, &n)) != STORE_OK) {
+		json_decref(list);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, comment_json(&cm[i]));
+	rc = r->conn->ops->user_by_email(r->conn, &r->arena, email, &u);
+	if (rc == STORE_OK) {
+		acct = json_object();
+		json_object_set_new(acct, "name", json_string(u.name));
+		json_object_set_new(acct, "email", json_string(u.email));
+		json_object_set_new(acct, "role", json_string(u.role));
+		json_object_set_new(acct, "author_page", json_string(u.slug));
+	}
+	out = json_object();
+	json_object_set_new(out, "email", json_string(email));
+	json_object_set_new(out, "exported", json_integer(r->now));
+	json_object_set_new(out, "comments", list);
+	json_object_set_new(out, "account", acct);
+	json_object_set_new(out, "votes", json_string("Ratings are stored"
+	    " with a random voter cookie and a keyed IP hash, never with an"
+	    " email address, so none can be found by one."));
+	if ((rc != STORE_OK && rc != STORE_NOTFOUND) || (r->store_err =
+	    log_it(r, email, "export", (int64_t)n, user_id)) != STORE_OK) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Deletes the picture files with this hash if no comment shows them. */
+static void
+drop_file(struct req *r, const char *hash)
+{
+	char	 path[4096];
+	int64_t	 uses = 1;
+
+	if (*hash == '\0' || r->conn->ops->image_uses(r->conn, hash, &uses) !=
+	    STORE_OK || uses > 0)
+		return;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg",
+	    r->site->media_dir, hash) < sizeof(path))
+		unlink(path);
+}
+
+int
+privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
+    int64_t *n)
+{
+	struct store_conn	*c = r->conn;
+	struct comment		*cm;
+	size_t			 k, i;
+	int			 rc;
+
+	*n = 0;
+	if ((rc = c->ops->begin(c)) != STORE_OK)
+		return rc;
+	if ((rc = c->ops->privacy_comments(c, &r->arena, email, &cm, &k)) !=
+	    STORE_OK)
+		goto fail;
+	for (i = 0; i < k; i++) {
+		if ((rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK ||
+		    (rc = remove ? c->ops->comment_remove(c, cm[i].id) :
+		    c->ops->comment_anonymise(c, cm[i].id)) != STORE_OK)
+			goto fail;
+	}
+	if ((rc = log_it(r, email, remove ? "remove" : "anonymise",
+	    (int64_t)k, user_id)) != STORE_OK || (rc = c->ops->commit(c)) !=
+	    STORE_OK)
+		goto fail;
+	/* After the commit: a file is not taken back by a rollback. */
+	for (i = 0; remove && i < k; i++) {
+		drop_file(r, cm[i].image);
+		drop_file(r, cm[i].thumb);
+	}
+	*n = (int64_t)k;
+	return STORE_OK;
+fail:
+	c->ops->rollback(c);
+	return rc;
+}

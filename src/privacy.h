@@ -1,0 +1,34 @@
+/*
+ * privacy: what WordPress's privacy tools do, for one email address:
+ * export everything stored about it (as JSON), or erase it, keeping the
+ * comments as "Anonymous" or removing them with their pictures.  Each
+ * action goes in the privacy log under a keyed hash of the address,
+ * never the address itself.
+ */
+#ifndef GALLEY_PRIVACY_H
+#define GALLEY_PRIVACY_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+struct req;
+
+/*
+ * Everything stored about email, through r->conn, as a new JSON object
+ * (the caller json_decrefs it); logs the export as by user_id.  NULL if
+ * the database failed (r->store_err says how).
+ */
+json_t	*privacy_export(struct req *r, const char *email, int64_t user_id);
+/*
+ * Erases email's comments in one transaction: remove set deletes them
+ * (replies move up; pictures no other comment shows are deleted),
+ * otherwise they stay as "Anonymous" without email, website, IP hash or
+ * user agent.  What they taught the spam filter is unlearnt first.
+ * Sets *n to the comments touched; returns a store_rc.
+ */
+int	privacy_erase(struct req *r, const char *email, int remove,
+	    int64_t user_id, int64_t *n);
+/* The keyed hash the log keeps for email (hex, in r's arena). */
+const char *privacy_subject(struct req *r, const char *email);
+
+#endif
