@@ -95,6 +95,7 @@ struct term {
 	char	*name;
 	int64_t	 parent_id;	/* 0: none */
 	char	*description;
+	int64_t	 count;		/* terms_list only: posts linked */
 };
 
 struct comment {
@@ -394,7 +395,13 @@ struct store_ops {
 	/* Sets *taken if another post of type (not except) has slug. */
 	int	(*slug_taken)(struct store_conn *, const char *type,
 		    const char *slug, int64_t except, int *taken);
-	/* Every term of a taxonomy, by name. */
+	/* Renames, re-slugs, re-parents a term (STORE_CONFLICT: slug taken). */
+	int	(*term_update)(struct store_conn *, const struct term *t);
+	/* Deletes a term; its posts lose it, its children move up. */
+	int	(*term_delete)(struct store_conn *, int64_t id);
+	/* Gives from's posts to into, then deletes from. */
+	int	(*term_merge)(struct store_conn *, int64_t from, int64_t into);
+	/* Every term of a taxonomy, by name, with its count of posts. */
 	int	(*terms_list)(struct store_conn *, struct arena *,
 		    const char *taxonomy, struct term **out, size_t *n);
 	int	(*revision_add)(struct store_conn *, const struct revision *,

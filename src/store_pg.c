@@ -57,6 +57,7 @@ enum q {
 	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
+	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
 	Q__MAX
 };
 
@@ -1509,6 +1510,57 @@ pg_slug_taken(struct store_conn *sc, const char *type, const char *slug,
 	return rc;
 }
 
+static void
+fill_term_count(struct arena *a, PGresult *res, int i, void *v)
+{
+	fill_term(a, res, i, v);
+	((struct term *)v)->count = col_int(res, i, 6);
+}
+
+static int
+pg_term_update(struct store_conn *sc, const struct term *t)
+{
+	struct num	 pa, id;
+	const char	*p[5] = { str(t->name), str(t->slug), num(&pa,
+	    t->parent_id), str(t->description), num(&id, t->id) };
+
+	return pq_change((struct pconn *)sc, Q_TERM_UPDATE, "UPDATE terms SET"
+	    " name = $1, slug = $2, parent_id = NULLIF($3::bigint, 0),"
+	    " description = $4 WHERE id = $5", 5, p);
+}
+
+static int
+pg_term_delete(struct store_conn *sc, int64_t id)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+	int		 rc;
+
+	rc = pq_run(c, Q_TERM_REPARENT, "UPDATE terms SET parent_id ="
+	    " (SELECT parent_id FROM terms WHERE id = $1) WHERE"
+	    " parent_id = $1", 1, p);
+	if (rc != STORE_OK)
+		return rc;
+	return pq_change(c, Q_TERM_DELETE, "DELETE FROM terms WHERE id = $1",
+	    1, p);
+}
+
+static int
+pg_term_merge(struct store_conn *sc, int64_t from, int64_t into)
+{
+	struct num	 f, t;
+	const char	*p[2] = { num(&f, from), num(&t, into) };
+	int		 rc;
+
+	rc = pq_run((struct pconn *)sc, Q_TERM_MOVE, "UPDATE post_terms SET"
+	    " term_id = $2 WHERE term_id = $1 AND post_id NOT IN (SELECT"
+	    " post_id FROM post_terms WHERE term_id = $2)", 2, p);
+	if (rc != STORE_OK)
+		return rc;
+	return pg_term_delete(sc, from);
+}
+
 static int
 pg_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
     struct term **out, size_t *n)
@@ -1517,11 +1569,12 @@ pg_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
 	int		 rc;
 
 	rc = pq((struct pconn *)sc, Q_TERMS_LIST, "SELECT " TERM_COLS
+	    ", (SELECT count(*) FROM post_terms pt WHERE pt.term_id = t.id)"
 	    " FROM terms t WHERE t.taxonomy = $1 ORDER BY t.name, t.id", 1,
 	    &taxonomy, &res);
 	if (rc != STORE_OK)
 		return rc;
-	return many(res, a, sizeof(**out), fill_term, (void **)out, n);
+	return many(res, a, sizeof(**out), fill_term_count, (void **)out, n);
 }
 
 static int
@@ -1778,6 +1831,9 @@ static const struct store_ops pg_ops = {
 	.image_uses = pg_image_uses,
 	.privacy_log_add = pg_privacy_log_add,
 	.privacy_log_list = pg_privacy_log_list,
+	.term_update = pg_term_update,
+	.term_delete = pg_term_delete,
+	.term_merge = pg_term_merge,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

@@ -53,6 +53,7 @@ enum q {
 	Q_REVISIONS_LIST, Q_SCHEDULED_DUE, Q_GENERATION_BUMP,
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
+	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
 	Q__MAX
 };
 
@@ -1697,6 +1698,84 @@ sq_slug_taken(struct store_conn *sc, const char *type, const char *slug,
 	return STORE_OK;
 }
 
+/* Runs a statement on one id; STORE_NOTFOUND if no row changed. */
+static int
+id_change(struct sconn *c, enum q q, const char *sql, int64_t id,
+    const char *what)
+{
+	sqlite3_stmt	*s = stmt(c, q, sql);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = run(c, s, NULL, what)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static void
+fill_term_count(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	fill_term(a, s, v);
+	((struct term *)v)->count = sqlite3_column_int64(s, 6);
+}
+
+static int
+sq_term_update(struct store_conn *sc, const struct term *t)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_TERM_UPDATE, "UPDATE terms SET name = ?, slug = ?,"
+	    " parent_id = NULLIF(?, 0), description = ? WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, t->name);
+	bind_text(s, 2, t->slug);
+	sqlite3_bind_int64(s, 3, t->parent_id);
+	bind_text(s, 4, t->description != NULL ? t->description : "");
+	sqlite3_bind_int64(s, 5, t->id);
+	if ((rc = run(c, s, NULL, "term_update")) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
+sq_term_delete(struct store_conn *sc, int64_t id)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	int		 rc;
+
+	rc = id_change(c, Q_TERM_REPARENT, "UPDATE terms SET parent_id ="
+	    " (SELECT parent_id FROM terms WHERE id = ?1) WHERE"
+	    " parent_id = ?1", id, "term_delete");
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	return id_change(c, Q_TERM_DELETE, "DELETE FROM terms WHERE id = ?",
+	    id, "term_delete");
+}
+
+static int
+sq_term_merge(struct store_conn *sc, int64_t from, int64_t into)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_TERM_MOVE, "UPDATE post_terms SET term_id = ?2 WHERE"
+	    " term_id = ?1 AND post_id NOT IN (SELECT post_id FROM post_terms"
+	    " WHERE term_id = ?2)");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, into);
+	if ((rc = run(c, s, NULL, "term_merge")) != STORE_OK)
+		return rc;
+	return sq_term_delete(sc, from);
+}
+
 static int
 sq_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
     struct term **out, size_t *n)
@@ -1704,12 +1783,13 @@ sq_terms_list(struct store_conn *sc, struct arena *a, const char *taxonomy,
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 
-	s = stmt(c, Q_TERMS_LIST, "SELECT " TERM_COLS " FROM terms t"
+	s = stmt(c, Q_TERMS_LIST, "SELECT " TERM_COLS ", (SELECT count(*)"
+	    " FROM post_terms pt WHERE pt.term_id = t.id) FROM terms t"
 	    " WHERE t.taxonomy = ? ORDER BY t.name, t.id");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, taxonomy);
-	return many(c, s, a, sizeof(**out), fill_term, (void **)out, n,
+	return many(c, s, a, sizeof(**out), fill_term_count, (void **)out, n,
 	    "terms_list");
 }
 
@@ -1824,22 +1904,6 @@ sq_privacy_comments(struct store_conn *sc, struct arena *a,
 	bind_text(s, 1, email);
 	return many(c, s, a, sizeof(**out), fill_whole, (void **)out, n,
 	    "privacy_comments");
-}
-
-/* Runs a statement on one id; STORE_NOTFOUND if no row changed. */
-static int
-id_change(struct sconn *c, enum q q, const char *sql, int64_t id,
-    const char *what)
-{
-	sqlite3_stmt	*s = stmt(c, q, sql);
-	int		 rc;
-
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = run(c, s, NULL, what)) != STORE_OK)
-		return rc;
-	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
 static int
@@ -1999,6 +2063,9 @@ static const struct store_ops sqlite_ops = {
 	.image_uses = sq_image_uses,
 	.privacy_log_add = sq_privacy_log_add,
 	.privacy_log_list = sq_privacy_log_list,
+	.term_update = sq_term_update,
+	.term_delete = sq_term_delete,
+	.term_merge = sq_term_merge,
 };
 
 static void

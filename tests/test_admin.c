@@ -144,6 +144,7 @@ matrix(struct srv *s, char *const cookie[4])
 		{ "/admin/posts/?edit=1", { 302, 403, 200, 200 } },
 		{ "/admin/pages/", { 302, 403, 200, 200 } },
 		{ "/admin/privacy/", { 302, 403, 403, 200 } },
+		{ "/admin/terms/", { 302, 403, 200, 200 } },
 		{ "/admin/pages/?edit=2", { 302, 403, 200, 200 } },
 		{ "/admin/nosuch/", { 302, 404, 404, 404 } },
 		{ "/admin/logout/", { 302, 405, 405, 405 } },
@@ -715,6 +716,66 @@ privacy(struct srv *s, const char *admin)
 	resp_free(&r);
 }
 
+/* Categories in a hierarchy, tags merged, renamed, deleted. */
+static void
+terms(struct srv *s, const char *ed)
+{
+	char		 tok[80], id[24], world[24], homs[24];
+	struct resp	 r;
+
+	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "add", "taxonomy", "category", "name", "World", NULL },
+	    ed, NULL) == 303);
+	snprintf(world, sizeof(world), "%lld", db_count(dbpath, "SELECT id"
+	    " FROM terms WHERE slug = 'world' AND taxonomy = 'category'"));
+	CHECK(atoll(world) > 0);
+	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "add", "taxonomy", "category", "name", "Middle East",
+	    "parent", world, NULL }, ed, NULL) == 303);
+	snprintf(id, sizeof(id), "%lld", db_count(dbpath, "SELECT id FROM"
+	    " terms WHERE slug = 'middle-east'"));
+	CHECK(db_count(dbpath, "SELECT parent_id FROM terms WHERE slug ="
+	    " 'middle-east'") == atoll(world));
+	/* Rename and re-slug. */
+	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "save", "taxonomy", "category", "id", id, "name",
+	    "Mideast", "slug", "mideast", "parent", world, NULL }, ed, NULL) ==
+	    303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM terms WHERE slug ="
+	    " 'mideast' AND name = 'Mideast'") == 1);
+	/* A slug taken: refused, said. */
+	CHECK(post(s, "/admin/terms/", (const char *[]){ "csrf", tok, "action",
+	    "save", "taxonomy", "category", "id", id, "name", "Mideast",
+	    "slug", "world", "parent", world, NULL }, ed, NULL, &r) == 422 &&
+	    strstr(r.body.data, "slug is taken"));
+	resp_free(&r);
+	/* Merge the tag hama into homs: the post keeps one of them. */
+	snprintf(id, sizeof(id), "%lld", db_count(dbpath, "SELECT id FROM"
+	    " terms WHERE slug = 'hama'"));
+	snprintf(homs, sizeof(homs), "%lld", db_count(dbpath, "SELECT id FROM"
+	    " terms WHERE slug = 'homs'"));
+	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "merge", "id", id, "into", homs, NULL }, ed,
+	    NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM terms WHERE slug ="
+	    " 'hama'") == 0);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM post_terms pt JOIN terms"
+	    " t ON t.id = pt.term_id WHERE t.slug = 'homs' AND pt.post_id = 1")
+	    == 1);
+	CHECK(wait_for(s, "/2015/10/russian-isis-strikes-hit-us-backed-anti-"
+	    "isis-groups-instead/", "/tag/hama/", 0, 2));
+	/* Deleting the parent moves the child up. */
+	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", world, NULL }, ed, NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM terms WHERE slug ="
+	    " 'mideast' AND parent_id IS NULL") == 1);
+	CHECK(get(s, "/admin/terms/", ed, &r) == 200 &&
+	    strstr(r.body.data, "value=\"Mideast\"") &&
+	    !strstr(r.body.data, "value=\"World\""));
+	resp_free(&r);
+}
+
 static double
 now(void)
 {
@@ -819,6 +880,7 @@ main(void)
 	moderate(&s, cookie);
 	posts(&s, cookie);
 	privacy(&s, cookie[3]);
+	terms(&s, cookie[2]);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);
