@@ -40,6 +40,7 @@ static const struct section {
 	{ "pages", "Pages", 2, admin_posts, admin_posts_post },
 	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
 	{ "terms", "Categories and tags", 2, admin_terms, admin_terms_post },
+	{ "media", "Media", 1, admin_media, admin_media_post },
 	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
 	{ "users", "Users", 3, admin_users, admin_users_post },
 	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },

@@ -31,6 +31,8 @@ int	 admin_comments(struct req *, struct session *);
 int	 admin_comments_post(struct req *, struct session *, struct form *);
 int	 admin_settings(struct req *, struct session *);
 int	 admin_settings_post(struct req *, struct session *, struct form *);
+int	 admin_media(struct req *, struct session *);
+int	 admin_media_post(struct req *, struct session *, struct form *);
 int	 admin_terms(struct req *, struct session *);
 int	 admin_terms_post(struct req *, struct session *, struct form *);
 int	 admin_privacy(struct req *, struct session *);

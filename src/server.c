@@ -547,8 +547,8 @@ static const struct form_field vote_fields[] = {
 };
 
 #define VOTE_JSON_MAX	4096	/* a JSON vote body */
-#define ADMIN_BODY_MAX	(4 << 20)	/* an admin form */
-#define ADMIN_FIELD_MAX	(1 << 20)	/* one of its fields */
+#define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
+#define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
 
 /*
  * First call of a POST (/comments or /votes): checks the declared size

@@ -162,6 +162,7 @@ struct media {
 	int	 height;
 	int64_t	 bytes;
 	char	*alt;
+	int64_t	 created;	/* results only */
 };
 
 /* Which posts posts_list returns. */
@@ -324,6 +325,10 @@ struct store_ops {
 
 	int	(*media_add)(struct store_conn *, const struct media *,
 		    int64_t *id);
+	/* The media library, newest first. */
+	int	(*media_list)(struct store_conn *, struct arena *,
+		    int64_t offset, int64_t limit, struct media **out,
+		    size_t *n, int64_t *total);
 
 	/*
 	 * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a

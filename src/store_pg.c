@@ -58,6 +58,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT,
 	Q__MAX
 };
 
@@ -1766,6 +1767,45 @@ pg_privacy_log_list(struct store_conn *sc, struct arena *a, int64_t limit,
 	return many(res, a, sizeof(**out), fill_privacy, (void **)out, n);
 }
 
+static void
+fill_media(struct arena *a, PGresult *res, int i, void *v)
+{
+	struct media	*m = v;
+
+	m->id = col_int(res, i, 0);
+	m->hash = col_text(a, res, i, 1);
+	m->mime = col_text(a, res, i, 2);
+	m->width = (int)col_int(res, i, 3);
+	m->height = (int)col_int(res, i, 4);
+	m->bytes = col_int(res, i, 5);
+	m->alt = col_text(a, res, i, 6);
+	m->created = col_int(res, i, 7);
+}
+
+static int
+pg_media_list(struct store_conn *sc, struct arena *a, int64_t offset,
+    int64_t limit, struct media **out, size_t *n, int64_t *total)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	struct num	 li, of;
+	const char	*p[2] = { num(&li, limit), num(&of, offset) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq(c, Q_MEDIA_COUNT, "SELECT count(*) FROM media", 0, NULL, &res);
+	if (rc == STORE_OK)
+		*total = col_int(res, 0, 0);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	rc = pq(c, Q_MEDIA_LIST, "SELECT id, hash, mime, width, height, bytes,"
+	    " alt, created FROM media ORDER BY created DESC, id DESC"
+	    " LIMIT $1 OFFSET $2", 2, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_media, (void **)out, n);
+}
+
 static const struct store_ops pg_ops = {
 	.generation = pg_generation,
 	.begin = pg_begin,
@@ -1834,6 +1874,7 @@ static const struct store_ops pg_ops = {
 	.term_update = pg_term_update,
 	.term_delete = pg_term_delete,
 	.term_merge = pg_term_merge,
+	.media_list = pg_media_list,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

@@ -54,6 +54,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT,
 	Q__MAX
 };
 
@@ -1998,6 +1999,45 @@ sq_privacy_log_list(struct store_conn *sc, struct arena *a, int64_t limit,
 	    "privacy_log_list");
 }
 
+static void
+fill_media(struct arena *a, sqlite3_stmt *s, void *v)
+{
+	struct media	*m = v;
+
+	m->id = sqlite3_column_int64(s, 0);
+	m->hash = col_text(a, s, 1);
+	m->mime = col_text(a, s, 2);
+	m->width = sqlite3_column_int(s, 3);
+	m->height = sqlite3_column_int(s, 4);
+	m->bytes = sqlite3_column_int64(s, 5);
+	m->alt = col_text(a, s, 6);
+	m->created = sqlite3_column_int64(s, 7);
+}
+
+static int
+sq_media_list(struct store_conn *sc, struct arena *a, int64_t offset,
+    int64_t limit, struct media **out, size_t *n, int64_t *total)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_MEDIA_COUNT, "SELECT count(*) FROM media");
+	if ((rc = one(c, s, "media_list")) != STORE_OK)
+		return rc;
+	*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = stmt(c, Q_MEDIA_LIST, "SELECT id, hash, mime, width, height,"
+	    " bytes, alt, created FROM media ORDER BY created DESC, id DESC"
+	    " LIMIT ? OFFSET ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, limit);
+	sqlite3_bind_int64(s, 2, offset);
+	return many(c, s, a, sizeof(**out), fill_media, (void **)out, n,
+	    "media_list");
+}
+
 static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.begin = sq_begin,
@@ -2066,6 +2106,7 @@ static const struct store_ops sqlite_ops = {
 	.term_update = sq_term_update,
 	.term_delete = sq_term_delete,
 	.term_merge = sq_term_merge,
+	.media_list = sq_media_list,
 };
 
 static void

@@ -145,6 +145,7 @@ matrix(struct srv *s, char *const cookie[4])
 		{ "/admin/pages/", { 302, 403, 200, 200 } },
 		{ "/admin/privacy/", { 302, 403, 403, 200 } },
 		{ "/admin/terms/", { 302, 403, 200, 200 } },
+		{ "/admin/media/", { 302, 200, 200, 200 } },
 		{ "/admin/pages/?edit=2", { 302, 403, 200, 200 } },
 		{ "/admin/nosuch/", { 302, 404, 404, 404 } },
 		{ "/admin/logout/", { 302, 405, 405, 405 } },
@@ -208,7 +209,9 @@ static void
 forgery(struct srv *s, const char *admin)
 {
 	static const char *const paths[] = { "/admin/comments/",
-	    "/admin/settings/", "/admin/users/", "/admin/logout/" };
+	    "/admin/settings/", "/admin/users/", "/admin/logout/",
+	    "/admin/posts/", "/admin/pages/", "/admin/terms/",
+	    "/admin/media/", "/admin/privacy/" };
 	const char	*tok = csrf(s, admin);
 	char		 what[200], good[80];
 	const char	*none[] = { "action", "trash", "id", "1", NULL };
@@ -776,6 +779,56 @@ terms(struct srv *s, const char *ed)
 	resp_free(&r);
 }
 
+/* Pictures for posts, through the comment pictures' pipeline. */
+static void
+media(struct srv *s, const char *au)
+{
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	char		 tok[80], file[600], bad[600], src[200];
+	const char	*f[] = { "csrf", tok, "alt", "A street in Homs", NULL };
+	const char	*h[] = { au, NULL };
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*v;
+
+	snprintf(tok, sizeof(tok), "%s", csrf(s, au));
+	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
+	    "exif-gps-orientation6.jpg", shared);
+	snprintf(bad, sizeof(bad), "%s/fixtures/jpeg/invalid/"
+	    "empty.jpg", shared);
+	CHECK(http_post(s, "/admin/media/", f, 1, file, h, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	CHECK(get(s, "/admin/media/", au, &r) == 200 &&
+	    strstr(r.body.data, "![A street in Homs](/media/"));
+	doc = html_parse(&r);
+	v = xp_attr(doc, "//ul[@class='admin-media']//img/@src");
+	snprintf(src, sizeof(src), "%s", v ? v : "");
+	free(v);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(http_get(s, src, &r) == 0 && r.status == 200 &&
+	    strstr(resp_header(&r, "Content-Type"), "image/jpeg"));
+	/* Re-encoded: the camera's GPS position is gone. */
+	{
+		size_t	 i, gps = 0;
+
+		for (i = 0; i + 3 <= r.body.len; i++)
+			gps += memcmp(r.body.data + i, "GPS", 3) == 0;
+		CHECK(r.body.len > 1000 && gps == 0);
+	}
+	resp_free(&r);
+	if (access(bad, R_OK) == 0) {
+		CHECK(http_post(s, "/admin/media/", f, 1, bad, h, &r) == 0 &&
+		    r.status == 422 && strstr(r.body.data, "form-error"));
+		resp_free(&r);
+	}
+	CHECK(http_post(s, "/admin/media/", f, 1, NULL, h, &r) == 0 &&
+	    r.status == 422 && strstr(r.body.data, "Choose a JPEG"));
+	resp_free(&r);
+}
+
 static double
 now(void)
 {
@@ -881,6 +934,7 @@ main(void)
 	posts(&s, cookie);
 	privacy(&s, cookie[3]);
 	terms(&s, cookie[2]);
+	media(&s, cookie[1]);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);
