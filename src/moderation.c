@@ -84,3 +84,63 @@ out:
 	arena_free(&a);
 	return rc;
 }
+
+int
+moderation_edit(struct store_conn *c, const struct comment *edit)
+{
+	struct arena	 a;
+	struct comment	 cm;
+	const char	*trained;
+	char		 key[32];
+	int		 rc;
+
+	arena_init(&a);
+	if ((rc = c->ops->begin(c)) != STORE_OK)
+		goto out;
+	snprintf(key, sizeof(key), "comment:%lld", (long long)edit->id);
+	if ((rc = c->ops->lock(c, key)) != STORE_OK ||
+	    (rc = c->ops->comment_by_id(c, &a, edit->id, &cm)) != STORE_OK ||
+	    (rc = moderation_forget(c, &a, &cm)) != STORE_OK ||
+	    (rc = c->ops->comment_edit(c, edit)) != STORE_OK)
+		goto fail;
+	/* What the old words taught, the new words teach. */
+	trained = cm.spam_trained;
+	cm.author = edit->author;
+	cm.email = edit->email;
+	cm.url = edit->url;
+	cm.content = edit->content;
+	cm.spam_trained = "";
+	if (*trained != '\0' && (rc = retrain(c, &a, &cm, trained)) !=
+	    STORE_OK)
+		goto fail;
+	rc = c->ops->commit(c);
+	goto out;
+fail:
+	c->ops->rollback(c);
+out:
+	arena_free(&a);
+	return rc;
+}
+
+int
+moderation_delete(struct store_conn *c, int64_t id)
+{
+	struct arena	 a;
+	struct comment	 cm;
+	int		 rc;
+
+	arena_init(&a);
+	if ((rc = c->ops->begin(c)) != STORE_OK)
+		goto out;
+	if ((rc = c->ops->comment_by_id(c, &a, id, &cm)) != STORE_OK ||
+	    (rc = moderation_forget(c, &a, &cm)) != STORE_OK ||
+	    (rc = c->ops->comment_remove(c, id)) != STORE_OK)
+		goto fail;
+	rc = c->ops->commit(c);
+	goto out;
+fail:
+	c->ops->rollback(c);
+out:
+	arena_free(&a);
+	return rc;
+}

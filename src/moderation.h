@@ -30,4 +30,13 @@ struct comment;
 int	moderation_forget(struct store_conn *c, struct arena *a,
 	    const struct comment *cm);
 
+/*
+ * A moderator's edit of comment edit->id (author, email, url, content):
+ * what the old fields taught the filter is unlearnt and the new ones
+ * taught in its place, in one transaction.  Returns a store_rc.
+ */
+int	moderation_edit(struct store_conn *c, const struct comment *edit);
+/* Deletes comment id for good, unlearning what it taught first. */
+int	moderation_delete(struct store_conn *c, int64_t id);
+
 #endif

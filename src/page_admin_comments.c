@@ -12,14 +12,18 @@
 #include <jansson.h>
 
 #include "auth.h"
+#include "avatar.h"
+#include "comment.h"
 #include "buf.h"
 #include "form.h"
 #include "moderation.h"
 #include "page.h"
 #include "page_admin.h"
 #include "req.h"
+#include "site.h"
 #include "store.h"
 #include "url.h"
+#include "utf8.h"
 
 #define PER_PAGE	20
 
@@ -47,6 +51,7 @@ static const struct {
 	{ "notspam", "approved", "marked as not spam" },
 	{ "trash", "trash", "moved to the trash" },
 	{ "restore", "pending", "restored" },
+	{ "delete", NULL, "deleted for good" },
 };
 
 json_t *
@@ -85,6 +90,8 @@ admin_comment_view(struct req *r, const struct comment *cm)
 	    cm->spam_trained : "");
 	return o;
 }
+
+static int	may_moderate(struct req *, const struct session *, int64_t);
 
 /* The tab named by ?status=, or the first (All). */
 static size_t
@@ -148,6 +155,33 @@ view_tabs(struct req *r, json_t *view, size_t cur, const int64_t counts[4])
 	json_object_set_new(view, "tabs", a);
 }
 
+/* The edit and reply page of one comment. */
+static int
+edit_page(struct req *r, struct session *se, int64_t id, const char *error,
+    int status)
+{
+	json_t		*view = admin_view(r, se, "Edit comment");
+	struct comment	 cm;
+	int		 rc;
+
+	if ((rc = r->conn->ops->comment_by_id(r->conn, &r->arena, id, &cm)) !=
+	    STORE_OK)
+		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
+		    " is no such comment.") : page_error(r, 503);
+	if (!may_moderate(r, se, id))
+		return admin_refuse(r, se, 403, "You may moderate only the"
+		    " comments on your own posts.");
+	json_object_set_new(view, "comment", admin_comment_view(r, &cm));
+	json_object_set_new(view, "approved", json_boolean(
+	    strcmp(cm.status, "approved") == 0));
+	if (error != NULL)
+		view_str(view, "error", error);
+	if (req_arg(r, "done") != NULL)
+		view_str(view, "notice", strcmp(req_arg(r, "done"), "reply") ==
+		    0 ? "Your reply is published." : "Saved.");
+	return page_render(r, "admin-comment", view, status);
+}
+
 int
 admin_comments(struct req *r, struct session *se)
 {
@@ -160,6 +194,11 @@ admin_comments(struct req *r, struct session *se)
 	struct comment		*cm;
 	int64_t			 counts[4], total = 0, pg;
 
+	if (req_arg(r, "edit") != NULL) {
+		json_decref(view);
+		return edit_page(r, se, strtoll(req_arg(r, "edit"), NULL, 10),
+		    NULL, 200);
+	}
 	pg = page != NULL ? strtoll(page, NULL, 10) : 1;
 	if (pg < 1 || pg > 100000)
 		pg = 1;
@@ -213,6 +252,87 @@ may_moderate(struct req *r, const struct session *se, int64_t id)
 	    cm.post_id, &p) == STORE_OK && p.author_id == se->user.id;
 }
 
+/* Only what is in the trash or in spam is deleted for good. */
+static int
+deletable(struct req *r, int64_t id)
+{
+	struct comment	 cm;
+
+	return r->conn->ops->comment_by_id(r->conn, &r->arena, id, &cm) ==
+	    STORE_OK && (strcmp(cm.status, "trash") == 0 ||
+	    strcmp(cm.status, "spam") == 0);
+}
+
+/* A moderator's edit of a comment, or their reply to it. */
+static int
+one_comment(struct req *r, struct session *se, struct form *in,
+    const char *action)
+{
+	struct comment	 cm, parent;
+	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10),
+			 nid;
+	const char	*text = form_get(in, "content", NULL, NULL),
+			*url = form_get(in, "url", NULL, NULL);
+	int		 rc;
+
+	if ((rc = r->conn->ops->comment_by_id(r->conn, &r->arena, id,
+	    &parent)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
+		    " is no such comment.") : page_error(r, 503);
+	if (!may_moderate(r, se, id))
+		return admin_refuse(r, se, 403, "You may moderate only the"
+		    " comments on your own posts.");
+	if (*text == '\0' || strlen(text) > 80000 ||
+	    !utf8_valid(text, strlen(text)))
+		return edit_page(r, se, id, "The text must be 1 to 20,000"
+		    " characters.", 422);
+	memset(&cm, 0, sizeof(cm));
+	if (strcmp(action, "edit") == 0) {
+		cm.id = id;
+		cm.author = (char *)form_get(in, "author", NULL, NULL);
+		cm.email = (char *)form_get(in, "email", NULL, NULL);
+		cm.url = (char *)url;
+		cm.content = (char *)text;
+		if (*cm.author == '\0' || strlen(cm.author) > 400 ||
+		    !utf8_valid(cm.author, strlen(cm.author)) ||
+		    !comment_email_ok(cm.email) || (*url != '\0' &&
+		    strncmp(url, "http://", 7) != 0 &&
+		    strncmp(url, "https://", 8) != 0))
+			return edit_page(r, se, id, "A name, a valid email"
+			    " address, and a website starting with http:// or"
+			    " https:// (or none) are needed.", 422);
+		if ((rc = moderation_edit(r->conn, &cm)) != STORE_OK)
+			return page_error(r, rc == STORE_DOWN ? 503 : 500);
+		return admin_back(r, "comments", arena_printf(&r->arena,
+		    "edit=%lld&done=saved", (long long)id));
+	}
+	if (strcmp(parent.status, "approved") != 0)
+		return edit_page(r, se, id, "Approve the comment before"
+		    " replying to it.", 422);
+	cm.post_id = parent.post_id;
+	cm.parent_id = parent.id;
+	cm.author = se->user.name;
+	cm.email = se->user.email;
+	cm.url = "";
+	cm.content = (char *)text;
+	cm.status = "approved";
+	cm.created = r->now;
+	cm.ip_hash = (char *)site_ip_hash(r->site, &r->arena, r->ip != NULL ?
+	    r->ip : "");
+	cm.user_agent = arena_strndup(&r->arena, r->user_agent != NULL ?
+	    r->user_agent : "", r->user_agent != NULL ?
+	    strnlen(r->user_agent, 200) : 0);
+	cm.image = cm.thumb = cm.spam_signals = "";
+	cm.avatar = arena_alloc(&r->arena, AVATAR_KEY_LEN + 1);
+	avatar_key(cm.email, r->site->secret, sizeof(r->site->secret),
+	    cm.avatar);
+	cm.spam_score = -1;
+	if ((rc = r->conn->ops->comment_add(r->conn, &cm, &nid)) != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	return admin_back(r, "comments", arena_printf(&r->arena,
+	    "edit=%lld&done=reply", (long long)id));
+}
+
 int
 admin_comments_post(struct req *r, struct session *se, struct form *in)
 {
@@ -224,6 +344,8 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 	long long	 id;
 	int		 done = 0, rc;
 
+	if (strcmp(action, "edit") == 0 || strcmp(action, "reply") == 0)
+		return one_comment(r, se, in, action);
 	for (a = 0; a < sizeof(actions) / sizeof(actions[0]); a++)
 		if (strcmp(actions[a].action, action) == 0)
 			break;
@@ -237,7 +359,9 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 		if (id <= 0 || !may_moderate(r, se, id))
 			return admin_refuse(r, se, 403, "You may moderate only"
 			    " the comments on your own posts.");
-		rc = moderation_set(r->conn, id, actions[a].status);
+		rc = actions[a].status != NULL ? moderation_set(r->conn, id,
+		    actions[a].status) : deletable(r, id) ?
+		    moderation_delete(r->conn, id) : STORE_CONFLICT;
 		if (rc == STORE_DOWN || rc == STORE_RETRY)
 			return page_error(r, 503);
 		if (rc == STORE_OK)

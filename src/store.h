@@ -427,6 +427,8 @@ struct store_ops {
 		    const char *email, struct comment **out, size_t *n);
 	/* Strips a comment of its writer: Anonymous, no email, url, IP, UA. */
 	int	(*comment_anonymise)(struct store_conn *, int64_t id);
+	/* A moderator's edit: name, email, website and text. */
+	int	(*comment_edit)(struct store_conn *, const struct comment *cm);
 	/* Deletes a comment; its replies move up to its parent. */
 	int	(*comment_remove)(struct store_conn *, int64_t id);
 	/* How many comments show the picture with this hash. */

@@ -58,7 +58,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
-	Q_MEDIA_LIST, Q_MEDIA_COUNT,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT,
 	Q__MAX
 };
 
@@ -1682,6 +1682,18 @@ pg_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+pg_comment_edit(struct store_conn *sc, const struct comment *cm)
+{
+	struct num	 n;
+	const char	*p[5] = { str(cm->author), str(cm->email), str(cm->url),
+	    str(cm->content), num(&n, cm->id) };
+
+	return pq_change((struct pconn *)sc, Q_COMMENT_EDIT, "UPDATE comments"
+	    " SET author = $1, email = $2, url = $3, content = $4"
+	    " WHERE id = $5", 5, p);
+}
+
+static int
 pg_comment_anonymise(struct store_conn *sc, int64_t id)
 {
 	struct num	 n;
@@ -1875,6 +1887,7 @@ static const struct store_ops pg_ops = {
 	.term_delete = pg_term_delete,
 	.term_merge = pg_term_merge,
 	.media_list = pg_media_list,
+	.comment_edit = pg_comment_edit,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

@@ -54,7 +54,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
-	Q_MEDIA_LIST, Q_MEDIA_COUNT,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT,
 	Q__MAX
 };
 
@@ -1908,6 +1908,27 @@ sq_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+sq_comment_edit(struct store_conn *sc, const struct comment *cm)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = stmt(c, Q_COMMENT_EDIT, "UPDATE comments SET author = ?,"
+	    " email = ?, url = ?, content = ? WHERE id = ?");
+	if (s == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, cm->author);
+	bind_text(s, 2, cm->email);
+	bind_text(s, 3, cm->url);
+	bind_text(s, 4, cm->content);
+	sqlite3_bind_int64(s, 5, cm->id);
+	if ((rc = run(c, s, NULL, "comment_edit")) != STORE_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+static int
 sq_comment_anonymise(struct store_conn *sc, int64_t id)
 {
 	return id_change((struct sconn *)sc, Q_COMMENT_ANONYMISE, "UPDATE"
@@ -2107,6 +2128,7 @@ static const struct store_ops sqlite_ops = {
 	.term_delete = sq_term_delete,
 	.term_merge = sq_term_merge,
 	.media_list = sq_media_list,
+	.comment_edit = sq_comment_edit,
 };
 
 static void

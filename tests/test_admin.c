@@ -829,6 +829,58 @@ media(struct srv *s, const char *au)
 	resp_free(&r);
 }
 
+/* A moderator edits a comment, replies to it, deletes for good. */
+static void
+comment_edits(struct srv *s, const char *ed)
+{
+	const char	*art = "/2015/10/russian-isis-strikes-hit-us-backed-"
+	    "anti-isis-groups-instead/";
+	char		 tok[80], id[24];
+	struct resp	 r;
+
+	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	CHECK(get(s, "/admin/comments/?edit=1", ed, &r) == 200 &&
+	    strstr(r.body.data, "name=\"content\"") &&
+	    strstr(r.body.data, "Reply as Ed Editor"));
+	resp_free(&r);
+	CHECK(db_count(dbpath, "SELECT ham FROM spam_tokens WHERE token ="
+	    " 'swallowed'") >= 1);
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "edit", "id", "1", "author", "Oleg", "email",
+	    "oleg@example.net", "url", "", "content", "Edited by a"
+	    " moderator.", NULL }, ed, NULL) == 303);
+	CHECK(wait_for(s, art, "Edited by a moderator.", 1, 2));
+	CHECK_MSG(db_count(dbpath, "SELECT count(*) FROM spam_tokens WHERE"
+	    " token = 'swallowed'") == 0 && db_count(dbpath, "SELECT ham FROM"
+	    " spam_tokens WHERE token = 'moderator'") == 1,
+	    "an edit unlearns the old words and learns the new");
+	CHECK(post(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "edit", "id", "1", "author", "", "email", "x",
+	    "content", "x", NULL }, ed, NULL, &r) == 422);
+	resp_free(&r);
+	/* A reply as the signed-in editor: published, under its parent. */
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "reply", "id", "1", "content", "Thanks, Oleg.", NULL },
+	    ed, NULL) == 303);
+	CHECK(wait_for(s, art, "Thanks, Oleg.", 1, 2));
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE content ="
+	    " 'Thanks, Oleg.' AND parent_id = 1 AND author = 'Ed Editor' AND"
+	    " status = 'approved'") == 1);
+	/* Deleted for good only from the trash. */
+	snprintf(id, sizeof(id), "%lld", db_count(dbpath, "SELECT id FROM"
+	    " comments WHERE content = 'Thanks, Oleg.'"));
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", id, NULL }, ed, NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE content ="
+	    " 'Thanks, Oleg.'") == 1);
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "trash", "id", id, NULL }, ed, NULL) == 303);
+	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", id, NULL }, ed, NULL) == 303);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE content ="
+	    " 'Thanks, Oleg.'") == 0);
+}
+
 static double
 now(void)
 {
@@ -931,6 +983,7 @@ main(void)
 	matrix(&s, cookie);
 	forgery(&s, cookie[3]);
 	moderate(&s, cookie);
+	comment_edits(&s, cookie[2]);
 	posts(&s, cookie);
 	privacy(&s, cookie[3]);
 	terms(&s, cookie[2]);
