@@ -103,6 +103,41 @@ section_url(struct req *r, const char *query)
 	return out;
 }
 
+/* The filter form's choices: authors (for editors) and categories. */
+static void
+filters(struct req *r, struct session *se, json_t *view,
+    const struct post_filter *f)
+{
+	json_t		*a = json_array(), *c = json_array(), *o;
+	struct user	*u;
+	struct term	*t;
+	size_t		 n, i;
+
+	if (!mine_only(se) && r->conn->ops->users_list(r->conn, &r->arena, &u,
+	    &n) == STORE_OK)
+		for (i = 0; i < n; i++) {
+			o = json_object();
+			view_int(o, "id", u[i].id);
+			view_str(o, "name", u[i].name);
+			if (u[i].id == f->author_id)
+				json_object_set_new(o, "selected", json_true());
+			json_array_append_new(a, o);
+		}
+	if (strcmp(f->type, "post") == 0 && r->conn->ops->terms_list(r->conn,
+	    &r->arena, "category", &t, &n) == STORE_OK)
+		for (i = 0; i < n; i++) {
+			o = json_object();
+			view_int(o, "id", t[i].id);
+			view_str(o, "name", t[i].name);
+			if (t[i].id == f->term_id)
+				json_object_set_new(o, "selected", json_true());
+			json_array_append_new(c, o);
+		}
+	json_object_set_new(view, "authors", a);
+	json_object_set_new(view, "categories", c);
+	view_str(view, "status", f->status != NULL ? f->status : "");
+}
+
 static int
 list(struct req *r, struct session *se)
 {
@@ -168,6 +203,7 @@ list(struct req *r, struct session *se)
 		view_str(view, "next", section_url(r, arena_printf(&r->arena,
 		    "%s%s%spage=%lld", f.status ? "status=" : "", f.status ?
 		    f.status : "", f.status ? "&" : "", (long long)page + 1)));
+	filters(r, se, view, &f);
 	if (req_arg(r, "done") != NULL)
 		view_str(view, "notice", strcmp(req_arg(r, "done"), "trash") ==
 		    0 ? "Moved to the trash." : "Restored as a draft.");

@@ -531,7 +531,8 @@ posts(struct srv *s, char *const cookie[4])
 	/* Revisions: an edit keeps the old version; restoring brings it back. */
 	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
 	    "save", "id", id, "title", "Scheduled story, updated", "body",
-	    "Changed.", "status", "publish", "when", when, NULL }, cookie[2],
+	    "Changed.", "status", "publish", "when", when, "category",
+	    "terrorism", NULL }, cookie[2],
 	    NULL, &r) == 303);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/posts/?edit=%s", id);
@@ -566,6 +567,20 @@ posts(struct srv *s, char *const cookie[4])
 	    "draft", NULL }, cookie[1], NULL, &r) == 303);
 	resp_free(&r);
 	CHECK(get(s, "/admin/posts/", cookie[1], &r) == 200 &&
+	    strstr(r.body.data, "By the author") &&
+	    !strstr(r.body.data, "Scheduled story"));
+	resp_free(&r);
+	/* Filters: by category, by author. */
+	snprintf(path, sizeof(path), "/admin/posts/?category=%lld",
+	    db_count(dbpath, "SELECT id FROM terms WHERE slug = 'terrorism'"));
+	CHECK(get(s, path, cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "Scheduled story") &&
+	    !strstr(r.body.data, "By the author"));
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/admin/posts/?author=%lld",
+	    db_count(dbpath, "SELECT id FROM users WHERE email ="
+	    " 'author@example.org'"));
+	CHECK(get(s, path, cookie[2], &r) == 200 &&
 	    strstr(r.body.data, "By the author") &&
 	    !strstr(r.body.data, "Scheduled story"));
 	resp_free(&r);
@@ -991,6 +1006,21 @@ main(void)
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);
+	/* Behind TLS (base_url https), the session cookie is Secure. */
+	CHECK(run_galley((const char *[]){ "config", dir, "set", "base_url",
+	    "https://news.example.org", NULL }, NULL) == 0);
+	{
+		const char	*f[] = { "email", "author@example.org",
+		    "password", PW, NULL };
+		struct resp	 r;
+
+		CHECK(wait_for(&s, "/", "https://news.example.org", 1, 2));
+		CHECK(http_post(&s, "/admin/login/", f, 0, NULL, NULL, &r) ==
+		    0 && r.status == 303 && strstr(r.head.data, "; Secure") &&
+		    strstr(r.head.data, "HttpOnly") &&
+		    strstr(r.head.data, "SameSite=Lax"));
+		resp_free(&r);
+	}
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
 	for (k = 0; k < 4; k++)
 		free(cookie[k]);
