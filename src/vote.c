@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "page.h"
 #include "req.h"
@@ -57,15 +58,22 @@ voter_id(struct req *r)
 	return arena_strdup(&r->arena, id);
 }
 
-/* Sets v's voter key and IP hash as vote_identity says. */
+/*
+ * Sets v's voter key and IP hash as vote_identity says; a signed-in
+ * user (the site's own people) is always known by their account.
+ */
 static void
 identify(struct req *r, struct vote *v)
 {
 	const char	*mode = page_setting(r, "vote_identity");
+	struct session	 se;
 
 	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" :
 	    site_ip_hash(r->site, &r->arena, r->ip);
-	if (strcmp(mode, "ip") == 0)
+	if (auth_session(r, &se))
+		v->voter = arena_printf(&r->arena, "user:%lld",
+		    (long long)se.user.id);
+	else if (strcmp(mode, "ip") == 0)
 		v->voter = arena_printf(&r->arena, "ip:%s", v->ip_hash);
 	else
 		v->voter = voter_id(r);

@@ -896,6 +896,36 @@ comment_edits(struct srv *s, const char *ed)
 	    " 'Thanks, Oleg.'") == 0);
 }
 
+/* A signed-in user votes once, whatever cookies the browser has. */
+static void
+account_votes(struct srv *s, const char *who)
+{
+	const char	*f[] = { "type", "post", "id", "1", "value", "7", NULL };
+	const char	*h[] = { who, NULL };
+	struct resp	 r;
+
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "vote_identity", "cookie", NULL }, NULL) == 0);
+	/* Anonymous readers with no cookie: each is someone new. */
+	CHECK(http_post(s, "/votes", f, 0, NULL, NULL, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	CHECK(http_post(s, "/votes", f, 0, NULL, NULL, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	/* The account: once, with or without a voter cookie. */
+	CHECK(http_post(s, "/votes", f, 0, NULL, h, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	CHECK_MSG(http_post(s, "/votes", f, 0, NULL, h, &r) == 0 &&
+	    r.status == 409, "an account votes once");
+	resp_free(&r);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM post_votes WHERE voter"
+	    " LIKE 'user:%'") == 1);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "vote_identity", "both", NULL }, NULL) == 0);
+}
+
 static double
 now(void)
 {
@@ -999,6 +1029,7 @@ main(void)
 	forgery(&s, cookie[3]);
 	moderate(&s, cookie);
 	comment_edits(&s, cookie[2]);
+	account_votes(&s, cookie[3]);
 	posts(&s, cookie);
 	privacy(&s, cookie[3]);
 	terms(&s, cookie[2]);
