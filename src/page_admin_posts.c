@@ -176,6 +176,8 @@ list(struct req *r, struct session *se)
 		view_str(o, "title", *p[i].title ? p[i].title : "(no title)");
 		view_str(o, "author", p[i].author_name);
 		view_str(o, "status", status_word(r, &p[i]));
+		if (strcmp(p[i].status, "trash") == 0)
+			json_object_set_new(o, "trashed", json_true());
 		view_str(o, "date", page_human_date(r, p[i].published));
 		view_str(o, "edit", section_url(r, arena_printf(&r->arena,
 		    "edit=%lld", (long long)p[i].id)));
@@ -649,6 +651,15 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
 		    " post.") : move(r, &old, strcmp(action, "trash") == 0 ?
 		    "trash" : "draft");
+	if (strcmp(action, "delete") == 0) {
+		/* For good: only from the trash. */
+		if (id == 0 || strcmp(old.status, "trash") != 0)
+			return admin_refuse(r, se, 409, "Only a post in the"
+			    " trash can be deleted for good.");
+		if ((rc = r->conn->ops->post_delete(r->conn, id)) != STORE_OK)
+			return page_error(r, rc == STORE_DOWN ? 503 : 500);
+		return admin_back(r, r->route.slug, "status=trash&done=trash");
+	}
 	if (strcmp(action, "revision") == 0)
 		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
 		    " post.") : restore(r, se, &old, strtoll(form_get(in,

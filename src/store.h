@@ -395,6 +395,8 @@ struct store_ops {
 		    int64_t *total);
 	/* Rewrites every editable column of post p->id. */
 	int	(*post_update)(struct store_conn *, const struct post *p);
+	/* Deletes a post for good, with its comments, votes and revisions. */
+	int	(*post_delete)(struct store_conn *, int64_t id);
 	/* Unlinks every term of a post (then post_term_add the new ones). */
 	int	(*post_terms_clear)(struct store_conn *, int64_t post_id);
 	/* Sets *taken if another post of type (not except) has slug. */

@@ -58,7 +58,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
-	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT, Q_POST_DELETE,
 	Q__MAX
 };
 
@@ -1682,6 +1682,17 @@ pg_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+pg_post_delete(struct store_conn *sc, int64_t id)
+{
+	struct num	 n;
+	const char	*p[1] = { num(&n, id) };
+
+	/* Comments, votes, terms and revisions go by ON DELETE CASCADE. */
+	return pq_change((struct pconn *)sc, Q_POST_DELETE, "DELETE FROM posts"
+	    " WHERE id = $1", 1, p);
+}
+
+static int
 pg_comment_edit(struct store_conn *sc, const struct comment *cm)
 {
 	struct num	 n;
@@ -1888,6 +1899,7 @@ static const struct store_ops pg_ops = {
 	.term_merge = pg_term_merge,
 	.media_list = pg_media_list,
 	.comment_edit = pg_comment_edit,
+	.post_delete = pg_post_delete,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

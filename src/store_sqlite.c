@@ -54,7 +54,7 @@ enum q {
 	Q_PRIVACY_COMMENTS, Q_COMMENT_ANONYMISE, Q_COMMENT_REPARENT,
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
-	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT,
+	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT, Q_POST_DELETE,
 	Q__MAX
 };
 
@@ -1908,6 +1908,14 @@ sq_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+sq_post_delete(struct store_conn *sc, int64_t id)
+{
+	/* Comments, votes, terms and revisions go by ON DELETE CASCADE. */
+	return id_change((struct sconn *)sc, Q_POST_DELETE, "DELETE FROM posts"
+	    " WHERE id = ?", id, "post_delete");
+}
+
+static int
 sq_comment_edit(struct store_conn *sc, const struct comment *cm)
 {
 	struct sconn	*c = (struct sconn *)sc;
@@ -2129,6 +2137,7 @@ static const struct store_ops sqlite_ops = {
 	.term_merge = sq_term_merge,
 	.media_list = sq_media_list,
 	.comment_edit = sq_comment_edit,
+	.post_delete = sq_post_delete,
 };
 
 static void

@@ -592,10 +592,20 @@ posts(struct srv *s, char *const cookie[4])
 	    strstr(r.body.data, "Scheduled story"));
 	resp_free(&r);
 	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
+	    "action", "delete", "id", id2, NULL }, cookie[2], NULL) == 409);
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
 	    "action", "restore", "id", id, NULL }, cookie[2], NULL) == 303);
 	CHECK(get(s, "/admin/posts/?status=draft", cookie[2], &r) == 200 &&
 	    strstr(r.body.data, "Scheduled story"));
 	resp_free(&r);
+	/* Deleted for good, from the trash: with its revisions. */
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
+	    "action", "trash", "id", id2, NULL }, cookie[2], NULL) == 303);
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", ed,
+	    "action", "delete", "id", id2, NULL }, cookie[2], NULL) == 303);
+	snprintf(path, sizeof(path), "SELECT count(*) FROM posts WHERE id ="
+	    " %s", id2);
+	CHECK(db_count(dbpath, path) == 0);
 	(void)f;
 }
 
