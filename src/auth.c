@@ -6,8 +6,9 @@
  * it, and never stored.
  *
  * Throttling: after 3 failures on an account or from an IP hash, each
- * further try must wait 2^(failures-3) seconds after the last failure,
- * up to 15 minutes; a success clears the account's count and the IP's.
+ * further try must wait 10 * 2^(failures-3) seconds after the last
+ * failure, up to 15 minutes; a success clears the account's count and
+ * the IP's.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "utf8.h"
 
 #define THROTTLE_FREE	3	/* failures before any wait */
+#define THROTTLE_BASE	10	/* seconds after the third failure */
 #define THROTTLE_MAX	900	/* seconds */
 
 static pthread_once_t	 dummy_once = PTHREAD_ONCE_INIT;
@@ -121,8 +123,8 @@ throttle_wait(struct req *r, const char *key, int *down)
 	}
 	if (failures < THROTTLE_FREE)
 		return 0;
-	wait = failures - THROTTLE_FREE >= 10 ? THROTTLE_MAX :
-	    (int64_t)1 << (failures - THROTTLE_FREE);
+	wait = failures - THROTTLE_FREE >= 7 ? THROTTLE_MAX :
+	    THROTTLE_BASE << (failures - THROTTLE_FREE);
 	if (wait > THROTTLE_MAX)
 		wait = THROTTLE_MAX;
 	return last + wait > r->now ? last + wait - r->now : 0;

@@ -230,7 +230,7 @@ static int
 dashboard(struct req *r, struct session *se)
 {
 	json_t			*view = admin_view(r, se, "Dashboard"),
-				*recent = json_array();
+				*recent;
 	struct comment_query	 q = { NULL, NULL, 0, 0, 5 };
 	struct day_counts	 d[CHART_DAYS];
 	struct comment		*cm;
@@ -252,6 +252,7 @@ dashboard(struct req *r, struct session *se)
 	view_int(view, "spam", counts[2]);
 	view_int(view, "approved", counts[0]);
 	view_int(view, "drafts", drafts);
+	recent = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(recent, admin_comment_view(r, &cm[i]));
 	json_object_set_new(view, "recent", recent);

@@ -160,7 +160,7 @@ static int
 edit_page(struct req *r, struct session *se, int64_t id, const char *error,
     int status)
 {
-	json_t		*view = admin_view(r, se, "Edit comment");
+	json_t		*view;
 	struct comment	 cm;
 	int		 rc;
 
@@ -171,6 +171,7 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	if (!may_moderate(r, se, id))
 		return admin_refuse(r, se, 403, "You may moderate only the"
 		    " comments on your own posts.");
+	view = admin_view(r, se, "Edit comment");
 	json_object_set_new(view, "comment", admin_comment_view(r, &cm));
 	json_object_set_new(view, "approved", json_boolean(
 	    strcmp(cm.status, "approved") == 0));
@@ -186,7 +187,7 @@ int
 admin_comments(struct req *r, struct session *se)
 {
 	json_t			*view = admin_view(r, se, "Comments"),
-				*list = json_array();
+				*list;
 	const char		*q = req_arg(r, "q"), *page = req_arg(r, "page"),
 				*done = req_arg(r, "done");
 	size_t			 tab = tab_of(req_arg(r, "status")), n, i;
@@ -215,6 +216,7 @@ admin_comments(struct req *r, struct session *se)
 	if (r->store_err != STORE_OK)
 		return page_render(r, "admin-comments", view, 200);
 	view_tabs(r, view, tab, counts);
+	list = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, admin_comment_view(r, &cm[i]));
 	json_object_set_new(view, "comments", list);

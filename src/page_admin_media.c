@@ -26,8 +26,7 @@
 static int
 media_page(struct req *r, struct session *se, const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Media"), *a = json_array(),
-			*o;
+	json_t		*view = admin_view(r, se, "Media"), *a, *o;
 	struct media	*m;
 	struct buf	 b;
 	const char	*pg = req_arg(r, "page");
@@ -39,6 +38,7 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 	if ((r->store_err = r->conn->ops->media_list(r->conn, &r->arena,
 	    (page - 1) * PER_PAGE, PER_PAGE, &m, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-media", view, 200);
+	a = json_array();
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		o = json_object();

@@ -143,7 +143,7 @@ list(struct req *r, struct session *se)
 {
 	static const char *const statuses[] = { "publish", "draft", "trash" };
 	json_t			*view = admin_view(r, se, strcmp(type_of(r),
-	    "page") == 0 ? "Pages" : "Posts"), *a = json_array(), *o;
+	    "page") == 0 ? "Pages" : "Posts"), *a, *o;
 	const char		*st = req_arg(r, "status"), *pg = req_arg(r,
 	    "page"), *cat = req_arg(r, "category"), *au = req_arg(r,
 	    "author");
@@ -169,6 +169,7 @@ list(struct req *r, struct session *se)
 	if ((r->store_err = r->conn->ops->posts_find(r->conn, &r->arena, &f,
 	    &p, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-posts", view, 200);
+	a = json_array();
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		o = json_object();

@@ -24,7 +24,7 @@ privacy_page(struct req *r, struct session *se, const char *email,
     const char *error, int status)
 {
 	json_t			*view = admin_view(r, se, "Privacy"),
-				*a = json_array(), *o;
+				*a, *o;
 	struct privacy_entry	*e;
 	const char		*done = req_arg(r, "done");
 	size_t			 n, i;
@@ -32,6 +32,7 @@ privacy_page(struct req *r, struct session *se, const char *email,
 	if ((r->store_err = r->conn->ops->privacy_log_list(r->conn,
 	    &r->arena, 50, &e, &n)) != STORE_OK)
 		return page_render(r, "admin-privacy", view, 200);
+	a = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		view_str(o, "date", page_human_date(r, e[i].created));

@@ -100,8 +100,7 @@ static int
 users_page(struct req *r, struct session *se, struct form *in,
     const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Users"), *list = json_array(),
-			*o;
+	json_t		*view = admin_view(r, se, "Users"), *list, *o;
 	struct user	*u;
 	size_t		 n, i;
 	const char	*done = req_arg(r, "done");
@@ -109,6 +108,7 @@ users_page(struct req *r, struct session *se, struct form *in,
 	if ((r->store_err = r->conn->ops->users_list(r->conn, &r->arena, &u,
 	    &n)) != STORE_OK)
 		return page_render(r, "admin-users", view, 200);
+	list = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		view_int(o, "id", u[i].id);

@@ -153,6 +153,17 @@ srv_stop(struct srv *s)
 	}
 	pthread_join(s->reader, NULL);
 	close(s->fd);
+	/* Not a clean stop: show why (a sanitizer's report, say). */
+	if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && s->log.len > 0 &&
+	    getenv("GALLEY_SRVLOG") != NULL) {
+		FILE *lf = fopen(getenv("GALLEY_SRVLOG"), "w");
+		if (lf) { fwrite(s->log.data, 1, s->log.len, lf); fclose(lf); }
+	}
+	if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && s->log.len > 0)
+		fprintf(stderr, "galley serve stopped badly (exit %d, signal"
+		    " %d); its last words:\n%s\n", WIFEXITED(st) ?
+		    WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0,
+		    s->log.data + (s->log.len > 8192 ? s->log.len - 8192 : 0));
 	buf_reset(&s->log);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
