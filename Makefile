@@ -5,6 +5,7 @@
 # make asan       the same tests against an ASan+UBSan build in build/asan/
 # make bench      bench/article.sh (wrk, galley vs nginx on the same bytes)
 # make bench-spam bench/spam.sh (the spam filter vs bogofilter, same splits)
+# make e2e        the end-to-end tests alone, in Chromium (tests/e2e)
 
 PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
 	   libpcre2-8 libturbojpeg libexif libxml-2.0 gmime-3.0
@@ -93,6 +94,11 @@ bench: deps
 	$(MAKE) all
 	sh bench/article.sh
 
+e2e: deps
+	$(MAKE) all
+	cd tests/e2e && npm ci --no-audit --no-fund
+	node tests/e2e/run.mjs $(B)/galley
+
 bench-spam: deps
 	$(MAKE) all
 	sh bench/spam.sh
@@ -100,4 +106,4 @@ bench-spam: deps
 clean:
 	rm -rf build
 
-.PHONY: all tests deps check test asan run bench bench-spam fuzz clean
+.PHONY: all tests deps check test asan run bench bench-spam e2e fuzz clean

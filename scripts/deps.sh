@@ -29,7 +29,11 @@ libjpeg-turbo-progs
 bogofilter
 libcsv-dev
 libgmime-3.0-dev
+chromium
 "
+
+# The end-to-end tests need Node.js; most machines have one already.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""
 for p in $PACKAGES; do

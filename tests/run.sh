@@ -5,7 +5,8 @@
 # The storage and integration tests (PGTESTS) then run a second time on
 # PostgreSQL, in a throwaway cluster started here and destroyed at exit,
 # each in a fresh database.  A binary that dies without its closing line
-# counts as one failure.  Environment for the tests:
+# counts as one failure.  Last come the end-to-end tests in Chromium
+# (tests/e2e/run.mjs).  Environment for the tests:
 #   GALLEY     the galley binary under test
 #   SHARED     the shared fixtures folder (../shared beside the checkout)
 #   GALLEY_DB  (PostgreSQL pass) the URI of the test's own database
@@ -81,6 +82,16 @@ if sh "$top/scripts/pgtest.sh" start "$pgdir"; then
 else
 	echo "PostgreSQL: the test cluster did not start"
 	cat "$pgdir/server.log" 2>/dev/null
+	failed=$((failed + 1))
+fi
+
+# The end-to-end tests in a real browser (tests/e2e, also `make e2e`):
+# their npm packages are pinned by the lock file and installed here.
+if ( cd "$top/tests/e2e" && npm ci --no-audit --no-fund >"$log" 2>&1 ); then
+	run e2e e2e node "$top/tests/e2e/run.mjs" "$GALLEY" "$SHARED"
+else
+	cat "$log"
+	echo "e2e: npm ci failed"
 	failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"

@@ -1,0 +1,359 @@
+// End-to-end tests in a real browser: Debian's Chromium driven by
+// playwright-core, against `galley serve` on an ephemeral loopback port
+// over a fresh demo site.  Each scenario runs with JavaScript on and,
+// where the feature promises to work without it, off.  Screenshots go to
+// tests/e2e/out/.  Ends with "N passed, N failed"; exits 1 on a failure.
+//
+//   node tests/e2e/run.mjs build/galley [../shared]
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const galley = resolve(process.argv[2] || 'build/galley');
+const shared = resolve(process.argv[3] || process.env.SHARED || join(here, '../../../shared'));
+const out = join(here, 'out');
+const ARTICLE = '/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/';
+const PW = 'correct horse battery';
+let passed = 0, failed = 0;
+
+function check(ok, what) {
+	if (ok) passed++;
+	else { failed++; console.error(`FAIL ${what}`); }
+	return ok;
+}
+
+function run(...args) {
+	return execFileSync(galley, args, { encoding: 'utf8' });
+}
+
+function freePort() {
+	return new Promise((res) => {
+		const s = createServer();
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => res(port));
+		});
+	});
+}
+
+async function until(fn, ms = 5000) {
+	const end = Date.now() + ms;
+	for (;;) {
+		if (await fn()) return true;
+		if (Date.now() > end) return false;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+// The site, its server, and a browser.
+const dir = mkdtempSync(join(tmpdir(), 'galley-e2e-'));
+run('init', dir, '--demo');
+for (const [k, v] of [['comment_flood_seconds', '0'], ['comment_min_seconds', '0'],
+    ['comments_per_page', '1000']])
+	run('config', dir, 'set', k, v);
+execFileSync(galley, ['user', dir, 'add', '--email', 'editor@example.org', '--name',
+    'Ed Editor', '--role', 'editor'], { input: PW + '\n' });
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(galley, ['serve', dir, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+let log = '';
+server.stderr.on('data', (d) => { log += d; });
+check(await until(async () => {
+	try { return (await fetch(base + '/')).ok; } catch { return false; }
+}), 'galley serve answers');
+mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+// A page that records every request and console error, and fails on dialogs.
+async function open(js, opts = {}) {
+	const ctx = await browser.newContext({ javaScriptEnabled: js, ...opts });
+	const page = await ctx.newPage();
+	page.requests = [];
+	page.errors = [];
+	page.dialogs = 0;
+	page.on('request', (r) => page.requests.push(r.url()));
+	page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+	page.on('pageerror', (e) => page.errors.push(String(e)));
+	page.on('dialog', async (d) => { page.dialogs++; await d.dismiss(); });
+	return page;
+}
+
+function foreign(page) {
+	return page.requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:'));
+}
+
+// 1. The seed article, read as a reader would.
+for (const js of [true, false]) {
+	const page = await open(js);
+	const res = await page.goto(base + ARTICLE);
+	check(res.status() === 200, `article 200 (js ${js})`);
+	check((await page.locator('h1').first().innerText()).includes('Russian'), `title (js ${js})`);
+	check((await page.locator('.rating-text').innerText()).includes('6.0/10 (2 votes cast)'),
+	    `rating shown (js ${js})`);
+	check(await page.locator('#comment-2 .comment-author').innerText() === 'Brian',
+	    `the reply nested (js ${js})`);
+	await page.screenshot({ path: join(out, `article${js ? '' : '-nojs'}.png`), fullPage: true });
+	check(foreign(page).length === 0, `no request to another host (js ${js}): ${foreign(page)}`);
+	await page.context().close();
+}
+
+// 2. The video: nothing from YouTube until the click; then the iframe.
+{
+	const page = await open(true);
+	await page.goto(base + ARTICLE);
+	check(foreign(page).length === 0, 'before the click, only our host');
+	check(await page.locator('iframe').count() === 0, 'no iframe before the click');
+	await page.locator('figure.video a.video-link').click();
+	await page.waitForSelector('figure.video iframe', { timeout: 5000 }).catch(() => {});
+	const src = await page.locator('figure.video iframe').getAttribute('src').catch(() => null);
+	check(src !== null && src.startsWith('https://www.youtube-nocookie.com/embed/oqJPVlDdLek'),
+	    `the iframe from youtube-nocookie.com: ${src}`);
+	await page.context().close();
+	// Without JavaScript it is a plain link to the video.
+	const nojs = await open(false);
+	await nojs.goto(base + ARTICLE);
+	check(await nojs.locator('figure.video a.video-link').getAttribute('href') ===
+	    'https://www.youtube.com/watch?v=oqJPVlDdLek', 'no script: a link to the video');
+	await nojs.context().close();
+}
+
+// 3. Rating the article 7, then once more.
+{
+	const page = await open(true);
+	await page.goto(base + ARTICLE);
+	await page.locator('form.rate input[name="value"][value="7"]').check();
+	await page.locator('form.rate button.rate-submit').click();
+	check(await until(async () => (await page.locator('.rating-text').innerText())
+	    .includes('(3 votes cast)')), 'the aggregate changes in place');
+	check((await page.locator('.rating-average').innerText()) === '6.3', 'the new average');
+	check(await until(async () => (await page.locator('form.rate .vote-message').innerText())
+	    .length > 0), 'a message after voting');
+	await page.reload();
+	check(await until(async () => (await page.locator('form.rate .vote-message').innerText())
+	    .includes('You rated 7')), '"You rated 7" after a reload');
+	await page.locator('form.rate input[name="value"][value="9"]').check();
+	await page.locator('form.rate button.rate-submit').click();
+	check(await until(async () => (await page.locator('form.rate .vote-message').innerText())
+	    .includes('already')), 'a second vote is refused');
+	check((await page.locator('.rating-text').innerText()).includes('(3 votes cast)'),
+	    'and changes nothing');
+	await page.context().close();
+	// Without JavaScript (another reader: the IP is the same, so cookie
+	// identity only for this part).
+	run('config', dir, 'set', 'vote_identity', 'cookie');
+	const nojs = await open(false);
+	await nojs.goto(base + ARTICLE);
+	await nojs.locator('form.rate input[name="value"][value="1"]').check();
+	await nojs.locator('form.rate button.rate-submit').click();
+	await nojs.waitForLoadState();
+	check((await nojs.locator('.rating-text').innerText()).includes('(4 votes cast)'),
+	    'no script: the vote counts, back on the article');
+	await nojs.goto(base + ARTICLE);
+	await nojs.locator('form.rate input[name="value"][value="2"]').check();
+	await nojs.locator('form.rate button.rate-submit').click();
+	await nojs.waitForLoadState();
+	check((await nojs.content()).includes('already rated'), 'no script: the repeat is refused');
+	await nojs.context().close();
+	run('config', dir, 'set', 'vote_identity', 'both');
+}
+
+// 4. Thumbs up on a comment.
+for (const js of [true, false]) {
+	const page = await open(js);
+	await page.goto(base + ARTICLE);
+	const before = await page.locator('#comment-2 > article .comment-votes').innerText();
+	await page.locator('#comment-2 > article button.thumb-up').click();
+	if (js) {
+		check(await until(async () => await page.locator('#comment-2 > article .comment-votes')
+		    .innerText() !== before), `thumbs up counted in place (js ${js})`);
+	} else {
+		await page.waitForLoadState();
+		check(await page.locator('#comment-2 > article .comment-votes').innerText() !== before,
+		    'no script: thumbs up counted');
+	}
+	await page.context().close();
+	run('config', dir, 'set', 'vote_identity', 'cookie');
+}
+run('config', dir, 'set', 'vote_identity', 'both');
+
+// 5. A refused form: the messages beside the fields, the text kept.
+for (const js of [true, false]) {
+	const page = await open(js);
+	await page.goto(base + ARTICLE);
+	await page.locator('#comment').fill('Words I do not want to lose.');
+	if (js) {
+		// Empty name and email: the browser's own checks would stop it
+		// first, so let the server's speak.
+		await page.evaluate(() => {
+			document.getElementById('commentform').noValidate = true;
+		});
+	} else {
+		// Without a script the browser checks "required" and the email's
+		// form; "a@b" passes those, not the server's.
+		await page.locator('#author').fill('Nemo');
+		await page.locator('#email').fill('a@b');
+	}
+	await page.locator('#submit').click();
+	await page.waitForLoadState();
+	check(await page.locator('#email-error').count() === 1 &&
+	    (!js || await page.locator('#author-error').count() === 1),
+	    `messages beside the fields (js ${js})`);
+	check(await page.locator('#comment').inputValue() === 'Words I do not want to lose.',
+	    `the text kept (js ${js})`);
+	if (!js)
+		check(await page.locator('#author').inputValue() === 'Nemo', 'the name kept');
+	await page.screenshot({ path: join(out, `refused-form${js ? '' : '-nojs'}.png`) });
+	await page.context().close();
+}
+
+// 6. A comment with a picture: held, approved in the admin, shown.
+const jpeg = join(shared, 'fixtures/jpeg/valid/exif-gps-orientation6.jpg');
+for (const js of [true, false]) {
+	const page = await open(js);
+	await page.goto(base + ARTICLE);
+	const text = `A picture from the scene (js ${js}).`;
+	await page.locator('#author').fill('Pia Picture');
+	await page.locator('#email').fill(js ? 'pia@example.net' : 'pia2@example.net');
+	await page.locator('#comment').fill(text);
+	await page.locator('#image').setInputFiles(jpeg);
+	await page.locator('#submit').click();
+	await page.waitForLoadState();
+	check(page.url().includes('unapproved='), `held, with a link for its writer (js ${js})`);
+	check((await page.content()).includes('awaiting moderation'), `"awaiting moderation" (js ${js})`);
+	await page.context().close();
+}
+{
+	const admin = await open(false);
+	await admin.goto(base + '/admin/');
+	check(admin.url().includes('/admin/login/'), 'the admin asks to log in');
+	await admin.locator('#email').fill('editor@example.org');
+	await admin.locator('#password').fill(PW);
+	await admin.locator('button[type="submit"]').click();
+	await admin.waitForLoadState();
+	await admin.goto(base + '/admin/comments/?status=pending');
+	await admin.screenshot({ path: join(out, 'admin-queue.png'), fullPage: true });
+	const rows = admin.locator('tr', { hasText: 'A picture from the scene' });
+	check(await rows.count() === 2, 'both pictures wait in the queue');
+	for (let i = 0; i < await rows.count(); i++)
+		await rows.nth(i).locator('input[type="checkbox"]').check();
+	await admin.locator('#action').selectOption('approve');
+	await admin.locator('form.admin-bulk button[type="submit"]').click();
+	await admin.waitForLoadState();
+	check((await admin.content()).includes('2 comments approved'), 'approved in the admin');
+	await admin.context().close();
+	const page = await open(true);
+	await page.goto(base + ARTICLE);
+	const img = page.locator('.comment-image img');
+	check(await img.count() === 2, 'published with thumbnails');
+	const src = await img.first().getAttribute('src');
+	const r = await fetch(base + src);
+	check(r.ok && r.headers.get('content-type') === 'image/jpeg', 'the thumbnail is served');
+	// Load the lazy pictures too, for the person who looks at the screenshot.
+	await page.evaluate(() => document.querySelectorAll('img[loading="lazy"]')
+	    .forEach((i) => { i.loading = 'eager'; }));
+	await until(async () => page.evaluate(() => [...document.images]
+	    .every((i) => i.complete && i.naturalWidth > 0)), 3000);
+	await page.screenshot({ path: join(out, 'article-with-pictures.png'), fullPage: true });
+	await page.context().close();
+}
+
+// 7. Replying through the reply link.
+for (const js of [true, false]) {
+	const page = await open(js);
+	await page.goto(base + ARTICLE);
+	await page.locator('#comment-1 > article a.comment-reply-link').click();
+	await page.waitForLoadState();
+	if (js)
+		check(await page.locator('#comment-1 #respond').count() === 1,
+		    'the form moves under the comment');
+	else
+		check(page.url().includes('replytocom=1'), 'no script: the reply page');
+	check(await page.locator('#comment_parent').inputValue() === '1', `parent set (js ${js})`);
+	await page.locator('#author').fill('Rae Reply');
+	await page.locator('#email').fill(js ? 'rae@example.net' : 'rae2@example.net');
+	await page.locator('#comment').fill(`My reply to Oleg (js ${js}).`);
+	await page.locator('#submit').click();
+	await page.waitForLoadState();
+	check(await page.locator('#comment-1 .children', { hasText: `My reply to Oleg (js ${js}).` })
+	    .count() >= 1, `the held reply, under its parent, for its writer (js ${js})`);
+	await page.context().close();
+}
+
+// 8. Accessibility: axe-core, no serious or critical violations.
+{
+	const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+	const ctx = await browser.newContext({ bypassCSP: true });
+	const page = await ctx.newPage();
+	await page.goto(base + '/admin/login/');
+	await page.locator('#email').fill('editor@example.org');
+	await page.locator('#password').fill(PW);
+	await page.locator('button[type="submit"]').click();
+	await page.waitForLoadState();
+	for (const path of ['/', ARTICLE, '/category/terrorism/', '/privacy/', '/admin/comments/']) {
+		await page.goto(base + path);
+		await page.addScriptTag({ content: axe });
+		const v = await page.evaluate(async () => (await window.axe.run(document, {
+		    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
+		    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+		    .map((x) => `${x.id}: ${x.nodes.length}`));
+		check(v.length === 0, `axe on ${path}: ${v.join(', ')}`);
+	}
+	await ctx.close();
+}
+
+// 9. Every XSS payload as an approved comment: nothing runs, nothing leaves.
+{
+	run('config', dir, 'set', 'comment_moderate_first', 'false');
+	run('config', dir, 'set', 'comment_max_links', '100');
+	run('config', dir, 'set', 'moderation_words', '');
+	run('config', dir, 'set', 'disallowed_words', '');
+	const lines = readFileSync(join(shared, 'fixtures/xss/payloads.txt'), 'utf8')
+	    .split('\n').filter((l) => l.length > 0);
+	let stored = 0;
+	const post = async (line, i) => {
+		const stamp = await (await fetch(`${base}/comments/stamp?post=1`)).text();
+		const body = new URLSearchParams({ post: '1', author: line.slice(0, 100) || 'x',
+		    email: `xss${i}@example.org`, comment: line, stamp });
+		const r = await fetch(base + '/comments', { method: 'POST', body,
+		    redirect: 'manual', headers: { 'User-Agent': 'e2e' } });
+		if (r.status === 303) stored++;
+	};
+	for (let i = 0; i < lines.length; i += 8)
+		await Promise.all(lines.slice(i, i + 8).map((l, k) => post(l, i + k)));
+	check(stored > lines.length / 2, `payloads stored: ${stored} of ${lines.length}`);
+	const page = await open(true);
+	let p = 1, pages = 0;
+	for (;;) {
+		const res = await page.goto(base + ARTICLE + (p > 1 ? `comment-page-${p}/` : ''));
+		if (res.status() !== 200) break;
+		pages++;
+		await page.waitForTimeout(200);
+		if (!(await page.content()).includes(`comment-page-${p + 1}/`)) break;
+		p++;
+	}
+	check(pages >= 1, `comment pages read: ${pages}`);
+	check(page.dialogs === 0, `no dialog opened (${page.dialogs})`);
+	const injected = page.errors.filter((e) => !e.includes('Failed to load resource'));
+	check(injected.length === 0, `no console error from an injected script: ${injected.slice(0, 3)}`);
+	check(foreign(page).length === 0, `no request to another host: ${foreign(page).slice(0, 3)}`);
+	await page.context().close();
+}
+
+await browser.close();
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
+if (failed > 0)
+	console.error(log.split('\n').filter((l) => !/^(GET|POST|HEAD) /.test(l)).slice(-20).join('\n'));
+rmSync(dir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
