@@ -50,97 +50,98 @@ moderation_forget(struct store_conn *c, struct arena *a,
 	return *cm->spam_trained != '\0' ? retrain(c, a, cm, NULL) : STORE_OK;
 }
 
-int
-moderation_set(struct store_conn *c, int64_t id, const char *status)
+/*
+ * Runs fn on comment id in one transaction, the comment locked (two
+ * moderators at once must not both teach it) and read: committed if fn
+ * returns STORE_OK, else rolled back.  Returns fn's or the store's rc.
+ */
+static int
+with_comment(struct store_conn *c, int64_t id, int (*fn)(struct store_conn *,
+    struct arena *, struct comment *, const void *), const void *arg)
 {
 	struct arena	 a;
 	struct comment	 cm;
-	const char	*want = lesson(status), *trained;
 	char		 key[32];
 	int		 rc;
 
 	arena_init(&a);
 	if ((rc = c->ops->begin(c)) != STORE_OK)
 		goto out;
-	/* Two moderators at once must not both teach the same comment. */
 	snprintf(key, sizeof(key), "comment:%lld", (long long)id);
 	if ((rc = c->ops->lock(c, key)) != STORE_OK ||
-	    (rc = c->ops->comment_by_id(c, &a, id, &cm)) != STORE_OK)
-		goto fail;
-	trained = cm.spam_trained;
-	if (want != NULL && strcmp(trained, want) != 0) {
-		if ((rc = retrain(c, &a, &cm, want)) != STORE_OK)
-			goto fail;
-		trained = want;
-	}
-	if ((rc = c->ops->comment_moderate(c, id, status, trained)) !=
-	    STORE_OK)
-		goto fail;
-	rc = c->ops->commit(c);
-	goto out;
-fail:
-	c->ops->rollback(c);
+	    (rc = c->ops->comment_by_id(c, &a, id, &cm)) != STORE_OK ||
+	    (rc = fn(c, &a, &cm, arg)) != STORE_OK)
+		c->ops->rollback(c);
+	else
+		rc = c->ops->commit(c);
 out:
 	arena_free(&a);
 	return rc;
 }
 
-int
-moderation_edit(struct store_conn *c, const struct comment *edit)
+static int
+set_status(struct store_conn *c, struct arena *a, struct comment *cm,
+    const void *arg)
 {
-	struct arena	 a;
-	struct comment	 cm;
-	const char	*trained;
-	char		 key[32];
+	const char	*status = arg, *want = lesson(status),
+			*trained = cm->spam_trained;
 	int		 rc;
 
-	arena_init(&a);
-	if ((rc = c->ops->begin(c)) != STORE_OK)
-		goto out;
-	snprintf(key, sizeof(key), "comment:%lld", (long long)edit->id);
-	if ((rc = c->ops->lock(c, key)) != STORE_OK ||
-	    (rc = c->ops->comment_by_id(c, &a, edit->id, &cm)) != STORE_OK ||
-	    (rc = moderation_forget(c, &a, &cm)) != STORE_OK ||
-	    (rc = c->ops->comment_edit(c, edit)) != STORE_OK)
-		goto fail;
+	if (want != NULL && strcmp(trained, want) != 0) {
+		if ((rc = retrain(c, a, cm, want)) != STORE_OK)
+			return rc;
+		trained = want;
+	}
+	return c->ops->comment_moderate(c, cm->id, status, trained);
+}
+
+int
+moderation_set(struct store_conn *c, int64_t id, const char *status)
+{
+	return with_comment(c, id, set_status, status);
+}
+
+
+static int
+edit(struct store_conn *c, struct arena *a, struct comment *cm,
+    const void *arg)
+{
+	const struct comment	*e = arg;
+	const char		*trained = cm->spam_trained;
+	int			 rc;
+
+	if ((rc = moderation_forget(c, a, cm)) != STORE_OK ||
+	    (rc = c->ops->comment_edit(c, e)) != STORE_OK)
+		return rc;
 	/* What the old words taught, the new words teach. */
-	trained = cm.spam_trained;
-	cm.author = edit->author;
-	cm.email = edit->email;
-	cm.url = edit->url;
-	cm.content = edit->content;
-	cm.spam_trained = "";
-	if (*trained != '\0' && (rc = retrain(c, &a, &cm, trained)) !=
-	    STORE_OK)
-		goto fail;
-	rc = c->ops->commit(c);
-	goto out;
-fail:
-	c->ops->rollback(c);
-out:
-	arena_free(&a);
-	return rc;
+	cm->author = e->author;
+	cm->email = e->email;
+	cm->url = e->url;
+	cm->content = e->content;
+	cm->spam_trained = "";
+	return *trained != '\0' ? retrain(c, a, cm, trained) : STORE_OK;
+}
+
+int
+moderation_edit(struct store_conn *c, const struct comment *e)
+{
+	return with_comment(c, e->id, edit, e);
+}
+
+static int
+delete(struct store_conn *c, struct arena *a, struct comment *cm,
+    const void *arg)
+{
+	int	 rc;
+
+	(void)arg;
+	if ((rc = moderation_forget(c, a, cm)) != STORE_OK)
+		return rc;
+	return c->ops->comment_remove(c, cm->id);
 }
 
 int
 moderation_delete(struct store_conn *c, int64_t id)
 {
-	struct arena	 a;
-	struct comment	 cm;
-	int		 rc;
-
-	arena_init(&a);
-	if ((rc = c->ops->begin(c)) != STORE_OK)
-		goto out;
-	if ((rc = c->ops->comment_by_id(c, &a, id, &cm)) != STORE_OK ||
-	    (rc = moderation_forget(c, &a, &cm)) != STORE_OK ||
-	    (rc = c->ops->comment_remove(c, id)) != STORE_OK)
-		goto fail;
-	rc = c->ops->commit(c);
-	goto out;
-fail:
-	c->ops->rollback(c);
-out:
-	arena_free(&a);
-	return rc;
+	return with_comment(c, id, delete, NULL);
 }

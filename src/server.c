@@ -730,21 +730,15 @@ context(struct req *r, struct MHD_Connection *conn)
 }
 
 /*
- * GET /admin/...: never cached, rendered for the signed-in user (or a
- * redirect to the login page).
+ * Answers a request that is never cached: the redirect it set (with its
+ * cookie), or its body; then gives its database connection back.
  */
 static enum MHD_Result
-serve_admin(struct sreq *sr, struct MHD_Connection *conn)
+finish(struct sreq *sr, struct MHD_Connection *conn, int status)
 {
 	struct req	*r = &sr->r;
 	enum MHD_Result	 rc;
-	int		 status;
 
-	r->cacheable = 0;
-	if ((r->conn = store_conn_get(r->site->store)) == NULL)
-		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	context(r, conn);
-	status = page_admin(r, NULL);
 	if (r->location != NULL)
 		rc = redirect_plain(sr, conn, status, r->location, r->cookie);
 	else
@@ -752,6 +746,22 @@ serve_admin(struct sreq *sr, struct MHD_Connection *conn)
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	return rc;
+}
+
+/*
+ * GET /admin/...: never cached, rendered for the signed-in user (or a
+ * redirect to the login page).
+ */
+static enum MHD_Result
+serve_admin(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct req	*r = &sr->r;
+
+	r->cacheable = 0;
+	if ((r->conn = store_conn_get(r->site->store)) == NULL)
+		return respond(sr, conn, page_error(r, 503), sr->path, 0);
+	context(r, conn);
+	return finish(sr, conn, page_admin(r, NULL));
 }
 
 /* A JSON value as text in the arena: a string as is, a number printed. */
@@ -796,7 +806,6 @@ static enum MHD_Result
 post_end(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct req	*r = &sr->r;
-	enum MHD_Result	 rc;
 	int		 status;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
@@ -813,13 +822,7 @@ post_end(struct sreq *sr, struct MHD_Connection *conn)
 		status = page_admin(r, &sr->form);
 	} else
 		status = page_comment_post(r, &sr->form);
-	if (r->location != NULL)
-		rc = redirect_plain(sr, conn, status, r->location, r->cookie);
-	else
-		rc = respond(sr, conn, status, sr->path, 0);
-	store_conn_put(r->site->store, r->conn);
-	r->conn = NULL;
-	return rc;
+	return finish(sr, conn, status);
 }
 
 /*
