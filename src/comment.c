@@ -187,13 +187,12 @@ form_signals(struct req *r, const struct comment_form *f)
 }
 
 /*
- * The filter's class for cm, inside the comment's transaction: its
- * score from the counts learnt so far, and the signals (the form's,
- * already in f->signals, plus a sender or link host seen in spam).
+ * The filter's score for cm, and the link-host signal, read before the
+ * comment's transaction: counts need not be locked, and the locks are
+ * held for less time.
  */
 static int
-classify(struct req *r, struct comment_form *f, const struct comment *cm,
-    const struct comment_facts *fa, enum spam_class *k)
+score(struct req *r, struct comment_form *f, const struct comment *cm)
 {
 	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
 	    cm->content };
@@ -213,13 +212,23 @@ classify(struct req *r, struct comment_form *f, const struct comment *cm,
 	f->spam_score = nham < SPAM_MIN_LEARNT || nspam < SPAM_MIN_LEARNT ?
 	    -1 : spam_score(c, t.n, nham, nspam, &p);
 	f->signals |= spam_host_signal(&t, c);
+	return STORE_OK;
+}
+
+/*
+ * The filter's class, inside the transaction: the score and signals,
+ * with a sender seen in spam (from the facts read under the locks).
+ */
+static enum spam_class
+classify(struct req *r, struct comment_form *f,
+    const struct comment_facts *fa)
+{
 	if (fa->spam_before > 0)
 		f->signals |= SPAM_SIG_KNOWN;
-	*k = spam_verdict(f->spam_score, f->signals,
+	return spam_verdict(f->spam_score, f->signals,
 	    strtod(page_setting(r, "ham_threshold"), NULL),
 	    strtod(page_setting(r, "spam_threshold"), NULL),
 	    page_setting_bool(r, "discard_blatant"));
-	return STORE_OK;
 }
 
 /*
@@ -339,8 +348,7 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 		c->ops->rollback(c);
 		return STORE_CONFLICT;
 	}
-	if ((rc = classify(r, f, cm, &fa, &k)) != STORE_OK)
-		goto fail;
+	k = classify(r, f, &fa);
 	cm->spam_score = f->spam_score;
 	cm->spam_signals = (char *)spam_signal_names(&r->arena, f->signals);
 	if ((cm->status = (char *)decide(r, cm, &fa, k)) == NULL) {
@@ -416,7 +424,8 @@ comment_submit(struct req *r, struct comment_form *f)
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
 	    0);
 	f->signals = form_signals(r, f);
-	if ((rc = precheck(r, f, &cm)) == STORE_OK) {
+	if ((rc = precheck(r, f, &cm)) == STORE_OK &&
+	    (rc = score(r, f, &cm)) == STORE_OK) {
 		if (attach_image(r, f, &cm) == -1)
 			return 422;
 		rc = store_comment(r, f, &cm);
