@@ -7,8 +7,8 @@
  *
  * Throttling: after 3 failures on an account or from an IP hash, each
  * further try must wait 10 * 2^(failures-3) seconds after the last
- * failure, up to 15 minutes; a success clears the account's count and
- * the IP's.
+ * failure, up to 15 minutes; a success clears the account's count (the
+ * IP's fades only with time).  Keys are keyed hashes, never an address.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -164,14 +164,19 @@ auth_login(struct req *r, const char *email, const char *password,
 {
 	struct user	 u;
 	const char	*acct, *ip;
+	char		*low, *p;
 	int64_t		 w1, w2;
 	int		 rc, down = 0, ok;
 
 	*wait = 0;
-	acct = arena_printf(&r->arena, "acct:%s", email);
-	for (char *p = (char *)acct; *p != '\0'; p++)
+	/* Bounded before anything is stored; the key is a keyed hash. */
+	if (strlen(email) > 254 || strlen(password) > 1000)
+		return AUTH_WRONG;
+	low = arena_strdup(&r->arena, email);
+	for (p = low; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
+	acct = arena_printf(&r->arena, "acct:%s", keyed(r, "acct", low));
 	ip = arena_printf(&r->arena, "ip:%s", site_ip_hash(r->site,
 	    &r->arena, r->ip != NULL ? r->ip : ""));
 	w1 = throttle_wait(r, acct, &down);
@@ -194,8 +199,11 @@ auth_login(struct req *r, const char *email, const char *password,
 			return AUTH_DOWN;
 		return AUTH_WRONG;
 	}
+	/*
+	 * A success clears the account's count, not the address's: else
+	 * whoever holds one account could guess at every other one.
+	 */
 	if (r->conn->ops->throttle_clear(r->conn, acct) != STORE_OK ||
-	    r->conn->ops->throttle_clear(r->conn, ip) != STORE_OK ||
 	    start(r, u.id) != STORE_OK)
 		return AUTH_DOWN;
 	return AUTH_OK;

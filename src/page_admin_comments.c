@@ -344,7 +344,7 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 	char		*end;
 	size_t		 a, a2;
 	long long	 id;
-	int		 done = 0, rc;
+	int		 done = 0, rc, pass;
 
 	if (strcmp(action, "edit") == 0 || strcmp(action, "reply") == 0)
 		return one_comment(r, se, in, action);
@@ -354,21 +354,27 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 	if (a == sizeof(actions) / sizeof(actions[0]))
 		return admin_refuse(r, se, 422, "Choose an action for the"
 		    " comments you ticked.");
-	for (p = ids; *p != '\0'; p = end + (*end == '\n')) {
-		id = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		if (id <= 0 || !may_moderate(r, se, id))
-			return admin_refuse(r, se, 403, "You may moderate only"
-			    " the comments on your own posts.");
-		rc = actions[a].status != NULL ? moderation_set(r->conn, id,
-		    actions[a].status) : deletable(r, id) ?
-		    moderation_delete(r->conn, id) : STORE_CONFLICT;
-		if (rc == STORE_DOWN || rc == STORE_RETRY)
-			return page_error(r, 503);
-		if (rc == STORE_OK)
-			done++;
-	}
+	/* Every id checked before any is touched: all or nothing. */
+	for (pass = 0; pass < 2; pass++)
+		for (p = ids; *p != '\0'; p = end + (*end == '\n')) {
+			id = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			if (pass == 0) {
+				if (id <= 0 || !may_moderate(r, se, id))
+					return admin_refuse(r, se, 403, "You"
+					    " may moderate only the comments on"
+					    " your own posts.");
+				continue;
+			}
+			rc = actions[a].status != NULL ? moderation_set(r->conn,
+			    id, actions[a].status) : deletable(r, id) ?
+			    moderation_delete(r->conn, id) : STORE_CONFLICT;
+			if (rc == STORE_DOWN || rc == STORE_RETRY)
+				return page_error(r, 503);
+			if (rc == STORE_OK)
+				done++;
+		}
 	/* Back to the tab the form came from. */
 	a2 = tab_of(*status != '\0' ? status : NULL);
 	return admin_back(r, "comments", arena_printf(&r->arena,

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "date.h"
 #include "form.h"
+#include "moderation.h"
 #include "page.h"
 #include "page_admin.h"
 #include "req.h"
@@ -637,6 +638,35 @@ move(struct req *r, const struct post *old, const char *status)
 	    "done=trash" : "status=draft&done=restore");
 }
 
+/*
+ * Deletes post id for good, in one transaction: first what its
+ * comments taught the spam filter is unlearnt, then the post goes (its
+ * comments, votes, terms and revisions with it).
+ */
+static int
+delete_post(struct req *r, int64_t id)
+{
+	struct store_conn	*c = r->conn;
+	struct comment		*cm;
+	size_t			 n, i;
+	int			 rc;
+
+	if ((rc = c->ops->begin(c)) != STORE_OK)
+		return rc;
+	if ((rc = c->ops->comments_of_post(c, &r->arena, id, &cm, &n)) !=
+	    STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if ((rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK)
+			goto fail;
+	if ((rc = c->ops->post_delete(c, id)) != STORE_OK)
+		goto fail;
+	return c->ops->commit(c);
+fail:
+	c->ops->rollback(c);
+	return rc;
+}
+
 int
 admin_posts_post(struct req *r, struct session *se, struct form *in)
 {
@@ -657,7 +687,7 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		if (id == 0 || strcmp(old.status, "trash") != 0)
 			return admin_refuse(r, se, 409, "Only a post in the"
 			    " trash can be deleted for good.");
-		if ((rc = r->conn->ops->post_delete(r->conn, id)) != STORE_OK)
+		if ((rc = delete_post(r, id)) != STORE_OK)
 			return page_error(r, rc == STORE_DOWN ? 503 : 500);
 		return admin_back(r, r->route.slug, "status=trash&done=trash");
 	}

@@ -169,14 +169,16 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 		else if ((rc = r->conn->ops->user_set(r->conn, id, role,
 		    NULL)) == STORE_OK)
 			return admin_back(r, "users", "done=role");
-		else
+		else if (rc == STORE_NOTFOUND)
 			why = "There is no such account.";
-		rc = STORE_ERROR;
+		if (why != NULL)
+			rc = STORE_ERROR;
 	} else if (strcmp(action, "password") == 0) {
 		if ((why = auth_password_problem(password)) == NULL &&
 		    (rc = auth_set_password(r, id, password)) == STORE_OK)
 			return admin_back(r, "users", "done=password");
-		rc = STORE_ERROR;
+		if (why != NULL)
+			rc = STORE_ERROR;
 	} else
 		return admin_refuse(r, se, 422, "Unknown action.");
 	if (rc == STORE_DOWN || rc == STORE_RETRY)

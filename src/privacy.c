@@ -144,7 +144,10 @@ privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
 	    STORE_OK)
 		goto fail;
 	for (i = 0; i < k; i++) {
-		if ((rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK ||
+		/* As moderation does: one writer at a time per comment. */
+		if ((rc = c->ops->lock(c, arena_printf(&r->arena,
+		    "comment:%lld", (long long)cm[i].id))) != STORE_OK ||
+		    (rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK ||
 		    (rc = remove ? c->ops->comment_remove(c, cm[i].id) :
 		    c->ops->comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;

@@ -549,6 +549,7 @@ static const struct form_field vote_fields[] = {
 #define VOTE_JSON_MAX	4096	/* a JSON vote body */
 #define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
 #define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
+#define ADMIN_LOGIN_MAX	8192		/* the login form */
 
 /*
  * First call of a POST (/comments or /votes): checks the declared size
@@ -558,6 +559,40 @@ static const struct form_field vote_fields[] = {
  * gets a 413 page rather than a reset connection; larger ones are
  * refused at once.
  */
+static enum MHD_Result	finish(struct sreq *, struct MHD_Connection *, int);
+static void	context(struct req *, struct MHD_Connection *);
+
+/*
+ * For an admin POST other than the login: returns 1 if the request
+ * carries a live session, else 0 with the answer queued in *rc (a 303
+ * to the login page, or a 503).
+ */
+static int
+admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
+{
+	struct req	*r = &sr->r;
+	struct session	 se;
+	struct buf	 b;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL) {
+		*rc = respond(sr, conn, page_error(r, 503), sr->path, 0);
+		return 0;
+	}
+	context(r, conn);
+	if (auth_session(r, &se)) {
+		store_conn_put(r->site->store, r->conn);
+		r->conn = NULL;
+		return 1;
+	}
+	r->cacheable = 0;
+	buf_init(&b);
+	url_admin(&b, r->route.slug);
+	r->location = arena_printf(&r->arena, "/admin/login/?next=%s", b.data);
+	buf_reset(&b);
+	*rc = finish(sr, conn, 303);
+	return 0;
+}
+
 static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
 {
@@ -567,6 +602,14 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 	enum MHD_Result		 rc;
 	int			 votes;
 
+	/*
+	 * An admin POST without a session (but the login) is answered
+	 * before its body is read or a slot is taken: big bodies are for
+	 * the signed-in only.
+	 */
+	if (sr->admin && strcmp(r->route.slug, "login") != 0 &&
+	    !admin_gate(sr, conn, &rc))
+		return rc;
 	/* Bounded, since each body is held in memory while it arrives. */
 	if (atomic_fetch_add(&sr->srv->posting, 1) >= POSTS_MAX) {
 		atomic_fetch_sub(&sr->srv->posting, 1);
@@ -576,6 +619,9 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), sr->path, 0);
 	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
+	if (sr->admin)		/* a login form is small; a picture is not */
+		sr->body_max = strcmp(r->route.slug, "login") == 0 ?
+		    ADMIN_LOGIN_MAX : ADMIN_BODY_MAX / 4;
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL)
@@ -597,7 +643,8 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 		    strncasecmp(type, "application/json", 16) == 0;
 	}
 	if (sr->admin)
-		sr->body_max = ADMIN_BODY_MAX;
+		sr->body_max = strcmp(r->route.slug, "login") == 0 ?
+		    ADMIN_LOGIN_MAX : ADMIN_BODY_MAX;
 	buf_init(&sr->raw);
 	if (declared > sr->body_max)
 		sr->body_bad = 413;

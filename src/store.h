@@ -395,6 +395,9 @@ struct store_ops {
 		    int64_t *total);
 	/* Rewrites every editable column of post p->id. */
 	int	(*post_update)(struct store_conn *, const struct post *p);
+	/* Every comment of a post, any status, as moderation reads them. */
+	int	(*comments_of_post)(struct store_conn *, struct arena *,
+		    int64_t post_id, struct comment **out, size_t *n);
 	/* Deletes a post for good, with its comments, votes and revisions. */
 	int	(*post_delete)(struct store_conn *, int64_t id);
 	/* Unlinks every term of a post (then post_term_add the new ones). */
@@ -433,7 +436,7 @@ struct store_ops {
 	int	(*comment_edit)(struct store_conn *, const struct comment *cm);
 	/* Deletes a comment; its replies move up to its parent. */
 	int	(*comment_remove)(struct store_conn *, int64_t id);
-	/* How many comments show the picture with this hash. */
+	/* How many comments and media items show the picture with this hash. */
 	int	(*image_uses)(struct store_conn *, const char *hash,
 		    int64_t *n);
 	int	(*privacy_log_add)(struct store_conn *,

@@ -59,6 +59,7 @@ enum q {
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
 	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT, Q_POST_DELETE,
+	Q_COMMENTS_OF_POST,
 	Q__MAX
 };
 
@@ -1682,6 +1683,23 @@ pg_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+pg_comments_of_post(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct comment **out, size_t *n)
+{
+	struct num	 po;
+	const char	*p[1] = { num(&po, post_id) };
+	PGresult	*res;
+	int		 rc;
+
+	rc = pq((struct pconn *)sc, Q_COMMENTS_OF_POST, "SELECT " MOD_COLS
+	    " FROM comments WHERE post_id = $1 ORDER BY id", 1, p, &res);
+	if (rc != STORE_OK)
+		return rc;
+	return many(res, a, sizeof(**out), fill_comment_email, (void **)out,
+	    n);
+}
+
+static int
 pg_post_delete(struct store_conn *sc, int64_t id)
 {
 	struct num	 n;
@@ -1739,8 +1757,9 @@ pg_image_uses(struct store_conn *sc, const char *hash, int64_t *n)
 	PGresult	*res;
 	int		 rc;
 
-	rc = pq((struct pconn *)sc, Q_IMAGE_USES, "SELECT count(*) FROM"
-	    " comments WHERE image = $1 OR thumb = $1", 1, &hash, &res);
+	rc = pq((struct pconn *)sc, Q_IMAGE_USES, "SELECT (SELECT count(*)"
+	    " FROM comments WHERE image = $1 OR thumb = $1) + (SELECT"
+	    " count(*) FROM media WHERE hash = $1)", 1, &hash, &res);
 	if (rc == STORE_OK)
 		*n = col_int(res, 0, 0);
 	PQclear(res);
@@ -1900,6 +1919,7 @@ static const struct store_ops pg_ops = {
 	.media_list = pg_media_list,
 	.comment_edit = pg_comment_edit,
 	.post_delete = pg_post_delete,
+	.comments_of_post = pg_comments_of_post,
 };
 
 /* Names where a URI points (host or socket directory) for messages. */

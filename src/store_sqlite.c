@@ -55,6 +55,7 @@ enum q {
 	Q_COMMENT_REMOVE, Q_IMAGE_USES, Q_PRIVACY_LOG_ADD, Q_PRIVACY_LOG_LIST,
 	Q_TERM_UPDATE, Q_TERM_REPARENT, Q_TERM_DELETE, Q_TERM_MOVE,
 	Q_MEDIA_LIST, Q_MEDIA_COUNT, Q_COMMENT_EDIT, Q_POST_DELETE,
+	Q_COMMENTS_OF_POST,
 	Q__MAX
 };
 
@@ -1908,6 +1909,22 @@ sq_privacy_comments(struct store_conn *sc, struct arena *a,
 }
 
 static int
+sq_comments_of_post(struct store_conn *sc, struct arena *a, int64_t post_id,
+    struct comment **out, size_t *n)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3_stmt	*s;
+
+	s = stmt(c, Q_COMMENTS_OF_POST, "SELECT " MOD_COLS " FROM comments"
+	    " WHERE post_id = ? ORDER BY id");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, post_id);
+	return many(c, s, a, sizeof(**out), fill_comment_email, (void **)out,
+	    n, "comments_of_post");
+}
+
+static int
 sq_post_delete(struct store_conn *sc, int64_t id)
 {
 	/* Comments, votes, terms and revisions go by ON DELETE CASCADE. */
@@ -1967,8 +1984,9 @@ sq_image_uses(struct store_conn *sc, const char *hash, int64_t *n)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	s = stmt(c, Q_IMAGE_USES, "SELECT count(*) FROM comments WHERE"
-	    " image = ?1 OR thumb = ?1");
+	s = stmt(c, Q_IMAGE_USES, "SELECT (SELECT count(*) FROM comments"
+	    " WHERE image = ?1 OR thumb = ?1) + (SELECT count(*) FROM media"
+	    " WHERE hash = ?1)");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, hash);
@@ -2138,6 +2156,7 @@ static const struct store_ops sqlite_ops = {
 	.media_list = sq_media_list,
 	.comment_edit = sq_comment_edit,
 	.post_delete = sq_post_delete,
+	.comments_of_post = sq_comments_of_post,
 };
 
 static void
