@@ -241,7 +241,7 @@ dashboard(struct req *r, struct session *se)
 	q.author_id = author ? se->user.id : 0;
 	if ((r->store_err = r->conn->ops->comment_counts(r->conn, q.author_id,
 	    counts)) == STORE_OK && (r->store_err =
-	    r->conn->ops->drafts_count(r->conn, &drafts)) == STORE_OK &&
+	    r->conn->ops->drafts_count(r->conn, q.author_id, &drafts)) == STORE_OK &&
 	    (r->store_err = r->conn->ops->comments_find(r->conn, &r->arena,
 	    &q, &cm, &n, &total)) == STORE_OK)
 		r->store_err = r->conn->ops->daily(r->conn, r->now - r->now %

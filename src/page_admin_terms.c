@@ -116,6 +116,32 @@ term_read(struct req *r, struct form *in, struct term *t)
 	return NULL;
 }
 
+/*
+ * Returns 1 if t's new parent is t or below it (a loop), or is not a
+ * category; walks up from the parent through the categories.
+ */
+static int
+loops(struct req *r, const struct term *t)
+{
+	struct term	*c;
+	size_t		 n, i, steps;
+	int64_t		 at = t->parent_id;
+
+	if (r->conn->ops->terms_list(r->conn, &r->arena, "category", &c,
+	    &n) != STORE_OK)
+		return 1;
+	for (steps = 0; at != 0 && steps <= n; steps++) {
+		if (at == t->id)
+			return 1;
+		for (i = 0; i < n && c[i].id != at; i++)
+			;
+		if (i == n)
+			return steps == 0;	/* not a category at all */
+		at = c[i].parent_id;
+	}
+	return at != 0;
+}
+
 int
 admin_terms_post(struct req *r, struct session *se, struct form *in)
 {
@@ -142,9 +168,9 @@ admin_terms_post(struct req *r, struct session *se, struct form *in)
 	} else if (strcmp(action, "add") == 0 || strcmp(action, "save") == 0) {
 		if ((why = term_read(r, in, &t)) != NULL)
 			return terms_page(r, se, why, 422);
-		if (t.parent_id == t.id && t.id != 0)
-			return terms_page(r, se, "A category cannot be its own"
-			    " parent.", 422);
+		if (t.parent_id != 0 && loops(r, &t))
+			return terms_page(r, se, "A category cannot be inside"
+			    " itself.", 422);
 		rc = strcmp(action, "add") == 0 ? r->conn->ops->term_add(
 		    r->conn, &t, &id) : r->conn->ops->term_update(r->conn, &t);
 		if (rc == STORE_CONFLICT)

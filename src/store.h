@@ -385,8 +385,9 @@ struct store_ops {
 	/* Comments per status: approved, pending, spam, trash. */
 	int	(*comment_counts)(struct store_conn *, int64_t author_id,
 		    int64_t counts[4]);
-	/* Posts and pages that are drafts. */
-	int	(*drafts_count)(struct store_conn *, int64_t *n);
+	/* Posts and pages that are drafts (author_id's only, unless 0). */
+	int	(*drafts_count)(struct store_conn *, int64_t author_id,
+		    int64_t *n);
 	/* A post or page by id, whatever its status (the editor's). */
 	int	(*post_get)(struct store_conn *, struct arena *, int64_t id,
 		    struct post *out);

@@ -1367,13 +1367,16 @@ pg_comment_counts(struct store_conn *sc, int64_t author_id, int64_t counts[4])
 }
 
 static int
-pg_drafts_count(struct store_conn *sc, int64_t *n)
+pg_drafts_count(struct store_conn *sc, int64_t author_id, int64_t *n)
 {
+	struct num	 au;
+	const char	*p[1] = { num(&au, author_id) };
 	PGresult	*res;
 	int		 rc;
 
 	rc = pq((struct pconn *)sc, Q_DRAFTS_COUNT, "SELECT count(*) FROM"
-	    " posts WHERE status = 'draft'", 0, NULL, &res);
+	    " posts WHERE status = 'draft' AND ($1::bigint = 0 OR"
+	    " author_id = $1)", 1, p, &res);
 	if (rc == STORE_OK)
 		*n = col_int(res, 0, 0);
 	PQclear(res);

@@ -1510,14 +1510,17 @@ sq_comment_counts(struct store_conn *sc, int64_t author_id, int64_t counts[4])
 }
 
 static int
-sq_drafts_count(struct store_conn *sc, int64_t *n)
+sq_drafts_count(struct store_conn *sc, int64_t author_id, int64_t *n)
 {
 	struct sconn	*c = (struct sconn *)sc;
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	s = stmt(c, Q_DRAFTS_COUNT, "SELECT count(*) FROM posts"
-	    " WHERE status = 'draft'");
+	    " WHERE status = 'draft' AND (?1 = 0 OR author_id = ?1)");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, author_id);
 	if ((rc = one(c, s, "drafts_count")) != STORE_OK)
 		return rc;
 	*n = sqlite3_column_int64(s, 0);

@@ -570,6 +570,13 @@ posts(struct srv *s, char *const cookie[4])
 	    strstr(r.body.data, "By the author") &&
 	    !strstr(r.body.data, "Scheduled story"));
 	resp_free(&r);
+	/* The author's dashboard counts the author's drafts only. */
+	CHECK(get(s, "/admin/", cookie[1], &r) == 200 &&
+	    strstr(r.body.data, "<strong class=\"count-drafts\">1<"));
+	resp_free(&r);
+	CHECK(get(s, "/admin/", cookie[2], &r) == 200 &&
+	    strstr(r.body.data, "<strong class=\"count-drafts\">2<"));
+	resp_free(&r);
 	/* Filters: by category, by author. */
 	snprintf(path, sizeof(path), "/admin/posts/?category=%lld",
 	    db_count(dbpath, "SELECT id FROM terms WHERE slug = 'terrorism'"));
@@ -772,6 +779,12 @@ terms(struct srv *s, const char *ed)
 	    303);
 	CHECK(db_count(dbpath, "SELECT count(*) FROM terms WHERE slug ="
 	    " 'mideast' AND name = 'Mideast'") == 1);
+	/* World inside Mideast, which is inside World: a loop, refused. */
+	CHECK(post(s, "/admin/terms/", (const char *[]){ "csrf", tok, "action",
+	    "save", "taxonomy", "category", "id", world, "name", "World",
+	    "slug", "world", "parent", id, NULL }, ed, NULL, &r) == 422 &&
+	    strstr(r.body.data, "inside itself"));
+	resp_free(&r);
 	/* A slug taken: refused, said. */
 	CHECK(post(s, "/admin/terms/", (const char *[]){ "csrf", tok, "action",
 	    "save", "taxonomy", "category", "id", id, "name", "Mideast",
