@@ -92,22 +92,11 @@ auth_password_problem(const char *password)
 	return NULL;
 }
 
-/* The keyed hash of what, as 64 hex digits, in r's arena. */
+/* The keyed hash of what + s (site_hash), in r's arena. */
 static const char *
 keyed(struct req *r, const char *what, const char *s)
 {
-	unsigned char		 h[32];
-	char			*hex = arena_alloc(&r->arena, 65);
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, r->site->secret, sizeof(r->site->secret),
-	    sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)what,
-	    strlen(what));
-	crypto_generichash_update(&st, (const unsigned char *)s, strlen(s));
-	crypto_generichash_final(&st, h, sizeof(h));
-	sodium_bin2hex(hex, 65, h, sizeof(h));
-	return hex;
+	return site_hash(r->site, &r->arena, what, s);
 }
 
 /* The seconds a login must still wait for key, from its failures. */

@@ -196,7 +196,6 @@ score(struct req *r, struct comment_form *f, const struct comment *cm)
 {
 	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
 	    cm->content };
-	struct spam_params	 p;
 	struct spam_toks	 t;
 	struct spam_count	*c;
 	int64_t			 nham, nspam;
@@ -208,9 +207,7 @@ score(struct req *r, struct comment_form *f, const struct comment *cm)
 	if ((rc = r->conn->ops->spam_counts(r->conn, t.tok, t.n, c, &nham,
 	    &nspam)) != STORE_OK)
 		return rc;
-	spam_params_default(&p);
-	f->spam_score = nham < SPAM_MIN_LEARNT || nspam < SPAM_MIN_LEARNT ?
-	    -1 : spam_score(c, t.n, nham, nspam, &p);
+	f->spam_score = spam_opinion(c, t.n, nham, nspam);
 	f->signals |= spam_host_signal(&t, c);
 	return STORE_OK;
 }

@@ -3,7 +3,6 @@
  * below: its name, its usage line, and the function that runs it.  Exit
  * codes: 0 success, 1 failure (with a message), 2 bad usage.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,54 +485,50 @@ spam_train(struct store_conn *c, int argc, char **argv)
 	return 0;
 }
 
+/* One file of `galley spam DIR classify`: its score and class. */
+static int
+classify_one(void *arg, int spam, const char *text, size_t len,
+    const char *name)
+{
+	struct store_conn	*c = arg;
+	struct spam_count	*n;
+	struct spam_toks	 k;
+	struct arena		 a;
+	int64_t			 nham, nspam;
+	double			 score;
+	int			 rc;
+
+	(void)spam;
+	arena_init(&a);
+	spam_toks_init(&k, &a);
+	spam_corpus_tokens(&k, text, len);
+	n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
+	if ((rc = c->ops->spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
+	    STORE_OK) {
+		score = spam_opinion(n, k.n, nham, nspam);
+		printf("%s\t%.4f\t%s\n", name, score, score < 0 ?
+		    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ? "spam" :
+		    score >= atof(SPAM_HAM_THRESHOLD) ? "unsure" : "ham");
+	} else
+		fprintf(stderr, "galley: %s\n", store_rc_name(rc));
+	arena_free(&a);
+	return rc != STORE_OK;
+}
+
 /* galley spam DIR classify FILE...: a score and class per file. */
 static int
 spam_classify(struct store_conn *c, int argc, char **argv)
 {
-	struct spam_params	 p;
-	struct spam_count	*n;
-	struct spam_toks	 k;
-	struct arena		 a;
-	struct buf		 b;
-	int64_t			 nham, nspam;
-	double			 score;
-	FILE			*f;
-	char			 chunk[65536];
-	size_t			 got;
-	int			 i, rc, bad = 0;
+	char	 err[512];
+	int	 i, rc, bad = 0;
 
-	spam_params_default(&p);
-	for (i = 3; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL) {
-			fprintf(stderr, "galley: %s: %s\n", argv[i],
-			    strerror(errno));
-			bad = 1;
-			continue;
-		}
-		buf_init(&b);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_write(chunk, got, &b);
-		fclose(f);
-		arena_init(&a);
-		spam_toks_init(&k, &a);
-		spam_corpus_tokens(&k, b.data ? b.data : "", b.len);
-		n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
-		rc = c->ops->spam_counts(c, k.tok, k.n, n, &nham, &nspam);
-		if (rc == STORE_OK) {
-			score = nham < SPAM_MIN_LEARNT || nspam <
-			    SPAM_MIN_LEARNT ? -1 : spam_score(n, k.n, nham,
-			    nspam, &p);
-			printf("%s\t%.4f\t%s\n", argv[i], score, score < 0 ?
-			    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ?
-			    "spam" : score >= atof(SPAM_HAM_THRESHOLD) ?
-			    "unsure" : "ham");
-		} else {
-			fprintf(stderr, "galley: %s\n", store_rc_name(rc));
+	for (i = 3; i < argc; i++)
+		if ((rc = spam_corpus_read(argv[i], 0, classify_one, c, err,
+		    sizeof(err))) != 0) {
+			if (rc == -1)
+				fprintf(stderr, "galley: %s\n", err);
 			bad = 1;
 		}
-		arena_free(&a);
-		buf_reset(&b);
-	}
 	return bad;
 }
 

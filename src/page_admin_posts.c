@@ -139,6 +139,15 @@ filters(struct req *r, struct session *se, json_t *view,
 	view_str(view, "status", f->status != NULL ? f->status : "");
 }
 
+/* The list's page n, keeping its status filter. */
+static const char *
+page_url(struct req *r, const char *status, int64_t n)
+{
+	return section_url(r, arena_printf(&r->arena, "%s%s%spage=%lld",
+	    status ? "status=" : "", status ? status : "", status ? "&" : "",
+	    (long long)n));
+}
+
 static int
 list(struct req *r, struct session *se)
 {
@@ -200,13 +209,9 @@ list(struct req *r, struct session *se)
 	view_str(view, "kind", f.type);
 	view_str(view, "section", r->route.slug);
 	if (page > 1)
-		view_str(view, "prev", section_url(r, arena_printf(&r->arena,
-		    "%s%s%spage=%lld", f.status ? "status=" : "", f.status ?
-		    f.status : "", f.status ? "&" : "", (long long)page - 1)));
+		view_str(view, "prev", page_url(r, f.status, page - 1));
 	if (page * PER_PAGE < total)
-		view_str(view, "next", section_url(r, arena_printf(&r->arena,
-		    "%s%s%spage=%lld", f.status ? "status=" : "", f.status ?
-		    f.status : "", f.status ? "&" : "", (long long)page + 1)));
+		view_str(view, "next", page_url(r, f.status, page + 1));
 	filters(r, se, view, &f);
 	if (req_arg(r, "done") != NULL)
 		view_str(view, "notice", strcmp(req_arg(r, "done"), "trash") ==

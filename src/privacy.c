@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sodium.h>
 
 #include "arena.h"
 #include "moderation.h"
@@ -20,17 +19,11 @@
 const char *
 privacy_subject(struct req *r, const char *email)
 {
-	unsigned char	 h[16];
-	char		*hex = arena_alloc(&r->arena, 33), *low;
-	size_t		 i;
+	char	*low = arena_strdup(&r->arena, email), *p;
 
-	low = arena_strdup(&r->arena, email);
-	for (i = 0; low[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)low, i,
-	    r->site->secret, sizeof(r->site->secret));
-	sodium_bin2hex(hex, 33, h, sizeof(h));
-	return hex;
+	for (p = low; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return site_hash(r->site, &r->arena, "subject", low);
 }
 
 static int

@@ -711,15 +711,15 @@ trusted(const struct site *site, const char *ip, size_t n)
 }
 
 /*
- * The writer's address: the socket's peer, unless that peer is a proxy
+ * The writer's address: the socket's peer (peer), unless that peer is a proxy
  * listed in trusted_proxies; then the right-most address in
  * X-Forwarded-For that is not itself a trusted proxy (entries left of it
  * could be forged by the client).
  */
 static const char *
-client_ip(struct req *r, struct MHD_Connection *conn)
+client_ip(struct req *r, struct MHD_Connection *conn, const char *peer)
 {
-	const char	*peer = peer_ip(r, conn), *xff, *hop[32];
+	const char	*xff, *hop[32];
 	char		*list, *p, *save = NULL;
 	size_t		 n = 0, len;
 
@@ -753,9 +753,9 @@ client_ip(struct req *r, struct MHD_Connection *conn)
 static void
 context(struct req *r, struct MHD_Connection *conn)
 {
-	const char	*peer, *proto;
+	const char	*peer = peer_ip(r, conn), *proto;
 
-	r->ip = client_ip(r, conn);
+	r->ip = client_ip(r, conn, peer);
 	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_USER_AGENT);
 	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -768,7 +768,6 @@ context(struct req *r, struct MHD_Connection *conn)
 	    "galley_voter");
 	r->session_cookie = MHD_lookup_connection_value(conn,
 	    MHD_COOKIE_KIND, AUTH_COOKIE);
-	peer = peer_ip(r, conn);
 	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
 	r->https = strncmp(page_setting(r, "base_url"), "https:", 6) == 0 ||

@@ -285,3 +285,21 @@ site_ip_hash(const struct site *s, struct arena *a, const char *ip)
 	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
 	return hex;
 }
+
+const char *
+site_hash(const struct site *site, struct arena *a, const char *what,
+    const char *s)
+{
+	unsigned char			 h[32];
+	char				*hex = arena_alloc(a, 2 * sizeof(h) + 1);
+	crypto_generichash_state	 st;
+
+	crypto_generichash_init(&st, site->secret, sizeof(site->secret),
+	    sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)what,
+	    strlen(what));
+	crypto_generichash_update(&st, (const unsigned char *)s, strlen(s));
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
+	return hex;
+}

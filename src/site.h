@@ -46,5 +46,12 @@ void	site_close(struct site *);
  * instead of addresses.
  */
 char	*site_ip_hash(const struct site *, struct arena *a, const char *ip);
+/*
+ * BLAKE2b of what followed by s, keyed with the site secret, as 64 hex
+ * digits in a: names for secrets (session tokens, login and privacy
+ * subjects) that a copy of the database does not give back.
+ */
+const char *site_hash(const struct site *, struct arena *a, const char *what,
+	    const char *s);
 
 #endif

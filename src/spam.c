@@ -571,6 +571,18 @@ spam_score(const struct spam_count *c, size_t n, int64_t nham,
 	return (s - h + 1.0) / 2.0;
 }
 
+double
+spam_opinion(const struct spam_count *c, size_t n, int64_t nham,
+    int64_t nspam)
+{
+	struct spam_params	 p;
+
+	if (nham < SPAM_MIN_LEARNT || nspam < SPAM_MIN_LEARNT)
+		return -1;
+	spam_params_default(&p);
+	return spam_score(c, n, nham, nspam, &p);
+}
+
 enum spam_class
 spam_verdict(double score, unsigned signals, double ham_threshold,
     double spam_threshold, int discard)

@@ -124,6 +124,14 @@ double	spam_score(const struct spam_count *c, size_t n, int64_t nham,
 #define SPAM_MIN_LEARNT	10
 
 /*
+ * The filter's opinion of n tokens with counts c: spam_score, or -1 (no
+ * opinion) while fewer than SPAM_MIN_LEARNT messages of either class
+ * have been learnt.  The one rule the server and the command line share.
+ */
+double	spam_opinion(const struct spam_count *c, size_t n, int64_t nham,
+	    int64_t nspam);
+
+/*
  * The class of a message from its score and signals: the thresholds
  * split the score into ham, unsure and spam (a score below 0, no
  * opinion, is ham); signals move it up (see spam.c); with discard set,

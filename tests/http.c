@@ -175,14 +175,29 @@ collect(char *data, size_t size, size_t n, void *b)
 	return size * n;
 }
 
+/* Sends c with the extra headers; the status in r; frees c.  0 or -1. */
+static int
+perform(CURL *c, const char *const *headers, struct resp *r)
+{
+	struct curl_slist	*h = NULL;
+	CURLcode		 rc;
+
+	for (; headers != NULL && *headers != NULL; headers++)
+		h = curl_slist_append(h, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
 int
 http_req(struct srv *s, const char *method, const char *path,
     const char *const *headers, struct resp *r)
 {
 	CURL			*c = curl_easy_init();
-	struct curl_slist	*h = NULL;
 	char			 url[2048];
-	CURLcode		 rc;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
@@ -198,14 +213,7 @@ http_req(struct srv *s, const char *method, const char *path,
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	for (; headers != NULL && *headers != NULL; headers++)
-		h = curl_slist_append(h, *headers);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : -1;
+	return perform(c, headers, r);
 }
 
 /*
@@ -252,13 +260,12 @@ http_post(struct srv *s, const char *path, const char *const *fields,
     struct resp *r)
 {
 	CURL			*c = curl_easy_init();
-	struct curl_slist	*h = NULL;
 	curl_mime		*mime = NULL;
 	curl_mimepart		*part;
 	struct buf		 body;
 	char			 url[2048], *e;
 	const char		*stamped[64];
-	CURLcode		 rc;
+	int			 rc;
 
 	memset(r, 0, sizeof(*r));
 	buf_init(&body);
@@ -300,16 +307,10 @@ http_post(struct srv *s, const char *path, const char *const *fields,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data ? body.data :
 		    "");
 	}
-	for (; headers != NULL && *headers != NULL; headers++)
-		h = curl_slist_append(h, *headers);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
+	rc = perform(c, headers, r);
 	curl_mime_free(mime);
-	curl_easy_cleanup(c);
 	buf_reset(&body);
-	return rc == CURLE_OK ? 0 : -1;
+	return rc;
 }
 
 int
