@@ -487,8 +487,7 @@ spam_train(struct store_conn *c, int argc, char **argv)
 
 /* One file of `galley spam DIR classify`: its score and class. */
 static int
-classify_one(void *arg, int spam, const char *text, size_t len,
-    const char *name)
+classify_one(void *arg, const struct spam_msg *m)
 {
 	struct store_conn	*c = arg;
 	struct spam_count	*n;
@@ -498,15 +497,14 @@ classify_one(void *arg, int spam, const char *text, size_t len,
 	double			 score;
 	int			 rc;
 
-	(void)spam;
 	arena_init(&a);
 	spam_toks_init(&k, &a);
-	spam_corpus_tokens(&k, text, len);
+	spam_corpus_tokens(&k, m->text, m->len);
 	n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
 	if ((rc = c->ops->spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
 	    STORE_OK) {
 		score = spam_opinion(n, k.n, nham, nspam);
-		printf("%s\t%.4f\t%s\n", name, score, score < 0 ?
+		printf("%s\t%.4f\t%s\n", m->name, score, score < 0 ?
 		    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ? "spam" :
 		    score >= atof(SPAM_HAM_THRESHOLD) ? "unsure" : "ham");
 	} else

@@ -201,6 +201,36 @@ url_tokens(struct spam_toks *t, const char *u, size_t n)
 	}
 }
 
+/*
+ * A link written without "http" or "www.": "name.com", "gofundme.com/x".
+ * Labels of letters, digits and hyphens, the last one a top-level
+ * domain that links in comments use; a path may follow.
+ */
+static int
+bare_domain(const char *w, size_t n)
+{
+	static const char *const tld[] = { "com", "net", "org", "info",
+	    "biz", "io", "co", "me", "tv", "ly", "gl", "gd", "to", "us",
+	    "uk", "de", "ru", "pl", "fr", "es", "it", "nl", "in", "br" };
+	size_t	 i, labels = 0, last = 0, k;
+
+	for (i = 0; i < n && w[i] != '/'; i++)
+		if (w[i] == '.') {
+			if (i == last)
+				return 0;	/* an empty label */
+			labels++;
+			last = i + 1;
+		} else if (!isalnum((unsigned char)w[i]) && w[i] != '-')
+			return 0;
+	if (labels == 0 || i == last)
+		return 0;
+	for (k = 0; k < sizeof(tld) / sizeof(tld[0]); k++)
+		if (i - last == strlen(tld[k]) &&
+		    strncasecmp(w + last, tld[k], i - last) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 trim_char(unsigned char c)
 {
@@ -236,6 +266,10 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 		n--;
 	if (n == 0)
 		return;
+	if (bare_domain(w, n)) {
+		url_tokens(t, w, n);
+		return;
+	}
 	if ((at = memchr(w, '@', n)) != NULL && memchr(at, '.', n -
 	    (size_t)(at - w)) != NULL) {
 		for (i = 0, at++; at + i < w + n && i < sizeof(low) - 1; i++)

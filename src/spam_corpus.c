@@ -63,6 +63,7 @@ read_dir(const char *dir, int cls, spam_corpus_fn fn, void *arg, char *err,
 	struct dirent	*de;
 	struct stat	 st;
 	struct buf	 b;
+	struct spam_msg	 m = { cls, NULL, 0, NULL, NULL };
 	char		**names = NULL, *path;
 	size_t		 n = 0, cap = 0, i;
 	int		 rc = 0;
@@ -86,8 +87,12 @@ read_dir(const char *dir, int cls, spam_corpus_fn fn, void *arg, char *err,
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
 		sprintf(path, "%s/%s", dir, names[i]);
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			if ((rc = read_file(path, &b, err, errlen)) == 0)
-				rc = fn(arg, cls, b.data, b.len, path);
+			if ((rc = read_file(path, &b, err, errlen)) == 0) {
+				m.text = b.data;
+				m.len = b.len;
+				m.name = path;
+				rc = fn(arg, &m);
+			}
 		}
 		free(path);
 	}
@@ -103,8 +108,8 @@ struct csv_state {
 	spam_corpus_fn	 fn;
 	void		*arg;
 	const char	*path;
-	long		 content, class, col, row;
-	struct buf	 text;
+	long		 content, class, author, col, row;
+	struct buf	 text, author_text;
 	int		 cls, rc;
 };
 
@@ -118,9 +123,14 @@ csv_field(void *s, size_t len, void *data)
 			c->content = c->col;
 		else if (len == 5 && strncasecmp(s, "CLASS", 5) == 0)
 			c->class = c->col;
+		else if (len == 6 && strncasecmp(s, "AUTHOR", 6) == 0)
+			c->author = c->col;
 	} else if (c->col == c->content) {
 		c->text.len = 0;
 		buf_write(s, len, &c->text);
+	} else if (c->col == c->author) {
+		c->author_text.len = 0;
+		buf_write(s, len, &c->author_text);
 	} else if (c->col == c->class)
 		c->cls = len == 1 && *(char *)s == '1' ? 1 :
 		    len == 1 && *(char *)s == '0' ? 0 : -1;
@@ -131,14 +141,19 @@ static void
 csv_row(int term, void *data)
 {
 	struct csv_state	*c = data;
+	struct spam_msg		 m = { c->cls, c->text.data, c->text.len,
+	    c->path, NULL };
 
 	(void)term;
+	/* An empty author is no one's: it must not tie messages together. */
+	if (c->author_text.len > 0)
+		m.sender = c->author_text.data;
 	if (c->row++ > 0 && c->rc == 0 && c->cls >= 0 && c->text.data != NULL)
-		c->rc = c->fn(c->arg, c->cls, c->text.data, c->text.len,
-		    c->path);
+		c->rc = c->fn(c->arg, &m);
 	c->col = 0;
 	c->cls = -1;
 	c->text.len = 0;
+	c->author_text.len = 0;
 }
 
 static int
@@ -146,13 +161,14 @@ read_csv(const char *path, spam_corpus_fn fn, void *arg, char *err,
     size_t errlen)
 {
 	struct csv_parser	 p;
-	struct csv_state	 c = { fn, arg, path, -1, -1, 0, 0, { 0 }, -1,
-	    0 };
+	struct csv_state	 c = { fn, arg, path, -1, -1, -1, 0, 0, { 0 },
+	    { 0 }, -1, 0 };
 	struct buf		 b;
 	int			 rc = -1;
 
 	buf_init(&b);
 	buf_init(&c.text);
+	buf_init(&c.author_text);
 	if (read_file(path, &b, err, errlen) != 0)
 		goto out;
 	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
@@ -173,6 +189,7 @@ read_csv(const char *path, spam_corpus_fn fn, void *arg, char *err,
 out:
 	buf_reset(&b);
 	buf_reset(&c.text);
+	buf_reset(&c.author_text);
 	return rc;
 }
 
@@ -182,6 +199,7 @@ spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
 {
 	struct stat	 st;
 	struct buf	 b;
+	struct spam_msg	 m = { cls, NULL, 0, path, NULL };
 	char		*sub;
 	int		 rc;
 
@@ -204,8 +222,11 @@ spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
 	if (cls < 0)
 		return read_csv(path, fn, arg, err, errlen);
 	buf_init(&b);
-	if ((rc = read_file(path, &b, err, errlen)) == 0)
-		rc = fn(arg, cls, b.data, b.len, path);
+	if ((rc = read_file(path, &b, err, errlen)) == 0) {
+		m.text = b.data;
+		m.len = b.len;
+		rc = fn(arg, &m);
+	}
 	buf_reset(&b);
 	return rc;
 }
@@ -256,6 +277,9 @@ struct msg {
 	int		 spam;
 	unsigned	 fold;
 	struct spam_toks t;
+	struct spam_toks who;	/* the sender, as one token, if known */
+	double		 score;	/* the verdict, for --scores */
+	unsigned	 sig;
 };
 
 struct tally {
@@ -271,6 +295,7 @@ struct run {
 	struct msg		*m;
 	size_t			 n, cap;
 	struct spam_mem		*mem;	/* the test pass's filter */
+	struct spam_mem		*senders; /* and who it learnt from */
 	struct tally		 tally;
 	int			 threads;
 };
@@ -285,43 +310,71 @@ fold_of(const char *s, size_t len, int folds)
 	return folds > 1 ? h % (unsigned)folds : 0;
 }
 
+/* The sender as a token of its own table, so it is never scored. */
+static void
+sender_token(struct spam_toks *who, struct arena *a, const char *sender)
+{
+	spam_toks_init(who, a);
+	if (sender != NULL)
+		spam_toks_add(who, "", sender, strlen(sender));
+}
+
 static int
-keep(void *arg, int spam, const char *text, size_t len, const char *name)
+keep(void *arg, const struct spam_msg *msg)
 {
 	struct run	*r = arg;
 	struct msg	*m;
 
-	(void)name;
 	if (r->n == r->cap)
 		r->m = xrealloc(r->m, (r->cap = r->cap ? r->cap * 2 : 1024) *
 		    sizeof(*r->m));
 	m = &r->m[r->n++];
-	m->spam = spam;
-	m->fold = fold_of(text, len, r->e->folds);
+	m->spam = msg->spam;
+	m->fold = fold_of(msg->text, msg->len, r->e->folds);
 	spam_toks_init(&m->t, &r->arena);
-	spam_corpus_tokens(&m->t, text, len);
+	spam_corpus_tokens(&m->t, msg->text, msg->len);
+	sender_token(&m->who, &r->arena, msg->sender);
 	return 0;
 }
 
-/* Classifies t with mem and counts the outcome against truth spam. */
+/* Learns m into the filter, and its sender into senders. */
 static void
-judge(const struct spam_eval *e, const struct spam_mem *mem,
-    const struct spam_toks *t, int spam, struct tally *y)
+learn(struct spam_mem *mem, struct spam_mem *senders, const struct msg *m)
 {
-	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c));
+	spam_mem_learn(mem, &m->t, m->spam, 1);
+	spam_mem_learn(senders, &m->who, m->spam, 1);
+}
+
+/*
+ * Classifies t (sent by who) with mem and senders, counts the outcome
+ * against truth spam, and returns the score and signals (*sig).  The
+ * signals the corpus can show: a link host seen only in spam, and a
+ * sender seen in spam, as the server knows an email or IP hash.
+ */
+static double
+judge(const struct spam_eval *e, const struct spam_mem *mem,
+    const struct spam_mem *senders, const struct spam_toks *t,
+    const struct spam_toks *who, int spam, struct tally *y, unsigned *sigp)
+{
+	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c)), s;
 	int64_t			 nham, nspam;
-	unsigned		 sig;
+	unsigned		 sig = 0;
 	enum spam_class		 k;
 	double			 score;
 
 	spam_mem_counts(mem, t, c);
 	spam_mem_totals(mem, &nham, &nspam);
 	score = spam_score(c, t->n, nham, nspam, &e->params);
-	sig = e->signals ? spam_host_signal(t, c) : 0;
+	if (e->signals) {
+		sig = spam_host_signal(t, c);
+		if (who->n == 1) {
+			spam_mem_counts(senders, who, &s);
+			if (s.spam > 0)
+				sig |= SPAM_SIG_KNOWN;
+		}
+	}
 	free(c);
 	k = spam_verdict(score, sig, e->ham_threshold, e->spam_threshold, 0);
-	if (e->scores)
-		printf("%s %.6f %u\n", spam ? "spam" : "ham", score, sig);
 	if (spam) {
 		y->spam++;
 		if (k == SPAM_UNSURE)
@@ -335,13 +388,25 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
 		if (k >= SPAM_SPAM)
 			y->fp++;
 	}
+	*sigp = sig;
+	return score;
+}
+
+/* --scores: a message's class, score and signals, in corpus order. */
+static void
+print_score(int spam, double score, unsigned sig)
+{
+	printf("%s %.6f %u\n", spam ? "spam" : "ham", score, sig);
 }
 
 /* A test message read and waiting for a worker. */
 struct item {
-	int	 spam;
-	char	*text;
-	size_t	 len;
+	int		 spam;
+	char		*text;
+	size_t		 len;
+	char		*sender;	/* or NULL */
+	double		 score;		/* the verdict, for --scores */
+	unsigned	 sig;
 };
 
 struct pass {
@@ -354,21 +419,20 @@ struct pass {
 };
 
 static int
-test_keep(void *arg, int spam, const char *text, size_t len,
-    const char *name)
+test_keep(void *arg, const struct spam_msg *m)
 {
 	struct pass	*p = arg;
+	char		*copy = xstrndup(m->text, m->len);
+	char		*sender = m->sender != NULL ? xstrdup(m->sender) : NULL;
 
-	char		*copy = xstrndup(text, len);
-
-	(void)name;
 	pthread_mutex_lock(&p->lock);
 	if (p->n == p->cap)
 		p->it = xrealloc(p->it, (p->cap = p->cap ? p->cap * 2 : 1024) *
 		    sizeof(*p->it));
-	p->it[p->n].spam = spam;
+	p->it[p->n].spam = m->spam;
 	p->it[p->n].text = copy;
-	p->it[p->n++].len = len;
+	p->it[p->n].sender = sender;
+	p->it[p->n++].len = m->len;
 	pthread_cond_signal(&p->more);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
@@ -381,8 +445,9 @@ test_worker(void *arg)
 	struct pass		*p = arg;
 	struct tally		 y;
 	struct arena		 a;
-	struct spam_toks	 t;
+	struct spam_toks	 t, who;
 	struct item		 it;
+	size_t			 i;
 
 	memset(&y, 0, sizeof(y));
 	for (;;) {
@@ -393,13 +458,20 @@ test_worker(void *arg)
 			pthread_mutex_unlock(&p->lock);
 			break;
 		}
-		it = p->it[p->next++];	/* the array may move: copy */
+		i = p->next++;
+		it = p->it[i];	/* the array may move: copy */
 		pthread_mutex_unlock(&p->lock);
 		arena_init(&a);
 		spam_toks_init(&t, &a);
 		spam_corpus_tokens(&t, it.text, it.len);
-		judge(p->r->e, p->r->mem, &t, it.spam, &y);
+		sender_token(&who, &a, it.sender);
+		it.score = judge(p->r->e, p->r->mem, p->r->senders, &t, &who,
+		    it.spam, &y, &it.sig);
 		arena_free(&a);
+		pthread_mutex_lock(&p->lock);
+		p->it[i].score = it.score;
+		p->it[i].sig = it.sig;
+		pthread_mutex_unlock(&p->lock);
 	}
 	pthread_mutex_lock(&p->lock);
 	p->r->tally.ham += y.ham;
@@ -449,8 +521,12 @@ test_pass(struct run *r, char *err, size_t errlen)
 		pthread_join(th[--i], NULL);
 	r->tally.seconds = now() - t0;
 	r->threads = (int)nth;
-	for (i = 0; i < p.n; i++)
+	for (i = 0; i < p.n; i++) {
+		if (r->e->scores)
+			print_score(p.it[i].spam, p.it[i].score, p.it[i].sig);
 		free(p.it[i].text);
+		free(p.it[i].sender);
+	}
 	free(p.it);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.more);
@@ -475,31 +551,27 @@ struct train {
 };
 
 static int
-count_one(void *arg, int spam, const char *text, size_t len, const char *name)
+count_one(void *arg, const struct spam_msg *m)
 {
-	(void)spam;
-	(void)text;
-	(void)len;
-	(void)name;
+	(void)m;
 	((struct train *)arg)->total++;
 	return 0;
 }
 
 static int
-train_one(void *arg, int spam, const char *text, size_t len, const char *name)
+train_one(void *arg, const struct spam_msg *m)
 {
 	struct train		*t = arg;
 	struct arena		 a;
 	struct spam_toks	 k;
 	double			 dt;
 
-	(void)name;
 	if (t->batch == 0 && (t->rc = t->c->ops->begin(t->c)) != STORE_OK)
 		return 1;
 	arena_init(&a);
 	spam_toks_init(&k, &a);
-	spam_corpus_tokens(&k, text, len);
-	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, spam, 1);
+	spam_corpus_tokens(&k, m->text, m->len);
+	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, m->spam, 1);
 	arena_free(&a);
 	if (t->rc != STORE_OK) {
 		t->c->ops->rollback(t->c);
@@ -547,25 +619,29 @@ spam_corpus_train(struct store_conn *c, const char *const *paths,
 static void
 cross(struct run *r)
 {
-	struct spam_mem	*mem;
+	struct spam_mem	*mem, *senders;
 	size_t		 i;
 	int		 k;
 	double		 t0;
 
 	for (k = 0; k < r->e->folds; k++) {
 		mem = spam_mem_new();
+		senders = spam_mem_new();
 		for (i = 0; i < r->n; i++)
 			if (r->m[i].fold != (unsigned)k)
-				spam_mem_learn(mem, &r->m[i].t, r->m[i].spam,
-				    1);
+				learn(mem, senders, &r->m[i]);
 		t0 = now();
 		for (i = 0; i < r->n; i++)
 			if (r->m[i].fold == (unsigned)k)
-				judge(r->e, mem, &r->m[i].t, r->m[i].spam,
-				    &r->tally);
+				r->m[i].score = judge(r->e, mem, senders,
+				    &r->m[i].t, &r->m[i].who, r->m[i].spam,
+				    &r->tally, &r->m[i].sig);
 		r->tally.seconds += now() - t0;
 		spam_mem_free(mem);
+		spam_mem_free(senders);
 	}
+	for (i = 0; i < r->n && r->e->scores; i++)
+		print_score(r->m[i].spam, r->m[i].score, r->m[i].sig);
 }
 
 static void
@@ -607,10 +683,12 @@ spam_corpus_eval(const struct spam_eval *e)
 		cross(&r);
 	else if (rc == 0) {
 		r.mem = spam_mem_new();
+		r.senders = spam_mem_new();
 		for (i = 0; i < r.n; i++)
-			spam_mem_learn(r.mem, &r.m[i].t, r.m[i].spam, 1);
+			learn(r.mem, r.senders, &r.m[i]);
 		rc = test_pass(&r, err, sizeof(err));
 		spam_mem_free(r.mem);
+		spam_mem_free(r.senders);
 	}
 	if (rc != 0)
 		fprintf(stderr, "galley spam eval: %s\n", err);

@@ -12,13 +12,22 @@
 
 #include "spam.h"
 
+/* One message of a corpus, borrowed for the call that is given it. */
+struct spam_msg {
+	int		 spam;		/* 1 spam, 0 ham */
+	const char	*text;		/* its bytes, text[0..len) */
+	size_t		 len;
+	const char	*name;		/* the file it came from */
+	const char	*sender;	/* who sent it, or NULL (below) */
+};
+
 /*
- * Called once per message: spam is 1 or 0, text[0..len) its bytes
- * (borrowed for the call), name where it came from.  A non-zero return
+ * Called once per message.  A CSV corpus with an AUTHOR column names
+ * each message's sender (the YouTube account, as an email address is a
+ * reader's on a site); other corpora leave it NULL.  A non-zero return
  * stops the walk and is returned by spam_corpus_read.
  */
-typedef int (*spam_corpus_fn)(void *arg, int spam, const char *text,
-    size_t len, const char *name);
+typedef int (*spam_corpus_fn)(void *arg, const struct spam_msg *);
 
 /*
  * Reads every message of path.  With cls 0 or 1, path is a directory

@@ -76,6 +76,17 @@ tokenizer(void)
 	    "http://3.example http://4.example");
 	CHECK(has(&t, "links:3") && !has(&t, "links:4"));
 
+	/* A link without a scheme is a link; a word with a dot is not. */
+	text_toks(&t, &a, "go to MurDev.com, gofundme.com/grwmps or "
+	    "sub.Incmedia.org!");
+	CHECK(has(&t, "h:murdev.com") && has(&t, "h:gofundme.com") &&
+	    has(&t, "h:sub.incmedia.org") && has(&t, "links:3"));
+	CHECK(!has(&t, "murdev.com") && has(&t, "go"));
+	text_toks(&t, &a, "e.g. Mr.Smith said node.js 3.5 x.com. .com a..com");
+	CHECK(has(&t, "links:1") && has(&t, "h:x.com"));
+	CHECK(!has(&t, "h:mr.smith") && !has(&t, "h:node.js") &&
+	    !has(&t, "h:e.g") && !has(&t, "h:a..com"));
+
 	text_toks(&t, &a, "mail me at bob@Example.COM today");
 	CHECK(has(&t, "@:example.com") && !has(&t, "bob@example.com"));
 	text_toks(&t, &a, "supercalifragilisticexpialidocious is long");
@@ -324,19 +335,22 @@ symmetry(void)
 struct seen {
 	int	 n, spam;
 	char	 texts[8][200];
+	char	 senders[8][40];
 };
 
 static int
-collect(void *arg, int spam, const char *text, size_t len, const char *name)
+collect(void *arg, const struct spam_msg *m)
 {
 	struct seen	*s = arg;
 
-	(void)name;
-	if (s->n < 8)
+	if (s->n < 8) {
 		snprintf(s->texts[s->n], sizeof(s->texts[0]), "%.*s",
-		    (int)len, text);
+		    (int)m->len, m->text);
+		snprintf(s->senders[s->n], sizeof(s->senders[0]), "%s",
+		    m->sender != NULL ? m->sender : "(none)");
+	}
 	s->n++;
-	s->spam += spam;
+	s->spam += m->spam;
 	return 0;
 }
 
@@ -362,12 +376,16 @@ corpus(const char *dir)
 	    "1,A,2015,\"Hello, \"\"world\"\"\n second line\",0\n"
 	    "2,B,2015,Check out my channel,1\n"
 	    "3,C,2015,no class here,\n"
-	    "4,D,2015,\"last\",1");
+	    "4,,2015,\"last\",1");
 	memset(&s, 0, sizeof(s));
 	CHECK(spam_corpus_read(path, -1, collect, &s, err, sizeof(err)) == 0);
 	CHECK(s.n == 3 && s.spam == 2);
 	CHECK_STR(s.texts[0], "Hello, \"world\"\n second line");
 	CHECK_STR(s.texts[2], "last");
+	/* AUTHOR names the sender; an empty one is no one. */
+	CHECK_STR(s.senders[0], "A");
+	CHECK_STR(s.senders[1], "B");
+	CHECK_STR(s.senders[2], "(none)");
 	write_file(path, "A,B\n1,2\n");
 	CHECK(spam_corpus_read(path, -1, collect, &s, err, sizeof(err)) == -1 &&
 	    strstr(err, "CONTENT") != NULL);
@@ -392,6 +410,66 @@ corpus(const char *dir)
 	CHECK(spam_corpus_read(path, -1, collect, &s, err, sizeof(err)) == 0 &&
 	    s.n == 3 && s.spam == 2);
 	CHECK_STR(s.texts[0], "a ham");
+	CHECK_STR(s.senders[0], "(none)");
+}
+
+/*
+ * `eval --scores`: one line per test message, in the corpus's order
+ * whatever thread judged it, with the signals the corpus can show: a
+ * sender (the CSV's AUTHOR) who sent spam in training is known_spammer,
+ * as an email seen in spam is on a site.
+ */
+static void
+senders(const char *dir)
+{
+	char		 train[600], test[600], line[80];
+	struct buf	 b, out;
+	const char	*p, *want;
+	int		 i, ok;
+
+	buf_init(&b);
+	buf_puts(&b, "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n");
+	for (i = 0; i < 12; i++)
+		buf_printf(&b, "h%d,Reader %d,2015,i love this song %d,0\n"
+		    "s%d,%s,2015,check out my channel %d,1\n", i, i, i, i,
+		    i % 2 ? "Spammer" : "Other", i);
+	snprintf(train, sizeof(train), "%s/senders-train.csv", dir);
+	write_file(train, b.data);
+	b.len = 0;
+	buf_puts(&b, "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n"
+	    "1,Spammer,2015,hello there,1\n2,Fresh,2015,hello there,1\n"
+	    "3,,2015,hello there,0\n");
+	for (i = 0; i < 200; i++)	/* enough for every thread to judge */
+		buf_printf(&b, "x%d,R,2015,song %d,%d\n", i, i, i % 3 == 0);
+	snprintf(test, sizeof(test), "%s/senders-test.csv", dir);
+	write_file(test, b.data);
+	buf_reset(&b);
+
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "spam", "eval", "--train", train,
+	    "--test", test, "--scores", NULL }, &out) == 0);
+	p = out.data != NULL ? out.data : "";
+	CHECK(sscanf(p, "%79[^\n]", line) == 1 && strncmp(line, "spam ", 5) ==
+	    0 && strcmp(line + strlen(line) - 3, " 16") == 0);
+	p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : "";
+	CHECK(sscanf(p, "%79[^\n]", line) == 1 && strncmp(line, "spam ", 5) ==
+	    0 && strcmp(line + strlen(line) - 2, " 0") == 0);
+	p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : "";
+	CHECK(sscanf(p, "%79[^\n]", line) == 1 && strncmp(line, "ham ", 4) ==
+	    0 && strcmp(line + strlen(line) - 2, " 0") == 0);
+	for (i = 0, ok = 1; i < 200 && ok; i++) {
+		want = i % 3 == 0 ? "spam " : "ham ";
+		ok = (p = strchr(p, '\n')) != NULL &&
+		    strncmp(++p, want, strlen(want)) == 0;
+	}
+	CHECK_MSG(ok, "scores in the corpus's order");
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "spam", "eval", "--train", train,
+	    "--test", test, "--scores", "--no-signals", NULL }, &out) == 0);
+	CHECK(out.data != NULL && strncmp(out.data, "spam ", 5) == 0 &&
+	    strchr(out.data, '\n') != NULL &&
+	    strncmp(strchr(out.data, '\n') - 2, " 0", 2) == 0);
+	buf_reset(&out);
 }
 
 /* Runs `galley spam eval ARGS --json` and parses the line. */
@@ -459,7 +537,7 @@ accuracy(void)
 	if (CHECK_MSG(j != NULL, "eval on YouTube")) {
 		CHECK(jint(j, "ham") == 196 && jint(j, "spam") == 174);
 		CHECK_MSG(json_real_value(json_object_get(j, "accuracy")) >=
-		    0.92, "YouTube accuracy");
+		    0.935, "YouTube accuracy");
 		CHECK(jint(j, "fp") <= 5);
 		json_decref(j);
 	}
@@ -488,16 +566,15 @@ slice(const char *src, const char *dst, int n)
 }
 
 static int
-learn(void *arg, int spam, const char *text, size_t len, const char *name)
+learn(void *arg, const struct spam_msg *m)
 {
 	struct arena		 a;
 	struct spam_toks	 t;
 
-	(void)name;
 	arena_init(&a);
 	spam_toks_init(&t, &a);
-	spam_corpus_tokens(&t, text, len);
-	spam_mem_learn(arg, &t, spam, 1);
+	spam_corpus_tokens(&t, m->text, m->len);
+	spam_mem_learn(arg, &t, m->spam, 1);
 	arena_free(&a);
 	return 0;
 }
@@ -547,7 +624,7 @@ site_filter(const char *dir)
 {
 	char		 site[600], ham[600], spam[600], src[600], t[5][800],
 			 err[512], *line, *next;
-	const char	*argv[12] = { "spam", NULL, "classify" };
+	const char	*argv[12] = { "spam", NULL, "classify" }, *p;
 	struct buf	 out;
 	struct spam_mem	*m = spam_mem_new();
 	int		 i, lines = 0, agree = 0;
@@ -562,10 +639,16 @@ site_filter(const char *dir)
 	slice(src, spam, 40);
 	buf_init(&out);
 	CHECK(run_galley((const char *[]){ "init", site, NULL }, NULL) == 0);
-	/* Untrained: no opinion. */
-	snprintf(t[0], sizeof(t[0]), "%s/data/spamassassin/test/spam", shared);
+	/* Untrained: no opinion on any file. */
 	CHECK(run_galley((const char *[]){ "spam", site, "classify", ham,
-	    NULL }, &out) != 0 || 1);
+	    NULL }, &out) == 0);
+	for (i = 0, p = out.data; p != NULL && (p = strchr(p, '\n')) != NULL;
+	    p++)
+		i++;
+	CHECK(i == 60 && out.data != NULL &&
+	    strstr(out.data, "\tno-opinion\n") != NULL &&
+	    strstr(out.data, "\tham\n") == NULL &&
+	    strstr(out.data, "\tspam\n") == NULL);
 	buf_reset(&out);
 	CHECK(run_galley((const char *[]){ "spam", site, "train", "--ham", ham,
 	    "--spam", spam, NULL }, &out) == 0);
@@ -632,6 +715,7 @@ main(void)
 	verdicts();
 	symmetry();
 	corpus(dir);
+	senders(dir);
 	accuracy();
 	site_filter(dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
