@@ -21,6 +21,7 @@
 #include "markdown.h"
 #include "buf.h"
 #include "html.h"
+#include "kses.h"
 #include "shortcode.h"
 #include "wpautop.h"
 
@@ -106,7 +107,7 @@ markdown(struct buf *out, const char *src, size_t len)
 
 void
 body_render(struct buf *out, const char *src, size_t len,
-    enum body_format fmt)
+    enum body_format fmt, int filtered)
 {
 	struct buf	 a, b;
 
@@ -121,7 +122,12 @@ body_render(struct buf *out, const char *src, size_t len,
 		markdown(&a, src, len);
 		shortcode_autoembed(&b, a.data, a.len);
 	}
-	shortcode_render(out, b.data, b.len);
+	if (filtered) {
+		buf_reset(&a);
+		shortcode_render(&a, b.data, b.len);
+		kses(out, a.data, a.len);
+	} else
+		shortcode_render(out, b.data, b.len);
 	buf_reset(&a);
 	buf_reset(&b);
 }
@@ -335,7 +341,7 @@ trim_words(struct buf *out, const char *s, size_t len, size_t words)
 
 void
 body_excerpt(struct buf *out, const char *src, size_t len,
-    enum body_format fmt, size_t words)
+    enum body_format fmt, int filtered, size_t words)
 {
 	struct buf	 a, b;
 
@@ -344,7 +350,7 @@ body_excerpt(struct buf *out, const char *src, size_t len,
 	buf_init(&a);
 	buf_init(&b);
 	shortcode_strip(&a, src, len);
-	body_render(&b, a.data, a.len, fmt);
+	body_render(&b, a.data, a.len, fmt, filtered);
 	buf_reset(&a);
 	drop_hidden(&a, b.data, b.len);
 	buf_reset(&b);

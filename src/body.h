@@ -1,8 +1,9 @@
 /*
  * body: a post body from its source to HTML, and its excerpt.  A body is
  * either WordPress-style HTML (paragraphs from blank lines, as imported)
- * or Markdown; both end with the same shortcode and embed pass.  Writers
- * are trusted, so raw HTML in a body passes through.
+ * or Markdown; both end with the same shortcode and embed pass.  Raw
+ * HTML in a body passes through, as WordPress trusts editors and admins;
+ * a body saved by an author is filtered (kses.h) once rendered.
  */
 #ifndef GALLEY_BODY_H
 #define GALLEY_BODY_H
@@ -22,11 +23,12 @@ int	body_format_parse(const char *name, enum body_format *fmt);
 /*
  * Appends the HTML for src[0..len) to out.  BODY_HTML: autoembed, wpautop,
  * shortcodes, as WordPress's the_content.  BODY_MARKDOWN: md4c (GitHub
- * dialect, raw HTML allowed), autoembed, shortcodes.  Safe to call from
+ * dialect, raw HTML allowed), autoembed, shortcodes.  With filtered set
+ * (a post's `filtered`), the result goes through kses.  Safe to call from
  * several threads at once.
  */
 void	body_render(struct buf *out, const char *src, size_t len,
-	    enum body_format fmt);
+	    enum body_format fmt, int filtered);
 
 /*
  * Appends a plain-text (UTF-8) excerpt of src[0..len) to out, as
@@ -38,6 +40,6 @@ void	body_render(struct buf *out, const char *src, size_t len,
  * text, not HTML: the caller escapes it.
  */
 void	body_excerpt(struct buf *out, const char *src, size_t len,
-	    enum body_format fmt, size_t words);
+	    enum body_format fmt, int filtered, size_t words);
 
 #endif

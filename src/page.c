@@ -177,7 +177,8 @@ view_post_summary(struct req *r, const struct post *p)
 	if (p->excerpt[0] != '\0')
 		view_str(o, "excerpt", p->excerpt);
 	else if (body_format_parse(p->format, &fmt) == 0) {
-		body_excerpt(&b, p->body, strlen(p->body), fmt, 55);
+		body_excerpt(&b, p->body, strlen(p->body), fmt, p->filtered,
+		    55);
 		view_str(o, "excerpt", b.data);
 		buf_reset(&b);
 	}

@@ -47,6 +47,16 @@ mine_only(const struct session *se)
 	return auth_role_rank(se->user.role) < 2;
 }
 
+/*
+ * Whether what se saves is filtered (kses.h): WordPress gives
+ * unfiltered_html to editors and admins, not to authors.
+ */
+static int
+filtered(const struct session *se)
+{
+	return auth_role_rank(se->user.role) < 2;
+}
+
 /* "YYYY-MM-DDTHH:MM" (UTC) for an <input type="datetime-local">. */
 static const char *
 local_time(struct req *r, int64_t t)
@@ -546,6 +556,7 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.source_name = (char *)d->source_name;
 	p.source_url = (char *)d->source_url;
 	p.comments_open = d->comments_open;
+	p.filtered = filtered(se);
 	if ((rc = r->conn->ops->begin(r->conn)) != STORE_OK)
 		return rc;
 	p.slug = (char *)unique_slug(r, d, &rc);
@@ -588,10 +599,10 @@ again(struct req *r, struct session *se, const struct draft *d, int preview,
 	view_revisions(r, view, d->id);
 	if (preview && body_format_parse(d->format, &fmt) == 0) {
 		buf_init(&b);
-		body_render(&b, d->body, strlen(d->body), fmt);
+		body_render(&b, d->body, strlen(d->body), fmt, filtered(se));
 		/*
 		 * Raw in the template ({{{preview}}}): the same renderer, and
-		 * the same trust in writers, as the post page itself.
+		 * the same filter for an author, as the post page will use.
 		 */
 		view_str(view, "preview", b.data ? b.data : "");
 		buf_reset(&b);

@@ -228,7 +228,8 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	if (p->excerpt[0] != '\0')
 		buf_puts(&b, p->excerpt);
 	else if (body_format_parse(p->format, &fmt) == 0)
-		body_excerpt(&b, p->body, strlen(p->body), fmt, 30);
+		body_excerpt(&b, p->body, strlen(p->body), fmt,
+		    p->filtered, 30);
 	view_str(head, "title", p->title);
 	view_str(head, "description", b.data);
 	buf_reset(&b);
@@ -432,8 +433,11 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	view_head(r, view, p, path, b.data);
 	buf_reset(&b);
 	if (body_format_parse(p->format, &fmt) == 0)
-		body_render(&b, p->body, strlen(p->body), fmt);
-	/* {{{post.body}}}: writers' HTML, trusted as WordPress trusts it. */
+		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
+	/*
+	 * {{{post.body}}}: writers' HTML, trusted as WordPress trusts
+	 * editors' and admins', or filtered by kses (an author's).
+	 */
 	view_str(o, "body", b.data);
 	buf_reset(&b);
 	if (p->source_name[0] != '\0') {

@@ -30,8 +30,11 @@ page_static(struct req *r)
 	view_str(o, "title", p.title);
 	buf_init(&b);
 	if (body_format_parse(p.format, &fmt) == 0)
-		body_render(&b, p.body, strlen(p.body), fmt);
-	/* {{{page.body}}}: writers' HTML, trusted as WordPress trusts it. */
+		body_render(&b, p.body, strlen(p.body), fmt, p.filtered);
+	/*
+	 * {{{page.body}}}: writers' HTML, trusted as WordPress trusts
+	 * editors' and admins', or filtered by kses (an author's).
+	 */
 	view_str(o, "body", b.data);
 	buf_reset(&b);
 	view_str(o, "modified", page_human_date(r, p.modified));

@@ -8,18 +8,14 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/tree.h>
-
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"
+#include "htmlsax.h"
 #include "spam.h"
 #include "utf8.h"
 
@@ -27,18 +23,10 @@
 #define WORD_MIN	2
 #define WORD_MAX	12
 
-static pthread_once_t	 once = PTHREAD_ONCE_INIT;
-
-static void
-init(void)
-{
-	xmlInitParser();
-}
-
 void
 spam_init(void)
 {
-	pthread_once(&once, init);
+	htmlsax_init();
 	spam_mail_init();
 }
 
@@ -358,9 +346,10 @@ spam_text(struct spam_toks *t, const char *prefix, const char *s,
 }
 
 /*
- * HTML goes through libxml2's SAX interface: no tree is built.  Text
- * arrives in pieces (an entity splits it), so it gathers in a buffer
- * that is tokenized at each tag, where a word cannot continue anyway.
+ * HTML goes through libxml2's parser (htmlsax.h): no tree is built.
+ * Text arrives in pieces (an entity splits it), so it gathers in a
+ * buffer that is tokenized at each tag, where a word cannot continue
+ * anyway.
  */
 struct html_sax {
 	struct spam_toks	*t;
@@ -378,26 +367,23 @@ sax_flush(struct html_sax *h)
 }
 
 static void
-sax_start(void *arg, const xmlChar *name, const xmlChar **attrs)
+sax_start(void *arg, const char *name, const char **attrs)
 {
 	struct html_sax	*h = arg;
 	size_t		 i;
 
 	sax_flush(h);
-	if (xmlStrcasecmp(name, BAD_CAST "script") == 0 ||
-	    xmlStrcasecmp(name, BAD_CAST "style") == 0)
+	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
 		h->skip = 1;
 	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2)
-		if (attrs[i + 1] != NULL &&
-		    (xmlStrcasecmp(attrs[i], BAD_CAST "href") == 0 ||
-		    xmlStrcasecmp(attrs[i], BAD_CAST "src") == 0) &&
-		    strstr((const char *)attrs[i + 1], "://") != NULL)
-			url_tokens(h->t, (const char *)attrs[i + 1],
-			    strlen((const char *)attrs[i + 1]));
+		if (attrs[i + 1] != NULL && (strcmp(attrs[i], "href") == 0 ||
+		    strcmp(attrs[i], "src") == 0) &&
+		    strstr(attrs[i + 1], "://") != NULL)
+			url_tokens(h->t, attrs[i + 1], strlen(attrs[i + 1]));
 }
 
 static void
-sax_end(void *arg, const xmlChar *name)
+sax_end(void *arg, const char *name)
 {
 	struct html_sax	*h = arg;
 
@@ -409,73 +395,27 @@ sax_end(void *arg, const xmlChar *name)
 }
 
 static void
-sax_text(void *arg, const xmlChar *s, int len)
+sax_text(void *arg, const char *s, size_t len)
 {
 	struct html_sax	*h = arg;
 
 	if (!h->skip && h->text.len < (1 << 20))
-		buf_write((const char *)s, (size_t)len, &h->text);
-}
-
-static void
-sax_quiet(void *arg, const char *msg, ...)
-{
-	(void)arg;
-	(void)msg;
+		buf_write(s, len, &h->text);
 }
 
 void
 spam_html(struct spam_toks *t, const char *prefix, const char *s, size_t len)
 {
-	htmlParserCtxtPtr	 ctx;
-	htmlSAXHandler		*sax;
-	struct html_sax		 h = { t, prefix, { 0 }, 0 };
-	char			*fixed = NULL;
-	size_t			 i, n;
-	uint32_t		 c;
+	static const struct htmlsax	 cb = { sax_start, sax_end, sax_text };
+	struct html_sax			 h = { t, prefix, { 0 }, 0 };
 
-	pthread_once(&once, init);
-	/* libxml2 stops at the first byte that is not UTF-8: mend them. */
-	if (!utf8_valid(s, len)) {
-		fixed = xmalloc(len);
-		for (i = 0; i < len; i += n)
-			if ((n = utf8_decode((const unsigned char *)s + i,
-			    len - i, &c)) == 0) {
-				fixed[i] = '?';
-				n = 1;
-			} else
-				memcpy(fixed + i, s + i, n);
-		s = fixed;
-	}
 	if ((memchr(s, '<', len) == NULL && memchr(s, '&', len) == NULL) ||
-	    (ctx = htmlCreateMemoryParserCtxt(s, (int)(len > 1 << 24 ?
-	    1 << 24 : len))) == NULL) {
+	    htmlsax_parse(s, len, &cb, &h) != 0) {
 		spam_text(t, prefix, s, len);
-		free(fixed);
 		return;
 	}
-	/* The context frees its handler: it must come from xmlMalloc. */
-	sax = xmlMalloc(sizeof(*sax));
-	memset(sax, 0, sizeof(*sax));
-	sax->startElement = sax_start;
-	sax->endElement = sax_end;
-	sax->characters = sax_text;
-	sax->cdataBlock = sax_text;
-	sax->warning = sax_quiet;
-	sax->error = sax_quiet;
-	xmlFree(ctx->sax);
-	ctx->sax = sax;
-	ctx->userData = &h;
-	/* Already UTF-8 (GMime converted it): a <meta charset> must not
-	 * switch the decoder. */
-	htmlCtxtUseOptions(ctx, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	xmlSwitchEncoding(ctx, XML_CHAR_ENCODING_UTF8);
-	htmlParseDocument(ctx);
 	sax_flush(&h);
-	htmlFreeParserCtxt(ctx);
 	buf_reset(&h.text);
-	free(fixed);
 }
 
 void

@@ -83,6 +83,7 @@ struct post {
 	char	*source_name;	/* "Courtesy of"; may be "" */
 	char	*source_url;
 	int	 comments_open;
+	int	 filtered;	/* saved by an author: rendered through kses */
 	int64_t	 rating_sum;	/* results only: aggregates of post votes */
 	int64_t	 rating_count;
 	int64_t	 comment_count;	/* results only: approved comments */

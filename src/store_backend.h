@@ -121,6 +121,13 @@ struct store {
 	"  user_id BIGINT NOT NULL, action TEXT NOT NULL," \
 	"  subject TEXT NOT NULL, items BIGINT NOT NULL);"
 
+/*
+ * 9: a post saved by a writer without unfiltered HTML (an author) is
+ * filtered when rendered, as WordPress filters such a save (kses.h).
+ */
+#define MIGRATION_POST_FILTERED \
+	"ALTER TABLE posts ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;"
+
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;
 

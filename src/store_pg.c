@@ -192,6 +192,7 @@ static const char *const migrations[] = {
 	MIGRATION_ACCOUNTS,		/* 6 */
 	MIGRATION_REVISIONS("BIGSERIAL PRIMARY KEY"),	/* 7 */
 	MIGRATION_PRIVACY_LOG("BIGSERIAL PRIMARY KEY"),	/* 8 */
+	MIGRATION_POST_FILTERED,	/* 9 */
 };
 
 static const struct store_ops pg_ops;
@@ -512,25 +513,25 @@ pg_user_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 static int
 pg_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
 {
-	struct num	 au, pu, mo, co;
-	const char	*v[13] = { str(p->type), str(p->slug), str(p->title),
+	struct num	 au, pu, mo, co, fi;
+	const char	*v[14] = { str(p->type), str(p->slug), str(p->title),
 	    str(p->status), num(&au, p->author_id), num(&pu, p->published),
 	    num(&mo, p->modified), str(p->format), str(p->body),
 	    str(p->excerpt), str(p->source_name), str(p->source_url),
-	    num(&co, p->comments_open) };
+	    num(&co, p->comments_open), num(&fi, p->filtered) };
 
 	return pq_insert((struct pconn *)sc, Q_POST_ADD, "INSERT INTO posts"
 	    " (type, slug, title, status, author_id, published, modified,"
-	    " format, body, excerpt, source_name, source_url, comments_open)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-	    " RETURNING id", 13, v, id);
+	    " format, body, excerpt, source_name, source_url, comments_open,"
+	    " filtered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+	    " $12, $13, $14) RETURNING id", 14, v, id);
 }
 
 #define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
 	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
 	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
 	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
-	" WHERE c.post_id = p.id AND c.status = 'approved')" \
+	" WHERE c.post_id = p.id AND c.status = 'approved'), p.filtered" \
 	" FROM posts p JOIN users u ON u.id = p.author_id"
 
 static void
@@ -557,6 +558,7 @@ fill_post(struct arena *a, PGresult *res, int i, void *v)
 	p->rating_sum = col_int(res, i, 16);
 	p->rating_count = col_int(res, i, 17);
 	p->comment_count = col_int(res, i, 18);
+	p->filtered = (int)col_int(res, i, 19);
 }
 
 static int
@@ -1474,18 +1476,18 @@ pg_posts_find(struct store_conn *sc, struct arena *a,
 static int
 pg_post_update(struct store_conn *sc, const struct post *p)
 {
-	struct num	 au, pu, mo, co, id;
-	const char	*v[13] = { str(p->slug), str(p->title), str(p->status),
+	struct num	 au, pu, mo, co, fi, id;
+	const char	*v[14] = { str(p->slug), str(p->title), str(p->status),
 	    num(&au, p->author_id), num(&pu, p->published), num(&mo,
 	    p->modified), str(p->format), str(p->body), str(p->excerpt),
 	    str(p->source_name), str(p->source_url), num(&co,
-	    p->comments_open), num(&id, p->id) };
+	    p->comments_open), num(&fi, p->filtered), num(&id, p->id) };
 
 	return pq_change((struct pconn *)sc, Q_POST_UPDATE, "UPDATE posts SET"
 	    " slug = $1, title = $2, status = $3, author_id = $4,"
 	    " published = $5, modified = $6, format = $7, body = $8,"
 	    " excerpt = $9, source_name = $10, source_url = $11,"
-	    " comments_open = $12 WHERE id = $13", 13, v);
+	    " comments_open = $12, filtered = $13 WHERE id = $14", 14, v);
 }
 
 static int

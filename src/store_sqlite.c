@@ -180,6 +180,7 @@ static const char *const migrations[] = {
 	MIGRATION_ACCOUNTS,		/* 6 */
 	MIGRATION_REVISIONS("INTEGER PRIMARY KEY"),	/* 7 */
 	MIGRATION_PRIVACY_LOG("INTEGER PRIMARY KEY"),	/* 8 */
+	MIGRATION_POST_FILTERED,	/* 9 */
 };
 
 static const struct store_ops sqlite_ops;
@@ -498,8 +499,8 @@ sq_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
 
 	s = stmt(c, Q_POST_ADD, "INSERT INTO posts (type, slug, title,"
 	    " status, author_id, published, modified, format, body, excerpt,"
-	    " source_name, source_url, comments_open)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " source_name, source_url, comments_open, filtered)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, p->type);
@@ -515,6 +516,7 @@ sq_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
 	bind_text(s, 11, p->source_name);
 	bind_text(s, 12, p->source_url);
 	sqlite3_bind_int(s, 13, p->comments_open);
+	sqlite3_bind_int(s, 14, p->filtered);
 	return run(c, s, id, "post_add");
 }
 
@@ -522,7 +524,7 @@ sq_post_add(struct store_conn *sc, const struct post *p, int64_t *id)
 	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
 	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
 	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
-	" WHERE c.post_id = p.id AND c.status = 'approved')" \
+	" WHERE c.post_id = p.id AND c.status = 'approved'), p.filtered" \
 	" FROM posts p JOIN users u ON u.id = p.author_id"
 
 static void
@@ -549,6 +551,7 @@ fill_post(struct arena *a, sqlite3_stmt *s, void *v)
 	p->rating_sum = sqlite3_column_int64(s, 16);
 	p->rating_count = sqlite3_column_int64(s, 17);
 	p->comment_count = sqlite3_column_int64(s, 18);
+	p->filtered = sqlite3_column_int(s, 19);
 }
 
 static int
@@ -1646,7 +1649,7 @@ sq_post_update(struct store_conn *sc, const struct post *p)
 	s = stmt(c, Q_POST_UPDATE, "UPDATE posts SET slug = ?, title = ?,"
 	    " status = ?, author_id = ?, published = ?, modified = ?,"
 	    " format = ?, body = ?, excerpt = ?, source_name = ?,"
-	    " source_url = ?, comments_open = ? WHERE id = ?");
+	    " source_url = ?, comments_open = ?, filtered = ? WHERE id = ?");
 	if (s == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, p->slug);
@@ -1661,7 +1664,8 @@ sq_post_update(struct store_conn *sc, const struct post *p)
 	bind_text(s, 10, p->source_name);
 	bind_text(s, 11, p->source_url);
 	sqlite3_bind_int(s, 12, p->comments_open);
-	sqlite3_bind_int64(s, 13, p->id);
+	sqlite3_bind_int(s, 13, p->filtered);
+	sqlite3_bind_int64(s, 14, p->id);
 	if ((rc = run(c, s, NULL, "post_update")) != STORE_OK)
 		return rc;
 	return sqlite3_changes(c->db) == 0 ? STORE_NOTFOUND : STORE_OK;

@@ -616,6 +616,60 @@ posts(struct srv *s, char *const cookie[4])
 	(void)f;
 }
 
+/*
+ * An author's HTML is filtered, as WordPress filters a writer without
+ * unfiltered_html: in the preview and on the published page a <meta>
+ * refresh, a script and an event handler are gone, the bold stays.  An
+ * editor's save of the same post is trusted again.
+ */
+static void
+author_html(struct srv *s, char *const cookie[4])
+{
+	static const char body[] = "<meta http-equiv=\"refresh\" content=\"0;"
+	    "url=https://evil.example/\">Hi<script>alert(1)</script> <b "
+	    "onclick=\"steal()\">bold</b>";
+	char		 au[80], ed[80], id[24], path[200], sql[200];
+	struct resp	 r;
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+
+	snprintf(au, sizeof(au), "%s", csrf(s, cookie[1]));
+	snprintf(ed, sizeof(ed), "%s", csrf(s, cookie[2]));
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", au, "action",
+	    "preview", "title", "Filtered", "body", body, "format", "html",
+	    NULL }, cookie[1], NULL, &r) == 200 &&
+	    strstr(r.body.data, "<b>bold</b>") &&
+	    !strstr(r.body.data, "<meta http-equiv") &&
+	    !strstr(r.body.data, "<script>alert") &&
+	    !strstr(r.body.data, "onclick=\"steal"));
+	resp_free(&r);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", au, "action",
+	    "save", "title", "Filtered words", "body", body, "format", "html",
+	    "status", "publish", NULL }, cookie[1], NULL, &r) == 303);
+	snprintf(id, sizeof(id), "%lld", edited(&r));
+	resp_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT filtered FROM posts WHERE id = %s",
+	    id);
+	CHECK(db_count(dbpath, sql) == 1);
+	gmtime_r(&t, &tm);
+	snprintf(path, sizeof(path), "/%04d/%02d/filtered-words/",
+	    tm.tm_year + 1900, tm.tm_mon + 1);
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "<b>bold</b>") &&
+	    !strstr(r.body.data, "http-equiv=\"refresh") &&
+	    !strstr(r.body.data, "<script>alert") &&
+	    !strstr(r.body.data, "steal()"));
+	resp_free(&r);
+	/* The body is kept as written: an editor's save trusts it. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "id", id, "title", "Filtered words", "body", body,
+	    "format", "html", "status", "publish", NULL }, cookie[2], NULL,
+	    &r) == 303);
+	resp_free(&r);
+	CHECK(db_count(dbpath, sql) == 0);
+	CHECK(wait_for(s, path, "onclick=\"steal()\"", 1, 2));
+}
+
 /* Posts a comment as a reader (the form, with a picture if given). */
 static void
 comment_as(struct srv *s, const char *name, const char *email,
@@ -1060,6 +1114,7 @@ main(void)
 	comment_edits(&s, cookie[2]);
 	account_votes(&s, cookie[3]);
 	posts(&s, cookie);
+	author_html(&s, cookie);
 	privacy(&s, cookie[3]);
 	terms(&s, cookie[2]);
 	media(&s, cookie[1]);

@@ -1,0 +1,210 @@
+/*
+ * kses: see kses.h.  The input is parsed as a browser would parse it
+ * (htmlsax.h), and the output is written from what the parser saw, never
+ * copied from the input: an attribute the table does not name cannot
+ * come through, however it was spelt.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "html.h"
+#include "htmlsax.h"
+#include "kses.h"
+
+#define DEPTH_MAX	256	/* deeper elements are written as text only */
+#define WRAPPER		"galley-kses"	/* around the input: see kses() */
+
+/* Attributes any allowed element may carry. */
+static const char *const common[] = { "class", "title", "lang", "dir",
+    "aria-hidden", "aria-label", NULL };
+
+/* Attributes whose value is a URL, written through html_url. */
+static const char *const urls[] = { "href", "src", "cite", NULL };
+
+/* The allowed elements and what each may carry beyond common[]. */
+static const struct element {
+	const char	*name;
+	int		 empty;		/* a void element: no end tag */
+	const char	*attrs[6];
+} elements[] = {
+	{ "a", 0, { "href", "rel", "hreflang" } },
+	{ "abbr", 0, { 0 } }, { "address", 0, { 0 } },
+	{ "article", 0, { 0 } }, { "aside", 0, { 0 } }, { "b", 0, { 0 } },
+	{ "blockquote", 0, { "cite" } }, { "br", 1, { 0 } },
+	{ "caption", 0, { 0 } }, { "cite", 0, { 0 } }, { "code", 0, { 0 } },
+	{ "col", 1, { "span" } }, { "colgroup", 0, { "span" } },
+	{ "dd", 0, { 0 } }, { "del", 0, { "datetime" } },
+	{ "details", 0, { "open" } }, { "dfn", 0, { 0 } },
+	{ "div", 0, { 0 } }, { "dl", 0, { 0 } }, { "dt", 0, { 0 } },
+	{ "em", 0, { 0 } }, { "figcaption", 0, { 0 } },
+	/* The video facade (shortcode.c) is a figure with these. */
+	{ "figure", 0, { "data-youtube", "data-start" } },
+	{ "footer", 0, { 0 } }, { "h1", 0, { 0 } }, { "h2", 0, { 0 } },
+	{ "h3", 0, { 0 } }, { "h4", 0, { 0 } }, { "h5", 0, { 0 } },
+	{ "h6", 0, { 0 } }, { "header", 0, { 0 } }, { "hr", 1, { 0 } },
+	{ "i", 0, { 0 } },
+	{ "img", 1, { "src", "alt", "width", "height", "loading" } },
+	{ "ins", 0, { "datetime" } }, { "kbd", 0, { 0 } },
+	{ "li", 0, { "value" } }, { "mark", 0, { 0 } },
+	{ "ol", 0, { "start", "reversed", "type" } }, { "p", 0, { 0 } },
+	{ "pre", 0, { 0 } }, { "q", 0, { "cite" } }, { "s", 0, { 0 } },
+	{ "samp", 0, { 0 } }, { "section", 0, { 0 } },
+	{ "small", 0, { 0 } }, { "span", 0, { 0 } },
+	{ "strike", 0, { 0 } }, { "strong", 0, { 0 } },
+	{ "sub", 0, { 0 } }, { "summary", 0, { 0 } }, { "sup", 0, { 0 } },
+	{ "table", 0, { 0 } }, { "tbody", 0, { 0 } },
+	{ "td", 0, { "colspan", "rowspan" } }, { "tfoot", 0, { 0 } },
+	{ "th", 0, { "colspan", "rowspan", "scope" } },
+	{ "thead", 0, { 0 } }, { "time", 0, { "datetime" } },
+	{ "tr", 0, { 0 } }, { "u", 0, { 0 } }, { "ul", 0, { 0 } },
+	{ "var", 0, { 0 } },
+};
+
+/*
+ * Elements that go with everything inside them: what they hold is code,
+ * markup of another kind, or a page of its own, not text for readers.
+ * (Void elements such as <meta> and <base> hold nothing: not being in
+ * elements[] is enough.)
+ */
+static const char *const dropped[] = { "applet", "frameset", "head",
+    "iframe", "math", "noembed", "noframes", "noscript", "object",
+    "script", "select", "style", "svg", "template", "textarea", "title",
+    NULL };
+
+struct kses {
+	struct buf		*out;
+	const struct element	*open[DEPTH_MAX];	/* NULL: not written */
+	size_t			 depth;
+	size_t			 skip;	/* depth inside a dropped element */
+};
+
+static int
+listed(const char *const *list, const char *name)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+by_name(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct element *)e)->name);
+}
+
+static int
+allowed(const struct element *e, const char *attr)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(e->attrs) / sizeof(e->attrs[0]) &&
+	    e->attrs[i] != NULL; i++)
+		if (strcmp(e->attrs[i], attr) == 0)
+			return 1;
+	return listed(common, attr);
+}
+
+/* Writes the allowed attributes of attrs for element e. */
+static void
+put_attrs(struct buf *out, const struct element *e, const char **attrs)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2) {
+		v = attrs[i + 1] != NULL ? attrs[i + 1] : "";
+		if (!allowed(e, attrs[i]))
+			continue;
+		if (listed(urls, attrs[i]) && !html_url_safe(v, strlen(v)))
+			continue;	/* javascript: and the like */
+		buf_putc(out, ' ');
+		buf_puts(out, attrs[i]);	/* a name from the table */
+		buf_puts(out, "=\"");
+		if (listed(urls, attrs[i]))
+			html_url(out, v, strlen(v));
+		else
+			html_attr(out, v, strlen(v));
+		buf_putc(out, '"');
+	}
+}
+
+static void
+on_start(void *arg, const char *name, const char **attrs)
+{
+	struct kses		*k = arg;
+	const struct element	*e = NULL;
+
+	if (k->skip > 0 || listed(dropped, name)) {
+		k->skip++;
+		return;
+	}
+	if (k->depth < DEPTH_MAX)
+		e = bsearch(name, elements, sizeof(elements) /
+		    sizeof(elements[0]), sizeof(elements[0]), by_name);
+	if (e != NULL) {
+		/* The tag's name is the table's, not the input's. */
+		buf_putc(k->out, '<');
+		buf_puts(k->out, e->name);
+		put_attrs(k->out, e, attrs);
+		buf_putc(k->out, '>');
+	}
+	if (k->depth < DEPTH_MAX)
+		k->open[k->depth] = e;
+	k->depth++;
+}
+
+static void
+on_end(void *arg, const char *name)
+{
+	struct kses		*k = arg;
+	const struct element	*e;
+
+	(void)name;
+	if (k->skip > 0) {
+		k->skip--;
+		return;
+	}
+	if (k->depth == 0)
+		return;
+	k->depth--;
+	e = k->depth < DEPTH_MAX ? k->open[k->depth] : NULL;
+	if (e != NULL && !e->empty) {
+		buf_puts(k->out, "</");
+		buf_puts(k->out, e->name);
+		buf_putc(k->out, '>');
+	}
+}
+
+static void
+on_text(void *arg, const char *s, size_t len)
+{
+	struct kses	*k = arg;
+
+	if (k->skip == 0)
+		html_text(k->out, s, len);
+}
+
+void
+kses(struct buf *out, const char *html, size_t len)
+{
+	static const struct htmlsax	 cb = { on_start, on_end, on_text };
+	struct kses			 k;
+
+	struct buf			 in;
+
+	/*
+	 * Inside an element the parser does not know, text at the top is
+	 * left as it is; at the very top it would be put in a <p>.  The
+	 * wrapper's tag is not in the table, so it is not written.
+	 */
+	buf_init(&in);
+	buf_puts(&in, "<" WRAPPER ">");
+	buf_write(html, len, &in);
+	memset(&k, 0, sizeof(k));
+	k.out = out;
+	if (htmlsax_parse(in.data, in.len, &cb, &k) != 0)
+		html_text(out, html, len);	/* shown, never run */
+	buf_reset(&in);
+}
