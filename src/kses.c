@@ -62,15 +62,15 @@ static const struct element {
 };
 
 /*
- * Elements that go with everything inside them: what they hold is code,
- * markup of another kind, or a page of its own, not text for readers.
- * (Void elements such as <meta> and <base> hold nothing: not being in
- * elements[] is enough.)
+ * Elements that go with everything inside them: what they hold is code
+ * or raw text a browser would not show as the page's text.  Others not
+ * in elements[] (svg, object, select, noscript...) lose their tags but
+ * keep their text: a stray, unclosed <svg> must not take the rest of an
+ * author's post with it.  (Void elements such as <meta> and <base>
+ * hold nothing: not being in elements[] is enough.)
  */
-static const char *const dropped[] = { "applet", "frameset", "head",
-    "iframe", "math", "noembed", "noframes", "noscript", "object",
-    "script", "select", "style", "svg", "template", "textarea", "title",
-    NULL };
+static const char *const dropped[] = { "iframe", "noembed", "noframes",
+    "script", "style", "template", "textarea", "title", NULL };
 
 struct kses {
 	struct buf		*out;

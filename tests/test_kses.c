@@ -82,8 +82,11 @@ removed(void)
 	KSES("<meta http-equiv=\"refresh\" content=\"0;url=https://evil\">"
 	    "<p>hi</p>", "<p>hi</p>");
 	KSES("<base href=\"https://evil.example/\"><p>x</p>", "<p>x</p>");
-	KSES("a<object data=x>o</object><embed src=x>b", "ab");
+	KSES("a<object data=x>o</object><embed src=x>b", "aob");
 	KSES("a<svg onload=alert(1)><circle/></svg>b", "ab");
+	/* An unclosed <svg> or <select> keeps the text after it. */
+	KSES("<p>a<svg/onload=alert(1)>b</p><p>c</p>", "<p>ab</p><p>c</p>");
+	KSES("a<select><option>o</option></select> b", "ao b");
 	KSES("a<template><p>t</p></template>b", "ab");
 	KSES("a<!-- secret -->b", "ab");
 	/* The tags alone: their text stays. */
