@@ -66,7 +66,10 @@ quiet(void *data, const char *msg, ...)
 	(void)msg;
 }
 
-/* A copy of s[0..len) with each byte that is not UTF-8 made '?'. */
+/*
+ * A copy of s[0..len) with each byte that is not UTF-8 made '?', and
+ * each NUL too: libxml2 ends an attribute's value, and the parse, at one.
+ */
 static char *
 mend(const char *s, size_t len)
 {
@@ -76,7 +79,7 @@ mend(const char *s, size_t len)
 
 	for (i = 0; i < len; i += n)
 		if ((n = utf8_decode((const unsigned char *)s + i, len - i,
-		    &c)) == 0) {
+		    &c)) == 0 || s[i] == '\0') {
 			fixed[i] = '?';
 			n = 1;
 		} else
@@ -94,7 +97,7 @@ htmlsax_parse(const char *s, size_t len, const struct htmlsax *cb,
 	char			*fixed = NULL;
 
 	htmlsax_init();
-	if (!utf8_valid(s, len))
+	if (!utf8_valid(s, len) || memchr(s, '\0', len) != NULL)
 		s = fixed = mend(s, len);
 	if ((ctx = htmlCreateMemoryParserCtxt(len > 0 ? s : " ",
 	    len > PARSE_MAX ? PARSE_MAX : len > 0 ? (int)len : 1)) == NULL) {

@@ -23,7 +23,8 @@ struct htmlsax {
 void	htmlsax_init(void);
 /*
  * Parses s[0..len) (at most 16 MB of it), calling cb with arg.  Bytes
- * that are not UTF-8 become '?' first: libxml2 would stop at them.
+ * that are not UTF-8, and NULs, become '?' first: libxml2 would stop at
+ * them.
  * Comments and processing instructions are not reported.  Returns 0,
  * or -1 if the parser could not start (nothing was reported).  Safe to
  * call from several threads at once.

@@ -72,6 +72,28 @@ static const struct element {
 static const char *const dropped[] = { "iframe", "noembed", "noframes",
     "script", "style", "template", "textarea", "title", NULL };
 
+/*
+ * Elements a browser places by their parent, and the parents they may
+ * be written in.  A browser closes an <li> when another starts, through
+ * any <div> or <p> between them, and moves what a table may not hold
+ * out of it: written anywhere else, such an element would close ours
+ * early and our end tag would close the page's own.  The parents listed
+ * here (table, its sections and rows) take only these children.
+ */
+static const struct placed {
+	const char	*name;
+	const char	*parents;	/* space-separated */
+} placed[] = {
+	{ "caption", "table" }, { "col", "colgroup table" },
+	{ "colgroup", "table" }, { "dd", "dl" }, { "dt", "dl" },
+	{ "li", "ol ul" }, { "tbody", "table" }, { "td", "tr" },
+	{ "tfoot", "table" }, { "th", "tr" }, { "thead", "table" },
+	{ "tr", "table tbody tfoot thead" },
+};
+
+static const char *const closed[] = { "colgroup", "table", "tbody",
+    "tfoot", "thead", "tr", NULL };
+
 struct kses {
 	struct buf		*out;
 	const struct element	*open[DEPTH_MAX];	/* NULL: not written */
@@ -86,6 +108,45 @@ listed(const char *const *list, const char *name)
 		if (strcmp(*list, name) == 0)
 			return 1;
 	return 0;
+}
+
+/* Returns 1 if word is one of the space-separated words of list. */
+static int
+among(const char *list, const char *word)
+{
+	size_t	 n = strlen(word);
+
+	for (; *list != '\0'; list += strcspn(list, " "),
+	    list += *list == ' ')
+		if (strncmp(list, word, n) == 0 && (list[n] == ' ' ||
+		    list[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if e may be written inside parent (NULL: the top). */
+static int
+fits(const struct element *parent, const struct element *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(placed) / sizeof(placed[0]); i++)
+		if (strcmp(placed[i].name, e->name) == 0)
+			return parent != NULL &&
+			    among(placed[i].parents, parent->name);
+	return parent == NULL || !listed(closed, parent->name);
+}
+
+/* The innermost element written and still open, or NULL. */
+static const struct element *
+parent_of(const struct kses *k)
+{
+	size_t	 i;
+
+	for (i = k->depth < DEPTH_MAX ? k->depth : DEPTH_MAX; i > 0; i--)
+		if (k->open[i - 1] != NULL)
+			return k->open[i - 1];
+	return NULL;
 }
 
 static int
@@ -143,6 +204,8 @@ on_start(void *arg, const char *name, const char **attrs)
 	if (k->depth < DEPTH_MAX)
 		e = bsearch(name, elements, sizeof(elements) /
 		    sizeof(elements[0]), sizeof(elements[0]), by_name);
+	if (e != NULL && !fits(parent_of(k), e))
+		e = NULL;	/* its text stays, in its parent */
 	if (e != NULL) {
 		/* The tag's name is the table's, not the input's. */
 		buf_putc(k->out, '<');

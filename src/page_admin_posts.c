@@ -47,16 +47,6 @@ mine_only(const struct session *se)
 	return auth_role_rank(se->user.role) < 2;
 }
 
-/*
- * Whether what se saves is filtered (kses.h): WordPress gives
- * unfiltered_html to editors and admins, not to authors.
- */
-static int
-filtered(const struct session *se)
-{
-	return auth_role_rank(se->user.role) < 2;
-}
-
 /* "YYYY-MM-DDTHH:MM" (UTC) for an <input type="datetime-local">. */
 static const char *
 local_time(struct req *r, int64_t t)
@@ -235,8 +225,22 @@ struct draft {
 	const char	*title, *slug, *body, *format, *excerpt, *category,
 			*tags, *source_name, *source_url, *status, *when;
 	int		 comments_open;
+	int		 filtered;	/* an author's post: stays filtered */
 	const char	*err[6];	/* title, slug, body, source, when, form */
 };
+
+/*
+ * Whether d, saved or previewed by se, is filtered (kses.h): WordPress
+ * gives unfiltered_html to editors and admins, not to authors.  Once an
+ * author has saved a post it stays filtered, whoever saves it next: the
+ * body is kept as the author wrote it, so an editor's save (a typo
+ * fixed, a revision restored) must not publish it unfiltered.
+ */
+static int
+filtered(const struct session *se, const struct draft *d)
+{
+	return d->filtered || auth_role_rank(se->user.role) < 2;
+}
 
 static json_t *
 draft_view(struct req *r, struct session *se, const struct draft *d,
@@ -310,6 +314,7 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 	d->status = p->status;
 	d->when = local_time(r, p->published);
 	d->comments_open = p->comments_open;
+	d->filtered = p->filtered;
 	d->category = "";
 	buf_init(&b);
 	if (r->conn->ops->post_terms(r->conn, &r->arena, p->id, &t, &n) ==
@@ -556,7 +561,7 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.source_name = (char *)d->source_name;
 	p.source_url = (char *)d->source_url;
 	p.comments_open = d->comments_open;
-	p.filtered = filtered(se);
+	p.filtered = filtered(se, d);
 	if ((rc = r->conn->ops->begin(r->conn)) != STORE_OK)
 		return rc;
 	p.slug = (char *)unique_slug(r, d, &rc);
@@ -599,7 +604,8 @@ again(struct req *r, struct session *se, const struct draft *d, int preview,
 	view_revisions(r, view, d->id);
 	if (preview && body_format_parse(d->format, &fmt) == 0) {
 		buf_init(&b);
-		body_render(&b, d->body, strlen(d->body), fmt, filtered(se));
+		body_render(&b, d->body, strlen(d->body), fmt,
+		    filtered(se, d));
 		/*
 		 * Raw in the template ({{{preview}}}): the same renderer, and
 		 * the same filter for an author, as the post page will use.
@@ -712,9 +718,11 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		    " post.") : restore(r, se, &old, strtoll(form_get(in,
 		    "revision", NULL, NULL), NULL, 10));
 	if (draft_read(in, &d) == -1) {
+		d.filtered = id != 0 && old.filtered;
 		d.err[5] = "Nothing was saved: correct what is marked below.";
 		return again(r, se, &d, 0, 422);
 	}
+	d.filtered = id != 0 && old.filtered;
 	if (strcmp(action, "preview") == 0)
 		return again(r, se, &d, 1, 200);
 	if ((rc = save(r, se, &d, id != 0 ? &old : NULL, &id)) != STORE_OK) {

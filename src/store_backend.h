@@ -123,10 +123,13 @@ struct store {
 
 /*
  * 9: a post saved by a writer without unfiltered HTML (an author) is
- * filtered when rendered, as WordPress filters such a save (kses.h).
+ * filtered when rendered, as WordPress filters such a save (kses.h);
+ * the posts authors wrote before are theirs to filter too.
  */
 #define MIGRATION_POST_FILTERED \
-	"ALTER TABLE posts ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;" \
+	"UPDATE posts SET filtered = 1 WHERE author_id IN" \
+	"  (SELECT id FROM users WHERE role = 'author');"
 
 extern const struct store_backend store_sqlite_backend;
 extern const struct store_backend store_pg_backend;

@@ -619,8 +619,9 @@ posts(struct srv *s, char *const cookie[4])
 /*
  * An author's HTML is filtered, as WordPress filters a writer without
  * unfiltered_html: in the preview and on the published page a <meta>
- * refresh, a script and an event handler are gone, the bold stays.  An
- * editor's save of the same post is trusted again.
+ * refresh, a script and an event handler are gone, the bold stays.  The
+ * post stays filtered when an editor previews or saves it: the body is
+ * the author's, as written.
  */
 static void
 author_html(struct srv *s, char *const cookie[4])
@@ -660,14 +661,29 @@ author_html(struct srv *s, char *const cookie[4])
 	    !strstr(r.body.data, "<script>alert") &&
 	    !strstr(r.body.data, "steal()"));
 	resp_free(&r);
-	/* The body is kept as written: an editor's save trusts it. */
+	/* An editor's preview and save of it: still the author's words. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "preview", "id", id, "title", "Filtered words", "body", body,
+	    "format", "html", NULL }, cookie[2], NULL, &r) == 200 &&
+	    strstr(r.body.data, "<b>bold</b>") &&
+	    !strstr(r.body.data, "<meta http-equiv"));
+	resp_free(&r);
 	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
 	    "save", "id", id, "title", "Filtered words", "body", body,
 	    "format", "html", "status", "publish", NULL }, cookie[2], NULL,
 	    &r) == 303);
 	resp_free(&r);
-	CHECK(db_count(dbpath, sql) == 0);
-	CHECK(wait_for(s, path, "onclick=\"steal()\"", 1, 2));
+	CHECK(db_count(dbpath, sql) == 1);
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "<b>bold</b>") && !strstr(r.body.data,
+	    "steal()"));
+	resp_free(&r);
+	/* An editor's own post is trusted with its HTML. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "preview", "title", "Mine", "body", body, "format", "html", NULL },
+	    cookie[2], NULL, &r) == 200 &&
+	    strstr(r.body.data, "onclick=\"steal()\""));
+	resp_free(&r);
 }
 
 /* Posts a comment as a reader (the form, with a picture if given). */

@@ -109,8 +109,39 @@ removed(void)
 	KSES("<p><b>bold<i>both</b> after", "<p><b>bold<i>both</i></b> "
 	    "after</p>");
 	KSES("<div><div><div>deep", "<div><div><div>deep</div></div></div>");
+	/*
+	 * What a browser would place elsewhere is not written: an <li>
+	 * outside a list, a table's parts outside their table, anything
+	 * else inside a table.  Otherwise the browser closes our elements
+	 * early and our end tags close the page's own (</div> the body's).
+	 */
+	KSES("<ul><li>a<div><li>b</li></div></li></ul><p>after</p>",
+	    "<ul><li>a<div>b</div></li></ul><p>after</p>");
+	KSES("<dl><dd>a<div><dt>b</dt></div></dd></dl>",
+	    "<dl><dd>a<div>b</div></dd></dl>");
+	KSES("<li>loose</li> <td>cell</td>", "loose cell");
+	KSES("<table><article>x<table></table></article></table>",
+	    "<table>x</table>");
+	KSES("<table><tr><div>d</div><td>x<table><tr><td>y</td></tr></table>"
+	    "</td></tr></table>", "<table><tr>d<td>x<table><tr><td>y</td>"
+	    "</tr></table></td></tr></table>");
+	KSES("<table><caption>c</caption><colgroup><col span=2></colgroup>"
+	    "<thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr>"
+	    "</tbody></table>", "<table><caption>c</caption><colgroup><col "
+	    "span=\"2\"></colgroup><thead><tr><th>h</th></tr></thead><tbody>"
+	    "<tr><td>d</td></tr></tbody></table>");
+	KSES("<ol><li>1<ul><li>1a</li></ul></li></ol>",
+	    "<ol><li>1<ul><li>1a</li></ul></li></ol>");
 	/* Bytes that are not UTF-8 are not passed on. */
 	KSES("a\xff" "b", "a?b");
+	{
+		/* A NUL inside a value does not end the post there. */
+		static const char nul[] = "<a href=\"/x\0y\">l</a> after";
+		char *got = run(nul, sizeof(nul) - 1);
+
+		CHECK_STR(got, "<a href=\"/x?y\">l</a> after");
+		free(got);
+	}
 }
 
 /*
