@@ -446,7 +446,12 @@ main(void)
 		snprintf(path, sizeof(path), "%s", pg);
 	s = open_store(path);
 	c = store_conn_get(s);
-	CHECK(gen(c) == 0);
+	/*
+	 * A fresh store: generation 0 on SQLite, where the triggers count
+	 * rows; PostgreSQL's count statements, and a migration's UPDATE of
+	 * no row is one (which, on a site with posts, must invalidate).
+	 */
+	CHECK(pg != NULL ? gen(c) <= 1 : gen(c) == 0);
 	fill(c, &post, &cm1);
 	votes(c, post, cm1);
 	queries(c, post);
