@@ -69,40 +69,59 @@ body_format_parse(const char *name, enum body_format *fmt)
 	return -1;
 }
 
+/*
+ * The most HTML one Markdown body may become.  A megabyte of source can
+ * ask for far more (one long link target used a hundred thousand times),
+ * and a page that large is no page.
+ */
+#define RENDER_MAX	(16 << 20)
+
+/* md4c's output, bounded by RENDER_MAX. */
+struct md_sink {
+	struct buf	 b;
+	int		 over;
+};
+
 /* md4c's output callback, whose size type is not size_t. */
 static void
-md_out(const MD_CHAR *s, MD_SIZE n, void *b)
+md_out(const MD_CHAR *s, MD_SIZE n, void *arg)
 {
-	buf_write(s, n, b);
+	struct md_sink	*k = arg;
+
+	if (k->over || k->b.len + n > RENDER_MAX)
+		k->over = 1;
+	else
+		buf_write(s, n, &k->b);
 }
 
 /*
  * Appends the Markdown src[0..len) as HTML.  md4c fails only when out of
- * memory; then the source is shown as escaped text rather than lost.
+ * memory, and a body may render past RENDER_MAX; then the source is
+ * shown as escaped text rather than lost.
  */
 static void
 markdown(struct buf *out, const char *src, size_t len)
 {
-	struct buf	 b;
+	struct md_sink	 k = { { 0 }, 0 };
 	char		*copy;
 	size_t		 n;
 	int		 rc = -1;
 
-	buf_init(&b);
+	buf_init(&k.b);
 	/* A padded copy: markdown_copy says which md4c bug it avoids. */
 	if ((copy = markdown_copy(src, len, &n)) != NULL) {
-		rc = md_html(copy, (MD_SIZE)n, md_out, &b, MD_DIALECT_GITHUB,
+		rc = md_html(copy, (MD_SIZE)n, md_out, &k, MD_DIALECT_GITHUB,
 		    MD_HTML_FLAG_SKIP_UTF8_BOM);
 		free(copy);
 	}
-	if (rc != 0) {
-		buf_reset(&b);
-		buf_puts(&b, "<p>");
-		html_text(&b, src, len);
-		buf_puts(&b, "</p>\n");
+	if (rc != 0 || k.over) {
+		buf_reset(&k.b);
+		buf_puts(&k.b, "<p>");
+		html_text(&k.b, src, len);
+		buf_puts(&k.b, "</p>\n");
 	}
-	buf_write(b.data, b.len, out);
-	buf_reset(&b);
+	buf_write(k.b.data, k.b.len, out);
+	buf_reset(&k.b);
 }
 
 void

@@ -232,6 +232,37 @@ test_author(void)
 	    "One two three");
 }
 
+/*
+ * A small Markdown body that would render huge (one long link target
+ * used many times) is shown as its escaped source instead.
+ */
+static void
+test_blowup(void)
+{
+	struct buf	 src;
+	char		*got;
+	size_t		 i;
+
+	buf_init(&src);
+	buf_puts(&src, "[r]: /");
+	for (i = 0; i < 100000; i++)
+		buf_putc(&src, 'a');
+	buf_puts(&src, "\n\n");
+	for (i = 0; i < 200; i++)
+		buf_puts(&src, "[x][r] ");
+	got = run(0, BODY_MARKDOWN, src.data, 0);
+	CHECK_MSG(strncmp(got, "<p>[r]: /aaa", 12) == 0 &&
+	    strlen(got) < 2 * src.len, "a blow-up shown as its source");
+	free(got);
+	/* Used a few times, the same link renders. */
+	src.len = 100000 + 8;
+	buf_puts(&src, "[x][r] [y][r]");
+	got = run(0, BODY_MARKDOWN, src.data, 0);
+	CHECK(strncmp(got, "<p><a href=\"/aaa", 16) == 0);
+	free(got);
+	buf_reset(&src);
+}
+
 static void
 test_threads(void)
 {
@@ -276,6 +307,7 @@ main(void)
 	test_excerpt();
 	test_excerpt_default_length();
 	test_author();
+	test_blowup();
 	test_threads();
 	return check_done();
 }
