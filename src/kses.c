@@ -173,17 +173,19 @@ put_attrs(struct buf *out, const struct element *e, const char **attrs)
 {
 	const char	*v;
 	size_t		 i;
+	int		 url;
 
 	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2) {
 		v = attrs[i + 1] != NULL ? attrs[i + 1] : "";
 		if (!allowed(e, attrs[i]))
 			continue;
-		if (listed(urls, attrs[i]) && !html_url_safe(v, strlen(v)))
+		if ((url = listed(urls, attrs[i])) &&
+		    !html_url_safe(v, strlen(v)))
 			continue;	/* javascript: and the like */
 		buf_putc(out, ' ');
 		buf_puts(out, attrs[i]);	/* a name from the table */
 		buf_puts(out, "=\"");
-		if (listed(urls, attrs[i]))
+		if (url)
 			html_url(out, v, strlen(v));
 		else
 			html_attr(out, v, strlen(v));

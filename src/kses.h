@@ -18,10 +18,12 @@ struct buf;
  * Appends html[0..len), filtered, to out: allowed elements with their
  * allowed attributes, re-escaped through html.h; the content of other
  * elements (text and allowed elements inside) without their tags,
- * except for elements whose content is never text (script, style,
- * iframe, object, template, svg and the like), which go whole.
- * Comments go too.  The output is well formed: every element written
- * is closed.  Safe to call from several threads at once.
+ * except for elements whose content is code or raw text (script, style,
+ * iframe, template, textarea, title and the like), which go whole.
+ * List items and a table's parts are written only inside their list or
+ * table, where a browser keeps them.  Comments go too.  The output is
+ * well formed: every element written is closed.  Safe to call from
+ * several threads at once.
  */
 void	kses(struct buf *out, const char *html, size_t len);
 

@@ -717,12 +717,12 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
 		    " post.") : restore(r, se, &old, strtoll(form_get(in,
 		    "revision", NULL, NULL), NULL, 10));
-	if (draft_read(in, &d) == -1) {
-		d.filtered = id != 0 && old.filtered;
+	rc = draft_read(in, &d);
+	d.filtered = id != 0 && old.filtered;
+	if (rc == -1) {
 		d.err[5] = "Nothing was saved: correct what is marked below.";
 		return again(r, se, &d, 0, 422);
 	}
-	d.filtered = id != 0 && old.filtered;
 	if (strcmp(action, "preview") == 0)
 		return again(r, se, &d, 1, 200);
 	if ((rc = save(r, se, &d, id != 0 ? &old : NULL, &id)) != STORE_OK) {

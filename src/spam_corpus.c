@@ -48,6 +48,21 @@ read_file(const char *path, struct buf *b, char *err, size_t errlen)
 	return 0;
 }
 
+/* Reads the message at path (into b), of class cls, and gives it to fn. */
+static int
+read_message(const char *path, int cls, struct buf *b, spam_corpus_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	struct spam_msg	 m = { cls, NULL, 0, path, NULL };
+	int		 rc;
+
+	if ((rc = read_file(path, b, err, errlen)) != 0)
+		return rc;
+	m.text = b->data;
+	m.len = b->len;
+	return fn(arg, &m);
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -63,7 +78,6 @@ read_dir(const char *dir, int cls, spam_corpus_fn fn, void *arg, char *err,
 	struct dirent	*de;
 	struct stat	 st;
 	struct buf	 b;
-	struct spam_msg	 m = { cls, NULL, 0, NULL, NULL };
 	char		**names = NULL, *path;
 	size_t		 n = 0, cap = 0, i;
 	int		 rc = 0;
@@ -86,14 +100,8 @@ read_dir(const char *dir, int cls, spam_corpus_fn fn, void *arg, char *err,
 	for (i = 0; i < n && rc == 0; i++) {
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
 		sprintf(path, "%s/%s", dir, names[i]);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			if ((rc = read_file(path, &b, err, errlen)) == 0) {
-				m.text = b.data;
-				m.len = b.len;
-				m.name = path;
-				rc = fn(arg, &m);
-			}
-		}
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			rc = read_message(path, cls, &b, fn, arg, err, errlen);
 		free(path);
 	}
 	buf_reset(&b);
@@ -199,7 +207,6 @@ spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
 {
 	struct stat	 st;
 	struct buf	 b;
-	struct spam_msg	 m = { cls, NULL, 0, path, NULL };
 	char		*sub;
 	int		 rc;
 
@@ -222,11 +229,7 @@ spam_corpus_read(const char *path, int cls, spam_corpus_fn fn, void *arg,
 	if (cls < 0)
 		return read_csv(path, fn, arg, err, errlen);
 	buf_init(&b);
-	if ((rc = read_file(path, &b, err, errlen)) == 0) {
-		m.text = b.data;
-		m.len = b.len;
-		rc = fn(arg, &m);
-	}
+	rc = read_message(path, cls, &b, fn, arg, err, errlen);
 	buf_reset(&b);
 	return rc;
 }
@@ -356,7 +359,8 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
     const struct spam_mem *senders, const struct spam_toks *t,
     const struct spam_toks *who, int spam, struct tally *y, unsigned *sigp)
 {
-	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c)), s;
+	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c));
+	struct spam_count	 s;
 	int64_t			 nham, nspam;
 	unsigned		 sig = 0;
 	enum spam_class		 k;
