@@ -41,6 +41,9 @@ struct req {
 	const char		*type;		/* Content-Type; NULL: HTML */
 	const char		*disposition;	/* Content-Disposition */
 	struct comment_form	*form;		/* a refused form, to show */
+	int			 retry_after;	/* > 0: a Retry-After, seconds */
+	int			 delay_ms;	/* > 0: the answer is held back
+						   this long (no thread waits) */
 	struct MHD_Connection	*http;		/* for req_arg */
 };
 

@@ -71,7 +71,7 @@ store_rc_name(int rc)
 {
 	static const char *const names[] = {
 		"ok", "not found", "conflict", "retry", "database down",
-		"database error"
+		"database error", "disk full"
 	};
 
 	if (rc < 0 || (size_t)rc >= sizeof(names) / sizeof(names[0]))

@@ -27,7 +27,8 @@ enum store_rc {
 	STORE_CONFLICT,		/* a unique key already holds that value */
 	STORE_RETRY,		/* busy or serialisation failure: try again */
 	STORE_DOWN,		/* the database cannot be reached */
-	STORE_ERROR		/* anything else; logged where detected */
+	STORE_ERROR,		/* anything else; logged where detected */
+	STORE_FULL		/* the disk (or quota) is full: try later */
 };
 
 struct user {

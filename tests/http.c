@@ -168,6 +168,14 @@ srv_stop(struct srv *s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static __thread const char *from_ip;
+
+void
+http_from(const char *ip)
+{
+	from_ip = ip;
+}
+
 static size_t
 collect(char *data, size_t size, size_t n, void *b)
 {
@@ -185,6 +193,8 @@ perform(CURL *c, const char *const *headers, struct resp *r)
 	for (; headers != NULL && *headers != NULL; headers++)
 		h = curl_slist_append(h, *headers);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (from_ip != NULL)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, from_ip);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_slist_free_all(h);

@@ -31,6 +31,11 @@ struct resp {
 	struct buf	 head;		/* raw header lines */
 };
 
+/*
+ * The loopback address this thread's requests come from (127.0.0.2, say,
+ * for an innocent client beside an attacker on 127.0.0.1); NULL: any.
+ */
+void	 http_from(const char *ip);
 /* Runs galley with args (NULL-terminated); returns its exit status. */
 int	 run_galley(const char *const *args, struct buf *out);
 /* Makes a fresh temporary directory path (not created); heap. */
