@@ -9,7 +9,8 @@
  * Failures: a statement outside a transaction that fails because the
  * connection dropped is retried once on a fresh connection, and one that
  * fails on a serialisation failure or deadlock is retried a few times;
- * inside a transaction the caller gets STORE_RETRY or STORE_DOWN.  A
+ * inside a transaction the caller gets STORE_RETRY or STORE_DOWN.  A full
+ * disk or exhausted memory on the server is STORE_FULL, never retried.  A
  * connection that broke is closed when it is given back, and the pool
  * opens a new one on demand: when the database comes back, so does Galley.
  */
@@ -213,6 +214,18 @@ rc_of(PGconn *db, PGresult *res, const char *what)
 	}
 	if (state != NULL && strcmp(state, "23505") == 0)
 		return STORE_CONFLICT;
+	/*
+	 * Class 53, insufficient resources: disk_full (53100) and
+	 * out_of_memory (53200) pass once there is room again; too many
+	 * connections (53300) comes at connect time, and a configured limit
+	 * (53400, say max_locks_per_transaction) needs its operator.
+	 */
+	if (state != NULL && (strcmp(state, "53100") == 0 ||
+	    strcmp(state, "53200") == 0)) {
+		fprintf(stderr, "galley: postgresql: %s: %s", what,
+		    PQresultErrorMessage(res));
+		return STORE_FULL;
+	}
 	if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0))
 		return STORE_RETRY;

@@ -9,6 +9,7 @@
  * runs on it, and keeps them for its life; the SQL of each statement stands
  * in the function that runs it.  A pool hands connections to requests.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -185,9 +186,23 @@ static const char *const migrations[] = {
 
 static const struct store_ops sqlite_ops;
 
+/*
+ * Maps a failed step to a store_rc; logs what is not the caller's to
+ * expect.  A full disk or quota is SQLITE_FULL, or an I/O error whose
+ * errno says so (the WAL index growing, an fsync): STORE_FULL, which
+ * passes once there is room again.
+ */
 static int
 rc_of(sqlite3 *db, int rc, const char *what)
 {
+	int	 e;
+
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR &&
+	    ((e = sqlite3_system_errno(db)) == ENOSPC || e == EDQUOT))) {
+		fprintf(stderr, "galley: sqlite: %s: %s\n", what,
+		    sqlite3_errmsg(db));
+		return STORE_FULL;
+	}
 	switch (rc) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -385,6 +400,9 @@ sq_commit(struct store_conn *sc)
 static int
 sq_rollback(struct store_conn *sc)
 {
+	/* A full disk or an I/O error may have rolled it back already. */
+	if (sqlite3_get_autocommit(((struct sconn *)sc)->db))
+		return STORE_OK;
 	return exec_stmt(sc, Q_ROLLBACK, "ROLLBACK");
 }
 
