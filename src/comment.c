@@ -381,8 +381,8 @@ attach_image(struct req *r, struct comment_form *f, struct comment *cm)
 
 	if (!f->image_sent)
 		return 0;
-	if (image_store(f->image, f->image_len, r->site->media_dir, &im, msg,
-	    sizeof(msg)) != IMAGE_OK) {
+	if (image_store(f->image, f->image_len, r->site->media_dir,
+	    r->site->images, &im, msg, sizeof(msg)) != IMAGE_OK) {
 		f->err[CF_IMAGE] = arena_strdup(&r->arena, msg);
 		return -1;
 	}

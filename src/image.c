@@ -8,16 +8,21 @@
  * scaled by its DCT straight to near display size; the pixels are
  * shrunk by area averaging, turned upright from the EXIF orientation
  * (read with libexif), and encoded afresh, so no marker of the upload
- * survives.  Every call makes its own TurboJPEG and libexif objects and
- * there is no static mutable state, so threads may share it freely.
+ * survives.  Every call makes its own TurboJPEG and libexif objects; the
+ * one shared thing, the gate that bounds how many decodes run and how
+ * much memory they hold, locks inside itself, so threads may share it
+ * all freely.  Files are made with link(), so a call knows which files
+ * it created and can take back exactly those.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libexif/exif-data.h>
@@ -31,14 +36,27 @@
 #define MAX_SIDE	10000
 #define MAX_PIXELS	40000000LL
 /*
- * libjpeg's own limit (TJFLAG_LIMITSCANS) is 500 scans; real encoders
- * write at most a few dozen, so anything past 100 is refused unread.
+ * A progressive JPEG makes libjpeg walk its whole coefficient array once
+ * per scan, so a small file of many scans costs much CPU (TurboJPEG's
+ * own TJFLAG_LIMITSCANS stops only at 500).  What encoders write:
+ * libjpeg's jpeg_simple_progression (cjpeg and jpegtran -progressive,
+ * TurboJPEG, ImageMagick, most libraries) 10 scans for YCbCr, 6 for
+ * gray, 2 + 4 a component otherwise (14 for RGB, 18 for CMYK); mozjpeg's
+ * scan search at most 16 (DC, 2 chroma DC, 2 luma and 4 chroma AC bands,
+ * 3 + 4 refinements), 10 or 11 without it; jpegli's script at most 5 a
+ * component (20 for subsampled CMYK); Photoshop offers 3 to 5; cameras
+ * write baseline.  32 leaves room for a hand-made jpegtran -scans script
+ * and bounds what scans can add: a flat 10000x4000 4:4:4 file decodes
+ * (djpeg -scale 1/4) in 0.9 s with 10 scans, 1.1 s with 32, 1.6 s with
+ * 100.  Most of that, and its 236 MiB, is the 40 megapixels' worth of
+ * coefficients, which the gate's memory budget bounds.
  */
-#define MAX_SCANS	100
+#define MAX_SCANS	32
 #define DISPLAY_EDGE	1600
 #define THUMB_EDGE	320
 #define QUALITY		82
 #define DECODE_FLAGS	(TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
+#define MIB		(1024 * 1024)
 
 /* What the commenter reads, by return code. */
 static const char *const messages[] = {
@@ -50,6 +68,24 @@ static const char *const messages[] = {
 	    "lossless) is not supported.",
 	[IMAGE_CORRUPT] = "The image file is damaged or incomplete.",
 	[IMAGE_IO] = "The image could not be saved; please try again later.",
+	[IMAGE_FULL] = "The site has no room to save pictures right now;"
+	    " please try again later.",
+	[IMAGE_BUSY] = "The site is busy with other pictures right now;"
+	    " please try again in a minute.",
+};
+
+/* IMAGE_TOO_BIG for an image within the limits that the gate refuses. */
+static const char too_heavy[] = "This image would need too much memory"
+    " to process (a large progressive JPEG); please send it as a"
+    " standard JPEG, or smaller.";
+
+/* See image.h: slots and bytes taken by the decodes running. */
+struct image_gate {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 room;		/* broadcast when a decode ends */
+	int		 slots, busy;
+	size_t		 budget, used;
+	int		 wait_ms;
 };
 
 /* What the marker walk learns before libjpeg sees the file. */
@@ -59,6 +95,8 @@ struct walk {
 	size_t			 exiflen;
 	int			 sof;	/* the frame's SOF marker, 0 before */
 	int			 width, height, comps;	/* from the SOF */
+	int			 h[4], v[4];	/* sampling factors, 1 to 4 */
+	int			 hmax, vmax;
 	int			 scans;	/* SOS segments seen */
 };
 
@@ -89,7 +127,10 @@ static const struct turn {
 	[6] = { 1, 1, 0 }, [7] = { 1, 1, 1 }, [8] = { 1, 0, 1 },
 };
 
-/* Logs a failure to store what (errno e) once, and returns IMAGE_IO. */
+/*
+ * Logs a failure to store what (errno e) once; returns IMAGE_FULL when
+ * the disk or the quota is full, else IMAGE_IO.
+ */
 static int
 io_error(const char *what, int e)
 {
@@ -98,21 +139,96 @@ io_error(const char *what, int e)
 	if (strerror_r(e, why, sizeof(why)) != 0)
 		snprintf(why, sizeof(why), "error %d", e);
 	fprintf(stderr, "image: %s: %s\n", what, why);
-	return IMAGE_IO;
+	return e == ENOSPC || e == EDQUOT ? IMAGE_FULL : IMAGE_IO;
+}
+
+struct image_gate *
+image_gate_new(int slots, size_t budget, int wait_ms)
+{
+	struct image_gate	*g = xcalloc(1, sizeof(*g));
+	pthread_condattr_t	 ca;
+
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->room, &ca);
+	pthread_condattr_destroy(&ca);
+	g->slots = slots;
+	g->budget = budget;
+	g->wait_ms = wait_ms;
+	return g;
+}
+
+void
+image_gate_free(struct image_gate *g)
+{
+	if (g == NULL)
+		return;
+	pthread_cond_destroy(&g->room);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
+}
+
+/*
+ * Takes a slot and bytes from g, waiting up to its wait_ms for room.
+ * Returns IMAGE_OK (give them back with gate_leave), IMAGE_TOO_BIG when
+ * bytes alone are over the budget, or IMAGE_BUSY.
+ */
+static int
+gate_enter(struct image_gate *g, size_t bytes)
+{
+	struct timespec	 end;
+	int		 rc = IMAGE_OK;
+
+	if (bytes > g->budget)
+		return IMAGE_TOO_BIG;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += g->wait_ms / 1000;
+	end.tv_nsec += (long)(g->wait_ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&g->lock);
+	while (rc == IMAGE_OK &&
+	    (g->busy >= g->slots || bytes > g->budget - g->used))
+		if (pthread_cond_timedwait(&g->room, &g->lock, &end) ==
+		    ETIMEDOUT)
+			rc = IMAGE_BUSY;
+	if (rc == IMAGE_OK) {
+		g->busy++;
+		g->used += bytes;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+/* Gives back what gate_enter(g, bytes) took. */
+static void
+gate_leave(struct image_gate *g, size_t bytes)
+{
+	pthread_mutex_lock(&g->lock);
+	g->busy--;
+	g->used -= bytes;
+	pthread_cond_broadcast(&g->room);
+	pthread_mutex_unlock(&g->lock);
 }
 
 /*
  * Reads the frame header, SOF segment s[0..n): one frame, 8-bit samples
  * (12-bit is valid JPEG that libjpeg-turbo 2.1 cannot decode; any other
  * precision is nonsense in a DCT frame), a height (libjpeg does not
- * support DNL), gray, YCbCr/RGB or CMYK/YCCK components, and the size
- * limits.  This is also what libjpeg will see: it reads the same first
- * SOF, and tjDecompressHeader3() is not used because 2.1 refuses valid
- * files whose sampling factors it has no name for (CMYK 4:2:0).
+ * support DNL), gray, YCbCr/RGB or CMYK/YCCK components with sampling
+ * factors of 1 to 4 (as libjpeg requires), and the size limits.  This
+ * is also what libjpeg will see: it reads the same first SOF, and
+ * tjDecompressHeader3() is not used because 2.1 refuses valid files
+ * whose sampling factors it has no name for (CMYK 4:2:0).
  */
 static int
 walk_frame(struct walk *wk, int m, const unsigned char *s, size_t n)
 {
+	int	 i;
+
 	if (wk->sof != 0 || n < 6 || n < 6 + 3 * (size_t)s[5])
 		return IMAGE_CORRUPT;
 	wk->sof = m;
@@ -125,6 +241,15 @@ walk_frame(struct walk *wk, int m, const unsigned char *s, size_t n)
 		return IMAGE_CORRUPT;
 	if (wk->comps != 1 && wk->comps != 3 && wk->comps != 4)
 		return IMAGE_UNSUPPORTED;
+	for (i = 0; i < wk->comps; i++) {
+		wk->h[i] = s[7 + 3 * i] >> 4;
+		wk->v[i] = s[7 + 3 * i] & 15;
+		if (wk->h[i] < 1 || wk->h[i] > 4 || wk->v[i] < 1 ||
+		    wk->v[i] > 4)
+			return IMAGE_CORRUPT;
+		wk->hmax = wk->h[i] > wk->hmax ? wk->h[i] : wk->hmax;
+		wk->vmax = wk->v[i] > wk->vmax ? wk->v[i] : wk->vmax;
+	}
 	if (wk->width > MAX_SIDE || wk->height > MAX_SIDE ||
 	    (long long)wk->width * wk->height > MAX_PIXELS)
 		return IMAGE_TOO_BIG;
@@ -270,6 +395,54 @@ pick_scale(int w, int h, int edge)
 			best = sf[i];
 	}
 	return best;
+}
+
+/* Returns n / d rounded up, then up to a multiple of m. */
+static size_t
+blocks(size_t n, size_t d, size_t m)
+{
+	n = (n + d - 1) / d;
+	return (n + m - 1) / m * m;
+}
+
+/*
+ * Returns the most memory, in bytes, that decoding, resizing and encoding
+ * the walked JPEG will hold at once, from its frame header alone.  While
+ * decoding: a progressive or multi-scan file makes libjpeg keep every DCT
+ * coefficient until the last scan (64 of 2 bytes for each 8x8 block of
+ * each component at its sampling, rounded up to whole MCUs), with the
+ * output pixels at the DCT scale decode() picks and libjpeg's row
+ * buffers.  After, at most: the output pixels with shrink()'s pass and
+ * the display copy, and a second display copy's worth for the upright
+ * copy, the thumbnail and the encoded JPEGs.  Checked against peak RSS
+ * (libjpeg-turbo 2.1.5, less the process at rest): a 10000x4000 4:4:4
+ * progressive file of 100 scans measured 236.7 MiB, estimated 238.9;
+ * its 4:2:0 twin 122.2 against 124.4; a 7296x5472 4:2:0 progressive
+ * photo 121.9 against 123.7; the same photo baseline 19.4 against 26.7
+ * (baseline is decoded a row of blocks at a time).
+ */
+static size_t
+estimate(const struct walk *wk)
+{
+	tjscalingfactor	 sf = pick_scale(wk->width, wk->height, DISPLAY_EDGE);
+	size_t		 coef = 0, pw, ph, dw, dh, big, px, disp, rows, after;
+	int		 i, c = wk->comps == 1 ? 1 : 3;
+
+	for (i = 0; i < wk->comps && (wk->sof == 0xc2 || wk->sof == 0xca ||
+	    wk->scans > 1); i++)
+		coef += blocks((size_t)wk->width * wk->h[i], 8 * wk->hmax,
+		    wk->h[i]) * blocks((size_t)wk->height * wk->v[i],
+		    8 * wk->vmax, wk->v[i]) * 64 * 2;
+	pw = TJSCALED(wk->width, sf);
+	ph = TJSCALED(wk->height, sf);
+	big = pw > ph ? pw : ph;
+	dw = big > DISPLAY_EDGE ? pw * DISPLAY_EDGE / big + 1 : pw;
+	dh = big > DISPLAY_EDGE ? ph * DISPLAY_EDGE / big + 1 : ph;
+	px = pw * ph * (wk->comps == 4 ? 4 : c);
+	disp = dw * dh * c;
+	rows = (size_t)wk->width * wk->comps * 64 + MIB;
+	after = px + dw * ph * c + 2 * disp;
+	return rows + (coef + px > after ? coef + px : after);
 }
 
 /*
@@ -494,15 +667,19 @@ sync_dir(const char *dir)
 
 /*
  * Stores j as dir/HASH.jpg, HASH the hex SHA-256 of its bytes, written
- * into hash[65]: temporary file, fsync, rename over any identical file.
+ * into hash[65]: a temporary file, fsync, then link() to its name.  The
+ * link fails with EEXIST when the file is there already, the same bytes
+ * stored before (perhaps for another comment): then *made is 0, else 1.
+ * On failure nothing this call made is left.
  */
 static int
-save(const char *dir, const struct jpeg *j, char *hash)
+save(const char *dir, const struct jpeg *j, char *hash, int *made)
 {
 	unsigned char	 md[crypto_hash_sha256_BYTES];
 	char		 path[PATH_MAX], tmp[PATH_MAX];
-	int		 fd, e;
+	int		 fd, e, rc;
 
+	*made = 0;
 	crypto_hash_sha256(md, j->data, j->len);
 	sodium_bin2hex(hash, 65, md, sizeof(md));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash) >=
@@ -517,61 +694,129 @@ save(const char *dir, const struct jpeg *j, char *hash)
 		close(fd);
 		goto fail;
 	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
+	if (close(fd) == -1) {
 		e = errno;
 		goto fail;
 	}
-	return sync_dir(dir);
+	if (link(tmp, path) == 0)
+		*made = 1;
+	else if (errno != EEXIST) {
+		e = errno;
+		goto fail;
+	}
+	unlink(tmp);
+	if ((rc = sync_dir(dir)) != IMAGE_OK && *made) {
+		unlink(path);
+		*made = 0;
+	}
+	return rc;
 fail:
 	unlink(tmp);
 	return io_error(path, e);
 }
 
-/* Encodes disp and thumb, then stores both and fills out. */
+/*
+ * Decodes the checked JPEG p[0..wk->end) and encodes its display copy
+ * and thumbnail into j[0] and j[1] (the caller tjFree()s their data),
+ * their sizes into out.  The pixels are freed before it returns.
+ */
 static int
-store_copies(const char *dir, const struct pixels *disp,
-    const struct pixels *thumb, struct image *out)
+make_copies(const unsigned char *p, const struct walk *wk, struct jpeg j[2],
+    struct image *out)
 {
-	struct jpeg	 dj = { NULL, 0 }, tj = { NULL, 0 };
+	struct pixels	 disp, thumb;
 	tjhandle	 h;
 	int		 rc;
 
+	if ((rc = render(p, wk, &disp, &thumb)) != IMAGE_OK)
+		return rc;
 	if ((h = tjInitCompress()) == NULL)
-		return io_error("tjInitCompress", ENOMEM);
-	if ((rc = encode(h, disp, &dj)) == IMAGE_OK &&
-	    (rc = encode(h, thumb, &tj)) == IMAGE_OK &&
-	    (rc = save(dir, &dj, out->hash)) == IMAGE_OK)
-		rc = save(dir, &tj, out->thumb);
-	tjFree(dj.data);
-	tjFree(tj.data);
-	tjDestroy(h);
-	out->width = disp->w;
-	out->height = disp->h;
-	out->thumb_width = thumb->w;
-	out->thumb_height = thumb->h;
+		rc = io_error("tjInitCompress", ENOMEM);
+	else if ((rc = encode(h, &disp, &j[0])) == IMAGE_OK)
+		rc = encode(h, &thumb, &j[1]);
+	if (h != NULL)
+		tjDestroy(h);
+	out->width = disp.w;
+	out->height = disp.h;
+	out->thumb_width = thumb.w;
+	out->thumb_height = thumb.h;
+	free(disp.p);
+	free(thumb.p);
+	return rc;
+}
+
+/*
+ * Stores both copies (once, when the thumbnail is the display copy);
+ * if the thumbnail fails, takes back the display copy if it made it.
+ */
+static int
+save_copies(const char *dir, const struct jpeg j[2], struct image *out)
+{
+	int	 rc;
+
+	if ((rc = save(dir, &j[0], out->hash, &out->made_display)) !=
+	    IMAGE_OK)
+		return rc;
+	if (j[1].len == j[0].len && memcmp(j[1].data, j[0].data, j[0].len) ==
+	    0) {
+		memcpy(out->thumb, out->hash, sizeof(out->thumb));
+		return IMAGE_OK;
+	}
+	if ((rc = save(dir, &j[1], out->thumb, &out->made_thumb)) !=
+	    IMAGE_OK) {
+		image_discard(dir, out);
+		out->made_display = 0;
+	}
 	return rc;
 }
 
 int
 image_store(const void *data, size_t len, const char *media_dir,
-    struct image *out, char *msg, size_t msglen)
+    struct image_gate *gate, struct image *out, char *msg, size_t msglen)
 {
 	const unsigned char	*p = data;
-	struct pixels		 disp, thumb;
+	struct jpeg		 j[2] = { { NULL, 0 }, { NULL, 0 } };
 	struct walk		 wk;
+	size_t			 need = 0;
 	int			 rc;
 
+	memset(out, 0, sizeof(*out));
 	if (len > MAX_BYTES)
 		rc = IMAGE_TOO_BIG;
 	else if (len < 3 || p[0] != 0xff || p[1] != 0xd8 || p[2] != 0xff)
 		rc = IMAGE_NOT_JPEG;
 	else if ((rc = walk_jpeg(p, len, &wk)) == IMAGE_OK &&
-	    (rc = render(p, &wk, &disp, &thumb)) == IMAGE_OK) {
-		rc = store_copies(media_dir, &disp, &thumb, out);
-		free(disp.p);
-		free(thumb.p);
+	    (rc = gate_enter(gate, need = estimate(&wk))) == IMAGE_OK) {
+		rc = make_copies(p, &wk, j, out);
+		/* The pixels are gone: the files need no decode memory. */
+		gate_leave(gate, need);
+		if (rc == IMAGE_OK)
+			rc = save_copies(media_dir, j, out);
+		tjFree(j[0].data);
+		tjFree(j[1].data);
 	}
 	if (msglen > 0)
-		snprintf(msg, msglen, "%s", messages[rc]);
+		snprintf(msg, msglen, "%s", rc == IMAGE_TOO_BIG && need > 0 ?
+		    too_heavy : messages[rc]);
 	return rc;
+}
+
+/* Unlinks dir/hash.jpg. */
+static void
+remove_copy(const char *dir, const char *hash)
+{
+	char	 path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash) <
+	    sizeof(path) && unlink(path) == -1 && errno != ENOENT)
+		fprintf(stderr, "image: %s: %s\n", path, strerror(errno));
+}
+
+void
+image_discard(const char *media_dir, const struct image *im)
+{
+	if (im->made_display)
+		remove_copy(media_dir, im->hash);
+	if (im->made_thumb)
+		remove_copy(media_dir, im->thumb);
 }

@@ -3,7 +3,9 @@
  * through the same pipeline as a comment's picture (image.c: a real
  * JPEG, bounded before decoding, turned upright, re-encoded without its
  * metadata, named by its hash); the library lists them newest first,
- * each with the Markdown that puts it in a post.
+ * each with the Markdown that puts it in a post.  A picture the site
+ * cannot take now is answered 503 (decoding busy, the database full) or
+ * 507 (no space for the files), and leaves no file behind.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@
 #include "utf8.h"
 
 #define PER_PAGE	24
+#define FULL_RETRY	60	/* Retry-After when the disk is full */
+#define BUSY_RETRY	10	/* ... when decoding is busy */
 
 static int
 media_page(struct req *r, struct session *se, const char *error, int status)
@@ -97,9 +101,14 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	    strpbrk(alt, "[]()") != NULL)
 		return media_page(r, se, "The description is at most 300"
 		    " characters of text, without brackets.", 422);
-	if (image_store(data, len, r->site->media_dir, &im, msg,
-	    sizeof(msg)) != IMAGE_OK)
-		return media_page(r, se, arena_strdup(&r->arena, msg), 422);
+	rc = image_store(data, len, r->site->media_dir, r->site->images, &im,
+	    msg, sizeof(msg));
+	if (rc == IMAGE_BUSY)
+		r->retry_after = BUSY_RETRY;
+	if (rc != IMAGE_OK)
+		return media_page(r, se, arena_strdup(&r->arena, msg),
+		    rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
+		    rc == IMAGE_IO ? 500 : 422);
 	memset(&m, 0, sizeof(m));
 	m.hash = im.hash;
 	m.mime = "image/jpeg";
@@ -108,7 +117,14 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	m.bytes = (int64_t)len;
 	m.alt = (char *)alt;
 	rc = r->conn->ops->media_add(r->conn, &m, &id);
-	if (rc != STORE_OK && rc != STORE_CONFLICT)	/* known already */
-		return page_error(r, rc == STORE_DOWN ? 503 : 500);
-	return admin_back(r, "media", "done=1");
+	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
+		return admin_back(r, "media", "done=1");
+	image_discard(r->site->media_dir, &im);
+	if (rc == STORE_FULL) {
+		r->retry_after = FULL_RETRY;
+		return media_page(r, se, "The site cannot save pictures right"
+		    " now; please try again later.", 503);
+	}
+	return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ? 503 :
+	    500);
 }

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,14 @@
 #include "cache.h"
 #include "conf.h"
 #include "demo.h"
+#include "image.h"
 #include "setting.h"
 #include "site.h"
 #include "store.h"
 #include "theme.h"
+
+#define IMAGE_MEMORY_MB	160	/* default decode budget, MiB */
+#define IMAGE_WAIT_MS	3000	/* longest wait for decode room */
 
 static char *
 path_join(const char *dir, const char *name)
@@ -89,7 +94,10 @@ write_conf(const char *dir, const char *db, char *err, size_t errlen)
 	    "# The database: a path relative to this directory, or a URI.\n"
 	    "db = %s\n"
 	    "# Where uploaded images live (shared by every node).\n"
-	    "media_dir = media\n", hex, db != NULL ? db : "galley.db");
+	    "media_dir = media\n"
+	    "# Memory that decoding uploaded pictures may take at once, MiB:\n"
+	    "# image_memory_mb = %d\n", hex, db != NULL ? db : "galley.db",
+	    IMAGE_MEMORY_MB);
 	rc = fflush(f) == 0 && fsync(fd) == 0 ? 0 : -1;
 	if (fclose(f) != 0 || rc == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -224,6 +232,33 @@ load_secret(struct site *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The image gate: one decode per core, within image_memory_mb MiB
+ * (galley.conf, 16 to 65536).  Returns 0, or -1 with err set.
+ */
+static int
+open_gate(struct site *s, char *err, size_t errlen)
+{
+	const char	*v = conf_get(s->conf, "image_memory_mb");
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long long	 mb = IMAGE_MEMORY_MB;
+	char		*end;
+
+	if (v != NULL) {
+		errno = 0;
+		mb = strtoll(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || mb < 16 ||
+		    mb > 65536) {
+			snprintf(err, errlen, "%s/galley.conf: image_memory_mb"
+			    " must be a whole number from 16 to 65536", s->dir);
+			return -1;
+		}
+	}
+	s->images = image_gate_new(cpus > 0 && cpus < INT_MAX ? (int)cpus : 1,
+	    (size_t)mb * 1024 * 1024, IMAGE_WAIT_MS);
+	return 0;
+}
+
 struct site *
 site_open(const char *dir, char *err, size_t errlen)
 {
@@ -235,7 +270,8 @@ site_open(const char *dir, char *err, size_t errlen)
 	path = path_join(dir, "galley.conf");
 	s->conf = conf_load(path, err, errlen);
 	free(path);
-	if (s->conf == NULL || load_secret(s, err, errlen) == -1)
+	if (s->conf == NULL || load_secret(s, err, errlen) == -1 ||
+	    open_gate(s, err, errlen) == -1)
 		goto fail;
 	if ((db = conf_get(s->conf, "db")) == NULL)
 		db = "galley.db";
@@ -263,6 +299,7 @@ site_close(struct site *s)
 	if (s == NULL)
 		return;
 	cache_free(s->cache);
+	image_gate_free(s->images);
 	theme_free(s->theme);
 	store_close(s->store);
 	conf_free(s->conf);

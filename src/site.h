@@ -3,7 +3,7 @@
  * DIR/media/) and everything long-lived that serving it needs.  A struct
  * site is built before serving starts and is read-only after, except
  * through modules that lock inside themselves (the store's pool, the
- * page cache).
+ * page cache, the image gate).
  */
 #ifndef GALLEY_SITE_H
 #define GALLEY_SITE_H
@@ -13,6 +13,7 @@
 struct arena;
 struct cache;
 struct conf;
+struct image_gate;
 struct store;
 struct theme;
 
@@ -26,6 +27,8 @@ struct site {
 	struct store	*store;
 	struct theme	*theme;
 	struct cache	*cache;
+	struct image_gate *images;	/* picture decoding: one per core,
+					   within image_memory_mb MiB */
 };
 
 /*
@@ -37,7 +40,11 @@ struct site {
  */
 int	site_init(const char *dir, const char *db, int demo, char *err,
 	    size_t errlen);
-/* Opens the site in dir for serving.  Returns NULL with err set. */
+/*
+ * Opens the site in dir for serving.  Returns NULL with err set.  The
+ * image gate lets one picture decode run per core within image_memory_mb
+ * of galley.conf (MiB, default 160), waiting at most 3 s for room.
+ */
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);
 /*

@@ -6,9 +6,18 @@
  * limits on synthetic files, all eight EXIF orientations, downscaling,
  * polyglots, scan floods, storing twice, from several threads at once,
  * and an unwritable media folder.  The stored files are checked by
- * decoding them again and by walking their markers.
+ * decoding them again and by walking their markers.  Then the bounds:
+ * what cjpeg and jpegtran -progressive write passes, one scan past the
+ * limit is refused before any memory is taken, the gate's budget and
+ * slots (too big, busy, the peak RSS of several decodes at once), and a
+ * full disk on a small tmpfs (when this process may mount one), which
+ * leaves no file behind and passes once there is room again.
  */
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +33,17 @@
 #include "image.h"
 
 #define MAX_SECONDS	2.0	/* for any one rejected file */
+#define MAX_SCANS	32	/* image.c's limit */
+#define MIB		(1024 * 1024)
 
 /* The fixtures folder and the media folder every test stores into. */
 struct env {
-	char	 fixtures[1024];
-	char	 media[64];
-	double	 slowest;
-	char	 slowest_name[256];
+	char			 fixtures[1024];
+	char			 media[64];
+	char			 work[64];	/* files that are not media */
+	double			 slowest;
+	char			 slowest_name[256];
+	struct image_gate	*gate;	/* roomy: 4 at once, 1 GiB */
 };
 
 static double
@@ -263,15 +276,19 @@ contains(const unsigned char *p, size_t len, const char *s, size_t n)
 	return 0;
 }
 
-/* Returns an RGB JPEG of px (w by h) made by TurboJPEG; caller frees. */
+/*
+ * Returns an RGB JPEG of px (w by h) made by TurboJPEG with chroma
+ * subsampling samp; caller frees.
+ */
 static unsigned char *
-make_jpeg(const unsigned char *px, int w, int h, int flags, size_t *len)
+make_jpeg_samp(const unsigned char *px, int w, int h, int samp, int flags,
+    size_t *len)
 {
 	tjhandle	 tj = tjInitCompress();
 	unsigned char	*jpeg = NULL, *copy;
 	unsigned long	 n = 0;
 
-	if (tjCompress2(tj, px, w, 0, h, TJPF_RGB, &jpeg, &n, TJSAMP_420, 90,
+	if (tjCompress2(tj, px, w, 0, h, TJPF_RGB, &jpeg, &n, samp, 90,
 	    flags) != 0) {
 		tjDestroy(tj);
 		return NULL;
@@ -282,6 +299,13 @@ make_jpeg(const unsigned char *px, int w, int h, int flags, size_t *len)
 	tjFree(jpeg);
 	tjDestroy(tj);
 	return copy;
+}
+
+/* The same, 4:2:0. */
+static unsigned char *
+make_jpeg(const unsigned char *px, int w, int h, int flags, size_t *len)
+{
+	return make_jpeg_samp(px, w, h, TJSAMP_420, flags, len);
 }
 
 /* Returns w by h RGB pixels: a smooth gradient with some texture. */
@@ -394,7 +418,8 @@ check_valid(struct env *env, const char *name)
 	if (!CHECK_MSG((p = slurp(path, &len)) != NULL, path))
 		return;
 	CHECK(frame_size(p, len, &w, &h));
-	rc = image_store(p, len, env->media, &img, msg, sizeof(msg));
+	rc = image_store(p, len, env->media, env->gate, &img, msg,
+	    sizeof(msg));
 	snprintf(what, sizeof(what), "valid/%s accepted (rc %d: %s)", name,
 	    rc, msg);
 	if (CHECK_MSG(rc == IMAGE_OK && msg[0] == '\0', what)) {
@@ -482,8 +507,8 @@ test_exif_fixture(struct env *env)
 	CHECK(contains(p, len, "http://ns.adobe.com/", 20));
 	CHECK(frame_size(p, len, &w, &h));
 	CHECK(w != h);
-	CHECK(image_store(p, len, env->media, &img, msg, sizeof(msg)) ==
-	    IMAGE_OK);
+	CHECK(image_store(p, len, env->media, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == h && img.height == w);
 	snprintf(path, sizeof(path), "%s/%s.jpg", env->media, img.hash);
 	if (CHECK((stored = slurp(path, &slen)) != NULL)) {
@@ -526,7 +551,8 @@ check_refused(struct env *env, const char *dir, const char *name, int want,
 		return;
 	before = count_entries(env->media);
 	t = now();
-	rc = image_store(p, len, env->media, &img, msg, sizeof(msg));
+	rc = image_store(p, len, env->media, env->gate, &img, msg,
+	    sizeof(msg));
 	t = now() - t;
 	if (t > env->slowest) {
 		env->slowest = t;
@@ -568,7 +594,8 @@ expect_rc(struct env *env, const void *data, size_t len, int want,
 	double		 t = now();
 	int		 rc, before = count_entries(env->media);
 
-	rc = image_store(data, len, env->media, &img, msg, sizeof(msg));
+	rc = image_store(data, len, env->media, env->gate, &img, msg,
+	    sizeof(msg));
 	t = now() - t;
 	if (!CHECK_MSG(rc == want, what))
 		fprintf(stderr, "  got rc %d: %s\n", rc, msg);
@@ -655,7 +682,8 @@ test_shrink(struct env *env)
 		snprintf(what, sizeof(what), "%dx%d shrunk", sizes[i].w,
 		    sizes[i].h);
 		if (CHECK_MSG(jpeg != NULL && image_store(jpeg, len,
-		    env->media, &img, msg, sizeof(msg)) == IMAGE_OK, what)) {
+		    env->media, env->gate, &img, msg, sizeof(msg)) ==
+		    IMAGE_OK, what)) {
 			CHECK_MSG(img.width == sizes[i].dw &&
 			    img.height == sizes[i].dh, what);
 			CHECK_MSG(img.thumb_width == sizes[i].tw &&
@@ -730,8 +758,8 @@ test_orientations(struct env *env)
 		ex = add_exif(jpeg, len, little ? 6 : o, little, &elen);
 		snprintf(what, sizeof(what), "orientation %d%s", little ? 6 : o,
 		    little ? " (II)" : "");
-		if (!CHECK_MSG(image_store(ex, elen, env->media, &img, msg,
-		    sizeof(msg)) == IMAGE_OK, what)) {
+		if (!CHECK_MSG(image_store(ex, elen, env->media, env->gate,
+		    &img, msg, sizeof(msg)) == IMAGE_OK, what)) {
 			free(ex);
 			continue;
 		}
@@ -771,12 +799,12 @@ test_bad_exif(struct env *env)
 	free(px);
 	ex = add_exif(jpeg, len, 6, 0, &elen);
 	memcpy(ex + 2 + 14, "\xff\xff\xff\xf0", 4);	/* IFD0 offset */
-	CHECK(image_store(ex, elen, env->media, &img, msg, sizeof(msg)) ==
-	    IMAGE_OK);
+	CHECK(image_store(ex, elen, env->media, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == 64 && img.height == 32);
 	memset(ex + 2 + 10, 0xee, 26);		/* all of the TIFF data */
-	CHECK(image_store(ex, elen, env->media, &img, msg, sizeof(msg)) ==
-	    IMAGE_OK);
+	CHECK(image_store(ex, elen, env->media, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == 64 && img.height == 32);
 	free(ex);
 	free(jpeg);
@@ -802,10 +830,10 @@ test_polyglot(struct env *env)
 	poly = xmalloc(len + sizeof(tail));
 	memcpy(poly, jpeg, len);
 	memcpy(poly + len, tail, sizeof(tail));
-	CHECK(image_store(jpeg, len, env->media, &clean, msg, sizeof(msg)) ==
-	    IMAGE_OK);
-	CHECK(image_store(poly, len + sizeof(tail), env->media, &img, msg,
+	CHECK(image_store(jpeg, len, env->media, env->gate, &clean, msg,
 	    sizeof(msg)) == IMAGE_OK);
+	CHECK(image_store(poly, len + sizeof(tail), env->media, env->gate,
+	    &img, msg, sizeof(msg)) == IMAGE_OK);
 	CHECK_STR(img.hash, clean.hash);
 	CHECK_STR(img.thumb, clean.thumb);
 	snprintf(path, sizeof(path), "%s/%s.jpg", env->media, img.hash);
@@ -865,11 +893,11 @@ test_twice(struct env *env)
 	    env->fixtures);
 	if (!CHECK((p = slurp(path, &len)) != NULL))
 		return;
-	CHECK(image_store(p, len, env->media, &a, msg, sizeof(msg)) ==
-	    IMAGE_OK);
+	CHECK(image_store(p, len, env->media, env->gate, &a, msg,
+	    sizeof(msg)) == IMAGE_OK);
 	n = count_entries(env->media);
-	CHECK(image_store(p, len, env->media, &b, msg, sizeof(msg)) ==
-	    IMAGE_OK);
+	CHECK(image_store(p, len, env->media, env->gate, &b, msg,
+	    sizeof(msg)) == IMAGE_OK);
 	CHECK_STR(a.hash, b.hash);
 	CHECK_STR(a.thumb, b.thumb);
 	/* Already thumbnail-sized: both copies are the same file. */
@@ -882,11 +910,12 @@ test_twice(struct env *env)
 
 /* One thread's work: store its picture several times. */
 struct job {
-	const char	*media;
-	unsigned char	*jpeg;
-	size_t		 len;
-	char		 hash[65];
-	int		 failures;
+	const char		*media;
+	struct image_gate	*gate;
+	unsigned char		*jpeg;
+	size_t			 len;
+	char			 hash[65];
+	int			 failures;
 };
 
 static void *
@@ -898,7 +927,7 @@ worker(void *arg)
 	int		 i;
 
 	for (i = 0; i < 5; i++) {
-		if (image_store(j->jpeg, j->len, j->media, &img, msg,
+		if (image_store(j->jpeg, j->len, j->media, j->gate, &img, msg,
 		    sizeof(msg)) != IMAGE_OK)
 			j->failures++;
 		else if (i == 0)
@@ -920,6 +949,7 @@ test_threads(struct env *env)
 	for (i = 0; i < 6; i++) {
 		memset(&jobs[i], 0, sizeof(jobs[i]));
 		jobs[i].media = env->media;
+		jobs[i].gate = env->gate;
 		/* Two threads per picture: the same file written at once. */
 		px = gradient(300 + i / 2 * 100, 200);
 		jobs[i].jpeg = make_jpeg(px, 300 + i / 2 * 100, 200, 0,
@@ -951,12 +981,15 @@ test_io(struct env *env)
 	if (!CHECK((p = slurp(path, &len)) != NULL))
 		return;
 	snprintf(dir, sizeof(dir), "%s/missing", env->media);
-	CHECK(image_store(p, len, dir, &img, msg, sizeof(msg)) == IMAGE_IO);
+	CHECK(image_store(p, len, dir, env->gate, &img, msg, sizeof(msg)) ==
+	    IMAGE_IO);
 	CHECK(msg[0] != '\0');
 	msg[0] = 'x';
-	CHECK(image_store(p, 0, dir, &img, msg, 0) == IMAGE_NOT_JPEG);
+	CHECK(image_store(p, 0, dir, env->gate, &img, msg, 0) ==
+	    IMAGE_NOT_JPEG);
 	CHECK(msg[0] == 'x');	/* msglen 0: msg untouched */
-	CHECK(image_store(p, len, dir, &img, msg, 8) == IMAGE_IO);
+	CHECK(image_store(p, len, dir, env->gate, &img, msg, 8) ==
+	    IMAGE_IO);
 	CHECK(strlen(msg) == 7);
 	free(p);
 }
@@ -979,6 +1012,461 @@ test_no_temporaries(struct env *env)
 	CHECK(stray == 0);
 }
 
+/* Runs cmd by the shell; returns 1 if it exited 0. */
+static int
+run(const char *cmd)
+{
+	return system(cmd) == 0;
+}
+
+/* Writes w by h pixels of gradient() as a PPM, or gray as a PGM. */
+static int
+write_pnm(const char *path, int w, int h, int gray)
+{
+	unsigned char	*px = gradient(w, h);
+	FILE		*f;
+	size_t		 i, n = (size_t)w * h;
+	int		 ok;
+
+	if ((f = fopen(path, "wb")) == NULL) {
+		free(px);
+		return 0;
+	}
+	fprintf(f, "P%d\n%d %d\n255\n", gray ? 5 : 6, w, h);
+	if (gray)
+		for (i = 0; i < n; i++)
+			px[i] = (px[3 * i] + px[3 * i + 1] + px[3 * i + 2]) / 3;
+	ok = fwrite(px, gray ? 1 : 3, n, f) == n;
+	free(px);
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * What libjpeg's own tools write with -progressive (jpeg_simple_
+ * progression: 10 scans for YCbCr, 6 for gray, 2 + 4 a component
+ * otherwise) is stored: colour, 4:4:4, RGB, gray, arithmetic-coded, and
+ * CMYK made progressive by jpegtran (cjpeg cannot write CMYK).
+ */
+static void
+test_encoders(struct env *env)
+{
+	static const struct {
+		const char	*tool;
+		const char	*input;	/* ppm, pgm, or a valid/ fixture */
+		int		 scans;
+	} enc[] = {
+		{ "cjpeg -progressive", "ppm", 10 },
+		{ "cjpeg -progressive -sample 1x1", "ppm", 10 },
+		{ "cjpeg -progressive -rgb", "ppm", 14 },
+		{ "cjpeg -progressive -grayscale", "ppm", 6 },
+		{ "cjpeg -progressive", "pgm", 6 },
+		{ "cjpeg -progressive -arithmetic", "ppm", 10 },
+		{ "jpegtran -progressive", "ljt-testorig.jpg", 10 },
+		{ "jpegtran -progressive", "moz-jpg-gray.jpg", 6 },
+		{ "jpegtran -progressive", "moz-jpg-cmyk-1.jpg", 18 },
+		{ "jpegtran -progressive", "moz-jpg-cmyk-2.jpg", 18 },
+	};
+	char		 in[1400], out[200], cmd[3200], msg[200], what[300];
+	unsigned char	*p;
+	struct image	 img;
+	size_t		 i, len;
+
+	if (!run("command -v cjpeg >/dev/null && command -v jpegtran"
+	    " >/dev/null")) {
+		printf("test_encoders: skipped: no cjpeg or jpegtran"
+		    " (libjpeg-turbo-progs)\n");
+		return;
+	}
+	snprintf(in, sizeof(in), "%s/in.ppm", env->work);
+	CHECK(write_pnm(in, 640, 480, 0));
+	snprintf(in, sizeof(in), "%s/in.pgm", env->work);
+	CHECK(write_pnm(in, 640, 480, 1));
+	snprintf(out, sizeof(out), "%s/out.jpg", env->work);
+	for (i = 0; i < sizeof(enc) / sizeof(enc[0]); i++) {
+		if (strchr(enc[i].input, '.') == NULL)
+			snprintf(in, sizeof(in), "%s/in.%s", env->work,
+			    enc[i].input);
+		else
+			snprintf(in, sizeof(in), "%s/valid/%s", env->fixtures,
+			    enc[i].input);
+		snprintf(cmd, sizeof(cmd), "%s -outfile %s %s", enc[i].tool,
+		    out, in);
+		snprintf(what, sizeof(what), "%s %s", enc[i].tool,
+		    enc[i].input);
+		if (!CHECK_MSG(run(cmd) && (p = slurp(out, &len)) != NULL,
+		    what))
+			continue;
+		CHECK_MSG(count_markers(p, len, 0xda, 0xda) == enc[i].scans,
+		    what);
+		CHECK_MSG(image_store(p, len, env->media, env->gate, &img, msg,
+		    sizeof(msg)) == IMAGE_OK, what);
+		free(p);
+	}
+}
+
+/*
+ * Writes a scan script for cjpeg -scans: n scans of a 3-component
+ * frame, all DC first, then each component's AC split into bands.
+ */
+static int
+write_scans(const char *path, int n)
+{
+	FILE	*f;
+	int	 c, j, k, rest = n - 1, lo, hi;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return 0;
+	fprintf(f, "0,1,2: 0 0 0 0;\n");
+	for (c = 0; c < 3; c++) {
+		k = rest / 3 + (c < rest % 3);
+		for (j = 0; j < k; j++) {
+			lo = 1 + 63 * j / k;
+			hi = 63 * (j + 1) / k;
+			fprintf(f, "%d: %d %d 0 0;\n", c, lo, hi);
+		}
+	}
+	return fclose(f) == 0;
+}
+
+/*
+ * A progressive file of exactly MAX_SCANS scans is stored; one scan more
+ * is refused as damaged, quickly, and before any memory is taken: with
+ * its frame patched to 10000x4000 and a gate of one byte it is still
+ * IMAGE_CORRUPT, where a file the marker walk let through reaches the
+ * gate (before anything is allocated) and is IMAGE_TOO_BIG.
+ */
+static void
+test_scan_limit(struct env *env)
+{
+	struct image_gate	*tiny = image_gate_new(1, 1, 0);
+	char			 ppm[200], scans[200], out[200], cmd[800];
+	char			 msg[200], what[100];
+	unsigned char		*p;
+	struct image		 img;
+	size_t			 len, sof;
+	double			 t;
+	int			 n, rc;
+
+	if (!run("command -v cjpeg >/dev/null")) {
+		printf("test_scan_limit: skipped: no cjpeg\n");
+		image_gate_free(tiny);
+		return;
+	}
+	snprintf(ppm, sizeof(ppm), "%s/scans.ppm", env->work);
+	snprintf(scans, sizeof(scans), "%s/scans.txt", env->work);
+	snprintf(out, sizeof(out), "%s/scans.jpg", env->work);
+	CHECK(write_pnm(ppm, 64, 64, 0));
+	for (n = MAX_SCANS; n <= MAX_SCANS + 1; n++) {
+		snprintf(what, sizeof(what), "%d scans", n);
+		snprintf(cmd, sizeof(cmd), "cjpeg -scans %s -outfile %s %s",
+		    scans, out, ppm);
+		if (!CHECK_MSG(write_scans(scans, n) && run(cmd) &&
+		    (p = slurp(out, &len)) != NULL, what))
+			continue;
+		CHECK_MSG(count_markers(p, len, 0xda, 0xda) == n, what);
+		rc = image_store(p, len, env->media, env->gate, &img, msg,
+		    sizeof(msg));
+		CHECK_MSG(rc == (n == MAX_SCANS ? IMAGE_OK : IMAGE_CORRUPT),
+		    what);
+		if (CHECK_MSG((sof = find_marker(p, len, 0xc2)) > 0, what)) {
+			memcpy(p + sof + 5, "\x0f\xa0\x27\x10", 4);
+			t = now();
+			rc = image_store(p, len, env->media, tiny, &img, msg,
+			    sizeof(msg));
+			t = now() - t;
+			CHECK_MSG(rc == (n == MAX_SCANS ? IMAGE_TOO_BIG :
+			    IMAGE_CORRUPT) && t < 0.1, what);
+		}
+		free(p);
+	}
+	image_gate_free(tiny);
+}
+
+/* Returns the kB of field ("VmHWM:", "VmRSS:") in /proc/self/status. */
+static long
+status_kb(const char *field)
+{
+	FILE	*f = fopen("/proc/self/status", "r");
+	char	 line[256];
+	long	 kb = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, strlen(field)) == 0)
+			kb = atol(line + strlen(field));
+	fclose(f);
+	return kb;
+}
+
+/* Resets the process's peak RSS to its present RSS; returns 1 if done. */
+static int
+reset_peak(void)
+{
+	int	 fd = open("/proc/self/clear_refs", O_WRONLY), ok;
+
+	if (fd == -1)
+		return 0;
+	ok = write(fd, "5", 1) == 1;
+	close(fd);
+	return ok;
+}
+
+/* One thread's store through a gate: the picture, where, and the rc. */
+struct gated {
+	struct image_gate	*gate;
+	const char		*media;
+	const unsigned char	*jpeg;
+	size_t			 len;
+	_Atomic int		 started;
+	int			 rc;
+};
+
+static void *
+gated_store(void *arg)
+{
+	struct gated	*g = arg;
+	struct image	 img;
+	char		 msg[200];
+
+	g->started = 1;
+	g->rc = image_store(g->jpeg, g->len, g->media, g->gate, &img, msg,
+	    sizeof(msg));
+	return NULL;
+}
+
+/*
+ * Peak RSS above the present while four threads store jpeg[0..len)
+ * through gate; -1 if it cannot be measured.  Each must succeed.
+ */
+static long
+peak_of_four(struct env *env, struct image_gate *gate,
+    const unsigned char *jpeg, size_t len)
+{
+	struct gated	 g[4];
+	pthread_t	 t[4];
+	long		 rss;
+	int		 i, ok = 1;
+
+	rss = status_kb("VmRSS:");
+	if (!reset_peak() || rss < 0)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		memset(&g[i], 0, sizeof(g[i]));
+		g[i].gate = gate;
+		g[i].media = env->work;
+		g[i].jpeg = jpeg;
+		g[i].len = len;
+		pthread_create(&t[i], NULL, gated_store, &g[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ok &= g[i].rc == IMAGE_OK;
+	}
+	CHECK_MSG(ok, "four decodes through the gate all stored");
+	return status_kb("VmHWM:") - rss;
+}
+
+/*
+ * The gate, with a 4000x3000 4:4:4 picture: progressive, its decode
+ * needs about 79 MiB (the coefficients alone are 72 MB), so a gate of
+ * 50 MiB refuses it as too big while its baseline twin (about 39 MiB)
+ * passes; a decode that finds the only slot taken waits, then is told
+ * busy, and leaves no file; four at once through a gate of 100 MiB run
+ * one by one and peak within it.
+ */
+static void
+test_gate(struct env *env)
+{
+	struct image_gate	*small = image_gate_new(4, 50 * MIB, 0);
+	struct image_gate	*one = image_gate_new(1, 1024 * MIB, 20);
+	struct image_gate	*budget = image_gate_new(4, 100 * MIB, 30000);
+	unsigned char		*px = gradient(4000, 3000), *prog, *base;
+	unsigned char		*tiny;
+	struct gated		 g;
+	struct image		 img;
+	pthread_t		 t;
+	size_t			 plen, blen, tlen;
+	char			 msg[200];
+	long			 peak;
+	int			 n;
+
+	prog = make_jpeg_samp(px, 4000, 3000, TJSAMP_444, TJFLAG_PROGRESSIVE,
+	    &plen);
+	base = make_jpeg_samp(px, 4000, 3000, TJSAMP_444, 0, &blen);
+	free(px);
+	px = gradient(40, 30);
+	tiny = make_jpeg(px, 40, 30, 0, &tlen);
+	free(px);
+	if (!CHECK(prog != NULL && base != NULL && tiny != NULL))
+		goto out;
+	CHECK(image_store(prog, plen, env->media, small, &img, msg,
+	    sizeof(msg)) == IMAGE_TOO_BIG && strstr(msg, "progressive"));
+	CHECK(image_store(base, blen, env->media, small, &img, msg,
+	    sizeof(msg)) == IMAGE_OK);
+	/* Busy: the one slot is held by a long decode. */
+	memset(&g, 0, sizeof(g));
+	g.gate = one;
+	g.media = env->work;
+	g.jpeg = prog;
+	g.len = plen;
+	pthread_create(&t, NULL, gated_store, &g);
+	while (!g.started)
+		usleep(1000);
+	usleep(50000);
+	n = count_entries(env->media);
+	CHECK(image_store(tiny, tlen, env->media, one, &img, msg,
+	    sizeof(msg)) == IMAGE_BUSY && strstr(msg, "busy") != NULL);
+	CHECK(count_entries(env->media) == n);
+	pthread_join(t, NULL);
+	CHECK(g.rc == IMAGE_OK);
+	CHECK_MSG(image_store(tiny, tlen, env->media, one, &img, msg,
+	    sizeof(msg)) == IMAGE_OK, "the slot is given back");
+	/* Four at once: one by one within the budget. */
+	if ((peak = peak_of_four(env, budget, prog, plen)) < 0)
+		printf("test_gate: peak RSS not measured (no clear_refs)\n");
+	else {
+		printf("four 4000x3000 progressive decodes: peak %.1f MiB"
+		    " above rest through a 100 MiB gate", peak / 1024.0);
+		CHECK(peak < 100 * 1024);
+		peak = peak_of_four(env, env->gate, prog, plen);
+		printf(", %.1f MiB through a roomy one\n", peak / 1024.0);
+	}
+out:
+	image_gate_free(small);
+	image_gate_free(one);
+	image_gate_free(budget);
+	free(prog);
+	free(base);
+	free(tiny);
+}
+
+/*
+ * Fills the file system holding path with one file until not a page
+ * more fits; returns its descriptor (open) and its size in *size, or -1.
+ */
+static int
+fill(const char *path, off_t *size)
+{
+	static char	 zero[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	*size = 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return -1;
+	while ((n = write(fd, zero, sizeof(zero))) > 0)
+		*size += n;
+	if (errno != ENOSPC) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Returns 1 if dir/hash.jpg exists. */
+static int
+stored(const char *dir, const char *hash)
+{
+	char		 path[300];
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash);
+	return stat(path, &st) == 0;
+}
+
+/* Returns the size of dir/hash.jpg in pages, or 0. */
+static off_t
+pages(const char *dir, const char *hash, long page)
+{
+	char		 path[300];
+	struct stat	 st;
+
+	snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash);
+	return stat(path, &st) == 0 ? (st.st_size + page - 1) / page : 0;
+}
+
+/*
+ * A full disk, on a 1 MB tmpfs: IMAGE_FULL with its message and no file
+ * left; room for the display copy alone: IMAGE_FULL, and the display
+ * copy this call wrote is taken back; a display copy that was there
+ * before is never removed; image_discard removes what a call made and
+ * nothing else; once there is room again, storing works.  Skipped,
+ * saying why, where this process may not mount a tmpfs.
+ */
+static void
+test_full(struct env *env)
+{
+	char		 dir[64] = "/tmp/galley-full-XXXXXX", filler[100];
+	char		 msg[200];
+	unsigned char	*px = gradient(900, 600), *jpeg;
+	struct image	 ref, img, again;
+	long		 page = sysconf(_SC_PAGESIZE);
+	size_t		 len;
+	off_t		 size, need;
+	int		 fd;
+
+	jpeg = make_jpeg(px, 900, 600, 0, &len);
+	free(px);
+	if (!CHECK(jpeg != NULL && mkdtemp(dir) != NULL))
+		return;
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=1m") == -1) {
+		printf("test_full: skipped: cannot mount a tmpfs on %s: %s\n",
+		    dir, strerror(errno));
+		rmdir(dir);
+		free(jpeg);
+		return;
+	}
+	/* The two copies' sizes, from a store elsewhere. */
+	CHECK(image_store(jpeg, len, env->work, env->gate, &ref, msg,
+	    sizeof(msg)) == IMAGE_OK && strcmp(ref.hash, ref.thumb) != 0);
+	need = pages(env->work, ref.hash, page);
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
+	if (!CHECK((fd = fill(filler, &size)) != -1))
+		goto out;
+	CHECK(image_store(jpeg, len, dir, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_FULL && strstr(msg, "no room") != NULL);
+	CHECK(count_entries(dir) == 1);
+	/* Room for the display copy, not the thumbnail. */
+	CHECK(ftruncate(fd, size - need * page) == 0);
+	CHECK(image_store(jpeg, len, dir, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_FULL);
+	CHECK_MSG(count_entries(dir) == 1, "the display copy taken back");
+	/* Room for both; discarding takes back both. */
+	CHECK(ftruncate(fd, size - (need + pages(env->work, ref.thumb,
+	    page)) * page) == 0);
+	CHECK(image_store(jpeg, len, dir, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_OK && img.made_display && img.made_thumb);
+	CHECK(count_entries(dir) == 3);
+	image_discard(dir, &img);
+	CHECK(count_entries(dir) == 1);
+	/* Stored once, full, stored again: the copies already there stay. */
+	CHECK(image_store(jpeg, len, dir, env->gate, &img, msg,
+	    sizeof(msg)) == IMAGE_OK);
+	close(fd);
+	fd = fill(filler, &size);
+	CHECK(image_store(jpeg, len, dir, env->gate, &again, msg,
+	    sizeof(msg)) == IMAGE_FULL);
+	CHECK(stored(dir, img.hash) && stored(dir, img.thumb));
+	/* Room again: no restart, no leftovers. */
+	close(fd);
+	fd = -1;
+	unlink(filler);
+	CHECK(image_store(jpeg, len, dir, env->gate, &again, msg,
+	    sizeof(msg)) == IMAGE_OK && !again.made_display &&
+	    !again.made_thumb);
+	image_discard(dir, &again);
+	CHECK_MSG(stored(dir, img.hash) && stored(dir, img.thumb),
+	    "discarding what a call did not make removes nothing");
+	CHECK(count_entries(dir) == 2);
+out:
+	if (fd != -1)
+		close(fd);
+	CHECK(umount2(dir, MNT_DETACH) == 0);
+	rmdir(dir);
+	free(jpeg);
+}
+
 int
 main(void)
 {
@@ -994,10 +1482,12 @@ main(void)
 	snprintf(env.fixtures, sizeof(env.fixtures), "%s/fixtures/jpeg",
 	    shared != NULL && *shared != '\0' ? shared : "/work/shared");
 	snprintf(env.media, sizeof(env.media), "/tmp/galley-image-XXXXXX");
-	if (mkdtemp(env.media) == NULL) {
+	snprintf(env.work, sizeof(env.work), "/tmp/galley-image-XXXXXX");
+	if (mkdtemp(env.media) == NULL || mkdtemp(env.work) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
+	env.gate = image_gate_new(4, 1024 * MIB, 30000);
 	t = now();
 	test_valid(&env);
 	test_exif_fixture(&env);
@@ -1014,8 +1504,14 @@ main(void)
 	test_threads(&env);
 	test_io(&env);
 	test_no_temporaries(&env);
+	test_encoders(&env);
+	test_scan_limit(&env);
+	test_gate(&env);
+	test_full(&env);
 	printf("slowest refused file: %s, %.3f s; all tests %.2f s\n",
 	    env.slowest_name, env.slowest, now() - t);
+	image_gate_free(env.gate);
 	remove_dir(env.media);
+	remove_dir(env.work);
 	return check_done();
 }
