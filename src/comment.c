@@ -1,9 +1,9 @@
 /*
  * comment: see comment.h.  Validation first (cheap, no database), then
- * the picture (files named by their hash, harmless if the comment is
- * then refused), then one transaction: lock the writer's IP hash, read
- * the facts the rules need, decide, insert, and forget the IP hashes and
- * user agents that passed their retention.
+ * the picture (files named by their hash; those this comment made are
+ * taken back if it is then not stored), then one transaction: lock the
+ * writer's IP hash, read the facts the rules need, decide, insert, and
+ * forget the IP hashes and user agents that passed their retention.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -26,6 +26,8 @@
 #include "url.h"
 
 #define HELD_SECONDS	600
+#define FULL_RETRY	60	/* Retry-After when the disk is full */
+#define BUSY_RETRY	10	/* ... when the database or decoding is busy */
 
 /* Code points in valid UTF-8. */
 static size_t
@@ -373,24 +375,57 @@ comment_forget_old(struct req *r)
 	return r->conn->ops->forget(r->conn, r->now - days * 86400);
 }
 
+/*
+ * Stores the picture, if one was sent, into im and cm.  Returns 0, or
+ * the status for a picture refused (422: the reader's; 503, 507, 500:
+ * the site's, f->later set) with the reason beside the image field.
+ */
 static int
-attach_image(struct req *r, struct comment_form *f, struct comment *cm)
+attach_image(struct req *r, struct comment_form *f, struct comment *cm,
+    struct image *im)
 {
-	struct image	 im;
-	char		 msg[200];
+	char	 msg[200];
+	int	 rc;
 
+	memset(im, 0, sizeof(*im));
 	if (!f->image_sent)
 		return 0;
-	if (image_store(f->image, f->image_len, r->site->media_dir,
-	    r->site->images, &im, msg, sizeof(msg)) != IMAGE_OK) {
-		f->err[CF_IMAGE] = arena_strdup(&r->arena, msg);
-		return -1;
+	rc = image_store(f->image, f->image_len, r->site->media_dir,
+	    r->site->images, im, msg, sizeof(msg));
+	if (rc == IMAGE_OK) {
+		cm->image = arena_strdup(&r->arena, im->hash);
+		cm->thumb = arena_strdup(&r->arena, im->thumb);
+		cm->thumb_w = im->thumb_width;
+		cm->thumb_h = im->thumb_height;
+		return 0;
 	}
-	cm->image = arena_strdup(&r->arena, im.hash);
-	cm->thumb = arena_strdup(&r->arena, im.thumb);
-	cm->thumb_w = im.thumb_width;
-	cm->thumb_h = im.thumb_height;
-	return 0;
+	f->err[CF_IMAGE] = arena_strdup(&r->arena, msg);
+	f->later = rc == IMAGE_BUSY || rc == IMAGE_FULL || rc == IMAGE_IO;
+	if (rc == IMAGE_BUSY)
+		r->retry_after = BUSY_RETRY;
+	return rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
+	    rc == IMAGE_IO ? 500 : 422;
+}
+
+/*
+ * The answer to a write the database did not take: 503 with the form
+ * and a message when it may take it later (full, busy, down), else 500.
+ */
+static int
+store_failed(struct req *r, struct comment_form *f, int rc)
+{
+	if (rc == STORE_FULL) {
+		f->err[CF_FORM] = "The site cannot save comments right now."
+		    " Please try again in a few minutes.";
+		r->retry_after = FULL_RETRY;
+	} else if (rc == STORE_DOWN || rc == STORE_RETRY) {
+		f->err[CF_FORM] = "The site is busy and could not save your"
+		    " comment. Please try again in a moment.";
+		r->retry_after = BUSY_RETRY;
+	} else
+		return 500;
+	f->later = 1;
+	return 503;
 }
 
 int
@@ -398,6 +433,7 @@ comment_submit(struct req *r, struct comment_form *f)
 {
 	struct post	 p;
 	struct comment	 cm;
+	struct image	 im;
 	int		 rc, valid = validate(f);
 
 	if ((rc = check_post(r, f, &p)) != 0)
@@ -423,14 +459,17 @@ comment_submit(struct req *r, struct comment_form *f)
 	f->signals = form_signals(r, f);
 	if ((rc = precheck(r, f, &cm)) == STORE_OK &&
 	    (rc = score(r, f, &cm)) == STORE_OK) {
-		if (attach_image(r, f, &cm) == -1)
-			return 422;
+		if ((rc = attach_image(r, f, &cm, &im)) != 0)
+			return rc;
 		rc = store_comment(r, f, &cm);
+		/* Refused, discarded or failed: its new files are orphans. */
+		if (rc != STORE_OK || *f->status == '\0')
+			image_discard(r->site->media_dir, &im);
 	}
 	if (rc == STORE_CONFLICT)
 		return 422;
 	if (rc != STORE_OK)
-		return rc == STORE_DOWN || rc == STORE_RETRY ? 503 : 500;
+		return store_failed(r, f, rc);
 	return 303;
 }
 

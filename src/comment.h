@@ -42,6 +42,8 @@ struct comment_form {
 	const char	*honeypot;	/* the field no reader sees */
 	/* Results. */
 	const char	*err[CF__MAX];	/* a sentence per field, or NULL */
+	int		 later;		/* not the reader's doing: the site
+					   could not take it now (err says) */
 	int64_t		 id;		/* the new comment */
 	const char	*status;	/* approved, pending or spam; "" if
 					   discarded (nothing stored) */
@@ -53,8 +55,14 @@ struct comment_form {
 /*
  * Checks f and, if it passes, stores the comment.  Returns the HTTP
  * status for the reply: 303 (stored; f->id, f->status, f->article set),
- * 422 (f->err says why, per field), 404 (no such post), 503 or 500
- * (the database failed).  Strings it sets live in r's arena.
+ * 422 (f->err says why, per field), 404 (no such post), 503 (with
+ * f->later set: the database is full, busy or down, or the pictures
+ * being decoded leave no room; r->retry_after set), 507 (f->later set:
+ * no space to save the picture), 500 (f->later set when the picture
+ * could not be saved; else the database failed).  With f->later set,
+ * f->err says what happened and the form can be shown again.  A picture
+ * stored for a comment that is then not stored is taken back (only the
+ * files this call made).  Strings it sets live in r's arena.
  */
 int	comment_submit(struct req *r, struct comment_form *f);
 /*

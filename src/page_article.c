@@ -321,7 +321,8 @@ page_article_comment_page(struct req *r, int64_t post, int64_t id,
 
 /*
  * view["form"]: the reply form's values and messages.  Empty for the
- * public page; the reader's own words and the reasons on a 422; the
+ * public page; the reader's own words and the reasons on a 422, or on a
+ * 503 or 507 ("later": the site could not take the comment now); the
  * parent and its author for ?replytocom=N (WordPress's no-script reply).
  */
 static void
@@ -358,7 +359,8 @@ view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm
 			view_str(err, names[i], f->err[i]);
 	json_object_set_new(o, "errors", err);
 	json_object_set_new(o, "has_errors", json_boolean(json_object_size(
-	    err) > 0));
+	    err) > 0 && !(f != NULL && f->later)));
+	json_object_set_new(o, "later", json_boolean(f != NULL && f->later));
 	json_object_set_new(view, "form", o);
 	if (f != NULL || arg != NULL)
 		json_object_set_new(json_object_get(view, "head"), "noindex",

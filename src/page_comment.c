@@ -2,8 +2,9 @@
  * page_comment: POST /comments, the "Leave a Reply" form, and the pages
  * that answer it: a 303 to the comment (with a token that shows a held
  * comment to its writer), the article again with the reader's words and
- * a message beside each field (422), or a page saying what went wrong
- * (403 cross-site, 413 too large, 400 garbled).
+ * a message beside each field (422; 503 or 507 when the site could not
+ * take it now), or a page saying what went wrong (403 cross-site, 413
+ * too large, 400 garbled).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +125,7 @@ int
 page_comment_post(struct req *r, struct form *in)
 {
 	struct comment_form	*f;
-	int			 status, page;
+	int			 status, page, shown;
 	const char		*held = "";
 
 	if (page_cross_site(r))
@@ -160,11 +161,12 @@ page_comment_post(struct req *r, struct form *in)
 	}
 	if (status == 404)
 		return page_notfound(r);
-	if (status != 422)
+	if (status != 422 && !f->later)
 		return page_error(r, status);
 	/* The article again, with the reader's words and the reasons. */
 	r->form = f;
 	if (url_parse(f->article, &r->route) == -1)
 		return page_error(r, 500);
-	return page_article(r);
+	shown = page_article(r);
+	return shown == 422 ? status : shown;
 }

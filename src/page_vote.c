@@ -2,7 +2,9 @@
  * page_vote: POST /votes, the rating form under an article and the thumbs
  * under each comment.  Without script it is a plain form: a 303 back to
  * the article, or a page that says why not.  The page's script sends
- * Accept: application/json and gets the new tally to show in place.
+ * Accept: application/json and gets the new tally to show in place, or
+ * {"error": ...} when the vote is refused (422) or cannot be recorded
+ * now (503, with Retry-After).
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +47,7 @@ page_vote_post(struct req *r, const char *type, const char *id,
 	int		 status;
 
 	status = vote_submit(r, type, id, value, &v, &why, &back);
-	if (json && status == 422) {
+	if (json && (status == 422 || (status == 503 && why != NULL))) {
 		buf_reset(&r->body);
 		buf_puts(&r->body, "{\"error\":");
 		html_json(&r->body, why, strlen(why));
@@ -63,7 +65,7 @@ page_vote_post(struct req *r, const char *type, const char *id,
 	}
 	if (status == 404)
 		return page_notfound(r);
-	if (status == 409 || status == 422)
+	if (status == 409 || status == 422 || (status == 503 && why != NULL))
 		return page_refusal(r, status, status == 409 ?
 		    "Already rated" : "Vote not counted", why);
 	return page_error(r, status);

@@ -19,6 +19,8 @@
 #include "vote.h"
 
 #define VOTER_HEX	32
+#define FULL_RETRY	60	/* Retry-After when the disk is full */
+#define BUSY_RETRY	10	/* ... when the database is busy or down */
 
 static void
 voter_mac(struct req *r, const char *id, char mac[VOTER_HEX + 1])
@@ -147,7 +149,12 @@ vote_submit(struct req *r, const char *type, const char *id,
 		rc = c->ops->commit(c);
 	if (rc != STORE_OK) {
 		c->ops->rollback(c);
-		return rc == STORE_DOWN || rc == STORE_RETRY ? 503 : 500;
+		if (rc != STORE_FULL && rc != STORE_DOWN && rc != STORE_RETRY)
+			return 500;
+		r->retry_after = rc == STORE_FULL ? FULL_RETRY : BUSY_RETRY;
+		*why = "The site cannot record votes right now. Please try"
+		    " again later.";
+		return 503;
 	}
 	if (v->repeat && !v->allow_change) {
 		*why = "You have already rated this.";

@@ -16,8 +16,10 @@ struct req;
  * (1..scale, or "up"/"down").  r->voter_cookie is the reader's cookie
  * (or NULL); a new one goes into r->cookie.  Returns 200 (recorded), 409
  * (voted already; nothing changed unless re-voting is allowed, then
- * 200), 422 (invalid, *why says why), 404 (no such item), or 503/500.
- * v holds the tally afterwards and *back the path to return to.
+ * 200), 422 (invalid, *why says why), 404 (no such item), 503 (the
+ * database is full, busy or down: *why says to try later, and
+ * r->retry_after is set), or 500.  v holds the tally afterwards and
+ * *back the path to return to.
  */
 int	vote_submit(struct req *r, const char *type, const char *id,
 	    const char *value, struct vote *v, const char **why,

@@ -4,19 +4,27 @@
  * validation path with the form coming back filled in, moderation rules,
  * held comments shown to their writer only, replies, limits, cross-site
  * refusal, the remember cookie, the command-line moderation, privacy of
- * the stored row, and every XSS payload posted as author, url and text.
+ * the stored row, every XSS payload posted as author, url and text, and
+ * a full disk (on a small tmpfs, where the test may mount one).
  */
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "check.h"
 #include "http.h"
+#include "image.h"
 
 #define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
 
@@ -907,6 +915,308 @@ spam_paths(struct srv *s)
 	set("comment_min_seconds", "0");
 }
 
+/* Returns the number of files in dir (dot files too), or -1. */
+static int
+entries(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Fills the file system holding path with one file until not a page
+ * more fits; returns its descriptor and its size in *size, or -1.
+ */
+static int
+fill(const char *path, off_t *size)
+{
+	static char	 zero[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	*size = 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return -1;
+	while ((n = write(fd, zero, sizeof(zero))) > 0)
+		*size += n;
+	if (errno != ENOSPC) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Copies the file from to to; returns 1 if done. */
+static int
+copy_file(const char *from, const char *to)
+{
+	struct buf	 b;
+	char		 chunk[4096];
+	FILE		*in = fopen(from, "rb"), *out;
+	size_t		 n;
+	int		 ok;
+
+	if (in == NULL)
+		return 0;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		buf_write(chunk, n, &b);
+	fclose(in);
+	if ((out = fopen(to, "wb")) == NULL) {
+		buf_reset(&b);
+		return 0;
+	}
+	ok = fwrite(b.data, 1, b.len, out) == b.len;
+	buf_reset(&b);
+	return fclose(out) == 0 && ok;
+}
+
+/*
+ * The pages the stored copies of the picture at path take (display and
+ * thumbnail), found by storing it as the server will, elsewhere; 0.
+ */
+static off_t
+copy_pages(const char *path, long page)
+{
+	struct image_gate	*g = image_gate_new(1, 256 << 20, 1000);
+	char			 dir[] = "/tmp/galley-pages-XXXXXX", file[200];
+	char			 msg[200];
+	unsigned char		*p;
+	struct image		 im;
+	struct stat		 st;
+	size_t			 len;
+	off_t			 n = 0;
+	FILE			*f;
+	int			 i;
+
+	if ((f = fopen(path, "rb")) == NULL || mkdtemp(dir) == NULL)
+		goto out;
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	rewind(f);
+	p = malloc(len);
+	if (fread(p, 1, len, f) == len && image_store(p, len, dir, g, &im, msg,
+	    sizeof(msg)) == IMAGE_OK)
+		for (i = 0; i < 2; i++) {
+			snprintf(file, sizeof(file), "%s/%s.jpg", dir,
+			    i == 0 ? im.hash : im.thumb);
+			if (stat(file, &st) == 0)
+				n += (st.st_size + page - 1) / page;
+			unlink(file);
+		}
+	free(p);
+	rmdir(dir);
+out:
+	if (f != NULL)
+		fclose(f);
+	image_gate_free(g);
+	return n;
+}
+
+/* A comment with the picture at path (or none) on the full site. */
+static long
+full_post(struct srv *s, const char *text, const char *path,
+    struct resp *r)
+{
+	const char	*f[] = { "post", "1", "author", "Filled Up", "email",
+	    "full@example.org", "comment", text, NULL };
+
+	if (http_post(s, "/comments", f, 1, path, NULL, r) != 0)
+		return -1;
+	return r->status;
+}
+
+/* The form came back with the words and a message at expr. */
+static int
+refilled(const struct resp *r, const char *text, const char *expr,
+    const char *words)
+{
+	htmlDocPtr	 doc = html_parse(r);
+	char		*author = xp_attr(doc, "//input[@id='author']/@value");
+	char		*said = xp_text(doc, expr);
+	int		 ok;
+
+	ok = author != NULL && strcmp(author, "Filled Up") == 0 &&
+	    said != NULL && strstr(said, words) != NULL &&
+	    strstr(r->body.data, text) != NULL &&
+	    strstr(r->body.data, "could not take it just now") != NULL &&
+	    strstr(r->body.data, "correct what is marked") == NULL;
+	free(author);
+	free(said);
+	xmlFreeDoc(doc);
+	return ok;
+}
+
+/*
+ * While the database cannot write: a text comment and a vote get 503
+ * with Retry-After, the comment its form back with a message.
+ */
+static void
+full_writes(struct srv *s)
+{
+	const char	*v[] = { "type", "post", "id", "1", "value", "4", NULL };
+	struct resp	 r;
+
+	CHECK(full_post(s, "Words while the disk is full.", NULL, &r) == 503);
+	CHECK(strcmp(resp_header(&r, "Retry-After"), "60") == 0);
+	CHECK_MSG(refilled(&r, "Words while the disk is full.",
+	    "//p[@class='form-error']", "cannot save comments"),
+	    "the text comment's form comes back with a message");
+	resp_free(&r);
+	CHECK(http_post(s, "/votes", v, 0, NULL, NULL, &r) == 0 &&
+	    r.status == 503 && strstr(r.body.data, "cannot record votes") &&
+	    strcmp(resp_header(&r, "Retry-After"), "60") == 0);
+	resp_free(&r);
+	CHECK(http_post(s, "/votes", v, 0, NULL, (const char *[]){
+	    "Accept: application/json", NULL }, &r) == 0 && r.status == 503 &&
+	    strstr(r.body.data, "{\"error\":") == r.body.data);
+	resp_free(&r);
+}
+
+/* A picture stored for a comment the database then cannot take. */
+static void
+full_picture(struct srv *s, const char *media, const char *picture,
+    int before)
+{
+	struct resp	 r;
+
+	CHECK(full_post(s, "A picture the database cannot take.", picture,
+	    &r) == 503);
+	resp_free(&r);
+	CHECK_MSG(entries(media) == before, "the picture's files taken back");
+}
+
+/*
+ * PostgreSQL's disk is not ours to fill: a trigger raises its disk_full
+ * (SQLSTATE 53100) on every comment and vote instead.
+ */
+static int
+pg_full(const char *db, int on)
+{
+	return db_exec(db, on ? "CREATE FUNCTION galley_test_full()"
+	    " RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION"
+	    " 'could not extend file: No space left on device' USING"
+	    " ERRCODE = 'disk_full'; END$$;"
+	    "CREATE TRIGGER galley_test_full BEFORE INSERT ON comments"
+	    " FOR EACH ROW EXECUTE FUNCTION galley_test_full();"
+	    "CREATE TRIGGER galley_test_full BEFORE INSERT OR UPDATE ON"
+	    " post_votes FOR EACH ROW EXECUTE FUNCTION galley_test_full();" :
+	    "DROP FUNCTION galley_test_full() CASCADE;") == 0;
+}
+
+/*
+ * A full disk, on a 4 MB tmpfs mounted for a site of its own (on
+ * PostgreSQL the database is elsewhere: only the media folder is on the
+ * tmpfs).  Full: a comment with a picture gets 507 with the reader's
+ * words and the reason beside the picture, and leaves no file.  The
+ * database full (SQLite: the same tmpfs, with room left for a picture's
+ * files alone; PostgreSQL: its disk_full raised by a trigger): a text
+ * comment and a vote get 503 with Retry-After, and a picture stored for
+ * a comment the database then refuses is taken back.  Room again:
+ * comments and votes pass, with no restart.  Skipped, saying why, where
+ * the test may not mount a tmpfs.
+ */
+static void
+disk_full(void)
+{
+	const char	*db = getenv("GALLEY_DB");
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	char		*dir = tmp_path("full"), path[600], media[600];
+	char		 picture[1024], filler[600];
+	struct srv	 s;
+	struct resp	 r;
+	struct timespec	 t0, t1;
+	off_t		 size, need;
+	int		 fd = -1, before, started = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	snprintf(picture, sizeof(picture), "%s/fixtures/jpeg/valid/"
+	    "progressive3.jpg", shared);
+	if (mkdir(dir, 0755) == -1 ||
+	    mount("tmpfs", dir, "tmpfs", 0, "size=4m,mode=0755") == -1) {
+		printf("disk_full: skipped: cannot mount a tmpfs on %s: %s\n",
+		    dir, strerror(errno));
+		rmdir(dir);
+		free(dir);
+		return;
+	}
+	snprintf(media, sizeof(media), "%s/media", dir);
+	if (db != NULL) {
+		/* The same database and secret; the media on the tmpfs. */
+		snprintf(path, sizeof(path), "%s/galley.conf", site);
+		snprintf(filler, sizeof(filler), "%s/galley.conf", dir);
+		CHECK(copy_file(path, filler) && mkdir(media, 0755) == 0);
+	} else {
+		CHECK(galley((const char *[]){ "init", dir, "--demo", NULL },
+		    NULL) == 0);
+		CHECK(galley((const char *[]){ "config", dir, "set",
+		    "comment_min_seconds", "0", NULL }, NULL) == 0);
+		CHECK(galley((const char *[]){ "config", dir, "set",
+		    "comment_flood_seconds", "0", NULL }, NULL) == 0);
+	}
+	if (!CHECK(srv_start(&s, dir) == 0))
+		goto out;
+	started = 1;
+	before = entries(media);
+	snprintf(filler, sizeof(filler), "%s/filler", dir);
+	if (!CHECK((fd = fill(filler, &size)) != -1))
+		goto out;
+	CHECK(full_post(&s, "A picture while the disk is full.", picture,
+	    &r) == 507);
+	CHECK_MSG(refilled(&r, "A picture while the disk is full.",
+	    "//span[@id='image-error']", "no room to save pictures"),
+	    "the picture's form comes back with the reason beside it");
+	resp_free(&r);
+	CHECK_MSG(entries(media) == before, "no new file in media/");
+	if (db == NULL) {
+		full_writes(&s);
+		/* Room for the picture's two files, none for the database. */
+		need = copy_pages(picture, sysconf(_SC_PAGESIZE));
+		if (CHECK(need > 0 && ftruncate(fd, size - need *
+		    sysconf(_SC_PAGESIZE)) == 0))
+			full_picture(&s, media, picture, before);
+	}
+	/* Room again, and no restart. */
+	close(fd);
+	fd = -1;
+	unlink(filler);
+	if (db != NULL && CHECK(pg_full(db, 1))) {
+		full_writes(&s);
+		full_picture(&s, media, picture, before);
+		CHECK(pg_full(db, 0));
+	}
+	CHECK(full_post(&s, "A picture once there is room.", picture, &r) ==
+	    303);
+	resp_free(&r);
+	CHECK(entries(media) == before + 2);
+	CHECK(full_post(&s, "Words once there is room.", NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(http_post(&s, "/votes", (const char *[]){ "type", "post", "id",
+	    "1", "value", "4", NULL }, 0, NULL, NULL, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+out:
+	if (fd != -1)
+		close(fd);
+	if (started)
+		CHECK_MSG(srv_stop(&s) == 0, "clean stop");
+	CHECK(umount2(dir, MNT_DETACH) == 0);
+	rmdir(dir);
+	free(dir);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("disk_full: %.1f s\n", (double)(t1.tv_sec - t0.tv_sec) +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e9);
+}
+
 int
 main(void)
 {
@@ -916,6 +1226,8 @@ main(void)
 	const char	*db = getenv("GALLEY_DB");
 
 	site = dir;
+	if (sodium_init() < 0)
+		return 1;
 	buf_init(&out);
 	if (db != NULL)
 		CHECK(galley((const char *[]){ "init", dir, "--demo", "--db", db,
@@ -943,6 +1255,7 @@ main(void)
 	xss(&s);
 	spam_paths(&s);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
+	disk_full();
 	proxied();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
