@@ -91,3 +91,25 @@ conf_get(const struct conf *c, const char *key)
 			return c->val[i - 1];
 	return NULL;
 }
+
+int
+conf_int(const struct conf *c, const char *key, long long dflt, long long min,
+    long long max, long long *out, char *err, size_t errlen)
+{
+	const char	*v = conf_get(c, key);
+	char		*end;
+	long long	 n;
+
+	*out = dflt;
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < min || n > max) {
+		snprintf(err, errlen, "galley.conf: %s = %s: expected a whole"
+		    " number from %lld to %lld", key, v, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}

@@ -20,4 +20,13 @@ void		 conf_free(struct conf *);
 /* Returns the value for key, valid until conf_free, or NULL. */
 const char	*conf_get(const struct conf *, const char *key);
 
+/*
+ * The whole number under key into *out: dflt when the key is absent or
+ * empty.  Returns 0, or -1 with a sentence naming the key in err when
+ * the value is not a number from min to max.
+ */
+int		 conf_int(const struct conf *, const char *key, long long dflt,
+		    long long min, long long max, long long *out, char *err,
+		    size_t errlen);
+
 #endif

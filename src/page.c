@@ -202,13 +202,19 @@ page_notfound(struct req *r)
 int
 page_error(struct req *r, int status)
 {
+	const char	*title = status == 503 ? "Service unavailable" :
+	    status == 429 ? "Too many requests" : "Server error";
+
 	buf_reset(&r->body);
 	r->cacheable = 0;
+	r->location = NULL;
+	/* Busy, not broken: say when to come back. */
+	if ((status == 503 || status == 429) && r->retry_after <= 0)
+		r->retry_after = 30;
 	buf_printf(&r->body, "<!doctype html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><title>%s</title></head><body><h1>%s"
 	    "</h1><p>Please try again in a moment.</p></body></html>\n",
-	    status == 503 ? "Service unavailable" : "Server error",
-	    status == 503 ? "Service unavailable" : "Server error");
+	    title, title);
 	return status;
 }
 

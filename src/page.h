@@ -59,7 +59,11 @@ int	page_vote_post(struct req *, const char *type, const char *id,
 	    const char *value, int json);
 /* Renders the 404 page; returns 404. */
 int	page_notfound(struct req *);
-/* Renders a plain error page for status (500, 503); returns status. */
+/*
+ * Renders a plain error page for status (500, 503, 429) without the
+ * database; a 503 or 429 gets r->retry_after (30 s unless set).
+ * Returns status.
+ */
 int	page_error(struct req *, int status);
 
 /*

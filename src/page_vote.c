@@ -38,6 +38,19 @@ tally_json(struct req *r, const struct vote *v, const char *why)
 	r->cacheable = 0;
 }
 
+/* {"error":"why"} with status. */
+static int
+error_json(struct req *r, int status, const char *why)
+{
+	buf_reset(&r->body);
+	buf_puts(&r->body, "{\"error\":");
+	html_json(&r->body, why, strlen(why));
+	buf_puts(&r->body, "}\n");
+	r->type = "application/json; charset=utf-8";
+	r->cacheable = 0;
+	return status;
+}
+
 int
 page_vote_post(struct req *r, const char *type, const char *id,
     const char *value, int json)
@@ -46,15 +59,15 @@ page_vote_post(struct req *r, const char *type, const char *id,
 	const char	*why = NULL, *back = NULL;
 	int		 status;
 
-	status = vote_submit(r, type, id, value, &v, &why, &back);
-	if (json && (status == 422 || (status == 503 && why != NULL))) {
-		buf_reset(&r->body);
-		buf_puts(&r->body, "{\"error\":");
-		html_json(&r->body, why, strlen(why));
-		buf_puts(&r->body, "}\n");
-		r->type = "application/json; charset=utf-8";
-		return status;
+	/* As for comments: no page elsewhere votes in a reader's name. */
+	if (page_cross_site(r)) {
+		why = "This vote was sent from another site.";
+		return json ? error_json(r, 403, why) :
+		    page_refusal(r, 403, "Vote refused", why);
 	}
+	status = vote_submit(r, type, id, value, &v, &why, &back);
+	if (json && (status == 422 || (status == 503 && why != NULL)))
+		return error_json(r, status, why);
 	if (json && (status == 200 || status == 409)) {
 		tally_json(r, &v, why);
 		return status;

@@ -12,6 +12,7 @@
  *               reader would get the same bytes, goes into the cache
  *   completed() -> log line; connection back to the pool; arena freed
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -19,7 +20,9 @@
 #include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,32 +36,69 @@
 #include "alloc.h"
 #include "auth.h"
 #include "cache.h"
+#include "client.h"
 #include "comment.h"
 #include "conf.h"
 #include "form.h"
+#include "head.h"
 #include "page.h"
 #include "req.h"
 #include "server.h"
 #include "site.h"
+#include "slot.h"
 #include "store.h"
 #include "theme.h"
 #include "url.h"
+#include "work.h"
 
 #define HTML_TYPE	"text/html; charset=utf-8"
 #define DRAIN_SECONDS	10
 
-struct server {
-	struct site		*site;
-	atomic_int		 inflight;
-	_Atomic int64_t		 forgot;	/* last retention run */
-	_Atomic int64_t		 scheduled;	/* last look for due posts */
-	atomic_int		 posting;	/* form bodies being read */
+/* The limits of galley.conf's serving keys (docs/DEPLOY.md). */
+struct limits {
+	int	 head_seconds;		/* head_timeout */
+	int	 body_grace;		/* body_grace */
+	int	 body_rate;		/* body_min_rate, bytes a second */
+	int	 conns;			/* max_connections */
+	int	 conns_per_ip;		/* max_connections_per_ip */
+	int	 posts;			/* post_slots */
+	int	 posts_per_ip;		/* post_slots_per_ip */
+	int	 logins;		/* login_slots */
+	int	 logins_per_ip;		/* login_slots_per_ip */
+	int	 workers;		/* workers */
+	int	 queue;			/* work_queue */
 };
 
-/* Form bodies read at once: each may hold up to comment_max_bytes. */
-#define POSTS_MAX	16
+struct sreq;
+
+struct server {
+	struct site		*site;
+	struct limits		 lim;
+	atomic_int		 inflight;
+	struct clients		*clients;	/* deadlines, per-IP bound */
+	struct slots		*posts;		/* bodies being read */
+	struct slots		*logins;	/* login bodies, apart */
+	struct work		*work;		/* what may wait, off HTTP */
+	pthread_t		 ticker;
+	atomic_int		 stopping;
+	pthread_mutex_t		 held_lock;	/* answers held back */
+	struct sreq		*held;
+};
+
+/* How often the ticker wakes: deadlines, held answers, periodic work. */
+#define TICK_MS		250
 /* How often a node looks for scheduled posts whose time has come. */
 #define SCHEDULE_SECONDS	10
+/* How often retention runs, and how soon after a start. */
+#define FORGET_SECONDS		3600
+#define FORGET_FIRST		5
+
+/* Where a request stands with the work pool. */
+enum job_state {
+	JOB_NONE = 0,
+	JOB_RUNNING,		/* queued or running; the connection waits */
+	JOB_DONE		/* r->body and status are ready */
+};
 
 /* One request: the handler's struct req and what the log line needs. */
 struct sreq {
@@ -67,19 +107,26 @@ struct sreq {
 	struct timespec		 start;
 	const char		*method;	/* arena copies for the log */
 	const char		*path;
+	struct client		*client;	/* its connection's deadlines */
 	struct form		 form;		/* a POST's fields */
 	int			 posting;	/* form is set up */
 	size_t			 body_bytes;
 	size_t			 body_max;
 	int			 body_bad;	/* 413: too big; 400: garbled */
-	int			 counted;	/* in server.posting */
+	struct slots		*slot;		/* holds a place in it, if set */
+	const char		*slot_ip;	/* ... for this address */
 	int			 json;		/* a JSON body, in raw */
 	int			 admin;		/* under /admin */
 	struct buf		 raw;
 	int			 status;
 	size_t			 bytes;
+	/* A job on the work pool (see run_job): */
+	enum job_state		 job;
+	int			(*task)(struct sreq *, struct MHD_Connection *);
+	int			 answer;	/* the task's status */
+	int64_t			 release_ms;	/* a held answer's time */
+	struct sreq		*next_held;
 };
-
 static const struct {
 	enum route_kind	 kind;
 	int		(*fn)(struct req *);
@@ -137,6 +184,12 @@ queue(struct sreq *sr, struct MHD_Connection *conn, int status,
 
 	if (resp == NULL)
 		return MHD_NO;
+	if (sr->r.retry_after > 0) {
+		char	 n[16];
+
+		snprintf(n, sizeof(n), "%d", sr->r.retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, n);
+	}
 	rc = MHD_queue_response(conn, (unsigned int)status, resp);
 	MHD_destroy_response(resp);
 	if (rc == MHD_YES) {
@@ -380,47 +433,122 @@ cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 }
 
 /*
- * Privacy retention without a cron job: the first request an hour (per
- * node) that holds a connection erases what has outlived it.
+ * Periodic work, queued by the ticker on the work pool, never run inside
+ * a reader's request: each pass takes its own connection and request
+ * state.  A pass that fails is tried again at the next tick.
+ */
+struct chore {
+	struct server	*srv;
+	int		 forget;	/* retention, else scheduled posts */
+	atomic_int	*busy;		/* cleared when the pass ends */
+	atomic_llong	*next;		/* when the next pass is due */
+	atomic_llong	*since;		/* the last look that succeeded */
+};
+
+/*
+ * Scheduled posts: a post published with a time to come is hidden until
+ * then by every query; what must change at that time is the page cache.
+ * Every SCHEDULE_SECONDS each node looks for posts whose time came since
+ * its last look, and if any did, bumps the data generation, so every
+ * node renders its pages afresh.  Privacy retention: every hour each
+ * node erases what has outlived privacy_retention_days.  No cron.
  */
 static void
-forget_hourly(struct sreq *sr)
+chore_run(void *arg)
 {
-	int64_t	 last = atomic_load(&sr->srv->forgot);
+	struct chore	*ch = arg;
+	struct req	 r;
+	int64_t		 n = 0, now = (int64_t)time(NULL);
+	int64_t		 since = atomic_load(ch->since);
+	int		 rc = STORE_DOWN;
 
-	if (sr->r.conn == NULL || sr->r.now - last < 3600 ||
-	    !atomic_compare_exchange_strong(&sr->srv->forgot, &last,
-	    sr->r.now))
+	memset(&r, 0, sizeof(r));
+	arena_init(&r.arena);
+	r.site = ch->srv->site;
+	r.now = now;
+	if ((r.conn = store_conn_get(r.site->store)) != NULL) {
+		if (ch->forget)
+			rc = comment_forget_old(&r);
+		else if ((rc = r.conn->ops->scheduled_due(r.conn, since,
+		    now, &n)) == STORE_OK && n > 0)
+			rc = r.conn->ops->generation_bump(r.conn);
+		store_conn_put(r.site->store, r.conn);
+	}
+	if (rc != STORE_OK)		/* try again at the next tick */
+		atomic_store(ch->next, 0);
+	else
+		atomic_store(ch->since, now);
+	arena_free(&r.arena);
+	atomic_store(ch->busy, 0);
+	free(ch);
+}
+
+/* Queues a pass of a chore when it is due and none is running. */
+static void
+chore_due(struct server *srv, int forget, atomic_int *busy, atomic_llong *next,
+    atomic_llong *since, int64_t now, int every)
+{
+	struct chore	*ch;
+
+	if (now < atomic_load(next) || atomic_exchange(busy, 1))
 		return;
-	if (comment_forget_old(&sr->r) != STORE_OK)
-		atomic_store(&sr->srv->forgot, last);	/* try again */
+	ch = xcalloc(1, sizeof(*ch));
+	*ch = (struct chore){ srv, forget, busy, next, since };
+	atomic_store(next, now + every);
+	if (work_add(srv->work, chore_run, ch) == -1) {
+		free(ch);
+		atomic_store(next, 0);
+		atomic_store(busy, 0);
+	}
+}
+
+/* Answers held back (r->delay_ms) whose time came go out. */
+static void
+release_held(struct server *srv, int64_t now_ms, int all)
+{
+	struct sreq	**p, *sr;
+
+	pthread_mutex_lock(&srv->held_lock);
+	for (p = &srv->held; (sr = *p) != NULL;) {
+		if (all || sr->release_ms <= now_ms) {
+			*p = sr->next_held;
+			MHD_resume_connection(sr->r.http);
+		} else
+			p = &sr->next_held;
+	}
+	pthread_mutex_unlock(&srv->held_lock);
 }
 
 /*
- * Scheduled posts: a post published with a time to come is hidden
- * until then by every query; what must change at that time is the page
- * cache.  Every SCHEDULE_SECONDS one request per node looks for posts
- * whose time came since its last look, and if any did, bumps the data
- * generation, so every node renders its pages afresh.  No cron.
+ * The ticker: every TICK_MS it drops connections that missed their
+ * deadlines, sends answers whose time came, and queues periodic work.
  */
-static void
-publish_due(struct sreq *sr)
+static void *
+ticker(void *arg)
 {
-	int64_t			 last = atomic_load(&sr->srv->scheduled), n = 0;
-	struct store_conn	*c;
+	struct server	*srv = arg;
+	atomic_int	 forgetting = 0, scheduling = 0;
+	atomic_llong	 next_forget, next_schedule, since, unused;
+	int64_t		 now = (int64_t)time(NULL);
 
-	if (sr->r.now - last < SCHEDULE_SECONDS ||
-	    !atomic_compare_exchange_strong(&sr->srv->scheduled, &last,
-	    sr->r.now))
-		return;
-	if ((c = store_conn_get(sr->r.site->store)) == NULL) {
-		atomic_store(&sr->srv->scheduled, last);	/* try again */
-		return;
+	atomic_init(&since, (long long)now);
+	atomic_init(&unused, 0);
+	atomic_init(&next_forget, (long long)(now + FORGET_FIRST));
+	atomic_init(&next_schedule, (long long)(now + SCHEDULE_SECONDS));
+	while (!atomic_load(&srv->stopping)) {
+		usleep(TICK_MS * 1000);
+		clients_reap(srv->clients, client_now());
+		release_held(srv, client_now(), 0);
+		now = (int64_t)time(NULL);
+		chore_due(srv, 0, &scheduling, &next_schedule, &since, now,
+		    SCHEDULE_SECONDS);
+		chore_due(srv, 1, &forgetting, &next_forget, &unused, now,
+		    FORGET_SECONDS);
 	}
-	if (c->ops->scheduled_due(c, last, sr->r.now, &n) != STORE_OK ||
-	    (n > 0 && c->ops->generation_bump(c) != STORE_OK))
-		atomic_store(&sr->srv->scheduled, last);
-	store_conn_put(sr->r.site->store, c);
+	/* Let the chores queued last finish before the pool goes. */
+	while (atomic_load(&forgetting) || atomic_load(&scheduling))
+		usleep(10000);
+	return NULL;
 }
 
 /*
@@ -452,7 +580,6 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 			r->cacheable = 0;	/* unbounded keys */
 		rc = respond(sr, conn, status, url, gen);
 	}
-	forget_hourly(sr);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	return rc;
@@ -481,7 +608,6 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 			return redirect(sr, conn, MHD_HTTP_MOVED_PERMANENTLY,
 			    r->location);
 	}
-	publish_due(sr);
 	/* With a watcher (PostgreSQL), a hit needs no database at all. */
 	hinted = store_generation_hint(r->site->store, &gen);
 	if (hinted && cached(sr, conn, url, gen))
@@ -593,6 +719,47 @@ admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 	return 0;
 }
 
+static const char *peer_ip(struct req *, struct MHD_Connection *);
+static const char *client_ip(struct req *, struct MHD_Connection *,
+		    const char *);
+
+/*
+ * Takes a place for sr's body in the login budget or the POST budget,
+ * for its client's address.  Returns 1, or 0 with the refusal queued
+ * in *rc: 429 when the address holds all it may, 503 when every place
+ * is taken; both say when to come back.
+ */
+static int
+take_slot(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
+{
+	struct req	*r = &sr->r;
+	struct slots	*sl;
+	const char	*ip;
+	int		 got;
+
+	sl = sr->admin && strcmp(r->route.slug, "login") == 0 ?
+	    sr->srv->logins : sr->srv->posts;
+	ip = client_ip(r, conn, peer_ip(r, conn));
+	if ((got = slots_take(sl, ip)) == SLOT_OK) {
+		sr->slot = sl;
+		sr->slot_ip = ip;
+		return 1;
+	}
+	r->retry_after = 10;
+	*rc = respond(sr, conn, page_error(r, got == SLOT_MINE_FULL ? 429 :
+	    503), sr->path, 0);
+	return 0;
+}
+
+/* Gives sr's place back, once its body is in or the request ended. */
+static void
+give_slot(struct sreq *sr)
+{
+	if (sr->slot != NULL)
+		slots_put(sr->slot, sr->slot_ip);
+	sr->slot = NULL;
+}
+
 static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
 {
@@ -610,12 +777,13 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 	if (sr->admin && strcmp(r->route.slug, "login") != 0 &&
 	    !admin_gate(sr, conn, &rc))
 		return rc;
-	/* Bounded, since each body is held in memory while it arrives. */
-	if (atomic_fetch_add(&sr->srv->posting, 1) >= POSTS_MAX) {
-		atomic_fetch_sub(&sr->srv->posting, 1);
-		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	}
-	sr->counted = 1;
+	/*
+	 * Bounded, since each body is held in memory while it arrives: in
+	 * all, and per address, so that one address cannot take every
+	 * place; a login has a small budget of its own.
+	 */
+	if (!take_slot(sr, conn, &rc))
+		return rc;
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), sr->path, 0);
 	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
@@ -674,23 +842,36 @@ post_feed(struct sreq *sr, const char *data, size_t len)
 		sr->body_bad = 400;
 }
 
+/* The address sa as text into out (INET6_ADDRSTRLEN bytes); "" if none. */
+static void
+addr_text(const struct sockaddr *sa, char *out, size_t len)
+{
+	*out = '\0';
+	if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, out, (socklen_t)len);
+	else if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, out, (socklen_t)len);
+}
+
+/* The connection's peer as text. */
+static void
+conn_addr(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	addr_text(ci != NULL ? ci->client_addr : NULL, out, len);
+}
+
 /* The peer's address as text, in the request's arena. */
 static const char *
 peer_ip(struct req *r, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo	*ci;
-	char				 s[INET6_ADDRSTRLEN];
-	const struct sockaddr		*sa;
+	char	 s[INET6_ADDRSTRLEN];
 
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return "";
-	if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr, s, sizeof(s));
-	else
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr, s, sizeof(s));
+	conn_addr(conn, s, sizeof(s));
 	return arena_strdup(&r->arena, s);
 }
 
@@ -796,18 +977,15 @@ finish(struct sreq *sr, struct MHD_Connection *conn, int status)
 
 /*
  * GET /admin/...: never cached, rendered for the signed-in user (or a
- * redirect to the login page).
+ * redirect to the login page); a task for the work pool, since reading
+ * a session may write its last use.
  */
-static enum MHD_Result
-serve_admin(struct sreq *sr, struct MHD_Connection *conn)
+static int
+admin_task(struct sreq *sr, struct MHD_Connection *conn)
 {
-	struct req	*r = &sr->r;
-
-	r->cacheable = 0;
-	if ((r->conn = store_conn_get(r->site->store)) == NULL)
-		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	context(r, conn);
-	return finish(sr, conn, page_admin(r, NULL));
+	(void)conn;
+	sr->r.cacheable = 0;
+	return page_admin(&sr->r, NULL);
 }
 
 /* A JSON value as text in the arena: a string as is, a number printed. */
@@ -847,28 +1025,78 @@ post_vote(struct sreq *sr, struct MHD_Connection *conn)
 	return status;
 }
 
-/* Last call of a POST: the whole body is in. */
-static enum MHD_Result
-post_end(struct sreq *sr, struct MHD_Connection *conn)
+/* A POST's answer, once its whole body is in: a task for the pool. */
+static int
+post_task(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct req	*r = &sr->r;
-	int		 status;
+
+	if (sr->body_bad == 413)
+		return page_too_large(r);
+	if (sr->body_bad == 400)
+		return page_bad_form(r);
+	if (strcmp(sr->path, "/votes") == 0)
+		return post_vote(sr, conn);
+	if (sr->admin) {
+		r->cacheable = 0;
+		return page_admin(r, &sr->form);
+	}
+	return page_comment_post(r, &sr->form);
+}
+
+/*
+ * Runs sr's task on a worker, with a database connection of its own and
+ * the request's context; the connection to the client stays suspended
+ * meanwhile, so no HTTP thread waits on what the task waits on.  Then
+ * the client's connection is resumed, at once or when an answer held
+ * back (r->delay_ms) is due, and handle() queues the answer.
+ */
+static void
+run_job(void *arg)
+{
+	struct sreq	*sr = arg;
+	struct req	*r = &sr->r;
+	struct server	*srv = sr->srv;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
-		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	context(r, conn);
-	if (sr->body_bad == 413)
-		status = page_too_large(r);
-	else if (sr->body_bad == 400)
-		status = page_bad_form(r);
-	else if (strcmp(sr->path, "/votes") == 0)
-		status = post_vote(sr, conn);
-	else if (sr->admin) {
-		r->cacheable = 0;
-		status = page_admin(r, &sr->form);
-	} else
-		status = page_comment_post(r, &sr->form);
-	return finish(sr, conn, status);
+		sr->answer = page_error(r, 503);
+	else {
+		context(r, r->http);
+		sr->answer = sr->task(sr, r->http);
+	}
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	sr->job = JOB_DONE;
+	if (r->delay_ms <= 0 || atomic_load(&srv->stopping)) {
+		MHD_resume_connection(r->http);
+		return;
+	}
+	pthread_mutex_lock(&srv->held_lock);
+	sr->release_ms = client_now() + r->delay_ms;
+	sr->next_held = srv->held;
+	srv->held = sr;
+	pthread_mutex_unlock(&srv->held_lock);
+}
+
+/*
+ * Hands task to the work pool and suspends the connection until it is
+ * done.  A full queue is answered 503 with Retry-After, through the same
+ * resume, so there is one way back.
+ */
+static enum MHD_Result
+start_job(struct sreq *sr, struct MHD_Connection *conn,
+    int (*task)(struct sreq *, struct MHD_Connection *))
+{
+	sr->task = task;
+	sr->job = JOB_RUNNING;
+	MHD_suspend_connection(conn);
+	if (work_add(sr->srv->work, run_job, sr) == 0)
+		return MHD_YES;
+	sr->r.retry_after = 5;
+	sr->answer = page_error(&sr->r, 503);
+	sr->job = JOB_DONE;
+	MHD_resume_connection(conn);
+	return MHD_YES;
 }
 
 /*
@@ -895,49 +1123,120 @@ serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
 	    resp, strlen(stamp));
 }
 
+/* Adds one header to the head being checked (head.h). */
+static enum MHD_Result
+head_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	head_add(cls, key, key_size, value != NULL ? value : "",
+	    value != NULL ? value_size : 0);
+	return MHD_YES;
+}
+
+/*
+ * A head that could be read two ways, or not at all: refused with
+ * status, and the connection closed, so no byte after it is read as a
+ * request of its own.
+ */
+static enum MHD_Result
+refuse(struct sreq *sr, struct MHD_Connection *conn, int status)
+{
+	struct MHD_Response	*resp;
+	char			 msg[80];
+	int			 n;
+
+	n = snprintf(msg, sizeof(msg), "%d %s\n", status, head_reason(status));
+	resp = MHD_create_response_from_buffer((size_t)n, msg,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	add_headers(resp, "text/plain; charset=utf-8", "no-store");
+	return queue(sr, conn, status, resp, (size_t)n);
+}
+
+/* The connection's deadlines (client.h), set when it opened. */
+static struct client *
+client_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/*
+ * libmicrohttpd's first call for a request: its head is in.  The head
+ * is checked before anything else; then the request is set up, and a
+ * POST's body reader with it.  A response queued here, before the whole
+ * request is read, would cost the connection its keep-alive, so most
+ * requests are answered on a later call.
+ */
+static enum MHD_Result
+first_call(struct server *srv, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, void **con_cls)
+{
+	struct sreq	*sr;
+	struct head	 h;
+	int		 status, post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+
+	head_init(&h);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, head_header, &h);
+	status = head_verdict(&h, version);
+	*con_cls = sr = sreq_new(srv, conn, method, url);
+	if ((sr->client = client_of(conn)) == NULL)
+		return MHD_NO;		/* over its address's bound */
+	if (status != 0)
+		return refuse(sr, conn, status);
+	client_head(srv->clients, sr->client, h.lengths > 0 &&
+	    strtoull(h.length, NULL, 10) > 0);
+	if (strcmp(url, "/comments") == 0 || strcmp(url, "/votes") == 0)
+		return post ? post_begin(sr, conn) :
+		    method_not_allowed(sr, conn);
+	sr->admin = strcmp(url, "/admin") == 0 ||
+	    strncmp(url, "/admin/", 7) == 0;
+	if (sr->admin && url_parse(url, &sr->r.route) == -1)
+		sr->r.route.kind = ROUTE_NONE;
+	if (sr->admin && post)
+		return post_begin(sr, conn);
+	/* Refused at once: the body is not read, the connection closes. */
+	if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
+		return method_not_allowed(sr, conn);
+	return MHD_YES;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **con_cls)
 {
+	struct server	*srv = cls;
 	struct sreq	*sr = *con_cls;
-	int		 post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 
-	(void)version;
-	/*
-	 * The first call only sets up: a response queued before the whole
-	 * request is read would cost the connection its keep-alive.
-	 */
-	if (sr == NULL) {
-		*con_cls = sr = sreq_new(cls, conn, method, url);
-		if (strcmp(url, "/comments") == 0 ||
-		    strcmp(url, "/votes") == 0)
-			return post ? post_begin(sr, conn) :
-			    method_not_allowed(sr, conn);
-		sr->admin = strcmp(url, "/admin") == 0 ||
-		    strncmp(url, "/admin/", 7) == 0;
-		if (sr->admin && url_parse(url, &sr->r.route) == -1)
-			sr->r.route.kind = ROUTE_NONE;
-		if (sr->admin && post)
-			return post_begin(sr, conn);
-		/* Refused at once: the body is not read, the connection closes. */
-		if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
-			return method_not_allowed(sr, conn);
-		return MHD_YES;
-	}
+	if (sr == NULL)
+		return first_call(srv, conn, url, method, version, con_cls);
 	if (*upload_size != 0) {
+		client_body(srv->clients, sr->client, *upload_size);
 		if (sr->posting)
 			post_feed(sr, upload, *upload_size);
 		*upload_size = 0;	/* a GET's body is ignored */
 		return MHD_YES;
 	}
+	if (sr->job == JOB_DONE)
+		return finish(sr, conn, sr->answer);
+	if (sr->job == JOB_RUNNING)
+		return MHD_YES;		/* not resumed yet: cannot happen */
+	/* The whole request is in. */
+	client_body_done(srv->clients, sr->client);
+	give_slot(sr);
 	if (sr->posting)
-		return post_end(sr, conn);
+		return start_job(sr, conn, post_task);
 	if (strcmp(url, "/comments/stamp") == 0)
 		return serve_stamp(sr, conn);
 	if (sr->admin)
-		return serve_admin(sr, conn);
+		return start_job(sr, conn, admin_task);
 	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)
@@ -1008,13 +1307,41 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		form_free(&sr->form);
 		buf_reset(&sr->raw);
 	}
-	if (sr->counted)
-		atomic_fetch_sub(&srv->posting, 1);
+	give_slot(sr);
+	client_idle(srv->clients, sr->client);
 	buf_reset(&sr->r.body);
 	arena_free(&sr->r.arena);
 	free(sr);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/*
+ * A connection opened or closed: its deadlines are tracked from the
+ * start, and past its address's bound it is shut down at once (trusted
+ * proxies carry many readers, so they have none).
+ */
+static void
+connection_note(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct server			*srv = cls;
+	const union MHD_ConnectionInfo	*ci;
+	char				 addr[INET6_ADDRSTRLEN];
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		client_close(srv->clients, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL)
+		return;
+	conn_addr(conn, addr, sizeof(addr));
+	*socket_context = client_open(srv->clients, ci->connect_fd, addr,
+	    trusted(srv->site, addr, strlen(addr)));
+	if (*socket_context == NULL)
+		(void)shutdown(ci->connect_fd, SHUT_RDWR);
 }
 
 /* Parses "HOST:PORT" or "[V6]:PORT" into a socket address. */
@@ -1070,6 +1397,139 @@ wait_for_stop(const sigset_t *set)
 			return;
 }
 
+/* galley.conf's serving keys: where each goes, its default and bounds. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+	long long	 dflt, min, max;	/* dflt 0: worked out */
+} limit_keys[] = {
+	{ "head_timeout", offsetof(struct limits, head_seconds), 10, 1, 3600 },
+	{ "body_grace", offsetof(struct limits, body_grace), 5, 1, 3600 },
+	{ "body_min_rate", offsetof(struct limits, body_rate), 1024, 0,
+	    1 << 30 },
+	{ "max_connections", offsetof(struct limits, conns), 0, 16, 1000000 },
+	{ "max_connections_per_ip", offsetof(struct limits, conns_per_ip), 64,
+	    0, 1000000 },
+	{ "post_slots", offsetof(struct limits, posts), 32, 1, 100000 },
+	{ "post_slots_per_ip", offsetof(struct limits, posts_per_ip), 4, 1,
+	    100000 },
+	{ "login_slots", offsetof(struct limits, logins), 4, 1, 1000 },
+	{ "login_slots_per_ip", offsetof(struct limits, logins_per_ip), 2, 1,
+	    1000 },
+	{ "workers", offsetof(struct limits, workers), 0, 1, 256 },
+	{ "work_queue", offsetof(struct limits, queue), 64, 1, 100000 },
+};
+
+/* Descriptors kept back from connections: the database, media, logs. */
+#define FD_RESERVE	256
+
+/*
+ * Raises the descriptor limit to its hard maximum and returns what
+ * connections may use of it.
+ */
+static int
+fd_budget(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 1024 - FD_RESERVE;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 65536 + FD_RESERVE)
+		return 65536;
+	return rl.rlim_cur > 2 * FD_RESERVE ? (int)rl.rlim_cur - FD_RESERVE :
+	    (int)rl.rlim_cur / 2;
+}
+
+/* Reads the limits from galley.conf; -1 (said on stderr) if one is bad. */
+static int
+limits_read(const struct conf *conf, struct limits *lim)
+{
+	char		 err[256];
+	long long	 v;
+	size_t		 i;
+	int		 fds = fd_budget();
+
+	for (i = 0; i < sizeof(limit_keys) / sizeof(limit_keys[0]); i++) {
+		if (conf_int(conf, limit_keys[i].key, limit_keys[i].dflt,
+		    limit_keys[i].min, limit_keys[i].max, &v, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "galley: %s\n", err);
+			return -1;
+		}
+		*(int *)(void *)((char *)lim + limit_keys[i].off) = (int)v;
+	}
+	if (lim->conns == 0 || lim->conns > fds)
+		lim->conns = fds;
+	if (lim->workers == 0)
+		lim->workers = threads() * 2 < 4 ? 4 : (int)threads() * 2;
+	return 0;
+}
+
+/* Sets up what serving needs beside libmicrohttpd; -1 if it cannot. */
+static int
+server_init(struct server *srv, struct site *site)
+{
+	struct client_limits	 cl;
+
+	memset(srv, 0, sizeof(*srv));
+	srv->site = site;
+	if (limits_read(site->conf, &srv->lim) == -1)
+		return -1;
+	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->stopping, 0);
+	pthread_mutex_init(&srv->held_lock, NULL);
+	cl = (struct client_limits){ srv->lim.head_seconds * 1000,
+	    srv->lim.body_grace * 1000, srv->lim.body_rate,
+	    srv->lim.conns_per_ip, srv->lim.conns };
+	srv->clients = clients_new(&cl);
+	srv->posts = slots_new(srv->lim.posts, srv->lim.posts_per_ip);
+	srv->logins = slots_new(srv->lim.logins, srv->lim.logins_per_ip);
+	/* Nice +5: under load, pages come before the work that may wait. */
+	if ((srv->work = work_new(srv->lim.workers, srv->lim.queue, 5)) ==
+	    NULL || pthread_create(&srv->ticker, NULL, ticker, srv) != 0) {
+		fprintf(stderr, "galley: cannot start threads\n");
+		work_free(srv->work);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Stops what server_init started, once libmicrohttpd accepts no more:
+ * held answers go out, queued work is done (each job resumes its
+ * connection), so that no connection is left suspended when the daemon
+ * stops.
+ */
+static void
+server_drain(struct server *srv)
+{
+	int	 i;
+
+	for (i = 0; i < DRAIN_SECONDS * 100 &&
+	    atomic_load(&srv->inflight) > 0; i++) {
+		release_held(srv, 0, 1);
+		usleep(10000);
+	}
+	atomic_store(&srv->stopping, 1);
+	pthread_join(srv->ticker, NULL);
+	work_free(srv->work);
+	release_held(srv, 0, 1);
+}
+
+static void
+server_free(struct server *srv)
+{
+	clients_free(srv->clients);
+	slots_free(srv->posts);
+	slots_free(srv->logins);
+	pthread_mutex_destroy(&srv->held_lock);
+}
+
 int
 server_run(struct site *site, const char *listen)
 {
@@ -1080,37 +1540,43 @@ server_run(struct site *site, const char *listen)
 	const union MHD_DaemonInfo	*info;
 	sigset_t			 set;
 	char				 host[INET6_ADDRSTRLEN];
-	int				 v6, i;
+	int				 v6;
 
 	if (listen_addr(listen, &ss, &sslen, &v6) == -1) {
 		fprintf(stderr, "galley: %s: expected HOST:PORT\n", listen);
 		return -1;
 	}
-	srv.site = site;
-	atomic_init(&srv.inflight, 0);
-	atomic_init(&srv.forgot, 0);
-	atomic_init(&srv.scheduled, (int64_t)time(NULL));
-	atomic_init(&srv.posting, 0);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (server_init(&srv, site) == -1)
+		return -1;
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-	    (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, handle, &srv,
+	    MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    handle, &srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads(),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_note, &srv,
 	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv.lim.conns,
+	    /* Room for a head of HEAD_FIELD_MAX lines and our 431. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "galley: cannot listen on %s: %s\n", listen,
 		    strerror(errno));
+		atomic_store(&srv.stopping, 1);
+		pthread_join(srv.ticker, NULL);
+		work_free(srv.work);
+		server_free(&srv);
 		return -1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -1127,9 +1593,8 @@ server_run(struct site *site, const char *listen)
 	/* Stop accepting; the listening socket is ours to close. */
 	if ((v6 = MHD_quiesce_daemon(d)) >= 0)
 		close(v6);
-	for (i = 0; i < DRAIN_SECONDS * 100 &&
-	    atomic_load(&srv.inflight) > 0; i++)
-		usleep(10000);
+	server_drain(&srv);
 	MHD_stop_daemon(d);
+	server_free(&srv);
 	return 0;
 }

@@ -789,11 +789,14 @@ slow_readers(struct srv *s)
 	}
 	CHECK(n == 80);
 	usleep(300000);
+	/* From another address: 80 is past one address's bound. */
+	http_from("127.0.0.2");
 	CHECK_MSG(http_get(s, "/?uncached=2", &r) == 0 && r.status == 200,
 	    "served while 80 clients read nothing");
 	resp_free(&r);
 	CHECK(http_get(s, "/no-such-page/", &r) == 0 && r.status == 404);
 	resp_free(&r);
+	http_from(NULL);
 	for (i = 0; i < 80; i++)
 		close(fd[i]);
 }

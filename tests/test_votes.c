@@ -7,10 +7,14 @@
  * distinct voters counted exactly, 100 concurrent repeats counted once,
  * and a recount that finds nothing to correct afterwards.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
@@ -97,6 +101,73 @@ once(void)
 	CHECK(page_has("(<span class=\"rating-count\">3</span> votes cast)"));
 	/* JSON-LD follows. */
 	CHECK(page_has("\"ratingValue\":6.3,\"ratingCount\":3"));
+}
+
+/*
+ * POSTs body with content type and one extra header line over a raw
+ * socket (curl sends no JSON body as a form); returns the status, with
+ * the answer's body in out.
+ */
+static int
+raw_vote(const char *type, const char *body, const char *extra, char *out,
+    size_t outlen)
+{
+	struct sockaddr_in	 a = { .sin_family = AF_INET };
+	char			 req[1024];
+	ssize_t			 n, got = 0;
+	int			 fd, status = -1;
+
+	a.sin_port = htons((uint16_t)srv.port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	snprintf(req, sizeof(req), "POST /votes HTTP/1.1\r\nHost: 127.0.0.1:%d"
+	    "\r\nContent-Type: %s\r\nAccept: application/json\r\n%s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", srv.port,
+	    type, extra, strlen(body), body);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    write(fd, req, strlen(req)) == (ssize_t)strlen(req))
+		while (got + 1 < (ssize_t)outlen && (n = read(fd, out + got,
+		    outlen - 1 - (size_t)got)) > 0)
+			got += n;
+	close(fd);
+	out[got > 0 ? got : 0] = '\0';
+	if (strncmp(out, "HTTP/1.1 ", 9) == 0)
+		status = atoi(out + 9);
+	return status;
+}
+
+/*
+ * A vote from another site's page (an auto-submitting form, or a script
+ * posting JSON) is refused as a comment is, and counts nothing.
+ */
+static void
+cross_site(void)
+{
+	const char	*from_evil[] = { "Sec-Fetch-Site: cross-site", NULL };
+	const char	*origin[] = { "Origin: https://evil.example", NULL };
+	const char	*f[] = { "type", "post", "id", "1", "value", "1", NULL };
+	struct resp	 r;
+	char		 out[4096];
+
+	CHECK(http_post(&srv, "/votes", f, 0, NULL, from_evil, &r) == 0 &&
+	    r.status == 403 && strstr(r.body.data, "another site") != NULL);
+	resp_free(&r);
+	CHECK(http_post(&srv, "/votes", f, 0, NULL, origin, &r) == 0 &&
+	    r.status == 403);
+	resp_free(&r);
+	CHECK_MSG(raw_vote("application/json", "{\"type\":\"post\",\"id\":1,"
+	    "\"value\":1}", "Origin: https://evil.example", out, sizeof(out))
+	    == 403 && strstr(out, "\"error\"") != NULL, "JSON vote refused"
+	    " cross-site");
+	CHECK_MSG(raw_vote("application/json", "{\"type\":\"post\",\"id\":1,"
+	    "\"value\":1}", "Sec-Fetch-Site: cross-site", out, sizeof(out))
+	    == 403, "JSON vote refused by Sec-Fetch-Site");
+	CHECK_MSG(raw_vote("application/x-www-form-urlencoded",
+	    "type=post&id=1&value=1", "Sec-Fetch-Site: same-site", out,
+	    sizeof(out)) == 403, "a sibling subdomain is another site");
+	/* Nothing counted. */
+	CHECK(page_has("(<span class=\"rating-count\">3</span> votes cast)"));
 }
 
 static void
@@ -257,6 +328,7 @@ main(void)
 	if (!CHECK(srv_start(&srv, dir) == 0))
 		return check_done();
 	once();
+	cross_site();
 	invalid();
 	thumbs();
 	change();
