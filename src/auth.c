@@ -5,10 +5,25 @@
  * BLAKE2b(secret, "csrf" + that hash): bound to the session, gone with
  * it, and never stored.
  *
- * Throttling: after 3 failures on an account or from an IP hash, each
- * further try must wait 10 * 2^(failures-3) seconds after the last
- * failure, up to 15 minutes; a success clears the account's count (the
- * IP's fades only with time).  Keys are keyed hashes, never an address.
+ * Throttling counts each failed login under three keys, all keyed
+ * hashes (never an address or an email), so that a guesser locks out
+ * only itself:
+ *   pair  this account from this address: from the 3rd failure each
+ *         try waits 10 * 2^(failures-3) s after the last, at most 15
+ *         minutes, and is refused (429) whatever the password;
+ *   ip    this address, any account: the same from the 10th failure,
+ *         against one address guessing at many accounts;
+ *   acct  this account, from every address: from the 10th failure each
+ *         try on it, right or wrong, is answered 250 ms later, doubling
+ *         every 5 failures up to 4 s.  Distributed guessing slows down;
+ *         the owner still gets in.
+ * "This address" is an address as slots_key counts it: an IPv6 one by
+ * its /64, which one subscriber usually holds whole.  A count fades: a failure an hour or more
+ * after the last one starts it again at one.  A success clears its
+ * pair's count only: clearing the address's would let whoever holds one
+ * account guess at every other, clearing the account's would end the
+ * slowdown each time the owner signs in.  A refused try is not checked
+ * and counts nothing.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -19,12 +34,32 @@
 #include "auth.h"
 #include "req.h"
 #include "site.h"
+#include "slot.h"
 #include "store.h"
 #include "utf8.h"
 
-#define THROTTLE_FREE	3	/* failures before any wait */
-#define THROTTLE_BASE	10	/* seconds after the third failure */
-#define THROTTLE_MAX	900	/* seconds */
+#define PAIR_FREE	3	/* failures of a pair before any wait */
+#define IP_FREE		10	/* failures of an address before any wait */
+#define WAIT_BASE	10	/* seconds, at the first failure past free */
+#define WAIT_MAX	900	/* seconds */
+#define ACCT_FREE	10	/* failures of an account before any delay */
+#define DELAY_BASE	250	/* ms, at ACCT_FREE failures */
+#define DELAY_STEP	5	/* failures more that double the delay */
+#define DELAY_MAX	4000	/* ms */
+#define FADE		3600	/* seconds of quiet that start a count again */
+
+/* One key's count of failures, as read before the password is checked. */
+struct count {
+	const char	*key;
+	int64_t		 failures;	/* 0 once faded */
+	int64_t		 last;		/* the last failure, Unix seconds */
+	int		 faded;		/* a row to clear before counting on */
+};
+
+/* The three counts of one login (see above). */
+struct counts {
+	struct count	 pair, ip, acct;
+};
 
 static pthread_once_t	 dummy_once = PTHREAD_ONCE_INIT;
 static char		 dummy[crypto_pwhash_STRBYTES];
@@ -99,24 +134,78 @@ keyed(struct req *r, const char *what, const char *s)
 	return site_hash(r->site, &r->arena, what, s);
 }
 
-/* The seconds a login must still wait for key, from its failures. */
-static int64_t
-throttle_wait(struct req *r, const char *key, int *down)
+/* Reads key's count into *c; returns 0, or -1 if the database failed. */
+static int
+count_get(struct req *r, const char *key, struct count *c)
 {
-	int64_t	 failures, last, wait;
+	c->key = key;
+	if (r->conn->ops->throttle_get(r->conn, key, &c->failures,
+	    &c->last) != STORE_OK)
+		return -1;
+	c->faded = c->failures > 0 && r->now - c->last >= FADE;
+	if (c->faded)
+		c->failures = 0;
+	return 0;
+}
 
-	if (r->conn->ops->throttle_get(r->conn, key, &failures, &last) !=
-	    STORE_OK) {
-		*down = 1;
+/* Counts one more failure for c; returns 0, or -1. */
+static int
+count_fail(struct req *r, const struct count *c)
+{
+	/* Faded: start again at one, not on top of the old count. */
+	if (c->faded && r->conn->ops->throttle_clear(r->conn, c->key) !=
+	    STORE_OK)
+		return -1;
+	return r->conn->ops->throttle_fail(r->conn, c->key, r->now) ==
+	    STORE_OK ? 0 : -1;
+}
+
+/* The seconds a try must still wait after allowed failures; 0: none. */
+static int64_t
+count_wait(const struct req *r, const struct count *c, int64_t allowed)
+{
+	int64_t	 n = c->failures - allowed, wait;
+
+	if (n < 0)
 		return 0;
-	}
-	if (failures < THROTTLE_FREE)
+	wait = n >= 7 ? WAIT_MAX : WAIT_BASE << n;
+	if (wait > WAIT_MAX)
+		wait = WAIT_MAX;
+	return c->last + wait > r->now ? c->last + wait - r->now : 0;
+}
+
+/* The milliseconds every try on an account is held back, from c. */
+static int
+count_delay(const struct count *c)
+{
+	int64_t	 n = c->failures - ACCT_FREE;
+
+	if (n < 0)
 		return 0;
-	wait = failures - THROTTLE_FREE >= 7 ? THROTTLE_MAX :
-	    THROTTLE_BASE << (failures - THROTTLE_FREE);
-	if (wait > THROTTLE_MAX)
-		wait = THROTTLE_MAX;
-	return last + wait > r->now ? last + wait - r->now : 0;
+	return n / DELAY_STEP >= 4 ? DELAY_MAX :
+	    DELAY_BASE << (n / DELAY_STEP);
+}
+
+/*
+ * Reads the counts of a login to the account email (lower case) from r's
+ * address; returns 0, or -1 if the database failed.
+ */
+static int
+counts_get(struct req *r, const char *email, struct counts *t)
+{
+	const char	*ip;
+	char		 addr[64];
+
+	slots_key(r->ip != NULL ? r->ip : "", addr, sizeof(addr));
+	ip = site_ip_hash(r->site, &r->arena, addr);
+	/* ip is 64 hex digits: ip + email is one pair's, and only its. */
+	if (count_get(r, arena_printf(&r->arena, "pair:%s", keyed(r, "pair",
+	    arena_printf(&r->arena, "%s%s", ip, email))), &t->pair) != 0 ||
+	    count_get(r, arena_printf(&r->arena, "ip:%s", ip), &t->ip) != 0 ||
+	    count_get(r, arena_printf(&r->arena, "acct:%s", keyed(r, "acct",
+	    email)), &t->acct) != 0)
+		return -1;
+	return 0;
 }
 
 static const char *
@@ -152,10 +241,10 @@ auth_login(struct req *r, const char *email, const char *password,
     int64_t *wait)
 {
 	struct user	 u;
-	const char	*acct, *ip;
+	struct counts	 t;
 	char		*low, *p;
-	int64_t		 w1, w2;
-	int		 rc, down = 0, ok;
+	int64_t		 w;
+	int		 rc, ok;
 
 	*wait = 0;
 	/* Bounded before anything is stored; the key is a keyed hash. */
@@ -165,34 +254,27 @@ auth_login(struct req *r, const char *email, const char *password,
 	for (p = low; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	acct = arena_printf(&r->arena, "acct:%s", keyed(r, "acct", low));
-	ip = arena_printf(&r->arena, "ip:%s", site_ip_hash(r->site,
-	    &r->arena, r->ip != NULL ? r->ip : ""));
-	w1 = throttle_wait(r, acct, &down);
-	w2 = throttle_wait(r, ip, &down);
-	if (down)
+	if (counts_get(r, low, &t) != 0)
 		return AUTH_DOWN;
-	if (w1 > 0 || w2 > 0) {
-		*wait = w1 > w2 ? w1 : w2;
+	*wait = count_wait(r, &t.pair, PAIR_FREE);
+	if ((w = count_wait(r, &t.ip, IP_FREE)) > *wait)
+		*wait = w;
+	if (*wait > 0)
 		return AUTH_THROTTLED;
-	}
+	/* Right or wrong alike, so the delay tells nothing. */
+	r->delay_ms = count_delay(&t.acct);
 	rc = r->conn->ops->user_by_email(r->conn, &r->arena, email, &u);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return AUTH_DOWN;
 	/* The same work whether or not the account exists. */
 	ok = auth_verify(rc == STORE_OK ? u.pass_hash : "", password);
 	if (!ok) {
-		if (r->conn->ops->throttle_fail(r->conn, acct, r->now) !=
-		    STORE_OK || r->conn->ops->throttle_fail(r->conn, ip,
-		    r->now) != STORE_OK)
+		if (count_fail(r, &t.pair) != 0 || count_fail(r, &t.ip) != 0 ||
+		    count_fail(r, &t.acct) != 0)
 			return AUTH_DOWN;
 		return AUTH_WRONG;
 	}
-	/*
-	 * A success clears the account's count, not the address's: else
-	 * whoever holds one account could guess at every other one.
-	 */
-	if (r->conn->ops->throttle_clear(r->conn, acct) != STORE_OK ||
+	if (r->conn->ops->throttle_clear(r->conn, t.pair.key) != STORE_OK ||
 	    start(r, u.id) != STORE_OK)
 		return AUTH_DOWN;
 	return AUTH_OK;

@@ -3,8 +3,10 @@
  * (libsodium's crypto_pwhash_str at its interactive limits); a session
  * is a 256-bit random token in a cookie, of which the database keeps
  * only a keyed hash; each session has a CSRF token derived from it, so
- * nothing more is stored; failed logins are counted per account and
- * per IP hash in the database, so throttling holds across nodes.
+ * nothing more is stored.  Failed logins are counted in the database
+ * (so throttling holds across nodes) per account and address, per
+ * address, and per account; only the first two refuse, so whoever knows
+ * an account's email cannot lock its owner out (see auth.c).
  */
 #ifndef GALLEY_AUTH_H
 #define GALLEY_AUTH_H
@@ -41,14 +43,19 @@ const char *auth_password_problem(const char *password);
 enum auth_login {
 	AUTH_OK,
 	AUTH_WRONG,		/* unknown account or wrong password */
-	AUTH_THROTTLED,		/* too many failures: *wait seconds */
+	AUTH_THROTTLED,		/* too many failures from this address:
+				   *wait seconds */
 	AUTH_DOWN		/* the database failed */
 };
 
 /*
  * Checks email and password through r->conn, with throttling; on
  * success starts a session and sets r->cookie to its cookie.  *wait is
- * set for AUTH_THROTTLED.
+ * set for AUTH_THROTTLED, which is returned, unchecked, while r->ip has
+ * failed too often on this account or on any.  A right password from
+ * an address with no failures always gets AUTH_OK, but while the
+ * account is being guessed at from many addresses, r->delay_ms is set
+ * for every answer on it, right or wrong.
  */
 enum auth_login auth_login(struct req *r, const char *email,
 	    const char *password, int64_t *wait);

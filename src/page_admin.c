@@ -155,6 +155,7 @@ login(struct req *r, struct form *in)
 		    next_path(form_get(in, "next", NULL, NULL)));
 		return 303;
 	case AUTH_THROTTLED:
+		r->retry_after = (int)wait;
 		return login_page(r, email, arena_printf(&r->arena,
 		    "Too many failed attempts. Please wait %lld seconds and"
 		    " try again.", (long long)wait), 429);

@@ -373,7 +373,10 @@ struct store_ops {
 	int	(*sessions_end_user)(struct store_conn *, int64_t user_id,
 		    const char *keep);
 
-	/* Failed logins per key ("acct:EMAIL", "ip:HASH"), for throttling. */
+	/*
+	 * Failed logins per key ("pair:", "ip:" or "acct:" and a keyed
+	 * hash), for auth.c's throttling.
+	 */
 	int	(*throttle_get)(struct store_conn *, const char *key,
 		    int64_t *failures, int64_t *last);
 	int	(*throttle_fail)(struct store_conn *, const char *key,

@@ -4,9 +4,10 @@
  * authorization matrix (every route x anonymous, author, editor, admin);
  * CSRF and cross-site refusal on every state-changing route; login with
  * one message for unknown and wrong, throttled after repeated failures
- * (in the database); sessions that end on logout, when idle too long,
- * and when the password changes elsewhere; moderation that trains the
- * spam filter; settings saved for every node; the dashboard's chart.
+ * (in the database) without locking the owner out; sessions that end on
+ * logout, when idle too long, and when the password changes elsewhere;
+ * moderation that trains the spam filter; settings saved for every node;
+ * the dashboard's chart.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1028,7 +1029,10 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One message for unknown and wrong; then throttled, even when right. */
+/*
+ * One message for unknown and wrong; then throttled, even when right,
+ * after three failures on an account from one address.
+ */
 static void
 throttle(struct srv *s)
 {
@@ -1040,6 +1044,7 @@ throttle(struct srv *s)
 	double		 t0, t1, t2;
 	char		*c;
 	long		 st;
+	int		 k;
 
 	/* From a clean slate: earlier tests failed logins from here too. */
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
@@ -1057,10 +1062,15 @@ throttle(struct srv *s)
 	    4 && t2 - t1 > (t1 - t0) / 4, "unknown and wrong take alike");
 	resp_free(&r1);
 	resp_free(&r2);
-	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r1) == 0 &&
-	    r1.status == 401);
-	resp_free(&r1);
-	/* Three failures from this address: the right password must wait. */
+	for (k = 0; k < 2; k++) {
+		CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r1) ==
+		    0 && r1.status == 401);
+		resp_free(&r1);
+	}
+	/*
+	 * Three failures on this account from this address: the right
+	 * password must wait too.
+	 */
 	c = login(s, "editor@example.org", PW, &st);
 	CHECK_MSG(c == NULL && st == 429, "throttled after three failures");
 	free(c);
@@ -1068,7 +1078,7 @@ throttle(struct srv *s)
 	    r1.status == 429 && strstr(r1.body.data, "Please wait"));
 	resp_free(&r1);
 	/* The counts are keyed hashes, never an address. */
-	CHECK(db_count(dbpath, "SELECT count(*) FROM login_failures") >= 2 &&
+	CHECK(db_count(dbpath, "SELECT count(*) FROM login_failures") >= 3 &&
 	    db_count(dbpath, "SELECT count(*) FROM login_failures WHERE key"
 	    " LIKE '%@%'") == 0);
 	/* Kept in the database: clear it there and the login works. */
@@ -1077,6 +1087,157 @@ throttle(struct srv *s)
 	c = login(s, "editor@example.org", PW, &st);
 	CHECK_MSG(c != NULL && st == 303, "the wait passes");
 	free(c);
+}
+
+/*
+ * A login from the loopback address from; fills r and, if took is not
+ * NULL, the seconds the answer took.  Returns the status, or -1.
+ */
+static long
+attempt(struct srv *s, const char *from, const char *email,
+    const char *password, struct resp *r, double *took)
+{
+	const char	*f[] = { "email", email, "password", password, NULL };
+	double		 t0 = now();
+	int		 rc;
+
+	http_from(from);
+	rc = http_post(s, "/admin/login/", f, 0, NULL, NULL, r);
+	http_from(NULL);
+	if (took != NULL)
+		*took = now() - t0;
+	return rc == 0 ? r->status : -1;
+}
+
+/* The same, keeping only the status (and the time taken). */
+static long
+attempt_status(struct srv *s, const char *from, const char *email,
+    const char *password, double *took)
+{
+	struct resp	 r;
+	long		 st = attempt(s, from, email, password, &r, took);
+
+	if (st != -1)
+		resp_free(&r);
+	return st;
+}
+
+/* A 429 whose Retry-After says between lo and hi seconds. */
+static int
+refused(struct srv *s, const char *from, const char *email,
+    const char *password, int lo, int hi)
+{
+	struct resp	 r;
+	const char	*ra;
+	int		 ok;
+
+	if (attempt(s, from, email, password, &r, NULL) == -1)
+		return 0;
+	ra = resp_header(&r, "Retry-After");
+	ok = r.status == 429 && ra != NULL && atoi(ra) >= lo &&
+	    atoi(ra) <= hi && *session_of(&r) == '\0';
+	if (!ok)
+		fprintf(stderr, "  got %ld, Retry-After %s\n", r.status,
+		    ra != NULL ? ra : "(none)");
+	resp_free(&r);
+	return ok;
+}
+
+/* A 303 with a session that opens /admin/, from the address from. */
+static int
+signs_in(struct srv *s, const char *from, const char *email,
+    const char *password, double *took)
+{
+	struct resp	 r, page;
+	char		 cookie[200];
+	int		 ok;
+
+	if (attempt(s, from, email, password, &r, took) == -1)
+		return 0;
+	ok = r.status == 303 && *session_of(&r) != '\0';
+	snprintf(cookie, sizeof(cookie), "Cookie: galley_session=%s",
+	    session_of(&r));
+	resp_free(&r);
+	if (!ok || get(s, "/admin/", cookie, &page) == -1)
+		return 0;
+	ok = page.status == 200;
+	resp_free(&page);
+	return ok;
+}
+
+/*
+ * The lockout defeated.  An attacker on 127.0.0.1 who knows the admin's
+ * email locks out only itself: the owner on 127.0.0.2 signs in at once.
+ * An address guessing at many accounts is refused on all of them; an
+ * account guessed at from many addresses answers slower, right or
+ * wrong, and still lets its owner in; every count fades after an hour.
+ */
+static void
+lockout(struct srv *s)
+{
+	const char	*atk = "127.0.0.1", *own = "127.0.0.2",
+			*admin = "admin@example.org",
+			*adminpw = PW " two",	/* since sessions() */
+			*ed = "editor@example.org", *au = "author@example.org";
+	char		 email[64], from[32];
+	double		 took, base;
+	int		 i, k;
+
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
+	for (i = 0; i < 3; i++)
+		CHECK(attempt_status(s, atk, admin, "wrong guess 1", NULL) ==
+		    401);
+	CHECK_MSG(refused(s, atk, admin, adminpw, 1, 10),
+	    "the attacker is refused, right password or not");
+	CHECK_MSG(signs_in(s, own, admin, adminpw, NULL),
+	    "the owner signs in at once");
+	CHECK_MSG(refused(s, atk, admin, "wrong guess 2", 1, 10),
+	    "the owner's success frees no one else");
+	/* A guess each time the wait ends renews only the guesser's lock. */
+	CHECK(db_exec(dbpath, "UPDATE login_failures SET last = last - 11")
+	    == 0);
+	CHECK(attempt_status(s, atk, admin, "wrong guess 3", NULL) == 401);
+	CHECK(refused(s, atk, admin, adminpw, 11, 20));
+	CHECK(signs_in(s, own, admin, adminpw, NULL));
+
+	/* One address guessing at many accounts: refused on every one. */
+	for (i = 0; i < 10; i++) {
+		snprintf(email, sizeof(email), "guess%d@example.org", i);
+		CHECK(attempt_status(s, "127.0.0.3", email, "wrong guess",
+		    NULL) == 401);
+	}
+	CHECK_MSG(refused(s, "127.0.0.3", au, PW, 1, 10),
+	    "an address guessing at many accounts is refused");
+	CHECK(signs_in(s, own, au, PW, &base));
+
+	/* Many addresses guessing at one account: slower, never refused. */
+	for (k = 10; k < 20; k++) {
+		snprintf(from, sizeof(from), "127.0.0.%d", k);
+		CHECK(attempt_status(s, from, ed, "wrong guess", NULL) == 401);
+	}
+	/* 10 failures hold each answer 250 ms; 20 hold it 1 s. */
+	CHECK(db_exec(dbpath, "UPDATE login_failures SET failures = 20"
+	    " WHERE key LIKE 'acct:%' AND failures = 10") == 0);
+	CHECK_MSG(signs_in(s, own, ed, PW, &took) && took >= 1.0,
+	    "the owner of an account under guessing still signs in, later");
+	CHECK(attempt_status(s, "127.0.0.8", ed, "wrong guess", &took) ==
+	    401 && took >= 1.0);
+	CHECK_MSG(base < 1.0, "other accounts answer at once");
+
+	/* An hour later every count starts again. */
+	CHECK(db_exec(dbpath, "UPDATE login_failures SET last = last - 3600")
+	    == 0);
+	CHECK(attempt_status(s, atk, admin, "wrong guess 4", NULL) == 401);
+	CHECK_MSG(signs_in(s, atk, admin, adminpw, NULL), "a lock fades");
+	CHECK(attempt_status(s, "127.0.0.8", ed, "wrong guess", NULL) == 401);
+	CHECK_MSG(signs_in(s, own, ed, PW, &took) && took < 1.0,
+	    "the slowdown fades");
+	CHECK(signs_in(s, "127.0.0.3", au, PW, NULL));
+
+	/* Keyed hashes only: no email, no address. */
+	CHECK(db_count(dbpath, "SELECT count(*) FROM login_failures WHERE key"
+	    " LIKE '%@%' OR key LIKE '%127.0.%'") == 0);
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
 int
@@ -1137,6 +1298,7 @@ main(void)
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);
+	lockout(&s);
 	/* Behind TLS (base_url https), the session cookie is Secure. */
 	CHECK(run_galley((const char *[]){ "config", dir, "set", "base_url",
 	    "https://news.example.org", NULL }, NULL) == 0);
