@@ -529,6 +529,53 @@ db_exec(const char *where, const char *sql)
 	return ok ? 0 : -1;
 }
 
+struct db_hold {
+	sqlite3	*lite;
+	PGconn	*pg;
+};
+
+struct db_hold *
+db_hold(const char *where, const char *sql)
+{
+	struct db_hold	*h = calloc(1, sizeof(*h));
+	PGresult	*res;
+	int		 ok;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		h->pg = PQconnectdb(where);
+		res = PQexec(h->pg, sql);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+		    PQresultStatus(res) == PGRES_TUPLES_OK;
+		PQclear(res);
+	} else
+		ok = sqlite3_open(where, &h->lite) == SQLITE_OK &&
+		    sqlite3_exec(h->lite, sql, NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok) {
+		db_let_go(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+db_let_go(struct db_hold *h)
+{
+	PGresult	*res;
+
+	if (h == NULL)
+		return;
+	if (h->pg != NULL) {
+		res = PQexec(h->pg, "ROLLBACK");
+		PQclear(res);
+		PQfinish(h->pg);
+	}
+	if (h->lite != NULL) {
+		sqlite3_exec(h->lite, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(h->lite);
+	}
+	free(h);
+}
+
 long long
 db_count(const char *where, const char *sql)
 {

@@ -83,6 +83,13 @@ void	 resp_free(struct resp *);
  */
 /* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
 int	 db_exec(const char *where, const char *sql);
+/*
+ * Opens a connection to where and runs sql on it (a BEGIN and a lock,
+ * say), keeping the connection, and what it holds, until db_let_go rolls
+ * back and closes it.  Returns NULL if sql failed.
+ */
+struct db_hold *db_hold(const char *where, const char *sql);
+void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
