@@ -280,26 +280,49 @@ auth_login(struct req *r, const char *email, const char *password,
 	return AUTH_OK;
 }
 
+/*
+ * Reads the session of r's cookie into *out and its key into *h, writing
+ * nothing.  Returns 1 if it is fresh, 0 if there is none, -1 if it has
+ * outlived its idle or total time.
+ */
+static int
+lookup(struct req *r, struct session *out, const char **h)
+{
+	if (r->session_cookie == NULL || *r->session_cookie == '\0' ||
+	    strlen(r->session_cookie) > 64)
+		return 0;
+	*h = keyed(r, "session", r->session_cookie);
+	if (r->conn->ops->session_get(r->conn, &r->arena, *h, out) != STORE_OK)
+		return 0;
+	if (r->now - out->seen > AUTH_IDLE_SECONDS ||
+	    r->now - out->created > AUTH_MAX_SECONDS)
+		return -1;
+	return 1;
+}
+
 int
 auth_session(struct req *r, struct session *out)
 {
 	const char	*h;
+	int		 rc = lookup(r, out, &h);
 
-	if (r->session_cookie == NULL || *r->session_cookie == '\0' ||
-	    strlen(r->session_cookie) > 64)
-		return 0;
-	h = keyed(r, "session", r->session_cookie);
-	if (r->conn->ops->session_get(r->conn, &r->arena, h, out) != STORE_OK)
-		return 0;
-	if (r->now - out->seen > AUTH_IDLE_SECONDS ||
-	    r->now - out->created > AUTH_MAX_SECONDS) {
+	if (rc == -1)
 		r->conn->ops->session_end(r->conn, h);
+	if (rc != 1)
 		return 0;
-	}
 	/* Written at most once a minute: a page view is not a write. */
 	if (r->now - out->seen >= 60)
 		r->conn->ops->session_touch(r->conn, h, r->now);
 	return 1;
+}
+
+int
+auth_session_live(struct req *r)
+{
+	struct session	 se;
+	const char	*h;
+
+	return lookup(r, &se, &h) == 1;
 }
 
 void

@@ -64,6 +64,11 @@ enum auth_login auth_login(struct req *r, const char *email,
  * in r's arena), touching its last use.  Returns 1, or 0 if none.
  */
 int	auth_session(struct req *r, struct session *out);
+/*
+ * Returns 1 if r's cookie names a fresh session, writing nothing (so
+ * that an HTTP thread may ask, with no lock to wait on).
+ */
+int	auth_session_live(struct req *r);
 /* Ends r's session (logout) and sets r->cookie to clear the cookie. */
 void	auth_logout(struct req *r);
 /*

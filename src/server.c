@@ -691,25 +691,27 @@ static void	context(struct req *, struct MHD_Connection *);
 /*
  * For an admin POST other than the login: returns 1 if the request
  * carries a live session, else 0 with the answer queued in *rc (a 303
- * to the login page, or a 503).
+ * to the login page, or a 503).  Only reads: this runs on an HTTP
+ * thread; the session's last use is written by the task.
  */
 static int
 admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 {
 	struct req	*r = &sr->r;
-	struct session	 se;
 	struct buf	 b;
+	int		 live;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL) {
 		*rc = respond(sr, conn, page_error(r, 503), sr->path, 0);
 		return 0;
 	}
-	context(r, conn);
-	if (auth_session(r, &se)) {
-		store_conn_put(r->site->store, r->conn);
-		r->conn = NULL;
+	r->session_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
+	    AUTH_COOKIE);
+	live = auth_session_live(r);
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	if (live)
 		return 1;
-	}
 	r->cacheable = 0;
 	buf_init(&b);
 	url_admin(&b, r->route.slug);
