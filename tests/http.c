@@ -197,6 +197,13 @@ perform(CURL *c, const char *const *headers, struct resp *r)
 		curl_easy_setopt(c, CURLOPT_INTERFACE, from_ip);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (rc != CURLE_OK) {
+		char	*url = NULL;
+
+		curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url);
+		fprintf(stderr, "http: %s: %s\n", url ? url : "?",
+		    curl_easy_strerror(rc));
+	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;
