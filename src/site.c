@@ -239,21 +239,12 @@ load_secret(struct site *s, char *err, size_t errlen)
 static int
 open_gate(struct site *s, char *err, size_t errlen)
 {
-	const char	*v = conf_get(s->conf, "image_memory_mb");
 	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long long	 mb = IMAGE_MEMORY_MB;
-	char		*end;
+	long long	 mb;
 
-	if (v != NULL) {
-		errno = 0;
-		mb = strtoll(v, &end, 10);
-		if (errno != 0 || end == v || *end != '\0' || mb < 16 ||
-		    mb > 65536) {
-			snprintf(err, errlen, "%s/galley.conf: image_memory_mb"
-			    " must be a whole number from 16 to 65536", s->dir);
-			return -1;
-		}
-	}
+	if (conf_int(s->conf, "image_memory_mb", IMAGE_MEMORY_MB, 16, 65536,
+	    &mb, err, errlen) == -1)
+		return -1;
 	s->images = image_gate_new(cpus > 0 && cpus < INT_MAX ? (int)cpus : 1,
 	    (size_t)mb * 1024 * 1024, IMAGE_WAIT_MS);
 	return 0;
