@@ -97,6 +97,12 @@ head_add(struct head *h, const char *name, size_t nlen, const char *value,
 	}
 }
 
+void
+head_fold(struct head *h)
+{
+	h->folded = 1;
+}
+
 int
 head_verdict(const struct head *h, const char *version)
 {
@@ -104,7 +110,7 @@ head_verdict(const struct head *h, const char *version)
 
 	if (h->longest > HEAD_FIELD_MAX)
 		return 431;
-	if (h->name_bad || h->value_bad || h->length_bad)
+	if (h->name_bad || h->value_bad || h->length_bad || h->folded)
 		return 400;
 	if (h->codings > 0 && (h->lengths > 0 || !v11))
 		return 400;

@@ -27,6 +27,7 @@ struct head {
 	int	 host_bad;	/* empty, or bytes no host name has */
 	int	 name_bad;	/* a name with a byte outside RFC 9110's token */
 	int	 value_bad;	/* a value holding CR, LF or NUL */
+	int	 folded;	/* a line continued on the next (obs-fold) */
 	size_t	 longest;	/* the longest name + value */
 };
 
@@ -35,10 +36,19 @@ void	head_init(struct head *);
 void	head_add(struct head *, const char *name, size_t nlen,
 	    const char *value, size_t vlen);
 /*
+ * Notes that a header line was continued on the next (RFC 9112's
+ * obs-fold): libmicrohttpd 0.9.75 joins the continuation to the header's
+ * name, so "Content-: 5" folded onto " Length" reads as Content-Length,
+ * which a front proxy would not.  The server tells it from where the
+ * name and value lie (server.c).
+ */
+void	head_fold(struct head *);
+/*
  * The status a request with this head gets before anything else is
  * done, or 0 if it may go on.  version is "HTTP/1.1" or the like.
  *   431  a header line longer than HEAD_FIELD_MAX;
- *   400  a malformed header name or value; Content-Length beside
+ *   400  a malformed header name or value, a folded line;
+ *        Content-Length beside
  *        Transfer-Encoding; Content-Lengths that differ or are not
  *        digits; Transfer-Encoding in HTTP/1.0; HTTP/1.1 without
  *        exactly one Host, or a Host no host name could be;

@@ -63,6 +63,8 @@ struct limits {
 	int	 conns_per_ip;		/* max_connections_per_ip */
 	int	 posts;			/* post_slots */
 	int	 posts_per_ip;		/* post_slots_per_ip */
+	int	 smalls;		/* small_post_slots */
+	int	 smalls_per_ip;		/* small_post_slots_per_ip */
 	int	 logins;		/* login_slots */
 	int	 logins_per_ip;		/* login_slots_per_ip */
 	int	 workers;		/* workers */
@@ -76,7 +78,8 @@ struct server {
 	struct limits		 lim;
 	atomic_int		 inflight;
 	struct clients		*clients;	/* deadlines, per-IP bound */
-	struct slots		*posts;		/* bodies being read */
+	struct slots		*posts;		/* big bodies, till answered */
+	struct slots		*smalls;	/* small ones, likewise */
 	struct slots		*logins;	/* login bodies, apart */
 	struct work		*work;		/* what may wait, off HTTP */
 	pthread_t		 ticker;
@@ -677,14 +680,6 @@ static const struct form_field vote_fields[] = {
 #define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
 #define ADMIN_LOGIN_MAX	8192		/* the login form */
 
-/*
- * First call of a POST (/comments or /votes): checks the declared size
- * against the limit (comment_max_bytes; 4 KB for a vote) before anything
- * is read, and sets up the form reader, or a raw buffer for a JSON vote.
- * Bodies up to four times the limit are read and dropped, so the reader
- * gets a 413 page rather than a reset connection; larger ones are
- * refused at once.
- */
 static enum MHD_Result	finish(struct sreq *, struct MHD_Connection *, int);
 static void	context(struct req *, struct MHD_Connection *);
 
@@ -725,22 +720,30 @@ static const char *peer_ip(struct req *, struct MHD_Connection *);
 static const char *client_ip(struct req *, struct MHD_Connection *,
 		    const char *);
 
+/* A body up to this declares itself small: a vote, a comment's text. */
+#define SMALL_BODY	(64 * 1024)
+
 /*
- * Takes a place for sr's body in the login budget or the POST budget,
- * for its client's address.  Returns 1, or 0 with the refusal queued
- * in *rc: 429 when the address holds all it may, 503 when every place
- * is taken; both say when to come back.
+ * Takes a place for sr's body, for its client's address, in one of
+ * three budgets: the login's; small bodies' (up to SMALL_BODY declared),
+ * so that uploads, however slow, never keep a vote or a text comment
+ * out; or big bodies'.  Returns 1, or 0 with the refusal queued in *rc:
+ * 429 when the address holds all it may, 503 when every place is
+ * taken; both say when to come back.
  */
 static int
-take_slot(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
+take_slot(struct sreq *sr, struct MHD_Connection *conn,
+    unsigned long long declared, enum MHD_Result *rc)
 {
 	struct req	*r = &sr->r;
 	struct slots	*sl;
 	const char	*ip;
 	int		 got;
 
-	sl = sr->admin && strcmp(r->route.slug, "login") == 0 ?
-	    sr->srv->logins : sr->srv->posts;
+	if (sr->admin && strcmp(r->route.slug, "login") == 0)
+		sl = sr->srv->logins;
+	else
+		sl = declared <= SMALL_BODY ? sr->srv->smalls : sr->srv->posts;
 	ip = client_ip(r, conn, peer_ip(r, conn));
 	if ((got = slots_take(sl, ip)) == SLOT_OK) {
 		sr->slot = sl;
@@ -753,7 +756,11 @@ take_slot(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 	return 0;
 }
 
-/* Gives sr's place back, once its body is in or the request ended. */
+/*
+ * Gives sr's place back: a login's once its body is in (a held-back
+ * answer must not keep the owner out), any other when the request ends,
+ * since its body stays in memory until then.
+ */
 static void
 give_slot(struct sreq *sr)
 {
@@ -762,59 +769,71 @@ give_slot(struct sreq *sr)
 	sr->slot = NULL;
 }
 
+/*
+ * Sets sr->body_max, the most a body of its kind may bring: a comment's
+ * comment_max_bytes, a vote's VOTE_JSON_MAX, an admin form's or a
+ * login's own.  Returns 0; or -1 with a 413 (or 503) queued in *rc when
+ * declared is past four times that, so big bodies are never read.
+ */
+static int
+body_limit(struct sreq *sr, struct MHD_Connection *conn,
+    unsigned long long declared, enum MHD_Result *rc)
+{
+	struct req	*r = &sr->r;
+	int		 login = sr->admin && strcmp(r->route.slug, "login") == 0;
+
+	if ((r->conn = store_conn_get(r->site->store)) == NULL) {
+		*rc = respond(sr, conn, page_error(r, 503), sr->path, 0);
+		return -1;
+	}
+	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
+	if (sr->admin)
+		sr->body_max = login ? ADMIN_LOGIN_MAX : ADMIN_BODY_MAX / 4;
+	if (declared > 4ULL * sr->body_max)
+		*rc = respond(sr, conn, page_too_large(r), sr->path, 0);
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	if (declared > 4ULL * sr->body_max)
+		return -1;
+	if (strcmp(sr->path, "/votes") == 0)
+		sr->body_max = VOTE_JSON_MAX;
+	if (sr->admin)		/* a login form is small; a picture is not */
+		sr->body_max = login ? ADMIN_LOGIN_MAX : ADMIN_BODY_MAX;
+	return 0;
+}
+
+/*
+ * First call of a POST (/comments, /votes, /admin/...): an admin POST
+ * needs a live session first (but the login); then a body place, and
+ * the declared size against the limit before anything is read (bodies
+ * up to four times the limit are read and dropped, so the reader gets a
+ * 413 page rather than a reset connection); then the form reader, or a
+ * raw buffer for a JSON vote.
+ */
 static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct req		*r = &sr->r;
 	const char		*cl, *type;
 	unsigned long long	 declared = 0;
-	enum MHD_Result		 rc;
-	int			 votes;
+	enum MHD_Result		 rc = MHD_NO;
+	int			 votes = strcmp(sr->path, "/votes") == 0;
 
-	/*
-	 * An admin POST without a session (but the login) is answered
-	 * before its body is read or a slot is taken: big bodies are for
-	 * the signed-in only.
-	 */
+	/* Big bodies are for the signed-in only: none is read before. */
 	if (sr->admin && strcmp(r->route.slug, "login") != 0 &&
 	    !admin_gate(sr, conn, &rc))
 		return rc;
-	/*
-	 * Bounded, since each body is held in memory while it arrives: in
-	 * all, and per address, so that one address cannot take every
-	 * place; a login has a small budget of its own.
-	 */
-	if (!take_slot(sr, conn, &rc))
-		return rc;
-	if ((r->conn = store_conn_get(r->site->store)) == NULL)
-		return respond(sr, conn, page_error(r, 503), sr->path, 0);
-	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
-	if (sr->admin)		/* a login form is small; a picture is not */
-		sr->body_max = strcmp(r->route.slug, "login") == 0 ?
-		    ADMIN_LOGIN_MAX : ADMIN_BODY_MAX / 4;
-	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL)
+	/* head.c let through only one length, and all digits. */
+	if ((cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH)) != NULL)
 		declared = strtoull(cl, NULL, 10);
-	if (declared > 4ULL * sr->body_max) {
-		rc = respond(sr, conn, page_too_large(r), sr->path, 0);
-		store_conn_put(r->site->store, r->conn);
-		r->conn = NULL;
+	if (!take_slot(sr, conn, declared, &rc) ||
+	    body_limit(sr, conn, declared, &rc) == -1)
 		return rc;
-	}
-	store_conn_put(r->site->store, r->conn);
-	r->conn = NULL;
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	votes = strcmp(sr->path, "/votes") == 0;
-	if (votes) {
-		sr->body_max = VOTE_JSON_MAX;
-		sr->json = type != NULL &&
-		    strncasecmp(type, "application/json", 16) == 0;
-	}
-	if (sr->admin)
-		sr->body_max = strcmp(r->route.slug, "login") == 0 ?
-		    ADMIN_LOGIN_MAX : ADMIN_BODY_MAX;
+	sr->json = votes && type != NULL &&
+	    strncasecmp(type, "application/json", 16) == 0;
 	buf_init(&sr->raw);
 	if (declared > sr->body_max)
 		sr->body_bad = 413;
@@ -1125,14 +1144,40 @@ serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
 	    resp, strlen(stamp));
 }
 
+/*
+ * Returns 1 if libmicrohttpd parsed key and value from one line as it
+ * stands: the value just after the name's NUL (its colon) and blanks.
+ * libmicrohttpd 0.9.75 joins a continuation line to a copy of the name
+ * elsewhere in the connection's memory pool, so a folded header's name
+ * no longer stands before its value.  Bytes between the two are read
+ * only when they lie a few bytes apart, within the one pool.
+ */
+static int
+one_line(const char *key, size_t key_size, const char *value)
+{
+	const char	*p = key + key_size + 1;
+
+	if (key[key_size] != '\0' || value < p || value > p + 64)
+		return 0;
+	for (; p < value; p++)
+		if (*p != ' ' && *p != '\t')
+			return 0;
+	return 1;
+}
+
 /* Adds one header to the head being checked (head.h). */
 static enum MHD_Result
 head_header(void *cls, enum MHD_ValueKind kind, const char *key,
     size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
-	head_add(cls, key, key_size, value != NULL ? value : "",
-	    value != NULL ? value_size : 0);
+	if (value == NULL) {
+		head_add(cls, key, key_size, "", 0);
+		return MHD_YES;
+	}
+	if (!one_line(key, key_size, value))
+		head_fold(cls);
+	head_add(cls, key, key_size, value, value_size);
 	return MHD_YES;
 }
 
@@ -1232,7 +1277,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;		/* not resumed yet: cannot happen */
 	/* The whole request is in. */
 	client_body_done(srv->clients, sr->client);
-	give_slot(sr);
+	if (sr->slot == srv->logins)
+		give_slot(sr);
 	if (sr->posting)
 		return start_job(sr, conn, post_task);
 	if (strcmp(url, "/comments/stamp") == 0)
@@ -1412,9 +1458,13 @@ static const struct {
 	{ "max_connections", offsetof(struct limits, conns), 0, 16, 1000000 },
 	{ "max_connections_per_ip", offsetof(struct limits, conns_per_ip), 64,
 	    0, 1000000 },
-	{ "post_slots", offsetof(struct limits, posts), 32, 1, 100000 },
+	{ "post_slots", offsetof(struct limits, posts), 16, 1, 100000 },
 	{ "post_slots_per_ip", offsetof(struct limits, posts_per_ip), 4, 1,
 	    100000 },
+	{ "small_post_slots", offsetof(struct limits, smalls), 256, 1,
+	    100000 },
+	{ "small_post_slots_per_ip", offsetof(struct limits, smalls_per_ip),
+	    16, 1, 100000 },
 	{ "login_slots", offsetof(struct limits, logins), 4, 1, 1000 },
 	{ "login_slots_per_ip", offsetof(struct limits, logins_per_ip), 2, 1,
 	    1000 },
@@ -1447,9 +1497,13 @@ fd_budget(void)
 	    (int)rl.rlim_cur / 2;
 }
 
-/* Reads the limits from galley.conf; -1 (said on stderr) if one is bad. */
+/*
+ * Reads the limits from galley.conf; -1 (said on stderr) if one is bad.
+ * Workers are held to what the store's pool leaves over once each HTTP
+ * thread has its connection, so a page never waits for one.
+ */
 static int
-limits_read(const struct conf *conf, struct limits *lim)
+limits_read(const struct conf *conf, int conns, struct limits *lim)
 {
 	char		 err[256];
 	long long	 v;
@@ -1469,6 +1523,12 @@ limits_read(const struct conf *conf, struct limits *lim)
 		lim->conns = fds;
 	if (lim->workers == 0)
 		lim->workers = threads() * 2 < 4 ? 4 : (int)threads() * 2;
+	if (lim->workers > conns - (int)threads()) {
+		lim->workers = conns - (int)threads() < 1 ? 1 :
+		    conns - (int)threads();
+		fprintf(stderr, "galley: %d workers, to leave each HTTP thread"
+		    " a database connection of the %d\n", lim->workers, conns);
+	}
 	return 0;
 }
 
@@ -1480,7 +1540,7 @@ server_init(struct server *srv, struct site *site)
 
 	memset(srv, 0, sizeof(*srv));
 	srv->site = site;
-	if (limits_read(site->conf, &srv->lim) == -1)
+	if (limits_read(site->conf, store_conns(site->store), &srv->lim) == -1)
 		return -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->stopping, 0);
@@ -1490,6 +1550,7 @@ server_init(struct server *srv, struct site *site)
 	    srv->lim.conns_per_ip, srv->lim.conns };
 	srv->clients = clients_new(&cl);
 	srv->posts = slots_new(srv->lim.posts, srv->lim.posts_per_ip);
+	srv->smalls = slots_new(srv->lim.smalls, srv->lim.smalls_per_ip);
 	srv->logins = slots_new(srv->lim.logins, srv->lim.logins_per_ip);
 	/* Nice +5: under load, pages come before the work that may wait. */
 	if ((srv->work = work_new(srv->lim.workers, srv->lim.queue, 5)) ==
@@ -1519,15 +1580,21 @@ server_drain(struct server *srv)
 	}
 	atomic_store(&srv->stopping, 1);
 	pthread_join(srv->ticker, NULL);
-	work_free(srv->work);
+	/*
+	 * Stopped, not freed: a keep-alive connection may still bring a
+	 * POST until the daemon stops, and work_add must refuse it.
+	 */
+	work_stop(srv->work);
 	release_held(srv, 0, 1);
 }
 
 static void
 server_free(struct server *srv)
 {
+	work_free(srv->work);
 	clients_free(srv->clients);
 	slots_free(srv->posts);
+	slots_free(srv->smalls);
 	slots_free(srv->logins);
 	pthread_mutex_destroy(&srv->held_lock);
 }
@@ -1577,7 +1644,6 @@ server_run(struct site *site, const char *listen)
 		    strerror(errno));
 		atomic_store(&srv.stopping, 1);
 		pthread_join(srv.ticker, NULL);
-		work_free(srv.work);
 		server_free(&srv);
 		return -1;
 	}

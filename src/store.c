@@ -47,6 +47,12 @@ store_conn_put(struct store *s, struct store_conn *c)
 }
 
 int
+store_conns(const struct store *s)
+{
+	return s->conns;
+}
+
+int
 store_watch(struct store *s)
 {
 	return s->be->watch != NULL ? s->be->watch(s) : -1;

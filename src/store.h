@@ -477,6 +477,11 @@ void	store_close(struct store *);
 struct store_conn *store_conn_get(struct store *);
 void	store_conn_put(struct store *, struct store_conn *);
 /*
+ * The most connections the pool opens: threads that each hold one (the
+ * HTTP threads, the work pool's) must not outnumber it, or some wait.
+ */
+int	store_conns(const struct store *);
+/*
  * Starts following the data generation in the background, where the back
  * end can (PostgreSQL: LISTEN/NOTIFY), so that store_generation_hint can
  * answer without a query.  For a long-running server; returns 0, or -1 if

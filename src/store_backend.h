@@ -29,6 +29,7 @@ struct store_backend {
 
 struct store {
 	const struct store_backend	*be;
+	int				 conns;	/* the pool's size */
 };
 
 /*

@@ -227,7 +227,7 @@ rc_of(PGconn *db, PGresult *res, const char *what)
 		return STORE_FULL;
 	}
 	if (state != NULL && (strcmp(state, "40001") == 0 ||
-	    strcmp(state, "40P01") == 0))
+	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
 		return STORE_RETRY;
 	fprintf(stderr, "galley: postgresql: %s: %s", what,
 	    res ? PQresultErrorMessage(res) : PQerrorMessage(db));
@@ -1970,11 +1970,15 @@ conn_open(const char *uri, char *err, size_t errlen)
 	 * Defaults that find a dead server or a cut network in seconds, not
 	 * hours; the same keys in the URI, read later, win.
 	 */
+	/*
+	 * A lock waited on for 5 s is given up (55P03, STORE_RETRY), as
+	 * SQLite's busy timeout does: no worker waits forever on a lock.
+	 */
 	static const char *const keys[] = { "connect_timeout", "keepalives",
 	    "keepalives_idle", "keepalives_interval", "keepalives_count",
-	    "tcp_user_timeout", "dbname", NULL };
-	const char	*vals[] = { "5", "1", "10", "3", "3", "15000", uri,
-	    NULL };
+	    "tcp_user_timeout", "options", "dbname", NULL };
+	const char	*vals[] = { "5", "1", "10", "3", "3", "15000",
+	    "-c lock_timeout=5000", uri, NULL };
 
 	c->base.ops = &pg_ops;
 	c->db = PQconnectdbParams(keys, vals, 1);
@@ -2003,7 +2007,9 @@ migrate(PGconn *db, char *err, size_t errlen)
 	int		 v = 0, n = sizeof(migrations) / sizeof(migrations[0]);
 	char		 set[96];
 
-	res = PQexec(db, "BEGIN; SELECT pg_advisory_xact_lock(7468756);"
+	/* Another node may be migrating: wait for it, however long. */
+	res = PQexec(db, "BEGIN; SET LOCAL lock_timeout = 0;"
+	    " SELECT pg_advisory_xact_lock(7468756);"
 	    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT"
 	    " NULL); SELECT coalesce(max(version), 0) FROM schema_version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -2196,6 +2202,7 @@ pg_open(const char *uri, int create, struct store **out, char *err,
 	p->base.be = &store_pg_backend;
 	p->uri = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
+	p->base.conns = POOL_MAX;
 	pool_first(&p->pool, &c->item);
 	atomic_init(&p->gen, -1);
 	*out = &p->base;

@@ -2281,6 +2281,7 @@ sqlite_open(const char *uri, int create, struct store **out, char *err,
 	p->base.be = &store_sqlite_backend;
 	p->path = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
+	p->base.conns = POOL_MAX;
 	pool_first(&p->pool, &c->item);
 	*out = &p->base;
 	return STORE_OK;

@@ -26,6 +26,7 @@ struct work {
 	int		 len;		/* jobs waiting */
 	int		 running;	/* jobs being run */
 	int		 stopping;
+	int		 joined;
 	int		 niceness;
 	int		 threads;
 	pthread_t	*tid;
@@ -109,18 +110,27 @@ work_pending(struct work *w)
 }
 
 void
-work_free(struct work *w)
+work_stop(struct work *w)
 {
 	int	 i;
 
-	if (w == NULL)
-		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = 1;
 	pthread_cond_broadcast(&w->ready);
 	pthread_mutex_unlock(&w->lock);
+	if (w->joined)
+		return;
 	for (i = 0; i < w->threads; i++)
 		pthread_join(w->tid[i], NULL);
+	w->joined = 1;
+}
+
+void
+work_free(struct work *w)
+{
+	if (w == NULL)
+		return;
+	work_stop(w);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->ready);
 	free(w->tid);

@@ -26,9 +26,12 @@ int		 work_add(struct work *, void (*fn)(void *), void *arg);
 /* Jobs queued or running now. */
 int		 work_pending(struct work *);
 /*
- * Refuses new jobs, runs every job already queued, joins the workers
- * and frees the pool.
+ * Refuses new jobs from now on (work_add returns -1), runs every job
+ * already queued and joins the workers.  The pool stays valid for
+ * work_add to refuse until work_free.
  */
+void		 work_stop(struct work *);
+/* Stops the pool if it runs, and frees it. */
 void		 work_free(struct work *);
 
 #endif

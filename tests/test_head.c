@@ -68,6 +68,17 @@ main(void)
 	CHECK(V("HTTP/1.1", "Host", "a", "X\tY", "1") == 400);
 	CHECK(V("HTTP/1.1", "Host", "a", "", "1") == 400);
 	CHECK(V("HTTP/1.1", "Host", "a", "X-A", "1\r\nX-B: 2") == 400);
+	/* A line continued on the next, however harmless it reads. */
+	{
+		struct head	 hd;
+
+		head_init(&hd);
+		head_add(&hd, "Host", 4, "a", 1);
+		head_add(&hd, "Content-Length", 14, "5", 1);
+		CHECK(head_verdict(&hd, "HTTP/1.1") == 0);
+		head_fold(&hd);
+		CHECK(head_verdict(&hd, "HTTP/1.1") == 400);
+	}
 	/* Size: one line over the limit is 431, at the limit it passes. */
 	memset(big, 'x', sizeof(big) - 1);
 	big[HEAD_FIELD_MAX - strlen("If-None-Match")] = '\0';

@@ -226,6 +226,48 @@ slow_bodies(void)
 }
 
 /*
+ * Slow uploads from eight addresses take every place big bodies have;
+ * votes and text comments, small bodies, have places of their own.
+ */
+static void
+many_uploaders(void)
+{
+	static const char head[] = "POST /comments HTTP/1.1\r\nHost: a\r\n"
+	    "Content-Type: multipart/form-data; boundary=x\r\n"
+	    "Content-Length: 10000000\r\n\r\n--x\r\n";
+	int		 fd[32], i, held = 0;
+	char		 from[24], buf[4096];
+	struct resp	 r;
+
+	for (i = 0; i < 32; i++) {
+		snprintf(from, sizeof(from), "127.0.0.%d", 30 + i / 4);
+		if ((fd[i] = dial(from)) != -1 &&
+		    send_all(fd[i], head, sizeof(head) - 1) == -1) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
+	}
+	usleep(300000);
+	for (i = 0; i < 32; i++)
+		if (fd[i] != -1 && !drain(fd[i], buf, sizeof(buf), 20) &&
+		    *buf == '\0')
+			held++;
+	printf("many uploaders: %d of 32 slow uploads hold a place\n", held);
+	CHECK_MSG(held == 16, "big bodies have 16 places in all");
+	innocent("every upload place taken", 1000);
+	http_from("127.0.0.2");
+	CHECK_MSG(http_post(&srv, "/votes", (const char *[]){ "type", "post",
+	    "id", "1", "value", "7", NULL }, 0, NULL, NULL, &r) == 0 &&
+	    r.status == 303, "a vote is counted while every upload place is"
+	    " taken");
+	resp_free(&r);
+	http_from(NULL);
+	for (i = 0; i < 32; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+}
+
+/*
  * 1,100 connections that send nothing: one address keeps at most its
  * bound (64), the rest are closed at once, and the innocent reader is
  * served as if nothing happened.
@@ -445,7 +487,7 @@ out:
 }
 
 struct uploader {
-	char		 from[16];
+	char		 from[24];
 	const char	*file;
 	long		 status;
 	int64_t		 ms;
@@ -591,6 +633,9 @@ framing(void)
 		{ "a blank before the colon", "POST /votes HTTP/1.1\r\nHost: a"
 		    "\r\nContent-Length: 4\r\nTransfer-Encoding : chunked\r\n"
 		    "\r\nx=1&", 400 },
+		{ "a folded Content-Length", "GET / HTTP/1.1\r\nHost: a\r\n"
+		    "Content-: 40\r\n Length\r\n\r\nGET /smuggled/ HTTP/1.1\r\n"
+		    "Host: a\r\n\r\n", 400 },
 		{ "a 32 KB If-None-Match", inm, 431 },
 	};
 	char		 buf[8192], want[32], msg[200];
@@ -671,6 +716,7 @@ main(void)
 		return check_done();
 	framing();
 	slow_bodies();
+	many_uploaders();
 	held_connections();
 	lock_wait();
 	image_bomb();
