@@ -1,6 +1,8 @@
 /*
- * server: the libmicrohttpd glue (see server.h).  A request flows:
+ * server: the libmicrohttpd glue (see server.h).  A page flows, on one
+ * of libmicrohttpd's threads (one per core), which never wait on a lock:
  *
+ *   first_call() -> the head checked (head.c); deadlines (client.c)
  *   handle() -> theme file or media file, served without the database
  *            -> url_parse(); a near miss redirects to the canonical path
  *            -> the data generation (from the store's watcher, or asked
@@ -11,6 +13,12 @@
  *               r->body; the response gets its headers and, when every
  *               reader would get the same bytes, goes into the cache
  *   completed() -> log line; connection back to the pool; arena freed
+ *
+ * A POST (and an admin page) takes a body place (slot.c), then runs as a
+ * task on the work pool (work.c) while its connection is suspended, and
+ * is answered when the task resumes it.  The ticker thread drops
+ * connections past their deadlines, sends answers held back, and queues
+ * periodic work (scheduled posts, retention) on the pool.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
