@@ -131,7 +131,8 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 	if (r->store_err != STORE_OK) {
 		json_decref(view);
 		return page_error(r, r->store_err == STORE_DOWN ||
-		    r->store_err == STORE_RETRY ? 503 : 500);
+		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
+		    503 : 500);
 	}
 	buf_init(&inner);
 	rc = theme_render(r->site->theme, tmpl, view, &inner);
