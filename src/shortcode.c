@@ -92,9 +92,16 @@ struct video {
 };
 
 /* Offsets of the text that passes must not touch, as [lo, hi) pairs. */
+/*
+ * The spans a pass leaves alone: those of tags and comments, then those
+ * of code elements, each list in order and without overlaps of its own
+ * (a match starts after the one before ends), so each is searched by
+ * halves.
+ */
 struct spans {
 	PCRE2_SIZE	(*v)[2];
-	size_t		  n;
+	size_t		  n, cap;
+	size_t		  first;	/* v[0..first) one list, the rest another */
 };
 
 /* What a pass does with one match. */
@@ -151,11 +158,15 @@ spans_add(struct spans *sp, enum re re, const char *s, size_t len)
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov, at = 0;
 
+	sp->first = sp->n;	/* a second list begins */
 	md = pcre2_match_data_create_from_pattern(compiled[re], NULL);
 	ov = pcre2_get_ovector_pointer(md);
 	while (at < len && pcre2_match(compiled[re], (PCRE2_SPTR)s, len, at,
 	    0, md, NULL) > 0 && ov[1] > ov[0]) {
-		sp->v = xrealloc(sp->v, (sp->n + 1) * sizeof(*sp->v));
+		if (sp->n == sp->cap) {
+			sp->cap = sp->cap ? 2 * sp->cap : 64;
+			sp->v = xrealloc(sp->v, sp->cap * sizeof(*sp->v));
+		}
 		sp->v[sp->n][0] = ov[0];
 		sp->v[sp->n][1] = ov[1];
 		sp->n++;
@@ -164,16 +175,29 @@ spans_add(struct spans *sp, enum re re, const char *s, size_t len)
 	pcre2_match_data_free(md);
 }
 
+/* Returns 1 if at lies in one of the ordered spans v[base..hi). */
+static int
+in_list(PCRE2_SIZE (*v)[2], size_t base, size_t hi, PCRE2_SIZE at)
+{
+	size_t	 lo = base, mid;
+
+	/* The last span starting at or before at is the only candidate. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid][0] <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > base && at < v[lo - 1][1];
+}
+
 /* Returns 1 if offset at lies in a tag, a comment or a code element. */
 static int
 spans_cover(const struct spans *sp, PCRE2_SIZE at)
 {
-	size_t	 i;
-
-	for (i = 0; i < sp->n; i++)
-		if (sp->v[i][0] <= at && at < sp->v[i][1])
-			return 1;
-	return 0;
+	return in_list(sp->v, 0, sp->first, at) ||
+	    in_list(sp->v, sp->first, sp->n, at);
 }
 
 /* What a pass tells its callback to leave alone. */
@@ -193,7 +217,7 @@ pass(struct buf *out, enum re re, const char *s, size_t len, each_fn *fn,
 {
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov, at = 0;
-	struct spans		 sp = { NULL, 0 };
+	struct spans		 sp = { NULL, 0, 0, 0 };
 	int			 rc;
 
 	if (protect == PROTECT_ALL)
