@@ -1226,6 +1226,16 @@ out:
 	    (t1.tv_nsec - t0.tv_nsec) / 1e9);
 }
 
+/* Runs a part of the test and says how long it took. */
+#define TIMED(call) do {						\
+	struct timespec	 t0_, t1_;					\
+	clock_gettime(CLOCK_MONOTONIC, &t0_);				\
+	call;								\
+	clock_gettime(CLOCK_MONOTONIC, &t1_);				\
+	printf("%s: %.1f s\n", #call, (double)(t1_.tv_sec - t0_.tv_sec) +	\
+	    (t1_.tv_nsec - t0_.tv_nsec) / 1e9);				\
+} while (0)
+
 int
 main(void)
 {
@@ -1251,18 +1261,18 @@ main(void)
 	set("base_url", "https://news.example.org");
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return check_done();
-	validation(&s);
-	held(&s);
-	moderation(&s);
-	flood(&s);
-	replies(&s);
-	pages(&s);
-	limits(&s);
-	images(&s);
-	image_fixtures(&s);
-	privacy(&s);
-	xss(&s);
-	spam_paths(&s);
+	TIMED(validation(&s));
+	TIMED(held(&s));
+	TIMED(moderation(&s));
+	TIMED(flood(&s));
+	TIMED(replies(&s));
+	TIMED(pages(&s));
+	TIMED(limits(&s));
+	TIMED(images(&s));
+	TIMED(image_fixtures(&s));
+	TIMED(privacy(&s));
+	TIMED(xss(&s));
+	TIMED(spam_paths(&s));
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
 	disk_full();
 	proxied();
