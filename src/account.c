@@ -52,7 +52,7 @@ account_add(struct store_conn *c, const char *email, const char *name,
 		return STORE_ERROR;
 	}
 	arena_init(&a);
-	if (c->ops->user_by_email(c, &a, email, &old) == STORE_OK) {
+	if (store_user_by_email(c, &a, email, &old) == STORE_OK) {
 		arena_free(&a);
 		*why = "An account with that email address exists already.";
 		return STORE_CONFLICT;
@@ -64,7 +64,7 @@ account_add(struct store_conn *c, const char *email, const char *name,
 	u.role = (char *)role;
 	u.pass_hash = hash;
 	u.slug = arena_strdup(&a, *base != '\0' ? base : "author");
-	for (n = 2; (rc = c->ops->user_add(c, &u, id)) == STORE_CONFLICT &&
+	for (n = 2; (rc = store_user_add(c, &u, id)) == STORE_CONFLICT &&
 	    n < 100; n++)
 		u.slug = arena_printf(&a, "%s-%d", *base != '\0' ? base :
 		    "author", n);
@@ -91,12 +91,12 @@ account_password(struct store_conn *c, const char *email,
 		return STORE_ERROR;
 	}
 	arena_init(&a);
-	rc = c->ops->user_by_email(c, &a, email, &u);
+	rc = store_user_by_email(c, &a, email, &u);
 	if (rc == STORE_NOTFOUND)
 		*why = "There is no account with that email address.";
-	if (rc == STORE_OK && (rc = c->ops->user_set(c, u.id, NULL, hash)) ==
+	if (rc == STORE_OK && (rc = store_user_set(c, u.id, NULL, hash)) ==
 	    STORE_OK)
-		rc = c->ops->sessions_end_user(c, u.id, "");
+		rc = store_sessions_end_user(c, u.id, "");
 	arena_free(&a);
 	return rc;
 }

@@ -139,7 +139,7 @@ static int
 count_get(struct req *r, const char *key, struct count *c)
 {
 	c->key = key;
-	if (r->conn->ops->throttle_get(r->conn, key, &c->failures,
+	if (store_throttle_get(r->conn, key, &c->failures,
 	    &c->last) != STORE_OK)
 		return -1;
 	c->faded = c->failures > 0 && r->now - c->last >= FADE;
@@ -153,10 +153,10 @@ static int
 count_fail(struct req *r, const struct count *c)
 {
 	/* Faded: start again at one, not on top of the old count. */
-	if (c->faded && r->conn->ops->throttle_clear(r->conn, c->key) !=
+	if (c->faded && store_throttle_clear(r->conn, c->key) !=
 	    STORE_OK)
 		return -1;
-	return r->conn->ops->throttle_fail(r->conn, c->key, r->now) ==
+	return store_throttle_fail(r->conn, c->key, r->now) ==
 	    STORE_OK ? 0 : -1;
 }
 
@@ -227,7 +227,7 @@ start(struct req *r, int64_t user_id)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	rc = r->conn->ops->session_add(r->conn, keyed(r, "session", token),
+	rc = store_session_add(r->conn, keyed(r, "session", token),
 	    user_id, r->now);
 	if (rc == STORE_OK) {
 		r->cookie = cookie(r, token, AUTH_MAX_SECONDS);
@@ -263,7 +263,7 @@ auth_login(struct req *r, const char *email, const char *password,
 		return AUTH_THROTTLED;
 	/* Right or wrong alike, so the delay tells nothing. */
 	r->delay_ms = count_delay(&t.acct);
-	rc = r->conn->ops->user_by_email(r->conn, &r->arena, email, &u);
+	rc = store_user_by_email(r->conn, &r->arena, email, &u);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return AUTH_DOWN;
 	/* The same work whether or not the account exists. */
@@ -274,7 +274,7 @@ auth_login(struct req *r, const char *email, const char *password,
 			return AUTH_DOWN;
 		return AUTH_WRONG;
 	}
-	if (r->conn->ops->throttle_clear(r->conn, t.pair.key) != STORE_OK ||
+	if (store_throttle_clear(r->conn, t.pair.key) != STORE_OK ||
 	    start(r, u.id) != STORE_OK)
 		return AUTH_DOWN;
 	return AUTH_OK;
@@ -292,7 +292,7 @@ lookup(struct req *r, struct session *out, const char **h)
 	    strlen(r->session_cookie) > 64)
 		return 0;
 	*h = keyed(r, "session", r->session_cookie);
-	if (r->conn->ops->session_get(r->conn, &r->arena, *h, out) != STORE_OK)
+	if (store_session_get(r->conn, &r->arena, *h, out) != STORE_OK)
 		return 0;
 	if (r->now - out->seen > AUTH_IDLE_SECONDS ||
 	    r->now - out->created > AUTH_MAX_SECONDS)
@@ -307,12 +307,12 @@ auth_session(struct req *r, struct session *out)
 	int		 rc = lookup(r, out, &h);
 
 	if (rc == -1)
-		r->conn->ops->session_end(r->conn, h);
+		store_session_end(r->conn, h);
 	if (rc != 1)
 		return 0;
 	/* Written at most once a minute: a page view is not a write. */
 	if (r->now - out->seen >= 60)
-		r->conn->ops->session_touch(r->conn, h, r->now);
+		store_session_touch(r->conn, h, r->now);
 	return 1;
 }
 
@@ -329,7 +329,7 @@ void
 auth_logout(struct req *r)
 {
 	if (r->session_cookie != NULL && *r->session_cookie != '\0')
-		r->conn->ops->session_end(r->conn, keyed(r, "session",
+		store_session_end(r->conn, keyed(r, "session",
 		    r->session_cookie));
 	r->cookie = cookie(r, "", 0);
 }
@@ -342,10 +342,10 @@ auth_set_password(struct req *r, int64_t user_id, const char *password)
 
 	if (auth_hash(password, hash, sizeof(hash)) != 0)
 		return STORE_ERROR;
-	if ((rc = r->conn->ops->user_set(r->conn, user_id, NULL, hash)) !=
+	if ((rc = store_user_set(r->conn, user_id, NULL, hash)) !=
 	    STORE_OK)
 		return rc;
-	return r->conn->ops->sessions_end_user(r->conn, user_id,
+	return store_sessions_end_user(r->conn, user_id,
 	    r->session_cookie != NULL ? keyed(r, "session",
 	    r->session_cookie) : "");
 }

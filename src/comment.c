@@ -206,7 +206,7 @@ score(struct req *r, struct comment_form *f, const struct comment *cm)
 	spam_toks_init(&t, &r->arena);
 	spam_comment_tokens(&t, &sc);
 	c = arena_alloc(&r->arena, (t.n + 1) * sizeof(*c));
-	if ((rc = r->conn->ops->spam_counts(r->conn, t.tok, t.n, c, &nham,
+	if ((rc = store_spam_counts(r->conn, t.tok, t.n, c, &nham,
 	    &nspam)) != STORE_OK)
 		return rc;
 	f->spam_score = spam_opinion(c, t.n, nham, nspam);
@@ -269,7 +269,7 @@ check_post(struct req *r, struct comment_form *f, struct post *p)
 	struct buf	 b;
 	int		 rc;
 
-	rc = r->conn->ops->post_by_id(r->conn, &r->arena, f->post_id, p);
+	rc = store_post_by_id(r->conn, &r->arena, f->post_id, p);
 	if (rc != STORE_OK)
 		return rc == STORE_NOTFOUND ? 404 : 503;
 	buf_init(&b);
@@ -280,7 +280,7 @@ check_post(struct req *r, struct comment_form *f, struct post *p)
 		return 404;	/* scheduled: not there yet */
 	if (!comment_open(r, p))
 		f->err[CF_FORM] = "Comments are closed on this article.";
-	else if (f->parent_id != 0 && (r->conn->ops->comment_by_id(r->conn,
+	else if (f->parent_id != 0 && (store_comment_by_id(r->conn,
 	    &r->arena, f->parent_id, &parent) != STORE_OK ||
 	    parent.post_id != p->id || strcmp(parent.status, "approved") != 0))
 		f->err[CF_FORM] = "The comment you replied to is not on this"
@@ -314,7 +314,7 @@ precheck(struct req *r, struct comment_form *f, const struct comment *cm)
 	    "comment_flood_seconds");
 	int			 rc;
 
-	rc = r->conn->ops->comment_facts(r->conn, cm, r->now - flood, &fa);
+	rc = store_comment_facts(r->conn, cm, r->now - flood, &fa);
 	if (rc != STORE_OK)
 		return rc;
 	return refused(f, &fa, flood) ? STORE_CONFLICT : STORE_OK;
@@ -331,20 +331,20 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	    "comment_flood_seconds");
 	int			 rc;
 
-	if ((rc = c->ops->begin(c)) != STORE_OK)
+	if ((rc = store_begin(c)) != STORE_OK)
 		return rc;
 	/*
 	 * The post's lock serialises the duplicate rule, the IP hash's the
 	 * flood rule; always in this order, so two writers cannot deadlock.
 	 */
-	if ((rc = c->ops->lock(c, arena_printf(&r->arena, "post:%lld",
+	if ((rc = store_lock(c, arena_printf(&r->arena, "post:%lld",
 	    (long long)cm->post_id))) != STORE_OK ||
-	    (rc = c->ops->lock(c, cm->ip_hash)) != STORE_OK ||
-	    (rc = c->ops->comment_facts(c, cm, r->now - flood, &fa)) !=
+	    (rc = store_lock(c, cm->ip_hash)) != STORE_OK ||
+	    (rc = store_comment_facts(c, cm, r->now - flood, &fa)) !=
 	    STORE_OK)
 		goto fail;
 	if (refused(f, &fa, flood)) {
-		c->ops->rollback(c);
+		store_rollback(c);
 		return STORE_CONFLICT;
 	}
 	k = classify(r, f, &fa);
@@ -352,18 +352,18 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	cm->spam_signals = (char *)spam_signal_names(&r->arena, f->signals);
 	if ((cm->status = (char *)decide(r, cm, &fa, k)) == NULL) {
 		/* Blatant spam: dropped, and the sender told nothing. */
-		c->ops->rollback(c);
+		store_rollback(c);
 		f->status = "";
 		return STORE_OK;
 	}
-	if ((rc = c->ops->comment_add(c, cm, &f->id)) != STORE_OK ||
+	if ((rc = store_comment_add(c, cm, &f->id)) != STORE_OK ||
 	    (rc = comment_forget_old(r)) != STORE_OK)
 		goto fail;
-	if ((rc = c->ops->commit(c)) == STORE_OK)
+	if ((rc = store_commit(c)) == STORE_OK)
 		f->status = cm->status;
 	return rc;
 fail:
-	c->ops->rollback(c);
+	store_rollback(c);
 	return rc;
 }
 
@@ -372,7 +372,7 @@ comment_forget_old(struct req *r)
 {
 	int64_t	 days = page_setting_int(r, "privacy_retention_days");
 
-	return r->conn->ops->forget(r->conn, r->now - days * 86400);
+	return store_forget(r->conn, r->now - days * 86400);
 }
 
 /*

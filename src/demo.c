@@ -80,7 +80,7 @@ demo_picture(struct store_conn *c, const char *media_dir, char *hash,
 		return STORE_ERROR;
 	m.hash = hash;
 	m.bytes = (int64_t)e->len;
-	return c->ops->media_add(c, &m, NULL);
+	return store_media_add(c, &m, NULL);
 }
 
 /* The article body with the picture's URL put in for @IMAGE@. */
@@ -109,15 +109,15 @@ demo_terms(struct store_conn *c, int64_t post)
 	size_t		 i;
 	int		 rc;
 
-	if ((rc = c->ops->term_add(c, &t, &id)) != STORE_OK ||
-	    (rc = c->ops->post_term_add(c, post, id)) != STORE_OK)
+	if ((rc = store_term_add(c, &t, &id)) != STORE_OK ||
+	    (rc = store_post_term_add(c, post, id)) != STORE_OK)
 		return rc;
 	t.taxonomy = "tag";
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		t.slug = (char *)tags[i][0];
 		t.name = (char *)tags[i][1];
-		if ((rc = c->ops->term_add(c, &t, &id)) != STORE_OK ||
-		    (rc = c->ops->post_term_add(c, post, id)) != STORE_OK)
+		if ((rc = store_term_add(c, &t, &id)) != STORE_OK ||
+		    (rc = store_post_term_add(c, post, id)) != STORE_OK)
 			return rc;
 	}
 	return STORE_OK;
@@ -138,7 +138,7 @@ demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
 	cm.content = (char *)text("demo/comment-oleg.txt");
 	avatar_key(cm.email, secret, secretlen, av);
 	cm.avatar = av;
-	if ((rc = c->ops->comment_add(c, &cm, &oleg)) != STORE_OK)
+	if ((rc = store_comment_add(c, &cm, &oleg)) != STORE_OK)
 		return rc;
 	cm.parent_id = oleg;
 	cm.author = "Brian";
@@ -146,9 +146,9 @@ demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
 	cm.created = DEMO_POSTED + 45540;
 	cm.content = (char *)text("demo/comment-reply.txt");
 	avatar_key(cm.email, secret, secretlen, av);
-	if ((rc = c->ops->comment_add(c, &cm, &reply)) != STORE_OK)
+	if ((rc = store_comment_add(c, &cm, &reply)) != STORE_OK)
 		return rc;
-	return c->ops->comment_vote_add(c, oleg, "demo-voter-1", 1,
+	return store_comment_vote_add(c, oleg, "demo-voter-1", 1,
 	    DEMO_POSTED + 20000);
 }
 
@@ -170,18 +170,18 @@ demo_load(struct store_conn *c, const char *media_dir,
 	int64_t		 post;
 	int		 rc;
 
-	if ((rc = c->ops->user_add(c, &u, &p.author_id)) != STORE_OK ||
+	if ((rc = store_user_add(c, &u, &p.author_id)) != STORE_OK ||
 	    (rc = demo_picture(c, media_dir, hash, err, errlen)) != STORE_OK)
 		return rc;
 	p.body = article_body(hash);
-	rc = c->ops->post_add(c, &p, &post);
+	rc = store_post_add(c, &p, &post);
 	free(p.body);
 	if (rc != STORE_OK ||
 	    (rc = demo_terms(c, post)) != STORE_OK ||
 	    (rc = demo_comments(c, post, secret, secretlen)) != STORE_OK ||
-	    (rc = c->ops->post_vote_add(c, post, "demo-voter-1", 5,
+	    (rc = store_post_vote_add(c, post, "demo-voter-1", 5,
 	    DEMO_POSTED + 3600)) != STORE_OK ||
-	    (rc = c->ops->post_vote_add(c, post, "demo-voter-2", 7,
+	    (rc = store_post_vote_add(c, post, "demo-voter-2", 7,
 	    DEMO_POSTED + 7200)) != STORE_OK)
 		return rc;
 	p = (struct post){ .type = "page", .status = "publish",
@@ -189,5 +189,5 @@ demo_load(struct store_conn *c, const char *media_dir,
 	    .author_id = p.author_id, .published = DEMO_POSTED,
 	    .modified = DEMO_POSTED, .excerpt = "", .comments_open = 0,
 	    .body = (char *)text("demo/privacy.md") };
-	return c->ops->post_add(c, &p, NULL);
+	return store_post_add(c, &p, NULL);
 }

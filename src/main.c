@@ -190,7 +190,7 @@ config_get(struct store_conn *c, const struct setting *st, int verbose)
 	int		 rc;
 
 	arena_init(&a);
-	rc = c->ops->setting_get(c, &a, st->key, &v);
+	rc = store_setting_get(c, &a, st->key, &v);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 		arena_free(&a);
 		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
@@ -215,7 +215,7 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 		fprintf(stderr, "galley: %s must be %s\n", st->key, err);
 		return 1;
 	}
-	if ((rc = c->ops->setting_set(c, st->key, v)) != STORE_OK) {
+	if ((rc = store_setting_set(c, st->key, v)) != STORE_OK) {
 		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
 		return 1;
 	}
@@ -304,7 +304,7 @@ comments_list(struct store_conn *c, const char *status)
 	int		 rc;
 
 	arena_init(&a);
-	rc = c->ops->comments_list(c, &a, status, 1000, &cm, &n);
+	rc = store_comments_list(c, &a, status, 1000, &cm, &n);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		len = strcspn(cm[i].content, "\r\n");
 		printf("%lld\t%s\tpost %lld\t%lld\tspam %.3f%s%s\t%s <%s>\t"
@@ -368,11 +368,11 @@ votes_run(struct store_conn *c, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if ((rc = c->ops->begin(c)) == STORE_OK &&
-	    (rc = c->ops->votes_recount(c, recounted, &n)) == STORE_OK)
-		rc = c->ops->commit(c);
+	if ((rc = store_begin(c)) == STORE_OK &&
+	    (rc = store_votes_recount(c, recounted, &n)) == STORE_OK)
+		rc = store_commit(c);
 	if (rc != STORE_OK) {
-		c->ops->rollback(c);
+		store_rollback(c);
 		fprintf(stderr, "galley: recount: %s\n", store_rc_name(rc));
 		return 1;
 	}
@@ -501,7 +501,7 @@ classify_one(void *arg, const struct spam_msg *m)
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
 	n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
-	if ((rc = c->ops->spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
+	if ((rc = store_spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
 	    STORE_OK) {
 		score = spam_opinion(n, k.n, nham, nspam);
 		printf("%s\t%.4f\t%s\n", m->name, score, score < 0 ?
@@ -612,16 +612,16 @@ user_run(struct store_conn *c, int argc, char **argv)
 
 	if (strcmp(argv[2], "list") == 0) {
 		arena_init(&a);
-		if ((rc = c->ops->users_list(c, &a, &u, &n)) == STORE_OK)
+		if ((rc = store_users_list(c, &a, &u, &n)) == STORE_OK)
 			for (i = 0; i < n; i++)
 				printf("%s\t%s\t%s\n", u[i].email, u[i].role,
 				    u[i].name);
 		arena_free(&a);
 	} else if (strcmp(argv[2], "remove") == 0) {
 		arena_init(&a);
-		if ((rc = c->ops->user_by_email(c, &a, email, &one)) ==
+		if ((rc = store_user_by_email(c, &a, email, &one)) ==
 		    STORE_OK)
-			rc = c->ops->user_remove(c, one.id);
+			rc = store_user_remove(c, one.id);
 		why = rc == STORE_CONFLICT ? "the account still has posts:"
 		    " give them to another author first" : rc ==
 		    STORE_NOTFOUND ? "no account with that email address" :

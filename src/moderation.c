@@ -34,12 +34,12 @@ retrain(struct store_conn *c, struct arena *a, const struct comment *cm,
 
 	spam_toks_init(&t, a);
 	spam_comment_tokens(&t, &sc);
-	if (*cm->spam_trained != '\0' && (rc = c->ops->spam_learn(c, t.tok,
+	if (*cm->spam_trained != '\0' && (rc = store_spam_learn(c, t.tok,
 	    t.n, strcmp(cm->spam_trained, "spam") == 0, -1)) != STORE_OK)
 		return rc;
 	if (want == NULL)
 		return STORE_OK;
-	return c->ops->spam_learn(c, t.tok, t.n, strcmp(want, "spam") == 0,
+	return store_spam_learn(c, t.tok, t.n, strcmp(want, "spam") == 0,
 	    1);
 }
 
@@ -65,15 +65,15 @@ with_comment(struct store_conn *c, int64_t id, int (*fn)(struct store_conn *,
 	int		 rc;
 
 	arena_init(&a);
-	if ((rc = c->ops->begin(c)) != STORE_OK)
+	if ((rc = store_begin(c)) != STORE_OK)
 		goto out;
 	snprintf(key, sizeof(key), "comment:%lld", (long long)id);
-	if ((rc = c->ops->lock(c, key)) != STORE_OK ||
-	    (rc = c->ops->comment_by_id(c, &a, id, &cm)) != STORE_OK ||
+	if ((rc = store_lock(c, key)) != STORE_OK ||
+	    (rc = store_comment_by_id(c, &a, id, &cm)) != STORE_OK ||
 	    (rc = fn(c, &a, &cm, arg)) != STORE_OK)
-		c->ops->rollback(c);
+		store_rollback(c);
 	else
-		rc = c->ops->commit(c);
+		rc = store_commit(c);
 out:
 	arena_free(&a);
 	return rc;
@@ -92,7 +92,7 @@ set_status(struct store_conn *c, struct arena *a, struct comment *cm,
 			return rc;
 		trained = want;
 	}
-	return c->ops->comment_moderate(c, cm->id, status, trained);
+	return store_comment_moderate(c, cm->id, status, trained);
 }
 
 int
@@ -111,7 +111,7 @@ edit(struct store_conn *c, struct arena *a, struct comment *cm,
 	int			 rc;
 
 	if ((rc = moderation_forget(c, a, cm)) != STORE_OK ||
-	    (rc = c->ops->comment_edit(c, e)) != STORE_OK)
+	    (rc = store_comment_edit(c, e)) != STORE_OK)
 		return rc;
 	/* What the old words taught, the new words teach. */
 	cm->author = e->author;
@@ -137,7 +137,7 @@ delete(struct store_conn *c, struct arena *a, struct comment *cm,
 	(void)arg;
 	if ((rc = moderation_forget(c, a, cm)) != STORE_OK)
 		return rc;
-	return c->ops->comment_remove(c, cm->id);
+	return store_comment_remove(c, cm->id);
 }
 
 int

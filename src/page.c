@@ -72,7 +72,7 @@ page_setting(struct req *r, const char *key)
 	char			*v = NULL;
 	int			 rc;
 
-	rc = r->conn->ops->setting_get(r->conn, &r->arena, key, &v);
+	rc = store_setting_get(r->conn, &r->arena, key, &v);
 	if (rc == STORE_OK)
 		return v;
 	if (rc != STORE_NOTFOUND)
@@ -245,7 +245,7 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	q->limit = per;
 	q->offset = (int64_t)(r->route.page - 1) * per;
 	json_object_set_new(view, "posts", a);
-	rc = r->conn->ops->posts_list(r->conn, &r->arena, q, &p, &n, &total);
+	rc = store_posts_list(r->conn, &r->arena, q, &p, &n, &total);
 	if (rc != STORE_OK)
 		return rc;
 	if (n == 0 && r->route.page > 1)

@@ -240,12 +240,12 @@ dashboard(struct req *r, struct session *se)
 	int			 author = auth_role_rank(se->user.role) < 2;
 
 	q.author_id = author ? se->user.id : 0;
-	if ((r->store_err = r->conn->ops->comment_counts(r->conn, q.author_id,
+	if ((r->store_err = store_comment_counts(r->conn, q.author_id,
 	    counts)) == STORE_OK && (r->store_err =
-	    r->conn->ops->drafts_count(r->conn, q.author_id, &drafts)) == STORE_OK &&
-	    (r->store_err = r->conn->ops->comments_find(r->conn, &r->arena,
+	    store_drafts_count(r->conn, q.author_id, &drafts)) == STORE_OK &&
+	    (r->store_err = store_comments_find(r->conn, &r->arena,
 	    &q, &cm, &n, &total)) == STORE_OK)
-		r->store_err = r->conn->ops->daily(r->conn, r->now - r->now %
+		r->store_err = store_daily(r->conn, r->now - r->now %
 		    86400 - (CHART_DAYS - 1) * 86400, CHART_DAYS, d);
 	if (r->store_err != STORE_OK)
 		return page_render(r, "admin-dashboard", view, 200);

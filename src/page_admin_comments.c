@@ -164,7 +164,7 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	struct comment	 cm;
 	int		 rc;
 
-	if ((rc = r->conn->ops->comment_by_id(r->conn, &r->arena, id, &cm)) !=
+	if ((rc = store_comment_by_id(r->conn, &r->arena, id, &cm)) !=
 	    STORE_OK)
 		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
 		    " is no such comment.") : page_error(r, 503);
@@ -209,9 +209,9 @@ admin_comments(struct req *r, struct session *se)
 	cq.author_id = auth_role_rank(se->user.role) < 2 ? se->user.id : 0;
 	cq.offset = (pg - 1) * PER_PAGE;
 	cq.limit = PER_PAGE;
-	if ((r->store_err = r->conn->ops->comment_counts(r->conn,
+	if ((r->store_err = store_comment_counts(r->conn,
 	    cq.author_id, counts)) == STORE_OK)
-		r->store_err = r->conn->ops->comments_find(r->conn, &r->arena,
+		r->store_err = store_comments_find(r->conn, &r->arena,
 		    &cq, &cm, &n, &total);
 	if (r->store_err != STORE_OK)
 		return page_render(r, "admin-comments", view, 200);
@@ -249,8 +249,8 @@ may_moderate(struct req *r, const struct session *se, int64_t id)
 
 	if (auth_role_rank(se->user.role) >= 2)
 		return 1;
-	return r->conn->ops->comment_by_id(r->conn, &r->arena, id, &cm) ==
-	    STORE_OK && r->conn->ops->post_by_id(r->conn, &r->arena,
+	return store_comment_by_id(r->conn, &r->arena, id, &cm) ==
+	    STORE_OK && store_post_by_id(r->conn, &r->arena,
 	    cm.post_id, &p) == STORE_OK && p.author_id == se->user.id;
 }
 
@@ -260,7 +260,7 @@ deletable(struct req *r, int64_t id)
 {
 	struct comment	 cm;
 
-	return r->conn->ops->comment_by_id(r->conn, &r->arena, id, &cm) ==
+	return store_comment_by_id(r->conn, &r->arena, id, &cm) ==
 	    STORE_OK && (strcmp(cm.status, "trash") == 0 ||
 	    strcmp(cm.status, "spam") == 0);
 }
@@ -277,7 +277,7 @@ one_comment(struct req *r, struct session *se, struct form *in,
 			*url = form_get(in, "url", NULL, NULL);
 	int		 rc;
 
-	if ((rc = r->conn->ops->comment_by_id(r->conn, &r->arena, id,
+	if ((rc = store_comment_by_id(r->conn, &r->arena, id,
 	    &parent)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
 		    " is no such comment.") : page_error(r, 503);
@@ -329,7 +329,7 @@ one_comment(struct req *r, struct session *se, struct form *in,
 	avatar_key(cm.email, r->site->secret, sizeof(r->site->secret),
 	    cm.avatar);
 	cm.spam_score = -1;
-	if ((rc = r->conn->ops->comment_add(r->conn, &cm, &nid)) != STORE_OK)
+	if ((rc = store_comment_add(r->conn, &cm, &nid)) != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, "comments", arena_printf(&r->arena,
 	    "edit=%lld&done=reply", (long long)id));

@@ -39,7 +39,7 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 
 	if (page < 1 || page > 100000)
 		page = 1;
-	if ((r->store_err = r->conn->ops->media_list(r->conn, &r->arena,
+	if ((r->store_err = store_media_list(r->conn, &r->arena,
 	    (page - 1) * PER_PAGE, PER_PAGE, &m, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-media", view, 200);
 	a = json_array();
@@ -116,7 +116,7 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	m.height = im.height;
 	m.bytes = (int64_t)len;
 	m.alt = (char *)alt;
-	rc = r->conn->ops->media_add(r->conn, &m, &id);
+	rc = store_media_add(r->conn, &m, &id);
 	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
 		return admin_back(r, "media", "done=1");
 	image_discard(r->site->media_dir, &im);

@@ -114,7 +114,7 @@ filters(struct req *r, struct session *se, json_t *view,
 	struct term	*t;
 	size_t		 n, i;
 
-	if (!mine_only(se) && r->conn->ops->users_list(r->conn, &r->arena, &u,
+	if (!mine_only(se) && store_users_list(r->conn, &r->arena, &u,
 	    &n) == STORE_OK)
 		for (i = 0; i < n; i++) {
 			o = json_object();
@@ -124,7 +124,7 @@ filters(struct req *r, struct session *se, json_t *view,
 				json_object_set_new(o, "selected", json_true());
 			json_array_append_new(a, o);
 		}
-	if (strcmp(f->type, "post") == 0 && r->conn->ops->terms_list(r->conn,
+	if (strcmp(f->type, "post") == 0 && store_terms_list(r->conn,
 	    &r->arena, "category", &t, &n) == STORE_OK)
 		for (i = 0; i < n; i++) {
 			o = json_object();
@@ -176,7 +176,7 @@ list(struct req *r, struct session *se)
 		page = 1;
 	f.offset = (page - 1) * PER_PAGE;
 	f.limit = PER_PAGE;
-	if ((r->store_err = r->conn->ops->posts_find(r->conn, &r->arena, &f,
+	if ((r->store_err = store_posts_find(r->conn, &r->arena, &f,
 	    &p, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-posts", view, 200);
 	a = json_array();
@@ -272,7 +272,7 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 	    strcmp(type_of(r), "post") == 0));
 	view_str(view, "action", section_url(r, NULL));
 	view_str(view, "back", section_url(r, NULL));
-	if (r->conn->ops->terms_list(r->conn, &r->arena, "category", &t,
+	if (store_terms_list(r->conn, &r->arena, "category", &t,
 	    &n) == STORE_OK)
 		for (i = 0; i < n; i++) {
 			o = json_object();
@@ -317,7 +317,7 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 	d->filtered = p->filtered;
 	d->category = "";
 	buf_init(&b);
-	if (r->conn->ops->post_terms(r->conn, &r->arena, p->id, &t, &n) ==
+	if (store_post_terms(r->conn, &r->arena, p->id, &t, &n) ==
 	    STORE_OK)
 		for (i = 0; i < n; i++) {
 			if (strcmp(t[i].taxonomy, "category") == 0)
@@ -334,7 +334,7 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 static int
 load(struct req *r, struct session *se, int64_t id, struct post *p)
 {
-	int	 rc = r->conn->ops->post_get(r->conn, &r->arena, id, p);
+	int	 rc = store_post_get(r->conn, &r->arena, id, p);
 
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
 	    strcmp(p->type, type_of(r)) != 0))
@@ -354,7 +354,7 @@ view_revisions(struct req *r, json_t *view, int64_t id)
 	struct revision	*rv;
 	size_t		 n, i;
 
-	if (id == 0 || r->conn->ops->revisions_list(r->conn, &r->arena, id,
+	if (id == 0 || store_revisions_list(r->conn, &r->arena, id,
 	    &rv, &n) != STORE_OK)
 		n = 0;
 	for (i = 0; i < n; i++) {
@@ -467,7 +467,7 @@ unique_slug(struct req *r, const struct draft *d, int *rc)
 	}
 	s = arena_strdup(&r->arena, base);
 	for (n = 2; n < 1000; n++) {
-		if ((*rc = r->conn->ops->slug_taken(r->conn, type_of(r), s,
+		if ((*rc = store_slug_taken(r->conn, type_of(r), s,
 		    d->id, &taken)) != STORE_OK || !taken)
 			break;
 		s = arena_printf(&r->arena, "%.190s-%d", base, n);
@@ -489,7 +489,7 @@ term_for(struct req *r, const char *taxonomy, const char *name, int64_t *id)
 		*id = 0;
 		return STORE_OK;
 	}
-	rc = r->conn->ops->term_by_slug(r->conn, &r->arena, taxonomy, slug,
+	rc = store_term_by_slug(r->conn, &r->arena, taxonomy, slug,
 	    &t);
 	if (rc == STORE_OK)
 		*id = t.id;
@@ -499,7 +499,7 @@ term_for(struct req *r, const char *taxonomy, const char *name, int64_t *id)
 		t.slug = slug;
 		t.name = (char *)name;
 		t.description = "";
-		rc = r->conn->ops->term_add(r->conn, &t, id);
+		rc = store_term_add(r->conn, &t, id);
 	}
 	free(slug);
 	return rc;
@@ -512,14 +512,14 @@ set_terms(struct req *r, int64_t post, const struct draft *d)
 	int64_t		 id;
 	int		 rc;
 
-	if ((rc = r->conn->ops->post_terms_clear(r->conn, post)) != STORE_OK)
+	if ((rc = store_post_terms_clear(r->conn, post)) != STORE_OK)
 		return rc;
 	if (*d->category != '\0') {
 		struct term	 t;
 
-		if ((rc = r->conn->ops->term_by_slug(r->conn, &r->arena,
+		if ((rc = store_term_by_slug(r->conn, &r->arena,
 		    "category", d->category, &t)) == STORE_OK)
-			rc = r->conn->ops->post_term_add(r->conn, post, t.id);
+			rc = store_post_term_add(r->conn, post, t.id);
 		if (rc != STORE_OK && rc != STORE_NOTFOUND)
 			return rc;
 	}
@@ -531,7 +531,7 @@ set_terms(struct req *r, int64_t post, const struct draft *d)
 			continue;
 		if ((rc = term_for(r, "tag", tag, &id)) != STORE_OK)
 			return rc;
-		if (id != 0 && (rc = r->conn->ops->post_term_add(r->conn, post,
+		if (id != 0 && (rc = store_post_term_add(r->conn, post,
 		    id)) != STORE_OK && rc != STORE_CONFLICT)
 			return rc;
 	}
@@ -562,7 +562,7 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.source_url = (char *)d->source_url;
 	p.comments_open = d->comments_open;
 	p.filtered = filtered(se, d);
-	if ((rc = r->conn->ops->begin(r->conn)) != STORE_OK)
+	if ((rc = store_begin(r->conn)) != STORE_OK)
 		return rc;
 	p.slug = (char *)unique_slug(r, d, &rc);
 	if (rc != STORE_OK)
@@ -577,18 +577,18 @@ save(struct req *r, struct session *se, const struct draft *d,
 		rv.format = old->format;
 		rv.created = r->now;
 		rv.author_id = se->user.id;
-		if ((rc = r->conn->ops->revision_add(r->conn, &rv, NULL)) !=
-		    STORE_OK || (rc = r->conn->ops->post_update(r->conn, &p))
+		if ((rc = store_revision_add(r->conn, &rv, NULL)) !=
+		    STORE_OK || (rc = store_post_update(r->conn, &p))
 		    != STORE_OK)
 			goto fail;
 		*id = old->id;
-	} else if ((rc = r->conn->ops->post_add(r->conn, &p, id)) != STORE_OK)
+	} else if ((rc = store_post_add(r->conn, &p, id)) != STORE_OK)
 		goto fail;
 	if ((rc = set_terms(r, *id, d)) != STORE_OK)
 		goto fail;
-	return r->conn->ops->commit(r->conn);
+	return store_commit(r->conn);
 fail:
-	r->conn->ops->rollback(r->conn);
+	store_rollback(r->conn);
 	return rc;
 }
 
@@ -627,7 +627,7 @@ restore(struct req *r, struct session *se, const struct post *old,
 	int64_t		 id;
 	int		 rc;
 
-	if ((rc = r->conn->ops->revisions_list(r->conn, &r->arena, old->id,
+	if ((rc = store_revisions_list(r->conn, &r->arena, old->id,
 	    &rv, &n)) != STORE_OK)
 		return page_error(r, 503);
 	for (i = 0; i < n && rv[i].id != rev; i++)
@@ -654,7 +654,7 @@ move(struct req *r, const struct post *old, const char *status)
 
 	p.status = (char *)status;
 	p.modified = r->now;
-	if ((rc = r->conn->ops->post_update(r->conn, &p)) != STORE_OK)
+	if ((rc = store_post_update(r->conn, &p)) != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, r->route.slug, strcmp(status, "trash") == 0 ?
 	    "done=trash" : "status=draft&done=restore");
@@ -673,19 +673,19 @@ delete_post(struct req *r, int64_t id)
 	size_t			 n, i;
 	int			 rc;
 
-	if ((rc = c->ops->begin(c)) != STORE_OK)
+	if ((rc = store_begin(c)) != STORE_OK)
 		return rc;
-	if ((rc = c->ops->comments_of_post(c, &r->arena, id, &cm, &n)) !=
+	if ((rc = store_comments_of_post(c, &r->arena, id, &cm, &n)) !=
 	    STORE_OK)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if ((rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK)
 			goto fail;
-	if ((rc = c->ops->post_delete(c, id)) != STORE_OK)
+	if ((rc = store_post_delete(c, id)) != STORE_OK)
 		goto fail;
-	return c->ops->commit(c);
+	return store_commit(c);
 fail:
-	c->ops->rollback(c);
+	store_rollback(c);
 	return rc;
 }
 

@@ -29,7 +29,7 @@ privacy_page(struct req *r, struct session *se, const char *email,
 	const char		*done = req_arg(r, "done");
 	size_t			 n, i;
 
-	if ((r->store_err = r->conn->ops->privacy_log_list(r->conn,
+	if ((r->store_err = store_privacy_log_list(r->conn,
 	    &r->arena, 50, &e, &n)) != STORE_OK)
 		return page_render(r, "admin-privacy", view, 200);
 	a = json_array();

@@ -82,15 +82,15 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 	}
 	if (bad)
 		return settings_page(r, se, in, err, 422);
-	if ((rc = r->conn->ops->begin(r->conn)) != STORE_OK)
+	if ((rc = store_begin(r->conn)) != STORE_OK)
 		return page_error(r, 503);
 	for (st = settings; st->key != NULL && rc == STORE_OK; st++)
-		rc = r->conn->ops->setting_set(r->conn, st->key,
+		rc = store_setting_set(r->conn, st->key,
 		    form_get(in, st->key, NULL, NULL));
 	if (rc == STORE_OK)
-		rc = r->conn->ops->commit(r->conn);
+		rc = store_commit(r->conn);
 	else
-		r->conn->ops->rollback(r->conn);
+		store_rollback(r->conn);
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, "settings", "done=saved");
@@ -105,7 +105,7 @@ users_page(struct req *r, struct session *se, struct form *in,
 	size_t		 n, i;
 	const char	*done = req_arg(r, "done");
 
-	if ((r->store_err = r->conn->ops->users_list(r->conn, &r->arena, &u,
+	if ((r->store_err = store_users_list(r->conn, &r->arena, &u,
 	    &n)) != STORE_OK)
 		return page_render(r, "admin-users", view, 200);
 	list = json_array();
@@ -166,7 +166,7 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 			why = "The role must be admin, editor or author.";
 		else if (id == se->user.id && strcmp(role, "admin") != 0)
 			why = "You cannot take away your own admin role.";
-		else if ((rc = r->conn->ops->user_set(r->conn, id, role,
+		else if ((rc = store_user_set(r->conn, id, role,
 		    NULL)) == STORE_OK)
 			return admin_back(r, "users", "done=role");
 		else if (rc == STORE_NOTFOUND)

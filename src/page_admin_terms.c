@@ -63,9 +63,9 @@ terms_page(struct req *r, struct session *se, const char *error, int status)
 	size_t		 nc, nt;
 	const char	*done = req_arg(r, "done");
 
-	if ((r->store_err = r->conn->ops->terms_list(r->conn, &r->arena,
+	if ((r->store_err = store_terms_list(r->conn, &r->arena,
 	    "category", &c, &nc)) != STORE_OK || (r->store_err =
-	    r->conn->ops->terms_list(r->conn, &r->arena, "tag", &t, &nt)) !=
+	    store_terms_list(r->conn, &r->arena, "tag", &t, &nt)) !=
 	    STORE_OK)
 		return page_render(r, "admin-terms", view, 200);
 	json_object_set_new(view, "categories", terms_json("category", c,
@@ -127,7 +127,7 @@ loops(struct req *r, const struct term *t)
 	size_t		 n, i, steps;
 	int64_t		 at = t->parent_id;
 
-	if (r->conn->ops->terms_list(r->conn, &r->arena, "category", &c,
+	if (store_terms_list(r->conn, &r->arena, "category", &c,
 	    &n) != STORE_OK)
 		return 1;
 	for (steps = 0; at != 0 && steps <= n; steps++) {
@@ -156,14 +156,14 @@ admin_terms_post(struct req *r, struct session *se, struct form *in)
 		if (strcmp(action, "merge") == 0 && (into == 0 || into == id))
 			return terms_page(r, se, "Choose another term to merge"
 			    " into.", 422);
-		if ((rc = r->conn->ops->begin(r->conn)) == STORE_OK) {
+		if ((rc = store_begin(r->conn)) == STORE_OK) {
 			rc = strcmp(action, "delete") == 0 ?
-			    r->conn->ops->term_delete(r->conn, id) :
-			    r->conn->ops->term_merge(r->conn, id, into);
+			    store_term_delete(r->conn, id) :
+			    store_term_merge(r->conn, id, into);
 			if (rc == STORE_OK)
-				rc = r->conn->ops->commit(r->conn);
+				rc = store_commit(r->conn);
 			else
-				r->conn->ops->rollback(r->conn);
+				store_rollback(r->conn);
 		}
 	} else if (strcmp(action, "add") == 0 || strcmp(action, "save") == 0) {
 		if ((why = term_read(r, in, &t)) != NULL)
@@ -171,8 +171,7 @@ admin_terms_post(struct req *r, struct session *se, struct form *in)
 		if (t.parent_id != 0 && loops(r, &t))
 			return terms_page(r, se, "A category cannot be inside"
 			    " itself.", 422);
-		rc = strcmp(action, "add") == 0 ? r->conn->ops->term_add(
-		    r->conn, &t, &id) : r->conn->ops->term_update(r->conn, &t);
+		rc = strcmp(action, "add") == 0 ? store_term_add(r->conn, &t, &id) : store_term_update(r->conn, &t);
 		if (rc == STORE_CONFLICT)
 			return terms_page(r, se, "That slug is taken already.",
 			    422);

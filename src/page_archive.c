@@ -20,7 +20,7 @@ archive_subject(struct req *r, struct post_query *q, json_t *view)
 	int		 rc;
 
 	if (r->route.kind == ROUTE_AUTHOR) {
-		rc = r->conn->ops->user_by_slug(r->conn, &r->arena,
+		rc = store_user_by_slug(r->conn, &r->arena,
 		    r->route.slug, &u);
 		if (rc != STORE_OK)
 			return rc;
@@ -31,7 +31,7 @@ archive_subject(struct req *r, struct post_query *q, json_t *view)
 		return STORE_OK;
 	}
 	tax = r->route.kind == ROUTE_CATEGORY ? "category" : "tag";
-	rc = r->conn->ops->term_by_slug(r->conn, &r->arena, tax,
+	rc = store_term_by_slug(r->conn, &r->arena, tax,
 	    r->route.slug, &t);
 	if (rc != STORE_OK)
 		return rc;

@@ -299,7 +299,7 @@ page_article_comment_page(struct req *r, int64_t post, int64_t id,
 	size_t		 n, i, j, top = 0;
 	int64_t		 per = page_setting_int(r, "comments_per_page");
 
-	if (r->conn->ops->comments_approved(r->conn, &r->arena, post, &c,
+	if (store_comments_approved(r->conn, &r->arena, post, &c,
 	    &n) != STORE_OK)
 		return 1;
 	/* The thread's root: climb the parents among what is shown. */
@@ -383,7 +383,7 @@ with_held(struct req *r, json_t *view, int64_t post, struct comment *cm,
 	size_t		 i;
 
 	if (token == NULL || (id = comment_held_check(r, token)) == 0 ||
-	    r->conn->ops->comment_by_id(r->conn, &r->arena, id, &held) !=
+	    store_comment_by_id(r->conn, &r->arena, id, &held) !=
 	    STORE_OK || held.post_id != post ||
 	    strcmp(held.status, "trash") == 0)
 		return cm;
@@ -414,9 +414,9 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	int		 rc;
 
 	json_object_set_new(view, "post", o);
-	if ((rc = r->conn->ops->post_terms(r->conn, &r->arena, p->id,
+	if ((rc = store_post_terms(r->conn, &r->arena, p->id,
 	    &terms, &nterms)) != STORE_OK ||
-	    (rc = r->conn->ops->comments_approved(r->conn, &r->arena, p->id,
+	    (rc = store_comments_approved(r->conn, &r->arena, p->id,
 	    &cm, &ncm)) != STORE_OK)
 		return rc;
 	view_int(o, "comment_count", (int64_t)ncm);
@@ -472,7 +472,7 @@ page_article(struct req *r)
 	json_t		*view;
 	int		 rc, moved;
 
-	rc = r->conn->ops->post_by_slug(r->conn, &r->arena, "post",
+	rc = store_post_by_slug(r->conn, &r->arena, "post",
 	    r->route.slug, &p);
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK && p.published > r->now))
 		return page_notfound(r);

@@ -145,7 +145,7 @@ page_comment_post(struct req *r, struct form *in)
 		int64_t gen;
 
 		/* The writer's next page must show the comment. */
-		if (r->conn->ops->generation(r->conn, &gen) == STORE_OK)
+		if (store_generation(r->conn, &gen) == STORE_OK)
 			store_generation_note(r->site->store, gen);
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",

@@ -19,7 +19,7 @@ page_static(struct req *r)
 	enum body_format	 fmt;
 	int			 rc;
 
-	rc = r->conn->ops->post_by_slug(r->conn, &r->arena, "page",
+	rc = store_post_by_slug(r->conn, &r->arena, "page",
 	    r->route.slug, &p);
 	if (rc == STORE_NOTFOUND)
 		return page_notfound(r);

@@ -38,7 +38,7 @@ log_it(struct req *r, const char *email, const char *action, int64_t items,
 	e.action = (char *)action;
 	e.subject = (char *)privacy_subject(r, email);
 	e.items = items;
-	return r->conn->ops->privacy_log_add(r->conn, &e);
+	return store_privacy_log_add(r->conn, &e);
 }
 
 static json_t *
@@ -75,14 +75,14 @@ privacy_export(struct req *r, const char *email, int64_t user_id)
 	size_t		 n, i;
 	int		 rc;
 
-	if ((r->store_err = r->conn->ops->privacy_comments(r->conn,
+	if ((r->store_err = store_privacy_comments(r->conn,
 	    &r->arena, email, &cm, &n)) != STORE_OK) {
 		json_decref(list);
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, comment_json(&cm[i]));
-	rc = r->conn->ops->user_by_email(r->conn, &r->arena, email, &u);
+	rc = store_user_by_email(r->conn, &r->arena, email, &u);
 	if (rc == STORE_OK) {
 		acct = json_object();
 		json_object_set_new(acct, "name", json_string(u.name));
@@ -113,7 +113,7 @@ drop_file(struct req *r, const char *hash)
 	char	 path[4096];
 	int64_t	 uses = 1;
 
-	if (*hash == '\0' || r->conn->ops->image_uses(r->conn, hash, &uses) !=
+	if (*hash == '\0' || store_image_uses(r->conn, hash, &uses) !=
 	    STORE_OK || uses > 0)
 		return;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg",
@@ -131,22 +131,22 @@ privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
 	int			 rc;
 
 	*n = 0;
-	if ((rc = c->ops->begin(c)) != STORE_OK)
+	if ((rc = store_begin(c)) != STORE_OK)
 		return rc;
-	if ((rc = c->ops->privacy_comments(c, &r->arena, email, &cm, &k)) !=
+	if ((rc = store_privacy_comments(c, &r->arena, email, &cm, &k)) !=
 	    STORE_OK)
 		goto fail;
 	for (i = 0; i < k; i++) {
 		/* As moderation does: one writer at a time per comment. */
-		if ((rc = c->ops->lock(c, arena_printf(&r->arena,
+		if ((rc = store_lock(c, arena_printf(&r->arena,
 		    "comment:%lld", (long long)cm[i].id))) != STORE_OK ||
 		    (rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK ||
-		    (rc = remove ? c->ops->comment_remove(c, cm[i].id) :
-		    c->ops->comment_anonymise(c, cm[i].id)) != STORE_OK)
+		    (rc = remove ? store_comment_remove(c, cm[i].id) :
+		    store_comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;
 	}
 	if ((rc = log_it(r, email, remove ? "remove" : "anonymise",
-	    (int64_t)k, user_id)) != STORE_OK || (rc = c->ops->commit(c)) !=
+	    (int64_t)k, user_id)) != STORE_OK || (rc = store_commit(c)) !=
 	    STORE_OK)
 		goto fail;
 	/* After the commit: a file is not taken back by a rollback. */
@@ -157,6 +157,6 @@ privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
 	*n = (int64_t)k;
 	return STORE_OK;
 fail:
-	c->ops->rollback(c);
+	store_rollback(c);
 	return rc;
 }

@@ -480,9 +480,9 @@ chore_run(void *arg)
 	if ((r.conn = store_conn_get(r.site->store)) != NULL) {
 		if (ch->forget)
 			rc = comment_forget_old(&r);
-		else if ((rc = r.conn->ops->scheduled_due(r.conn, since,
+		else if ((rc = store_scheduled_due(r.conn, since,
 		    now, &n)) == STORE_OK && n > 0)
-			rc = r.conn->ops->generation_bump(r.conn);
+			rc = store_generation_bump(r.conn);
 		store_conn_put(r.site->store, r.conn);
 	}
 	if (rc != STORE_OK)		/* try again at the next tick */
@@ -577,7 +577,7 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	size_t		 i;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
-	    (!hinted && r->conn->ops->generation(r->conn, &gen) != STORE_OK))
+	    (!hinted && store_generation(r->conn, &gen) != STORE_OK))
 		rc = respond(sr, conn, page_error(r, 503), url, 0);
 	else if (!hinted && cached(sr, conn, url, gen))
 		rc = MHD_YES;

@@ -128,16 +128,16 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 		snprintf(err, errlen, "database: cannot connect");
 		return -1;
 	}
-	if ((rc = c->ops->begin(c)) == STORE_OK) {
+	if ((rc = store_begin(c)) == STORE_OK) {
 		for (st = settings; st->key != NULL && rc == STORE_OK; st++)
-			rc = c->ops->setting_set(c, st->key, st->dflt);
+			rc = store_setting_set(c, st->key, st->dflt);
 		if (rc == STORE_OK && demo)
 			rc = demo_load(c, s->media_dir, s->secret,
 			    sizeof(s->secret), err, errlen);
 		if (rc == STORE_OK)
-			rc = c->ops->commit(c);
+			rc = store_commit(c);
 		else
-			c->ops->rollback(c);
+			store_rollback(c);
 	}
 	store_conn_put(s->store, c);
 	if (rc != STORE_OK && err[0] == '\0')

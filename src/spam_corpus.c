@@ -570,21 +570,21 @@ train_one(void *arg, const struct spam_msg *m)
 	struct spam_toks	 k;
 	double			 dt;
 
-	if (t->batch == 0 && (t->rc = t->c->ops->begin(t->c)) != STORE_OK)
+	if (t->batch == 0 && (t->rc = store_begin(t->c)) != STORE_OK)
 		return 1;
 	arena_init(&a);
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
-	t->rc = t->c->ops->spam_learn(t->c, k.tok, k.n, m->spam, 1);
+	t->rc = store_spam_learn(t->c, k.tok, k.n, m->spam, 1);
 	arena_free(&a);
 	if (t->rc != STORE_OK) {
-		t->c->ops->rollback(t->c);
+		store_rollback(t->c);
 		return 1;
 	}
 	t->done++;
 	if (++t->batch == 500) {
 		t->batch = 0;
-		if ((t->rc = t->c->ops->commit(t->c)) != STORE_OK)
+		if ((t->rc = store_commit(t->c)) != STORE_OK)
 			return 1;
 	}
 	if (t->tty && (t->done % 50 == 0 || t->done == t->total)) {
@@ -609,9 +609,9 @@ spam_corpus_train(struct store_conn *c, const char *const *paths,
 			rc = spam_corpus_read(paths[i], spam[i], pass == 0 ?
 			    count_one : train_one, &t, err, errlen);
 	if (rc == 0 && t.batch > 0)
-		t.rc = c->ops->commit(c);
+		t.rc = store_commit(c);
 	else if (rc != 0 && t.batch > 0 && t.rc == STORE_OK)
-		c->ops->rollback(c);
+		store_rollback(c);
 	if (tty && t.total > 0)
 		fputc('\n', stderr);
 	if (rc == 0 && t.rc != STORE_OK)

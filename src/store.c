@@ -1,27 +1,36 @@
 /*
- * store: picks the back end for a database URI and forwards the pool
- * calls to it (see store.h).  The data operations need no forwarding:
- * callers reach them through conn->ops.
+ * store: the pool, transactions and data generation of the store (see
+ * store.h), picked by URI among the drivers (db.h), and the helpers the
+ * query files share (store_query.h).  The queries themselves are written
+ * once, by noun, in store_post.c, store_comment.c and the like.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "store.h"
-#include "store_backend.h"
+#include "arena.h"
+#include "store_query.h"
 
-static const struct store_backend *const backends[] = {
-	&store_pg_backend,
-	&store_sqlite_backend,	/* last: it takes any path */
+static const struct db_driver *const drivers[] = {
+	&db_pg,
+	&db_sqlite,	/* last: it takes any path */
 };
 
 int
 store_open(const char *uri, int create, struct store **out, char *err,
     size_t errlen)
 {
-	size_t	 i;
+	const char *const	*steps;
+	size_t			 i;
+	int			 n;
 
-	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (backends[i]->match(uri))
-			return backends[i]->open(uri, create, out, err, errlen);
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		if (!drivers[i]->match(uri))
+			continue;
+		steps = store_schema(drivers[i]->engine, &n);
+		return drivers[i]->open(uri, create, steps, n, out, err,
+		    errlen);
+	}
 	snprintf(err, errlen, "%s: no storage back end for this URI", uri);
 	return STORE_ERROR;
 }
@@ -30,20 +39,20 @@ void
 store_close(struct store *s)
 {
 	if (s != NULL)
-		s->be->close(s);
+		s->drv->close(s);
 }
 
 struct store_conn *
 store_conn_get(struct store *s)
 {
-	return s->be->conn_get(s);
+	return s->drv->get(s);
 }
 
 void
 store_conn_put(struct store *s, struct store_conn *c)
 {
 	if (c != NULL)
-		s->be->conn_put(s, c);
+		s->drv->put(s, c);
 }
 
 int
@@ -55,21 +64,21 @@ store_conns(const struct store *s)
 int
 store_watch(struct store *s)
 {
-	return s->be->watch != NULL ? s->be->watch(s) : -1;
+	return s->drv->watch != NULL ? s->drv->watch(s) : -1;
 }
 
 int
 store_generation_hint(struct store *s, int64_t *gen)
 {
-	return s->be->generation_hint != NULL &&
-	    s->be->generation_hint(s, gen);
+	return s->drv->generation_hint != NULL &&
+	    s->drv->generation_hint(s, gen);
 }
 
 void
 store_generation_note(struct store *s, int64_t gen)
 {
-	if (s->be->generation_note != NULL)
-		s->be->generation_note(s, gen);
+	if (s->drv->generation_note != NULL)
+		s->drv->generation_note(s, gen);
 }
 
 const char *
@@ -83,4 +92,238 @@ store_rc_name(int rc)
 	if (rc < 0 || (size_t)rc >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
 	return names[rc];
+}
+
+int
+store_begin(struct store_conn *c)
+{
+	return c->drv->begin(c);
+}
+
+int
+store_commit(struct store_conn *c)
+{
+	return c->drv->commit(c);
+}
+
+int
+store_rollback(struct store_conn *c)
+{
+	return c->drv->rollback(c);
+}
+
+int
+store_lock(struct store_conn *c, const char *key)
+{
+	return c->drv->lock(c, key);
+}
+
+int
+store_generation(struct store_conn *c, int64_t *gen)
+{
+	return q_int(q(c, "SELECT n FROM generation WHERE id = 1", ""), gen);
+}
+
+int
+store_generation_bump(struct store_conn *c)
+{
+	/* As the triggers do: the new number, and on PostgreSQL the news. */
+	if (q_engine(c) == DB_PG)
+		return q_exec(q(c, "WITH g AS (UPDATE generation SET n = n + 1"
+		    " WHERE id = 1 RETURNING n) SELECT pg_notify("
+		    "'galley_generation', CAST(n AS TEXT)) FROM g", ""));
+	return q_exec(q(c, "UPDATE generation SET n = n + 1 WHERE id = 1",
+	    ""));
+}
+
+struct db_stmt *
+q(struct store_conn *c, const char *sql, const char *types, ...)
+{
+	struct db_stmt	*st = c->drv->stmt(c, sql);
+	const char	*t;
+	va_list		 ap;
+	int		 i;
+
+	if (st == NULL)
+		return NULL;
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0'; i++)
+		switch (types[i]) {
+		case 't':
+			c->drv->bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'z':
+			if ((t = va_arg(ap, const char *)) != NULL)
+				c->drv->bind_text(st, i + 1, t);
+			else
+				c->drv->bind_null(st, i + 1);
+			break;
+		case 'i':
+			c->drv->bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'n':
+			c->drv->bind_int(st, i + 1, va_arg(ap, int));
+			break;
+		case 'r':
+			c->drv->bind_real(st, i + 1, va_arg(ap, double));
+			break;
+		default:
+			break;
+		}
+	va_end(ap);
+	return st;
+}
+
+int
+q_step(struct db_stmt *st)
+{
+	return st->drv->step(st);
+}
+
+void
+q_done(struct db_stmt *st)
+{
+	st->drv->done(st);
+}
+
+int
+q_exec(struct db_stmt *st)
+{
+	int	 rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(st)) == DB_ROW)
+		;
+	q_done(st);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+q_changed(struct db_stmt *st)
+{
+	int	 rc, rows = 0;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(st)) == DB_ROW)
+		rows++;
+	q_done(st);
+	if (rc < 0)
+		return -rc;
+	return rows > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+q_insert(struct db_stmt *st, int64_t *id)
+{
+	int	 rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW && id != NULL)
+		*id = col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = q_step(st);
+	q_done(st);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+q_int(struct db_stmt *st, int64_t *v)
+{
+	int	 rc;
+
+	*v = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW)
+		*v = col_int(st, 0);
+	q_done(st);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+q_one(struct db_stmt *st, struct arena *a, size_t sz, q_fill *fill,
+    void *out)
+{
+	int	 rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW) {
+		memset(out, 0, sz);
+		fill(a, st, out);
+	}
+	q_done(st);
+	if (rc < 0)
+		return -rc;
+	return rc == DB_ROW ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+q_many(struct db_stmt *st, struct arena *a, size_t sz, q_fill *fill,
+    void **out, size_t *n)
+{
+	size_t	 cap = 0, len = 0;
+	char	*v = NULL, *nv;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(st)) == DB_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = arena_alloc(a, cap * sz);
+			if (len > 0)
+				memcpy(nv, v, len * sz);
+			v = nv;
+		}
+		memset(v + len * sz, 0, sz);
+		fill(a, st, v + len * sz);
+		len++;
+	}
+	q_done(st);
+	if (rc < 0)
+		return -rc;
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+int64_t
+col_int(struct db_stmt *st, int col)
+{
+	return st->drv->col_int(st, col);
+}
+
+double
+col_real(struct db_stmt *st, int col)
+{
+	return st->drv->col_real(st, col);
+}
+
+const char *
+col_str(struct db_stmt *st, int col)
+{
+	size_t	 len;
+
+	return st->drv->col_text(st, col, &len);
+}
+
+char *
+col_text(struct arena *a, struct db_stmt *st, int col)
+{
+	size_t		 len;
+	const char	*t = st->drv->col_text(st, col, &len);
+
+	return arena_strndup(a, t, len);
+}
+
+enum db_engine
+q_engine(const struct store_conn *c)
+{
+	return c->drv->engine;
 }

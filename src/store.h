@@ -1,7 +1,9 @@
 /*
- * store: the storage interface.  All SQL lives behind it, in one file per
- * back end (store_sqlite.c now, store_pg.c next), each implementing
- * struct store_ops with prepared statements only.
+ * store: the storage interface.  Every operation is written once, with
+ * its SQL, grouped by noun (store_post.c, store_comment.c, store_vote.c,
+ * store_user.c, store_spam.c, store_site.c), over a thin driver (db.h)
+ * of which there are two: SQLite (db_sqlite.c) and PostgreSQL
+ * (db_pg.c), picked by the URI in galley.conf.
  *
  * A struct store is a pool of connections shared by every thread; a
  * request takes one struct store_conn for its whole life (store_conn_get)
@@ -43,7 +45,7 @@ struct user {
 	char	*pass_hash;	/* argon2id string (auth.h); user_by_email only */
 };
 
-/* A signed-in session and its user (store_ops.session_get). */
+/* A signed-in session and its user (store_session_get). */
 struct session {
 	int64_t		 created;
 	int64_t		 seen;
@@ -130,7 +132,7 @@ struct comment {
 	char	*user_agent_out;
 };
 
-/* A reader's vote, and what came of it (store_ops.vote_cast). */
+/* A reader's vote, and what came of it (store_vote_cast). */
 struct vote {
 	int		 comment;	/* 0: a post's stars; 1: a comment's thumbs */
 	int64_t		 item;
@@ -214,250 +216,248 @@ struct store_conn;
 struct spam_count;
 
 /*
- * The operations of one back end.  Each returns an enum store_rc; lists
- * return an arena array in *out with its length in *n (NULL, 0 if none).
+ * The operations, grouped by noun, each written once (store_*.c) over
+ * the driver (db.h).  Each returns an enum store_rc; lists return an
+ * arena array in *out with its length in *n (NULL, 0 if none).  Each
+ * takes the connection the request holds (store_conn_get).
  */
-struct store_ops {
-	/* Current data generation: changes on every committed write. */
-	int	(*generation)(struct store_conn *, int64_t *gen);
-	int	(*begin)(struct store_conn *);
-	int	(*commit)(struct store_conn *);
-	int	(*rollback)(struct store_conn *);
 
-	/* Settings: small site-wide key/value pairs. */
-	int	(*setting_get)(struct store_conn *, struct arena *,
-		    const char *key, char **val);
-	int	(*setting_set)(struct store_conn *, const char *key,
-		    const char *val);
+/* Current data generation: changes on every committed write. */
+int	store_generation(struct store_conn *, int64_t *gen);
+int	store_begin(struct store_conn *);
+int	store_commit(struct store_conn *);
+int	store_rollback(struct store_conn *);
 
-	int	(*user_add)(struct store_conn *, const struct user *,
-		    int64_t *id);
-	int	(*user_by_slug)(struct store_conn *, struct arena *,
-		    const char *slug, struct user *out);
-	int	(*user_by_id)(struct store_conn *, struct arena *,
-		    int64_t id, struct user *out);
+/* Settings: small site-wide key/value pairs. */
+int	store_setting_get(struct store_conn *, struct arena *,
+	    const char *key, char **val);
+int	store_setting_set(struct store_conn *, const char *key,
+	    const char *val);
 
-	int	(*post_add)(struct store_conn *, const struct post *,
-		    int64_t *id);
-	/* A published post or page of the given type by slug. */
-	int	(*post_by_slug)(struct store_conn *, struct arena *,
-		    const char *type, const char *slug, struct post *out);
-	/* Published posts, newest first; *total counts all that match. */
-	int	(*posts_list)(struct store_conn *, struct arena *,
-		    const struct post_query *, struct post **out, size_t *n,
-		    int64_t *total);
+int	store_user_add(struct store_conn *, const struct user *,
+	    int64_t *id);
+int	store_user_by_slug(struct store_conn *, struct arena *,
+	    const char *slug, struct user *out);
+int	store_user_by_id(struct store_conn *, struct arena *,
+	    int64_t id, struct user *out);
 
-	int	(*term_add)(struct store_conn *, const struct term *,
-		    int64_t *id);
-	int	(*term_by_slug)(struct store_conn *, struct arena *,
-		    const char *taxonomy, const char *slug, struct term *out);
-	/* Links a post to a term; terms list in the order linked. */
-	int	(*post_term_add)(struct store_conn *, int64_t post_id,
-		    int64_t term_id);
-	int	(*post_terms)(struct store_conn *, struct arena *,
-		    int64_t post_id, struct term **out, size_t *n);
+int	store_post_add(struct store_conn *, const struct post *,
+	    int64_t *id);
+/* A published post or page of the given type by slug. */
+int	store_post_by_slug(struct store_conn *, struct arena *,
+	    const char *type, const char *slug, struct post *out);
+/* Published posts, newest first; *total counts all that match. */
+int	store_posts_list(struct store_conn *, struct arena *,
+	    const struct post_query *, struct post **out, size_t *n,
+	    int64_t *total);
 
-	int	(*comment_add)(struct store_conn *, const struct comment *,
-		    int64_t *id);
-	/* Approved comments of a post, oldest first. */
-	int	(*comments_approved)(struct store_conn *, struct arena *,
-		    int64_t post_id, struct comment **out, size_t *n);
+int	store_term_add(struct store_conn *, const struct term *,
+	    int64_t *id);
+int	store_term_by_slug(struct store_conn *, struct arena *,
+	    const char *taxonomy, const char *slug, struct term *out);
+/* Links a post to a term; terms list in the order linked. */
+int	store_post_term_add(struct store_conn *, int64_t post_id,
+	    int64_t term_id);
+int	store_post_terms(struct store_conn *, struct arena *,
+	    int64_t post_id, struct term **out, size_t *n);
 
-	/* One comment, any status; moderation reads, so with its email. */
-	int	(*comment_by_id)(struct store_conn *, struct arena *,
-		    int64_t id, struct comment *out);
-	/* Newest first, of one status (or all if NULL), at most limit. */
-	int	(*comments_list)(struct store_conn *, struct arena *,
-		    const char *status, int64_t limit, struct comment **out,
-		    size_t *n);
-	/*
-	 * Sets a comment's status and what the spam filter has learnt it
-	 * as ("", "ham" or "spam"); STORE_NOTFOUND if there is no such
-	 * comment.  Use moderation_set, which keeps the filter in step.
-	 */
-	int	(*comment_moderate)(struct store_conn *, int64_t id,
-		    const char *status, const char *trained);
-	/*
-	 * Counts for the rules on cm (post_id, author, email, content,
-	 * ip_hash): its IP hash's comments created at or after since, the
-	 * same text already on the post by the same author or email, and
-	 * the email's approved comments.
-	 */
-	int	(*comment_facts)(struct store_conn *, const struct comment *cm,
-		    int64_t since, struct comment_facts *f);
-	/*
-	 * Blanks what privacy retention says to drop from rows older than
-	 * before: comments' IP hashes and user agents, votes' IP hashes.
-	 */
-	int	(*forget)(struct store_conn *, int64_t before);
-	/*
-	 * Inside a transaction, waits until no other transaction holds key
-	 * and holds it until this one ends: rules that read then write (the
-	 * flood check) stay true across nodes.
-	 */
-	int	(*lock)(struct store_conn *, const char *key);
-	/* A published post or page by id. */
-	int	(*post_by_id)(struct store_conn *, struct arena *, int64_t id,
-		    struct post *out);
+int	store_comment_add(struct store_conn *, const struct comment *,
+	    int64_t *id);
+/* Approved comments of a post, oldest first. */
+int	store_comments_approved(struct store_conn *, struct arena *,
+	    int64_t post_id, struct comment **out, size_t *n);
 
-	/*
-	 * Recomputes every rating and thumbs aggregate from the stored
-	 * votes and corrects those that differ, calling fix once for each
-	 * correction (kind "post" or "comment", the item, the old and new
-	 * sum and count).  Run inside a transaction.
-	 */
-	int	(*votes_recount)(struct store_conn *,
-		    void (*fix)(void *arg, const char *kind, int64_t id,
-		    int64_t old_sum, int64_t old_count, int64_t sum,
-		    int64_t count), void *arg);
+/* One comment, any status; moderation reads, so with its email. */
+int	store_comment_by_id(struct store_conn *, struct arena *,
+	    int64_t id, struct comment *out);
+/* Newest first, of one status (or all if NULL), at most limit. */
+int	store_comments_list(struct store_conn *, struct arena *,
+	    const char *status, int64_t limit, struct comment **out,
+	    size_t *n);
+/*
+ * Sets a comment's status and what the spam filter has learnt it
+ * as ("", "ham" or "spam"); STORE_NOTFOUND if there is no such
+ * comment.  Use moderation_set, which keeps the filter in step.
+ */
+int	store_comment_moderate(struct store_conn *, int64_t id,
+	    const char *status, const char *trained);
+/*
+ * Counts for the rules on cm (post_id, author, email, content,
+ * ip_hash): its IP hash's comments created at or after since, the
+ * same text already on the post by the same author or email, and
+ * the email's approved comments.
+ */
+int	store_comment_facts(struct store_conn *, const struct comment *cm,
+	    int64_t since, struct comment_facts *f);
+/*
+ * Blanks what privacy retention says to drop from rows older than
+ * before: comments' IP hashes and user agents, votes' IP hashes.
+ */
+int	store_forget(struct store_conn *, int64_t before);
+/*
+ * Inside a transaction, waits until no other transaction holds key
+ * and holds it until this one ends: rules that read then write (the
+ * flood check) stay true across nodes.
+ */
+int	store_lock(struct store_conn *, const char *key);
+/* A published post or page by id. */
+int	store_post_by_id(struct store_conn *, struct arena *, int64_t id,
+	    struct post *out);
 
-	/*
-	 * Inside a transaction: looks for an earlier vote on v->item by
-	 * v->voter, or by v->ip_hash at or after v->since; records v unless
-	 * there is one (then v->repeat, and the value replaced only with
-	 * v->allow_change); sets v->sum and v->count to the tally.
-	 */
-	int	(*vote_cast)(struct store_conn *, struct vote *v);
+/*
+ * Recomputes every rating and thumbs aggregate from the stored
+ * votes and corrects those that differ, calling fix once for each
+ * correction (kind "post" or "comment", the item, the old and new
+ * sum and count).  Run inside a transaction.
+ */
+int	store_votes_recount(struct store_conn *,
+	    void (*fix)(void *arg, const char *kind, int64_t id,
+	    int64_t old_sum, int64_t old_count, int64_t sum,
+	    int64_t count), void *arg);
 
-	/* One vote per voter and item; a second gives STORE_CONFLICT. */
-	int	(*post_vote_add)(struct store_conn *, int64_t post_id,
-		    const char *voter, int value, int64_t when);
-	int	(*comment_vote_add)(struct store_conn *, int64_t comment_id,
-		    const char *voter, int value, int64_t when);
+/*
+ * Inside a transaction: looks for an earlier vote on v->item by
+ * v->voter, or by v->ip_hash at or after v->since; records v unless
+ * there is one (then v->repeat, and the value replaced only with
+ * v->allow_change); sets v->sum and v->count to the tally.
+ */
+int	store_vote_cast(struct store_conn *, struct vote *v);
 
-	int	(*media_add)(struct store_conn *, const struct media *,
-		    int64_t *id);
-	/* The media library, newest first. */
-	int	(*media_list)(struct store_conn *, struct arena *,
-		    int64_t offset, int64_t limit, struct media **out,
-		    size_t *n, int64_t *total);
+/* One vote per voter and item; a second gives STORE_CONFLICT. */
+int	store_post_vote_add(struct store_conn *, int64_t post_id,
+	    const char *voter, int value, int64_t when);
+int	store_comment_vote_add(struct store_conn *, int64_t comment_id,
+	    const char *voter, int value, int64_t when);
 
-	/*
-	 * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a
-	 * token never learnt), and the numbers of ham and spam messages
-	 * learnt.
-	 */
-	int	(*spam_counts)(struct store_conn *, const char *const *tok,
-		    size_t n, struct spam_count *c, int64_t *nham,
-		    int64_t *nspam);
-	/*
-	 * Inside a transaction: learns (sign 1) or unlearns (sign -1) one
-	 * message of tokens tok[0..n) as spam or ham.  Counts never go
-	 * below zero, and a token whose counts both reach zero is deleted,
-	 * so unlearning what was learnt leaves the table as it was.
-	 */
-	int	(*spam_learn)(struct store_conn *, const char *const *tok,
-		    size_t n, int spam, int sign);
+int	store_media_add(struct store_conn *, const struct media *,
+	    int64_t *id);
+/* The media library, newest first. */
+int	store_media_list(struct store_conn *, struct arena *,
+	    int64_t offset, int64_t limit, struct media **out,
+	    size_t *n, int64_t *total);
 
-	/* Accounts: by email in any case, with the password hash. */
-	int	(*user_by_email)(struct store_conn *, struct arena *,
-		    const char *email, struct user *out);
-	/* Every account, by name, with email (never the hash). */
-	int	(*users_list)(struct store_conn *, struct arena *,
-		    struct user **out, size_t *n);
-	/* Changes a role, a password hash, or both (NULL: unchanged). */
-	int	(*user_set)(struct store_conn *, int64_t id, const char *role,
-		    const char *pass_hash);
-	/* STORE_CONFLICT while the user has posts. */
-	int	(*user_remove)(struct store_conn *, int64_t id);
+/*
+ * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a
+ * token never learnt), and the numbers of ham and spam messages
+ * learnt.
+ */
+int	store_spam_counts(struct store_conn *, const char *const *tok,
+	    size_t n, struct spam_count *c, int64_t *nham,
+	    int64_t *nspam);
+/*
+ * Inside a transaction: learns (sign 1) or unlearns (sign -1) one
+ * message of tokens tok[0..n) as spam or ham.  Counts never go
+ * below zero, and a token whose counts both reach zero is deleted,
+ * so unlearning what was learnt leaves the table as it was.
+ */
+int	store_spam_learn(struct store_conn *, const char *const *tok,
+	    size_t n, int spam, int sign);
 
-	/* Sessions, by the hash of their token (auth.h); never the token. */
-	int	(*session_add)(struct store_conn *, const char *token_hash,
-		    int64_t user_id, int64_t now);
-	int	(*session_get)(struct store_conn *, struct arena *,
-		    const char *token_hash, struct session *out);
-	int	(*session_touch)(struct store_conn *, const char *token_hash,
-		    int64_t now);
-	int	(*session_end)(struct store_conn *, const char *token_hash);
-	/* Ends every session of user_id but keep ("" for none). */
-	int	(*sessions_end_user)(struct store_conn *, int64_t user_id,
-		    const char *keep);
+/* Accounts: by email in any case, with the password hash. */
+int	store_user_by_email(struct store_conn *, struct arena *,
+	    const char *email, struct user *out);
+/* Every account, by name, with email (never the hash). */
+int	store_users_list(struct store_conn *, struct arena *,
+	    struct user **out, size_t *n);
+/* Changes a role, a password hash, or both (NULL: unchanged). */
+int	store_user_set(struct store_conn *, int64_t id, const char *role,
+	    const char *pass_hash);
+/* STORE_CONFLICT while the user has posts. */
+int	store_user_remove(struct store_conn *, int64_t id);
 
-	/*
-	 * Failed logins per key ("pair:", "ip:" or "acct:" and a keyed
-	 * hash), for auth.c's throttling.
-	 */
-	int	(*throttle_get)(struct store_conn *, const char *key,
-		    int64_t *failures, int64_t *last);
-	int	(*throttle_fail)(struct store_conn *, const char *key,
-		    int64_t now);
-	int	(*throttle_clear)(struct store_conn *, const char *key);
+/* Sessions, by the hash of their token (auth.h); never the token. */
+int	store_session_add(struct store_conn *, const char *token_hash,
+	    int64_t user_id, int64_t now);
+int	store_session_get(struct store_conn *, struct arena *,
+	    const char *token_hash, struct session *out);
+int	store_session_touch(struct store_conn *, const char *token_hash,
+	    int64_t now);
+int	store_session_end(struct store_conn *, const char *token_hash);
+/* Ends every session of user_id but keep ("" for none). */
+int	store_sessions_end_user(struct store_conn *, int64_t user_id,
+	    const char *keep);
 
-	/* Moderation's views: a page of comments with their posts. */
-	int	(*comments_find)(struct store_conn *, struct arena *,
-		    const struct comment_query *, struct comment **out,
-		    size_t *n, int64_t *total);
-	/* Comments per status: approved, pending, spam, trash. */
-	int	(*comment_counts)(struct store_conn *, int64_t author_id,
-		    int64_t counts[4]);
-	/* Posts and pages that are drafts (author_id's only, unless 0). */
-	int	(*drafts_count)(struct store_conn *, int64_t author_id,
-		    int64_t *n);
-	/* A post or page by id, whatever its status (the editor's). */
-	int	(*post_get)(struct store_conn *, struct arena *, int64_t id,
-		    struct post *out);
-	int	(*posts_find)(struct store_conn *, struct arena *,
-		    const struct post_filter *, struct post **out, size_t *n,
-		    int64_t *total);
-	/* Rewrites every editable column of post p->id. */
-	int	(*post_update)(struct store_conn *, const struct post *p);
-	/* Every comment of a post, any status, as moderation reads them. */
-	int	(*comments_of_post)(struct store_conn *, struct arena *,
-		    int64_t post_id, struct comment **out, size_t *n);
-	/* Deletes a post for good, with its comments, votes and revisions. */
-	int	(*post_delete)(struct store_conn *, int64_t id);
-	/* Unlinks every term of a post (then post_term_add the new ones). */
-	int	(*post_terms_clear)(struct store_conn *, int64_t post_id);
-	/* Sets *taken if another post of type (not except) has slug. */
-	int	(*slug_taken)(struct store_conn *, const char *type,
-		    const char *slug, int64_t except, int *taken);
-	/* Renames, re-slugs, re-parents a term (STORE_CONFLICT: slug taken). */
-	int	(*term_update)(struct store_conn *, const struct term *t);
-	/* Deletes a term; its posts lose it, its children move up. */
-	int	(*term_delete)(struct store_conn *, int64_t id);
-	/* Gives from's posts to into, then deletes from. */
-	int	(*term_merge)(struct store_conn *, int64_t from, int64_t into);
-	/* Every term of a taxonomy, by name, with its count of posts. */
-	int	(*terms_list)(struct store_conn *, struct arena *,
-		    const char *taxonomy, struct term **out, size_t *n);
-	int	(*revision_add)(struct store_conn *, const struct revision *,
-		    int64_t *id);
-	/* A post's revisions, newest first (bodies included). */
-	int	(*revisions_list)(struct store_conn *, struct arena *,
-		    int64_t post_id, struct revision **out, size_t *n);
-	/*
-	 * Scheduling: *n counts posts and pages whose publication time
-	 * fell in (after, upto]; generation_bump makes every node render
-	 * its pages afresh, so that they appear.
-	 */
-	int	(*scheduled_due)(struct store_conn *, int64_t after,
-		    int64_t upto, int64_t *n);
-	int	(*generation_bump)(struct store_conn *);
-	/* Privacy: every comment with this email, in any case, whole. */
-	int	(*privacy_comments)(struct store_conn *, struct arena *,
-		    const char *email, struct comment **out, size_t *n);
-	/* Strips a comment of its writer: Anonymous, no email, url, IP, UA. */
-	int	(*comment_anonymise)(struct store_conn *, int64_t id);
-	/* A moderator's edit: name, email, website and text. */
-	int	(*comment_edit)(struct store_conn *, const struct comment *cm);
-	/* Deletes a comment; its replies move up to its parent. */
-	int	(*comment_remove)(struct store_conn *, int64_t id);
-	/* How many comments and media items show the picture with this hash. */
-	int	(*image_uses)(struct store_conn *, const char *hash,
-		    int64_t *n);
-	int	(*privacy_log_add)(struct store_conn *,
-		    const struct privacy_entry *);
-	/* The newest entries first, at most limit. */
-	int	(*privacy_log_list)(struct store_conn *, struct arena *,
-		    int64_t limit, struct privacy_entry **out, size_t *n);
-	/* days[0..ndays) from since (a midnight): comments by status, votes. */
-	int	(*daily)(struct store_conn *, int64_t since, int ndays,
-		    struct day_counts *days);
-};
+/*
+ * Failed logins per key ("pair:", "ip:" or "acct:" and a keyed
+ * hash), for auth.c's throttling.
+ */
+int	store_throttle_get(struct store_conn *, const char *key,
+	    int64_t *failures, int64_t *last);
+int	store_throttle_fail(struct store_conn *, const char *key,
+	    int64_t now);
+int	store_throttle_clear(struct store_conn *, const char *key);
 
-struct store_conn {
-	const struct store_ops	*ops;
-};
+/* Moderation's views: a page of comments with their posts. */
+int	store_comments_find(struct store_conn *, struct arena *,
+	    const struct comment_query *, struct comment **out,
+	    size_t *n, int64_t *total);
+/* Comments per status: approved, pending, spam, trash. */
+int	store_comment_counts(struct store_conn *, int64_t author_id,
+	    int64_t counts[4]);
+/* Posts and pages that are drafts (author_id's only, unless 0). */
+int	store_drafts_count(struct store_conn *, int64_t author_id,
+	    int64_t *n);
+/* A post or page by id, whatever its status (the editor's). */
+int	store_post_get(struct store_conn *, struct arena *, int64_t id,
+	    struct post *out);
+int	store_posts_find(struct store_conn *, struct arena *,
+	    const struct post_filter *, struct post **out, size_t *n,
+	    int64_t *total);
+/* Rewrites every editable column of post p->id. */
+int	store_post_update(struct store_conn *, const struct post *p);
+/* Every comment of a post, any status, as moderation reads them. */
+int	store_comments_of_post(struct store_conn *, struct arena *,
+	    int64_t post_id, struct comment **out, size_t *n);
+/* Deletes a post for good, with its comments, votes and revisions. */
+int	store_post_delete(struct store_conn *, int64_t id);
+/* Unlinks every term of a post (then post_term_add the new ones). */
+int	store_post_terms_clear(struct store_conn *, int64_t post_id);
+/* Sets *taken if another post of type (not except) has slug. */
+int	store_slug_taken(struct store_conn *, const char *type,
+	    const char *slug, int64_t except, int *taken);
+/* Renames, re-slugs, re-parents a term (STORE_CONFLICT: slug taken). */
+int	store_term_update(struct store_conn *, const struct term *t);
+/* Deletes a term; its posts lose it, its children move up. */
+int	store_term_delete(struct store_conn *, int64_t id);
+/* Gives from's posts to into, then deletes from. */
+int	store_term_merge(struct store_conn *, int64_t from, int64_t into);
+/* Every term of a taxonomy, by name, with its count of posts. */
+int	store_terms_list(struct store_conn *, struct arena *,
+	    const char *taxonomy, struct term **out, size_t *n);
+int	store_revision_add(struct store_conn *, const struct revision *,
+	    int64_t *id);
+/* A post's revisions, newest first (bodies included). */
+int	store_revisions_list(struct store_conn *, struct arena *,
+	    int64_t post_id, struct revision **out, size_t *n);
+/*
+ * Scheduling: *n counts posts and pages whose publication time
+ * fell in (after, upto]; generation_bump makes every node render
+ * its pages afresh, so that they appear.
+ */
+int	store_scheduled_due(struct store_conn *, int64_t after,
+	    int64_t upto, int64_t *n);
+int	store_generation_bump(struct store_conn *);
+/* Privacy: every comment with this email, in any case, whole. */
+int	store_privacy_comments(struct store_conn *, struct arena *,
+	    const char *email, struct comment **out, size_t *n);
+/* Strips a comment of its writer: Anonymous, no email, url, IP, UA. */
+int	store_comment_anonymise(struct store_conn *, int64_t id);
+/* A moderator's edit: name, email, website and text. */
+int	store_comment_edit(struct store_conn *, const struct comment *cm);
+/* Deletes a comment; its replies move up to its parent. */
+int	store_comment_remove(struct store_conn *, int64_t id);
+/* How many comments and media items show the picture with this hash. */
+int	store_image_uses(struct store_conn *, const char *hash,
+	    int64_t *n);
+int	store_privacy_log_add(struct store_conn *,
+	    const struct privacy_entry *);
+/* The newest entries first, at most limit. */
+int	store_privacy_log_list(struct store_conn *, struct arena *,
+	    int64_t limit, struct privacy_entry **out, size_t *n);
+/* days[0..ndays) from since (a midnight): comments by status, votes. */
+int	store_daily(struct store_conn *, int64_t since, int ndays,
+	    struct day_counts *days);
+
 
 struct store;
 
@@ -491,7 +491,7 @@ int	store_watch(struct store *);
 /*
  * Sets *gen to the data generation as last reported by the watcher and
  * returns 1; returns 0 when unknown (no watcher, or its connection is
- * down): ask the database with conn->ops->generation instead.  A write
+ * down): ask the database with store_generation instead.  A write
  * becomes visible here when its notification arrives, moments after its
  * commit.
  */

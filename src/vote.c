@@ -101,7 +101,7 @@ check(struct req *r, const char *type, const char *id, const char *value,
 	}
 	v->comment = strcmp(type, "comment") == 0;
 	if (v->comment) {
-		if (r->conn->ops->comment_by_id(r->conn, &r->arena, v->item,
+		if (store_comment_by_id(r->conn, &r->arena, v->item,
 		    &cm) != STORE_OK || strcmp(cm.status, "approved") != 0)
 			return 404;
 		v->value = value && strcmp(value, "up") == 0 ? 1 :
@@ -113,7 +113,7 @@ check(struct req *r, const char *type, const char *id, const char *value,
 		    n <= page_setting_int(r, "rating_scale") ? (int)n : 0;
 		p.id = v->item;
 	}
-	if (r->conn->ops->post_by_id(r->conn, &r->arena, p.id, &p) !=
+	if (store_post_by_id(r->conn, &r->arena, p.id, &p) !=
 	    STORE_OK || p.published > r->now)
 		return 404;
 	if (v->value == 0) {
@@ -144,11 +144,11 @@ vote_submit(struct req *r, const char *type, const char *id,
 	v->when = r->now;
 	v->since = r->now - page_setting_int(r, "vote_window_days") * 86400;
 	v->allow_change = page_setting_bool(r, "vote_allow_change");
-	if ((rc = c->ops->begin(c)) == STORE_OK &&
-	    (rc = c->ops->vote_cast(c, v)) == STORE_OK)
-		rc = c->ops->commit(c);
+	if ((rc = store_begin(c)) == STORE_OK &&
+	    (rc = store_vote_cast(c, v)) == STORE_OK)
+		rc = store_commit(c);
 	if (rc != STORE_OK) {
-		c->ops->rollback(c);
+		store_rollback(c);
 		if (rc != STORE_FULL && rc != STORE_DOWN && rc != STORE_RETRY)
 			return 500;
 		r->retry_after = rc == STORE_FULL ? FULL_RETRY : BUSY_RETRY;

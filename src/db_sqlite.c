@@ -1,0 +1,439 @@
+/*
+ * db_sqlite: the SQLite driver (see db.h), and with db_pg.c the only file
+ * that includes a database header.  The database is one file in WAL mode
+ * with foreign keys on, synchronous=FULL (a commit that returned is on
+ * disk) and a busy timeout of 5 s.  Migrations are numbered by PRAGMA
+ * user_version and applied at open.  A pool hands connections to
+ * requests; each keeps its prepared statements, keyed by the address of
+ * their SQL, for its life.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "alloc.h"
+#include "db.h"
+#include "pool.h"
+
+/* One per server thread never waits; connections are cheap. */
+#define POOL_MAX	64
+#define POOL_WAIT_MS	5000
+#define BUSY_MS		5000
+
+struct sstmt {
+	struct db_stmt		 base;
+	struct sconn		*c;
+	sqlite3_stmt		*st;
+	const char		*sql;	/* the key: a literal's address */
+};
+
+struct sconn {
+	struct store_conn	 base;
+	struct pool_item	 item;
+	sqlite3			*db;
+	struct sstmt		**tab;	/* open addressing by sql address */
+	size_t			 cap, n;
+};
+
+struct spool {
+	struct store		 base;
+	char			*path;
+	struct pool		 pool;
+};
+
+#define SCONN(it)	((struct sconn *)(void *)((char *)(it) - \
+			    offsetof(struct sconn, item)))
+
+/*
+ * Maps a failed call to a store_rc; logs what is not the caller's to
+ * expect.  A full disk or quota is SQLITE_FULL, or an I/O error whose
+ * errno says so (the WAL index growing, an fsync): STORE_FULL, which
+ * passes once there is room again.
+ */
+static int
+rc_of(sqlite3 *db, int rc, const char *what)
+{
+	int	 e;
+
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR &&
+	    ((e = sqlite3_system_errno(db)) == ENOSPC || e == EDQUOT))) {
+		fprintf(stderr, "galley: sqlite: %s: %s\n", what,
+		    sqlite3_errmsg(db));
+		return STORE_FULL;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_RETRY;
+	case SQLITE_CONSTRAINT:
+		if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ||
+		    sqlite3_extended_errcode(db) ==
+		    SQLITE_CONSTRAINT_PRIMARYKEY)
+			return STORE_CONFLICT;
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		fprintf(stderr, "galley: sqlite: %s: %s\n", what,
+		    sqlite3_errmsg(db));
+		return STORE_DOWN;
+	default:
+		break;
+	}
+	fprintf(stderr, "galley: sqlite: %s: %s\n", what, sqlite3_errmsg(db));
+	return STORE_ERROR;
+}
+
+/* The slot for sql in c's table (free or holding it). */
+static struct sstmt **
+slot(struct sconn *c, const char *sql)
+{
+	size_t	 i = ((uintptr_t)sql >> 3) * 11400714819323198485ULL;
+
+	for (i &= c->cap - 1; c->tab[i] != NULL && c->tab[i]->sql != sql;
+	    i = (i + 1) & (c->cap - 1))
+		;
+	return &c->tab[i];
+}
+
+/* Keeps the table under two thirds full, doubling it. */
+static void
+grow(struct sconn *c)
+{
+	struct sstmt	**old = c->tab;
+	size_t		 i, n = c->cap;
+
+	if (c->cap != 0 && 3 * (c->n + 1) <= 2 * c->cap)
+		return;
+	c->cap = n ? 2 * n : 64;
+	c->tab = xcalloc(c->cap, sizeof(*c->tab));
+	for (i = 0; i < n; i++)
+		if (old[i] != NULL)
+			*slot(c, old[i]->sql) = old[i];
+	free(old);
+}
+
+static struct db_stmt *
+sl_stmt(struct store_conn *sc, const char *sql)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	struct sstmt	**p, *s;
+	sqlite3_stmt	*st;
+
+	grow(c);
+	if ((s = *(p = slot(c, sql))) != NULL) {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		return &s->base;
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "galley: sqlite: prepare: %s: %s\n",
+		    sqlite3_errmsg(c->db), sql);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->base.drv = &db_sqlite;
+	s->c = c;
+	s->st = st;
+	s->sql = sql;
+	*p = s;
+	c->n++;
+	return &s->base;
+}
+
+static void
+sl_bind_int(struct db_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(((struct sstmt *)s)->st, i, v);
+}
+
+static void
+sl_bind_real(struct db_stmt *s, int i, double v)
+{
+	sqlite3_bind_double(((struct sstmt *)s)->st, i, v);
+}
+
+static void
+sl_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(((struct sstmt *)s)->st, i, v != NULL ? v : "", -1,
+	    SQLITE_STATIC);
+}
+
+static void
+sl_bind_null(struct db_stmt *s, int i)
+{
+	sqlite3_bind_null(((struct sstmt *)s)->st, i);
+}
+
+static int
+sl_step(struct db_stmt *sp)
+{
+	struct sstmt	*s = (struct sstmt *)sp;
+	int		 rc = sqlite3_step(s->st);
+
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	rc = rc_of(s->c->db, rc, s->sql);
+	sqlite3_reset(s->st);
+	return -rc;
+}
+
+static int64_t
+sl_col_int(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(((struct sstmt *)s)->st, col);
+}
+
+static double
+sl_col_real(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(((struct sstmt *)s)->st, col);
+}
+
+static const char *
+sl_col_text(struct db_stmt *sp, int col, size_t *len)
+{
+	struct sstmt		*s = (struct sstmt *)sp;
+	const unsigned char	*t = sqlite3_column_text(s->st, col);
+
+	*len = t != NULL ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	return t != NULL ? (const char *)t : "";
+}
+
+static void
+sl_done(struct db_stmt *s)
+{
+	sqlite3_reset(((struct sstmt *)s)->st);
+}
+
+/* Runs one statement of sql to its end: BEGIN, COMMIT and the like. */
+static int
+run(struct store_conn *c, const char *sql)
+{
+	struct db_stmt	*s = sl_stmt(c, sql);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	rc = sl_step(s);
+	sl_done(s);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+static int
+sl_begin(struct store_conn *c)
+{
+	/* The write lock at once: no deadlock when two upgrade later. */
+	return run(c, "BEGIN IMMEDIATE");
+}
+
+static int
+sl_commit(struct store_conn *c)
+{
+	return run(c, "COMMIT");
+}
+
+static int
+sl_rollback(struct store_conn *c)
+{
+	/* A full disk or an I/O error may have rolled it back already. */
+	if (sqlite3_get_autocommit(((struct sconn *)c)->db))
+		return STORE_OK;
+	return run(c, "ROLLBACK");
+}
+
+/* BEGIN IMMEDIATE holds the one write lock: every key is held already. */
+static int
+sl_lock(struct store_conn *c, const char *key)
+{
+	(void)c;
+	(void)key;
+	return STORE_OK;
+}
+
+static void
+conn_free(struct sconn *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->cap; i++)
+		if (c->tab[i] != NULL) {
+			sqlite3_finalize(c->tab[i]->st);
+			free(c->tab[i]);
+		}
+	free(c->tab);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+/* Opens one connection with Galley's pragmas; NULL with err set. */
+static struct sconn *
+conn_open(const char *path, int create, char *err, size_t errlen)
+{
+	struct sconn	*c = xcalloc(1, sizeof(*c));
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	c->base.drv = &db_sqlite;
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(c->db, BUSY_MS);
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return c;
+fail:
+	snprintf(err, errlen, "%s: %s", path,
+	    c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	conn_free(c);
+	return NULL;
+}
+
+/* Brings the schema up to date, one migration per transaction. */
+static int
+migrate(sqlite3 *db, const char *const *steps, int n, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s;
+	char		*msg = NULL, set[64];
+	int		 v = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v > n) {
+		snprintf(err, errlen, "database schema %d is newer than this"
+		    " galley (%d)", v, n);
+		return STORE_ERROR;
+	}
+	for (; v < n; v++) {
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(db, steps[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
+			snprintf(err, errlen, "migration %d: %s", v + 1,
+			    msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+	}
+	return STORE_OK;
+}
+
+static int
+sl_match(const char *uri)
+{
+	return strncmp(uri, "postgresql:", 11) != 0 &&
+	    strncmp(uri, "postgres:", 9) != 0;
+}
+
+static int
+sl_open(const char *uri, int create, const char *const *steps, int n,
+    struct store **out, char *err, size_t errlen)
+{
+	struct spool	*p;
+	struct sconn	*c;
+
+	if (strncmp(uri, "sqlite:", 7) == 0)
+		uri += 7;
+	if ((c = conn_open(uri, create, err, errlen)) == NULL)
+		return STORE_DOWN;
+	if (migrate(c->db, steps, n, err, errlen) != STORE_OK) {
+		conn_free(c);
+		return STORE_ERROR;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->base.drv = &db_sqlite;
+	p->base.conns = POOL_MAX;
+	p->path = xstrdup(uri);
+	pool_init(&p->pool, POOL_MAX);
+	pool_first(&p->pool, &c->item);
+	*out = &p->base;
+	return STORE_OK;
+}
+
+static void
+sl_close(struct store *s)
+{
+	struct spool		*p = (struct spool *)s;
+	struct pool_item	*it;
+
+	while ((it = pool_drain(&p->pool)) != NULL)
+		conn_free(SCONN(it));
+	pool_destroy(&p->pool);
+	free(p->path);
+	free(p);
+}
+
+/* Opens one more connection for the pool. */
+static struct pool_item *
+pool_open(void *arg, char *err, size_t errlen)
+{
+	struct sconn	*c = conn_open(arg, 0, err, errlen);
+
+	return c != NULL ? &c->item : NULL;
+}
+
+static struct store_conn *
+sl_get(struct store *s)
+{
+	struct spool		*p = (struct spool *)s;
+	struct pool_item	*it;
+
+	it = pool_get(&p->pool, POOL_WAIT_MS, "sqlite", pool_open, p->path);
+	return it != NULL ? &SCONN(it)->base : NULL;
+}
+
+static void
+sl_put(struct store *s, struct store_conn *sc)
+{
+	struct spool	*p = (struct spool *)s;
+	struct sconn	*c = (struct sconn *)sc;
+
+	/* A request that failed mid-transaction must not leak it. */
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pool_give(&p->pool, &c->item);
+}
+
+const struct db_driver db_sqlite = {
+	.name = "sqlite",
+	.engine = DB_SQLITE,
+	.match = sl_match,
+	.open = sl_open,
+	.close = sl_close,
+	.get = sl_get,
+	.put = sl_put,
+	.stmt = sl_stmt,
+	.bind_int = sl_bind_int,
+	.bind_real = sl_bind_real,
+	.bind_text = sl_bind_text,
+	.bind_null = sl_bind_null,
+	.step = sl_step,
+	.col_int = sl_col_int,
+	.col_real = sl_col_real,
+	.col_text = sl_col_text,
+	.done = sl_done,
+	.begin = sl_begin,
+	.commit = sl_commit,
+	.rollback = sl_rollback,
+	.lock = sl_lock,
+};

@@ -1,0 +1,348 @@
+/*
+ * store_comment: the queries of readers' comments (see store.h), written
+ * once for both engines (store_query.h): the write, the rules' facts,
+ * the public thread, moderation's views and counts, retention, privacy.
+ * No query that feeds a public page selects a commenter's email.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "arena.h"
+#include "store_query.h"
+
+/* The columns fill_comment reads; MOD_COLS adds moderation's. */
+#define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
+	" content, status, created, vote_sum, vote_count, image, thumb," \
+	" thumb_w, thumb_h, avatar"
+#define MOD_COLS COMMENT_COLS ", email, spam_score, spam_signals," \
+	" spam_trained"
+
+static void
+fill_comment(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	cm->id = col_int(s, 0);
+	cm->post_id = col_int(s, 1);
+	cm->parent_id = col_int(s, 2);
+	cm->author = col_text(a, s, 3);
+	cm->url = col_text(a, s, 4);
+	cm->content = col_text(a, s, 5);
+	cm->status = col_text(a, s, 6);
+	cm->created = col_int(s, 7);
+	cm->vote_sum = col_int(s, 8);
+	cm->vote_count = col_int(s, 9);
+	cm->image = col_text(a, s, 10);
+	cm->thumb = col_text(a, s, 11);
+	cm->thumb_w = (int)col_int(s, 12);
+	cm->thumb_h = (int)col_int(s, 13);
+	cm->avatar = col_text(a, s, 14);
+	cm->spam_score = -1;
+	cm->spam_signals = cm->spam_trained = "";
+}
+
+static void
+fill_comment_email(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment(a, s, v);
+	cm->email = col_text(a, s, 15);
+	cm->spam_score = col_real(s, 16);
+	cm->spam_signals = col_text(a, s, 17);
+	cm->spam_trained = col_text(a, s, 18);
+}
+
+int
+store_comment_add(struct store_conn *c, const struct comment *cm,
+    int64_t *id)
+{
+	return q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
+	    " author, email, url, content, status, created, ip_hash,"
+	    " user_agent, image, thumb, thumb_w, thumb_h, avatar, spam_score,"
+	    " spam_signals) VALUES (?1, NULLIF(CAST(?2 AS BIGINT), 0), ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	    " RETURNING id", "iitttttittttnntrt", cm->post_id, cm->parent_id,
+	    cm->author, cm->email, cm->url, cm->content, cm->status,
+	    cm->created, cm->ip_hash, cm->user_agent, cm->image, cm->thumb,
+	    cm->thumb_w, cm->thumb_h, cm->avatar, cm->spam_score,
+	    cm->spam_signals), id);
+}
+
+int
+store_comments_approved(struct store_conn *c, struct arena *a,
+    int64_t post_id, struct comment **out, size_t *n)
+{
+	/* No email column: this feeds public pages. */
+	return q_many(q(c, "SELECT " COMMENT_COLS " FROM comments WHERE"
+	    " post_id = ?1 AND status = 'approved' ORDER BY created, id", "i",
+	    post_id), a, sizeof(**out), fill_comment, (void **)out, n);
+}
+
+int
+store_comment_by_id(struct store_conn *c, struct arena *a, int64_t id,
+    struct comment *out)
+{
+	return q_one(q(c, "SELECT " MOD_COLS " FROM comments WHERE id = ?1",
+	    "i", id), a, sizeof(*out), fill_comment_email, out);
+}
+
+int
+store_comments_list(struct store_conn *c, struct arena *a,
+    const char *status, int64_t limit, struct comment **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " MOD_COLS " FROM comments WHERE ?1 = ''"
+	    " OR status = ?1 ORDER BY created DESC, id DESC LIMIT ?2", "ti",
+	    status, limit), a, sizeof(**out), fill_comment_email,
+	    (void **)out, n);
+}
+
+int
+store_comments_of_post(struct store_conn *c, struct arena *a,
+    int64_t post_id, struct comment **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " MOD_COLS " FROM comments WHERE"
+	    " post_id = ?1 ORDER BY id", "i", post_id), a, sizeof(**out),
+	    fill_comment_email, (void **)out, n);
+}
+
+int
+store_comment_moderate(struct store_conn *c, int64_t id, const char *status,
+    const char *trained)
+{
+	return q_changed(q(c, "UPDATE comments SET status = ?1,"
+	    " spam_trained = ?2 WHERE id = ?3 RETURNING id", "tti", status,
+	    trained, id));
+}
+
+int
+store_comment_edit(struct store_conn *c, const struct comment *cm)
+{
+	return q_changed(q(c, "UPDATE comments SET author = ?1, email = ?2,"
+	    " url = ?3, content = ?4 WHERE id = ?5 RETURNING id", "tttti",
+	    cm->author, cm->email, cm->url, cm->content, cm->id));
+}
+
+int
+store_comment_anonymise(struct store_conn *c, int64_t id)
+{
+	return q_changed(q(c, "UPDATE comments SET author = 'Anonymous',"
+	    " email = '', url = '', ip_hash = '', user_agent = '',"
+	    " avatar = '', spam_trained = '' WHERE id = ?1 RETURNING id", "i",
+	    id));
+}
+
+int
+store_comment_remove(struct store_conn *c, int64_t id)
+{
+	int	 rc;
+
+	/* Its replies move up to its parent. */
+	rc = q_exec(q(c, "UPDATE comments SET parent_id = (SELECT parent_id"
+	    " FROM comments WHERE id = ?1) WHERE parent_id = ?1", "i", id));
+	if (rc != STORE_OK)
+		return rc;
+	return q_changed(q(c, "DELETE FROM comments WHERE id = ?1"
+	    " RETURNING id", "i", id));
+}
+
+int
+store_comment_facts(struct store_conn *c, const struct comment *cm,
+    int64_t since, struct comment_facts *f)
+{
+	struct db_stmt	*s;
+	int		 rc;
+
+	memset(f, 0, sizeof(*f));
+	s = q(c, "SELECT (SELECT count(*) FROM comments WHERE ip_hash = ?1"
+	    " AND ?1 <> '' AND created >= ?2), (SELECT count(*) FROM comments"
+	    " WHERE post_id = ?3 AND content = ?4 AND (author = ?5 OR"
+	    " email = ?6) AND status <> 'trash'), (SELECT count(*) FROM"
+	    " comments WHERE lower(email) = lower(?6) AND author = ?5 AND"
+	    " status = 'approved'), (SELECT count(*) FROM comments WHERE"
+	    " email = ?6 AND status = 'spam') + (SELECT count(*) FROM comments"
+	    " WHERE ip_hash = ?1 AND ?1 <> '' AND status = 'spam')", "tiittt",
+	    cm->ip_hash, since, cm->post_id, cm->content, cm->author,
+	    cm->email);
+	if (s == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(s)) == DB_ROW) {
+		f->recent_from_ip = col_int(s, 0);
+		f->duplicates = col_int(s, 1);
+		f->approved_by_email = col_int(s, 2);
+		f->spam_before = col_int(s, 3);
+	}
+	q_done(s);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+store_forget(struct store_conn *c, int64_t before)
+{
+	int	 rc;
+
+	rc = q_exec(q(c, "UPDATE comments SET ip_hash = '', user_agent = ''"
+	    " WHERE created < ?1 AND (ip_hash <> '' OR user_agent <> '')", "i",
+	    before));
+	if (rc == STORE_OK)
+		rc = q_exec(q(c, "UPDATE post_votes SET ip_hash = '' WHERE"
+		    " created < ?1 AND ip_hash <> ''", "i", before));
+	if (rc == STORE_OK)
+		rc = q_exec(q(c, "UPDATE comment_votes SET ip_hash = '' WHERE"
+		    " created < ?1 AND ip_hash <> ''", "i", before));
+	return rc;
+}
+
+static void
+fill_found(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, s, v);
+	cm->post_title = col_text(a, s, 19);
+	cm->post_slug = col_text(a, s, 20);
+	cm->post_published = col_int(s, 21);
+	cm->post_author = col_int(s, 22);
+}
+
+/*
+ * The filter of comments_find, shared by its page and its count.  "Has
+ * ?3 in it" is asked as replace() changing the text, which both engines
+ * have (SQLite's instr is PostgreSQL's strpos).
+ */
+#define FIND_WHERE " FROM comments c JOIN posts p ON p.id = c.post_id" \
+	" WHERE (CAST(?1 AS TEXT) IS NULL AND c.status <> 'trash' OR" \
+	" c.status = ?1) AND (CAST(?2 AS BIGINT) = 0 OR p.author_id = ?2)" \
+	" AND (?3 = '' OR replace(lower(c.content), lower(?3), '') <>" \
+	" lower(c.content) OR replace(lower(c.author), lower(?3), '') <>" \
+	" lower(c.author) OR replace(lower(c.email), lower(?3), '') <>" \
+	" lower(c.email))"
+
+int
+store_comments_find(struct store_conn *c, struct arena *a,
+    const struct comment_query *cq, struct comment **out, size_t *n,
+    int64_t *total)
+{
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*)" FIND_WHERE, "zit", cq->status,
+	    cq->author_id, cq->q), total);
+	if (rc != STORE_OK)
+		return rc;
+	return q_many(q(c, "SELECT c.id, c.post_id, coalesce(c.parent_id,"
+	    " 0), c.author, c.url, c.content, c.status, c.created,"
+	    " c.vote_sum, c.vote_count, c.image, c.thumb, c.thumb_w,"
+	    " c.thumb_h, c.avatar, c.email, c.spam_score, c.spam_signals,"
+	    " c.spam_trained, p.title, p.slug, p.published, p.author_id"
+	    FIND_WHERE " ORDER BY c.created DESC, c.id DESC LIMIT ?5"
+	    " OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
+	    cq->offset, cq->limit), a, sizeof(**out), fill_found,
+	    (void **)out, n);
+}
+
+int
+store_comment_counts(struct store_conn *c, int64_t author_id,
+    int64_t counts[4])
+{
+	static const char *const st[4] = { "approved", "pending", "spam",
+	    "trash" };
+	struct db_stmt	*s;
+	const char	*k;
+	int		 i, rc;
+
+	memset(counts, 0, 4 * sizeof(*counts));
+	s = q(c, "SELECT c.status, count(*) FROM comments c JOIN posts p ON"
+	    " p.id = c.post_id WHERE CAST(?1 AS BIGINT) = 0 OR p.author_id ="
+	    " ?1 GROUP BY c.status", "i", author_id);
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(s)) == DB_ROW) {
+		k = col_str(s, 0);
+		for (i = 0; i < 4; i++)
+			if (strcmp(k, st[i]) == 0)
+				counts[i] = col_int(s, 1);
+	}
+	q_done(s);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+/* Adds each row of s (day, status, count) to days[0..ndays). */
+static int
+daily_comments(struct db_stmt *s, int ndays, struct day_counts *days)
+{
+	const char	*k;
+	int64_t		 d, n;
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(s)) == DB_ROW) {
+		d = col_int(s, 0);
+		k = col_str(s, 1);
+		n = col_int(s, 2);
+		if (d < 0 || d >= ndays)
+			continue;
+		if (strcmp(k, "approved") == 0)
+			days[d].approved += n;
+		else if (strcmp(k, "pending") == 0)
+			days[d].pending += n;
+		else if (strcmp(k, "spam") == 0)
+			days[d].spam += n;
+	}
+	q_done(s);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+store_daily(struct store_conn *c, int64_t since, int ndays,
+    struct day_counts *days)
+{
+	struct db_stmt	*s;
+	int64_t		 d;
+	int		 rc;
+
+	memset(days, 0, (size_t)ndays * sizeof(*days));
+	rc = daily_comments(q(c, "SELECT (created - ?1) / 86400, status,"
+	    " count(*) FROM comments WHERE created >= ?1 GROUP BY 1, 2", "i",
+	    since), ndays, days);
+	if (rc != STORE_OK)
+		return rc;
+	s = q(c, "SELECT d, count(*) FROM (SELECT (created - ?1) / 86400 AS d"
+	    " FROM post_votes WHERE created >= ?1 UNION ALL SELECT (created -"
+	    " ?1) / 86400 FROM comment_votes WHERE created >= ?1) v GROUP BY d",
+	    "i", since);
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(s)) == DB_ROW)
+		if ((d = col_int(s, 0)) >= 0 && d < ndays)
+			days[d].votes = col_int(s, 1);
+	q_done(s);
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+static void
+fill_whole(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment_email(a, s, v);
+	cm->ip_hash_out = col_text(a, s, 19);
+	cm->user_agent_out = col_text(a, s, 20);
+}
+
+int
+store_privacy_comments(struct store_conn *c, struct arena *a,
+    const char *email, struct comment **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " MOD_COLS ", ip_hash, user_agent FROM"
+	    " comments WHERE lower(email) = lower(?1) ORDER BY created, id",
+	    "t", email), a, sizeof(**out), fill_whole, (void **)out, n);
+}
+
+int
+store_image_uses(struct store_conn *c, const char *hash, int64_t *n)
+{
+	return q_int(q(c, "SELECT (SELECT count(*) FROM comments WHERE"
+	    " image = ?1 OR thumb = ?1) + (SELECT count(*) FROM media WHERE"
+	    " hash = ?1)", "t", hash), n);
+}

@@ -1,0 +1,331 @@
+/*
+ * store_post: the queries of posts and pages, their terms (categories
+ * and tags) and their revisions (see store.h), written once for both
+ * engines (store_query.h).  A parameter that PostgreSQL could not type
+ * from its place is CAST, which SQLite reads too.
+ */
+#include <stddef.h>
+
+#include "arena.h"
+#include "store_query.h"
+
+/* The columns fill_post reads, with the author and approved comments. */
+#define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
+	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
+	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
+	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
+	" WHERE c.post_id = p.id AND c.status = 'approved'), p.filtered" \
+	" FROM posts p JOIN users u ON u.id = p.author_id"
+
+static void
+fill_post(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct post	*p = v;
+
+	p->id = col_int(s, 0);
+	p->type = col_text(a, s, 1);
+	p->slug = col_text(a, s, 2);
+	p->title = col_text(a, s, 3);
+	p->status = col_text(a, s, 4);
+	p->author_id = col_int(s, 5);
+	p->author_name = col_text(a, s, 6);
+	p->author_slug = col_text(a, s, 7);
+	p->published = col_int(s, 8);
+	p->modified = col_int(s, 9);
+	p->format = col_text(a, s, 10);
+	p->body = col_text(a, s, 11);
+	p->excerpt = col_text(a, s, 12);
+	p->source_name = col_text(a, s, 13);
+	p->source_url = col_text(a, s, 14);
+	p->comments_open = (int)col_int(s, 15);
+	p->rating_sum = col_int(s, 16);
+	p->rating_count = col_int(s, 17);
+	p->comment_count = col_int(s, 18);
+	p->filtered = (int)col_int(s, 19);
+}
+
+int
+store_post_add(struct store_conn *c, const struct post *p, int64_t *id)
+{
+	return q_insert(q(c, "INSERT INTO posts (type, slug, title, status,"
+	    " author_id, published, modified, format, body, excerpt,"
+	    " source_name, source_url, comments_open, filtered) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+	    " RETURNING id", "ttttiiitttttnn", p->type, p->slug, p->title,
+	    p->status, p->author_id, p->published, p->modified, p->format,
+	    p->body, p->excerpt, p->source_name, p->source_url,
+	    p->comments_open, p->filtered), id);
+}
+
+int
+store_post_update(struct store_conn *c, const struct post *p)
+{
+	return q_changed(q(c, "UPDATE posts SET slug = ?1, title = ?2,"
+	    " status = ?3, author_id = ?4, published = ?5, modified = ?6,"
+	    " format = ?7, body = ?8, excerpt = ?9, source_name = ?10,"
+	    " source_url = ?11, comments_open = ?12, filtered = ?13"
+	    " WHERE id = ?14 RETURNING id", "tttiiitttttnni", p->slug,
+	    p->title, p->status, p->author_id, p->published, p->modified,
+	    p->format, p->body, p->excerpt, p->source_name, p->source_url,
+	    p->comments_open, p->filtered, p->id));
+}
+
+int
+store_post_by_slug(struct store_conn *c, struct arena *a, const char *type,
+    const char *slug, struct post *out)
+{
+	return q_one(q(c, "SELECT " POST_COLS " WHERE p.type = ?1 AND"
+	    " p.slug = ?2 AND p.status = 'publish'", "tt", type, slug), a,
+	    sizeof(*out), fill_post, out);
+}
+
+int
+store_post_by_id(struct store_conn *c, struct arena *a, int64_t id,
+    struct post *out)
+{
+	return q_one(q(c, "SELECT " POST_COLS " WHERE p.id = ?1 AND"
+	    " p.status = 'publish'", "i", id), a, sizeof(*out), fill_post,
+	    out);
+}
+
+int
+store_post_get(struct store_conn *c, struct arena *a, int64_t id,
+    struct post *out)
+{
+	return q_one(q(c, "SELECT " POST_COLS " WHERE p.id = ?1", "i", id), a,
+	    sizeof(*out), fill_post, out);
+}
+
+#define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
+	" AND p.published <= ?2 AND (CAST(?3 AS BIGINT) = 0 OR EXISTS" \
+	" (SELECT 1 FROM post_terms pt WHERE pt.post_id = p.id AND" \
+	" pt.term_id = ?3)) AND (CAST(?4 AS BIGINT) = 0 OR p.author_id = ?4)"
+
+int
+store_posts_list(struct store_conn *c, struct arena *a,
+    const struct post_query *pq, struct post **out, size_t *n,
+    int64_t *total)
+{
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*) FROM posts p" POSTS_WHERE, "tiii",
+	    pq->type, pq->now, pq->term_id, pq->author_id), total);
+	if (rc != STORE_OK)
+		return rc;
+	return q_many(q(c, "SELECT " POST_COLS POSTS_WHERE " ORDER BY"
+	    " p.published DESC, p.id DESC LIMIT ?5 OFFSET ?6", "tiiiii",
+	    pq->type, pq->now, pq->term_id, pq->author_id, pq->limit,
+	    pq->offset), a, sizeof(**out), fill_post, (void **)out, n);
+}
+
+#define POSTS_FIND_WHERE " WHERE p.type = ?1 AND (CAST(?2 AS TEXT) IS NULL" \
+	" AND p.status <> 'trash' OR p.status = ?2) AND (CAST(?3 AS BIGINT)" \
+	" = 0 OR p.author_id = ?3) AND (CAST(?4 AS BIGINT) = 0 OR EXISTS" \
+	" (SELECT 1 FROM post_terms t WHERE t.post_id = p.id AND" \
+	" t.term_id = ?4))"
+
+int
+store_posts_find(struct store_conn *c, struct arena *a,
+    const struct post_filter *f, struct post **out, size_t *n,
+    int64_t *total)
+{
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*) FROM posts p" POSTS_FIND_WHERE,
+	    "tzii", f->type, f->status, f->author_id, f->term_id), total);
+	if (rc != STORE_OK)
+		return rc;
+	return q_many(q(c, "SELECT " POST_COLS POSTS_FIND_WHERE " ORDER BY"
+	    " p.modified DESC, p.id DESC LIMIT ?6 OFFSET ?5", "tziiii",
+	    f->type, f->status, f->author_id, f->term_id, f->offset,
+	    f->limit), a, sizeof(**out), fill_post, (void **)out, n);
+}
+
+int
+store_post_delete(struct store_conn *c, int64_t id)
+{
+	/* Comments, votes, terms and revisions go by ON DELETE CASCADE. */
+	return q_changed(q(c, "DELETE FROM posts WHERE id = ?1 RETURNING id",
+	    "i", id));
+}
+
+int
+store_slug_taken(struct store_conn *c, const char *type, const char *slug,
+    int64_t except, int *taken)
+{
+	int64_t	 n;
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*) FROM posts WHERE type = ?1 AND"
+	    " slug = ?2 AND id <> ?3", "tti", type, slug, except), &n);
+	*taken = n > 0;
+	return rc;
+}
+
+int
+store_drafts_count(struct store_conn *c, int64_t author_id, int64_t *n)
+{
+	return q_int(q(c, "SELECT count(*) FROM posts WHERE status = 'draft'"
+	    " AND (CAST(?1 AS BIGINT) = 0 OR author_id = ?1)", "i",
+	    author_id), n);
+}
+
+int
+store_scheduled_due(struct store_conn *c, int64_t after, int64_t upto,
+    int64_t *n)
+{
+	return q_int(q(c, "SELECT count(*) FROM posts WHERE status ="
+	    " 'publish' AND published > ?1 AND published <= ?2", "ii", after,
+	    upto), n);
+}
+
+#define TERM_COLS "t.id, t.taxonomy, t.slug, t.name," \
+	" coalesce(t.parent_id, 0), t.description"
+
+static void
+fill_term(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct term	*t = v;
+
+	t->id = col_int(s, 0);
+	t->taxonomy = col_text(a, s, 1);
+	t->slug = col_text(a, s, 2);
+	t->name = col_text(a, s, 3);
+	t->parent_id = col_int(s, 4);
+	t->description = col_text(a, s, 5);
+}
+
+static void
+fill_term_count(struct arena *a, struct db_stmt *s, void *v)
+{
+	fill_term(a, s, v);
+	((struct term *)v)->count = col_int(s, 6);
+}
+
+int
+store_term_add(struct store_conn *c, const struct term *t, int64_t *id)
+{
+	return q_insert(q(c, "INSERT INTO terms (taxonomy, slug, name,"
+	    " parent_id, description) VALUES (?1, ?2, ?3, NULLIF(CAST(?4 AS"
+	    " BIGINT), 0), ?5) RETURNING id", "tttit", t->taxonomy, t->slug,
+	    t->name, t->parent_id, t->description), id);
+}
+
+int
+store_term_by_slug(struct store_conn *c, struct arena *a,
+    const char *taxonomy, const char *slug, struct term *out)
+{
+	return q_one(q(c, "SELECT " TERM_COLS " FROM terms t WHERE"
+	    " t.taxonomy = ?1 AND t.slug = ?2", "tt", taxonomy, slug), a,
+	    sizeof(*out), fill_term, out);
+}
+
+int
+store_term_update(struct store_conn *c, const struct term *t)
+{
+	return q_changed(q(c, "UPDATE terms SET name = ?1, slug = ?2,"
+	    " parent_id = NULLIF(CAST(?3 AS BIGINT), 0), description = ?4"
+	    " WHERE id = ?5 RETURNING id", "ttiti", t->name, t->slug,
+	    t->parent_id, t->description, t->id));
+}
+
+int
+store_term_delete(struct store_conn *c, int64_t id)
+{
+	int	 rc;
+
+	/* Its children move up to its parent. */
+	rc = q_exec(q(c, "UPDATE terms SET parent_id = (SELECT parent_id"
+	    " FROM terms WHERE id = ?1) WHERE parent_id = ?1", "i", id));
+	if (rc != STORE_OK)
+		return rc;
+	return q_changed(q(c, "DELETE FROM terms WHERE id = ?1 RETURNING id",
+	    "i", id));
+}
+
+int
+store_term_merge(struct store_conn *c, int64_t from, int64_t into)
+{
+	int	 rc;
+
+	rc = q_exec(q(c, "UPDATE post_terms SET term_id = ?2 WHERE"
+	    " term_id = ?1 AND post_id NOT IN (SELECT post_id FROM post_terms"
+	    " WHERE term_id = ?2)", "ii", from, into));
+	if (rc != STORE_OK)
+		return rc;
+	return store_term_delete(c, from);
+}
+
+int
+store_terms_list(struct store_conn *c, struct arena *a, const char *taxonomy,
+    struct term **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " TERM_COLS ", (SELECT count(*) FROM"
+	    " post_terms pt WHERE pt.term_id = t.id) FROM terms t WHERE"
+	    " t.taxonomy = ?1 ORDER BY t.name, t.id", "t", taxonomy), a,
+	    sizeof(**out), fill_term_count, (void **)out, n);
+}
+
+int
+store_post_term_add(struct store_conn *c, int64_t post_id, int64_t term_id)
+{
+	return q_exec(q(c, "INSERT INTO post_terms (post_id, term_id,"
+	    " position) VALUES (?1, ?2, (SELECT coalesce(max(position), 0) +"
+	    " 1 FROM post_terms WHERE post_id = ?1))", "ii", post_id,
+	    term_id));
+}
+
+int
+store_post_terms(struct store_conn *c, struct arena *a, int64_t post_id,
+    struct term **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " TERM_COLS " FROM terms t JOIN post_terms"
+	    " pt ON pt.term_id = t.id WHERE pt.post_id = ?1 ORDER BY"
+	    " t.taxonomy, pt.position", "i", post_id), a, sizeof(**out),
+	    fill_term, (void **)out, n);
+}
+
+int
+store_post_terms_clear(struct store_conn *c, int64_t post_id)
+{
+	return q_exec(q(c, "DELETE FROM post_terms WHERE post_id = ?1", "i",
+	    post_id));
+}
+
+static void
+fill_revision(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct revision	*rv = v;
+
+	rv->id = col_int(s, 0);
+	rv->post_id = col_int(s, 1);
+	rv->title = col_text(a, s, 2);
+	rv->body = col_text(a, s, 3);
+	rv->excerpt = col_text(a, s, 4);
+	rv->format = col_text(a, s, 5);
+	rv->created = col_int(s, 6);
+	rv->author_id = col_int(s, 7);
+	rv->author_name = col_text(a, s, 8);
+}
+
+int
+store_revision_add(struct store_conn *c, const struct revision *rv,
+    int64_t *id)
+{
+	return q_insert(q(c, "INSERT INTO post_revisions (post_id, title,"
+	    " body, excerpt, format, created, author_id) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7) RETURNING id", "ittttii", rv->post_id,
+	    rv->title, rv->body, rv->excerpt, rv->format, rv->created,
+	    rv->author_id), id);
+}
+
+int
+store_revisions_list(struct store_conn *c, struct arena *a, int64_t post_id,
+    struct revision **out, size_t *n)
+{
+	return q_many(q(c, "SELECT r.id, r.post_id, r.title, r.body,"
+	    " r.excerpt, r.format, r.created, r.author_id, u.name FROM"
+	    " post_revisions r JOIN users u ON u.id = r.author_id WHERE"
+	    " r.post_id = ?1 ORDER BY r.created DESC, r.id DESC", "i",
+	    post_id), a, sizeof(**out), fill_revision, (void **)out, n);
+}

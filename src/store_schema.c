@@ -1,0 +1,343 @@
+/*
+ * store_schema: the database's schema, as numbered migrations (append
+ * only: step N takes a database from version N to N + 1, and the driver
+ * applies each once, at open).  DDL is where the engines truly differ
+ * (serial keys, trigger languages), so each has its own list; the steps
+ * both accept as written are macros placed in both, so a change made
+ * once reaches SQLite and PostgreSQL alike.  Every table the pages show
+ * bumps the data generation from a trigger; PostgreSQL's also notifies.
+ */
+#include <stddef.h>
+
+#include "store_query.h"
+
+/*
+ * Migrations whose SQL both back ends accept as written.  Each engine
+ * still lists its own steps and places these in them.
+ */
+
+/* 2: comment images; indexes for the flood and first-comment rules. */
+#define MIGRATION_COMMENT_IMAGES \
+	"ALTER TABLE comments ADD COLUMN image TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN thumb TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN thumb_w INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE comments ADD COLUMN thumb_h INTEGER NOT NULL DEFAULT 0;" \
+	"CREATE INDEX comments_by_ip ON comments (ip_hash, created);" \
+	"CREATE INDEX comments_by_email ON comments (email, status);"
+
+/* 3: identicons, drawn from a keyed hash of the writer's email. */
+#define MIGRATION_AVATARS \
+	"ALTER TABLE comments ADD COLUMN avatar TEXT NOT NULL DEFAULT '';"
+
+/* 4: votes remember their IP hash for one-vote-per-reader. */
+#define MIGRATION_VOTE_IPS \
+	"ALTER TABLE post_votes ADD COLUMN ip_hash TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comment_votes ADD COLUMN ip_hash TEXT NOT NULL" \
+	"  DEFAULT '';" \
+	"CREATE INDEX post_votes_by_ip ON post_votes (post_id, ip_hash," \
+	"  created);" \
+	"CREATE INDEX comment_votes_by_ip ON comment_votes (comment_id," \
+	"  ip_hash, created);"
+
+/*
+ * 5: the spam filter.  spam_tokens holds each token's ham and spam
+ * counts, and the row with the empty token the numbers of messages; no
+ * generation triggers, since no page shows them.  A comment keeps the
+ * filter's score (-1: never scored), the signals that fired, and what
+ * moderation trained it as ('', 'ham' or 'spam'), so a changed verdict
+ * can unlearn the old one.  The indexes serve the rules' questions
+ * (this IP hash in spam? this address approved, in any case?) without
+ * a scan of every comment.
+ */
+#define MIGRATION_SPAM \
+	"CREATE TABLE spam_tokens (token TEXT PRIMARY KEY," \
+	"  ham BIGINT NOT NULL DEFAULT 0, spam BIGINT NOT NULL DEFAULT 0);" \
+	"ALTER TABLE comments ADD COLUMN spam_score DOUBLE PRECISION" \
+	"  NOT NULL DEFAULT -1;" \
+	"ALTER TABLE comments ADD COLUMN spam_signals TEXT NOT NULL" \
+	"  DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN spam_trained TEXT NOT NULL" \
+	"  DEFAULT '';" \
+	"CREATE INDEX comments_by_ip_status ON comments (ip_hash, status);" \
+	"CREATE INDEX comments_by_lower_email ON comments (lower(email)," \
+	"  status);"
+
+/*
+ * 6: accounts.  Sessions are kept by the hash of their token; failed
+ * logins are counted per account and per IP hash so that throttling
+ * holds across nodes.  Neither bumps the data generation: no public
+ * page shows them.
+ */
+#define MIGRATION_ACCOUNTS \
+	"CREATE TABLE sessions (token_hash TEXT PRIMARY KEY," \
+	"  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	"  created BIGINT NOT NULL, seen BIGINT NOT NULL);" \
+	"CREATE INDEX sessions_by_user ON sessions (user_id);" \
+	"CREATE TABLE login_failures (key TEXT PRIMARY KEY," \
+	"  failures BIGINT NOT NULL, last BIGINT NOT NULL);" \
+	"CREATE UNIQUE INDEX users_by_lower_email ON users (lower(email));"
+
+/*
+ * 7: revisions, the earlier versions of an edited post (not shown to
+ * readers: no generation triggers).  id is the back end's own serial.
+ */
+#define MIGRATION_REVISIONS(id) \
+	"CREATE TABLE post_revisions (id " id "," \
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE," \
+	"  title TEXT NOT NULL, body TEXT NOT NULL, excerpt TEXT NOT NULL," \
+	"  format TEXT NOT NULL, created BIGINT NOT NULL," \
+	"  author_id BIGINT NOT NULL REFERENCES users(id));" \
+	"CREATE INDEX post_revisions_by_post ON post_revisions (post_id," \
+	"  created);"
+
+/*
+ * 8: the privacy log: each export and erasure, who did it and when;
+ * the subject is a keyed hash of the email, not the email, which an
+ * erasure must not leave behind.
+ */
+#define MIGRATION_PRIVACY_LOG(id) \
+	"CREATE TABLE privacy_log (id " id ", created BIGINT NOT NULL," \
+	"  user_id BIGINT NOT NULL, action TEXT NOT NULL," \
+	"  subject TEXT NOT NULL, items BIGINT NOT NULL);"
+
+/*
+ * 9: a post saved by a writer without unfiltered HTML (an author) is
+ * filtered when rendered, as WordPress filters such a save (kses.h);
+ * the posts authors wrote before are theirs to filter too.
+ */
+#define MIGRATION_POST_FILTERED \
+	"ALTER TABLE posts ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;" \
+	"UPDATE posts SET filtered = 1 WHERE author_id IN" \
+	"  (SELECT id FROM users WHERE role = 'author');"
+
+
+/* SQLite: */
+
+#define GEN_TRIGGERS(t) \
+	"CREATE TRIGGER " t "_gi AFTER INSERT ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;" \
+	"CREATE TRIGGER " t "_gu AFTER UPDATE ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;" \
+	"CREATE TRIGGER " t "_gd AFTER DELETE ON " t \
+	" BEGIN UPDATE generation SET n = n + 1; END;"
+
+#define VOTE_TRIGGERS(t, parent, key, sum, count) \
+	"CREATE TRIGGER " t "_ai AFTER INSERT ON " t " BEGIN UPDATE " parent \
+	" SET " sum " = " sum " + NEW.value, " count " = " count " + 1" \
+	" WHERE id = NEW." key "; END;" \
+	"CREATE TRIGGER " t "_ad AFTER DELETE ON " t " BEGIN UPDATE " parent \
+	" SET " sum " = " sum " - OLD.value, " count " = " count " - 1" \
+	" WHERE id = OLD." key "; END;" \
+	"CREATE TRIGGER " t "_au AFTER UPDATE OF value ON " t " BEGIN UPDATE " \
+	parent " SET " sum " = " sum " - OLD.value + NEW.value" \
+	" WHERE id = NEW." key "; END;"
+
+static const char *const sqlite_steps[] = {
+	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO generation VALUES (1, 0);"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE users (id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE, url TEXT NOT NULL DEFAULT '',"
+	"  bio TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT 'author'"
+	"    CHECK (role IN ('admin', 'editor', 'author')),"
+	"  pass_hash TEXT, created INTEGER NOT NULL);"
+	"CREATE TABLE posts (id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('post', 'page')),"
+	"  slug TEXT NOT NULL, title TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('publish', 'draft', 'pending', 'private', 'trash')),"
+	"  author_id INTEGER NOT NULL REFERENCES users(id),"
+	"  published INTEGER NOT NULL, modified INTEGER NOT NULL,"
+	"  format TEXT NOT NULL CHECK (format IN ('markdown', 'html')),"
+	"  body TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '',"
+	"  source_name TEXT NOT NULL DEFAULT '',"
+	"  source_url TEXT NOT NULL DEFAULT '',"
+	"  comments_open INTEGER NOT NULL DEFAULT 1,"
+	"  rating_sum INTEGER NOT NULL DEFAULT 0,"
+	"  rating_count INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (type, slug));"
+	"CREATE INDEX posts_by_date ON posts (type, status, published);"
+	"CREATE INDEX posts_by_author ON posts (author_id);"
+	"CREATE TABLE terms (id INTEGER PRIMARY KEY,"
+	"  taxonomy TEXT NOT NULL CHECK (taxonomy IN ('category', 'tag')),"
+	"  slug TEXT NOT NULL, name TEXT NOT NULL,"
+	"  parent_id INTEGER REFERENCES terms(id) ON DELETE SET NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (taxonomy, slug));"
+	"CREATE TABLE post_terms ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (post_id, term_id));"
+	"CREATE INDEX post_terms_by_term ON post_terms (term_id);"
+	"CREATE TABLE comments (id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,"
+	"  author TEXT NOT NULL, email TEXT NOT NULL,"
+	"  url TEXT NOT NULL DEFAULT '', content TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('approved', 'pending', 'spam', 'trash')),"
+	"  created INTEGER NOT NULL, ip_hash TEXT NOT NULL DEFAULT '',"
+	"  user_agent TEXT NOT NULL DEFAULT '',"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  vote_sum INTEGER NOT NULL DEFAULT 0,"
+	"  vote_count INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX comments_by_post ON comments (post_id, status, created);"
+	"CREATE TABLE post_votes ("
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL CHECK (value >= 1),"
+	"  created INTEGER NOT NULL, PRIMARY KEY (post_id, voter));"
+	"CREATE TABLE comment_votes ("
+	"  comment_id INTEGER NOT NULL"
+	"    REFERENCES comments(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL"
+	"    CHECK (value IN (-1, 1)),"
+	"  created INTEGER NOT NULL, PRIMARY KEY (comment_id, voter));"
+	"CREATE TABLE media (id INTEGER PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE, mime TEXT NOT NULL,"
+	"  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL, alt TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL);"
+	VOTE_TRIGGERS("post_votes", "posts", "post_id",
+	    "rating_sum", "rating_count")
+	VOTE_TRIGGERS("comment_votes", "comments", "comment_id",
+	    "vote_sum", "vote_count")
+	GEN_TRIGGERS("settings") GEN_TRIGGERS("users") GEN_TRIGGERS("posts")
+	GEN_TRIGGERS("terms") GEN_TRIGGERS("post_terms")
+	GEN_TRIGGERS("comments") GEN_TRIGGERS("post_votes")
+	GEN_TRIGGERS("comment_votes") GEN_TRIGGERS("media"),
+
+	MIGRATION_COMMENT_IMAGES,	/* 2 */
+	MIGRATION_AVATARS,		/* 3 */
+	MIGRATION_VOTE_IPS,		/* 4 */
+	MIGRATION_SPAM,			/* 5 */
+	MIGRATION_ACCOUNTS,		/* 6 */
+	MIGRATION_REVISIONS("INTEGER PRIMARY KEY"),	/* 7 */
+	MIGRATION_PRIVACY_LOG("INTEGER PRIMARY KEY"),	/* 8 */
+	MIGRATION_POST_FILTERED,	/* 9 */
+};
+
+/* PostgreSQL: */
+
+#define PG_VOTE_TRIGGER(t, parent, key, sum, count) \
+	"CREATE FUNCTION " t "_agg() RETURNS trigger LANGUAGE plpgsql AS $$" \
+	" BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN UPDATE " parent \
+	" SET " sum " = " sum " - OLD.value, " count " = " count " - 1" \
+	" WHERE id = OLD." key "; END IF;" \
+	" IF TG_OP IN ('UPDATE', 'INSERT') THEN UPDATE " parent \
+	" SET " sum " = " sum " + NEW.value, " count " = " count " + 1" \
+	" WHERE id = NEW." key "; END IF; RETURN NULL; END $$;" \
+	"CREATE TRIGGER " t "_agg AFTER INSERT OR UPDATE OR DELETE ON " t \
+	" FOR EACH ROW EXECUTE FUNCTION " t "_agg();"
+
+#define PG_GEN_TRIGGER(t) \
+	"CREATE TRIGGER " t "_gen AFTER INSERT OR UPDATE OR DELETE ON " t \
+	" FOR EACH STATEMENT EXECUTE FUNCTION bump_generation();"
+
+static const char *const pg_steps[] = {
+	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n BIGINT NOT NULL);"
+	"INSERT INTO generation VALUES (1, 0);"
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE users (id BIGSERIAL PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE, url TEXT NOT NULL DEFAULT '',"
+	"  bio TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT 'author'"
+	"    CHECK (role IN ('admin', 'editor', 'author')),"
+	"  pass_hash TEXT, created BIGINT NOT NULL);"
+	"CREATE TABLE posts (id BIGSERIAL PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type IN ('post', 'page')),"
+	"  slug TEXT NOT NULL, title TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('publish', 'draft', 'pending', 'private', 'trash')),"
+	"  author_id BIGINT NOT NULL REFERENCES users(id),"
+	"  published BIGINT NOT NULL, modified BIGINT NOT NULL,"
+	"  format TEXT NOT NULL CHECK (format IN ('markdown', 'html')),"
+	"  body TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '',"
+	"  source_name TEXT NOT NULL DEFAULT '',"
+	"  source_url TEXT NOT NULL DEFAULT '',"
+	"  comments_open INTEGER NOT NULL DEFAULT 1,"
+	"  rating_sum BIGINT NOT NULL DEFAULT 0,"
+	"  rating_count BIGINT NOT NULL DEFAULT 0,"
+	"  UNIQUE (type, slug));"
+	"CREATE INDEX posts_by_date ON posts (type, status, published);"
+	"CREATE INDEX posts_by_author ON posts (author_id);"
+	"CREATE TABLE terms (id BIGSERIAL PRIMARY KEY,"
+	"  taxonomy TEXT NOT NULL CHECK (taxonomy IN ('category', 'tag')),"
+	"  slug TEXT NOT NULL, name TEXT NOT NULL,"
+	"  parent_id BIGINT REFERENCES terms(id) ON DELETE SET NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (taxonomy, slug));"
+	"CREATE TABLE post_terms ("
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  term_id BIGINT NOT NULL REFERENCES terms(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (post_id, term_id));"
+	"CREATE INDEX post_terms_by_term ON post_terms (term_id);"
+	"CREATE TABLE comments (id BIGSERIAL PRIMARY KEY,"
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  parent_id BIGINT REFERENCES comments(id) ON DELETE CASCADE,"
+	"  author TEXT NOT NULL, email TEXT NOT NULL,"
+	"  url TEXT NOT NULL DEFAULT '', content TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('approved', 'pending', 'spam', 'trash')),"
+	"  created BIGINT NOT NULL, ip_hash TEXT NOT NULL DEFAULT '',"
+	"  user_agent TEXT NOT NULL DEFAULT '',"
+	"  user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	"  vote_sum BIGINT NOT NULL DEFAULT 0,"
+	"  vote_count BIGINT NOT NULL DEFAULT 0);"
+	"CREATE INDEX comments_by_post ON comments (post_id, status, created);"
+	"CREATE TABLE post_votes ("
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL CHECK (value >= 1),"
+	"  created BIGINT NOT NULL, PRIMARY KEY (post_id, voter));"
+	"CREATE TABLE comment_votes ("
+	"  comment_id BIGINT NOT NULL"
+	"    REFERENCES comments(id) ON DELETE CASCADE,"
+	"  voter TEXT NOT NULL, value INTEGER NOT NULL"
+	"    CHECK (value IN (-1, 1)),"
+	"  created BIGINT NOT NULL, PRIMARY KEY (comment_id, voter));"
+	"CREATE TABLE media (id BIGSERIAL PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE, mime TEXT NOT NULL,"
+	"  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+	"  bytes BIGINT NOT NULL, alt TEXT NOT NULL DEFAULT '',"
+	"  created BIGINT NOT NULL);"
+	PG_VOTE_TRIGGER("post_votes", "posts", "post_id",
+	    "rating_sum", "rating_count")
+	PG_VOTE_TRIGGER("comment_votes", "comments", "comment_id",
+	    "vote_sum", "vote_count")
+	"CREATE FUNCTION bump_generation() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ DECLARE v BIGINT; BEGIN"
+	" UPDATE generation SET n = n + 1 WHERE id = 1 RETURNING n INTO v;"
+	" PERFORM pg_notify('galley_generation', v::text);"
+	" RETURN NULL; END $$;"
+	PG_GEN_TRIGGER("settings") PG_GEN_TRIGGER("users")
+	PG_GEN_TRIGGER("posts") PG_GEN_TRIGGER("terms")
+	PG_GEN_TRIGGER("post_terms") PG_GEN_TRIGGER("comments")
+	PG_GEN_TRIGGER("post_votes") PG_GEN_TRIGGER("comment_votes")
+	PG_GEN_TRIGGER("media"),
+
+	MIGRATION_COMMENT_IMAGES,	/* 2 */
+	MIGRATION_AVATARS,		/* 3 */
+	MIGRATION_VOTE_IPS,		/* 4 */
+	MIGRATION_SPAM,			/* 5 */
+	MIGRATION_ACCOUNTS,		/* 6 */
+	MIGRATION_REVISIONS("BIGSERIAL PRIMARY KEY"),	/* 7 */
+	MIGRATION_PRIVACY_LOG("BIGSERIAL PRIMARY KEY"),	/* 8 */
+	MIGRATION_POST_FILTERED,	/* 9 */
+};
+
+const char *const *
+store_schema(enum db_engine e, int *n)
+{
+	if (e == DB_PG) {
+		*n = (int)(sizeof(pg_steps) / sizeof(pg_steps[0]));
+		return pg_steps;
+	}
+	*n = (int)(sizeof(sqlite_steps) / sizeof(sqlite_steps[0]));
+	return sqlite_steps;
+}
