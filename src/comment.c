@@ -181,7 +181,7 @@ form_signals(struct req *r, const struct comment_form *f)
 		sig |= SPAM_SIG_HONEYPOT;
 	if (t < 0)
 		sig |= SPAM_SIG_NO_TOKEN;
-	else if (r->now - t < page_setting_int(r, "comment_min_seconds"))
+	else if (r->now - t < set_int(page_settings(r), SET_COMMENT_MIN_SECONDS))
 		sig |= SPAM_SIG_TOO_FAST;
 	if (f->user_agent == NULL || *f->user_agent == '\0')
 		sig |= SPAM_SIG_NO_AGENT;
@@ -225,9 +225,9 @@ classify(struct req *r, struct comment_form *f,
 	if (fa->spam_before > 0)
 		f->signals |= SPAM_SIG_KNOWN;
 	return spam_verdict(f->spam_score, f->signals,
-	    strtod(page_setting(r, "ham_threshold"), NULL),
-	    strtod(page_setting(r, "spam_threshold"), NULL),
-	    page_setting_bool(r, "discard_blatant"));
+	    set_real(page_settings(r), SET_HAM_THRESHOLD),
+	    set_real(page_settings(r), SET_SPAM_THRESHOLD),
+	    set_bool(page_settings(r), SET_DISCARD_BLATANT));
 }
 
 /*
@@ -241,12 +241,12 @@ decide(struct req *r, const struct comment *cm, const struct comment_facts *fa,
 {
 	if (k == SPAM_DISCARD)
 		return NULL;
-	if (k == SPAM_SPAM || listed(page_setting(r, "disallowed_words"), cm))
+	if (k == SPAM_SPAM || listed(set_text(page_settings(r), SET_DISALLOWED_WORDS), cm))
 		return "spam";
 	if (k == SPAM_UNSURE || comment_text_links(cm->content, strlen(cm->content)) >
-	    page_setting_int(r, "comment_max_links") ||
-	    listed(page_setting(r, "moderation_words"), cm) ||
-	    (page_setting_bool(r, "comment_moderate_first") &&
+	    set_int(page_settings(r), SET_COMMENT_MAX_LINKS) ||
+	    listed(set_text(page_settings(r), SET_MODERATION_WORDS), cm) ||
+	    (set_bool(page_settings(r), SET_COMMENT_MODERATE_FIRST) &&
 	    fa->approved_by_email == 0))
 		return "pending";
 	return "approved";
@@ -255,7 +255,7 @@ decide(struct req *r, const struct comment *cm, const struct comment_facts *fa,
 int
 comment_open(struct req *r, const struct post *p)
 {
-	int64_t	 days = page_setting_int(r, "comments_close_days");
+	int64_t	 days = set_int(page_settings(r), SET_COMMENTS_CLOSE_DAYS);
 
 	return p->comments_open && strcmp(p->type, "post") == 0 &&
 	    (days == 0 || r->now - p->published <= days * 86400);
@@ -310,8 +310,7 @@ static int
 precheck(struct req *r, struct comment_form *f, const struct comment *cm)
 {
 	struct comment_facts	 fa;
-	int64_t			 flood = page_setting_int(r,
-	    "comment_flood_seconds");
+	int64_t			 flood = set_int(page_settings(r), SET_COMMENT_FLOOD_SECONDS);
 	int			 rc;
 
 	rc = store_comment_facts(r->conn, cm, r->now - flood, &fa);
@@ -327,8 +326,7 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	struct store_conn	*c = r->conn;
 	struct comment_facts	 fa;
 	enum spam_class		 k;
-	int64_t			 flood = page_setting_int(r,
-	    "comment_flood_seconds");
+	int64_t			 flood = set_int(page_settings(r), SET_COMMENT_FLOOD_SECONDS);
 	int			 rc;
 
 	if ((rc = store_begin(c)) != STORE_OK)
@@ -370,7 +368,7 @@ fail:
 int
 comment_forget_old(struct req *r)
 {
-	int64_t	 days = page_setting_int(r, "privacy_retention_days");
+	int64_t	 days = set_int(page_settings(r), SET_PRIVACY_RETENTION_DAYS);
 
 	return store_forget(r->conn, r->now - days * 86400);
 }

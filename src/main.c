@@ -211,7 +211,7 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 	char	 err[200];
 	int	 rc;
 
-	if (st->check(v, err, sizeof(err)) == -1) {
+	if (setting_check(st, v, err, sizeof(err)) == -1) {
 		fprintf(stderr, "galley: %s must be %s\n", st->key, err);
 		return 1;
 	}
@@ -226,11 +226,12 @@ static int
 config_run(struct store_conn *c, int argc, char **argv)
 {
 	const struct setting	*st;
+	size_t			 i;
 	int			 rc = 0;
 
 	if (strcmp(argv[2], "list") == 0) {
-		for (st = settings; st->key != NULL && rc == 0; st++)
-			rc = config_get(c, st, 1);
+		for (i = 0; i < SET__MAX && rc == 0; i++)
+			rc = config_get(c, &settings[i], 1);
 		return rc;
 	}
 	if ((st = setting_find(argv[3])) == NULL) {

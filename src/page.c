@@ -60,56 +60,35 @@ page_human_date(struct req *r, int64_t t)
 	    tm.tm_mday, tm.tm_year + 1900);
 }
 
-/*
- * The stored value of a setting, or its default from the table.  A store
- * error is noted in r->store_err, so that page_render answers 503 rather
- * than a page built on defaults.
- */
-const char *
-page_setting(struct req *r, const char *key)
+const struct settings *
+page_settings(struct req *r)
 {
-	const struct setting	*st = setting_find(key);
-	char			*v = NULL;
-	int			 rc;
+	int	 rc;
 
-	rc = store_setting_get(r->conn, &r->arena, key, &v);
-	if (rc == STORE_OK)
-		return v;
-	if (rc != STORE_NOTFOUND)
+	if (r->set != NULL)
+		return r->set;
+	if (!r->gen_known && (r->gen_known = store_generation_hint(
+	    r->site->store, &r->gen)) == 0 && r->conn != NULL &&
+	    store_generation(r->conn, &r->gen) == STORE_OK)
+		r->gen_known = 1;
+	rc = settings_get(r->site->settings, r->gen_known ? r->conn : NULL,
+	    r->gen, &r->arena, &r->set);
+	if (rc != STORE_OK)
 		r->store_err = rc;
-	return st != NULL ? st->dflt : "";
-}
-
-int
-page_setting_bool(struct req *r, const char *key)
-{
-	return strcmp(page_setting(r, key), "true") == 0;
-}
-
-int64_t
-page_setting_int(struct req *r, const char *key)
-{
-	const struct setting	*st = setting_find(key);
-	const char		*v = page_setting(r, key);
-	char			 err[128];
-
-	/* A value written around `galley config` gets the same check. */
-	if (st != NULL && st->check(v, err, sizeof(err)) == -1)
-		v = st->dflt;
-	return strtoll(v, NULL, 10);
+	return r->set;
 }
 
 json_t *
 page_view(struct req *r)
 {
 	json_t		*view = json_object(), *site = json_object();
-	const char	*base = page_setting(r, "base_url");
+	const char	*base = set_text(page_settings(r), SET_BASE_URL);
 	size_t		 n = strlen(base);
 	struct tm	 tm;
 
 	date_utc(r->now, &tm);
-	view_str(site, "title", page_setting(r, "site_title"));
-	view_str(site, "tagline", page_setting(r, "site_tagline"));
+	view_str(site, "title", set_text(page_settings(r), SET_SITE_TITLE));
+	view_str(site, "tagline", set_text(page_settings(r), SET_SITE_TAGLINE));
 	/* base_url without a trailing slash: paths are appended to it. */
 	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
 	    n > 0 && base[n - 1] == '/' ? n - 1 : n));
@@ -238,7 +217,7 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	json_t		*a = json_array();
 	struct post	*p;
 	size_t		 n, i;
-	int64_t		 total, per = page_setting_int(r, "posts_per_page");
+	int64_t		 total, per = set_int(page_settings(r), SET_POSTS_PER_PAGE);
 	int		 rc;
 
 	q->now = r->now;
@@ -291,7 +270,7 @@ page_cross_site(struct req *r)
 		    strcmp(r->fetch_site, "none") != 0;
 	if (o == NULL)
 		return 0;
-	if (strcasecmp(o, page_setting(r, "base_url")) == 0)
+	if (strcasecmp(o, set_text(page_settings(r), SET_BASE_URL)) == 0)
 		return 0;
 	if (strncasecmp(o, "http://", 7) == 0)
 		host = o + 7;

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "setting.h"
+
 struct req;
 struct post;
 
@@ -93,17 +95,12 @@ const char *page_iso_date(struct req *, int64_t t);
 /* Formats the Unix time t as WordPress's default "F j, Y". */
 const char *page_human_date(struct req *, int64_t t);
 /*
- * Returns a setting's stored value, or its default (setting.c); valid
- * until the request ends.  A store error is noted in r->store_err.
+ * The request's snapshot of the settings (setting.h), in its arena:
+ * taken on first use for the data generation the request knows (or asks
+ * for), so it reads no setting from the database while none changed.
+ * A store error is noted in r->store_err, and the defaults stand in.
  */
-const char *page_setting(struct req *, const char *key);
-/* Returns 1 if a true/false setting is "true". */
-int	page_setting_bool(struct req *, const char *key);
-/*
- * Reads an integer setting; its default (setting.c) if unset or if the
- * stored value fails the setting's check (so it is always in range).
- */
-int64_t	page_setting_int(struct req *, const char *key);
+const struct settings *page_settings(struct req *);
 
 
 

@@ -28,18 +28,17 @@ settings_page(struct req *r, struct session *se, struct form *in,
 	const struct setting	*st;
 	size_t			 i;
 
-	for (st = settings, i = 0; st->key != NULL; st++, i++) {
+	for (i = 0; i < SET__MAX; i++) {
+		st = &settings[i];
 		o = json_object();
 		view_str(o, "key", st->key);
 		view_str(o, "help", st->help);
 		view_str(o, "value", in != NULL ? form_get(in, st->key, NULL,
-		    NULL) : page_setting(r, st->key));
+		    NULL) : set_text(page_settings(r), (enum set_key)i));
 		view_str(o, "default", st->dflt);
 		if (err != NULL && err[i] != NULL)
 			view_str(o, "error", err[i]);
-		if (strchr(st->help, '\n') != NULL || strcmp(st->key,
-		    "moderation_words") == 0 || strcmp(st->key,
-		    "disallowed_words") == 0)
+		if (st->type == SET_LIST)
 			json_object_set_new(o, "long", json_true());
 		json_array_append_new(list, o);
 	}
@@ -65,15 +64,14 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 	const struct setting	*st;
 	const char		**err;
 	char			 msg[200];
-	size_t			 i, n = 0;
+	size_t			 i;
 	int			 bad = 0, rc;
 
-	for (st = settings; st->key != NULL; st++)
-		n++;
-	err = arena_alloc(&r->arena, n * sizeof(*err));
-	for (st = settings, i = 0; st->key != NULL; st++, i++) {
+	err = arena_alloc(&r->arena, SET__MAX * sizeof(*err));
+	for (i = 0; i < SET__MAX; i++) {
+		st = &settings[i];
 		err[i] = NULL;
-		if (st->check(form_get(in, st->key, NULL, NULL), msg,
+		if (setting_check(st, form_get(in, st->key, NULL, NULL), msg,
 		    sizeof(msg)) == -1) {
 			err[i] = arena_printf(&r->arena, "This must be %s.",
 			    msg);
@@ -84,9 +82,9 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 		return settings_page(r, se, in, err, 422);
 	if ((rc = store_begin(r->conn)) != STORE_OK)
 		return page_error(r, 503);
-	for (st = settings; st->key != NULL && rc == STORE_OK; st++)
-		rc = store_setting_set(r->conn, st->key,
-		    form_get(in, st->key, NULL, NULL));
+	for (i = 0; i < SET__MAX && rc == STORE_OK; i++)
+		rc = store_setting_set(r->conn, settings[i].key,
+		    form_get(in, settings[i].key, NULL, NULL));
 	if (rc == STORE_OK)
 		rc = store_commit(r->conn);
 	else

@@ -205,7 +205,7 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 		    "\"AggregateRating\",\"ratingValue\":%s,\"ratingCount\":"
 		    "%lld,\"bestRating\":%lld,\"worstRating\":1}",
 		    rating_average(r, p), (long long)p->rating_count,
-		    (long long)page_setting_int(r, "rating_scale"));
+		    (long long)set_int(page_settings(r), SET_RATING_SCALE));
 	buf_putc(&b, '}');
 	out = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
@@ -264,7 +264,7 @@ view_comment_link(struct req *r, json_t *o, const char *key, int n)
 static int
 view_comment_page(struct req *r, json_t *o, json_t *top)
 {
-	int64_t	 per = page_setting_int(r, "comments_per_page");
+	int64_t	 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
 	size_t	 total = json_array_size(top), i, first;
 	size_t	 pages = total > 0 ? (total + (size_t)per - 1) / (size_t)per : 1;
 	size_t	 page = (size_t)r->route.page;
@@ -297,7 +297,7 @@ page_article_comment_page(struct req *r, int64_t post, int64_t id,
 {
 	struct comment	*c;
 	size_t		 n, i, j, top = 0;
-	int64_t		 per = page_setting_int(r, "comments_per_page");
+	int64_t		 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
 
 	if (store_comments_approved(r->conn, &r->arena, post, &c,
 	    &n) != STORE_OK)
@@ -448,14 +448,14 @@ view_article(struct req *r, json_t *view, const struct post *p,
 			view_str(o, "source_url", p->source_url);
 	}
 	json_object_set_new(o, "rating", view_rating(r, p,
-	    page_setting_int(r, "rating_scale")));
+	    set_int(page_settings(r), SET_RATING_SCALE)));
 	json_object_set_new(o, "categories", view_terms(r, terms, nterms,
 	    "category"));
 	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));
 	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
 	    json_object_get(o, "tags")) > 0));
 	if ((rc = view_comment_page(r, o, view_comments(r, cm, ncm,
-	    page_setting_int(r, "comment_max_depth")))) != STORE_OK)
+	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH)))) != STORE_OK)
 		return rc;
 	json_object_set_new(o, "comments_open", json_boolean(
 	    comment_open(r, p)));

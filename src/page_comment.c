@@ -74,7 +74,7 @@ remember_cookie(struct req *r, const struct comment_form *f, int remember)
 	buf_putc(&b, '|');
 	cookie_text(&b, f->url);
 	buf_puts(&b, "; Max-Age=31536000; Path=/; SameSite=Lax");
-	if (strncmp(page_setting(r, "base_url"), "https:", 6) == 0)
+	if (strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0)
 		buf_puts(&b, "; Secure");
 	out = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);

@@ -28,7 +28,7 @@ tally_json(struct req *r, const struct vote *v, const char *why)
 		buf_printf(&r->body, "{\"average\":%.1f,\"count\":%lld,"
 		    "\"scale\":%lld", v->count ? (double)v->sum /
 		    (double)v->count : 0.0, (long long)v->count,
-		    (long long)page_setting_int(r, "rating_scale"));
+		    (long long)set_int(page_settings(r), SET_RATING_SCALE));
 	if (why != NULL) {
 		buf_puts(&r->body, ",\"error\":");
 		html_json(&r->body, why, strlen(why));

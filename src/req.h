@@ -15,6 +15,7 @@
 
 struct MHD_Connection;
 struct comment_form;
+struct settings;
 struct site;
 struct store_conn;
 
@@ -28,6 +29,9 @@ struct req {
 	const char		*location;	/* redirect target (arena) */
 	int			 cacheable;	/* same bytes for every reader */
 	int			 store_err;	/* a store_rc met on the way */
+	int64_t			 gen;		/* the data generation, if */
+	int			 gen_known;	/* ... the server knows it */
+	const struct settings	*set;		/* page_settings(): arena */
 	/* A POST's context (NULL for pages): */
 	const char		*ip;		/* the peer, as text */
 	const char		*user_agent;

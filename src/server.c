@@ -794,7 +794,7 @@ body_limit(struct sreq *sr, struct MHD_Connection *conn,
 		*rc = respond(sr, conn, page_error(r, 503), sr->path, 0);
 		return -1;
 	}
-	sr->body_max = (size_t)page_setting_int(r, "comment_max_bytes");
+	sr->body_max = (size_t)set_int(page_settings(r), SET_COMMENT_MAX_BYTES);
 	if (sr->admin)
 		sr->body_max = login ? ADMIN_LOGIN_MAX : ADMIN_BODY_MAX / 4;
 	if (declared > 4ULL * sr->body_max)
@@ -980,7 +980,7 @@ context(struct req *r, struct MHD_Connection *conn)
 	    MHD_COOKIE_KIND, AUTH_COOKIE);
 	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-Proto");
-	r->https = strncmp(page_setting(r, "base_url"), "https:", 6) == 0 ||
+	r->https = strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0 ||
 	    (proto != NULL && strcmp(proto, "https") == 0 &&
 	    trusted(r->site, peer, strlen(peer)));
 }

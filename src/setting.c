@@ -1,206 +1,319 @@
 /*
- * setting: the table of database settings and their checks (setting.h).
+ * setting: the table of database settings, their one check, and the
+ * snapshots pages read them through (setting.h).  A snapshot is one
+ * block (numbers, then the texts packed behind them), so handing a
+ * request its own copy is one allocation and one memcpy, and the kept
+ * one can be replaced while requests still read theirs.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "arena.h"
 #include "setting.h"
 #include "spam.h"
+#include "store.h"
 
-static int
-check_text(const char *v, char *err, size_t errlen)
+const struct setting settings[SET__MAX] = {
+	[SET_SITE_TITLE] = { "site_title", "Galley News", "the site's name",
+	    SET_TEXT, 0, 200, NULL },
+	[SET_SITE_TAGLINE] = { "site_tagline", "Independent news, self-hosted",
+	    "one line under the name", SET_TEXT, 0, 200, NULL },
+	[SET_BASE_URL] = { "base_url", "http://127.0.0.1:8080",
+	    "the public origin, for canonical links", SET_ORIGIN, 0, 200,
+	    NULL },
+	[SET_POSTS_PER_PAGE] = { "posts_per_page", "10", "posts on each"
+	    " listing page", SET_INT, 1, 100, NULL },
+	[SET_RATING_SCALE] = { "rating_scale", "10", "stars in an article's"
+	    " rating", SET_INT, 2, 20, NULL },
+	[SET_COMMENT_MAX_DEPTH] = { "comment_max_depth", "5", "how deep"
+	    " replies nest; deeper ones join the deepest level", SET_INT, 1,
+	    10, NULL },
+	[SET_COMMENTS_PER_PAGE] = { "comments_per_page", "50", "top-level"
+	    " comments on each page of an article's comments", SET_INT, 1,
+	    1000, NULL },
+	[SET_COMMENT_FLOOD_SECONDS] = { "comment_flood_seconds", "15",
+	    "seconds between two comments from one IP address (0: no limit)",
+	    SET_INT, 0, 3600, NULL },
+	[SET_COMMENT_MAX_LINKS] = { "comment_max_links", "2", "more links"
+	    " than this holds a comment for moderation", SET_INT, 0, 100,
+	    NULL },
+	[SET_COMMENT_MODERATE_FIRST] = { "comment_moderate_first", "true",
+	    "hold a writer's comments until one of theirs is approved",
+	    SET_BOOL, 0, 0, NULL },
+	[SET_SPAM_THRESHOLD] = { "spam_threshold", SPAM_SPAM_THRESHOLD,
+	    "a spam score at or above this sends a comment to the spam queue",
+	    SET_PROB, 0, 0, NULL },
+	[SET_HAM_THRESHOLD] = { "ham_threshold", SPAM_HAM_THRESHOLD, "a spam"
+	    " score below this is ham; between the two thresholds a comment"
+	    " is held", SET_PROB, 0, 0, NULL },
+	[SET_DISCARD_BLATANT] = { "discard_blatant", "false", "drop, without"
+	    " telling the sender, a comment scoring 0.999 or more with another"
+	    " sign of spam", SET_BOOL, 0, 0, NULL },
+	[SET_COMMENT_MIN_SECONDS] = { "comment_min_seconds", "3", "a form sent"
+	    " sooner than this after its page was shown is a sign of a bot",
+	    SET_INT, 0, 3600, NULL },
+	[SET_COMMENTS_CLOSE_DAYS] = { "comments_close_days", "0", "close"
+	    " comments this many days after publishing (0: never)", SET_INT,
+	    0, 36500, NULL },
+	[SET_COMMENT_MAX_BYTES] = { "comment_max_bytes", "10485760", "the"
+	    " largest comment form, image included, in bytes", SET_INT, 65536,
+	    64LL * 1024 * 1024, NULL },
+	[SET_MODERATION_WORDS] = { "moderation_words", "", "words (one a"
+	    " line) that hold a comment for moderation", SET_LIST, 0, 10000,
+	    NULL },
+	[SET_DISALLOWED_WORDS] = { "disallowed_words", "", "words, hosts or IP"
+	    " hashes (one a line) that send a comment to spam", SET_LIST, 0,
+	    10000, NULL },
+	[SET_VOTE_IDENTITY] = { "vote_identity", "both", "how a voter is"
+	    " known: cookie, ip or both", SET_CHOICE, 0, 0, "cookie ip both" },
+	[SET_VOTE_ALLOW_CHANGE] = { "vote_allow_change", "false", "a second"
+	    " vote replaces the first instead of being refused", SET_BOOL, 0,
+	    0, NULL },
+	[SET_VOTE_WINDOW_DAYS] = { "vote_window_days", "30", "days an IP"
+	    " address's vote counts against another from it", SET_INT, 1,
+	    3650, NULL },
+	[SET_PRIVACY_RETENTION_DAYS] = { "privacy_retention_days", "30", "days"
+	    " before IP hashes and user agents of comments are erased",
+	    SET_INT, 1, 3650, NULL },
+};
+
+const struct setting *
+setting_find(const char *key)
 {
-	if (strlen(v) > 200) {
-		snprintf(err, errlen, "at most 200 bytes");
-		return -1;
-	}
-	return 0;
+	size_t	 i;
+
+	for (i = 0; i < SET__MAX; i++)
+		if (strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
 }
 
+/* 1 if v is word, one of the space-separated words of list. */
 static int
-check_int(const char *v, long lo, long hi, char *err, size_t errlen)
+one_of(const char *list, const char *v)
 {
-	char	*end;
-	long	 n = strtol(v, &end, 10);
+	size_t	 n = strlen(v), k;
 
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
-		snprintf(err, errlen, "a whole number from %ld to %ld", lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-check_per_page(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 1, 100, err, errlen);
-}
-
-static int
-check_scale(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 2, 20, err, errlen);
-}
-
-static int
-check_list(const char *v, char *err, size_t errlen)
-{
-	if (strlen(v) > 10000) {
-		snprintf(err, errlen, "at most 10,000 bytes");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-check_bool(const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-		snprintf(err, errlen, "true or false");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-check_seconds(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 0, 3600, err, errlen);
-}
-
-static int
-check_links(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 0, 100, err, errlen);
-}
-
-static int
-check_days(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 0, 36500, err, errlen);
-}
-
-static int
-check_retention(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 1, 3650, err, errlen);
-}
-
-static int
-check_body(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 65536, 64L * 1024 * 1024, err, errlen);
-}
-
-static int
-check_per_comment_page(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 1, 1000, err, errlen);
-}
-
-static int
-check_identity(const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, "cookie") != 0 && strcmp(v, "ip") != 0 &&
-	    strcmp(v, "both") != 0) {
-		snprintf(err, errlen, "cookie, ip or both");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-check_depth(const char *v, char *err, size_t errlen)
-{
-	return check_int(v, 1, 10, err, errlen);
-}
-
-/* A probability: a number from 0 to 1. */
-static int
-check_prob(const char *v, char *err, size_t errlen)
-{
-	char	*end;
-	double	 x = strtod(v, &end);
-
-	if (*v == '\0' || *end != '\0' || !(x >= 0 && x <= 1)) {
-		snprintf(err, errlen, "a number from 0 to 1, such as 0.9");
-		return -1;
+	for (; *list != '\0'; list += k + (list[k] == ' ')) {
+		k = strcspn(list, " ");
+		if (k == n && n > 0 && strncmp(list, v, n) == 0)
+			return 1;
 	}
 	return 0;
 }
 
 /* An absolute http(s) URL with no trailing slash, query or fragment. */
 static int
-check_base_url(const char *v, char *err, size_t errlen)
+origin_ok(const char *v)
 {
 	size_t	 n = strlen(v);
 
-	if ((strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
-	    n > 200 || v[n - 1] == '/' || strpbrk(v, "?#\"'<> \t\r\n") ||
-	    strchr(v + 8, '/') != NULL) {
+	return (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) ==
+	    0) && n <= 200 && v[n - 1] != '/' && strpbrk(v, "?#\"'<> \t\r\n") ==
+	    NULL && strchr(v + 8, '/') == NULL;
+}
+
+int
+setting_check(const struct setting *st, const char *v, char *err,
+    size_t errlen)
+{
+	char		*end;
+	long long	 n;
+	double		 x;
+
+	switch (st->type) {
+	case SET_TEXT:
+	case SET_LIST:
+		if (strlen(v) <= (size_t)st->hi)
+			return 0;
+		snprintf(err, errlen, "at most %lld bytes", st->hi);
+		return -1;
+	case SET_ORIGIN:
+		if (origin_ok(v))
+			return 0;
 		snprintf(err, errlen, "an http:// or https:// origin such as"
 		    " https://news.example.org, with no path or trailing /");
 		return -1;
+	case SET_INT:
+		n = strtoll(v, &end, 10);
+		if (*v != '\0' && *end == '\0' && n >= st->lo && n <= st->hi)
+			return 0;
+		snprintf(err, errlen, "a whole number from %lld to %lld",
+		    st->lo, st->hi);
+		return -1;
+	case SET_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+			return 0;
+		snprintf(err, errlen, "true or false");
+		return -1;
+	case SET_PROB:
+		x = strtod(v, &end);
+		if (*v != '\0' && *end == '\0' && x >= 0 && x <= 1)
+			return 0;
+		snprintf(err, errlen, "a number from 0 to 1, such as 0.9");
+		return -1;
+	case SET_CHOICE:
+		if (one_of(st->choices, v))
+			return 0;
+		snprintf(err, errlen, "one of: %s", st->choices);
+		return -1;
 	}
-	return 0;
+	return -1;
 }
 
-const struct setting settings[] = {
-	{ "site_title", "Galley News", "the site's name", check_text },
-	{ "site_tagline", "Independent news, self-hosted",
-	    "one line under the name", check_text },
-	{ "base_url", "http://127.0.0.1:8080",
-	    "the public origin, for canonical links", check_base_url },
-	{ "posts_per_page", "10", "posts on each listing page",
-	    check_per_page },
-	{ "rating_scale", "10", "stars in an article's rating", check_scale },
-	{ "comment_max_depth", "5", "how deep replies nest; deeper ones join"
-	    " the deepest level", check_depth },
-	{ "comments_per_page", "50", "top-level comments on each page of an"
-	    " article's comments", check_per_comment_page },
-	{ "comment_flood_seconds", "15", "seconds between two comments from"
-	    " one IP address (0: no limit)", check_seconds },
-	{ "comment_max_links", "2", "more links than this holds a comment"
-	    " for moderation", check_links },
-	{ "comment_moderate_first", "true", "hold a writer's comments until"
-	    " one of theirs is approved", check_bool },
-	{ "spam_threshold", SPAM_SPAM_THRESHOLD, "a spam score at or above"
-	    " this sends a comment to the spam queue", check_prob },
-	{ "ham_threshold", SPAM_HAM_THRESHOLD, "a spam score below this is"
-	    " ham; between the two thresholds a comment is held",
-	    check_prob },
-	{ "discard_blatant", "false", "drop, without telling the sender, a"
-	    " comment scoring 0.999 or more with another sign of spam",
-	    check_bool },
-	{ "comment_min_seconds", "3", "a form sent sooner than this after"
-	    " its page was shown is a sign of a bot", check_seconds },
-	{ "comments_close_days", "0", "close comments this many days after"
-	    " publishing (0: never)", check_days },
-	{ "comment_max_bytes", "10485760", "the largest comment form, image"
-	    " included, in bytes", check_body },
-	{ "moderation_words", "", "words (one a line) that hold a comment"
-	    " for moderation", check_list },
-	{ "disallowed_words", "", "words, hosts or IP hashes (one a line)"
-	    " that send a comment to spam", check_list },
-	{ "vote_identity", "both", "how a voter is known: cookie, ip or"
-	    " both", check_identity },
-	{ "vote_allow_change", "false", "a second vote replaces the first"
-	    " instead of being refused", check_bool },
-	{ "vote_window_days", "30", "days an IP address's vote counts"
-	    " against another from it", check_retention },
-	{ "privacy_retention_days", "30", "days before IP hashes and user"
-	    " agents of comments are erased", check_retention },
-	{ NULL, NULL, NULL, NULL }
+struct settings {
+	int64_t		 num[SET__MAX];		/* SET_INT, SET_BOOL */
+	double		 real[SET__MAX];	/* SET_PROB */
+	size_t		 off[SET__MAX];		/* each text in blob */
+	size_t		 size;			/* of the whole */
+	char		 blob[];
 };
 
-const struct setting *
-setting_find(const char *key)
+const char *
+set_text(const struct settings *s, enum set_key k)
 {
-	const struct setting	*s;
+	return s->blob + s->off[k];
+}
 
-	for (s = settings; s->key != NULL; s++)
-		if (strcmp(s->key, key) == 0)
-			return s;
-	return NULL;
+int64_t
+set_int(const struct settings *s, enum set_key k)
+{
+	return s->num[k];
+}
+
+int
+set_bool(const struct settings *s, enum set_key k)
+{
+	return s->num[k] != 0;
+}
+
+double
+set_real(const struct settings *s, enum set_key k)
+{
+	return s->real[k];
+}
+
+/*
+ * A snapshot (heap, free()) of the values in v[0..SET__MAX): each that
+ * passes its check, else its default.
+ */
+static struct settings *
+build(const char *const *v)
+{
+	struct settings	*s;
+	const char	*val[SET__MAX];
+	char		 err[128];
+	size_t		 i, len = 0, at = 0;
+
+	for (i = 0; i < SET__MAX; i++) {
+		val[i] = v[i] != NULL && setting_check(&settings[i], v[i], err,
+		    sizeof(err)) == 0 ? v[i] : settings[i].dflt;
+		len += strlen(val[i]) + 1;
+	}
+	s = xcalloc(1, sizeof(*s) + len);
+	s->size = sizeof(*s) + len;
+	for (i = 0; i < SET__MAX; i++) {
+		s->off[i] = at;
+		memcpy(s->blob + at, val[i], strlen(val[i]) + 1);
+		at += strlen(val[i]) + 1;
+		s->num[i] = settings[i].type == SET_BOOL ?
+		    strcmp(val[i], "true") == 0 : strtoll(val[i], NULL, 10);
+		s->real[i] = strtod(val[i], NULL);
+	}
+	return s;
+}
+
+struct setting_cache {
+	pthread_mutex_t	 lock;
+	struct settings	*snap;		/* NULL until first loaded */
+	int64_t		 gen;		/* snap's generation */
+};
+
+struct setting_cache *
+setting_cache_new(void)
+{
+	struct setting_cache	*sc = xcalloc(1, sizeof(*sc));
+
+	pthread_mutex_init(&sc->lock, NULL);
+	sc->gen = -1;
+	return sc;
+}
+
+void
+setting_cache_free(struct setting_cache *sc)
+{
+	if (sc == NULL)
+		return;
+	pthread_mutex_destroy(&sc->lock);
+	free(sc->snap);
+	free(sc);
+}
+
+/* A copy of s in a. */
+static const struct settings *
+copy(struct arena *a, const struct settings *s)
+{
+	struct settings	*c = arena_alloc(a, s->size);
+
+	memcpy(c, s, s->size);
+	return c;
+}
+
+/* Reads every stored value through c into a snapshot (heap), or NULL. */
+static struct settings *
+load(struct store_conn *c, int *rc)
+{
+	struct setting_value	*sv;
+	const struct setting	*st;
+	const char		*v[SET__MAX] = { NULL };
+	struct settings		*s;
+	struct arena		 a;
+	size_t			 n, i;
+
+	arena_init(&a);
+	if ((*rc = store_settings_all(c, &a, &sv, &n)) == STORE_OK)
+		for (i = 0; i < n; i++)
+			if ((st = setting_find(sv[i].key)) != NULL)
+				v[st - settings] = sv[i].value;
+	s = *rc == STORE_OK ? build(v) : NULL;
+	arena_free(&a);
+	return s;
+}
+
+int
+settings_get(struct setting_cache *sc, struct store_conn *c, int64_t gen,
+    struct arena *a, const struct settings **out)
+{
+	const char	*none[SET__MAX] = { NULL };
+	struct settings	*s;
+	int		 rc = STORE_OK;
+
+	pthread_mutex_lock(&sc->lock);
+	if (sc->snap != NULL && sc->gen >= gen) {
+		*out = copy(a, sc->snap);
+		pthread_mutex_unlock(&sc->lock);
+		return STORE_OK;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	/* Read outside the lock: no request waits on another's query. */
+	if ((s = c != NULL ? load(c, &rc) : NULL) == NULL) {
+		s = build(none);
+		*out = copy(a, s);
+		free(s);
+		return c != NULL ? rc : STORE_DOWN;
+	}
+	*out = copy(a, s);
+	pthread_mutex_lock(&sc->lock);
+	if (sc->snap == NULL || sc->gen < gen) {
+		free(sc->snap);
+		sc->snap = s;
+		sc->gen = gen;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&sc->lock);
+	free(s);
+	return STORE_OK;
 }

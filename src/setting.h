@@ -1,26 +1,101 @@
 /*
  * setting: the site settings that live in the database (so that every
- * node agrees), as one table: each key with its default and the check a
- * new value must pass.  `galley config` and `galley init` walk the table;
- * pages read values through the store and fall back to the defaults here.
+ * node agrees), as one table indexed by an enum: each key with its
+ * default, its type and its range, so a typo is a compile error and one
+ * check serves every setting.  `galley config`, `galley init` and the
+ * admin walk the table.  Pages read a typed snapshot of every value,
+ * loaded with one query and kept until the data generation changes (a
+ * setting written anywhere bumps it), so a request that changes nothing
+ * reads no setting from the database.
  */
 #ifndef GALLEY_SETTING_H
 #define GALLEY_SETTING_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct store_conn;
+
+enum set_key {
+	SET_SITE_TITLE,
+	SET_SITE_TAGLINE,
+	SET_BASE_URL,
+	SET_POSTS_PER_PAGE,
+	SET_RATING_SCALE,
+	SET_COMMENT_MAX_DEPTH,
+	SET_COMMENTS_PER_PAGE,
+	SET_COMMENT_FLOOD_SECONDS,
+	SET_COMMENT_MAX_LINKS,
+	SET_COMMENT_MODERATE_FIRST,
+	SET_SPAM_THRESHOLD,
+	SET_HAM_THRESHOLD,
+	SET_DISCARD_BLATANT,
+	SET_COMMENT_MIN_SECONDS,
+	SET_COMMENTS_CLOSE_DAYS,
+	SET_COMMENT_MAX_BYTES,
+	SET_MODERATION_WORDS,
+	SET_DISALLOWED_WORDS,
+	SET_VOTE_IDENTITY,
+	SET_VOTE_ALLOW_CHANGE,
+	SET_VOTE_WINDOW_DAYS,
+	SET_PRIVACY_RETENTION_DAYS,
+	SET__MAX
+};
+
+enum set_type {
+	SET_TEXT,		/* one line, at most hi bytes */
+	SET_LIST,		/* lines, at most hi bytes */
+	SET_ORIGIN,		/* an http(s) origin, no path */
+	SET_INT,		/* a whole number from lo to hi */
+	SET_BOOL,		/* true or false */
+	SET_PROB,		/* a number from 0 to 1 */
+	SET_CHOICE		/* one of the words of choices */
+};
 
 struct setting {
 	const char	*key;
 	const char	*dflt;
 	const char	*help;
-	/* Returns 0 if value is acceptable, else -1 with a message in err. */
-	int		(*check)(const char *value, char *err, size_t errlen);
+	enum set_type	 type;
+	long long	 lo, hi;	/* SET_INT's range; a text's bytes */
+	const char	*choices;	/* SET_CHOICE: words, space-separated */
 };
 
-/* The table, ended by an entry whose key is NULL. */
-extern const struct setting settings[];
+/* Every setting, in enum set_key's order. */
+extern const struct setting settings[SET__MAX];
 
 /* Returns the setting called key, or NULL. */
 const struct setting *setting_find(const char *key);
+/*
+ * Returns 0 if value will do for st, else -1 with what it must be in err
+ * ("a whole number from 1 to 100").
+ */
+int	setting_check(const struct setting *st, const char *value, char *err,
+	    size_t errlen);
+
+/* A snapshot of every setting's value, typed (see settings_get). */
+struct settings;
+
+/* The value of k: as text, and typed (bool as 0 or 1). */
+const char *set_text(const struct settings *, enum set_key k);
+int64_t	set_int(const struct settings *, enum set_key k);
+int	set_bool(const struct settings *, enum set_key k);
+double	set_real(const struct settings *, enum set_key k);
+
+/* Snapshots kept per site; locks inside itself. */
+struct setting_cache;
+
+struct setting_cache *setting_cache_new(void);
+void	setting_cache_free(struct setting_cache *);
+/*
+ * A copy in arena a of the snapshot for data generation gen: the one
+ * kept, if it is that generation's or newer; else every setting read
+ * through c in one query and kept for the next caller.  A stored value
+ * that fails its check reads as the default.  Returns a store_rc; on
+ * failure *out holds the defaults, so a caller may still answer.
+ */
+int	settings_get(struct setting_cache *, struct store_conn *c,
+	    int64_t gen, struct arena *a, const struct settings **out);
 
 #endif

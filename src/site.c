@@ -121,7 +121,7 @@ static int
 init_db(struct site *s, int demo, char *err, size_t errlen)
 {
 	struct store_conn	*c;
-	const struct setting	*st;
+	size_t			 i;
 	int			 rc = STORE_OK;
 
 	if ((c = store_conn_get(s->store)) == NULL) {
@@ -129,8 +129,9 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 		return -1;
 	}
 	if ((rc = store_begin(c)) == STORE_OK) {
-		for (st = settings; st->key != NULL && rc == STORE_OK; st++)
-			rc = store_setting_set(c, st->key, st->dflt);
+		for (i = 0; i < SET__MAX && rc == STORE_OK; i++)
+			rc = store_setting_set(c, settings[i].key,
+			    settings[i].dflt);
 		if (rc == STORE_OK && demo)
 			rc = demo_load(c, s->media_dir, s->secret,
 			    sizeof(s->secret), err, errlen);
@@ -278,6 +279,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	if ((s->theme = theme_load(err, errlen)) == NULL)
 		goto fail;
 	s->cache = cache_new();
+	s->settings = setting_cache_new();
 	return s;
 fail:
 	site_close(s);
@@ -290,6 +292,7 @@ site_close(struct site *s)
 	if (s == NULL)
 		return;
 	cache_free(s->cache);
+	setting_cache_free(s->settings);
 	image_gate_free(s->images);
 	theme_free(s->theme);
 	store_close(s->store);

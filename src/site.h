@@ -13,6 +13,7 @@
 struct arena;
 struct cache;
 struct conf;
+struct setting_cache;
 struct image_gate;
 struct store;
 struct theme;
@@ -27,6 +28,7 @@ struct site {
 	struct store	*store;
 	struct theme	*theme;
 	struct cache	*cache;
+	struct setting_cache *settings;	/* the settings' snapshot */
 	struct image_gate *images;	/* picture decoding: one per core,
 					   within image_memory_mb MiB */
 };

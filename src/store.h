@@ -61,6 +61,12 @@ struct comment_query {
 	int64_t		 limit;
 };
 
+/* One stored setting (store_settings_all). */
+struct setting_value {
+	char	*key;
+	char	*value;
+};
+
 /* One day of the dashboard's chart. */
 struct day_counts {
 	int64_t	 approved;
@@ -231,6 +237,9 @@ int	store_rollback(struct store_conn *);
 /* Settings: small site-wide key/value pairs. */
 int	store_setting_get(struct store_conn *, struct arena *,
 	    const char *key, char **val);
+/* Every stored setting, in no order. */
+int	store_settings_all(struct store_conn *, struct arena *,
+	    struct setting_value **out, size_t *n);
 int	store_setting_set(struct store_conn *, const char *key,
 	    const char *val);
 

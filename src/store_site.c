@@ -27,6 +27,23 @@ store_setting_get(struct store_conn *c, struct arena *a, const char *key,
 	return rc == DB_ROW ? STORE_OK : STORE_NOTFOUND;
 }
 
+static void
+fill_setting(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct setting_value	*sv = v;
+
+	sv->key = col_text(a, s, 0);
+	sv->value = col_text(a, s, 1);
+}
+
+int
+store_settings_all(struct store_conn *c, struct arena *a,
+    struct setting_value **out, size_t *n)
+{
+	return q_many(q(c, "SELECT key, value FROM settings", ""), a,
+	    sizeof(**out), fill_setting, (void **)out, n);
+}
+
 int
 store_setting_set(struct store_conn *c, const char *key, const char *val)
 {

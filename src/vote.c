@@ -55,7 +55,7 @@ voter_id(struct req *r)
 	voter_mac(r, id, mac);
 	r->cookie = arena_printf(&r->arena, "galley_voter=%s.%s;"
 	    " Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax%s", id, mac,
-	    strncmp(page_setting(r, "base_url"), "https:", 6) == 0 ?
+	    strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0 ?
 	    "; Secure" : "");
 	return arena_strdup(&r->arena, id);
 }
@@ -67,7 +67,7 @@ voter_id(struct req *r)
 static void
 identify(struct req *r, struct vote *v)
 {
-	const char	*mode = page_setting(r, "vote_identity");
+	const char	*mode = set_text(page_settings(r), SET_VOTE_IDENTITY);
 	struct session	 se;
 
 	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" :
@@ -110,7 +110,7 @@ check(struct req *r, const char *type, const char *id, const char *value,
 	} else {
 		n = strtol(value ? value : "", &end, 10);
 		v->value = value && *value && *end == '\0' && n >= 1 &&
-		    n <= page_setting_int(r, "rating_scale") ? (int)n : 0;
+		    n <= set_int(page_settings(r), SET_RATING_SCALE) ? (int)n : 0;
 		p.id = v->item;
 	}
 	if (store_post_by_id(r->conn, &r->arena, p.id, &p) !=
@@ -142,8 +142,8 @@ vote_submit(struct req *r, const char *type, const char *id,
 		return rc;
 	identify(r, v);
 	v->when = r->now;
-	v->since = r->now - page_setting_int(r, "vote_window_days") * 86400;
-	v->allow_change = page_setting_bool(r, "vote_allow_change");
+	v->since = r->now - set_int(page_settings(r), SET_VOTE_WINDOW_DAYS) * 86400;
+	v->allow_change = set_bool(page_settings(r), SET_VOTE_ALLOW_CHANGE);
 	if ((rc = store_begin(c)) == STORE_OK &&
 	    (rc = store_vote_cast(c, v)) == STORE_OK)
 		rc = store_commit(c);
