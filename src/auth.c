@@ -32,7 +32,7 @@
 
 #include "arena.h"
 #include "auth.h"
-#include "req.h"
+#include "env.h"
 #include "site.h"
 #include "slot.h"
 #include "store.h"
@@ -127,22 +127,22 @@ auth_password_problem(const char *password)
 	return NULL;
 }
 
-/* The keyed hash of what + s (site_hash), in r's arena. */
+/* The keyed hash of what + s (site_hash), in e's arena. */
 static const char *
-keyed(struct req *r, const char *what, const char *s)
+keyed(const struct env *e, const char *what, const char *s)
 {
-	return site_hash(r->site, &r->arena, what, s);
+	return site_hash(e->site, e->arena, what, s);
 }
 
 /* Reads key's count into *c; returns 0, or -1 if the database failed. */
 static int
-count_get(struct req *r, const char *key, struct count *c)
+count_get(const struct env *e, const char *key, struct count *c)
 {
 	c->key = key;
-	if (store_throttle_get(r->conn, key, &c->failures,
+	if (store_throttle_get(e->conn, key, &c->failures,
 	    &c->last) != STORE_OK)
 		return -1;
-	c->faded = c->failures > 0 && r->now - c->last >= FADE;
+	c->faded = c->failures > 0 && e->now - c->last >= FADE;
 	if (c->faded)
 		c->failures = 0;
 	return 0;
@@ -150,19 +150,19 @@ count_get(struct req *r, const char *key, struct count *c)
 
 /* Counts one more failure for c; returns 0, or -1. */
 static int
-count_fail(struct req *r, const struct count *c)
+count_fail(const struct env *e, const struct count *c)
 {
 	/* Faded: start again at one, not on top of the old count. */
-	if (c->faded && store_throttle_clear(r->conn, c->key) !=
+	if (c->faded && store_throttle_clear(e->conn, c->key) !=
 	    STORE_OK)
 		return -1;
-	return store_throttle_fail(r->conn, c->key, r->now) ==
+	return store_throttle_fail(e->conn, c->key, e->now) ==
 	    STORE_OK ? 0 : -1;
 }
 
 /* The seconds a try must still wait after allowed failures; 0: none. */
 static int64_t
-count_wait(const struct req *r, const struct count *c, int64_t allowed)
+count_wait(const struct env *e, const struct count *c, int64_t allowed)
 {
 	int64_t	 n = c->failures - allowed, wait;
 
@@ -171,7 +171,7 @@ count_wait(const struct req *r, const struct count *c, int64_t allowed)
 	wait = n >= 7 ? WAIT_MAX : WAIT_BASE << n;
 	if (wait > WAIT_MAX)
 		wait = WAIT_MAX;
-	return c->last + wait > r->now ? c->last + wait - r->now : 0;
+	return c->last + wait > e->now ? c->last + wait - e->now : 0;
 }
 
 /* The milliseconds every try on an account is held back, from c. */
@@ -191,34 +191,27 @@ count_delay(const struct count *c)
  * address; returns 0, or -1 if the database failed.
  */
 static int
-counts_get(struct req *r, const char *email, struct counts *t)
+counts_get(const struct env *e, const char *from, const char *email,
+    struct counts *t)
 {
 	const char	*ip;
 	char		 addr[64];
 
-	slots_key(r->ip != NULL ? r->ip : "", addr, sizeof(addr));
-	ip = site_ip_hash(r->site, &r->arena, addr);
+	slots_key(from != NULL ? from : "", addr, sizeof(addr));
+	ip = site_ip_hash(e->site, e->arena, addr);
 	/* ip is 64 hex digits: ip + email is one pair's, and only its. */
-	if (count_get(r, arena_printf(&r->arena, "pair:%s", keyed(r, "pair",
-	    arena_printf(&r->arena, "%s%s", ip, email))), &t->pair) != 0 ||
-	    count_get(r, arena_printf(&r->arena, "ip:%s", ip), &t->ip) != 0 ||
-	    count_get(r, arena_printf(&r->arena, "acct:%s", keyed(r, "acct",
+	if (count_get(e, arena_printf(e->arena, "pair:%s", keyed(e, "pair",
+	    arena_printf(e->arena, "%s%s", ip, email))), &t->pair) != 0 ||
+	    count_get(e, arena_printf(e->arena, "ip:%s", ip), &t->ip) != 0 ||
+	    count_get(e, arena_printf(e->arena, "acct:%s", keyed(e, "acct",
 	    email)), &t->acct) != 0)
 		return -1;
 	return 0;
 }
 
-static const char *
-cookie(struct req *r, const char *value, int64_t max_age)
-{
-	return arena_printf(&r->arena, "%s=%s; Max-Age=%lld; Path=/;"
-	    " HttpOnly; SameSite=Lax%s", AUTH_COOKIE, value,
-	    (long long)max_age, r->https ? "; Secure" : "");
-}
-
-/* Starts a session for user_id; sets r->cookie. */
+/* Starts a session for user_id; its new token into l->token. */
 static int
-start(struct req *r, int64_t user_id)
+start(const struct env *e, int64_t user_id, struct login *l)
 {
 	unsigned char	 raw[32];
 	char		 token[64];
@@ -227,19 +220,18 @@ start(struct req *r, int64_t user_id)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	rc = store_session_add(r->conn, keyed(r, "session", token),
-	    user_id, r->now);
-	if (rc == STORE_OK) {
-		r->cookie = cookie(r, token, AUTH_MAX_SECONDS);
-		r->session_cookie = arena_strdup(&r->arena, token);
-	}
+	rc = store_session_add(e->conn, keyed(e, "session", token),
+	    user_id, e->now);
+	if (rc == STORE_OK)
+		l->token = arena_strdup(e->arena, token);
 	return rc;
 }
 
 enum auth_login
-auth_login(struct req *r, const char *email, const char *password,
-    int64_t *wait)
+auth_login(const struct env *e, struct login *l)
 {
+	const char	*email = l->email, *password = l->password;
+	int64_t		*wait = &l->wait;
 	struct user	 u;
 	struct counts	 t;
 	char		*low, *p;
@@ -247,122 +239,122 @@ auth_login(struct req *r, const char *email, const char *password,
 	int		 rc, ok;
 
 	*wait = 0;
+	l->delay_ms = 0;
+	l->token = NULL;
 	/* Bounded before anything is stored; the key is a keyed hash. */
 	if (strlen(email) > 254 || strlen(password) > 1000)
 		return AUTH_WRONG;
-	low = arena_strdup(&r->arena, email);
+	low = arena_strdup(e->arena, email);
 	for (p = low; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	if (counts_get(r, low, &t) != 0)
+	if (counts_get(e, l->ip, low, &t) != 0)
 		return AUTH_DOWN;
-	*wait = count_wait(r, &t.pair, PAIR_FREE);
-	if ((w = count_wait(r, &t.ip, IP_FREE)) > *wait)
+	*wait = count_wait(e, &t.pair, PAIR_FREE);
+	if ((w = count_wait(e, &t.ip, IP_FREE)) > *wait)
 		*wait = w;
 	if (*wait > 0)
 		return AUTH_THROTTLED;
 	/* Right or wrong alike, so the delay tells nothing. */
-	r->delay_ms = count_delay(&t.acct);
-	rc = store_user_by_email(r->conn, &r->arena, email, &u);
+	l->delay_ms = count_delay(&t.acct);
+	rc = store_user_by_email(e->conn, e->arena, email, &u);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return AUTH_DOWN;
 	/* The same work whether or not the account exists. */
 	ok = auth_verify(rc == STORE_OK ? u.pass_hash : "", password);
 	if (!ok) {
-		if (count_fail(r, &t.pair) != 0 || count_fail(r, &t.ip) != 0 ||
-		    count_fail(r, &t.acct) != 0)
+		if (count_fail(e, &t.pair) != 0 || count_fail(e, &t.ip) != 0 ||
+		    count_fail(e, &t.acct) != 0)
 			return AUTH_DOWN;
 		return AUTH_WRONG;
 	}
-	if (store_throttle_clear(r->conn, t.pair.key) != STORE_OK ||
-	    start(r, u.id) != STORE_OK)
+	if (store_throttle_clear(e->conn, t.pair.key) != STORE_OK ||
+	    start(e, u.id, l) != STORE_OK)
 		return AUTH_DOWN;
 	return AUTH_OK;
 }
 
 /*
- * Reads the session of r's cookie into *out and its key into *h, writing
+ * Reads the session of token into *out and its key into *h, writing
  * nothing.  Returns 1 if it is fresh, 0 if there is none, -1 if it has
  * outlived its idle or total time.
  */
 static int
-lookup(struct req *r, struct session *out, const char **h)
+lookup(const struct env *e, const char *token, struct session *out,
+    const char **h)
 {
-	if (r->session_cookie == NULL || *r->session_cookie == '\0' ||
-	    strlen(r->session_cookie) > 64)
+	if (token == NULL || *token == '\0' || strlen(token) > 64)
 		return 0;
-	*h = keyed(r, "session", r->session_cookie);
-	if (store_session_get(r->conn, &r->arena, *h, out) != STORE_OK)
+	*h = keyed(e, "session", token);
+	if (store_session_get(e->conn, e->arena, *h, out) != STORE_OK)
 		return 0;
-	if (r->now - out->seen > AUTH_IDLE_SECONDS ||
-	    r->now - out->created > AUTH_MAX_SECONDS)
+	if (e->now - out->seen > AUTH_IDLE_SECONDS ||
+	    e->now - out->created > AUTH_MAX_SECONDS)
 		return -1;
 	return 1;
 }
 
 int
-auth_session(struct req *r, struct session *out)
+auth_session(const struct env *e, const char *token, struct session *out)
 {
 	const char	*h;
-	int		 rc = lookup(r, out, &h);
+	int		 rc = lookup(e, token, out, &h);
 
 	if (rc == -1)
-		store_session_end(r->conn, h);
+		store_session_end(e->conn, h);
 	if (rc != 1)
 		return 0;
 	/* Written at most once a minute: a page view is not a write. */
-	if (r->now - out->seen >= 60)
-		store_session_touch(r->conn, h, r->now);
+	if (e->now - out->seen >= 60)
+		store_session_touch(e->conn, h, e->now);
 	return 1;
 }
 
 int
-auth_session_live(struct req *r)
+auth_session_live(const struct env *e, const char *token)
 {
 	struct session	 se;
 	const char	*h;
 
-	return lookup(r, &se, &h) == 1;
+	return lookup(e, token, &se, &h) == 1;
 }
 
 void
-auth_logout(struct req *r)
+auth_logout(const struct env *e, const char *token)
 {
-	if (r->session_cookie != NULL && *r->session_cookie != '\0')
-		store_session_end(r->conn, keyed(r, "session",
-		    r->session_cookie));
-	r->cookie = cookie(r, "", 0);
+	if (token != NULL && *token != '\0')
+		store_session_end(e->conn, keyed(e, "session", token));
 }
 
 int
-auth_set_password(struct req *r, int64_t user_id, const char *password)
+auth_set_password(const struct env *e, int64_t user_id, const char *password,
+    const char *keep)
 {
 	char	 hash[crypto_pwhash_STRBYTES];
 	int	 rc;
 
 	if (auth_hash(password, hash, sizeof(hash)) != 0)
 		return STORE_ERROR;
-	if ((rc = store_user_set(r->conn, user_id, NULL, hash)) !=
+	if ((rc = store_user_set(e->conn, user_id, NULL, hash)) !=
 	    STORE_OK)
 		return rc;
-	return store_sessions_end_user(r->conn, user_id,
-	    r->session_cookie != NULL ? keyed(r, "session",
-	    r->session_cookie) : "");
+	return store_sessions_end_user(e->conn, user_id,
+	    keep != NULL ? keyed(e, "session", keep) : "");
 }
 
 const char *
-auth_csrf(struct req *r)
+auth_csrf(const struct env *e, const char *token)
 {
-	if (r->session_cookie == NULL || *r->session_cookie == '\0')
+	if (token == NULL || *token == '\0')
 		return "";
-	return keyed(r, "csrf", keyed(r, "session", r->session_cookie));
+	return keyed(e, "csrf", keyed(e, "session", token));
 }
 
 int
-auth_csrf_ok(struct req *r, const char *token)
+auth_csrf_ok(const struct env *e, const char *token, const char *csrf)
 {
-	const char	*want = auth_csrf(r);
+	const char	*want = auth_csrf(e, token);
 
-	return *want != '\0' && token != NULL && strlen(token) == 64 &&
-	    sodium_memcmp(want, token, 64) == 0;
+	return *want != '\0' && csrf != NULL && strlen(csrf) == 64 &&
+	    sodium_memcmp(want, csrf, 64) == 0;
 }

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct req;
+struct env;
 struct session;
 struct store_conn;
 
@@ -48,37 +48,50 @@ enum auth_login {
 	AUTH_DOWN		/* the database failed */
 };
 
+/* A login attempt, and what the caller must pass on. */
+struct login {
+	const char	*ip;		/* the client's address */
+	const char	*email;
+	const char	*password;
+	/* Results. */
+	int64_t		 wait;		/* AUTH_THROTTLED: seconds to wait */
+	int		 delay_ms;	/* hold the answer back this long */
+	const char	*token;		/* AUTH_OK: the new session's token,
+					   for the cookie (e's arena) */
+};
+
 /*
- * Checks email and password through r->conn, with throttling; on
- * success starts a session and sets r->cookie to its cookie.  *wait is
- * set for AUTH_THROTTLED, which is returned, unchecked, while r->ip has
- * failed too often on this account or on any.  A right password from
- * an address with no failures always gets AUTH_OK, but while the
- * account is being guessed at from many addresses, r->delay_ms is set
- * for every answer on it, right or wrong.
+ * Checks l->email and l->password through e->conn, with throttling; on
+ * success starts a session, its token in l->token.  l->wait is set for
+ * AUTH_THROTTLED, which is returned, unchecked, while l->ip has failed
+ * too often on this account or on any.  A right password from an
+ * address with no failures always gets AUTH_OK, but while the account
+ * is being guessed at from many addresses, l->delay_ms is set for every
+ * answer on it, right or wrong.
  */
-enum auth_login auth_login(struct req *r, const char *email,
-	    const char *password, int64_t *wait);
+enum auth_login auth_login(const struct env *e, struct login *l);
 /*
- * The session of r's cookie, if any and still fresh, into *out (strings
- * in r's arena), touching its last use.  Returns 1, or 0 if none.
+ * The session of token (a cookie's), if any and still fresh, into *out
+ * (strings in e's arena), touching its last use.  Returns 1, or 0.
  */
-int	auth_session(struct req *r, struct session *out);
+int	auth_session(const struct env *e, const char *token,
+	    struct session *out);
 /*
- * Returns 1 if r's cookie names a fresh session, writing nothing (so
- * that an HTTP thread may ask, with no lock to wait on).
+ * Returns 1 if token names a fresh session, writing nothing (so that an
+ * HTTP thread may ask, with no lock to wait on).
  */
-int	auth_session_live(struct req *r);
-/* Ends r's session (logout) and sets r->cookie to clear the cookie. */
-void	auth_logout(struct req *r);
+int	auth_session_live(const struct env *e, const char *token);
+/* Ends token's session (logout). */
+void	auth_logout(const struct env *e, const char *token);
 /*
  * Changes user_id's password to one already checked, and ends every
- * session of theirs but r's own.  Returns a store_rc.
+ * session of theirs but keep's (a token, or NULL).  Returns a store_rc.
  */
-int	auth_set_password(struct req *r, int64_t user_id, const char *password);
-/* The CSRF token of r's session (hex, in r's arena), or "" if none. */
-const char *auth_csrf(struct req *r);
-/* Returns 1 if token is r's session's CSRF token. */
-int	auth_csrf_ok(struct req *r, const char *token);
+int	auth_set_password(const struct env *e, int64_t user_id,
+	    const char *password, const char *keep);
+/* The CSRF token of token's session (hex, in e's arena), or "". */
+const char *auth_csrf(const struct env *e, const char *token);
+/* Returns 1 if csrf is the CSRF token of token's session. */
+int	auth_csrf_ok(const struct env *e, const char *token, const char *csrf);
 
 #endif

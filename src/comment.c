@@ -18,8 +18,8 @@
 #include "comment_text.h"
 #include "html.h"
 #include "image.h"
-#include "page.h"
-#include "req.h"
+#include "env.h"
+#include "setting.h"
 #include "site.h"
 #include "spam.h"
 #include "store.h"
@@ -172,16 +172,16 @@ listed(const char *list, const struct comment *cm)
  * missing or forged, the form sent too soon after it, no user agent.
  */
 static unsigned
-form_signals(struct req *r, const struct comment_form *f)
+form_signals(const struct env *e, const struct comment_form *f)
 {
 	unsigned	 sig = 0;
-	int64_t		 t = comment_stamp_time(r, f->post_id, f->stamp);
+	int64_t		 t = comment_stamp_time(e, f->post_id, f->stamp);
 
 	if (f->honeypot != NULL && *f->honeypot != '\0')
 		sig |= SPAM_SIG_HONEYPOT;
 	if (t < 0)
 		sig |= SPAM_SIG_NO_TOKEN;
-	else if (r->now - t < set_int(page_settings(r), SET_COMMENT_MIN_SECONDS))
+	else if (e->now - t < set_int(e->set, SET_COMMENT_MIN_SECONDS))
 		sig |= SPAM_SIG_TOO_FAST;
 	if (f->user_agent == NULL || *f->user_agent == '\0')
 		sig |= SPAM_SIG_NO_AGENT;
@@ -194,7 +194,7 @@ form_signals(struct req *r, const struct comment_form *f)
  * held for less time.
  */
 static int
-score(struct req *r, struct comment_form *f, const struct comment *cm)
+score(const struct env *e, struct comment_form *f, const struct comment *cm)
 {
 	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
 	    cm->content };
@@ -203,10 +203,10 @@ score(struct req *r, struct comment_form *f, const struct comment *cm)
 	int64_t			 nham, nspam;
 	int			 rc;
 
-	spam_toks_init(&t, &r->arena);
+	spam_toks_init(&t, e->arena);
 	spam_comment_tokens(&t, &sc);
-	c = arena_alloc(&r->arena, (t.n + 1) * sizeof(*c));
-	if ((rc = store_spam_counts(r->conn, t.tok, t.n, c, &nham,
+	c = arena_alloc(e->arena, (t.n + 1) * sizeof(*c));
+	if ((rc = store_spam_counts(e->conn, t.tok, t.n, c, &nham,
 	    &nspam)) != STORE_OK)
 		return rc;
 	f->spam_score = spam_opinion(c, t.n, nham, nspam);
@@ -219,15 +219,15 @@ score(struct req *r, struct comment_form *f, const struct comment *cm)
  * with a sender seen in spam (from the facts read under the locks).
  */
 static enum spam_class
-classify(struct req *r, struct comment_form *f,
+classify(const struct env *e, struct comment_form *f,
     const struct comment_facts *fa)
 {
 	if (fa->spam_before > 0)
 		f->signals |= SPAM_SIG_KNOWN;
 	return spam_verdict(f->spam_score, f->signals,
-	    set_real(page_settings(r), SET_HAM_THRESHOLD),
-	    set_real(page_settings(r), SET_SPAM_THRESHOLD),
-	    set_bool(page_settings(r), SET_DISCARD_BLATANT));
+	    set_real(e->set, SET_HAM_THRESHOLD),
+	    set_real(e->set, SET_SPAM_THRESHOLD),
+	    set_bool(e->set, SET_DISCARD_BLATANT));
 }
 
 /*
@@ -236,52 +236,52 @@ classify(struct req *r, struct comment_form *f,
  * held when the filter is unsure or a moderation rule says so.
  */
 static const char *
-decide(struct req *r, const struct comment *cm, const struct comment_facts *fa,
+decide(const struct env *e, const struct comment *cm, const struct comment_facts *fa,
     enum spam_class k)
 {
 	if (k == SPAM_DISCARD)
 		return NULL;
-	if (k == SPAM_SPAM || listed(set_text(page_settings(r), SET_DISALLOWED_WORDS), cm))
+	if (k == SPAM_SPAM || listed(set_text(e->set, SET_DISALLOWED_WORDS), cm))
 		return "spam";
 	if (k == SPAM_UNSURE || comment_text_links(cm->content, strlen(cm->content)) >
-	    set_int(page_settings(r), SET_COMMENT_MAX_LINKS) ||
-	    listed(set_text(page_settings(r), SET_MODERATION_WORDS), cm) ||
-	    (set_bool(page_settings(r), SET_COMMENT_MODERATE_FIRST) &&
+	    set_int(e->set, SET_COMMENT_MAX_LINKS) ||
+	    listed(set_text(e->set, SET_MODERATION_WORDS), cm) ||
+	    (set_bool(e->set, SET_COMMENT_MODERATE_FIRST) &&
 	    fa->approved_by_email == 0))
 		return "pending";
 	return "approved";
 }
 
 int
-comment_open(struct req *r, const struct post *p)
+comment_open(const struct env *e, const struct post *p)
 {
-	int64_t	 days = set_int(page_settings(r), SET_COMMENTS_CLOSE_DAYS);
+	int64_t	 days = set_int(e->set, SET_COMMENTS_CLOSE_DAYS);
 
 	return p->comments_open && strcmp(p->type, "post") == 0 &&
-	    (days == 0 || r->now - p->published <= days * 86400);
+	    (days == 0 || e->now - p->published <= days * 86400);
 }
 
 /* The checks that need the post: it exists, is open, the parent fits. */
 static int
-check_post(struct req *r, struct comment_form *f, struct post *p)
+check_post(const struct env *e, struct comment_form *f, struct post *p)
 {
 	struct comment	 parent;
 	struct buf	 b;
 	int		 rc;
 
-	rc = store_post_by_id(r->conn, &r->arena, f->post_id, p);
+	rc = store_post_by_id(e->conn, e->arena, f->post_id, p);
 	if (rc != STORE_OK)
 		return rc == STORE_NOTFOUND ? 404 : 503;
 	buf_init(&b);
 	url_post(&b, p->published, p->slug);
-	f->article = arena_strdup(&r->arena, b.data);
+	f->article = arena_strdup(e->arena, b.data);
 	buf_reset(&b);
-	if (p->published > r->now)
+	if (p->published > e->now)
 		return 404;	/* scheduled: not there yet */
-	if (!comment_open(r, p))
+	if (!comment_open(e, p))
 		f->err[CF_FORM] = "Comments are closed on this article.";
-	else if (f->parent_id != 0 && (store_comment_by_id(r->conn,
-	    &r->arena, f->parent_id, &parent) != STORE_OK ||
+	else if (f->parent_id != 0 && (store_comment_by_id(e->conn,
+	    e->arena, f->parent_id, &parent) != STORE_OK ||
 	    parent.post_id != p->id || strcmp(parent.status, "approved") != 0))
 		f->err[CF_FORM] = "The comment you replied to is not on this"
 		    " article.";
@@ -307,13 +307,13 @@ refused(struct comment_form *f, const struct comment_facts *fa,
  * its locks, where they count.
  */
 static int
-precheck(struct req *r, struct comment_form *f, const struct comment *cm)
+precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
 {
 	struct comment_facts	 fa;
-	int64_t			 flood = set_int(page_settings(r), SET_COMMENT_FLOOD_SECONDS);
+	int64_t			 flood = set_int(e->set, SET_COMMENT_FLOOD_SECONDS);
 	int			 rc;
 
-	rc = store_comment_facts(r->conn, cm, r->now - flood, &fa);
+	rc = store_comment_facts(e->conn, cm, e->now - flood, &fa);
 	if (rc != STORE_OK)
 		return rc;
 	return refused(f, &fa, flood) ? STORE_CONFLICT : STORE_OK;
@@ -321,12 +321,12 @@ precheck(struct req *r, struct comment_form *f, const struct comment *cm)
 
 /* One transaction: lock, facts, rules, insert, retention. */
 static int
-store_comment(struct req *r, struct comment_form *f, struct comment *cm)
+store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
 {
-	struct store_conn	*c = r->conn;
+	struct store_conn	*c = e->conn;
 	struct comment_facts	 fa;
 	enum spam_class		 k;
-	int64_t			 flood = set_int(page_settings(r), SET_COMMENT_FLOOD_SECONDS);
+	int64_t			 flood = set_int(e->set, SET_COMMENT_FLOOD_SECONDS);
 	int			 rc;
 
 	if ((rc = store_begin(c)) != STORE_OK)
@@ -335,27 +335,27 @@ store_comment(struct req *r, struct comment_form *f, struct comment *cm)
 	 * The post's lock serialises the duplicate rule, the IP hash's the
 	 * flood rule; always in this order, so two writers cannot deadlock.
 	 */
-	if ((rc = store_lock(c, arena_printf(&r->arena, "post:%lld",
+	if ((rc = store_lock(c, arena_printf(e->arena, "post:%lld",
 	    (long long)cm->post_id))) != STORE_OK ||
 	    (rc = store_lock(c, cm->ip_hash)) != STORE_OK ||
-	    (rc = store_comment_facts(c, cm, r->now - flood, &fa)) !=
+	    (rc = store_comment_facts(c, cm, e->now - flood, &fa)) !=
 	    STORE_OK)
 		goto fail;
 	if (refused(f, &fa, flood)) {
 		store_rollback(c);
 		return STORE_CONFLICT;
 	}
-	k = classify(r, f, &fa);
+	k = classify(e, f, &fa);
 	cm->spam_score = f->spam_score;
-	cm->spam_signals = (char *)spam_signal_names(&r->arena, f->signals);
-	if ((cm->status = (char *)decide(r, cm, &fa, k)) == NULL) {
+	cm->spam_signals = (char *)spam_signal_names(e->arena, f->signals);
+	if ((cm->status = (char *)decide(e, cm, &fa, k)) == NULL) {
 		/* Blatant spam: dropped, and the sender told nothing. */
 		store_rollback(c);
 		f->status = "";
 		return STORE_OK;
 	}
 	if ((rc = store_comment_add(c, cm, &f->id)) != STORE_OK ||
-	    (rc = comment_forget_old(r)) != STORE_OK)
+	    (rc = comment_forget_old(e)) != STORE_OK)
 		goto fail;
 	if ((rc = store_commit(c)) == STORE_OK)
 		f->status = cm->status;
@@ -366,11 +366,11 @@ fail:
 }
 
 int
-comment_forget_old(struct req *r)
+comment_forget_old(const struct env *e)
 {
-	int64_t	 days = set_int(page_settings(r), SET_PRIVACY_RETENTION_DAYS);
+	int64_t	 days = set_int(e->set, SET_PRIVACY_RETENTION_DAYS);
 
-	return store_forget(r->conn, r->now - days * 86400);
+	return store_forget(e->conn, e->now - days * 86400);
 }
 
 /*
@@ -379,7 +379,7 @@ comment_forget_old(struct req *r)
  * the site's, f->later set) with the reason beside the image field.
  */
 static int
-attach_image(struct req *r, struct comment_form *f, struct comment *cm,
+attach_image(const struct env *e, struct comment_form *f, struct comment *cm,
     struct image *im)
 {
 	char	 msg[200];
@@ -388,19 +388,19 @@ attach_image(struct req *r, struct comment_form *f, struct comment *cm,
 	memset(im, 0, sizeof(*im));
 	if (!f->image_sent)
 		return 0;
-	rc = image_store(f->image, f->image_len, r->site->media_dir,
-	    r->site->images, im, msg, sizeof(msg));
+	rc = image_store(f->image, f->image_len, e->site->media_dir,
+	    e->site->images, im, msg, sizeof(msg));
 	if (rc == IMAGE_OK) {
-		cm->image = arena_strdup(&r->arena, im->hash);
-		cm->thumb = arena_strdup(&r->arena, im->thumb);
+		cm->image = arena_strdup(e->arena, im->hash);
+		cm->thumb = arena_strdup(e->arena, im->thumb);
 		cm->thumb_w = im->thumb_width;
 		cm->thumb_h = im->thumb_height;
 		return 0;
 	}
-	f->err[CF_IMAGE] = arena_strdup(&r->arena, msg);
+	f->err[CF_IMAGE] = arena_strdup(e->arena, msg);
 	f->later = rc == IMAGE_BUSY || rc == IMAGE_FULL || rc == IMAGE_IO;
 	if (rc == IMAGE_BUSY)
-		r->retry_after = BUSY_RETRY;
+		f->retry_after = BUSY_RETRY;
 	return rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
 	    rc == IMAGE_IO ? 500 : 422;
 }
@@ -410,16 +410,16 @@ attach_image(struct req *r, struct comment_form *f, struct comment *cm,
  * and a message when it may take it later (full, busy, down), else 500.
  */
 static int
-store_failed(struct req *r, struct comment_form *f, int rc)
+store_failed(struct comment_form *f, int rc)
 {
 	if (rc == STORE_FULL) {
 		f->err[CF_FORM] = "The site cannot save comments right now."
 		    " Please try again in a few minutes.";
-		r->retry_after = FULL_RETRY;
+		f->retry_after = FULL_RETRY;
 	} else if (rc == STORE_DOWN || rc == STORE_RETRY) {
 		f->err[CF_FORM] = "The site is busy and could not save your"
 		    " comment. Please try again in a moment.";
-		r->retry_after = BUSY_RETRY;
+		f->retry_after = BUSY_RETRY;
 	} else
 		return 500;
 	f->later = 1;
@@ -427,14 +427,14 @@ store_failed(struct req *r, struct comment_form *f, int rc)
 }
 
 int
-comment_submit(struct req *r, struct comment_form *f)
+comment_submit(const struct env *e, struct comment_form *f)
 {
 	struct post	 p;
 	struct comment	 cm;
 	struct image	 im;
 	int		 rc, valid = validate(f);
 
-	if ((rc = check_post(r, f, &p)) != 0)
+	if ((rc = check_post(e, f, &p)) != 0)
 		return rc;
 	if (!valid)
 		return 422;
@@ -445,35 +445,35 @@ comment_submit(struct req *r, struct comment_form *f)
 	cm.email = (char *)f->email;
 	cm.url = (char *)f->url;
 	cm.content = (char *)f->text;
-	cm.created = r->now;
-	cm.ip_hash = site_ip_hash(r->site, &r->arena, f->ip);
-	cm.avatar = arena_alloc(&r->arena, AVATAR_KEY_LEN + 1);
-	avatar_key(f->email, r->site->secret, sizeof(r->site->secret),
+	cm.created = e->now;
+	cm.ip_hash = site_ip_hash(e->site, e->arena, f->ip);
+	cm.avatar = arena_alloc(e->arena, AVATAR_KEY_LEN + 1);
+	avatar_key(f->email, e->site->secret, sizeof(e->site->secret),
 	    cm.avatar);
 	/* Kept short: enough to spot a bot, not to fingerprint a reader. */
-	cm.user_agent = arena_strndup(&r->arena, f->user_agent ?
+	cm.user_agent = arena_strndup(e->arena, f->user_agent ?
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
 	    0);
-	f->signals = form_signals(r, f);
-	if ((rc = precheck(r, f, &cm)) == STORE_OK &&
-	    (rc = score(r, f, &cm)) == STORE_OK) {
-		if ((rc = attach_image(r, f, &cm, &im)) != 0)
+	f->signals = form_signals(e, f);
+	if ((rc = precheck(e, f, &cm)) == STORE_OK &&
+	    (rc = score(e, f, &cm)) == STORE_OK) {
+		if ((rc = attach_image(e, f, &cm, &im)) != 0)
 			return rc;
-		rc = store_comment(r, f, &cm);
+		rc = store_comment(e, f, &cm);
 		/* Refused, discarded or failed: its new files are orphans. */
 		if (rc != STORE_OK || *f->status == '\0')
-			image_discard(r->site->media_dir, &im);
+			image_discard(e->site->media_dir, &im);
 	}
 	if (rc == STORE_CONFLICT)
 		return 422;
 	if (rc != STORE_OK)
-		return store_failed(r, f, rc);
+		return store_failed(f, rc);
 	return 303;
 }
 
 /* A 128-bit keyed hash of "what:a:b", as hex. */
 static void
-mac(struct req *r, const char *what, int64_t a, int64_t b, char hex[33])
+mac(const struct env *e, const char *what, int64_t a, int64_t b, char hex[33])
 {
 	unsigned char	 h[16];
 	char		 msg[80];
@@ -481,23 +481,23 @@ mac(struct req *r, const char *what, int64_t a, int64_t b, char hex[33])
 	snprintf(msg, sizeof(msg), "%s:%lld:%lld", what, (long long)a,
 	    (long long)b);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
-	    strlen(msg), r->site->secret, sizeof(r->site->secret));
+	    strlen(msg), e->site->secret, sizeof(e->site->secret));
 	sodium_bin2hex(hex, 33, h, sizeof(h));
 }
 
 const char *
-comment_held_token(struct req *r, int64_t id)
+comment_held_token(const struct env *e, int64_t id)
 {
 	char	 m[33];
-	int64_t	 exp = r->now + HELD_SECONDS;
+	int64_t	 exp = e->now + HELD_SECONDS;
 
-	mac(r, "held", id, exp, m);
-	return arena_printf(&r->arena, "%lld.%lld.%s", (long long)id,
+	mac(e, "held", id, exp, m);
+	return arena_printf(e->arena, "%lld.%lld.%s", (long long)id,
 	    (long long)exp, m);
 }
 
 int64_t
-comment_held_check(struct req *r, const char *token)
+comment_held_check(const struct env *e, const char *token)
 {
 	char		 m[33], *end;
 	long long	 id, exp;
@@ -506,24 +506,24 @@ comment_held_check(struct req *r, const char *token)
 	if (id <= 0 || *end != '.')
 		return 0;
 	exp = strtoll(end + 1, &end, 10);
-	if (*end != '.' || exp < r->now || exp > r->now + HELD_SECONDS)
+	if (*end != '.' || exp < e->now || exp > e->now + HELD_SECONDS)
 		return 0;
-	mac(r, "held", id, exp, m);
+	mac(e, "held", id, exp, m);
 	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
 	    id : 0;
 }
 
 const char *
-comment_stamp(struct req *r, int64_t post_id)
+comment_stamp(const struct env *e, int64_t post_id)
 {
 	char	 m[33];
 
-	mac(r, "stamp", post_id, r->now, m);
-	return arena_printf(&r->arena, "%lld.%s", (long long)r->now, m);
+	mac(e, "stamp", post_id, e->now, m);
+	return arena_printf(e->arena, "%lld.%s", (long long)e->now, m);
 }
 
 int64_t
-comment_stamp_time(struct req *r, int64_t post_id, const char *stamp)
+comment_stamp_time(const struct env *e, int64_t post_id, const char *stamp)
 {
 	char		 m[33], *end;
 	long long	 t;
@@ -532,9 +532,9 @@ comment_stamp_time(struct req *r, int64_t post_id, const char *stamp)
 		return -1;
 	t = strtoll(stamp, &end, 10);
 	/* A minute's grace for a node whose clock runs ahead. */
-	if (t <= 0 || *end != '.' || t > r->now + 60)
+	if (t <= 0 || *end != '.' || t > e->now + 60)
 		return -1;
-	mac(r, "stamp", post_id, t, m);
+	mac(e, "stamp", post_id, t, m);
 	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
 	    t : -1;
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct req;
+struct env;
 
 enum comment_field {
 	CF_FORM,	/* the form as a whole (closed, flood, duplicate) */
@@ -50,6 +50,7 @@ struct comment_form {
 	double		 spam_score;	/* the filter's score */
 	unsigned	 signals;	/* enum spam_signal bits that fired */
 	const char	*article;	/* the article's path */
+	int		 retry_after;	/* with f->later: seconds to wait */
 };
 
 /*
@@ -57,14 +58,14 @@ struct comment_form {
  * status for the reply: 303 (stored; f->id, f->status, f->article set),
  * 422 (f->err says why, per field), 404 (no such post), 503 (with
  * f->later set: the database is full, busy or down, or the pictures
- * being decoded leave no room; r->retry_after set), 507 (f->later set:
+ * being decoded leave no room; f->retry_after set), 507 (f->later set:
  * no space to save the picture), 500 (f->later set when the picture
  * could not be saved; else the database failed).  With f->later set,
  * f->err says what happened and the form can be shown again.  A picture
  * stored for a comment that is then not stored is taken back (only the
- * files this call made).  Strings it sets live in r's arena.
+ * files this call made).  Strings it sets live in e's arena.
  */
-int	comment_submit(struct req *r, struct comment_form *f);
+int	comment_submit(const struct env *e, struct comment_form *f);
 /*
  * Returns 1 if s looks like an email address: local@domain.tld,
  * printable ASCII, no spaces, what WordPress's is_email takes.
@@ -75,32 +76,32 @@ struct post;
  * Returns 1 if p takes comments now: open, a post (not a page), and not
  * closed by age (comments_close_days).
  */
-int	comment_open(struct req *r, const struct post *p);
+int	comment_open(const struct env *e, const struct post *p);
 /*
  * Erases the IP hashes and user agents of comments, and the IP hashes of
  * votes, older than the retention (privacy_retention_days) through
- * r->conn.  Runs with every
+ * e->conn.  Runs with every
  * new comment and, on each node, at most hourly while it serves.
  */
-int	comment_forget_old(struct req *r);
+int	comment_forget_old(const struct env *e);
 /*
- * Returns, in r's arena, the token that lets the writer of held comment
+ * Returns, in e's arena, the token that lets the writer of held comment
  * id see it for ten minutes: "ID.EXPIRY.MAC".
  */
-const char *comment_held_token(struct req *r, int64_t id);
+const char *comment_held_token(const struct env *e, int64_t id);
 /* Returns the comment id token names if it is genuine and fresh, or 0. */
-int64_t	comment_held_check(struct req *r, const char *token);
+int64_t	comment_held_check(const struct env *e, const char *token);
 /*
- * Returns, in r's arena, a time stamp for the comment form of post_id:
+ * Returns, in e's arena, a time stamp for the comment form of post_id:
  * "TIME.MAC", signed with the site secret.  The form carries it back,
  * and a form sent sooner after it than comment_min_seconds is a sign
  * of a bot.  Needs no database, so it is cheap to hand out per view.
  */
-const char *comment_stamp(struct req *r, int64_t post_id);
+const char *comment_stamp(const struct env *e, int64_t post_id);
 /*
  * Returns the time a genuine stamp for post_id was issued, or -1 for a
  * missing or forged one.
  */
-int64_t	comment_stamp_time(struct req *r, int64_t post_id, const char *stamp);
+int64_t	comment_stamp_time(const struct env *e, int64_t post_id, const char *stamp);
 
 #endif

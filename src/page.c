@@ -78,6 +78,24 @@ page_settings(struct req *r)
 	return r->set;
 }
 
+struct env
+page_env(struct req *r)
+{
+	struct env	 e = { r->site, r->conn, &r->arena, page_settings(r),
+	    r->now };
+
+	return e;
+}
+
+const char *
+page_cookie(struct req *r, const char *name, const char *value,
+    int64_t max_age, int httponly)
+{
+	return arena_printf(&r->arena, "%s=%s; Max-Age=%lld; Path=/;%s"
+	    " SameSite=Lax%s", name, value, (long long)max_age, httponly ?
+	    " HttpOnly;" : "", r->https ? "; Secure" : "");
+}
+
 json_t *
 page_view(struct req *r)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "env.h"
 #include "setting.h"
 
 struct req;
@@ -101,6 +102,20 @@ const char *page_human_date(struct req *, int64_t t);
  * A store error is noted in r->store_err, and the defaults stand in.
  */
 const struct settings *page_settings(struct req *);
+/*
+ * What the domain modules are given for r (env.h): its site, connection,
+ * arena, settings and time.
+ */
+struct env page_env(struct req *);
+/*
+ * A Set-Cookie value in r's arena: name=value, Path=/, SameSite=Lax,
+ * Max-Age max_age (0 clears it), HttpOnly with httponly, and Secure
+ * whenever the reader came over TLS (r->https: base_url is https, or a
+ * trusted proxy says so).  The one cookie builder: every cookie Galley
+ * sets follows one rule.  value must be cookie-safe already.
+ */
+const char *page_cookie(struct req *, const char *name, const char *value,
+	    int64_t max_age, int httponly);
 
 
 

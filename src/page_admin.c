@@ -78,7 +78,9 @@ admin_view(struct req *r, const struct session *se, const char *title)
 	if (se != NULL) {
 		view_str(admin, "name", se->user.name);
 		view_str(admin, "role", se->user.role);
-		view_str(admin, "csrf", auth_csrf(r));
+		struct env	 env = page_env(r);
+
+		view_str(admin, "csrf", auth_csrf(&env, r->session_cookie));
 	}
 	json_object_set_new(view, "admin", admin);
 	return view;
@@ -142,37 +144,46 @@ login_page(struct req *r, const char *email, const char *error, int status)
 static int
 login(struct req *r, struct form *in)
 {
-	const char	*email = form_get(in, "email", NULL, NULL),
-			*password = form_get(in, "password", NULL, NULL);
-	int64_t		 wait;
+	struct env	 env = page_env(r);
+	struct login	 l = { r->ip, form_get(in, "email", NULL, NULL),
+	    form_get(in, "password", NULL, NULL), 0, 0, NULL };
+	enum auth_login	 rc;
 
 	if (page_cross_site(r))
 		return page_refusal(r, 403, "Login refused",
 		    "This login form was sent from another site.");
-	switch (auth_login(r, email, password, &wait)) {
+	rc = auth_login(&env, &l);
+	r->delay_ms = l.delay_ms;
+	switch (rc) {
 	case AUTH_OK:
+		r->cookie = page_cookie(r, AUTH_COOKIE, l.token,
+		    AUTH_MAX_SECONDS, 1);
+		r->session_cookie = l.token;
 		r->location = arena_strdup(&r->arena,
 		    next_path(form_get(in, "next", NULL, NULL)));
 		return 303;
 	case AUTH_THROTTLED:
-		r->retry_after = (int)wait;
-		return login_page(r, email, arena_printf(&r->arena,
+		r->retry_after = (int)l.wait;
+		return login_page(r, l.email, arena_printf(&r->arena,
 		    "Too many failed attempts. Please wait %lld seconds and"
-		    " try again.", (long long)wait), 429);
+		    " try again.", (long long)l.wait), 429);
 	case AUTH_DOWN:
 		return page_error(r, 503);
 	default:
-		return login_page(r, email, "That email address and password"
-		    " do not match an account.", 401);
+		return login_page(r, l.email, "That email address and"
+		    " password do not match an account.", 401);
 	}
 }
 
 static int
 logout(struct req *r, struct session *se, struct form *in)
 {
+	struct env	 env = page_env(r);
+
 	(void)se;
 	(void)in;
-	auth_logout(r);
+	auth_logout(&env, r->session_cookie);
+	r->cookie = page_cookie(r, AUTH_COOKIE, "", 0, 1);
 	r->location = "/admin/login/?done=out";
 	return 303;
 }
@@ -266,6 +277,7 @@ page_admin(struct req *r, struct form *in)
 {
 	const struct section	*sec = NULL;
 	struct session		 se;
+	struct env		 env;
 	struct buf		 b;
 	size_t			 i;
 
@@ -274,7 +286,8 @@ page_admin(struct req *r, struct form *in)
 	if (strcmp(r->route.slug, "login") == 0)
 		return in != NULL ? login(r, in) : login_page(r, "", NULL,
 		    200);
-	if (!auth_session(r, &se)) {
+	env = page_env(r);
+	if (!auth_session(&env, r->session_cookie, &se)) {
 		/* Not signed in: to the login page, and back here after. */
 		buf_init(&b);
 		url_admin(&b, r->route.slug);
@@ -299,7 +312,8 @@ page_admin(struct req *r, struct form *in)
 	if (page_cross_site(r))
 		return admin_refuse(r, &se, 403, "This form was sent from"
 		    " another site.");
-	if (!auth_csrf_ok(r, form_get(in, "csrf", NULL, NULL)))
+	if (!auth_csrf_ok(&env, r->session_cookie, form_get(in, "csrf", NULL,
+	    NULL)))
 		return admin_refuse(r, &se, 403, "This form has expired or"
 		    " did not come from this site. Go back, reload the page"
 		    " and try again.");

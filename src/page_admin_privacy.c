@@ -61,6 +61,7 @@ admin_privacy(struct req *r, struct session *se)
 int
 admin_privacy_post(struct req *r, struct session *se, struct form *in)
 {
+	struct env	 env = page_env(r);
 	const char	*email = form_get(in, "email", NULL, NULL),
 			*action = form_get(in, "action", NULL, NULL);
 	json_t		*out;
@@ -72,8 +73,10 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 		return privacy_page(r, se, email, "That does not look like an"
 		    " email address.", 422);
 	if (strcmp(action, "export") == 0) {
-		if ((out = privacy_export(r, email, se->user.id)) == NULL)
-			return page_error(r, 503);
+		if ((out = privacy_export(&env, email, se->user.id, &rc)) ==
+		    NULL)
+			return page_error(r, rc == STORE_DOWN || rc ==
+			    STORE_RETRY || rc == STORE_FULL ? 503 : 500);
 		text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
 		json_decref(out);
 		buf_puts(&r->body, text != NULL ? text : "{}");
@@ -88,7 +91,7 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 	if (strcmp(form_get(in, "confirm", NULL, NULL), "yes") != 0)
 		return privacy_page(r, se, email, "Tick the box to confirm the"
 		    " erasure: it cannot be undone.", 422);
-	rc = privacy_erase(r, email, strcmp(form_get(in, "mode", NULL, NULL),
+	rc = privacy_erase(&env, email, strcmp(form_get(in, "mode", NULL, NULL),
 	    "remove") == 0, se->user.id, &n);
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);

@@ -146,6 +146,7 @@ admin_users(struct req *r, struct session *se)
 int
 admin_users_post(struct req *r, struct session *se, struct form *in)
 {
+	struct env	 env = page_env(r);
 	const char	*action = form_get(in, "action", NULL, NULL),
 			*role = form_get(in, "role", NULL, NULL),
 			*password = form_get(in, "password", NULL, NULL),
@@ -173,7 +174,8 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 			rc = STORE_ERROR;
 	} else if (strcmp(action, "password") == 0) {
 		if ((why = auth_password_problem(password)) == NULL &&
-		    (rc = auth_set_password(r, id, password)) == STORE_OK)
+		    (rc = auth_set_password(&env, id, password,
+		    r->session_cookie)) == STORE_OK)
 			return admin_back(r, "users", "done=password");
 		if (why != NULL)
 			rc = STORE_ERROR;

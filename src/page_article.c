@@ -329,6 +329,7 @@ static void
 view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm,
     size_t n)
 {
+	struct env	 env = page_env(r);
 	static const char *const names[CF__MAX] = { "form", "author",
 	    "email", "url", "comment", "image" };
 	const struct comment_form	*f = r->form;
@@ -352,8 +353,8 @@ view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm
 	view_int(o, "parent", parent);
 	/* A form sent back keeps its stamp: the time counts from the first
 	 * view, not from the page that said what to correct. */
-	view_str(o, "stamp", f != NULL && comment_stamp_time(r, f->post_id,
-	    f->stamp) >= 0 ? f->stamp : comment_stamp(r, post_id));
+	view_str(o, "stamp", f != NULL && comment_stamp_time(&env, f->post_id,
+	    f->stamp) >= 0 ? f->stamp : comment_stamp(&env, post_id));
 	for (i = 0; f != NULL && i < CF__MAX; i++)
 		if (f->err[i] != NULL)
 			view_str(err, names[i], f->err[i]);
@@ -376,13 +377,14 @@ static struct comment *
 with_held(struct req *r, json_t *view, int64_t post, struct comment *cm,
     size_t *n)
 {
+	struct env	 env = page_env(r);
 	const char	*token = req_arg(r, "unapproved");
 	struct comment	 held, *all;
 	int64_t		 id;
 
 	size_t		 i;
 
-	if (token == NULL || (id = comment_held_check(r, token)) == 0 ||
+	if (token == NULL || (id = comment_held_check(&env, token)) == 0 ||
 	    store_comment_by_id(r->conn, &r->arena, id, &held) !=
 	    STORE_OK || held.post_id != post ||
 	    strcmp(held.status, "trash") == 0)
@@ -405,6 +407,7 @@ static int
 view_article(struct req *r, json_t *view, const struct post *p,
     const char *path)
 {
+	struct env	 env = page_env(r);
 	json_t		*o = json_object();
 	struct term	*terms;
 	struct comment	*cm;
@@ -458,7 +461,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH)))) != STORE_OK)
 		return rc;
 	json_object_set_new(o, "comments_open", json_boolean(
-	    comment_open(r, p)));
+	    comment_open(&env, p)));
 	return STORE_OK;
 }
 

@@ -65,18 +65,15 @@ remember_cookie(struct req *r, const struct comment_form *f, int remember)
 	const char	*out;
 
 	if (!remember)
-		return "galley_commenter=; Max-Age=0; Path=/; SameSite=Lax";
+		return page_cookie(r, "galley_commenter", "", 0, 0);
 	buf_init(&b);
-	buf_puts(&b, "galley_commenter=");
 	cookie_text(&b, f->author);
 	buf_putc(&b, '|');
 	cookie_text(&b, f->email);
 	buf_putc(&b, '|');
 	cookie_text(&b, f->url);
-	buf_puts(&b, "; Max-Age=31536000; Path=/; SameSite=Lax");
-	if (strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0)
-		buf_puts(&b, "; Secure");
-	out = arena_strdup(&r->arena, b.data);
+	/* Not HttpOnly: the page's script reads it to fill the form. */
+	out = page_cookie(r, "galley_commenter", b.data, 365 * 86400, 0);
 	buf_reset(&b);
 	return out;
 }
@@ -124,6 +121,7 @@ read_form(struct req *r, struct form *in)
 int
 page_comment_post(struct req *r, struct form *in)
 {
+	struct env	 env = page_env(r);
 	struct comment_form	*f;
 	int			 status, page, shown;
 	const char		*held = "";
@@ -134,7 +132,8 @@ page_comment_post(struct req *r, struct form *in)
 	f = read_form(r, in);
 	if (f->post_id <= 0)
 		return page_notfound(r);
-	status = comment_submit(r, f);
+	status = comment_submit(&env, f);
+	r->retry_after = f->retry_after;
 	if (status == 303 && *f->status == '\0') {
 		/* Discarded: as if it had been sent, and nothing to show. */
 		r->location = arena_printf(&r->arena, "%s#comments",
@@ -149,7 +148,7 @@ page_comment_post(struct req *r, struct form *in)
 			store_generation_note(r->site->store, gen);
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
-			    comment_held_token(r, f->id));
+			    comment_held_token(&env, f->id));
 		page = page_article_comment_page(r, f->post_id, f->id,
 		    f->parent_id);
 		r->location = arena_printf(&r->arena, "%s%s%s#comment-%lld",

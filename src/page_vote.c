@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "html.h"
 #include "page.h"
 #include "req.h"
+#include "store.h"
 #include "vote.h"
 
 /* {"average":6.3,"count":3,"scale":10} or {"score":1,"count":1}. */
@@ -55,6 +57,9 @@ int
 page_vote_post(struct req *r, const char *type, const char *id,
     const char *value, int json)
 {
+	struct env	 env = page_env(r);
+	struct voter	 who = { r->ip, r->voter_cookie, 0, NULL, 0 };
+	struct session	 se;
 	struct vote	 v;
 	const char	*why = NULL, *back = NULL;
 	int		 status;
@@ -65,7 +70,14 @@ page_vote_post(struct req *r, const char *type, const char *id,
 		return json ? error_json(r, 403, why) :
 		    page_refusal(r, 403, "Vote refused", why);
 	}
-	status = vote_submit(r, type, id, value, &v, &why, &back);
+	/* The site's own people are known by their account. */
+	if (auth_session(&env, r->session_cookie, &se))
+		who.user_id = se.user.id;
+	status = vote_submit(&env, &who, type, id, value, &v, &why, &back);
+	r->retry_after = who.retry_after;
+	if (who.new_cookie != NULL)
+		r->cookie = page_cookie(r, "galley_voter", who.new_cookie,
+		    365 * 86400, 1);
 	if (json && (status == 422 || (status == 503 && why != NULL)))
 		return error_json(r, status, why);
 	if (json && (status == 200 || status == 409)) {

@@ -12,33 +12,33 @@
 #include "arena.h"
 #include "moderation.h"
 #include "privacy.h"
-#include "req.h"
+#include "env.h"
 #include "site.h"
 #include "store.h"
 
 const char *
-privacy_subject(struct req *r, const char *email)
+privacy_subject(const struct env *e, const char *email)
 {
-	char	*low = arena_strdup(&r->arena, email), *p;
+	char	*low = arena_strdup(e->arena, email), *p;
 
 	for (p = low; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return site_hash(r->site, &r->arena, "subject", low);
+	return site_hash(e->site, e->arena, "subject", low);
 }
 
 static int
-log_it(struct req *r, const char *email, const char *action, int64_t items,
-    int64_t user_id)
+log_it(const struct env *e, const char *email, const char *action,
+    int64_t items, int64_t user_id)
 {
-	struct privacy_entry	 e;
+	struct privacy_entry	 le;
 
-	memset(&e, 0, sizeof(e));
-	e.created = r->now;
-	e.user_id = user_id;
-	e.action = (char *)action;
-	e.subject = (char *)privacy_subject(r, email);
-	e.items = items;
-	return store_privacy_log_add(r->conn, &e);
+	memset(&le, 0, sizeof(le));
+	le.created = e->now;
+	le.user_id = user_id;
+	le.action = (char *)action;
+	le.subject = (char *)privacy_subject(e, email);
+	le.items = items;
+	return store_privacy_log_add(e->conn, &le);
 }
 
 static json_t *
@@ -67,7 +67,8 @@ comment_json(const struct comment *cm)
 }
 
 json_t *
-privacy_export(struct req *r, const char *email, int64_t user_id)
+privacy_export(const struct env *e, const char *email, int64_t user_id,
+    int *rcp)
 {
 	json_t		*out, *list = json_array(), *acct = json_null();
 	struct comment	*cm;
@@ -75,14 +76,14 @@ privacy_export(struct req *r, const char *email, int64_t user_id)
 	size_t		 n, i;
 	int		 rc;
 
-	if ((r->store_err = store_privacy_comments(r->conn,
-	    &r->arena, email, &cm, &n)) != STORE_OK) {
+	if ((*rcp = store_privacy_comments(e->conn, e->arena, email, &cm,
+	    &n)) != STORE_OK) {
 		json_decref(list);
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, comment_json(&cm[i]));
-	rc = store_user_by_email(r->conn, &r->arena, email, &u);
+	rc = store_user_by_email(e->conn, e->arena, email, &u);
 	if (rc == STORE_OK) {
 		acct = json_object();
 		json_object_set_new(acct, "name", json_string(u.name));
@@ -92,14 +93,17 @@ privacy_export(struct req *r, const char *email, int64_t user_id)
 	}
 	out = json_object();
 	json_object_set_new(out, "email", json_string(email));
-	json_object_set_new(out, "exported", json_integer(r->now));
+	json_object_set_new(out, "exported", json_integer(e->now));
 	json_object_set_new(out, "comments", list);
 	json_object_set_new(out, "account", acct);
 	json_object_set_new(out, "votes", json_string("Ratings are stored"
 	    " with a random voter cookie and a keyed IP hash, never with an"
 	    " email address, so none can be found by one."));
-	if ((rc != STORE_OK && rc != STORE_NOTFOUND) || (r->store_err =
-	    log_it(r, email, "export", (int64_t)n, user_id)) != STORE_OK) {
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		*rcp = rc;
+	else
+		*rcp = log_it(e, email, "export", (int64_t)n, user_id);
+	if (*rcp != STORE_OK) {
 		json_decref(out);
 		return NULL;
 	}
@@ -108,24 +112,24 @@ privacy_export(struct req *r, const char *email, int64_t user_id)
 
 /* Deletes the picture files with this hash if no comment shows them. */
 static void
-drop_file(struct req *r, const char *hash)
+drop_file(const struct env *e, const char *hash)
 {
 	char	 path[4096];
 	int64_t	 uses = 1;
 
-	if (*hash == '\0' || store_image_uses(r->conn, hash, &uses) !=
+	if (*hash == '\0' || store_image_uses(e->conn, hash, &uses) !=
 	    STORE_OK || uses > 0)
 		return;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg",
-	    r->site->media_dir, hash) < sizeof(path))
+	    e->site->media_dir, hash) < sizeof(path))
 		unlink(path);
 }
 
 int
-privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
+privacy_erase(const struct env *e, const char *email, int remove, int64_t user_id,
     int64_t *n)
 {
-	struct store_conn	*c = r->conn;
+	struct store_conn	*c = e->conn;
 	struct comment		*cm;
 	size_t			 k, i;
 	int			 rc;
@@ -133,26 +137,26 @@ privacy_erase(struct req *r, const char *email, int remove, int64_t user_id,
 	*n = 0;
 	if ((rc = store_begin(c)) != STORE_OK)
 		return rc;
-	if ((rc = store_privacy_comments(c, &r->arena, email, &cm, &k)) !=
+	if ((rc = store_privacy_comments(c, e->arena, email, &cm, &k)) !=
 	    STORE_OK)
 		goto fail;
 	for (i = 0; i < k; i++) {
 		/* As moderation does: one writer at a time per comment. */
-		if ((rc = store_lock(c, arena_printf(&r->arena,
+		if ((rc = store_lock(c, arena_printf(e->arena,
 		    "comment:%lld", (long long)cm[i].id))) != STORE_OK ||
-		    (rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK ||
+		    (rc = moderation_forget(c, e->arena, &cm[i])) != STORE_OK ||
 		    (rc = remove ? store_comment_remove(c, cm[i].id) :
 		    store_comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;
 	}
-	if ((rc = log_it(r, email, remove ? "remove" : "anonymise",
+	if ((rc = log_it(e, email, remove ? "remove" : "anonymise",
 	    (int64_t)k, user_id)) != STORE_OK || (rc = store_commit(c)) !=
 	    STORE_OK)
 		goto fail;
 	/* After the commit: a file is not taken back by a rollback. */
 	for (i = 0; remove && i < k; i++) {
-		drop_file(r, cm[i].image);
-		drop_file(r, cm[i].thumb);
+		drop_file(e, cm[i].image);
+		drop_file(e, cm[i].thumb);
 	}
 	*n = (int64_t)k;
 	return STORE_OK;

@@ -11,14 +11,15 @@
 #include <stdint.h>
 #include <jansson.h>
 
-struct req;
+struct env;
 
 /*
- * Everything stored about email, through r->conn, as a new JSON object
+ * Everything stored about email, through e->conn, as a new JSON object
  * (the caller json_decrefs it); logs the export as by user_id.  NULL if
- * the database failed (r->store_err says how).
+ * the database failed (*rc says how; STORE_OK otherwise).
  */
-json_t	*privacy_export(struct req *r, const char *email, int64_t user_id);
+json_t	*privacy_export(const struct env *e, const char *email,
+	    int64_t user_id, int *rc);
 /*
  * Erases email's comments in one transaction: remove set deletes them
  * (replies move up; pictures no other comment shows are deleted),
@@ -26,9 +27,9 @@ json_t	*privacy_export(struct req *r, const char *email, int64_t user_id);
  * user agent.  What they taught the spam filter is unlearnt first.
  * Sets *n to the comments touched; returns a store_rc.
  */
-int	privacy_erase(struct req *r, const char *email, int remove,
+int	privacy_erase(const struct env *e, const char *email, int remove,
 	    int64_t user_id, int64_t *n);
-/* The keyed hash the log keeps for email (hex, in r's arena). */
-const char *privacy_subject(struct req *r, const char *email);
+/* The keyed hash the log keeps for email (hex, in e's arena). */
+const char *privacy_subject(const struct env *e, const char *email);
 
 #endif

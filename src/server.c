@@ -478,8 +478,10 @@ chore_run(void *arg)
 	r.site = ch->srv->site;
 	r.now = now;
 	if ((r.conn = store_conn_get(r.site->store)) != NULL) {
+		struct env	 e = page_env(&r);
+
 		if (ch->forget)
-			rc = comment_forget_old(&r);
+			rc = comment_forget_old(&e);
 		else if ((rc = store_scheduled_due(r.conn, since,
 		    now, &n)) == STORE_OK && n > 0)
 			rc = store_generation_bump(r.conn);
@@ -701,6 +703,7 @@ static int
 admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 {
 	struct req	*r = &sr->r;
+	struct env	 env;
 	struct buf	 b;
 	int		 live;
 
@@ -710,7 +713,8 @@ admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 	}
 	r->session_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
 	    AUTH_COOKIE);
-	live = auth_session_live(r);
+	env = (struct env){ r->site, r->conn, &r->arena, NULL, r->now };
+	live = auth_session_live(&env, r->session_cookie);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	if (live)
@@ -1136,13 +1140,16 @@ start_job(struct sreq *sr, struct MHD_Connection *conn,
 static enum MHD_Result
 serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
 {
+	/* The stamp needs the secret and the time: no database. */
+	struct env		 e = { sr->r.site, NULL, &sr->r.arena, NULL,
+	    sr->r.now };
 	struct MHD_Response	*resp;
 	const char		*arg, *stamp;
 	long long		 post;
 
 	arg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "post");
 	post = arg != NULL ? strtoll(arg, NULL, 10) : 0;
-	stamp = post > 0 ? comment_stamp(&sr->r, post) : "no such post\n";
+	stamp = post > 0 ? comment_stamp(&e, post) : "no such post\n";
 	resp = MHD_create_response_from_buffer(strlen(stamp), (void *)stamp,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)

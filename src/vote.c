@@ -9,10 +9,9 @@
 #include <sodium.h>
 
 #include "arena.h"
-#include "auth.h"
 #include "buf.h"
-#include "page.h"
-#include "req.h"
+#include "env.h"
+#include "setting.h"
 #include "site.h"
 #include "store.h"
 #include "url.h"
@@ -23,22 +22,25 @@
 #define BUSY_RETRY	10	/* ... when the database is busy or down */
 
 static void
-voter_mac(struct req *r, const char *id, char mac[VOTER_HEX + 1])
+voter_mac(const struct env *e, const char *id, char mac[VOTER_HEX + 1])
 {
 	unsigned char	 h[VOTER_HEX / 2];
 	char		 msg[64];
 
 	snprintf(msg, sizeof(msg), "voter:%.32s", id);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
-	    strlen(msg), r->site->secret, sizeof(r->site->secret));
+	    strlen(msg), e->site->secret, sizeof(e->site->secret));
 	sodium_bin2hex(mac, VOTER_HEX + 1, h, sizeof(h));
 }
 
-/* The reader's voter id from a genuine cookie, or a new one (cookie set). */
+/*
+ * The reader's voter id from a genuine cookie, or a new one (and its
+ * cookie's value in who->new_cookie).
+ */
 static const char *
-voter_id(struct req *r)
+voter_id(const struct env *e, struct voter *who)
 {
-	const char	*c = r->voter_cookie;
+	const char	*c = who->cookie;
 	unsigned char	 rnd[VOTER_HEX / 2];
 	char		 id[VOTER_HEX + 1], mac[VOTER_HEX + 1];
 
@@ -46,18 +48,15 @@ voter_id(struct req *r)
 	    c[VOTER_HEX] == '.') {
 		memcpy(id, c, VOTER_HEX);
 		id[VOTER_HEX] = '\0';
-		voter_mac(r, id, mac);
+		voter_mac(e, id, mac);
 		if (sodium_memcmp(mac, c + VOTER_HEX + 1, VOTER_HEX) == 0)
-			return arena_strdup(&r->arena, id);
+			return arena_strdup(e->arena, id);
 	}
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
-	voter_mac(r, id, mac);
-	r->cookie = arena_printf(&r->arena, "galley_voter=%s.%s;"
-	    " Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax%s", id, mac,
-	    strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0 ?
-	    "; Secure" : "");
-	return arena_strdup(&r->arena, id);
+	voter_mac(e, id, mac);
+	who->new_cookie = arena_printf(e->arena, "%s.%s", id, mac);
+	return arena_strdup(e->arena, id);
 }
 
 /*
@@ -65,25 +64,24 @@ voter_id(struct req *r)
  * user (the site's own people) is always known by their account.
  */
 static void
-identify(struct req *r, struct vote *v)
+identify(const struct env *e, struct voter *who, struct vote *v)
 {
-	const char	*mode = set_text(page_settings(r), SET_VOTE_IDENTITY);
-	struct session	 se;
+	const char	*mode = set_text(e->set, SET_VOTE_IDENTITY);
 
 	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" :
-	    site_ip_hash(r->site, &r->arena, r->ip);
-	if (auth_session(r, &se))
-		v->voter = arena_printf(&r->arena, "user:%lld",
-		    (long long)se.user.id);
+	    site_ip_hash(e->site, e->arena, who->ip);
+	if (who->user_id > 0)
+		v->voter = arena_printf(e->arena, "user:%lld",
+		    (long long)who->user_id);
 	else if (strcmp(mode, "ip") == 0)
-		v->voter = arena_printf(&r->arena, "ip:%s", v->ip_hash);
+		v->voter = arena_printf(e->arena, "ip:%s", v->ip_hash);
 	else
-		v->voter = voter_id(r);
+		v->voter = voter_id(e, who);
 }
 
 /* The item and value; 0, 404, or 422 with *why. */
 static int
-check(struct req *r, const char *type, const char *id, const char *value,
+check(const struct env *e, const char *type, const char *id, const char *value,
     struct vote *v, const char **why, const char **back)
 {
 	struct post	 p;
@@ -101,7 +99,7 @@ check(struct req *r, const char *type, const char *id, const char *value,
 	}
 	v->comment = strcmp(type, "comment") == 0;
 	if (v->comment) {
-		if (store_comment_by_id(r->conn, &r->arena, v->item,
+		if (store_comment_by_id(e->conn, e->arena, v->item,
 		    &cm) != STORE_OK || strcmp(cm.status, "approved") != 0)
 			return 404;
 		v->value = value && strcmp(value, "up") == 0 ? 1 :
@@ -110,11 +108,11 @@ check(struct req *r, const char *type, const char *id, const char *value,
 	} else {
 		n = strtol(value ? value : "", &end, 10);
 		v->value = value && *value && *end == '\0' && n >= 1 &&
-		    n <= set_int(page_settings(r), SET_RATING_SCALE) ? (int)n : 0;
+		    n <= set_int(e->set, SET_RATING_SCALE) ? (int)n : 0;
 		p.id = v->item;
 	}
-	if (store_post_by_id(r->conn, &r->arena, p.id, &p) !=
-	    STORE_OK || p.published > r->now)
+	if (store_post_by_id(e->conn, e->arena, p.id, &p) !=
+	    STORE_OK || p.published > e->now)
 		return 404;
 	if (v->value == 0) {
 		*why = v->comment ? "A comment takes a thumb up or down." :
@@ -123,27 +121,30 @@ check(struct req *r, const char *type, const char *id, const char *value,
 	}
 	buf_init(&b);
 	url_post(&b, p.published, p.slug);
-	*back = v->comment ? arena_printf(&r->arena, "%s#comment-%lld", b.data,
-	    (long long)v->item) : arena_printf(&r->arena, "%s#rating", b.data);
+	*back = v->comment ? arena_printf(e->arena, "%s#comment-%lld", b.data,
+	    (long long)v->item) : arena_printf(e->arena, "%s#rating", b.data);
 	buf_reset(&b);
 	return 0;
 }
 
 int
-vote_submit(struct req *r, const char *type, const char *id,
-    const char *value, struct vote *v, const char **why, const char **back)
+vote_submit(const struct env *e, struct voter *who, const char *type,
+    const char *id, const char *value, struct vote *v, const char **why,
+    const char **back)
 {
-	struct store_conn	*c = r->conn;
+	struct store_conn	*c = e->conn;
 	int			 rc;
 
 	memset(v, 0, sizeof(*v));
 	*why = NULL;
-	if ((rc = check(r, type, id, value, v, why, back)) != 0)
+	who->new_cookie = NULL;
+	who->retry_after = 0;
+	if ((rc = check(e, type, id, value, v, why, back)) != 0)
 		return rc;
-	identify(r, v);
-	v->when = r->now;
-	v->since = r->now - set_int(page_settings(r), SET_VOTE_WINDOW_DAYS) * 86400;
-	v->allow_change = set_bool(page_settings(r), SET_VOTE_ALLOW_CHANGE);
+	identify(e, who, v);
+	v->when = e->now;
+	v->since = e->now - set_int(e->set, SET_VOTE_WINDOW_DAYS) * 86400;
+	v->allow_change = set_bool(e->set, SET_VOTE_ALLOW_CHANGE);
 	if ((rc = store_begin(c)) == STORE_OK &&
 	    (rc = store_vote_cast(c, v)) == STORE_OK)
 		rc = store_commit(c);
@@ -151,7 +152,7 @@ vote_submit(struct req *r, const char *type, const char *id,
 		store_rollback(c);
 		if (rc != STORE_FULL && rc != STORE_DOWN && rc != STORE_RETRY)
 			return 500;
-		r->retry_after = rc == STORE_FULL ? FULL_RETRY : BUSY_RETRY;
+		who->retry_after = rc == STORE_FULL ? FULL_RETRY : BUSY_RETRY;
 		*why = "The site cannot record votes right now. Please try"
 		    " again later.";
 		return 503;

@@ -9,20 +9,32 @@
 
 #include "store.h"
 
-struct req;
+struct env;
+
+/* Who votes, as the caller knows them; and what it must pass on. */
+struct voter {
+	const char	*ip;		/* the reader's address */
+	const char	*cookie;	/* the galley_voter cookie, or NULL */
+	int64_t		 user_id;	/* a signed-in account's, or 0 */
+	/* Results. */
+	const char	*new_cookie;	/* a fresh galley_voter value to set
+					   (in e's arena), or NULL */
+	int		 retry_after;	/* with 503: seconds to wait */
+};
 
 /*
  * Validates and records a vote: type "post" or "comment", id, value
- * (1..scale, or "up"/"down").  r->voter_cookie is the reader's cookie
- * (or NULL); a new one goes into r->cookie.  Returns 200 (recorded), 409
- * (voted already; nothing changed unless re-voting is allowed, then
- * 200), 422 (invalid, *why says why), 404 (no such item), 503 (the
- * database is full, busy or down: *why says to try later, and
- * r->retry_after is set), or 500.  v holds the tally afterwards and
- * *back the path to return to.
+ * (1..scale, or "up"/"down"), from who (a signed-in user is known by
+ * their account; a reader by the cookie and the keyed hash of their
+ * address, as vote_identity says).  Returns 200 (recorded), 409 (voted
+ * already; nothing changed unless re-voting is allowed, then 200), 422
+ * (invalid, *why says why), 404 (no such item), 503 (the database is
+ * full, busy or down: *why says to try later, who->retry_after is set),
+ * or 500.  v holds the tally afterwards and *back the path to return
+ * to; strings live in e's arena.
  */
-int	vote_submit(struct req *r, const char *type, const char *id,
-	    const char *value, struct vote *v, const char **why,
-	    const char **back);
+int	vote_submit(const struct env *e, struct voter *who, const char *type,
+	    const char *id, const char *value, struct vote *v,
+	    const char **why, const char **back);
 
 #endif
