@@ -16,16 +16,12 @@
 #include "buf.h"
 #include "demo.h"
 #include "embed.h"
+#include "env.h"
+#include "post.h"
+#include "site.h"
 #include "store.h"
 
 #define DEMO_POSTED	1443709920	/* 2015-10-01 14:32 UTC */
-
-static const char *const tags[][2] = {
-	{ "russia", "Russia" }, { "syria", "Syria" }, { "isis", "ISIS" },
-	{ "free-syrian-army", "Free Syrian Army" },
-	{ "airstrikes", "airstrikes" }, { "hama", "Hama" },
-	{ "homs", "Homs" },
-};
 
 static const char *
 text(const char *name)
@@ -100,28 +96,15 @@ article_body(const char *hash)
 	return buf_take(&b, NULL);
 }
 
-static int
-demo_terms(struct store_conn *c, int64_t post)
-{
-	struct term	 t = { .taxonomy = "category", .slug = "terrorism",
-	    .name = "Terrorism" };
-	int64_t		 id;
-	size_t		 i;
-	int		 rc;
-
-	if ((rc = store_term_add(c, &t, &id)) != STORE_OK ||
-	    (rc = store_post_term_add(c, post, id)) != STORE_OK)
-		return rc;
-	t.taxonomy = "tag";
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		t.slug = (char *)tags[i][0];
-		t.name = (char *)tags[i][1];
-		if ((rc = store_term_add(c, &t, &id)) != STORE_OK ||
-		    (rc = store_post_term_add(c, post, id)) != STORE_OK)
-			return rc;
-	}
-	return STORE_OK;
-}
+/* The article's category, then its seven tags, in the seed page's order. */
+static const struct post_term terms[] = {
+	{ "category", "terrorism", "Terrorism" },
+	{ "tag", "russia", "Russia" }, { "tag", "syria", "Syria" },
+	{ "tag", "isis", "ISIS" },
+	{ "tag", "free-syrian-army", "Free Syrian Army" },
+	{ "tag", "airstrikes", "airstrikes" }, { "tag", "hama", "Hama" },
+	{ "tag", "homs", "Homs" },
+};
 
 /* Oleg's comment with its one up-vote, and the reply with none. */
 static int
@@ -153,9 +136,9 @@ demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
 }
 
 int
-demo_load(struct store_conn *c, const char *media_dir,
-    const unsigned char *secret, size_t secretlen, char *err, size_t errlen)
+demo_load(const struct env *e, char *err, size_t errlen)
 {
+	struct store_conn	*c = e->conn;
 	struct user	 u = { .slug = "staff-writer", .name = "Staff Writer",
 	    .email = "staff@example.com", .role = "admin",
 	    .bio = "News from the Galley demo desk." };
@@ -171,14 +154,16 @@ demo_load(struct store_conn *c, const char *media_dir,
 	int		 rc;
 
 	if ((rc = store_user_add(c, &u, &p.author_id)) != STORE_OK ||
-	    (rc = demo_picture(c, media_dir, hash, err, errlen)) != STORE_OK)
+	    (rc = demo_picture(c, e->site->media_dir, hash, err, errlen)) !=
+	    STORE_OK)
 		return rc;
 	p.body = article_body(hash);
-	rc = store_post_add(c, &p, &post);
+	rc = post_save(e, &p, NULL, terms, sizeof(terms) / sizeof(terms[0]),
+	    p.author_id, &post);
 	free(p.body);
 	if (rc != STORE_OK ||
-	    (rc = demo_terms(c, post)) != STORE_OK ||
-	    (rc = demo_comments(c, post, secret, secretlen)) != STORE_OK ||
+	    (rc = demo_comments(c, post, e->site->secret,
+	    sizeof(e->site->secret))) != STORE_OK ||
 	    (rc = store_post_vote_add(c, post, "demo-voter-1", 5,
 	    DEMO_POSTED + 3600)) != STORE_OK ||
 	    (rc = store_post_vote_add(c, post, "demo-voter-2", 7,
@@ -189,5 +174,5 @@ demo_load(struct store_conn *c, const char *media_dir,
 	    .author_id = p.author_id, .published = DEMO_POSTED,
 	    .modified = DEMO_POSTED, .excerpt = "", .comments_open = 0,
 	    .body = (char *)text("demo/privacy.md") };
-	return store_post_add(c, &p, NULL);
+	return post_save(e, &p, NULL, NULL, 0, p.author_id, &post);
 }

@@ -10,15 +10,14 @@
 
 #include <stddef.h>
 
-struct store_conn;
+struct env;
 
 /*
- * Writes the demo content through c (inside the caller's transaction) and
- * its picture into media_dir; secret keys the commenters' avatars.
+ * Writes the demo content through e->conn (inside the caller's
+ * transaction), its post through post_save, and its picture into the
+ * site's media folder; the site's secret keys the commenters' avatars.
  * Returns a store_rc; on failure err may hold a message.
  */
-int	demo_load(struct store_conn *c, const char *media_dir,
-	    const unsigned char *secret, size_t secretlen, char *err,
-	    size_t errlen);
+int	demo_load(const struct env *e, char *err, size_t errlen);
 
 #endif

@@ -22,9 +22,9 @@
 #include "buf.h"
 #include "date.h"
 #include "form.h"
-#include "moderation.h"
 #include "page.h"
 #include "page_admin.h"
+#include "post.h"
 #include "req.h"
 #include "slug.h"
 #include "store.h"
@@ -452,90 +452,45 @@ draft_read(struct form *in, struct draft *d)
 	return 0;
 }
 
-/* A unique slug for d: typed or from the title, -2, -3... if taken. */
-static const char *
-unique_slug(struct req *r, const struct draft *d, int *rc)
-{
-	char		*base = *d->slug != '\0' ? strdup(d->slug) :
-	    slug_from_title(d->title);
-	const char	*s;
-	int		 taken = 1, n;
-
-	if (*base == '\0') {
-		free(base);
-		base = strdup("untitled");
-	}
-	s = arena_strdup(&r->arena, base);
-	for (n = 2; n < 1000; n++) {
-		if ((*rc = store_slug_taken(r->conn, type_of(r), s,
-		    d->id, &taken)) != STORE_OK || !taken)
-			break;
-		s = arena_printf(&r->arena, "%.190s-%d", base, n);
-	}
-	free(base);
-	return s;
-}
-
-/* Finds the term (made if new) of taxonomy called name; its id in *id. */
+/*
+ * Ends the transaction begun before rc came: commits when rc is
+ * STORE_OK, else rolls back.  Returns rc, or the commit's failure.
+ */
 static int
-term_for(struct req *r, const char *taxonomy, const char *name, int64_t *id)
+in_transaction(struct req *r, int rc)
 {
-	struct term	 t;
-	char		*slug = slug_from_title(name);
-	int		 rc;
-
-	if (*slug == '\0') {
-		free(slug);
-		*id = 0;
-		return STORE_OK;
-	}
-	rc = store_term_by_slug(r->conn, &r->arena, taxonomy, slug,
-	    &t);
 	if (rc == STORE_OK)
-		*id = t.id;
-	else if (rc == STORE_NOTFOUND) {
-		memset(&t, 0, sizeof(t));
-		t.taxonomy = (char *)taxonomy;
-		t.slug = slug;
-		t.name = (char *)name;
-		t.description = "";
-		rc = store_term_add(r->conn, &t, id);
-	}
-	free(slug);
+		return store_commit(r->conn);
+	store_rollback(r->conn);
 	return rc;
 }
 
-static int
-set_terms(struct req *r, int64_t post, const struct draft *d)
+/*
+ * The terms of d: its category (by slug: only one that exists), then its
+ * tags (by name, made if new), at most 100 bytes each; in r's arena.
+ */
+static struct post_term *
+draft_terms(struct req *r, const struct draft *d, size_t *n)
 {
-	char		*tags = arena_strdup(&r->arena, d->tags), *tag, *save;
-	int64_t		 id;
-	int		 rc;
+	char			*tags = arena_strdup(&r->arena, d->tags), *tag;
+	char			*save;
+	struct post_term	*t;
+	size_t			 max = 2, i = 0;
 
-	if ((rc = store_post_terms_clear(r->conn, post)) != STORE_OK)
-		return rc;
-	if (*d->category != '\0') {
-		struct term	 t;
-
-		if ((rc = store_term_by_slug(r->conn, &r->arena,
-		    "category", d->category, &t)) == STORE_OK)
-			rc = store_post_term_add(r->conn, post, t.id);
-		if (rc != STORE_OK && rc != STORE_NOTFOUND)
-			return rc;
-	}
-	for (tag = strtok_r(tags, ",", &save); tag != NULL;
+	for (tag = tags; *tag != '\0'; tag++)
+		max += *tag == ',';
+	t = arena_alloc(&r->arena, max * sizeof(*t));
+	if (*d->category != '\0')
+		t[i++] = (struct post_term){ "category", d->category, "" };
+	for (tag = strtok_r(tags, ",", &save); tag != NULL && i < max;
 	    tag = strtok_r(NULL, ",", &save)) {
 		while (*tag == ' ')
 			tag++;
-		if (*tag == '\0' || strlen(tag) > 100)
-			continue;
-		if ((rc = term_for(r, "tag", tag, &id)) != STORE_OK)
-			return rc;
-		if (id != 0 && (rc = store_post_term_add(r->conn, post,
-		    id)) != STORE_OK && rc != STORE_CONFLICT)
-			return rc;
+		if (*tag != '\0' && strlen(tag) <= 100)
+			t[i++] = (struct post_term){ "tag", NULL, tag };
 	}
-	return STORE_OK;
+	*n = i;
+	return t;
 }
 
 /* Saves d (new or edited) in one transaction; *id is the post. */
@@ -543,13 +498,17 @@ static int
 save(struct req *r, struct session *se, const struct draft *d,
     const struct post *old, int64_t *id)
 {
-	struct post	 p;
-	struct revision	 rv;
-	int		 rc;
+	struct env		 env = page_env(r);
+	struct post_term	*terms;
+	struct post		 p;
+	size_t			 n;
+	int			 rc;
 
+	if ((rc = store_begin(r->conn)) != STORE_OK)
+		return rc;
 	memset(&p, 0, sizeof(p));
-	p.id = d->id;
 	p.type = (char *)type_of(r);
+	p.slug = (char *)d->slug;
 	p.title = (char *)d->title;
 	p.status = (char *)d->status;
 	p.author_id = old != NULL ? old->author_id : se->user.id;
@@ -562,34 +521,9 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.source_url = (char *)d->source_url;
 	p.comments_open = d->comments_open;
 	p.filtered = filtered(se, d);
-	if ((rc = store_begin(r->conn)) != STORE_OK)
-		return rc;
-	p.slug = (char *)unique_slug(r, d, &rc);
-	if (rc != STORE_OK)
-		goto fail;
-	if (old != NULL) {
-		/* What this save replaces is kept. */
-		memset(&rv, 0, sizeof(rv));
-		rv.post_id = old->id;
-		rv.title = old->title;
-		rv.body = old->body;
-		rv.excerpt = old->excerpt;
-		rv.format = old->format;
-		rv.created = r->now;
-		rv.author_id = se->user.id;
-		if ((rc = store_revision_add(r->conn, &rv, NULL)) !=
-		    STORE_OK || (rc = store_post_update(r->conn, &p))
-		    != STORE_OK)
-			goto fail;
-		*id = old->id;
-	} else if ((rc = store_post_add(r->conn, &p, id)) != STORE_OK)
-		goto fail;
-	if ((rc = set_terms(r, *id, d)) != STORE_OK)
-		goto fail;
-	return store_commit(r->conn);
-fail:
-	store_rollback(r->conn);
-	return rc;
+	terms = draft_terms(r, d, &n);
+	return in_transaction(r, post_save(&env, &p, old, terms, n,
+	    se->user.id, id));
 }
 
 /* The editor again with the writer's fields and, asked, a preview. */
@@ -649,50 +583,20 @@ restore(struct req *r, struct session *se, const struct post *old,
 static int
 move(struct req *r, const struct post *old, const char *status)
 {
-	struct post	 p = *old;
+	struct env	 env = page_env(r);
 	int		 rc;
 
-	p.status = (char *)status;
-	p.modified = r->now;
-	if ((rc = store_post_update(r->conn, &p)) != STORE_OK)
+	if ((rc = post_move(&env, old, status)) != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, r->route.slug, strcmp(status, "trash") == 0 ?
 	    "done=trash" : "status=draft&done=restore");
-}
-
-/*
- * Deletes post id for good, in one transaction: first what its
- * comments taught the spam filter is unlearnt, then the post goes (its
- * comments, votes, terms and revisions with it).
- */
-static int
-delete_post(struct req *r, int64_t id)
-{
-	struct store_conn	*c = r->conn;
-	struct comment		*cm;
-	size_t			 n, i;
-	int			 rc;
-
-	if ((rc = store_begin(c)) != STORE_OK)
-		return rc;
-	if ((rc = store_comments_of_post(c, &r->arena, id, &cm, &n)) !=
-	    STORE_OK)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if ((rc = moderation_forget(c, &r->arena, &cm[i])) != STORE_OK)
-			goto fail;
-	if ((rc = store_post_delete(c, id)) != STORE_OK)
-		goto fail;
-	return store_commit(c);
-fail:
-	store_rollback(c);
-	return rc;
 }
 
 int
 admin_posts_post(struct req *r, struct session *se, struct form *in)
 {
 	const char	*action = form_get(in, "action", NULL, NULL);
+	struct env	 env = page_env(r);
 	struct draft	 d;
 	struct post	 old;
 	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
@@ -709,7 +613,9 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		if (id == 0 || strcmp(old.status, "trash") != 0)
 			return admin_refuse(r, se, 409, "Only a post in the"
 			    " trash can be deleted for good.");
-		if ((rc = delete_post(r, id)) != STORE_OK)
+		if ((rc = store_begin(r->conn)) != STORE_OK ||
+		    (rc = in_transaction(r, post_delete(&env, id))) !=
+		    STORE_OK)
 			return page_error(r, rc == STORE_DOWN ? 503 : 500);
 		return admin_back(r, r->route.slug, "status=trash&done=trash");
 	}

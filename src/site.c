@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -17,6 +18,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "demo.h"
+#include "env.h"
 #include "image.h"
 #include "setting.h"
 #include "site.h"
@@ -132,9 +134,15 @@ init_db(struct site *s, int demo, char *err, size_t errlen)
 		for (i = 0; i < SET__MAX && rc == STORE_OK; i++)
 			rc = store_setting_set(c, settings[i].key,
 			    settings[i].dflt);
-		if (rc == STORE_OK && demo)
-			rc = demo_load(c, s->media_dir, s->secret,
-			    sizeof(s->secret), err, errlen);
+		if (rc == STORE_OK && demo) {
+			struct arena	 a;
+			struct env	 e = { s, c, &a, NULL,
+			    (int64_t)time(NULL) };
+
+			arena_init(&a);
+			rc = demo_load(&e, err, errlen);
+			arena_free(&a);
+		}
 		if (rc == STORE_OK)
 			rc = store_commit(c);
 		else

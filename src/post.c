@@ -1,0 +1,152 @@
+/*
+ * post: see post.h.  Every change runs inside the caller's transaction,
+ * so a post is never stored half (the slug taken, the revision kept, the
+ * terms linked), and an importer can make a whole site one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "env.h"
+#include "moderation.h"
+#include "post.h"
+#include "slug.h"
+#include "store.h"
+
+/* A slug for p unique among its type: typed or from the title, -2... */
+static const char *
+unique_slug(const struct env *e, const struct post *p, int64_t except,
+    int *rc)
+{
+	char		*base = *p->slug != '\0' ? strdup(p->slug) :
+	    slug_from_title(p->title);
+	const char	*s;
+	int		 taken = 1, n;
+
+	if (*base == '\0') {
+		free(base);
+		base = strdup("untitled");
+	}
+	s = arena_strdup(e->arena, base);
+	for (n = 2; n < 1000; n++) {
+		if ((*rc = store_slug_taken(e->conn, p->type, s, except,
+		    &taken)) != STORE_OK || !taken)
+			break;
+		s = arena_printf(e->arena, "%.190s-%d", base, n);
+	}
+	free(base);
+	return s;
+}
+
+/* The id of term t (made if new and named); 0 if it has neither. */
+static int
+term_id(const struct env *e, const struct post_term *t, int64_t *id)
+{
+	struct term	 found, add;
+	char		*slug = t->slug != NULL && *t->slug != '\0' ?
+	    strdup(t->slug) : slug_from_title(t->name);
+	int		 rc = STORE_OK;
+
+	*id = 0;
+	if (*slug != '\0' && (rc = store_term_by_slug(e->conn, e->arena,
+	    t->taxonomy, slug, &found)) == STORE_OK)
+		*id = found.id;
+	else if (rc == STORE_NOTFOUND && *t->name != '\0') {
+		memset(&add, 0, sizeof(add));
+		add.taxonomy = (char *)t->taxonomy;
+		add.slug = slug;
+		add.name = (char *)t->name;
+		add.description = "";
+		rc = store_term_add(e->conn, &add, id);
+	} else if (rc == STORE_NOTFOUND)
+		rc = STORE_OK;
+	free(slug);
+	return rc;
+}
+
+static int
+set_terms(const struct env *e, int64_t post, const struct post_term *t,
+    size_t n)
+{
+	int64_t	 id;
+	size_t	 i;
+	int	 rc;
+
+	if ((rc = store_post_terms_clear(e->conn, post)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = term_id(e, &t[i], &id)) != STORE_OK)
+			return rc;
+		/* The same term twice is linked once. */
+		if (id != 0 && (rc = store_post_term_add(e->conn, post, id)) !=
+		    STORE_OK && rc != STORE_CONFLICT)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Keeps what an edit of old by editor_id replaces. */
+static int
+keep_revision(const struct env *e, const struct post *old, int64_t editor_id)
+{
+	struct revision	 rv;
+
+	memset(&rv, 0, sizeof(rv));
+	rv.post_id = old->id;
+	rv.title = old->title;
+	rv.body = old->body;
+	rv.excerpt = old->excerpt;
+	rv.format = old->format;
+	rv.created = e->now;
+	rv.author_id = editor_id;
+	return store_revision_add(e->conn, &rv, NULL);
+}
+
+int
+post_save(const struct env *e, const struct post *in, const struct post *old,
+    const struct post_term *terms, size_t n, int64_t editor_id, int64_t *id)
+{
+	struct post	 p = *in;
+	int		 rc;
+
+	p.id = old != NULL ? old->id : 0;
+	p.slug = (char *)unique_slug(e, in, p.id, &rc);
+	if (rc != STORE_OK)
+		return rc;
+	if (old != NULL) {
+		if ((rc = keep_revision(e, old, editor_id)) != STORE_OK ||
+		    (rc = store_post_update(e->conn, &p)) != STORE_OK)
+			return rc;
+		*id = old->id;
+	} else if ((rc = store_post_add(e->conn, &p, id)) != STORE_OK)
+		return rc;
+	return terms != NULL ? set_terms(e, *id, terms, n) : STORE_OK;
+}
+
+int
+post_move(const struct env *e, const struct post *old, const char *status)
+{
+	struct post	 p = *old;
+
+	p.status = (char *)status;
+	p.modified = e->now;
+	return store_post_update(e->conn, &p);
+}
+
+int
+post_delete(const struct env *e, int64_t id)
+{
+	struct comment	*cm;
+	size_t		 n, i;
+	int		 rc;
+
+	if ((rc = store_comments_of_post(e->conn, e->arena, id, &cm, &n)) !=
+	    STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = moderation_forget(e->conn, e->arena, &cm[i])) !=
+		    STORE_OK)
+			return rc;
+	return store_post_delete(e->conn, id);
+}
