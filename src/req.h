@@ -7,6 +7,7 @@
 #ifndef GALLEY_REQ_H
 #define GALLEY_REQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -53,10 +54,33 @@ struct req {
 
 /*
  * Returns the query argument name as the client sent it (still
- * %-escaped), or NULL.  Only the arguments in server.c's vary_args table
- * may be read: a request that has one of them is never served from or
- * stored in the page cache.
+ * %-escaped), or NULL.  Only the arguments in req.c's vary_args table
+ * may be read (and admin_args, under /admin/): a request that has one of
+ * them is never served from or stored in the page cache.
  */
 const char *req_arg(struct req *, const char *name);
+/* Returns 1 if the request carries an argument some handler reads. */
+int	req_varies(struct MHD_Connection *);
+/*
+ * Fills what a handler of a reader's or a moderator's request knows of
+ * it: the client (through trusted proxies), its headers and cookies,
+ * and whether it came over TLS (base_url is https, or a trusted proxy
+ * says X-Forwarded-Proto: https).  Reads a setting (r->conn).
+ */
+void	req_context(struct req *, struct MHD_Connection *);
+/* The connection's peer as text into out (INET6_ADDRSTRLEN bytes). */
+void	req_addr(struct MHD_Connection *, char *out, size_t len);
+/* The peer's address as text, in r's arena. */
+const char *req_peer(struct req *, struct MHD_Connection *);
+/*
+ * The writer's address: the socket's peer, unless that peer is a proxy
+ * listed in galley.conf's trusted_proxies; then the right-most address
+ * in X-Forwarded-For that is not itself a trusted proxy (entries left of
+ * it could be forged by the client).  In r's arena.
+ */
+const char *req_client(struct req *, struct MHD_Connection *,
+	    const char *peer);
+/* Returns 1 if ip[0..n) is listed in galley.conf's trusted_proxies. */
+int	req_trusted(const struct site *, const char *ip, size_t n);
 
 #endif

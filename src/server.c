@@ -80,6 +80,7 @@ struct limits {
 };
 
 struct sreq;
+struct action;
 
 struct server {
 	struct site		*site;
@@ -127,7 +128,7 @@ struct sreq {
 	struct slots		*slot;		/* holds a place in it, if set */
 	const char		*slot_ip;	/* ... for this address */
 	int			 json;		/* a JSON body, in raw */
-	int			 admin;		/* under /admin */
+	const struct action	*act;		/* not a page: what it is */
 	struct buf		 raw;
 	int			 status;
 	size_t			 bytes;
@@ -138,6 +139,31 @@ struct sreq {
 	int64_t			 release_ms;	/* a held answer's time */
 	struct sreq		*next_held;
 };
+
+/*
+ * A route that is not a page (the table actions[] below): where it is,
+ * the methods it takes, its body's limit and form, and its handler: a
+ * task run on the work pool (task), or an answer given at once with no
+ * database (now).
+ */
+struct action {
+	const char		*path;
+	int			 flags;
+#define ACT_GET		0x01	/* takes GET and HEAD */
+#define ACT_POST	0x02	/* takes POST */
+#define ACT_PREFIX	0x04	/* path is a prefix */
+#define ACT_GATE	0x08	/* a POST needs a live session first */
+#define ACT_LOGIN	0x10	/* its body takes a login's place */
+#define ACT_JSON	0x20	/* a body may come as JSON */
+	size_t			 limit;		/* body bytes; 0: the
+						   comment_max_bytes setting */
+	const struct form_field	*fields;	/* NULL: any field, */
+	size_t			 nfields;
+	size_t			 field_max;	/* ... of at most this */
+	int			(*task)(struct sreq *, struct MHD_Connection *);
+	enum MHD_Result		(*now)(struct sreq *, struct MHD_Connection *);
+};
+
 static const struct {
 	enum route_kind	 kind;
 	int		(*fn)(struct req *);
@@ -393,46 +419,6 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	return rc;
 }
 
-/*
- * The query arguments a page handler reads (req_arg).  A request that
- * carries one is rendered for itself and never cached.
- */
-static const char *const vary_args[] = { "replytocom", "unapproved" };
-
-/* The arguments the admin pages read; they are never cached. */
-static const char *const admin_args[] = { "status", "q", "page", "done",
-    "next", "edit", "author", "category" };
-
-const char *
-req_arg(struct req *r, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(vary_args) / sizeof(vary_args[0]); i++)
-		if (strcmp(vary_args[i], name) == 0)
-			return MHD_lookup_connection_value(r->http,
-			    MHD_GET_ARGUMENT_KIND, name);
-	for (i = 0; r->route.kind == ROUTE_ADMIN &&
-	    i < sizeof(admin_args) / sizeof(admin_args[0]); i++)
-		if (strcmp(admin_args[i], name) == 0)
-			return MHD_lookup_connection_value(r->http,
-			    MHD_GET_ARGUMENT_KIND, name);
-	return NULL;	/* not in vary_args: the cache would not vary */
-}
-
-/* Returns 1 if the request carries an argument some handler reads. */
-static int
-varies(struct MHD_Connection *conn)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(vary_args) / sizeof(vary_args[0]); i++)
-		if (MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-		    vary_args[i]) != NULL)
-			return 1;
-	return 0;
-}
-
 /* Queues the cached page for url at gen if there is one; 1 if queued. */
 static int
 cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
@@ -610,7 +596,7 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	 * Pages are cached by path alone, so ?utm_source=... costs no
 	 * render; only the arguments of vary_args make a page of its own.
 	 */
-	r->cacheable = !varies(conn);
+	r->cacheable = !req_varies(conn);
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);
@@ -637,8 +623,9 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 	resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg,
 	    MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-	    strcmp(sr->path, "/comments") == 0 ||
-	    strcmp(sr->path, "/votes") == 0 ? "POST" : "GET, HEAD");
+	    sr->act != NULL && !(sr->act->flags & ACT_GET) ? "POST" :
+	    sr->act != NULL && (sr->act->flags & ACT_POST) ? "GET, HEAD, POST" :
+	    "GET, HEAD");
 	add_headers(resp, "text/plain; charset=utf-8", "no-store");
 	return queue(sr, conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp,
 	    sizeof(msg) - 1);
@@ -664,34 +651,7 @@ sreq_new(struct server *srv, struct MHD_Connection *conn, const char *method,
 	return sr;
 }
 
-/* The comment form's fields and the most bytes each may bring. */
-static const struct form_field comment_fields[] = {
-	{ "post", 20 },
-	{ "parent", 20 },
-	{ "author", 400 },		/* 100 characters of up to 4 bytes */
-	{ "email", 254 },
-	{ "url", 2000 },
-	{ "comment", 80000 },		/* 20,000 characters */
-	{ "image", 8 * 1024 * 1024 },
-	{ "remember", 16 },
-	{ "stamp", 64 },		/* comment_stamp: TIME.MAC */
-	{ "company", 200 },		/* the honeypot */
-};
-
-/* The vote form's fields (POST /votes). */
-static const struct form_field vote_fields[] = {
-	{ "type", 16 },
-	{ "id", 24 },
-	{ "value", 16 },
-};
-
-#define VOTE_JSON_MAX	4096	/* a JSON vote body */
-#define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
-#define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
-#define ADMIN_LOGIN_MAX	8192		/* the login form */
-
 static enum MHD_Result	finish(struct sreq *, struct MHD_Connection *, int);
-static void	context(struct req *, struct MHD_Connection *);
 
 /*
  * For an admin POST other than the login: returns 1 if the request
@@ -728,9 +688,6 @@ admin_gate(struct sreq *sr, struct MHD_Connection *conn, enum MHD_Result *rc)
 	return 0;
 }
 
-static const char *peer_ip(struct req *, struct MHD_Connection *);
-static const char *client_ip(struct req *, struct MHD_Connection *,
-		    const char *);
 
 /* A body up to this declares itself small: a vote, a comment's text. */
 #define SMALL_BODY	(64 * 1024)
@@ -752,11 +709,11 @@ take_slot(struct sreq *sr, struct MHD_Connection *conn,
 	const char	*ip;
 	int		 got;
 
-	if (sr->admin && strcmp(r->route.slug, "login") == 0)
+	if (sr->act->flags & ACT_LOGIN)
 		sl = sr->srv->logins;
 	else
 		sl = declared <= SMALL_BODY ? sr->srv->smalls : sr->srv->posts;
-	ip = client_ip(r, conn, peer_ip(r, conn));
+	ip = req_client(r, conn, req_peer(r, conn));
 	if ((got = slots_take(sl, ip)) == SLOT_OK) {
 		sr->slot = sl;
 		sr->slot_ip = ip;
@@ -782,58 +739,47 @@ give_slot(struct sreq *sr)
 }
 
 /*
- * Sets sr->body_max, the most a body of its kind may bring: a comment's
- * comment_max_bytes, a vote's VOTE_JSON_MAX, an admin form's or a
- * login's own.  Returns 0; or -1 with a 413 (or 503) queued in *rc when
- * declared is past four times that, so big bodies are never read.
+ * Sets sr->body_max, the most a body of its action may bring (its own
+ * limit, or comment_max_bytes).  Returns 0; or -1 with a 413 (or 503)
+ * queued in *rc when declared is past four times that: bodies up to it
+ * are read and dropped, so the reader gets a 413 page rather than a
+ * reset connection, and bigger ones are never read.
  */
 static int
 body_limit(struct sreq *sr, struct MHD_Connection *conn,
     unsigned long long declared, enum MHD_Result *rc)
 {
 	struct req	*r = &sr->r;
-	int		 login = sr->admin && strcmp(r->route.slug, "login") == 0;
 
 	if ((r->conn = store_conn_get(r->site->store)) == NULL) {
 		*rc = respond(sr, conn, page_error(r, 503), sr->path, 0);
 		return -1;
 	}
-	sr->body_max = (size_t)set_int(page_settings(r), SET_COMMENT_MAX_BYTES);
-	if (sr->admin)
-		sr->body_max = login ? ADMIN_LOGIN_MAX : ADMIN_BODY_MAX / 4;
+	sr->body_max = sr->act->limit != 0 ? sr->act->limit :
+	    (size_t)set_int(page_settings(r), SET_COMMENT_MAX_BYTES);
 	if (declared > 4ULL * sr->body_max)
 		*rc = respond(sr, conn, page_too_large(r), sr->path, 0);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
-	if (declared > 4ULL * sr->body_max)
-		return -1;
-	if (strcmp(sr->path, "/votes") == 0)
-		sr->body_max = VOTE_JSON_MAX;
-	if (sr->admin)		/* a login form is small; a picture is not */
-		sr->body_max = login ? ADMIN_LOGIN_MAX : ADMIN_BODY_MAX;
-	return 0;
+	return declared > 4ULL * sr->body_max ? -1 : 0;
 }
 
 /*
- * First call of a POST (/comments, /votes, /admin/...): an admin POST
- * needs a live session first (but the login); then a body place, and
- * the declared size against the limit before anything is read (bodies
- * up to four times the limit are read and dropped, so the reader gets a
- * 413 page rather than a reset connection); then the form reader, or a
- * raw buffer for a JSON vote.
+ * First call of a POST to an action: behind ACT_GATE a live session
+ * first (big bodies are for the signed-in only: none is read before);
+ * then a body place, and the declared size against the limit before
+ * anything is read; then the form reader (the action's fields, or any
+ * field), or a raw buffer for a JSON body where the action takes one.
  */
 static enum MHD_Result
 post_begin(struct sreq *sr, struct MHD_Connection *conn)
 {
-	struct req		*r = &sr->r;
+	const struct action	*act = sr->act;
 	const char		*cl, *type;
 	unsigned long long	 declared = 0;
 	enum MHD_Result		 rc = MHD_NO;
-	int			 votes = strcmp(sr->path, "/votes") == 0;
 
-	/* Big bodies are for the signed-in only: none is read before. */
-	if (sr->admin && strcmp(r->route.slug, "login") != 0 &&
-	    !admin_gate(sr, conn, &rc))
+	if ((act->flags & ACT_GATE) && !admin_gate(sr, conn, &rc))
 		return rc;
 	/* head.c let through only one length, and all digits. */
 	if ((cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -844,18 +790,13 @@ post_begin(struct sreq *sr, struct MHD_Connection *conn)
 		return rc;
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	sr->json = votes && type != NULL &&
+	sr->json = (act->flags & ACT_JSON) && type != NULL &&
 	    strncasecmp(type, "application/json", 16) == 0;
 	buf_init(&sr->raw);
 	if (declared > sr->body_max)
 		sr->body_bad = 413;
-	else if (sr->admin && form_begin(&sr->form, conn, NULL,
-	    ADMIN_FIELD_MAX) == -1)
-		sr->body_bad = 400;
-	else if (!sr->admin && !sr->json && form_begin(&sr->form, conn,
-	    votes ? vote_fields : comment_fields, votes ?
-	    sizeof(vote_fields) / sizeof(vote_fields[0]) :
-	    sizeof(comment_fields) / sizeof(comment_fields[0])) == -1)
+	else if (!sr->json && form_begin(&sr->form, conn, act->fields,
+	    act->fields != NULL ? act->nfields : act->field_max) == -1)
 		sr->body_bad = 400;
 	sr->posting = 1;
 	return MHD_YES;
@@ -873,120 +814,6 @@ post_feed(struct sreq *sr, const char *data, size_t len)
 		buf_write(data, len, &sr->raw);
 	else if (form_feed(&sr->form, data, len) == -1)
 		sr->body_bad = 400;
-}
-
-/* The address sa as text into out (INET6_ADDRSTRLEN bytes); "" if none. */
-static void
-addr_text(const struct sockaddr *sa, char *out, size_t len)
-{
-	*out = '\0';
-	if (sa != NULL && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr, out, (socklen_t)len);
-	else if (sa != NULL && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr, out, (socklen_t)len);
-}
-
-/* The connection's peer as text. */
-static void
-conn_addr(struct MHD_Connection *conn, char *out, size_t len)
-{
-	const union MHD_ConnectionInfo	*ci;
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	addr_text(ci != NULL ? ci->client_addr : NULL, out, len);
-}
-
-/* The peer's address as text, in the request's arena. */
-static const char *
-peer_ip(struct req *r, struct MHD_Connection *conn)
-{
-	char	 s[INET6_ADDRSTRLEN];
-
-	conn_addr(conn, s, sizeof(s));
-	return arena_strdup(&r->arena, s);
-}
-
-/* Returns 1 if ip is listed in galley.conf's trusted_proxies. */
-static int
-trusted(const struct site *site, const char *ip, size_t n)
-{
-	const char	*list = conf_get(site->conf, "trusted_proxies"), *p;
-	size_t		 k;
-
-	for (p = list; p != NULL && *p != '\0'; p += k) {
-		p += strspn(p, " ,\t");
-		k = strcspn(p, " ,\t");
-		if (k == n && k > 0 && strncmp(p, ip, n) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The writer's address: the socket's peer (peer), unless that peer is a proxy
- * listed in trusted_proxies; then the right-most address in
- * X-Forwarded-For that is not itself a trusted proxy (entries left of it
- * could be forged by the client).
- */
-static const char *
-client_ip(struct req *r, struct MHD_Connection *conn, const char *peer)
-{
-	const char	*xff, *hop[32];
-	char		*list, *p, *save = NULL;
-	size_t		 n = 0, len;
-
-	if (!trusted(r->site, peer, strlen(peer)) ||
-	    (xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "X-Forwarded-For")) == NULL)
-		return peer;
-	list = arena_strndup(&r->arena, xff, strnlen(xff, 2048));
-	for (p = strtok_r(list, ",", &save); p != NULL && n < 32;
-	    p = strtok_r(NULL, ",", &save)) {
-		p += strspn(p, " \t");
-		len = strcspn(p, " \t");
-		p[len] = '\0';
-		if (len > 0 && len < 64)
-			hop[n++] = p;
-	}
-	while (n > 0) {
-		n--;
-		if (!trusted(r->site, hop[n], strlen(hop[n])))
-			return hop[n];
-	}
-	return peer;
-}
-
-/*
- * What a handler of a reader's or a moderator's request knows of it:
- * the client (through trusted proxies), its headers and cookies, and
- * whether it came over TLS (base_url is https, or a trusted proxy says
- * X-Forwarded-Proto: https).
- */
-static void
-context(struct req *r, struct MHD_Connection *conn)
-{
-	const char	*peer = peer_ip(r, conn), *proto;
-
-	r->ip = client_ip(r, conn, peer);
-	r->user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_USER_AGENT);
-	r->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Origin");
-	r->fetch_site = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "Sec-Fetch-Site");
-	r->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_HOST);
-	r->voter_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
-	    "galley_voter");
-	r->session_cookie = MHD_lookup_connection_value(conn,
-	    MHD_COOKIE_KIND, AUTH_COOKIE);
-	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    "X-Forwarded-Proto");
-	r->https = strncmp(set_text(page_settings(r), SET_BASE_URL), "https:", 6) == 0 ||
-	    (proto != NULL && strcmp(proto, "https") == 0 &&
-	    trusted(r->site, peer, strlen(peer)));
 }
 
 /*
@@ -1008,19 +835,6 @@ finish(struct sreq *sr, struct MHD_Connection *conn, int status)
 	return rc;
 }
 
-/*
- * GET /admin/...: never cached, rendered for the signed-in user (or a
- * redirect to the login page); a task for the work pool, since reading
- * a session may write its last use.
- */
-static int
-admin_task(struct sreq *sr, struct MHD_Connection *conn)
-{
-	(void)conn;
-	sr->r.cacheable = 0;
-	return page_admin(&sr->r, NULL);
-}
-
 /* A JSON value as text in the arena: a string as is, a number printed. */
 static const char *
 json_text(struct req *r, json_t *o, const char *key)
@@ -1035,9 +849,18 @@ json_text(struct req *r, json_t *o, const char *key)
 	return NULL;
 }
 
+/* A body that could not be read is answered before any handler. */
+static int
+body_refused(struct sreq *sr)
+{
+	if (sr->body_bad == 413)
+		return page_too_large(&sr->r);
+	return page_bad_form(&sr->r);
+}
+
 /* POST /votes: the fields from the form, or from a JSON object. */
 static int
-post_vote(struct sreq *sr, struct MHD_Connection *conn)
+vote_task(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct req	*r = &sr->r;
 	const char	*accept = MHD_lookup_connection_value(conn,
@@ -1047,6 +870,8 @@ post_vote(struct sreq *sr, struct MHD_Connection *conn)
 	json_t		*o;
 	int		 status;
 
+	if (sr->body_bad)
+		return body_refused(sr);
 	if (!sr->json)
 		return page_vote_post(r, form_get(&sr->form, "type", NULL,
 		    NULL), form_get(&sr->form, "id", NULL, NULL),
@@ -1058,23 +883,29 @@ post_vote(struct sreq *sr, struct MHD_Connection *conn)
 	return status;
 }
 
-/* A POST's answer, once its whole body is in: a task for the pool. */
+/* POST /comments: a task for the pool. */
 static int
-post_task(struct sreq *sr, struct MHD_Connection *conn)
+comment_task(struct sreq *sr, struct MHD_Connection *conn)
 {
-	struct req	*r = &sr->r;
+	(void)conn;
+	if (sr->body_bad)
+		return body_refused(sr);
+	return page_comment_post(&sr->r, &sr->form);
+}
 
-	if (sr->body_bad == 413)
-		return page_too_large(r);
-	if (sr->body_bad == 400)
-		return page_bad_form(r);
-	if (strcmp(sr->path, "/votes") == 0)
-		return post_vote(sr, conn);
-	if (sr->admin) {
-		r->cacheable = 0;
-		return page_admin(r, &sr->form);
-	}
-	return page_comment_post(r, &sr->form);
+/*
+ * /admin/...: never cached, rendered for the signed-in user (or a
+ * redirect to the login page); a task for the pool, since reading a
+ * session may write its last use, and a login hashes a password.
+ */
+static int
+admin_task(struct sreq *sr, struct MHD_Connection *conn)
+{
+	(void)conn;
+	sr->r.cacheable = 0;
+	if (sr->body_bad)
+		return body_refused(sr);
+	return page_admin(&sr->r, sr->posting ? &sr->form : NULL);
 }
 
 /*
@@ -1094,7 +925,7 @@ run_job(void *arg)
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		sr->answer = page_error(r, 503);
 	else {
-		context(r, r->http);
+		req_context(r, r->http);
 		sr->answer = sr->task(sr, r->http);
 	}
 	store_conn_put(r->site->store, r->conn);
@@ -1157,6 +988,69 @@ serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
 	add_headers(resp, "text/plain; charset=utf-8", "no-store");
 	return queue(sr, conn, post > 0 ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND,
 	    resp, strlen(stamp));
+}
+
+/* The comment form's fields and the most bytes each may bring. */
+static const struct form_field comment_fields[] = {
+	{ "post", 20 },
+	{ "parent", 20 },
+	{ "author", 400 },		/* 100 characters of up to 4 bytes */
+	{ "email", 254 },
+	{ "url", 2000 },
+	{ "comment", 80000 },		/* 20,000 characters */
+	{ "image", 8 * 1024 * 1024 },
+	{ "remember", 16 },
+	{ "stamp", 64 },		/* comment_stamp: TIME.MAC */
+	{ "company", 200 },		/* the honeypot */
+};
+
+/* The vote form's fields (POST /votes). */
+static const struct form_field vote_fields[] = {
+	{ "type", 16 },
+	{ "id", 24 },
+	{ "value", 16 },
+};
+
+
+#define VOTE_BODY_MAX	4096		/* a vote, form or JSON */
+#define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
+#define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
+#define ADMIN_LOGIN_MAX	8192		/* the login form */
+
+/*
+ * The routes that are not pages, one row each; the first that matches
+ * wins.  A new action is one row and one handler.
+ */
+static const struct action actions[] = {
+	{ "/comments", ACT_POST, 0, comment_fields,
+	    sizeof(comment_fields) / sizeof(comment_fields[0]), 0,
+	    comment_task, NULL },
+	{ "/comments/stamp", ACT_GET, 0, NULL, 0, 0, NULL, serve_stamp },
+	{ "/votes", ACT_POST | ACT_JSON, VOTE_BODY_MAX, vote_fields,
+	    sizeof(vote_fields) / sizeof(vote_fields[0]), 0, vote_task,
+	    NULL },
+	{ "/admin/login/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
+	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
+	{ "/admin/", ACT_GET | ACT_POST | ACT_PREFIX | ACT_GATE,
+	    ADMIN_BODY_MAX, NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
+	{ "/admin", ACT_GET | ACT_POST | ACT_GATE, ADMIN_BODY_MAX, NULL, 0,
+	    ADMIN_FIELD_MAX, admin_task, NULL },
+};
+
+/* The action at url, or NULL: a page. */
+static const struct action *
+action_of(const char *url)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		n = strlen(actions[i].path);
+		if ((actions[i].flags & ACT_PREFIX) ?
+		    strncmp(url, actions[i].path, n) == 0 :
+		    strcmp(url, actions[i].path) == 0)
+			return &actions[i];
+	}
+	return NULL;
 }
 
 /*
@@ -1253,18 +1147,15 @@ first_call(struct server *srv, struct MHD_Connection *conn, const char *url,
 		return refuse(sr, conn, status);
 	client_head(srv->clients, sr->client, h.lengths > 0 &&
 	    strtoull(h.length, NULL, 10) > 0);
-	if (strcmp(url, "/comments") == 0 || strcmp(url, "/votes") == 0)
-		return post ? post_begin(sr, conn) :
-		    method_not_allowed(sr, conn);
-	sr->admin = strcmp(url, "/admin") == 0 ||
-	    strncmp(url, "/admin/", 7) == 0;
-	if (sr->admin && url_parse(url, &sr->r.route) == -1)
+	if ((sr->act = action_of(url)) != NULL && url_parse(url,
+	    &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
-	if (sr->admin && post)
+	if (post && sr->act != NULL && (sr->act->flags & ACT_POST))
 		return post_begin(sr, conn);
 	/* Refused at once: the body is not read, the connection closes. */
-	if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || post)
+	if (post || (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) ||
+	    (sr->act != NULL && !(sr->act->flags & ACT_GET)))
 		return method_not_allowed(sr, conn);
 	return MHD_YES;
 }
@@ -1294,12 +1185,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	client_body_done(srv->clients, sr->client);
 	if (sr->slot == srv->logins)
 		give_slot(sr);
-	if (sr->posting)
-		return start_job(sr, conn, post_task);
-	if (strcmp(url, "/comments/stamp") == 0)
-		return serve_stamp(sr, conn);
-	if (sr->admin)
-		return start_job(sr, conn, admin_task);
+	if (sr->act != NULL)
+		return sr->act->task != NULL ? start_job(sr, conn,
+		    sr->act->task) : sr->act->now(sr, conn);
 	if (url_parse(url, &sr->r.route) == -1)
 		sr->r.route.kind = ROUTE_NONE;
 	if (sr->r.route.kind == ROUTE_THEME && serve_theme(sr, conn) == MHD_YES)
@@ -1400,9 +1288,9 @@ connection_note(void *cls, struct MHD_Connection *conn, void **socket_context,
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (ci == NULL)
 		return;
-	conn_addr(conn, addr, sizeof(addr));
+	req_addr(conn, addr, sizeof(addr));
 	*socket_context = client_open(srv->clients, ci->connect_fd, addr,
-	    trusted(srv->site, addr, strlen(addr)));
+	    req_trusted(srv->site, addr, strlen(addr)));
 	if (*socket_context == NULL)
 		(void)shutdown(ci->connect_fd, SHUT_RDWR);
 }
