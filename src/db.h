@@ -101,6 +101,27 @@ struct store_conn {
 	const struct db_driver	*drv;
 };
 
+/*
+ * A connection's prepared statements, keyed by the address of their SQL
+ * literal (open addressing, kept under two thirds full): what both
+ * drivers keep, in db.c.
+ */
+struct db_cache {
+	const char	**key;
+	void		**val;
+	size_t		 cap, n;
+};
+
+/*
+ * The place of sql's statement in c: *place is NULL when sql is new, and
+ * the caller sets it.  Valid until the next call.
+ */
+void	**db_cache_place(struct db_cache *c, const char *sql);
+/* Calls fn on each statement kept, then frees the table. */
+void	 db_cache_free(struct db_cache *c, void (*fn)(void *));
+/* Calls fn on each statement kept. */
+void	 db_cache_each(struct db_cache *c, void (*fn)(void *));
+
 extern const struct db_driver db_sqlite;
 extern const struct db_driver db_pg;
 

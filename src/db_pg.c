@@ -43,7 +43,7 @@
 struct pstmt {
 	struct db_stmt		 base;
 	struct pconn		*c;
-	const char		*sql;	/* the key: a literal's address */
+	const char		*sql;
 	char			 name[16];
 	int			 nparams;
 	int			 prepared;	/* on this connection, now */
@@ -60,8 +60,7 @@ struct pconn {
 	PGconn			*db;
 	int			 in_tx;
 	unsigned		 seq;	/* names the next statement */
-	struct pstmt		**tab;	/* open addressing by sql address */
-	size_t			 cap, n;
+	struct db_cache		 stmts;	/* struct pstmt, by sql */
 };
 
 struct ppool {
@@ -147,44 +146,17 @@ db_numbered(const char *sql, char *out, size_t len)
 	return max;
 }
 
-/* The slot for sql in c's table (free or holding it). */
-static struct pstmt **
-slot(struct pconn *c, const char *sql)
-{
-	size_t	 i = ((uintptr_t)sql >> 3) * 11400714819323198485ULL;
-
-	for (i &= c->cap - 1; c->tab[i] != NULL && c->tab[i]->sql != sql;
-	    i = (i + 1) & (c->cap - 1))
-		;
-	return &c->tab[i];
-}
-
-/* Keeps the table under two thirds full, doubling it. */
 static void
-grow(struct pconn *c)
+unprepared(void *v)
 {
-	struct pstmt	**old = c->tab;
-	size_t		 i, n = c->cap;
-
-	if (c->cap != 0 && 3 * (c->n + 1) <= 2 * c->cap)
-		return;
-	c->cap = n ? 2 * n : 64;
-	c->tab = xcalloc(c->cap, sizeof(*c->tab));
-	for (i = 0; i < n; i++)
-		if (old[i] != NULL)
-			*slot(c, old[i]->sql) = old[i];
-	free(old);
+	((struct pstmt *)v)->prepared = 0;
 }
 
 /* A reconnected session has no prepared statement left. */
 static void
 forget_prepared(struct pconn *c)
 {
-	size_t	 i;
-
-	for (i = 0; i < c->cap; i++)
-		if (c->tab[i] != NULL)
-			c->tab[i]->prepared = 0;
+	db_cache_each(&c->stmts, unprepared);
 }
 
 static void
@@ -197,21 +169,26 @@ pg_done(struct db_stmt *sp)
 	s->row = s->rows = 0;
 }
 
+static void
+result_free(void *v)
+{
+	pg_done(v);
+}
+
 static struct db_stmt *
 pg_stmt(struct store_conn *sc, const char *sql)
 {
 	struct pconn	*c = (struct pconn *)sc;
-	struct pstmt	**p, *s;
+	struct pstmt	*s;
+	void		**p = db_cache_place(&c->stmts, sql);
 
-	grow(c);
-	if ((s = *(p = slot(c, sql))) == NULL) {
+	if ((s = *p) == NULL) {
 		s = xcalloc(1, sizeof(*s));
 		s->base.drv = &db_pg;
 		s->c = c;
 		s->sql = sql;
 		snprintf(s->name, sizeof(s->name), "g%u", c->seq++);
 		*p = s;
-		c->n++;
 	}
 	pg_done(&s->base);
 	memset(s->param, 0, sizeof(s->param));
@@ -480,16 +457,18 @@ conn_open(const char *uri, char *err, size_t errlen)
 }
 
 static void
+stmt_free(void *v)
+{
+	struct pstmt	*s = v;
+
+	PQclear(s->res);
+	free(s);
+}
+
+static void
 conn_free(struct pconn *c)
 {
-	size_t	 i;
-
-	for (i = 0; i < c->cap; i++)
-		if (c->tab[i] != NULL) {
-			PQclear(c->tab[i]->res);
-			free(c->tab[i]);
-		}
-	free(c->tab);
+	db_cache_free(&c->stmts, stmt_free);
 	PQfinish(c->db);
 	free(c);
 }
@@ -748,13 +727,10 @@ pg_put(struct store *s, struct store_conn *sc)
 {
 	struct ppool	*p = (struct ppool *)s;
 	struct pconn	*c = (struct pconn *)sc;
-	size_t		 i;
 
 	if (c->in_tx)
 		pg_rollback(sc);
-	for (i = 0; i < c->cap; i++)	/* results a caller left behind */
-		if (c->tab[i] != NULL)
-			pg_done(&c->tab[i]->base);
+	db_cache_each(&c->stmts, result_free);	/* what a caller left */
 	if (PQstatus(c->db) != CONNECTION_OK ||
 	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
 		/* Broken: close it; the next get opens a fresh one. */

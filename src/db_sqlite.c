@@ -28,15 +28,14 @@ struct sstmt {
 	struct db_stmt		 base;
 	struct sconn		*c;
 	sqlite3_stmt		*st;
-	const char		*sql;	/* the key: a literal's address */
+	const char		*sql;
 };
 
 struct sconn {
 	struct store_conn	 base;
 	struct pool_item	 item;
 	sqlite3			*db;
-	struct sstmt		**tab;	/* open addressing by sql address */
-	size_t			 cap, n;
+	struct db_cache		 stmts;	/* struct sstmt, by sql */
 };
 
 struct spool {
@@ -93,44 +92,15 @@ rc_of(sqlite3 *db, int rc, const char *what)
 	return STORE_ERROR;
 }
 
-/* The slot for sql in c's table (free or holding it). */
-static struct sstmt **
-slot(struct sconn *c, const char *sql)
-{
-	size_t	 i = ((uintptr_t)sql >> 3) * 11400714819323198485ULL;
-
-	for (i &= c->cap - 1; c->tab[i] != NULL && c->tab[i]->sql != sql;
-	    i = (i + 1) & (c->cap - 1))
-		;
-	return &c->tab[i];
-}
-
-/* Keeps the table under two thirds full, doubling it. */
-static void
-grow(struct sconn *c)
-{
-	struct sstmt	**old = c->tab;
-	size_t		 i, n = c->cap;
-
-	if (c->cap != 0 && 3 * (c->n + 1) <= 2 * c->cap)
-		return;
-	c->cap = n ? 2 * n : 64;
-	c->tab = xcalloc(c->cap, sizeof(*c->tab));
-	for (i = 0; i < n; i++)
-		if (old[i] != NULL)
-			*slot(c, old[i]->sql) = old[i];
-	free(old);
-}
-
 static struct db_stmt *
 sl_stmt(struct store_conn *sc, const char *sql)
 {
 	struct sconn	*c = (struct sconn *)sc;
-	struct sstmt	**p, *s;
+	struct sstmt	*s;
 	sqlite3_stmt	*st;
+	void		**p = db_cache_place(&c->stmts, sql);
 
-	grow(c);
-	if ((s = *(p = slot(c, sql))) != NULL) {
+	if ((s = *p) != NULL) {
 		sqlite3_reset(s->st);
 		sqlite3_clear_bindings(s->st);
 		return &s->base;
@@ -147,7 +117,6 @@ sl_stmt(struct store_conn *sc, const char *sql)
 	s->st = st;
 	s->sql = sql;
 	*p = s;
-	c->n++;
 	return &s->base;
 }
 
@@ -265,16 +234,18 @@ sl_lock(struct store_conn *c, const char *key)
 }
 
 static void
+stmt_free(void *v)
+{
+	struct sstmt	*s = v;
+
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static void
 conn_free(struct sconn *c)
 {
-	size_t	 i;
-
-	for (i = 0; i < c->cap; i++)
-		if (c->tab[i] != NULL) {
-			sqlite3_finalize(c->tab[i]->st);
-			free(c->tab[i]);
-		}
-	free(c->tab);
+	db_cache_free(&c->stmts, stmt_free);
 	sqlite3_close(c->db);
 	free(c);
 }
