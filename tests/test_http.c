@@ -513,10 +513,10 @@ invalidation(struct srv *s, const char *site)
 	expect(s, ARTICLE, 200, "I agree Oleg");	/* now cached */
 	if (!CHECK(c != NULL))
 		return;
-	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
 	cm.content = "Held back.";
 	cm.status = "pending";
-	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
 	CHECK(http_eventually(s, ARTICLE, "Fresh words here."));
@@ -629,17 +629,17 @@ xss(struct srv *s, const char *site)
 	p.title = lines[3];
 	p.source_name = lines[4];
 	p.source_url = "javascript:alert(1)";
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->post_add(c, &p, &post) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_post_add(c, &p, &post) == STORE_OK);
 	for (i = 0; i < n; i++) {
 		cm.post_id = post;
 		cm.author = lines[i];
 		cm.url = lines[(i + 1) % n];
 		cm.content = lines[(i + 2) % n];
 		cm.created = 1443900000 + (int64_t)i;
-		c->ops->comment_add(c, &cm, NULL);
+		store_comment_add(c, &cm, NULL);
 	}
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
 
@@ -684,19 +684,19 @@ edge_content(const char *site)
 
 	if (!CHECK(c != NULL))
 		return;
-	CHECK(c->ops->post_add(c, &p, &post) == STORE_OK);
+	CHECK(store_post_add(c, &p, &post) == STORE_OK);
 	/* A reply chain 8 deep, and a comment with a corrupt time. */
 	for (i = 0; i < 8; i++) {
 		cm.post_id = post;
 		cm.parent_id = parent;
 		cm.author = "Nester";
 		cm.created = 1443700100 + i;
-		CHECK(c->ops->comment_add(c, &cm, &parent) == STORE_OK);
+		CHECK(store_comment_add(c, &cm, &parent) == STORE_OK);
 	}
 	cm.parent_id = 0;
 	cm.author = "Time Traveller";
 	cm.created = -9000000000000000000LL;
-	CHECK(c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
 }

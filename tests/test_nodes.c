@@ -86,7 +86,7 @@ shared_writes(struct srv *a, struct srv *b, const char *dir)
 	    sizeof(err)) == STORE_OK))
 		return;
 	c = store_conn_get(st);
-	CHECK(c != NULL && c->ops->comment_add(c, &cm, NULL) == STORE_OK);
+	CHECK(c != NULL && store_comment_add(c, &cm, NULL) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
 	CHECK_MSG(http_eventually(a, ARTICLE, "Written elsewhere."),

@@ -38,7 +38,7 @@ gen(struct store_conn *c)
 {
 	int64_t	 g = -1;
 
-	c->ops->generation(c, &g);
+	store_generation(c, &g);
 	return g;
 }
 
@@ -54,31 +54,31 @@ fill(struct store_conn *c, int64_t *post, int64_t *cm1)
 	    .content = "Hi", .status = "approved", .created = 1100 };
 	int64_t		 id, tid, g0 = gen(c), cm2;
 
-	CHECK(c->ops->user_add(c, &u, &p.author_id) == STORE_OK);
+	CHECK(store_user_add(c, &u, &p.author_id) == STORE_OK);
 	CHECK(gen(c) > g0);
-	CHECK(c->ops->user_add(c, &u, &id) == STORE_CONFLICT);
-	CHECK(c->ops->post_add(c, &p, post) == STORE_OK);
-	CHECK(c->ops->post_add(c, &p, &id) == STORE_CONFLICT);
+	CHECK(store_user_add(c, &u, &id) == STORE_CONFLICT);
+	CHECK(store_post_add(c, &p, post) == STORE_OK);
+	CHECK(store_post_add(c, &p, &id) == STORE_CONFLICT);
 	p.slug = "second";
 	p.published = 2000;
-	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
+	CHECK(store_post_add(c, &p, &id) == STORE_OK);
 	p.slug = "draft";
 	p.status = "draft";
-	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
+	CHECK(store_post_add(c, &p, &id) == STORE_OK);
 	p.slug = "future";
 	p.status = "publish";
 	p.published = 999999;
-	CHECK(c->ops->post_add(c, &p, &id) == STORE_OK);
-	CHECK(c->ops->term_add(c, &t, &tid) == STORE_OK);
-	CHECK(c->ops->post_term_add(c, *post, tid) == STORE_OK);
-	CHECK(c->ops->post_term_add(c, *post, tid) == STORE_CONFLICT);
+	CHECK(store_post_add(c, &p, &id) == STORE_OK);
+	CHECK(store_term_add(c, &t, &tid) == STORE_OK);
+	CHECK(store_post_term_add(c, *post, tid) == STORE_OK);
+	CHECK(store_post_term_add(c, *post, tid) == STORE_CONFLICT);
 	cm.post_id = *post;
-	CHECK(c->ops->comment_add(c, &cm, cm1) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, cm1) == STORE_OK);
 	cm.parent_id = *cm1;
 	cm.status = "pending";
-	CHECK(c->ops->comment_add(c, &cm, &cm2) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, &cm2) == STORE_OK);
 	cm.parent_id = 987654;	/* no such parent: foreign key */
-	CHECK(c->ops->comment_add(c, &cm, &cm2) == STORE_ERROR);
+	CHECK(store_comment_add(c, &cm, &cm2) == STORE_ERROR);
 }
 
 static void
@@ -90,20 +90,20 @@ votes(struct store_conn *c, int64_t post, int64_t cm1)
 	size_t		 n;
 
 	arena_init(&a);
-	CHECK(c->ops->post_vote_add(c, post, "v1", 5, 1) == STORE_OK);
-	CHECK(c->ops->post_vote_add(c, post, "v2", 7, 1) == STORE_OK);
-	CHECK(c->ops->post_vote_add(c, post, "v1", 9, 1) == STORE_CONFLICT);
-	CHECK(c->ops->post_vote_add(c, post, "v3", 0, 1) == STORE_ERROR);
-	CHECK(c->ops->comment_vote_add(c, cm1, "v1", 1, 1) == STORE_OK);
-	CHECK(c->ops->comment_vote_add(c, cm1, "v2", -1, 1) == STORE_OK);
-	CHECK(c->ops->comment_vote_add(c, cm1, "v3", 1, 1) == STORE_OK);
-	CHECK(c->ops->comment_vote_add(c, cm1, "v3", 1, 1) ==
+	CHECK(store_post_vote_add(c, post, "v1", 5, 1) == STORE_OK);
+	CHECK(store_post_vote_add(c, post, "v2", 7, 1) == STORE_OK);
+	CHECK(store_post_vote_add(c, post, "v1", 9, 1) == STORE_CONFLICT);
+	CHECK(store_post_vote_add(c, post, "v3", 0, 1) == STORE_ERROR);
+	CHECK(store_comment_vote_add(c, cm1, "v1", 1, 1) == STORE_OK);
+	CHECK(store_comment_vote_add(c, cm1, "v2", -1, 1) == STORE_OK);
+	CHECK(store_comment_vote_add(c, cm1, "v3", 1, 1) == STORE_OK);
+	CHECK(store_comment_vote_add(c, cm1, "v3", 1, 1) ==
 	    STORE_CONFLICT);
-	CHECK(c->ops->comment_vote_add(c, cm1, "v4", 2, 1) == STORE_ERROR);
-	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
+	CHECK(store_comment_vote_add(c, cm1, "v4", 2, 1) == STORE_ERROR);
+	CHECK(store_post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
 	CHECK(p.rating_sum == 12 && p.rating_count == 2);
 	CHECK(p.comment_count == 1);	/* approved only */
-	CHECK(c->ops->comments_approved(c, &a, post, &cm, &n) == STORE_OK);
+	CHECK(store_comments_approved(c, &a, post, &cm, &n) == STORE_OK);
 	CHECK(n == 1 && cm[0].vote_sum == 1 && cm[0].vote_count == 3);
 	CHECK(n == 1 && cm[0].email == NULL);	/* never read back */
 	arena_free(&a);
@@ -122,36 +122,36 @@ queries(struct store_conn *c, int64_t post)
 	char			*v;
 
 	arena_init(&a);
-	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
+	CHECK(store_post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
 	CHECK(p.id == post && strcmp(p.author_name, "Ann") == 0 &&
 	    strcmp(p.author_slug, "ann") == 0 &&
 	    strcmp(p.body, "Hello *world*") == 0);
-	CHECK(c->ops->post_by_slug(c, &a, "post", "draft", &p) ==
+	CHECK(store_post_by_slug(c, &a, "post", "draft", &p) ==
 	    STORE_NOTFOUND);
-	CHECK(c->ops->post_by_slug(c, &a, "page", "first", &p) ==
+	CHECK(store_post_by_slug(c, &a, "page", "first", &p) ==
 	    STORE_NOTFOUND);
-	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(store_posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
 	CHECK(total == 2 && n == 1 && strcmp(list[0].slug, "second") == 0);
 	q.offset = 1;
-	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(store_posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
 	CHECK(n == 1 && strcmp(list[0].slug, "first") == 0);
-	CHECK(c->ops->term_by_slug(c, &a, "tag", "t1", &t) == STORE_OK);
+	CHECK(store_term_by_slug(c, &a, "tag", "t1", &t) == STORE_OK);
 	q.offset = 0;
 	q.limit = 10;
 	q.term_id = t.id;
-	CHECK(c->ops->posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
+	CHECK(store_posts_list(c, &a, &q, &list, &n, &total) == STORE_OK);
 	CHECK(total == 1 && n == 1 && list[0].id == post);
-	CHECK(c->ops->term_by_slug(c, &a, "category", "t1", &t) ==
+	CHECK(store_term_by_slug(c, &a, "category", "t1", &t) ==
 	    STORE_NOTFOUND);
-	CHECK(c->ops->post_terms(c, &a, post, &terms, &n) == STORE_OK);
+	CHECK(store_post_terms(c, &a, post, &terms, &n) == STORE_OK);
 	CHECK(n == 1 && strcmp(terms[0].name, "T1") == 0);
-	CHECK(c->ops->user_by_slug(c, &a, "ann", &u) == STORE_OK);
+	CHECK(store_user_by_slug(c, &a, "ann", &u) == STORE_OK);
 	CHECK(strcmp(u.name, "Ann") == 0 && u.email == NULL);
-	CHECK(c->ops->setting_set(c, "k", "v1") == STORE_OK);
-	CHECK(c->ops->setting_set(c, "k", "v2") == STORE_OK);
-	CHECK(c->ops->setting_get(c, &a, "k", &v) == STORE_OK);
+	CHECK(store_setting_set(c, "k", "v1") == STORE_OK);
+	CHECK(store_setting_set(c, "k", "v2") == STORE_OK);
+	CHECK(store_setting_get(c, &a, "k", &v) == STORE_OK);
 	CHECK(strcmp(v, "v2") == 0);
-	CHECK(c->ops->setting_get(c, &a, "nope", &v) == STORE_NOTFOUND);
+	CHECK(store_setting_get(c, &a, "nope", &v) == STORE_NOTFOUND);
 	arena_free(&a);
 }
 
@@ -162,13 +162,13 @@ transactions(struct store_conn *c)
 	char		*v;
 
 	arena_init(&a);
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->setting_set(c, "tx", "rolled back") == STORE_OK);
-	CHECK(c->ops->rollback(c) == STORE_OK);
-	CHECK(c->ops->setting_get(c, &a, "tx", &v) == STORE_NOTFOUND);
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->setting_set(c, "tx", "kept") == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_setting_set(c, "tx", "rolled back") == STORE_OK);
+	CHECK(store_rollback(c) == STORE_OK);
+	CHECK(store_setting_get(c, &a, "tx", &v) == STORE_NOTFOUND);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_setting_set(c, "tx", "kept") == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	arena_free(&a);
 }
 
@@ -191,57 +191,57 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	int64_t		 id;
 
 	arena_init(&a);
-	CHECK(c->ops->comment_by_id(c, &a, cm1, &cm) == STORE_OK);
+	CHECK(store_comment_by_id(c, &a, cm1, &cm) == STORE_OK);
 	CHECK(strcmp(cm.email, "bob@secret.example") == 0);
-	CHECK(c->ops->comment_by_id(c, &a, 99999, &cm) == STORE_NOTFOUND);
-	CHECK(c->ops->comment_add(c, &add, &id) == STORE_OK);
-	CHECK(c->ops->comment_by_id(c, &a, id, &cm) == STORE_OK &&
+	CHECK(store_comment_by_id(c, &a, 99999, &cm) == STORE_NOTFOUND);
+	CHECK(store_comment_add(c, &add, &id) == STORE_OK);
+	CHECK(store_comment_by_id(c, &a, id, &cm) == STORE_OK &&
 	    strcmp(cm.image, "abc") == 0 && strcmp(cm.thumb, "def") == 0 &&
 	    cm.thumb_w == 320 && cm.thumb_h == 200);
-	CHECK(c->ops->comments_list(c, &a, "pending", 10, &list, &n) ==
+	CHECK(store_comments_list(c, &a, "pending", 10, &list, &n) ==
 	    STORE_OK && n == 2 && list[0].id == id);	/* newest first */
-	CHECK(c->ops->comments_list(c, &a, NULL, 1, &list, &n) == STORE_OK &&
+	CHECK(store_comments_list(c, &a, NULL, 1, &list, &n) == STORE_OK &&
 	    n == 1);
 	CHECK(moderation_set(c, id, "spam") == STORE_OK);
 	CHECK(moderation_set(c, 99999, "spam") == STORE_NOTFOUND);
 	CHECK(moderation_set(c, id, "bogus") == STORE_ERROR);
-	CHECK(c->ops->comments_list(c, &a, "spam", 10, &list, &n) ==
+	CHECK(store_comments_list(c, &a, "spam", 10, &list, &n) ==
 	    STORE_OK && n == 1 && list[0].id == id &&
 	    strcmp(list[0].spam_trained, "spam") == 0);
 
-	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK);
+	CHECK(store_comment_facts(c, &probe, 4000, &f) == STORE_OK);
 	CHECK(f.recent_from_ip == 1 && f.duplicates == 2 &&
 	    f.approved_by_email == 1);
 	CHECK(f.spam_before == 1);	/* Eve, from the same IP hash */
 	probe.ip_hash = "otherhash";
-	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK &&
+	CHECK(store_comment_facts(c, &probe, 4000, &f) == STORE_OK &&
 	    f.spam_before == 0);
 	probe.email = "eve@x.y";	/* the same sender by email */
-	CHECK(c->ops->comment_facts(c, &probe, 4000, &f) == STORE_OK &&
+	CHECK(store_comment_facts(c, &probe, 4000, &f) == STORE_OK &&
 	    f.spam_before == 1);
 	probe.email = "bob@secret.example";
 	probe.ip_hash = "iphash1";
-	CHECK(c->ops->comment_facts(c, &probe, 6000, &f) == STORE_OK);
+	CHECK(store_comment_facts(c, &probe, 6000, &f) == STORE_OK);
 	CHECK(f.recent_from_ip == 0);
 	probe.ip_hash = "";		/* no hash: never a flood */
-	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	CHECK(store_comment_facts(c, &probe, 0, &f) == STORE_OK &&
 	    f.recent_from_ip == 0);
 	probe.content = "Something new";
 	probe.email = "new@x.y";
 	probe.author = "New";
-	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	CHECK(store_comment_facts(c, &probe, 0, &f) == STORE_OK &&
 	    f.duplicates == 0 && f.approved_by_email == 0);
 
-	CHECK(c->ops->forget(c, 5001) == STORE_OK);
+	CHECK(store_forget(c, 5001) == STORE_OK);
 	probe.ip_hash = "iphash1";
-	CHECK(c->ops->comment_facts(c, &probe, 0, &f) == STORE_OK &&
+	CHECK(store_comment_facts(c, &probe, 0, &f) == STORE_OK &&
 	    f.recent_from_ip == 0);		/* the hash is gone */
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->lock(c, "ip:iphash1") == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
-	CHECK(c->ops->post_by_id(c, &a, post, &p) == STORE_OK &&
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_lock(c, "ip:iphash1") == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
+	CHECK(store_post_by_id(c, &a, post, &p) == STORE_OK &&
 	    strcmp(p.slug, "first") == 0);
-	CHECK(c->ops->post_by_id(c, &a, 99999, &p) == STORE_NOTFOUND);
+	CHECK(store_post_by_id(c, &a, 99999, &p) == STORE_NOTFOUND);
 	arena_free(&a);
 }
 
@@ -279,16 +279,16 @@ recount(struct store *s, const char *where, int64_t post)
 	CHECK(db_exec(where, "UPDATE posts SET rating_sum = 99 WHERE id = 1;"
 	    " UPDATE comments SET vote_count = 7 WHERE id = 1") == 0);
 	c = store_conn_get(s);
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->votes_recount(c, fixed, &f) == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_votes_recount(c, fixed, &f) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	CHECK(f.n == 2 && f.post_sum == 12 && f.comment_count == 3);
 	arena_init(&a);
-	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
+	CHECK(store_post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
 	    p.id == post && p.rating_sum == 12 && p.rating_count == 2);
 	arena_free(&a);
 	f.n = 0;
-	CHECK(c->ops->votes_recount(c, fixed, &f) == STORE_OK && f.n == 0);
+	CHECK(store_votes_recount(c, fixed, &f) == STORE_OK && f.n == 0);
 	store_conn_put(s, c);
 }
 
@@ -300,31 +300,31 @@ casting(struct store_conn *c, int64_t post)
 	    .value = 4, .when = 9000, .since = 0 };
 	int64_t		 count;
 
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat);
+	CHECK(store_commit(c) == STORE_OK);
 	count = v.count;
 	v.voter = "k2";			/* a new cookie, the same address */
-	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && v.repeat &&
+	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
 	    v.count == count);
 	v.since = 9001;			/* outside the IP window */
-	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat &&
+	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat &&
 	    v.count == count + 1);
 	v.voter = "k1";
 	v.value = 1;
 	v.allow_change = 1;		/* replaces k1's 4 with 1 */
-	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && v.repeat &&
+	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
 	    v.count == count + 1);
 	v.allow_change = 0;
 	/* Retention blanks votes' IP hashes: the address is forgotten. */
-	CHECK(c->ops->forget(c, 9001) == STORE_OK);
+	CHECK(store_forget(c, 9001) == STORE_OK);
 	v.voter = "k3";
 	v.since = 0;
-	CHECK(c->ops->vote_cast(c, &v) == STORE_OK && !v.repeat &&
+	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat &&
 	    v.count == count + 2);
 	v.comment = 1;
 	v.item = 999999;
-	CHECK(c->ops->vote_cast(c, &v) != STORE_OK);	/* no such comment */
+	CHECK(store_vote_cast(c, &v) != STORE_OK);	/* no such comment */
 }
 
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
@@ -350,7 +350,7 @@ static void
 counts(struct store_conn *c, const char *const *toks, size_t n,
     struct spam_count *out, int64_t *nham, int64_t *nspam)
 {
-	CHECK(c->ops->spam_counts(c, toks, n, out, nham, nspam) == STORE_OK);
+	CHECK(store_spam_counts(c, toks, n, out, nham, nspam) == STORE_OK);
 }
 
 /*
@@ -376,34 +376,34 @@ spam_table(struct store_conn *c, int64_t post)
 	/* Moderation above taught it one spam already: counts are relative. */
 	counts(c, a, 5, k, &h0, &s0);
 	CHECK(k[0].spam == 0 && k[4].ham == 0);
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->spam_learn(c, a, 5, 1, 1) == STORE_OK);
-	CHECK(c->ops->spam_learn(c, b, 3, 0, 1) == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_learn(c, a, 5, 1, 1) == STORE_OK);
+	CHECK(store_spam_learn(c, b, 3, 0, 1) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	counts(c, a, 5, k, &nham, &nspam);
 	CHECK(nham - h0 == 1 && nspam - s0 == 1);
 	CHECK(k[0].spam == 1 && k[0].ham == 0 && k[1].spam == 1 &&
 	    k[1].ham == 1 && k[3].spam == 1 && k[4].ham == 1);
 	/* Unlearning a: only b's counts remain. */
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->spam_learn(c, a, 5, 1, -1) == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_learn(c, a, 5, 1, -1) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	counts(c, a, 5, k, &nham, &nspam);
 	CHECK(nham - h0 == 1 && nspam - s0 == 0 && k[0].spam == 0 && k[1].ham == 1 &&
 	    k[1].spam == 0 && k[3].spam == 0);
 	/* Unlearning b too leaves nothing; unlearning again goes no lower. */
-	CHECK(c->ops->begin(c) == STORE_OK);
-	CHECK(c->ops->spam_learn(c, b, 3, 0, -1) == STORE_OK);
-	CHECK(c->ops->spam_learn(c, b, 3, 0, -1) == STORE_OK);
-	CHECK(c->ops->commit(c) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_learn(c, b, 3, 0, -1) == STORE_OK);
+	CHECK(store_spam_learn(c, b, 3, 0, -1) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
 	counts(c, b, 3, k, &nham, &nspam);
 	CHECK(nham - h0 == 0 && nspam - s0 == 0 && k[0].ham == 0 && k[1].ham == 0 &&
 	    k[2].ham == 0);
 
 	/* Moderation: approve, then call it spam, then approve again. */
 	arena_init(&ar);
-	CHECK(c->ops->comment_add(c, &cm, &id) == STORE_OK);
-	CHECK(c->ops->comment_by_id(c, &ar, id, &got) == STORE_OK &&
+	CHECK(store_comment_add(c, &cm, &id) == STORE_OK);
+	CHECK(store_comment_by_id(c, &ar, id, &got) == STORE_OK &&
 	    got.spam_score == 0.5 && strcmp(got.spam_signals, "no_token") ==
 	    0 && strcmp(got.spam_trained, "") == 0);
 	CHECK(moderation_set(c, id, "pending") == STORE_OK);
@@ -419,7 +419,7 @@ spam_table(struct store_conn *c, int64_t post)
 	counts(c, b, 1, k, &nham, &nspam);
 	CHECK(nham - h0 == 0 && nspam - s0 == 1 && k[0].ham == 0 && k[0].spam == 1);
 	CHECK(moderation_set(c, id, "trash") == STORE_OK);
-	CHECK(c->ops->comment_by_id(c, &ar, id, &got) == STORE_OK &&
+	CHECK(store_comment_by_id(c, &ar, id, &got) == STORE_OK &&
 	    strcmp(got.status, "trash") == 0 &&
 	    strcmp(got.spam_trained, "spam") == 0);
 	CHECK(moderation_set(c, id, "approved") == STORE_OK);
@@ -467,7 +467,7 @@ main(void)
 	c = store_conn_get(s);
 	arena_init(&a);
 	CHECK(gen(c) == g);
-	CHECK(c->ops->post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
+	CHECK(store_post_by_slug(c, &a, "post", "first", &p) == STORE_OK &&
 	    p.rating_count == 2);
 	arena_free(&a);
 	store_conn_put(s, c);
