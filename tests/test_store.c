@@ -38,8 +38,20 @@ gen(struct store_conn *c)
 {
 	int64_t	 g = -1;
 
-	store_generation(c, &g);
+	if (store_generation(c, &g) != STORE_OK)
+		return -1;
 	return g;
+}
+
+/* Whether the generation moved past *g; *g becomes the current one. */
+static int
+bumped(struct store_conn *c, int64_t *g)
+{
+	int64_t	 now = gen(c);
+	int	 moved = now > *g;
+
+	*g = now;
+	return moved;
 }
 
 static void
@@ -327,6 +339,192 @@ casting(struct store_conn *c, int64_t post)
 	CHECK(store_vote_cast(c, &v) != STORE_OK);	/* no such comment */
 }
 
+/* user_set and user_remove on the accounts made above. */
+static void
+account_changes(struct store_conn *c, int64_t cat, int64_t dan)
+{
+	struct arena	 a;
+	struct user	 u = { 0 };
+	struct session	 se = { 0 };
+	int64_t		 g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_user_set(c, cat, "admin", NULL) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_user_by_email(c, &a, "cat@example.org", &u) == STORE_OK);
+	CHECK_STR(u.role, "admin");
+	CHECK_STR(u.pass_hash, "$argon2id$one");	/* NULL: unchanged */
+	CHECK(store_user_set(c, cat, NULL, "$argon2id$two") == STORE_OK);
+	CHECK(store_user_by_email(c, &a, "cat@example.org", &u) == STORE_OK);
+	CHECK_STR(u.role, "admin");
+	CHECK_STR(u.pass_hash, "$argon2id$two");
+	CHECK(store_user_set(c, cat, "god", NULL) == STORE_ERROR);
+	CHECK(store_user_set(c, 999999, "admin", NULL) == STORE_NOTFOUND);
+
+	CHECK(store_user_by_slug(c, &a, "ann", &u) == STORE_OK);
+	CHECK(store_user_remove(c, u.id) == STORE_CONFLICT);	/* posts */
+	CHECK(store_user_by_slug(c, &a, "ann", &u) == STORE_OK);
+	CHECK(store_session_add(c, "dan-session", dan, 10) == STORE_OK);
+	g = gen(c);
+	CHECK(store_user_remove(c, dan) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_user_by_id(c, &a, dan, &u) == STORE_NOTFOUND);
+	CHECK(store_session_get(c, &a, "dan-session", &se) ==
+	    STORE_NOTFOUND);			/* went with the account */
+	CHECK(store_user_remove(c, dan) == STORE_NOTFOUND);
+	arena_free(&a);
+}
+
+/*
+ * Accounts: by id (no email: only the account queries read it back), by
+ * email in any case with the hash, the list by name with emails but never
+ * a hash, role and password changes, and removal (refused while the user
+ * has posts).
+ */
+static void
+accounts(struct store_conn *c, int64_t *cat)
+{
+	struct user	 dan = { .slug = "dan", .name = "Dan",
+	    .email = "dan@x.y" };
+	struct user	 cu = { .slug = "cat", .name = "Cat",
+	    .email = "Cat@Example.org", .url = "https://cat.example",
+	    .bio = "Purrs", .role = "editor", .pass_hash = "$argon2id$one" };
+	struct user	 dup = { .slug = "cat2", .name = "Cat2",
+	    .email = "cat@EXAMPLE.org" };
+	struct user	 u = { 0 }, *list = NULL;
+	struct arena	 a;
+	size_t		 n = 0, i;
+	int64_t		 d, g = gen(c);
+
+	arena_init(&a);
+	/* Dan before Cat: the list must sort by name, not by id. */
+	CHECK(store_user_add(c, &dan, &d) == STORE_OK);
+	CHECK(store_user_add(c, &cu, cat) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_user_add(c, &dup, NULL) == STORE_CONFLICT);
+	dup.email = "cat2@x.y";
+	dup.slug = "cat";
+	CHECK(store_user_add(c, &dup, NULL) == STORE_CONFLICT);
+
+	CHECK(store_user_by_id(c, &a, *cat, &u) == STORE_OK && u.id == *cat);
+	CHECK_STR(u.slug, "cat");
+	CHECK_STR(u.name, "Cat");
+	CHECK_STR(u.url, "https://cat.example");
+	CHECK_STR(u.bio, "Purrs");
+	CHECK_STR(u.role, "editor");
+	CHECK(u.email == NULL && u.pass_hash == NULL);
+	CHECK(store_user_by_id(c, &a, d, &u) == STORE_OK);
+	CHECK_STR(u.role, "author");		/* the default */
+	CHECK(store_user_by_id(c, &a, 999999, &u) == STORE_NOTFOUND);
+
+	CHECK(store_user_by_email(c, &a, "cAT@example.ORG", &u) == STORE_OK &&
+	    u.id == *cat);
+	CHECK_STR(u.email, "Cat@Example.org");
+	CHECK_STR(u.pass_hash, "$argon2id$one");
+	CHECK(store_user_by_email(c, &a, "dan@x.y", &u) == STORE_OK);
+	CHECK_STR(u.pass_hash, "");		/* none set */
+	CHECK(store_user_by_email(c, &a, "nobody@x.y", &u) ==
+	    STORE_NOTFOUND);
+
+	CHECK(store_users_list(c, &a, &list, &n) == STORE_OK && n == 3);
+	if (n == 3) {
+		CHECK_STR(list[0].name, "Ann");
+		CHECK_STR(list[1].name, "Cat");
+		CHECK_STR(list[2].name, "Dan");
+		CHECK_STR(list[1].email, "Cat@Example.org");
+		CHECK(list[1].id == *cat);
+	}
+	for (i = 0; i < n; i++)
+		CHECK(list[i].email != NULL && (list[i].pass_hash == NULL ||
+		    list[i].pass_hash[0] == '\0'));
+	arena_free(&a);
+	account_changes(c, *cat, d);
+}
+
+/*
+ * Sessions by the hash of their token; neither they nor the login
+ * throttle bump the data generation (no page shows them).
+ */
+static void
+sessions(struct store_conn *c, const char *where, int64_t cat)
+{
+	struct arena	 a;
+	struct session	 se = { 0 };
+	struct user	 ann = { 0 };
+	int64_t		 g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_user_by_slug(c, &a, "ann", &ann) == STORE_OK);
+	CHECK(store_session_add(c, "s1", cat, 100) == STORE_OK);
+	CHECK(store_session_add(c, "s1", cat, 101) == STORE_CONFLICT);
+	CHECK(store_session_get(c, &a, "s1", &se) == STORE_OK &&
+	    se.user.id == cat && se.created == 100 && se.seen == 100);
+	CHECK_STR(se.user.name, "Cat");
+	CHECK_STR(se.user.role, "admin");
+	CHECK(store_session_get(c, &a, "s0", &se) == STORE_NOTFOUND);
+	CHECK(store_session_touch(c, "s1", 160) == STORE_OK);
+	CHECK(store_session_get(c, &a, "s1", &se) == STORE_OK &&
+	    se.created == 100 && se.seen == 160);
+
+	CHECK(store_session_add(c, "s2", cat, 200) == STORE_OK);
+	CHECK(store_session_add(c, "s3", cat, 200) == STORE_OK);
+	CHECK(store_session_add(c, "o1", ann.id, 200) == STORE_OK);
+	CHECK(store_sessions_end_user(c, cat, "s2") == STORE_OK);
+	CHECK(store_session_get(c, &a, "s1", &se) == STORE_NOTFOUND);
+	CHECK(store_session_get(c, &a, "s3", &se) == STORE_NOTFOUND);
+	CHECK(store_session_get(c, &a, "s2", &se) == STORE_OK);	/* kept */
+	CHECK(store_session_get(c, &a, "o1", &se) == STORE_OK &&
+	    se.user.id == ann.id);		/* another user's */
+	CHECK(store_session_end(c, "s2") == STORE_OK);
+	CHECK(store_session_get(c, &a, "s2", &se) == STORE_NOTFOUND);
+	CHECK(store_sessions_end_user(c, ann.id, "") == STORE_OK);
+	CHECK(store_session_get(c, &a, "o1", &se) == STORE_NOTFOUND);
+	CHECK(db_count(where, "SELECT count(*) FROM sessions") == 0);
+	CHECK(g >= 0 && gen(c) == g);
+	arena_free(&a);
+}
+
+static void
+throttle(struct store_conn *c)
+{
+	int64_t	 f = -1, l = -1, g = gen(c);
+
+	CHECK(store_throttle_get(c, "pair:k", &f, &l) == STORE_OK &&
+	    f == 0 && l == 0);		/* never failed */
+	CHECK(store_throttle_fail(c, "pair:k", 1000) == STORE_OK);
+	CHECK(store_throttle_get(c, "pair:k", &f, &l) == STORE_OK &&
+	    f == 1 && l == 1000);
+	CHECK(store_throttle_fail(c, "pair:k", 1010) == STORE_OK);
+	CHECK(store_throttle_fail(c, "ip:k", 1020) == STORE_OK);
+	CHECK(store_throttle_get(c, "pair:k", &f, &l) == STORE_OK &&
+	    f == 2 && l == 1010);
+	CHECK(store_throttle_get(c, "ip:k", &f, &l) == STORE_OK &&
+	    f == 1 && l == 1020);
+	CHECK(store_throttle_clear(c, "pair:k") == STORE_OK);
+	CHECK(store_throttle_get(c, "pair:k", &f, &l) == STORE_OK &&
+	    f == 0 && l == 0);
+	CHECK(store_throttle_get(c, "ip:k", &f, &l) == STORE_OK &&
+	    f == 1);			/* another key's count stays */
+	CHECK(store_throttle_clear(c, "ip:k") == STORE_OK);
+	CHECK(g >= 0 && gen(c) == g);
+}
+
+/*
+ * The operations the admin, the CLI and the ticker call, each called
+ * directly.  In this order: each section builds on the data of those
+ * before it (Cat comes from accounts, Ed's posts from editor, the
+ * pictures from media_library before the comments that show them).
+ */
+static void
+admin_side(struct store_conn *c, const char *where)
+{
+	int64_t		 cat = 0;
+
+	accounts(c, &cat);
+	sessions(c, where, cat);
+	throttle(c);
+}
+
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
 static void
 pragmas(const char *path)
@@ -474,6 +672,7 @@ main(void)
 	recount(s, path, post);
 	c = store_conn_get(s);
 	casting(c, post);
+	admin_side(c, path);
 	store_conn_put(s, c);
 	store_close(s);
 	if (pg == NULL)
