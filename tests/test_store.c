@@ -509,6 +509,276 @@ throttle(struct store_conn *c)
 	CHECK(g >= 0 && gen(c) == g);
 }
 
+/* The posts the editor's sections share: Ed's, and Ann's id. */
+struct ed {
+	int64_t	 ed, ann;
+	int64_t	 draft, page, pub, trash, sched;
+};
+
+/* Adds a post of Ed's; the fields the editor reads back are all set. */
+static int64_t
+ed_post(struct store_conn *c, int64_t ed, const char *type,
+    const char *slug, const char *status, int64_t published,
+    int64_t modified)
+{
+	struct post	 p = { .type = (char *)type, .slug = (char *)slug,
+	    .title = "Ed's", .status = (char *)status, .author_id = ed,
+	    .published = published, .modified = modified, .format = "html",
+	    .body = "<p>Body</p>", .excerpt = "Short", .source_name = "Wire",
+	    .source_url = "https://wire.example", .comments_open = 1,
+	    .filtered = 1 };
+	int64_t		 id = 0;
+
+	CHECK(store_post_add(c, &p, &id) == STORE_OK && id > 0);
+	return id;
+}
+
+/* Expects posts_find's page to be exactly want[0..nwant), and total. */
+static void
+found(struct store_conn *c, const struct post_filter *f, int64_t total,
+    const int64_t *want, size_t nwant)
+{
+	struct arena	 a;
+	struct post	*list = NULL;
+	size_t		 n = 0, i;
+	int64_t		 t = -1;
+
+	arena_init(&a);
+	CHECK(store_posts_find(c, &a, f, &list, &n, &t) == STORE_OK);
+	CHECK(t == total);
+	if (CHECK(n == nwant))
+		for (i = 0; i < n; i++)
+			CHECK(list[i].id == want[i]);
+	arena_free(&a);
+}
+
+/* Drafts of any author: Ed's (modified 3300), then Ann's (1000). */
+static void
+anyones_drafts(struct store_conn *c, const struct post_filter *f,
+    const struct ed *e)
+{
+	struct arena	 a;
+	struct post	*list = NULL;
+	size_t		 n = 0;
+	int64_t		 t = -1;
+
+	arena_init(&a);
+	CHECK(store_posts_find(c, &a, f, &list, &n, &t) == STORE_OK &&
+	    t == 2 && n == 2);
+	CHECK(n == 2 && list[0].id == e->draft && list[1].author_id == e->ann);
+	CHECK(n == 2 && strcmp(list[1].slug, "draft") == 0);
+	arena_free(&a);
+}
+
+static void
+editor_lists(struct store_conn *c, const struct ed *e)
+{
+	struct post_filter	 f = { .type = "post", .author_id = e->ed,
+	    .limit = 10 };
+
+	/* Any status but trash, by modified time: draft 3300, pub 3000. */
+	found(c, &f, 2, (int64_t[]){ e->draft, e->pub }, 2);
+	f.offset = 1;
+	f.limit = 1;
+	found(c, &f, 2, (int64_t[]){ e->pub }, 1);
+	f.offset = 0;
+	f.limit = 10;
+	f.status = "trash";
+	found(c, &f, 1, (int64_t[]){ e->trash }, 1);
+	f.status = "draft";
+	f.author_id = 0;		/* anyone's: Ann's "draft" too */
+	anyones_drafts(c, &f, e);
+	f.type = "page";
+	f.status = NULL;
+	f.author_id = e->ed;
+	found(c, &f, 2, (int64_t[]){ e->page, e->sched }, 2);
+	f.author_id = 999999;
+	found(c, &f, 0, NULL, 0);
+}
+
+/* post_update rewrites every editable column, never the type. */
+static void
+editor_update(struct store_conn *c, const struct ed *e)
+{
+	struct post	 p = { .id = e->draft, .type = "page",
+	    .slug = "ed-live", .title = "Live", .status = "publish",
+	    .author_id = e->ann, .published = 41000, .modified = 41001,
+	    .format = "markdown", .body = "New *body*", .excerpt = "",
+	    .source_name = "Agency", .source_url = "https://agency.example",
+	    .comments_open = 0, .filtered = 0 };
+	struct arena	 a;
+	struct post	 got = { 0 };
+	int64_t		 n = -1, g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_post_update(c, &p) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_post_get(c, &a, e->draft, &got) == STORE_OK &&
+	    got.author_id == e->ann && got.published == 41000 &&
+	    got.modified == 41001 && got.comments_open == 0 &&
+	    got.filtered == 0);
+	CHECK_STR(got.type, "post");
+	CHECK_STR(got.slug, "ed-live");
+	CHECK_STR(got.title, "Live");
+	CHECK_STR(got.status, "publish");
+	CHECK_STR(got.author_name, "Ann");
+	CHECK_STR(got.format, "markdown");
+	CHECK_STR(got.body, "New *body*");
+	CHECK_STR(got.excerpt, "");
+	CHECK_STR(got.source_name, "Agency");
+	CHECK_STR(got.source_url, "https://agency.example");
+	CHECK(store_post_by_slug(c, &a, "post", "ed-live", &got) == STORE_OK &&
+	    got.id == e->draft);
+	CHECK(store_drafts_count(c, e->ed, &n) == STORE_OK && n == 1);
+	p.slug = "ed-pub";			/* another post's */
+	CHECK(store_post_update(c, &p) == STORE_CONFLICT);
+	p.slug = "ed-live";
+	p.status = "bogus";
+	CHECK(store_post_update(c, &p) == STORE_ERROR);
+	p.status = "publish";
+	p.id = 999999;
+	CHECK(store_post_update(c, &p) == STORE_NOTFOUND);
+	CHECK(store_post_get(c, &a, e->draft, &got) == STORE_OK);
+	CHECK_STR(got.slug, "ed-live");	/* the refused updates left it */
+	arena_free(&a);
+}
+
+/* Slugs taken, posts falling due, the generation bump; then updates. */
+static void
+editor_slugs(struct store_conn *c, const struct ed *e)
+{
+	int	 taken = -1;
+	int64_t	 n = -1, g;
+
+	CHECK(store_slug_taken(c, "post", "ed-pub", 0, &taken) == STORE_OK &&
+	    taken == 1);
+	CHECK(store_slug_taken(c, "post", "ed-pub", e->pub, &taken) ==
+	    STORE_OK && taken == 0);	/* its own slug */
+	CHECK(store_slug_taken(c, "post", "ed-pub", e->draft, &taken) ==
+	    STORE_OK && taken == 1);
+	CHECK(store_slug_taken(c, "page", "ed-pub", 0, &taken) == STORE_OK &&
+	    taken == 0);		/* another type */
+	CHECK(store_slug_taken(c, "post", "ed-trash", 0, &taken) ==
+	    STORE_OK && taken == 1);	/* trash still holds its slug */
+	CHECK(store_slug_taken(c, "post", "nobody-has", 0, &taken) ==
+	    STORE_OK && taken == 0);
+
+	/* Published in (after, upto]: Ed's post and page, not his draft. */
+	CHECK(store_scheduled_due(c, 39999, 40010, &n) == STORE_OK && n == 2);
+	CHECK(store_scheduled_due(c, 40000, 40010, &n) == STORE_OK && n == 1);
+	CHECK(store_scheduled_due(c, 39999, 40009, &n) == STORE_OK && n == 1);
+	CHECK(store_scheduled_due(c, 40010, 50000, &n) == STORE_OK && n == 0);
+	g = gen(c);
+	CHECK(store_generation_bump(c) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_generation_bump(c) == STORE_OK);
+	CHECK(bumped(c, &g));
+	editor_update(c, e);
+}
+
+/*
+ * The editor's reads: any post by id whatever its status, the admin's
+ * filtered lists (newest modified first, trash only when asked), the
+ * drafts count, slugs taken, posts falling due.
+ */
+static void
+editor(struct store_conn *c, struct ed *e)
+{
+	struct user	 u = { .slug = "ed", .name = "Ed", .email = "ed@x.y" };
+	struct arena	 a;
+	struct post	 p = { 0 };
+	int64_t		 n = -1, g;
+
+	arena_init(&a);
+	CHECK(store_user_add(c, &u, &e->ed) == STORE_OK);
+	CHECK(store_user_by_slug(c, &a, "ann", &u) == STORE_OK);
+	e->ann = u.id;
+	g = gen(c);
+	/* Modified times out of id order, so the lists' order shows. */
+	e->draft = ed_post(c, e->ed, "post", "ed-draft", "draft", 40005, 3300);
+	CHECK(bumped(c, &g));
+	e->page = ed_post(c, e->ed, "page", "ed-page", "draft", 0, 3250);
+	e->pub = ed_post(c, e->ed, "post", "ed-pub", "publish", 40000, 3000);
+	e->trash = ed_post(c, e->ed, "post", "ed-trash", "trash", 100, 3400);
+	e->sched = ed_post(c, e->ed, "page", "ed-sched", "publish", 40010,
+	    3200);
+
+	CHECK(store_post_get(c, &a, e->draft, &p) == STORE_OK &&
+	    p.id == e->draft && p.author_id == e->ed && p.published == 40005 &&
+	    p.modified == 3300 && p.comments_open == 1 && p.filtered == 1);
+	CHECK_STR(p.type, "post");
+	CHECK_STR(p.slug, "ed-draft");
+	CHECK_STR(p.status, "draft");
+	CHECK_STR(p.title, "Ed's");
+	CHECK_STR(p.author_name, "Ed");
+	CHECK_STR(p.author_slug, "ed");
+	CHECK_STR(p.format, "html");
+	CHECK_STR(p.body, "<p>Body</p>");
+	CHECK_STR(p.excerpt, "Short");
+	CHECK_STR(p.source_name, "Wire");
+	CHECK_STR(p.source_url, "https://wire.example");
+	CHECK(store_post_get(c, &a, e->trash, &p) == STORE_OK);
+	CHECK_STR(p.status, "trash");
+	CHECK(store_post_get(c, &a, 999999, &p) == STORE_NOTFOUND);
+	/* What readers ask for: published only. */
+	CHECK(store_post_by_id(c, &a, e->draft, &p) == STORE_NOTFOUND);
+	CHECK(store_post_by_slug(c, &a, "post", "ed-draft", &p) ==
+	    STORE_NOTFOUND);
+
+	CHECK(store_drafts_count(c, e->ed, &n) == STORE_OK && n == 2);
+	CHECK(store_drafts_count(c, e->ann, &n) == STORE_OK && n == 1);
+	CHECK(store_drafts_count(c, 0, &n) == STORE_OK && n == 3);
+	arena_free(&a);
+	editor_lists(c, e);
+	editor_slugs(c, e);
+}
+
+/* Revisions: newest first, bodies included; not shown to readers. */
+static void
+revisions(struct store_conn *c, const struct ed *e)
+{
+	struct revision	 r = { .post_id = e->pub, .title = "R-a", .body = "ba",
+	    .excerpt = "ea", .format = "markdown", .created = 200,
+	    .author_id = e->ed };
+	struct revision	*list = NULL;
+	struct arena	 a;
+	size_t		 n = 0;
+	int64_t		 ra, rb, rc, g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_revision_add(c, &r, &ra) == STORE_OK);
+	r.title = "R-b";
+	r.body = "bb";
+	r.excerpt = "eb";
+	r.format = "html";
+	r.created = 100;
+	r.author_id = e->ann;
+	CHECK(store_revision_add(c, &r, &rb) == STORE_OK);
+	r.title = "R-c";
+	r.created = 200;
+	CHECK(store_revision_add(c, &r, &rc) == STORE_OK);
+	CHECK(g >= 0 && gen(c) == g);
+	CHECK(store_revisions_list(c, &a, e->pub, &list, &n) == STORE_OK &&
+	    n == 3);
+	if (n == 3) {
+		/* created DESC, then the later of two at one time first. */
+		CHECK(list[0].id == rc && list[1].id == ra && list[2].id == rb);
+		CHECK(list[2].post_id == e->pub && list[2].created == 100 &&
+		    list[2].author_id == e->ann);
+		CHECK_STR(list[2].title, "R-b");
+		CHECK_STR(list[2].body, "bb");
+		CHECK_STR(list[2].excerpt, "eb");
+		CHECK_STR(list[2].format, "html");
+		CHECK_STR(list[2].author_name, "Ann");
+		CHECK_STR(list[1].author_name, "Ed");
+	}
+	CHECK(store_revisions_list(c, &a, e->sched, &list, &n) == STORE_OK &&
+	    n == 0 && list == NULL);
+	r.post_id = 999999;
+	CHECK(store_revision_add(c, &r, &rc) == STORE_ERROR);
+	arena_free(&a);
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -518,11 +788,14 @@ throttle(struct store_conn *c)
 static void
 admin_side(struct store_conn *c, const char *where)
 {
+	struct ed	 e;
 	int64_t		 cat = 0;
 
 	accounts(c, &cat);
 	sessions(c, where, cat);
 	throttle(c);
+	editor(c, &e);
+	revisions(c, &e);
 }
 
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
