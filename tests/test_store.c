@@ -779,6 +779,175 @@ revisions(struct store_conn *c, const struct ed *e)
 	arena_free(&a);
 }
 
+/* Adds a term; parent 0 for none. */
+static int64_t
+add_term(struct store_conn *c, const char *taxonomy, const char *slug,
+    const char *name, int64_t parent)
+{
+	struct term	 t = { .taxonomy = (char *)taxonomy,
+	    .slug = (char *)slug, .name = (char *)name, .parent_id = parent,
+	    .description = "" };
+	int64_t		 id = 0;
+
+	CHECK(store_term_add(c, &t, &id) == STORE_OK && id > 0);
+	return id;
+}
+
+/* Expects the terms of post to be the names want[0..nwant), in order. */
+static void
+terms_are(struct store_conn *c, int64_t post, const char *const *want,
+    size_t nwant)
+{
+	struct arena	 a;
+	struct term	*t = NULL;
+	size_t		 n = 0, i;
+
+	arena_init(&a);
+	CHECK(store_post_terms(c, &a, post, &t, &n) == STORE_OK);
+	if (CHECK(n == nwant))
+		for (i = 0; i < n; i++)
+			CHECK_STR(t[i].name, want[i]);
+	arena_free(&a);
+}
+
+/* The count of posts terms_list gives the term named name, or -1. */
+static int64_t
+listed(struct store_conn *c, const char *taxonomy, const char *name)
+{
+	struct arena	 a;
+	struct term	*t = NULL;
+	size_t		 n = 0, i;
+	int64_t		 count = -1;
+
+	arena_init(&a);
+	if (store_terms_list(c, &a, taxonomy, &t, &n) == STORE_OK)
+		for (i = 0; i < n; i++)
+			if (strcmp(t[i].name, name) == 0)
+				count = t[i].count;
+	arena_free(&a);
+	return count;
+}
+
+static void
+term_changes(struct store_conn *c, const struct ed *e, int64_t zeta,
+    int64_t alpha, int64_t mid)
+{
+	struct term	 t = { .id = alpha, .taxonomy = "category",
+	    .slug = "alpha-two", .name = "Alpha Two", .parent_id = zeta,
+	    .description = "Second" };
+	struct arena	 a;
+	struct term	 got = { 0 };
+	int64_t		 g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_term_update(c, &t) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_term_by_slug(c, &a, "category", "alpha-two", &got) ==
+	    STORE_OK && got.id == alpha && got.parent_id == zeta);
+	CHECK_STR(got.name, "Alpha Two");
+	CHECK_STR(got.description, "Second");
+	CHECK(store_term_by_slug(c, &a, "category", "alpha", &got) ==
+	    STORE_NOTFOUND);
+	t.slug = "zeta";
+	CHECK(store_term_update(c, &t) == STORE_CONFLICT);
+	t.slug = "alpha-two";
+	t.id = 999999;
+	CHECK(store_term_update(c, &t) == STORE_NOTFOUND);
+
+	CHECK(store_term_delete(c, alpha) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_term_by_slug(c, &a, "category", "mid", &got) ==
+	    STORE_OK && got.id == mid && got.parent_id == zeta);
+	terms_are(c, e->pub, (const char *[]){ "Zeta", "Zeta" }, 2);
+	CHECK(store_term_delete(c, alpha) == STORE_NOTFOUND);
+	CHECK(store_term_delete(c, zeta) == STORE_OK);
+	CHECK(store_term_by_slug(c, &a, "category", "mid", &got) ==
+	    STORE_OK && got.parent_id == 0);
+	terms_are(c, e->pub, (const char *[]){ "Zeta" }, 1);	/* the tag */
+	arena_free(&a);
+}
+
+static void
+term_merging(struct store_conn *c, const struct ed *e)
+{
+	struct arena	 a;
+	struct term	 got = { 0 };
+	int64_t		 red, blue, g;
+
+	arena_init(&a);
+	red = add_term(c, "tag", "red", "Red", 0);
+	blue = add_term(c, "tag", "blue", "Blue", 0);
+	CHECK(store_post_term_add(c, e->pub, red) == STORE_OK);
+	CHECK(store_post_term_add(c, e->sched, red) == STORE_OK);
+	CHECK(store_post_term_add(c, e->sched, blue) == STORE_OK);
+	CHECK(listed(c, "tag", "Red") == 2 && listed(c, "tag", "Blue") == 1);
+	g = gen(c);
+	CHECK(store_term_merge(c, red, blue) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_term_by_slug(c, &a, "tag", "red", &got) == STORE_NOTFOUND);
+	CHECK(listed(c, "tag", "Red") == -1 && listed(c, "tag", "Blue") == 2);
+	terms_are(c, e->pub, (const char *[]){ "Zeta", "Blue" }, 2);
+	terms_are(c, e->sched, (const char *[]){ "Blue" }, 1);	/* once */
+	CHECK(store_post_terms_clear(c, e->sched) == STORE_OK);
+	CHECK(bumped(c, &g));
+	terms_are(c, e->sched, NULL, 0);
+	terms_are(c, e->pub, (const char *[]){ "Zeta", "Blue" }, 2);
+	CHECK(listed(c, "tag", "Blue") == 1);
+	arena_free(&a);
+}
+
+/*
+ * Categories and tags: the list by name with counts, a post's terms in
+ * the order linked, update, delete (children move up, posts lose it),
+ * merge (no post linked twice), and clearing a post's terms.
+ */
+static void
+taxonomy(struct store_conn *c, const struct ed *e)
+{
+	struct term	 t = { .taxonomy = "category", .slug = "zeta",
+	    .name = "Other" };
+	struct arena	 a;
+	struct term	*list = NULL;
+	struct post	*posts = NULL;
+	struct post_filter f = { .type = "post", .author_id = e->ed,
+	    .limit = 10 };
+	size_t		 n = 0;
+	int64_t		 zeta, alpha, mid, ztag, total = -1, g;
+
+	arena_init(&a);
+	zeta = add_term(c, "category", "zeta", "Zeta", 0);
+	alpha = add_term(c, "category", "alpha", "Alpha", zeta);
+	mid = add_term(c, "category", "mid", "Mid", alpha);
+	CHECK(store_term_add(c, &t, NULL) == STORE_CONFLICT);
+	ztag = add_term(c, "tag", "zeta", "Zeta", 0);	/* another taxonomy */
+	g = gen(c);
+	CHECK(store_post_term_add(c, e->pub, zeta) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_post_term_add(c, e->pub, ztag) == STORE_OK);
+	CHECK(store_post_term_add(c, e->pub, alpha) == STORE_OK);
+	/* Categories first, each taxonomy in the order linked. */
+	terms_are(c, e->pub, (const char *[]){ "Zeta", "Alpha", "Zeta" }, 3);
+	CHECK(store_terms_list(c, &a, "category", &list, &n) == STORE_OK &&
+	    n == 3);
+	if (n == 3) {
+		CHECK_STR(list[0].name, "Alpha");
+		CHECK_STR(list[1].name, "Mid");
+		CHECK_STR(list[2].name, "Zeta");
+		CHECK(list[0].count == 1 && list[1].count == 0 &&
+		    list[2].count == 1);
+		CHECK(list[0].parent_id == zeta && list[1].parent_id == alpha &&
+		    list[2].parent_id == 0 && list[1].id == mid);
+		CHECK_STR(list[0].taxonomy, "category");
+		CHECK_STR(list[0].slug, "alpha");
+	}
+	f.term_id = alpha;
+	CHECK(store_posts_find(c, &a, &f, &posts, &n, &total) == STORE_OK &&
+	    total == 1 && n == 1 && posts[0].id == e->pub);
+	arena_free(&a);
+	term_changes(c, e, zeta, alpha, mid);
+	term_merging(c, e);
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -796,6 +965,7 @@ admin_side(struct store_conn *c, const char *where)
 	throttle(c);
 	editor(c, &e);
 	revisions(c, &e);
+	taxonomy(c, &e);
 }
 
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
