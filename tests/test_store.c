@@ -54,6 +54,16 @@ bumped(struct store_conn *c, int64_t *g)
 	return moved;
 }
 
+/* The count sql (printf format, one int64_t) gives from outside. */
+static long long
+count_of(const char *where, const char *fmt, int64_t id)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), fmt, (long long)id);
+	return db_count(where, sql);
+}
+
 static void
 fill(struct store_conn *c, int64_t *post, int64_t *cm1)
 {
@@ -948,6 +958,477 @@ taxonomy(struct store_conn *c, const struct ed *e)
 	term_merging(c, e);
 }
 
+/* A day of the dashboard's chart: comments from DAY0 on (a midnight). */
+#define DAY0	(86400 * 93)
+
+/* Gil's post and its comments, c[0..6) in the order added. */
+struct thread {
+	int64_t	 gil, post;
+	int64_t	 c[6];
+};
+
+static int64_t
+reply(struct store_conn *c, struct comment *cm, const char *author,
+    const char *email, const char *status, int64_t parent, int64_t created)
+{
+	int64_t	 id = 0;
+
+	cm->author = (char *)author;
+	cm->email = (char *)email;
+	cm->status = (char *)status;
+	cm->parent_id = parent;
+	cm->created = created;
+	CHECK(store_comment_add(c, cm, &id) == STORE_OK && id > 0);
+	return id;
+}
+
+/*
+ * Gil's post gets six comments: c0 Hal approved (with a picture), c1 Ivy
+ * pending (a reply to c0), c2 spam, c3 Hal trash, c4 Jo approved (a reply
+ * to c1, the next day), c5 Kim approved, added last but written first;
+ * and votes on both days around them.
+ */
+static void
+thread_fill(struct store_conn *c, struct thread *t)
+{
+	struct user	 u = { .slug = "gil", .name = "Gil",
+	    .email = "gil@x.y" };
+	struct post	 p = { .type = "post", .slug = "gils", .title = "Gil's",
+	    .status = "publish", .published = 50000, .modified = 50001,
+	    .format = "markdown", .body = "Hi", .comments_open = 1 };
+	struct comment	 cm = { .content = "Great post",
+	    .url = "https://hal.example", .ip_hash = "ipH",
+	    .user_agent = "UA-H", .image = "m-aaa", .thumb = "th-aaa",
+	    .avatar = "av-hal" };
+
+	CHECK(store_user_add(c, &u, &t->gil) == STORE_OK);
+	p.author_id = t->gil;
+	CHECK(store_post_add(c, &p, &t->post) == STORE_OK);
+	cm.post_id = t->post;
+	t->c[0] = reply(c, &cm, "Hal", "Hal@Mail.example", "approved", 0,
+	    DAY0 + 10);
+	cm.image = cm.thumb = cm.avatar = "";
+	cm.url = "https://ivy.old";
+	cm.ip_hash = "ipI";
+	cm.user_agent = "UA-I";
+	cm.content = "Agreed";
+	t->c[1] = reply(c, &cm, "Ivy", "ivy@x.y", "pending", t->c[0],
+	    DAY0 + 20);
+	cm.content = "Buy PILLS";
+	cm.url = "";
+	t->c[2] = reply(c, &cm, "Spammer", "s@x.y", "spam", 0, DAY0 + 30);
+	cm.content = "Oops";
+	cm.ip_hash = "ipH2";
+	cm.user_agent = "UA-H2";
+	cm.avatar = "av-hal";
+	t->c[3] = reply(c, &cm, "Hal", "hal@mail.example", "trash", 0,
+	    DAY0 + 40);
+	cm.content = "Me too";
+	cm.avatar = "";
+	t->c[4] = reply(c, &cm, "Jo", "jo@x.y", "approved", t->c[1],
+	    DAY0 + 86400 + 50);
+	cm.content = "First!";
+	t->c[5] = reply(c, &cm, "Kim", "kim@x.y", "approved", 0, DAY0 + 5);
+	CHECK(store_post_vote_add(c, t->post, "dv0", 3, DAY0 - 1) == STORE_OK);
+	CHECK(store_post_vote_add(c, t->post, "dv1", 4, DAY0 + 100) ==
+	    STORE_OK);
+	CHECK(store_comment_vote_add(c, t->c[0], "dv2", 1, DAY0 + 86400 + 5) ==
+	    STORE_OK);
+	CHECK(store_comment_vote_add(c, t->c[0], "dv3", -1,
+	    DAY0 + 2 * 86400 + 1) == STORE_OK);
+	CHECK(store_post_vote_add(c, t->post, "dv4", 5, DAY0 + 3 * 86400) ==
+	    STORE_OK);
+}
+
+/* The dashboard: comments by day and status, and votes, from DAY0. */
+static void
+daily(struct store_conn *c)
+{
+	struct day_counts	 d[4];
+
+	memset(d, 0x55, sizeof(d));
+	d[3].votes = 77;
+	CHECK(store_daily(c, DAY0, 3, d) == STORE_OK);
+	/* Day 0: Hal and Kim approved, Ivy pending, the spam; trash not. */
+	CHECK(d[0].approved == 2 && d[0].pending == 1 && d[0].spam == 1 &&
+	    d[0].votes == 1);
+	CHECK(d[1].approved == 1 && d[1].pending == 0 && d[1].spam == 0 &&
+	    d[1].votes == 1);
+	CHECK(d[2].approved == 0 && d[2].pending == 0 && d[2].spam == 0 &&
+	    d[2].votes == 1);
+	CHECK(d[3].votes == 77);	/* past ndays: not written */
+	CHECK(store_daily(c, DAY0 + 86400, 1, d) == STORE_OK &&
+	    d[0].approved == 1 && d[0].pending == 0 && d[0].votes == 1);
+}
+
+/* What readers and moderators read of one post's comments. */
+static void
+thread_reads(struct store_conn *c, const struct thread *t)
+{
+	struct arena	 a;
+	struct comment	*cm = NULL;
+	size_t		 n = 0, i;
+
+	arena_init(&a);
+	/* Readers: approved only, oldest first, no email. */
+	CHECK(store_comments_approved(c, &a, t->post, &cm, &n) == STORE_OK &&
+	    n == 3);
+	if (n == 3)
+		CHECK(cm[0].id == t->c[5] && cm[1].id == t->c[0] &&
+		    cm[2].id == t->c[4]);
+	for (i = 0; i < n; i++)
+		CHECK(cm[i].email == NULL);
+	CHECK(n == 3 && cm[1].vote_sum == 0 && cm[1].vote_count == 2 &&
+	    cm[1].parent_id == 0 && cm[2].parent_id == t->c[1]);
+	CHECK(n == 3 && strcmp(cm[1].image, "m-aaa") == 0 &&
+	    strcmp(cm[1].avatar, "av-hal") == 0 &&
+	    strcmp(cm[1].url, "https://hal.example") == 0);
+	/* Moderators: every status, in the order written, with email. */
+	CHECK(store_comments_of_post(c, &a, t->post, &cm, &n) == STORE_OK &&
+	    n == 6);
+	for (i = 0; i < n && n == 6; i++)
+		CHECK(cm[i].id == t->c[i] && cm[i].email != NULL &&
+		    cm[i].email[0] != '\0');
+	CHECK(n == 6 && strcmp(cm[0].email, "Hal@Mail.example") == 0 &&
+	    strcmp(cm[3].status, "trash") == 0 &&
+	    strcmp(cm[2].status, "spam") == 0);
+	CHECK(store_comments_of_post(c, &a, 999999, &cm, &n) == STORE_OK &&
+	    n == 0 && cm == NULL);
+	arena_free(&a);
+}
+
+/* Expects comments_find's page to be c[want[0..nwant)], and total. */
+static void
+find_is(struct store_conn *c, const struct thread *t,
+    const struct comment_query *q, int64_t total, const int *want,
+    size_t nwant)
+{
+	struct arena	 a;
+	struct comment	*cm = NULL;
+	size_t		 n = 0, i;
+	int64_t		 got = -1;
+
+	arena_init(&a);
+	CHECK(store_comments_find(c, &a, q, &cm, &n, &got) == STORE_OK);
+	CHECK(got == total);
+	if (CHECK(n == nwant))
+		for (i = 0; i < n; i++)
+			CHECK(cm[i].id == t->c[want[i]]);
+	arena_free(&a);
+}
+
+/* Moderation's page: filters, search, paging, newest first. */
+static void
+finding(struct store_conn *c, const struct thread *t)
+{
+	struct comment_query	 q = { .author_id = t->gil, .limit = 10 };
+	struct arena		 a;
+	struct comment		*cm = NULL;
+	size_t			 n = 0;
+	int64_t			 total = -1;
+
+	/* Any status but trash, by created time. */
+	find_is(c, t, &q, 5, (int[]){ 4, 2, 1, 0, 5 }, 5);
+	q.offset = 1;
+	q.limit = 2;
+	find_is(c, t, &q, 5, (int[]){ 2, 1 }, 2);
+	q.offset = 0;
+	q.limit = 10;
+	q.status = "trash";
+	find_is(c, t, &q, 1, (int[]){ 3 }, 1);
+	q.status = "pending";
+	find_is(c, t, &q, 1, (int[]){ 1 }, 1);
+	q.status = NULL;
+	q.q = "pills";				/* the text, in any case */
+	find_is(c, t, &q, 1, (int[]){ 2 }, 1);
+	q.q = "MAIL.EX";			/* the email; trash left out */
+	find_is(c, t, &q, 1, (int[]){ 0 }, 1);
+	q.q = "ivy";				/* the name */
+	find_is(c, t, &q, 1, (int[]){ 1 }, 1);
+	q.q = "%";				/* a character, not a pattern */
+	find_is(c, t, &q, 0, NULL, 0);
+	q.q = "";
+	find_is(c, t, &q, 5, (int[]){ 4, 2, 1, 0, 5 }, 5);
+	q.author_id = 999999;
+	find_is(c, t, &q, 0, NULL, 0);
+
+	arena_init(&a);
+	q.author_id = t->gil;
+	q.limit = 1;
+	CHECK(store_comments_find(c, &a, &q, &cm, &n, &total) == STORE_OK &&
+	    n == 1 && cm[0].post_id == t->post && cm[0].post_author == t->gil &&
+	    cm[0].post_published == 50000 && cm[0].parent_id == t->c[1]);
+	CHECK(n == 1 && strcmp(cm[0].post_title, "Gil's") == 0 &&
+	    strcmp(cm[0].post_slug, "gils") == 0 &&
+	    strcmp(cm[0].email, "jo@x.y") == 0);
+	arena_free(&a);
+}
+
+/* Comments per status on Gil's posts, and over the whole site. */
+static void
+comment_counts(struct store_conn *c, const struct thread *t,
+    const int64_t before[4])
+{
+	int64_t	 k[4] = { -1, -1, -1, -1 };
+
+	CHECK(store_comment_counts(c, t->gil, k) == STORE_OK &&
+	    k[0] == 3 && k[1] == 1 && k[2] == 1 && k[3] == 1);
+	CHECK(store_comment_counts(c, 0, k) == STORE_OK &&
+	    k[0] == before[0] + 3 && k[1] == before[1] + 1 &&
+	    k[2] == before[2] + 1 && k[3] == before[3] + 1);
+	CHECK(store_comment_counts(c, 999999, k) == STORE_OK &&
+	    k[0] == 0 && k[1] == 0 && k[2] == 0 && k[3] == 0);
+}
+
+/*
+ * One address's comments for the privacy export, whole and in any case;
+ * retention then blanks the IP hash and user agent of the older one.
+ */
+static void
+privacy_reads(struct store_conn *c, const struct thread *t)
+{
+	struct arena	 a;
+	struct comment	*cm = NULL;
+	size_t		 n = 0;
+
+	arena_init(&a);
+	CHECK(store_privacy_comments(c, &a, "HAL@mail.EXAMPLE", &cm, &n) ==
+	    STORE_OK && n == 2);
+	CHECK(n == 2 && cm[0].id == t->c[0] && cm[1].id == t->c[3]);
+	CHECK(n == 2 && strcmp(cm[0].ip_hash_out, "ipH") == 0 &&
+	    strcmp(cm[0].user_agent_out, "UA-H") == 0 &&
+	    strcmp(cm[0].email, "Hal@Mail.example") == 0 &&
+	    strcmp(cm[1].status, "trash") == 0);
+	CHECK(store_privacy_comments(c, &a, "nobody@x.y", &cm, &n) ==
+	    STORE_OK && n == 0);
+	CHECK(store_forget(c, DAY0 + 15) == STORE_OK);
+	CHECK(store_privacy_comments(c, &a, "hal@mail.example", &cm, &n) ==
+	    STORE_OK && n == 2);
+	CHECK(n == 2 && strcmp(cm[0].ip_hash_out, "") == 0 &&
+	    strcmp(cm[0].user_agent_out, "") == 0);
+	CHECK(n == 2 && strcmp(cm[1].ip_hash_out, "ipH2") == 0 &&
+	    strcmp(cm[1].user_agent_out, "UA-H2") == 0);	/* newer */
+	CHECK(store_privacy_comments(c, &a, "ivy@x.y", &cm, &n) == STORE_OK &&
+	    n == 1 && strcmp(cm[0].ip_hash_out, "ipI") == 0);
+	arena_free(&a);
+}
+
+/* Moderation's writes: status, a moderator's edit, anonymising. */
+static void
+comment_writes(struct store_conn *c, const char *where, const struct thread *t)
+{
+	struct comment	 ed = { .id = t->c[1], .author = "Ivy V",
+	    .email = "ivy@new.example", .url = "https://ivy.example",
+	    .content = "Edited" };
+	struct arena	 a;
+	struct comment	 got = { 0 };
+	int64_t		 g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_comment_moderate(c, t->c[1], "approved", "ham") ==
+	    STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_comment_by_id(c, &a, t->c[1], &got) == STORE_OK);
+	CHECK_STR(got.status, "approved");
+	CHECK_STR(got.spam_trained, "ham");
+	CHECK(store_comment_moderate(c, 999999, "approved", "") ==
+	    STORE_NOTFOUND);
+	CHECK(store_comment_moderate(c, t->c[1], "bogus", "") == STORE_ERROR);
+
+	CHECK(store_comment_edit(c, &ed) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_comment_by_id(c, &a, t->c[1], &got) == STORE_OK &&
+	    got.parent_id == t->c[0] && got.created == DAY0 + 20);
+	CHECK_STR(got.author, "Ivy V");
+	CHECK_STR(got.email, "ivy@new.example");
+	CHECK_STR(got.url, "https://ivy.example");
+	CHECK_STR(got.content, "Edited");
+	CHECK_STR(got.status, "approved");	/* not the edit's to change */
+	ed.id = 999999;
+	CHECK(store_comment_edit(c, &ed) == STORE_NOTFOUND);
+
+	CHECK(store_comment_moderate(c, t->c[3], "trash", "spam") == STORE_OK);
+	CHECK(store_comment_anonymise(c, t->c[3]) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_comment_by_id(c, &a, t->c[3], &got) == STORE_OK);
+	CHECK_STR(got.author, "Anonymous");
+	CHECK_STR(got.email, "");
+	CHECK_STR(got.url, "");
+	CHECK_STR(got.avatar, "");
+	CHECK_STR(got.spam_trained, "");
+	CHECK_STR(got.content, "Oops");		/* the words stay */
+	CHECK(count_of(where, "SELECT count(*) FROM comments WHERE id = %lld"
+	    " AND ip_hash = '' AND user_agent = ''", t->c[3]) == 1);
+	CHECK(store_comment_anonymise(c, 999999) == STORE_NOTFOUND);
+	arena_free(&a);
+}
+
+/* Removing a comment: its replies move up, its votes go. */
+static void
+comment_removal(struct store_conn *c, const char *where,
+    const struct thread *t)
+{
+	struct arena	 a;
+	struct comment	 got = { 0 };
+	int64_t		 n = -1, g = gen(c);
+
+	arena_init(&a);
+	CHECK(store_image_uses(c, "m-aaa", &n) == STORE_OK && n == 2);
+	CHECK(store_image_uses(c, "th-aaa", &n) == STORE_OK && n == 1);
+	CHECK(store_image_uses(c, "m-bbb", &n) == STORE_OK && n == 1);
+	CHECK(store_image_uses(c, "nothing", &n) == STORE_OK && n == 0);
+	CHECK(store_comment_remove(c, t->c[1]) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_comment_by_id(c, &a, t->c[1], &got) == STORE_NOTFOUND);
+	CHECK(store_comment_by_id(c, &a, t->c[4], &got) == STORE_OK &&
+	    got.parent_id == t->c[0]);
+	CHECK(store_comment_remove(c, t->c[1]) == STORE_NOTFOUND);
+	CHECK(store_comment_remove(c, t->c[0]) == STORE_OK);
+	CHECK(store_comment_by_id(c, &a, t->c[4], &got) == STORE_OK &&
+	    got.parent_id == 0);
+	CHECK(count_of(where, "SELECT count(*) FROM comment_votes WHERE"
+	    " comment_id = %lld", t->c[0]) == 0);
+	CHECK(store_image_uses(c, "m-aaa", &n) == STORE_OK && n == 1);
+	CHECK(store_image_uses(c, "th-aaa", &n) == STORE_OK && n == 0);
+	arena_free(&a);
+}
+
+/* The media library, newest first, and the picture's uses. */
+static void
+media_library(struct store_conn *c)
+{
+	struct media	 m = { .hash = "m-aaa", .mime = "image/jpeg",
+	    .width = 640, .height = 480, .bytes = 12345, .alt = "A cat" };
+	struct media	*list = NULL;
+	struct arena	 a;
+	size_t		 n = 0;
+	int64_t		 m1, m2, total = -1, g = gen(c);
+	time_t		 t0 = time(NULL);
+
+	arena_init(&a);
+	CHECK(store_media_list(c, &a, 0, 10, &list, &n, &total) == STORE_OK &&
+	    total == 0 && n == 0 && list == NULL);
+	CHECK(store_media_add(c, &m, &m1) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_media_add(c, &m, NULL) == STORE_CONFLICT);
+	m.hash = "m-bbb";
+	m.mime = "image/png";
+	m.alt = "";
+	CHECK(store_media_add(c, &m, &m2) == STORE_OK);
+	CHECK(store_media_list(c, &a, 0, 10, &list, &n, &total) == STORE_OK &&
+	    total == 2 && n == 2);
+	if (n == 2) {
+		CHECK(list[0].id == m2 && list[1].id == m1);
+		CHECK_STR(list[1].hash, "m-aaa");
+		CHECK_STR(list[1].mime, "image/jpeg");
+		CHECK_STR(list[1].alt, "A cat");
+		CHECK(list[1].width == 640 && list[1].height == 480 &&
+		    list[1].bytes == 12345);
+		CHECK(list[1].created >= t0 && list[1].created <= time(NULL));
+	}
+	CHECK(store_media_list(c, &a, 1, 1, &list, &n, &total) == STORE_OK &&
+	    total == 2 && n == 1 && list[0].id == m1);
+	CHECK(store_media_list(c, &a, 2, 10, &list, &n, &total) == STORE_OK &&
+	    total == 2 && n == 0);
+	arena_free(&a);
+}
+
+/* The privacy log: newest first, at most limit, with who acted. */
+static void
+privacy_log(struct store_conn *c, int64_t cat)
+{
+	struct privacy_entry	 e = { .created = 100, .action = "export",
+	    .subject = "h1", .items = 3 };
+	struct privacy_entry	*list = NULL;
+	struct arena		 a;
+	struct user		 ann = { 0 };
+	size_t			 n = 0;
+
+	arena_init(&a);
+	CHECK(store_user_by_slug(c, &a, "ann", &ann) == STORE_OK);
+	e.user_id = ann.id;
+	CHECK(store_privacy_log_add(c, &e) == STORE_OK);
+	e.created = 200;
+	e.user_id = 999999;		/* an account since removed */
+	e.action = "remove";
+	e.subject = "h2";
+	e.items = 0;
+	CHECK(store_privacy_log_add(c, &e) == STORE_OK);
+	e.created = 300;
+	e.user_id = cat;
+	e.action = "anonymise";
+	e.subject = "h3";
+	e.items = 5;
+	CHECK(store_privacy_log_add(c, &e) == STORE_OK);
+	CHECK(store_privacy_log_list(c, &a, 10, &list, &n) == STORE_OK &&
+	    n == 3);
+	if (n == 3) {
+		CHECK_STR(list[0].subject, "h3");
+		CHECK_STR(list[1].subject, "h2");
+		CHECK_STR(list[2].subject, "h1");
+		CHECK_STR(list[0].user_name, "Cat");
+		CHECK_STR(list[1].user_name, "");
+		CHECK_STR(list[2].user_name, "Ann");
+		CHECK_STR(list[2].action, "export");
+		CHECK(list[2].created == 100 && list[2].items == 3 &&
+		    list[2].user_id == ann.id && list[0].items == 5);
+	}
+	CHECK(store_privacy_log_list(c, &a, 2, &list, &n) == STORE_OK &&
+	    n == 2 && strcmp(list[1].subject, "h2") == 0);
+	arena_free(&a);
+}
+
+/*
+ * Deleting a post takes its comments, votes, terms and revisions with
+ * it; a user who only wrote a revision can be removed once it is gone.
+ */
+static void
+post_deletion(struct store_conn *c, const char *where, const struct ed *e)
+{
+	struct user	 fay = { .slug = "fay", .name = "Fay",
+	    .email = "fay@x.y" };
+	struct revision	 r = { .title = "Old", .body = "b", .excerpt = "",
+	    .format = "markdown", .created = 10 };
+	struct comment	 cm = { .author = "Lu", .email = "lu@x.y",
+	    .content = "Bye", .status = "approved", .created = 20 };
+	struct arena	 a;
+	struct post	 p = { 0 };
+	struct comment	 got = { 0 };
+	struct revision	*list = NULL;
+	size_t		 n = 0;
+	int64_t		 doomed, c1, c2, g;
+
+	arena_init(&a);
+	CHECK(store_user_add(c, &fay, &r.author_id) == STORE_OK);
+	doomed = ed_post(c, e->ed, "post", "doomed", "publish", 60000, 60000);
+	r.post_id = cm.post_id = doomed;
+	CHECK(store_revision_add(c, &r, NULL) == STORE_OK);
+	CHECK(store_user_remove(c, r.author_id) == STORE_CONFLICT);
+	c1 = reply(c, &cm, "Lu", "lu@x.y", "approved", 0, 20);
+	c2 = reply(c, &cm, "Mo", "mo@x.y", "pending", c1, 30);
+	CHECK(store_post_vote_add(c, doomed, "d1", 2, 40) == STORE_OK);
+	CHECK(store_comment_vote_add(c, c1, "d1", 1, 40) == STORE_OK);
+	CHECK(store_post_term_add(c, doomed, add_term(c, "tag", "doom", "Doom",
+	    0)) == STORE_OK);
+	g = gen(c);
+	CHECK(store_post_delete(c, doomed) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_post_get(c, &a, doomed, &p) == STORE_NOTFOUND);
+	CHECK(store_comment_by_id(c, &a, c1, &got) == STORE_NOTFOUND);
+	CHECK(store_comment_by_id(c, &a, c2, &got) == STORE_NOTFOUND);
+	CHECK(store_revisions_list(c, &a, doomed, &list, &n) == STORE_OK &&
+	    n == 0);
+	CHECK(listed(c, "tag", "Doom") == 0);
+	CHECK(count_of(where, "SELECT count(*) FROM post_votes WHERE"
+	    " post_id = %lld", doomed) == 0);
+	CHECK(count_of(where, "SELECT count(*) FROM comment_votes WHERE"
+	    " comment_id = %lld", c1) == 0);
+	CHECK(store_post_delete(c, doomed) == STORE_NOTFOUND);
+	CHECK(store_user_remove(c, r.author_id) == STORE_OK);
+	CHECK(store_user_remove(c, e->ed) == STORE_CONFLICT);	/* posts */
+	arena_free(&a);
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -958,7 +1439,8 @@ static void
 admin_side(struct store_conn *c, const char *where)
 {
 	struct ed	 e;
-	int64_t		 cat = 0;
+	struct thread	 t;
+	int64_t		 cat = 0, before[4] = { -1, -1, -1, -1 };
 
 	accounts(c, &cat);
 	sessions(c, where, cat);
@@ -966,6 +1448,18 @@ admin_side(struct store_conn *c, const char *where)
 	editor(c, &e);
 	revisions(c, &e);
 	taxonomy(c, &e);
+	media_library(c);
+	CHECK(store_comment_counts(c, 0, before) == STORE_OK);
+	thread_fill(c, &t);
+	daily(c);
+	thread_reads(c, &t);
+	finding(c, &t);
+	comment_counts(c, &t, before);
+	privacy_reads(c, &t);
+	comment_writes(c, where, &t);
+	comment_removal(c, where, &t);
+	privacy_log(c, cat);
+	post_deletion(c, where, &e);
 }
 
 /* The schema as SQLite sees it: WAL, foreign keys, version 1. */
