@@ -314,39 +314,66 @@ recount(struct store *s, const char *where, int64_t post)
 	store_conn_put(s, c);
 }
 
-/* vote_cast: once per voter key or IP hash; re-voting; retention. */
+/*
+ * vote_cast: once per voter key or IP hash; re-voting; retention.  The
+ * post starts with the two votes of votes() (5 and 7).
+ */
 static void
 casting(struct store_conn *c, int64_t post)
 {
 	struct vote	 v = { .item = post, .voter = "k1", .ip_hash = "ipv",
 	    .value = 4, .when = 9000, .since = 0 };
-	int64_t		 count;
+	int64_t		 g = gen(c);
 
 	CHECK(store_begin(c) == STORE_OK);
 	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat);
 	CHECK(store_commit(c) == STORE_OK);
-	count = v.count;
+	CHECK(v.sum == 16 && v.count == 3);
+	CHECK(bumped(c, &g));
 	v.voter = "k2";			/* a new cookie, the same address */
 	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
-	    v.count == count);
+	    v.sum == 16 && v.count == 3);
 	v.since = 9001;			/* outside the IP window */
 	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat &&
-	    v.count == count + 1);
+	    v.sum == 20 && v.count == 4);
 	v.voter = "k1";
 	v.value = 1;
+	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
+	    v.sum == 20 && v.count == 4);	/* kept without allow_change */
 	v.allow_change = 1;		/* replaces k1's 4 with 1 */
 	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
-	    v.count == count + 1);
+	    v.sum == 17 && v.count == 4);
 	v.allow_change = 0;
 	/* Retention blanks votes' IP hashes: the address is forgotten. */
 	CHECK(store_forget(c, 9001) == STORE_OK);
 	v.voter = "k3";
 	v.since = 0;
 	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat &&
-	    v.count == count + 2);
+	    v.sum == 18 && v.count == 5);
 	v.comment = 1;
 	v.item = 999999;
 	CHECK(store_vote_cast(c, &v) != STORE_OK);	/* no such comment */
+}
+
+/* vote_cast on a comment's thumbs (+1, -1, +1 from votes()). */
+static void
+casting_thumbs(struct store_conn *c, int64_t cm1)
+{
+	struct vote	 v = { .comment = 1, .item = cm1, .voter = "t1",
+	    .ip_hash = "ipt", .value = -1, .when = 9500, .since = 0 };
+
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_vote_cast(c, &v) == STORE_OK && !v.repeat &&
+	    v.sum == 0 && v.count == 4);
+	v.voter = "t2";			/* the same address */
+	v.value = 1;
+	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
+	    v.sum == 0 && v.count == 4);
+	v.voter = "t1";
+	v.allow_change = 1;
+	CHECK(store_vote_cast(c, &v) == STORE_OK && v.repeat &&
+	    v.sum == 2 && v.count == 4);
+	CHECK(store_commit(c) == STORE_OK);
 }
 
 /* user_set and user_remove on the accounts made above. */
@@ -1429,6 +1456,81 @@ post_deletion(struct store_conn *c, const char *where, const struct ed *e)
 	arena_free(&a);
 }
 
+/* The tables rolled_back writes to, and their rows counted from outside. */
+static const char *const rb_tables[] = { "users", "posts", "terms",
+    "post_terms", "comments", "post_votes", "media", "settings", "sessions" };
+#define RB_TABLES	(sizeof(rb_tables) / sizeof(rb_tables[0]))
+
+static void
+rows(const char *where, long long n[RB_TABLES])
+{
+	char	 sql[64];
+	size_t	 i;
+
+	for (i = 0; i < RB_TABLES; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
+		    rb_tables[i]);
+		n[i] = db_count(where, sql);
+	}
+}
+
+/*
+ * A write inside begin/rollback leaves nothing behind, the generation
+ * included; a committed one moves it.
+ */
+static void
+rolled_back(struct store_conn *c, const char *where, int64_t post)
+{
+	struct user	 u = { .slug = "rb", .name = "Rb", .email = "rb@x.y" };
+	struct post	 p = { .type = "post", .slug = "rb", .title = "Rb",
+	    .status = "publish", .published = 1, .modified = 1,
+	    .format = "markdown", .body = "", .comments_open = 1 };
+	struct term	 t = { .taxonomy = "tag", .slug = "rb", .name = "Rb" };
+	struct comment	 cm = { .post_id = post, .author = "Rb",
+	    .email = "rb@x.y", .content = "Rb", .status = "approved",
+	    .created = 1 };
+	struct media	 m = { .hash = "rb", .mime = "image/jpeg" };
+	struct arena	 a;
+	struct post	 got = { 0 };
+	char		*v;
+	long long	 before[RB_TABLES], after[RB_TABLES];
+	int64_t		 g = gen(c), pid = 0, tid = 0, cid = 0;
+	size_t		 i;
+
+	arena_init(&a);
+	rows(where, before);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_user_add(c, &u, &p.author_id) == STORE_OK);
+	CHECK(store_post_add(c, &p, &pid) == STORE_OK);
+	CHECK(store_term_add(c, &t, &tid) == STORE_OK);
+	CHECK(store_post_term_add(c, pid, tid) == STORE_OK);
+	CHECK(store_comment_add(c, &cm, &cid) == STORE_OK);
+	CHECK(store_post_vote_add(c, post, "rb", 5, 1) == STORE_OK);
+	CHECK(store_media_add(c, &m, NULL) == STORE_OK);
+	CHECK(store_setting_set(c, "rb", "x") == STORE_OK);
+	CHECK(store_session_add(c, "rb", p.author_id, 1) == STORE_OK);
+	CHECK(store_rollback(c) == STORE_OK);
+	CHECK(g >= 0 && gen(c) == g);
+	rows(where, after);
+	for (i = 0; i < RB_TABLES; i++)
+		CHECK_MSG(before[i] >= 0 && after[i] == before[i],
+		    rb_tables[i]);
+	CHECK(store_user_by_slug(c, &a, "rb", &u) == STORE_NOTFOUND);
+	CHECK(store_post_get(c, &a, pid, &got) == STORE_NOTFOUND);
+	CHECK(store_comment_by_id(c, &a, cid, &cm) == STORE_NOTFOUND);
+	CHECK(store_setting_get(c, &a, "rb", &v) == STORE_NOTFOUND);
+	/* The vote's aggregate went back with it. */
+	CHECK(store_post_by_id(c, &a, post, &got) == STORE_OK &&
+	    got.rating_sum == 12 && got.rating_count == 2);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_setting_set(c, "rb", "y") == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
+	CHECK(bumped(c, &g));
+	CHECK(store_setting_get(c, &a, "rb", &v) == STORE_OK &&
+	    strcmp(v, "y") == 0);
+	arena_free(&a);
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -1493,7 +1595,7 @@ counts(struct store_conn *c, const char *const *toks, size_t n,
  * that, and moderation trains it in step with a comment's status.
  */
 static void
-spam_table(struct store_conn *c, int64_t post)
+spam_table(struct store_conn *c, const char *where, int64_t post)
 {
 	static const char *const a[] = { "viagra", "cheap", "h:spam.example",
 	    "quote\"and\\back", "caf\xc3\xa9" };
@@ -1506,15 +1608,21 @@ spam_table(struct store_conn *c, int64_t post)
 	    .spam_signals = "no_token" };
 	struct arena		 ar;
 	struct comment		 got;
-	int64_t			 nham, nspam, id, h0, s0;
+	int64_t			 nham, nspam, id, h0, s0, g;
 
 	/* Moderation above taught it one spam already: counts are relative. */
 	counts(c, a, 5, k, &h0, &s0);
 	CHECK(k[0].spam == 0 && k[4].ham == 0);
+	CHECK(store_spam_counts(c, NULL, 0, NULL, &nham, &nspam) ==
+	    STORE_OK && nham == h0 && nspam == s0);	/* the totals alone */
+	g = gen(c);
 	CHECK(store_begin(c) == STORE_OK);
 	CHECK(store_spam_learn(c, a, 5, 1, 1) == STORE_OK);
 	CHECK(store_spam_learn(c, b, 3, 0, 1) == STORE_OK);
 	CHECK(store_commit(c) == STORE_OK);
+	CHECK(g >= 0 && gen(c) == g);	/* no page shows the counts */
+	CHECK(db_count(where, "SELECT count(*) FROM spam_tokens WHERE token"
+	    " IN ('viagra', 'hello')") == 2);
 	counts(c, a, 5, k, &nham, &nspam);
 	CHECK(nham - h0 == 1 && nspam - s0 == 1);
 	CHECK(k[0].spam == 1 && k[0].ham == 0 && k[1].spam == 1 &&
@@ -1534,6 +1642,9 @@ spam_table(struct store_conn *c, int64_t post)
 	counts(c, b, 3, k, &nham, &nspam);
 	CHECK(nham - h0 == 0 && nspam - s0 == 0 && k[0].ham == 0 && k[1].ham == 0 &&
 	    k[2].ham == 0);
+	/* Tokens whose counts both came back to zero are gone. */
+	CHECK(db_count(where, "SELECT count(*) FROM spam_tokens WHERE token"
+	    " IN ('viagra', 'cheap', 'hello', 'h:spam.example')") == 0);
 
 	/* Moderation: approve, then call it spam, then approve again. */
 	arena_init(&ar);
@@ -1591,8 +1702,9 @@ main(void)
 	votes(c, post, cm1);
 	queries(c, post);
 	transactions(c);
+	rolled_back(c, path, post);
 	moderation(c, post, cm1);
-	spam_table(c, post);
+	spam_table(c, path, post);
 	g = gen(c);
 	store_conn_put(s, c);
 	store_close(s);
@@ -1609,6 +1721,7 @@ main(void)
 	recount(s, path, post);
 	c = store_conn_get(s);
 	casting(c, post);
+	casting_thumbs(c, cm1);
 	admin_side(c, path);
 	store_conn_put(s, c);
 	store_close(s);
