@@ -1531,6 +1531,72 @@ rolled_back(struct store_conn *c, const char *where, int64_t post)
 	arena_free(&a);
 }
 
+/* A second connection that asks for the key another transaction holds. */
+struct waiter {
+	struct store	*s;
+	pthread_mutex_t	 mu;
+	int		 got;		/* 1 once it holds the key */
+	int		 rc;
+};
+
+static void *
+wait_for_key(void *arg)
+{
+	struct waiter		*w = arg;
+	struct store_conn	*c = store_conn_get(w->s);
+	int			 rc = STORE_DOWN;
+
+	if (c != NULL && (rc = store_begin(c)) == STORE_OK) {
+		if ((rc = store_lock(c, "contract:key")) == STORE_OK) {
+			pthread_mutex_lock(&w->mu);
+			w->got = 1;
+			pthread_mutex_unlock(&w->mu);
+		}
+		store_rollback(c);
+	}
+	store_conn_put(w->s, c);
+	w->rc = rc;
+	return NULL;
+}
+
+/*
+ * store_lock holds its key until the transaction ends, by commit or by
+ * rollback: another transaction asking for it waits until then.
+ */
+static void
+locking(struct store *s)
+{
+	struct store_conn	*c;
+	struct waiter		 w;
+	pthread_t		 th;
+	int			 i, got;
+
+	for (i = 0; i < 2; i++) {
+		memset(&w, 0, sizeof(w));
+		w.s = s;
+		pthread_mutex_init(&w.mu, NULL);
+		if (!CHECK((c = store_conn_get(s)) != NULL))
+			return;
+		if (!CHECK(store_begin(c) == STORE_OK &&
+		    store_lock(c, "contract:key") == STORE_OK)) {
+			store_conn_put(s, c);	/* rolls back */
+			return;
+		}
+		CHECK(pthread_create(&th, NULL, wait_for_key, &w) == 0);
+		usleep(500 * 1000);
+		pthread_mutex_lock(&w.mu);
+		got = w.got;
+		pthread_mutex_unlock(&w.mu);
+		CHECK_MSG(!got, "a held key was taken by another transaction");
+		CHECK((i == 0 ? store_commit(c) : store_rollback(c)) ==
+		    STORE_OK);
+		pthread_join(th, NULL);
+		CHECK(w.got && w.rc == STORE_OK);	/* once it was free */
+		store_conn_put(s, c);
+		pthread_mutex_destroy(&w.mu);
+	}
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -1724,6 +1790,7 @@ main(void)
 	casting_thumbs(c, cm1);
 	admin_side(c, path);
 	store_conn_put(s, c);
+	locking(s);
 	store_close(s);
 	if (pg == NULL)
 		pragmas(path);
