@@ -1,21 +1,27 @@
 /*
  * test_store: the storage interface on a real database: migrations,
- * every operation, the aggregates the triggers keep, one vote per voter,
- * the data generation, durability across a reopen, and that no query
- * feeding a page returns a commenter's email.  It runs on an SQLite file,
- * and again on PostgreSQL when tests/run.sh sets GALLEY_DB to a fresh
- * database.
+ * every operation of store.h called directly and held to the comment
+ * above it (results, order, counts, STORE_NOTFOUND and STORE_CONFLICT
+ * where promised), the aggregates the triggers keep, one vote per voter,
+ * the data generation (moved by each committed write, not by a rolled
+ * back one), the lock, durability across a reopen, that no query feeding
+ * a page returns a commenter's email, and the PostgreSQL driver's
+ * placeholder numbering.  It runs on an SQLite file, and again on
+ * PostgreSQL when tests/run.sh sets GALLEY_DB to a fresh database.
  */
 #include <sys/stat.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include <libpq-fe.h>
 
 #include "arena.h"
 #include "check.h"
+#include "db.h"		/* db_numbered() only */
 #include "http.h"
 #include "moderation.h"
 #include "spam.h"
@@ -1597,6 +1603,49 @@ locking(struct store *s)
 	}
 }
 
+/* db_numbered: expects sql numbered as want, returning max. */
+static void
+numbered_is(const char *sql, const char *want, int max)
+{
+	char	 out[128];
+
+	memset(out, 'x', sizeof(out));
+	CHECK(db_numbered(sql, out, sizeof(out)) == max);
+	CHECK_STR(out, want);
+}
+
+/* The PostgreSQL driver's placeholders, and a buffer too small. */
+static void
+numbered(void)
+{
+	char	 out[32];
+
+	numbered_is("SELECT ?1, ?2", "SELECT $1, $2", 2);
+	numbered_is("a = ? AND b = ?", "a = $1 AND b = $2", 2);
+	numbered_is("?1 + ?1 = ?3", "$1 + $1 = $3", 3);
+	numbered_is("?10 < ?2", "$10 < $2", 10);
+	numbered_is("x = '?' AND y = ?1", "x = '?' AND y = $1", 1);
+	numbered_is("\"a?b\" = ?2", "\"a?b\" = $2", 2);
+	numbered_is("'it''s ?1' || ?", "'it''s ?1' || $1", 1);
+	numbered_is("'a \"?\" b' = ?", "'a \"?\" b' = $1", 1);
+	numbered_is("SELECT 1", "SELECT 1", 0);
+	numbered_is("", "", 0);
+	/* Too small: -1, and nothing written past len. */
+	memset(out, 'x', sizeof(out));
+	CHECK(db_numbered("SELECT ?1", out, 4) == -1);
+	CHECK(out[4] == 'x' && out[31] == 'x');
+	memset(out, 'x', sizeof(out));
+	CHECK(db_numbered("SELECT a, b, c FROM t", out, 8) == -1);
+	CHECK(out[8] == 'x');
+	memset(out, 'x', sizeof(out));
+	CHECK(db_numbered("SELECT 1", out, 8) == -1);	/* no room for NUL */
+	CHECK(out[8] == 'x');
+	CHECK(db_numbered("SELECT 1", out, 9) == 0 &&
+	    strcmp(out, "SELECT 1") == 0);		/* just enough */
+	CHECK(db_numbered("SELECT ?1", out, sizeof(out)) == 1 &&
+	    strcmp(out, "SELECT $1") == 0);
+}
+
 /*
  * The operations the admin, the CLI and the ticker call, each called
  * directly.  In this order: each section builds on the data of those
@@ -1794,6 +1843,7 @@ main(void)
 	store_close(s);
 	if (pg == NULL)
 		pragmas(path);
+	numbered();
 	{
 		char	 err[256] = "";
 
