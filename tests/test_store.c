@@ -247,6 +247,9 @@ moderation(struct store_conn *c, int64_t post, int64_t cm1)
 	probe.email = "eve@x.y";	/* the same sender by email */
 	CHECK(store_comment_facts(c, &probe, 4000, &f) == STORE_OK &&
 	    f.spam_before == 1);
+	probe.ip_hash = "iphash1";	/* by both: still one comment */
+	CHECK(store_comment_facts(c, &probe, 4000, &f) == STORE_OK &&
+	    f.spam_before == 1);
 	probe.email = "bob@secret.example";
 	probe.ip_hash = "iphash1";
 	CHECK(store_comment_facts(c, &probe, 6000, &f) == STORE_OK);
