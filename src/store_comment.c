@@ -160,8 +160,8 @@ store_comment_facts(struct store_conn *c, const struct comment *cm,
 	    " email = ?6) AND status <> 'trash'), (SELECT count(*) FROM"
 	    " comments WHERE lower(email) = lower(?6) AND author = ?5 AND"
 	    " status = 'approved'), (SELECT count(*) FROM comments WHERE"
-	    " email = ?6 AND status = 'spam') + (SELECT count(*) FROM comments"
-	    " WHERE ip_hash = ?1 AND ?1 <> '' AND status = 'spam')", "tiittt",
+	    " status = 'spam' AND (email = ?6 OR (ip_hash = ?1 AND"
+	    " ?1 <> '')))", "tiittt",
 	    cm->ip_hash, since, cm->post_id, cm->content, cm->author,
 	    cm->email);
 	if (s == NULL)
