@@ -57,8 +57,14 @@ collect(void *cls, enum MHD_ValueKind kind, const char *key,
 		f->file[i] = 1;
 	b = &f->val[i];
 	max = f->fields == NULL ? f->any_max : f->fields[i].max;
-	/* Any-field mode keeps a repeated field's values, one a line. */
-	if (f->fields == NULL && off == 0 && b->len > 0 && b->len < max)
+	/*
+	 * Any-field mode keeps a repeated field's values, one a line.  A
+	 * value starts with the first piece that brings bytes at offset
+	 * 0: the post processor may first call with none, so an empty
+	 * value looks like that call and is left out.
+	 */
+	if (f->fields == NULL && off == 0 && size > 0 && b->len > 0 &&
+	    b->len < max)
 		buf_putc(b, '\n');
 	room = max > b->len ? max - b->len : 0;
 	if (size > room) {

@@ -37,8 +37,8 @@ struct form {
  * Prepares f to read the request body of conn into the named fields,
  * or, with fields NULL, into any fields (the first FORM_FIELDS names,
  * each up to nfields bytes; a repeated field's values joined by
- * newlines, as checkboxes send them).  Returns 0, or -1 if the body is
- * neither urlencoded nor multipart.
+ * newlines, as checkboxes send them, empty ones left out).  Returns 0,
+ * or -1 if the body is neither urlencoded nor multipart.
  */
 int	form_begin(struct form *f, struct MHD_Connection *conn,
 	    const struct form_field *fields, size_t nfields);
