@@ -274,6 +274,11 @@ static const char *const schema_names[] = {
 			" name=\"" name "\"; filename=\"" file "\"\r\n"	\
 			"Content-Type: application/octet-stream\r\n\r\n"
 #define END		"\r\n--XyZ--\r\n"
+/* A part nesting one file as multipart/mixed (RFC 2388). */
+#define NESTED	"--XyZ\r\nContent-Disposition: form-data; name=\"image\"" \
+		"\r\ncontent-type: MULTIPART/MIXED; boundary=In\r\n\r\n" \
+		"--In\r\nContent-Disposition: file; filename=\"a\"\r\n" \
+		"\r\nAB\r\n--In--\r\n"
 
 static void
 urlencoded(void)
@@ -384,6 +389,12 @@ multipart(void)
 	    "\r\n\r\nCD\r\n--In--" END);
 	CHECK(r.feed == 0 && IS(&r, "image", "ABCD"));
 	CHECK(got(&r, "image")->file);
+	run_reset(&r);
+	/* The text that starts one, as a value, once. */
+	SCHEMA(r, MULTI, PART("comment") "Content-Type: multipart/mixed"
+	    END);
+	CHECK(r.feed == 0 && IS(&r, "comment",
+	    "Content-Type: multipart/mixed"));
 	run_reset(&r);
 	/* A body that never shows the boundary is all preamble: no field. */
 	SCHEMA(r, MULTI, "--Other\r\nContent-Disposition: form-data;"
@@ -516,6 +527,14 @@ refused(void)
 	refused_body(MULTI, BODY(PART("post") "1" END "epilogue"), __LINE__);
 	refused_body(MULTI, BODY("--XyZ\r\nContent-Disposition: form-data;"
 	    " name=\"post\"\r\n\r\n1\r\n--XyZ--more"), __LINE__);
+	/* A second part nested as multipart/mixed: libmicrohttpd would
+	 * leak the first one's boundary (see form.c). */
+	refused_body(MULTI, BODY(NESTED NESTED "--XyZ--\r\n"), __LINE__);
+	refused_body(MULTI, BODY(NESTED PART("post") "1\r\n" NESTED
+	    "--XyZ--\r\n"), __LINE__);
+	/* The count cannot tell a value from a part's head. */
+	refused_body(MULTI, BODY(PART("comment") "content-type: multipart/"
+	    "mixed\r\n" NESTED "--XyZ--\r\n"), __LINE__);
 	buf_puts(&b, "--XyZ\r\nX-Long: ");	/* a part's head past 8 KB */
 	while (b.len < 9000)
 		buf_puts(&b, "0123456789");
