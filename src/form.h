@@ -31,18 +31,25 @@ struct form {
 	int			 too_long[FORM_FIELDS];
 	int			 file[FORM_FIELDS];	/* a file was chosen */
 	struct MHD_PostProcessor *pp;
+	int			 multipart;
+	size_t			 mixed_at;	/* see count_mixed() */
+	int			 mixed;
 };
 
 /*
  * Prepares f to read the request body of conn into the named fields,
  * or, with fields NULL, into any fields (the first FORM_FIELDS names,
  * each up to nfields bytes; a repeated field's values joined by
- * newlines, as checkboxes send them).  Returns 0, or -1 if the body is
- * neither urlencoded nor multipart.
+ * newlines, as checkboxes send them, empty ones left out).  Returns 0,
+ * or -1 if the body is neither urlencoded nor multipart.
  */
 int	form_begin(struct form *f, struct MHD_Connection *conn,
 	    const struct form_field *fields, size_t nfields);
-/* Feeds one piece of the body.  Returns 0, or -1 if it does not parse. */
+/*
+ * Feeds one piece of the body.  Returns 0, or -1 if it does not parse
+ * or is a multipart body that nests a second part as multipart/mixed
+ * (see form.c).
+ */
 int	form_feed(struct form *f, const char *data, size_t len);
 /*
  * Returns field name's value (NUL-terminated, "" if absent; valid until
