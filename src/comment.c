@@ -65,21 +65,6 @@ comment_email_ok(const char *s)
 	return *p != '.' && at[1] != '.' && strstr(at, "..") == NULL;
 }
 
-static int
-url_ok(const char *s)
-{
-	const char	*p;
-
-	if (strncasecmp(s, "http://", 7) != 0 &&
-	    strncasecmp(s, "https://", 8) != 0)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' ||
-		    *p == '>')
-			return 0;
-	return strlen(s) <= 200 && strlen(s) > 8;
-}
-
 /* Sets the per-field messages; returns 1 if every field passed. */
 static int
 validate(struct comment_form *f)
@@ -97,7 +82,8 @@ validate(struct comment_form *f)
 		f->err[CF_EMAIL] = "Please enter your email address.";
 	else if (f->too_long[CF_EMAIL] || !comment_email_ok(f->email))
 		f->err[CF_EMAIL] = "That does not look like an email address.";
-	if (*f->url != '\0' && (f->too_long[CF_URL] || !url_ok(f->url)))
+	if (*f->url != '\0' && (f->too_long[CF_URL] || strlen(f->url) > 200 ||
+	    !url_http_ok(f->url)))
 		f->err[CF_URL] = "A website address must start with http://"
 		    " or https:// (at most 200 characters).";
 	if (f->too_long[CF_COMMENT] || chars(f->text) > 20000)

@@ -298,8 +298,7 @@ one_comment(struct req *r, struct session *se, struct form *in,
 		if (*cm.author == '\0' || strlen(cm.author) > 400 ||
 		    !utf8_valid(cm.author, strlen(cm.author)) ||
 		    !comment_email_ok(cm.email) || (*url != '\0' &&
-		    strncmp(url, "http://", 7) != 0 &&
-		    strncmp(url, "https://", 8) != 0))
+		    !url_http_ok(url)))
 			return edit_page(r, se, id, "A name, a valid email"
 			    " address, and a website starting with http:// or"
 			    " https:// (or none) are needed.", 422);
