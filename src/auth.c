@@ -1,9 +1,9 @@
 /*
  * auth: see auth.h.  The token in the cookie is 32 random bytes as
- * URL-safe base64; the database keys the session by BLAKE2b(secret,
- * token), so a copy of the database opens no session.  The CSRF token is
- * BLAKE2b(secret, "csrf" + that hash): bound to the session, gone with
- * it, and never stored.
+ * URL-safe base64; the database keys the session by the token's keyed
+ * MAC (sign.c), so a copy of the database opens no session.  The CSRF
+ * token is the MAC of that key for another use: bound to the session,
+ * gone with it, and never stored.
  *
  * Throttling counts each failed login under three keys, all keyed
  * hashes (never an address or an email), so that a guesser locks out
@@ -33,7 +33,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "env.h"
-#include "site.h"
+#include "sign.h"
 #include "slot.h"
 #include "store.h"
 #include "utf8.h"
@@ -127,11 +127,11 @@ auth_password_problem(const char *password)
 	return NULL;
 }
 
-/* The keyed hash of what + s (site_hash), in e's arena. */
+/* The keyed MAC of s for use (sign_hex), in e's arena. */
 static const char *
-keyed(const struct env *e, const char *what, const char *s)
+keyed(const struct env *e, enum sign_use use, const char *s)
 {
-	return site_hash(e->site, e->arena, what, s);
+	return sign_hex(e->site, e->arena, use, s);
 }
 
 /* Reads key's count into *c; returns 0, or -1 if the database failed. */
@@ -198,12 +198,12 @@ counts_get(const struct env *e, const char *from, const char *email,
 	char		 addr[64];
 
 	slots_key(from != NULL ? from : "", addr, sizeof(addr));
-	ip = site_ip_hash(e->site, e->arena, addr);
+	ip = keyed(e, SIGN_IP, addr);
 	/* ip is 64 hex digits: ip + email is one pair's, and only its. */
-	if (count_get(e, arena_printf(e->arena, "pair:%s", keyed(e, "pair",
+	if (count_get(e, arena_printf(e->arena, "pair:%s", keyed(e, SIGN_PAIR,
 	    arena_printf(e->arena, "%s%s", ip, email))), &t->pair) != 0 ||
 	    count_get(e, arena_printf(e->arena, "ip:%s", ip), &t->ip) != 0 ||
-	    count_get(e, arena_printf(e->arena, "acct:%s", keyed(e, "acct",
+	    count_get(e, arena_printf(e->arena, "acct:%s", keyed(e, SIGN_ACCT,
 	    email)), &t->acct) != 0)
 		return -1;
 	return 0;
@@ -220,7 +220,7 @@ start(const struct env *e, int64_t user_id, struct login *l)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	rc = store_session_add(e->conn, keyed(e, "session", token),
+	rc = store_session_add(e->conn, keyed(e, SIGN_SESSION, token),
 	    user_id, e->now);
 	if (rc == STORE_OK)
 		l->token = arena_strdup(e->arena, token);
@@ -285,7 +285,7 @@ lookup(const struct env *e, const char *token, struct session *out,
 {
 	if (token == NULL || *token == '\0' || strlen(token) > 64)
 		return 0;
-	*h = keyed(e, "session", token);
+	*h = keyed(e, SIGN_SESSION, token);
 	if (store_session_get(e->conn, e->arena, *h, out) != STORE_OK)
 		return 0;
 	if (e->now - out->seen > AUTH_IDLE_SECONDS ||
@@ -323,7 +323,7 @@ void
 auth_logout(const struct env *e, const char *token)
 {
 	if (token != NULL && *token != '\0')
-		store_session_end(e->conn, keyed(e, "session", token));
+		store_session_end(e->conn, keyed(e, SIGN_SESSION, token));
 }
 
 int
@@ -339,7 +339,7 @@ auth_set_password(const struct env *e, int64_t user_id, const char *password,
 	    STORE_OK)
 		return rc;
 	return store_sessions_end_user(e->conn, user_id,
-	    keep != NULL ? keyed(e, "session", keep) : "");
+	    keep != NULL ? keyed(e, SIGN_SESSION, keep) : "");
 }
 
 const char *
@@ -347,14 +347,12 @@ auth_csrf(const struct env *e, const char *token)
 {
 	if (token == NULL || *token == '\0')
 		return "";
-	return keyed(e, "csrf", keyed(e, "session", token));
+	return keyed(e, SIGN_CSRF, keyed(e, SIGN_SESSION, token));
 }
 
 int
 auth_csrf_ok(const struct env *e, const char *token, const char *csrf)
 {
-	const char	*want = auth_csrf(e, token);
-
-	return *want != '\0' && csrf != NULL && strlen(csrf) == 64 &&
-	    sodium_memcmp(want, csrf, 64) == 0;
+	return token != NULL && *token != '\0' && sign_ok(e->site, SIGN_CSRF,
+	    keyed(e, SIGN_SESSION, token), csrf);
 }

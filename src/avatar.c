@@ -11,18 +11,17 @@
 
 #include "avatar.h"
 #include "buf.h"
+#include "sign.h"
 
 #define AVATAR_OPEN	"<svg class=\"avatar\" xmlns=\"http://www.w3.org/" \
 	"2000/svg\" viewBox=\"0 0 5 5\" width=\"40\" height=\"40\"" \
 	" aria-hidden=\"true\">"
 
-void
-avatar_key(const char *email, const unsigned char *secret, size_t secretlen,
-    char *key)
+const char *
+avatar_key(const struct site *site, struct arena *a, const char *email)
 {
-	unsigned char	 h[AVATAR_KEY_LEN / 2];
-	char		 norm[256];
-	size_t		 i, n = 0;
+	char	 norm[256];
+	size_t	 i, n = 0;
 
 	while (isspace((unsigned char)*email))
 		email++;
@@ -30,9 +29,8 @@ avatar_key(const char *email, const unsigned char *secret, size_t secretlen,
 		norm[n++] = (char)tolower((unsigned char)email[i]);
 	while (n > 0 && isspace((unsigned char)norm[n - 1]))
 		n--;
-	crypto_generichash(h, sizeof(h), (const unsigned char *)norm, n,
-	    secret, secretlen);
-	sodium_bin2hex(key, AVATAR_KEY_LEN + 1, h, sizeof(h));
+	norm[n] = '\0';
+	return sign_hex(site, a, SIGN_AVATAR, norm);
 }
 
 /* A hue (degrees) at saturation 55%, lightness 50%, as "#rrggbb". */

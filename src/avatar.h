@@ -8,19 +8,18 @@
 #ifndef GALLEY_AVATAR_H
 #define GALLEY_AVATAR_H
 
-#include <stddef.h>
-
+struct arena;
 struct buf;
+struct site;
 
 #define AVATAR_KEY_LEN	32	/* hex digits */
 
 /*
- * Writes into key (AVATAR_KEY_LEN + 1 bytes) the avatar key of email:
- * the hex of a BLAKE2b of the trimmed, lowercased address keyed with
- * secret (secretlen bytes).
+ * Returns, in a, the avatar key of email: the keyed MAC (sign.c) of the
+ * trimmed, lowercased address, AVATAR_KEY_LEN hex digits.
  */
-void	avatar_key(const char *email, const unsigned char *secret,
-	    size_t secretlen, char *key);
+const char *avatar_key(const struct site *, struct arena *a,
+	    const char *email);
 /*
  * Appends the identicon for key as an <svg class="avatar"> element; a
  * key that is not AVATAR_KEY_LEN hex digits (comments from before

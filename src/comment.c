@@ -6,10 +6,7 @@
  * forget the IP hashes and user agents that passed their retention.
  */
 #include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 
 #include "arena.h"
 #include "avatar.h"
@@ -20,12 +17,14 @@
 #include "image.h"
 #include "env.h"
 #include "setting.h"
+#include "sign.h"
 #include "site.h"
 #include "spam.h"
 #include "store.h"
 #include "url.h"
 
-#define HELD_SECONDS	600
+#define HELD_SECONDS	600	/* how long a held comment's token lives */
+#define STAMP_AHEAD	60	/* how far ahead a node's clock may run */
 #define FULL_RETRY	60	/* Retry-After when the disk is full */
 #define BUSY_RETRY	10	/* ... when the database or decoding is busy */
 
@@ -66,21 +65,6 @@ comment_email_ok(const char *s)
 	return *p != '.' && at[1] != '.' && strstr(at, "..") == NULL;
 }
 
-static int
-url_ok(const char *s)
-{
-	const char	*p;
-
-	if (strncasecmp(s, "http://", 7) != 0 &&
-	    strncasecmp(s, "https://", 8) != 0)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' ||
-		    *p == '>')
-			return 0;
-	return strlen(s) <= 200 && strlen(s) > 8;
-}
-
 /* Sets the per-field messages; returns 1 if every field passed. */
 static int
 validate(struct comment_form *f)
@@ -98,7 +82,8 @@ validate(struct comment_form *f)
 		f->err[CF_EMAIL] = "Please enter your email address.";
 	else if (f->too_long[CF_EMAIL] || !comment_email_ok(f->email))
 		f->err[CF_EMAIL] = "That does not look like an email address.";
-	if (*f->url != '\0' && (f->too_long[CF_URL] || !url_ok(f->url)))
+	if (*f->url != '\0' && (f->too_long[CF_URL] || strlen(f->url) > 200 ||
+	    !url_http_ok(f->url)))
 		f->err[CF_URL] = "A website address must start with http://"
 		    " or https:// (at most 200 characters).";
 	if (f->too_long[CF_COMMENT] || chars(f->text) > 20000)
@@ -446,10 +431,8 @@ comment_submit(const struct env *e, struct comment_form *f)
 	cm.url = (char *)f->url;
 	cm.content = (char *)f->text;
 	cm.created = e->now;
-	cm.ip_hash = site_ip_hash(e->site, e->arena, f->ip);
-	cm.avatar = arena_alloc(e->arena, AVATAR_KEY_LEN + 1);
-	avatar_key(f->email, e->site->secret, sizeof(e->site->secret),
-	    cm.avatar);
+	cm.ip_hash = (char *)sign_hex(e->site, e->arena, SIGN_IP, f->ip);
+	cm.avatar = (char *)avatar_key(e->site, e->arena, f->email);
 	/* Kept short: enough to spot a bot, not to fingerprint a reader. */
 	cm.user_agent = arena_strndup(e->arena, f->user_agent ?
 	    f->user_agent : "", f->user_agent ? strnlen(f->user_agent, 200) :
@@ -471,70 +454,27 @@ comment_submit(const struct env *e, struct comment_form *f)
 	return 303;
 }
 
-/* A 128-bit keyed hash of "what:a:b", as hex. */
-static void
-mac(const struct env *e, const char *what, int64_t a, int64_t b, char hex[33])
-{
-	unsigned char	 h[16];
-	char		 msg[80];
-
-	snprintf(msg, sizeof(msg), "%s:%lld:%lld", what, (long long)a,
-	    (long long)b);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
-	    strlen(msg), e->site->secret, sizeof(e->site->secret));
-	sodium_bin2hex(hex, 33, h, sizeof(h));
-}
-
 const char *
 comment_held_token(const struct env *e, int64_t id)
 {
-	char	 m[33];
-	int64_t	 exp = e->now + HELD_SECONDS;
-
-	mac(e, "held", id, exp, m);
-	return arena_printf(e->arena, "%lld.%lld.%s", (long long)id,
-	    (long long)exp, m);
+	return sign_held(e->site, e->arena, id, e->now + HELD_SECONDS);
 }
 
 int64_t
 comment_held_check(const struct env *e, const char *token)
 {
-	char		 m[33], *end;
-	long long	 id, exp;
-
-	id = strtoll(token, &end, 10);
-	if (id <= 0 || *end != '.')
-		return 0;
-	exp = strtoll(end + 1, &end, 10);
-	if (*end != '.' || exp < e->now || exp > e->now + HELD_SECONDS)
-		return 0;
-	mac(e, "held", id, exp, m);
-	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
-	    id : 0;
+	return sign_held_check(e->site, token, e->now, HELD_SECONDS);
 }
 
 const char *
 comment_stamp(const struct env *e, int64_t post_id)
 {
-	char	 m[33];
-
-	mac(e, "stamp", post_id, e->now, m);
-	return arena_printf(e->arena, "%lld.%s", (long long)e->now, m);
+	return sign_stamp(e->site, e->arena, post_id, e->now);
 }
 
 int64_t
 comment_stamp_time(const struct env *e, int64_t post_id, const char *stamp)
 {
-	char		 m[33], *end;
-	long long	 t;
-
-	if (stamp == NULL)
-		return -1;
-	t = strtoll(stamp, &end, 10);
 	/* A minute's grace for a node whose clock runs ahead. */
-	if (t <= 0 || *end != '.' || t > e->now + 60)
-		return -1;
-	mac(e, "stamp", post_id, t, m);
-	return strlen(end + 1) == 32 && sodium_memcmp(m, end + 1, 32) == 0 ?
-	    t : -1;
+	return sign_stamp_check(e->site, post_id, stamp, e->now + STAMP_AHEAD);
 }

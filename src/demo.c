@@ -108,10 +108,9 @@ static const struct post_term terms[] = {
 
 /* Oleg's comment with its one up-vote, and the reply with none. */
 static int
-demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
-    size_t secretlen)
+demo_comments(const struct env *e, int64_t post)
 {
-	char		 av[AVATAR_KEY_LEN + 1];
+	struct store_conn	*c = e->conn;
 	struct comment	 cm = { .post_id = post, .author = "Oleg",
 	    .email = "oleg@example.net", .status = "approved",
 	    .created = DEMO_POSTED + 12600, .user_agent = "" };
@@ -119,8 +118,7 @@ demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
 	int		 rc;
 
 	cm.content = (char *)text("demo/comment-oleg.txt");
-	avatar_key(cm.email, secret, secretlen, av);
-	cm.avatar = av;
+	cm.avatar = (char *)avatar_key(e->site, e->arena, cm.email);
 	if ((rc = store_comment_add(c, &cm, &oleg)) != STORE_OK)
 		return rc;
 	cm.parent_id = oleg;
@@ -128,7 +126,7 @@ demo_comments(struct store_conn *c, int64_t post, const unsigned char *secret,
 	cm.email = "brian@example.org";
 	cm.created = DEMO_POSTED + 45540;
 	cm.content = (char *)text("demo/comment-reply.txt");
-	avatar_key(cm.email, secret, secretlen, av);
+	cm.avatar = (char *)avatar_key(e->site, e->arena, cm.email);
 	if ((rc = store_comment_add(c, &cm, &reply)) != STORE_OK)
 		return rc;
 	return store_comment_vote_add(c, oleg, "demo-voter-1", 1,
@@ -162,8 +160,7 @@ demo_load(const struct env *e, char *err, size_t errlen)
 	    p.author_id, &post);
 	free(p.body);
 	if (rc != STORE_OK ||
-	    (rc = demo_comments(c, post, e->site->secret,
-	    sizeof(e->site->secret))) != STORE_OK ||
+	    (rc = demo_comments(e, post)) != STORE_OK ||
 	    (rc = store_post_vote_add(c, post, "demo-voter-1", 5,
 	    DEMO_POSTED + 3600)) != STORE_OK ||
 	    (rc = store_post_vote_add(c, post, "demo-voter-2", 7,

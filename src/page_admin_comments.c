@@ -20,7 +20,7 @@
 #include "page.h"
 #include "page_admin.h"
 #include "req.h"
-#include "site.h"
+#include "sign.h"
 #include "store.h"
 #include "url.h"
 #include "utf8.h"
@@ -298,8 +298,7 @@ one_comment(struct req *r, struct session *se, struct form *in,
 		if (*cm.author == '\0' || strlen(cm.author) > 400 ||
 		    !utf8_valid(cm.author, strlen(cm.author)) ||
 		    !comment_email_ok(cm.email) || (*url != '\0' &&
-		    strncmp(url, "http://", 7) != 0 &&
-		    strncmp(url, "https://", 8) != 0))
+		    !url_http_ok(url)))
 			return edit_page(r, se, id, "A name, a valid email"
 			    " address, and a website starting with http:// or"
 			    " https:// (or none) are needed.", 422);
@@ -319,15 +318,12 @@ one_comment(struct req *r, struct session *se, struct form *in,
 	cm.content = (char *)text;
 	cm.status = "approved";
 	cm.created = r->now;
-	cm.ip_hash = (char *)site_ip_hash(r->site, &r->arena, r->ip != NULL ?
-	    r->ip : "");
+	cm.ip_hash = (char *)sign_hex(r->site, &r->arena, SIGN_IP, r->ip);
 	cm.user_agent = arena_strndup(&r->arena, r->user_agent != NULL ?
 	    r->user_agent : "", r->user_agent != NULL ?
 	    strnlen(r->user_agent, 200) : 0);
 	cm.image = cm.thumb = cm.spam_signals = "";
-	cm.avatar = arena_alloc(&r->arena, AVATAR_KEY_LEN + 1);
-	avatar_key(cm.email, r->site->secret, sizeof(r->site->secret),
-	    cm.avatar);
+	cm.avatar = (char *)avatar_key(r->site, &r->arena, cm.email);
 	cm.spam_score = -1;
 	if ((rc = store_comment_add(r->conn, &cm, &nid)) != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);

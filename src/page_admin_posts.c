@@ -441,8 +441,7 @@ draft_read(struct form *in, struct draft *d)
 		d->err[1] = "A slug is lowercase letters, digits and hyphens.";
 	if (too_long || len > BODY_MAX || !utf8_valid(d->body, len))
 		d->err[2] = "The text must be valid text of at most 1 MB.";
-	if (*d->source_url != '\0' && strncmp(d->source_url, "http://", 7) !=
-	    0 && strncmp(d->source_url, "https://", 8) != 0)
+	if (*d->source_url != '\0' && !url_http_ok(d->source_url))
 		d->err[3] = "A source address starts with http:// or https://.";
 	if (*d->when != '\0' && parse_time(d->when) < 0)
 		d->err[4] = "A time looks like 2026-11-24T18:30 (UTC).";

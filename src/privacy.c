@@ -13,6 +13,7 @@
 #include "moderation.h"
 #include "privacy.h"
 #include "env.h"
+#include "sign.h"
 #include "site.h"
 #include "store.h"
 
@@ -23,7 +24,7 @@ privacy_subject(const struct env *e, const char *email)
 
 	for (p = low; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return site_hash(e->site, e->arena, "subject", low);
+	return sign_hex(e->site, e->arena, SIGN_SUBJECT, low);
 }
 
 static int

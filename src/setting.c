@@ -5,6 +5,7 @@
  * request its own copy is one allocation and one memcpy, and the kept
  * one can be replaced while requests still read theirs.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "setting.h"
 #include "spam.h"
 #include "store.h"
+#include "url.h"
 
 const struct setting settings[SET__MAX] = {
 	[SET_SITE_TITLE] = { "site_title", "Galley News", "the site's name",
@@ -105,15 +107,22 @@ one_of(const char *list, const char *v)
 	return 0;
 }
 
-/* An absolute http(s) URL with no trailing slash, query or fragment. */
+/*
+ * An origin: an http(s) URL (url_http_ok) with nothing after its host (no
+ * path, not even "/", no query or fragment), at most 200 bytes, and its
+ * scheme in lower case, as server.c compares it with "https:".
+ */
 static int
 origin_ok(const char *v)
 {
-	size_t	 n = strlen(v);
+	const char	*p;
 
-	return (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) ==
-	    0) && n <= 200 && v[n - 1] != '/' && strpbrk(v, "?#\"'<> \t\r\n") ==
-	    NULL && strchr(v + 8, '/') == NULL;
+	if (strlen(v) > 200 || !url_http_ok(v))
+		return 0;
+	for (p = v; *p != ':'; p++)
+		if (isupper((unsigned char)*p))
+			return 0;
+	return strpbrk(p + 3, "/?#'") == NULL;
 }
 
 int

@@ -310,35 +310,3 @@ site_close(struct site *s)
 	free(s->dir);
 	free(s);
 }
-
-char *
-site_ip_hash(const struct site *s, struct arena *a, const char *ip)
-{
-	unsigned char	 h[32];
-	char		*hex = arena_alloc(a, 2 * sizeof(h) + 1);
-
-	if (ip == NULL)
-		ip = "";
-	crypto_generichash(h, sizeof(h), (const unsigned char *)ip,
-	    strlen(ip), s->secret, sizeof(s->secret));
-	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
-	return hex;
-}
-
-const char *
-site_hash(const struct site *site, struct arena *a, const char *what,
-    const char *s)
-{
-	unsigned char			 h[32];
-	char				*hex = arena_alloc(a, 2 * sizeof(h) + 1);
-	crypto_generichash_state	 st;
-
-	crypto_generichash_init(&st, site->secret, sizeof(site->secret),
-	    sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)what,
-	    strlen(what));
-	crypto_generichash_update(&st, (const unsigned char *)s, strlen(s));
-	crypto_generichash_final(&st, h, sizeof(h));
-	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
-	return hex;
-}

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 
-struct arena;
 struct cache;
 struct conf;
 struct setting_cache;
@@ -23,7 +22,7 @@ struct theme;
 struct site {
 	char		*dir;
 	struct conf	*conf;
-	unsigned char	 secret[SITE_SECRET_LEN];
+	unsigned char	 secret[SITE_SECRET_LEN];	/* sign.c's key */
 	char		*media_dir;
 	struct store	*store;
 	struct theme	*theme;
@@ -49,18 +48,5 @@ int	site_init(const char *dir, const char *db, int demo, char *err,
  */
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);
-/*
- * Returns, in arena a, the hex (64 digits) of a BLAKE2b of the IP address
- * ip (NULL counts as "") keyed with the site secret: what Galley stores
- * instead of addresses.
- */
-char	*site_ip_hash(const struct site *, struct arena *a, const char *ip);
-/*
- * BLAKE2b of what followed by s, keyed with the site secret, as 64 hex
- * digits in a: names for secrets (session tokens, login and privacy
- * subjects) that a copy of the database does not give back.
- */
-const char *site_hash(const struct site *, struct arena *a, const char *what,
-	    const char *s);
 
 #endif

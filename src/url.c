@@ -1,11 +1,13 @@
 /*
  * url: builders and the parser of the URL scheme (see url.h).  Both sides
  * read from one table of archive prefixes so that they cannot drift.
+ * Also the one check of a URL that leads off the site.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -225,6 +227,26 @@ url_same(const char *a, const char *b)
 			return 0;
 	}
 	return *a == *b;
+}
+
+int
+url_http_ok(const char *s)
+{
+	size_t	 n;
+
+	if (strncasecmp(s, "http://", 7) == 0)
+		n = 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		n = 8;
+	else
+		return 0;
+	if (s[n] == '\0' || strchr("/?#", s[n]) != NULL)
+		return 0;		/* no host */
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f ||
+		    strchr("\"<>", *s) != NULL)
+			return 0;
+	return 1;
 }
 
 static void

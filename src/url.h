@@ -56,6 +56,13 @@ int	url_parse(const char *path, struct route *rt);
  * writes %c3%a9), else 0.
  */
 int	url_same(const char *a, const char *b);
+/*
+ * Returns 1 if s is an absolute http or https URL a reader may be sent
+ * to (a commenter's website, a post's source): "http://" or "https://"
+ * in any case, then a host, and no space, control character, '"', '<'
+ * or '>' anywhere; else 0.  How long it may be is the caller's rule.
+ */
+int	url_http_ok(const char *s);
 /* Appends /admin/SECTION/ ("" for the dashboard: /admin/) to b. */
 void	url_admin(struct buf *b, const char *section);
 /* Appends the canonical path of rt (what url_parse read) to b. */

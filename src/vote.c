@@ -1,37 +1,22 @@
 /*
- * vote: see vote.h.  The voter cookie is "RANDOM.MAC": 16 random bytes
- * and a keyed hash of them with the site secret, so a reader cannot
- * mint cookies to vote again; it is HttpOnly and says nothing else.
+ * vote: see vote.h.  The voter cookie is "RANDOM.MAC" (sign.c): 16
+ * random bytes and their keyed MAC, so a reader cannot mint cookies to
+ * vote again; it is HttpOnly and says nothing else.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "env.h"
 #include "setting.h"
-#include "site.h"
+#include "sign.h"
 #include "store.h"
 #include "url.h"
 #include "vote.h"
 
-#define VOTER_HEX	32
 #define FULL_RETRY	60	/* Retry-After when the disk is full */
 #define BUSY_RETRY	10	/* ... when the database is busy or down */
-
-static void
-voter_mac(const struct env *e, const char *id, char mac[VOTER_HEX + 1])
-{
-	unsigned char	 h[VOTER_HEX / 2];
-	char		 msg[64];
-
-	snprintf(msg, sizeof(msg), "voter:%.32s", id);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)msg,
-	    strlen(msg), e->site->secret, sizeof(e->site->secret));
-	sodium_bin2hex(mac, VOTER_HEX + 1, h, sizeof(h));
-}
 
 /*
  * The reader's voter id from a genuine cookie, or a new one (and its
@@ -40,23 +25,11 @@ voter_mac(const struct env *e, const char *id, char mac[VOTER_HEX + 1])
 static const char *
 voter_id(const struct env *e, struct voter *who)
 {
-	const char	*c = who->cookie;
-	unsigned char	 rnd[VOTER_HEX / 2];
-	char		 id[VOTER_HEX + 1], mac[VOTER_HEX + 1];
+	const char	*id = sign_voter_id(e->site, e->arena, who->cookie);
 
-	if (c != NULL && strlen(c) == 2 * VOTER_HEX + 1 &&
-	    c[VOTER_HEX] == '.') {
-		memcpy(id, c, VOTER_HEX);
-		id[VOTER_HEX] = '\0';
-		voter_mac(e, id, mac);
-		if (sodium_memcmp(mac, c + VOTER_HEX + 1, VOTER_HEX) == 0)
-			return arena_strdup(e->arena, id);
-	}
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
-	voter_mac(e, id, mac);
-	who->new_cookie = arena_printf(e->arena, "%s.%s", id, mac);
-	return arena_strdup(e->arena, id);
+	if (id == NULL)
+		who->new_cookie = sign_voter_new(e->site, e->arena, &id);
+	return id;
 }
 
 /*
@@ -69,7 +42,7 @@ identify(const struct env *e, struct voter *who, struct vote *v)
 	const char	*mode = set_text(e->set, SET_VOTE_IDENTITY);
 
 	v->ip_hash = strcmp(mode, "cookie") == 0 ? "" :
-	    site_ip_hash(e->site, e->arena, who->ip);
+	    sign_hex(e->site, e->arena, SIGN_IP, who->ip);
 	if (who->user_id > 0)
 		v->voter = arena_printf(e->arena, "user:%lld",
 		    (long long)who->user_id);

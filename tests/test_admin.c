@@ -529,6 +529,13 @@ posts(struct srv *s, char *const cookie[4])
 	    strstr(r.body.data, "id=\"when-error\"") &&
 	    strstr(r.body.data, "Words kept."));
 	resp_free(&r);
+	/* A source is a link off the site (url_http_ok). */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
+	    "save", "title", "Sourced", "body", "B.", "source_name", "S",
+	    "source_url", "javascript:alert(1)", NULL }, cookie[2], NULL,
+	    &r) == 422 && strstr(r.body.data, "A source address starts with"
+	    " http:// or https://."));
+	resp_free(&r);
 	/* Revisions: an edit keeps the old version; restoring brings it back. */
 	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", ed, "action",
 	    "save", "id", id, "title", "Scheduled story, updated", "body",
@@ -966,6 +973,13 @@ comment_edits(struct srv *s, const char *ed)
 	CHECK(post(s, "/admin/comments/", (const char *[]){ "csrf", tok,
 	    "action", "edit", "id", "1", "author", "", "email", "x",
 	    "content", "x", NULL }, ed, NULL, &r) == 422);
+	resp_free(&r);
+	/* A website is a link off the site (url_http_ok). */
+	CHECK(post(s, "/admin/comments/", (const char *[]){ "csrf", tok,
+	    "action", "edit", "id", "1", "author", "Oleg", "email",
+	    "oleg@example.net", "url", "http://x\" onclick=\"y", "content",
+	    "x", NULL }, ed, NULL, &r) == 422 && strstr(r.body.data,
+	    "a website starting with http:// or https://"));
 	resp_free(&r);
 	/* A reply as the signed-in editor: published, under its parent. */
 	CHECK(post_status(s, "/admin/comments/", (const char *[]){ "csrf", tok,

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "arena.h"
 #include "avatar.h"
 #include "buf.h"
 #include "check.h"
-
-static const unsigned char secret1[32] = { 1 }, secret2[32] = { 2 };
+#include "site.h"
 
 static char *
 draw(const char *key)
@@ -50,16 +50,19 @@ symmetric(const char *svg)
 int
 main(void)
 {
-	char	 a[AVATAR_KEY_LEN + 1], b[AVATAR_KEY_LEN + 1];
-	char	 c[AVATAR_KEY_LEN + 1], d[AVATAR_KEY_LEN + 1];
-	char	*s1, *s2, *s3;
+	struct site	 site1 = { .secret = { 1 } };
+	struct site	 site2 = { .secret = { 2 } };
+	struct arena	 ar;
+	const char	*a, *b, *c, *d;
+	char		*s1, *s2, *s3;
 
 	if (sodium_init() < 0)
 		return 1;
-	avatar_key("Oleg@Example.net", secret1, sizeof(secret1), a);
-	avatar_key("  oleg@example.net \n", secret1, sizeof(secret1), b);
-	avatar_key("oleg@example.net", secret2, sizeof(secret2), c);
-	avatar_key("brian@example.org", secret1, sizeof(secret1), d);
+	arena_init(&ar);
+	a = avatar_key(&site1, &ar, "Oleg@Example.net");
+	b = avatar_key(&site1, &ar, "  oleg@example.net \n");
+	c = avatar_key(&site2, &ar, "oleg@example.net");
+	d = avatar_key(&site1, &ar, "brian@example.org");
 	CHECK(strlen(a) == AVATAR_KEY_LEN);
 	CHECK_STR(a, b);			/* case and spaces do not count */
 	CHECK(strcmp(a, c) != 0);		/* the secret does */
@@ -83,5 +86,6 @@ main(void)
 	s1 = draw("zz\"><script>alert(1)</script>0000000000000000000000");
 	CHECK(strstr(s1, "<circle") != NULL && strstr(s1, "script") == NULL);
 	free(s1);
+	arena_free(&ar);
 	return check_done();
 }

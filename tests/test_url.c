@@ -2,7 +2,8 @@
  * test_url: the URL scheme.  Everything a builder makes, the router reads
  * back to the same route (parse(build(x)) == x); near misses parse to a
  * route whose canonical path differs (so the server redirects); anything
- * outside the scheme is refused.
+ * outside the scheme is refused.  And which links off the site pass the
+ * one safe-URL check.
  */
 #include <stdio.h>
 #include <string.h>
@@ -91,10 +92,43 @@ builders(void)
 	buf_reset(&b);
 }
 
+/* Links off the site: where url_http_ok lets a reader be sent. */
+static void
+http_ok(void)
+{
+	static const char *const good[] = {
+		"http://example.org", "https://example.org/",
+		"HTTPS://Example.org/a?b=c#d", "Http://x",
+		"https://[2001:db8::1]:8080/x", "http://user@host/",
+		"https://example.org/caf\xc3\xa9", "http://a/'quote'",
+	};
+	static const char *const bad[] = {
+		"", "http://", "https://", "http:///path", "http://?q",
+		"http://#f", "http:/x", "http:x", "//example.org",
+		"/relative", "example.org", "ftp://example.org/",
+		"javascript:alert(1)", "mailto:a@b.org", " http://x",
+		"http://x y", "http://x\ty", "http://x\n", "http://x\x7f",
+		"http://x\x01", "http://x/\"", "http://x/<script>",
+		"http://x/>", "httpx://x", "https:example.org",
+	};
+	char	 what[200];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(what, sizeof(what), "good: %s", good[i]);
+		CHECK_MSG(url_http_ok(good[i]), what);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(what, sizeof(what), "bad: %s", bad[i]);
+		CHECK_MSG(!url_http_ok(bad[i]), what);
+	}
+}
+
 int
 main(void)
 {
 	builders();
+	http_ok();
 	roundtrip("/", ROUTE_HOME);
 	roundtrip("/page/2/", ROUTE_HOME);
 	roundtrip("/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/",
