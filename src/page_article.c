@@ -102,8 +102,7 @@ view_comment(struct req *r, const struct comment *c)
 	 * Every key is set, even when empty: a missing one would be looked
 	 * up in the parent comment's context by the recursive partial.
 	 */
-	view_str(o, "author_url", html_url_safe(c->url, strlen(c->url)) ?
-	    c->url : "");
+	view_str(o, "author_url", url_http_ok(c->url) ? c->url : "");
 	view_str(o, "date", page_human_date(r, c->created));
 	view_str(o, "date_iso", page_iso_date(r, c->created));
 	/* {{{content}}}: comment_text_render escapes every reader byte. */
@@ -447,7 +446,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	buf_reset(&b);
 	if (p->source_name[0] != '\0') {
 		view_str(o, "source_name", p->source_name);
-		if (html_url_safe(p->source_url, strlen(p->source_url)))
+		if (url_http_ok(p->source_url))
 			view_str(o, "source_url", p->source_url);
 	}
 	json_object_set_new(o, "rating", view_rating(r, p,

@@ -697,6 +697,14 @@ edge_content(const char *site)
 	cm.author = "Time Traveller";
 	cm.created = -9000000000000000000LL;
 	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
+	/* A website is a link only if it leads off the site. */
+	cm.created = 1443700200;
+	cm.author = "Relative";
+	cm.url = "/admin/";
+	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
+	cm.author = "Linked";
+	cm.url = "HTTPS://example.org/x";
+	CHECK(store_comment_add(c, &cm, NULL) == STORE_OK);
 	store_conn_put(st, c);
 	store_close(st);
 }
@@ -723,6 +731,12 @@ edges(struct srv *s, const char *site)
 	    "/ol/li/ol") == 0);
 	check_text(doc, "//li[.//span[@class='comment-author' and"
 	    " .='Time Traveller']]//time", "January 1, 1970");
+	CHECK(xp_count(doc, "//span[@class='comment-author' and"
+	    " .='Relative']") == 1);
+	CHECK(xp_count(doc, "//span[@class='comment-author' and"
+	    " .='Relative']/a") == 0);
+	CHECK(xp_count(doc, "//span[@class='comment-author']/a[.='Linked' and"
+	    " @href='HTTPS://example.org/x']") == 1);
 	xmlFreeDoc(doc);
 	resp_free(&r);
 
