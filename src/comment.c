@@ -2,8 +2,8 @@
  * comment: see comment.h.  Validation first (cheap, no database), then
  * the picture (files named by their hash; those this comment made are
  * taken back if it is then not stored), then one transaction: lock the
- * writer's IP hash, read the facts the rules need, decide, insert, and
- * forget the IP hashes and user agents that passed their retention.
+ * writer's IP hash, read the facts the rules need, decide, insert.
+ * Retention (comment_forget_old) runs beside, on the server's ticker.
  */
 #include <ctype.h>
 #include <string.h>
@@ -304,7 +304,7 @@ precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
 	return refused(f, &fa, flood) ? STORE_CONFLICT : STORE_OK;
 }
 
-/* One transaction: lock, facts, rules, insert, retention. */
+/* One transaction: lock, facts, rules, insert. */
 static int
 store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
 {
@@ -339,8 +339,7 @@ store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
 		f->status = "";
 		return STORE_OK;
 	}
-	if ((rc = store_comment_add(c, cm, &f->id)) != STORE_OK ||
-	    (rc = comment_forget_old(e)) != STORE_OK)
+	if ((rc = store_comment_add(c, cm, &f->id)) != STORE_OK)
 		goto fail;
 	if ((rc = store_commit(c)) == STORE_OK)
 		f->status = cm->status;
@@ -350,12 +349,21 @@ fail:
 	return rc;
 }
 
+/* Rows a pass of retention blanks at most, per table: a short write. */
+#define FORGET_BATCH	1000
+
 int
 comment_forget_old(const struct env *e)
 {
 	int64_t	 days = set_int(e->set, SET_PRIVACY_RETENTION_DAYS);
+	int64_t	 n;
+	int	 rc;
 
-	return store_forget(e->conn, e->now - days * 86400);
+	do
+		rc = store_forget(e->conn, e->now - days * 86400,
+		    FORGET_BATCH, &n);
+	while (rc == STORE_OK && n == FORGET_BATCH);
+	return rc;
 }
 
 /*

@@ -80,8 +80,9 @@ int	comment_open(const struct env *e, const struct post *p);
 /*
  * Erases the IP hashes and user agents of comments, and the IP hashes of
  * votes, older than the retention (privacy_retention_days) through
- * e->conn.  Runs with every
- * new comment and, on each node, at most hourly while it serves.
+ * e->conn, in passes of a bounded number of rows, each its own
+ * transaction.  Runs on each node hourly while it serves (server.c's
+ * ticker), never on a reader's request.
  */
 int	comment_forget_old(const struct env *e);
 /*

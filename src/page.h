@@ -19,11 +19,11 @@ struct post;
 int	page_home(struct req *);
 int	page_article(struct req *);
 /*
- * Returns the comment page (from 1) that shows comment id, whose parent
- * is parent, on post: the page of its thread's top-level comment.
+ * Returns the comment page (from 1) that shows comment id of post: the
+ * page of its thread's head, found by index (held: the thread it would
+ * join, or the last page if it would head a thread of its own).
  */
-int	page_article_comment_page(struct req *, int64_t post, int64_t id,
-	    int64_t parent);
+int	page_article_comment_page(struct req *, int64_t post, int64_t id);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
 struct form;

@@ -4,6 +4,7 @@
  * category and tags, the threaded comments with their thumbs, and the
  * "Leave a Reply" form; JSON-LD, canonical link and Open Graph in the head.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,32 +130,52 @@ view_comment(struct req *r, const struct comment *c)
 	return o;
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	const struct comment	*x = *(const struct comment *const *)a;
+	const struct comment	*y = *(const struct comment *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 /*
  * Builds the comment tree: replies nest in their parent's "children", at
  * most max levels deep; a deeper reply joins the deepest level, after its
  * parent, as WordPress shows it.  Comments come oldest first, so a parent
  * precedes its replies; a reply whose parent is not shown (held, spam)
- * is shown at the top level.
+ * is shown at the top level.  Parents are found by id in a sorted copy,
+ * so a page with one thread of 100,000 replies builds in n log n.
  */
 static json_t *
 view_comments(struct req *r, const struct comment *c, size_t n, int64_t max)
 {
-	json_t	*top = json_array(), **node;
-	int64_t	*depth, *up;
-	size_t	 i, j;
+	json_t			 *top = json_array(), **node;
+	const struct comment	**sorted, *key, **hit;
+	int64_t			 *depth, *up;
+	size_t			  i, m = n ? n : 1;
 
-	node = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*node));
-	depth = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*depth));
-	up = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*up));
+	node = arena_alloc(&r->arena, m * sizeof(*node));
+	depth = arena_alloc(&r->arena, m * sizeof(*depth));
+	up = arena_alloc(&r->arena, m * sizeof(*up));
+	sorted = arena_alloc(&r->arena, m * sizeof(*sorted));
+	for (i = 0; i < n; i++)
+		sorted[i] = &c[i];
+	qsort(sorted, n, sizeof(*sorted), by_id);
 	for (i = 0; i < n; i++) {
+		struct comment	 probe;
+
 		node[i] = view_comment(r, &c[i]);
 		depth[i] = 1;
 		up[i] = -1;
-		for (j = 0; j < i && c[i].parent_id != 0; j++)
-			if (c[j].id == c[i].parent_id) {
-				up[i] = (int64_t)j;
-				break;
-			}
+		if (c[i].parent_id != 0) {
+			probe.id = c[i].parent_id;
+			key = &probe;
+			hit = bsearch(&key, sorted, n, sizeof(*sorted), by_id);
+			/* Only a parent shown before it (a held one comes last). */
+			if (hit != NULL && *hit - c < (ptrdiff_t)i)
+				up[i] = *hit - c;
+		}
 		/* Climb until the reply fits under max levels. */
 		while (up[i] >= 0 && depth[up[i]] >= max)
 			up[i] = up[up[i]];
@@ -255,67 +276,44 @@ view_comment_link(struct req *r, json_t *o, const char *key, int n)
 }
 
 /*
- * Keeps the top-level threads of comment page r->route.page (oldest
- * first, comments_per_page a page) in o["comments"], with links to the
- * pages around it.  Takes the reference to top.  STORE_NOTFOUND for a
- * page past the last.
+ * Sets o["comments"] to top, the threads of comment page `page` of
+ * `pages`, with links to the pages around it.  Takes the reference.
  */
-static int
-view_comment_page(struct req *r, json_t *o, json_t *top)
+static void
+view_comment_page(struct req *r, json_t *o, json_t *top, int64_t page,
+    int64_t pages)
 {
-	int64_t	 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
-	size_t	 total = json_array_size(top), i, first;
-	size_t	 pages = total > 0 ? (total + (size_t)per - 1) / (size_t)per : 1;
-	size_t	 page = (size_t)r->route.page;
-	json_t	*slice;
-
-	if (page > pages) {
-		json_decref(top);
-		return STORE_NOTFOUND;
-	}
-	first = (page - 1) * (size_t)per;
-	slice = json_array();
-	for (i = first; i < total && i < first + (size_t)per; i++)
-		json_array_append(slice, json_array_get(top, i));
-	json_decref(top);
-	json_object_set_new(o, "comments", slice);
 	json_object_set_new(o, "has_comments", json_boolean(
-	    json_array_size(slice) > 0));
+	    json_array_size(top) > 0));
+	json_object_set_new(o, "comments", top);
 	view_str(o, "comments_older", "");
 	view_str(o, "comments_newer", "");
 	if (page > 1)
 		view_comment_link(r, o, "comments_older", (int)page - 1);
 	if (page < pages)
 		view_comment_link(r, o, "comments_newer", (int)page + 1);
-	return STORE_OK;
+}
+
+/* The comment page, from 1, of the thread at place (1 is the oldest). */
+static int64_t
+page_of(int64_t place, int64_t per)
+{
+	return (place - 1) / per + 1;
 }
 
 int
-page_article_comment_page(struct req *r, int64_t post, int64_t id,
-    int64_t parent)
+page_article_comment_page(struct req *r, int64_t post, int64_t id)
 {
-	struct comment	*c;
-	size_t		 n, i, j, top = 0;
-	int64_t		 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
+	int64_t	 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
+	int64_t	 place, threads;
 
-	if (store_comments_approved(r->conn, &r->arena, post, &c,
-	    &n) != STORE_OK)
+	if (store_comment_place(r->conn, id, &place) != STORE_OK)
 		return 1;
-	/* The thread's root: climb the parents among what is shown. */
-	for (i = n; i-- > 0 && parent != 0;)
-		if (c[i].id == parent) {
-			id = c[i].id;
-			parent = c[i].parent_id;
-			i = n;
-		}
-	for (i = 0; i < n && c[i].id != id; i++) {
-		for (j = 0; j < i && c[i].parent_id != 0; j++)
-			if (c[j].id == c[i].parent_id)
-				break;
-		if (c[i].parent_id == 0 || j == i)
-			top++;	/* a thread: top level, or its parent hidden */
-	}
-	return (int)(top / (size_t)per) + 1;
+	/* A thread of its own comes after the others. */
+	if (place == 0 && store_comment_threads(r->conn, post,
+	    &threads) == STORE_OK)
+		place = threads + 1;
+	return place > 0 ? (int)page_of(place, per) : 1;
 }
 
 /*
@@ -325,8 +323,7 @@ page_article_comment_page(struct req *r, int64_t post, int64_t id,
  * parent and its author for ?replytocom=N (WordPress's no-script reply).
  */
 static void
-view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm,
-    size_t n)
+view_form(struct req *r, json_t *view, int64_t post_id)
 {
 	struct env	 env = page_env(r);
 	static const char *const names[CF__MAX] = { "form", "author",
@@ -335,6 +332,7 @@ view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm
 	json_t				*o = json_object(), *err = json_object();
 	const char			*arg = req_arg(r, "replytocom");
 	int64_t				 parent = f ? f->parent_id : 0;
+	struct comment			 up;
 	size_t				 i;
 
 	if (arg != NULL)
@@ -343,12 +341,15 @@ view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm
 	view_str(o, "email", f ? f->email : "");
 	view_str(o, "url", f ? f->url : "");
 	view_str(o, "comment", f ? f->text : "");
-	view_str(o, "reply_to", "");
-	for (i = 0; i < n && parent != 0; i++)
-		if (cm[i].id == parent)
-			view_str(o, "reply_to", cm[i].author);
-	if (json_string_length(json_object_get(o, "reply_to")) == 0)
+	/* A reply only to a comment shown on this post. */
+	if (parent > 0 && store_comment_by_id(r->conn, &r->arena, parent,
+	    &up) == STORE_OK && up.post_id == post_id &&
+	    strcmp(up.status, "approved") == 0)
+		view_str(o, "reply_to", up.author);
+	else {
+		view_str(o, "reply_to", "");
 		parent = 0;
+	}
 	view_int(o, "parent", parent);
 	/* A form sent back keeps its stamp: the time counts from the first
 	 * view, not from the page that said what to correct. */
@@ -369,39 +370,40 @@ view_form(struct req *r, json_t *view, int64_t post_id, const struct comment *cm
 
 /*
  * The writer of a held comment, back from the form with its token, sees
- * it in its place with "Your comment is awaiting moderation."  Returns
- * the comments to show (cm, or a copy with the held one added).
+ * it in its place with "Your comment is awaiting moderation."  Sets
+ * *held to it and *place to the place of the thread it shows in (its
+ * parent's, or after the others), and returns 1; 0 if there is none to
+ * show.
  */
-static struct comment *
-with_held(struct req *r, json_t *view, int64_t post, struct comment *cm,
-    size_t *n)
+static int
+held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
+    struct comment *held, int64_t *place)
 {
 	struct env	 env = page_env(r);
 	const char	*token = req_arg(r, "unapproved");
-	struct comment	 held, *all;
 	int64_t		 id;
 
-	size_t		 i;
-
 	if (token == NULL || (id = comment_held_check(&env, token)) == 0 ||
-	    store_comment_by_id(r->conn, &r->arena, id, &held) !=
-	    STORE_OK || held.post_id != post ||
-	    strcmp(held.status, "trash") == 0)
-		return cm;
-	for (i = 0; i < *n; i++)
-		if (cm[i].id == id)
-			return cm;	/* approved since: shown already */
+	    store_comment_by_id(r->conn, &r->arena, id, held) !=
+	    STORE_OK || held->post_id != post ||
+	    strcmp(held->status, "trash") == 0 ||
+	    strcmp(held->status, "approved") == 0 ||	/* shown already */
+	    store_comment_place(r->conn, id, place) != STORE_OK)
+		return 0;
+	if (*place == 0)
+		*place = threads + 1;
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
-	all = arena_alloc(&r->arena, (*n + 1) * sizeof(*all));
-	if (*n > 0)
-		memcpy(all, cm, *n * sizeof(*all));
-	held.email = NULL;	/* never into a view */
-	all[(*n)++] = held;
-	return all;
+	held->email = NULL;	/* never into a view */
+	return 1;
 }
 
-/* Fills view["post"] from p, its terms and its approved comments. */
+/*
+ * Fills view["post"] from p, its terms and comment page r->route.page of
+ * its approved threads (comments_per_page a page, oldest first): the
+ * heads of one range of places and their replies, so a page costs the
+ * same on any post.  STORE_NOTFOUND for a page past the last.
+ */
 static int
 view_article(struct req *r, json_t *view, const struct post *p,
     const char *path)
@@ -409,8 +411,11 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	struct env	 env = page_env(r);
 	json_t		*o = json_object();
 	struct term	*terms;
-	struct comment	*cm;
+	struct comment	*cm, held, *all;
 	size_t		 nterms, ncm;
+	int64_t		 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
+	int64_t		 page = r->route.page, threads, pages, place;
+	int		 show_held;
 	struct buf	 b;
 	enum body_format fmt;
 	int		 rc;
@@ -418,13 +423,28 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(view, "post", o);
 	if ((rc = store_post_terms(r->conn, &r->arena, p->id,
 	    &terms, &nterms)) != STORE_OK ||
-	    (rc = store_comments_approved(r->conn, &r->arena, p->id,
-	    &cm, &ncm)) != STORE_OK)
+	    (rc = store_comment_threads(r->conn, p->id, &threads)) !=
+	    STORE_OK)
 		return rc;
-	view_int(o, "comment_count", (int64_t)ncm);
-	view_str(o, "comments_word", ncm == 1 ? "Response" : "Responses");
-	view_form(r, view, p->id, cm, ncm);
-	cm = with_held(r, view, p->id, cm, &ncm);
+	show_held = held_comment(r, view, p->id, threads, &held, &place);
+	pages = show_held && place > threads ? place : threads;
+	pages = pages > 0 ? page_of(pages, per) : 1;
+	if (page > pages)
+		return STORE_NOTFOUND;
+	if ((rc = store_comments_page(r->conn, &r->arena, p->id,
+	    (page - 1) * per + 1, page * per, &cm, &ncm)) != STORE_OK)
+		return rc;
+	if (show_held && page_of(place, per) == page) {
+		all = arena_alloc(&r->arena, (ncm + 1) * sizeof(*all));
+		if (ncm > 0)
+			memcpy(all, cm, ncm * sizeof(*all));
+		all[ncm++] = held;
+		cm = all;
+	}
+	view_int(o, "comment_count", p->comment_count);
+	view_str(o, "comments_word", p->comment_count == 1 ? "Response" :
+	    "Responses");
+	view_form(r, view, p->id);
 	buf_init(&b);
 	view_int(o, "id", p->id);
 	view_str(o, "title", p->title);
@@ -456,9 +476,8 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(o, "tags", view_terms(r, terms, nterms, "tag"));
 	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
 	    json_object_get(o, "tags")) > 0));
-	if ((rc = view_comment_page(r, o, view_comments(r, cm, ncm,
-	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH)))) != STORE_OK)
-		return rc;
+	view_comment_page(r, o, view_comments(r, cm, ncm,
+	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH)), page, pages);
 	json_object_set_new(o, "comments_open", json_boolean(
 	    comment_open(&env, p)));
 	return STORE_OK;

@@ -149,8 +149,7 @@ page_comment_post(struct req *r, struct form *in)
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(&env, f->id));
-		page = page_article_comment_page(r, f->post_id, f->id,
-		    f->parent_id);
+		page = page_article_comment_page(r, f->post_id, f->id);
 		r->location = arena_printf(&r->arena, "%s%s%s#comment-%lld",
 		    f->article, page > 1 ? arena_printf(&r->arena,
 		    "comment-page-%d/", page) : "", held, (long long)f->id);

@@ -272,9 +272,25 @@ int	store_post_terms(struct store_conn *, struct arena *,
 
 int	store_comment_add(struct store_conn *, const struct comment *,
 	    int64_t *id);
-/* Approved comments of a post, oldest first. */
-int	store_comments_approved(struct store_conn *, struct arena *,
-	    int64_t post_id, struct comment **out, size_t *n);
+/*
+ * The approved comments of the threads whose heads hold places first to
+ * last among the post's heads (store_comment.c: a head is a top-level
+ * comment, or a reply whose parent is not shown), oldest first; each
+ * costs the same on a post of any size.  Every approved comment of the
+ * post is the range 1 to INT64_MAX.
+ */
+int	store_comments_page(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t first, int64_t last,
+	    struct comment **out, size_t *n);
+/* How many threads the post shows: the place of its last head. */
+int	store_comment_threads(struct store_conn *, int64_t post_id,
+	    int64_t *n);
+/*
+ * The place of the thread comment id shows in, or would show in once
+ * approved (its parent's thread): 0 if it would head a thread of its
+ * own (after the others, being the newest), or there is no such comment.
+ */
+int	store_comment_place(struct store_conn *, int64_t id, int64_t *place);
 
 /* One comment, any status; moderation reads, so with its email. */
 int	store_comment_by_id(struct store_conn *, struct arena *,
@@ -300,9 +316,13 @@ int	store_comment_facts(struct store_conn *, const struct comment *cm,
 	    int64_t since, struct comment_facts *f);
 /*
  * Blanks what privacy retention says to drop from rows older than
- * before: comments' IP hashes and user agents, votes' IP hashes.
+ * before: comments' IP hashes and user agents, votes' IP hashes; at
+ * most limit rows of each table, found by index, and sets *n to the
+ * most any table had blanked (so a pass that sets *n < limit was the
+ * last one due).
  */
-int	store_forget(struct store_conn *, int64_t before);
+int	store_forget(struct store_conn *, int64_t before, int64_t limit,
+	    int64_t *n);
 /*
  * Inside a transaction, waits until no other transaction holds key
  * and holds it until this one ends: rules that read then write (the

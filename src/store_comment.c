@@ -5,8 +5,10 @@
  * No query that feeds a public page selects a commenter's email.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "arena.h"
 #include "store_query.h"
 
@@ -53,11 +55,110 @@ fill_comment_email(struct arena *a, struct db_stmt *s, void *v)
 	cm->spam_trained = col_text(a, s, 18);
 }
 
+/*
+ * Threads (store_schema.c, step 10): an approved comment's thread is the
+ * id of its thread's head, itself when its parent is not approved, and
+ * each head's pos is its place among its post's heads by (created, id).
+ * After a write that may change who is shown, thread_mark recomputes the
+ * threads of the comment and everything below it, and notes in *from the
+ * oldest (created, id) whose being a head changed; thread_number then
+ * renumbers the heads from there on.  Both cost what they touch: the
+ * subtree, and the heads from the oldest change on (a new comment is the
+ * newest, so it renumbers itself only; an approval renumbers the threads
+ * since the one approved, usually a few).
+ */
+struct thread_key {
+	int	 set;
+	int64_t	 created, id;
+};
+
+/* The subtree of ?1 with each comment's thread as it should be. */
+#define THREAD_CTE "WITH RECURSIVE t(id, head, depth) AS (SELECT c.id," \
+	" CASE WHEN c.status <> 'approved' THEN 0 ELSE coalesce((SELECT" \
+	" nullif(u.thread, 0) FROM comments u WHERE u.id = c.parent_id)," \
+	" c.id) END, 0 FROM comments c WHERE c.id = ?1 UNION ALL SELECT" \
+	" c.id, CASE WHEN c.status <> 'approved' THEN 0 WHEN t.head <> 0" \
+	" THEN t.head ELSE c.id END, t.depth + 1 FROM comments c JOIN t ON" \
+	" c.parent_id = t.id WHERE t.depth < 100000) "
+
+static void
+thread_note(struct thread_key *k, int64_t created, int64_t id)
+{
+	if (!k->set || created < k->created ||
+	    (created == k->created && id < k->id)) {
+		k->set = 1;
+		k->created = created;
+		k->id = id;
+	}
+}
+
+static int
+thread_mark(struct store_conn *c, int64_t id, struct thread_key *from)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	/* The comments that become, or stop being, a head. */
+	st = q(c, THREAD_CTE "SELECT c.created, c.id FROM t JOIN comments c"
+	    " ON c.id = t.id WHERE (c.thread = c.id) <> (t.head = c.id)"
+	    " ORDER BY c.created, c.id LIMIT 1", "i", id);
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW)
+		thread_note(from, col_int(st, 0), col_int(st, 1));
+	q_done(st);
+	if (rc < 0)
+		return -rc;
+	return q_exec(q(c, THREAD_CTE "UPDATE comments SET thread = t.head,"
+	    " pos = CASE WHEN t.head = comments.id THEN comments.pos ELSE 0"
+	    " END FROM t WHERE t.id = comments.id AND (comments.thread <>"
+	    " t.head OR comments.pos <> 0 AND t.head <> comments.id)", "i",
+	    id));
+}
+
+static int
+thread_number(struct store_conn *c, int64_t post, const struct thread_key *from)
+{
+	int64_t	 base;
+	int	 rc;
+
+	if (!from->set)
+		return STORE_OK;
+	/* The heads before the change keep their places. */
+	rc = q_int(q(c, "SELECT pos FROM comments WHERE post_id = ?1 AND"
+	    " pos > 0 AND (created < ?2 OR created = ?2 AND id < ?3)"
+	    " ORDER BY created DESC, id DESC LIMIT 1", "iii", post,
+	    from->created, from->id), &base);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	return q_exec(q(c, "UPDATE comments SET pos = r.n FROM (SELECT id,"
+	    " CAST(?4 AS BIGINT) + row_number() OVER (ORDER BY created, id)"
+	    " AS n FROM comments WHERE post_id = ?1 AND status = 'approved'"
+	    " AND thread = id AND (created > ?2 OR created = ?2 AND id >= ?3))"
+	    " AS r WHERE r.id = comments.id AND comments.pos <> r.n", "iiii",
+	    post, from->created, from->id, base));
+}
+
+/* thread_mark and thread_number for one comment of post. */
+static int
+rethread(struct store_conn *c, int64_t post, int64_t id)
+{
+	struct thread_key	 from = { 0, 0, 0 };
+	int			 rc;
+
+	if ((rc = thread_mark(c, id, &from)) != STORE_OK)
+		return rc;
+	return thread_number(c, post, &from);
+}
+
 int
 store_comment_add(struct store_conn *c, const struct comment *cm,
     int64_t *id)
 {
-	return q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
+	int64_t	 new;
+	int	 rc;
+
+	rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
 	    " author, email, url, content, status, created, ip_hash,"
 	    " user_agent, image, thumb, thumb_w, thumb_h, avatar, spam_score,"
 	    " spam_signals) VALUES (?1, NULLIF(CAST(?2 AS BIGINT), 0), ?3,"
@@ -66,17 +167,40 @@ store_comment_add(struct store_conn *c, const struct comment *cm,
 	    cm->author, cm->email, cm->url, cm->content, cm->status,
 	    cm->created, cm->ip_hash, cm->user_agent, cm->image, cm->thumb,
 	    cm->thumb_w, cm->thumb_h, cm->avatar, cm->spam_score,
-	    cm->spam_signals), id);
+	    cm->spam_signals), &new);
+	if (rc == STORE_OK && strcmp(cm->status, "approved") == 0)
+		rc = rethread(c, cm->post_id, new);
+	if (rc == STORE_OK && id != NULL)
+		*id = new;
+	return rc;
 }
 
 int
-store_comments_approved(struct store_conn *c, struct arena *a,
-    int64_t post_id, struct comment **out, size_t *n)
+store_comments_page(struct store_conn *c, struct arena *a, int64_t post_id,
+    int64_t first, int64_t last, struct comment **out, size_t *n)
 {
 	/* No email column: this feeds public pages. */
 	return q_many(q(c, "SELECT " COMMENT_COLS " FROM comments WHERE"
-	    " post_id = ?1 AND status = 'approved' ORDER BY created, id", "i",
-	    post_id), a, sizeof(**out), fill_comment, (void **)out, n);
+	    " thread IN (SELECT id FROM comments WHERE post_id = ?1 AND"
+	    " pos > 0 AND pos BETWEEN ?2 AND ?3) AND thread > 0 AND"
+	    " status = 'approved' ORDER BY created, id", "iii", post_id, first,
+	    last), a, sizeof(**out), fill_comment, (void **)out, n);
+}
+
+int
+store_comment_threads(struct store_conn *c, int64_t post_id, int64_t *n)
+{
+	return q_int(q(c, "SELECT max(pos) FROM comments WHERE post_id = ?1"
+	    " AND pos > 0", "i", post_id), n);
+}
+
+int
+store_comment_place(struct store_conn *c, int64_t id, int64_t *place)
+{
+	return q_int(q(c, "SELECT h.pos FROM comments m JOIN comments h ON"
+	    " h.id = CASE WHEN m.thread <> 0 THEN m.thread ELSE (SELECT"
+	    " u.thread FROM comments u WHERE u.id = m.parent_id) END"
+	    " WHERE m.id = ?1", "i", id), place);
 }
 
 int
@@ -110,9 +234,17 @@ int
 store_comment_moderate(struct store_conn *c, int64_t id, const char *status,
     const char *trained)
 {
-	return q_changed(q(c, "UPDATE comments SET status = ?1,"
-	    " spam_trained = ?2 WHERE id = ?3 RETURNING id", "tti", status,
-	    trained, id));
+	int64_t	 post;
+	int	 rc;
+
+	rc = q_int(q(c, "UPDATE comments SET status = ?1, spam_trained = ?2"
+	    " WHERE id = ?3 RETURNING post_id", "tti", status, trained, id),
+	    &post);
+	if (rc == STORE_OK && post == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK)
+		rc = rethread(c, post, id);
+	return rc;
 }
 
 int
@@ -135,15 +267,58 @@ store_comment_anonymise(struct store_conn *c, int64_t id)
 int
 store_comment_remove(struct store_conn *c, int64_t id)
 {
-	int	 rc;
+	struct thread_key	 from = { 0, 0, 0 };
+	struct db_stmt		*st;
+	int64_t			 post = 0, *kids = NULL;
+	size_t			 n = 0, cap = 0, i;
+	int			 rc;
 
-	/* Its replies move up to its parent. */
-	rc = q_exec(q(c, "UPDATE comments SET parent_id = (SELECT parent_id"
-	    " FROM comments WHERE id = ?1) WHERE parent_id = ?1", "i", id));
-	if (rc != STORE_OK)
-		return rc;
-	return q_changed(q(c, "DELETE FROM comments WHERE id = ?1"
-	    " RETURNING id", "i", id));
+	/* Its replies move up to its parent, and their threads with them. */
+	st = q(c, "UPDATE comments SET parent_id = (SELECT parent_id FROM"
+	    " comments WHERE id = ?1) WHERE parent_id = ?1 RETURNING id", "i",
+	    id);
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			kids = xrealloc(kids, cap * sizeof(*kids));
+		}
+		kids[n++] = col_int(st, 0);
+	}
+	q_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	st = q(c, "DELETE FROM comments WHERE id = ?1 RETURNING post_id,"
+	    " created, thread", "i", id);
+	if (st == NULL) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	if ((rc = q_step(st)) == DB_ROW) {
+		post = col_int(st, 0);
+		if (col_int(st, 2) == id)	/* a head gone */
+			thread_note(&from, col_int(st, 1), id);
+	}
+	q_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	if (rc == DB_DONE) {
+		rc = STORE_NOTFOUND;
+		goto out;
+	}
+	rc = STORE_OK;
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		rc = thread_mark(c, kids[i], &from);
+	if (rc == STORE_OK)
+		rc = thread_number(c, post, &from);
+out:
+	free(kids);
+	return rc;
 }
 
 int
@@ -176,20 +351,45 @@ store_comment_facts(struct store_conn *c, const struct comment *cm,
 	return rc < 0 ? -rc : STORE_OK;
 }
 
+/* Runs st, a write ending in RETURNING, and adds its rows to *n. */
+static int
+count_rows(struct db_stmt *st, int64_t *n)
+{
+	int64_t	 k = 0;
+	int	 rc;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	while ((rc = q_step(st)) == DB_ROW)
+		k++;
+	q_done(st);
+	if (k > *n)
+		*n = k;
+	return rc < 0 ? -rc : STORE_OK;
+}
+
 int
-store_forget(struct store_conn *c, int64_t before)
+store_forget(struct store_conn *c, int64_t before, int64_t limit,
+    int64_t *n)
 {
 	int	 rc;
 
-	rc = q_exec(q(c, "UPDATE comments SET ip_hash = '', user_agent = ''"
-	    " WHERE created < ?1 AND (ip_hash <> '' OR user_agent <> '')", "i",
-	    before));
+	/* Each WHERE repeats its partial index's, so the index serves it. */
+	*n = 0;
+	rc = count_rows(q(c, "UPDATE comments SET ip_hash = '',"
+	    " user_agent = '' WHERE id IN (SELECT id FROM comments WHERE"
+	    " created < ?1 AND (ip_hash <> '' OR user_agent <> '') LIMIT ?2)"
+	    " RETURNING id", "ii", before, limit), n);
 	if (rc == STORE_OK)
-		rc = q_exec(q(c, "UPDATE post_votes SET ip_hash = '' WHERE"
-		    " created < ?1 AND ip_hash <> ''", "i", before));
+		rc = count_rows(q(c, "UPDATE post_votes SET ip_hash = '' WHERE"
+		    " (post_id, voter) IN (SELECT post_id, voter FROM post_votes"
+		    " WHERE created < ?1 AND ip_hash <> '' LIMIT ?2)"
+		    " RETURNING post_id", "ii", before, limit), n);
 	if (rc == STORE_OK)
-		rc = q_exec(q(c, "UPDATE comment_votes SET ip_hash = '' WHERE"
-		    " created < ?1 AND ip_hash <> ''", "i", before));
+		rc = count_rows(q(c, "UPDATE comment_votes SET ip_hash = ''"
+		    " WHERE (comment_id, voter) IN (SELECT comment_id, voter FROM"
+		    " comment_votes WHERE created < ?1 AND ip_hash <> '' LIMIT"
+		    " ?2) RETURNING comment_id", "ii", before, limit), n);
 	return rc;
 }
 

@@ -13,8 +13,7 @@
 #define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
 	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
 	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
-	" p.rating_sum, p.rating_count, (SELECT count(*) FROM comments c" \
-	" WHERE c.post_id = p.id AND c.status = 'approved'), p.filtered" \
+	" p.rating_sum, p.rating_count, p.comment_count, p.filtered" \
 	" FROM posts p JOIN users u ON u.id = p.author_id"
 
 static void

@@ -110,6 +110,51 @@
 	"UPDATE posts SET filtered = 1 WHERE author_id IN" \
 	"  (SELECT id FROM users WHERE role = 'author');"
 
+/*
+ * 10: threads by index, so a page of comments costs the same on a post
+ * with two comments as on one with 100,000.  An approved comment's
+ * thread is the id of the comment that heads its thread on the page:
+ * itself when it is top level or its parent is not shown (WordPress
+ * shows such a reply at the top level), else its parent's thread; 0 for
+ * a comment not shown.  A head's pos is its place among its post's heads
+ * (oldest first, from 1), so comment page N is the heads whose pos lies
+ * in one range, and their threads.  store_comment.c keeps both true
+ * under every write; this step computes them for the comments already
+ * there.  posts.comment_count, the approved comments, is kept by
+ * triggers (each engine's own below) instead of counted per page.
+ * Retention's scan is served by a partial index of the rows still
+ * holding an address or a user agent, so an hourly pass reads only what
+ * it will blank.
+ */
+#define MIGRATION_THREADS \
+	"ALTER TABLE comments ADD COLUMN thread BIGINT NOT NULL DEFAULT 0;" \
+	"ALTER TABLE comments ADD COLUMN pos BIGINT NOT NULL DEFAULT 0;" \
+	"ALTER TABLE posts ADD COLUMN comment_count BIGINT NOT NULL" \
+	"  DEFAULT 0;" \
+	"WITH RECURSIVE t(id, head) AS (SELECT c.id, c.id FROM comments c" \
+	"  WHERE c.status = 'approved' AND NOT EXISTS (SELECT 1 FROM" \
+	"  comments u WHERE u.id = c.parent_id AND u.status = 'approved')" \
+	"  UNION ALL SELECT c.id, t.head FROM comments c JOIN t" \
+	"  ON c.parent_id = t.id WHERE c.status = 'approved')" \
+	"  UPDATE comments SET thread = t.head FROM t WHERE t.id = comments.id;" \
+	"UPDATE comments SET pos = r.n FROM (SELECT id, row_number() OVER" \
+	"  (PARTITION BY post_id ORDER BY created, id) AS n FROM comments" \
+	"  WHERE thread = id) AS r WHERE r.id = comments.id;" \
+	"UPDATE posts SET comment_count = (SELECT count(*) FROM comments c" \
+	"  WHERE c.post_id = posts.id AND c.status = 'approved');" \
+	"CREATE INDEX comments_heads_by_pos ON comments (post_id, pos)" \
+	"  WHERE pos > 0;" \
+	"CREATE INDEX comments_heads_by_date ON comments (post_id, created," \
+	"  id) WHERE pos > 0;" \
+	"CREATE INDEX comments_by_thread ON comments (thread, created, id)" \
+	"  WHERE thread > 0;" \
+	"CREATE INDEX comments_unforgotten ON comments (created)" \
+	"  WHERE ip_hash <> '' OR user_agent <> '';" \
+	"CREATE INDEX post_votes_unforgotten ON post_votes (created)" \
+	"  WHERE ip_hash <> '';" \
+	"CREATE INDEX comment_votes_unforgotten ON comment_votes (created)" \
+	"  WHERE ip_hash <> '';"
+
 
 /* SQLite: */
 
@@ -131,6 +176,20 @@
 	"CREATE TRIGGER " t "_au AFTER UPDATE OF value ON " t " BEGIN UPDATE " \
 	parent " SET " sum " = " sum " - OLD.value + NEW.value" \
 	" WHERE id = NEW." key "; END;"
+
+/* 10, SQLite: posts.comment_count follows its approved comments. */
+#define COUNT_TRIGGERS \
+	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
+	" WHEN NEW.status = 'approved' BEGIN UPDATE posts SET" \
+	" comment_count = comment_count + 1 WHERE id = NEW.post_id; END;" \
+	"CREATE TRIGGER comments_count_d AFTER DELETE ON comments" \
+	" WHEN OLD.status = 'approved' BEGIN UPDATE posts SET" \
+	" comment_count = comment_count - 1 WHERE id = OLD.post_id; END;" \
+	"CREATE TRIGGER comments_count_u AFTER UPDATE OF status ON comments" \
+	" WHEN (OLD.status = 'approved') <> (NEW.status = 'approved') BEGIN" \
+	" UPDATE posts SET comment_count = comment_count +" \
+	" CASE NEW.status WHEN 'approved' THEN 1 ELSE -1 END" \
+	" WHERE id = NEW.post_id; END;"
 
 static const char *const sqlite_steps[] = {
 	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -218,6 +277,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_REVISIONS("INTEGER PRIMARY KEY"),	/* 7 */
 	MIGRATION_PRIVACY_LOG("INTEGER PRIMARY KEY"),	/* 8 */
 	MIGRATION_POST_FILTERED,	/* 9 */
+	MIGRATION_THREADS COUNT_TRIGGERS,	/* 10 */
 };
 
 /* PostgreSQL: */
@@ -236,6 +296,18 @@ static const char *const sqlite_steps[] = {
 #define PG_GEN_TRIGGER(t) \
 	"CREATE TRIGGER " t "_gen AFTER INSERT OR UPDATE OR DELETE ON " t \
 	" FOR EACH STATEMENT EXECUTE FUNCTION bump_generation();"
+
+/* 10, PostgreSQL: posts.comment_count follows its approved comments. */
+#define PG_COUNT_TRIGGER \
+	"CREATE FUNCTION comments_count() RETURNS trigger LANGUAGE plpgsql" \
+	" AS $$ BEGIN IF TG_OP IN ('UPDATE', 'DELETE') AND" \
+	" OLD.status = 'approved' THEN UPDATE posts SET comment_count =" \
+	" comment_count - 1 WHERE id = OLD.post_id; END IF;" \
+	" IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'approved' THEN" \
+	" UPDATE posts SET comment_count = comment_count + 1" \
+	" WHERE id = NEW.post_id; END IF; RETURN NULL; END $$;" \
+	"CREATE TRIGGER comments_count AFTER INSERT OR DELETE OR UPDATE OF" \
+	" status ON comments FOR EACH ROW EXECUTE FUNCTION comments_count();"
 
 static const char *const pg_steps[] = {
 	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -329,6 +401,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_REVISIONS("BIGSERIAL PRIMARY KEY"),	/* 7 */
 	MIGRATION_PRIVACY_LOG("BIGSERIAL PRIMARY KEY"),	/* 8 */
 	MIGRATION_POST_FILTERED,	/* 9 */
+	MIGRATION_THREADS PG_COUNT_TRIGGER,	/* 10 */
 };
 
 const char *const *
