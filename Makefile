@@ -66,7 +66,12 @@ fuzz: deps
 	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 	    fuzz/corpus/$${t#fuzz_} || exit 1; done
 
-$(B)/obj $(B)/tests:
+# bench/scale.sh's site builder, on the store like everything else.
+$(B)/bench/fill: bench/fill.c $(B)/libgalley.a | $(B)/bench
+	$(CC) $(WARN) $(CFLAGS) $(PKGCFLAGS) -Isrc -o $@ $< \
+	    $(B)/libgalley.a $(LIBS)
+
+$(B)/obj $(B)/tests $(B)/bench:
 	mkdir -p $@
 
 tests: $(B)/galley $(TESTS)

@@ -1,0 +1,177 @@
+#!/bin/sh
+# Benchmark: comments at the disk's limit.  wrk POSTs distinct comments
+# to the demo article (bench/comment.lua: -t2 -c32 by default), and, in
+# the same run and on the same disk, the database's own rate of one-row
+# durable transactions is measured: sqlite3 (WAL, synchronous=FULL) one
+# INSERT per transaction, or with BACKEND=postgresql, pgbench running one
+# INSERT per transaction from as many clients (synchronous_commit on),
+# against the throwaway cluster the script starts.  Rounds alternate;
+# medians are printed with the ratio galley/database.  After each round
+# it checks that every 303 (an acknowledged comment) is a row in the
+# database and prints any other status.  Not a test: the figures depend
+# on the machine.
+#
+#   sh bench/comments.sh                 (after make)
+#   DURATION=10 ROUNDS=5 CONNS=32 THREADS=2 sh bench/comments.sh
+#   BACKEND=postgresql sh bench/comments.sh
+#   SITE=DIR sh bench/comments.sh        (an existing site, left as it was
+#                                         but for the comments added)
+#   BASE=0 sh bench/comments.sh          (galley alone, no database rate)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+GALLEY=${GALLEY:-$top/build/galley}
+DURATION=${DURATION:-8}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+GPORT=${GPORT:-18490}
+BACKEND=${BACKEND:-sqlite}
+SITE=${SITE:-}
+BASE=${BASE:-1}
+PATHNAME=${PATHNAME:-/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+
+for tool in wrk curl sqlite3; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "bench: $tool is missing (run scripts/deps.sh)" >&2
+		exit 1
+	}
+done
+
+work=$(mktemp -d /tmp/galley-bench-XXXXXX)
+chmod 755 "$work"
+gpid=""
+cleanup() {
+	[ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
+	[ -d "$work/pg" ] && sh "$top/scripts/pgtest.sh" destroy "$work/pg"
+	sleep 0.2
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+if [ -n "$SITE" ]; then
+	site=$SITE
+	db=$(sed -n 's/^db *= *//p' "$site/galley.conf")
+	case "$db" in postgresql://*) BACKEND=postgresql ;; esac
+	[ "$BACKEND" = postgresql ] || db="$site/${db:-galley.db}"
+elif [ "$BACKEND" = postgresql ]; then
+	sh "$top/scripts/pgtest.sh" start "$work/pg"
+	sh "$top/scripts/pgtest.sh" createdb "$work/pg" bench
+	db="postgresql://galley@/bench?host=$work/pg"
+	site=$work/site
+	"$GALLEY" init "$site" --demo --db "$db" >/dev/null
+else
+	site=$work/site
+	"$GALLEY" init "$site" --demo >/dev/null
+	db=$site/galley.db
+fi
+# One client posts as fast as it can: no flood limit, no minimum time.
+flood=$("$GALLEY" config "$site" get comment_flood_seconds)
+least=$("$GALLEY" config "$site" get comment_min_seconds)
+"$GALLEY" config "$site" set comment_flood_seconds 0 >/dev/null
+"$GALLEY" config "$site" set comment_min_seconds 0 >/dev/null
+restore() {
+	"$GALLEY" config "$site" set comment_flood_seconds "$flood" >/dev/null
+	"$GALLEY" config "$site" set comment_min_seconds "$least" >/dev/null
+}
+
+# sql SQL: one number from the site's database.
+sql() {
+	if [ "$BACKEND" = postgresql ]; then
+		"$PGBIN/psql" -Atq "$db" -c "$1"
+	else
+		sqlite3 "$db" "$1"
+	fi
+}
+
+"$GALLEY" serve "$site" --listen "127.0.0.1:$GPORT" 2>"$work/serve.log" &
+gpid=$!
+for _ in $(seq 100); do
+	curl -sf -o /dev/null "http://127.0.0.1:$GPORT/" && break
+	sleep 0.1
+done
+post=$(curl -sf "http://127.0.0.1:$GPORT$PATHNAME" |
+    sed -n 's/.*name="post" value="\([0-9]*\)".*/\1/p' | head -n 1)
+[ -n "$post" ] || { echo "bench: no comment form on $PATHNAME" >&2; exit 1; }
+
+# The database's own commit rate, one row per transaction.
+base_sqlite() {
+	n=3000
+	rm -f "$work/base.db"*
+	{
+		echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		echo "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);"
+	} | sqlite3 "$work/base.db" >/dev/null
+	awk -v n="$n" 'BEGIN { print "PRAGMA synchronous=FULL;";
+	    for (i = 0; i < n; i++)
+		printf "INSERT INTO t (v) VALUES (%c%d: a row%c);\n", 39, i, 39 }' \
+	    > "$work/base.sql"
+	s=$(date +%s.%N)
+	sqlite3 "$work/base.db" < "$work/base.sql"
+	e=$(date +%s.%N)
+	awk -v n="$n" -v s="$s" -v e="$e" 'BEGIN { printf "%.0f\n", n / (e - s) }'
+}
+base_pg() {
+	"$PGBIN/psql" -q "$db" -c "CREATE TABLE IF NOT EXISTS bench_rows
+	    (id BIGSERIAL PRIMARY KEY, v TEXT)"
+	echo "INSERT INTO bench_rows (v) VALUES ('a row');" > "$work/pg.sql"
+	"$PGBIN/pgbench" -n -c "$CONNS" -j "$THREADS" -T "$DURATION" \
+	    -f "$work/pg.sql" "$db" 2>/dev/null |
+	    awk '/^tps/ { printf "%.0f\n", $3 }'
+}
+
+round() {
+	stamp=$(curl -sf "http://127.0.0.1:$GPORT/comments/stamp?post=$post")
+	before=$(sql "SELECT count(*) FROM comments")
+	wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -s "$top/bench/comment.lua" \
+	    "http://127.0.0.1:$GPORT/comments" -- "$post" "$stamp" \
+	    > "$work/wrk.out"
+	after=$(sql "SELECT count(*) FROM comments")
+	acked=$(awk '$1 == "status" && $2 == 303 { print $3 }' "$work/wrk.out")
+	acked=${acked:-0}
+	rate=$(awk -v d="$DURATION" -v n="$acked" 'BEGIN { printf "%.0f", n / d }')
+	echo "$rate" >> "$work/g"
+	awk '/^latency_p50_ms/ { print $2 }' "$work/wrk.out" >> "$work/l"
+	other=$(awk '$1 == "status" && $2 != 303 { printf " %s:%s", $2, $3 }' \
+	    "$work/wrk.out")
+	stored=$((after - before))
+	echo "  round: $acked acknowledged (303), $stored stored${other:+, other:$other}"
+	if [ "$stored" -ne "$acked" ]; then
+		echo "bench: $acked comments acknowledged but $stored stored" >&2
+		exit 1
+	fi
+}
+
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+: > "$work/g"; : > "$work/l"; : > "$work/b"
+for i in $(seq "$ROUNDS"); do
+	round
+	if [ "$BASE" = 0 ]; then
+		echo 0 >> "$work/b"
+	elif [ "$BACKEND" = postgresql ]; then
+		base_pg >> "$work/b"
+	else
+		base_sqlite >> "$work/b"
+	fi
+done
+if [ -n "$SITE" ]; then restore; fi
+g=$(median < "$work/g")
+l=$(median < "$work/l")
+b=$(median < "$work/b")
+comments=$(sql "SELECT count(*) FROM comments")
+echo "comment POSTs ($BACKEND), wrk -t$THREADS -c$CONNS -d${DURATION}s," \
+    "median of $ROUNDS runs, site now holds $comments comments"
+echo "galley: $g accepted comments/s, p50 $l ms  (runs: $(tr '\n' ' ' < "$work/g"))"
+if [ "$BASE" = 0 ]; then
+	:
+elif [ "$BACKEND" = postgresql ]; then
+	echo "pgbench, one INSERT per transaction, $CONNS clients: $b/s  (runs: $(tr '\n' ' ' < "$work/b"))"
+else
+	echo "sqlite3, one INSERT per transaction (WAL, synchronous=FULL): $b/s  (runs: $(tr '\n' ' ' < "$work/b"))"
+fi
+[ "$BASE" = 0 ] ||
+    awk -v g="$g" -v b="$b" 'BEGIN { printf "ratio galley/database: %.2f\n", g / b }'
