@@ -259,21 +259,39 @@ etag_of(const void *data, size_t len, char out[35])
 	out[34] = '\0';
 }
 
+/*
+ * /theme/NAME: from memory, in the encoding the request prefers of
+ * those made when the theme was loaded (theme.c); the theme outlives
+ * the daemon.
+ */
 static enum MHD_Result
 serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 {
 	const struct asset	*a;
 	struct MHD_Response	*resp;
+	unsigned int		 have = 0;
+	int			 i;
 
 	a = theme_asset(sr->r.site->theme, sr->r.route.slug);
 	if (a == NULL)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
+	for (i = 0; i < ENC__MAX; i++)
+		if (a->data[i] != NULL)
+			have |= 1u << i;
+	i = encoding_choose(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), have);
+	resp = MHD_create_response_from_buffer(a->len[i], (void *)a->data[i],
 	    MHD_RESPMEM_PERSISTENT);
-	if (resp != NULL)
-		add_headers(resp, a->type,
-		    "public, max-age=31536000, immutable");
-	return queue(sr, conn, MHD_HTTP_OK, resp, a->len);
+	if (resp == NULL)
+		return MHD_NO;
+	if (i != ENC_IDENTITY)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_ENCODING, encoding_name(i));
+	if (have != 1u << ENC_IDENTITY)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+		    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	add_headers(resp, a->type, "public, max-age=31536000, immutable");
+	return queue(sr, conn, MHD_HTTP_OK, resp, a->len[i]);
 }
 
 /* /media/HASH.jpg: a file named by its content hash, so immutable. */

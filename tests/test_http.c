@@ -3,10 +3,10 @@
  * (init, usage, exit codes), then `galley serve` on an ephemeral loopback
  * port over a demo site, checked over real HTTP: every element of the
  * seed page in order, the reply nested in its parent, JSON-LD, no iframe
- * before a click, headers, ETag and 304, HEAD, pages brotli- and
- * gzip-encoded, redirects, 404s, assets and media, no
- * email address in any page, a write from another process showing at
- * once, hostile input staying inert, and a clean stop.
+ * before a click, headers, ETag and 304, HEAD, pages and theme files
+ * brotli- and gzip-encoded, redirects, 404s, assets and media, no email
+ * address in any page, a write from another process showing at once,
+ * hostile input staying inert, and a clean stop.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -537,6 +537,30 @@ pages(struct srv *s)
 	redirect(s, "/Privacy/", "/privacy/");
 }
 
+/* A theme file asked for in coding: sent so, decoding to the file. */
+static void
+asset_encoded(struct srv *s, const char *path, const char *coding,
+    const struct embed *e)
+{
+	struct resp	 r;
+	struct buf	 plain;
+	char		 hdr[100];
+
+	snprintf(hdr, sizeof(hdr), "Accept-Encoding: %s", coding);
+	if (!CHECK(path != NULL && e != NULL && http_req(s, "GET", path,
+	    (const char *[]){ hdr, NULL }, &r) == 0))
+		return;
+	CHECK(r.status == 200);
+	CHECK_STR(resp_header(&r, "Content-Encoding"), coding);
+	CHECK_STR(resp_header(&r, "Vary"), "Accept-Encoding");
+	CHECK(r.body.len < e->len);
+	buf_init(&plain);
+	CHECK(http_decode(coding, r.body.data, r.body.len, &plain) == 0 &&
+	    plain.len == e->len && memcmp(plain.data, e->data, e->len) == 0);
+	buf_reset(&plain);
+	resp_free(&r);
+}
+
 /* Theme files and the demo picture, from the URLs the page uses. */
 static void
 assets(struct srv *s)
@@ -545,6 +569,7 @@ assets(struct srv *s)
 	htmlDocPtr		 doc;
 	char			*css, *js, *img;
 	const struct embed	*e = embed_find("demo/russian-airstrikes-ISIS.jpg");
+	const struct embed	*style = embed_find("themes/default/style.css");
 
 	CHECK(http_get(s, ARTICLE, &r) == 0);
 	doc = html_parse(&r);
@@ -557,8 +582,15 @@ assets(struct srv *s)
 		CHECK_STR(resp_header(&a, "Content-Type"),
 		    "text/css; charset=utf-8");
 		CHECK(strstr(resp_header(&a, "Cache-Control"), "immutable"));
+		CHECK(resp_header(&a, "Content-Encoding") == NULL);
+		CHECK(a.body.len == style->len &&
+		    memcmp(a.body.data, style->data, style->len) == 0);
 		resp_free(&a);
 	}
+	/* Encoded once at start, decoding to the very file. */
+	asset_encoded(s, css, "br", style);
+	asset_encoded(s, css, "gzip", style);
+	asset_encoded(s, js, "br", embed_find("themes/default/galley.js"));
 	if (CHECK(js != NULL) && http_get(s, js, &a) == 0) {
 		CHECK(a.status == 200 && strstr(a.body.data,
 		    "youtube-nocookie.com/embed/"));
@@ -569,6 +601,13 @@ assets(struct srv *s)
 		CHECK_STR(resp_header(&a, "Content-Type"), "image/jpeg");
 		CHECK(a.body.len == e->len &&
 		    memcmp(a.body.data, e->data, e->len) == 0);
+		resp_free(&a);
+	}
+	/* A JPEG is not encoded again. */
+	if (img != NULL && http_req(s, "GET", img, (const char *[]){
+	    "Accept-Encoding: br, gzip", NULL }, &a) == 0) {
+		CHECK(a.status == 200 &&
+		    resp_header(&a, "Content-Encoding") == NULL);
 		resp_free(&a);
 	}
 	free(css);
