@@ -503,7 +503,9 @@ respond_cached(struct sreq *sr, struct MHD_Connection *conn,
  * (libmicrohttpd sends no body then).  Any other answer, rendered for
  * one request (?replytocom=, a form with its messages, the admin, an
  * error), goes as it is, uncompressed: encoding is paid once for a page
- * the cache answers again, never for one request.
+ * the cache answers again, never for one request; and the admin's pages
+ * hold CSRF tokens beside what the user typed, which compression would
+ * expose to BREACH-style guessing.
  */
 static enum MHD_Result
 respond(struct sreq *sr, struct MHD_Connection *conn, int status,
