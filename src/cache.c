@@ -261,9 +261,12 @@ cache_put(struct cache *c, const char *key, int64_t gen,
 	}
 	pthread_mutex_lock(&c->lock);
 	e = find(c, key);
+	/*
+	 * Not kept: a slower render of an older (or the same) generation,
+	 * or a page too big.
+	 */
 	if ((e != NULL && e->gen >= gen) ||
 	    !cache_keeps(c, body[ENC_IDENTITY].bytes) || cost > c->budget) {
-		/* A slower render of an older (or the same) generation. */
 		pthread_mutex_unlock(&c->lock);
 		bodies_free(resp);
 		return;

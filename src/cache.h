@@ -52,9 +52,9 @@ int	cache_queue(struct cache *, const char *key, int64_t gen,
 /*
  * Stores the page for key at generation gen: body[ENC_IDENTITY] must be
  * set, the others may be NULL.  Takes over the caller's reference to
- * each response (the cache destroys them).  An entry of the same or a
- * newer generation already there is kept instead, and so is everything
- * when the page is too big for cache_keeps.
+ * each response (the cache destroys them).  The page is not kept when
+ * an entry of the same or a newer generation is there already, or when
+ * it is too big (cache_keeps).
  */
 void	cache_put(struct cache *, const char *key, int64_t gen,
 	    const struct cache_body body[ENC__MAX]);

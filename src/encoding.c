@@ -191,12 +191,13 @@ encoding_make(enum encoding enc, const void *data, size_t len,
     size_t *out_len)
 {
 	unsigned char	*out;
-	size_t		 n = len - 1;
+	size_t		 n;
 
 	if (len < ENCODING_MIN || len > UINT_MAX ||
 	    (enc != ENC_BR && enc != ENC_GZIP))
 		return NULL;
 	/* Room for one byte less: a result that does not fit is no gain. */
+	n = len - 1;
 	out = xmalloc(n);
 	if ((enc == ENC_BR ? brotli(data, len, out, &n) :
 	    gzip(data, len, out, &n)) == -1 || n >= len) {
