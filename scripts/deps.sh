@@ -29,6 +29,9 @@ libjpeg-turbo-progs
 bogofilter
 libcsv-dev
 libgmime-3.0-dev
+libbrotli-dev
+zlib1g-dev
+libnginx-mod-http-brotli-static
 chromium
 "
 

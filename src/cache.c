@@ -1,10 +1,12 @@
 /*
- * cache: the page cache (see cache.h).  A fixed array of hash buckets with
- * chained entries under one mutex; a hit holds the lock only while
- * libmicrohttpd takes its own reference to the response.  When the cache
- * passes its bounds it first drops entries of older generations, then,
- * if that is not enough, everything: simple, bounded, and a full refill
- * costs one render per page.
+ * cache: the page cache (see cache.h).  Hash buckets of chained entries,
+ * and every entry also on one list in order of use, the most recent
+ * first, all under one mutex; a hit holds the lock only while
+ * libmicrohttpd takes its own reference to the response and the entry
+ * moves to the front.  A put past the budget first drops the entries of
+ * generations older than the newest put (no request asks for them
+ * again; this is a walk of the list, done once per new generation),
+ * then the least recently used until the new entry fits.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,74 +16,115 @@
 #include "alloc.h"
 #include "cache.h"
 
-#define CACHE_BUCKETS		1024
-#define CACHE_MAX_ENTRIES	4096
-#define CACHE_MAX_BYTES		(64u * 1024 * 1024)
+/*
+ * What a response costs beside its body: libmicrohttpd's struct and its
+ * header list (about ten headers, one a 300-byte CSP), and our ETag.
+ */
+#define RESP_OVERHEAD	2048
+/* Buckets: one per this many bytes of budget, so chains stay short. */
+#define BUCKET_BYTES	(16u * 1024)
 
 struct entry {
-	struct entry		*next;
+	struct entry		*chain;		/* in its bucket */
+	struct entry		*newer, *older;	/* in order of use */
 	char			*key;
 	int64_t			 gen;
-	struct MHD_Response	*resp;
-	char			*etag;
-	size_t			 bytes;
+	struct MHD_Response	*resp[ENC__MAX];	/* NULL: none */
+	char			*etag[ENC__MAX];
+	size_t			 len[ENC__MAX];
+	size_t			 cost;		/* counted against budget */
 };
 
 struct cache {
 	pthread_mutex_t		 lock;
-	struct entry		*bucket[CACHE_BUCKETS];
-	size_t			 entries;
-	size_t			 bytes;
+	struct entry		**bucket;
+	size_t			 nbucket;	/* a power of two */
+	struct entry		*newest_used, *oldest_used;
+	size_t			 budget;
+	size_t			 bytes;		/* the entries' costs */
 	int64_t			 newest;	/* highest generation put */
+	int64_t			 swept;		/* older ones dropped then */
 };
 
-static unsigned int
-hash(const char *s)
+static size_t
+hash(const struct cache *c, const char *s)
 {
 	unsigned int	 h = 2166136261u;	/* FNV-1a */
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h % CACHE_BUCKETS;
+	return h & (c->nbucket - 1);
 }
 
 struct cache *
-cache_new(void)
+cache_new(size_t budget)
 {
 	struct cache	*c = xcalloc(1, sizeof(*c));
 
 	pthread_mutex_init(&c->lock, NULL);
+	c->budget = budget;
+	for (c->nbucket = 64; c->nbucket < budget / BUCKET_BYTES &&
+	    c->nbucket < (1u << 24); c->nbucket *= 2)
+		continue;
+	c->bucket = xcalloc(c->nbucket, sizeof(*c->bucket));
 	return c;
 }
 
+/* Off the use list; locked. */
 static void
-entry_free(struct entry *e)
+unlink_use(struct cache *c, struct entry *e)
 {
-	MHD_destroy_response(e->resp);
-	free(e->key);
-	free(e->etag);
-	free(e);
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		c->newest_used = e->older;
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		c->oldest_used = e->newer;
+	e->newer = e->older = NULL;
 }
 
-/* Drops entries older than keep (all if keep is INT64_MAX); locked. */
+/* To the front of the use list; locked. */
 static void
-evict(struct cache *c, int64_t keep)
+link_use(struct cache *c, struct entry *e)
 {
-	struct entry	**pp, *e;
-	size_t		  i;
+	e->newer = NULL;
+	e->older = c->newest_used;
+	if (c->newest_used != NULL)
+		c->newest_used->newer = e;
+	else
+		c->oldest_used = e;
+	c->newest_used = e;
+}
 
-	for (i = 0; i < CACHE_BUCKETS; i++) {
-		pp = &c->bucket[i];
-		while ((e = *pp) != NULL) {
-			if (e->gen < keep) {
-				*pp = e->next;
-				c->entries--;
-				c->bytes -= e->bytes;
-				entry_free(e);
-			} else
-				pp = &e->next;
-		}
-	}
+static void
+bodies_free(struct MHD_Response *const resp[ENC__MAX])
+{
+	int	 i;
+
+	for (i = 0; i < ENC__MAX; i++)
+		if (resp[i] != NULL)
+			MHD_destroy_response(resp[i]);
+}
+
+/* Out of the cache and freed; locked. */
+static void
+drop(struct cache *c, struct entry *e)
+{
+	struct entry	**pp;
+	int		  i;
+
+	for (pp = &c->bucket[hash(c, e->key)]; *pp != e; pp = &(*pp)->chain)
+		continue;
+	*pp = e->chain;
+	unlink_use(c, e);
+	c->bytes -= e->cost;
+	bodies_free(e->resp);
+	for (i = 0; i < ENC__MAX; i++)
+		free(e->etag[i]);
+	free(e->key);
+	free(e);
 }
 
 void
@@ -89,9 +132,28 @@ cache_free(struct cache *c)
 {
 	if (c == NULL)
 		return;
-	evict(c, INT64_MAX);
+	while (c->oldest_used != NULL)
+		drop(c, c->oldest_used);
+	free(c->bucket);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+int
+cache_keeps(const struct cache *c, size_t len)
+{
+	return len <= c->budget / 4;
+}
+
+size_t
+cache_bytes(struct cache *c)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->bytes;
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }
 
 int
@@ -119,74 +181,115 @@ cache_etag_match(const char *inm, const char *etag)
 	return 0;
 }
 
-int
-cache_queue(struct cache *c, const char *key, int64_t gen,
-    struct MHD_Connection *conn, const char *inm, int *status,
-    size_t *bytes)
+/* The entry for key, or NULL; locked. */
+static struct entry *
+find(struct cache *c, const char *key)
 {
 	struct entry	*e;
-	int		 hit = 0, st;
+
+	for (e = c->bucket[hash(c, key)]; e != NULL; e = e->chain)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+int
+cache_queue(struct cache *c, const char *key, int64_t gen,
+    struct MHD_Connection *conn, const char *inm, const char *accept,
+    int *status, size_t *bytes)
+{
+	struct entry	*e;
+	unsigned int	 have = 0;
+	int		 hit = 0, st, i;
 
 	pthread_mutex_lock(&c->lock);
-	for (e = c->bucket[hash(key)]; e != NULL; e = e->next)
-		if (e->gen == gen && strcmp(e->key, key) == 0)
-			break;
-	if (e != NULL) {
+	if ((e = find(c, key)) != NULL && e->gen == gen) {
+		for (i = 0; i < ENC__MAX; i++)
+			if (e->resp[i] != NULL)
+				have |= 1u << i;
+		i = encoding_choose(accept, have);
 		/* libmicrohttpd sends no body with a 304. */
-		st = cache_etag_match(inm, e->etag) ? MHD_HTTP_NOT_MODIFIED :
-		    MHD_HTTP_OK;
-		if (MHD_queue_response(conn, (unsigned int)st, e->resp) ==
+		st = cache_etag_match(inm, e->etag[i]) ?
+		    MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+		if (MHD_queue_response(conn, (unsigned int)st, e->resp[i]) ==
 		    MHD_YES) {
 			hit = 1;
 			*status = st;
-			*bytes = st == MHD_HTTP_OK ? e->bytes : 0;
+			*bytes = st == MHD_HTTP_OK ? e->len[i] : 0;
 		}
+		unlink_use(c, e);
+		link_use(c, e);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return hit;
 }
 
+/*
+ * Makes room for need more bytes: older generations first (once per
+ * generation put), then the least recently used; locked.
+ */
+static void
+make_room(struct cache *c, size_t need)
+{
+	struct entry	*e, *newer;
+
+	if (c->bytes + need > c->budget && c->swept < c->newest) {
+		for (e = c->oldest_used; e != NULL; e = newer) {
+			newer = e->newer;
+			if (e->gen < c->newest)
+				drop(c, e);
+		}
+		c->swept = c->newest;
+	}
+	while (c->bytes + need > c->budget && c->oldest_used != NULL)
+		drop(c, c->oldest_used);
+}
+
 void
 cache_put(struct cache *c, const char *key, int64_t gen,
-    struct MHD_Response *resp, const char *etag, size_t bytes)
+    const struct cache_body body[ENC__MAX])
 {
-	struct entry	*e, **pp;
-	unsigned int	 h = hash(key);
+	struct entry	*e;
+	struct MHD_Response *resp[ENC__MAX];
+	size_t		 cost = sizeof(*e) + strlen(key) + 1, h;
+	int		 i;
 
+	for (i = 0; i < ENC__MAX; i++) {
+		resp[i] = body[i].resp;
+		if (resp[i] != NULL)
+			cost += body[i].bytes + RESP_OVERHEAD;
+	}
 	pthread_mutex_lock(&c->lock);
-	for (pp = &c->bucket[h]; *pp != NULL; pp = &(*pp)->next)
-		if (strcmp((*pp)->key, key) == 0)
-			break;
-	if (*pp != NULL && (*pp)->gen >= gen) {
-		/* A slower render of an older (or the same) generation. */
+	e = find(c, key);
+	/*
+	 * Not kept: a slower render of an older (or the same) generation,
+	 * or a page too big.
+	 */
+	if ((e != NULL && e->gen >= gen) ||
+	    !cache_keeps(c, body[ENC_IDENTITY].bytes) || cost > c->budget) {
 		pthread_mutex_unlock(&c->lock);
-		MHD_destroy_response(resp);
+		bodies_free(resp);
 		return;
 	}
-	if (*pp != NULL) {
-		e = *pp;
-		*pp = e->next;
-		c->entries--;
-		c->bytes -= e->bytes;
-		entry_free(e);
-	}
+	if (e != NULL)
+		drop(c, e);
 	if (gen > c->newest)
 		c->newest = gen;
-	if (c->entries >= CACHE_MAX_ENTRIES ||
-	    c->bytes + bytes > CACHE_MAX_BYTES)
-		evict(c, c->newest);
-	if (c->entries >= CACHE_MAX_ENTRIES ||
-	    c->bytes + bytes > CACHE_MAX_BYTES)
-		evict(c, INT64_MAX);
+	make_room(c, cost);
 	e = xcalloc(1, sizeof(*e));
 	e->key = xstrdup(key);
 	e->gen = gen;
-	e->resp = resp;
-	e->etag = xstrdup(etag);
-	e->bytes = bytes;
-	e->next = c->bucket[h];
+	e->cost = cost;
+	for (i = 0; i < ENC__MAX; i++) {
+		if ((e->resp[i] = resp[i]) == NULL)
+			continue;
+		e->etag[i] = xstrdup(body[i].etag);
+		e->len[i] = body[i].bytes;
+	}
+	h = hash(c, key);
+	e->chain = c->bucket[h];
 	c->bucket[h] = e;
-	c->entries++;
-	c->bytes += bytes;
+	link_use(c, e);
+	c->bytes += cost;
 	pthread_mutex_unlock(&c->lock);
 }

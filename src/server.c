@@ -47,6 +47,7 @@
 #include "client.h"
 #include "comment.h"
 #include "conf.h"
+#include "encoding.h"
 #include "form.h"
 #include "head.h"
 #include "page.h"
@@ -258,21 +259,39 @@ etag_of(const void *data, size_t len, char out[35])
 	out[34] = '\0';
 }
 
+/*
+ * /theme/NAME: from memory, in the encoding the request prefers of
+ * those made when the theme was loaded (theme.c); the theme outlives
+ * the daemon.
+ */
 static enum MHD_Result
 serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 {
 	const struct asset	*a;
 	struct MHD_Response	*resp;
+	unsigned int		 have = 0;
+	int			 i;
 
 	a = theme_asset(sr->r.site->theme, sr->r.route.slug);
 	if (a == NULL)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
+	for (i = 0; i < ENC__MAX; i++)
+		if (a->data[i] != NULL)
+			have |= 1u << i;
+	i = encoding_choose(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), have);
+	resp = MHD_create_response_from_buffer(a->len[i], (void *)a->data[i],
 	    MHD_RESPMEM_PERSISTENT);
-	if (resp != NULL)
-		add_headers(resp, a->type,
-		    "public, max-age=31536000, immutable");
-	return queue(sr, conn, MHD_HTTP_OK, resp, a->len);
+	if (resp == NULL)
+		return MHD_NO;
+	if (i != ENC_IDENTITY)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_ENCODING, encoding_name(i));
+	if (have != 1u << ENC_IDENTITY)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+		    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	add_headers(resp, a->type, "public, max-age=31536000, immutable");
+	return queue(sr, conn, MHD_HTTP_OK, resp, a->len[i]);
 }
 
 /* /media/HASH.jpg: a file named by its content hash, so immutable. */
@@ -372,33 +391,46 @@ redirect_plain(struct sreq *sr, struct MHD_Connection *conn, int status,
 }
 
 /*
- * Queues r->body with status.  A 200 page that every reader would get
- * identically also goes into the page cache; the same response answers
- * a matching If-None-Match with 304 (libmicrohttpd sends no body then).
+ * Queues the cached page for url at gen, in the encoding the request
+ * prefers, if there is one; 1 if queued.
  */
-static enum MHD_Result
-respond(struct sreq *sr, struct MHD_Connection *conn, int status,
-    const char *key, int64_t gen)
+static int
+cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
+    int64_t gen)
 {
-	struct req		*r = &sr->r;
-	struct MHD_Response	*resp;
-	enum MHD_Result		 rc;
-	char			 etag[35];
-	size_t			 len;
-	char			*body;
-	int			 cache = r->cacheable && status == 200;
+	return sr->r.cacheable && cache_queue(sr->r.site->cache, url, gen,
+	    conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH), MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), &sr->status,
+	    &sr->bytes);
+}
 
-	if (r->location != NULL)
-		return redirect(sr, conn, status, r->location);
-	body = buf_take(&r->body, &len);
-	etag_of(body, len, etag);
+/*
+ * The response of a body (len bytes, handed over: libmicrohttpd frees
+ * it) in encoding enc, with its ETag and headers: a page every reader
+ * gets alike (cache) says it varies with Accept-Encoding and may be
+ * stored; any other is no-store and may set the request's cookie.
+ * Returns NULL (body freed) if libmicrohttpd is out of memory.
+ */
+static struct MHD_Response *
+body_response(struct req *r, void *body, size_t len, enum encoding enc,
+    const char *etag, int cache)
+{
+	struct MHD_Response	*resp;
+
 	resp = MHD_create_response_from_buffer_with_free_callback(len, body,
 	    free);
 	if (resp == NULL) {
 		free(body);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	if (enc != ENC_IDENTITY)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_ENCODING, encoding_name(enc));
+	if (cache)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+		    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	if (r->disposition != NULL)
 		MHD_add_response_header(resp, "Content-Disposition",
 		    r->disposition);
@@ -407,26 +439,96 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 		    r->cookie);
 	add_headers(resp, r->type != NULL ? r->type : HTML_TYPE, cache ?
 	    "public, max-age=0, must-revalidate" : "no-store");
-	if (!cache)
-		return queue(sr, conn, status, resp, len);
-	status = fresh_status(conn, etag);
-	rc = MHD_queue_response(conn, (unsigned int)status, resp);
-	if (rc == MHD_YES) {
-		sr->status = status;
-		sr->bytes = status == MHD_HTTP_OK ? len : 0;
+	return resp;
+}
+
+/*
+ * A page the cache keeps: its brotli and gzip encodings are made here,
+ * once for every request the cache will answer with them, each with
+ * the identity's ETag told apart by its coding ("HASH-br", "HASH-gzip");
+ * the one the request prefers is queued (304 on a match), and all go
+ * into the cache.  body (len bytes) is handed over.
+ */
+static enum MHD_Result
+respond_cached(struct sreq *sr, struct MHD_Connection *conn,
+    const char *key, int64_t gen, char *body, size_t len, const char *etag)
+{
+	struct cache_body	 cb[ENC__MAX];
+	char			 tag[ENC__MAX][48];
+	unsigned int		 have = 0;
+	enum MHD_Result		 rc;
+	void			*data;
+	size_t			 n = 0;
+	int			 i, status;
+
+	memset(cb, 0, sizeof(cb));
+	/* ENC_IDENTITY is last: body is handed over only after use. */
+	for (i = 0; i < ENC__MAX; i++) {
+		if (i == ENC_IDENTITY) {
+			data = body;
+			n = len;
+			snprintf(tag[i], sizeof(tag[i]), "%s", etag);
+		} else if ((data = encoding_make(i, body, len, &n)) == NULL)
+			continue;	/* not worth it for this page */
+		else
+			snprintf(tag[i], sizeof(tag[i]), "%.33s-%s\"", etag,
+			    encoding_name(i));
+		cb[i] = (struct cache_body){ body_response(&sr->r, data, n, i,
+		    tag[i], 1), tag[i], n };
+		if (cb[i].resp != NULL)
+			have |= 1u << i;
 	}
-	cache_put(r->site->cache, key, gen, resp, etag, len);
+	if (cb[ENC_IDENTITY].resp == NULL) {
+		for (i = 0; i < ENC__MAX; i++)
+			if (cb[i].resp != NULL)
+				MHD_destroy_response(cb[i].resp);
+		return MHD_NO;
+	}
+	i = encoding_choose(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), have);
+	status = fresh_status(conn, cb[i].etag);
+	if ((rc = MHD_queue_response(conn, (unsigned int)status,
+	    cb[i].resp)) == MHD_YES) {
+		sr->status = status;
+		sr->bytes = status == MHD_HTTP_OK ? cb[i].bytes : 0;
+	}
+	cache_put(sr->r.site->cache, key, gen, cb);
 	return rc;
 }
 
-/* Queues the cached page for url at gen if there is one; 1 if queued. */
-static int
-cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
-    int64_t gen)
+/*
+ * Queues r->body with status.  A 200 page that every reader would get
+ * identically goes into the page cache, encoded (respond_cached); the
+ * same response answers a matching If-None-Match with 304
+ * (libmicrohttpd sends no body then).  Any other answer, rendered for
+ * one request (?replytocom=, a form with its messages, the admin, an
+ * error), goes as it is, uncompressed: encoding is paid once for a page
+ * the cache answers again, never for one request; and the admin's pages
+ * hold CSRF tokens beside what the user typed, which compression would
+ * expose to BREACH-style guessing.
+ */
+static enum MHD_Result
+respond(struct sreq *sr, struct MHD_Connection *conn, int status,
+    const char *key, int64_t gen)
 {
-	return sr->r.cacheable && cache_queue(sr->r.site->cache, url, gen,
-	    conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH), &sr->status, &sr->bytes);
+	struct req		*r = &sr->r;
+	char			 etag[35];
+	size_t			 len;
+	char			*body;
+	int			 cache = r->cacheable && status == 200;
+
+	if (r->location != NULL)
+		return redirect(sr, conn, status, r->location);
+	/* Rendered meanwhile by another request, and encoded already. */
+	if (cache && cached(sr, conn, key, gen))
+		return MHD_YES;
+	body = buf_take(&r->body, &len);
+	etag_of(body, len, etag);
+	if (cache && cache_keeps(r->site->cache, len))
+		return respond_cached(sr, conn, key, gen, body, len, etag);
+	/* A page too big for the cache is sent as it is, every time. */
+	return queue(sr, conn, cache ? fresh_status(conn, etag) : status,
+	    body_response(r, body, len, ENC_IDENTITY, etag, cache), len);
 }
 
 /*

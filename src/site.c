@@ -26,6 +26,7 @@
 #include "theme.h"
 
 #define IMAGE_MEMORY_MB	160	/* default decode budget, MiB */
+#define PAGE_CACHE_MB	16	/* default page cache budget, MiB */
 #define IMAGE_WAIT_MS	3000	/* longest wait for decode room */
 
 static char *
@@ -98,8 +99,10 @@ write_conf(const char *dir, const char *db, char *err, size_t errlen)
 	    "# Where uploaded images live (shared by every node).\n"
 	    "media_dir = media\n"
 	    "# Memory that decoding uploaded pictures may take at once, MiB:\n"
-	    "# image_memory_mb = %d\n", hex, db != NULL ? db : "galley.db",
-	    IMAGE_MEMORY_MB);
+	    "# image_memory_mb = %d\n"
+	    "# Memory for rendered pages, each encoding counted, MiB:\n"
+	    "# page_cache_mb = %d\n", hex, db != NULL ? db : "galley.db",
+	    IMAGE_MEMORY_MB, PAGE_CACHE_MB);
 	rc = fflush(f) == 0 && fsync(fd) == 0 ? 0 : -1;
 	if (fclose(f) != 0 || rc == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -259,6 +262,24 @@ open_gate(struct site *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The page cache, within page_cache_mb MiB (galley.conf, 1 to 65536).
+ * A key of galley.conf rather than a database setting: it is this
+ * node's memory, which nodes need not agree on (like image_memory_mb).
+ * Returns 0, or -1 with err set.
+ */
+static int
+open_cache(struct site *s, char *err, size_t errlen)
+{
+	long long	 mb;
+
+	if (conf_int(s->conf, "page_cache_mb", PAGE_CACHE_MB, 1, 65536, &mb,
+	    err, errlen) == -1)
+		return -1;
+	s->cache = cache_new((size_t)mb * 1024 * 1024);
+	return 0;
+}
+
 struct site *
 site_open(const char *dir, char *err, size_t errlen)
 {
@@ -271,7 +292,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	s->conf = conf_load(path, err, errlen);
 	free(path);
 	if (s->conf == NULL || load_secret(s, err, errlen) == -1 ||
-	    open_gate(s, err, errlen) == -1)
+	    open_gate(s, err, errlen) == -1 || open_cache(s, err, errlen) == -1)
 		goto fail;
 	if ((db = conf_get(s->conf, "db")) == NULL)
 		db = "galley.db";
@@ -286,7 +307,6 @@ site_open(const char *dir, char *err, size_t errlen)
 	free(path);
 	if ((s->theme = theme_load(err, errlen)) == NULL)
 		goto fail;
-	s->cache = cache_new();
 	s->settings = setting_cache_new();
 	return s;
 fail:

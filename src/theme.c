@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "embed.h"
+#include "encoding.h"
 #include "mustache.h"
 #include "theme.h"
 
@@ -30,32 +31,41 @@ struct theme {
 	size_t			 nasset;
 };
 
+/* Content types by extension; text is worth encoding, the rest is not. */
 static const struct {
 	const char	*ext;
 	const char	*type;
+	int		 text;
 } types[] = {
-	{ ".css", "text/css; charset=utf-8" },
-	{ ".js", "text/javascript; charset=utf-8" },
-	{ ".svg", "image/svg+xml" },
-	{ ".png", "image/png" },
-	{ ".jpg", "image/jpeg" },
-	{ ".ico", "image/x-icon" },
-	{ ".woff2", "font/woff2" },
+	{ ".css", "text/css; charset=utf-8", 1 },
+	{ ".js", "text/javascript; charset=utf-8", 1 },
+	{ ".svg", "image/svg+xml", 1 },
+	{ ".png", "image/png", 0 },
+	{ ".jpg", "image/jpeg", 0 },
+	{ ".ico", "image/x-icon", 0 },
+	{ ".woff2", "font/woff2", 0 },
 };
 
+/* The Content-Type of file, and in *text whether it is text. */
 static const char *
-type_of(const char *file)
+type_of(const char *file, int *text)
 {
 	const char	*dot = strrchr(file, '.');
 	size_t		 i;
 
 	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(dot, types[i].ext) == 0)
+		if (strcmp(dot, types[i].ext) == 0) {
+			*text = types[i].text;
 			return types[i].type;
+		}
+	*text = 0;
 	return "application/octet-stream";
 }
 
-/* Names the asset "base.HASH.ext" after 5 bytes of its BLAKE2b hash. */
+/*
+ * Names the asset "base.HASH.ext" after 5 bytes of its BLAKE2b hash; a
+ * text one is encoded too (when shorter).
+ */
 static void
 asset_add(struct theme *t, const char *file, const struct embed *e)
 {
@@ -64,13 +74,18 @@ asset_add(struct theme *t, const char *file, const struct embed *e)
 	char		 hex[11];
 	const char	*dot = strrchr(file, '.');
 	int		 base = dot ? (int)(dot - file) : (int)strlen(file);
+	int		 text, i;
 
 	crypto_generichash(h, sizeof(h), e->data, e->len, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, 5);
 	a->file = file;
-	a->type = type_of(file);
-	a->data = e->data;
-	a->len = e->len;
+	a->type = type_of(file, &text);
+	a->data[ENC_IDENTITY] = e->data;
+	a->len[ENC_IDENTITY] = e->len;
+	for (i = 0; i < ENC__MAX && text; i++)
+		if (i != ENC_IDENTITY)
+			a->data[i] = encoding_make(i, e->data, e->len,
+			    &a->len[i]);
 	a->name = xmalloc(strlen(file) + sizeof(hex) + 2);
 	sprintf(a->name, "%.*s.%s%s", base, file, hex, dot ? dot : "");
 	t->url[t->nasset] = xmalloc(strlen(a->name) + 8);
@@ -129,6 +144,7 @@ void
 theme_free(struct theme *t)
 {
 	size_t	 i;
+	int	 k;
 
 	if (t == NULL)
 		return;
@@ -139,6 +155,10 @@ theme_free(struct theme *t)
 	for (i = 0; i < t->nasset; i++) {
 		free(t->asset[i].name);
 		free(t->url[i]);
+		/* The encodings are ours; the file itself is the binary's. */
+		for (k = 0; k < ENC__MAX; k++)
+			if (k != ENC_IDENTITY)
+				free((void *)t->asset[i].data[k]);
 	}
 	free(t);
 }

@@ -2,7 +2,8 @@
  * theme: the default theme, compiled into the binary (themes/default/).
  * Its Mustache templates are compiled once at start-up; its other files
  * (CSS, the small script, images) are served under content-hashed names,
- * such as /theme/style.0123456789.css, so they can be cached forever.
+ * such as /theme/style.0123456789.css, so they can be cached forever,
+ * and those that are text also brotli- and gzip-encoded, once.
  * A loaded theme is read-only and shared by every thread.
  */
 #ifndef GALLEY_THEME_H
@@ -11,15 +12,21 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "encoding.h"
+
 struct buf;
 struct theme;
 
+/*
+ * A file of the theme, as it is and (text only, when shorter) brotli-
+ * and gzip-encoded once at load, so a request never encodes one.
+ */
 struct asset {
 	const char		*file;	/* "style.css" */
 	char			*name;	/* "style.0123456789.css" */
 	const char		*type;	/* Content-Type */
-	const unsigned char	*data;
-	size_t			 len;
+	const unsigned char	*data[ENC__MAX];	/* NULL: not kept so */
+	size_t			 len[ENC__MAX];
 };
 
 /* Compiles every template.  Returns NULL with a message in err. */

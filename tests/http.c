@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include <libxml/xpath.h>
+#include <zlib.h>
+#include <brotli/decode.h>
 
 #include <sqlite3.h>
 #include <libpq-fe.h>
@@ -414,6 +416,64 @@ resp_free(struct resp *r)
 {
 	buf_reset(&r->body);
 	buf_reset(&r->head);
+}
+
+/* Brotli-decodes in into out with libbrotlidec's decoder; 0 or -1. */
+static int
+unbrotli(const unsigned char *in, size_t len, struct buf *out)
+{
+	BrotliDecoderState	*s = BrotliDecoderCreateInstance(NULL, NULL,
+				    NULL);
+	BrotliDecoderResult	 rc;
+	unsigned char		 chunk[16384], *next_out;
+	size_t			 avail_out;
+
+	do {
+		next_out = chunk;
+		avail_out = sizeof(chunk);
+		rc = BrotliDecoderDecompressStream(s, &len, &in, &avail_out,
+		    &next_out, NULL);
+		buf_write((char *)chunk, sizeof(chunk) - avail_out, out);
+	} while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT);
+	BrotliDecoderDestroyInstance(s);
+	return rc == BROTLI_DECODER_RESULT_SUCCESS && len == 0 ? 0 : -1;
+}
+
+/* Inflates a gzip stream (RFC 1952) in into out with zlib; 0 or -1. */
+static int
+gunzip(const unsigned char *in, size_t len, struct buf *out)
+{
+	z_stream	 z;
+	unsigned char	 chunk[16384];
+	int		 rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return -1;
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		rc = inflate(&z, Z_NO_FLUSH);
+		buf_write((char *)chunk, sizeof(chunk) - z.avail_out, out);
+	} while (rc == Z_OK);
+	inflateEnd(&z);
+	return rc == Z_STREAM_END && z.avail_in == 0 ? 0 : -1;
+}
+
+int
+http_decode(const char *coding, const void *in, size_t len, struct buf *out)
+{
+	if (coding == NULL) {
+		buf_write(in, len, out);
+		return 0;
+	}
+	if (strcmp(coding, "br") == 0)
+		return unbrotli(in, len, out);
+	if (strcmp(coding, "gzip") == 0)
+		return gunzip(in, len, out);
+	return -1;
 }
 
 const char *

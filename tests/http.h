@@ -2,7 +2,8 @@
  * http: what the integration tests share.  srv_start() runs the real
  * `galley serve` (the binary in $GALLEY) over a site directory on an
  * ephemeral loopback port, with its log collected; http_get() makes real
- * requests with libcurl; html_parse() and the xpath helpers read pages
+ * requests with libcurl; http_decode() undoes a content coding with
+ * libbrotlidec or zlib; html_parse() and the xpath helpers read pages
  * with libxml2's HTML parser.
  */
 #ifndef GALLEY_TEST_HTTP_H
@@ -93,6 +94,13 @@ void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
+/*
+ * Appends to out the bytes of in (len bytes) decoded from content coding
+ * coding ("br", "gzip"; NULL: none), with the real libraries.  Returns
+ * 0, or -1 if in is not one whole stream of that coding.
+ */
+int	 http_decode(const char *coding, const void *in, size_t len,
+	    struct buf *out);
 /* Returns the value of header name (case-insensitive) in r, static. */
 const char *resp_header(const struct resp *, const char *name);
 /* Parses an HTML body; free with xmlFreeDoc. */

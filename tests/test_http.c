@@ -3,9 +3,10 @@
  * (init, usage, exit codes), then `galley serve` on an ephemeral loopback
  * port over a demo site, checked over real HTTP: every element of the
  * seed page in order, the reply nested in its parent, JSON-LD, no iframe
- * before a click, headers, ETag and 304, HEAD, redirects, 404s, assets
- * and media, no email address in any page, a write from another process
- * showing at once, hostile input staying inert, and a clean stop.
+ * before a click, headers, ETag and 304, HEAD, pages and theme files
+ * brotli- and gzip-encoded, redirects, 404s, assets and media, no email
+ * address in any page, a write from another process showing at once,
+ * hostile input staying inert, and a clean stop.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -337,6 +338,150 @@ headers(struct srv *s)
 	resp_free(&r);
 }
 
+/*
+ * path's representation for an Accept-Encoding (NULL: none): the coding
+ * wanted (NULL: identity), its ETag given identity's; the body decoded
+ * must be the identity body id byte for byte.
+ */
+static void
+encoded(struct srv *s, const char *path, const char *accept,
+    const char *coding, const struct resp *id, const char *etag)
+{
+	struct resp	 r;
+	struct buf	 plain;
+	char		 hdr[200], want[100], what[300];
+	const char	*ce;
+
+	snprintf(hdr, sizeof(hdr), "Accept-Encoding: %s", accept ? accept :
+	    "");
+	snprintf(what, sizeof(what), "%s, Accept-Encoding: %s -> %s", path,
+	    accept ? accept : "(none)", coding ? coding : "identity");
+	if (!CHECK_MSG(http_req(s, "GET", path, (const char *[]){
+	    accept ? hdr : NULL, NULL }, &r) == 0 && r.status == 200, what))
+		return;
+	ce = resp_header(&r, "Content-Encoding");
+	CHECK_MSG(coding ? ce != NULL && strcmp(ce, coding) == 0 : ce == NULL,
+	    what);
+	CHECK_STR(resp_header(&r, "Vary"), "Accept-Encoding");
+	CHECK(resp_header(&r, "Content-Length") &&
+	    (size_t)atol(resp_header(&r, "Content-Length")) == r.body.len);
+	if (coding != NULL)
+		snprintf(want, sizeof(want), "%.33s-%s\"", etag, coding);
+	else
+		snprintf(want, sizeof(want), "%s", etag);
+	CHECK_STR(resp_header(&r, "ETag"), want);
+	CHECK_MSG(coding == NULL || r.body.len < id->body.len / 2, what);
+	buf_init(&plain);
+	CHECK_MSG(http_decode(coding, r.body.data, r.body.len, &plain) == 0 &&
+	    plain.len == id->body.len && memcmp(plain.data, id->body.data,
+	    plain.len) == 0, what);
+	buf_reset(&plain);
+	resp_free(&r);
+}
+
+/* GET (or HEAD) path with two header lines; the status, r filled. */
+static long
+get2(struct srv *s, const char *method, const char *path, const char *h1,
+    const char *h2, struct resp *r)
+{
+	return http_req(s, method, path, (const char *[]){ h1, h2, NULL },
+	    r) == 0 ? r->status : -1;
+}
+
+/* id by GET path, its ETag in etag and that of its encodings. */
+static void
+identity(struct srv *s, const char *path, struct resp *id, char etag[100],
+    char br[120], char gz[120])
+{
+	CHECK(http_get(s, path, id) == 0 && id->status == 200);
+	snprintf(etag, 100, "%s", resp_header(id, "ETag") ?
+	    resp_header(id, "ETag") : "");
+	CHECK(strlen(etag) == 34);
+	snprintf(br, 120, "%.33s-br\"", etag);
+	snprintf(gz, 120, "%.33s-gzip\"", etag);
+}
+
+/*
+ * Compressed pages: each encoding from the page cache (and from a fresh
+ * render) decodes to the identity body, with Vary, Content-Encoding and
+ * an ETag of its own that answers 304 in that encoding only; HEAD gives
+ * the same headers and no body.  The article holds the form's time
+ * stamp, so it is read within one generation; /privacy/ is the same
+ * bytes after a write, for the fresh renders.
+ */
+static void
+encodings(struct srv *s, const char *site)
+{
+	struct resp	 id, r;
+	char		 etag[100], br[120], gz[120], inm[160];
+
+	identity(s, ARTICLE, &id, etag, br, gz);
+	encoded(s, ARTICLE, "br", "br", &id, etag);
+	encoded(s, ARTICLE, "gzip", "gzip", &id, etag);
+	encoded(s, ARTICLE, "gzip;q=0, br;q=0", NULL, &id, etag);
+	encoded(s, ARTICLE, "br;q=0.5, gzip;q=0.8", "gzip", &id, etag);
+	encoded(s, ARTICLE, "gzip, deflate, br", "br", &id, etag);
+	encoded(s, ARTICLE, NULL, NULL, &id, etag);
+
+	/* 304 on each encoding's own ETag, in that encoding only. */
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", br);
+	CHECK(get2(s, "GET", ARTICLE, inm, "Accept-Encoding: br", &r) ==
+	    304 && r.body.len == 0);
+	CHECK_STR(resp_header(&r, "ETag"), br);
+	CHECK_STR(resp_header(&r, "Vary"), "Accept-Encoding");
+	resp_free(&r);
+	CHECK(get2(s, "GET", ARTICLE, inm, "Accept-Encoding: gzip", &r) ==
+	    200);
+	CHECK_STR(resp_header(&r, "ETag"), gz);
+	resp_free(&r);
+	CHECK(get2(s, "GET", ARTICLE, inm, NULL, &r) == 200);
+	CHECK_STR(resp_header(&r, "ETag"), etag);
+	resp_free(&r);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", gz);
+	CHECK(get2(s, "GET", ARTICLE, inm, "Accept-Encoding: gzip", &r) ==
+	    304 && r.body.len == 0);
+	CHECK_STR(resp_header(&r, "ETag"), gz);
+	resp_free(&r);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	CHECK(get2(s, "GET", ARTICLE, inm, "Accept-Encoding: identity", &r) ==
+	    304);
+	resp_free(&r);
+	CHECK(get2(s, "GET", ARTICLE, inm, "Accept-Encoding: br", &r) == 200);
+	resp_free(&r);
+
+	/* HEAD: the headers of GET, no body. */
+	CHECK(get2(s, "HEAD", ARTICLE, "Accept-Encoding: br", NULL, &r) ==
+	    200 && r.body.len == 0);
+	CHECK_STR(resp_header(&r, "Content-Encoding"), "br");
+	CHECK_STR(resp_header(&r, "ETag"), br);
+	CHECK_STR(resp_header(&r, "Vary"), "Accept-Encoding");
+	CHECK(resp_header(&r, "Content-Length") &&
+	    (size_t)atol(resp_header(&r, "Content-Length")) > 0 &&
+	    (size_t)atol(resp_header(&r, "Content-Length")) < id.body.len);
+	resp_free(&r);
+	CHECK(get2(s, "HEAD", ARTICLE, "Accept-Encoding: gzip", NULL, &r) ==
+	    200 && r.body.len == 0);
+	CHECK_STR(resp_header(&r, "ETag"), gz);
+	resp_free(&r);
+	resp_free(&id);
+
+	/* A fresh render (after a write) answers in each encoding too. */
+	identity(s, "/privacy/", &id, etag, br, gz);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_max_depth", "5", NULL }, NULL) == 0);
+	encoded(s, "/privacy/", "br", "br", &id, etag);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_max_depth", "5", NULL }, NULL) == 0);
+	encoded(s, "/privacy/", "gzip", "gzip", &id, etag);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_max_depth", "5", NULL }, NULL) == 0);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", br);
+	CHECK(get2(s, "GET", "/privacy/", inm, "Accept-Encoding: br", &r) ==
+	    304);
+	resp_free(&r);
+	resp_free(&id);
+}
+
 static void
 expect(struct srv *s, const char *path, long status, const char *needle)
 {
@@ -392,6 +537,30 @@ pages(struct srv *s)
 	redirect(s, "/Privacy/", "/privacy/");
 }
 
+/* A theme file asked for in coding: sent so, decoding to the file. */
+static void
+asset_encoded(struct srv *s, const char *path, const char *coding,
+    const struct embed *e)
+{
+	struct resp	 r;
+	struct buf	 plain;
+	char		 hdr[100];
+
+	snprintf(hdr, sizeof(hdr), "Accept-Encoding: %s", coding);
+	if (!CHECK(path != NULL && e != NULL && http_req(s, "GET", path,
+	    (const char *[]){ hdr, NULL }, &r) == 0))
+		return;
+	CHECK(r.status == 200);
+	CHECK_STR(resp_header(&r, "Content-Encoding"), coding);
+	CHECK_STR(resp_header(&r, "Vary"), "Accept-Encoding");
+	CHECK(r.body.len < e->len);
+	buf_init(&plain);
+	CHECK(http_decode(coding, r.body.data, r.body.len, &plain) == 0 &&
+	    plain.len == e->len && memcmp(plain.data, e->data, e->len) == 0);
+	buf_reset(&plain);
+	resp_free(&r);
+}
+
 /* Theme files and the demo picture, from the URLs the page uses. */
 static void
 assets(struct srv *s)
@@ -400,6 +569,7 @@ assets(struct srv *s)
 	htmlDocPtr		 doc;
 	char			*css, *js, *img;
 	const struct embed	*e = embed_find("demo/russian-airstrikes-ISIS.jpg");
+	const struct embed	*style = embed_find("themes/default/style.css");
 
 	CHECK(http_get(s, ARTICLE, &r) == 0);
 	doc = html_parse(&r);
@@ -412,8 +582,15 @@ assets(struct srv *s)
 		CHECK_STR(resp_header(&a, "Content-Type"),
 		    "text/css; charset=utf-8");
 		CHECK(strstr(resp_header(&a, "Cache-Control"), "immutable"));
+		CHECK(resp_header(&a, "Content-Encoding") == NULL);
+		CHECK(a.body.len == style->len &&
+		    memcmp(a.body.data, style->data, style->len) == 0);
 		resp_free(&a);
 	}
+	/* Encoded once at start, decoding to the very file. */
+	asset_encoded(s, css, "br", style);
+	asset_encoded(s, css, "gzip", style);
+	asset_encoded(s, js, "br", embed_find("themes/default/galley.js"));
 	if (CHECK(js != NULL) && http_get(s, js, &a) == 0) {
 		CHECK(a.status == 200 && strstr(a.body.data,
 		    "youtube-nocookie.com/embed/"));
@@ -424,6 +601,13 @@ assets(struct srv *s)
 		CHECK_STR(resp_header(&a, "Content-Type"), "image/jpeg");
 		CHECK(a.body.len == e->len &&
 		    memcmp(a.body.data, e->data, e->len) == 0);
+		resp_free(&a);
+	}
+	/* A JPEG is not encoded again. */
+	if (img != NULL && http_req(s, "GET", img, (const char *[]){
+	    "Accept-Encoding: br, gzip", NULL }, &a) == 0) {
+		CHECK(a.status == 200 &&
+		    resp_header(&a, "Content-Encoding") == NULL);
 		resp_free(&a);
 	}
 	free(css);
@@ -877,6 +1061,7 @@ main(void)
 		return check_done();
 	article(&s);
 	headers(&s);
+	encodings(&s, site);
 	pages(&s);
 	assets(&s);
 	no_email(&s);
