@@ -154,13 +154,13 @@ struct vote {
 	int64_t		 count;
 };
 
-/* What the comment rules need to know about a new comment. */
+/* What the comment rules need to know about a new comment: 1 or 0. */
 struct comment_facts {
-	int64_t	 recent_from_ip;	/* comments from its IP hash since */
-	int64_t	 duplicates;		/* same text by the same person */
-	int64_t	 approved_by_email;	/* approved comments with this name
+	int64_t	 recent_from_ip;	/* a comment from its IP hash since */
+	int64_t	 duplicates;		/* the same text by the same person */
+	int64_t	 approved_by_email;	/* an approved comment with this name
 					   and email (in any case) */
-	int64_t	 spam_before;		/* comments in spam from this email
+	int64_t	 spam_before;		/* a comment in spam from this email
 					   or IP hash */
 };
 

@@ -123,7 +123,9 @@
  * there.  posts.comment_count, the approved comments, is kept by
  * triggers (each engine's own below) instead of counted per page.
  * A subtree is walked by parent_id, indexed at last (a reply's removal
- * or ON DELETE CASCADE scanned every comment).  Retention's scan is
+ * or ON DELETE CASCADE scanned every comment); the duplicate rule finds
+ * the same text by its first 100 characters (it read every comment of
+ * the post).  Retention's scan is
  * served by a partial index of the rows still holding an address or a
  * user agent, so an hourly pass reads only what it will blank.
  */
@@ -133,6 +135,8 @@
 	"ALTER TABLE posts ADD COLUMN comment_count BIGINT NOT NULL" \
 	"  DEFAULT 0;" \
 	"CREATE INDEX comments_by_parent ON comments (parent_id);" \
+	"CREATE INDEX comments_by_text ON comments (post_id," \
+	"  substr(content, 1, 100));" \
 	"WITH RECURSIVE t(id, head) AS (SELECT c.id, c.id FROM comments c" \
 	"  WHERE c.status = 'approved' AND NOT EXISTS (SELECT 1 FROM" \
 	"  comments u WHERE u.id = c.parent_id AND u.status = 'approved')" \
