@@ -17,6 +17,10 @@ function init(args)
 	stamp = args[2]
 	n = 0
 	counts = {}
+	-- A nonce per thread and run: texts differ from every earlier run's,
+	-- which the duplicate rule would refuse.
+	math.randomseed(os.time() * 100 + tid)
+	nonce = tostring(math.random(1, 1000000000))
 	wrk.method = "POST"
 	wrk.path = "/comments"
 	wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -27,7 +31,8 @@ function request()
 	n = n + 1
 	local body = "post=" .. post .. "&parent=0&author=Reader+" .. tid ..
 	    "&email=reader" .. tid .. "%40example.org&url=" ..
-	    "&comment=Thread+" .. tid .. "+says+number+" .. n ..
+	    "&comment=Thread+" .. tid .. "+run+" .. nonce .. "+says+number+" ..
+	    n ..
 	    "%3A+a+distinct+remark+about+the+strikes+and+their+targets." ..
 	    "&stamp=" .. stamp .. "&company="
 	return wrk.format(nil, nil, nil, body)

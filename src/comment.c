@@ -2,14 +2,18 @@
  * comment: see comment.h.  Validation first (cheap, no database), then
  * the picture (files named by their hash; those this comment made are
  * taken back if it is then not stored), then one transaction: lock the
- * writer's IP hash, read the facts the rules need, decide, insert.
- * Retention (comment_forget_old) runs beside, on the server's ticker.
+ * writer's IP hash, read the facts the rules need, decide, insert; that
+ * transaction is shared with the comments that arrive at the same time
+ * (group commit, batch.h), each in a savepoint of its own.  Retention
+ * (comment_forget_old) runs beside, on the server's ticker.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "avatar.h"
+#include "batch.h"
 #include "buf.h"
 #include "comment.h"
 #include "comment_text.h"
@@ -304,49 +308,121 @@ precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
 	return refused(f, &fa, flood) ? STORE_CONFLICT : STORE_OK;
 }
 
-/* One transaction: lock, facts, rules, insert. */
+/*
+ * One comment of a batch, inside the batch's transaction on e->conn with
+ * its locks held: the facts (which see the comments of the batch before
+ * it), the rules, the verdict, the insert.  STORE_CONFLICT when the
+ * rules refuse it; STORE_OK with cm->status NULL when it is blatant spam,
+ * to be dropped with the sender told nothing.
+ */
 static int
-store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
+store_one(const struct env *e, struct comment_form *f, struct comment *cm)
 {
-	struct store_conn	*c = e->conn;
 	struct comment_facts	 fa;
 	enum spam_class		 k;
 	int64_t			 flood = set_int(e->set, SET_COMMENT_FLOOD_SECONDS);
 	int			 rc;
 
-	if ((rc = store_begin(c)) != STORE_OK)
-		return rc;
-	/*
-	 * The post's lock serialises the duplicate rule, the IP hash's the
-	 * flood rule; always in this order, so two writers cannot deadlock.
-	 */
-	if ((rc = store_lock(c, arena_printf(e->arena, "post:%lld",
-	    (long long)cm->post_id))) != STORE_OK ||
-	    (rc = store_lock(c, cm->ip_hash)) != STORE_OK ||
-	    (rc = store_comment_facts(c, cm, e->now - flood, &fa)) !=
+	if ((rc = store_comment_facts(e->conn, cm, e->now - flood, &fa)) !=
 	    STORE_OK)
-		goto fail;
-	if (refused(f, &fa, flood)) {
-		store_rollback(c);
+		return rc;
+	if (refused(f, &fa, flood))
 		return STORE_CONFLICT;
-	}
 	k = classify(e, f, &fa);
 	cm->spam_score = f->spam_score;
 	cm->spam_signals = (char *)spam_signal_names(e->arena, f->signals);
-	if ((cm->status = (char *)decide(e, cm, &fa, k)) == NULL) {
-		/* Blatant spam: dropped, and the sender told nothing. */
-		store_rollback(c);
-		f->status = "";
+	if ((cm->status = (char *)decide(e, cm, &fa, k)) == NULL)
 		return STORE_OK;
+	return store_comment_add(e->conn, cm, &f->id);
+}
+
+/* A comment waiting in the site's batch (site->comments). */
+struct queued {
+	const struct env	*e;
+	struct comment_form	*f;
+	struct comment		*cm;
+};
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Runs a batch of comments in one transaction on the leader's connection
+ * c: one commit, one fsync, for every comment that arrived together.
+ * The locks of every comment (its post's, which serialises the duplicate
+ * rule, and its IP hash's, the flood rule's) are taken first, in one
+ * sorted order, so batches on different nodes cannot deadlock; then
+ * each comment runs inside a savepoint of its own, so one that fails or
+ * is refused takes back only its own writes.
+ */
+static void
+comments_run(void *ctx, struct batch_item **items, size_t n)
+{
+	struct store_conn	*c = ctx;
+	const char		*keys[2 * BATCH_MAX];
+	struct queued		*q;
+	struct env		 e;
+	size_t			 i, nk = 0;
+	int			 rc, one;
+
+	for (i = 0; i < n; i++) {
+		q = items[i]->arg;
+		keys[nk++] = arena_printf(q->e->arena, "post:%lld",
+		    (long long)q->cm->post_id);
+		keys[nk++] = q->cm->ip_hash;
 	}
-	if ((rc = store_comment_add(c, cm, &f->id)) != STORE_OK)
-		goto fail;
-	if ((rc = store_commit(c)) == STORE_OK)
-		f->status = cm->status;
-	return rc;
-fail:
-	store_rollback(c);
-	return rc;
+	qsort(keys, nk, sizeof(keys[0]), by_name);
+	rc = store_begin(c);
+	for (i = 0; i < nk && rc == STORE_OK; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
+			rc = store_lock(c, keys[i]);
+	for (i = 0; i < n; i++) {
+		q = items[i]->arg;
+		if (rc != STORE_OK || (rc = store_savepoint(c)) != STORE_OK) {
+			items[i]->rc = rc;
+			continue;
+		}
+		e = *q->e;
+		e.conn = c;
+		one = store_one(&e, q->f, q->cm);
+		if (one == STORE_OK && q->cm->status != NULL)
+			rc = store_savepoint_keep(c);
+		else
+			rc = store_savepoint_undo(c);
+		items[i]->rc = rc == STORE_OK ? one : rc;
+	}
+	if (rc == STORE_OK)
+		rc = store_commit(c);
+	else
+		store_rollback(c);
+	for (i = 0; i < n; i++) {
+		q = items[i]->arg;
+		if (items[i]->rc != STORE_OK)
+			continue;
+		if (rc != STORE_OK)	/* nothing of the batch was kept */
+			items[i]->rc = rc;
+		else
+			q->f->status = q->cm->status != NULL ?
+			    q->cm->status : "";
+	}
+}
+
+/*
+ * Stores cm with the comments that arrive with it, in one transaction
+ * (comments_run); returns as store_one would, once that transaction has
+ * committed, with f->status set ("" for a comment dropped as spam).
+ */
+static int
+store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
+{
+	struct queued		 q = { e, f, cm };
+	struct batch_item	 it = { .arg = &q };
+
+	batch_join(e->site->comments, &it, comments_run, e->conn);
+	return it.rc;
 }
 
 /* Rows a pass of retention blanks at most, per table: a short write. */

@@ -75,6 +75,8 @@ struct db_driver {
 	int		(*begin)(struct store_conn *);
 	int		(*commit)(struct store_conn *);
 	int		(*rollback)(struct store_conn *);
+	/* Runs sql, SAVEPOINT or its RELEASE or ROLLBACK TO, unprepared. */
+	int		(*savepoint)(struct store_conn *, const char *sql);
 	/*
 	 * Inside a transaction, waits until no other transaction holds key
 	 * and holds it until this one ends.

@@ -391,6 +391,12 @@ pg_rollback(struct store_conn *sc)
 	return exec_tx(c, "ROLLBACK");
 }
 
+static int
+pg_savepoint(struct store_conn *sc, const char *sql)
+{
+	return exec_tx((struct pconn *)sc, sql);
+}
+
 /* An advisory lock on the key's hash, held until the transaction ends. */
 static int
 pg_lock(struct store_conn *c, const char *key)
@@ -762,6 +768,7 @@ const struct db_driver db_pg = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
+	.savepoint = pg_savepoint,
 	.lock = pg_lock,
 	.watch = pg_watch,
 	.generation_hint = pg_generation_hint,

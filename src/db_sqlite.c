@@ -224,6 +224,12 @@ sl_rollback(struct store_conn *c)
 	return run(c, "ROLLBACK");
 }
 
+static int
+sl_savepoint(struct store_conn *c, const char *sql)
+{
+	return run(c, sql);
+}
+
 /* BEGIN IMMEDIATE holds the one write lock: every key is held already. */
 static int
 sl_lock(struct store_conn *c, const char *key)
@@ -406,5 +412,6 @@ const struct db_driver db_sqlite = {
 	.begin = sl_begin,
 	.commit = sl_commit,
 	.rollback = sl_rollback,
+	.savepoint = sl_savepoint,
 	.lock = sl_lock,
 };

@@ -42,6 +42,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "batch.h"
 #include "auth.h"
 #include "cache.h"
 #include "client.h"
@@ -1615,6 +1616,7 @@ server_run(struct site *site, const char *listen)
 	sigset_t			 set;
 	char				 host[INET6_ADDRSTRLEN];
 	int				 v6;
+	long long			 nb, ni;
 
 	if (listen_addr(listen, &ss, &sslen, &v6) == -1) {
 		fprintf(stderr, "galley: %s: expected HOST:PORT\n", listen);
@@ -1669,5 +1671,9 @@ server_run(struct site *site, const char *listen)
 	server_drain(&srv);
 	MHD_stop_daemon(d);
 	server_free(&srv);
+	batch_counts(site->comments, &nb, &ni);
+	if (ni > 0)
+		fprintf(stderr, "galley: %lld comments in %lld transactions\n",
+		    ni, nb);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "batch.h"
 #include "arena.h"
 #include "cache.h"
 #include "conf.h"
@@ -308,6 +309,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	if ((s->theme = theme_load(err, errlen)) == NULL)
 		goto fail;
 	s->settings = setting_cache_new();
+	s->comments = batch_new();
 	return s;
 fail:
 	site_close(s);
@@ -320,6 +322,7 @@ site_close(struct site *s)
 	if (s == NULL)
 		return;
 	cache_free(s->cache);
+	batch_free(s->comments);
 	setting_cache_free(s->settings);
 	image_gate_free(s->images);
 	theme_free(s->theme);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+struct batch;
 struct cache;
 struct conf;
 struct setting_cache;
@@ -27,6 +28,7 @@ struct site {
 	struct store	*store;
 	struct theme	*theme;
 	struct cache	*cache;
+	struct batch	*comments;	/* new comments' group commit */
 	struct setting_cache *settings;	/* the settings' snapshot */
 	struct image_gate *images;	/* picture decoding: one per core,
 					   within image_memory_mb MiB */

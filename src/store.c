@@ -113,6 +113,28 @@ store_rollback(struct store_conn *c)
 }
 
 int
+store_savepoint(struct store_conn *c)
+{
+	return c->drv->savepoint(c, "SAVEPOINT item");
+}
+
+int
+store_savepoint_keep(struct store_conn *c)
+{
+	return c->drv->savepoint(c, "RELEASE item");
+}
+
+int
+store_savepoint_undo(struct store_conn *c)
+{
+	int	 rc;
+
+	if ((rc = c->drv->savepoint(c, "ROLLBACK TO item")) == STORE_OK)
+		rc = c->drv->savepoint(c, "RELEASE item");
+	return rc;
+}
+
+int
 store_lock(struct store_conn *c, const char *key)
 {
 	return c->drv->lock(c, key);

@@ -233,6 +233,15 @@ int	store_generation(struct store_conn *, int64_t *gen);
 int	store_begin(struct store_conn *);
 int	store_commit(struct store_conn *);
 int	store_rollback(struct store_conn *);
+/*
+ * Inside a transaction, one item of a batch: store_savepoint marks where
+ * it starts; store_savepoint_keep keeps what it wrote, and
+ * store_savepoint_undo takes back what it wrote (and the locks it took),
+ * leaving the rest of the transaction as it was.  Not nested.
+ */
+int	store_savepoint(struct store_conn *);
+int	store_savepoint_keep(struct store_conn *);
+int	store_savepoint_undo(struct store_conn *);
 
 /* Settings: small site-wide key/value pairs. */
 int	store_setting_get(struct store_conn *, struct arena *,

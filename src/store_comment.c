@@ -332,13 +332,16 @@ store_comment_facts(struct store_conn *c, const struct comment *cm,
 	/*
 	 * Whether any, not how many: each stops at its first row, found by
 	 * index (the text by comments_by_text's prefix), so a sender with
-	 * thousands of comments costs what a new one does.
+	 * thousands of comments costs what a new one does.  The text is
+	 * compared as "content || ''": SQLite would otherwise put ?4 in
+	 * place of content in the prefix's expression, which then no longer
+	 * matches the index, and read every comment of the post.
 	 */
 	s = q(c, "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE"
 	    " ip_hash = ?1 AND ?1 <> '' AND created >= ?2) THEN 1 ELSE 0 END,"
 	    " CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = ?3 AND"
 	    " substr(content, 1, 100) = substr(?4, 1, 100) AND"
-	    " content = ?4 AND (author = ?5 OR email = ?6) AND"
+	    " content || '' = ?4 AND (author = ?5 OR email = ?6) AND"
 	    " status <> 'trash') THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT 1"
 	    " FROM comments WHERE lower(email) = lower(?6) AND author = ?5 AND"
 	    " status = 'approved') THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT"

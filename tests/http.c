@@ -141,6 +141,12 @@ srv_start(struct srv *s, const char *dir)
 int
 srv_stop(struct srv *s)
 {
+	return srv_stop_log(s, NULL);
+}
+
+int
+srv_stop_log(struct srv *s, struct buf *log)
+{
 	int	 st, i;
 
 	kill(s->pid, SIGTERM);
@@ -166,6 +172,8 @@ srv_stop(struct srv *s)
 		    " %d); its last words:\n%s\n", WIFEXITED(st) ?
 		    WEXITSTATUS(st) : -1, WIFSIGNALED(st) ? WTERMSIG(st) : 0,
 		    s->log.data + (s->log.len > 8192 ? s->log.len - 8192 : 0));
+	if (log != NULL && s->log.data != NULL)
+		buf_puts(log, s->log.data);
 	buf_reset(&s->log);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -591,6 +599,7 @@ db_exec(const char *where, const char *sql)
 	}
 	if (sqlite3_open(where, &db) != SQLITE_OK)
 		return -1;
+	sqlite3_busy_timeout(db, 5000);		/* the server may be writing */
 	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
 	sqlite3_close(db);
 	return ok ? 0 : -1;

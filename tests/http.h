@@ -45,6 +45,8 @@ char	*tmp_path(const char *tag);
 int	 srv_start(struct srv *, const char *dir);
 /* Sends SIGTERM and returns the exit status (-1 if it died by signal). */
 int	 srv_stop(struct srv *);
+/* srv_stop, and appends everything the server logged to log. */
+int	 srv_stop_log(struct srv *, struct buf *log);
 /* Returns 1 if the server's log so far contains s. */
 int	 srv_log_has(struct srv *, const char *s);
 /*

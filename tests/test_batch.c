@@ -1,0 +1,119 @@
+/*
+ * test_batch: group commit (batch.c).  Threads join batches whose run
+ * takes a while (as an fsync does): every item runs exactly once, in a
+ * batch led by one of the threads whose items are in it, never two
+ * batches at once, never more than BATCH_MAX items; items that arrive
+ * while a batch runs go together in the next; an item alone runs at
+ * once.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "check.h"
+
+#define THREADS	8
+#define EACH	150
+
+struct mine {
+	int		 thread, seq;
+	atomic_int	 runs;		/* times an item was run */
+	pthread_t	 owner;
+};
+
+static struct batch	*b;
+static atomic_int	 running, overlap, too_big, led_by_other, wrong;
+static atomic_int	 biggest;
+static struct mine	 items[THREADS][EACH];
+
+static void
+run(void *ctx, struct batch_item **it, size_t n)
+{
+	size_t	 i;
+	int	 led = 0;
+
+	if (atomic_fetch_add(&running, 1) != 0)
+		atomic_fetch_add(&overlap, 1);
+	if (n == 0 || n > BATCH_MAX)
+		atomic_fetch_add(&too_big, 1);
+	if ((int)n > atomic_load(&biggest))
+		atomic_store(&biggest, (int)n);
+	for (i = 0; i < n; i++) {
+		struct mine	*m = it[i]->arg;
+
+		atomic_fetch_add(&m->runs, 1);
+		it[i]->rc = m->thread * 1000 + m->seq;
+		if (pthread_equal(m->owner, pthread_self()) && ctx == m)
+			led = 1;
+	}
+	if (!led)
+		atomic_fetch_add(&led_by_other, 1);
+	usleep(2000);			/* the fsync */
+	atomic_fetch_sub(&running, 1);
+}
+
+static void *
+writer(void *arg)
+{
+	int			 t = (int)(long)arg, i;
+	struct batch_item	 it;
+
+	for (i = 0; i < EACH; i++) {
+		struct mine	*m = &items[t][i];
+
+		m->thread = t;
+		m->seq = i;
+		m->owner = pthread_self();
+		it.arg = m;
+		it.rc = -1;
+		batch_join(b, &it, run, m);
+		if (it.rc != t * 1000 + i || atomic_load(&m->runs) != 1)
+			atomic_fetch_add(&wrong, 1);
+	}
+	return NULL;
+}
+
+int
+main(void)
+{
+	pthread_t		 th[THREADS];
+	struct batch_item	 it;
+	struct mine		 one = { .thread = 99, .seq = 1 };
+	long long		 nb, ni;
+	struct timespec		 t0, t1;
+	long			 i;
+
+	b = batch_new();
+	/* Alone: run at once, in this thread, a batch of one. */
+	one.owner = pthread_self();
+	it.arg = &one;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	batch_join(b, &it, run, &one);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(it.rc == 99001 && atomic_load(&one.runs) == 1);
+	CHECK(atomic_load(&biggest) == 1);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+	batch_counts(b, &nb, &ni);
+	CHECK(nb == 1 && ni == 1);
+
+	for (i = 0; i < THREADS; i++)
+		CHECK(pthread_create(&th[i], NULL, writer, (void *)i) == 0);
+	for (i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	CHECK(atomic_load(&wrong) == 0);	/* each ran once, its own rc */
+	CHECK(atomic_load(&overlap) == 0);	/* one batch at a time */
+	CHECK(atomic_load(&too_big) == 0);
+	CHECK(atomic_load(&led_by_other) == 0);	/* a leader runs its own */
+	batch_counts(b, &nb, &ni);
+	CHECK(ni == 1 + THREADS * EACH);
+	/* Eight writers, a 2 ms commit: most commits carry several. */
+	CHECK(nb < ni / 2);
+	CHECK(atomic_load(&biggest) > 1 && atomic_load(&biggest) <= THREADS);
+	fprintf(stderr, "%lld items in %lld batches, the biggest %d\n", ni,
+	    nb, atomic_load(&biggest));
+	batch_free(b);
+	return check_done();
+}
