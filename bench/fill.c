@@ -2,10 +2,11 @@
  * fill: grows a Galley site to a large one through Galley's own store,
  * for bench/scale.sh.  Adds POSTS posts (slugs post-1 ...; ten
  * categories, cat-0 to cat-9, each post in one), then COMMENTS approved
- * comments: BIG of them on the post "big" (a tenth top level, the rest
- * replies to one of the 1,000 before them, so threads branch and nest),
- * the rest spread evenly over the other posts, three in ten of those
- * replies.  Times rise by a second a comment from a fixed start, so a
+ * comments: BIG of them on the post "big", a tenth top level and the
+ * rest replies in one of the 50 newest threads (to its first comment or
+ * to its latest reply, so threads branch and nest, about ten comments
+ * each, as conversations do), the rest spread evenly over the other
+ * posts, three in ten of those replies.  Times rise by a second a comment from a fixed start, so a
  * run is the same every time.  Each batch of 10,000 rows is one
  * transaction.  Prints what it made.
  *
@@ -58,8 +59,9 @@ main(int argc, char *argv[])
 	    .status = "approved", .ip_hash = "", .user_agent = "bench",
 	    .image = "", .thumb = "", .avatar = "", .spam_score = -1,
 	    .spam_signals = "" };
-	int64_t		 cat[10], *post, *recent, big, id, when = T0;
-	long		 nposts, ncomments, nbig, i, k, nrecent = 0;
+	int64_t		 cat[10], *post, big, id, when = T0;
+	int64_t		 head[50], last[50];
+	long		 nposts, ncomments, nbig, i, k, r, nheads = 0;
 	char		 err[512], slug[64], name[64], text[160];
 	unsigned	 seed = 1;
 
@@ -90,8 +92,7 @@ main(int argc, char *argv[])
 			die("term");
 	}
 	post = calloc((size_t)nposts + 1, sizeof(*post));
-	recent = calloc(1000, sizeof(*recent));
-	if (post == NULL || recent == NULL)
+	if (post == NULL)
 		die("calloc");
 	p.author_id = u.id;
 	for (i = 0; i <= nposts; i++) {
@@ -117,11 +118,15 @@ main(int argc, char *argv[])
 		seed = seed * 1103515245u + 12345u;
 		cm.created = when++;
 		cm.parent_id = 0;
+		r = -1;
 		if (i < nbig) {
 			cm.post_id = big;
-			if (nrecent > 0 && (seed >> 8) % 10 != 0)
-				cm.parent_id = recent[(seed >> 12) %
-				    (unsigned)(nrecent < 1000 ? nrecent : 1000)];
+			if (nheads > 0 && (seed >> 8) % 10 != 0) {
+				r = (long)((seed >> 12) % (unsigned)(nheads < 50 ?
+				    nheads : 50));
+				cm.parent_id = (seed >> 20) % 2 ? head[r] :
+				    last[r];
+			}
 		} else {
 			k = (i - nbig) % nposts;
 			cm.post_id = post[k];
@@ -138,8 +143,12 @@ main(int argc, char *argv[])
 		}
 		if (store_comment_add(conn, &cm, &id) != STORE_OK)
 			die("comment");
-		if (i < nbig)
-			recent[nrecent++ % 1000] = id;
+		if (i < nbig && r >= 0)
+			last[r] = id;
+		else if (i < nbig) {
+			head[nheads % 50] = last[nheads % 50] = id;
+			nheads++;
+		}
 		tick();
 	}
 	if (store_commit(conn) != STORE_OK)
@@ -148,7 +157,6 @@ main(int argc, char *argv[])
 	printf("fill: %ld posts in 10 categories, %ld comments (%ld on"
 	    " /big/)\n", nposts + 1, ncomments, nbig);
 	free(post);
-	free(recent);
 	arena_free(&a);
 	site_close(s);
 	return 0;

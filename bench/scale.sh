@@ -132,14 +132,17 @@ awk -v a="$pb" -v b="$ps" 'BEGIN {
 
 # RSS after a run over many pages: every 20th article, every listing page.
 start "$big_path"
-for i in $(seq 1 20 "$posts"); do
-	echo "url = \"http://127.0.0.1:$GPORT/$(month "$(sql "SELECT published FROM posts WHERE slug = 'post-$i'")")/post-$i/\""
+sql "SELECT published, slug FROM posts WHERE type = 'post' AND id % 20 = 0" |
+while IFS='|' read -r when slug; do
+	echo "url = \"http://127.0.0.1:$GPORT/$(month "$when")/$slug/\""
+	echo 'output = "/dev/null"'
 done > "$work/urls"
-curl -s -K "$work/urls" -o /dev/null
+curl -s -K "$work/urls"
 for p in $(seq 1 "$last_page"); do
 	echo "url = \"http://127.0.0.1:$GPORT/page/$p/\""
+	echo 'output = "/dev/null"'
 done > "$work/urls"
-curl -s -K "$work/urls" -o /dev/null
+curl -s -K "$work/urls"
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$gpid/status")
 echo "RSS after $(( posts / 20 )) articles and $last_page listing pages: $(( rss / 1024 )) MiB"
 stop
