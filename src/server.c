@@ -37,6 +37,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -1628,6 +1631,17 @@ server_run(struct site *site, const char *listen)
 	int				 v6;
 	long long			 nb, ni;
 
+#ifdef __GLIBC__
+	/*
+	 * glibc raises its mmap threshold to the size of each mmapped block
+	 * freed, so after the first brotli encoder's tables (a few MiB) every
+	 * such block comes from a thread's heap and stays there: 72 MiB
+	 * resident after a walk over 1,500 pages of a 1M-comment site with a
+	 * 16 MiB page cache.  A fixed threshold keeps big blocks mapped and
+	 * given back when freed: 37 MiB after the same walk.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	if (listen_addr(listen, &ss, &sslen, &v6) == -1) {
 		fprintf(stderr, "galley: %s: expected HOST:PORT\n", listen);
 		return -1;
