@@ -400,11 +400,13 @@ comments_run(void *ctx, struct batch_item **items, size_t n)
 		store_rollback(c);
 	for (i = 0; i < n; i++) {
 		q = items[i]->arg;
-		if (items[i]->rc != STORE_OK)
-			continue;
-		if (rc != STORE_OK)	/* nothing of the batch was kept */
+		/*
+		 * Nothing of the batch was kept: each comment fails with it,
+		 * even one the rules refused for an earlier one's sake.
+		 */
+		if (rc != STORE_OK)
 			items[i]->rc = rc;
-		else
+		else if (items[i]->rc == STORE_OK)
 			q->f->status = q->cm->status != NULL ?
 			    q->cm->status : "";
 	}

@@ -325,8 +325,14 @@ one_comment(struct req *r, struct session *se, struct form *in,
 	cm.image = cm.thumb = cm.spam_signals = "";
 	cm.avatar = (char *)avatar_key(r->site, &r->arena, cm.email);
 	cm.spam_score = -1;
-	if ((rc = store_comment_add(r->conn, &cm, &nid)) != STORE_OK)
+	/* The reply and its thread's places together, or neither. */
+	if ((rc = store_begin(r->conn)) == STORE_OK &&
+	    (rc = store_comment_add(r->conn, &cm, &nid)) == STORE_OK)
+		rc = store_commit(r->conn);
+	if (rc != STORE_OK) {
+		store_rollback(r->conn);
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	}
 	return admin_back(r, "comments", arena_printf(&r->arena,
 	    "edit=%lld&done=reply", (long long)id));
 }

@@ -5,6 +5,7 @@
  * No query that feeds a public page selects a commenter's email.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,14 +73,18 @@ struct thread_key {
 	int64_t	 created, id;
 };
 
-/* The subtree of ?1 with each comment's thread as it should be. */
-#define THREAD_CTE "WITH RECURSIVE t(id, head, depth) AS (SELECT c.id," \
-	" CASE WHEN c.status <> 'approved' THEN 0 ELSE coalesce((SELECT" \
-	" nullif(u.thread, 0) FROM comments u WHERE u.id = c.parent_id)," \
-	" c.id) END, 0 FROM comments c WHERE c.id = ?1 UNION ALL SELECT" \
-	" c.id, CASE WHEN c.status <> 'approved' THEN 0 WHEN t.head <> 0" \
+/*
+ * The subtree of ?1 with each comment's thread as it should be.  A
+ * parent on another post (imported data) counts as not shown.
+ */
+#define THREAD_CTE "WITH RECURSIVE t(id, post, head, depth) AS (SELECT" \
+	" c.id, c.post_id, CASE WHEN c.status <> 'approved' THEN 0 ELSE" \
+	" coalesce((SELECT nullif(u.thread, 0) FROM comments u WHERE" \
+	" u.id = c.parent_id AND u.post_id = c.post_id), c.id) END, 0 FROM" \
+	" comments c WHERE c.id = ?1 UNION ALL SELECT c.id, c.post_id," \
+	" CASE WHEN c.status <> 'approved' THEN 0 WHEN t.head <> 0" \
 	" THEN t.head ELSE c.id END, t.depth + 1 FROM comments c JOIN t ON" \
-	" c.parent_id = t.id WHERE t.depth < 100000) "
+	" c.parent_id = t.id AND c.post_id = t.post WHERE t.depth < 100000) "
 
 static void
 thread_note(struct thread_key *k, int64_t created, int64_t id)
@@ -139,6 +144,20 @@ thread_number(struct store_conn *c, int64_t post, const struct thread_key *from)
 	    post, from->created, from->id, base));
 }
 
+/*
+ * Holds the post's lock (the one a comment's batch takes) until the
+ * transaction ends: two writers renumbering one post's heads from what
+ * each read would leave gaps or twins on PostgreSQL.
+ */
+static int
+thread_lock(struct store_conn *c, int64_t post)
+{
+	char	 key[32];
+
+	snprintf(key, sizeof(key), "post:%lld", (long long)post);
+	return store_lock(c, key);
+}
+
 /* thread_mark and thread_number for one comment of post. */
 static int
 rethread(struct store_conn *c, int64_t post, int64_t id)
@@ -146,7 +165,8 @@ rethread(struct store_conn *c, int64_t post, int64_t id)
 	struct thread_key	 from = { 0, 0, 0 };
 	int			 rc;
 
-	if ((rc = thread_mark(c, id, &from)) != STORE_OK)
+	if ((rc = thread_lock(c, post)) != STORE_OK ||
+	    (rc = thread_mark(c, id, &from)) != STORE_OK)
 		return rc;
 	return thread_number(c, post, &from);
 }
@@ -183,7 +203,8 @@ store_comments_page(struct store_conn *c, struct arena *a, int64_t post_id,
 	return q_many(q(c, "SELECT " COMMENT_COLS " FROM comments WHERE"
 	    " thread IN (SELECT id FROM comments WHERE post_id = ?1 AND"
 	    " pos > 0 AND pos BETWEEN ?2 AND ?3) AND thread > 0 AND"
-	    " status = 'approved' ORDER BY created, id", "iii", post_id, first,
+	    " post_id = ?1 AND status = 'approved' ORDER BY created, id",
+	    "iii", post_id, first,
 	    last), a, sizeof(**out), fill_comment, (void **)out, n);
 }
 
@@ -273,6 +294,13 @@ store_comment_remove(struct store_conn *c, int64_t id)
 	size_t			 n = 0, cap = 0, i;
 	int			 rc;
 
+	if ((rc = q_int(q(c, "SELECT post_id FROM comments WHERE id = ?1",
+	    "i", id), &post)) != STORE_OK)
+		return rc;
+	if (post == 0)
+		return STORE_NOTFOUND;
+	if ((rc = thread_lock(c, post)) != STORE_OK)
+		return rc;
 	/* Its replies move up to its parent, and their threads with them. */
 	st = q(c, "UPDATE comments SET parent_id = (SELECT parent_id FROM"
 	    " comments WHERE id = ?1) WHERE parent_id = ?1 RETURNING id", "i",

@@ -137,11 +137,13 @@
 	"CREATE INDEX comments_by_parent ON comments (parent_id);" \
 	"CREATE INDEX comments_by_text ON comments (post_id," \
 	"  substr(content, 1, 100));" \
-	"WITH RECURSIVE t(id, head) AS (SELECT c.id, c.id FROM comments c" \
-	"  WHERE c.status = 'approved' AND NOT EXISTS (SELECT 1 FROM" \
-	"  comments u WHERE u.id = c.parent_id AND u.status = 'approved')" \
-	"  UNION ALL SELECT c.id, t.head FROM comments c JOIN t" \
-	"  ON c.parent_id = t.id WHERE c.status = 'approved')" \
+	"WITH RECURSIVE t(id, post, head) AS (SELECT c.id, c.post_id, c.id" \
+	"  FROM comments c WHERE c.status = 'approved' AND NOT EXISTS" \
+	"  (SELECT 1 FROM comments u WHERE u.id = c.parent_id AND" \
+	"  u.post_id = c.post_id AND u.status = 'approved')" \
+	"  UNION ALL SELECT c.id, c.post_id, t.head FROM comments c JOIN t" \
+	"  ON c.parent_id = t.id AND c.post_id = t.post" \
+	"  WHERE c.status = 'approved')" \
 	"  UPDATE comments SET thread = t.head FROM t WHERE t.id = comments.id;" \
 	"UPDATE comments SET pos = r.n FROM (SELECT id, row_number() OVER" \
 	"  (PARTITION BY post_id ORDER BY created, id) AS n FROM comments" \
