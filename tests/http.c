@@ -580,6 +580,17 @@ xp_text(htmlDocPtr doc, const char *expr)
 	return out;
 }
 
+const char *
+site_db(const char *dir)
+{
+	static __thread char	 path[600];
+
+	if (getenv("GALLEY_DB") != NULL)
+		return getenv("GALLEY_DB");
+	snprintf(path, sizeof(path), "%s/galley.db", dir);
+	return path;
+}
+
 int
 db_exec(const char *where, const char *sql)
 {

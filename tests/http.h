@@ -84,6 +84,11 @@ void	 resp_free(struct resp *);
  * (GALLEY_DB set) a node learns of a write by NOTIFY moments after its
  * commit, so this tries for up to 2 s.
  */
+/*
+ * Where the database of the site in dir is, for db_exec and db_count:
+ * $GALLEY_DB (the PostgreSQL pass) or dir/galley.db.  Static.
+ */
+const char *site_db(const char *dir);
 /* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
 int	 db_exec(const char *where, const char *sql);
 /*

@@ -338,18 +338,6 @@ flood(struct srv *s)
 	set("comment_flood_seconds", "0");
 }
 
-/* The site's database, for db_exec and db_count (http.h). */
-static const char *
-where(void)
-{
-	static char	 path[600];
-
-	if (getenv("GALLEY_DB") != NULL)
-		return getenv("GALLEY_DB");
-	snprintf(path, sizeof(path), "%s/galley.db", site);
-	return path;
-}
-
 struct together {
 	struct srv	*s;
 	char		 author[32], email[64], text[96];
@@ -411,7 +399,7 @@ together(struct srv *s)
 	    " EXECUTE FUNCTION poison()";
 	const int	 pg = getenv("GALLEY_DB") != NULL;
 
-	CHECK(db_exec(where(), pg ? poison_pg : poison_sqlite) == 0);
+	CHECK(db_exec(site_db(site), pg ? poison_pg : poison_sqlite) == 0);
 	memset(t, 0, sizeof(t));
 	/* 16 at once: what one address may have in flight (post_slots). */
 	for (i = 0; i < 16; i++) {
@@ -445,13 +433,13 @@ together(struct srv *s)
 	if (!CHECK(ok == 11 && failed == 3 && refused == 2))
 		for (i = 0; i < 16; i++)
 			fprintf(stderr, "  %s: %ld\n", t[i].text, t[i].status);
-	CHECK(db_count(where(), "SELECT count(*) FROM comments WHERE content"
-	    " LIKE 'Together number %'") == 10);
-	CHECK(db_count(where(), "SELECT count(*) FROM comments WHERE content"
-	    " LIKE 'Together poison %'") == 0);
-	CHECK(db_count(where(), "SELECT count(*) FROM comments WHERE content"
-	    " = 'Together, said twice.'") == 1);
-	CHECK(db_exec(where(), pg ? "DROP TRIGGER poison ON comments;"
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content LIKE 'Together number %'") == 10);
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content LIKE 'Together poison %'") == 0);
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content = 'Together, said twice.'") == 1);
+	CHECK(db_exec(site_db(site), pg ? "DROP TRIGGER poison ON comments;"
 	    " DROP FUNCTION poison()" : "DROP TRIGGER poison") == 0);
 
 	/* Flood: one address, a 2 s window, six at once after a quiet one. */
@@ -469,8 +457,8 @@ together(struct srv *s)
 		refused += t[i].status == 422;
 	}
 	CHECK(ok == 1 && refused == 5);
-	CHECK(db_count(where(), "SELECT count(*) FROM comments WHERE content"
-	    " LIKE 'Rushing in %'") == 1);
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content LIKE 'Rushing in %'") == 1);
 	set("comment_flood_seconds", "0");
 }
 

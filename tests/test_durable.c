@@ -31,17 +31,6 @@ struct client {
 	int	 nacked, sent, other;
 };
 
-static const char *
-where(void)
-{
-	static char	 path[600];
-
-	if (getenv("GALLEY_DB") != NULL)
-		return getenv("GALLEY_DB");
-	snprintf(path, sizeof(path), "%s/galley.db", site);
-	return path;
-}
-
 static void *
 client(void *arg)
 {
@@ -121,7 +110,7 @@ main(void)
 			snprintf(sql, sizeof(sql), "SELECT count(*) FROM"
 			    " comments WHERE content = 'Kept %d-%d.'", i,
 			    c[i].acked[j]);
-			n = db_count(where(), sql);
+			n = db_count(site_db(site), sql);
 			missing += n == 0;
 			twice += n > 1;
 		}
@@ -131,8 +120,8 @@ main(void)
 	CHECK(missing == 0);
 	CHECK(twice == 0);
 	/* What was not acknowledged is there at most once, or not at all. */
-	n = db_count(where(), "SELECT count(*) FROM comments WHERE content"
-	    " LIKE 'Kept %'");
+	n = db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content LIKE 'Kept %'");
 	CHECK(n >= acked && n <= acked + CLIENTS);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop after the restart");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
