@@ -292,7 +292,7 @@ refused(struct comment_form *f, const struct comment_facts *fa,
 
 /*
  * The refusing rules once before the picture is decoded, so a flood or a
- * duplicate costs no image work; store_comment checks them again under
+ * duplicate costs no image work; batch_one checks them again under
  * its locks, where they count.
  */
 static int
@@ -316,7 +316,7 @@ precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
  * to be dropped with the sender told nothing.
  */
 static int
-store_one(const struct env *e, struct comment_form *f, struct comment *cm)
+batch_one(const struct env *e, struct comment_form *f, struct comment *cm)
 {
 	struct comment_facts	 fa;
 	enum spam_class		 k;
@@ -387,7 +387,7 @@ comments_run(void *ctx, struct batch_item **items, size_t n)
 		}
 		e = *q->e;
 		e.conn = c;
-		one = store_one(&e, q->f, q->cm);
+		one = batch_one(&e, q->f, q->cm);
 		if (one == STORE_OK && q->cm->status != NULL)
 			rc = store_savepoint_keep(c);
 		else
@@ -414,11 +414,12 @@ comments_run(void *ctx, struct batch_item **items, size_t n)
 
 /*
  * Stores cm with the comments that arrive with it, in one transaction
- * (comments_run); returns as store_one would, once that transaction has
+ * (comments_run); returns as batch_one would, once that transaction has
  * committed, with f->status set ("" for a comment dropped as spam).
  */
 static int
-store_comment(const struct env *e, struct comment_form *f, struct comment *cm)
+comment_commit(const struct env *e, struct comment_form *f,
+    struct comment *cm)
 {
 	struct queued		 q = { e, f, cm };
 	struct batch_item	 it = { .arg = &q };
@@ -528,7 +529,7 @@ comment_submit(const struct env *e, struct comment_form *f)
 	    (rc = score(e, f, &cm)) == STORE_OK) {
 		if ((rc = attach_image(e, f, &cm, &im)) != 0)
 			return rc;
-		rc = store_comment(e, f, &cm);
+		rc = comment_commit(e, f, &cm);
 		/* Refused, discarded or failed: its new files are orphans. */
 		if (rc != STORE_OK || *f->status == '\0')
 			image_discard(e->site->media_dir, &im);

@@ -301,19 +301,36 @@ page_of(int64_t place, int64_t per)
 	return (place - 1) / per + 1;
 }
 
+/*
+ * Sets *place to the place of the thread comment id shows in: its own or
+ * its parent's, or, for one that would head a thread of its own, after
+ * the post's threads (threads of them; -1: not read yet).  STORE_OK.
+ */
+static int
+comment_place(struct req *r, int64_t post, int64_t id, int64_t threads,
+    int64_t *place)
+{
+	int	 rc;
+
+	if ((rc = store_comment_place(r->conn, id, place)) != STORE_OK ||
+	    *place != 0)
+		return rc;
+	if (threads < 0 && (rc = store_comment_threads(r->conn, post,
+	    &threads)) != STORE_OK)
+		return rc;
+	*place = threads + 1;
+	return STORE_OK;
+}
+
 int
 page_article_comment_page(struct req *r, int64_t post, int64_t id)
 {
 	int64_t	 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
-	int64_t	 place, threads;
+	int64_t	 place;
 
-	if (store_comment_place(r->conn, id, &place) != STORE_OK)
+	if (comment_place(r, post, id, -1, &place) != STORE_OK)
 		return 1;
-	/* A thread of its own comes after the others. */
-	if (place == 0 && store_comment_threads(r->conn, post,
-	    &threads) == STORE_OK)
-		place = threads + 1;
-	return place > 0 ? (int)page_of(place, per) : 1;
+	return (int)page_of(place, per);
 }
 
 /*
@@ -388,10 +405,8 @@ held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
 	    STORE_OK || held->post_id != post ||
 	    strcmp(held->status, "trash") == 0 ||
 	    strcmp(held->status, "approved") == 0 ||	/* shown already */
-	    store_comment_place(r->conn, id, place) != STORE_OK)
+	    comment_place(r, post, id, threads, place) != STORE_OK)
 		return 0;
-	if (*place == 0)
-		*place = threads + 1;
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	held->email = NULL;	/* never into a view */

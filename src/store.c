@@ -222,17 +222,27 @@ q_exec(struct db_stmt *st)
 }
 
 int
-q_changed(struct db_stmt *st)
+q_rows(struct db_stmt *st, int64_t *rows)
 {
-	int	 rc, rows = 0;
+	int	 rc;
 
+	*rows = 0;
 	if (st == NULL)
 		return STORE_ERROR;
 	while ((rc = q_step(st)) == DB_ROW)
-		rows++;
+		(*rows)++;
 	q_done(st);
-	if (rc < 0)
-		return -rc;
+	return rc < 0 ? -rc : STORE_OK;
+}
+
+int
+q_changed(struct db_stmt *st)
+{
+	int64_t	 rows;
+	int	 rc;
+
+	if ((rc = q_rows(st, &rows)) != STORE_OK)
+		return rc;
 	return rows > 0 ? STORE_OK : STORE_NOTFOUND;
 }
 

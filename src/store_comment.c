@@ -394,45 +394,31 @@ store_comment_facts(struct store_conn *c, const struct comment *cm,
 	return rc < 0 ? -rc : STORE_OK;
 }
 
-/* Runs st, a write ending in RETURNING, and adds its rows to *n. */
-static int
-count_rows(struct db_stmt *st, int64_t *n)
-{
-	int64_t	 k = 0;
-	int	 rc;
-
-	if (st == NULL)
-		return STORE_ERROR;
-	while ((rc = q_step(st)) == DB_ROW)
-		k++;
-	q_done(st);
-	if (k > *n)
-		*n = k;
-	return rc < 0 ? -rc : STORE_OK;
-}
-
 int
 store_forget(struct store_conn *c, int64_t before, int64_t limit,
     int64_t *n)
 {
-	int	 rc;
-
 	/* Each WHERE repeats its partial index's, so the index serves it. */
+	static const char *const sql[] = {
+		"UPDATE comments SET ip_hash = '', user_agent = '' WHERE id IN"
+		" (SELECT id FROM comments WHERE created < ?1 AND"
+		" (ip_hash <> '' OR user_agent <> '') LIMIT ?2) RETURNING id",
+		"UPDATE post_votes SET ip_hash = '' WHERE (post_id, voter) IN"
+		" (SELECT post_id, voter FROM post_votes WHERE created < ?1 AND"
+		" ip_hash <> '' LIMIT ?2) RETURNING post_id",
+		"UPDATE comment_votes SET ip_hash = '' WHERE (comment_id, voter)"
+		" IN (SELECT comment_id, voter FROM comment_votes WHERE"
+		" created < ?1 AND ip_hash <> '' LIMIT ?2) RETURNING comment_id",
+	};
+	int64_t	 rows;
+	size_t	 i;
+	int	 rc = STORE_OK;
+
 	*n = 0;
-	rc = count_rows(q(c, "UPDATE comments SET ip_hash = '',"
-	    " user_agent = '' WHERE id IN (SELECT id FROM comments WHERE"
-	    " created < ?1 AND (ip_hash <> '' OR user_agent <> '') LIMIT ?2)"
-	    " RETURNING id", "ii", before, limit), n);
-	if (rc == STORE_OK)
-		rc = count_rows(q(c, "UPDATE post_votes SET ip_hash = '' WHERE"
-		    " (post_id, voter) IN (SELECT post_id, voter FROM post_votes"
-		    " WHERE created < ?1 AND ip_hash <> '' LIMIT ?2)"
-		    " RETURNING post_id", "ii", before, limit), n);
-	if (rc == STORE_OK)
-		rc = count_rows(q(c, "UPDATE comment_votes SET ip_hash = ''"
-		    " WHERE (comment_id, voter) IN (SELECT comment_id, voter FROM"
-		    " comment_votes WHERE created < ?1 AND ip_hash <> '' LIMIT"
-		    " ?2) RETURNING comment_id", "ii", before, limit), n);
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == STORE_OK; i++)
+		if ((rc = q_rows(q(c, sql[i], "ii", before, limit), &rows)) ==
+		    STORE_OK && rows > *n)
+			*n = rows;
 	return rc;
 }
 

@@ -95,24 +95,21 @@ store_post_get(struct store_conn *c, struct arena *a, int64_t id,
 	    sizeof(*out), fill_post, out);
 }
 
-#define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
-	" AND p.published <= ?2 AND (CAST(?3 AS BIGINT) = 0 OR EXISTS" \
-	" (SELECT 1 FROM post_terms pt WHERE pt.post_id = p.id AND" \
-	" pt.term_id = ?3)) AND (CAST(?4 AS BIGINT) = 0 OR p.author_id = ?4)"
-
 /*
  * A page of published posts: the ids first, from an index alone (the
  * posts' by date, or a term's links, or an author's posts), then the
  * columns of those ids only.  An OFFSET over whole rows read and joined
  * every row it skipped: the last of 1,000 pages of posts cost 3.5 times
- * the first.
+ * the first.  A term's pages start from its links (SQLite joins in the
+ * order written after CROSS JOIN), not from every post.
  */
-/* SQLite joins in the order written after CROSS JOIN: the term first. */
-#define TERM_WHERE " WHERE pt.term_id = ?3 AND p.id = pt.post_id AND" \
-	" p.type = ?1 AND" \
-	" p.status = 'publish' AND p.published <= ?2 AND" \
-	" (CAST(?4 AS BIGINT) = 0 OR p.author_id = ?4)"
-#define POSTS_PAGE(ids) "SELECT " POST_COLS " WHERE p.id IN (" ids ")" \
+#define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
+	" AND p.published <= ?2 AND (CAST(?3 AS BIGINT) = 0 OR" \
+	" p.author_id = ?3)"
+#define TERM_FROM " FROM post_terms pt CROSS JOIN posts p" POSTS_WHERE \
+	" AND pt.term_id = ?4 AND p.id = pt.post_id"
+#define POSTS_PAGE(ids) "SELECT " POST_COLS " WHERE p.id IN (" ids \
+	" ORDER BY p.published DESC, p.id DESC LIMIT ?5 OFFSET ?6)" \
 	" ORDER BY p.published DESC, p.id DESC"
 
 int
@@ -121,33 +118,28 @@ store_posts_list(struct store_conn *c, struct arena *a,
     int64_t *total)
 {
 	struct db_stmt	*s;
+	const char	*sql;
 	int		 rc;
 
-	if (pq->term_id != 0)	/* from the term's links, not every post */
-		rc = q_int(q(c, "SELECT count(*) FROM post_terms pt CROSS JOIN"
-		    " posts p" TERM_WHERE, "tiii", pq->type,
-		    pq->now, pq->term_id, pq->author_id), total);
+	if (pq->term_id != 0)
+		rc = q_int(q(c, "SELECT count(*)" TERM_FROM, "tiii", pq->type,
+		    pq->now, pq->author_id, pq->term_id), total);
 	else
 		rc = q_int(q(c, "SELECT count(*) FROM posts p" POSTS_WHERE,
-		    "tiii", pq->type, pq->now, pq->term_id, pq->author_id),
-		    total);
+		    "tii", pq->type, pq->now, pq->author_id), total);
 	if (rc != STORE_OK)
 		return rc;
-	if (pq->term_id != 0)
-		s = q(c, POSTS_PAGE("SELECT p.id FROM post_terms pt CROSS JOIN"
-		    " posts p" TERM_WHERE " ORDER BY p.published"
-		    " DESC, p.id DESC LIMIT ?5 OFFSET ?6"), "tiiiii", pq->type,
-		    pq->now, pq->term_id, pq->author_id, pq->limit, pq->offset);
-	else if (pq->author_id == 0)
-		s = q(c, POSTS_PAGE("SELECT id FROM posts WHERE type = ?1 AND"
-		    " status = 'publish' AND published <= ?2 ORDER BY"
-		    " published DESC, id DESC LIMIT ?3 OFFSET ?4"), "tiii",
-		    pq->type, pq->now, pq->limit, pq->offset);
-	else
-		s = q(c, POSTS_PAGE("SELECT p.id FROM posts p" POSTS_WHERE
-		    " ORDER BY p.published DESC, p.id DESC LIMIT ?5 OFFSET ?6"),
-		    "tiiiii", pq->type, pq->now, pq->term_id, pq->author_id,
-		    pq->limit, pq->offset);
+	/*
+	 * One argument list for the three: the home page's names ?3 and ?4
+	 * only so that every parameter has a type on PostgreSQL.
+	 */
+	sql = pq->term_id != 0 ? POSTS_PAGE("SELECT p.id" TERM_FROM) :
+	    pq->author_id != 0 ? POSTS_PAGE("SELECT p.id FROM posts p"
+	    POSTS_WHERE " AND ?4 = 0") :
+	    POSTS_PAGE("SELECT id FROM posts p WHERE type = ?1 AND"
+	    " status = 'publish' AND published <= ?2 AND ?3 = 0 AND ?4 = 0");
+	s = q(c, sql, "tiiiii", pq->type, pq->now, pq->author_id, pq->term_id,
+	    pq->limit, pq->offset);
 	return q_many(s, a, sizeof(**out), fill_post, (void **)out, n);
 }
 

@@ -35,6 +35,8 @@ int		 q_exec(struct db_stmt *st);
  * STORE_NOTFOUND if it changed none.
  */
 int		 q_changed(struct db_stmt *st);
+/* Runs st, a write ending in RETURNING, and sets *rows to its rows. */
+int		 q_rows(struct db_stmt *st, int64_t *rows);
 /* Runs st, an INSERT ... RETURNING id, and sets *id (if not NULL). */
 int		 q_insert(struct db_stmt *st, int64_t *id);
 /* The integer in the first column of st's one row into *v (0: none). */
