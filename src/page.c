@@ -122,8 +122,7 @@ page_view(struct req *r)
 int
 page_render(struct req *r, const char *tmpl, json_t *view, int status)
 {
-	struct buf	 inner;
-	int		 rc;
+	int	 rc;
 
 	if (r->store_err != STORE_OK) {
 		json_decref(view);
@@ -131,19 +130,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	buf_init(&inner);
-	rc = theme_render(r->site->theme, tmpl, view, &inner);
-	if (rc == 0 && !inner.err) {
-		/*
-		 * {{{content}}} in the layout is the one raw path of a page:
-		 * inner is our own template's output, escaped as it was made.
-		 */
-		json_object_set_new(view, "content",
-		    json_stringn_nocheck(inner.data ? inner.data : "",
-		    inner.len));
-		rc = theme_render(r->site->theme, "layout", view, &r->body);
-	}
-	buf_reset(&inner);
+	rc = theme_render(r->site->theme, tmpl, view, &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);

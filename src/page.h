@@ -19,11 +19,14 @@ struct post;
 int	page_home(struct req *);
 int	page_article(struct req *);
 /*
- * Returns the comment page (from 1) that shows comment id of post: the
- * page of its thread's head, found by index (held: the thread it would
- * join, or the last page if it would head a thread of its own).
+ * Returns the path that shows comment id of post (a held one: under its
+ * parent, or on the last page if it would head a thread of its own):
+ * article (the post's path) itself, with /comment-page-N/, or one of its
+ * thread's own pages when it is past the replies shown under the head.
+ * Found by index; article if the store fails.
  */
-int	page_article_comment_page(struct req *, int64_t post, int64_t id);
+const char *page_article_comment_path(struct req *, const char *article,
+	    int64_t post, int64_t id);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
 struct form;

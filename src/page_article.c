@@ -90,8 +90,38 @@ view_terms(struct req *r, const struct term *t, size_t n, const char *tax)
 	return a;
 }
 
+/*
+ * o["more"], the words of the link under a head to the rest of its
+ * thread, and o["more_url"], the thread's own page; "" when the page
+ * shows it whole (the head and `replies` replies are shown).
+ */
+static void
+view_more(struct req *r, json_t *o, const struct comment *c, int64_t replies)
+{
+	struct route	 rt = r->route;
+	int64_t		 rest = c->thread_size - replies - 1;
+	struct buf	 b;
+
+	view_str(o, "more", "");
+	view_str(o, "more_url", "");
+	if (rest <= 0)
+		return;
+	view_str(o, "more", c->thread_size >= STORE_THREAD_COUNTED ?
+	    arena_printf(&r->arena, "More than %d replies in this thread",
+	    STORE_THREAD_COUNTED - 1) : arena_printf(&r->arena,
+	    "%lld more %s in this thread", (long long)rest, rest == 1 ?
+	    "reply" : "replies"));
+	rt.page = 1;
+	rt.thread = c->id;
+	buf_init(&b);
+	url_route(&b, &rt);
+	view_str(o, "more_url", arena_printf(&r->arena, "%s#comment-%lld",
+	    b.data, (long long)c->id));
+	buf_reset(&b);
+}
+
 static json_t *
-view_comment(struct req *r, const struct comment *c)
+view_comment(struct req *r, const struct comment *c, int64_t replies)
 {
 	json_t		*o = json_object();
 	struct buf	 b;
@@ -127,6 +157,7 @@ view_comment(struct req *r, const struct comment *c)
 	view_str(o, "votes_word", c->vote_count == 1 ? "vote" : "votes");
 	json_object_set_new(o, "children", json_array());
 	json_object_set_new(o, "has_children", json_false());
+	view_more(r, o, c, replies);
 	return o;
 }
 
@@ -145,10 +176,12 @@ by_id(const void *a, const void *b)
  * parent, as WordPress shows it.  Comments come oldest first, so a parent
  * precedes its replies; a reply whose parent is not shown (held, spam)
  * is shown at the top level.  Parents are found by id in a sorted copy,
- * so a page with one thread of 100,000 replies builds in n log n.
+ * so a page with one thread of 100,000 replies builds in n log n.  A
+ * head whose thread goes on past its `replies` replies links to it.
  */
 static json_t *
-view_comments(struct req *r, const struct comment *c, size_t n, int64_t max)
+view_comments(struct req *r, const struct comment *c, size_t n, int64_t max,
+    int64_t replies)
 {
 	json_t			 *top = json_array(), **node;
 	const struct comment	**sorted, *key, **hit;
@@ -165,7 +198,7 @@ view_comments(struct req *r, const struct comment *c, size_t n, int64_t max)
 	for (i = 0; i < n; i++) {
 		struct comment	 probe;
 
-		node[i] = view_comment(r, &c[i]);
+		node[i] = view_comment(r, &c[i], replies);
 		depth[i] = 1;
 		up[i] = -1;
 		if (c[i].parent_id != 0) {
@@ -302,35 +335,59 @@ page_of(int64_t place, int64_t per)
 }
 
 /*
- * Sets *place to the place of the thread comment id shows in: its own or
- * its parent's, or, for one that would head a thread of its own, after
- * the post's threads (threads of them; -1: not read yet).  STORE_OK.
+ * Where comment id shows (a held one: under its parent): *thread 0 and
+ * the article's comment page *page that holds its thread, when it is
+ * its thread's head or one of the `comment_replies_shown` replies shown
+ * under it there; else *thread its head and the page of that thread's
+ * own pages.  One that would head a thread of its own goes after the
+ * post's threads (threads of them; -1: not read yet).  A store_rc.
  */
 static int
-comment_place(struct req *r, int64_t post, int64_t id, int64_t threads,
-    int64_t *place)
+comment_where(struct req *r, int64_t post, int64_t id, int64_t threads,
+    int64_t *thread, int64_t *page)
 {
-	int	 rc;
+	int64_t			 per = set_int(page_settings(r),
+				    SET_COMMENTS_PER_PAGE);
+	struct comment_place	 pl;
+	int			 rc;
 
-	if ((rc = store_comment_place(r->conn, id, place)) != STORE_OK ||
-	    *place != 0)
+	if ((rc = store_comment_place(r->conn, id, &pl)) != STORE_OK)
 		return rc;
-	if (threads < 0 && (rc = store_comment_threads(r->conn, post,
-	    &threads)) != STORE_OK)
-		return rc;
-	*place = threads + 1;
+	if (pl.pos == 0) {
+		if (threads < 0 && (rc = store_comment_threads(r->conn, post,
+		    &threads)) != STORE_OK)
+			return rc;
+		pl.pos = threads + 1;
+	}
+	if (pl.rank <= set_int(page_settings(r), SET_COMMENT_REPLIES_SHOWN)) {
+		*thread = 0;
+		*page = page_of(pl.pos, per);
+	} else {
+		*thread = pl.head;
+		*page = pl.rank / per + 1;
+	}
 	return STORE_OK;
 }
 
-int
-page_article_comment_page(struct req *r, int64_t post, int64_t id)
+const char *
+page_article_comment_path(struct req *r, const char *article, int64_t post,
+    int64_t id)
 {
-	int64_t	 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
-	int64_t	 place;
+	struct route	 rt;
+	struct buf	 b;
+	const char	*out;
+	int64_t		 thread, page;
 
-	if (comment_place(r, post, id, -1, &place) != STORE_OK)
-		return 1;
-	return (int)page_of(place, per);
+	if (url_parse(article, &rt) == -1 ||
+	    comment_where(r, post, id, -1, &thread, &page) != STORE_OK)
+		return article;
+	rt.thread = thread;
+	rt.page = (int)page;
+	buf_init(&b);
+	url_route(&b, &rt);
+	out = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return out;
 }
 
 /*
@@ -388,13 +445,12 @@ view_form(struct req *r, json_t *view, int64_t post_id)
 /*
  * The writer of a held comment, back from the form with its token, sees
  * it in its place with "Your comment is awaiting moderation."  Sets
- * *held to it and *place to the place of the thread it shows in (its
- * parent's, or after the others), and returns 1; 0 if there is none to
- * show.
+ * *held to it and *thread and *page to where it shows (comment_where),
+ * and returns 1; 0 if there is none to show.
  */
 static int
 held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
-    struct comment *held, int64_t *place)
+    struct comment *held, int64_t *thread, int64_t *page)
 {
 	struct env	 env = page_env(r);
 	const char	*token = req_arg(r, "unapproved");
@@ -405,7 +461,7 @@ held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
 	    STORE_OK || held->post_id != post ||
 	    strcmp(held->status, "trash") == 0 ||
 	    strcmp(held->status, "approved") == 0 ||	/* shown already */
-	    comment_place(r, post, id, threads, place) != STORE_OK)
+	    comment_where(r, post, id, threads, thread, page) != STORE_OK)
 		return 0;
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
@@ -414,10 +470,53 @@ held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
 }
 
 /*
+ * Page `page` of the thread r->route.thread, comments_per_page comments a
+ * page: *cm and *ncm, *pages the last page known (this one, or the next
+ * when there are more), and o["thread"] with the way back to the
+ * article's comment page that holds the thread.  STORE_NOTFOUND for no
+ * such thread of p, or a page past its last.
+ */
+static int
+view_thread(struct req *r, json_t *o, const struct post *p, int64_t page,
+    struct comment **cm, size_t *ncm, int64_t *pages)
+{
+	int64_t		 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
+	int64_t		 pos;
+	struct route	 rt = r->route;
+	struct buf	 b;
+	json_t		*t;
+	int		 rc;
+
+	rc = store_comment_thread(r->conn, &r->arena, p->id, r->route.thread,
+	    (page - 1) * per, per + 1, &pos, cm, ncm);
+	if (rc != STORE_OK)
+		return rc;
+	if (*ncm == 0)
+		return STORE_NOTFOUND;
+	*pages = page;
+	if ((int64_t)*ncm > per) {
+		*ncm = (size_t)per;
+		*pages = page + 1;
+	}
+	rt.thread = 0;
+	rt.page = (int)page_of(pos, per);
+	buf_init(&b);
+	url_route(&b, &rt);
+	t = json_object();
+	view_str(t, "back", arena_printf(&r->arena, "%s#comment-%lld", b.data,
+	    (long long)r->route.thread));
+	buf_reset(&b);
+	json_object_set_new(o, "thread", t);
+	return STORE_OK;
+}
+
+/*
  * Fills view["post"] from p, its terms and comment page r->route.page of
  * its approved threads (comments_per_page a page, oldest first): the
- * heads of one range of places and their replies, so a page costs the
- * same on any post.  STORE_NOTFOUND for a page past the last.
+ * heads of one range of places and the first comment_replies_shown
+ * replies of each, so a page costs the same on any post, however long
+ * its threads; or, for a thread's own route, a page of that thread.
+ * STORE_NOTFOUND for a page past the last.
  */
 static int
 view_article(struct req *r, json_t *view, const struct post *p,
@@ -429,7 +528,10 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	struct comment	*cm, held, *all;
 	size_t		 nterms, ncm;
 	int64_t		 per = set_int(page_settings(r), SET_COMMENTS_PER_PAGE);
-	int64_t		 page = r->route.page, threads, pages, place;
+	int64_t		 replies = set_int(page_settings(r),
+			    SET_COMMENT_REPLIES_SHOWN);
+	int64_t		 page = r->route.page, threads, pages;
+	int64_t		 held_thread, held_page;
 	int		 show_held;
 	struct buf	 b;
 	enum body_format fmt;
@@ -441,15 +543,22 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	    (rc = store_comment_threads(r->conn, p->id, &threads)) !=
 	    STORE_OK)
 		return rc;
-	show_held = held_comment(r, view, p->id, threads, &held, &place);
-	pages = show_held && place > threads ? place : threads;
-	pages = pages > 0 ? page_of(pages, per) : 1;
-	if (page > pages)
-		return STORE_NOTFOUND;
-	if ((rc = store_comments_page(r->conn, &r->arena, p->id,
-	    (page - 1) * per + 1, page * per, &cm, &ncm)) != STORE_OK)
+	show_held = held_comment(r, view, p->id, threads, &held,
+	    &held_thread, &held_page);
+	if (r->route.thread != 0)
+		rc = view_thread(r, o, p, page, &cm, &ncm, &pages);
+	else {
+		pages = threads > 0 ? page_of(threads, per) : 1;
+		if (show_held && held_thread == 0 && held_page > pages)
+			pages = held_page;
+		json_object_set_new(o, "thread", json_false());
+		rc = page > pages ? STORE_NOTFOUND : store_comments_page(
+		    r->conn, &r->arena, p->id, (page - 1) * per + 1,
+		    page * per, replies, &cm, &ncm);
+	}
+	if (rc != STORE_OK)
 		return rc;
-	if (show_held && page_of(place, per) == page) {
+	if (show_held && held_thread == r->route.thread && held_page == page) {
 		all = arena_alloc(&r->arena, (ncm + 1) * sizeof(*all));
 		if (ncm > 0)
 			memcpy(all, cm, ncm * sizeof(*all));
@@ -492,7 +601,8 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
 	    json_object_get(o, "tags")) > 0));
 	view_comment_page(r, o, view_comments(r, cm, ncm,
-	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH)), page, pages);
+	    set_int(page_settings(r), SET_COMMENT_MAX_DEPTH), replies), page,
+	    pages);
 	json_object_set_new(o, "comments_open", json_boolean(
 	    comment_open(&env, p)));
 	return STORE_OK;
@@ -520,6 +630,7 @@ page_article(struct req *r)
 	buf_reset(&b);
 	rt = r->route;
 	rt.page = 1;
+	rt.thread = 0;
 	url_route(&b, &rt);
 	moved = strcmp(b.data, path) != 0;
 	buf_reset(&b);

@@ -123,7 +123,7 @@ page_comment_post(struct req *r, struct form *in)
 {
 	struct env	 env = page_env(r);
 	struct comment_form	*f;
-	int			 status, page, shown;
+	int			 status, shown;
 	const char		*held = "";
 
 	if (page_cross_site(r))
@@ -149,10 +149,9 @@ page_comment_post(struct req *r, struct form *in)
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(&env, f->id));
-		page = page_article_comment_page(r, f->post_id, f->id);
-		r->location = arena_printf(&r->arena, "%s%s%s#comment-%lld",
-		    f->article, page > 1 ? arena_printf(&r->arena,
-		    "comment-page-%d/", page) : "", held, (long long)f->id);
+		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
+		    page_article_comment_path(r, f->article, f->post_id,
+		    f->id), held, (long long)f->id);
 		r->cookie = remember_cookie(r, f,
 		    strcmp(form_get(in, "remember", NULL, NULL), "yes") == 0);
 		return 303;

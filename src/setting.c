@@ -36,6 +36,9 @@ const struct setting settings[SET__MAX] = {
 	[SET_COMMENTS_PER_PAGE] = { "comments_per_page", "50", "top-level"
 	    " comments on each page of an article's comments", SET_INT, 1,
 	    1000, NULL },
+	[SET_COMMENT_REPLIES_SHOWN] = { "comment_replies_shown", "3",
+	    "replies shown under each top-level comment there; a link opens"
+	    " the whole thread", SET_INT, 0, 1000, NULL },
 	[SET_COMMENT_FLOOD_SECONDS] = { "comment_flood_seconds", "15",
 	    "seconds between two comments from one IP address (0: no limit)",
 	    SET_INT, 0, 3600, NULL },

@@ -127,6 +127,9 @@ struct comment {
 	int	 thumb_h;
 	int64_t	 vote_sum;	/* results only */
 	int64_t	 vote_count;
+	int64_t	 thread_size;	/* comments_page only: a head's thread's
+				   comments, head included, counted up to
+				   STORE_THREAD_COUNTED at most; else 0 */
 	char	*post_title;	/* comments_find only: the post's title, */
 	char	*post_slug;	/* slug and date, for its link */
 	int64_t	 post_published;
@@ -282,24 +285,44 @@ int	store_post_terms(struct store_conn *, struct arena *,
 int	store_comment_add(struct store_conn *, const struct comment *,
 	    int64_t *id);
 /*
- * The approved comments of the threads whose heads hold places first to
- * last among the post's heads (store_comment.c: a head is a top-level
- * comment, or a reply whose parent is not shown), oldest first; each
- * costs the same on a post of any size.  Every approved comment of the
- * post is the range 1 to INT64_MAX.
+ * The threads whose heads hold places first to last among the post's
+ * heads (store_comment.c: a head is a top-level comment, or a reply
+ * whose parent is not shown), each cut to its head and first `replies`
+ * replies by (created, id) (a set that holds every shown one's parent,
+ * a parent being older than its replies), oldest first by (created,
+ * id); each head with its thread_size.  Each costs the same on a post
+ * of any size, however long its threads.
  */
+#define STORE_THREAD_COUNTED 1001
 int	store_comments_page(struct store_conn *, struct arena *,
-	    int64_t post_id, int64_t first, int64_t last,
+	    int64_t post_id, int64_t first, int64_t last, int64_t replies,
 	    struct comment **out, size_t *n);
 /* How many threads the post shows: the place of its last head. */
 int	store_comment_threads(struct store_conn *, int64_t post_id,
 	    int64_t *n);
 /*
- * The place of the thread comment id shows in, or would show in once
- * approved (its parent's thread): 0 if it would head a thread of its
- * own (after the others, being the newest), or there is no such comment.
+ * The approved comments of the thread headed by head, on post, by
+ * (created, id) from the offset-th (0: the head) on, at most limit:
+ * STORE_NOTFOUND when head heads no thread of post.  *pos is the head's
+ * place among the post's heads.  The offset is walked in the thread's
+ * index: a thread's later pages cost what its length does.
  */
-int	store_comment_place(struct store_conn *, int64_t id, int64_t *place);
+int	store_comment_thread(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t head, int64_t offset, int64_t limit,
+	    int64_t *pos, struct comment **out, size_t *n);
+/*
+ * Where comment id shows, or would show once approved (under its parent):
+ * pos, the place of its thread's head (0 if it would head a thread of
+ * its own, after the others, being the newest, or there is no such
+ * comment); head, that head; rank, how many of the thread's comments
+ * come before it (for a held one, before its parent), counted in the
+ * thread's index.
+ */
+struct comment_place {
+	int64_t	 pos, head, rank;
+};
+int	store_comment_place(struct store_conn *, int64_t id,
+	    struct comment_place *);
 
 /* One comment, any status; moderation reads, so with its email. */
 int	store_comment_by_id(struct store_conn *, struct arena *,

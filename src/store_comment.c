@@ -195,21 +195,73 @@ store_comment_add(struct store_conn *c, const struct comment *cm,
 	return rc;
 }
 
+static void
+fill_page_comment(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment(a, s, v);
+	cm->thread_size = col_int(s, 15);
+}
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 /*
- * By comments_by_thread: a thread's comments are on its head's post
+ * By comments_by_thread (partial: each query says thread > 0), every
+ * walk bounded: for each head of the range (h), its thread's
+ * `replies`-th reply by (created, id), where the page's part of the
+ * thread ends, found at an offset, and the thread's size counted up to
+ * STORE_THREAD_COUNTED; then each head, and its replies up to that end,
+ * a range of the index.  A thread's comments are on its head's post
  * (THREAD_CTE never takes a thread across posts), and asking for the
  * post here too would lead SQLite to read every comment of the post.
  */
+#define PAGE_HEADS "WITH h AS MATERIALIZED (SELECT k.id AS hid, (SELECT" \
+	" x.created FROM comments x WHERE x.thread = k.id AND x.thread > 0" \
+	" AND x.id <> k.id ORDER BY x.created, x.id LIMIT 1 OFFSET ?5) AS" \
+	" lc, (SELECT x.id FROM comments x WHERE x.thread = k.id AND" \
+	" x.thread > 0 AND x.id <> k.id ORDER BY x.created, x.id LIMIT 1" \
+	" OFFSET ?5) AS li, (SELECT count(*) FROM (SELECT 1 FROM comments x" \
+	" WHERE x.thread = k.id AND x.thread > 0 LIMIT " \
+	XSTR(STORE_THREAD_COUNTED) ") AS s) AS hsize FROM comments k" \
+	" WHERE k.post_id = ?1 AND k.pos > 0 AND k.pos BETWEEN ?2 AND ?3) "
+
 int
 store_comments_page(struct store_conn *c, struct arena *a, int64_t post_id,
-    int64_t first, int64_t last, struct comment **out, size_t *n)
+    int64_t first, int64_t last, int64_t replies, struct comment **out,
+    size_t *n)
 {
 	/* No email column: this feeds public pages. */
+	return q_many(q(c, PAGE_HEADS "SELECT " COMMENT_COLS ", h.hsize"
+	    " FROM h JOIN comments ON id = h.hid UNION ALL SELECT "
+	    COMMENT_COLS ", 0 FROM h JOIN comments ON thread = h.hid AND"
+	    " thread > 0 AND id <> h.hid AND (created, id) <= (coalesce(h.lc,"
+	    " 9223372036854775807), coalesce(h.li, 0)) WHERE ?4 > 0"
+	    " ORDER BY 8, 1", "iiiii", post_id, first, last, replies,
+	    replies > 0 ? replies - 1 : 0), a, sizeof(**out),
+	    fill_page_comment, (void **)out, n);
+}
+
+int
+store_comment_thread(struct store_conn *c, struct arena *a, int64_t post_id,
+    int64_t head, int64_t offset, int64_t limit, int64_t *pos,
+    struct comment **out, size_t *n)
+{
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = q_int(q(c, "SELECT pos FROM comments WHERE id = ?1 AND"
+	    " post_id = ?2 AND pos > 0", "ii", head, post_id), pos);
+	if (rc == STORE_OK && *pos == 0)
+		rc = STORE_NOTFOUND;
+	if (rc != STORE_OK)
+		return rc;
 	return q_many(q(c, "SELECT " COMMENT_COLS " FROM comments WHERE"
-	    " thread IN (SELECT id FROM comments WHERE post_id = ?1 AND"
-	    " pos > 0 AND pos BETWEEN ?2 AND ?3) AND thread > 0 AND"
-	    " status = 'approved' ORDER BY created, id", "iii", post_id, first,
-	    last), a, sizeof(**out), fill_comment, (void **)out, n);
+	    " thread = ?1 AND thread > 0 ORDER BY created, id LIMIT ?3"
+	    " OFFSET ?2", "iii", head, offset, limit), a, sizeof(**out),
+	    fill_comment, (void **)out, n);
 }
 
 int
@@ -219,13 +271,33 @@ store_comment_threads(struct store_conn *c, int64_t post_id, int64_t *n)
 	    " AND pos > 0", "i", post_id), n);
 }
 
+/*
+ * k is the comment whose place counts: id itself once threaded, else its
+ * parent (a held reply shows under it).
+ */
 int
-store_comment_place(struct store_conn *c, int64_t id, int64_t *place)
+store_comment_place(struct store_conn *c, int64_t id,
+    struct comment_place *pl)
 {
-	return q_int(q(c, "SELECT h.pos FROM comments m JOIN comments h ON"
-	    " h.id = CASE WHEN m.thread <> 0 THEN m.thread ELSE (SELECT"
-	    " u.thread FROM comments u WHERE u.id = m.parent_id) END"
-	    " WHERE m.id = ?1", "i", id), place);
+	struct db_stmt	*st;
+	int		 rc;
+
+	memset(pl, 0, sizeof(*pl));
+	st = q(c, "SELECT h.pos, h.id, (SELECT count(*) FROM comments x"
+	    " WHERE x.thread = h.id AND x.thread > 0 AND (x.created, x.id) <"
+	    " (k.created, k.id)) FROM comments m JOIN comments k ON k.id ="
+	    " CASE WHEN m.thread <> 0 THEN m.id ELSE m.parent_id END JOIN"
+	    " comments h ON h.id = k.thread AND k.thread > 0 WHERE m.id = ?1",
+	    "i", id);
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW) {
+		pl->pos = col_int(st, 0);
+		pl->head = col_int(st, 1);
+		pl->rank = col_int(st, 2);
+	}
+	q_done(st);
+	return rc < 0 ? -rc : STORE_OK;
 }
 
 int

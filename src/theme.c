@@ -175,24 +175,35 @@ tmpl_find(const struct theme *t, const char *name, size_t len)
 	return NULL;
 }
 
+/* Partials by name; "content" is the page the layout is wrapped around. */
+struct page_loader {
+	const struct theme	*t;
+	const char		*page;
+};
+
 static const struct mustache *
 partial_load(void *arg, const char *name, size_t len)
 {
-	return tmpl_find(arg, name, len);
+	const struct page_loader	*pl = arg;
+
+	if (len == 7 && memcmp(name, "content", 7) == 0)
+		name = pl->page, len = strlen(pl->page);
+	return tmpl_find(pl->t, name, len);
 }
 
 int
 theme_render(const struct theme *t, const char *name, json_t *view,
     struct buf *out)
 {
-	const struct mustache		*m = tmpl_find(t, name, strlen(name));
+	const struct mustache		*layout = tmpl_find(t, "layout", 6);
+	struct page_loader		 pl = { t, name };
 	struct mustache_loader		 loader;
 
-	if (m == NULL)
+	if (layout == NULL || tmpl_find(t, name, strlen(name)) == NULL)
 		return -1;
 	loader.load = partial_load;
-	loader.arg = (void *)t;
-	return mustache_render(m, view, &loader, out);
+	loader.arg = &pl;
+	return mustache_render(layout, view, &loader, out);
 }
 
 const struct asset *

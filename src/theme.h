@@ -33,8 +33,10 @@ struct asset {
 struct theme	*theme_load(char *err, size_t errlen);
 void		 theme_free(struct theme *);
 /*
- * Renders template NAME (without ".mustache") against view into out.
- * Returns 0, or -1 if there is no such template or rendering failed.
+ * Renders the page template NAME (without ".mustache") against view into
+ * out, inside the layout: the layout's {{> content}} is that template,
+ * written straight into out (no copy of a page's inner part).  Returns
+ * 0, or -1 if there is no such template or rendering failed.
  */
 int		 theme_render(const struct theme *, const char *name,
 		    json_t *view, struct buf *out);

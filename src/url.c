@@ -156,7 +156,7 @@ static int
 parse_post(const char *path, struct route *rt)
 {
 	const char	*s = path + 1, *end;
-	int		 k;
+	int		 k, id;
 
 	if ((k = number(s, 4, 4, 9999, &rt->year)) < 0 || s[k] != '/')
 		return -1;
@@ -170,8 +170,19 @@ parse_post(const char *path, struct route *rt)
 	rt->kind = ROUTE_POST;
 	if (end == NULL || end[1] == '\0')
 		return 0;
-	/* WordPress's comment pages: /YYYY/MM/slug/comment-page-N/ */
 	s = end + 1;
+	/* One thread's own pages: /YYYY/MM/slug/thread-ID/ */
+	if (strncmp(s, "thread-", 7) == 0) {
+		if ((k = number(s + 7, 1, 9, 999999999, &id)) < 0)
+			return -1;
+		rt->thread = id;
+		s += 7 + k;
+		if (*s == '\0' || strcmp(s, "/") == 0)
+			return 0;
+		if (*s++ != '/')
+			return -1;
+	}
+	/* WordPress's comment pages: /YYYY/MM/slug/comment-page-N/ */
 	if (strncmp(s, "comment-page-", 13) != 0 ||
 	    (k = number(s + 13, 1, 7, 1000000, &rt->page)) < 0)
 		return -1;
@@ -322,6 +333,8 @@ url_route(struct buf *b, const struct route *rt)
 		break;
 	case ROUTE_POST:
 		buf_printf(b, "/%04d/%02d/%s/", rt->year, rt->month, rt->slug);
+		if (rt->thread > 0)
+			buf_printf(b, "thread-%lld/", (long long)rt->thread);
 		if (rt->page > 1)
 			buf_printf(b, "comment-page-%d/", rt->page);
 		break;

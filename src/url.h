@@ -6,6 +6,8 @@
  *
  *   /                      home, /page/N/ for older posts
  *   /YYYY/MM/slug/         an article (/comment-page-N/ after it)
+ *   /YYYY/MM/slug/thread-ID/   one thread of its comments, whole (its
+ *                          own /comment-page-N/ after it)
  *   /category/slug/        a category archive (/page/N/ after it)
  *   /tag/slug/             a tag archive
  *   /author/slug/          an author archive
@@ -40,6 +42,7 @@ struct route {
 	int		 year;		/* ROUTE_POST */
 	int		 month;		/* ROUTE_POST */
 	int		 page;		/* listing or comment page, from 1 */
+	int64_t		 thread;	/* ROUTE_POST: a thread's head, or 0 */
 	char		 slug[URL_SLUG_MAX + 1];	/* or a media/theme name */
 };
 

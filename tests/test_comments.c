@@ -523,6 +523,93 @@ pages(struct srv *s)
 	set("comments_per_page", "50");
 }
 
+/* The id in a 303's Location (#comment-N), or 0; frees r. */
+static long
+posted_id(struct resp *r)
+{
+	const char	*loc = resp_header(r, "Location");
+	const char	*at = loc ? strstr(loc, "#comment-") : NULL;
+	long		 id = at ? strtol(at + 9, NULL, 10) : 0;
+
+	resp_free(r);
+	return id;
+}
+
+/*
+ * A long thread: the article shows its head and the first replies, with
+ * a link to the rest; the thread's own pages hold all of it, and a reply
+ * past the first is sent there after it is posted.
+ */
+static void
+long_thread(struct srv *s)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		 id[4][32], path[256], want[512];
+	const char	*loc;
+	long		 n;
+	int		 i;
+
+	set("comment_replies_shown", "1");
+	CHECK(post(s, "First Timer", "first@example.net", "Thread head.",
+	    NULL, NULL, &r) == 303);
+	snprintf(id[0], sizeof(id[0]), "%ld", posted_id(&r));
+	for (i = 1; i < 4; i++) {
+		snprintf(want, sizeof(want), "Thread reply %d.", i);
+		CHECK(post(s, "First Timer", "first@example.net", want, NULL,
+		    id[0], &r) == 303);
+		loc = resp_header(&r, "Location");
+		snprintf(path, sizeof(path), "%sthread-%s/", ARTICLE, id[0]);
+		/* The first reply shows on the article, the others not. */
+		CHECK_MSG(loc != NULL && (i == 1) == (strstr(loc, path) ==
+		    NULL), "only the first reply stays on the article");
+		snprintf(id[i], sizeof(id[i]), "%ld", posted_id(&r));
+	}
+	CHECK(http_eventually(s, path, "Thread reply 3."));
+	CHECK(http_get(s, ARTICLE, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	snprintf(want, sizeof(want), "//li[@id='comment-%s']/ol/li", id[0]);
+	CHECK(xp_count(doc, want) == 1);
+	snprintf(want, sizeof(want), "//li[@id='comment-%s']/p[@class="
+	    "'comment-more']/a[@href='%s#comment-%s' and .='2 more replies"
+	    " in this thread']", id[0], path, id[0]);
+	CHECK(xp_count(doc, want) == 1);
+	CHECK(!strstr(r.body.data, "Thread reply 2.") &&
+	    !strstr(r.body.data, "Thread reply 3."));
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	/* The whole thread, with the way back. */
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	snprintf(want, sizeof(want), "//li[@id='comment-%s']//li", id[0]);
+	CHECK(xp_count(doc, want) == 3);
+	CHECK(xp_count(doc, "//p[@class='comments-thread']/a[starts-with("
+	    "@href,'" ARTICLE "#comment-')]") == 1);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	/* Two a page: the thread's second page holds its last two. */
+	set("comments_per_page", "2");
+	snprintf(want, sizeof(want), "%scomment-page-2/", path);
+	CHECK(http_eventually(s, want, "Thread reply 3."));
+	CHECK(http_get(s, want, &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "Thread reply 2.") &&
+	    !strstr(r.body.data, "Thread reply 1."));
+	resp_free(&r);
+	snprintf(want, sizeof(want), "%scomment-page-3/", path);
+	CHECK(http_get(s, want, &r) == 0 && r.status == 404);
+	resp_free(&r);
+	/* Not a thread's head, or not this post's: no such page. */
+	snprintf(want, sizeof(want), "%sthread-%s/", ARTICLE, id[2]);
+	CHECK(http_get(s, want, &r) == 0 && r.status == 404);
+	resp_free(&r);
+	n = strtol(id[3], NULL, 10) + 1000;
+	snprintf(want, sizeof(want), "%sthread-%ld/", ARTICLE, n);
+	CHECK(http_get(s, want, &r) == 0 && r.status == 404);
+	resp_free(&r);
+	set("comments_per_page", "50");
+	set("comment_replies_shown", "3");
+}
+
 static void
 limits(struct srv *s)
 {
@@ -1396,6 +1483,7 @@ main(void)
 	TIMED(flood(&s));
 	TIMED(replies(&s));
 	TIMED(pages(&s));
+	TIMED(long_thread(&s));
 	TIMED(limits(&s));
 	TIMED(images(&s));
 	TIMED(image_fixtures(&s));

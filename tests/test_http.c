@@ -898,7 +898,7 @@ edges(struct srv *s, const char *site)
 {
 	struct resp	 r;
 	htmlDocPtr	 doc;
-	char		 inm[200], etag[100];
+	char		 inm[200], etag[100], *more;
 	int		 i;
 
 	edge_content(site);
@@ -907,12 +907,29 @@ edges(struct srv *s, const char *site)
 	expect(s, "/2015/10/caf%c3%a9/", 200, "Accents.");
 	CHECK(http_get(s, "/2015/10/caf%c3%a9/", &r) == 0);
 	doc = html_parse(&r);
-	/* Nesting stops at comment_max_depth (5); all 8 replies shown. */
-	CHECK(xp_count(doc, "//li[contains(.,'Nester')]") >= 8);
-	CHECK(xp_count(doc, "//ol[@class='comment-list']/li/ol/li/ol/li/ol/li"
-	    "/ol/li") == 4);	/* levels 5..8 share the deepest list */
-	CHECK(xp_count(doc, "//ol[@class='comment-list']/li/ol/li/ol/li/ol/li"
-	    "/ol/li/ol") == 0);
+	/* The Nesters' thread: three replies here, the rest on its page. */
+	CHECK(xp_count(doc, "//li[contains(.,'Nester')]") == 4);
+	more = xp_attr(doc, "//p[@class='comment-more']/a[.='4 more replies"
+	    " in this thread']/@href");
+	CHECK(more != NULL && strncmp(more, "/2015/10/caf%c3%a9/thread-",
+	    26) == 0 && strchr(more, '#') != NULL);
+	if (more != NULL && strchr(more, '#') != NULL) {
+		htmlDocPtr	 whole;
+		struct resp	 t;
+
+		*strchr(more, '#') = '\0';
+		CHECK(http_get(s, more, &t) == 0 && t.status == 200);
+		whole = html_parse(&t);
+		/* Nesting stops at comment_max_depth (5); all 8 shown. */
+		CHECK(xp_count(whole, "//li[contains(.,'Nester')]") >= 8);
+		CHECK(xp_count(whole, "//ol[@class='comment-list']/li/ol/li/"
+		    "ol/li/ol/li/ol/li") == 4);	/* 5..8 share the last list */
+		CHECK(xp_count(whole, "//ol[@class='comment-list']/li/ol/li/"
+		    "ol/li/ol/li/ol/li/ol") == 0);
+		xmlFreeDoc(whole);
+		resp_free(&t);
+	}
+	free(more);
 	check_text(doc, "//li[.//span[@class='comment-author' and"
 	    " .='Time Traveller']]//time", "January 1, 1970");
 	CHECK(xp_count(doc, "//span[@class='comment-author' and"

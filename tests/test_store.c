@@ -131,7 +131,8 @@ votes(struct store_conn *c, int64_t post, int64_t cm1)
 	CHECK(store_post_by_slug(c, &a, "post", "first", &p) == STORE_OK);
 	CHECK(p.rating_sum == 12 && p.rating_count == 2);
 	CHECK(p.comment_count == 1);	/* approved only */
-	CHECK(store_comments_page(c, &a, post, 1, INT64_MAX, &cm, &n) ==
+	CHECK(store_comments_page(c, &a, post, 1, INT64_MAX, 1000000, &cm,
+	    &n) ==
 	    STORE_OK);
 	CHECK(n == 1 && cm[0].vote_sum == 1 && cm[0].vote_count == 3);
 	CHECK(n == 1 && cm[0].email == NULL);	/* never read back */
@@ -1132,8 +1133,8 @@ thread_reads(struct store_conn *c, const struct thread *t)
 
 	arena_init(&a);
 	/* Readers: approved only, oldest first, no email. */
-	CHECK(store_comments_page(c, &a, t->post, 1, INT64_MAX, &cm,
-	    &n) == STORE_OK &&
+	CHECK(store_comments_page(c, &a, t->post, 1, INT64_MAX, 1000000,
+	    &cm, &n) == STORE_OK &&
 	    n == 3);
 	if (n == 3)
 		CHECK(cm[0].id == t->c[5] && cm[1].id == t->c[0] &&
@@ -1677,21 +1678,52 @@ numbered(void)
 	    strcmp(out, "SELECT $1") == 0);
 }
 
+/* (created, id) of x before y's. */
+static int
+key_before(const struct comment *x, const struct comment *y)
+{
+	return x->created < y->created || (x->created == y->created &&
+	    x->id < y->id);
+}
+
+/*
+ * Thread h's comments (head[i] == h) in order, the slow way: into
+ * ord[0..) by (created, id); returns how many.
+ */
+static size_t
+thread_of(const struct comment *all, const int64_t *head, size_t n,
+    int64_t h, size_t *ord)
+{
+	size_t	 i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (head[i] != h || h == 0)
+			continue;
+		for (j = m; j > 0 && key_before(&all[i], &all[ord[j - 1]]); j--)
+			ord[j] = ord[j - 1];
+		ord[j] = i;
+		m++;
+	}
+	return m;
+}
+
 /*
  * Threads by index (store_comment.c): what store_comments_page,
- * store_comment_threads and store_comment_place answer for post, checked
- * against the rule worked out here from every comment, the slow way.  A
- * head is an approved comment whose parent is not approved; heads are
- * placed by (created, id); an approved reply shows in its parent's
- * thread.  Returns 1 if all agree.
+ * store_comment_thread, store_comment_threads and store_comment_place
+ * answer for post, checked against the rule worked out here from every
+ * comment, the slow way.  A head is an approved comment whose parent is
+ * not approved; heads are placed by (created, id); an approved reply
+ * shows in its parent's thread; a page cuts each thread to its head and
+ * first replies by (created, id).  Returns 1 if all agree.
  */
 static int
 threads_agree(struct store_conn *c, int64_t post)
 {
+	static const int64_t cuts[] = { 0, 2, 1000000 };
 	struct arena	 a;
 	struct comment	*all = NULL, *pg = NULL;
-	size_t		 n = 0, np, i, j, k, m;
-	int64_t		*head, *place, threads = -1, got;
+	size_t		 n = 0, np, i, j, k, m, t, want, *ord;
+	int64_t		*head, *place, threads = -1, pos;
 	int		 ok = 1;
 
 	arena_init(&a);
@@ -1701,6 +1733,7 @@ threads_agree(struct store_conn *c, int64_t post)
 	}
 	head = arena_alloc(&a, (n + 1) * sizeof(*head));
 	place = arena_alloc(&a, (n + 1) * sizeof(*place));
+	ord = arena_alloc(&a, (2 * n + 1) * sizeof(*ord));
 	/* Each comment's head (0: not shown); parents come first by id. */
 	for (i = 0; i < n; i++) {
 		head[i] = 0;
@@ -1719,56 +1752,91 @@ threads_agree(struct store_conn *c, int64_t post)
 		m++;
 		place[i] = 1;
 		for (j = 0; j < n; j++)
-			if (head[j] == all[j].id && (all[j].created <
-			    all[i].created || (all[j].created ==
-			    all[i].created && all[j].id < all[i].id)))
+			if (head[j] == all[j].id && key_before(&all[j], &all[i]))
 				place[i]++;
 	}
 	if (store_comment_threads(c, post, &threads) != STORE_OK ||
 	    threads != (int64_t)m)
 		ok = 0;
-	for (k = 1; ok && k <= m; k++) {
-		if (store_comments_page(c, &a, post, (int64_t)k, (int64_t)k,
-		    &pg, &np) != STORE_OK)
-			ok = 0;
-		/* The page holds thread k's comments, oldest first, no other. */
-		for (i = 0; ok && i < n; i++) {
-			for (j = 0; j < n && head[i] != 0; j++)
-				if (all[j].id == head[i])
-					break;
-			if (head[i] == 0 || place[j] != (int64_t)k)
-				continue;
-			for (j = 0; j < np && pg[j].id != all[i].id; j++)
-				continue;
-			if (j == np)
-				ok = 0;
-		}
-		for (j = 1; ok && j < np; j++)
-			if (pg[j].created < pg[j - 1].created ||
-			    (pg[j].created == pg[j - 1].created &&
-			    pg[j].id < pg[j - 1].id))
-				ok = 0;
-		for (j = 0; ok && j < np; j++)
-			for (i = 0; i < n; i++)
-				if (all[i].id == pg[j].id && head[i] == 0)
-					ok = 0;
-	}
-	/* The place of each comment's thread, or of the one it would join. */
+	/* Page k, cut at each length: thread k's first comments, in order. */
 	for (i = 0; ok && i < n; i++) {
-		int64_t	 want = 0, h = head[i];
+		if (place[i] == 0)
+			continue;
+		t = thread_of(all, head, n, all[i].id, ord);
+		for (k = 0; ok && k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+			size_t	 replies = 0, w = 0;
 
-		for (j = 0; h == 0 && j < n; j++)
-			if (all[j].id == all[i].parent_id)
-				h = head[j];
-		for (j = 0; h != 0 && j < n; j++)
-			if (all[j].id == h)
-				want = place[j];
+			/* The head, and the first cuts[k] other comments. */
+			for (j = 0; j < t; j++)
+				if (all[ord[j]].id == all[i].id ||
+				    replies++ < (size_t)cuts[k])
+					ord[t + w++] = ord[j];
+			want = w;
+			if (store_comments_page(c, &a, post, place[i], place[i],
+			    cuts[k], &pg, &np) != STORE_OK || np != want)
+				ok = 0;
+			for (j = 0; ok && j < np; j++)
+				if (pg[j].id != all[ord[t + j]].id ||
+				    pg[j].thread_size != (pg[j].id ==
+				    all[i].id ? (int64_t)t : 0))
+					ok = 0;
+		}
+		/* Its own pages: two comments a page. */
+		for (j = 0; ok && j < t; j += 2)
+			if (store_comment_thread(c, &a, post, all[i].id,
+			    (int64_t)j, 2, &pos, &pg, &np) != STORE_OK ||
+			    pos != place[i] || np != (t - j < 2 ? t - j : 2) ||
+			    pg[0].id != all[ord[j]].id ||
+			    (np == 2 && pg[1].id != all[ord[j + 1]].id))
+				ok = 0;
+		if (store_comment_thread(c, &a, post + 1000, all[i].id, 0, 2,
+		    &pos, &pg, &np) != STORE_NOTFOUND)
+			ok = 0;
+	}
+	/* A comment not heading a thread has no pages of its own. */
+	for (i = 0; ok && i < n; i++)
+		if (place[i] == 0 && store_comment_thread(c, &a, post,
+		    all[i].id, 0, 2, &pos, &pg, &np) != STORE_NOTFOUND)
+			ok = 0;
+	/*
+	 * Where each comment shows: in its thread, after those before it;
+	 * a held reply where its parent does; else nowhere yet (0).
+	 */
+	for (i = 0; ok && i < n; i++) {
+		struct comment_place	 got, exp = { 0, 0, 0 };
+		size_t			 at = i;
+
+		if (head[i] == 0)
+			for (j = 0, at = n; j < n; j++)
+				if (all[j].id == all[i].parent_id &&
+				    head[j] != 0)
+					at = j;
+		if (at < n) {
+			exp.head = head[at];
+			for (j = 0; j < n; j++) {
+				if (all[j].id == exp.head)
+					exp.pos = place[j];
+				if (head[j] == exp.head &&
+				    key_before(&all[j], &all[at]))
+					exp.rank++;
+			}
+		}
 		if (store_comment_place(c, all[i].id, &got) != STORE_OK ||
-		    got != want)
+		    got.pos != exp.pos || got.head != exp.head ||
+		    got.rank != exp.rank)
 			ok = 0;
 	}
 	arena_free(&a);
 	return ok;
+}
+
+/* The place of the thread comment id shows in; -1 if the store fails. */
+static int64_t
+pos_of(struct store_conn *c, int64_t id)
+{
+	struct comment_place	 pl;
+
+	return store_comment_place(c, id, &pl) == STORE_OK ? pl.pos : -1;
 }
 
 /*
@@ -1843,15 +1911,15 @@ threads(struct store_conn *c, int64_t author)
 	cm.parent_id = r1;
 	cm.created = 80002;
 	CHECK(store_comment_add(c, &cm, &r2) == STORE_OK);
-	CHECK(store_comment_place(c, r2, &n) == STORE_OK && n > 0 &&
-	    store_comment_place(c, h, &pl) == STORE_OK && pl == n);
+	CHECK((n = pos_of(c, r2)) >= 0 && n > 0 &&
+	    (pl = pos_of(c, h)) >= 0 && pl == n);
 	CHECK(store_comment_remove(c, h) == STORE_OK && threads_agree(c, post));
-	CHECK(store_comment_place(c, r1, &pl) == STORE_OK && pl == n &&
-	    store_comment_place(c, r2, &pl) == STORE_OK && pl == n);
+	CHECK((pl = pos_of(c, r1)) >= 0 && pl == n &&
+	    (pl = pos_of(c, r2)) >= 0 && pl == n);
 	/* Held, its reply heads; approved, the reply joins it. */
 	CHECK(store_comment_moderate(c, r1, "pending", "") == STORE_OK &&
 	    threads_agree(c, post));
-	CHECK(store_comment_place(c, r2, &pl) == STORE_OK && pl == n);
+	CHECK((pl = pos_of(c, r2)) >= 0 && pl == n);
 	CHECK(store_comment_threads(c, post, &t1) == STORE_OK);
 	CHECK(store_comment_moderate(c, r1, "approved", "") == STORE_OK &&
 	    threads_agree(c, post));
@@ -1861,14 +1929,15 @@ threads(struct store_conn *c, int64_t author)
 	cm.status = "pending";
 	cm.created = 1;
 	CHECK(store_comment_add(c, &cm, &h) == STORE_OK);
-	CHECK(store_comment_place(c, h, &pl) == STORE_OK && pl == 0);
+	CHECK((pl = pos_of(c, h)) >= 0 && pl == 0);
 	CHECK(store_comment_moderate(c, h, "approved", "") == STORE_OK &&
 	    threads_agree(c, post));
-	CHECK(store_comment_place(c, h, &pl) == STORE_OK && pl == 1 &&
-	    store_comment_place(c, r1, &n) == STORE_OK && n == t1 + 1);
+	CHECK((pl = pos_of(c, h)) >= 0 && pl == 1 &&
+	    (n = pos_of(c, r1)) >= 0 && n == t1 + 1);
 	arena_init(&a);
 	CHECK(store_post_by_id(c, &a, post, &got) == STORE_OK);
-	CHECK(store_comments_page(c, &a, post, 1, INT64_MAX, &all, &nall) ==
+	CHECK(store_comments_page(c, &a, post, 1, INT64_MAX, 1000000, &all,
+	    &nall) ==
 	    STORE_OK && got.comment_count == (int64_t)nall && nall > 5);
 	arena_free(&a);
 

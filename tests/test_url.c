@@ -134,6 +134,9 @@ main(void)
 	roundtrip("/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/",
 	    ROUTE_POST);
 	roundtrip("/2015/10/slug/comment-page-2/", ROUTE_POST);
+	roundtrip("/2015/10/slug/thread-7/", ROUTE_POST);
+	roundtrip("/2015/10/slug/thread-123456789/comment-page-4/",
+	    ROUTE_POST);
 	roundtrip("/category/terrorism/", ROUTE_CATEGORY);
 	roundtrip("/category/terrorism/page/12/", ROUTE_CATEGORY);
 	roundtrip("/tag/isis/", ROUTE_TAG);
@@ -146,6 +149,9 @@ main(void)
 	canonical("/2015/10/slug", "/2015/10/slug/");
 	canonical("/privacy", "/privacy/");
 	canonical("/2015/10/slug/comment-page-1/", "/2015/10/slug/");
+	canonical("/2015/10/slug/thread-7/comment-page-1/",
+	    "/2015/10/slug/thread-7/");
+	canonical("/2015/10/slug/thread-7", "/2015/10/slug/thread-7/");
 	canonical("/2015/10/slug/comment-page-3", "/2015/10/slug/comment-page-3/");
 	canonical("/Privacy/", "/privacy/");
 	canonical("/page/1/", "/");
@@ -162,6 +168,11 @@ main(void)
 	refused("/2015/10/slug/comment-page-0/");
 	refused("/2015/10/slug/comment-page-x/");
 	refused("/2015/10/slug/comment-page-2/x/");
+	refused("/2015/10/slug/thread-0/");
+	refused("/2015/10/slug/thread-x/");
+	refused("/2015/10/slug/thread-7/x/");
+	refused("/2015/10/slug/thread-7/thread-8/");
+	refused("/2015/10/slug/comment-page-2/thread-7/");
 	refused("/2015/10//");
 	refused("/page/0/");
 	refused("/page/x/");
