@@ -129,7 +129,13 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 		sizes[i].mime = (char *)im.file[i].mime;
 	}
 	m.nsizes = (size_t)im.nfiles;
-	rc = store_media_add(r->conn, &m, &id);
+	/* The item and its files' rows go in together. */
+	if ((rc = store_begin(r->conn)) == STORE_OK) {
+		if ((rc = store_media_add(r->conn, &m, &id)) == STORE_OK)
+			rc = store_commit(r->conn);
+		else
+			store_rollback(r->conn);
+	}
 	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
 		return admin_back(r, "media", "done=1");
 	image_discard(r->site->media_dir, &im);

@@ -378,8 +378,9 @@ int	store_comment_vote_add(struct store_conn *, int64_t comment_id,
 	    const char *voter, int value, int64_t when);
 
 /*
- * Adds a media item and its files (m->sizes[0..m->nsizes)) in one
- * transaction of its own; STORE_CONFLICT when its hash is there.
+ * Adds a media item and its files (m->sizes[0..m->nsizes)), inside the
+ * caller's transaction when there are any, so both go in or neither;
+ * STORE_CONFLICT when its hash is there.  id may be NULL.
  */
 int	store_media_add(struct store_conn *, const struct media *,
 	    int64_t *id);

@@ -56,24 +56,22 @@ store_media_add(struct store_conn *c, const struct media *m, int64_t *id)
 {
 	const struct media_size	*s;
 	size_t			 i;
+	int64_t			 mid;
 	int			 rc;
 
-	if ((rc = store_begin(c)) != STORE_OK)
-		return rc;
 	rc = q_insert(q(c, "INSERT INTO media (hash, mime, width, height,"
 	    " bytes, alt, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " RETURNING id", "ttnniti", m->hash, m->mime, m->width, m->height,
-	    m->bytes, m->alt, (int64_t)time(NULL)), id);
+	    m->bytes, m->alt, (int64_t)time(NULL)), &mid);
+	if (id != NULL)
+		*id = mid;
 	for (i = 0; i < m->nsizes && rc == STORE_OK; i++) {
 		s = &m->sizes[i];
 		rc = q_exec(q(c, "INSERT INTO media_sizes (media_id, width,"
 		    " height, hash, mime) VALUES (?1, ?2, ?3, ?4, ?5)"
-		    " ON CONFLICT DO NOTHING", "inntt", *id, s->width,
+		    " ON CONFLICT DO NOTHING", "inntt", mid, s->width,
 		    s->height, s->hash, s->mime));
 	}
-	if (rc == STORE_OK && (rc = store_commit(c)) == STORE_OK)
-		return STORE_OK;
-	store_rollback(c);
 	return rc;
 }
 
