@@ -1,5 +1,5 @@
 /*
- * fuzz_image_webp: any bytes through image_store() accepting WEBP only, so
+ * fuzz_image_webp: any bytes through image_store() accepting WebP only, so
  * they reach image_webp.c's probe and decoder (see image_target.h).
  */
 #define FORMAT	(IMAGE_WEBP | IMAGE_SIZES)

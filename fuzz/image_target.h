@@ -48,8 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		start();
 	rc = image_store(data, len, FORMAT, media, gate, &im, msg,
 	    sizeof(msg));
-	if (rc < IMAGE_OK || rc > IMAGE_BUSY || msg[0] == '\0' ?
-	    rc != IMAGE_OK : rc == IMAGE_OK)
+	/* A known outcome, and a sentence exactly when refused. */
+	if (rc < IMAGE_OK || rc > IMAGE_BUSY || (rc == IMAGE_OK) !=
+	    (msg[0] == '\0'))
 		abort();
 	if (rc != IMAGE_OK)
 		return 0;
