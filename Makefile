@@ -8,7 +8,8 @@
 # make e2e        the end-to-end tests alone, in Chromium (tests/e2e)
 
 PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
-	   libpcre2-8 libturbojpeg libexif libxml-2.0 gmime-3.0 libbrotlienc zlib
+	   libpcre2-8 libturbojpeg libexif libpng libgif libwebp libwebpdemux \
+	   libwebpmux lcms2 libxml-2.0 gmime-3.0 libbrotlienc zlib
 TESTPKGS = libcurl libbrotlidec
 CC      ?= cc
 CFLAGS  ?= -O2 -g

@@ -19,6 +19,10 @@ libsodium-dev
 libjansson-dev
 libturbojpeg0-dev
 libexif-dev
+libpng-dev
+libgif-dev
+libwebp-dev
+liblcms2-dev
 wrk
 nginx-light
 tidy

@@ -460,8 +460,10 @@ attach_image(const struct env *e, struct comment_form *f, struct comment *cm,
 	memset(im, 0, sizeof(*im));
 	if (!f->image_sent)
 		return 0;
-	rc = image_store(f->image, f->image_len, e->site->media_dir,
-	    e->site->images, im, msg, sizeof(msg));
+	/* JPEG only, a display copy and a thumbnail: the template links
+	   HASH.jpg, and erasure removes these two files. */
+	rc = image_store(f->image, f->image_len, IMAGE_JPEG,
+	    e->site->media_dir, e->site->images, im, msg, sizeof(msg));
 	if (rc == IMAGE_OK) {
 		cm->image = arena_strdup(e->arena, im->hash);
 		cm->thumb = arena_strdup(e->arena, im->thumb);

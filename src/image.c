@@ -1,18 +1,18 @@
 /*
- * image: the safe path from an uploaded JPEG to the two copies Galley
- * serves (see image.h).  Nothing of the upload is trusted or kept: a
- * marker walk checks the file's structure, reads the frame header, bounds
- * the pixel count and finds what libjpeg-turbo 2.1 cannot decode (12-bit,
- * lossless, hierarchical) before TurboJPEG is handed anything or a pixel
- * is allocated; TurboJPEG decodes with warnings fatal and scans limited,
- * scaled by its DCT straight to near display size; the pixels are
- * shrunk by area averaging, turned upright from the EXIF orientation
- * (read with libexif), and encoded afresh, so no marker of the upload
- * survives.  Every call makes its own TurboJPEG and libexif objects; the
- * one shared thing, the gate that bounds how many decodes run and how
- * much memory they hold, locks inside itself, so threads may share it
- * all freely.  Files are made with link(), so a call knows which files
- * it created and can take back exactly those.
+ * image: the safe path from an uploaded picture to the copies Galley
+ * serves (see image.h).  The format is told from the leading bytes;
+ * its codec (image_jpeg.c, image_png.c, image_gif.c, image_webp.c)
+ * reads the headers alone into a struct probe, whose sizes are checked
+ * against the limits and whose memory estimate is charged to the gate
+ * before a pixel is allocated.  Then the pixels are decoded, converted
+ * to sRGB by their colour profile (lcms2), shrunk by area averaging,
+ * turned upright from the EXIF orientation and encoded afresh, so no
+ * byte of the upload's structure or metadata survives.  An animation is
+ * decoded a frame at a time into one animated WebP encoder per size.
+ * The one shared thing, the gate that bounds how many decodes run and
+ * how much memory they hold, locks inside itself, so threads may share
+ * it all freely.  Files are made with link(), so a call knows which
+ * files it created and can take back exactly those.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,47 +25,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lcms2.h>
 #include <libexif/exif-data.h>
 #include <sodium.h>
-#include <turbojpeg.h>
 
 #include "alloc.h"
 #include "image.h"
+#include "image_codec.h"
 
-#define MAX_BYTES	(8 * 1024 * 1024)
-#define MAX_SIDE	10000
-#define MAX_PIXELS	40000000LL
-/*
- * A progressive JPEG makes libjpeg walk its whole coefficient array once
- * per scan, so a small file of many scans costs much CPU (TurboJPEG's
- * own TJFLAG_LIMITSCANS stops only at 500).  What encoders write:
- * libjpeg's jpeg_simple_progression (cjpeg and jpegtran -progressive,
- * TurboJPEG, ImageMagick, most libraries) 10 scans for YCbCr, 6 for
- * gray, 2 + 4 a component otherwise (14 for RGB, 18 for CMYK); mozjpeg's
- * scan search at most 16 (DC, 2 chroma DC, 2 luma and 4 chroma AC bands,
- * 3 + 4 refinements), 10 or 11 without it; jpegli's script at most 5 a
- * component (20 for subsampled CMYK); Photoshop offers 3 to 5; cameras
- * write baseline.  32 leaves room for a hand-made jpegtran -scans script
- * and bounds what scans can add: a flat 10000x4000 4:4:4 file decodes
- * (djpeg -scale 1/4) in 0.9 s with 10 scans, 1.1 s with 32, 1.6 s with
- * 100.  Most of that, and its 236 MiB, is the 40 megapixels' worth of
- * coefficients, which the gate's memory budget bounds.
- */
-#define MAX_SCANS	32
-#define DISPLAY_EDGE	1600
-#define THUMB_EDGE	320
-#define QUALITY		82
-#define DECODE_FLAGS	(TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
-#define MIB		(1024 * 1024)
+#define THUMB_EDGE	320	/* without IMAGE_SIZES: the long edge */
+/* Bytes a pixel libwebp's encoder holds at most (lossless, method 4). */
+#define WEBP_WORK	12
+/* Bytes a pixel of each size an animated WebP encoder holds. */
+#define ANIM_WORK	32
 
-/* What the commenter reads, by return code. */
+/* What the uploader reads, by return code. */
 static const char *const messages[] = {
 	[IMAGE_OK] = "",
-	[IMAGE_NOT_JPEG] = "That file is not a JPEG image.",
+	[IMAGE_NOT_JPEG] = "",		/* made from the accepted set */
 	[IMAGE_TOO_BIG] = "The image is too large: at most 8 MB, 40 "
-	    "megapixels and 10,000 pixels a side.",
-	[IMAGE_UNSUPPORTED] = "This kind of JPEG (such as 12-bit or "
-	    "lossless) is not supported.",
+	    "megapixels and 10,000 pixels a side (an animation at most 500"
+	    " frames).",
+	[IMAGE_UNSUPPORTED] = "This kind of image (such as a 12-bit or "
+	    "lossless JPEG) is not supported.",
 	[IMAGE_CORRUPT] = "The image file is damaged or incomplete.",
 	[IMAGE_IO] = "The image could not be saved; please try again later.",
 	[IMAGE_FULL] = "The site has no room to save pictures right now;"
@@ -76,10 +58,27 @@ static const char *const messages[] = {
 
 /* IMAGE_TOO_BIG for an image within the limits that the gate refuses. */
 static const char too_heavy[] = "This image would need too much memory"
-    " to process (a large progressive JPEG); please send it as a"
-    " standard JPEG, or smaller.";
+    " to process (a large progressive JPEG or a long animation); please"
+    " send a smaller one.";
 
-/* See image.h: slots and bytes taken by the decodes running. */
+/* Each format: its leading bytes, codec and what its copies are. */
+static const struct format {
+	int			 format;
+	const char		*name, *magic;
+	size_t			 magiclen;
+	const struct codec	*codec;
+	const char		*ext, *mime;
+} formats[] = {
+	{ IMAGE_JPEG, "JPEG", "\xff\xd8\xff", 3, &image_jpeg, "jpg",
+	    "image/jpeg" },
+	{ IMAGE_PNG, "PNG", "\x89PNG\r\n\x1a\n", 8, &image_png, "png",
+	    "image/png" },
+	{ IMAGE_GIF, "GIF", "GIF8", 4, &image_gif, NULL, NULL },
+	{ IMAGE_WEBP, "WebP", "RIFF", 4, &image_webp, "webp",
+	    "image/webp" },
+};
+#define NFORMATS	(sizeof(formats) / sizeof(formats[0]))
+
 struct image_gate {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 room;		/* broadcast when a decode ends */
@@ -88,29 +87,6 @@ struct image_gate {
 	int		 wait_ms;
 };
 
-/* What the marker walk learns before libjpeg sees the file. */
-struct walk {
-	size_t			 end;	/* just past the first EOI */
-	const unsigned char	*exif;	/* first Exif APP1 payload, or NULL */
-	size_t			 exiflen;
-	int			 sof;	/* the frame's SOF marker, 0 before */
-	int			 width, height, comps;	/* from the SOF */
-	int			 h[4], v[4];	/* sampling factors, 1 to 4 */
-	int			 hmax, vmax;
-	int			 scans;	/* SOS segments seen */
-};
-
-/* Decoded pixels, rows top to bottom, comps (1 or 3) bytes a pixel. */
-struct pixels {
-	unsigned char	*p;
-	int		 w, h, comps;
-};
-
-/* A JPEG made by tjCompress2(), freed with tjFree(). */
-struct jpeg {
-	unsigned char	*data;
-	unsigned long	 len;
-};
 
 /*
  * EXIF orientations as lookups: output pixel (x, y), mirrored in x
@@ -125,6 +101,16 @@ static const struct turn {
 	[0] = { 0, 0, 0 }, [1] = { 0, 0, 0 }, [2] = { 0, 1, 0 },
 	[3] = { 0, 1, 1 }, [4] = { 0, 0, 1 }, [5] = { 1, 0, 0 },
 	[6] = { 1, 1, 0 }, [7] = { 1, 1, 1 }, [8] = { 1, 0, 1 },
+};
+
+/* The copies being made: sizes, then the encoded files. */
+struct plan {
+	unsigned	 flags;
+	int		 format;	/* of the main copies */
+	int		 lossless;	/* WebP main copies */
+	int		 n;		/* sizes, narrowest first */
+	int		 w[IMAGE_FILES_MAX], h[IMAGE_FILES_MAX];
+	struct blob	 blob[IMAGE_FILES_MAX];	/* parallel to out->file */
 };
 
 /*
@@ -214,154 +200,40 @@ gate_leave(struct image_gate *g, size_t bytes)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/*
- * Reads the frame header, SOF segment s[0..n): one frame, 8-bit samples
- * (12-bit is valid JPEG that libjpeg-turbo 2.1 cannot decode; any other
- * precision is nonsense in a DCT frame), a height (libjpeg does not
- * support DNL), gray, YCbCr/RGB or CMYK/YCCK components with sampling
- * factors of 1 to 4 (as libjpeg requires), and the size limits.  This
- * is also what libjpeg will see: it reads the same first SOF, and
- * tjDecompressHeader3() is not used because 2.1 refuses valid files
- * whose sampling factors it has no name for (CMYK 4:2:0).
- */
-static int
-walk_frame(struct walk *wk, int m, const unsigned char *s, size_t n)
-{
-	int	 i;
 
-	if (wk->sof != 0 || n < 6 || n < 6 + 3 * (size_t)s[5])
-		return IMAGE_CORRUPT;
-	wk->sof = m;
-	wk->height = s[1] << 8 | s[2];
-	wk->width = s[3] << 8 | s[4];
-	wk->comps = s[5];
-	if (s[0] == 12)
-		return IMAGE_UNSUPPORTED;
-	if (s[0] != 8 || wk->width == 0 || wk->height == 0)
-		return IMAGE_CORRUPT;
-	if (wk->comps != 1 && wk->comps != 3 && wk->comps != 4)
-		return IMAGE_UNSUPPORTED;
-	for (i = 0; i < wk->comps; i++) {
-		wk->h[i] = s[7 + 3 * i] >> 4;
-		wk->v[i] = s[7 + 3 * i] & 15;
-		if (wk->h[i] < 1 || wk->h[i] > 4 || wk->v[i] < 1 ||
-		    wk->v[i] > 4)
-			return IMAGE_CORRUPT;
-		wk->hmax = wk->h[i] > wk->hmax ? wk->h[i] : wk->hmax;
-		wk->vmax = wk->v[i] > wk->vmax ? wk->v[i] : wk->vmax;
-	}
-	if (wk->width > MAX_SIDE || wk->height > MAX_SIDE ||
-	    (long long)wk->width * wk->height > MAX_PIXELS)
-		return IMAGE_TOO_BIG;
-	return IMAGE_OK;
-}
-
-/* Notes the marker segment m with payload s[0..n). */
-static int
-walk_segment(struct walk *wk, int m, const unsigned char *s, size_t n)
+void *
+image_dup(const void *p, size_t n)
 {
-	switch (m) {
-	case 0xc0: case 0xc1: case 0xc2: case 0xc9: case 0xca:
-		return walk_frame(wk, m, s, n);
-	case 0xc3: case 0xc5: case 0xc6: case 0xc7:
-	case 0xcb: case 0xcd: case 0xce: case 0xcf:
-	case 0xde: case 0xdf:
-		/* Lossless and hierarchical frames, DHP and EXP. */
-		return IMAGE_UNSUPPORTED;
-	case 0xda:
-		if (wk->sof == 0 || ++wk->scans > MAX_SCANS)
-			return IMAGE_CORRUPT;
-		return IMAGE_OK;
-	case 0xe1:
-		if (wk->exif == NULL && n >= 6 &&
-		    memcmp(s, "Exif\0\0", 6) == 0) {
-			wk->exif = s;
-			wk->exiflen = n;
-		}
-		return IMAGE_OK;
-	default:
-		return IMAGE_OK;
-	}
+	void	*q = xmalloc(n > 0 ? n : 1);
+
+	memcpy(q, p, n);
+	return q;
 }
 
 /*
- * Returns the offset of the 0xff that starts the marker ending the
- * entropy-coded data at p[i..len), or len if there is none.  Stuffed
- * zeros, restart markers and fill bytes belong to the data.
+ * Returns the EXIF orientation (1 to 8) in p[0..len), an APP1 payload
+ * ("Exif\0\0" and TIFF) or bare TIFF as PNG's eXIf and most WebP EXIF
+ * chunks hold it, or 1 when there is none or it is out of range.  Only
+ * IFD0 counts: the thumbnail's IFD1 describes the embedded thumbnail.
  */
-static size_t
-skip_entropy(const unsigned char *p, size_t len, size_t i)
-{
-	const unsigned char	*q;
-
-	while (i + 1 < len) {
-		if ((q = memchr(p + i, 0xff, len - i - 1)) == NULL)
-			return len;
-		i = q - p;
-		if (p[i + 1] == 0xff)
-			i++;
-		else if (p[i + 1] == 0x00 || (p[i + 1] & 0xf8) == 0xd0)
-			i += 2;
-		else
-			return i;
-	}
-	return len;
-}
-
-/*
- * Walks the markers of p[0..len) from just after SOI to the first EOI,
- * as libjpeg will, but without its tolerance: garbage between segments,
- * a segment running past the end, no EOI, no frame or no scan are
- * damage.  Returns IMAGE_OK and fills wk, or the error.
- */
-static int
-walk_jpeg(const unsigned char *p, size_t len, struct walk *wk)
-{
-	size_t	 i = 2, n;
-	int	 m, rc;
-
-	memset(wk, 0, sizeof(*wk));
-	for (;;) {
-		if (i >= len || p[i] != 0xff)
-			return IMAGE_CORRUPT;
-		while (i < len && p[i] == 0xff)
-			i++;
-		if (i >= len)
-			return IMAGE_CORRUPT;
-		m = p[i++];
-		if (m == 0xd9) {
-			wk->end = i;
-			return wk->scans > 0 ? IMAGE_OK : IMAGE_CORRUPT;
-		}
-		if (m == 0x01 || (m & 0xf8) == 0xd0)
-			continue;	/* TEM, RSTn: no length */
-		if (m < 0xc0 || m == 0xd8 || len - i < 2)
-			return IMAGE_CORRUPT;
-		n = (size_t)p[i] << 8 | p[i + 1];
-		if (n < 2 || n > len - i)
-			return IMAGE_CORRUPT;
-		if ((rc = walk_segment(wk, m, p + i + 2, n - 2)) != IMAGE_OK)
-			return rc;
-		i += n;
-		if (m == 0xda)
-			i = skip_entropy(p, len, i);
-	}
-}
-
-/*
- * Returns the EXIF orientation (1 to 8) in the APP1 payload p[0..len),
- * or 1 when there is none or it is out of range.  Only IFD0 counts: the
- * thumbnail's IFD1 describes the embedded thumbnail.
- */
-static int
-exif_orientation(const unsigned char *p, size_t len)
+int
+image_exif_orientation(const unsigned char *p, size_t len)
 {
 	ExifData	*ed;
 	ExifEntry	*e;
+	unsigned char	*tmp = NULL;
 	int		 o = 1;
 
-	if (p == NULL || (ed = exif_data_new()) == NULL)
+	if (p == NULL || len > UINT_MAX - 6 || (ed = exif_data_new()) == NULL)
 		return 1;
+	/* libexif reads only what starts as an APP1 does. */
+	if (len < 6 || memcmp(p, "Exif\0\0", 6) != 0) {
+		tmp = xmalloc(len + 6);
+		memcpy(tmp, "Exif\0\0", 6);
+		memcpy(tmp + 6, p, len);
+		p = tmp;
+		len += 6;
+	}
 	/* Read only; don't let libexif add or "fix" tags. */
 	exif_data_unset_option(ed, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
 	exif_data_load_data(ed, p, (unsigned int)len);
@@ -370,146 +242,91 @@ exif_orientation(const unsigned char *p, size_t len)
 	    e->components >= 1 && e->size >= 2 && e->data != NULL)
 		o = exif_get_short(e->data, exif_data_get_byte_order(ed));
 	exif_data_unref(ed);
+	free(tmp);
 	return o >= 1 && o <= 8 ? o : 1;
 }
 
-/*
- * Returns the smallest DCT scaling factor that still leaves the long
- * edge at least edge pixels (1/1 for a smaller image), so that a big
- * photo is decoded near display size: less memory and time, and the
- * scaled IDCT is a proper low-pass filter.
- */
-static tjscalingfactor
-pick_scale(int w, int h, int edge)
+/* Returns the format p[0..len) starts as, or NULL. */
+static const struct format *
+sniff(const unsigned char *p, size_t len)
 {
-	tjscalingfactor	 best = { 1, 1 }, *sf;
-	int		 i, n, longest = w > h ? w : h;
+	size_t	 i;
 
-	if ((sf = tjGetScalingFactors(&n)) == NULL)
-		return best;
-	for (i = 0; i < n; i++) {
-		if (sf[i].num > sf[i].denom ||
-		    TJSCALED(longest, sf[i]) < edge)
+	for (i = 0; i < NFORMATS; i++)
+		if (len >= formats[i].magiclen &&
+		    memcmp(p, formats[i].magic, formats[i].magiclen) == 0)
+			break;
+	/* RIFF holds WAV and AVI too. */
+	if (i == NFORMATS || (formats[i].format == IMAGE_WEBP &&
+	    (len < 12 || memcmp(p + 8, "WEBP", 4) != 0)))
+		return NULL;
+	return &formats[i];
+}
+
+/* Writes "That file is not a JPEG, PNG or GIF image." for the set. */
+static void
+not_accepted(unsigned flags, char *msg, size_t msglen)
+{
+	char	 s[80] = "";
+	size_t	 i, n = 0, k = 0;
+
+	for (i = 0; i < NFORMATS; i++)
+		n += (flags & formats[i].format) != 0;
+	for (i = 0; i < NFORMATS; i++) {
+		if (!(flags & formats[i].format))
 			continue;
-		if (TJSCALED(longest, sf[i]) < TJSCALED(longest, best))
-			best = sf[i];
+		k++;
+		strcat(s, k == 1 ? "" : k == n ? " or " : ", ");
+		strcat(s, formats[i].name);
 	}
-	return best;
-}
-
-/* Returns n / d rounded up, then up to a multiple of m. */
-static size_t
-blocks(size_t n, size_t d, size_t m)
-{
-	n = (n + d - 1) / d;
-	return (n + m - 1) / m * m;
+	snprintf(msg, msglen, "That file is not a %s image.", s);
 }
 
 /*
- * Returns the most memory, in bytes, that decoding, resizing and encoding
- * the walked JPEG will hold at once, from its frame header alone.  While
- * decoding: a progressive or multi-scan file makes libjpeg keep every DCT
- * coefficient until the last scan (64 of 2 bytes for each 8x8 block of
- * each component at its sampling, rounded up to whole MCUs), with the
- * output pixels at the DCT scale decode() picks and libjpeg's row
- * buffers.  After, at most: the output pixels with shrink()'s pass and
- * the display copy, and a second display copy's worth for the upright
- * copy, the thumbnail and the encoded JPEGs.  Checked against peak RSS
- * (libjpeg-turbo 2.1.5, less the process at rest): a 10000x4000 4:4:4
- * progressive file of 100 scans measured 236.7 MiB, estimated 238.9;
- * its 4:2:0 twin 122.2 against 124.4; a 7296x5472 4:2:0 progressive
- * photo 121.9 against 123.7; the same photo baseline 19.4 against 26.7
- * (baseline is decoded a row of blocks at a time).
- */
-static size_t
-estimate(const struct walk *wk)
-{
-	tjscalingfactor	 sf = pick_scale(wk->width, wk->height, DISPLAY_EDGE);
-	size_t		 coef = 0, pw, ph, dw, dh, big, px, disp, rows, after;
-	int		 i, c = wk->comps == 1 ? 1 : 3;
-
-	for (i = 0; i < wk->comps && (wk->sof == 0xc2 || wk->sof == 0xca ||
-	    wk->scans > 1); i++)
-		coef += blocks((size_t)wk->width * wk->h[i], 8 * wk->hmax,
-		    wk->h[i]) * blocks((size_t)wk->height * wk->v[i],
-		    8 * wk->vmax, wk->v[i]) * 64 * 2;
-	pw = TJSCALED(wk->width, sf);
-	ph = TJSCALED(wk->height, sf);
-	big = pw > ph ? pw : ph;
-	dw = big > DISPLAY_EDGE ? pw * DISPLAY_EDGE / big + 1 : pw;
-	dh = big > DISPLAY_EDGE ? ph * DISPLAY_EDGE / big + 1 : ph;
-	px = pw * ph * (wk->comps == 4 ? 4 : c);
-	disp = dw * dh * c;
-	rows = (size_t)wk->width * wk->comps * 64 + MIB;
-	after = px + dw * ph * c + 2 * disp;
-	return rows + (coef + px > after ? coef + px : after);
-}
-
-/*
- * Turns CMYK into RGB in place.  CMYK JPEGs are taken as Adobe writes
- * them, inverted (255 is no ink), as browsers take them.
+ * Converts px (RGB or RGBA) from the colour profile icc[0..len) to sRGB
+ * in place.  A profile lcms2 cannot read, or that is not an RGB one, is
+ * dropped: the pixels are taken as sRGB, as browsers do with no profile.
  */
 static void
-cmyk_to_rgb(struct pixels *px)
+to_srgb(const unsigned char *icc, size_t len, struct pixels *px)
 {
-	size_t		 i, n = (size_t)px->w * px->h;
-	unsigned char	*p = px->p;
-	unsigned	 k;
+	cmsHPROFILE	 in, out;
+	cmsHTRANSFORM	 t = NULL;
+	cmsUInt32Number	 fmt = px->comps == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
+	int		 y;
 
-	for (i = 0; i < n; i++) {
-		k = p[4 * i + 3];
-		p[3 * i] = (p[4 * i] * k + 127) / 255;
-		p[3 * i + 1] = (p[4 * i + 1] * k + 127) / 255;
-		p[3 * i + 2] = (p[4 * i + 2] * k + 127) / 255;
+	if (icc == NULL || px->comps < 3 ||
+	    (in = cmsOpenProfileFromMem(icc, (cmsUInt32Number)len)) == NULL)
+		return;
+	if (cmsGetColorSpace(in) == cmsSigRgbData &&
+	    (out = cmsCreate_sRGBProfile()) != NULL) {
+		t = cmsCreateTransform(in, fmt, out, fmt,
+		    INTENT_PERCEPTUAL, cmsFLAGS_COPY_ALPHA);
+		cmsCloseProfile(out);
 	}
-	px->comps = 3;
-}
+	cmsCloseProfile(in);
+	if (t == NULL)
+		return;
+	for (y = 0; y < px->h; y++) {
+		unsigned char *row = px->p + (size_t)y * px->w * px->comps;
 
-/*
- * Decodes the walked JPEG p[0..wk->end) into px: grayscale as one byte a
- * pixel, all else as RGB, scaled towards DISPLAY_EDGE.  TurboJPEG picks
- * a scale whose size fits in what is asked for, so it never writes past
- * px->p.  Returns IMAGE_OK (the caller frees px->p) or the error.
- */
-static int
-decode(tjhandle tj, const unsigned char *p, const struct walk *wk,
-    struct pixels *px)
-{
-	tjscalingfactor	 sf;
-	int		 pf;
-
-	if (wk->comps == 1)
-		pf = TJPF_GRAY;
-	else if (wk->comps == 4)
-		pf = TJPF_CMYK;
-	else
-		pf = TJPF_RGB;
-	sf = pick_scale(wk->width, wk->height, DISPLAY_EDGE);
-	px->w = TJSCALED(wk->width, sf);
-	px->h = TJSCALED(wk->height, sf);
-	px->comps = tjPixelSize[pf];
-	px->p = xmalloc((size_t)px->w * px->h * px->comps);
-	if (tjDecompress2(tj, p, wk->end, px->p, px->w, 0, px->h, pf,
-	    DECODE_FLAGS) != 0) {
-		free(px->p);
-		px->p = NULL;
-		return IMAGE_CORRUPT;
+		cmsDoTransform(t, row, row, (cmsUInt32Number)px->w);
 	}
-	if (pf == TJPF_CMYK)
-		cmyk_to_rgb(px);
-	return IMAGE_OK;
+	cmsDeleteTransform(t);
 }
 
 /*
  * Resamples n samples stride bytes apart at src into m <= n samples
  * dstride bytes apart at dst, each the mean of the span of source it
  * covers, samples cut by a span's ends weighted by the part inside.
+ * With 4 components the fourth is alpha, and colours are weighted by
+ * it, so a transparent pixel's hidden colour does not bleed.
  */
 static void
 shrink_line(const unsigned char *src, size_t stride, int n,
     unsigned char *dst, size_t dstride, int m, int comps)
 {
-	double	 acc[3], scale = (double)n / m, lo, hi, wt, v;
+	double	 acc[4], scale = (double)n / m, lo, hi, wt, v, a;
 	int	 i, j, c;
 
 	for (i = 0; i < m; i++) {
@@ -518,47 +335,69 @@ shrink_line(const unsigned char *src, size_t stride, int n,
 		memset(acc, 0, sizeof(acc));
 		for (j = (int)lo; j < n && j < hi; j++) {
 			wt = (j + 1 < hi ? j + 1 : hi) - (j > lo ? j : lo);
+			a = comps == 4 ? src[j * stride + 3] / 255.0 : 1;
 			for (c = 0; c < comps; c++)
-				acc[c] += wt * src[j * stride + c];
+				acc[c] += wt * src[j * stride + c] *
+				    (c < 3 ? a : 1);
 		}
+		a = comps == 4 ? acc[3] / 255.0 : scale;
 		for (c = 0; c < comps; c++) {
-			v = acc[c] / scale + 0.5;
+			if (c < 3 && a <= 0)
+				v = 0;
+			else
+				v = acc[c] / (c < 3 ? a : scale) + 0.5;
 			dst[i * dstride + c] = v > 255 ? 255 : (unsigned char)v;
 		}
 	}
 }
 
 /*
- * Returns a copy of src whose long edge is at most edge pixels, aspect
- * kept, by area averaging rows then columns; never enlarged.  The
- * caller frees the result's p.
+ * Returns a copy of src resized to w x h, no larger than src, by area
+ * averaging rows then columns.  The caller frees the result's p.
  */
+static struct pixels
+shrink_to(const struct pixels *src, int w, int h)
+{
+	struct pixels	 dst = { NULL, w, h, src->comps };
+	unsigned char	*tmp;
+	size_t		 row = (size_t)w * dst.comps;
+	int		 x, y;
+
+	tmp = xmalloc(row * src->h);
+	dst.p = xmalloc(row * h);
+	for (y = 0; y < src->h; y++)
+		shrink_line(src->p + (size_t)y * src->w * src->comps,
+		    src->comps, src->w, tmp + y * row, dst.comps, w,
+		    dst.comps);
+	for (x = 0; x < w; x++)
+		shrink_line(tmp + (size_t)x * dst.comps, row, src->h,
+		    dst.p + (size_t)x * dst.comps, row, h, dst.comps);
+	free(tmp);
+	return dst;
+}
+
+/* Sets *w, *h to w x h fitted within a long edge of edge, never larger. */
+static void
+fit(int *w, int *h, int edge)
+{
+	int	 big = *w > *h ? *w : *h;
+
+	if (big <= edge)
+		return;
+	*w = (int)(((long long)*w * edge + big / 2) / big);
+	*h = (int)(((long long)*h * edge + big / 2) / big);
+	*w = *w < 1 ? 1 : *w;
+	*h = *h < 1 ? 1 : *h;
+}
+
+/* Returns a copy of src within a long edge of edge pixels. */
 static struct pixels
 shrink(const struct pixels *src, int edge)
 {
-	struct pixels	 dst = *src;
-	unsigned char	*tmp;
-	size_t		 row;
-	int		 x, y, big = src->w > src->h ? src->w : src->h;
+	int	 w = src->w, h = src->h;
 
-	if (big > edge) {
-		dst.w = (int)(((long long)src->w * edge + big / 2) / big);
-		dst.h = (int)(((long long)src->h * edge + big / 2) / big);
-		dst.w = dst.w < 1 ? 1 : dst.w;
-		dst.h = dst.h < 1 ? 1 : dst.h;
-	}
-	row = (size_t)dst.w * dst.comps;
-	tmp = xmalloc(row * src->h);
-	dst.p = xmalloc(row * dst.h);
-	for (y = 0; y < src->h; y++)
-		shrink_line(src->p + (size_t)y * src->w * src->comps,
-		    src->comps, src->w, tmp + y * row, dst.comps, dst.w,
-		    dst.comps);
-	for (x = 0; x < dst.w; x++)
-		shrink_line(tmp + (size_t)x * dst.comps, row, src->h,
-		    dst.p + (size_t)x * dst.comps, row, dst.h, dst.comps);
-	free(tmp);
-	return dst;
+	fit(&w, &h, edge);
+	return shrink_to(src, w, h);
 }
 
 /*
@@ -588,49 +427,220 @@ orient(const struct pixels *src, int o)
 	return dst;
 }
 
+
 /*
- * Decodes the checked JPEG p[0..wk->end) into the upright display
- * pixels and the thumbnail pixels.  Returns IMAGE_OK (the caller frees
- * both p) or the error.
+ * Plans the sizes of the copies of an upright w x h picture: without
+ * IMAGE_SIZES, a thumbnail within THUMB_EDGE (unless that is the
+ * display copy) and the display copy within IMAGE_DISPLAY_EDGE; with
+ * it, each IMAGE_WIDTHS width narrower than the display copy, then it.
+ */
+static void
+plan_sizes(struct plan *pl, int w, int h)
+{
+	static const int	 widths[] = IMAGE_WIDTHS;
+	int			 dw = w, dh = h, tw, th;
+	size_t			 i;
+
+	fit(&dw, &dh, IMAGE_DISPLAY_EDGE);
+	pl->n = 0;
+	if (pl->flags & IMAGE_SIZES) {
+		for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+			if (widths[i] >= dw)
+				break;
+			pl->w[pl->n] = widths[i];
+			th = (int)(((long long)dh * widths[i] + dw / 2) / dw);
+			pl->h[pl->n++] = th < 1 ? 1 : th;
+		}
+	} else {
+		tw = dw;
+		th = dh;
+		fit(&tw, &th, THUMB_EDGE);
+		if (tw != dw || th != dh) {
+			pl->w[pl->n] = tw;
+			pl->h[pl->n++] = th;
+		}
+	}
+	pl->w[pl->n] = dw;
+	pl->h[pl->n++] = dh;
+}
+
+/* Whether the plan makes a WebP twin of each main copy. */
+static int
+twins(const struct plan *pl)
+{
+	return (pl->flags & IMAGE_SIZES) && pl->format != IMAGE_WEBP;
+}
+
+/*
+ * Returns the most memory, in bytes, that decoding, resizing and
+ * encoding the probed picture will hold at once: the codec's own peak
+ * while decoding, or after it what it still holds with, for a still,
+ * shrink's pass to display size, the display copy twice (shrunk, then
+ * upright), the smaller copies and encoded files within a third, and a
+ * WebP encoder's work on the largest; for an animation, the canvas
+ * three times (a frame, upright, shrunk), an animated WebP encoder's
+ * canvases for each size, and a byte of encoded frames per pixel.
+ */
+static size_t
+estimate(const struct probe *pr, const struct plan *pl)
+{
+	size_t	 c = pr->comps, disp, sum = 0, after;
+	int	 i, dw = pr->dw, dh = pr->dh;
+
+	fit(&dw, &dh, IMAGE_DISPLAY_EDGE);
+	disp = (size_t)dw * dh;
+	for (i = 0; i < pl->n; i++)
+		sum += (size_t)pl->w[i] * pl->h[i];
+	if (pr->frames > 1)
+		after = (size_t)pr->width * pr->height * 4 * 3 +
+		    sum * ANIM_WORK + (size_t)pr->frames * disp;
+	else
+		after = (size_t)dw * pr->dh * c + 3 * disp * c +
+		    (twins(pl) || pl->format == IMAGE_WEBP ? disp * WEBP_WORK :
+		    0);
+	after += pr->held;
+	return pr->decode > after ? pr->decode : after;
+}
+
+/* Returns gray px as RGB (a copy the caller frees), for WebP. */
+static struct pixels
+gray_to_rgb(const struct pixels *px)
+{
+	struct pixels	 rgb = { NULL, px->w, px->h, 3 };
+	size_t		 i, n = (size_t)px->w * px->h;
+
+	rgb.p = xmalloc(n * 3);
+	for (i = 0; i < n; i++)
+		memset(rgb.p + 3 * i, px->p[i], 3);
+	return rgb;
+}
+
+/*
+ * Encodes px as the plan's main format into *main and, when the plan
+ * wants twins, as WebP into *twin (lossless beside a PNG, else lossy),
+ * kept only when smaller.  Returns IMAGE_OK or the error.
  */
 static int
-render(const unsigned char *p, const struct walk *wk, struct pixels *disp,
-    struct pixels *thumb)
+encode_size(const struct plan *pl, const struct pixels *px,
+    struct blob *main, struct blob *twin)
 {
-	struct pixels	 px, small;
-	tjhandle	 tj;
+	struct pixels	 rgb;
 	int		 rc;
 
-	if ((tj = tjInitDecompress()) == NULL)
-		return io_error("tjInitDecompress", ENOMEM);
-	rc = decode(tj, p, wk, &px);
-	tjDestroy(tj);
-	if (rc != IMAGE_OK)
+	if (pl->format == IMAGE_JPEG)
+		rc = jpeg_encode(px, main);
+	else if (pl->format == IMAGE_PNG)
+		rc = png_encode(px, main);
+	else if (px->comps == 1) {
+		rgb = gray_to_rgb(px);
+		rc = webp_encode(&rgb, pl->lossless, main);
+		free(rgb.p);
+	} else
+		rc = webp_encode(px, pl->lossless, main);
+	if (rc != IMAGE_OK || !twins(pl))
 		return rc;
-	small = shrink(&px, DISPLAY_EDGE);
-	free(px.p);
-	*disp = orient(&small, exif_orientation(wk->exif, wk->exiflen));
-	free(small.p);
-	*thumb = shrink(disp, THUMB_EDGE);
-	return IMAGE_OK;
-}
-
-/* Encodes px at QUALITY, 4:2:0 (or grayscale), into out. */
-static int
-encode(tjhandle tj, const struct pixels *px, struct jpeg *out)
-{
-	int	 gray = px->comps == 1;
-
-	if (tjCompress2(tj, px->p, px->w, 0, px->h,
-	    gray ? TJPF_GRAY : TJPF_RGB, &out->data, &out->len,
-	    gray ? TJSAMP_GRAY : TJSAMP_420, QUALITY, 0) != 0) {
-		fprintf(stderr, "image: tjCompress2: %s\n", tjGetErrorStr2(tj));
-		return IMAGE_IO;
+	rgb = px->comps == 1 ? gray_to_rgb(px) : *px;
+	rc = webp_encode(&rgb, pl->format == IMAGE_PNG, twin);
+	if (rgb.p != px->p)
+		free(rgb.p);
+	if (rc == IMAGE_OK && twin->len >= main->len) {
+		free(twin->data);
+		twin->data = NULL;
+		twin->len = 0;
 	}
-	return IMAGE_OK;
+	return rc;
 }
 
-/* Writes all of data[0..len) to fd; returns 0, or -1 with errno set. */
+/*
+ * Decodes the probed still, then makes every planned copy of it into
+ * pl->blob (main copy, then its twin, for each size).  The pixels are
+ * freed before it returns.
+ */
+static int
+still(const struct codec *c, const unsigned char *p, size_t len,
+    struct probe *pr, struct plan *pl)
+{
+	struct pixels	 px, disp, up, sz;
+	int		 rc, i;
+
+	if ((rc = c->decode(p, len, pr, &px)) != IMAGE_OK)
+		return rc;
+	to_srgb(pr->icc, pr->icclen, &px);
+	disp = shrink(&px, IMAGE_DISPLAY_EDGE);
+	free(px.p);
+	up = orient(&disp, pr->orientation);
+	free(disp.p);
+	plan_sizes(pl, up.w, up.h);
+	for (i = 0; i < pl->n && rc == IMAGE_OK; i++) {
+		sz = i + 1 == pl->n ? up : shrink_to(&up, pl->w[i], pl->h[i]);
+		rc = encode_size(pl, &sz, &pl->blob[2 * i],
+		    &pl->blob[2 * i + 1]);
+		if (sz.p != up.p)
+			free(sz.p);
+	}
+	free(up.p);
+	return rc;
+}
+
+/* An animation being re-encoded: an encoder per planned size. */
+struct anim {
+	struct plan		*pl;
+	const struct probe	*pr;
+	struct webp_anim	*enc[IMAGE_FILES_MAX];
+	int			 ms;	/* the next frame's timestamp */
+};
+
+/* Adds the canvas px, shown for delay ms, to each size's encoder. */
+static int
+anim_frame(const struct pixels *px, int delay, void *arg)
+{
+	struct anim	*a = arg;
+	struct pixels	 work = *px, up, sz;
+	int		 i, rc = IMAGE_OK;
+
+	if (a->pr->icc != NULL) {
+		work.p = image_dup(px->p, (size_t)px->w * px->h * px->comps);
+		to_srgb(a->pr->icc, a->pr->icclen, &work);
+	}
+	up = orient(&work, a->pr->orientation);
+	if (work.p != px->p)
+		free(work.p);
+	for (i = 0; i < a->pl->n && rc == IMAGE_OK; i++) {
+		sz = shrink_to(&up, a->pl->w[i], a->pl->h[i]);
+		rc = webp_anim_add(a->enc[i], &sz, a->ms);
+		free(sz.p);
+	}
+	free(up.p);
+	a->ms += delay;
+	return rc;
+}
+
+/*
+ * Decodes the probed animation a frame at a time into an animated WebP
+ * per planned size, into pl->blob[2 * i].
+ */
+static int
+animation(const struct codec *c, const unsigned char *p, size_t len,
+    struct probe *pr, struct plan *pl)
+{
+	struct anim	 a;
+	int		 i, rc = IMAGE_OK;
+
+	memset(&a, 0, sizeof(a));
+	a.pl = pl;
+	a.pr = pr;
+	for (i = 0; i < pl->n; i++)
+		a.enc[i] = webp_anim_new(pl->w[i], pl->h[i], pr->loops,
+		    pl->lossless);
+	rc = c->frames(p, len, pr, anim_frame, &a);
+	for (i = 0; i < pl->n; i++) {
+		if (rc == IMAGE_OK)
+			rc = webp_anim_end(a.enc[i], a.ms, &pl->blob[2 * i]);
+		webp_anim_free(a.enc[i]);
+	}
+	return rc;
+}
+
 static int
 write_all(int fd, const unsigned char *data, size_t len)
 {
@@ -665,30 +675,32 @@ sync_dir(const char *dir)
 	return IMAGE_OK;
 }
 
+
 /*
- * Stores j as dir/HASH.jpg, HASH the hex SHA-256 of its bytes, written
+ * Stores b as dir/HASH.ext, HASH the hex SHA-256 of its bytes, written
  * into hash[65]: a temporary file, fsync, then link() to its name.  The
  * link fails with EEXIST when the file is there already, the same bytes
  * stored before (perhaps for another comment): then *made is 0, else 1.
  * On failure nothing this call made is left.
  */
 static int
-save(const char *dir, const struct jpeg *j, char *hash, int *made)
+save(const char *dir, const struct blob *b, const char *ext, char *hash,
+    int *made)
 {
 	unsigned char	 md[crypto_hash_sha256_BYTES];
 	char		 path[PATH_MAX], tmp[PATH_MAX];
 	int		 fd, e, rc;
 
 	*made = 0;
-	crypto_hash_sha256(md, j->data, j->len);
+	crypto_hash_sha256(md, b->data, b->len);
 	sodium_bin2hex(hash, 65, md, sizeof(md));
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash) >=
-	    sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hash,
+	    ext) >= sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
 	    "%s/.%s.XXXXXX", dir, hash) >= sizeof(tmp))
 		return io_error(dir, ENAMETOOLONG);
 	if ((fd = mkstemp(tmp)) == -1)
 		return io_error(tmp, errno);
-	if (write_all(fd, j->data, j->len) == -1 || fchmod(fd, 0644) == -1 ||
+	if (write_all(fd, b->data, b->len) == -1 || fchmod(fd, 0644) == -1 ||
 	    fsync(fd) == -1) {
 		e = errno;
 		close(fd);
@@ -715,108 +727,220 @@ fail:
 	return io_error(path, e);
 }
 
-/*
- * Decodes the checked JPEG p[0..wk->end) and encodes its display copy
- * and thumbnail into j[0] and j[1] (the caller tjFree()s their data),
- * their sizes into out.  The pixels are freed before it returns.
- */
-static int
-make_copies(const unsigned char *p, const struct walk *wk, struct jpeg j[2],
-    struct image *out)
+/* Returns the formats[] entry of format f. */
+static const struct format *
+format_of(int f)
 {
-	struct pixels	 disp, thumb;
-	tjhandle	 h;
-	int		 rc;
+	size_t	 i;
 
-	if ((rc = render(p, wk, &disp, &thumb)) != IMAGE_OK)
-		return rc;
-	if ((h = tjInitCompress()) == NULL)
-		rc = io_error("tjInitCompress", ENOMEM);
-	else if ((rc = encode(h, &disp, &j[0])) == IMAGE_OK)
-		rc = encode(h, &thumb, &j[1]);
-	if (h != NULL)
-		tjDestroy(h);
-	out->width = disp.w;
-	out->height = disp.h;
-	out->thumb_width = thumb.w;
-	out->thumb_height = thumb.h;
-	free(disp.p);
-	free(thumb.p);
-	return rc;
+	for (i = 0; i < NFORMATS && formats[i].format != f; i++)
+		;
+	return &formats[i < NFORMATS ? i : 0];
 }
 
 /*
- * Stores both copies (once, when the thumbnail is the display copy);
- * if the thumbnail fails, takes back the display copy if it made it.
+ * Fills the display and thumbnail fields of out from out->file: the
+ * widest and the narrowest main copy.
+ */
+static void
+summarise(struct image *out)
+{
+	const struct image_file	*d = NULL, *t = NULL;
+	int			 i;
+
+	for (i = 0; i < out->nfiles; i++) {
+		if (out->file[i].webp_copy)
+			continue;
+		d = &out->file[i];
+		t = t == NULL ? d : t;
+	}
+	memcpy(out->hash, d->hash, sizeof(out->hash));
+	out->width = d->width;
+	out->height = d->height;
+	out->made_display = d->made;
+	memcpy(out->thumb, t->hash, sizeof(out->thumb));
+	out->thumb_width = t->width;
+	out->thumb_height = t->height;
+	out->made_thumb = t != d && t->made;
+}
+
+/*
+ * Stores every blob of pl as a file of out; if one fails, takes back
+ * those this call made.  Two blobs of the same bytes are one file.
  */
 static int
-save_copies(const char *dir, const struct jpeg j[2], struct image *out)
+save_all(const char *dir, const struct plan *pl, struct image *out)
 {
-	int	 rc;
+	const struct format	*fm = format_of(pl->format), *wp;
+	struct image_file	*f;
+	const struct blob	*b;
+	int			 i, rc = IMAGE_OK;
 
-	if ((rc = save(dir, &j[0], out->hash, &out->made_display)) !=
-	    IMAGE_OK)
-		return rc;
-	if (j[1].len == j[0].len && memcmp(j[1].data, j[0].data, j[0].len) ==
-	    0) {
-		memcpy(out->thumb, out->hash, sizeof(out->thumb));
-		return IMAGE_OK;
+	wp = format_of(IMAGE_WEBP);
+	for (i = 0; i < 2 * pl->n && rc == IMAGE_OK; i++) {
+		b = &pl->blob[i];
+		if (b->data == NULL)
+			continue;
+		f = &out->file[out->nfiles++];
+		f->webp_copy = i % 2;
+		f->format = f->webp_copy ? IMAGE_WEBP : pl->format;
+		f->ext = f->webp_copy ? wp->ext : fm->ext;
+		f->mime = f->webp_copy ? wp->mime : fm->mime;
+		f->width = pl->w[i / 2];
+		f->height = pl->h[i / 2];
+		rc = save(dir, b, f->ext, f->hash, &f->made);
 	}
-	if ((rc = save(dir, &j[1], out->thumb, &out->made_thumb)) !=
-	    IMAGE_OK) {
+	if (rc != IMAGE_OK) {
 		image_discard(dir, out);
-		out->made_display = 0;
+		out->nfiles = 0;
+		return rc;
 	}
+	out->format = pl->format;
+	out->ext = fm->ext;
+	out->mime = fm->mime;
+	summarise(out);
+	return IMAGE_OK;
+}
+
+/*
+ * Plans the copies of the probed upload of format fm: their format and
+ * sizes (of the upright picture).
+ */
+static void
+plan(struct plan *pl, unsigned flags, const struct format *fm,
+    const struct probe *pr)
+{
+	int	 turned = pr->orientation >= 5;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->flags = flags;
+	pl->lossless = pr->lossless;
+	if (pr->frames > 1 || fm->format == IMAGE_WEBP)
+		pl->format = IMAGE_WEBP;
+	else if (fm->format == IMAGE_GIF)
+		pl->format = IMAGE_PNG;
+	else
+		pl->format = fm->format;
+	plan_sizes(pl, turned ? pr->dh : pr->dw, turned ? pr->dw : pr->dh);
+}
+
+/* Checks the probe's sizes against the limits. */
+static int
+within_limits(const struct probe *pr)
+{
+	long long	 px = (long long)pr->width * pr->height;
+
+	if (pr->width < 1 || pr->height < 1 || pr->frames < 1)
+		return IMAGE_CORRUPT;
+	if (pr->width > IMAGE_MAX_SIDE || pr->height > IMAGE_MAX_SIDE ||
+	    px > IMAGE_MAX_PIXELS || pr->frames > IMAGE_MAX_FRAMES ||
+	    (pr->frames > 1 && px * pr->frames > IMAGE_MAX_ANIM_PIXELS))
+		return IMAGE_TOO_BIG;
+	return IMAGE_OK;
+}
+
+/*
+ * Probes p[0..len) as fm, then, through the gate, decodes and encodes
+ * it and stores the copies into out.  *need is what the gate was asked.
+ */
+static int
+convert(const struct format *fm, const unsigned char *p, size_t len,
+    unsigned flags, const char *dir, struct image_gate *gate,
+    struct image *out, size_t *need)
+{
+	const struct codec	*c = fm->codec;
+	struct probe		 pr;
+	struct plan		 pl;
+	int			 rc, i;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.format = fm->format;
+	pr.orientation = 1;
+	if ((rc = c->probe(p, len, &pr)) == IMAGE_OK &&
+	    (rc = within_limits(&pr)) == IMAGE_OK) {
+		plan(&pl, flags, fm, &pr);
+		if ((rc = gate_enter(gate, *need = estimate(&pr, &pl))) ==
+		    IMAGE_OK) {
+			rc = pr.frames > 1 ? animation(c, p, len, &pr, &pl) :
+			    still(c, p, len, &pr, &pl);
+			/* The pixels are gone: files need no decode memory. */
+			gate_leave(gate, *need);
+			if (rc == IMAGE_OK)
+				rc = save_all(dir, &pl, out);
+			for (i = 0; i < 2 * pl.n; i++)
+				free(pl.blob[i].data);
+		}
+	}
+	if (rc == IMAGE_OK)
+		out->frames = pr.frames;
+	c->done(&pr);
+	free(pr.icc_own);
 	return rc;
 }
 
 int
-image_store(const void *data, size_t len, const char *media_dir,
-    struct image_gate *gate, struct image *out, char *msg, size_t msglen)
+image_store(const void *data, size_t len, unsigned flags,
+    const char *media_dir, struct image_gate *gate, struct image *out,
+    char *msg, size_t msglen)
 {
-	const unsigned char	*p = data;
-	struct jpeg		 j[2] = { { NULL, 0 }, { NULL, 0 } };
-	struct walk		 wk;
+	const struct format	*fm = sniff(data, len);
 	size_t			 need = 0;
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
-	if (len > MAX_BYTES)
+	if (len > IMAGE_MAX_BYTES)
 		rc = IMAGE_TOO_BIG;
-	else if (len < 3 || p[0] != 0xff || p[1] != 0xd8 || p[2] != 0xff)
+	else if (fm == NULL || !(flags & fm->format))
 		rc = IMAGE_NOT_JPEG;
-	else if ((rc = walk_jpeg(p, len, &wk)) == IMAGE_OK &&
-	    (rc = gate_enter(gate, need = estimate(&wk))) == IMAGE_OK) {
-		rc = make_copies(p, &wk, j, out);
-		/* The pixels are gone: the files need no decode memory. */
-		gate_leave(gate, need);
-		if (rc == IMAGE_OK)
-			rc = save_copies(media_dir, j, out);
-		tjFree(j[0].data);
-		tjFree(j[1].data);
+	else {
+		out->source = fm->format;
+		rc = convert(fm, data, len, flags, media_dir, gate, out,
+		    &need);
 	}
-	if (msglen > 0)
+	if (msglen == 0)
+		return rc;
+	if (rc == IMAGE_NOT_JPEG)
+		not_accepted(flags, msg, msglen);
+	else
 		snprintf(msg, msglen, "%s", rc == IMAGE_TOO_BIG && need > 0 ?
 		    too_heavy : messages[rc]);
 	return rc;
 }
 
-/* Unlinks dir/hash.jpg. */
-static void
-remove_copy(const char *dir, const char *hash)
-{
-	char	 path[PATH_MAX];
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg", dir, hash) <
-	    sizeof(path) && unlink(path) == -1 && errno != ENOENT)
-		fprintf(stderr, "image: %s: %s\n", path, strerror(errno));
-}
-
 void
 image_discard(const char *media_dir, const struct image *im)
 {
-	if (im->made_display)
-		remove_copy(media_dir, im->hash);
-	if (im->made_thumb)
-		remove_copy(media_dir, im->thumb);
+	char	 path[PATH_MAX];
+	int	 i;
+
+	for (i = 0; i < im->nfiles; i++)
+		if (im->file[i].made && (size_t)snprintf(path, sizeof(path),
+		    "%s/%s.%s", media_dir, im->file[i].hash,
+		    im->file[i].ext) < sizeof(path) && unlink(path) == -1 &&
+		    errno != ENOENT)
+			fprintf(stderr, "image: %s: %s\n", path,
+			    strerror(errno));
+}
+
+const char *
+image_mime(const char *ext)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFORMATS; i++)
+		if (formats[i].ext != NULL && strcmp(ext, formats[i].ext) == 0)
+			return formats[i].mime;
+	return NULL;
+}
+
+const char *
+image_ext(const char *mime)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFORMATS; i++)
+		if (formats[i].mime != NULL &&
+		    strcmp(mime, formats[i].mime) == 0)
+			return formats[i].ext;
+	return NULL;
 }

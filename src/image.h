@@ -1,35 +1,79 @@
 /*
- * image: JPEG attachments for comments, checked and stored safely.  An
- * upload is decoded in full, turned upright, and re-encoded without any
- * metadata into a display copy and a thumbnail, each named by the SHA-256
- * of its own bytes in the media folder, so nothing of the uploaded file
- * (EXIF, GPS, XMP, comments, data appended after the image) is ever
- * stored or served.  Decoding is bounded by a gate the site owns: so many
- * decodes at once (one per core) within a memory budget.
+ * image: pictures for comments and posts, checked and stored safely.  A
+ * JPEG, PNG, GIF or WebP upload, known by its bytes alone, is decoded
+ * in full, turned upright, and re-encoded without any metadata into
+ * copies each named by the SHA-256 of its own bytes in the media folder,
+ * so nothing of the uploaded file (EXIF, GPS, XMP, ICC, text chunks, GIF
+ * comments, data appended after the image) is ever stored or served.
+ * Decoding is bounded by a gate the site owns: so many decodes at once
+ * (one per core) within a memory budget.
  */
 #ifndef GALLEY_IMAGE_H
 #define GALLEY_IMAGE_H
 
 #include <stddef.h>
 
+/* Formats, as bits: image_store takes the set it accepts. */
+enum image_format {
+	IMAGE_JPEG = 1,
+	IMAGE_PNG = 2,
+	IMAGE_GIF = 4,
+	IMAGE_WEBP = 8
+};
+#define IMAGE_ANY	(IMAGE_JPEG | IMAGE_PNG | IMAGE_GIF | IMAGE_WEBP)
+/* With the formats: store every width and the WebP copies too. */
+#define IMAGE_SIZES	0x100
+
+/* Widths stored with IMAGE_SIZES, those below the display copy's. */
+#define IMAGE_WIDTHS	{ 320, 640, 1024, 1600 }
+/* The display copy and its width copies (2 of each with WebP). */
+#define IMAGE_FILES_MAX	10
+
+/* One stored file: media_dir/HASH.EXT. */
+struct image_file {
+	char		 hash[65];	/* hex SHA-256 of its bytes */
+	int		 width, height;
+	int		 format;	/* IMAGE_JPEG, IMAGE_PNG, IMAGE_WEBP */
+	const char	*ext;		/* "jpg", "png", "webp" (static) */
+	const char	*mime;		/* "image/jpeg", ... (static) */
+	int		 webp_copy;	/* the WebP twin of the copy before */
+	int		 made;		/* this call created it */
+};
+
+/*
+ * What image_store made.  file[0..nfiles) is every stored file, by
+ * width, the main copy of each width followed by its WebP twin when it
+ * has one; the display copy is the widest main copy, and the fields
+ * before file[] repeat it and the thumbnail for the callers that show
+ * just these two.
+ */
 struct image {
-	char	hash[65];	/* hex SHA-256 of the display JPEG: HASH.jpg */
-	char	thumb[65];	/* hex SHA-256 of the thumbnail: THUMB.jpg */
-	int	width, height;		/* of the display copy */
-	int	thumb_width, thumb_height;
-	int	made_display;	/* this call created HASH.jpg (it was not */
-	int	made_thumb;	/* there before); likewise THUMB.jpg */
+	char		 hash[65];	/* the display copy: HASH.ext */
+	char		 thumb[65];	/* the thumbnail: THUMB.ext */
+	int		 width, height;		/* of the display copy */
+	int		 thumb_width, thumb_height;
+	int		 made_display;	/* this call created HASH.ext (it was */
+	int		 made_thumb;	/* not there before); likewise THUMB */
+	int		 format;	/* of the main copies (not the upload) */
+	const char	*ext;		/* their extension and Content-Type */
+	const char	*mime;
+	int		 source;	/* the upload's format */
+	int		 frames;	/* 1, or an animation's frame count */
+	struct image_file file[IMAGE_FILES_MAX];
+	int		 nfiles;
 };
 
 enum image_rc {
 	IMAGE_OK = 0,
-	IMAGE_NOT_JPEG,		/* not a JPEG at all: other format, empty */
-	IMAGE_TOO_BIG,		/* over 8 MB, 40 megapixels or 10,000 px, or
-				   its decode alone needs more than the
-				   gate's whole budget */
-	IMAGE_UNSUPPORTED,	/* a real JPEG of a kind we cannot decode */
-	IMAGE_CORRUPT,		/* damaged, truncated or malformed JPEG (more
-				   than 32 scans counts as malformed) */
+	IMAGE_NOT_JPEG,		/* not a picture we take: another format,
+				   one not in the accepted set, empty */
+	IMAGE_TOO_BIG,		/* over 8 MB, 40 megapixels or 10,000 px, an
+				   animation of over 500 frames or 25
+				   megapixels of frames, or its decode alone
+				   needs more than the gate's whole budget */
+	IMAGE_UNSUPPORTED,	/* a real picture of a kind we cannot decode */
+	IMAGE_CORRUPT,		/* damaged, truncated or malformed (a JPEG
+				   of more than 32 scans counts as such) */
 	IMAGE_IO,		/* the media folder could not be written */
 	IMAGE_FULL,		/* its disk is full (ENOSPC, EDQUOT): later */
 	IMAGE_BUSY		/* no room to decode within the wait: later */
@@ -49,50 +93,70 @@ struct image_gate *image_gate_new(int slots, size_t budget, int wait_ms);
 void	image_gate_free(struct image_gate *);
 
 /*
- * Checks that data[0..len) is a real, complete JPEG and stores a cleaned
- * copy of it in media_dir.  The limits come first: at most 8 MB, then,
- * from the markers alone and before any pixel is allocated, at most 40
- * megapixels, 10,000 pixels a side and 32 scans.  Then the memory the
- * decode will need is estimated from the frame header (for a progressive
- * or multi-scan file libjpeg keeps every DCT coefficient, 2 bytes a
- * sample of each component; then the decoded and resized pixels), and a
- * slot and that many bytes are taken from gate, waiting as the gate says:
- * IMAGE_BUSY when no room came in time, IMAGE_TOO_BIG when the estimate
- * alone is over the gate's budget.  The image is decoded fully with
- * every libjpeg warning treated as damage, turned upright by its EXIF
- * orientation (1 to 8), and re-encoded at quality 82 with no metadata at
- * all (only a JFIF APP0) as a display copy whose long edge is at most
- * 1600 px and a thumbnail whose long edge is at most 320 px, shrunk by
- * area averaging and never enlarged; the gate is let go before the
- * files are written.  Grayscale stays grayscale; CMYK and YCCK become
- * RGB (taken as Adobe-inverted, as browsers do); colour profiles are
- * dropped.  Bytes after the first EOI (phone HDR gain maps, motion-photo
- * videos, or an appended ZIP or HTML) are accepted and ignored: only the
- * image up to EOI is decoded and none of the rest can reach the stored
- * copies.  Each copy is written as media_dir/HASH.jpg, HASH being the
- * hex SHA-256 of the bytes written, through a temporary file, fsync and
- * link(), so a reader never sees a partial file, storing an image twice
- * is fine, and out->made_display and out->made_thumb say which files
- * this call created (a file already there may be another comment's).
+ * Checks that data[0..len) is a real, complete picture in one of the
+ * formats of the set in flags (IMAGE_JPEG, ...; a file is known by its
+ * leading bytes alone, never its name or Content-Type) and stores
+ * cleaned copies of it in media_dir.  The limits come first: at most
+ * 8 MB, then, from the headers alone and before any pixel is allocated,
+ * at most 40 megapixels and 10,000 pixels a side (a JPEG at most 32
+ * scans; an animation at most 500 frames whose frames times its canvas
+ * make at most 25 megapixels).  Then the memory the decode and the
+ * encodes will need is estimated from the headers, and a slot and that
+ * many bytes are taken from gate, waiting as the gate says: IMAGE_BUSY
+ * when no room came in time, IMAGE_TOO_BIG when the estimate alone is
+ * over the gate's budget.  The picture is decoded fully (every decoder
+ * warning about the data counts as damage), its colour profile, if any,
+ * converted to sRGB with lcms2 (an RGB profile on RGB pixels; any other
+ * is dropped, the pixels taken as sRGB), turned upright by its EXIF
+ * orientation (a JPEG's APP1, a PNG's eXIf, a WebP's EXIF chunk), and
+ * re-encoded with no metadata at all, shrunk by area averaging and never
+ * enlarged: a display copy whose long edge is at most 1600 px and a
+ * thumbnail whose long edge is at most 320 px.  With IMAGE_SIZES the
+ * copies are instead the display copy and one of each IMAGE_WIDTHS
+ * width narrower than it (the thumbnail is the 320-wide one, or the
+ * display copy when that is narrower), each followed by a WebP twin when
+ * the main format is not WebP and the twin is smaller.  The main copies'
+ * format: JPEG stays JPEG (quality 82; grayscale stays so, CMYK becomes
+ * RGB), PNG stays PNG (8 bits a sample, gray, RGB or RGBA, lossless; a
+ * palette becomes truecolour, an APNG's animation is not kept: libpng
+ * reads its default image), a GIF becomes a PNG, or an animated WebP
+ * when it is animated (libwebp, quality 82: giflib cannot re-encode what
+ * shrinking makes of a palette), a WebP stays WebP (lossless when it
+ * was), an animation keeping its frames' delays and loop count.  Bytes
+ * after the end of the image (a JPEG's EOI, a PNG's IEND, a GIF's
+ * trailer) are ignored: none of them can reach the stored copies.  Each
+ * copy is written as media_dir/HASH.EXT, HASH being the hex SHA-256 of
+ * the bytes written and EXT ours (jpg, png, webp), through a temporary
+ * file, fsync and link(), so a reader never sees a partial file, storing
+ * an image twice is fine, and the made flags say which files this call
+ * created (a file already there may be another comment's).
  *
  * Returns IMAGE_OK and fills out; else returns the error, leaves out
  * unspecified and writes a sentence fit to show the uploader into
  * msg[0..msglen) (truncated, always NUL-terminated when msglen > 0; ""
- * on success).  A refused image leaves nothing in media_dir: when the
- * thumbnail cannot be written after the display copy was, the display
- * copy is removed again if this call made it.  IMAGE_FULL (no space or
- * quota left) and IMAGE_IO are logged on stderr; the other errors are
- * the uploader's doing or a moment's load.  An image already no bigger
- * than a thumbnail gets the same file for both copies (hash equals
- * thumb; made_thumb is then 0).  Safe to call from several threads at
- * once; sodium_init() must have been called.
+ * on success).  A refused image leaves nothing in media_dir: when a
+ * copy cannot be written, those written before are removed again if this
+ * call made them.  IMAGE_FULL (no space or quota left) and IMAGE_IO are
+ * logged on stderr; the other errors are the uploader's doing or a
+ * moment's load.  Two copies with the same bytes are one file (a
+ * picture no bigger than a thumbnail: hash equals thumb, made_thumb 0).
+ * Safe to call from several threads at once; sodium_init() must have
+ * been called.
  */
-int	image_store(const void *data, size_t len, const char *media_dir,
-	    struct image_gate *gate, struct image *out, char *msg,
-	    size_t msglen);
+int	image_store(const void *data, size_t len, unsigned flags,
+	    const char *media_dir, struct image_gate *gate, struct image *out,
+	    char *msg, size_t msglen);
+/*
+ * Returns the Content-Type of a stored file's extension ("jpg", "png",
+ * "webp"), or NULL for any other; and the extension of a stored file's
+ * Content-Type, or NULL.  The strings are static.
+ */
+const char *image_mime(const char *ext);
+const char *image_ext(const char *mime);
 /*
  * Removes from media_dir the files the image_store call that filled im
- * created, and only those: for a comment or upload refused after its
+ * created (every file[i] whose made is set), and only those: for a
+ * comment or upload refused after its
  * picture was stored.  A file that was already there is left alone,
  * since pictures are named by content and another comment may show it.
  * (Two uploads of the same picture at the same moment, one refused, can

@@ -1,8 +1,10 @@
 /*
  * page_admin_media: /admin/media/, pictures for posts.  An upload goes
  * through the same pipeline as a comment's picture (image.c: a real
- * JPEG, bounded before decoding, turned upright, re-encoded without its
- * metadata, named by its hash); the library lists them newest first,
+ * JPEG, PNG, GIF or WebP, bounded before decoding, turned upright,
+ * re-encoded without its metadata, named by its hash), here with every
+ * width and WebP twin, all recorded with the item (media_sizes); the
+ * library lists them newest first,
  * each with the Markdown that puts it in a post.  A picture the site
  * cannot take now is answered 503 (decoding busy, the database full) or
  * 507 (no space for the files), and leaves no file behind.
@@ -47,7 +49,8 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		b.len = 0;
-		url_media(&b, m[i].hash);
+		url_media(&b, m[i].hash, image_ext(m[i].mime) != NULL ?
+		    image_ext(m[i].mime) : "jpg");
 		view_str(o, "src", b.data);
 		view_str(o, "alt", m[i].alt);
 		view_int(o, "width", m[i].width);
@@ -85,14 +88,16 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	const char	*alt = form_get(in, "alt", NULL, NULL), *data;
 	struct image	 im;
 	struct media	 m;
+	struct media_size sizes[IMAGE_FILES_MAX];
 	char		 msg[200];
 	size_t		 len;
 	int64_t		 id;
-	int		 rc, too_long;
+	int		 rc, too_long, i;
 
 	data = form_get(in, "image", &len, &too_long);
 	if (!form_file(in, "image") || len == 0)
-		return media_page(r, se, "Choose a JPEG picture to upload.",
+		return media_page(r, se, "Choose a JPEG, PNG, GIF or WebP"
+		    " picture to upload.",
 		    422);
 	if (too_long)
 		return media_page(r, se, "The picture is too large: at most"
@@ -101,8 +106,8 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	    strpbrk(alt, "[]()") != NULL)
 		return media_page(r, se, "The description is at most 300"
 		    " characters of text, without brackets.", 422);
-	rc = image_store(data, len, r->site->media_dir, r->site->images, &im,
-	    msg, sizeof(msg));
+	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, r->site->media_dir,
+	    r->site->images, &im, msg, sizeof(msg));
 	if (rc == IMAGE_BUSY)
 		r->retry_after = BUSY_RETRY;
 	if (rc != IMAGE_OK)
@@ -111,12 +116,26 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 		    rc == IMAGE_IO ? 500 : 422);
 	memset(&m, 0, sizeof(m));
 	m.hash = im.hash;
-	m.mime = "image/jpeg";
+	m.mime = (char *)im.mime;
 	m.width = im.width;
 	m.height = im.height;
 	m.bytes = (int64_t)len;
 	m.alt = (char *)alt;
-	rc = store_media_add(r->conn, &m, &id);
+	m.sizes = sizes;
+	for (i = 0; i < im.nfiles; i++) {
+		sizes[i].width = im.file[i].width;
+		sizes[i].height = im.file[i].height;
+		sizes[i].hash = im.file[i].hash;
+		sizes[i].mime = (char *)im.file[i].mime;
+	}
+	m.nsizes = (size_t)im.nfiles;
+	/* The item and its files' rows go in together. */
+	if ((rc = store_begin(r->conn)) == STORE_OK) {
+		if ((rc = store_media_add(r->conn, &m, &id)) == STORE_OK)
+			rc = store_commit(r->conn);
+		else
+			store_rollback(r->conn);
+	}
 	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
 		return admin_back(r, "media", "done=1");
 	image_discard(r->site->media_dir, &im);

@@ -111,19 +111,25 @@ privacy_export(const struct env *e, const char *email, int64_t user_id,
 	return out;
 }
 
-/* Deletes the picture files with this hash if no comment shows them. */
+/*
+ * Deletes the picture file with this hash if no comment shows it,
+ * whichever of our extensions it has.
+ */
 static void
 drop_file(const struct env *e, const char *hash)
 {
+	static const char *const exts[] = { "jpg", "png", "webp" };
 	char	 path[4096];
 	int64_t	 uses = 1;
+	size_t	 i;
 
 	if (*hash == '\0' || store_image_uses(e->conn, hash, &uses) !=
 	    STORE_OK || uses > 0)
 		return;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.jpg",
-	    e->site->media_dir, hash) < sizeof(path))
-		unlink(path);
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
+		    e->site->media_dir, hash, exts[i]) < sizeof(path))
+			unlink(path);
 }
 
 int

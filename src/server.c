@@ -54,6 +54,7 @@
 #include "encoding.h"
 #include "form.h"
 #include "head.h"
+#include "image.h"
 #include "page.h"
 #include "req.h"
 #include "server.h"
@@ -298,18 +299,23 @@ serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 	return queue(sr, conn, MHD_HTTP_OK, resp, a->len[i]);
 }
 
-/* /media/HASH.jpg: a file named by its content hash, so immutable. */
+/*
+ * /media/HASH.EXT: a file named by its content hash, so immutable, with
+ * the type of our extension for it (image_mime) and nosniff, so a
+ * browser never takes it for anything else.
+ */
 static enum MHD_Result
 serve_media(struct sreq *sr, struct MHD_Connection *conn)
 {
-	const char		*name = sr->r.route.slug;
+	const char		*name = sr->r.route.slug, *type;
 	struct MHD_Response	*resp;
 	struct stat		 st;
 	char			 path[4096], etag[80];
 	size_t			 i, n = strlen(name);
 	int			 fd;
 
-	if (n != 68 || strcmp(name + 64, ".jpg") != 0)
+	if (n < 66 || name[64] != '.' || (type = image_mime(name + 65)) ==
+	    NULL)
 		return MHD_NO;
 	for (i = 0; i < 64; i++)
 		if (!strchr("0123456789abcdef", name[i]))
@@ -325,7 +331,7 @@ serve_media(struct sreq *sr, struct MHD_Connection *conn)
 	}
 	snprintf(etag, sizeof(etag), "\"%.64s\"", name);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-	add_headers(resp, "image/jpeg", "public, max-age=31536000, immutable");
+	add_headers(resp, type, "public, max-age=31536000, immutable");
 	return queue(sr, conn, fresh_status(conn, etag), resp,
 	    (size_t)st.st_size);
 }

@@ -167,15 +167,25 @@ struct comment_facts {
 					   or IP hash */
 };
 
+/* One stored file of a media item: HASH.EXT, EXT from its mime. */
+struct media_size {
+	int	 width;
+	int	 height;
+	char	*hash;
+	char	*mime;
+};
+
 struct media {
 	int64_t	 id;
-	char	*hash;		/* hex content hash: the file name */
-	char	*mime;
+	char	*hash;		/* hex content hash: the display copy */
+	char	*mime;		/* the display copy's */
 	int	 width;
 	int	 height;
 	int64_t	 bytes;
 	char	*alt;
 	int64_t	 created;	/* results only */
+	struct media_size *sizes;	/* store_media_add's input only */
+	size_t	 nsizes;
 };
 
 /* Which posts posts_list returns. */
@@ -390,8 +400,16 @@ int	store_post_vote_add(struct store_conn *, int64_t post_id,
 int	store_comment_vote_add(struct store_conn *, int64_t comment_id,
 	    const char *voter, int value, int64_t when);
 
+/*
+ * Adds a media item and its files (m->sizes[0..m->nsizes)), inside the
+ * caller's transaction when there are any, so both go in or neither;
+ * STORE_CONFLICT when its hash is there.  id may be NULL.
+ */
 int	store_media_add(struct store_conn *, const struct media *,
 	    int64_t *id);
+/* An item's stored files, narrowest first (WebP after the others). */
+int	store_media_sizes(struct store_conn *, struct arena *,
+	    int64_t media_id, struct media_size **out, size_t *n);
 /* The media library, newest first. */
 int	store_media_list(struct store_conn *, struct arena *,
 	    int64_t offset, int64_t limit, struct media **out,

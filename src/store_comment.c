@@ -645,5 +645,6 @@ store_image_uses(struct store_conn *c, const char *hash, int64_t *n)
 {
 	return q_int(q(c, "SELECT (SELECT count(*) FROM comments WHERE"
 	    " image = ?1 OR thumb = ?1) + (SELECT count(*) FROM media WHERE"
+	    " hash = ?1) + (SELECT count(*) FROM media_sizes WHERE"
 	    " hash = ?1)", "t", hash), n);
 }

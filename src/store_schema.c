@@ -185,6 +185,20 @@
 	parent " SET " sum " = " sum " - OLD.value + NEW.value" \
 	" WHERE id = NEW." key "; END;"
 
+/*
+ * 11: every file stored for a media item (image.h's struct image_file):
+ * its sizes and WebP twins, the display copy too, so a page can offer
+ * each of them (srcset) without reading the media folder.  An item's
+ * own hash and mime stay its display copy's.
+ */
+#define MIGRATION_MEDIA_SIZES \
+	"CREATE TABLE media_sizes (" \
+	"  media_id BIGINT NOT NULL REFERENCES media(id) ON DELETE CASCADE," \
+	"  width INTEGER NOT NULL, height INTEGER NOT NULL," \
+	"  hash TEXT NOT NULL, mime TEXT NOT NULL," \
+	"  PRIMARY KEY (media_id, hash));" \
+	"CREATE INDEX media_sizes_by_hash ON media_sizes (hash);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -286,6 +300,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_PRIVACY_LOG("INTEGER PRIMARY KEY"),	/* 8 */
 	MIGRATION_POST_FILTERED,	/* 9 */
 	MIGRATION_THREADS COUNT_TRIGGERS,	/* 10 */
+	MIGRATION_MEDIA_SIZES GEN_TRIGGERS("media_sizes"),	/* 11 */
 };
 
 /* PostgreSQL: */
@@ -410,6 +425,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_PRIVACY_LOG("BIGSERIAL PRIMARY KEY"),	/* 8 */
 	MIGRATION_POST_FILTERED,	/* 9 */
 	MIGRATION_THREADS PG_COUNT_TRIGGER,	/* 10 */
+	MIGRATION_MEDIA_SIZES PG_GEN_TRIGGER("media_sizes"),	/* 11 */
 };
 
 const char *const *

@@ -54,10 +54,45 @@ store_setting_set(struct store_conn *c, const char *key, const char *val)
 int
 store_media_add(struct store_conn *c, const struct media *m, int64_t *id)
 {
-	return q_insert(q(c, "INSERT INTO media (hash, mime, width, height,"
+	const struct media_size	*s;
+	size_t			 i;
+	int64_t			 mid;
+	int			 rc;
+
+	rc = q_insert(q(c, "INSERT INTO media (hash, mime, width, height,"
 	    " bytes, alt, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " RETURNING id", "ttnniti", m->hash, m->mime, m->width, m->height,
-	    m->bytes, m->alt, (int64_t)time(NULL)), id);
+	    m->bytes, m->alt, (int64_t)time(NULL)), &mid);
+	if (id != NULL)
+		*id = mid;
+	for (i = 0; i < m->nsizes && rc == STORE_OK; i++) {
+		s = &m->sizes[i];
+		rc = q_exec(q(c, "INSERT INTO media_sizes (media_id, width,"
+		    " height, hash, mime) VALUES (?1, ?2, ?3, ?4, ?5)"
+		    " ON CONFLICT DO NOTHING", "inntt", mid, s->width,
+		    s->height, s->hash, s->mime));
+	}
+	return rc;
+}
+
+static void
+fill_size(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct media_size	*m = v;
+
+	m->width = (int)col_int(s, 0);
+	m->height = (int)col_int(s, 1);
+	m->hash = col_text(a, s, 2);
+	m->mime = col_text(a, s, 3);
+}
+
+int
+store_media_sizes(struct store_conn *c, struct arena *a, int64_t media_id,
+    struct media_size **out, size_t *n)
+{
+	return q_many(q(c, "SELECT width, height, hash, mime FROM media_sizes"
+	    " WHERE media_id = ?1 ORDER BY width, mime = 'image/webp', hash",
+	    "i", media_id), a, sizeof(**out), fill_size, (void **)out, n);
 }
 
 static void

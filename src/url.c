@@ -309,9 +309,9 @@ url_page(struct buf *b, const char *slug)
 }
 
 void
-url_media(struct buf *b, const char *hash)
+url_media(struct buf *b, const char *hash, const char *ext)
 {
-	buf_printf(b, "%s%s.jpg", archive_prefix(ROUTE_MEDIA), hash);
+	buf_printf(b, "%s%s.%s", archive_prefix(ROUTE_MEDIA), hash, ext);
 }
 
 void

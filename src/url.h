@@ -12,7 +12,7 @@
  *   /tag/slug/             a tag archive
  *   /author/slug/          an author archive
  *   /slug/                 a static page
- *   /media/HASH.jpg        an uploaded image
+ *   /media/HASH.EXT        an uploaded image (jpg, png, webp)
  *   /theme/NAME            a theme file under a content-hashed name
  */
 #ifndef GALLEY_URL_H
@@ -80,7 +80,10 @@ void	url_author(struct buf *b, const char *slug, int page);
 void	url_page(struct buf *b, const char *slug);
 /* Appends "/" or "/page/N/". */
 void	url_home(struct buf *b, int page);
-/* Appends the path of a stored image named by its content hash. */
-void	url_media(struct buf *b, const char *hash);
+/*
+ * Appends the path of a stored image named by its content hash and its
+ * extension (image.h's image_ext of its type).
+ */
+void	url_media(struct buf *b, const char *hash, const char *ext);
 
 #endif

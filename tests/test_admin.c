@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <libxml/xpath.h>
+#include <gif_lib.h>
 #include <jansson.h>
+#include <png.h>
+#include <webp/encode.h>
 
 #include "buf.h"
 #include "check.h"
@@ -945,6 +948,132 @@ media(struct srv *s, const char *au)
 	resp_free(&r);
 }
 
+/* w x h RGB pixels of a gradient (the caller frees). */
+static unsigned char *
+ramp(int w, int h)
+{
+	unsigned char	*px = malloc((size_t)w * h * 3);
+	int		 i;
+
+	for (i = 0; i < w * h; i++) {
+		px[3 * i] = i % w * 255 / w;
+		px[3 * i + 1] = i / w * 255 / h;
+		px[3 * i + 2] = 90;
+	}
+	return px;
+}
+
+/* Writes a 700x500 PNG, a two-frame GIF and a WebP into dir. */
+static int
+write_pictures(const char *dir)
+{
+	unsigned char	*px = ramp(700, 500), *row, *out;
+	png_image	 img;
+	GifColorType	 c[2] = { { 255, 0, 0 }, { 0, 0, 255 } };
+	ColorMapObject	*cm = GifMakeMapObject(2, c);
+	GifFileType	*gif;
+	char		 path[600];
+	FILE		*f;
+	size_t		 n;
+	int		 err, i, y, ok = 1;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	img.width = 700;
+	img.height = 500;
+	img.format = PNG_FORMAT_RGB;
+	snprintf(path, sizeof(path), "%s/p.png", dir);
+	ok &= png_image_write_to_file(&img, path, 0, px, 0, NULL) != 0;
+	snprintf(path, sizeof(path), "%s/p.webp", dir);
+	n = WebPEncodeRGB(px, 700, 500, 700 * 3, 80, &out);
+	ok &= n > 0 && (f = fopen(path, "wb")) != NULL &&
+	    fwrite(out, 1, n, f) == n && fclose(f) == 0;
+	WebPFree(out);
+	snprintf(path, sizeof(path), "%s/p.gif", dir);
+	row = calloc(1, 60);
+	if ((gif = EGifOpenFileName(path, false, &err)) == NULL)
+		return 0;
+	EGifSetGifVersion(gif, true);
+	EGifPutScreenDesc(gif, 60, 40, 1, 0, cm);
+	for (i = 0; i < 2; i++) {
+		unsigned char	 ext[4] = { 0, 10, 0, 0xff };
+
+		EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext);
+		EGifPutImageDesc(gif, 0, 0, 60, 40, false, NULL);
+		memset(row, i, 60);
+		for (y = 0; y < 40; y++)
+			EGifPutLine(gif, row, 60);
+	}
+	ok &= EGifCloseFile(gif, &err) == GIF_OK;
+	GifFreeMapObject(cm);
+	free(row);
+	free(px);
+	return ok;
+}
+
+/*
+ * A PNG, an animated GIF and a WebP uploaded in the admin are served
+ * back by their own Content-Type, with nosniff and immutable caching;
+ * the PNG's sizes are recorded.
+ */
+static void
+media_formats(struct srv *s, const char *au)
+{
+	static const struct {
+		const char	*file, *type;
+	} pics[] = {
+		{ "p.png", "image/png" },
+		{ "p.gif", "image/webp" },	/* animated: animated WebP */
+		{ "p.webp", "image/webp" },
+	};
+	char		 tok[80], dir[64] = "/tmp/galley-pics-XXXXXX";
+	char		 file[700], src[200], sql[300];
+	const char	*f[] = { "csrf", tok, "alt", "A chart", NULL };
+	const char	*h[] = { au, NULL }, *v;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*a;
+	size_t		 i;
+
+	if (!CHECK(mkdtemp(dir) != NULL && write_pictures(dir)))
+		return;
+	snprintf(tok, sizeof(tok), "%s", csrf(s, au));
+	for (i = 0; i < sizeof(pics) / sizeof(pics[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s", dir, pics[i].file);
+		CHECK_MSG(http_post(s, "/admin/media/", f, 1, file, h, &r) ==
+		    0 && r.status == 303, pics[i].file);
+		resp_free(&r);
+		/* Newest first: the one just sent. */
+		CHECK(get(s, "/admin/media/", au, &r) == 200);
+		doc = html_parse(&r);
+		a = xp_attr(doc, "//ul[@class='admin-media']//img/@src");
+		snprintf(src, sizeof(src), "%s", a ? a : "");
+		free(a);
+		xmlFreeDoc(doc);
+		resp_free(&r);
+		CHECK_MSG(http_get(s, src, &r) == 0 && r.status == 200 &&
+		    (v = resp_header(&r, "Content-Type")) != NULL &&
+		    strcmp(v, pics[i].type) == 0, src);
+		CHECK_MSG((v = resp_header(&r, "X-Content-Type-Options")) !=
+		    NULL && strcmp(v, "nosniff") == 0, src);
+		CHECK_MSG((v = resp_header(&r, "Cache-Control")) != NULL &&
+		    strstr(v, "immutable") != NULL, src);
+		resp_free(&r);
+		unlink(file);
+	}
+	/* 700x500 PNG: 320 and 640 copies and the display copy, + twins. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM media_sizes s JOIN"
+	    " media m ON m.id = s.media_id WHERE m.mime = 'image/png' AND"
+	    " s.mime = 'image/png'");
+	CHECK(db_count(dbpath, sql) == 3);
+	/* A stored name with an extension not ours is not served. */
+	src[strlen(src) - 4] = '\0';
+	strcat(src, "html");
+	CHECK(http_get(s, src, &r) == 0 && r.status == 404);
+	resp_free(&r);
+	rmdir(dir);
+}
+
 /* A moderator edits a comment, replies to it, deletes for good. */
 static void
 comment_edits(struct srv *s, const char *ed)
@@ -1309,6 +1438,7 @@ main(void)
 	privacy(&s, cookie[3]);
 	terms(&s, cookie[2]);
 	media(&s, cookie[1]);
+	media_formats(&s, cookie[1]);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);

@@ -1217,7 +1217,7 @@ copy_pages(const char *path, long page)
 	len = (size_t)ftell(f);
 	rewind(f);
 	p = malloc(len);
-	if (fread(p, 1, len, f) == len && image_store(p, len, dir, g, &im, msg,
+	if (fread(p, 1, len, f) == len && image_store(p, len, IMAGE_JPEG, dir, g, &im, msg,
 	    sizeof(msg)) == IMAGE_OK)
 		for (i = 0; i < 2; i++) {
 			snprintf(file, sizeof(file), "%s/%s.jpg", dir,

@@ -87,8 +87,11 @@ builders(void)
 	url_page(&b, "privacy");
 	CHECK_STR(b.data, "/privacy/");
 	buf_reset(&b);
-	url_media(&b, "ab01");
+	url_media(&b, "ab01", "jpg");
 	CHECK_STR(b.data, "/media/ab01.jpg");
+	buf_reset(&b);
+	url_media(&b, "ab01", "webp");
+	CHECK_STR(b.data, "/media/ab01.webp");
 	buf_reset(&b);
 }
 
@@ -144,6 +147,8 @@ main(void)
 	roundtrip("/privacy/", ROUTE_PAGE);
 	roundtrip("/caf%c3%a9/", ROUTE_PAGE);
 	roundtrip("/media/0123abcd.jpg", ROUTE_MEDIA);
+	roundtrip("/media/0123abcd.png", ROUTE_MEDIA);
+	roundtrip("/media/0123abcd.webp", ROUTE_MEDIA);
 	roundtrip("/theme/style.0123456789.css", ROUTE_THEME);
 
 	canonical("/2015/10/slug", "/2015/10/slug/");
