@@ -417,9 +417,10 @@ cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 
 /*
  * The response of a body (len bytes, handed over: libmicrohttpd frees
- * it) in encoding enc, with its ETag and headers: a page every reader
- * gets alike (cache) says it varies with Accept-Encoding and may be
- * stored; any other is no-store and may set the request's cookie.
+ * it) in encoding enc, with its ETag (if not NULL) and headers: a page
+ * every reader gets alike (cache) says it varies with Accept-Encoding
+ * and may be stored; any other is no-store and may set the request's
+ * cookie.
  * Returns NULL (body freed) if libmicrohttpd is out of memory.
  */
 static struct MHD_Response *
@@ -434,7 +435,8 @@ body_response(struct req *r, void *body, size_t len, enum encoding enc,
 		free(body);
 		return NULL;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	if (etag != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	if (enc != ENC_IDENTITY)
 		MHD_add_response_header(resp,
 		    MHD_HTTP_HEADER_CONTENT_ENCODING, encoding_name(enc));
@@ -533,12 +535,16 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	if (cache && cached(sr, conn, key, gen))
 		return MHD_YES;
 	body = buf_take(&r->body, &len);
+	/* no-store: nothing for a client to revalidate, no ETag to hash. */
+	if (!cache)
+		return queue(sr, conn, status, body_response(r, body, len,
+		    ENC_IDENTITY, NULL, 0), len);
 	etag_of(body, len, etag);
-	if (cache && cache_keeps(r->site->cache, len))
+	if (cache_keeps(r->site->cache, len))
 		return respond_cached(sr, conn, key, gen, body, len, etag);
 	/* A page too big for the cache is sent as it is, every time. */
-	return queue(sr, conn, cache ? fresh_status(conn, etag) : status,
-	    body_response(r, body, len, ENC_IDENTITY, etag, cache), len);
+	return queue(sr, conn, fresh_status(conn, etag), body_response(r,
+	    body, len, ENC_IDENTITY, etag, 1), len);
 }
 
 /*
@@ -1644,9 +1650,13 @@ server_run(struct site *site, const char *listen)
 	 * such block comes from a thread's heap and stays there: 72 MiB
 	 * resident after a walk over 1,500 pages of a 1M-comment site with a
 	 * 16 MiB page cache.  A fixed threshold keeps big blocks mapped and
-	 * given back when freed: 37 MiB after the same walk.
+	 * given back when freed: 37 MiB after the same walk.  It is 1 MiB,
+	 * above any page a request renders (a long thread's first page is
+	 * about 300 KB): growing a mapped buffer is an mremap, and freeing
+	 * it an munmap, each flushing every core's TLB; at 128 KiB they
+	 * took a third of such a page's time.
 	 */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 #endif
 	if (listen_addr(listen, &ss, &sslen, &v6) == -1) {
 		fprintf(stderr, "galley: %s: expected HOST:PORT\n", listen);
