@@ -74,6 +74,11 @@ struct db_driver {
 
 	int		(*begin)(struct store_conn *);
 	int		(*commit)(struct store_conn *);
+	/*
+	 * A run of reads in one snapshot, ended by commit (NULL: each
+	 * statement reads fresh, and nothing is gained by one).
+	 */
+	int		(*read_begin)(struct store_conn *);
 	int		(*rollback)(struct store_conn *);
 	/* Runs sql, SAVEPOINT or its RELEASE or ROLLBACK TO, unprepared. */
 	int		(*savepoint)(struct store_conn *, const char *sql);

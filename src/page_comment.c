@@ -143,15 +143,20 @@ page_comment_post(struct req *r, struct form *in)
 	if (status == 303) {
 		int64_t gen;
 
-		/* The writer's next page must show the comment. */
-		if (store_generation(r->conn, &gen) == STORE_OK)
-			store_generation_note(r->site->store, gen);
+		/*
+		 * The writer's next page must show the comment.  Both reads
+		 * in one snapshot: read_end only ends it.
+		 */
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(&env, f->id));
+		store_read_begin(r->conn);
+		if (store_generation(r->conn, &gen) == STORE_OK)
+			store_generation_note(r->site->store, gen);
 		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
 		    page_article_comment_path(r, f->article, f->post_id,
 		    f->id), held, (long long)f->id);
+		store_read_end(r->conn);
 		r->cookie = remember_cookie(r, f,
 		    strcmp(form_get(in, "remember", NULL, NULL), "yes") == 0);
 		return 303;

@@ -101,6 +101,18 @@ store_begin(struct store_conn *c)
 }
 
 int
+store_read_begin(struct store_conn *c)
+{
+	return c->drv->read_begin != NULL ? c->drv->read_begin(c) : STORE_OK;
+}
+
+int
+store_read_end(struct store_conn *c)
+{
+	return c->drv->read_begin != NULL ? c->drv->commit(c) : STORE_OK;
+}
+
+int
 store_commit(struct store_conn *c)
 {
 	return c->drv->commit(c);

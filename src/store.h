@@ -247,6 +247,14 @@ int	store_begin(struct store_conn *);
 int	store_commit(struct store_conn *);
 int	store_rollback(struct store_conn *);
 /*
+ * Reads that belong together, seen as of one moment: on SQLite in one
+ * transaction, which checks the connection's page cache once instead of
+ * at every statement (a busy site's commits would drop it each time);
+ * on PostgreSQL nothing.  No write in between.
+ */
+int	store_read_begin(struct store_conn *);
+int	store_read_end(struct store_conn *);
+/*
  * Inside a transaction, one item of a batch: store_savepoint marks where
  * it starts; store_savepoint_keep keeps what it wrote, and
  * store_savepoint_undo takes back what it wrote (and the locks it took),
