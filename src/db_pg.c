@@ -397,14 +397,19 @@ pg_savepoint(struct store_conn *sc, const char *sql)
 	return exec_tx((struct pconn *)sc, sql);
 }
 
-/* An advisory lock on the key's hash, held until the transaction ends. */
+/*
+ * An advisory lock on the key's 64-bit hash, held until the transaction
+ * ends: callers order their keys as strings, which orders the locks as
+ * long as no two keys share a hash (hashtext's 32 bits would make that
+ * likely among a busy site's post and address keys).
+ */
 static int
 pg_lock(struct store_conn *c, const char *key)
 {
 	struct db_stmt	*s;
 	int		 rc;
 
-	if ((s = pg_stmt(c, "SELECT pg_advisory_xact_lock(hashtext(?1))")) ==
+	if ((s = pg_stmt(c, "SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")) ==
 	    NULL)
 		return STORE_ERROR;
 	pg_bind_text(s, 1, key);

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -132,6 +133,42 @@ drop_file(const struct env *e, const char *hash)
 			unlink(path);
 }
 
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Every lock the erasure will take, taken first in the one order every
+ * writer follows (keys as strings, ascending: a comment batch's posts
+ * and addresses, moderation's comment then post): each comment's, as
+ * moderation takes it (one writer at a time per comment), and its
+ * post's, which the store's rethreading takes again (held already).
+ * Taken comment by comment, a batch holding one of the posts would wait
+ * for the erasure while the erasure waited for it.
+ */
+static int
+erase_locks(const struct env *e, const struct comment *cm, size_t k)
+{
+	const char	**keys = arena_alloc(e->arena, (2 * k + 1) *
+			    sizeof(*keys));
+	size_t		  i, n = 0;
+	int		  rc = STORE_OK;
+
+	for (i = 0; i < k; i++) {
+		keys[n++] = arena_printf(e->arena, "comment:%lld",
+		    (long long)cm[i].id);
+		keys[n++] = arena_printf(e->arena, "post:%lld",
+		    (long long)cm[i].post_id);
+	}
+	qsort(keys, n, sizeof(*keys), by_key);
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
+			rc = store_lock(e->conn, keys[i]);
+	return rc;
+}
+
 int
 privacy_erase(const struct env *e, const char *email, int remove, int64_t user_id,
     int64_t *n)
@@ -145,13 +182,10 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
 	if ((rc = store_begin(c)) != STORE_OK)
 		return rc;
 	if ((rc = store_privacy_comments(c, e->arena, email, &cm, &k)) !=
-	    STORE_OK)
+	    STORE_OK || (rc = erase_locks(e, cm, k)) != STORE_OK)
 		goto fail;
 	for (i = 0; i < k; i++) {
-		/* As moderation does: one writer at a time per comment. */
-		if ((rc = store_lock(c, arena_printf(e->arena,
-		    "comment:%lld", (long long)cm[i].id))) != STORE_OK ||
-		    (rc = moderation_forget(c, e->arena, &cm[i])) != STORE_OK ||
+		if ((rc = moderation_forget(c, e->arena, &cm[i])) != STORE_OK ||
 		    (rc = remove ? store_comment_remove(c, cm[i].id) :
 		    store_comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;
