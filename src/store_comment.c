@@ -271,6 +271,17 @@ store_comment_threads(struct store_conn *c, int64_t post_id, int64_t *n)
 	    " AND pos > 0", "i", post_id), n);
 }
 
+static void
+fill_place(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment_place	*pl = v;
+
+	(void)a;
+	pl->pos = col_int(s, 0);
+	pl->head = col_int(s, 1);
+	pl->rank = col_int(s, 2);
+}
+
 /*
  * k is the comment whose place counts: id itself once threaded, else its
  * parent (a held reply shows under it).
@@ -279,25 +290,16 @@ int
 store_comment_place(struct store_conn *c, int64_t id,
     struct comment_place *pl)
 {
-	struct db_stmt	*st;
-	int		 rc;
+	int	 rc;
 
 	memset(pl, 0, sizeof(*pl));
-	st = q(c, "SELECT h.pos, h.id, (SELECT count(*) FROM comments x"
+	rc = q_one(q(c, "SELECT h.pos, h.id, (SELECT count(*) FROM comments x"
 	    " WHERE x.thread = h.id AND x.thread > 0 AND (x.created, x.id) <"
 	    " (k.created, k.id)) FROM comments m JOIN comments k ON k.id ="
 	    " CASE WHEN m.thread <> 0 THEN m.id ELSE m.parent_id END JOIN"
 	    " comments h ON h.id = k.thread AND k.thread > 0 WHERE m.id = ?1",
-	    "i", id);
-	if (st == NULL)
-		return STORE_ERROR;
-	if ((rc = q_step(st)) == DB_ROW) {
-		pl->pos = col_int(st, 0);
-		pl->head = col_int(st, 1);
-		pl->rank = col_int(st, 2);
-	}
-	q_done(st);
-	return rc < 0 ? -rc : STORE_OK;
+	    "i", id), NULL, sizeof(*pl), fill_place, pl);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
 int
