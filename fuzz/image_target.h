@@ -13,10 +13,12 @@
 #include <sodium.h>
 
 #include "image.h"
+#include "media.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char			 media[64];
+static struct media_store	 store = { MEDIA_FILES, media };
 static struct image_gate	*gate;
 
 static void
@@ -46,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	if (gate == NULL)
 		start();
-	rc = image_store(data, len, FORMAT, media, gate, &im, msg,
+	rc = image_store(data, len, FORMAT, &store, NULL, gate, &im, msg,
 	    sizeof(msg));
 	/* A known outcome, and a sentence exactly when refused. */
 	if (rc < IMAGE_OK || rc > IMAGE_BUSY || (rc == IMAGE_OK) !=
@@ -58,6 +60,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	    (im.width > 1600 && im.height > 1600) ||
 	    im.thumb_width > im.width)
 		abort();
-	image_discard(media, &im);
+	image_discard(&store, NULL, &im);
 	return 0;
 }

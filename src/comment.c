@@ -462,8 +462,8 @@ attach_image(const struct env *e, struct comment_form *f, struct comment *cm,
 		return 0;
 	/* JPEG only, a display copy and a thumbnail: the template links
 	   HASH.jpg, and erasure removes these two files. */
-	rc = image_store(f->image, f->image_len, IMAGE_JPEG,
-	    e->site->media_dir, e->site->images, im, msg, sizeof(msg));
+	rc = image_store(f->image, f->image_len, IMAGE_JPEG, &e->site->media,
+	    e->conn, e->site->images, im, msg, sizeof(msg));
 	if (rc == IMAGE_OK) {
 		cm->image = arena_strdup(e->arena, im->hash);
 		cm->thumb = arena_strdup(e->arena, im->thumb);
@@ -558,7 +558,7 @@ comment_submit(const struct env *e, struct comment_form *f)
 	rc = comment_commit(e, f, &cm);
 	/* Refused, discarded or failed: its new files are orphans. */
 	if (rc != STORE_OK || *f->status == '\0')
-		image_discard(e->site->media_dir, &im);
+		image_discard(&e->site->media, e->conn, &im);
 	if (rc == STORE_CONFLICT)
 		return 422;
 	if (rc != STORE_OK)

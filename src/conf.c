@@ -4,14 +4,20 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "conf.h"
 
 #define CONF_MAX	64
+#define CONF_BYTES	65536	/* the largest galley.conf conf_set rewrites */
 
 struct conf {
 	char	*key[CONF_MAX];
@@ -112,4 +118,115 @@ conf_int(const struct conf *c, const char *key, long long dflt, long long min,
 	}
 	*out = n;
 	return 0;
+}
+
+/* Whether line (up to its newline) sets key. */
+static int
+sets(const char *line, const char *key)
+{
+	size_t	 n = strlen(key);
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (strncmp(line, key, n) != 0)
+		return 0;
+	line += n;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return *line == '=';
+}
+
+/* Reads path whole (at most CONF_BYTES) into a NUL-terminated buffer. */
+static char *
+slurp(const char *path, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	*s;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	s = xmalloc(CONF_BYTES + 1);
+	n = fread(s, 1, CONF_BYTES + 1, f);
+	if (ferror(f) || n > CONF_BYTES) {
+		snprintf(err, errlen, "%s: unreadable or over %d bytes", path,
+		    CONF_BYTES);
+		fclose(f);
+		free(s);
+		return NULL;
+	}
+	fclose(f);
+	s[n] = '\0';
+	return s;
+}
+
+/* Writes s to path durably in place of what was there, with mode. */
+static int
+replace(const char *path, const char *s, mode_t mode, char *err,
+    size_t errlen)
+{
+	char	 tmp[PATH_MAX], dir[PATH_MAX];
+	int	 fd, ok;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp) ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s) &&
+	    fchmod(fd, mode) == 0 && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+	if (!ok) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+int
+conf_set(const char *path, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	char		*old, *line, *nl;
+	size_t		 cap;
+	char		*out;
+	int		 done = 0, rc;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((old = slurp(path, err, errlen)) == NULL)
+		return -1;
+	cap = strlen(old) + strlen(key) + strlen(value) + 8;
+	out = xcalloc(1, cap);
+	for (line = old; *line != '\0'; line = nl) {
+		nl = strchr(line, '\n');
+		nl = nl != NULL ? nl + 1 : line + strlen(line);
+		if (!sets(line, key))
+			strncat(out, line, (size_t)(nl - line));
+		else if (!done++)	/* the first in place; the rest go */
+			snprintf(out + strlen(out), cap - strlen(out),
+			    "%s = %s\n", key, value);
+	}
+	if (!done) {
+		if (*out != '\0' && out[strlen(out) - 1] != '\n')
+			strcat(out, "\n");
+		snprintf(out + strlen(out), cap - strlen(out), "%s = %s\n",
+		    key, value);
+	}
+	rc = replace(path, out, st.st_mode & 07777, err, errlen);
+	free(old);
+	free(out);
+	return rc;
 }

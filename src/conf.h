@@ -29,4 +29,14 @@ int		 conf_int(const struct conf *, const char *key, long long dflt,
 		    long long min, long long max, long long *out, char *err,
 		    size_t errlen);
 
+/*
+ * Sets key = value in the file at path, in place of the key's line (the
+ * first; any later ones are dropped) or appended, keeping every other
+ * line and the file's mode; written to a temporary file, synced and
+ * renamed over it, so a crash leaves the old file or the new.  Returns
+ * 0, or -1 with a sentence in err.
+ */
+int		 conf_set(const char *path, const char *key,
+		    const char *value, char *err, size_t errlen);
+
 #endif

@@ -63,12 +63,20 @@ struct db_driver {
 	void		(*bind_real)(struct db_stmt *, int i, double v);
 	void		(*bind_text)(struct db_stmt *, int i, const char *s);
 	void		(*bind_null)(struct db_stmt *, int i);
+	/* Binds bytes p[0..len) (BLOB, bytea); they must live until done. */
+	void		(*bind_blob)(struct db_stmt *, int i, const void *p,
+			    size_t len);
 	/* DB_ROW, DB_DONE, or a negative store_rc. */
 	int		(*step)(struct db_stmt *);
 	int64_t		(*col_int)(struct db_stmt *, int col);
 	double		(*col_real)(struct db_stmt *, int col);
 	/* Column col of the row as text ("" for NULL), valid until step. */
 	const char	*(*col_text)(struct db_stmt *, int col, size_t *len);
+	/*
+	 * Column col as bytes (a BLOB, bytea; NULL with *len 0 for NULL),
+	 * valid until step or done.
+	 */
+	const void	*(*col_blob)(struct db_stmt *, int col, size_t *len);
 	/* Ends a statement's use, whether or not every row was read. */
 	void		(*done)(struct db_stmt *);
 

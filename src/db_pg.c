@@ -3,8 +3,9 @@
  * db_sqlite.c the only file that includes a database header.  For sites
  * whose several `galley serve` nodes share one database.  Each statement
  * is prepared (as gN) on a connection the first time it runs there, its
- * ?N parameters turned into $N, and sent with text parameters; its whole
- * result comes back at the first step.  Migrations are numbered in the
+ * ?N parameters turned into $N, and sent with text parameters (bytes as
+ * binary ones); its whole result comes back at the first step, in text
+ * (a bytea column is unescaped from its hex form when it is read).  Migrations are numbered in the
  * table schema_version and applied at open under an advisory lock, so
  * nodes starting together agree.
  *
@@ -19,6 +20,7 @@
  * database comes back, so does Galley.  A watcher thread LISTENs for the
  * generation every write announces (see watcher()).
  */
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,7 +52,10 @@ struct pstmt {
 	const char		*param[PARAMS_MAX];	/* NULL: SQL NULL */
 	unsigned char		 bound[PARAMS_MAX];
 	char			 num[PARAMS_MAX][32];
+	int			 len[PARAMS_MAX];	/* binary ones */
+	int			 fmt[PARAMS_MAX];	/* 1: binary */
 	PGresult		*res;	/* after the first step */
+	unsigned char		*bytes;	/* col_blob's, until the next step */
 	int			 row, rows;
 };
 
@@ -167,6 +172,8 @@ pg_done(struct db_stmt *sp)
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = s->rows = 0;
+	PQfreemem(s->bytes);
+	s->bytes = NULL;
 }
 
 static void
@@ -193,6 +200,8 @@ pg_stmt(struct store_conn *sc, const char *sql)
 	pg_done(&s->base);
 	memset(s->param, 0, sizeof(s->param));
 	memset(s->bound, 0, sizeof(s->bound));
+	memset(s->len, 0, sizeof(s->len));
+	memset(s->fmt, 0, sizeof(s->fmt));
 	return &s->base;
 }
 
@@ -242,6 +251,20 @@ pg_bind_real(struct db_stmt *sp, int i, double v)
 	s->bound[i - 1] = 1;
 }
 
+static void
+pg_bind_blob(struct db_stmt *sp, int i, const void *p, size_t len)
+{
+	struct pstmt	*s = (struct pstmt *)sp;
+
+	/* libpq counts a parameter's length in an int. */
+	if (i < 1 || i > PARAMS_MAX || len > INT_MAX)
+		return;
+	s->param[i - 1] = p != NULL ? p : "";
+	s->len[i - 1] = (int)len;
+	s->fmt[i - 1] = 1;
+	s->bound[i - 1] = 1;
+}
+
 /* Prepares s on its connection if it is not; a store_rc. */
 static int
 prepare(struct pstmt *s)
@@ -283,7 +306,7 @@ execute(struct pstmt *s)
 	for (try = 0; try < RETRIES; try++) {
 		if ((rc = prepare(s)) == STORE_OK) {
 			res = PQexecPrepared(c->db, s->name, s->nparams,
-			    s->param, NULL, NULL, 0);
+			    s->param, s->len, s->fmt, 0);
 			if (PQresultStatus(res) == PGRES_TUPLES_OK ||
 			    PQresultStatus(res) == PGRES_COMMAND_OK) {
 				s->res = res;
@@ -313,6 +336,8 @@ pg_step(struct db_stmt *sp)
 
 	if (s->res == NULL && (rc = execute(s)) != STORE_OK)
 		return -rc;
+	PQfreemem(s->bytes);
+	s->bytes = NULL;
 	if (s->row >= s->rows)
 		return DB_DONE;
 	s->row++;
@@ -342,6 +367,22 @@ pg_col_text(struct db_stmt *sp, int col, size_t *len)
 
 	*len = (size_t)PQgetlength(s->res, s->row - 1, col);
 	return PQgetvalue(s->res, s->row - 1, col);
+}
+
+static const void *
+pg_col_blob(struct db_stmt *sp, int col, size_t *len)
+{
+	struct pstmt	*s = (struct pstmt *)sp;
+
+	*len = 0;
+	if (PQgetisnull(s->res, s->row - 1, col))
+		return NULL;
+	PQfreemem(s->bytes);
+	s->bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res,
+	    s->row - 1, col), len);
+	if (s->bytes == NULL)
+		*len = 0;
+	return s->bytes;
 }
 
 /* BEGIN, COMMIT, ROLLBACK: never retried. */
@@ -765,10 +806,12 @@ const struct db_driver db_pg = {
 	.bind_real = pg_bind_real,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.col_int = pg_col_int,
 	.col_real = pg_col_real,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.done = pg_done,
 	.begin = pg_begin,
 	.commit = pg_commit,

@@ -145,6 +145,14 @@ sl_bind_null(struct db_stmt *s, int i)
 	sqlite3_bind_null(((struct sstmt *)s)->st, i);
 }
 
+static void
+sl_bind_blob(struct db_stmt *s, int i, const void *p, size_t len)
+{
+	/* A zero-length blob that is not NULL: SQLite wants a pointer. */
+	sqlite3_bind_blob64(((struct sstmt *)s)->st, i, p != NULL ? p : "",
+	    (sqlite3_uint64)len, SQLITE_STATIC);
+}
+
 static int
 sl_step(struct db_stmt *sp)
 {
@@ -180,6 +188,16 @@ sl_col_text(struct db_stmt *sp, int col, size_t *len)
 
 	*len = t != NULL ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
 	return t != NULL ? (const char *)t : "";
+}
+
+static const void *
+sl_col_blob(struct db_stmt *sp, int col, size_t *len)
+{
+	struct sstmt	*s = (struct sstmt *)sp;
+	const void	*p = sqlite3_column_blob(s->st, col);
+
+	*len = p != NULL ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	return p;
 }
 
 static void
@@ -423,10 +441,12 @@ const struct db_driver db_sqlite = {
 	.bind_real = sl_bind_real,
 	.bind_text = sl_bind_text,
 	.bind_null = sl_bind_null,
+	.bind_blob = sl_bind_blob,
 	.step = sl_step,
 	.col_int = sl_col_int,
 	.col_real = sl_col_real,
 	.col_text = sl_col_text,
+	.col_blob = sl_col_blob,
 	.done = sl_done,
 	.begin = sl_begin,
 	.commit = sl_commit,

@@ -1,15 +1,11 @@
 /*
  * demo: loads the demo site (see demo.h).  The picture is stored as every
- * upload will be: named by its SHA-256, written to a temporary file,
- * synced and renamed into place.
+ * upload is (media.c): named by its SHA-256, in the media folder or the
+ * database as the site keeps them.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sodium.h>
 
 #include "alloc.h"
 #include "avatar.h"
@@ -17,6 +13,7 @@
 #include "demo.h"
 #include "embed.h"
 #include "env.h"
+#include "media.h"
 #include "post.h"
 #include "site.h"
 #include "store.h"
@@ -31,49 +28,23 @@ text(const char *name)
 	return e != NULL ? (const char *)e->data : "";
 }
 
-/* Writes data to DIR/NAME durably; returns 0 or -1 with err set. */
-static int
-write_file(const char *dir, const char *name, const unsigned char *data,
-    size_t len, char *err, size_t errlen)
-{
-	char	 tmp[4096], path[4096];
-	int	 fd;
-
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
-		goto fail;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1) {
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	unlink(tmp);
-	return -1;
-}
-
 /* Stores the picture; its hash goes into hash (65 bytes). */
 static int
-demo_picture(struct store_conn *c, const char *media_dir, char *hash,
+demo_picture(struct store_conn *c, const struct media_store *ms, char *hash,
     char *err, size_t errlen)
 {
 	const struct embed	*e = embed_find("demo/russian-airstrikes-ISIS.jpg");
-	unsigned char		 h[crypto_hash_sha256_BYTES];
-	char			 name[80];
 	struct media		 m = { .mime = "image/jpeg", .width = 640,
 	    .height = 360, .alt = "russian-airstrikes-ISIS" };
+	int			 made, rc;
 
 	if (e == NULL)
 		return STORE_ERROR;
-	crypto_hash_sha256(h, e->data, e->len);
-	sodium_bin2hex(hash, 65, h, sizeof(h));
-	snprintf(name, sizeof(name), "%s.jpg", hash);
-	if (write_file(media_dir, name, e->data, e->len, err, errlen) == -1)
-		return STORE_ERROR;
+	if ((rc = media_put(ms, c, m.mime, e->data, e->len, hash, &made)) !=
+	    STORE_OK) {
+		snprintf(err, errlen, "the demo picture could not be stored");
+		return rc;
+	}
 	m.hash = hash;
 	m.bytes = (int64_t)e->len;
 	return store_media_add(c, &m, NULL);
@@ -152,7 +123,7 @@ demo_load(const struct env *e, char *err, size_t errlen)
 	int		 rc;
 
 	if ((rc = store_user_add(c, &u, &p.author_id)) != STORE_OK ||
-	    (rc = demo_picture(c, e->site->media_dir, hash, err, errlen)) !=
+	    (rc = demo_picture(c, &e->site->media, hash, err, errlen)) !=
 	    STORE_OK)
 		return rc;
 	p.body = article_body(hash);

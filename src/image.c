@@ -11,27 +11,26 @@
  * decoded a frame at a time into one animated WebP encoder per size.
  * The one shared thing, the gate that bounds how many decodes run and
  * how much memory they hold, locks inside itself, so threads may share
- * it all freely.  Files are made with link(), so a call knows which
- * files it created and can take back exactly those.
+ * it all freely.  The copies are stored through media.c, in files or
+ * the database as the site says, and it tells which a call created, so
+ * a call can take back exactly those.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <lcms2.h>
 #include <libexif/exif-data.h>
-#include <sodium.h>
 
 #include "alloc.h"
 #include "image.h"
 #include "image_codec.h"
+#include "media.h"
+#include "store.h"
 
 #define THUMB_EDGE	320	/* without IMAGE_SIZES: the long edge */
 /* Bytes a pixel libwebp's encoder holds at most (lossless, method 4). */
@@ -112,21 +111,6 @@ struct plan {
 	int		 w[IMAGE_FILES_MAX], h[IMAGE_FILES_MAX];
 	struct blob	 blob[IMAGE_FILES_MAX];	/* parallel to out->file */
 };
-
-/*
- * Logs a failure to store what (errno e) once; returns IMAGE_FULL when
- * the disk or the quota is full, else IMAGE_IO.
- */
-static int
-io_error(const char *what, int e)
-{
-	char	 why[128];
-
-	if (strerror_r(e, why, sizeof(why)) != 0)
-		snprintf(why, sizeof(why), "error %d", e);
-	fprintf(stderr, "image: %s: %s\n", what, why);
-	return e == ENOSPC || e == EDQUOT ? IMAGE_FULL : IMAGE_IO;
-}
 
 struct image_gate *
 image_gate_new(int slots, size_t budget, int wait_ms)
@@ -641,92 +625,6 @@ animation(const struct codec *c, const unsigned char *p, size_t len,
 	return rc;
 }
 
-static int
-write_all(int fd, const unsigned char *data, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Makes a rename in dir durable. */
-static int
-sync_dir(const char *dir)
-{
-	int	 fd, e;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1)
-		return io_error(dir, errno);
-	if (fsync(fd) == -1) {
-		e = errno;
-		close(fd);
-		return io_error(dir, e);
-	}
-	close(fd);
-	return IMAGE_OK;
-}
-
-
-/*
- * Stores b as dir/HASH.ext, HASH the hex SHA-256 of its bytes, written
- * into hash[65]: a temporary file, fsync, then link() to its name.  The
- * link fails with EEXIST when the file is there already, the same bytes
- * stored before (perhaps for another comment): then *made is 0, else 1.
- * On failure nothing this call made is left.
- */
-static int
-save(const char *dir, const struct blob *b, const char *ext, char *hash,
-    int *made)
-{
-	unsigned char	 md[crypto_hash_sha256_BYTES];
-	char		 path[PATH_MAX], tmp[PATH_MAX];
-	int		 fd, e, rc;
-
-	*made = 0;
-	crypto_hash_sha256(md, b->data, b->len);
-	sodium_bin2hex(hash, 65, md, sizeof(md));
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hash,
-	    ext) >= sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
-	    "%s/.%s.XXXXXX", dir, hash) >= sizeof(tmp))
-		return io_error(dir, ENAMETOOLONG);
-	if ((fd = mkstemp(tmp)) == -1)
-		return io_error(tmp, errno);
-	if (write_all(fd, b->data, b->len) == -1 || fchmod(fd, 0644) == -1 ||
-	    fsync(fd) == -1) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		e = errno;
-		goto fail;
-	}
-	if (link(tmp, path) == 0)
-		*made = 1;
-	else if (errno != EEXIST) {
-		e = errno;
-		goto fail;
-	}
-	unlink(tmp);
-	if ((rc = sync_dir(dir)) != IMAGE_OK && *made) {
-		unlink(path);
-		*made = 0;
-	}
-	return rc;
-fail:
-	unlink(tmp);
-	return io_error(path, e);
-}
-
 /* Returns the formats[] entry of format f. */
 static const struct format *
 format_of(int f)
@@ -764,12 +662,22 @@ summarise(struct image *out)
 	out->made_thumb = t != d && t->made;
 }
 
+/* The image_rc of a media_put failure. */
+static int
+save_error(int store_rc)
+{
+	return store_rc == STORE_FULL ? IMAGE_FULL : store_rc == STORE_DOWN ||
+	    store_rc == STORE_RETRY ? IMAGE_BUSY : IMAGE_IO;
+}
+
 /*
- * Stores every blob of pl as a file of out; if one fails, takes back
- * those this call made.  Two blobs of the same bytes are one file.
+ * Stores every blob of pl through ms as a file of out; if one fails,
+ * takes back those this call made.  Two blobs of the same bytes are one
+ * file.
  */
 static int
-save_all(const char *dir, const struct plan *pl, struct image *out)
+save_all(const struct media_store *ms, struct store_conn *c,
+    const struct plan *pl, struct image *out)
 {
 	const struct format	*fm = format_of(pl->format), *wp;
 	struct image_file	*f;
@@ -788,10 +696,12 @@ save_all(const char *dir, const struct plan *pl, struct image *out)
 		f->mime = f->webp_copy ? wp->mime : fm->mime;
 		f->width = pl->w[i / 2];
 		f->height = pl->h[i / 2];
-		rc = save(dir, b, f->ext, f->hash, &f->made);
+		if ((rc = media_put(ms, c, f->mime, b->data, b->len, f->hash,
+		    &f->made)) != STORE_OK)
+			rc = save_error(rc);
 	}
 	if (rc != IMAGE_OK) {
-		image_discard(dir, out);
+		image_discard(ms, c, out);
 		out->nfiles = 0;
 		return rc;
 	}
@@ -845,8 +755,8 @@ within_limits(const struct probe *pr)
  */
 static int
 convert(const struct format *fm, const unsigned char *p, size_t len,
-    unsigned flags, const char *dir, struct image_gate *gate,
-    struct image *out, size_t *need)
+    unsigned flags, const struct media_store *ms, struct store_conn *conn,
+    struct image_gate *gate, struct image *out, size_t *need)
 {
 	const struct codec	*c = fm->codec;
 	struct probe		 pr;
@@ -866,7 +776,7 @@ convert(const struct format *fm, const unsigned char *p, size_t len,
 			/* The pixels are gone: files need no decode memory. */
 			gate_leave(gate, *need);
 			if (rc == IMAGE_OK)
-				rc = save_all(dir, &pl, out);
+				rc = save_all(ms, conn, &pl, out);
 			for (i = 0; i < 2 * pl.n; i++)
 				free(pl.blob[i].data);
 		}
@@ -880,8 +790,8 @@ convert(const struct format *fm, const unsigned char *p, size_t len,
 
 int
 image_store(const void *data, size_t len, unsigned flags,
-    const char *media_dir, struct image_gate *gate, struct image *out,
-    char *msg, size_t msglen)
+    const struct media_store *ms, struct store_conn *c,
+    struct image_gate *gate, struct image *out, char *msg, size_t msglen)
 {
 	const struct format	*fm = sniff(data, len);
 	size_t			 need = 0;
@@ -894,8 +804,7 @@ image_store(const void *data, size_t len, unsigned flags,
 		rc = IMAGE_NOT_JPEG;
 	else {
 		out->source = fm->format;
-		rc = convert(fm, data, len, flags, media_dir, gate, out,
-		    &need);
+		rc = convert(fm, data, len, flags, ms, c, gate, out, &need);
 	}
 	if (msglen == 0)
 		return rc;
@@ -908,18 +817,14 @@ image_store(const void *data, size_t len, unsigned flags,
 }
 
 void
-image_discard(const char *media_dir, const struct image *im)
+image_discard(const struct media_store *ms, struct store_conn *c,
+    const struct image *im)
 {
-	char	 path[PATH_MAX];
 	int	 i;
 
 	for (i = 0; i < im->nfiles; i++)
-		if (im->file[i].made && (size_t)snprintf(path, sizeof(path),
-		    "%s/%s.%s", media_dir, im->file[i].hash,
-		    im->file[i].ext) < sizeof(path) && unlink(path) == -1 &&
-		    errno != ENOENT)
-			fprintf(stderr, "image: %s: %s\n", path,
-			    strerror(errno));
+		if (im->file[i].made)
+			media_discard(ms, c, im->file[i].hash, im->file[i].ext);
 }
 
 const char *

@@ -2,7 +2,8 @@
  * image: pictures for comments and posts, checked and stored safely.  A
  * JPEG, PNG, GIF or WebP upload, known by its bytes alone, is decoded
  * in full, turned upright, and re-encoded without any metadata into
- * copies each named by the SHA-256 of its own bytes in the media folder,
+ * copies each named by the SHA-256 of its own bytes, stored through
+ * media.c (the media folder or the database),
  * so nothing of the uploaded file (EXIF, GPS, XMP, ICC, text chunks, GIF
  * comments, data appended after the image) is ever stored or served.
  * Decoding is bounded by a gate the site owns: so many decodes at once
@@ -12,6 +13,9 @@
 #define GALLEY_IMAGE_H
 
 #include <stddef.h>
+
+struct media_store;
+struct store_conn;
 
 /* Formats, as bits: image_store takes the set it accepts. */
 enum image_format {
@@ -29,7 +33,7 @@ enum image_format {
 /* The display copy and its width copies (2 of each with WebP). */
 #define IMAGE_FILES_MAX	10
 
-/* One stored file: media_dir/HASH.EXT. */
+/* One stored file: HASH.EXT (media.h). */
 struct image_file {
 	char		 hash[65];	/* hex SHA-256 of its bytes */
 	int		 width, height;
@@ -74,9 +78,11 @@ enum image_rc {
 	IMAGE_UNSUPPORTED,	/* a real picture of a kind we cannot decode */
 	IMAGE_CORRUPT,		/* damaged, truncated or malformed (a JPEG
 				   of more than 32 scans counts as such) */
-	IMAGE_IO,		/* the media folder could not be written */
-	IMAGE_FULL,		/* its disk is full (ENOSPC, EDQUOT): later */
-	IMAGE_BUSY		/* no room to decode within the wait: later */
+	IMAGE_IO,		/* the copies could not be stored */
+	IMAGE_FULL,		/* their disk is full (ENOSPC, EDQUOT, the
+				   database's): later */
+	IMAGE_BUSY		/* no room to decode within the wait, or the
+				   database busy or away: later */
 };
 
 struct image_gate;
@@ -96,7 +102,7 @@ void	image_gate_free(struct image_gate *);
  * Checks that data[0..len) is a real, complete picture in one of the
  * formats of the set in flags (IMAGE_JPEG, ...; a file is known by its
  * leading bytes alone, never its name or Content-Type) and stores
- * cleaned copies of it in media_dir.  The limits come first: at most
+ * cleaned copies of it through ms (media.h).  The limits come first: at most
  * 8 MB, then, from the headers alone and before any pixel is allocated,
  * at most 40 megapixels and 10,000 pixels a side (a JPEG at most 32
  * scans; an animation at most 500 frames whose frames times its canvas
@@ -125,17 +131,19 @@ void	image_gate_free(struct image_gate *);
  * was), an animation keeping its frames' delays and loop count.  Bytes
  * after the end of the image (a JPEG's EOI, a PNG's IEND, a GIF's
  * trailer) are ignored: none of them can reach the stored copies.  Each
- * copy is written as media_dir/HASH.EXT, HASH being the hex SHA-256 of
- * the bytes written and EXT ours (jpg, png, webp), through a temporary
- * file, fsync and link(), so a reader never sees a partial file, storing
- * an image twice is fine, and the made flags say which files this call
- * created (a file already there may be another comment's).
+ * copy is stored with media_put as HASH.EXT, HASH being the hex SHA-256
+ * of its bytes and EXT ours (jpg, png, webp): in media_dir through a
+ * temporary file, fsync and link(), so a reader never sees a partial
+ * file, or as a row on c (committed before this returns unless c is in
+ * a transaction); storing an image twice is fine, and the made flags
+ * say which files this call created (a file already there may be
+ * another comment's).  c may be NULL when ms keeps files.
  *
  * Returns IMAGE_OK and fills out; else returns the error, leaves out
  * unspecified and writes a sentence fit to show the uploader into
  * msg[0..msglen) (truncated, always NUL-terminated when msglen > 0; ""
- * on success).  A refused image leaves nothing in media_dir: when a
- * copy cannot be written, those written before are removed again if this
+ * on success).  A refused image leaves nothing stored: when a copy
+ * cannot be written, those written before are removed again if this
  * call made them.  IMAGE_FULL (no space or quota left) and IMAGE_IO are
  * logged on stderr; the other errors are the uploader's doing or a
  * moment's load.  Two copies with the same bytes are one file (a
@@ -144,8 +152,9 @@ void	image_gate_free(struct image_gate *);
  * been called.
  */
 int	image_store(const void *data, size_t len, unsigned flags,
-	    const char *media_dir, struct image_gate *gate, struct image *out,
-	    char *msg, size_t msglen);
+	    const struct media_store *ms, struct store_conn *c,
+	    struct image_gate *gate, struct image *out, char *msg,
+	    size_t msglen);
 /*
  * Returns the Content-Type of a stored file's extension ("jpg", "png",
  * "webp"), or NULL for any other; and the extension of a stored file's
@@ -154,14 +163,16 @@ int	image_store(const void *data, size_t len, unsigned flags,
 const char *image_mime(const char *ext);
 const char *image_ext(const char *mime);
 /*
- * Removes from media_dir the files the image_store call that filled im
- * created (every file[i] whose made is set), and only those: for a
- * comment or upload refused after its
- * picture was stored.  A file that was already there is left alone,
- * since pictures are named by content and another comment may show it.
- * (Two uploads of the same picture at the same moment, one refused, can
- * still lose the other's file: the window is the refused one's write.)
+ * Removes the files the image_store call that filled im created (every
+ * file[i] whose made is set), and only those, through media_discard:
+ * for a comment or upload refused after its picture was stored.  A file
+ * that was already there is left alone, since pictures are named by
+ * content and another comment may show it.  (In media_dir, two uploads
+ * of the same picture at the same moment, one refused, can still lose
+ * the other's file: the window is the refused one's write.  In the
+ * database a row is deleted only while nothing names it.)
  */
-void	image_discard(const char *media_dir, const struct image *im);
+void	image_discard(const struct media_store *ms, struct store_conn *c,
+	    const struct image *im);
 
 #endif

@@ -7,7 +7,9 @@
  * library lists them newest first,
  * each with the Markdown that puts it in a post.  A picture the site
  * cannot take now is answered 503 (decoding busy, the database full) or
- * 507 (no space for the files), and leaves no file behind.
+ * 507 (no space for the files), and leaves no file behind.  The copies
+ * are stored (media.c) before the item's rows: a decode never runs
+ * inside a write transaction, which would hold SQLite's write lock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +108,8 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	    strpbrk(alt, "[]()") != NULL)
 		return media_page(r, se, "The description is at most 300"
 		    " characters of text, without brackets.", 422);
-	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, r->site->media_dir,
-	    r->site->images, &im, msg, sizeof(msg));
+	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, &r->site->media,
+	    r->conn, r->site->images, &im, msg, sizeof(msg));
 	if (rc == IMAGE_BUSY)
 		r->retry_after = BUSY_RETRY;
 	if (rc != IMAGE_OK)
@@ -138,7 +140,7 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	}
 	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
 		return admin_back(r, "media", "done=1");
-	image_discard(r->site->media_dir, &im);
+	image_discard(&r->site->media, r->conn, &im);
 	if (rc == STORE_FULL) {
 		r->retry_after = FULL_RETRY;
 		return media_page(r, se, "The site cannot save pictures right"

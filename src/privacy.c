@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "media.h"
 #include "moderation.h"
 #include "privacy.h"
 #include "env.h"
@@ -112,27 +113,6 @@ privacy_export(const struct env *e, const char *email, int64_t user_id,
 	return out;
 }
 
-/*
- * Deletes the picture file with this hash if no comment shows it,
- * whichever of our extensions it has.
- */
-static void
-drop_file(const struct env *e, const char *hash)
-{
-	static const char *const exts[] = { "jpg", "png", "webp" };
-	char	 path[4096];
-	int64_t	 uses = 1;
-	size_t	 i;
-
-	if (*hash == '\0' || store_image_uses(e->conn, hash, &uses) !=
-	    STORE_OK || uses > 0)
-		return;
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
-		    e->site->media_dir, hash, exts[i]) < sizeof(path))
-			unlink(path);
-}
-
 static int
 by_key(const void *a, const void *b)
 {
@@ -194,10 +174,13 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
 	    (int64_t)k, user_id)) != STORE_OK || (rc = store_commit(c)) !=
 	    STORE_OK)
 		goto fail;
-	/* After the commit: a file is not taken back by a rollback. */
+	/*
+	 * After the commit: a file is not taken back by a rollback.  Each
+	 * goes only if no other comment or media item shows it.
+	 */
 	for (i = 0; remove && i < k; i++) {
-		drop_file(e, cm[i].image);
-		drop_file(e, cm[i].thumb);
+		media_remove(&e->site->media, c, cm[i].image);
+		media_remove(&e->site->media, c, cm[i].thumb);
 	}
 	*n = (int64_t)k;
 	return STORE_OK;

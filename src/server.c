@@ -3,7 +3,8 @@
  * of libmicrohttpd's threads (one per core), which never wait on a lock:
  *
  *   first_call() -> the head checked (head.c); deadlines (client.c)
- *   handle() -> theme file or media file, served without the database
+ *   handle() -> theme file, or media file (from the media folder, or
+ *               copied out of the database with media_store = db)
  *            -> url_parse(); a near miss redirects to the canonical path
  *            -> the data generation (from the store's watcher, or asked
  *               of the database); a page-cache hit is queued as it is
@@ -54,7 +55,7 @@
 #include "encoding.h"
 #include "form.h"
 #include "head.h"
-#include "image.h"
+#include "media.h"
 #include "page.h"
 #include "req.h"
 #include "server.h"
@@ -300,40 +301,50 @@ serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 }
 
 /*
- * /media/HASH.EXT: a file named by its content hash, so immutable, with
- * the type of our extension for it (image_mime) and nosniff, so a
- * browser never takes it for anything else.
+ * /media/HASH.EXT: a picture named by its content hash, so immutable
+ * (ETag the hash), with the type of our extension for it (image_mime)
+ * and nosniff, so a browser never takes it for anything else.  From the
+ * media folder a descriptor is sent as it is; from the database
+ * (media_store = db) the bytes are copied out and the connection given
+ * back before a byte is sent.
  */
 static enum MHD_Result
 serve_media(struct sreq *sr, struct MHD_Connection *conn)
 {
-	const char		*name = sr->r.route.slug, *type;
-	struct MHD_Response	*resp;
-	struct stat		 st;
-	char			 path[4096], etag[80];
-	size_t			 i, n = strlen(name);
-	int			 fd;
+	const struct site	*site = sr->r.site;
+	const char		*name = sr->r.route.slug;
+	struct MHD_Response	*resp = NULL;
+	struct media_object	 o;
+	struct store_conn	*c = NULL;
+	char			 hash[65], etag[80];
+	int			 rc;
 
-	if (n < 66 || name[64] != '.' || (type = image_mime(name + 65)) ==
-	    NULL)
+	if (strlen(name) < 66 || name[64] != '.')
 		return MHD_NO;
-	for (i = 0; i < 64; i++)
-		if (!strchr("0123456789abcdef", name[i]))
-			return MHD_NO;
-	snprintf(path, sizeof(path), "%s/%s", sr->r.site->media_dir, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	memcpy(hash, name, 64);
+	hash[64] = '\0';
+	if (site->media.kind == MEDIA_DB &&
+	    (c = store_conn_get(site->store)) == NULL)
 		return MHD_NO;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (resp = MHD_create_response_from_fd((uint64_t)st.st_size,
-	    fd)) == NULL) {
-		close(fd);
+	rc = media_get(&site->media, c, hash, name + 65, &o);
+	if (c != NULL)
+		store_conn_put(site->store, c);
+	if (rc != STORE_OK)
+		return MHD_NO;
+	if (o.fd != -1 && (resp = MHD_create_response_from_fd((uint64_t)o.len,
+	    o.fd)) != NULL)
+		o.fd = -1;		/* libmicrohttpd closes it */
+	else if (o.data != NULL && (resp = MHD_create_response_from_buffer(
+	    o.len, o.data, MHD_RESPMEM_MUST_FREE)) != NULL)
+		o.data = NULL;		/* libmicrohttpd frees it */
+	if (resp == NULL) {
+		media_object_reset(&o);
 		return MHD_NO;
 	}
-	snprintf(etag, sizeof(etag), "\"%.64s\"", name);
+	snprintf(etag, sizeof(etag), "\"%s\"", hash);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-	add_headers(resp, type, "public, max-age=31536000, immutable");
-	return queue(sr, conn, fresh_status(conn, etag), resp,
-	    (size_t)st.st_size);
+	add_headers(resp, o.mime, "public, max-age=31536000, immutable");
+	return queue(sr, conn, fresh_status(conn, etag), resp, o.len);
 }
 
 /*

@@ -97,7 +97,10 @@ write_conf(const char *dir, const char *db, char *err, size_t errlen)
 	    "secret = %s\n"
 	    "# The database: a path relative to this directory, or a URI.\n"
 	    "db = %s\n"
-	    "# Where uploaded images live (shared by every node).\n"
+	    "# Where uploaded images live: files in media_dir (one folder\n"
+	    "# every node shares), or db, in the database (see DEPLOY.md;\n"
+	    "# `galley media DIR move --to db|files` moves them).\n"
+	    "media_store = files\n"
 	    "media_dir = media\n"
 	    "# Memory that decoding uploaded pictures may take at once, MiB:\n"
 	    "# image_memory_mb = %d\n"
@@ -285,7 +288,7 @@ struct site *
 site_open(const char *dir, char *err, size_t errlen)
 {
 	struct site	*s = xcalloc(1, sizeof(*s));
-	const char	*db, *media;
+	const char	*db, *media, *kind;
 	char		*path;
 
 	s->dir = xstrdup(dir);
@@ -300,6 +303,13 @@ site_open(const char *dir, char *err, size_t errlen)
 	if ((media = conf_get(s->conf, "media_dir")) == NULL)
 		media = "media";
 	s->media_dir = site_path(dir, media);
+	s->media.dir = s->media_dir;
+	if ((kind = conf_get(s->conf, "media_store")) != NULL && *kind != '\0' &&
+	    media_kind_parse(kind, &s->media.kind) == -1) {
+		snprintf(err, errlen, "galley.conf: media_store is files or db,"
+		    " not %s", kind);
+		goto fail;
+	}
 	path = site_path(dir, db);
 	if (store_open(path, 1, &s->store, err, errlen) != STORE_OK) {
 		free(path);

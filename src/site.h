@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "media.h"
+
 struct batch;
 struct cache;
 struct conf;
@@ -25,6 +27,8 @@ struct site {
 	struct conf	*conf;
 	unsigned char	 secret[SITE_SECRET_LEN];	/* sign.c's key */
 	char		*media_dir;
+	struct media_store media;	/* media_store: files (media_dir)
+					   or db */
 	struct store	*store;
 	struct theme	*theme;
 	struct cache	*cache;

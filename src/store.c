@@ -201,6 +201,10 @@ q(struct store_conn *c, const char *sql, const char *types, ...)
 		case 'r':
 			c->drv->bind_real(st, i + 1, va_arg(ap, double));
 			break;
+		case 'b':
+			t = va_arg(ap, const void *);
+			c->drv->bind_blob(st, i + 1, t, va_arg(ap, size_t));
+			break;
 		default:
 			break;
 		}
@@ -355,6 +359,12 @@ col_str(struct db_stmt *st, int col)
 	size_t	 len;
 
 	return st->drv->col_text(st, col, &len);
+}
+
+const void *
+col_blob(struct db_stmt *st, int col, size_t *len)
+{
+	return st->drv->col_blob(st, col, len);
 }
 
 char *

@@ -188,6 +188,18 @@ struct media {
 	size_t	 nsizes;
 };
 
+/*
+ * A picture's bytes kept in the database (media_store = db; media.c):
+ * one stored file, named by the hex SHA-256 of its bytes.
+ */
+struct media_blob {
+	char	*hash;
+	char	*mime;
+	int64_t	 size;
+	void	*data;		/* store_blob_get only: xmalloc'd, the
+				   caller frees it */
+};
+
 /* Which posts posts_list returns. */
 struct post_query {
 	const char	*type;		/* "post" or "page" */
@@ -418,6 +430,35 @@ int	store_media_add(struct store_conn *, const struct media *,
 /* An item's stored files, narrowest first (WebP after the others). */
 int	store_media_sizes(struct store_conn *, struct arena *,
 	    int64_t media_id, struct media_size **out, size_t *n);
+/*
+ * Stores a picture's bytes p[0..len) under hash (the caller's SHA-256 of
+ * them) with mime, inside the caller's transaction if there is one;
+ * *made is 1 if this call added the row, 0 if the hash was there.
+ */
+int	store_blob_put(struct store_conn *, const char *hash,
+	    const char *mime, const void *p, size_t len, int64_t now,
+	    int *made);
+/*
+ * The bytes of hash into out (hash and mime in a; data xmalloc'd, the
+ * caller frees it): STORE_NOTFOUND when there are none, STORE_ERROR
+ * (logged) when they are over max bytes, before any copy is made.
+ */
+int	store_blob_get(struct store_conn *, struct arena *, const char *hash,
+	    size_t max, struct media_blob *out);
+/*
+ * Deletes the bytes of hash; with if_unused only when no comment, media
+ * item or media size names it, in the same statement.  STORE_NOTFOUND
+ * when nothing was deleted.
+ */
+int	store_blob_delete(struct store_conn *, const char *hash,
+	    int if_unused);
+/*
+ * At most limit stored pictures (hash, mime, size; no data) whose hash
+ * sorts after after ("" from the first), in hash order, into a.
+ */
+int	store_blob_list(struct store_conn *, struct arena *,
+	    const char *after, int64_t limit, struct media_blob **out,
+	    size_t *n);
 /* The media library, newest first. */
 int	store_media_list(struct store_conn *, struct arena *,
 	    int64_t offset, int64_t limit, struct media **out,

@@ -22,7 +22,8 @@ typedef void	q_fill(struct arena *, struct db_stmt *st, void *out);
  * The statement for sql (a string literal) on c, with parameters 1, 2...
  * bound from the arguments after types, one letter each: 't' a const
  * char * (NULL binds ""), 'z' a const char * (NULL binds SQL NULL), 'i'
- * an int64_t, 'n' an int, 'r' a double.
+ * an int64_t, 'n' an int, 'r' a double, 'b' bytes as two arguments, a
+ * const void * and a size_t.
  * Text must live until the statement is done.  NULL (logged) if sql does
  * not prepare; every q_ runner takes NULL and answers STORE_ERROR.
  */
@@ -64,6 +65,8 @@ int64_t		 col_int(struct db_stmt *st, int col);
 double		 col_real(struct db_stmt *st, int col);
 /* Column col as text ("" for NULL), valid until the next step. */
 const char	*col_str(struct db_stmt *st, int col);
+/* Column col as bytes (NULL and 0 for NULL), valid until the next step. */
+const void	*col_blob(struct db_stmt *st, int col, size_t *len);
 /* Column col as a string in a ("" for NULL). */
 char		*col_text(struct arena *a, struct db_stmt *st, int col);
 /* The engine under c, for the few statements written twice. */

@@ -1,11 +1,15 @@
 /*
  * store_site: the queries of what belongs to the site as a whole (see
  * store.h), written once for both engines (store_query.h): its settings,
- * its media library, and the privacy log of exports and erasures.
+ * its media library and the pictures' bytes when the database keeps
+ * them, and the privacy log of exports and erasures.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "arena.h"
 #include "store_query.h"
 
@@ -93,6 +97,93 @@ store_media_sizes(struct store_conn *c, struct arena *a, int64_t media_id,
 	return q_many(q(c, "SELECT width, height, hash, mime FROM media_sizes"
 	    " WHERE media_id = ?1 ORDER BY width, mime = 'image/webp', hash",
 	    "i", media_id), a, sizeof(**out), fill_size, (void **)out, n);
+}
+
+int
+store_blob_put(struct store_conn *c, const char *hash, const char *mime,
+    const void *p, size_t len, int64_t now, int *made)
+{
+	int	 rc;
+
+	*made = 0;
+	rc = q_changed(q(c, "INSERT INTO media_blobs (hash, mime, size, bytes,"
+	    " created) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash) DO"
+	    " NOTHING RETURNING hash", "ttibi", hash, mime, (int64_t)len, p,
+	    len, now));
+	if (rc == STORE_OK)
+		*made = 1;
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+store_blob_get(struct store_conn *c, struct arena *a, const char *hash,
+    size_t max, struct media_blob *out)
+{
+	struct db_stmt	*s;
+	const void	*p;
+	size_t		 len;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((s = q(c, "SELECT hash, mime, size, bytes FROM media_blobs"
+	    " WHERE hash = ?1", "t", hash)) == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(s)) != DB_ROW) {
+		q_done(s);
+		return rc < 0 ? -rc : STORE_NOTFOUND;
+	}
+	out->size = col_int(s, 2);
+	if (out->size < 0 || (uint64_t)out->size > max) {
+		fprintf(stderr, "galley: media %s: %lld bytes, over %zu\n",
+		    hash, (long long)out->size, max);
+		q_done(s);
+		return STORE_ERROR;
+	}
+	p = col_blob(s, 3, &len);
+	if (len != (size_t)out->size || (p == NULL && len > 0)) {
+		fprintf(stderr, "galley: media %s: %zu bytes stored, %lld"
+		    " recorded\n", hash, len, (long long)out->size);
+		q_done(s);
+		return STORE_ERROR;
+	}
+	out->hash = col_text(a, s, 0);
+	out->mime = col_text(a, s, 1);
+	out->data = xmalloc(len > 0 ? len : 1);
+	memcpy(out->data, p, len);
+	q_done(s);
+	return STORE_OK;
+}
+
+int
+store_blob_delete(struct store_conn *c, const char *hash, int if_unused)
+{
+	if (!if_unused)
+		return q_changed(q(c, "DELETE FROM media_blobs WHERE hash = ?1"
+		    " RETURNING hash", "t", hash));
+	return q_changed(q(c, "DELETE FROM media_blobs WHERE hash = ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM comments WHERE image = ?1 OR"
+	    " thumb = ?1) AND NOT EXISTS (SELECT 1 FROM media WHERE"
+	    " hash = ?1) AND NOT EXISTS (SELECT 1 FROM media_sizes WHERE"
+	    " hash = ?1) RETURNING hash", "t", hash));
+}
+
+static void
+fill_blob(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct media_blob	*b = v;
+
+	b->hash = col_text(a, s, 0);
+	b->mime = col_text(a, s, 1);
+	b->size = col_int(s, 2);
+}
+
+int
+store_blob_list(struct store_conn *c, struct arena *a, const char *after,
+    int64_t limit, struct media_blob **out, size_t *n)
+{
+	return q_many(q(c, "SELECT hash, mime, size FROM media_blobs WHERE"
+	    " hash > ?1 ORDER BY hash LIMIT ?2", "ti", after, limit), a,
+	    sizeof(**out), fill_blob, (void **)out, n);
 }
 
 static void

@@ -28,6 +28,10 @@
 #include "check.h"
 #include "http.h"
 #include "image.h"
+#include "media.h"
+
+/* The media folder dir as a media store (media.h). */
+#define FILES(dir)	(&(struct media_store){ MEDIA_FILES, (dir) })
 
 #define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
 
@@ -1217,7 +1221,7 @@ copy_pages(const char *path, long page)
 	len = (size_t)ftell(f);
 	rewind(f);
 	p = malloc(len);
-	if (fread(p, 1, len, f) == len && image_store(p, len, IMAGE_JPEG, dir, g, &im, msg,
+	if (fread(p, 1, len, f) == len && image_store(p, len, IMAGE_JPEG, FILES(dir), NULL, g, &im, msg,
 	    sizeof(msg)) == IMAGE_OK)
 		for (i = 0; i < 2; i++) {
 			snprintf(file, sizeof(file), "%s/%s.jpg", dir,

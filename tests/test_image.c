@@ -31,6 +31,10 @@
 #include "alloc.h"
 #include "check.h"
 #include "image.h"
+#include "media.h"
+
+/* The media folder dir as a media store (media.h). */
+#define FILES(dir)	(&(struct media_store){ MEDIA_FILES, (dir) })
 
 #define MAX_SECONDS	2.0	/* for any one rejected file */
 #define MAX_SCANS	32	/* image.c's limit */
@@ -418,7 +422,7 @@ check_valid(struct env *env, const char *name)
 	if (!CHECK_MSG((p = slurp(path, &len)) != NULL, path))
 		return;
 	CHECK(frame_size(p, len, &w, &h));
-	rc = image_store(p, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	rc = image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg));
 	snprintf(what, sizeof(what), "valid/%s accepted (rc %d: %s)", name,
 	    rc, msg);
@@ -507,7 +511,7 @@ test_exif_fixture(struct env *env)
 	CHECK(contains(p, len, "http://ns.adobe.com/", 20));
 	CHECK(frame_size(p, len, &w, &h));
 	CHECK(w != h);
-	CHECK(image_store(p, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	CHECK(image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == h && img.height == w);
 	snprintf(path, sizeof(path), "%s/%s.jpg", env->media, img.hash);
@@ -551,7 +555,7 @@ check_refused(struct env *env, const char *dir, const char *name, int want,
 		return;
 	before = count_entries(env->media);
 	t = now();
-	rc = image_store(p, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	rc = image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg));
 	t = now() - t;
 	if (t > env->slowest) {
@@ -594,7 +598,7 @@ expect_rc(struct env *env, const void *data, size_t len, int want,
 	double		 t = now();
 	int		 rc, before = count_entries(env->media);
 
-	rc = image_store(data, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	rc = image_store(data, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg));
 	t = now() - t;
 	if (!CHECK_MSG(rc == want, what))
@@ -682,7 +686,7 @@ test_shrink(struct env *env)
 		snprintf(what, sizeof(what), "%dx%d shrunk", sizes[i].w,
 		    sizes[i].h);
 		if (CHECK_MSG(jpeg != NULL && image_store(jpeg, len,
-		    IMAGE_JPEG, env->media, env->gate, &img, msg, sizeof(msg)) ==
+		    IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg, sizeof(msg)) ==
 		    IMAGE_OK, what)) {
 			CHECK_MSG(img.width == sizes[i].dw &&
 			    img.height == sizes[i].dh, what);
@@ -758,7 +762,7 @@ test_orientations(struct env *env)
 		ex = add_exif(jpeg, len, little ? 6 : o, little, &elen);
 		snprintf(what, sizeof(what), "orientation %d%s", little ? 6 : o,
 		    little ? " (II)" : "");
-		if (!CHECK_MSG(image_store(ex, elen, IMAGE_JPEG, env->media, env->gate,
+		if (!CHECK_MSG(image_store(ex, elen, IMAGE_JPEG, FILES(env->media), NULL, env->gate,
 		    &img, msg, sizeof(msg)) == IMAGE_OK, what)) {
 			free(ex);
 			continue;
@@ -799,11 +803,11 @@ test_bad_exif(struct env *env)
 	free(px);
 	ex = add_exif(jpeg, len, 6, 0, &elen);
 	memcpy(ex + 2 + 14, "\xff\xff\xff\xf0", 4);	/* IFD0 offset */
-	CHECK(image_store(ex, elen, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	CHECK(image_store(ex, elen, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == 64 && img.height == 32);
 	memset(ex + 2 + 10, 0xee, 26);		/* all of the TIFF data */
-	CHECK(image_store(ex, elen, IMAGE_JPEG, env->media, env->gate, &img, msg,
+	CHECK(image_store(ex, elen, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	CHECK(img.width == 64 && img.height == 32);
 	free(ex);
@@ -830,9 +834,9 @@ test_polyglot(struct env *env)
 	poly = xmalloc(len + sizeof(tail));
 	memcpy(poly, jpeg, len);
 	memcpy(poly + len, tail, sizeof(tail));
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, env->media, env->gate, &clean, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &clean, msg,
 	    sizeof(msg)) == IMAGE_OK);
-	CHECK(image_store(poly, len + sizeof(tail), IMAGE_JPEG, env->media, env->gate,
+	CHECK(image_store(poly, len + sizeof(tail), IMAGE_JPEG, FILES(env->media), NULL, env->gate,
 	    &img, msg, sizeof(msg)) == IMAGE_OK);
 	CHECK_STR(img.hash, clean.hash);
 	CHECK_STR(img.thumb, clean.thumb);
@@ -893,10 +897,10 @@ test_twice(struct env *env)
 	    env->fixtures);
 	if (!CHECK((p = slurp(path, &len)) != NULL))
 		return;
-	CHECK(image_store(p, len, IMAGE_JPEG, env->media, env->gate, &a, msg,
+	CHECK(image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &a, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	n = count_entries(env->media);
-	CHECK(image_store(p, len, IMAGE_JPEG, env->media, env->gate, &b, msg,
+	CHECK(image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &b, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	CHECK_STR(a.hash, b.hash);
 	CHECK_STR(a.thumb, b.thumb);
@@ -927,7 +931,7 @@ worker(void *arg)
 	int		 i;
 
 	for (i = 0; i < 5; i++) {
-		if (image_store(j->jpeg, j->len, IMAGE_JPEG, j->media, j->gate, &img, msg,
+		if (image_store(j->jpeg, j->len, IMAGE_JPEG, FILES(j->media), NULL, j->gate, &img, msg,
 		    sizeof(msg)) != IMAGE_OK)
 			j->failures++;
 		else if (i == 0)
@@ -981,14 +985,14 @@ test_io(struct env *env)
 	if (!CHECK((p = slurp(path, &len)) != NULL))
 		return;
 	snprintf(dir, sizeof(dir), "%s/missing", env->media);
-	CHECK(image_store(p, len, IMAGE_JPEG, dir, env->gate, &img, msg, sizeof(msg)) ==
+	CHECK(image_store(p, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg, sizeof(msg)) ==
 	    IMAGE_IO);
 	CHECK(msg[0] != '\0');
 	msg[0] = 'x';
-	CHECK(image_store(p, 0, IMAGE_JPEG, dir, env->gate, &img, msg, 0) ==
+	CHECK(image_store(p, 0, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg, 0) ==
 	    IMAGE_NOT_JPEG);
 	CHECK(msg[0] == 'x');	/* msglen 0: msg untouched */
-	CHECK(image_store(p, len, IMAGE_JPEG, dir, env->gate, &img, msg, 8) ==
+	CHECK(image_store(p, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg, 8) ==
 	    IMAGE_IO);
 	CHECK(strlen(msg) == 7);
 	free(p);
@@ -1098,7 +1102,7 @@ test_encoders(struct env *env)
 			continue;
 		CHECK_MSG(count_markers(p, len, 0xda, 0xda) == enc[i].scans,
 		    what);
-		CHECK_MSG(image_store(p, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+		CHECK_MSG(image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 		    sizeof(msg)) == IMAGE_OK, what);
 		free(p);
 	}
@@ -1164,14 +1168,14 @@ test_scan_limit(struct env *env)
 		    (p = slurp(out, &len)) != NULL, what))
 			continue;
 		CHECK_MSG(count_markers(p, len, 0xda, 0xda) == n, what);
-		rc = image_store(p, len, IMAGE_JPEG, env->media, env->gate, &img, msg,
+		rc = image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, env->gate, &img, msg,
 		    sizeof(msg));
 		CHECK_MSG(rc == (n == MAX_SCANS ? IMAGE_OK : IMAGE_CORRUPT),
 		    what);
 		if (CHECK_MSG((sof = find_marker(p, len, 0xc2)) > 0, what)) {
 			memcpy(p + sof + 5, "\x0f\xa0\x27\x10", 4);
 			t = now();
-			rc = image_store(p, len, IMAGE_JPEG, env->media, tiny, &img, msg,
+			rc = image_store(p, len, IMAGE_JPEG, FILES(env->media), NULL, tiny, &img, msg,
 			    sizeof(msg));
 			t = now() - t;
 			CHECK_MSG(rc == (n == MAX_SCANS ? IMAGE_TOO_BIG :
@@ -1230,7 +1234,7 @@ gated_store(void *arg)
 	char		 msg[200];
 
 	g->started = 1;
-	g->rc = image_store(g->jpeg, g->len, IMAGE_JPEG, g->media, g->gate, &img, msg,
+	g->rc = image_store(g->jpeg, g->len, IMAGE_JPEG, FILES(g->media), NULL, g->gate, &img, msg,
 	    sizeof(msg));
 	return NULL;
 }
@@ -1300,9 +1304,9 @@ test_gate(struct env *env)
 	free(px);
 	if (!CHECK(prog != NULL && base != NULL && tiny != NULL))
 		goto out;
-	CHECK(image_store(prog, plen, IMAGE_JPEG, env->media, small, &img, msg,
+	CHECK(image_store(prog, plen, IMAGE_JPEG, FILES(env->media), NULL, small, &img, msg,
 	    sizeof(msg)) == IMAGE_TOO_BIG && strstr(msg, "progressive"));
-	CHECK(image_store(base, blen, IMAGE_JPEG, env->media, small, &img, msg,
+	CHECK(image_store(base, blen, IMAGE_JPEG, FILES(env->media), NULL, small, &img, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	/* Busy: the one slot is held by a long decode. */
 	memset(&g, 0, sizeof(g));
@@ -1315,12 +1319,12 @@ test_gate(struct env *env)
 		usleep(1000);
 	usleep(50000);
 	n = count_entries(env->media);
-	CHECK(image_store(tiny, tlen, IMAGE_JPEG, env->media, one, &img, msg,
+	CHECK(image_store(tiny, tlen, IMAGE_JPEG, FILES(env->media), NULL, one, &img, msg,
 	    sizeof(msg)) == IMAGE_BUSY && strstr(msg, "busy") != NULL);
 	CHECK(count_entries(env->media) == n);
 	pthread_join(t, NULL);
 	CHECK(g.rc == IMAGE_OK);
-	CHECK_MSG(image_store(tiny, tlen, IMAGE_JPEG, env->media, one, &img, msg,
+	CHECK_MSG(image_store(tiny, tlen, IMAGE_JPEG, FILES(env->media), NULL, one, &img, msg,
 	    sizeof(msg)) == IMAGE_OK, "the slot is given back");
 	/* Four at once: one by one within the budget. */
 	if ((peak = peak_of_four(env, budget, prog, plen)) < 0)
@@ -1418,44 +1422,44 @@ test_full(struct env *env)
 		return;
 	}
 	/* The two copies' sizes, from a store elsewhere. */
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, env->work, env->gate, &ref, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(env->work), NULL, env->gate, &ref, msg,
 	    sizeof(msg)) == IMAGE_OK && strcmp(ref.hash, ref.thumb) != 0);
 	need = pages(env->work, ref.hash, page);
 	snprintf(filler, sizeof(filler), "%s/filler", dir);
 	if (!CHECK((fd = fill(filler, &size)) != -1))
 		goto out;
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &img, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_FULL && strstr(msg, "no room") != NULL);
 	CHECK(count_entries(dir) == 1);
 	/* Room for the display copy, not the thumbnail. */
 	CHECK(ftruncate(fd, size - need * page) == 0);
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &img, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_FULL);
 	CHECK_MSG(count_entries(dir) == 1, "the display copy taken back");
 	/* Room for both; discarding takes back both. */
 	CHECK(ftruncate(fd, size - (need + pages(env->work, ref.thumb,
 	    page)) * page) == 0);
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &img, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_OK && img.made_display && img.made_thumb);
 	CHECK(count_entries(dir) == 3);
-	image_discard(dir, &img);
+	image_discard(FILES(dir), NULL, &img);
 	CHECK(count_entries(dir) == 1);
 	/* Stored once, full, stored again: the copies already there stay. */
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &img, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &img, msg,
 	    sizeof(msg)) == IMAGE_OK);
 	close(fd);
 	fd = fill(filler, &size);
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &again, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &again, msg,
 	    sizeof(msg)) == IMAGE_FULL);
 	CHECK(stored(dir, img.hash) && stored(dir, img.thumb));
 	/* Room again: no restart, no leftovers. */
 	close(fd);
 	fd = -1;
 	unlink(filler);
-	CHECK(image_store(jpeg, len, IMAGE_JPEG, dir, env->gate, &again, msg,
+	CHECK(image_store(jpeg, len, IMAGE_JPEG, FILES(dir), NULL, env->gate, &again, msg,
 	    sizeof(msg)) == IMAGE_OK && !again.made_display &&
 	    !again.made_thumb);
-	image_discard(dir, &again);
+	image_discard(FILES(dir), NULL, &again);
 	CHECK_MSG(stored(dir, img.hash) && stored(dir, img.thumb),
 	    "discarding what a call did not make removes nothing");
 	CHECK(count_entries(dir) == 2);

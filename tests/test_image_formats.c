@@ -33,6 +33,10 @@
 #include "alloc.h"
 #include "check.h"
 #include "image.h"
+#include "media.h"
+
+/* The media folder dir as a media store (media.h). */
+#define FILES(dir)	(&(struct media_store){ MEDIA_FILES, (dir) })
 
 #define MAX_MS	200	/* for any refused file: headers only */
 #define MIB	(1024 * 1024)
@@ -228,7 +232,7 @@ store_ok(const void *data, size_t len, unsigned flags, struct image *im,
     const char *what)
 {
 	char	 msg[200], m[300];
-	int	 rc = image_store(data, len, flags, media, gate, im, msg,
+	int	 rc = image_store(data, len, flags, FILES(media), NULL, gate, im, msg,
 		    sizeof(msg));
 
 	snprintf(m, sizeof(m), "%s: stored (rc %d: %s)", what, rc, msg);
@@ -250,7 +254,7 @@ refused(const void *data, size_t len, unsigned flags, int want,
 	double		 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = image_store(data, len, flags, media, gate, &im, msg,
+	rc = image_store(data, len, flags, FILES(media), NULL, gate, &im, msg,
 	    sizeof(msg));
 	ms = ms_since(&t0);
 	snprintf(m, sizeof(m), "%s: rc %d (want %d), \"%s\", %.1f ms", what,
@@ -1023,7 +1027,7 @@ test_gate(void)
 	size_t			 len;
 
 	p = make_png(px, 800, 600, 3, NULL, &len);
-	CHECK(image_store(p, len, IMAGE_ANY, media, tiny, &im, msg,
+	CHECK(image_store(p, len, IMAGE_ANY, FILES(media), NULL, tiny, &im, msg,
 	    sizeof(msg)) == IMAGE_TOO_BIG && strstr(msg, "memory") != NULL);
 	free(p);
 	free(px);
