@@ -13,6 +13,7 @@
 #include "account.h"
 #include "arena.h"
 #include "buf.h"
+#include "library.h"
 #include "media.h"
 #include "moderation.h"
 #include "server.h"
@@ -89,14 +90,17 @@ static const struct cmd {
 	    "of standard input when it is not a terminal; never from the\n"
 	    "command line.  passwd ends the account's sessions.\n",
 	    cmd_user },
-	{ "media", "galley media DIR move --to db|files",
-	    "Move every picture of the site between the media folder\n"
+	{ "media", "galley media DIR move --to db|files | regenerate",
+	    "`move`: move every picture of the site between the media folder\n"
 	    "(media_dir) and the database, then set media_store in\n"
 	    "galley.conf.  Each picture is checked against its SHA-256 name\n"
 	    "as it is read, and read back and checked again once written;\n"
 	    "source copies are deleted only after every picture is at the\n"
 	    "destination.  Safe to interrupt and run again.  Restart the\n"
-	    "nodes afterwards (they read galley.conf at start).\n",
+	    "nodes afterwards (they read galley.conf at start).\n"
+	    "`regenerate`: give each item of the media library the sizes\n"
+	    "it lacks (320, 640 and 1024 px wide, and WebP twins), made\n"
+	    "from its display copy, which keeps its name.\n",
 	    cmd_media },
 };
 
@@ -287,15 +291,17 @@ cmd_media(int argc, char **argv)
 {
 	struct media_store	 from, to;
 	struct media_moved	 sum;
+	struct library_regen	 regen;
 	struct site		*site;
 	struct store_conn	*c;
 	char			 err[512], conf[4096];
-	int			 rc;
+	int			 rc, regenerate;
 
-	if (argc != 5 || strcmp(argv[2], "move") != 0 ||
-	    strcmp(argv[3], "--to") != 0)
+	regenerate = argc == 3 && strcmp(argv[2], "regenerate") == 0;
+	if (!regenerate && (argc != 5 || strcmp(argv[2], "move") != 0 ||
+	    strcmp(argv[3], "--to") != 0))
 		return bad(&cmds[7], NULL);
-	if (media_kind_parse(argv[4], &to.kind) == -1)
+	if (!regenerate && media_kind_parse(argv[4], &to.kind) == -1)
 		return bad(&cmds[7], "--to takes db or files");
 	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
@@ -306,10 +312,15 @@ cmd_media(int argc, char **argv)
 		site_close(site);
 		return 1;
 	}
-	to.dir = from.dir = site->media_dir;
-	from.kind = to.kind == MEDIA_DB ? MEDIA_FILES : MEDIA_DB;
-	snprintf(conf, sizeof(conf), "%s/galley.conf", argv[1]);
-	rc = media_move(&from, &to, c, conf, stdout, &sum);
+	if (regenerate)
+		rc = library_regenerate(site, c, stdout, &regen) == 0 &&
+		    regen.failed == 0 ? 0 : -1;
+	else {
+		to.dir = from.dir = site->media_dir;
+		from.kind = to.kind == MEDIA_DB ? MEDIA_FILES : MEDIA_DB;
+		snprintf(conf, sizeof(conf), "%s/galley.conf", argv[1]);
+		rc = media_move(&from, &to, c, conf, stdout, &sum);
+	}
 	store_conn_put(site->store, c);
 	site_close(site);
 	return rc == 0 ? 0 : 1;

@@ -294,12 +294,8 @@ media_remove(const struct media_store *ms, struct store_conn *c,
 }
 
 
-/*
- * Reads the stored file hash.ext of ms into a buffer the caller frees:
- * *p and *len.  A store_rc; a file over MEDIA_MAX_BYTES is STORE_ERROR.
- */
-static int
-slurp(const struct media_store *ms, struct store_conn *c, const char *hash,
+int
+media_read(const struct media_store *ms, struct store_conn *c, const char *hash,
     const char *ext, void **p, size_t *len)
 {
 	struct media_object	 o;
@@ -342,14 +338,14 @@ move_one(const struct media_store *from, const struct media_store *to,
 	size_t		 len = 0, blen = 0;
 	int		 made = 0;
 
-	if (slurp(from, c, hash, ext, &p, &len) != STORE_OK)
+	if (media_read(from, c, hash, ext, &p, &len) != STORE_OK)
 		why = "cannot be read";
 	else if (sha256_hex(p, len, got), strcmp(got, hash) != 0)
 		why = "its bytes do not match its name";
 	else if (media_put(to, c, image_mime(ext), p, len, got, &made) !=
 	    STORE_OK)
 		why = "cannot be written";
-	else if (slurp(to, c, hash, ext, &back, &blen) != STORE_OK)
+	else if (media_read(to, c, hash, ext, &back, &blen) != STORE_OK)
 		why = "cannot be read back";
 	else if (sha256_hex(back, blen, got), strcmp(got, hash) != 0)
 		why = "reads back with other bytes";

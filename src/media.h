@@ -71,6 +71,13 @@ int	media_get(const struct media_store *, struct store_conn *c,
 	    const char *hash, const char *ext, struct media_object *out);
 void	media_object_reset(struct media_object *);
 /*
+ * Reads the stored file hash.ext whole into a buffer the caller frees
+ * (also on failure, if not NULL): *p and *len.  A store_rc; a file over
+ * MEDIA_MAX_BYTES is STORE_ERROR.
+ */
+int	media_read(const struct media_store *, struct store_conn *c,
+	    const char *hash, const char *ext, void **p, size_t *len);
+/*
  * Takes back the file hash.ext that an image_store call made (its made
  * flag), for an upload refused after it was stored: files unlinks it as
  * it is; db deletes it only if nothing names it yet, so a concurrent

@@ -428,6 +428,9 @@ int	store_comment_vote_add(struct store_conn *, int64_t comment_id,
 int	store_media_add(struct store_conn *, const struct media *,
 	    int64_t *id);
 /* An item's stored files, narrowest first (WebP after the others). */
+/* Records one more stored file of item media_id (none if known). */
+int	store_media_size_add(struct store_conn *, int64_t media_id,
+	    const struct media_size *);
 int	store_media_sizes(struct store_conn *, struct arena *,
 	    int64_t media_id, struct media_size **out, size_t *n);
 /*

@@ -58,7 +58,6 @@ store_setting_set(struct store_conn *c, const char *key, const char *val)
 int
 store_media_add(struct store_conn *c, const struct media *m, int64_t *id)
 {
-	const struct media_size	*s;
 	size_t			 i;
 	int64_t			 mid;
 	int			 rc;
@@ -69,14 +68,18 @@ store_media_add(struct store_conn *c, const struct media *m, int64_t *id)
 	    m->bytes, m->alt, (int64_t)time(NULL)), &mid);
 	if (id != NULL)
 		*id = mid;
-	for (i = 0; i < m->nsizes && rc == STORE_OK; i++) {
-		s = &m->sizes[i];
-		rc = q_exec(q(c, "INSERT INTO media_sizes (media_id, width,"
-		    " height, hash, mime) VALUES (?1, ?2, ?3, ?4, ?5)"
-		    " ON CONFLICT DO NOTHING", "inntt", mid, s->width,
-		    s->height, s->hash, s->mime));
-	}
+	for (i = 0; i < m->nsizes && rc == STORE_OK; i++)
+		rc = store_media_size_add(c, mid, &m->sizes[i]);
 	return rc;
+}
+
+int
+store_media_size_add(struct store_conn *c, int64_t media_id,
+    const struct media_size *s)
+{
+	return q_exec(q(c, "INSERT INTO media_sizes (media_id, width, height,"
+	    " hash, mime) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	    "inntt", media_id, s->width, s->height, s->hash, s->mime));
 }
 
 static void

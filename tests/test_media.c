@@ -524,6 +524,48 @@ moves(const char *dir, int two)
 	}
 }
 
+/*
+ * `galley media DIR regenerate`: items stripped of their narrower
+ * copies (as stored before pictures were kept at every width) get them
+ * back, each stored; a second run makes nothing.
+ */
+static void
+regenerate(const char *dir)
+{
+	struct buf	 out;
+	const char	*db = site_db(dir);
+
+	CHECK(db_exec(db, "DELETE FROM media_sizes WHERE width < (SELECT"
+	    " m.width FROM media m WHERE m.id = media_sizes.media_id)") == 0);
+	CHECK(db_count(db, "SELECT count(*) FROM media WHERE width > 320") >
+	    0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "media", dir, "regenerate", NULL },
+	    &out) == 0);
+	CHECK_MSG(out.data != NULL && strstr(out.data, " 0 given their") ==
+	    NULL && strstr(out.data, " 0 failed") != NULL, "items remade");
+	buf_reset(&out);
+	/* Every width narrower than the display copy, each one stored. */
+	CHECK(db_count(db, "SELECT count(*) FROM media m WHERE m.width > 320"
+	    " AND NOT EXISTS (SELECT 1 FROM media_sizes s WHERE s.media_id ="
+	    " m.id AND s.width = 320)") == 0);
+	CHECK(db_count(db, "SELECT count(*) FROM media m WHERE m.width > 640"
+	    " AND NOT EXISTS (SELECT 1 FROM media_sizes s WHERE s.media_id ="
+	    " m.id AND s.width = 640)") == 0);
+	CHECK(db_count(db, "SELECT count(*) FROM media_sizes s WHERE NOT"
+	    " EXISTS (SELECT 1 FROM media_blobs b WHERE b.hash = s.hash)") ==
+	    0);
+	/* The display copy keeps its name. */
+	CHECK(db_count(db, "SELECT count(*) FROM media m WHERE NOT EXISTS"
+	    " (SELECT 1 FROM media_sizes s WHERE s.media_id = m.id AND"
+	    " s.hash = m.hash)") == 0);
+	CHECK(run_galley((const char *[]){ "media", dir, "regenerate", NULL },
+	    &out) == 0);
+	CHECK_MSG(out.data != NULL && strstr(out.data, " 0 given their") !=
+	    NULL, "a second run makes nothing");
+	buf_reset(&out);
+}
+
 int
 main(void)
 {
@@ -555,6 +597,7 @@ main(void)
 	uploads(&a, two ? &b : &a, dir);
 	stop(&a, &b, two);
 	moves(dir, two);
+	regenerate(dir);	/* after moves: the pictures are in the db */
 	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", dir, dirb);
 	sh(cmd);
 	/* Last: on PostgreSQL it shares the site's database. */
