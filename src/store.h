@@ -502,6 +502,15 @@ int	store_daily(struct store_conn *, int64_t since, int ndays,
 /* A term by id. */
 int	store_term_get(struct store_conn *, struct arena *, int64_t id,
 	    struct term *out);
+/* A media item by id. */
+int	store_media_get(struct store_conn *, struct arena *, int64_t id,
+	    struct media *out);
+/*
+ * Sets a page's parent (an importer's, once the parent is known);
+ * nothing else of the post changes.
+ */
+int	store_post_parent_set(struct store_conn *, int64_t id,
+	    int64_t parent);
 /* A media item by its hash. */
 int	store_media_by_hash(struct store_conn *, struct arena *,
 	    const char *hash, struct media *out);

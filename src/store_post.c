@@ -382,3 +382,10 @@ store_revisions_list(struct store_conn *c, struct arena *a, int64_t post_id,
 	    " r.post_id = ?1 ORDER BY r.created DESC, r.id DESC", "i",
 	    post_id), a, sizeof(**out), fill_revision, (void **)out, n);
 }
+
+int
+store_post_parent_set(struct store_conn *c, int64_t id, int64_t parent)
+{
+	return q_changed(q(c, "UPDATE posts SET parent_id = NULLIF(CAST(?2 AS"
+	    " BIGINT), 0) WHERE id = ?1 RETURNING id", "ii", id, parent));
+}

@@ -129,3 +129,12 @@ store_privacy_log_list(struct store_conn *c, struct arena *a, int64_t limit,
 	    " u ON u.id = l.user_id ORDER BY l.id DESC LIMIT ?1", "i", limit),
 	    a, sizeof(**out), fill_privacy, (void **)out, n);
 }
+
+int
+store_media_get(struct store_conn *c, struct arena *a, int64_t id,
+    struct media *out)
+{
+	return q_one(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
+	    " created FROM media WHERE id = ?1", "i", id), a, sizeof(*out),
+	    fill_media, out);
+}
