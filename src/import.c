@@ -355,12 +355,17 @@ author_id(struct imp *m, const char *login, const char *email,
 			u.pass_hash = NULL;	/* no password: cannot sign in */
 			base = slug_from_title(u.name);
 			u.slug = arena_strdup(&m->rec, *base ? base : "author");
-			for (n = 2; (rc = store_user_add(m->env.conn, &u, id)) ==
-			    STORE_CONFLICT && n < 1000; n++)
+			/*
+			 * Asked first, not tried: a refused INSERT ends a
+			 * PostgreSQL transaction.
+			 */
+			for (n = 2; store_user_by_slug(m->env.conn, &m->rec,
+			    u.slug, &old) == STORE_OK && n < 1000; n++)
 				u.slug = arena_printf(&m->rec, "%s-%d", *base ?
 				    base : "author", n);
 			free(base);
-			if (rc != STORE_OK)
+			if ((rc = store_user_add(m->env.conn, &u, id)) !=
+			    STORE_OK)
 				return fail(m, rc, "adding an author", line);
 			m->n[K_AUTHOR].imported++;
 		}
@@ -450,6 +455,8 @@ term_ensure(struct imp *m, const char *tax, const char *slug,
 		if (old_id > 0 && store_term_get(m->env.conn, &m->rec, old_id,
 		    &have) == STORE_NOTFOUND)
 			t.id = old_id;
+		else if ((rc = store_ids_sync(m->env.conn)) != STORE_OK)
+			return rc;	/* the engine's next id past ours */
 		if ((rc = store_term_add(m->env.conn, &t, id)) != STORE_OK)
 			return rc;
 		m->n[K_TERM].imported++;
@@ -664,6 +671,8 @@ post_new(struct imp *m, const struct wxr_item *it, int k, int64_t *id)
 	if (it->id > 0 && store_post_get(m->env.conn, &m->rec, it->id,
 	    &have) == STORE_NOTFOUND)
 		p.id = it->id;
+	else if ((rc = store_ids_sync(m->env.conn)) != STORE_OK)
+		return rc;
 	if ((rc = post_save(&m->env, &p, NULL, terms, nt, author, id)) !=
 	    STORE_OK)
 		return rc;
@@ -827,6 +836,8 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 	if (c->id > 0 && store_comment_by_id(m->env.conn, &m->rec, c->id,
 	    &have) == STORE_NOTFOUND)
 		cm.id = c->id;
+	else if ((rc = store_ids_sync(m->env.conn)) != STORE_OK)
+		return rc;
 	if ((rc = store_comment_add(m->env.conn, &cm, &id)) != STORE_OK ||
 	    (rc = store_import_add(m->env.conn, "comment", key, c->id, id)) !=
 	    STORE_OK)
@@ -1000,20 +1011,24 @@ media_one(struct imp *m, struct att *a, struct image *made, size_t *nmade)
 		    STORE_OK;
 	}
 	made[(*nmade)++] = im;
-	memset(&md, 0, sizeof(md));
-	md.hash = im.hash;
-	md.mime = "image/jpeg";
-	md.width = im.width;
-	md.height = im.height;
-	md.bytes = (int64_t)len;
-	md.alt = "";
-	rc = store_media_add(m->env.conn, &md, &a->media_id);
-	if (rc == STORE_CONFLICT) {	/* the same picture, stored before */
-		rc = store_media_by_hash(m->env.conn, &m->rec, im.hash, &md);
+	/* The same picture stored before; asked, not tried (PostgreSQL). */
+	if ((rc = store_media_by_hash(m->env.conn, &m->rec, im.hash, &md)) ==
+	    STORE_OK)
 		a->media_id = md.id;
-	}
-	if (rc != STORE_OK)
+	else if (rc != STORE_NOTFOUND)
 		return rc;
+	else {
+		memset(&md, 0, sizeof(md));
+		md.hash = im.hash;
+		md.mime = "image/jpeg";
+		md.width = im.width;
+		md.height = im.height;
+		md.bytes = (int64_t)len;
+		md.alt = "";
+		if ((rc = store_media_add(m->env.conn, &md, &a->media_id)) !=
+		    STORE_OK)
+			return rc;
+	}
 	a->hash = arena_strdup(&m->run, im.hash);
 	m->n[K_ATTACHMENT].imported++;
 	return store_import_add(m->env.conn, "media", a->guid, a->old_id,

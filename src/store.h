@@ -528,8 +528,9 @@ int	store_import_old(struct store_conn *, const char *kind,
 int	store_import_add(struct store_conn *, const char *kind,
 	    const char *key, int64_t old_id, int64_t item);
 /*
- * After rows were added with ids of their own: the engine's next new id
- * follows the highest (PostgreSQL's sequences; SQLite needs nothing).
+ * After rows were added with ids of their own, and before one is added
+ * without: the engine's next new id follows the highest (PostgreSQL's
+ * sequences, which explicit ids do not move; SQLite needs nothing).
  */
 int	store_ids_sync(struct store_conn *);
 
