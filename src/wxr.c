@@ -530,9 +530,10 @@ end(struct rd *d, int depth)
 		break;
 	case C_CHANNEL:
 		if (depth == 1) {
-			if (!d->channel_sent)
+			if (!d->channel_sent) {
 				memcpy(d->chan, d->f, sizeof(d->chan));
-			memset(d->f, 0, sizeof(d->f));
+				memset(d->f, 0, sizeof(d->f));
+			}
 			d->line = xmlTextReaderGetParserLineNumber(d->r);
 			rc = send_channel(d);
 			d->ctx = C_RSS;
