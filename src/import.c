@@ -3,6 +3,7 @@
  * Galley's rows lives here, one function per kind; the counts it keeps
  * are what the summary prints.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <sys/stat.h>
 #include <errno.h>
 #include <stdint.h>
@@ -49,6 +50,7 @@ struct skip {
 /* An attachment: found in the first pass, stored before the second. */
 struct att {
 	char	*rel;		/* its path under wp-content/uploads/ */
+	char	*url;		/* wp:attachment_url */
 	char	*guid;
 	int64_t	 old_id;
 	int64_t	 media_id;	/* 0: not stored */
@@ -282,33 +284,71 @@ att_of_url(const struct imp *m, const char *rel, size_t len)
 	return a != NULL && a->hash != NULL ? a : NULL;
 }
 
+/* The stored attachment whose URL is exactly u[0..len), or NULL. */
+static const struct att *
+att_by_url(const struct imp *m, const char *u, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->natts; i++)
+		if (m->atts[i].hash != NULL && strlen(m->atts[i].url) == len &&
+		    memcmp(m->atts[i].url, u, len) == 0)
+			return &m->atts[i];
+	return NULL;
+}
+
 /*
- * body with every URL under wp-content/uploads/ whose file was stored
- * as media pointed at /media/HASH.jpg; the rest as it is.  In m->rec.
+ * The stored attachment a URL in a body names: by its path under
+ * wp-content/uploads/ (any host, a -WxH size as its original), else by
+ * the attachment's own URL (WordPress.com's files are not under
+ * wp-content).  NULL if none.
+ */
+static const struct att *
+att_in(const struct imp *m, const char *s, size_t len)
+{
+	const char	*up = memmem(s, len, UPLOADS, strlen(UPLOADS));
+
+	if (up != NULL)
+		return att_of_url(m, up + strlen(UPLOADS), len - (size_t)(up -
+		    s) - strlen(UPLOADS));
+	return att_by_url(m, s, len);
+}
+
+/*
+ * body with every URL of a stored attachment pointed at /media/HASH.jpg
+ * (absolute ones, and paths from /wp-content/uploads/); the rest as it
+ * is.  In m->rec.
  */
 static char *
 rewrite(struct imp *m, const char *body)
 {
-	const char		*p = body, *hit, *s, *e;
+	const char		*p = body, *a1, *a2, *s, *e;
 	const struct att	*a;
 	struct buf		 b;
 	char			*out;
 
-	if (m->natts == 0 || strstr(body, UPLOADS) == NULL)
+	if (m->natts == 0)
 		return (char *)body;
 	buf_init(&b);
-	while ((hit = strstr(p, UPLOADS)) != NULL) {
-		for (s = hit; s > p && strchr("\"' =(\n\t>", s[-1]) == NULL;
-		    s--)
-			;
-		e = hit + strlen(UPLOADS);
+	for (;;) {
+		a1 = strstr(p, "://");
+		a2 = strstr(p, UPLOADS);
+		if (a1 == NULL && a2 == NULL)
+			break;
+		s = a1 != NULL && (a2 == NULL || a1 < a2) ? a1 : a2;
+		while (s > p && strchr("\"' =(\n\t>", s[-1]) == NULL)
+			s--;
+		e = (a1 != NULL && (a2 == NULL || a1 < a2) ? a1 + 3 : a2);
 		e += strcspn(e, "\"' )<>?#\n\t");
-		a = att_of_url(m, hit + strlen(UPLOADS), (size_t)(e - hit -
-		    strlen(UPLOADS)));
+		a = att_in(m, s, (size_t)(e - s));
 		buf_write(p, (size_t)((a != NULL ? s : e) - p), &b);
 		if (a != NULL)
 			url_media(&b, a->hash);
 		p = e;
+	}
+	if (p == body) {
+		buf_reset(&b);
+		return (char *)body;
 	}
 	buf_puts(&b, p);
 	out = arena_strdup(&m->rec, b.data != NULL ? b.data : "");
@@ -693,12 +733,11 @@ post_new(struct imp *m, const struct wxr_item *it, int k, int64_t *id)
 static int
 attachment_item(struct imp *m, const struct wxr_item *it)
 {
-	const char	*rel = strstr(it->attachment_url, UPLOADS);
 	const struct att *a;
 	int		 rc = STORE_OK;
 
-	if (rel == NULL || (a = att_find(m, rel + strlen(UPLOADS),
-	    strlen(rel + strlen(UPLOADS)))) == NULL || a->media_id == 0)
+	if ((a = att_in(m, it->attachment_url, strlen(it->attachment_url))) ==
+	    NULL || a->media_id == 0)
 		return STORE_OK;
 	rc = redirect(m, url_path(it->attachment_url), 0, a->media_id);
 	if (rc == STORE_OK && url_path(it->link) != NULL)
@@ -742,6 +781,7 @@ scan_item(struct imp *m, const struct wxr_item *it, int k)
 	a = &m->atts[m->natts++];
 	memset(a, 0, sizeof(*a));
 	a->rel = arena_strdup(&m->run, rel != NULL ? rel : "");
+	a->url = arena_strdup(&m->run, it->attachment_url);
 	a->guid = arena_strdup(&m->run, item_key(&m->rec, it));
 	a->old_id = it->id;
 	return 0;

@@ -296,6 +296,55 @@ seed(void)
 	srv_stop(&s);
 }
 
+/*
+ * Attachments from --uploads: stored as media, the post's <img> pointed
+ * at it, the old addresses redirected; a dry run stores no picture.
+ */
+static void
+attachments(void)
+{
+	char		 file[1200], up[1200], cmd[4000];
+	char		*dir = new_site(), *uploads = tmp_path("uploads");
+	struct buf	 out;
+	struct srv	 s;
+	struct resp	 r;
+	long		 v[6];
+
+	snprintf(file, sizeof(file), "%s/wxr-flat-attachment-same-site.xml",
+	    fixtures);
+	snprintf(up, sizeof(up), "%s/2008/06", uploads);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp %s/../jpeg/valid/"
+	    "blank_800x280.jpg %s/canola2.jpg", up, fixtures, up);
+	CHECK(system(cmd) == 0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--uploads",
+	    uploads, "--dry-run", NULL }, &out) == 0);
+	CHECK(summary(out.data, "attachments", v) == 0 && v[1] == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM media") == 0);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--uploads",
+	    uploads, NULL }, &out) == 0);
+	CHECK(summary(out.data, "attachments", v) == 0 && v[1] == 1);
+	buf_reset(&out);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM media") == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE body"
+	    " LIKE '%src=\"/media/%.jpg\"%'") == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE body"
+	    " LIKE '%files.wordpress.com%'") == 0);
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return;
+	expect_moved(&s, "/?attachment_id=611", ".jpg");
+	expect_moved(&s, "/2008/06/canola2.jpg", ".jpg");
+	expect_moved(&s, "/?p=555", "/2011/01/post-with-attachment/");
+	/* The old link, WordPress's day-and-name permalink. */
+	expect_moved(&s, "/2011/01/10/post-with-attachment/",
+	    "/2011/01/post-with-attachment/");
+	CHECK(http_get(&s, "/?attachment_id=612", &r) == 0 &&
+	    r.status == 404);
+	resp_free(&r);
+	srv_stop(&s);
+}
+
 /* --dry-run: the summary, and no change. */
 static void
 dry_run(void)
@@ -331,6 +380,7 @@ main(void)
 	fixtures = path;
 	every_fixture();
 	seed();
+	attachments();
 	dry_run();
 	if (db != NULL)
 		setenv("GALLEY_DB", db, 1);
