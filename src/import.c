@@ -107,6 +107,10 @@ struct imp {
 	/* The item being read. */
 	int			 item_kind;	/* K_POST, K_PAGE, -1: skipped */
 	int64_t			 item_post;	/* our post, 0: none */
+	int			 item_new;	/* made by this run: its
+						   comments are all new */
+	int64_t			*cm_old, *cm_new;
+	size_t			 ncms, cmcap;
 	const char		*item_key;
 	struct pending_comment	*pcs;
 	size_t			 npcs;
@@ -796,6 +800,8 @@ on_item(void *arg, const struct wxr_item *it)
 
 	m->item_kind = -1;
 	m->item_post = 0;
+	m->item_new = 0;
+	m->ncms = 0;
 	m->npcs = 0;
 	if (!m->writing)
 		return scan_item(m, it, k);
@@ -816,8 +822,9 @@ on_item(void *arg, const struct wxr_item *it)
 	rc = store_import_find(m->env.conn, "post", m->item_key, &id);
 	if (rc == STORE_OK)
 		rc = post_again(m, it, k, id);
-	else if (rc == STORE_NOTFOUND)
-		rc = post_new(m, it, k, &id);
+	else if (rc == STORE_NOTFOUND && (rc = post_new(m, it, k, &id)) ==
+	    STORE_OK)
+		m->item_new = 1;
 	if (rc != STORE_OK)
 		return rc < 0 ? -1 : fail(m, rc, "item", it->line);
 	m->item_post = id;
@@ -836,6 +843,34 @@ comment_status(const char *wp)
 	return "pending";
 }
 
+/* Notes that the item's comment old became ours, new. */
+static void
+cm_map(struct imp *m, int64_t old, int64_t new)
+{
+	if (old <= 0)
+		return;
+	if (m->ncms == m->cmcap) {
+		m->cmcap = m->cmcap ? m->cmcap * 2 : 64;
+		m->cm_old = xrealloc(m->cm_old, m->cmcap * sizeof(int64_t));
+		m->cm_new = xrealloc(m->cm_new, m->cmcap * sizeof(int64_t));
+	}
+	m->cm_old[m->ncms] = old;
+	m->cm_new[m->ncms++] = new;
+}
+
+/* Ours for the item's comment old, or 0 (the newest first: replies
+ * usually follow their parents closely). */
+static int64_t
+cm_mapped(const struct imp *m, int64_t old)
+{
+	size_t	 i;
+
+	for (i = m->ncms; i > 0; i--)
+		if (m->cm_old[i - 1] == old)
+			return m->cm_new[i - 1];
+	return 0;
+}
+
 /*
  * Adds comment c of the current item; *later when its parent is not
  * in yet (a reply before its parent in the file).
@@ -849,8 +884,14 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 	int		 rc;
 
 	*later = 0;
-	if (c->parent > 0 && (rc = store_import_old(m->env.conn, "comment",
-	    c->parent, &parent)) != STORE_OK) {
+	/* A new item's comments' parents are its own: known here. */
+	if (c->parent > 0 && m->item_new && (parent = cm_mapped(m,
+	    c->parent)) == 0) {
+		*later = 1;
+		return STORE_OK;
+	}
+	if (c->parent > 0 && !m->item_new && (rc = store_import_old(
+	    m->env.conn, "comment", c->parent, &parent)) != STORE_OK) {
 		if (rc != STORE_NOTFOUND)
 			return rc;
 		*later = 1;
@@ -882,6 +923,7 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 	    (rc = store_import_add(m->env.conn, "comment", key, c->id, id)) !=
 	    STORE_OK)
 		return rc;
+	cm_map(m, c->id, id);
 	m->n[K_COMMENT].imported++;
 	return STORE_OK;
 }
@@ -905,8 +947,13 @@ on_comment(void *arg, const struct wxr_item *it, const struct wxr_comment *c)
 	}
 	m->n[K_COMMENT].file++;
 	key = arena_printf(&m->rec, "%s#%lld", m->item_key, (long long)c->id);
-	if ((rc = store_import_find(m->env.conn, "comment", key, &id)) ==
-	    STORE_OK) {
+	/* An item made by this run has none yet: no need to ask. */
+	if (m->item_new)	/* twice in the item: the first stays */
+		rc = (id = cm_mapped(m, c->id)) != 0 ? STORE_OK :
+		    STORE_NOTFOUND;
+	else
+		rc = store_import_find(m->env.conn, "comment", key, &id);
+	if (rc == STORE_OK) {
 		m->n[K_COMMENT].existing++;
 		return 0;
 	}
@@ -1193,6 +1240,8 @@ imp_free(struct imp *m)
 	free(m->pterms);
 	free(m->pcs);
 	free(m->pparents);
+	free(m->cm_old);
+	free(m->cm_new);
 	free(m->atts);
 	free((char *)m->item_key);
 	buf_reset(&m->missing);
