@@ -677,6 +677,8 @@ post_again(struct imp *m, const struct wxr_item *it, int k, int64_t id)
 	return STORE_OK;
 }
 
+static int	fallback(struct imp *);
+
 static int
 post_new(struct imp *m, const struct wxr_item *it, int k, int64_t *id)
 {
@@ -688,6 +690,9 @@ post_new(struct imp *m, const struct wxr_item *it, int k, int64_t *id)
 
 	if ((rc = author_id(m, it->creator, "", "", it->line, &author)) !=
 	    STORE_OK || (rc = item_terms(m, it, &terms, &nt)) != STORE_OK)
+		return rc;
+	if (author == 0 && m->fallback_author == 0 &&
+	    (rc = fallback(m)) != STORE_OK)
 		return rc;
 	if (author == 0)
 		author = m->fallback_author;
@@ -1162,11 +1167,15 @@ finish(struct imp *m)
 	return rc == STORE_OK ? 0 : -1;
 }
 
-/* Posts without a known author are the site's first account's. */
+/*
+ * Posts without a known author are the site's first account's; on a
+ * site without accounts, one made for them (asked only when needed).
+ */
 static int
 fallback(struct imp *m)
 {
 	struct user	*u;
+	struct count	 save;
 	size_t		 n;
 	int		 rc;
 
@@ -1178,10 +1187,10 @@ fallback(struct imp *m)
 		return STORE_OK;
 	}
 	/* None: an account for them, as for any author in the file. */
+	save = m->n[K_AUTHOR];	/* not one of the file's authors */
 	rc = author_id(m, "wordpress", "", "WordPress", 0,
 	    &m->fallback_author);
-	m->n[K_AUTHOR].file--;
-	m->n[K_AUTHOR].imported--;
+	m->n[K_AUTHOR] = save;
 	return rc;
 }
 
@@ -1255,13 +1264,6 @@ static int
 write_all(struct imp *m, const struct wxr_handler *h, struct image *made,
     size_t *nmade)
 {
-	int	 rc;
-
-	if ((rc = fallback(m)) != STORE_OK) {
-		snprintf(m->err, m->errlen, "reading accounts: %s",
-		    store_rc_name(rc));
-		return -1;
-	}
 	if (media_all(m, made, nmade) != 0)
 		return -1;
 	m->writing = 1;
