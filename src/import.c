@@ -380,7 +380,14 @@ author_id(struct imp *m, const char *login, const char *email,
 		}
 	m->n[K_AUTHOR].file++;
 	if ((rc = store_import_find(m->env.conn, "user", login, id)) ==
-	    STORE_OK)
+	    STORE_OK && store_user_by_id(m->env.conn, &m->rec, *id, &old) !=
+	    STORE_OK) {
+		/* Imported once, removed since: not made again. */
+		m->n[K_AUTHOR].conflicts++;
+		listed(&m->conflicts, &m->nconflicts_listed, "author %s:"
+		    " imported before and removed since%s", login, "");
+		*id = 0;
+	} else if (rc == STORE_OK)
 		m->n[K_AUTHOR].existing++;
 	else if (rc != STORE_NOTFOUND)
 		return rc;
@@ -825,8 +832,16 @@ on_item(void *arg, const struct wxr_item *it)
 	m->n[k].file++;
 	m->item_key = xstrdup(item_key(&m->rec, it));
 	rc = store_import_find(m->env.conn, "post", m->item_key, &id);
-	if (rc == STORE_OK)
-		rc = post_again(m, it, k, id);
+	if (rc == STORE_OK && (rc = post_again(m, it, k, id)) ==
+	    STORE_NOTFOUND) {
+		/* Imported once, deleted since: its comments stay out too. */
+		m->n[k].conflicts++;
+		listed(&m->conflicts, &m->nconflicts_listed, "%s %s: imported"
+		    " before and deleted since; left out", k == K_PAGE ?
+		    "page" : "post", m->item_key);
+		m->item_kind = -1;
+		return 0;
+	}
 	else if (rc == STORE_NOTFOUND && (rc = post_new(m, it, k, &id)) ==
 	    STORE_OK)
 		m->item_new = 1;

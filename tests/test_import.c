@@ -349,6 +349,30 @@ attachments(void)
 	srv_stop(&s);
 }
 
+/* A post imported, then deleted: a later run reports it, adds nothing. */
+static void
+deleted_since(void)
+{
+	char		 file[1200];
+	char		*dir = new_site();
+	struct buf	 out;
+	long		 v[6];
+
+	snprintf(file, sizeof(file), "%s/wordpress-6.1-seed-export.xml",
+	    fixtures);
+	CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    NULL) == 0);
+	CHECK(db_exec(site_db(dir), "DELETE FROM posts WHERE id = 4") == 0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    &out) == 0);
+	CHECK(summary(out.data, "posts", v) == 0 && v[1] == 0 && v[3] == 1);
+	CHECK(out.data && strstr(out.data, "deleted since"));
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE"
+	    " slug = 'russian-isis-strikes'") == 0);
+	buf_reset(&out);
+}
+
 /* --dry-run: the summary, and no change. */
 static void
 dry_run(void)
@@ -385,6 +409,7 @@ main(void)
 	every_fixture();
 	seed();
 	attachments();
+	deleted_since();
 	dry_run();
 	if (db != NULL)
 		setenv("GALLEY_DB", db, 1);
