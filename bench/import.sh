@@ -24,10 +24,11 @@ echo "file: $POSTS posts, $COMMENTS comments," \
 
 # run LABEL: one import, its summary kept, its time and RSS printed.
 run() {
-	/usr/bin/time -f '%e %M' -o "$work/time" \
+	/usr/bin/time -f '%e %M %U %S' -o "$work/time" \
 	    "$GALLEY" import "$work/site" "$work/site.xml" > "$work/out" 2>&1
-	read -r secs kib < "$work/time"
-	echo "$1: ${secs} s, peak RSS $(( kib / 1024 )) MiB"
+	read -r secs kib user sys < "$work/time"
+	echo "$1: ${secs} s (CPU ${user} s user, ${sys} s system;" \
+	    "load $(cut -d' ' -f1 /proc/loadavg)), peak RSS $(( kib / 1024 )) MiB"
 	grep -E '^(posts|comments):' "$work/out" | sed 's/^/  /'
 }
 run "first import (target <= 10 s, <= 64 MiB)"
