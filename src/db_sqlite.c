@@ -2,7 +2,11 @@
  * db_sqlite: the SQLite driver (see db.h), and with db_pg.c the only file
  * that includes a database header.  The database is one file in WAL mode
  * with foreign keys on, synchronous=FULL (a commit that returned is on
- * disk) and a busy timeout of 5 s.  Migrations are numbered by PRAGMA
+ * disk) and a busy timeout of 5 s.  Temporary storage is in memory:
+ * inside a long transaction every statement a trigger follows keeps a
+ * statement journal of the pages it changes, and on disk (/var/tmp)
+ * that was 38 small writes a row (an import of 11,000 rows: 415,000
+ * pwrite calls, 2.4 s; in memory 0.9 s).  Migrations are numbered by PRAGMA
  * user_version and applied at open.  A pool hands connections to
  * requests; each keeps its prepared statements, keyed by the address of
  * their SQL, for its life.

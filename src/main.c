@@ -13,6 +13,7 @@
 #include "account.h"
 #include "arena.h"
 #include "buf.h"
+#include "import.h"
 #include "library.h"
 #include "media.h"
 #include "moderation.h"
@@ -33,6 +34,7 @@ static int	cmd_votes(int, char **);
 static int	cmd_spam(int, char **);
 static int	cmd_user(int, char **);
 static int	cmd_media(int, char **);
+static int	cmd_import(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -102,6 +104,15 @@ static const struct cmd {
 	    "it lacks (320, 640 and 1024 px wide, and WebP twins), made\n"
 	    "from its display copy, which keeps its name.\n",
 	    cmd_media },
+	{ "import", "galley import DIR FILE.xml [--uploads PATH] [--dry-run]",
+	    "Import a WordPress export (WXR 1.0-1.2): authors (as accounts\n"
+	    "without passwords), categories, tags, posts, pages, comments and,\n"
+	    "from --uploads (a copy of wp-content/uploads; nothing is fetched),\n"
+	    "attachments.  The file is checked whole first and written in one\n"
+	    "transaction: a bad file changes nothing.  Running it again adds\n"
+	    "only what is new; old links redirect.  --dry-run prints the\n"
+	    "summary and changes nothing.\n",
+	    cmd_import },
 };
 
 static void
@@ -709,6 +720,41 @@ cmd_user(int argc, char **argv)
 	    strcmp(argv[2], "remove") == 0) && flag(argc, argv, "--email"))))
 		return bad(&cmds[6], NULL);
 	return with_store(argv[1], user_run, argc, argv);
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	const struct cmd	*c = &cmds[8];
+	struct import_opts	 o = { NULL, NULL, 0, 0 };
+	struct site		*site;
+	char			 err[600];
+	int			 i, rc;
+
+	if (argc < 3)
+		return bad(c, "DIR and FILE.xml are required");
+	for (i = 3; i < argc; i++)
+		if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = 1;
+		else if (strcmp(argv[i], "--uploads") == 0 && i + 1 < argc)
+			o.uploads = argv[++i];
+		else
+			return bad(c, argv[i][0] == '-' ? "unknown flag" :
+			    "one FILE.xml only");
+	o.file = argv[2];
+	o.progress = isatty(STDERR_FILENO);
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	rc = import_run(site, &o, stdout, err, sizeof(err));
+	site_close(site);
+	if (rc != 0) {
+		fprintf(stderr, "galley import: %s: %s; the site is unchanged\n",
+		    o.file, err);
+		return 1;
+	}
+	return 0;
 }
 
 int

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "body.h"
 #include "buf.h"
+#include "image.h"
 #include "page.h"
 #include "req.h"
 #include "setting.h"
@@ -182,6 +183,66 @@ page_notfound(struct req *r)
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	return page_render(r, "404", view, 404);
+}
+
+/* The path of post p (a page's or an article's), appended to b. */
+static void
+post_path(struct buf *b, const char *type, const char *slug, int64_t when)
+{
+	if (strcmp(type, "page") == 0)
+		url_page(b, slug);
+	else
+		url_post(b, when, slug);
+}
+
+int
+page_moved(struct req *r, const char *key)
+{
+	struct redirect	 rd;
+	struct buf	 b;
+
+	if (strlen(key) > 1000 || store_redirect_get(r->conn, &r->arena, key,
+	    &rd) != STORE_OK)
+		return 0;
+	buf_init(&b);
+	if (rd.post_id != 0)
+		post_path(&b, rd.type, rd.slug, rd.published);
+	else if (*rd.media_hash != '\0')
+		url_media(&b, rd.media_hash, image_ext(rd.media_mime));
+	if (b.data != NULL)
+		r->location = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return r->location != NULL ? 301 : 404;
+}
+
+int
+page_old_id(struct req *r, const char *name, const char *value)
+{
+	struct post	 p;
+	struct buf	 b;
+	char		*end;
+	long long	 id;
+
+	r->cacheable = 0;
+	if (*value < '1' || *value > '9' || strlen(value) > 18 ||
+	    (id = strtoll(value, &end, 10)) <= 0 || *end != '\0')
+		return page_notfound(r);
+	switch (page_moved(r, arena_printf(&r->arena, "/?%s=%lld", name,
+	    id))) {
+	case 301:
+		return 301;
+	case 404:	/* known, and not shown now */
+		return page_notfound(r);
+	}
+	/* A post of this site's own, by the id WordPress would use. */
+	if (strcmp(name, "attachment_id") == 0 ||
+	    store_post_by_id(r->conn, &r->arena, id, &p) != STORE_OK)
+		return page_notfound(r);
+	buf_init(&b);
+	post_path(&b, p.type, p.slug, p.published);
+	r->location = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return 301;
 }
 
 int

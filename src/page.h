@@ -29,6 +29,20 @@ const char *page_article_comment_path(struct req *, const char *article,
 	    int64_t post, int64_t id);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
+/*
+ * Where key (a path that found nothing, or "/?p=ID") moved to, from the
+ * redirect table (old WordPress addresses, slugs changed in the
+ * editor): 301 with r->location set; 404 when it leads to something
+ * not shown now (a draft); 0 if the table does not know it.  Asked
+ * only where the answer would otherwise be 404.
+ */
+int	page_moved(struct req *, const char *key);
+/*
+ * WordPress's /?p=ID, /?page_id=ID and /?attachment_id=ID: 301 to
+ * where the item is now (the redirect table, else a published post or
+ * page of that id), or a rendered 404.  Never cached.
+ */
+int	page_old_id(struct req *, const char *name, const char *value);
 struct form;
 /*
  * POST /comments: reads the form, stores the comment or explains why

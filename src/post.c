@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "env.h"
 #include "moderation.h"
 #include "post.h"
 #include "slug.h"
 #include "store.h"
+#include "url.h"
 
 /* A slug for p unique among its type: typed or from the title, -2... */
 static const char *
@@ -103,6 +105,41 @@ keep_revision(const struct env *e, const struct post *old, int64_t editor_id)
 	return store_revision_add(e->conn, &rv, NULL);
 }
 
+/* The path a published post or page is read at. */
+static void
+path_of(struct buf *b, const struct post *p)
+{
+	if (strcmp(p->type, "page") == 0)
+		url_page(b, p->slug);
+	else
+		url_post(b, p->published, p->slug);
+}
+
+/*
+ * A published post whose address changes (its slug, or an article's
+ * month) leaves its old path in the redirect table, so old links keep
+ * working.
+ */
+static int
+keep_old_path(const struct env *e, const struct post *old,
+    const struct post *p)
+{
+	struct buf	 was, now;
+	int		 rc = STORE_OK;
+
+	if (strcmp(old->status, "publish") != 0)
+		return STORE_OK;
+	buf_init(&was);
+	buf_init(&now);
+	path_of(&was, old);
+	path_of(&now, p);
+	if (strcmp(was.data, now.data) != 0)
+		rc = store_redirect_add(e->conn, was.data, old->id, 0, 1);
+	buf_reset(&was);
+	buf_reset(&now);
+	return rc;
+}
+
 int
 post_save(const struct env *e, const struct post *in, const struct post *old,
     const struct post_term *terms, size_t n, int64_t editor_id, int64_t *id)
@@ -110,12 +147,13 @@ post_save(const struct env *e, const struct post *in, const struct post *old,
 	struct post	 p = *in;
 	int		 rc;
 
-	p.id = old != NULL ? old->id : 0;
+	p.id = old != NULL ? old->id : in->id;	/* an importer's, if free */
 	p.slug = (char *)unique_slug(e, in, p.id, &rc);
 	if (rc != STORE_OK)
 		return rc;
 	if (old != NULL) {
 		if ((rc = keep_revision(e, old, editor_id)) != STORE_OK ||
+		    (rc = keep_old_path(e, old, &p)) != STORE_OK ||
 		    (rc = store_post_update(e->conn, &p)) != STORE_OK)
 			return rc;
 		*id = old->id;

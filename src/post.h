@@ -26,12 +26,15 @@ struct post_term {
 
 /*
  * Saves p: new when old is NULL (p->author_id is its
- * author), else an edit of old, whose title, body, excerpt and format
+ * author; p->id 0, or a free id to take, as an importer keeps
+ * WordPress's), else an edit of old, whose title, body, excerpt and format
  * are kept as a revision by editor_id.  The slug is p->slug, or one
  * from the title if that is "", made unique among posts of its type by
  * -2, -3...  When terms is not NULL the post's terms become terms[0..n)
  * in that order: each found by its slug (made from the name if none is
- * given), or made with its name when it has one.  Sets *id to the post.
+ * given), or made with its name when it has one.  When a published
+ * post's address changes, its old path goes into the redirect table.
+ * Sets *id to the post.
  * Returns a store_rc; on failure the caller rolls back.
  */
 int	post_save(const struct env *e, const struct post *p,

@@ -698,14 +698,20 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 		rc = respond(sr, conn, page_error(r, 503), url, 0);
 	else if (!hinted && cached(sr, conn, url, gen))
 		rc = MHD_YES;
-	else if (r->route.kind == ROUTE_NONE)
-		rc = respond(sr, conn, page_notfound(r), url, gen);
-	else {
+	else if (r->route.kind == ROUTE_NONE) {
+		/* Only a miss asks the redirect table. */
+		if ((status = page_moved(r, url)) != 301)
+			status = page_notfound(r);
+		rc = respond(sr, conn, status, url, gen);
+	} else {
 		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 			if (routes[i].kind == r->route.kind)
 				status = routes[i].fn(r);
-		if (status == 404)
+		if (status == 404) {
 			r->cacheable = 0;	/* unbounded keys */
+			if (page_moved(r, url) == 301)
+				status = 301;
+		}
 		rc = respond(sr, conn, status, url, gen);
 	}
 	store_conn_put(r->site->store, r->conn);
@@ -713,19 +719,47 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	return rc;
 }
 
+/* WordPress's ids in the query of /: never cached, always looked up. */
+static const char *const old_ids[] = { "p", "page_id", "attachment_id" };
+
+static enum MHD_Result
+serve_old_id(struct sreq *sr, struct MHD_Connection *conn, const char *url,
+    const char *name, const char *value)
+{
+	struct req	*r = &sr->r;
+	int		 status;
+
+	r->cacheable = 0;
+	if ((r->conn = store_conn_get(r->site->store)) == NULL)
+		return respond(sr, conn, page_error(r, 503), url, 0);
+	status = page_old_id(r, name, value);
+	store_conn_put(r->site->store, r->conn);
+	r->conn = NULL;
+	if (status == 301)	/* the query was the old address: not kept */
+		return redirect_plain(sr, conn, 301, r->location, NULL);
+	return respond(sr, conn, status, url, 0);
+}
+
 static enum MHD_Result
 serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 {
 	struct req	*r = &sr->r;
 	struct buf	 canon;
+	const char	*v;
 	int64_t		 gen = 0;
 	int		 hinted;
+	size_t		 i;
 
 	/*
 	 * Pages are cached by path alone, so ?utm_source=... costs no
 	 * render; only the arguments of vary_args make a page of its own.
 	 */
 	r->cacheable = !req_varies(conn);
+	for (i = 0; r->route.kind == ROUTE_HOME && r->route.page <= 1 &&
+	    i < sizeof(old_ids) / sizeof(old_ids[0]); i++)
+		if ((v = MHD_lookup_connection_value(conn,
+		    MHD_GET_ARGUMENT_KIND, old_ids[i])) != NULL)
+			return serve_old_id(sr, conn, url, old_ids[i], v);
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);

@@ -76,7 +76,8 @@ struct day_counts {
 };
 
 struct post {
-	int64_t	 id;
+	int64_t	 id;		/* store_post_add, post_save (new): 0, or
+				   the id wanted (an importer's; free) */
 	char	*type;		/* "post" or "page" */
 	char	*slug;
 	char	*title;
@@ -93,13 +94,15 @@ struct post {
 	char	*source_url;
 	int	 comments_open;
 	int	 filtered;	/* saved by an author: rendered through kses */
+	int	 sticky;	/* WordPress's sticky flag (imported) */
+	int64_t	 parent_id;	/* a page's parent page; 0: none */
 	int64_t	 rating_sum;	/* results only: aggregates of post votes */
 	int64_t	 rating_count;
 	int64_t	 comment_count;	/* results only: approved comments */
 };
 
 struct term {
-	int64_t	 id;
+	int64_t	 id;		/* store_term_add: 0, or the id wanted */
 	char	*taxonomy;	/* "category" or "tag" */
 	char	*slug;
 	char	*name;
@@ -109,7 +112,7 @@ struct term {
 };
 
 struct comment {
-	int64_t	 id;
+	int64_t	 id;		/* store_comment_add: 0, or the id wanted */
 	int64_t	 post_id;
 	int64_t	 parent_id;	/* 0: top level */
 	char	*author;
@@ -589,6 +592,61 @@ int	store_privacy_log_list(struct store_conn *, struct arena *,
 int	store_daily(struct store_conn *, int64_t since, int ndays,
 	    struct day_counts *days);
 
+/* A term by id. */
+int	store_term_get(struct store_conn *, struct arena *, int64_t id,
+	    struct term *out);
+/* A media item by id. */
+int	store_media_get(struct store_conn *, struct arena *, int64_t id,
+	    struct media *out);
+/*
+ * Sets a page's parent (an importer's, once the parent is known);
+ * nothing else of the post changes.
+ */
+int	store_post_parent_set(struct store_conn *, int64_t id,
+	    int64_t parent);
+/* A media item by its hash. */
+int	store_media_by_hash(struct store_conn *, struct arena *,
+	    const char *hash, struct media *out);
+
+/*
+ * What an import keeps (store_import.c): the row that the thing known
+ * in a WordPress file by kind ("post", "comment", "term", "user",
+ * "media") and key became, and its WordPress id.  find by key, or by old
+ * id (the newest so mapped); STORE_NOTFOUND if none.
+ */
+int	store_import_find(struct store_conn *, const char *kind,
+	    const char *key, int64_t *item);
+int	store_import_old(struct store_conn *, const char *kind,
+	    int64_t old_id, int64_t *item);
+int	store_import_add(struct store_conn *, const char *kind,
+	    const char *key, int64_t old_id, int64_t item);
+/*
+ * After rows were added with ids of their own, and before one is added
+ * without: the engine's next new id follows the highest (PostgreSQL's
+ * sequences, which explicit ids do not move; SQLite needs nothing).
+ */
+int	store_ids_sync(struct store_conn *);
+
+/* Where an old path now leads: a post or page, or a media item. */
+struct redirect {
+	int64_t	 post_id;	/* 0: none, or not published */
+	char	*type;
+	char	*slug;
+	int64_t	 published;
+	char	*media_hash;	/* "": none */
+	char	*media_mime;
+};
+/*
+ * Records that path (an absolute path, with its query if any) now
+ * leads to post_id or media_id (the other 0).  With replace a path
+ * already recorded is pointed here (a slug changed twice); without,
+ * it is left as it is and STORE_CONFLICT returned.
+ */
+int	store_redirect_add(struct store_conn *, const char *path,
+	    int64_t post_id, int64_t media_id, int replace);
+/* Where path leads; STORE_NOTFOUND if nowhere known. */
+int	store_redirect_get(struct store_conn *, struct arena *,
+	    const char *path, struct redirect *out);
 
 struct store;
 

@@ -178,16 +178,31 @@ store_comment_add(struct store_conn *c, const struct comment *cm,
 	int64_t	 new;
 	int	 rc;
 
-	rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
-	    " author, email, url, content, status, created, ip_hash,"
-	    " user_agent, image, thumb, thumb_w, thumb_h, avatar, spam_score,"
-	    " spam_signals) VALUES (?1, NULLIF(CAST(?2 AS BIGINT), 0), ?3,"
-	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-	    " RETURNING id", "iitttttittttnntrt", cm->post_id, cm->parent_id,
-	    cm->author, cm->email, cm->url, cm->content, cm->status,
-	    cm->created, cm->ip_hash, cm->user_agent, cm->image, cm->thumb,
-	    cm->thumb_w, cm->thumb_h, cm->avatar, cm->spam_score,
-	    cm->spam_signals), &new);
+	/* ?18 is the id an importer keeps, or 0 for the engine's own. */
+	if (cm->id != 0)
+		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
+		    " author, email, url, content, status, created, ip_hash,"
+		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
+		    " spam_score, spam_signals, id) VALUES (?1, NULLIF(CAST(?2"
+		    " AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		    " ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id",
+		    "iitttttittttnntrti", cm->post_id, cm->parent_id,
+		    cm->author, cm->email, cm->url, cm->content, cm->status,
+		    cm->created, cm->ip_hash, cm->user_agent, cm->image,
+		    cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
+		    cm->spam_score, cm->spam_signals, cm->id), &new);
+	else
+		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
+		    " author, email, url, content, status, created, ip_hash,"
+		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
+		    " spam_score, spam_signals) VALUES (?1, NULLIF(CAST(?2 AS"
+		    " BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		    " ?13, ?14, ?15, ?16, ?17) RETURNING id",
+		    "iitttttittttnntrt", cm->post_id, cm->parent_id,
+		    cm->author, cm->email, cm->url, cm->content, cm->status,
+		    cm->created, cm->ip_hash, cm->user_agent, cm->image,
+		    cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
+		    cm->spam_score, cm->spam_signals), &new);
 	if (rc == STORE_OK && strcmp(cm->status, "approved") == 0)
 		rc = rethread(c, cm->post_id, new);
 	if (rc == STORE_OK && id != NULL)

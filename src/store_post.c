@@ -43,17 +43,31 @@ fill_post(struct arena *a, struct db_stmt *s, void *v)
 	p->filtered = (int)col_int(s, 19);
 }
 
+/* With an id of the caller's (an importer's), or the engine's own. */
 int
 store_post_add(struct store_conn *c, const struct post *p, int64_t *id)
 {
+	if (p->id != 0)
+		return q_insert(q(c, "INSERT INTO posts (type, slug, title,"
+		    " status, author_id, published, modified, format, body,"
+		    " excerpt, source_name, source_url, comments_open,"
+		    " filtered, sticky, parent_id, id) VALUES (?1, ?2, ?3, ?4,"
+		    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		    " NULLIF(CAST(?16 AS BIGINT), 0), ?17) RETURNING id",
+		    "ttttiiitttttnnnii", p->type, p->slug, p->title, p->status,
+		    p->author_id, p->published, p->modified, p->format,
+		    p->body, p->excerpt, p->source_name, p->source_url,
+		    p->comments_open, p->filtered, p->sticky, p->parent_id,
+		    p->id), id);
 	return q_insert(q(c, "INSERT INTO posts (type, slug, title, status,"
 	    " author_id, published, modified, format, body, excerpt,"
-	    " source_name, source_url, comments_open, filtered) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-	    " RETURNING id", "ttttiiitttttnn", p->type, p->slug, p->title,
+	    " source_name, source_url, comments_open, filtered, sticky,"
+	    " parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, ?12, ?13, ?14, ?15, NULLIF(CAST(?16 AS BIGINT), 0))"
+	    " RETURNING id", "ttttiiitttttnnni", p->type, p->slug, p->title,
 	    p->status, p->author_id, p->published, p->modified, p->format,
 	    p->body, p->excerpt, p->source_name, p->source_url,
-	    p->comments_open, p->filtered), id);
+	    p->comments_open, p->filtered, p->sticky, p->parent_id), id);
 }
 
 int
@@ -230,10 +244,24 @@ fill_term_count(struct arena *a, struct db_stmt *s, void *v)
 int
 store_term_add(struct store_conn *c, const struct term *t, int64_t *id)
 {
+	if (t->id != 0)
+		return q_insert(q(c, "INSERT INTO terms (taxonomy, slug, name,"
+		    " parent_id, description, id) VALUES (?1, ?2, ?3,"
+		    " NULLIF(CAST(?4 AS BIGINT), 0), ?5, ?6) RETURNING id",
+		    "tttiti", t->taxonomy, t->slug, t->name, t->parent_id,
+		    t->description, t->id), id);
 	return q_insert(q(c, "INSERT INTO terms (taxonomy, slug, name,"
 	    " parent_id, description) VALUES (?1, ?2, ?3, NULLIF(CAST(?4 AS"
 	    " BIGINT), 0), ?5) RETURNING id", "tttit", t->taxonomy, t->slug,
 	    t->name, t->parent_id, t->description), id);
+}
+
+int
+store_term_get(struct store_conn *c, struct arena *a, int64_t id,
+    struct term *out)
+{
+	return q_one(q(c, "SELECT " TERM_COLS " FROM terms t WHERE t.id = ?1",
+	    "i", id), a, sizeof(*out), fill_term, out);
 }
 
 int
@@ -353,4 +381,11 @@ store_revisions_list(struct store_conn *c, struct arena *a, int64_t post_id,
 	    " post_revisions r JOIN users u ON u.id = r.author_id WHERE"
 	    " r.post_id = ?1 ORDER BY r.created DESC, r.id DESC", "i",
 	    post_id), a, sizeof(**out), fill_revision, (void **)out, n);
+}
+
+int
+store_post_parent_set(struct store_conn *c, int64_t id, int64_t parent)
+{
+	return q_changed(q(c, "UPDATE posts SET parent_id = NULLIF(CAST(?2 AS"
+	    " BIGINT), 0) WHERE id = ?1 RETURNING id", "ii", id, parent));
 }

@@ -163,6 +163,29 @@
 	"CREATE INDEX comment_votes_unforgotten ON comment_votes (created)" \
 	"  WHERE ip_hash <> '';"
 
+/*
+ * 11: what a WordPress import (import.c) keeps, and every old address.
+ * imported maps each imported thing's key in its file (a post's GUID,
+ * a comment's post GUID and id, a term's taxonomy and slug, an author's
+ * login) and its WordPress id to the row it became, so a second run
+ * adds only what is new.  redirects holds old paths (an imported item's
+ * old link, ?p=ID, an old upload URL, a published post's URL before its
+ * slug changed) and what they now name; it is read only where the
+ * answer would otherwise be 404, so the cached path never sees it.  A
+ * post keeps WordPress's sticky flag and its parent page.
+ */
+#define MIGRATION_IMPORT \
+	"CREATE TABLE imported (kind TEXT NOT NULL, key TEXT NOT NULL," \
+	"  old_id BIGINT NOT NULL, item BIGINT NOT NULL," \
+	"  PRIMARY KEY (kind, key));" \
+	"CREATE INDEX imported_by_old ON imported (kind, old_id);" \
+	"CREATE TABLE redirects (path TEXT PRIMARY KEY," \
+	"  post_id BIGINT REFERENCES posts(id) ON DELETE CASCADE," \
+	"  media_id BIGINT REFERENCES media(id) ON DELETE CASCADE);" \
+	"ALTER TABLE posts ADD COLUMN sticky INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE posts ADD COLUMN parent_id BIGINT REFERENCES posts(id)" \
+	"  ON DELETE SET NULL;"
+
 
 /* SQLite: */
 
@@ -316,6 +339,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_THREADS COUNT_TRIGGERS,	/* 10 */
 	MIGRATION_MEDIA_SIZES GEN_TRIGGERS("media_sizes"),	/* 11 */
 	MIGRATION_MEDIA_BLOBS("BLOB"),	/* 12 */
+	MIGRATION_IMPORT,		/* 13 */
 };
 
 /* PostgreSQL: */
@@ -444,6 +468,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_MEDIA_BLOBS("BYTEA")
 	"ALTER TABLE media_blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;",
 							/* 12 */
+	MIGRATION_IMPORT,		/* 13 */
 };
 
 const char *const *

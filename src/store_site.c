@@ -205,6 +205,15 @@ fill_media(struct arena *a, struct db_stmt *s, void *v)
 }
 
 int
+store_media_by_hash(struct store_conn *c, struct arena *a, const char *hash,
+    struct media *out)
+{
+	return q_one(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
+	    " created FROM media WHERE hash = ?1", "t", hash), a,
+	    sizeof(*out), fill_media, out);
+}
+
+int
 store_media_list(struct store_conn *c, struct arena *a, int64_t offset,
     int64_t limit, struct media **out, size_t *n, int64_t *total)
 {
@@ -248,4 +257,13 @@ store_privacy_log_list(struct store_conn *c, struct arena *a, int64_t limit,
 	    " l.action, l.subject, l.items FROM privacy_log l LEFT JOIN users"
 	    " u ON u.id = l.user_id ORDER BY l.id DESC LIMIT ?1", "i", limit),
 	    a, sizeof(**out), fill_privacy, (void **)out, n);
+}
+
+int
+store_media_get(struct store_conn *c, struct arena *a, int64_t id,
+    struct media *out)
+{
+	return q_one(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
+	    " created FROM media WHERE id = ?1", "i", id), a, sizeof(*out),
+	    fill_media, out);
 }

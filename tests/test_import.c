@@ -1,0 +1,417 @@
+/*
+ * test_import: `galley import` on every WXR file in SHARED/fixtures/wxr.
+ * The counts per kind it reports must equal what Python's xml.etree
+ * finds in the file (tests/wxr_count.py), and on a fresh site all of it
+ * is imported; the broken files fail naming their line and leave the
+ * database as it was; a second run changes nothing; the seed export
+ * becomes the seed article, and its old addresses answer 301 over HTTP,
+ * as does a slug changed afterwards.  With GALLEY_DB set (the
+ * PostgreSQL pass) each site gets a database of its own in the test
+ * cluster.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "check.h"
+#include "env.h"
+#include "http.h"
+#include "post.h"
+#include "site.h"
+#include "store.h"
+
+static const char *const kinds[] = { "authors", "terms", "posts", "pages",
+    "comments", "attachments" };
+#define NKINDS	6
+
+static const char	*fixtures;
+static int		 nsites;
+
+/* A fresh site: SQLite in dir, or a new database in the test cluster. */
+static char *
+new_site(void)
+{
+	char		*dir = tmp_path("import");
+	const char	*pg = getenv("GALLEY_PG"), *bar;
+	char		 cmd[1200], uri[600], name[64];
+
+	if (getenv("GALLEY_DB") == NULL || pg == NULL ||
+	    (bar = strchr(pg, '|')) == NULL) {
+		CHECK(run_galley((const char *[]){ "init", dir, NULL }, NULL) ==
+		    0);
+		return dir;
+	}
+	snprintf(name, sizeof(name), "galley_import_%d_%d", (int)getpid(),
+	    nsites++);
+	snprintf(cmd, sizeof(cmd), "%.*s createdb %s %s >/dev/null 2>&1",
+	    (int)(bar - pg), pg, bar + 1, name);
+	CHECK(system(cmd) == 0);
+	snprintf(uri, sizeof(uri), "postgresql://galley@/%s?host=%s", name,
+	    bar + 1);
+	CHECK(run_galley((const char *[]){ "init", dir, "--db", uri, NULL },
+	    NULL) == 0);
+	/* site_db() reads GALLEY_DB: point it at this site's database. */
+	setenv("GALLEY_DB", uri, 1);
+	return dir;
+}
+
+/* wxr_count.py's counts of file, in the order of kinds (-1: none). */
+static void
+py_counts(const char *file, long want[NKINDS])
+{
+	char	 cmd[2600], line[200], k[64];
+	long	 n;
+	size_t	 i;
+	FILE	*p;
+
+	for (i = 0; i < NKINDS; i++)
+		want[i] = -1;
+	snprintf(cmd, sizeof(cmd), "python3 %s/tests/wxr_count.py '%s'",
+	    getenv("TOP") ? getenv("TOP") : ".", file);
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), p) != NULL)
+		for (i = 0; i < NKINDS; i++)
+			if (sscanf(line, "%63s %ld", k, &n) == 2 &&
+			    strcmp(k, kinds[i]) == 0)
+				want[i] = n;
+	pclose(p);
+}
+
+/* The summary's counts of kind: in the file, imported, there, conflicts. */
+static int
+summary(const char *out, const char *kind, long v[6])
+{
+	char		 pat[64];
+	const char	*p;
+
+	memset(v, 0, 6 * sizeof(long));
+	snprintf(pat, sizeof(pat), "\n%s: ", kind);
+	if (out == NULL || (p = strstr(out, pat)) == NULL)
+		return -1;
+	p += strlen(pat);
+	sscanf(p, "%ld in the file, %ld imported, %ld already there, %ld"
+	    " conflicts, %ld missing, %ld refused", &v[0], &v[1], &v[2], &v[3],
+	    &v[4], &v[5]);
+	return 0;
+}
+
+/* Rows of every table an import writes, and the data generation. */
+static long long
+fingerprint(const char *dir)
+{
+	static const char *const q[] = { "SELECT count(*) FROM posts",
+	    "SELECT count(*) FROM comments", "SELECT count(*) FROM terms",
+	    "SELECT count(*) FROM users", "SELECT count(*) FROM post_terms",
+	    "SELECT count(*) FROM redirects", "SELECT count(*) FROM imported",
+	    "SELECT count(*) FROM media", "SELECT n FROM generation" };
+	long long	 f = 0;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		f = f * 1000003 + db_count(site_db(dir), q[i]);
+	return f;
+}
+
+static int
+broken(const char *name)
+{
+	return strcmp(name, "crazy-cdata.xml") == 0 ||
+	    strcmp(name, "invalid-version-tag.xml") == 0 ||
+	    strcmp(name, "missing-version-tag.xml") == 0;
+}
+
+static void
+one_file(const char *name)
+{
+	char		 file[1200];
+	char		*dir = new_site();
+	struct buf	 out;
+	long		 v[6], want[NKINDS];
+	long long	 before;
+	int		 rc;
+	size_t		 k;
+
+	snprintf(file, sizeof(file), "%s/%s", fixtures, name);
+	buf_init(&out);
+	before = fingerprint(dir);
+	rc = run_galley((const char *[]){ "import", dir, file, NULL }, &out);
+	if (broken(name)) {
+		CHECK_MSG(rc == 1, name);
+		CHECK_MSG(out.data && strstr(out.data, "line ") &&
+		    strstr(out.data, "unchanged"), name);
+		CHECK_MSG(fingerprint(dir) == before, name);
+		buf_reset(&out);
+		return;
+	}
+	if (!CHECK_MSG(rc == 0, name))
+		fprintf(stderr, "%s\n", out.data ? out.data : "");
+	py_counts(file, want);
+	for (k = 0; k < NKINDS; k++) {
+		if (!CHECK_MSG(summary(out.data, kinds[k], v) == 0 &&
+		    v[0] == want[k] && v[1] + v[2] + v[3] + v[4] + v[5] == v[0],
+		    name))
+			fprintf(stderr, "  %s: python %ld, galley %ld (%ld"
+			    " imported)\n", kinds[k], want[k], v[0], v[1]);
+		/* A fresh site: everything new but twins within the file. */
+		CHECK_MSG(v[2] == 0, name);
+	}
+	buf_reset(&out);
+	/* Again: nothing changes, nothing new. */
+	before = fingerprint(dir);
+	CHECK_MSG(run_galley((const char *[]){ "import", dir, file, NULL },
+	    &out) == 0, name);
+	for (k = 0; k < NKINDS; k++)
+		CHECK_MSG(summary(out.data, kinds[k], v) == 0 && v[1] == 0,
+		    name);
+	CHECK_MSG(fingerprint(dir) == before, name);
+	buf_reset(&out);
+}
+
+static void
+every_fixture(void)
+{
+	DIR		*d = opendir(fixtures);
+	struct dirent	*de;
+	int		 n = 0;
+
+	if (!CHECK(d != NULL))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".xml") == NULL)
+			continue;
+		one_file(de->d_name);
+		n++;
+	}
+	closedir(d);
+	CHECK(n >= 20);
+}
+
+/* Renames post id's slug through post.c, as the editor would. */
+static void
+rename_post(const char *dir, int64_t id, const char *slug)
+{
+	struct site		*s;
+	struct store_conn	*c;
+	struct arena		 a;
+	struct post		 old, p;
+	struct env		 e;
+	char			 err[512];
+	int64_t			 got;
+
+	if (!CHECK((s = site_open(dir, err, sizeof(err))) != NULL))
+		return;
+	c = store_conn_get(s->store);
+	arena_init(&a);
+	e = (struct env){ s, c, &a, NULL, (int64_t)time(NULL) };
+	CHECK(store_begin(c) == STORE_OK);
+	if (CHECK(store_post_get(c, &a, id, &old) == STORE_OK)) {
+		p = old;
+		p.slug = (char *)slug;
+		CHECK(post_save(&e, &p, &old, NULL, 0, old.author_id, &got) ==
+		    STORE_OK);
+	}
+	CHECK(store_commit(c) == STORE_OK);
+	arena_free(&a);
+	store_conn_put(s->store, c);
+	site_close(s);
+}
+
+static void
+expect_moved(struct srv *s, const char *path, const char *to)
+{
+	struct resp	 r;
+	const char	*loc;
+	int		 i;
+
+	CHECK(http_get(s, path, &r) == 0);
+	/* PostgreSQL: a node hears of another's write moments later. */
+	for (i = 0; r.status == 200 && i < 40; i++) {
+		resp_free(&r);
+		usleep(50000);
+		CHECK(http_get(s, path, &r) == 0);
+	}
+	loc = resp_header(&r, "Location");
+	if (!CHECK_MSG(r.status == 301 && loc != NULL &&
+	    strlen(loc) >= strlen(to) &&
+	    strcmp(loc + strlen(loc) - strlen(to), to) == 0, path))
+		fprintf(stderr, "  %s: %ld %s\n", path, r.status,
+		    loc ? loc : "");
+	resp_free(&r);
+}
+
+/* The seed export becomes the seed article; its old links redirect. */
+static void
+seed(void)
+{
+	char		 file[1200];
+	char		*dir = new_site();
+	struct srv	 s;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*t;
+	const char	*article = "/2015/10/russian-isis-strikes/";
+
+	snprintf(file, sizeof(file), "%s/wordpress-6.1-seed-export.xml",
+	    fixtures);
+	CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    NULL) == 0);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM comments WHERE"
+	    " status = 'pending'") == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM comments WHERE"
+	    " ip_hash <> '' AND length(ip_hash) = 64") == 4);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM comments WHERE"
+	    " ip_hash LIKE '%.%'") == 0);	/* no address kept as such */
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return;
+	CHECK(http_get(&s, article, &r) == 0 && r.status == 200);
+	if ((doc = html_parse(&r)) != NULL) {
+		t = xp_text(doc, "//h1");
+		CHECK(t != NULL && strstr(t, "Russia") != NULL);
+		free(t);
+		CHECK(xp_count(doc, "//a[@rel='tag']") == 7);
+		CHECK(xp_count(doc, "//a[contains(@href,'/category/"
+		    "terrorism/')]") >= 1);
+		/* Three approved, one a reply to a reply. */
+		CHECK(xp_count(doc, "//*[starts-with(@id,'comment-')]") == 3);
+		xmlFreeDoc(doc);
+	}
+	resp_free(&r);
+	expect_moved(&s, "/?p=4", article);
+	expect_moved(&s, "/?page_id=5", "/privacy/");
+	CHECK(http_get(&s, "/?p=999", &r) == 0 && r.status == 404);
+	resp_free(&r);
+	CHECK(http_get(&s, "/?page_id=3", &r) == 0 && r.status == 404);
+	resp_free(&r);	/* a draft: known, not shown */
+	CHECK(http_get(&s, "/?p=4", &r) == 0 && r.status == 301);
+	resp_free(&r);
+	/* A slug changed in the editor: the old address follows it. */
+	rename_post(dir, 4, "russia-strikes");
+	expect_moved(&s, article, "/2015/10/russia-strikes/");
+	expect_moved(&s, "/?p=4", "/2015/10/russia-strikes/");
+	CHECK(http_get(&s, "/2015/10/russia-strikes/", &r) == 0 &&
+	    r.status == 200);
+	resp_free(&r);
+	srv_stop(&s);
+}
+
+/*
+ * Attachments from --uploads: stored as media, the post's <img> pointed
+ * at it, the old addresses redirected; a dry run stores no picture.
+ */
+static void
+attachments(void)
+{
+	char		 file[1200], up[1200], cmd[4000];
+	char		*dir = new_site(), *uploads = tmp_path("uploads");
+	struct buf	 out;
+	struct srv	 s;
+	struct resp	 r;
+	long		 v[6];
+
+	snprintf(file, sizeof(file), "%s/wxr-flat-attachment-same-site.xml",
+	    fixtures);
+	snprintf(up, sizeof(up), "%s/2008/06", uploads);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp %s/../jpeg/valid/"
+	    "blank_800x280.jpg %s/canola2.jpg", up, fixtures, up);
+	CHECK(system(cmd) == 0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--uploads",
+	    uploads, "--dry-run", NULL }, &out) == 0);
+	CHECK(summary(out.data, "attachments", v) == 0 && v[1] == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM media") == 0);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--uploads",
+	    uploads, NULL }, &out) == 0);
+	CHECK(summary(out.data, "attachments", v) == 0 && v[1] == 1);
+	buf_reset(&out);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM media") == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE body"
+	    " LIKE '%src=\"/media/%.jpg\"%'") == 1);
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE body"
+	    " LIKE '%files.wordpress.com%'") == 0);
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return;
+	expect_moved(&s, "/?attachment_id=611", ".jpg");
+	expect_moved(&s, "/2008/06/canola2.jpg", ".jpg");
+	expect_moved(&s, "/?p=555", "/2011/01/post-with-attachment/");
+	/* The old link, WordPress's day-and-name permalink. */
+	expect_moved(&s, "/2011/01/10/post-with-attachment/",
+	    "/2011/01/post-with-attachment/");
+	CHECK(http_get(&s, "/?attachment_id=612", &r) == 0 &&
+	    r.status == 404);
+	resp_free(&r);
+	srv_stop(&s);
+}
+
+/* A post imported, then deleted: a later run reports it, adds nothing. */
+static void
+deleted_since(void)
+{
+	char		 file[1200];
+	char		*dir = new_site();
+	struct buf	 out;
+	long		 v[6];
+
+	snprintf(file, sizeof(file), "%s/wordpress-6.1-seed-export.xml",
+	    fixtures);
+	CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    NULL) == 0);
+	CHECK(db_exec(site_db(dir), "DELETE FROM posts WHERE id = 4") == 0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    &out) == 0);
+	CHECK(summary(out.data, "posts", v) == 0 && v[1] == 0 && v[3] == 1);
+	CHECK(out.data && strstr(out.data, "deleted since"));
+	CHECK(db_count(site_db(dir), "SELECT count(*) FROM posts WHERE"
+	    " slug = 'russian-isis-strikes'") == 0);
+	buf_reset(&out);
+}
+
+/* --dry-run: the summary, and no change. */
+static void
+dry_run(void)
+{
+	char		 file[1200];
+	char		*dir = new_site();
+	struct buf	 out;
+	long long	 before = fingerprint(dir);
+	long		 v[6];
+
+	snprintf(file, sizeof(file), "%s/small-export.xml", fixtures);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--dry-run",
+	    NULL }, &out) == 0);
+	CHECK(summary(out.data, "posts", v) == 0 && v[1] == 6);
+	CHECK(out.data && strstr(out.data, "dry run, nothing changed"));
+	CHECK(fingerprint(dir) == before);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "import", dir, NULL }, NULL) == 2);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--bogus",
+	    NULL }, NULL) == 2);
+}
+
+int
+main(void)
+{
+	static char	 path[1024];
+	const char	*shared = getenv("SHARED");
+	const char	*db = getenv("GALLEY_DB");
+
+	snprintf(path, sizeof(path), "%s/fixtures/wxr", shared ? shared :
+	    "../shared");
+	fixtures = path;
+	every_fixture();
+	seed();
+	attachments();
+	deleted_since();
+	dry_run();
+	if (db != NULL)
+		setenv("GALLEY_DB", db, 1);
+	return check_done();
+}
