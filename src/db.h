@@ -87,6 +87,11 @@ struct db_driver {
 	 * statement reads fresh, and nothing is gained by one).
 	 */
 	int		(*read_begin)(struct store_conn *);
+	/*
+	 * The connection is about to write a great many rows in one
+	 * transaction, alone (NULL: nothing to do).
+	 */
+	int		(*bulk)(struct store_conn *);
 	int		(*rollback)(struct store_conn *);
 	/* Runs sql, SAVEPOINT or its RELEASE or ROLLBACK TO, unprepared. */
 	int		(*savepoint)(struct store_conn *, const char *sql);

@@ -243,6 +243,18 @@ sl_read_begin(struct store_conn *c)
 	return run(c, "BEGIN");
 }
 
+/*
+ * 32 MiB of page cache instead of 2: a transaction whose pages outgrow
+ * the cache writes them to the WAL early and reads them back (an
+ * import of 20,000 comments: 2.45 s, 1.68 s with it).  One connection's
+ * (a command's), never the server's pool of them.
+ */
+static int
+sl_bulk(struct store_conn *c)
+{
+	return run(c, "PRAGMA cache_size = -32768");
+}
+
 static int
 sl_commit(struct store_conn *c)
 {
@@ -455,6 +467,7 @@ const struct db_driver db_sqlite = {
 	.begin = sl_begin,
 	.commit = sl_commit,
 	.read_begin = sl_read_begin,
+	.bulk = sl_bulk,
 	.rollback = sl_rollback,
 	.savepoint = sl_savepoint,
 	.lock = sl_lock,

@@ -1334,7 +1334,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 	m.env.arena = &m.rec;
 	m.env.now = (int64_t)time(NULL);
 	made = xcalloc(m.natts + 1, sizeof(*made));
-	if (store_begin(m.env.conn) != STORE_OK) {
+	if (store_bulk(m.env.conn) != STORE_OK ||
+	    store_begin(m.env.conn) != STORE_OK) {
 		snprintf(err, errlen, "cannot start a transaction");
 		store_conn_put(s->store, m.env.conn);
 		goto out;

@@ -107,6 +107,12 @@ store_read_begin(struct store_conn *c)
 }
 
 int
+store_bulk(struct store_conn *c)
+{
+	return c->drv->bulk != NULL ? c->drv->bulk(c) : STORE_OK;
+}
+
+int
 store_read_end(struct store_conn *c)
 {
 	return c->drv->read_begin != NULL ? c->drv->commit(c) : STORE_OK;

@@ -268,6 +268,12 @@ int	store_rollback(struct store_conn *);
  * on PostgreSQL nothing.  No write in between.
  */
 int	store_read_begin(struct store_conn *);
+/*
+ * For a command about to write a great many rows in one transaction on
+ * c (an import): SQLite keeps more of them in memory; PostgreSQL
+ * nothing.
+ */
+int	store_bulk(struct store_conn *);
 int	store_read_end(struct store_conn *);
 /*
  * Inside a transaction, one item of a batch: store_savepoint marks where
