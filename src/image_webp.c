@@ -29,10 +29,31 @@ struct webp_anim {
 	int		 w, h;
 };
 
+static size_t
+le32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	    (size_t)p[3] << 24;
+}
+
 /*
- * Counts the ANMF chunks of the RIFF file p[0..len), stopping past the
- * limit; returns IMAGE_TOO_BIG then, IMAGE_CORRUPT when a chunk's size
- * runs past the end, else IMAGE_OK.
+ * Returns the length of the RIFF file at p[0..len): len, or less when
+ * the RIFF header says it ends sooner (bytes after its end are ignored,
+ * as after a PNG's IEND).  p holds at least 12 bytes.
+ */
+static size_t
+riff_len(const unsigned char *p, size_t len)
+{
+	size_t	 n = le32(p + 4);
+
+	return n <= len - 8 ? 8 + n : len;
+}
+
+/*
+ * Counts the ANMF chunks of the RIFF file p[0..len), up to its declared
+ * end, stopping past the limit; returns IMAGE_TOO_BIG then,
+ * IMAGE_CORRUPT when a chunk (with its padding byte, when its size is
+ * odd) runs past the end, else IMAGE_OK.
  */
 static int
 count_frames(const unsigned char *p, size_t len)
@@ -42,13 +63,13 @@ count_frames(const unsigned char *p, size_t len)
 
 	if (len < 12 || memcmp(p + 8, "WEBP", 4) != 0)
 		return IMAGE_CORRUPT;
-	while (len - i >= 8) {
-		n = (size_t)p[i + 4] | (size_t)p[i + 5] << 8 |
-		    (size_t)p[i + 6] << 16 | (size_t)p[i + 7] << 24;
+	len = riff_len(p, len);
+	while (i <= len && len - i >= 8) {
+		n = le32(p + i + 4);
 		if (memcmp(p + i, "ANMF", 4) == 0 &&
 		    ++frames > IMAGE_MAX_FRAMES)
 			return IMAGE_TOO_BIG;
-		if (n > len - i - 8)
+		if (n > len - i - 8 || (n & 1) > len - i - 8 - n)
 			return IMAGE_CORRUPT;
 		i += 8 + n + (n & 1);
 	}
@@ -86,6 +107,7 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 
 	if ((rc = count_frames(p, len)) != IMAGE_OK)
 		return rc;
+	data.size = riff_len(p, len);
 	if ((dmux = WebPDemux(&data)) == NULL)
 		return IMAGE_CORRUPT;
 	pr->state = dmux;
@@ -122,6 +144,7 @@ webp_decode(const unsigned char *p, size_t len, struct probe *pr,
 	px->h = pr->height;
 	px->comps = pr->comps;
 	n = (size_t)px->w * px->h * px->comps;
+	len = riff_len(p, len);
 	px->p = xmalloc(n);
 	if (px->comps == 4)
 		ok = WebPDecodeRGBAInto(p, len, px->p, n, px->w * 4);
@@ -145,6 +168,7 @@ webp_frames(const unsigned char *p, size_t len, struct probe *pr,
 	struct pixels		 cv = { NULL, pr->width, pr->height, 4 };
 	int			 ts, prev = 0, n = 0, rc = IMAGE_OK;
 
+	data.size = riff_len(p, len);
 	if (!WebPAnimDecoderOptionsInit(&o))
 		return IMAGE_IO;
 	o.color_mode = MODE_RGBA;

@@ -1016,6 +1016,53 @@ test_refused(void)
 	free(px);
 }
 
+/* Returns a heap copy of p[0..n), so ASan sees a read past its end. */
+static unsigned char *
+heap(const void *p, size_t n)
+{
+	unsigned char	*q = xmalloc(n);
+
+	memcpy(q, p, n);
+	return q;
+}
+
+/*
+ * The RIFF walk: a last chunk of odd size without its padding byte is
+ * refused, not read past the end (whatever the RIFF size claims); bytes
+ * after the RIFF's declared end are ignored, as after a PNG's IEND.
+ */
+static void
+test_webp_riff(void)
+{
+	static const unsigned char odd[] = "RIFF\x0d\0\0\0WEBPXYZW\1\0\0\0A";
+	static const unsigned char big[] = "RIFF\xf0\xff\xff\xffWEBPXYZW\1\0\0\0A";
+	unsigned char	*p, *px = quadrants(64, 48, 4), *q;
+	struct image	 a, b;
+	size_t		 len;
+
+	p = heap(odd, sizeof(odd) - 1);
+	refused(p, sizeof(odd) - 1, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP ending in an odd chunk without padding");
+	free(p);
+	p = heap(big, sizeof(big) - 1);
+	refused(p, sizeof(big) - 1, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP whose RIFF size runs past the file, odd last chunk");
+	free(p);
+	p = make_webp(px, 64, 48, 0, 0, &len);
+	q = xmalloc(len + 64);
+	memcpy(q, p, len);
+	memcpy(q + len, "PK\3\4<html><script>alert(1)</script>", 35);
+	if (store_ok(p, len, IMAGE_ANY, &a, "clean WebP") &&
+	    store_ok(q, len + 35, IMAGE_ANY, &b, "WebP and a tail"))
+		CHECK_STR(a.hash, b.hash);
+	/* An odd tail: the walk stops at the RIFF's end, not at len + 1. */
+	if (store_ok(q, len + 1, IMAGE_ANY, &b, "WebP and a byte"))
+		CHECK_STR(a.hash, b.hash);
+	free(q);
+	free(p);
+	free(px);
+}
+
 /* A tiny gate refuses a PNG by its estimate, before decoding it. */
 static void
 test_gate(void)
@@ -1053,6 +1100,7 @@ main(void)
 	test_gif();
 	test_webp();
 	test_refused();
+	test_webp_riff();
 	test_gate();
 	image_gate_free(gate);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", media);
