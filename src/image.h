@@ -77,7 +77,8 @@ enum image_rc {
 				   needs more than the gate's whole budget */
 	IMAGE_UNSUPPORTED,	/* a real picture of a kind we cannot decode */
 	IMAGE_CORRUPT,		/* damaged, truncated or malformed (a JPEG
-				   of more than 32 scans counts as such) */
+				   of more than 32 scans, a WebP of more
+				   than 1,000 chunks count as such) */
 	IMAGE_IO,		/* the copies could not be stored */
 	IMAGE_FULL,		/* their disk is full (ENOSPC, EDQUOT, the
 				   database's): later */

@@ -1,8 +1,9 @@
 /*
  * image_webp: the WebP codec of image.c (see image_codec.h) and the WebP
  * encoders every format's copies may use, on libwebp.  The RIFF chunks
- * are counted first (an animation of too many frames is refused before
- * libwebp's demuxer makes a record of each), then the demuxer reads the
+ * are counted first (an animation of too many frames, or a file of more
+ * than MAX_CHUNKS chunks, is refused before libwebp's demuxer makes a
+ * record of each), then the demuxer reads the
  * headers alone: the canvas, the frames, the loop count, the EXIF
  * (orientation) and ICCP chunks, whether the first frame is lossless.
  * A still is decoded straight into our buffer; an animation through
@@ -22,6 +23,14 @@
 #include "alloc.h"
 #include "image.h"
 #include "image_codec.h"
+
+/*
+ * The demuxer allocates a record for every chunk before anything is
+ * charged to the gate: a file of a million empty chunks would cost tens
+ * of megabytes.  An animation of IMAGE_MAX_FRAMES frames and its VP8X,
+ * ANIM, ICCP, EXIF and XMP chunks stays far below this.
+ */
+#define MAX_CHUNKS	1000
 
 struct webp_anim {
 	WebPAnimEncoder	*enc;
@@ -50,22 +59,25 @@ riff_len(const unsigned char *p, size_t len)
 }
 
 /*
- * Counts the ANMF chunks of the RIFF file p[0..len), up to its declared
- * end, stopping past the limit; returns IMAGE_TOO_BIG then,
- * IMAGE_CORRUPT when a chunk (with its padding byte, when its size is
- * odd) runs past the end, else IMAGE_OK.
+ * Counts the chunks and the ANMF chunks among them of the RIFF file
+ * p[0..len), up to its declared end, stopping past the limits: returns
+ * IMAGE_TOO_BIG past IMAGE_MAX_FRAMES frames, IMAGE_CORRUPT past
+ * MAX_CHUNKS chunks or when a chunk (with its padding byte, when its
+ * size is odd) runs past the end, else IMAGE_OK.
  */
 static int
 count_frames(const unsigned char *p, size_t len)
 {
 	size_t	 i = 12, n;
-	int	 frames = 0;
+	int	 frames = 0, chunks = 0;
 
 	if (len < 12 || memcmp(p + 8, "WEBP", 4) != 0)
 		return IMAGE_CORRUPT;
 	len = riff_len(p, len);
 	while (i <= len && len - i >= 8) {
 		n = le32(p + i + 4);
+		if (++chunks > MAX_CHUNKS)
+			return IMAGE_CORRUPT;
 		if (memcmp(p + i, "ANMF", 4) == 0 &&
 		    ++frames > IMAGE_MAX_FRAMES)
 			return IMAGE_TOO_BIG;

@@ -1063,6 +1063,49 @@ test_webp_riff(void)
 	free(px);
 }
 
+/* Sets the RIFF size of the WebP m to its length. */
+static void
+riff_size(struct mem *m)
+{
+	size_t	 n = m->len - 8;
+
+	m->p[4] = n & 0xff;
+	m->p[5] = n >> 8 & 0xff;
+	m->p[6] = n >> 16 & 0xff;
+	m->p[7] = n >> 24 & 0xff;
+}
+
+/*
+ * A valid WebP followed by 2,000 empty unknown chunks, and a file of
+ * 200,000 of them (1.6 MB) alone, are refused by the walk, before
+ * libwebp's demuxer allocates a record for each.
+ */
+static void
+test_webp_chunks(void)
+{
+	struct mem	 m = { NULL, 0, 0 };
+	unsigned char	*px = quadrants(64, 48, 4), *p;
+	size_t		 len;
+	int		 i;
+
+	p = make_webp(px, 64, 48, 0, 1, &len);
+	put(&m, p, len);
+	for (i = 0; i < 2000; i++)
+		put(&m, "ZZZZ\0\0\0\0", 8);
+	riff_size(&m);
+	refused(m.p, m.len, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP and 2,000 empty chunks");
+	m.len = 12;
+	for (i = 0; i < 200000; i++)
+		put(&m, "ZZZZ\0\0\0\0", 8);
+	riff_size(&m);
+	refused(m.p, m.len, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP of 200,000 empty chunks");
+	free(m.p);
+	free(p);
+	free(px);
+}
+
 /* A tiny gate refuses a PNG by its estimate, before decoding it. */
 static void
 test_gate(void)
@@ -1101,6 +1144,7 @@ main(void)
 	test_webp();
 	test_refused();
 	test_webp_riff();
+	test_webp_chunks();
 	test_gate();
 	image_gate_free(gate);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", media);
