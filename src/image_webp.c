@@ -6,7 +6,8 @@
  * record of each), then the demuxer reads the
  * headers alone: the canvas, the frames, the loop count, the EXIF
  * (orientation) and ICCP chunks, whether the first frame is lossless.
- * A still is decoded straight into our buffer; an animation through
+ * A still, or an animation of one frame, is decoded from its frame's
+ * bitstream straight into our buffer; an animation through
  * WebPAnimDecoder, which composites each frame onto its canvas.  The
  * encoders write only the image (VP8/VP8L, ALPH, and for an animation
  * ANIM and ANMF): no EXIF, XMP or ICCP chunk.
@@ -115,7 +116,7 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	WebPDemuxer		*dmux;
 	WebPIterator		 it;
 	WebPBitstreamFeatures	 ft;
-	int			 rc;
+	int			 rc, cover;
 
 	if ((rc = count_frames(p, len)) != IMAGE_OK)
 		return rc;
@@ -130,6 +131,9 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	if (!WebPDemuxGetFrame(dmux, 1, &it))
 		return IMAGE_CORRUPT;
 	rc = WebPGetFeatures(it.fragment.bytes, it.fragment.size, &ft);
+	/* A frame smaller than the canvas leaves the rest transparent. */
+	cover = it.x_offset == 0 && it.y_offset == 0 &&
+	    it.width == pr->width && it.height == pr->height;
 	WebPDemuxReleaseIterator(&it);
 	if (rc != VP8_STATUS_OK)
 		return IMAGE_CORRUPT;
@@ -137,7 +141,7 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	metadata(dmux, pr);
 	pr->dw = pr->width;
 	pr->dh = pr->height;
-	pr->comps = pr->frames > 1 || ft.has_alpha ? 4 : 3;
+	pr->comps = pr->frames > 1 || ft.has_alpha || !cover ? 4 : 3;
 	/* Ours; a lossless decode's own ARGB copy, or the animation's two
 	   canvases. */
 	pr->held = (size_t)pr->width * pr->height * pr->comps;
@@ -145,23 +149,41 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	return IMAGE_OK;
 }
 
+/*
+ * Decodes the first (for a still, the only) frame: the image of a still,
+ * or the one frame of an animation of one, whose VP8X animation flag
+ * makes libwebp's still decoder refuse the file.  The frame's own
+ * bitstream is decoded at its offset on a transparent canvas, as the
+ * animation decoder draws a first frame, without its two canvases.
+ */
 static int
 webp_decode(const unsigned char *p, size_t len, struct probe *pr,
     struct pixels *px)
 {
-	size_t		 n;
-	uint8_t		*ok;
+	WebPIterator	 it;
+	size_t		 n, at;
+	uint8_t		*ok = NULL;
 
+	(void)p;
+	(void)len;
 	px->w = pr->width;
 	px->h = pr->height;
 	px->comps = pr->comps;
 	n = (size_t)px->w * px->h * px->comps;
-	len = riff_len(p, len);
-	px->p = xmalloc(n);
-	if (px->comps == 4)
-		ok = WebPDecodeRGBAInto(p, len, px->p, n, px->w * 4);
-	else
-		ok = WebPDecodeRGBInto(p, len, px->p, n, px->w * 3);
+	if (!WebPDemuxGetFrame(pr->state, 1, &it))
+		return IMAGE_CORRUPT;
+	px->p = xcalloc(1, n);
+	at = ((size_t)it.y_offset * px->w + it.x_offset) * px->comps;
+	if (it.x_offset + it.width <= px->w && it.y_offset + it.height <=
+	    px->h) {
+		if (px->comps == 4)
+			ok = WebPDecodeRGBAInto(it.fragment.bytes,
+			    it.fragment.size, px->p + at, n - at, px->w * 4);
+		else
+			ok = WebPDecodeRGBInto(it.fragment.bytes,
+			    it.fragment.size, px->p + at, n - at, px->w * 3);
+	}
+	WebPDemuxReleaseIterator(&it);
 	if (ok == NULL) {
 		free(px->p);
 		px->p = NULL;

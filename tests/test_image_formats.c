@@ -930,6 +930,34 @@ webp_flood(int w, int h, int frames, size_t *len)
 	return p;
 }
 
+/*
+ * An animation of one frame (VP8X with the animation flag, ANIM, one
+ * ANMF) is a still: a 1x1 frame at the corner of a 16x16 canvas comes
+ * out a WebP of the canvas, the frame's pixel opaque and the rest
+ * transparent.  libwebp's still decoder refuses such a file.
+ */
+static void
+test_webp_one_frame(void)
+{
+	struct image	 im;
+	unsigned char	*p, *rgba;
+	size_t		 len;
+	int		 rw, rh;
+
+	p = webp_flood(16, 16, 1, &len);
+	CHECK(has(p, len, "ANIM", 4) && has(p, len, "ANMF", 4));
+	if (store_ok(p, len, IMAGE_ANY, &im, "WebP anim of one frame")) {
+		CHECK(im.frames == 1 && im.format == IMAGE_WEBP &&
+		    im.width == 16 && im.height == 16);
+		check_clean(&im, "WebP anim of one frame");
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 16 && rh == 16 &&
+		    rgba[3] == 255 && rgba[((size_t)8 * 16 + 8) * 4 + 3] == 0);
+		free(rgba);
+	}
+	free(p);
+}
+
 /* Bombs, damage, strangers and polyglots, each refused in time. */
 static void
 test_refused(void)
@@ -1144,6 +1172,7 @@ main(void)
 	test_webp();
 	test_refused();
 	test_webp_riff();
+	test_webp_one_frame();
 	test_webp_chunks();
 	test_gate();
 	image_gate_free(gate);
