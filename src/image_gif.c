@@ -125,8 +125,13 @@ gif_probe(const unsigned char *p, size_t len, struct probe *pr)
 	gw->loops = -1;
 	if ((rc = walk_gif(p, len, pr, gw)) != IMAGE_OK)
 		return rc;
-	/* No NETSCAPE2.0: browsers play it once. */
-	pr->loops = gw->loops == -1 ? 1 : gw->loops;
+	/*
+	 * NETSCAPE2.0's count is of plays after the first (0: for ever);
+	 * WebP's is of all plays.  None: browsers play it once.  As
+	 * libwebp's gif2webp.
+	 */
+	pr->loops = gw->loops == -1 ? 1 : gw->loops == 0 ? 0 :
+	    gw->loops < 65535 ? gw->loops + 1 : 65535;
 	pr->dw = pr->width;
 	pr->dh = pr->height;
 	pr->comps = 4;

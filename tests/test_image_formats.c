@@ -781,12 +781,25 @@ test_gif(void)
 		check_anim(&im.file[0], 3, ms, 0, "GIF anim");
 	}
 	free(gif);
+	/* NETSCAPE2.0 loops 3: three plays after the first, four in all. */
 	gif = make_gif(700, 500, 2, cs, 3, 0, &len);
 	if (store_ok(gif, len, IMAGE_ANY | IMAGE_SIZES, &im, "GIF sizes")) {
 		CHECK(im.nfiles == 3);
 		for (i = 0; i < im.nfiles; i++)
-			check_anim(&im.file[i], 2, ms, 3, "GIF sizes");
+			check_anim(&im.file[i], 2, ms, 4, "GIF sizes");
 	}
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 2, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF loops 2"))
+		check_anim(&im.file[0], 2, ms, 3, "GIF loops 2: 3 plays");
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 65535, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF loops 65535"))
+		check_anim(&im.file[0], 2, ms, 65535, "GIF loops 65535");
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, -1, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF without NETSCAPE2.0"))
+		check_anim(&im.file[0], 2, ms, 1, "GIF without loops: once");
 	free(gif);
 	gif = make_gif(40, 30, 1, cs, -1, 1, &len);
 	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF still")) {
