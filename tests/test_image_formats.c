@@ -13,6 +13,7 @@
  * sentence within MAX_MS, leaving nothing in the media folder.
  */
 #include <dirent.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -860,6 +861,117 @@ test_webp(void)
 	free(px);
 }
 
+/* A 2x2 GIF with one comment of n one-byte sub-blocks before its frame. */
+static unsigned char *
+gif_comment_flood(size_t n, size_t *len)
+{
+	static const unsigned char head[] = {
+		'G', 'I', 'F', '8', '9', 'a', 2, 0, 2, 0, 0x80, 0, 0,
+		0, 0, 0, 255, 255, 255
+	}, frame[] = {
+		0x2c, 0, 0, 0, 0, 2, 0, 2, 0, 0,	/* 2x2 at 0,0 */
+		2, 3, 0x44, 0x02, 0x05, 0, 0x3b		/* LZW: 0 1 / 1 0 */
+	};
+	unsigned char	*p;
+	size_t		 i;
+
+	*len = sizeof(head) + 2 + 2 * n + 1 + sizeof(frame);
+	p = xmalloc(*len);
+	memcpy(p, head, sizeof(head));
+	p[sizeof(head)] = 0x21;
+	p[sizeof(head) + 1] = 0xfe;
+	for (i = 0; i < n; i++)
+		memcpy(p + sizeof(head) + 2 + 2 * i, "\1x", 2);
+	p[sizeof(head) + 2 + 2 * n] = 0;
+	memcpy(p + *len - sizeof(frame), frame, sizeof(frame));
+	return p;
+}
+
+/* The peak resident set of this process so far, in MiB. */
+static long
+peak_mib(void)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss / 1024;
+}
+
+/*
+ * A 2x2 GIF whose comment is 4 million one-byte sub-blocks (8 MB): the
+ * extension is skipped, not kept (DGifSlurp made each sub-block a
+ * record and a malloc, some 240 MB for this file), and the GIF stored.
+ * Run first, while the process is small, so its peak shows.
+ */
+static void
+test_gif_comment_flood(void)
+{
+	struct image	 im;
+	unsigned char	*p, *rgba;
+	size_t		 len;
+	long		 before = peak_mib(), grew;
+	char		 msg[100];
+	int		 rw, rh;
+
+	p = gif_comment_flood(4000000, &len);
+	if (store_ok(p, len, IMAGE_ANY, &im, "GIF comment flood")) {
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 2 && rh == 2 && rgba[0] == 0 &&
+		    rgba[4] == 255 && rgba[8] == 255 && rgba[12] == 0);
+		free(rgba);
+	}
+	grew = peak_mib() - before;
+	snprintf(msg, sizeof(msg), "GIF comment flood: peak grew %ld MiB",
+	    grew);
+	/* The 8 MB file and ASan's shadow and quarantine; not 240 MB. */
+	CHECK_MSG(grew < 64, msg);
+	free(p);
+}
+
+/* Sets the disposal of every graphic control extension of a GIF. */
+static void
+gif_disposal(unsigned char *p, size_t len, int disposal)
+{
+	size_t	 i;
+
+	for (i = 13; i + 4 < len; i++)
+		if (p[i] == 0x21 && p[i + 1] == 0xf9 && p[i + 2] == 4)
+			p[i + 3] = (p[i + 3] & ~0x1c) | disposal << 2;
+}
+
+/*
+ * A still GIF with disposal to previous decodes as any still: its one
+ * frame is handed over as the pixels, no canvas saved for a disposal
+ * that never comes; transparent pixels stay so.  And an animation of
+ * such frames keeps its frames.
+ */
+static void
+test_gif_dispose_previous(void)
+{
+	static const int	 cs[2] = { 10, 20 }, ms[2] = { 100, 200 };
+	struct image		 im;
+	unsigned char		*gif, *rgba;
+	size_t			 len;
+	int			 rw, rh;
+
+	gif = make_gif(40, 30, 1, cs, -1, 1, &len);
+	gif_disposal(gif, len, 3);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF still, dispose previous")) {
+		CHECK(im.format == IMAGE_PNG && im.frames == 1);
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 40 && rh == 30 && rgba[3] == 0 &&
+		    quad_at(rgba, rw, 39, 29) == 0 &&
+		    rgba[((size_t)29 * 40 + 39) * 4 + 3] == 255);
+		free(rgba);
+	}
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 0, 0, &len);
+	gif_disposal(gif, len, 3);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF anim, dispose previous"))
+		check_anim(&im.file[0], 2, ms, 0, "GIF anim, dispose previous");
+	free(gif);
+}
+
 /* A hand-made GIF: canvas w x h, frames 1x1 frames. */
 static unsigned char *
 gif_flood(int w, int h, int frames, size_t *len)
@@ -1178,11 +1290,13 @@ main(void)
 		return 1;
 	}
 	gate = image_gate_new(2, 1024 * MIB, 30000);
+	test_gif_comment_flood();
 	test_png();
 	test_png_kinds();
 	test_sizes();
 	test_gif();
 	test_webp();
+	test_gif_dispose_previous();
 	test_refused();
 	test_webp_riff();
 	test_webp_one_frame();
