@@ -112,9 +112,13 @@ void	image_gate_free(struct image_gate *);
  * many bytes are taken from gate, waiting as the gate says: IMAGE_BUSY
  * when no room came in time, IMAGE_TOO_BIG when the estimate alone is
  * over the gate's budget.  The picture is decoded fully (every decoder
- * warning about the data counts as damage), its colour profile, if any,
- * converted to sRGB with lcms2 (an RGB profile on RGB pixels; any other
- * is dropped, the pixels taken as sRGB), turned upright by its EXIF
+ * error about the data counts as damage, and every JPEG warning; PNG's
+ * benign errors, which libpng 1.6 reports as warnings after it has
+ * read every row, are tolerated as browsers tolerate them: compressed
+ * data past the image's end, a bad CRC on an ancillary chunk, which is
+ * then dropped, a colour profile libpng finds unfit, also dropped), its
+ * colour profile, if any, converted to sRGB with lcms2 (an RGB profile
+ * on RGB pixels; any other is dropped, the pixels taken as sRGB), turned upright by its EXIF
  * orientation (a JPEG's APP1, a PNG's eXIf, a WebP's EXIF chunk), and
  * re-encoded with no metadata at all, shrunk by area averaging and never
  * enlarged: a display copy whose long edge is at most 1600 px and a

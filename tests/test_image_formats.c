@@ -633,6 +633,68 @@ test_png(void)
 	free((void *)meta.icc);
 }
 
+/* Returns the offset of the PNG chunk named name in p[0..len), or 0. */
+static size_t
+png_find(const unsigned char *p, size_t len, const char *name)
+{
+	size_t	 i = 8, n;
+
+	while (i + 12 <= len) {
+		n = (size_t)p[i] << 24 | p[i + 1] << 16 | p[i + 2] << 8 |
+		    p[i + 3];
+		if (memcmp(p + i + 4, name, 4) == 0)
+			return i;
+		i += 12 + n;
+	}
+	return 0;
+}
+
+/*
+ * libpng's benign errors are tolerated, as browsers do: a text chunk
+ * with a bad CRC and compressed data after the last row still give the
+ * picture, stored clean.  A damaged IDAT is refused (test_refused).
+ */
+static void
+test_png_benign(void)
+{
+	struct png_meta	 meta = { 0, NULL, 0, 1 };
+	struct image	 a, b;
+	unsigned char	*px = quadrants(64, 48, 3), *png, *q;
+	size_t		 len, i, n;
+
+	png = make_png(px, 64, 48, 3, &meta, &len);
+	if (!CHECK((i = png_find(png, len, "tEXt")) != 0))
+		goto out;
+	n = (size_t)png[i] << 24 | png[i + 1] << 16 | png[i + 2] << 8 |
+	    png[i + 3];
+	png[i + 8 + n] ^= 0xff;		/* its CRC */
+	if (store_ok(png, len, IMAGE_ANY, &a, "PNG, text with a bad CRC"))
+		check_clean(&a, "PNG, text with a bad CRC");
+	/* IDAT's deflate stream followed by an extra IDAT of stray bytes. */
+	i = png_find(png, len, "IEND");
+	q = xmalloc(len + 16);
+	memcpy(q, png, i);
+	{
+		static const unsigned char extra[] = {
+			0, 0, 0, 4, 'I', 'D', 'A', 'T', 1, 2, 3, 4
+		};
+		uLong	 crc = crc32(0, extra + 4, 8);
+
+		memcpy(q + i, extra, sizeof(extra));
+		q[i + 12] = crc >> 24;
+		q[i + 13] = crc >> 16;
+		q[i + 14] = crc >> 8;
+		q[i + 15] = crc;
+	}
+	memcpy(q + i + 16, png + i, len - i);
+	if (store_ok(q, len + 16, IMAGE_ANY, &b, "PNG, data after its rows"))
+		CHECK_STR(a.hash, b.hash);
+	free(q);
+out:
+	free(png);
+	free(px);
+}
+
 /* RGBA and gray PNGs keep their alpha and their gray. */
 static void
 test_png_kinds(void)
@@ -1293,6 +1355,7 @@ main(void)
 	test_gif_comment_flood();
 	test_png();
 	test_png_kinds();
+	test_png_benign();
 	test_sizes();
 	test_gif();
 	test_webp();
