@@ -118,7 +118,9 @@ void	image_gate_free(struct image_gate *);
  * data past the image's end, a bad CRC on an ancillary chunk, which is
  * then dropped, a colour profile libpng finds unfit, also dropped), its
  * colour profile, if any, converted to sRGB with lcms2 (an RGB profile
- * on RGB pixels; any other is dropped, the pixels taken as sRGB), turned upright by its EXIF
+ * of at most 1 MiB on RGB pixels; any other is dropped unparsed or
+ * unused, the pixels taken as sRGB: lcms2's allocations are not charged
+ * to the gate, so a profile's size bounds them), turned upright by its EXIF
  * orientation (a JPEG's APP1, a PNG's eXIf, a WebP's EXIF chunk), and
  * re-encoded with no metadata at all, shrunk by area averaging and never
  * enlarged: a display copy whose long edge is at most 1600 px and a

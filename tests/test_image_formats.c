@@ -695,6 +695,43 @@ out:
 	free(px);
 }
 
+/*
+ * A colour profile over 1 MiB is dropped unparsed (lcms2's memory is not
+ * the gate's): the linear profile padded past it leaves mid gray alone,
+ * where test_png's converts it to 188.
+ */
+static void
+test_icc_bound(void)
+{
+	struct png_meta	 meta = { 0, NULL, 0, 0 };
+	struct image	 im;
+	unsigned char	*px = xmalloc(64 * 48 * 3), *png, *icc, *rgba;
+	size_t		 len, n, big = 1100 * 1024;
+	int		 rw, rh;
+
+	memset(px, 128, 64 * 48 * 3);
+	icc = linear_profile(&n);
+	icc = xrealloc(icc, big);
+	memset(icc + n, 0, big - n);
+	icc[0] = big >> 24;
+	icc[1] = big >> 16;
+	icc[2] = big >> 8;
+	icc[3] = big;
+	meta.icc = icc;
+	meta.icclen = big;
+	png = make_png(px, 64, 48, 3, &meta, &len);
+	CHECK(png_find(png, len, "iCCP") != 0);
+	if (store_ok(png, len, IMAGE_ANY, &im, "PNG, 1.1 MiB profile")) {
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK_MSG(rgba != NULL && abs(rgba[0] - 128) <= 2,
+		    "a profile over 1 MiB is dropped");
+		free(rgba);
+	}
+	free(png);
+	free(icc);
+	free(px);
+}
+
 /* RGBA and gray PNGs keep their alpha and their gray. */
 static void
 test_png_kinds(void)
@@ -1356,6 +1393,7 @@ main(void)
 	test_png();
 	test_png_kinds();
 	test_png_benign();
+	test_icc_bound();
 	test_sizes();
 	test_gif();
 	test_webp();
