@@ -37,6 +37,12 @@
 #define WEBP_WORK	12
 /* Bytes a pixel of each size an animated WebP encoder holds. */
 #define ANIM_WORK	32
+/*
+ * The largest colour profile converted: lcms2's allocations while it
+ * parses one are not charged to the gate.  Real profiles are a few
+ * kilobytes; one with large lookup tables some hundreds.
+ */
+#define ICC_MAX		IMAGE_MIB
 
 /* What the uploader reads, by return code. */
 static const char *const messages[] = {
@@ -268,8 +274,9 @@ not_accepted(unsigned flags, char *msg, size_t msglen)
 
 /*
  * Converts px (RGB or RGBA) from the colour profile icc[0..len) to sRGB
- * in place.  A profile lcms2 cannot read, or that is not an RGB one, is
- * dropped: the pixels are taken as sRGB, as browsers do with no profile.
+ * in place.  A profile over ICC_MAX bytes (left unparsed), one lcms2
+ * cannot read, or one that is not an RGB one, is dropped: the pixels are
+ * taken as sRGB, as browsers do with no profile.
  */
 static void
 to_srgb(const unsigned char *icc, size_t len, struct pixels *px)
@@ -279,7 +286,7 @@ to_srgb(const unsigned char *icc, size_t len, struct pixels *px)
 	cmsUInt32Number	 fmt = px->comps == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;
 	int		 y;
 
-	if (icc == NULL || px->comps < 3 ||
+	if (icc == NULL || len > ICC_MAX || px->comps < 3 ||
 	    (in = cmsOpenProfileFromMem(icc, (cmsUInt32Number)len)) == NULL)
 		return;
 	if (cmsGetColorSpace(in) == cmsSigRgbData &&

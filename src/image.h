@@ -77,7 +77,8 @@ enum image_rc {
 				   needs more than the gate's whole budget */
 	IMAGE_UNSUPPORTED,	/* a real picture of a kind we cannot decode */
 	IMAGE_CORRUPT,		/* damaged, truncated or malformed (a JPEG
-				   of more than 32 scans counts as such) */
+				   of more than 32 scans, a WebP of more
+				   than 1,000 chunks count as such) */
 	IMAGE_IO,		/* the copies could not be stored */
 	IMAGE_FULL,		/* their disk is full (ENOSPC, EDQUOT, the
 				   database's): later */
@@ -111,9 +112,15 @@ void	image_gate_free(struct image_gate *);
  * many bytes are taken from gate, waiting as the gate says: IMAGE_BUSY
  * when no room came in time, IMAGE_TOO_BIG when the estimate alone is
  * over the gate's budget.  The picture is decoded fully (every decoder
- * warning about the data counts as damage), its colour profile, if any,
- * converted to sRGB with lcms2 (an RGB profile on RGB pixels; any other
- * is dropped, the pixels taken as sRGB), turned upright by its EXIF
+ * error about the data counts as damage, and every JPEG warning; PNG's
+ * benign errors, which libpng 1.6 reports as warnings after it has
+ * read every row, are tolerated as browsers tolerate them: compressed
+ * data past the image's end, a bad CRC on an ancillary chunk, which is
+ * then dropped, a colour profile libpng finds unfit, also dropped), its
+ * colour profile, if any, converted to sRGB with lcms2 (an RGB profile
+ * of at most 1 MiB on RGB pixels; any other is dropped unparsed or
+ * unused, the pixels taken as sRGB: lcms2's allocations are not charged
+ * to the gate, so a profile's size bounds them), turned upright by its EXIF
  * orientation (a JPEG's APP1, a PNG's eXIf, a WebP's EXIF chunk), and
  * re-encoded with no metadata at all, shrunk by area averaging and never
  * enlarged: a display copy whose long edge is at most 1600 px and a

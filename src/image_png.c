@@ -45,7 +45,13 @@ on_error(png_structp png, png_const_charp what)
 	png_longjmp(png, 1);
 }
 
-/* Warnings (a bad CRC in a chunk we drop anyway) are not errors. */
+/*
+ * Warnings are not damage: libpng 1.6 reports its benign errors as
+ * warnings (a bad CRC on an ancillary chunk, which it drops; compressed
+ * data or IDAT after the image's last row; a colour profile it will not
+ * use), none of which leaves a pixel undecoded, and browsers show such
+ * files.  Missing data is an error (on_error), never a warning.
+ */
 static void
 on_warning(png_structp png, png_const_charp what)
 {

@@ -1,11 +1,13 @@
 /*
  * image_webp: the WebP codec of image.c (see image_codec.h) and the WebP
  * encoders every format's copies may use, on libwebp.  The RIFF chunks
- * are counted first (an animation of too many frames is refused before
- * libwebp's demuxer makes a record of each), then the demuxer reads the
+ * are counted first (an animation of too many frames, or a file of more
+ * than MAX_CHUNKS chunks, is refused before libwebp's demuxer makes a
+ * record of each), then the demuxer reads the
  * headers alone: the canvas, the frames, the loop count, the EXIF
  * (orientation) and ICCP chunks, whether the first frame is lossless.
- * A still is decoded straight into our buffer; an animation through
+ * A still, or an animation of one frame, is decoded from its frame's
+ * bitstream straight into our buffer; an animation through
  * WebPAnimDecoder, which composites each frame onto its canvas.  The
  * encoders write only the image (VP8/VP8L, ALPH, and for an animation
  * ANIM and ANMF): no EXIF, XMP or ICCP chunk.
@@ -23,32 +25,64 @@
 #include "image.h"
 #include "image_codec.h"
 
+/*
+ * The demuxer allocates a record for every chunk before anything is
+ * charged to the gate: a file of a million empty chunks would cost tens
+ * of megabytes.  An animation of IMAGE_MAX_FRAMES frames and its VP8X,
+ * ANIM, ICCP, EXIF and XMP chunks stays far below this.
+ */
+#define MAX_CHUNKS	1000
+
 struct webp_anim {
 	WebPAnimEncoder	*enc;
 	WebPConfig	 config;
 	int		 w, h;
 };
 
+static size_t
+le32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	    (size_t)p[3] << 24;
+}
+
 /*
- * Counts the ANMF chunks of the RIFF file p[0..len), stopping past the
- * limit; returns IMAGE_TOO_BIG then, IMAGE_CORRUPT when a chunk's size
- * runs past the end, else IMAGE_OK.
+ * Returns the length of the RIFF file at p[0..len): len, or less when
+ * the RIFF header says it ends sooner (bytes after its end are ignored,
+ * as after a PNG's IEND).  p holds at least 12 bytes.
+ */
+static size_t
+riff_len(const unsigned char *p, size_t len)
+{
+	size_t	 n = le32(p + 4);
+
+	return n <= len - 8 ? 8 + n : len;
+}
+
+/*
+ * Counts the chunks and the ANMF chunks among them of the RIFF file
+ * p[0..len), up to its declared end, stopping past the limits: returns
+ * IMAGE_TOO_BIG past IMAGE_MAX_FRAMES frames, IMAGE_CORRUPT past
+ * MAX_CHUNKS chunks or when a chunk (with its padding byte, when its
+ * size is odd) runs past the end, else IMAGE_OK.
  */
 static int
 count_frames(const unsigned char *p, size_t len)
 {
 	size_t	 i = 12, n;
-	int	 frames = 0;
+	int	 frames = 0, chunks = 0;
 
 	if (len < 12 || memcmp(p + 8, "WEBP", 4) != 0)
 		return IMAGE_CORRUPT;
-	while (len - i >= 8) {
-		n = (size_t)p[i + 4] | (size_t)p[i + 5] << 8 |
-		    (size_t)p[i + 6] << 16 | (size_t)p[i + 7] << 24;
+	len = riff_len(p, len);
+	while (i <= len && len - i >= 8) {
+		n = le32(p + i + 4);
+		if (++chunks > MAX_CHUNKS)
+			return IMAGE_CORRUPT;
 		if (memcmp(p + i, "ANMF", 4) == 0 &&
 		    ++frames > IMAGE_MAX_FRAMES)
 			return IMAGE_TOO_BIG;
-		if (n > len - i - 8)
+		if (n > len - i - 8 || (n & 1) > len - i - 8 - n)
 			return IMAGE_CORRUPT;
 		i += 8 + n + (n & 1);
 	}
@@ -82,10 +116,11 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	WebPDemuxer		*dmux;
 	WebPIterator		 it;
 	WebPBitstreamFeatures	 ft;
-	int			 rc;
+	int			 rc, cover;
 
 	if ((rc = count_frames(p, len)) != IMAGE_OK)
 		return rc;
+	data.size = riff_len(p, len);
 	if ((dmux = WebPDemux(&data)) == NULL)
 		return IMAGE_CORRUPT;
 	pr->state = dmux;
@@ -96,6 +131,9 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	if (!WebPDemuxGetFrame(dmux, 1, &it))
 		return IMAGE_CORRUPT;
 	rc = WebPGetFeatures(it.fragment.bytes, it.fragment.size, &ft);
+	/* A frame smaller than the canvas leaves the rest transparent. */
+	cover = it.x_offset == 0 && it.y_offset == 0 &&
+	    it.width == pr->width && it.height == pr->height;
 	WebPDemuxReleaseIterator(&it);
 	if (rc != VP8_STATUS_OK)
 		return IMAGE_CORRUPT;
@@ -103,7 +141,7 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	metadata(dmux, pr);
 	pr->dw = pr->width;
 	pr->dh = pr->height;
-	pr->comps = pr->frames > 1 || ft.has_alpha ? 4 : 3;
+	pr->comps = pr->frames > 1 || ft.has_alpha || !cover ? 4 : 3;
 	/* Ours; a lossless decode's own ARGB copy, or the animation's two
 	   canvases. */
 	pr->held = (size_t)pr->width * pr->height * pr->comps;
@@ -111,22 +149,41 @@ webp_probe(const unsigned char *p, size_t len, struct probe *pr)
 	return IMAGE_OK;
 }
 
+/*
+ * Decodes the first (for a still, the only) frame: the image of a still,
+ * or the one frame of an animation of one, whose VP8X animation flag
+ * makes libwebp's still decoder refuse the file.  The frame's own
+ * bitstream is decoded at its offset on a transparent canvas, as the
+ * animation decoder draws a first frame, without its two canvases.
+ */
 static int
 webp_decode(const unsigned char *p, size_t len, struct probe *pr,
     struct pixels *px)
 {
-	size_t		 n;
-	uint8_t		*ok;
+	WebPIterator	 it;
+	size_t		 n, at;
+	uint8_t		*ok = NULL;
 
+	(void)p;
+	(void)len;
 	px->w = pr->width;
 	px->h = pr->height;
 	px->comps = pr->comps;
 	n = (size_t)px->w * px->h * px->comps;
-	px->p = xmalloc(n);
-	if (px->comps == 4)
-		ok = WebPDecodeRGBAInto(p, len, px->p, n, px->w * 4);
-	else
-		ok = WebPDecodeRGBInto(p, len, px->p, n, px->w * 3);
+	if (!WebPDemuxGetFrame(pr->state, 1, &it))
+		return IMAGE_CORRUPT;
+	px->p = xcalloc(1, n);
+	at = ((size_t)it.y_offset * px->w + it.x_offset) * px->comps;
+	if (it.x_offset + it.width <= px->w && it.y_offset + it.height <=
+	    px->h) {
+		if (px->comps == 4)
+			ok = WebPDecodeRGBAInto(it.fragment.bytes,
+			    it.fragment.size, px->p + at, n - at, px->w * 4);
+		else
+			ok = WebPDecodeRGBInto(it.fragment.bytes,
+			    it.fragment.size, px->p + at, n - at, px->w * 3);
+	}
+	WebPDemuxReleaseIterator(&it);
 	if (ok == NULL) {
 		free(px->p);
 		px->p = NULL;
@@ -145,6 +202,7 @@ webp_frames(const unsigned char *p, size_t len, struct probe *pr,
 	struct pixels		 cv = { NULL, pr->width, pr->height, 4 };
 	int			 ts, prev = 0, n = 0, rc = IMAGE_OK;
 
+	data.size = riff_len(p, len);
 	if (!WebPAnimDecoderOptionsInit(&o))
 		return IMAGE_IO;
 	o.color_mode = MODE_RGBA;

@@ -138,9 +138,13 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 		else
 			store_rollback(r->conn);
 	}
-	if (rc == STORE_OK || rc == STORE_CONFLICT)	/* known already */
+	if (rc == STORE_OK)
 		return admin_back(r, "media", "done=1");
+	/* Known already (STORE_CONFLICT): the files this upload made have no
+	   row; the item's own files were there before, so stay. */
 	image_discard(&r->site->media, r->conn, &im);
+	if (rc == STORE_CONFLICT)
+		return admin_back(r, "media", "done=1");
 	if (rc == STORE_FULL) {
 		r->retry_after = FULL_RETRY;
 		return media_page(r, se, "The site cannot save pictures right"

@@ -13,6 +13,7 @@
  * sentence within MAX_MS, leaving nothing in the media folder.
  */
 #include <dirent.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,6 +633,105 @@ test_png(void)
 	free((void *)meta.icc);
 }
 
+/* Returns the offset of the PNG chunk named name in p[0..len), or 0. */
+static size_t
+png_find(const unsigned char *p, size_t len, const char *name)
+{
+	size_t	 i = 8, n;
+
+	while (i + 12 <= len) {
+		n = (size_t)p[i] << 24 | p[i + 1] << 16 | p[i + 2] << 8 |
+		    p[i + 3];
+		if (memcmp(p + i + 4, name, 4) == 0)
+			return i;
+		i += 12 + n;
+	}
+	return 0;
+}
+
+/*
+ * libpng's benign errors are tolerated, as browsers do: a text chunk
+ * with a bad CRC and compressed data after the last row still give the
+ * picture, stored clean.  A damaged IDAT is refused (test_refused).
+ */
+static void
+test_png_benign(void)
+{
+	struct png_meta	 meta = { 0, NULL, 0, 1 };
+	struct image	 a, b;
+	unsigned char	*px = quadrants(64, 48, 3), *png, *q;
+	size_t		 len, i, n;
+
+	png = make_png(px, 64, 48, 3, &meta, &len);
+	if (!CHECK((i = png_find(png, len, "tEXt")) != 0))
+		goto out;
+	n = (size_t)png[i] << 24 | png[i + 1] << 16 | png[i + 2] << 8 |
+	    png[i + 3];
+	png[i + 8 + n] ^= 0xff;		/* its CRC */
+	if (store_ok(png, len, IMAGE_ANY, &a, "PNG, text with a bad CRC"))
+		check_clean(&a, "PNG, text with a bad CRC");
+	/* IDAT's deflate stream followed by an extra IDAT of stray bytes. */
+	i = png_find(png, len, "IEND");
+	q = xmalloc(len + 16);
+	memcpy(q, png, i);
+	{
+		static const unsigned char extra[] = {
+			0, 0, 0, 4, 'I', 'D', 'A', 'T', 1, 2, 3, 4
+		};
+		uLong	 crc = crc32(0, extra + 4, 8);
+
+		memcpy(q + i, extra, sizeof(extra));
+		q[i + 12] = crc >> 24;
+		q[i + 13] = crc >> 16;
+		q[i + 14] = crc >> 8;
+		q[i + 15] = crc;
+	}
+	memcpy(q + i + 16, png + i, len - i);
+	if (store_ok(q, len + 16, IMAGE_ANY, &b, "PNG, data after its rows"))
+		CHECK_STR(a.hash, b.hash);
+	free(q);
+out:
+	free(png);
+	free(px);
+}
+
+/*
+ * A colour profile over 1 MiB is dropped unparsed (lcms2's memory is not
+ * the gate's): the linear profile padded past it leaves mid gray alone,
+ * where test_png's converts it to 188.
+ */
+static void
+test_icc_bound(void)
+{
+	struct png_meta	 meta = { 0, NULL, 0, 0 };
+	struct image	 im;
+	unsigned char	*px = xmalloc(64 * 48 * 3), *png, *icc, *rgba;
+	size_t		 len, n, big = 1100 * 1024;
+	int		 rw, rh;
+
+	memset(px, 128, 64 * 48 * 3);
+	icc = linear_profile(&n);
+	icc = xrealloc(icc, big);
+	memset(icc + n, 0, big - n);
+	icc[0] = big >> 24;
+	icc[1] = big >> 16;
+	icc[2] = big >> 8;
+	icc[3] = big;
+	meta.icc = icc;
+	meta.icclen = big;
+	png = make_png(px, 64, 48, 3, &meta, &len);
+	CHECK(png_find(png, len, "iCCP") != 0);
+	if (store_ok(png, len, IMAGE_ANY, &im, "PNG, 1.1 MiB profile")) {
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK_MSG(rgba != NULL && abs(rgba[0] - 128) <= 2,
+		    "a profile over 1 MiB is dropped");
+		free(rgba);
+	}
+	free(png);
+	free(icc);
+	free(px);
+}
+
 /* RGBA and gray PNGs keep their alpha and their gray. */
 static void
 test_png_kinds(void)
@@ -781,12 +881,25 @@ test_gif(void)
 		check_anim(&im.file[0], 3, ms, 0, "GIF anim");
 	}
 	free(gif);
+	/* NETSCAPE2.0 loops 3: three plays after the first, four in all. */
 	gif = make_gif(700, 500, 2, cs, 3, 0, &len);
 	if (store_ok(gif, len, IMAGE_ANY | IMAGE_SIZES, &im, "GIF sizes")) {
 		CHECK(im.nfiles == 3);
 		for (i = 0; i < im.nfiles; i++)
-			check_anim(&im.file[i], 2, ms, 3, "GIF sizes");
+			check_anim(&im.file[i], 2, ms, 4, "GIF sizes");
 	}
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 2, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF loops 2"))
+		check_anim(&im.file[0], 2, ms, 3, "GIF loops 2: 3 plays");
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 65535, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF loops 65535"))
+		check_anim(&im.file[0], 2, ms, 65535, "GIF loops 65535");
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, -1, 0, &len);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF without NETSCAPE2.0"))
+		check_anim(&im.file[0], 2, ms, 1, "GIF without loops: once");
 	free(gif);
 	gif = make_gif(40, 30, 1, cs, -1, 1, &len);
 	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF still")) {
@@ -845,6 +958,117 @@ test_webp(void)
 	}
 	free(wp);
 	free(px);
+}
+
+/* A 2x2 GIF with one comment of n one-byte sub-blocks before its frame. */
+static unsigned char *
+gif_comment_flood(size_t n, size_t *len)
+{
+	static const unsigned char head[] = {
+		'G', 'I', 'F', '8', '9', 'a', 2, 0, 2, 0, 0x80, 0, 0,
+		0, 0, 0, 255, 255, 255
+	}, frame[] = {
+		0x2c, 0, 0, 0, 0, 2, 0, 2, 0, 0,	/* 2x2 at 0,0 */
+		2, 3, 0x44, 0x02, 0x05, 0, 0x3b		/* LZW: 0 1 / 1 0 */
+	};
+	unsigned char	*p;
+	size_t		 i;
+
+	*len = sizeof(head) + 2 + 2 * n + 1 + sizeof(frame);
+	p = xmalloc(*len);
+	memcpy(p, head, sizeof(head));
+	p[sizeof(head)] = 0x21;
+	p[sizeof(head) + 1] = 0xfe;
+	for (i = 0; i < n; i++)
+		memcpy(p + sizeof(head) + 2 + 2 * i, "\1x", 2);
+	p[sizeof(head) + 2 + 2 * n] = 0;
+	memcpy(p + *len - sizeof(frame), frame, sizeof(frame));
+	return p;
+}
+
+/* The peak resident set of this process so far, in MiB. */
+static long
+peak_mib(void)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss / 1024;
+}
+
+/*
+ * A 2x2 GIF whose comment is 4 million one-byte sub-blocks (8 MB): the
+ * extension is skipped, not kept (DGifSlurp made each sub-block a
+ * record and a malloc, some 240 MB for this file), and the GIF stored.
+ * Run first, while the process is small, so its peak shows.
+ */
+static void
+test_gif_comment_flood(void)
+{
+	struct image	 im;
+	unsigned char	*p, *rgba;
+	size_t		 len;
+	long		 before = peak_mib(), grew;
+	char		 msg[100];
+	int		 rw, rh;
+
+	p = gif_comment_flood(4000000, &len);
+	if (store_ok(p, len, IMAGE_ANY, &im, "GIF comment flood")) {
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 2 && rh == 2 && rgba[0] == 0 &&
+		    rgba[4] == 255 && rgba[8] == 255 && rgba[12] == 0);
+		free(rgba);
+	}
+	grew = peak_mib() - before;
+	snprintf(msg, sizeof(msg), "GIF comment flood: peak grew %ld MiB",
+	    grew);
+	/* The 8 MB file and ASan's shadow and quarantine; not 240 MB. */
+	CHECK_MSG(grew < 64, msg);
+	free(p);
+}
+
+/* Sets the disposal of every graphic control extension of a GIF. */
+static void
+gif_disposal(unsigned char *p, size_t len, int disposal)
+{
+	size_t	 i;
+
+	for (i = 13; i + 4 < len; i++)
+		if (p[i] == 0x21 && p[i + 1] == 0xf9 && p[i + 2] == 4)
+			p[i + 3] = (p[i + 3] & ~0x1c) | disposal << 2;
+}
+
+/*
+ * A still GIF with disposal to previous decodes as any still: its one
+ * frame is handed over as the pixels, no canvas saved for a disposal
+ * that never comes; transparent pixels stay so.  And an animation of
+ * such frames keeps its frames.
+ */
+static void
+test_gif_dispose_previous(void)
+{
+	static const int	 cs[2] = { 10, 20 }, ms[2] = { 100, 200 };
+	struct image		 im;
+	unsigned char		*gif, *rgba;
+	size_t			 len;
+	int			 rw, rh;
+
+	gif = make_gif(40, 30, 1, cs, -1, 1, &len);
+	gif_disposal(gif, len, 3);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF still, dispose previous")) {
+		CHECK(im.format == IMAGE_PNG && im.frames == 1);
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 40 && rh == 30 && rgba[3] == 0 &&
+		    quad_at(rgba, rw, 39, 29) == 0 &&
+		    rgba[((size_t)29 * 40 + 39) * 4 + 3] == 255);
+		free(rgba);
+	}
+	free(gif);
+	gif = make_gif(40, 30, 2, cs, 0, 0, &len);
+	gif_disposal(gif, len, 3);
+	if (store_ok(gif, len, IMAGE_ANY, &im, "GIF anim, dispose previous"))
+		check_anim(&im.file[0], 2, ms, 0, "GIF anim, dispose previous");
+	free(gif);
 }
 
 /* A hand-made GIF: canvas w x h, frames 1x1 frames. */
@@ -928,6 +1152,34 @@ webp_flood(int w, int h, int frames, size_t *len)
 	WebPMuxDelete(mux);
 	WebPFree(one);
 	return p;
+}
+
+/*
+ * An animation of one frame (VP8X with the animation flag, ANIM, one
+ * ANMF) is a still: a 1x1 frame at the corner of a 16x16 canvas comes
+ * out a WebP of the canvas, the frame's pixel opaque and the rest
+ * transparent.  libwebp's still decoder refuses such a file.
+ */
+static void
+test_webp_one_frame(void)
+{
+	struct image	 im;
+	unsigned char	*p, *rgba;
+	size_t		 len;
+	int		 rw, rh;
+
+	p = webp_flood(16, 16, 1, &len);
+	CHECK(has(p, len, "ANIM", 4) && has(p, len, "ANMF", 4));
+	if (store_ok(p, len, IMAGE_ANY, &im, "WebP anim of one frame")) {
+		CHECK(im.frames == 1 && im.format == IMAGE_WEBP &&
+		    im.width == 16 && im.height == 16);
+		check_clean(&im, "WebP anim of one frame");
+		rgba = read_rgba(&im.file[0], &rw, &rh);
+		CHECK(rgba != NULL && rw == 16 && rh == 16 &&
+		    rgba[3] == 255 && rgba[((size_t)8 * 16 + 8) * 4 + 3] == 0);
+		free(rgba);
+	}
+	free(p);
 }
 
 /* Bombs, damage, strangers and polyglots, each refused in time. */
@@ -1016,6 +1268,96 @@ test_refused(void)
 	free(px);
 }
 
+/* Returns a heap copy of p[0..n), so ASan sees a read past its end. */
+static unsigned char *
+heap(const void *p, size_t n)
+{
+	unsigned char	*q = xmalloc(n);
+
+	memcpy(q, p, n);
+	return q;
+}
+
+/*
+ * The RIFF walk: a last chunk of odd size without its padding byte is
+ * refused, not read past the end (whatever the RIFF size claims); bytes
+ * after the RIFF's declared end are ignored, as after a PNG's IEND.
+ */
+static void
+test_webp_riff(void)
+{
+	static const unsigned char odd[] = "RIFF\x0d\0\0\0WEBPXYZW\1\0\0\0A";
+	static const unsigned char big[] = "RIFF\xf0\xff\xff\xffWEBPXYZW\1\0\0\0A";
+	unsigned char	*p, *px = quadrants(64, 48, 4), *q;
+	struct image	 a, b;
+	size_t		 len;
+
+	p = heap(odd, sizeof(odd) - 1);
+	refused(p, sizeof(odd) - 1, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP ending in an odd chunk without padding");
+	free(p);
+	p = heap(big, sizeof(big) - 1);
+	refused(p, sizeof(big) - 1, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP whose RIFF size runs past the file, odd last chunk");
+	free(p);
+	p = make_webp(px, 64, 48, 0, 0, &len);
+	q = xmalloc(len + 64);
+	memcpy(q, p, len);
+	memcpy(q + len, "PK\3\4<html><script>alert(1)</script>", 35);
+	if (store_ok(p, len, IMAGE_ANY, &a, "clean WebP") &&
+	    store_ok(q, len + 35, IMAGE_ANY, &b, "WebP and a tail"))
+		CHECK_STR(a.hash, b.hash);
+	/* An odd tail: the walk stops at the RIFF's end, not at len + 1. */
+	if (store_ok(q, len + 1, IMAGE_ANY, &b, "WebP and a byte"))
+		CHECK_STR(a.hash, b.hash);
+	free(q);
+	free(p);
+	free(px);
+}
+
+/* Sets the RIFF size of the WebP m to its length. */
+static void
+riff_size(struct mem *m)
+{
+	size_t	 n = m->len - 8;
+
+	m->p[4] = n & 0xff;
+	m->p[5] = n >> 8 & 0xff;
+	m->p[6] = n >> 16 & 0xff;
+	m->p[7] = n >> 24 & 0xff;
+}
+
+/*
+ * A valid WebP followed by 2,000 empty unknown chunks, and a file of
+ * 200,000 of them (1.6 MB) alone, are refused by the walk, before
+ * libwebp's demuxer allocates a record for each.
+ */
+static void
+test_webp_chunks(void)
+{
+	struct mem	 m = { NULL, 0, 0 };
+	unsigned char	*px = quadrants(64, 48, 4), *p;
+	size_t		 len;
+	int		 i;
+
+	p = make_webp(px, 64, 48, 0, 1, &len);
+	put(&m, p, len);
+	for (i = 0; i < 2000; i++)
+		put(&m, "ZZZZ\0\0\0\0", 8);
+	riff_size(&m);
+	refused(m.p, m.len, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP and 2,000 empty chunks");
+	m.len = 12;
+	for (i = 0; i < 200000; i++)
+		put(&m, "ZZZZ\0\0\0\0", 8);
+	riff_size(&m);
+	refused(m.p, m.len, IMAGE_ANY, IMAGE_CORRUPT, "damaged",
+	    "WebP of 200,000 empty chunks");
+	free(m.p);
+	free(p);
+	free(px);
+}
+
 /* A tiny gate refuses a PNG by its estimate, before decoding it. */
 static void
 test_gate(void)
@@ -1047,12 +1389,19 @@ main(void)
 		return 1;
 	}
 	gate = image_gate_new(2, 1024 * MIB, 30000);
+	test_gif_comment_flood();
 	test_png();
 	test_png_kinds();
+	test_png_benign();
+	test_icc_bound();
 	test_sizes();
 	test_gif();
 	test_webp();
+	test_gif_dispose_previous();
 	test_refused();
+	test_webp_riff();
+	test_webp_one_frame();
+	test_webp_chunks();
 	test_gate();
 	image_gate_free(gate);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", media);
