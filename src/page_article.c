@@ -17,6 +17,8 @@
 #include "comment.h"
 #include "comment_text.h"
 #include "html.h"
+#include "image.h"
+#include "media.h"
 #include "page.h"
 #include "req.h"
 #include "site.h"
@@ -234,7 +236,7 @@ jsonld_field(struct buf *b, const char *key, const char *val)
 /* The NewsArticle JSON-LD, every string through html_json. */
 static const char *
 jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
-    const char *author_url)
+    const char *author_url, const char *image)
 {
 	struct buf	 b;
 	const char	*out;
@@ -246,6 +248,8 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 	jsonld_field(&b, "datePublished", page_iso_date(r, p->published));
 	jsonld_field(&b, "dateModified", page_iso_date(r, p->modified));
 	jsonld_field(&b, "mainEntityOfPage", url);
+	if (image != NULL)
+		jsonld_field(&b, "image", image);
 	buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
 	jsonld_field(&b, "name", p->author_name);
 	jsonld_field(&b, "url", author_url);
@@ -265,9 +269,31 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 	return out;
 }
 
+/* Sets head's image fields for picture m: absolute URL, size, alt. */
+static const char *
+view_head_image(struct req *r, json_t *head, const char *base,
+    const struct media_item *m, const char *alt)
+{
+	const char	*ext = image_ext(m->display->mime);
+	const char	*url;
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_puts(&b, base);
+	url_media(&b, m->display->hash, ext != NULL ? ext : "jpg");
+	url = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	view_str(head, "image", url);
+	view_int(head, "image_width", m->display->width);
+	view_int(head, "image_height", m->display->height);
+	if (*alt != '\0')
+		view_str(head, "image_alt", alt);
+	return url;
+}
+
 static void
 view_head(struct req *r, json_t *view, const struct post *p,
-    const char *path, const char *author_path)
+    const char *path, const char *author_path, const struct media_item *m)
 {
 	json_t		*head = json_object_get(view, "head");
 	json_t		*site = json_object_get(view, "site");
@@ -291,7 +317,8 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	view_str(head, "published_iso", page_iso_date(r, p->published));
 	view_str(head, "modified_iso", page_iso_date(r, p->modified));
 	view_str(head, "jsonld", jsonld(r, p, site, url,
-	    arena_printf(&r->arena, "%s%s", base, author_path)));
+	    arena_printf(&r->arena, "%s%s", base, author_path), m != NULL ?
+	    view_head_image(r, head, base, m, p->featured_alt) : NULL));
 }
 
 /* Sets o[key] to the path of comment page n of the article. */
@@ -533,8 +560,9 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	int64_t		 page = r->route.page, threads, pages;
 	int64_t		 held_thread, held_page;
 	int		 show_held;
+	const struct media_item	*featured;
+	const char	*author_path;
 	struct buf	 b;
-	enum body_format fmt;
 	int		 rc;
 
 	json_object_set_new(view, "post", o);
@@ -578,16 +606,20 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	view_str(o, "author", p->author_name);
 	url_author(&b, p->author_slug, 1);
 	view_str(o, "author_url", b.data);
-	view_head(r, view, p, path, b.data);
+	author_path = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
-	if (body_format_parse(p->format, &fmt) == 0)
-		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
+	page_body(r, p, &b, &featured);
 	/*
 	 * {{{post.body}}}: writers' HTML, trusted as WordPress trusts
-	 * editors' and admins', or filtered by kses (an author's).
+	 * editors' and admins', or filtered by kses (an author's); its
+	 * pictures rewritten by media.c, which escapes what it adds.
 	 */
 	view_str(o, "body", b.data);
 	buf_reset(&b);
+	if (featured != NULL)
+		json_object_set_new(o, "featured", view_picture(r, featured,
+		    p->featured_alt, 0, NULL, 1));
+	view_head(r, view, p, path, author_path, featured);
 	if (p->source_name[0] != '\0') {
 		view_str(o, "source_name", p->source_name);
 		if (url_http_ok(p->source_url))

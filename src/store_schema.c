@@ -199,6 +199,21 @@
 	"  PRIMARY KEY (media_id, hash));" \
 	"CREATE INDEX media_sizes_by_hash ON media_sizes (hash);"
 
+/*
+ * 12: pictures as posts show them.  A post's featured image (gone with
+ * its media item: SET NULL) and its alt text; a media item's caption;
+ * the extension of a comment's picture, now that readers may send more
+ * than JPEG (every earlier one is a .jpg).
+ */
+#define MIGRATION_FEATURED \
+	"ALTER TABLE posts ADD COLUMN featured_media BIGINT NULL" \
+	"  REFERENCES media(id) ON DELETE SET NULL;" \
+	"ALTER TABLE posts ADD COLUMN featured_alt TEXT NOT NULL DEFAULT '';" \
+	"CREATE INDEX posts_by_featured ON posts (featured_media);" \
+	"ALTER TABLE media ADD COLUMN caption TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN image_ext TEXT NOT NULL" \
+	"  DEFAULT 'jpg';"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -301,6 +316,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_POST_FILTERED,	/* 9 */
 	MIGRATION_THREADS COUNT_TRIGGERS,	/* 10 */
 	MIGRATION_MEDIA_SIZES GEN_TRIGGERS("media_sizes"),	/* 11 */
+	MIGRATION_FEATURED,		/* 12 */
 };
 
 /* PostgreSQL: */
@@ -426,6 +442,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_POST_FILTERED,	/* 9 */
 	MIGRATION_THREADS PG_COUNT_TRIGGER,	/* 10 */
 	MIGRATION_MEDIA_SIZES PG_GEN_TRIGGER("media_sizes"),	/* 11 */
+	MIGRATION_FEATURED,		/* 12 */
 };
 
 const char *const *
