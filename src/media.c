@@ -36,6 +36,14 @@ is_webp(const struct media_size *f)
 	return strcmp(f->mime, "image/webp") == 0;
 }
 
+/* 1 if file i of m is the WebP twin of the main file before it. */
+static int
+is_twin(const struct media_item *m, size_t i)
+{
+	return i > 0 && is_webp(&m->file[i]) && !is_webp(&m->file[i - 1]) &&
+	    m->file[i - 1].width == m->file[i].width;
+}
+
 void
 media_items(struct arena *a, const struct media_size *rows, size_t n,
     struct media_item **out, size_t *nout)
@@ -109,8 +117,7 @@ media_srcset(struct buf *out, const struct media_item *m, int webp)
 
 	for (i = 0; i < m->nfiles; i++) {
 		f = &m->file[i];
-		/* A main file each width, or the WebP-only item's own. */
-		if (is_webp(f) && i > 0 && m->file[i - 1].width == f->width)
+		if (is_twin(m, i))
 			continue;
 		t = webp ? twin(m, f) : NULL;
 		if (!first)
@@ -129,7 +136,7 @@ media_pick(const struct media_item *m, int slot)
 	size_t	 i;
 
 	for (i = 0; i < m->nfiles; i++)
-		if (!is_webp(&m->file[i]) && m->file[i].width >= slot)
+		if (!is_twin(m, i) && m->file[i].width >= slot)
 			return &m->file[i];
 	return m->display;
 }

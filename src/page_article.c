@@ -145,6 +145,8 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
 	    "approved") != 0));
 	view_str(o, "image", c->image != NULL ? c->image : "");
+	view_str(o, "image_ext", c->image_ext != NULL && *c->image_ext != '\0' ?
+	    c->image_ext : "jpg");
 	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
 	view_int(o, "thumb_w", c->thumb_w);
 	view_int(o, "thumb_h", c->thumb_h);
@@ -442,6 +444,8 @@ view_form(struct req *r, json_t *view, int64_t post_id)
 	view_str(o, "email", f ? f->email : "");
 	view_str(o, "url", f ? f->url : "");
 	view_str(o, "comment", f ? f->text : "");
+	view_str(o, "image_formats", comment_image_label(&env));
+	view_str(o, "image_accept", comment_image_accept(&env));
 	/* A reply only to a comment shown on this post. */
 	if (parent > 0 && store_comment_by_id(r->conn, &r->arena, parent,
 	    &up) == STORE_OK && up.post_id == post_id &&
