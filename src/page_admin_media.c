@@ -7,9 +7,10 @@
  * library lists them newest first in a grid, each with its alt text and
  * caption to edit and the Markdown and HTML that put it in a post.
  * Deleting one a post uses asks first, naming those posts; the files go
- * with it unless a comment or another item shows the same bytes.  A picture the site
- * cannot take now is answered 503 (decoding busy, the database full) or
- * 507 (no space for the files), and leaves no file behind.
+ * with it unless a comment or another item shows the same bytes.  A
+ * picture the site cannot take now is answered 503 (decoding busy, the
+ * database full) or 507 (no space for the files), and leaves no file
+ * behind.
  */
 #include <stdio.h>
 #include <stdlib.h>

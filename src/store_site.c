@@ -159,8 +159,9 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
  */
 #define MEDIA_FIND(hashes, ids) \
 	"SELECT * FROM (SELECT media_id, width, height, hash, mime" \
-	" FROM media_sizes WHERE media_id IN (SELECT media_id FROM media_sizes WHERE hash IN" \
-	" (" hashes ") UNION SELECT id FROM media WHERE hash IN (" hashes ")" \
+	" FROM media_sizes WHERE media_id IN (SELECT media_id FROM" \
+	" media_sizes WHERE hash IN (" hashes ") UNION SELECT id FROM" \
+	" media WHERE hash IN (" hashes ")" \
 	" OR id IN (" ids ")) UNION SELECT id, width, height, hash, mime" \
 	" FROM media WHERE id IN (SELECT media_id FROM media_sizes WHERE" \
 	" hash IN (" hashes ")) OR hash IN (" hashes ") OR id IN (" ids ")" \
