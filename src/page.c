@@ -13,7 +13,7 @@
 #include "body.h"
 #include "buf.h"
 #include "image.h"
-#include "media.h"
+#include "picture.h"
 #include "page.h"
 #include "req.h"
 #include "setting.h"
@@ -176,11 +176,11 @@ view_post_summary(struct req *r, const struct post *p)
 }
 
 json_t *
-view_picture(struct req *r, const struct media_item *m, const char *alt,
+view_picture(struct req *r, const struct picture *m, const char *alt,
     int slot, const char *sizes, int eager)
 {
 	json_t			*o = json_object();
-	const struct media_size	*f = slot > 0 ? media_pick(m, slot) :
+	const struct media_size	*f = slot > 0 ? picture_pick(m, slot) :
 	    m->display;
 	const char		*ext = image_ext(f->mime);
 	struct buf		 b;
@@ -189,15 +189,15 @@ view_picture(struct req *r, const struct media_item *m, const char *alt,
 	url_media(&b, f->hash, ext != NULL ? ext : "jpg");
 	view_str(o, "src", b.data);
 	b.len = 0;
-	media_srcset(&b, m, 0);
+	picture_srcset(&b, m, 0);
 	view_str(o, "srcset", arena_strndup(&r->arena, b.data, b.len));
 	b.len = 0;
-	if (media_srcset(&b, m, 1) > 0)
+	if (picture_srcset(&b, m, 1) > 0)
 		view_str(o, "webp_srcset", arena_strndup(&r->arena, b.data,
 		    b.len));
 	b.len = 0;
 	if (sizes == NULL)
-		media_sizes(&b, m->display->width);
+		picture_sizes(&b, m->display->width);
 	view_str(o, "sizes", sizes != NULL ? sizes :
 	    arena_strndup(&r->arena, b.data, b.len));
 	buf_reset(&b);
@@ -210,11 +210,11 @@ view_picture(struct req *r, const struct media_item *m, const char *alt,
 
 void
 page_body(struct req *r, const struct post *p, struct buf *out,
-    const struct media_item **featured)
+    const struct picture **featured)
 {
-	struct media_refs	 refs = { 0 };
+	struct picture_refs	 refs = { 0 };
 	struct media_size	*rows;
-	struct media_item	*items;
+	struct picture	*items;
 	enum body_format	 fmt;
 	struct buf		 b;
 	size_t			 nrows, n = 0;
@@ -224,18 +224,18 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	buf_init(&b);
 	if (body_format_parse(p->format, &fmt) == 0)
 		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
-	media_refs(&r->arena, b.data, b.len, &refs);
+	picture_refs(&r->arena, b.data, b.len, &refs);
 	rc = store_media_find(r->conn, &r->arena, refs.hash, refs.nhash,
 	    &p->featured_media, p->featured_media != 0, &rows, &nrows);
 	if (rc != STORE_OK) {
 		r->store_err = rc;
 		nrows = 0;
 	}
-	media_items(&r->arena, rows, nrows, &items, &n);
-	if (p->featured_media != 0 && (*featured = media_item_find(items, n,
+	picture_items(&r->arena, rows, nrows, &items, &n);
+	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)
 		eager = 0;
-	media_rewrite(out, b.data, b.len, items, n, &eager);
+	picture_rewrite(out, b.data, b.len, items, n, &eager);
 	buf_reset(&b);
 }
 
@@ -247,8 +247,8 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 static int
 view_thumbs(struct req *r, const struct post *p, size_t n, json_t *a)
 {
-	const struct media_item	*m;
-	struct media_item	*items;
+	const struct picture	*m;
+	struct picture	*items;
 	struct media_size	*rows;
 	int64_t			*ids = arena_alloc(&r->arena,
 	    (n > 0 ? n : 1) * sizeof(*ids));
@@ -263,9 +263,9 @@ view_thumbs(struct req *r, const struct post *p, size_t n, json_t *a)
 	if ((rc = store_media_find(r->conn, &r->arena, NULL, 0, ids, k, &rows,
 	    &nrows)) != STORE_OK)
 		return rc;
-	media_items(&r->arena, rows, nrows, &items, &nitems);
+	picture_items(&r->arena, rows, nrows, &items, &nitems);
 	for (i = 0; i < n; i++)
-		if (p[i].featured_media != 0 && (m = media_item_find(items,
+		if (p[i].featured_media != 0 && (m = picture_find(items,
 		    nitems, p[i].featured_media, NULL)) != NULL)
 			json_object_set_new(json_array_get(a, i), "thumb",
 			    view_picture(r, m, p[i].featured_alt, THUMB_SLOT,

@@ -14,7 +14,7 @@
 #include "setting.h"
 
 struct buf;
-struct media_item;
+struct picture;
 struct req;
 struct post;
 
@@ -106,14 +106,14 @@ json_t	*view_post_summary(struct req *, const struct post *);
  * r->store_err.
  */
 void	page_body(struct req *, const struct post *p, struct buf *out,
-	    const struct media_item **featured);
+	    const struct picture **featured);
 /*
  * Returns the view of picture m for templates: src (the file for
- * slot px: media_pick; 0, the display copy), its width and height,
+ * slot px: picture_pick; 0, the display copy), its width and height,
  * srcset, webp_srcset (when it has WebP files), sizes (as given, or
  * NULL: the article column's, media_sizes), alt and eager.
  */
-json_t	*view_picture(struct req *, const struct media_item *m,
+json_t	*view_picture(struct req *, const struct picture *m,
 	    const char *alt, int slot, const char *sizes, int eager);
 /* Formats the Unix time t: ISO 8601 UTC ("2015-10-01T09:30:00Z"). */
 const char *page_iso_date(struct req *, int64_t t);

@@ -572,7 +572,7 @@ again(struct req *r, struct session *se, const struct draft *d, int preview,
     int status)
 {
 	json_t			*view = draft_view(r, se, d, 0);
-	const struct media_item	*featured;
+	const struct picture	*featured;
 	struct buf		 b;
 	struct post		 p;
 

@@ -18,7 +18,7 @@
 #include "comment_text.h"
 #include "html.h"
 #include "image.h"
-#include "media.h"
+#include "picture.h"
 #include "page.h"
 #include "req.h"
 #include "site.h"
@@ -274,7 +274,7 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 /* Sets head's image fields for picture m: absolute URL, size, alt. */
 static const char *
 view_head_image(struct req *r, json_t *head, const char *base,
-    const struct media_item *m, const char *alt)
+    const struct picture *m, const char *alt)
 {
 	const char	*ext = image_ext(m->display->mime);
 	const char	*url;
@@ -295,7 +295,7 @@ view_head_image(struct req *r, json_t *head, const char *base,
 
 static void
 view_head(struct req *r, json_t *view, const struct post *p,
-    const char *path, const char *author_path, const struct media_item *m)
+    const char *path, const char *author_path, const struct picture *m)
 {
 	json_t		*head = json_object_get(view, "head");
 	json_t		*site = json_object_get(view, "site");
@@ -564,7 +564,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	int64_t		 page = r->route.page, threads, pages;
 	int64_t		 held_thread, held_page;
 	int		 show_held;
-	const struct media_item	*featured;
+	const struct picture	*featured;
 	const char	*author_path;
 	struct buf	 b;
 	int		 rc;

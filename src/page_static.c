@@ -15,7 +15,7 @@ page_static(struct req *r)
 	struct post		 p;
 	struct buf		 b;
 	json_t			*view, *o;
-	const struct media_item	*featured;
+	const struct picture	*featured;
 	int			 rc;
 
 	rc = store_post_by_slug(r->conn, &r->arena, "page",

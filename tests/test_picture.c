@@ -10,7 +10,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "check.h"
-#include "media.h"
+#include "picture.h"
 #include "store.h"
 
 #define H(c)	c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
@@ -28,14 +28,14 @@ static struct media_size rows[] = {
 };
 
 static void
-rewrite(const struct media_item *it, size_t n, const char *in,
+rewrite(const struct picture *it, size_t n, const char *in,
     const char *want)
 {
 	struct buf	 b;
 	int		 eager = 1;
 
 	buf_init(&b);
-	media_rewrite(&b, in, strlen(in), it, n, &eager);
+	picture_rewrite(&b, in, strlen(in), it, n, &eager);
 	CHECK_STR(b.data != NULL ? b.data : "", want);
 	buf_reset(&b);
 }
@@ -44,8 +44,8 @@ int
 main(void)
 {
 	struct arena		 a;
-	struct media_item	*it;
-	struct media_refs	 refs = { 0 };
+	struct picture	*it;
+	struct picture_refs	 refs = { 0 };
 	struct buf		 b;
 	size_t			 n;
 	const char		*body = "<p><img src=\"/media/" C ".jpg\" alt=\"x\""
@@ -56,22 +56,22 @@ main(void)
 	    " width=\"50\" height=\"25\">";
 
 	arena_init(&a);
-	media_items(&a, rows, 4, &it, &n);
+	picture_items(&a, rows, 4, &it, &n);
 	CHECK(n == 2 && it[0].nfiles == 3 && it[0].display == &rows[2] &&
 	    it[1].display == &rows[3]);
-	CHECK(media_item_find(it, n, 0, B) == &it[0]);
-	CHECK(media_item_find(it, n, 9, NULL) == &it[1]);
-	CHECK(media_pick(&it[0], 320) == &rows[0]);
-	CHECK(media_pick(&it[0], 321) == &rows[2]);
-	CHECK(media_pick(&it[1], 320) == &rows[3]);
+	CHECK(picture_find(it, n, 0, B) == &it[0]);
+	CHECK(picture_find(it, n, 9, NULL) == &it[1]);
+	CHECK(picture_pick(&it[0], 320) == &rows[0]);
+	CHECK(picture_pick(&it[0], 321) == &rows[2]);
+	CHECK(picture_pick(&it[1], 320) == &rows[3]);
 	buf_init(&b);
-	CHECK(media_srcset(&b, &it[0], 1) == 1);
+	CHECK(picture_srcset(&b, &it[0], 1) == 1);
 	CHECK_STR(b.data, "/media/" B ".webp 320w, /media/" C ".jpg 800w");
 	b.len = 0;
-	CHECK(media_srcset(&b, &it[0], 0) == 0);
+	CHECK(picture_srcset(&b, &it[0], 0) == 0);
 	CHECK_STR(b.data, "/media/" A ".jpg 320w, /media/" C ".jpg 800w");
 	buf_reset(&b);
-	media_refs(&a, body, strlen(body), &refs);
+	picture_refs(&a, body, strlen(body), &refs);
 	CHECK(refs.nhash == 2 && strcmp(refs.hash[0], C) == 0 &&
 	    strcmp(refs.hash[1], H("e")) == 0 && refs.nid == 1 &&
 	    refs.id[0] == 9);

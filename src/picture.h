@@ -1,15 +1,15 @@
 /*
  * media: our stored pictures as pages show them.  A media item's files
- * (store_media_find's rows) become one struct media_item; its srcset,
+ * (store_media_find's rows) become one struct picture; its srcset,
  * the file that fills a slot, and the rewrite of a rendered body's
  * <img> elements that show our media (/media/HASH.EXT, or a WordPress
  * wp-image-N class naming item N) into a <picture> with a WebP source,
  * srcset, sizes, width, height and lazy loading.  Nothing here queries:
- * media_refs lists what a body shows, the page asks the store once,
- * media_rewrite writes the body again.
+ * picture_refs lists what a body shows, the page asks the store once,
+ * picture_rewrite writes the body again.
  */
-#ifndef GALLEY_MEDIA_H
-#define GALLEY_MEDIA_H
+#ifndef GALLEY_PICTURE_H
+#define GALLEY_PICTURE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,7 +19,7 @@ struct buf;
 struct media_size;
 
 /* One item's files, narrowest first, WebP after the others. */
-struct media_item {
+struct picture {
 	int64_t			 id;
 	const struct media_size	*file;
 	size_t			 nfiles;
@@ -27,7 +27,7 @@ struct media_item {
 };
 
 /* What a body's pictures name: hashes of /media/ files, wp-image ids. */
-struct media_refs {
+struct picture_refs {
 	const char	**hash;
 	size_t		  nhash;
 	int64_t		 *id;
@@ -38,10 +38,10 @@ struct media_refs {
  * Groups rows[0..n) (ordered by media_id, as store_media_find gives
  * them) into items in a; *out stays valid as long as a and rows.
  */
-void	media_items(struct arena *a, const struct media_size *rows, size_t n,
-	    struct media_item **out, size_t *nout);
+void	picture_items(struct arena *a, const struct media_size *rows, size_t n,
+	    struct picture **out, size_t *nout);
 /* The item with id, or one of whose files has hash (NULL: either); or NULL. */
-const struct media_item *media_item_find(const struct media_item *items,
+const struct picture *picture_find(const struct picture *items,
 	    size_t n, int64_t id, const char *hash);
 /*
  * Appends the srcset of m: every width once, "URL Ww" joined by ", ".
@@ -49,19 +49,19 @@ const struct media_item *media_item_find(const struct media_item *items,
  * file, which any browser that takes WebP takes too); else main files.
  * Returns the number of WebP files listed.
  */
-int	media_srcset(struct buf *out, const struct media_item *m, int webp);
+int	picture_srcset(struct buf *out, const struct picture *m, int webp);
 /* The narrowest main file at least slot px wide, else the widest. */
-const struct media_size *media_pick(const struct media_item *m, int slot);
+const struct media_size *picture_pick(const struct picture *m, int slot);
 /* Appends the sizes attribute's value for a picture of width w. */
-void	media_sizes(struct buf *out, int w);
+void	picture_sizes(struct buf *out, int w);
 /*
  * Adds to refs, in a, what the <img> elements of html[0..len) show:
  * the hash of each src that is one of our /media/ files, and N of a
  * wp-image-N class on such an element.  Comments, scripts and styles
  * are skipped.
  */
-void	media_refs(struct arena *a, const char *html, size_t len,
-	    struct media_refs *refs);
+void	picture_refs(struct arena *a, const char *html, size_t len,
+	    struct picture_refs *refs);
 /*
  * Appends html[0..len) with each <img> that shows a known item (by its
  * src's hash, else its wp-image-N class) in a <picture>: a WebP source
@@ -73,7 +73,7 @@ void	media_refs(struct arena *a, const char *html, size_t len,
  * through kses when it is filtered); everything added is ours and
  * escaped by html.c.
  */
-void	media_rewrite(struct buf *out, const char *html, size_t len,
-	    const struct media_item *items, size_t n, int *eager);
+void	picture_rewrite(struct buf *out, const char *html, size_t len,
+	    const struct picture *items, size_t n, int *eager);
 
 #endif

@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "html.h"
 #include "image.h"
-#include "media.h"
+#include "picture.h"
 #include "store.h"
 #include "url.h"
 
@@ -38,17 +38,17 @@ is_webp(const struct media_size *f)
 
 /* 1 if file i of m is the WebP twin of the main file before it. */
 static int
-is_twin(const struct media_item *m, size_t i)
+is_twin(const struct picture *m, size_t i)
 {
 	return i > 0 && is_webp(&m->file[i]) && !is_webp(&m->file[i - 1]) &&
 	    m->file[i - 1].width == m->file[i].width;
 }
 
 void
-media_items(struct arena *a, const struct media_size *rows, size_t n,
-    struct media_item **out, size_t *nout)
+picture_items(struct arena *a, const struct media_size *rows, size_t n,
+    struct picture **out, size_t *nout)
 {
-	struct media_item	*it;
+	struct picture	*it;
 	size_t			 i, k = 0;
 
 	*out = it = arena_alloc(a, (n > 0 ? n : 1) * sizeof(*it));
@@ -68,8 +68,8 @@ media_items(struct arena *a, const struct media_size *rows, size_t n,
 	*nout = k;
 }
 
-const struct media_item *
-media_item_find(const struct media_item *items, size_t n, int64_t id,
+const struct picture *
+picture_find(const struct picture *items, size_t n, int64_t id,
     const char *hash)
 {
 	size_t	 i, j;
@@ -86,7 +86,7 @@ media_item_find(const struct media_item *items, size_t n, int64_t id,
 
 /* The WebP twin of main file f of m (the next file, same width), or NULL. */
 static const struct media_size *
-twin(const struct media_item *m, const struct media_size *f)
+twin(const struct picture *m, const struct media_size *f)
 {
 	const struct media_size	*t = f + 1;
 
@@ -109,7 +109,7 @@ put_src(struct buf *out, const struct media_size *f)
 }
 
 int
-media_srcset(struct buf *out, const struct media_item *m, int webp)
+picture_srcset(struct buf *out, const struct picture *m, int webp)
 {
 	const struct media_size	*f, *t;
 	size_t			 i;
@@ -131,7 +131,7 @@ media_srcset(struct buf *out, const struct media_item *m, int webp)
 }
 
 const struct media_size *
-media_pick(const struct media_item *m, int slot)
+picture_pick(const struct picture *m, int slot)
 {
 	size_t	 i;
 
@@ -142,7 +142,7 @@ media_pick(const struct media_item *m, int slot)
 }
 
 void
-media_sizes(struct buf *out, int w)
+picture_sizes(struct buf *out, int w)
 {
 	if (w >= COLUMN_PX)
 		w = COLUMN_PX;
@@ -334,7 +334,7 @@ each_img(const char *html, size_t len, img_fn *fn, void *arg)
 
 struct refs_walk {
 	struct arena		*a;
-	struct media_refs	*r;
+	struct picture_refs	*r;
 	size_t			 hcap, icap;
 };
 
@@ -357,7 +357,7 @@ ref_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
     void *arg)
 {
 	struct refs_walk	*w = arg;
-	struct media_refs	*r = w->r;
+	struct picture_refs	*r = w->r;
 	char			 h[65];
 	int64_t			 id;
 
@@ -375,8 +375,8 @@ ref_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
 }
 
 void
-media_refs(struct arena *a, const char *html, size_t len,
-    struct media_refs *refs)
+picture_refs(struct arena *a, const char *html, size_t len,
+    struct picture_refs *refs)
 {
 	struct refs_walk	 w = { a, refs, refs->nhash, refs->nid };
 
@@ -387,7 +387,7 @@ struct rewrite {
 	struct buf		*out;
 	const char		*html;
 	size_t			 done;	/* html copied up to here */
-	const struct media_item	*items;
+	const struct picture	*items;
 	size_t			 n;
 	int			*eager;
 };
@@ -408,7 +408,7 @@ ours(const struct attr *a)
 
 /* The file the src names, for its width and height; else the display. */
 static const struct media_size *
-shown(const struct media_item *m, const char *hash)
+shown(const struct picture *m, const char *hash)
 {
 	size_t	 i;
 
@@ -419,7 +419,7 @@ shown(const struct media_item *m, const char *hash)
 }
 
 static void
-write_img(struct rewrite *w, const struct media_item *m, const char *hash,
+write_img(struct rewrite *w, const struct picture *m, const char *hash,
     const struct attr *a, size_t n)
 {
 	const struct media_size	*f = shown(m, hash);
@@ -431,11 +431,11 @@ write_img(struct rewrite *w, const struct media_item *m, const char *hash,
 	buf_puts(o, "<picture>");
 	mark = o->len;
 	buf_puts(o, "<source type=\"image/webp\" srcset=\"");
-	if (media_srcset(o, m, 1) == 0)
+	if (picture_srcset(o, m, 1) == 0)
 		o->len = mark;		/* no WebP file: no source */
 	else {
 		buf_puts(o, "\" sizes=\"");
-		media_sizes(o, f->width);
+		picture_sizes(o, f->width);
 		buf_puts(o, "\">");
 	}
 	buf_puts(o, "<img");
@@ -447,9 +447,9 @@ write_img(struct rewrite *w, const struct media_item *m, const char *hash,
 		buf_write(a[i].at, a[i].len, o);
 	}
 	buf_puts(o, " srcset=\"");
-	media_srcset(o, m, 0);
+	picture_srcset(o, m, 0);
 	buf_puts(o, "\" sizes=\"");
-	media_sizes(o, f->width);
+	picture_sizes(o, f->width);
 	buf_putc(o, '"');
 	if (!keep_wh)
 		buf_printf(o, " width=\"%d\" height=\"%d\"", f->width,
@@ -465,13 +465,13 @@ rewrite_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
     void *arg)
 {
 	struct rewrite		*w = arg;
-	const struct media_item	*m;
+	const struct picture	*m;
 	char			 h[65];
 
 	if (!our_hash(attr_get(a, n, "src"), h))
 		return;
-	if ((m = media_item_find(w->items, w->n, 0, h)) == NULL &&
-	    (m = media_item_find(w->items, w->n,
+	if ((m = picture_find(w->items, w->n, 0, h)) == NULL &&
+	    (m = picture_find(w->items, w->n,
 	    wp_image(attr_get(a, n, "class")), NULL)) == NULL)
 		return;
 	buf_write(w->html + w->done, (size_t)(tag - w->html) - w->done,
@@ -481,8 +481,8 @@ rewrite_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
 }
 
 void
-media_rewrite(struct buf *out, const char *html, size_t len,
-    const struct media_item *items, size_t n, int *eager)
+picture_rewrite(struct buf *out, const char *html, size_t len,
+    const struct picture *items, size_t n, int *eager)
 {
 	struct rewrite	 w = { out, html, 0, items, n, eager };
 
