@@ -445,6 +445,66 @@ comment_forget_old(const struct env *e)
 	return rc;
 }
 
+/* The formats a comment may carry, as the setting and the form name them. */
+static const struct image_kind {
+	const char	*word, *name, *mime;
+	unsigned	 bit;
+} image_kinds[] = {
+	{ "jpeg", "JPEG", "image/jpeg", IMAGE_JPEG },
+	{ "png", "PNG", "image/png", IMAGE_PNG },
+	{ "gif", "GIF", "image/gif", IMAGE_GIF },
+	{ "webp", "WebP", "image/webp", IMAGE_WEBP },
+};
+#define IMAGE_KINDS	(sizeof(image_kinds) / sizeof(image_kinds[0]))
+
+unsigned
+comment_image_formats(const struct env *e)
+{
+	const char	*v = set_text(e->set, SET_COMMENT_IMAGE_FORMATS);
+	unsigned	 mask = 0;
+	size_t		 i, k, n = strlen(v);
+
+	for (i = 0; i < IMAGE_KINDS; i++)
+		for (k = 0; k + strlen(image_kinds[i].word) <= n; k++)
+			if (strncmp(v + k, image_kinds[i].word,
+			    strlen(image_kinds[i].word)) == 0)
+				mask |= image_kinds[i].bit;
+	return mask != 0 ? mask : IMAGE_JPEG;
+}
+
+const char *
+comment_image_label(const struct env *e)
+{
+	unsigned	 mask = comment_image_formats(e);
+	const char	*out = "";
+	size_t		 i, n = 0, k = 0;
+
+	for (i = 0; i < IMAGE_KINDS; i++)
+		n += (mask & image_kinds[i].bit) != 0;
+	for (i = 0; i < IMAGE_KINDS; i++) {
+		if ((mask & image_kinds[i].bit) == 0)
+			continue;
+		out = arena_printf(e->arena, "%s%s%s", out, k == 0 ? "" :
+		    k + 1 == n ? " or " : ", ", image_kinds[i].name);
+		k++;
+	}
+	return n == 1 ? arena_printf(e->arena, "%s only", out) : out;
+}
+
+const char *
+comment_image_accept(const struct env *e)
+{
+	unsigned	 mask = comment_image_formats(e);
+	const char	*out = "";
+	size_t		 i;
+
+	for (i = 0; i < IMAGE_KINDS; i++)
+		if (mask & image_kinds[i].bit)
+			out = arena_printf(e->arena, "%s%s%s", out,
+			    *out != '\0' ? "," : "", image_kinds[i].mime);
+	return out;
+}
+
 /*
  * Stores the picture, if one was sent, into im and cm.  Returns 0, or
  * the status for a picture refused (422: the reader's; 503, 507, 500:
@@ -460,12 +520,14 @@ attach_image(const struct env *e, struct comment_form *f, struct comment *cm,
 	memset(im, 0, sizeof(*im));
 	if (!f->image_sent)
 		return 0;
-	/* JPEG only, a display copy and a thumbnail: the template links
-	   HASH.jpg, and erasure removes these two files. */
-	rc = image_store(f->image, f->image_len, IMAGE_JPEG, &e->site->media,
-	    e->conn, e->site->images, im, msg, sizeof(msg));
+	/* The formats the site takes (JPEG alone by default), a display
+	   copy and a thumbnail, both of im->ext, which the comment keeps
+	   for the template's links; erasure removes these two files. */
+	rc = image_store(f->image, f->image_len, comment_image_formats(e),
+	    &e->site->media, e->conn, e->site->images, im, msg, sizeof(msg));
 	if (rc == IMAGE_OK) {
 		cm->image = arena_strdup(e->arena, im->hash);
+		cm->image_ext = arena_strdup(e->arena, im->ext);
 		cm->thumb = arena_strdup(e->arena, im->thumb);
 		cm->thumb_w = im->thumb_width;
 		cm->thumb_h = im->thumb_height;

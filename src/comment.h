@@ -71,6 +71,16 @@ int	comment_submit(const struct env *e, struct comment_form *f);
  * printable ASCII, no spaces, what WordPress's is_email takes.
  */
 int	comment_email_ok(const char *s);
+/*
+ * The picture formats readers may attach under the setting
+ * comment_image_formats (a space-separated subset of "jpeg png gif
+ * webp"), as image_store's IMAGE_* bits; and, in e's arena, how the form
+ * says them ("JPEG only", "JPEG, PNG or WebP") and its accept attribute
+ * ("image/jpeg", "image/jpeg,image/png,image/webp").
+ */
+unsigned	 comment_image_formats(const struct env *e);
+const char	*comment_image_label(const struct env *e);
+const char	*comment_image_accept(const struct env *e);
 struct post;
 /*
  * Returns 1 if p takes comments now: open, a post (not a page), and not

@@ -13,6 +13,7 @@
 #include "body.h"
 #include "buf.h"
 #include "image.h"
+#include "picture.h"
 #include "page.h"
 #include "req.h"
 #include "setting.h"
@@ -174,6 +175,104 @@ view_post_summary(struct req *r, const struct post *p)
 	return o;
 }
 
+json_t *
+view_picture(struct req *r, const struct picture *m, const char *alt,
+    int slot, const char *sizes, int eager)
+{
+	json_t			*o = json_object();
+	const struct media_size	*f = slot > 0 ? picture_pick(m, slot) :
+	    m->display;
+	const char		*ext = image_ext(f->mime);
+	struct buf		 b;
+
+	buf_init(&b);
+	url_media(&b, f->hash, ext != NULL ? ext : "jpg");
+	view_str(o, "src", b.data);
+	b.len = 0;
+	picture_srcset(&b, m, 0);
+	view_str(o, "srcset", arena_strndup(&r->arena, b.data, b.len));
+	b.len = 0;
+	if (picture_srcset(&b, m, 1) > 0)
+		view_str(o, "webp_srcset", arena_strndup(&r->arena, b.data,
+		    b.len));
+	b.len = 0;
+	if (sizes == NULL)
+		picture_sizes(&b, m->display->width);
+	view_str(o, "sizes", sizes != NULL ? sizes :
+	    arena_strndup(&r->arena, b.data, b.len));
+	buf_reset(&b);
+	view_int(o, "width", f->width);
+	view_int(o, "height", f->height);
+	view_str(o, "alt", alt);
+	json_object_set_new(o, "eager", json_boolean(eager));
+	return o;
+}
+
+void
+page_body(struct req *r, const struct post *p, struct buf *out,
+    const struct picture **featured)
+{
+	struct picture_refs	 refs = { 0 };
+	struct media_size	*rows;
+	struct picture	*items;
+	enum body_format	 fmt;
+	struct buf		 b;
+	size_t			 nrows, n = 0;
+	int			 eager = 1, rc;
+
+	*featured = NULL;
+	buf_init(&b);
+	if (body_format_parse(p->format, &fmt) == 0)
+		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
+	picture_refs(&r->arena, b.data, b.len, &refs);
+	rc = store_media_find(r->conn, &r->arena, refs.hash, refs.nhash,
+	    &p->featured_media, p->featured_media != 0, &rows, &nrows);
+	if (rc != STORE_OK) {
+		r->store_err = rc;
+		nrows = 0;
+	}
+	picture_items(&r->arena, rows, nrows, &items, &n);
+	if (p->featured_media != 0 && (*featured = picture_find(items, n,
+	    p->featured_media, NULL)) != NULL)
+		eager = 0;
+	picture_rewrite(out, b.data, b.len, items, n, &eager);
+	buf_reset(&b);
+}
+
+/* The listing's thumbnails: 160 CSS px wide, so files of 320 px. */
+#define THUMB_SIZES	"160px"
+#define THUMB_SLOT	320
+
+/* Sets each summary's thumb: the featured pictures, in one query. */
+static int
+view_thumbs(struct req *r, const struct post *p, size_t n, json_t *a)
+{
+	const struct picture	*m;
+	struct picture	*items;
+	struct media_size	*rows;
+	int64_t			*ids = arena_alloc(&r->arena,
+	    (n > 0 ? n : 1) * sizeof(*ids));
+	size_t			 i, k = 0, nrows, nitems;
+	int			 rc;
+
+	for (i = 0; i < n; i++)
+		if (p[i].featured_media != 0)
+			ids[k++] = p[i].featured_media;
+	if (k == 0)
+		return STORE_OK;
+	if ((rc = store_media_find(r->conn, &r->arena, NULL, 0, ids, k, &rows,
+	    &nrows)) != STORE_OK)
+		return rc;
+	picture_items(&r->arena, rows, nrows, &items, &nitems);
+	for (i = 0; i < n; i++)
+		if (p[i].featured_media != 0 && (m = picture_find(items,
+		    nitems, p[i].featured_media, NULL)) != NULL)
+			json_object_set_new(json_array_get(a, i), "thumb",
+			    view_picture(r, m, p[i].featured_alt, THUMB_SLOT,
+			    THUMB_SIZES, 0));
+	return STORE_OK;
+}
+
 int
 page_notfound(struct req *r)
 {
@@ -297,6 +396,8 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 		return STORE_NOTFOUND;
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, view_post_summary(r, &p[i]));
+	if ((rc = view_thumbs(r, p, n, a)) != STORE_OK)
+		return rc;
 	if (q->offset + (int64_t)n < total)
 		view_page_link(r, view, "older", r->route.page + 1);
 	if (r->route.page > 1)

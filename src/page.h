@@ -13,6 +13,8 @@
 #include "env.h"
 #include "setting.h"
 
+struct buf;
+struct picture;
 struct req;
 struct post;
 
@@ -108,6 +110,25 @@ void	view_str(json_t *o, const char *key, const char *s);
 void	view_int(json_t *o, const char *key, int64_t v);
 /* Returns a listing entry for p: title, url, date, author, excerpt. */
 json_t	*view_post_summary(struct req *, const struct post *);
+/*
+ * Renders p's body into out (body.h) with its pictures of our media
+ * made responsive (media.h), asking the store once for them and for
+ * p's featured image, whose item *featured is then (in r's arena; NULL
+ * when p has none or it is gone).  The first picture shown loads
+ * eagerly: the featured one when there is one, else the body's first.
+ * A store error leaves the pictures as written and is noted in
+ * r->store_err.
+ */
+void	page_body(struct req *, const struct post *p, struct buf *out,
+	    const struct picture **featured);
+/*
+ * Returns the view of picture m for templates: src (the file for
+ * slot px: picture_pick; 0, the display copy), its width and height,
+ * srcset, webp_srcset (when it has WebP files), sizes (as given, or
+ * NULL: the article column's, media_sizes), alt and eager.
+ */
+json_t	*view_picture(struct req *, const struct picture *m,
+	    const char *alt, int slot, const char *sizes, int eager);
 /* Formats the Unix time t: ISO 8601 UTC ("2015-10-01T09:30:00Z"). */
 const char *page_iso_date(struct req *, int64_t t);
 /* Formats the Unix time t as WordPress's default "F j, Y". */

@@ -4,20 +4,26 @@
  * JPEG, PNG, GIF or WebP, bounded before decoding, turned upright,
  * re-encoded without its metadata, named by its hash), here with every
  * width and WebP twin, all recorded with the item (media_sizes); the
- * library lists them newest first,
- * each with the Markdown that puts it in a post.  A picture the site
- * cannot take now is answered 503 (decoding busy, the database full) or
- * 507 (no space for the files), and leaves no file behind.  The copies
- * are stored (media.c) before the item's rows: a decode never runs
- * inside a write transaction, which would hold SQLite's write lock.
+ * library lists them newest first in a grid, each with its alt text and
+ * caption to edit and the Markdown and HTML that put it in a post.
+ * Deleting one a post uses asks first, naming those posts; the files go
+ * with it unless a comment or another item shows the same bytes.  A
+ * picture the site cannot take now is answered 503 (decoding busy, the
+ * database full) or 507 (no space for the files), and leaves no file
+ * behind.  The copies are stored (media.c) before the item's rows: a
+ * decode never runs inside a write transaction, which would hold
+ * SQLite's write lock.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <jansson.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "form.h"
+#include "html.h"
 #include "image.h"
 #include "page.h"
 #include "page_admin.h"
@@ -31,13 +37,56 @@
 #define FULL_RETRY	60	/* Retry-After when the disk is full */
 #define BUSY_RETRY	10	/* ... when decoding is busy */
 
+static int	media_upload(struct req *, struct session *, struct form *);
+
+/* Sets o's snippets for item m at src: Markdown and HTML to insert. */
+static void
+view_snippets(struct req *r, json_t *o, const struct media *m,
+    const char *src)
+{
+	struct buf	 b;
+
+	view_str(o, "markdown", arena_printf(&r->arena, "![%s](%s)", m->alt,
+	    src));
+	/* Text in a textarea: the template escapes it once more. */
+	buf_init(&b);
+	buf_puts(&b, "<img src=\"");
+	html_attr(&b, src, strlen(src));
+	buf_puts(&b, "\" alt=\"");
+	html_attr(&b, m->alt, strlen(m->alt));
+	buf_printf(&b, "\" width=\"%d\" height=\"%d\" class=\"wp-image-%lld\">",
+	    m->width, m->height, (long long)m->id);
+	view_str(o, "html", b.data);
+	buf_reset(&b);
+}
+
+static json_t *
+view_item(struct req *r, const struct media *m)
+{
+	json_t		*o = json_object();
+	struct buf	 b;
+
+	buf_init(&b);
+	url_media(&b, m->hash, image_ext(m->mime) != NULL ?
+	    image_ext(m->mime) : "jpg");
+	view_int(o, "id", m->id);
+	view_str(o, "src", b.data);
+	view_str(o, "alt", m->alt);
+	view_str(o, "caption", m->caption);
+	view_int(o, "width", m->width);
+	view_int(o, "height", m->height);
+	view_str(o, "date", page_human_date(r, m->created));
+	view_snippets(r, o, m, b.data);
+	buf_reset(&b);
+	return o;
+}
+
 static int
 media_page(struct req *r, struct session *se, const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Media"), *a, *o;
+	json_t		*view = admin_view(r, se, "Media"), *a;
 	struct media	*m;
-	struct buf	 b;
-	const char	*pg = req_arg(r, "page");
+	const char	*pg = req_arg(r, "page"), *done = req_arg(r, "done");
 	int64_t		 page = pg != NULL ? strtoll(pg, NULL, 10) : 1, total;
 	size_t		 n, i;
 
@@ -47,22 +96,8 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 	    (page - 1) * PER_PAGE, PER_PAGE, &m, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-media", view, 200);
 	a = json_array();
-	buf_init(&b);
-	for (i = 0; i < n; i++) {
-		o = json_object();
-		b.len = 0;
-		url_media(&b, m[i].hash, image_ext(m[i].mime) != NULL ?
-		    image_ext(m[i].mime) : "jpg");
-		view_str(o, "src", b.data);
-		view_str(o, "alt", m[i].alt);
-		view_int(o, "width", m[i].width);
-		view_int(o, "height", m[i].height);
-		view_str(o, "date", page_human_date(r, m[i].created));
-		view_str(o, "markdown", arena_printf(&r->arena, "![%s](%s)",
-		    m[i].alt, b.data));
-		json_array_append_new(a, o);
-	}
-	buf_reset(&b);
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, view_item(r, &m[i]));
 	json_object_set_new(view, "media", a);
 	view_int(view, "total", total);
 	if (page > 1)
@@ -73,8 +108,10 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 		    "/admin/media/?page=%lld", (long long)page + 1));
 	if (error != NULL)
 		view_str(view, "error", error);
-	if (req_arg(r, "done") != NULL)
-		view_str(view, "notice", "The picture was added.");
+	if (done != NULL)
+		view_str(view, "notice", strcmp(done, "edit") == 0 ?
+		    "The picture's text was saved." : strcmp(done, "delete") ==
+		    0 ? "The picture was deleted." : "The picture was added.");
 	return page_render(r, "admin-media", view, status);
 }
 
@@ -84,8 +121,142 @@ admin_media(struct req *r, struct session *se)
 	return media_page(r, se, NULL, 200);
 }
 
+/* 1 if alt will do as a picture's description (and Markdown's text). */
+static int
+alt_ok(const char *alt)
+{
+	return strlen(alt) <= 300 && utf8_valid(alt, strlen(alt)) &&
+	    strpbrk(alt, "[]()") == NULL;
+}
+
+/* Sets item id's alt text and caption. */
+static int
+media_edit(struct req *r, struct session *se, struct form *in, int64_t id)
+{
+	const char	*alt = form_get(in, "alt", NULL, NULL);
+	const char	*caption = form_get(in, "caption", NULL, NULL);
+	int		 rc;
+
+	if (!alt_ok(alt) || strlen(caption) > 1000 ||
+	    !utf8_valid(caption, strlen(caption)))
+		return media_page(r, se, "The description is at most 300"
+		    " characters of text, without brackets; the caption at"
+		    " most 1,000.", 422);
+	rc = store_media_edit(r->conn, id, alt, caption);
+	if (rc == STORE_NOTFOUND)
+		return admin_refuse(r, se, 404, "There is no such picture.");
+	if (rc != STORE_OK)
+		return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ?
+		    503 : 500);
+	return admin_back(r, "media", "done=edit");
+}
+
+/* Removes the files of sizes[0..n) that nothing else shows now. */
+static void
+drop_files(struct req *r, const struct media_size *sz, size_t n)
+{
+	char		 path[4096];
+	const char	*ext;
+	int64_t		 uses;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		ext = image_ext(sz[i].mime);
+		/* A comment's picture may be the same file: it stays. */
+		if (ext == NULL || store_image_uses(r->conn, sz[i].hash,
+		    &uses) != STORE_OK || uses > 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
+		    r->site->media_dir, sz[i].hash, ext) < sizeof(path))
+			unlink(path);
+	}
+}
+
+/* The confirmation a used picture's deletion asks first. */
+static int
+media_confirm(struct req *r, struct session *se, const struct media *m,
+    const struct post *users, size_t n)
+{
+	json_t	*view = admin_view(r, se, "Delete a picture"), *a = json_array();
+	json_t	*o;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		view_str(o, "title", users[i].title);
+		view_str(o, "type", users[i].type);
+		view_str(o, "status", users[i].status);
+		view_str(o, "edit", arena_printf(&r->arena, "/admin/%ss/?edit="
+		    "%lld", users[i].type, (long long)users[i].id));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(view, "confirm", view_item(r, m));
+	json_object_set_new(view, "users", a);
+	return page_render(r, "admin-media", view, 409);
+}
+
+/*
+ * Deletes item id, its rows and the files nothing else shows; when a
+ * post uses it (featured, or in its text) and confirm is not set, asks
+ * first, listing those posts.  Editors and admins only.
+ */
+static int
+media_delete(struct req *r, struct session *se, int64_t id, int confirm)
+{
+	struct media		 m;
+	struct media_size	*sz;
+	struct post		*users;
+	size_t			 nsz, nusers;
+	int			 rc;
+
+	if (auth_role_rank(se->user.role) < 2)
+		return admin_refuse(r, se, 403, "Only editors and"
+		    " administrators delete pictures.");
+	if ((rc = store_media_get(r->conn, &r->arena, id, &m)) ==
+	    STORE_NOTFOUND)
+		return admin_refuse(r, se, 404, "There is no such picture.");
+	if (rc != STORE_OK || (rc = store_media_sizes(r->conn, &r->arena, id,
+	    &sz, &nsz)) != STORE_OK || (rc = store_media_users(r->conn,
+	    &r->arena, id, &users, &nusers)) != STORE_OK)
+		goto fail;
+	if (nusers > 0 && !confirm)
+		return media_confirm(r, se, &m, users, nusers);
+	if ((rc = store_begin(r->conn)) != STORE_OK)
+		goto fail;
+	if ((rc = store_media_delete(r->conn, id)) != STORE_OK) {
+		store_rollback(r->conn);
+		goto fail;
+	}
+	if ((rc = store_commit(r->conn)) != STORE_OK)
+		goto fail;
+	drop_files(r, sz, nsz);
+	drop_files(r, &(struct media_size){ 0, m.width, m.height, m.hash,
+	    m.mime }, 1);
+	return admin_back(r, "media", "done=delete");
+fail:
+	return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ? 503 :
+	    500);
+}
+
 int
 admin_media_post(struct req *r, struct session *se, struct form *in)
+{
+	const char	*action = form_get(in, "action", NULL, NULL);
+	int64_t		 item = strtoll(form_get(in, "id", NULL, NULL), NULL,
+			    10);
+
+	if (strcmp(action, "edit") == 0)
+		return media_edit(r, se, in, item);
+	if (strcmp(action, "delete") == 0 || strcmp(action, "delete_used") ==
+	    0)
+		return media_delete(r, se, item, strcmp(action, "delete_used") ==
+		    0);
+	return media_upload(r, se, in);
+}
+
+/* Stores an uploaded picture at every width, and its rows. */
+static int
+media_upload(struct req *r, struct session *se, struct form *in)
 {
 	const char	*alt = form_get(in, "alt", NULL, NULL), *data;
 	struct image	 im;
@@ -104,8 +275,7 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	if (too_long)
 		return media_page(r, se, "The picture is too large: at most"
 		    " 8 MB.", 413);
-	if (strlen(alt) > 300 || !utf8_valid(alt, strlen(alt)) ||
-	    strpbrk(alt, "[]()") != NULL)
+	if (!alt_ok(alt))
 		return media_page(r, se, "The description is at most 300"
 		    " characters of text, without brackets.", 422);
 	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, &r->site->media,

@@ -18,10 +18,10 @@
 #include <jansson.h>
 
 #include "auth.h"
-#include "body.h"
 #include "buf.h"
 #include "date.h"
 #include "form.h"
+#include "image.h"
 #include "page.h"
 #include "page_admin.h"
 #include "post.h"
@@ -226,7 +226,10 @@ struct draft {
 			*tags, *source_name, *source_url, *status, *when;
 	int		 comments_open;
 	int		 filtered;	/* an author's post: stays filtered */
-	const char	*err[6];	/* title, slug, body, source, when, form */
+	int64_t		 featured;	/* media id; 0: none */
+	const char	*featured_alt;
+	const char	*err[7];	/* title, slug, body, source, when, form,
+					   featured image */
 };
 
 /*
@@ -240,6 +243,26 @@ static int
 filtered(const struct session *se, const struct draft *d)
 {
 	return d->filtered || auth_role_rank(se->user.role) < 2;
+}
+
+/* The featured image's fields, and its thumbnail when it exists. */
+static void
+view_featured(struct req *r, json_t *view, const struct draft *d)
+{
+	struct media	 m;
+	struct buf	 b;
+
+	view_str(view, "featured", d->featured > 0 ? arena_printf(&r->arena,
+	    "%lld", (long long)d->featured) : "");
+	view_str(view, "featured_alt", d->featured_alt);
+	if (d->featured <= 0 || store_media_get(r->conn, &r->arena,
+	    d->featured, &m) != STORE_OK)
+		return;
+	buf_init(&b);
+	url_media(&b, m.hash, image_ext(m.mime) != NULL ? image_ext(m.mime) :
+	    "jpg");
+	view_str(view, "featured_src", b.data);
+	buf_reset(&b);
 }
 
 static json_t *
@@ -283,11 +306,12 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 			json_array_append_new(cats, o);
 		}
 	json_object_set_new(view, "categories", cats);
+	view_featured(r, view, d);
 	{
-		static const char *const k[6] = { "e_title", "e_slug",
-		    "e_body", "e_source", "e_when", "error" };
+		static const char *const k[7] = { "e_title", "e_slug",
+		    "e_body", "e_source", "e_when", "error", "e_featured" };
 
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < 7; i++)
 			if (d->err[i] != NULL)
 				view_str(view, k[i], d->err[i]);
 	}
@@ -315,6 +339,8 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 	d->when = local_time(r, p->published);
 	d->comments_open = p->comments_open;
 	d->filtered = p->filtered;
+	d->featured = p->featured_media;
+	d->featured_alt = p->featured_alt;
 	d->category = "";
 	buf_init(&b);
 	if (store_post_terms(r->conn, &r->arena, p->id, &t, &n) ==
@@ -382,7 +408,7 @@ editor(struct req *r, struct session *se, const char *edit)
 	if (strcmp(edit, "new") == 0) {
 		memset(&d, 0, sizeof(d));
 		d.title = d.slug = d.body = d.excerpt = d.category = d.tags =
-		    d.source_name = d.source_url = "";
+		    d.source_name = d.source_url = d.featured_alt = "";
 		d.format = "markdown";
 		d.status = "draft";
 		d.when = "";
@@ -414,8 +440,10 @@ admin_posts(struct req *r, struct session *se)
 static int
 draft_read(struct form *in, struct draft *d)
 {
-	size_t	 len;
-	int	 too_long;
+	const char	*featured;
+	char		*end;
+	size_t		 len;
+	int		 too_long;
 
 	memset(d, 0, sizeof(*d));
 	d->id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
@@ -434,6 +462,17 @@ draft_read(struct form *in, struct draft *d)
 	d->when = form_get(in, "when", NULL, NULL);
 	d->comments_open = strcmp(form_get(in, "comments_open", NULL, NULL),
 	    "1") == 0;
+	featured = form_get(in, "featured", NULL, NULL);
+	d->featured = strtoll(featured, &end, 10);
+	d->featured_alt = form_get(in, "featured_alt", NULL, NULL);
+	if (strcmp(form_get(in, "featured_clear", NULL, NULL), "1") == 0) {
+		d->featured = 0;
+		d->featured_alt = "";
+	} else if ((*featured != '\0' && (*end != '\0' || d->featured <= 0)) ||
+	    strlen(d->featured_alt) > 300 ||
+	    !utf8_valid(d->featured_alt, strlen(d->featured_alt)))
+		d->err[6] = "A featured image is a number from the media"
+		    " library, with at most 300 characters of alt text.";
 	if (*d->title == '\0' || strlen(d->title) > 300 ||
 	    !utf8_valid(d->title, strlen(d->title)))
 		d->err[0] = "A title needs 1 to 300 characters of text.";
@@ -445,7 +484,7 @@ draft_read(struct form *in, struct draft *d)
 		d->err[3] = "A source address starts with http:// or https://.";
 	if (*d->when != '\0' && parse_time(d->when) < 0)
 		d->err[4] = "A time looks like 2026-11-24T18:30 (UTC).";
-	for (len = 0; len < 5; len++)
+	for (len = 0; len < 7; len++)
 		if (d->err[len] != NULL)
 			return -1;
 	return 0;
@@ -520,6 +559,8 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.source_url = (char *)d->source_url;
 	p.comments_open = d->comments_open;
 	p.filtered = filtered(se, d);
+	p.featured_media = d->featured;
+	p.featured_alt = (char *)d->featured_alt;
 	terms = draft_terms(r, d, &n);
 	return in_transaction(r, post_save(&env, &p, old, terms, n,
 	    se->user.id, id));
@@ -531,14 +572,18 @@ again(struct req *r, struct session *se, const struct draft *d, int preview,
     int status)
 {
 	json_t			*view = draft_view(r, se, d, 0);
+	const struct picture	*featured;
 	struct buf		 b;
-	enum body_format	 fmt;
+	struct post		 p;
 
 	view_revisions(r, view, d->id);
-	if (preview && body_format_parse(d->format, &fmt) == 0) {
+	if (preview) {
+		memset(&p, 0, sizeof(p));
+		p.body = (char *)d->body;
+		p.format = (char *)d->format;
+		p.filtered = filtered(se, d);
 		buf_init(&b);
-		body_render(&b, d->body, strlen(d->body), fmt,
-		    filtered(se, d));
+		page_body(r, &p, &b, &featured);
 		/*
 		 * Raw in the template ({{{preview}}}): the same renderer, and
 		 * the same filter for an author, as the post page will use.
@@ -596,6 +641,7 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 {
 	const char	*action = form_get(in, "action", NULL, NULL);
 	struct env	 env = page_env(r);
+	struct media	 m;
 	struct draft	 d;
 	struct post	 old;
 	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
@@ -624,6 +670,12 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		    "revision", NULL, NULL), NULL, 10));
 	rc = draft_read(in, &d);
 	d.filtered = id != 0 && old.filtered;
+	if (rc == 0 && d.featured != 0 && store_media_get(r->conn,
+	    &r->arena, d.featured, &m) != STORE_OK) {
+		d.err[6] = "There is no picture with that number in the media"
+		    " library.";
+		rc = -1;
+	}
 	if (rc == -1) {
 		d.err[5] = "Nothing was saved: correct what is marked below.";
 		return again(r, se, &d, 0, 422);

@@ -17,6 +17,8 @@
 #include "comment.h"
 #include "comment_text.h"
 #include "html.h"
+#include "image.h"
+#include "picture.h"
 #include "page.h"
 #include "req.h"
 #include "site.h"
@@ -143,6 +145,8 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
 	    "approved") != 0));
 	view_str(o, "image", c->image != NULL ? c->image : "");
+	view_str(o, "image_ext", c->image_ext != NULL && *c->image_ext != '\0' ?
+	    c->image_ext : "jpg");
 	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
 	view_int(o, "thumb_w", c->thumb_w);
 	view_int(o, "thumb_h", c->thumb_h);
@@ -234,7 +238,7 @@ jsonld_field(struct buf *b, const char *key, const char *val)
 /* The NewsArticle JSON-LD, every string through html_json. */
 static const char *
 jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
-    const char *author_url)
+    const char *author_url, const char *image)
 {
 	struct buf	 b;
 	const char	*out;
@@ -246,6 +250,8 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 	jsonld_field(&b, "datePublished", page_iso_date(r, p->published));
 	jsonld_field(&b, "dateModified", page_iso_date(r, p->modified));
 	jsonld_field(&b, "mainEntityOfPage", url);
+	if (image != NULL)
+		jsonld_field(&b, "image", image);
 	buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
 	jsonld_field(&b, "name", p->author_name);
 	jsonld_field(&b, "url", author_url);
@@ -265,9 +271,31 @@ jsonld(struct req *r, const struct post *p, json_t *site, const char *url,
 	return out;
 }
 
+/* Sets head's image fields for picture m: absolute URL, size, alt. */
+static const char *
+view_head_image(struct req *r, json_t *head, const char *base,
+    const struct picture *m, const char *alt)
+{
+	const char	*ext = image_ext(m->display->mime);
+	const char	*url;
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_puts(&b, base);
+	url_media(&b, m->display->hash, ext != NULL ? ext : "jpg");
+	url = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	view_str(head, "image", url);
+	view_int(head, "image_width", m->display->width);
+	view_int(head, "image_height", m->display->height);
+	if (*alt != '\0')
+		view_str(head, "image_alt", alt);
+	return url;
+}
+
 static void
 view_head(struct req *r, json_t *view, const struct post *p,
-    const char *path, const char *author_path)
+    const char *path, const char *author_path, const struct picture *m)
 {
 	json_t		*head = json_object_get(view, "head");
 	json_t		*site = json_object_get(view, "site");
@@ -291,7 +319,8 @@ view_head(struct req *r, json_t *view, const struct post *p,
 	view_str(head, "published_iso", page_iso_date(r, p->published));
 	view_str(head, "modified_iso", page_iso_date(r, p->modified));
 	view_str(head, "jsonld", jsonld(r, p, site, url,
-	    arena_printf(&r->arena, "%s%s", base, author_path)));
+	    arena_printf(&r->arena, "%s%s", base, author_path), m != NULL ?
+	    view_head_image(r, head, base, m, p->featured_alt) : NULL));
 }
 
 /* Sets o[key] to the path of comment page n of the article. */
@@ -415,6 +444,8 @@ view_form(struct req *r, json_t *view, int64_t post_id)
 	view_str(o, "email", f ? f->email : "");
 	view_str(o, "url", f ? f->url : "");
 	view_str(o, "comment", f ? f->text : "");
+	view_str(o, "image_formats", comment_image_label(&env));
+	view_str(o, "image_accept", comment_image_accept(&env));
 	/* A reply only to a comment shown on this post. */
 	if (parent > 0 && store_comment_by_id(r->conn, &r->arena, parent,
 	    &up) == STORE_OK && up.post_id == post_id &&
@@ -533,8 +564,9 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	int64_t		 page = r->route.page, threads, pages;
 	int64_t		 held_thread, held_page;
 	int		 show_held;
+	const struct picture	*featured;
+	const char	*author_path;
 	struct buf	 b;
-	enum body_format fmt;
 	int		 rc;
 
 	json_object_set_new(view, "post", o);
@@ -578,16 +610,20 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	view_str(o, "author", p->author_name);
 	url_author(&b, p->author_slug, 1);
 	view_str(o, "author_url", b.data);
-	view_head(r, view, p, path, b.data);
+	author_path = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
-	if (body_format_parse(p->format, &fmt) == 0)
-		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
+	page_body(r, p, &b, &featured);
 	/*
 	 * {{{post.body}}}: writers' HTML, trusted as WordPress trusts
-	 * editors' and admins', or filtered by kses (an author's).
+	 * editors' and admins', or filtered by kses (an author's); its
+	 * pictures rewritten by media.c, which escapes what it adds.
 	 */
 	view_str(o, "body", b.data);
 	buf_reset(&b);
+	if (featured != NULL)
+		json_object_set_new(o, "featured", view_picture(r, featured,
+		    p->featured_alt, 0, NULL, 1));
+	view_head(r, view, p, path, author_path, featured);
 	if (p->source_name[0] != '\0') {
 		view_str(o, "source_name", p->source_name);
 		if (url_http_ok(p->source_url))

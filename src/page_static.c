@@ -4,7 +4,6 @@
  */
 #include <string.h>
 
-#include "body.h"
 #include "buf.h"
 #include "page.h"
 #include "req.h"
@@ -16,7 +15,7 @@ page_static(struct req *r)
 	struct post		 p;
 	struct buf		 b;
 	json_t			*view, *o;
-	enum body_format	 fmt;
+	const struct picture	*featured;
 	int			 rc;
 
 	rc = store_post_by_slug(r->conn, &r->arena, "page",
@@ -29,8 +28,10 @@ page_static(struct req *r)
 	o = json_object();
 	view_str(o, "title", p.title);
 	buf_init(&b);
-	if (body_format_parse(p.format, &fmt) == 0)
-		body_render(&b, p.body, strlen(p.body), fmt, p.filtered);
+	page_body(r, &p, &b, &featured);
+	if (featured != NULL)
+		json_object_set_new(o, "featured", view_picture(r, featured,
+		    p.featured_alt, 0, NULL, 1));
 	/*
 	 * {{{page.body}}}: writers' HTML, trusted as WordPress trusts
 	 * editors' and admins', or filtered by kses (an author's).

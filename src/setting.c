@@ -83,6 +83,10 @@ const struct setting settings[SET__MAX] = {
 	[SET_PRIVACY_RETENTION_DAYS] = { "privacy_retention_days", "30", "days"
 	    " before IP hashes and user agents of comments are erased",
 	    SET_INT, 1, 3650, NULL },
+	[SET_COMMENT_IMAGE_FORMATS] = { "comment_image_formats", "jpeg",
+	    "the picture formats readers may attach to a comment, separated by"
+	    " spaces (jpeg png gif webp)", SET_CHOICES, 0, 0, "jpeg png gif"
+	    " webp" },
 };
 
 const struct setting *
@@ -94,6 +98,15 @@ setting_find(const char *key)
 		if (strcmp(settings[i].key, key) == 0)
 			return &settings[i];
 	return NULL;
+}
+
+static int one_of(const char *, const char *);
+
+/* 1 if the space-separated words of s[..] hold w. */
+static int
+word_in(const char *s, const char *w)
+{
+	return one_of(s + strspn(s, " "), w);
 }
 
 /* 1 if v is word, one of the space-separated words of list. */
@@ -108,6 +121,30 @@ one_of(const char *list, const char *v)
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 if v is one or more of list's words, space-separated, none twice. */
+static int
+some_of(const char *list, const char *v)
+{
+	char	 w[32];
+	size_t	 k, n = 0;
+
+	if (strlen(v) > 200)
+		return 0;
+	for (; *v != '\0'; v += k) {
+		v += strspn(v, " ");
+		if ((k = strcspn(v, " ")) == 0)
+			break;
+		if (k >= sizeof(w))
+			return 0;
+		memcpy(w, v, k);
+		w[k] = '\0';
+		if (!one_of(list, w) || word_in(v + k, w))
+			return 0;
+		n++;
+	}
+	return n > 0;
 }
 
 /*
@@ -171,6 +208,11 @@ setting_check(const struct setting *st, const char *v, char *err,
 		if (one_of(st->choices, v))
 			return 0;
 		snprintf(err, errlen, "one of: %s", st->choices);
+		return -1;
+	case SET_CHOICES:
+		if (some_of(st->choices, v))
+			return 0;
+		snprintf(err, errlen, "one or more of: %s", st->choices);
 		return -1;
 	}
 	return -1;

@@ -41,6 +41,7 @@ enum set_key {
 	SET_VOTE_ALLOW_CHANGE,
 	SET_VOTE_WINDOW_DAYS,
 	SET_PRIVACY_RETENTION_DAYS,
+	SET_COMMENT_IMAGE_FORMATS,
 	SET__MAX
 };
 
@@ -51,7 +52,9 @@ enum set_type {
 	SET_INT,		/* a whole number from lo to hi */
 	SET_BOOL,		/* true or false */
 	SET_PROB,		/* a number from 0 to 1 */
-	SET_CHOICE		/* one of the words of choices */
+	SET_CHOICE,		/* one of the words of choices */
+	SET_CHOICES		/* some of them, space-separated, at least
+				   one, each once */
 };
 
 struct setting {
@@ -60,7 +63,7 @@ struct setting {
 	const char	*help;
 	enum set_type	 type;
 	long long	 lo, hi;	/* SET_INT's range; a text's bytes */
-	const char	*choices;	/* SET_CHOICE: words, space-separated */
+	const char	*choices;	/* SET_CHOICE(S): words, space-separated */
 };
 
 /* Every setting, in enum set_key's order. */

@@ -99,6 +99,8 @@ struct post {
 	int64_t	 rating_sum;	/* results only: aggregates of post votes */
 	int64_t	 rating_count;
 	int64_t	 comment_count;	/* results only: approved comments */
+	int64_t	 featured_media;	/* media id of its picture; 0: none */
+	char	*featured_alt;	/* the picture's alt text; may be "" */
 };
 
 struct term {
@@ -125,6 +127,8 @@ struct comment {
 	char	*user_agent;	/* only in comment_add input */
 	char	*image;		/* hash of the attached picture, or "" */
 	char	*thumb;		/* hash of its thumbnail, or "" */
+	char	*image_ext;	/* both files' extension: "jpg" (NULL or ""
+				   adds "jpg"), "png", "webp" */
 	char	*avatar;	/* avatar key (avatar.h), or "" */
 	int	 thumb_w;
 	int	 thumb_h;
@@ -172,6 +176,7 @@ struct comment_facts {
 
 /* One stored file of a media item: HASH.EXT, EXT from its mime. */
 struct media_size {
+	int64_t	 media_id;	/* store_media_find's results only */
 	int	 width;
 	int	 height;
 	char	*hash;
@@ -186,6 +191,7 @@ struct media {
 	int	 height;
 	int64_t	 bytes;
 	char	*alt;
+	char	*caption;	/* may be "" */
 	int64_t	 created;	/* results only */
 	struct media_size *sizes;	/* store_media_add's input only */
 	size_t	 nsizes;
@@ -475,6 +481,37 @@ int	store_blob_list(struct store_conn *, struct arena *,
 int	store_media_list(struct store_conn *, struct arena *,
 	    int64_t offset, int64_t limit, struct media **out,
 	    size_t *n, int64_t *total);
+/*
+ * In one query, every stored file (media_id set) of each item that has
+ * a file named by one of hash[0..nhash) or whose id is one of
+ * id[0..nid): by item, then as store_media_sizes orders them.  Hashes
+ * are hex and bound as one array, so a page asks once however many
+ * pictures it shows; an item stored before its sizes were (no
+ * media_sizes rows) gives its display copy alone.
+ */
+int	store_media_find(struct store_conn *, struct arena *,
+	    const char *const *hash, size_t nhash, const int64_t *id,
+	    size_t nid, struct media_size **out, size_t *n);
+/* One media item; STORE_NOTFOUND when there is none. */
+int	store_media_get(struct store_conn *, struct arena *, int64_t id,
+	    struct media *out);
+/* Sets an item's alt text and caption; STORE_NOTFOUND if it is gone. */
+int	store_media_edit(struct store_conn *, int64_t id, const char *alt,
+	    const char *caption);
+/*
+ * The posts and pages (any status, trash too) that use item id: as
+ * their featured image, or naming one of its files in their body.  Each
+ * has id, type, title and status set.  Reads every body: for the
+ * admin's delete confirmation, never a reader's page.
+ */
+int	store_media_users(struct store_conn *, struct arena *, int64_t id,
+	    struct post **out, size_t *n);
+/*
+ * Deletes item id and its files' rows (posts featuring it lose their
+ * picture); STORE_NOTFOUND if it was gone.  The files themselves are
+ * the caller's (store_image_uses says which nothing else shows).
+ */
+int	store_media_delete(struct store_conn *, int64_t id);
 
 /*
  * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a
@@ -601,9 +638,6 @@ int	store_daily(struct store_conn *, int64_t since, int ndays,
 /* A term by id. */
 int	store_term_get(struct store_conn *, struct arena *, int64_t id,
 	    struct term *out);
-/* A media item by id. */
-int	store_media_get(struct store_conn *, struct arena *, int64_t id,
-	    struct media *out);
 /*
  * Sets a page's parent (an importer's, once the parent is known);
  * nothing else of the post changes.

@@ -16,7 +16,7 @@
 /* The columns fill_comment reads; MOD_COLS adds moderation's. */
 #define COMMENT_COLS "id, post_id, coalesce(parent_id, 0), author, url," \
 	" content, status, created, vote_sum, vote_count, image, thumb," \
-	" thumb_w, thumb_h, avatar"
+	" thumb_w, thumb_h, avatar, image_ext"
 #define MOD_COLS COMMENT_COLS ", email, spam_score, spam_signals," \
 	" spam_trained"
 
@@ -40,6 +40,7 @@ fill_comment(struct arena *a, struct db_stmt *s, void *v)
 	cm->thumb_w = (int)col_int(s, 12);
 	cm->thumb_h = (int)col_int(s, 13);
 	cm->avatar = col_text(a, s, 14);
+	cm->image_ext = col_text(a, s, 15);
 	cm->spam_score = -1;
 	cm->spam_signals = cm->spam_trained = "";
 }
@@ -50,10 +51,10 @@ fill_comment_email(struct arena *a, struct db_stmt *s, void *v)
 	struct comment	*cm = v;
 
 	fill_comment(a, s, v);
-	cm->email = col_text(a, s, 15);
-	cm->spam_score = col_real(s, 16);
-	cm->spam_signals = col_text(a, s, 17);
-	cm->spam_trained = col_text(a, s, 18);
+	cm->email = col_text(a, s, 16);
+	cm->spam_score = col_real(s, 17);
+	cm->spam_signals = col_text(a, s, 18);
+	cm->spam_trained = col_text(a, s, 19);
 }
 
 /*
@@ -200,34 +201,36 @@ int
 store_comment_add(struct store_conn *c, const struct comment *cm,
     int64_t *id)
 {
-	int64_t	 new;
-	int	 rc;
+	const char	*ext = cm->image_ext != NULL && *cm->image_ext != '\0' ?
+			    cm->image_ext : "jpg";
+	int64_t		 new;
+	int		 rc;
 
-	/* ?18 is the id an importer keeps, or 0 for the engine's own. */
+	/* ?19 is the id an importer keeps, or 0 for the engine's own. */
 	if (cm->id != 0)
 		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
 		    " author, email, url, content, status, created, ip_hash,"
 		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
-		    " spam_score, spam_signals, id) VALUES (?1, NULLIF(CAST(?2"
-		    " AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		    " ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id",
-		    "iitttttittttnntrti", cm->post_id, cm->parent_id,
-		    cm->author, cm->email, cm->url, cm->content, cm->status,
-		    cm->created, cm->ip_hash, cm->user_agent, cm->image,
-		    cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
-		    cm->spam_score, cm->spam_signals, cm->id), &new);
+		    " spam_score, spam_signals, image_ext, id) VALUES (?1,"
+		    " NULLIF(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+		    " RETURNING id", "iitttttittttnntrtti", cm->post_id,
+		    cm->parent_id, cm->author, cm->email, cm->url, cm->content,
+		    cm->status, cm->created, cm->ip_hash, cm->user_agent,
+		    cm->image, cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
+		    cm->spam_score, cm->spam_signals, ext, cm->id), &new);
 	else
 		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
 		    " author, email, url, content, status, created, ip_hash,"
 		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
-		    " spam_score, spam_signals) VALUES (?1, NULLIF(CAST(?2 AS"
-		    " BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		    " ?13, ?14, ?15, ?16, ?17) RETURNING id",
-		    "iitttttittttnntrt", cm->post_id, cm->parent_id,
+		    " spam_score, spam_signals, image_ext) VALUES (?1,"
+		    " NULLIF(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id",
+		    "iitttttittttnntrtt", cm->post_id, cm->parent_id,
 		    cm->author, cm->email, cm->url, cm->content, cm->status,
 		    cm->created, cm->ip_hash, cm->user_agent, cm->image,
 		    cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
-		    cm->spam_score, cm->spam_signals), &new);
+		    cm->spam_score, cm->spam_signals, ext), &new);
 	if (rc == STORE_OK && strcmp(cm->status, "approved") == 0)
 		rc = thread_new(c, cm->post_id, new, cm->created);
 	if (rc == STORE_OK && id != NULL)
@@ -241,7 +244,7 @@ fill_page_comment(struct arena *a, struct db_stmt *s, void *v)
 	struct comment	*cm = v;
 
 	fill_comment(a, s, v);
-	cm->thread_size = col_int(s, 15);
+	cm->thread_size = col_int(s, 16);
 }
 
 #define STR(x) #x
@@ -542,10 +545,10 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
 	struct comment	*cm = v;
 
 	fill_comment_email(a, s, v);
-	cm->post_title = col_text(a, s, 19);
-	cm->post_slug = col_text(a, s, 20);
-	cm->post_published = col_int(s, 21);
-	cm->post_author = col_int(s, 22);
+	cm->post_title = col_text(a, s, 20);
+	cm->post_slug = col_text(a, s, 21);
+	cm->post_published = col_int(s, 22);
+	cm->post_author = col_int(s, 23);
 }
 
 /*
@@ -575,7 +578,7 @@ store_comments_find(struct store_conn *c, struct arena *a,
 	return q_many(q(c, "SELECT c.id, c.post_id, coalesce(c.parent_id,"
 	    " 0), c.author, c.url, c.content, c.status, c.created,"
 	    " c.vote_sum, c.vote_count, c.image, c.thumb, c.thumb_w,"
-	    " c.thumb_h, c.avatar, c.email, c.spam_score, c.spam_signals,"
+	    " c.thumb_h, c.avatar, c.image_ext, c.email, c.spam_score, c.spam_signals,"
 	    " c.spam_trained, p.title, p.slug, p.published, p.author_id"
 	    FIND_WHERE " ORDER BY c.created DESC, c.id DESC LIMIT ?5"
 	    " OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
@@ -669,8 +672,8 @@ fill_whole(struct arena *a, struct db_stmt *s, void *v)
 	struct comment	*cm = v;
 
 	fill_comment_email(a, s, v);
-	cm->ip_hash_out = col_text(a, s, 19);
-	cm->user_agent_out = col_text(a, s, 20);
+	cm->ip_hash_out = col_text(a, s, 20);
+	cm->user_agent_out = col_text(a, s, 21);
 }
 
 int

@@ -13,7 +13,8 @@
 #define POST_COLS "p.id, p.type, p.slug, p.title, p.status, p.author_id," \
 	" u.name, u.slug, p.published, p.modified, p.format, p.body," \
 	" p.excerpt, p.source_name, p.source_url, p.comments_open," \
-	" p.rating_sum, p.rating_count, p.comment_count, p.filtered" \
+	" p.rating_sum, p.rating_count, p.comment_count, p.filtered," \
+	" coalesce(p.featured_media, 0), p.featured_alt" \
 	" FROM posts p JOIN users u ON u.id = p.author_id"
 
 static void
@@ -41,33 +42,40 @@ fill_post(struct arena *a, struct db_stmt *s, void *v)
 	p->rating_count = col_int(s, 17);
 	p->comment_count = col_int(s, 18);
 	p->filtered = (int)col_int(s, 19);
+	p->featured_media = col_int(s, 20);
+	p->featured_alt = col_text(a, s, 21);
 }
 
 /* With an id of the caller's (an importer's), or the engine's own. */
 int
 store_post_add(struct store_conn *c, const struct post *p, int64_t *id)
 {
+	/* ?19 is the id an importer keeps, or 0 for the engine's own. */
 	if (p->id != 0)
 		return q_insert(q(c, "INSERT INTO posts (type, slug, title,"
 		    " status, author_id, published, modified, format, body,"
 		    " excerpt, source_name, source_url, comments_open,"
-		    " filtered, sticky, parent_id, id) VALUES (?1, ?2, ?3, ?4,"
-		    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		    " NULLIF(CAST(?16 AS BIGINT), 0), ?17) RETURNING id",
-		    "ttttiiitttttnnnii", p->type, p->slug, p->title, p->status,
-		    p->author_id, p->published, p->modified, p->format,
-		    p->body, p->excerpt, p->source_name, p->source_url,
-		    p->comments_open, p->filtered, p->sticky, p->parent_id,
-		    p->id), id);
+		    " filtered, sticky, parent_id, featured_media,"
+		    " featured_alt, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULLIF(CAST(?16 AS"
+		    " BIGINT), 0), NULLIF(CAST(?17 AS BIGINT), 0), ?18, ?19)"
+		    " RETURNING id", "ttttiiitttttnnniiti", p->type, p->slug,
+		    p->title, p->status, p->author_id, p->published,
+		    p->modified, p->format, p->body, p->excerpt,
+		    p->source_name, p->source_url, p->comments_open,
+		    p->filtered, p->sticky, p->parent_id, p->featured_media,
+		    p->featured_alt, p->id), id);
 	return q_insert(q(c, "INSERT INTO posts (type, slug, title, status,"
 	    " author_id, published, modified, format, body, excerpt,"
 	    " source_name, source_url, comments_open, filtered, sticky,"
-	    " parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, ?12, ?13, ?14, ?15, NULLIF(CAST(?16 AS BIGINT), 0))"
-	    " RETURNING id", "ttttiiitttttnnni", p->type, p->slug, p->title,
-	    p->status, p->author_id, p->published, p->modified, p->format,
-	    p->body, p->excerpt, p->source_name, p->source_url,
-	    p->comments_open, p->filtered, p->sticky, p->parent_id), id);
+	    " parent_id, featured_media, featured_alt) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	    " NULLIF(CAST(?16 AS BIGINT), 0), NULLIF(CAST(?17 AS BIGINT), 0),"
+	    " ?18) RETURNING id", "ttttiiitttttnnniit", p->type, p->slug,
+	    p->title, p->status, p->author_id, p->published, p->modified,
+	    p->format, p->body, p->excerpt, p->source_name, p->source_url,
+	    p->comments_open, p->filtered, p->sticky, p->parent_id,
+	    p->featured_media, p->featured_alt), id);
 }
 
 int
@@ -76,11 +84,13 @@ store_post_update(struct store_conn *c, const struct post *p)
 	return q_changed(q(c, "UPDATE posts SET slug = ?1, title = ?2,"
 	    " status = ?3, author_id = ?4, published = ?5, modified = ?6,"
 	    " format = ?7, body = ?8, excerpt = ?9, source_name = ?10,"
-	    " source_url = ?11, comments_open = ?12, filtered = ?13"
-	    " WHERE id = ?14 RETURNING id", "tttiiitttttnni", p->slug,
-	    p->title, p->status, p->author_id, p->published, p->modified,
-	    p->format, p->body, p->excerpt, p->source_name, p->source_url,
-	    p->comments_open, p->filtered, p->id));
+	    " source_url = ?11, comments_open = ?12, filtered = ?13,"
+	    " featured_media = NULLIF(CAST(?15 AS BIGINT), 0),"
+	    " featured_alt = ?16 WHERE id = ?14 RETURNING id",
+	    "tttiiitttttnniit", p->slug, p->title, p->status, p->author_id,
+	    p->published, p->modified, p->format, p->body, p->excerpt,
+	    p->source_name, p->source_url, p->comments_open, p->filtered,
+	    p->id, p->featured_media, p->featured_alt));
 }
 
 int

@@ -236,6 +236,21 @@
 	"  mime TEXT NOT NULL, size BIGINT NOT NULL," \
 	"  bytes " bytes " NOT NULL, created BIGINT NOT NULL);"
 
+/*
+ * 14: pictures as posts show them.  A post's featured image (gone with
+ * its media item: SET NULL) and its alt text; a media item's caption;
+ * the extension of a comment's picture, now that readers may send more
+ * than JPEG (every earlier one is a .jpg).
+ */
+#define MIGRATION_FEATURED \
+	"ALTER TABLE posts ADD COLUMN featured_media BIGINT NULL" \
+	"  REFERENCES media(id) ON DELETE SET NULL;" \
+	"ALTER TABLE posts ADD COLUMN featured_alt TEXT NOT NULL DEFAULT '';" \
+	"CREATE INDEX posts_by_featured ON posts (featured_media);" \
+	"ALTER TABLE media ADD COLUMN caption TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE comments ADD COLUMN image_ext TEXT NOT NULL" \
+	"  DEFAULT 'jpg';"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -340,6 +355,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_MEDIA_SIZES GEN_TRIGGERS("media_sizes"),	/* 11 */
 	MIGRATION_MEDIA_BLOBS("BLOB"),	/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
+	MIGRATION_FEATURED,		/* 14 */
 };
 
 /* PostgreSQL: */
@@ -469,6 +485,7 @@ static const char *const pg_steps[] = {
 	"ALTER TABLE media_blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;",
 							/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
+	MIGRATION_FEATURED,		/* 14 */
 };
 
 const char *const *

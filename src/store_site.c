@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "buf.h"
 #include "store_query.h"
 
 int
@@ -188,6 +189,8 @@ store_blob_list(struct store_conn *c, struct arena *a, const char *after,
 	    " hash > ?1 ORDER BY hash LIMIT ?2", "ti", after, limit), a,
 	    sizeof(**out), fill_blob, (void **)out, n);
 }
+#define MEDIA_COLS "id, hash, mime, width, height, bytes, alt, created," \
+	" caption"
 
 static void
 fill_media(struct arena *a, struct db_stmt *s, void *v)
@@ -202,6 +205,7 @@ fill_media(struct arena *a, struct db_stmt *s, void *v)
 	m->bytes = col_int(s, 5);
 	m->alt = col_text(a, s, 6);
 	m->created = col_int(s, 7);
+	m->caption = col_text(a, s, 8);
 }
 
 int
@@ -222,10 +226,145 @@ store_media_list(struct store_conn *c, struct arena *a, int64_t offset,
 	if ((rc = q_int(q(c, "SELECT count(*) FROM media", ""), total)) !=
 	    STORE_OK)
 		return rc;
-	return q_many(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
-	    " created FROM media ORDER BY created DESC, id DESC LIMIT ?1"
-	    " OFFSET ?2", "ii", limit, offset), a, sizeof(**out), fill_media,
-	    (void **)out, n);
+	return q_many(q(c, "SELECT " MEDIA_COLS " FROM media ORDER BY"
+	    " created DESC, id DESC LIMIT ?1 OFFSET ?2", "ii", limit, offset),
+	    a, sizeof(**out), fill_media, (void **)out, n);
+}
+
+int
+store_media_get(struct store_conn *c, struct arena *a, int64_t id,
+    struct media *out)
+{
+	return q_one(q(c, "SELECT " MEDIA_COLS " FROM media WHERE id = ?1",
+	    "i", id), a, sizeof(*out), fill_media, out);
+}
+
+static void
+fill_found(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct media_size	*m = v;
+
+	m->media_id = col_int(s, 0);
+	m->width = (int)col_int(s, 1);
+	m->height = (int)col_int(s, 2);
+	m->hash = col_text(a, s, 3);
+	m->mime = col_text(a, s, 4);
+}
+
+/*
+ * The items' files: those named in media_sizes, and each item's display
+ * copy (the same row again when it has sizes: UNION keeps one).  The
+ * engine's way to read a list bound as one value goes in as hashes and
+ * ids.
+ */
+#define MEDIA_FIND(hashes, ids) \
+	"SELECT * FROM (SELECT media_id, width, height, hash, mime" \
+	" FROM media_sizes WHERE media_id IN (SELECT media_id FROM" \
+	" media_sizes WHERE hash IN (" hashes ") UNION SELECT id FROM" \
+	" media WHERE hash IN (" hashes ")" \
+	" OR id IN (" ids ")) UNION SELECT id, width, height, hash, mime" \
+	" FROM media WHERE id IN (SELECT media_id FROM media_sizes WHERE" \
+	" hash IN (" hashes ")) OR hash IN (" hashes ") OR id IN (" ids ")" \
+	") f ORDER BY media_id, width, mime = 'image/webp', hash"
+
+/* Appends the list s[0..n) as a PostgreSQL array or a JSON one. */
+static char *
+id_list(struct arena *a, int pg, const char *const *s, const int64_t *v,
+    size_t n)
+{
+	struct buf	 b;
+	char		*out;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_putc(&b, pg ? '{' : '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		/* Hex hashes and numbers: nothing to quote in either. */
+		if (s != NULL)
+			buf_printf(&b, pg ? "%s" : "\"%s\"", s[i]);
+		else
+			buf_printf(&b, "%lld", (long long)v[i]);
+	}
+	buf_putc(&b, pg ? '}' : ']');
+	out = arena_strdup(a, b.data);
+	buf_reset(&b);
+	return out;
+}
+
+int
+store_media_find(struct store_conn *c, struct arena *a,
+    const char *const *hash, size_t nhash, const int64_t *id, size_t nid,
+    struct media_size **out, size_t *n)
+{
+	int		 pg = q_engine(c) == DB_PG;
+	const char	*h, *ids;
+	size_t		 i;
+
+	*out = NULL;
+	*n = 0;
+	if (nhash == 0 && nid == 0)
+		return STORE_OK;
+	for (i = 0; i < nhash; i++)
+		if (strspn(hash[i], "0123456789abcdef") != strlen(hash[i]))
+			return STORE_ERROR;	/* the caller checks them */
+	h = id_list(a, pg, hash, NULL, nhash);
+	ids = id_list(a, pg, NULL, id, nid);
+	if (pg)
+		return q_many(q(c, MEDIA_FIND(
+		    "SELECT unnest(CAST(?1 AS text[]))",
+		    "SELECT unnest(CAST(?2 AS bigint[]))"), "tt", h, ids), a,
+		    sizeof(**out), fill_found, (void **)out, n);
+	return q_many(q(c, MEDIA_FIND("SELECT value FROM json_each(?1)",
+	    "SELECT value FROM json_each(?2)"), "tt", h, ids), a,
+	    sizeof(**out), fill_found, (void **)out, n);
+}
+
+int
+store_media_edit(struct store_conn *c, int64_t id, const char *alt,
+    const char *caption)
+{
+	return q_changed(q(c, "UPDATE media SET alt = ?2, caption = ?3"
+	    " WHERE id = ?1 RETURNING id", "itt", id, alt, caption));
+}
+
+static void
+fill_user(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct post	*p = v;
+
+	p->id = col_int(s, 0);
+	p->type = col_text(a, s, 1);
+	p->title = col_text(a, s, 2);
+	p->status = col_text(a, s, 3);
+}
+
+int
+store_media_users(struct store_conn *c, struct arena *a, int64_t id,
+    struct post **out, size_t *n)
+{
+	return q_many(q(c, "SELECT id, type, title, status FROM posts p"
+	    " WHERE featured_media = ?1 OR EXISTS (SELECT 1 FROM media m"
+	    " WHERE m.id = ?1 AND p.body LIKE '%' || m.hash || '%')"
+	    " OR EXISTS (SELECT 1 FROM media_sizes s WHERE s.media_id = ?1"
+	    " AND p.body LIKE '%' || s.hash || '%') ORDER BY id", "i", id), a,
+	    sizeof(**out), fill_user, (void **)out, n);
+}
+
+int
+store_media_delete(struct store_conn *c, int64_t id)
+{
+	int	 rc;
+
+	/* SET NULL by hand too: an engine's foreign keys may be off. */
+	if ((rc = q_exec(q(c, "UPDATE posts SET featured_media = NULL"
+	    " WHERE featured_media = ?1", "i", id))) != STORE_OK ||
+	    (rc = q_exec(q(c, "DELETE FROM media_sizes WHERE media_id = ?1",
+	    "i", id))) != STORE_OK)
+		return rc;
+	return q_changed(q(c, "DELETE FROM media WHERE id = ?1 RETURNING id",
+	    "i", id));
 }
 
 int
@@ -259,11 +398,3 @@ store_privacy_log_list(struct store_conn *c, struct arena *a, int64_t limit,
 	    a, sizeof(**out), fill_privacy, (void **)out, n);
 }
 
-int
-store_media_get(struct store_conn *c, struct arena *a, int64_t id,
-    struct media *out)
-{
-	return q_one(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
-	    " created FROM media WHERE id = ?1", "i", id), a, sizeof(*out),
-	    fill_media, out);
-}

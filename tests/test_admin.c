@@ -1074,6 +1074,199 @@ media_formats(struct srv *s, const char *au)
 	rmdir(dir);
 }
 
+static char	*page_attr(struct srv *, const char *, const char *,
+		    const char *);
+
+/* A comment's picture: the formats comment_image_formats lists only. */
+static void
+comment_formats(struct srv *s, const char *dir)
+{
+	char		 file[700];
+	const char	*art = "/2015/10/russian-isis-strikes-hit-us-backed-"
+	    "anti-isis-groups-instead/";
+	const char	*f[] = { "post", "1", "author", "Pat", "email",
+	    "pat@example.org", "comment", "A webp attempt", "parent", "0",
+	    NULL };
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*v;
+
+	v = page_attr(s, art, NULL, "//input[@id='image']/@accept");
+	CHECK(v != NULL && strcmp(v, "image/jpeg") == 0);
+	free(v);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_image_formats", "jpeg png", NULL }, NULL) == 0);
+	CHECK(wait_for(s, art, "Optionally add an image (JPEG or PNG)", 1, 3));
+	v = page_attr(s, art, NULL, "//input[@id='image']/@accept");
+	CHECK(v != NULL && strcmp(v, "image/jpeg,image/png") == 0);
+	free(v);
+	snprintf(file, sizeof(file), "%s/p.png", dir);
+	comment_as(s, "Pat", "pat@example.org", "A chart as PNG", "0", file);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM comments WHERE image_ext"
+	    " = 'png' AND image <> ''") == 1);
+	snprintf(file, sizeof(file), "%s/p.webp", dir);
+	CHECK(http_post(s, "/comments", f, 1, file, NULL, &r) == 0 &&
+	    r.status == 422);
+	doc = html_parse(&r);
+	v = xp_text(doc, "//span[@id='image-error']");
+	CHECK(v != NULL && strstr(v, "JPEG or PNG") != NULL);
+	free(v);
+	v = xp_text(doc, "//textarea[@id='comment']");
+	CHECK(v != NULL && strstr(v, "A webp attempt") != NULL);
+	free(v);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(run_galley((const char *[]){ "config", site, "set",
+	    "comment_image_formats", "jpeg", NULL }, NULL) == 0);
+	CHECK(wait_for(s, art, "Optionally add an image (JPEG only)", 1, 3));
+}
+
+/* The value of XPath expr in the page at path (the caller frees). */
+static char *
+page_attr(struct srv *s, const char *path, const char *cookie,
+    const char *expr)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*v;
+
+	if (cookie != NULL)
+		get(s, path, cookie, &r);
+	else
+		http_get(s, path, &r);
+	doc = html_parse(&r);
+	v = xp_attr(doc, expr);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	return v;
+}
+
+/*
+ * Pictures as posts show them: an item's alt, caption and snippets in the
+ * library; a post featuring it and showing it in its text renders
+ * srcset, sizes, width and height, the featured one eager and the rest
+ * lazy, og:image absolute and the JSON-LD image; the home page shows a
+ * thumbnail; deleting the item asks first, naming the post; readers
+ * attach the formats the setting lists and no other.
+ */
+static void
+media_render(struct srv *s, const char *ed)
+{
+	char		 tok[80], dir[64] = "/tmp/galley-render-XXXXXX";
+	char		 file[700], src[200], id[24], body[800], path[200];
+	char		 xp[300], *v;
+	const char	*f[] = { "csrf", tok, "alt", "A chart", NULL };
+	const char	*h[] = { ed, NULL };
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+
+	if (!CHECK(mkdtemp(dir) != NULL && write_pictures(dir)))
+		return;
+	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	snprintf(file, sizeof(file), "%s/p.png", dir);
+	CHECK(http_post(s, "/admin/media/", f, 1, file, h, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	/* The same pixels as media_formats' PNG: that item, known already. */
+	snprintf(id, sizeof(id), "%lld", db_count(dbpath,
+	    "SELECT id FROM media WHERE mime = 'image/png'"));
+	snprintf(xp, sizeof(xp), "//li[@id='media-%s']/img/@src", id);
+	v = page_attr(s, "/admin/media/", ed, xp);
+	snprintf(src, sizeof(src), "%s", v ? v : "");
+	free(v);
+	/* Alt text and caption, edited. */
+	CHECK(post_status(s, "/admin/media/", (const char *[]){ "csrf", tok,
+	    "action", "edit", "id", id, "alt", "Bar chart", "caption",
+	    "Sales by year", NULL }, ed, NULL) == 303);
+	snprintf(xp, sizeof(xp), "//li[@id='media-%s']//input[@name="
+	    "'caption']/@value", id);
+	v = page_attr(s, "/admin/media/", ed, xp);
+	CHECK(v != NULL && strcmp(v, "Sales by year") == 0);
+	free(v);
+	snprintf(xp, sizeof(xp), "//input[@id='md-%s']/@value", id);
+	v = page_attr(s, "/admin/media/", ed, xp);
+	CHECK(v != NULL && strncmp(v, "![Bar chart](/media/", 20) == 0);
+	free(v);
+	snprintf(xp, sizeof(xp), "//input[@id='html-%s']/@value", id);
+	v = page_attr(s, "/admin/media/", ed, xp);
+	snprintf(body, sizeof(body), "class=\"wp-image-%s\"", id);
+	CHECK(v != NULL && strstr(v, body) && strstr(v, "alt=\"Bar chart\""));
+	free(v);
+	/* A post featuring it, and showing it twice in its text. */
+	snprintf(body, sizeof(body), "Intro.\n\n![Bar chart](%s)\n\nMiddle."
+	    "\n\n<img src=\"%s\" alt=\"Again\" class=\"wp-image-%s\">\n",
+	    src, src, id);
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", tok,
+	    "action", "save", "title", "Picture story", "body", body,
+	    "format", "markdown", "status", "publish", "featured", id,
+	    "featured_alt", "A chart of sales", NULL }, ed, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(post_status(s, "/admin/posts/", (const char *[]){ "csrf", tok,
+	    "action", "save", "title", "Bad picture", "body", "x", "status",
+	    "draft", "featured", "999999", NULL }, ed, NULL) == 422);
+	gmtime_r(&t, &tm);
+	snprintf(path, sizeof(path), "/%04d/%02d/picture-story/",
+	    tm.tm_year + 1900, tm.tm_mon + 1);
+	CHECK(http_get(s, path, &r) == 0 && r.status == 200);
+	doc = html_parse(&r);
+	CHECK(xp_count(doc, "//figure[@class='post-featured']//img[@width="
+	    "'700'][@height='500'][@alt='A chart of sales'][not(@loading)]"
+	    "[@fetchpriority='high'][contains(@srcset, ' 320w')]"
+	    "[contains(@srcset, ' 640w')][contains(@srcset, ' 700w')]"
+	    "[@sizes]") == 1);
+	CHECK(xp_count(doc, "//div[@class='post-body']//img"
+	    "[@loading='lazy'][@decoding='async'][@width='700']"
+	    "[@height='500'][contains(@srcset, ' 320w')][@sizes]") == 2);
+	CHECK(xp_count(doc, "//div[@class='post-body']//img[not(@srcset)]")
+	    == 0);
+	CHECK(strstr(r.body.data, "<picture><source type=\"image/webp\"") !=
+	    NULL);
+	v = xp_attr(doc, "//meta[@property='og:image']/@content");
+	CHECK(v != NULL && strncmp(v, "http", 4) == 0 &&
+	    strstr(v, "://") && strstr(v, "/media/") && strstr(v, ".png"));
+	free(v);
+	v = xp_attr(doc, "//meta[@name='twitter:card']/@content");
+	CHECK(v != NULL && strcmp(v, "summary_large_image") == 0);
+	free(v);
+	v = xp_text(doc, "//script[@type='application/ld+json']");
+	CHECK(v != NULL && strstr(v, "\"image\":\"http") != NULL);
+	free(v);
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	/* The home page's thumbnail: the 320 px copy. */
+	v = page_attr(s, "/", NULL, "//article[@class='post-summary']"
+	    "//a[@class='post-thumb']//img[@width='320'][@loading='lazy']"
+	    "/@src");
+	CHECK(v != NULL && strncmp(v, "/media/", 7) == 0);
+	free(v);
+	/* Deleting it asks first and names the post; then it goes. */
+	CHECK(post(s, "/admin/media/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", id, NULL }, ed, NULL, &r) == 409 &&
+	    strstr(r.body.data, "Picture story") &&
+	    strstr(r.body.data, "delete_used"));
+	resp_free(&r);
+	snprintf(xp, sizeof(xp), "SELECT count(*) FROM media WHERE id = %s",
+	    id);
+	CHECK(db_count(dbpath, xp) == 1);
+	CHECK(post_status(s, "/admin/media/", (const char *[]){ "csrf", tok,
+	    "action", "delete_used", "id", id, NULL }, ed, NULL) == 303);
+	CHECK(db_count(dbpath, xp) == 0);
+	CHECK(db_count(dbpath, "SELECT count(*) FROM posts WHERE title ="
+	    " 'Picture story' AND featured_media IS NULL") == 1);
+	CHECK(wait_for(s, path, "post-featured", 0, 3));
+	CHECK(http_get(s, src, &r) == 0 && r.status == 404);
+	resp_free(&r);
+	comment_formats(s, dir);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/p.gif", dir);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/p.webp", dir);
+	unlink(file);
+	rmdir(dir);
+}
+
 /* A moderator edits a comment, replies to it, deletes for good. */
 static void
 comment_edits(struct srv *s, const char *ed)
@@ -1439,6 +1632,7 @@ main(void)
 	terms(&s, cookie[2]);
 	media(&s, cookie[1]);
 	media_formats(&s, cookie[1]);
+	media_render(&s, cookie[2]);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);

@@ -658,9 +658,15 @@ valid_html(struct srv *s)
 		fwrite(r.body.data, 1, r.body.len, f);
 		fclose(f);
 		resp_free(&r);
-		/* Empty elements are fine in HTML5: the stars are spans. */
-		snprintf(cmd, sizeof(cmd), "tidy -q -e --drop-empty-elements no"
-		    " %s 1>&2", file);
+		/*
+		 * Empty elements are fine in HTML5: the stars are spans.
+		 * Tidy 5.6 predates <img>'s decoding and fetchpriority
+		 * (both in the HTML standard): its warning on them alone
+		 * passes.
+		 */
+		snprintf(cmd, sizeof(cmd), "! tidy -q -e --drop-empty-elements"
+		    " no %s 2>&1 | grep -v -E 'proprietary attribute"
+		    " \"(decoding|fetchpriority)\"' 1>&2", file);
 		snprintf(what, sizeof(what), "valid HTML5: %s", paths[i]);
 		CHECK_MSG(system(cmd) == 0, what);
 	}

@@ -407,6 +407,74 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await strict.context().close();
 }
 
+// 10. An article with several of our pictures: all load, nothing shifts
+// as they do (the layout-shift API), and only the first loads eagerly.
+{
+	const pics = ['blank_800x280.jpg', 'exif-gps-orientation6.jpg', 'grayscale_large.jpg']
+	    .map((f) => join(shared, 'fixtures/jpeg/valid', f)).filter((f) => existsSync(f));
+	const admin = await open(false);
+	await admin.goto(base + '/admin/login/');
+	await admin.locator('#email').fill('editor@example.org');
+	await admin.locator('#password').fill(PW);
+	await admin.locator('button[type="submit"]').click();
+	await admin.waitForLoadState();
+	const md = [];
+	for (const [i, f] of pics.entries()) {
+		await admin.goto(base + '/admin/media/');
+		await admin.locator('#image').setInputFiles(f);
+		await admin.locator('#alt').fill(`Picture ${i + 1}`);
+		await admin.locator('form.admin-upload button[type="submit"]').click();
+		await admin.waitForLoadState();
+		md.push(await admin.locator('ul.admin-media > li').first()
+		    .locator('input.insert-markdown').inputValue());
+	}
+	check(md.length === 3, `three pictures uploaded (${md.length})`);
+	const filler = Array.from({ length: 40 }, (_, i) =>
+	    `Paragraph ${i} of the story, long enough to take a line or two of the column as readers see it.`)
+	    .join('\n\n');
+	await admin.goto(base + '/admin/posts/?edit=new');
+	await admin.locator('#title').fill('Pictures in a row');
+	await admin.locator('#body').evaluate((t, v) => { t.value = v; },
+	    md.map((m) => `${m}\n\n${filler}`).join('\n\n'));
+	await admin.locator('#st-publish').check();
+	await admin.locator('button[name="action"][value="save"]').click();
+	await admin.waitForLoadState();
+	await admin.context().close();
+	const d = new Date();
+	const path = `/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/pictures-in-a-row/`;
+	const page = await open(true);
+	await page.setViewportSize({ width: 800, height: 600 });
+	await page.addInitScript(() => {
+		window.__cls = 0;
+		new PerformanceObserver((l) => {
+			for (const e of l.getEntries())
+				if (!e.hadRecentInput) window.__cls += e.value;
+		}).observe({ type: 'layout-shift', buffered: true });
+	});
+	await page.goto(base + path);
+	await page.waitForLoadState('load');
+	const imgs = page.locator('.post-body img');
+	check(await imgs.count() === 3, `three pictures in the body (${await imgs.count()})`);
+	const loading = await imgs.evaluateAll((l) => l.map((i) => i.getAttribute('loading')));
+	check(loading[0] === null && loading.slice(1).every((v) => v === 'lazy'),
+	    `only the first is eager: ${loading}`);
+	check(await imgs.evaluateAll((l) => l.every((i) => i.getAttribute('width') &&
+	    i.getAttribute('height') && i.getAttribute('srcset'))), 'each has its size and srcset');
+	const early = page.requests.filter((u) => u.includes('/media/')).length;
+	check(early === 1, `before scrolling, the first picture alone was fetched (${early})`);
+	for (let y = 0; y < 20000; y += 400) {
+		await page.evaluate((v) => window.scrollTo(0, v), y);
+		await page.waitForTimeout(30);
+	}
+	check(await until(async () => page.evaluate(() => [...document.querySelectorAll('.post-body img')]
+	    .every((i) => i.complete && i.naturalWidth > 0)), 5000), 'every picture loads');
+	const cls = await page.evaluate(() => window.__cls);
+	check(cls < 0.01, `no layout shift as they load (${cls})`);
+	check(foreign(page).length === 0, `no request to another host: ${foreign(page).slice(0, 3)}`);
+	await page.screenshot({ path: join(out, 'article-responsive.png'), fullPage: true });
+	await page.context().close();
+}
+
 await browser.close();
 server.kill('SIGTERM');
 const code = await new Promise((r) => server.on('exit', (c) => r(c)));
