@@ -1170,7 +1170,8 @@ media_all(struct imp *m, struct image *made, size_t *nmade)
 		arena_init(&m->rec);
 	}
 	/* Sorted by path for the body rewriting's lookups. */
-	qsort(m->atts, m->natts, sizeof(*m->atts), att_cmp);
+	if (m->natts > 0)
+		qsort(m->atts, m->natts, sizeof(*m->atts), att_cmp);
 	return 0;
 }
 

@@ -110,12 +110,13 @@ fingerprint(const char *dir)
 	    "SELECT count(*) FROM users", "SELECT count(*) FROM post_terms",
 	    "SELECT count(*) FROM redirects", "SELECT count(*) FROM imported",
 	    "SELECT count(*) FROM media", "SELECT n FROM generation" };
-	long long	 f = 0;
-	size_t		 i;
+	unsigned long long	 f = 0;	/* wraps, as a hash may */
+	size_t			 i;
 
 	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		f = f * 1000003 + db_count(site_db(dir), q[i]);
-	return f;
+		f = f * 1000003 + (unsigned long long)db_count(site_db(dir),
+		    q[i]);
+	return (long long)(f >> 1);
 }
 
 static int
