@@ -6,6 +6,7 @@
  * renders the body first and reduces the HTML to words, so it holds what a
  * reader sees and nothing of the markup.
  */
+#define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <limits.h>
@@ -30,6 +31,18 @@
 #define HIDDEN "<(script|style)[^>]*?>.*?</\\1>|" \
 	"<figure class=\"video\"[^>]*>.*?</figure>"
 
+/*
+ * What WordPress keeps in a body but never shows: Gutenberg's block
+ * comments (<!-- wp:name {"json"} -->, <!-- /wp:name -->, <!-- wp:name
+ * /-->; the JSON never holds "--", which Gutenberg escapes) and the
+ * <!--more--> and <!--noteaser--> markers, each with the space and the
+ * newline after it, so no empty paragraph is left where it stood.
+ */
+#define MARKERS "<!--(?:\\s*/?wp:[a-z][a-z0-9_/-]*(?:\\s+\\{.*?\\})?" \
+	"\\s*/?|more(?:\\s[^>]*?)?|noteaser)-->[ \t]*\r?\n?"
+/* The excerpt break: WordPress's <!--more(.*?)?--> (get_extended()). */
+#define MORE_MARK "<!--more"
+
 /* WordPress's excerpt_more. */
 #define MORE " [\xe2\x80\xa6]"
 
@@ -53,7 +66,7 @@ static const struct entity {
 	{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" },
 };
 
-static pcre2_code	*hidden;
+static pcre2_code	*hidden, *markers;
 static pthread_once_t	 hidden_once = PTHREAD_ONCE_INIT;
 
 int
@@ -124,67 +137,103 @@ markdown(struct buf *out, const char *src, size_t len)
 	buf_reset(&k.b);
 }
 
-void
-body_render(struct buf *out, const char *src, size_t len,
-    enum body_format fmt, int filtered)
+static pcre2_code *
+compile_one(const char *re)
 {
-	struct buf	 a, b;
+	pcre2_code	*c;
+	PCRE2_SIZE	 off;
+	int		 err;
 
-	if (len == 0)
-		return;
-	buf_init(&a);
-	buf_init(&b);
-	if (fmt == BODY_HTML) {
-		shortcode_autoembed(&a, src, len);
-		wpautop(&b, a.data, a.len);
-	} else {
-		markdown(&a, src, len);
-		shortcode_autoembed(&b, a.data, a.len);
+	c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | PCRE2_DOTALL, &err, &off, NULL);
+	if (c == NULL) {
+		/* A bad pattern here is a bug, not input. */
+		fprintf(stderr, "body: pattern error %d\n", err);
+		abort();
 	}
-	if (filtered) {
-		buf_reset(&a);
-		shortcode_render(&a, b.data, b.len);
-		kses(out, a.data, a.len);
-	} else
-		shortcode_render(out, b.data, b.len);
-	buf_reset(&a);
-	buf_reset(&b);
+	return c;
 }
 
 static void
 compile(void)
 {
-	PCRE2_SIZE	 off;
-	int		 err;
-
-	hidden = pcre2_compile((PCRE2_SPTR)HIDDEN, PCRE2_ZERO_TERMINATED,
-	    PCRE2_CASELESS | PCRE2_DOTALL, &err, &off, NULL);
-	if (hidden == NULL) {
-		/* A bad pattern here is a bug, not input. */
-		fprintf(stderr, "body: pattern error %d\n", err);
-		abort();
-	}
+	hidden = compile_one(HIDDEN);
+	markers = compile_one(MARKERS);
 }
 
-/* Appends s[0..len) without the elements HIDDEN matches. */
+/* Appends s[0..len) without what re matches. */
 static void
-drop_hidden(struct buf *out, const char *s, size_t len)
+drop(struct buf *out, pcre2_code *re, const char *s, size_t len)
 {
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov, at = 0;
 
 	if (len == 0)
 		return;
-	pthread_once(&hidden_once, compile);
-	md = pcre2_match_data_create_from_pattern(hidden, NULL);
+	md = pcre2_match_data_create_from_pattern(re, NULL);
 	ov = pcre2_get_ovector_pointer(md);
-	while (at < len && pcre2_match(hidden, (PCRE2_SPTR)s, len, at, 0, md,
+	while (at < len && pcre2_match(re, (PCRE2_SPTR)s, len, at, 0, md,
 	    NULL) > 0 && ov[1] > ov[0]) {
 		buf_write(s + at, ov[0] - at, out);
 		at = ov[1];
 	}
 	buf_write(s + at, len - at, out);
 	pcre2_match_data_free(md);
+}
+
+void
+body_html(struct buf *out, const char *src, size_t len,
+    enum body_format fmt)
+{
+	struct buf	 a, b;
+
+	if (len == 0)
+		return;
+	pthread_once(&hidden_once, compile);
+	buf_init(&a);
+	buf_init(&b);
+	if (memmem(src, len, "<!--", 4) != NULL) {
+		drop(&b, markers, src, len);
+		src = b.data;
+		len = b.len;
+	}
+	if (fmt == BODY_HTML) {
+		shortcode_autoembed(&a, src, len);
+		wpautop(out, a.data, a.len);
+	} else {
+		markdown(&a, src, len);
+		shortcode_autoembed(out, a.data, a.len);
+	}
+	buf_reset(&a);
+	buf_reset(&b);
+}
+
+void
+body_finish(struct buf *out, const char *html, size_t len, int filtered,
+    const struct shortcode_image *img, size_t nimg)
+{
+	struct buf	 a;
+
+	if (!filtered) {
+		shortcode_render(out, html, len, img, nimg);
+		return;
+	}
+	buf_init(&a);
+	shortcode_render(&a, html, len, img, nimg);
+	kses(out, a.data, a.len);
+	buf_reset(&a);
+}
+
+void
+body_render(struct buf *out, const char *src, size_t len,
+    enum body_format fmt, int filtered)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	body_html(&b, src, len, fmt);
+	body_finish(out, b.data, b.len, filtered, NULL, 0);
+	buf_reset(&b);
 }
 
 /*
@@ -363,15 +412,19 @@ body_excerpt(struct buf *out, const char *src, size_t len,
     enum body_format fmt, int filtered, size_t words)
 {
 	struct buf	 a, b;
+	const char	*more;
 
 	if (words == 0 || len == 0)
 		return;
+	if ((more = memmem(src, len, MORE_MARK, strlen(MORE_MARK))) != NULL)
+		len = (size_t)(more - src);	/* the teaser alone */
 	buf_init(&a);
 	buf_init(&b);
 	shortcode_strip(&a, src, len);
 	body_render(&b, a.data, a.len, fmt, filtered);
 	buf_reset(&a);
-	drop_hidden(&a, b.data, b.len);
+	pthread_once(&hidden_once, compile);
+	drop(&a, hidden, b.data, b.len);
 	buf_reset(&b);
 	strip_tags(&b, a.data, a.len);
 	buf_reset(&a);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct buf;
+struct shortcode_image;
 
 enum body_format {
 	BODY_MARKDOWN,
@@ -31,8 +32,23 @@ void	body_render(struct buf *out, const char *src, size_t len,
 	    enum body_format fmt, int filtered);
 
 /*
+ * body_render in its two halves, for a caller that must read the HTML
+ * before shortcodes are done (page_body gathers the pictures a page
+ * shows from it).  body_html: Gutenberg's block comments and the
+ * <!--more--> marker dropped, then autoembed and wpautop (BODY_HTML) or
+ * md4c and autoembed (BODY_MARKDOWN).  body_finish: shortcodes, with
+ * img[0..nimg) the pictures [gallery] may show (shortcode.h), then kses
+ * when filtered.
+ */
+void	body_html(struct buf *out, const char *src, size_t len,
+	    enum body_format fmt);
+void	body_finish(struct buf *out, const char *html, size_t len,
+	    int filtered, const struct shortcode_image *img, size_t nimg);
+
+/*
  * Appends a plain-text (UTF-8) excerpt of src[0..len) to out, as
- * WordPress's wp_trim_excerpt(): shortcodes stripped, the body rendered,
+ * WordPress's wp_trim_excerpt(): only what comes before <!--more--> when
+ * the body has one, shortcodes stripped, the body rendered,
  * videos, scripts, styles and tags dropped, the common entities decoded
  * (&amp; &lt; &gt; &quot; &#39; &nbsp; and numeric ones), then the first
  * `words` whitespace-separated words joined by single spaces, followed by

@@ -18,6 +18,7 @@
 #include "avatar.h"
 #include "buf.h"
 #include "env.h"
+#include "htmlsax.h"
 #include "image.h"
 #include "import.h"
 #include "post.h"
@@ -893,6 +894,194 @@ cm_mapped(const struct imp *m, int64_t old)
 }
 
 /*
+ * A WordPress comment's HTML as the Markdown subset comment_text.c
+ * renders (raw HTML off there, so tags would show as text).  Read by
+ * htmlsax.c as a browser would; what it writes is text: every character
+ * Markdown would read as markup escaped, and markup only for what
+ * comments may hold.
+ */
+struct md {
+	struct buf	*out;
+	int		 quote;		/* blockquotes open */
+	int		 code;		/* <code> open */
+	int		 hidden;	/* <script>, <style> open */
+	int		 link;		/* <a> open; written when it had a URL */
+	char		*href;		/* the open link's URL, or NULL */
+	int		 nl;		/* newlines owed before more text */
+	int		 bol;		/* at the start of a line */
+};
+
+/* Pays the newlines owed, each line then opened with its "> "s. */
+static void
+md_lines(struct md *d)
+{
+	int	 i;
+
+	if (d->out->len == 0)
+		d->nl = 0;
+	for (; d->nl > 0; d->nl--) {
+		buf_putc(d->out, '\n');
+		d->bol = 1;
+	}
+	if (d->bol) {
+		for (i = 0; i < d->quote; i++)
+			buf_puts(d->out, "> ");
+		d->bol = 0;
+	}
+}
+
+/* Owes at least n newlines (1: a line break, 2: a new paragraph). */
+static void
+md_break(struct md *d, int n)
+{
+	if (d->nl < n)
+		d->nl = n;
+}
+
+static void
+md_text(void *arg, const char *s, size_t len)
+{
+	struct md	*d = arg;
+	size_t		 i;
+	char		 c;
+
+	if (d->hidden)
+		return;
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (c == '\n') {
+			d->nl++;
+			continue;
+		}
+		if (c == '\r')
+			continue;
+		if (d->bol || d->nl > 0) {
+			if (c == ' ' || c == '\t')
+				continue;	/* indentation would be code */
+			md_lines(d);
+			if (!d->code && strchr("-+=", c) != NULL)
+				buf_putc(d->out, '\\');
+		}
+		if (d->code && c == '`')
+			c = '\'';	/* no way out of the code span */
+		else if (!d->code && strchr("\\`*_[]()<>~#!|&", c) != NULL)
+			buf_putc(d->out, '\\');
+		buf_putc(d->out, c);
+	}
+}
+
+/* Writes markup (no escaping), the owed newlines first. */
+static void
+md_mark(struct md *d, const char *s)
+{
+	md_lines(d);
+	buf_puts(d->out, s);
+}
+
+static const char *
+md_attr(const char **attrs, const char *name)
+{
+	for (; attrs != NULL && attrs[0] != NULL; attrs += 2)
+		if (strcmp(attrs[0], name) == 0)
+			return attrs[1];
+	return NULL;
+}
+
+static void
+md_start(void *arg, const char *name, const char **attrs)
+{
+	struct md	*d = arg;
+	const char	*href;
+
+	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
+		d->hidden++;
+	else if (strcmp(name, "p") == 0 || strcmp(name, "div") == 0)
+		md_break(d, 2);
+	else if (strcmp(name, "br") == 0)
+		md_break(d, 1);
+	else if (strcmp(name, "blockquote") == 0) {
+		md_break(d, 2);
+		md_lines(d);
+		d->quote++;
+		d->bol = 1;
+	} else if (d->code > 0)
+		return;		/* nothing inside code but its text */
+	else if (strcmp(name, "em") == 0 || strcmp(name, "i") == 0)
+		md_mark(d, "*");
+	else if (strcmp(name, "strong") == 0 || strcmp(name, "b") == 0)
+		md_mark(d, "**");
+	else if (strcmp(name, "code") == 0) {
+		md_mark(d, "`");
+		d->code++;
+	} else if (strcmp(name, "a") == 0 && d->link++ == 0 &&
+	    (href = md_attr(attrs, "href")) != NULL && url_http_ok(href) &&
+	    strlen(href) <= 2000) {
+		md_mark(d, "[");
+		d->href = xstrdup(href);
+	}
+}
+
+/* Appends the link target u, its parentheses and backslashes escaped. */
+static void
+md_url(struct buf *out, const char *u)
+{
+	for (; *u != '\0'; u++) {
+		if (strchr("()\\", *u) != NULL)
+			buf_putc(out, '\\');
+		buf_putc(out, *u);
+	}
+}
+
+static void
+md_end(void *arg, const char *name)
+{
+	struct md	*d = arg;
+
+	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
+		d->hidden--;
+	else if (strcmp(name, "p") == 0 || strcmp(name, "div") == 0)
+		md_break(d, 2);
+	else if (strcmp(name, "blockquote") == 0) {
+		d->quote--;
+		md_break(d, 2);
+	} else if (strcmp(name, "code") == 0 && d->code > 0) {
+		if (--d->code == 0)
+			buf_putc(d->out, '`');
+	} else if (d->code > 0)
+		return;
+	else if (strcmp(name, "em") == 0 || strcmp(name, "i") == 0)
+		buf_putc(d->out, '*');
+	else if (strcmp(name, "strong") == 0 || strcmp(name, "b") == 0)
+		buf_puts(d->out, "**");
+	else if (strcmp(name, "a") == 0 && d->link > 0 && --d->link == 0 &&
+	    d->href != NULL) {
+		buf_puts(d->out, "](");
+		md_url(d->out, d->href);
+		buf_putc(d->out, ')');
+		free(d->href);
+		d->href = NULL;
+	}
+}
+
+void
+import_comment_text(struct buf *out, const char *html, size_t len)
+{
+	static const struct htmlsax	 cb = { md_start, md_end, md_text };
+	struct md			 d;
+	size_t				 start = out->len;
+
+	memset(&d, 0, sizeof(d));
+	d.out = out;
+	d.bol = 1;
+	if (htmlsax_parse(html, len, &cb, &d) == -1)
+		md_text(&d, html, len);		/* as text, escaped */
+	free(d.href);
+	while (out->len > start && (out->data[out->len - 1] == ' ' ||
+	    out->data[out->len - 1] == '>'))
+		out->len--;	/* an empty quote's last "> " */
+}
+
+/*
  * Adds comment c of the current item; *later when its parent is not
  * in yet (a reply before its parent in the file).
  */
@@ -901,6 +1090,7 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
     int *later)
 {
 	struct comment	 cm, have;
+	struct buf	 text;
 	int64_t		 parent = 0, id;
 	int		 rc;
 
@@ -925,7 +1115,11 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 	cm.email = (char *)c->email;
 	cm.url = (char *)(url_http_ok(c->url) && strlen(c->url) <= 200 ?
 	    c->url : "");
-	cm.content = (char *)c->content;
+	/* WordPress's HTML as the Markdown comments are written in. */
+	buf_init(&text);
+	import_comment_text(&text, c->content, strlen(c->content));
+	cm.content = arena_strndup(&m->rec, text.data, text.len);
+	buf_reset(&text);
 	cm.status = (char *)comment_status(c->approved);
 	cm.created = best_time(m, c->date_gmt, c->date);
 	/* The address only as the site's keyed hash; retention applies. */

@@ -28,7 +28,19 @@
 
 #include <stdio.h>
 
+struct buf;
 struct site;
+
+/*
+ * Appends a WordPress comment's HTML html[0..len) as the Markdown subset
+ * comment_text.c renders: <a href> with an http(s) URL as [text](url),
+ * em/i as *x*, strong/b as **x**, code as `x`, blockquote as "> "
+ * lines, p and br as blank lines and newlines, any other element as its
+ * text (script and style not even that); entities decoded, and every
+ * character Markdown would read as markup escaped.  The import stores
+ * this, never the HTML.
+ */
+void	import_comment_text(struct buf *out, const char *html, size_t len);
 
 struct import_opts {
 	const char	*file;		/* the WXR file */

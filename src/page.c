@@ -17,6 +17,7 @@
 #include "page.h"
 #include "req.h"
 #include "setting.h"
+#include "shortcode.h"
 #include "site.h"
 #include "store.h"
 #include "theme.h"
@@ -208,30 +209,72 @@ view_picture(struct req *r, const struct picture *m, const char *alt,
 	return o;
 }
 
+/* What [gallery] may show of items[0..n): each one's display file. */
+static struct shortcode_image *
+gallery_images(struct req *r, const struct picture *items, size_t n)
+{
+	struct shortcode_image	*img = arena_alloc(&r->arena,
+	    (n > 0 ? n : 1) * sizeof(*img));
+	const char		*ext;
+	struct buf		 b;
+	size_t			 i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		ext = image_ext(items[i].display->mime);
+		b.len = 0;
+		url_media(&b, items[i].display->hash, ext != NULL ? ext :
+		    "jpg");
+		img[i].old_id = items[i].file[0].old_id;
+		img[i].id = items[i].id;
+		img[i].src = arena_strndup(&r->arena, b.data, b.len);
+		img[i].width = items[i].display->width;
+		img[i].height = items[i].display->height;
+	}
+	buf_reset(&b);
+	return img;
+}
+
 void
 page_body(struct req *r, const struct post *p, struct buf *out,
     const struct picture **featured)
 {
 	struct picture_refs	 refs = { 0 };
 	struct media_size	*rows;
-	struct picture	*items;
+	struct picture		*items;
 	enum body_format	 fmt;
-	struct buf		 b;
-	size_t			 nrows, n = 0;
+	struct buf		 h, b;
+	int64_t			*gallery, *ids;
+	size_t			 nrows, n = 0, ngallery, nids = 0;
 	int			 eager = 1, rc;
 
 	*featured = NULL;
+	buf_init(&h);
 	buf_init(&b);
 	if (body_format_parse(p->format, &fmt) == 0)
-		body_render(&b, p->body, strlen(p->body), fmt, p->filtered);
-	picture_refs(&r->arena, b.data, b.len, &refs);
+		body_html(&h, p->body, strlen(p->body), fmt);
+	/* Everything the page shows, asked for at once: the body's
+	 * pictures, the featured one, the galleries' (WordPress's ids,
+	 * and ours should an id be one). */
+	picture_refs(&r->arena, h.data, h.len, &refs);
+	shortcode_gallery_ids(h.data, h.len, &gallery, &ngallery);
+	ids = arena_alloc(&r->arena, (ngallery + 1) * sizeof(*ids));
+	if (p->featured_media != 0)
+		ids[nids++] = p->featured_media;
+	if (ngallery > 0)
+		memcpy(ids + nids, gallery, ngallery * sizeof(*ids));
+	nids += ngallery;
 	rc = store_media_find(r->conn, &r->arena, refs.hash, refs.nhash,
-	    &p->featured_media, p->featured_media != 0, &rows, &nrows);
+	    ids, nids, gallery, ngallery, &rows, &nrows);
+	free(gallery);
 	if (rc != STORE_OK) {
 		r->store_err = rc;
 		nrows = 0;
 	}
 	picture_items(&r->arena, rows, nrows, &items, &n);
+	body_finish(&b, h.data, h.len, p->filtered, gallery_images(r, items,
+	    n), n);
+	buf_reset(&h);
 	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)
 		eager = 0;
@@ -260,8 +303,8 @@ view_thumbs(struct req *r, const struct post *p, size_t n, json_t *a)
 			ids[k++] = p[i].featured_media;
 	if (k == 0)
 		return STORE_OK;
-	if ((rc = store_media_find(r->conn, &r->arena, NULL, 0, ids, k, &rows,
-	    &nrows)) != STORE_OK)
+	if ((rc = store_media_find(r->conn, &r->arena, NULL, 0, ids, k, NULL,
+	    0, &rows, &nrows)) != STORE_OK)
 		return rc;
 	picture_items(&r->arena, rows, nrows, &items, &nitems);
 	for (i = 0; i < n; i++)

@@ -231,7 +231,7 @@ media_delete(struct req *r, struct session *se, int64_t id, int confirm)
 		goto fail;
 	drop_files(r, sz, nsz);
 	drop_files(r, &(struct media_size){ 0, m.width, m.height, m.hash,
-	    m.mime }, 1);
+	    m.mime, 0 }, 1);
 	return admin_back(r, "media", "done=delete");
 fail:
 	return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ? 503 :

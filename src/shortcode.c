@@ -24,7 +24,9 @@
 #include "alloc.h"
 #include "buf.h"
 #include "html.h"
+#include "kses.h"
 #include "shortcode.h"
+#include "url.h"
 
 /* wp_spaces_regexp(). */
 #define SPACES "(?:[\\r\\n\\t ]|\\xC2\\xA0|&nbsp;)"
@@ -33,6 +35,8 @@
 /* Self-closing end, or "]" with optional content and closing tag. */
 #define SC_END "(?:\\/\\]|\\](?:[^\\[]*+(?:\\[(?!\\/\\2\\])[^\\[]*+)*+" \
 	"\\[\\/\\2\\])?)"
+/* The shortcodes Galley knows, as one group (get_shortcode_regex()'s). */
+#define TAGS "(youtube|caption|wp_caption|gallery|embed|audio|video)"
 /* The URL of an autoembed. */
 #define EMBED_URL "(https?://[^\\s<>\"]+)"
 
@@ -50,6 +54,7 @@ enum re {
 	RE_LINE,	/* a URL alone on a line: 1 space, 2 URL, 3 space */
 	RE_PARA,	/* a URL alone in a <p>: 1 <p>, 2 URL, 3 </p> */
 	RE_PARA_LINK,	/* the same as md4c's autolink, groups as RE_PARA */
+	RE_CAPTION,	/* a caption's picture (1) and its text (2) */
 	RE__MAX
 };
 
@@ -57,10 +62,10 @@ static const struct pattern {
 	const char	*re;
 	uint32_t	 opts;
 } patterns[RE__MAX] = {
-	[RE_SHORTCODE] = { "\\[(\\[?)(youtube)(?![\\w-])(" SC_ATTS ")"
+	[RE_SHORTCODE] = { "\\[(\\[?)" TAGS "(?![\\w-])(" SC_ATTS ")"
 	    "(?:(\\/)\\]|\\](?:([^\\[]*+(?:\\[(?!\\/\\2\\])[^\\[]*+)*+)"
 	    "\\[\\/\\2\\])?)(\\]?)", 0 },
-	[RE_UNAUTOP] = { "<p>" SPACES "*+(\\[(youtube)(?![\\w-])" SC_ATTS
+	[RE_UNAUTOP] = { "<p>" SPACES "*+(\\[" TAGS "(?![\\w-])" SC_ATTS
 	    SC_END ")" SPACES "*+<\\/p>", 0 },
 	[RE_ATTS] = { "([\\w-]+)\\s*=\\s*\"([^\"]*)\"(?:\\s|$)|"
 	    "([\\w-]+)\\s*=\\s*'([^']*)'(?:\\s|$)|"
@@ -80,6 +85,9 @@ static const struct pattern {
 	    PCRE2_CASELESS },
 	[RE_PARA_LINK] = { "(<p(?: [^>]*)?>\\s*)<a href=\"" EMBED_URL "\">\\2"
 	    "</a>(\\s*<\\/p>)", PCRE2_CASELESS },
+	/* img_caption_shortcode()'s split of a caption without caption="". */
+	[RE_CAPTION] = { "^\\s*((?:<a [^>]+>\\s*)?<img [^>]+>(?:\\s*</a>)?)"
+	    "(.*)$", PCRE2_CASELESS | PCRE2_DOTALL },
 };
 
 static pcre2_code	*compiled[RE__MAX];
@@ -102,6 +110,15 @@ struct spans {
 	PCRE2_SIZE	(*v)[2];
 	size_t		  n, cap;
 	size_t		  first;	/* v[0..first) one list, the rest another */
+	struct media	 *media;	/* what galleries show, or collect */
+};
+
+/* What [gallery] knows of the page's pictures, or gathers ids into. */
+struct media {
+	const struct shortcode_image	*img;
+	size_t				 nimg;
+	int64_t				*ids;	/* shortcode_gallery_ids' */
+	size_t				 nids, cap;
 };
 
 /* What a pass does with one match. */
@@ -213,11 +230,11 @@ enum protect {
  */
 static void
 pass(struct buf *out, enum re re, const char *s, size_t len, each_fn *fn,
-    enum protect protect)
+    enum protect protect, struct media *media)
 {
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov, at = 0;
-	struct spans		 sp = { NULL, 0, 0, 0 };
+	struct spans		 sp = { NULL, 0, 0, 0, media };
 	int			 rc;
 
 	if (protect == PROTECT_ALL)
@@ -593,17 +610,447 @@ escaped(const char *s, const PCRE2_SIZE *ov, int rc)
 	return group(s, ov, rc, 1, &p) == 1 && group(s, ov, rc, 6, &p) == 1;
 }
 
+/* The most attributes read from one shortcode, ids one gallery shows. */
+#define ATTS_MAX	24
+#define GALLERY_MAX	100
+
+/* One attribute as written: name NULL for a positional value. */
+struct att {
+	const char	*name, *val;
+	size_t		 nlen, vlen;
+};
+
+/* A shortcode as do_shortcode_tag() hands it to its function. */
+struct call {
+	const char		*atts, *content;  /* content NULL: none */
+	size_t			 alen, clen;
+	struct att		 att[ATTS_MAX];
+	size_t			 natt;
+	const struct media	*media;
+};
+
+typedef int	render_fn(struct buf *, const struct call *);
+
+/* shortcode_parse_atts() on the raw text: values point into s. */
+static void
+atts_parse(struct call *c)
+{
+	pcre2_match_data	*md;
+	PCRE2_SIZE		*ov, at = 0;
+	struct att		*a;
+	int			 rc, g;
+
+	md = pcre2_match_data_create_from_pattern(compiled[RE_ATTS], NULL);
+	ov = pcre2_get_ovector_pointer(md);
+	while (c->natt < ATTS_MAX && at < c->alen &&
+	    (rc = pcre2_match(compiled[RE_ATTS], (PCRE2_SPTR)c->atts, c->alen,
+	    at, 0, md, NULL)) > 0 && ov[1] > ov[0]) {
+		a = &c->att[c->natt];
+		memset(a, 0, sizeof(*a));
+		for (g = 1; g <= 5 && a->nlen == 0; g += 2)
+			if ((a->nlen = group(c->atts, ov, rc, g,
+			    &a->name)) > 0)
+				a->vlen = group(c->atts, ov, rc, g + 1,
+				    &a->val);
+		if (a->nlen == 0) {
+			a->name = NULL;
+			for (g = 7; g <= 9 && a->vlen == 0; g++)
+				a->vlen = group(c->atts, ov, rc, g, &a->val);
+		}
+		if (a->name != NULL || a->vlen > 0)
+			c->natt++;
+		at = ov[1];
+	}
+	pcre2_match_data_free(md);
+}
+
+/* The value of attribute name (any case), or NULL (name NULL: the first
+ * positional one). */
+static const char *
+att(const struct call *c, const char *name, size_t *len)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->natt; i++)
+		if (name == NULL ? c->att[i].name == NULL :
+		    c->att[i].name != NULL && c->att[i].nlen == strlen(name) &&
+		    strncasecmp(c->att[i].name, name, c->att[i].nlen) == 0) {
+			*len = c->att[i].vlen;
+			return c->att[i].val;
+		}
+	return NULL;
+}
+
+/* Returns 1 if s[0..len) is one of the words in list (NULL-ended). */
+static int
+word_in(const char *s, size_t len, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strlen(*list) == len && strncasecmp(s, *list, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A URL as a shortcode holds it, into b: md4c's autolink tags out,
+ * entities decoded, space around it trimmed.  Returns b's text.
+ */
+static const char *
+url_clean(struct buf *b, const char *s, size_t len)
+{
+	size_t	 i = 0;
+
+	buf_init(b);
+	if (put_plain(b, s, len, 1) == -1)
+		b->len = 0;
+	while (b->len > 0 && isspace((unsigned char)b->data[b->len - 1]))
+		b->len--;
+	while (i < b->len && isspace((unsigned char)b->data[i]))
+		i++;
+	memmove(b->data, b->data + i, b->len - i);
+	b->len -= i;
+	buf_putc(b, '\0');
+	b->len--;
+	return b->data;
+}
+
+/* Returns 1 if u is a path on this site (our /media/ and the like). */
+static int
+local_url(const char *u)
+{
+	return u[0] == '/' && u[1] != '/' && u[1] != '\\' &&
+	    strspn(u, "\"<> \t\r\n") == 0 && strpbrk(u, "\"<> \t\r\n") == NULL;
+}
+
+/* A link to u alone in its paragraph: what a third party's media gets. */
+static void
+link_render(struct buf *out, const char *u)
+{
+	buf_puts(out, "<p><a href=\"");
+	html_url(out, u, strlen(u));
+	buf_puts(out, "\">");
+	html_text(out, u, strlen(u));
+	buf_puts(out, "</a></p>");
+}
+
+/* [youtube]: the facade, or -1 when it names no video. */
+static int
+youtube_render(struct buf *out, const struct call *c)
+{
+	struct video	 v;
+
+	if (video_from_atts(&v, c->atts, c->alen) == -1)
+		return -1;
+	video_render(out, &v);
+	return 0;
+}
+
+/* Appends s[0..len) without the space and <br /> wpautop put around. */
+static void
+put_trimmed(struct buf *out, const char *s, size_t len)
+{
+	for (;;) {
+		while (len > 0 && isspace((unsigned char)*s))
+			s++, len--;
+		while (len > 0 && isspace((unsigned char)s[len - 1]))
+			len--;
+		if (len >= 6 && strncmp(s, "<br />", 6) == 0)
+			s += 6, len -= 6;
+		else if (len >= 6 && strncmp(s + len - 6, "<br />", 6) == 0)
+			len -= 6;
+		else
+			break;
+	}
+	kses(out, s, len);
+}
+
+/*
+ * img_caption_shortcode(), HTML5: the picture (a link around it kept)
+ * and the caption text (caption="", else what follows the picture), both
+ * author HTML through kses so the figure is always well formed.  No
+ * inline width: the theme sizes the figure to its picture.
+ */
+static int
+caption_render(struct buf *out, const struct call *c)
+{
+	static const char *const aligns[] = { "alignnone", "alignleft",
+	    "alignright", "aligncenter", NULL };
+	pcre2_match_data	*md;
+	PCRE2_SIZE		*ov;
+	const char		*pic = c->content, *cap, *al;
+	size_t			 plen = c->clen, clen = 0, alen = 0;
+	int			 rc;
+
+	if (c->content == NULL)
+		return -1;
+	if ((cap = att(c, "caption", &clen)) == NULL) {
+		md = pcre2_match_data_create_from_pattern(
+		    compiled[RE_CAPTION], NULL);
+		ov = pcre2_get_ovector_pointer(md);
+		rc = pcre2_match(compiled[RE_CAPTION],
+		    (PCRE2_SPTR)c->content, c->clen, 0, 0, md, NULL);
+		if (rc > 0) {
+			plen = group(c->content, ov, rc, 1, &pic);
+			clen = group(c->content, ov, rc, 2, &cap);
+		}
+		pcre2_match_data_free(md);
+	}
+	if ((al = att(c, "align", &alen)) == NULL || !word_in(al, alen,
+	    aligns))
+		al = "alignnone", alen = 9;
+	buf_puts(out, "<figure class=\"wp-caption ");
+	buf_write(al, alen, out);	/* one of aligns[] */
+	buf_puts(out, "\">");
+	put_trimmed(out, pic, plen);
+	if (cap != NULL && clen > 0) {
+		buf_puts(out, "<figcaption class=\"wp-caption-text\">");
+		put_trimmed(out, cap, clen);
+		buf_puts(out, "</figcaption>");
+	}
+	buf_puts(out, "</figure>");
+	return 0;
+}
+
+/*
+ * Reads a gallery's ids="1,2,3" into ids[0..max).  Returns how many, or
+ * -1 when the list holds something other than numbers.
+ */
+static int
+gallery_ids(const char *s, size_t len, int64_t *ids, size_t max)
+{
+	size_t	 i = 0, n = 0, digits;
+	int64_t	 v;
+
+	while (i < len) {
+		while (i < len && (s[i] == ',' || s[i] == ' '))
+			i++;
+		if (i == len)
+			break;
+		for (v = 0, digits = 0; i < len && isdigit((unsigned char)s[i]);
+		    i++, digits++)
+			v = v * 10 + (s[i] - '0');
+		if (digits == 0 || digits > 15)
+			return -1;
+		if (n < max && v > 0)
+			ids[n++] = v;
+	}
+	return (int)n;
+}
+
+/* The picture a gallery's id names: WordPress's id first, then ours. */
+static const struct shortcode_image *
+image_find(const struct media *m, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; m != NULL && i < m->nimg; i++)
+		if (m->img[i].old_id == id)
+			return &m->img[i];
+	for (i = 0; m != NULL && i < m->nimg; i++)
+		if (m->img[i].id == id)
+			return &m->img[i];
+	return NULL;
+}
+
+/* One gallery item: our picture, which picture.c makes responsive. */
+static void
+gallery_item(struct buf *out, const struct shortcode_image *im, int link,
+    const char *size)
+{
+	buf_puts(out, "<figure class=\"gallery-item\">");
+	if (link) {
+		buf_puts(out, "<a href=\"");
+		html_url(out, im->src, strlen(im->src));
+		buf_puts(out, "\">");
+	}
+	buf_printf(out, "<img src=\"");
+	html_url(out, im->src, strlen(im->src));
+	buf_printf(out, "\" class=\"wp-image-%lld attachment-%s\" alt=\"\"",
+	    (long long)im->id, size);
+	if (im->width > 0 && im->height > 0)
+		buf_printf(out, " width=\"%d\" height=\"%d\"", im->width,
+		    im->height);
+	buf_puts(out, ">");
+	if (link)
+		buf_puts(out, "</a>");
+	buf_puts(out, "</figure>");
+}
+
+/*
+ * gallery_shortcode(), for ids="" (or include=""): the pictures the page
+ * found, in the order given; ids it did not find are left out.  A bare
+ * [gallery] means the post's attached pictures, which Galley does not
+ * record, so it renders nothing rather than a wrong gallery.
+ */
+static int
+gallery_render(struct buf *out, const struct call *c)
+{
+	static const char *const sizes[] = { "thumbnail", "medium", "large",
+	    "full", NULL };
+	const struct shortcode_image	*im;
+	int64_t				 ids[GALLERY_MAX];
+	const char			*v, *size = "thumbnail";
+	size_t				 len, i;
+	int				 n, cols = 3, shown = 0, link = 1;
+
+	if ((v = att(c, "ids", &len)) == NULL && (v = att(c, "include",
+	    &len)) == NULL)
+		return 0;
+	if ((n = gallery_ids(v, len, ids, GALLERY_MAX)) == -1)
+		return -1;
+	if ((v = att(c, "columns", &len)) != NULL && len == 1 &&
+	    v[0] >= '1' && v[0] <= '9')
+		cols = v[0] - '0';
+	for (i = 0; sizes[i] != NULL; i++)
+		if ((v = att(c, "size", &len)) != NULL &&
+		    word_in(v, len, sizes + i) && len == strlen(sizes[i]))
+			size = sizes[i];
+	if ((v = att(c, "link", &len)) != NULL && len == 4 &&
+	    strncasecmp(v, "none", 4) == 0)
+		link = 0;
+	for (i = 0; i < (size_t)n; i++) {
+		if ((im = image_find(c->media, ids[i])) == NULL)
+			continue;
+		if (shown++ == 0)
+			buf_printf(out, "<div class=\"gallery gallery-columns-%d"
+			    " gallery-size-%s\">", cols, size);
+		gallery_item(out, im, link, size);
+	}
+	if (shown > 0)
+		buf_puts(out, "</div>");
+	return 0;
+}
+
+/* [embed]URL[/embed]: YouTube's facade, any other web URL a link. */
+static int
+embed_render(struct buf *out, const struct call *c)
+{
+	struct video	 v;
+	struct buf	 b;
+	const char	*u;
+	int		 rc = 0;
+
+	if (c->content == NULL)
+		return -1;
+	u = url_clean(&b, c->content, c->clen);
+	memset(&v, 0, sizeof(v));
+	if (video_from_url(&v, u, strlen(u)) == 0)
+		video_render(out, &v);
+	else if (url_http_ok(u))
+		link_render(out, u);
+	else
+		rc = -1;
+	buf_reset(&b);
+	return rc;
+}
+
+/*
+ * wp_audio_shortcode() and wp_video_shortcode() for a file of ours: the
+ * player, with a link inside for browsers without one; another site's
+ * file only as a link, so the page fetches nothing from it.  Without a
+ * file (the post's attached media, which Galley does not record):
+ * nothing.
+ */
+static int
+player_render(struct buf *out, const struct call *c, const char *el,
+    const char *const *keys)
+{
+	struct buf	 b;
+	const char	*v = NULL, *u;
+	size_t		 len = 0;
+	int		 rc = 0;
+
+	for (; *keys != NULL && v == NULL; keys++)
+		v = att(c, *keys, &len);
+	if (v == NULL && (v = att(c, NULL, &len)) == NULL)
+		return 0;
+	u = url_clean(&b, v, len);
+	if (local_url(u)) {
+		buf_printf(out, "<%s controls preload=\"none\" src=\"", el);
+		html_url(out, u, strlen(u));
+		buf_puts(out, "\"><a href=\"");
+		html_url(out, u, strlen(u));
+		buf_puts(out, "\">");
+		html_text(out, u, strlen(u));
+		buf_printf(out, "</a></%s>", el);
+	} else if (url_http_ok(u))
+		link_render(out, u);
+	else
+		rc = -1;
+	buf_reset(&b);
+	return rc;
+}
+
+static int
+audio_render(struct buf *out, const struct call *c)
+{
+	static const char *const keys[] = { "src", "mp3", "m4a", "ogg",
+	    "wav", NULL };
+
+	return player_render(out, c, "audio", keys);
+}
+
+static int
+video_tag_render(struct buf *out, const struct call *c)
+{
+	static const char *const keys[] = { "src", "mp4", "m4v", "webm",
+	    "ogv", NULL };
+
+	return player_render(out, c, "video", keys);
+}
+
+/* The shortcodes Galley renders, as TAGS names them. */
+static const struct tag {
+	const char	*name;
+	render_fn	*render;
+} tags[] = {
+	{ "youtube", youtube_render }, { "caption", caption_render },
+	{ "wp_caption", caption_render }, { "gallery", gallery_render },
+	{ "embed", embed_render }, { "audio", audio_render },
+	{ "video", video_tag_render },
+};
+
+/*
+ * Renders a RE_SHORTCODE match (not escaped) into out.  Returns -1 when
+ * it is not valid, out then unchanged.
+ */
+static int
+call(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
+    const struct media *media)
+{
+	struct call	 c;
+	struct buf	 b;
+	const char	*name;
+	size_t		 nlen = group(s, ov, rc, 2, &name), i;
+	int		 ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.media = media;
+	c.alen = group(s, ov, rc, 3, &c.atts);
+	if (rc > 5 && ov[10] != PCRE2_UNSET)
+		c.clen = group(s, ov, rc, 5, &c.content);
+	atts_parse(&c);
+	buf_init(&b);
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strlen(tags[i].name) == nlen &&
+		    strncasecmp(tags[i].name, name, nlen) == 0) {
+			ret = tags[i].render(&b, &c);
+			break;
+		}
+	if (ret == 0)
+		buf_write(b.data, b.len, out);
+	buf_reset(&b);
+	return ret;
+}
+
 /* do_shortcode_tag(). */
 static void
 do_tag(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
     const struct spans *sp)
 {
-	struct video	 v;
-	const char	*atts;
-	size_t		 len = group(s, ov, rc, 3, &atts);
+	struct buf	 b;
 
-	if (spans_cover(sp, ov[0]) || (!escaped(s, ov, rc) &&
-	    video_from_atts(&v, atts, len) == -1)) {
+	if (spans_cover(sp, ov[0])) {
 		put_group(out, s, ov, rc, 0);
 		return;
 	}
@@ -611,9 +1058,45 @@ do_tag(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 		buf_write(s + ov[0] + 1, ov[1] - ov[0] - 2, out);
 		return;
 	}
-	put_group(out, s, ov, rc, 1);
-	video_render(out, &v);
-	put_group(out, s, ov, rc, 6);
+	buf_init(&b);
+	if (call(&b, s, ov, rc, sp->media) == -1)
+		put_group(out, s, ov, rc, 0);
+	else {
+		put_group(out, s, ov, rc, 1);
+		buf_write(b.data, b.len, out);
+		put_group(out, s, ov, rc, 6);
+	}
+	buf_reset(&b);
+}
+
+/* Adds the ids of a [gallery] to what the page will ask the store for. */
+static void
+collect(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
+    const struct spans *sp)
+{
+	struct media	*m = sp->media;
+	struct call	 c;
+	const char	*name, *v;
+	size_t		 len;
+	int		 n;
+
+	(void)out;
+	if (spans_cover(sp, ov[0]) || escaped(s, ov, rc) ||
+	    group(s, ov, rc, 2, &name) != 7 ||
+	    strncasecmp(name, "gallery", 7) != 0)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.alen = group(s, ov, rc, 3, &c.atts);
+	atts_parse(&c);
+	if ((v = att(&c, "ids", &len)) == NULL && (v = att(&c, "include",
+	    &len)) == NULL)
+		return;
+	if (m->cap - m->nids < GALLERY_MAX) {
+		m->cap = 2 * m->cap + GALLERY_MAX;
+		m->ids = xrealloc(m->ids, m->cap * sizeof(*m->ids));
+	}
+	if ((n = gallery_ids(v, len, m->ids + m->nids, GALLERY_MAX)) > 0)
+		m->nids += (size_t)n;
 }
 
 /* strip_shortcode_tag(). */
@@ -630,15 +1113,13 @@ strip_tag(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 	put_group(out, s, ov, rc, 6);
 }
 
-/* Returns 1 if the shortcode s[0..len) renders as a video. */
+/* Returns 1 if the shortcode s[0..len) renders. */
 static int
-renders(const char *s, size_t len)
+renders(const char *s, size_t len, const struct media *media)
 {
 	pcre2_match_data	*md;
 	PCRE2_SIZE		*ov;
-	struct video		 v;
-	const char		*atts;
-	size_t			 n;
+	struct buf		 b;
 	int			 rc, ok = 0;
 
 	md = pcre2_match_data_create_from_pattern(compiled[RE_SHORTCODE],
@@ -647,8 +1128,9 @@ renders(const char *s, size_t len)
 	rc = pcre2_match(compiled[RE_SHORTCODE], (PCRE2_SPTR)s, len, 0,
 	    PCRE2_ANCHORED, md, NULL);
 	if (rc > 0 && ov[1] == len && !escaped(s, ov, rc)) {
-		n = group(s, ov, rc, 3, &atts);
-		ok = video_from_atts(&v, atts, n) == 0;
+		buf_init(&b);
+		ok = call(&b, s, ov, rc, media) == 0;
+		buf_reset(&b);
 	}
 	pcre2_match_data_free(md);
 	return ok;
@@ -662,7 +1144,7 @@ unautop(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 	const char	*sc;
 	size_t		 len = group(s, ov, rc, 1, &sc);
 
-	if (spans_cover(sp, ov[2]) || !renders(sc, len))
+	if (spans_cover(sp, ov[2]) || !renders(sc, len, sp->media))
 		put_group(out, s, ov, rc, 0);
 	else
 		buf_write(sc, len, out);
@@ -772,9 +1254,9 @@ shortcode_autoembed(struct buf *out, const char *in, size_t len)
 	}
 	buf_init(&a);
 	buf_init(&b);
-	pass(&a, RE_TAG, in, len, hide_newlines, PROTECT_NONE);
+	pass(&a, RE_TAG, in, len, hide_newlines, PROTECT_NONE, NULL);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		pass(&b, steps[i], a.data, a.len, embed, PROTECT_RAW);
+		pass(&b, steps[i], a.data, a.len, embed, PROTECT_RAW, NULL);
 		swap(&a, &b);
 	}
 	put_newlines(out, a.data, a.len);
@@ -782,8 +1264,10 @@ shortcode_autoembed(struct buf *out, const char *in, size_t len)
 }
 
 void
-shortcode_render(struct buf *out, const char *html, size_t len)
+shortcode_render(struct buf *out, const char *html, size_t len,
+    const struct shortcode_image *img, size_t nimg)
 {
+	struct media	 m = { img, nimg, NULL, 0, 0 };
 	struct buf	 a, b;
 
 	if (len == 0)
@@ -795,9 +1279,9 @@ shortcode_render(struct buf *out, const char *html, size_t len)
 	pthread_once(&compiled_once, compile);
 	buf_init(&a);
 	buf_init(&b);
-	pass(&a, RE_FIXLINK, html, len, fix_link, PROTECT_NONE);
-	pass(&b, RE_UNAUTOP, a.data, a.len, unautop, PROTECT_ALL);
-	pass(out, RE_SHORTCODE, b.data, b.len, do_tag, PROTECT_ALL);
+	pass(&a, RE_FIXLINK, html, len, fix_link, PROTECT_NONE, NULL);
+	pass(&b, RE_UNAUTOP, a.data, a.len, unautop, PROTECT_ALL, &m);
+	pass(out, RE_SHORTCODE, b.data, b.len, do_tag, PROTECT_ALL, &m);
 	buf_reset(&a);
 	buf_reset(&b);
 }
@@ -812,5 +1296,24 @@ shortcode_strip(struct buf *out, const char *in, size_t len)
 		return;
 	}
 	pthread_once(&compiled_once, compile);
-	pass(out, RE_SHORTCODE, in, len, strip_tag, PROTECT_NONE);
+	pass(out, RE_SHORTCODE, in, len, strip_tag, PROTECT_NONE, NULL);
+}
+
+void
+shortcode_gallery_ids(const char *html, size_t len, int64_t **ids,
+    size_t *n)
+{
+	struct media	 m = { NULL, 0, NULL, 0, 0 };
+	struct buf	 scratch;
+
+	*ids = NULL;
+	*n = 0;
+	if (len == 0 || memchr(html, '[', len) == NULL)
+		return;
+	pthread_once(&compiled_once, compile);
+	buf_init(&scratch);
+	pass(&scratch, RE_SHORTCODE, html, len, collect, PROTECT_ALL, &m);
+	buf_reset(&scratch);
+	*ids = m.ids;
+	*n = m.nids;
 }

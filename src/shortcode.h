@@ -1,10 +1,31 @@
 /*
- * shortcode: WordPress shortcodes and embeds in post bodies.  The one
- * shortcode Galley knows is [youtube ...]; a YouTube URL alone on its line
- * embeds too, as WordPress's autoembed does.  A video renders as a privacy
- * facade: a link to YouTube styled as a player, so that nothing is fetched
- * from a third party until the reader clicks.  Unknown or malformed
- * shortcodes stay as the text they were.
+ * shortcode: WordPress shortcodes and embeds in post bodies, rendered
+ * from the HTML WordPress stores.  Galley knows [youtube], [caption] (and
+ * the old [wp_caption]), [gallery], [embed], [audio] and [video]; a
+ * YouTube URL alone on its line embeds too, as WordPress's autoembed
+ * does.  A video renders as a privacy facade: a link to YouTube styled as
+ * a player, so that nothing is fetched from a third party until the
+ * reader clicks.  Nothing else of a third party is ever embedded: another
+ * [embed] URL, or an [audio] or [video] file not on this site, becomes a
+ * plain link.  Unknown or malformed shortcodes stay as the text they were.
+ *
+ *	[caption id="attachment_N" align="alignX" width="W"]<img ...> Text[/caption]
+ *	[caption caption="Text"]<a href="..."><img ...></a>[/caption]
+ *		-> <figure class="wp-caption alignX"><img ...>
+ *		   <figcaption class="wp-caption-text">Text</figcaption></figure>
+ *		   (picture and text through kses, so the figure is well
+ *		   formed; the theme sizes the figure to its picture)
+ *	[gallery ids="1,2,3" columns="3" size="thumbnail" link="file|none"]
+ *		-> <div class="gallery gallery-columns-3 ..."> of
+ *		   <figure class="gallery-item"><img src="/media/HASH.EXT"
+ *		   class="wp-image-N ..."></figure>, from the pictures the
+ *		   caller found (shortcode_gallery_ids); unknown ids left
+ *		   out; a bare [gallery] (the post's attachments, which
+ *		   Galley does not record) renders nothing
+ *	[embed]URL[/embed]	-> the facade for YouTube, else a link
+ *	[audio src=URL] [audio mp3=URL] [video src=URL] [video mp4=URL]
+ *		-> <audio controls preload="none" src=URL> with a link
+ *		   inside, for a path on this site; else a link
  *
  * Accepted forms (ID: 11 of [A-Za-z0-9_-]; extra words such as "nolink"
  * are ignored; t= or start= give a start time in seconds, or as 1h2m3s):
@@ -22,8 +43,18 @@
 #define GALLEY_SHORTCODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
+
+/* A picture a [gallery] may show: one of our media items. */
+struct shortcode_image {
+	int64_t		 old_id;	/* the WordPress attachment id it was
+					   imported as, or 0 */
+	int64_t		 id;		/* our media item's */
+	const char	*src;		/* its display file, /media/HASH.EXT */
+	int		 width, height;
+};
 
 /*
  * Appends in[0..len) to out with each YouTube URL that stands alone on its
@@ -36,14 +67,26 @@ void	shortcode_autoembed(struct buf *out, const char *in, size_t len);
 
 /*
  * Appends html[0..len) to out with shortcodes done, as WordPress's
- * shortcode_unautop() then do_shortcode(): a valid [youtube] alone in its
- * <p> loses the <p>, then becomes the video facade.  Invalid ones, unknown
- * shortcodes and other text pass through byte for byte.
+ * shortcode_unautop() then do_shortcode(): a valid shortcode alone in its
+ * <p> loses the <p>, then becomes its HTML.  A gallery's ids are looked
+ * for in img[0..nimg) (borrowed): by old_id, else by id.  Invalid ones,
+ * unknown shortcodes and other text pass through byte for byte.
  */
-void	shortcode_render(struct buf *out, const char *html, size_t len);
+void	shortcode_render(struct buf *out, const char *html, size_t len,
+	    const struct shortcode_image *img, size_t nimg);
 
 /*
- * Appends in[0..len) to out with every [youtube ...] shortcode removed,
+ * Sets *ids (the caller frees it) to the ids every [gallery ids=""] of
+ * html[0..len) names, in order, duplicates kept, *n to their count; so
+ * a page asks the store once for all of them.  Those inside tags,
+ * comments or code are not counted, as shortcode_render leaves them.
+ */
+void	shortcode_gallery_ids(const char *html, size_t len, int64_t **ids,
+	    size_t *n);
+
+/*
+ * Appends in[0..len) to out with every shortcode Galley knows removed
+ * (an enclosing one with its content),
  * valid or not (an escaped [[youtube ...]] becomes [youtube ...]), as
  * WordPress's strip_shortcodes() does before making an excerpt.
  */

@@ -181,6 +181,8 @@ struct media_size {
 	int	 height;
 	char	*hash;
 	char	*mime;
+	int64_t	 old_id;	/* store_media_find's: the WordPress id
+				   of old[] it was imported as, or 0 */
 };
 
 struct media {
@@ -483,15 +485,18 @@ int	store_media_list(struct store_conn *, struct arena *,
 	    size_t *n, int64_t *total);
 /*
  * In one query, every stored file (media_id set) of each item that has
- * a file named by one of hash[0..nhash) or whose id is one of
- * id[0..nid): by item, then as store_media_sizes orders them.  Hashes
+ * a file named by one of hash[0..nhash), whose id is one of
+ * id[0..nid), or that was imported as the WordPress attachment one of
+ * old[0..nold) names (the `imported` table; each row's old_id says
+ * which): by item, then as store_media_sizes orders them.  Hashes
  * are hex and bound as one array, so a page asks once however many
  * pictures it shows; an item stored before its sizes were (no
  * media_sizes rows) gives its display copy alone.
  */
 int	store_media_find(struct store_conn *, struct arena *,
 	    const char *const *hash, size_t nhash, const int64_t *id,
-	    size_t nid, struct media_size **out, size_t *n);
+	    size_t nid, const int64_t *old, size_t nold,
+	    struct media_size **out, size_t *n);
 /* One media item; STORE_NOTFOUND when there is none. */
 int	store_media_get(struct store_conn *, struct arena *, int64_t id,
 	    struct media *out);

@@ -249,6 +249,7 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
 	m->height = (int)col_int(s, 2);
 	m->hash = col_text(a, s, 3);
 	m->mime = col_text(a, s, 4);
+	m->old_id = col_int(s, 5);
 }
 
 /*
@@ -257,15 +258,24 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
  * engine's way to read a list bound as one value goes in as hashes and
  * ids.
  */
-#define MEDIA_FIND(hashes, ids) \
-	"SELECT * FROM (SELECT media_id, width, height, hash, mime" \
+#define MEDIA_FIND(hashes, ids, olds) \
+	"SELECT f.*, coalesce((SELECT max(i.old_id) FROM imported i" \
+	" WHERE i.kind = 'media' AND i.old_id IN (" olds ") AND" \
+	" i.item = f.media_id), 0) FROM (SELECT media_id, width, height," \
+	" hash, mime" \
 	" FROM media_sizes WHERE media_id IN (SELECT media_id FROM" \
 	" media_sizes WHERE hash IN (" hashes ") UNION SELECT id FROM" \
 	" media WHERE hash IN (" hashes ")" \
-	" OR id IN (" ids ")) UNION SELECT id, width, height, hash, mime" \
+	" OR id IN (" ids ") OR id IN (" IMPORTED(olds) ")) UNION" \
+	" SELECT id, width, height, hash, mime" \
 	" FROM media WHERE id IN (SELECT media_id FROM media_sizes WHERE" \
 	" hash IN (" hashes ")) OR hash IN (" hashes ") OR id IN (" ids ")" \
+	" OR id IN (" IMPORTED(olds) ")" \
 	") f ORDER BY media_id, width, mime = 'image/webp', hash"
+/* The items imported as the WordPress attachments olds names. */
+#define IMPORTED(olds) \
+	"SELECT item FROM imported WHERE kind = 'media' AND old_id IN (" \
+	olds ")"
 
 /* Appends the list s[0..n) as a PostgreSQL array or a JSON one. */
 static char *
@@ -296,28 +306,31 @@ id_list(struct arena *a, int pg, const char *const *s, const int64_t *v,
 int
 store_media_find(struct store_conn *c, struct arena *a,
     const char *const *hash, size_t nhash, const int64_t *id, size_t nid,
-    struct media_size **out, size_t *n)
+    const int64_t *old, size_t nold, struct media_size **out, size_t *n)
 {
 	int		 pg = q_engine(c) == DB_PG;
-	const char	*h, *ids;
+	const char	*h, *ids, *olds;
 	size_t		 i;
 
 	*out = NULL;
 	*n = 0;
-	if (nhash == 0 && nid == 0)
+	if (nhash == 0 && nid == 0 && nold == 0)
 		return STORE_OK;
 	for (i = 0; i < nhash; i++)
 		if (strspn(hash[i], "0123456789abcdef") != strlen(hash[i]))
 			return STORE_ERROR;	/* the caller checks them */
 	h = id_list(a, pg, hash, NULL, nhash);
 	ids = id_list(a, pg, NULL, id, nid);
+	olds = id_list(a, pg, NULL, old, nold);
 	if (pg)
 		return q_many(q(c, MEDIA_FIND(
 		    "SELECT unnest(CAST(?1 AS text[]))",
-		    "SELECT unnest(CAST(?2 AS bigint[]))"), "tt", h, ids), a,
-		    sizeof(**out), fill_found, (void **)out, n);
+		    "SELECT unnest(CAST(?2 AS bigint[]))",
+		    "SELECT unnest(CAST(?3 AS bigint[]))"), "ttt", h, ids,
+		    olds), a, sizeof(**out), fill_found, (void **)out, n);
 	return q_many(q(c, MEDIA_FIND("SELECT value FROM json_each(?1)",
-	    "SELECT value FROM json_each(?2)"), "tt", h, ids), a,
+	    "SELECT value FROM json_each(?2)",
+	    "SELECT value FROM json_each(?3)"), "ttt", h, ids, olds), a,
 	    sizeof(**out), fill_found, (void **)out, n);
 }
 

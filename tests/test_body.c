@@ -87,6 +87,48 @@ test_seed(void)
 	    "<p>Intro</p>\n" FIG(ID) "\n<p>End</p>\n");
 }
 
+/* WordPress's stored HTML: captions, the more marker, block comments. */
+static void
+test_wordpress(void)
+{
+	RENDER(BODY_HTML, "Intro\n\n[caption id=\"attachment_7\" align="
+	    "\"alignleft\" width=\"150\"]<img src=\"/media/a.jpg\" "
+	    "class=\"wp-image-7\" /> The caption[/caption]\n\nEnd",
+	    "<p>Intro</p>\n<figure class=\"wp-caption alignleft\">"
+	    "<img src=\"/media/a.jpg\" class=\"wp-image-7\">"
+	    "<figcaption class=\"wp-caption-text\">The caption</figcaption>"
+	    "</figure>\n<p>End</p>\n");
+	/* An author's caption keeps its figure through kses. */
+	AUTHOR(BODY_HTML, "[caption align=\"alignnone\"]<img src=\"/media/a.jpg"
+	    "\"> Cap <i onclick=\"x\">i</i>[/caption]",
+	    "<figure class=\"wp-caption alignnone\"><img src=\"/media/a.jpg"
+	    "\"><figcaption class=\"wp-caption-text\">Cap <i>i</i>"
+	    "</figcaption></figure>\n");
+	/* kses allows no player: an author's [audio] is its link. */
+	AUTHOR(BODY_HTML, "[audio src=\"/media/a.mp3\"]",
+	    "<a href=\"/media/a.mp3\">/media/a.mp3</a>\n");
+	/* <!--more-->: gone from the article, the excerpt's end. */
+	RENDER(BODY_HTML, "Teaser here.\n<!--more-->\nThe rest.",
+	    "<p>Teaser here.<br />\nThe rest.</p>\n");
+	RENDER(BODY_HTML, "Teaser.\n\n<!--more Read on-->\n\nRest.",
+	    "<p>Teaser.</p>\n<p>Rest.</p>\n");
+	EXCERPT(BODY_HTML, "Teaser here.\n<!--more-->\nThe rest.", 55,
+	    "Teaser here.");
+	EXCERPT(BODY_MARKDOWN, "*One* two\n\n<!--more-->\n\nthree", 55,
+	    "One two");
+	/* Block comments go, without empty paragraphs; blocks' HTML stays. */
+	RENDER(BODY_HTML, "<!-- wp:paragraph -->\n<p>One</p>\n"
+	    "<!-- /wp:paragraph -->\n\n<!-- wp:image {\"id\":12,"
+	    "\"sizeSlug\":\"large\"} -->\n<figure class=\"wp-block-image\">"
+	    "<img src=\"/media/a.jpg\" alt=\"\"/></figure>\n"
+	    "<!-- /wp:image -->\n\n<!-- wp:latest-posts /-->\n\n"
+	    "<!-- wp:core/separator -->\n<hr/>\n<!-- /wp:core/separator -->",
+	    "<p>One</p>\n<figure class=\"wp-block-image\"><img src=\"/media/"
+	    "a.jpg\" alt=\"\"/></figure>\n<hr/>\n");
+	/* Other comments are the author's and stay. */
+	RENDER(BODY_HTML, "a <!-- note --> b", "<p>a <!-- note --> b</p>\n");
+}
+
 static void
 test_html(void)
 {
@@ -100,8 +142,8 @@ test_html(void)
 	    "<p>text</p>\n" FIG(ID) "\n<p>more</p>\n");
 	RENDER(BODY_HTML, "Intro\n\nhttps://example.com/x\n\nEnd",
 	    "<p>Intro</p>\n<p>https://example.com/x</p>\n<p>End</p>\n");
-	RENDER(BODY_HTML, "[gallery ids=\"1\"]\n\n[youtube short]",
-	    "<p>[gallery ids=\"1\"]</p>\n<p>[youtube short]</p>\n");
+	RENDER(BODY_HTML, "[playlist ids=\"1\"]\n\n[youtube short]",
+	    "<p>[playlist ids=\"1\"]</p>\n<p>[youtube short]</p>\n");
 	RENDER(BODY_HTML, "<div class=\"note\">Trusted <b>HTML</b></div>",
 	    "<div class=\"note\">Trusted <b>HTML</b></div>\n");
 	RENDER(BODY_HTML, "<pre>[youtube " ID "]\n\nx</pre>",
@@ -303,6 +345,7 @@ main(void)
 	test_format_parse();
 	test_seed();
 	test_html();
+	test_wordpress();
 	test_markdown();
 	test_excerpt();
 	test_excerpt_default_length();

@@ -19,6 +19,8 @@
 #include "arena.h"
 #include "buf.h"
 #include "check.h"
+#include "comment_text.h"
+#include "import.h"
 #include "env.h"
 #include "http.h"
 #include "post.h"
@@ -397,6 +399,138 @@ dry_run(void)
 	    NULL }, NULL) == 2);
 }
 
+/* Returns how many times needle occurs in hay. */
+static int
+occurs(const char *hay, const char *needle)
+{
+	int	 n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * Every published post and page of a WordPress test export renders over
+ * HTTP with its [caption] and [gallery] done: no shortcode text left,
+ * figures and figcaptions closed and nested, nothing embedded from a
+ * third party (frames, players, scripts).  Pictures a third party
+ * serves stay as the bodies wrote them when --uploads has no copy:
+ * counted and reported, not checked.
+ */
+static void
+renders_all(const char *name)
+{
+	char		 file[1200], sql[200], what[300];
+	char		*dir = new_site(), *t;
+	long long	 id = 0;
+	struct srv	 s;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	int		 pages = 0, captions = 0, foreign = 0, remote = 0;
+
+	snprintf(file, sizeof(file), "%s/%s", fixtures, name);
+	if (!CHECK(run_galley((const char *[]){ "import", dir, file, NULL },
+	    NULL) == 0) || !CHECK(srv_start(&s, dir) == 0))
+		return;
+	for (;;) {
+		snprintf(sql, sizeof(sql), "SELECT coalesce(min(id), 0) FROM"
+		    " posts WHERE id > %lld AND status = 'publish' AND"
+		    " published <= %lld", id, (long long)time(NULL));
+		if ((id = db_count(site_db(dir), sql)) <= 0)
+			break;
+		snprintf(what, sizeof(what), "/?p=%lld", id);
+		if (http_get(&s, what, &r) != 0 || r.status != 301 ||
+		    resp_header(&r, "Location") == NULL) {
+			CHECK_MSG(0, what);
+			resp_free(&r);
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s", resp_header(&r,
+		    "Location"));
+		resp_free(&r);
+		if (!CHECK_MSG(http_get(&s, what, &r) == 0 &&
+		    r.status == 200, what)) {
+			resp_free(&r);
+			continue;
+		}
+		pages++;
+		buf_putc(&r.body, '\0');
+		t = r.body.data;
+		CHECK_MSG(strstr(t, "[caption") == NULL &&
+		    strstr(t, "[gallery") == NULL, what);
+		CHECK_MSG(occurs(t, "<figure") == occurs(t, "</figure>") &&
+		    occurs(t, "<figcaption") == occurs(t, "</figcaption>"),
+		    what);
+		captions += occurs(t, "<figcaption class=\"wp-caption-text\">");
+		doc = html_parse(&r);
+		CHECK_MSG(xp_count(doc, "//figcaption[not(parent::figure)]") ==
+		    0, what);
+		foreign += xp_count(doc, "//iframe | //object | //embed |"
+		    " //video | //audio | //frame | //script[@src and"
+		    " not(starts-with(@src,'/theme/'))] | //source[not("
+		    "starts-with(@srcset,'/media/'))] | //@*[starts-with("
+		    "name(),'on')]");
+		remote += xp_count(doc, "//img[not(starts-with(@src,"
+		    "'/media/'))]");
+		xmlFreeDoc(doc);
+		resp_free(&r);
+	}
+	CHECK_MSG(pages > 20 && captions > 5, name);
+	CHECK_MSG(foreign == 0, name);
+	printf("%s: %d pages, %d captions, %d pictures still on their"
+	    " first site (no --uploads)\n", name, pages, captions, remote);
+	srv_stop(&s);
+}
+
+/* A WordPress comment's HTML as Markdown, and what that then shows. */
+static void
+comment_md(const char *html, const char *md, const char *shown, int line)
+{
+	struct buf	 b, r;
+
+	buf_init(&b);
+	buf_init(&r);
+	import_comment_text(&b, html, strlen(html));
+	buf_putc(&b, '\0');
+	check_str(b.data, md, html, __FILE__, line);
+	if (shown != NULL) {
+		comment_text_render(&r, b.data, strlen(b.data));
+		buf_putc(&r, '\0');
+		check_str(r.data, shown, b.data, __FILE__, line);
+	}
+	buf_reset(&b);
+	buf_reset(&r);
+}
+#define MD(html, md, shown)	comment_md((html), (md), (shown), __LINE__)
+
+static void
+comment_html(void)
+{
+	MD("Plain words.", "Plain words.", "<p>Plain words.</p>\n");
+	MD("<em>a</em> <i>b</i> <strong>c</strong> <b>d</b> <code>x*y</code>",
+	    "*a* *b* **c** **d** `x*y`", "<p><em>a</em> <em>b</em> "
+	    "<strong>c</strong> <strong>d</strong> <code>x*y</code></p>\n");
+	MD("See <a href=\"https://ex.org/a_(b)\">the *site*</a>.",
+	    "See [the \\*site\\*](https://ex.org/a_\\(b\\)).", NULL);
+	/* Unsafe or relative links keep their text only. */
+	MD("<a href=\"javascript:alert(1)\">x</a> <a href=\"/p\">y</a>",
+	    "x y", "<p>x y</p>\n");
+	MD("<p>One</p><p>Two<br>three</p>", "One\n\nTwo\nthree", NULL);
+	MD("<blockquote>Quoted<br />line</blockquote>After",
+	    "> Quoted\n> line\n\nAfter", NULL);
+	/* Entities decoded; Markdown's characters escaped, not read. */
+	MD("1 &lt; 2 &amp;&amp; *no* _em_ [x](y) # &copy;",
+	    "1 \\< 2 \\&\\& \\*no\\* \\_em\\_ \\[x\\]\\(y\\) \\# \xc2\xa9",
+	    "<p>1 &lt; 2 &amp;&amp; *no* _em_ [x](y) # \xc2\xa9</p>\n");
+	MD("- not a list\n\n<script>alert(1)</script><span>ok</span>",
+	    "\\- not a list\n\nok", NULL);
+	MD("<code>a`b</code>", "`a'b`", NULL);
+	MD("", "", NULL);
+}
+
 int
 main(void)
 {
@@ -407,6 +541,9 @@ main(void)
 	snprintf(path, sizeof(path), "%s/fixtures/wxr", shared ? shared :
 	    "../shared");
 	fixtures = path;
+	comment_html();
+	renders_all("theme-unit-test-data.xml");
+	renders_all("a11y-unit-test-data.xml");
 	every_fixture();
 	seed();
 	attachments();

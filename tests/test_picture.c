@@ -21,10 +21,10 @@
 #define D	H("d")		/* item 9: WebP alone, 500 */
 
 static struct media_size rows[] = {
-	{ 7, 320, 200, A, "image/jpeg" },
-	{ 7, 320, 200, B, "image/webp" },
-	{ 7, 800, 500, C, "image/jpeg" },
-	{ 9, 500, 250, D, "image/webp" },
+	{ 7, 320, 200, A, "image/jpeg", 0 },
+	{ 7, 320, 200, B, "image/webp", 0 },
+	{ 7, 800, 500, C, "image/jpeg", 0 },
+	{ 9, 500, 250, D, "image/webp", 0 },
 };
 
 static void

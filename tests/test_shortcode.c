@@ -26,7 +26,8 @@
 
 #define ID	"oqJPVlDdLek"
 
-#define RENDER(in, want)	expect(shortcode_render, (in), (want), __LINE__)
+#define RENDER(in, want)	expect(render, (in), (want), __LINE__)
+#define PAGE(in, want)		expect(render_page, (in), (want), __LINE__)
 #define EMBED(in, want)		expect(shortcode_autoembed, (in), (want), \
 				    __LINE__)
 #define STRIP(in, want)		expect(shortcode_strip, (in), (want), __LINE__)
@@ -34,6 +35,26 @@
 #define SAME(in)		RENDER((in), (in))
 
 typedef void	fn(struct buf *, const char *, size_t);
+
+/* The pictures a page found: 7 imported as WordPress's 770, 8 ours. */
+static const struct shortcode_image images[] = {
+	{ 770, 7, "/media/aaaa.jpg", 640, 480 },
+	{ 0, 8, "/media/bbbb.png", 300, 200 },
+	{ 8, 9, "/media/cccc.webp", 10, 10 },
+};
+
+static void
+render(struct buf *out, const char *in, size_t len)
+{
+	shortcode_render(out, in, len, NULL, 0);
+}
+
+static void
+render_page(struct buf *out, const char *in, size_t len)
+{
+	shortcode_render(out, in, len, images,
+	    sizeof(images) / sizeof(images[0]));
+}
 
 static void
 expect(fn *f, const char *in, const char *want, int line)
@@ -110,8 +131,9 @@ test_invalid(void)
 static void
 test_unknown(void)
 {
-	SAME("[gallery ids=\"1,2,3\"]");
-	SAME("[caption id=\"x\"]<img src=\"a.jpg\"> text[/caption]");
+	SAME("[playlist ids=\"1,2,3\"]");
+	SAME("[videopress abc]");
+	SAME("[captions]");
 	SAME("[youtubex " ID "]");
 	SAME("[youtube-x " ID "]");
 	SAME("[YouTube " ID "]");
@@ -153,7 +175,7 @@ test_unautop(void)
 	RENDER("<p>See [youtube " ID "]</p>", "<p>See " FIG(ID) "</p>");
 	/* Not a video: the paragraph and shortcode stay. */
 	SAME("<p>[youtube short]</p>");
-	SAME("<p>[gallery]</p>");
+	SAME("<p>[playlist]</p>");
 	/* md4c's autolink inside the shortcode, "]" swallowed or not. */
 	RENDER("<p>[youtube <a href=\"https://www.youtube.com/watch?v=" ID
 	    "&amp;t=30%5D\">https://www.youtube.com/watch?v=" ID
@@ -209,13 +231,134 @@ test_autoembed(void)
 	EMBED("no urls", "no urls");
 }
 
+#define CAP_IMG "<img src=\"/media/aaaa.jpg\" class=\"wp-image-7\">"
+
+static void
+test_caption(void)
+{
+	RENDER("[caption id=\"attachment_7\" align=\"alignright\" "
+	    "width=\"300\"]" CAP_IMG " A <em>fine</em> view[/caption]",
+	    "<figure class=\"wp-caption alignright\">" CAP_IMG
+	    "<figcaption class=\"wp-caption-text\">A <em>fine</em> view"
+	    "</figcaption></figure>");
+	/* caption="", a link around the picture, an unknown align. */
+	RENDER("[caption align=\"alignmiddle\" caption=\"Said &amp; done\"]"
+	    "<a href=\"/media/aaaa.jpg\">" CAP_IMG "</a>[/caption]",
+	    "<figure class=\"wp-caption alignnone\"><a href=\"/media/aaaa.jpg\">"
+	    CAP_IMG "</a><figcaption class=\"wp-caption-text\">Said &amp; done"
+	    "</figcaption></figure>");
+	/* Alone in its paragraph, as wpautop leaves it; the old name. */
+	RENDER("<p>[wp_caption align=\"aligncenter\"]" CAP_IMG
+	    "<br />\nText[/wp_caption]</p>",
+	    "<figure class=\"wp-caption aligncenter\">" CAP_IMG
+	    "<figcaption class=\"wp-caption-text\">Text</figcaption></figure>");
+	/* The caption is author HTML: filtered, and closed. */
+	RENDER("[caption]" CAP_IMG " <b>bold <script>x()</script>[/caption]",
+	    "<figure class=\"wp-caption alignnone\">" CAP_IMG
+	    "<figcaption class=\"wp-caption-text\"><b>bold </b></figcaption>"
+	    "</figure>");
+	RENDER("[caption]" CAP_IMG "</figure><p>[/caption]",
+	    "<figure class=\"wp-caption alignnone\">" CAP_IMG
+	    "<figcaption class=\"wp-caption-text\"><p></p></figcaption>"
+	    "</figure>");
+	RENDER("[caption caption=\"x\"]" CAP_IMG "[/caption]",
+	    "<figure class=\"wp-caption alignnone\">" CAP_IMG
+	    "<figcaption class=\"wp-caption-text\">x</figcaption></figure>");
+	/* Not enclosing: stays text. */
+	SAME("[caption id=\"attachment_7\"]");
+	SAME("<pre>[caption]" "&lt;img&gt; x[/caption]</pre>");
+	SAME("<code>[caption]x[/caption]</code>");
+	RENDER("[[caption]x[/caption]]", "[caption]x[/caption]");
+}
+
+#define ITEM(id, src, w, h) "<figure class=\"gallery-item\"><a href=\"" src \
+	"\"><img src=\"" src "\" class=\"wp-image-" id " attachment-thumbnail\"" \
+	" alt=\"\" width=\"" w "\" height=\"" h "\"></a></figure>"
+
+static void
+test_gallery(void)
+{
+	/* WordPress's ids first, then ours; unknown ids left out. */
+	PAGE("[gallery ids=\"770,8,999\" columns=\"2\"]",
+	    "<div class=\"gallery gallery-columns-2 gallery-size-thumbnail\">"
+	    ITEM("7", "/media/aaaa.jpg", "640", "480")
+	    ITEM("9", "/media/cccc.webp", "10", "10") "</div>");
+	PAGE("<p>[gallery columns=2 ids=\"8\" link=\"none\" size=\"large\"]</p>",
+	    "<div class=\"gallery gallery-columns-2 gallery-size-large\">"
+	    "<figure class=\"gallery-item\"><img src=\"/media/cccc.webp\" "
+	    "class=\"wp-image-9 attachment-large\" alt=\"\" width=\"10\" "
+	    "height=\"10\"></figure></div>");
+	/* Nothing found, or the post's attachments: nothing at all. */
+	PAGE("<p>[gallery ids=\"5\"]</p>", "");
+	PAGE("<p>[gallery]</p>\n<p>[gallery columns=\"4\"]</p>", "\n");
+	RENDER("[gallery ids=\"770\"]", "");
+	SAME("[gallery ids=\"1,x\"]");
+	SAME("<pre>[gallery ids=\"770\"]</pre>");
+}
+
+static void
+test_gallery_ids(void)
+{
+	const char	*in = "[gallery ids=\"770, 8\"] <code>[gallery ids=\"3\"]"
+	    "</code> [gallery include=\"4\"] [[gallery ids=\"5\"]] [gallery]";
+	int64_t		*ids;
+	size_t		 n;
+
+	shortcode_gallery_ids(in, strlen(in), &ids, &n);
+	CHECK(n == 3 && ids[0] == 770 && ids[1] == 8 && ids[2] == 4);
+	free(ids);
+	shortcode_gallery_ids("", 0, &ids, &n);
+	CHECK(n == 0 && ids == NULL);
+}
+
+static void
+test_embed(void)
+{
+	RENDER("[embed]https://youtu.be/" ID "[/embed]", FIG(ID));
+	RENDER("<p>[embed width=\"500\"]https://www.youtube.com/watch?v=" ID
+	    "&amp;t=30[/embed]</p>", FIG_AT(ID, "30"));
+	RENDER("<p>[embed]https://vimeo.com/1234[/embed]</p>",
+	    "<p><a href=\"https://vimeo.com/1234\">https://vimeo.com/1234</a>"
+	    "</p>");
+	RENDER("[embed]https://x.org/?a=1&amp;b=\"<i>[/embed]",
+	    "[embed]https://x.org/?a=1&amp;b=\"<i>[/embed]");
+	SAME("[embed]javascript:alert(1)[/embed]");
+	SAME("[embed]https://youtu.be/" ID);
+}
+
+static void
+test_players(void)
+{
+	RENDER("<p>[audio src=\"/media/song.mp3\"]</p>",
+	    "<audio controls preload=\"none\" src=\"/media/song.mp3\">"
+	    "<a href=\"/media/song.mp3\">/media/song.mp3</a></audio>");
+	RENDER("[video mp4=\"/media/v.mp4\"][/video]",
+	    "<video controls preload=\"none\" src=\"/media/v.mp4\">"
+	    "<a href=\"/media/v.mp4\">/media/v.mp4</a></video>");
+	/* Another site's file: a link only, never a player. */
+	RENDER("[audio mp3=\"https://cdn.example/a.mp3\"]",
+	    "<p><a href=\"https://cdn.example/a.mp3\">https://cdn.example/a.mp3"
+	    "</a></p>");
+	RENDER("[audio https://cdn.example/a.mp3]",
+	    "<p><a href=\"https://cdn.example/a.mp3\">https://cdn.example/a.mp3"
+	    "</a></p>");
+	RENDER("[video src=\"//cdn.example/v.mp4\"]",
+	    "[video src=\"//cdn.example/v.mp4\"]");
+	SAME("[audio src=\"javascript:alert(1)\"]");
+	/* The post's attached media, which Galley does not know: nothing. */
+	RENDER("<p>[audio]</p>", "");
+	RENDER("[video width=\"640\"]", "");
+}
+
 static void
 test_strip(void)
 {
 	STRIP("a [youtube " ID " nolink] b", "a  b");
 	STRIP("[youtube short][youtube https://youtu.be/" ID "]", "");
 	STRIP("[[youtube " ID "]]", "[youtube " ID "]");
-	STRIP("[gallery] stays", "[gallery] stays");
+	STRIP("[playlist] stays", "[playlist] stays");
+	STRIP("a [caption]<img src=\"x\"> Text[/caption] b", "a  b");
+	STRIP("[gallery ids=\"1\"][embed]https://x.org/[/embed]", "");
 	STRIP("", "");
 }
 
@@ -230,6 +373,11 @@ main(void)
 	test_unautop();
 	test_protected();
 	test_autoembed();
+	test_caption();
+	test_gallery();
+	test_gallery_ids();
+	test_embed();
+	test_players();
 	test_strip();
 	return check_done();
 }
