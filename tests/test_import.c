@@ -33,12 +33,25 @@ static const char *const kinds[] = { "authors", "terms", "posts", "pages",
 
 static const char	*fixtures;
 static int		 nsites;
+static char		*paths[256];	/* freed at the end */
+static size_t		 npaths;
+
+/* A tmp_path kept until the end of the run. */
+static char *
+kept(const char *tag)
+{
+	char	*p = tmp_path(tag);
+
+	if (npaths < sizeof(paths) / sizeof(paths[0]))
+		paths[npaths++] = p;
+	return p;
+}
 
 /* A fresh site: SQLite in dir, or a new database in the test cluster. */
 static char *
 new_site(void)
 {
-	char		*dir = tmp_path("import");
+	char		*dir = kept("import");
 	const char	*pg = getenv("GALLEY_PG"), *bar;
 	char		 cmd[1200], uri[600], name[64];
 
@@ -311,7 +324,7 @@ static void
 attachments(void)
 {
 	char		 file[1200], up[1200], cmd[4000];
-	char		*dir = new_site(), *uploads = tmp_path("uploads");
+	char		*dir = new_site(), *uploads = kept("uploads");
 	struct buf	 out;
 	struct srv	 s;
 	struct resp	 r;
@@ -551,5 +564,7 @@ main(void)
 	dry_run();
 	if (db != NULL)
 		setenv("GALLEY_DB", db, 1);
+	while (npaths > 0)
+		free(paths[--npaths]);
 	return check_done();
 }

@@ -600,11 +600,14 @@ main(void)
 	regenerate(dir);	/* after moves: the pictures are in the db */
 	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", dir, dirb);
 	sh(cmd);
+	free(dir);
+	free(dirb);
 	/* Last: on PostgreSQL it shares the site's database. */
 	dir = tmp_path("media-unit");
 	mkdir(dir, 0755);
 	unit(dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	sh(cmd);
+	free(dir);
 	return check_done();
 }
