@@ -186,6 +186,15 @@
 	"ALTER TABLE posts ADD COLUMN parent_id BIGINT REFERENCES posts(id)" \
 	"  ON DELETE SET NULL;"
 
+/*
+ * 14: what an export (export.c) asks: the WordPress key and id a row
+ * came from, and the old paths that lead to it, found by the row.
+ */
+#define MIGRATION_EXPORT \
+	"CREATE INDEX imported_by_item ON imported (kind, item);" \
+	"CREATE INDEX redirects_by_post ON redirects (post_id);" \
+	"CREATE INDEX redirects_by_media ON redirects (media_id);"
+
 
 /* SQLite: */
 
@@ -340,6 +349,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_MEDIA_SIZES GEN_TRIGGERS("media_sizes"),	/* 11 */
 	MIGRATION_MEDIA_BLOBS("BLOB"),	/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
+	MIGRATION_EXPORT,		/* 14 */
 };
 
 /* PostgreSQL: */
@@ -469,6 +479,7 @@ static const char *const pg_steps[] = {
 	"ALTER TABLE media_blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;",
 							/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
+	MIGRATION_EXPORT,		/* 14 */
 };
 
 const char *const *
