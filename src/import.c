@@ -18,6 +18,7 @@
 #include "avatar.h"
 #include "buf.h"
 #include "env.h"
+#include "export.h"
 #include "image.h"
 #include "import.h"
 #include "post.h"
@@ -635,6 +636,30 @@ redirect(struct imp *m, const char *path, int64_t post, int64_t media)
 	return rc == STORE_CONFLICT ? STORE_OK : rc;
 }
 
+/*
+ * The old paths an export of ours carried (postmeta of export.h's key):
+ * absolute paths only, never the item's own address (self, or NULL).
+ */
+static int
+meta_redirects(struct imp *m, const struct wxr_item *it, const char *self,
+    int64_t post, int64_t media)
+{
+	const char	*v;
+	size_t		 i;
+	int		 rc = STORE_OK;
+
+	for (i = 0; i < it->nmetas && rc == STORE_OK; i++) {
+		if (strcmp(it->metas[i].key, EXPORT_META_REDIRECT) != 0)
+			continue;
+		v = it->metas[i].value;
+		if (*v != '/' || strlen(v) > 1000 || strpbrk(v, " \t\r\n") !=
+		    NULL || (self != NULL && strcmp(v, self) == 0))
+			continue;
+		rc = redirect(m, v, post, media);
+	}
+	return rc;
+}
+
 /* The old addresses of a post that became ours. */
 static int
 post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
@@ -653,6 +678,8 @@ post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
 		url_post(&b, p.published, p.slug);
 	if (old != NULL && strcmp(old, b.data) != 0)
 		rc = redirect(m, old, id, 0);
+	if (rc == STORE_OK)
+		rc = meta_redirects(m, it, b.data, id, 0);
 	buf_reset(&b);
 	if (rc == STORE_OK && it->id > 0)
 		rc = redirect(m, arena_printf(&m->rec, "/?%s=%lld",
@@ -751,14 +778,25 @@ static int
 attachment_item(struct imp *m, const struct wxr_item *it)
 {
 	const struct att *a;
+	const char	*up, *lp;
+	struct buf	 self;
 	int		 rc = STORE_OK;
 
 	if ((a = att_in(m, it->attachment_url, strlen(it->attachment_url))) ==
 	    NULL || a->media_id == 0)
 		return STORE_OK;
-	rc = redirect(m, url_path(it->attachment_url), 0, a->media_id);
-	if (rc == STORE_OK && url_path(it->link) != NULL)
-		rc = redirect(m, url_path(it->link), 0, a->media_id);
+	/* Not the picture's own address here (an export of ours). */
+	buf_init(&self);
+	url_media(&self, a->hash, a->ext);
+	up = url_path(it->attachment_url);
+	lp = url_path(it->link);
+	if (up != NULL && strcmp(up, self.data) != 0)
+		rc = redirect(m, up, 0, a->media_id);
+	if (rc == STORE_OK && lp != NULL && strcmp(lp, self.data) != 0)
+		rc = redirect(m, lp, 0, a->media_id);
+	if (rc == STORE_OK)
+		rc = meta_redirects(m, it, self.data, 0, a->media_id);
+	buf_reset(&self);
 	if (rc == STORE_OK && it->id > 0)
 		rc = redirect(m, arena_printf(&m->rec, "/?attachment_id=%lld",
 		    (long long)it->id), 0, a->media_id);

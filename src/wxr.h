@@ -57,6 +57,12 @@ struct wxr_cat {
 	const char	*name;
 };
 
+/* An item's <wp:postmeta>: a key and its value, as written. */
+struct wxr_meta {
+	const char	*key;
+	const char	*value;
+};
+
 struct wxr_item {
 	int64_t		 id;		/* wp:post_id, 0 if none */
 	int64_t		 parent;	/* wp:post_parent */
@@ -78,6 +84,8 @@ struct wxr_item {
 	const char	*attachment_url;
 	const struct wxr_cat *cats;
 	size_t		 ncats;
+	const struct wxr_meta *metas;	/* those before its first comment */
+	size_t		 nmetas;
 	long		 line;
 };
 
