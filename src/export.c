@@ -425,7 +425,8 @@ item_cats(struct ex *e, int64_t post, struct wxr_item *it)
 	size_t		 n, i;
 	int		 rc;
 
-	if ((rc = store_post_terms(e->c, &e->rec, post, &t, &n)) != STORE_OK)
+	if ((rc = store_export_post_terms(e->c, &e->rec, post, &t, &n)) !=
+	    STORE_OK)
 		return rc;
 	c = arena_alloc(&e->rec, (n + 1) * sizeof(*c));
 	for (i = 0; i < n; i++) {
@@ -485,10 +486,15 @@ one_post(struct ex *e, const struct export_post *ep)
 		url_post(&path, p->published, p->slug);
 	it.link = abs_url(e, path.data);
 	buf_reset(&path);
-	/* WordPress's own GUIDs are ?p=ID, and not permalinks. */
-	it.guid = *ep->guid != '\0' && strncmp(ep->guid, "id:", 3) != 0 ?
-	    ep->guid : abs_url(e, arena_printf(&e->rec, "/?p=%lld",
-	    (long long)it.id));
+	/*
+	 * WordPress's own GUIDs are ?p=ID, and not permalinks; an item
+	 * imported without one (keyed "id:N") is written without one.
+	 */
+	if (strncmp(ep->guid, "id:", 3) == 0)
+		it.guid = "";
+	else
+		it.guid = *ep->guid != '\0' ? ep->guid : abs_url(e,
+		    arena_printf(&e->rec, "/?p=%lld", (long long)it.id));
 	it.creator = ep->login;
 	it.content = post_html(e, p);
 	it.excerpt = p->excerpt;
@@ -548,7 +554,7 @@ one_media(struct ex *e, const struct export_media *m)
 	it.attachment_url = abs_url(e, path.data);
 	buf_reset(&path);
 	it.link = it.attachment_url;
-	it.guid = *m->guid != '\0' && strncmp(m->guid, "id:", 3) != 0 ?
+	it.guid = strncmp(m->guid, "id:", 3) == 0 ? "" : *m->guid != '\0' ?
 	    m->guid : it.attachment_url;
 	it.title = *m->m.alt != '\0' ? m->m.alt : m->m.hash;
 	it.creator = it.content = it.password = "";

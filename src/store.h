@@ -693,6 +693,9 @@ int	store_export_posts(struct store_conn *, struct arena *, int64_t after,
 int	store_export_comments(struct store_conn *, struct arena *,
 	    int64_t post_id, int64_t after, int64_t limit,
 	    struct export_comment **out, size_t *n);
+/* A post's terms (taxonomy, slug, name) in the order it lists them. */
+int	store_export_post_terms(struct store_conn *, struct arena *,
+	    int64_t post_id, struct term **out, size_t *n);
 int	store_export_media(struct store_conn *, struct arena *, int64_t after,
 	    int64_t limit, struct export_media **out, size_t *n);
 /*

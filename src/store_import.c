@@ -336,3 +336,23 @@ store_export_redirects(struct store_conn *c, struct arena *a,
 	    " ORDER BY path", "i", media_id), a, sizeof(char *), fill_path,
 	    (void **)out, n);
 }
+
+static void
+fill_export_cat(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct term	*t = v;
+
+	t->taxonomy = col_text(a, s, 0);
+	t->slug = col_text(a, s, 1);
+	t->name = col_text(a, s, 2);
+}
+
+int
+store_export_post_terms(struct store_conn *c, struct arena *a,
+    int64_t post_id, struct term **out, size_t *n)
+{
+	return q_many(q(c, "SELECT t.taxonomy, t.slug, t.name FROM post_terms"
+	    " pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = ?1"
+	    " ORDER BY pt.position", "i", post_id), a, sizeof(**out),
+	    fill_export_cat, (void **)out, n);
+}

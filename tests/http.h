@@ -100,6 +100,11 @@ struct db_hold *db_hold(const char *where, const char *sql);
 void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
+/*
+ * Appends every row sql returns to out, columns joined by a tab, each
+ * row ending in a newline (NULL as ""); -1 if sql failed.
+ */
+int	 db_rows(const char *where, const char *sql, struct buf *out);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
 /*
  * Appends to out the bytes of in (len bytes) decoded from content coding
