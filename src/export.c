@@ -618,7 +618,7 @@ sink_close(void *ctx)
 
 /* The channel as wxr.h says it, from the site's settings. */
 static int
-channel(struct ex *e, struct site *s)
+channel(struct ex *e, const struct site *s)
 {
 	const struct settings	*set;
 	struct wxr_channel	 ch;
@@ -665,7 +665,7 @@ channel(struct ex *e, struct site *s)
 }
 
 int
-export_run(struct site *s, struct store_conn *c,
+export_run(const struct site *s, struct store_conn *c,
     void (*out)(const char *, size_t, void *), void *arg, char *err,
     size_t errlen)
 {

@@ -27,7 +27,7 @@ struct store_conn;
  * struct buf does); the caller checks it.  Returns 0; or -1 with a
  * sentence in err when the database fails.
  */
-int	export_run(struct site *s, struct store_conn *c,
+int	export_run(const struct site *s, struct store_conn *c,
 	    void (*out)(const char *, size_t, void *), void *arg, char *err,
 	    size_t errlen);
 

@@ -83,7 +83,7 @@ struct pending_parent {
 };
 
 struct imp {
-	struct site		*site;
+	const struct site	*site;
 	const struct import_opts *o;
 	struct env		 env;
 	struct arena		 run;		/* lives for the whole run */
@@ -1341,7 +1341,7 @@ write_all(struct imp *m, const struct wxr_handler *h, struct image *made,
 }
 
 int
-import_run(struct site *s, const struct import_opts *o, FILE *out,
+import_run(const struct site *s, const struct import_opts *o, FILE *out,
     char *err, size_t errlen)
 {
 	struct wxr_handler	 h = { NULL, NULL, on_author, on_term, on_item,
@@ -1364,7 +1364,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 	/* First pass: the whole file checked before anything is written. */
 	if (wxr_read(o->file, &h, err, errlen) != 0)
 		goto out;
-	if ((m.env.conn = store_conn_get(s->store)) == NULL) {
+	if ((m.env.conn = o->conn != NULL ? o->conn :
+	    store_conn_get(s->store)) == NULL) {
 		snprintf(err, errlen, "cannot reach the database");
 		goto out;
 	}
@@ -1374,7 +1375,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 	made = xcalloc(m.natts + 1, sizeof(*made));
 	if (store_begin(m.env.conn) != STORE_OK) {
 		snprintf(err, errlen, "cannot start a transaction");
-		store_conn_put(s->store, m.env.conn);
+		if (o->conn == NULL)
+			store_conn_put(s->store, m.env.conn);
 		goto out;
 	}
 	rc = write_all(&m, &h, made, &nmade);
@@ -1388,7 +1390,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 			image_discard(&s->media, m.env.conn, &made[i]);
 	if (rc == 0)
 		summary(&m, out);
-	store_conn_put(s->store, m.env.conn);
+	if (o->conn == NULL)
+		store_conn_put(s->store, m.env.conn);
 out:
 	free(made);
 	imp_free(&m);

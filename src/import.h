@@ -29,12 +29,16 @@
 #include <stdio.h>
 
 struct site;
+struct store_conn;
 
 struct import_opts {
 	const char	*file;		/* the WXR file */
 	const char	*uploads;	/* a copy of wp-content/uploads, or NULL */
 	int		 dry_run;
 	int		 progress;	/* a progress line on stderr */
+	struct store_conn *conn;	/* the caller's connection (the
+					   admin's request), or NULL: one
+					   from the site's pool */
 };
 
 /*
@@ -43,7 +47,7 @@ struct import_opts {
  * Returns 0; or -1 with a sentence in err (the file's line for a
  * malformed one), the site then unchanged.
  */
-int	import_run(struct site *s, const struct import_opts *o, FILE *out,
+int	import_run(const struct site *s, const struct import_opts *o, FILE *out,
 	    char *err, size_t errlen);
 
 #endif

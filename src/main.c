@@ -737,7 +737,7 @@ static int
 cmd_import(int argc, char **argv)
 {
 	const struct cmd	*c = &cmds[8];
-	struct import_opts	 o = { NULL, NULL, 0, 0 };
+	struct import_opts	 o = { NULL, NULL, 0, 0, NULL };
 	struct site		*site;
 	char			 err[600];
 	int			 i, rc;

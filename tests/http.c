@@ -286,6 +286,15 @@ http_post(struct srv *s, const char *path, const char *const *fields,
     int multipart, const char *file, const char *const *headers,
     struct resp *r)
 {
+	return http_upload(s, path, fields, multipart, "image", file, headers,
+	    r);
+}
+
+int
+http_upload(struct srv *s, const char *path, const char *const *fields,
+    int multipart, const char *name, const char *file,
+    const char *const *headers, struct resp *r)
+{
 	CURL			*c = curl_easy_init();
 	curl_mime		*mime = NULL;
 	curl_mimepart		*part;
@@ -314,9 +323,10 @@ http_post(struct srv *s, const char *path, const char *const *fields,
 		}
 		if (file != NULL) {
 			part = curl_mime_addpart(mime);
-			curl_mime_name(part, "image");
+			curl_mime_name(part, name);
 			curl_mime_filedata(part, file);
-			curl_mime_type(part, "image/jpeg");
+			curl_mime_type(part, strcmp(name, "image") == 0 ?
+			    "image/jpeg" : "application/octet-stream");
 		}
 		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	} else {

@@ -69,6 +69,10 @@ int	 http_get(struct srv *, const char *path, struct resp *r);
 int	 http_post(struct srv *, const char *path, const char *const *fields,
 	    int multipart, const char *file, const char *const *headers,
 	    struct resp *r);
+/* http_post with the file as the field name rather than "image". */
+int	 http_upload(struct srv *, const char *path,
+	    const char *const *fields, int multipart, const char *name,
+	    const char *file, const char *const *headers, struct resp *r);
 /*
  * Walks an article's comment pages (ARTICLE, then comment-page-2/ ... to
  * the first 404), adding up the comments shown and, into *foreign, the
