@@ -224,6 +224,37 @@ every_fixture(void)
 	CHECK(n >= 20);
 }
 
+/*
+ * Text XML cannot hold, and "]]>" in bodies: the export stays
+ * well-formed (xml.etree counts it) and "]]>" comes back whole.
+ */
+static void
+hostile(void)
+{
+	struct site_at	 a, b;
+	char		 out[1200], file[1200];
+
+	new_site(&a);
+	snprintf(file, sizeof(file), "%s/small-export.xml", fixtures);
+	CHECK(run_galley((const char *[]){ "import", a.dir, file, NULL },
+	    NULL) == 0);
+	CHECK(db_exec(a.db, "UPDATE posts SET body = body || ']]>\x01]]]>'"
+	    " || '\xef\xbf\xbf', title = title || '\x0b<&>'") == 0);
+	CHECK(db_exec(a.db, "UPDATE comments SET content = content ||"
+	    " ' ]]>]]> end'") == 0);
+	snprintf(out, sizeof(out), "%s/export.xml", a.dir);
+	CHECK(run_galley((const char *[]){ "export", a.dir, "--out", out,
+	    NULL }, NULL) == 0);
+	counted("hostile", &a, out);
+	new_site(&b);
+	CHECK(run_galley((const char *[]){ "import", b.dir, out, NULL },
+	    NULL) == 0);
+	CHECK(db_count(b.db, "SELECT count(*) FROM comments WHERE content"
+	    " LIKE '% ]]>]]> end'") == 1);
+	CHECK(db_count(b.db, "SELECT count(*) FROM posts WHERE body LIKE"
+	    " '%]]>%]]]>%' AND title LIKE '%<&>'") == 11);
+}
+
 /* --out: the file whole or not at all; standard output otherwise. */
 static void
 out_file(void)
@@ -258,6 +289,7 @@ main(void)
 	    "../shared");
 	fixtures = path;
 	every_fixture();
+	hostile();
 	out_file();
 	return check_done();
 }
