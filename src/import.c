@@ -18,6 +18,7 @@
 #include "avatar.h"
 #include "buf.h"
 #include "env.h"
+#include "export.h"
 #include "htmlsax.h"
 #include "image.h"
 #include "import.h"
@@ -83,7 +84,7 @@ struct pending_parent {
 };
 
 struct imp {
-	struct site		*site;
+	const struct site	*site;
 	const struct import_opts *o;
 	struct env		 env;
 	struct arena		 run;		/* lives for the whole run */
@@ -121,6 +122,7 @@ struct imp {
 	/* Progress. */
 	long			 items, items_total;
 	double			 started, shown;
+	int			 ours;	/* the file is an export of Galley's */
 };
 
 static double
@@ -636,6 +638,30 @@ redirect(struct imp *m, const char *path, int64_t post, int64_t media)
 	return rc == STORE_CONFLICT ? STORE_OK : rc;
 }
 
+/*
+ * The old paths an export of ours carried (postmeta of export.h's key):
+ * absolute paths only, never the item's own address (self, or NULL).
+ */
+static int
+meta_redirects(struct imp *m, const struct wxr_item *it, const char *self,
+    int64_t post, int64_t media)
+{
+	const char	*v;
+	size_t		 i;
+	int		 rc = STORE_OK;
+
+	for (i = 0; i < it->nmetas && rc == STORE_OK; i++) {
+		if (strcmp(it->metas[i].key, EXPORT_META_REDIRECT) != 0)
+			continue;
+		v = it->metas[i].value;
+		if (*v != '/' || strlen(v) > 1000 || strpbrk(v, " \t\r\n") !=
+		    NULL || (self != NULL && strcmp(v, self) == 0))
+			continue;
+		rc = redirect(m, v, post, media);
+	}
+	return rc;
+}
+
 /* The old addresses of a post that became ours. */
 static int
 post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
@@ -654,6 +680,8 @@ post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
 		url_post(&b, p.published, p.slug);
 	if (old != NULL && strcmp(old, b.data) != 0)
 		rc = redirect(m, old, id, 0);
+	if (rc == STORE_OK)
+		rc = meta_redirects(m, it, b.data, id, 0);
 	buf_reset(&b);
 	if (rc == STORE_OK && it->id > 0)
 		rc = redirect(m, arena_printf(&m->rec, "/?%s=%lld",
@@ -752,14 +780,25 @@ static int
 attachment_item(struct imp *m, const struct wxr_item *it)
 {
 	const struct att *a;
+	const char	*up, *lp;
+	struct buf	 self;
 	int		 rc = STORE_OK;
 
 	if ((a = att_in(m, it->attachment_url, strlen(it->attachment_url))) ==
 	    NULL || a->media_id == 0)
 		return STORE_OK;
-	rc = redirect(m, url_path(it->attachment_url), 0, a->media_id);
-	if (rc == STORE_OK && url_path(it->link) != NULL)
-		rc = redirect(m, url_path(it->link), 0, a->media_id);
+	/* Not the picture's own address here (an export of ours). */
+	buf_init(&self);
+	url_media(&self, a->hash, a->ext);
+	up = url_path(it->attachment_url);
+	lp = url_path(it->link);
+	if (up != NULL && strcmp(up, self.data) != 0)
+		rc = redirect(m, up, 0, a->media_id);
+	if (rc == STORE_OK && lp != NULL && strcmp(lp, self.data) != 0)
+		rc = redirect(m, lp, 0, a->media_id);
+	if (rc == STORE_OK)
+		rc = meta_redirects(m, it, self.data, 0, a->media_id);
+	buf_reset(&self);
 	if (rc == STORE_OK && it->id > 0)
 		rc = redirect(m, arena_printf(&m->rec, "/?attachment_id=%lld",
 		    (long long)it->id), 0, a->media_id);
@@ -1115,9 +1154,15 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 	cm.email = (char *)c->email;
 	cm.url = (char *)(url_http_ok(c->url) && strlen(c->url) <= 200 ?
 	    c->url : "");
-	/* WordPress's HTML as the Markdown comments are written in. */
+	/*
+	 * WordPress's HTML as the Markdown comments are written in; an
+	 * export of ours holds that Markdown already.
+	 */
 	buf_init(&text);
-	import_comment_text(&text, c->content, strlen(c->content));
+	if (m->ours)
+		buf_puts(&text, c->content);
+	else
+		import_comment_text(&text, c->content, strlen(c->content));
 	cm.content = arena_strndup(&m->rec, text.data, text.len);
 	buf_reset(&text);
 	cm.status = (char *)comment_status(c->approved);
@@ -1482,6 +1527,17 @@ imp_free(struct imp *m)
 }
 
 /* The second pass and everything it writes, in the caller's transaction. */
+/* Whether the file is an export of ours (export.c writes "Galley"). */
+static int
+on_channel(void *arg, const struct wxr_channel *ch)
+{
+	struct imp	*m = arg;
+
+	m->ours = ch->generator != NULL && strcmp(ch->generator, "Galley") ==
+	    0;
+	return 0;
+}
+
 static int
 write_all(struct imp *m, const struct wxr_handler *h, struct image *made,
     size_t *nmade)
@@ -1498,11 +1554,11 @@ write_all(struct imp *m, const struct wxr_handler *h, struct image *made,
 }
 
 int
-import_run(struct site *s, const struct import_opts *o, FILE *out,
+import_run(const struct site *s, const struct import_opts *o, FILE *out,
     char *err, size_t errlen)
 {
-	struct wxr_handler	 h = { NULL, NULL, on_author, on_term, on_item,
-	    on_comment, on_item_end };
+	struct wxr_handler	 h = { NULL, on_channel, on_author, on_term,
+	    on_item, on_comment, on_item_end };
 	struct imp		 m;
 	struct image		*made = NULL;
 	size_t			 nmade = 0, i;
@@ -1521,7 +1577,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 	/* First pass: the whole file checked before anything is written. */
 	if (wxr_read(o->file, &h, err, errlen) != 0)
 		goto out;
-	if ((m.env.conn = store_conn_get(s->store)) == NULL) {
+	if ((m.env.conn = o->conn != NULL ? o->conn :
+	    store_conn_get(s->store)) == NULL) {
 		snprintf(err, errlen, "cannot reach the database");
 		goto out;
 	}
@@ -1532,7 +1589,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 	if (store_bulk(m.env.conn) != STORE_OK ||
 	    store_begin(m.env.conn) != STORE_OK) {
 		snprintf(err, errlen, "cannot start a transaction");
-		store_conn_put(s->store, m.env.conn);
+		if (o->conn == NULL)
+			store_conn_put(s->store, m.env.conn);
 		goto out;
 	}
 	rc = write_all(&m, &h, made, &nmade);
@@ -1546,7 +1604,8 @@ import_run(struct site *s, const struct import_opts *o, FILE *out,
 			image_discard(&s->media, m.env.conn, &made[i]);
 	if (rc == 0)
 		summary(&m, out);
-	store_conn_put(s->store, m.env.conn);
+	if (o->conn == NULL)
+		store_conn_put(s->store, m.env.conn);
 out:
 	free(made);
 	imp_free(&m);

@@ -30,6 +30,7 @@
 
 struct buf;
 struct site;
+struct store_conn;
 
 /*
  * Appends a WordPress comment's HTML html[0..len) as the Markdown subset
@@ -47,6 +48,9 @@ struct import_opts {
 	const char	*uploads;	/* a copy of wp-content/uploads, or NULL */
 	int		 dry_run;
 	int		 progress;	/* a progress line on stderr */
+	struct store_conn *conn;	/* the caller's connection (the
+					   admin's request), or NULL: one
+					   from the site's pool */
 };
 
 /*
@@ -55,7 +59,7 @@ struct import_opts {
  * Returns 0; or -1 with a sentence in err (the file's line for a
  * malformed one), the site then unchanged.
  */
-int	import_run(struct site *s, const struct import_opts *o, FILE *out,
+int	import_run(const struct site *s, const struct import_opts *o, FILE *out,
 	    char *err, size_t errlen);
 
 #endif

@@ -3,6 +3,7 @@
  * below: its name, its usage line, and the function that runs it.  Exit
  * codes: 0 success, 1 failure (with a message), 2 bad usage.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "account.h"
 #include "arena.h"
 #include "buf.h"
+#include "export.h"
 #include "import.h"
 #include "library.h"
 #include "media.h"
@@ -35,6 +37,7 @@ static int	cmd_spam(int, char **);
 static int	cmd_user(int, char **);
 static int	cmd_media(int, char **);
 static int	cmd_import(int, char **);
+static int	cmd_export(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -113,6 +116,14 @@ static const struct cmd {
 	    "only what is new; old links redirect.  --dry-run prints the\n"
 	    "summary and changes nothing.\n",
 	    cmd_import },
+	{ "export", "galley export DIR [--out FILE]",
+	    "Write the site as a WordPress export (WXR 1.2), which\n"
+	    "WordPress's importer and `galley import` read: authors,\n"
+	    "categories, tags, posts, pages, comments, and the media library\n"
+	    "as attachments (their URLs on this site's base_url), with each\n"
+	    "imported item's GUID and WordPress id.  Standard output unless\n"
+	    "--out names a file, which appears whole or not at all.\n",
+	    cmd_export },
 };
 
 static void
@@ -726,7 +737,7 @@ static int
 cmd_import(int argc, char **argv)
 {
 	const struct cmd	*c = &cmds[8];
-	struct import_opts	 o = { NULL, NULL, 0, 0 };
+	struct import_opts	 o = { NULL, NULL, 0, 0, NULL };
 	struct site		*site;
 	char			 err[600];
 	int			 i, rc;
@@ -755,6 +766,92 @@ cmd_import(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+/* Where an export goes: a stream, with its first error kept. */
+struct out_file {
+	FILE	*f;
+	int	 err;
+};
+
+static void
+out_write(const char *data, size_t len, void *arg)
+{
+	struct out_file	*o = arg;
+
+	if (!o->err && fwrite(data, 1, len, o->f) != len)
+		o->err = 1;
+}
+
+/*
+ * Runs the export into f; then, for --out, fsyncs it and renames tmp
+ * onto path.  Returns the exit code.
+ */
+static int
+export_to(struct site *site, FILE *f, const char *tmp, const char *path)
+{
+	struct store_conn	*c;
+	struct out_file		 o = { f, 0 };
+	char			 err[512];
+	int			 rc;
+
+	if ((c = store_conn_get(site->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		return 1;
+	}
+	rc = export_run(site, c, out_write, &o, err, sizeof(err));
+	store_conn_put(site->store, c);
+	if (rc != 0) {
+		fprintf(stderr, "galley export: %s\n", err);
+		return 1;
+	}
+	if (fflush(f) != 0 || ferror(f) || o.err || (tmp != NULL &&
+	    (fsync(fileno(f)) != 0 || rename(tmp, path) != 0))) {
+		fprintf(stderr, "galley export: %s: %s\n", tmp ? path :
+		    "standard output", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	const struct cmd	*c = &cmds[9];
+	struct site		*site;
+	const char		*path = NULL;
+	char			 err[512], tmp[4200];
+	FILE			*f = stdout;
+	int			 fd, rc;
+
+	if (argc == 4 && strcmp(argv[2], "--out") == 0)
+		path = argv[3];
+	else if (argc != 2)
+		return bad(c, argc < 2 ? "DIR is required" : "unknown flag");
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if (path != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+		if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) ==
+		    NULL) {
+			fprintf(stderr, "galley export: %s: %s\n", path,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			site_close(site);
+			return 1;
+		}
+	}
+	rc = export_to(site, f, path != NULL ? tmp : NULL, path);
+	if (path != NULL) {
+		fclose(f);
+		if (rc != 0)
+			unlink(tmp);
+	}
+	site_close(site);
+	return rc;
 }
 
 int

@@ -7,7 +7,7 @@
  * handler.  Every page works without JavaScript and is never cached.
  * This file holds the router, signing in and out, and the dashboard;
  * page_admin_comments.c the moderation queue; page_admin_site.c the
- * settings and the users.
+ * settings and the users; page_admin_tools.c import and export.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +44,7 @@ static const struct section {
 	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
 	{ "users", "Users", 3, admin_users, admin_users_post },
 	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },
+	{ "tools", "Tools", 3, admin_tools, admin_tools_post },
 	{ "logout", NULL, 1, NULL, logout },
 };
 

@@ -37,6 +37,8 @@ int	 admin_terms(struct req *, struct session *);
 int	 admin_terms_post(struct req *, struct session *, struct form *);
 int	 admin_privacy(struct req *, struct session *);
 int	 admin_privacy_post(struct req *, struct session *, struct form *);
+int	 admin_tools(struct req *, struct session *);
+int	 admin_tools_post(struct req *, struct session *, struct form *);
 int	 admin_users(struct req *, struct session *);
 int	 admin_users_post(struct req *, struct session *, struct form *);
 

@@ -1179,6 +1179,14 @@ static const struct form_field vote_fields[] = {
 #define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
 #define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
 #define ADMIN_LOGIN_MAX	8192		/* the login form */
+#define WXR_MAX		(64 << 20)	/* a WordPress export, Tools -> Import */
+
+/* Tools' form: a WXR file, which action, the CSRF token. */
+static const struct form_field tools_fields[] = {
+	{ "csrf", 200 },
+	{ "action", 16 },
+	{ "wxr", WXR_MAX },
+};
 
 /*
  * The routes that are not pages, one row each; the first that matches
@@ -1194,6 +1202,9 @@ static const struct action actions[] = {
 	    NULL },
 	{ "/admin/login/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
 	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
+	{ "/admin/tools/", ACT_GET | ACT_POST | ACT_GATE, WXR_MAX + 65536,
+	    tools_fields, sizeof(tools_fields) / sizeof(tools_fields[0]), 0,
+	    admin_task, NULL },
 	{ "/admin/", ACT_GET | ACT_POST | ACT_PREFIX | ACT_GATE,
 	    ADMIN_BODY_MAX, NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
 	{ "/admin", ACT_GET | ACT_POST | ACT_GATE, ADMIN_BODY_MAX, NULL, 0,

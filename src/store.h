@@ -693,6 +693,73 @@ int	store_redirect_add(struct store_conn *, const char *path,
 int	store_redirect_get(struct store_conn *, struct arena *,
 	    const char *path, struct redirect *out);
 
+/*
+ * What an export (export.c) reads, a page at a time in id order after
+ * the id given (0: from the first), each row with the WordPress key and
+ * id it was imported under ("" and 0 if it was not).
+ */
+struct export_user {
+	struct user	 u;		/* id, slug, name, email */
+	char		*login;		/* imported login, else the slug */
+};
+struct export_term {
+	struct term	 t;
+	char		*parent_slug;	/* "": none */
+	int64_t		 old_id;
+	int64_t		 depth;		/* 0: no parent */
+};
+struct export_post {
+	struct post	 p;		/* with sticky and parent_id */
+	char		*login;		/* the author's (as export_user) */
+	char		*guid;		/* the imported key, or "" */
+	int64_t		 old_id;
+	int64_t		 parent_old;	/* the parent's WordPress id, or 0 */
+};
+struct export_comment {
+	struct comment	 c;		/* with email */
+	int64_t		 user_id;	/* 0: none */
+	int64_t		 old_id;
+	int64_t		 parent_old;
+};
+struct export_media {
+	struct media	 m;
+	char		*guid;
+	int64_t		 old_id;
+};
+int	store_export_users(struct store_conn *, struct arena *, int64_t after,
+	    int64_t limit, struct export_user **out, size_t *n);
+/* Terms parents first: after (depth, id), by depth then id. */
+int	store_export_terms(struct store_conn *, struct arena *, int64_t depth,
+	    int64_t after, int64_t limit, struct export_term **out,
+	    size_t *n);
+int	store_export_posts(struct store_conn *, struct arena *, int64_t after,
+	    int64_t limit, struct export_post **out, size_t *n);
+/* A post's comments, every status. */
+int	store_export_comments(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t after, int64_t limit,
+	    struct export_comment **out, size_t *n);
+/* A post's terms (taxonomy, slug, name) in the order it lists them. */
+int	store_export_post_terms(struct store_conn *, struct arena *,
+	    int64_t post_id, struct term **out, size_t *n);
+int	store_export_media(struct store_conn *, struct arena *, int64_t after,
+	    int64_t limit, struct export_media **out, size_t *n);
+/*
+ * Whether WordPress id old may stand for one row of kind ("post" and
+ * "media" share WordPress's post ids; "comment"; "term") in an export:
+ * *ok is 1 when no row of ours has that id and one import row alone was
+ * given it.  *top is the highest post id or post or media WordPress id
+ * (with kind "top"), above which media of our own are numbered.
+ */
+int	store_export_id_free(struct store_conn *, const char *kind,
+	    int64_t old, int *ok);
+int	store_export_top(struct store_conn *, int64_t *top);
+/*
+ * The old paths (redirects) that lead to post_id or media_id (the other
+ * 0), by path.
+ */
+int	store_export_redirects(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t media_id, char ***out, size_t *n);
+
 struct store;
 
 /*

@@ -186,6 +186,15 @@
 	"ALTER TABLE posts ADD COLUMN parent_id BIGINT REFERENCES posts(id)" \
 	"  ON DELETE SET NULL;"
 
+/*
+ * 15: what an export (export.c) asks: the WordPress key and id a row
+ * came from, and the old paths that lead to it, found by the row.
+ */
+#define MIGRATION_EXPORT \
+	"CREATE INDEX imported_by_item ON imported (kind, item);" \
+	"CREATE INDEX redirects_by_post ON redirects (post_id);" \
+	"CREATE INDEX redirects_by_media ON redirects (media_id);"
+
 
 /* SQLite: */
 
@@ -356,6 +365,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_MEDIA_BLOBS("BLOB"),	/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
+	MIGRATION_EXPORT,		/* 15 */
 };
 
 /* PostgreSQL: */
@@ -486,6 +496,7 @@ static const char *const pg_steps[] = {
 							/* 12 */
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
+	MIGRATION_EXPORT,		/* 15 */
 };
 
 const char *const *

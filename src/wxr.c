@@ -37,6 +37,7 @@ static const struct field channel_fields[] = {
 	S(NS_NONE, "link", wxr_channel, link),
 	S(NS_WP, "base_site_url", wxr_channel, base_site_url),
 	S(NS_WP, "base_blog_url", wxr_channel, base_blog_url),
+	S(NS_NONE, "generator", wxr_channel, generator),
 };
 
 static const struct field author_fields[] = {
@@ -111,6 +112,11 @@ struct cat_bufs {
 	struct buf	 domain, nicename, name;
 };
 
+/* An item's postmeta: two buffers each, reused item to item. */
+struct meta_bufs {
+	struct buf	 key, value;
+};
+
 struct rd {
 	xmlTextReaderPtr	 r;
 	const struct wxr_handler *h;
@@ -138,6 +144,10 @@ struct rd {
 	size_t			 ncats, catcap;
 	struct wxr_item		 item;		/* while its comments come */
 	struct wxr_cat		*itemcats;
+	struct meta_bufs	*metas;
+	size_t			 nmetas, metacap;
+	int			 in_meta;	/* inside a wp:postmeta */
+	struct wxr_meta		*itemmetas;
 };
 
 static enum ns
@@ -323,6 +333,15 @@ send_item(struct rd *d)
 	}
 	it->cats = d->itemcats;
 	it->ncats = d->ncats;
+	d->itemmetas = xrealloc(d->itemmetas, (d->nmetas + 1) *
+	    sizeof(*d->itemmetas));
+	for (i = 0; i < d->nmetas; i++) {
+		d->itemmetas[i].key = trimmed(&d->metas[i].key);
+		d->itemmetas[i].value = d->metas[i].value.data ?
+		    d->metas[i].value.data : "";
+	}
+	it->metas = d->itemmetas;
+	it->nmetas = d->nmetas;
 	it->line = d->line;
 	return d->h->item != NULL ? d->h->item(d->h->arg, it) : 0;
 }
@@ -355,6 +374,25 @@ begin_cat(struct rd *d)
 	c->name.len = 0;
 	buf_puts(&c->name, "");
 	d->open = &c->name;
+}
+
+/* An item's <wp:postmeta>: a new entry, its key and value to come. */
+static void
+begin_meta(struct rd *d)
+{
+	struct meta_bufs	*m;
+
+	if (d->nmetas == d->metacap) {
+		d->metacap = d->metacap ? d->metacap * 2 : 8;
+		d->metas = xrealloc(d->metas, d->metacap * sizeof(*d->metas));
+		memset(d->metas + d->nmetas, 0, (d->metacap - d->nmetas) *
+		    sizeof(*d->metas));
+	}
+	m = &d->metas[d->nmetas++];
+	m->key.len = m->value.len = 0;
+	buf_puts(&m->key, "");
+	buf_puts(&m->value, "");
+	d->in_meta = 1;
 }
 
 /* A start tag at depth: a record begins, or a field of one opens. */
@@ -415,6 +453,8 @@ start(struct rd *d, int depth)
 			d->sticky.len = 0;
 			buf_puts(&d->sticky, "");
 			d->ncats = 0;
+			d->nmetas = 0;
+			d->in_meta = 0;
 			d->item_sent = 0;
 		}
 		if (next != C_NONE)
@@ -433,12 +473,28 @@ start(struct rd *d, int depth)
 			d->field_depth = depth;
 			return 0;
 		}
+		if (ns == NS_WP && strcmp(name, "postmeta") == 0 &&
+		    !d->item_sent) {
+			begin_meta(d);
+			return 0;
+		}
 		if (ns == NS_WP && strcmp(name, ITEM_STICKY) == 0) {
 			d->sticky.len = 0;
 			d->open = &d->sticky;
 			d->field_depth = depth;
 			return 0;
 		}
+	}
+	if (d->ctx == C_ITEM && depth == 4 && d->in_meta && ns == NS_WP &&
+	    (strcmp(name, "meta_key") == 0 || strcmp(name, "meta_value") ==
+	    0)) {
+		d->open = strcmp(name, "meta_key") == 0 ?
+		    &d->metas[d->nmetas - 1].key :
+		    &d->metas[d->nmetas - 1].value;
+		d->open->len = 0;
+		buf_puts(d->open, "");
+		d->field_depth = depth;
+		return 0;
 	}
 	/* A field: a direct child of its record (the channel's at 2). */
 	if ((d->ctx == C_CHANNEL && depth == 2 && !d->channel_sent) ||
@@ -522,6 +578,8 @@ end(struct rd *d, int depth)
 			d->ctx = C_ITEM;
 		break;
 	case C_ITEM:
+		if (depth == 3)
+			d->in_meta = 0;
 		if (depth != 2)
 			break;
 		if ((rc = send_item(d)) == 0 && d->h->item_end != NULL)
@@ -593,6 +651,12 @@ rd_free(struct rd *d)
 	}
 	free(d->cats);
 	free(d->itemcats);
+	for (i = 0; i < d->metacap; i++) {
+		buf_reset(&d->metas[i].key);
+		buf_reset(&d->metas[i].value);
+	}
+	free(d->metas);
+	free(d->itemmetas);
 }
 
 static int

@@ -27,6 +27,7 @@ struct wxr_channel {
 	const char	*link;
 	const char	*base_site_url;
 	const char	*base_blog_url;
+	const char	*generator;	/* "Galley" in an export of ours */
 };
 
 struct wxr_author {
@@ -57,6 +58,12 @@ struct wxr_cat {
 	const char	*name;
 };
 
+/* An item's <wp:postmeta>: a key and its value, as written. */
+struct wxr_meta {
+	const char	*key;
+	const char	*value;
+};
+
 struct wxr_item {
 	int64_t		 id;		/* wp:post_id, 0 if none */
 	int64_t		 parent;	/* wp:post_parent */
@@ -78,6 +85,8 @@ struct wxr_item {
 	const char	*attachment_url;
 	const struct wxr_cat *cats;
 	size_t		 ncats;
+	const struct wxr_meta *metas;	/* those before its first comment */
+	size_t		 nmetas;
 	long		 line;
 };
 

@@ -286,6 +286,15 @@ http_post(struct srv *s, const char *path, const char *const *fields,
     int multipart, const char *file, const char *const *headers,
     struct resp *r)
 {
+	return http_upload(s, path, fields, multipart, "image", file, headers,
+	    r);
+}
+
+int
+http_upload(struct srv *s, const char *path, const char *const *fields,
+    int multipart, const char *name, const char *file,
+    const char *const *headers, struct resp *r)
+{
 	CURL			*c = curl_easy_init();
 	curl_mime		*mime = NULL;
 	curl_mimepart		*part;
@@ -314,9 +323,10 @@ http_post(struct srv *s, const char *path, const char *const *fields,
 		}
 		if (file != NULL) {
 			part = curl_mime_addpart(mime);
-			curl_mime_name(part, "image");
+			curl_mime_name(part, name);
 			curl_mime_filedata(part, file);
-			curl_mime_type(part, "image/jpeg");
+			curl_mime_type(part, strcmp(name, "image") == 0 ?
+			    "image/jpeg" : "application/octet-stream");
 		}
 		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	} else {
@@ -661,6 +671,49 @@ db_let_go(struct db_hold *h)
 		sqlite3_close(h->lite);
 	}
 	free(h);
+}
+
+int
+db_rows(const char *where, const char *sql, struct buf *out)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	PGconn		*pg;
+	PGresult	*res;
+	const char	*v;
+	int		 i, j, rc = -1;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		pg = PQconnectdb(where);
+		res = PQexec(pg, sql);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			for (i = 0; i < PQntuples(res); i++)
+				for (j = 0; j < PQnfields(res); j++) {
+					buf_puts(out, PQgetvalue(res, i, j));
+					buf_putc(out, j + 1 < PQnfields(res) ?
+					    '\t' : '\n');
+				}
+			rc = 0;
+		}
+		PQclear(res);
+		PQfinish(pg);
+		return rc;
+	}
+	if (sqlite3_open(where, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		while ((i = sqlite3_step(st)) == SQLITE_ROW)
+			for (j = 0; j < sqlite3_column_count(st); j++) {
+				v = (const char *)sqlite3_column_text(st, j);
+				buf_puts(out, v != NULL ? v : "");
+				buf_putc(out, j + 1 < sqlite3_column_count(st) ?
+				    '\t' : '\n');
+			}
+		rc = i == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
 }
 
 long long

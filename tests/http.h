@@ -69,6 +69,10 @@ int	 http_get(struct srv *, const char *path, struct resp *r);
 int	 http_post(struct srv *, const char *path, const char *const *fields,
 	    int multipart, const char *file, const char *const *headers,
 	    struct resp *r);
+/* http_post with the file as the field name rather than "image". */
+int	 http_upload(struct srv *, const char *path,
+	    const char *const *fields, int multipart, const char *name,
+	    const char *file, const char *const *headers, struct resp *r);
 /*
  * Walks an article's comment pages (ARTICLE, then comment-page-2/ ... to
  * the first 404), adding up the comments shown and, into *foreign, the
@@ -100,6 +104,11 @@ struct db_hold *db_hold(const char *where, const char *sql);
 void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
+/*
+ * Appends every row sql returns to out, columns joined by a tab, each
+ * row ending in a newline (NULL as ""); -1 if sql failed.
+ */
+int	 db_rows(const char *where, const char *sql, struct buf *out);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
 /*
  * Appends to out the bytes of in (len bytes) decoded from content coding

@@ -148,6 +148,7 @@ matrix(struct srv *s, char *const cookie[4])
 		{ "/admin/posts/?edit=1", { 302, 403, 200, 200 } },
 		{ "/admin/pages/", { 302, 403, 200, 200 } },
 		{ "/admin/privacy/", { 302, 403, 403, 200 } },
+		{ "/admin/tools/", { 302, 403, 403, 200 } },
 		{ "/admin/terms/", { 302, 403, 200, 200 } },
 		{ "/admin/media/", { 302, 200, 200, 200 } },
 		{ "/admin/pages/?edit=2", { 302, 403, 200, 200 } },
@@ -1576,6 +1577,77 @@ lockout(struct srv *s)
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
+/*
+ * Tools: an import checked (nothing changes), refused without the CSRF
+ * token or to an editor, a broken file refused naming its line, then
+ * imported; the export downloaded as an attachment that parses as WXR
+ * holding what was imported.
+ */
+static void
+tools(struct srv *s, char *const cookie[4])
+{
+	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
+	    "../shared";
+	const char	*h[] = { cookie[3], NULL }, *he[] = { cookie[2], NULL };
+	const char	*cd;
+	char		 tok[80], file[600], broken[600];
+	const char	*check[] = { "csrf", tok, "action", "check", NULL };
+	const char	*import[] = { "csrf", tok, "action", "import", NULL };
+	const char	*forged[] = { "csrf", "0123456789abcdef", "action",
+	    "import", NULL };
+	const char	*export[] = { "csrf", tok, "action", "export", NULL };
+	const char	*q = "SELECT count(*) FROM posts";
+	long long	 before = db_count(dbpath, q);
+	struct resp	 r;
+	xmlDocPtr	 doc;
+
+	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[3]));
+	snprintf(file, sizeof(file), "%s/fixtures/wxr/small-export.xml",
+	    shared);
+	snprintf(broken, sizeof(broken), "%s/fixtures/wxr/crazy-cdata.xml",
+	    shared);
+	CHECK(http_upload(s, "/admin/tools/", check, 1, "wxr", file, h, &r) ==
+	    0 && r.status == 200 && strstr(r.body.data, "nothing was"
+	    " changed") && strstr(r.body.data, "posts: 6 in the file, 6"
+	    " imported"));
+	resp_free(&r);
+	CHECK(db_count(dbpath, q) == before);
+	CHECK(http_upload(s, "/admin/tools/", forged, 1, "wxr", file, h, &r) ==
+	    0 && r.status == 403);
+	resp_free(&r);
+	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[2]));
+	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", file, he, &r)
+	    == 0 && r.status == 403);
+	resp_free(&r);
+	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[3]));
+	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", broken, h,
+	    &r) == 0 && r.status == 422 && strstr(r.body.data, "line ") &&
+	    strstr(r.body.data, "Nothing was changed"));
+	resp_free(&r);
+	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", NULL, h, &r)
+	    == 0 && r.status == 422);
+	resp_free(&r);
+	CHECK(db_count(dbpath, q) == before);
+	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", file, h, &r) ==
+	    0 && r.status == 200 && strstr(r.body.data, "Imported."));
+	resp_free(&r);
+	CHECK(db_count(dbpath, q) == before + 11);
+	/* A GET shows the page and changes nothing; the export is a POST. */
+	CHECK(get(s, "/admin/tools/?action=export", cookie[3], &r) == 200 &&
+	    resp_header(&r, "Content-Disposition") == NULL);
+	resp_free(&r);
+	CHECK(post(s, "/admin/tools/", export, cookie[3], NULL, &r) == 200);
+	cd = resp_header(&r, "Content-Disposition");
+	CHECK(cd != NULL && strstr(cd, "attachment") != NULL);
+	doc = xmlReadMemory(r.body.data ? r.body.data : "", (int)r.body.len,
+	    "export.xml", NULL, XML_PARSE_NONET);
+	CHECK(doc != NULL && strstr(r.body.data, "<wp:wxr_version>1.2") &&
+	    strstr(r.body.data, "<wp:post_name><![CDATA[many-categories]]>"));
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	CHECK(db_count(dbpath, q) == before + 11);
+}
+
 int
 main(void)
 {
@@ -1633,6 +1705,7 @@ main(void)
 	media(&s, cookie[1]);
 	media_formats(&s, cookie[1]);
 	media_render(&s, cookie[2]);
+	tools(&s, cookie);
 	settings(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);

@@ -1,0 +1,146 @@
+/*
+ * page_admin_tools: /admin/tools/ (admins only), WordPress's Tools ->
+ * Import and Tools -> Export.  Import takes a WXR file uploaded as
+ * multipart (its size bounded by server.c's actions[] row before the
+ * body is read) and runs import.c on it in the request's connection:
+ * "Check" is a dry run that shows the summary and changes nothing,
+ * "Import" writes it in one transaction and shows the same summary.
+ * Pictures cannot come this way (there is no wp-content/uploads here):
+ * they are listed as missing, for `galley import --uploads`.  Export
+ * answers a POST (it changes nothing, but a download of every email
+ * address the site holds is kept behind the CSRF token) with the WXR
+ * of export.c as an attachment.  Both are POSTs with the CSRF token
+ * page_admin checks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "export.h"
+#include "form.h"
+#include "import.h"
+#include "page.h"
+#include "page_admin.h"
+#include "req.h"
+#include "site.h"
+#include "store.h"
+
+static int
+tools_page(struct req *r, struct session *se, const char *summary,
+    const char *error, int status)
+{
+	json_t	*view = admin_view(r, se, "Tools");
+
+	if (summary != NULL)
+		view_str(view, "summary", summary);
+	if (error != NULL)
+		view_str(view, "error", error);
+	return page_render(r, "admin-tools", view, status);
+}
+
+int
+admin_tools(struct req *r, struct session *se)
+{
+	return tools_page(r, se, NULL, NULL, 200);
+}
+
+/* Writes data[0..len) to a new temporary file; its path in path. */
+static int
+upload_file(const char *data, size_t len, char *path, size_t pathlen)
+{
+	const char	*dir = getenv("TMPDIR");
+	int		 fd;
+	ssize_t		 n;
+
+	snprintf(path, pathlen, "%s/galley-import-XXXXXX", dir != NULL &&
+	    *dir != '\0' ? dir : "/tmp");
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	for (; len > 0; data += n, len -= (size_t)n)
+		if ((n = write(fd, data, len)) <= 0) {
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+	return close(fd);
+}
+
+/* Runs the import of the uploaded file (a dry run unless real). */
+static int
+tools_import(struct req *r, struct session *se, struct form *in, int real)
+{
+	struct import_opts	 o;
+	const char		*data;
+	char			 path[512], err[600], *text = NULL;
+	size_t			 len, tlen = 0;
+	FILE			*out;
+	int			 too_long, rc;
+
+	data = form_get(in, "wxr", &len, &too_long);
+	if (too_long)
+		return tools_page(r, se, NULL, "The file is too large.", 413);
+	if (!form_file(in, "wxr") || len == 0)
+		return tools_page(r, se, NULL, "Choose a WordPress export"
+		    " (WXR) file to import.", 422);
+	if (upload_file(data, len, path, sizeof(path)) == -1) {
+		fprintf(stderr, "tools: keeping the upload: %s\n", strerror(errno));
+		return page_error(r, 500);
+	}
+	memset(&o, 0, sizeof(o));
+	o.file = path;
+	o.dry_run = !real;
+	o.conn = r->conn;
+	if ((out = open_memstream(&text, &tlen)) == NULL) {
+		unlink(path);
+		return page_error(r, 500);
+	}
+	rc = import_run(r->site, &o, out, err, sizeof(err));
+	fclose(out);
+	unlink(path);
+	if (rc != 0) {
+		free(text);
+		return tools_page(r, se, NULL, arena_printf(&r->arena, "The"
+		    " file was not imported: %s. Nothing was changed.", err),
+		    422);
+	}
+	/* The summary names the temporary file first: say what it was. */
+	rc = tools_page(r, se, arena_printf(&r->arena, "%s%s", real ?
+	    "Imported.\n" : "Checked: nothing was changed. Import the file"
+	    " to make these changes.\n", strchr(text, '\n') != NULL ?
+	    strchr(text, '\n') + 1 : text), NULL, 200);
+	free(text);
+	return rc;
+}
+
+static int
+tools_export(struct req *r)
+{
+	char	 err[512];
+
+	if (export_run(r->site, r->conn, buf_write, &r->body, err,
+	    sizeof(err)) != 0 || r->body.err) {
+		fprintf(stderr, "tools: export: %s\n", r->body.err ? "out of memory" :
+		    err);
+		r->body.len = 0;
+		return page_error(r, 503);
+	}
+	r->type = "application/rss+xml; charset=utf-8";
+	r->disposition = "attachment; filename=\"galley-export.xml\"";
+	return 200;
+}
+
+int
+admin_tools_post(struct req *r, struct session *se, struct form *in)
+{
+	const char	*action = form_get(in, "action", NULL, NULL);
+
+	if (strcmp(action, "export") == 0)
+		return tools_export(r);
+	if (strcmp(action, "check") == 0 || strcmp(action, "import") == 0)
+		return tools_import(r, se, in, strcmp(action, "import") == 0);
+	return admin_refuse(r, se, 422, "Unknown action.");
+}
