@@ -21,6 +21,7 @@
 #include "export.h"
 #include "htmlsax.h"
 #include "image.h"
+#include "library.h"
 #include "import.h"
 #include "post.h"
 #include "sign.h"
@@ -1318,7 +1319,7 @@ media_one(struct imp *m, struct att *a, struct image *made, size_t *nmade)
 	struct image	 im;
 	char		*path, msg[200], *data;
 	size_t		 len;
-	int		 rc, i;
+	int		 rc;
 
 	if ((rc = store_import_find(m->env.conn, "media", a->guid,
 	    &a->media_id)) == STORE_OK) {
@@ -1367,21 +1368,7 @@ media_one(struct imp *m, struct att *a, struct image *made, size_t *nmade)
 	else if (rc != STORE_NOTFOUND)
 		return rc;
 	else {
-		memset(&md, 0, sizeof(md));
-		md.hash = im.hash;
-		md.mime = (char *)im.mime;
-		md.width = im.width;
-		md.height = im.height;
-		md.bytes = (int64_t)len;
-		md.alt = "";
-		md.sizes = sizes;
-		for (i = 0; i < im.nfiles; i++) {
-			sizes[i].width = im.file[i].width;
-			sizes[i].height = im.file[i].height;
-			sizes[i].hash = im.file[i].hash;
-			sizes[i].mime = (char *)im.file[i].mime;
-		}
-		md.nsizes = (size_t)im.nfiles;
+		library_item(&im, len, "", &md, sizes);
 		if ((rc = store_media_add(m->env.conn, &md, &a->media_id)) !=
 		    STORE_OK)
 			return rc;

@@ -13,6 +13,29 @@
 
 #define REGEN_PAGE	100
 
+void
+library_item(const struct image *im, size_t len, const char *alt,
+    struct media *m, struct media_size *sizes)
+{
+	int	 i;
+
+	memset(m, 0, sizeof(*m));
+	m->hash = (char *)im->hash;
+	m->mime = (char *)im->mime;
+	m->width = im->width;
+	m->height = im->height;
+	m->bytes = (int64_t)len;
+	m->alt = (char *)alt;
+	m->sizes = sizes;
+	for (i = 0; i < im->nfiles; i++) {
+		sizes[i].width = im->file[i].width;
+		sizes[i].height = im->file[i].height;
+		sizes[i].hash = (char *)im->file[i].hash;
+		sizes[i].mime = (char *)im->file[i].mime;
+	}
+	m->nsizes = (size_t)im->nfiles;
+}
+
 /*
  * Whether item m's files are all recorded: its display copy, and one of
  * every width it should have.

@@ -9,8 +9,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct image;
+struct media;
+struct media_size;
 struct site;
 struct store_conn;
+
+/*
+ * Fills m as the library item of im, a picture image_store kept at
+ * every width (len bytes uploaded, alt its text), with its files'
+ * rows in sizes (IMAGE_FILES_MAX of them), ready for store_media_add.
+ */
+void	library_item(const struct image *im, size_t len, const char *alt,
+	    struct media *m, struct media_size *sizes);
 
 struct library_regen {
 	int64_t	 items;		/* items looked at */

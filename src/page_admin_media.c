@@ -25,6 +25,7 @@
 #include "form.h"
 #include "html.h"
 #include "image.h"
+#include "library.h"
 #include "page.h"
 #include "page_admin.h"
 #include "req.h"
@@ -265,7 +266,7 @@ media_upload(struct req *r, struct session *se, struct form *in)
 	char		 msg[200];
 	size_t		 len;
 	int64_t		 id;
-	int		 rc, too_long, i;
+	int		 rc, too_long;
 
 	data = form_get(in, "image", &len, &too_long);
 	if (!form_file(in, "image") || len == 0)
@@ -286,21 +287,7 @@ media_upload(struct req *r, struct session *se, struct form *in)
 		return media_page(r, se, arena_strdup(&r->arena, msg),
 		    rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
 		    rc == IMAGE_IO ? 500 : 422);
-	memset(&m, 0, sizeof(m));
-	m.hash = im.hash;
-	m.mime = (char *)im.mime;
-	m.width = im.width;
-	m.height = im.height;
-	m.bytes = (int64_t)len;
-	m.alt = (char *)alt;
-	m.sizes = sizes;
-	for (i = 0; i < im.nfiles; i++) {
-		sizes[i].width = im.file[i].width;
-		sizes[i].height = im.file[i].height;
-		sizes[i].hash = im.file[i].hash;
-		sizes[i].mime = (char *)im.file[i].mime;
-	}
-	m.nsizes = (size_t)im.nfiles;
+	library_item(&im, len, alt, &m, sizes);
 	/* The item and its files' rows go in together. */
 	if ((rc = store_begin(r->conn)) == STORE_OK) {
 		if ((rc = store_media_add(r->conn, &m, &id)) == STORE_OK)
