@@ -23,6 +23,8 @@
 
 static const char	*fixtures;
 static int		 nsites;
+static char		*paths[256];	/* the sites' folders, freed last */
+static size_t		 npaths;
 
 struct site_at {
 	char	*dir;
@@ -37,6 +39,8 @@ new_site(struct site_at *s)
 	char		 cmd[1200], name[64];
 
 	s->dir = tmp_path("export");
+	if (npaths < sizeof(paths) / sizeof(paths[0]))
+		paths[npaths++] = s->dir;
 	if (getenv("GALLEY_DB") == NULL || pg == NULL ||
 	    (bar = strchr(pg, '|')) == NULL) {
 		CHECK(run_galley((const char *[]){ "init", s->dir, NULL },
@@ -208,6 +212,9 @@ every_fixture(void)
 	char		*up = tmp_path("uploads");
 	int		 n = 0;
 
+	if (npaths < sizeof(paths) / sizeof(paths[0]))
+		paths[npaths++] = up;	/* freed last, with the sites' */
+
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/2008/06 && cp %s/../jpeg/"
 	    "valid/blank_800x280.jpg %s/2008/06/canola2.jpg", up, fixtures,
 	    up);
@@ -291,5 +298,7 @@ main(void)
 	every_fixture();
 	hostile();
 	out_file();
+	while (npaths > 0)
+		free(paths[--npaths]);
 	return check_done();
 }
