@@ -112,7 +112,7 @@ store_redirect_get(struct store_conn *c, struct arena *a, const char *path,
 
 /*
  * The export's pages (export.c).  Each row's WordPress key and id come
- * from imported by the row (migration 14's index); a row imported under
+ * from imported by the row (migration 15's index); a row imported under
  * two keys (one picture attached twice) shows the first.
  */
 #define IMPORTED(what, kind, item) "(SELECT " what " FROM imported" \
