@@ -143,6 +143,8 @@ for p in $(seq 1 "$last_page"); do
 	echo 'output = "/dev/null"'
 done > "$work/urls"
 curl -s -K "$work/urls"
+# A second of quiet: the server hands freed heap back once idle (trim_due).
+sleep 1
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$gpid/status")
 echo "RSS after $(( posts / 20 )) articles and $last_page listing pages: $(( rss / 1024 )) MiB"
 stop

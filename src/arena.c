@@ -84,15 +84,20 @@ arena_strdup(struct arena *a, const char *s)
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
-	char	*p;
+	struct arena_chunk	*c = a->head;
+	va_list			 ap;
+	int			 n;
+	size_t			 room = c != NULL ? c->size - c->used : 0;
+	char			*p;
 
+	/* Written in place when it fits the head chunk: one pass, not two. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return arena_strdup(a, "");
+	if ((size_t)n < room)
+		return arena_alloc(a, (size_t)n + 1);
 	p = arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -54,6 +54,14 @@ buf_write(const char *data, size_t len, void *userdata)
 {
 	struct buf	*b = userdata;
 
+	/* The common case, room left, without buf_grow's checks. */
+	if (len < b->cap - b->len && !b->err && (b->max == 0 ||
+	    b->len + len <= b->max)) {
+		memcpy(b->data + b->len, data, len);
+		b->len += len;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (buf_grow(b, len) == -1)
 		return;
 	if (len > 0)

@@ -23,6 +23,7 @@
 #include "setting.h"
 #include "spam.h"
 #include "spam_corpus.h"
+#include "page.h"
 #include "site.h"
 #include "store.h"
 
@@ -860,6 +861,7 @@ main(int argc, char **argv)
 	size_t	 i;
 	int	 j;
 
+	page_view_init();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -10,6 +10,7 @@
  * which is what lets many threads render one template at once.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,6 +527,27 @@ real_format(char *s, size_t size, double d)
 	snprintf(s, size, "%.17g", d);
 }
 
+/*
+ * Writes v in decimal at the end of s (size at least 21); returns where
+ * it starts and its length in *len.  Not snprintf: a page of comments
+ * writes a thousand numbers.
+ */
+static const char *
+int_format(char *s, size_t size, json_int_t v, size_t *len)
+{
+	char		*p = s + size;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	*len = (size_t)(s + size - 1 - p);
+	return p;
+}
+
 static void
 value_write(struct buf *out, const json_t *v, int raw)
 {
@@ -539,9 +561,7 @@ value_write(struct buf *out, const json_t *v, int raw)
 		len = json_string_length(v);
 		break;
 	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		len = strlen(num);
+		s = int_format(num, sizeof(num), json_integer_value(v), &len);
 		break;
 	case JSON_REAL:
 		real_format(num, sizeof(num), json_real_value(v));

@@ -3,6 +3,8 @@
  * the view, two-pass rendering (the page's template, then the layout
  * around it), dates, settings and post summaries for listings.
  */
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +25,56 @@
 #include "theme.h"
 #include "url.h"
 
+/*
+ * Views are jansson trees of a few thousand small values, built and freed
+ * in one request.  While a page renders (page_view_arena) they come from
+ * the request's arena and their frees cost nothing; anywhere else from
+ * malloc.  Each block carries one header byte that says which, so a value
+ * made outside a bound stretch is still freed rightly inside one.
+ */
+#define VIEW_HDR	alignof(max_align_t)
+
+static _Thread_local struct arena *view_arena;
+
+static void *
+view_malloc(size_t n)
+{
+	unsigned char	*p;
+
+	if (n > SIZE_MAX - VIEW_HDR)
+		return NULL;
+	if (view_arena != NULL) {
+		p = arena_alloc(view_arena, n + VIEW_HDR);
+		p[0] = 1;
+	} else {
+		if ((p = malloc(n + VIEW_HDR)) == NULL)
+			return NULL;
+		p[0] = 0;
+	}
+	return p + VIEW_HDR;
+}
+
+static void
+view_free(void *v)
+{
+	unsigned char	*p = v;
+
+	if (p != NULL && p[-(ptrdiff_t)VIEW_HDR] == 0)
+		free(p - VIEW_HDR);
+}
+
+void
+page_view_init(void)
+{
+	json_set_alloc_funcs(view_malloc, view_free);
+}
+
+void
+page_view_arena(struct arena *a)
+{
+	view_arena = a;
+}
+
 void
 view_str(json_t *o, const char *key, const char *s)
 {
@@ -38,15 +90,50 @@ view_int(json_t *o, const char *key, int64_t v)
 	json_object_set_new(o, key, json_integer(v));
 }
 
+/*
+ * Writes v in decimal, at least w digits, at p; returns the end.  Dates
+ * are written by hand: a page of comments writes two for each.
+ */
+static char *
+put_num(char *p, long long v, int w)
+{
+	char			 d[24];
+	int			 n = 0;
+	unsigned long long	 u = v < 0 ? -(unsigned long long)v :
+				    (unsigned long long)v;
+
+	if (v < 0)
+		*p++ = '-';
+	do
+		d[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	while (n < w)
+		d[n++] = '0';
+	while (n > 0)
+		*p++ = d[--n];
+	return p;
+}
+
 const char *
 page_iso_date(struct req *r, int64_t t)
 {
 	struct tm	 tm;
-	char		 s[32];
+	char		*s = arena_alloc(&r->arena, 64), *p;
 
 	date_utc(t, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return arena_strdup(&r->arena, s);
+	p = put_num(s, tm.tm_year + 1900LL, 4);
+	*p++ = '-';
+	p = put_num(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_num(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_num(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_num(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_num(p, tm.tm_sec, 2);
+	memcpy(p, "Z", 2);
+	return s;
 }
 
 const char *
@@ -58,9 +145,18 @@ page_human_date(struct req *r, int64_t t)
 	struct tm	 tm;
 
 	/* Not strftime: month names must not follow the process locale. */
+	char		*s = arena_alloc(&r->arena, 48), *p;
+	size_t		 n;
+
 	date_utc(t, &tm);
-	return arena_printf(&r->arena, "%s %d, %d", months[tm.tm_mon],
-	    tm.tm_mday, tm.tm_year + 1900);
+	n = strlen(months[tm.tm_mon]);
+	memcpy(s, months[tm.tm_mon], n);
+	s[n] = ' ';
+	p = put_num(s + n + 1, tm.tm_mday, 1);
+	memcpy(p, ", ", 2);
+	p = put_num(p + 2, tm.tm_year + 1900LL, 1);
+	*p = '\0';
+	return s;
 }
 
 const struct settings *

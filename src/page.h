@@ -89,6 +89,18 @@ int	page_notfound(struct req *);
 int	page_error(struct req *, int status);
 
 /*
+ * Makes jansson allocate through page.c's functions; called once, first
+ * thing in main, before any JSON value exists.
+ */
+void	page_view_init(void);
+/*
+ * Until the next call on this thread, JSON values come from arena a
+ * (NULL: from malloc again).  The caller unbinds before a is freed and
+ * keeps no value made in between past that.
+ */
+void	page_view_arena(struct arena *a);
+
+/*
  * Returns a new view with what every page shows: site title, tagline,
  * home URL, theme asset URLs, the year.  A store error on the way is
  * noted in r->store_err and makes page_render answer 503 or 500.

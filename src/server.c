@@ -93,6 +93,7 @@ struct server {
 	struct site		*site;
 	struct limits		 lim;
 	atomic_int		 inflight;
+	atomic_ulong		 requests;	/* ever begun: trim_due */
 	struct clients		*clients;	/* deadlines, per-IP bound */
 	struct slots		*posts;		/* big bodies, till answered */
 	struct slots		*smalls;	/* small ones, likewise */
@@ -111,6 +112,8 @@ struct server {
 /* How often retention runs, and how soon after a start. */
 #define FORGET_SECONDS		3600
 #define FORGET_FIRST		5
+/* Under steady load, memory goes back to the system this often at most. */
+#define TRIM_SECONDS		5
 
 /* Where a request stands with the work pool. */
 enum job_state {
@@ -651,13 +654,36 @@ release_held(struct server *srv, int64_t now_ms, int all)
  * The ticker: every TICK_MS it drops connections that missed their
  * deadlines, sends answers whose time came, and queues periodic work.
  */
+/*
+ * Gives free heap back to the system once the server goes quiet (a tick
+ * without a new request), or every TRIM_SECONDS under load.  Freed pages
+ * inside glibc's heaps stay resident otherwise: pages and page-cache
+ * entries of every size leave holes, and a walk over 1,500 pages of a
+ * large site left 59 MiB resident where 40 were in use.
+ */
+static void
+trim_due(struct server *srv, unsigned long *seen, unsigned long *trimmed,
+    int64_t *last, int64_t now)
+{
+	unsigned long	 n = atomic_load_explicit(&srv->requests,
+			    memory_order_relaxed);
+
+	if (n != *trimmed && (n == *seen || now - *last >= TRIM_SECONDS)) {
+		malloc_trim(0);
+		*trimmed = n;
+		*last = now;
+	}
+	*seen = n;
+}
+
 static void *
 ticker(void *arg)
 {
 	struct server	*srv = arg;
 	atomic_int	 forgetting = 0, scheduling = 0;
 	atomic_llong	 next_forget, next_schedule, since, unused;
-	int64_t		 now = (int64_t)time(NULL);
+	int64_t		 now = (int64_t)time(NULL), trim_last = now;
+	unsigned long	 seen = 0, trimmed = 0;
 
 	atomic_init(&since, (long long)now);
 	atomic_init(&unused, 0);
@@ -672,6 +698,7 @@ ticker(void *arg)
 		    SCHEDULE_SECONDS);
 		chore_due(srv, 1, &forgetting, &next_forget, &unused, now,
 		    FORGET_SECONDS);
+		trim_due(srv, &seen, &trimmed, &trim_last, now);
 	}
 	/* Let the chores queued last finish before the pool goes. */
 	while (atomic_load(&forgetting) || atomic_load(&scheduling))
@@ -693,6 +720,7 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	int		 status = 404;
 	size_t		 i;
 
+	page_view_arena(&r->arena);
 	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
 	    (!hinted && store_generation(r->conn, &gen) != STORE_OK))
 		rc = respond(sr, conn, page_error(r, 503), url, 0);
@@ -714,6 +742,7 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 		}
 		rc = respond(sr, conn, status, url, gen);
 	}
+	page_view_arena(NULL);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	return rc;
@@ -804,6 +833,7 @@ sreq_new(struct server *srv, struct MHD_Connection *conn, const char *method,
 	sr->srv = srv;
 	clock_gettime(CLOCK_MONOTONIC, &sr->start);
 	atomic_fetch_add(&srv->inflight, 1);
+	atomic_fetch_add_explicit(&srv->requests, 1, memory_order_relaxed);
 	arena_init(&sr->r.arena);
 	buf_init(&sr->r.body);
 	sr->r.site = srv->site;
@@ -1630,6 +1660,7 @@ server_init(struct server *srv, struct site *site)
 	if (limits_read(site->conf, store_conns(site->store), &srv->lim) == -1)
 		return -1;
 	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->requests, 0);
 	atomic_init(&srv->stopping, 0);
 	pthread_mutex_init(&srv->held_lock, NULL);
 	cl = (struct client_limits){ srv->lim.head_seconds * 1000,
@@ -1738,8 +1769,14 @@ server_run(struct site *site, const char *listen)
 	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv.lim.conns,
-	    /* Room for a head of HEAD_FIELD_MAX lines and our 431. */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    /*
+	     * Room for a head of HEAD_FIELD_MAX lines and our 431; no more:
+	     * past 32 KiB libmicrohttpd maps each connection's pool with
+	     * mmap and unmaps it at close, and the TLB flush on every core
+	     * cost three quarters of a short connection (1.4k against 4.7k
+	     * connections a second, one client, Connection: close).
+	     */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);
 	if (d == NULL) {

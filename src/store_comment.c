@@ -260,6 +260,17 @@ fill_page_comment(struct arena *a, struct db_stmt *s, void *v)
  * (THREAD_CTE never takes a thread across posts), and asking for the
  * post here too would lead SQLite to read every comment of the post.
  */
+/* Oldest first, by (created, id). */
+static int
+by_created(const void *a, const void *b)
+{
+	const struct comment	*x = a, *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 #define PAGE_HEADS "WITH h AS MATERIALIZED (SELECT k.id AS hid, (SELECT" \
 	" x.created FROM comments x WHERE x.thread = k.id AND x.thread > 0" \
 	" AND x.id <> k.id ORDER BY x.created, x.id LIMIT 1 OFFSET ?5) AS" \
@@ -275,15 +286,24 @@ store_comments_page(struct store_conn *c, struct arena *a, int64_t post_id,
     int64_t first, int64_t last, int64_t replies, struct comment **out,
     size_t *n)
 {
-	/* No email column: this feeds public pages. */
-	return q_many(q(c, PAGE_HEADS "SELECT " COMMENT_COLS ", h.hsize"
+	int	 rc;
+
+	/*
+	 * No email column: this feeds public pages.  Sorted here, not by
+	 * ORDER BY, which would copy every row, text and all, through a
+	 * sorter.
+	 */
+	rc = q_many(q(c, PAGE_HEADS "SELECT " COMMENT_COLS ", h.hsize"
 	    " FROM h JOIN comments ON id = h.hid UNION ALL SELECT "
 	    COMMENT_COLS ", 0 FROM h JOIN comments ON thread = h.hid AND"
 	    " thread > 0 AND id <> h.hid AND (created, id) <= (coalesce(h.lc,"
-	    " 9223372036854775807), coalesce(h.li, 0)) WHERE ?4 > 0"
-	    " ORDER BY 8, 1", "iiiii", post_id, first, last, replies,
+	    " 9223372036854775807), coalesce(h.li, 0)) WHERE ?4 > 0",
+	    "iiiii", post_id, first, last, replies,
 	    replies > 0 ? replies - 1 : 0), a, sizeof(**out),
 	    fill_page_comment, (void **)out, n);
+	if (rc == STORE_OK && *n > 1)
+		qsort(*out, *n, sizeof(**out), by_created);
+	return rc;
 }
 
 int
