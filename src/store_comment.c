@@ -173,29 +173,47 @@ rethread(struct store_conn *c, int64_t post, int64_t id)
 }
 
 /*
- * A new approved comment's thread: it has no replies yet (parent_id is
- * a foreign key), so it is its parent's thread, or itself, a new head,
- * numbered from its own key.  What THREAD_CTE's walk would find, in one
- * statement (an import adds thousands).
+ * A new approved comment with no threaded parent is a head: its own
+ * thread, numbered after the post's heads.  Comments mostly come in
+ * order (a reader's, an import's), so the usual case is one statement
+ * that appends it, taking the next place when no head is newer; else it
+ * is numbered from its own key, and the heads after it move down.
  */
 static int
-thread_new(struct store_conn *c, int64_t post, int64_t id, int64_t created)
+thread_head(struct store_conn *c, int64_t post, int64_t id, int64_t created)
 {
 	struct thread_key	 from = { 0, 0, 0 };
-	int64_t			 head;
 	int			 rc;
 
-	if ((rc = thread_lock(c, post)) != STORE_OK ||
-	    (rc = q_int(q(c, "UPDATE comments SET thread = coalesce((SELECT"
-	    " nullif(u.thread, 0) FROM comments u WHERE u.id ="
-	    " comments.parent_id AND u.post_id = comments.post_id),"
-	    " comments.id) WHERE id = ?1 RETURNING thread", "i", id),
-	    &head)) != STORE_OK)
+	rc = q_changed(q(c, "UPDATE comments SET thread = id, pos = 1 +"
+	    " coalesce((SELECT max(x.pos) FROM comments x WHERE x.post_id ="
+	    " ?1 AND x.pos > 0), 0) WHERE id = ?2 AND NOT EXISTS (SELECT 1"
+	    " FROM comments y WHERE y.post_id = ?1 AND y.pos > 0 AND"
+	    " (y.created > ?3 OR y.created = ?3 AND y.id > ?2)) RETURNING id",
+	    "iii", post, id, created));
+	if (rc != STORE_NOTFOUND)
 		return rc;
-	if (head == id)
-		thread_note(&from, created, id);
+	if ((rc = q_exec(q(c, "UPDATE comments SET thread = id WHERE id = ?1",
+	    "i", id))) != STORE_OK)
+		return rc;
+	thread_note(&from, created, id);
 	return thread_number(c, post, &from);
 }
+
+/*
+ * The columns of a new comment, and its thread, in the INSERT itself:
+ * it has no replies yet (parent_id is a foreign key), so an approved one
+ * is in its parent's thread when the parent has one (what THREAD_CTE's
+ * walk would find), else 0 here and a head by thread_head.
+ */
+#define COMMENT_INSERT(idcol, idval) "INSERT INTO comments (post_id," \
+	" parent_id, author, email, url, content, status, created, ip_hash," \
+	" user_agent, image, thumb, thumb_w, thumb_h, avatar, spam_score," \
+	" spam_signals, image_ext, thread" idcol ") VALUES (?1, NULLIF(CAST(" \
+	"?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
+	" ?14, ?15, ?16, ?17, ?18, CASE WHEN ?7 = 'approved' THEN coalesce(" \
+	"(SELECT nullif(u.thread, 0) FROM comments u WHERE u.id = ?2 AND" \
+	" u.post_id = ?1), 0) ELSE 0 END" idval ") RETURNING id, thread"
 
 int
 store_comment_add(struct store_conn *c, const struct comment *cm,
@@ -203,36 +221,44 @@ store_comment_add(struct store_conn *c, const struct comment *cm,
 {
 	const char	*ext = cm->image_ext != NULL && *cm->image_ext != '\0' ?
 			    cm->image_ext : "jpg";
-	int64_t		 new;
+	int		 approved = strcmp(cm->status, "approved") == 0;
+	int64_t		 new = 0, thread = 0;
+	struct db_stmt	*st;
 	int		 rc;
 
+	/* The post's heads are renumbered by one writer at a time. */
+	if (approved && (rc = thread_lock(c, cm->post_id)) != STORE_OK)
+		return rc;
 	/* ?19 is the id an importer keeps, or 0 for the engine's own. */
 	if (cm->id != 0)
-		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
-		    " author, email, url, content, status, created, ip_hash,"
-		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
-		    " spam_score, spam_signals, image_ext, id) VALUES (?1,"
-		    " NULLIF(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
-		    " RETURNING id", "iitttttittttnntrtti", cm->post_id,
-		    cm->parent_id, cm->author, cm->email, cm->url, cm->content,
-		    cm->status, cm->created, cm->ip_hash, cm->user_agent,
-		    cm->image, cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
-		    cm->spam_score, cm->spam_signals, ext, cm->id), &new);
-	else
-		rc = q_insert(q(c, "INSERT INTO comments (post_id, parent_id,"
-		    " author, email, url, content, status, created, ip_hash,"
-		    " user_agent, image, thumb, thumb_w, thumb_h, avatar,"
-		    " spam_score, spam_signals, image_ext) VALUES (?1,"
-		    " NULLIF(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id",
-		    "iitttttittttnntrtt", cm->post_id, cm->parent_id,
+		st = q(c, COMMENT_INSERT(", id", ", ?19"),
+		    "iitttttittttnntrtti", cm->post_id, cm->parent_id,
 		    cm->author, cm->email, cm->url, cm->content, cm->status,
 		    cm->created, cm->ip_hash, cm->user_agent, cm->image,
 		    cm->thumb, cm->thumb_w, cm->thumb_h, cm->avatar,
-		    cm->spam_score, cm->spam_signals, ext), &new);
-	if (rc == STORE_OK && strcmp(cm->status, "approved") == 0)
-		rc = thread_new(c, cm->post_id, new, cm->created);
+		    cm->spam_score, cm->spam_signals, ext, cm->id);
+	else
+		st = q(c, COMMENT_INSERT("", ""), "iitttttittttnntrtt",
+		    cm->post_id, cm->parent_id, cm->author, cm->email, cm->url,
+		    cm->content, cm->status, cm->created, cm->ip_hash,
+		    cm->user_agent, cm->image, cm->thumb, cm->thumb_w,
+		    cm->thumb_h, cm->avatar, cm->spam_score, cm->spam_signals,
+		    ext);
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW) {
+		new = col_int(st, 0);
+		thread = col_int(st, 1);
+	}
+	while (rc == DB_ROW)
+		rc = q_step(st);
+	q_done(st);
+	if (rc < 0)
+		return -rc;
+	if (approved && thread == 0)
+		rc = thread_head(c, cm->post_id, new, cm->created);
+	else
+		rc = STORE_OK;
 	if (rc == STORE_OK && id != NULL)
 		*id = new;
 	return rc;
