@@ -374,7 +374,8 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)
 		eager = 0;
-	picture_rewrite(out, b.data, b.len, items, n, &eager);
+	picture_rewrite(out, b.data, b.len, items, n, &eager,
+	    set_text(page_settings(r), SET_BASE_URL));
 	buf_reset(&b);
 }
 

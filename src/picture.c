@@ -305,13 +305,14 @@ raw_end(const char *s, size_t len, size_t i, const char *close)
  * What lies between tags is skipped: comments, scripts and styles whole.
  */
 typedef void	img_fn(const char *tag, size_t tlen, const struct attr *a,
-		    size_t n, void *arg);
+		    size_t n, int in_link, void *arg);
 
 static void
 each_img(const char *html, size_t len, img_fn *fn, void *arg)
 {
 	struct attr	 a[ATTRS_MAX];
 	size_t		 i = 0, e, n;
+	int		 links = 0;	/* <a> open around here */
 
 	while (i < len) {
 		if (html[i] != '<') {
@@ -323,10 +324,15 @@ each_img(const char *html, size_t len, img_fn *fn, void *arg)
 			e = raw_end(html, len, e, "</script");
 		else if (opens(html, len, i, "style"))
 			e = raw_end(html, len, e, "</style");
+		else if (opens(html, len, i, "a"))
+			links++;
+		else if (i + 1 < len && html[i + 1] == '/' &&
+		    opens(html, len, i + 1, "a") && links > 0)
+			links--;
 		else if (opens(html, len, i, "img") && e <= len &&
 		    html[e - 1] == '>') {
 			n = attrs(html + i, e - i, a, ATTRS_MAX);
-			fn(html + i, e - i, a, n, arg);
+			fn(html + i, e - i, a, n, links > 0, arg);
 		}
 		i = e;
 	}
@@ -354,8 +360,9 @@ grow(struct arena *a, void *old, size_t n, size_t *cap, size_t sz)
 
 static void
 ref_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
-    void *arg)
+    int in_link, void *arg)
 {
+	(void)in_link;
 	struct refs_walk	*w = arg;
 	struct picture_refs	*r = w->r;
 	char			 h[65];
@@ -390,6 +397,7 @@ struct rewrite {
 	const struct picture	*items;
 	size_t			 n;
 	int			*eager;
+	const char		*self;	/* the site's base_url, or NULL */
 };
 
 /* Attributes we write; the body's own are dropped. */
@@ -460,14 +468,130 @@ write_img(struct rewrite *w, const struct picture *m, const char *hash,
 	buf_puts(o, " decoding=\"async\"></picture>");
 }
 
+/*
+ * The host of an absolute or scheme-relative http(s) URL s[0..n), its
+ * length in *hlen; NULL for any other URL.
+ */
+static const char *
+url_host(const char *s, size_t n, size_t *hlen)
+{
+	size_t	 i;
+
+	if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
+		i = 7;
+	else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+		i = 8;
+	else if (n >= 2 && strncmp(s, "//", 2) == 0)
+		i = 2;
+	else
+		return NULL;
+	for (*hlen = 0; i + *hlen < n && strchr("/?#", s[i + *hlen]) == NULL;)
+		(*hlen)++;
+	return *hlen > 0 ? s + i : NULL;
+}
+
+/*
+ * An attribute's value as text: the character references a written
+ * attribute holds (&amp; &lt; &gt; &quot; &#39; and numeric ones in
+ * ASCII) undone; any other reference stays as it is.
+ */
+static void
+unescape(struct buf *out, const char *s, size_t n)
+{
+	static const struct { const char *ref; char c; } named[] = {
+	    { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+	    { "&quot;", '"' }, { "&#39;", '\'' }, { "&apos;", '\'' } };
+	size_t	 i = 0, j, k;
+	long	 c;
+	char	*end;
+
+	while (i < n) {
+		for (j = 0; s[i] == '&' && j < sizeof(named) / sizeof(named[0]);
+		    j++) {
+			k = strlen(named[j].ref);
+			if (n - i >= k && strncmp(s + i, named[j].ref, k) == 0)
+				break;
+		}
+		if (s[i] == '&' && j < sizeof(named) / sizeof(named[0])) {
+			buf_putc(out, named[j].c);
+			i += strlen(named[j].ref);
+			continue;
+		}
+		if (s[i] == '&' && n - i > 3 && s[i + 1] == '#' &&
+		    memchr(s + i, ';', n - i < 10 ? n - i : 10) != NULL) {
+			c = s[i + 2] == 'x' || s[i + 2] == 'X' ?
+			    strtol(s + i + 3, &end, 16) :
+			    strtol(s + i + 2, &end, 10);
+			if (*end == ';' && c >= 32 && c < 127 &&
+			    end > s + i + 2) {
+				buf_putc(out, (char)c);
+				i = (size_t)(end - s) + 1;
+				continue;
+			}
+		}
+		buf_putc(out, s[i++]);
+	}
+}
+
+/*
+ * An <img> of another site's picture: the page's policy would block it
+ * (img-src 'self'), and a reader's browser asks no other site for
+ * anything before a click, so it becomes a link to the picture, named
+ * by its host and alt text; inside a link of the body's own, text.
+ */
+static int
+offsite_img(struct rewrite *w, const char *tag, const struct attr *a,
+    size_t n, int in_link)
+{
+	const struct attr	*src = attr_get(a, n, "src");
+	const struct attr	*alt = attr_get(a, n, "alt");
+	const char		*host, *self;
+	size_t			 hlen, slen;
+	struct buf		 url, text, *o = w->out;
+
+	if (src == NULL || (host = url_host(src->val, src->vlen,
+	    &hlen)) == NULL)
+		return 0;
+	if (w->self != NULL && (self = url_host(w->self, strlen(w->self),
+	    &slen)) != NULL && slen == hlen && strncasecmp(self, host,
+	    hlen) == 0)
+		return 0;
+	buf_write(w->html + w->done, (size_t)(tag - w->html) - w->done, o);
+	buf_init(&url);
+	buf_init(&text);
+	unescape(&url, src->val, src->vlen);
+	buf_puts(&text, "Picture from ");
+	unescape(&text, host, hlen);
+	if (alt != NULL && alt->vlen > 0) {
+		buf_puts(&text, ": ");
+		unescape(&text, alt->val, alt->vlen);
+	}
+	if (in_link)
+		buf_puts(o, "<span class=\"offsite-picture\">");
+	else {
+		buf_puts(o, "<a class=\"offsite-picture\" href=\"");
+		html_url(o, url.data, url.len);
+		buf_puts(o, "\" rel=\"nofollow noopener noreferrer\">");
+	}
+	html_text(o, text.data, text.len);
+	buf_puts(o, in_link ? "</span>" : "</a>");
+	buf_reset(&url);
+	buf_reset(&text);
+	return 1;
+}
+
 static void
 rewrite_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
-    void *arg)
+    int in_link, void *arg)
 {
 	struct rewrite		*w = arg;
 	const struct picture	*m;
 	char			 h[65];
 
+	if (offsite_img(w, tag, a, n, in_link)) {
+		w->done = (size_t)(tag - w->html) + tlen;
+		return;
+	}
 	if (!our_hash(attr_get(a, n, "src"), h))
 		return;
 	if ((m = picture_find(w->items, w->n, 0, h)) == NULL &&
@@ -482,9 +606,9 @@ rewrite_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
 
 void
 picture_rewrite(struct buf *out, const char *html, size_t len,
-    const struct picture *items, size_t n, int *eager)
+    const struct picture *items, size_t n, int *eager, const char *self)
 {
-	struct rewrite	 w = { out, html, 0, items, n, eager };
+	struct rewrite	 w = { out, html, 0, items, n, eager, self };
 
 	each_img(html, len, rewrite_img, &w);
 	buf_write(html + w.done, len - w.done, out);

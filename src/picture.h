@@ -71,9 +71,14 @@ void	picture_refs(struct arena *a, const char *html, size_t len,
  * first picture clears (it gets fetchpriority="high").  The element's
  * other attributes are copied as they were (the body's own, already
  * through kses when it is filtered); everything added is ours and
- * escaped by html.c.
+ * escaped by html.c.  An <img> of another site's picture (an http(s)
+ * URL whose host is not self's, the site's base_url) is not shown: it
+ * becomes a link to it (text alone inside a link of the body's), named
+ * "Picture from HOST: ALT", so no reader's browser asks that site for
+ * anything unless the reader clicks.
  */
 void	picture_rewrite(struct buf *out, const char *html, size_t len,
-	    const struct picture *items, size_t n, int *eager);
+	    const struct picture *items, size_t n, int *eager,
+	    const char *self);
 
 #endif

@@ -35,7 +35,8 @@ rewrite(const struct picture *it, size_t n, const char *in,
 	int		 eager = 1;
 
 	buf_init(&b);
-	picture_rewrite(&b, in, strlen(in), it, n, &eager);
+	picture_rewrite(&b, in, strlen(in), it, n, &eager,
+	    "https://news.example/");
 	CHECK_STR(b.data != NULL ? b.data : "", want);
 	buf_reset(&b);
 }
@@ -48,6 +49,7 @@ main(void)
 	struct picture_refs	 refs = { 0 };
 	struct buf		 b;
 	size_t			 n;
+	int			 n_eager = 1;
 	const char		*body = "<p><img src=\"/media/" C ".jpg\" alt=\"x\""
 	    " loading=\"eager\"></p><!-- <img src=\"/media/" A ".jpg\"> -->"
 	    "<script>'<img src=\"/media/" A ".jpg\">'</script>"
@@ -83,13 +85,43 @@ main(void)
 	    "\"800\" height=\"500\" fetchpriority=\"high\" decoding=\"async\">"
 	    "</picture></p><!-- <img src=\"/media/" A ".jpg\"> -->"
 	    "<script>'<img src=\"/media/" A ".jpg\">'</script>"
-	    "<img src=\"https://elsewhere.example/a.jpg\">"
+	    "<a class=\"offsite-picture\" href=\"https://elsewhere.example/"
+	    "a.jpg\" rel=\"nofollow noopener noreferrer\">Picture from"
+	    " elsewhere.example</a>"
 	    "<picture><img class=\"size-full wp-image-9\" src=\"/media/" H("e")
 	    ".webp\" width=\"50\" height=\"25\" srcset=\"/media/" D ".webp"
 	    " 500w\" sizes=\"(max-width: 532px) calc(100vw - 2rem), 500px\""
 	    " loading=\"lazy\" decoding=\"async\"></picture>");
-	/* Nothing known: the body as it was. */
-	rewrite(it, 0, body, body);
+	/* Nothing known: the body as it was, but for the other site's. */
+	buf_init(&b);
+	picture_rewrite(&b, body, strlen(body), it, 0, &n_eager, NULL);
+	CHECK(strstr(b.data, "elsewhere.example/a.jpg\">") == NULL &&
+	    strstr(b.data, "<img src=\"/media/" C ".jpg\" alt=\"x\""
+	    " loading=\"eager\">") != NULL);
+	buf_reset(&b);
+	/*
+	 * Other sites' pictures: a link, or text inside the body's own
+	 * link; alt text and URL unescaped once and escaped again; this
+	 * site's own absolute URLs, relative ones and data: left alone.
+	 */
+	rewrite(it, 0, "<a href=\"/big\"><img src=\"//cdn.example/x.png\""
+	    " alt=\"A &amp; B &lt;i&gt; &#39;q&#39;\"></a>"
+	    "<IMG SRC='HTTP://Cdn.Example/p?a=1&amp;b=2' alt=\"\">"
+	    "<img src=\"https://NEWS.example/media/x.jpg\">"
+	    "<img src=\"/wp-content/uploads/y.jpg\"><img src=\"data:x\">",
+	    "<a href=\"/big\"><span class=\"offsite-picture\">Picture from"
+	    " cdn.example: A &amp; B &lt;i&gt; &#39;q&#39;</span></a>"
+	    "<a class=\"offsite-picture\" href=\"HTTP://Cdn.Example/p?a=1&amp;"
+	    "b=2\" rel=\"nofollow noopener noreferrer\">Picture from"
+	    " Cdn.Example</a>"
+	    "<img src=\"https://NEWS.example/media/x.jpg\">"
+	    "<img src=\"/wp-content/uploads/y.jpg\"><img src=\"data:x\">");
+	rewrite(it, 0, "<img src=\"javascript:alert(1)\">"
+	    "<img src=\"https://evil.example/&quot;onerror=&quot;x\">",
+	    "<img src=\"javascript:alert(1)\">"
+	    "<a class=\"offsite-picture\" href=\"https://evil.example/&quot;"
+	    "onerror=&quot;x\" rel=\"nofollow noopener noreferrer\">Picture"
+	    " from evil.example</a>");
 	arena_free(&a);
 	return check_done();
 }
