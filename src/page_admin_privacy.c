@@ -58,6 +58,16 @@ admin_privacy(struct req *r, struct session *se)
 	return privacy_page(r, se, "", NULL, 200);
 }
 
+/* json_dump_callback's writer, into a struct buf. */
+static int
+dump_write(const char *data, size_t len, void *arg)
+{
+	struct buf	*b = arg;
+
+	buf_write(data, len, b);
+	return b->err ? -1 : 0;
+}
+
 int
 admin_privacy_post(struct req *r, struct session *se, struct form *in)
 {
@@ -65,7 +75,6 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 	const char	*email = form_get(in, "email", NULL, NULL),
 			*action = form_get(in, "action", NULL, NULL);
 	json_t		*out;
-	char		*text;
 	int64_t		 n;
 	int		 rc;
 
@@ -77,11 +86,15 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 		    NULL)
 			return page_error(r, rc == STORE_DOWN || rc ==
 			    STORE_RETRY || rc == STORE_FULL ? 503 : 500);
-		text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
+		/* Straight into the body: jansson's own strings are freed
+		 * only by jansson (page.c's allocator). */
+		if (json_dump_callback(out, dump_write, &r->body,
+		    JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+			r->body.len = 0;
+			buf_puts(&r->body, "{}");
+		}
 		json_decref(out);
-		buf_puts(&r->body, text != NULL ? text : "{}");
 		buf_putc(&r->body, '\n');
-		free(text);
 		r->type = "application/json; charset=utf-8";
 		r->disposition = "attachment; filename=\"personal-data.json\"";
 		return 200;

@@ -116,18 +116,45 @@ tools_import(struct req *r, struct session *se, struct form *in, int real)
 	return rc;
 }
 
+/* export_run's writer: into the file, the first failure kept. */
+static void
+file_write(const char *data, size_t len, void *arg)
+{
+	FILE	*f = arg;
+
+	if (!ferror(f))
+		fwrite(data, 1, len, f);
+}
+
+/*
+ * The export, written to an unlinked temporary file and sent from it:
+ * a site of a million comments makes hundreds of megabytes, which no
+ * request may hold in memory.
+ */
 static int
 tools_export(struct req *r)
 {
-	char	 err[512];
+	char	 err[512] = "";
+	FILE	*f;
+	int	 fd = -1;
 
-	if (export_run(r->site, r->conn, buf_write, &r->body, err,
-	    sizeof(err)) != 0 || r->body.err) {
-		fprintf(stderr, "tools: export: %s\n", r->body.err ? "out of memory" :
-		    err);
-		r->body.len = 0;
+	if ((f = tmpfile()) == NULL) {
+		fprintf(stderr, "tools: export: %s\n", strerror(errno));
+		return page_error(r, 500);
+	}
+	if (export_run(r->site, r->conn, file_write, f, err,
+	    sizeof(err)) != 0 || fflush(f) != 0 || ferror(f) ||
+	    (fd = dup(fileno(f))) == -1 || lseek(fd, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "tools: export: %s\n", *err != '\0' ? err :
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fclose(f);
 		return page_error(r, 503);
 	}
+	fclose(f);
+	r->body_is_file = 1;
+	r->body_fd = fd;
 	r->type = "application/rss+xml; charset=utf-8";
 	r->disposition = "attachment; filename=\"galley-export.xml\"";
 	return 200;

@@ -27,6 +27,9 @@ struct req {
 	struct route		 route;		/* what the router parsed */
 	int64_t			 now;		/* Unix seconds at arrival */
 	struct buf		 body;		/* the handler's output */
+	int			 body_is_file;	/* the output is body_fd's */
+	int			 body_fd;	/* an unlinked file, rewound;
+						   the response closes it */
 	const char		*location;	/* redirect target (arena) */
 	int			 cacheable;	/* same bytes for every reader */
 	int			 store_err;	/* a store_rc met on the way */

@@ -437,18 +437,11 @@ cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
  * cookie.
  * Returns NULL (body freed) if libmicrohttpd is out of memory.
  */
+/* The headers of a handler's response. */
 static struct MHD_Response *
-body_response(struct req *r, void *body, size_t len, enum encoding enc,
+body_headers(struct req *r, struct MHD_Response *resp, enum encoding enc,
     const char *etag, int cache)
 {
-	struct MHD_Response	*resp;
-
-	resp = MHD_create_response_from_buffer_with_free_callback(len, body,
-	    free);
-	if (resp == NULL) {
-		free(body);
-		return NULL;
-	}
 	if (etag != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	if (enc != ENC_IDENTITY)
@@ -466,6 +459,42 @@ body_response(struct req *r, void *body, size_t len, enum encoding enc,
 	add_headers(resp, r->type != NULL ? r->type : HTML_TYPE, cache ?
 	    "public, max-age=0, must-revalidate" : "no-store");
 	return resp;
+}
+
+static struct MHD_Response *
+body_response(struct req *r, void *body, size_t len, enum encoding enc,
+    const char *etag, int cache)
+{
+	struct MHD_Response	*resp;
+
+	resp = MHD_create_response_from_buffer_with_free_callback(len, body,
+	    free);
+	if (resp == NULL) {
+		free(body);
+		return NULL;
+	}
+	return body_headers(r, resp, enc, etag, cache);
+}
+
+/*
+ * A handler's output too big for memory (an export), in a file: sent
+ * from it, never cached; libmicrohttpd closes it when done.
+ */
+static enum MHD_Result
+respond_file(struct sreq *sr, struct MHD_Connection *conn, int status)
+{
+	struct req		*r = &sr->r;
+	struct MHD_Response	*resp = NULL;
+	struct stat		 st;
+
+	r->body_is_file = 0;
+	if (fstat(r->body_fd, &st) == 0 && (resp =
+	    MHD_create_response_from_fd((uint64_t)st.st_size,
+	    r->body_fd)) != NULL)
+		return queue(sr, conn, status, body_headers(r, resp,
+		    ENC_IDENTITY, NULL, 0), (size_t)st.st_size);
+	close(r->body_fd);
+	return MHD_NO;
 }
 
 /*
@@ -545,6 +574,8 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 
 	if (r->location != NULL)
 		return redirect(sr, conn, status, r->location);
+	if (r->body_is_file)
+		return respond_file(sr, conn, status);
 	/* Rendered meanwhile by another request, and encoded already. */
 	if (cache && cached(sr, conn, key, gen))
 		return MHD_YES;
@@ -1465,6 +1496,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	give_slot(sr);
 	client_idle(srv->clients, sr->client);
 	buf_reset(&sr->r.body);
+	if (sr->r.body_is_file)		/* never answered */
+		close(sr->r.body_fd);
 	arena_free(&sr->r.arena);
 	free(sr);
 	*con_cls = NULL;
