@@ -20,17 +20,26 @@ static const char *const common[] = { "class", "title", "lang", "dir",
     "aria-hidden", "aria-label", NULL };
 
 /* Attributes whose value is a URL, written through html_url. */
-static const char *const urls[] = { "href", "src", "cite", NULL };
+static const char *const urls[] = { "href", "src", "cite", "poster", NULL };
 
 /* The allowed elements and what each may carry beyond common[]. */
 static const struct element {
 	const char	*name;
 	int		 empty;		/* a void element: no end tag */
-	const char	*attrs[6];
+	const char	*attrs[9];
 } elements[] = {
 	{ "a", 0, { "href", "rel", "hreflang" } },
 	{ "abbr", 0, { 0 } }, { "address", 0, { 0 } },
-	{ "article", 0, { 0 } }, { "aside", 0, { 0 } }, { "b", 0, { 0 } },
+	{ "article", 0, { 0 } }, { "aside", 0, { 0 } },
+	/*
+	 * Players, as WordPress allows them, of this site's media only: the
+	 * page's policy would block another's (media-src falls back to
+	 * default-src 'self'), and a reader's browser asks no other site for
+	 * anything unprompted.  Another site's player loses its tags
+	 * (local_media).
+	 */
+	{ "audio", 0, { "src", "controls", "preload", "loop", "muted" } },
+	{ "b", 0, { 0 } },
 	{ "blockquote", 0, { "cite" } }, { "br", 1, { 0 } },
 	{ "caption", 0, { 0 } }, { "cite", 0, { 0 } }, { "code", 0, { 0 } },
 	{ "col", 1, { "span" } }, { "colgroup", 0, { "span" } },
@@ -50,7 +59,8 @@ static const struct element {
 	{ "ol", 0, { "start", "reversed", "type" } }, { "p", 0, { 0 } },
 	{ "pre", 0, { 0 } }, { "q", 0, { "cite" } }, { "s", 0, { 0 } },
 	{ "samp", 0, { 0 } }, { "section", 0, { 0 } },
-	{ "small", 0, { 0 } }, { "span", 0, { 0 } },
+	{ "small", 0, { 0 } }, { "source", 1, { "src", "type" } },
+	{ "span", 0, { 0 } },
 	{ "strike", 0, { 0 } }, { "strong", 0, { 0 } },
 	{ "sub", 0, { 0 } }, { "summary", 0, { 0 } }, { "sup", 0, { 0 } },
 	{ "table", 0, { 0 } }, { "tbody", 0, { 0 } },
@@ -59,6 +69,8 @@ static const struct element {
 	{ "thead", 0, { 0 } }, { "time", 0, { "datetime" } },
 	{ "tr", 0, { 0 } }, { "u", 0, { 0 } }, { "ul", 0, { 0 } },
 	{ "var", 0, { 0 } },
+	{ "video", 0, { "src", "controls", "preload", "loop", "muted",
+	    "poster", "width", "height", "playsinline" } },
 };
 
 /*
@@ -88,7 +100,7 @@ static const struct placed {
 	{ "colgroup", "table" }, { "dd", "dl" }, { "dt", "dl" },
 	{ "li", "ol ul" }, { "tbody", "table" }, { "td", "tr" },
 	{ "tfoot", "table" }, { "th", "tr" }, { "thead", "table" },
-	{ "tr", "table tbody tfoot thead" },
+	{ "tr", "table tbody tfoot thead" }, { "source", "audio video" },
 };
 
 static const char *const closed[] = { "colgroup", "table", "tbody",
@@ -193,6 +205,28 @@ put_attrs(struct buf *out, const struct element *e, const char **attrs)
 	}
 }
 
+/* Elements whose src and poster must be paths on this site. */
+static const char *const local_media[] = { "audio", "source", "video",
+    NULL };
+
+/* 1 if every src and poster of attrs is a path on this site. */
+static int
+local_urls(const char **attrs)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2) {
+		if (strcmp(attrs[i], "src") != 0 &&
+		    strcmp(attrs[i], "poster") != 0)
+			continue;
+		v = attrs[i + 1] != NULL ? attrs[i + 1] : "";
+		if (v[0] != '/' || v[1] == '/' || v[1] == '\\')
+			return 0;
+	}
+	return 1;
+}
+
 static void
 on_start(void *arg, const char *name, const char **attrs)
 {
@@ -206,7 +240,8 @@ on_start(void *arg, const char *name, const char **attrs)
 	if (k->depth < DEPTH_MAX)
 		e = bsearch(name, elements, sizeof(elements) /
 		    sizeof(elements[0]), sizeof(elements[0]), by_name);
-	if (e != NULL && !fits(parent_of(k), e))
+	if (e != NULL && (!fits(parent_of(k), e) ||
+	    (listed(local_media, e->name) && !local_urls(attrs))))
 		e = NULL;	/* its text stays, in its parent */
 	if (e != NULL) {
 		/* The tag's name is the table's, not the input's. */

@@ -104,9 +104,10 @@ test_wordpress(void)
 	    "<figure class=\"wp-caption alignnone\"><img src=\"/media/a.jpg"
 	    "\"><figcaption class=\"wp-caption-text\">Cap <i>i</i>"
 	    "</figcaption></figure>\n");
-	/* kses allows no player: an author's [audio] is its link. */
+	/* An author's [audio] of this site's file: a player through kses. */
 	AUTHOR(BODY_HTML, "[audio src=\"/media/a.mp3\"]",
-	    "<a href=\"/media/a.mp3\">/media/a.mp3</a>\n");
+	    "<audio controls=\"\" preload=\"none\" src=\"/media/a.mp3\">"
+	    "<a href=\"/media/a.mp3\">/media/a.mp3</a></audio>\n");
 	/* <!--more-->: gone from the article, the excerpt's end. */
 	RENDER(BODY_HTML, "Teaser here.\n<!--more-->\nThe rest.",
 	    "<p>Teaser here.<br />\nThe rest.</p>\n");
