@@ -29,6 +29,7 @@ tidy
 libpcre2-dev
 libcurl4-openssl-dev
 libxml2-dev
+python3-feedparser
 libjpeg-turbo-progs
 bogofilter
 libcsv-dev

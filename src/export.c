@@ -22,8 +22,8 @@
 #include "site.h"
 #include "store.h"
 #include "url.h"
-#include "utf8.h"
 #include "wxr.h"
+#include "xml.h"
 
 #define PAGE	200	/* rows read at a time */
 
@@ -33,53 +33,19 @@ struct ex {
 	struct arena		 run;	/* the whole export's */
 	struct arena		 page;	/* the rows of one page */
 	struct arena		 rec;	/* one record's strings */
-	struct buf		 clean;	/* xml_text's */
+	struct buf		 clean;	/* xml_clean's */
 	const char		*base;	/* base_url, no trailing slash */
 	int64_t			 top;	/* media of ours: top + id */
 	int64_t			 now;
 	int			 rc;	/* the first store error */
 };
 
-/*
- * s as text XML 1.0 may hold: invalid UTF-8 and characters outside
- * XML's Char production become U+FFFD.  Valid until the next call.
- */
-static const char *
-xml_text(struct ex *e, const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), n;
-	uint32_t		 cp;
-	int			 ok;
-
-	if (utf8_valid(s, len) && strpbrk(s, "\x01\x02\x03\x04\x05\x06\x07"
-	    "\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
-	    "\x1a\x1b\x1c\x1d\x1e\x1f\xef") == NULL)
-		return s;	/* \xef: U+FFFE and U+FFFF start so */
-	e->clean.len = 0;
-	buf_puts(&e->clean, "");
-	while (len > 0) {
-		n = utf8_decode(p, len, &cp);
-		ok = n > 0 && (cp >= 0x20 || cp == '\t' || cp == '\n' ||
-		    cp == '\r') && cp != 0xfffe && cp != 0xffff;
-		if (ok)
-			buf_write((const char *)p, n, &e->clean);
-		else
-			buf_puts(&e->clean, "\xef\xbf\xbd");
-		if (n == 0)
-			n = 1;
-		p += n;
-		len -= n;
-	}
-	return e->clean.data;
-}
-
 /* <name>text</name>, text escaped by the writer. */
 static void
 el(struct ex *e, const char *name, const char *text)
 {
-	xmlTextWriterWriteElement(e->w, BAD_CAST name, BAD_CAST xml_text(e,
-	    text));
+	xmlTextWriterWriteElement(e->w, BAD_CAST name,
+	    BAD_CAST xml_clean(&e->clean, text));
 }
 
 static void
@@ -93,7 +59,7 @@ el_int(struct ex *e, const char *name, int64_t v)
 static void
 el_cdata(struct ex *e, const char *name, const char *text)
 {
-	const char	*p = xml_text(e, text), *end;
+	const char	*p = xml_clean(&e->clean, text), *end;
 	char		*part;
 
 	xmlTextWriterStartElement(e->w, BAD_CAST name);
@@ -120,22 +86,6 @@ wp_date(struct ex *e, int64_t t)
 	    tm.tm_min, tm.tm_sec);
 }
 
-/* RFC 2822, as RSS's pubDate. */
-static const char *
-rss_date(struct ex *e, int64_t t)
-{
-	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-	    "Fri", "Sat" };
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
-	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm	 tm;
-
-	date_utc(t, &tm);
-	return arena_printf(&e->rec, "%s, %02d %s %04d %02d:%02d:%02d +0000",
-	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 /* The absolute URL of one of our paths. */
 static const char *
 abs_url(struct ex *e, const char *path)
@@ -151,7 +101,7 @@ write_channel(struct ex *e, const struct wxr_channel *ch,
 	el(e, "title", ch->title);
 	el(e, "link", ch->link);
 	el(e, "description", tagline);
-	el(e, "pubDate", rss_date(e, e->now));
+	el(e, "pubDate", xml_rfc822(&e->rec, e->now));
 	el(e, "language", "en-US");
 	el(e, "wp:wxr_version", ch->version);
 	el(e, "wp:base_site_url", ch->base_site_url);
@@ -206,12 +156,13 @@ write_item(struct ex *e, const struct wxr_item *it, int64_t when,
 	xmlTextWriterStartElement(e->w, BAD_CAST "item");
 	el(e, "title", it->title);
 	el(e, "link", it->link);
-	el(e, "pubDate", rss_date(e, when));
+	el(e, "pubDate", xml_rfc822(&e->rec, when));
 	el_cdata(e, "dc:creator", it->creator);
 	xmlTextWriterStartElement(e->w, BAD_CAST "guid");
 	xmlTextWriterWriteAttribute(e->w, BAD_CAST "isPermaLink",
 	    BAD_CAST "false");
-	xmlTextWriterWriteString(e->w, BAD_CAST xml_text(e, it->guid));
+	xmlTextWriterWriteString(e->w, BAD_CAST xml_clean(&e->clean,
+	    it->guid));
 	xmlTextWriterEndElement(e->w);
 	el(e, "description", "");
 	el_cdata(e, "content:encoded", it->content);
@@ -237,8 +188,8 @@ write_item(struct ex *e, const struct wxr_item *it, int64_t when,
 		xmlTextWriterWriteAttribute(e->w, BAD_CAST "domain", BAD_CAST
 		    it->cats[i].domain);
 		xmlTextWriterWriteAttribute(e->w, BAD_CAST "nicename", BAD_CAST
-		    xml_text(e, it->cats[i].nicename));
-		xmlTextWriterWriteCDATA(e->w, BAD_CAST xml_text(e,
+		    xml_clean(&e->clean, it->cats[i].nicename));
+		xmlTextWriterWriteCDATA(e->w, BAD_CAST xml_clean(&e->clean,
 		    it->cats[i].name));
 		xmlTextWriterEndElement(e->w);
 	}

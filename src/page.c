@@ -215,7 +215,37 @@ page_view(struct req *r)
 	view_int(site, "year", tm.tm_year + 1900);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
+	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Feed",
+	    set_text(page_settings(r), SET_SITE_TITLE)),
+	    &(struct route){ .kind = ROUTE_HOME, .page = 1, .feed = FEED_RSS });
+	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Comments"
+	    " Feed", set_text(page_settings(r), SET_SITE_TITLE)),
+	    &(struct route){ .kind = ROUTE_COMMENTS, .page = 1,
+	    .feed = FEED_RSS });
 	return view;
+}
+
+void
+view_feed_link(struct req *r, json_t *view, const char *title,
+    const struct route *rt)
+{
+	json_t		*head = json_object_get(view, "head");
+	json_t		*feeds = json_object_get(head, "feeds"), *o;
+	struct buf	 b;
+
+	if (feeds == NULL) {
+		feeds = json_array();
+		json_object_set_new(head, "feeds", feeds);
+	}
+	buf_init(&b);
+	url_route(&b, rt);
+	o = json_object();
+	view_str(o, "title", title);
+	view_str(o, "url", arena_strdup(&r->arena, b.data));
+	view_str(o, "type", rt->feed == FEED_ATOM ? "application/atom+xml" :
+	    "application/rss+xml");
+	json_array_append_new(feeds, o);
+	buf_reset(&b);
 }
 
 int
@@ -503,8 +533,13 @@ page_error(struct req *r, int status)
 	return status;
 }
 
+/*
+ * Sets view[key] to the path of listing page `page`, and the head's
+ * rel (rel="next" for older posts, "prev" for newer, as WordPress).
+ */
 static void
-view_page_link(struct req *r, json_t *view, const char *key, int page)
+view_page_link(struct req *r, json_t *view, const char *key,
+    const char *rel, int page)
 {
 	struct route	 rt = r->route;
 	struct buf	 b;
@@ -513,6 +548,7 @@ view_page_link(struct req *r, json_t *view, const char *key, int page)
 	rt.page = page;
 	url_route(&b, &rt);
 	view_str(view, key, b.data);
+	view_str(json_object_get(view, "head"), rel, b.data);
 	buf_reset(&b);
 }
 
@@ -525,7 +561,8 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	int64_t		 total, per = set_int(page_settings(r), SET_POSTS_PER_PAGE);
 	int		 rc;
 
-	q->now = r->now;
+	if (q->now == 0 || q->now > r->now)	/* a date archive's end */
+		q->now = r->now;
 	q->limit = per;
 	q->offset = (int64_t)(r->route.page - 1) * per;
 	json_object_set_new(view, "posts", a);
@@ -539,9 +576,9 @@ page_list(struct req *r, struct post_query *q, json_t *view)
 	if ((rc = view_thumbs(r, p, n, a)) != STORE_OK)
 		return rc;
 	if (q->offset + (int64_t)n < total)
-		view_page_link(r, view, "older", r->route.page + 1);
+		view_page_link(r, view, "older", "next", r->route.page + 1);
 	if (r->route.page > 1)
-		view_page_link(r, view, "newer", r->route.page - 1);
+		view_page_link(r, view, "newer", "prev", r->route.page - 1);
 	return STORE_OK;
 }
 

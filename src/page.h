@@ -12,6 +12,7 @@
 
 #include "env.h"
 #include "setting.h"
+#include "url.h"
 
 struct buf;
 struct picture;
@@ -29,7 +30,37 @@ int	page_article(struct req *);
  */
 const char *page_article_comment_path(struct req *, const char *article,
 	    int64_t post, int64_t id);
-int	page_archive(struct req *);	/* category, tag and author */
+int	page_archive(struct req *);	/* category, tag, author, date */
+/* What an archive is of: its kind ("Category"), name and description. */
+struct archive_of {
+	const char	*kind;
+	const char	*name;
+	const char	*description;
+};
+struct post_query;
+/*
+ * Fills q's filter (a term, an author, a date range) and *out for the
+ * archive r->route names (a category, tag, author or date); in r's
+ * arena.  STORE_NOTFOUND when there is no such term, author or day.
+ */
+int	page_archive_of(struct req *, struct post_query *q,
+	    struct archive_of *out);
+/*
+ * A feed of r->route (route.feed set): RSS 2.0 or Atom 1.0 of the
+ * newest posts of a listing, or of the newest approved comments of the
+ * site (/comments/feed/) or of one post.  Cached as pages are.
+ */
+int	page_feed(struct req *);
+/* /wp-sitemap.xml (and /sitemap.xml), and each of its sitemaps. */
+int	page_sitemap(struct req *);
+/* /robots.txt: /admin/ disallowed, the sitemap, the robots_txt setting. */
+int	page_robots(struct req *);
+/*
+ * WordPress's query forms of an address (/?cat=3, /?m=201510, /?feed=
+ * atom ...), name=value as sent: 301 to the pretty URL (r->location),
+ * or a rendered 404 when there is no such thing.  Never cached.
+ */
+int	page_query_form(struct req *, const char *name, const char *value);
 int	page_static(struct req *);	/* a static page: /privacy/ */
 /*
  * Where key (a path that found nothing, or "/?p=ID") moved to, from the
@@ -118,6 +149,12 @@ int	page_render(struct req *, const char *tmpl, json_t *view, int status);
 
 /* Sets o[key] to the string s (copied); NULL sets "". */
 void	view_str(json_t *o, const char *key, const char *s);
+/*
+ * Adds to the head's feed links (<link rel="alternate">) the feed of
+ * route rt (its feed set), titled title.
+ */
+void	view_feed_link(struct req *, json_t *view, const char *title,
+	    const struct route *rt);
 /* Sets o[key] to the integer v. */
 void	view_int(json_t *o, const char *key, int64_t v);
 /* Returns a listing entry for p: title, url, date, author, excerpt. */
@@ -168,8 +205,6 @@ const char *page_cookie(struct req *, const char *name, const char *value,
 	    int64_t max_age, int httponly);
 
 
-
-struct post_query;
 /*
  * Fills view["posts"] with the summaries of page r->route.page of the
  * posts q selects (q->offset, q->limit and q->now are set here) and

@@ -1,33 +1,75 @@
 /*
  * page_archive: the listings of one category (/category/slug/), tag
- * (/tag/slug/) or author (/author/slug/), newest first, paged as the
- * front page is.
+ * (/tag/slug/), author (/author/slug/) or date (/YYYY/, /YYYY/MM/,
+ * /YYYY/MM/DD/), newest first, paged as the front page is.  What an
+ * archive is of is found once here, for its page and for its feed.
  */
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
+#include "date.h"
 #include "page.h"
 #include "req.h"
 #include "store.h"
 
-/* Finds what the archive is of; fills q and the heading. */
+static const char *const months[] = { "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October",
+    "November", "December" };
+
+/*
+ * A date archive's range of publication times, [q->from, q->now], and
+ * its heading; STORE_NOTFOUND for a day the month does not have.  The
+ * posts_by_date index (type, status, published) serves the range.
+ */
 static int
-archive_subject(struct req *r, struct post_query *q, json_t *view)
+archive_date(struct req *r, struct post_query *q, struct archive_of *out)
+{
+	const struct route	*rt = &r->route;
+	struct tm		 tm = { 0 }, check;
+	int64_t			 until;
+
+	tm.tm_year = rt->year - 1900;
+	tm.tm_mon = rt->month > 0 ? rt->month - 1 : 0;
+	tm.tm_mday = rt->day > 0 ? rt->day : 1;
+	q->from = (int64_t)timegm(&tm);
+	date_utc(q->from, &check);
+	if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
+		return STORE_NOTFOUND;
+	if (rt->day > 0)
+		tm.tm_mday++;
+	else if (rt->month > 0)
+		tm.tm_mon++;
+	else
+		tm.tm_year++;
+	until = (int64_t)timegm(&tm);
+	q->now = until - 1;
+	out->kind = rt->day > 0 ? "Day" : rt->month > 0 ? "Month" : "Year";
+	out->name = rt->day > 0 ? arena_printf(&r->arena, "%s %d, %d",
+	    months[rt->month - 1], rt->day, rt->year) : rt->month > 0 ?
+	    arena_printf(&r->arena, "%s %d", months[rt->month - 1],
+	    rt->year) : arena_printf(&r->arena, "%d", rt->year);
+	out->description = "";
+	return STORE_OK;
+}
+
+int
+page_archive_of(struct req *r, struct post_query *q, struct archive_of *out)
 {
 	struct term	 t;
 	struct user	 u;
 	const char	*tax;
 	int		 rc;
 
+	if (r->route.kind == ROUTE_DATE)
+		return archive_date(r, q, out);
 	if (r->route.kind == ROUTE_AUTHOR) {
 		rc = store_user_by_slug(r->conn, &r->arena,
 		    r->route.slug, &u);
 		if (rc != STORE_OK)
 			return rc;
 		q->author_id = u.id;
-		view_str(view, "kind", "Author");
-		view_str(view, "name", u.name);
-		view_str(view, "description", u.bio);
+		*out = (struct archive_of){ "Author", u.name, u.bio };
 		return STORE_OK;
 	}
 	tax = r->route.kind == ROUTE_CATEGORY ? "category" : "tag";
@@ -36,10 +78,8 @@ archive_subject(struct req *r, struct post_query *q, json_t *view)
 	if (rc != STORE_OK)
 		return rc;
 	q->term_id = t.id;
-	view_str(view, "kind", r->route.kind == ROUTE_CATEGORY ?
-	    "Category" : "Tag");
-	view_str(view, "name", t.name);
-	view_str(view, "description", t.description);
+	*out = (struct archive_of){ r->route.kind == ROUTE_CATEGORY ?
+	    "Category" : "Tag", t.name, t.description };
 	return STORE_OK;
 }
 
@@ -47,20 +87,32 @@ int
 page_archive(struct req *r)
 {
 	struct post_query	 q = { .type = "post" };
+	struct archive_of	 of;
+	struct route		 feed = r->route;
 	json_t			*view, *head;
 	int			 rc;
 
 	view = page_view(r);
-	if ((rc = archive_subject(r, &q, view)) == STORE_OK)
+	if ((rc = page_archive_of(r, &q, &of)) == STORE_OK)
 		rc = page_list(r, &q, view);
+	/* WordPress answers 404 for a date with nothing published. */
+	if (rc == STORE_OK && r->route.kind == ROUTE_DATE &&
+	    json_array_size(json_object_get(view, "posts")) == 0)
+		rc = STORE_NOTFOUND;
 	if (rc != STORE_OK) {
 		json_decref(view);
 		return rc == STORE_NOTFOUND ? page_notfound(r) :
 		    page_error(r, rc == STORE_DOWN ? 503 : 500);
 	}
+	view_str(view, "kind", of.kind);
+	view_str(view, "name", of.name);
+	view_str(view, "description", of.description);
 	head = json_object_get(view, "head");
-	view_str(head, "title", arena_printf(&r->arena, "%s: %s",
-	    json_string_value(json_object_get(view, "kind")),
-	    json_string_value(json_object_get(view, "name"))));
+	view_str(head, "title", arena_printf(&r->arena, "%s: %s", of.kind,
+	    of.name));
+	feed.page = 1;
+	feed.feed = FEED_RSS;
+	view_feed_link(r, view, arena_printf(&r->arena, "%s: %s Feed",
+	    of.kind, of.name), &feed);
 	return page_render(r, "archive", view, 200);
 }

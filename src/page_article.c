@@ -676,6 +676,10 @@ page_article(struct req *r)
 		return 301;
 	}
 	view = page_view(r);
+	rt.feed = FEED_RSS;
+	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb %s"
+	    " Comments Feed", set_text(page_settings(r), SET_SITE_TITLE),
+	    p.title), &rt);
 	if ((rc = view_article(r, view, &p, path)) != STORE_OK) {
 		json_decref(view);
 		return rc == STORE_NOTFOUND ? page_notfound(r) :

@@ -183,7 +183,11 @@ static const struct {
 	{ ROUTE_CATEGORY, page_archive },
 	{ ROUTE_TAG, page_archive },
 	{ ROUTE_AUTHOR, page_archive },
+	{ ROUTE_DATE, page_archive },
 	{ ROUTE_PAGE, page_static },
+	{ ROUTE_COMMENTS, page_feed },
+	{ ROUTE_SITEMAP, page_sitemap },
+	{ ROUTE_ROBOTS, page_robots },
 };
 
 /* Sent with every response. */
@@ -765,7 +769,8 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	} else {
 		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 			if (routes[i].kind == r->route.kind)
-				status = routes[i].fn(r);
+				status = r->route.feed != FEED_NONE ?
+				    page_feed(r) : routes[i].fn(r);
 		if (status == 404) {
 			r->cacheable = 0;	/* unbounded keys */
 			if (page_moved(r, url) == 301)
@@ -779,11 +784,37 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	return rc;
 }
 
-/* WordPress's ids in the query of /: never cached, always looked up. */
-static const char *const old_ids[] = { "p", "page_id", "attachment_id" };
+/*
+ * WordPress's query forms of an address (page_query.c): never cached,
+ * always looked up.  On the front page every one; ?feed= on any page
+ * that has a feed.
+ */
+static const char *const query_forms[] = { "feed", "p", "page_id",
+    "attachment_id", "cat", "tag", "author", "m", "year" };
+
+/* The query form the request uses, or NULL; its value in *value. */
+static const char *
+query_form(const struct route *rt, struct MHD_Connection *conn,
+    const char **value)
+{
+	size_t	 i, n = 0;
+
+	if ((rt->kind == ROUTE_HOME && rt->page <= 1 &&
+	    rt->feed == FEED_NONE))
+		n = sizeof(query_forms) / sizeof(query_forms[0]);
+	else if (rt->feed == FEED_NONE && (rt->kind == ROUTE_CATEGORY ||
+	    rt->kind == ROUTE_TAG || rt->kind == ROUTE_AUTHOR ||
+	    rt->kind == ROUTE_DATE || rt->kind == ROUTE_POST))
+		n = 1;
+	for (i = 0; i < n; i++)
+		if ((*value = MHD_lookup_connection_value(conn,
+		    MHD_GET_ARGUMENT_KIND, query_forms[i])) != NULL)
+			return query_forms[i];
+	return NULL;
+}
 
 static enum MHD_Result
-serve_old_id(struct sreq *sr, struct MHD_Connection *conn, const char *url,
+serve_query_form(struct sreq *sr, struct MHD_Connection *conn, const char *url,
     const char *name, const char *value)
 {
 	struct req	*r = &sr->r;
@@ -792,7 +823,7 @@ serve_old_id(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 	r->cacheable = 0;
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		return respond(sr, conn, page_error(r, 503), url, 0);
-	status = page_old_id(r, name, value);
+	status = page_query_form(r, name, value);
 	store_conn_put(r->site->store, r->conn);
 	r->conn = NULL;
 	if (status == 301)	/* the query was the old address: not kept */
@@ -805,21 +836,17 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 {
 	struct req	*r = &sr->r;
 	struct buf	 canon;
-	const char	*v;
+	const char	*v, *form;
 	int64_t		 gen = 0;
 	int		 hinted;
-	size_t		 i;
 
 	/*
 	 * Pages are cached by path alone, so ?utm_source=... costs no
 	 * render; only the arguments of vary_args make a page of its own.
 	 */
 	r->cacheable = !req_varies(conn);
-	for (i = 0; r->route.kind == ROUTE_HOME && r->route.page <= 1 &&
-	    i < sizeof(old_ids) / sizeof(old_ids[0]); i++)
-		if ((v = MHD_lookup_connection_value(conn,
-		    MHD_GET_ARGUMENT_KIND, old_ids[i])) != NULL)
-			return serve_old_id(sr, conn, url, old_ids[i], v);
+	if ((form = query_form(&r->route, conn, &v)) != NULL)
+		return serve_query_form(sr, conn, url, form, v);
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);

@@ -87,6 +87,13 @@ const struct setting settings[SET__MAX] = {
 	    "the picture formats readers may attach to a comment, separated by"
 	    " spaces (jpeg png gif webp)", SET_CHOICES, 0, 0, "jpeg png gif"
 	    " webp" },
+	[SET_FEED_FULL_TEXT] = { "feed_full_text", "true", "feeds carry each"
+	    " post's full text (false: its summary only)", SET_BOOL, 0, 0,
+	    NULL },
+	[SET_FEED_ITEMS] = { "feed_items", "10", "the newest posts or"
+	    " comments a feed shows", SET_INT, 1, 100, NULL },
+	[SET_ROBOTS_TXT] = { "robots_txt", "", "lines added to /robots.txt"
+	    " (User-agent:, Disallow: ...)", SET_LIST, 0, 10000, NULL },
 };
 
 const struct setting *

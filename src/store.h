@@ -140,6 +140,7 @@ struct comment {
 	char	*post_title;	/* comments_find only: the post's title, */
 	char	*post_slug;	/* slug and date, for its link */
 	int64_t	 post_published;
+	char	*post_type;	/* comments_recent only: "post", "page" */
 	int64_t	 post_author;
 	double	 spam_score;	/* the filter's score, -1 if none */
 	char	*spam_signals;	/* the signals that fired, comma-separated */
@@ -216,6 +217,7 @@ struct post_query {
 	const char	*type;		/* "post" or "page" */
 	int64_t		 term_id;	/* 0: any */
 	int64_t		 author_id;	/* 0: any */
+	int64_t		 from;		/* only published at or after */
 	int64_t		 now;		/* only published at or before */
 	int64_t		 offset;
 	int64_t		 limit;
@@ -370,6 +372,16 @@ struct comment_place {
 };
 int	store_comment_place(struct store_conn *, int64_t id,
 	    struct comment_place *);
+
+/*
+ * The newest approved comments (of post_id, or of every post if 0) on
+ * posts and pages published at or before now, at most limit, newest
+ * first, each with its post's title, slug, date and type: for feeds.
+ * Found by index (comments by post, or by status and date), no email.
+ */
+int	store_comments_recent(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t now, int64_t limit,
+	    struct comment **out, size_t *n);
 
 /* One comment, any status; moderation reads, so with its email. */
 int	store_comment_by_id(struct store_conn *, struct arena *,
@@ -759,6 +771,37 @@ int	store_export_top(struct store_conn *, int64_t *top);
  */
 int	store_export_redirects(struct store_conn *, struct arena *,
 	    int64_t post_id, int64_t media_id, char ***out, size_t *n);
+
+/*
+ * Sitemaps (page_sitemap.c): what each lists, by id range, so a page of
+ * one costs the same on any site.  An entry's slug names its page (a
+ * post's with its date, a page's, a term's, an author's); modified is
+ * 0 where there is no such date (terms, authors).
+ */
+enum sitemap_kind {
+	SITEMAP_POSTS,
+	SITEMAP_PAGES,
+	SITEMAP_CATEGORIES,
+	SITEMAP_TAGS,
+	SITEMAP_USERS
+};
+struct sitemap_entry {
+	int64_t	 id;
+	char	*slug;
+	int64_t	 published;
+	int64_t	 modified;
+};
+/* The highest id of kind's table (0 if empty), by its primary key. */
+int	store_sitemap_top(struct store_conn *, enum sitemap_kind,
+	    int64_t *top);
+/*
+ * What kind lists with ids in (lo, hi], by id, at most limit: published
+ * posts or pages (at or before now), terms and authors with a published
+ * post.
+ */
+int	store_sitemap_page(struct store_conn *, struct arena *,
+	    enum sitemap_kind, int64_t lo, int64_t hi, int64_t now,
+	    int64_t limit, struct sitemap_entry **out, size_t *n);
 
 struct store;
 

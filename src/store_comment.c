@@ -739,3 +739,43 @@ store_image_uses(struct store_conn *c, const char *hash, int64_t *n)
 	    " hash = ?1) + (SELECT count(*) FROM media_sizes WHERE"
 	    " hash = ?1)", "t", hash), n);
 }
+
+static void
+fill_recent(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment	*cm = v;
+
+	fill_comment(a, s, v);
+	cm->post_title = col_text(a, s, 16);
+	cm->post_slug = col_text(a, s, 17);
+	cm->post_published = col_int(s, 18);
+	cm->post_type = col_text(a, s, 19);
+}
+
+/* The columns fill_recent reads, of c (comments) and p (posts). */
+#define RECENT_COLS "SELECT c.id, c.post_id, coalesce(c.parent_id, 0)," \
+	" c.author, c.url, c.content, c.status, c.created, c.vote_sum," \
+	" c.vote_count, c.image, c.thumb, c.thumb_w, c.thumb_h, c.avatar," \
+	" c.image_ext, p.title, p.slug, p.published, p.type" \
+	" FROM comments c JOIN posts p ON p.id = c.post_id"
+
+int
+store_comments_recent(struct store_conn *c, struct arena *a, int64_t post_id,
+    int64_t now, int64_t limit, struct comment **out, size_t *n)
+{
+	/*
+	 * One post's: comments_by_post (post_id, status, created); every
+	 * post's: comments_by_status (status, created, id), walked from
+	 * the newest, its posts looked up by id.
+	 */
+	if (post_id != 0)
+		return q_many(q(c, RECENT_COLS " WHERE c.post_id = ?1 AND"
+		    " c.status = 'approved' AND p.status = 'publish' AND"
+		    " p.published <= ?2 ORDER BY c.created DESC, c.id DESC"
+		    " LIMIT ?3", "iii", post_id, now, limit), a,
+		    sizeof(**out), fill_recent, (void **)out, n);
+	return q_many(q(c, RECENT_COLS " WHERE c.status = 'approved' AND"
+	    " p.status = 'publish' AND p.published <= ?1 ORDER BY"
+	    " c.created DESC, c.id DESC LIMIT ?2", "ii", now, limit), a,
+	    sizeof(**out), fill_recent, (void **)out, n);
+}

@@ -128,12 +128,12 @@ store_post_get(struct store_conn *c, struct arena *a, int64_t id,
  * order written after CROSS JOIN), not from every post.
  */
 #define POSTS_WHERE " WHERE p.type = ?1 AND p.status = 'publish'" \
-	" AND p.published <= ?2 AND (CAST(?3 AS BIGINT) = 0 OR" \
-	" p.author_id = ?3)"
+	" AND p.published <= ?2 AND p.published >= ?5 AND" \
+	" (CAST(?3 AS BIGINT) = 0 OR p.author_id = ?3)"
 #define TERM_FROM " FROM post_terms pt CROSS JOIN posts p" POSTS_WHERE \
 	" AND pt.term_id = ?4 AND p.id = pt.post_id"
 #define POSTS_PAGE(ids) "SELECT " POST_COLS " WHERE p.id IN (" ids \
-	" ORDER BY p.published DESC, p.id DESC LIMIT ?5 OFFSET ?6)" \
+	" ORDER BY p.published DESC, p.id DESC LIMIT ?6 OFFSET ?7)" \
 	" ORDER BY p.published DESC, p.id DESC"
 
 int
@@ -146,11 +146,12 @@ store_posts_list(struct store_conn *c, struct arena *a,
 	int		 rc;
 
 	if (pq->term_id != 0)
-		rc = q_int(q(c, "SELECT count(*)" TERM_FROM, "tiii", pq->type,
-		    pq->now, pq->author_id, pq->term_id), total);
+		rc = q_int(q(c, "SELECT count(*)" TERM_FROM, "tiiii", pq->type,
+		    pq->now, pq->author_id, pq->term_id, pq->from), total);
 	else
-		rc = q_int(q(c, "SELECT count(*) FROM posts p" POSTS_WHERE,
-		    "tii", pq->type, pq->now, pq->author_id), total);
+		rc = q_int(q(c, "SELECT count(*) FROM posts p" POSTS_WHERE
+		    " AND ?4 = 0", "tiiii", pq->type, pq->now, pq->author_id,
+		    (int64_t)0, pq->from), total);
 	if (rc != STORE_OK)
 		return rc;
 	/*
@@ -161,9 +162,10 @@ store_posts_list(struct store_conn *c, struct arena *a,
 	    pq->author_id != 0 ? POSTS_PAGE("SELECT p.id FROM posts p"
 	    POSTS_WHERE " AND ?4 = 0") :
 	    POSTS_PAGE("SELECT id FROM posts p WHERE type = ?1 AND"
-	    " status = 'publish' AND published <= ?2 AND ?3 = 0 AND ?4 = 0");
-	s = q(c, sql, "tiiiii", pq->type, pq->now, pq->author_id, pq->term_id,
-	    pq->limit, pq->offset);
+	    " status = 'publish' AND published <= ?2 AND published >= ?5"
+	    " AND ?3 = 0 AND ?4 = 0");
+	s = q(c, sql, "tiiiiii", pq->type, pq->now, pq->author_id,
+	    pq->term_id, pq->from, pq->limit, pq->offset);
 	return q_many(s, a, sizeof(**out), fill_post, (void **)out, n);
 }
 

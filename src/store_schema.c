@@ -195,6 +195,13 @@
 	"CREATE INDEX redirects_by_post ON redirects (post_id);" \
 	"CREATE INDEX redirects_by_media ON redirects (media_id);"
 
+/*
+ * 17: the site's comments feed (/comments/feed/) walks the approved
+ * comments from the newest, whatever their post.
+ */
+#define MIGRATION_FEEDS \
+	"CREATE INDEX comments_by_status ON comments (status, created, id);"
+
 
 /* SQLite: */
 
@@ -366,6 +373,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
 	MIGRATION_EXPORT,		/* 15 */
+	MIGRATION_FEEDS,		/* 17 */
 };
 
 /* PostgreSQL: */
@@ -497,6 +505,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
 	MIGRATION_EXPORT,		/* 15 */
+	MIGRATION_FEEDS,		/* 17 */
 };
 
 const char *const *

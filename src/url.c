@@ -87,21 +87,51 @@ number(const char *s, int mindig, int maxdig, int max, int *v)
 	return i;
 }
 
-/* Parses an optional "/page/N/" tail at s into rt->page; 0 or -1. */
+/* Returns 1 if s is the end of a path: "" or "/". */
 static int
-paging(const char *s, struct route *rt)
+at_end(const char *s)
 {
-	int	 k;
+	return *s == '\0' || strcmp(s, "/") == 0;
+}
+
+/* Returns s past the segment "/w" when s starts with it, else NULL. */
+static const char *
+segment(const char *s, const char *w)
+{
+	size_t	 n = strlen(w);
+
+	if (s[0] != '/' || strncmp(s + 1, w, n) != 0 ||
+	    (s[n + 1] != '\0' && s[n + 1] != '/'))
+		return NULL;
+	return s + n + 1;
+}
+
+/*
+ * Parses an optional tail at s: "/page/N/", or with feeds set
+ * "/feed/", "/feed/rss2/" or "/feed/atom/" (rt->feed); 0 or -1.
+ */
+static int
+tail(const char *s, struct route *rt, int feeds)
+{
+	const char	*f;
+	int		 k;
 
 	rt->page = 1;
-	if (*s == '\0' || strcmp(s, "/") == 0)
+	if (at_end(s))
 		return 0;
+	if (feeds && (f = segment(s, "feed")) != NULL) {
+		rt->feed = at_end(f) ? FEED_RSS : segment(f, "rss2") != NULL ?
+		    FEED_RSS2 : segment(f, "atom") != NULL ? FEED_ATOM :
+		    FEED_NONE;
+		if (rt->feed == FEED_RSS2 || rt->feed == FEED_ATOM)
+			f += 5;
+		return rt->feed != FEED_NONE && at_end(f) ? 0 : -1;
+	}
 	if (strncmp(s, "/page/", 6) != 0)
 		return -1;
 	if ((k = number(s + 6, 1, 7, 1000000, &rt->page)) < 0)
 		return -1;
-	s += 6 + k;
-	return *s == '\0' || strcmp(s, "/") == 0 ? 0 : -1;
+	return at_end(s + 6 + k) ? 0 : -1;
 }
 
 static int
@@ -134,7 +164,7 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 	}
 	if (take_slug(rt, s, n) == -1)
 		return -1;
-	return paging(s + n, rt);
+	return tail(s + n, rt, 1);
 }
 
 /* Page slugs that would collide with an archive prefix or paging. */
@@ -143,7 +173,8 @@ reserved(const char *slug)
 {
 	size_t	 i, n = strlen(slug);
 
-	if (strcmp(slug, "page") == 0)
+	if (strcmp(slug, "page") == 0 || strcmp(slug, "feed") == 0 ||
+	    strcmp(slug, "comments") == 0)
 		return 1;
 	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
 		if (strlen(archives[i].prefix) == n + 2 &&
@@ -152,24 +183,61 @@ reserved(const char *slug)
 	return 0;
 }
 
+/*
+ * After /YYYY/MM/ at s: a day's archive (one or two digits, 1 to 31;
+ * WordPress keeps such slugs free for it), or an article's slug.
+ */
+static int
+parse_day(const char *s, struct route *rt)
+{
+	int	 k;
+
+	if ((k = number(s, 1, 2, 31, &rt->day)) < 0 || (s[k] != '\0' &&
+	    s[k] != '/')) {
+		rt->day = 0;
+		return -1;
+	}
+	rt->kind = ROUTE_DATE;
+	return tail(s + k, rt, 1);
+}
+
+/* A date archive's tail at s: its end, a page or a feed. */
+static int
+date_tail(const char *s, struct route *rt)
+{
+	rt->kind = ROUTE_DATE;
+	return tail(s, rt, 1);
+}
+
 static int
 parse_post(const char *path, struct route *rt)
 {
 	const char	*s = path + 1, *end;
 	int		 k, id;
 
-	if ((k = number(s, 4, 4, 9999, &rt->year)) < 0 || s[k] != '/')
+	if ((k = number(s, 4, 4, 9999, &rt->year)) < 0 ||
+	    (s[k] != '/' && s[k] != '\0'))
 		return -1;
+	if (at_end(s + k) || segment(s + k, "page") || segment(s + k, "feed"))
+		return date_tail(s + k, rt);
 	s += k + 1;
-	if ((k = number(s, 2, 2, 12, &rt->month)) < 0 || s[k] != '/')
+	if ((k = number(s, 2, 2, 12, &rt->month)) < 0 ||
+	    (s[k] != '/' && s[k] != '\0'))
 		return -1;
+	if (at_end(s + k) || segment(s + k, "page") || segment(s + k, "feed"))
+		return date_tail(s + k, rt);
 	s += k + 1;
+	if (isdigit((unsigned char)s[0]) && parse_day(s, rt) == 0)
+		return 0;
 	end = strchr(s, '/');
 	if (take_slug(rt, s, end ? (size_t)(end - s) : strlen(s)) == -1)
 		return -1;
 	rt->kind = ROUTE_POST;
 	if (end == NULL || end[1] == '\0')
 		return 0;
+	/* Its comments' feeds: /YYYY/MM/slug/feed/ */
+	if (segment(end, "feed") != NULL)
+		return tail(end, rt, 1);
 	s = end + 1;
 	/* One thread's own pages: /YYYY/MM/slug/thread-ID/ */
 	if (strncmp(s, "thread-", 7) == 0) {
@@ -190,6 +258,44 @@ parse_post(const char *path, struct route *rt)
 	return *s == '\0' || strcmp(s, "/") == 0 ? 0 : -1;
 }
 
+/* WordPress 5.5's sitemaps: /wp-sitemap-NAME-N.xml */
+static const char *const sitemaps[] = { "posts-post", "posts-page",
+    "taxonomies-category", "taxonomies-post_tag", "users" };
+
+/* /robots.txt, /sitemap.xml, /wp-sitemap.xml and its sitemaps. */
+static int
+parse_file(const char *path, struct route *rt)
+{
+	const char	*s;
+	size_t		 i, n;
+	int		 k;
+
+	if (strcmp(path, "/robots.txt") == 0) {
+		rt->kind = ROUTE_ROBOTS;
+		return 0;
+	}
+	rt->kind = ROUTE_SITEMAP;
+	if (strcmp(path, "/sitemap.xml") == 0 ||
+	    strcmp(path, "/wp-sitemap.xml") == 0) {
+		snprintf(rt->slug, sizeof(rt->slug), "%.*s",
+		    (int)strlen(path) - 5, path + 1);
+		return 0;
+	}
+	for (i = 0; path[11] == '-' &&
+	    i < sizeof(sitemaps) / sizeof(sitemaps[0]); i++) {
+		n = strlen(sitemaps[i]);
+		s = path + 12;
+		if (strncmp(s, sitemaps[i], n) != 0 || s[n] != '-' ||
+		    (k = number(s + n + 1, 1, 7, 1000000, &rt->page)) < 0 ||
+		    strcmp(s + n + 1 + k, ".xml") != 0)
+			continue;
+		snprintf(rt->slug, sizeof(rt->slug), "%s", sitemaps[i]);
+		return 0;
+	}
+	rt->kind = ROUTE_NONE;
+	return -1;
+}
+
 int
 url_parse(const char *path, struct route *rt)
 {
@@ -200,10 +306,19 @@ url_parse(const char *path, struct route *rt)
 	rt->page = 1;
 	if (path[0] != '/')
 		return -1;
-	if (strcmp(path, "/") == 0 || strncmp(path, "/page/", 6) == 0) {
+	if (strcmp(path, "/") == 0 || segment(path, "page") != NULL ||
+	    segment(path, "feed") != NULL) {
 		rt->kind = ROUTE_HOME;
-		return path[1] == '\0' ? 0 : paging(path, rt);
+		return path[1] == '\0' ? 0 : tail(path, rt, 1);
 	}
+	if ((end = segment(path, "comments")) != NULL) {
+		rt->kind = ROUTE_COMMENTS;
+		return segment(end, "feed") != NULL && tail(end, rt, 1) == 0 &&
+		    rt->page == 1 ? 0 : -1;
+	}
+	if (strcmp(path, "/robots.txt") == 0 || strcmp(path, "/sitemap.xml")
+	    == 0 || strncmp(path, "/wp-sitemap", 11) == 0)
+		return parse_file(path, rt);
 	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++) {
 		n = strlen(archives[i].prefix);
 		if (strncmp(path, archives[i].prefix, n) == 0)
@@ -275,6 +390,17 @@ url_home(struct buf *b, int page)
 }
 
 void
+url_date(struct buf *b, int year, int month, int day, int page)
+{
+	buf_printf(b, "/%04d/", year);
+	if (month > 0)
+		buf_printf(b, "%02d/", month);
+	if (month > 0 && day > 0)
+		buf_printf(b, "%02d/", day);
+	page_tail(b, page);
+}
+
+void
 url_post(struct buf *b, int64_t when, const char *slug)
 {
 	struct tm	 tm;
@@ -324,28 +450,49 @@ url_admin(struct buf *b, const char *section)
 	}
 }
 
+/* Appends the tail of feed f to a path ending in "/". */
+static void
+feed_tail(struct buf *b, enum feed_kind f)
+{
+	static const char *const tails[] = { "", "feed/", "feed/rss2/",
+	    "feed/atom/" };
+
+	buf_puts(b, tails[f]);
+}
+
 void
 url_route(struct buf *b, const struct route *rt)
 {
+	/* A feed is of a listing's first page, or of a post as a whole. */
+	int	 page = rt->feed != FEED_NONE ? 1 : rt->page;
+
 	switch (rt->kind) {
 	case ROUTE_HOME:
-		url_home(b, rt->page);
+		url_home(b, page);
 		break;
 	case ROUTE_POST:
 		buf_printf(b, "/%04d/%02d/%s/", rt->year, rt->month, rt->slug);
+		if (rt->feed != FEED_NONE)
+			break;
 		if (rt->thread > 0)
 			buf_printf(b, "thread-%lld/", (long long)rt->thread);
 		if (rt->page > 1)
 			buf_printf(b, "comment-page-%d/", rt->page);
 		break;
 	case ROUTE_CATEGORY:
-		url_term(b, "category", rt->slug, rt->page);
+		url_term(b, "category", rt->slug, page);
 		break;
 	case ROUTE_TAG:
-		url_term(b, "tag", rt->slug, rt->page);
+		url_term(b, "tag", rt->slug, page);
 		break;
 	case ROUTE_AUTHOR:
-		url_author(b, rt->slug, rt->page);
+		url_author(b, rt->slug, page);
+		break;
+	case ROUTE_DATE:
+		url_date(b, rt->year, rt->month, rt->day, page);
+		break;
+	case ROUTE_COMMENTS:
+		buf_puts(b, "/comments/");
 		break;
 	case ROUTE_PAGE:
 		url_page(b, rt->slug);
@@ -358,8 +505,20 @@ url_route(struct buf *b, const struct route *rt)
 		buf_puts(b, archive_prefix(rt->kind));
 		buf_puts(b, rt->slug);
 		break;
+	case ROUTE_SITEMAP:
+		if (strcmp(rt->slug, "wp-sitemap") == 0 ||
+		    strcmp(rt->slug, "sitemap") == 0)
+			buf_printf(b, "/%s.xml", rt->slug);
+		else
+			buf_printf(b, "/wp-sitemap-%s-%d.xml", rt->slug,
+			    rt->page);
+		return;
+	case ROUTE_ROBOTS:
+		buf_puts(b, "/robots.txt");
+		return;
 	case ROUTE_NONE:
 		buf_putc(b, '/');
 		break;
 	}
+	feed_tail(b, rt->feed);
 }

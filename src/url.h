@@ -11,7 +11,16 @@
  *   /category/slug/        a category archive (/page/N/ after it)
  *   /tag/slug/             a tag archive
  *   /author/slug/          an author archive
+ *   /YYYY/, /YYYY/MM/, /YYYY/MM/DD/   date archives (a day is one or two
+ *                          digits up to 31, so never a slug: WordPress
+ *                          refuses such slugs for this very reason)
  *   /slug/                 a static page
+ *   .../feed/              a listing's (or an article's comments') RSS
+ *                          2.0 feed; .../feed/rss2/ the same, .../feed/atom/
+ *                          its Atom feed; /comments/feed/ every comment's
+ *   /wp-sitemap.xml        the sitemap index (/sitemap.xml too), and
+ *   /wp-sitemap-NAME-N.xml its sitemaps, WordPress 5.5's names
+ *   /robots.txt
  *   /media/HASH.EXT        an uploaded image (jpg, png, webp)
  *   /theme/NAME            a theme file under a content-hashed name
  */
@@ -32,16 +41,31 @@ enum route_kind {
 	ROUTE_PAGE,
 	ROUTE_MEDIA,
 	ROUTE_THEME,
-	ROUTE_ADMIN		/* slug: the section, "" for the dashboard */
+	ROUTE_ADMIN,		/* slug: the section, "" for the dashboard */
+	ROUTE_DATE,		/* year, month (0: none), day (0: none) */
+	ROUTE_COMMENTS,		/* /comments/feed/: only with a feed */
+	ROUTE_SITEMAP,		/* slug: "wp-sitemap" or "sitemap" (the
+				   index), else the sitemap's NAME, page N */
+	ROUTE_ROBOTS
+};
+
+/* A listing's feed, or an article's comments': which form of its URL. */
+enum feed_kind {
+	FEED_NONE,
+	FEED_RSS,		/* .../feed/ (RSS 2.0) */
+	FEED_RSS2,		/* .../feed/rss2/ (the same) */
+	FEED_ATOM		/* .../feed/atom/ */
 };
 
 #define URL_SLUG_MAX	200
 
 struct route {
 	enum route_kind	 kind;
-	int		 year;		/* ROUTE_POST */
-	int		 month;		/* ROUTE_POST */
+	int		 year;		/* ROUTE_POST, ROUTE_DATE */
+	int		 month;		/* ROUTE_POST, ROUTE_DATE (0: none) */
+	int		 day;		/* ROUTE_DATE (0: none) */
 	int		 page;		/* listing or comment page, from 1 */
+	enum feed_kind	 feed;		/* the route's feed, or FEED_NONE */
 	int64_t		 thread;	/* ROUTE_POST: a thread's head, or 0 */
 	char		 slug[URL_SLUG_MAX + 1];	/* or a media/theme name */
 };
@@ -80,6 +104,8 @@ void	url_author(struct buf *b, const char *slug, int page);
 void	url_page(struct buf *b, const char *slug);
 /* Appends "/" or "/page/N/". */
 void	url_home(struct buf *b, int page);
+/* Appends /YYYY/, /YYYY/MM/ (month > 0) or /YYYY/MM/DD/ (day > 0). */
+void	url_date(struct buf *b, int year, int month, int day, int page);
 /*
  * Appends the path of a stored image named by its content hash and its
  * extension (image.h's image_ext of its type).

@@ -150,6 +150,46 @@ main(void)
 	roundtrip("/media/0123abcd.png", ROUTE_MEDIA);
 	roundtrip("/media/0123abcd.webp", ROUTE_MEDIA);
 	roundtrip("/theme/style.0123456789.css", ROUTE_THEME);
+	/* Feeds, date archives, sitemaps, robots.txt (issue 18). */
+	roundtrip("/feed/", ROUTE_HOME);
+	roundtrip("/feed/rss2/", ROUTE_HOME);
+	roundtrip("/feed/atom/", ROUTE_HOME);
+	roundtrip("/category/terrorism/feed/", ROUTE_CATEGORY);
+	roundtrip("/tag/isis/feed/atom/", ROUTE_TAG);
+	roundtrip("/author/staff-writer/feed/rss2/", ROUTE_AUTHOR);
+	roundtrip("/comments/feed/", ROUTE_COMMENTS);
+	roundtrip("/comments/feed/atom/", ROUTE_COMMENTS);
+	roundtrip("/2015/10/slug/feed/", ROUTE_POST);
+	roundtrip("/2015/10/slug/feed/atom/", ROUTE_POST);
+	roundtrip("/2015/", ROUTE_DATE);
+	roundtrip("/2015/page/3/", ROUTE_DATE);
+	roundtrip("/2015/10/", ROUTE_DATE);
+	roundtrip("/2015/10/page/2/", ROUTE_DATE);
+	roundtrip("/2015/10/01/", ROUTE_DATE);
+	roundtrip("/2015/10/31/page/2/", ROUTE_DATE);
+	roundtrip("/2015/10/feed/atom/", ROUTE_DATE);
+	roundtrip("/2015/10/32/", ROUTE_POST);	/* not a day: a slug */
+	roundtrip("/2015/10/2015/", ROUTE_POST);
+	roundtrip("/2015/10/15-reasons/", ROUTE_POST);
+	roundtrip("/wp-sitemap.xml", ROUTE_SITEMAP);
+	roundtrip("/sitemap.xml", ROUTE_SITEMAP);
+	roundtrip("/wp-sitemap-posts-post-1.xml", ROUTE_SITEMAP);
+	roundtrip("/wp-sitemap-posts-page-2.xml", ROUTE_SITEMAP);
+	roundtrip("/wp-sitemap-taxonomies-category-1.xml", ROUTE_SITEMAP);
+	roundtrip("/wp-sitemap-taxonomies-post_tag-1.xml", ROUTE_SITEMAP);
+	roundtrip("/wp-sitemap-users-1.xml", ROUTE_SITEMAP);
+	roundtrip("/robots.txt", ROUTE_ROBOTS);
+	{
+		struct route	 rt;
+
+		CHECK(url_parse("/2015/10/07/page/2/", &rt) == 0 &&
+		    rt.year == 2015 && rt.month == 10 && rt.day == 7 &&
+		    rt.page == 2 && rt.feed == FEED_NONE);
+		CHECK(url_parse("/tag/isis/feed/atom/", &rt) == 0 &&
+		    rt.feed == FEED_ATOM && strcmp(rt.slug, "isis") == 0);
+		CHECK(url_parse("/wp-sitemap-posts-post-12.xml", &rt) == 0 &&
+		    rt.page == 12 && strcmp(rt.slug, "posts-post") == 0);
+	}
 
 	canonical("/2015/10/slug", "/2015/10/slug/");
 	canonical("/privacy", "/privacy/");
@@ -163,6 +203,13 @@ main(void)
 	canonical("/tag/isis/page/1/", "/tag/isis/");
 	canonical("/category/terrorism", "/category/terrorism/");
 	canonical("/caf%C3%A9/", "/caf%c3%a9/");
+	canonical("/feed", "/feed/");
+	canonical("/feed/atom", "/feed/atom/");
+	canonical("/2015", "/2015/");
+	canonical("/2015/10", "/2015/10/");
+	canonical("/2015/10/1/", "/2015/10/01/");
+	canonical("/2015/10/01/page/1/", "/2015/10/01/");
+	canonical("/comments/feed", "/comments/feed/");
 
 	refused("");
 	refused("relative/");
@@ -196,6 +243,17 @@ main(void)
 	refused("/media");		/* would redirect to the media prefix */
 	refused("/category");
 	refused("/page");
+	refused("/feed/rdf/");
+	refused("/feed/page/2/");
+	refused("/page/2/feed/");
+	refused("/comments/");
+	refused("/comments/page/2/");
+	refused("/2015/10/slug/feed/x/");
+	refused("/wp-sitemap");
+	refused("/wp-sitemap-posts-post-0.xml");
+	refused("/wp-sitemap-posts-post-1.xmlx");
+	refused("/wp-sitemap-posts-attachment-1.xml");
+	refused("/robots.txt/");
 	{
 		char	 longslug[260];
 
