@@ -146,6 +146,8 @@ main(void)
 	roundtrip("/author/staff-writer/page/2/", ROUTE_AUTHOR);
 	roundtrip("/privacy/", ROUTE_PAGE);
 	roundtrip("/caf%c3%a9/", ROUTE_PAGE);
+	roundtrip("/1-col-page/", ROUTE_PAGE);	/* not a year */
+	roundtrip("/404/", ROUTE_PAGE);
 	roundtrip("/media/0123abcd.jpg", ROUTE_MEDIA);
 	roundtrip("/media/0123abcd.png", ROUTE_MEDIA);
 	roundtrip("/media/0123abcd.webp", ROUTE_MEDIA);
