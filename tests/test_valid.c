@@ -484,6 +484,18 @@ out:
 	resp_free(&r);
 }
 
+/* Returns 1 if the crawl reached a URL holding s. */
+static int
+crawled(const struct ctx *c, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nurl; i++)
+		if (strstr(c->url[i], s) != NULL)
+			return 1;
+	return 0;
+}
+
 /* The row counts of tables[] and the data generation, as text. */
 static void
 snapshot(const struct ctx *c, struct buf *b)
@@ -993,6 +1005,35 @@ login(struct ctx *c)
 	return 0;
 }
 
+/*
+ * A post in Markdown (the GitHub dialect) by the admin, whose HTML is
+ * not filtered: tables with aligned columns, a task list, code,
+ * strikethrough, autolinks, raw HTML.  The crawl finds it on the home
+ * page.
+ */
+static void
+markdown_post(struct ctx *c)
+{
+	static const char body[] = "Intro with ~~struck~~ text, `code`,"
+	    " https://example.org/ and <mark>marked</mark>.\n\n"
+	    "## A table\n\n| Left | Centre | Right |\n|:-----|:------:|------:|"
+	    "\n| a | b | c |\n| 1 | 2 | 3 |\n\n## Tasks\n\n- [x] done\n"
+	    "- [ ] to do\n\n### Code\n\n```c\nint x = 1 < 2;\n```\n\n"
+	    "> A quote\n> with *two* lines\n\n1. one\n2. two\n\n---\n\n"
+	    "![A picture](https://example.org/a.jpg \"title\")\n";
+	const char	*h[] = { c->cookie, NULL };
+	char		 tok[100];
+	struct resp	 r;
+
+	csrf(c, tok, sizeof(tok));
+	CHECK(http_post(&c->srv, "/admin/posts/", (const char *[]){ "csrf",
+	    tok, "action", "save", "title", "Markdown of every kind", "body",
+	    body, "format", "markdown", "category", "terrorism", "tags",
+	    "markdown", "status", "publish", "comments_open", "1", NULL }, 0,
+	    NULL, h, &r) == 0 && r.status == 303);
+	resp_free(&r);
+}
+
 static void
 ctx_free(struct ctx *c)
 {
@@ -1030,7 +1071,10 @@ main(void)
 	    !CHECK(srv_start(&c.srv, dir) == 0))
 		goto out;
 	CHECK(login(&c) == 0);
+	markdown_post(&c);
 	crawl(&c);
+	CHECK_MSG(crawled(&c, "/markdown-of-every-kind/"),
+	    "the crawl reached the Markdown post");
 	page_types(&c);
 	vnu(&c);
 	CHECK(srv_stop(&c.srv) == 0);
