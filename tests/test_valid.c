@@ -976,11 +976,13 @@ site_make(struct ctx *c)
 	buf_reset(&out);
 	/*
 	 * Retention runs 5 s after the server starts and would erase the
-	 * imported comments' IP hashes (they are years old) in the middle
-	 * of the crawl: done here first, so a change seen is the crawl's.
+	 * IP hashes of the comments and votes (the demo's and the imports'
+	 * are years old) in the middle of the crawl: done here first, so
+	 * a change seen is the crawl's.
 	 */
 	return db_exec(site_db(c->dir), "UPDATE comments SET ip_hash = '',"
-	    " user_agent = ''");
+	    " user_agent = ''; UPDATE post_votes SET ip_hash = '';"
+	    " UPDATE comment_votes SET ip_hash = ''");
 }
 
 /* Signs the admin in: c->cookie. */
