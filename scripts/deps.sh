@@ -38,6 +38,7 @@ libbrotli-dev
 zlib1g-dev
 libnginx-mod-http-brotli-static
 chromium
+default-jre-headless
 "
 
 # The end-to-end tests need Node.js; most machines have one already.

@@ -74,6 +74,12 @@ static const struct element {
 };
 
 /*
+ * Obsolete elements WordPress allows, written as their conforming twins,
+ * which browsers show alike.
+ */
+static const char *const renamed[][2] = { { "strike", "s" } };
+
+/*
  * Elements that go with everything inside them: what they hold is code
  * or raw text a browser would not show as the page's text.  Others not
  * in elements[] (svg, object, select, noscript...) lose their tags but
@@ -161,6 +167,18 @@ parent_of(const struct kses *k)
 	return NULL;
 }
 
+/* The name e is written under: its own, or its twin's (renamed[]). */
+static const char *
+written(const struct element *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (strcmp(renamed[i][0], e->name) == 0)
+			return renamed[i][1];
+	return e->name;
+}
+
 static int
 by_name(const void *key, const void *e)
 {
@@ -246,7 +264,7 @@ on_start(void *arg, const char *name, const char **attrs)
 	if (e != NULL) {
 		/* The tag's name is the table's, not the input's. */
 		buf_putc(k->out, '<');
-		buf_puts(k->out, e->name);
+		buf_puts(k->out, written(e));
 		put_attrs(k->out, e, attrs);
 		buf_putc(k->out, '>');
 	}
@@ -272,7 +290,7 @@ on_end(void *arg, const char *name)
 	e = k->depth < DEPTH_MAX ? k->open[k->depth] : NULL;
 	if (e != NULL && !e->empty) {
 		buf_puts(k->out, "</");
-		buf_puts(k->out, e->name);
+		buf_puts(k->out, written(e));
 		buf_putc(k->out, '>');
 	}
 }

@@ -1043,6 +1043,35 @@ call(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 	return ret;
 }
 
+/* Returns 1 if the rendered html in b starts with a block element. */
+static int
+block(const struct buf *b)
+{
+	return b->len > 0 && (strncmp(b->data, "<figure", 7) == 0 ||
+	    strncmp(b->data, "<div", 4) == 0);
+}
+
+/*
+ * Returns 1 if the HTML in b ends inside a paragraph: its last <p> tag
+ * comes after its last </p>.  wpautop's paragraphs do not nest.
+ */
+static int
+in_paragraph(const struct buf *b)
+{
+	size_t	 i;
+
+	for (i = b->len; i-- > 0;) {
+		if (b->data[i] != '<' || b->len - i < 3)
+			continue;
+		if (strncasecmp(b->data + i, "</p>", 4) == 0)
+			return 0;
+		if ((b->data[i + 1] == 'p' || b->data[i + 1] == 'P') &&
+		    (b->data[i + 2] == '>' || b->data[i + 2] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
 /* do_shortcode_tag(). */
 static void
 do_tag(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
@@ -1061,7 +1090,17 @@ do_tag(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 	buf_init(&b);
 	if (call(&b, s, ov, rc, sp->media) == -1)
 		put_group(out, s, ov, rc, 0);
-	else {
+	else if (block(&b) && in_paragraph(out)) {
+		/*
+		 * A shortcode amid a paragraph's text (unautop takes only one
+		 * alone in its <p>): a <figure> or <div> cannot be inside a
+		 * <p>, so the paragraph ends before it and another begins
+		 * after it, which the </p> already there closes.
+		 */
+		buf_puts(out, "</p>\n");
+		buf_write(b.data, b.len, out);
+		buf_puts(out, "\n<p>");
+	} else {
 		put_group(out, s, ov, rc, 1);
 		buf_write(b.data, b.len, out);
 		put_group(out, s, ov, rc, 6);

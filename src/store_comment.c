@@ -561,26 +561,40 @@ int
 store_forget(struct store_conn *c, int64_t before, int64_t limit,
     int64_t *n)
 {
-	/* Each WHERE repeats its partial index's, so the index serves it. */
-	static const char *const sql[] = {
+	/*
+	 * Each WHERE repeats its partial index's, so the index serves it.
+	 * Each table is probed first: on PostgreSQL an UPDATE that changes
+	 * no row still fires the statement trigger that bumps the data
+	 * generation, and every node would render every page afresh each
+	 * hour for nothing.
+	 */
+	static const char *const sql[][2] = {
+		{ "SELECT count(*) FROM (SELECT 1 FROM comments WHERE"
+		" created < ?1 AND (ip_hash <> '' OR user_agent <> '')"
+		" LIMIT 1) due",
 		"UPDATE comments SET ip_hash = '', user_agent = '' WHERE id IN"
 		" (SELECT id FROM comments WHERE created < ?1 AND"
-		" (ip_hash <> '' OR user_agent <> '') LIMIT ?2) RETURNING id",
+		" (ip_hash <> '' OR user_agent <> '') LIMIT ?2) RETURNING id" },
+		{ "SELECT count(*) FROM (SELECT 1 FROM post_votes WHERE"
+		" created < ?1 AND ip_hash <> '' LIMIT 1) due",
 		"UPDATE post_votes SET ip_hash = '' WHERE (post_id, voter) IN"
 		" (SELECT post_id, voter FROM post_votes WHERE created < ?1 AND"
-		" ip_hash <> '' LIMIT ?2) RETURNING post_id",
+		" ip_hash <> '' LIMIT ?2) RETURNING post_id" },
+		{ "SELECT count(*) FROM (SELECT 1 FROM comment_votes WHERE"
+		" created < ?1 AND ip_hash <> '' LIMIT 1) due",
 		"UPDATE comment_votes SET ip_hash = '' WHERE (comment_id, voter)"
 		" IN (SELECT comment_id, voter FROM comment_votes WHERE"
-		" created < ?1 AND ip_hash <> '' LIMIT ?2) RETURNING comment_id",
+		" created < ?1 AND ip_hash <> '' LIMIT ?2) RETURNING comment_id" },
 	};
-	int64_t	 rows;
+	int64_t	 due, rows;
 	size_t	 i;
 	int	 rc = STORE_OK;
 
 	*n = 0;
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == STORE_OK; i++)
-		if ((rc = q_rows(q(c, sql[i], "ii", before, limit), &rows)) ==
-		    STORE_OK && rows > *n)
+		if ((rc = q_int(q(c, sql[i][0], "i", before), &due)) ==
+		    STORE_OK && due > 0 && (rc = q_rows(q(c, sql[i][1], "ii",
+		    before, limit), &rows)) == STORE_OK && rows > *n)
 			*n = rows;
 	return rc;
 }

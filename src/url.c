@@ -328,7 +328,12 @@ url_parse(const char *path, struct route *rt)
 		rt->kind = ROUTE_ADMIN;
 		return 0;
 	}
-	if (isdigit((unsigned char)path[1]))
+	/*
+	 * A year starts a post's path (and is never a page's slug); a
+	 * page's slug may start with digits.
+	 */
+	if (strspn(path + 1, "0123456789") == 4 && (path[5] == '/' ||
+	    path[5] == '\0'))
 		return parse_post(path, rt);
 	end = strchr(path + 1, '/');
 	if (take_slug(rt, path + 1, end ? (size_t)(end - path - 1) :

@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export GALLEY="$top/$B/galley"
 export SHARED="${SHARED:-$top/../shared}"
 export TOP="$top"
-PGTESTS="test_store test_import test_export test_http test_feeds test_comments test_durable test_votes test_admin test_hostile test_nodes test_media"
+PGTESTS="test_store test_import test_export test_http test_feeds test_comments test_durable test_votes test_admin test_hostile test_nodes test_media test_valid"
 PGONLY="test_nodes"
 passed=0
 failed=0
@@ -50,6 +50,14 @@ run() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
+
+# The Nu HTML Checker that test_valid runs (the vnu-jar package, pinned
+# by tests/valid's lock file) is installed here, as the e2e tests' are.
+if ! ( cd "$top/tests/valid" && npm ci --no-audit --no-fund >"$log" 2>&1 )
+then
+	cat "$log"
+	echo "tests/valid: npm ci failed (test_valid will say so)"
+fi
 
 for t in "$top/$B"/tests/test_* "$top/$B"/tests/fuzz_*; do
 	[ -x "$t" ] || continue

@@ -171,8 +171,12 @@ test_unautop(void)
 	    "<p>Before.</p>\n" FIG(ID) "\n<p>After.</p>\n");
 	RENDER("<p> \t[youtube " ID "]&nbsp;\n</p>", FIG(ID));
 	RENDER("<p>\xc2\xa0[youtube " ID "]</p>", FIG(ID));
-	/* Not alone in its paragraph: the <p> stays. */
-	RENDER("<p>See [youtube " ID "]</p>", "<p>See " FIG(ID) "</p>");
+	/*
+	 * Not alone in its paragraph: the <p> stays, ended before the
+	 * figure (a <p> cannot hold one) and begun again after it.
+	 */
+	RENDER("<p>See [youtube " ID "]</p>", "<p>See </p>\n" FIG(ID)
+	    "\n<p></p>");
 	/* Not a video: the paragraph and shortcode stay. */
 	SAME("<p>[youtube short]</p>");
 	SAME("<p>[playlist]</p>");
@@ -252,6 +256,18 @@ test_caption(void)
 	    "<br />\nText[/wp_caption]</p>",
 	    "<figure class=\"wp-caption aligncenter\">" CAP_IMG
 	    "<figcaption class=\"wp-caption-text\">Text</figcaption></figure>");
+	/*
+	 * Amid a paragraph's text (wpautop leaves it there): the paragraph
+	 * ends before the figure and another begins after it, as a <p>
+	 * cannot hold a <figure>.
+	 */
+	RENDER("<p>Before.<br />\n[caption]" CAP_IMG " Text[/caption] after."
+	    "</p>\n<p>[caption]" CAP_IMG " T[/caption]</p>",
+	    "<p>Before.<br />\n</p>\n<figure class=\"wp-caption alignnone\">"
+	    CAP_IMG "<figcaption class=\"wp-caption-text\">Text</figcaption>"
+	    "</figure>\n<p> after.</p>\n<figure class=\"wp-caption alignnone\">"
+	    CAP_IMG "<figcaption class=\"wp-caption-text\">T</figcaption>"
+	    "</figure>");
 	/* The caption is author HTML: filtered, and closed. */
 	RENDER("[caption]" CAP_IMG " <b>bold <script>x()</script>[/caption]",
 	    "<figure class=\"wp-caption alignnone\">" CAP_IMG

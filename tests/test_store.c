@@ -1859,7 +1859,7 @@ threads(struct store_conn *c, int64_t author)
 	struct post	 got;
 	struct comment	*all;
 	size_t		 nall;
-	int64_t		 ids[120], post, n, total, forgot, passes;
+	int64_t		 ids[120], post, n, total, forgot, passes, g0, g1;
 	int64_t		 h, r1, r2, pl, t1, t2;
 	size_t		 i, nid = 0, ok = 0, rounds = 0;
 	unsigned	 seed = 12345;
@@ -1956,7 +1956,10 @@ threads(struct store_conn *c, int64_t author)
 		passes++;
 	} while (forgot == 2 && passes < 1000);
 	CHECK(total >= 5 && passes >= 3);
+	/* Nothing due: no write, so no page is rendered afresh for it. */
+	CHECK(store_generation(c, &g0) == STORE_OK);
 	CHECK(store_forget(c, 70100, 2, &forgot) == STORE_OK && forgot == 0);
+	CHECK(store_generation(c, &g1) == STORE_OK && g1 == g0);
 }
 
 /*

@@ -146,6 +146,9 @@ main(void)
 	roundtrip("/author/staff-writer/page/2/", ROUTE_AUTHOR);
 	roundtrip("/privacy/", ROUTE_PAGE);
 	roundtrip("/caf%c3%a9/", ROUTE_PAGE);
+	roundtrip("/1-col-page/", ROUTE_PAGE);	/* not a year */
+	roundtrip("/404/", ROUTE_PAGE);
+	roundtrip("/20151/", ROUTE_PAGE);
 	roundtrip("/media/0123abcd.jpg", ROUTE_MEDIA);
 	roundtrip("/media/0123abcd.png", ROUTE_MEDIA);
 	roundtrip("/media/0123abcd.webp", ROUTE_MEDIA);
@@ -214,6 +217,7 @@ main(void)
 	refused("");
 	refused("relative/");
 	refused("/2015/13/slug/");
+	refused("/2015");	/* a year, not a page's slug */
 	refused("/2015/00/slug/");
 	refused("/15/10/slug/");
 	refused("/2015/10/slug/extra/");
