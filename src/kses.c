@@ -239,7 +239,9 @@ local_urls(const char **attrs)
 		    strcmp(attrs[i], "poster") != 0)
 			continue;
 		v = attrs[i + 1] != NULL ? attrs[i + 1] : "";
-		if (v[0] != '/' || v[1] == '/' || v[1] == '\\')
+		/* Browsers drop tabs and newlines from a URL: "/\t/host". */
+		if (v[0] != '/' || v[1] == '/' || v[1] == '\\' ||
+		    strpbrk(v, " \t\r\n\f") != NULL)
 			return 0;
 	}
 	return 1;

@@ -12,7 +12,9 @@
  * of export.c as an attachment.  Both are POSTs with the CSRF token
  * page_admin checks.
  */
+#define _GNU_SOURCE	/* O_TMPFILE */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,23 @@ file_write(const char *data, size_t len, void *arg)
 }
 
 /*
+ * An unnamed file in the site's folder (on its disk, where /tmp may be
+ * memory), or failing that tmpfile()'s; NULL on failure.
+ */
+static FILE *
+export_file(const struct site *s)
+{
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = open(s->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) == -1)
+		return tmpfile();
+	if ((f = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return f;
+}
+
+/*
  * The export, written to an unlinked temporary file and sent from it:
  * a site of a million comments makes hundreds of megabytes, which no
  * request may hold in memory.
@@ -138,13 +157,14 @@ tools_export(struct req *r)
 	FILE	*f;
 	int	 fd = -1;
 
-	if ((f = tmpfile()) == NULL) {
+	if ((f = export_file(r->site)) == NULL) {
 		fprintf(stderr, "tools: export: %s\n", strerror(errno));
 		return page_error(r, 500);
 	}
 	if (export_run(r->site, r->conn, file_write, f, err,
 	    sizeof(err)) != 0 || fflush(f) != 0 || ferror(f) ||
-	    (fd = dup(fileno(f))) == -1 || lseek(fd, 0, SEEK_SET) != 0) {
+	    (fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    lseek(fd, 0, SEEK_SET) != 0) {
 		fprintf(stderr, "tools: export: %s\n", *err != '\0' ? err :
 		    strerror(errno));
 		if (fd != -1)

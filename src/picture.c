@@ -490,10 +490,39 @@ url_host(const char *s, size_t n, size_t *hlen)
 	return *hlen > 0 ? s + i : NULL;
 }
 
+/* Appends code point c (a scalar value) in UTF-8. */
+static void
+put_utf8(struct buf *out, unsigned long c)
+{
+	char	 u[4];
+	size_t	 n;
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_write(u, n, out);
+}
+
 /*
  * An attribute's value as text: the character references a written
- * attribute holds (&amp; &lt; &gt; &quot; &#39; and numeric ones in
- * ASCII) undone; any other reference stays as it is.
+ * attribute holds (&amp; &lt; &gt; &quot; &#39; and numeric ones)
+ * undone; any other named reference stays as it is.
  */
 static void
 unescape(struct buf *out, const char *s, size_t n)
@@ -518,13 +547,13 @@ unescape(struct buf *out, const char *s, size_t n)
 			continue;
 		}
 		if (s[i] == '&' && n - i > 3 && s[i + 1] == '#' &&
-		    memchr(s + i, ';', n - i < 10 ? n - i : 10) != NULL) {
+		    memchr(s + i, ';', n - i < 12 ? n - i : 12) != NULL) {
 			c = s[i + 2] == 'x' || s[i + 2] == 'X' ?
 			    strtol(s + i + 3, &end, 16) :
 			    strtol(s + i + 2, &end, 10);
-			if (*end == ';' && c >= 32 && c < 127 &&
-			    end > s + i + 2) {
-				buf_putc(out, (char)c);
+			if (*end == ';' && c >= 32 && c <= 0x10ffff &&
+			    (c < 0xd800 || c > 0xdfff) && end > s + i + 2) {
+				put_utf8(out, (unsigned long)c);
 				i = (size_t)(end - s) + 1;
 				continue;
 			}

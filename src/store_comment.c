@@ -422,17 +422,25 @@ int
 store_comment_moderate(struct store_conn *c, int64_t id, const char *status,
     const char *trained)
 {
-	int64_t	 post;
+	int64_t	 post = 0;
 	int	 rc;
 
-	rc = q_int(q(c, "UPDATE comments SET status = ?1, spam_trained = ?2"
-	    " WHERE id = ?3 RETURNING post_id", "tti", status, trained, id),
-	    &post);
-	if (rc == STORE_OK && post == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK)
-		rc = rethread(c, post, id);
-	return rc;
+	/*
+	 * The post's lock before the UPDATE, as every writer of a comment
+	 * takes it: the UPDATE's count trigger holds the post's row, and a
+	 * new comment holds the lock while its INSERT waits for that row.
+	 */
+	if ((rc = q_int(q(c, "SELECT post_id FROM comments WHERE id = ?1",
+	    "i", id), &post)) != STORE_OK)
+		return rc;
+	if (post == 0)
+		return STORE_NOTFOUND;
+	if ((rc = thread_lock(c, post)) != STORE_OK ||
+	    (rc = q_changed(q(c, "UPDATE comments SET status = ?1,"
+	    " spam_trained = ?2 WHERE id = ?3 RETURNING id", "tti", status,
+	    trained, id))) != STORE_OK)
+		return rc;
+	return rethread(c, post, id);
 }
 
 int

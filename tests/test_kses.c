@@ -115,6 +115,8 @@ removed(void)
 	    "b</audio><video poster=\"//cdn.example/p.jpg\">c</video><video>"
 	    "<source src=\"/\\evil.example/v\"><source src=\"/v.mp4\"></video>",
 	    "abc<video><source src=\"/v.mp4\"></video>");
+	KSES("<video src=\"/&#9;/evil.example/v\">t</video><audio src=\"/&#10;"
+	    "/evil.example/a\">n</audio>", "tn");
 	KSES("<custom-el foo=bar>inner</custom-el>", "inner");
 	/* Attributes not in the table, and links that would run. */
 	KSES("<p onclick=\"x()\" style=\"color:red\" id=\"respond\">p</p>",

@@ -116,6 +116,11 @@ main(void)
 	    " Cdn.Example</a>"
 	    "<img src=\"https://NEWS.example/media/x.jpg\">"
 	    "<img src=\"/wp-content/uploads/y.jpg\"><img src=\"data:x\">");
+	rewrite(it, 0, "<img src=\"//cdn.example/c.jpg\" alt=\"&#8217;caf&#xE9;"
+	    " &#55296; &eacute;\">", "<a class=\"offsite-picture\" href=\"//cdn."
+	    "example/c.jpg\" rel=\"nofollow noopener noreferrer\">Picture from"
+	    " cdn.example: \xe2\x80\x99" "caf\xc3\xa9 &amp;#55296;"
+	    " &amp;eacute;</a>");
 	rewrite(it, 0, "<img src=\"javascript:alert(1)\">"
 	    "<img src=\"https://evil.example/&quot;onerror=&quot;x\">",
 	    "<img src=\"javascript:alert(1)\">"
