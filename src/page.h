@@ -31,6 +31,8 @@ const char *page_article_comment_path(struct req *, const char *article,
 	    int64_t post, int64_t id);
 int	page_archive(struct req *);	/* category, tag and author */
 int	page_static(struct req *);	/* a static page: /privacy/ */
+/* Search results for r->route.slug (page_search.c); never cached. */
+int	page_search(struct req *);
 /*
  * Where key (a path that found nothing, or "/?p=ID") moved to, from the
  * redirect table (old WordPress addresses, slugs changed in the

@@ -181,6 +181,7 @@ static const struct {
 	{ ROUTE_TAG, page_archive },
 	{ ROUTE_AUTHOR, page_archive },
 	{ ROUTE_PAGE, page_static },
+	{ ROUTE_SEARCH, page_search },
 };
 
 /* Sent with every response. */
@@ -760,6 +761,21 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 		if ((v = MHD_lookup_connection_value(conn,
 		    MHD_GET_ARGUMENT_KIND, old_ids[i])) != NULL)
 			return serve_old_id(sr, conn, url, old_ids[i], v);
+	/*
+	 * Search results are rendered for each request and never kept:
+	 * a cache entry per query would let anyone fill the cache.
+	 * WordPress's /?s=words (and /page/N/?s=) is the search, where it
+	 * was asked: no redirect.
+	 */
+	if (r->route.kind == ROUTE_HOME && (v = MHD_lookup_connection_value(
+	    conn, MHD_GET_ARGUMENT_KIND, "s")) != NULL) {
+		r->route.kind = ROUTE_SEARCH;
+		url_search_text(r->route.slug, v, strlen(v));
+		r->cacheable = 0;
+		return render(sr, conn, url, 0, 0);
+	}
+	if (r->route.kind == ROUTE_SEARCH)
+		r->cacheable = 0;
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);
