@@ -407,17 +407,17 @@ trim_words(struct buf *out, const char *s, size_t len, size_t words)
 	}
 }
 
-void
-body_excerpt(struct buf *out, const char *src, size_t len,
-    enum body_format fmt, int filtered, size_t words)
+/*
+ * The text of src[0..len) as a reader sees it: shortcodes stripped, the
+ * body rendered, what is never shown as text (scripts, styles, video
+ * facades) dropped, tags stripped, entities decoded.
+ */
+static void
+plain(struct buf *out, const char *src, size_t len, enum body_format fmt,
+    int filtered)
 {
 	struct buf	 a, b;
-	const char	*more;
 
-	if (words == 0 || len == 0)
-		return;
-	if ((more = memmem(src, len, MORE_MARK, strlen(MORE_MARK))) != NULL)
-		len = (size_t)(more - src);	/* the teaser alone */
 	buf_init(&a);
 	buf_init(&b);
 	shortcode_strip(&a, src, len);
@@ -428,8 +428,60 @@ body_excerpt(struct buf *out, const char *src, size_t len,
 	buf_reset(&b);
 	strip_tags(&b, a.data, a.len);
 	buf_reset(&a);
-	decode(&a, b.data, b.len);
+	decode(out, b.data, b.len);
+	buf_reset(&b);
+}
+
+void
+body_excerpt(struct buf *out, const char *src, size_t len,
+    enum body_format fmt, int filtered, size_t words)
+{
+	struct buf	 a;
+	const char	*more;
+
+	if (words == 0 || len == 0)
+		return;
+	if ((more = memmem(src, len, MORE_MARK, strlen(MORE_MARK))) != NULL)
+		len = (size_t)(more - src);	/* the teaser alone */
+	buf_init(&a);
+	plain(&a, src, len, fmt, filtered);
 	trim_words(out, a.data, a.len, words);
 	buf_reset(&a);
-	buf_reset(&b);
+}
+
+void
+body_text(struct buf *out, const char *src, size_t len, enum body_format fmt,
+    int filtered, size_t max)
+{
+	struct buf	 a;
+	size_t		 i, start = out->len;
+	int		 space = 0;
+
+	if (len == 0)
+		return;
+	buf_init(&a);
+	plain(&a, src, len, fmt, filtered);
+	for (i = 0; i < a.len; i++) {
+		if ((unsigned char)a.data[i] <= ' ' || a.data[i] == 0x7f) {
+			space = out->len > start;
+			continue;
+		}
+		if (out->len - start + (size_t)space >= max)
+			break;
+		if (space)
+			buf_putc(out, ' ');
+		space = 0;
+		buf_putc(out, a.data[i]);
+	}
+	/* Cut inside a character: not half of it. */
+	if (i < a.len && ((unsigned char)a.data[i] & 0xc0) == 0x80) {
+		while (out->len > start &&
+		    ((unsigned char)out->data[out->len - 1] & 0xc0) == 0x80)
+			out->len--;
+		if (out->len > start)
+			out->len--;	/* its first byte */
+	}
+	if (out->data != NULL)
+		out->data[out->len] = '\0';
+	buf_reset(&a);
 }

@@ -58,4 +58,14 @@ void	body_finish(struct buf *out, const char *html, size_t len,
 void	body_excerpt(struct buf *out, const char *src, size_t len,
 	    enum body_format fmt, int filtered, size_t words);
 
+/*
+ * Appends the whole text of src[0..len) to out, as search indexes it:
+ * as body_excerpt reads it (shortcodes stripped, rendered, scripts,
+ * styles and videos dropped, tags stripped, entities decoded), every run
+ * of whitespace and control characters one space, at most max bytes, not
+ * cut inside a character.  Text, not HTML.
+ */
+void	body_text(struct buf *out, const char *src, size_t len,
+	    enum body_format fmt, int filtered, size_t max);
+
 #endif

@@ -47,6 +47,31 @@ html_text(struct buf *b, const char *s, size_t len)
 }
 
 void
+html_marked(struct buf *b, const char *s, size_t len, char on, char off)
+{
+	size_t	 i, start = 0;
+	int	 open = 0;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
+		    s[i] == '\n')
+			continue;
+		html_text(b, s + start, i - start);
+		start = i + 1;
+		if (s[i] == on && !open)
+			buf_puts(b, "<mark>");
+		else if (s[i] == off && open)
+			buf_puts(b, "</mark>");
+		else
+			continue;
+		open = !open;
+	}
+	html_text(b, s + start, len - start);
+	if (open)
+		buf_puts(b, "</mark>");
+}
+
+void
 html_paragraphs(struct buf *b, const char *s, size_t len)
 {
 	size_t	 i = 0, start;

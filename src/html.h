@@ -14,6 +14,15 @@ struct buf;
 /* Appends s[0..len) as HTML text: & < > " ' become entities. */
 void	html_text(struct buf *b, const char *s, size_t len);
 /*
+ * Appends text s[0..len) as html_text does, with the bytes on and off
+ * (control characters a search snippet marks its matches with) as
+ * <mark> and </mark>, always balanced: an on inside a mark and an off
+ * outside one are dropped, an open mark is closed at the end.  Other
+ * control characters but tab and newline are dropped.
+ */
+void	html_marked(struct buf *b, const char *s, size_t len, char on,
+	    char off);
+/*
  * Appends plain text s[0..len) as HTML paragraphs: escaped as html_text,
  * blank lines separate <p> elements, single newlines become <br>.
  */

@@ -8,17 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
 #include "account.h"
 #include "arena.h"
 #include "buf.h"
+#include "env.h"
 #include "export.h"
 #include "import.h"
 #include "library.h"
 #include "media.h"
 #include "moderation.h"
+#include "post.h"
 #include "server.h"
 #include "setting.h"
 #include "spam.h"
@@ -189,6 +192,40 @@ cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Makes the search text of the posts that lack it (those there before
+ * migration 16), 100 a transaction, before the site is served; a
+ * failure leaves them for the next start, and search without their
+ * bodies meanwhile.
+ */
+static void
+index_pending(struct site *site)
+{
+	struct env	 e = { .site = site, .now = (int64_t)time(NULL) };
+	struct arena	 a;
+	int64_t		 n = 0, all = 0;
+	int		 rc;
+
+	if ((e.conn = store_conn_get(site->store)) == NULL)
+		return;
+	do {
+		arena_init(&a);
+		e.arena = &a;
+		if ((rc = store_begin(e.conn)) == STORE_OK &&
+		    (rc = post_index(&e, &n)) == STORE_OK)
+			rc = store_commit(e.conn);
+		else
+			store_rollback(e.conn);
+		arena_free(&a);
+		all += rc == STORE_OK ? n : 0;
+	} while (rc == STORE_OK && n > 0);
+	store_conn_put(site->store, e.conn);
+	if (all > 0 || rc != STORE_OK)
+		fprintf(stderr, "galley: search: %lld posts indexed%s%s\n",
+		    (long long)all, rc != STORE_OK ? "; stopped: " : "",
+		    rc != STORE_OK ? store_rc_name(rc) : "");
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -214,6 +251,7 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
+	index_pending(site);
 	rc = server_run(site, listen);
 	site_close(site);
 	return rc == 0 ? 0 : 1;

@@ -62,6 +62,8 @@ int	page_robots(struct req *);
  */
 int	page_query_form(struct req *, const char *name, const char *value);
 int	page_static(struct req *);	/* a static page: /privacy/ */
+/* Search results for r->route.slug (page_search.c); never cached. */
+int	page_search(struct req *);
 /*
  * Where key (a path that found nothing, or "/?p=ID") moved to, from the
  * redirect table (old WordPress addresses, slugs changed in the

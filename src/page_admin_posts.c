@@ -26,6 +26,7 @@
 #include "page_admin.h"
 #include "post.h"
 #include "req.h"
+#include "search.h"
 #include "slug.h"
 #include "store.h"
 #include "url.h"
@@ -139,13 +140,73 @@ filters(struct req *r, struct session *se, json_t *view,
 	view_str(view, "status", f->status != NULL ? f->status : "");
 }
 
-/* The list's page n, keeping its status filter. */
+/* The list's page n, keeping its status filter and its search. */
 static const char *
-page_url(struct req *r, const char *status, int64_t n)
+page_url(struct req *r, const char *status, const char *q, int64_t n)
 {
-	return section_url(r, arena_printf(&r->arena, "%s%s%spage=%lld",
-	    status ? "status=" : "", status ? status : "", status ? "&" : "",
-	    (long long)n));
+	struct buf	 b;
+	const char	*out;
+
+	buf_init(&b);
+	if (status != NULL)
+		buf_printf(&b, "status=%s&", status);
+	if (*q != '\0') {
+		buf_puts(&b, "q=");
+		url_escape(&b, q);
+		buf_putc(&b, '&');
+	}
+	buf_printf(&b, "page=%lld", (long long)n);
+	out = section_url(r, b.data);
+	buf_reset(&b);
+	return out;
+}
+
+/*
+ * The list's posts: page f of them, or with a query (q, cleaned) those
+ * of them the site's search finds (store_search), best first.  A query
+ * with no word finds nothing.
+ */
+static int
+find(struct req *r, const struct post_filter *f, const char *q,
+    struct post **out, size_t *n, int64_t *total)
+{
+	struct search_find	 sf;
+	struct search_hit	*h;
+	struct buf		 fts5, tsq;
+	size_t			 i;
+	int			 rc = STORE_OK;
+
+	if (*q == '\0')
+		return store_posts_find(r->conn, &r->arena, f, out, n, total);
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	buf_init(&fts5);
+	buf_init(&tsq);
+	if (search_build(q, &fts5, &tsq) == 0)
+		goto done;
+	sf = (struct search_find){ .fts5 = fts5.data, .tsquery = tsq.data,
+	    .type = f->type, .status = f->status != NULL ? f->status : "",
+	    .now = r->now, .author_id = f->author_id, .term_id = f->term_id,
+	    .offset = f->offset, .limit = f->limit };
+	if ((rc = store_search_count(r->conn, &sf, total)) != STORE_OK ||
+	    (rc = store_search(r->conn, &r->arena, &sf, &h, n)) != STORE_OK)
+		goto done;
+	*out = arena_alloc(&r->arena, (*n + 1) * sizeof(**out));
+	memset(*out, 0, (*n + 1) * sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].id = h[i].id;
+		(*out)[i].type = h[i].type;
+		(*out)[i].slug = h[i].slug;
+		(*out)[i].title = h[i].title;
+		(*out)[i].status = h[i].status;
+		(*out)[i].published = h[i].published;
+		(*out)[i].author_name = h[i].author_name;
+	}
+done:
+	buf_reset(&fts5);
+	buf_reset(&tsq);
+	return rc;
 }
 
 static int
@@ -156,7 +217,8 @@ list(struct req *r, struct session *se)
 	    "page") == 0 ? "Pages" : "Posts"), *a, *o;
 	const char		*st = req_arg(r, "status"), *pg = req_arg(r,
 	    "page"), *cat = req_arg(r, "category"), *au = req_arg(r,
-	    "author");
+	    "author"), *qa = req_arg(r, "q");
+	char			 q[SEARCH_TEXT_MAX + 1] = "";
 	struct post_filter	 f;
 	struct post		*p;
 	struct buf		 b;
@@ -176,8 +238,10 @@ list(struct req *r, struct session *se)
 		page = 1;
 	f.offset = (page - 1) * PER_PAGE;
 	f.limit = PER_PAGE;
-	if ((r->store_err = store_posts_find(r->conn, &r->arena, &f,
-	    &p, &n, &total)) != STORE_OK)
+	if (qa != NULL)
+		url_search_text(q, qa, strlen(qa));
+	view_str(view, "q", q);
+	if ((r->store_err = find(r, &f, q, &p, &n, &total)) != STORE_OK)
 		return page_render(r, "admin-posts", view, 200);
 	a = json_array();
 	buf_init(&b);
@@ -209,9 +273,9 @@ list(struct req *r, struct session *se)
 	view_str(view, "kind", f.type);
 	view_str(view, "section", r->route.slug);
 	if (page > 1)
-		view_str(view, "prev", page_url(r, f.status, page - 1));
+		view_str(view, "prev", page_url(r, f.status, q, page - 1));
 	if (page * PER_PAGE < total)
-		view_str(view, "next", page_url(r, f.status, page + 1));
+		view_str(view, "next", page_url(r, f.status, q, page + 1));
 	filters(r, se, view, &f);
 	if (req_arg(r, "done") != NULL)
 		view_str(view, "notice", strcmp(req_arg(r, "done"), "trash") ==

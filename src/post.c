@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "body.h"
 #include "buf.h"
 #include "env.h"
 #include "moderation.h"
@@ -140,6 +141,30 @@ keep_old_path(const struct env *e, const struct post *old,
 	return rc;
 }
 
+/*
+ * The most of a body's text search indexes: PostgreSQL's tsvector holds
+ * at most 1 MB, and a reader's snippet needs no more.
+ */
+#define SEARCH_TEXT_MAX	(100 * 1024)
+
+/* The text search indexes for p (body_text), in e's arena. */
+static char *
+search_text(const struct env *e, const struct post *p)
+{
+	enum body_format	 fmt;
+	struct buf		 b;
+	char			*t;
+
+	if (body_format_parse(p->format, &fmt) == -1)
+		return arena_strdup(e->arena, "");
+	buf_init(&b);
+	body_text(&b, p->body, strlen(p->body), fmt, p->filtered,
+	    SEARCH_TEXT_MAX);
+	t = arena_strndup(e->arena, b.data != NULL ? b.data : "", b.len);
+	buf_reset(&b);
+	return t;
+}
+
 int
 post_save(const struct env *e, const struct post *in, const struct post *old,
     const struct post_term *terms, size_t n, int64_t editor_id, int64_t *id)
@@ -148,6 +173,7 @@ post_save(const struct env *e, const struct post *in, const struct post *old,
 	int		 rc;
 
 	p.id = old != NULL ? old->id : in->id;	/* an importer's, if free */
+	p.search_text = search_text(e, in);
 	p.slug = (char *)unique_slug(e, in, p.id, &rc);
 	if (rc != STORE_OK)
 		return rc;
@@ -169,7 +195,29 @@ post_move(const struct env *e, const struct post *old, const char *status)
 
 	p.status = (char *)status;
 	p.modified = e->now;
+	p.search_text = search_text(e, old);
 	return store_post_update(e->conn, &p);
+}
+
+int
+post_index(const struct env *e, int64_t *n)
+{
+	struct post	*p;
+	size_t		 got, i;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = store_search_pending(e->conn, e->arena, 100, &p, &got)) !=
+	    STORE_OK)
+		return rc;
+	for (i = 0; i < got; i++) {
+		rc = store_search_text_set(e->conn, p[i].id,
+		    search_text(e, &p[i]));
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return rc;
+	}
+	*n = (int64_t)got;
+	return STORE_OK;
 }
 
 int

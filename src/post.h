@@ -34,7 +34,7 @@ struct post_term {
  * in that order: each found by its slug (made from the name if none is
  * given), or made with its name when it has one.  When a published
  * post's address changes, its old path goes into the redirect table.
- * Sets *id to the post.
+ * Sets *id to the post.  Its search text is made from its body here.
  * Returns a store_rc; on failure the caller rolls back.
  */
 int	post_save(const struct env *e, const struct post *p,
@@ -49,5 +49,12 @@ int	post_move(const struct env *e, const struct post *old,
  * votes, terms and revisions with it).
  */
 int	post_delete(const struct env *e, int64_t id);
+/*
+ * Makes the search text (body_text) of up to 100 posts that lack it:
+ * those already there when migration 16 added it.  Sets *n to how many;
+ * 0 when none is left.  `galley serve` runs it, a transaction a time,
+ * until none is.  Every save (post_save, post_move) makes its own.
+ */
+int	post_index(const struct env *e, int64_t *n);
 
 #endif

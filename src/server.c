@@ -188,6 +188,7 @@ static const struct {
 	{ ROUTE_COMMENTS, page_feed },
 	{ ROUTE_SITEMAP, page_sitemap },
 	{ ROUTE_ROBOTS, page_robots },
+	{ ROUTE_SEARCH, page_search },
 };
 
 /* Sent with every response. */
@@ -847,6 +848,21 @@ serve_page(struct sreq *sr, struct MHD_Connection *conn, const char *url)
 	r->cacheable = !req_varies(conn);
 	if ((form = query_form(&r->route, conn, &v)) != NULL)
 		return serve_query_form(sr, conn, url, form, v);
+	/*
+	 * Search results are rendered for each request and never kept:
+	 * a cache entry per query would let anyone fill the cache.
+	 * WordPress's /?s=words (and /page/N/?s=) is the search, where it
+	 * was asked: no redirect.
+	 */
+	if (r->route.kind == ROUTE_HOME && (v = MHD_lookup_connection_value(
+	    conn, MHD_GET_ARGUMENT_KIND, "s")) != NULL) {
+		r->route.kind = ROUTE_SEARCH;
+		url_search_text(r->route.slug, v, strlen(v));
+		r->cacheable = 0;
+		return render(sr, conn, url, 0, 0);
+	}
+	if (r->route.kind == ROUTE_SEARCH)
+		r->cacheable = 0;
 	if (r->route.kind != ROUTE_NONE) {
 		buf_init(&canon);
 		url_route(&canon, &r->route);

@@ -101,6 +101,9 @@ struct post {
 	int64_t	 comment_count;	/* results only: approved comments */
 	int64_t	 featured_media;	/* media id of its picture; 0: none */
 	char	*featured_alt;	/* the picture's alt text; may be "" */
+	char	*search_text;	/* store_post_add, _update: the body as
+				   search reads it (post.c); NULL: not
+				   made yet (post_index makes it) */
 };
 
 struct term {
@@ -848,5 +851,62 @@ int	store_generation_hint(struct store *, int64_t *gen);
 void	store_generation_note(struct store *, int64_t gen);
 /* Returns a static name for an enum store_rc, for messages. */
 const char *store_rc_name(int rc);
+
+/*
+ * Full-text search (store_search.c), each engine's SQL side by side:
+ * FTS5 on SQLite, a tsvector under GIN on PostgreSQL (migration 16).
+ */
+struct search_find {
+	const char	*fts5;		/* search_build's, for SQLite */
+	const char	*tsquery;	/* ... and for PostgreSQL */
+	const char	*type;		/* "post", "page"; NULL: both */
+	const char	*status;	/* NULL: published and out by now
+					   (readers'); "": any but the
+					   trash; else that status */
+	int64_t		 now;
+	int64_t		 author_id;	/* 0: any */
+	int64_t		 term_id;	/* 0: any */
+	int64_t		 offset;
+	int64_t		 limit;
+};
+
+/* A post or page found, best first. */
+struct search_hit {
+	int64_t	 id;
+	char	*type;
+	char	*slug;
+	char	*title;
+	char	*status;
+	int64_t	 published;
+	int64_t	 modified;
+	int64_t	 author_id;
+	char	*author_name;
+	char	*author_slug;
+	/*
+	 * Words of its text around what matched, each match between
+	 * SEARCH_MARK_ON and SEARCH_MARK_OFF (never in the text: control
+	 * characters), for html_marked; text, not HTML.
+	 */
+	char	*snippet;
+};
+
+#define SEARCH_MARK_ON	'\x01'
+#define SEARCH_MARK_OFF	'\x02'
+
+/* Page f->offset, f->limit of what f finds, best first, into *out, *n. */
+int	store_search(struct store_conn *, struct arena *,
+	    const struct search_find *f, struct search_hit **out, size_t *n);
+/* How many f finds in all (the admin's count). */
+int	store_search_count(struct store_conn *, const struct search_find *f,
+	    int64_t *n);
+/*
+ * Up to limit posts whose search text is not made yet (id, format,
+ * body, filtered), lowest id first.
+ */
+int	store_search_pending(struct store_conn *, struct arena *,
+	    int64_t limit, struct post **out, size_t *n);
+/* Sets post id's search text (pending, or made afresh). */
+int	store_search_text_set(struct store_conn *, int64_t id,
+	    const char *text);
 
 #endif

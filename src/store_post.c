@@ -56,26 +56,28 @@ store_post_add(struct store_conn *c, const struct post *p, int64_t *id)
 		    " status, author_id, published, modified, format, body,"
 		    " excerpt, source_name, source_url, comments_open,"
 		    " filtered, sticky, parent_id, featured_media,"
-		    " featured_alt, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULLIF(CAST(?16 AS"
-		    " BIGINT), 0), NULLIF(CAST(?17 AS BIGINT), 0), ?18, ?19)"
-		    " RETURNING id", "ttttiiitttttnnniiti", p->type, p->slug,
+		    " featured_alt, id, search_text) VALUES (?1, ?2, ?3, ?4,"
+		    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		    " NULLIF(CAST(?16 AS BIGINT), 0), NULLIF(CAST(?17 AS"
+		    " BIGINT), 0), ?18, ?19, ?20) RETURNING id",
+		    "ttttiiitttttnnniitiz", p->type, p->slug,
 		    p->title, p->status, p->author_id, p->published,
 		    p->modified, p->format, p->body, p->excerpt,
 		    p->source_name, p->source_url, p->comments_open,
 		    p->filtered, p->sticky, p->parent_id, p->featured_media,
-		    p->featured_alt, p->id), id);
+		    p->featured_alt, p->id, p->search_text), id);
 	return q_insert(q(c, "INSERT INTO posts (type, slug, title, status,"
 	    " author_id, published, modified, format, body, excerpt,"
 	    " source_name, source_url, comments_open, filtered, sticky,"
-	    " parent_id, featured_media, featured_alt) VALUES (?1, ?2, ?3,"
-	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	    " NULLIF(CAST(?16 AS BIGINT), 0), NULLIF(CAST(?17 AS BIGINT), 0),"
-	    " ?18) RETURNING id", "ttttiiitttttnnniit", p->type, p->slug,
-	    p->title, p->status, p->author_id, p->published, p->modified,
-	    p->format, p->body, p->excerpt, p->source_name, p->source_url,
-	    p->comments_open, p->filtered, p->sticky, p->parent_id,
-	    p->featured_media, p->featured_alt), id);
+	    " parent_id, featured_media, featured_alt, search_text) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, NULLIF(CAST(?16 AS BIGINT), 0), NULLIF(CAST(?17 AS"
+	    " BIGINT), 0), ?18, ?19) RETURNING id", "ttttiiitttttnnniitz",
+	    p->type, p->slug, p->title, p->status, p->author_id,
+	    p->published, p->modified, p->format, p->body, p->excerpt,
+	    p->source_name, p->source_url, p->comments_open, p->filtered,
+	    p->sticky, p->parent_id, p->featured_media, p->featured_alt,
+	    p->search_text), id);
 }
 
 int
@@ -86,11 +88,12 @@ store_post_update(struct store_conn *c, const struct post *p)
 	    " format = ?7, body = ?8, excerpt = ?9, source_name = ?10,"
 	    " source_url = ?11, comments_open = ?12, filtered = ?13,"
 	    " featured_media = NULLIF(CAST(?15 AS BIGINT), 0),"
-	    " featured_alt = ?16 WHERE id = ?14 RETURNING id",
-	    "tttiiitttttnniit", p->slug, p->title, p->status, p->author_id,
-	    p->published, p->modified, p->format, p->body, p->excerpt,
-	    p->source_name, p->source_url, p->comments_open, p->filtered,
-	    p->id, p->featured_media, p->featured_alt));
+	    " featured_alt = ?16, search_text = ?17 WHERE id = ?14"
+	    " RETURNING id", "tttiiitttttnniitz", p->slug, p->title,
+	    p->status, p->author_id, p->published, p->modified, p->format,
+	    p->body, p->excerpt, p->source_name, p->source_url,
+	    p->comments_open, p->filtered, p->id, p->featured_media,
+	    p->featured_alt, p->search_text));
 }
 
 int

@@ -196,6 +196,64 @@
 	"CREATE INDEX redirects_by_media ON redirects (media_id);"
 
 /*
+ * 16: full-text search (store_search.c).  posts.search_text is a post's
+ * body as text, markup stripped (body_text), written by post.c with
+ * every save; NULL until it is made, as for every post already there
+ * when this step runs: `galley serve` makes those before it listens
+ * (post_index).  Each engine indexes the title, the excerpt and that
+ * text, weighted in that order, in a step of its own below.
+ */
+#define MIGRATION_SEARCH_TEXT \
+	"ALTER TABLE posts ADD COLUMN search_text TEXT;" \
+	"CREATE INDEX posts_unindexed ON posts (id)" \
+	"  WHERE search_text IS NULL;"
+
+/*
+ * 16, SQLite: an FTS5 index whose content is the posts table itself
+ * (external content: no second copy of the text), kept by triggers on
+ * the three columns only (a vote or a comment count changes no index),
+ * rebuilt here over the posts already there.  unicode61 without
+ * removing diacritics and PostgreSQL's 'simple' configuration read words
+ * alike (no stemming, no stop words; prefixes stand in for plurals);
+ * rank is bm25 with the title worth 10 of the body's 1, the excerpt 4;
+ * the prefix indexes serve search.h's short prefixes.
+ */
+#define SEARCH_FTS5 \
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt," \
+	"  search_text, content='posts', content_rowid='id'," \
+	"  tokenize='unicode61 remove_diacritics 0', prefix='2 3');" \
+	"INSERT INTO posts_fts(posts_fts, rank) VALUES ('rank'," \
+	"  'bm25(10.0, 4.0, 1.0)');" \
+	"CREATE TRIGGER posts_fts_i AFTER INSERT ON posts BEGIN" \
+	"  INSERT INTO posts_fts(rowid, title, excerpt, search_text)" \
+	"  VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.search_text); END;" \
+	"CREATE TRIGGER posts_fts_d AFTER DELETE ON posts BEGIN" \
+	"  INSERT INTO posts_fts(posts_fts, rowid, title, excerpt," \
+	"  search_text) VALUES ('delete', OLD.id, OLD.title, OLD.excerpt," \
+	"  OLD.search_text); END;" \
+	"CREATE TRIGGER posts_fts_u AFTER UPDATE OF title, excerpt," \
+	"  search_text ON posts BEGIN" \
+	"  INSERT INTO posts_fts(posts_fts, rowid, title, excerpt," \
+	"  search_text) VALUES ('delete', OLD.id, OLD.title, OLD.excerpt," \
+	"  OLD.search_text);" \
+	"  INSERT INTO posts_fts(rowid, title, excerpt, search_text)" \
+	"  VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.search_text); END;" \
+	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');"
+
+/*
+ * 16, PostgreSQL: a stored generated tsvector (title A, excerpt B, the
+ * text D: ts_rank's weights 1.0, 0.4, 0.1) under a GIN index; adding it
+ * computes it for every post already there.
+ */
+#define PG_SEARCH_VECTOR \
+	"ALTER TABLE posts ADD COLUMN search_vec tsvector GENERATED ALWAYS" \
+	"  AS (setweight(to_tsvector('simple'::regconfig, title), 'A') ||" \
+	"  setweight(to_tsvector('simple'::regconfig, excerpt), 'B') ||" \
+	"  setweight(to_tsvector('simple'::regconfig," \
+	"  coalesce(search_text, '')), 'D')) STORED;" \
+	"CREATE INDEX posts_search ON posts USING gin (search_vec);"
+
+/*
  * 17: the site's comments feed (/comments/feed/) walks the approved
  * comments from the newest, whatever their post.
  */
@@ -373,6 +431,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
 	MIGRATION_EXPORT,		/* 15 */
+	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 };
 
@@ -505,6 +564,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_IMPORT,		/* 13 */
 	MIGRATION_FEATURED,		/* 14 */
 	MIGRATION_EXPORT,		/* 15 */
+	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 };
 

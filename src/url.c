@@ -10,8 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "buf.h"
 #include "date.h"
+#include "search.h"
 #include "slug.h"
 #include "url.h"
 
@@ -25,6 +27,7 @@ static const struct {
 	{ "/media/", ROUTE_MEDIA },
 	{ "/theme/", ROUTE_THEME },
 	{ "/admin/", ROUTE_ADMIN },
+	{ "/search/", ROUTE_SEARCH },
 };
 
 static const char *
@@ -135,6 +138,45 @@ tail(const char *s, struct route *rt, int feeds)
 }
 
 static int
+hex(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' :
+	    isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10 :
+	    -1;
+}
+
+void
+url_search_text(char *out, const char *s, size_t len)
+{
+	char	*d = xmalloc(len + 1);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len && hex(s[i + 1]) >= 0 &&
+		    hex(s[i + 2]) >= 0) {
+			d[n++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+			i += 2;
+		} else
+			d[n++] = s[i] == '+' ? ' ' : s[i];
+	}
+	search_clean(out, d, n);
+	free(d);
+}
+
+/* /search/words/ and its pages; no query has no pages. */
+static int
+parse_search(const char *s, struct route *rt)
+{
+	const char	*end = strchr(s, '/');
+	size_t		 n = end ? (size_t)(end - s) : strlen(s);
+
+	url_search_text(rt->slug, s, n);
+	if (tail(s + n, rt, 0) == -1)
+		return -1;
+	return rt->slug[0] == '\0' && rt->page > 1 ? -1 : 0;
+}
+
+static int
 parse_archive(const char *path, enum route_kind kind, size_t plen,
     struct route *rt)
 {
@@ -144,6 +186,8 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 	end = strchr(s, '/');
 	n = end ? (size_t)(end - s) : strlen(s);
 	rt->kind = kind;
+	if (kind == ROUTE_SEARCH)
+		return parse_search(s, rt);
 	if (kind == ROUTE_ADMIN) {
 		/* /admin/ or /admin/SECTION[/]: a lowercase word. */
 		if (n > 32 || (end != NULL && end[1] != '\0'))
@@ -446,6 +490,30 @@ url_media(struct buf *b, const char *hash, const char *ext)
 }
 
 void
+url_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
+			buf_putc(b, *s);
+		else if (*s == ' ')
+			buf_putc(b, '+');
+		else
+			buf_printf(b, "%%%02X", (unsigned char)*s);
+	}
+}
+
+void
+url_search(struct buf *b, const char *q, int page)
+{
+	buf_puts(b, archive_prefix(ROUTE_SEARCH));
+	if (*q != '\0') {
+		url_escape(b, q);
+		buf_putc(b, '/');
+		page_tail(b, page);
+	}
+}
+
+void
 url_admin(struct buf *b, const char *section)
 {
 	buf_puts(b, archive_prefix(ROUTE_ADMIN));
@@ -504,6 +572,9 @@ url_route(struct buf *b, const struct route *rt)
 		break;
 	case ROUTE_ADMIN:
 		url_admin(b, rt->slug);
+		break;
+	case ROUTE_SEARCH:
+		url_search(b, rt->slug, rt->page);
 		break;
 	case ROUTE_MEDIA:
 	case ROUTE_THEME:

@@ -21,6 +21,9 @@
  *   /wp-sitemap.xml        the sitemap index (/sitemap.xml too), and
  *   /wp-sitemap-NAME-N.xml its sitemaps, WordPress 5.5's names
  *   /robots.txt
+ *   /search/words/         search results (/page/N/ after it), and
+ *                          WordPress's /?s=words, which the server reads
+ *                          into the same route
  *   /media/HASH.EXT        an uploaded image (jpg, png, webp)
  *   /theme/NAME            a theme file under a content-hashed name
  */
@@ -46,7 +49,8 @@ enum route_kind {
 	ROUTE_COMMENTS,		/* /comments/feed/: only with a feed */
 	ROUTE_SITEMAP,		/* slug: "wp-sitemap" or "sitemap" (the
 				   index), else the sitemap's NAME, page N */
-	ROUTE_ROBOTS
+	ROUTE_ROBOTS,
+	ROUTE_SEARCH		/* slug: the query, cleaned (search.h) */
 };
 
 /* A listing's feed, or an article's comments': which form of its URL. */
@@ -90,6 +94,20 @@ int	url_same(const char *a, const char *b);
  * or '>' anywhere; else 0.  How long it may be is the caller's rule.
  */
 int	url_http_ok(const char *s);
+/*
+ * Decodes s[0..len), %-escaped as a query value or a path segment ('+'
+ * a space), into out (SEARCH_TEXT_MAX + 1 bytes), a query cleaned as
+ * search_clean does: how /search/words/ and ?s=words become a route's
+ * slug.
+ */
+void	url_search_text(char *out, const char *s, size_t len);
+/*
+ * Appends s %-escaped as a path segment or a query value: letters,
+ * digits and - . _ ~ as they are, a space as '+', every other byte %XX.
+ */
+void	url_escape(struct buf *b, const char *s);
+/* Appends the path of page `page` of the search for q (cleaned). */
+void	url_search(struct buf *b, const char *q, int page);
 /* Appends /admin/SECTION/ ("" for the dashboard: /admin/) to b. */
 void	url_admin(struct buf *b, const char *section);
 /* Appends the canonical path of rt (what url_parse read) to b. */

@@ -371,7 +371,11 @@ foreign_markup(htmlDocPtr doc)
 	    "'datvbscript'),'data:') or starts-with(translate("
 	    "normalize-space(.),'DATVBSCRIPT','datvbscript'),'vbscript:')]") +
 	    xp_count(doc, "//form[not(@action='/comments' or"
-	    " @action='/votes')]") +
+	    " @action='/votes' or (@action='/' and @class='search-form'))]") +
+	    /* The theme's one search form, in the header. */
+	    (xp_count(doc, "//form[@class='search-form']") > 1) +
+	    (xp_count(doc, "//form[@class='search-form' and not(parent::"
+	    "header[@class='site-header'])]") > 0) +
 	    (xp_count(doc, "//img[not(starts-with(@src,'/media/'))]") > 0);
 }
 

@@ -111,6 +111,8 @@ static const struct page_type pages[] = {
 	{ "comments feed", "/comments/feed/", NULL, 0, 200, NULL },
 	{ "sitemap index", "/wp-sitemap.xml", NULL, 0, 200, NULL },
 	{ "robots.txt", "/robots.txt", NULL, 0, 200, NULL },
+	{ "search", "/?s=russia", NULL, 0, 200, NULL },
+	{ "search, no result", "/search/zzqxv/", NULL, 0, 200, NULL },
 	{ "static page", "/page-markup-and-formatting/", NULL, 0, 200, NULL },
 	{ "privacy page", "/privacy/", NULL, 0, 200, NULL },
 	{ "not found", "/no/such/page/", NULL, 0, 404, NULL },
