@@ -56,7 +56,7 @@ sitemap_index(struct req *r, struct xml *x, const char *base)
 	struct sitemap_entry	*e;
 	struct route		 rt = { .kind = ROUTE_SITEMAP };
 	struct buf		 b;
-	int64_t			 top, k;
+	int64_t			 k, lo;
 	size_t			 i, n;
 	int			 rc = STORE_OK;
 
@@ -65,15 +65,17 @@ sitemap_index(struct req *r, struct xml *x, const char *base)
 	buf_init(&b);
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && rc == STORE_OK;
 	    i++) {
-		if ((rc = store_sitemap_top(r->conn, maps[i].kind, &top)) !=
-		    STORE_OK)
-			break;
-		for (k = 0; k * SITEMAP_URLS < top && rc == STORE_OK; k++) {
+		/*
+		 * From each block that lists something to the next: one
+		 * query a sitemap, however sparse the ids (WordPress's
+		 * term ids run to the hundreds of millions).
+		 */
+		for (lo = 0; rc == STORE_OK; lo = (k + 1) * SITEMAP_URLS) {
 			rc = store_sitemap_page(r->conn, &r->arena,
-			    maps[i].kind, k * SITEMAP_URLS, (k + 1) *
-			    SITEMAP_URLS, r->now, 1, &e, &n);
+			    maps[i].kind, lo, INT64_MAX, r->now, 1, &e, &n);
 			if (rc != STORE_OK || n == 0)
-				continue;
+				break;
+			k = (e->id - 1) / SITEMAP_URLS;
 			snprintf(rt.slug, sizeof(rt.slug), "%s", maps[i].name);
 			rt.page = (int)k + 1;
 			b.len = 0;

@@ -794,9 +794,6 @@ struct sitemap_entry {
 	int64_t	 published;
 	int64_t	 modified;
 };
-/* The highest id of kind's table (0 if empty), by its primary key. */
-int	store_sitemap_top(struct store_conn *, enum sitemap_kind,
-	    int64_t *top);
 /*
  * What kind lists with ids in (lo, hi], by id, at most limit: published
  * posts or pages (at or before now), terms and authors with a published

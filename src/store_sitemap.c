@@ -10,31 +10,30 @@
 
 /* Each kind's table, and its rows in (?1, ?2] with ?3 its filter. */
 static const struct {
-	const char	*top;
 	const char	*page;
 	const char	*arg;		/* ?3 */
 } kinds[] = {
-	[SITEMAP_POSTS] = { "SELECT coalesce(max(id), 0) FROM posts",
+	[SITEMAP_POSTS] = {
 	    "SELECT id, slug, published, modified FROM posts WHERE id > ?1"
 	    " AND id <= ?2 AND type = ?3 AND status = 'publish' AND"
 	    " published <= ?4 ORDER BY id LIMIT ?5", "post" },
-	[SITEMAP_PAGES] = { "SELECT coalesce(max(id), 0) FROM posts",
+	[SITEMAP_PAGES] = {
 	    "SELECT id, slug, published, modified FROM posts WHERE id > ?1"
 	    " AND id <= ?2 AND type = ?3 AND status = 'publish' AND"
 	    " published <= ?4 ORDER BY id LIMIT ?5", "page" },
-	[SITEMAP_CATEGORIES] = { "SELECT coalesce(max(id), 0) FROM terms",
+	[SITEMAP_CATEGORIES] = {
 	    "SELECT t.id, t.slug, 0, 0 FROM terms t WHERE t.id > ?1 AND"
 	    " t.id <= ?2 AND t.taxonomy = ?3 AND EXISTS (SELECT 1 FROM"
 	    " post_terms pt JOIN posts p ON p.id = pt.post_id WHERE"
 	    " pt.term_id = t.id AND p.type = 'post' AND p.status = 'publish'"
 	    " AND p.published <= ?4) ORDER BY t.id LIMIT ?5", "category" },
-	[SITEMAP_TAGS] = { "SELECT coalesce(max(id), 0) FROM terms",
+	[SITEMAP_TAGS] = {
 	    "SELECT t.id, t.slug, 0, 0 FROM terms t WHERE t.id > ?1 AND"
 	    " t.id <= ?2 AND t.taxonomy = ?3 AND EXISTS (SELECT 1 FROM"
 	    " post_terms pt JOIN posts p ON p.id = pt.post_id WHERE"
 	    " pt.term_id = t.id AND p.type = 'post' AND p.status = 'publish'"
 	    " AND p.published <= ?4) ORDER BY t.id LIMIT ?5", "tag" },
-	[SITEMAP_USERS] = { "SELECT coalesce(max(id), 0) FROM users",
+	[SITEMAP_USERS] = {
 	    "SELECT u.id, u.slug, 0, 0 FROM users u WHERE u.id > ?1 AND"
 	    " u.id <= ?2 AND ?3 <> '' AND EXISTS (SELECT 1 FROM posts p"
 	    " WHERE p.author_id = u.id AND p.type = 'post' AND"
@@ -51,12 +50,6 @@ fill_entry(struct arena *a, struct db_stmt *s, void *v)
 	e->slug = col_text(a, s, 1);
 	e->published = col_int(s, 2);
 	e->modified = col_int(s, 3);
-}
-
-int
-store_sitemap_top(struct store_conn *c, enum sitemap_kind k, int64_t *top)
-{
-	return q_int(q(c, kinds[k].top, ""), top);
 }
 
 int
