@@ -57,7 +57,8 @@ buf_write(const char *data, size_t len, void *userdata)
 	/* The common case, room left, without buf_grow's checks. */
 	if (len < b->cap - b->len && !b->err && (b->max == 0 ||
 	    b->len + len <= b->max)) {
-		memcpy(b->data + b->len, data, len);
+		if (len > 0)	/* data may be NULL then */
+			memcpy(b->data + b->len, data, len);
 		b->len += len;
 		b->data[b->len] = '\0';
 		return;
