@@ -515,6 +515,15 @@ page_old_id(struct req *r, const char *name, const char *value)
 }
 
 int
+page_store_error(struct req *r, int rc)
+{
+	if (rc == STORE_NOTFOUND)
+		return page_notfound(r);
+	return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ||
+	    rc == STORE_FULL ? 503 : 500);
+}
+
+int
 page_error(struct req *r, int status)
 {
 	const char	*title = status == 503 ? "Service unavailable" :

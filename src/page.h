@@ -120,6 +120,12 @@ int	page_notfound(struct req *);
  * Returns status.
  */
 int	page_error(struct req *, int status);
+/*
+ * The answer to a store_rc a page met: the 404 page for STORE_NOTFOUND,
+ * else page_error's 503 when the database is down, busy or full, 500
+ * otherwise.  Returns the status.
+ */
+int	page_store_error(struct req *, int rc);
 
 /*
  * Makes jansson allocate through page.c's functions; called once, first

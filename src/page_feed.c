@@ -490,9 +490,7 @@ page_feed(struct req *r)
 	buf_reset(&scratch);
 	if (rc != STORE_OK || r->body.err) {
 		buf_reset(&r->body);
-		return rc == STORE_NOTFOUND ? page_notfound(r) :
-		    page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ? 503 :
-		    500);
+		return page_store_error(r, rc);
 	}
 	r->type = f.atom ? ATOM_TYPE : RSS_TYPE;
 	return 200;

@@ -48,13 +48,6 @@ id_of(const char *v)
 }
 
 static int
-store_failed(struct req *r, int rc)
-{
-	return rc == STORE_NOTFOUND ? page_notfound(r) : page_error(r,
-	    rc == STORE_DOWN || rc == STORE_RETRY ? 503 : 500);
-}
-
-static int
 by_cat(struct req *r, const char *v)
 {
 	struct route	 rt = { .kind = ROUTE_CATEGORY, .page = 1 };
@@ -65,7 +58,7 @@ by_cat(struct req *r, const char *v)
 	if (id == 0)
 		return page_notfound(r);
 	if ((rc = store_term_get(r->conn, &r->arena, id, &t)) != STORE_OK)
-		return store_failed(r, rc);
+		return page_store_error(r, rc);
 	if (strcmp(t.taxonomy, "category") != 0)
 		return page_notfound(r);
 	snprintf(rt.slug, sizeof(rt.slug), "%s", t.slug);
@@ -89,7 +82,7 @@ by_tag(struct req *r, const char *v)
 		return page_notfound(r);
 	if ((rc = store_term_by_slug(r->conn, &r->arena, "tag", rt.slug,
 	    &t)) != STORE_OK)
-		return store_failed(r, rc);
+		return page_store_error(r, rc);
 	return moved(r, &rt);
 }
 
@@ -104,7 +97,7 @@ by_author(struct req *r, const char *v)
 	if (id == 0)
 		return page_notfound(r);
 	if ((rc = store_user_by_id(r->conn, &r->arena, id, &u)) != STORE_OK)
-		return store_failed(r, rc);
+		return page_store_error(r, rc);
 	snprintf(rt.slug, sizeof(rt.slug), "%s", u.slug);
 	return moved(r, &rt);
 }
@@ -144,7 +137,7 @@ by_date(struct req *r, const char *v)
 	}
 	if (rc == STORE_OK && np == 0)
 		rc = STORE_NOTFOUND;
-	return rc != STORE_OK ? store_failed(r, rc) : moved(r, &rt);
+	return rc != STORE_OK ? page_store_error(r, rc) : moved(r, &rt);
 }
 
 /* ?feed=: a feed of the page asked, by WordPress's names of its kinds. */
