@@ -11,6 +11,7 @@
 #include "html.h"
 #include "htmlsax.h"
 #include "kses.h"
+#include "url.h"
 
 #define DEPTH_MAX	256	/* deeper elements are written as text only */
 #define WRAPPER		"galley-kses"	/* around the input: see kses() */
@@ -231,19 +232,13 @@ static const char *const local_media[] = { "audio", "source", "video",
 static int
 local_urls(const char **attrs)
 {
-	const char	*v;
-	size_t		 i;
+	size_t	 i;
 
-	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2) {
-		if (strcmp(attrs[i], "src") != 0 &&
-		    strcmp(attrs[i], "poster") != 0)
-			continue;
-		v = attrs[i + 1] != NULL ? attrs[i + 1] : "";
-		/* Browsers drop tabs and newlines from a URL: "/\t/host". */
-		if (v[0] != '/' || v[1] == '/' || v[1] == '\\' ||
-		    strpbrk(v, " \t\r\n\f") != NULL)
+	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2)
+		if ((strcmp(attrs[i], "src") == 0 ||
+		    strcmp(attrs[i], "poster") == 0) &&
+		    !url_local(attrs[i + 1] != NULL ? attrs[i + 1] : ""))
 			return 0;
-	}
 	return 1;
 }
 

@@ -714,14 +714,6 @@ url_clean(struct buf *b, const char *s, size_t len)
 	return b->data;
 }
 
-/* Returns 1 if u is a path on this site (our /media/ and the like). */
-static int
-local_url(const char *u)
-{
-	return u[0] == '/' && u[1] != '/' && u[1] != '\\' &&
-	    strspn(u, "\"<> \t\r\n") == 0 && strpbrk(u, "\"<> \t\r\n") == NULL;
-}
-
 /* A link to u alone in its paragraph: what a third party's media gets. */
 static void
 link_render(struct buf *out, const char *u)
@@ -965,7 +957,7 @@ player_render(struct buf *out, const struct call *c, const char *el,
 	if (v == NULL && (v = att(c, NULL, &len)) == NULL)
 		return 0;
 	u = url_clean(&b, v, len);
-	if (local_url(u)) {
+	if (url_local(u)) {
 		buf_printf(out, "<%s controls preload=\"none\" src=\"", el);
 		html_url(out, u, strlen(u));
 		buf_puts(out, "\"><a href=\"");

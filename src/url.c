@@ -405,6 +405,13 @@ url_same(const char *a, const char *b)
 }
 
 int
+url_local(const char *s)
+{
+	return s[0] == '/' && s[1] != '/' && s[1] != '\\' &&
+	    strpbrk(s, "\"<> \t\r\n\f") == NULL;
+}
+
+int
 url_http_ok(const char *s)
 {
 	size_t	 n;

@@ -95,6 +95,13 @@ int	url_same(const char *a, const char *b);
  */
 int	url_http_ok(const char *s);
 /*
+ * Returns 1 if s is a path on this site: one '/' first (not "//" or
+ * "/\\", which browsers read as another host) and no space, tab, line
+ * break, '"', '<' or '>' anywhere (browsers drop tabs and line breaks
+ * from a URL: "/\t/host" is another host too); else 0.
+ */
+int	url_local(const char *s);
+/*
  * Decodes s[0..len), %-escaped as a query value or a path segment ('+'
  * a space), into out (SEARCH_TEXT_MAX + 1 bytes), a query cleaned as
  * search_clean does: how /search/words/ and ?s=words become a route's

@@ -125,6 +125,11 @@ http_ok(void)
 		snprintf(what, sizeof(what), "bad: %s", bad[i]);
 		CHECK_MSG(!url_http_ok(bad[i]), what);
 	}
+	/* A path on this site, and what a browser reads as another host. */
+	CHECK(url_local("/media/a.mp3") && url_local("/"));
+	CHECK(!url_local("//cdn.example/a") && !url_local("/\\cdn.example/a"));
+	CHECK(!url_local("/\t/cdn.example/a") && !url_local("/a\nb"));
+	CHECK(!url_local("/a\"b") && !url_local("x/a") && !url_local(""));
 }
 
 int
