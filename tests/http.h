@@ -127,5 +127,11 @@ int	 xp_count(htmlDocPtr, const char *expr);
 char	*xp_text(htmlDocPtr, const char *expr);
 /* Value of the first attribute/node selected; heap or NULL. */
 char	*xp_attr(htmlDocPtr, const char *expr);
+/*
+ * The lines of the shared XSS payload fixture ($SHARED/fixtures/xss/
+ * payloads.txt), each and the array on the heap, their count in *n;
+ * NULL if it cannot be read.
+ */
+char	**payload_lines(size_t *n);
 
 #endif

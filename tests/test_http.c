@@ -767,28 +767,6 @@ config(struct srv *s, const char *site)
 	CHECK(http_eventually(s, "/page/2/", ARTICLE));
 }
 
-/* Reads the payload fixture; returns the lines (heap) and their count. */
-static char **
-payload_lines(size_t *n)
-{
-	char		 path[1024], line[8192], **v = NULL;
-	const char	*shared = getenv("SHARED");
-	FILE		*f;
-
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/fixtures/xss/payloads.txt",
-	    shared ? shared : "../shared");
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		v = realloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = strdup(line);
-	}
-	fclose(f);
-	return v;
-}
-
 static void
 xss(struct srv *s, const char *site)
 {

@@ -392,27 +392,6 @@ hostile(struct srv *s)
 	CHECK_MSG(!bad, "no SQL error and no 500 in the server's log");
 }
 
-static char **
-payload_lines(size_t *n)
-{
-	char		 path[1024], line[8192], **v = NULL;
-	const char	*shared = getenv("SHARED");
-	FILE		*f;
-
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/fixtures/xss/payloads.txt",
-	    shared ? shared : "../shared");
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		v = realloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = strdup(line);
-	}
-	fclose(f);
-	return v;
-}
-
 /* Appends s as HTML text (what a writer's "&lt;" stores). */
 static void
 as_text(struct buf *b, const char *s)
