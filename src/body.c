@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "body.h"
+#include "utf8.h"
 #include "markdown.h"
 #include "buf.h"
 #include "html.h"
@@ -296,24 +297,7 @@ put_utf8(struct buf *out, unsigned long cp)
 {
 	char	 u[4];
 
-	if (cp < 0x80) {
-		buf_putc(out, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_write(u, 2, out);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_write(u, 3, out);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_write(u, 4, out);
-	}
+	buf_write(u, utf8_encode((uint32_t)cp, u), out);
 }
 
 /*

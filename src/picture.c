@@ -18,6 +18,7 @@
 #include "picture.h"
 #include "store.h"
 #include "url.h"
+#include "utf8.h"
 
 /* The content column: main's 44rem less its 1rem padding each side. */
 #define COLUMN_PX	672
@@ -490,35 +491,6 @@ url_host(const char *s, size_t n, size_t *hlen)
 	return *hlen > 0 ? s + i : NULL;
 }
 
-/* Appends code point c (a scalar value) in UTF-8. */
-static void
-put_utf8(struct buf *out, unsigned long c)
-{
-	char	 u[4];
-	size_t	 n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	buf_write(u, n, out);
-}
-
 /*
  * An attribute's value as text: the character references a written
  * attribute holds (&amp; &lt; &gt; &quot; &#39; and numeric ones)
@@ -532,7 +504,7 @@ unescape(struct buf *out, const char *s, size_t n)
 	    { "&quot;", '"' }, { "&#39;", '\'' }, { "&apos;", '\'' } };
 	size_t	 i = 0, j, k;
 	long	 c;
-	char	*end;
+	char	*end, u[4];
 
 	while (i < n) {
 		for (j = 0; s[i] == '&' && j < sizeof(named) / sizeof(named[0]);
@@ -553,7 +525,8 @@ unescape(struct buf *out, const char *s, size_t n)
 			    strtol(s + i + 2, &end, 10);
 			if (*end == ';' && c >= 32 && c <= 0x10ffff &&
 			    (c < 0xd800 || c > 0xdfff) && end > s + i + 2) {
-				put_utf8(out, (unsigned long)c);
+				buf_write(u, utf8_encode((uint32_t)c, u),
+				    out);
 				i = (size_t)(end - s) + 1;
 				continue;
 			}

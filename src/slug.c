@@ -267,21 +267,13 @@ fold(uint32_t cp)
 static size_t
 put_encoded(struct buf *out, uint32_t cp, size_t room)
 {
-	unsigned char	 u[4];
-	size_t		 n, i;
+	char	 u[4];
+	size_t	 n = utf8_encode(cp, u), i;
 
-	if (cp < 0x800)
-		n = 2, u[0] = 0xc0 | cp >> 6;
-	else if (cp < 0x10000)
-		n = 3, u[0] = 0xe0 | cp >> 12;
-	else
-		n = 4, u[0] = 0xf0 | cp >> 18;
-	for (i = 1; i < n; i++)
-		u[i] = 0x80 | ((cp >> (6 * (n - 1 - i))) & 0x3f);
 	if (n * 3 > room)
 		return 0;
 	for (i = 0; i < n; i++)
-		buf_printf(out, "%%%02x", u[i]);
+		buf_printf(out, "%%%02x", (unsigned char)u[i]);
 	return n * 3;
 }
 
