@@ -7,10 +7,10 @@
 # make bench-spam bench/spam.sh (the spam filter vs bogofilter, same splits)
 # make e2e        the end-to-end tests alone, in Chromium (tests/e2e)
 
-PKGS     = libmicrohttpd sqlite3 libpq md4c md4c-html libsodium jansson \
+PKGS     = libmicrohttpd libcurl sqlite3 libpq md4c md4c-html libsodium jansson \
 	   libpcre2-8 libturbojpeg libexif libpng libgif libwebp libwebpdemux \
 	   libwebpmux lcms2 libxml-2.0 gmime-3.0 libbrotlienc zlib
-TESTPKGS = libcurl libbrotlidec
+TESTPKGS = libbrotlidec
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

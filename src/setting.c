@@ -94,6 +94,21 @@ const struct setting settings[SET__MAX] = {
 	    " comments a feed shows", SET_INT, 1, 100, NULL },
 	[SET_ROBOTS_TXT] = { "robots_txt", "", "lines added to /robots.txt"
 	    " (User-agent:, Disallow: ...)", SET_LIST, 0, 10000, NULL },
+	[SET_COMMENTS_NOTIFY] = { "comments_notify", "true", "email a post's"
+	    " author when a comment on it is published (mail must be set up"
+	    " in galley.conf)", SET_BOOL, 0, 0, NULL },
+	[SET_MODERATION_NOTIFY] = { "moderation_notify", "true", "email a"
+	    " post's author when a comment on it is held for moderation",
+	    SET_BOOL, 0, 0, NULL },
+	[SET_NOTIFY_EDITORS] = { "notify_editors", "false", "send those"
+	    " emails to every editor and administrator too", SET_BOOL, 0, 0,
+	    NULL },
+	[SET_MAIL_PER_HOUR] = { "mail_per_hour", "10", "reply emails one"
+	    " address gets in an hour; more wait for one digest", SET_INT, 1,
+	    1000, NULL },
+	[SET_MAIL_GIVE_UP_HOURS] = { "mail_give_up_hours", "48", "hours to"
+	    " keep retrying an email the mail server refuses for now",
+	    SET_INT, 1, 720, NULL },
 };
 
 const struct setting *

@@ -23,11 +23,13 @@ enum sign_use {
 	SIGN_ACCT,	/* an account's email (lower case) */
 	SIGN_SUBJECT,	/* the privacy log's email (lower case) */
 	SIGN_AVATAR,	/* a commenter's email, normalised: 32 hex digits */
+	SIGN_RESET,	/* an emailed password link's token */
 	/* Tokens a client carries back: 32 hex digits unless said. */
 	SIGN_CSRF,	/* a session's key: its forms' token (64) */
 	SIGN_HELD,	/* "ID:EXPIRY" of a held comment */
 	SIGN_STAMP,	/* "POST:TIME" of a comment form */
 	SIGN_VOTER,	/* a voter's id */
+	SIGN_MAIL,	/* "WHAT:ID:BIND" of a link in a mail (sign_mail) */
 	SIGN__MAX
 };
 
@@ -83,5 +85,19 @@ const char *sign_voter_new(const struct site *, struct arena *a,
  */
 const char *sign_voter_id(const struct site *, struct arena *a,
 	    const char *cookie);
+
+/*
+ * Returns, in a, the token of a link sent by mail that does what (a
+ * word: "confirm", "unsub", "stop") to item id: "ID.MAC", the MAC over
+ * what, id and bind.  bind is what the link was sent for, such as the
+ * address it went to: when that changes, the link stops working.
+ */
+const char *sign_mail(const struct site *, struct arena *a,
+	    const char *what, int64_t id, const char *bind);
+/* The id a mail link's token names (unchecked), or 0 if malformed. */
+int64_t	sign_mail_id(const char *token);
+/* Returns 1 if token is genuine for what and bind, else 0. */
+int	sign_mail_ok(const struct site *, const char *what,
+	    const char *token, const char *bind);
 
 #endif

@@ -21,6 +21,7 @@
 #include "demo.h"
 #include "env.h"
 #include "image.h"
+#include "mail.h"
 #include "setting.h"
 #include "site.h"
 #include "store.h"
@@ -298,6 +299,8 @@ site_open(const char *dir, char *err, size_t errlen)
 	if (s->conf == NULL || load_secret(s, err, errlen) == -1 ||
 	    open_gate(s, err, errlen) == -1 || open_cache(s, err, errlen) == -1)
 		goto fail;
+	if (mail_conf_load(s->conf, dir, &s->mail, err, errlen) == -1)
+		goto fail;
 	if ((db = conf_get(s->conf, "db")) == NULL)
 		db = "galley.db";
 	if ((media = conf_get(s->conf, "media_dir")) == NULL)
@@ -337,6 +340,7 @@ site_close(struct site *s)
 	image_gate_free(s->images);
 	theme_free(s->theme);
 	store_close(s->store);
+	mail_conf_free(s->mail);
 	conf_free(s->conf);
 	sodium_memzero(s->secret, sizeof(s->secret));
 	free(s->media_dir);

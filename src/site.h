@@ -17,6 +17,7 @@ struct cache;
 struct conf;
 struct setting_cache;
 struct image_gate;
+struct mail_conf;
 struct store;
 struct theme;
 
@@ -36,6 +37,8 @@ struct site {
 	struct setting_cache *settings;	/* the settings' snapshot */
 	struct image_gate *images;	/* picture decoding: one per core,
 					   within image_memory_mb MiB */
+	struct mail_conf *mail;		/* SMTP and sender (mail.h); NULL:
+					   mail is off */
 };
 
 /*

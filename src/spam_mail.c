@@ -14,6 +14,7 @@
 
 #include <gmime/gmime.h>
 
+#include "mail.h"
 #include "spam.h"
 
 #define PART_MAX	(1 << 20)	/* text taken from one part */
@@ -39,13 +40,6 @@ wanted(const char *name)
 	return 0;
 }
 
-static pthread_once_t	 once = PTHREAD_ONCE_INIT;
-
-static void
-init(void)
-{
-	g_mime_init();
-}
 
 /*
  * A Received line says which relays a message passed: their names and
@@ -173,7 +167,7 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 void
 spam_mail_init(void)
 {
-	pthread_once(&once, init);
+	mail_gmime_init();
 }
 
 int

@@ -906,4 +906,38 @@ int	store_search_pending(struct store_conn *, struct arena *,
 int	store_search_text_set(struct store_conn *, int64_t id,
 	    const char *text);
 
+/*
+ * Mail (store_mail.c; mail.h is the module above it).  One message of
+ * the outbox: kind says what it is for (confirm, reply, digest, notice,
+ * reset, invite, test); body the whole message as sent, sealed
+ * (mail_seal); status queued, sent, failed, or held (waiting to go out
+ * in a digest).
+ */
+struct mail_row {
+	int64_t	 id;
+	char	*kind;
+	char	*rcpt;		/* the one recipient's address */
+	char	*subject;	/* UTF-8, as the list shows it */
+	char	*message_id;	/* "<...@host>", kept across retries */
+	void	*body;		/* sealed; results: in the arena */
+	size_t	 body_len;
+	int64_t	 created;
+	int64_t	 due;		/* not tried before this */
+	int64_t	 tries;		/* results only */
+	int64_t	 lease;		/* results only: leased until */
+	char	*status;	/* input: NULL is "queued" */
+	int64_t	 sent;		/* results only */
+	char	*reply;		/* results only: the last SMTP reply */
+};
+
+/* Adds m to the outbox, in the caller's transaction. */
+int	store_mail_add(struct store_conn *, const struct mail_row *m,
+	    int64_t *id);
+/*
+ * Records that kind happened to item (a comment's id, an address's), for
+ * the sender to act on, in the caller's transaction.
+ */
+int	store_mail_event_add(struct store_conn *, const char *kind,
+	    int64_t item, int64_t now);
+
 #endif

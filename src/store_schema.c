@@ -325,6 +325,48 @@
 	"ALTER TABLE comments ADD COLUMN image_ext TEXT NOT NULL" \
 	"  DEFAULT 'jpg';"
 
+/*
+ * 18: mail (mail.h).  outbox holds each message to send, whole and
+ * sealed with the site secret, with its retries and its lease (a node
+ * sending it holds the row until lease; another takes it only after);
+ * a sent message keeps its headers' summary, not its body.  mail_events
+ * are what a request records, in its own transaction, for the sender to
+ * turn into messages off the request (a reply approved, a comment to
+ * tell staff of, a subscription to confirm).  mail_addresses are the
+ * readers' addresses that asked for mail, with when a confirmation was
+ * last sent, when it was confirmed, and when all mail was stopped;
+ * mail_subscriptions the comments whose replies their writer wants.
+ * password_resets keep only a keyed hash of each emailed link's token.
+ * No generation triggers: no page shows these rows.
+ */
+#define MIGRATION_MAIL(id, bytes) \
+	"CREATE TABLE outbox (id " id ", kind TEXT NOT NULL," \
+	"  rcpt TEXT NOT NULL, subject TEXT NOT NULL," \
+	"  message_id TEXT NOT NULL, body " bytes " NOT NULL," \
+	"  created BIGINT NOT NULL, due BIGINT NOT NULL," \
+	"  tries INTEGER NOT NULL DEFAULT 0, lease BIGINT NOT NULL DEFAULT 0," \
+	"  status TEXT NOT NULL DEFAULT 'queued'," \
+	"  sent BIGINT NOT NULL DEFAULT 0, reply TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX outbox_due ON outbox (status, due);" \
+	"CREATE INDEX outbox_by_rcpt ON outbox (rcpt, created);" \
+	"CREATE TABLE mail_events (id " id ", kind TEXT NOT NULL," \
+	"  item BIGINT NOT NULL, created BIGINT NOT NULL);" \
+	"CREATE TABLE mail_addresses (id " id ", email TEXT NOT NULL UNIQUE," \
+	"  created BIGINT NOT NULL, asked BIGINT NOT NULL DEFAULT 0," \
+	"  confirmed BIGINT NOT NULL DEFAULT 0," \
+	"  stopped BIGINT NOT NULL DEFAULT 0);" \
+	"CREATE TABLE mail_subscriptions (comment_id BIGINT PRIMARY KEY" \
+	"  REFERENCES comments(id) ON DELETE CASCADE," \
+	"  address_id BIGINT NOT NULL REFERENCES mail_addresses(id)" \
+	"  ON DELETE CASCADE, created BIGINT NOT NULL);" \
+	"CREATE INDEX mail_subscriptions_by_address ON mail_subscriptions" \
+	"  (address_id);" \
+	"CREATE TABLE password_resets (token_hash TEXT PRIMARY KEY," \
+	"  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	"  kind TEXT NOT NULL, created BIGINT NOT NULL," \
+	"  expires BIGINT NOT NULL);" \
+	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -433,6 +475,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_EXPORT,		/* 15 */
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
+	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
 };
 
 /* PostgreSQL: */
@@ -566,6 +609,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_EXPORT,		/* 15 */
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
+	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
 };
 
 const char *const *

@@ -195,15 +195,24 @@ int
 theme_render(const struct theme *t, const char *name, json_t *view,
     struct buf *out)
 {
-	const struct mustache		*layout = tmpl_find(t, "layout", 6);
+	return theme_render_in(t, "layout", name, view, out);
+}
+
+int
+theme_render_in(const struct theme *t, const char *layout, const char *name,
+    json_t *view, struct buf *out)
+{
+	const struct mustache		*m;
 	struct page_loader		 pl = { t, name };
 	struct mustache_loader		 loader;
 
-	if (layout == NULL || tmpl_find(t, name, strlen(name)) == NULL)
+	if (tmpl_find(t, name, strlen(name)) == NULL || (m = tmpl_find(t,
+	    layout != NULL ? layout : name, strlen(layout != NULL ? layout :
+	    name))) == NULL)
 		return -1;
 	loader.load = partial_load;
 	loader.arg = &pl;
-	return mustache_render(layout, view, &loader, out);
+	return mustache_render(m, view, &loader, out);
 }
 
 const struct asset *

@@ -40,6 +40,13 @@ void		 theme_free(struct theme *);
  */
 int		 theme_render(const struct theme *, const char *name,
 		    json_t *view, struct buf *out);
+/*
+ * As theme_render, inside the template layout instead (NULL: none, the
+ * template alone): mail is rendered inside its own layout, and its text
+ * part alone.
+ */
+int		 theme_render_in(const struct theme *, const char *layout,
+		    const char *name, json_t *view, struct buf *out);
 /* Returns the asset served as /theme/NAME (hashed name), or NULL. */
 const struct asset *theme_asset(const struct theme *, const char *name);
 /* Returns the URL path of the asset whose file is FILE, or NULL. */

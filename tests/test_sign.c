@@ -33,6 +33,7 @@ static const struct {
 	{ SIGN_SUBJECT, "subject", 32 }, { SIGN_CSRF, "csrf", 32 },
 	{ SIGN_AVATAR, "", 16 }, { SIGN_HELD, "held:", 16 },
 	{ SIGN_STAMP, "stamp:", 16 }, { SIGN_VOTER, "voter:", 16 },
+	{ SIGN_RESET, "reset", 32 }, { SIGN_MAIL, "mail:", 16 },
 };
 #define NLABELS	(sizeof(labels) / sizeof(labels[0]))
 
@@ -300,6 +301,36 @@ test_ok(void)
 	CHECK(sign_stamp_check(&site, 7, big, NOW) == -1);
 }
 
+/* Mail links: bound to what they do, their item and the address. */
+static void
+test_mail(void)
+{
+	const char	*t = sign_mail(&site, &a, "unsub", 42, "a@b.example");
+	char		 bad[80];
+
+	CHECK(sign_mail_id(t) == 42);
+	CHECK(strlen(t) == 3 + 32);
+	CHECK(sign_mail_ok(&site, "unsub", t, "a@b.example"));
+	CHECK(!sign_mail_ok(&other, "unsub", t, "a@b.example"));
+	CHECK(!sign_mail_ok(&site, "stop", t, "a@b.example"));
+	CHECK(!sign_mail_ok(&site, "unsub", t, "c@b.example"));
+	CHECK(!sign_mail_ok(&site, "unsub", t, NULL));
+	snprintf(bad, sizeof(bad), "43%s", t + 2);
+	CHECK(sign_mail_id(bad) == 43);
+	CHECK(!sign_mail_ok(&site, "unsub", bad, "a@b.example"));
+	snprintf(bad, sizeof(bad), "042%s", t + 2);
+	CHECK(sign_mail_id(bad) == 0);
+	CHECK(!sign_mail_ok(&site, "unsub", bad, "a@b.example"));
+	CHECK(sign_mail_id(NULL) == 0 && sign_mail_id("") == 0 &&
+	    sign_mail_id("0.ab") == 0 && sign_mail_id("12") == 0);
+	CHECK(!sign_mail_ok(&site, "unsub", NULL, "a@b.example"));
+	snprintf(bad, sizeof(bad), "%.*s", (int)strlen(t) - 1, t);
+	CHECK(!sign_mail_ok(&site, "unsub", bad, "a@b.example"));
+	/* ":" in the bound text cannot move a boundary: "1:x" vs "1" "x". */
+	CHECK(!sign_mail_ok(&site, "unsub", sign_mail(&site, &a, "unsub",
+	    42, ""), ":a@b.example"));
+}
+
 int
 main(void)
 {
@@ -319,6 +350,7 @@ main(void)
 	test_stamp();
 	test_voter();
 	test_ok();
+	test_mail();
 	arena_free(&a);
 	return check_done();
 }

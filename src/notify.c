@@ -1,0 +1,29 @@
+/*
+ * notify: see notify.h.  Each kind of event has its handler here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "env.h"
+#include "notify.h"
+#include "store.h"
+
+static const struct handler {
+	const char	*kind;
+	int		(*fn)(const struct env *, int64_t item);
+} handlers[] = {
+	{ NULL, NULL }
+};
+
+int
+notify_event(const struct env *e, const char *kind, int64_t item)
+{
+	const struct handler	*h;
+
+	for (h = handlers; h->kind != NULL; h++)
+		if (strcmp(h->kind, kind) == 0)
+			return h->fn(e, item);
+	fprintf(stderr, "mail: event %s of %lld: no such kind, dropped\n",
+	    kind, (long long)item);
+	return STORE_OK;
+}
