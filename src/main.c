@@ -299,8 +299,9 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 }
 
 static int
-config_run(struct store_conn *c, int argc, char **argv)
+config_run(const struct env *e, int argc, char **argv)
 {
+	struct store_conn	*c = e->conn;
 	const struct setting	*st;
 	size_t			 i;
 	int			 rc = 0;
@@ -319,16 +320,18 @@ config_run(struct store_conn *c, int argc, char **argv)
 }
 
 /*
- * Opens the site in dir, runs fn on a connection to its database, and
- * closes it again; returns fn's exit code, or 1 if the site or database
- * cannot be opened.
+ * Opens the site in dir, runs fn with a connection to its database (an
+ * env of the site, the connection and the time; no arena, no settings),
+ * and closes it again; returns fn's exit code, or 1 if the site or
+ * database cannot be opened.
  */
 static int
-with_store(const char *dir, int (*fn)(struct store_conn *, int, char **),
+with_store(const char *dir, int (*fn)(const struct env *, int, char **),
     int argc, char **argv)
 {
 	struct site		*site;
 	struct store_conn	*c;
+	struct env		 e;
 	char			 err[512];
 	int			 rc;
 
@@ -341,7 +344,9 @@ with_store(const char *dir, int (*fn)(struct store_conn *, int, char **),
 		site_close(site);
 		return 1;
 	}
-	rc = fn(c, argc, argv);
+	e = (struct env){ .site = site, .conn = c,
+	    .now = (int64_t)time(NULL) };
+	rc = fn(&e, argc, argv);
 	store_conn_put(site->store, c);
 	site_close(site);
 	return rc;
@@ -439,15 +444,15 @@ comments_list(struct store_conn *c, const char *status)
 }
 
 static int
-comments_run(struct store_conn *c, int argc, char **argv)
+comments_run(const struct env *e, int argc, char **argv)
 {
 	long long	 id;
 	int		 rc;
 
 	if (strcmp(argv[2], "list") == 0)
-		return comments_list(c, argc == 5 ? argv[4] : NULL);
+		return comments_list(e->conn, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
-	if ((rc = moderation_set(c, id, argv[4])) == STORE_OK)
+	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK)
 		return 0;
 	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
 	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
@@ -479,9 +484,10 @@ recounted(void *arg, const char *kind, int64_t id, int64_t old_sum,
 }
 
 static int
-votes_run(struct store_conn *c, int argc, char **argv)
+votes_run(const struct env *e, int argc, char **argv)
 {
-	int	 rc, n = 0;
+	struct store_conn	*c = e->conn;
+	int			 rc, n = 0;
 
 	(void)argc;
 	(void)argv;
@@ -582,12 +588,13 @@ spam_eval(int argc, char **argv)
 
 /* galley spam DIR train --ham PATH --spam PATH (each repeatable). */
 static int
-spam_train(struct store_conn *c, int argc, char **argv)
+spam_train(const struct env *e, int argc, char **argv)
 {
-	const char	*paths[64];
-	int		 spam[64], i, n = 0;
-	long		 done;
-	char		 err[512];
+	struct store_conn	*c = e->conn;
+	const char		*paths[64];
+	int			 spam[64], i, n = 0;
+	long			 done;
+	char			 err[512];
 
 	for (i = 3; i + 1 < argc && n < 64; i += 2, n++) {
 		spam[n] = strcmp(argv[i], "--spam") == 0;
@@ -632,10 +639,11 @@ classify_one(void *arg, const struct spam_msg *m)
 
 /* galley spam DIR classify FILE...: a score and class per file. */
 static int
-spam_classify(struct store_conn *c, int argc, char **argv)
+spam_classify(const struct env *e, int argc, char **argv)
 {
-	char	 err[512];
-	int	 i, rc, bad = 0;
+	struct store_conn	*c = e->conn;
+	char			 err[512];
+	int			 i, rc, bad = 0;
 
 	for (i = 3; i < argc; i++)
 		if ((rc = spam_corpus_read(argv[i], 0, classify_one, c, err,
@@ -717,15 +725,17 @@ flag(int argc, char **argv, const char *name)
 }
 
 static int
-user_run(struct store_conn *c, int argc, char **argv)
+user_run(const struct env *e, int argc, char **argv)
 {
-	const char	*email = flag(argc, argv, "--email"), *why = NULL;
-	char		 pw[1024];
-	struct arena	 a;
-	struct user	*u, one;
-	size_t		 n, i;
-	int64_t		 id;
-	int		 rc;
+	struct store_conn	*c = e->conn;
+	const char		*email = flag(argc, argv, "--email"),
+				*why = NULL;
+	char			 pw[1024];
+	struct arena		 a;
+	struct user		*u, one;
+	size_t			 n, i;
+	int64_t			 id;
+	int			 rc;
 
 	if (strcmp(argv[2], "list") == 0) {
 		arena_init(&a);

@@ -21,4 +21,14 @@ struct env;
  */
 int	notify_event(const struct env *e, const char *kind, int64_t item);
 
+/*
+ * The sender's periodic pass (notify_reader.c): queues a digest to
+ * each reader's address whose replies were held past mail_per_hour and
+ * whose hour now has room.  Runs its own transactions on e->conn, one
+ * per address, so call it outside any; allocates in e's arena and
+ * reads e->set.  Cheap when nothing is held (one indexed query).
+ * Returns a store_rc.
+ */
+int	notify_digests(const struct env *e);
+
 #endif

@@ -940,4 +940,102 @@ int	store_mail_add(struct store_conn *, const struct mail_row *m,
 int	store_mail_event_add(struct store_conn *, const char *kind,
 	    int64_t item, int64_t now);
 
+/*
+ * A reader's address that asked for mail (mail_addresses): lower case,
+ * with when it was made, a confirmation last sent (asked), confirmed,
+ * and all mail stopped; each 0 when not.
+ */
+struct mail_address {
+	int64_t	 id;
+	char	*email;
+	int64_t	 created;
+	int64_t	 asked;
+	int64_t	 confirmed;
+	int64_t	 stopped;
+};
+/*
+ * The row of email (lower case already) into *out, added if new, in
+ * the caller's transaction.  On PostgreSQL it holds the row's lock
+ * until the transaction ends, so two comments from one address agree
+ * on whether a confirmation was asked for.
+ */
+int	store_mail_address_get(struct store_conn *, struct arena *,
+	    const char *email, int64_t now, struct mail_address *out);
+/* The address of id; STORE_NOTFOUND if none. */
+int	store_mail_address_by_id(struct store_conn *, struct arena *,
+	    int64_t id, struct mail_address *out);
+/* Notes that a confirmation was asked for address id now. */
+int	store_mail_address_asked(struct store_conn *, int64_t id,
+	    int64_t now);
+/*
+ * Confirms address id now, unless it is confirmed or stopped already;
+ * STORE_NOTFOUND if it changed nothing.
+ */
+int	store_mail_address_confirm(struct store_conn *, int64_t id,
+	    int64_t now);
+/*
+ * Stops every mail to address id: stopped set (kept if set already),
+ * its subscriptions and held replies deleted, and its readers' mail
+ * (confirm, reply, digest) not yet sent taken out of the outbox.
+ */
+int	store_mail_address_stop(struct store_conn *, int64_t id,
+	    int64_t now);
+/* Subscribes address_id to the replies to comment_id. */
+int	store_mail_subscribe(struct store_conn *, int64_t comment_id,
+	    int64_t address_id, int64_t now);
+/*
+ * The address subscribed to the replies to comment_id into *out;
+ * STORE_NOTFOUND if none is.
+ */
+int	store_mail_subscriber(struct store_conn *, struct arena *,
+	    int64_t comment_id, struct mail_address *out);
+/* Ends the subscription to comment_id; STORE_NOTFOUND if there was none. */
+int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
+/*
+ * The replies and digests queued for rcpt at or after since (sent or
+ * not): what mail_per_hour counts.
+ */
+int	store_mail_recent(struct store_conn *, const char *rcpt,
+	    int64_t since, int64_t *n);
+/* Holds reply comment_id for address_id's next digest (once only). */
+int	store_mail_hold(struct store_conn *, int64_t comment_id,
+	    int64_t address_id, int64_t now);
+/*
+ * The addresses holding replies whose readers' mail queued at or after
+ * since numbers fewer than limit: those a digest may go to now.
+ */
+int	store_mail_held_due(struct store_conn *, struct arena *,
+	    int64_t since, int64_t limit, int64_t **ids, size_t *n);
+/*
+ * Takes address_id's held replies: deletes them and returns their
+ * comment ids, ascending.  A transaction that takes them and commits
+ * is the only one that sees them (PostgreSQL's DELETE waits for, then
+ * skips, rows another transaction deleted).
+ */
+int	store_mail_held_take(struct store_conn *, struct arena *,
+	    int64_t address_id, int64_t **ids, size_t *n);
+/* The address email (any case) into *out; STORE_NOTFOUND if none. */
+int	store_mail_address_find(struct store_conn *, struct arena *,
+	    const char *email, struct mail_address *out);
+/* For a privacy export: one subscription of an address. */
+struct mail_subscription {
+	int64_t	 comment_id;
+	int64_t	 created;
+};
+/* The subscriptions of address_id, oldest first. */
+int	store_mail_subscriptions_of(struct store_conn *, struct arena *,
+	    int64_t address_id, struct mail_subscription **out, size_t *n);
+/*
+ * The outbox's rows to email (any case), oldest first, without their
+ * bodies: kind, subject, created, status, sent.
+ */
+int	store_mail_to(struct store_conn *, struct arena *, const char *email,
+	    struct mail_row **out, size_t *n);
+/*
+ * Erases email (any case) from mail: its address (with its
+ * subscriptions and held replies) and every outbox row to it, sent or
+ * not.  Sets *n to the rows of mail_addresses and outbox deleted.
+ */
+int	store_mail_erase(struct store_conn *, const char *email, int64_t *n);
+
 #endif

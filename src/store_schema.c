@@ -367,6 +367,19 @@
 	"  expires BIGINT NOT NULL);" \
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
+/*
+ * 19: replies held for a digest (notify_reader.c).  An address past
+ * mail_per_hour gets the replies that come meanwhile as one message
+ * once the hour allows: each waits here, the reply and the address it
+ * is for, until the transaction that queues that digest deletes it.
+ */
+#define MIGRATION_MAIL_HELD \
+	"CREATE TABLE mail_held (comment_id BIGINT PRIMARY KEY" \
+	"  REFERENCES comments(id) ON DELETE CASCADE," \
+	"  address_id BIGINT NOT NULL REFERENCES mail_addresses(id)" \
+	"  ON DELETE CASCADE, created BIGINT NOT NULL);" \
+	"CREATE INDEX mail_held_by_address ON mail_held (address_id);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -476,6 +489,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
+	MIGRATION_MAIL_HELD,		/* 19 */
 };
 
 /* PostgreSQL: */
@@ -610,6 +624,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
+	MIGRATION_MAIL_HELD,		/* 19 */
 };
 
 const char *const *

@@ -657,7 +657,8 @@ static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	static const char *const mail = "DROP TABLE password_resets;"
+	static const char *const mail = "DROP TABLE mail_held;"
+	    " DROP TABLE password_resets;"
 	    " DROP TABLE mail_subscriptions; DROP TABLE mail_addresses;"
 	    " DROP TABLE mail_events; DROP TABLE outbox;";
 
