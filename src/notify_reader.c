@@ -1,13 +1,12 @@
 /*
- * notify_reader: see notify_reader.h.  An address's hour is counted in
- * the outbox itself (the replies and digests queued to it in the last
- * hour), under a lock named for the address, so two nodes' senders
- * cannot both take its last place.  Every reply goes the same way: held
- * (mail_held, migration 19), then, if the hour has room, taken with
- * whatever else was held for the address and queued in the same
- * transaction: one reply as itself, more as one digest.  A reply past
- * the limit stays held until notify_digests finds room; taking it
- * deletes it, so it is neither lost nor sent twice.
+ * notify_reader: see notify_reader.h.  Every reply goes one way: its
+ * event holds it (mail_held, migration 19); the sender's next pass
+ * (notify_held) takes an address's held replies once its hour has room
+ * and queues them in the same transaction, one as itself, more as one
+ * digest.  Taking deletes them, so none is lost or sent twice.  The
+ * hour is counted in the outbox itself (the replies and digests queued
+ * to the address in the last hour), under a lock named for the
+ * address, so two nodes' senders cannot both take its last place.
  */
 #include <stdio.h>
 #include <string.h>
@@ -327,7 +326,7 @@ flush(const struct env *e, int64_t id)
 	    &recent)) != STORE_OK)
 		return rc;
 	if (recent >= set_int(e->set, SET_MAIL_PER_HOUR))
-		return STORE_OK;	/* they wait for notify_digests */
+		return STORE_OK;	/* they wait for a later pass */
 	if ((rc = store_mail_held_take(e->conn, e->arena, id, &ids, &n)) !=
 	    STORE_OK)
 		return rc;
@@ -351,7 +350,6 @@ notify_reader_reply(const struct env *e, int64_t id)
 	struct told		 t;
 	int			 rc;
 
-	/* Whether anyone is to hear of it, before any lock. */
 	rc = store_comment_by_id(e->conn, e->arena, id, &reply);
 	if (rc == STORE_OK && reply.parent_id == 0)
 		return STORE_OK;
@@ -364,15 +362,16 @@ notify_reader_reply(const struct env *e, int64_t id)
 		rc = told_read(e, id, &ad, &t);
 	if (rc != STORE_OK)
 		return rc == STORE_NOTFOUND ? STORE_OK : rc;
-	/* Held first, then sent with the rest if the hour has room. */
-	if ((rc = lock_address(e, ad.id)) != STORE_OK ||
-	    (rc = store_mail_hold(e->conn, id, ad.id, e->now)) != STORE_OK)
-		return rc;
-	return flush(e, ad.id);
+	/*
+	 * Held: notify_held sends it, alone or with the others held, when
+	 * the address's hour has room.  No lock here, where the sender's
+	 * one transaction acts on many events in their order.
+	 */
+	return store_mail_hold(e->conn, id, ad.id, e->now);
 }
 
 int
-notify_digests(const struct env *e)
+notify_held(const struct env *e)
 {
 	int64_t	*ids;
 	size_t	 n, i;
@@ -383,6 +382,7 @@ notify_digests(const struct env *e)
 	if ((rc = store_mail_held_due(e->conn, e->arena, e->now - HOUR,
 	    set_int(e->set, SET_MAIL_PER_HOUR), &ids, &n)) != STORE_OK)
 		return rc;
+	/* One address a transaction, one lock each: no order to deadlock. */
 	for (i = 0; i < n && rc == STORE_OK; i++) {
 		if ((rc = store_begin(e->conn)) != STORE_OK)
 			break;

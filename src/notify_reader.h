@@ -37,9 +37,9 @@ int	notify_reader_subscribe(const struct env *e, int64_t comment_id,
  * "confirm" of an address: its one confirmation message, unless it has
  * been confirmed, stopped or erased since.  "reply" of a comment: if it
  * and its parent are approved and the parent's subscriber is confirmed,
- * not stopped and not the reply's own writer, a message to that
- * subscriber, or the reply held for a digest while the address is past
- * its hour's share.  Each returns a store_rc.
+ * not stopped and not the reply's own writer, the reply is held for
+ * that subscriber, and notify_held (notify.h) sends it.  Each returns a
+ * store_rc.
  */
 int	notify_reader_confirm(const struct env *e, int64_t address_id);
 int	notify_reader_reply(const struct env *e, int64_t comment_id);
