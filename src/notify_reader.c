@@ -1,12 +1,13 @@
 /*
  * notify_reader: see notify_reader.h.  Every reply goes one way: its
- * event holds it (mail_held, migration 19); the sender's next pass
- * (notify_held) takes an address's held replies once its hour has room
- * and queues them in the same transaction, one as itself, more as one
- * digest.  Taking deletes them, so none is lost or sent twice.  The
- * hour is counted in the outbox itself (the replies and digests queued
- * to the address in the last hour), under a lock named for the
- * address, so two nodes' senders cannot both take its last place.
+ * event holds it (mail_held, migration 19), and the sender's pass after
+ * the events (notify_held) takes it and queues its message in one
+ * transaction: at once while the address's hour has room, else, once
+ * the hour allows, in one digest with the others that waited.  Taking
+ * deletes it, so none is lost or sent twice.  The hour is counted in
+ * the outbox itself (the replies and digests queued to the address in
+ * the last hour), under a lock named for the address, so two nodes'
+ * senders cannot both take its last place.
  */
 #include <stdio.h>
 #include <string.h>
@@ -302,44 +303,73 @@ digest_mail(const struct env *e, const struct mail_address *ad,
 	return send(e, "digest", v, ad, t[0].parent.author, subject, stop);
 }
 
+/* Drops every reply held for an address that can no longer hear. */
+static int
+drop(const struct env *e, const struct mail_held *h, size_t n)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = store_mail_held_take(e->conn, h[i].comment_id)) !=
+		    STORE_OK && rc != STORE_NOTFOUND)
+			return rc;
+	return STORE_OK;
+}
+
 /*
- * With the lock of address id held, in the caller's transaction: if
- * the address's hour has room, takes its held replies and queues those
- * still to tell (told_read), one as a reply, more as a digest.  The
- * held replies of an address that can no longer hear are dropped.
+ * With the lock of address id held, in the caller's transaction: its
+ * held replies, as the hour allows.  While the hour is full they are
+ * marked waiting.  Once it has room, replies that waited go as one
+ * digest (a lone one as a reply); replies just held go each as a reply
+ * while there is room, and the rest are marked waiting.  A held reply
+ * no longer to tell (told_read) is dropped, as is every reply held for
+ * an address that can no longer hear.
  */
 static int
 flush(const struct env *e, int64_t id)
 {
 	struct mail_address	 ad;
+	struct mail_held	*h;
 	struct told		*t;
-	int64_t			*ids, recent;
+	int64_t			 recent, room;
 	size_t			 n, i, k = 0;
-	int			 rc;
+	int			 rc, waited = 0;
 
 	rc = store_mail_address_by_id(e->conn, e->arena, id, &ad);
+	if (rc == STORE_OK)
+		rc = store_mail_held_of(e->conn, e->arena, id, &h, &n);
 	if (rc != STORE_OK)
 		return rc == STORE_NOTFOUND ? STORE_OK : rc;
 	if (ad.confirmed == 0 || ad.stopped != 0)
-		return store_mail_held_take(e->conn, e->arena, id, &ids, &n);
+		return drop(e, h, n);
 	if ((rc = store_mail_recent(e->conn, ad.email, e->now - HOUR,
 	    &recent)) != STORE_OK)
 		return rc;
-	if (recent >= set_int(e->set, SET_MAIL_PER_HOUR))
-		return STORE_OK;	/* they wait for a later pass */
-	if ((rc = store_mail_held_take(e->conn, e->arena, id, &ids, &n)) !=
-	    STORE_OK)
-		return rc;
+	if ((room = set_int(e->set, SET_MAIL_PER_HOUR) - recent) <= 0)
+		return store_mail_held_wait(e->conn, id);
+	for (i = 0; i < n; i++)
+		waited |= h[i].waiting;
 	t = arena_alloc(e->arena, (n + 1) * sizeof(*t));
-	for (i = 0; i < n; i++) {
-		if ((rc = told_read(e, ids[i], &ad, &t[k])) == STORE_OK)
+	for (i = 0; i < n && (waited || (int64_t)k < room); i++) {
+		if ((rc = store_mail_held_take(e->conn, h[i].comment_id)) ==
+		    STORE_NOTFOUND)
+			continue;	/* gone with its comment meanwhile */
+		if (rc != STORE_OK)
+			return rc;
+		if ((rc = told_read(e, h[i].comment_id, &ad, &t[k])) ==
+		    STORE_OK)
 			k++;
 		else if (rc != STORE_NOTFOUND)
 			return rc;
 	}
-	if (k == 0)
-		return STORE_OK;
-	return k == 1 ? reply_mail(e, &ad, &t[0]) : digest_mail(e, &ad, t, k);
+	if (i < n && (rc = store_mail_held_wait(e->conn, id)) != STORE_OK)
+		return rc;
+	if (waited && k > 1)
+		return digest_mail(e, &ad, t, k);
+	for (i = 0, rc = STORE_OK; i < k && rc == STORE_OK; i++)
+		rc = reply_mail(e, &ad, &t[i]);
+	return rc;
 }
 
 int

@@ -1056,23 +1056,32 @@ int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
  */
 int	store_mail_recent(struct store_conn *, const char *rcpt,
 	    int64_t since, int64_t *n);
-/* Holds reply comment_id for address_id's next digest (once only). */
+/* Holds reply comment_id for address_id (once only). */
 int	store_mail_hold(struct store_conn *, int64_t comment_id,
 	    int64_t address_id, int64_t now);
 /*
- * The addresses holding replies whose readers' mail queued at or after
- * since numbers fewer than limit: those a digest may go to now.
+ * The addresses whose held replies want a look: any not yet waiting,
+ * or any at all if the readers' mail queued to the address at or after
+ * since numbers fewer than limit.
  */
 int	store_mail_held_due(struct store_conn *, struct arena *,
 	    int64_t since, int64_t limit, int64_t **ids, size_t *n);
+/* A reply held for an address. */
+struct mail_held {
+	int64_t	 comment_id;
+	int	 waiting;	/* for a digest: the hour was full */
+};
+/* The replies held for address_id, oldest first. */
+int	store_mail_held_of(struct store_conn *, struct arena *,
+	    int64_t address_id, struct mail_held **out, size_t *n);
 /*
- * Takes address_id's held replies: deletes them and returns their
- * comment ids, ascending.  A transaction that takes them and commits
- * is the only one that sees them (PostgreSQL's DELETE waits for, then
- * skips, rows another transaction deleted).
+ * Takes held reply comment_id: deletes it; STORE_NOTFOUND if it is not
+ * held (any more).  Of two transactions taking it, one gets it:
+ * PostgreSQL's DELETE waits for, then skips, a row another deleted.
  */
-int	store_mail_held_take(struct store_conn *, struct arena *,
-	    int64_t address_id, int64_t **ids, size_t *n);
+int	store_mail_held_take(struct store_conn *, int64_t comment_id);
+/* Marks every reply held for address_id as waiting for a digest. */
+int	store_mail_held_wait(struct store_conn *, int64_t address_id);
 /* The address email (any case) into *out; STORE_NOTFOUND if none. */
 int	store_mail_address_find(struct store_conn *, struct arena *,
 	    const char *email, struct mail_address *out);

@@ -5,7 +5,6 @@
  * password reset links.
  */
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -303,33 +302,44 @@ store_mail_held_due(struct store_conn *c, struct arena *a, int64_t since,
     int64_t limit, int64_t **ids, size_t *n)
 {
 	return q_many(q(c, "SELECT a.id FROM mail_addresses a WHERE a.id IN"
+	    " (SELECT address_id FROM mail_held WHERE waiting = 0) OR (a.id IN"
 	    " (SELECT address_id FROM mail_held) AND (SELECT count(*) FROM"
 	    " outbox o WHERE o.rcpt = a.email AND o.created >= ?1 AND"
-	    " o.kind IN ('reply', 'digest')) < ?2 ORDER BY a.id", "ii", since,
+	    " o.kind IN ('reply', 'digest')) < ?2) ORDER BY a.id", "ii", since,
 	    limit), a, sizeof(**ids), fill_id, (void **)ids, n);
 }
 
-static int
-by_id(const void *a, const void *b)
+static void
+fill_held(struct arena *a, struct db_stmt *s, void *v)
 {
-	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+	struct mail_held	*h = v;
 
-	return x < y ? -1 : x > y;
+	(void)a;
+	h->comment_id = col_int(s, 0);
+	h->waiting = (int)col_int(s, 1);
 }
 
 int
-store_mail_held_take(struct store_conn *c, struct arena *a,
-    int64_t address_id, int64_t **ids, size_t *n)
+store_mail_held_of(struct store_conn *c, struct arena *a, int64_t address_id,
+    struct mail_held **out, size_t *n)
 {
-	int	 rc;
+	return q_many(q(c, "SELECT comment_id, waiting FROM mail_held WHERE"
+	    " address_id = ?1 ORDER BY comment_id", "i", address_id), a,
+	    sizeof(**out), fill_held, (void **)out, n);
+}
 
-	rc = q_many(q(c, "DELETE FROM mail_held WHERE address_id = ?1"
-	    " RETURNING comment_id", "i", address_id), a, sizeof(**ids),
-	    fill_id, (void **)ids, n);
-	/* RETURNING promises no order; replies go out oldest first. */
-	if (rc == STORE_OK && *n > 1)
-		qsort(*ids, *n, sizeof(**ids), by_id);
-	return rc;
+int
+store_mail_held_take(struct store_conn *c, int64_t comment_id)
+{
+	return q_changed(q(c, "DELETE FROM mail_held WHERE comment_id = ?1"
+	    " RETURNING comment_id", "i", comment_id));
+}
+
+int
+store_mail_held_wait(struct store_conn *c, int64_t address_id)
+{
+	return q_exec(q(c, "UPDATE mail_held SET waiting = 1 WHERE"
+	    " address_id = ?1 AND waiting = 0", "i", address_id));
 }
 
 int

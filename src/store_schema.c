@@ -368,16 +368,18 @@
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
 /*
- * 19: replies held for a digest (notify_reader.c).  An address past
- * mail_per_hour gets the replies that come meanwhile as one message
- * once the hour allows: each waits here, the reply and the address it
- * is for, until the transaction that queues that digest deletes it.
+ * 19: replies held for a reader's address (notify_reader.c).  Each
+ * reply to tell of waits here, the reply and the address it is for,
+ * until the transaction that queues its message deletes it: at once
+ * while the address's hour has room, else (waiting set, once a pass
+ * found the hour full) in one digest once the hour allows.
  */
 #define MIGRATION_MAIL_HELD \
 	"CREATE TABLE mail_held (comment_id BIGINT PRIMARY KEY" \
 	"  REFERENCES comments(id) ON DELETE CASCADE," \
 	"  address_id BIGINT NOT NULL REFERENCES mail_addresses(id)" \
-	"  ON DELETE CASCADE, created BIGINT NOT NULL);" \
+	"  ON DELETE CASCADE, created BIGINT NOT NULL," \
+	"  waiting INTEGER NOT NULL DEFAULT 0);" \
 	"CREATE INDEX mail_held_by_address ON mail_held (address_id);"
 
 /* 10, SQLite: posts.comment_count follows its approved comments. */
