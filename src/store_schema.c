@@ -368,7 +368,18 @@
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
 /*
- * 19: replies held for a reader's address (notify_reader.c).  Each
+ * 19: a media item's post, as WordPress's attachment post_parent, and its
+ * place among that post's (menu_order): what a bare [gallery] shows, in
+ * that order.  The item stays when its post goes (SET NULL).
+ */
+#define MIGRATION_ATTACHED \
+	"ALTER TABLE media ADD COLUMN post_id BIGINT NULL REFERENCES" \
+	"  posts(id) ON DELETE SET NULL;" \
+	"ALTER TABLE media ADD COLUMN menu_order BIGINT NOT NULL DEFAULT 0;" \
+	"CREATE INDEX media_by_post ON media (post_id, menu_order, id);"
+
+/*
+ * 20: replies held for a reader's address (notify_reader.c).  Each
  * reply to tell of waits here, the reply and the address it is for,
  * until the transaction that queues its message deletes it: at once
  * while the address's hour has room, else (waiting set, once a pass
@@ -491,7 +502,8 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
-	MIGRATION_MAIL_HELD,		/* 19 */
+	MIGRATION_ATTACHED,		/* 19 */
+	MIGRATION_MAIL_HELD,		/* 20 */
 };
 
 /* PostgreSQL: */
@@ -626,7 +638,8 @@ static const char *const pg_steps[] = {
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
-	MIGRATION_MAIL_HELD,		/* 19 */
+	MIGRATION_ATTACHED,		/* 19 */
+	MIGRATION_MAIL_HELD,		/* 20 */
 };
 
 const char *const *

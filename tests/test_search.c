@@ -622,13 +622,16 @@ static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	static const char *const mail = "DROP TABLE mail_held;"
+	/* Migrations 20, 19 and 18 undone, newest first. */
+	static const char *const later = "DROP TABLE mail_held;"
+	    " DROP INDEX media_by_post; ALTER TABLE media DROP COLUMN"
+	    " menu_order; ALTER TABLE media DROP COLUMN post_id;"
 	    " DROP TABLE password_resets;"
 	    " DROP TABLE mail_subscriptions; DROP TABLE mail_addresses;"
 	    " DROP TABLE mail_events; DROP TABLE outbox;";
 
 	CHECK(srv_stop(s) == 0);
-	CHECK(db_exec(dbw, mail) == 0);
+	CHECK(db_exec(dbw, later) == 0);
 	if (pg)
 		CHECK(db_exec(dbw, "DROP INDEX posts_search;"
 		    " DROP INDEX posts_unindexed;"
