@@ -385,7 +385,8 @@ forged(struct srv *s)
 	CHECK(one_click(s, bad) == 404);
 	CHECK(one_click(s, "/mail/confirm?t=abc") == 404);
 	CHECK(one_click(s, "/mail/confirm") == 404);
-	CHECK(one_click(s, "/mail/whatever?t=1.00") == 404);
+	CHECK(get(s, "/mail/whatever?t=1.00", &r) == 404);
+	resp_free(&r);
 	CHECK(get(s, "/mail/confirm?t=1.0123456789abcdef0123456789abcdef",
 	    &r) == 404 && strstr(r.body.data, "This link does not work"));
 	resp_free(&r);
