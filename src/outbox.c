@@ -278,6 +278,18 @@ pass(struct site *site, CURL *h, struct outbox_pass *p)
 			return rc;
 		p->events += n;
 	} while (n == EVENT_BATCH);
+	/* The replies those events held, to addresses with room. */
+	arena_init(&a);
+	if ((c = store_conn_get(site->store)) == NULL)
+		rc = STORE_DOWN;
+	else {
+		if ((rc = site_env(site, c, &a, &e)) == STORE_OK)
+			rc = notify_held(&e);
+		store_conn_put(site->store, c);
+	}
+	arena_free(&a);
+	if (rc != STORE_OK)
+		return rc;
 	do {
 		if ((rc = send_batch(site, h, p, &n)) != STORE_OK)
 			return rc;

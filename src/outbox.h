@@ -40,8 +40,8 @@ struct outbox_pass {
 };
 
 /*
- * One pass as the sender makes it: every mail event, then every message
- * due, in batches.  For the sender and `galley mail DIR send`.  Returns
+ * One pass as the sender makes it: every mail event, then the readers'
+ * replies they held (notify_held), then every message due, in batches.  For the sender and `galley mail DIR send`.  Returns
  * a store_rc (the database's; SMTP failures are counted, not returned).
  */
 int		 outbox_pass(struct site *, struct outbox_pass *);
