@@ -20,6 +20,7 @@
 #include "html.h"
 #include "image.h"
 #include "env.h"
+#include "mail.h"
 #include "setting.h"
 #include "sign.h"
 #include "site.h"
@@ -309,6 +310,24 @@ precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
 }
 
 /*
+ * The staff's notice of comment id, stored with status (notify_staff.c):
+ * recorded in the comment's own savepoint, so it goes if the comment
+ * goes.  Approved with comments_notify on, held with moderation_notify
+ * on; never for spam.
+ */
+static int
+staff_event(const struct env *e, const char *status, int64_t id)
+{
+	int	 on = 0;		/* spam: nobody is told */
+
+	if (strcmp(status, "approved") == 0)
+		on = set_bool(e->set, SET_COMMENTS_NOTIFY);
+	else if (strcmp(status, "pending") == 0)
+		on = set_bool(e->set, SET_MODERATION_NOTIFY);
+	return on ? mail_event(e, "staff", id) : STORE_OK;
+}
+
+/*
  * One comment of a batch, inside the batch's transaction on e->conn with
  * its locks held: the facts (which see the comments of the batch before
  * it), the rules, the verdict, the insert.  STORE_CONFLICT when the
@@ -333,7 +352,9 @@ batch_one(const struct env *e, struct comment_form *f, struct comment *cm)
 	cm->spam_signals = (char *)spam_signal_names(e->arena, f->signals);
 	if ((cm->status = (char *)decide(e, cm, &fa, k)) == NULL)
 		return STORE_OK;
-	return store_comment_add(e->conn, cm, &f->id);
+	if ((rc = store_comment_add(e->conn, cm, &f->id)) != STORE_OK)
+		return rc;
+	return staff_event(e, cm->status, f->id);
 }
 
 /* A comment waiting in the site's batch (site->comments). */
@@ -618,6 +639,8 @@ comment_submit(const struct env *e, struct comment_form *f)
 	if ((rc = attach_image(e, f, &cm, &im)) != 0)
 		return rc;
 	rc = comment_commit(e, f, &cm);
+	if (rc == STORE_OK && *f->status != '\0')
+		mail_wake(e->site);
 	/* Refused, discarded or failed: its new files are orphans. */
 	if (rc != STORE_OK || *f->status == '\0')
 		image_discard(&e->site->media, e->conn, &im);

@@ -12,6 +12,7 @@ static const struct handler {
 	const char	*kind;
 	int		(*fn)(const struct env *, int64_t item);
 } handlers[] = {
+	{ "staff", notify_staff },
 	{ NULL, NULL }
 };
 

@@ -21,4 +21,13 @@ struct env;
  */
 int	notify_event(const struct env *e, const char *kind, int64_t item);
 
+/*
+ * The handlers notify_event dispatches to, each in a notify_*.c file of
+ * its own, with its contract there.
+ *
+ * "staff" (item: a comment's id): the notice to the post's author, and
+ * with notify_editors to the editors and admins (notify_staff.c).
+ */
+int	notify_staff(const struct env *e, int64_t comment_id);
+
 #endif
