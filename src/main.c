@@ -22,6 +22,7 @@
 #include "media.h"
 #include "moderation.h"
 #include "post.h"
+#include "reset.h"
 #include "server.h"
 #include "setting.h"
 #include "spam.h"
@@ -90,14 +91,20 @@ static const struct cmd {
 	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
 	    "filter's parameters, for measuring them.\n",
 	    cmd_spam },
-	{ "user", "galley user DIR add --email E --name N --role R | list |"
-	    " passwd --email E | remove --email E",
+	{ "user", "galley user DIR add --email E --name N --role R | invite"
+	    " --email E [--name N] [--role R] | list | passwd --email E |"
+	    " remove --email E",
 	    "The site's own people: admin (everything), editor (all posts,\n"
 	    "pages, terms and moderation) and author (their own posts, and\n"
 	    "moderation of comments on them).  add and passwd read the\n"
 	    "password from a prompt (twice, not echoed), or the first line\n"
 	    "of standard input when it is not a terminal; never from the\n"
-	    "command line.  passwd ends the account's sessions.\n",
+	    "command line.  passwd ends the account's sessions.  invite\n"
+	    "makes an account with no password (named after the address\n"
+	    "unless --name, an author unless --role) and emails its owner a\n"
+	    "link to choose one, good for 7 days; it needs mail (smtp_url\n"
+	    "and mail_from in galley.conf).  Invite an account that has no\n"
+	    "password yet again to send it a new link.\n",
 	    cmd_user },
 	{ "media", "galley media DIR move --to db|files | regenerate",
 	    "`move`: move every picture of the site between the media folder\n"
@@ -759,9 +766,80 @@ user_run(struct store_conn *c, int argc, char **argv)
 	return 1;
 }
 
+/*
+ * galley user DIR invite: an account with no password, and a link to
+ * its owner to choose one (reset.h), queued for `galley serve` to send.
+ */
+static int
+user_invite(int argc, char **argv)
+{
+	const char		*email = flag(argc, argv, "--email"),
+				*name = flag(argc, argv, "--name"),
+				*role = flag(argc, argv, "--role"),
+				*why = NULL;
+	struct site		*site;
+	struct arena		 a;
+	struct env		 e = { .now = (int64_t)time(NULL) };
+	char			 err[512];
+	int64_t			 id, gen = 0;
+	int			 rc, made;
+
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if ((e.conn = store_conn_get(site->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(site);
+		return 1;
+	}
+	arena_init(&a);
+	e.site = site;
+	e.arena = &a;
+	if (name == NULL)
+		name = arena_strndup(&a, email, strcspn(email, "@"));
+	if ((rc = store_generation(e.conn, &gen)) == STORE_OK)
+		rc = settings_get(site->settings, e.conn, gen, &a, &e.set);
+	if (rc == STORE_OK)
+		rc = reset_invite(&e, email, name, role != NULL ? role :
+		    "author", &id, &made, &why);
+	if (rc == STORE_OK && made)
+		printf("invited %s <%s> as %s: a link to choose a password,"
+		    " good for 7 days, is in the outbox (galley serve sends"
+		    " it)\n", name, email, role != NULL ? role : "author");
+	else if (rc == STORE_OK)
+		printf("%s has an account with no password yet: a new link to"
+		    " choose one, good for 7 days, is in the outbox (galley"
+		    " serve sends it)\n", email);
+	else
+		fprintf(stderr, "galley: %s\n", why != NULL ? why :
+		    store_rc_name(rc));
+	arena_free(&a);
+	store_conn_put(site->store, e.conn);
+	site_close(site);
+	return rc == STORE_OK ? 0 : 1;
+}
+
+/* Returns 1 if argv[3..argc) are pairs of these flags, --email among them. */
+static int
+invite_args(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 3; i + 1 < argc; i += 2)
+		if (strcmp(argv[i], "--email") != 0 &&
+		    strcmp(argv[i], "--name") != 0 &&
+		    strcmp(argv[i], "--role") != 0)
+			return 0;
+	return i == argc && flag(argc, argv, "--email") != NULL;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
+	if (argc >= 5 && strcmp(argv[2], "invite") == 0)
+		return invite_args(argc, argv) ? user_invite(argc, argv) :
+		    bad(&cmds[6], NULL);
 	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
 	    (argc == 9 && strcmp(argv[2], "add") == 0 &&
 	    flag(argc, argv, "--email") && flag(argc, argv, "--name") &&
