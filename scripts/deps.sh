@@ -30,6 +30,7 @@ libpcre2-dev
 libcurl4-openssl-dev
 libxml2-dev
 python3-feedparser
+python3-aiosmtpd
 libjpeg-turbo-progs
 bogofilter
 libcsv-dev

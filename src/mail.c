@@ -150,7 +150,7 @@ mail_conf_load(const struct conf *c, const char *dir, struct mail_conf **out,
 				*user = conf_get(c, "smtp_user"),
 				*pass = conf_get(c, "smtp_password"),
 				*pfile = conf_get(c, "smtp_password_file");
-	long long		 ct, t;
+	long long		 ct, t, retry;
 
 	*out = NULL;
 	if (url == NULL || *url == '\0')
@@ -168,7 +168,8 @@ mail_conf_load(const struct conf *c, const char *dir, struct mail_conf **out,
 	}
 	if (conf_int(c, "smtp_connect_timeout", 10, 1, 600, &ct, err,
 	    errlen) == -1 || conf_int(c, "smtp_timeout", 60, 1, 3600, &t,
-	    err, errlen) == -1)
+	    err, errlen) == -1 || conf_int(c, "mail_retry_seconds", 60, 1,
+	    3600, &retry, err, errlen) == -1)
 		return -1;
 	if (pass != NULL && *pass != '\0' && pfile != NULL && *pfile != '\0') {
 		snprintf(err, errlen, "galley.conf: set smtp_password or"
@@ -203,6 +204,7 @@ mail_conf_load(const struct conf *c, const char *dir, struct mail_conf **out,
 	    !loopback(url);
 	m->smtp.connect_timeout = (long)ct;
 	m->smtp.timeout = (long)t;
+	m->smtp.retry = (long)retry;
 	*out = m;
 	return 0;
 }

@@ -35,7 +35,8 @@ struct site;
  * required unless the host is loopback, or smtps:// for TLS from the
  * start), smtp_user, smtp_password or smtp_password_file (read now; a
  * path relative to dir), mail_from ("Name <addr>" or "addr"),
- * smtp_connect_timeout and smtp_timeout (seconds).  *out is NULL when
+ * smtp_connect_timeout and smtp_timeout (seconds), mail_retry_seconds
+ * (the first retry's wait, doubled at each retry up to an hour).  *out is NULL when
  * smtp_url is absent or empty: mail is off.  Returns 0, or -1 with a
  * sentence naming the key in err.
  */
@@ -53,6 +54,7 @@ struct mail_smtp {
 					   or fail (smtps:// is TLS always) */
 	long		 connect_timeout;	/* seconds */
 	long		 timeout;		/* seconds, the whole exchange */
+	long		 retry;		/* seconds to the first retry */
 };
 const struct mail_smtp *mail_smtp(const struct site *);
 

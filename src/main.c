@@ -15,12 +15,16 @@
 #include "account.h"
 #include "arena.h"
 #include "buf.h"
+#include "comment.h"
+#include "date.h"
 #include "env.h"
 #include "export.h"
 #include "import.h"
 #include "library.h"
+#include "mail.h"
 #include "media.h"
 #include "moderation.h"
+#include "outbox.h"
 #include "post.h"
 #include "reset.h"
 #include "server.h"
@@ -43,6 +47,7 @@ static int	cmd_user(int, char **);
 static int	cmd_media(int, char **);
 static int	cmd_import(int, char **);
 static int	cmd_export(int, char **);
+static int	cmd_mail(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -135,6 +140,14 @@ static const struct cmd {
 	    "imported item's GUID and WordPress id.  Standard output unless\n"
 	    "--out names a file, which appears whole or not at all.\n",
 	    cmd_export },
+	{ "mail", "galley mail DIR list [--all] | retry [ID] | test ADDRESS",
+	    "The outbox (mail is on when galley.conf sets smtp_url and\n"
+	    "mail_from).  `list` shows every message not yet sent (--all:\n"
+	    "sent ones too): id, status, kind, recipient, when queued, tries,\n"
+	    "and the server's last reply.  `retry` queues failed message ID\n"
+	    "(or every failed one) again.  `test` sends a message to ADDRESS\n"
+	    "now and says what the server answered.\n",
+	    cmd_mail },
 };
 
 static void
@@ -1008,4 +1021,150 @@ main(int argc, char **argv)
 	fprintf(stderr, "galley: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
+}
+
+/* "2026-12-05 23:20" (UTC) of t into buf, or "-" for 0. */
+static const char *
+when(int64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+
+	if (t == 0)
+		return "-";
+	date_utc(t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+static int
+mail_list(struct store_conn *c, int all)
+{
+	struct mail_row	*m;
+	struct arena	 a;
+	size_t		 n, i;
+	char		 t1[32], t2[32];
+	int		 rc;
+
+	arena_init(&a);
+	if ((rc = store_mail_list(c, &a, all, 1000, &m, &n)) == STORE_OK) {
+		if (n == 0)
+			printf("The outbox is empty.\n");
+		for (i = 0; i < n; i++)
+			printf("%lld\t%s\t%s\t%s\tqueued %s UTC\t%lld"
+			    " tries\t%s %s\t%s\n", (long long)m[i].id,
+			    m[i].status, m[i].kind, m[i].rcpt,
+			    when(m[i].created, t1, sizeof(t1)),
+			    (long long)m[i].tries, strcmp(m[i].status,
+			    "sent") == 0 ? "sent" : "next", when(strcmp(
+			    m[i].status, "sent") == 0 ? m[i].sent : m[i].due,
+			    t2, sizeof(t2)), *m[i].reply != '\0' ?
+			    m[i].reply : "-");
+	}
+	arena_free(&a);
+	return rc;
+}
+
+/* Queues a test message to addr through c. */
+static int
+mail_test(struct site *site, struct store_conn *c, const char *addr)
+{
+	struct mail_out		 m;
+	struct arena		 a;
+	struct env		 e;
+	json_t			*view;
+	char			*text, *html;
+	int			 rc;
+
+	arena_init(&a);
+	if ((rc = site_env(site, c, &a, &e)) != STORE_OK) {
+		arena_free(&a);
+		return rc;
+	}
+	memset(&m, 0, sizeof(m));
+	m.kind = "test";
+	m.to = addr;
+	m.subject = arena_printf(&a, "Test message from %s",
+	    set_text(e.set, SET_SITE_TITLE));
+	view = json_pack("{s:{s:s,s:s},s:s}", "site", "title",
+	    set_text(e.set, SET_SITE_TITLE), "base_url", set_text(e.set,
+	    SET_BASE_URL), "subject", m.subject);
+	if (mail_render(&e, "test", view, &text, &html) == -1)
+		rc = STORE_ERROR;
+	else {
+		m.text = text;
+		m.html = html;
+		rc = mail_queue(&e, &m);
+	}
+	json_decref(view);
+	arena_free(&a);
+	return rc;
+}
+
+static int
+cmd_mail(int argc, char **argv)
+{
+	const struct cmd	*cmd = &cmds[10];
+	struct outbox_pass	 p;
+	struct site		*site;
+	struct store_conn	*c;
+	char			 err[512], *end;
+	int64_t			 n, id = 0;
+	int			 rc;
+
+	if (argc < 3 || !((strcmp(argv[2], "list") == 0 && (argc == 3 ||
+	    (argc == 4 && strcmp(argv[3], "--all") == 0))) ||
+	    (strcmp(argv[2], "retry") == 0 && argc <= 4) ||
+	    (strcmp(argv[2], "test") == 0 && argc == 4)))
+		return bad(cmd, NULL);
+	if (strcmp(argv[2], "retry") == 0 && argc == 4 &&
+	    ((id = strtoll(argv[3], &end, 10)) <= 0 || *end != '\0'))
+		return bad(cmd, "ID is a message's number (see list)");
+	if (strcmp(argv[2], "test") == 0 && !comment_email_ok(argv[3]))
+		return bad(cmd, "ADDRESS is not an email address");
+	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if (strcmp(argv[2], "test") == 0 && !mail_on(site)) {
+		fprintf(stderr, "galley mail: mail is off: set smtp_url and"
+		    " mail_from in %s/galley.conf\n", argv[1]);
+		site_close(site);
+		return 1;
+	}
+	if ((c = store_conn_get(site->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(site);
+		return 1;
+	}
+	if (strcmp(argv[2], "list") == 0) {
+		if (!mail_on(site))
+			printf("Mail is off: set smtp_url and mail_from in"
+			    " galley.conf to send.\n");
+		rc = mail_list(c, argc == 4);
+	} else if (strcmp(argv[2], "retry") == 0) {
+		if ((rc = store_mail_requeue(c, id, (int64_t)time(NULL),
+		    &n)) == STORE_OK) {
+			if (id > 0 && n == 0)
+				rc = STORE_NOTFOUND;
+			else
+				printf("%lld queued again\n", (long long)n);
+		}
+	} else if ((rc = mail_test(site, c, argv[3])) == STORE_OK) {
+		/* Sent now, from here: no node need be serving. */
+		store_conn_put(site->store, c);
+		c = NULL;
+		if ((rc = outbox_pass(site, &p)) == STORE_OK)
+			printf("%d sent, %d to retry, %d given up (see"
+			    " `galley mail %s list`)\n", p.sent, p.retried,
+			    p.failed, argv[1]);
+	}
+	if (c != NULL)
+		store_conn_put(site->store, c);
+	site_close(site);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "galley mail: %s\n", rc == STORE_NOTFOUND ?
+		    "no such message, or it was sent" : store_rc_name(rc));
+		return 1;
+	}
+	return 0;
 }

@@ -56,6 +56,7 @@
 #include "form.h"
 #include "head.h"
 #include "media.h"
+#include "outbox.h"
 #include "page.h"
 #include "req.h"
 #include "server.h"
@@ -100,6 +101,7 @@ struct server {
 	struct slots		*logins;	/* login bodies, apart */
 	struct work		*work;		/* what may wait, off HTTP */
 	pthread_t		 ticker;
+	struct outbox		*outbox;	/* the mail sender, or NULL */
 	atomic_int		 stopping;
 	pthread_mutex_t		 held_lock;	/* answers held back */
 	struct sreq		*held;
@@ -1758,6 +1760,7 @@ server_init(struct server *srv, struct site *site)
 		work_free(srv->work);
 		return -1;
 	}
+	srv->outbox = outbox_start(site);
 	return 0;
 }
 
@@ -1779,6 +1782,8 @@ server_drain(struct server *srv)
 	}
 	atomic_store(&srv->stopping, 1);
 	pthread_join(srv->ticker, NULL);
+	outbox_stop(srv->outbox);
+	srv->outbox = NULL;
 	/*
 	 * Stopped, not freed: a keep-alive connection may still bring a
 	 * POST until the daemon stops, and work_add must refuse it.
@@ -1865,6 +1870,7 @@ server_run(struct site *site, const char *listen)
 		    strerror(errno));
 		atomic_store(&srv.stopping, 1);
 		pthread_join(srv.ticker, NULL);
+		outbox_stop(srv.outbox);
 		server_free(&srv);
 		return -1;
 	}

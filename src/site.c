@@ -347,3 +347,18 @@ site_close(struct site *s)
 	free(s->dir);
 	free(s);
 }
+
+int
+site_env(struct site *s, struct store_conn *c, struct arena *a,
+    struct env *out)
+{
+	const struct settings	*set;
+	int64_t			 gen = 0;
+	int			 rc;
+
+	if ((rc = store_generation(c, &gen)) != STORE_OK ||
+	    (rc = settings_get(s->settings, c, gen, a, &set)) != STORE_OK)
+		return rc;
+	*out = (struct env){ s, c, a, set, (int64_t)time(NULL) };
+	return STORE_OK;
+}

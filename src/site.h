@@ -58,4 +58,15 @@ int	site_init(const char *dir, const char *db, int demo, char *err,
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);
 
+struct arena;
+struct env;
+struct store_conn;
+/*
+ * An env for the site's own work, off any request (the command line,
+ * the mail sender): connection c, arena a, now, and the settings read
+ * through c.  Returns a store_rc.
+ */
+int	site_env(struct site *, struct store_conn *c, struct arena *a,
+	    struct env *out);
+
 #endif

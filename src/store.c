@@ -42,6 +42,12 @@ store_close(struct store *s)
 		s->drv->close(s);
 }
 
+int
+store_shared(const struct store *s)
+{
+	return s->drv->engine == DB_PG;
+}
+
 struct store_conn *
 store_conn_get(struct store *s)
 {

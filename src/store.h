@@ -259,6 +259,7 @@ struct privacy_entry {
 	int64_t	 user_id;
 };
 
+struct store;
 struct store_conn;
 struct spam_count;
 
@@ -268,6 +269,12 @@ struct spam_count;
  * arena array in *out with its length in *n (NULL, 0 if none).  Each
  * takes the connection the request holds (store_conn_get).
  */
+
+/*
+ * Returns 1 if several nodes may share the database (PostgreSQL), 0 if
+ * one process alone serves it (SQLite).
+ */
+int	store_shared(const struct store *);
 
 /* Current data generation: changes on every committed write. */
 int	store_generation(struct store_conn *, int64_t *gen);
@@ -939,6 +946,58 @@ int	store_mail_add(struct store_conn *, const struct mail_row *m,
  */
 int	store_mail_event_add(struct store_conn *, const char *kind,
 	    int64_t item, int64_t now);
+
+/* One mail event (store_mail_events_take). */
+struct mail_event {
+	int64_t	 id;
+	char	*kind;
+	int64_t	 item;
+};
+
+/*
+ * Inside a transaction: up to limit of the oldest events, oldest first;
+ * on PostgreSQL locked until it ends, skipping any another node's
+ * sender holds, so each event is acted on once.
+ */
+int	store_mail_events_take(struct store_conn *, struct arena *,
+	    int64_t limit, struct mail_event **out, size_t *n);
+/* Deletes event id: done with. */
+int	store_mail_event_done(struct store_conn *, int64_t id);
+/*
+ * Leases up to limit queued messages due at now, not leased by anyone
+ * past now, until until, counting a try for each; returns them, bodies
+ * too.  One statement: on PostgreSQL FOR UPDATE SKIP LOCKED, so two
+ * senders never lease one message.
+ */
+int	store_mail_lease(struct store_conn *, struct arena *, int64_t now,
+	    int64_t until, int64_t limit, struct mail_row **out, size_t *n);
+/* Message id went out: sent, its body dropped, reply the server's. */
+int	store_mail_sent(struct store_conn *, int64_t id, int64_t now,
+	    const char *reply);
+/* Message id was refused for now: tried again at due. */
+int	store_mail_retry(struct store_conn *, int64_t id, int64_t due,
+	    const char *reply);
+/* Message id is given up on: failed, its body kept for a retry. */
+int	store_mail_failed(struct store_conn *, int64_t id, const char *reply);
+/*
+ * When the next queued message falls due (the earliest of due and any
+ * lease's end), into *when; 0 if none is queued.
+ */
+int	store_mail_next(struct store_conn *, int64_t *when);
+/*
+ * The outbox for `galley mail list`, newest first, at most limit, bodies
+ * not read: every message not sent yet, and with all the sent ones too.
+ */
+int	store_mail_list(struct store_conn *, struct arena *, int all,
+	    int64_t limit, struct mail_row **out, size_t *n);
+/*
+ * Queues message id (0: every failed one) again, due now, its tries and
+ * its give-up time counted afresh; *n how many.  A sent one stays sent.
+ */
+int	store_mail_requeue(struct store_conn *, int64_t id, int64_t now,
+	    int64_t *n);
+/* Ends every lease: for a lone sender starting (SQLite's one node). */
+int	store_mail_unlease(struct store_conn *);
 
 /*
  * A password link (reset or invite): the user it sets a password for,

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 #include <libpq-fe.h>
 
+#include "conf.h"
 #include "http.h"
 
 int
@@ -768,4 +769,139 @@ payload_lines(size_t *n)
 	}
 	fclose(f);
 	return v;
+}
+
+/* The whole file at path, NUL-terminated, heap; NULL if unreadable. */
+static char *
+file_read(const char *path)
+{
+	struct buf	 b;
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_write(chunk, n, &b);
+	fclose(f);
+	return b.data != NULL ? b.data : strdup("");
+}
+
+int
+smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
+{
+	const char	*top = getenv("TOP") ? getenv("TOP") : ".";
+	char		 script[600], path[600], nfail[16], code[16], port[16];
+	char		*p;
+	int		 i;
+
+	if (s->dir == NULL)
+		s->dir = strdup(dir);
+	snprintf(script, sizeof(script), "%s/tests/smtp_sink.py", top);
+	snprintf(path, sizeof(path), "%s/port", s->dir);
+	snprintf(nfail, sizeof(nfail), "%d", fail);
+	snprintf(code, sizeof(code), "%d", fail_code > 0 ? fail_code : 451);
+	snprintf(port, sizeof(port), "%d", s->port);
+	unlink(path);
+	if ((s->pid = fork()) == -1)
+		return -1;
+	if (s->pid == 0) {
+		execl("/usr/bin/python3", "python3", script, "--dir", s->dir,
+		    "--port", port, "--fail", nfail, "--fail-code", code,
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500; i++) {	/* up to 10 s */
+		if ((p = file_read(path)) != NULL) {
+			s->port = atoi(p);
+			free(p);
+			return s->port > 0 ? 0 : -1;
+		}
+		if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+			break;
+		usleep(20000);
+	}
+	fprintf(stderr, "smtp_sink.py did not start (is python3-aiosmtpd"
+	    " installed?)\n");
+	return -1;
+}
+
+void
+smtp_stop(struct smtp *s)
+{
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+}
+
+void
+smtp_free(struct smtp *s)
+{
+	smtp_stop(s);
+	free(s->dir);
+	s->dir = NULL;
+}
+
+int
+smtp_count(const struct smtp *s)
+{
+	char	 path[600];
+	int	 n;
+
+	for (n = 0;; n++) {
+		snprintf(path, sizeof(path), "%s/%06d.eml", s->dir, n);
+		if (access(path, F_OK) != 0)
+			return n;
+	}
+}
+
+int
+smtp_wait(const struct smtp *s, int n, int ms)
+{
+	int	 got;
+
+	while ((got = smtp_count(s)) < n && ms > 0) {
+		usleep(20000);
+		ms -= 20;
+	}
+	return got;
+}
+
+char *
+smtp_message(const struct smtp *s, int i, char **rcpt)
+{
+	char	 path[600], *p;
+
+	snprintf(path, sizeof(path), "%s/%06d.rcpt", s->dir, i);
+	if (rcpt != NULL) {
+		if ((*rcpt = file_read(path)) != NULL)
+			for (p = *rcpt; *p != '\0'; p++)
+				if (*p == '\n')
+					*p = ',';
+	}
+	snprintf(path, sizeof(path), "%s/%06d.eml", s->dir, i);
+	return file_read(path);
+}
+
+int
+site_mail(const char *dir, const struct smtp *s, int retry_seconds)
+{
+	char	 path[600], url[64], retry[16], err[300];
+
+	snprintf(path, sizeof(path), "%s/galley.conf", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", s->port);
+	snprintf(retry, sizeof(retry), "%d", retry_seconds);
+	if (conf_set(path, "smtp_url", url, err, sizeof(err)) == -1 ||
+	    conf_set(path, "mail_from", "Galley News <news@galley.test>",
+	    err, sizeof(err)) == -1 ||
+	    conf_set(path, "mail_retry_seconds", retry, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "site_mail: %s\n", err);
+		return -1;
+	}
+	return 0;
 }

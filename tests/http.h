@@ -134,4 +134,38 @@ char	*xp_attr(htmlDocPtr, const char *expr);
  */
 char	**payload_lines(size_t *n);
 
+/*
+ * A real SMTP server for the tests: tests/smtp_sink.py (aiosmtpd) on a
+ * loopback port, saving every message it accepts in dir.
+ */
+struct smtp {
+	pid_t	 pid;
+	int	 port;
+	char	*dir;		/* heap */
+};
+/*
+ * Starts it on s->port if set (a restart), else a free port, saving into
+ * dir (created); the first fail messages get fail_code (451 if 0)
+ * instead.  Returns 0 once it listens.
+ */
+int	 smtp_start(struct smtp *, const char *dir, int fail, int fail_code);
+/* Stops it (SIGTERM); s->port and s->dir stay for a restart. */
+void	 smtp_stop(struct smtp *);
+/* Frees what smtp_start kept. */
+void	 smtp_free(struct smtp *);
+/* How many messages it has accepted so far, in every run on its dir. */
+int	 smtp_count(const struct smtp *);
+/* Waits up to ms for at least n messages; returns how many there are. */
+int	 smtp_wait(const struct smtp *, int n, int ms);
+/*
+ * Message i (0: the first accepted) as received, and (if rcpt is not
+ * NULL) its envelope recipients joined by ','; both heap, NULL if none.
+ */
+char	*smtp_message(const struct smtp *, int i, char **rcpt);
+/*
+ * Turns mail on for the site in dir: smtp_url to s, mail_from, and the
+ * first retry after retry_seconds, in its galley.conf.  Returns 0.
+ */
+int	 site_mail(const char *dir, const struct smtp *s, int retry_seconds);
+
 #endif
