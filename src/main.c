@@ -791,29 +791,26 @@ user_invite(int argc, char **argv)
 				*role = flag(argc, argv, "--role"),
 				*why = NULL;
 	struct site		*site;
+	struct store_conn	*c;
 	struct arena		 a;
-	struct env		 e = { .now = (int64_t)time(NULL) };
+	struct env		 e;
 	char			 err[512];
-	int64_t			 id, gen = 0;
+	int64_t			 id;
 	int			 rc, made;
 
 	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
-	if ((e.conn = store_conn_get(site->store)) == NULL) {
+	if ((c = store_conn_get(site->store)) == NULL) {
 		fprintf(stderr, "galley: cannot reach the database\n");
 		site_close(site);
 		return 1;
 	}
 	arena_init(&a);
-	e.site = site;
-	e.arena = &a;
 	if (name == NULL)
 		name = arena_strndup(&a, email, strcspn(email, "@"));
-	if ((rc = store_generation(e.conn, &gen)) == STORE_OK)
-		rc = settings_get(site->settings, e.conn, gen, &a, &e.set);
-	if (rc == STORE_OK)
+	if ((rc = site_env(site, c, &a, &e)) == STORE_OK)
 		rc = reset_invite(&e, email, name, role != NULL ? role :
 		    "author", &id, &made, &why);
 	if (rc == STORE_OK && made)
@@ -828,7 +825,7 @@ user_invite(int argc, char **argv)
 		fprintf(stderr, "galley: %s\n", why != NULL ? why :
 		    store_rc_name(rc));
 	arena_free(&a);
-	store_conn_put(site->store, e.conn);
+	store_conn_put(site->store, c);
 	site_close(site);
 	return rc == STORE_OK ? 0 : 1;
 }
@@ -1085,9 +1082,7 @@ mail_test(struct site *site, struct store_conn *c, const char *addr)
 	m.to = addr;
 	m.subject = arena_printf(&a, "Test message from %s",
 	    set_text(e.set, SET_SITE_TITLE));
-	view = json_pack("{s:{s:s,s:s},s:s}", "site", "title",
-	    set_text(e.set, SET_SITE_TITLE), "base_url", set_text(e.set,
-	    SET_BASE_URL), "subject", m.subject);
+	view = mail_view(&e, m.subject);
 	if (mail_render(&e, "test", view, &text, &html) == -1)
 		rc = STORE_ERROR;
 	else {

@@ -905,3 +905,50 @@ site_mail(const char *dir, const struct smtp *s, int retry_seconds)
 	}
 	return 0;
 }
+
+char *
+mime_text(GMimeObject *o, const char *type, const char *sub)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(o);
+	GMimeDataWrapper	*w;
+	GMimeStream		*st;
+	GByteArray		*ba;
+	char			*s, *r, *out;
+	int			 i, n;
+
+	if (GMIME_IS_MULTIPART(o)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+		for (i = 0; i < n; i++)
+			if ((s = mime_text(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(o), i), type, sub)) != NULL)
+				return s;
+		return NULL;
+	}
+	if (!g_mime_content_type_is_type(ct, type, sub) ||
+	    !GMIME_IS_PART(o) ||
+	    (w = g_mime_part_get_content(GMIME_PART(o))) == NULL)
+		return NULL;
+	st = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, st);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+	s = strndup((const char *)ba->data, ba->len);
+	g_object_unref(st);
+	/* Text travels with CRLF line ends; a reader's client ends lines. */
+	for (r = out = s; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*out++ = *r;
+	*out = '\0';
+	return s;
+}
+
+GMimeMessage *
+mime_parse(const char *msg, size_t len)
+{
+	GMimeStream	*st = g_mime_stream_mem_new_with_buffer(msg, len);
+	GMimeParser	*p = g_mime_parser_new_with_stream(st);
+	GMimeMessage	*m = g_mime_parser_construct_message(p, NULL);
+
+	g_object_unref(p);
+	g_object_unref(st);
+	return m;
+}

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 
 #include "buf.h"
@@ -167,5 +168,16 @@ char	*smtp_message(const struct smtp *, int i, char **rcpt);
  * first retry after retry_seconds, in its galley.conf.  Returns 0.
  */
 int	 site_mail(const char *dir, const struct smtp *s, int retry_seconds);
+
+/*
+ * A message as a mail client reads it, parsed by GMime (g_mime_init
+ * first); g_object_unref it.  NULL if it is not one.
+ */
+GMimeMessage *mime_parse(const char *msg, size_t len);
+/*
+ * The decoded text of the first part of type/sub under o (CRLF line
+ * ends made LF), heap; NULL if there is none.
+ */
+char	*mime_text(GMimeObject *o, const char *type, const char *sub);
 
 #endif
