@@ -339,6 +339,27 @@ config_run(struct store_conn *c, int argc, char **argv)
 }
 
 /*
+ * Opens the site in dir and a connection to its database into *site and
+ * *c; returns 0, or 1 (said on stderr) if either cannot be opened.
+ */
+static int
+open_store(const char *dir, struct site **site, struct store_conn **c)
+{
+	char	 err[512];
+
+	if ((*site = site_open(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if ((*c = store_conn_get((*site)->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(*site);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Opens the site in dir, runs fn on a connection to its database, and
  * closes it again; returns fn's exit code, or 1 if the site or database
  * cannot be opened.
@@ -349,18 +370,10 @@ with_store(const char *dir, int (*fn)(struct store_conn *, int, char **),
 {
 	struct site		*site;
 	struct store_conn	*c;
-	char			 err[512];
 	int			 rc;
 
-	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
+	if (open_store(dir, &site, &c) != 0)
 		return 1;
-	}
-	if ((c = store_conn_get(site->store)) == NULL) {
-		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
 	rc = fn(c, argc, argv);
 	store_conn_put(site->store, c);
 	site_close(site);
@@ -375,7 +388,7 @@ cmd_media(int argc, char **argv)
 	struct library_regen	 regen;
 	struct site		*site;
 	struct store_conn	*c;
-	char			 err[512], conf[4096];
+	char			 conf[4096];
 	int			 rc, regenerate;
 
 	regenerate = argc == 3 && strcmp(argv[2], "regenerate") == 0;
@@ -384,15 +397,8 @@ cmd_media(int argc, char **argv)
 		return bad(&cmds[7], NULL);
 	if (!regenerate && media_kind_parse(argv[4], &to.kind) == -1)
 		return bad(&cmds[7], "--to takes db or files");
-	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
+	if (open_store(argv[1], &site, &c) != 0)
 		return 1;
-	}
-	if ((c = store_conn_get(site->store)) == NULL) {
-		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
 	if (regenerate)
 		rc = library_regenerate(site, c, stdout, &regen) == 0 &&
 		    regen.failed == 0 ? 0 : -1;
@@ -794,19 +800,11 @@ user_invite(int argc, char **argv)
 	struct store_conn	*c;
 	struct arena		 a;
 	struct env		 e;
-	char			 err[512];
 	int64_t			 id;
 	int			 rc, made;
 
-	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
+	if (open_store(argv[1], &site, &c) != 0)
 		return 1;
-	}
-	if ((c = store_conn_get(site->store)) == NULL) {
-		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
 	arena_init(&a);
 	if (name == NULL)
 		name = arena_strndup(&a, email, strcspn(email, "@"));

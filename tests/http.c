@@ -952,3 +952,74 @@ mime_parse(const char *msg, size_t len)
 	g_object_unref(st);
 	return m;
 }
+
+int
+account_add_cli(const char *site, const char *email, const char *name,
+    const char *role, const char *password)
+{
+	char	 cmd[1200];
+
+	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
+	    " --email %s --name '%s' --role %s >/dev/null 2>&1", password,
+	    getenv("GALLEY"), site, email, name, role);
+	return system(cmd);
+}
+
+const char *
+session_cookie(const struct resp *r)
+{
+	static __thread char	 v[128];
+	const char		*p = strstr(r->head.data ? r->head.data : "",
+	    "galley_session=");
+
+	v[0] = '\0';
+	if (p != NULL)
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + 15, ";\r\n"),
+		    p + 15);
+	return v;
+}
+
+char *
+admin_login(struct srv *s, const char *email, const char *password,
+    const char *next, long *status, char *where, size_t wherelen)
+{
+	const char	*f[] = { "email", email, "password", password, "next",
+	    next, NULL };
+	struct resp	 r;
+	char		*h = NULL;
+
+	*status = -1;
+	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
+		return NULL;
+	*status = r.status;
+	if (where != NULL)
+		snprintf(where, wherelen, "%s", resp_header(&r, "Location") ?
+		    resp_header(&r, "Location") : "");
+	if (r.status == 303 && *session_cookie(&r) != '\0') {
+		h = malloc(200);
+		snprintf(h, 200, "Cookie: galley_session=%s",
+		    session_cookie(&r));
+	}
+	resp_free(&r);
+	return h;
+}
+
+long
+http_get_as(struct srv *s, const char *path, const char *cookie,
+    struct resp *r)
+{
+	const char	*h[] = { cookie, NULL };
+
+	if (http_req(s, "GET", path, cookie ? h : NULL, r) != 0)
+		return -1;
+	return r->status;
+}
+
+double
+clock_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

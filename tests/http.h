@@ -170,6 +170,27 @@ char	*smtp_message(const struct smtp *, int i, char **rcpt);
 int	 site_mail(const char *dir, const struct smtp *s, int retry_seconds);
 
 /*
+ * Adds an account to the site in dir through `galley user DIR add`, the
+ * password on standard input (never in argv).  Returns its exit status.
+ */
+int	 account_add_cli(const char *dir, const char *email, const char *name,
+	    const char *role, const char *password);
+/* The galley_session value r's Set-Cookie sets, or "" (per thread). */
+const char *session_cookie(const struct resp *r);
+/*
+ * Logs in through /admin/login/, to go to next after; returns a heap
+ * "Cookie: galley_session=..." header line, or NULL.  *status is the
+ * answer's; where (if not NULL) gets its Location.
+ */
+char	*admin_login(struct srv *, const char *email, const char *password,
+	    const char *next, long *status, char *where, size_t wherelen);
+/* Seconds on the monotonic clock, for how long an answer took. */
+double	 clock_now(void);
+/* GETs path with the header line cookie (or none); the status, or -1. */
+long	 http_get_as(struct srv *, const char *path, const char *cookie,
+	    struct resp *r);
+
+/*
  * A message as a mail client reads it, parsed by GMime (g_mime_init
  * first); g_object_unref it.  NULL if it is not one.
  */
