@@ -522,6 +522,19 @@ int	store_media_find(struct store_conn *, struct arena *,
 /* One media item; STORE_NOTFOUND when there is none. */
 int	store_media_get(struct store_conn *, struct arena *, int64_t id,
 	    struct media *out);
+/*
+ * Attaches media item id to post_id at place order among its pictures
+ * (an import's post_parent and menu_order), unless it is attached
+ * already: a second import changes nothing.
+ */
+int	store_media_attach(struct store_conn *, int64_t id, int64_t post_id,
+	    int64_t order);
+/*
+ * The ids of the media items attached to post_id, by order then id, at
+ * most limit: what a bare [gallery] shows.
+ */
+int	store_media_attached(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t limit, int64_t **ids, size_t *n);
 /* Sets an item's alt text and caption; STORE_NOTFOUND if it is gone. */
 int	store_media_edit(struct store_conn *, int64_t id, const char *alt,
 	    const char *caption);
@@ -747,6 +760,9 @@ struct export_media {
 	struct media	 m;
 	char		*guid;
 	int64_t		 old_id;
+	int64_t		 post_id;	/* the post it is attached to, or 0 */
+	int64_t		 post_old;	/* that post's WordPress id, or 0 */
+	int64_t		 menu_order;
 };
 int	store_export_users(struct store_conn *, struct arena *, int64_t after,
 	    int64_t limit, struct export_user **out, size_t *n);

@@ -367,6 +367,17 @@
 	"  expires BIGINT NOT NULL);" \
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
+/*
+ * 19: a media item's post, as WordPress's attachment post_parent, and its
+ * place among that post's (menu_order): what a bare [gallery] shows, in
+ * that order.  The item stays when its post goes (SET NULL).
+ */
+#define MIGRATION_ATTACHED \
+	"ALTER TABLE media ADD COLUMN post_id BIGINT NULL REFERENCES" \
+	"  posts(id) ON DELETE SET NULL;" \
+	"ALTER TABLE media ADD COLUMN menu_order BIGINT NOT NULL DEFAULT 0;" \
+	"CREATE INDEX media_by_post ON media (post_id, menu_order, id);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -476,6 +487,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
+	MIGRATION_ATTACHED,		/* 19 */
 };
 
 /* PostgreSQL: */
@@ -610,6 +622,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
+	MIGRATION_ATTACHED,		/* 19 */
 };
 
 const char *const *
