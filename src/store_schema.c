@@ -368,15 +368,17 @@
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
 /*
- * 19: a media item's post, as WordPress's attachment post_parent, and its
- * place among that post's (menu_order): what a bare [gallery] shows, in
- * that order.  The item stays when its post goes (SET NULL).
+ * 19: attachments: a media item's post, as WordPress's attachment
+ * post_parent, and its place among that post's (menu_order): what a bare
+ * [gallery] shows, in that order.  Gone with the item or the post.
  */
 #define MIGRATION_ATTACHED \
-	"ALTER TABLE media ADD COLUMN post_id BIGINT NULL REFERENCES" \
-	"  posts(id) ON DELETE SET NULL;" \
-	"ALTER TABLE media ADD COLUMN menu_order BIGINT NOT NULL DEFAULT 0;" \
-	"CREATE INDEX media_by_post ON media (post_id, menu_order, id);"
+	"CREATE TABLE attachments (media_id BIGINT PRIMARY KEY" \
+	"  REFERENCES media(id) ON DELETE CASCADE," \
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE," \
+	"  menu_order BIGINT NOT NULL DEFAULT 0);" \
+	"CREATE INDEX attachments_by_post ON attachments (post_id," \
+	"  menu_order, media_id);"
 
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
@@ -487,7 +489,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
-	MIGRATION_ATTACHED,		/* 19 */
+	MIGRATION_ATTACHED GEN_TRIGGERS("attachments"),	/* 19 */
 };
 
 /* PostgreSQL: */
@@ -622,7 +624,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
-	MIGRATION_ATTACHED,		/* 19 */
+	MIGRATION_ATTACHED PG_GEN_TRIGGER("attachments"),	/* 19 */
 };
 
 const char *const *

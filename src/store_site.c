@@ -338,8 +338,9 @@ int
 store_media_attach(struct store_conn *c, int64_t id, int64_t post_id,
     int64_t order)
 {
-	return q_exec(q(c, "UPDATE media SET post_id = ?2, menu_order = ?3"
-	    " WHERE id = ?1 AND post_id IS NULL", "iii", id, post_id, order));
+	return q_exec(q(c, "INSERT INTO attachments (media_id, post_id,"
+	    " menu_order) VALUES (?1, ?2, ?3) ON CONFLICT (media_id) DO"
+	    " NOTHING", "iii", id, post_id, order));
 }
 
 static void
@@ -353,8 +354,9 @@ int
 store_media_attached(struct store_conn *c, struct arena *a, int64_t post_id,
     int64_t limit, int64_t **ids, size_t *n)
 {
-	return q_many(q(c, "SELECT id FROM media WHERE post_id = ?1 ORDER BY"
-	    " menu_order, id LIMIT ?2", "ii", post_id, limit), a,
+	return q_many(q(c, "SELECT media_id FROM attachments WHERE post_id ="
+	    " ?1 ORDER BY menu_order, media_id LIMIT ?2", "ii", post_id,
+	    limit), a,
 	    sizeof(**ids), fill_id, (void **)ids, n);
 }
 

@@ -649,7 +649,7 @@ current(struct srv *s)
 
 /*
  * A site made before migration 16: its search columns and index (and
- * migration 17's index and 18's tables) taken away and its version set back, as a site
+ * migration 17's index and the tables of 18 and 19) taken away and its version set back, as a site
  * of the version before; the next start migrates it and indexes every
  * post, bodies too.
  */
@@ -657,7 +657,8 @@ static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	static const char *const mail = "DROP TABLE password_resets;"
+	static const char *const mail = "DROP TABLE attachments;"
+	    " DROP TABLE password_resets;"
 	    " DROP TABLE mail_subscriptions; DROP TABLE mail_addresses;"
 	    " DROP TABLE mail_events; DROP TABLE outbox;";
 
