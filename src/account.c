@@ -32,7 +32,7 @@ problem(const char *email, const char *name, const char *role,
 		return "A name needs 1 to 100 characters of text.";
 	if (!account_role_ok(role))
 		return "The role must be admin, editor or author.";
-	return auth_password_problem(password);
+	return password != NULL ? auth_password_problem(password) : NULL;
 }
 
 int
@@ -47,7 +47,7 @@ account_add(struct store_conn *c, const char *email, const char *name,
 
 	if ((*why = problem(email, name, role, password)) != NULL)
 		return STORE_ERROR;
-	if (auth_hash(password, hash, sizeof(hash)) != 0) {
+	if (password != NULL && auth_hash(password, hash, sizeof(hash)) != 0) {
 		*why = "Out of memory while hashing the password.";
 		return STORE_ERROR;
 	}
@@ -62,7 +62,7 @@ account_add(struct store_conn *c, const char *email, const char *name,
 	u.name = (char *)name;
 	u.email = (char *)email;
 	u.role = (char *)role;
-	u.pass_hash = hash;
+	u.pass_hash = password != NULL ? hash : NULL;
 	u.slug = arena_strdup(&a, *base != '\0' ? base : "author");
 	for (n = 2; (rc = store_user_add(c, &u, id)) == STORE_CONFLICT &&
 	    n < 100; n++)

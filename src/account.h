@@ -11,7 +11,9 @@
 struct store_conn;
 
 /*
- * Adds an account.  Returns a store_rc; when a value is refused
+ * Adds an account; with password NULL, one with no password (nobody can
+ * sign in to it until one is set: reset.h's invite).  Returns a
+ * store_rc; when a value is refused
  * (STORE_CONFLICT for an email in use, STORE_ERROR otherwise) *why says
  * why in a sentence.
  */

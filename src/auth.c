@@ -24,6 +24,14 @@
  * account guess at every other, clearing the account's would end the
  * slowdown each time the owner signs in.  A refused try is not checked
  * and counts nothing.
+ *
+ * Asking for a password link is counted under two more keys, link-acct
+ * (the email, whether or not an account has it, so that the count tells
+ * nothing) and link-ip: at most LINK_ACCT_MAX links an hour to one
+ * account, LINK_IP_MAX asked from one address; past that every request
+ * waits for the hour since the last one counted.  A stranger can use up
+ * an account's links, but each went to its owner, whose inbox then
+ * holds links that work.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -47,6 +55,8 @@
 #define DELAY_STEP	5	/* failures more that double the delay */
 #define DELAY_MAX	4000	/* ms */
 #define FADE		3600	/* seconds of quiet that start a count again */
+#define LINK_ACCT_MAX	3	/* password links an account is sent an hour */
+#define LINK_IP_MAX	10	/* ... an address may ask for, any accounts */
 
 /* One key's count of failures, as read before the password is checked. */
 struct count {
@@ -186,6 +196,28 @@ count_delay(const struct count *c)
 	    DELAY_BASE << (n / DELAY_STEP);
 }
 
+/* The keyed hash of address from as throttling counts it (slots_key). */
+static const char *
+ip_key(const struct env *e, const char *from)
+{
+	char	 addr[64];
+
+	slots_key(from != NULL ? from : "", addr, sizeof(addr));
+	return keyed(e, SIGN_IP, addr);
+}
+
+/* A copy of email in lower case (ASCII: as the database compares). */
+static char *
+lower(const struct env *e, const char *email)
+{
+	char	*low = arena_strdup(e->arena, email), *p;
+
+	for (p = low; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return low;
+}
+
 /*
  * Reads the counts of a login to the account email (lower case) from r's
  * address; returns 0, or -1 if the database failed.
@@ -194,11 +226,8 @@ static int
 counts_get(const struct env *e, const char *from, const char *email,
     struct counts *t)
 {
-	const char	*ip;
-	char		 addr[64];
+	const char	*ip = ip_key(e, from);
 
-	slots_key(from != NULL ? from : "", addr, sizeof(addr));
-	ip = keyed(e, SIGN_IP, addr);
 	/* ip is 64 hex digits: ip + email is one pair's, and only its. */
 	if (count_get(e, arena_printf(e->arena, "pair:%s", keyed(e, SIGN_PAIR,
 	    arena_printf(e->arena, "%s%s", ip, email))), &t->pair) != 0 ||
@@ -213,17 +242,13 @@ counts_get(const struct env *e, const char *from, const char *email,
 static int
 start(const struct env *e, int64_t user_id, struct login *l)
 {
-	unsigned char	 raw[32];
-	char		 token[64];
+	const char	*token = sign_secret_new(e->arena);
 	int		 rc;
 
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	rc = store_session_add(e->conn, keyed(e, SIGN_SESSION, token),
 	    user_id, e->now);
 	if (rc == STORE_OK)
-		l->token = arena_strdup(e->arena, token);
+		l->token = token;
 	return rc;
 }
 
@@ -234,7 +259,6 @@ auth_login(const struct env *e, struct login *l)
 	int64_t		*wait = &l->wait;
 	struct user	 u;
 	struct counts	 t;
-	char		*low, *p;
 	int64_t		 w;
 	int		 rc, ok;
 
@@ -244,11 +268,7 @@ auth_login(const struct env *e, struct login *l)
 	/* Bounded before anything is stored; the key is a keyed hash. */
 	if (strlen(email) > 254 || strlen(password) > 1000)
 		return AUTH_WRONG;
-	low = arena_strdup(e->arena, email);
-	for (p = low; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	if (counts_get(e, l->ip, low, &t) != 0)
+	if (counts_get(e, l->ip, lower(e, email), &t) != 0)
 		return AUTH_DOWN;
 	*wait = count_wait(e, &t.pair, PAIR_FREE);
 	if ((w = count_wait(e, &t.ip, IP_FREE)) > *wait)
@@ -272,6 +292,34 @@ auth_login(const struct env *e, struct login *l)
 	    start(e, u.id, l) != STORE_OK)
 		return AUTH_DOWN;
 	return AUTH_OK;
+}
+
+/* The seconds c must still wait once it has counted max; 0: none. */
+static int64_t
+count_full(const struct env *e, const struct count *c, int64_t max)
+{
+	return c->failures >= max ? c->last + FADE - e->now : 0;
+}
+
+int64_t
+auth_link_throttle(const struct env *e, const char *ip, const char *email)
+{
+	struct count	 acct, addr;
+	int64_t		 wait, w;
+
+	if (count_get(e, arena_printf(e->arena, "link-acct:%s", keyed(e,
+	    SIGN_ACCT, lower(e, email))), &acct) != 0 ||
+	    count_get(e, arena_printf(e->arena, "link-ip:%s", ip_key(e, ip)),
+	    &addr) != 0)
+		return -1;
+	wait = count_full(e, &acct, LINK_ACCT_MAX);
+	if ((w = count_full(e, &addr, LINK_IP_MAX)) > wait)
+		wait = w;
+	if (wait > 0)
+		return wait;
+	if (count_fail(e, &acct) != 0 || count_fail(e, &addr) != 0)
+		return -1;
+	return 0;
 }
 
 /*

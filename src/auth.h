@@ -81,6 +81,16 @@ int	auth_session(const struct env *e, const char *token,
  * HTTP thread may ask, with no lock to wait on).
  */
 int	auth_session_live(const struct env *e, const char *token);
+/*
+ * Counts, through e->conn, a request from address ip for a password
+ * link to email (any case; whether or not an account has it): per
+ * account and per address, under keys of their own.  Returns 0 when
+ * the request may go on (then counted), the seconds to wait when too
+ * many came within the hour (nothing counted), or -1 if the database
+ * failed.
+ */
+int64_t	auth_link_throttle(const struct env *e, const char *ip,
+	    const char *email);
 /* Ends token's session (logout). */
 void	auth_logout(const struct env *e, const char *token);
 /*

@@ -311,6 +311,24 @@ precheck(const struct env *e, struct comment_form *f, const struct comment *cm)
 }
 
 /*
+ * The staff's notice of comment id, stored with status (notify_staff.c):
+ * recorded in the comment's own savepoint, so it goes if the comment
+ * goes.  Approved with comments_notify on, held with moderation_notify
+ * on; never for spam.
+ */
+static int
+staff_event(const struct env *e, const char *status, int64_t id)
+{
+	int	 on = 0;		/* spam: nobody is told */
+
+	if (strcmp(status, "approved") == 0)
+		on = set_bool(e->set, SET_COMMENTS_NOTIFY);
+	else if (strcmp(status, "pending") == 0)
+		on = set_bool(e->set, SET_MODERATION_NOTIFY);
+	return on ? mail_event(e, "staff", id) : STORE_OK;
+}
+
+/*
  * One comment of a batch, inside the batch's transaction on e->conn with
  * its locks held: the facts (which see the comments of the batch before
  * it), the rules, the verdict, the insert.  STORE_CONFLICT when the
@@ -341,9 +359,10 @@ batch_one(const struct env *e, struct comment_form *f, struct comment *cm)
 	if (f->notify && (rc = notify_reader_subscribe(e, f->id,
 	    f->email)) != STORE_OK)
 		return rc;
-	if (cm->parent_id != 0 && strcmp(cm->status, "approved") == 0)
-		return mail_event(e, "reply", f->id);
-	return STORE_OK;
+	if (cm->parent_id != 0 && strcmp(cm->status, "approved") == 0 &&
+	    (rc = mail_event(e, "reply", f->id)) != STORE_OK)
+		return rc;
+	return staff_event(e, cm->status, f->id);
 }
 
 /* A comment waiting in the site's batch (site->comments). */

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "env.h"
 #include "mail.h"
+#include "setting.h"
 #include "site.h"
 #include "store.h"
 #include "theme.h"
@@ -463,6 +464,32 @@ mail_wait(const struct site *s, int ms)
 	m->woken = 0;
 	pthread_mutex_unlock(&m->lock);
 	return woken;
+}
+
+json_t *
+mail_view(const struct env *e, const char *subject)
+{
+	json_t		*view = json_object(), *site = json_object();
+	const char	*title = set_text(e->set, SET_SITE_TITLE);
+
+	json_object_set_new(site, "title", json_stringn_nocheck(title,
+	    strlen(title)));
+	json_object_set_new(site, "base_url", json_string(mail_base(e)));
+	json_object_set_new(view, "site", site);
+	json_object_set_new(view, "subject", json_stringn_nocheck(subject,
+	    strlen(subject)));
+	return view;
+}
+
+const char *
+mail_base(const struct env *e)
+{
+	const char	*base = set_text(e->set, SET_BASE_URL);
+	size_t		 n = strlen(base);
+
+	/* Paths are appended to it: no trailing slash. */
+	return arena_strndup(e->arena, base, n > 0 && base[n - 1] == '/' ?
+	    n - 1 : n);
 }
 
 int

@@ -123,6 +123,18 @@ int	mail_unseal(const struct site *, struct arena *a, const void *sealed,
 	    size_t len, char **out, size_t *outlen);
 
 /*
+ * A new view for mail_render with what every mail template reads:
+ * "site" {"title", "base_url"} and "subject".  Its values are jansson's
+ * (json_decref it); strings are read from e's settings.
+ */
+json_t	*mail_view(const struct env *e, const char *subject);
+/*
+ * The site's base_url as links in mail begin with it (no trailing
+ * slash), in e's arena.
+ */
+const char *mail_base(const struct env *e);
+
+/*
  * Renders the theme's mail templates NAME: mail-NAME-text (the text
  * part, alone) and mail-NAME (the HTML part, inside mail-layout),
  * against view, into e's arena.  Returns 0, or -1 if either failed.

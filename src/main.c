@@ -26,6 +26,7 @@
 #include "moderation.h"
 #include "outbox.h"
 #include "post.h"
+#include "reset.h"
 #include "server.h"
 #include "setting.h"
 #include "spam.h"
@@ -95,14 +96,20 @@ static const struct cmd {
 	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
 	    "filter's parameters, for measuring them.\n",
 	    cmd_spam },
-	{ "user", "galley user DIR add --email E --name N --role R | list |"
-	    " passwd --email E | remove --email E",
+	{ "user", "galley user DIR add --email E --name N --role R | invite"
+	    " --email E [--name N] [--role R] | list | passwd --email E |"
+	    " remove --email E",
 	    "The site's own people: admin (everything), editor (all posts,\n"
 	    "pages, terms and moderation) and author (their own posts, and\n"
 	    "moderation of comments on them).  add and passwd read the\n"
 	    "password from a prompt (twice, not echoed), or the first line\n"
 	    "of standard input when it is not a terminal; never from the\n"
-	    "command line.  passwd ends the account's sessions.\n",
+	    "command line.  passwd ends the account's sessions.  invite\n"
+	    "makes an account with no password (named after the address\n"
+	    "unless --name, an author unless --role) and emails its owner a\n"
+	    "link to choose one, good for 7 days; it needs mail (smtp_url\n"
+	    "and mail_from in galley.conf).  Invite an account that has no\n"
+	    "password yet again to send it a new link.\n",
 	    cmd_user },
 	{ "media", "galley media DIR move --to db|files | regenerate",
 	    "`move`: move every picture of the site between the media folder\n"
@@ -333,6 +340,27 @@ config_run(const struct env *e, int argc, char **argv)
 }
 
 /*
+ * Opens the site in dir and a connection to its database into *site and
+ * *c; returns 0, or 1 (said on stderr) if either cannot be opened.
+ */
+static int
+open_store(const char *dir, struct site **site, struct store_conn **c)
+{
+	char	 err[512];
+
+	if ((*site = site_open(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if ((*c = store_conn_get((*site)->store)) == NULL) {
+		fprintf(stderr, "galley: cannot reach the database\n");
+		site_close(*site);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Opens the site in dir, runs fn with an env for it (site_env: a
  * connection to its database, an arena, the settings, the time), and
  * closes it again; returns fn's exit code, or 1 if the site or database
@@ -346,17 +374,13 @@ with_store(const char *dir, int (*fn)(const struct env *, int, char **),
 	struct store_conn	*c;
 	struct arena		 a;
 	struct env		 e;
-	char			 err[512];
 	int			 rc = 1;
 
-	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
+	if (open_store(dir, &site, &c) != 0)
 		return 1;
-	}
 	arena_init(&a);
-	if ((c = store_conn_get(site->store)) == NULL ||
-	    site_env(site, c, &a, &e) != STORE_OK)
-		fprintf(stderr, "galley: cannot reach the database\n");
+	if (site_env(site, c, &a, &e) != STORE_OK)
+		fprintf(stderr, "galley: cannot read the settings\n");
 	else
 		rc = fn(&e, argc, argv);
 	store_conn_put(site->store, c);
@@ -373,7 +397,7 @@ cmd_media(int argc, char **argv)
 	struct library_regen	 regen;
 	struct site		*site;
 	struct store_conn	*c;
-	char			 err[512], conf[4096];
+	char			 conf[4096];
 	int			 rc, regenerate;
 
 	regenerate = argc == 3 && strcmp(argv[2], "regenerate") == 0;
@@ -382,15 +406,8 @@ cmd_media(int argc, char **argv)
 		return bad(&cmds[7], NULL);
 	if (!regenerate && media_kind_parse(argv[4], &to.kind) == -1)
 		return bad(&cmds[7], "--to takes db or files");
-	if ((site = site_open(argv[1], err, sizeof(err))) == NULL) {
-		fprintf(stderr, "galley: %s\n", err);
+	if (open_store(argv[1], &site, &c) != 0)
 		return 1;
-	}
-	if ((c = store_conn_get(site->store)) == NULL) {
-		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
 	if (regenerate)
 		rc = library_regenerate(site, c, stdout, &regen) == 0 &&
 		    regen.failed == 0 ? 0 : -1;
@@ -782,9 +799,69 @@ user_run(const struct env *e, int argc, char **argv)
 	return 1;
 }
 
+/*
+ * galley user DIR invite: an account with no password, and a link to
+ * its owner to choose one (reset.h), queued for `galley serve` to send.
+ */
+static int
+user_invite(int argc, char **argv)
+{
+	const char		*email = flag(argc, argv, "--email"),
+				*name = flag(argc, argv, "--name"),
+				*role = flag(argc, argv, "--role"),
+				*why = NULL;
+	struct site		*site;
+	struct store_conn	*c;
+	struct arena		 a;
+	struct env		 e;
+	int64_t			 id;
+	int			 rc, made;
+
+	if (open_store(argv[1], &site, &c) != 0)
+		return 1;
+	arena_init(&a);
+	if (name == NULL)
+		name = arena_strndup(&a, email, strcspn(email, "@"));
+	if ((rc = site_env(site, c, &a, &e)) == STORE_OK)
+		rc = reset_invite(&e, email, name, role != NULL ? role :
+		    "author", &id, &made, &why);
+	if (rc == STORE_OK && made)
+		printf("invited %s <%s> as %s: a link to choose a password,"
+		    " good for 7 days, is in the outbox (galley serve sends"
+		    " it)\n", name, email, role != NULL ? role : "author");
+	else if (rc == STORE_OK)
+		printf("%s has an account with no password yet: a new link to"
+		    " choose one, good for 7 days, is in the outbox (galley"
+		    " serve sends it)\n", email);
+	else
+		fprintf(stderr, "galley: %s\n", why != NULL ? why :
+		    store_rc_name(rc));
+	arena_free(&a);
+	store_conn_put(site->store, c);
+	site_close(site);
+	return rc == STORE_OK ? 0 : 1;
+}
+
+/* Returns 1 if argv[3..argc) are pairs of these flags, --email among them. */
+static int
+invite_args(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 3; i + 1 < argc; i += 2)
+		if (strcmp(argv[i], "--email") != 0 &&
+		    strcmp(argv[i], "--name") != 0 &&
+		    strcmp(argv[i], "--role") != 0)
+			return 0;
+	return i == argc && flag(argc, argv, "--email") != NULL;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
+	if (argc >= 5 && strcmp(argv[2], "invite") == 0)
+		return invite_args(argc, argv) ? user_invite(argc, argv) :
+		    bad(&cmds[6], NULL);
 	if (!((argc == 3 && strcmp(argv[2], "list") == 0) ||
 	    (argc == 9 && strcmp(argv[2], "add") == 0 &&
 	    flag(argc, argv, "--email") && flag(argc, argv, "--name") &&
@@ -1017,9 +1094,7 @@ mail_test(struct site *site, struct store_conn *c, const char *addr)
 	m.to = addr;
 	m.subject = arena_printf(&a, "Test message from %s",
 	    set_text(e.set, SET_SITE_TITLE));
-	view = json_pack("{s:{s:s,s:s},s:s}", "site", "title",
-	    set_text(e.set, SET_SITE_TITLE), "base_url", set_text(e.set,
-	    SET_BASE_URL), "subject", m.subject);
+	view = mail_view(&e, m.subject);
 	if (mail_render(&e, "test", view, &text, &html) == -1)
 		rc = STORE_ERROR;
 	else {

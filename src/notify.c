@@ -15,6 +15,7 @@ static const struct handler {
 } handlers[] = {
 	{ "confirm", notify_reader_confirm },	/* an address to confirm */
 	{ "reply", notify_reader_reply },	/* a reply approved */
+	{ "staff", notify_staff },		/* a comment to tell staff of */
 	{ NULL, NULL }
 };
 

@@ -31,4 +31,12 @@ int	notify_event(const struct env *e, const char *kind, int64_t item);
  */
 int	notify_held(const struct env *e);
 
+/*
+ * "staff" (item: a comment's id), notify_event's handler for staff: the
+ * notice to the post's author, and with notify_editors to the editors
+ * and admins (notify_staff.c).  The readers' handlers are in
+ * notify_reader.h.
+ */
+int	notify_staff(const struct env *e, int64_t comment_id);
+
 #endif

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "form.h"
+#include "mail.h"
 #include "page.h"
 #include "page_admin.h"
 #include "req.h"
@@ -27,6 +28,7 @@
 
 static int	dashboard(struct req *, struct session *);
 static int	logout(struct req *, struct session *, struct form *);
+static int	login(struct req *, struct form *);
 
 static const struct section {
 	const char	*name;		/* under /admin/: "" is the dashboard */
@@ -46,6 +48,19 @@ static const struct section {
 	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },
 	{ "tools", "Tools", 3, admin_tools, admin_tools_post },
 	{ "logout", NULL, 1, NULL, logout },
+};
+
+/*
+ * The pages for people with no session, each answering GET (in NULL)
+ * and POST: signing in, and a lost password's link and its page.
+ */
+static const struct open_page {
+	const char	*name;
+	int		(*fn)(struct req *, struct form *);
+} open_pages[] = {
+	{ "login", login },
+	{ "lost", admin_lost },
+	{ "reset", admin_reset },
 };
 
 json_t *
@@ -76,6 +91,8 @@ admin_view(struct req *r, const struct session *se, const char *title)
 	}
 	buf_reset(&b);
 	json_object_set_new(admin, "nav", nav);
+	/* Mail off: no "Lost your password?", and the pages say so. */
+	json_object_set_new(admin, "mail", json_boolean(mail_on(r->site)));
 	if (se != NULL) {
 		view_str(admin, "name", se->user.name);
 		view_str(admin, "role", se->user.role);
@@ -114,41 +131,70 @@ admin_refuse(struct req *r, const struct session *se, int status,
 	return page_render(r, "admin-refused", view, status);
 }
 
-/* Where to go after signing in: an admin path of ours, or the dashboard. */
+/*
+ * Where to go after signing in: an admin page of ours, with the query
+ * req_admin_query made (a notice's link to one comment, say), or the
+ * dashboard.
+ */
 static const char *
-next_path(const char *next)
+next_path(struct req *r, const char *next)
 {
 	struct route	 rt;
+	const char	*path;
+	size_t		 n;
 
-	if (next == NULL || strncmp(next, "/admin/", 7) != 0 ||
-	    strpbrk(next, "\r\n\\") != NULL || url_parse(next, &rt) != 0 ||
-	    rt.kind != ROUTE_ADMIN || strcmp(rt.slug, "logout") == 0)
+	if (next == NULL || strncmp(next, "/admin/", 7) != 0)
+		return "/admin/";
+	n = strcspn(next, "?");
+	path = arena_strndup(&r->arena, next, n);
+	if (strpbrk(path, "\r\n\\") != NULL || url_parse(path, &rt) != 0 ||
+	    rt.kind != ROUTE_ADMIN || strcmp(rt.slug, "logout") == 0 ||
+	    strspn(next + n, "?=&%+-._~abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(next + n))
 		return "/admin/";
 	return next;
 }
 
+/* What the login page says after ?done=WORD. */
+static const struct {
+	const char	*done;
+	const char	*notice;
+} login_notices[] = {
+	{ "out", "You are logged out." },
+	{ "password", "Your password is set, and every session of your"
+	    " account has ended. Log in with the new password." },
+};
+
 static int
 login_page(struct req *r, const char *email, const char *error, int status)
 {
-	json_t	*view = admin_view(r, NULL, "Log in");
+	json_t		*view = admin_view(r, NULL, "Log in");
+	const char	*done = req_arg(r, "done");
+	size_t		 i;
 
 	view_str(view, "email", email);
-	view_str(view, "next", next_path(req_arg(r, "next")));
+	view_str(view, "next", next_path(r, req_arg(r, "next")));
 	if (error != NULL)
 		view_str(view, "error", error);
-	if (req_arg(r, "done") != NULL &&
-	    strcmp(req_arg(r, "done"), "out") == 0)
-		view_str(view, "notice", "You are logged out.");
+	for (i = 0; done != NULL && i < sizeof(login_notices) /
+	    sizeof(login_notices[0]); i++)
+		if (strcmp(done, login_notices[i].done) == 0)
+			view_str(view, "notice", login_notices[i].notice);
 	return page_render(r, "admin-login", view, status);
 }
 
 static int
 login(struct req *r, struct form *in)
 {
-	struct env	 env = page_env(r);
-	struct login	 l = { r->ip, form_get(in, "email", NULL, NULL),
-	    form_get(in, "password", NULL, NULL), 0, 0, NULL };
+	struct env	 env;
+	struct login	 l;
 	enum auth_login	 rc;
+
+	if (in == NULL)
+		return login_page(r, "", NULL, 200);
+	env = page_env(r);
+	l = (struct login){ r->ip, form_get(in, "email", NULL, NULL),
+	    form_get(in, "password", NULL, NULL), 0, 0, NULL };
 
 	if (page_cross_site(r))
 		return page_refusal(r, 403, "Login refused",
@@ -161,7 +207,7 @@ login(struct req *r, struct form *in)
 		    AUTH_MAX_SECONDS, 1);
 		r->session_cookie = l.token;
 		r->location = arena_strdup(&r->arena,
-		    next_path(form_get(in, "next", NULL, NULL)));
+		    next_path(r, form_get(in, "next", NULL, NULL)));
 		return 303;
 	case AUTH_THROTTLED:
 		r->retry_after = (int)l.wait;
@@ -280,20 +326,31 @@ page_admin(struct req *r, struct form *in)
 	struct session		 se;
 	struct env		 env;
 	struct buf		 b;
-	size_t			 i;
+	const char		*query;
+	size_t			 i, q;
 
 	if (r->route.kind != ROUTE_ADMIN)
 		return page_notfound(r);
-	if (strcmp(r->route.slug, "login") == 0)
-		return in != NULL ? login(r, in) : login_page(r, "", NULL,
-		    200);
+	for (i = 0; i < sizeof(open_pages) / sizeof(open_pages[0]); i++)
+		if (strcmp(r->route.slug, open_pages[i].name) == 0)
+			return open_pages[i].fn(r, in);
 	env = page_env(r);
 	if (!auth_session(&env, r->session_cookie, &se)) {
-		/* Not signed in: to the login page, and back here after. */
+		/*
+		 * Not signed in: to the login page, and back here after,
+		 * with this page's arguments (escaped, as next's value).
+		 */
 		buf_init(&b);
+		buf_puts(&b, "/admin/login/?next=");
 		url_admin(&b, r->route.slug);
-		r->location = arena_printf(&r->arena, "/admin/login/?next=%s",
-		    b.data);
+		if (in == NULL) {
+			q = b.len;
+			req_admin_query(r, &b);
+			query = arena_strdup(&r->arena, b.data + q);
+			b.len = q;
+			url_escape(&b, query);
+		}
+		r->location = arena_strdup(&r->arena, b.data);
 		buf_reset(&b);
 		return in != NULL ? 303 : 302;
 	}

@@ -25,6 +25,13 @@ int	 admin_refuse(struct req *, const struct session *, int status,
 /* One comment as the moderation views show it (email, score, signals). */
 json_t	*admin_comment_view(struct req *, const struct comment *);
 
+/*
+ * The pages for people with no session (page_admin_reset.c): GET (in
+ * NULL) and POST of /admin/lost/ and /admin/reset/.
+ */
+int	 admin_lost(struct req *, struct form *in);
+int	 admin_reset(struct req *, struct form *in);
+
 int	 admin_posts(struct req *, struct session *);
 int	 admin_posts_post(struct req *, struct session *, struct form *);
 int	 admin_comments(struct req *, struct session *);

@@ -156,14 +156,40 @@ view_tabs(struct req *r, json_t *view, size_t cur, const int64_t counts[4])
 	json_object_set_new(view, "tabs", a);
 }
 
-/* The edit and reply page of one comment. */
+/*
+ * The action that ?done=ACTION-N names (an index in actions[]), with N
+ * into *n; -1 if it names none.
+ */
+static int
+done_action(const char *done, long long *n)
+{
+	size_t	 i, len;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		len = strlen(actions[i].action);
+		if (strncmp(done, actions[i].action, len) == 0 &&
+		    done[len] == '-') {
+			*n = atoll(done + len + 1);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The page of one comment: all of it, and its actions (approve or
+ * unapprove, spam or not, trash or restore), its edit and reply forms.
+ * Where a notice's link leads: it only shows; every action is a POST.
+ */
 static int
 edit_page(struct req *r, struct session *se, int64_t id, const char *error,
     int status)
 {
 	json_t		*view;
 	struct comment	 cm;
-	int		 rc;
+	const char	*done = req_arg(r, "done");
+	long long	 n;
+	int		 rc, a;
 
 	if ((rc = store_comment_by_id(r->conn, &r->arena, id, &cm)) !=
 	    STORE_OK)
@@ -176,11 +202,18 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	json_object_set_new(view, "comment", admin_comment_view(r, &cm));
 	json_object_set_new(view, "approved", json_boolean(
 	    strcmp(cm.status, "approved") == 0));
+	json_object_set_new(view, "is_spam", json_boolean(
+	    strcmp(cm.status, "spam") == 0));
+	json_object_set_new(view, "is_trash", json_boolean(
+	    strcmp(cm.status, "trash") == 0));
 	if (error != NULL)
 		view_str(view, "error", error);
-	if (req_arg(r, "done") != NULL)
-		view_str(view, "notice", strcmp(req_arg(r, "done"), "reply") ==
-		    0 ? "Your reply is published." : "Saved.");
+	if (done != NULL && (a = done_action(done, &n)) >= 0)
+		view_str(view, "notice", arena_printf(&r->arena, "The comment"
+		    " was %s.", actions[a].done));
+	else if (done != NULL)
+		view_str(view, "notice", strcmp(done, "reply") == 0 ? "Your"
+		    " reply is published." : "Saved.");
 	return page_render(r, "admin-comment", view, status);
 }
 
@@ -195,6 +228,8 @@ admin_comments(struct req *r, struct session *se)
 	struct comment_query	 cq;
 	struct comment		*cm;
 	int64_t			 counts[4], total = 0, pg;
+	long long		 k;
+	int			 a;
 
 	if (req_arg(r, "edit") != NULL) {
 		json_decref(view);
@@ -229,15 +264,9 @@ admin_comments(struct req *r, struct session *se)
 		view_str(view, "prev", list_url(r, tab, cq.q, pg - 1));
 	if (pg * PER_PAGE < total)
 		view_str(view, "next", list_url(r, tab, cq.q, pg + 1));
-	for (i = 0; done != NULL && i < sizeof(actions) / sizeof(actions[0]);
-	    i++)
-		if (strncmp(done, actions[i].action, strlen(actions[i].action))
-		    == 0 && done[strlen(actions[i].action)] == '-')
-			view_str(view, "notice", arena_printf(&r->arena,
-			    "%lld %s %s.", atoll(done +
-			    strlen(actions[i].action) + 1), atoll(done +
-			    strlen(actions[i].action) + 1) == 1 ? "comment" :
-			    "comments", actions[i].done));
+	if (done != NULL && (a = done_action(done, &k)) >= 0)
+		view_str(view, "notice", arena_printf(&r->arena, "%lld %s %s.",
+		    k, k == 1 ? "comment" : "comments", actions[a].done));
 	return page_render(r, "admin-comments", view, 200);
 }
 
@@ -382,7 +411,12 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 			if (rc == STORE_OK)
 				done++;
 		}
-	/* Back to the tab the form came from. */
+	/* Back to the comment's own page, or the tab the form came from. */
+	if (strcmp(form_get(in, "from", NULL, NULL), "comment") == 0 &&
+	    actions[a].status != NULL)
+		return admin_back(r, "comments", arena_printf(&r->arena,
+		    "edit=%lld&done=%s-%d", strtoll(ids, NULL, 10),
+		    actions[a].action, done));
 	a2 = tab_of(*status != '\0' ? status : NULL);
 	return admin_back(r, "comments", arena_printf(&r->arena,
 	    "%s%s%sdone=%s-%d", a2 > 0 ? "status=" : "", a2 > 0 ?

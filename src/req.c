@@ -12,11 +12,13 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "buf.h"
 #include "conf.h"
 #include "page.h"
 #include "req.h"
 #include "setting.h"
 #include "site.h"
+#include "url.h"
 
 /*
  * The query arguments a page handler reads (req_arg).  A request that
@@ -26,7 +28,7 @@ static const char *const vary_args[] = { "replytocom", "unapproved" };
 
 /* The arguments the admin pages read; they are never cached. */
 static const char *const admin_args[] = { "status", "q", "page", "done",
-    "next", "edit", "author", "category" };
+    "next", "edit", "author", "category", "t" };
 
 const char *
 req_arg(struct req *r, const char *name)
@@ -43,6 +45,23 @@ req_arg(struct req *r, const char *name)
 			return MHD_lookup_connection_value(r->http,
 			    MHD_GET_ARGUMENT_KIND, name);
 	return NULL;	/* not in vary_args: the cache would not vary */
+}
+
+void
+req_admin_query(struct req *r, struct buf *b)
+{
+	const char	*v;
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < sizeof(admin_args) / sizeof(admin_args[0]); i++) {
+		if (strcmp(admin_args[i], "next") == 0 ||
+		    strcmp(admin_args[i], "done") == 0 ||
+		    (v = req_arg(r, admin_args[i])) == NULL)
+			continue;
+		buf_printf(b, "%c%s=", n++ ? '&' : '?', admin_args[i]);
+		url_escape(b, v);
+	}
 }
 
 /* Returns 1 if the request carries an argument some handler reads. */

@@ -62,6 +62,13 @@ struct req {
  * them is never served from or stored in the page cache.
  */
 const char *req_arg(struct req *, const char *name);
+/*
+ * Appends to b the arguments of admin_args that r carries, but next and
+ * done, as a query string ("?edit=5&status=spam", each value
+ * %-escaped); nothing if it carries none.  What the login sends a
+ * signed-out user back to.
+ */
+void	req_admin_query(struct req *, struct buf *b);
 /* Returns 1 if the request carries an argument some handler reads. */
 int	req_varies(struct MHD_Connection *);
 /*

@@ -1337,6 +1337,11 @@ static const struct action actions[] = {
 	    sizeof(mail_fields) / sizeof(mail_fields[0]), 0, mail_task, NULL },
 	{ "/admin/login/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
 	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
+	/* A lost password's pages: no session either, small forms. */
+	{ "/admin/lost/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
+	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
+	{ "/admin/reset/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
+	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
 	{ "/admin/tools/", ACT_GET | ACT_POST | ACT_GATE, WXR_MAX + 65536,
 	    tools_fields, sizeof(tools_fields) / sizeof(tools_fields[0]), 0,
 	    admin_task, NULL },

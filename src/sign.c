@@ -212,6 +212,19 @@ sign_voter_new(const struct site *site, struct arena *a, const char **id)
 }
 
 const char *
+sign_secret_new(struct arena *a)
+{
+	unsigned char	 raw[32];
+	char		 token[SIGN_SECRET_LEN + 1];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	return arena_strdup(a, token);
+}
+
+const char *
 sign_voter_id(const struct site *site, struct arena *a, const char *cookie)
 {
 	char	 id[VOTER_ID + 1];

@@ -80,6 +80,13 @@ int64_t	sign_stamp_check(const struct site *, int64_t post,
 const char *sign_voter_new(const struct site *, struct arena *a,
 	    const char **id);
 /*
+ * Returns, in a, a new secret a client holds: 256 random bits as URL-safe
+ * base64 without padding, SIGN_SECRET_LEN characters (a session's
+ * token, a password link's).  Keep only its sign_hex.
+ */
+#define SIGN_SECRET_LEN	43
+const char *sign_secret_new(struct arena *a);
+/*
  * Returns, in a, the voter id of a genuine cookie value ("ID.MAC"), or
  * NULL if cookie is NULL, malformed or forged.
  */

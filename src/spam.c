@@ -594,25 +594,56 @@ spam_host_signal(const struct spam_toks *t, const struct spam_count *c)
 	return 0;
 }
 
+/*
+ * Each signal (bit i of enum spam_signal is row i): the name kept in
+ * comments.spam_signals, and what it means to a person reading a notice.
+ */
+static const struct {
+	const char	*name;
+	const char	*words;
+} signal_names[] = {
+	{ "honeypot", "it filled in a form field hidden from people,"
+	    " which only robots see" },
+	{ "too_fast", "it was sent sooner after the page opened than a"
+	    " person could write it" },
+	{ "no_token", "it did not come with this site's form token (sent"
+	    " without loading the page, or the token was forged)" },
+	{ "spam_host", "it links to a site seen only in spam" },
+	{ "known_spammer", "its email address or network sent spam"
+	    " before" },
+	{ "no_user_agent", "it was sent without naming a browser (no"
+	    " User-Agent)" },
+};
+
 const char *
 spam_signal_names(struct arena *a, unsigned signals)
 {
-	static const char *const names[] = { "honeypot", "too_fast",
-	    "no_token", "spam_host", "known_spammer", "no_user_agent" };
 	struct buf	 b;
 	const char	*out;
 	size_t		 i;
 
 	buf_init(&b);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
 		if (signals & (1u << i)) {
 			if (b.len > 0)
 				buf_putc(&b, ',');
-			buf_puts(&b, names[i]);
+			buf_puts(&b, signal_names[i].name);
 		}
 	out = arena_strdup(a, b.data != NULL ? b.data : "");
 	buf_reset(&b);
 	return out;
+}
+
+const char *
+spam_signal_words(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (strlen(signal_names[i].name) == len &&
+		    memcmp(signal_names[i].name, name, len) == 0)
+			return signal_names[i].words;
+	return NULL;
 }
 
 /* The in-memory table: open addressing on FNV-1a, grown at half full. */

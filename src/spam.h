@@ -147,6 +147,11 @@ unsigned spam_host_signal(const struct spam_toks *t,
 	    const struct spam_count *c);
 /* Comma-separated names of the bits in signals, in the arena ("" if none). */
 const char *spam_signal_names(struct arena *, unsigned signals);
+/*
+ * What the signal name[0..len) (one of spam_signal_names's) means, as a
+ * phrase for a person (static), or NULL for a name it does not know.
+ */
+const char *spam_signal_words(const char *name, size_t len);
 
 /* An in-memory token table, for evaluation and tests. */
 struct spam_mem;

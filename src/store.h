@@ -1122,4 +1122,33 @@ int	store_mail_to(struct store_conn *, struct arena *, const char *email,
  */
 int	store_mail_erase(struct store_conn *, const char *email, int64_t *n);
 
+/*
+ * A password link (reset or invite): the user it sets a password for,
+ * kind, and until when it is good.  The database keeps only the keyed
+ * hash of its token (sign_hex, SIGN_RESET).
+ */
+struct reset_link {
+	int64_t	 user_id;
+	char	*kind;		/* reset, invite */
+	int64_t	 expires;	/* Unix seconds: good before then */
+};
+
+/*
+ * Adds a link, in the caller's transaction, and deletes every link
+ * expired by now.
+ */
+int	store_reset_add(struct store_conn *, const char *token_hash,
+	    int64_t user_id, const char *kind, int64_t now, int64_t expires);
+/* The link of token_hash, expired or not; STORE_NOTFOUND if none. */
+int	store_reset_find(struct store_conn *, struct arena *,
+	    const char *token_hash, struct reset_link *out);
+/*
+ * Uses the link of token_hash if it is good at now: deletes it and
+ * every other link of its user (each is single use, and a password set
+ * makes the rest moot), in the caller's transaction.  STORE_NOTFOUND
+ * if there is no such link or it has expired.
+ */
+int	store_reset_take(struct store_conn *, struct arena *,
+	    const char *token_hash, int64_t now, struct reset_link *out);
+
 #endif

@@ -920,30 +920,6 @@ user_add(const char *dir, const char *email, const char *name,
 	return system(cmd);
 }
 
-char *
-admin_login(struct srv *s, const char *email, const char *password,
-    long *status)
-{
-	const char	*f[] = { "email", email, "password", password, "next",
-	    "/admin/", NULL }, *p;
-	struct resp	 r;
-	char		*h = NULL;
-
-	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
-		return NULL;
-	if (status != NULL)
-		*status = r.status;
-	if (r.status == 303 && r.head.data != NULL &&
-	    (p = strstr(r.head.data, "galley_session=")) != NULL &&
-	    strcspn(p + 15, ";\r\n") > 0) {
-		h = malloc(200);
-		snprintf(h, 200, "Cookie: galley_session=%.*s",
-		    (int)strcspn(p + 15, ";\r\n"), p + 15);
-	}
-	resp_free(&r);
-	return h;
-}
-
 const char *
 admin_csrf(struct srv *s, const char *cookie)
 {
@@ -1014,3 +990,70 @@ mail_parse(const char *msg, size_t len)
 	return m;
 }
 
+const char *
+session_cookie(const struct resp *r)
+{
+	static __thread char	 v[128];
+	const char		*p = strstr(r->head.data ? r->head.data : "",
+	    "galley_session=");
+
+	v[0] = '\0';
+	if (p != NULL)
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + 15, ";\r\n"),
+		    p + 15);
+	return v;
+}
+
+char *
+admin_login(struct srv *s, const char *email, const char *password,
+    long *status)
+{
+	return admin_login_to(s, email, password, "/admin/", status, NULL, 0);
+}
+
+char *
+admin_login_to(struct srv *s, const char *email, const char *password,
+    const char *next, long *status, char *where, size_t wherelen)
+{
+	const char	*f[] = { "email", email, "password", password, "next",
+	    next, NULL };
+	struct resp	 r;
+	char		*h = NULL;
+
+	if (status != NULL)
+		*status = -1;
+	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
+		return NULL;
+	if (status != NULL)
+		*status = r.status;
+	if (where != NULL)
+		snprintf(where, wherelen, "%s", resp_header(&r, "Location") ?
+		    resp_header(&r, "Location") : "");
+	if (r.status == 303 && *session_cookie(&r) != '\0') {
+		h = malloc(200);
+		snprintf(h, 200, "Cookie: galley_session=%s",
+		    session_cookie(&r));
+	}
+	resp_free(&r);
+	return h;
+}
+
+long
+http_get_as(struct srv *s, const char *path, const char *cookie,
+    struct resp *r)
+{
+	const char	*h[] = { cookie, NULL };
+
+	if (http_req(s, "GET", path, cookie ? h : NULL, r) != 0)
+		return -1;
+	return r->status;
+}
+
+double
+clock_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 #include <gmime/gmime.h>
 
@@ -142,12 +143,6 @@ char	**payload_lines(size_t *n);
  */
 int	 user_add(const char *dir, const char *email, const char *name,
 	    const char *role, const char *password);
-/*
- * Signs in at /admin/login/; returns a heap "Cookie: galley_session=..."
- * header line, or NULL, and the answer's status in *status (if asked).
- */
-char	*admin_login(struct srv *, const char *email, const char *password,
-	    long *status);
 /* The CSRF token of the admin's forms for cookie, or "" (static). */
 const char *admin_csrf(struct srv *, const char *cookie);
 
@@ -194,5 +189,24 @@ GMimeMessage *mail_parse(const char *msg, size_t len);
  * searched depth first), its CRLF line ends as LF; heap, or NULL.
  */
 char	*mail_part(GMimeObject *o, const char *type, const char *sub);
+
+/* The galley_session value r's Set-Cookie sets, or "" (per thread). */
+const char *session_cookie(const struct resp *r);
+/*
+ * Logs in through /admin/login/, to go to next after; returns a heap
+ * "Cookie: galley_session=..." header line, or NULL.  *status (if not
+ * NULL) is the answer's; where (if not NULL) gets its Location.
+ * admin_login: to /admin/.
+ */
+char	*admin_login_to(struct srv *, const char *email,
+	    const char *password, const char *next, long *status, char *where,
+	    size_t wherelen);
+char	*admin_login(struct srv *, const char *email, const char *password,
+	    long *status);
+/* Seconds on the monotonic clock, for how long an answer took. */
+double	 clock_now(void);
+/* GETs path with the header line cookie (or none); the status, or -1. */
+long	 http_get_as(struct srv *, const char *path, const char *cookie,
+	    struct resp *r);
 
 #endif

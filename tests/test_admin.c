@@ -29,29 +29,10 @@
 static const char	*site, *db;
 static char		 dbpath[600];
 
-/* The value of Set-Cookie's galley_session, or "" (static buffer). */
-static const char *
-session_of(const struct resp *r)
-{
-	static char	 v[128];
-	const char	*p = strstr(r->head.data ? r->head.data : "",
-	    "galley_session=");
-
-	v[0] = '\0';
-	if (p != NULL)
-		snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + 15, ";\r\n"),
-		    p + 15);
-	return v;
-}
-
 static long
 get(struct srv *s, const char *path, const char *cookie, struct resp *r)
 {
-	const char	*h[] = { cookie, NULL };
-
-	if (http_req(s, "GET", path, cookie ? h : NULL, r) != 0)
-		return -1;
-	return r->status;
+	return http_get_as(s, path, cookie, r);
 }
 
 static long
@@ -1311,15 +1292,6 @@ account_votes(struct srv *s, const char *who)
 	    "vote_identity", "both", NULL }, NULL) == 0);
 }
 
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * One message for unknown and wrong; then throttled, even when right,
  * after three failures on an account from one address.
@@ -1339,13 +1311,13 @@ throttle(struct srv *s)
 
 	/* From a clean slate: earlier tests failed logins from here too. */
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
-	t0 = now();
+	t0 = clock_now();
 	CHECK(http_post(s, "/admin/login/", f1, 0, NULL, NULL, &r1) == 0 &&
 	    r1.status == 401);
-	t1 = now();
+	t1 = clock_now();
 	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r2) == 0 &&
 	    r2.status == 401);
-	t2 = now();
+	t2 = clock_now();
 	CHECK(strstr(r1.body.data, "do not match an account") &&
 	    strstr(r2.body.data, "do not match an account"));
 	/* Both ran the password hash: neither answers at once. */
@@ -1389,14 +1361,14 @@ attempt(struct srv *s, const char *from, const char *email,
     const char *password, struct resp *r, double *took)
 {
 	const char	*f[] = { "email", email, "password", password, NULL };
-	double		 t0 = now();
+	double		 t0 = clock_now();
 	int		 rc;
 
 	http_from(from);
 	rc = http_post(s, "/admin/login/", f, 0, NULL, NULL, r);
 	http_from(NULL);
 	if (took != NULL)
-		*took = now() - t0;
+		*took = clock_now() - t0;
 	return rc == 0 ? r->status : -1;
 }
 
@@ -1426,7 +1398,7 @@ refused(struct srv *s, const char *from, const char *email,
 		return 0;
 	ra = resp_header(&r, "Retry-After");
 	ok = r.status == 429 && ra != NULL && atoi(ra) >= lo &&
-	    atoi(ra) <= hi && *session_of(&r) == '\0';
+	    atoi(ra) <= hi && *session_cookie(&r) == '\0';
 	if (!ok)
 		fprintf(stderr, "  got %ld, Retry-After %s\n", r.status,
 		    ra != NULL ? ra : "(none)");
@@ -1445,9 +1417,9 @@ signs_in(struct srv *s, const char *from, const char *email,
 
 	if (attempt(s, from, email, password, &r, took) == -1)
 		return 0;
-	ok = r.status == 303 && *session_of(&r) != '\0';
+	ok = r.status == 303 && *session_cookie(&r) != '\0';
 	snprintf(cookie, sizeof(cookie), "Cookie: galley_session=%s",
-	    session_of(&r));
+	    session_cookie(&r));
 	resp_free(&r);
 	if (!ok || get(s, "/admin/", cookie, &page) == -1)
 		return 0;

@@ -122,6 +122,9 @@ static const struct page_type pages[] = {
 	{ "held comment", NULL, NULL, 0, 200, comment_held },
 	{ "admin login", "/admin/login/", NULL, 0, 200, NULL },
 	{ "admin login failed", NULL, NULL, 0, 401, login_failed },
+	{ "lost password", "/admin/lost/", NULL, 0, 200, NULL },
+	{ "a password link that cannot be used", "/admin/reset/?t=x", NULL,
+	    0, 410, NULL },
 	{ "dashboard", "/admin/", NULL, 1, 200, NULL },
 	{ "posts", "/admin/posts/", NULL, 1, 200, NULL },
 	{ "post editor", "/admin/posts/?edit=1", NULL, 1, 200, NULL },
@@ -147,7 +150,7 @@ static const char *const tables[] = { "users", "sessions",
     "login_failures", "posts", "post_revisions", "terms", "post_terms",
     "comments", "post_votes", "comment_votes", "spam_tokens", "media",
     "media_sizes", "media_blobs", "settings", "privacy_log", "redirects",
-    "imported", NULL };
+    "imported", "password_resets", "outbox", "mail_events", NULL };
 
 static char *
 xstrdup(const char *s)
