@@ -7,7 +7,8 @@
 //   node tests/e2e/run.mjs build/galley [../shared]
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, existsSync }
+    from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -62,6 +63,20 @@ execFileSync(galley, ['user', dir, 'add', '--email', 'author@example.org', '--na
     'Ann Author', '--role', 'author'], { input: PW + '\n' });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
+// Mail on, to a real SMTP server (aiosmtpd: tests/smtp_sink.py) that keeps
+// each message in a folder; links in mail on this server's address.
+const sinkDir = join(dir, 'sink');
+const sink = spawn('/usr/bin/python3', [join(here, '..', 'smtp_sink.py'), '--dir', sinkDir],
+    { stdio: 'ignore' });
+check(await until(async () => existsSync(join(sinkDir, 'port')), 10000),
+    'the SMTP server starts');
+appendFileSync(join(dir, 'galley.conf'), 'smtp_url = smtp://127.0.0.1:' +
+    readFileSync(join(sinkDir, 'port'), 'utf8').trim() +
+    '\nmail_from = Galley News <news@galley.test>\nmail_retry_seconds = 1\n');
+run('config', dir, 'set', 'base_url', base);
+// Staff notices of every comment below would only crowd the mail.
+run('config', dir, 'set', 'comments_notify', 'false');
+run('config', dir, 'set', 'moderation_notify', 'false');
 const server = spawn(galley, ['serve', dir, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'ignore', 'pipe'] });
 let log = '';
@@ -75,6 +90,41 @@ const browser = await chromium.launch({
 	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
 	    '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+
+// The messages the SMTP server took: envelope recipient, subject, and the
+// text part decoded (quoted-printable, UTF-8), oldest first.
+function mails() {
+	return readdirSync(sinkDir).filter((f) => f.endsWith('.eml')).sort().map((f) => {
+		const raw = readFileSync(join(sinkDir, f), 'latin1');
+		const rcpt = readFileSync(join(sinkDir, f.replace(/\.eml$/, '.rcpt')), 'utf8').trim();
+		const at = raw.search(/Content-Type: text\/plain/i);
+		let text = '';
+		if (at >= 0) {
+			const body = raw.slice(raw.indexOf('\r\n\r\n', at) + 4);
+			const b = raw.match(/boundary="([^"]+)"/);
+			const end = b ? body.indexOf('\r\n--' + b[1]) : -1;
+			text = Buffer.from((end >= 0 ? body.slice(0, end) : body)
+			    .replace(/=\r\n/g, '')
+			    .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+			    'latin1').toString('utf8');
+		}
+		return { rcpt, raw, text };
+	});
+}
+
+// The first message to addr whose text matches re, waited for.
+async function mailTo(addr, re, ms = 15000) {
+	let m;
+	await until(async () => (m = mails().find((x) => x.rcpt === addr && re.test(x.text)))
+	    !== undefined, ms);
+	return m;
+}
+
+// The first link in text to a path of this site beginning with path.
+function linkIn(text, path) {
+	const at = text.indexOf(base + path);
+	return at < 0 ? null : text.slice(at).split(/\s/)[0];
+}
 
 // A page that records every request and console error, and fails on dialogs.
 async function open(js, opts = {}) {
@@ -475,6 +525,122 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await page.context().close();
 }
 
+// 12. A reader asks to hear of replies, confirms from the mail, and is told
+// of a reply; then leaves the thread from the mail's link.  Nothing is sent
+// before the confirmation, and no link's GET changes anything.
+{
+	run('config', dir, 'set', 'comment_moderate_first', 'false');
+	const sue = 'sue@example.net';
+	const page = await open(true);
+	await page.goto(base + ARTICLE);
+	check(!(await page.locator('#notify').isChecked()), 'the box starts unticked');
+	await page.locator('#author').fill('Sue Subscriber');
+	await page.locator('#email').fill(sue);
+	await page.locator('#comment').fill('Tell me when someone answers, please.');
+	await page.locator('#notify').check();
+	await page.locator('#submit').click();
+	await page.waitForLoadState();
+	const sueId = (page.url().match(/#comment-(\d+)/) || [])[1];
+	check(sueId !== undefined, `back on the article at the comment (${page.url()})`);
+	const confirm = await mailTo(sue, /\/mail\/confirm/);
+	const confirmUrl = confirm ? linkIn(confirm.text, '/mail/confirm') : null;
+	check(confirmUrl !== null, 'one confirmation arrives, with its link');
+	await page.goto(confirmUrl);
+	check(await page.locator('form button.submit').count() === 1, 'the link shows a button');
+	// A reply before confirming: nothing goes to Sue.
+	const rae = await open(false);
+	await rae.goto(`${base}${ARTICLE}?replytocom=${sueId}#respond`);
+	await rae.locator('#author').fill('Rae Early');
+	await rae.locator('#email').fill('rae-early@example.net');
+	await rae.locator('#comment').fill('An answer before she confirmed.');
+	await rae.locator('#submit').click();
+	await rae.waitForLoadState();
+	await page.waitForTimeout(1500);
+	check(mails().filter((m) => m.rcpt === sue).length === 1,
+	    'nothing but the confirmation before confirming');
+	await page.locator('form button.submit').click();
+	await page.waitForLoadState();
+	check((await page.content()).includes('Confirmed'), 'the button confirms');
+	await page.screenshot({ path: join(out, 'mail-confirmed.png') });
+	// Now a reply is told of.
+	await rae.goto(`${base}${ARTICLE}?replytocom=${sueId}#respond`);
+	await rae.locator('#author').fill('Rae Reply');
+	await rae.locator('#email').fill('rae-reply@example.net');
+	await rae.locator('#comment').fill('Here is the answer you waited for.');
+	await rae.locator('#submit').click();
+	await rae.waitForLoadState();
+	await rae.context().close();
+	const told = await mailTo(sue, /Here is the answer you waited for\./);
+	check(told !== undefined, 'the reply arrives by mail');
+	check(told !== undefined && told.raw.includes('List-Unsubscribe-Post: List-Unsubscribe=One-Click'),
+	    'with a one-click unsubscribe');
+	check(mails().filter((m) => m.rcpt === sue).length === 2, 'and nothing else: the early reply'
+	    + ' was not told of');
+	const readUrl = told ? linkIn(told.text, ARTICLE) : null;
+	check(readUrl !== null, 'a link to the reply');
+	if (readUrl !== null) {
+		await page.goto(readUrl);
+		const rid = (readUrl.match(/#comment-(\d+)/) || [])[1];
+		check(rid !== undefined && await page.locator(`#comment-${rid}`)
+		    .innerText().then((t) => t.includes('Here is the answer you waited for.')),
+		    'the link opens the reply in place');
+	}
+	const unsubUrl = told ? linkIn(told.text, '/mail/unsubscribe') : null;
+	check(unsubUrl !== null, 'an unsubscribe link');
+	if (unsubUrl !== null) {
+		await page.goto(unsubUrl);
+		await page.goto(unsubUrl);	/* GET twice: still subscribed */
+		await page.locator('form button.submit').click();
+		await page.waitForLoadState();
+		check((await page.content()).includes('Unsubscribed'), 'the button unsubscribes');
+	}
+	check(foreign(page).length === 0, `no request to another host: ${foreign(page)}`);
+	await page.context().close();
+}
+
+// 13. An editor who lost the password asks for a link, sets a new password
+// from the mail, and logs in with it; the old one no longer works.
+{
+	const ed = 'editor@example.org', NEW = 'a new horse battery staple';
+	const page = await open(true);
+	await page.goto(base + '/admin/login/');
+	await page.locator('a', { hasText: 'Lost your password?' }).click();
+	await page.waitForLoadState();
+	await page.locator('#email').fill(ed);
+	await page.locator('button[type="submit"]').click();
+	await page.waitForLoadState();
+	check((await page.content()).includes('is on its way'), 'the same answer for any address');
+	const m = await mailTo(ed, /\/admin\/reset\//);
+	const url = m ? linkIn(m.text, '/admin/reset/') : null;
+	check(url !== null, 'the reset link arrives');
+	if (url !== null) {
+		await page.goto(url);
+		await page.goto(url);	/* a GET never uses it up */
+		await page.locator('#password').fill(NEW);
+		await page.locator('#password2').fill(NEW);
+		await page.locator('button[type="submit"]').click();
+		await page.waitForLoadState();
+		check(page.url().includes('/admin/login/'), 'then to the login');
+		await page.locator('#email').fill(ed);
+		await page.locator('#password').fill(NEW);
+		await page.locator('button[type="submit"]').click();
+		await page.waitForLoadState();
+		check(new URL(page.url()).pathname === '/admin/', `logged in with the new password (${page.url()})`);
+		await page.screenshot({ path: join(out, 'password-reset.png') });
+		const old = await open(false);
+		await old.goto(base + '/admin/login/');
+		await old.locator('#email').fill(ed);
+		await old.locator('#password').fill(PW);
+		await old.locator('button[type="submit"]').click();
+		await old.waitForLoadState();
+		check(old.url().includes('/admin/login/'), 'the old password no longer works');
+		await old.context().close();
+		await page.goto(url);
+		check((await page.content()).includes('cannot be used'), 'the link works once');
+	}
+	await page.context().close();
+}
+
 await browser.close();
 server.kill('SIGTERM');
 const code = await new Promise((r) => server.on('exit', (c) => r(c)));
@@ -482,6 +648,7 @@ const code = await new Promise((r) => server.on('exit', (c) => r(c)));
 check(code === 0, `galley serve stopped cleanly (exit ${code})`);
 if (failed > 0)
 	console.error(log.split('\n').filter((l) => !/^(GET|POST|HEAD) /.test(l)).slice(-20).join('\n'));
+sink.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
