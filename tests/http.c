@@ -21,9 +21,11 @@
 
 #include <sqlite3.h>
 #include <libpq-fe.h>
+#include <gmime/gmime.h>
 
 #include "conf.h"
 #include "http.h"
+#include "mail.h"
 
 int
 run_galley(const char *const *args, struct buf *out)
@@ -794,6 +796,7 @@ smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
 {
 	const char	*top = getenv("TOP") ? getenv("TOP") : ".";
 	char		 script[600], path[600], nfail[16], code[16], port[16];
+	char		 delay[16];
 	char		*p;
 	int		 i;
 
@@ -804,13 +807,14 @@ smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
 	snprintf(nfail, sizeof(nfail), "%d", fail);
 	snprintf(code, sizeof(code), "%d", fail_code > 0 ? fail_code : 451);
 	snprintf(port, sizeof(port), "%d", s->port);
+	snprintf(delay, sizeof(delay), "%.3f", s->delay_ms / 1000.0);
 	unlink(path);
 	if ((s->pid = fork()) == -1)
 		return -1;
 	if (s->pid == 0) {
 		execl("/usr/bin/python3", "python3", script, "--dir", s->dir,
 		    "--port", port, "--fail", nfail, "--fail-code", code,
-		    (char *)NULL);
+		    "--delay", delay, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500; i++) {	/* up to 10 s */
@@ -904,4 +908,55 @@ site_mail(const char *dir, const struct smtp *s, int retry_seconds)
 		return -1;
 	}
 	return 0;
+}
+
+GMimeMessage *
+mail_parse(const char *msg, size_t len)
+{
+	GMimeStream	*st;
+	GMimeParser	*p;
+	GMimeMessage	*m;
+
+	mail_gmime_init();
+	st = g_mime_stream_mem_new_with_buffer(msg, len);
+	p = g_mime_parser_new_with_stream(st);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(st);
+	return m;
+}
+
+char *
+mail_part_text(GMimeObject *o, const char *type, const char *sub)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(o);
+	GMimeDataWrapper	*w;
+	GMimeStream		*st;
+	GByteArray		*ba;
+	char			*s, *r, *e;
+	int			 i, n;
+
+	if (GMIME_IS_MULTIPART(o)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+		for (i = 0; i < n; i++)
+			if ((s = mail_part_text(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(o), i), type, sub)) != NULL)
+				return s;
+		return NULL;
+	}
+	if (!g_mime_content_type_is_type(ct, type, sub) ||
+	    !GMIME_IS_PART(o) ||
+	    (w = g_mime_part_get_content(GMIME_PART(o))) == NULL)
+		return NULL;
+	st = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, st);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+	s = strndup((const char *)ba->data, ba->len);
+	g_object_unref(st);
+	/* Text travels with CRLF line ends; a reader's client ends lines. */
+	for (r = e = s; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*e++ = *r;
+	*e = '\0';
+	return s;
 }

@@ -142,6 +142,8 @@ struct smtp {
 	pid_t	 pid;
 	int	 port;
 	char	*dir;		/* heap */
+	int	 delay_ms;	/* set before smtp_start: a slow server, each
+				   250 this late after the message is saved */
 };
 /*
  * Starts it on s->port if set (a restart), else a free port, saving into
@@ -167,5 +169,15 @@ char	*smtp_message(const struct smtp *, int i, char **rcpt);
  * first retry after retry_seconds, in its galley.conf.  Returns 0.
  */
 int	 site_mail(const char *dir, const struct smtp *s, int retry_seconds);
+/*
+ * A message parsed with GMime, as a mail client would (g_object_unref
+ * it); NULL if it does not parse.  mail_part_text gives the decoded text
+ * of the first part of MIME type type/sub under o, line ends LF, heap
+ * (NULL if there is none).
+ */
+typedef struct _GMimeMessage	GMimeMessage;
+typedef struct _GMimeObject	GMimeObject;
+GMimeMessage *mail_parse(const char *msg, size_t len);
+char	*mail_part_text(GMimeObject *o, const char *type, const char *sub);
 
 #endif

@@ -137,58 +137,6 @@ test_conf(void)
 	}
 }
 
-/* The decoded text of the first part of mime type type/sub under o. */
-static char *
-part_text(GMimeObject *o, const char *type, const char *sub)
-{
-	GMimeContentType	*ct = g_mime_object_get_content_type(o);
-	GMimeDataWrapper	*w;
-	GMimeStream		*st;
-	GByteArray		*ba;
-	char			*s;
-	int			 i, n;
-
-	if (GMIME_IS_MULTIPART(o)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
-		for (i = 0; i < n; i++)
-			if ((s = part_text(g_mime_multipart_get_part(
-			    GMIME_MULTIPART(o), i), type, sub)) != NULL)
-				return s;
-		return NULL;
-	}
-	if (!g_mime_content_type_is_type(ct, type, sub) ||
-	    !GMIME_IS_PART(o) ||
-	    (w = g_mime_part_get_content(GMIME_PART(o))) == NULL)
-		return NULL;
-	st = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, st);
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
-	s = strndup((const char *)ba->data, ba->len);
-	g_object_unref(st);
-	/* Text travels with CRLF line ends; a reader's client ends lines. */
-	{
-		char	*r, *w;
-
-		for (r = w = s; *r != '\0'; r++)
-			if (!(r[0] == '\r' && r[1] == '\n'))
-				*w++ = *r;
-		*w = '\0';
-	}
-	return s;
-}
-
-static GMimeMessage *
-parse(const char *msg, size_t len)
-{
-	GMimeStream	*st = g_mime_stream_mem_new_with_buffer(msg, len);
-	GMimeParser	*p = g_mime_parser_new_with_stream(st);
-	GMimeMessage	*m = g_mime_parser_construct_message(p, NULL);
-
-	g_object_unref(p);
-	g_object_unref(st);
-	return m;
-}
-
 static void
 test_build(void)
 {
@@ -242,7 +190,7 @@ test_build(void)
 	}
 	CHECK(id[0] == '<' && strstr(id, "@news.example>") != NULL);
 	CHECK(strlen(id) == 1 + 32 + strlen("@news.example>"));
-	CHECK((gm = parse(msg, len)) != NULL);
+	CHECK((gm = mail_parse(msg, len)) != NULL);
 	if (gm != NULL) {
 		CHECK_STR(g_mime_message_get_subject(gm), m.subject);
 		CHECK(strlen(id) > 2 && strncmp(g_mime_message_get_message_id(
@@ -266,10 +214,12 @@ test_build(void)
 		CHECK(g_mime_content_type_is_type(g_mime_object_get_content_type(
 		    g_mime_message_get_mime_part(gm)), "multipart",
 		    "alternative"));
-		t = part_text(g_mime_message_get_mime_part(gm), "text", "plain");
+		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
+		    "plain");
 		CHECK_STR(t, m.text);
 		free(t);
-		t = part_text(g_mime_message_get_mime_part(gm), "text", "html");
+		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
+		    "html");
 		CHECK_STR(t, m.html);
 		free(t);
 		g_object_unref(gm);
@@ -280,9 +230,10 @@ test_build(void)
 	CHECK(mail_build(&s, &a, &m, 1700000000, &msg, &len, &id2) == 0);
 	CHECK(strcmp(id, id2) != 0);
 	CHECK(strstr(msg, "List-Unsubscribe") == NULL);
-	CHECK((gm = parse(msg, len)) != NULL);
+	CHECK((gm = mail_parse(msg, len)) != NULL);
 	if (gm != NULL) {
-		t = part_text(g_mime_message_get_mime_part(gm), "text", "plain");
+		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
+		    "plain");
 		CHECK_STR(t, m.text);
 		free(t);
 		g_object_unref(gm);
