@@ -608,6 +608,20 @@ site_db(const char *dir)
 	return path;
 }
 
+char *
+site_node(const char *dir)
+{
+	char	*b = tmp_path("node-b"), cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && sed 's|^media_dir = .*|"
+	    "media_dir = %s/media|' %s/galley.conf > %s/galley.conf && "
+	    "chmod 600 %s/galley.conf", b, dir, dir, b, b);
+	if (system(cmd) == 0)
+		return b;
+	free(b);
+	return NULL;
+}
+
 int
 db_exec(const char *where, const char *sql)
 {

@@ -93,6 +93,12 @@ void	 resp_free(struct resp *);
  * $GALLEY_DB (the PostgreSQL pass) or dir/galley.db.  Static.
  */
 const char *site_db(const char *dir);
+/*
+ * A second node of the site in dir (which must be on PostgreSQL): a new
+ * folder with dir's galley.conf, its media folder made absolute so both
+ * share it.  Heap; NULL on failure.
+ */
+char	*site_node(const char *dir);
 /* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
 int	 db_exec(const char *where, const char *sql);
 /*
