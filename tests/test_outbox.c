@@ -252,7 +252,8 @@ headers(void)
 	CHECK(mail_test("reader@example.org", &out) == 0);
 	t1 = time(NULL);
 	CHECK(out.data != NULL && strstr(out.data, "1 sent, 0 to retry,"
-	    " 0 given up") != NULL);
+	    " 0 given up") != NULL && strstr(out.data, "reader@example.org:"
+	    " sent, the server said: 250 ") != NULL);
 	CHECK(smtp_count(&s) == 1);
 	id = db_text("SELECT message_id FROM outbox");
 	CHECK(db_count(db, "SELECT count(*) FROM outbox WHERE status ="
@@ -319,7 +320,8 @@ try_again(void)
 	buf_init(&out);
 	CHECK(mail_test("again@example.org", &out) == 0);
 	CHECK(out.data != NULL && strstr(out.data, "0 sent, 1 to retry") !=
-	    NULL);
+	    NULL && strstr(out.data, "again@example.org: queued, the server"
+	    " said: 451 4.3.0 Test server: try again later") != NULL);
 	CHECK(db_count(db, "SELECT count(*) FROM outbox WHERE status ="
 	    " 'queued' AND tries = 1 AND reply LIKE '451 %'") == 1);
 	CHECK(smtp_count(&s) == 0);
@@ -421,7 +423,8 @@ refused(void)
 	buf_init(&out);
 	CHECK(mail_test("refused@example.org", &out) == 0);
 	CHECK(out.data != NULL && strstr(out.data, "0 sent, 0 to retry,"
-	    " 1 given up") != NULL);
+	    " 1 given up") != NULL && strstr(out.data, "refused@example.org:"
+	    " failed, the server said: 550 ") != NULL);
 	CHECK(db_count(db, "SELECT count(*) FROM outbox WHERE status ="
 	    " 'failed' AND tries = 1 AND reply LIKE '550 %' AND"
 	    " length(body) > 0") == 1);
