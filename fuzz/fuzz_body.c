@@ -13,8 +13,8 @@
 #include "shortcode.h"
 
 static const struct shortcode_image images[] = {
-	{ 1, 7, "/media/aaaa.jpg", 640, 480 },
-	{ 0, 2, "/media/bbbb.png", 0, 0 },
+	{ 1, 7, "/media/aaaa.jpg", 640, 480, 2 },
+	{ 0, 2, "/media/bbbb.png", 0, 0, 1 },
 };
 
 int
@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct buf		 out, html;
 	int64_t			*ids;
 	size_t			 nids;
-	int			 filtered;
+	int			 filtered, bare;
 
 	if (len == 0)
 		return 0;
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	buf_reset(&out);
 	buf_init(&html);
 	body_html(&html, (const char *)data + 1, len - 1, fmt);
-	shortcode_gallery_ids(html.data, html.len, &ids, &nids);
+	shortcode_gallery_ids(html.data, html.len, &ids, &nids, &bare);
 	free(ids);
 	body_finish(&out, html.data, html.len, filtered, images, 2);
 	buf_reset(&html);

@@ -20,6 +20,8 @@
 #include "html.h"
 #include "image.h"
 #include "env.h"
+#include "mail.h"
+#include "notify_reader.h"
 #include "setting.h"
 #include "sign.h"
 #include "site.h"
@@ -333,7 +335,15 @@ batch_one(const struct env *e, struct comment_form *f, struct comment *cm)
 	cm->spam_signals = (char *)spam_signal_names(e->arena, f->signals);
 	if ((cm->status = (char *)decide(e, cm, &fa, k)) == NULL)
 		return STORE_OK;
-	return store_comment_add(e->conn, cm, &f->id);
+	if ((rc = store_comment_add(e->conn, cm, &f->id)) != STORE_OK)
+		return rc;
+	/* What the mail needs, with the comment or not at all. */
+	if (f->notify && (rc = notify_reader_subscribe(e, f->id,
+	    f->email)) != STORE_OK)
+		return rc;
+	if (cm->parent_id != 0 && strcmp(cm->status, "approved") == 0)
+		return mail_event(e, "reply", f->id);
+	return STORE_OK;
 }
 
 /* A comment waiting in the site's batch (site->comments). */
@@ -426,6 +436,59 @@ comment_commit(const struct env *e, struct comment_form *f,
 
 	batch_join(e->site->comments, &it, comments_run, e->conn);
 	return it.rc;
+}
+
+int64_t
+comment_page_of(int64_t place, int64_t per)
+{
+	return (place - 1) / per + 1;
+}
+
+int
+comment_where(const struct env *e, int64_t post, int64_t id, int64_t threads,
+    int64_t *thread, int64_t *page)
+{
+	int64_t			 per = set_int(e->set, SET_COMMENTS_PER_PAGE);
+	struct comment_place	 pl;
+	int			 rc;
+
+	if ((rc = store_comment_place(e->conn, id, &pl)) != STORE_OK)
+		return rc;
+	if (pl.pos == 0) {
+		if (threads < 0 && (rc = store_comment_threads(e->conn, post,
+		    &threads)) != STORE_OK)
+			return rc;
+		pl.pos = threads + 1;
+	}
+	if (pl.rank <= set_int(e->set, SET_COMMENT_REPLIES_SHOWN)) {
+		*thread = 0;
+		*page = comment_page_of(pl.pos, per);
+	} else {
+		*thread = pl.head;
+		*page = pl.rank / per + 1;
+	}
+	return STORE_OK;
+}
+
+const char *
+comment_path(const struct env *e, const char *article, int64_t post,
+    int64_t id)
+{
+	struct route	 rt;
+	struct buf	 b;
+	const char	*out;
+	int64_t		 thread, page;
+
+	if (url_parse(article, &rt) == -1 ||
+	    comment_where(e, post, id, -1, &thread, &page) != STORE_OK)
+		return article;
+	rt.thread = thread;
+	rt.page = (int)page;
+	buf_init(&b);
+	url_route(&b, &rt);
+	out = arena_strdup(e->arena, b.data);
+	buf_reset(&b);
+	return out;
 }
 
 /* Rows a pass of retention blanks at most, per table: a short write. */
@@ -625,6 +688,8 @@ comment_submit(const struct env *e, struct comment_form *f)
 		return 422;
 	if (rc != STORE_OK)
 		return store_failed(f, rc);
+	if (*f->status != '\0')
+		mail_wake(e->site);	/* its events, if it made any */
 	return 303;
 }
 

@@ -40,6 +40,8 @@ struct comment_form {
 	const char	*user_agent;	/* NULL if none was sent */
 	const char	*stamp;		/* the form's time stamp ("" if none) */
 	const char	*honeypot;	/* the field no reader sees */
+	int		 notify;	/* "Notify me of replies by email"
+					   ticked (notify_reader.h) */
 	/* Results. */
 	const char	*err[CF__MAX];	/* a sentence per field, or NULL */
 	int		 later;		/* not the reader's doing: the site
@@ -66,6 +68,27 @@ struct comment_form {
  * files this call made).  Strings it sets live in e's arena.
  */
 int	comment_submit(const struct env *e, struct comment_form *f);
+/*
+ * Where comment id of post shows (a held one: under its parent): *thread
+ * 0 and the article's comment page *page that holds its thread, when it
+ * is its thread's head or one of the `comment_replies_shown` replies
+ * shown under it there; else *thread its head and the page of that
+ * thread's own pages.  One that would head a thread of its own goes
+ * after the post's threads (threads of them; -1: not read yet).  Found
+ * by index through e->conn.  A store_rc.
+ */
+int	comment_where(const struct env *e, int64_t post, int64_t id,
+	    int64_t threads, int64_t *thread, int64_t *page);
+/*
+ * Returns, in e's arena, the path that shows comment id of post
+ * (comment_where): article (the post's path) itself, with
+ * /comment-page-N/, or one of its thread's own pages.  article if the
+ * store fails.
+ */
+const char *comment_path(const struct env *e, const char *article,
+	    int64_t post, int64_t id);
+/* The comment page, from 1, that holds the thread at place (from 1). */
+int64_t	comment_page_of(int64_t place, int64_t per);
 /*
  * Returns 1 if s looks like an email address: local@domain.tld,
  * printable ASCII, no spaces, what WordPress's is_email takes.

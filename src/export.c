@@ -515,6 +515,9 @@ one_media(struct ex *e, const struct export_media *m)
 	it.name = m->m.hash;
 	it.status = "inherit";
 	it.type = "attachment";
+	it.parent = m->post_id == 0 ? 0 : xid(e, "post", m->post_id,
+	    m->post_old);
+	it.menu_order = m->menu_order;
 	write_item(e, &it, m->m.created, m->m.created);
 	write_redirects(e, 0, m->m.id);
 	xmlTextWriterEndElement(e->w);

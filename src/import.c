@@ -79,9 +79,14 @@ struct pending_comment {
 	char			*key;
 };
 
-/* A page whose parent comes later in the file. */
+/*
+ * A page whose parent comes later in the file; or an attachment (media
+ * set) and its post, which may too, attached once every post is in.
+ */
 struct pending_parent {
 	int64_t	 id, old_parent;
+	int64_t	 order;		/* an attachment's menu_order */
+	int	 media;
 };
 
 struct imp {
@@ -770,8 +775,8 @@ post_new(struct imp *m, const struct wxr_item *it, int k, int64_t *id)
 	if (parent < 0) {
 		m->pparents = xrealloc(m->pparents, (m->npparents + 1) *
 		    sizeof(*m->pparents));
-		m->pparents[m->npparents].id = *id;
-		m->pparents[m->npparents++].old_parent = it->parent;
+		m->pparents[m->npparents++] = (struct pending_parent){ *id,
+		    it->parent, 0, 0 };
 	}
 	return post_redirects(m, it, *id);
 }
@@ -803,6 +808,12 @@ attachment_item(struct imp *m, const struct wxr_item *it)
 	if (rc == STORE_OK && it->id > 0)
 		rc = redirect(m, arena_printf(&m->rec, "/?attachment_id=%lld",
 		    (long long)it->id), 0, a->media_id);
+	if (rc == STORE_OK && it->parent > 0) {
+		m->pparents = xrealloc(m->pparents, (m->npparents + 1) *
+		    sizeof(*m->pparents));
+		m->pparents[m->npparents++] = (struct pending_parent){
+		    a->media_id, it->parent, it->menu_order, 1 };
+	}
 	return rc;
 }
 
@@ -1401,19 +1412,27 @@ media_all(struct imp *m, struct image *made, size_t *nmade)
 	return 0;
 }
 
-/* Pages whose parents came after them; then PostgreSQL's sequences. */
+/*
+ * Pages whose parents came after them, attachments' posts; then
+ * PostgreSQL's sequences.
+ */
 static int
 finish(struct imp *m)
 {
-	int64_t	 parent;
-	size_t	 i;
-	int	 rc = terms_finish(m);
+	const struct pending_parent	*pp;
+	int64_t				 parent;
+	size_t				 i;
+	int				 rc = terms_finish(m);
 
-	for (i = 0; rc == STORE_OK && i < m->npparents; i++)
-		if (store_import_old(m->env.conn, "post",
-		    m->pparents[i].old_parent, &parent) == STORE_OK)
-			rc = store_post_parent_set(m->env.conn,
-			    m->pparents[i].id, parent);
+	for (i = 0; rc == STORE_OK && i < m->npparents; i++) {
+		pp = &m->pparents[i];
+		if (store_import_old(m->env.conn, "post", pp->old_parent,
+		    &parent) != STORE_OK)
+			continue;
+		rc = pp->media ? store_media_attach(m->env.conn, pp->id,
+		    parent, pp->order) : store_post_parent_set(m->env.conn,
+		    pp->id, parent);
+	}
 	if (rc == STORE_OK)
 		rc = store_ids_sync(m->env.conn);
 	if (rc != STORE_OK)

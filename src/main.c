@@ -312,8 +312,9 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 }
 
 static int
-config_run(struct store_conn *c, int argc, char **argv)
+config_run(const struct env *e, int argc, char **argv)
 {
+	struct store_conn	*c = e->conn;
 	const struct setting	*st;
 	size_t			 i;
 	int			 rc = 0;
@@ -332,30 +333,34 @@ config_run(struct store_conn *c, int argc, char **argv)
 }
 
 /*
- * Opens the site in dir, runs fn on a connection to its database, and
+ * Opens the site in dir, runs fn with an env for it (site_env: a
+ * connection to its database, an arena, the settings, the time), and
  * closes it again; returns fn's exit code, or 1 if the site or database
  * cannot be opened.
  */
 static int
-with_store(const char *dir, int (*fn)(struct store_conn *, int, char **),
+with_store(const char *dir, int (*fn)(const struct env *, int, char **),
     int argc, char **argv)
 {
 	struct site		*site;
 	struct store_conn	*c;
+	struct arena		 a;
+	struct env		 e;
 	char			 err[512];
-	int			 rc;
+	int			 rc = 1;
 
 	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
-	if ((c = store_conn_get(site->store)) == NULL) {
+	arena_init(&a);
+	if ((c = store_conn_get(site->store)) == NULL ||
+	    site_env(site, c, &a, &e) != STORE_OK)
 		fprintf(stderr, "galley: cannot reach the database\n");
-		site_close(site);
-		return 1;
-	}
-	rc = fn(c, argc, argv);
+	else
+		rc = fn(&e, argc, argv);
 	store_conn_put(site->store, c);
+	arena_free(&a);
 	site_close(site);
 	return rc;
 }
@@ -452,15 +457,15 @@ comments_list(struct store_conn *c, const char *status)
 }
 
 static int
-comments_run(struct store_conn *c, int argc, char **argv)
+comments_run(const struct env *e, int argc, char **argv)
 {
 	long long	 id;
 	int		 rc;
 
 	if (strcmp(argv[2], "list") == 0)
-		return comments_list(c, argc == 5 ? argv[4] : NULL);
+		return comments_list(e->conn, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
-	if ((rc = moderation_set(c, id, argv[4])) == STORE_OK)
+	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK)
 		return 0;
 	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
 	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
@@ -492,9 +497,10 @@ recounted(void *arg, const char *kind, int64_t id, int64_t old_sum,
 }
 
 static int
-votes_run(struct store_conn *c, int argc, char **argv)
+votes_run(const struct env *e, int argc, char **argv)
 {
-	int	 rc, n = 0;
+	struct store_conn	*c = e->conn;
+	int			 rc, n = 0;
 
 	(void)argc;
 	(void)argv;
@@ -595,12 +601,13 @@ spam_eval(int argc, char **argv)
 
 /* galley spam DIR train --ham PATH --spam PATH (each repeatable). */
 static int
-spam_train(struct store_conn *c, int argc, char **argv)
+spam_train(const struct env *e, int argc, char **argv)
 {
-	const char	*paths[64];
-	int		 spam[64], i, n = 0;
-	long		 done;
-	char		 err[512];
+	struct store_conn	*c = e->conn;
+	const char		*paths[64];
+	int			 spam[64], i, n = 0;
+	long			 done;
+	char			 err[512];
 
 	for (i = 3; i + 1 < argc && n < 64; i += 2, n++) {
 		spam[n] = strcmp(argv[i], "--spam") == 0;
@@ -645,10 +652,11 @@ classify_one(void *arg, const struct spam_msg *m)
 
 /* galley spam DIR classify FILE...: a score and class per file. */
 static int
-spam_classify(struct store_conn *c, int argc, char **argv)
+spam_classify(const struct env *e, int argc, char **argv)
 {
-	char	 err[512];
-	int	 i, rc, bad = 0;
+	struct store_conn	*c = e->conn;
+	char			 err[512];
+	int			 i, rc, bad = 0;
 
 	for (i = 3; i < argc; i++)
 		if ((rc = spam_corpus_read(argv[i], 0, classify_one, c, err,
@@ -730,15 +738,17 @@ flag(int argc, char **argv, const char *name)
 }
 
 static int
-user_run(struct store_conn *c, int argc, char **argv)
+user_run(const struct env *e, int argc, char **argv)
 {
-	const char	*email = flag(argc, argv, "--email"), *why = NULL;
-	char		 pw[1024];
-	struct arena	 a;
-	struct user	*u, one;
-	size_t		 n, i;
-	int64_t		 id;
-	int		 rc;
+	struct store_conn	*c = e->conn;
+	const char		*email = flag(argc, argv, "--email"),
+				*why = NULL;
+	char			 pw[1024];
+	struct arena		 a;
+	struct user		*u, one;
+	size_t			 n, i;
+	int64_t			 id;
+	int			 rc;
 
 	if (strcmp(argv[2], "list") == 0) {
 		arena_init(&a);

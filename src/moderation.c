@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "env.h"
+#include "mail.h"
 #include "moderation.h"
 #include "spam.h"
 #include "store.h"
@@ -79,26 +81,46 @@ out:
 	return rc;
 }
 
+/* What moderation_set hands set_status. */
+struct verdict {
+	const struct env	*e;
+	const char		*status;
+};
+
 static int
 set_status(struct store_conn *c, struct arena *a, struct comment *cm,
     const void *arg)
 {
-	const char	*status = arg, *want = lesson(status),
-			*trained = cm->spam_trained;
-	int		 rc;
+	const struct verdict	*v = arg;
+	const char		*want = lesson(v->status),
+				*trained = cm->spam_trained;
+	int			 rc;
 
 	if (want != NULL && strcmp(trained, want) != 0) {
 		if ((rc = retrain(c, a, cm, want)) != STORE_OK)
 			return rc;
 		trained = want;
 	}
-	return store_comment_moderate(c, cm->id, status, trained);
+	if ((rc = store_comment_moderate(c, cm->id, v->status, trained)) !=
+	    STORE_OK)
+		return rc;
+	/* A reply approved now: its parent's writer may want to know. */
+	if (cm->parent_id != 0 && strcmp(v->status, "approved") == 0 &&
+	    strcmp(cm->status, "approved") != 0)
+		return mail_event(v->e, "reply", cm->id);
+	return STORE_OK;
 }
 
 int
-moderation_set(struct store_conn *c, int64_t id, const char *status)
+moderation_set(const struct env *e, int64_t id, const char *status)
 {
-	return with_comment(c, id, set_status, status);
+	struct verdict	 v = { e, status };
+	int		 rc;
+
+	if ((rc = with_comment(e->conn, id, set_status, &v)) == STORE_OK &&
+	    strcmp(status, "approved") == 0)
+		mail_wake(e->site);
+	return rc;
 }
 
 

@@ -11,14 +11,17 @@
 
 #include <stdint.h>
 
+struct env;
 struct store_conn;
 
 /*
  * Sets comment id's status (approved, pending, spam or trash) and
- * trains the filter to match, in one transaction on c.  Returns a
+ * trains the filter to match, in one transaction on e->conn.  A reply
+ * that becomes approved records the mail event "reply" in it, so its
+ * parent's writer may hear of it (notify_reader.h).  Returns a
  * store_rc: STORE_NOTFOUND if there is no such comment.
  */
-int	moderation_set(struct store_conn *c, int64_t id, const char *status);
+int	moderation_set(const struct env *e, int64_t id, const char *status);
 
 struct arena;
 struct comment;

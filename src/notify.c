@@ -6,12 +6,15 @@
 
 #include "env.h"
 #include "notify.h"
+#include "notify_reader.h"
 #include "store.h"
 
 static const struct handler {
 	const char	*kind;
 	int		(*fn)(const struct env *, int64_t item);
 } handlers[] = {
+	{ "confirm", notify_reader_confirm },	/* an address to confirm */
+	{ "reply", notify_reader_reply },	/* a reply approved */
 	{ NULL, NULL }
 };
 

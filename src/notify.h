@@ -21,4 +21,14 @@ struct env;
  */
 int	notify_event(const struct env *e, const char *kind, int64_t item);
 
+/*
+ * The sender's pass after the events (notify_reader.c): queues the
+ * replies held for each reader's address whose hour has room (under
+ * mail_per_hour): one as a reply, more as one digest.  Runs its own
+ * transactions on e->conn, one per address, so call it outside any;
+ * allocates in e's arena and reads e->set.  Cheap when nothing is held
+ * (one indexed query).  Returns a store_rc.
+ */
+int	notify_held(const struct env *e);
+
 #endif

@@ -324,9 +324,13 @@ send_one(struct outbox *o, struct outbox_pass *p, int *leased)
 	return rc;
 }
 
-/* Acts on every mail event, in batches of EVENT_BATCH. */
+/*
+ * Acts on every mail event, in batches of EVENT_BATCH, then queues the
+ * replies they (or earlier ones) held for addresses now with room
+ * (notify_held, in transactions of its own).
+ */
 static int
-events_all(struct outbox *o, struct outbox_pass *p)
+notify_all(struct outbox *o, struct outbox_pass *p)
 {
 	struct store_conn	*c;
 	struct arena		 a;
@@ -345,57 +349,70 @@ events_all(struct outbox *o, struct outbox_pass *p)
 			return rc;
 		p->events += n;
 	} while (n == EVENT_BATCH && !atomic_load(&o->stopping));
-	return STORE_OK;
+	if ((c = store_conn_get(o->site->store)) == NULL)
+		return STORE_DOWN;
+	arena_init(&a);
+	if ((rc = site_env(o->site, c, &a, &e)) == STORE_OK)
+		rc = notify_held(&e);
+	store_conn_put(o->site->store, c);
+	arena_free(&a);
+	return rc;
 }
 
-/* One look at what waits: whether any event does, and the next due. */
+/*
+ * One look at what waits: *notify 1 if an event or a held reply does,
+ * *next when the next message falls due (0: none queued).
+ */
 static int
-look(struct outbox *o, int64_t *events, int64_t *next)
+look(struct outbox *o, int64_t *notify, int64_t *next)
 {
 	struct store_conn	*c;
 	int			 rc;
 
 	if ((c = store_conn_get(o->site->store)) == NULL)
 		return STORE_DOWN;
-	rc = store_mail_waiting(c, events, next);
+	rc = store_mail_waiting(c, notify, next);
 	store_conn_put(o->site->store, c);
 	return rc;
 }
 
 /*
- * Events, then deliveries, until nothing more is due now.  An idle
- * pass is one query (look).  It ends early when the server is down
- * (p->down: p->next is when to try again), when the sender stops, and
- * when a round moved nothing (what is due is locked by another node's
- * sender for the moment: p->next 0, so the caller sleeps its while).
+ * Events and held replies (once a pass: what another node's sender has
+ * locked is not waited for), then deliveries until nothing more is due
+ * now.  An idle pass is one query (look).  It ends early when the
+ * server is down (p->down: p->next is when it is due to be tried), when
+ * the sender stops, and when a round of deliveries moved nothing (what
+ * is due is locked by another node's sender for the moment: p->next 0,
+ * so the caller sleeps its while).
  */
 static int
 pass(struct outbox *o, struct outbox_pass *p)
 {
-	int64_t	 events;
+	int64_t	 notify;
 	int	 rc, leased, before;
 
 	memset(p, 0, sizeof(*p));
-	for (;;) {
-		if ((rc = look(o, &events, &p->next)) != STORE_OK)
-			return rc;
-		if (events == 0 && (p->next == 0 ||
-		    p->next > (int64_t)time(NULL)))
-			return STORE_OK;
-		before = p->events + p->sent + p->retried + p->failed;
-		if (events > 0 && (rc = events_all(o, p)) != STORE_OK)
-			return rc;
+	if ((rc = look(o, &notify, &p->next)) != STORE_OK)
+		return rc;
+	if (notify && ((rc = notify_all(o, p)) != STORE_OK ||
+	    (rc = look(o, &notify, &p->next)) != STORE_OK))
+		return rc;
+	while (p->next != 0 && p->next <= (int64_t)time(NULL)) {
+		before = p->sent + p->retried + p->failed;
 		leased = 1;
 		while (leased && !p->down && !atomic_load(&o->stopping))
 			if ((rc = send_one(o, p, &leased)) != STORE_OK)
 				return rc;
 		if (p->down || atomic_load(&o->stopping))
-			return STORE_OK;
-		if (p->events + p->sent + p->retried + p->failed == before) {
+			break;
+		if (p->sent + p->retried + p->failed == before) {
 			p->next = 0;
-			return STORE_OK;
+			break;
 		}
+		if ((rc = look(o, &notify, &p->next)) != STORE_OK)
+			return rc;
 	}
+	return STORE_OK;
 }
 
 /* Every so often: sent rows past SENT_KEEP go (their bodies went). */

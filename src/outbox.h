@@ -54,10 +54,10 @@ struct outbox_pass {
 };
 
 /*
- * One pass as the sender makes it: every mail event, then every message
- * due.  For `galley mail DIR test`, which sends from the command line.
- * Returns a store_rc (the database's; SMTP failures are counted, not
- * returned).
+ * One pass as the sender makes it: every mail event, then the readers'
+ * replies they held (notify_held), then every message due.  For
+ * `galley mail DIR test`, which sends from the command line.  Returns a
+ * store_rc (the database's; SMTP failures are counted, not returned).
  */
 int		 outbox_pass(struct site *, struct outbox_pass *);
 

@@ -335,15 +335,19 @@ view_picture(struct req *r, const struct picture *m, const char *alt,
 	return o;
 }
 
-/* What [gallery] may show of items[0..n): each one's display file. */
+/*
+ * What [gallery] may show of items[0..n): each one's display file, and
+ * its place among the post's attached pictures att[0..natt).
+ */
 static struct shortcode_image *
-gallery_images(struct req *r, const struct picture *items, size_t n)
+gallery_images(struct req *r, const struct picture *items, size_t n,
+    const int64_t *att, size_t natt)
 {
 	struct shortcode_image	*img = arena_alloc(&r->arena,
 	    (n > 0 ? n : 1) * sizeof(*img));
 	const char		*ext;
 	struct buf		 b;
-	size_t			 i;
+	size_t			 i, k;
 
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
@@ -356,6 +360,9 @@ gallery_images(struct req *r, const struct picture *items, size_t n)
 		img[i].src = arena_strndup(&r->arena, b.data, b.len);
 		img[i].width = items[i].display->width;
 		img[i].height = items[i].display->height;
+		for (k = 0; k < natt && att[k] != items[i].id; k++)
+			;
+		img[i].attached = k < natt ? (int)k + 1 : 0;
 	}
 	buf_reset(&b);
 	return img;
@@ -370,9 +377,9 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	struct picture		*items;
 	enum body_format	 fmt;
 	struct buf		 h, b;
-	int64_t			*gallery, *ids;
-	size_t			 nrows, n = 0, ngallery, nids = 0;
-	int			 eager = 1, rc;
+	int64_t			*gallery, *ids, *att = NULL;
+	size_t			 nrows, n = 0, ngallery, nids = 0, natt = 0;
+	int			 eager = 1, bare, rc = STORE_OK;
 
 	*featured = NULL;
 	buf_init(&h);
@@ -383,15 +390,22 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	 * pictures, the featured one, the galleries' (WordPress's ids,
 	 * and ours should an id be one). */
 	picture_refs(&r->arena, h.data, h.len, &refs);
-	shortcode_gallery_ids(h.data, h.len, &gallery, &ngallery);
-	ids = arena_alloc(&r->arena, (ngallery + 1) * sizeof(*ids));
+	shortcode_gallery_ids(h.data, h.len, &gallery, &ngallery, &bare);
+	if (bare && p->id > 0)
+		rc = store_media_attached(r->conn, &r->arena, p->id,
+		    SHORTCODE_GALLERY_MAX, &att, &natt);
+	ids = arena_alloc(&r->arena, (ngallery + natt + 1) * sizeof(*ids));
 	if (p->featured_media != 0)
 		ids[nids++] = p->featured_media;
 	if (ngallery > 0)
 		memcpy(ids + nids, gallery, ngallery * sizeof(*ids));
 	nids += ngallery;
-	rc = store_media_find(r->conn, &r->arena, refs.hash, refs.nhash,
-	    ids, nids, gallery, ngallery, &rows, &nrows);
+	if (natt > 0)
+		memcpy(ids + nids, att, natt * sizeof(*ids));
+	nids += natt;
+	if (rc == STORE_OK)
+		rc = store_media_find(r->conn, &r->arena, refs.hash,
+		    refs.nhash, ids, nids, gallery, ngallery, &rows, &nrows);
 	free(gallery);
 	if (rc != STORE_OK) {
 		r->store_err = rc;
@@ -399,7 +413,7 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	}
 	picture_items(&r->arena, rows, nrows, &items, &n);
 	body_finish(&b, h.data, h.len, p->filtered, gallery_images(r, items,
-	    n), n);
+	    n, att, natt), n);
 	buf_reset(&h);
 	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)

@@ -21,15 +21,6 @@ struct post;
 
 int	page_home(struct req *);
 int	page_article(struct req *);
-/*
- * Returns the path that shows comment id of post (a held one: under its
- * parent, or on the last page if it would head a thread of its own):
- * article (the post's path) itself, with /comment-page-N/, or one of its
- * thread's own pages when it is past the replies shown under the head.
- * Found by index; article if the store fails.
- */
-const char *page_article_comment_path(struct req *, const char *article,
-	    int64_t post, int64_t id);
 int	page_archive(struct req *);	/* category, tag, author, date */
 /* What an archive is of: its kind ("Category"), name and description. */
 struct archive_of {
@@ -96,6 +87,15 @@ int	page_cross_site(struct req *);
  * acts.  Returns the HTTP status; never cached.
  */
 int	page_admin(struct req *, struct form *in);
+/*
+ * /mail/WHAT?t=TOKEN, a link in a reader's mail (what "confirm",
+ * "unsubscribe" or "stop"; token NULL if absent): a GET shows what it
+ * would do, with a button; a POST (the button, or a mail client's
+ * RFC 8058 one-click) does it, authorised by the token alone.  404 for
+ * a bad or forged token.  Returns the HTTP status; never cached.
+ */
+int	page_mail(struct req *, const char *what, const char *token,
+	    int post);
 /* The pages for a comment form that was too large (413) or garbled. */
 int	page_too_large(struct req *);
 int	page_bad_form(struct req *);

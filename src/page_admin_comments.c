@@ -16,6 +16,7 @@
 #include "comment.h"
 #include "buf.h"
 #include "form.h"
+#include "mail.h"
 #include "moderation.h"
 #include "page.h"
 #include "page_admin.h"
@@ -270,6 +271,7 @@ static int
 one_comment(struct req *r, struct session *se, struct form *in,
     const char *action)
 {
+	struct env	 env = page_env(r);
 	struct comment	 cm, parent;
 	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10),
 			 nid;
@@ -325,14 +327,16 @@ one_comment(struct req *r, struct session *se, struct form *in,
 	cm.image = cm.thumb = cm.spam_signals = "";
 	cm.avatar = (char *)avatar_key(r->site, &r->arena, cm.email);
 	cm.spam_score = -1;
-	/* The reply and its thread's places together, or neither. */
+	/* The reply, its thread's places and its mail together, or none. */
 	if ((rc = store_begin(r->conn)) == STORE_OK &&
-	    (rc = store_comment_add(r->conn, &cm, &nid)) == STORE_OK)
+	    (rc = store_comment_add(r->conn, &cm, &nid)) == STORE_OK &&
+	    (rc = mail_event(&env, "reply", nid)) == STORE_OK)
 		rc = store_commit(r->conn);
 	if (rc != STORE_OK) {
 		store_rollback(r->conn);
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	}
+	mail_wake(r->site);
 	return admin_back(r, "comments", arena_printf(&r->arena,
 	    "edit=%lld&done=reply", (long long)id));
 }
@@ -340,6 +344,7 @@ one_comment(struct req *r, struct session *se, struct form *in,
 int
 admin_comments_post(struct req *r, struct session *se, struct form *in)
 {
+	struct env	 env = page_env(r);
 	const char	*action = form_get(in, "action", NULL, NULL),
 			*ids = form_get(in, "id", NULL, NULL),
 			*status = form_get(in, "status", NULL, NULL), *p;
@@ -369,7 +374,7 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 					    " your own posts.");
 				continue;
 			}
-			rc = actions[a].status != NULL ? moderation_set(r->conn,
+			rc = actions[a].status != NULL ? moderation_set(&env,
 			    id, actions[a].status) : deletable(r, id) ?
 			    moderation_delete(r->conn, id) : STORE_CONFLICT;
 			if (rc == STORE_DOWN || rc == STORE_RETRY)

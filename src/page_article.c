@@ -18,6 +18,7 @@
 #include "comment_text.h"
 #include "html.h"
 #include "image.h"
+#include "mail.h"
 #include "picture.h"
 #include "page.h"
 #include "req.h"
@@ -356,69 +357,6 @@ view_comment_page(struct req *r, json_t *o, json_t *top, int64_t page,
 		view_comment_link(r, o, "comments_newer", (int)page + 1);
 }
 
-/* The comment page, from 1, of the thread at place (1 is the oldest). */
-static int64_t
-page_of(int64_t place, int64_t per)
-{
-	return (place - 1) / per + 1;
-}
-
-/*
- * Where comment id shows (a held one: under its parent): *thread 0 and
- * the article's comment page *page that holds its thread, when it is
- * its thread's head or one of the `comment_replies_shown` replies shown
- * under it there; else *thread its head and the page of that thread's
- * own pages.  One that would head a thread of its own goes after the
- * post's threads (threads of them; -1: not read yet).  A store_rc.
- */
-static int
-comment_where(struct req *r, int64_t post, int64_t id, int64_t threads,
-    int64_t *thread, int64_t *page)
-{
-	int64_t			 per = set_int(page_settings(r),
-				    SET_COMMENTS_PER_PAGE);
-	struct comment_place	 pl;
-	int			 rc;
-
-	if ((rc = store_comment_place(r->conn, id, &pl)) != STORE_OK)
-		return rc;
-	if (pl.pos == 0) {
-		if (threads < 0 && (rc = store_comment_threads(r->conn, post,
-		    &threads)) != STORE_OK)
-			return rc;
-		pl.pos = threads + 1;
-	}
-	if (pl.rank <= set_int(page_settings(r), SET_COMMENT_REPLIES_SHOWN)) {
-		*thread = 0;
-		*page = page_of(pl.pos, per);
-	} else {
-		*thread = pl.head;
-		*page = pl.rank / per + 1;
-	}
-	return STORE_OK;
-}
-
-const char *
-page_article_comment_path(struct req *r, const char *article, int64_t post,
-    int64_t id)
-{
-	struct route	 rt;
-	struct buf	 b;
-	const char	*out;
-	int64_t		 thread, page;
-
-	if (url_parse(article, &rt) == -1 ||
-	    comment_where(r, post, id, -1, &thread, &page) != STORE_OK)
-		return article;
-	rt.thread = thread;
-	rt.page = (int)page;
-	buf_init(&b);
-	url_route(&b, &rt);
-	out = arena_strdup(&r->arena, b.data);
-	buf_reset(&b);
-	return out;
-}
-
 /*
  * view["form"]: the reply form's values and messages.  Empty for the
  * public page; the reader's own words and the reasons on a 422, or on a
@@ -446,6 +384,10 @@ view_form(struct req *r, json_t *view, int64_t post_id)
 	view_str(o, "comment", f ? f->text : "");
 	view_str(o, "image_formats", comment_image_label(&env));
 	view_str(o, "image_accept", comment_image_accept(&env));
+	/* The box only where mail can be sent; as the reader left it. */
+	json_object_set_new(o, "mail", json_boolean(mail_on(r->site)));
+	json_object_set_new(o, "notify", json_boolean(f != NULL &&
+	    f->notify));
 	/* A reply only to a comment shown on this post. */
 	if (parent > 0 && store_comment_by_id(r->conn, &r->arena, parent,
 	    &up) == STORE_OK && up.post_id == post_id &&
@@ -492,7 +434,7 @@ held_comment(struct req *r, json_t *view, int64_t post, int64_t threads,
 	    STORE_OK || held->post_id != post ||
 	    strcmp(held->status, "trash") == 0 ||
 	    strcmp(held->status, "approved") == 0 ||	/* shown already */
-	    comment_where(r, post, id, threads, thread, page) != STORE_OK)
+	    comment_where(&env, post, id, threads, thread, page) != STORE_OK)
 		return 0;
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
@@ -530,7 +472,7 @@ view_thread(struct req *r, json_t *o, const struct post *p, int64_t page,
 		*pages = page + 1;
 	}
 	rt.thread = 0;
-	rt.page = (int)page_of(pos, per);
+	rt.page = (int)comment_page_of(pos, per);
 	buf_init(&b);
 	url_route(&b, &rt);
 	t = json_object();
@@ -580,7 +522,7 @@ view_article(struct req *r, json_t *view, const struct post *p,
 	if (r->route.thread != 0)
 		rc = view_thread(r, o, p, page, &cm, &ncm, &pages);
 	else {
-		pages = threads > 0 ? page_of(threads, per) : 1;
+		pages = threads > 0 ? comment_page_of(threads, per) : 1;
 		if (show_held && held_thread == 0 && held_page > pages)
 			pages = held_page;
 		json_object_set_new(o, "thread", json_false());

@@ -113,6 +113,7 @@ read_form(struct req *r, struct form *in)
 	f->user_agent = r->user_agent;
 	f->stamp = form_get(in, "stamp", NULL, NULL);
 	f->honeypot = form_get(in, "company", NULL, NULL);
+	f->notify = strcmp(form_get(in, "notify", NULL, NULL), "yes") == 0;
 	if (f->parent_id < 0)
 		f->parent_id = 0;
 	return f;
@@ -154,8 +155,8 @@ page_comment_post(struct req *r, struct form *in)
 		if (store_generation(r->conn, &gen) == STORE_OK)
 			store_generation_note(r->site->store, gen);
 		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
-		    page_article_comment_path(r, f->article, f->post_id,
-		    f->id), held, (long long)f->id);
+		    comment_path(&env, f->article, f->post_id, f->id), held,
+		    (long long)f->id);
 		store_read_end(r->conn);
 		r->cookie = remember_cookie(r, f,
 		    strcmp(form_get(in, "remember", NULL, NULL), "yes") == 0);

@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "body.h"
 #include "buf.h"
+#include "comment.h"
 #include "comment_text.h"
 #include "html.h"
 #include "image.h"
@@ -350,6 +351,7 @@ static void
 comment_item(struct feed *f, const struct comment *c, int one_post)
 {
 	struct arena	*a = &f->r->arena;
+	struct env	 env = page_env(f->r);
 	struct buf	 b, html;
 	const char	*path, *text;
 
@@ -358,8 +360,8 @@ comment_item(struct feed *f, const struct comment *c, int one_post)
 		url_page(&b, c->post_slug);
 	else
 		url_post(&b, c->post_published, c->post_slug);
-	path = page_article_comment_path(f->r, arena_strdup(a, b.data),
-	    c->post_id, c->id);
+	path = comment_path(&env, arena_strdup(a, b.data), c->post_id,
+	    c->id);
 	buf_reset(&b);
 	buf_init(&html);
 	comment_text_render(&html, c->content, strlen(c->content));

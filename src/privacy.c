@@ -1,8 +1,9 @@
 /*
  * privacy: see privacy.h.  The export holds every column stored about
  * each comment (the IP hash and user agent too, while retention keeps
- * them) and the account that has the address, if any; votes carry no
- * email, so they cannot be found by one, which the export says.
+ * them), the account that has the address, if any, and what mail holds
+ * of it (mail_json); votes carry no email, so they cannot be found by
+ * one, which the export says.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -69,18 +70,74 @@ comment_json(const struct comment *cm)
 	return o;
 }
 
+/*
+ * What mail holds of email: the address a comment's "Notify me" box
+ * gave (when confirmed, when stopped), its subscriptions (which comment,
+ * since when, confirmed or not) and the messages queued or sent to it
+ * (their subject, kind, dates and status; never their bodies).  NULL
+ * with *rc set if the database failed.
+ */
+static json_t *
+mail_json(const struct env *e, const char *email, int *rc)
+{
+	struct mail_address		 ad;
+	struct mail_subscription	*sub = NULL;
+	struct mail_row			*m;
+	json_t				*o, *addr = json_null(),
+					*subs = json_array(), *msgs, *x;
+	size_t				 ns = 0, nm, i;
+
+	*rc = store_mail_address_find(e->conn, e->arena, email, &ad);
+	if (*rc == STORE_OK) {
+		addr = json_pack("{s:s,s:I,s:I,s:I,s:I}", "email", ad.email,
+		    "created", (json_int_t)ad.created, "confirmation_sent",
+		    (json_int_t)ad.asked, "confirmed", (json_int_t)ad.confirmed,
+		    "stopped", (json_int_t)ad.stopped);
+		*rc = store_mail_subscriptions_of(e->conn, e->arena, ad.id,
+		    &sub, &ns);
+	} else if (*rc == STORE_NOTFOUND)
+		*rc = STORE_OK;
+	if (*rc == STORE_OK)
+		*rc = store_mail_to(e->conn, e->arena, email, &m, &nm);
+	if (*rc != STORE_OK) {
+		json_decref(addr);
+		json_decref(subs);
+		return NULL;
+	}
+	for (i = 0; i < ns; i++)
+		json_array_append_new(subs, json_pack("{s:I,s:I,s:b}",
+		    "comment_id", (json_int_t)sub[i].comment_id, "created",
+		    (json_int_t)sub[i].created, "confirmed", ad.confirmed != 0));
+	msgs = json_array();
+	for (i = 0; i < nm; i++) {
+		x = json_object();
+		json_object_set_new(x, "kind", json_string(m[i].kind));
+		json_object_set_new(x, "subject", json_string(m[i].subject));
+		json_object_set_new(x, "created", json_integer(m[i].created));
+		json_object_set_new(x, "status", json_string(m[i].status));
+		json_object_set_new(x, "sent", json_integer(m[i].sent));
+		json_array_append_new(msgs, x);
+	}
+	o = json_object();
+	json_object_set_new(o, "address", addr);
+	json_object_set_new(o, "subscriptions", subs);
+	json_object_set_new(o, "messages", msgs);
+	return o;
+}
+
 json_t *
 privacy_export(const struct env *e, const char *email, int64_t user_id,
     int *rcp)
 {
-	json_t		*out, *list = json_array(), *acct = json_null();
+	json_t		*out, *list = json_array(), *acct = json_null(),
+			*mail;
 	struct comment	*cm;
 	struct user	 u;
 	size_t		 n, i;
 	int		 rc;
 
 	if ((*rcp = store_privacy_comments(e->conn, e->arena, email, &cm,
-	    &n)) != STORE_OK) {
+	    &n)) != STORE_OK || (mail = mail_json(e, email, rcp)) == NULL) {
 		json_decref(list);
 		return NULL;
 	}
@@ -99,6 +156,7 @@ privacy_export(const struct env *e, const char *email, int64_t user_id,
 	json_object_set_new(out, "exported", json_integer(e->now));
 	json_object_set_new(out, "comments", list);
 	json_object_set_new(out, "account", acct);
+	json_object_set_new(out, "mail", mail);
 	json_object_set_new(out, "votes", json_string("Ratings are stored"
 	    " with a random voter cookie and a keyed IP hash, never with an"
 	    " email address, so none can be found by one."));
@@ -156,6 +214,7 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
 	struct store_conn	*c = e->conn;
 	struct comment		*cm;
 	size_t			 k, i;
+	int64_t			 gone;
 	int			 rc;
 
 	*n = 0;
@@ -170,6 +229,9 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
 		    store_comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;
 	}
+	/* Its address, subscriptions, held replies and mail, sent or not. */
+	if ((rc = store_mail_erase(c, email, &gone)) != STORE_OK)
+		goto fail;
 	if ((rc = log_it(e, email, remove ? "remove" : "anonymise",
 	    (int64_t)k, user_id)) != STORE_OK || (rc = store_commit(c)) !=
 	    STORE_OK)

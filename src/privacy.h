@@ -24,8 +24,10 @@ json_t	*privacy_export(const struct env *e, const char *email,
  * Erases email's comments in one transaction: remove set deletes them
  * (replies move up; pictures no other comment shows are deleted),
  * otherwise they stay as "Anonymous" without email, website, IP hash or
- * user agent.  What they taught the spam filter is unlearnt first.
- * Sets *n to the comments touched; returns a store_rc.
+ * user agent.  What they taught the spam filter is unlearnt first.  In
+ * the same transaction, what mail holds of it goes: its address, its
+ * subscriptions and held replies, and every outbox row to it, sent or
+ * not.  Sets *n to the comments touched; returns a store_rc.
  */
 int	privacy_erase(const struct env *e, const char *email, int remove,
 	    int64_t user_id, int64_t *n);

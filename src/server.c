@@ -1163,6 +1163,21 @@ comment_task(struct sreq *sr, struct MHD_Connection *conn)
 }
 
 /*
+ * /mail/WHAT?t=TOKEN, a link in a reader's mail (page_mail.c): the
+ * token comes from the URL for GET and POST alike, since a mail
+ * client's one-click POST (RFC 8058) sends it nowhere else.  The body
+ * says nothing more, so it is not read, and one that does not parse is
+ * no reason to refuse.
+ */
+static int
+mail_task(struct sreq *sr, struct MHD_Connection *conn)
+{
+	return page_mail(&sr->r, sr->path + strlen("/mail/"),
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "t"),
+	    sr->posting);
+}
+
+/*
  * /admin/...: never cached, rendered for the signed-in user (or a
  * redirect to the login page); a task for the pool, since reading a
  * session may write its last use, and a login hashes a password.
@@ -1271,6 +1286,12 @@ static const struct form_field comment_fields[] = {
 	{ "remember", 16 },
 	{ "stamp", 64 },		/* comment_stamp: TIME.MAC */
 	{ "company", 200 },		/* the honeypot */
+	{ "notify", 16 },		/* "Notify me of replies" */
+};
+
+/* A mail link's POST: RFC 8058's one field, read by no one. */
+static const struct form_field mail_fields[] = {
+	{ "List-Unsubscribe", 16 },
 };
 
 /* The vote form's fields (POST /votes). */
@@ -1282,6 +1303,7 @@ static const struct form_field vote_fields[] = {
 
 
 #define VOTE_BODY_MAX	4096		/* a vote, form or JSON */
+#define MAIL_BODY_MAX	4096		/* a mail link's button */
 #define ADMIN_BODY_MAX	(10 << 20)	/* an admin form (a picture) */
 #define ADMIN_FIELD_MAX	(9 << 20)	/* one of its fields */
 #define ADMIN_LOGIN_MAX	8192		/* the login form */
@@ -1306,6 +1328,13 @@ static const struct action actions[] = {
 	{ "/votes", ACT_POST | ACT_JSON, VOTE_BODY_MAX, vote_fields,
 	    sizeof(vote_fields) / sizeof(vote_fields[0]), 0, vote_task,
 	    NULL },
+	/* Each its own path: a page of the site may be called /mail/. */
+	{ "/mail/confirm", ACT_GET | ACT_POST, MAIL_BODY_MAX, mail_fields,
+	    sizeof(mail_fields) / sizeof(mail_fields[0]), 0, mail_task, NULL },
+	{ "/mail/unsubscribe", ACT_GET | ACT_POST, MAIL_BODY_MAX, mail_fields,
+	    sizeof(mail_fields) / sizeof(mail_fields[0]), 0, mail_task, NULL },
+	{ "/mail/stop", ACT_GET | ACT_POST, MAIL_BODY_MAX, mail_fields,
+	    sizeof(mail_fields) / sizeof(mail_fields[0]), 0, mail_task, NULL },
 	{ "/admin/login/", ACT_GET | ACT_POST | ACT_LOGIN, ADMIN_LOGIN_MAX,
 	    NULL, 0, ADMIN_FIELD_MAX, admin_task, NULL },
 	{ "/admin/tools/", ACT_GET | ACT_POST | ACT_GATE, WXR_MAX + 65536,

@@ -119,6 +119,7 @@ struct media {
 	size_t				 nimg;
 	int64_t				*ids;	/* shortcode_gallery_ids' */
 	size_t				 nids, cap;
+	int				 bare;	/* a [gallery] without ids */
 };
 
 /* What a pass does with one match. */
@@ -612,7 +613,7 @@ escaped(const char *s, const PCRE2_SIZE *ov, int rc)
 
 /* The most attributes read from one shortcode, ids one gallery shows. */
 #define ATTS_MAX	24
-#define GALLERY_MAX	100
+#define GALLERY_MAX	SHORTCODE_GALLERY_MAX
 
 /* One attribute as written: name NULL for a positional value. */
 struct att {
@@ -871,25 +872,60 @@ gallery_item(struct buf *out, const struct shortcode_image *im, int link,
 /*
  * gallery_shortcode(), for ids="" (or include=""): the pictures the page
  * found, in the order given; ids it did not find are left out.  A bare
- * [gallery] means the post's attached pictures, which Galley does not
- * record, so it renders nothing rather than a wrong gallery.
+ * [gallery] shows the post's attached pictures (those with an attached
+ * place), in that order, less any exclude="" names.
  */
+/* Fills shown[] with what a gallery shows; returns how many, or -1. */
+static int
+gallery_pick(const struct call *c, const struct shortcode_image **shown)
+{
+	const struct media		*m = c->media;
+	const struct shortcode_image	*im;
+	int64_t				 ids[GALLERY_MAX];
+	const char			*v;
+	size_t				 len, i, k;
+	int				 n, nx = 0, picked = 0;
+
+	if ((v = att(c, "ids", &len)) != NULL || (v = att(c, "include",
+	    &len)) != NULL) {
+		if ((n = gallery_ids(v, len, ids, GALLERY_MAX)) == -1)
+			return -1;
+		for (i = 0; i < (size_t)n; i++)
+			if ((im = image_find(m, ids[i])) != NULL)
+				shown[picked++] = im;
+		return picked;
+	}
+	if ((v = att(c, "exclude", &len)) != NULL &&
+	    (nx = gallery_ids(v, len, ids, GALLERY_MAX)) == -1)
+		return -1;
+	/* Places run 1, 2, ...: each found by a walk, at most 100 of 100. */
+	for (k = 1; m != NULL && k <= m->nimg && picked < GALLERY_MAX; k++)
+		for (i = 0; i < m->nimg; i++) {
+			im = &m->img[i];
+			if (im->attached != (int)k)
+				continue;
+			for (n = 0; n < nx && ids[n] != (im->old_id > 0 ?
+			    im->old_id : im->id); n++)
+				;
+			if (n == nx)
+				shown[picked++] = im;
+			break;
+		}
+	return picked;
+}
+
 static int
 gallery_render(struct buf *out, const struct call *c)
 {
 	static const char *const sizes[] = { "thumbnail", "medium", "large",
 	    "full", NULL };
-	const struct shortcode_image	*im;
-	int64_t				 ids[GALLERY_MAX];
+	const struct shortcode_image	*shown[GALLERY_MAX];
 	const char			*v, *size = "thumbnail";
 	size_t				 len, i;
-	int				 n, cols = 3, shown = 0, link = 1;
+	int				 n, cols = 3, link = 1;
 
-	if ((v = att(c, "ids", &len)) == NULL && (v = att(c, "include",
-	    &len)) == NULL)
-		return 0;
-	if ((n = gallery_ids(v, len, ids, GALLERY_MAX)) == -1)
-		return -1;
+	if ((n = gallery_pick(c, shown)) <= 0)
+		return n;
 	if ((v = att(c, "columns", &len)) != NULL && len == 1 &&
 	    v[0] >= '1' && v[0] <= '9')
 		cols = v[0] - '0';
@@ -900,16 +936,11 @@ gallery_render(struct buf *out, const struct call *c)
 	if ((v = att(c, "link", &len)) != NULL && len == 4 &&
 	    strncasecmp(v, "none", 4) == 0)
 		link = 0;
-	for (i = 0; i < (size_t)n; i++) {
-		if ((im = image_find(c->media, ids[i])) == NULL)
-			continue;
-		if (shown++ == 0)
-			buf_printf(out, "<div class=\"gallery gallery-columns-%d"
-			    " gallery-size-%s\">", cols, size);
-		gallery_item(out, im, link, size);
-	}
-	if (shown > 0)
-		buf_puts(out, "</div>");
+	buf_printf(out, "<div class=\"gallery gallery-columns-%d"
+	    " gallery-size-%s\">", cols, size);
+	for (i = 0; i < (size_t)n; i++)
+		gallery_item(out, shown[i], link, size);
+	buf_puts(out, "</div>");
 	return 0;
 }
 
@@ -1120,8 +1151,10 @@ collect(struct buf *out, const char *s, const PCRE2_SIZE *ov, int rc,
 	c.alen = group(s, ov, rc, 3, &c.atts);
 	atts_parse(&c);
 	if ((v = att(&c, "ids", &len)) == NULL && (v = att(&c, "include",
-	    &len)) == NULL)
+	    &len)) == NULL) {
+		m->bare = 1;
 		return;
+	}
 	if (m->cap - m->nids < GALLERY_MAX) {
 		m->cap = 2 * m->cap + GALLERY_MAX;
 		m->ids = xrealloc(m->ids, m->cap * sizeof(*m->ids));
@@ -1298,7 +1331,7 @@ void
 shortcode_render(struct buf *out, const char *html, size_t len,
     const struct shortcode_image *img, size_t nimg)
 {
-	struct media	 m = { img, nimg, NULL, 0, 0 };
+	struct media	 m = { img, nimg, NULL, 0, 0, 0 };
 	struct buf	 a, b;
 
 	if (len == 0)
@@ -1332,13 +1365,14 @@ shortcode_strip(struct buf *out, const char *in, size_t len)
 
 void
 shortcode_gallery_ids(const char *html, size_t len, int64_t **ids,
-    size_t *n)
+    size_t *n, int *bare)
 {
-	struct media	 m = { NULL, 0, NULL, 0, 0 };
+	struct media	 m = { NULL, 0, NULL, 0, 0, 0 };
 	struct buf	 scratch;
 
 	*ids = NULL;
 	*n = 0;
+	*bare = 0;
 	if (len == 0 || memchr(html, '[', len) == NULL)
 		return;
 	pthread_once(&compiled_once, compile);
@@ -1347,4 +1381,5 @@ shortcode_gallery_ids(const char *html, size_t len, int64_t **ids,
 	buf_reset(&scratch);
 	*ids = m.ids;
 	*n = m.nids;
+	*bare = m.bare;
 }

@@ -20,8 +20,9 @@
  *		   <figure class="gallery-item"><img src="/media/HASH.EXT"
  *		   class="wp-image-N ..."></figure>, from the pictures the
  *		   caller found (shortcode_gallery_ids); unknown ids left
- *		   out; a bare [gallery] (the post's attachments, which
- *		   Galley does not record) renders nothing
+ *		   out; a bare [gallery] shows the post's attached
+ *		   pictures in their order (an import's post_parent and
+ *		   menu_order), less those exclude="1,2" names
  *	[embed]URL[/embed]	-> the facade for YouTube, else a link
  *	[audio src=URL] [audio mp3=URL] [video src=URL] [video mp4=URL]
  *		-> <audio controls preload="none" src=URL> with a link
@@ -47,6 +48,9 @@
 
 struct buf;
 
+/* The most pictures one [gallery] shows. */
+#define SHORTCODE_GALLERY_MAX	100
+
 /* A picture a [gallery] may show: one of our media items. */
 struct shortcode_image {
 	int64_t		 old_id;	/* the WordPress attachment id it was
@@ -54,6 +58,8 @@ struct shortcode_image {
 	int64_t		 id;		/* our media item's */
 	const char	*src;		/* its display file, /media/HASH.EXT */
 	int		 width, height;
+	int		 attached;	/* its place among the post's attached
+					   pictures (1, 2, ...), or 0 */
 };
 
 /*
@@ -80,9 +86,11 @@ void	shortcode_render(struct buf *out, const char *html, size_t len,
  * html[0..len) names, in order, duplicates kept, *n to their count; so
  * a page asks the store once for all of them.  Those inside tags,
  * comments or code are not counted, as shortcode_render leaves them.
+ * *bare is 1 if a [gallery] names none: it shows the post's attached
+ * pictures, which the caller finds too.
  */
 void	shortcode_gallery_ids(const char *html, size_t len, int64_t **ids,
-	    size_t *n);
+	    size_t *n, int *bare);
 
 /*
  * Appends in[0..len) to out with every shortcode Galley knows removed

@@ -522,6 +522,19 @@ int	store_media_find(struct store_conn *, struct arena *,
 /* One media item; STORE_NOTFOUND when there is none. */
 int	store_media_get(struct store_conn *, struct arena *, int64_t id,
 	    struct media *out);
+/*
+ * Attaches media item id to post_id at place order among its pictures
+ * (an import's post_parent and menu_order), unless it is attached
+ * already: a second import changes nothing.
+ */
+int	store_media_attach(struct store_conn *, int64_t id, int64_t post_id,
+	    int64_t order);
+/*
+ * The ids of the media items attached to post_id, by order then id, at
+ * most limit: what a bare [gallery] shows.
+ */
+int	store_media_attached(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t limit, int64_t **ids, size_t *n);
 /* Sets an item's alt text and caption; STORE_NOTFOUND if it is gone. */
 int	store_media_edit(struct store_conn *, int64_t id, const char *alt,
 	    const char *caption);
@@ -747,6 +760,9 @@ struct export_media {
 	struct media	 m;
 	char		*guid;
 	int64_t		 old_id;
+	int64_t		 post_id;	/* the post it is attached to, or 0 */
+	int64_t		 post_old;	/* that post's WordPress id, or 0 */
+	int64_t		 menu_order;
 };
 int	store_export_users(struct store_conn *, struct arena *, int64_t after,
 	    int64_t limit, struct export_user **out, size_t *n);
@@ -982,11 +998,11 @@ int	store_mail_failed(struct store_conn *, int64_t id, const char *reply);
 /* Message id's lease ends untried (its sender stopped): queued as was. */
 int	store_mail_release(struct store_conn *, int64_t id);
 /*
- * What waits for the sender, in one cheap query: *events 1 if any mail
- * event does; *next when the next queued message falls due (the later
- * of its due and its lease), 0 if none is queued.
+ * What waits for the sender, in one cheap query: *notify 1 if any mail
+ * event or held reply does; *next when the next queued message falls
+ * due (the later of its due and its lease), 0 if none is queued.
  */
-int	store_mail_waiting(struct store_conn *, int64_t *events,
+int	store_mail_waiting(struct store_conn *, int64_t *notify,
 	    int64_t *next);
 /* Deletes the messages sent before before; *n how many. */
 int	store_mail_prune(struct store_conn *, int64_t before, int64_t *n);
@@ -1004,5 +1020,112 @@ int	store_mail_requeue(struct store_conn *, int64_t id, int64_t now,
 	    int64_t *n);
 /* Ends every lease: for a lone sender starting (SQLite's one node). */
 int	store_mail_unlease(struct store_conn *);
+
+/*
+ * A reader's address that asked for mail (mail_addresses): lower case,
+ * with when it was made, a confirmation last sent (asked), confirmed,
+ * and all mail stopped; each 0 when not.
+ */
+struct mail_address {
+	int64_t	 id;
+	char	*email;
+	int64_t	 created;
+	int64_t	 asked;
+	int64_t	 confirmed;
+	int64_t	 stopped;
+};
+/*
+ * The row of email (any case; kept in lower case) into *out, added if
+ * new, in the caller's transaction.  On PostgreSQL it holds the row's lock
+ * until the transaction ends, so two comments from one address agree
+ * on whether a confirmation was asked for.
+ */
+int	store_mail_address_get(struct store_conn *, struct arena *,
+	    const char *email, int64_t now, struct mail_address *out);
+/* The address of id; STORE_NOTFOUND if none. */
+int	store_mail_address_by_id(struct store_conn *, struct arena *,
+	    int64_t id, struct mail_address *out);
+/* Notes that a confirmation was asked for address id now. */
+int	store_mail_address_asked(struct store_conn *, int64_t id,
+	    int64_t now);
+/*
+ * Confirms address id now, unless it is confirmed or stopped already;
+ * STORE_NOTFOUND if it changed nothing.
+ */
+int	store_mail_address_confirm(struct store_conn *, int64_t id,
+	    int64_t now);
+/*
+ * Stops every mail to address id: stopped set (kept if set already),
+ * its subscriptions and held replies deleted, and its readers' mail
+ * (confirm, reply, digest) not yet sent taken out of the outbox.
+ */
+int	store_mail_address_stop(struct store_conn *, int64_t id,
+	    int64_t now);
+/* Subscribes address_id to the replies to comment_id. */
+int	store_mail_subscribe(struct store_conn *, int64_t comment_id,
+	    int64_t address_id, int64_t now);
+/*
+ * The address subscribed to the replies to comment_id into *out;
+ * STORE_NOTFOUND if none is.
+ */
+int	store_mail_subscriber(struct store_conn *, struct arena *,
+	    int64_t comment_id, struct mail_address *out);
+/* Ends the subscription to comment_id; STORE_NOTFOUND if there was none. */
+int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
+/*
+ * The replies and digests queued for rcpt at or after since (sent or
+ * not): what mail_per_hour counts.
+ */
+int	store_mail_recent(struct store_conn *, const char *rcpt,
+	    int64_t since, int64_t *n);
+/* Holds reply comment_id for address_id (once only). */
+int	store_mail_hold(struct store_conn *, int64_t comment_id,
+	    int64_t address_id, int64_t now);
+/*
+ * The addresses whose held replies want a look: any not yet waiting,
+ * or any at all if the readers' mail queued to the address at or after
+ * since numbers fewer than limit.
+ */
+int	store_mail_held_due(struct store_conn *, struct arena *,
+	    int64_t since, int64_t limit, int64_t **ids, size_t *n);
+/* A reply held for an address. */
+struct mail_held {
+	int64_t	 comment_id;
+	int	 waiting;	/* for a digest: the hour was full */
+};
+/* The replies held for address_id, oldest first. */
+int	store_mail_held_of(struct store_conn *, struct arena *,
+	    int64_t address_id, struct mail_held **out, size_t *n);
+/*
+ * Takes held reply comment_id: deletes it; STORE_NOTFOUND if it is not
+ * held (any more).  Of two transactions taking it, one gets it:
+ * PostgreSQL's DELETE waits for, then skips, a row another deleted.
+ */
+int	store_mail_held_take(struct store_conn *, int64_t comment_id);
+/* Marks every reply held for address_id as waiting for a digest. */
+int	store_mail_held_wait(struct store_conn *, int64_t address_id);
+/* The address email (any case) into *out; STORE_NOTFOUND if none. */
+int	store_mail_address_find(struct store_conn *, struct arena *,
+	    const char *email, struct mail_address *out);
+/* For a privacy export: one subscription of an address. */
+struct mail_subscription {
+	int64_t	 comment_id;
+	int64_t	 created;
+};
+/* The subscriptions of address_id, oldest first. */
+int	store_mail_subscriptions_of(struct store_conn *, struct arena *,
+	    int64_t address_id, struct mail_subscription **out, size_t *n);
+/*
+ * The outbox's rows to email (any case), oldest first, without their
+ * bodies: kind, subject, created, status, sent.
+ */
+int	store_mail_to(struct store_conn *, struct arena *, const char *email,
+	    struct mail_row **out, size_t *n);
+/*
+ * Erases email (any case) from mail: its address (with its
+ * subscriptions and held replies) and every outbox row to it, sent or
+ * not.  Sets *n to the rows of mail_addresses and outbox deleted.
+ */
+int	store_mail_erase(struct store_conn *, const char *email, int64_t *n);
 
 #endif

@@ -270,6 +270,9 @@ fill_export_media(struct arena *a, struct db_stmt *s, void *v)
 	e->m.created = col_int(s, 7);
 	e->guid = col_text(a, s, 8);
 	e->old_id = col_int(s, 9);
+	e->post_id = col_int(s, 10);
+	e->post_old = col_int(s, 11);
+	e->menu_order = col_int(s, 12);
 }
 
 int
@@ -279,7 +282,10 @@ store_export_media(struct store_conn *c, struct arena *a, int64_t after,
 	return q_many(q(c, "SELECT m.id, m.hash, m.mime, m.width, m.height,"
 	    " m.bytes, m.alt, m.created, coalesce(" IMPORTED("min(key)",
 	    "media", "m.id") ", ''), coalesce(" IMPORTED("max(old_id)",
-	    "media", "m.id") ", 0) FROM media m WHERE m.id > ?1 ORDER BY m.id"
+	    "media", "m.id") ", 0), coalesce(t.post_id, 0), coalesce("
+	    IMPORTED("max(old_id)", "post", "t.post_id") ", 0),"
+	    " coalesce(t.menu_order, 0) FROM media m LEFT JOIN attachments t"
+	    " ON t.media_id = m.id WHERE m.id > ?1 ORDER BY m.id"
 	    " LIMIT ?2", "ii", after, limit), a, sizeof(**out),
 	    fill_export_media, (void **)out, n);
 }

@@ -133,21 +133,22 @@ store_mail_release(struct store_conn *c, int64_t id)
 }
 
 int
-store_mail_waiting(struct store_conn *c, int64_t *events, int64_t *next)
+store_mail_waiting(struct store_conn *c, int64_t *notify, int64_t *next)
 {
 	struct db_stmt	*st;
 	int		 rc;
 
 	/* A due of 0 or less is due now too, and not "none". */
-	st = q(c, "SELECT coalesce((SELECT min(id) FROM mail_events), 0),"
+	st = q(c, "SELECT coalesce((SELECT min(id) FROM mail_events), 0) +"
+	    " coalesce((SELECT min(comment_id) FROM mail_held), 0),"
 	    " coalesce((SELECT min(CASE WHEN lease > due THEN lease WHEN due"
 	    " > 0 THEN due ELSE 1 END) FROM outbox WHERE status = 'queued'),"
 	    " 0)", "");
-	*events = *next = 0;
+	*notify = *next = 0;
 	if (st == NULL)
 		return STORE_ERROR;
 	if ((rc = q_step(st)) == DB_ROW) {
-		*events = col_int(st, 0) != 0;
+		*notify = col_int(st, 0) != 0;
 		*next = col_int(st, 1);
 	}
 	q_done(st);
@@ -205,4 +206,224 @@ store_mail_requeue(struct store_conn *c, int64_t id, int64_t now, int64_t *n)
 	    " created = ?2, tries = 0, lease = 0 WHERE status <> 'sent' AND"
 	    " (id = ?1 OR (?1 = 0 AND status = 'failed')) RETURNING id", "ii",
 	    id, now), n);
+}
+
+/* The columns fill_address reads. */
+#define ADDRESS_COLS "id, email, created, asked, confirmed, stopped"
+
+static void
+fill_address(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct mail_address	*m = v;
+
+	m->id = col_int(s, 0);
+	m->email = col_text(a, s, 1);
+	m->created = col_int(s, 2);
+	m->asked = col_int(s, 3);
+	m->confirmed = col_int(s, 4);
+	m->stopped = col_int(s, 5);
+}
+
+static void
+fill_id(struct arena *a, struct db_stmt *s, void *v)
+{
+	(void)a;
+	*(int64_t *)v = col_int(s, 0);
+}
+
+int
+store_mail_address_get(struct store_conn *c, struct arena *a,
+    const char *email, int64_t now, struct mail_address *out)
+{
+	/* The update changes nothing but returns the row, and locks it. */
+	return q_one(q(c, "INSERT INTO mail_addresses (email, created)"
+	    " VALUES (lower(?1), ?2) ON CONFLICT (email) DO UPDATE SET"
+	    " email = excluded.email RETURNING " ADDRESS_COLS, "ti", email,
+	    now), a, sizeof(*out), fill_address, out);
+}
+
+int
+store_mail_address_by_id(struct store_conn *c, struct arena *a, int64_t id,
+    struct mail_address *out)
+{
+	return q_one(q(c, "SELECT " ADDRESS_COLS " FROM mail_addresses"
+	    " WHERE id = ?1", "i", id), a, sizeof(*out), fill_address, out);
+}
+
+int
+store_mail_address_asked(struct store_conn *c, int64_t id, int64_t now)
+{
+	return q_exec(q(c, "UPDATE mail_addresses SET asked = ?2 WHERE"
+	    " id = ?1", "ii", id, now));
+}
+
+int
+store_mail_address_confirm(struct store_conn *c, int64_t id, int64_t now)
+{
+	return q_changed(q(c, "UPDATE mail_addresses SET confirmed = ?2"
+	    " WHERE id = ?1 AND confirmed = 0 AND stopped = 0 RETURNING id",
+	    "ii", id, now));
+}
+
+int
+store_mail_address_stop(struct store_conn *c, int64_t id, int64_t now)
+{
+	int	 rc;
+
+	if ((rc = q_exec(q(c, "UPDATE mail_addresses SET stopped = ?2"
+	    " WHERE id = ?1 AND stopped = 0", "ii", id, now))) != STORE_OK ||
+	    (rc = q_exec(q(c, "DELETE FROM mail_subscriptions WHERE"
+	    " address_id = ?1", "i", id))) != STORE_OK ||
+	    (rc = q_exec(q(c, "DELETE FROM mail_held WHERE address_id = ?1",
+	    "i", id))) != STORE_OK)
+		return rc;
+	/* Staff notices and password links are not a reader's to stop. */
+	return q_exec(q(c, "DELETE FROM outbox WHERE rcpt = (SELECT email"
+	    " FROM mail_addresses WHERE id = ?1) AND status IN ('queued',"
+	    " 'held') AND kind IN ('confirm', 'reply', 'digest')", "i", id));
+}
+
+int
+store_mail_subscribe(struct store_conn *c, int64_t comment_id,
+    int64_t address_id, int64_t now)
+{
+	return q_exec(q(c, "INSERT INTO mail_subscriptions (comment_id,"
+	    " address_id, created) VALUES (?1, ?2, ?3)", "iii", comment_id,
+	    address_id, now));
+}
+
+int
+store_mail_subscriber(struct store_conn *c, struct arena *a,
+    int64_t comment_id, struct mail_address *out)
+{
+	return q_one(q(c, "SELECT a.id, a.email, a.created, a.asked,"
+	    " a.confirmed, a.stopped FROM mail_subscriptions s JOIN"
+	    " mail_addresses a ON a.id = s.address_id WHERE s.comment_id ="
+	    " ?1", "i", comment_id), a, sizeof(*out), fill_address, out);
+}
+
+int
+store_mail_unsubscribe(struct store_conn *c, int64_t comment_id)
+{
+	return q_changed(q(c, "DELETE FROM mail_subscriptions WHERE"
+	    " comment_id = ?1 RETURNING comment_id", "i", comment_id));
+}
+
+int
+store_mail_recent(struct store_conn *c, const char *rcpt, int64_t since,
+    int64_t *n)
+{
+	return q_int(q(c, "SELECT count(*) FROM outbox WHERE rcpt = ?1 AND"
+	    " created >= ?2 AND kind IN ('reply', 'digest')", "ti", rcpt,
+	    since), n);
+}
+
+int
+store_mail_hold(struct store_conn *c, int64_t comment_id, int64_t address_id,
+    int64_t now)
+{
+	return q_exec(q(c, "INSERT INTO mail_held (comment_id, address_id,"
+	    " created) VALUES (?1, ?2, ?3) ON CONFLICT (comment_id) DO"
+	    " NOTHING", "iii", comment_id, address_id, now));
+}
+
+int
+store_mail_held_due(struct store_conn *c, struct arena *a, int64_t since,
+    int64_t limit, int64_t **ids, size_t *n)
+{
+	return q_many(q(c, "SELECT a.id FROM mail_addresses a WHERE a.id IN"
+	    " (SELECT address_id FROM mail_held WHERE waiting = 0) OR (a.id IN"
+	    " (SELECT address_id FROM mail_held) AND (SELECT count(*) FROM"
+	    " outbox o WHERE o.rcpt = a.email AND o.created >= ?1 AND"
+	    " o.kind IN ('reply', 'digest')) < ?2) ORDER BY a.id", "ii", since,
+	    limit), a, sizeof(**ids), fill_id, (void **)ids, n);
+}
+
+static void
+fill_held(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct mail_held	*h = v;
+
+	(void)a;
+	h->comment_id = col_int(s, 0);
+	h->waiting = (int)col_int(s, 1);
+}
+
+int
+store_mail_held_of(struct store_conn *c, struct arena *a, int64_t address_id,
+    struct mail_held **out, size_t *n)
+{
+	return q_many(q(c, "SELECT comment_id, waiting FROM mail_held WHERE"
+	    " address_id = ?1 ORDER BY comment_id", "i", address_id), a,
+	    sizeof(**out), fill_held, (void **)out, n);
+}
+
+int
+store_mail_held_take(struct store_conn *c, int64_t comment_id)
+{
+	return q_changed(q(c, "DELETE FROM mail_held WHERE comment_id = ?1"
+	    " RETURNING comment_id", "i", comment_id));
+}
+
+int
+store_mail_held_wait(struct store_conn *c, int64_t address_id)
+{
+	return q_exec(q(c, "UPDATE mail_held SET waiting = 1 WHERE"
+	    " address_id = ?1 AND waiting = 0", "i", address_id));
+}
+
+int
+store_mail_address_find(struct store_conn *c, struct arena *a,
+    const char *email, struct mail_address *out)
+{
+	return q_one(q(c, "SELECT " ADDRESS_COLS " FROM mail_addresses"
+	    " WHERE email = lower(?1)", "t", email), a, sizeof(*out),
+	    fill_address, out);
+}
+
+static void
+fill_subscription(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct mail_subscription	*m = v;
+
+	(void)a;
+	m->comment_id = col_int(s, 0);
+	m->created = col_int(s, 1);
+}
+
+int
+store_mail_subscriptions_of(struct store_conn *c, struct arena *a,
+    int64_t address_id, struct mail_subscription **out, size_t *n)
+{
+	return q_many(q(c, "SELECT comment_id, created FROM"
+	    " mail_subscriptions WHERE address_id = ?1 ORDER BY created,"
+	    " comment_id", "i", address_id), a, sizeof(**out),
+	    fill_subscription, (void **)out, n);
+}
+
+int
+store_mail_to(struct store_conn *c, struct arena *a, const char *email,
+    struct mail_row **out, size_t *n)
+{
+	/* A privacy request's: rare, so a scan, to find any case. */
+	return q_many(q(c, "SELECT id, kind, rcpt, subject, message_id,"
+	    " created, due, tries, lease, status, sent, reply FROM outbox"
+	    " WHERE lower(rcpt) = lower(?1) ORDER BY created, id", "t", email),
+	    a, sizeof(**out), fill_listed, (void **)out, n);
+}
+
+int
+store_mail_erase(struct store_conn *c, const char *email, int64_t *n)
+{
+	int64_t	 k = 0;
+	int	 rc;
+
+	/* Its subscriptions and held replies go with it (ON DELETE). */
+	if ((rc = q_rows(q(c, "DELETE FROM mail_addresses WHERE email ="
+	    " lower(?1) RETURNING id", "t", email), n)) != STORE_OK ||
+	    (rc = q_rows(q(c, "DELETE FROM outbox WHERE lower(rcpt) ="
+	    " lower(?1) RETURNING id", "t", email), &k)) != STORE_OK)
+		return rc;
+	*n += k;
+	return STORE_OK;
 }

@@ -367,6 +367,34 @@
 	"  expires BIGINT NOT NULL);" \
 	"CREATE INDEX password_resets_by_user ON password_resets (user_id);"
 
+/*
+ * 19: attachments: a media item's post, as WordPress's attachment
+ * post_parent, and its place among that post's (menu_order): what a bare
+ * [gallery] shows, in that order.  Gone with the item or the post.
+ */
+#define MIGRATION_ATTACHED \
+	"CREATE TABLE attachments (media_id BIGINT PRIMARY KEY" \
+	"  REFERENCES media(id) ON DELETE CASCADE," \
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE," \
+	"  menu_order BIGINT NOT NULL DEFAULT 0);" \
+	"CREATE INDEX attachments_by_post ON attachments (post_id," \
+	"  menu_order, media_id);"
+
+/*
+ * 20: replies held for a reader's address (notify_reader.c).  Each
+ * reply to tell of waits here, the reply and the address it is for,
+ * until the transaction that queues its message deletes it: at once
+ * while the address's hour has room, else (waiting set, once a pass
+ * found the hour full) in one digest once the hour allows.
+ */
+#define MIGRATION_MAIL_HELD \
+	"CREATE TABLE mail_held (comment_id BIGINT PRIMARY KEY" \
+	"  REFERENCES comments(id) ON DELETE CASCADE," \
+	"  address_id BIGINT NOT NULL REFERENCES mail_addresses(id)" \
+	"  ON DELETE CASCADE, created BIGINT NOT NULL," \
+	"  waiting INTEGER NOT NULL DEFAULT 0);" \
+	"CREATE INDEX mail_held_by_address ON mail_held (address_id);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -476,6 +504,8 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_SEARCH_TEXT SEARCH_FTS5,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
+	MIGRATION_ATTACHED GEN_TRIGGERS("attachments"),	/* 19 */
+	MIGRATION_MAIL_HELD,		/* 20 */
 };
 
 /* PostgreSQL: */
@@ -610,6 +640,8 @@ static const char *const pg_steps[] = {
 	MIGRATION_SEARCH_TEXT PG_SEARCH_VECTOR,	/* 16 */
 	MIGRATION_FEEDS,		/* 17 */
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
+	MIGRATION_ATTACHED PG_GEN_TRIGGER("attachments"),	/* 19 */
+	MIGRATION_MAIL_HELD,		/* 20 */
 };
 
 const char *const *

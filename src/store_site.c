@@ -335,6 +335,32 @@ store_media_find(struct store_conn *c, struct arena *a,
 }
 
 int
+store_media_attach(struct store_conn *c, int64_t id, int64_t post_id,
+    int64_t order)
+{
+	return q_exec(q(c, "INSERT INTO attachments (media_id, post_id,"
+	    " menu_order) VALUES (?1, ?2, ?3) ON CONFLICT (media_id) DO"
+	    " NOTHING", "iii", id, post_id, order));
+}
+
+static void
+fill_id(struct arena *a, struct db_stmt *s, void *v)
+{
+	(void)a;
+	*(int64_t *)v = col_int(s, 0);
+}
+
+int
+store_media_attached(struct store_conn *c, struct arena *a, int64_t post_id,
+    int64_t limit, int64_t **ids, size_t *n)
+{
+	return q_many(q(c, "SELECT media_id FROM attachments WHERE post_id ="
+	    " ?1 ORDER BY menu_order, media_id LIMIT ?2", "ii", post_id,
+	    limit), a,
+	    sizeof(**ids), fill_id, (void **)ids, n);
+}
+
+int
 store_media_edit(struct store_conn *c, int64_t id, const char *alt,
     const char *caption)
 {

@@ -530,6 +530,13 @@ url_admin(struct buf *b, const char *section)
 	}
 }
 
+void
+url_mail(struct buf *b, const char *what, const char *token)
+{
+	buf_printf(b, "/mail/%s?t=", what);
+	url_escape(b, token);
+}
+
 /* Appends the tail of feed f to a path ending in "/". */
 static void
 feed_tail(struct buf *b, enum feed_kind f)

@@ -117,6 +117,12 @@ void	url_escape(struct buf *b, const char *s);
 void	url_search(struct buf *b, const char *q, int page);
 /* Appends /admin/SECTION/ ("" for the dashboard: /admin/) to b. */
 void	url_admin(struct buf *b, const char *section);
+/*
+ * Appends the path of a link sent by mail (notify_reader.h), which
+ * server.c's table routes: /mail/WHAT?t=TOKEN, what "confirm",
+ * "unsubscribe" or "stop".
+ */
+void	url_mail(struct buf *b, const char *what, const char *token);
 /* Appends the canonical path of rt (what url_parse read) to b. */
 void	url_route(struct buf *b, const struct route *rt);
 

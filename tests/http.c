@@ -21,7 +21,6 @@
 
 #include <sqlite3.h>
 #include <libpq-fe.h>
-#include <gmime/gmime.h>
 
 #include "conf.h"
 #include "http.h"
@@ -924,6 +923,97 @@ site_mail(const char *dir, const struct smtp *s, int retry_seconds)
 	return 0;
 }
 
+int
+user_add(const char *dir, const char *email, const char *name,
+    const char *role, const char *password)
+{
+	char	 cmd[1600];
+
+	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
+	    " --email '%s' --name '%s' --role %s >/dev/null 2>&1", password,
+	    getenv("GALLEY") ? getenv("GALLEY") : "build/galley", dir, email,
+	    name, role);
+	return system(cmd);
+}
+
+char *
+admin_login(struct srv *s, const char *email, const char *password,
+    long *status)
+{
+	const char	*f[] = { "email", email, "password", password, "next",
+	    "/admin/", NULL }, *p;
+	struct resp	 r;
+	char		*h = NULL;
+
+	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
+		return NULL;
+	if (status != NULL)
+		*status = r.status;
+	if (r.status == 303 && r.head.data != NULL &&
+	    (p = strstr(r.head.data, "galley_session=")) != NULL &&
+	    strcspn(p + 15, ";\r\n") > 0) {
+		h = malloc(200);
+		snprintf(h, 200, "Cookie: galley_session=%.*s",
+		    (int)strcspn(p + 15, ";\r\n"), p + 15);
+	}
+	resp_free(&r);
+	return h;
+}
+
+const char *
+admin_csrf(struct srv *s, const char *cookie)
+{
+	static char	 v[80];
+	const char	*h[] = { cookie, NULL }, *p;
+	struct resp	 r;
+
+	v[0] = '\0';
+	if (http_req(s, "GET", "/admin/", h, &r) == 0 && r.status == 200 &&
+	    (p = strstr(r.body.data, "name=\"csrf\" value=\"")) != NULL)
+		snprintf(v, sizeof(v), "%.64s", p + 19);
+	resp_free(&r);
+	return v;
+}
+
+char *
+mail_part(GMimeObject *o, const char *type, const char *sub)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(o);
+	GMimeDataWrapper	*w;
+	GMimeStream		*st;
+	GByteArray		*ba;
+	char			*s;
+	int			 i, n;
+
+	if (GMIME_IS_MULTIPART(o)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+		for (i = 0; i < n; i++)
+			if ((s = mail_part(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(o), i), type, sub)) != NULL)
+				return s;
+		return NULL;
+	}
+	if (!g_mime_content_type_is_type(ct, type, sub) ||
+	    !GMIME_IS_PART(o) ||
+	    (w = g_mime_part_get_content(GMIME_PART(o))) == NULL)
+		return NULL;
+	st = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, st);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+	s = strndup((const char *)ba->data, ba->len);
+	g_object_unref(st);
+	/* Text travels with CRLF line ends; a reader's client ends lines. */
+	{
+		char	*r, *w;
+
+		for (r = w = s; *r != '\0'; r++)
+			if (!(r[0] == '\r' && r[1] == '\n'))
+				*w++ = *r;
+		*w = '\0';
+	}
+	return s;
+}
+
 GMimeMessage *
 mail_parse(const char *msg, size_t len)
 {
@@ -940,37 +1030,3 @@ mail_parse(const char *msg, size_t len)
 	return m;
 }
 
-char *
-mail_part_text(GMimeObject *o, const char *type, const char *sub)
-{
-	GMimeContentType	*ct = g_mime_object_get_content_type(o);
-	GMimeDataWrapper	*w;
-	GMimeStream		*st;
-	GByteArray		*ba;
-	char			*s, *r, *e;
-	int			 i, n;
-
-	if (GMIME_IS_MULTIPART(o)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
-		for (i = 0; i < n; i++)
-			if ((s = mail_part_text(g_mime_multipart_get_part(
-			    GMIME_MULTIPART(o), i), type, sub)) != NULL)
-				return s;
-		return NULL;
-	}
-	if (!g_mime_content_type_is_type(ct, type, sub) ||
-	    !GMIME_IS_PART(o) ||
-	    (w = g_mime_part_get_content(GMIME_PART(o))) == NULL)
-		return NULL;
-	st = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, st);
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
-	s = strndup((const char *)ba->data, ba->len);
-	g_object_unref(st);
-	/* Text travels with CRLF line ends; a reader's client ends lines. */
-	for (r = e = s; *r != '\0'; r++)
-		if (!(r[0] == '\r' && r[1] == '\n'))
-			*e++ = *r;
-	*e = '\0';
-	return s;
-}

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <libxml/HTMLparser.h>
+#include <gmime/gmime.h>
 
 #include "buf.h"
 
@@ -141,6 +142,22 @@ char	*xp_attr(htmlDocPtr, const char *expr);
 char	**payload_lines(size_t *n);
 
 /*
+ * Adds an account to the site in dir (galley user DIR add), its
+ * password given on stdin as a person would type it.  Returns the
+ * command's exit status.
+ */
+int	 user_add(const char *dir, const char *email, const char *name,
+	    const char *role, const char *password);
+/*
+ * Signs in at /admin/login/; returns a heap "Cookie: galley_session=..."
+ * header line, or NULL, and the answer's status in *status (if asked).
+ */
+char	*admin_login(struct srv *, const char *email, const char *password,
+	    long *status);
+/* The CSRF token of the admin's forms for cookie, or "" (static). */
+const char *admin_csrf(struct srv *, const char *cookie);
+
+/*
  * A real SMTP server for the tests: tests/smtp_sink.py (aiosmtpd) on a
  * loopback port, saving every message it accepts in dir.
  */
@@ -176,14 +193,14 @@ char	*smtp_message(const struct smtp *, int i, char **rcpt);
  */
 int	 site_mail(const char *dir, const struct smtp *s, int retry_seconds);
 /*
- * A message parsed with GMime, as a mail client would (g_object_unref
- * it); NULL if it does not parse.  mail_part_text gives the decoded text
- * of the first part of MIME type type/sub under o, line ends LF, heap
- * (NULL if there is none).
+ * A whole message parsed by GMime, as a mail client would read it
+ * (g_object_unref it); NULL if it does not parse.
  */
-typedef struct _GMimeMessage	GMimeMessage;
-typedef struct _GMimeObject	GMimeObject;
 GMimeMessage *mail_parse(const char *msg, size_t len);
-char	*mail_part_text(GMimeObject *o, const char *type, const char *sub);
+/*
+ * The decoded text of the first part of type/sub under o (a multipart
+ * searched depth first), its CRLF line ends as LF; heap, or NULL.
+ */
+char	*mail_part(GMimeObject *o, const char *type, const char *sub);
 
 #endif

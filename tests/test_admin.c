@@ -29,17 +29,6 @@
 static const char	*site, *db;
 static char		 dbpath[600];
 
-static int
-user_add(const char *email, const char *name, const char *role)
-{
-	char	 cmd[1200];
-
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
-	    " --email %s --name '%s' --role %s >/dev/null 2>&1", PW,
-	    getenv("GALLEY"), site, email, name, role);
-	return system(cmd);
-}
-
 /* The value of Set-Cookie's galley_session, or "" (static buffer). */
 static const char *
 session_of(const struct resp *r)
@@ -55,26 +44,6 @@ session_of(const struct resp *r)
 	return v;
 }
 
-/* Logs in; returns a heap "Cookie: galley_session=..." header or NULL. */
-static char *
-login(struct srv *s, const char *email, const char *password, long *status)
-{
-	const char	*f[] = { "email", email, "password", password, "next",
-	    "/admin/", NULL };
-	struct resp	 r;
-	char		*h = NULL;
-
-	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
-		return NULL;
-	*status = r.status;
-	if (r.status == 303 && *session_of(&r) != '\0') {
-		h = malloc(200);
-		snprintf(h, 200, "Cookie: galley_session=%s", session_of(&r));
-	}
-	resp_free(&r);
-	return h;
-}
-
 static long
 get(struct srv *s, const char *path, const char *cookie, struct resp *r)
 {
@@ -83,22 +52,6 @@ get(struct srv *s, const char *path, const char *cookie, struct resp *r)
 	if (http_req(s, "GET", path, cookie ? h : NULL, r) != 0)
 		return -1;
 	return r->status;
-}
-
-/* The CSRF token on a page the cookie can see, or "" (static buffer). */
-static const char *
-csrf(struct srv *s, const char *cookie)
-{
-	static char	 v[80];
-	struct resp	 r;
-	const char	*p;
-
-	v[0] = '\0';
-	if (get(s, "/admin/", cookie, &r) == 200 && (p = strstr(r.body.data,
-	    "name=\"csrf\" value=\"")) != NULL)
-		snprintf(v, sizeof(v), "%.64s", p + 19);
-	resp_free(&r);
-	return v;
 }
 
 static long
@@ -178,7 +131,8 @@ matrix(struct srv *s, char *const cookie[4])
 		}
 	/* POSTs with each role's own CSRF token. */
 	for (k = 0; k < 4; k++) {
-		snprintf(tok, sizeof(tok), "%s", k ? csrf(s, cookie[k]) : "");
+		snprintf(tok, sizeof(tok), "%s", k ? admin_csrf(s, cookie[k]) :
+		    "");
 		{
 			const char	*f1[] = { "csrf", tok, "action",
 			    "approve", "id", "2", NULL };
@@ -217,7 +171,7 @@ forgery(struct srv *s, const char *admin)
 	    "/admin/settings/", "/admin/users/", "/admin/logout/",
 	    "/admin/posts/", "/admin/pages/", "/admin/terms/",
 	    "/admin/media/", "/admin/privacy/" };
-	const char	*tok = csrf(s, admin);
+	const char	*tok = admin_csrf(s, admin);
 	char		 what[200], good[80];
 	const char	*none[] = { "action", "trash", "id", "1", NULL };
 	const char	*bad[] = { "csrf", "0123456789abcdef0123456789abcdef"
@@ -256,7 +210,7 @@ forgery(struct srv *s, const char *admin)
 static void
 moderate(struct srv *s, char *const cookie[4])
 {
-	const char	*tok = csrf(s, cookie[3]);
+	const char	*tok = admin_csrf(s, cookie[3]);
 	char		 t[80];
 	struct resp	 r;
 
@@ -318,7 +272,7 @@ settings(struct srv *s, const char *admin)
 	char		 tok[80], *keep[120];
 	int		 i, n = 0, k;
 
-	snprintf(tok, sizeof(tok), "%s", csrf(s, admin));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, admin));
 	CHECK(get(s, "/admin/settings/", admin, &r) == 200);
 	doc = html_parse(&r);
 	resp_free(&r);
@@ -373,10 +327,10 @@ sessions(struct srv *s, const char *const *cookies)
 
 	(void)cookies;
 	/* Two sessions of one admin; a new password ends the other. */
-	a = login(s, "admin@example.org", PW, &st);
-	b = login(s, "admin@example.org", PW, &st);
+	a = admin_login(s, "admin@example.org", PW, &st);
+	b = admin_login(s, "admin@example.org", PW, &st);
 	CHECK(a != NULL && b != NULL);
-	snprintf(tok, sizeof(tok), "%s", csrf(s, a));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, a));
 	/* Our own id, from the users page. */
 	CHECK(get(s, "/admin/users/", a, &r) == 200);
 	{
@@ -401,7 +355,7 @@ sessions(struct srv *s, const char *const *cookies)
 	CHECK(get(s, "/admin/", a, &r) == 200);
 	resp_free(&r);
 	free(b);
-	b = login(s, "admin@example.org", PW, &st);
+	b = admin_login(s, "admin@example.org", PW, &st);
 	CHECK_MSG(b == NULL && st == 401, "the old password no longer works");
 	free(b);
 	/* Logout ends it; the cookie is cleared. */
@@ -414,7 +368,7 @@ sessions(struct srv *s, const char *const *cookies)
 	resp_free(&r);
 	free(a);
 	/* Idle too long: ended. */
-	a = login(s, "admin@example.org", PW " two", &st);
+	a = admin_login(s, "admin@example.org", PW " two", &st);
 	CHECK(a != NULL);
 	snprintf(sql, sizeof(sql), "UPDATE sessions SET seen = seen - 13 *"
 	    " 3600, created = created - 13 * 3600");
@@ -423,7 +377,7 @@ sessions(struct srv *s, const char *const *cookies)
 	resp_free(&r);
 	free(a);
 	/* Too old, however used. */
-	a = login(s, "admin@example.org", PW " two", &st);
+	a = admin_login(s, "admin@example.org", PW " two", &st);
 	snprintf(sql, sizeof(sql), "UPDATE sessions SET created = created -"
 	    " 8 * 86400");
 	CHECK(db_exec(dbpath, sql) == 0);
@@ -477,8 +431,8 @@ posts(struct srv *s, char *const cookie[4])
 	htmlDocPtr	 doc;
 	char		*v;
 
-	snprintf(ed, sizeof(ed), "%s", csrf(s, cookie[2]));
-	snprintf(au, sizeof(au), "%s", csrf(s, cookie[1]));
+	snprintf(ed, sizeof(ed), "%s", admin_csrf(s, cookie[2]));
+	snprintf(au, sizeof(au), "%s", admin_csrf(s, cookie[1]));
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	CHECK(get(s, "/admin/posts/?edit=new", cookie[2], &r) == 200 &&
@@ -646,8 +600,8 @@ author_html(struct srv *s, char *const cookie[4])
 	struct tm	 tm;
 	time_t		 t = time(NULL);
 
-	snprintf(au, sizeof(au), "%s", csrf(s, cookie[1]));
-	snprintf(ed, sizeof(ed), "%s", csrf(s, cookie[2]));
+	snprintf(au, sizeof(au), "%s", admin_csrf(s, cookie[1]));
+	snprintf(ed, sizeof(ed), "%s", admin_csrf(s, cookie[2]));
 	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", au, "action",
 	    "preview", "title", "Filtered", "body", body, "format", "html",
 	    NULL }, cookie[1], NULL, &r) == 200 &&
@@ -729,7 +683,7 @@ privacy(struct srv *s, const char *admin)
 
 	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
 	    "exif-gps-orientation6.jpg", shared);
-	snprintf(tok, sizeof(tok), "%s", csrf(s, admin));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, admin));
 	comment_as(s, "Trace Writer", "trace@trace.example", "Trace words one.",
 	    "0", file);
 	comment_as(s, "Trace Writer", "Trace@Trace.example", "Trace words two.",
@@ -840,7 +794,7 @@ terms(struct srv *s, const char *ed)
 	char		 tok[80], id[24], world[24], homs[24];
 	struct resp	 r;
 
-	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ed));
 	CHECK(post_status(s, "/admin/terms/", (const char *[]){ "csrf", tok,
 	    "action", "add", "taxonomy", "category", "name", "World", NULL },
 	    ed, NULL) == 303);
@@ -912,7 +866,7 @@ media(struct srv *s, const char *au)
 	htmlDocPtr	 doc;
 	char		*v;
 
-	snprintf(tok, sizeof(tok), "%s", csrf(s, au));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, au));
 	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
 	    "exif-gps-orientation6.jpg", shared);
 	snprintf(bad, sizeof(bad), "%s/fixtures/jpeg/invalid/"
@@ -1038,7 +992,7 @@ media_formats(struct srv *s, const char *au)
 
 	if (!CHECK(mkdtemp(dir) != NULL && write_pictures(dir)))
 		return;
-	snprintf(tok, sizeof(tok), "%s", csrf(s, au));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, au));
 	for (i = 0; i < sizeof(pics) / sizeof(pics[0]); i++) {
 		snprintf(file, sizeof(file), "%s/%s", dir, pics[i].file);
 		CHECK_MSG(http_post(s, "/admin/media/", f, 1, file, h, &r) ==
@@ -1165,7 +1119,7 @@ media_render(struct srv *s, const char *ed)
 
 	if (!CHECK(mkdtemp(dir) != NULL && write_pictures(dir)))
 		return;
-	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ed));
 	snprintf(file, sizeof(file), "%s/p.png", dir);
 	CHECK(http_post(s, "/admin/media/", f, 1, file, h, &r) == 0 &&
 	    r.status == 303);
@@ -1277,7 +1231,7 @@ comment_edits(struct srv *s, const char *ed)
 	char		 tok[80], id[24];
 	struct resp	 r;
 
-	snprintf(tok, sizeof(tok), "%s", csrf(s, ed));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ed));
 	CHECK(get(s, "/admin/comments/?edit=1", ed, &r) == 200 &&
 	    strstr(r.body.data, "name=\"content\"") &&
 	    strstr(r.body.data, "Reply as Ed Editor"));
@@ -1408,7 +1362,7 @@ throttle(struct srv *s)
 	 * Three failures on this account from this address: the right
 	 * password must wait too.
 	 */
-	c = login(s, "editor@example.org", PW, &st);
+	c = admin_login(s, "editor@example.org", PW, &st);
 	CHECK_MSG(c == NULL && st == 429, "throttled after three failures");
 	free(c);
 	CHECK(http_post(s, "/admin/login/", f2, 0, NULL, NULL, &r1) == 0 &&
@@ -1421,7 +1375,7 @@ throttle(struct srv *s)
 	/* Kept in the database: clear it there and the login works. */
 	CHECK(db_exec(dbpath, "UPDATE login_failures SET last = last - 3600")
 	    == 0);
-	c = login(s, "editor@example.org", PW, &st);
+	c = admin_login(s, "editor@example.org", PW, &st);
 	CHECK_MSG(c != NULL && st == 303, "the wait passes");
 	free(c);
 }
@@ -1601,7 +1555,7 @@ tools(struct srv *s, char *const cookie[4])
 	struct resp	 r;
 	xmlDocPtr	 doc;
 
-	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[3]));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, cookie[3]));
 	snprintf(file, sizeof(file), "%s/fixtures/wxr/small-export.xml",
 	    shared);
 	snprintf(broken, sizeof(broken), "%s/fixtures/wxr/crazy-cdata.xml",
@@ -1615,11 +1569,11 @@ tools(struct srv *s, char *const cookie[4])
 	CHECK(http_upload(s, "/admin/tools/", forged, 1, "wxr", file, h, &r) ==
 	    0 && r.status == 403);
 	resp_free(&r);
-	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[2]));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, cookie[2]));
 	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", file, he, &r)
 	    == 0 && r.status == 403);
 	resp_free(&r);
-	snprintf(tok, sizeof(tok), "%s", csrf(s, cookie[3]));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, cookie[3]));
 	CHECK(http_upload(s, "/admin/tools/", import, 1, "wxr", broken, h,
 	    &r) == 0 && r.status == 422 && strstr(r.body.data, "line ") &&
 	    strstr(r.body.data, "Nothing was changed"));
@@ -1673,11 +1627,14 @@ main(void)
 	    "comment_flood_seconds", "0", NULL }, NULL) == 0);
 	CHECK(run_galley((const char *[]){ "config", dir, "set",
 	    "comment_min_seconds", "0", NULL }, NULL) == 0);
-	CHECK(user_add("author@example.org", "Ann Author", "author") == 0);
-	CHECK(user_add("editor@example.org", "Ed Editor", "editor") == 0);
-	CHECK(user_add("admin@example.org", "Ada Admin", "admin") == 0);
-	CHECK(user_add("ADMIN@example.org", "Twin", "admin") != 0);
-	CHECK(user_add("bad@example.org", "Bad", "overlord") != 0);
+	CHECK(user_add(site, "author@example.org", "Ann Author", "author",
+	    PW) == 0);
+	CHECK(user_add(site, "editor@example.org", "Ed Editor", "editor",
+	    PW) == 0);
+	CHECK(user_add(site, "admin@example.org", "Ada Admin", "admin",
+	    PW) == 0);
+	CHECK(user_add(site, "ADMIN@example.org", "Twin", "admin", PW) != 0);
+	CHECK(user_add(site, "bad@example.org", "Bad", "overlord", PW) != 0);
 	CHECK(run_galley((const char *[]){ "user", dir, "list", NULL },
 	    &out) == 0 && out.data != NULL &&
 	    strstr(out.data, "editor@example.org\teditor\tEd Editor"));
@@ -1688,9 +1645,9 @@ main(void)
 	    "x", NULL }, NULL) == 2);	/* never a password in argv */
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return check_done();
-	cookie[1] = login(&s, "author@example.org", PW, &st);
-	cookie[2] = login(&s, "Editor@Example.org", PW, &st);
-	cookie[3] = login(&s, "admin@example.org", PW, &st);
+	cookie[1] = admin_login(&s, "author@example.org", PW, &st);
+	cookie[2] = admin_login(&s, "Editor@Example.org", PW, &st);
+	cookie[3] = admin_login(&s, "admin@example.org", PW, &st);
 	CHECK(cookie[1] && cookie[2] && cookie[3]);
 	CHECK(srv_log_has(&s, PW) == 0);
 	matrix(&s, cookie);

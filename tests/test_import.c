@@ -365,6 +365,111 @@ attachments(void)
 	srv_stop(&s);
 }
 
+/*
+ * The lines wxr_count.py prints with args (after the file), up to max,
+ * each on the heap; returns how many, or -1.
+ */
+static int
+py_lines(const char *file, const char *args, char **out, int max)
+{
+	char	 cmd[2600], line[600];
+	int	 n = 0;
+	FILE	*p;
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/wxr_count.py"
+	    " '%s' %s", getenv("TOP") ? getenv("TOP") : ".", file, args);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), p) != NULL && n < max) {
+		line[strcspn(line, "\n")] = '\0';
+		out[n++] = strdup(line);
+	}
+	return pclose(p) == 0 ? n : -1;
+}
+
+/*
+ * A bare [gallery] shows the post's attachments (post_parent), in
+ * WordPress's order (menu_order, then id), each picture its own; an
+ * export names each attachment's post again.
+ */
+static void
+attached_gallery(void)
+{
+	char		 file[1200], args[1400], out[1400], path[64];
+	char		*dir = new_site(), *uploads = kept("uploads");
+	char		*want[32], *got[32], *again[32], *src;
+	const char	*loc, *article;
+	struct srv	 s;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	int		 n, m, i, j;
+
+	snprintf(file, sizeof(file), "%s/a11y-unit-test-data.xml", fixtures);
+	snprintf(args, sizeof(args), "--uploads '%s'", uploads);
+	CHECK(py_lines(file, args, want, 32) == 0);
+	n = py_lines(file, "--attached 555", want, 32);
+	CHECK(n == 24);
+	CHECK(run_galley((const char *[]){ "import", dir, file, "--uploads",
+	    uploads, NULL }, NULL) == 0);
+	if (n <= 0 || !CHECK(srv_start(&s, dir) == 0))
+		return;
+	/* Each attachment's own picture, by its old address. */
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/?attachment_id=%s", want[i]);
+		got[i] = NULL;
+		if (http_get(&s, path, &r) == 0 && r.status == 301 &&
+		    (loc = resp_header(&r, "Location")) != NULL &&
+		    (loc = strstr(loc, "/media/")) != NULL)
+			got[i] = strdup(loc);
+		resp_free(&r);
+		CHECK_MSG(got[i] != NULL, path);
+	}
+	CHECK(http_get(&s, "/?p=555", &r) == 0 && r.status == 301);
+	article = (loc = resp_header(&r, "Location")) != NULL &&
+	    strstr(loc, "/2010/") != NULL ? strdup(strstr(loc, "/2010/")) :
+	    NULL;
+	resp_free(&r);
+	CHECK(article != NULL);
+	if (article != NULL && http_get(&s, article, &r) == 0 &&
+	    CHECK(r.status == 200) && (doc = html_parse(&r)) != NULL) {
+		/* Eleven galleries in the post, none with ids="". */
+		CHECK(xp_count(doc, "//div[contains(@class, 'gallery ')]") ==
+		    11);
+		CHECK(xp_count(doc, "//figure[@class='gallery-item']") ==
+		    11 * n);
+		CHECK(xp_count(doc, "//div[contains(@class,"
+		    " 'gallery-columns-9')]") == 1);
+		for (i = 0, m = 0; i < n; i++) {
+			snprintf(out, sizeof(out), "(//div[contains(@class,"
+			    " 'gallery ')])[1]/figure[%d]/a/@href", i + 1);
+			src = xp_attr(doc, out);
+			m += src != NULL && got[i] != NULL &&
+			    strcmp(src, got[i]) == 0;
+			free(src);
+		}
+		CHECK_MSG(m == n, "the gallery in menu_order, then id");
+		xmlFreeDoc(doc);
+	}
+	resp_free(&r);
+	srv_stop(&s);
+	free((void *)article);
+	/* The export says each attachment's post again. */
+	snprintf(out, sizeof(out), "%s/export.xml", uploads);
+	CHECK(run_galley((const char *[]){ "export", dir, "--out", out,
+	    NULL }, NULL) == 0);
+	m = py_lines(out, "--attached 555", again, 32);
+	CHECK(m == n);
+	for (i = 0, j = 0; i < n && i < m; i++)
+		j += strcmp(want[i], again[i]) == 0;
+	CHECK_MSG(j == n, "the export's post_parent and order");
+	for (i = 0; i < n; i++) {
+		free(want[i]);
+		free(got[i]);
+	}
+	for (i = 0; i < m; i++)
+		free(again[i]);
+}
+
 /* A post imported, then deleted: a later run reports it, adds nothing. */
 static void
 deleted_since(void)
@@ -560,6 +665,7 @@ main(void)
 	every_fixture();
 	seed();
 	attachments();
+	attached_gallery();
 	deleted_since();
 	dry_run();
 	if (db != NULL)

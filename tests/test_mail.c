@@ -214,12 +214,10 @@ test_build(void)
 		CHECK(g_mime_content_type_is_type(g_mime_object_get_content_type(
 		    g_mime_message_get_mime_part(gm)), "multipart",
 		    "alternative"));
-		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
-		    "plain");
+		t = mail_part(g_mime_message_get_mime_part(gm), "text", "plain");
 		CHECK_STR(t, m.text);
 		free(t);
-		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
-		    "html");
+		t = mail_part(g_mime_message_get_mime_part(gm), "text", "html");
 		CHECK_STR(t, m.html);
 		free(t);
 		g_object_unref(gm);
@@ -232,8 +230,7 @@ test_build(void)
 	CHECK(strstr(msg, "List-Unsubscribe") == NULL);
 	CHECK((gm = mail_parse(msg, len)) != NULL);
 	if (gm != NULL) {
-		t = mail_part_text(g_mime_message_get_mime_part(gm), "text",
-		    "plain");
+		t = mail_part(g_mime_message_get_mime_part(gm), "text", "plain");
 		CHECK_STR(t, m.text);
 		free(t);
 		g_object_unref(gm);

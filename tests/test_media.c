@@ -295,48 +295,14 @@ headers(struct srv *s, const char *hash, const char *ext, const char *mime)
 	resp_free(&r);
 }
 
-static char *
-login(struct srv *s)
-{
-	const char	*f[] = { "email", "admin@example.org", "password", PW,
-	    "next", "/admin/", NULL };
-	struct resp	 r;
-	const char	*p;
-	char		*h = NULL;
-
-	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) == 0 &&
-	    r.status == 303 && (p = strstr(r.head.data, "galley_session=")) !=
-	    NULL) {
-		h = malloc(200);
-		snprintf(h, 200, "Cookie: galley_session=%.*s",
-		    (int)strcspn(p + 15, ";\r\n"), p + 15);
-	}
-	resp_free(&r);
-	return h;
-}
-
-static const char *
-csrf(struct srv *s, const char *cookie)
-{
-	static char	 v[80];
-	const char	*h[] = { cookie, NULL }, *p;
-	struct resp	 r;
-
-	v[0] = '\0';
-	if (http_req(s, "GET", "/admin/", h, &r) == 0 && r.status == 200 &&
-	    (p = strstr(r.body.data, "name=\"csrf\" value=\"")) != NULL)
-		snprintf(v, sizeof(v), "%.64s", p + 19);
-	resp_free(&r);
-	return v;
-}
-
 /* An admin upload and a comment picture through a, served by b. */
 static void
 uploads(struct srv *a, struct srv *b, const char *dir)
 {
 	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
 	    "../shared";
-	char		*au = login(a), tok[80], file[600], pic[600];
+	char		*au = admin_login(a, "admin@example.org", PW, NULL),
+			 tok[80], file[600], pic[600];
 	const char	*f[] = { "csrf", tok, "alt", "Across nodes", NULL };
 	const char	*h[] = { au, NULL };
 	const char	*cf[] = { "post", "1", "author", "Pictured", "email",
@@ -348,7 +314,7 @@ uploads(struct srv *a, struct srv *b, const char *dir)
 	if (!CHECK_MSG(au != NULL, "the admin signs in"))
 		return;
 	list_pics(dir, &before);
-	snprintf(tok, sizeof(tok), "%s", csrf(a, au));
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(a, au));
 	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
 	    "blank_800x280.jpg", shared);
 	snprintf(pic, sizeof(pic), "%s/fixtures/jpeg/valid/"
@@ -582,10 +548,7 @@ main(void)
 	    pg, NULL } : (const char *[]){ "init", dir, "--demo", NULL },
 	    &out) == 0);
 	buf_reset(&out);
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
-	    " --email admin@example.org --name Admin --role admin"
-	    " >/dev/null 2>&1", PW, getenv("GALLEY"), dir);
-	CHECK(system(cmd) == 0);
+	CHECK(user_add(dir, "admin@example.org", "Admin", "admin", PW) == 0);
 	CHECK_MSG(move(dir, "db") == 0, "the demo picture moves to the db");
 	dirb = node_b(dir, 0);
 	if (!CHECK(dirb != NULL && srv_start(&a, dir) == 0))

@@ -291,10 +291,10 @@ headers(void)
 	    "1.0");
 	CHECK(g_mime_content_type_is_type(g_mime_object_get_content_type(
 	    g_mime_message_get_mime_part(gm)), "multipart", "alternative"));
-	t = mail_part_text(g_mime_message_get_mime_part(gm), "text", "plain");
+	t = mail_part(g_mime_message_get_mime_part(gm), "text", "plain");
 	CHECK(t != NULL && strstr(t, TITLE) != NULL);
 	free(t);
-	t = mail_part_text(g_mime_message_get_mime_part(gm), "text", "html");
+	t = mail_part(g_mime_message_get_mime_part(gm), "text", "html");
 	CHECK(t != NULL && strstr(t, "Café Ñews — «Galley»") != NULL &&
 	    strstr(t, "<html") != NULL);
 	free(t);

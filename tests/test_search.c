@@ -503,38 +503,6 @@ payloads(struct srv *s)
 	free(lines);
 }
 
-static void
-user_add(const char *email, const char *role)
-{
-	char	 cmd[1200];
-
-	snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s add"
-	    " --email %s --name X --role %s >/dev/null 2>&1", PW,
-	    getenv("GALLEY"), site, email, role);
-	CHECK(system(cmd) == 0);
-}
-
-static char *
-login(struct srv *s)
-{
-	const char	*f[] = { "email", "admin@example.org", "password", PW,
-	    "next", "/admin/", NULL };
-	struct resp	 r;
-	const char	*p;
-	char		*h = NULL;
-
-	if (http_post(s, "/admin/login/", f, 0, NULL, NULL, &r) != 0)
-		return NULL;
-	if (r.status == 303 && r.head.data != NULL &&
-	    (p = strstr(r.head.data, "galley_session=")) != NULL) {
-		h = malloc(200);
-		snprintf(h, 200, "Cookie: galley_session=%.*s",
-		    (int)strcspn(p + 15, ";\r\n"), p + 15);
-	}
-	resp_free(&r);
-	return h;
-}
-
 static long
 admin_get(struct srv *s, const char *cookie, const char *path,
     struct resp *r)
@@ -584,16 +552,13 @@ admin_finds(struct srv *s, const char *cookie, const char *q,
 static void
 current(struct srv *s)
 {
-	char		*cookie = login(s), csrf[80] = "", id[24];
-	const char	*p;
+	char		*cookie = admin_login(s, "admin@example.org", PW,
+			    NULL), csrf[80] = "", id[24];
 	struct resp	 r;
 
 	if (!CHECK(cookie != NULL))
 		return;
-	if (admin_get(s, cookie, "/admin/", &r) == 200 && (p = strstr(
-	    r.body.data, "name=\"csrf\" value=\"")) != NULL)
-		snprintf(csrf, sizeof(csrf), "%.64s", p + 19);
-	resp_free(&r);
+	snprintf(csrf, sizeof(csrf), "%s", admin_csrf(s, cookie));
 	snprintf(id, sizeof(id), "%lld", (long long)admin_post(s, cookie,
 	    (const char *[]){ "csrf", csrf, "action", "save", "title",
 	    "Marsupials", "body", "The wombat digs.", "format", "markdown",
@@ -649,20 +614,23 @@ current(struct srv *s)
 
 /*
  * A site made before migration 16: its search columns and index (and
- * migration 17's index and 18's tables) taken away and its version set back, as a site
- * of the version before; the next start migrates it and indexes every
- * post, bodies too.
+ * migration 17's index, and the tables of 18 to 20) taken away and its
+ * version set back, as a site of the version before; the next start
+ * migrates it and indexes every post, bodies too.
  */
 static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	static const char *const mail = "DROP TABLE password_resets;"
+	/* Migrations 20, 19 and 18 undone, newest first. */
+	static const char *const later = "DROP TABLE mail_held;"
+	    " DROP TABLE attachments;"
+	    " DROP TABLE password_resets;"
 	    " DROP TABLE mail_subscriptions; DROP TABLE mail_addresses;"
 	    " DROP TABLE mail_events; DROP TABLE outbox;";
 
 	CHECK(srv_stop(s) == 0);
-	CHECK(db_exec(dbw, mail) == 0);
+	CHECK(db_exec(dbw, later) == 0);
 	if (pg)
 		CHECK(db_exec(dbw, "DROP INDEX posts_search;"
 		    " DROP INDEX posts_unindexed;"
@@ -700,7 +668,7 @@ main(void)
 	CHECK(run_galley(db != NULL ? (const char *[]){ "init", dir, "--demo",
 	    "--db", db, NULL } : (const char *[]){ "init", dir, "--demo",
 	    NULL }, NULL) == 0);
-	user_add("admin@example.org", "admin");
+	CHECK(user_add(site, "admin@example.org", "X", "admin", PW) == 0);
 	content();
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return check_done();

@@ -38,9 +38,9 @@ typedef void	fn(struct buf *, const char *, size_t);
 
 /* The pictures a page found: 7 imported as WordPress's 770, 8 ours. */
 static const struct shortcode_image images[] = {
-	{ 770, 7, "/media/aaaa.jpg", 640, 480 },
-	{ 0, 8, "/media/bbbb.png", 300, 200 },
-	{ 8, 9, "/media/cccc.webp", 10, 10 },
+	{ 770, 7, "/media/aaaa.jpg", 640, 480, 0 },
+	{ 0, 8, "/media/bbbb.png", 300, 200, 0 },
+	{ 8, 9, "/media/cccc.webp", 10, 10, 0 },
 };
 
 static void
@@ -304,12 +304,47 @@ test_gallery(void)
 	    "<figure class=\"gallery-item\"><img src=\"/media/cccc.webp\" "
 	    "class=\"wp-image-9 attachment-large\" alt=\"\" width=\"10\" "
 	    "height=\"10\"></figure></div>");
-	/* Nothing found, or the post's attachments: nothing at all. */
+	/* Nothing found, or no attached pictures: nothing at all. */
 	PAGE("<p>[gallery ids=\"5\"]</p>", "");
 	PAGE("<p>[gallery]</p>\n<p>[gallery columns=\"4\"]</p>", "\n");
 	RENDER("[gallery ids=\"770\"]", "");
 	SAME("[gallery ids=\"1,x\"]");
 	SAME("<pre>[gallery ids=\"770\"]</pre>");
+}
+
+/* The post's attached pictures: 8 first, then 770 (and 7 not at all). */
+static const struct shortcode_image attached[] = {
+	{ 770, 7, "/media/aaaa.jpg", 640, 480, 2 },
+	{ 0, 8, "/media/bbbb.png", 300, 200, 1 },
+	{ 8, 9, "/media/cccc.webp", 10, 10, 0 },
+};
+
+static void
+render_attached(struct buf *out, const char *in, size_t len)
+{
+	shortcode_render(out, in, len, attached,
+	    sizeof(attached) / sizeof(attached[0]));
+}
+
+#define ATTACHED(in, want) expect(render_attached, (in), (want), __LINE__)
+
+static void
+test_gallery_bare(void)
+{
+	ATTACHED("<p>[gallery]</p>",
+	    "<div class=\"gallery gallery-columns-3 gallery-size-thumbnail\">"
+	    ITEM("8", "/media/bbbb.png", "300", "200")
+	    ITEM("7", "/media/aaaa.jpg", "640", "480") "</div>");
+	/* exclude names WordPress's ids, or ours where there is none. */
+	ATTACHED("[gallery exclude=\"770\" columns=\"1\"]",
+	    "<div class=\"gallery gallery-columns-1 gallery-size-thumbnail\">"
+	    ITEM("8", "/media/bbbb.png", "300", "200") "</div>");
+	ATTACHED("[gallery exclude=\"8,770\"]", "");
+	ATTACHED("[gallery exclude=\"x\"]", "[gallery exclude=\"x\"]");
+	/* ids="" still names its own, attached or not. */
+	ATTACHED("[gallery ids=\"8\"]",
+	    "<div class=\"gallery gallery-columns-3 gallery-size-thumbnail\">"
+	    ITEM("9", "/media/cccc.webp", "10", "10") "</div>");
 }
 
 static void
@@ -319,12 +354,18 @@ test_gallery_ids(void)
 	    "</code> [gallery include=\"4\"] [[gallery ids=\"5\"]] [gallery]";
 	int64_t		*ids;
 	size_t		 n;
+	int		 bare;
 
-	shortcode_gallery_ids(in, strlen(in), &ids, &n);
+	shortcode_gallery_ids(in, strlen(in), &ids, &n, &bare);
 	CHECK(n == 3 && ids[0] == 770 && ids[1] == 8 && ids[2] == 4);
+	CHECK(bare == 1);
 	free(ids);
-	shortcode_gallery_ids("", 0, &ids, &n);
-	CHECK(n == 0 && ids == NULL);
+	in = "[gallery ids=\"1\"] <code>[gallery]</code> [[gallery]]";
+	shortcode_gallery_ids(in, strlen(in), &ids, &n, &bare);
+	CHECK(n == 1 && bare == 0);
+	free(ids);
+	shortcode_gallery_ids("", 0, &ids, &n, &bare);
+	CHECK(n == 0 && ids == NULL && bare == 0);
 }
 
 static void
@@ -391,6 +432,7 @@ main(void)
 	test_autoembed();
 	test_caption();
 	test_gallery();
+	test_gallery_bare();
 	test_gallery_ids();
 	test_embed();
 	test_players();
