@@ -89,9 +89,10 @@ struct exchange {
 	const char		*p;		/* the message still to read */
 	size_t			 left;
 	const atomic_int	*stop;		/* set: the sender stops */
-	int			 mail;		/* MAIL FROM was sent: any
-						   refusal now is this
-						   message's, not the server's */
+	int			 mail;		/* MAIL FROM was sent: a
+						   refusal now is the
+						   message's, not the
+						   server's */
 	char			 reply[REPLY_MAX];	/* its last line */
 };
 

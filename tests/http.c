@@ -765,6 +765,18 @@ db_count(const char *where, const char *sql)
 	return n;
 }
 
+long long
+db_wait(const char *where, const char *sql, long long want, int ms)
+{
+	long long	 n;
+
+	while ((n = db_count(where, sql)) != want && ms > 0) {
+		usleep(20000);
+		ms -= 20;
+	}
+	return n;
+}
+
 char **
 payload_lines(size_t *n)
 {

@@ -111,6 +111,9 @@ struct db_hold *db_hold(const char *where, const char *sql);
 void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
+/* db_count polled up to ms until it is want; returns the last count. */
+long long db_wait(const char *where, const char *sql, long long want,
+	    int ms);
 /*
  * Appends every row sql returns to out, columns joined by a tab, each
  * row ending in a newline (NULL as ""); -1 if sql failed.

@@ -63,19 +63,6 @@ mail_test(const char *rcpt, struct buf *out)
 	    out);
 }
 
-/* The one number sql gives, polled up to ms until it is want. */
-static long long
-wait_count(const char *sql, long long want, int ms)
-{
-	long long	 n;
-
-	while ((n = db_count(db, sql)) != want && ms > 0) {
-		usleep(50000);
-		ms -= 50;
-	}
-	return n;
-}
-
 /* The first column of sql's first row, heap ("" if none). */
 static char *
 db_text(const char *sql)
@@ -337,7 +324,7 @@ try_again(void)
 		end_case(&s);
 		return;
 	}
-	CHECK(wait_count("SELECT count(*) FROM outbox WHERE status = 'sent'",
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE status = 'sent'",
 	    1, 30000) == 1);
 	CHECK_MSG(srv_stop(&srv) == 0, "the node stops cleanly");
 	/* The Message-ID's angle brackets are the outbox's, not GMime's. */
@@ -402,12 +389,12 @@ server_down(void)
 		return;
 	}
 	/* The node tries too, and keeps them. */
-	CHECK(wait_count("SELECT count(*) FROM outbox WHERE tries >= 2", 1,
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE tries >= 2", 1,
 	    20000) >= 1);
 	CHECK(db_count(db, "SELECT count(*) FROM outbox WHERE status ="
 	    " 'queued'") == 3);
 	CHECK(smtp_start(&s, s.dir, 0, 0) == 0);	/* the same port */
-	CHECK(wait_count("SELECT count(*) FROM outbox WHERE status = 'sent'",
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE status = 'sent'",
 	    3, 60000) == 3);
 	CHECK_MSG(srv_stop(&srv) == 0, "the node stops cleanly");
 	CHECK(received_ids(&s, &d, NULL, NULL) == 3 && d == 3);
@@ -557,7 +544,7 @@ killed(void)
 		end_case(&s);
 		return;
 	}
-	CHECK(wait_count("SELECT count(*) FROM outbox WHERE status = 'sent'",
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE status = 'sent'",
 	    3, 90000) == 3);
 	CHECK_MSG(srv_stop(&srv) == 0, "the node stops cleanly");
 	n = received_ids(&s, &d, NULL, NULL);
@@ -615,7 +602,7 @@ stopping(void)
 		close(fd);
 		return;
 	}
-	CHECK(wait_count("SELECT count(*) FROM outbox WHERE lease > 0", 1,
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE lease > 0", 1,
 	    20000) == 1);
 	CHECK_MSG(srv_stop(&srv) == 0, "stops at once, not after"
 	    " smtp_timeout");
@@ -722,7 +709,7 @@ prune(void)
 		end_case(&s);
 		return;
 	}
-	CHECK(wait_count("SELECT count(*) FROM outbox", 2, 20000) == 2);
+	CHECK(db_wait(db, "SELECT count(*) FROM outbox", 2, 20000) == 2);
 	CHECK_MSG(srv_stop(&srv) == 0, "the node stops cleanly");
 	CHECK(db_count(db, "SELECT count(*) FROM outbox WHERE rcpt ="
 	    " 'recent@example.org' AND status = 'sent'") == 1);
@@ -757,7 +744,7 @@ two_nodes(void)
 		return;
 	}
 	if (CHECK(srv_start(&b, dirb) == 0)) {
-		CHECK(wait_count("SELECT count(*) FROM outbox WHERE status ="
+		CHECK(db_wait(db, "SELECT count(*) FROM outbox WHERE status ="
 		    " 'sent'", 200, 120000) == 200);
 		CHECK_MSG(srv_log_has(&b, " sent, "), "node B sent some");
 		CHECK_MSG(srv_stop(&b) == 0, "node B stops cleanly");
