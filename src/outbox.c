@@ -25,6 +25,7 @@
 
 #define EVENT_BATCH	50	/* events acted on per transaction */
 #define IDLE_MS		5000	/* the longest sleep: others' mail */
+#define GATHER_MS	200	/* after a wake, before the pass */
 #define RETRY_MAX	3600	/* seconds: the longest wait to retry */
 #define REPLY_MAX	300	/* bytes of a server's reply kept */
 #define LEASE_SLACK	15	/* seconds a lease outlasts smtp_timeout:
@@ -455,6 +456,19 @@ outbox_pass(struct site *site, struct outbox_pass *p)
 	return rc;
 }
 
+/*
+ * After a wake: lets the commits of a burst (every accepted comment
+ * wakes the sender, events or not) come in, so that they cost one pass,
+ * not one each.
+ */
+static void
+gather(void)
+{
+	struct timespec	 ts = { 0, GATHER_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 static void *
 run(void *arg)
 {
@@ -475,8 +489,10 @@ run(void *arg)
 		if (rc == STORE_OK && p.next > now && (p.next - now) * 1000 <
 		    wait)
 			wait = (p.next - now) * 1000;
-		if (!atomic_load(&o->stopping))
-			mail_wait(o->site, (int)wait);
+		if (!atomic_load(&o->stopping) &&
+		    mail_wait(o->site, (int)wait) &&
+		    !atomic_load(&o->stopping))
+			gather();
 	}
 	return NULL;
 }
