@@ -22,7 +22,7 @@
  *
  * Idle, the sender makes one small query every few seconds (others'
  * mail, the command line's) and sleeps until then, the next message's
- * time, or mail_wake.  Stopping abandons an exchange only before the
+ * time, or mail_wake (and 200 ms more, for the rest of a burst).  Stopping abandons an exchange only before the
  * server has the whole message (so never sends one twice) and gives
  * that message back untried.  Sent messages are listed for 30 days,
  * then deleted (checked hourly).
