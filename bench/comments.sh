@@ -258,4 +258,9 @@ if [ "$MAIL" = 1 ]; then
 	echo "galley, mail on: $gon accepted comments/s, p50 $lon ms  (runs: $(tr '\n' ' ' < "$work/gon"); $sent messages sent)"
 	awk -v on="$gon" -v off="$g" -v lon="$lon" -v loff="$l" 'BEGIN {
 	    printf "ratio mail on/off: %.2f comments/s, %.2f p50\n", on / off, lon / loff }'
+	# Each round's two runs are minutes apart at most: their ratio
+	# drifts less with a shared machine's load than the medians do.
+	paste "$work/g" "$work/gon" | awk '$1 > 0 && $2 > 0 {
+	    s += log($2 / $1); n++ } END { if (n) printf "ratio mail on/off," \
+	    " round by round (geometric mean of %d): %.2f\n", n, exp(s / n) }'
 fi
