@@ -9,8 +9,13 @@
 # medians are printed with the ratio galley/database.  After each round
 # it checks that every 303 (an acknowledged comment) is a row in the
 # database (those still in flight when wrk stops may be stored too, at
-# most one a connection) and prints any other status.  Not a test: the figures depend
-# on the machine.
+# most one a connection) and prints any other status.  With MAIL=1 (the
+# default) each round is run twice, with mail off and with mail on (an
+# aiosmtpd server on loopback, tests/smtp_sink.py, named by smtp_url in
+# galley.conf: the server restarts between), and the medians are
+# printed side by side with the ratio on/off: a comment must cost the
+# same either way, the sender working off the request.  Not a test: the
+# figures depend on the machine.
 #
 #   sh bench/comments.sh                 (after make)
 #   DURATION=10 ROUNDS=5 CONNS=32 THREADS=2 sh bench/comments.sh
@@ -18,6 +23,7 @@
 #   SITE=DIR sh bench/comments.sh        (an existing site, left as it was
 #                                         but for the comments added)
 #   BASE=0 sh bench/comments.sh          (galley alone, no database rate)
+#   MAIL=0 sh bench/comments.sh          (mail off only)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +36,7 @@ GPORT=${GPORT:-18490}
 BACKEND=${BACKEND:-sqlite}
 SITE=${SITE:-}
 BASE=${BASE:-1}
+MAIL=${MAIL:-1}
 PATHNAME=${PATHNAME:-/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
@@ -40,11 +47,20 @@ for tool in wrk curl sqlite3; do
 	}
 done
 
+if [ "$MAIL" = 1 ] && ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null
+then
+	echo "bench: python3-aiosmtpd is missing (run scripts/deps.sh)" >&2
+	exit 1
+fi
+
 work=$(mktemp -d /tmp/galley-bench-XXXXXX)
 chmod 755 "$work"
 gpid=""
+spid=""
 cleanup() {
 	[ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
+	[ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
+	[ -z "$spid" ] || mail_conf off
 	[ -d "$work/pg" ] && sh "$top/scripts/pgtest.sh" destroy "$work/pg"
 	sleep 0.2
 	rm -rf "$work"
@@ -85,6 +101,26 @@ restore() {
 	[ "$added" = 0 ] ||
 	    sed -i '/^small_post_slots_per_ip = /d' "$site/galley.conf"
 }
+# Mail for the rounds with it: an SMTP server that takes everything.
+if [ "$MAIL" = 1 ]; then
+	if grep -q '^smtp_url *= *[^ ]' "$site/galley.conf"; then
+		echo "bench: the site already sends mail (smtp_url)" >&2
+		exit 1
+	fi
+	/usr/bin/python3 "$top/tests/smtp_sink.py" --dir "$work/smtp" &
+	spid=$!
+	for _ in $(seq 100); do
+		[ -f "$work/smtp/port" ] && break
+		sleep 0.1
+	done
+	sport=$(cat "$work/smtp/port")
+fi
+# mail_conf on|off: galley.conf's mail keys (read when a server starts).
+mail_conf() {
+	sed -i '/^smtp_url = /d; /^mail_from = /d' "$site/galley.conf"
+	[ "$1" = off ] || printf 'smtp_url = smtp://127.0.0.1:%s\nmail_from = %s\n' \
+	    "$sport" "Bench <bench@galley.test>" >> "$site/galley.conf"
+}
 
 # sql SQL: one number from the site's database.
 sql() {
@@ -100,12 +136,20 @@ sql() {
 # in its cached generic plans while the tables grow (262, 158, 113
 # comments/s over three rounds with it); a table never analysed is
 # planned with indexes, and autovacuum's ANALYZE replans as it grows.
-"$GALLEY" serve "$site" --listen "127.0.0.1:$GPORT" >/dev/null 2>"$work/serve.log" &
-gpid=$!
-for _ in $(seq 100); do
-	curl -sf -o /dev/null "http://127.0.0.1:$GPORT/" && break
-	sleep 0.1
-done
+serve() {
+	"$GALLEY" serve "$site" --listen "127.0.0.1:$GPORT" >/dev/null \
+	    2>>"$work/serve.log" &
+	gpid=$!
+	for _ in $(seq 100); do
+		curl -sf -o /dev/null "http://127.0.0.1:$GPORT/" && break
+		sleep 0.1
+	done
+}
+unserve() {
+	kill "$gpid" && wait "$gpid" || :
+	gpid=""
+}
+serve
 post=$(curl -sf "http://127.0.0.1:$GPORT$PATHNAME" |
     sed -n 's/.*name="post" value="\([0-9]*\)".*/\1/p' | head -n 1)
 [ -n "$post" ] || { echo "bench: no comment form on $PATHNAME" >&2; exit 1; }
@@ -136,7 +180,10 @@ base_pg() {
 	    awk '/^tps/ { printf "%.0f\n", $3 }'
 }
 
+# round [on|off]: one wrk run; with "on", its figures go beside the rest.
 round() {
+	sfx=""
+	[ "${1:-}" = on ] && sfx=on
 	stamp=$(curl -sf "http://127.0.0.1:$GPORT/comments/stamp?post=$post")
 	before=$(sql "SELECT count(*) FROM comments")
 	wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 60s \
@@ -147,12 +194,12 @@ round() {
 	acked=$(awk '$1 == "status" && $2 == 303 { print $3 }' "$work/wrk.out")
 	acked=${acked:-0}
 	rate=$(awk -v d="$DURATION" -v n="$acked" 'BEGIN { printf "%.0f", n / d }')
-	echo "$rate" >> "$work/g"
-	awk '/^latency_p50_ms/ { print $2 }' "$work/wrk.out" >> "$work/l"
+	echo "$rate" >> "$work/g$sfx"
+	awk '/^latency_p50_ms/ { print $2 }' "$work/wrk.out" >> "$work/l$sfx"
 	other=$(awk '$1 == "status" && $2 != 303 { printf " %s:%s", $2, $3 }' \
 	    "$work/wrk.out")
 	stored=$((after - before))
-	echo "  round: $acked acknowledged (303), $stored stored${other:+, other:$other}"
+	echo "  round${1:+ (mail $1)}: $acked acknowledged (303), $stored stored${other:+, other:$other}"
 	# wrk stops counting at the end; what was in flight may be stored.
 	if [ "$stored" -lt "$acked" ] || [ "$stored" -gt $((acked + CONNS)) ]; then
 		echo "bench: $acked comments acknowledged but $stored stored" >&2
@@ -165,8 +212,20 @@ median() {
 }
 
 : > "$work/g"; : > "$work/l"; : > "$work/b"
+: > "$work/gon"; : > "$work/lon"
 for i in $(seq "$ROUNDS"); do
-	round
+	if [ "$MAIL" = 0 ]; then
+		round
+	else
+		# Off then on, then on then off: neither always runs on the
+		# bigger table.  Each on a server just started.
+		order="off on"
+		[ $((i % 2)) = 0 ] && order="on off"
+		for m in $order; do
+			unserve; mail_conf "$m"; serve
+			round "$m"
+		done
+	fi
 	if [ "$BASE" = 0 ]; then
 		echo 0 >> "$work/b"
 	elif [ "$BACKEND" = postgresql ]; then
@@ -192,3 +251,16 @@ else
 fi
 [ "$BASE" = 0 ] ||
     awk -v g="$g" -v b="$b" 'BEGIN { printf "ratio galley/database: %.2f\n", g / b }'
+if [ "$MAIL" = 1 ]; then
+	gon=$(median < "$work/gon")
+	lon=$(median < "$work/lon")
+	sent=$(ls "$work/smtp" | grep -c '\.eml$' || :)
+	echo "galley, mail on: $gon accepted comments/s, p50 $lon ms  (runs: $(tr '\n' ' ' < "$work/gon"); $sent messages sent)"
+	awk -v on="$gon" -v off="$g" -v lon="$lon" -v loff="$l" 'BEGIN {
+	    printf "ratio mail on/off: %.2f comments/s, %.2f p50\n", on / off, lon / loff }'
+	# Each round's two runs are minutes apart at most: their ratio
+	# drifts less with a shared machine's load than the medians do.
+	paste "$work/g" "$work/gon" | awk '$1 > 0 && $2 > 0 {
+	    s += log($2 / $1); n++ } END { if (n) printf "ratio mail on/off," \
+	    " round by round (geometric mean of %d): %.2f\n", n, exp(s / n) }'
+fi

@@ -140,6 +140,21 @@ parse_from(struct mail_conf *m)
 	return rc;
 }
 
+/*
+ * The sender's alarm runs on the monotonic clock: a clock set back or on
+ * (NTP, an admin) neither stalls it nor makes it spin.
+ */
+static void
+cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t	 ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 int
 mail_conf_load(const struct conf *c, const char *dir, struct mail_conf **out,
     char *err, size_t errlen)
@@ -195,7 +210,7 @@ mail_conf_load(const struct conf *c, const char *dir, struct mail_conf **out,
 	} else if (pass != NULL)
 		m->password = xstrdup(pass);
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->cond, NULL);
+	cond_init(&m->cond);
 	m->smtp.url = m->url;
 	m->smtp.user = m->user;
 	m->smtp.password = m->password != NULL ? m->password : "";
@@ -449,7 +464,7 @@ mail_wait(const struct site *s, int ms)
 		usleep((useconds_t)ms * 1000);
 		return 0;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += ms / 1000;
 	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {

@@ -1107,6 +1107,31 @@ mail_test(struct site *site, struct store_conn *c, const char *addr)
 	return rc;
 }
 
+/* Says what became of the newest test message to addr. */
+static void
+mail_answer(struct site *site, const char *addr)
+{
+	struct store_conn	*c;
+	struct mail_row		*m;
+	struct arena		 a;
+	size_t			 n, i;
+
+	if ((c = store_conn_get(site->store)) == NULL)
+		return;
+	arena_init(&a);
+	if (store_mail_list(c, &a, 1, 50, &m, &n) == STORE_OK)
+		for (i = 0; i < n; i++)
+			if (strcmp(m[i].kind, "test") == 0 &&
+			    strcmp(m[i].rcpt, addr) == 0) {
+				printf("%s: %s, the server said: %s\n", addr,
+				    m[i].status, *m[i].reply != '\0' ?
+				    m[i].reply : "nothing");
+				break;
+			}
+	arena_free(&a);
+	store_conn_put(site->store, c);
+}
+
 static int
 cmd_mail(int argc, char **argv)
 {
@@ -1160,10 +1185,12 @@ cmd_mail(int argc, char **argv)
 		/* Sent now, from here: no node need be serving. */
 		store_conn_put(site->store, c);
 		c = NULL;
-		if ((rc = outbox_pass(site, &p)) == STORE_OK)
+		if ((rc = outbox_pass(site, &p)) == STORE_OK) {
+			mail_answer(site, argv[3]);
 			printf("%d sent, %d to retry, %d given up (see"
 			    " `galley mail %s list`)\n", p.sent, p.retried,
 			    p.failed, argv[1]);
+		}
 	}
 	if (c != NULL)
 		store_conn_put(site->store, c);

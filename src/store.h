@@ -980,10 +980,10 @@ int	store_mail_events_take(struct store_conn *, struct arena *,
 /* Deletes event id: done with. */
 int	store_mail_event_done(struct store_conn *, int64_t id);
 /*
- * Leases up to limit queued messages due at now, not leased by anyone
- * past now, until until, counting a try for each; returns them, bodies
- * too.  One statement: on PostgreSQL FOR UPDATE SKIP LOCKED, so two
- * senders never lease one message.
+ * Leases up to limit queued messages due at now, not leased past now,
+ * until until; returns them, bodies too.  One statement: on PostgreSQL
+ * FOR UPDATE SKIP LOCKED, so two senders never lease one message.  A
+ * try is counted when it is marked (sent, retry, failed), not here.
  */
 int	store_mail_lease(struct store_conn *, struct arena *, int64_t now,
 	    int64_t until, int64_t limit, struct mail_row **out, size_t *n);
@@ -995,11 +995,17 @@ int	store_mail_retry(struct store_conn *, int64_t id, int64_t due,
 	    const char *reply);
 /* Message id is given up on: failed, its body kept for a retry. */
 int	store_mail_failed(struct store_conn *, int64_t id, const char *reply);
+/* Message id's lease ends untried (its sender stopped): queued as was. */
+int	store_mail_release(struct store_conn *, int64_t id);
 /*
- * When the next queued message falls due (the earliest of due and any
- * lease's end), into *when; 0 if none is queued.
+ * What waits for the sender, in one cheap query: *notify 1 if any mail
+ * event or held reply does; *next when the next queued message falls
+ * due (the later of its due and its lease), 0 if none is queued.
  */
-int	store_mail_next(struct store_conn *, int64_t *when);
+int	store_mail_waiting(struct store_conn *, int64_t *notify,
+	    int64_t *next);
+/* Deletes the messages sent before before; *n how many. */
+int	store_mail_prune(struct store_conn *, int64_t before, int64_t *n);
 /*
  * The outbox for `galley mail list`, newest first, at most limit, bodies
  * not read: every message not sent yet, and with all the sent ones too.

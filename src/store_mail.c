@@ -87,17 +87,17 @@ store_mail_lease(struct store_conn *c, struct arena *a, int64_t now,
     int64_t until, int64_t limit, struct mail_row **out, size_t *n)
 {
 	if (q_engine(c) == DB_PG)
-		return q_many(q(c, "UPDATE outbox SET lease = ?2, tries ="
-		    " tries + 1 WHERE id IN (SELECT id FROM outbox WHERE"
-		    " status = 'queued' AND due <= ?1 AND lease < ?1 ORDER BY"
-		    " due, id LIMIT ?3 FOR UPDATE SKIP LOCKED) RETURNING "
-		    LEASED_COLS, "iii", now, until, limit), a, sizeof(**out),
-		    fill_leased, (void **)out, n);
-	return q_many(q(c, "UPDATE outbox SET lease = ?2, tries = tries + 1"
-	    " WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND"
-	    " due <= ?1 AND lease < ?1 ORDER BY due, id LIMIT ?3) RETURNING "
-	    LEASED_COLS, "iii", now, until, limit), a, sizeof(**out),
-	    fill_leased, (void **)out, n);
+		return q_many(q(c, "UPDATE outbox SET lease = ?2 WHERE id IN"
+		    " (SELECT id FROM outbox WHERE status = 'queued' AND due"
+		    " <= ?1 AND lease <= ?1 ORDER BY due, id LIMIT ?3 FOR"
+		    " UPDATE SKIP LOCKED) RETURNING " LEASED_COLS, "iii", now,
+		    until, limit), a, sizeof(**out), fill_leased,
+		    (void **)out, n);
+	return q_many(q(c, "UPDATE outbox SET lease = ?2 WHERE id IN (SELECT"
+	    " id FROM outbox WHERE status = 'queued' AND due <= ?1 AND lease"
+	    " <= ?1 ORDER BY due, id LIMIT ?3) RETURNING " LEASED_COLS, "iii",
+	    now, until, limit), a, sizeof(**out), fill_leased, (void **)out,
+	    n);
 }
 
 int
@@ -105,31 +105,61 @@ store_mail_sent(struct store_conn *c, int64_t id, int64_t now,
     const char *reply)
 {
 	return q_exec(q(c, "UPDATE outbox SET status = 'sent', sent = ?2,"
-	    " lease = 0, body = ?3, reply = ?4 WHERE id = ?1", "iibt", id,
-	    now, "", (size_t)0, reply));
+	    " tries = tries + 1, lease = 0, body = ?3, reply = ?4 WHERE id ="
+	    " ?1", "iibt", id, now, "", (size_t)0, reply));
 }
 
 int
 store_mail_retry(struct store_conn *c, int64_t id, int64_t due,
     const char *reply)
 {
-	return q_exec(q(c, "UPDATE outbox SET due = ?2, lease = 0, reply = ?3"
-	    " WHERE id = ?1", "iit", id, due, reply));
+	return q_exec(q(c, "UPDATE outbox SET due = ?2, tries = tries + 1,"
+	    " lease = 0, reply = ?3 WHERE id = ?1", "iit", id, due, reply));
 }
 
 int
 store_mail_failed(struct store_conn *c, int64_t id, const char *reply)
 {
-	return q_exec(q(c, "UPDATE outbox SET status = 'failed', lease = 0,"
-	    " reply = ?2 WHERE id = ?1", "it", id, reply));
+	return q_exec(q(c, "UPDATE outbox SET status = 'failed', tries ="
+	    " tries + 1, lease = 0, reply = ?2 WHERE id = ?1", "it", id,
+	    reply));
 }
 
 int
-store_mail_next(struct store_conn *c, int64_t *when)
+store_mail_release(struct store_conn *c, int64_t id)
 {
-	return q_int(q(c, "SELECT coalesce(min(CASE WHEN lease > due THEN"
-	    " lease ELSE due END), 0) FROM outbox WHERE status = 'queued'",
-	    ""), when);
+	return q_exec(q(c, "UPDATE outbox SET lease = 0 WHERE id = ?1", "i",
+	    id));
+}
+
+int
+store_mail_waiting(struct store_conn *c, int64_t *notify, int64_t *next)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	/* A due of 0 or less is due now too, and not "none". */
+	st = q(c, "SELECT coalesce((SELECT min(id) FROM mail_events), 0) +"
+	    " coalesce((SELECT min(comment_id) FROM mail_held), 0),"
+	    " coalesce((SELECT min(CASE WHEN lease > due THEN lease WHEN due"
+	    " > 0 THEN due ELSE 1 END) FROM outbox WHERE status = 'queued'),"
+	    " 0)", "");
+	*notify = *next = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW) {
+		*notify = col_int(st, 0) != 0;
+		*next = col_int(st, 1);
+	}
+	q_done(st);
+	return rc == DB_ROW ? STORE_OK : rc < 0 ? -rc : STORE_ERROR;
+}
+
+int
+store_mail_prune(struct store_conn *c, int64_t before, int64_t *n)
+{
+	return q_rows(q(c, "DELETE FROM outbox WHERE status = 'sent' AND sent"
+	    " < ?1 RETURNING id", "i", before), n);
 }
 
 int

@@ -607,6 +607,20 @@ site_db(const char *dir)
 	return path;
 }
 
+char *
+site_node(const char *dir)
+{
+	char	*b = tmp_path("node-b"), cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && sed 's|^media_dir = .*|"
+	    "media_dir = %s/media|' %s/galley.conf > %s/galley.conf && "
+	    "chmod 600 %s/galley.conf", b, dir, dir, b, b);
+	if (system(cmd) == 0)
+		return b;
+	free(b);
+	return NULL;
+}
+
 int
 db_exec(const char *where, const char *sql)
 {
@@ -751,6 +765,18 @@ db_count(const char *where, const char *sql)
 	return n;
 }
 
+long long
+db_wait(const char *where, const char *sql, long long want, int ms)
+{
+	long long	 n;
+
+	while ((n = db_count(where, sql)) != want && ms > 0) {
+		usleep(20000);
+		ms -= 20;
+	}
+	return n;
+}
+
 char **
 payload_lines(size_t *n)
 {
@@ -795,6 +821,7 @@ smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
 {
 	const char	*top = getenv("TOP") ? getenv("TOP") : ".";
 	char		 script[600], path[600], nfail[16], code[16], port[16];
+	char		 delay[16];
 	char		*p;
 	int		 i;
 
@@ -805,13 +832,14 @@ smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
 	snprintf(nfail, sizeof(nfail), "%d", fail);
 	snprintf(code, sizeof(code), "%d", fail_code > 0 ? fail_code : 451);
 	snprintf(port, sizeof(port), "%d", s->port);
+	snprintf(delay, sizeof(delay), "%.3f", s->delay_ms / 1000.0);
 	unlink(path);
 	if ((s->pid = fork()) == -1)
 		return -1;
 	if (s->pid == 0) {
 		execl("/usr/bin/python3", "python3", script, "--dir", s->dir,
 		    "--port", port, "--fail", nfail, "--fail-code", code,
-		    (char *)NULL);
+		    "--delay", delay, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500; i++) {	/* up to 10 s */

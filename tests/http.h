@@ -95,6 +95,12 @@ void	 resp_free(struct resp *);
  * $GALLEY_DB (the PostgreSQL pass) or dir/galley.db.  Static.
  */
 const char *site_db(const char *dir);
+/*
+ * A second node of the site in dir (which must be on PostgreSQL): a new
+ * folder with dir's galley.conf, its media folder made absolute so both
+ * share it.  Heap; NULL on failure.
+ */
+char	*site_node(const char *dir);
 /* Runs sql on a database: a PostgreSQL URI or an SQLite file path. */
 int	 db_exec(const char *where, const char *sql);
 /*
@@ -106,6 +112,9 @@ struct db_hold *db_hold(const char *where, const char *sql);
 void	 db_let_go(struct db_hold *);
 /* The first column of the one row sql returns, or -1. */
 long long db_count(const char *where, const char *sql);
+/* db_count polled up to ms until it is want; returns the last count. */
+long long db_wait(const char *where, const char *sql, long long want,
+	    int ms);
 /*
  * Appends every row sql returns to out, columns joined by a tab, each
  * row ending in a newline (NULL as ""); -1 if sql failed.
@@ -154,6 +163,8 @@ struct smtp {
 	pid_t	 pid;
 	int	 port;
 	char	*dir;		/* heap */
+	int	 delay_ms;	/* set before smtp_start: a slow server, each
+				   250 this late after the message is saved */
 };
 /*
  * Starts it on s->port if set (a restart), else a free port, saving into

@@ -7,11 +7,15 @@ never sees half a message.  Numbering goes on from the files already in
 DIR, so a server restarted on the same DIR keeps counting.
 
   smtp_sink.py --dir DIR [--port N] [--fail N] [--fail-code CODE]
+               [--delay SECONDS]
 
 --fail N answers the first N messages with CODE (default 451, "try
-again later") instead of accepting them.  The port it listens on is
+again later") instead of accepting them.  --delay waits SECONDS after
+saving a message before answering 250, as a slow server would: a client
+killed meanwhile never learns that the message was taken.  The port it listens on is
 written to DIR/port once it accepts connections.  SIGTERM stops it."""
 import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -21,8 +25,9 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, d, fail, code):
+    def __init__(self, d, fail, code, delay):
         self.dir = d
+        self.delay = delay
         self.fail = fail
         self.code = code
         self.lock = threading.Lock()
@@ -45,6 +50,8 @@ class Sink:
                 f.flush()
                 os.fsync(f.fileno())
             os.rename(base + ext + ".tmp", base + ext)
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         return "250 2.0.0 Ok: queued as %06d" % n
 
 
@@ -62,10 +69,11 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--fail", type=int, default=0)
     ap.add_argument("--fail-code", type=int, default=451)
+    ap.add_argument("--delay", type=float, default=0)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     port = a.port or free_port()
-    c = Controller(Sink(a.dir, a.fail, a.fail_code), hostname="127.0.0.1",
+    c = Controller(Sink(a.dir, a.fail, a.fail_code, a.delay), hostname="127.0.0.1",
                    port=port, data_size_limit=10 * 1024 * 1024)
     c.start()
     with open(os.path.join(a.dir, "port.tmp"), "w") as f:

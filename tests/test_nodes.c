@@ -57,18 +57,6 @@ pg_ctl(const char *what)
 	return system(cmd);
 }
 
-/* Node B's folder: A's conf with the media folder given absolutely. */
-static char *
-second_node(const char *a)
-{
-	char	*b = tmp_path("node-b"), cmd[2048];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && sed 's|^media_dir = .*|"
-	    "media_dir = %s/media|' %s/galley.conf > %s/galley.conf && "
-	    "chmod 600 %s/galley.conf", b, a, a, b, b);
-	return system(cmd) == 0 ? b : NULL;
-}
-
 static void
 shared_writes(struct srv *a, struct srv *b, const char *dir)
 {
@@ -244,7 +232,7 @@ main(void)
 	CHECK(run_galley((const char *[]){ "init", dir, "--demo", "--db",
 	    getenv("GALLEY_DB"), NULL }, &out) == 0);
 	buf_reset(&out);
-	dirb = second_node(dir);
+	dirb = site_node(dir);
 	if (!CHECK(dirb != NULL && srv_start(&a, dir) == 0))
 		return check_done();
 	if (!CHECK(srv_start(&b, dirb) == 0)) {

@@ -89,14 +89,7 @@ comment(struct srv *s, const char *author, const char *email,
 static int
 until(const char *sql, long long n)
 {
-	int	 i;
-
-	for (i = 0; i < 1000; i++) {
-		if (count(sql) == n)
-			return 1;
-		usleep(20000);
-	}
-	return 0;
+	return db_wait(dbw, sql, n, 20000) == n;
 }
 
 /* A message the SMTP server took, parsed. */
