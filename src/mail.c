@@ -21,6 +21,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"
+#include "clock.h"
 #include "conf.h"
 #include "env.h"
 #include "mail.h"
@@ -464,13 +465,7 @@ mail_wait(const struct site *s, int ms)
 		usleep((useconds_t)ms * 1000);
 		return 0;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	clock_after(CLOCK_MONOTONIC, ms, &ts);
 	pthread_mutex_lock(&m->lock);
 	while (!m->woken &&
 	    pthread_cond_timedwait(&m->cond, &m->lock, &ts) == 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h"
 #include "pool.h"
 
 void
@@ -40,13 +41,7 @@ pool_take(struct pool *p, int wait_ms, int *open_one)
 	int			 rc = 0;
 
 	*open_one = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	clock_after(CLOCK_REALTIME, wait_ms, &until);
 	pthread_mutex_lock(&p->lock);
 	while (p->idle == NULL && p->open >= p->max && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&p->freed, &p->lock, &until);
