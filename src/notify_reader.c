@@ -425,14 +425,44 @@ notify_held(const struct env *e)
 	return rc;
 }
 
-/* What following link k for id (whose address is ad) does, or would. */
+/*
+ * The address an unsubscribe link for comment id went to, into *ad:
+ * the subscriber's; once unsubscribed (or stopped), the comment's own
+ * writer's, whose address it was, so that a repeated one-click finds
+ * it and succeeds again, as RFC 8058 expects.  *subscribed says which.
+ * STORE_NOTFOUND when neither is there (the address erased).
+ */
+static int
+unsub_address(const struct env *e, int64_t id, struct mail_address *ad,
+    int *subscribed)
+{
+	struct comment	 cm;
+	int		 rc;
+
+	*subscribed = 1;
+	if ((rc = store_mail_subscriber(e->conn, e->arena, id, ad)) !=
+	    STORE_NOTFOUND)
+		return rc;
+	*subscribed = 0;
+	if ((rc = store_comment_by_id(e->conn, e->arena, id, &cm)) !=
+	    STORE_OK)
+		return rc;
+	return store_mail_address_find(e->conn, e->arena, cm.email, ad);
+}
+
+/*
+ * What following link k for id (whose address is ad, subscribed to id
+ * for an unsubscribe link) does, or would.
+ */
 static int
 link_do(const struct env *e, enum link k, int64_t id,
-    const struct mail_address *ad, int act, enum reader_link *out)
+    const struct mail_address *ad, int subscribed, int act,
+    enum reader_link *out)
 {
 	int	 rc;
 
 	if ((k == LINK_CONFIRM && ad->confirmed != 0 && ad->stopped == 0) ||
+	    (k == LINK_UNSUB && !subscribed) ||
 	    (k == LINK_STOP && ad->stopped != 0)) {
 		*out = READER_ALREADY;
 		return STORE_OK;
@@ -463,7 +493,7 @@ notify_reader_link(const struct env *e, const char *what, const char *token,
 {
 	struct mail_address	 ad;
 	int64_t			 id = sign_mail_id(token);
-	int			 k, rc;
+	int			 k, rc, subscribed = 1;
 
 	*out = READER_BAD;
 	*email = NULL;
@@ -475,13 +505,13 @@ notify_reader_link(const struct env *e, const char *what, const char *token,
 	if (act && (rc = store_begin(e->conn)) != STORE_OK)
 		return rc;
 	/* An unsubscription's id is the comment's; the others' the address. */
-	rc = k == LINK_UNSUB ? store_mail_subscriber(e->conn, e->arena, id,
-	    &ad) : store_mail_address_by_id(e->conn, e->arena, id, &ad);
+	rc = k == LINK_UNSUB ? unsub_address(e, id, &ad, &subscribed) :
+	    store_mail_address_by_id(e->conn, e->arena, id, &ad);
 	if (rc == STORE_OK && !sign_mail_ok(e->site, links[k].word, token,
 	    ad.email))
 		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK && (rc = link_do(e, (enum link)k, id, &ad, act,
-	    out)) == STORE_OK)
+	if (rc == STORE_OK && (rc = link_do(e, (enum link)k, id, &ad,
+	    subscribed, act, out)) == STORE_OK)
 		*email = ad.email;
 	if (rc == STORE_NOTFOUND)
 		rc = STORE_OK;	/* *out is READER_BAD */

@@ -47,11 +47,12 @@ int	notify_reader_reply(const struct env *e, int64_t comment_id);
 /* What a link in a reader's mail is, and what came of following it. */
 enum reader_link {
 	READER_BAD,		/* malformed, forged, or what it names is
-				   gone (an erased address, a subscription
-				   ended) */
+				   gone (an erased address, a deleted
+				   comment) */
 	READER_READY,		/* genuine: a POST would do it */
 	READER_DONE,		/* done now */
-	READER_ALREADY,		/* done before: nothing changed */
+	READER_ALREADY,		/* done before (an unsubscription too,
+				   however it ended): nothing changed */
 	READER_STOPPED		/* a confirmation of a stopped address */
 };
 
