@@ -4,7 +4,7 @@
  * turn against someone else's mailbox.
  *
  * Ticking the box subscribes the comment to its replies under the
- * address typed.  An address hears nothing until it confirms (double
+ * address typed, unless the comment is stored as spam.  An address hears nothing until it confirms (double
  * opt-in): its first subscription sends one confirmation, and another
  * goes only after a week with none.  A confirmed address is told of
  * each approved reply to a subscribed comment (not of its own), at

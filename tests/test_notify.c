@@ -517,6 +517,29 @@ held(struct srv *s, const char *admin)
 	CHECK(sync_mail(s, got, 8) == 0);
 }
 
+/*
+ * A comment stored as spam subscribes no one: the site sends nothing
+ * because of spam, not even a confirmation to the address it names.
+ */
+static void
+spam(struct srv *s)
+{
+	int	 got[8];
+
+	set("disallowed_words", "cheapwatches");
+	/* From an address of its own: the filter then suspects its others. */
+	http_from("127.0.0.66");
+	CHECK(comment(s, "Spammer", "victim@example.org", "cheapwatches for"
+	    " all", 0, 1, NULL) == 303);
+	http_from(NULL);
+	CHECK(count("SELECT count(*) FROM comments WHERE status = 'spam'") ==
+	    1);
+	CHECK(sync_mail(s, got, 8) == 0);
+	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email ="
+	    " 'victim@example.org'") == 0);
+	set("disallowed_words", "");
+}
+
 /* Replying to oneself, in any case of the address, tells no one. */
 static void
 self(struct srv *s)
@@ -812,6 +835,7 @@ main(void)
 	if (admin != NULL)
 		held(&s, admin);
 	self(&s);
+	spam(&s);
 	unsubscribe(&s);
 	rate(&s);
 	stop(&s);
