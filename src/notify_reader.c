@@ -142,12 +142,37 @@ lock_address(const struct env *e, int64_t id)
 	return store_lock(e->conn, key);
 }
 
+/*
+ * Returns 1 in *quiet if a confirmation may go to email (lower case):
+ * no name of its mailbox (email without its "+tag") was asked within
+ * ASK_EVERY or stopped all mail.  Else "a+1@x", "a+2@x"... would each
+ * cost a's one inbox a message.  A store_rc.
+ */
+static int
+mailbox_quiet(const struct env *e, const char *email, int *quiet)
+{
+	const char	*at = strrchr(email, '@');
+	size_t		 n = strcspn(email, "+@");
+	int64_t		 k;
+	int		 rc;
+
+	*quiet = 0;
+	if (at == NULL)
+		return STORE_OK;
+	if ((rc = store_mail_mailbox_asked(e->conn, arena_printf(e->arena,
+	    "%.*s%s", (int)n, email, at), arena_printf(e->arena, "%.*s+",
+	    (int)n, email), at, e->now - ASK_EVERY, &k)) != STORE_OK)
+		return rc;
+	*quiet = k == 0;
+	return STORE_OK;
+}
+
 int
 notify_reader_subscribe(const struct env *e, int64_t comment_id,
     const char *email)
 {
 	struct mail_address	 ad;
-	int			 rc;
+	int			 rc, quiet;
 
 	if (!mail_on(e->site))
 		return STORE_OK;
@@ -163,6 +188,8 @@ notify_reader_subscribe(const struct env *e, int64_t comment_id,
 	if (ad.confirmed != 0 || (ad.asked != 0 &&
 	    e->now - ad.asked < ASK_EVERY))
 		return STORE_OK;
+	if ((rc = mailbox_quiet(e, ad.email, &quiet)) != STORE_OK || !quiet)
+		return rc;
 	if ((rc = mail_event(e, "confirm", ad.id)) != STORE_OK)
 		return rc;
 	return store_mail_address_asked(e->conn, ad.id, e->now);

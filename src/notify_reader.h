@@ -4,9 +4,10 @@
  * turn against someone else's mailbox.
  *
  * Ticking the box subscribes the comment to its replies under the
- * address typed, unless the comment is stored as spam.  An address hears nothing until it confirms (double
- * opt-in): its first subscription sends one confirmation, and another
- * goes only after a week with none.  A confirmed address is told of
+ * address typed, unless the comment is stored as spam.  An address
+ * hears nothing until it confirms (double opt-in): its first
+ * subscription sends one confirmation, and another goes only after a
+ * week with none to its mailbox (any "+tag" of it).  A confirmed address is told of
  * each approved reply to a subscribed comment (not of its own), at
  * most mail_per_hour times an hour; past that, the replies wait and
  * go as one digest once the hour allows.  Every message links to a
@@ -25,7 +26,8 @@ struct env;
 /*
  * In the caller's transaction: subscribes email (any case) to the
  * replies to comment_id, and records the event "confirm" if the
- * address is unconfirmed and was not asked within a week.  Does
+ * address is unconfirmed and no name of its mailbox (the address
+ * without a "+tag") was asked within a week or stopped.  Does
  * nothing when mail is off or the address stopped all mail.  Returns a
  * store_rc.
  */

@@ -1039,6 +1039,15 @@ int	store_mail_address_get(struct store_conn *, struct arena *,
 /* The address of id; STORE_NOTFOUND if none. */
 int	store_mail_address_by_id(struct store_conn *, struct arena *,
 	    int64_t id, struct mail_address *out);
+/*
+ * Counts the addresses of one mailbox (addr, and the names a "+tag"
+ * gives it: those that begin with plus, "local+", and end with at,
+ * "@domain"; all lower case) that were asked for a confirmation at or
+ * after since, or stopped all mail.  A scan: only run when a
+ * confirmation would be asked for.
+ */
+int	store_mail_mailbox_asked(struct store_conn *, const char *addr,
+	    const char *plus, const char *at, int64_t since, int64_t *n);
 /* Notes that a confirmation was asked for address id now. */
 int	store_mail_address_asked(struct store_conn *, int64_t id,
 	    int64_t now);

@@ -221,6 +221,18 @@ store_mail_address_by_id(struct store_conn *c, struct arena *a, int64_t id,
 }
 
 int
+store_mail_mailbox_asked(struct store_conn *c, const char *addr,
+    const char *plus, const char *at, int64_t since, int64_t *n)
+{
+	/* The lengths as numbers: PostgreSQL cannot type length(?). */
+	return q_int(q(c, "SELECT count(*) FROM mail_addresses WHERE"
+	    " (asked >= ?4 OR stopped <> 0) AND (email = ?1 OR"
+	    " (substr(email, 1, ?5) = ?2 AND substr(email, length(email) -"
+	    " ?6 + 1) = ?3))", "tttiii", addr, plus, at, since,
+	    (int64_t)strlen(plus), (int64_t)strlen(at)), n);
+}
+
+int
 store_mail_address_asked(struct store_conn *c, int64_t id, int64_t now)
 {
 	return q_exec(q(c, "UPDATE mail_addresses SET asked = ?2 WHERE"
