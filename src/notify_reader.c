@@ -1,10 +1,12 @@
 /*
  * notify_reader: see notify_reader.h.  Every reply goes one way: its
- * event holds it (mail_held, migration 19), and the sender's pass after
+ * event holds it (mail_held, migration 20), and the sender's pass after
  * the events (notify_held) takes it and queues its message in one
  * transaction: at once while the address's hour has room, else, once
  * the hour allows, in one digest with the others that waited.  Taking
- * deletes it, so none is lost or sent twice.  The hour is counted in
+ * marks it told, so none is lost or sent twice, and its row stays, so
+ * a reply unapproved and approved again (or marked spam and not) is
+ * not told again; one dropped untold is deleted.  The hour is counted in
  * the outbox itself (the replies and digests queued to the address in
  * the last hour), under a lock named for the address, so two nodes'
  * senders cannot both take its last place.
@@ -338,7 +340,7 @@ drop(const struct env *e, const struct mail_held *h, size_t n)
 	int	 rc;
 
 	for (i = 0; i < n; i++)
-		if ((rc = store_mail_held_take(e->conn, h[i].comment_id)) !=
+		if ((rc = store_mail_held_drop(e->conn, h[i].comment_id)) !=
 		    STORE_OK && rc != STORE_NOTFOUND)
 			return rc;
 	return STORE_OK;
@@ -388,6 +390,10 @@ flush(const struct env *e, int64_t id)
 		    STORE_OK)
 			k++;
 		else if (rc != STORE_NOTFOUND)
+			return rc;
+		/* Untold (unapproved meanwhile, say): it may be held again. */
+		else if ((rc = store_mail_held_drop(e->conn,
+		    h[i].comment_id)) != STORE_OK && rc != STORE_NOTFOUND)
 			return rc;
 	}
 	if (i < n && (rc = store_mail_held_wait(e->conn, id)) != STORE_OK)

@@ -1081,7 +1081,11 @@ int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
  */
 int	store_mail_recent(struct store_conn *, const char *rcpt,
 	    int64_t since, int64_t *n);
-/* Holds reply comment_id for address_id (once only). */
+/*
+ * Holds reply comment_id for address_id, once only: not again while
+ * held, nor once told (store_mail_held_take), so a reply approved a
+ * second time is not told twice.
+ */
 int	store_mail_hold(struct store_conn *, int64_t comment_id,
 	    int64_t address_id, int64_t now);
 /*
@@ -1096,15 +1100,20 @@ struct mail_held {
 	int64_t	 comment_id;
 	int	 waiting;	/* for a digest: the hour was full */
 };
-/* The replies held for address_id, oldest first. */
+/* The replies held for address_id and not yet told, oldest first. */
 int	store_mail_held_of(struct store_conn *, struct arena *,
 	    int64_t address_id, struct mail_held **out, size_t *n);
 /*
- * Takes held reply comment_id: deletes it; STORE_NOTFOUND if it is not
- * held (any more).  Of two transactions taking it, one gets it:
- * PostgreSQL's DELETE waits for, then skips, a row another deleted.
+ * Takes held reply comment_id to tell of it: marks it told (waiting 2:
+ * its row stays, and store_mail_hold holds it no more); STORE_NOTFOUND
+ * if it is not held (any more).  Of two transactions taking it, one
+ * gets it: PostgreSQL's UPDATE waits for, then skips, a row another
+ * took.  store_mail_held_drop deletes it, told or not, so that it may
+ * be held again (a reply no longer approved, say); STORE_NOTFOUND if
+ * there was none.
  */
 int	store_mail_held_take(struct store_conn *, int64_t comment_id);
+int	store_mail_held_drop(struct store_conn *, int64_t comment_id);
 /* Marks every reply held for address_id as waiting for a digest. */
 int	store_mail_held_wait(struct store_conn *, int64_t address_id);
 /* The address email (any case) into *out; STORE_NOTFOUND if none. */

@@ -315,7 +315,8 @@ store_mail_held_due(struct store_conn *c, struct arena *a, int64_t since,
 {
 	return q_many(q(c, "SELECT a.id FROM mail_addresses a WHERE a.id IN"
 	    " (SELECT address_id FROM mail_held WHERE waiting = 0) OR (a.id IN"
-	    " (SELECT address_id FROM mail_held) AND (SELECT count(*) FROM"
+	    " (SELECT address_id FROM mail_held WHERE waiting = 1) AND"
+	    " (SELECT count(*) FROM"
 	    " outbox o WHERE o.rcpt = a.email AND o.created >= ?1 AND"
 	    " o.kind IN ('reply', 'digest')) < ?2) ORDER BY a.id", "ii", since,
 	    limit), a, sizeof(**ids), fill_id, (void **)ids, n);
@@ -336,12 +337,21 @@ store_mail_held_of(struct store_conn *c, struct arena *a, int64_t address_id,
     struct mail_held **out, size_t *n)
 {
 	return q_many(q(c, "SELECT comment_id, waiting FROM mail_held WHERE"
-	    " address_id = ?1 ORDER BY comment_id", "i", address_id), a,
+	    " address_id = ?1 AND waiting < 2 ORDER BY comment_id", "i",
+	    address_id), a,
 	    sizeof(**out), fill_held, (void **)out, n);
 }
 
 int
 store_mail_held_take(struct store_conn *c, int64_t comment_id)
+{
+	return q_changed(q(c, "UPDATE mail_held SET waiting = 2 WHERE"
+	    " comment_id = ?1 AND waiting < 2 RETURNING comment_id", "i",
+	    comment_id));
+}
+
+int
+store_mail_held_drop(struct store_conn *c, int64_t comment_id)
 {
 	return q_changed(q(c, "DELETE FROM mail_held WHERE comment_id = ?1"
 	    " RETURNING comment_id", "i", comment_id));
