@@ -145,25 +145,50 @@ lock_address(const struct env *e, int64_t id)
 }
 
 /*
+ * The mailbox of email (lower case): the address without its "+tag",
+ * in e's arena; *n the bytes of its local part, *at its "@domain" ("",
+ * should it have none).
+ */
+static const char *
+mailbox(const struct env *e, const char *email, size_t *n, const char **at)
+{
+	if ((*at = strrchr(email, '@')) == NULL)
+		*at = email + strlen(email);
+	*n = strcspn(email, "+@");
+	return arena_printf(e->arena, "%.*s%s", (int)*n, email, *at);
+}
+
+const char *
+notify_reader_tomb(const struct env *e, const char *email)
+{
+	const char	*at;
+	size_t		 n;
+
+	return arena_printf(e->arena, "#%s", sign_hex(e->site, e->arena,
+	    SIGN_SUBJECT, mailbox(e, email, &n, &at)));
+}
+
+/*
  * Returns 1 in *quiet if a confirmation may go to email (lower case):
  * no name of its mailbox (email without its "+tag") was asked within
- * ASK_EVERY or stopped all mail.  Else "a+1@x", "a+2@x"... would each
- * cost a's one inbox a message.  A store_rc.
+ * ASK_EVERY or stopped all mail, even one erased since.  Else "a+1@x",
+ * "a+2@x"... would each cost a's one inbox a message.  A store_rc.
  */
 static int
 mailbox_quiet(const struct env *e, const char *email, int *quiet)
 {
-	const char	*at = strrchr(email, '@');
-	size_t		 n = strcspn(email, "+@");
+	const char	*at, *box;
+	size_t		 n;
 	int64_t		 k;
 	int		 rc;
 
 	*quiet = 0;
-	if (at == NULL)
+	if (strchr(email, '@') == NULL)
 		return STORE_OK;
-	if ((rc = store_mail_mailbox_asked(e->conn, arena_printf(e->arena,
-	    "%.*s%s", (int)n, email, at), arena_printf(e->arena, "%.*s+",
-	    (int)n, email), at, e->now - ASK_EVERY, &k)) != STORE_OK)
+	box = mailbox(e, email, &n, &at);
+	if ((rc = store_mail_mailbox_asked(e->conn, box, arena_printf(
+	    e->arena, "%.*s+", (int)n, email), at, notify_reader_tomb(e,
+	    email), e->now - ASK_EVERY, &k)) != STORE_OK)
 		return rc;
 	*quiet = k == 0;
 	return STORE_OK;

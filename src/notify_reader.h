@@ -46,6 +46,15 @@ int	notify_reader_subscribe(const struct env *e, int64_t comment_id,
 int	notify_reader_confirm(const struct env *e, int64_t address_id);
 int	notify_reader_reply(const struct env *e, int64_t comment_id);
 
+/*
+ * What a privacy erasure keeps of an address (lower case) that stopped
+ * all mail, so that it stays stopped: "#" and a keyed hash
+ * (SIGN_SUBJECT) of its mailbox, the address without its "+tag"; in
+ * e's arena.  Kept as a mail_addresses row of its own, stopped, which
+ * no address can be.
+ */
+const char *notify_reader_tomb(const struct env *e, const char *email);
+
 /* What a link in a reader's mail is, and what came of following it. */
 enum reader_link {
 	READER_BAD,		/* malformed, forged, or what it names is

@@ -1043,11 +1043,16 @@ int	store_mail_address_by_id(struct store_conn *, struct arena *,
  * Counts the addresses of one mailbox (addr, and the names a "+tag"
  * gives it: those that begin with plus, "local+", and end with at,
  * "@domain"; all lower case) that were asked for a confirmation at or
- * after since, or stopped all mail.  A scan: only run when a
+ * after since, or stopped all mail, and its tomb (what an erasure of
+ * it stopped kept: notify_reader_tomb).  A scan: only run when a
  * confirmation would be asked for.
  */
 int	store_mail_mailbox_asked(struct store_conn *, const char *addr,
-	    const char *plus, const char *at, int64_t since, int64_t *n);
+	    const char *plus, const char *at, const char *tomb, int64_t since,
+	    int64_t *n);
+/* Adds tomb (notify_reader_tomb), stopped at stopped, unless it is there. */
+int	store_mail_tomb_add(struct store_conn *, const char *tomb,
+	    int64_t stopped);
 /* Notes that a confirmation was asked for address id now. */
 int	store_mail_address_asked(struct store_conn *, int64_t id,
 	    int64_t now);

@@ -222,14 +222,23 @@ store_mail_address_by_id(struct store_conn *c, struct arena *a, int64_t id,
 
 int
 store_mail_mailbox_asked(struct store_conn *c, const char *addr,
-    const char *plus, const char *at, int64_t since, int64_t *n)
+    const char *plus, const char *at, const char *tomb, int64_t since,
+    int64_t *n)
 {
 	/* The lengths as numbers: PostgreSQL cannot type length(?). */
 	return q_int(q(c, "SELECT count(*) FROM mail_addresses WHERE"
-	    " (asked >= ?4 OR stopped <> 0) AND (email = ?1 OR"
+	    " (asked >= ?4 OR stopped <> 0) AND (email = ?1 OR email = ?7 OR"
 	    " (substr(email, 1, ?5) = ?2 AND substr(email, length(email) -"
-	    " ?6 + 1) = ?3))", "tttiii", addr, plus, at, since,
-	    (int64_t)strlen(plus), (int64_t)strlen(at)), n);
+	    " ?6 + 1) = ?3))", "tttiiit", addr, plus, at, since,
+	    (int64_t)strlen(plus), (int64_t)strlen(at), tomb), n);
+}
+
+int
+store_mail_tomb_add(struct store_conn *c, const char *tomb, int64_t stopped)
+{
+	return q_exec(q(c, "INSERT INTO mail_addresses (email, created,"
+	    " stopped) VALUES (?1, ?2, ?2) ON CONFLICT (email) DO NOTHING",
+	    "ti", tomb, stopped));
 }
 
 int

@@ -843,6 +843,36 @@ privacy(struct srv *s, const char *admin)
 	json_decref(j);
 }
 
+/*
+ * Erasing an address that stopped all mail keeps it stopped: only a
+ * keyed hash of its mailbox stays, and a stranger who types it again,
+ * with a "+tag" or without, has the site send it nothing.
+ */
+static void
+erase_stopped(struct srv *s, const char *admin)
+{
+	struct resp	 r;
+	int		 got[8];
+
+	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email ="
+	    " 'lena@example.org' AND stopped <> 0") == 1);
+	CHECK(http_post(s, "/admin/privacy/", (const char *[]){ "csrf",
+	    admin_csrf(s, admin), "action", "erase", "mode", "anonymise",
+	    "confirm", "yes", "email", "Lena@example.org", NULL }, 0, NULL,
+	    (const char *[]){ admin, NULL }, &r) == 0 && r.status == 303);
+	resp_free(&r);
+	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email LIKE"
+	    " '%lena%'") == 0);
+	CHECK(comment(s, "Not Lena", "lena@example.org", "Typed by someone"
+	    " else.", 0, 1, NULL) == 303);
+	CHECK(comment(s, "Not Lena", "lena+x@example.org", "And again.", 0,
+	    1, NULL) == 303);
+	CHECK(sync_mail(s, got, 8) == 0);
+	/* Rita's, erased but never stopped, left nothing behind. */
+	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email NOT"
+	    " LIKE '%@%'") == 1);
+}
+
 int
 main(void)
 {
@@ -895,8 +925,10 @@ main(void)
 	unsubscribe(&s);
 	rate(&s);
 	stop(&s);
-	if (admin != NULL)
+	if (admin != NULL) {
 		privacy(&s, admin);
+		erase_stopped(&s, admin);
+	}
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
 	smtp_free(&mail);
 	free(admin);
