@@ -1167,11 +1167,16 @@ int	store_reset_find(struct store_conn *, struct arena *,
 	    const char *token_hash, struct reset_link *out);
 /*
  * Uses the link of token_hash if it is good at now: deletes it and
- * every other link of its user (each is single use, and a password set
- * makes the rest moot), in the caller's transaction.  STORE_NOTFOUND
- * if there is no such link or it has expired.
+ * every other link of its user (store_reset_forget), in the caller's
+ * transaction.  STORE_NOTFOUND if there is no such link or it has
+ * expired.
  */
 int	store_reset_take(struct store_conn *, struct arena *,
 	    const char *token_hash, int64_t now, struct reset_link *out);
+/*
+ * Deletes every link of user_id: each is single use, and a password
+ * set, by a link or otherwise, makes the rest moot.
+ */
+int	store_reset_forget(struct store_conn *, int64_t user_id);
 
 #endif

@@ -479,6 +479,12 @@ store_reset_take(struct store_conn *c, struct arena *a,
 	    " expires", "ti", token_hash, now), a, sizeof(*out), fill_reset,
 	    out)) != STORE_OK)
 		return rc;
+	return store_reset_forget(c, out->user_id);
+}
+
+int
+store_reset_forget(struct store_conn *c, int64_t user_id)
+{
 	return q_exec(q(c, "DELETE FROM password_resets WHERE user_id = ?1",
-	    "i", out->user_id));
+	    "i", user_id));
 }

@@ -751,6 +751,58 @@ invite(struct srv *s)
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
+/*
+ * A password set another way (an admin's, in the users page) ends the
+ * account's links too: one mailed before, to a mailbox that may not be
+ * the owner's any more, no longer sets a password over it.
+ */
+static void
+links_end(struct srv *s)
+{
+	char		*link, *admin, id[24];
+	struct resp	 r;
+	long		 st;
+
+	if ((link = reset_link(s, "ed@example.org", "ed@example.org")) ==
+	    NULL)
+		return;
+	admin = admin_login_to(s, "ada@example.org", PW2, "/admin/", &st,
+	    NULL, 0);
+	if (!CHECK(admin != NULL)) {
+		free(link);
+		return;
+	}
+	snprintf(id, sizeof(id), "%lld", count("SELECT id FROM users WHERE"
+	    " email = 'ed@example.org'"));
+	CHECK(post(s, "/admin/users/", (const char *[]){ "csrf",
+	    admin_csrf(s, admin), "action", "password", "id", id, "password",
+	    PW2, NULL }, (const char *[]){ admin, NULL }, NULL) == 303);
+	CHECK(get(s, link, NULL, NULL) == 410);
+	CHECK(set_password(s, link, PW, PW, NULL, &r) == 410);
+	resp_free(&r);
+	free(admin_login_to(s, "ed@example.org", PW2, "/admin/", &st, NULL,
+	    0));
+	CHECK(st == 303);
+	free(admin);
+	free(link);
+	/* And `galley user passwd`, the shell's way. */
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
+	if ((link = reset_link(s, "ed@example.org", "ed@example.org")) ==
+	    NULL)
+		return;
+	{
+		char	 cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s"
+		    " passwd --email ed@example.org >/dev/null 2>&1", PW,
+		    getenv("GALLEY"), site);
+		CHECK(system(cmd) == 0);
+	}
+	CHECK(get(s, link, NULL, NULL) == 410);
+	free(link);
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
+}
+
 /* With mail on: the login page offers the link; the admin says nothing. */
 static void
 mail_on_pages(struct srv *s, const char *admin)
@@ -878,6 +930,7 @@ main(void)
 	throttle(&s);
 	reset(&s);
 	invite(&s);
+	links_end(&s);
 	CHECK(srv_log_has(&s, PW) == 0 && srv_log_has(&s, PW2) == 0);
 	CHECK(srv_log_has(&s, "?t=") == 0);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");
