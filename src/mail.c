@@ -21,6 +21,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"
+#include "comment.h"
 #include "conf.h"
 #include "env.h"
 #include "mail.h"
@@ -404,6 +405,16 @@ mail_queue(const struct env *e, const struct mail_out *m)
 
 	if (!mail_on(e->site))
 		return STORE_OK;
+	/*
+	 * Readers' addresses were checked as they came in; an account's
+	 * may come from a WXR file as it was written.  A line break in
+	 * one would be a command of its own in the SMTP exchange.
+	 */
+	if (!comment_email_ok(m->to)) {
+		fprintf(stderr, "galley: mail: %s to an address that is not"
+		    " one: not sent\n", m->kind);
+		return STORE_OK;
+	}
 	memset(&row, 0, sizeof(row));
 	if (mail_build(e->site, e->arena, m, e->now, &msg, &len,
 	    &row.message_id) == -1)

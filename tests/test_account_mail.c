@@ -534,6 +534,43 @@ throttle(struct srv *s)
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
+/*
+ * An account's address that is not one (a WXR import keeps what the
+ * file says) is sent nothing: a line break in it would otherwise be a
+ * command of its own in the SMTP exchange.
+ */
+static void
+bad_rcpt(struct srv *s)
+{
+	struct mail	 m;
+	int		 i;
+
+	CHECK(db_exec(dbpath, "UPDATE users SET email = 'ann@example.org\r\n"
+	    "RCPT TO:<evil@evil.example>' WHERE email = 'ann@example.org'") ==
+	    0);
+	CHECK(comment(s, "Crlf Reader", "crlf@reader.example",
+	    "Lovely, holdme for a broken address", 0) == 303);
+	CHECK(count("SELECT count(*) FROM comments WHERE author ="
+	    " 'Crlf Reader'") == 1);
+	/* Its event acted on before the address is mended. */
+	for (i = 0; i < 1000 && count("SELECT count(*) FROM mail_events") >
+	    0; i++)
+		usleep(20000);
+	CHECK(count("SELECT count(*) FROM mail_events") == 0);
+	CHECK(db_exec(dbpath, "UPDATE users SET email = 'ann@example.org'"
+	    " WHERE email LIKE 'ann@example.org%'") == 0);
+	/* The next message is the next comment's: none went before it. */
+	CHECK(comment(s, "After Reader", "after@reader.example",
+	    "Lovely, holdme once more", 0) == 303);
+	if (CHECK(next_mail(&m) == 0)) {
+		CHECK_MSG(strcmp(m.rcpt, "ann@example.org") == 0, m.rcpt);
+		CHECK(strstr(m.text, "After Reader") != NULL);
+	}
+	mail_free(&m);
+	CHECK(count("SELECT count(*) FROM outbox WHERE rcpt LIKE '%evil%'") ==
+	    0);
+}
+
 /* Asks a reset link for email and returns its path from the mail. */
 static char *
 reset_link(struct srv *s, const char *email, const char *rcpt)
@@ -926,6 +963,7 @@ main(void)
 	held(&s);
 	approved(&s);
 	editors(&s);
+	bad_rcpt(&s);
 	unknown(&s);
 	throttle(&s);
 	reset(&s);
