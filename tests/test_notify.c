@@ -777,6 +777,23 @@ export(struct srv *s, const char *admin)
 	return j;
 }
 
+/* A privacy erasure of email (anonymise) by admin; the status. */
+static long
+erase(struct srv *s, const char *admin, const char *email)
+{
+	struct resp	 r;
+	long		 st;
+
+	if (http_post(s, "/admin/privacy/", (const char *[]){ "csrf",
+	    admin_csrf(s, admin), "action", "erase", "mode", "anonymise",
+	    "confirm", "yes", "email", email, NULL }, 0, NULL,
+	    (const char *[]){ admin, NULL }, &r) != 0)
+		return -1;
+	st = r.status;
+	resp_free(&r);
+	return st;
+}
+
 /* Export lists what mail holds; erasure takes all of it. */
 static void
 privacy(struct srv *s, const char *admin)
@@ -784,7 +801,6 @@ privacy(struct srv *s, const char *admin)
 	json_t		*j, *mj, *subs, *msgs, *x;
 	size_t		 i;
 	int		 got[8], sent_confirm = 0, queued = 0;
-	struct resp	 r;
 
 	smtp_stop(&mail);
 	CHECK(comment(s, "Bob", BOB, "One for the queue, Rita.", c2, 0,
@@ -819,11 +835,7 @@ privacy(struct srv *s, const char *admin)
 	CHECK(json_array_size(msgs) >= 5);
 	json_decref(j);
 
-	CHECK(http_post(s, "/admin/privacy/", (const char *[]){ "csrf",
-	    admin_csrf(s, admin), "action", "erase", "mode", "anonymise",
-	    "confirm", "yes", "email", "RITA@example.org", NULL }, 0, NULL,
-	    (const char *[]){ admin, NULL }, &r) == 0 && r.status == 303);
-	resp_free(&r);
+	CHECK(erase(s, admin, "RITA@example.org") == 303);
 	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email ="
 	    " 'rita@example.org'") == 0);
 	CHECK(count("SELECT count(*) FROM mail_subscriptions WHERE"
@@ -851,16 +863,11 @@ privacy(struct srv *s, const char *admin)
 static void
 erase_stopped(struct srv *s, const char *admin)
 {
-	struct resp	 r;
 	int		 got[8];
 
 	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email ="
 	    " 'lena@example.org' AND stopped <> 0") == 1);
-	CHECK(http_post(s, "/admin/privacy/", (const char *[]){ "csrf",
-	    admin_csrf(s, admin), "action", "erase", "mode", "anonymise",
-	    "confirm", "yes", "email", "Lena@example.org", NULL }, 0, NULL,
-	    (const char *[]){ admin, NULL }, &r) == 0 && r.status == 303);
-	resp_free(&r);
+	CHECK(erase(s, admin, "Lena@example.org") == 303);
 	CHECK(count("SELECT count(*) FROM mail_addresses WHERE email LIKE"
 	    " '%lena%'") == 0);
 	CHECK(comment(s, "Not Lena", "lena@example.org", "Typed by someone"
