@@ -67,12 +67,7 @@ cut(const struct env *e, const char *s, size_t n)
 static const char *
 site_url(const struct env *e, const char *path)
 {
-	const char	*base = set_text(e->set, SET_BASE_URL);
-	size_t		 n = strlen(base);
-
-	if (n > 0 && base[n - 1] == '/')
-		n--;
-	return arena_printf(e->arena, "%.*s%s", (int)n, base, path);
+	return arena_printf(e->arena, "%s%s", mail_base(e), path);
 }
 
 /* The absolute URL of link k for id, bound to email. */
@@ -88,19 +83,6 @@ link_url(const struct env *e, enum link k, int64_t id, const char *email)
 	out = site_url(e, b.data);
 	buf_reset(&b);
 	return out;
-}
-
-/* A message's view with what mail-layout needs: the site, the subject. */
-static json_t *
-view_new(const struct env *e, const char *subject)
-{
-	json_t	*v = json_object(), *site = json_object();
-
-	put(site, "title", set_text(e->set, SET_SITE_TITLE));
-	put(site, "base_url", site_url(e, ""));
-	json_object_set_new(v, "site", site);
-	put(v, "subject", subject);
-	return v;
 }
 
 /*
@@ -239,7 +221,7 @@ notify_reader_confirm(const struct env *e, int64_t id)
 	subject = arena_printf(e->arena, "Confirm email about replies on %s",
 	    set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad.id, ad.email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	put(v, "confirm", link_url(e, LINK_CONFIRM, ad.id, ad.email));
 	/* Whoever did not ask can stop even the next confirmation. */
 	put(v, "unsubscribe", stop);
@@ -311,7 +293,7 @@ reply_mail(const struct env *e, const struct mail_address *ad,
 	subject = arena_printf(e->arena, "New reply to your comment on"
 	    " “%s”", t->post.title);
 	unsub = link_url(e, LINK_UNSUB, t->parent.id, ad->email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	put(v, "who", t->reply.author);
 	put(v, "text", t->reply.content);
 	put(v, "mine", cut(e, t->parent.content, QUOTE_BYTES));
@@ -336,7 +318,7 @@ digest_mail(const struct env *e, const struct mail_address *ad,
 	subject = arena_printf(e->arena, "%zu new replies to your comments"
 	    " on %s", n, set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad->id, ad->email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		put(o, "who", t[i].reply.author);
