@@ -95,7 +95,7 @@ account_password(struct store_conn *c, const char *email,
 	if (rc == STORE_NOTFOUND)
 		*why = "There is no account with that email address.";
 	if (rc == STORE_OK && (rc = store_user_set(c, u.id, NULL, hash)) ==
-	    STORE_OK)
+	    STORE_OK && (rc = store_reset_forget(c, u.id)) == STORE_OK)
 		rc = store_sessions_end_user(c, u.id, "");
 	arena_free(&a);
 	return rc;

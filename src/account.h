@@ -22,7 +22,7 @@ int	account_add(struct store_conn *c, const char *email, const char *name,
 	    const char **why);
 /*
  * Sets the password of the account with this email and ends all its
- * sessions.  Returns a store_rc, *why as for account_add.
+ * sessions and password links (reset.h).  Returns a store_rc, *why as for account_add.
  */
 int	account_password(struct store_conn *c, const char *email,
 	    const char *password, const char **why);

@@ -383,7 +383,9 @@ auth_set_password(const struct env *e, int64_t user_id, const char *password,
 
 	if (auth_hash(password, hash, sizeof(hash)) != 0)
 		return STORE_ERROR;
+	/* A password link mailed before would set another over it. */
 	if ((rc = store_user_set(e->conn, user_id, NULL, hash)) !=
+	    STORE_OK || (rc = store_reset_forget(e->conn, user_id)) !=
 	    STORE_OK)
 		return rc;
 	return store_sessions_end_user(e->conn, user_id,

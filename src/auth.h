@@ -95,7 +95,8 @@ int64_t	auth_link_throttle(const struct env *e, const char *ip,
 void	auth_logout(const struct env *e, const char *token);
 /*
  * Changes user_id's password to one already checked, and ends every
- * session of theirs but keep's (a token, or NULL).  Returns a store_rc.
+ * session of theirs but keep's (a token, or NULL) and every password
+ * link (reset.h) of theirs.  Returns a store_rc.
  */
 int	auth_set_password(const struct env *e, int64_t user_id,
 	    const char *password, const char *keep);

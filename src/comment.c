@@ -355,9 +355,13 @@ batch_one(const struct env *e, struct comment_form *f, struct comment *cm)
 		return STORE_OK;
 	if ((rc = store_comment_add(e->conn, cm, &f->id)) != STORE_OK)
 		return rc;
-	/* What the mail needs, with the comment or not at all. */
-	if (f->notify && (rc = notify_reader_subscribe(e, f->id,
-	    f->email)) != STORE_OK)
+	/*
+	 * What the mail needs, with the comment or not at all.  Spam
+	 * subscribes no one: else a spammer could have the site mail a
+	 * confirmation to every address it makes up.
+	 */
+	if (f->notify && strcmp(cm->status, "spam") != 0 &&
+	    (rc = notify_reader_subscribe(e, f->id, f->email)) != STORE_OK)
 		return rc;
 	if (cm->parent_id != 0 && strcmp(cm->status, "approved") == 0 &&
 	    (rc = mail_event(e, "reply", f->id)) != STORE_OK)

@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "clock.h"
+#include "comment.h"
 #include "conf.h"
 #include "env.h"
 #include "mail.h"
@@ -58,7 +59,11 @@ mail_gmime_init(void)
 	pthread_once(&once, init);
 }
 
-/* Returns 1 if the host of url (after "scheme://", user info) is loopback. */
+/*
+ * Returns 1 if the host of url (after "scheme://", user info) is
+ * loopback: localhost, [::1], or an IPv4 literal 127.x.x.x (digits and
+ * dots alone, so 127.example.org is not one).
+ */
 static int
 loopback(const char *url)
 {
@@ -77,7 +82,8 @@ loopback(const char *url)
 	}
 	n = strcspn(h, ":/?#");
 	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
-	    (n >= 9 && strncmp(h, "127.", 4) == 0);
+	    (n >= 9 && strncmp(h, "127.", 4) == 0 &&
+	    strspn(h, "0123456789.") == n);
 }
 
 /* Reads the password file at path (relative to dir) into *out. */
@@ -420,6 +426,16 @@ mail_queue(const struct env *e, const struct mail_out *m)
 
 	if (!mail_on(e->site))
 		return STORE_OK;
+	/*
+	 * Readers' addresses were checked as they came in; an account's
+	 * may come from a WXR file as it was written.  A line break in
+	 * one would be a command of its own in the SMTP exchange.
+	 */
+	if (!comment_email_ok(m->to)) {
+		fprintf(stderr, "galley: mail: %s to an address that is not"
+		    " one: not sent\n", m->kind);
+		return STORE_OK;
+	}
 	memset(&row, 0, sizeof(row));
 	if (mail_build(e->site, e->arena, m, e->now, &msg, &len,
 	    &row.message_id) == -1)

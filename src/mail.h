@@ -86,7 +86,8 @@ int	mail_build(const struct site *, struct arena *a,
 
 /*
  * In the caller's transaction on e->conn: builds m and adds it to the
- * outbox, sealed.  Does nothing when mail is off.  Returns a store_rc.
+ * outbox, sealed.  Does nothing when mail is off, or (logged) when
+ * m->to is not an email address (comment_email_ok).  Returns a store_rc.
  * The sender learns of it at its next look (mail_wake after the commit
  * makes that now).
  */

@@ -1,10 +1,12 @@
 /*
  * notify_reader: see notify_reader.h.  Every reply goes one way: its
- * event holds it (mail_held, migration 19), and the sender's pass after
+ * event holds it (mail_held, migration 20), and the sender's pass after
  * the events (notify_held) takes it and queues its message in one
  * transaction: at once while the address's hour has room, else, once
  * the hour allows, in one digest with the others that waited.  Taking
- * deletes it, so none is lost or sent twice.  The hour is counted in
+ * marks it told, so none is lost or sent twice, and its row stays, so
+ * a reply unapproved and approved again (or marked spam and not) is
+ * not told again; one dropped untold is deleted.  The hour is counted in
  * the outbox itself (the replies and digests queued to the address in
  * the last hour), under a lock named for the address, so two nodes'
  * senders cannot both take its last place.
@@ -65,12 +67,7 @@ cut(const struct env *e, const char *s, size_t n)
 static const char *
 site_url(const struct env *e, const char *path)
 {
-	const char	*base = set_text(e->set, SET_BASE_URL);
-	size_t		 n = strlen(base);
-
-	if (n > 0 && base[n - 1] == '/')
-		n--;
-	return arena_printf(e->arena, "%.*s%s", (int)n, base, path);
+	return arena_printf(e->arena, "%s%s", mail_base(e), path);
 }
 
 /* The absolute URL of link k for id, bound to email. */
@@ -86,19 +83,6 @@ link_url(const struct env *e, enum link k, int64_t id, const char *email)
 	out = site_url(e, b.data);
 	buf_reset(&b);
 	return out;
-}
-
-/* A message's view with what mail-layout needs: the site, the subject. */
-static json_t *
-view_new(const struct env *e, const char *subject)
-{
-	json_t	*v = json_object(), *site = json_object();
-
-	put(site, "title", set_text(e->set, SET_SITE_TITLE));
-	put(site, "base_url", site_url(e, ""));
-	json_object_set_new(v, "site", site);
-	put(v, "subject", subject);
-	return v;
 }
 
 /*
@@ -142,12 +126,62 @@ lock_address(const struct env *e, int64_t id)
 	return store_lock(e->conn, key);
 }
 
+/*
+ * The mailbox of email (lower case): the address without its "+tag",
+ * in e's arena; *n the bytes of its local part, *at its "@domain" ("",
+ * should it have none).
+ */
+static const char *
+mailbox(const struct env *e, const char *email, size_t *n, const char **at)
+{
+	if ((*at = strrchr(email, '@')) == NULL)
+		*at = email + strlen(email);
+	*n = strcspn(email, "+@");
+	return arena_printf(e->arena, "%.*s%s", (int)*n, email, *at);
+}
+
+const char *
+notify_reader_tomb(const struct env *e, const char *email)
+{
+	const char	*at;
+	size_t		 n;
+
+	return arena_printf(e->arena, "#%s", sign_hex(e->site, e->arena,
+	    SIGN_SUBJECT, mailbox(e, email, &n, &at)));
+}
+
+/*
+ * Returns 1 in *quiet if a confirmation may go to email (lower case):
+ * no name of its mailbox (email without its "+tag") was asked within
+ * ASK_EVERY or stopped all mail, even one erased since.  Else "a+1@x",
+ * "a+2@x"... would each cost a's one inbox a message.  A store_rc.
+ */
+static int
+mailbox_quiet(const struct env *e, const char *email, int *quiet)
+{
+	const char	*at, *box;
+	size_t		 n;
+	int64_t		 k;
+	int		 rc;
+
+	*quiet = 0;
+	if (strchr(email, '@') == NULL)
+		return STORE_OK;
+	box = mailbox(e, email, &n, &at);
+	if ((rc = store_mail_mailbox_asked(e->conn, box, arena_printf(
+	    e->arena, "%.*s+", (int)n, email), at, notify_reader_tomb(e,
+	    email), e->now - ASK_EVERY, &k)) != STORE_OK)
+		return rc;
+	*quiet = k == 0;
+	return STORE_OK;
+}
+
 int
 notify_reader_subscribe(const struct env *e, int64_t comment_id,
     const char *email)
 {
 	struct mail_address	 ad;
-	int			 rc;
+	int			 rc, quiet;
 
 	if (!mail_on(e->site))
 		return STORE_OK;
@@ -163,6 +197,8 @@ notify_reader_subscribe(const struct env *e, int64_t comment_id,
 	if (ad.confirmed != 0 || (ad.asked != 0 &&
 	    e->now - ad.asked < ASK_EVERY))
 		return STORE_OK;
+	if ((rc = mailbox_quiet(e, ad.email, &quiet)) != STORE_OK || !quiet)
+		return rc;
 	if ((rc = mail_event(e, "confirm", ad.id)) != STORE_OK)
 		return rc;
 	return store_mail_address_asked(e->conn, ad.id, e->now);
@@ -176,6 +212,9 @@ notify_reader_confirm(const struct env *e, int64_t id)
 	json_t			*v;
 	int			 rc;
 
+	/* A stop being made waits for this, or this sees it made. */
+	if ((rc = lock_address(e, id)) != STORE_OK)
+		return rc;
 	rc = store_mail_address_by_id(e->conn, e->arena, id, &ad);
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK && (ad.confirmed != 0 ||
 	    ad.stopped != 0)))
@@ -185,7 +224,7 @@ notify_reader_confirm(const struct env *e, int64_t id)
 	subject = arena_printf(e->arena, "Confirm email about replies on %s",
 	    set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad.id, ad.email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	put(v, "confirm", link_url(e, LINK_CONFIRM, ad.id, ad.email));
 	/* Whoever did not ask can stop even the next confirmation. */
 	put(v, "unsubscribe", stop);
@@ -257,7 +296,7 @@ reply_mail(const struct env *e, const struct mail_address *ad,
 	subject = arena_printf(e->arena, "New reply to your comment on"
 	    " “%s”", t->post.title);
 	unsub = link_url(e, LINK_UNSUB, t->parent.id, ad->email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	put(v, "who", t->reply.author);
 	put(v, "text", t->reply.content);
 	put(v, "mine", cut(e, t->parent.content, QUOTE_BYTES));
@@ -282,7 +321,7 @@ digest_mail(const struct env *e, const struct mail_address *ad,
 	subject = arena_printf(e->arena, "%zu new replies to your comments"
 	    " on %s", n, set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad->id, ad->email);
-	v = view_new(e, subject);
+	v = mail_view(e, subject);
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		put(o, "who", t[i].reply.author);
@@ -311,7 +350,7 @@ drop(const struct env *e, const struct mail_held *h, size_t n)
 	int	 rc;
 
 	for (i = 0; i < n; i++)
-		if ((rc = store_mail_held_take(e->conn, h[i].comment_id)) !=
+		if ((rc = store_mail_held_drop(e->conn, h[i].comment_id)) !=
 		    STORE_OK && rc != STORE_NOTFOUND)
 			return rc;
 	return STORE_OK;
@@ -361,6 +400,10 @@ flush(const struct env *e, int64_t id)
 		    STORE_OK)
 			k++;
 		else if (rc != STORE_NOTFOUND)
+			return rc;
+		/* Untold (unapproved meanwhile, say): it may be held again. */
+		else if ((rc = store_mail_held_drop(e->conn,
+		    h[i].comment_id)) != STORE_OK && rc != STORE_NOTFOUND)
 			return rc;
 	}
 	if (i < n && (rc = store_mail_held_wait(e->conn, id)) != STORE_OK)
@@ -425,14 +468,44 @@ notify_held(const struct env *e)
 	return rc;
 }
 
-/* What following link k for id (whose address is ad) does, or would. */
+/*
+ * The address an unsubscribe link for comment id went to, into *ad:
+ * the subscriber's; once unsubscribed (or stopped), the comment's own
+ * writer's, whose address it was, so that a repeated one-click finds
+ * it and succeeds again, as RFC 8058 expects.  *subscribed says which.
+ * STORE_NOTFOUND when neither is there (the address erased).
+ */
+static int
+unsub_address(const struct env *e, int64_t id, struct mail_address *ad,
+    int *subscribed)
+{
+	struct comment	 cm;
+	int		 rc;
+
+	*subscribed = 1;
+	if ((rc = store_mail_subscriber(e->conn, e->arena, id, ad)) !=
+	    STORE_NOTFOUND)
+		return rc;
+	*subscribed = 0;
+	if ((rc = store_comment_by_id(e->conn, e->arena, id, &cm)) !=
+	    STORE_OK)
+		return rc;
+	return store_mail_address_find(e->conn, e->arena, cm.email, ad);
+}
+
+/*
+ * What following link k for id (whose address is ad, subscribed to id
+ * for an unsubscribe link) does, or would.
+ */
 static int
 link_do(const struct env *e, enum link k, int64_t id,
-    const struct mail_address *ad, int act, enum reader_link *out)
+    const struct mail_address *ad, int subscribed, int act,
+    enum reader_link *out)
 {
 	int	 rc;
 
 	if ((k == LINK_CONFIRM && ad->confirmed != 0 && ad->stopped == 0) ||
+	    (k == LINK_UNSUB && !subscribed) ||
 	    (k == LINK_STOP && ad->stopped != 0)) {
 		*out = READER_ALREADY;
 		return STORE_OK;
@@ -463,7 +536,7 @@ notify_reader_link(const struct env *e, const char *what, const char *token,
 {
 	struct mail_address	 ad;
 	int64_t			 id = sign_mail_id(token);
-	int			 k, rc;
+	int			 k, rc, subscribed = 1;
 
 	*out = READER_BAD;
 	*email = NULL;
@@ -475,13 +548,13 @@ notify_reader_link(const struct env *e, const char *what, const char *token,
 	if (act && (rc = store_begin(e->conn)) != STORE_OK)
 		return rc;
 	/* An unsubscription's id is the comment's; the others' the address. */
-	rc = k == LINK_UNSUB ? store_mail_subscriber(e->conn, e->arena, id,
-	    &ad) : store_mail_address_by_id(e->conn, e->arena, id, &ad);
+	rc = k == LINK_UNSUB ? unsub_address(e, id, &ad, &subscribed) :
+	    store_mail_address_by_id(e->conn, e->arena, id, &ad);
 	if (rc == STORE_OK && !sign_mail_ok(e->site, links[k].word, token,
 	    ad.email))
 		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK && (rc = link_do(e, (enum link)k, id, &ad, act,
-	    out)) == STORE_OK)
+	if (rc == STORE_OK && (rc = link_do(e, (enum link)k, id, &ad,
+	    subscribed, act, out)) == STORE_OK)
 		*email = ad.email;
 	if (rc == STORE_NOTFOUND)
 		rc = STORE_OK;	/* *out is READER_BAD */

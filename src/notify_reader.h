@@ -4,9 +4,10 @@
  * turn against someone else's mailbox.
  *
  * Ticking the box subscribes the comment to its replies under the
- * address typed.  An address hears nothing until it confirms (double
- * opt-in): its first subscription sends one confirmation, and another
- * goes only after a week with none.  A confirmed address is told of
+ * address typed, unless the comment is stored as spam.  An address
+ * hears nothing until it confirms (double opt-in): its first
+ * subscription sends one confirmation, and another goes only after a
+ * week with none to its mailbox (any "+tag" of it).  A confirmed address is told of
  * each approved reply to a subscribed comment (not of its own), at
  * most mail_per_hour times an hour; past that, the replies wait and
  * go as one digest once the hour allows.  Every message links to a
@@ -25,7 +26,8 @@ struct env;
 /*
  * In the caller's transaction: subscribes email (any case) to the
  * replies to comment_id, and records the event "confirm" if the
- * address is unconfirmed and was not asked within a week.  Does
+ * address is unconfirmed and no name of its mailbox (the address
+ * without a "+tag") was asked within a week or stopped.  Does
  * nothing when mail is off or the address stopped all mail.  Returns a
  * store_rc.
  */
@@ -44,14 +46,24 @@ int	notify_reader_subscribe(const struct env *e, int64_t comment_id,
 int	notify_reader_confirm(const struct env *e, int64_t address_id);
 int	notify_reader_reply(const struct env *e, int64_t comment_id);
 
+/*
+ * What a privacy erasure keeps of an address (lower case) that stopped
+ * all mail, so that it stays stopped: "#" and a keyed hash
+ * (SIGN_SUBJECT) of its mailbox, the address without its "+tag"; in
+ * e's arena.  Kept as a mail_addresses row of its own, stopped, which
+ * no address can be.
+ */
+const char *notify_reader_tomb(const struct env *e, const char *email);
+
 /* What a link in a reader's mail is, and what came of following it. */
 enum reader_link {
 	READER_BAD,		/* malformed, forged, or what it names is
-				   gone (an erased address, a subscription
-				   ended) */
+				   gone (an erased address, a deleted
+				   comment) */
 	READER_READY,		/* genuine: a POST would do it */
 	READER_DONE,		/* done now */
-	READER_ALREADY,		/* done before: nothing changed */
+	READER_ALREADY,		/* done before (an unsubscription too,
+				   however it ended): nothing changed */
 	READER_STOPPED		/* a confirmation of a stopped address */
 };
 

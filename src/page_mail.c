@@ -114,7 +114,7 @@ page_mail(struct req *r, const char *what, const char *token, int post)
 	if (out == READER_BAD)
 		return page_refusal(r, 404, "This link does not work",
 		    "The link is not one this site sent, or it no longer"
-		    " applies: the address may have been removed, or the"
-		    " subscription ended already. Nothing was changed.");
+		    " applies: the address or the comment may have been"
+		    " removed. Nothing was changed.");
 	return link_page(r, i, token, out, email);
 }

@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "media.h"
 #include "moderation.h"
+#include "notify_reader.h"
 #include "privacy.h"
 #include "env.h"
 #include "sign.h"
@@ -212,6 +213,7 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
     int64_t *n)
 {
 	struct store_conn	*c = e->conn;
+	struct mail_address	 ad;
 	struct comment		*cm;
 	size_t			 k, i;
 	int64_t			 gone;
@@ -229,8 +231,16 @@ privacy_erase(const struct env *e, const char *email, int remove, int64_t user_i
 		    store_comment_anonymise(c, cm[i].id)) != STORE_OK)
 			goto fail;
 	}
-	/* Its address, subscriptions, held replies and mail, sent or not. */
-	if ((rc = store_mail_erase(c, email, &gone)) != STORE_OK)
+	/*
+	 * Its address, subscriptions, held replies and mail, sent or not;
+	 * stopped, its mailbox stays stopped under a keyed hash.
+	 */
+	if ((rc = store_mail_address_find(c, e->arena, email, &ad)) ==
+	    STORE_OK && ad.stopped != 0)
+		rc = store_mail_tomb_add(c, notify_reader_tomb(e, ad.email),
+		    ad.stopped);
+	if ((rc != STORE_OK && rc != STORE_NOTFOUND) ||
+	    (rc = store_mail_erase(c, email, &gone)) != STORE_OK)
 		goto fail;
 	if ((rc = log_it(e, email, remove ? "remove" : "anonymise",
 	    (int64_t)k, user_id)) != STORE_OK || (rc = store_commit(c)) !=

@@ -27,7 +27,8 @@ json_t	*privacy_export(const struct env *e, const char *email,
  * user agent.  What they taught the spam filter is unlearnt first.  In
  * the same transaction, what mail holds of it goes: its address, its
  * subscriptions and held replies, and every outbox row to it, sent or
- * not.  Sets *n to the comments touched; returns a store_rc.
+ * not; if it had stopped all mail, a keyed hash of its mailbox stays,
+ * stopped (notify_reader_tomb).  Sets *n to the comments touched; returns a store_rc.
  */
 int	privacy_erase(const struct env *e, const char *email, int remove,
 	    int64_t user_id, int64_t *n);

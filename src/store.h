@@ -1045,6 +1045,20 @@ int	store_mail_address_get(struct store_conn *, struct arena *,
 /* The address of id; STORE_NOTFOUND if none. */
 int	store_mail_address_by_id(struct store_conn *, struct arena *,
 	    int64_t id, struct mail_address *out);
+/*
+ * Counts the addresses of one mailbox (addr, and the names a "+tag"
+ * gives it: those that begin with plus, "local+", and end with at,
+ * "@domain"; all lower case) that were asked for a confirmation at or
+ * after since, or stopped all mail, and its tomb (what an erasure of
+ * it stopped kept: notify_reader_tomb).  A scan: only run when a
+ * confirmation would be asked for.
+ */
+int	store_mail_mailbox_asked(struct store_conn *, const char *addr,
+	    const char *plus, const char *at, const char *tomb, int64_t since,
+	    int64_t *n);
+/* Adds tomb (notify_reader_tomb), stopped at stopped, unless it is there. */
+int	store_mail_tomb_add(struct store_conn *, const char *tomb,
+	    int64_t stopped);
 /* Notes that a confirmation was asked for address id now. */
 int	store_mail_address_asked(struct store_conn *, int64_t id,
 	    int64_t now);
@@ -1078,7 +1092,11 @@ int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
  */
 int	store_mail_recent(struct store_conn *, const char *rcpt,
 	    int64_t since, int64_t *n);
-/* Holds reply comment_id for address_id (once only). */
+/*
+ * Holds reply comment_id for address_id, once only: not again while
+ * held, nor once told (store_mail_held_take), so a reply approved a
+ * second time is not told twice.
+ */
 int	store_mail_hold(struct store_conn *, int64_t comment_id,
 	    int64_t address_id, int64_t now);
 /*
@@ -1093,15 +1111,20 @@ struct mail_held {
 	int64_t	 comment_id;
 	int	 waiting;	/* for a digest: the hour was full */
 };
-/* The replies held for address_id, oldest first. */
+/* The replies held for address_id and not yet told, oldest first. */
 int	store_mail_held_of(struct store_conn *, struct arena *,
 	    int64_t address_id, struct mail_held **out, size_t *n);
 /*
- * Takes held reply comment_id: deletes it; STORE_NOTFOUND if it is not
- * held (any more).  Of two transactions taking it, one gets it:
- * PostgreSQL's DELETE waits for, then skips, a row another deleted.
+ * Takes held reply comment_id to tell of it: marks it told (waiting 2:
+ * its row stays, and store_mail_hold holds it no more); STORE_NOTFOUND
+ * if it is not held (any more).  Of two transactions taking it, one
+ * gets it: PostgreSQL's UPDATE waits for, then skips, a row another
+ * took.  store_mail_held_drop deletes it, told or not, so that it may
+ * be held again (a reply no longer approved, say); STORE_NOTFOUND if
+ * there was none.
  */
 int	store_mail_held_take(struct store_conn *, int64_t comment_id);
+int	store_mail_held_drop(struct store_conn *, int64_t comment_id);
 /* Marks every reply held for address_id as waiting for a digest. */
 int	store_mail_held_wait(struct store_conn *, int64_t address_id);
 /* The address email (any case) into *out; STORE_NOTFOUND if none. */
@@ -1150,11 +1173,16 @@ int	store_reset_find(struct store_conn *, struct arena *,
 	    const char *token_hash, struct reset_link *out);
 /*
  * Uses the link of token_hash if it is good at now: deletes it and
- * every other link of its user (each is single use, and a password set
- * makes the rest moot), in the caller's transaction.  STORE_NOTFOUND
- * if there is no such link or it has expired.
+ * every other link of its user (store_reset_forget), in the caller's
+ * transaction.  STORE_NOTFOUND if there is no such link or it has
+ * expired.
  */
 int	store_reset_take(struct store_conn *, struct arena *,
 	    const char *token_hash, int64_t now, struct reset_link *out);
+/*
+ * Deletes every link of user_id: each is single use, and a password
+ * set, by a link or otherwise, makes the rest moot.
+ */
+int	store_reset_forget(struct store_conn *, int64_t user_id);
 
 #endif

@@ -251,6 +251,27 @@ store_mail_address_by_id(struct store_conn *c, struct arena *a, int64_t id,
 }
 
 int
+store_mail_mailbox_asked(struct store_conn *c, const char *addr,
+    const char *plus, const char *at, const char *tomb, int64_t since,
+    int64_t *n)
+{
+	/* The lengths as numbers: PostgreSQL cannot type length(?). */
+	return q_int(q(c, "SELECT count(*) FROM mail_addresses WHERE"
+	    " (asked >= ?4 OR stopped <> 0) AND (email = ?1 OR email = ?7 OR"
+	    " (substr(email, 1, ?5) = ?2 AND substr(email, length(email) -"
+	    " ?6 + 1) = ?3))", "tttiiit", addr, plus, at, since,
+	    (int64_t)strlen(plus), (int64_t)strlen(at), tomb), n);
+}
+
+int
+store_mail_tomb_add(struct store_conn *c, const char *tomb, int64_t stopped)
+{
+	return q_exec(q(c, "INSERT INTO mail_addresses (email, created,"
+	    " stopped) VALUES (?1, ?2, ?2) ON CONFLICT (email) DO NOTHING",
+	    "ti", tomb, stopped));
+}
+
+int
 store_mail_address_asked(struct store_conn *c, int64_t id, int64_t now)
 {
 	return q_exec(q(c, "UPDATE mail_addresses SET asked = ?2 WHERE"
@@ -333,7 +354,8 @@ store_mail_held_due(struct store_conn *c, struct arena *a, int64_t since,
 {
 	return q_many(q(c, "SELECT a.id FROM mail_addresses a WHERE a.id IN"
 	    " (SELECT address_id FROM mail_held WHERE waiting = 0) OR (a.id IN"
-	    " (SELECT address_id FROM mail_held) AND (SELECT count(*) FROM"
+	    " (SELECT address_id FROM mail_held WHERE waiting = 1) AND"
+	    " (SELECT count(*) FROM"
 	    " outbox o WHERE o.rcpt = a.email AND o.created >= ?1 AND"
 	    " o.kind IN ('reply', 'digest')) < ?2) ORDER BY a.id", "ii", since,
 	    limit), a, sizeof(**ids), fill_id, (void **)ids, n);
@@ -354,12 +376,21 @@ store_mail_held_of(struct store_conn *c, struct arena *a, int64_t address_id,
     struct mail_held **out, size_t *n)
 {
 	return q_many(q(c, "SELECT comment_id, waiting FROM mail_held WHERE"
-	    " address_id = ?1 ORDER BY comment_id", "i", address_id), a,
+	    " address_id = ?1 AND waiting < 2 ORDER BY comment_id", "i",
+	    address_id), a,
 	    sizeof(**out), fill_held, (void **)out, n);
 }
 
 int
 store_mail_held_take(struct store_conn *c, int64_t comment_id)
+{
+	return q_changed(q(c, "UPDATE mail_held SET waiting = 2 WHERE"
+	    " comment_id = ?1 AND waiting < 2 RETURNING comment_id", "i",
+	    comment_id));
+}
+
+int
+store_mail_held_drop(struct store_conn *c, int64_t comment_id)
 {
 	return q_changed(q(c, "DELETE FROM mail_held WHERE comment_id = ?1"
 	    " RETURNING comment_id", "i", comment_id));
@@ -478,6 +509,12 @@ store_reset_take(struct store_conn *c, struct arena *a,
 	    " expires", "ti", token_hash, now), a, sizeof(*out), fill_reset,
 	    out)) != STORE_OK)
 		return rc;
+	return store_reset_forget(c, out->user_id);
+}
+
+int
+store_reset_forget(struct store_conn *c, int64_t user_id)
+{
 	return q_exec(q(c, "DELETE FROM password_resets WHERE user_id = ?1",
-	    "i", out->user_id));
+	    "i", user_id));
 }

@@ -383,9 +383,10 @@
 /*
  * 20: replies held for a reader's address (notify_reader.c).  Each
  * reply to tell of waits here, the reply and the address it is for,
- * until the transaction that queues its message deletes it: at once
- * while the address's hour has room, else (waiting set, once a pass
- * found the hour full) in one digest once the hour allows.
+ * until the transaction that queues its message marks it told
+ * (waiting 2, kept so that it is never told twice): at once while the
+ * address's hour has room, else (waiting 1, once a pass found the
+ * hour full) in one digest once the hour allows.
  */
 #define MIGRATION_MAIL_HELD \
 	"CREATE TABLE mail_held (comment_id BIGINT PRIMARY KEY" \

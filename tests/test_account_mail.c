@@ -534,6 +534,43 @@ throttle(struct srv *s)
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
+/*
+ * An account's address that is not one (a WXR import keeps what the
+ * file says) is sent nothing: a line break in it would otherwise be a
+ * command of its own in the SMTP exchange.
+ */
+static void
+bad_rcpt(struct srv *s)
+{
+	struct mail	 m;
+	int		 i;
+
+	CHECK(db_exec(dbpath, "UPDATE users SET email = 'ann@example.org\r\n"
+	    "RCPT TO:<evil@evil.example>' WHERE email = 'ann@example.org'") ==
+	    0);
+	CHECK(comment(s, "Crlf Reader", "crlf@reader.example",
+	    "Lovely, holdme for a broken address", 0) == 303);
+	CHECK(count("SELECT count(*) FROM comments WHERE author ="
+	    " 'Crlf Reader'") == 1);
+	/* Its event acted on before the address is mended. */
+	for (i = 0; i < 1000 && count("SELECT count(*) FROM mail_events") >
+	    0; i++)
+		usleep(20000);
+	CHECK(count("SELECT count(*) FROM mail_events") == 0);
+	CHECK(db_exec(dbpath, "UPDATE users SET email = 'ann@example.org'"
+	    " WHERE email LIKE 'ann@example.org%'") == 0);
+	/* The next message is the next comment's: none went before it. */
+	CHECK(comment(s, "After Reader", "after@reader.example",
+	    "Lovely, holdme once more", 0) == 303);
+	if (CHECK(next_mail(&m) == 0)) {
+		CHECK_MSG(strcmp(m.rcpt, "ann@example.org") == 0, m.rcpt);
+		CHECK(strstr(m.text, "After Reader") != NULL);
+	}
+	mail_free(&m);
+	CHECK(count("SELECT count(*) FROM outbox WHERE rcpt LIKE '%evil%'") ==
+	    0);
+}
+
 /* Asks a reset link for email and returns its path from the mail. */
 static char *
 reset_link(struct srv *s, const char *email, const char *rcpt)
@@ -751,6 +788,58 @@ invite(struct srv *s)
 	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
 }
 
+/*
+ * A password set another way (an admin's, in the users page) ends the
+ * account's links too: one mailed before, to a mailbox that may not be
+ * the owner's any more, no longer sets a password over it.
+ */
+static void
+links_end(struct srv *s)
+{
+	char		*link, *admin, id[24];
+	struct resp	 r;
+	long		 st;
+
+	if ((link = reset_link(s, "ed@example.org", "ed@example.org")) ==
+	    NULL)
+		return;
+	admin = admin_login_to(s, "ada@example.org", PW2, "/admin/", &st,
+	    NULL, 0);
+	if (!CHECK(admin != NULL)) {
+		free(link);
+		return;
+	}
+	snprintf(id, sizeof(id), "%lld", count("SELECT id FROM users WHERE"
+	    " email = 'ed@example.org'"));
+	CHECK(post(s, "/admin/users/", (const char *[]){ "csrf",
+	    admin_csrf(s, admin), "action", "password", "id", id, "password",
+	    PW2, NULL }, (const char *[]){ admin, NULL }, NULL) == 303);
+	CHECK(get(s, link, NULL, NULL) == 410);
+	CHECK(set_password(s, link, PW, PW, NULL, &r) == 410);
+	resp_free(&r);
+	free(admin_login_to(s, "ed@example.org", PW2, "/admin/", &st, NULL,
+	    0));
+	CHECK(st == 303);
+	free(admin);
+	free(link);
+	/* And `galley user passwd`, the shell's way. */
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
+	if ((link = reset_link(s, "ed@example.org", "ed@example.org")) ==
+	    NULL)
+		return;
+	{
+		char	 cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "printf '%%s\\n' '%s' | %s user %s"
+		    " passwd --email ed@example.org >/dev/null 2>&1", PW,
+		    getenv("GALLEY"), site);
+		CHECK(system(cmd) == 0);
+	}
+	CHECK(get(s, link, NULL, NULL) == 410);
+	free(link);
+	CHECK(db_exec(dbpath, "DELETE FROM login_failures") == 0);
+}
+
 /* With mail on: the login page offers the link; the admin says nothing. */
 static void
 mail_on_pages(struct srv *s, const char *admin)
@@ -874,10 +963,12 @@ main(void)
 	held(&s);
 	approved(&s);
 	editors(&s);
+	bad_rcpt(&s);
 	unknown(&s);
 	throttle(&s);
 	reset(&s);
 	invite(&s);
+	links_end(&s);
 	CHECK(srv_log_has(&s, PW) == 0 && srv_log_has(&s, PW2) == 0);
 	CHECK(srv_log_has(&s, "?t=") == 0);
 	CHECK_MSG(srv_stop(&s) == 0, "clean stop");

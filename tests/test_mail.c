@@ -126,6 +126,15 @@ test_conf(void)
 		CHECK(!mail_smtp(&s)->tls_required);
 		mail_conf_free(m);
 	}
+	/* A name that begins like loopback is not loopback. */
+	CHECK(load("smtp_url = smtp://127.evil.example\n"
+	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
+	    m != NULL);
+	s.mail = m;
+	if (m != NULL) {
+		CHECK(mail_smtp(&s)->tls_required);
+		mail_conf_free(m);
+	}
 	/* A user name that looks like loopback does not make it so. */
 	CHECK(load("smtp_url = smtp://127.0.0.1@evil.example\n"
 	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
