@@ -321,6 +321,13 @@ q_one(struct db_stmt *st, struct arena *a, size_t sz, q_fill *fill,
 	return rc == DB_ROW ? STORE_OK : STORE_NOTFOUND;
 }
 
+void
+q_fill_id(struct arena *a, struct db_stmt *st, void *out)
+{
+	(void)a;
+	*(int64_t *)out = col_int(st, 0);
+}
+
 int
 q_many(struct db_stmt *st, struct arena *a, size_t sz, q_fill *fill,
     void **out, size_t *n)

@@ -224,13 +224,6 @@ fill_address(struct arena *a, struct db_stmt *s, void *v)
 	m->stopped = col_int(s, 5);
 }
 
-static void
-fill_id(struct arena *a, struct db_stmt *s, void *v)
-{
-	(void)a;
-	*(int64_t *)v = col_int(s, 0);
-}
-
 int
 store_mail_address_get(struct store_conn *c, struct arena *a,
     const char *email, int64_t now, struct mail_address *out)
@@ -358,7 +351,7 @@ store_mail_held_due(struct store_conn *c, struct arena *a, int64_t since,
 	    " (SELECT count(*) FROM"
 	    " outbox o WHERE o.rcpt = a.email AND o.created >= ?1 AND"
 	    " o.kind IN ('reply', 'digest')) < ?2) ORDER BY a.id", "ii", since,
-	    limit), a, sizeof(**ids), fill_id, (void **)ids, n);
+	    limit), a, sizeof(**ids), q_fill_id, (void **)ids, n);
 }
 
 static void

@@ -54,6 +54,8 @@ int		 q_one(struct db_stmt *st, struct arena *a, size_t sz,
  */
 int		 q_many(struct db_stmt *st, struct arena *a, size_t sz,
 		    q_fill *fill, void **out, size_t *n);
+/* A q_fill for a column of ids: the first column into an int64_t. */
+void		 q_fill_id(struct arena *, struct db_stmt *st, void *out);
 /*
  * Steps st for a row by hand: DB_ROW, DB_DONE, or a negative store_rc;
  * the caller reads the columns and ends it with q_done.

@@ -343,13 +343,6 @@ store_media_attach(struct store_conn *c, int64_t id, int64_t post_id,
 	    " NOTHING", "iii", id, post_id, order));
 }
 
-static void
-fill_id(struct arena *a, struct db_stmt *s, void *v)
-{
-	(void)a;
-	*(int64_t *)v = col_int(s, 0);
-}
-
 int
 store_media_attached(struct store_conn *c, struct arena *a, int64_t post_id,
     int64_t limit, int64_t **ids, size_t *n)
@@ -357,7 +350,7 @@ store_media_attached(struct store_conn *c, struct arena *a, int64_t post_id,
 	return q_many(q(c, "SELECT media_id FROM attachments WHERE post_id ="
 	    " ?1 ORDER BY menu_order, media_id LIMIT ?2", "ii", post_id,
 	    limit), a,
-	    sizeof(**ids), fill_id, (void **)ids, n);
+	    sizeof(**ids), q_fill_id, (void **)ids, n);
 }
 
 int
