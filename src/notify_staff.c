@@ -131,40 +131,67 @@ to_hear(const struct user *u, const struct comment *cm, const struct post *p,
 	return 1;
 }
 
-/* Queues m, the notice of cm on p, to those of staff[0..n) who hear. */
+/*
+ * Who of staff[0..n) hears of cm on p, into to[] (*nto of them), and in
+ * last[] which of those reach notify_per_hour with this notice: those
+ * past it hear nothing more this hour (the queue has the rest), so a
+ * flood of comments costs the sender a count each, not a message.
+ */
 static int
-send_all(const struct env *e, const struct comment *cm, const struct post *p,
-    const struct user *staff, size_t n, struct mail_out *m)
+recipients(const struct env *e, const struct comment *cm,
+    const struct post *p, const struct user *staff, size_t n,
+    const struct user **to, int *last, size_t *nto)
 {
-	const struct user	**to = arena_alloc(e->arena, (n + 1) *
-	    sizeof(*to));
-	size_t			  i, nto = 0;
-	int			  rc, editors = set_bool(e->set,
-	    SET_NOTIFY_EDITORS);
+	int64_t	 cap = set_int(e->set, SET_NOTIFY_PER_HOUR), sent;
+	size_t	 i;
+	int	 rc, editors = set_bool(e->set, SET_NOTIFY_EDITORS);
 
-	for (i = 0; i < n; i++)
-		if (to_hear(&staff[i], cm, p, editors, to, nto))
-			to[nto++] = &staff[i];
-	for (i = 0; i < nto; i++) {
-		m->to = to[i]->email;
-		m->to_name = to[i]->name;
-		if ((rc = mail_queue(e, m)) != STORE_OK)
+	*nto = 0;
+	for (i = 0; i < n; i++) {
+		if (!to_hear(&staff[i], cm, p, editors, to, *nto))
+			continue;
+		if ((rc = store_mail_notices(e->conn, staff[i].email,
+		    e->now - 3600, &sent)) != STORE_OK)
 			return rc;
+		if (sent >= cap)
+			continue;
+		last[*nto] = sent + 1 == cap;
+		to[(*nto)++] = &staff[i];
 	}
+	return STORE_OK;
+}
+
+/* Renders the notice of cm on p into m, saying so if it is the last. */
+static int
+render(const struct env *e, const struct comment *cm, const struct post *p,
+    int last, struct mail_out *m)
+{
+	json_t	*view = notice_view(e, cm, p, m->subject);
+	char	*text, *html;
+	int	 rc;
+
+	if (last)
+		json_object_set_new(view, "last", json_integer(set_int(e->set,
+		    SET_NOTIFY_PER_HOUR)));
+	rc = mail_render(e, "notice", view, &text, &html);
+	json_decref(view);
+	if (rc != 0)
+		return STORE_ERROR;
+	m->text = text;
+	m->html = html;
 	return STORE_OK;
 }
 
 int
 notify_staff(const struct env *e, int64_t id)
 {
-	struct comment	 cm;
-	struct post	 p;
-	struct user	*staff;
-	struct mail_out	 m;
-	json_t		*view;
-	char		*text, *html;
-	size_t		 n;
-	int		 rc;
+	const struct user	**to;
+	struct comment		 cm;
+	struct post		 p;
+	struct user		*staff;
+	struct mail_out		 m[2];	/* as usual, and the hour's last */
+	size_t			 n, nto, i;
+	int			*last, rc, made[2] = { 0, 0 };
 
 	if ((rc = store_comment_by_id(e->conn, e->arena, id, &cm)) !=
 	    STORE_OK || (rc = store_post_by_id(e->conn, e->arena, cm.post_id,
@@ -177,17 +204,28 @@ notify_staff(const struct env *e, int64_t id)
 	if ((rc = store_users_list(e->conn, e->arena, &staff, &n)) !=
 	    STORE_OK)
 		return rc;
-	memset(&m, 0, sizeof(m));
-	m.kind = "notice";
-	m.subject = arena_printf(e->arena, "[%s] %s: \"%s\"", set_text(e->set,
-	    SET_SITE_TITLE), strcmp(cm.status, "approved") == 0 ? "Comment" :
-	    "Please moderate", p.title);
-	view = notice_view(e, &cm, &p, m.subject);
-	rc = mail_render(e, "notice", view, &text, &html);
-	json_decref(view);
-	if (rc != 0)
-		return STORE_ERROR;
-	m.text = text;
-	m.html = html;
-	return send_all(e, &cm, &p, staff, n, &m);
+	to = arena_alloc(e->arena, (n + 1) * sizeof(*to));
+	last = arena_alloc(e->arena, (n + 1) * sizeof(*last));
+	if ((rc = recipients(e, &cm, &p, staff, n, to, last, &nto)) !=
+	    STORE_OK)
+		return rc;
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < nto; i++) {
+		if (!made[last[i]]) {
+			m[last[i]].kind = "notice";
+			m[last[i]].subject = arena_printf(e->arena,
+			    "[%s] %s: \"%s\"", set_text(e->set,
+			    SET_SITE_TITLE), strcmp(cm.status, "approved") ==
+			    0 ? "Comment" : "Please moderate", p.title);
+			if ((rc = render(e, &cm, &p, last[i],
+			    &m[last[i]])) != STORE_OK)
+				return rc;
+			made[last[i]] = 1;
+		}
+		m[last[i]].to = to[i]->email;
+		m[last[i]].to_name = to[i]->name;
+		if ((rc = mail_queue(e, &m[last[i]])) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
 }

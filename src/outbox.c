@@ -22,7 +22,9 @@
 #include "setting.h"
 #include "site.h"
 #include "store.h"
+#include "work.h"
 
+#define SENDER_NICE	5	/* the sender's priority below the HTTP threads' */
 #define EVENT_BATCH	50	/* events acted on per transaction */
 #define IDLE_MS		5000	/* the longest sleep: others' mail */
 #define GATHER_MS	200	/* after a wake, before the pass */
@@ -477,6 +479,8 @@ run(void *arg)
 	int64_t			 now, wait;
 	int			 rc;
 
+	/* As the work pool: under load, readers' requests come first. */
+	work_nice(SENDER_NICE);
 	while (!atomic_load(&o->stopping)) {
 		prune(o);
 		rc = pass(o, &p);

@@ -103,6 +103,9 @@ const struct setting settings[SET__MAX] = {
 	[SET_NOTIFY_EDITORS] = { "notify_editors", "false", "send those"
 	    " emails to every editor and administrator too", SET_BOOL, 0, 0,
 	    NULL },
+	[SET_NOTIFY_PER_HOUR] = { "notify_per_hour", "20", "comment emails"
+	    " one staff address gets in an hour; past that the moderation"
+	    " queue has the rest", SET_INT, 1, 1000, NULL },
 	[SET_MAIL_PER_HOUR] = { "mail_per_hour", "10", "reply emails one"
 	    " address gets in an hour; more wait for one digest", SET_INT, 1,
 	    1000, NULL },

@@ -1092,6 +1092,9 @@ int	store_mail_unsubscribe(struct store_conn *, int64_t comment_id);
  */
 int	store_mail_recent(struct store_conn *, const char *rcpt,
 	    int64_t since, int64_t *n);
+/* The staff notices queued for rcpt at or after since (sent or not). */
+int	store_mail_notices(struct store_conn *, const char *rcpt,
+	    int64_t since, int64_t *n);
 /*
  * Holds reply comment_id for address_id, once only: not again while
  * held, nor once told (store_mail_held_take), so a reply approved a

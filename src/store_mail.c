@@ -333,6 +333,14 @@ store_mail_recent(struct store_conn *c, const char *rcpt, int64_t since,
 }
 
 int
+store_mail_notices(struct store_conn *c, const char *rcpt, int64_t since,
+    int64_t *n)
+{
+	return q_int(q(c, "SELECT count(*) FROM outbox WHERE rcpt = ?1 AND"
+	    " created >= ?2 AND kind = 'notice'", "ti", rcpt, since), n);
+}
+
+int
 store_mail_hold(struct store_conn *c, int64_t comment_id, int64_t address_id,
     int64_t now)
 {

@@ -39,8 +39,7 @@ worker(void *arg)
 	struct job	 j;
 
 	if (w->niceness != 0)
-		(void)setpriority(PRIO_PROCESS, (id_t)gettid(),
-		    getpriority(PRIO_PROCESS, (id_t)gettid()) + w->niceness);
+		work_nice(w->niceness);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (w->len == 0 && !w->stopping)
@@ -136,4 +135,11 @@ work_free(struct work *w)
 	free(w->tid);
 	free(w->ring);
 	free(w);
+}
+
+void
+work_nice(int niceness)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(),
+	    getpriority(PRIO_PROCESS, (id_t)gettid()) + niceness);
 }

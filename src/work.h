@@ -34,4 +34,10 @@ void		 work_stop(struct work *);
 /* Stops the pool if it runs, and frees it. */
 void		 work_free(struct work *);
 
+/*
+ * Lowers the calling thread's priority by niceness (Linux threads have
+ * their own nice value): for threads whose work may wait, as the pool's.
+ */
+void		 work_nice(int niceness);
+
 #endif

@@ -179,6 +179,48 @@ count(const char *sql)
 	return db_count(dbpath, sql);
 }
 
+/*
+ * notify_per_hour: a flood of comments sends each staff address that
+ * many notices in the hour, the last saying so, and no more.
+ */
+static void
+capped(struct srv *s)
+{
+	struct mail	 m;
+	char		 cap[24], text[64];
+	long long	 before;
+	int		 i, got = 0, last = 0, n;
+
+	setting(s, "notify_editors", "false");
+	before = count("SELECT count(*) FROM outbox WHERE rcpt ="
+	    " 'ann@example.org' AND kind = 'notice'");
+	snprintf(cap, sizeof(cap), "%lld", before + 2);
+	setting(s, "notify_per_hour", cap);
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), "A lovely flood comment %d", i);
+		CHECK(comment(s, "Flood Reader", "flood@reader.example", text,
+		    0) == 303);
+	}
+	CHECK(db_wait(dbpath, "SELECT count(*) FROM mail_events", 0,
+	    WAIT_MS) == 0);
+	CHECK(db_wait(dbpath, "SELECT count(*) FROM outbox WHERE status ="
+	    " 'queued'", 0, WAIT_MS) == 0);
+	CHECK(count("SELECT count(*) FROM outbox WHERE rcpt ="
+	    " 'ann@example.org' AND kind = 'notice'") == before + 2);
+	for (n = smtp_count(&smtp); seen < n;) {
+		if (next_mail(&m) != 0)
+			break;
+		if (strcmp(m.rcpt, "ann@example.org") == 0) {
+			got++;
+			last = strstr(m.text, "last of these emails") != NULL;
+			CHECK(strstr(m.text, "A lovely flood comment") != NULL);
+		}
+		mail_free(&m);
+	}
+	CHECK(got == 2 && last);
+	setting(s, "notify_per_hour", "20");
+}
+
 /* Writes n small files of words into dir (created): a corpus. */
 static void
 corpus(const char *dir, const char *words, int n)
@@ -963,6 +1005,7 @@ main(void)
 	held(&s);
 	approved(&s);
 	editors(&s);
+	capped(&s);
 	bad_rcpt(&s);
 	unknown(&s);
 	throttle(&s);
