@@ -44,6 +44,26 @@ load(const char *text, struct mail_conf **m, char *err, size_t errlen)
 	return rc;
 }
 
+/* Whether STARTTLS is required for smtp_url url: 1, 0, or -1. */
+static int
+tls_required(const char *url)
+{
+	struct mail_conf	*m;
+	struct site		 s;
+	char			 text[300], err[300];
+	int			 rc = -1;
+
+	snprintf(text, sizeof(text), "smtp_url = %s\nmail_from ="
+	    " a@b.example\n", url);
+	memset(&s, 0, sizeof(s));
+	if (load(text, &m, err, sizeof(err)) == 0 && m != NULL) {
+		s.mail = m;
+		rc = mail_smtp(&s)->tls_required;
+		mail_conf_free(m);
+	}
+	return rc;
+}
+
 static void
 test_conf(void)
 {
@@ -110,40 +130,12 @@ test_conf(void)
 		CHECK(mail_smtp(&s)->user == NULL);
 		mail_conf_free(m);
 	}
-	CHECK(load("smtp_url = smtp://127.0.0.1:2525\n"
-	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
-	    m != NULL);
-	s.mail = m;
-	if (m != NULL) {
-		CHECK(!mail_smtp(&s)->tls_required);
-		mail_conf_free(m);
-	}
-	CHECK(load("smtp_url = smtp://localhost\n"
-	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
-	    m != NULL);
-	s.mail = m;
-	if (m != NULL) {
-		CHECK(!mail_smtp(&s)->tls_required);
-		mail_conf_free(m);
-	}
+	CHECK(tls_required("smtp://127.0.0.1:2525") == 0);
+	CHECK(tls_required("smtp://localhost") == 0);
 	/* A name that begins like loopback is not loopback. */
-	CHECK(load("smtp_url = smtp://127.evil.example\n"
-	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
-	    m != NULL);
-	s.mail = m;
-	if (m != NULL) {
-		CHECK(mail_smtp(&s)->tls_required);
-		mail_conf_free(m);
-	}
+	CHECK(tls_required("smtp://127.evil.example") == 1);
 	/* A user name that looks like loopback does not make it so. */
-	CHECK(load("smtp_url = smtp://127.0.0.1@evil.example\n"
-	    "mail_from = a@b.example\n", &m, err, sizeof(err)) == 0 &&
-	    m != NULL);
-	s.mail = m;
-	if (m != NULL) {
-		CHECK(mail_smtp(&s)->tls_required);
-		mail_conf_free(m);
-	}
+	CHECK(tls_required("smtp://127.0.0.1@evil.example") == 1);
 }
 
 static void
