@@ -138,9 +138,14 @@ store_mail_waiting(struct store_conn *c, int64_t *notify, int64_t *next)
 	struct db_stmt	*st;
 	int		 rc;
 
-	/* A due of 0 or less is due now too, and not "none". */
+	/*
+	 * A due of 0 or less is due now too, and not "none".  A reply told
+	 * already (waiting 2) stays held only so it is never told again: it
+	 * is no work.
+	 */
 	st = q(c, "SELECT coalesce((SELECT min(id) FROM mail_events), 0) +"
-	    " coalesce((SELECT min(comment_id) FROM mail_held), 0),"
+	    " coalesce((SELECT min(comment_id) FROM mail_held WHERE waiting <"
+	    " 2), 0),"
 	    " coalesce((SELECT min(CASE WHEN lease > due THEN lease WHEN due"
 	    " > 0 THEN due ELSE 1 END) FROM outbox WHERE status = 'queued'),"
 	    " 0)", "");
