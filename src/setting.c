@@ -112,6 +112,23 @@ const struct setting settings[SET__MAX] = {
 	[SET_MAIL_GIVE_UP_HOURS] = { "mail_give_up_hours", "48", "hours to"
 	    " keep retrying an email the mail server refuses for now",
 	    SET_INT, 1, 720, NULL },
+	[SET_LANGUAGE] = { "language", "en", "the language of the site's"
+	    " pages, dates and email: en (English) or ru (Russian)",
+	    SET_CHOICE, 0, 0, "en ru" },
+	[SET_TIMEZONE] = { "timezone", "UTC", "the time zone every date is"
+	    " shown in, an IANA name such as Europe/Berlin", SET_TEXT, 0, 64,
+	    NULL },
+	[SET_DATE_FORMAT] = { "date_format", "F j, Y", "how dates are shown,"
+	    " in WordPress's (PHP's) date letters: F j, Y is December 6, 2026",
+	    SET_TEXT, 0, 64, NULL },
+	[SET_TIME_FORMAT] = { "time_format", "g:i a", "how times are shown,"
+	    " in the same letters: g:i a is 3:04 pm", SET_TEXT, 0, 64, NULL },
+	[SET_FOOTER_TEXT] = { "footer_text", "", "a line of text at the foot"
+	    " of every page", SET_TEXT, 0, 500, NULL },
+	[SET_LOG_CLIENT] = { "log_client", "hash", "how the request log shows"
+	    " a client's address: hash (keyed, as comments keep it) or"
+	    " truncate (/24 for IPv4, /48 for IPv6)", SET_CHOICE, 0, 0,
+	    "hash truncate" },
 };
 
 const struct setting *
