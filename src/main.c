@@ -65,7 +65,8 @@ static const struct cmd {
 	    cmd_init },
 	{ "serve", "galley serve DIR [--listen HOST:PORT]",
 	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
-	    "SIGINT or SIGTERM finishes the requests in flight and exits.\n",
+	    "SIGINT or SIGTERM finishes the requests in flight and exits;\n"
+	    "SIGHUP reloads the theme folder (docs/THEMES.md).\n",
 	    cmd_serve },
 	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
 	    "Read or change the site settings kept in the database, which\n"
