@@ -319,7 +319,8 @@ name_ok(const char *s)
 static int
 extras_add(struct loading *l)
 {
-	char		 name[sizeof(THEME_DIR) + NAME_MAX_LEN];
+	char		 name[sizeof(THEME_DIR) +
+			    sizeof(((struct dirent *)0)->d_name)];
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*d;
