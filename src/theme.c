@@ -17,7 +17,6 @@
  * count is atomic because drops happen outside the lock.
  */
 #include <sys/stat.h>
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +35,7 @@
 #include "encoding.h"
 #include "mustache.h"
 #include "theme.h"
+#include "url.h"
 
 #define THEME_DIR	"themes/default/"
 #define TMPL_EXT	".mustache"
@@ -296,21 +296,6 @@ from_disk:
 	return 0;
 }
 
-/* A name a theme folder's file may have: [A-Za-z0-9_-][A-Za-z0-9._-]*. */
-static int
-name_ok(const char *s)
-{
-	size_t	 i, n = strlen(s);
-
-	if (n == 0 || n > NAME_MAX_LEN || s[0] == '.')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
-		    s[i] != '-' && s[i] != '_')
-			return 0;
-	return strstr(s, "..") == NULL;
-}
-
 /*
  * The folder's files the built-in theme lacks (its own partials,
  * pictures, fonts).  Names that could not be served or are hidden
@@ -332,7 +317,8 @@ extras_add(struct loading *l)
 		return problem(l, "%s: %s", l->dir, strerror(errno));
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (!name_ok(de->d_name))
+		if (strlen(de->d_name) > NAME_MAX_LEN ||
+		    !url_file_name_ok(de->d_name, strlen(de->d_name)))
 			continue;
 		snprintf(name, sizeof(name), THEME_DIR "%s", de->d_name);
 		if (embed_find(name) != NULL || fstatat(l->dirfd, de->d_name,
