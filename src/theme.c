@@ -45,7 +45,7 @@
 struct tmpl {
 	char			*name;		/* "article" */
 	struct mustache		*m;
-	char			*path;		/* for messages: where from */
+	char			*path;		/* for messages */
 };
 
 struct theme {
@@ -55,14 +55,14 @@ struct theme {
 	size_t			 ntmpl;
 	struct asset		 asset[THEME_MAX];
 	char			*url[THEME_MAX];	/* "/theme/" + name */
-	unsigned char		*own[THEME_MAX];	/* read from disk */
+	unsigned char		*own[THEME_MAX];	/* read: ours */
 	size_t			 nasset;
-	struct buf		 notes;		/* lenient load's problems */
+	struct buf		 notes;		/* what was left out */
 	struct buf		 overrides;	/* files from the folder */
 };
 
 struct theme_live {
-	pthread_mutex_t		 lock;		/* cur, and taking it */
+	pthread_mutex_t		 lock;		/* over cur */
 	struct theme		*cur;
 	atomic_uint		 serial;
 	char			*dir;
@@ -224,7 +224,7 @@ struct loading {
 	const char	*dir;
 	int		 dirfd;		/* -1: no folder */
 	int		 strict;
-	const char	*checking;	/* partials_check: the template's path */
+	const char	*checking;	/* partials_check's template */
 	char		*err;
 	size_t		 errlen;
 };
