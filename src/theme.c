@@ -236,7 +236,7 @@ struct loading {
 static int
 problem(struct loading *l, const char *fmt, ...)
 {
-	char	 msg[512];
+	char	 msg[1600];
 	va_list	 ap;
 
 	va_start(ap, fmt);
@@ -262,7 +262,7 @@ file_add(struct loading *l, const char *file, const struct embed *e)
 	struct theme	*t = l->t;
 	unsigned char	*data = NULL;
 	size_t		 len = 0;
-	char		 path[1024], msg[256];
+	char		 path[1024], msg[1400];
 	int		 rc = 0, tmpl = is_template(file);
 
 	snprintf(path, sizeof(path), "%s/%s", l->dir, file);
