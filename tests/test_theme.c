@@ -8,12 +8,17 @@
  * the old theme keeps serving; reloads by SIGHUP and by the admin's
  * "Reload theme" (CSRF-checked) that take up a change with no restart,
  * cached pages included; a broken or hostile file at start-up (too big,
- * a FIFO) left out loudly, the built-in file serving instead.
+ * a FIFO) left out loudly, the built-in file serving instead; reloads
+ * while readers fetch pages and theme files, which must never see a
+ * freed theme (the ASan build would crash); a message rendered with the
+ * folder's mail template.
  */
 #include <sys/stat.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +309,70 @@ button(struct srv *s, const char *theme, const char *cookie)
 	CHECK(home_shows(s, "<p id=\"mine\">third</p>"));
 }
 
+/* What the readers of hammer() share. */
+struct readers {
+	struct srv	*s;
+	atomic_int	 stop;
+	atomic_int	 pages, bad;
+};
+
+/* A reader: the front page and its stylesheet, over and over. */
+static void *
+reader(void *arg)
+{
+	struct readers	*rd = arg;
+	struct resp	 r;
+	char		*css;
+
+	while (!atomic_load(&rd->stop)) {
+		if (http_get(rd->s, "/", &r) != 0 || r.status != 200)
+			atomic_fetch_add(&rd->bad, 1);
+		resp_free(&r);
+		atomic_fetch_add(&rd->pages, 1);
+		/* Gone after a reload between the two: 404 is fine. */
+		if ((css = asset_href(rd->s, "/", "style.")) == NULL ||
+		    http_get(rd->s, css, &r) != 0 || (r.status != 200 &&
+		    r.status != 404))
+			atomic_fetch_add(&rd->bad, 1);
+		resp_free(&r);
+		free(css);
+	}
+	return NULL;
+}
+
+/*
+ * Ten reloads, each waited for, while two readers fetch pages and theme
+ * files: every answer whole, the server alive.
+ */
+static void
+hammer(struct srv *s, const char *theme)
+{
+	struct readers	 rd = { .s = s };
+	pthread_t	 t[2];
+	char		 text[32], needle[64];
+	int		 i, seen = 0;
+
+	atomic_init(&rd.stop, 0);
+	atomic_init(&rd.pages, 0);
+	atomic_init(&rd.bad, 0);
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, reader, &rd);
+	for (i = 0; i < 10; i++) {
+		snprintf(text, sizeof(text), "round %d", i);
+		snprintf(needle, sizeof(needle), "<p id=\"mine\">%s</p>", text);
+		home_with(theme, text, 0);
+		kill(s->pid, SIGHUP);
+		seen += home_shows(s, needle);
+	}
+	atomic_store(&rd.stop, 1);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	fprintf(stderr, "hammer: %d front pages during 10 reloads\n",
+	    atomic_load(&rd.pages));
+	CHECK(seen == 10);
+	CHECK(atomic_load(&rd.pages) > 0 && atomic_load(&rd.bad) == 0);
+}
+
 /*
  * At start-up a broken template, a file over the size limit and a FIFO
  * are each left out, said on the log and on the Tools page, and the
@@ -318,6 +387,7 @@ startup(const char *dir, const char *theme)
 	char		 path[1200], *cookie, *href;
 	int		 fd;
 
+	home_with(theme, "fifth", 1);
 	snprintf(path, sizeof(path), "%s/style.css", theme);
 	if ((fd = open(path, O_WRONLY | O_TRUNC)) != -1) {
 		CHECK(ftruncate(fd, 2 * 1024 * 1024 + 1) == 0);
@@ -352,6 +422,29 @@ startup(const char *dir, const char *theme)
 	resp_free(&r);
 	free(cookie);
 	CHECK(srv_stop(&s) == 0);
+}
+
+/* `galley mail DIR test` renders the folder's mail-test-text. */
+static void
+mail(const char *dir, const char *theme)
+{
+	struct smtp	 smtp = { 0 };
+	char		 path[1200], *msg;
+
+	snprintf(path, sizeof(path), "%s/mail-test-text.mustache", theme);
+	spew(path, "Our own test text from {{{site.title}}}.\n");
+	snprintf(path, sizeof(path), "%s/mail", dir);
+	if (!CHECK(smtp_start(&smtp, path, 0, 0) == 0) ||
+	    !CHECK(site_mail(dir, &smtp, 1) == 0))
+		return;
+	CHECK(run_galley((const char *[]){ "mail", dir, "test",
+	    "reader@example.org", NULL }, NULL) == 0);
+	CHECK(smtp_wait(&smtp, 1, 5000) == 1);
+	msg = smtp_message(&smtp, 0, NULL);
+	CHECK(msg != NULL && strstr(msg, "Our own test text from") != NULL);
+	free(msg);
+	smtp_stop(&smtp);
+	smtp_free(&smtp);
 }
 
 int
@@ -393,8 +486,10 @@ main(void)
 	if (CHECK(cookie != NULL))
 		button(&s, theme, cookie);
 	free(cookie);
+	hammer(&s, theme);
 	CHECK(srv_stop(&s) == 0);
 	startup(dir, theme);
+	mail(dir, theme);
 	free(dir);
 	return check_done();
 }
