@@ -359,8 +359,10 @@ site_reload(const struct site *s, char *msg, size_t msglen)
 {
 	if (theme_reload(s->theme, msg, msglen) == -1)
 		return -1;
-	/* Pages rendered with the old theme are never served again (their
-	   keys carry its serial), and need not wait for eviction. */
+	/*
+	 * Pages rendered with the old theme are never served again (their
+	 * keys carry its serial), and need not wait for eviction.
+	 */
 	cache_clear(s->cache);
 	snprintf(msg, msglen, "Theme reloaded from %s.", s->theme_dir);
 	return 0;

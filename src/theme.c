@@ -522,8 +522,10 @@ theme_live_new(const char *dir, char *err, size_t errlen)
 
 	if ((t = theme_load(dir, 0, err, errlen)) == NULL)
 		return NULL;
-	/* Said loudly, once: the site serves, but not all as its owner
-	   wrote it (a reload says the same on the Tools page). */
+	/*
+	 * Said loudly, once: the site serves, but not all as its owner
+	 * wrote it (the Tools page shows it too, until a reload).
+	 */
 	if (theme_notes(t) != NULL)
 		fprintf(stderr, "galley: theme: %s", theme_notes(t));
 	live = xcalloc(1, sizeof(*live));
