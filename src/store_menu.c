@@ -175,3 +175,24 @@ store_site_icon(struct store_conn *c, struct arena *a, const char *which,
 	q_done(st);
 	return rc;
 }
+
+static void
+fill_page(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct menu_item	*it = v;
+
+	it->kind = "page";
+	it->ref_id = col_int(s, 0);
+	it->slug = col_text(a, s, 1);
+	it->name = col_text(a, s, 2);
+	it->label = it->url = "";
+}
+
+int
+store_menu_pages(struct store_conn *c, struct arena *a,
+    struct menu_item **out, size_t *n)
+{
+	return q_many(q(c, "SELECT id, slug, title FROM posts WHERE"
+	    " type = 'page' AND status = 'publish' ORDER BY title, id"
+	    " LIMIT 1000", ""), a, sizeof(**out), fill_page, (void **)out, n);
+}

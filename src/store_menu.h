@@ -67,6 +67,12 @@ int	store_menu_delete(struct store_conn *, int64_t id);
  * and position.  STORE_NOTFOUND if there is no such item.
  */
 int	store_menu_update(struct store_conn *, const struct menu_item *it);
+/*
+ * The published pages a menu may name (at most 1,000, by title), as
+ * items of kind "page": ref_id, slug, name.
+ */
+int	store_menu_pages(struct store_conn *, struct arena *,
+	    struct menu_item **out, size_t *n);
 /* How many items the menu holds, into *n. */
 int	store_menu_count(struct store_conn *, int64_t *n);
 /*
