@@ -23,7 +23,7 @@
 #define JPEGS	"/fixtures/jpeg/valid/"
 
 static const char	*site;
-static char		 dbpath[512];
+static const char	*dbpath;
 
 static long
 post_to(struct srv *s, const char *path, const char *const *f,
@@ -51,6 +51,16 @@ post_status(struct srv *s, const char *const *f, const char *cookie)
 
 	resp_free(&r);
 	return st;
+}
+
+/* Checks that the value of the attribute expr selects is want. */
+static void
+attr_is(htmlDocPtr doc, const char *expr, const char *want)
+{
+	char	*t = xp_attr(doc, expr);
+
+	CHECK_MSG(t != NULL && strcmp(t, want) == 0, expr);
+	free(t);
 }
 
 /* The page at path, parsed, fetched until the menu shows want (2 s). */
@@ -146,9 +156,7 @@ landmarks(struct srv *s)
 		    " //body//button)[1]");
 		CHECK_STR(t, "Skip to content");
 		free(t);
-		t = xp_attr(doc, "(//body//a)[1]/@href");
-		CHECK_STR(t, "#main");
-		free(t);
+		attr_is(doc, "(//body//a)[1]/@href", "#main");
 		CHECK(xp_count(doc, "/html/body/header") == 1);
 		CHECK(xp_count(doc, "/html/body/main[@id='main']") == 1);
 		CHECK(xp_count(doc, "/html/body/footer") == 1);
@@ -193,14 +201,10 @@ menu(struct srv *s, const char *ck)
 	snprintf(link, sizeof(link), "%lld", item_id("kind = 'link'"));
 	/* The links lead where they say; the page shown is current. */
 	doc = page(s, "/privacy/", NULL);
-	t = xp_attr(doc, "//nav[@aria-label='Main menu']//a[.='Elsewhere']"
-	    "/@href");
-	CHECK_STR(t, "https://example.org/news/");
-	free(t);
-	t = xp_attr(doc, "//nav[@aria-label='Main menu']//a[@aria-current="
-	    "'page']/@href");
-	CHECK_STR(t, "/privacy/");
-	free(t);
+	attr_is(doc, "//nav[@aria-label='Main menu']//a[.='Elsewhere']"
+	    "/@href", "https://example.org/news/");
+	attr_is(doc, "//nav[@aria-label='Main menu']//a[@aria-current="
+	    "'page']/@href", "/privacy/");
 	CHECK(xp_count(doc, "//a[@aria-current='page']") == 1);
 	xmlFreeDoc(doc);
 
@@ -209,15 +213,10 @@ menu(struct srv *s, const char *ck)
 	    "target", "link", "label", "Keep <me>", "url", "javascript:"
 	    "alert(1)", "parent", cat, NULL }, ck, 0, NULL, &r) == 422);
 	doc = html_parse(&r);
-	t = xp_attr(doc, "//input[@id='add-label']/@value");
-	CHECK_STR(t, "Keep <me>");
-	free(t);
-	t = xp_attr(doc, "//input[@id='add-url']/@value");
-	CHECK_STR(t, "javascript:alert(1)");
-	free(t);
-	t = xp_attr(doc, "//input[@id='add-url']/@aria-describedby");
-	CHECK_STR(t, "add-url-error");
-	free(t);
+	attr_is(doc, "//input[@id='add-label']/@value", "Keep <me>");
+	attr_is(doc, "//input[@id='add-url']/@value", "javascript:alert(1)");
+	attr_is(doc, "//input[@id='add-url']/@aria-describedby",
+	    "add-url-error");
 	t = xp_text(doc, "//span[@id='add-url-error']");
 	CHECK(t != NULL && strstr(t, "http://") != NULL);
 	free(t);
@@ -353,9 +352,7 @@ pictures(struct srv *s, const char *ck)
 	    ck, 1, path, &r) == 303);
 	resp_free(&r);
 	doc = page(s, "/", "class=\"site-logo\"");
-	t = xp_attr(doc, "//header//img[@class='site-logo']/@alt");
-	CHECK_STR(t, "Galley News");
-	free(t);
+	attr_is(doc, "//header//img[@class='site-logo']/@alt", "Galley News");
 	t = xp_attr(doc, "//header//img[@class='site-logo']/@src");
 	CHECK(t != NULL && strncmp(t, "/media/", 7) == 0);
 	if (t != NULL) {
@@ -401,12 +398,9 @@ pictures(struct srv *s, const char *ck)
 	    180));
 	resp_free(&r);
 	doc = page(s, "/privacy/", "rel=\"apple-touch-icon\"");
-	t = xp_attr(doc, "//head/link[@rel='icon']/@href");
-	CHECK_STR(t, "/favicon.ico");
-	free(t);
-	t = xp_attr(doc, "//head/link[@rel='apple-touch-icon']/@href");
-	CHECK_STR(t, "/apple-touch-icon.png");
-	free(t);
+	attr_is(doc, "//head/link[@rel='icon']/@href", "/favicon.ico");
+	attr_is(doc, "//head/link[@rel='apple-touch-icon']/@href",
+	    "/apple-touch-icon.png");
 	xmlFreeDoc(doc);
 	/* Removed: 404 again, and no link in the head. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "icon_clear",
@@ -453,9 +447,7 @@ main(void)
 	CHECK(run_galley(db != NULL ? (const char *[]){ "init", dir, "--demo",
 	    "--db", db, NULL } : (const char *[]){ "init", dir, "--demo",
 	    NULL }, NULL) == 0);
-	snprintf(dbpath, sizeof(dbpath), "%s", db != NULL ? db : "");
-	if (db == NULL)
-		snprintf(dbpath, sizeof(dbpath), "%s/galley.db", dir);
+	dbpath = site_db(dir);
 	CHECK(user_add(dir, "admin@example.org", "Ada Admin", "admin",
 	    PW) == 0);
 	CHECK(user_add(dir, "editor@example.org", "Ed Editor", "editor",
