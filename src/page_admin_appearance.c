@@ -111,8 +111,8 @@ parents_view(const struct choices *ch, int64_t self, int64_t selected)
 
 /* One row of the menu's table, with a refused save's values. */
 static json_t *
-row_view(struct req *r, const struct choices *ch, const struct menu_item *it,
-    int first, int last, const struct refused *f)
+row_view(const struct choices *ch, const struct menu_item *it, int first,
+    int last, const struct refused *f)
 {
 	json_t		*o = json_object();
 	int		 mine = f != NULL && f->id == it->id;
@@ -138,7 +138,6 @@ row_view(struct req *r, const struct choices *ch, const struct menu_item *it,
 		view_str(o, "e_url", f->e_url);
 		view_str(o, "e_parent", f->e_parent);
 	}
-	(void)r;
 	return o;
 }
 
@@ -148,10 +147,10 @@ row_view(struct req *r, const struct choices *ch, const struct menu_item *it,
  * siblings (no "up" for the first).
  */
 static json_t *
-menu_rows(struct req *r, const struct choices *ch, const struct refused *f)
+menu_rows(const struct choices *ch, const struct refused *f)
 {
 	json_t			*a = json_array();
-	const struct menu_item	*it = ch->ap.items, *prev, *kid;
+	const struct menu_item	*it = ch->ap.items;
 	size_t			 i, k, n = ch->ap.nitems, top = 0, ntop = 0;
 	size_t			 sub, nsub;
 
@@ -160,18 +159,16 @@ menu_rows(struct req *r, const struct choices *ch, const struct refused *f)
 	for (i = 0; i < n; i++) {
 		if (it[i].parent_id != 0)
 			continue;
-		json_array_append_new(a, row_view(r, ch, &it[i], top == 0,
+		json_array_append_new(a, row_view(ch, &it[i], top == 0,
 		    top + 1 == ntop, f));
 		top++;
 		for (k = 0, nsub = 0; k < n; k++)
 			nsub += it[k].parent_id == it[i].id;
-		for (k = 0, sub = 0, prev = NULL; k < n; k++) {
-			kid = &it[k];
-			if (kid->parent_id != it[i].id)
+		for (k = 0, sub = 0; k < n; k++) {
+			if (it[k].parent_id != it[i].id)
 				continue;
-			json_array_append_new(a, row_view(r, ch, kid,
-			    prev == NULL, sub + 1 == nsub, f));
-			prev = kid;
+			json_array_append_new(a, row_view(ch, &it[k], sub == 0,
+			    sub + 1 == nsub, f));
 			sub++;
 		}
 	}
@@ -285,7 +282,7 @@ appearance_page(struct req *r, struct session *se, const struct refused *f,
 
 	if ((r->store_err = choices_load(r, &ch)) != STORE_OK)
 		return page_render(r, "admin-appearance", view, 200);
-	json_object_set_new(view, "items", menu_rows(r, &ch, f));
+	json_object_set_new(view, "items", menu_rows(&ch, f));
 	json_object_set_new(view, "add", add_view(&ch, f));
 	pictures_view(r, view, &ch, f);
 	if (f == NULL && notice != NULL)
