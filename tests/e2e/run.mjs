@@ -142,6 +142,27 @@ async function open(js, opts = {}) {
 	return page;
 }
 
+// Logs page in as email through the login form.
+async function login(page, email) {
+	await page.goto(base + '/admin/login/');
+	await page.locator('#email').fill(email);
+	await page.locator('#password').fill(PW);
+	await page.locator('button[type="submit"]').click();
+	await page.waitForLoadState();
+}
+
+// axe-core on the page shown: no serious or critical violation (the
+// first nodes of each named).
+const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+async function axeClean(page, what) {
+	await page.addScriptTag({ content: axe });
+	const v = await page.evaluate(async () => (await window.axe.run(document, {
+	    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
+	    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+	    .map((x) => `${x.id}: ${x.nodes.length} ${x.nodes.slice(0, 2).map((n) => n.target).join(' ')}`));
+	check(v.length === 0, `axe on ${what}: ${v.join(', ')}`);
+}
+
 function foreign(page) {
 	return page.requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:'));
 }
@@ -345,22 +366,12 @@ for (const js of [true, false]) {
 
 // 8. Accessibility: axe-core, no serious or critical violations.
 {
-	const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 	const ctx = await browser.newContext({ bypassCSP: true });
 	const page = await ctx.newPage();
-	await page.goto(base + '/admin/login/');
-	await page.locator('#email').fill('editor@example.org');
-	await page.locator('#password').fill(PW);
-	await page.locator('button[type="submit"]').click();
-	await page.waitForLoadState();
+	await login(page, 'editor@example.org');
 	for (const path of ['/', ARTICLE, '/category/terrorism/', '/privacy/', '/admin/comments/']) {
 		await page.goto(base + path);
-		await page.addScriptTag({ content: axe });
-		const v = await page.evaluate(async () => (await window.axe.run(document, {
-		    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
-		    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-		    .map((x) => `${x.id}: ${x.nodes.length}`));
-		check(v.length === 0, `axe on ${path}: ${v.join(', ')}`);
+		await axeClean(page, path);
 	}
 	await ctx.close();
 }
@@ -651,11 +662,7 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 {
 	const jpegs = join(shared, 'fixtures/jpeg/valid');
 	const page = await open(false);
-	await page.goto(base + '/admin/login/');
-	await page.locator('#email').fill('admin@example.org');
-	await page.locator('#password').fill(PW);
-	await page.locator('button[type="submit"]').click();
-	await page.waitForLoadState();
+	await login(page, 'admin@example.org');
 	await page.goto(base + '/admin/appearance/');
 	const add = async (target, label, url, parent) => {
 		await page.locator('#add-target').selectOption(target);
@@ -723,14 +730,9 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	    'favicon.ico is an ICO of three images');
 
 	// axe-core on every kind of page, in both schemes, as an admin.
-	const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 	const ctx = await browser.newContext({ bypassCSP: true });
 	const admin = await ctx.newPage();
-	await admin.goto(base + '/admin/login/');
-	await admin.locator('#email').fill('admin@example.org');
-	await admin.locator('#password').fill(PW);
-	await admin.locator('button[type="submit"]').click();
-	await admin.waitForLoadState();
+	await login(admin, 'admin@example.org');
 	const paths = ['/', ARTICLE, '/category/terrorism/', '/tag/russia/', '/2015/10/', '/privacy/',
 	    '/?s=russia', '/no-such-page/', '/admin/', '/admin/comments/', '/admin/posts/',
 	    '/admin/media/', '/admin/appearance/', '/admin/settings/', '/admin/terms/'];
@@ -738,12 +740,7 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 		await admin.emulateMedia({ colorScheme: scheme });
 		for (const path of paths) {
 			await admin.goto(base + path);
-			await admin.addScriptTag({ content: axe });
-			const v = await admin.evaluate(async () => (await window.axe.run(document, {
-			    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
-			    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-			    .map((x) => `${x.id}: ${x.nodes.length} ${x.nodes.slice(0, 2).map((n) => n.target).join(' ')}`));
-			check(v.length === 0, `axe on ${path} (${scheme}): ${v.join(', ')}`);
+			await axeClean(admin, `${path} (${scheme})`);
 		}
 	}
 	await ctx.close();
