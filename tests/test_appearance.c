@@ -170,6 +170,7 @@ menu(struct srv *s, const char *ck)
 {
 	char		 tok[80], target[40], cat[24], link[24], priv[24];
 	char		 term[24];
+	int		 i;
 	struct resp	 r;
 	htmlDocPtr	 doc;
 	char		*t;
@@ -283,6 +284,16 @@ menu(struct srv *s, const char *ck)
 	    "'/admin/appearance/' and @aria-current='page']") == 1);
 	xmlFreeDoc(doc);
 	resp_free(&r);
+	/* A page no longer published leaves the menu, and comes back. */
+	CHECK(db_exec(dbpath, "UPDATE posts SET status = 'draft' WHERE"
+	    " slug = 'privacy'") == 0);
+	/* PostgreSQL's nodes learn of the write moments after it. */
+	for (i = 0; i < 20 && strcmp(home_menu(s, NULL), "") != 0; i++)
+		usleep(100000);
+	CHECK_STR(home_menu(s, NULL), "");
+	CHECK(db_exec(dbpath, "UPDATE posts SET status = 'publish' WHERE"
+	    " slug = 'privacy'") == 0);
+	CHECK_STR(home_menu(s, "Our privacy"), "Our privacy");
 }
 
 /* A 32-bit little-endian number at p. */
