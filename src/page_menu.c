@@ -76,7 +76,7 @@ menu_view(const struct appearance *ap, const char *here)
 	return menu;
 }
 
-/* The logo's view: its display copy and size. */
+/* The logo's view: the file store_appearance chose, and its size. */
 static json_t *
 logo_view(const struct site_image *im)
 {

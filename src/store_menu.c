@@ -13,6 +13,13 @@
 #include "store_query.h"
 
 /*
+ * The logo is shown from its narrowest stored copy at least this wide
+ * (of the display copy's type), enough for a header on a dense screen;
+ * the display copy when none is (up to 1600 px).
+ */
+#define LOGO_WIDTH	"640"
+
+/*
  * The first column tells a menu row ('m') from a picture's (its role);
  * a picture's row carries the media item in the same columns:
  * id, -, -, mime, -, hash, alt, -, -, width, height.
@@ -25,9 +32,14 @@
 	" LEFT JOIN terms t ON t.id = mi.term_id" \
 	" WHERE CAST(?1 AS BIGINT) = 0 OR mi.kind <> 'page' OR" \
 	" (p.status = 'publish' AND p.published <= CAST(?1 AS BIGINT))" \
-	" UNION ALL SELECT s.role, m.id, 0, 0, m.mime, 0, m.hash, m.alt," \
-	" '', '', m.width, m.height FROM site_images s" \
+	" UNION ALL SELECT s.role, m.id, 0, 0, COALESCE(z.mime, m.mime), 0," \
+	" COALESCE(z.hash, m.hash), m.alt, '', '', COALESCE(z.width," \
+	" m.width), COALESCE(z.height, m.height) FROM site_images s" \
 	" JOIN media m ON m.id = s.media_id" \
+	" LEFT JOIN media_sizes z ON z.media_id = m.id AND z.hash =" \
+	" (SELECT y.hash FROM media_sizes y WHERE y.media_id = m.id AND" \
+	" y.mime = m.mime AND y.width >= " LOGO_WIDTH " ORDER BY y.width" \
+	" LIMIT 1)" \
 	" ORDER BY 4, 2"
 
 /* Reads the current row into out's menu, logo or icon. */

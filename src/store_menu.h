@@ -32,7 +32,9 @@ struct menu_item {
 /* A media item shown as the logo, or made into the icon. */
 struct site_image {
 	int64_t	 media_id;	/* 0: none set */
-	char	*hash;		/* its display copy: /media/HASH.ext */
+	char	*hash;		/* the file shown: /media/HASH.ext (the
+				   logo's narrowest copy of 640 px or more,
+				   else its display copy), its type and size */
 	char	*mime;
 	int	 width, height;
 	char	*alt;

@@ -357,13 +357,18 @@ pictures(struct srv *s, const char *ck)
 	CHECK(http_get(s, "/apple-touch-icon.png", &r) == 0 &&
 	    r.status == 404);
 	resp_free(&r);
-	/* The logo: in the header, the site's title its text. */
-	snprintf(path, sizeof(path), "%s" JPEGS "ljt-testorig.jpg", shared);
+	/*
+	 * The logo: in the header, the site's title its text, shown from
+	 * its 640 px copy, not its 800 px display copy.
+	 */
+	snprintf(path, sizeof(path), "%s" JPEGS "blank_800x280.jpg", shared);
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "logo", NULL },
 	    ck, 1, path, &r) == 303);
 	resp_free(&r);
 	doc = page(s, "/", "class=\"site-logo\"");
 	attr_is(doc, "//header//img[@class='site-logo']/@alt", "Galley News");
+	attr_is(doc, "//header//img[@class='site-logo']/@width", "640");
+	attr_is(doc, "//header//img[@class='site-logo']/@height", "224");
 	t = xp_attr(doc, "//header//img[@class='site-logo']/@src");
 	CHECK(t != NULL && strncmp(t, "/media/", 7) == 0);
 	if (t != NULL) {
