@@ -221,6 +221,9 @@ page_view(struct req *r)
 	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_int(site, "year", tm.tm_year + 1900);
+	view_str(site, "footer_text", set_text(page_settings(r),
+	    SET_FOOTER_TEXT));
+	page_appearance(r, site);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
 	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Feed",

@@ -153,6 +153,19 @@ struct theme *page_theme(struct req *);
  */
 json_t	*page_view(struct req *);
 /*
+ * Sets site's menu (items: label, url, current, children), logo (src,
+ * width, height) and icon (true when one is set) from one store query
+ * (page_menu.c); nothing without a connection.  A store error is noted
+ * in r->store_err.
+ */
+void	page_appearance(struct req *, json_t *site);
+/*
+ * /favicon.ico and /apple-touch-icon.png (r->route.slug): the icon's
+ * files as made when it was set, cached as pages are; the 404 page when
+ * no icon is set.
+ */
+int	page_icon(struct req *);
+/*
  * Renders template tmpl with view, then the layout around it, into
  * r->body; steals the view reference.  If r->store_err is set, renders
  * the error page instead (503 if the database is down or busy, else 500),

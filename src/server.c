@@ -191,6 +191,7 @@ static const struct {
 	{ ROUTE_SITEMAP, page_sitemap },
 	{ ROUTE_ROBOTS, page_robots },
 	{ ROUTE_SEARCH, page_search },
+	{ ROUTE_ICON, page_icon },
 };
 
 /* Sent with every response. */

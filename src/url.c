@@ -362,6 +362,12 @@ url_parse(const char *path, struct route *rt)
 	if (strcmp(path, "/robots.txt") == 0 || strcmp(path, "/sitemap.xml")
 	    == 0 || strncmp(path, "/wp-sitemap", 11) == 0)
 		return parse_file(path, rt);
+	if (strcmp(path, "/favicon.ico") == 0 ||
+	    strcmp(path, "/apple-touch-icon.png") == 0) {
+		rt->kind = ROUTE_ICON;
+		snprintf(rt->slug, sizeof(rt->slug), "%s", path + 1);
+		return 0;
+	}
 	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++) {
 		n = strlen(archives[i].prefix);
 		if (strncmp(path, archives[i].prefix, n) == 0)
@@ -604,6 +610,9 @@ url_route(struct buf *b, const struct route *rt)
 		return;
 	case ROUTE_ROBOTS:
 		buf_puts(b, "/robots.txt");
+		return;
+	case ROUTE_ICON:
+		buf_printf(b, "/%s", rt->slug);
 		return;
 	case ROUTE_NONE:
 		buf_putc(b, '/');

@@ -50,7 +50,9 @@ enum route_kind {
 	ROUTE_SITEMAP,		/* slug: "wp-sitemap" or "sitemap" (the
 				   index), else the sitemap's NAME, page N */
 	ROUTE_ROBOTS,
-	ROUTE_SEARCH		/* slug: the query, cleaned (search.h) */
+	ROUTE_SEARCH,		/* slug: the query, cleaned (search.h) */
+	ROUTE_ICON		/* slug: "favicon.ico" or
+				   "apple-touch-icon.png" */
 };
 
 /* A listing's feed, or an article's comments': which form of its URL. */
