@@ -245,58 +245,29 @@ moderate(struct srv *s, char *const cookie[4])
 static void
 settings(struct srv *s, const char *admin)
 {
-	struct resp	 r;
-	htmlDocPtr	 doc;
-	xmlXPathContextPtr x;
-	xmlXPathObjectPtr o;
-	const char	*f[120];
-	char		 tok[80], *keep[120];
-	int		 i, n = 0, k;
+	struct resp		 r;
+	struct form_sent	 f;
+	htmlDocPtr		 doc;
 
-	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, admin));
 	CHECK(get(s, "/admin/settings/", admin, &r) == 200);
 	doc = html_parse(&r);
 	resp_free(&r);
-	x = xmlXPathNewContext(doc);
-	o = xmlXPathEvalExpression(BAD_CAST "//form[@class='admin-settings']"
-	    "//input[@type='text'] | //form[@class='admin-settings']//textarea",
-	    x);
-	f[n++] = "csrf";
-	f[n++] = tok;
-	for (i = 0; o != NULL && o->nodesetval != NULL &&
-	    i < o->nodesetval->nodeNr && n < 116; i++) {
-		xmlNodePtr	 e = o->nodesetval->nodeTab[i];
-		xmlChar		*name = xmlGetProp(e, BAD_CAST "name");
-		xmlChar		*v = xmlStrcmp(e->name, BAD_CAST "textarea") ==
-		    0 ? xmlNodeGetContent(e) : xmlGetProp(e, BAD_CAST "value");
-
-		keep[n] = strdup((char *)name);
-		keep[n + 1] = strdup(strcmp((char *)name, "site_title") == 0 ?
-		    "Renamed by the admin" : v ? (char *)v : "");
-		f[n] = keep[n];
-		f[n + 1] = keep[n + 1];
-		n += 2;
-		xmlFree(name);
-		xmlFree(v);
-	}
-	f[n] = NULL;
-	xmlXPathFreeObject(o);
-	xmlXPathFreeContext(x);
+	form_read(doc, "//form[@class='admin-settings']", &f);
 	xmlFreeDoc(doc);
-	CHECK(n > 40);		/* every setting is on the page */
-	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 303);
+	CHECK(f.n > 80);		/* every setting is on the page */
+	form_put(&f, "site_title", "Renamed by the admin");
+	CHECK(post(s, "/admin/settings/", (const char *const *)f.v, admin,
+	    NULL, &r) == 303);
 	resp_free(&r);
 	CHECK(http_eventually(s, "/", "Renamed by the admin"));
 	/* A refused value: 422, the message beside it, nothing saved. */
-	for (k = 2; f[k] != NULL; k += 2)
-		if (strcmp(f[k], "posts_per_page") == 0)
-			f[k + 1] = "zero";
-	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 422);
+	form_put(&f, "posts_per_page", "zero");
+	CHECK(post(s, "/admin/settings/", (const char *const *)f.v, admin,
+	    NULL, &r) == 422);
 	CHECK(strstr(r.body.data, "id=\"e-posts_per_page\"") != NULL &&
 	    strstr(r.body.data, "value=\"zero\"") != NULL);
 	resp_free(&r);
-	for (k = 2; k < n; k++)
-		free(keep[k]);
+	form_done(&f);
 }
 
 static void
