@@ -101,7 +101,7 @@ static const struct cmd {
 	    cmd_spam },
 	{ "user", "galley user DIR add --email E --name N --role R | invite"
 	    " --email E [--name N] [--role R] | list | passwd --email E |"
-	    " remove --email E",
+	    " remove --email E [--reassign E2]",
 	    "The site's own people: admin (everything), editor (all posts,\n"
 	    "pages, terms and moderation) and author (their own posts, and\n"
 	    "moderation of comments on them).  add and passwd read the\n"
@@ -112,7 +112,10 @@ static const struct cmd {
 	    "unless --name, an author unless --role) and emails its owner a\n"
 	    "link to choose one, good for 7 days; it needs mail (smtp_url\n"
 	    "and mail_from in galley.conf).  Invite an account that has no\n"
-	    "password yet again to send it a new link.\n",
+	    "password yet again to send it a new link.  remove deletes an\n"
+	    "account; one that wrote posts is removed only with --reassign,\n"
+	    "which gives its posts to the account with address E2 first.\n"
+	    "Its comments stay, no longer tied to an account.\n",
 	    cmd_user },
 	{ "media", "galley media DIR move --to db|files | regenerate",
 	    "`move`: move every picture of the site between the media folder\n"
@@ -766,6 +769,48 @@ flag(int argc, char **argv, const char *name)
 	return NULL;
 }
 
+/*
+ * galley user DIR remove --email E [--reassign E2]: the account, its
+ * posts given first to E2's; without --reassign, an account with posts
+ * stays, and the message says how many and how to give them away.
+ */
+static int
+user_remove(struct store_conn *c, const char *dir, const char *email,
+    const char *heir_email)
+{
+	struct user	 u, heir = { .id = 0 };
+	struct arena	 a;
+	const char	*why = NULL;
+	int64_t		 n;
+	int		 rc;
+
+	arena_init(&a);
+	if ((rc = store_user_by_email(c, &a, email, &u)) == STORE_NOTFOUND)
+		why = "no account with that email address";
+	else if (rc == STORE_OK && heir_email != NULL && (rc =
+	    store_user_by_email(c, &a, heir_email, &heir)) == STORE_NOTFOUND)
+		why = "no account with the --reassign email address";
+	if (rc == STORE_OK)
+		rc = account_remove(c, u.id, heir.id, &n, &why);
+	if (rc == STORE_OK && heir.id != 0)
+		printf("removed %s <%s>; %lld %s now %s %s <%s>\n", u.name,
+		    u.email, (long long)n, n == 1 ? "post" : "posts", n == 1 ?
+		    "belongs to" : "belong to", heir.name, heir.email);
+	else if (rc == STORE_OK)
+		printf("removed %s <%s>\n", u.name, u.email);
+	else if (rc == STORE_CONFLICT)
+		fprintf(stderr, "galley: %s <%s> wrote %lld %s (or earlier"
+		    " versions of posts): give them to another account with"
+		    " --reassign:\n  galley user %s remove --email %s"
+		    " --reassign OTHER@EXAMPLE.ORG\n", u.name, u.email,
+		    (long long)n, n == 1 ? "post" : "posts", dir, u.email);
+	else
+		fprintf(stderr, "galley: %s\n", why != NULL ? why :
+		    store_rc_name(rc));
+	arena_free(&a);
+	return rc == STORE_OK ? 0 : 1;
+}
+
 static int
 user_run(const struct env *e, int argc, char **argv)
 {
@@ -774,7 +819,7 @@ user_run(const struct env *e, int argc, char **argv)
 				*why = NULL;
 	char			 pw[1024];
 	struct arena		 a;
-	struct user		*u, one;
+	struct user		*u;
 	size_t			 n, i;
 	int64_t			 id;
 	int			 rc;
@@ -786,23 +831,19 @@ user_run(const struct env *e, int argc, char **argv)
 				printf("%s\t%s\t%s\n", u[i].email, u[i].role,
 				    u[i].name);
 		arena_free(&a);
-	} else if (strcmp(argv[2], "remove") == 0) {
-		arena_init(&a);
-		if ((rc = store_user_by_email(c, &a, email, &one)) ==
-		    STORE_OK)
-			rc = store_user_remove(c, one.id);
-		why = rc == STORE_CONFLICT ? "the account still has posts:"
-		    " give them to another author first" : rc ==
-		    STORE_NOTFOUND ? "no account with that email address" :
-		    NULL;
-		arena_free(&a);
-	} else if (read_password(pw, sizeof(pw)) == -1)
+	} else if (strcmp(argv[2], "remove") == 0)
+		return user_remove(c, argv[1], email, flag(argc, argv,
+		    "--reassign"));
+	else if (read_password(pw, sizeof(pw)) == -1)
 		return 1;
-	else if (strcmp(argv[2], "add") == 0)
-		rc = account_add(c, email, flag(argc, argv, "--name"),
-		    flag(argc, argv, "--role"), pw, &id, &why);
-	else
-		rc = account_password(c, email, pw, &why);
+	else if (strcmp(argv[2], "add") == 0) {
+		if ((rc = account_add(c, email, flag(argc, argv, "--name"),
+		    flag(argc, argv, "--role"), pw, &id, &why)) == STORE_OK)
+			printf("added %s <%s> as %s\n", flag(argc, argv,
+			    "--name"), email, flag(argc, argv, "--role"));
+	} else if ((rc = account_password(c, email, pw, &why)) == STORE_OK)
+		printf("set the password of %s; its sessions have ended\n",
+		    email);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == STORE_OK)
 		return 0;
@@ -878,8 +919,11 @@ cmd_user(int argc, char **argv)
 	    (argc == 9 && strcmp(argv[2], "add") == 0 &&
 	    flag(argc, argv, "--email") && flag(argc, argv, "--name") &&
 	    flag(argc, argv, "--role")) ||
-	    (argc == 5 && (strcmp(argv[2], "passwd") == 0 ||
-	    strcmp(argv[2], "remove") == 0) && flag(argc, argv, "--email"))))
+	    (argc == 5 && strcmp(argv[2], "passwd") == 0 &&
+	    flag(argc, argv, "--email")) ||
+	    ((argc == 5 || argc == 7) && strcmp(argv[2], "remove") == 0 &&
+	    flag(argc, argv, "--email") && (argc == 5 ||
+	    flag(argc, argv, "--reassign")))))
 		return bad(&cmds[6], NULL);
 	return with_store(argv[1], user_run, argc, argv);
 }

@@ -3,7 +3,8 @@
  * setting of setting.c's table (kept in the database, so every node
  * agrees), each checked by its own rule, a message beside a refused
  * one; /admin/users/ lists the accounts and adds one, changes a role,
- * or sets a new password (which ends that user's other sessions).
+ * sets a new password (which ends that user's other sessions), or
+ * removes one, giving its posts to another first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,10 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 	return admin_back(r, "settings", "done=saved");
 }
 
+/*
+ * The users page; in and error, when a form was refused, put back what
+ * was sent and say why (the remove form's reason sits beside it).
+ */
 static int
 users_page(struct req *r, struct session *se, struct form *in,
     const char *error, int status)
@@ -257,11 +262,18 @@ users_page(struct req *r, struct session *se, struct form *in,
 	json_t		*view = admin_view(r, se, "Users"), *list, *o;
 	struct user	*u;
 	size_t		 n, i;
-	const char	*done = req_arg(r, "done");
+	const char	*done = req_arg(r, "done"),
+			*action = in != NULL ? form_get(in, "action", NULL,
+			    NULL) : "";
+	int64_t		 rm = 0, heir = 0;
 
 	if ((r->store_err = store_users_list(r->conn, &r->arena, &u,
 	    &n)) != STORE_OK)
 		return page_render(r, "admin-users", view, 200);
+	if (strcmp(action, "remove") == 0) {
+		rm = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
+		heir = strtoll(form_get(in, "heir", NULL, NULL), NULL, 10);
+	}
 	list = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_object();
@@ -277,20 +289,49 @@ users_page(struct req *r, struct session *se, struct form *in,
 		view_str(o, "role", u[i].role);
 		if (u[i].id == se->user.id)
 			json_object_set_new(o, "you", json_true());
+		json_object_set_new(o, "rm", json_boolean(u[i].id == rm));
+		json_object_set_new(o, "heir", json_boolean(u[i].id == heir));
 		json_array_append_new(list, o);
 	}
 	json_object_set_new(view, "users", list);
 	view_str(view, "new_email", in ? form_get(in, "email", NULL, NULL) :
 	    "");
 	view_str(view, "new_name", in ? form_get(in, "name", NULL, NULL) : "");
-	if (error != NULL)
+	if (error != NULL && strcmp(action, "remove") == 0)
+		view_str(view, "remove_error", error);
+	else if (error != NULL)
 		view_str(view, "error", error);
 	if (done != NULL)
 		view_str(view, "notice", strcmp(done, "added") == 0 ?
 		    "The account was added." : strcmp(done, "role") == 0 ?
-		    "The role was changed." : "The password was set; that"
+		    "The role was changed." : strcmp(done, "removed") == 0 ?
+		    "The account was removed." : strcmp(done, "given") == 0 ?
+		    "The account was removed and its posts given to the"
+		    " account chosen." : "The password was set; that"
 		    " user's other sessions have ended.");
 	return page_render(r, "admin-users", view, status);
+}
+
+/* The remove form: the account, its posts first to the heir chosen. */
+static int
+remove_user(struct req *r, struct session *se, struct form *in,
+    int64_t *heir, const char **why)
+{
+	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10),
+			 n;
+	int		 rc;
+
+	*heir = strtoll(form_get(in, "heir", NULL, NULL), NULL, 10);
+	if (id == se->user.id) {
+		*why = "You cannot remove your own account.";
+		return STORE_ERROR;
+	}
+	rc = account_remove(r->conn, id, *heir, &n, why);
+	if (rc == STORE_CONFLICT)
+		*why = arena_printf(&r->arena, "That account wrote %lld %s (or"
+		    " earlier versions of posts): choose who gets them before"
+		    " removing it.", (long long)n, n == 1 ? "post" : "posts");
+	return rc;
 }
 
 int
@@ -328,6 +369,10 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 			why = "There is no such account.";
 		if (why != NULL)
 			rc = STORE_ERROR;
+	} else if (strcmp(action, "remove") == 0) {
+		if ((rc = remove_user(r, se, in, &id, &why)) == STORE_OK)
+			return admin_back(r, "users", id != 0 ? "done=given" :
+			    "done=removed");
 	} else if (strcmp(action, "password") == 0) {
 		if ((why = auth_password_problem(password)) == NULL &&
 		    (rc = auth_set_password(&env, id, password,
