@@ -261,6 +261,94 @@ index_pending(struct site *site)
 		    rc != STORE_OK ? store_rc_name(rc) : "");
 }
 
+/*
+ * The host of "HOST[:PORT]" or "[V6][:PORT]" into host; returns the
+ * port (dflt when none is given), or -1 if it does not fit.
+ */
+static long
+host_port(const char *s, long dflt, char *host, size_t len)
+{
+	const char	*colon, *end;
+	size_t		 n;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		n = (size_t)(end - s - 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (n >= len)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	return colon != NULL ? strtol(colon + 1, NULL, 10) : dflt;
+}
+
+/* 1 if host names this machine only (localhost, 127.x, ::1). */
+static int
+loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 ||
+	    strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+/*
+ * Warns when base_url names this listener at another port (or a
+ * loopback host that others cannot reach), as a site made with the
+ * default base_url and served on another port would: every canonical
+ * link, feed and email would point at the wrong place.  A base_url that
+ * is a name on its scheme's port is taken for a proxy's front, which
+ * may listen anywhere.  Port 0 (the system's choice) is not checked.
+ */
+static void
+base_warn(const char *dir, const char *base, const char *listen)
+{
+	char		 bh[256], lh[256];
+	const char	*rest;
+	long		 bp, lp;
+	int		 https = strncmp(base, "https://", 8) == 0;
+
+	rest = base + (https ? 8 : 7);
+	bp = host_port(rest, https ? 443 : 80, bh, sizeof(bh));
+	lp = host_port(listen, -1, lh, sizeof(lh));
+	if (bp < 0 || lp <= 0)
+		return;
+	if (!loopback(bh) && strchr(*rest == '[' ? strchr(rest, ']') : rest,
+	    ':') == NULL)
+		return;
+	if (bp == lp && (!loopback(bh) || loopback(lh) || *lh == '\0' ||
+	    strcmp(lh, "0.0.0.0") == 0 || strcmp(lh, "::") == 0))
+		return;
+	fprintf(stderr, "galley: warning: base_url is %s but this serves"
+	    " %s, so canonical links, feeds and emails point at the wrong"
+	    " address.  Set the address readers use with:\n  galley config"
+	    " %s set base_url http://%s\n", base, listen, dir,
+	    loopback(lh) || strcmp(lh, "0.0.0.0") != 0 ? listen :
+	    "HOST:PORT");
+}
+
+/* base_warn with the site's base_url. */
+static void
+check_base(struct site *site, const char *dir, const char *listen)
+{
+	struct store_conn	*c;
+	struct arena		 a;
+	char			*v = NULL;
+
+	if ((c = store_conn_get(site->store)) == NULL)
+		return;
+	arena_init(&a);
+	if (store_setting_get(c, &a, "base_url", &v) != STORE_OK)
+		v = NULL;
+	base_warn(dir, v != NULL ? v : settings[SET_BASE_URL].dflt, listen);
+	arena_free(&a);
+	store_conn_put(site->store, c);
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -286,6 +374,7 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
+	check_base(site, dir, listen);
 	index_pending(site);
 	rc = server_run(site, listen);
 	site_close(site);
@@ -330,6 +419,7 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
 		return 1;
 	}
+	printf("%s is now %s\n", st->key, *v != '\0' ? v : "empty");
 	return 0;
 }
 
@@ -497,8 +587,10 @@ comments_run(const struct env *e, int argc, char **argv)
 	if (strcmp(argv[2], "list") == 0)
 		return comments_list(e->conn, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
-	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK)
+	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK) {
+		printf("comment %lld is now %s\n", id, argv[4]);
 		return 0;
+	}
 	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
 	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
 	return 1;
@@ -1044,6 +1136,8 @@ cmd_export(int argc, char **argv)
 		fclose(f);
 		if (rc != 0)
 			unlink(tmp);
+		else
+			printf("exported %s to %s\n", argv[1], path);
 	}
 	site_close(site);
 	return rc;
