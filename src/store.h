@@ -585,6 +585,8 @@ int	store_user_set(struct store_conn *, int64_t id, const char *role,
  * them, their comments stay, no longer tied to an account.
  */
 int	store_user_remove(struct store_conn *, int64_t id);
+/* Sets *yes to 1 if an admin can sign in (has a password). */
+int	store_admin_exists(struct store_conn *, int *yes);
 /* How many posts user id wrote, and earlier versions of posts. */
 int	store_user_works(struct store_conn *, int64_t id, int64_t *posts,
 	    int64_t *revisions);

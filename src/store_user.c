@@ -90,6 +90,19 @@ store_user_set(struct store_conn *c, int64_t id, const char *role,
 }
 
 int
+store_admin_exists(struct store_conn *c, int *yes)
+{
+	int64_t	 n = 0;
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*) FROM (SELECT 1 FROM users WHERE"
+	    " role = 'admin' AND coalesce(pass_hash, '') <> '' LIMIT 1) AS"
+	    " one", ""), &n);
+	*yes = n > 0;
+	return rc;
+}
+
+int
 store_user_works(struct store_conn *c, int64_t id, int64_t *posts,
     int64_t *revisions)
 {

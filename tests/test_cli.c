@@ -213,6 +213,26 @@ get_logged(struct srv *s, const char *path, const char *xff)
 	resp_free(&r);
 }
 
+/*
+ * The login page says how the first admin is made (the demo's authors
+ * cannot sign in), until there is one.
+ */
+static void
+login_hint(struct srv *s, const char *site)
+{
+	struct resp	 r;
+
+	CHECK(http_get(s, "/admin/login/", &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "galley user DIR add --email YOU@EXAMPLE.ORG"
+	    " --name 'Your Name' --role admin") != NULL);
+	resp_free(&r);
+	CHECK(user_add(site, "first@example.org", "First", "admin", PW) == 0);
+	CHECK(http_get(s, "/admin/login/", &r) == 0 && r.status == 200 &&
+	    strstr(r.body.data, "galley user") == NULL &&
+	    strstr(r.body.data, "name=\"password\"") != NULL);
+	resp_free(&r);
+}
+
 /* The request log, hashed by default and truncated by log_client. */
 static void
 access_log(const char *site)
@@ -238,6 +258,7 @@ access_log(const char *site)
 	CHECK(http_eventually(&s, "/", ""));
 	get_logged(&s, "/robots.txt", "198.51.100.7");
 	get_logged(&s, "/sitemap.xml", "2001:db8:1:2::5");
+	login_hint(&s, site);
 	buf_init(&log);
 	CHECK(srv_stop_log(&s, &log) == 0);
 	CHECK_MSG(line_for(log.data, "/", line, sizeof(line)) &&
