@@ -100,3 +100,53 @@ account_password(struct store_conn *c, const char *email,
 	arena_free(&a);
 	return rc;
 }
+
+/* account_remove inside its transaction. */
+static int
+remove_in(struct store_conn *c, int64_t id, int64_t heir, int64_t *posts,
+    const char **why)
+{
+	struct user	 u;
+	struct arena	 a;
+	int64_t		 versions = 0;
+	int		 rc;
+
+	arena_init(&a);
+	rc = heir != 0 ? store_user_by_id(c, &a, heir, &u) : STORE_OK;
+	arena_free(&a);
+	if (rc == STORE_NOTFOUND)
+		*why = "There is no account to give the posts to.";
+	if (rc != STORE_OK ||
+	    (rc = store_user_works(c, id, posts, &versions)) != STORE_OK)
+		return rc;
+	if (heir == 0 && *posts + versions > 0) {
+		*why = "This account wrote posts: choose an account to give"
+		    " them to.";
+		return STORE_CONFLICT;
+	}
+	if (heir != 0 && (rc = store_user_give(c, id, heir)) != STORE_OK)
+		return rc;
+	if ((rc = store_user_remove(c, id)) == STORE_NOTFOUND)
+		*why = "There is no such account.";
+	return rc;
+}
+
+int
+account_remove(struct store_conn *c, int64_t id, int64_t heir,
+    int64_t *posts, const char **why)
+{
+	int	 rc;
+
+	*posts = 0;
+	if (heir == id) {
+		*why = "The posts must go to another account than the one"
+		    " removed.";
+		return STORE_ERROR;
+	}
+	if ((rc = store_begin(c)) != STORE_OK)
+		return rc;
+	if ((rc = remove_in(c, id, heir, posts, why)) == STORE_OK)
+		return store_commit(c);
+	store_rollback(c);
+	return rc;
+}

@@ -26,6 +26,15 @@ int	account_add(struct store_conn *c, const char *email, const char *name,
  */
 int	account_password(struct store_conn *c, const char *email,
 	    const char *password, const char **why);
+/*
+ * Removes account id, first giving its posts and their earlier versions
+ * to account heir unless heir is 0, in one transaction.  Sets *posts to
+ * how many posts it wrote.  Returns a store_rc: STORE_CONFLICT when it
+ * has posts (or versions) and heir is 0, STORE_NOTFOUND when id or heir
+ * is no account, STORE_ERROR when heir is id; *why then says so.
+ */
+int	account_remove(struct store_conn *c, int64_t id, int64_t heir,
+	    int64_t *posts, const char **why);
 /* Returns 1 if role is admin, editor or author. */
 int	account_role_ok(const char *role);
 

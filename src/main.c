@@ -101,7 +101,7 @@ static const struct cmd {
 	    cmd_spam },
 	{ "user", "galley user DIR add --email E --name N --role R | invite"
 	    " --email E [--name N] [--role R] | list | passwd --email E |"
-	    " remove --email E",
+	    " remove --email E [--reassign E2]",
 	    "The site's own people: admin (everything), editor (all posts,\n"
 	    "pages, terms and moderation) and author (their own posts, and\n"
 	    "moderation of comments on them).  add and passwd read the\n"
@@ -112,7 +112,10 @@ static const struct cmd {
 	    "unless --name, an author unless --role) and emails its owner a\n"
 	    "link to choose one, good for 7 days; it needs mail (smtp_url\n"
 	    "and mail_from in galley.conf).  Invite an account that has no\n"
-	    "password yet again to send it a new link.\n",
+	    "password yet again to send it a new link.  remove deletes an\n"
+	    "account; one that wrote posts is removed only with --reassign,\n"
+	    "which gives its posts to the account with address E2 first.\n"
+	    "Its comments stay, no longer tied to an account.\n",
 	    cmd_user },
 	{ "media", "galley media DIR move --to db|files | regenerate",
 	    "`move`: move every picture of the site between the media folder\n"
@@ -258,6 +261,94 @@ index_pending(struct site *site)
 		    rc != STORE_OK ? store_rc_name(rc) : "");
 }
 
+/*
+ * The host of "HOST[:PORT]" or "[V6][:PORT]" into host; returns the
+ * port (dflt when none is given), or -1 if it does not fit.
+ */
+static long
+host_port(const char *s, long dflt, char *host, size_t len)
+{
+	const char	*colon, *end;
+	size_t		 n;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		n = (size_t)(end - s - 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	}
+	if (n >= len)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	return colon != NULL ? strtol(colon + 1, NULL, 10) : dflt;
+}
+
+/* 1 if host names this machine only (localhost, 127.x, ::1). */
+static int
+loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 ||
+	    strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+/*
+ * Warns when base_url names this listener at another port (or a
+ * loopback host that others cannot reach), as a site made with the
+ * default base_url and served on another port would: every canonical
+ * link, feed and email would point at the wrong place.  A base_url that
+ * is a name on its scheme's port is taken for a proxy's front, which
+ * may listen anywhere.  Port 0 (the system's choice) is not checked.
+ */
+static void
+base_warn(const char *dir, const char *base, const char *listen)
+{
+	char		 bh[256], lh[256];
+	const char	*rest;
+	long		 bp, lp;
+	int		 https = strncmp(base, "https://", 8) == 0;
+
+	rest = base + (https ? 8 : 7);
+	bp = host_port(rest, https ? 443 : 80, bh, sizeof(bh));
+	lp = host_port(listen, -1, lh, sizeof(lh));
+	if (bp < 0 || lp <= 0)
+		return;
+	if (!loopback(bh) && strchr(*rest == '[' ? strchr(rest, ']') : rest,
+	    ':') == NULL)
+		return;
+	if (bp == lp && (!loopback(bh) || loopback(lh) || *lh == '\0' ||
+	    strcmp(lh, "0.0.0.0") == 0 || strcmp(lh, "::") == 0))
+		return;
+	fprintf(stderr, "galley: warning: base_url is %s but this serves"
+	    " %s, so canonical links, feeds and emails point at the wrong"
+	    " address.  Set the address readers use with:\n  galley config"
+	    " %s set base_url http://%s\n", base, listen, dir,
+	    loopback(lh) || strcmp(lh, "0.0.0.0") != 0 ? listen :
+	    "HOST:PORT");
+}
+
+/* base_warn with the site's base_url. */
+static void
+check_base(struct site *site, const char *dir, const char *listen)
+{
+	struct store_conn	*c;
+	struct arena		 a;
+	char			*v = NULL;
+
+	if ((c = store_conn_get(site->store)) == NULL)
+		return;
+	arena_init(&a);
+	if (store_setting_get(c, &a, "base_url", &v) != STORE_OK)
+		v = NULL;
+	base_warn(dir, v != NULL ? v : settings[SET_BASE_URL].dflt, listen);
+	arena_free(&a);
+	store_conn_put(site->store, c);
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -283,6 +374,7 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "galley: %s\n", err);
 		return 1;
 	}
+	check_base(site, dir, listen);
 	index_pending(site);
 	rc = server_run(site, listen);
 	site_close(site);
@@ -327,6 +419,7 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 		fprintf(stderr, "galley: %s: %s\n", st->key, store_rc_name(rc));
 		return 1;
 	}
+	printf("%s is now %s\n", st->key, *v != '\0' ? v : "empty");
 	return 0;
 }
 
@@ -494,8 +587,10 @@ comments_run(const struct env *e, int argc, char **argv)
 	if (strcmp(argv[2], "list") == 0)
 		return comments_list(e->conn, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
-	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK)
+	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK) {
+		printf("comment %lld is now %s\n", id, argv[4]);
 		return 0;
+	}
 	fprintf(stderr, "galley: comment %s: %s\n", argv[3],
 	    rc == STORE_NOTFOUND ? "no such comment" : store_rc_name(rc));
 	return 1;
@@ -766,6 +861,48 @@ flag(int argc, char **argv, const char *name)
 	return NULL;
 }
 
+/*
+ * galley user DIR remove --email E [--reassign E2]: the account, its
+ * posts given first to E2's; without --reassign, an account with posts
+ * stays, and the message says how many and how to give them away.
+ */
+static int
+user_remove(struct store_conn *c, const char *dir, const char *email,
+    const char *heir_email)
+{
+	struct user	 u, heir = { .id = 0 };
+	struct arena	 a;
+	const char	*why = NULL;
+	int64_t		 n;
+	int		 rc;
+
+	arena_init(&a);
+	if ((rc = store_user_by_email(c, &a, email, &u)) == STORE_NOTFOUND)
+		why = "no account with that email address";
+	else if (rc == STORE_OK && heir_email != NULL && (rc =
+	    store_user_by_email(c, &a, heir_email, &heir)) == STORE_NOTFOUND)
+		why = "no account with the --reassign email address";
+	if (rc == STORE_OK)
+		rc = account_remove(c, u.id, heir.id, &n, &why);
+	if (rc == STORE_OK && heir.id != 0)
+		printf("removed %s <%s>; %lld %s now %s %s <%s>\n", u.name,
+		    u.email, (long long)n, n == 1 ? "post" : "posts", n == 1 ?
+		    "belongs to" : "belong to", heir.name, heir.email);
+	else if (rc == STORE_OK)
+		printf("removed %s <%s>\n", u.name, u.email);
+	else if (rc == STORE_CONFLICT)
+		fprintf(stderr, "galley: %s <%s> wrote %lld %s (or earlier"
+		    " versions of posts): give them to another account with"
+		    " --reassign:\n  galley user %s remove --email %s"
+		    " --reassign OTHER@EXAMPLE.ORG\n", u.name, u.email,
+		    (long long)n, n == 1 ? "post" : "posts", dir, u.email);
+	else
+		fprintf(stderr, "galley: %s\n", why != NULL ? why :
+		    store_rc_name(rc));
+	arena_free(&a);
+	return rc == STORE_OK ? 0 : 1;
+}
+
 static int
 user_run(const struct env *e, int argc, char **argv)
 {
@@ -774,7 +911,7 @@ user_run(const struct env *e, int argc, char **argv)
 				*why = NULL;
 	char			 pw[1024];
 	struct arena		 a;
-	struct user		*u, one;
+	struct user		*u;
 	size_t			 n, i;
 	int64_t			 id;
 	int			 rc;
@@ -786,23 +923,19 @@ user_run(const struct env *e, int argc, char **argv)
 				printf("%s\t%s\t%s\n", u[i].email, u[i].role,
 				    u[i].name);
 		arena_free(&a);
-	} else if (strcmp(argv[2], "remove") == 0) {
-		arena_init(&a);
-		if ((rc = store_user_by_email(c, &a, email, &one)) ==
-		    STORE_OK)
-			rc = store_user_remove(c, one.id);
-		why = rc == STORE_CONFLICT ? "the account still has posts:"
-		    " give them to another author first" : rc ==
-		    STORE_NOTFOUND ? "no account with that email address" :
-		    NULL;
-		arena_free(&a);
-	} else if (read_password(pw, sizeof(pw)) == -1)
+	} else if (strcmp(argv[2], "remove") == 0)
+		return user_remove(c, argv[1], email, flag(argc, argv,
+		    "--reassign"));
+	else if (read_password(pw, sizeof(pw)) == -1)
 		return 1;
-	else if (strcmp(argv[2], "add") == 0)
-		rc = account_add(c, email, flag(argc, argv, "--name"),
-		    flag(argc, argv, "--role"), pw, &id, &why);
-	else
-		rc = account_password(c, email, pw, &why);
+	else if (strcmp(argv[2], "add") == 0) {
+		if ((rc = account_add(c, email, flag(argc, argv, "--name"),
+		    flag(argc, argv, "--role"), pw, &id, &why)) == STORE_OK)
+			printf("added %s <%s> as %s\n", flag(argc, argv,
+			    "--name"), email, flag(argc, argv, "--role"));
+	} else if ((rc = account_password(c, email, pw, &why)) == STORE_OK)
+		printf("set the password of %s; its sessions have ended\n",
+		    email);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc == STORE_OK)
 		return 0;
@@ -878,8 +1011,11 @@ cmd_user(int argc, char **argv)
 	    (argc == 9 && strcmp(argv[2], "add") == 0 &&
 	    flag(argc, argv, "--email") && flag(argc, argv, "--name") &&
 	    flag(argc, argv, "--role")) ||
-	    (argc == 5 && (strcmp(argv[2], "passwd") == 0 ||
-	    strcmp(argv[2], "remove") == 0) && flag(argc, argv, "--email"))))
+	    (argc == 5 && strcmp(argv[2], "passwd") == 0 &&
+	    flag(argc, argv, "--email")) ||
+	    ((argc == 5 || argc == 7) && strcmp(argv[2], "remove") == 0 &&
+	    flag(argc, argv, "--email") && (argc == 5 ||
+	    flag(argc, argv, "--reassign")))))
 		return bad(&cmds[6], NULL);
 	return with_store(argv[1], user_run, argc, argv);
 }
@@ -1000,6 +1136,8 @@ cmd_export(int argc, char **argv)
 		fclose(f);
 		if (rc != 0)
 			unlink(tmp);
+		else
+			printf("exported %s to %s\n", argv[1], path);
 	}
 	site_close(site);
 	return rc;

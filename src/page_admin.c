@@ -173,7 +173,15 @@ login_page(struct req *r, const char *email, const char *error, int status)
 	json_t		*view = admin_view(r, NULL, "Log in");
 	const char	*done = req_arg(r, "done");
 	size_t		 i;
+	int		 any = 1;
 
+	/*
+	 * A new site (the demo's authors have no passwords): say how its
+	 * first admin is made, which is not from here.
+	 */
+	if (r->conn != NULL && store_admin_exists(r->conn, &any) ==
+	    STORE_OK && !any)
+		json_object_set_new(view, "no_users", json_true());
 	view_str(view, "email", email);
 	view_str(view, "next", next_path(r, req_arg(r, "next")));
 	if (error != NULL)

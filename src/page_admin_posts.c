@@ -400,7 +400,8 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 	d->source_name = p->source_name;
 	d->source_url = p->source_url;
 	d->status = p->status;
-	d->when = local_time(r, p->published);
+	/* Empty, so that publishing it dates it now (post_date_floats). */
+	d->when = post_date_floats(p) ? "" : local_time(r, p->published);
 	d->comments_open = p->comments_open;
 	d->filtered = p->filtered;
 	d->featured = p->featured_media;

@@ -3,7 +3,8 @@
  * setting of setting.c's table (kept in the database, so every node
  * agrees), each checked by its own rule, a message beside a refused
  * one; /admin/users/ lists the accounts and adds one, changes a role,
- * or sets a new password (which ends that user's other sessions).
+ * sets a new password (which ends that user's other sessions), or
+ * removes one, giving its posts to another first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,35 +20,140 @@
 #include "setting.h"
 #include "store.h"
 
-static int
-settings_page(struct req *r, struct session *se, struct form *in,
-    const char *const *err, int status)
-{
-	json_t			*view = admin_view(r, se, "Settings"),
-				*list = json_array(), *o;
-	const struct setting	*st;
-	size_t			 i;
+/* The fieldsets of the settings page, in enum set_group's order. */
+static const char *const group_names[SETG__MAX] = {
+	[SETG_OTHER] = "Other",
+	[SETG_GENERAL] = "General",
+	[SETG_READING] = "Reading",
+	[SETG_DISCUSSION] = "Discussion",
+	[SETG_RATINGS] = "Ratings",
+	[SETG_SPAM] = "Spam",
+	[SETG_PRIVACY] = "Privacy",
+	[SETG_MAIL] = "Mail",
+	[SETG_LANGUAGE] = "Language & time",
+	[SETG_APPEARANCE] = "Appearance",
+};
 
-	for (i = 0; i < SET__MAX; i++) {
-		st = &settings[i];
+/*
+ * The words of st's choices as options, each marked on (key "on") when
+ * value holds it: one word for a select, several for checkboxes.
+ */
+static json_t *
+choice_options(const struct setting *st, const char *value)
+{
+	json_t		*list = json_array(), *o;
+	const char	*w;
+	char		 word[32];
+	size_t		 k;
+
+	for (w = st->choices; *w != '\0'; w += k + (w[k] == ' ')) {
+		k = strcspn(w, " ");
+		if (k == 0 || k >= sizeof(word))
+			continue;
+		memcpy(word, w, k);
+		word[k] = '\0';
 		o = json_object();
-		view_str(o, "key", st->key);
-		view_str(o, "help", st->help);
-		view_str(o, "value", in != NULL ? form_get(in, st->key, NULL,
-		    NULL) : set_text(page_settings(r), (enum set_key)i));
-		view_str(o, "default", st->dflt);
-		if (err != NULL && err[i] != NULL)
-			view_str(o, "error", err[i]);
-		if (st->type == SET_LIST)
-			json_object_set_new(o, "long", json_true());
+		view_str(o, "word", word);
+		json_object_set_new(o, "on", json_boolean(
+		    setting_word(value, word)));
 		json_array_append_new(list, o);
 	}
-	json_object_set_new(view, "settings", list);
+	return list;
+}
+
+/* The type's template flag: how the field is drawn. */
+static const char *
+field_kind(enum set_type t)
+{
+	switch (t) {
+	case SET_BOOL:
+		return "is_bool";
+	case SET_CHOICE:
+		return "is_choice";
+	case SET_CHOICES:
+		return "is_choices";
+	case SET_INT:
+		return "is_int";
+	case SET_PROB:
+		return "is_prob";
+	case SET_LIST:
+		return "is_list";
+	case SET_ORIGIN:
+		return "is_url";
+	default:
+		return "is_text";
+	}
+}
+
+/* One setting's field: label, help, value (as typed), error. */
+static json_t *
+setting_view(const struct setting *st, const char *value, const char *err)
+{
+	json_t	*o = json_object();
+
+	view_str(o, "key", st->key);
+	view_str(o, "label", st->label != NULL ? st->label : st->key);
+	view_str(o, "help", st->help);
+	view_str(o, "value", value);
+	json_object_set_new(o, field_kind(st->type), json_true());
+	if (st->type == SET_BOOL) {
+		json_object_set_new(o, "checked", json_boolean(
+		    strcmp(value, "true") == 0));
+		view_str(o, "default", strcmp(st->dflt, "true") == 0 ? "on" :
+		    "off");
+	} else if (*st->dflt != '\0')
+		view_str(o, "default", st->dflt);
+	if (st->type == SET_CHOICE || st->type == SET_CHOICES)
+		json_object_set_new(o, "options", choice_options(st, value));
+	if (st->type == SET_INT) {
+		view_int(o, "min", st->lo);
+		view_int(o, "max", st->hi);
+	}
+	if (err != NULL)
+		view_str(o, "field_error", err);
+	return o;
+}
+
+/*
+ * The page: a fieldset per group, its settings in table order, each
+ * showing val[i] (what was sent, when in is not NULL) or the stored one.
+ */
+static int
+settings_page(struct req *r, struct session *se, const char *const *val,
+    const char *const *err, int status)
+{
+	json_t		*view = admin_view(r, se, "Settings"),
+			*groups = json_array(), *g, *list;
+	const char	*v;
+	size_t		 i, n;
+	int		 k;
+
+	for (n = 1; n <= SETG__MAX; n++) {
+		k = n % SETG__MAX;	/* "Other" last */
+		list = json_array();
+		for (i = 0; i < SET__MAX; i++) {
+			if ((int)settings[i].group != k)
+				continue;
+			v = val != NULL && val[i] != NULL ? val[i] :
+			    set_text(page_settings(r), (enum set_key)i);
+			json_array_append_new(list, setting_view(&settings[i],
+			    v, err != NULL ? err[i] : NULL));
+		}
+		if (json_array_size(list) == 0) {
+			json_decref(list);
+			continue;
+		}
+		g = json_object();
+		view_str(g, "name", group_names[k]);
+		json_object_set_new(g, "settings", list);
+		json_array_append_new(groups, g);
+	}
+	json_object_set_new(view, "groups", groups);
 	if (req_arg(r, "done") != NULL)
 		view_str(view, "notice", "Settings saved.");
 	if (err != NULL)
 		view_str(view, "error", "Nothing was saved: correct what is"
-		    " marked below.");
+		    " marked below; everything else is as you typed it.");
 	return page_render(r, "admin-settings", view, status);
 }
 
@@ -57,21 +163,71 @@ admin_settings(struct req *r, struct session *se)
 	return settings_page(r, se, NULL, NULL, 200);
 }
 
-/* All or nothing: every value is checked before any is stored. */
+/* 1 if key is a line of the form's "shown" field. */
+static int
+shown(const char *lines, const char *key)
+{
+	size_t	 n = strlen(key), k;
+
+	for (; *lines != '\0'; lines += k + (lines[k] == '\n')) {
+		k = strcspn(lines, "\n");
+		if (k == n && strncmp(lines, key, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the form says of st, or NULL to leave it as it is.  Each field
+ * the page shows names itself in a hidden "shown" input: browsers send
+ * nothing for an unchecked box or an empty checkbox group, so a shown
+ * boolean that is absent is false and a shown group that is absent is
+ * none (which its check refuses).  A setting not shown is left alone
+ * unless a value came for it (a script may post a few).
+ */
+static const char *
+form_value(struct req *r, struct form *in, const struct setting *st)
+{
+	const char	*v = form_get(in, st->key, NULL, NULL);
+	char		*w;
+
+	if (!shown(form_get(in, "shown", NULL, NULL), st->key))
+		return *v != '\0' ? v : NULL;
+	if (st->type == SET_BOOL && *v == '\0')
+		return "false";
+	if (st->type == SET_CHOICES) {
+		/* A checkbox group's values come joined by newlines. */
+		w = arena_strdup(&r->arena, v);
+		for (v = w; (w = strchr(w, '\n')) != NULL; )
+			*w = ' ';
+	}
+	return v;
+}
+
+/*
+ * All or nothing: every value is checked before any is stored.  A
+ * refused one sends the page back with its message beside it and every
+ * other value as it was typed, so nothing typed is lost; storing the
+ * good ones and dropping the bad one (as WordPress does) would leave
+ * the writer with a page that no longer shows what they typed, and a
+ * site half-changed (a spam threshold saved without its ham one).
+ */
 int
 admin_settings_post(struct req *r, struct session *se, struct form *in)
 {
 	const struct setting	*st;
-	const char		**err;
+	const char		**err, **val;
 	char			 msg[200];
 	size_t			 i;
-	int			 bad = 0, rc;
+	int			 bad = 0, rc = STORE_OK;
 
 	err = arena_alloc(&r->arena, SET__MAX * sizeof(*err));
+	val = arena_alloc(&r->arena, SET__MAX * sizeof(*val));
 	for (i = 0; i < SET__MAX; i++) {
 		st = &settings[i];
 		err[i] = NULL;
-		if (setting_check(st, form_get(in, st->key, NULL, NULL), msg,
+		val[i] = form_value(r, in, st);
+		if (val[i] != NULL && setting_check(st, val[i], msg,
 		    sizeof(msg)) == -1) {
 			err[i] = arena_printf(&r->arena, "This must be %s.",
 			    msg);
@@ -79,12 +235,13 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 		}
 	}
 	if (bad)
-		return settings_page(r, se, in, err, 422);
+		return settings_page(r, se, val, err, 422);
 	if ((rc = store_begin(r->conn)) != STORE_OK)
 		return page_error(r, 503);
 	for (i = 0; i < SET__MAX && rc == STORE_OK; i++)
-		rc = store_setting_set(r->conn, settings[i].key,
-		    form_get(in, settings[i].key, NULL, NULL));
+		if (val[i] != NULL)
+			rc = store_setting_set(r->conn, settings[i].key,
+			    val[i]);
 	if (rc == STORE_OK)
 		rc = store_commit(r->conn);
 	else
@@ -94,6 +251,10 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 	return admin_back(r, "settings", "done=saved");
 }
 
+/*
+ * The users page; in and error, when a form was refused, put back what
+ * was sent and say why (the remove form's reason sits beside it).
+ */
 static int
 users_page(struct req *r, struct session *se, struct form *in,
     const char *error, int status)
@@ -101,11 +262,18 @@ users_page(struct req *r, struct session *se, struct form *in,
 	json_t		*view = admin_view(r, se, "Users"), *list, *o;
 	struct user	*u;
 	size_t		 n, i;
-	const char	*done = req_arg(r, "done");
+	const char	*done = req_arg(r, "done"),
+			*action = in != NULL ? form_get(in, "action", NULL,
+			    NULL) : "";
+	int64_t		 rm = 0, heir = 0;
 
 	if ((r->store_err = store_users_list(r->conn, &r->arena, &u,
 	    &n)) != STORE_OK)
 		return page_render(r, "admin-users", view, 200);
+	if (strcmp(action, "remove") == 0) {
+		rm = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
+		heir = strtoll(form_get(in, "heir", NULL, NULL), NULL, 10);
+	}
 	list = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_object();
@@ -121,20 +289,49 @@ users_page(struct req *r, struct session *se, struct form *in,
 		view_str(o, "role", u[i].role);
 		if (u[i].id == se->user.id)
 			json_object_set_new(o, "you", json_true());
+		json_object_set_new(o, "rm", json_boolean(u[i].id == rm));
+		json_object_set_new(o, "heir", json_boolean(u[i].id == heir));
 		json_array_append_new(list, o);
 	}
 	json_object_set_new(view, "users", list);
 	view_str(view, "new_email", in ? form_get(in, "email", NULL, NULL) :
 	    "");
 	view_str(view, "new_name", in ? form_get(in, "name", NULL, NULL) : "");
-	if (error != NULL)
+	if (error != NULL && strcmp(action, "remove") == 0)
+		view_str(view, "remove_error", error);
+	else if (error != NULL)
 		view_str(view, "error", error);
 	if (done != NULL)
 		view_str(view, "notice", strcmp(done, "added") == 0 ?
 		    "The account was added." : strcmp(done, "role") == 0 ?
-		    "The role was changed." : "The password was set; that"
+		    "The role was changed." : strcmp(done, "removed") == 0 ?
+		    "The account was removed." : strcmp(done, "given") == 0 ?
+		    "The account was removed and its posts given to the"
+		    " account chosen." : "The password was set; that"
 		    " user's other sessions have ended.");
 	return page_render(r, "admin-users", view, status);
+}
+
+/* The remove form: the account, its posts first to the heir chosen. */
+static int
+remove_user(struct req *r, struct session *se, struct form *in,
+    int64_t *heir, const char **why)
+{
+	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10),
+			 n;
+	int		 rc;
+
+	*heir = strtoll(form_get(in, "heir", NULL, NULL), NULL, 10);
+	if (id == se->user.id) {
+		*why = "You cannot remove your own account.";
+		return STORE_ERROR;
+	}
+	rc = account_remove(r->conn, id, *heir, &n, why);
+	if (rc == STORE_CONFLICT)
+		*why = arena_printf(&r->arena, "That account wrote %lld %s (or"
+		    " earlier versions of posts): choose who gets them before"
+		    " removing it.", (long long)n, n == 1 ? "post" : "posts");
+	return rc;
 }
 
 int
@@ -172,6 +369,10 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 			why = "There is no such account.";
 		if (why != NULL)
 			rc = STORE_ERROR;
+	} else if (strcmp(action, "remove") == 0) {
+		if ((rc = remove_user(r, se, in, &id, &why)) == STORE_OK)
+			return admin_back(r, "users", id != 0 ? "done=given" :
+			    "done=removed");
 	} else if (strcmp(action, "password") == 0) {
 		if ((why = auth_password_problem(password)) == NULL &&
 		    (rc = auth_set_password(&env, id, password,

@@ -189,12 +189,21 @@ post_save(const struct env *e, const struct post *in, const struct post *old,
 }
 
 int
+post_date_floats(const struct post *p)
+{
+	return strcmp(p->status, "publish") != 0 &&
+	    p->published == p->modified;
+}
+
+int
 post_move(const struct env *e, const struct post *old, const char *status)
 {
 	struct post	 p = *old;
 
 	p.status = (char *)status;
 	p.modified = e->now;
+	if (post_date_floats(old))
+		p.published = e->now;
 	p.search_text = search_text(e, old);
 	return store_post_update(e->conn, &p);
 }

@@ -40,7 +40,17 @@ struct post_term {
 int	post_save(const struct env *e, const struct post *p,
 	    const struct post *old, const struct post_term *terms, size_t n,
 	    int64_t editor_id, int64_t *id);
-/* Moves old to status ("trash", or back to "draft"), as modified now. */
+/*
+ * 1 if p's date floats: it is not published and no time was chosen for
+ * it, so publishing it dates it then, not when it was first saved (as
+ * WordPress's drafts).  A post saved without a time is dated as it is
+ * saved, so its published and modified times are the same.
+ */
+int	post_date_floats(const struct post *p);
+/*
+ * Moves old to status ("trash", or back to "draft"), as modified now;
+ * a floating date (post_date_floats) stays floating.
+ */
 int	post_move(const struct env *e, const struct post *old,
 	    const char *status);
 /*

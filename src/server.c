@@ -60,6 +60,8 @@
 #include "page.h"
 #include "req.h"
 #include "server.h"
+#include "setting.h"
+#include "sign.h"
 #include "site.h"
 #include "slot.h"
 #include "store.h"
@@ -131,6 +133,10 @@ struct sreq {
 	struct timespec		 start;
 	const char		*method;	/* arena copies for the log */
 	const char		*path;
+	const char		*version;
+	const char		*addr;		/* the reader's address */
+	const char		*referer;	/* NULL when not sent */
+	const char		*agent;
 	struct client		*client;	/* its connection's deadlines */
 	struct form		 form;		/* a POST's fields */
 	int			 posting;	/* form is set up */
@@ -920,6 +926,30 @@ method_not_allowed(struct sreq *sr, struct MHD_Connection *conn)
 	    sizeof(msg) - 1);
 }
 
+/* A header's value, cut at 400 bytes, copied into sr's arena; or NULL. */
+static const char *
+log_header(struct sreq *sr, struct MHD_Connection *conn, const char *name)
+{
+	const char	*v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    name);
+
+	return v != NULL ? arena_strndup(&sr->r.arena, v, strnlen(v, 400)) :
+	    NULL;
+}
+
+/*
+ * What the log line needs from the head, kept while the connection's
+ * memory holds it: the client (behind a trusted proxy, the address it
+ * forwards for), the referer and the user agent.
+ */
+static void
+log_head(struct sreq *sr, struct MHD_Connection *conn)
+{
+	sr->addr = req_client(&sr->r, conn, req_peer(&sr->r, conn));
+	sr->referer = log_header(sr, conn, MHD_HTTP_HEADER_REFERER);
+	sr->agent = log_header(sr, conn, MHD_HTTP_HEADER_USER_AGENT);
+}
+
 /* Sets up the request on libmicrohttpd's first call for it. */
 static struct sreq *
 sreq_new(struct server *srv, struct MHD_Connection *conn, const char *method,
@@ -938,6 +968,7 @@ sreq_new(struct server *srv, struct MHD_Connection *conn, const char *method,
 	sr->r.http = conn;
 	sr->method = arena_strdup(&sr->r.arena, method);
 	sr->path = arena_strdup(&sr->r.arena, url);
+	log_head(sr, conn);
 	return sr;
 }
 
@@ -1476,6 +1507,8 @@ first_call(struct server *srv, struct MHD_Connection *conn, const char *url,
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, head_header, &h);
 	status = head_verdict(&h, version);
 	*con_cls = sr = sreq_new(srv, conn, method, url);
+	sr->version = arena_strndup(&sr->r.arena, version, strnlen(version,
+	    16));
 	if ((sr->client = client_of(conn)) == NULL)
 		return MHD_NO;		/* over its address's bound */
 	if (status != 0)
@@ -1546,20 +1579,85 @@ keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
 	return strlen(s);
 }
 
-/* Appends s to the log line, bytes outside printable ASCII as \xHH. */
+/*
+ * Appends s to the log line, bytes outside printable ASCII (and \ and
+ * ", which would end a quoted field) as \xHH, as nginx writes them; a
+ * space too, unless the field is a quoted one (a referer, a user agent).
+ */
 static void
-log_text(struct buf *b, const char *s, size_t max)
+log_text(struct buf *b, const char *s, size_t max, int quoted)
 {
 	size_t	 i;
 
 	for (i = 0; s[i] != '\0' && i < max; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x21 || c > 0x7e || c == '\\')
-			buf_printf(b, "\\x%02x", c);
-		else
+		if ((c == ' ' && quoted) || (c > 0x20 && c < 0x7f &&
+		    c != '\\' && c != '"'))
 			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "\\x%02x", c);
 	}
+}
+
+/*
+ * The client as the log shows it (log_client): the keyed hash comments
+ * keep (sign.h's SIGN_IP), or the address cut to its /24 (IPv4) or /48
+ * (IPv6).  The setting is read from the request's snapshot, or the one
+ * the site keeps: never a query.
+ */
+static void
+log_client(struct buf *b, struct sreq *sr)
+{
+	const struct settings	*set = sr->r.set;
+	unsigned char		 a[16];
+	char			 s[INET6_ADDRSTRLEN];
+	int			 v6;
+
+	if (set == NULL)
+		(void)settings_get(sr->r.site->settings, NULL, 0,
+		    &sr->r.arena, &set);
+	if (strcmp(set_text(set, SET_LOG_CLIENT), "truncate") != 0) {
+		buf_puts(b, sign_hex(sr->r.site, &sr->r.arena, SIGN_IP,
+		    sr->addr));
+		return;
+	}
+	v6 = strchr(sr->addr, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, sr->addr, a) != 1) {
+		buf_putc(b, '-');
+		return;
+	}
+	memset(a + (v6 ? 6 : 3), 0, v6 ? 10 : 1);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
+	buf_puts(b, s);
+}
+
+/*
+ * One line per request in the combined format (Apache's and nginx's):
+ * client - - [time] "request" status bytes "referer" "user-agent",
+ * then how long it took and whether it was cut short.
+ */
+static void
+log_line(struct buf *b, struct sreq *sr, long long us, int aborted)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)sr->r.now;
+	char		 when[40];
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	log_client(b, sr);
+	buf_printf(b, " - - [%s] \"", when);
+	log_text(b, sr->method, 16, 0);
+	buf_putc(b, ' ');
+	log_text(b, sr->path, 400, 0);
+	buf_putc(b, ' ');
+	log_text(b, sr->version != NULL ? sr->version : "-", 16, 0);
+	buf_printf(b, "\" %d %zu \"", sr->status, sr->bytes);
+	log_text(b, sr->referer != NULL ? sr->referer : "-", 400, 1);
+	buf_puts(b, "\" \"");
+	log_text(b, sr->agent != NULL ? sr->agent : "-", 400, 1);
+	buf_printf(b, "\" %lldus%s\n", us, aborted ? " aborted" : "");
 }
 
 static void
@@ -1580,11 +1678,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    (now.tv_nsec - sr->start.tv_nsec) / 1000;
 	/* One write per line, so lines from threads never interleave. */
 	buf_init(&line);
-	log_text(&line, sr->method, 16);
-	buf_putc(&line, ' ');
-	log_text(&line, sr->path, 400);
-	buf_printf(&line, " %d %zu %lldus%s\n", sr->status, sr->bytes, us,
-	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	log_line(&line, sr, us, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (!line.err)
 		(void)write(STDERR_FILENO, line.data, line.len);
 	buf_reset(&line);

@@ -20,115 +20,154 @@
 
 const struct setting settings[SET__MAX] = {
 	[SET_SITE_TITLE] = { "site_title", "Galley News", "the site's name",
-	    SET_TEXT, 0, 200, NULL },
+	    SET_TEXT, 0, 200, NULL,
+	    "Site title", SETG_GENERAL },
 	[SET_SITE_TAGLINE] = { "site_tagline", "Independent news, self-hosted",
-	    "one line under the name", SET_TEXT, 0, 200, NULL },
+	    "one line under the name", SET_TEXT, 0, 200, NULL,
+	    "Tagline", SETG_GENERAL },
 	[SET_BASE_URL] = { "base_url", "http://127.0.0.1:8080",
 	    "the public origin, for canonical links", SET_ORIGIN, 0, 200,
-	    NULL },
+	    NULL,
+	    "Site address (URL)", SETG_GENERAL },
 	[SET_POSTS_PER_PAGE] = { "posts_per_page", "10", "posts on each"
-	    " listing page", SET_INT, 1, 100, NULL },
+	    " listing page", SET_INT, 1, 100, NULL,
+	    "Posts per page", SETG_READING },
 	[SET_RATING_SCALE] = { "rating_scale", "10", "stars in an article's"
-	    " rating", SET_INT, 2, 20, NULL },
+	    " rating", SET_INT, 2, 20, NULL,
+	    "Stars in a rating", SETG_RATINGS },
 	[SET_COMMENT_MAX_DEPTH] = { "comment_max_depth", "5", "how deep"
 	    " replies nest; deeper ones join the deepest level", SET_INT, 1,
-	    10, NULL },
+	    10, NULL,
+	    "Reply nesting depth", SETG_DISCUSSION },
 	[SET_COMMENTS_PER_PAGE] = { "comments_per_page", "50", "top-level"
 	    " comments on each page of an article's comments", SET_INT, 1,
-	    1000, NULL },
+	    1000, NULL,
+	    "Comments per page", SETG_DISCUSSION },
 	[SET_COMMENT_REPLIES_SHOWN] = { "comment_replies_shown", "3",
 	    "replies shown under each top-level comment there; a link opens"
-	    " the whole thread", SET_INT, 0, 1000, NULL },
+	    " the whole thread", SET_INT, 0, 1000, NULL,
+	    "Replies shown under a comment", SETG_DISCUSSION },
 	[SET_COMMENT_FLOOD_SECONDS] = { "comment_flood_seconds", "15",
 	    "seconds between two comments from one IP address (0: no limit)",
-	    SET_INT, 0, 3600, NULL },
+	    SET_INT, 0, 3600, NULL,
+	    "Seconds between comments", SETG_SPAM },
 	[SET_COMMENT_MAX_LINKS] = { "comment_max_links", "2", "more links"
 	    " than this holds a comment for moderation", SET_INT, 0, 100,
-	    NULL },
+	    NULL,
+	    "Links before a comment is held", SETG_DISCUSSION },
 	[SET_COMMENT_MODERATE_FIRST] = { "comment_moderate_first", "true",
 	    "hold a writer's comments until one of theirs is approved",
-	    SET_BOOL, 0, 0, NULL },
+	    SET_BOOL, 0, 0, NULL,
+	    "Hold a writer's first comment", SETG_DISCUSSION },
 	[SET_SPAM_THRESHOLD] = { "spam_threshold", SPAM_SPAM_THRESHOLD,
 	    "a spam score at or above this sends a comment to the spam queue",
-	    SET_PROB, 0, 0, NULL },
+	    SET_PROB, 0, 0, NULL,
+	    "Spam score", SETG_SPAM },
 	[SET_HAM_THRESHOLD] = { "ham_threshold", SPAM_HAM_THRESHOLD, "a spam"
 	    " score below this is ham; between the two thresholds a comment"
-	    " is held", SET_PROB, 0, 0, NULL },
+	    " is held", SET_PROB, 0, 0, NULL,
+	    "Ham score", SETG_SPAM },
 	[SET_DISCARD_BLATANT] = { "discard_blatant", "false", "drop, without"
 	    " telling the sender, a comment scoring 0.999 or more with another"
-	    " sign of spam", SET_BOOL, 0, 0, NULL },
+	    " sign of spam", SET_BOOL, 0, 0, NULL,
+	    "Drop blatant spam silently", SETG_SPAM },
 	[SET_COMMENT_MIN_SECONDS] = { "comment_min_seconds", "3", "a form sent"
 	    " sooner than this after its page was shown is a sign of a bot",
-	    SET_INT, 0, 3600, NULL },
+	    SET_INT, 0, 3600, NULL,
+	    "Fastest human form (seconds)", SETG_SPAM },
 	[SET_COMMENTS_CLOSE_DAYS] = { "comments_close_days", "0", "close"
 	    " comments this many days after publishing (0: never)", SET_INT,
-	    0, 36500, NULL },
+	    0, 36500, NULL,
+	    "Close comments after (days)", SETG_DISCUSSION },
 	[SET_COMMENT_MAX_BYTES] = { "comment_max_bytes", "10485760", "the"
 	    " largest comment form, image included, in bytes", SET_INT, 65536,
-	    64LL * 1024 * 1024, NULL },
+	    64LL * 1024 * 1024, NULL,
+	    "Largest comment (bytes)", SETG_DISCUSSION },
 	[SET_MODERATION_WORDS] = { "moderation_words", "", "words (one a"
 	    " line) that hold a comment for moderation", SET_LIST, 0, 10000,
-	    NULL },
+	    NULL,
+	    "Words that hold a comment", SETG_DISCUSSION },
 	[SET_DISALLOWED_WORDS] = { "disallowed_words", "", "words, hosts or IP"
 	    " hashes (one a line) that send a comment to spam", SET_LIST, 0,
-	    10000, NULL },
+	    10000, NULL,
+	    "Disallowed words", SETG_SPAM },
 	[SET_VOTE_IDENTITY] = { "vote_identity", "both", "how a voter is"
-	    " known: cookie, ip or both", SET_CHOICE, 0, 0, "cookie ip both" },
+	    " known: cookie, ip or both", SET_CHOICE, 0, 0, "cookie ip both",
+	    "How voters are told apart", SETG_RATINGS },
 	[SET_VOTE_ALLOW_CHANGE] = { "vote_allow_change", "false", "a second"
 	    " vote replaces the first instead of being refused", SET_BOOL, 0,
-	    0, NULL },
+	    0, NULL,
+	    "Voters may change their vote", SETG_RATINGS },
 	[SET_VOTE_WINDOW_DAYS] = { "vote_window_days", "30", "days an IP"
 	    " address's vote counts against another from it", SET_INT, 1,
-	    3650, NULL },
+	    3650, NULL,
+	    "Days an address's vote counts", SETG_RATINGS },
 	[SET_PRIVACY_RETENTION_DAYS] = { "privacy_retention_days", "30", "days"
 	    " before IP hashes and user agents of comments are erased",
-	    SET_INT, 1, 3650, NULL },
+	    SET_INT, 1, 3650, NULL,
+	    "Keep IP hashes and user agents (days)", SETG_PRIVACY },
 	[SET_COMMENT_IMAGE_FORMATS] = { "comment_image_formats", "jpeg",
 	    "the picture formats readers may attach to a comment, separated by"
 	    " spaces (jpeg png gif webp)", SET_CHOICES, 0, 0, "jpeg png gif"
-	    " webp" },
+	    " webp",
+	    "Picture formats in comments", SETG_DISCUSSION },
 	[SET_FEED_FULL_TEXT] = { "feed_full_text", "true", "feeds carry each"
 	    " post's full text (false: its summary only)", SET_BOOL, 0, 0,
-	    NULL },
+	    NULL,
+	    "Full text in feeds", SETG_READING },
 	[SET_FEED_ITEMS] = { "feed_items", "10", "the newest posts or"
-	    " comments a feed shows", SET_INT, 1, 100, NULL },
+	    " comments a feed shows", SET_INT, 1, 100, NULL,
+	    "Items in a feed", SETG_READING },
 	[SET_ROBOTS_TXT] = { "robots_txt", "", "lines added to /robots.txt"
-	    " (User-agent:, Disallow: ...)", SET_LIST, 0, 10000, NULL },
+	    " (User-agent:, Disallow: ...)", SET_LIST, 0, 10000, NULL,
+	    "Lines for robots.txt", SETG_READING },
 	[SET_COMMENTS_NOTIFY] = { "comments_notify", "true", "email a post's"
 	    " author when a comment on it is published (mail must be set up"
-	    " in galley.conf)", SET_BOOL, 0, 0, NULL },
+	    " in galley.conf)", SET_BOOL, 0, 0, NULL,
+	    "Email authors new comments", SETG_MAIL },
 	[SET_MODERATION_NOTIFY] = { "moderation_notify", "true", "email a"
 	    " post's author when a comment on it is held for moderation",
-	    SET_BOOL, 0, 0, NULL },
+	    SET_BOOL, 0, 0, NULL,
+	    "Email authors held comments", SETG_MAIL },
 	[SET_NOTIFY_EDITORS] = { "notify_editors", "false", "send those"
 	    " emails to every editor and administrator too", SET_BOOL, 0, 0,
-	    NULL },
+	    NULL,
+	    "Email editors and admins too", SETG_MAIL },
 	[SET_NOTIFY_PER_HOUR] = { "notify_per_hour", "20", "comment emails"
 	    " one staff address gets in an hour; past that the moderation"
-	    " queue has the rest", SET_INT, 1, 1000, NULL },
+	    " queue has the rest", SET_INT, 1, 1000, NULL,
+	    "Comment emails an hour to one of the staff", SETG_MAIL },
 	[SET_MAIL_PER_HOUR] = { "mail_per_hour", "10", "reply emails one"
 	    " address gets in an hour; more wait for one digest", SET_INT, 1,
-	    1000, NULL },
+	    1000, NULL,
+	    "Reply emails an hour to one reader", SETG_MAIL },
 	[SET_MAIL_GIVE_UP_HOURS] = { "mail_give_up_hours", "48", "hours to"
 	    " keep retrying an email the mail server refuses for now",
-	    SET_INT, 1, 720, NULL },
+	    SET_INT, 1, 720, NULL,
+	    "Hours to keep retrying an email", SETG_MAIL },
 	[SET_LANGUAGE] = { "language", "en", "the language of the site's"
 	    " pages, dates and email: en (English) or ru (Russian)",
-	    SET_CHOICE, 0, 0, "en ru" },
+	    SET_CHOICE, 0, 0, "en ru",
+	    "Site language", SETG_LANGUAGE },
 	[SET_TIMEZONE] = { "timezone", "UTC", "the time zone every date is"
 	    " shown in, an IANA name such as Europe/Berlin", SET_TEXT, 0, 64,
-	    NULL },
+	    NULL,
+	    "Time zone", SETG_LANGUAGE },
 	[SET_DATE_FORMAT] = { "date_format", "F j, Y", "how dates are shown,"
 	    " in WordPress's (PHP's) date letters: F j, Y is December 6, 2026",
-	    SET_TEXT, 0, 64, NULL },
+	    SET_TEXT, 0, 64, NULL,
+	    "Date format", SETG_LANGUAGE },
 	[SET_TIME_FORMAT] = { "time_format", "g:i a", "how times are shown,"
-	    " in the same letters: g:i a is 3:04 pm", SET_TEXT, 0, 64, NULL },
+	    " in the same letters: g:i a is 3:04 pm", SET_TEXT, 0, 64, NULL,
+	    "Time format", SETG_LANGUAGE },
 	[SET_FOOTER_TEXT] = { "footer_text", "", "a line of text at the foot"
-	    " of every page", SET_TEXT, 0, 500, NULL },
+	    " of every page", SET_TEXT, 0, 500, NULL,
+	    "Footer text", SETG_APPEARANCE },
 	[SET_LOG_CLIENT] = { "log_client", "hash", "how the request log shows"
 	    " a client's address: hash (keyed, as comments keep it) or"
 	    " truncate (/24 for IPv4, /48 for IPv6)", SET_CHOICE, 0, 0,
-	    "hash truncate" },
+	    "hash truncate",
+	    "Client addresses in the request log", SETG_PRIVACY },
 };
 
 const struct setting *
@@ -163,6 +202,12 @@ one_of(const char *list, const char *v)
 			return 1;
 	}
 	return 0;
+}
+
+int
+setting_word(const char *list, const char *w)
+{
+	return word_in(list, w);
 }
 
 /* 1 if v is one or more of list's words, space-separated, none twice. */

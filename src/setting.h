@@ -72,6 +72,25 @@ enum set_type {
 				   one, each once */
 };
 
+/*
+ * Where the admin's settings page shows a setting, each group a fieldset
+ * (page_admin_site.c names them).  An entry that names none is shown
+ * last, under "Other".
+ */
+enum set_group {
+	SETG_OTHER,
+	SETG_GENERAL,
+	SETG_READING,
+	SETG_DISCUSSION,
+	SETG_RATINGS,
+	SETG_SPAM,
+	SETG_PRIVACY,
+	SETG_MAIL,
+	SETG_LANGUAGE,		/* language and time */
+	SETG_APPEARANCE,
+	SETG__MAX
+};
+
 struct setting {
 	const char	*key;
 	const char	*dflt;
@@ -79,6 +98,8 @@ struct setting {
 	enum set_type	 type;
 	long long	 lo, hi;	/* SET_INT's range; a text's bytes */
 	const char	*choices;	/* SET_CHOICE(S): words, space-separated */
+	const char	*label;		/* the admin's name for it; NULL: key */
+	enum set_group	 group;
 };
 
 /* Every setting, in enum set_key's order. */
@@ -92,6 +113,8 @@ const struct setting *setting_find(const char *key);
  */
 int	setting_check(const struct setting *st, const char *value, char *err,
 	    size_t errlen);
+/* 1 if w is one of the space-separated words of list (a SET_CHOICES). */
+int	setting_word(const char *list, const char *w);
 
 /* A snapshot of every setting's value, typed (see settings_get). */
 struct settings;

@@ -318,7 +318,12 @@ site_open(const char *dir, char *err, size_t errlen)
 
 	s->dir = xstrdup(dir);
 	path = path_join(dir, "galley.conf");
-	s->conf = conf_load(path, err, errlen);
+	/* Every command taking DIR comes here: one message for them all. */
+	if (access(path, F_OK) == -1 && (errno == ENOENT || errno == ENOTDIR))
+		snprintf(err, errlen, "%s is not a Galley site (no galley.conf);"
+		    " create one with galley init %s", dir, dir);
+	else
+		s->conf = conf_load(path, err, errlen);
 	free(path);
 	if (s->conf == NULL || load_secret(s, err, errlen) == -1 ||
 	    open_gate(s, err, errlen) == -1 || open_cache(s, err, errlen) == -1)

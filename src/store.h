@@ -579,8 +579,19 @@ int	store_users_list(struct store_conn *, struct arena *,
 /* Changes a role, a password hash, or both (NULL: unchanged). */
 int	store_user_set(struct store_conn *, int64_t id, const char *role,
 	    const char *pass_hash);
-/* STORE_CONFLICT while the user has posts. */
+/*
+ * STORE_CONFLICT while the user has posts or revisions (give them away
+ * first: store_user_give); their sessions and password links go with
+ * them, their comments stay, no longer tied to an account.
+ */
 int	store_user_remove(struct store_conn *, int64_t id);
+/* Sets *yes to 1 if an admin can sign in (has a password). */
+int	store_admin_exists(struct store_conn *, int *yes);
+/* How many posts user id wrote, and earlier versions of posts. */
+int	store_user_works(struct store_conn *, int64_t id, int64_t *posts,
+	    int64_t *revisions);
+/* Makes user to the author of user from's posts and revisions. */
+int	store_user_give(struct store_conn *, int64_t from, int64_t to);
 
 /* Sessions, by the hash of their token (auth.h); never the token. */
 int	store_session_add(struct store_conn *, const char *token_hash,

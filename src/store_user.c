@@ -90,6 +90,44 @@ store_user_set(struct store_conn *c, int64_t id, const char *role,
 }
 
 int
+store_admin_exists(struct store_conn *c, int *yes)
+{
+	int64_t	 n = 0;
+	int	 rc;
+
+	rc = q_int(q(c, "SELECT count(*) FROM (SELECT 1 FROM users WHERE"
+	    " role = 'admin' AND coalesce(pass_hash, '') <> '' LIMIT 1) AS"
+	    " one", ""), &n);
+	*yes = n > 0;
+	return rc;
+}
+
+int
+store_user_works(struct store_conn *c, int64_t id, int64_t *posts,
+    int64_t *revisions)
+{
+	int	 rc;
+
+	if ((rc = q_int(q(c, "SELECT count(*) FROM posts WHERE author_id ="
+	    " ?1", "i", id), posts)) != STORE_OK)
+		return rc;
+	return q_int(q(c, "SELECT count(*) FROM post_revisions WHERE"
+	    " author_id = ?1", "i", id), revisions);
+}
+
+int
+store_user_give(struct store_conn *c, int64_t from, int64_t to)
+{
+	int	 rc;
+
+	if ((rc = q_exec(q(c, "UPDATE posts SET author_id = ?2 WHERE"
+	    " author_id = ?1", "ii", from, to))) != STORE_OK)
+		return rc;
+	return q_exec(q(c, "UPDATE post_revisions SET author_id = ?2 WHERE"
+	    " author_id = ?1", "ii", from, to));
+}
+
+int
 store_user_remove(struct store_conn *c, int64_t id)
 {
 	int64_t	 n;

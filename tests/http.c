@@ -572,6 +572,144 @@ xp_attr(htmlDocPtr doc, const char *expr)
 	return out;
 }
 
+void
+form_append(struct form_sent *f, const char *name, const char *value)
+{
+	f->v = realloc(f->v, (f->n + 3) * sizeof(*f->v));
+	if (f->v == NULL)
+		abort();
+	f->v[f->n++] = strdup(name);
+	f->v[f->n++] = strdup(value);
+	f->v[f->n] = NULL;
+}
+
+/* Attribute a of e, or dflt (heap copy either way). */
+static char *
+attr_or(xmlNodePtr e, const char *a, const char *dflt)
+{
+	xmlChar	*v = xmlGetProp(e, BAD_CAST a);
+	char	*out = strdup(v != NULL ? (char *)v : dflt);
+
+	xmlFree(v);
+	return out;
+}
+
+/* What a browser sends for select e: its selected option, or its first. */
+static char *
+select_value(xmlNodePtr e)
+{
+	xmlNodePtr	 o, pick = NULL;
+	xmlChar		*t;
+	char		*out;
+
+	for (o = e->children; o != NULL; o = o->next) {
+		if (o->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(o->name, BAD_CAST "option") != 0)
+			continue;
+		if (pick == NULL)
+			pick = o;
+		if (xmlHasProp(o, BAD_CAST "selected")) {
+			pick = o;
+			break;
+		}
+	}
+	if (pick == NULL)
+		return strdup("");
+	if (xmlHasProp(pick, BAD_CAST "value"))
+		return attr_or(pick, "value", "");
+	t = xmlNodeGetContent(pick);
+	out = strdup((char *)t);
+	xmlFree(t);
+	return out;
+}
+
+void
+form_read(htmlDocPtr doc, const char *expr, struct form_sent *f)
+{
+	char			 q[600];
+	xmlXPathObjectPtr	 o;
+	xmlNodePtr		 e;
+	xmlChar			*t;
+	char			*name, *type, *v;
+	int			 i;
+
+	f->n = 0;
+	if ((f->v = calloc(1, sizeof(*f->v))) == NULL)
+		abort();
+	snprintf(q, sizeof(q), "(%s)//input | (%s)//select | (%s)//textarea",
+	    expr, expr, expr);
+	o = xp(doc, q);
+	for (i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		e = o->nodesetval->nodeTab[i];
+		if (!xmlHasProp(e, BAD_CAST "name"))
+			continue;
+		name = attr_or(e, "name", "");
+		type = attr_or(e, "type", "text");
+		v = NULL;
+		if (xmlStrcmp(e->name, BAD_CAST "select") == 0)
+			v = select_value(e);
+		else if (xmlStrcmp(e->name, BAD_CAST "textarea") == 0) {
+			t = xmlNodeGetContent(e);
+			v = strdup((char *)t);
+			xmlFree(t);
+		} else if ((strcasecmp(type, "checkbox") != 0 &&
+		    strcasecmp(type, "radio") != 0) ||
+		    xmlHasProp(e, BAD_CAST "checked"))
+			if (strcasecmp(type, "submit") != 0 &&
+			    strcasecmp(type, "file") != 0)
+				v = attr_or(e, "value", strcasecmp(type,
+				    "checkbox") == 0 ? "on" : "");
+		if (v != NULL)
+			form_append(f, name, v);
+		free(v);
+		free(name);
+		free(type);
+	}
+	xmlXPathFreeObject(o);
+}
+
+void
+form_put(struct form_sent *f, const char *name, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i += 2)
+		if (strcmp(f->v[i], name) == 0) {
+			free(f->v[i + 1]);
+			f->v[i + 1] = strdup(value);
+			return;
+		}
+	form_append(f, name, value);
+}
+
+void
+form_drop(struct form_sent *f, const char *name, const char *value)
+{
+	size_t	 i = 0;
+
+	while (i < f->n)
+		if (strcmp(f->v[i], name) == 0 && (value == NULL ||
+		    strcmp(f->v[i + 1], value) == 0)) {
+			free(f->v[i]);
+			free(f->v[i + 1]);
+			memmove(f->v + i, f->v + i + 2, (f->n - i - 1) *
+			    sizeof(*f->v));
+			f->n -= 2;
+		} else
+			i += 2;
+}
+
+void
+form_done(struct form_sent *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
 char *
 xp_text(htmlDocPtr doc, const char *expr)
 {

@@ -139,6 +139,25 @@ char	*xp_text(htmlDocPtr, const char *expr);
 /* Value of the first attribute/node selected; heap or NULL. */
 char	*xp_attr(htmlDocPtr, const char *expr);
 /*
+ * A form as a browser submits it: the named controls under the node
+ * expr selects, in document order (checked boxes only, each select's
+ * chosen option, textareas' text).  v is NULL-terminated name, value
+ * pairs for http_post; free with form_done.
+ */
+struct form_sent {
+	char	**v;
+	size_t	 n;		/* strings, pairs times two */
+};
+void	 form_read(htmlDocPtr, const char *expr, struct form_sent *);
+/* Adds the field name=value at the end (a second checkbox, say). */
+void	 form_append(struct form_sent *, const char *name, const char *value);
+/* Sets the first field name to value, adding it if absent. */
+void	 form_put(struct form_sent *, const char *name, const char *value);
+/* Drops the field name with value (NULL: every one called name). */
+void	 form_drop(struct form_sent *, const char *name, const char *value);
+void	 form_done(struct form_sent *);
+
+/*
  * The lines of the shared XSS payload fixture ($SHARED/fixtures/xss/
  * payloads.txt), each and the array on the heap, their count in *n;
  * NULL if it cannot be read.

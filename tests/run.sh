@@ -18,7 +18,31 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export GALLEY="$top/$B/galley"
 export SHARED="${SHARED:-$top/../shared}"
 export TOP="$top"
-PGTESTS="test_store test_theme test_appearance test_import test_export test_http test_feeds test_comments test_durable test_votes test_admin test_hostile test_nodes test_media test_valid test_search test_outbox test_notify test_account_mail"
+# The storage and integration tests, run on PostgreSQL too (one a line,
+# so that branches adding one merge cleanly).
+PGTESTS="
+	test_store
+	test_theme
+	test_appearance
+	test_settings_page
+	test_cli
+	test_import
+	test_export
+	test_http
+	test_feeds
+	test_comments
+	test_durable
+	test_votes
+	test_admin
+	test_hostile
+	test_nodes
+	test_media
+	test_valid
+	test_search
+	test_outbox
+	test_notify
+	test_account_mail
+"
 PGONLY="test_nodes"
 passed=0
 failed=0

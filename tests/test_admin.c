@@ -117,8 +117,8 @@ matrix(struct srv *s, char *const cookie[4])
 		{
 			const char	*f1[] = { "csrf", tok, "action",
 			    "approve", "id", "2", NULL };
-			const char	*f2[] = { "csrf", tok, "site_title",
-			    "x", NULL };
+			const char	*f2[] = { "csrf", tok,
+			    "posts_per_page", "0", NULL };
 			const char	*f3[] = { "csrf", tok, "action", "role",
 			    "id", "0", "role", "admin", NULL };
 			long		 want1[4] = { 303, 403, 303, 303 },
@@ -245,58 +245,168 @@ moderate(struct srv *s, char *const cookie[4])
 static void
 settings(struct srv *s, const char *admin)
 {
-	struct resp	 r;
-	htmlDocPtr	 doc;
-	xmlXPathContextPtr x;
-	xmlXPathObjectPtr o;
-	const char	*f[120];
-	char		 tok[80], *keep[120];
-	int		 i, n = 0, k;
+	struct resp		 r;
+	struct form_sent	 f;
+	htmlDocPtr		 doc;
 
-	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, admin));
 	CHECK(get(s, "/admin/settings/", admin, &r) == 200);
 	doc = html_parse(&r);
 	resp_free(&r);
-	x = xmlXPathNewContext(doc);
-	o = xmlXPathEvalExpression(BAD_CAST "//form[@class='admin-settings']"
-	    "//input[@type='text'] | //form[@class='admin-settings']//textarea",
-	    x);
-	f[n++] = "csrf";
-	f[n++] = tok;
-	for (i = 0; o != NULL && o->nodesetval != NULL &&
-	    i < o->nodesetval->nodeNr && n < 116; i++) {
-		xmlNodePtr	 e = o->nodesetval->nodeTab[i];
-		xmlChar		*name = xmlGetProp(e, BAD_CAST "name");
-		xmlChar		*v = xmlStrcmp(e->name, BAD_CAST "textarea") ==
-		    0 ? xmlNodeGetContent(e) : xmlGetProp(e, BAD_CAST "value");
-
-		keep[n] = strdup((char *)name);
-		keep[n + 1] = strdup(strcmp((char *)name, "site_title") == 0 ?
-		    "Renamed by the admin" : v ? (char *)v : "");
-		f[n] = keep[n];
-		f[n + 1] = keep[n + 1];
-		n += 2;
-		xmlFree(name);
-		xmlFree(v);
-	}
-	f[n] = NULL;
-	xmlXPathFreeObject(o);
-	xmlXPathFreeContext(x);
+	form_read(doc, "//form[@class='admin-settings']", &f);
 	xmlFreeDoc(doc);
-	CHECK(n > 40);		/* every setting is on the page */
-	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 303);
+	CHECK(f.n > 80);		/* every setting is on the page */
+	form_put(&f, "site_title", "Renamed by the admin");
+	CHECK(post(s, "/admin/settings/", (const char *const *)f.v, admin,
+	    NULL, &r) == 303);
 	resp_free(&r);
 	CHECK(http_eventually(s, "/", "Renamed by the admin"));
 	/* A refused value: 422, the message beside it, nothing saved. */
-	for (k = 2; f[k] != NULL; k += 2)
-		if (strcmp(f[k], "posts_per_page") == 0)
-			f[k + 1] = "zero";
-	CHECK(post(s, "/admin/settings/", f, admin, NULL, &r) == 422);
+	form_put(&f, "posts_per_page", "zero");
+	CHECK(post(s, "/admin/settings/", (const char *const *)f.v, admin,
+	    NULL, &r) == 422);
 	CHECK(strstr(r.body.data, "id=\"e-posts_per_page\"") != NULL &&
 	    strstr(r.body.data, "value=\"zero\"") != NULL);
 	resp_free(&r);
-	for (k = 2; k < n; k++)
-		free(keep[k]);
+	form_done(&f);
+}
+
+/* The id of the account with address email, or -1. */
+static long long
+user_id(const char *email)
+{
+	char	 sql[200];
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM users WHERE email = '%s'",
+	    email);
+	return db_count(dbpath, sql);
+}
+
+/* The remove form of the users page, as a browser sends it. */
+static long
+remove_form(struct srv *s, const char *admin, long long id, const char *heir,
+    struct resp *r)
+{
+	struct form_sent	 f;
+	htmlDocPtr		 doc;
+	char			 v[24];
+	long			 st;
+
+	CHECK(get(s, "/admin/users/", admin, r) == 200);
+	doc = html_parse(r);
+	resp_free(r);
+	form_read(doc, "//form[@class='admin-remove-user']", &f);
+	xmlFreeDoc(doc);
+	snprintf(v, sizeof(v), "%lld", id);
+	form_put(&f, "id", v);
+	form_put(&f, "heir", heir);
+	st = post(s, "/admin/users/", (const char *const *)f.v, admin, NULL,
+	    r);
+	form_done(&f);
+	return st;
+}
+
+/*
+ * Removing an account that wrote posts: refused, with how many, until
+ * someone is chosen to get them (admin), or --reassign (CLI); its
+ * comments stay, tied to no account.
+ */
+static void
+remove_users(struct srv *s, const char *admin)
+{
+	struct buf	 out;
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		 sql[300], v[24];
+	long long	 gone, ed = user_id("editor@example.org"), post, cm;
+	long		 st;
+	char		*c;
+
+	CHECK(user_add(site, "gone@example.org", "Gone Writer", "author",
+	    PW) == 0);
+	gone = user_id("gone@example.org");
+	post = db_count(dbpath, "SELECT min(id) FROM posts");
+	cm = db_count(dbpath, "SELECT min(id) FROM comments");
+	snprintf(sql, sizeof(sql), "UPDATE posts SET author_id = %lld WHERE"
+	    " id = %lld", gone, post);
+	CHECK(db_exec(dbpath, sql) == 0);
+	snprintf(sql, sizeof(sql), "UPDATE comments SET user_id = %lld WHERE"
+	    " id = %lld", gone, cm);
+	CHECK(db_exec(dbpath, sql) == 0);
+	c = admin_login(s, "gone@example.org", PW, &st);
+	CHECK(c != NULL);
+	/* No one chosen: refused beside the choice, the account kept. */
+	CHECK(remove_form(s, admin, gone, "", &r) == 422);
+	doc = html_parse(&r);
+	resp_free(&r);
+	CHECK(xp_count(doc, "//span[@id='rm-heir-error'][contains(.,"
+	    " 'wrote 1 post')]") == 1);
+	CHECK(xp_count(doc, "//select[@id='rm-heir'][@aria-invalid='true']")
+	    == 1);
+	snprintf(v, sizeof(v), "%lld", gone);
+	snprintf(sql, sizeof(sql), "//select[@id='rm-id']/option[@selected]"
+	    "[@value='%s']", v);
+	CHECK(xp_count(doc, sql) == 1);
+	xmlFreeDoc(doc);
+	CHECK(user_id("gone@example.org") == gone);
+	/* Not to itself, and not oneself. */
+	CHECK(remove_form(s, admin, gone, v, &r) == 422);
+	resp_free(&r);
+	snprintf(v, sizeof(v), "%lld", user_id("admin@example.org"));
+	CHECK(remove_form(s, admin, user_id("admin@example.org"), "", &r) ==
+	    422 && strstr(r.body.data, "your own account"));
+	resp_free(&r);
+	/* Given to the editor. */
+	snprintf(v, sizeof(v), "%lld", ed);
+	CHECK(remove_form(s, admin, gone, v, &r) == 303);
+	resp_free(&r);
+	CHECK(user_id("gone@example.org") == -1);
+	snprintf(sql, sizeof(sql), "SELECT author_id FROM posts WHERE id ="
+	    " %lld", post);
+	CHECK(db_count(dbpath, sql) == ed);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM comments WHERE id ="
+	    " %lld AND user_id IS NULL", cm);
+	CHECK(db_count(dbpath, sql) == 1);
+	/* Its session ended with it. */
+	CHECK(c == NULL || get(s, "/admin/", c, &r) != 200);
+	if (c != NULL)
+		resp_free(&r);
+	free(c);
+	/* The command line: how many, and the option; then done. */
+	CHECK(user_add(site, "cli@example.org", "Cli Writer", "author",
+	    PW) == 0);
+	snprintf(sql, sizeof(sql), "UPDATE posts SET author_id = %lld WHERE"
+	    " id = %lld", user_id("cli@example.org"), post);
+	CHECK(db_exec(dbpath, sql) == 0);
+	buf_init(&out);
+	CHECK(run_galley((const char *[]){ "user", site, "remove", "--email",
+	    "cli@example.org", NULL }, &out) == 1);
+	CHECK_MSG(out.data != NULL && strstr(out.data, "wrote 1 post") &&
+	    strstr(out.data, "--reassign") && !strstr(out.data,
+	    "FOREIGN") && !strstr(out.data, "constraint"), out.data ?
+	    out.data : "");
+	buf_reset(&out);
+	CHECK(user_id("cli@example.org") > 0);
+	CHECK(run_galley((const char *[]){ "user", site, "remove", "--email",
+	    "cli@example.org", "--reassign", "nobody@example.org", NULL },
+	    &out) == 1);
+	buf_reset(&out);
+	CHECK(run_galley((const char *[]){ "user", site, "remove", "--email",
+	    "cli@example.org", "--reassign", "admin@example.org", NULL },
+	    &out) == 0);
+	CHECK_MSG(out.data != NULL && strstr(out.data, "removed Cli Writer"
+	    " <cli@example.org>; 1 post now belongs to Ada Admin"), out.data ?
+	    out.data : "");
+	buf_reset(&out);
+	CHECK(user_id("cli@example.org") == -1);
+	snprintf(sql, sizeof(sql), "SELECT author_id FROM posts WHERE id ="
+	    " %lld", post);
+	CHECK(db_count(dbpath, sql) == user_id("admin@example.org"));
+	/* With no posts, no option is needed. */
+	CHECK(user_add(site, "idle@example.org", "Idle", "author", PW) == 0);
+	CHECK(run_galley((const char *[]){ "user", site, "remove", "--email",
+	    "idle@example.org", NULL }, &out) == 0 && out.data != NULL &&
+	    strstr(out.data, "removed Idle <idle@example.org>"));
+	buf_reset(&out);
 }
 
 static void
@@ -400,6 +510,75 @@ wait_for(struct srv *s, const char *path, const char *needle, int want,
  * the text, revisions are kept and restored, the trash takes and gives
  * back, and authors keep to their own posts.
  */
+/*
+ * Publishes draft id from its editor, as a browser sends the form with
+ * status publish; returns the post's published time from the database.
+ */
+static long long
+publish_from_editor(struct srv *s, const char *cookie, long long id)
+{
+	struct form_sent	 f;
+	struct resp		 r;
+	htmlDocPtr		 doc;
+	char			 path[100], sql[100];
+
+	snprintf(path, sizeof(path), "/admin/posts/?edit=%lld", id);
+	CHECK(get(s, path, cookie, &r) == 200);
+	doc = html_parse(&r);
+	resp_free(&r);
+	form_read(doc, "//form[.//input[@name='title']]", &f);
+	xmlFreeDoc(doc);
+	form_put(&f, "status", "publish");
+	form_put(&f, "action", "save");
+	CHECK(post(s, "/admin/posts/", (const char *const *)f.v, cookie, NULL,
+	    &r) == 303);
+	resp_free(&r);
+	form_done(&f);
+	snprintf(sql, sizeof(sql), "SELECT published FROM posts WHERE id ="
+	    " %lld AND status = 'publish'", id);
+	return db_count(dbpath, sql);
+}
+
+/*
+ * A draft saved days ago is dated when it is published, unless a time
+ * was chosen for it, which the editor shows and publishing keeps.
+ */
+static void
+draft_dates(struct srv *s, const char *cookie)
+{
+	char		 tok[80], sql[200], path[100];
+	struct resp	 r;
+	long long	 id, start = (long long)time(NULL);
+	htmlDocPtr	 doc;
+
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, cookie));
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", tok, "action",
+	    "save", "title", "An old draft", "body", "Written long ago.",
+	    "status", "draft", NULL }, cookie, NULL, &r) == 303);
+	id = edited(&r);
+	resp_free(&r);
+	/* Saved (and saved again) three days ago. */
+	snprintf(sql, sizeof(sql), "UPDATE posts SET published = %lld,"
+	    " modified = %lld WHERE id = %lld", start - 3 * 86400,
+	    start - 3 * 86400, id);
+	CHECK(db_exec(dbpath, sql) == 0);
+	snprintf(path, sizeof(path), "/admin/posts/?edit=%lld", id);
+	CHECK(get(s, path, cookie, &r) == 200);
+	doc = html_parse(&r);
+	resp_free(&r);
+	CHECK(xp_count(doc, "//input[@name='when'][@value='']") == 1);
+	xmlFreeDoc(doc);
+	CHECK(publish_from_editor(s, cookie, id) >= start);
+	/* A time chosen for a draft stays its time. */
+	CHECK(post(s, "/admin/posts/", (const char *[]){ "csrf", tok, "action",
+	    "save", "title", "A backdated draft", "body", "Dated by hand.",
+	    "status", "draft", "when", "2020-01-02T03:04", NULL }, cookie,
+	    NULL, &r) == 303);
+	id = edited(&r);
+	resp_free(&r);
+	CHECK(publish_from_editor(s, cookie, id) == 1577934240LL);
+}
+
 static void
 posts(struct srv *s, char *const cookie[4])
 {
@@ -1636,6 +1815,8 @@ main(void)
 	media_render(&s, cookie[2]);
 	tools(&s, cookie);
 	settings(&s, cookie[3]);
+	draft_dates(&s, cookie[2]);
+	remove_users(&s, cookie[3]);
 	sessions(&s, (const char *const *)cookie);
 	throttle(&s);
 	lockout(&s);

@@ -956,7 +956,7 @@ edges(struct srv *s, const char *site)
 	/* The line is written once the response has gone: wait for it. */
 	for (i = 0; i < 100 && !srv_log_has(s, "GET /x%0aGET%20/forged"); i++)
 		usleep(10000);
-	CHECK(srv_log_has(s, "GET /x%0aGET%20/forged%20200 404"));
+	CHECK(srv_log_has(s, "\"GET /x%0aGET%20/forged%20200 HTTP/1.1\" 404"));
 }
 
 /*
@@ -1074,9 +1074,9 @@ main(void)
 	no_email(&s);
 	config(&s, site);
 	edges(&s, site);
-	CHECK(srv_log_has(&s, "GET " ARTICLE " 200 "));
-	CHECK(srv_log_has(&s, "GET /no-such-page/ 404 "));
-	CHECK(srv_log_has(&s, "HEAD " ARTICLE " 200 "));
+	CHECK(srv_log_has(&s, "\"GET " ARTICLE " HTTP/1.1\" 200 "));
+	CHECK(srv_log_has(&s, "\"GET /no-such-page/ HTTP/1.1\" 404 "));
+	CHECK(srv_log_has(&s, "\"HEAD " ARTICLE " HTTP/1.1\" 200 "));
 	CHECK_MSG(srv_stop(&s) == 0, "SIGTERM: clean exit 0");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", site);
 	CHECK(system(cmd) == 0);

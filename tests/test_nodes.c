@@ -215,7 +215,7 @@ outage(struct srv *a)
 			usleep(100000);
 	}
 	CHECK_MSG(back, "200 again once PostgreSQL is back, no restart");
-	CHECK(srv_log_has(a, "GET " ARTICLE " 503 "));
+	CHECK(srv_log_has(a, "\"GET " ARTICLE " HTTP/1.1\" 503 "));
 }
 
 int
