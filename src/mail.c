@@ -25,6 +25,7 @@
 #include "comment.h"
 #include "conf.h"
 #include "env.h"
+#include "i18n.h"
 #include "mail.h"
 #include "setting.h"
 #include "site.h"
@@ -525,17 +526,18 @@ mail_render(const struct env *e, const char *name, json_t *view,
 	struct buf	 b;
 	char		 t[128], h[128];
 	int		 rc = -1;
+	enum lang	 lang = i18n_lang(set_text(e->set, SET_LANGUAGE));
 
 	snprintf(t, sizeof(t), "mail-%s-text", name);
 	snprintf(h, sizeof(h), "mail-%s", name);
 	buf_init(&b);
-	if (theme_render_in(e->site->theme, NULL, t, view, &b) == 0 &&
+	if (theme_render_in(e->site->theme, lang, NULL, t, view, &b) == 0 &&
 	    !b.err) {
 		*text = arena_strndup(e->arena, b.data != NULL ? b.data : "",
 		    b.len);
 		buf_reset(&b);
-		if (theme_render_in(e->site->theme, "mail-layout", h, view,
-		    &b) == 0 && !b.err) {
+		if (theme_render_in(e->site->theme, lang, "mail-layout", h,
+		    view, &b) == 0 && !b.err) {
 			*html = arena_strndup(e->arena, b.data != NULL ?
 			    b.data : "", b.len);
 			rc = 0;

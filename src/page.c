@@ -15,6 +15,7 @@
 #include "body.h"
 #include "buf.h"
 #include "image.h"
+#include "i18n.h"
 #include "picture.h"
 #include "page.h"
 #include "req.h"
@@ -139,24 +140,33 @@ page_iso_date(struct req *r, int64_t t)
 const char *
 page_human_date(struct req *r, int64_t t)
 {
-	static const char *const months[] = { "January", "February",
-	    "March", "April", "May", "June", "July", "August", "September",
-	    "October", "November", "December" };
-	struct tm	 tm;
+	const struct date_names	*n = i18n_date_names(page_lang(r));
+	struct tm		 tm;
 
-	/* Not strftime: month names must not follow the process locale. */
-	char		*s = arena_alloc(&r->arena, 48), *p;
-	size_t		 n;
-
+	/*
+	 * Not strftime: month names must not follow the process locale.
+	 * English "F j, Y"; a language with a genitive puts the day first,
+	 * as WordPress's ru_RU ("6 декабря 2026").  The date_format
+	 * setting replaces this (date.c).
+	 */
 	date_utc(t, &tm);
-	n = strlen(months[tm.tm_mon]);
-	memcpy(s, months[tm.tm_mon], n);
-	s[n] = ' ';
-	p = put_num(s + n + 1, tm.tm_mday, 1);
-	memcpy(p, ", ", 2);
-	p = put_num(p + 2, tm.tm_year + 1900LL, 1);
-	*p = '\0';
-	return s;
+	if (n->month_gen[tm.tm_mon] != n->month[tm.tm_mon])
+		return arena_printf(&r->arena, "%d %s %lld", tm.tm_mday,
+		    n->month_gen[tm.tm_mon], tm.tm_year + 1900LL);
+	return arena_printf(&r->arena, "%s %d, %lld", n->month[tm.tm_mon],
+	    tm.tm_mday, tm.tm_year + 1900LL);
+}
+
+enum lang
+page_lang(struct req *r)
+{
+	return i18n_lang(set_text(page_settings(r), SET_LANGUAGE));
+}
+
+const char *
+page_tr(struct req *r, const char *msgid)
+{
+	return i18n_get(page_lang(r), msgid);
 }
 
 const struct settings *
@@ -212,6 +222,7 @@ page_view(struct req *r)
 	view_str(site, "css", theme_asset_url(r->site->theme, "style.css"));
 	view_str(site, "js", theme_asset_url(r->site->theme, "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
+	view_str(site, "lang", i18n_code(page_lang(r)));
 	view_int(site, "year", tm.tm_year + 1900);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
@@ -259,7 +270,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	rc = theme_render(r->site->theme, tmpl, view, &r->body);
+	rc = theme_render(r->site->theme, page_lang(r), tmpl, view, &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "embed.h"
 #include "encoding.h"
+#include "i18n.h"
 #include "mustache.h"
 #include "theme.h"
 
@@ -20,7 +21,7 @@
 
 struct tmpl {
 	char			*name;		/* "article" */
-	struct mustache		*m;
+	struct mustache		*m[LANG__MAX];	/* compiled per language */
 };
 
 struct theme {
@@ -99,13 +100,17 @@ tmpl_add(struct theme *t, const char *file, const struct embed *e,
 {
 	struct tmpl	*tp = &t->tmpl[t->ntmpl];
 	char		 msg[200];
+	int		 l;
 
-	tp->m = mustache_compile((const char *)e->data, e->len, msg,
-	    sizeof(msg));
-	if (tp->m == NULL) {
-		snprintf(err, errlen, "%s: %s", e->name, msg);
-		return -1;
-	}
+	/* Translated once per language here, never per request. */
+	for (l = 0; l < LANG__MAX; l++)
+		if ((tp->m[l] = mustache_compile_po((const char *)e->data,
+		    e->len, i18n_po((enum lang)l), msg, sizeof(msg))) == NULL) {
+			while (l-- > 0)
+				mustache_free(tp->m[l]);
+			snprintf(err, errlen, "%s: %s", e->name, msg);
+			return -1;
+		}
 	tp->name = xstrndup(file, strlen(file) - strlen(".mustache"));
 	t->ntmpl++;
 	return 0;
@@ -150,7 +155,8 @@ theme_free(struct theme *t)
 		return;
 	for (i = 0; i < t->ntmpl; i++) {
 		free(t->tmpl[i].name);
-		mustache_free(t->tmpl[i].m);
+		for (k = 0; k < LANG__MAX; k++)
+			mustache_free(t->tmpl[i].m[k]);
 	}
 	for (i = 0; i < t->nasset; i++) {
 		free(t->asset[i].name);
@@ -164,20 +170,21 @@ theme_free(struct theme *t)
 }
 
 static const struct mustache *
-tmpl_find(const struct theme *t, const char *name, size_t len)
+tmpl_find(const struct theme *t, enum lang l, const char *name, size_t len)
 {
 	size_t	 i;
 
 	for (i = 0; i < t->ntmpl; i++)
 		if (strlen(t->tmpl[i].name) == len &&
 		    memcmp(t->tmpl[i].name, name, len) == 0)
-			return t->tmpl[i].m;
+			return t->tmpl[i].m[l < LANG__MAX ? l : LANG_EN];
 	return NULL;
 }
 
 /* Partials by name; "content" is the page the layout is wrapped around. */
 struct page_loader {
 	const struct theme	*t;
+	enum lang		 lang;
 	const char		*page;
 };
 
@@ -188,27 +195,27 @@ partial_load(void *arg, const char *name, size_t len)
 
 	if (len == 7 && memcmp(name, "content", 7) == 0)
 		name = pl->page, len = strlen(pl->page);
-	return tmpl_find(pl->t, name, len);
+	return tmpl_find(pl->t, pl->lang, name, len);
 }
 
 int
-theme_render(const struct theme *t, const char *name, json_t *view,
-    struct buf *out)
-{
-	return theme_render_in(t, "layout", name, view, out);
-}
-
-int
-theme_render_in(const struct theme *t, const char *layout, const char *name,
+theme_render(const struct theme *t, enum lang lang, const char *name,
     json_t *view, struct buf *out)
 {
+	return theme_render_in(t, lang, "layout", name, view, out);
+}
+
+int
+theme_render_in(const struct theme *t, enum lang lang, const char *layout,
+    const char *name, json_t *view, struct buf *out)
+{
 	const struct mustache		*m;
-	struct page_loader		 pl = { t, name };
+	struct page_loader		 pl = { t, lang, name };
 	struct mustache_loader		 loader;
 
-	if (tmpl_find(t, name, strlen(name)) == NULL || (m = tmpl_find(t,
-	    layout != NULL ? layout : name, strlen(layout != NULL ? layout :
-	    name))) == NULL)
+	if (tmpl_find(t, lang, name, strlen(name)) == NULL || (m = tmpl_find(t,
+	    lang, layout != NULL ? layout : name, strlen(layout != NULL ?
+	    layout : name))) == NULL)
 		return -1;
 	loader.load = partial_load;
 	loader.arg = &pl;
