@@ -493,6 +493,12 @@ mail_wait(const struct site *s, int ms)
 	return woken;
 }
 
+enum lang
+mail_lang(const struct env *e)
+{
+	return i18n_lang(set_text(e->set, SET_LANGUAGE));
+}
+
 json_t *
 mail_view(const struct env *e, const char *subject)
 {
@@ -502,6 +508,7 @@ mail_view(const struct env *e, const char *subject)
 	json_object_set_new(site, "title", json_stringn_nocheck(title,
 	    strlen(title)));
 	json_object_set_new(site, "base_url", json_string(mail_base(e)));
+	json_object_set_new(site, "lang", json_string(i18n_code(mail_lang(e))));
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "subject", json_stringn_nocheck(subject,
 	    strlen(subject)));
@@ -526,7 +533,7 @@ mail_render(const struct env *e, const char *name, json_t *view,
 	struct buf	 b;
 	char		 t[128], h[128];
 	int		 rc = -1;
-	enum lang	 lang = i18n_lang(set_text(e->set, SET_LANGUAGE));
+	enum lang	 lang = mail_lang(e);
 
 	snprintf(t, sizeof(t), "mail-%s-text", name);
 	snprintf(h, sizeof(h), "mail-%s", name);
