@@ -160,6 +160,8 @@ page_human_date(struct req *r, int64_t t)
 enum lang
 page_lang(struct req *r)
 {
+	if (r->route.kind == ROUTE_ADMIN)	/* English this round */
+		return LANG_EN;
 	return i18n_lang(set_text(page_settings(r), SET_LANGUAGE));
 }
 
@@ -226,11 +228,12 @@ page_view(struct req *r)
 	view_int(site, "year", tm.tm_year + 1900);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
-	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Feed",
-	    set_text(page_settings(r), SET_SITE_TITLE)),
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s \u00bb Feed"), set_text(page_settings(r), SET_SITE_TITLE)),
 	    &(struct route){ .kind = ROUTE_HOME, .page = 1, .feed = FEED_RSS });
-	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Comments"
-	    " Feed", set_text(page_settings(r), SET_SITE_TITLE)),
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s \u00bb Comments Feed"), set_text(page_settings(r),
+	    SET_SITE_TITLE)),
 	    &(struct route){ .kind = ROUTE_COMMENTS, .page = 1,
 	    .feed = FEED_RSS });
 	return view;
@@ -308,8 +311,6 @@ view_post_summary(struct req *r, const struct post *p)
 		buf_reset(&b);
 	}
 	view_int(o, "comment_count", p->comment_count);
-	view_str(o, "comments_word", p->comment_count == 1 ? "Comment" :
-	    "Comments");
 	return o;
 }
 
@@ -473,7 +474,8 @@ page_notfound(struct req *r)
 {
 	json_t	*view = page_view(r);
 
-	view_str(json_object_get(view, "head"), "title", "Page not found");
+	view_str(json_object_get(view, "head"), "title",
+	    i18n_get(page_lang(r), "Page not found"));
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	return page_render(r, "404", view, 404);
@@ -621,6 +623,9 @@ page_refusal(struct req *r, int status, const char *title, const char *why)
 {
 	json_t	*view = page_view(r), *o = json_object();
 
+	/* Callers give English msgids (N_ marks them); shown translated. */
+	title = page_tr(r, title);
+	why = page_tr(r, why);
 	view_str(o, "title", title);
 	view_str(o, "message", why);
 	json_object_set_new(view, "refusal", o);
