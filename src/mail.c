@@ -496,7 +496,9 @@ mail_wait(const struct site *s, int ms)
 enum lang
 mail_lang(const struct env *e)
 {
-	return i18n_lang(set_text(e->set, SET_LANGUAGE));
+	/* No snapshot (a caller outside a request): English. */
+	return e->set != NULL ? i18n_lang(set_text(e->set, SET_LANGUAGE)) :
+	    LANG_EN;
 }
 
 json_t *
