@@ -413,6 +413,8 @@ cache(struct srv *s)
 	CHECK(strstr(r.body.data, "Continue reading") != NULL);
 	resp_free(&r);
 	set("language", "ru");
+	/* On PostgreSQL the server hears of the change by NOTIFY. */
+	CHECK(http_eventually(s, "/", "<html lang=\"ru\">"));
 	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
 	CHECK(strstr(r.body.data, "<html lang=\"ru\">") != NULL);
 	CHECK(strstr(r.body.data, "Читать далее") != NULL);
