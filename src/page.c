@@ -14,6 +14,7 @@
 #include "date.h"
 #include "body.h"
 #include "buf.h"
+#include "html.h"
 #include "image.h"
 #include "i18n.h"
 #include "picture.h"
@@ -207,6 +208,40 @@ page_cookie(struct req *r, const char *name, const char *value,
 	    " HttpOnly;" : "", r->https ? "; Secure" : "");
 }
 
+/* What galley.js writes itself, by its English text. */
+static const char *const js_text[] = { N_("You liked this."),
+    N_("You disliked this."), N_("You rated %s."),
+    N_("Thank you for rating."), N_("YouTube video") };
+
+/*
+ * The script's text in the site's language as a JSON object, English to
+ * translation, or NULL for English (the page then carries none).
+ */
+static const char *
+view_js_text(struct req *r)
+{
+	struct buf	 b;
+	const char	*s;
+	size_t		 i;
+
+	if (page_lang(r) == LANG_EN)
+		return NULL;
+	buf_init(&b);
+	buf_putc(&b, '{');
+	for (i = 0; i < sizeof(js_text) / sizeof(js_text[0]); i++) {
+		s = page_tr(r, js_text[i]);
+		if (i > 0)
+			buf_putc(&b, ',');
+		html_json(&b, js_text[i], strlen(js_text[i]));
+		buf_putc(&b, ':');
+		html_json(&b, s, strlen(s));
+	}
+	buf_putc(&b, '}');
+	s = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return s;
+}
+
 json_t *
 page_view(struct req *r)
 {
@@ -214,6 +249,7 @@ page_view(struct req *r)
 	const char	*base = set_text(page_settings(r), SET_BASE_URL);
 	size_t		 n = strlen(base);
 	struct tm	 tm;
+	const char	*js;
 
 	date_utc(r->now, &tm);
 	view_str(site, "title", set_text(page_settings(r), SET_SITE_TITLE));
@@ -225,6 +261,8 @@ page_view(struct req *r)
 	view_str(site, "js", theme_asset_url(r->site->theme, "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_str(site, "lang", i18n_code(page_lang(r)));
+	if ((js = view_js_text(r)) != NULL)
+		view_str(site, "js_text", js);
 	view_int(site, "year", tm.tm_year + 1900);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());

@@ -411,6 +411,7 @@ cache(struct srv *s)
 	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
 	CHECK(strstr(r.body.data, "<html lang=\"en\">") != NULL);
 	CHECK(strstr(r.body.data, "Continue reading") != NULL);
+	CHECK(strstr(r.body.data, "galley-text") == NULL);
 	resp_free(&r);
 	set("language", "ru");
 	/* On PostgreSQL the server hears of the change by NOTIFY. */
@@ -419,6 +420,12 @@ cache(struct srv *s)
 	CHECK(strstr(r.body.data, "<html lang=\"ru\">") != NULL);
 	CHECK(strstr(r.body.data, "Читать далее") != NULL);
 	CHECK(strstr(r.body.data, "Continue reading") == NULL);
+	/* What the script writes, in Russian for it to read. */
+	CHECK(strstr(r.body.data, "<script type=\"application/json\" "
+	    "id=\"galley-text\">{\"You liked this.\":\"Вам это понравилось.\",")
+	    != NULL);
+	CHECK(strstr(r.body.data, "\"Thank you for rating.\":\"Спасибо за "
+	    "оценку.\"") != NULL);
 	resp_free(&r);
 }
 
