@@ -12,6 +12,7 @@
 #include "po.h"
 
 static const char *const codes[LANG__MAX] = { "en", "ru" };
+static const char *const tags[LANG__MAX] = { "en-US", "ru-RU" };
 
 /* English names, each marked with its context for the catalogue. */
 static const struct date_names names_en = {
@@ -115,6 +116,12 @@ const char *
 i18n_code(enum lang l)
 {
 	return codes[l < LANG__MAX ? l : LANG_EN];
+}
+
+const char *
+i18n_tag(enum lang l)
+{
+	return tags[l < LANG__MAX ? l : LANG_EN];
 }
 
 const struct po *

@@ -32,6 +32,8 @@ struct po;
 enum lang	 i18n_lang(const char *code);
 /* The code of a language, for <html lang> ("en", "ru"). */
 const char	*i18n_code(enum lang);
+/* Its tag with a region, as WordPress's feeds give it ("en-US"). */
+const char	*i18n_tag(enum lang);
 /* The catalogue of lang, or NULL for English (or one that is broken). */
 const struct po	*i18n_po(enum lang);
 /*

@@ -396,6 +396,15 @@ pages(struct srv *s)
 		CHECK(strstr(r.body.data, "Месяц: Октябрь 2015") != NULL);
 		resp_free(&r);
 	}
+	/* Feeds: their language and their own words. */
+	if (CHECK(http_get(s, "/comments/feed/", &r) == 0)) {
+		CHECK(strstr(r.body.data, "<language>ru-RU</language>") !=
+		    NULL);
+		CHECK(strstr(r.body.data, "<title>Комментарии на сайте ") !=
+		    NULL);
+		CHECK(strstr(r.body.data, "Комментарий к записи «") != NULL);
+		resp_free(&r);
+	}
 	if (CHECK(http_get(s, "/category/terrorism/", &r) == 0)) {
 		CHECK(strstr(r.body.data, "Рубрика: ") != NULL);
 		resp_free(&r);
