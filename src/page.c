@@ -418,6 +418,31 @@ gallery_images(struct req *r, const struct picture *items, size_t n,
 	return img;
 }
 
+/*
+ * Replaces in b each ">from<" (a label of ours, whole between tags, never
+ * an author's text) with ">to<": the video placeholder's label, which
+ * the shortcodes write in English.
+ */
+static void
+label_swap(struct buf *b, const char *from, const char *to)
+{
+	struct buf	 o;
+	const char	*s, *at;
+	size_t		 n = strlen(from);
+
+	if (b->data == NULL)
+		return;
+	buf_init(&o);
+	for (s = b->data; (at = strstr(s, from)) != NULL; s = at + n) {
+		buf_write(s, (size_t)(at - s), &o);
+		buf_puts(&o, at > b->data && at[-1] == '>' && at[n] == '<' ?
+		    to : from);
+	}
+	buf_puts(&o, s);
+	buf_reset(b);
+	*b = o;
+}
+
 void
 page_body(struct req *r, const struct post *p, struct buf *out,
     const struct picture **featured)
@@ -468,8 +493,11 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)
 		eager = 0;
+	if (page_lang(r) != LANG_EN)
+		label_swap(&b, SHORTCODE_VIDEO_LABEL, page_tr(r,
+		    N_("Play video (loads YouTube)")));
 	picture_rewrite(out, b.data, b.len, items, n, &eager,
-	    set_text(page_settings(r), SET_BASE_URL));
+	    set_text(page_settings(r), SET_BASE_URL), page_lang(r));
 	buf_reset(&b);
 }
 

@@ -31,6 +31,7 @@
 #include "i18n.h"
 #include "mail.h"
 #include "mustache.h"
+#include "picture.h"
 #include "po.h"
 #include "setting.h"
 #include "site.h"
@@ -390,6 +391,10 @@ pages(struct srv *s)
 		CHECK(strstr(r.body.data, ">Ответить</a>") != NULL);
 		CHECK(strstr(r.body.data, "к записи «") != NULL);
 		CHECK(strstr(r.body.data, " октября 2015</time>") != NULL);
+		/* Our words inside the body: the video's placeholder. */
+		CHECK(strstr(r.body.data, ">Смотреть видео (загружается с "
+		    "YouTube)<") != NULL);
+		CHECK(strstr(r.body.data, "Play video") == NULL);
 		resp_free(&r);
 	}
 	if (CHECK(http_get(s, "/2015/10/", &r) == 0)) {
@@ -506,6 +511,23 @@ dates(void)
 	CHECK_STR(i18n_code(LANG_RU), "ru");
 }
 
+/* Another site's picture, named in Russian (picture.c). */
+static void
+offsite(void)
+{
+	static const char	 in[] = "<p><img src=\"https://elsewhere."
+	    "example/a.jpg\" alt=\"Кремль\"></p>";
+	struct buf		 b;
+	int			 eager = 1;
+
+	buf_init(&b);
+	picture_rewrite(&b, in, sizeof(in) - 1, NULL, 0, &eager,
+	    "https://news.example/", LANG_RU);
+	CHECK(b.data != NULL && strstr(b.data, ">Изображение с сайта "
+	    "elsewhere.example: Кремль</a>") != NULL);
+	buf_reset(&b);
+}
+
 int
 main(void)
 {
@@ -519,6 +541,7 @@ main(void)
 	catalogue();
 	plurals();
 	dates();
+	offsite();
 	if (db != NULL)
 		CHECK(run_galley((const char *[]){ "init", dir, "--demo",
 		    "--db", db, NULL }, NULL) == 0);
