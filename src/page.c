@@ -619,8 +619,10 @@ page_store_error(struct req *r, int rc)
 int
 page_error(struct req *r, int status)
 {
-	const char	*title = status == 503 ? "Service unavailable" :
-	    status == 429 ? "Too many requests" : "Server error";
+	enum lang	 lang = page_lang(r);
+	const char	*title = i18n_get(lang, status == 503 ?
+	    N_("Service unavailable") : status == 429 ?
+	    N_("Too many requests") : N_("Server error"));
 
 	buf_reset(&r->body);
 	r->cacheable = 0;
@@ -628,10 +630,15 @@ page_error(struct req *r, int status)
 	/* Busy, not broken: say when to come back. */
 	if ((status == 503 || status == 429) && r->retry_after <= 0)
 		r->retry_after = 30;
-	buf_printf(&r->body, "<!doctype html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>%s</title></head><body><h1>%s"
-	    "</h1><p>Please try again in a moment.</p></body></html>\n",
-	    title, title);
+	buf_printf(&r->body, "<!doctype html>\n<html lang=\"%s\"><head>"
+	    "<meta charset=\"utf-8\"><title>", i18n_code(lang));
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</title></head><body><h1>");
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</h1><p>");
+	title = i18n_get(lang, "Please try again in a moment.");
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</p></body></html>\n");
 	return status;
 }
 
