@@ -4,7 +4,8 @@
 # {{#_n count}}singular{{^_n}}plural{{/_n}} sections, and in C the calls
 # i18n_get(lang, "msgid"), i18n_pget(lang, "ctx", "msgid"),
 # i18n_nget(lang, "one", "many", n), page_tr(r, "msgid") and the marks
-# N_("msgid"), NC_("ctx", "msgid") (src/i18n.h).
+# N_("msgid"), NC_("ctx", "msgid") (src/i18n.h).  References name files,
+# not lines, so an edit elsewhere in a file leaves the template as it is.
 #
 #   scripts/pot.py            write po/galley.pot
 #   scripts/pot.py --check    exit 1 if po/galley.pot is not up to date
@@ -82,7 +83,6 @@ def from_c(path, rel, add):
     src = open(path, encoding='utf-8').read()
     for m in CALL.finditer(src):
         fn, pos = m.group(1), m.end()
-        line = src.count('\n', 0, m.start()) + 1
         if fn in ('i18n_get', 'i18n_pget', 'i18n_nget', 'page_tr'):
             pos = skip_arg(src, pos)
             if pos is None:
@@ -99,18 +99,15 @@ def from_c(path, rel, add):
         if fn == 'i18n_nget':
             pos = comma(src, pos)
             plural, pos = literal(src, pos) if pos else (None, pos)
-        add(ctx, msgid, plural, '%s:%d' % (rel, line),
-            '%' in msgid)
+        add(ctx, msgid, plural, rel, '%' in msgid)
 
 
 def from_mustache(path, rel, add):
     src = open(path, encoding='utf-8').read()
     for m in TRN.finditer(src):
-        add(None, m.group(1), m.group(2), '%s:%d' % (rel,
-            src.count('\n', 0, m.start()) + 1), False)
+        add(None, m.group(1), m.group(2), rel, False)
     for m in TR.finditer(src):
-        add(None, m.group(1), None, '%s:%d' % (rel,
-            src.count('\n', 0, m.start()) + 1), False)
+        add(None, m.group(1), None, rel, False)
 
 
 def collect():
@@ -123,7 +120,8 @@ def collect():
             entries[key] = {'ctx': ctx, 'msgid': msgid, 'plural': plural,
                             'refs': [], 'c_format': cfmt}
             order.append(key)
-        entries[key]['refs'].append(where)
+        if where not in entries[key]['refs']:
+            entries[key]['refs'].append(where)
     for path in sorted(glob.glob(os.path.join(TOP, 'themes/default/*.mustache'))):
         from_mustache(path, os.path.relpath(path, TOP), add)
     for path in sorted(glob.glob(os.path.join(TOP, 'src/*.c'))):

@@ -242,6 +242,14 @@ view_js_text(struct req *r)
 	return s;
 }
 
+struct theme *
+page_theme(struct req *r)
+{
+	if (r->theme == NULL)
+		r->theme = theme_take(r->site->theme);
+	return r->theme;
+}
+
 json_t *
 page_view(struct req *r)
 {
@@ -257,8 +265,8 @@ page_view(struct req *r)
 	/* base_url without a trailing slash: paths are appended to it. */
 	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
 	    n > 0 && base[n - 1] == '/' ? n - 1 : n));
-	view_str(site, "css", theme_asset_url(r->site->theme, "style.css"));
-	view_str(site, "js", theme_asset_url(r->site->theme, "galley.js"));
+	view_str(site, "css", theme_asset_url(page_theme(r), "style.css"));
+	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_str(site, "lang", i18n_code(page_lang(r)));
 	if ((js = view_js_text(r)) != NULL)
@@ -311,7 +319,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	rc = theme_render(r->site->theme, page_lang(r), tmpl, view, &r->body);
+	rc = theme_render(page_theme(r), page_lang(r), tmpl, view, &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);

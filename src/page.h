@@ -141,6 +141,13 @@ void	page_view_init(void);
 void	page_view_arena(struct arena *a);
 
 /*
+ * The theme r renders with: taken from the site's live theme at the
+ * first call and kept for the rest of the request, so a reload meanwhile
+ * changes nothing under it; the server drops it when the request
+ * completes (req.h).
+ */
+struct theme *page_theme(struct req *);
+/*
  * Returns a new view with what every page shows: site title, tagline,
  * home URL, theme asset URLs, the year.  A store error on the way is
  * noted in r->store_err and makes page_render answer 503 or 500.

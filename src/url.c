@@ -41,9 +41,8 @@ archive_prefix(enum route_kind kind)
 	return "/";
 }
 
-/* A file name under /media/ or /theme/: [A-Za-z0-9._-], no "..". */
-static int
-name_ok(const char *s, size_t n)
+int
+url_file_name_ok(const char *s, size_t n)
 {
 	size_t	 i;
 
@@ -200,7 +199,7 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 		return 0;
 	}
 	if (kind == ROUTE_MEDIA || kind == ROUTE_THEME) {
-		if (end != NULL || n > URL_SLUG_MAX || !name_ok(s, n))
+		if (end != NULL || n > URL_SLUG_MAX || !url_file_name_ok(s, n))
 			return -1;
 		memcpy(rt->slug, s, n);
 		rt->slug[n] = '\0';

@@ -82,6 +82,12 @@ struct route {
  */
 int	url_parse(const char *path, struct route *rt);
 /*
+ * Returns 1 if s[0..n) may name a file under /media/ or /theme/:
+ * [A-Za-z0-9._-], not starting with '.', no "..", at most URL_SLUG_MAX
+ * bytes.  A theme folder's files are held to it, so each can be served.
+ */
+int	url_file_name_ok(const char *s, size_t n);
+/*
  * Returns 1 if the paths a and b are the same, taking the hex digits of
  * %xx escapes case-insensitively (browsers send %C3%A9 for what WordPress
  * writes %c3%a9), else 0.

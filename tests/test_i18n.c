@@ -12,6 +12,7 @@
  * in English first, so the cache is seen to follow the setting.  Last,
  * a reader's mail rendered (mail_render) in Russian.
  */
+#include <sys/stat.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,6 +512,39 @@ dates(void)
 	CHECK_STR(i18n_code(LANG_RU), "ru");
 }
 
+/*
+ * A template overridden in the site's theme folder is translated as the
+ * built-in ones are; a msgid no catalogue has stays English.
+ */
+static void
+theme_folder(const char *dir)
+{
+	char	 path[1024];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/theme", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/theme/404.mustache", dir);
+	if (!CHECK((f = fopen(path, "w")) != NULL))
+		return;
+	fputs("<article class=\"not-found\">\n<h1>{{#_}}Page not found{{/_}}"
+	    "</h1>\n<p>{{#_}}Our own words{{/_}}</p>\n</article>\n", f);
+	CHECK(fclose(f) == 0);
+}
+
+static void
+overridden(struct srv *s)
+{
+	struct resp	 r;
+
+	if (!CHECK(http_get(s, "/no/such/page/", &r) == 0))
+		return;
+	CHECK(r.status == 404);
+	CHECK(strstr(r.body.data, "<h1>Страница не найдена</h1>\n<p>Our own "
+	    "words</p>") != NULL);
+	resp_free(&r);
+}
+
 /* Another site's picture, named in Russian (picture.c). */
 static void
 offsite(void)
@@ -548,10 +582,12 @@ main(void)
 	else
 		CHECK(run_galley((const char *[]){ "init", dir, "--demo",
 		    NULL }, NULL) == 0);
+	theme_folder(dir);
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return check_done();
 	cache(&s);
 	pages(&s);
+	overridden(&s);
 	CHECK(srv_stop(&s) == 0);
 	mail();
 	json_decref(msgids);
