@@ -24,7 +24,7 @@ SRCS     = $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS     = $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
 TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c)) \
 	   $(patsubst fuzz/%.c,$(B)/tests/%,$(wildcard fuzz/fuzz_*.c))
-EMBEDDED = $(sort $(wildcard themes/default/* demo/*))
+EMBEDDED = $(sort $(wildcard themes/default/* demo/* po/*.po))
 
 all: $(B)/galley
 

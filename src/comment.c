@@ -18,6 +18,7 @@
 #include "comment.h"
 #include "comment_text.h"
 #include "html.h"
+#include "i18n.h"
 #include "image.h"
 #include "env.h"
 #include "mail.h"
@@ -78,34 +79,36 @@ validate(struct comment_form *f)
 	int	 i, ok = 1;
 
 	if (f->too_long[CF_AUTHOR] || chars(f->author) > 100)
-		f->err[CF_AUTHOR] = "Your name can be at most 100 characters.";
+		f->err[CF_AUTHOR] = N_("Your name can be at most 100"
+		    " characters.");
 	else if (!comment_text_valid(f->author, strlen(f->author)))
-		f->err[CF_AUTHOR] = "Your name has characters that are not"
-		    " valid text (UTF-8).";
+		f->err[CF_AUTHOR] = N_("Your name has characters that are not"
+		    " valid text (UTF-8).");
 	else if (blank(f->author))
-		f->err[CF_AUTHOR] = "Please enter your name.";
+		f->err[CF_AUTHOR] = N_("Please enter your name.");
 	if (blank(f->email))
-		f->err[CF_EMAIL] = "Please enter your email address.";
+		f->err[CF_EMAIL] = N_("Please enter your email address.");
 	else if (f->too_long[CF_EMAIL] || !comment_email_ok(f->email))
-		f->err[CF_EMAIL] = "That does not look like an email address.";
+		f->err[CF_EMAIL] = N_("That does not look like an email"
+		    " address.");
 	if (*f->url != '\0' && (f->too_long[CF_URL] || strlen(f->url) > 200 ||
 	    !url_http_ok(f->url)))
-		f->err[CF_URL] = "A website address must start with http://"
-		    " or https:// (at most 200 characters).";
+		f->err[CF_URL] = N_("A website address must start with http://"
+		    " or https:// (at most 200 characters).");
 	if (f->too_long[CF_COMMENT] || chars(f->text) > 20000)
-		f->err[CF_COMMENT] = "A comment can be at most 20,000"
-		    " characters.";
+		f->err[CF_COMMENT] = N_("A comment can be at most 20,000"
+		    " characters.");
 	else if (!comment_text_valid(f->text, strlen(f->text)))
-		f->err[CF_COMMENT] = "Your comment has characters that are"
-		    " not valid text (UTF-8).";
+		f->err[CF_COMMENT] = N_("Your comment has characters that are"
+		    " not valid text (UTF-8).");
 	else if (blank(f->text))
-		f->err[CF_COMMENT] = "Please type a comment.";
+		f->err[CF_COMMENT] = N_("Please type a comment.");
 	if (f->too_long[CF_IMAGE])
-		f->err[CF_IMAGE] = "The image is too large: at most 8 MB.";
+		f->err[CF_IMAGE] = N_("The image is too large: at most 8 MB.");
 	for (i = CF_AUTHOR; i <= CF_COMMENT; i++)
 		if (f->nul[i])
-			f->err[i] = "This field holds a character (NUL) that"
-			    " text cannot contain.";
+			f->err[i] = N_("This field holds a character (NUL) that"
+			    " text cannot contain.");
 	for (i = 0; i < CF__MAX; i++)
 		if (f->err[i] != NULL)
 			ok = 0;
@@ -270,12 +273,12 @@ check_post(const struct env *e, struct comment_form *f, struct post *p)
 	if (p->published > e->now)
 		return 404;	/* scheduled: not there yet */
 	if (!comment_open(e, p))
-		f->err[CF_FORM] = "Comments are closed on this article.";
+		f->err[CF_FORM] = N_("Comments are closed on this article.");
 	else if (f->parent_id != 0 && (store_comment_by_id(e->conn,
 	    e->arena, f->parent_id, &parent) != STORE_OK ||
 	    parent.post_id != p->id || strcmp(parent.status, "approved") != 0))
-		f->err[CF_FORM] = "The comment you replied to is not on this"
-		    " article.";
+		f->err[CF_FORM] = N_("The comment you replied to is not on this"
+		    " article.");
 	return f->err[CF_FORM] != NULL ? 422 : 0;
 }
 
@@ -285,10 +288,10 @@ refused(struct comment_form *f, const struct comment_facts *fa,
     int64_t flood)
 {
 	if (fa->duplicates > 0)
-		f->err[CF_FORM] = "You have already posted that comment here.";
+		f->err[CF_FORM] = N_("You have already posted that comment here.");
 	else if (flood > 0 && fa->recent_from_ip > 0)
-		f->err[CF_FORM] = "You are posting comments too quickly."
-		    " Please wait a few seconds and try again.";
+		f->err[CF_FORM] = N_("You are posting comments too quickly."
+		    " Please wait a few seconds and try again.");
 	return f->err[CF_FORM] != NULL;
 }
 
@@ -635,12 +638,12 @@ static int
 store_failed(struct comment_form *f, int rc)
 {
 	if (rc == STORE_FULL) {
-		f->err[CF_FORM] = "The site cannot save comments right now."
-		    " Please try again in a few minutes.";
+		f->err[CF_FORM] = N_("The site cannot save comments right now."
+		    " Please try again in a few minutes.");
 		f->retry_after = FULL_RETRY;
 	} else if (rc == STORE_DOWN || rc == STORE_RETRY) {
-		f->err[CF_FORM] = "The site is busy and could not save your"
-		    " comment. Please try again in a moment.";
+		f->err[CF_FORM] = N_("The site is busy and could not save your"
+		    " comment. Please try again in a moment.");
 		f->retry_after = BUSY_RETRY;
 	} else
 		return 500;

@@ -28,6 +28,7 @@
 #include <libexif/exif-data.h>
 
 #include "alloc.h"
+#include "i18n.h"
 #include "image.h"
 #include "image_codec.h"
 #include "media.h"
@@ -49,18 +50,18 @@
 static const char *const messages[] = {
 	[IMAGE_OK] = "",
 	[IMAGE_NOT_JPEG] = "",		/* made from the accepted set */
-	[IMAGE_TOO_BIG] = "The image is too large: at most 8 MB, 40 "
+	[IMAGE_TOO_BIG] = N_("The image is too large: at most 8 MB, 40 "
 	    "megapixels and 10,000 pixels a side (an animation at most 500"
-	    " frames).",
-	[IMAGE_UNSUPPORTED] = "This kind of image (such as a 12-bit or "
-	    "lossless JPEG) is not supported.",
-	[IMAGE_CORRUPT] = "The image file is damaged or incomplete.",
-	[IMAGE_IO] = "The image could not be saved; please try again later.",
-	[IMAGE_FULL] = "The site has no room to save pictures right now;"
-	    " please try again later.",
+	    " frames)."),
+	[IMAGE_UNSUPPORTED] = N_("This kind of image (such as a 12-bit or "
+	    "lossless JPEG) is not supported."),
+	[IMAGE_CORRUPT] = N_("The image file is damaged or incomplete."),
+	[IMAGE_IO] = N_("The image could not be saved; please try again later."),
+	[IMAGE_FULL] = N_("The site has no room to save pictures right now;"
+	    " please try again later."),
 	[IMAGE_SMALL] = "An icon must be at least 180 by 180 pixels.",
-	[IMAGE_BUSY] = "The site is busy with other pictures right now;"
-	    " please try again in a minute.",
+	[IMAGE_BUSY] = N_("The site is busy with other pictures right now;"
+	    " please try again in a minute."),
 };
 
 /* IMAGE_TOO_BIG for an image within the limits that the gate refuses. */

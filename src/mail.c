@@ -25,6 +25,7 @@
 #include "comment.h"
 #include "conf.h"
 #include "env.h"
+#include "i18n.h"
 #include "mail.h"
 #include "setting.h"
 #include "site.h"
@@ -492,6 +493,14 @@ mail_wait(const struct site *s, int ms)
 	return woken;
 }
 
+enum lang
+mail_lang(const struct env *e)
+{
+	/* No snapshot (a caller outside a request): English. */
+	return e->set != NULL ? i18n_lang(set_text(e->set, SET_LANGUAGE)) :
+	    LANG_EN;
+}
+
 json_t *
 mail_view(const struct env *e, const char *subject)
 {
@@ -501,6 +510,7 @@ mail_view(const struct env *e, const char *subject)
 	json_object_set_new(site, "title", json_stringn_nocheck(title,
 	    strlen(title)));
 	json_object_set_new(site, "base_url", json_string(mail_base(e)));
+	json_object_set_new(site, "lang", json_string(i18n_code(mail_lang(e))));
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "subject", json_stringn_nocheck(subject,
 	    strlen(subject)));
@@ -526,17 +536,18 @@ mail_render(const struct env *e, const char *name, json_t *view,
 	struct buf	 b;
 	char		 t[128], h[128];
 	int		 rc = -1;
+	enum lang	 lang = mail_lang(e);
 
 	snprintf(t, sizeof(t), "mail-%s-text", name);
 	snprintf(h, sizeof(h), "mail-%s", name);
 	buf_init(&b);
-	if (theme_render_in(theme, NULL, t, view, &b) == 0 &&
+	if (theme_render_in(theme, lang, NULL, t, view, &b) == 0 &&
 	    !b.err) {
 		*text = arena_strndup(e->arena, b.data != NULL ? b.data : "",
 		    b.len);
 		buf_reset(&b);
-		if (theme_render_in(theme, "mail-layout", h, view,
-		    &b) == 0 && !b.err) {
+		if (theme_render_in(theme, lang, "mail-layout", h,
+		    view, &b) == 0 && !b.err) {
 			*html = arena_strndup(e->arena, b.data != NULL ?
 			    b.data : "", b.len);
 			rc = 0;

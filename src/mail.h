@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
+
 struct arena;
 struct conf;
 struct env;
@@ -125,10 +127,12 @@ int	mail_unseal(const struct site *, struct arena *a, const void *sealed,
 
 /*
  * A new view for mail_render with what every mail template reads:
- * "site" {"title", "base_url"} and "subject".  Its values are jansson's
- * (json_decref it); strings are read from e's settings.
+ * "site" {"title", "base_url", "lang"} and "subject".  Its values are
+ * jansson's (json_decref it); strings are read from e's settings.
  */
 json_t	*mail_view(const struct env *e, const char *subject);
+/* The site's language, which mail is written in (i18n_get's lang). */
+enum lang mail_lang(const struct env *e);
 /*
  * The site's base_url as links in mail begin with it (no trailing
  * slash), in e's arena.

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "html.h"
 #include "mustache.h"
+#include "po.h"
 
 /* Deepest section nesting compiled; bounds the render's recursion. */
 #define MUSTACHE_MAX_NEST	100
@@ -29,7 +30,8 @@ enum mkind {
 	NODE_RAW,	/* {{{x}}} and {{&x}}: written as is */
 	NODE_SECTION,	/* {{#x}} */
 	NODE_INVERTED,	/* {{^x}} */
-	NODE_PARTIAL	/* {{>x}} */
+	NODE_PARTIAL,	/* {{>x}} */
+	NODE_TR		/* {{#_}}msgid{{/_}}, {{#_n x}}one{{^_n}}many{{/_n}} */
 };
 
 /* One part of a dotted name, in the source copy. */
@@ -45,6 +47,8 @@ struct mnode {
 	size_t		 ioff, ilen;	/* standalone PARTIAL: its indentation */
 	size_t		 seg, nseg;	/* name split at dots; none for "." */
 	size_t		 end;		/* sections: index past the last child */
+	size_t		 sub, nsub;	/* TR: its forms in subs[] */
+	int		 tr_po;		/* TR: forms chosen by po's rule */
 };
 
 struct mustache {
@@ -53,6 +57,9 @@ struct mustache {
 	size_t		 nnodes, nodecap;
 	struct mseg	*segs;
 	size_t		 nsegs, segcap;
+	struct mustache	**subs;		/* translations, compiled */
+	size_t		 nsubs;
+	const struct po	*po;		/* their catalogue, or NULL */
 };
 
 struct parser {
@@ -66,6 +73,7 @@ struct parser {
 	size_t		 olen, clen;
 	size_t		 open[MUSTACHE_MAX_NEST]; /* unclosed section nodes */
 	size_t		 nopen;
+	const struct po	*po;		/* translations, or NULL: msgids */
 	char		*err;
 	size_t		 errlen;
 };
@@ -397,6 +405,109 @@ tag_emit(struct parser *p, const struct tag *g, int alone, size_t ls)
 	}
 }
 
+/* Returns 1 if g opens a translation: {{#_}} or {{#_n COUNT}}. */
+static int
+tr_tag(const struct parser *p, const struct tag *g)
+{
+	const char	*s = p->src + g->name;
+
+	if (g->sigil != '#')
+		return 0;
+	return (g->namelen == 1 && s[0] == '_') || (g->namelen > 3 &&
+	    s[0] == '_' && s[1] == 'n' && is_space(s[2]));
+}
+
+/* Where the tag otag KW ctag (such as {{/_}}) next starts, or -1. */
+static size_t
+tr_find(const struct parser *p, size_t from, const char *kw, size_t *end)
+{
+	size_t	 at, k = strlen(kw);
+
+	for (; (at = find(p->src, from, p->len, p->otag, p->olen)) !=
+	    (size_t)-1; from = at + 1) {
+		if (at + p->olen + k + p->clen > p->len ||
+		    memcmp(p->src + at + p->olen, kw, k) != 0 ||
+		    memcmp(p->src + at + p->olen + k, p->ctag, p->clen) != 0)
+			continue;
+		*end = at + p->olen + k + p->clen;
+		return at;
+	}
+	return (size_t)-1;
+}
+
+/*
+ * Compiles one form of a translation, the catalogue's text or else the
+ * msgid, as a template of its own: translators may move the tags.  A
+ * translation that does not compile falls back to the msgid.
+ */
+static int
+tr_form(struct parser *p, const char *text, const char *msgid, size_t at)
+{
+	struct mustache	*sub = NULL;
+	char		 msg[160];
+
+	if (text != NULL)
+		sub = mustache_compile(text, strlen(text), NULL, 0);
+	if (sub == NULL &&
+	    (sub = mustache_compile(msgid, strlen(msgid), msg,
+	    sizeof(msg))) == NULL)
+		return parse_error(p, at, "in translated text: %s", msg);
+	if (sub->nnodes > 0)
+		sub->nodes[0].bol = 0;	/* the tag's own line, not a new one */
+	p->t->subs = xrealloc(p->t->subs, (p->t->nsubs + 1) *
+	    sizeof(*p->t->subs));
+	p->t->subs[p->t->nsubs++] = sub;
+	return 0;
+}
+
+/*
+ * {{#_}}msgid{{/_}}: the text between is looked up in the catalogue
+ * now, at compile time, and its translation compiled in its place.
+ * {{#_n COUNT}}singular{{^_n}}plural{{/_n}}: every form is compiled, and
+ * the render picks one by the catalogue's Plural-Forms on COUNT.
+ */
+static int
+tr_parse(struct parser *p, const struct tag *g)
+{
+	int		 plural = g->namelen > 1, rc = 0, k, n;
+	size_t		 close, end, mid, midend, at = g->at;
+	char		*one, *many = NULL;
+	const char	*form;
+	struct mnode	*nd;
+
+	if ((close = tr_find(p, g->end, plural ? "/_n" : "/_", &end)) ==
+	    (size_t)-1)
+		return parse_error(p, at, "unclosed translation");
+	mid = close;
+	if (plural && ((mid = tr_find(p, g->end, "^_n", &midend)) ==
+	    (size_t)-1 || mid > close))
+		return parse_error(p, at, "a plural without {{^_n}}");
+	text_flush(p, at);
+	p->pos = p->text = end;
+	nd = node_add(p, NODE_TR, g->name + 2, plural ? g->namelen - 2 : 0);
+	nd->sub = p->t->nsubs;
+	one = xstrndup(p->src + g->end, mid - g->end);
+	if (!plural) {
+		rc = tr_form(p, po_get(p->po, NULL, one), one, at);
+		goto out;
+	}
+	while (is_space(p->src[nd->off]))
+		nd->off++, nd->len--;
+	name_split(p->t, nd);
+	many = xstrndup(p->src + midend, close - midend);
+	nd->tr_po = p->po != NULL && po_form(p->po, NULL, one, 0) != NULL;
+	n = nd->tr_po ? po_nplurals(p->po) : 2;
+	for (k = 0; k < n && rc == 0; k++) {
+		form = nd->tr_po ? po_form(p->po, NULL, one, k) : NULL;
+		rc = tr_form(p, form, k == 0 ? one : many, at);
+	}
+out:
+	nd->nsub = p->t->nsubs - nd->sub;
+	free(one);
+	free(many);
+	return rc;
+}
+
 /* Compiles the tag at src[at) and the text before it. */
 static int
 tag_parse(struct parser *p, size_t at)
@@ -407,6 +518,8 @@ tag_parse(struct parser *p, size_t at)
 
 	if (tag_scan(p, at, &g) == -1)
 		return -1;
+	if (tr_tag(p, &g))
+		return tr_parse(p, &g);
 	alone = standalone(p, &g, &ls, &re);
 	text_flush(p, alone ? ls : at);
 	p->pos = p->text = alone ? re : g.end;
@@ -439,13 +552,22 @@ parse(struct parser *p)
 struct mustache *
 mustache_compile(const char *src, size_t len, char *err, size_t errlen)
 {
+	return mustache_compile_po(src, len, NULL, err, errlen);
+}
+
+struct mustache *
+mustache_compile_po(const char *src, size_t len, const struct po *po,
+    char *err, size_t errlen)
+{
 	struct mustache	*t;
 	struct parser	 p;
 
 	t = xcalloc(1, sizeof(*t));
 	t->src = xstrndup(src, len);
+	t->po = po;
 	memset(&p, 0, sizeof(p));
 	p.t = t;
+	p.po = po;
 	p.src = t->src;
 	p.len = len;
 	p.bol = 1;
@@ -481,8 +603,13 @@ mustache_partials(const struct mustache *t, int (*fn)(void *, const char *,
 void
 mustache_free(struct mustache *t)
 {
+	size_t	 i;
+
 	if (t == NULL)
 		return;
+	for (i = 0; i < t->nsubs; i++)
+		mustache_free(t->subs[i]);
+	free(t->subs);
 	free(t->src);
 	free(t->nodes);
 	free(t->segs);
@@ -667,6 +794,35 @@ partial_render(struct render *r, const struct mustache *t,
 	return rc;
 }
 
+/* A translation: its one form, or the form COUNT takes. */
+static int
+tr_render(struct render *r, const struct mustache *t, const struct mnode *n,
+    const struct ctx *c, const struct indent *in)
+{
+	const struct mustache	*sub;
+	json_t			*v;
+	json_int_t		 count = 0;
+	size_t			 form = 0;
+
+	if (n->nsub == 0)
+		return 0;
+	if (n->nsub > 1) {
+		v = lookup(t, n, c);
+		if (json_is_integer(v))
+			count = json_integer_value(v);
+		else if (json_is_real(v))
+			count = (json_int_t)json_real_value(v);
+		if (count < 0)
+			count = -count;
+		form = n->tr_po ? (size_t)po_plural(t->po,
+		    (unsigned long)count) : count != 1;
+		if (form >= n->nsub)
+			form = 0;
+	}
+	sub = t->subs[n->sub + form];
+	return render_nodes(r, sub, 0, sub->nnodes, c, in);
+}
+
 /* Renders t's nodes [i, end) in context c, indenting lines with in. */
 static int
 render_nodes(struct render *r, const struct mustache *t, size_t i,
@@ -696,6 +852,9 @@ render_nodes(struct render *r, const struct mustache *t, size_t i,
 			break;
 		case NODE_PARTIAL:
 			rc = partial_render(r, t, n, c, in);
+			break;
+		case NODE_TR:
+			rc = tr_render(r, t, n, c, in);
 			break;
 		}
 		if (r->out->err)

@@ -1,7 +1,13 @@
 /*
  * mustache: logic-less templates (the Mustache spec, v1.4 core modules:
  * interpolation, sections, inverted sections, comments, partials, set
- * delimiters; no lambdas, inheritance or dynamic names).  A template is
+ * delimiters; no lambdas, inheritance or dynamic names), and translated
+ * text, the spec's i18n idiom made a compile-time step:
+ * {{#_}}Leave a Reply{{/_}} is replaced by the catalogue's translation
+ * of "Leave a Reply", which is compiled as a template itself (so a
+ * translation may move the tags: "Posted on {{date}} by {{author}}");
+ * {{#_n count}}{{count}} reply{{^_n}}{{count}} replies{{/_n}} compiles
+ * every plural form and renders the one the value count takes.  A template is
  * compiled once into an immutable node list and rendered many times,
  * from any number of threads, against a jansson value.
  *
@@ -48,6 +54,14 @@ struct mustache_loader {
  */
 struct mustache	*mustache_compile(const char *src, size_t len, char *err,
 		    size_t errlen);
+/*
+ * As mustache_compile, translating {{#_}} and {{#_n}} sections through
+ * po (borrowed: it must outlive the template; NULL: the msgids, English).
+ * mustache_compile is this with po NULL.
+ */
+struct po;
+struct mustache	*mustache_compile_po(const char *src, size_t len,
+		    const struct po *po, char *err, size_t errlen);
 /*
  * Calls fn for each partial t names ({{>name}}), in order, with the name
  * (not NUL-terminated) and the line it is on; stops at the first call

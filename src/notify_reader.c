@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "comment.h"
 #include "env.h"
+#include "i18n.h"
 #include "mail.h"
 #include "notify.h"
 #include "notify_reader.h"
@@ -221,15 +222,16 @@ notify_reader_confirm(const struct env *e, int64_t id)
 		return STORE_OK;	/* erased, confirmed or stopped since */
 	if (rc != STORE_OK)
 		return rc;
-	subject = arena_printf(e->arena, "Confirm email about replies on %s",
+	subject = arena_printf(e->arena, i18n_get(mail_lang(e),
+	    "Confirm email about replies on %s"),
 	    set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad.id, ad.email);
 	v = mail_view(e, subject);
 	put(v, "confirm", link_url(e, LINK_CONFIRM, ad.id, ad.email));
 	/* Whoever did not ask can stop even the next confirmation. */
 	put(v, "unsubscribe", stop);
-	put(v, "unsubscribe_reason", "To get no email from this site"
-	    " again:");
+	put(v, "unsubscribe_reason", i18n_get(mail_lang(e),
+	    "To get no email from this site again:"));
 	return send(e, "confirm", v, &ad, NULL, subject, stop);
 }
 
@@ -293,8 +295,8 @@ reply_mail(const struct env *e, const struct mail_address *ad,
 	const char	*subject, *unsub;
 	json_t		*v;
 
-	subject = arena_printf(e->arena, "New reply to your comment on"
-	    " “%s”", t->post.title);
+	subject = arena_printf(e->arena, i18n_get(mail_lang(e),
+	    "New reply to your comment on “%s”"), t->post.title);
 	unsub = link_url(e, LINK_UNSUB, t->parent.id, ad->email);
 	v = mail_view(e, subject);
 	put(v, "who", t->reply.author);
@@ -304,8 +306,8 @@ reply_mail(const struct env *e, const struct mail_address *ad,
 	put(v, "link", t->link);
 	put(v, "unsubscribe", unsub);
 	put(v, "stop", link_url(e, LINK_STOP, ad->id, ad->email));
-	put(v, "unsubscribe_reason", "You asked to hear of replies to your"
-	    " comment.");
+	put(v, "unsubscribe_reason", i18n_get(mail_lang(e),
+	    "You asked to hear of replies to your comment."));
 	return send(e, "reply", v, ad, t->parent.author, subject, unsub);
 }
 
@@ -318,8 +320,10 @@ digest_mail(const struct env *e, const struct mail_address *ad,
 	json_t		*v, *list = json_array(), *o;
 	size_t		 i;
 
-	subject = arena_printf(e->arena, "%zu new replies to your comments"
-	    " on %s", n, set_text(e->set, SET_SITE_TITLE));
+	subject = arena_printf(e->arena, i18n_nget(mail_lang(e),
+	    "%zu new reply to your comments on %s",
+	    "%zu new replies to your comments on %s", (unsigned long)n), n,
+	    set_text(e->set, SET_SITE_TITLE));
 	stop = link_url(e, LINK_STOP, ad->id, ad->email);
 	v = mail_view(e, subject);
 	for (i = 0; i < n; i++) {
@@ -336,9 +340,9 @@ digest_mail(const struct env *e, const struct mail_address *ad,
 	json_object_set_new(v, "count", json_integer((json_int_t)n));
 	/* The digest is every thread's: its one-click link stops them all. */
 	put(v, "unsubscribe", stop);
-	put(v, "unsubscribe_reason", "You asked to hear of replies to your"
-	    " comments; each reply above has a link that ends its thread's."
-	    " To stop them all:");
+	put(v, "unsubscribe_reason", i18n_get(mail_lang(e),
+	    "You asked to hear of replies to your comments; each reply above"
+	    " has a link that ends its thread's. To stop them all:"));
 	return send(e, "digest", v, ad, t[0].parent.author, subject, stop);
 }
 

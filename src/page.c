@@ -14,7 +14,9 @@
 #include "date.h"
 #include "body.h"
 #include "buf.h"
+#include "html.h"
 #include "image.h"
+#include "i18n.h"
 #include "picture.h"
 #include "page.h"
 #include "req.h"
@@ -139,24 +141,35 @@ page_iso_date(struct req *r, int64_t t)
 const char *
 page_human_date(struct req *r, int64_t t)
 {
-	static const char *const months[] = { "January", "February",
-	    "March", "April", "May", "June", "July", "August", "September",
-	    "October", "November", "December" };
-	struct tm	 tm;
+	const struct date_names	*n = i18n_date_names(page_lang(r));
+	struct tm		 tm;
 
-	/* Not strftime: month names must not follow the process locale. */
-	char		*s = arena_alloc(&r->arena, 48), *p;
-	size_t		 n;
-
+	/*
+	 * Not strftime: month names must not follow the process locale.
+	 * English "F j, Y"; a language with a genitive puts the day first,
+	 * as WordPress's ru_RU ("6 декабря 2026").  The date_format
+	 * setting replaces this (date.c).
+	 */
 	date_utc(t, &tm);
-	n = strlen(months[tm.tm_mon]);
-	memcpy(s, months[tm.tm_mon], n);
-	s[n] = ' ';
-	p = put_num(s + n + 1, tm.tm_mday, 1);
-	memcpy(p, ", ", 2);
-	p = put_num(p + 2, tm.tm_year + 1900LL, 1);
-	*p = '\0';
-	return s;
+	if (n->month_gen[tm.tm_mon] != n->month[tm.tm_mon])
+		return arena_printf(&r->arena, "%d %s %lld", tm.tm_mday,
+		    n->month_gen[tm.tm_mon], tm.tm_year + 1900LL);
+	return arena_printf(&r->arena, "%s %d, %lld", n->month[tm.tm_mon],
+	    tm.tm_mday, tm.tm_year + 1900LL);
+}
+
+enum lang
+page_lang(struct req *r)
+{
+	if (r->route.kind == ROUTE_ADMIN)	/* English this round */
+		return LANG_EN;
+	return i18n_lang(set_text(page_settings(r), SET_LANGUAGE));
+}
+
+const char *
+page_tr(struct req *r, const char *msgid)
+{
+	return i18n_get(page_lang(r), msgid);
 }
 
 const struct settings *
@@ -195,6 +208,40 @@ page_cookie(struct req *r, const char *name, const char *value,
 	    " HttpOnly;" : "", r->https ? "; Secure" : "");
 }
 
+/* What galley.js writes itself, by its English text. */
+static const char *const js_text[] = { N_("You liked this."),
+    N_("You disliked this."), N_("You rated %s."),
+    N_("Thank you for rating."), N_("YouTube video") };
+
+/*
+ * The script's text in the site's language as a JSON object, English to
+ * translation, or NULL for English (the page then carries none).
+ */
+static const char *
+view_js_text(struct req *r)
+{
+	struct buf	 b;
+	const char	*s;
+	size_t		 i;
+
+	if (page_lang(r) == LANG_EN)
+		return NULL;
+	buf_init(&b);
+	buf_putc(&b, '{');
+	for (i = 0; i < sizeof(js_text) / sizeof(js_text[0]); i++) {
+		s = page_tr(r, js_text[i]);
+		if (i > 0)
+			buf_putc(&b, ',');
+		html_json(&b, js_text[i], strlen(js_text[i]));
+		buf_putc(&b, ':');
+		html_json(&b, s, strlen(s));
+	}
+	buf_putc(&b, '}');
+	s = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	return s;
+}
+
 struct theme *
 page_theme(struct req *r)
 {
@@ -210,6 +257,7 @@ page_view(struct req *r)
 	const char	*base = set_text(page_settings(r), SET_BASE_URL);
 	size_t		 n = strlen(base);
 	struct tm	 tm;
+	const char	*js;
 
 	date_utc(r->now, &tm);
 	view_str(site, "title", set_text(page_settings(r), SET_SITE_TITLE));
@@ -220,17 +268,21 @@ page_view(struct req *r)
 	view_str(site, "css", theme_asset_url(page_theme(r), "style.css"));
 	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
+	view_str(site, "lang", i18n_code(page_lang(r)));
+	if ((js = view_js_text(r)) != NULL)
+		view_str(site, "js_text", js);
 	view_int(site, "year", tm.tm_year + 1900);
 	view_str(site, "footer_text", set_text(page_settings(r),
 	    SET_FOOTER_TEXT));
 	page_appearance(r, site);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
-	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Feed",
-	    set_text(page_settings(r), SET_SITE_TITLE)),
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s \u00bb Feed"), set_text(page_settings(r), SET_SITE_TITLE)),
 	    &(struct route){ .kind = ROUTE_HOME, .page = 1, .feed = FEED_RSS });
-	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Comments"
-	    " Feed", set_text(page_settings(r), SET_SITE_TITLE)),
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s \u00bb Comments Feed"), set_text(page_settings(r),
+	    SET_SITE_TITLE)),
 	    &(struct route){ .kind = ROUTE_COMMENTS, .page = 1,
 	    .feed = FEED_RSS });
 	return view;
@@ -270,7 +322,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	rc = theme_render(page_theme(r), tmpl, view, &r->body);
+	rc = theme_render(page_theme(r), page_lang(r), tmpl, view, &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);
@@ -308,8 +360,6 @@ view_post_summary(struct req *r, const struct post *p)
 		buf_reset(&b);
 	}
 	view_int(o, "comment_count", p->comment_count);
-	view_str(o, "comments_word", p->comment_count == 1 ? "Comment" :
-	    "Comments");
 	return o;
 }
 
@@ -379,6 +429,31 @@ gallery_images(struct req *r, const struct picture *items, size_t n,
 	return img;
 }
 
+/*
+ * Replaces in b each ">from<" (a label of ours, whole between tags, never
+ * an author's text) with ">to<": the video placeholder's label, which
+ * the shortcodes write in English.
+ */
+static void
+label_swap(struct buf *b, const char *from, const char *to)
+{
+	struct buf	 o;
+	const char	*s, *at;
+	size_t		 n = strlen(from);
+
+	if (b->data == NULL)
+		return;
+	buf_init(&o);
+	for (s = b->data; (at = strstr(s, from)) != NULL; s = at + n) {
+		buf_write(s, (size_t)(at - s), &o);
+		buf_puts(&o, at > b->data && at[-1] == '>' && at[n] == '<' ?
+		    to : from);
+	}
+	buf_puts(&o, s);
+	buf_reset(b);
+	*b = o;
+}
+
 void
 page_body(struct req *r, const struct post *p, struct buf *out,
     const struct picture **featured)
@@ -429,8 +504,11 @@ page_body(struct req *r, const struct post *p, struct buf *out,
 	if (p->featured_media != 0 && (*featured = picture_find(items, n,
 	    p->featured_media, NULL)) != NULL)
 		eager = 0;
+	if (page_lang(r) != LANG_EN)
+		label_swap(&b, SHORTCODE_VIDEO_LABEL, page_tr(r,
+		    N_("Play video (loads YouTube)")));
 	picture_rewrite(out, b.data, b.len, items, n, &eager,
-	    set_text(page_settings(r), SET_BASE_URL));
+	    set_text(page_settings(r), SET_BASE_URL), page_lang(r));
 	buf_reset(&b);
 }
 
@@ -473,7 +551,8 @@ page_notfound(struct req *r)
 {
 	json_t	*view = page_view(r);
 
-	view_str(json_object_get(view, "head"), "title", "Page not found");
+	view_str(json_object_get(view, "head"), "title",
+	    i18n_get(page_lang(r), "Page not found"));
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	return page_render(r, "404", view, 404);
@@ -551,8 +630,10 @@ page_store_error(struct req *r, int rc)
 int
 page_error(struct req *r, int status)
 {
-	const char	*title = status == 503 ? "Service unavailable" :
-	    status == 429 ? "Too many requests" : "Server error";
+	enum lang	 lang = page_lang(r);
+	const char	*title = i18n_get(lang, status == 503 ?
+	    N_("Service unavailable") : status == 429 ?
+	    N_("Too many requests") : N_("Server error"));
 
 	buf_reset(&r->body);
 	r->cacheable = 0;
@@ -560,10 +641,15 @@ page_error(struct req *r, int status)
 	/* Busy, not broken: say when to come back. */
 	if ((status == 503 || status == 429) && r->retry_after <= 0)
 		r->retry_after = 30;
-	buf_printf(&r->body, "<!doctype html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>%s</title></head><body><h1>%s"
-	    "</h1><p>Please try again in a moment.</p></body></html>\n",
-	    title, title);
+	buf_printf(&r->body, "<!doctype html>\n<html lang=\"%s\"><head>"
+	    "<meta charset=\"utf-8\"><title>", i18n_code(lang));
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</title></head><body><h1>");
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</h1><p>");
+	title = i18n_get(lang, "Please try again in a moment.");
+	html_text(&r->body, title, strlen(title));
+	buf_puts(&r->body, "</p></body></html>\n");
 	return status;
 }
 
@@ -621,6 +707,9 @@ page_refusal(struct req *r, int status, const char *title, const char *why)
 {
 	json_t	*view = page_view(r), *o = json_object();
 
+	/* Callers give English msgids (N_ marks them); shown translated. */
+	title = page_tr(r, title);
+	why = page_tr(r, why);
 	view_str(o, "title", title);
 	view_str(o, "message", why);
 	json_object_set_new(view, "refusal", o);

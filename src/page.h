@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "i18n.h"
 #include "env.h"
 #include "setting.h"
 #include "url.h"
@@ -217,6 +218,10 @@ const char *page_human_date(struct req *, int64_t t);
  * A store error is noted in r->store_err, and the defaults stand in.
  */
 const struct settings *page_settings(struct req *);
+/* The site's language (the language setting), for templates and text. */
+enum lang page_lang(struct req *);
+/* i18n_get in the site's language: the translation of msgid. */
+const char *page_tr(struct req *, const char *msgid);
 /*
  * What the domain modules are given for r (env.h): its site, connection,
  * arena, settings and time.

@@ -9,13 +9,10 @@
 
 #include "arena.h"
 #include "date.h"
+#include "i18n.h"
 #include "page.h"
 #include "req.h"
 #include "store.h"
-
-static const char *const months[] = { "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October",
-    "November", "December" };
 
 /*
  * A date archive's range of publication times, [q->from, q->now], and
@@ -44,11 +41,13 @@ archive_date(struct req *r, struct post_query *q, struct archive_of *out)
 		tm.tm_year++;
 	until = (int64_t)timegm(&tm);
 	q->now = until - 1;
-	out->kind = rt->day > 0 ? "Day" : rt->month > 0 ? "Month" : "Year";
-	out->name = rt->day > 0 ? arena_printf(&r->arena, "%s %d, %d",
-	    months[rt->month - 1], rt->day, rt->year) : rt->month > 0 ?
-	    arena_printf(&r->arena, "%s %d", months[rt->month - 1],
-	    rt->year) : arena_printf(&r->arena, "%d", rt->year);
+	out->kind = rt->day > 0 ? i18n_pget(page_lang(r), "archive", "Day") :
+	    rt->month > 0 ? i18n_pget(page_lang(r), "archive", "Month") :
+	    i18n_pget(page_lang(r), "archive", "Year");
+	out->name = rt->day > 0 ? page_human_date(r, q->from) :
+	    rt->month > 0 ? arena_printf(&r->arena, "%s %d",
+	    i18n_date_names(page_lang(r))->month[rt->month - 1], rt->year) :
+	    arena_printf(&r->arena, "%d", rt->year);
 	out->description = "";
 	return STORE_OK;
 }
@@ -69,7 +68,8 @@ page_archive_of(struct req *r, struct post_query *q, struct archive_of *out)
 		if (rc != STORE_OK)
 			return rc;
 		q->author_id = u.id;
-		*out = (struct archive_of){ "Author", u.name, u.bio };
+		*out = (struct archive_of){ i18n_pget(page_lang(r),
+		    "archive", "Author"), u.name, u.bio };
 		return STORE_OK;
 	}
 	tax = r->route.kind == ROUTE_CATEGORY ? "category" : "tag";
@@ -79,7 +79,9 @@ page_archive_of(struct req *r, struct post_query *q, struct archive_of *out)
 		return rc;
 	q->term_id = t.id;
 	*out = (struct archive_of){ r->route.kind == ROUTE_CATEGORY ?
-	    "Category" : "Tag", t.name, t.description };
+	    i18n_pget(page_lang(r), "archive", "Category") :
+	    i18n_pget(page_lang(r), "archive", "Tag"), t.name,
+	    t.description };
 	return STORE_OK;
 }
 
@@ -112,7 +114,7 @@ page_archive(struct req *r)
 	    of.name));
 	feed.page = 1;
 	feed.feed = FEED_RSS;
-	view_feed_link(r, view, arena_printf(&r->arena, "%s: %s Feed",
-	    of.kind, of.name), &feed);
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s: %s Feed"), of.kind, of.name), &feed);
 	return page_render(r, "archive", view, 200);
 }

@@ -18,6 +18,7 @@
 #include "comment_text.h"
 #include "html.h"
 #include "image.h"
+#include "i18n.h"
 #include "mail.h"
 #include "picture.h"
 #include "page.h"
@@ -46,9 +47,6 @@ view_rating(struct req *r, const struct post *p, int64_t scale)
 
 	view_str(o, "average", rating_average(r, p));
 	view_int(o, "count", p->rating_count);
-	view_str(o, "votes_word", p->rating_count == 1 ? "vote" : "votes");
-	view_str(o, "ratings_word", p->rating_count == 1 ? "rating" :
-	    "ratings");
 	view_int(o, "scale", scale);
 	for (i = 1; i <= scale; i++) {
 		s = json_object();
@@ -110,10 +108,12 @@ view_more(struct req *r, json_t *o, const struct comment *c, int64_t replies)
 	if (rest <= 0)
 		return;
 	view_str(o, "more", c->thread_size >= STORE_THREAD_COUNTED ?
-	    arena_printf(&r->arena, "More than %d replies in this thread",
+	    arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "More than %d replies in this thread"),
 	    STORE_THREAD_COUNTED - 1) : arena_printf(&r->arena,
-	    "%lld more %s in this thread", (long long)rest, rest == 1 ?
-	    "reply" : "replies"));
+	    i18n_nget(page_lang(r), "%lld more reply in this thread",
+	    "%lld more replies in this thread", (unsigned long)rest),
+	    (long long)rest));
 	rt.page = 1;
 	rt.thread = c->id;
 	buf_init(&b);
@@ -159,7 +159,6 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	    "+%lld", (long long)c->vote_sum) : arena_printf(&r->arena,
 	    "%lld", (long long)c->vote_sum));
 	view_int(o, "vote_count", c->vote_count);
-	view_str(o, "votes_word", c->vote_count == 1 ? "vote" : "votes");
 	json_object_set_new(o, "children", json_array());
 	json_object_set_new(o, "has_children", json_false());
 	view_more(r, o, c, replies);
@@ -404,7 +403,7 @@ view_form(struct req *r, json_t *view, int64_t post_id)
 	    f->stamp) >= 0 ? f->stamp : comment_stamp(&env, post_id));
 	for (i = 0; f != NULL && i < CF__MAX; i++)
 		if (f->err[i] != NULL)
-			view_str(err, names[i], f->err[i]);
+			view_str(err, names[i], page_tr(r, f->err[i]));
 	json_object_set_new(o, "errors", err);
 	json_object_set_new(o, "has_errors", json_boolean(json_object_size(
 	    err) > 0 && !(f != NULL && f->later)));
@@ -540,8 +539,6 @@ view_article(struct req *r, json_t *view, const struct post *p,
 		cm = all;
 	}
 	view_int(o, "comment_count", p->comment_count);
-	view_str(o, "comments_word", p->comment_count == 1 ? "Response" :
-	    "Responses");
 	view_form(r, view, p->id);
 	buf_init(&b);
 	view_int(o, "id", p->id);
@@ -619,9 +616,9 @@ page_article(struct req *r)
 	}
 	view = page_view(r);
 	rt.feed = FEED_RSS;
-	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb %s"
-	    " Comments Feed", set_text(page_settings(r), SET_SITE_TITLE),
-	    p.title), &rt);
+	view_feed_link(r, view, arena_printf(&r->arena, i18n_get(page_lang(r),
+	    "%s \u00bb %s Comments Feed"), set_text(page_settings(r),
+	    SET_SITE_TITLE), p.title), &rt);
 	if ((rc = view_article(r, view, &p, path)) != STORE_OK) {
 		json_decref(view);
 		return rc == STORE_NOTFOUND ? page_notfound(r) :

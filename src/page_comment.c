@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "comment.h"
 #include "form.h"
+#include "i18n.h"
 #include "page.h"
 #include "req.h"
 #include "site.h"
@@ -24,18 +25,18 @@
 int
 page_too_large(struct req *r)
 {
-	return page_refusal(r, 413, "Your comment was too large",
-	    "The comment and its image together were larger than this site"
-	    " accepts. Please go back, choose a smaller image or shorten the"
-	    " text, and send it again.");
+	return page_refusal(r, 413, N_("Your comment was too large"),
+	    N_("The comment and its image together were larger than this"
+	    " site accepts. Please go back, choose a smaller image or shorten"
+	    " the text, and send it again."));
 }
 
 int
 page_bad_form(struct req *r)
 {
-	return page_refusal(r, 400, "The form could not be read",
-	    "Your browser sent the comment form in a way this site does not"
-	    " understand. Please go back and send it again.");
+	return page_refusal(r, 400, N_("The form could not be read"),
+	    N_("Your browser sent the comment form in a way this site does"
+	    " not understand. Please go back and send it again."));
 }
 
 /* Percent-encodes s for a cookie value. */
@@ -128,8 +129,8 @@ page_comment_post(struct req *r, struct form *in)
 	const char		*held = "";
 
 	if (page_cross_site(r))
-		return page_refusal(r, 403, "Comment refused",
-		    "This comment form was sent from another site.");
+		return page_refusal(r, 403, N_("Comment refused"),
+		    N_("This comment form was sent from another site."));
 	f = read_form(r, in);
 	if (f->post_id <= 0)
 		return page_notfound(r);

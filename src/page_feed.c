@@ -22,6 +22,7 @@
 #include "comment.h"
 #include "comment_text.h"
 #include "html.h"
+#include "i18n.h"
 #include "image.h"
 #include "page.h"
 #include "req.h"
@@ -163,7 +164,7 @@ feed_open(struct feed *f, const char *title, const char *link,
 	if (f->atom) {
 		xmlTextWriterStartElement(f->x.w, BAD_CAST "feed");
 		xml_attr(&f->x, "xmlns", "http://www.w3.org/2005/Atom");
-		xml_attr(&f->x, "xml:lang", "en-US");
+		xml_attr(&f->x, "xml:lang", i18n_tag(page_lang(f->r)));
 		atom_text(f, "title", "text", title);
 		atom_text(f, "subtitle", "text", about);
 		xml_el(&f->x, "updated", xml_rfc3339(a, updated));
@@ -186,7 +187,7 @@ feed_open(struct feed *f, const char *title, const char *link,
 	xml_el(&f->x, "link", link);
 	xml_el(&f->x, "description", about);
 	xml_el(&f->x, "lastBuildDate", xml_rfc822(a, updated));
-	xml_el(&f->x, "language", "en-US");
+	xml_el(&f->x, "language", i18n_tag(page_lang(f->r)));
 	xml_el(&f->x, "generator", "Galley");
 }
 
@@ -368,8 +369,9 @@ comment_item(struct feed *f, const struct comment *c, int one_post)
 	absolutize(&b, html.data != NULL ? html.data : "", f->base);
 	buf_reset(&html);
 	text = c->content;	/* its Markdown source, as text */
-	item(f, one_post ? arena_printf(a, "By: %s", c->author) :
-	    arena_printf(a, "Comment on %s by %s", c->post_title, c->author),
+	item(f, one_post ? arena_printf(a, i18n_get(page_lang(f->r),
+	    "By: %s"), c->author) : arena_printf(a, i18n_get(page_lang(f->r),
+	    "Comment on %s by %s"), c->post_title, c->author),
 	    absolute(f, arena_printf(a, "%s#comment-%lld", path,
 	    (long long)c->id)), absolute(f, arena_printf(a,
 	    "/?p=%lld#comment-%lld", (long long)c->post_id,
@@ -453,8 +455,9 @@ comments_feed(struct feed *f)
 	    set_int(page_settings(r), SET_FEED_ITEMS), &c, &n);
 	if (rc == STORE_OK) {
 		feed_open(f, p.id != 0 ? arena_printf(&r->arena,
-		    "Comments on: %s", p.title) : arena_printf(&r->arena,
-		    "Comments for %s", site), absolute(f, b.data),
+		    i18n_get(page_lang(r), "Comments on: %s"), p.title) :
+		    arena_printf(&r->arena, i18n_get(page_lang(r),
+		    "Comments for %s"), site), absolute(f, b.data),
 		    set_text(page_settings(r), SET_SITE_TAGLINE), n > 0 ?
 		    c[0].created : p.id != 0 ? p.modified : r->now);
 		for (i = 0; i < n; i++)

@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "i18n.h"
 #include "notify_reader.h"
 #include "page.h"
 #include "req.h"
@@ -30,22 +31,26 @@ static const struct {
 	const char	*done_title, *done;
 	const char	*already;
 } pages[] = {
-	{ "confirm", "Confirm email about replies",
-	    "Send email to %s when someone replies to a comment made with"
-	    " this address?", "Yes, send me replies",
-	    "Confirmed", "%s will get an email when someone replies to a"
-	    " comment it subscribed. Every email has a link to stop them.",
-	    "%s is confirmed already." },
-	{ "unsubscribe", "Unsubscribe from this thread",
-	    "Send no more email to %s about replies to this comment? Other"
-	    " comments' replies still come.", "Unsubscribe",
-	    "Unsubscribed", "%s will get no more email about replies to this"
-	    " comment.", "%s is not subscribed to this comment." },
-	{ "stop", "Stop all email from this site",
-	    "Send no email to %s ever again: no replies, no confirmations?",
-	    "Stop all email",
-	    "All email stopped", "This site will send no more email to %s.",
-	    "This site sends no email to %s already." },
+	{ "confirm", N_("Confirm email about replies"),
+	    N_("Send email to %s when someone replies to a comment made"
+	    " with this address?"), N_("Yes, send me replies"),
+	    N_("Confirmed"), N_("%s will get an email when someone replies"
+	    " to a comment it subscribed. Every email has a link to stop"
+	    " them."),
+	    N_("%s is confirmed already.") },
+	{ "unsubscribe", N_("Unsubscribe from this thread"),
+	    N_("Send no more email to %s about replies to this comment?"
+	    " Other comments' replies still come."), N_("Unsubscribe"),
+	    N_("Unsubscribed"), N_("%s will get no more email about replies"
+	    " to this comment."), N_("%s is not subscribed to this"
+	    " comment.") },
+	{ "stop", N_("Stop all email from this site"),
+	    N_("Send no email to %s ever again: no replies, no"
+	    " confirmations?"),
+	    N_("Stop all email"),
+	    N_("All email stopped"), N_("This site will send no more email"
+	    " to %s."),
+	    N_("This site sends no email to %s already.") },
 };
 
 /* The link's page: a title, a sentence, and for READER_READY a button. */
@@ -66,7 +71,7 @@ link_page(struct req *r, size_t i, const char *token,
 		url_mail(&b, pages[i].what, token);
 		view_str(o, "action", b.data);
 		buf_reset(&b);
-		view_str(o, "button", pages[i].button);
+		view_str(o, "button", page_tr(r, pages[i].button));
 		break;
 	case READER_DONE:
 		title = pages[i].done_title;
@@ -77,14 +82,16 @@ link_page(struct req *r, size_t i, const char *token,
 		fmt = pages[i].already;
 		break;
 	default:	/* READER_STOPPED */
-		title = "No email to this address";
-		fmt = "%s asked this site to send it no email, so it cannot"
-		    " be confirmed.";
+		title = N_("No email to this address");
+		fmt = N_("%s asked this site to send it no email, so it"
+		    " cannot be confirmed.");
 		status = 409;
 		break;
 	}
+	title = page_tr(r, title);
 	view_str(o, "title", title);
-	view_str(o, "message", arena_printf(&r->arena, fmt, email));
+	view_str(o, "message", arena_printf(&r->arena, page_tr(r, fmt),
+	    email));
 	json_object_set_new(view, "mail", o);
 	view_str(json_object_get(view, "head"), "title", title);
 	json_object_set_new(json_object_get(view, "head"), "noindex",
@@ -112,9 +119,9 @@ page_mail(struct req *r, const char *what, const char *token, int post)
 	    post, &out, &email)) != STORE_OK)
 		return page_store_error(r, rc);
 	if (out == READER_BAD)
-		return page_refusal(r, 404, "This link does not work",
-		    "The link is not one this site sent, or it no longer"
+		return page_refusal(r, 404, N_("This link does not work"),
+		    N_("The link is not one this site sent, or it no longer"
 		    " applies: the address or the comment may have been"
-		    " removed. Nothing was changed.");
+		    " removed. Nothing was changed."));
 	return link_page(r, i, token, out, email);
 }

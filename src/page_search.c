@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "html.h"
+#include "i18n.h"
 #include "page.h"
 #include "req.h"
 #include "search.h"
@@ -100,7 +101,8 @@ page_search(struct req *r)
 
 	head = json_object_get(view, "head");
 	view_str(head, "title", *q != '\0' ? arena_printf(&r->arena,
-	    "Search results for \xe2\x80\x9c%s\xe2\x80\x9d", q) : "Search");
+	    i18n_get(page_lang(r), "Search results for \u201c%s\u201d"), q) :
+	    i18n_get(page_lang(r), "Search"));
 	json_object_set_new(head, "noindex", json_true());
 	view_str(view, "query", q);
 	buf_init(&fts5);

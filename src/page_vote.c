@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "html.h"
+#include "i18n.h"
 #include "page.h"
 #include "req.h"
 #include "store.h"
@@ -32,6 +33,7 @@ tally_json(struct req *r, const struct vote *v, const char *why)
 		    (double)v->count : 0.0, (long long)v->count,
 		    (long long)set_int(page_settings(r), SET_RATING_SCALE));
 	if (why != NULL) {
+		why = page_tr(r, why);
 		buf_puts(&r->body, ",\"error\":");
 		html_json(&r->body, why, strlen(why));
 	}
@@ -45,6 +47,7 @@ static int
 error_json(struct req *r, int status, const char *why)
 {
 	buf_reset(&r->body);
+	why = page_tr(r, why);
 	buf_puts(&r->body, "{\"error\":");
 	html_json(&r->body, why, strlen(why));
 	buf_puts(&r->body, "}\n");
@@ -66,9 +69,9 @@ page_vote_post(struct req *r, const char *type, const char *id,
 
 	/* As for comments: no page elsewhere votes in a reader's name. */
 	if (page_cross_site(r)) {
-		why = "This vote was sent from another site.";
+		why = N_("This vote was sent from another site.");
 		return json ? error_json(r, 403, why) :
-		    page_refusal(r, 403, "Vote refused", why);
+		    page_refusal(r, 403, N_("Vote refused"), why);
 	}
 	/* The site's own people are known by their account. */
 	if (auth_session(&env, r->session_cookie, &se))
@@ -92,6 +95,6 @@ page_vote_post(struct req *r, const char *type, const char *id,
 		return page_notfound(r);
 	if (status == 409 || status == 422 || (status == 503 && why != NULL))
 		return page_refusal(r, status, status == 409 ?
-		    "Already rated" : "Vote not counted", why);
+		    N_("Already rated") : N_("Vote not counted"), why);
 	return page_error(r, status);
 }

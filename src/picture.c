@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "html.h"
+#include "i18n.h"
 #include "image.h"
 #include "picture.h"
 #include "store.h"
@@ -399,6 +400,7 @@ struct rewrite {
 	size_t			 n;
 	int			*eager;
 	const char		*self;	/* the site's base_url, or NULL */
+	enum lang		 lang;	/* of "Picture from" */
 };
 
 /* Attributes we write; the body's own are dropped. */
@@ -562,7 +564,8 @@ offsite_img(struct rewrite *w, const char *tag, const struct attr *a,
 	buf_init(&url);
 	buf_init(&text);
 	unescape(&url, src->val, src->vlen);
-	buf_puts(&text, "Picture from ");
+	buf_puts(&text, i18n_get(w->lang, "Picture from"));
+	buf_putc(&text, ' ');
 	unescape(&text, host, hlen);
 	if (alt != NULL && alt->vlen > 0) {
 		buf_puts(&text, ": ");
@@ -608,9 +611,10 @@ rewrite_img(const char *tag, size_t tlen, const struct attr *a, size_t n,
 
 void
 picture_rewrite(struct buf *out, const char *html, size_t len,
-    const struct picture *items, size_t n, int *eager, const char *self)
+    const struct picture *items, size_t n, int *eager, const char *self,
+    enum lang lang)
 {
-	struct rewrite	 w = { out, html, 0, items, n, eager, self };
+	struct rewrite	 w = { out, html, 0, items, n, eager, self, lang };
 
 	each_img(html, len, rewrite_img, &w);
 	buf_write(html + w.done, len - w.done, out);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "i18n.h"
+
 struct arena;
 struct buf;
 struct media_size;
@@ -74,11 +76,11 @@ void	picture_refs(struct arena *a, const char *html, size_t len,
  * escaped by html.c.  An <img> of another site's picture (an http(s)
  * URL whose host is not self's, the site's base_url) is not shown: it
  * becomes a link to it (text alone inside a link of the body's), named
- * "Picture from HOST: ALT", so no reader's browser asks that site for
- * anything unless the reader clicks.
+ * "Picture from HOST: ALT" (in language lang), so no reader's browser
+ * asks that site for anything unless the reader clicks.
  */
 void	picture_rewrite(struct buf *out, const char *html, size_t len,
 	    const struct picture *items, size_t n, int *eager,
-	    const char *self);
+	    const char *self, enum lang lang);
 
 #endif

@@ -598,7 +598,7 @@ video_render(struct buf *out, const struct video *v)
 	buf_puts(out, "><a class=\"video-link\" href=\"");
 	html_url(out, url, strlen(url));
 	buf_puts(out, "\"><span class=\"video-play\" aria-hidden=\"true\">"
-	    "</span><span class=\"video-label\">Play video (loads YouTube)"
+	    "</span><span class=\"video-label\">" SHORTCODE_VIDEO_LABEL
 	    "</span></a></figure>");
 }
 

@@ -78,6 +78,9 @@ void	shortcode_autoembed(struct buf *out, const char *in, size_t len);
  * for in img[0..nimg) (borrowed): by old_id, else by id.  Invalid ones,
  * unknown shortcodes and other text pass through byte for byte.
  */
+/* The video placeholder's label, English (page.c shows it translated). */
+#define SHORTCODE_VIDEO_LABEL	"Play video (loads YouTube)"
+
 void	shortcode_render(struct buf *out, const char *html, size_t len,
 	    const struct shortcode_image *img, size_t nimg);
 

@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "embed.h"
 #include "encoding.h"
+#include "i18n.h"
 #include "mustache.h"
 #include "theme.h"
 #include "url.h"
@@ -44,7 +45,7 @@
 
 struct tmpl {
 	char			*name;		/* "article" */
-	struct mustache		*m;
+	struct mustache		*m[LANG__MAX];	/* compiled per language */
 	char			*path;		/* for messages */
 };
 
@@ -153,12 +154,17 @@ tmpl_add(struct theme *t, const char *file, const char *path,
 {
 	struct tmpl	*tp = &t->tmpl[t->ntmpl];
 	char		 msg[200];
+	int		 l;
 
-	tp->m = mustache_compile((const char *)data, len, msg, sizeof(msg));
-	if (tp->m == NULL) {
-		snprintf(err, errlen, "%s: %s", path, msg);
-		return -1;
-	}
+	/* Translated once per language here, never per request. */
+	for (l = 0; l < LANG__MAX; l++)
+		if ((tp->m[l] = mustache_compile_po((const char *)data, len,
+		    i18n_po((enum lang)l), msg, sizeof(msg))) == NULL) {
+			while (l-- > 0)
+				mustache_free(tp->m[l]);
+			snprintf(err, errlen, "%s: %s", path, msg);
+			return -1;
+		}
 	tp->name = xstrndup(file, strlen(file) - strlen(TMPL_EXT));
 	tp->path = xstrdup(path);
 	t->ntmpl++;
@@ -330,8 +336,8 @@ extras_add(struct loading *l)
 	return rc;
 }
 
-static const struct mustache *tmpl_find(const struct theme *, const char *,
-    size_t);
+static const struct mustache *tmpl_find(const struct theme *, enum lang,
+		    const char *, size_t);
 
 /* mustache_partials' callback: -1 if a named partial does not exist. */
 static int
@@ -341,7 +347,7 @@ partial_check(void *arg, const char *name, size_t len, size_t line)
 	const char	*path = l->checking;
 
 	if ((len == 7 && memcmp(name, "content", 7) == 0) ||
-	    tmpl_find(l->t, name, len) != NULL)
+	    tmpl_find(l->t, LANG_EN, name, len) != NULL)
 		return 0;
 	if (l->strict) {
 		snprintf(l->err, l->errlen, "%s: line %zu: no template %.*s"
@@ -364,7 +370,8 @@ partials_check(struct loading *l)
 
 	for (i = 0; i < l->t->ntmpl && rc == 0; i++) {
 		l->checking = l->t->tmpl[i].path;
-		rc = mustache_partials(l->t->tmpl[i].m, partial_check, l);
+		rc = mustache_partials(l->t->tmpl[i].m[LANG_EN], partial_check,
+		    l);
 	}
 	return rc;
 }
@@ -411,7 +418,8 @@ theme_free(struct theme *t)
 	for (i = 0; i < t->ntmpl; i++) {
 		free(t->tmpl[i].name);
 		free(t->tmpl[i].path);
-		mustache_free(t->tmpl[i].m);
+		for (k = 0; k < LANG__MAX; k++)
+			mustache_free(t->tmpl[i].m[k]);
 	}
 	for (i = 0; i < t->nasset; i++) {
 		free((void *)t->asset[i].file);
@@ -441,20 +449,21 @@ theme_overrides(const struct theme *t)
 }
 
 static const struct mustache *
-tmpl_find(const struct theme *t, const char *name, size_t len)
+tmpl_find(const struct theme *t, enum lang l, const char *name, size_t len)
 {
 	size_t	 i;
 
 	for (i = 0; i < t->ntmpl; i++)
 		if (strlen(t->tmpl[i].name) == len &&
 		    memcmp(t->tmpl[i].name, name, len) == 0)
-			return t->tmpl[i].m;
+			return t->tmpl[i].m[l < LANG__MAX ? l : LANG_EN];
 	return NULL;
 }
 
 /* Partials by name; "content" is the page the layout is wrapped around. */
 struct page_loader {
 	const struct theme	*t;
+	enum lang		 lang;
 	const char		*page;
 };
 
@@ -465,27 +474,27 @@ partial_load(void *arg, const char *name, size_t len)
 
 	if (len == 7 && memcmp(name, "content", 7) == 0)
 		name = pl->page, len = strlen(pl->page);
-	return tmpl_find(pl->t, name, len);
+	return tmpl_find(pl->t, pl->lang, name, len);
 }
 
 int
-theme_render(const struct theme *t, const char *name, json_t *view,
-    struct buf *out)
-{
-	return theme_render_in(t, "layout", name, view, out);
-}
-
-int
-theme_render_in(const struct theme *t, const char *layout, const char *name,
+theme_render(const struct theme *t, enum lang lang, const char *name,
     json_t *view, struct buf *out)
 {
+	return theme_render_in(t, lang, "layout", name, view, out);
+}
+
+int
+theme_render_in(const struct theme *t, enum lang lang, const char *layout,
+    const char *name, json_t *view, struct buf *out)
+{
 	const struct mustache		*m;
-	struct page_loader		 pl = { t, name };
+	struct page_loader		 pl = { t, lang, name };
 	struct mustache_loader		 loader;
 
-	if (tmpl_find(t, name, strlen(name)) == NULL || (m = tmpl_find(t,
-	    layout != NULL ? layout : name, strlen(layout != NULL ? layout :
-	    name))) == NULL)
+	if (tmpl_find(t, lang, name, strlen(name)) == NULL || (m = tmpl_find(t,
+	    lang, layout != NULL ? layout : name, strlen(layout != NULL ?
+	    layout : name))) == NULL)
 		return -1;
 	loader.load = partial_load;
 	loader.arg = &pl;

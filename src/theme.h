@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "encoding.h"
+#include "i18n.h"
 
 struct buf;
 struct theme;
@@ -68,18 +69,20 @@ const char	*theme_overrides(const struct theme *);
 /*
  * Renders the page template NAME (without ".mustache") against view into
  * out, inside the layout: the layout's {{> content}} is that template,
- * written straight into out (no copy of a page's inner part).  Returns
+ * written straight into out (no copy of a page's inner part), in
+ * language lang (each template is compiled once per language).  Returns
  * 0, or -1 if there is no such template or rendering failed.
  */
-int		 theme_render(const struct theme *, const char *name,
-		    json_t *view, struct buf *out);
+int		 theme_render(const struct theme *, enum lang lang,
+		    const char *name, json_t *view, struct buf *out);
 /*
  * As theme_render, inside the template layout instead (NULL: none, the
  * template alone): mail is rendered inside its own layout, and its text
  * part alone.
  */
-int		 theme_render_in(const struct theme *, const char *layout,
-		    const char *name, json_t *view, struct buf *out);
+int		 theme_render_in(const struct theme *, enum lang lang,
+		    const char *layout, const char *name, json_t *view,
+		    struct buf *out);
 /* Returns the asset served as /theme/NAME (hashed name), or NULL. */
 const struct asset *theme_asset(const struct theme *, const char *name);
 /* Returns the URL path of the asset whose file is FILE, or NULL. */

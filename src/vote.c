@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "env.h"
+#include "i18n.h"
 #include "setting.h"
 #include "sign.h"
 #include "store.h"
@@ -67,7 +68,7 @@ check(const struct env *e, const char *type, const char *id, const char *value,
 	if (type == NULL || id == NULL || *id == '\0' || *end != '\0' ||
 	    v->item <= 0 || (strcmp(type, "post") != 0 &&
 	    strcmp(type, "comment") != 0)) {
-		*why = "That is not something to vote on.";
+		*why = N_("That is not something to vote on.");
 		return 422;
 	}
 	v->comment = strcmp(type, "comment") == 0;
@@ -88,8 +89,8 @@ check(const struct env *e, const char *type, const char *id, const char *value,
 	    STORE_OK || p.published > e->now)
 		return 404;
 	if (v->value == 0) {
-		*why = v->comment ? "A comment takes a thumb up or down." :
-		    "A rating is a whole number of stars.";
+		*why = v->comment ? N_("A comment takes a thumb up or down.") :
+		    N_("A rating is a whole number of stars.");
 		return 422;
 	}
 	buf_init(&b);
@@ -126,12 +127,12 @@ vote_submit(const struct env *e, struct voter *who, const char *type,
 		if (rc != STORE_FULL && rc != STORE_DOWN && rc != STORE_RETRY)
 			return 500;
 		who->retry_after = rc == STORE_FULL ? FULL_RETRY : BUSY_RETRY;
-		*why = "The site cannot record votes right now. Please try"
-		    " again later.";
+		*why = N_("The site cannot record votes right now. Please try"
+		    " again later.");
 		return 503;
 	}
 	if (v->repeat && !v->allow_change) {
-		*why = "You have already rated this.";
+		*why = N_("You have already rated this.");
 		return 409;
 	}
 	return 200;

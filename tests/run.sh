@@ -42,6 +42,7 @@ PGTESTS="
 	test_outbox
 	test_notify
 	test_account_mail
+	test_i18n
 "
 PGONLY="test_nodes"
 passed=0

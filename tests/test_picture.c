@@ -36,7 +36,7 @@ rewrite(const struct picture *it, size_t n, const char *in,
 
 	buf_init(&b);
 	picture_rewrite(&b, in, strlen(in), it, n, &eager,
-	    "https://news.example/");
+	    "https://news.example/", LANG_EN);
 	CHECK_STR(b.data != NULL ? b.data : "", want);
 	buf_reset(&b);
 }
@@ -94,7 +94,8 @@ main(void)
 	    " loading=\"lazy\" decoding=\"async\"></picture>");
 	/* Nothing known: the body as it was, but for the other site's. */
 	buf_init(&b);
-	picture_rewrite(&b, body, strlen(body), it, 0, &n_eager, NULL);
+	picture_rewrite(&b, body, strlen(body), it, 0, &n_eager, NULL,
+	    LANG_EN);
 	CHECK(strstr(b.data, "elsewhere.example/a.jpg\">") == NULL &&
 	    strstr(b.data, "<img src=\"/media/" C ".jpg\" alt=\"x\""
 	    " loading=\"eager\">") != NULL);

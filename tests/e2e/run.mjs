@@ -746,6 +746,33 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await ctx.close();
 }
 
+// Language (issue 20): the reader's pages in Russian, axe-core clean in
+// Russian too, and the script's own words (a vote's message) in Russian.
+{
+	run('config', dir, 'set', 'language', 'ru');
+	const ctx = await browser.newContext({ bypassCSP: true });
+	const page = await ctx.newPage();
+	for (const path of ['/', ARTICLE, '/category/terrorism/', '/privacy/',
+	    '/search/isis/', '/search/zzzqqq/', '/no/such/page/']) {
+		await page.goto(base + path);
+		check(await page.getAttribute('html', 'lang') === 'ru',
+		    `lang="ru" on ${path}`);
+		await axeClean(page, `${path} in Russian`);
+	}
+	await page.goto(base + ARTICLE);
+	check(await page.locator('#respond h3').innerText() === 'Добавить комментарий',
+	    'the comment form in Russian');
+	await page.locator('form.rate .rate-choice input').first().check();
+	await page.locator('form.rate .rate-submit').click();
+	const msg = page.locator('form.rate .vote-message');
+	await until(async () => /[А-Яа-яЁё]/.test(await msg.innerText()));
+	check(/^(Спасибо за оценку\.|Вы уже оценили это\.)$/.test(await msg.innerText()),
+	    `the vote's message in Russian (${await msg.innerText()})`);
+	await page.screenshot({ path: join(out, 'article-ru.png') });
+	await ctx.close();
+	run('config', dir, 'set', 'language', 'en');
+}
+
 await browser.close();
 server.kill('SIGTERM');
 const code = await new Promise((r) => server.on('exit', (c) => r(c)));

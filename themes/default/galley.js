@@ -8,6 +8,17 @@
 (function () {
 	"use strict";
 
+	/* The page's language: its text by English text (layout.mustache). */
+	var text = {};
+	try {
+		text = JSON.parse(document.getElementById("galley-text")
+		    .textContent);
+	} catch (e) { /* English: no such element */ }
+
+	function t(s) {
+		return text[s] || s;
+	}
+
 	function play(figure) {
 		var id = figure.getAttribute("data-youtube");
 		var start = figure.getAttribute("data-start");
@@ -18,7 +29,7 @@
 		    "&start=" + start : "");
 		var frame = document.createElement("iframe");
 		frame.setAttribute("src", src);
-		frame.setAttribute("title", "YouTube video");
+		frame.setAttribute("title", t("YouTube video"));
 		frame.setAttribute("allow", "autoplay; encrypted-media; " +
 		    "picture-in-picture; fullscreen");
 		frame.setAttribute("allowfullscreen", "");
@@ -113,8 +124,9 @@
 			try { v = key && localStorage.getItem(key); } catch (e) {}
 			if (v)
 				setText(forms[i], ".vote-message", v === "up" ?
-				    "You liked this." : v === "down" ?
-				    "You disliked this." : "You rated " + v + ".");
+				    t("You liked this.") : v === "down" ?
+				    t("You disliked this.") :
+				    t("You rated %s.").replace("%s", v));
 		}
 	}
 
@@ -131,12 +143,12 @@
 		    headers: { "Accept": "application/json" },
 		    credentials: "same-origin" }).then(function (res) {
 			return res.json();
-		}).then(function (t) {
-			showTally(form, t);
-			if (!t.error)
+		}).then(function (r) {
+			showTally(form, r);
+			if (!r.error)
 				remember(form, data.get("value"));
-			setText(form, ".vote-message", t.error ||
-			    "Thank you for rating.");
+			setText(form, ".vote-message", r.error ||
+			    t("Thank you for rating."));
 		}).catch(function () {
 			form.submit();
 		});
@@ -178,9 +190,9 @@
 		    { credentials: "same-origin", cache: "no-store" })
 		    .then(function (res) {
 			return res.ok ? res.text() : null;
-		}).then(function (t) {
-			if (t && /^[0-9]+\.[0-9a-f]{32}$/.test(t))
-				form.elements.stamp.value = t;
+		}).then(function (s) {
+			if (s && /^[0-9]+\.[0-9a-f]{32}$/.test(s))
+				form.elements.stamp.value = s;
 		}).catch(function () {});
 	}
 	function ready() {

@@ -1,0 +1,595 @@
+/*
+ * test_i18n: the site in Russian.  First the check over the catalogue:
+ * scripts/pot.py finds every msgid the templates and C use, po/galley.pot
+ * must be what it writes, and po/ru.po must translate each one (every
+ * plural form, the same printf conversions, a template that compiles).
+ * Then the theme's translated sections on Russian's plural rule, and
+ * then every reader page over real HTTP with language=ru (home, an
+ * article with its comments and form, a refused form with its errors,
+ * category, tag, author and date archives, search with and without
+ * hits, 404, the privacy page, a mail link's page): each has lang="ru"
+ * and no msgid of the catalogue left in its visible text; the same page
+ * in English first, so the cache is seen to follow the setting.  Last,
+ * a reader's mail rendered (mail_render) in Russian.
+ */
+#include <sys/stat.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "check.h"
+#include "env.h"
+#include "http.h"
+#include "i18n.h"
+#include "mail.h"
+#include "mustache.h"
+#include "picture.h"
+#include "po.h"
+#include "setting.h"
+#include "site.h"
+#include "store.h"
+
+#define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
+
+static const char	*site;
+static json_t		*msgids;	/* scripts/pot.py --json */
+
+/* Runs scripts/pot.py with arg; its output in out, its status returned. */
+static int
+pot(const char *arg, struct buf *out)
+{
+	char	 cmd[1024], chunk[4096];
+	FILE	*f;
+	size_t	 n;
+	const char *top = getenv("TOP") ? getenv("TOP") : ".";
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/scripts/pot.py %s",
+	    top, arg);
+	if ((f = popen(cmd, "r")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (out != NULL)
+			buf_write(chunk, n, out);
+	return pclose(f);
+}
+
+/* The printf conversions of s, in order ("%s%d"). */
+static void
+conversions(const char *s, char *out, size_t size)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0' && n + 4 < size; s++) {
+		if (*s != '%')
+			continue;
+		out[n++] = '%';
+		s++;
+		while (*s != '\0' && strchr("lzh", *s) != NULL)
+			out[n++] = *s++;
+		if (*s == '\0')
+			break;
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+}
+
+static void
+one_form(const char *msgid, const char *tr, int cfmt)
+{
+	char			 a[64], b[64], err[200];
+	struct mustache		*m;
+
+	if (!CHECK_MSG(tr != NULL, msgid)) {
+		fprintf(stderr, "  not in po/ru.po: [%s]\n", msgid);
+		return;
+	}
+	if (cfmt) {
+		conversions(msgid, a, sizeof(a));
+		conversions(tr, b, sizeof(b));
+		if (!CHECK_MSG(strcmp(a, b) == 0, msgid))
+			fprintf(stderr, "  conversions %s in ru, %s in en\n",
+			    b, a);
+	}
+	m = mustache_compile(tr, strlen(tr), err, sizeof(err));
+	if (!CHECK_MSG(m != NULL, tr))
+		fprintf(stderr, "  %s\n", err);
+	mustache_free(m);
+}
+
+static void
+catalogue(void)
+{
+	const struct po	*ru = i18n_po(LANG_RU);
+	struct buf	 out;
+	json_t		*e;
+	size_t		 i;
+	int		 k;
+	const char	*ctx, *id;
+
+	CHECK_MSG(pot("--check", NULL) == 0, "po/galley.pot is up to date");
+	buf_init(&out);
+	CHECK(pot("--json", &out) == 0);
+	msgids = json_loadb(out.data ? out.data : "", out.len, 0, NULL);
+	buf_reset(&out);
+	if (!CHECK(ru != NULL) || !CHECK(json_array_size(msgids) > 150))
+		return;
+	CHECK(po_nplurals(ru) == 3);
+	json_array_foreach(msgids, i, e) {
+		ctx = json_string_value(json_object_get(e, "ctx"));
+		id = json_string_value(json_object_get(e, "msgid"));
+		if (!json_is_string(json_object_get(e, "plural"))) {
+			one_form(id, po_get(ru, ctx, id),
+			    json_is_true(json_object_get(e, "c_format")));
+			continue;
+		}
+		for (k = 0; k < po_nplurals(ru); k++)
+			one_form(id, po_form(ru, ctx, id, k),
+			    json_is_true(json_object_get(e, "c_format")));
+	}
+}
+
+/* The theme's plural sections on Russian's three forms. */
+static void
+plurals(void)
+{
+	static const char	 src[] = "{{#_n comment_count}}{{comment_count}}"
+	    " Comment{{^_n}}{{comment_count}} Comments{{/_n}}|"
+	    "{{#_}}Reply{{/_}}|{{#_}}no such msgid{{/_}}";
+	static const struct {
+		int		 n;
+		const char	*ru, *en;
+	} want[] = {
+		{ 1, "1 комментарий", "1 Comment" },
+		{ 2, "2 комментария", "2 Comments" },
+		{ 5, "5 комментариев", "5 Comments" },
+		{ 11, "11 комментариев", "11 Comments" },
+		{ 21, "21 комментарий", "21 Comments" },
+		{ 22, "22 комментария", "22 Comments" },
+		{ 25, "25 комментариев", "25 Comments" },
+		{ 111, "111 комментариев", "111 Comments" },
+		{ 0, "0 комментариев", "0 Comments" },
+	};
+	struct mustache	*ru, *en;
+	struct buf	 b;
+	json_t		*v;
+	char		 s[200];
+	size_t		 i;
+
+	ru = mustache_compile_po(src, sizeof(src) - 1, i18n_po(LANG_RU), NULL,
+	    0);
+	en = mustache_compile(src, sizeof(src) - 1, NULL, 0);
+	if (!CHECK(ru != NULL && en != NULL))
+		return;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		v = json_pack("{s:i}", "comment_count", want[i].n);
+		buf_init(&b);
+		CHECK(mustache_render(ru, v, NULL, &b) == 0);
+		snprintf(s, sizeof(s), "%s|Ответить|no such msgid", want[i].ru);
+		CHECK_STR(b.data, s);
+		buf_reset(&b);
+		CHECK(mustache_render(en, v, NULL, &b) == 0);
+		snprintf(s, sizeof(s), "%s|Reply|no such msgid", want[i].en);
+		CHECK_STR(b.data, s);
+		buf_reset(&b);
+		json_decref(v);
+	}
+	mustache_free(ru);
+	mustache_free(en);
+	/* Broken spellings are refused with a line number. */
+	CHECK(mustache_compile("a\n{{#_}}x", 8, s, sizeof(s)) == NULL);
+	CHECK_STR(s, "line 2: unclosed translation");
+	CHECK(mustache_compile("{{#_n c}}x{{/_n}}", 17, s, sizeof(s)) == NULL);
+	CHECK_STR(s, "line 1: a plural without {{^_n}}");
+}
+
+/* The text a reader sees: text nodes and the attributes read aloud. */
+static void
+visible(xmlNodePtr n, struct buf *out)
+{
+	static const char *const attrs[] = { "alt", "aria-label", "title",
+	    "placeholder", "value" };
+	xmlChar		*v;
+	size_t		 i;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE) {
+			buf_puts(out, (const char *)n->content);
+			buf_putc(out, '\n');
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "script") == 0 ||
+		    strcmp((const char *)n->name, "style") == 0)
+			continue;
+		for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+			if ((v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
+			    NULL) {
+				buf_puts(out, (const char *)v);
+				buf_putc(out, '\n');
+				xmlFree(v);
+			}
+		visible(n->children, out);
+	}
+}
+
+/*
+ * The literal pieces of a msgid: its text between tags, both Mustache
+ * and HTML, with character references read ("&ldquo;" as itself).
+ */
+static int
+piece_found(const char *text, const char *msgid, char *found, size_t size)
+{
+	char		 piece[512];
+	const char	*s = msgid;
+	size_t		 n = 0;
+	int		 letters = 0;
+
+	for (;; s++) {
+		int	 end = *s == '\0' || *s == '<' || strncmp(s, "{{", 2) ==
+		    0 || *s == '%' || *s == '\n';
+
+		if (!end && n + 1 < sizeof(piece)) {
+			piece[n++] = *s;
+			letters += isalpha((unsigned char)*s) != 0;
+			continue;
+		}
+		piece[n] = '\0';
+		/* trim, and keep pieces with a word in them */
+		while (n > 0 && strchr(" .,:;()&\"", piece[n - 1]) != NULL)
+			piece[--n] = '\0';
+		if (letters >= 4 && n > 0 && strstr(text, piece +
+		    strspn(piece, " .,:;()\"")) != NULL &&
+		    strchr(piece, '&') == NULL) {
+			snprintf(found, size, "%s", piece);
+			return 1;
+		}
+		n = 0, letters = 0;
+		if (*s == '\0')
+			return 0;
+		if (*s == '<')
+			s = strchr(s, '>') ? strchr(s, '>') : s;
+		else if (*s == '{')
+			s = strstr(s, "}}") ? strstr(s, "}}") + 1 : s;
+		else if (*s == '%')
+			s++;
+	}
+}
+
+/* Drops what the site's writers and readers wrote: it stays English. */
+static void
+drop_content(xmlDocPtr doc)
+{
+	static const char *const xp[] = {
+	    "//div[@class='post-body']", "//div[@class='page-body']",
+	    "//div[@class='comment-content']", "//p[contains(@class,"
+	    "'post-excerpt')]", "//*[contains(@class,'post-title')]",
+	    "//h1[@class='page-title']", "//span[@class='comment-author']",
+	    "//a[@rel='author']", "//a[@rel='tag']",
+	    "//a[@rel='category tag']", "//p[@class='site-tagline']",
+	    "//p[@class='site-title']", "//h1[@class='archive-title']",
+	    "//p[@class='archive-description']", "//title",
+	    "//img", "//p[@class='post-source']", "//figure",
+	    "//p[@class='comment-more']" };
+	xmlXPathContextPtr	 x = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr	 o;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(xp) / sizeof(xp[0]); i++) {
+		o = xmlXPathEvalExpression((const xmlChar *)xp[i], x);
+		for (k = 0; o != NULL && o->nodesetval != NULL &&
+		    k < o->nodesetval->nodeNr; k++) {
+			xmlUnlinkNode(o->nodesetval->nodeTab[k]);
+			xmlFreeNode(o->nodesetval->nodeTab[k]);
+		}
+		xmlXPathFreeObject(o);
+	}
+	xmlXPathFreeContext(x);
+}
+
+/* Checks one Russian page: lang="ru" and no English msgid shown. */
+static void
+russian(const char *path, const struct resp *r)
+{
+	htmlDocPtr	 doc = html_parse(r);
+	struct buf	 text;
+	char		*lang, found[512], what[1200];
+	json_t		*e;
+	size_t		 i;
+	const char	*id;
+
+	if (!CHECK_MSG(doc != NULL, path))
+		return;
+	lang = xp_attr(doc, "/html/@lang");
+	snprintf(what, sizeof(what), "%s has lang=ru", path);
+	CHECK_MSG(lang != NULL && strcmp(lang, "ru") == 0, what);
+	free(lang);
+	drop_content(doc);
+	buf_init(&text);
+	visible(xmlDocGetRootElement(doc), &text);
+	json_array_foreach(msgids, i, e) {
+		id = json_string_value(json_object_get(e, "msgid"));
+		if (json_is_string(json_object_get(e, "ctx")) &&
+		    strcmp(json_string_value(json_object_get(e, "ctx")),
+		    "archive") != 0)
+			continue;	/* month and weekday names: below */
+		if (!piece_found(text.data ? text.data : "", id, found,
+		    sizeof(found)))
+			continue;
+		snprintf(what, sizeof(what), "%s shows English \"%s\"", path,
+		    found);
+		CHECK_MSG(0, what);
+	}
+	buf_reset(&text);
+	xmlFreeDoc(doc);
+}
+
+static void
+get_ru(struct srv *s, const char *path, long status)
+{
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "GET %s is %ld", path, status);
+	if (!CHECK_MSG(http_get(s, path, &r) == 0 && r.status == status,
+	    what))
+		fprintf(stderr, "  got %ld\n", r.status);
+	russian(path, &r);
+	resp_free(&r);
+}
+
+static void
+set(const char *key, const char *value)
+{
+	CHECK(run_galley((const char *[]){ "config", site, "set", key, value,
+	    NULL }, NULL) == 0);
+}
+
+static void
+pages(struct srv *s)
+{
+	static const char *const paths[] = { "/", ARTICLE,
+	    "/category/terrorism/", "/tag/free-syrian-army/",
+	    "/author/staff-writer/", "/2015/", "/2015/10/", "/2015/10/01/",
+	    "/search/isis/", "/search/zzzqqqnothing/", "/?s=",
+	    "/privacy/" };
+	const char	*bad[] = { "post", "1", "parent", "0", "author", "",
+	    "email", "not an address", "comment", "", "url", "ftp://x",
+	    NULL };
+	struct resp	 r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		get_ru(s, paths[i], 200);
+	get_ru(s, "/no/such/page/", 404);
+	get_ru(s, "/mail/confirm?t=not-a-token", 404);
+	/* A refused form: its errors beside the fields, in Russian. */
+	if (CHECK(http_post(s, "/comments", bad, 0, NULL, NULL, &r) == 0)) {
+		CHECK(r.status == 422);
+		CHECK(strstr(r.body.data, "Пожалуйста, введите имя.") != NULL);
+		CHECK(strstr(r.body.data, "Это не похоже на адрес email.") !=
+		    NULL);
+		CHECK(strstr(r.body.data, "Пожалуйста, напишите комментарий.")
+		    != NULL);
+		CHECK(strstr(r.body.data, "Ваш комментарий не опубликован.") !=
+		    NULL);
+		russian("the refused comment form", &r);
+		resp_free(&r);
+	}
+	/* Russian words where the theme had English ones. */
+	if (CHECK(http_get(s, ARTICLE, &r) == 0)) {
+		CHECK(strstr(r.body.data, "Добавить комментарий") != NULL);
+		CHECK(strstr(r.body.data, ">Ответить</a>") != NULL);
+		CHECK(strstr(r.body.data, "к записи «") != NULL);
+		CHECK(strstr(r.body.data, " октября 2015</time>") != NULL);
+		/* Our words inside the body: the video's placeholder. */
+		CHECK(strstr(r.body.data, ">Смотреть видео (загружается с "
+		    "YouTube)<") != NULL);
+		CHECK(strstr(r.body.data, "Play video") == NULL);
+		resp_free(&r);
+	}
+	if (CHECK(http_get(s, "/2015/10/", &r) == 0)) {
+		CHECK(strstr(r.body.data, "Месяц: Октябрь 2015") != NULL);
+		resp_free(&r);
+	}
+	/* Feeds: their language and their own words. */
+	if (CHECK(http_get(s, "/comments/feed/", &r) == 0)) {
+		CHECK(strstr(r.body.data, "<language>ru-RU</language>") !=
+		    NULL);
+		CHECK(strstr(r.body.data, "<title>Комментарии на сайте ") !=
+		    NULL);
+		CHECK(strstr(r.body.data, "Комментарий к записи «") != NULL);
+		resp_free(&r);
+	}
+	if (CHECK(http_get(s, "/category/terrorism/", &r) == 0)) {
+		CHECK(strstr(r.body.data, "Рубрика: ") != NULL);
+		resp_free(&r);
+	}
+}
+
+/* The page cache follows the setting: a change bumps the generation. */
+static void
+cache(struct srv *s)
+{
+	struct resp	 r;
+
+	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
+	CHECK(strstr(r.body.data, "<html lang=\"en\">") != NULL);
+	CHECK(strstr(r.body.data, "Continue reading") != NULL);
+	CHECK(strstr(r.body.data, "galley-text") == NULL);
+	resp_free(&r);
+	set("language", "ru");
+	/* On PostgreSQL the server hears of the change by NOTIFY. */
+	CHECK(http_eventually(s, "/", "<html lang=\"ru\">"));
+	CHECK(http_get(s, "/", &r) == 0 && r.status == 200);
+	CHECK(strstr(r.body.data, "<html lang=\"ru\">") != NULL);
+	CHECK(strstr(r.body.data, "Читать далее") != NULL);
+	CHECK(strstr(r.body.data, "Continue reading") == NULL);
+	/* What the script writes, in Russian for it to read. */
+	CHECK(strstr(r.body.data, "<script type=\"application/json\" "
+	    "id=\"galley-text\">{\"You liked this.\":\"Вам это понравилось.\",")
+	    != NULL);
+	CHECK(strstr(r.body.data, "\"Thank you for rating.\":\"Спасибо за "
+	    "оценку.\"") != NULL);
+	resp_free(&r);
+}
+
+/* A reader's mail rendered in the site's language. */
+static void
+mail(void)
+{
+	struct site		*s;
+	struct store_conn	*c;
+	struct arena		 a;
+	struct env		 e;
+	const struct settings	*set;
+	char			 err[512], *text = NULL, *html = NULL;
+	int64_t			 gen = 0;
+	json_t			*v;
+
+	if (!CHECK((s = site_open(site, err, sizeof(err))) != NULL))
+		return;
+	c = store_conn_get(s->store);
+	arena_init(&a);
+	CHECK(store_generation(c, &gen) == STORE_OK);
+	CHECK(settings_get(s->settings, c, gen, &a, &set) == STORE_OK);
+	e = (struct env){ s, c, &a, set, (int64_t)time(NULL) };
+	CHECK(mail_lang(&e) == LANG_RU);
+	v = mail_view(&e, "subject");
+	json_object_set_new(v, "confirm", json_string("https://x/c"));
+	json_object_set_new(v, "unsubscribe", json_string("https://x/u"));
+	json_object_set_new(v, "unsubscribe_reason", json_string(i18n_get(
+	    mail_lang(&e), "To get no email from this site again:")));
+	CHECK(mail_render(&e, "confirm", v, &text, &html) == 0);
+	CHECK(text != NULL && strstr(text, "Пока вы не подтвердите") != NULL);
+	CHECK(text != NULL && strstr(text, "Nothing will be sent") == NULL);
+	CHECK(html != NULL && strstr(html, "<html lang=\"ru\">") != NULL);
+	CHECK(html != NULL && strstr(html, ">Подтвердить письма об ответах<")
+	    != NULL);
+	CHECK(html != NULL && strstr(html, ">Отписаться</a>.") != NULL);
+	CHECK(html != NULL && strstr(html, "Чтобы больше не получать писем")
+	    != NULL);
+	CHECK_STR(i18n_get(mail_lang(&e), "Confirm email about replies on %s"),
+	    "Подтвердите письма об ответах на сайте %s");
+	CHECK_STR(i18n_nget(mail_lang(&e),
+	    "%zu new reply to your comments on %s",
+	    "%zu new replies to your comments on %s", 3),
+	    "%zu новых ответа на ваши комментарии на сайте %s");
+	json_decref(v);
+	arena_free(&a);
+	store_conn_put(s->store, c);
+	site_close(s);
+}
+
+/* Dates: the names by language; Russian's genitive after a day. */
+static void
+dates(void)
+{
+	const struct date_names	*ru = i18n_date_names(LANG_RU);
+	const struct date_names	*en = i18n_date_names(LANG_EN);
+
+	CHECK_STR(ru->month[11], "Декабрь");
+	CHECK_STR(ru->month_gen[11], "декабря");
+	CHECK_STR(ru->month_short[4], "Май");
+	CHECK_STR(ru->weekday[0], "воскресенье");
+	CHECK_STR(ru->weekday_short[1], "Пн");
+	CHECK_STR(en->month[11], "December");
+	CHECK(en->month_gen[11] == en->month[11]);
+	CHECK_STR(en->pm, "pm");
+	CHECK_STR(ru->PM, "ПП");
+	CHECK(i18n_lang("ru") == LANG_RU && i18n_lang("de") == LANG_EN &&
+	    i18n_lang(NULL) == LANG_EN);
+	CHECK_STR(i18n_code(LANG_RU), "ru");
+}
+
+/*
+ * A template overridden in the site's theme folder is translated as the
+ * built-in ones are; a msgid no catalogue has stays English.
+ */
+static void
+theme_folder(const char *dir)
+{
+	char	 path[1024];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/theme", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/theme/404.mustache", dir);
+	if (!CHECK((f = fopen(path, "w")) != NULL))
+		return;
+	fputs("<article class=\"not-found\">\n<h1>{{#_}}Page not found{{/_}}"
+	    "</h1>\n<p>{{#_}}Our own words{{/_}}</p>\n</article>\n", f);
+	CHECK(fclose(f) == 0);
+}
+
+static void
+overridden(struct srv *s)
+{
+	struct resp	 r;
+
+	if (!CHECK(http_get(s, "/no/such/page/", &r) == 0))
+		return;
+	CHECK(r.status == 404);
+	CHECK(strstr(r.body.data, "<h1>Страница не найдена</h1>\n<p>Our own "
+	    "words</p>") != NULL);
+	resp_free(&r);
+}
+
+/* Another site's picture, named in Russian (picture.c). */
+static void
+offsite(void)
+{
+	static const char	 in[] = "<p><img src=\"https://elsewhere."
+	    "example/a.jpg\" alt=\"Кремль\"></p>";
+	struct buf		 b;
+	int			 eager = 1;
+
+	buf_init(&b);
+	picture_rewrite(&b, in, sizeof(in) - 1, NULL, 0, &eager,
+	    "https://news.example/", LANG_RU);
+	CHECK(b.data != NULL && strstr(b.data, ">Изображение с сайта "
+	    "elsewhere.example: Кремль</a>") != NULL);
+	buf_reset(&b);
+}
+
+int
+main(void)
+{
+	char		*dir = tmp_path("i18n");
+	const char	*db = getenv("GALLEY_DB");
+	struct srv	 s;
+
+	site = dir;
+	if (sodium_init() < 0)
+		return 1;
+	catalogue();
+	plurals();
+	dates();
+	offsite();
+	if (db != NULL)
+		CHECK(run_galley((const char *[]){ "init", dir, "--demo",
+		    "--db", db, NULL }, NULL) == 0);
+	else
+		CHECK(run_galley((const char *[]){ "init", dir, "--demo",
+		    NULL }, NULL) == 0);
+	theme_folder(dir);
+	if (!CHECK(srv_start(&s, dir) == 0))
+		return check_done();
+	cache(&s);
+	pages(&s);
+	overridden(&s);
+	CHECK(srv_stop(&s) == 0);
+	mail();
+	json_decref(msgids);
+	return check_done();
+}
