@@ -90,73 +90,49 @@ view_int(json_t *o, const char *key, int64_t v)
 	json_object_set_new(o, key, json_integer(v));
 }
 
-/*
- * Writes v in decimal, at least w digits, at p; returns the end.  Dates
- * are written by hand: a page of comments writes two for each.
- */
-static char *
-put_num(char *p, long long v, int w)
+const struct tz *
+page_tz(struct req *r)
 {
-	char			 d[24];
-	int			 n = 0;
-	unsigned long long	 u = v < 0 ? -(unsigned long long)v :
-				    (unsigned long long)v;
+	return site_zone(r->site, page_settings(r));
+}
 
-	if (v < 0)
-		*p++ = '-';
-	do
-		d[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	while (n < w)
-		d[n++] = '0';
-	while (n > 0)
-		*p++ = d[--n];
-	return p;
+const struct date_names *
+page_date_names(struct req *r)
+{
+	(void)r;
+	return &date_names_en;
+}
+
+/* t written by the date letters fmt, in r's arena. */
+static const char *
+date_in(struct req *r, const char *fmt, int64_t t)
+{
+	struct buf	 b;
+	const char	*s;
+
+	buf_init(&b);
+	date_format(&b, fmt, t, page_tz(r), page_date_names(r));
+	s = arena_strdup(&r->arena, b.data != NULL ? b.data : "");
+	buf_reset(&b);
+	return s;
 }
 
 const char *
 page_iso_date(struct req *r, int64_t t)
 {
-	struct tm	 tm;
-	char		*s = arena_alloc(&r->arena, 64), *p;
-
-	date_utc(t, &tm);
-	p = put_num(s, tm.tm_year + 1900LL, 4);
-	*p++ = '-';
-	p = put_num(p, tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = put_num(p, tm.tm_mday, 2);
-	*p++ = 'T';
-	p = put_num(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_num(p, tm.tm_min, 2);
-	*p++ = ':';
-	p = put_num(p, tm.tm_sec, 2);
-	memcpy(p, "Z", 2);
-	return s;
+	return date_in(r, "Y-m-d\\TH:i:sp", t);
 }
 
 const char *
 page_human_date(struct req *r, int64_t t)
 {
-	static const char *const months[] = { "January", "February",
-	    "March", "April", "May", "June", "July", "August", "September",
-	    "October", "November", "December" };
-	struct tm	 tm;
+	return date_in(r, set_text(page_settings(r), SET_DATE_FORMAT), t);
+}
 
-	/* Not strftime: month names must not follow the process locale. */
-	char		*s = arena_alloc(&r->arena, 48), *p;
-	size_t		 n;
-
-	date_utc(t, &tm);
-	n = strlen(months[tm.tm_mon]);
-	memcpy(s, months[tm.tm_mon], n);
-	s[n] = ' ';
-	p = put_num(s + n + 1, tm.tm_mday, 1);
-	memcpy(p, ", ", 2);
-	p = put_num(p + 2, tm.tm_year + 1900LL, 1);
-	*p = '\0';
-	return s;
+const char *
+page_human_time(struct req *r, int64_t t)
+{
+	return date_in(r, set_text(page_settings(r), SET_TIME_FORMAT), t);
 }
 
 const struct settings *
@@ -203,7 +179,7 @@ page_view(struct req *r)
 	size_t		 n = strlen(base);
 	struct tm	 tm;
 
-	date_utc(r->now, &tm);
+	date_local(r->now, page_tz(r), &tm);
 	view_str(site, "title", set_text(page_settings(r), SET_SITE_TITLE));
 	view_str(site, "tagline", set_text(page_settings(r), SET_SITE_TAGLINE));
 	/* base_url without a trailing slash: paths are appended to it. */
@@ -279,7 +255,7 @@ view_post_summary(struct req *r, const struct post *p)
 
 	buf_init(&b);
 	view_str(o, "title", p->title);
-	url_post(&b, p->published, p->slug);
+	url_post(&b, page_tz(r), p->published, p->slug);
 	view_str(o, "url", b.data);
 	buf_reset(&b);
 	view_str(o, "date", page_human_date(r, p->published));
@@ -470,12 +446,13 @@ page_notfound(struct req *r)
 
 /* The path of post p (a page's or an article's), appended to b. */
 static void
-post_path(struct buf *b, const char *type, const char *slug, int64_t when)
+post_path(struct req *r, struct buf *b, const char *type, const char *slug,
+    int64_t when)
 {
 	if (strcmp(type, "page") == 0)
 		url_page(b, slug);
 	else
-		url_post(b, when, slug);
+		url_post(b, page_tz(r), when, slug);
 }
 
 int
@@ -489,7 +466,7 @@ page_moved(struct req *r, const char *key)
 		return 0;
 	buf_init(&b);
 	if (rd.post_id != 0)
-		post_path(&b, rd.type, rd.slug, rd.published);
+		post_path(r, &b, rd.type, rd.slug, rd.published);
 	else if (*rd.media_hash != '\0')
 		url_media(&b, rd.media_hash, image_ext(rd.media_mime));
 	if (b.data != NULL)
@@ -522,7 +499,7 @@ page_old_id(struct req *r, const char *name, const char *value)
 	    store_post_by_id(r->conn, &r->arena, id, &p) != STORE_OK)
 		return page_notfound(r);
 	buf_init(&b);
-	post_path(&b, p.type, p.slug, p.published);
+	post_path(r, &b, p.type, p.slug, p.published);
 	r->location = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
 	return 301;

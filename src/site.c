@@ -26,6 +26,7 @@
 #include "site.h"
 #include "store.h"
 #include "theme.h"
+#include "tz.h"
 
 #define IMAGE_MEMORY_MB	160	/* default decode budget, MiB */
 #define PAGE_CACHE_MB	16	/* default page cache budget, MiB */
@@ -322,6 +323,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	if ((s->theme = theme_load(err, errlen)) == NULL)
 		goto fail;
 	s->settings = setting_cache_new();
+	s->zones = tz_cache_new();
 	s->comments = batch_new();
 	return s;
 fail:
@@ -337,6 +339,7 @@ site_close(struct site *s)
 	cache_free(s->cache);
 	batch_free(s->comments);
 	setting_cache_free(s->settings);
+	tz_cache_free(s->zones);
 	image_gate_free(s->images);
 	theme_free(s->theme);
 	store_close(s->store);
@@ -361,4 +364,10 @@ site_env(struct site *s, struct store_conn *c, struct arena *a,
 		return rc;
 	*out = (struct env){ s, c, a, set, (int64_t)time(NULL) };
 	return STORE_OK;
+}
+
+const struct tz *
+site_zone(const struct site *s, const struct settings *set)
+{
+	return tz_cache_get(s->zones, set_text(set, SET_TIMEZONE));
 }
