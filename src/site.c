@@ -352,7 +352,7 @@ site_close(struct site *s)
 }
 
 int
-site_env(struct site *s, struct store_conn *c, struct arena *a,
+site_env(const struct site *s, struct store_conn *c, struct arena *a,
     struct env *out)
 {
 	const struct settings	*set;

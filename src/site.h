@@ -70,7 +70,7 @@ struct store_conn;
  * the mail sender): connection c, arena a, now, and the settings read
  * through c.  Returns a store_rc.
  */
-int	site_env(struct site *, struct store_conn *c, struct arena *a,
+int	site_env(const struct site *, struct store_conn *c, struct arena *a,
 	    struct env *out);
 /*
  * The site's time zone by the settings set (NULL is UTC, as every tz
