@@ -200,13 +200,6 @@ wp_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
-/* The site's time zone (NULL, UTC, if its settings could not be read). */
-static const struct tz *
-zone(const struct imp *m)
-{
-	return m->env.set != NULL ? site_zone(m->site, m->env.set) : NULL;
-}
-
 /* The _gmt time, else the local one read in the site's zone, else now. */
 static int64_t
 best_time(const struct imp *m, const char *gmt, const char *local)
@@ -214,7 +207,7 @@ best_time(const struct imp *m, const char *gmt, const char *local)
 	int64_t	 t = wp_time(gmt);
 
 	if (t == 0 && (t = wp_time(local)) != 0)
-		tz_utc(zone(m), t, &t);
+		tz_utc(site_zone(m->site, m->env.set), t, &t);
 	return t != 0 ? t : m->env.now;
 }
 
@@ -692,7 +685,7 @@ post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
 	if (strcmp(p.type, "page") == 0)
 		url_page(&b, p.slug);
 	else
-		url_post(&b, zone(m), p.published, p.slug);
+		url_post(&b, site_zone(m->site, m->env.set), p.published, p.slug);
 	if (old != NULL && strcmp(old, b.data) != 0)
 		rc = redirect(m, old, id, 0);
 	if (rc == STORE_OK)

@@ -74,8 +74,8 @@ int	site_env(const struct site *, struct store_conn *c, struct arena *a,
 	    struct env *out);
 /*
  * The site's time zone by the settings set (NULL is UTC, as every tz
- * function reads it); read from disk once per name, valid while the
- * site is open.
+ * function reads it; so is set NULL); read from disk once per name,
+ * valid while the site is open.
  */
 const struct tz *site_zone(const struct site *, const struct settings *set);
 
