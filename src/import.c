@@ -685,7 +685,8 @@ post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
 	if (strcmp(p.type, "page") == 0)
 		url_page(&b, p.slug);
 	else
-		url_post(&b, site_zone(m->site, m->env.set), p.published, p.slug);
+		url_post(&b, site_zone(m->site, m->env.set), p.published,
+		    p.slug);
 	if (old != NULL && strcmp(old, b.data) != 0)
 		rc = redirect(m, old, id, 0);
 	if (rc == STORE_OK)

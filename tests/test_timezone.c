@@ -6,7 +6,8 @@
  * time the clocks show twice.  Links made in UTC (before the site had a
  * zone) still reach each post, by a 301 to its link now.  Then the zone
  * changes to Lord Howe (a half-hour offset) and New York, with no
- * restart, and the date format setting applies.
+ * restart, the command line follows, and the date format setting
+ * applies.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,15 @@ elsewhere(struct srv *s)
 	CHECK(moved(s, "/2026/11/zone-a/", "/2026/10/zone-a/"));
 	CHECK(has(s, "/2026/10/31/", 200, "zone-a"));
 	CHECK(has(s, "/2026/11/01/", 404, NULL));
+	/* The command line writes times in ISO 8601 in the site's zone. */
+	CHECK(db_exec(site_db(site), "INSERT INTO comments (post_id, author,"
+	    " email, content, status, created) SELECT id, 'Rea Der',"
+	    " 'rea@example.org', 'Noted.', 'approved', 1793489400 FROM posts"
+	    " WHERE slug = 'zone-a'") == 0);
+	CHECK(run_galley((const char *[]){ "comments", site, "list", NULL },
+	    &out) == 0 && out.data != NULL && strstr(out.data,
+	    "\t2026-10-31T19:30:00-04:00\t") != NULL);
+	buf_reset(&out);
 	/* The date format. */
 	CHECK(config("date_format", "l, j F Y \\a\\t g:i a T", NULL) == 0);
 	CHECK(http_eventually(s, "/2026/10/zone-a/",
