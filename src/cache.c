@@ -132,11 +132,19 @@ cache_free(struct cache *c)
 {
 	if (c == NULL)
 		return;
-	while (c->oldest_used != NULL)
-		drop(c, c->oldest_used);
+	cache_clear(c);
 	free(c->bucket);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+void
+cache_clear(struct cache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->oldest_used != NULL)
+		drop(c, c->oldest_used);
+	pthread_mutex_unlock(&c->lock);
 }
 
 int

@@ -58,6 +58,8 @@ int	cache_queue(struct cache *, const char *key, int64_t gen,
  */
 void	cache_put(struct cache *, const char *key, int64_t gen,
 	    const struct cache_body body[ENC__MAX]);
+/* Drops every entry (a theme reload: every page looks different). */
+void	cache_clear(struct cache *);
 /* The bytes held, as counted against the budget. */
 size_t	cache_bytes(struct cache *);
 /*

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ static const char *const messages[] = {
 	[IMAGE_IO] = "The image could not be saved; please try again later.",
 	[IMAGE_FULL] = "The site has no room to save pictures right now;"
 	    " please try again later.",
+	[IMAGE_SMALL] = "An icon must be at least 180 by 180 pixels.",
 	[IMAGE_BUSY] = "The site is busy with other pictures right now;"
 	    " please try again in a minute.",
 };
@@ -817,6 +819,154 @@ image_store(const void *data, size_t len, unsigned flags,
 		return rc;
 	if (rc == IMAGE_NOT_JPEG)
 		not_accepted(flags, msg, msglen);
+	else
+		snprintf(msg, msglen, "%s", rc == IMAGE_TOO_BIG && need > 0 ?
+		    too_heavy : messages[rc]);
+	return rc;
+}
+
+/* favicon.ico's sizes, smallest first, as browsers pick among them. */
+static const int ico_sides[] = { 16, 32, 48 };
+#define NICO	(sizeof(ico_sides) / sizeof(ico_sides[0]))
+
+/* Returns the middle square of px (a copy the caller frees). */
+static struct pixels
+square(const struct pixels *px)
+{
+	int		 side = px->w < px->h ? px->w : px->h, y;
+	struct pixels	 sq = { NULL, side, side, px->comps };
+	size_t		 row = (size_t)side * px->comps;
+	const unsigned char *from = px->p + ((size_t)(px->h - side) / 2 *
+	    px->w + (size_t)(px->w - side) / 2) * px->comps;
+
+	sq.p = xmalloc(row * side);
+	for (y = 0; y < side; y++)
+		memcpy(sq.p + y * row, from + (size_t)y * px->w * px->comps,
+		    row);
+	return sq;
+}
+
+/* Appends v to p as n little-endian bytes; returns p past them. */
+static unsigned char *
+le(unsigned char *p, uint32_t v, int n)
+{
+	while (n-- > 0) {
+		*p++ = v & 0xff;
+		v >>= 8;
+	}
+	return p;
+}
+
+/*
+ * Packs png[0..NICO) into an ICO (an ICONDIR, an entry of 16 bytes for
+ * each, then the PNGs as they are: Windows Vista's and every browser's
+ * PNG-in-ICO).
+ */
+static void
+ico_pack(const struct blob *png, struct image_icon *out)
+{
+	size_t		 i, len = 6 + 16 * NICO, off = len;
+	unsigned char	*p;
+
+	for (i = 0; i < NICO; i++)
+		len += png[i].len;
+	out->ico = p = xmalloc(len);
+	out->icolen = len;
+	p = le(le(le(p, 0, 2), 1, 2), NICO, 2);
+	for (i = 0; i < NICO; i++) {
+		*p++ = (unsigned char)ico_sides[i];
+		*p++ = (unsigned char)ico_sides[i];
+		p = le(p, 0, 2);		/* no palette, reserved */
+		p = le(le(p, 1, 2), 32, 2);	/* planes, bits */
+		p = le(le(p, (uint32_t)png[i].len, 4), (uint32_t)off, 4);
+		off += png[i].len;
+	}
+	for (i = 0; i < NICO; i++) {
+		memcpy(p, png[i].data, png[i].len);
+		p += png[i].len;
+	}
+}
+
+/* Encodes sq shrunk to side x side as PNG into *b. */
+static int
+icon_size(const struct pixels *sq, int side, struct blob *b)
+{
+	struct pixels	 px = shrink_to(sq, side, side);
+	int		 rc = png_encode(&px, b);
+
+	free(px.p);
+	return rc;
+}
+
+/* Decodes the probed still and makes out's files from it. */
+static int
+icon_draw(const struct codec *c, const unsigned char *p, size_t len,
+    struct probe *pr, struct image_icon *out)
+{
+	struct pixels	 px, up, sq;
+	struct blob	 png[NICO], touch = { NULL, 0 };
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = c->decode(p, len, pr, &px)) != IMAGE_OK)
+		return rc;
+	to_srgb(pr->icc, pr->icclen, &px);
+	up = orient(&px, pr->orientation);
+	free(px.p);
+	sq = square(&up);
+	free(up.p);
+	memset(png, 0, sizeof(png));
+	rc = sq.w < ICON_MIN ? IMAGE_SMALL : icon_size(&sq, ICON_MIN, &touch);
+	for (i = 0; i < NICO && rc == IMAGE_OK; i++)
+		rc = icon_size(&sq, ico_sides[i], &png[i]);
+	free(sq.p);
+	if (rc == IMAGE_OK) {
+		ico_pack(png, out);
+		out->touch = touch.data;
+		out->touchlen = touch.len;
+	} else
+		free(touch.data);
+	for (i = 0; i < NICO; i++)
+		free(png[i].data);
+	return rc;
+}
+
+int
+image_icon(const void *data, size_t len, struct image_gate *gate,
+    struct image_icon *out, char *msg, size_t msglen)
+{
+	const struct format	*fm = sniff(data, len);
+	struct probe		 pr;
+	size_t			 need = 0;
+	int			 rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&pr, 0, sizeof(pr));
+	pr.orientation = 1;
+	if (len > IMAGE_MAX_BYTES)
+		rc = IMAGE_TOO_BIG;
+	else if (fm == NULL)
+		rc = IMAGE_NOT_JPEG;
+	else if (pr.format = fm->format, (rc = fm->codec->probe(data, len,
+	    &pr)) == IMAGE_OK && (rc = within_limits(&pr)) == IMAGE_OK) {
+		/* The decode, then the upright copy and the square. */
+		need = pr.decode + 2 * (size_t)pr.dw * pr.dh * pr.comps;
+		if (pr.frames > 1)
+			rc = IMAGE_UNSUPPORTED;
+		else if ((rc = gate_enter(gate, need)) == IMAGE_OK) {
+			rc = icon_draw(fm->codec, data, len, &pr, out);
+			gate_leave(gate, need);
+		}
+	}
+	if (fm != NULL && len <= IMAGE_MAX_BYTES) {
+		fm->codec->done(&pr);
+		free(pr.icc_own);
+	}
+	if (rc == IMAGE_NOT_JPEG)
+		not_accepted(IMAGE_ANY, msg, msglen);
+	else if (rc == IMAGE_UNSUPPORTED && pr.frames > 1)
+		snprintf(msg, msglen, "An icon is a still picture, not an"
+		    " animation.");
 	else
 		snprintf(msg, msglen, "%s", rc == IMAGE_TOO_BIG && need > 0 ?
 		    too_heavy : messages[rc]);

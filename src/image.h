@@ -82,6 +82,7 @@ enum image_rc {
 	IMAGE_IO,		/* the copies could not be stored */
 	IMAGE_FULL,		/* their disk is full (ENOSPC, EDQUOT, the
 				   database's): later */
+	IMAGE_SMALL,		/* image_icon: under ICON_MIN pixels a side */
 	IMAGE_BUSY		/* no room to decode within the wait, or the
 				   database busy or away: later */
 };
@@ -179,6 +180,27 @@ const char *image_ext(const char *mime);
  * the other's file: the window is the refused one's write.  In the
  * database a row is deleted only while nothing names it.)
  */
+/* The touch icon's side, and the least side image_icon takes. */
+#define ICON_MIN	180
+
+/* A site icon's files, made by image_icon; the caller frees both. */
+struct image_icon {
+	unsigned char	*ico;		/* favicon.ico: PNGs of 16, 32, 48 */
+	size_t		 icolen;
+	unsigned char	*touch;		/* apple-touch-icon.png, 180 x 180 */
+	size_t		 touchlen;
+};
+
+/*
+ * Makes the site icon's files from data[0..len), a still JPEG, PNG, GIF
+ * or WebP upload, checked, bounded and decoded as image_store does (the
+ * gate too): turned upright, its middle square cut out, shrunk to each
+ * size and encoded as PNG, the three small ones packed into an ICO.
+ * Returns IMAGE_OK, IMAGE_SMALL for a square under ICON_MIN pixels, or
+ * image_store's errors, with what to tell the uploader in msg.
+ */
+int	image_icon(const void *data, size_t len, struct image_gate *gate,
+	    struct image_icon *out, char *msg, size_t msglen);
 void	image_discard(const struct media_store *ms, struct store_conn *c,
 	    const struct image *im);
 

@@ -522,6 +522,7 @@ int
 mail_render(const struct env *e, const char *name, json_t *view,
     char **text, char **html)
 {
+	struct theme	*theme = theme_take(e->site->theme);
 	struct buf	 b;
 	char		 t[128], h[128];
 	int		 rc = -1;
@@ -529,12 +530,12 @@ mail_render(const struct env *e, const char *name, json_t *view,
 	snprintf(t, sizeof(t), "mail-%s-text", name);
 	snprintf(h, sizeof(h), "mail-%s", name);
 	buf_init(&b);
-	if (theme_render_in(e->site->theme, NULL, t, view, &b) == 0 &&
+	if (theme_render_in(theme, NULL, t, view, &b) == 0 &&
 	    !b.err) {
 		*text = arena_strndup(e->arena, b.data != NULL ? b.data : "",
 		    b.len);
 		buf_reset(&b);
-		if (theme_render_in(e->site->theme, "mail-layout", h, view,
+		if (theme_render_in(theme, "mail-layout", h, view,
 		    &b) == 0 && !b.err) {
 			*html = arena_strndup(e->arena, b.data != NULL ?
 			    b.data : "", b.len);
@@ -542,5 +543,6 @@ mail_render(const struct env *e, const char *name, json_t *view,
 		}
 	}
 	buf_reset(&b);
+	theme_drop(theme);
 	return rc;
 }

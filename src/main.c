@@ -34,6 +34,7 @@
 #include "page.h"
 #include "site.h"
 #include "store.h"
+#include "theme.h"
 
 #define GALLEY_VERSION	"0.1.0"
 
@@ -48,6 +49,7 @@ static int	cmd_media(int, char **);
 static int	cmd_import(int, char **);
 static int	cmd_export(int, char **);
 static int	cmd_mail(int, char **);
+static int	cmd_theme(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -63,7 +65,8 @@ static const struct cmd {
 	    cmd_init },
 	{ "serve", "galley serve DIR [--listen HOST:PORT]",
 	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
-	    "SIGINT or SIGTERM finishes the requests in flight and exits.\n",
+	    "SIGINT or SIGTERM finishes the requests in flight and exits;\n"
+	    "SIGHUP reloads the theme folder (docs/THEMES.md).\n",
 	    cmd_serve },
 	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
 	    "Read or change the site settings kept in the database, which\n"
@@ -148,6 +151,15 @@ static const struct cmd {
 	    "(or every failed one) again.  `test` sends a message to ADDRESS\n"
 	    "now and says what the server answered.\n",
 	    cmd_mail },
+	{ "theme", "galley theme DIR copy [--force] | check",
+	    "The site's theme folder (DIR/theme, or theme_dir in galley.conf)\n"
+	    "overrides the built-in theme file by file (docs/THEMES.md).\n"
+	    "`copy` writes the built-in theme there to start from, listing\n"
+	    "each file; it overwrites none unless --force.  `check` loads it\n"
+	    "as a reload would and says what is wrong, with file and line.\n"
+	    "A serving node takes up changes on SIGHUP or from the admin's\n"
+	    "Tools page.\n",
+	    cmd_theme },
 };
 
 static void
@@ -1209,5 +1221,48 @@ cmd_mail(int argc, char **argv)
 		    "no such message, or it was sent" : store_rc_name(rc));
 		return 1;
 	}
+	return 0;
+}
+
+/*
+ * galley theme DIR copy | check: needs only galley.conf (where the theme
+ * folder is), not the database, so it works on a site whose database is
+ * elsewhere or down.
+ */
+static int
+cmd_theme(int argc, char **argv)
+{
+	const struct cmd	*cmd = &cmds[11];
+	struct theme		*t;
+	char			 err[1024], *dir;
+	int			 force = argc == 4 && strcmp(argv[3], "--force") == 0;
+
+	if (!(argc == 3 || force) || (strcmp(argv[2], "copy") != 0 &&
+	    strcmp(argv[2], "check") != 0) || (force && strcmp(argv[2],
+	    "copy") != 0))
+		return bad(cmd, NULL);
+	if ((dir = site_theme_dir(argv[1], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley: %s\n", err);
+		return 1;
+	}
+	if (strcmp(argv[2], "copy") == 0) {
+		if (theme_copy(dir, force, stdout, err, sizeof(err)) == -1) {
+			fprintf(stderr, "galley theme: %s\n", err);
+			free(dir);
+			return 1;
+		}
+		printf("The built-in theme is in %s: edit what you like, delete"
+		    " the rest, and reload.\n", dir);
+	} else if ((t = theme_load(dir, 1, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "galley theme: %s\n", err);
+		free(dir);
+		return 1;
+	} else {
+		printf("%s: the theme loads; served from there: %s\n", dir,
+		    *theme_overrides(t) != '\0' ? theme_overrides(t) :
+		    "nothing (the built-in theme)");
+		theme_free(t);
+	}
+	free(dir);
 	return 0;
 }

@@ -463,6 +463,21 @@ mustache_compile(const char *src, size_t len, char *err, size_t errlen)
 	return t;
 }
 
+int
+mustache_partials(const struct mustache *t, int (*fn)(void *, const char *,
+    size_t, size_t), void *arg)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == NODE_PARTIAL && (rc = fn(arg, t->src +
+		    t->nodes[i].off, t->nodes[i].len, line_of(t->src,
+		    t->nodes[i].off))) != 0)
+			return rc;
+	return 0;
+}
+
 void
 mustache_free(struct mustache *t)
 {

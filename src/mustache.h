@@ -48,6 +48,15 @@ struct mustache_loader {
  */
 struct mustache	*mustache_compile(const char *src, size_t len, char *err,
 		    size_t errlen);
+/*
+ * Calls fn for each partial t names ({{>name}}), in order, with the name
+ * (not NUL-terminated) and the line it is on; stops at the first call
+ * that returns non-zero and returns that, else 0.  For checking a
+ * theme's references when it loads.
+ */
+int		 mustache_partials(const struct mustache *t,
+		    int (*fn)(void *arg, const char *name, size_t namelen,
+		    size_t line), void *arg);
 /* Frees t and everything it holds; t may be NULL. */
 void		 mustache_free(struct mustache *t);
 /*

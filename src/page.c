@@ -171,6 +171,14 @@ page_cookie(struct req *r, const char *name, const char *value,
 	    " HttpOnly;" : "", r->https ? "; Secure" : "");
 }
 
+struct theme *
+page_theme(struct req *r)
+{
+	if (r->theme == NULL)
+		r->theme = theme_take(r->site->theme);
+	return r->theme;
+}
+
 json_t *
 page_view(struct req *r)
 {
@@ -185,10 +193,13 @@ page_view(struct req *r)
 	/* base_url without a trailing slash: paths are appended to it. */
 	json_object_set_new(site, "base_url", json_stringn_nocheck(base,
 	    n > 0 && base[n - 1] == '/' ? n - 1 : n));
-	view_str(site, "css", theme_asset_url(r->site->theme, "style.css"));
-	view_str(site, "js", theme_asset_url(r->site->theme, "galley.js"));
+	view_str(site, "css", theme_asset_url(page_theme(r), "style.css"));
+	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_int(site, "year", tm.tm_year + 1900);
+	view_str(site, "footer_text", set_text(page_settings(r),
+	    SET_FOOTER_TEXT));
+	page_appearance(r, site);
 	json_object_set_new(view, "site", site);
 	json_object_set_new(view, "head", json_object());
 	view_feed_link(r, view, arena_printf(&r->arena, "%s \u00bb Feed",
@@ -235,7 +246,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	rc = theme_render(r->site->theme, tmpl, view, &r->body);
+	rc = theme_render(page_theme(r), tmpl, view, &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);

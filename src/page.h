@@ -142,11 +142,31 @@ void	page_view_init(void);
 void	page_view_arena(struct arena *a);
 
 /*
+ * The theme r renders with: taken from the site's live theme at the
+ * first call and kept for the rest of the request, so a reload meanwhile
+ * changes nothing under it; the server drops it when the request
+ * completes (req.h).
+ */
+struct theme *page_theme(struct req *);
+/*
  * Returns a new view with what every page shows: site title, tagline,
  * home URL, theme asset URLs, the year.  A store error on the way is
  * noted in r->store_err and makes page_render answer 503 or 500.
  */
 json_t	*page_view(struct req *);
+/*
+ * Sets site's menu (items: label, url, current, children), logo (src,
+ * width, height) and icon (true when one is set) from one store query
+ * (page_menu.c); nothing without a connection.  A store error is noted
+ * in r->store_err.
+ */
+void	page_appearance(struct req *, json_t *site);
+/*
+ * /favicon.ico and /apple-touch-icon.png (r->route.slug): the icon's
+ * files as made when it was set, cached as pages are; the 404 page when
+ * no icon is set.
+ */
+int	page_icon(struct req *);
 /*
  * Renders template tmpl with view, then the layout around it, into
  * r->body; steals the view reference.  If r->store_err is set, renders

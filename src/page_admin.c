@@ -43,6 +43,8 @@ static const struct section {
 	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
 	{ "terms", "Categories and tags", 2, admin_terms, admin_terms_post },
 	{ "media", "Media", 1, admin_media, admin_media_post },
+	{ "appearance", "Appearance", 3, admin_appearance,
+	    admin_appearance_post },
 	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
 	{ "users", "Users", 3, admin_users, admin_users_post },
 	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },

@@ -8,6 +8,7 @@
 #ifndef GALLEY_PAGE_ADMIN_H
 #define GALLEY_PAGE_ADMIN_H
 
+#include <stdint.h>
 #include <jansson.h>
 
 struct comment;
@@ -38,10 +39,20 @@ int	 admin_comments(struct req *, struct session *);
 int	 admin_comments_post(struct req *, struct session *, struct form *);
 int	 admin_settings(struct req *, struct session *);
 int	 admin_settings_post(struct req *, struct session *, struct form *);
+/*
+ * Stores the picture uploaded in in's field "image" as a library item
+ * (alt its text), as the media page's upload does, or finds the item
+ * that has its bytes already: *id.  Returns 0, or the status to answer
+ * with and *why the reason to show (static or in r's arena).
+ */
+int	 admin_media_store(struct req *, struct form *in, const char *alt,
+	    int64_t *id, const char **why);
 int	 admin_media(struct req *, struct session *);
 int	 admin_media_post(struct req *, struct session *, struct form *);
 int	 admin_terms(struct req *, struct session *);
 int	 admin_terms_post(struct req *, struct session *, struct form *);
+int	 admin_appearance(struct req *, struct session *);
+int	 admin_appearance_post(struct req *, struct session *, struct form *);
 int	 admin_privacy(struct req *, struct session *);
 int	 admin_privacy_post(struct req *, struct session *, struct form *);
 int	 admin_tools(struct req *, struct session *);

@@ -255,58 +255,71 @@ admin_media_post(struct req *r, struct session *se, struct form *in)
 	return media_upload(r, se, in);
 }
 
-/* Stores an uploaded picture at every width, and its rows. */
-static int
-media_upload(struct req *r, struct session *se, struct form *in)
+int
+admin_media_store(struct req *r, struct form *in, const char *alt,
+    int64_t *id, const char **why)
 {
-	const char	*alt = form_get(in, "alt", NULL, NULL), *data;
+	const char	*data;
 	struct image	 im;
 	struct media	 m;
 	struct media_size sizes[IMAGE_FILES_MAX];
 	char		 msg[200];
 	size_t		 len;
-	int64_t		 id;
 	int		 rc, too_long;
 
 	data = form_get(in, "image", &len, &too_long);
+	*why = "Choose a JPEG, PNG, GIF or WebP picture to upload.";
 	if (!form_file(in, "image") || len == 0)
-		return media_page(r, se, "Choose a JPEG, PNG, GIF or WebP"
-		    " picture to upload.",
-		    422);
+		return 422;
+	*why = "The picture is too large: at most 8 MB.";
 	if (too_long)
-		return media_page(r, se, "The picture is too large: at most"
-		    " 8 MB.", 413);
-	if (!alt_ok(alt))
-		return media_page(r, se, "The description is at most 300"
-		    " characters of text, without brackets.", 422);
+		return 413;
 	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, &r->site->media,
 	    r->conn, r->site->images, &im, msg, sizeof(msg));
+	*why = arena_strdup(&r->arena, msg);
 	if (rc == IMAGE_BUSY)
 		r->retry_after = BUSY_RETRY;
 	if (rc != IMAGE_OK)
-		return media_page(r, se, arena_strdup(&r->arena, msg),
-		    rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
-		    rc == IMAGE_IO ? 500 : 422);
+		return rc == IMAGE_BUSY ? 503 : rc == IMAGE_FULL ? 507 :
+		    rc == IMAGE_IO ? 500 : 422;
 	library_item(&im, len, alt, &m, sizes);
 	/* The item and its files' rows go in together. */
 	if ((rc = store_begin(r->conn)) == STORE_OK) {
-		if ((rc = store_media_add(r->conn, &m, &id)) == STORE_OK)
+		if ((rc = store_media_add(r->conn, &m, id)) == STORE_OK)
 			rc = store_commit(r->conn);
 		else
 			store_rollback(r->conn);
 	}
 	if (rc == STORE_OK)
-		return admin_back(r, "media", "done=1");
+		return 0;
 	/* Known already (STORE_CONFLICT): the files this upload made have no
 	   row; the item's own files were there before, so stay. */
 	image_discard(&r->site->media, r->conn, &im);
-	if (rc == STORE_CONFLICT)
-		return admin_back(r, "media", "done=1");
-	if (rc == STORE_FULL) {
-		r->retry_after = FULL_RETRY;
-		return media_page(r, se, "The site cannot save pictures right"
-		    " now; please try again later.", 503);
+	if (rc == STORE_CONFLICT && (rc = store_media_by_hash(r->conn,
+	    &r->arena, im.hash, &m)) == STORE_OK) {
+		*id = m.id;
+		return 0;
 	}
-	return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ? 503 :
-	    500);
+	*why = "The site cannot save pictures right now; please try again"
+	    " later.";
+	if (rc == STORE_FULL)
+		r->retry_after = FULL_RETRY;
+	return rc == STORE_DOWN || rc == STORE_RETRY || rc == STORE_FULL ?
+	    503 : 500;
+}
+
+/* Stores an uploaded picture at every width, and its rows. */
+static int
+media_upload(struct req *r, struct session *se, struct form *in)
+{
+	const char	*alt = form_get(in, "alt", NULL, NULL), *why;
+	int64_t		 id;
+	int		 status;
+
+	if (!alt_ok(alt))
+		return media_page(r, se, "The description is at most 300"
+		    " characters of text, without brackets.", 422);
+	if ((status = admin_media_store(r, in, alt, &id, &why)) == 0)
+		return admin_back(r, "media", "done=1");
+	return media_page(r, se, why, status);
 }

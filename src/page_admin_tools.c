@@ -9,8 +9,10 @@
  * they are listed as missing, for `galley import --uploads`.  Export
  * answers a POST (it changes nothing, but a download of every email
  * address the site holds is kept behind the CSRF token) with the WXR
- * of export.c as an attachment.  Both are POSTs with the CSRF token
- * page_admin checks.
+ * of export.c as an attachment.  "Reload theme" loads the site's theme
+ * folder again (site_reload: only this node) and shows what is served,
+ * or the first problem with its file and line, the old theme kept.
+ * All are POSTs with the CSRF token page_admin checks.
  */
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <errno.h>
@@ -30,17 +32,36 @@
 #include "req.h"
 #include "site.h"
 #include "store.h"
+#include "theme.h"
 
+/* The theme served: its folder, the files it takes from there, notes. */
+static void
+theme_view(struct req *r, json_t *view)
+{
+	const struct theme	*t = page_theme(r);
+	json_t			*o = json_object();
+
+	view_str(o, "dir", r->site->theme_dir);
+	if (*theme_overrides(t) != '\0')
+		view_str(o, "files", theme_overrides(t));
+	if (theme_notes(t) != NULL)
+		view_str(o, "notes", theme_notes(t));
+	json_object_set_new(view, "theme", o);
+}
+
+/*
+ * The Tools page, with text under key ("summary" or "error" of an
+ * import, "theme_done" or "theme_error" of a reload) if not NULL.
+ */
 static int
-tools_page(struct req *r, struct session *se, const char *summary,
-    const char *error, int status)
+tools_page(struct req *r, struct session *se, const char *key,
+    const char *text, int status)
 {
 	json_t	*view = admin_view(r, se, "Tools");
 
-	if (summary != NULL)
-		view_str(view, "summary", summary);
-	if (error != NULL)
-		view_str(view, "error", error);
+	if (text != NULL)
+		view_str(view, key, text);
+	theme_view(r, view);
 	return page_render(r, "admin-tools", view, status);
 }
 
@@ -48,6 +69,22 @@ int
 admin_tools(struct req *r, struct session *se)
 {
 	return tools_page(r, se, NULL, NULL, 200);
+}
+
+/*
+ * Reload theme: the answer is rendered with the theme just loaded, so
+ * the one this request may have taken before is given back first.
+ */
+static int
+tools_theme(struct req *r, struct session *se)
+{
+	char	 msg[1024];
+
+	if (site_reload(r->site, msg, sizeof(msg)) == -1)
+		return tools_page(r, se, "theme_error", msg, 422);
+	theme_drop(r->theme);
+	r->theme = NULL;
+	return tools_page(r, se, "theme_done", msg, 200);
 }
 
 /* Writes data[0..len) to a new temporary file; its path in path. */
@@ -84,9 +121,10 @@ tools_import(struct req *r, struct session *se, struct form *in, int real)
 
 	data = form_get(in, "wxr", &len, &too_long);
 	if (too_long)
-		return tools_page(r, se, NULL, "The file is too large.", 413);
+		return tools_page(r, se, "error", "The file is too large.",
+		    413);
 	if (!form_file(in, "wxr") || len == 0)
-		return tools_page(r, se, NULL, "Choose a WordPress export"
+		return tools_page(r, se, "error", "Choose a WordPress export"
 		    " (WXR) file to import.", 422);
 	if (upload_file(data, len, path, sizeof(path)) == -1) {
 		fprintf(stderr, "tools: keeping the upload: %s\n", strerror(errno));
@@ -105,15 +143,15 @@ tools_import(struct req *r, struct session *se, struct form *in, int real)
 	unlink(path);
 	if (rc != 0) {
 		free(text);
-		return tools_page(r, se, NULL, arena_printf(&r->arena, "The"
+		return tools_page(r, se, "error", arena_printf(&r->arena, "The"
 		    " file was not imported: %s. Nothing was changed.", err),
 		    422);
 	}
 	/* The summary names the temporary file first: say what it was. */
-	rc = tools_page(r, se, arena_printf(&r->arena, "%s%s", real ?
-	    "Imported.\n" : "Checked: nothing was changed. Import the file"
-	    " to make these changes.\n", strchr(text, '\n') != NULL ?
-	    strchr(text, '\n') + 1 : text), NULL, 200);
+	rc = tools_page(r, se, "summary", arena_printf(&r->arena, "%s%s",
+	    real ? "Imported.\n" : "Checked: nothing was changed. Import the"
+	    " file to make these changes.\n", strchr(text, '\n') != NULL ?
+	    strchr(text, '\n') + 1 : text), 200);
 	free(text);
 	return rc;
 }
@@ -187,6 +225,8 @@ admin_tools_post(struct req *r, struct session *se, struct form *in)
 
 	if (strcmp(action, "export") == 0)
 		return tools_export(r);
+	if (strcmp(action, "theme") == 0)
+		return tools_theme(r, se);
 	if (strcmp(action, "check") == 0 || strcmp(action, "import") == 0)
 		return tools_import(r, se, in, strcmp(action, "import") == 0);
 	return admin_refuse(r, se, 422, "Unknown action.");

@@ -19,6 +19,7 @@ struct comment_form;
 struct settings;
 struct site;
 struct store_conn;
+struct theme;
 
 struct req {
 	const struct site	*site;
@@ -36,6 +37,8 @@ struct req {
 	int64_t			 gen;		/* the data generation, if */
 	int			 gen_known;	/* ... the server knows it */
 	const struct settings	*set;		/* page_settings(): arena */
+	struct theme		*theme;		/* page_theme(): dropped when
+						   the request completes */
 	/* A POST's context (NULL for pages): */
 	const char		*ip;		/* the peer, as text */
 	const char		*user_agent;

@@ -191,6 +191,7 @@ static const struct {
 	{ ROUTE_SITEMAP, page_sitemap },
 	{ ROUTE_ROBOTS, page_robots },
 	{ ROUTE_SEARCH, page_search },
+	{ ROUTE_ICON, page_icon },
 };
 
 /* Sent with every response. */
@@ -277,8 +278,9 @@ etag_of(const void *data, size_t len, char out[35])
 
 /*
  * /theme/NAME: from memory, in the encoding the request prefers of
- * those made when the theme was loaded (theme.c); the theme outlives
- * the daemon.
+ * those made when the theme was loaded (theme.c); the request holds the
+ * theme (page_theme) until it completes, so a reload meanwhile frees
+ * nothing the response is sending.
  */
 static enum MHD_Result
 serve_theme(struct sreq *sr, struct MHD_Connection *conn)
@@ -288,7 +290,7 @@ serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 	unsigned int		 have = 0;
 	int			 i;
 
-	a = theme_asset(sr->r.site->theme, sr->r.route.slug);
+	a = theme_asset(page_theme(&sr->r), sr->r.route.slug);
 	if (a == NULL)
 		return MHD_NO;
 	for (i = 0; i < ENC__MAX; i++)
@@ -422,6 +424,23 @@ redirect_plain(struct sreq *sr, struct MHD_Connection *conn, int status,
 }
 
 /*
+ * The page cache's key for url: the serial of the theme, then url, so a
+ * page rendered with a theme replaced since is never served.  A request
+ * that rendered takes its own theme's serial (every page that shows the
+ * theme took it through page_theme); one that has not, the live serial,
+ * which a reload sets only once the new theme is in place, so any page
+ * stored under it was rendered with that theme.
+ */
+static const char *
+cache_key(struct sreq *sr, const char *url)
+{
+	struct req	*r = &sr->r;
+
+	return arena_printf(&r->arena, "%u %s", r->theme != NULL ?
+	    theme_serial(r->theme) : theme_live_serial(r->site->theme), url);
+}
+
+/*
  * Queues the cached page for url at gen, in the encoding the request
  * prefers, if there is one; 1 if queued.
  */
@@ -429,7 +448,8 @@ static int
 cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
     int64_t gen)
 {
-	return sr->r.cacheable && cache_queue(sr->r.site->cache, url, gen,
+	return sr->r.cacheable && cache_queue(sr->r.site->cache,
+	    cache_key(sr, url), gen,
 	    conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH), MHD_lookup_connection_value(conn,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), &sr->status,
@@ -554,7 +574,7 @@ respond_cached(struct sreq *sr, struct MHD_Connection *conn,
 		sr->status = status;
 		sr->bytes = status == MHD_HTTP_OK ? cb[i].bytes : 0;
 	}
-	cache_put(sr->r.site->cache, key, gen, cb);
+	cache_put(sr->r.site->cache, cache_key(sr, key), gen, cb);
 	return rc;
 }
 
@@ -647,6 +667,7 @@ chore_run(void *arg)
 		atomic_store(ch->next, 0);
 	else
 		atomic_store(ch->since, now);
+	theme_drop(r.theme);
 	arena_free(&r.arena);
 	atomic_store(ch->busy, 0);
 	free(ch);
@@ -1577,6 +1598,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_reset(&sr->r.body);
 	if (sr->r.body_is_file)		/* never answered */
 		close(sr->r.body_fd);
+	theme_drop(sr->r.theme);	/* its files are sent */
 	arena_free(&sr->r.arena);
 	free(sr);
 	*con_cls = NULL;
@@ -1653,15 +1675,37 @@ threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
 }
 
-/* Waits for SIGINT or SIGTERM (blocked in every thread by the caller). */
+/*
+ * SIGHUP's reload hook: what may change without a restart is taken up
+ * again, said on the log.  Today the theme (site_reload); whatever else
+ * comes to need it (reopening the log files, say) belongs here too.
+ */
 static void
-wait_for_stop(const sigset_t *set)
+server_reload(struct server *srv)
+{
+	char	 msg[1024];
+
+	if (site_reload(srv->site, msg, sizeof(msg)) == -1)
+		fprintf(stderr, "galley: reload: %s; the theme served so far"
+		    " is kept\n", msg);
+	else
+		fprintf(stderr, "galley: reload: %s\n", msg);
+}
+
+/*
+ * Waits for SIGINT or SIGTERM (blocked in every thread by the caller),
+ * reloading on each SIGHUP meanwhile.
+ */
+static void
+wait_for_stop(struct server *srv, const sigset_t *set)
 {
 	int	 sig;
 
 	while (sigwait(set, &sig) == 0)
 		if (sig == SIGINT || sig == SIGTERM)
 			return;
+		else if (sig == SIGHUP)
+			server_reload(srv);
 }
 
 /* galley.conf's serving keys: where each goes, its default and bounds. */
@@ -1867,6 +1911,7 @@ server_run(struct site *site, const char *listen)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (server_init(&srv, site) == -1)
 		return -1;
@@ -1912,7 +1957,7 @@ server_run(struct site *site, const char *listen)
 		    host, sizeof(host));
 	fprintf(stderr, "galley: listening on http://%s%s%s:%u/\n",
 	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
-	wait_for_stop(&set);
+	wait_for_stop(&srv, &set);
 	fprintf(stderr, "galley: stopping\n");
 	/* Stop accepting; the listening socket is ours to close. */
 	if ((v6 = MHD_quiesce_daemon(d)) >= 0)

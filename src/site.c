@@ -286,6 +286,30 @@ open_cache(struct site *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The theme folder: theme_dir of galley.conf, else DIR/theme. Heap. */
+static char *
+theme_dir_of(const char *dir, const struct conf *conf)
+{
+	const char	*p = conf_get(conf, "theme_dir");
+
+	return site_path(dir, p != NULL && *p != '\0' ? p : "theme");
+}
+
+char *
+site_theme_dir(const char *dir, char *err, size_t errlen)
+{
+	struct conf	*conf;
+	char		*path = path_join(dir, "galley.conf"), *p;
+
+	conf = conf_load(path, err, errlen);
+	free(path);
+	if (conf == NULL)
+		return NULL;
+	p = theme_dir_of(dir, conf);
+	conf_free(conf);
+	return p;
+}
+
 struct site *
 site_open(const char *dir, char *err, size_t errlen)
 {
@@ -320,7 +344,8 @@ site_open(const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	free(path);
-	if ((s->theme = theme_load(err, errlen)) == NULL)
+	s->theme_dir = theme_dir_of(dir, s->conf);
+	if ((s->theme = theme_live_new(s->theme_dir, err, errlen)) == NULL)
 		goto fail;
 	s->settings = setting_cache_new();
 	s->zones = tz_cache_new();
@@ -329,6 +354,20 @@ site_open(const char *dir, char *err, size_t errlen)
 fail:
 	site_close(s);
 	return NULL;
+}
+
+int
+site_reload(const struct site *s, char *msg, size_t msglen)
+{
+	if (theme_reload(s->theme, msg, msglen) == -1)
+		return -1;
+	/*
+	 * Pages rendered with the old theme are never served again (their
+	 * keys carry its serial), and need not wait for eviction.
+	 */
+	cache_clear(s->cache);
+	snprintf(msg, msglen, "Theme reloaded from %s.", s->theme_dir);
+	return 0;
 }
 
 void
@@ -341,7 +380,8 @@ site_close(struct site *s)
 	setting_cache_free(s->settings);
 	tz_cache_free(s->zones);
 	image_gate_free(s->images);
-	theme_free(s->theme);
+	theme_live_free(s->theme);
+	free(s->theme_dir);
 	store_close(s->store);
 	mail_conf_free(s->mail);
 	conf_free(s->conf);

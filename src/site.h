@@ -19,7 +19,7 @@ struct setting_cache;
 struct image_gate;
 struct mail_conf;
 struct store;
-struct theme;
+struct theme_live;
 struct tz_cache;
 struct tz;
 struct settings;
@@ -34,7 +34,8 @@ struct site {
 	struct media_store media;	/* media_store: files (media_dir)
 					   or db */
 	struct store	*store;
-	struct theme	*theme;
+	char		*theme_dir;	/* theme_dir, else DIR/theme */
+	struct theme_live *theme;	/* the theme served: theme_take */
 	struct cache	*cache;
 	struct batch	*comments;	/* new comments' group commit */
 	struct setting_cache *settings;	/* the settings' snapshot */
@@ -61,6 +62,20 @@ int	site_init(const char *dir, const char *db, int demo, char *err,
  */
 struct site *site_open(const char *dir, char *err, size_t errlen);
 void	site_close(struct site *);
+
+/*
+ * The theme folder of the site in dir (theme_dir of its galley.conf,
+ * else DIR/theme), heap; NULL with err set if galley.conf cannot be read.
+ */
+char	*site_theme_dir(const char *dir, char *err, size_t errlen);
+/*
+ * What a reload does (SIGHUP, the admin's Tools page): the theme loaded
+ * afresh from theme_dir and, if it loads, served from now on and the
+ * page cache emptied.  Returns 0 with what is served in msg, or -1 with
+ * the first problem (file and line) in msg, the old theme still served.
+ * Only this node: each node of a site reloads on its own.
+ */
+int	site_reload(const struct site *, char *msg, size_t msglen);
 
 struct arena;
 struct env;

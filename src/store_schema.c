@@ -396,6 +396,34 @@
 	"  waiting INTEGER NOT NULL DEFAULT 0);" \
 	"CREATE INDEX mail_held_by_address ON mail_held (address_id);"
 
+/*
+ * 21: the site's menu and its pictures (page_admin_appearance.c).  A
+ * menu item is a page, a category, a tag or a link, in position order
+ * among its siblings; an item may sit under a top-level one (one level:
+ * the admin checks it).  A page or term that goes takes its items with
+ * it; an item whose parent goes moves up to the top level.  site_images
+ * names the media item that is the logo and the one that is the icon,
+ * the icon with the favicon.ico and apple-touch-icon.png made from it
+ * once, when it was set, so no request ever draws them.
+ */
+#define MIGRATION_MENU(key, blob) \
+	"CREATE TABLE menu_items (id " key "," \
+	"  parent_id BIGINT REFERENCES menu_items(id) ON DELETE SET NULL," \
+	"  position BIGINT NOT NULL DEFAULT 0," \
+	"  kind TEXT NOT NULL CHECK (kind IN ('page', 'category', 'tag'," \
+	"    'link'))," \
+	"  post_id BIGINT REFERENCES posts(id) ON DELETE CASCADE," \
+	"  term_id BIGINT REFERENCES terms(id) ON DELETE CASCADE," \
+	"  label TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX menu_items_by_post ON menu_items (post_id);" \
+	"CREATE INDEX menu_items_by_term ON menu_items (term_id);" \
+	"CREATE INDEX menu_items_by_parent ON menu_items (parent_id);" \
+	"CREATE TABLE site_images (role TEXT PRIMARY KEY" \
+	"  CHECK (role IN ('logo', 'icon'))," \
+	"  media_id BIGINT NOT NULL REFERENCES media(id) ON DELETE CASCADE," \
+	"  ico " blob ", touch " blob ");" \
+	"CREATE INDEX site_images_by_media ON site_images (media_id);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -507,6 +535,8 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_MAIL("INTEGER PRIMARY KEY", "BLOB"),	/* 18 */
 	MIGRATION_ATTACHED GEN_TRIGGERS("attachments"),	/* 19 */
 	MIGRATION_MAIL_HELD,		/* 20 */
+	MIGRATION_MENU("INTEGER PRIMARY KEY", "BLOB")
+	GEN_TRIGGERS("menu_items") GEN_TRIGGERS("site_images"),	/* 21 */
 };
 
 /* PostgreSQL: */
@@ -643,6 +673,8 @@ static const char *const pg_steps[] = {
 	MIGRATION_MAIL("BIGSERIAL PRIMARY KEY", "BYTEA"),	/* 18 */
 	MIGRATION_ATTACHED PG_GEN_TRIGGER("attachments"),	/* 19 */
 	MIGRATION_MAIL_HELD,		/* 20 */
+	MIGRATION_MENU("BIGSERIAL PRIMARY KEY", "BYTEA")
+	PG_GEN_TRIGGER("menu_items") PG_GEN_TRIGGER("site_images"),	/* 21 */
 };
 
 const char *const *

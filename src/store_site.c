@@ -212,9 +212,9 @@ int
 store_media_by_hash(struct store_conn *c, struct arena *a, const char *hash,
     struct media *out)
 {
-	return q_one(q(c, "SELECT id, hash, mime, width, height, bytes, alt,"
-	    " created FROM media WHERE hash = ?1", "t", hash), a,
-	    sizeof(*out), fill_media, out);
+	/* fill_media reads MEDIA_COLS, the caption last. */
+	return q_one(q(c, "SELECT " MEDIA_COLS " FROM media WHERE hash = ?1",
+	    "t", hash), a, sizeof(*out), fill_media, out);
 }
 
 int

@@ -41,9 +41,8 @@ archive_prefix(enum route_kind kind)
 	return "/";
 }
 
-/* A file name under /media/ or /theme/: [A-Za-z0-9._-], no "..". */
-static int
-name_ok(const char *s, size_t n)
+int
+url_file_name_ok(const char *s, size_t n)
 {
 	size_t	 i;
 
@@ -200,7 +199,7 @@ parse_archive(const char *path, enum route_kind kind, size_t plen,
 		return 0;
 	}
 	if (kind == ROUTE_MEDIA || kind == ROUTE_THEME) {
-		if (end != NULL || n > URL_SLUG_MAX || !name_ok(s, n))
+		if (end != NULL || n > URL_SLUG_MAX || !url_file_name_ok(s, n))
 			return -1;
 		memcpy(rt->slug, s, n);
 		rt->slug[n] = '\0';
@@ -363,6 +362,12 @@ url_parse(const char *path, struct route *rt)
 	if (strcmp(path, "/robots.txt") == 0 || strcmp(path, "/sitemap.xml")
 	    == 0 || strncmp(path, "/wp-sitemap", 11) == 0)
 		return parse_file(path, rt);
+	if (strcmp(path, "/favicon.ico") == 0 ||
+	    strcmp(path, "/apple-touch-icon.png") == 0) {
+		rt->kind = ROUTE_ICON;
+		snprintf(rt->slug, sizeof(rt->slug), "%s", path + 1);
+		return 0;
+	}
 	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++) {
 		n = strlen(archives[i].prefix);
 		if (strncmp(path, archives[i].prefix, n) == 0)
@@ -606,6 +611,9 @@ url_route(struct buf *b, const struct route *rt)
 		return;
 	case ROUTE_ROBOTS:
 		buf_puts(b, "/robots.txt");
+		return;
+	case ROUTE_ICON:
+		buf_printf(b, "/%s", rt->slug);
 		return;
 	case ROUTE_NONE:
 		buf_putc(b, '/');

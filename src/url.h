@@ -51,7 +51,9 @@ enum route_kind {
 	ROUTE_SITEMAP,		/* slug: "wp-sitemap" or "sitemap" (the
 				   index), else the sitemap's NAME, page N */
 	ROUTE_ROBOTS,
-	ROUTE_SEARCH		/* slug: the query, cleaned (search.h) */
+	ROUTE_SEARCH,		/* slug: the query, cleaned (search.h) */
+	ROUTE_ICON		/* slug: "favicon.ico" or
+				   "apple-touch-icon.png" */
 };
 
 /* A listing's feed, or an article's comments': which form of its URL. */
@@ -82,6 +84,12 @@ struct route {
  * with url_route(rt) and redirects to the canonical form.
  */
 int	url_parse(const char *path, struct route *rt);
+/*
+ * Returns 1 if s[0..n) may name a file under /media/ or /theme/:
+ * [A-Za-z0-9._-], not starting with '.', no "..", at most URL_SLUG_MAX
+ * bytes.  A theme folder's files are held to it, so each can be served.
+ */
+int	url_file_name_ok(const char *s, size_t n);
 /*
  * Returns 1 if the paths a and b are the same, taking the hex digits of
  * %xx escapes case-insensitively (browsers send %C3%A9 for what WordPress

@@ -290,7 +290,7 @@ test_render(void)
 
 	memset(&s, 0, sizeof(s));
 	arena_init(&a);
-	CHECK((s.theme = theme_load(err, sizeof(err))) != NULL);
+	CHECK((s.theme = theme_live_new(NULL, err, sizeof(err))) != NULL);
 	if (s.theme == NULL)
 		return;
 	memset(&e, 0, sizeof(e));
@@ -305,7 +305,7 @@ test_render(void)
 	CHECK(html != NULL && strstr(html, "<!doctype html>") == html);
 	CHECK(mail_render(&e, "no-such", view, &text, &html) == -1);
 	json_decref(view);
-	theme_free(s.theme);
+	theme_live_free(s.theme);
 	arena_free(&a);
 }
 

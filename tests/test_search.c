@@ -616,14 +616,16 @@ current(struct srv *s)
  * A site made before migration 16: its search columns and index (and
  * migration 17's index, and the tables of 18 to 20) taken away and its
  * version set back, as a site of the version before; the next start
- * migrates it and indexes every post, bodies too.
+ * migrates it and indexes every post, bodies too.  Migration 21's
+ * tables go too: a site at 15 has none of them.
  */
 static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	/* Migrations 20, 19 and 18 undone, newest first. */
-	static const char *const later = "DROP TABLE mail_held;"
+	/* Migrations 21, 20, 19 and 18 undone, newest first. */
+	static const char *const later = "DROP TABLE site_images;"
+	    " DROP TABLE menu_items; DROP TABLE mail_held;"
 	    " DROP TABLE attachments;"
 	    " DROP TABLE password_resets;"
 	    " DROP TABLE mail_subscriptions; DROP TABLE mail_addresses;"

@@ -137,6 +137,7 @@ static const struct page_type pages[] = {
 	{ "comment editor", "?edit=", "/admin/comments/", 1, 200, NULL },
 	{ "media", "/admin/media/", NULL, 1, 200, NULL },
 	{ "categories and tags", "/admin/terms/", NULL, 1, 200, NULL },
+	{ "appearance", "/admin/appearance/", NULL, 1, 200, NULL },
 	{ "settings", "/admin/settings/", NULL, 1, 200, NULL },
 	{ "users", "/admin/users/", NULL, 1, 200, NULL },
 	{ "privacy", "/admin/privacy/", NULL, 1, 200, NULL },
@@ -150,7 +151,8 @@ static const char *const tables[] = { "users", "sessions",
     "login_failures", "posts", "post_revisions", "terms", "post_terms",
     "comments", "post_votes", "comment_votes", "spam_tokens", "media",
     "media_sizes", "media_blobs", "settings", "privacy_log", "redirects",
-    "imported", "password_resets", "outbox", "mail_events", NULL };
+    "imported", "password_resets", "outbox", "mail_events", "menu_items",
+    "site_images", NULL };
 
 static char *
 xstrdup(const char *s)
@@ -1074,6 +1076,24 @@ ctx_free(struct ctx *c)
 	free(c->cookie);
 }
 
+/*
+ * A menu, so every page checked has its <nav>: a category with a link
+ * under it (an address with '&', escaped in the href) and a page.
+ */
+static int
+menu_make(struct ctx *c)
+{
+	return db_exec(site_db(c->dir), "INSERT INTO menu_items (position,"
+	    " kind, term_id) SELECT 1, 'category', id FROM terms WHERE"
+	    " taxonomy = 'category' AND slug = 'terrorism';"
+	    " INSERT INTO menu_items (position, kind, post_id, label) SELECT"
+	    " 2, 'page', id, 'About privacy' FROM posts WHERE type = 'page'"
+	    " AND slug = 'privacy';"
+	    " INSERT INTO menu_items (parent_id, position, kind, label, url)"
+	    " SELECT id, 1, 'link', 'Elsewhere', 'https://example.org/?a=1&b=2'"
+	    " FROM menu_items WHERE kind = 'category'");
+}
+
 int
 main(void)
 {
@@ -1085,7 +1105,7 @@ main(void)
 	c.dir = dir;
 	snprintf(c.out, sizeof(c.out), "%s", out);
 	if (!CHECK(mkdir(c.out, 0700) == 0) || !CHECK(site_make(&c) == 0) ||
-	    !CHECK(srv_start(&c.srv, dir) == 0))
+	    !CHECK(menu_make(&c) == 0) || !CHECK(srv_start(&c.srv, dir) == 0))
 		goto out;
 	CHECK(login(&c) == 0);
 	markdown_post(&c);

@@ -61,6 +61,8 @@ execFileSync(galley, ['user', dir, 'add', '--email', 'editor@example.org', '--na
     'Ed Editor', '--role', 'editor'], { input: PW + '\n' });
 execFileSync(galley, ['user', dir, 'add', '--email', 'author@example.org', '--name',
     'Ann Author', '--role', 'author'], { input: PW + '\n' });
+execFileSync(galley, ['user', dir, 'add', '--email', 'admin@example.org', '--name',
+    'Ada Admin', '--role', 'admin'], { input: PW + '\n' });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 // Mail on, to a real SMTP server (aiosmtpd: tests/smtp_sink.py) that keeps
@@ -138,6 +140,27 @@ async function open(js, opts = {}) {
 	page.on('pageerror', (e) => page.errors.push(String(e)));
 	page.on('dialog', async (d) => { page.dialogs++; await d.dismiss(); });
 	return page;
+}
+
+// Logs page in as email through the login form.
+async function login(page, email) {
+	await page.goto(base + '/admin/login/');
+	await page.locator('#email').fill(email);
+	await page.locator('#password').fill(PW);
+	await page.locator('button[type="submit"]').click();
+	await page.waitForLoadState();
+}
+
+// axe-core on the page shown: no serious or critical violation (the
+// first nodes of each named).
+const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+async function axeClean(page, what) {
+	await page.addScriptTag({ content: axe });
+	const v = await page.evaluate(async () => (await window.axe.run(document, {
+	    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
+	    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+	    .map((x) => `${x.id}: ${x.nodes.length} ${x.nodes.slice(0, 2).map((n) => n.target).join(' ')}`));
+	check(v.length === 0, `axe on ${what}: ${v.join(', ')}`);
 }
 
 function foreign(page) {
@@ -343,22 +366,12 @@ for (const js of [true, false]) {
 
 // 8. Accessibility: axe-core, no serious or critical violations.
 {
-	const axe = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 	const ctx = await browser.newContext({ bypassCSP: true });
 	const page = await ctx.newPage();
-	await page.goto(base + '/admin/login/');
-	await page.locator('#email').fill('editor@example.org');
-	await page.locator('#password').fill(PW);
-	await page.locator('button[type="submit"]').click();
-	await page.waitForLoadState();
+	await login(page, 'editor@example.org');
 	for (const path of ['/', ARTICLE, '/category/terrorism/', '/privacy/', '/admin/comments/']) {
 		await page.goto(base + path);
-		await page.addScriptTag({ content: axe });
-		const v = await page.evaluate(async () => (await window.axe.run(document, {
-		    runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })).violations
-		    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-		    .map((x) => `${x.id}: ${x.nodes.length}`));
-		check(v.length === 0, `axe on ${path}: ${v.join(', ')}`);
+		await axeClean(page, path);
 	}
 	await ctx.close();
 }
@@ -639,6 +652,98 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 		check((await page.content()).includes('cannot be used'), 'the link works once');
 	}
 	await page.context().close();
+}
+
+// 14. Navigation and identity: a menu, a logo and an icon set in the
+// admin's Appearance page with plain forms; the menu shown and followed,
+// the skip link the first stop of the keyboard, the dark scheme applied
+// when the system asks for it, and axe-core clean on every page in both
+// schemes.
+{
+	const jpegs = join(shared, 'fixtures/jpeg/valid');
+	const page = await open(false);
+	await login(page, 'admin@example.org');
+	await page.goto(base + '/admin/appearance/');
+	const add = async (target, label, url, parent) => {
+		await page.locator('#add-target').selectOption(target);
+		await page.locator('#add-label').fill(label);
+		await page.locator('#add-url').fill(url);
+		if (parent) await page.locator('#add-parent').selectOption({ label: parent });
+		await page.locator('.admin-add-item button[type="submit"]').click();
+		await page.waitForLoadState();
+	};
+	await add({ label: 'Terrorism' }, '', '');
+	await add({ label: 'Privacy' }, 'About your data', '');
+	await add('link', 'The year 2015', '/2015/', 'Terrorism');
+	check(await page.locator('.admin-menu tbody tr').count() === 3, 'three menu items in the admin');
+	await page.locator('#logo-image').setInputFiles(join(jpegs, 'ljt-testorig.jpg'));
+	await page.locator('form:has(#logo-image) button[type="submit"]').click();
+	await page.waitForLoadState();
+	await page.locator('#icon-image').setInputFiles(join(jpegs, 'blank_800x280.jpg'));
+	await page.locator('form:has(#icon-image) button[type="submit"]').click();
+	await page.waitForLoadState();
+	check((await page.content()).includes('The site icon was saved.'), 'the icon is saved');
+	await page.screenshot({ path: join(out, 'appearance-admin.png'), fullPage: true });
+	await page.context().close();
+
+	for (const js of [true, false]) {
+		const reader = await open(js);
+		await reader.goto(base + '/');
+		const nav = reader.getByRole('navigation', { name: 'Main menu' });
+		check(await nav.isVisible(), `the menu is shown (js ${js})`);
+		check(await nav.getByRole('link', { name: 'The year 2015' }).isVisible(),
+		    `the sub-item is shown (js ${js})`);
+		const logo = reader.locator('header img.site-logo');
+		check(await logo.getAttribute('alt') === 'Galley News', 'the logo has the title as its text');
+		check(await logo.evaluate((i) => i.complete && i.naturalWidth > 0), `the logo loads (js ${js})`);
+		check(await reader.locator('head link[rel="icon"]').getAttribute('href') === '/favicon.ico',
+		    'the icon link');
+		// The keyboard's first stop is the skip link, shown when focused.
+		await reader.keyboard.press('Tab');
+		const first = await reader.evaluate(() => ({ text: document.activeElement.textContent,
+		    left: document.activeElement.getBoundingClientRect().left }));
+		check(first.text === 'Skip to content' && first.left >= 0,
+		    `the skip link comes first and shows (js ${js}): ${JSON.stringify(first)}`);
+		await reader.keyboard.press('Enter');
+		check(new URL(reader.url()).hash === '#main', 'the skip link leads to the content');
+		await nav.getByRole('link', { name: 'About your data' }).click();
+		await reader.waitForLoadState();
+		check(new URL(reader.url()).pathname === '/privacy/', `the menu leads to its page (js ${js})`);
+		check(await reader.locator('nav a[aria-current="page"]').textContent() === 'About your data',
+		    'the page shown is the current item');
+		await reader.getByRole('navigation', { name: 'Main menu' })
+		    .getByRole('link', { name: 'The year 2015' }).click();
+		await reader.waitForLoadState();
+		check(new URL(reader.url()).pathname === '/2015/', `a sub-item leads to its page (js ${js})`);
+		const bg = () => reader.evaluate(() => getComputedStyle(document.body).backgroundColor);
+		await reader.emulateMedia({ colorScheme: 'light' });
+		check(await bg() === 'rgb(255, 255, 255)', `light ground in the light scheme (${await bg()})`);
+		await reader.emulateMedia({ colorScheme: 'dark' });
+		check(await bg() === 'rgb(23, 24, 26)', `dark ground in the dark scheme (${await bg()})`);
+		if (js) await reader.screenshot({ path: join(out, 'dark.png') });
+		await reader.context().close();
+	}
+
+	const icon = await fetch(base + '/favicon.ico');
+	const ico = Buffer.from(await icon.arrayBuffer());
+	check(icon.ok && ico.readUInt16LE(2) === 1 && ico.readUInt16LE(4) === 3,
+	    'favicon.ico is an ICO of three images');
+
+	// axe-core on every kind of page, in both schemes, as an admin.
+	const ctx = await browser.newContext({ bypassCSP: true });
+	const admin = await ctx.newPage();
+	await login(admin, 'admin@example.org');
+	const paths = ['/', ARTICLE, '/category/terrorism/', '/tag/russia/', '/2015/10/', '/privacy/',
+	    '/?s=russia', '/no-such-page/', '/admin/', '/admin/comments/', '/admin/posts/',
+	    '/admin/media/', '/admin/appearance/', '/admin/settings/', '/admin/terms/'];
+	for (const scheme of ['light', 'dark']) {
+		await admin.emulateMedia({ colorScheme: scheme });
+		for (const path of paths) {
+			await admin.goto(base + path);
+			await axeClean(admin, `${path} (${scheme})`);
+		}
+	}
+	await ctx.close();
 }
 
 await browser.close();
