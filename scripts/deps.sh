@@ -40,6 +40,7 @@ zlib1g-dev
 libnginx-mod-http-brotli-static
 chromium
 default-jre-headless
+tzdata
 "
 
 # The end-to-end tests need Node.js; most machines have one already.

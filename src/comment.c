@@ -267,7 +267,7 @@ check_post(const struct env *e, struct comment_form *f, struct post *p)
 	if (rc != STORE_OK)
 		return rc == STORE_NOTFOUND ? 404 : 503;
 	buf_init(&b);
-	url_post(&b, p->published, p->slug);
+	url_post(&b, site_zone(e->site, e->set), p->published, p->slug);
 	f->article = arena_strdup(e->arena, b.data);
 	buf_reset(&b);
 	if (p->published > e->now)

@@ -35,6 +35,7 @@ struct ex {
 	struct arena		 rec;	/* one record's strings */
 	struct buf		 clean;	/* xml_clean's */
 	const char		*base;	/* base_url, no trailing slash */
+	const struct tz		*zone;	/* the site's, for permalinks */
 	int64_t			 top;	/* media of ours: top + id */
 	int64_t			 now;
 	int			 rc;	/* the first store error */
@@ -74,13 +75,16 @@ el_cdata(struct ex *e, const char *name, const char *text)
 	xmlTextWriterEndElement(e->w);
 }
 
-/* "YYYY-MM-DD HH:MM:SS", UTC, as WordPress writes its dates. */
+/*
+ * "YYYY-MM-DD HH:MM:SS" in zone z, as WordPress writes its dates: each
+ * twice, in the site's zone and in UTC (z NULL, the _gmt ones).
+ */
 static const char *
-wp_date(struct ex *e, int64_t t)
+wp_date(struct ex *e, const struct tz *z, int64_t t)
 {
 	struct tm	 tm;
 
-	date_utc(t, &tm);
+	date_local(t, z, &tm);
 	return arena_printf(&e->rec, "%04d-%02d-%02d %02d:%02d:%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
@@ -170,8 +174,8 @@ write_item(struct ex *e, const struct wxr_item *it, int64_t when,
 	el_int(e, "wp:post_id", it->id);
 	el_cdata(e, "wp:post_date", it->date);
 	el_cdata(e, "wp:post_date_gmt", it->date_gmt);
-	el_cdata(e, "wp:post_modified", wp_date(e, modified));
-	el_cdata(e, "wp:post_modified_gmt", wp_date(e, modified));
+	el_cdata(e, "wp:post_modified", wp_date(e, e->zone, modified));
+	el_cdata(e, "wp:post_modified_gmt", wp_date(e, NULL, modified));
 	el_cdata(e, "wp:comment_status", it->comment_status);
 	el_cdata(e, "wp:ping_status", "closed");
 	el_cdata(e, "wp:post_name", it->name);
@@ -353,7 +357,8 @@ comments(struct ex *e, int64_t post)
 			wc.email = c[i].c.email;
 			wc.url = c[i].c.url;
 			wc.ip = "";	/* we keep only a keyed hash */
-			wc.date = wc.date_gmt = wp_date(e, c[i].c.created);
+			wc.date = wp_date(e, e->zone, c[i].c.created);
+			wc.date_gmt = wp_date(e, NULL, c[i].c.created);
 			wc.content = c[i].c.content;
 			wc.approved = approved(c[i].c.status);
 			wc.type = "comment";
@@ -434,7 +439,7 @@ one_post(struct ex *e, const struct export_post *ep)
 	if (strcmp(p->type, "page") == 0)
 		url_page(&path, p->slug);
 	else
-		url_post(&path, p->published, p->slug);
+		url_post(&path, e->zone, p->published, p->slug);
 	it.link = abs_url(e, path.data);
 	buf_reset(&path);
 	/*
@@ -449,7 +454,8 @@ one_post(struct ex *e, const struct export_post *ep)
 	it.creator = ep->login;
 	it.content = post_html(e, p);
 	it.excerpt = p->excerpt;
-	it.date = it.date_gmt = wp_date(e, p->published);
+	it.date = wp_date(e, e->zone, p->published);
+	it.date_gmt = wp_date(e, NULL, p->published);
 	it.comment_status = p->comments_open ? "open" : "closed";
 	it.name = p->slug;
 	it.status = post_status(e, p);
@@ -510,7 +516,8 @@ one_media(struct ex *e, const struct export_media *m)
 	it.title = *m->m.alt != '\0' ? m->m.alt : m->m.hash;
 	it.creator = it.content = it.password = "";
 	it.excerpt = m->m.alt;
-	it.date = it.date_gmt = wp_date(e, m->m.created);
+	it.date = wp_date(e, e->zone, m->m.created);
+	it.date_gmt = wp_date(e, NULL, m->m.created);
 	it.comment_status = "closed";
 	it.name = m->m.hash;
 	it.status = "inherit";
@@ -589,6 +596,7 @@ channel(struct ex *e, const struct site *s)
 		return rc;
 	}
 	e->base = arena_strdup(&e->run, set_text(set, SET_BASE_URL));
+	e->zone = site_zone(s, set);
 	len = strlen(e->base);
 	if (len > 0 && e->base[len - 1] == '/')
 		((char *)e->base)[len - 1] = '\0';

@@ -28,6 +28,7 @@
 #include "site.h"
 #include "slug.h"
 #include "store.h"
+#include "tz.h"
 #include "url.h"
 #include "wxr.h"
 
@@ -199,13 +200,14 @@ wp_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
+/* The _gmt time, else the local one read in the site's zone, else now. */
 static int64_t
 best_time(const struct imp *m, const char *gmt, const char *local)
 {
 	int64_t	 t = wp_time(gmt);
 
-	if (t == 0)
-		t = wp_time(local);
+	if (t == 0 && (t = wp_time(local)) != 0)
+		tz_utc(site_zone(m->site, m->env.set), t, &t);
 	return t != 0 ? t : m->env.now;
 }
 
@@ -683,7 +685,8 @@ post_redirects(struct imp *m, const struct wxr_item *it, int64_t id)
 	if (strcmp(p.type, "page") == 0)
 		url_page(&b, p.slug);
 	else
-		url_post(&b, p.published, p.slug);
+		url_post(&b, site_zone(m->site, m->env.set), p.published,
+		    p.slug);
 	if (old != NULL && strcmp(old, b.data) != 0)
 		rc = redirect(m, old, id, 0);
 	if (rc == STORE_OK)
@@ -1566,6 +1569,7 @@ import_run(const struct site *s, const struct import_opts *o, FILE *out,
 	struct wxr_handler	 h = { NULL, on_channel, on_author, on_term,
 	    on_item, on_comment, on_item_end };
 	struct imp		 m;
+	struct env		 env;
 	struct image		*made = NULL;
 	size_t			 nmade = 0, i;
 	int			 rc = -1;
@@ -1588,6 +1592,8 @@ import_run(const struct site *s, const struct import_opts *o, FILE *out,
 		snprintf(err, errlen, "cannot reach the database");
 		goto out;
 	}
+	if (site_env(s, m.env.conn, &m.run, &env) == STORE_OK)
+		m.env.set = env.set;	/* for the site's zone */
 	m.env.site = s;
 	m.env.arena = &m.rec;
 	m.env.now = (int64_t)time(NULL);

@@ -551,22 +551,42 @@ status_ok(const char *s)
 	return 0;
 }
 
+/*
+ * The time t in ISO 8601 in the site's zone ("2026-12-06T00:20:00+01:00")
+ * into buf, or "-" for 0.
+ */
+static const char *
+when(const struct env *e, int64_t t, char *buf, size_t len)
+{
+	struct buf	 b;
+
+	if (t == 0)
+		return "-";
+	buf_init(&b);
+	date_format(&b, "c", t, site_zone(e->site, e->set), &date_names_en);
+	snprintf(buf, len, "%s", b.data != NULL ? b.data : "-");
+	buf_reset(&b);
+	return buf;
+}
+
 /* One line a comment: id, status, post, time, author <email>, text. */
 static int
-comments_list(struct store_conn *c, const char *status)
+comments_list(const struct env *e, const char *status)
 {
 	struct arena	 a;
 	struct comment	*cm;
 	size_t		 n, i, len;
+	char		 t[40];
 	int		 rc;
 
 	arena_init(&a);
-	rc = store_comments_list(c, &a, status, 1000, &cm, &n);
+	rc = store_comments_list(e->conn, &a, status, 1000, &cm, &n);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		len = strcspn(cm[i].content, "\r\n");
-		printf("%lld\t%s\tpost %lld\t%lld\tspam %.3f%s%s\t%s <%s>\t"
+		printf("%lld\t%s\tpost %lld\t%s\tspam %.3f%s%s\t%s <%s>\t"
 		    "%.*s%s\n", (long long)cm[i].id, cm[i].status,
-		    (long long)cm[i].post_id, (long long)cm[i].created,
+		    (long long)cm[i].post_id, when(e, cm[i].created, t,
+		    sizeof(t)),
 		    cm[i].spam_score, *cm[i].spam_signals ? " " : "",
 		    cm[i].spam_signals,
 		    cm[i].author, cm[i].email, (int)(len > 60 ? 60 : len),
@@ -585,7 +605,7 @@ comments_run(const struct env *e, int argc, char **argv)
 	int		 rc;
 
 	if (strcmp(argv[2], "list") == 0)
-		return comments_list(e->conn, argc == 5 ? argv[4] : NULL);
+		return comments_list(e, argc == 5 ? argv[4] : NULL);
 	id = strtoll(argv[3], NULL, 10);
 	if ((rc = moderation_set(e, id, argv[4])) == STORE_OK) {
 		printf("comment %lld is now %s\n", id, argv[4]);
@@ -1182,39 +1202,28 @@ main(int argc, char **argv)
 	return 2;
 }
 
-/* "2026-12-05 23:20" (UTC) of t into buf, or "-" for 0. */
-static const char *
-when(int64_t t, char *buf, size_t len)
-{
-	struct tm	 tm;
-
-	if (t == 0)
-		return "-";
-	date_utc(t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
-	return buf;
-}
-
 static int
-mail_list(struct store_conn *c, int all)
+mail_list(struct site *site, struct store_conn *c, int all)
 {
 	struct mail_row	*m;
 	struct arena	 a;
+	struct env	 env, *e = &env;
 	size_t		 n, i;
-	char		 t1[32], t2[32];
+	char		 t1[40], t2[40];
 	int		 rc;
 
 	arena_init(&a);
-	if ((rc = store_mail_list(c, &a, all, 1000, &m, &n)) == STORE_OK) {
+	if ((rc = site_env(site, c, &a, e)) == STORE_OK &&
+	    (rc = store_mail_list(c, &a, all, 1000, &m, &n)) == STORE_OK) {
 		if (n == 0)
 			printf("The outbox is empty.\n");
 		for (i = 0; i < n; i++)
-			printf("%lld\t%s\t%s\t%s\tqueued %s UTC\t%lld"
+			printf("%lld\t%s\t%s\t%s\tqueued %s\t%lld"
 			    " tries\t%s %s\t%s\n", (long long)m[i].id,
 			    m[i].status, m[i].kind, m[i].rcpt,
-			    when(m[i].created, t1, sizeof(t1)),
+			    when(e, m[i].created, t1, sizeof(t1)),
 			    (long long)m[i].tries, strcmp(m[i].status,
-			    "sent") == 0 ? "sent" : "next", when(strcmp(
+			    "sent") == 0 ? "sent" : "next", when(e, strcmp(
 			    m[i].status, "sent") == 0 ? m[i].sent : m[i].due,
 			    t2, sizeof(t2)), *m[i].reply != '\0' ?
 			    m[i].reply : "-");
@@ -1322,7 +1331,7 @@ cmd_mail(int argc, char **argv)
 		if (!mail_on(site))
 			printf("Mail is off: set smtp_url and mail_from in"
 			    " galley.conf to send.\n");
-		rc = mail_list(c, argc == 4);
+		rc = mail_list(site, c, argc == 4);
 	} else if (strcmp(argv[2], "retry") == 0) {
 		if ((rc = store_mail_requeue(c, id, (int64_t)time(NULL),
 		    &n)) == STORE_OK) {

@@ -27,6 +27,7 @@
 #include "notify_reader.h"
 #include "setting.h"
 #include "sign.h"
+#include "site.h"
 #include "store.h"
 #include "url.h"
 
@@ -277,7 +278,8 @@ told_read(const struct env *e, int64_t id, const struct mail_address *ad,
 	if (strcmp(t->post.type, "page") == 0)
 		url_page(&b, t->post.slug);
 	else
-		url_post(&b, t->post.published, t->post.slug);
+		url_post(&b, site_zone(e->site, e->set), t->post.published,
+		    t->post.slug);
 	/* As the article links it: on the comment page that shows it. */
 	path = comment_path(e, arena_strdup(e->arena, b.data), t->post.id,
 	    id);

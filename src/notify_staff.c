@@ -27,6 +27,7 @@
 #include "notify.h"
 #include "setting.h"
 #include "spam.h"
+#include "site.h"
 #include "store.h"
 #include "url.h"
 
@@ -96,7 +97,7 @@ notice_view(const struct env *e, const struct comment *cm,
 	json_object_set_new(view, "post_title", str(p->title));
 	buf_init(&b);
 	buf_puts(&b, base);
-	url_post(&b, p->published, p->slug);
+	url_post(&b, site_zone(e->site, e->set), p->published, p->slug);
 	json_object_set_new(view, "post_link", json_string(b.data));
 	b.len = 0;
 	buf_puts(&b, base);

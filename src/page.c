@@ -92,70 +92,69 @@ view_int(json_t *o, const char *key, int64_t v)
 	json_object_set_new(o, key, json_integer(v));
 }
 
-/*
- * Writes v in decimal, at least w digits, at p; returns the end.  Dates
- * are written by hand: a page of comments writes two for each.
- */
-static char *
-put_num(char *p, long long v, int w)
+const struct tz *
+page_tz(struct req *r)
 {
-	char			 d[24];
-	int			 n = 0;
-	unsigned long long	 u = v < 0 ? -(unsigned long long)v :
-				    (unsigned long long)v;
+	return site_zone(r->site, page_settings(r));
+}
 
-	if (v < 0)
-		*p++ = '-';
-	do
-		d[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	while (n < w)
-		d[n++] = '0';
-	while (n > 0)
-		*p++ = d[--n];
-	return p;
+const struct date_names *
+page_date_names(struct req *r)
+{
+	return i18n_date_names(page_lang(r));
+}
+
+/*
+ * The date_format or time_format setting k; left at its default, the
+ * language's own (as WordPress's translators translate "F j, Y"), so a
+ * Russian site shows "6 декабря 2026" until its editor picks a format.
+ */
+static const char *
+page_format(struct req *r, enum set_key k)
+{
+	static const char *const dflt[] = {
+		NC_("date format", "F j, Y"),
+		NC_("time format", "g:i a"),
+	};
+	const char	*fmt = set_text(page_settings(r), k);
+	size_t		 i = k == SET_DATE_FORMAT ? 0 : 1;
+
+	if (strcmp(fmt, settings[k].dflt) != 0)
+		return fmt;
+	return i18n_pget(page_lang(r), i == 0 ? "date format" : "time format",
+	    dflt[i]);
+}
+
+/* t written by the date letters fmt, in r's arena. */
+static const char *
+date_in(struct req *r, const char *fmt, int64_t t)
+{
+	struct buf	 b;
+	const char	*s;
+
+	buf_init(&b);
+	date_format(&b, fmt, t, page_tz(r), page_date_names(r));
+	s = arena_strdup(&r->arena, b.data != NULL ? b.data : "");
+	buf_reset(&b);
+	return s;
 }
 
 const char *
 page_iso_date(struct req *r, int64_t t)
 {
-	struct tm	 tm;
-	char		*s = arena_alloc(&r->arena, 64), *p;
-
-	date_utc(t, &tm);
-	p = put_num(s, tm.tm_year + 1900LL, 4);
-	*p++ = '-';
-	p = put_num(p, tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = put_num(p, tm.tm_mday, 2);
-	*p++ = 'T';
-	p = put_num(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_num(p, tm.tm_min, 2);
-	*p++ = ':';
-	p = put_num(p, tm.tm_sec, 2);
-	memcpy(p, "Z", 2);
-	return s;
+	return date_in(r, "Y-m-d\\TH:i:sp", t);
 }
 
 const char *
 page_human_date(struct req *r, int64_t t)
 {
-	const struct date_names	*n = i18n_date_names(page_lang(r));
-	struct tm		 tm;
+	return date_in(r, page_format(r, SET_DATE_FORMAT), t);
+}
 
-	/*
-	 * Not strftime: month names must not follow the process locale.
-	 * English "F j, Y"; a language with a genitive puts the day first,
-	 * as WordPress's ru_RU ("6 декабря 2026").  The date_format
-	 * setting replaces this (date.c).
-	 */
-	date_utc(t, &tm);
-	if (n->month_gen[tm.tm_mon] != n->month[tm.tm_mon])
-		return arena_printf(&r->arena, "%d %s %lld", tm.tm_mday,
-		    n->month_gen[tm.tm_mon], tm.tm_year + 1900LL);
-	return arena_printf(&r->arena, "%s %d, %lld", n->month[tm.tm_mon],
-	    tm.tm_mday, tm.tm_year + 1900LL);
+const char *
+page_human_time(struct req *r, int64_t t)
+{
+	return date_in(r, page_format(r, SET_TIME_FORMAT), t);
 }
 
 enum lang
@@ -259,7 +258,7 @@ page_view(struct req *r)
 	struct tm	 tm;
 	const char	*js;
 
-	date_utc(r->now, &tm);
+	date_local(r->now, page_tz(r), &tm);
 	view_str(site, "title", set_text(page_settings(r), SET_SITE_TITLE));
 	view_str(site, "tagline", set_text(page_settings(r), SET_SITE_TAGLINE));
 	/* base_url without a trailing slash: paths are appended to it. */
@@ -342,7 +341,7 @@ view_post_summary(struct req *r, const struct post *p)
 
 	buf_init(&b);
 	view_str(o, "title", p->title);
-	url_post(&b, p->published, p->slug);
+	url_post(&b, page_tz(r), p->published, p->slug);
 	view_str(o, "url", b.data);
 	buf_reset(&b);
 	view_str(o, "date", page_human_date(r, p->published));
@@ -560,12 +559,13 @@ page_notfound(struct req *r)
 
 /* The path of post p (a page's or an article's), appended to b. */
 static void
-post_path(struct buf *b, const char *type, const char *slug, int64_t when)
+post_path(struct req *r, struct buf *b, const char *type, const char *slug,
+    int64_t when)
 {
 	if (strcmp(type, "page") == 0)
 		url_page(b, slug);
 	else
-		url_post(b, when, slug);
+		url_post(b, page_tz(r), when, slug);
 }
 
 int
@@ -579,7 +579,7 @@ page_moved(struct req *r, const char *key)
 		return 0;
 	buf_init(&b);
 	if (rd.post_id != 0)
-		post_path(&b, rd.type, rd.slug, rd.published);
+		post_path(r, &b, rd.type, rd.slug, rd.published);
 	else if (*rd.media_hash != '\0')
 		url_media(&b, rd.media_hash, image_ext(rd.media_mime));
 	if (b.data != NULL)
@@ -612,7 +612,7 @@ page_old_id(struct req *r, const char *name, const char *value)
 	    store_post_by_id(r->conn, &r->arena, id, &p) != STORE_OK)
 		return page_notfound(r);
 	buf_init(&b);
-	post_path(&b, p.type, p.slug, p.published);
+	post_path(r, &b, p.type, p.slug, p.published);
 	r->location = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
 	return 301;

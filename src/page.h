@@ -18,6 +18,8 @@
 struct buf;
 struct picture;
 struct req;
+struct date_names;
+struct tz;
 struct post;
 
 int	page_home(struct req *);
@@ -207,10 +209,22 @@ void	page_body(struct req *, const struct post *p, struct buf *out,
  */
 json_t	*view_picture(struct req *, const struct picture *m,
 	    const char *alt, int slot, const char *sizes, int eager);
-/* Formats the Unix time t: ISO 8601 UTC ("2015-10-01T09:30:00Z"). */
+/*
+ * Formats the Unix time t in ISO 8601 in the site's zone, with its
+ * offset ("2026-12-06T03:04:05+01:00"; UTC ends in Z).  In r's arena.
+ */
 const char *page_iso_date(struct req *, int64_t t);
-/* Formats the Unix time t as WordPress's default "F j, Y". */
+/* Formats t by the date_format setting ("F j, Y"), in the site's zone. */
 const char *page_human_date(struct req *, int64_t t);
+/* Formats t by the time_format setting ("g:i a"), in the site's zone. */
+const char *page_human_time(struct req *, int64_t t);
+/* The site's time zone (NULL: UTC), valid while the site is open. */
+const struct tz *page_tz(struct req *);
+/*
+ * The month and day names dates are written in for r: the one place
+ * that picks them, so pages follow the site's language through it.
+ */
+const struct date_names *page_date_names(struct req *);
 /*
  * The request's snapshot of the settings (setting.h), in its arena:
  * taken on first use for the data generation the request knows (or asks

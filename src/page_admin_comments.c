@@ -73,7 +73,7 @@ admin_comment_view(struct req *r, const struct comment *cm)
 	    "");
 	if (cm->post_slug != NULL && *cm->post_slug != '\0') {
 		buf_init(&b);
-		url_post(&b, cm->post_published, cm->post_slug);
+		url_post(&b, page_tz(r), cm->post_published, cm->post_slug);
 		buf_printf(&b, "#comment-%lld", (long long)cm->id);
 		view_str(o, "link", b.data);
 		buf_reset(&b);

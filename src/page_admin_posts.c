@@ -29,6 +29,7 @@
 #include "search.h"
 #include "slug.h"
 #include "store.h"
+#include "tz.h"
 #include "url.h"
 #include "utf8.h"
 
@@ -48,38 +49,52 @@ mine_only(const struct session *se)
 	return auth_role_rank(se->user.role) < 2;
 }
 
-/* "YYYY-MM-DDTHH:MM" (UTC) for an <input type="datetime-local">. */
+/*
+ * "YYYY-MM-DDTHH:MM" in the site's zone, for an <input
+ * type="datetime-local"> (which has no zone: the editor's times are the
+ * site's, as WordPress's are).
+ */
 static const char *
 local_time(struct req *r, int64_t t)
 {
 	struct tm	 tm;
 
-	date_utc(t, &tm);
+	date_local(t, page_tz(r), &tm);
 	return arena_printf(&r->arena, "%04d-%02d-%02dT%02d:%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min);
 }
 
-/* Parses "YYYY-MM-DDTHH:MM[:SS]" as UTC; -1 if it is not one. */
+/*
+ * Parses "YYYY-MM-DDTHH:MM[:SS]" as a wall-clock time, counted as Unix
+ * seconds are; -1 if it is not one.
+ */
 static int64_t
-parse_time(const char *s)
+parse_wall(const char *s)
 {
-	struct tm	 tm;
 	int		 y, mo, d, h, mi, sec = 0, n;
 
-	memset(&tm, 0, sizeof(tm));
 	n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
 	if (n < 5 || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > 31 || h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 ||
 	    sec < 0)
 		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	return (int64_t)timegm(&tm);
+	if (d > date_month_days(y, mo))
+		return -1;
+	return date_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+/*
+ * The instant of the editor's time s (parse_wall's) in the site's zone;
+ * tz_utc says how one skipped or repeated by a clock change reads.
+ */
+static int64_t
+parse_time(struct req *r, const char *s)
+{
+	int64_t	 t;
+
+	tz_utc(page_tz(r), parse_wall(s), &t);
+	return t;
 }
 
 static const char *
@@ -260,7 +275,8 @@ list(struct req *r, struct session *se)
 		if (strcmp(p[i].type, "page") == 0)
 			url_page(&b, p[i].slug);
 		else
-			url_post(&b, p[i].published, p[i].slug);
+			url_post(&b, page_tz(r), p[i].published,
+			    p[i].slug);
 		if (strcmp(p[i].status, "publish") == 0 &&
 		    p[i].published <= r->now)
 			view_str(o, "view", b.data);
@@ -351,6 +367,7 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 	view_str(view, "source_name", d->source_name);
 	view_str(view, "source_url", d->source_url);
 	view_str(view, "when", d->when);
+	view_str(view, "zone", tz_name(page_tz(r)));
 	json_object_set_new(view, "draft", json_boolean(
 	    strcmp(d->status, "draft") == 0));
 	json_object_set_new(view, "comments_open", json_boolean(
@@ -453,9 +470,9 @@ view_revisions(struct req *r, json_t *view, int64_t id)
 		view_int(o, "rev", rv[i].id);
 		view_str(o, "title", rv[i].title);
 		view_str(o, "author", rv[i].author_name);
-		view_str(o, "date", arena_printf(&r->arena, "%s %s UTC",
-		    page_human_date(r, rv[i].created), local_time(r,
-		    rv[i].created) + 11));
+		view_str(o, "date", arena_printf(&r->arena, "%s %s",
+		    page_human_date(r, rv[i].created), page_human_time(r,
+		    rv[i].created)));
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(view, "has_revisions", json_boolean(n > 0));
@@ -547,8 +564,9 @@ draft_read(struct form *in, struct draft *d)
 		d->err[2] = "The text must be valid text of at most 1 MB.";
 	if (*d->source_url != '\0' && !url_http_ok(d->source_url))
 		d->err[3] = "A source address starts with http:// or https://.";
-	if (*d->when != '\0' && parse_time(d->when) < 0)
-		d->err[4] = "A time looks like 2026-11-24T18:30 (UTC).";
+	if (*d->when != '\0' && parse_wall(d->when) < 0)
+		d->err[4] = "A time looks like 2026-11-24T18:30, in the"
+		    " site's time zone.";
 	for (len = 0; len < 7; len++)
 		if (d->err[len] != NULL)
 			return -1;
@@ -615,7 +633,7 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.title = (char *)d->title;
 	p.status = (char *)d->status;
 	p.author_id = old != NULL ? old->author_id : se->user.id;
-	p.published = *d->when != '\0' ? parse_time(d->when) : r->now;
+	p.published = *d->when != '\0' ? parse_time(r, d->when) : r->now;
 	p.modified = r->now;
 	p.format = (char *)d->format;
 	p.body = (char *)d->body;

@@ -13,40 +13,51 @@
 #include "page.h"
 #include "req.h"
 #include "store.h"
+#include "tz.h"
+
+/* The instant the site's clocks show midnight on local day days. */
+static int64_t
+midnight(struct req *r, int64_t days)
+{
+	int64_t	 t;
+
+	/* Midnight skipped by a change (as in Chile) starts at 01:00. */
+	tz_utc(page_tz(r), days * 86400, &t);
+	return t;
+}
 
 /*
- * A date archive's range of publication times, [q->from, q->now], and
- * its heading; STORE_NOTFOUND for a day the month does not have.  The
+ * A date archive's range of publication times, [q->from, q->now]: the
+ * year, month or day in the site's zone, as WordPress has it, and its
+ * heading; STORE_NOTFOUND for a day the month does not have.  The
  * posts_by_date index (type, status, published) serves the range.
  */
 static int
 archive_date(struct req *r, struct post_query *q, struct archive_of *out)
 {
 	const struct route	*rt = &r->route;
-	struct tm		 tm = { 0 }, check;
-	int64_t			 until;
+	const struct date_names	*dn = page_date_names(r);
+	int64_t			 from, until;
 
-	tm.tm_year = rt->year - 1900;
-	tm.tm_mon = rt->month > 0 ? rt->month - 1 : 0;
-	tm.tm_mday = rt->day > 0 ? rt->day : 1;
-	q->from = (int64_t)timegm(&tm);
-	date_utc(q->from, &check);
-	if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
+	if (rt->month > 12 || rt->day > date_month_days(rt->year,
+	    rt->month > 0 ? rt->month : 1))
 		return STORE_NOTFOUND;
+	from = date_days(rt->year, rt->month > 0 ? rt->month : 1,
+	    rt->day > 0 ? rt->day : 1);
 	if (rt->day > 0)
-		tm.tm_mday++;
+		until = from + 1;
 	else if (rt->month > 0)
-		tm.tm_mon++;
+		until = from + date_month_days(rt->year, rt->month);
 	else
-		tm.tm_year++;
-	until = (int64_t)timegm(&tm);
-	q->now = until - 1;
+	until = date_days(rt->year + 1, 1, 1);
+	q->from = midnight(r, from);
+	q->now = midnight(r, until) - 1;
 	out->kind = rt->day > 0 ? i18n_pget(page_lang(r), "archive", "Day") :
 	    rt->month > 0 ? i18n_pget(page_lang(r), "archive", "Month") :
 	    i18n_pget(page_lang(r), "archive", "Year");
 	out->name = rt->day > 0 ? page_human_date(r, q->from) :
 	    rt->month > 0 ? arena_printf(&r->arena, "%s %d",
-	    i18n_date_names(page_lang(r))->month[rt->month - 1], rt->year) :
+	    dn->month[rt->month - 1], rt->year) :
 	    arena_printf(&r->arena, "%d", rt->year);
 	out->description = "";
 	return STORE_OK;

@@ -600,7 +600,7 @@ page_article(struct req *r)
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	buf_init(&b);
-	url_post(&b, p.published, p.slug);
+	url_post(&b, page_tz(r), p.published, p.slug);
 	path = arena_strdup(&r->arena, b.data);
 	buf_reset(&b);
 	rt = r->route;

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "comment.h"
 #include "comment_text.h"
+#include "date.h"
 #include "html.h"
 #include "i18n.h"
 #include "image.h"
@@ -329,7 +330,7 @@ post_item(struct feed *f, const struct post *p)
 	const char	*link, *author;
 
 	buf_init(&b);
-	url_post(&b, p->published, p->slug);
+	url_post(&b, page_tz(f->r), p->published, p->slug);
 	link = absolute(f, b.data);
 	b.len = 0;
 	url_author(&b, p->author_slug, 1);
@@ -360,7 +361,8 @@ comment_item(struct feed *f, const struct comment *c, int one_post)
 	if (strcmp(c->post_type, "page") == 0)
 		url_page(&b, c->post_slug);
 	else
-		url_post(&b, c->post_published, c->post_slug);
+		url_post(&b, page_tz(f->r), c->post_published,
+		    c->post_slug);
 	path = comment_path(&env, arena_strdup(a, b.data), c->post_id,
 	    c->id);
 	buf_reset(&b);
@@ -423,6 +425,20 @@ posts_feed(struct feed *f)
 	return r->store_err != STORE_OK ? r->store_err : STORE_OK;
 }
 
+/*
+ * 1 if the route's /YYYY/MM/ is p's month in zone z: the site's, or UTC
+ * for a link made before the site had a zone.
+ */
+static int
+month_of(struct req *r, const struct tz *z, const struct post *p)
+{
+	struct tm	 tm;
+
+	date_local(p->published, z, &tm);
+	return tm.tm_year + 1900 == r->route.year && tm.tm_mon + 1 ==
+	    r->route.month;
+}
+
 /* The newest approved comments of the site, or of the post named. */
 static int
 comments_feed(struct feed *f)
@@ -441,11 +457,10 @@ comments_feed(struct feed *f)
 		    r->route.slug, &p);
 		if (rc != STORE_OK)
 			return rc;
-		url_post(&b, p.published, p.slug);
+		url_post(&b, page_tz(r), p.published, p.slug);
 		/* Wrong month, or not published yet: no such post. */
-		if (p.published > r->now || strncmp(b.data + 1,
-		    arena_printf(&r->arena, "%04d/%02d/", r->route.year,
-		    r->route.month), 8) != 0) {
+		if (p.published > r->now || (!month_of(r, page_tz(r), &p) &&
+		    !month_of(r, NULL, &p))) {
 			buf_reset(&b);
 			return STORE_NOTFOUND;
 		}

@@ -31,7 +31,7 @@ hit_view(struct req *r, const struct search_hit *h)
 	if (strcmp(h->type, "page") == 0)
 		url_page(&b, h->slug);
 	else
-		url_post(&b, h->published, h->slug);
+		url_post(&b, page_tz(r), h->published, h->slug);
 	view_str(o, "url", b.data);
 	b.len = 0;
 	if (strcmp(h->type, "post") == 0) {

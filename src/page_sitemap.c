@@ -92,12 +92,12 @@ sitemap_index(struct req *r, struct xml *x, const char *base)
 
 /* One entry's path, by its kind. */
 static void
-entry_path(struct buf *b, enum sitemap_kind kind,
+entry_path(struct req *r, struct buf *b, enum sitemap_kind kind,
     const struct sitemap_entry *e)
 {
 	switch (kind) {
 	case SITEMAP_POSTS:
-		url_post(b, e->published, e->slug);
+		url_post(b, page_tz(r), e->published, e->slug);
 		break;
 	case SITEMAP_PAGES:
 		url_page(b, e->slug);
@@ -137,7 +137,7 @@ sitemap_urls(struct req *r, struct xml *x, const char *base,
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		b.len = 0;
-		entry_path(&b, kind, &e[i]);
+		entry_path(r, &b, kind, &e[i]);
 		xmlTextWriterStartElement(x->w, BAD_CAST "url");
 		xml_el(x, "loc", arena_printf(&r->arena, "%s%s", base,
 		    b.data));

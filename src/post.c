@@ -14,6 +14,7 @@
 #include "moderation.h"
 #include "post.h"
 #include "slug.h"
+#include "site.h"
 #include "store.h"
 #include "url.h"
 
@@ -108,12 +109,12 @@ keep_revision(const struct env *e, const struct post *old, int64_t editor_id)
 
 /* The path a published post or page is read at. */
 static void
-path_of(struct buf *b, const struct post *p)
+path_of(const struct env *e, struct buf *b, const struct post *p)
 {
 	if (strcmp(p->type, "page") == 0)
 		url_page(b, p->slug);
 	else
-		url_post(b, p->published, p->slug);
+		url_post(b, site_zone(e->site, e->set), p->published, p->slug);
 }
 
 /*
@@ -132,8 +133,8 @@ keep_old_path(const struct env *e, const struct post *old,
 		return STORE_OK;
 	buf_init(&was);
 	buf_init(&now);
-	path_of(&was, old);
-	path_of(&now, p);
+	path_of(e, &was, old);
+	path_of(e, &now, p);
 	if (strcmp(was.data, now.data) != 0)
 		rc = store_redirect_add(e->conn, was.data, old->id, 0, 1);
 	buf_reset(&was);

@@ -16,6 +16,7 @@
 #include "setting.h"
 #include "spam.h"
 #include "store.h"
+#include "tz.h"
 #include "url.h"
 
 const struct setting settings[SET__MAX] = {
@@ -150,7 +151,7 @@ const struct setting settings[SET__MAX] = {
 	    SET_CHOICE, 0, 0, "en ru",
 	    "Site language", SETG_LANGUAGE },
 	[SET_TIMEZONE] = { "timezone", "UTC", "the time zone every date is"
-	    " shown in, an IANA name such as Europe/Berlin", SET_TEXT, 0, 64,
+	    " shown in, an IANA name such as Europe/Berlin", SET_ZONE, 0, 64,
 	    NULL,
 	    "Time zone", SETG_LANGUAGE },
 	[SET_DATE_FORMAT] = { "date_format", "F j, Y", "how dates are shown,"
@@ -252,6 +253,24 @@ origin_ok(const char *v)
 	return strpbrk(p + 3, "/?#'") == NULL;
 }
 
+/* 0 if v is UTC or a zone tz_load reads, else -1 with why in err. */
+static int
+zone_ok(const char *v, char *err, size_t errlen)
+{
+	struct tz	*z;
+	char		 why[160];
+
+	if (strcmp(v, "UTC") == 0)
+		return 0;
+	if ((z = tz_load(v, why, sizeof(why))) != NULL) {
+		tz_free(z);
+		return 0;
+	}
+	snprintf(err, errlen, "a time zone of the tz database, such as"
+	    " Europe/Berlin or America/New_York, or UTC (%s)", why);
+	return -1;
+}
+
 int
 setting_check(const struct setting *st, const char *v, char *err,
     size_t errlen)
@@ -301,6 +320,8 @@ setting_check(const struct setting *st, const char *v, char *err,
 			return 0;
 		snprintf(err, errlen, "one or more of: %s", st->choices);
 		return -1;
+	case SET_ZONE:
+		return zone_ok(v, err, errlen);
 	}
 	return -1;
 }
@@ -338,6 +359,20 @@ set_real(const struct settings *s, enum set_key k)
 }
 
 /*
+ * 1 if the stored v will do for st.  A zone was loaded when it was set:
+ * its name is checked, not the disk read again (tz_cache_get reads it).
+ */
+static int
+stored_ok(const struct setting *st, const char *v)
+{
+	char	 err[256];
+
+	if (st->type == SET_ZONE)
+		return tz_name_ok(v);
+	return setting_check(st, v, err, sizeof(err)) == 0;
+}
+
+/*
  * A snapshot (heap, free()) of the values in v[0..SET__MAX): each that
  * passes its check, else its default.
  */
@@ -346,12 +381,11 @@ build(const char *const *v)
 {
 	struct settings	*s;
 	const char	*val[SET__MAX];
-	char		 err[128];
 	size_t		 i, len = 0, at = 0;
 
 	for (i = 0; i < SET__MAX; i++) {
-		val[i] = v[i] != NULL && setting_check(&settings[i], v[i], err,
-		    sizeof(err)) == 0 ? v[i] : settings[i].dflt;
+		val[i] = v[i] != NULL && stored_ok(&settings[i], v[i]) ?
+		    v[i] : settings[i].dflt;
 		len += strlen(val[i]) + 1;
 	}
 	s = xcalloc(1, sizeof(*s) + len);

@@ -68,8 +68,10 @@ enum set_type {
 	SET_BOOL,		/* true or false */
 	SET_PROB,		/* a number from 0 to 1 */
 	SET_CHOICE,		/* one of the words of choices */
-	SET_CHOICES		/* some of them, space-separated, at least
+	SET_CHOICES,		/* some of them, space-separated, at least
 				   one, each once */
+	SET_ZONE		/* a time zone of the system's tz database
+				   (tz.h), or UTC */
 };
 
 /*

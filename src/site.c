@@ -26,6 +26,7 @@
 #include "site.h"
 #include "store.h"
 #include "theme.h"
+#include "tz.h"
 
 #define IMAGE_MEMORY_MB	160	/* default decode budget, MiB */
 #define PAGE_CACHE_MB	16	/* default page cache budget, MiB */
@@ -352,6 +353,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	if ((s->theme = theme_live_new(s->theme_dir, err, errlen)) == NULL)
 		goto fail;
 	s->settings = setting_cache_new();
+	s->zones = tz_cache_new();
 	s->comments = batch_new();
 	return s;
 fail:
@@ -381,6 +383,7 @@ site_close(struct site *s)
 	cache_free(s->cache);
 	batch_free(s->comments);
 	setting_cache_free(s->settings);
+	tz_cache_free(s->zones);
 	image_gate_free(s->images);
 	theme_live_free(s->theme);
 	free(s->theme_dir);
@@ -394,7 +397,7 @@ site_close(struct site *s)
 }
 
 int
-site_env(struct site *s, struct store_conn *c, struct arena *a,
+site_env(const struct site *s, struct store_conn *c, struct arena *a,
     struct env *out)
 {
 	const struct settings	*set;
@@ -406,4 +409,13 @@ site_env(struct site *s, struct store_conn *c, struct arena *a,
 		return rc;
 	*out = (struct env){ s, c, a, set, (int64_t)time(NULL) };
 	return STORE_OK;
+}
+
+const struct tz *
+site_zone(const struct site *s, const struct settings *set)
+{
+	/* An env made without settings (a test's, a tool's) is in UTC. */
+	if (set == NULL)
+		return NULL;
+	return tz_cache_get(s->zones, set_text(set, SET_TIMEZONE));
 }

@@ -20,6 +20,9 @@ struct image_gate;
 struct mail_conf;
 struct store;
 struct theme_live;
+struct tz_cache;
+struct tz;
+struct settings;
 
 #define SITE_SECRET_LEN	32
 
@@ -36,6 +39,7 @@ struct site {
 	struct cache	*cache;
 	struct batch	*comments;	/* new comments' group commit */
 	struct setting_cache *settings;	/* the settings' snapshot */
+	struct tz_cache	*zones;		/* time zones, each read once */
 	struct image_gate *images;	/* picture decoding: one per core,
 					   within image_memory_mb MiB */
 	struct mail_conf *mail;		/* SMTP and sender (mail.h); NULL:
@@ -81,7 +85,13 @@ struct store_conn;
  * the mail sender): connection c, arena a, now, and the settings read
  * through c.  Returns a store_rc.
  */
-int	site_env(struct site *, struct store_conn *c, struct arena *a,
+int	site_env(const struct site *, struct store_conn *c, struct arena *a,
 	    struct env *out);
+/*
+ * The site's time zone by the settings set (NULL is UTC, as every tz
+ * function reads it; so is set NULL); read from disk once per name,
+ * valid while the site is open.
+ */
+const struct tz *site_zone(const struct site *, const struct settings *set);
 
 #endif

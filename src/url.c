@@ -462,11 +462,12 @@ url_date(struct buf *b, int year, int month, int day, int page)
 }
 
 void
-url_post(struct buf *b, int64_t when, const char *slug)
+url_post(struct buf *b, const struct tz *z, int64_t when, const char *slug)
 {
 	struct tm	 tm;
 
-	date_utc(when, &tm);
+	/* The month of the site's calendar, as WordPress's permalinks. */
+	date_local(when, z, &tm);
 	buf_printf(b, "/%04d/%02d/%s/", tm.tm_year + 1900, tm.tm_mon + 1, slug);
 }
 

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 struct buf;
+struct tz;
 
 enum route_kind {
 	ROUTE_NONE,		/* not ours: 404 */
@@ -134,8 +135,12 @@ void	url_mail(struct buf *b, const char *what, const char *token);
 /* Appends the canonical path of rt (what url_parse read) to b. */
 void	url_route(struct buf *b, const struct route *rt);
 
-/* Appends the path of an article published at the Unix time when. */
-void	url_post(struct buf *b, int64_t when, const char *slug);
+/*
+ * Appends the path of an article published at the Unix time when: its
+ * year and month in zone z (NULL: UTC), the site's.
+ */
+void	url_post(struct buf *b, const struct tz *z, int64_t when,
+	    const char *slug);
 /* Appends the path of a category ("category") or tag ("tag") archive. */
 void	url_term(struct buf *b, const char *taxonomy, const char *slug,
 	    int page);

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "setting.h"
 #include "sign.h"
+#include "site.h"
 #include "store.h"
 #include "url.h"
 #include "vote.h"
@@ -94,7 +95,7 @@ check(const struct env *e, const char *type, const char *id, const char *value,
 		return 422;
 	}
 	buf_init(&b);
-	url_post(&b, p.published, p.slug);
+	url_post(&b, site_zone(e->site, e->set), p.published, p.slug);
 	*back = v->comment ? arena_printf(e->arena, "%s#comment-%lld", b.data,
 	    (long long)v->item) : arena_printf(e->arena, "%s#rating", b.data);
 	buf_reset(&b);

@@ -43,6 +43,7 @@ PGTESTS="
 	test_notify
 	test_account_mail
 	test_i18n
+	test_timezone
 "
 PGONLY="test_nodes"
 passed=0

@@ -61,13 +61,13 @@ builders(void)
 	struct route	 rt;
 
 	buf_init(&b);
-	url_post(&b, 1443709920, "russian-isis-strikes");	/* 2015-10-01 */
+	url_post(&b, NULL, 1443709920, "russian-isis-strikes");	/* 2015-10-01 */
 	CHECK_STR(b.data, "/2015/10/russian-isis-strikes/");
 	CHECK(url_parse(b.data, &rt) == 0 && rt.kind == ROUTE_POST &&
 	    rt.year == 2015 && rt.month == 10 &&
 	    strcmp(rt.slug, "russian-isis-strikes") == 0);
 	buf_reset(&b);
-	url_post(&b, 1451606399, "last");	/* 2015-12-31 23:59:59 UTC */
+	url_post(&b, NULL, 1451606399, "last");	/* 2015-12-31 23:59:59 UTC */
 	CHECK_STR(b.data, "/2015/12/last/");
 	buf_reset(&b);
 	url_term(&b, "category", "terrorism", 1);
