@@ -519,15 +519,21 @@ theme_live_new(const char *dir, char *err, size_t errlen)
 {
 	struct theme_live	*live;
 	struct theme		*t;
+	const char		*p;
+	size_t			 n;
 
 	if ((t = theme_load(dir, 0, err, errlen)) == NULL)
 		return NULL;
 	/*
 	 * Said loudly, once: the site serves, but not all as its owner
-	 * wrote it (the Tools page shows it too, until a reload).
+	 * wrote it (the Tools page shows it too, until a reload).  Each
+	 * note is a line of the log of its own, prefixed like the others.
 	 */
-	if (theme_notes(t) != NULL)
-		fprintf(stderr, "galley: theme: %s", theme_notes(t));
+	for (p = theme_notes(t); p != NULL && *p != '\0'; p += n +
+	    (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		fprintf(stderr, "galley: theme: %.*s\n", (int)n, p);
+	}
 	live = xcalloc(1, sizeof(*live));
 	pthread_mutex_init(&live->lock, NULL);
 	live->cur = t;

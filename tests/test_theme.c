@@ -401,10 +401,16 @@ startup(const char *dir, const char *theme)
 	CHECK(mkfifo(path, 0644) == 0);
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return;
-	CHECK(srv_log_has(&s, "galley: theme: "));
-	CHECK(srv_log_has(&s, "/home.mustache: line 2: unclosed section"));
-	CHECK(srv_log_has(&s, "/style.css: larger than"));
-	CHECK(srv_log_has(&s, "/fifo.css: not a regular file"));
+	/* Each problem on a line of its own that says whose it is. */
+	snprintf(path, sizeof(path), "galley: theme: %s/home.mustache: line 2:"
+	    " unclosed section", theme);
+	CHECK(srv_log_has(&s, path));
+	snprintf(path, sizeof(path), "galley: theme: %s/style.css: larger"
+	    " than", theme);
+	CHECK(srv_log_has(&s, path));
+	snprintf(path, sizeof(path), "galley: theme: %s/fifo.css: not a"
+	    " regular file", theme);
+	CHECK(srv_log_has(&s, path));
 	CHECK(http_get(&s, "/", &r) == 0 && r.status == 200 &&
 	    strstr(r.body.data, "id=\"mine\"") == NULL);
 	resp_free(&r);
