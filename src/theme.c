@@ -9,12 +9,12 @@
  * Reloading without a lock around rendering: struct theme_live holds the
  * served theme and one counted reference to it.  theme_take locks only
  * to read the pointer and add one to its count (a few instructions, so
- * readers never wait on a render or a load); a reload loads the new
- * theme with no lock held, swaps the pointer under the lock, and drops
- * the live reference to the old one.  Whoever drops the last reference
- * frees it: the reload itself when no request holds it, else the last
- * request still rendering with it or sending one of its files.  The
- * count is atomic because drops happen outside the lock.
+ * readers never wait on a render or a load); a reload (one at a time)
+ * loads the new theme without that lock, swaps the pointer under it,
+ * and drops the live reference to the old one.  Whoever drops the last
+ * reference frees it: the reload itself when no request holds it, else
+ * the last request still rendering with it or sending one of its files.
+ * The count is atomic because drops happen outside the lock.
  */
 #include <sys/stat.h>
 #include <dirent.h>
@@ -63,6 +63,7 @@ struct theme {
 
 struct theme_live {
 	pthread_mutex_t		 lock;		/* over cur */
+	pthread_mutex_t		 reloading;	/* one reload at a time */
 	struct theme		*cur;
 	atomic_uint		 serial;
 	char			*dir;
@@ -536,6 +537,7 @@ theme_live_new(const char *dir, char *err, size_t errlen)
 	}
 	live = xcalloc(1, sizeof(*live));
 	pthread_mutex_init(&live->lock, NULL);
+	pthread_mutex_init(&live->reloading, NULL);
 	live->cur = t;
 	atomic_init(&live->serial, 0);
 	live->dir = dir != NULL ? xstrdup(dir) : NULL;
@@ -549,6 +551,7 @@ theme_live_free(struct theme_live *live)
 		return;
 	theme_drop(live->cur);
 	pthread_mutex_destroy(&live->lock);
+	pthread_mutex_destroy(&live->reloading);
 	free(live->dir);
 	free(live);
 }
@@ -577,8 +580,16 @@ theme_reload(struct theme_live *live, char *err, size_t errlen)
 {
 	struct theme	*t, *old;
 
-	if ((t = theme_load(live->dir, 1, err, errlen)) == NULL)
+	/*
+	 * Reloads in turn (SIGHUP and the Tools page can overlap): else a
+	 * load begun first but finished last would put back what the
+	 * folder held before the later reload read it.
+	 */
+	pthread_mutex_lock(&live->reloading);
+	if ((t = theme_load(live->dir, 1, err, errlen)) == NULL) {
+		pthread_mutex_unlock(&live->reloading);
 		return -1;
+	}
 	pthread_mutex_lock(&live->lock);
 	old = live->cur;
 	t->serial = old->serial + 1;
@@ -586,6 +597,7 @@ theme_reload(struct theme_live *live, char *err, size_t errlen)
 	/* After the swap: whoever reads the new number gets the new theme. */
 	atomic_store(&live->serial, t->serial);
 	pthread_mutex_unlock(&live->lock);
+	pthread_mutex_unlock(&live->reloading);
 	theme_drop(old);
 	return 0;
 }
