@@ -181,13 +181,16 @@ file_read(int dirfd, const char *name, unsigned char **out, size_t *len,
 	unsigned char	*p = NULL;
 	size_t		 n = 0;
 	ssize_t		 r;
-	int		 fd;
+	int		 fd, e;
 
 	if ((fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1) {
-		if (errno == ENOENT)
+		/* A link to nothing is a file missing its target. */
+		if ((e = errno) == ENOENT && fstatat(dirfd, name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
 			return 0;
-		snprintf(err, errlen, "%s", strerror(errno));
+		snprintf(err, errlen, "%s", e == ENOENT ? "a symbolic link to"
+		    " nothing" : strerror(e));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -322,8 +325,9 @@ extras_add(struct loading *l)
 		    !url_file_name_ok(de->d_name, strlen(de->d_name)))
 			continue;
 		snprintf(name, sizeof(name), THEME_DIR "%s", de->d_name);
-		if (embed_find(name) != NULL || fstatat(l->dirfd, de->d_name,
-		    &st, 0) == -1 || S_ISDIR(st.st_mode))
+		/* One that cannot be looked at is file_add's to report. */
+		if (embed_find(name) != NULL || (fstatat(l->dirfd,
+		    de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode)))
 			continue;
 		rc = file_add(l, de->d_name, NULL);
 	}

@@ -197,6 +197,25 @@ copy(const char *dir)
 	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
 	    == 0);
 	buf_reset(&out);
+	/*
+	 * A link to nothing (a deploy that missed a file) is a problem,
+	 * not a file that is not there: named by check, whether it has a
+	 * built-in name or not.
+	 */
+	snprintf(path, sizeof(path), "%s/theme/page.mustache", dir);
+	unlink(path);
+	CHECK(symlink("/nonexistent/page.mustache", path) == 0);
+	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
+	    == 1 && out.data != NULL && strstr(out.data, "/page.mustache: a"
+	    " symbolic link to nothing") != NULL);
+	buf_reset(&out);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/theme/logo.png", dir);
+	CHECK(symlink("/nonexistent/logo.png", path) == 0);
+	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
+	    == 1);
+	unlink(path);
+	buf_reset(&out);
 }
 
 /*
