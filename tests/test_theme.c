@@ -1,9 +1,10 @@
 /*
  * test_theme: themes on disk, over real HTTP against `galley serve`.
  * `galley theme DIR copy` writes the built-in theme byte for byte and
- * overwrites nothing without --force; a theme folder (theme_dir in
- * galley.conf) that overrides one template and one asset, adding a
- * partial of its own, while every other file still comes from the
+ * overwrites nothing without --force, and `check` names a link to
+ * nothing; a theme folder (theme_dir in galley.conf) that overrides one
+ * template and one asset, adding a partial of its own, while every
+ * other file still comes from the
  * built-in theme; a broken template named with its file and line while
  * the old theme keeps serving; reloads by SIGHUP and by the admin's
  * "Reload theme" (CSRF-checked) that take up a change with no restart,
