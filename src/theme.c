@@ -9,12 +9,12 @@
  * Reloading without a lock around rendering: struct theme_live holds the
  * served theme and one counted reference to it.  theme_take locks only
  * to read the pointer and add one to its count (a few instructions, so
- * readers never wait on a render or a load); a reload loads the new
- * theme with no lock held, swaps the pointer under the lock, and drops
- * the live reference to the old one.  Whoever drops the last reference
- * frees it: the reload itself when no request holds it, else the last
- * request still rendering with it or sending one of its files.  The
- * count is atomic because drops happen outside the lock.
+ * readers never wait on a render or a load); a reload (one at a time)
+ * loads the new theme without that lock, swaps the pointer under it,
+ * and drops the live reference to the old one.  Whoever drops the last
+ * reference frees it: the reload itself when no request holds it, else
+ * the last request still rendering with it or sending one of its files.
+ * The count is atomic because drops happen outside the lock.
  */
 #include <sys/stat.h>
 #include <dirent.h>
@@ -64,6 +64,7 @@ struct theme {
 
 struct theme_live {
 	pthread_mutex_t		 lock;		/* over cur */
+	pthread_mutex_t		 reloading;	/* one reload at a time */
 	struct theme		*cur;
 	atomic_uint		 serial;
 	char			*dir;
@@ -186,13 +187,16 @@ file_read(int dirfd, const char *name, unsigned char **out, size_t *len,
 	unsigned char	*p = NULL;
 	size_t		 n = 0;
 	ssize_t		 r;
-	int		 fd;
+	int		 fd, e;
 
 	if ((fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1) {
-		if (errno == ENOENT)
+		/* A link to nothing is a file missing its target. */
+		if ((e = errno) == ENOENT && fstatat(dirfd, name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
 			return 0;
-		snprintf(err, errlen, "%s", strerror(errno));
+		snprintf(err, errlen, "%s", e == ENOENT ? "a symbolic link to"
+		    " nothing" : strerror(e));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -327,8 +331,9 @@ extras_add(struct loading *l)
 		    !url_file_name_ok(de->d_name, strlen(de->d_name)))
 			continue;
 		snprintf(name, sizeof(name), THEME_DIR "%s", de->d_name);
-		if (embed_find(name) != NULL || fstatat(l->dirfd, de->d_name,
-		    &st, 0) == -1 || S_ISDIR(st.st_mode))
+		/* One that cannot be looked at is file_add's to report. */
+		if (embed_find(name) != NULL || (fstatat(l->dirfd,
+		    de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode)))
 			continue;
 		rc = file_add(l, de->d_name, NULL);
 	}
@@ -528,17 +533,24 @@ theme_live_new(const char *dir, char *err, size_t errlen)
 {
 	struct theme_live	*live;
 	struct theme		*t;
+	const char		*p;
+	size_t			 n;
 
 	if ((t = theme_load(dir, 0, err, errlen)) == NULL)
 		return NULL;
 	/*
 	 * Said loudly, once: the site serves, but not all as its owner
-	 * wrote it (the Tools page shows it too, until a reload).
+	 * wrote it (the Tools page shows it too, until a reload).  Each
+	 * note is a line of the log of its own, prefixed like the others.
 	 */
-	if (theme_notes(t) != NULL)
-		fprintf(stderr, "galley: theme: %s", theme_notes(t));
+	for (p = theme_notes(t); p != NULL && *p != '\0'; p += n +
+	    (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		fprintf(stderr, "galley: theme: %.*s\n", (int)n, p);
+	}
 	live = xcalloc(1, sizeof(*live));
 	pthread_mutex_init(&live->lock, NULL);
+	pthread_mutex_init(&live->reloading, NULL);
 	live->cur = t;
 	atomic_init(&live->serial, 0);
 	live->dir = dir != NULL ? xstrdup(dir) : NULL;
@@ -552,6 +564,7 @@ theme_live_free(struct theme_live *live)
 		return;
 	theme_drop(live->cur);
 	pthread_mutex_destroy(&live->lock);
+	pthread_mutex_destroy(&live->reloading);
 	free(live->dir);
 	free(live);
 }
@@ -580,8 +593,16 @@ theme_reload(struct theme_live *live, char *err, size_t errlen)
 {
 	struct theme	*t, *old;
 
-	if ((t = theme_load(live->dir, 1, err, errlen)) == NULL)
+	/*
+	 * Reloads in turn (SIGHUP and the Tools page can overlap): else a
+	 * load begun first but finished last would put back what the
+	 * folder held before the later reload read it.
+	 */
+	pthread_mutex_lock(&live->reloading);
+	if ((t = theme_load(live->dir, 1, err, errlen)) == NULL) {
+		pthread_mutex_unlock(&live->reloading);
 		return -1;
+	}
 	pthread_mutex_lock(&live->lock);
 	old = live->cur;
 	t->serial = old->serial + 1;
@@ -589,6 +610,7 @@ theme_reload(struct theme_live *live, char *err, size_t errlen)
 	/* After the swap: whoever reads the new number gets the new theme. */
 	atomic_store(&live->serial, t->serial);
 	pthread_mutex_unlock(&live->lock);
+	pthread_mutex_unlock(&live->reloading);
 	theme_drop(old);
 	return 0;
 }

@@ -1,9 +1,10 @@
 /*
  * test_theme: themes on disk, over real HTTP against `galley serve`.
  * `galley theme DIR copy` writes the built-in theme byte for byte and
- * overwrites nothing without --force; a theme folder (theme_dir in
- * galley.conf) that overrides one template and one asset, adding a
- * partial of its own, while every other file still comes from the
+ * overwrites nothing without --force, and `check` names a link to
+ * nothing; a theme folder (theme_dir in galley.conf) that overrides one
+ * template and one asset, adding a partial of its own, while every
+ * other file still comes from the
  * built-in theme; a broken template named with its file and line while
  * the old theme keeps serving; reloads by SIGHUP and by the admin's
  * "Reload theme" (CSRF-checked) that take up a change with no restart,
@@ -196,6 +197,25 @@ copy(const char *dir)
 	buf_reset(&out);
 	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
 	    == 0);
+	buf_reset(&out);
+	/*
+	 * A link to nothing (a deploy that missed a file) is a problem,
+	 * not a file that is not there: named by check, whether it has a
+	 * built-in name or not.
+	 */
+	snprintf(path, sizeof(path), "%s/theme/page.mustache", dir);
+	unlink(path);
+	CHECK(symlink("/nonexistent/page.mustache", path) == 0);
+	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
+	    == 1 && out.data != NULL && strstr(out.data, "/page.mustache: a"
+	    " symbolic link to nothing") != NULL);
+	buf_reset(&out);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/theme/logo.png", dir);
+	CHECK(symlink("/nonexistent/logo.png", path) == 0);
+	CHECK(run_galley((const char *[]){ "theme", dir, "check", NULL }, &out)
+	    == 1);
+	unlink(path);
 	buf_reset(&out);
 }
 
@@ -401,10 +421,16 @@ startup(const char *dir, const char *theme)
 	CHECK(mkfifo(path, 0644) == 0);
 	if (!CHECK(srv_start(&s, dir) == 0))
 		return;
-	CHECK(srv_log_has(&s, "galley: theme: "));
-	CHECK(srv_log_has(&s, "/home.mustache: line 2: unclosed section"));
-	CHECK(srv_log_has(&s, "/style.css: larger than"));
-	CHECK(srv_log_has(&s, "/fifo.css: not a regular file"));
+	/* Each problem on a line of its own that says whose it is. */
+	snprintf(path, sizeof(path), "galley: theme: %s/home.mustache: line 2:"
+	    " unclosed section", theme);
+	CHECK(srv_log_has(&s, path));
+	snprintf(path, sizeof(path), "galley: theme: %s/style.css: larger"
+	    " than", theme);
+	CHECK(srv_log_has(&s, path));
+	snprintf(path, sizeof(path), "galley: theme: %s/fifo.css: not a"
+	    " regular file", theme);
+	CHECK(srv_log_has(&s, path));
 	CHECK(http_get(&s, "/", &r) == 0 && r.status == 200 &&
 	    strstr(r.body.data, "id=\"mine\"") == NULL);
 	resp_free(&r);
