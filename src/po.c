@@ -104,9 +104,15 @@ pprimary(struct pparse *pp)
 	char	*end;
 
 	pskip(pp);
-	if (*pp->s == '!') {
+	if (*pp->s == '!') {	/* nests as a ( does: counted the same */
+		if (++pp->depth > PLURAL_MAX_DEPTH) {
+			pp->bad = 1;
+			return 0;
+		}
 		pp->s++;
-		return pnode(pp, P_NOT, pprimary(pp), 0, 0);
+		i = pprimary(pp);
+		pp->depth--;
+		return pnode(pp, P_NOT, i, 0, 0);
 	}
 	if (*pp->s == 'n') {
 		pp->s++;

@@ -59,7 +59,30 @@ static const struct pcase cases[] = {
 	{ "!(n - 2 * 3 + 1) || n / 0 == 0 && n < 3", { 5, 2, 7 },
 	    { 1, 1, 0 }, 3 },
 	{ "(n + 1) % 3 <= 1 ? n > 5 : 7", { 0, 2, 4, 6 }, { 0, 0, 7, 1 }, 4 },
+	{ "!!n", { 0, 3 }, { 0, 1 }, 2 },
+	{ "n % 0 + n / 0", { 0, 5 }, { 0, 0 }, 2 },
 };
+
+/*
+ * A million "!" before the n: each nests the parse one deeper, so the
+ * depth bound must count them too or the stack runs out.  Refused.
+ */
+static int
+nots(void)
+{
+	size_t			 len = 1000000;
+	char			*s = malloc(len + 2);
+	struct po_plural	*p;
+
+	if (s == NULL)
+		return 0;
+	memset(s, '!', len);
+	s[len] = 'n', s[len + 1] = '\0';
+	p = po_plural_parse(s);
+	free(s);
+	po_plural_free(p);
+	return p == NULL;
+}
 
 static void
 plurals(void)
@@ -88,6 +111,7 @@ plurals(void)
 	CHECK(po_plural_parse("n 1") == NULL);
 	CHECK(po_plural_parse("((((((((((((((((((((((((((((((((((n"
 	    "))))))))))))))))))))))))))))))))))") == NULL);
+	CHECK(nots() == 1);
 }
 
 static const char catalogue[] =
