@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "check.h"
+#include "mustache.h"
 #include "po.h"
 
 struct pcase {
@@ -243,11 +245,58 @@ broken(void)
 	}
 }
 
+/*
+ * A translation is compiled as a template, but it may not write as is
+ * what its msgid escapes: a msgstr's {{{x}}} or {{&x}} (a catalogue's
+ * mistake, or a hostile one) falls back to the msgid.  A raw tag the
+ * msgid itself has (the text mails' {{{who}}}) stays allowed.
+ */
+static void
+raw_in_translation(void)
+{
+	static const char cat[] =
+	    "msgid \"By {{who}}\"\nmsgstr \"Автор {{{who}}}\"\n"
+	    "msgid \"At {{where}}\"\nmsgstr \"Где {{&where}}\"\n"
+	    "msgid \"Of {{x}}\"\nmsgstr \"Из {{#_}}{{{x}}}{{/_}}\"\n"
+	    "msgid \"Mail {{{who}}}\"\nmsgstr \"Письмо {{{who}}}\"\n"
+	    "msgid \"{{who}} post\"\nmsgid_plural \"{{who}} posts\"\n"
+	    "msgstr[0] \"{{{who}}} запись\"\nmsgstr[1] \"{{who}} записи\"\n";
+	static const char src[] = "{{#_}}By {{who}}{{/_}}|"
+	    "{{#_}}At {{where}}{{/_}}|{{#_}}Of {{x}}{{/_}}|"
+	    "{{#_}}Mail {{{who}}}{{/_}}|"
+	    "{{#_n n}}{{who}} post{{^_n}}{{who}} posts{{/_n}}";
+	struct po	*po;
+	struct mustache	*t;
+	struct buf	 b;
+	json_t		*v;
+	char		 err[200];
+
+	po = po_parse(cat, sizeof(cat) - 1, err, sizeof(err));
+	if (!CHECK_MSG(po != NULL, err))
+		return;
+	t = mustache_compile_po(src, sizeof(src) - 1, po, err, sizeof(err));
+	if (!CHECK_MSG(t != NULL, err)) {
+		po_free(po);
+		return;
+	}
+	v = json_pack("{s:s,s:s,s:s,s:i}", "who", "<b>", "where", "<i>",
+	    "x", "<u>", "n", 1);
+	buf_init(&b);
+	CHECK(mustache_render(t, v, NULL, &b) == 0);
+	CHECK_STR(b.data, "By &lt;b&gt;|At &lt;i&gt;|Of &lt;u&gt;|"
+	    "Письмо <b>|&lt;b&gt; post");
+	buf_reset(&b);
+	json_decref(v);
+	mustache_free(t);
+	po_free(po);
+}
+
 int
 main(void)
 {
 	plurals();
 	reader();
 	broken();
+	raw_in_translation();
 	return check_done();
 }
