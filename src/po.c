@@ -452,8 +452,18 @@ keyword(struct preader *r, const char *kw, size_t *klen)
 		return &r->id;
 	}
 	if (strncmp(kw, "msgid_plural ", 13) == 0) {
+		/* Not after a msgstr: it would be the last entry's. */
+		if (!r->has_id || r->nstr > 0) {
+			perror_at(r, "a msgid_plural without a msgid");
+			return NULL;
+		}
 		r->has_plural = 1, r->field = F_PLURAL, *klen = 13;
 		return &r->plural;
+	}
+	/* entry_end keeps nothing without a msgid, nor clears the msgstr. */
+	if (strncmp(kw, "msgstr", 6) == 0 && !r->has_id) {
+		perror_at(r, "a msgstr without a msgid");
+		return NULL;
 	}
 	if (strncmp(kw, "msgstr ", 7) == 0) {
 		r->nstr = 1, r->form = 0, r->field = F_STR, *klen = 7;

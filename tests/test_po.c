@@ -230,6 +230,10 @@ broken(void)
 		    "plural=n ==;\\n\"\n", "line 2: bad plural expression in"
 		    " Plural-Forms" },
 		{ "msgid \"a\" x\n", "line 1: text after a string" },
+		{ "msgstr \"x\"\nmsgid \"a\"\nmsgstr \"b\"\n",
+		    "line 1: a msgstr without a msgid" },
+		{ "msgid \"a\"\nmsgstr \"b\"\nmsgid_plural \"c\"\n",
+		    "line 3: a msgid_plural without a msgid" },
 	};
 	size_t		 i;
 	char		 err[200];
