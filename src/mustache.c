@@ -435,19 +435,67 @@ tr_find(const struct parser *p, size_t from, const char *kw, size_t *end)
 	return (size_t)-1;
 }
 
+/* Whether t, or a translation inside it, has a kind node named name. */
+static int
+tr_has(const struct mustache *t, enum mkind kind, const char *name,
+    size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == kind && t->nodes[i].len == len &&
+		    memcmp(t->src + t->nodes[i].off, name, len) == 0)
+			return 1;
+	for (i = 0; i < t->nsubs; i++)
+		if (tr_has(t->subs[i], kind, name, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether each raw tag and partial of the translation tr is one its
+ * msgid id has: a catalogue may move the tags, never turn an escaped
+ * {{x}} into a {{{x}}} that writes the reader's text as markup.
+ */
+static int
+tr_safe(const struct mustache *tr, const struct mustache *id)
+{
+	const struct mnode	*n;
+	size_t			 i;
+
+	for (i = 0; i < tr->nnodes; i++) {
+		n = &tr->nodes[i];
+		if ((n->kind == NODE_RAW || n->kind == NODE_PARTIAL) &&
+		    !tr_has(id, n->kind, tr->src + n->off, n->len))
+			return 0;
+	}
+	for (i = 0; i < tr->nsubs; i++)
+		if (!tr_safe(tr->subs[i], id))
+			return 0;
+	return 1;
+}
+
 /*
  * Compiles one form of a translation, the catalogue's text or else the
  * msgid, as a template of its own: translators may move the tags.  A
- * translation that does not compile falls back to the msgid.
+ * translation that does not compile, or writes as is what the msgid
+ * escapes (tr_safe), falls back to the msgid.
  */
 static int
 tr_form(struct parser *p, const char *text, const char *msgid, size_t at)
 {
-	struct mustache	*sub = NULL;
+	struct mustache	*sub = NULL, *id;
 	char		 msg[160];
 
-	if (text != NULL)
-		sub = mustache_compile(text, strlen(text), NULL, 0);
+	if (text != NULL &&
+	    (sub = mustache_compile(text, strlen(text), NULL, 0)) != NULL) {
+		id = mustache_compile(msgid, strlen(msgid), NULL, 0);
+		if (id == NULL || !tr_safe(sub, id)) {
+			mustache_free(sub);
+			sub = NULL;
+		}
+		mustache_free(id);
+	}
 	if (sub == NULL &&
 	    (sub = mustache_compile(msgid, strlen(msgid), msg,
 	    sizeof(msg))) == NULL)

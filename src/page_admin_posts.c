@@ -634,6 +634,14 @@ save(struct req *r, struct session *se, const struct draft *d,
 	p.status = (char *)d->status;
 	p.author_id = old != NULL ? old->author_id : se->user.id;
 	p.published = *d->when != '\0' ? parse_time(r, d->when) : r->now;
+	/*
+	 * The time as the editor showed it, untouched: the post's own
+	 * instant, not the minute read anew (its seconds, and which of an
+	 * hour a clock change repeats).
+	 */
+	if (old != NULL && *d->when != '\0' &&
+	    strcmp(d->when, local_time(r, old->published)) == 0)
+		p.published = old->published;
 	p.modified = r->now;
 	p.format = (char *)d->format;
 	p.body = (char *)d->body;

@@ -104,9 +104,15 @@ pprimary(struct pparse *pp)
 	char	*end;
 
 	pskip(pp);
-	if (*pp->s == '!') {
+	if (*pp->s == '!') {	/* nests as a ( does: counted the same */
+		if (++pp->depth > PLURAL_MAX_DEPTH) {
+			pp->bad = 1;
+			return 0;
+		}
 		pp->s++;
-		return pnode(pp, P_NOT, pprimary(pp), 0, 0);
+		i = pprimary(pp);
+		pp->depth--;
+		return pnode(pp, P_NOT, i, 0, 0);
 	}
 	if (*pp->s == 'n') {
 		pp->s++;
@@ -446,8 +452,18 @@ keyword(struct preader *r, const char *kw, size_t *klen)
 		return &r->id;
 	}
 	if (strncmp(kw, "msgid_plural ", 13) == 0) {
+		/* Not after a msgstr: it would be the last entry's. */
+		if (!r->has_id || r->nstr > 0) {
+			perror_at(r, "a msgid_plural without a msgid");
+			return NULL;
+		}
 		r->has_plural = 1, r->field = F_PLURAL, *klen = 13;
 		return &r->plural;
+	}
+	/* entry_end keeps nothing without a msgid, nor clears the msgstr. */
+	if (strncmp(kw, "msgstr", 6) == 0 && !r->has_id) {
+		perror_at(r, "a msgstr without a msgid");
+		return NULL;
 	}
 	if (strncmp(kw, "msgstr ", 7) == 0) {
 		r->nstr = 1, r->form = 0, r->field = F_STR, *klen = 7;

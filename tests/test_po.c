@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "check.h"
+#include "mustache.h"
 #include "po.h"
 
 struct pcase {
@@ -59,7 +61,30 @@ static const struct pcase cases[] = {
 	{ "!(n - 2 * 3 + 1) || n / 0 == 0 && n < 3", { 5, 2, 7 },
 	    { 1, 1, 0 }, 3 },
 	{ "(n + 1) % 3 <= 1 ? n > 5 : 7", { 0, 2, 4, 6 }, { 0, 0, 7, 1 }, 4 },
+	{ "!!n", { 0, 3 }, { 0, 1 }, 2 },
+	{ "n % 0 + n / 0", { 0, 5 }, { 0, 0 }, 2 },
 };
+
+/*
+ * A million "!" before the n: each nests the parse one deeper, so the
+ * depth bound must count them too or the stack runs out.  Refused.
+ */
+static int
+nots(void)
+{
+	size_t			 len = 1000000;
+	char			*s = malloc(len + 2);
+	struct po_plural	*p;
+
+	if (s == NULL)
+		return 0;
+	memset(s, '!', len);
+	s[len] = 'n', s[len + 1] = '\0';
+	p = po_plural_parse(s);
+	free(s);
+	po_plural_free(p);
+	return p == NULL;
+}
 
 static void
 plurals(void)
@@ -88,6 +113,7 @@ plurals(void)
 	CHECK(po_plural_parse("n 1") == NULL);
 	CHECK(po_plural_parse("((((((((((((((((((((((((((((((((((n"
 	    "))))))))))))))))))))))))))))))))))") == NULL);
+	CHECK(nots() == 1);
 }
 
 static const char catalogue[] =
@@ -204,6 +230,10 @@ broken(void)
 		    "plural=n ==;\\n\"\n", "line 2: bad plural expression in"
 		    " Plural-Forms" },
 		{ "msgid \"a\" x\n", "line 1: text after a string" },
+		{ "msgstr \"x\"\nmsgid \"a\"\nmsgstr \"b\"\n",
+		    "line 1: a msgstr without a msgid" },
+		{ "msgid \"a\"\nmsgstr \"b\"\nmsgid_plural \"c\"\n",
+		    "line 3: a msgid_plural without a msgid" },
 	};
 	size_t		 i;
 	char		 err[200];
@@ -219,11 +249,58 @@ broken(void)
 	}
 }
 
+/*
+ * A translation is compiled as a template, but it may not write as is
+ * what its msgid escapes: a msgstr's {{{x}}} or {{&x}} (a catalogue's
+ * mistake, or a hostile one) falls back to the msgid.  A raw tag the
+ * msgid itself has (the text mails' {{{who}}}) stays allowed.
+ */
+static void
+raw_in_translation(void)
+{
+	static const char cat[] =
+	    "msgid \"By {{who}}\"\nmsgstr \"Автор {{{who}}}\"\n"
+	    "msgid \"At {{where}}\"\nmsgstr \"Где {{&where}}\"\n"
+	    "msgid \"Of {{x}}\"\nmsgstr \"Из {{#_}}{{{x}}}{{/_}}\"\n"
+	    "msgid \"Mail {{{who}}}\"\nmsgstr \"Письмо {{{who}}}\"\n"
+	    "msgid \"{{who}} post\"\nmsgid_plural \"{{who}} posts\"\n"
+	    "msgstr[0] \"{{{who}}} запись\"\nmsgstr[1] \"{{who}} записи\"\n";
+	static const char src[] = "{{#_}}By {{who}}{{/_}}|"
+	    "{{#_}}At {{where}}{{/_}}|{{#_}}Of {{x}}{{/_}}|"
+	    "{{#_}}Mail {{{who}}}{{/_}}|"
+	    "{{#_n n}}{{who}} post{{^_n}}{{who}} posts{{/_n}}";
+	struct po	*po;
+	struct mustache	*t;
+	struct buf	 b;
+	json_t		*v;
+	char		 err[200];
+
+	po = po_parse(cat, sizeof(cat) - 1, err, sizeof(err));
+	if (!CHECK_MSG(po != NULL, err))
+		return;
+	t = mustache_compile_po(src, sizeof(src) - 1, po, err, sizeof(err));
+	if (!CHECK_MSG(t != NULL, err)) {
+		po_free(po);
+		return;
+	}
+	v = json_pack("{s:s,s:s,s:s,s:i}", "who", "<b>", "where", "<i>",
+	    "x", "<u>", "n", 1);
+	buf_init(&b);
+	CHECK(mustache_render(t, v, NULL, &b) == 0);
+	CHECK_STR(b.data, "By &lt;b&gt;|At &lt;i&gt;|Of &lt;u&gt;|"
+	    "Письмо <b>|&lt;b&gt; post");
+	buf_reset(&b);
+	json_decref(v);
+	mustache_free(t);
+	po_free(po);
+}
+
 int
 main(void)
 {
 	plurals();
 	reader();
 	broken();
+	raw_in_translation();
 	return check_done();
 }

@@ -116,6 +116,55 @@ editor(struct srv *s, const char *cookie)
 	resp_free(&r);
 }
 
+/* Saves zone-e (post id) from the editor with when; 1 if it did. */
+static int
+resave_at(struct srv *s, const char *cookie, const char *csrf,
+    const char *id, const char *when)
+{
+	struct resp	 r;
+	int		 ok;
+
+	ok = http_post(s, "/admin/posts/", (const char *[]){ "csrf", csrf,
+	    "action", "save", "id", id, "title", "zone-e", "slug", "zone-e",
+	    "body", "Edited.", "status", "publish", "when", when,
+	    "comments_open", "1", NULL }, 0, NULL,
+	    (const char *[]){ cookie, NULL }, &r) == 0 && r.status == 303;
+	resp_free(&r);
+	return ok;
+}
+
+/*
+ * A post of the hour October 25 has twice, at its second 02:30 and 17
+ * seconds, saved from the editor with its time untouched: it keeps its
+ * instant.  The field shows only "2026-10-25T02:30", which read anew is
+ * the first 02:30, an hour and 17 seconds earlier.
+ */
+static void
+resave(struct srv *s, const char *cookie)
+{
+	char		 csrf[80], sql[200], path[80], id[24];
+	struct resp	 r;
+	long long	 second = 1792888200LL + 3600 + 17;
+
+	snprintf(sql, sizeof(sql), "UPDATE posts SET published = %lld WHERE"
+	    " slug = 'zone-e'", second);
+	CHECK(db_exec(site_db(site), sql) == 0);
+	snprintf(id, sizeof(id), "%lld", db_count(site_db(site),
+	    "SELECT id FROM posts WHERE slug = 'zone-e'"));
+	snprintf(path, sizeof(path), "/admin/posts/?edit=%s", id);
+	CHECK(http_get_as(s, path, cookie, &r) == 200 && strstr(r.body.data,
+	    "value=\"2026-10-25T02:30\""));
+	resp_free(&r);
+	snprintf(csrf, sizeof(csrf), "%s", admin_csrf(s, cookie));
+	CHECK(resave_at(s, cookie, csrf, id, "2026-10-25T02:30"));
+	CHECK(db_count(site_db(site), "SELECT published FROM posts WHERE"
+	    " slug = 'zone-e'") == second);
+	/* A time the editor changes is read as given. */
+	CHECK(resave_at(s, cookie, csrf, id, "2026-10-25T02:40"));
+	CHECK(db_count(site_db(site), "SELECT published FROM posts WHERE"
+	    " slug = 'zone-e'") == 1792888200LL + 600);
+}
+
 static void
 berlin(struct srv *s)
 {
@@ -208,6 +257,7 @@ main(void)
 	if (CHECK(cookie != NULL)) {
 		editor(&s, cookie);
 		berlin(&s);
+		resave(&s, cookie);
 		elsewhere(&s);
 	}
 	free(cookie);
