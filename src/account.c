@@ -138,7 +138,8 @@ account_remove(struct store_conn *c, int64_t id, int64_t heir,
 	int	 rc;
 
 	*posts = 0;
-	if (heir == id) {
+	/* Not with no account named: that is no such account, below. */
+	if (heir != 0 && heir == id) {
 		*why = "The posts must go to another account than the one"
 		    " removed.";
 		return STORE_ERROR;

@@ -355,6 +355,15 @@ remove_users(struct srv *s, const char *admin)
 	CHECK(remove_form(s, admin, user_id("admin@example.org"), "", &r) ==
 	    422 && strstr(r.body.data, "your own account"));
 	resp_free(&r);
+	/*
+	 * No account chosen (a lone admin's list is empty) and nobody to
+	 * get the posts: not the heir's message, which would be wrong.
+	 */
+	CHECK(remove_form(s, admin, 0, "", &r) == 422);
+	CHECK_MSG(r.body.data != NULL && strstr(r.body.data,
+	    "There is no such account.") && !strstr(r.body.data,
+	    "another account than"), r.body.data ? r.body.data : "");
+	resp_free(&r);
 	/* Given to the editor. */
 	snprintf(v, sizeof(v), "%lld", ed);
 	CHECK(remove_form(s, admin, gone, v, &r) == 303);
