@@ -269,6 +269,10 @@ done_notice(const char *done)
 		return "The logo was saved.";
 	if (strcmp(done, "icon") == 0)
 		return "The site icon was saved.";
+	if (strcmp(done, "logo_clear") == 0)
+		return "The logo was removed.";
+	if (strcmp(done, "icon_clear") == 0)
+		return "The site icon was removed.";
 	return "The menu was saved.";
 }
 
@@ -566,7 +570,8 @@ admin_appearance_post(struct req *r, struct session *se, struct form *in)
 	if (strcmp(action, "logo_clear") == 0 ||
 	    strcmp(action, "icon_clear") == 0)
 		return saved(r, store_site_image_clear(r->conn,
-		    action[0] == 'l' ? "logo" : "icon"), "done=menu");
+		    action[0] == 'l' ? "logo" : "icon"), action[0] == 'l' ?
+		    "done=logo_clear" : "done=icon_clear");
 	if ((rc = choices_load(r, &ch)) != STORE_OK)
 		return page_store_error(r, rc);
 	refused_read(in, &f);
