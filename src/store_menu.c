@@ -143,13 +143,15 @@ store_site_image_set(struct store_conn *c, const char *role,
     int64_t media_id, const void *ico, size_t icolen, const void *touch,
     size_t touchlen)
 {
-	int	 rc;
-
-	if ((rc = store_site_image_clear(c, role)) != STORE_OK)
-		return rc;
+	/*
+	 * One statement: a failed write leaves the old picture, and two
+	 * uploads at once do not meet on the primary key.
+	 */
 	return q_exec(q(c, "INSERT INTO site_images (role, media_id, ico,"
-	    " touch) VALUES (?1, ?2, ?3, ?4)", "tibb", role, media_id,
-	    ico, icolen, touch, touchlen));
+	    " touch) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (role) DO UPDATE"
+	    " SET media_id = excluded.media_id, ico = excluded.ico,"
+	    " touch = excluded.touch", "tibb", role, media_id, ico, icolen,
+	    touch, touchlen));
 }
 
 int
