@@ -133,12 +133,6 @@ store_menu_update(struct store_conn *c, const struct menu_item *it)
 }
 
 int
-store_menu_count(struct store_conn *c, int64_t *n)
-{
-	return q_int(q(c, "SELECT count(*) FROM menu_items", ""), n);
-}
-
-int
 store_site_image_set(struct store_conn *c, const char *role,
     int64_t media_id, const void *ico, size_t icolen, const void *touch,
     size_t touchlen)

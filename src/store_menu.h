@@ -75,8 +75,6 @@ int	store_menu_update(struct store_conn *, const struct menu_item *it);
  */
 int	store_menu_pages(struct store_conn *, struct arena *,
 	    struct menu_item **out, size_t *n);
-/* How many items the menu holds, into *n. */
-int	store_menu_count(struct store_conn *, int64_t *n);
 /*
  * Sets the media item that is role's ("logo" or "icon"), with the
  * icon's files (ico, touch: NULL for the logo), replacing any before.
