@@ -27,6 +27,7 @@
 
 #define LABEL_MAX	200
 #define URL_MAX		2000
+#define BUSY_RETRY	10	/* Retry-After when decoding is busy */
 
 /* What the page shows beside the forms: the menu, pages and terms. */
 struct choices {
@@ -538,6 +539,8 @@ icon_set(struct req *r, struct session *se, struct form *in)
 	    sizeof(msg))) != IMAGE_OK) {
 		why = arena_strdup(&r->arena, msg);
 		status = rc == IMAGE_BUSY ? 503 : 422;
+		if (rc == IMAGE_BUSY)
+			r->retry_after = BUSY_RETRY;
 	} else
 		status = admin_media_store(r, in, "", &id, &why);
 	if (status != 0) {
