@@ -496,6 +496,23 @@ item_move(struct req *r, struct session *se, const struct choices *ch,
 	return saved(r, rc, "done=menu");
 }
 
+/* Removes item id, its sub-items moved up, in one transaction. */
+static int
+item_delete(struct req *r, struct session *se, int64_t id)
+{
+	int	 rc;
+
+	if ((rc = store_begin(r->conn)) != STORE_OK)
+		return page_store_error(r, rc);
+	if ((rc = store_menu_delete(r->conn, id)) == STORE_OK)
+		rc = store_commit(r->conn);
+	else
+		store_rollback(r->conn);
+	if (rc == STORE_NOTFOUND)
+		return admin_refuse(r, se, 404, "There is no such menu item.");
+	return saved(r, rc, "done=menu");
+}
+
 /* The logo: an upload into the library, then named the logo. */
 static int
 logo_set(struct req *r, struct session *se, struct form *in)
@@ -584,12 +601,7 @@ admin_appearance_post(struct req *r, struct session *se, struct form *in)
 		return item_save(r, se, &ch, &f);
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
 		return item_move(r, se, &ch, f.id, action[0] == 'u' ? -1 : 1);
-	if (strcmp(action, "delete") == 0) {
-		rc = store_menu_delete(r->conn, f.id);
-		if (rc == STORE_NOTFOUND)
-			return admin_refuse(r, se, 404, "There is no such menu"
-			    " item.");
-		return saved(r, rc, "done=menu");
-	}
+	if (strcmp(action, "delete") == 0)
+		return item_delete(r, se, f.id);
 	return admin_refuse(r, se, 422, "Unknown action.");
 }

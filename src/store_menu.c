@@ -118,6 +118,18 @@ store_menu_add(struct store_conn *c, const struct menu_item *it,
 int
 store_menu_delete(struct store_conn *c, int64_t id)
 {
+	int	 rc;
+
+	/*
+	 * Its sub-items go after the last top-level item, in their order:
+	 * left to ON DELETE SET NULL they kept their places among
+	 * siblings they no longer have, and fell among the top level's.
+	 */
+	if ((rc = q_exec(q(c, "UPDATE menu_items SET parent_id = NULL,"
+	    " position = position + (SELECT COALESCE(MAX(position), 0) FROM"
+	    " menu_items WHERE parent_id IS NULL) WHERE parent_id = ?1", "i",
+	    id))) != STORE_OK)
+		return rc;
 	return q_changed(q(c, "DELETE FROM menu_items WHERE id = ?1"
 	    " RETURNING id", "i", id));
 }

@@ -62,7 +62,10 @@ int	store_appearance(struct store_conn *, struct arena *, int64_t now,
  */
 int	store_menu_add(struct store_conn *, const struct menu_item *it,
 	    int64_t *id);
-/* Deletes item id (its sub-items move to the top level). */
+/*
+ * Deletes item id; its sub-items move to the end of the top level, in
+ * their order.  Two statements: call it in a transaction.
+ */
 int	store_menu_delete(struct store_conn *, int64_t id);
 /*
  * Sets item id's label and URL (a link's; "" for the others), parent

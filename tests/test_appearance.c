@@ -296,6 +296,49 @@ menu(struct srv *s, const char *ck)
 	CHECK_STR(home_menu(s, "Our privacy"), "Our privacy");
 }
 
+/* Adds a custom link labelled label to /label/ under parent. */
+static void
+link_add(struct srv *s, const char *tok, const char *ck, const char *label,
+    const char *parent)
+{
+	char	 url[40];
+
+	snprintf(url, sizeof(url), "/%s/", label);
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "add",
+	    "target", "link", "label", label, "url", url, "parent", parent,
+	    NULL }, ck) == 303);
+}
+
+/*
+ * A top-level item removed: its sub-items move up to the top level in
+ * their order, after the items that were there, not among them.
+ */
+static void
+menu_delete_parent(struct srv *s, const char *ck)
+{
+	char	 tok[80], a[24];
+
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
+	link_add(s, tok, ck, "A", "0");
+	snprintf(a, sizeof(a), "%lld", item_id("label = 'A'"));
+	link_add(s, tok, ck, "B", "0");
+	link_add(s, tok, ck, "C", "0");
+	link_add(s, tok, ck, "X", a);
+	link_add(s, tok, ck, "Y", a);
+	CHECK_STR(home_menu(s, ">Y</a>"), "Our privacy|A(X,Y)|B|C");
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action",
+	    "delete", "id", a, NULL }, ck) == 303);
+	CHECK_STR(home_menu(s, "href=\"/B/\""), "Our privacy|B|C|X|Y");
+	/* And they move as any top-level item does. */
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "up",
+	    "id", a, NULL }, ck) == 404);
+	snprintf(a, sizeof(a), "%lld", item_id("label = 'X'"));
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "up",
+	    "id", a, NULL }, ck) == 303);
+	CHECK_STR(home_menu(s, ">X</a></li>\n<li><a href=\"/C/\""),
+	    "Our privacy|B|X|C|Y");
+}
+
 /* A 32-bit little-endian number at p. */
 static unsigned long
 le32(const unsigned char *p)
@@ -508,6 +551,7 @@ main(void)
 		free(ed);
 		landmarks(&s);
 		menu(&s, ck);
+		menu_delete_parent(&s, ck);
 		pictures(&s, ck);
 		footer(&s);
 		landmarks(&s);
