@@ -385,19 +385,6 @@ ico_check(const struct resp *r)
 	}
 }
 
-/* 1 if the page at path holds needle. */
-static int
-page_has(struct srv *s, const char *path, const char *needle)
-{
-	struct resp	 r;
-	int		 has;
-
-	has = http_get(s, path, &r) == 0 && r.status == 200 &&
-	    r.body.data != NULL && strstr(r.body.data, needle) != NULL;
-	resp_free(&r);
-	return has;
-}
-
 /* The logo, the icon and its files; refusals beside their fields. */
 static void
 pictures(struct srv *s, const char *ck)
@@ -406,7 +393,7 @@ pictures(struct srv *s, const char *ck)
 	const char	*shared = getenv("SHARED");
 	struct resp	 r;
 	htmlDocPtr	 doc;
-	int		 i;
+	int		 i, n;
 
 	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
 	CHECK(http_get(s, "/favicon.ico", &r) == 0 && r.status == 404);
@@ -487,9 +474,16 @@ pictures(struct srv *s, const char *ck)
 	CHECK(db_count(dbpath, "SELECT count(*) FROM site_images WHERE"
 	    " role = 'icon'") == 0);
 	/* PostgreSQL's nodes learn of the write moments after it. */
-	for (i = 0; i < 20 && page_has(s, "/privacy/", "rel=\"icon\""); i++)
-		usleep(100000);
-	CHECK(!page_has(s, "/privacy/", "rel=\"icon\""));
+	for (i = 0, n = -1; i < 20 && n != 0; i++) {
+		if (i > 0)
+			usleep(100000);
+		if ((doc = page(s, "/privacy/", NULL)) == NULL)
+			break;
+		n = xp_count(doc, "//head/link[@rel='icon' or"
+		    " @rel='apple-touch-icon']");
+		xmlFreeDoc(doc);
+	}
+	CHECK(n == 0);
 	CHECK(http_get(s, "/favicon.ico", &r) == 0 && r.status == 404);
 	resp_free(&r);
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "logo_clear",
