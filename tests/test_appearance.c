@@ -169,7 +169,7 @@ static void
 menu(struct srv *s, const char *ck)
 {
 	char		 tok[80], target[40], cat[24], link[24], priv[24];
-	char		 term[24];
+	char		 term[24], expr[120];
 	int		 i;
 	struct resp	 r;
 	htmlDocPtr	 doc;
@@ -228,11 +228,31 @@ menu(struct srv *s, const char *ck)
 	CHECK(xp_count(doc, "//span[@id='add-label-error']") == 0);
 	xmlFreeDoc(doc);
 	resp_free(&r);
-	/* Nested under a sub-item: refused, beside the field. */
+	/* Nested under a sub-item: refused, beside the field, tied to it. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "add",
 	    "target", "link", "label", "Deep", "url", "/deep/", "parent",
 	    link, NULL }, ck, 0, NULL, &r) == 422 && r.body.data != NULL &&
 	    strstr(r.body.data, "id=\"add-parent-error\"") != NULL);
+	doc = html_parse(&r);
+	attr_is(doc, "//select[@id='add-parent']/@aria-describedby",
+	    "add-parent-error");
+	attr_is(doc, "//select[@id='add-parent']/@aria-invalid", "true");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	/* An item under itself: refused beside its own row's select. */
+	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "save", "id",
+	    link, "label", "Elsewhere", "url", "https://example.org/news/",
+	    "parent", link, NULL }, ck, 0, NULL, &r) == 422);
+	doc = html_parse(&r);
+	snprintf(expr, sizeof(expr), "//select[@id='mp-%s']", link);
+	CHECK(xp_count(doc, expr) == 1);
+	snprintf(expr, sizeof(expr), "//select[@id='mp-%s' and"
+	    " @aria-invalid='true']/@aria-describedby", link);
+	t = xp_attr(doc, expr);
+	snprintf(expr, sizeof(expr), "mpe-%s", link);
+	CHECK_STR(t != NULL ? t : "", expr);
+	free(t);
+	xmlFreeDoc(doc);
 	resp_free(&r);
 	/* A sub-item cannot take an item with sub-items under it. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "save", "id",
