@@ -319,6 +319,11 @@ store_term_merge(struct store_conn *c, int64_t from, int64_t into)
 	rc = q_exec(q(c, "UPDATE post_terms SET term_id = ?2 WHERE"
 	    " term_id = ?1 AND post_id NOT IN (SELECT post_id FROM post_terms"
 	    " WHERE term_id = ?2)", "ii", from, into));
+	/* Its menu items follow its posts, not the term to the grave. */
+	if (rc == STORE_OK)
+		rc = q_exec(q(c, "UPDATE menu_items SET term_id = ?2 WHERE"
+		    " term_id = ?1 AND kind = (SELECT taxonomy FROM terms"
+		    " WHERE id = ?2)", "ii", from, into));
 	if (rc != STORE_OK)
 		return rc;
 	return store_term_delete(c, from);

@@ -359,6 +359,49 @@ menu_delete_parent(struct srv *s, const char *ck)
 	    "Our privacy|B|X|C|Y");
 }
 
+/* Adds category name (slug the same) in the admin; its id. */
+static long long
+category_add(struct srv *s, const char *tok, const char *ck, const char *name)
+{
+	struct resp	 r;
+	char		 sql[200];
+
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "add", "taxonomy", "category", "name", name, "slug",
+	    name, "parent", "0", NULL }, ck, 0, NULL, &r) == 303);
+	resp_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT id FROM terms WHERE slug = '%s'",
+	    name);
+	return db_count(dbpath, sql);
+}
+
+/*
+ * A category merged into another: its menu item leads to the one it
+ * was merged into, as its posts do, and is not lost.
+ */
+static void
+menu_merge(struct srv *s, const char *ck)
+{
+	char		 tok[80], from[24], into[24], target[40];
+	struct resp	 r;
+
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
+	snprintf(from, sizeof(from), "%lld", category_add(s, tok, ck, "old"));
+	snprintf(into, sizeof(into), "%lld", category_add(s, tok, ck, "new"));
+	snprintf(target, sizeof(target), "category:%s", from);
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "add",
+	    "target", target, "label", "", "url", "", "parent", "0", NULL },
+	    ck) == 303);
+	CHECK_STR(home_menu(s, ">old</a>"), "Our privacy|B|X|C|Y|old");
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "merge", "id", from, "into", into, NULL }, ck, 0, NULL,
+	    &r) == 303);
+	resp_free(&r);
+	CHECK_STR(home_menu(s, ">new</a>"), "Our privacy|B|X|C|Y|new");
+	CHECK(db_count(dbpath, "SELECT count(*) FROM menu_items WHERE"
+	    " kind = 'category'") == 1);
+}
+
 /* A 32-bit little-endian number at p. */
 static unsigned long
 le32(const unsigned char *p)
@@ -566,6 +609,7 @@ main(void)
 		landmarks(&s);
 		menu(&s, ck);
 		menu_delete_parent(&s, ck);
+		menu_merge(&s, ck);
 		pictures(&s, ck);
 		footer(&s);
 		landmarks(&s);
