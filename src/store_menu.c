@@ -116,19 +116,27 @@ store_menu_add(struct store_conn *c, const struct menu_item *it,
 }
 
 int
+store_menu_lift(struct store_conn *c, int64_t id, int64_t post_id,
+    int64_t term_id)
+{
+	/*
+	 * After the last top-level item, in their order: left to ON
+	 * DELETE SET NULL they kept their places among siblings they no
+	 * longer have, and fell among the top level's.
+	 */
+	return q_exec(q(c, "UPDATE menu_items SET parent_id = NULL,"
+	    " position = position + (SELECT COALESCE(MAX(position), 0) FROM"
+	    " menu_items WHERE parent_id IS NULL) WHERE parent_id IN (SELECT"
+	    " id FROM menu_items WHERE id = ?1 OR post_id = ?2 OR"
+	    " term_id = ?3)", "iii", id, post_id, term_id));
+}
+
+int
 store_menu_delete(struct store_conn *c, int64_t id)
 {
 	int	 rc;
 
-	/*
-	 * Its sub-items go after the last top-level item, in their order:
-	 * left to ON DELETE SET NULL they kept their places among
-	 * siblings they no longer have, and fell among the top level's.
-	 */
-	if ((rc = q_exec(q(c, "UPDATE menu_items SET parent_id = NULL,"
-	    " position = position + (SELECT COALESCE(MAX(position), 0) FROM"
-	    " menu_items WHERE parent_id IS NULL) WHERE parent_id = ?1", "i",
-	    id))) != STORE_OK)
+	if ((rc = store_menu_lift(c, id, 0, 0)) != STORE_OK)
 		return rc;
 	return q_changed(q(c, "DELETE FROM menu_items WHERE id = ?1"
 	    " RETURNING id", "i", id));

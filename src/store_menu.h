@@ -63,6 +63,14 @@ int	store_appearance(struct store_conn *, struct arena *, int64_t now,
 int	store_menu_add(struct store_conn *, const struct menu_item *it,
 	    int64_t *id);
 /*
+ * Moves the sub-items of item id, or of the items of post post_id or
+ * term term_id (0: none), to the end of the top level in their order:
+ * called before any of those goes, so that its sub-items (which ON
+ * DELETE SET NULL would leave among the top level's) come after it.
+ */
+int	store_menu_lift(struct store_conn *, int64_t id, int64_t post_id,
+	    int64_t term_id);
+/*
  * Deletes item id; its sub-items move to the end of the top level, in
  * their order.  Two statements: call it in a transaction.
  */

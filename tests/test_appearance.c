@@ -400,6 +400,18 @@ menu_merge(struct srv *s, const char *ck)
 	CHECK_STR(home_menu(s, ">new</a>"), "Our privacy|B|X|C|Y|new");
 	CHECK(db_count(dbpath, "SELECT count(*) FROM menu_items WHERE"
 	    " kind = 'category'") == 1);
+	/*
+	 * The term deleted: its item goes, and its sub-items move up to
+	 * the end of the top level, as when the item is removed.
+	 */
+	snprintf(target, sizeof(target), "%lld", item_id("kind ="
+	    " 'category'"));
+	link_add(s, tok, ck, "Z", target);
+	CHECK_STR(home_menu(s, ">Z</a>"), "Our privacy|B|X|C|Y|new(Z)");
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", into, NULL }, ck, 0, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK_STR(home_menu(s, ">Z</a></li>\n</ul>"), "Our privacy|B|X|C|Y|Z");
 }
 
 /* A 32-bit little-endian number at p. */
