@@ -27,6 +27,7 @@
 
 #define LABEL_MAX	200
 #define URL_MAX		2000
+#define BUSY_RETRY	10	/* Retry-After when decoding is busy */
 
 /* What the page shows beside the forms: the menu, pages and terms. */
 struct choices {
@@ -269,6 +270,10 @@ done_notice(const char *done)
 		return "The logo was saved.";
 	if (strcmp(done, "icon") == 0)
 		return "The site icon was saved.";
+	if (strcmp(done, "logo_clear") == 0)
+		return "The logo was removed.";
+	if (strcmp(done, "icon_clear") == 0)
+		return "The site icon was removed.";
 	return "The menu was saved.";
 }
 
@@ -491,6 +496,23 @@ item_move(struct req *r, struct session *se, const struct choices *ch,
 	return saved(r, rc, "done=menu");
 }
 
+/* Removes item id, its sub-items moved up, in one transaction. */
+static int
+item_delete(struct req *r, struct session *se, int64_t id)
+{
+	int	 rc;
+
+	if ((rc = store_begin(r->conn)) != STORE_OK)
+		return page_store_error(r, rc);
+	if ((rc = store_menu_delete(r->conn, id)) == STORE_OK)
+		rc = store_commit(r->conn);
+	else
+		store_rollback(r->conn);
+	if (rc == STORE_NOTFOUND)
+		return admin_refuse(r, se, 404, "There is no such menu item.");
+	return saved(r, rc, "done=menu");
+}
+
 /* The logo: an upload into the library, then named the logo. */
 static int
 logo_set(struct req *r, struct session *se, struct form *in)
@@ -534,6 +556,8 @@ icon_set(struct req *r, struct session *se, struct form *in)
 	    sizeof(msg))) != IMAGE_OK) {
 		why = arena_strdup(&r->arena, msg);
 		status = rc == IMAGE_BUSY ? 503 : 422;
+		if (rc == IMAGE_BUSY)
+			r->retry_after = BUSY_RETRY;
 	} else
 		status = admin_media_store(r, in, "", &id, &why);
 	if (status != 0) {
@@ -566,7 +590,8 @@ admin_appearance_post(struct req *r, struct session *se, struct form *in)
 	if (strcmp(action, "logo_clear") == 0 ||
 	    strcmp(action, "icon_clear") == 0)
 		return saved(r, store_site_image_clear(r->conn,
-		    action[0] == 'l' ? "logo" : "icon"), "done=menu");
+		    action[0] == 'l' ? "logo" : "icon"), action[0] == 'l' ?
+		    "done=logo_clear" : "done=icon_clear");
 	if ((rc = choices_load(r, &ch)) != STORE_OK)
 		return page_store_error(r, rc);
 	refused_read(in, &f);
@@ -576,12 +601,7 @@ admin_appearance_post(struct req *r, struct session *se, struct form *in)
 		return item_save(r, se, &ch, &f);
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
 		return item_move(r, se, &ch, f.id, action[0] == 'u' ? -1 : 1);
-	if (strcmp(action, "delete") == 0) {
-		rc = store_menu_delete(r->conn, f.id);
-		if (rc == STORE_NOTFOUND)
-			return admin_refuse(r, se, 404, "There is no such menu"
-			    " item.");
-		return saved(r, rc, "done=menu");
-	}
+	if (strcmp(action, "delete") == 0)
+		return item_delete(r, se, f.id);
 	return admin_refuse(r, se, 422, "Unknown action.");
 }

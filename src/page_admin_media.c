@@ -36,7 +36,7 @@
 
 #define PER_PAGE	24
 #define FULL_RETRY	60	/* Retry-After when the disk is full */
-#define BUSY_RETRY	10	/* ... when decoding is busy */
+#define BUSY_RETRY	10	/* ... when decoding or the database is busy */
 
 static int	media_upload(struct req *, struct session *, struct form *);
 
@@ -302,8 +302,11 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 	}
 	*why = "The site cannot save pictures right now; please try again"
 	    " later.";
+	/* Busy, not broken, as page_error said before: when to come back. */
 	if (rc == STORE_FULL)
 		r->retry_after = FULL_RETRY;
+	else if (rc == STORE_DOWN || rc == STORE_RETRY)
+		r->retry_after = BUSY_RETRY;
 	return rc == STORE_DOWN || rc == STORE_RETRY || rc == STORE_FULL ?
 	    503 : 500;
 }

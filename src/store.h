@@ -647,7 +647,7 @@ int	store_slug_taken(struct store_conn *, const char *type,
 int	store_term_update(struct store_conn *, const struct term *t);
 /* Deletes a term; its posts lose it, its children move up. */
 int	store_term_delete(struct store_conn *, int64_t id);
-/* Gives from's posts to into, then deletes from. */
+/* Gives from's posts and menu items to into, then deletes from. */
 int	store_term_merge(struct store_conn *, int64_t from, int64_t into);
 /* Every term of a taxonomy, by name, with its count of posts. */
 int	store_terms_list(struct store_conn *, struct arena *,

@@ -116,8 +116,28 @@ store_menu_add(struct store_conn *c, const struct menu_item *it,
 }
 
 int
+store_menu_lift(struct store_conn *c, int64_t id, int64_t post_id,
+    int64_t term_id)
+{
+	/*
+	 * After the last top-level item, in their order: left to ON
+	 * DELETE SET NULL they kept their places among siblings they no
+	 * longer have, and fell among the top level's.
+	 */
+	return q_exec(q(c, "UPDATE menu_items SET parent_id = NULL,"
+	    " position = position + (SELECT COALESCE(MAX(position), 0) FROM"
+	    " menu_items WHERE parent_id IS NULL) WHERE parent_id IN (SELECT"
+	    " id FROM menu_items WHERE id = ?1 OR post_id = ?2 OR"
+	    " term_id = ?3)", "iii", id, post_id, term_id));
+}
+
+int
 store_menu_delete(struct store_conn *c, int64_t id)
 {
+	int	 rc;
+
+	if ((rc = store_menu_lift(c, id, 0, 0)) != STORE_OK)
+		return rc;
 	return q_changed(q(c, "DELETE FROM menu_items WHERE id = ?1"
 	    " RETURNING id", "i", id));
 }
@@ -133,23 +153,19 @@ store_menu_update(struct store_conn *c, const struct menu_item *it)
 }
 
 int
-store_menu_count(struct store_conn *c, int64_t *n)
-{
-	return q_int(q(c, "SELECT count(*) FROM menu_items", ""), n);
-}
-
-int
 store_site_image_set(struct store_conn *c, const char *role,
     int64_t media_id, const void *ico, size_t icolen, const void *touch,
     size_t touchlen)
 {
-	int	 rc;
-
-	if ((rc = store_site_image_clear(c, role)) != STORE_OK)
-		return rc;
+	/*
+	 * One statement: a failed write leaves the old picture, and two
+	 * uploads at once do not meet on the primary key.
+	 */
 	return q_exec(q(c, "INSERT INTO site_images (role, media_id, ico,"
-	    " touch) VALUES (?1, ?2, ?3, ?4)", "tibb", role, media_id,
-	    ico, icolen, touch, touchlen));
+	    " touch) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (role) DO UPDATE"
+	    " SET media_id = excluded.media_id, ico = excluded.ico,"
+	    " touch = excluded.touch", "tibb", role, media_id, ico, icolen,
+	    touch, touchlen));
 }
 
 int

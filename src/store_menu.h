@@ -62,7 +62,18 @@ int	store_appearance(struct store_conn *, struct arena *, int64_t now,
  */
 int	store_menu_add(struct store_conn *, const struct menu_item *it,
 	    int64_t *id);
-/* Deletes item id (its sub-items move to the top level). */
+/*
+ * Moves the sub-items of item id, or of the items of post post_id or
+ * term term_id (0: none), to the end of the top level in their order:
+ * called before any of those goes, so that its sub-items (which ON
+ * DELETE SET NULL would leave among the top level's) come after it.
+ */
+int	store_menu_lift(struct store_conn *, int64_t id, int64_t post_id,
+	    int64_t term_id);
+/*
+ * Deletes item id; its sub-items move to the end of the top level, in
+ * their order.  Two statements: call it in a transaction.
+ */
 int	store_menu_delete(struct store_conn *, int64_t id);
 /*
  * Sets item id's label and URL (a link's; "" for the others), parent
@@ -75,8 +86,6 @@ int	store_menu_update(struct store_conn *, const struct menu_item *it);
  */
 int	store_menu_pages(struct store_conn *, struct arena *,
 	    struct menu_item **out, size_t *n);
-/* How many items the menu holds, into *n. */
-int	store_menu_count(struct store_conn *, int64_t *n);
 /*
  * Sets the media item that is role's ("logo" or "icon"), with the
  * icon's files (ico, touch: NULL for the logo), replacing any before.

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "store_menu.h"
 #include "store_query.h"
 
 /* The columns fill_post reads, with the author and approved comments. */
@@ -198,7 +199,14 @@ store_posts_find(struct store_conn *c, struct arena *a,
 int
 store_post_delete(struct store_conn *c, int64_t id)
 {
-	/* Comments, votes, terms and revisions go by ON DELETE CASCADE. */
+	int	 rc;
+
+	if ((rc = store_menu_lift(c, 0, id, 0)) != STORE_OK)
+		return rc;
+	/*
+	 * Comments, votes, terms, revisions and menu items go by ON DELETE
+	 * CASCADE.
+	 */
 	return q_changed(q(c, "DELETE FROM posts WHERE id = ?1 RETURNING id",
 	    "i", id));
 }
@@ -305,6 +313,8 @@ store_term_delete(struct store_conn *c, int64_t id)
 	/* Its children move up to its parent. */
 	rc = q_exec(q(c, "UPDATE terms SET parent_id = (SELECT parent_id"
 	    " FROM terms WHERE id = ?1) WHERE parent_id = ?1", "i", id));
+	if (rc == STORE_OK)
+		rc = store_menu_lift(c, 0, 0, id);
 	if (rc != STORE_OK)
 		return rc;
 	return q_changed(q(c, "DELETE FROM terms WHERE id = ?1 RETURNING id",
@@ -319,6 +329,11 @@ store_term_merge(struct store_conn *c, int64_t from, int64_t into)
 	rc = q_exec(q(c, "UPDATE post_terms SET term_id = ?2 WHERE"
 	    " term_id = ?1 AND post_id NOT IN (SELECT post_id FROM post_terms"
 	    " WHERE term_id = ?2)", "ii", from, into));
+	/* Its menu items follow its posts, not the term to the grave. */
+	if (rc == STORE_OK)
+		rc = q_exec(q(c, "UPDATE menu_items SET term_id = ?2 WHERE"
+		    " term_id = ?1 AND kind = (SELECT taxonomy FROM terms"
+		    " WHERE id = ?2)", "ii", from, into));
 	if (rc != STORE_OK)
 		return rc;
 	return store_term_delete(c, from);

@@ -169,7 +169,7 @@ static void
 menu(struct srv *s, const char *ck)
 {
 	char		 tok[80], target[40], cat[24], link[24], priv[24];
-	char		 term[24];
+	char		 term[24], expr[120];
 	int		 i;
 	struct resp	 r;
 	htmlDocPtr	 doc;
@@ -228,11 +228,31 @@ menu(struct srv *s, const char *ck)
 	CHECK(xp_count(doc, "//span[@id='add-label-error']") == 0);
 	xmlFreeDoc(doc);
 	resp_free(&r);
-	/* Nested under a sub-item: refused, beside the field. */
+	/* Nested under a sub-item: refused, beside the field, tied to it. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "add",
 	    "target", "link", "label", "Deep", "url", "/deep/", "parent",
 	    link, NULL }, ck, 0, NULL, &r) == 422 && r.body.data != NULL &&
 	    strstr(r.body.data, "id=\"add-parent-error\"") != NULL);
+	doc = html_parse(&r);
+	attr_is(doc, "//select[@id='add-parent']/@aria-describedby",
+	    "add-parent-error");
+	attr_is(doc, "//select[@id='add-parent']/@aria-invalid", "true");
+	xmlFreeDoc(doc);
+	resp_free(&r);
+	/* An item under itself: refused beside its own row's select. */
+	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "save", "id",
+	    link, "label", "Elsewhere", "url", "https://example.org/news/",
+	    "parent", link, NULL }, ck, 0, NULL, &r) == 422);
+	doc = html_parse(&r);
+	snprintf(expr, sizeof(expr), "//select[@id='mp-%s']", link);
+	CHECK(xp_count(doc, expr) == 1);
+	snprintf(expr, sizeof(expr), "//select[@id='mp-%s' and"
+	    " @aria-invalid='true']/@aria-describedby", link);
+	t = xp_attr(doc, expr);
+	snprintf(expr, sizeof(expr), "mpe-%s", link);
+	CHECK_STR(t != NULL ? t : "", expr);
+	free(t);
+	xmlFreeDoc(doc);
 	resp_free(&r);
 	/* A sub-item cannot take an item with sub-items under it. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "save", "id",
@@ -296,6 +316,104 @@ menu(struct srv *s, const char *ck)
 	CHECK_STR(home_menu(s, "Our privacy"), "Our privacy");
 }
 
+/* Adds a custom link labelled label to /label/ under parent. */
+static void
+link_add(struct srv *s, const char *tok, const char *ck, const char *label,
+    const char *parent)
+{
+	char	 url[40];
+
+	snprintf(url, sizeof(url), "/%s/", label);
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "add",
+	    "target", "link", "label", label, "url", url, "parent", parent,
+	    NULL }, ck) == 303);
+}
+
+/*
+ * A top-level item removed: its sub-items move up to the top level in
+ * their order, after the items that were there, not among them.
+ */
+static void
+menu_delete_parent(struct srv *s, const char *ck)
+{
+	char	 tok[80], a[24];
+
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
+	link_add(s, tok, ck, "A", "0");
+	snprintf(a, sizeof(a), "%lld", item_id("label = 'A'"));
+	link_add(s, tok, ck, "B", "0");
+	link_add(s, tok, ck, "C", "0");
+	link_add(s, tok, ck, "X", a);
+	link_add(s, tok, ck, "Y", a);
+	CHECK_STR(home_menu(s, ">Y</a>"), "Our privacy|A(X,Y)|B|C");
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action",
+	    "delete", "id", a, NULL }, ck) == 303);
+	CHECK_STR(home_menu(s, "href=\"/B/\""), "Our privacy|B|C|X|Y");
+	/* And they move as any top-level item does. */
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "up",
+	    "id", a, NULL }, ck) == 404);
+	snprintf(a, sizeof(a), "%lld", item_id("label = 'X'"));
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "up",
+	    "id", a, NULL }, ck) == 303);
+	CHECK_STR(home_menu(s, ">X</a></li>\n<li><a href=\"/C/\""),
+	    "Our privacy|B|X|C|Y");
+}
+
+/* Adds category name (slug the same) in the admin; its id. */
+static long long
+category_add(struct srv *s, const char *tok, const char *ck, const char *name)
+{
+	struct resp	 r;
+	char		 sql[200];
+
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "add", "taxonomy", "category", "name", name, "slug",
+	    name, "parent", "0", NULL }, ck, 0, NULL, &r) == 303);
+	resp_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT id FROM terms WHERE slug = '%s'",
+	    name);
+	return db_count(dbpath, sql);
+}
+
+/*
+ * A category merged into another: its menu item leads to the one it
+ * was merged into, as its posts do, and is not lost.
+ */
+static void
+menu_merge(struct srv *s, const char *ck)
+{
+	char		 tok[80], from[24], into[24], target[40];
+	struct resp	 r;
+
+	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
+	snprintf(from, sizeof(from), "%lld", category_add(s, tok, ck, "old"));
+	snprintf(into, sizeof(into), "%lld", category_add(s, tok, ck, "new"));
+	snprintf(target, sizeof(target), "category:%s", from);
+	CHECK(post_status(s, (const char *[]){ "csrf", tok, "action", "add",
+	    "target", target, "label", "", "url", "", "parent", "0", NULL },
+	    ck) == 303);
+	CHECK_STR(home_menu(s, ">old</a>"), "Our privacy|B|X|C|Y|old");
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "merge", "id", from, "into", into, NULL }, ck, 0, NULL,
+	    &r) == 303);
+	resp_free(&r);
+	CHECK_STR(home_menu(s, ">new</a>"), "Our privacy|B|X|C|Y|new");
+	CHECK(db_count(dbpath, "SELECT count(*) FROM menu_items WHERE"
+	    " kind = 'category'") == 1);
+	/*
+	 * The term deleted: its item goes, and its sub-items move up to
+	 * the end of the top level, as when the item is removed.
+	 */
+	snprintf(target, sizeof(target), "%lld", item_id("kind ="
+	    " 'category'"));
+	link_add(s, tok, ck, "Z", target);
+	CHECK_STR(home_menu(s, ">Z</a>"), "Our privacy|B|X|C|Y|new(Z)");
+	CHECK(post_to(s, "/admin/terms/", (const char *[]){ "csrf", tok,
+	    "action", "delete", "id", into, NULL }, ck, 0, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK_STR(home_menu(s, ">Z</a></li>\n</ul>"), "Our privacy|B|X|C|Y|Z");
+}
+
 /* A 32-bit little-endian number at p. */
 static unsigned long
 le32(const unsigned char *p)
@@ -350,6 +468,7 @@ pictures(struct srv *s, const char *ck)
 	const char	*shared = getenv("SHARED");
 	struct resp	 r;
 	htmlDocPtr	 doc;
+	int		 i, n;
 
 	snprintf(tok, sizeof(tok), "%s", admin_csrf(s, ck));
 	CHECK(http_get(s, "/favicon.ico", &r) == 0 && r.status == 404);
@@ -418,17 +537,37 @@ pictures(struct srv *s, const char *ck)
 	attr_is(doc, "//head/link[@rel='apple-touch-icon']/@href",
 	    "/apple-touch-icon.png");
 	xmlFreeDoc(doc);
-	/* Removed: 404 again, and no link in the head. */
+	/* Removed: said so, 404 again, and no link in the head. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "icon_clear",
 	    NULL }, ck, 0, NULL, &r) == 303);
+	snprintf(path, sizeof(path), "%s", resp_header(&r, "Location") !=
+	    NULL ? resp_header(&r, "Location") : APPEAR);
 	resp_free(&r);
-	CHECK(http_eventually(s, "/", "Skip to content"));
+	CHECK(http_get_as(s, path, ck, &r) == 200 && r.body.data != NULL &&
+	    strstr(r.body.data, "The site icon was removed.") != NULL);
+	resp_free(&r);
 	CHECK(db_count(dbpath, "SELECT count(*) FROM site_images WHERE"
 	    " role = 'icon'") == 0);
+	/* PostgreSQL's nodes learn of the write moments after it. */
+	for (i = 0, n = -1; i < 20 && n != 0; i++) {
+		if (i > 0)
+			usleep(100000);
+		if ((doc = page(s, "/privacy/", NULL)) == NULL)
+			break;
+		n = xp_count(doc, "//head/link[@rel='icon' or"
+		    " @rel='apple-touch-icon']");
+		xmlFreeDoc(doc);
+	}
+	CHECK(n == 0);
 	CHECK(http_get(s, "/favicon.ico", &r) == 0 && r.status == 404);
 	resp_free(&r);
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "logo_clear",
 	    NULL }, ck, 0, NULL, &r) == 303);
+	snprintf(path, sizeof(path), "%s", resp_header(&r, "Location") !=
+	    NULL ? resp_header(&r, "Location") : APPEAR);
+	resp_free(&r);
+	CHECK(http_get_as(s, path, ck, &r) == 200 && r.body.data != NULL &&
+	    strstr(r.body.data, "The logo was removed.") != NULL);
 	resp_free(&r);
 	CHECK(db_count(dbpath, "SELECT count(*) FROM site_images") == 0);
 }
@@ -481,6 +620,8 @@ main(void)
 		free(ed);
 		landmarks(&s);
 		menu(&s, ck);
+		menu_delete_parent(&s, ck);
+		menu_merge(&s, ck);
 		pictures(&s, ck);
 		footer(&s);
 		landmarks(&s);
