@@ -387,6 +387,9 @@ refused_read(struct form *in, struct refused *f)
 	f->id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
 	f->target = form_get(in, "target", NULL, NULL);
 	f->label = form_get(in, "label", NULL, NULL);
+	/* Only spaces would show as an empty link: as none, the title's. */
+	if (f->label[strspn(f->label, " \t\r\n")] == '\0')
+		f->label = "";
 	f->url = form_get(in, "url", NULL, NULL);
 	f->parent = strtoll(form_get(in, "parent", NULL, NULL), NULL, 10);
 }

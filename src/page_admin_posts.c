@@ -85,16 +85,20 @@ parse_wall(const char *s)
 }
 
 /*
- * The instant of the editor's time s (parse_wall's) in the site's zone;
- * tz_utc says how one skipped or repeated by a clock change reads.
+ * The instant of the editor's time s (parse_wall's) in the site's zone,
+ * or -1 if it is not one or falls before 1970 in UTC (the first hours of
+ * 1970-01-01 east of Greenwich); tz_utc says how one skipped or repeated
+ * by a clock change reads.
  */
 static int64_t
 parse_time(struct req *r, const char *s)
 {
-	int64_t	 t;
+	int64_t	 w = parse_wall(s), t;
 
-	tz_utc(page_tz(r), parse_wall(s), &t);
-	return t;
+	if (w < 0)
+		return -1;
+	tz_utc(page_tz(r), w, &t);
+	return t < 0 ? -1 : t;
 }
 
 static const char *
@@ -520,7 +524,7 @@ admin_posts(struct req *r, struct session *se)
 
 /* The draft from the form; checks each field, messages in d->err. */
 static int
-draft_read(struct form *in, struct draft *d)
+draft_read(struct req *r, struct form *in, struct draft *d)
 {
 	const char	*featured;
 	char		*end;
@@ -564,7 +568,7 @@ draft_read(struct form *in, struct draft *d)
 		d->err[2] = "The text must be valid text of at most 1 MB.";
 	if (*d->source_url != '\0' && !url_http_ok(d->source_url))
 		d->err[3] = "A source address starts with http:// or https://.";
-	if (*d->when != '\0' && parse_wall(d->when) < 0)
+	if (*d->when != '\0' && parse_time(r, d->when) < 0)
 		d->err[4] = "A time looks like 2026-11-24T18:30, in the"
 		    " site's time zone.";
 	for (len = 0; len < 7; len++)
@@ -759,7 +763,7 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
 		    " post.") : restore(r, se, &old, strtoll(form_get(in,
 		    "revision", NULL, NULL), NULL, 10));
-	rc = draft_read(in, &d);
+	rc = draft_read(r, in, &d);
 	d.filtered = id != 0 && old.filtered;
 	if (rc == 0 && d.featured != 0 && store_media_get(r->conn,
 	    &r->arena, d.featured, &m) != STORE_OK) {

@@ -228,6 +228,14 @@ menu(struct srv *s, const char *ck)
 	CHECK(xp_count(doc, "//span[@id='add-label-error']") == 0);
 	xmlFreeDoc(doc);
 	resp_free(&r);
+	/* A link labelled with spaces alone has no label: refused. */
+	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "add",
+	    "target", "link", "label", "  \t ", "url", "/blank/", "parent",
+	    "0", NULL }, ck, 0, NULL, &r) == 422);
+	doc = html_parse(&r);
+	CHECK(xp_count(doc, "//span[@id='add-label-error']") == 1);
+	xmlFreeDoc(doc);
+	resp_free(&r);
 	/* Nested under a sub-item: refused, beside the field, tied to it. */
 	CHECK(post(s, (const char *[]){ "csrf", tok, "action", "add",
 	    "target", "link", "label", "Deep", "url", "/deep/", "parent",

@@ -114,6 +114,15 @@ editor(struct srv *s, const char *cookie)
 	    (const char *[]){ cookie, NULL }, &r) == 0 && r.status == 422 &&
 	    strstr(r.body.data, "when-error"));
 	resp_free(&r);
+	/* Berlin's first hour of 1970 is 1969 in UTC: refused, not stored. */
+	CHECK(http_post(s, "/admin/posts/", (const char *[]){ "csrf", csrf,
+	    "action", "save", "title", "Early", "body", "x", "status",
+	    "publish", "when", "1970-01-01T00:30", NULL }, 0, NULL,
+	    (const char *[]){ cookie, NULL }, &r) == 0 && r.status == 422 &&
+	    strstr(r.body.data, "when-error"));
+	resp_free(&r);
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM posts WHERE"
+	    " published < 0") == 0);
 }
 
 /* Saves zone-e (post id) from the editor with when; 1 if it did. */
