@@ -112,17 +112,12 @@ page_date_names(struct req *r)
 static const char *
 page_format(struct req *r, enum set_key k)
 {
-	static const char *const dflt[] = {
-		NC_("date format", "F j, Y"),
-		NC_("time format", "g:i a"),
-	};
 	const char	*fmt = set_text(page_settings(r), k);
-	size_t		 i = k == SET_DATE_FORMAT ? 0 : 1;
 
 	if (strcmp(fmt, settings[k].dflt) != 0)
 		return fmt;
-	return i18n_pget(page_lang(r), i == 0 ? "date format" : "time format",
-	    dflt[i]);
+	return k == SET_DATE_FORMAT ? i18n_pget(page_lang(r), "date format",
+	    "F j, Y") : i18n_pget(page_lang(r), "time format", "g:i a");
 }
 
 /* t written by the date letters fmt, in r's arena. */
