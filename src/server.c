@@ -105,6 +105,7 @@ struct server {
 	pthread_t		 ticker;
 	struct outbox		*outbox;	/* the mail sender, or NULL */
 	atomic_int		 stopping;
+	atomic_int		 closed;	/* refuse new connections */
 	pthread_mutex_t		 held_lock;	/* answers held back */
 	struct sreq		*held;
 };
@@ -1912,6 +1913,7 @@ server_init(struct server *srv, struct site *site)
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->requests, 0);
 	atomic_init(&srv->stopping, 0);
+	atomic_init(&srv->closed, 0);
 	pthread_mutex_init(&srv->held_lock, NULL);
 	cl = (struct client_limits){ srv->lim.head_seconds * 1000,
 	    srv->lim.body_grace * 1000, srv->lim.body_rate,
@@ -1957,6 +1959,22 @@ server_drain(struct server *srv)
 	 */
 	work_stop(srv->work);
 	release_held(srv, 0, 1);
+}
+
+/*
+ * Whether to take a new connection: not once stopping has begun.  This
+ * stands in for MHD_quiesce_daemon, which races its own epoll workers
+ * for the listening socket and can abort the process ("Failed to
+ * remove listen FD from epoll set"): an open libmicrohttpd defect.
+ */
+static enum MHD_Result
+accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct server	*srv = cls;
+
+	(void)addr;
+	(void)len;
+	return atomic_load(&srv->closed) ? MHD_NO : MHD_YES;
 }
 
 static void
@@ -2014,7 +2032,8 @@ server_run(struct site *site, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-	    MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0), 0,
+	    accept_policy, &srv,
 	    handle, &srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads(),
@@ -2053,9 +2072,8 @@ server_run(struct site *site, const char *listen)
 	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
 	wait_for_stop(&srv, &set);
 	fprintf(stderr, "galley: stopping\n");
-	/* Stop accepting; the listening socket is ours to close. */
-	if ((v6 = MHD_quiesce_daemon(d)) >= 0)
-		close(v6);
+	/* Stop taking connections; those open are answered and drained. */
+	atomic_store(&srv.closed, 1);
 	server_drain(&srv);
 	MHD_stop_daemon(d);
 	server_free(&srv);
