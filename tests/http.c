@@ -359,11 +359,19 @@ foreign_markup(htmlDocPtr doc)
 	    "'ON','on'),'on')]") +
 	    xp_count(doc, "//script[not(@type='application/ld+json') and"
 	    " not(starts-with(@src,'/theme/'))]") +
-	    /* Our identicons: class avatar, nothing but rects and a disc. */
-	    xp_count(doc, "//svg[not(@class='avatar')] | //svg//*[not(self::"
-	    "rect or self::circle)] | //svg//*/@*[not(name()='x' or name()="
+	    /*
+	     * Our identicons: class avatar, nothing but rects and a disc;
+	     * and the thumbs' icons, one path each, inside their buttons.
+	     */
+	    xp_count(doc, "//svg[not(@class='avatar' or (@class='thumb-icon'"
+	    " and parent::button[@class='thumb-up' or @class='thumb-down']))]"
+	    " | //svg[@class='avatar']//*[not(self::rect or self::circle)] |"
+	    " //svg[@class='avatar']//*/@*[not(name()='x' or name()="
 	    "'y' or name()='width' or name()='height' or name()='fill' or"
-	    " name()='cx' or name()='cy' or name()='r')]") +
+	    " name()='cx' or name()='cy' or name()='r')] |"
+	    " //svg[@class='thumb-icon']//*[not(self::path)] |"
+	    " //svg[@class='thumb-icon']//*/@*[not(name()='d' or"
+	    " name()='transform')]") +
 	    xp_count(doc, "//iframe | //object | //embed | //math |"
 	    " //frame | //frameset | //base | //meta[@http-equiv] | //video |"
 	    " //audio | //image | //x") +
