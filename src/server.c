@@ -2178,7 +2178,7 @@ say_listening(struct MHD_Daemon *d, const struct sockaddr_storage *ss,
  * returned); *failed set if it was asked for and cannot listen.
  */
 static struct MHD_Daemon *
-metrics_start(struct site *site, const char *metrics_listen, int *failed)
+start_metrics(struct site *site, const char *metrics_listen, int *failed)
 {
 	struct MHD_Daemon		*d;
 	struct sockaddr_storage		 ss;
@@ -2267,7 +2267,7 @@ server_run(struct site *site, const char *listen, const char *metrics_listen)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);
-	md = d != NULL ? metrics_start(site, metrics_listen, &failed) : NULL;
+	md = d != NULL ? start_metrics(site, metrics_listen, &failed) : NULL;
 	if (d == NULL || failed) {
 		if (d == NULL)
 			fprintf(stderr, "galley: cannot listen on %s: %s\n",
