@@ -156,6 +156,29 @@ srv_start_args(struct srv *s, const char *dir, const char *const *extra)
 }
 
 int
+pg_ctl(const char *what)
+{
+	const char	*env = getenv("GALLEY_PG"), *bar;
+	char		 cmd[1024];
+
+	if (env == NULL || (bar = strchr(env, '|')) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
+	    bar + 1);
+	return system(cmd);
+}
+
+int
+site_demo(const char *dir)
+{
+	if (getenv("GALLEY_DB") != NULL)
+		return run_galley((const char *[]){ "init", dir, "--demo",
+		    "--db", getenv("GALLEY_DB"), NULL }, NULL);
+	return run_galley((const char *[]){ "init", dir, "--demo", NULL },
+	    NULL);
+}
+
+int
 srv_stop(struct srv *s)
 {
 	return srv_stop_log(s, NULL);

@@ -26,20 +26,6 @@
 
 static const char	*db;		/* the site's database: site_db */
 
-/* Runs the cluster control script: "stop" or "resume" (GALLEY_PG). */
-static int
-pg_ctl(const char *what)
-{
-	const char	*env = getenv("GALLEY_PG"), *bar;
-	char		 cmd[1024];
-
-	if (env == NULL || (bar = strchr(env, '|')) == NULL)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
-	    bar + 1);
-	return system(cmd);
-}
-
 /*
  * Scrapes s's metrics listener and reads the answer with the Python
  * parser into out (its SAMPLE and ERROR lines).  Returns 0, or -1 if the
@@ -475,12 +461,7 @@ main(void)
 	struct srv	 s;
 	time_t		 started;
 
-	if (getenv("GALLEY_DB") != NULL)
-		CHECK(run_galley((const char *[]){ "init", site, "--demo",
-		    "--db", getenv("GALLEY_DB"), NULL }, NULL) == 0);
-	else
-		CHECK(run_galley((const char *[]){ "init", site, "--demo",
-		    NULL }, NULL) == 0);
+	CHECK(site_demo(site) == 0);
 	db = site_db(site);
 	metrics_off(site);
 	started = time(NULL);
