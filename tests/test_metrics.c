@@ -385,6 +385,7 @@ static void
 health_schema(struct srv *s)
 {
 	const char	*pg = getenv("GALLEY_DB");
+	struct resp	 r;
 	char		*body;
 	char		 sql[128];
 	long long	 v;
@@ -394,6 +395,9 @@ health_schema(struct srv *s)
 	CHECK(health(s, &body) == 200 && body != NULL &&
 	    strncmp(body, "ok", 2) == 0);
 	free(body);
+	CHECK(get_status(s, "POST", "/healthz", &r) == 405);
+	CHECK_STR(resp_header(&r, "Allow"), "GET, HEAD");
+	resp_free(&r);
 #define SET_VERSION(n) (snprintf(sql, sizeof(sql), pg ? \
 	"UPDATE schema_version SET version = %lld" : \
 	"PRAGMA user_version = %lld", (long long)(n)), db_exec(db, sql))
