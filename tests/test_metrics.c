@@ -12,6 +12,7 @@
  */
 #include <sys/stat.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,33 @@ metrics_off(const char *site)
 	    "the main listener does not serve the metrics");
 	resp_free(&r);
 	CHECK(srv_stop(&s) == 0);
+}
+
+/*
+ * A --metrics-listen that cannot be had stops the start, named: not a
+ * HOST:PORT, or a port taken (the running server's own, busy).
+ */
+static void
+metrics_refused(const char *site, int busy_port)
+{
+	const char	*bogus[] = { "--metrics-listen", "bogus", NULL };
+	const char	*taken[] = { "--metrics-listen", NULL, NULL };
+	char		 addr[64];
+	struct srv	 s;
+
+	CHECK(srv_start_args(&s, site, bogus) == -1);
+	pthread_join(s.reader, NULL);
+	CHECK(srv_log_has(&s, "--metrics-listen bogus: expected HOST:PORT"));
+	CHECK(!srv_log_has(&s, "listening on"));
+	close(s.fd);
+	buf_reset(&s.log);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", busy_port);
+	taken[1] = addr;
+	CHECK(srv_start_args(&s, site, taken) == -1);
+	pthread_join(s.reader, NULL);
+	CHECK(srv_log_has(&s, "cannot listen for metrics on"));
+	close(s.fd);
+	buf_reset(&s.log);
 }
 
 /* A comment through the form: its status, *held if it went to pending. */
@@ -475,6 +503,7 @@ main(void)
 		comments_and_outbox(&s);
 		chores_and_process(&s, started);
 		metrics_listener(&s);
+		metrics_refused(site, s.port);
 		health_schema(&s);
 		if (getenv("GALLEY_PG") != NULL)
 			health_pg_down(&s);
