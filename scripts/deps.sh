@@ -31,6 +31,7 @@ libcurl4-openssl-dev
 libxml2-dev
 python3-feedparser
 python3-aiosmtpd
+python3-prometheus-client
 libjpeg-turbo-progs
 bogofilter
 libcsv-dev

@@ -28,6 +28,7 @@
 #include "post.h"
 #include "reset.h"
 #include "server.h"
+#include "version.h"
 #include "setting.h"
 #include "spam.h"
 #include "spam_corpus.h"
@@ -36,7 +37,6 @@
 #include "store.h"
 #include "theme.h"
 
-#define GALLEY_VERSION	"0.1.0"
 
 static int	cmd_init(int, char **);
 static int	cmd_serve(int, char **);
@@ -63,10 +63,15 @@ static const struct cmd {
 	    "(SQLite) unless --db names a PostgreSQL database (which must\n"
 	    "exist; Galley creates its tables).  --demo loads the demo.\n",
 	    cmd_init },
-	{ "serve", "galley serve DIR [--listen HOST:PORT]",
+	{ "serve", "galley serve DIR [--listen HOST:PORT]"
+	    " [--metrics-listen HOST:PORT]",
 	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
 	    "SIGINT or SIGTERM finishes the requests in flight and exits;\n"
-	    "SIGHUP reloads the theme folder (docs/THEMES.md).\n",
+	    "SIGHUP reloads the theme folder (docs/THEMES.md).  /healthz\n"
+	    "answers 200 while the database answers with this galley's\n"
+	    "schema, else 503 and why.  --metrics-listen serves Prometheus\n"
+	    "metrics at /metrics on an address of their own (off unless\n"
+	    "given; keep it private: see docs/DEPLOY.md, Monitoring).\n",
 	    cmd_serve },
 	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
 	    "Read or change the site settings kept in the database, which\n"
@@ -353,6 +358,7 @@ static int
 cmd_serve(int argc, char **argv)
 {
 	const char	*dir = NULL, *listen = "127.0.0.1:8080";
+	const char	*metrics = NULL;
 	struct site	*site;
 	char		 err[512];
 	int		 i, rc;
@@ -362,6 +368,11 @@ cmd_serve(int argc, char **argv)
 			listen = argv[++i];
 		else if (strncmp(argv[i], "--listen=", 9) == 0)
 			listen = argv[i] + 9;
+		else if (strcmp(argv[i], "--metrics-listen") == 0 &&
+		    i + 1 < argc)
+			metrics = argv[++i];
+		else if (strncmp(argv[i], "--metrics-listen=", 17) == 0)
+			metrics = argv[i] + 17;
 		else if (argv[i][0] == '-' || dir != NULL)
 			return bad(&cmds[1], argv[i][0] == '-' ?
 			    "unknown flag" : "one DIR only");
@@ -376,7 +387,7 @@ cmd_serve(int argc, char **argv)
 	}
 	check_base(site, dir, listen);
 	index_pending(site);
-	rc = server_run(site, listen);
+	rc = server_run(site, listen, metrics);
 	site_close(site);
 	return rc == 0 ? 0 : 1;
 }

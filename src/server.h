@@ -10,10 +10,13 @@ struct site;
 
 /*
  * Serves site on listen ("HOST:PORT"; port 0 picks a free one) until
- * SIGINT or SIGTERM, then lets requests in flight finish.  Prints
+ * SIGINT or SIGTERM, then lets requests in flight finish.  With
+ * metrics_listen (else NULL), serves the metrics there too (metrics.h),
+ * saying "galley: metrics on http://HOST:PORT/metrics" first.  Prints
  * "galley: listening on http://HOST:PORT/" on stderr once ready.
  * Returns 0 after a clean stop, -1 (logged) if it could not start.
  */
-int	server_run(struct site *site, const char *listen);
+int	server_run(struct site *site, const char *listen,
+	    const char *metrics_listen);
 
 #endif

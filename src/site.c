@@ -22,6 +22,7 @@
 #include "env.h"
 #include "image.h"
 #include "mail.h"
+#include "metrics.h"
 #include "setting.h"
 #include "site.h"
 #include "store.h"
@@ -355,6 +356,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	s->settings = setting_cache_new();
 	s->zones = tz_cache_new();
 	s->comments = batch_new();
+	s->metrics = metrics_new();
 	return s;
 fail:
 	site_close(s);
@@ -382,6 +384,7 @@ site_close(struct site *s)
 		return;
 	cache_free(s->cache);
 	batch_free(s->comments);
+	metrics_free(s->metrics);
 	setting_cache_free(s->settings);
 	tz_cache_free(s->zones);
 	image_gate_free(s->images);

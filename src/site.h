@@ -3,7 +3,7 @@
  * DIR/media/) and everything long-lived that serving it needs.  A struct
  * site is built before serving starts and is read-only after, except
  * through modules that lock inside themselves (the store's pool, the
- * page cache, the image gate).
+ * page cache, the image gate) and the metrics' atomic counters.
  */
 #ifndef GALLEY_SITE_H
 #define GALLEY_SITE_H
@@ -18,6 +18,7 @@ struct conf;
 struct setting_cache;
 struct image_gate;
 struct mail_conf;
+struct metrics;
 struct store;
 struct theme_live;
 struct tz_cache;
@@ -44,6 +45,7 @@ struct site {
 					   within image_memory_mb MiB */
 	struct mail_conf *mail;		/* SMTP and sender (mail.h); NULL:
 					   mail is off */
+	struct metrics	*metrics;	/* counted lock-free (metrics.h) */
 };
 
 /*

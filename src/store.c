@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "arena.h"
+#include "pool.h"
 #include "store_query.h"
+
+/* How long a request waits for a connection before it answers 503. */
+#define STORE_WAIT_MS	5000
 
 static const struct db_driver *const drivers[] = {
 	&db_pg,
@@ -51,7 +55,33 @@ store_shared(const struct store *s)
 struct store_conn *
 store_conn_get(struct store *s)
 {
-	return s->drv->get(s);
+	return s->drv->get(s, STORE_WAIT_MS);
+}
+
+struct store_conn *
+store_conn_try(struct store *s)
+{
+	return s->drv->get(s, 0);
+}
+
+void
+store_pool_stats(struct store *s, struct pool_stats *st)
+{
+	pool_stats(s->pool, st);
+}
+
+int
+store_schema_version(struct store_conn *c, int64_t *version, int64_t *latest)
+{
+	int	 n;
+
+	(void)store_schema(q_engine(c), &n);
+	*latest = n;
+	/* Where each driver's migrate() keeps the number. */
+	if (q_engine(c) == DB_PG)
+		return q_int(q(c, "SELECT coalesce(max(version), 0) FROM"
+		    " schema_version", ""), version);
+	return q_int(q(c, "PRAGMA user_version", ""), version);
 }
 
 void

@@ -99,10 +99,21 @@ srv_log_has(struct srv *s, const char *needle)
 int
 srv_start(struct srv *s, const char *dir)
 {
+	return srv_start_args(s, dir, NULL);
+}
+
+int
+srv_start_args(struct srv *s, const char *dir, const char *const *extra)
+{
 	const char	*bin = getenv("GALLEY") ? getenv("GALLEY") :
 	    "build/galley";
-	int		 p[2], i;
+	const char	*argv[16] = { bin, "serve", dir, "--listen",
+	    "127.0.0.1:0" };
+	int		 p[2], i, n = 5;
 	const char	*at;
+
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
+		argv[n++] = extra[i];
 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
@@ -111,8 +122,7 @@ srv_start(struct srv *s, const char *dir)
 	if (s->pid == 0) {
 		dup2(p[1], 2);
 		close(p[0]);
-		execl(bin, bin, "serve", dir, "--listen", "127.0.0.1:0",
-		    (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -125,6 +135,11 @@ srv_start(struct srv *s, const char *dir)
 		if (at != NULL)
 			s->port = atoi(at + strlen(
 			    "listening on http://127.0.0.1:"));
+		at = s->log.data ? strstr(s->log.data,
+		    "metrics on http://127.0.0.1:") : NULL;
+		if (at != NULL)
+			s->metrics_port = atoi(at + strlen(
+			    "metrics on http://127.0.0.1:"));
 		pthread_mutex_unlock(&s->lock);
 		if (s->port > 0) {
 			snprintf(s->base, sizeof(s->base),
@@ -138,6 +153,29 @@ srv_start(struct srv *s, const char *dir)
 	fprintf(stderr, "server did not start: %s\n",
 	    s->log.data ? s->log.data : "(no output)");
 	return -1;
+}
+
+int
+pg_ctl(const char *what)
+{
+	const char	*env = getenv("GALLEY_PG"), *bar;
+	char		 cmd[1024];
+
+	if (env == NULL || (bar = strchr(env, '|')) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
+	    bar + 1);
+	return system(cmd);
+}
+
+int
+site_demo(const char *dir)
+{
+	if (getenv("GALLEY_DB") != NULL)
+		return run_galley((const char *[]){ "init", dir, "--demo",
+		    "--db", getenv("GALLEY_DB"), NULL }, NULL);
+	return run_galley((const char *[]){ "init", dir, "--demo", NULL },
+	    NULL);
 }
 
 int

@@ -44,6 +44,7 @@ PGTESTS="
 	test_account_mail
 	test_i18n
 	test_timezone
+	test_metrics
 "
 PGONLY="test_nodes"
 passed=0
