@@ -4,6 +4,7 @@
  * query files share (store_query.h).  The queries themselves are written
  * once, by noun, in store_post.c, store_comment.c and the like.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,17 @@ store_open(const char *uri, int create, struct store **out, char *err,
 	}
 	snprintf(err, errlen, "%s: no storage back end for this URI", uri);
 	return STORE_ERROR;
+}
+
+int
+store_schema_version(void)
+{
+	int	 n, m;
+
+	store_schema(DB_SQLITE, &n);
+	store_schema(DB_PG, &m);
+	assert(n == m);
+	return n;
 }
 
 void
