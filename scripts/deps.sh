@@ -41,6 +41,7 @@ libnginx-mod-http-brotli-static
 chromium
 default-jre-headless
 tzdata
+libsystemd-dev
 "
 
 # The end-to-end tests need Node.js; most machines have one already.

@@ -63,10 +63,14 @@ static const struct cmd {
 	    "(SQLite) unless --db names a PostgreSQL database (which must\n"
 	    "exist; Galley creates its tables).  --demo loads the demo.\n",
 	    cmd_init },
-	{ "serve", "galley serve DIR [--listen HOST:PORT]",
-	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
+	{ "serve", "galley serve DIR [--listen HOST:PORT] [--log FILE]",
+	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080),\n"
+	    "first migrating its database if it is older than this galley.\n"
+	    "The access log goes to stderr, or is appended to FILE.\n"
 	    "SIGINT or SIGTERM finishes the requests in flight and exits;\n"
-	    "SIGHUP reloads the theme folder (docs/THEMES.md).\n",
+	    "SIGHUP reopens FILE (for logrotate), reads the settings again\n"
+	    "and reloads the theme folder (docs/THEMES.md).  Under systemd\n"
+	    "(Type=notify) it reports ready, reloading and stopping.\n",
 	    cmd_serve },
 	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
 	    "Read or change the site settings kept in the database, which\n"
@@ -352,7 +356,7 @@ check_base(struct site *site, const char *dir, const char *listen)
 static int
 cmd_serve(int argc, char **argv)
 {
-	const char	*dir = NULL, *listen = "127.0.0.1:8080";
+	const char	*dir = NULL, *listen = "127.0.0.1:8080", *log = NULL;
 	struct site	*site;
 	char		 err[512];
 	int		 i, rc;
@@ -362,6 +366,8 @@ cmd_serve(int argc, char **argv)
 			listen = argv[++i];
 		else if (strncmp(argv[i], "--listen=", 9) == 0)
 			listen = argv[i] + 9;
+		else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+			log = argv[++i];
 		else if (argv[i][0] == '-' || dir != NULL)
 			return bad(&cmds[1], argv[i][0] == '-' ?
 			    "unknown flag" : "one DIR only");
@@ -376,7 +382,7 @@ cmd_serve(int argc, char **argv)
 	}
 	check_base(site, dir, listen);
 	index_pending(site);
-	rc = server_run(site, listen);
+	rc = server_run(site, listen, log);
 	site_close(site);
 	return rc == 0 ? 0 : 1;
 }
@@ -1179,7 +1185,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("galley %s\n", GALLEY_VERSION);
+		printf("galley %s (database schema %d)\n", GALLEY_VERSION,
+		    store_schema_version());
 		return 0;
 	}
 	if (sodium_init() < 0) {

@@ -44,6 +44,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "alloc.h"
 #include "batch.h"
@@ -108,6 +109,8 @@ struct server {
 	atomic_int		 closed;	/* refuse new connections */
 	pthread_mutex_t		 held_lock;	/* answers held back */
 	struct sreq		*held;
+	const char		*log;		/* --log FILE, or NULL */
+	int			 logfd;		/* the access log */
 };
 
 /* How often the ticker wakes: deadlines, held answers, periodic work. */
@@ -1681,7 +1684,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_init(&line);
 	log_line(&line, sr, us, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (!line.err)
-		(void)write(STDERR_FILENO, line.data, line.len);
+		(void)write(srv->logfd, line.data, line.len);
 	buf_reset(&line);
 	store_conn_put(srv->site->store, sr->r.conn);
 	if (sr->posting) {
@@ -1770,21 +1773,60 @@ threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
 }
 
+/* Opens the access log for appending; -1 (logged) if it cannot. */
+static int
+log_open(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		fprintf(stderr, "galley: cannot open the log %s: %s\n", path,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * Opens --log FILE again, where logrotate left a new one: dup2 swaps it
+ * in under the same descriptor at once, so a line being written goes
+ * whole to the old file or the new, and no lock is needed.
+ */
+static void
+log_reopen(struct server *srv)
+{
+	int	 fd;
+
+	if (srv->log == NULL || (fd = log_open(srv->log)) == -1)
+		return;
+	if (dup2(fd, srv->logfd) == -1)
+		fprintf(stderr, "galley: reload: %s: %s\n", srv->log,
+		    strerror(errno));
+	close(fd);
+}
+
 /*
  * SIGHUP's reload hook: what may change without a restart is taken up
- * again, said on the log.  Today the theme (site_reload); whatever else
- * comes to need it (reopening the log files, say) belongs here too.
+ * again, said on the log: the access log reopened, the settings and
+ * the theme (site_reload).  systemd hears of it through sd_notify (a
+ * no-op outside a unit of Type=notify).
  */
 static void
 server_reload(struct server *srv)
 {
-	char	 msg[1024];
+	struct timespec	 now;
+	char		 msg[1024];
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)now.tv_sec * 1000000ULL +
+	    (unsigned long long)now.tv_nsec / 1000);
+	log_reopen(srv);
 	if (site_reload(srv->site, msg, sizeof(msg)) == -1)
 		fprintf(stderr, "galley: reload: %s; the theme served so far"
 		    " is kept\n", msg);
 	else
 		fprintf(stderr, "galley: reload: %s\n", msg);
+	sd_notify(0, "READY=1\nSTATUS=Serving; reloaded");
 }
 
 /*
@@ -1902,13 +1944,17 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 
 /* Sets up what serving needs beside libmicrohttpd; -1 if it cannot. */
 static int
-server_init(struct server *srv, struct site *site)
+server_init(struct server *srv, struct site *site, const char *log)
 {
 	struct client_limits	 cl;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->site = site;
+	srv->log = log;
+	srv->logfd = STDERR_FILENO;
 	if (limits_read(site->conf, store_conns(site->store), &srv->lim) == -1)
+		return -1;
+	if (log != NULL && (srv->logfd = log_open(log)) == -1)
 		return -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->requests, 0);
@@ -1927,6 +1973,8 @@ server_init(struct server *srv, struct site *site)
 	    NULL || pthread_create(&srv->ticker, NULL, ticker, srv) != 0) {
 		fprintf(stderr, "galley: cannot start threads\n");
 		work_free(srv->work);
+		if (log != NULL)
+			close(srv->logfd);
 		return -1;
 	}
 	srv->outbox = outbox_start(site);
@@ -1986,10 +2034,12 @@ server_free(struct server *srv)
 	slots_free(srv->smalls);
 	slots_free(srv->logins);
 	pthread_mutex_destroy(&srv->held_lock);
+	if (srv->log != NULL)
+		close(srv->logfd);
 }
 
 int
-server_run(struct site *site, const char *listen)
+server_run(struct site *site, const char *listen, const char *log)
 {
 	struct server			 srv;
 	struct MHD_Daemon		*d;
@@ -2025,7 +2075,7 @@ server_run(struct site *site, const char *listen)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (server_init(&srv, site) == -1)
+	if (server_init(&srv, site, log) == -1)
 		return -1;
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
@@ -2070,7 +2120,11 @@ server_run(struct site *site, const char *listen)
 		    host, sizeof(host));
 	fprintf(stderr, "galley: listening on http://%s%s%s:%u/\n",
 	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
+	/* The port answers from here: tell systemd (Type=notify). */
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on http://%s%s%s:%u/",
+	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
 	wait_for_stop(&srv, &set);
+	sd_notify(0, "STOPPING=1\nSTATUS=Finishing the requests in flight");
 	fprintf(stderr, "galley: stopping\n");
 	/* Stop taking connections; those open are answered and drained. */
 	atomic_store(&srv.closed, 1);

@@ -427,6 +427,16 @@ setting_cache_free(struct setting_cache *sc)
 	free(sc);
 }
 
+void
+setting_cache_clear(struct setting_cache *sc)
+{
+	pthread_mutex_lock(&sc->lock);
+	free(sc->snap);
+	sc->snap = NULL;
+	sc->gen = -1;
+	pthread_mutex_unlock(&sc->lock);
+}
+
 /* A copy of s in a. */
 static const struct settings *
 copy(struct arena *a, const struct settings *s)

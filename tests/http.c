@@ -99,9 +99,17 @@ srv_log_has(struct srv *s, const char *needle)
 int
 srv_start(struct srv *s, const char *dir)
 {
+	return srv_start_with(s, dir, NULL);
+}
+
+int
+srv_start_with(struct srv *s, const char *dir, const char *const *more)
+{
 	const char	*bin = getenv("GALLEY") ? getenv("GALLEY") :
 	    "build/galley";
-	int		 p[2], i;
+	const char	*argv[16] = { bin, "serve", dir, "--listen",
+	    "127.0.0.1:0" };
+	int		 p[2], i, n = 5;
 	const char	*at;
 
 	memset(s, 0, sizeof(*s));
@@ -111,8 +119,10 @@ srv_start(struct srv *s, const char *dir)
 	if (s->pid == 0) {
 		dup2(p[1], 2);
 		close(p[0]);
-		execl(bin, bin, "serve", dir, "--listen", "127.0.0.1:0",
-		    (char *)NULL);
+		for (i = 0; more != NULL && more[i] != NULL && n < 15; i++)
+			argv[n++] = more[i];
+		argv[n] = NULL;
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);

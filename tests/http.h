@@ -45,6 +45,9 @@ int	 run_galley(const char *const *args, struct buf *out);
 char	*tmp_path(const char *tag);
 /* Starts `galley serve dir`; returns 0 when it listens. */
 int	 srv_start(struct srv *, const char *dir);
+/* srv_start with more arguments (NULL-terminated; NULL: none). */
+int	 srv_start_with(struct srv *, const char *dir,
+	    const char *const *more);
 /* Sends SIGTERM and returns the exit status (-1 if it died by signal). */
 int	 srv_stop(struct srv *);
 /* srv_stop, and appends everything the server logged to log. */
