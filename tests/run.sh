@@ -44,6 +44,8 @@ PGTESTS="
 	test_account_mail
 	test_i18n
 	test_timezone
+	test_service
+	test_upgrade
 "
 PGONLY="test_nodes"
 passed=0
