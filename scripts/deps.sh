@@ -42,6 +42,7 @@ chromium
 default-jre-headless
 tzdata
 libsystemd-dev
+systemd
 "
 
 # The end-to-end tests need Node.js; most machines have one already.
