@@ -7,7 +7,8 @@
  * schema; its posts, comments, pictures, setting and account come
  * through, to readers, to the CLI and to a login.  Then the other way:
  * a database whose schema is newer than the binary is refused by serve
- * and the CLI with one clear sentence, and left as it was.
+ * and the CLI with one clear sentence, and left as it was; a step that
+ * fails leaves the version before it, and nothing of the step.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -190,6 +191,31 @@ downgrade(const char *dir)
 	}
 }
 
+/*
+ * A step that fails part way is undone whole: the database is set back
+ * to before migration 21 with its first table gone, so the step makes
+ * that table again and then fails on its second, which is still there.
+ */
+static void
+failed_step(const char *dir)
+{
+	const char	*db = site_db(dir);
+	int		 pg = getenv("GALLEY_DB") != NULL;
+	const char	*gone = pg ? "SELECT count(*) FROM pg_tables WHERE"
+	    " tablename = 'menu_items'" : "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'menu_items'";
+
+	CHECK(db_exec(db, pg ? "DROP TABLE menu_items CASCADE;"
+	    " UPDATE schema_version SET version = 20" :
+	    "DROP TABLE menu_items; PRAGMA user_version = 20") == 0);
+	CHECK(db_count(db, gone) == 0);
+	CHECK(cli((const char *[]){ "serve", dir, "--listen", "127.0.0.1:0",
+	    NULL }, 1, "migration 21: "));
+	CHECK(schema_of(dir) == 20);
+	CHECK(db_count(db, gone) == 0);
+	CHECK(db_count(db, "SELECT count(*) FROM comments") == 6);
+}
+
 int
 main(void)
 {
@@ -200,6 +226,7 @@ main(void)
 		return check_done();
 	forward(dir);
 	downgrade(dir);
+	failed_step(dir);
 	free(dir);
 	return check_done();
 }
