@@ -111,6 +111,7 @@ struct server {
 	struct sreq		*held;
 	const char		*log;		/* --log FILE, or NULL */
 	int			 logfd;		/* the access log */
+	char			 serving[96];	/* "http://HOST:PORT/" */
 };
 
 /* How often the ticker wakes: deadlines, held answers, periodic work. */
@@ -1826,7 +1827,7 @@ server_reload(struct server *srv)
 		    " is kept\n", msg);
 	else
 		fprintf(stderr, "galley: reload: %s\n", msg);
-	sd_notify(0, "READY=1\nSTATUS=Serving; reloaded");
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv->serving);
 }
 
 /*
@@ -2118,11 +2119,11 @@ server_run(struct site *site, const char *listen, const char *log)
 	else
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
 		    host, sizeof(host));
-	fprintf(stderr, "galley: listening on http://%s%s%s:%u/\n",
+	snprintf(srv.serving, sizeof(srv.serving), "http://%s%s%s:%u/",
 	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
+	fprintf(stderr, "galley: listening on %s\n", srv.serving);
 	/* The port answers from here: tell systemd (Type=notify). */
-	sd_notifyf(0, "READY=1\nSTATUS=Serving on http://%s%s%s:%u/",
-	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv.serving);
 	wait_for_stop(&srv, &set);
 	sd_notify(0, "STOPPING=1\nSTATUS=Finishing the requests in flight");
 	fprintf(stderr, "galley: stopping\n");

@@ -124,7 +124,8 @@ hup(struct srv *s, int nfd)
 		return 0;
 	r = strstr(heard.data + at, "RELOADING=1\nSTATUS=Reloading\n"
 	    "MONOTONIC_USEC=");
-	return r != NULL && strstr(r, "READY=1") != NULL;
+	return r != NULL && strstr(r, "READY=1\nSTATUS=Serving on http://"
+	    "127.0.0.1:") != NULL;
 }
 
 static long
