@@ -73,24 +73,6 @@ notify_wait(int fd, size_t from, const char *want, int ms)
 	}
 }
 
-/* The whole of path into b, emptied first, NUL-terminated. */
-static void
-slurp(const char *path, struct buf *b)
-{
-	char	 chunk[4096];
-	size_t	 n;
-	FILE	*f = fopen(path, "r");
-
-	buf_reset(b);
-	if (f != NULL) {
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_write(chunk, n, b);
-		fclose(f);
-	}
-	buf_putc(b, '\0');
-	b->len--;
-}
-
 /* Returns 1 if the file path holds s (the log written, moments ago). */
 static int
 file_has(const char *path, const char *s)
@@ -98,14 +80,12 @@ file_has(const char *path, const char *s)
 	struct buf	 b;
 	int		 i, has = 0;
 
-	buf_init(&b);
 	for (i = 0; i < 50 && !has; i++) {
 		if (i > 0)
 			usleep(20000);
-		slurp(path, &b);
-		has = strstr(b.data, s) != NULL;
+		has = file_slurp(path, &b) == 0 && strstr(b.data, s) != NULL;
+		buf_reset(&b);
 	}
-	buf_reset(&b);
 	return has;
 }
 
