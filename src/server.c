@@ -1617,12 +1617,12 @@ log_client(struct buf *b, struct sreq *sr)
 	const struct settings	*set = sr->r.set;
 	unsigned char		 a[16];
 	char			 s[INET6_ADDRSTRLEN];
-	int			 v6;
+	int			 v6, cut;
 
-	if (set == NULL)
-		(void)settings_get(sr->r.site->settings, NULL, 0,
-		    &sr->r.arena, &set);
-	if (strcmp(set_text(set, SET_LOG_CLIENT), "truncate") != 0) {
+	cut = set != NULL ?
+	    strcmp(set_text(set, SET_LOG_CLIENT), "truncate") == 0 :
+	    settings_kept_is(sr->r.site->settings, SET_LOG_CLIENT, "truncate");
+	if (!cut) {
 		buf_puts(b, sign_hex(sr->r.site, &sr->r.arena, SIGN_IP,
 		    sr->addr));
 		return;

@@ -471,6 +471,18 @@ load(struct store_conn *c, int *rc)
 }
 
 int
+settings_kept_is(struct setting_cache *sc, enum set_key k, const char *v)
+{
+	int	 is;
+
+	pthread_mutex_lock(&sc->lock);
+	is = strcmp(sc->snap != NULL ? set_text(sc->snap, k) :
+	    settings[k].dflt, v) == 0;
+	pthread_mutex_unlock(&sc->lock);
+	return is;
+}
+
+int
 settings_get(struct setting_cache *sc, struct store_conn *c, int64_t gen,
     struct arena *a, const struct settings **out)
 {

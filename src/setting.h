@@ -147,5 +147,12 @@ void	setting_cache_clear(struct setting_cache *);
  */
 int	settings_get(struct setting_cache *, struct store_conn *c,
 	    int64_t gen, struct arena *a, const struct settings **out);
+/*
+ * Whether k's value in the snapshot kept (or, with none kept yet, the
+ * default) is v: one comparison under the lock, no copy, no query; for
+ * a request that has no snapshot of its own (a cached page's log line).
+ */
+int	settings_kept_is(struct setting_cache *, enum set_key k,
+	    const char *v);
 
 #endif
