@@ -42,6 +42,8 @@ libnginx-mod-http-brotli-static
 chromium
 default-jre-headless
 tzdata
+libsystemd-dev
+systemd
 "
 
 # The end-to-end tests need Node.js; most machines have one already.

@@ -144,6 +144,13 @@ struct db_cache {
 void	**db_cache_place(struct db_cache *c, const char *sql);
 /* Calls fn on each statement kept, then frees the table. */
 void	 db_cache_free(struct db_cache *c, void (*fn)(void *));
+
+/*
+ * Writes to err the refusal of a database at schema version have by a
+ * binary whose migrations end at know (have > know): a downgrade, which
+ * no migration undoes.  Both drivers say it in the same words.
+ */
+void	 db_too_new(int have, int know, char *err, size_t errlen);
 /* Calls fn on each statement kept. */
 void	 db_cache_each(struct db_cache *c, void (*fn)(void *));
 

@@ -543,8 +543,7 @@ migrate(PGconn *db, const char *const *steps, int n, char *err,
 	v = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (v > n) {
-		snprintf(err, errlen, "database schema %d is newer than this"
-		    " galley (%d)", v, n);
+		db_too_new(v, n, err, errlen);
 		PQclear(PQexec(db, "ROLLBACK"));
 		return STORE_ERROR;
 	}

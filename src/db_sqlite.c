@@ -347,8 +347,7 @@ migrate(sqlite3 *db, const char *const *steps, int n, char *err,
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (v > n) {
-		snprintf(err, errlen, "database schema %d is newer than this"
-		    " galley (%d)", v, n);
+		db_too_new(v, n, err, errlen);
 		return STORE_ERROR;
 	}
 	for (; v < n; v++) {

@@ -44,6 +44,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "alloc.h"
 #include "batch.h"
@@ -113,6 +114,9 @@ struct server {
 	/* /healthz's last probe: when (client_now) and what (health_word). */
 	atomic_llong		 health_ms;
 	atomic_llong		 health;
+	const char		*log;		/* --log FILE, or NULL */
+	int			 logfd;		/* the access log */
+	char			 serving[96];	/* "http://HOST:PORT/" */
 };
 
 /* How often the ticker wakes: deadlines, held answers, periodic work. */
@@ -1842,7 +1846,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_init(&line);
 	log_line(&line, sr, us, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (!line.err)
-		(void)write(STDERR_FILENO, line.data, line.len);
+		(void)write(srv->logfd, line.data, line.len);
 	buf_reset(&line);
 	metrics_request(srv->site->metrics, route_of(sr), sr->status, us);
 	store_conn_put(srv->site->store, sr->r.conn);
@@ -1932,21 +1936,60 @@ threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
 }
 
+/* Opens the access log for appending; -1 (logged) if it cannot. */
+static int
+log_open(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		fprintf(stderr, "galley: cannot open the log %s: %s\n", path,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * Opens --log FILE again, where logrotate left a new one: dup2 swaps it
+ * in under the same descriptor at once, so a line being written goes
+ * whole to the old file or the new, and no lock is needed.
+ */
+static void
+log_reopen(struct server *srv)
+{
+	int	 fd;
+
+	if (srv->log == NULL || (fd = log_open(srv->log)) == -1)
+		return;
+	if (dup2(fd, srv->logfd) == -1)
+		fprintf(stderr, "galley: reload: %s: %s\n", srv->log,
+		    strerror(errno));
+	close(fd);
+}
+
 /*
  * SIGHUP's reload hook: what may change without a restart is taken up
- * again, said on the log.  Today the theme (site_reload); whatever else
- * comes to need it (reopening the log files, say) belongs here too.
+ * again, said on the log: the access log reopened, the settings and
+ * the theme (site_reload).  systemd hears of it through sd_notify (a
+ * no-op outside a unit of Type=notify).
  */
 static void
 server_reload(struct server *srv)
 {
-	char	 msg[1024];
+	struct timespec	 now;
+	char		 msg[1024];
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)now.tv_sec * 1000000ULL +
+	    (unsigned long long)now.tv_nsec / 1000);
+	log_reopen(srv);
 	if (site_reload(srv->site, msg, sizeof(msg)) == -1)
 		fprintf(stderr, "galley: reload: %s; the theme served so far"
 		    " is kept\n", msg);
 	else
 		fprintf(stderr, "galley: reload: %s\n", msg);
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv->serving);
 }
 
 /*
@@ -2064,13 +2107,17 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 
 /* Sets up what serving needs beside libmicrohttpd; -1 if it cannot. */
 static int
-server_init(struct server *srv, struct site *site)
+server_init(struct server *srv, struct site *site, const char *log)
 {
 	struct client_limits	 cl;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->site = site;
+	srv->log = log;
+	srv->logfd = STDERR_FILENO;
 	if (limits_read(site->conf, store_conns(site->store), &srv->lim) == -1)
+		return -1;
+	if (log != NULL && (srv->logfd = log_open(log)) == -1)
 		return -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->requests, 0);
@@ -2089,6 +2136,8 @@ server_init(struct server *srv, struct site *site)
 	    NULL || pthread_create(&srv->ticker, NULL, ticker, srv) != 0) {
 		fprintf(stderr, "galley: cannot start threads\n");
 		work_free(srv->work);
+		if (log != NULL)
+			close(srv->logfd);
 		return -1;
 	}
 	srv->outbox = outbox_start(site);
@@ -2148,15 +2197,18 @@ server_free(struct server *srv)
 	slots_free(srv->smalls);
 	slots_free(srv->logins);
 	pthread_mutex_destroy(&srv->held_lock);
+	if (srv->log != NULL)
+		close(srv->logfd);
 }
 
 /*
  * Says on stderr where d listens (bound to ss): "galley: what on
- * http://HOST:PORT/path", the port the system chose if it was 0.
+ * http://HOST:PORT/path", the port the system chose if it was 0; and
+ * keeps that address in url.
  */
 static void
 say_listening(struct MHD_Daemon *d, const struct sockaddr_storage *ss,
-    const char *what, const char *path)
+    const char *what, const char *path, char *url, size_t urlsz)
 {
 	const union MHD_DaemonInfo	*info;
 	char				 host[INET6_ADDRSTRLEN];
@@ -2169,8 +2221,9 @@ say_listening(struct MHD_Daemon *d, const struct sockaddr_storage *ss,
 	else
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
 		    host, sizeof(host));
-	fprintf(stderr, "galley: %s on http://%s%s%s:%u%s\n", what,
-	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0, path);
+	snprintf(url, urlsz, "http://%s%s%s:%u%s", v6 ? "[" : "", host,
+	    v6 ? "]" : "", info ? info->port : 0, path);
+	fprintf(stderr, "galley: %s on %s\n", what, url);
 }
 
 /*
@@ -2184,6 +2237,7 @@ start_metrics(struct site *site, const char *metrics_listen, int *failed)
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen;
 	int				 v6;
+	char				 url[96];
 
 	*failed = 0;
 	if (metrics_listen == NULL)
@@ -2201,12 +2255,13 @@ start_metrics(struct site *site, const char *metrics_listen, int *failed)
 		*failed = 1;
 		return NULL;
 	}
-	say_listening(d, &ss, "metrics", "/metrics");
+	say_listening(d, &ss, "metrics", "/metrics", url, sizeof(url));
 	return d;
 }
 
 int
-server_run(struct site *site, const char *listen, const char *metrics_listen)
+server_run(struct site *site, const char *listen, const char *metrics_listen,
+    const char *log)
 {
 	struct server			 srv;
 	struct MHD_Daemon		*d, *md;
@@ -2240,7 +2295,7 @@ server_run(struct site *site, const char *listen, const char *metrics_listen)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (server_init(&srv, site) == -1)
+	if (server_init(&srv, site, log) == -1)
 		return -1;
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
@@ -2280,8 +2335,12 @@ server_run(struct site *site, const char *listen, const char *metrics_listen)
 		server_free(&srv);
 		return -1;
 	}
-	say_listening(d, &ss, "listening", "/");
+	say_listening(d, &ss, "listening", "/", srv.serving,
+	    sizeof(srv.serving));
+	/* The port answers from here: tell systemd (Type=notify). */
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv.serving);
 	wait_for_stop(&srv, &set);
+	sd_notify(0, "STOPPING=1\nSTATUS=Finishing the requests in flight");
 	fprintf(stderr, "galley: stopping\n");
 	/* Stop taking connections; those open are answered and drained. */
 	atomic_store(&srv.closed, 1);

@@ -133,6 +133,12 @@ struct setting_cache;
 struct setting_cache *setting_cache_new(void);
 void	setting_cache_free(struct setting_cache *);
 /*
+ * Forgets the snapshot, so the next settings_get reads the database
+ * whatever its generation: for a reload after the data went back in
+ * time under a running node (a restore) and its generation with it.
+ */
+void	setting_cache_clear(struct setting_cache *);
+/*
  * A copy in arena a of the snapshot for data generation gen: the one
  * kept, if it is that generation's or newer; else every setting read
  * through c in one query and kept for the next caller.  A stored value

@@ -366,6 +366,13 @@ fail:
 int
 site_reload(const struct site *s, char *msg, size_t msglen)
 {
+	/*
+	 * Settings and pages follow the data generation by themselves; this
+	 * is for when it went back (a database restored under the node),
+	 * so it happens whether or not the theme loads.
+	 */
+	setting_cache_clear(s->settings);
+	cache_clear(s->cache);
 	if (theme_reload(s->theme, msg, msglen) == -1)
 		return -1;
 	/*
@@ -373,7 +380,8 @@ site_reload(const struct site *s, char *msg, size_t msglen)
 	 * keys carry its serial), and need not wait for eviction.
 	 */
 	cache_clear(s->cache);
-	snprintf(msg, msglen, "Theme reloaded from %s.", s->theme_dir);
+	snprintf(msg, msglen, "Theme reloaded from %s; settings read again.",
+	    s->theme_dir);
 	return 0;
 }
 

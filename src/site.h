@@ -71,10 +71,11 @@ void	site_close(struct site *);
  */
 char	*site_theme_dir(const char *dir, char *err, size_t errlen);
 /*
- * What a reload does (SIGHUP, the admin's Tools page): the theme loaded
- * afresh from theme_dir and, if it loads, served from now on and the
- * page cache emptied.  Returns 0 with what is served in msg, or -1 with
- * the first problem (file and line) in msg, the old theme still served.
+ * What a reload does (SIGHUP, the admin's Tools page): the settings and
+ * the page cache dropped, to be read and rendered afresh; the theme
+ * loaded afresh from theme_dir and, if it loads, served from now on.
+ * Returns 0 with what is served in msg, or -1 with the first problem
+ * (file and line) in msg, the old theme still served.
  * Only this node: each node of a site reloads on its own.
  */
 int	site_reload(const struct site *, char *msg, size_t msglen);

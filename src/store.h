@@ -849,6 +849,11 @@ int	store_open(const char *uri, int create, struct store **out,
 /* Closes every connection; no conn may be out. */
 void	store_close(struct store *);
 /*
+ * The schema version this binary migrates a database to: its number of
+ * migrations, the same on every back end.
+ */
+int	store_schema_latest(void);
+/*
  * Returns a connection for the calling request, waiting while all are in
  * use, or NULL if the database is down.  Give it back with store_conn_put.
  */

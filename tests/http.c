@@ -59,6 +59,24 @@ run_galley(const char *const *args, struct buf *out)
 	return WEXITSTATUS(st);
 }
 
+int
+file_slurp(const char *path, struct buf *b)
+{
+	char	 chunk[8192];
+	size_t	 n;
+	FILE	*f = fopen(path, "rb");
+
+	buf_init(b);
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_write(chunk, n, b);
+	fclose(f);
+	buf_putc(b, '\0');
+	b->len--;
+	return 0;
+}
+
 char *
 tmp_path(const char *tag)
 {

@@ -42,6 +42,11 @@ struct resp {
 void	 http_from(const char *ip);
 /* Runs galley with args (NULL-terminated); returns its exit status. */
 int	 run_galley(const char *const *args, struct buf *out);
+/*
+ * The whole of the file path into b (buf_init'ed first: reset it after),
+ * NUL-terminated past b->len; -1 if it cannot be opened.
+ */
+int	 file_slurp(const char *path, struct buf *b);
 /* Makes a fresh temporary directory path (not created); heap. */
 char	*tmp_path(const char *tag);
 /* Starts `galley serve dir`; returns 0 when it listens. */

@@ -45,6 +45,8 @@ PGTESTS="
 	test_i18n
 	test_timezone
 	test_metrics
+	test_service
+	test_upgrade
 "
 PGONLY="test_nodes"
 passed=0
