@@ -333,37 +333,62 @@ fail:
 	return NULL;
 }
 
-/* Brings the schema up to date, one migration per transaction. */
+/* user_version: the number of migrations applied. */
 static int
-migrate(sqlite3 *db, const char *const *steps, int n, char *err,
-    size_t errlen)
+version(sqlite3 *db)
 {
 	sqlite3_stmt	*s;
-	char		*msg = NULL, set[64];
 	int		 v = 0;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
 	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Brings the schema up to date, one migration per transaction.  The
+ * version is read again under each transaction's write lock: another
+ * galley opening the file at once may have applied the step while this
+ * one waited for the lock.
+ */
+static int
+migrate(sqlite3 *db, const char *const *steps, int n, char *err,
+    size_t errlen)
+{
+	char		*msg = NULL, set[64];
+	int		 v;
+
+	if ((v = version(db)) > n) {
+		db_too_new(v, n, err, errlen);
+		return STORE_ERROR;
+	}
+	while (v < n) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg))
+			goto fail;
+		if ((v = version(db)) >= n) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(db, steps[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg))
+			goto fail;
+		v++;
+	}
 	if (v > n) {
 		db_too_new(v, n, err, errlen);
 		return STORE_ERROR;
 	}
-	for (; v < n; v++) {
-		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
-		    sqlite3_exec(db, steps[v], NULL, NULL, &msg) ||
-		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
-			snprintf(err, errlen, "migration %d: %s", v + 1,
-			    msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return STORE_ERROR;
-		}
-	}
 	return STORE_OK;
+fail:
+	snprintf(err, errlen, "migration %d: %s", v + 1,
+	    msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_ERROR;
 }
 
 static int

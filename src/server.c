@@ -1952,7 +1952,8 @@ log_open(const char *path)
 /*
  * Opens --log FILE again, where logrotate left a new one: dup2 swaps it
  * in under the same descriptor at once, so a line being written goes
- * whole to the old file or the new, and no lock is needed.
+ * whole to the old file or the new, and no lock is needed.  dup2 clears
+ * close-on-exec on the descriptor it makes, so it is set again.
  */
 static void
 log_reopen(struct server *srv)
@@ -1961,7 +1962,8 @@ log_reopen(struct server *srv)
 
 	if (srv->log == NULL || (fd = log_open(srv->log)) == -1)
 		return;
-	if (dup2(fd, srv->logfd) == -1)
+	if (dup2(fd, srv->logfd) == -1 ||
+	    fcntl(srv->logfd, F_SETFD, FD_CLOEXEC) == -1)
 		fprintf(stderr, "galley: reload: %s: %s\n", srv->log,
 		    strerror(errno));
 	close(fd);

@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -138,6 +140,44 @@ bad_log(const char *dir)
 }
 
 /*
+ * Whether the server's descriptor open on path is close-on-exec, read
+ * from /proc: 1 if it is, 0 if not, -1 if no descriptor is on path.
+ */
+static int
+log_cloexec(const struct srv *s, const char *path)
+{
+	char		 dir[64], link[1200], at[4200], got[1200];
+	struct dirent	*de;
+	DIR		*d;
+	FILE		*f;
+	unsigned long	 flags;
+	ssize_t		 n;
+	int		 r = -1;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)s->pid);
+	if (realpath(path, got) == NULL || (d = opendir(dir)) == NULL)
+		return -1;
+	while (r == -1 && (de = readdir(d)) != NULL) {
+		snprintf(at, sizeof(at), "%s/%s", dir, de->d_name);
+		if ((n = readlink(at, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, got) != 0)
+			continue;
+		snprintf(at, sizeof(at), "/proc/%d/fdinfo/%s", (int)s->pid,
+		    de->d_name);
+		if ((f = fopen(at, "r")) == NULL)
+			continue;
+		while (fgets(link, sizeof(link), f) != NULL)
+			if (sscanf(link, "flags: %lo", &flags) == 1)
+				r = (flags & O_CLOEXEC) != 0;
+		fclose(f);
+	}
+	closedir(d);
+	return r;
+}
+
+/*
  * logrotate's dance: the log renamed, requests still go to it until the
  * HUP; after, to a new file at the old name.  A reopen that fails (the
  * name taken by a folder) is said and keeps the file it had.
@@ -151,6 +191,8 @@ rotate(struct srv *s, int nfd, const char *log)
 	CHECK(get(s, "/") == 200);
 	CHECK(file_has(log, "\"GET / HTTP/1.1\" 200 "));
 	CHECK(!srv_log_has(s, "GET / HTTP/1.1"));
+	/* Not handed to anything galley runs, before a reopen or after. */
+	CHECK(log_cloexec(s, log) == 1);
 	CHECK(rename(log, old) == 0);
 	CHECK(get(s, "/renamed") == 301);
 	CHECK(file_has(old, "GET /renamed "));
@@ -158,6 +200,7 @@ rotate(struct srv *s, int nfd, const char *log)
 	CHECK(get(s, "/after-rotate") == 301);
 	CHECK(file_has(log, "GET /after-rotate "));
 	CHECK(!file_has(old, "GET /after-rotate "));
+	CHECK(log_cloexec(s, log) == 1);
 
 	/* The name taken: the reopen fails, the log it had goes on. */
 	CHECK(rename(log, old) == 0);
