@@ -680,7 +680,7 @@ put_database(struct reader *r, const char *dir)
 	else
 		rc = 0;
 	store_conn_put(site->store, c);
-	db = site_db(site);
+	db = site_db_uri(site);
 	site_close(site);	/* no connection of ours left open */
 	snprintf(from, sizeof(from), "%s/galley.db", r->stage);
 	if (rc == 0 && strcmp(r->engine, "sqlite") == 0 &&

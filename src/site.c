@@ -311,7 +311,7 @@ site_theme_dir(const char *dir, char *err, size_t errlen)
 }
 
 char *
-site_db(const struct site *s)
+site_db_uri(const struct site *s)
 {
 	const char	*db = conf_get(s->conf, "db");
 
@@ -350,7 +350,7 @@ open_site(const char *dir, int migrate, char *err, size_t errlen)
 		    " not %s", kind);
 		goto fail;
 	}
-	path = site_db(s);
+	path = site_db_uri(s);
 	if ((migrate ? store_open(path, 1, &s->store, err, errlen) :
 	    store_open_as_is(path, &s->store, err, errlen)) != STORE_OK) {
 		free(path);

@@ -67,7 +67,7 @@ struct site *site_open(const char *dir, char *err, size_t errlen);
  */
 struct site *site_open_as_is(const char *dir, char *err, size_t errlen);
 /* The database's URI or path for the site in s (heap). */
-char	*site_db(const struct site *s);
+char	*site_db_uri(const struct site *s);
 void	site_close(struct site *);
 
 /*
