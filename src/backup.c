@@ -654,6 +654,7 @@ put_database(struct reader *r, const char *dir)
 	struct site		*site;
 	struct store_conn	*c;
 	char			 err[512], from[PATH_MAX], *db;
+	int64_t			 others = 0;
 	int			 have, want, rc = -1;
 
 	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
@@ -675,6 +676,11 @@ put_database(struct reader *r, const char *dir)
 		fprintf(stderr, "galley restore: %s is of schema %d and the"
 		    " database of schema %d; restore it with the galley that"
 		    " made it; nothing restored\n", r->file, r->schema, have);
+	else if (strcmp(r->engine, "sqlite") != 0 && (store_others(c,
+	    &others) != STORE_OK || others > 0))
+		fprintf(stderr, "galley restore: %lld other clients are"
+		    " connected to the database: stop galley serve on this"
+		    " site first; nothing restored\n", (long long)others);
 	else if (strcmp(r->engine, "sqlite") != 0)
 		rc = load_rows(r, c);
 	else
@@ -687,7 +693,8 @@ put_database(struct reader *r, const char *dir)
 	    store_replace(db, from, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "galley restore: %s; nothing restored\n", err);
 		rc = -1;
-	}
+	} else if (rc == 0 && strcmp(r->engine, "sqlite") == 0)
+		sync_dir_of(db);	/* the rename lasts */
 	free(db);
 	return rc;
 }

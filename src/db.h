@@ -106,9 +106,10 @@ struct db_driver {
 	 */
 	int		(*copy)(struct store_conn *, const char *path);
 	/*
-	 * Puts the file from in place of the database at uri, refusing
-	 * (STORE_CONFLICT) while any other connection has it open (NULL:
-	 * not a file).  Returns a store_rc with a sentence in err.
+	 * Puts the file from in place of the database at uri by rename
+	 * (the caller syncs the folder), refusing (STORE_CONFLICT) while
+	 * any other connection has it open (NULL: not a file).  Returns a
+	 * store_rc with a sentence in err.
 	 */
 	int		(*replace)(const char *uri, const char *from, char *err,
 			    size_t errlen);

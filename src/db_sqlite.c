@@ -12,7 +12,6 @@
  * their SQL, for its life.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -310,24 +309,6 @@ sl_copy(struct store_conn *sc, const char *path)
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-/* Syncs the folder holding path, so that a rename in it lasts. */
-static int
-sync_parent(const char *path)
-{
-	char	*dir, *slash;
-	int	 fd, rc = 0;
-
-	dir = xstrdup(strchr(path, '/') != NULL ? path : "./");
-	slash = strrchr(dir, '/');
-	slash[slash == dir] = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1 || fsync(fd) == -1)
-		rc = -1;
-	if (fd != -1)
-		close(fd);
-	free(dir);
-	return rc;
-}
-
 /*
  * In exclusive locking mode a WAL database takes its write lock only
  * when no other connection has it open: a serving galley, idle or not,
@@ -367,7 +348,7 @@ sl_replace(const char *uri, const char *from, char *err, size_t errlen)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", path);
 	unlink(side);
-	if (rename(from, path) == -1 || sync_parent(path) == -1) {
+	if (rename(from, path) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return STORE_ERROR;
 	}

@@ -1254,6 +1254,12 @@ int	store_foreign_keys(struct store_conn *, void (*cb)(void *,
 	    const char *), void *arg);
 
 /*
+ * The other clients connected to c's PostgreSQL database now (a running
+ * galley serve keeps some), into *n; 0 on SQLite, whose store_replace
+ * finds them itself.
+ */
+int	store_others(struct store_conn *, int64_t *n);
+/*
  * A snapshot for a backup: one read transaction (REPEATABLE READ on
  * PostgreSQL) that every following read sees; end it with
  * store_rollback.

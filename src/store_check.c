@@ -103,3 +103,14 @@ store_media_refs(struct store_conn *c, struct arena *a,
 	    " '', image_ext FROM comments WHERE thumb <> '' ORDER BY 1", ""),
 	    a, sizeof(**out), fill_ref, (void **)out, n);
 }
+
+int
+store_others(struct store_conn *c, int64_t *n)
+{
+	*n = 0;
+	if (q_engine(c) != DB_PG)
+		return STORE_OK;	/* store_replace finds them */
+	return q_int(q(c, "SELECT count(*) FROM pg_stat_activity WHERE"
+	    " datname = current_database() AND pid <> pg_backend_pid() AND"
+	    " backend_type = 'client backend'", ""), n);
+}
