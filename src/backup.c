@@ -487,8 +487,9 @@ read_member(struct reader *r, struct archive *a, const char *name)
 	}
 	hex_of(&st, m->hash);
 	if (got != 0 || fsync(fd) == -1) {
-		fprintf(stderr, "galley restore: %s: member %s: %s\n", r->file,
-		    name, got < 0 ? archive_error_string(a) : strerror(errno));
+		fprintf(stderr, "galley restore: %s: member %s: %s; nothing"
+		    " restored\n", r->file, name, got < 0 ?
+		    archive_error_string(a) : strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -506,8 +507,8 @@ read_all(struct reader *r)
 
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, r->file, CHUNK) != ARCHIVE_OK) {
-		fprintf(stderr, "galley restore: %s: %s\n", r->file,
-		    archive_error_string(a));
+		fprintf(stderr, "galley restore: %s: %s; nothing restored\n",
+		    r->file, archive_error_string(a));
 		archive_read_free(a);
 		return -1;
 	}
@@ -526,8 +527,8 @@ read_all(struct reader *r)
 			rc = read_member(r, a, name);
 	}
 	if (rc == 0 && st != ARCHIVE_EOF) {
-		fprintf(stderr, "galley restore: %s: %s\n", r->file,
-		    archive_error_string(a));
+		fprintf(stderr, "galley restore: %s: %s; nothing restored\n",
+		    r->file, archive_error_string(a));
 		rc = -1;
 	}
 	archive_read_free(a);
