@@ -602,14 +602,48 @@ verify(struct reader *r)
 	return 0;
 }
 
+/* Rows sent to the database in one statement, and bytes, at most. */
+#define LOAD_ROWS	1000
+#define LOAD_BYTES	(4 * 1024 * 1024)
+
+/* Loads the JSON lines of f into table i, LOAD_ROWS a statement. */
+static int
+load_table(struct store_conn *c, size_t i, FILE *f)
+{
+	struct buf	 rows;
+	char		*line = NULL;
+	size_t		 cap = 0, n = 0;
+	ssize_t		 len;
+	int		 rc = STORE_OK;
+
+	buf_init(&rows);
+	while (rc == STORE_OK && (len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		buf_putc(&rows, n++ == 0 ? '[' : ',');
+		buf_write(line, (size_t)len, &rows);
+		if (n == LOAD_ROWS || rows.len >= LOAD_BYTES) {
+			buf_putc(&rows, ']');
+			rc = store_load(c, i, rows.data);
+			rows.len = n = 0;
+		}
+	}
+	if (rc == STORE_OK && n > 0) {
+		buf_putc(&rows, ']');
+		rc = store_load(c, i, rows.data);
+	}
+	free(line);
+	buf_reset(&rows);
+	return rc;
+}
+
 /* PostgreSQL: every table's rows from the stage, in one transaction. */
 static int
 load_rows(struct reader *r, struct store_conn *c)
 {
 	const char	*t = "";
-	char		 path[PATH_MAX], *line = NULL;
-	size_t		 i, cap = 0;
-	ssize_t		 len;
+	char		 path[PATH_MAX];
+	size_t		 i;
 	FILE		*f;
 	int		 rc;
 
@@ -625,14 +659,9 @@ load_rows(struct reader *r, struct store_conn *c)
 			rc = STORE_ERROR;
 			break;
 		}
-		while (rc == STORE_OK && (len = getline(&line, &cap, f)) > 0) {
-			if (line[len - 1] == '\n')
-				line[len - 1] = '\0';
-			rc = store_load(c, i, line);
-		}
+		rc = load_table(c, i, f);
 		fclose(f);
 	}
-	free(line);
 	if (rc == STORE_OK && (rc = store_load_end(c)) == STORE_OK)
 		rc = store_commit(c);
 	if (rc != STORE_OK) {

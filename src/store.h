@@ -1299,14 +1299,20 @@ int	store_dump_known(struct store_conn *, char *name, size_t len);
 int	store_dump(struct store_conn *, size_t i, int (*line)(void *,
 	    const char *, size_t), void *arg, int64_t *rows);
 /*
- * Inside a transaction: empties every table of the dump, for a load.
+ * Inside a transaction: empties every table of the dump and turns its
+ * triggers off, for a load.
  */
 int	store_load_begin(struct store_conn *);
-/* Adds one row, a line store_dump wrote, to table i. */
-int	store_load(struct store_conn *, size_t i, const char *json);
 /*
- * After the last row: ids carry on after the highest loaded, and every
- * tally is recounted (the triggers counted each row as it came in).
+ * Adds rows to table i: a JSON array of lines store_dump wrote (a row
+ * naming another of the same statement is fine: keys are checked at
+ * its end).
+ */
+int	store_load(struct store_conn *, size_t i, const char *rows);
+/*
+ * After the last row: the triggers on again, ids carrying on after the
+ * highest loaded, every tally recounted from the rows, and the data
+ * generation bumped.
  */
 int	store_load_end(struct store_conn *);
 

@@ -3,7 +3,8 @@
  * backup` and `galley restore` (SQLite copies its one file instead:
  * store_copy).  Every table as lines of JSON, one a row (row_to_json:
  * columns by name, bytea as its hex text, which json_populate_record
- * reads back), read in one REPEATABLE READ snapshot (store_snapshot)
+ * reads back, many rows a statement), read in one REPEATABLE READ
+ * snapshot (store_snapshot)
  * so rows agree with one another while the site keeps taking writes.
  * The tables are listed here in an order a load can follow, each row
  * after the rows it names; a table naming itself (a reply, a child
@@ -19,10 +20,12 @@
 struct dump_table {
 	const char	*name;
 	const char	*select;	/* its rows, one JSON text each */
-	const char	*insert;	/* ?1: one of those */
+	const char	*insert;	/* ?1: a JSON array of those */
 	const char	*wipe;
 	const char	*ids;		/* its id sequence after a load, or
 					   NULL: no id column */
+	const char	*quiet;		/* its triggers off, for a load */
+	const char	*loud;		/* and on again */
 };
 
 #define ROWS(t)	"SELECT row_to_json(x)::text FROM " t " x"
@@ -31,15 +34,19 @@ struct dump_table {
 	" WHERE parent_id IS NULL UNION ALL SELECT x.id, d.n + 1 FROM " t \
 	" x JOIN d ON x.parent_id = d.id) SELECT " row " FROM " t " x JOIN" \
 	" d USING (id) ORDER BY d.n, x.id"
-#define LOAD(t)	"INSERT INTO " t " SELECT * FROM json_populate_record(" \
+#define LOAD(t)	"INSERT INTO " t " SELECT * FROM json_populate_recordset(" \
 	"NULL::" t ", ?1::json)"
 #define WIPE(t)	"TRUNCATE " t " CASCADE"
 #define IDS(t)	"SELECT setval(pg_get_serial_sequence('" t "', 'id')," \
 	" coalesce((SELECT max(id) FROM " t "), 1))"
-#define PLAIN(t)	{ t, ROWS(t), LOAD(t), WIPE(t), NULL }
-#define NUMBERED(t)	{ t, ROWS(t), LOAD(t), WIPE(t), IDS(t) }
+#define QUIET(t)	"ALTER TABLE " t " DISABLE TRIGGER USER"
+#define LOUD(t)		"ALTER TABLE " t " ENABLE TRIGGER USER"
+#define PLAIN(t)	{ t, ROWS(t), LOAD(t), WIPE(t), NULL, QUIET(t), \
+			    LOUD(t) }
+#define NUMBERED(t)	{ t, ROWS(t), LOAD(t), WIPE(t), IDS(t), QUIET(t), \
+			    LOUD(t) }
 #define NESTED(t)	{ t, TREE(t, "row_to_json(x)::text"), LOAD(t), \
-			    WIPE(t), IDS(t) }
+			    WIPE(t), IDS(t), QUIET(t), LOUD(t) }
 
 /*
  * posts.search_vec is generated, so it is neither written nor read
@@ -63,8 +70,8 @@ static const struct dump_table tables[] = {
 	PLAIN("media_blobs"),
 	{ "posts", TREE("posts", "(row_to_json(x)::jsonb - 'search_vec')::"
 	    "text"), "INSERT INTO posts (" POST_COLS ") SELECT " POST_COLS
-	    " FROM json_populate_record(NULL::posts, ?1::json)",
-	    WIPE("posts"), IDS("posts") },
+	    " FROM json_populate_recordset(NULL::posts, ?1::json)",
+	    WIPE("posts"), IDS("posts"), QUIET("posts"), LOUD("posts") },
 	NUMBERED("post_revisions"),
 	NESTED("terms"),
 	PLAIN("post_terms"),
@@ -141,6 +148,14 @@ store_dump(struct store_conn *c, size_t i, int (*line)(void *,
 	return rc < 0 ? -rc : STORE_OK;
 }
 
+/*
+ * The tables' own triggers (tallies, the data generation) are off while
+ * rows come in: a post's comment count bumped once a comment is a new
+ * version of its row each time, and a popular post's hundred thousand
+ * comments took minutes.  The tallies come in as dumped, and are
+ * recounted at the end.  DISABLE TRIGGER is the owner's to do, and
+ * galley made the tables.
+ */
 int
 store_load_begin(struct store_conn *c)
 {
@@ -149,15 +164,17 @@ store_load_begin(struct store_conn *c)
 
 	for (i = NTABLES; i-- > 0 && rc == STORE_OK; )
 		rc = q_exec(q(c, tables[i].wipe, ""));
+	for (i = 0; i < NTABLES && rc == STORE_OK; i++)
+		rc = q_exec(q(c, tables[i].quiet, ""));
 	return rc;
 }
 
 int
-store_load(struct store_conn *c, size_t i, const char *json)
+store_load(struct store_conn *c, size_t i, const char *rows)
 {
 	if (i >= NTABLES)
 		return STORE_ERROR;
-	return q_exec(q(c, tables[i].insert, "t", json));
+	return q_exec(q(c, tables[i].insert, "t", rows));
 }
 
 /* Ignores a recount's report: a load corrects them all silently. */
@@ -177,9 +194,13 @@ store_load_end(struct store_conn *c)
 	int	 rc = STORE_OK;
 
 	for (i = 0; i < NTABLES && rc == STORE_OK; i++)
+		rc = q_exec(q(c, tables[i].loud, ""));
+	for (i = 0; i < NTABLES && rc == STORE_OK; i++)
 		if (tables[i].ids != NULL)
 			rc = q_int(q(c, tables[i].ids, ""), &v);
 	if (rc == STORE_OK)
 		rc = store_tallies(c, 1, recounted, NULL);
+	if (rc == STORE_OK)
+		rc = store_generation_bump(c);
 	return rc;
 }
