@@ -249,12 +249,13 @@ add_manifest(struct writer *w, struct store_conn *c)
 	struct buf	 m;
 	char		*p;
 	size_t		 len;
-	int		 have = 0, want = 0, rc;
+	int64_t		 have = 0, want = 0;
+	int		 rc;
 
 	store_schema_version(c, &have, &want);
 	buf_init(&m);
 	buf_printf(&m, "galley-backup 1\nengine %s\nschema %d\n",
-	    store_engine(c), have);
+	    store_engine(c), (int)have);
 	p = buf_take(&w->manifest, &len);
 	buf_write(p, len, &m);
 	free(p);
@@ -685,7 +686,8 @@ put_database(struct reader *r, const char *dir)
 	struct store_conn	*c;
 	char			 err[512], from[PATH_MAX], *db;
 	int64_t			 others = 0;
-	int			 have, want, rc = -1;
+	int64_t			 have, want;
+	int			 rc = -1;
 
 	if ((site = site_open(dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "galley: %s\n", err);
@@ -701,11 +703,12 @@ put_database(struct reader *r, const char *dir)
 	else if (r->schema > want)
 		fprintf(stderr, "galley restore: %s is of schema %d, newer"
 		    " than this galley (%d); nothing restored\n", r->file,
-		    r->schema, want);
+		    r->schema, (int)want);
 	else if (strcmp(r->engine, "sqlite") != 0 && r->schema != have)
 		fprintf(stderr, "galley restore: %s is of schema %d and the"
 		    " database of schema %d; restore it with the galley that"
-		    " made it; nothing restored\n", r->file, r->schema, have);
+		    " made it; nothing restored\n", r->file, r->schema,
+		    (int)have);
 	else if (strcmp(r->engine, "sqlite") != 0 && (store_others(c,
 	    &others) != STORE_OK || others > 0))
 		fprintf(stderr, "galley restore: %lld other clients are"

@@ -67,7 +67,8 @@ tally(void *arg, const char *kind, int64_t id, int64_t old_sum,
 static int
 check_schema(struct checker *ch, struct store_conn *c)
 {
-	int	 have = 0, want = 0, rc;
+	int64_t	 have = 0, want = 0;
+	int	 rc;
 
 	if ((rc = store_schema_version(c, &have, &want)) != STORE_OK) {
 		fprintf(ch->out, "migrations: cannot read the schema"
@@ -80,11 +81,11 @@ check_schema(struct checker *ch, struct store_conn *c)
 	ch->problems++;
 	if (have > want)
 		fprintf(ch->out, "migrations: the database is of schema %d,"
-		    " newer than this galley (%d)\n", have, want);
+		    " newer than this galley (%d)\n", (int)have, (int)want);
 	else
 		fprintf(ch->out, "migrations: %d pending (the database is of"
 		    " schema %d, this galley makes %d); galley serve applies"
-		    " them\n", want - have, have, want);
+		    " them\n", (int)(want - have), (int)have, (int)want);
 	fprintf(ch->out, "tallies and media: not checked until the schema"
 	    " is this galley's\n");
 	return 0;

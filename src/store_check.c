@@ -1,8 +1,8 @@
 /*
- * store_check: what `galley check` asks the database about itself: its
- * schema version against this galley's, the engine's own integrity and
- * foreign-key checks (each engine's statements side by side), and every
- * stored file a row names.  The tallies' recount lives with the votes
+ * store_check: what `galley check` asks the database about itself (its
+ * schema version is store.c's store_schema_version): the engine's own
+ * integrity and foreign-key checks (each engine's statements side by
+ * side), and every stored file a row names.  The tallies' recount lives with the votes
  * (store_vote.c).
  */
 #include <stdio.h>
@@ -10,22 +10,6 @@
 
 #include "arena.h"
 #include "store_query.h"
-
-int
-store_schema_version(struct store_conn *c, int *have, int *want)
-{
-	int64_t	 v = 0;
-	int	 rc;
-
-	store_schema(q_engine(c), want);
-	if (q_engine(c) == DB_PG)
-		rc = q_int(q(c, "SELECT coalesce(max(version), 0) FROM"
-		    " schema_version", ""), &v);
-	else
-		rc = q_int(q(c, "PRAGMA user_version", ""), &v);
-	*have = (int)v;
-	return rc;
-}
 
 /* Hands each row's first column to cb; the count of rows, or -rc. */
 static int
