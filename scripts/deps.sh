@@ -38,6 +38,7 @@ libcsv-dev
 libgmime-3.0-dev
 libbrotli-dev
 zlib1g-dev
+libarchive-dev
 libnginx-mod-http-brotli-static
 chromium
 default-jre-headless

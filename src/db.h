@@ -41,8 +41,9 @@ struct db_driver {
 	/*
 	 * Opens uri (an SQLite file is created with create), brings its
 	 * schema up to the n steps of migrations (step N takes the schema
-	 * from N to N + 1, each applied once, in order), and returns the
-	 * pool in *out; or a store_rc with a sentence in err.
+	 * from N to N + 1, each applied once, in order; none when
+	 * migrations is NULL: `galley check` looks at it as it is), and
+	 * returns the pool in *out; or a store_rc with a sentence in err.
 	 */
 	int		(*open)(const char *uri, int create,
 			    const char *const *migrations, int n,
@@ -97,6 +98,25 @@ struct db_driver {
 	 */
 	int		(*bulk)(struct store_conn *);
 	int		(*rollback)(struct store_conn *);
+	/*
+	 * A read-only transaction that sees one snapshot for its life,
+	 * writers carrying on beside it (a backup's); ended by commit.
+	 */
+	int		(*snapshot)(struct store_conn *);
+	/*
+	 * Copies the database, as one snapshot, into a new file at path
+	 * while others write (NULL: the engine has no such copy; the
+	 * store dumps rows instead).
+	 */
+	int		(*copy)(struct store_conn *, const char *path);
+	/*
+	 * Puts the file from in place of the database at uri by rename
+	 * (the caller syncs the folder), refusing (STORE_CONFLICT) while
+	 * any other connection has it open (NULL: not a file).  Returns a
+	 * store_rc with a sentence in err.
+	 */
+	int		(*replace)(const char *uri, const char *from, char *err,
+			    size_t errlen);
 	/* Runs sql, SAVEPOINT or its RELEASE or ROLLBACK TO, unprepared. */
 	int		(*savepoint)(struct store_conn *, const char *sql);
 	/*

@@ -422,6 +422,19 @@ pg_commit(struct store_conn *sc)
 	return exec_tx(c, "COMMIT");
 }
 
+/* One snapshot for the whole transaction: what a dump reads. */
+static int
+pg_snapshot(struct store_conn *sc)
+{
+	struct pconn	*c = (struct pconn *)sc;
+	int		 rc;
+
+	if ((rc = exec_tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ"
+	    " ONLY")) == STORE_OK)
+		c->in_tx = 1;
+	return rc;
+}
+
 static int
 pg_rollback(struct store_conn *sc)
 {
@@ -718,7 +731,8 @@ pg_open(const char *uri, int create, const char *const *steps, int n,
 	(void)create;	/* the database itself must exist; tables are ours */
 	if ((c = conn_open(uri, err, errlen)) == NULL)
 		return STORE_DOWN;
-	if (migrate(c->db, steps, n, err, errlen) != STORE_OK) {
+	if (steps != NULL && migrate(c->db, steps, n, err, errlen) !=
+	    STORE_OK) {
 		conn_free(c);
 		return STORE_ERROR;
 	}
@@ -815,6 +829,7 @@ const struct db_driver db_pg = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
+	.snapshot = pg_snapshot,
 	.savepoint = pg_savepoint,
 	.lock = pg_lock,
 	.watch = pg_watch,

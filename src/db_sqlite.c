@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "alloc.h"
@@ -254,6 +255,105 @@ sl_bulk(struct store_conn *c)
 	return run(c, "PRAGMA cache_size = -32768");
 }
 
+/*
+ * A deferred transaction made to read at once, so that its snapshot is
+ * taken now and not at its first statement.
+ */
+static int
+sl_snapshot(struct store_conn *c)
+{
+	int	 rc;
+
+	if ((rc = run(c, "BEGIN")) == STORE_OK &&
+	    (rc = run(c, "SELECT count(*) FROM sqlite_schema")) != STORE_OK)
+		run(c, "ROLLBACK");
+	return rc;
+}
+
+/*
+ * The online backup API, a chunk of pages a step, inside one read
+ * transaction of c: every step reads the same snapshot, so the copy is
+ * consistent and never restarts, while writers carry on in the WAL.
+ * A step that finds the copy's file busy is retried for a while.
+ */
+static int
+sl_copy(struct store_conn *sc, const char *path)
+{
+	struct sconn	*c = (struct sconn *)sc;
+	sqlite3		*to = NULL;
+	sqlite3_backup	*b;
+	int		 rc, waits = 0;
+
+	if ((rc = sl_snapshot(sc)) != STORE_OK)
+		return rc;
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    (b = sqlite3_backup_init(to, "main", c->db, "main")) == NULL) {
+		fprintf(stderr, "galley: %s: %s\n", path, to != NULL ?
+		    sqlite3_errmsg(to) : "cannot open");
+		sqlite3_close(to);
+		run(sc, "ROLLBACK");
+		return STORE_ERROR;
+	}
+	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
+	    ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && waits++ < 100))
+		if (rc != SQLITE_OK)
+			sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		fprintf(stderr, "galley: %s: %s\n", path, sqlite3_errstr(rc));
+	if (sqlite3_close(to) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	run(sc, "ROLLBACK");
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/*
+ * In exclusive locking mode a WAL database takes its write lock only
+ * when no other connection has it open: a serving galley, idle or not,
+ * keeps its pool's connections open, so it is seen.  Closing checkpoints
+ * the old WAL away, so none is left to be replayed into the new file.
+ */
+static int
+sl_replace(const char *uri, const char *from, char *err, size_t errlen)
+{
+	const char	*path = strncmp(uri, "sqlite:", 7) == 0 ? uri + 7 : uri;
+	sqlite3		*db = NULL;
+	char		 side[4200];
+	int		 rc = SQLITE_OK;
+
+	if (access(path, F_OK) == 0) {
+		rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+		if (rc == SQLITE_OK)
+			sqlite3_busy_timeout(db, 200);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE;"
+			    " BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			snprintf(err, errlen, "%s is in use: stop galley serve"
+			    " on this site first", path);
+		else if (rc != SQLITE_OK)
+			snprintf(err, errlen, "%s: %s", path, db != NULL ?
+			    sqlite3_errmsg(db) : "cannot open");
+		if (sqlite3_close(db) != SQLITE_OK && rc == SQLITE_OK) {
+			snprintf(err, errlen, "%s: cannot close", path);
+			rc = SQLITE_ERROR;
+		}
+	}
+	if (rc != SQLITE_OK)
+		return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ?
+		    STORE_CONFLICT : STORE_ERROR;
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	if (rename(from, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
 static int
 sl_commit(struct store_conn *c)
 {
@@ -409,7 +509,8 @@ sl_open(const char *uri, int create, const char *const *steps, int n,
 		uri += 7;
 	if ((c = conn_open(uri, create, err, errlen)) == NULL)
 		return STORE_DOWN;
-	if (migrate(c->db, steps, n, err, errlen) != STORE_OK) {
+	if (steps != NULL && migrate(c->db, steps, n, err, errlen) !=
+	    STORE_OK) {
 		conn_free(c);
 		return STORE_ERROR;
 	}
@@ -493,6 +594,9 @@ const struct db_driver db_sqlite = {
 	.read_begin = sl_read_begin,
 	.bulk = sl_bulk,
 	.rollback = sl_rollback,
+	.snapshot = sl_snapshot,
+	.copy = sl_copy,
+	.replace = sl_replace,
 	.savepoint = sl_savepoint,
 	.lock = sl_lock,
 };

@@ -13,6 +13,8 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "backup.h"
+#include "check.h"
 #include "arena.h"
 #include "buf.h"
 #include "comment.h"
@@ -50,6 +52,9 @@ static int	cmd_import(int, char **);
 static int	cmd_export(int, char **);
 static int	cmd_mail(int, char **);
 static int	cmd_theme(int, char **);
+static int	cmd_backup(int, char **);
+static int	cmd_restore(int, char **);
+static int	cmd_check(int, char **);
 
 static const struct cmd {
 	const char	*name;
@@ -172,6 +177,28 @@ static const struct cmd {
 	    "A serving node takes up changes on SIGHUP or from the admin's\n"
 	    "Tools page.\n",
 	    cmd_theme },
+	{ "backup", "galley backup DIR FILE",
+	    "Write the site in DIR to FILE, one tar file, while it serves:\n"
+	    "the database as one snapshot (SQLite's online backup, or\n"
+	    "PostgreSQL's rows read in one transaction), the pictures it\n"
+	    "names, galley.conf (the secret: keep FILE private) and a\n"
+	    "MANIFEST of every member's SHA-256.  Written to FILE.tmp,\n"
+	    "synced, then renamed.\n",
+	    cmd_backup },
+	{ "restore", "galley restore DIR FILE",
+	    "Put the backup FILE in place of the site in DIR (made by galley\n"
+	    "init, not serving): every member is checked against the\n"
+	    "manifest before anything is touched, then the database and the\n"
+	    "pictures are replaced and the site checked.\n",
+	    cmd_restore },
+	{ "check", "galley check DIR [--repair]",
+	    "Report what is wrong with the site: the database's integrity\n"
+	    "and foreign keys, tallies against a recount, pictures named but\n"
+	    "missing and files nothing names, migrations pending.  Exits 1\n"
+	    "on any problem.  --repair corrects the tallies and moves files\n"
+	    "nothing names to DIR/media-orphans/ (rows of media_blobs are\n"
+	    "deleted), saying each.\n",
+	    cmd_check },
 };
 
 static void
@@ -1421,4 +1448,28 @@ cmd_theme(int argc, char **argv)
 	}
 	free(dir);
 	return 0;
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+	if (argc != 3)
+		return bad(&cmds[12], NULL);
+	return backup_write(argv[1], argv[2], stdout) == 0 ? 0 : 1;
+}
+
+static int
+cmd_restore(int argc, char **argv)
+{
+	if (argc != 3)
+		return bad(&cmds[13], NULL);
+	return backup_restore(argv[1], argv[2], stdout) == 0 ? 0 : 1;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	if (argc != 2 && (argc != 3 || strcmp(argv[2], "--repair") != 0))
+		return bad(&cmds[14], NULL);
+	return check_site(argv[1], argc == 3, stdout) == 0 ? 0 : 1;
 }

@@ -36,6 +36,16 @@ static const char *const kinds[] = {
 	[MEDIA_DB] = "db",
 };
 
+const char *
+media_ref_ext(const struct media_ref *r)
+{
+	if (r->mime[0] != '\0')
+		return image_ext(r->mime);
+	if (r->ext[0] == '\0')
+		return "jpg";	/* a comment's picture from before png, webp */
+	return image_mime(r->ext) != NULL ? r->ext : NULL;
+}
+
 int
 media_kind_parse(const char *s, enum media_kind *kind)
 {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct media_ref;
 struct store;
 struct store_conn;
 
@@ -40,6 +41,12 @@ struct media_object {
 	const char	*mime;	/* static */
 };
 
+/*
+ * The extension of the stored file a row names (store_media_refs): its
+ * type's, or a comment picture's own ("" is jpg); NULL if not ours.
+ * Valid as long as r.
+ */
+const char	*media_ref_ext(const struct media_ref *r);
 /*
  * Sets *kind from a media_store value ("files", "db"); -1 if it is
  * neither.  media_kind_name is the reverse.

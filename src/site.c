@@ -311,11 +311,20 @@ site_theme_dir(const char *dir, char *err, size_t errlen)
 	return p;
 }
 
-struct site *
-site_open(const char *dir, char *err, size_t errlen)
+char *
+site_db_uri(const struct site *s)
+{
+	const char	*db = conf_get(s->conf, "db");
+
+	return site_path(s->dir, db != NULL ? db : "galley.db");
+}
+
+/* site_open, or with migrate 0 site_open_as_is. */
+static struct site *
+open_site(const char *dir, int migrate, char *err, size_t errlen)
 {
 	struct site	*s = xcalloc(1, sizeof(*s));
-	const char	*db, *media, *kind;
+	const char	*media, *kind;
 	char		*path;
 
 	s->dir = xstrdup(dir);
@@ -332,8 +341,6 @@ site_open(const char *dir, char *err, size_t errlen)
 		goto fail;
 	if (mail_conf_load(s->conf, dir, &s->mail, err, errlen) == -1)
 		goto fail;
-	if ((db = conf_get(s->conf, "db")) == NULL)
-		db = "galley.db";
 	if ((media = conf_get(s->conf, "media_dir")) == NULL)
 		media = "media";
 	s->media_dir = site_path(dir, media);
@@ -344,8 +351,9 @@ site_open(const char *dir, char *err, size_t errlen)
 		    " not %s", kind);
 		goto fail;
 	}
-	path = site_path(dir, db);
-	if (store_open(path, 1, &s->store, err, errlen) != STORE_OK) {
+	path = site_db_uri(s);
+	if ((migrate ? store_open(path, 1, &s->store, err, errlen) :
+	    store_open_as_is(path, &s->store, err, errlen)) != STORE_OK) {
 		free(path);
 		goto fail;
 	}
@@ -361,6 +369,18 @@ site_open(const char *dir, char *err, size_t errlen)
 fail:
 	site_close(s);
 	return NULL;
+}
+
+struct site *
+site_open(const char *dir, char *err, size_t errlen)
+{
+	return open_site(dir, 1, err, errlen);
+}
+
+struct site *
+site_open_as_is(const char *dir, char *err, size_t errlen)
+{
+	return open_site(dir, 0, err, errlen);
 }
 
 int

@@ -63,6 +63,13 @@ int	site_init(const char *dir, const char *db, int demo, char *err,
  * of galley.conf (MiB, default 160), waiting at most 3 s for room.
  */
 struct site *site_open(const char *dir, char *err, size_t errlen);
+/*
+ * site_open with the database as it is, no migration applied: what
+ * `galley check` looks at.
+ */
+struct site *site_open_as_is(const char *dir, char *err, size_t errlen);
+/* The database's URI or path for the site in s (heap). */
+char	*site_db_uri(const struct site *s);
 void	site_close(struct site *);
 
 /*

@@ -41,6 +41,50 @@ store_open(const char *uri, int create, struct store **out, char *err,
 }
 
 int
+store_open_as_is(const char *uri, struct store **out, char *err,
+    size_t errlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (drivers[i]->match(uri))
+			return drivers[i]->open(uri, 0, NULL, 0, out, err,
+			    errlen);
+	snprintf(err, errlen, "%s: no storage back end for this URI", uri);
+	return STORE_ERROR;
+}
+
+int
+store_replace(const char *uri, const char *from, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (drivers[i]->match(uri) && drivers[i]->replace != NULL)
+			return drivers[i]->replace(uri, from, err, errlen);
+	snprintf(err, errlen, "%s: not a database file", uri);
+	return STORE_ERROR;
+}
+
+const char *
+store_engine(const struct store_conn *c)
+{
+	return c->drv->name;
+}
+
+int
+store_snapshot(struct store_conn *c)
+{
+	return c->drv->snapshot(c);
+}
+
+int
+store_copy(struct store_conn *c, const char *path)
+{
+	return c->drv->copy != NULL ? c->drv->copy(c, path) : STORE_ERROR;
+}
+
+int
 store_schema_latest(void)
 {
 	int	 n, m;

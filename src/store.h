@@ -446,6 +446,29 @@ int	store_votes_recount(struct store_conn *,
 	    int64_t count), void *arg);
 
 /*
+ * Every denormalised tally against a recount of its rows: posts'
+ * ratings and approved comments, comments' thumbs.  Calls cb once for
+ * each that differs (kind "post", "comment" or "post comments", the
+ * item, the old and recounted sum and count; a count alone has sums of
+ * 0) and, with repair, corrects it.  Run inside a transaction.
+ */
+int	store_tallies(struct store_conn *, int repair,
+	    void (*cb)(void *arg, const char *kind, int64_t id,
+	    int64_t old_sum, int64_t old_count, int64_t sum,
+	    int64_t count), void *arg);
+
+/* A stored file some row names (store_media_refs). */
+struct media_ref {
+	char	*hash;
+	char	*mime;		/* a media item's or size's; else "" */
+	char	*ext;		/* a comment's picture's; else "" */
+};
+
+/* Every file rows name, each once: media items, sizes, comments. */
+int	store_media_refs(struct store_conn *, struct arena *,
+	    struct media_ref **out, size_t *n);
+
+/*
  * Inside a transaction: looks for an earlier vote on v->item by
  * v->voter, or by v->ip_hash at or after v->since; records v unless
  * there is one (then v->repeat, and the value replaced only with
@@ -1225,5 +1248,97 @@ int	store_reset_take(struct store_conn *, struct arena *,
  * set, by a link or otherwise, makes the rest moot.
  */
 int	store_reset_forget(struct store_conn *, int64_t user_id);
+
+/*
+ * What the backup, the restore and `galley check` ask of the database
+ * itself (store_check.c, store_dump.c).
+ */
+
+/* The engine under c: "sqlite" or "postgresql". */
+const char	*store_engine(const struct store_conn *);
+/*
+ * Opens uri as it is, no migration applied (store_open applies them):
+ * what `galley check` looks at.
+ */
+int	store_open_as_is(const char *uri, struct store **out, char *err,
+	    size_t errlen);
+/*
+ * Runs the engine's own check and calls cb with each problem found as
+ * a sentence: SQLite's integrity_check; on PostgreSQL, an index left
+ * invalid (a failed CREATE INDEX CONCURRENTLY) or a foreign key not
+ * validated.  Returns a store_rc.
+ */
+int	store_integrity(struct store_conn *, void (*cb)(void *,
+	    const char *), void *arg);
+/*
+ * Rows naming a row that is not there, each as a sentence to cb
+ * (SQLite's foreign_key_check; PostgreSQL enforces every key as it
+ * writes, and store_integrity reports one it does not).
+ */
+int	store_foreign_keys(struct store_conn *, void (*cb)(void *,
+	    const char *), void *arg);
+
+/*
+ * The other clients connected to c's PostgreSQL database now (a running
+ * galley serve keeps some), into *n; 0 on SQLite, whose store_replace
+ * finds them itself.
+ */
+int	store_others(struct store_conn *, int64_t *n);
+/*
+ * A snapshot for a backup: one read transaction (REPEATABLE READ on
+ * PostgreSQL) that every following read sees; end it with
+ * store_rollback.
+ */
+int	store_snapshot(struct store_conn *);
+/*
+ * Copies the whole database into a new file at path as one snapshot,
+ * while others keep writing: SQLite's online backup.  STORE_ERROR where
+ * the engine has no such file (PostgreSQL: store_dump instead).
+ */
+int	store_copy(struct store_conn *, const char *path);
+/*
+ * Puts the database file from in place of uri's, refusing with
+ * STORE_CONFLICT while any other connection has it open (a running
+ * galley serve).  SQLite only; a store_rc with a sentence in err.
+ */
+int	store_replace(const char *uri, const char *from, char *err,
+	    size_t errlen);
+
+/*
+ * The tables of a logical dump (PostgreSQL), in an order a load can
+ * follow (every row after the rows it names): table i's name, or NULL
+ * past the last.
+ */
+const char	*store_dump_table(size_t i);
+/*
+ * STORE_CONFLICT, with the table in name, if the database holds a table
+ * the dump does not know (a migration that forgot to add it here).
+ */
+int	store_dump_known(struct store_conn *, char *name, size_t len);
+/*
+ * Inside store_snapshot: every row of table i as one line of JSON (its
+ * columns by name; bytes as PostgreSQL's hex text) handed to line, a
+ * row after any row of the table it names.  Stops at line's non-zero
+ * return (STORE_ERROR).  Sets *rows.
+ */
+int	store_dump(struct store_conn *, size_t i, int (*line)(void *,
+	    const char *, size_t), void *arg, int64_t *rows);
+/*
+ * Inside a transaction: empties every table of the dump and turns its
+ * triggers off, for a load.
+ */
+int	store_load_begin(struct store_conn *);
+/*
+ * Adds rows to table i: a JSON array of lines store_dump wrote (a row
+ * naming another of the same statement is fine: keys are checked at
+ * its end).
+ */
+int	store_load(struct store_conn *, size_t i, const char *rows);
+/*
+ * After the last row: the triggers on again, ids carrying on after the
+ * highest loaded, every tally recounted from the rows, and the data
+ * generation bumped.
+ */
+int	store_load_end(struct store_conn *);
 
 #endif

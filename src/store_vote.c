@@ -1,7 +1,8 @@
 /*
  * store_vote: the queries of readers' votes (see store.h), written once
  * for both engines (store_query.h): the cast with its one-vote rule, the
- * plain add the demo uses, and the recount.  The aggregates on posts and
+ * plain add the demo uses, and the recount of every tally (a post's
+ * approved comments too, for `galley check`).  The aggregates on posts and
  * comments are kept by triggers (store_schema.c).
  */
 #include <stdio.h>
@@ -128,6 +129,7 @@ struct recount {
 	votes " WHERE " key " = ?1), " count " = (SELECT count(*) FROM " \
 	votes " WHERE " key " = ?1) WHERE id = ?1"
 
+/* The votes' tallies first: store_votes_recount walks only those. */
 static const struct recount recounts[] = {
 	{ "post", WRONG("posts", "post_votes", "post_id", "rating_sum",
 	    "rating_count"), FIX("posts", "post_votes", "post_id",
@@ -135,15 +137,26 @@ static const struct recount recounts[] = {
 	{ "comment", WRONG("comments", "comment_votes", "comment_id",
 	    "vote_sum", "vote_count"), FIX("comments", "comment_votes",
 	    "comment_id", "vote_sum", "vote_count") },
+	/* A count alone: its sums are 0. */
+	{ "post comments", "SELECT i.id, 0, i.comment_count, 0,"
+	    " coalesce(c.n, 0) FROM posts i LEFT JOIN (SELECT post_id AS id,"
+	    " count(*) AS n FROM comments WHERE status = 'approved' GROUP BY"
+	    " post_id) c ON c.id = i.id WHERE i.comment_count <>"
+	    " coalesce(c.n, 0) ORDER BY i.id",
+	  "UPDATE posts SET comment_count = (SELECT count(*) FROM comments"
+	    " WHERE post_id = ?1 AND status = 'approved') WHERE id = ?1" },
 };
+#define VOTE_RECOUNTS	2
 
 /*
- * Reads every item rc->wrong finds, then corrects each (not while the
- * first statement still reads the table) and reports it to cb.
+ * Reads every item rc->wrong finds, then reports each to cb and, with
+ * repair, corrects it (not while the first statement still reads the
+ * table).
  */
 static int
-recount(struct store_conn *c, const struct recount *r, void (*cb)(void *,
-    const char *, int64_t, int64_t, int64_t, int64_t, int64_t), void *arg)
+recount(struct store_conn *c, const struct recount *r, int repair,
+    void (*cb)(void *, const char *, int64_t, int64_t, int64_t, int64_t,
+    int64_t), void *arg)
 {
 	struct db_stmt	*s = q(c, r->wrong, "");
 	int64_t		*v = NULL;
@@ -166,7 +179,8 @@ recount(struct store_conn *c, const struct recount *r, void (*cb)(void *,
 	for (i = 0; i < n && rc == STORE_OK; i++) {
 		cb(arg, r->kind, v[i * 5], v[i * 5 + 1], v[i * 5 + 2],
 		    v[i * 5 + 3], v[i * 5 + 4]);
-		rc = q_exec(q(c, r->fix, "i", v[i * 5]));
+		if (repair)
+			rc = q_exec(q(c, r->fix, "i", v[i * 5]));
 	}
 	free(v);
 	return rc;
@@ -179,8 +193,20 @@ store_votes_recount(struct store_conn *c, void (*fix)(void *, const char *,
 	size_t	 i;
 	int	 rc = STORE_OK;
 
+	for (i = 0; i < VOTE_RECOUNTS && rc == STORE_OK; i++)
+		rc = recount(c, &recounts[i], 1, fix, arg);
+	return rc;
+}
+
+int
+store_tallies(struct store_conn *c, int repair, void (*cb)(void *,
+    const char *, int64_t, int64_t, int64_t, int64_t, int64_t), void *arg)
+{
+	size_t	 i;
+	int	 rc = STORE_OK;
+
 	for (i = 0; i < sizeof(recounts) / sizeof(recounts[0]) &&
 	    rc == STORE_OK; i++)
-		rc = recount(c, &recounts[i], fix, arg);
+		rc = recount(c, &recounts[i], repair, cb, arg);
 	return rc;
 }

@@ -32,6 +32,7 @@ PGTESTS="
 	test_feeds
 	test_comments
 	test_durable
+	test_backup
 	test_votes
 	test_admin
 	test_hostile
