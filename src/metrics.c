@@ -337,8 +337,14 @@ struct MHD_Daemon *
 metrics_listen_on(struct site *site, const struct sockaddr *addr, int v6)
 {
 	/* One thread: a scrape every few seconds, from a few scrapers. */
+	/*
+	 * epoll, as the main listener: under load the process holds
+	 * descriptors past FD_SETSIZE, and select() would refuse a scrape
+	 * then, when it matters most.
+	 */
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), 0,
+	    NULL, NULL,
 	    answer, site,
 	    MHD_OPTION_SOCK_ADDR, addr,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
