@@ -236,7 +236,11 @@ write_counts(struct metrics *m, struct site *site, struct buf *out)
 		    get(&m->chores[c][0]));
 }
 
-/* The outbox, asked now; nothing written if the database fails. */
+/*
+ * The outbox, asked now; nothing written if the database fails or every
+ * connection is lent: a scrape never queues behind requests, nor counts
+ * in the pool's waits and 503s.
+ */
 static void
 write_outbox(struct site *site, struct buf *out)
 {
@@ -244,7 +248,7 @@ write_outbox(struct site *site, struct buf *out)
 	int64_t			 queued, oldest, failed;
 	int			 rc;
 
-	if ((c = store_conn_get(site->store)) == NULL)
+	if ((c = store_conn_try(site->store)) == NULL)
 		return;
 	rc = store_mail_stats(c, &queued, &oldest, &failed);
 	store_conn_put(site->store, c);
