@@ -236,7 +236,11 @@ write_counts(struct metrics *m, struct site *site, struct buf *out)
 		    get(&m->chores[c][0]));
 }
 
-/* The outbox, asked now; nothing written if the database fails. */
+/*
+ * The outbox, asked now; nothing written if the database fails or every
+ * connection is lent: a scrape never queues behind requests, nor counts
+ * in the pool's waits and 503s.
+ */
 static void
 write_outbox(struct site *site, struct buf *out)
 {
@@ -244,7 +248,7 @@ write_outbox(struct site *site, struct buf *out)
 	int64_t			 queued, oldest, failed;
 	int			 rc;
 
-	if ((c = store_conn_get(site->store)) == NULL)
+	if ((c = store_conn_try(site->store)) == NULL)
 		return;
 	rc = store_mail_stats(c, &queued, &oldest, &failed);
 	store_conn_put(site->store, c);
@@ -337,8 +341,14 @@ struct MHD_Daemon *
 metrics_listen_on(struct site *site, const struct sockaddr *addr, int v6)
 {
 	/* One thread: a scrape every few seconds, from a few scrapers. */
+	/*
+	 * epoll, as the main listener: under load the process holds
+	 * descriptors past FD_SETSIZE, and select() would refuse a scrape
+	 * then, when it matters most.
+	 */
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), 0,
+	    NULL, NULL,
 	    answer, site,
 	    MHD_OPTION_SOCK_ADDR, addr,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,

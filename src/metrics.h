@@ -74,7 +74,8 @@ void	metrics_chore(struct metrics *, enum metrics_chore, int ok);
 /*
  * Appends every family, HELP and TYPE lines first, to out: the counters
  * of site->metrics and, read now, the page cache's bytes, the pool's
- * counts and the outbox (one query, left out if it fails).
+ * counts and the outbox (one query, left out if it fails or every
+ * connection is lent: a scrape never waits for one).
  */
 void	metrics_write(struct site *, struct buf *out);
 /*

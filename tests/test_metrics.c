@@ -10,7 +10,11 @@
  * once it is back.  Without the flag nothing more listens, and the main
  * listener never serves the metrics.
  */
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "conf.h"
 #include "http.h"
 
 #define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
@@ -485,6 +490,65 @@ health_pg_down(struct srv *s)
 	free(body);
 }
 
+/* Idle connections the server holds: more descriptors than select() takes. */
+#define MANY_CONNS	1100
+
+/*
+ * A scrape while the process holds descriptors past FD_SETSIZE (idle
+ * connections on the main listener, which takes up to 65,536): the
+ * metrics listener must still answer, as under load, when it matters.
+ */
+static void
+metrics_many_fds(const char *site)
+{
+	const char		*extra[] = { "--metrics-listen", "127.0.0.1:0",
+	    NULL };
+	static int		 fds[MANY_CONNS];
+	struct sockaddr_in	 sa;
+	struct rlimit		 rl;
+	struct srv		 s;
+	struct buf		 b;
+	char			 path[600], err[300];
+	int			 i, n = 0;
+
+	snprintf(path, sizeof(path), "%s/galley.conf", site);
+	if (!CHECK(conf_set(path, "max_connections_per_ip", "2000", err,
+	    sizeof(err)) == 0))
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < MANY_CONNS +
+	    100) {
+		printf("metrics_many_fds: skipped, descriptor limit %lu\n",
+		    (unsigned long)rl.rlim_cur);
+		return;
+	}
+	if (!CHECK(srv_start_args(&s, site, extra) == 0))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)s.port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < MANY_CONNS; i++) {
+		if ((fds[i] = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+			break;
+		n++;
+		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) == -1)
+			break;
+	}
+	CHECK_MSG(n == MANY_CONNS, "the idle connections opened");
+	usleep(300000);		/* accepted: the server holds them */
+	CHECK_MSG(scrape(&s, &b) == 0, "a scrape past FD_SETSIZE answered");
+	buf_reset(&b);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	CHECK(srv_stop(&s) == 0);
+	CHECK(conf_set(path, "max_connections_per_ip", "64", err,
+	    sizeof(err)) == 0);
+}
+
 int
 main(void)
 {
@@ -509,6 +573,7 @@ main(void)
 			health_pg_down(&s);
 		CHECK(srv_stop(&s) == 0);
 	}
+	metrics_many_fds(site);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", site);
 	(void)system(cmd);
 	free(site);
