@@ -84,19 +84,23 @@ static const struct cmd {
 	    cmd_votes },
 	{ "spam", "galley spam DIR train --ham PATH --spam PATH | "
 	    "DIR classify FILE... |\n"
-	    "              eval --train PATH... --test PATH... [--json]"
-	    " [--folds N]",
+	    "              eval --train PATH... (--test PATH... | --folds K"
+	    " [--seed S] | --by-path) [--json]",
 	    "The comment spam filter.  `train` learns every message under\n"
 	    "the --ham and --spam paths (directories of text or RFC 822\n"
 	    "messages; repeatable) into the site's database; `classify`\n"
 	    "prints each file's score (0 ham .. 1 spam) and class (no-opinion\n"
 	    "until 10 of each have been learnt).  `eval`\n"
 	    "trains a fresh filter in memory on the --train corpora and\n"
-	    "reports on the --test ones (or, with --folds N, cross-validates\n"
-	    "the --train corpora): a corpus is a directory with ham/ and\n"
-	    "spam/, or a CSV file with CONTENT and CLASS columns.  Unsure\n"
-	    "counts as not spam.  --robs, --robx, --min-dev, --max-tokens,\n"
-	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
+	    "reports on the --test ones; or cross-validates the --train\n"
+	    "corpora, a row per fold: --folds K, stratified folds of a\n"
+	    "shuffle seeded by --seed S (default 0), or --by-path, leaving\n"
+	    "each --train path out in turn (--write-folds DIR writes the\n"
+	    "folds' messages for another filter).  A corpus is a directory\n"
+	    "with ham/ and spam/, or a CSV file with CONTENT and CLASS\n"
+	    "columns.  Unsure counts as not spam.  --robs, --robx,\n"
+	    "--min-dev, --max-tokens, --ham-threshold, --spam-threshold,\n"
+	    "--no-signals and --threads N (of the test pass) change the\n"
 	    "filter's parameters, for measuring them.\n",
 	    cmd_spam },
 	{ "user", "galley user DIR add --email E --name N --role R | invite"
@@ -688,6 +692,10 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 			e->signals = 0;
 			continue;
 		}
+		if (strcmp(argv[i], "--by-path") == 0) {
+			e->by_path = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
 			return -1;
 		v = argv[++i];
@@ -701,6 +709,12 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 				e->test[e->ntest++] = argv[++i];
 		else if (strcmp(argv[i - 1], "--folds") == 0)
 			e->folds = atoi(v);
+		else if (strcmp(argv[i - 1], "--seed") == 0)
+			e->seed = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(argv[i - 1], "--write-folds") == 0)
+			e->folds_dir = v;
+		else if (strcmp(argv[i - 1], "--threads") == 0)
+			e->threads = atoi(v);
 		else if (strcmp(argv[i - 1], "--robs") == 0)
 			e->params.robs = atof(v);
 		else if (strcmp(argv[i - 1], "--robx") == 0)
@@ -734,7 +748,9 @@ spam_eval(int argc, char **argv)
 	spam_params_default(&e.params);
 	if (e.train == NULL || e.test == NULL ||
 	    eval_args(argc, argv, &e) == -1 || e.ntrain == 0 ||
-	    (e.ntest == 0 && e.folds < 2))
+	    (e.ntest == 0 && e.folds < 2 && !e.by_path) ||
+	    (e.ntest > 0 && (e.folds > 1 || e.by_path)) ||
+	    (e.by_path && e.ntrain < 2) || e.folds > 100)
 		rc = bad(&cmds[5], NULL);
 	else
 		rc = spam_corpus_eval(&e);

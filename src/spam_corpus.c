@@ -279,6 +279,10 @@ spam_corpus_tokens(struct spam_toks *t, const char *text, size_t len)
 struct msg {
 	int		 spam;
 	unsigned	 fold;
+	unsigned	 src;	/* which --train path it came from */
+	uint64_t	 key;	/* its place in the seeded shuffle */
+	const char	*text;	/* kept only for --write-folds */
+	size_t		 len;
 	struct spam_toks t;
 	struct spam_toks who;	/* the sender, as one token, if known */
 	double		 score;	/* the verdict, for --scores */
@@ -297,20 +301,66 @@ struct run {
 	struct arena		 arena;
 	struct msg		*m;
 	size_t			 n, cap;
+	unsigned		 src;	/* the --train path being read */
 	struct spam_mem		*mem;	/* the test pass's filter */
 	struct spam_mem		*senders; /* and who it learnt from */
 	struct tally		 tally;
+	struct tally		*fold;	/* each fold's, cross-validating */
+	int			 nfolds;
 	int			 threads;
 };
 
-static unsigned
-fold_of(const char *s, size_t len, int folds)
+/* FNV-1a of the seed then s[0..len), mixed (splitmix64's finalizer). */
+static uint64_t
+shuffle_key(unsigned seed, const char *s, size_t len)
 {
-	uint32_t	 h = 2166136261u;
+	uint64_t	 h = 1469598103934665603ULL;
+	int		 i;
 
+	for (i = 0; i < 4; i++)
+		h = (h ^ ((seed >> (8 * i)) & 0xff)) * 1099511628211ULL;
 	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return folds > 1 ? h % (unsigned)folds : 0;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/* Sorting by class, then key, then place read: a total order. */
+struct fold_rank {
+	int		 spam;
+	uint64_t	 key;
+	size_t		 i;
+};
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct fold_rank	*x = a, *y = b;
+
+	if (x->spam != y->spam)
+		return x->spam - y->spam;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void
+spam_folds(const int *spam, const uint64_t *key, size_t n, unsigned k,
+    unsigned *fold)
+{
+	struct fold_rank	*r = xmalloc((n + 1) * sizeof(*r));
+	size_t			 i, rank = 0;
+
+	for (i = 0; i < n; i++)
+		r[i] = (struct fold_rank){ spam[i] != 0, key[i], i };
+	qsort(r, n, sizeof(*r), by_rank);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && r[i].spam != r[i - 1].spam)
+			rank = 0;
+		fold[r[i].i] = (unsigned)(rank++ % k);
+	}
+	free(r);
 }
 
 /* The sender as a token of its own table, so it is never scored. */
@@ -332,11 +382,90 @@ keep(void *arg, const struct spam_msg *msg)
 		r->m = xrealloc(r->m, (r->cap = r->cap ? r->cap * 2 : 1024) *
 		    sizeof(*r->m));
 	m = &r->m[r->n++];
+	memset(m, 0, sizeof(*m));
 	m->spam = msg->spam;
-	m->fold = fold_of(msg->text, msg->len, r->e->folds);
+	m->src = r->src;
+	m->key = shuffle_key(r->e->seed, msg->text, msg->len);
+	if (r->e->folds_dir != NULL) {
+		m->text = arena_strndup(&r->arena, msg->text, msg->len);
+		m->len = msg->len;
+	}
 	spam_toks_init(&m->t, &r->arena);
 	spam_corpus_tokens(&m->t, msg->text, msg->len);
 	sender_token(&m->who, &r->arena, msg->sender);
+	return 0;
+}
+
+/*
+ * Gives each message its fold: the path it came from (leave one out),
+ * or a stratified fold of the seeded shuffle.
+ */
+static void
+assign_folds(struct run *r)
+{
+	int		*spam = xmalloc((r->n + 1) * sizeof(*spam));
+	uint64_t	*key = xmalloc((r->n + 1) * sizeof(*key));
+	unsigned	*fold = xmalloc((r->n + 1) * sizeof(*fold));
+	size_t		 i;
+
+	for (i = 0; i < r->n; i++) {
+		spam[i] = r->m[i].spam;
+		key[i] = r->m[i].key;
+	}
+	r->nfolds = r->e->by_path ? (int)r->e->ntrain : r->e->folds;
+	if (!r->e->by_path)
+		spam_folds(spam, key, r->n, (unsigned)r->nfolds, fold);
+	for (i = 0; i < r->n; i++)
+		r->m[i].fold = r->e->by_path ? r->m[i].src : fold[i];
+	free(spam);
+	free(key);
+	free(fold);
+}
+
+/*
+ * --write-folds DIR: each message as DIR/FOLD/ham|spam/N, so another
+ * filter can be run on the very same folds.  A message that is not a
+ * mail starts with an empty line, so that a mail reader takes it all
+ * as a body, as spam_corpus_tokens does.
+ */
+static int
+write_folds(const struct run *r, char *err, size_t errlen)
+{
+	char	 path[4096];
+	FILE	*f;
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < r->nfolds; k++) {
+		snprintf(path, sizeof(path), "%s/%d", r->e->folds_dir, k);
+		mkdir(r->e->folds_dir, 0777);
+		mkdir(path, 0777);
+		snprintf(path, sizeof(path), "%s/%d/ham", r->e->folds_dir, k);
+		mkdir(path, 0777);
+		snprintf(path, sizeof(path), "%s/%d/spam", r->e->folds_dir, k);
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	for (i = 0; i < r->n; i++) {
+		snprintf(path, sizeof(path), "%s/%u/%s/%06zu", r->e->folds_dir,
+		    r->m[i].fold, r->m[i].spam ? "spam" : "ham", i);
+		if ((f = fopen(path, "wb")) == NULL) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (!mail_like(r->m[i].text, r->m[i].len))
+			fputc('\n', f);
+		fwrite(r->m[i].text, 1, r->m[i].len, f);
+		if (fclose(f) != 0) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -501,6 +630,9 @@ test_pass(struct run *r, char *err, size_t errlen)
 	pthread_t	 th[8];
 	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t		 i, k, nth = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+
+	if (r->e->threads > 0)
+		nth = r->e->threads > 8 ? 8 : (size_t)r->e->threads;
 	double		 t0 = now();
 	int		 rc = 0;
 
@@ -619,16 +751,36 @@ spam_corpus_train(struct store_conn *c, const char *const *paths,
 	return rc != 0 || t.rc != STORE_OK ? -1 : t.done;
 }
 
-/* Cross-validation: for each fold, learn the others and judge it. */
+/* Adds y's counts into sum. */
+static void
+tally_add(struct tally *sum, const struct tally *y)
+{
+	sum->ham += y->ham;
+	sum->spam += y->spam;
+	sum->fp += y->fp;
+	sum->fn += y->fn;
+	sum->unsure_ham += y->unsure_ham;
+	sum->unsure_spam += y->unsure_spam;
+	sum->seconds += y->seconds;
+}
+
+/*
+ * Cross-validation: for each fold, a fresh filter learns every message
+ * of the other folds and judges the fold's own, so no message is ever
+ * both learnt and judged in one fold.
+ */
 static void
 cross(struct run *r)
 {
 	struct spam_mem	*mem, *senders;
+	struct tally	*y;
 	size_t		 i;
 	int		 k;
 	double		 t0;
 
-	for (k = 0; k < r->e->folds; k++) {
+	r->fold = xcalloc((size_t)r->nfolds, sizeof(*r->fold));
+	for (k = 0; k < r->nfolds; k++) {
+		y = &r->fold[k];
 		mem = spam_mem_new();
 		senders = spam_mem_new();
 		for (i = 0; i < r->n; i++)
@@ -639,8 +791,9 @@ cross(struct run *r)
 			if (r->m[i].fold == (unsigned)k)
 				r->m[i].score = judge(r->e, mem, senders,
 				    &r->m[i].t, &r->m[i].who, r->m[i].spam,
-				    &r->tally, &r->m[i].sig);
-		r->tally.seconds += now() - t0;
+				    y, &r->m[i].sig);
+		y->seconds = now() - t0;
+		tally_add(&r->tally, y);
 		spam_mem_free(mem);
 		spam_mem_free(senders);
 	}
@@ -648,24 +801,82 @@ cross(struct run *r)
 		print_score(r->m[i].spam, r->m[i].score, r->m[i].sig);
 }
 
+static double
+accuracy(const struct tally *y)
+{
+	long	 n = y->ham + y->spam;
+
+	return n > 0 ? (double)(n - y->fp - y->fn) / (double)n : 0;
+}
+
+static void
+report_json(const struct tally *y, const char *end)
+{
+	printf("{\"ham\":%ld,\"spam\":%ld,\"fp\":%ld,\"fn\":%ld,"
+	    "\"unsure_ham\":%ld,\"unsure_spam\":%ld,\"accuracy\":%.4f,"
+	    "\"msgs_per_s\":%.0f%s", y->ham, y->spam, y->fp, y->fn,
+	    y->unsure_ham, y->unsure_spam, accuracy(y), y->seconds > 0 ?
+	    (double)(y->ham + y->spam) / y->seconds : 0, end);
+}
+
+static void
+report_row(const char *name, const struct tally *y)
+{
+	printf("%-6s %5ld %5ld %4ld %4ld %6ld %6ld %8.4f\n", name, y->ham,
+	    y->spam, y->fp, y->fn, y->unsure_ham, y->unsure_spam,
+	    accuracy(y));
+}
+
+/*
+ * Cross-validated: a row per fold, the total, and the mean and the
+ * lowest of the folds' accuracies (leave one video out asks for both).
+ */
+static void
+report_folds(const struct run *r)
+{
+	double	 a, mean = 0, min = 1;
+	char	 name[16];
+	int	 k;
+
+	for (k = 0; k < r->nfolds; k++) {
+		a = accuracy(&r->fold[k]);
+		mean += a / r->nfolds;
+		min = a < min ? a : min;
+	}
+	if (r->e->json) {
+		report_json(&r->tally, ",\"folds\":[");
+		for (k = 0; k < r->nfolds; k++)
+			report_json(&r->fold[k], k + 1 < r->nfolds ? "}," :
+			    "}");
+		printf("],\"mean_accuracy\":%.4f,\"min_accuracy\":%.4f}\n",
+		    mean, min);
+		return;
+	}
+	printf("%-6s %5s %5s %4s %4s %6s %6s %8s\n", "fold", "ham", "spam",
+	    "fp", "fn", "u_ham", "u_spam", "accuracy");
+	for (k = 0; k < r->nfolds; k++) {
+		snprintf(name, sizeof(name), "%d", k);
+		report_row(name, &r->fold[k]);
+	}
+	report_row("total", &r->tally);
+	printf("accuracy over folds: mean %.4f, lowest %.4f (unsure counted"
+	    " as not spam)\n", mean, min);
+}
+
 static void
 report(const struct spam_eval *e, const struct tally *y, int threads)
 {
 	long	 n = y->ham + y->spam;
-	double	 acc = n > 0 ? (double)(n - y->fp - y->fn) / (double)n : 0,
-		 rate = y->seconds > 0 ? (double)n / y->seconds : 0;
+	double	 rate = y->seconds > 0 ? (double)n / y->seconds : 0;
 
 	if (e->json) {
-		printf("{\"ham\":%ld,\"spam\":%ld,\"fp\":%ld,\"fn\":%ld,"
-		    "\"unsure_ham\":%ld,\"unsure_spam\":%ld,\"accuracy\":%.4f,"
-		    "\"msgs_per_s\":%.0f}\n", y->ham, y->spam, y->fp, y->fn,
-		    y->unsure_ham, y->unsure_spam, acc, rate);
+		report_json(y, "}\n");
 		return;
 	}
 	printf("ham %ld, spam %ld: false positives %ld, false negatives %ld"
 	    " (unsure: %ld ham, %ld spam, counted as not spam)\n"
 	    "accuracy %.4f, %.0f messages/s on %d threads\n", y->ham, y->spam,
-	    y->fp, y->fn, y->unsure_ham, y->unsure_spam, acc, rate,
+	    y->fp, y->fn, y->unsure_ham, y->unsure_spam, accuracy(y), rate,
 	    threads);
 }
 
@@ -675,17 +886,23 @@ spam_corpus_eval(const struct spam_eval *e)
 	struct run	 r;
 	char		 err[512];
 	size_t		 i;
-	int		 rc = 0;
+	int		 rc = 0, cv = e->folds > 1 || e->by_path;
 
 	memset(&r, 0, sizeof(r));
 	r.e = e;
 	arena_init(&r.arena);
-	for (i = 0; i < e->ntrain && rc == 0; i++)
+	for (i = 0; i < e->ntrain && rc == 0; i++) {
+		r.src = (unsigned)i;
 		rc = spam_corpus_read(e->train[i], -1, keep, &r, err,
 		    sizeof(err));
-	if (rc == 0 && e->folds > 1)
-		cross(&r);
-	else if (rc == 0) {
+	}
+	if (rc == 0 && cv) {
+		assign_folds(&r);
+		if (e->folds_dir != NULL)
+			rc = write_folds(&r, err, sizeof(err));
+		if (rc == 0)
+			cross(&r);
+	} else if (rc == 0) {
 		r.mem = spam_mem_new();
 		r.senders = spam_mem_new();
 		for (i = 0; i < r.n; i++)
@@ -696,9 +913,12 @@ spam_corpus_eval(const struct spam_eval *e)
 	}
 	if (rc != 0)
 		fprintf(stderr, "galley spam eval: %s\n", err);
+	else if (cv)
+		report_folds(&r);
 	else
 		report(e, &r.tally, r.threads > 0 ? r.threads : 1);
 	free(r.m);
+	free(r.fold);
 	arena_free(&r.arena);
 	return rc != 0;
 }

@@ -553,6 +553,170 @@ accuracy(void)
 	    NULL }, NULL) == 2);
 }
 
+/*
+ * The fold assignment: every message in exactly one fold, each fold a
+ * k-th of each class (within one), the same folds however the messages
+ * are ordered (they follow the keys), and a seed that changes them.
+ */
+static void
+folds(void)
+{
+	enum { N = 1000, K = 7 };
+	static int		 spam[N], spam2[N];
+	static uint64_t		 key[N], key2[N];
+	static unsigned		 f[N], f2[N];
+	long			 ham_in[K], spam_in[K], nspam = 0;
+	size_t			 i;
+	int			 ok = 1, k, moved = 0;
+
+	for (i = 0; i < N; i++) {
+		spam[i] = i % 10 < 3;
+		nspam += spam[i];
+		key[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+	}
+	spam_folds(spam, key, N, K, f);
+	memset(ham_in, 0, sizeof(ham_in));
+	memset(spam_in, 0, sizeof(spam_in));
+	for (i = 0; i < N; i++) {
+		ok = ok && f[i] < K;
+		if (f[i] < K)
+			(spam[i] ? spam_in : ham_in)[f[i]]++;
+	}
+	CHECK_MSG(ok, "every message in one of the folds");
+	for (k = 0; k < K; k++) {
+		CHECK(spam_in[k] == nspam / K || spam_in[k] == nspam / K + 1);
+		CHECK(ham_in[k] == (N - nspam) / K ||
+		    ham_in[k] == (N - nspam) / K + 1);
+	}
+	/* Reversed input: each message keeps its fold. */
+	for (i = 0; i < N; i++) {
+		spam2[i] = spam[N - 1 - i];
+		key2[i] = key[N - 1 - i];
+	}
+	spam_folds(spam2, key2, N, K, f2);
+	for (i = 0, ok = 1; i < N; i++)
+		ok = ok && f2[N - 1 - i] == f[i];
+	CHECK_MSG(ok, "folds follow the keys, not the order read");
+	/* Other keys (another seed): other folds. */
+	for (i = 0; i < N; i++)
+		key2[i] = (uint64_t)i * 0xbf58476d1ce4e5b9ULL;
+	spam_folds(spam, key2, N, K, f2);
+	for (i = 0; i < N; i++)
+		moved += f2[i] != f[i];
+	CHECK(moved > N / 2);
+}
+
+/* Every file under dir, "FOLD/CLASS\tCONTENT" a line, sorted, into out. */
+static void
+fold_listing(const char *dir, struct buf *out)
+{
+	char	 cmd[1400];
+	FILE	*p;
+	char	 chunk[4096];
+	size_t	 n;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && for f in */*/*; do printf"
+	    " '%%s\\t' \"${f%%/*}\"; tr '\\n' ' ' < \"$f\"; echo; done |"
+	    " sort", dir);
+	out->len = 0;
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		buf_write(chunk, n, out);
+	pclose(p);
+}
+
+/*
+ * The cross-validation harness through the command line: on a corpus of
+ * distinct messages, --write-folds puts each in exactly one fold (so no
+ * fold learns a message it judges), the same folds on a second run, the
+ * rows add up to the corpus, and --by-path leaves each file out whole.
+ */
+static void
+harness(const char *dir)
+{
+	char		 csv[2][600], out1[600], out2[600], cmd[1400];
+	struct buf	 b, l1, l2;
+	json_t		*j, *f;
+	const char	*p, *q;
+	FILE		*fp;
+	long		 ham = 0, spam = 0, dup = -1;
+	size_t		 i;
+	int		 v, n;
+
+	for (v = 0; v < 2; v++) {
+		buf_init(&b);
+		buf_puts(&b, "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n");
+		for (i = 0; i < 53; i++)
+			buf_printf(&b, "h%zu,R%zu,2015,video %d lovely tune"
+			    " number %zu,0\ns%zu,S%zu,2015,video %d subscribe"
+			    " to my channel %zu,%d\n", i, i, v, i, i, i, v, i,
+			    i < 29 ? 1 : 0);
+		snprintf(csv[v], sizeof(csv[v]), "%s/cv%d.csv", dir, v);
+		write_file(csv[v], b.data);
+		buf_reset(&b);
+	}
+	snprintf(out1, sizeof(out1), "%s/folds1", dir);
+	snprintf(out2, sizeof(out2), "%s/folds2", dir);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--folds", "5",
+	    "--seed", "7", "--write-folds", out1, NULL });
+	if (!CHECK(j != NULL))
+		return;
+	CHECK(jint(j, "ham") == 2 * (53 + 24) && jint(j, "spam") == 2 * 29);
+	f = json_object_get(j, "folds");
+	CHECK(json_array_size(f) == 5);
+	for (i = 0; i < json_array_size(f); i++) {
+		ham += jint(json_array_get(f, i), "ham");
+		spam += jint(json_array_get(f, i), "spam");
+		CHECK(jint(json_array_get(f, i), "spam") == 11 ||
+		    jint(json_array_get(f, i), "spam") == 12);
+		n = (int)jint(json_array_get(f, i), "ham");
+		CHECK(n == 30 || n == 31);
+	}
+	CHECK_MSG(ham == jint(j, "ham") && spam == jint(j, "spam"),
+	    "each message judged in exactly one fold");
+	json_decref(j);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--folds", "5",
+	    "--seed", "7", "--write-folds", out2, NULL });
+	json_decref(j);
+	buf_init(&l1);
+	buf_init(&l2);
+	fold_listing(out1, &l1);
+	fold_listing(out2, &l2);
+	CHECK_MSG(l1.len > 0 && l1.len == l2.len &&
+	    memcmp(l1.data, l2.data, l1.len) == 0, "the same folds twice");
+	/* No text in two folds: sorted by text, no neighbours alike. */
+	snprintf(cmd, sizeof(cmd), "cd %s && cat */*/* | grep . | sort |"
+	    " uniq -d | grep -c . > %s/dups; true", out1, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "%s/dups", dir);
+	if (CHECK((fp = fopen(cmd, "r")) != NULL)) {
+		CHECK(fscanf(fp, "%ld", &dup) == 1);
+		fclose(fp);
+	}
+	CHECK_MSG(dup == 0, "no message both learnt and judged in a fold");
+	for (p = l1.data, n = 0; p != NULL && (q = strchr(p, '\n')) != NULL;
+	    p = q + 1)
+		n++;
+	CHECK(n == 2 * 106);
+	buf_reset(&l1);
+	buf_reset(&l2);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--by-path",
+	    NULL });
+	if (CHECK(j != NULL)) {
+		f = json_object_get(j, "folds");
+		CHECK(json_array_size(f) == 2 &&
+		    jint(json_array_get(f, 0), "ham") == 53 + 24 &&
+		    jint(json_array_get(f, 1), "spam") == 29);
+		CHECK(json_real_value(json_object_get(j, "min_accuracy")) <=
+		    json_real_value(json_object_get(j, "mean_accuracy")));
+		json_decref(j);
+	}
+	/* A test split with folds is a contradiction, refused. */
+	CHECK(run_galley((const char *[]){ "spam", "eval", "--train", csv[0],
+	    "--test", csv[1], "--folds", "5", NULL }, NULL) == 2);
+}
+
 /* Links the first n files of src into dst (made). */
 static void
 slice(const char *src, const char *dst, int n)
@@ -714,7 +878,9 @@ main(void)
 	scoring();
 	verdicts();
 	symmetry();
+	folds();
 	corpus(dir);
+	harness(dir);
 	senders(dir);
 	accuracy();
 	site_filter(dir);
