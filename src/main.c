@@ -723,6 +723,14 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 			e->params.min_dev = atof(v);
 		else if (strcmp(argv[i - 1], "--max-tokens") == 0)
 			e->params.max_tokens = atoi(v);
+		else if (strcmp(argv[i - 1], "--lr-rate") == 0)
+			e->params.lr_rate = atof(v);
+		else if (strcmp(argv[i - 1], "--mix") == 0)
+			e->params.mix = atof(v);
+		else if (strcmp(argv[i - 1], "--mix-mode") == 0)
+			e->params.mix_mode = atoi(v);
+		else if (strcmp(argv[i - 1], "--features") == 0)
+			e->features = (unsigned)strtoul(v, NULL, 0);
 		else if (strcmp(argv[i - 1], "--ham-threshold") == 0)
 			e->ham_threshold = atof(v);
 		else if (strcmp(argv[i - 1], "--spam-threshold") == 0)
@@ -743,6 +751,7 @@ spam_eval(int argc, char **argv)
 	e.train = calloc((size_t)argc, sizeof(char *));
 	e.test = calloc((size_t)argc, sizeof(char *));
 	e.signals = 1;
+	e.features = SPAM_FEATURES;
 	e.ham_threshold = atof(SPAM_HAM_THRESHOLD);
 	e.spam_threshold = atof(SPAM_SPAM_THRESHOLD);
 	spam_params_default(&e.params);
@@ -790,7 +799,7 @@ classify_one(void *arg, const struct spam_msg *m)
 	struct spam_count	*n;
 	struct spam_toks	 k;
 	struct arena		 a;
-	int64_t			 nham, nspam;
+	int64_t			 nham, nspam, bias;
 	double			 score;
 	int			 rc;
 
@@ -798,9 +807,9 @@ classify_one(void *arg, const struct spam_msg *m)
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
 	n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
-	if ((rc = store_spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
-	    STORE_OK) {
-		score = spam_opinion(n, k.n, nham, nspam);
+	if ((rc = store_spam_counts(c, k.tok, k.n, n, &nham, &nspam,
+	    &bias)) == STORE_OK) {
+		score = spam_opinion(n, k.n, nham, nspam, bias);
 		printf("%s\t%.4f\t%s\n", m->name, score, score < 0 ?
 		    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ? "spam" :
 		    score >= atof(SPAM_HAM_THRESHOLD) ? "unsure" : "ham");

@@ -268,8 +268,15 @@ spam_corpus_tokens(struct spam_toks *t, const char *text, size_t len)
 	struct spam_comment	 c = { NULL, NULL, NULL, NULL };
 	char			*s;
 
-	if (mail_like(text, len) && spam_mail_tokens(t, text, len) == 0)
+	unsigned		 feat = t->feat;
+
+	/* A mail is long enough for words: n-grams are for comments. */
+	t->feat &= ~(unsigned)SPAM_F_GRAMS;
+	if (mail_like(text, len) && spam_mail_tokens(t, text, len) == 0) {
+		t->feat = feat;
 		return;
+	}
+	t->feat = feat;
 	s = arena_strndup(t->arena, text, len);
 	c.content = s;
 	spam_comment_tokens(t, &c);
@@ -306,6 +313,7 @@ struct run {
 	struct spam_mem		*senders; /* and who it learnt from */
 	struct tally		 tally;
 	struct tally		*fold;	/* each fold's, cross-validating */
+	struct msg		**order; /* the seeded shuffle: learnt so */
 	int			 nfolds;
 	int			 threads;
 };
@@ -391,9 +399,37 @@ keep(void *arg, const struct spam_msg *msg)
 		m->len = msg->len;
 	}
 	spam_toks_init(&m->t, &r->arena);
+	m->t.feat = r->e->features;
 	spam_corpus_tokens(&m->t, msg->text, msg->len);
 	sender_token(&m->who, &r->arena, msg->sender);
 	return 0;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct msg	*x = *(struct msg *const *)a,
+				*y = *(struct msg *const *)b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The order messages are learnt in: the seeded shuffle, as a site's
+ * verdicts come, ham and spam mixed (an online model that learnt all
+ * the ham and then all the spam would think everything spam).
+ */
+static void
+shuffle(struct run *r)
+{
+	size_t	 i;
+
+	r->order = xmalloc((r->n + 1) * sizeof(*r->order));
+	for (i = 0; i < r->n; i++)
+		r->order[i] = &r->m[i];
+	qsort(r->order, r->n, sizeof(*r->order), by_key);
 }
 
 /*
@@ -469,10 +505,26 @@ write_folds(const struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-/* Learns m into the filter, and its sender into senders. */
+/*
+ * Learns m into the filter, and its sender into senders; with the
+ * logistic model mixed in, it takes its step too, as the server's
+ * moderation does.
+ */
 static void
-learn(struct spam_mem *mem, struct spam_mem *senders, const struct msg *m)
+learn(const struct spam_params *p, struct spam_mem *mem,
+    struct spam_mem *senders, const struct msg *m)
 {
+	struct spam_count	*c;
+	double			 lr;
+
+	if (p->mix > 0) {
+		c = xmalloc((m->t.n + 1) * sizeof(*c));
+		spam_mem_counts(mem, &m->t, c);
+		lr = spam_lr(c, m->t.n, spam_mem_bias(mem));
+		spam_mem_step(mem, &m->t, spam_lr_step(lr, m->t.n, m->spam,
+		    p->lr_rate));
+		free(c);
+	}
 	spam_mem_learn(mem, &m->t, m->spam, 1);
 	spam_mem_learn(senders, &m->who, m->spam, 1);
 }
@@ -497,7 +549,8 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
 
 	spam_mem_counts(mem, t, c);
 	spam_mem_totals(mem, &nham, &nspam);
-	score = spam_score(c, t->n, nham, nspam, &e->params);
+	score = spam_mix(spam_score(c, t->n, nham, nspam, &e->params),
+	    spam_lr(c, t->n, spam_mem_bias(mem)), &e->params);
 	if (e->signals) {
 		sig = spam_host_signal(t, c);
 		if (who->n == 1) {
@@ -540,6 +593,7 @@ struct item {
 	char		*sender;	/* or NULL */
 	double		 score;		/* the verdict, for --scores */
 	unsigned	 sig;
+	uint64_t	 key;		/* bulk training: its place */
 };
 
 struct pass {
@@ -596,6 +650,7 @@ test_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		arena_init(&a);
 		spam_toks_init(&t, &a);
+		t.feat = p->r->e->features;
 		spam_corpus_tokens(&t, it.text, it.len);
 		sender_token(&who, &a, it.sender);
 		it.score = judge(p->r->e, p->r->mem, p->r->senders, &t, &who,
@@ -678,28 +733,50 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Bulk training: messages learnt in batches, one transaction each. */
+/*
+ * Bulk training: every message read first, then learnt in the order of
+ * the seeded shuffle (the logistic model must meet ham and spam mixed,
+ * as a site's verdicts come, not all of one class and then the other),
+ * in batches, one transaction each.
+ */
 struct train {
 	struct store_conn	*c;
+	struct item		*it;
 	long			 done, total, batch;
+	size_t			 cap;
 	double			 t0;
 	int			 tty, rc;
 };
 
 static int
-count_one(void *arg, const struct spam_msg *m)
+train_keep(void *arg, const struct spam_msg *m)
 {
-	(void)m;
-	((struct train *)arg)->total++;
+	struct train	*t = arg;
+
+	if ((size_t)t->total == t->cap)
+		t->it = xrealloc(t->it, (t->cap = t->cap ? t->cap * 2 : 1024) *
+		    sizeof(*t->it));
+	t->it[t->total].spam = m->spam;
+	t->it[t->total].text = xstrndup(m->text, m->len);
+	t->it[t->total].len = m->len;
+	t->it[t->total++].key = shuffle_key(0, m->text, m->len);
 	return 0;
 }
 
 static int
-train_one(void *arg, const struct spam_msg *m)
+by_item_key(const void *a, const void *b)
 {
-	struct train		*t = arg;
+	const struct item	*x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int
+train_one(struct train *t, const struct item *m)
+{
 	struct arena		 a;
 	struct spam_toks	 k;
+	int64_t			 step;
 	double			 dt;
 
 	if (t->batch == 0 && (t->rc = store_begin(t->c)) != STORE_OK)
@@ -707,7 +784,7 @@ train_one(void *arg, const struct spam_msg *m)
 	arena_init(&a);
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
-	t->rc = store_spam_learn(t->c, k.tok, k.n, m->spam, 1);
+	t->rc = store_spam_teach(t->c, k.tok, k.n, m->spam, 1, &step);
 	arena_free(&a);
 	if (t->rc != STORE_OK) {
 		store_rollback(t->c);
@@ -731,15 +808,17 @@ long
 spam_corpus_train(struct store_conn *c, const char *const *paths,
     const int *spam, size_t n, int tty, char *err, size_t errlen)
 {
-	struct train	 t = { c, 0, 0, 0, now(), tty, STORE_OK };
+	struct train	 t = { c, NULL, 0, 0, 0, 0, now(), tty, STORE_OK };
 	size_t		 i;
-	int		 pass, rc = 0;
+	int		 rc = 0;
 
-	/* The first pass counts, so that progress can say "of how many". */
-	for (pass = 0; pass < 2 && rc == 0; pass++)
-		for (i = 0; i < n && rc == 0; i++)
-			rc = spam_corpus_read(paths[i], spam[i], pass == 0 ?
-			    count_one : train_one, &t, err, errlen);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = spam_corpus_read(paths[i], spam[i], train_keep, &t, err,
+		    errlen);
+	if (rc == 0 && t.total > 0)
+		qsort(t.it, (size_t)t.total, sizeof(*t.it), by_item_key);
+	for (i = 0; rc == 0 && i < (size_t)t.total; i++)
+		rc = train_one(&t, &t.it[i]);
 	if (rc == 0 && t.batch > 0)
 		t.rc = store_commit(c);
 	else if (rc != 0 && t.batch > 0 && t.rc == STORE_OK)
@@ -748,6 +827,9 @@ spam_corpus_train(struct store_conn *c, const char *const *paths,
 		fputc('\n', stderr);
 	if (rc == 0 && t.rc != STORE_OK)
 		snprintf(err, errlen, "%s", store_rc_name(t.rc));
+	for (i = 0; i < (size_t)t.total; i++)
+		free(t.it[i].text);
+	free(t.it);
 	return rc != 0 || t.rc != STORE_OK ? -1 : t.done;
 }
 
@@ -784,8 +866,8 @@ cross(struct run *r)
 		mem = spam_mem_new();
 		senders = spam_mem_new();
 		for (i = 0; i < r->n; i++)
-			if (r->m[i].fold != (unsigned)k)
-				learn(mem, senders, &r->m[i]);
+			if (r->order[i]->fold != (unsigned)k)
+				learn(&r->e->params, mem, senders, r->order[i]);
 		t0 = now();
 		for (i = 0; i < r->n; i++)
 			if (r->m[i].fold == (unsigned)k)
@@ -897,6 +979,7 @@ spam_corpus_eval(const struct spam_eval *e)
 		    sizeof(err));
 	}
 	if (rc == 0 && cv) {
+		shuffle(&r);
 		assign_folds(&r);
 		if (e->folds_dir != NULL)
 			rc = write_folds(&r, err, sizeof(err));
@@ -905,8 +988,9 @@ spam_corpus_eval(const struct spam_eval *e)
 	} else if (rc == 0) {
 		r.mem = spam_mem_new();
 		r.senders = spam_mem_new();
+		shuffle(&r);
 		for (i = 0; i < r.n; i++)
-			learn(r.mem, r.senders, &r.m[i]);
+			learn(&e->params, r.mem, r.senders, r.order[i]);
 		rc = test_pass(&r, err, sizeof(err));
 		spam_mem_free(r.mem);
 		spam_mem_free(r.senders);
@@ -918,6 +1002,7 @@ spam_corpus_eval(const struct spam_eval *e)
 	else
 		report(e, &r.tally, r.threads > 0 ? r.threads : 1);
 	free(r.m);
+	free(r.order);
 	free(r.fold);
 	arena_free(&r.arena);
 	return rc != 0;

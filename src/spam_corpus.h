@@ -66,6 +66,7 @@ struct spam_eval {
 	unsigned		  seed;		/* of the folds' shuffle */
 	const char		 *folds_dir;	/* write the folds there */
 	int			  threads;	/* of the test pass; 0: cores */
+	unsigned		  features;	/* enum spam_feature bits */
 	int			  json;
 	int			  scores;	/* print each test's score */
 	int			  signals;	/* use the signals it can */

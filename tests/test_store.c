@@ -2031,7 +2031,8 @@ static void
 counts(struct store_conn *c, const char *const *toks, size_t n,
     struct spam_count *out, int64_t *nham, int64_t *nspam)
 {
-	CHECK(store_spam_counts(c, toks, n, out, nham, nspam) == STORE_OK);
+	CHECK(store_spam_counts(c, toks, n, out, nham, nspam, NULL) ==
+	    STORE_OK);
 }
 
 /*
@@ -2057,7 +2058,7 @@ spam_table(struct store_conn *c, const char *where, int64_t post)
 	/* Moderation above taught it one spam already: counts are relative. */
 	counts(c, a, 5, k, &h0, &s0);
 	CHECK(k[0].spam == 0 && k[4].ham == 0);
-	CHECK(store_spam_counts(c, NULL, 0, NULL, &nham, &nspam) ==
+	CHECK(store_spam_counts(c, NULL, 0, NULL, &nham, &nspam, NULL) ==
 	    STORE_OK && nham == h0 && nspam == s0);	/* the totals alone */
 	g = gen(c);
 	CHECK(store_begin(c) == STORE_OK);
