@@ -294,6 +294,36 @@ verdicts(void)
 	arena_free(&a);
 }
 
+/*
+ * The measured switches (off by default: docs/SPAM.md): each adds what
+ * it says, and the default tokenizer adds none of it.
+ */
+static void
+features(void)
+{
+	struct spam_comment	 c = { NULL, NULL, NULL, "Fr33 v i a g r a"
+	    " fr\xd0\xb5\xd0\xb5 http://bit.ly/x Привет" };
+	struct spam_toks	 t;
+	struct arena		 a;
+
+	arena_init(&a);
+	spam_toks_init(&t, &a);
+	spam_comment_tokens(&t, &c);
+	CHECK(SPAM_FEATURES == 0 && has(&t, "fr33") && !has(&t, "free") &&
+	    !has(&t, "viagra") && !has(&t, "h:*shortener") &&
+	    !has(&t, "g:^fr"));
+	spam_toks_init(&t, &a);
+	t.feat = SPAM_F_GRAMS | SPAM_F_LEET | SPAM_F_SPACED |
+	    SPAM_F_HOMOGLYPH | SPAM_F_SHORTENER;
+	spam_comment_tokens(&t, &c);
+	CHECK(has(&t, "fr33") && has(&t, "free"));	/* leet, and homoglyphs */
+	CHECK(has(&t, "viagra"));			/* spaced letters */
+	CHECK(has(&t, "h:*shortener") && has(&t, "h:bit.ly"));
+	CHECK(has(&t, "g:^fr") && has(&t, "g:free$") && has(&t, "g:ree"));
+	CHECK(has(&t, "Привет") && !has(&t, "g:^Пр"));	/* Russian stays */
+	arena_free(&a);
+}
+
 /* Learning then unlearning leaves the table exactly as it was. */
 static void
 symmetry(void)
@@ -923,6 +953,7 @@ main(void)
 	mail();
 	scoring();
 	verdicts();
+	features();
 	symmetry();
 	lr_symmetry();
 	folds();
