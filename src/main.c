@@ -99,9 +99,10 @@ static const struct cmd {
 	    "folds' messages for another filter).  A corpus is a directory\n"
 	    "with ham/ and spam/, or a CSV file with CONTENT and CLASS\n"
 	    "columns.  Unsure counts as not spam.  --robs, --robx,\n"
-	    "--min-dev, --max-tokens, --ham-threshold, --spam-threshold,\n"
-	    "--no-signals and --threads N (of the test pass) change the\n"
-	    "filter's parameters, for measuring them.\n",
+	    "--min-dev, --max-tokens, --mix, --mix-mode, --lr-rate,\n"
+	    "--features, --ham-threshold, --spam-threshold, --no-signals\n"
+	    "and --threads N (of the test pass) change the filter's\n"
+	    "parameters, for measuring them (docs/SPAM.md).\n",
 	    cmd_spam },
 	{ "user", "galley user DIR add --email E --name N --role R | invite"
 	    " --email E [--name N] [--role R] | list | passwd --email E |"
