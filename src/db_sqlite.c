@@ -25,7 +25,6 @@
 
 /* One per server thread never waits; connections are cheap. */
 #define POOL_MAX	64
-#define POOL_WAIT_MS	5000
 #define BUSY_MS		5000
 
 struct sstmt {
@@ -348,8 +347,7 @@ migrate(sqlite3 *db, const char *const *steps, int n, char *err,
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (v > n) {
-		snprintf(err, errlen, "database schema %d is newer than this"
-		    " galley (%d)", v, n);
+		db_too_new(v, n, err, errlen);
 		return STORE_ERROR;
 	}
 	for (; v < n; v++) {
@@ -396,6 +394,7 @@ sl_open(const char *uri, int create, const char *const *steps, int n,
 	p->path = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
 	pool_first(&p->pool, &c->item);
+	p->base.pool = &p->pool;
 	*out = &p->base;
 	return STORE_OK;
 }
@@ -423,12 +422,12 @@ pool_open(void *arg, char *err, size_t errlen)
 }
 
 static struct store_conn *
-sl_get(struct store *s)
+sl_get(struct store *s, int wait_ms)
 {
 	struct spool		*p = (struct spool *)s;
 	struct pool_item	*it;
 
-	it = pool_get(&p->pool, POOL_WAIT_MS, "sqlite", pool_open, p->path);
+	it = pool_get(&p->pool, wait_ms, "sqlite", pool_open, p->path);
 	return it != NULL ? &SCONN(it)->base : NULL;
 }
 

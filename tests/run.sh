@@ -44,6 +44,9 @@ PGTESTS="
 	test_account_mail
 	test_i18n
 	test_timezone
+	test_metrics
+	test_service
+	test_upgrade
 "
 PGONLY="test_nodes"
 passed=0
