@@ -122,6 +122,26 @@ store_spam_counts(struct store_conn *c, const char *const *tok, size_t n,
 }
 
 /*
+ * The rows of the tokens (a PostgreSQL array literal, and the empty
+ * token) or of one token that came back to nothing: no counts, no
+ * weight.  Unlearning what was learnt leaves the table as it was.
+ */
+static int
+prune_array(struct store_conn *c, const char *array)
+{
+	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token ="
+	    " ANY(CAST(?1 AS text[]) || CAST('' AS text)) AND ham = 0 AND"
+	    " spam = 0 AND w = 0", "t", array));
+}
+
+static int
+prune_one(struct store_conn *c, const char *tok)
+{
+	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token = ?1 AND"
+	    " ham = 0 AND spam = 0 AND w = 0", "t", tok));
+}
+
+/*
  * PostgreSQL: the message count (the empty token) and every token in one
  * statement, sorted so that two writers lock rows in one order; then,
  * when unlearning, the rows that came back to zero go.
@@ -143,9 +163,7 @@ learn_array(struct store_conn *c, const char *const *tok, size_t n,
 	    " 0), spam = GREATEST(spam_tokens.spam + CAST(?3 AS INTEGER), 0)",
 	    "tnn", b.data, dham, dspam));
 	if (rc == STORE_OK && dham + dspam < 0)
-		rc = q_exec(q(c, "DELETE FROM spam_tokens WHERE token ="
-		    " ANY(CAST(?1 AS text[]) || CAST('' AS text)) AND ham = 0"
-		    " AND spam = 0 AND w = 0", "t", b.data));
+		rc = prune_array(c, b.data);
 	buf_reset(&b);
 	return rc;
 }
@@ -162,8 +180,7 @@ learn_one(struct store_conn *c, const char *tok, int dham, int dspam)
 	    dham, dspam));
 	if (rc != STORE_OK || dham + dspam > 0)
 		return rc;
-	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token = ?1 AND"
-	    " ham = 0 AND spam = 0 AND w = 0", "t", tok));
+	return prune_one(c, tok);
 }
 
 int
@@ -204,9 +221,7 @@ step_array(struct store_conn *c, const char *const *tok, size_t n,
 	    " x ON CONFLICT (token) DO UPDATE SET w = spam_tokens.w +"
 	    " CAST(?2 AS BIGINT)", "ti", b.data, step));
 	if (rc == STORE_OK)
-		rc = q_exec(q(c, "DELETE FROM spam_tokens WHERE token ="
-		    " ANY(CAST(?1 AS text[]) || CAST('' AS text)) AND ham = 0"
-		    " AND spam = 0 AND w = 0", "t", b.data));
+		rc = prune_array(c, b.data);
 	buf_reset(&b);
 	return rc;
 }
@@ -220,8 +235,7 @@ step_one(struct store_conn *c, const char *tok, int64_t step)
 	    " ON CONFLICT (token) DO UPDATE SET w = w + ?2", "ti", tok, step));
 	if (rc != STORE_OK)
 		return rc;
-	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token = ?1 AND"
-	    " ham = 0 AND spam = 0 AND w = 0", "t", tok));
+	return prune_one(c, tok);
 }
 
 static int
