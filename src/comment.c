@@ -194,16 +194,16 @@ score(const struct env *e, struct comment_form *f, const struct comment *cm)
 	    cm->content };
 	struct spam_toks	 t;
 	struct spam_count	*c;
-	int64_t			 nham, nspam;
+	int64_t			 nham, nspam, bias;
 	int			 rc;
 
 	spam_toks_init(&t, e->arena);
 	spam_comment_tokens(&t, &sc);
 	c = arena_alloc(e->arena, (t.n + 1) * sizeof(*c));
 	if ((rc = store_spam_counts(e->conn, t.tok, t.n, c, &nham,
-	    &nspam)) != STORE_OK)
+	    &nspam, &bias)) != STORE_OK)
 		return rc;
-	f->spam_score = spam_opinion(c, t.n, nham, nspam);
+	f->spam_score = spam_opinion(c, t.n, nham, nspam, bias);
 	f->signals |= spam_host_signal(&t, c);
 	return STORE_OK;
 }

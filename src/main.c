@@ -98,20 +98,25 @@ static const struct cmd {
 	    cmd_votes },
 	{ "spam", "galley spam DIR train --ham PATH --spam PATH | "
 	    "DIR classify FILE... |\n"
-	    "              eval --train PATH... --test PATH... [--json]"
-	    " [--folds N]",
+	    "              eval --train PATH... (--test PATH... | --folds K"
+	    " [--seed S] | --by-path) [--json]",
 	    "The comment spam filter.  `train` learns every message under\n"
 	    "the --ham and --spam paths (directories of text or RFC 822\n"
 	    "messages; repeatable) into the site's database; `classify`\n"
 	    "prints each file's score (0 ham .. 1 spam) and class (no-opinion\n"
 	    "until 10 of each have been learnt).  `eval`\n"
 	    "trains a fresh filter in memory on the --train corpora and\n"
-	    "reports on the --test ones (or, with --folds N, cross-validates\n"
-	    "the --train corpora): a corpus is a directory with ham/ and\n"
-	    "spam/, or a CSV file with CONTENT and CLASS columns.  Unsure\n"
-	    "counts as not spam.  --robs, --robx, --min-dev, --max-tokens,\n"
-	    "--ham-threshold, --spam-threshold and --no-signals change the\n"
-	    "filter's parameters, for measuring them.\n",
+	    "reports on the --test ones; or cross-validates the --train\n"
+	    "corpora, a row per fold: --folds K, stratified folds of a\n"
+	    "shuffle seeded by --seed S (default 0), or --by-path, leaving\n"
+	    "each --train path out in turn (--write-folds DIR writes the\n"
+	    "folds' messages for another filter).  A corpus is a directory\n"
+	    "with ham/ and spam/, or a CSV file with CONTENT and CLASS\n"
+	    "columns.  Unsure counts as not spam.  --robs, --robx,\n"
+	    "--min-dev, --max-tokens, --mix, --mix-mode, --lr-rate,\n"
+	    "--features, --ham-threshold, --spam-threshold, --no-signals\n"
+	    "and --threads N (of the test pass) change the filter's\n"
+	    "parameters, for measuring them (docs/SPAM.md).\n",
 	    cmd_spam },
 	{ "user", "galley user DIR add --email E --name N --role R | invite"
 	    " --email E [--name N] [--role R] | list | passwd --email E |"
@@ -732,6 +737,10 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 			e->signals = 0;
 			continue;
 		}
+		if (strcmp(argv[i], "--by-path") == 0) {
+			e->by_path = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
 			return -1;
 		v = argv[++i];
@@ -745,6 +754,12 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 				e->test[e->ntest++] = argv[++i];
 		else if (strcmp(argv[i - 1], "--folds") == 0)
 			e->folds = atoi(v);
+		else if (strcmp(argv[i - 1], "--seed") == 0)
+			e->seed = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(argv[i - 1], "--write-folds") == 0)
+			e->folds_dir = v;
+		else if (strcmp(argv[i - 1], "--threads") == 0)
+			e->threads = atoi(v);
 		else if (strcmp(argv[i - 1], "--robs") == 0)
 			e->params.robs = atof(v);
 		else if (strcmp(argv[i - 1], "--robx") == 0)
@@ -753,6 +768,14 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 			e->params.min_dev = atof(v);
 		else if (strcmp(argv[i - 1], "--max-tokens") == 0)
 			e->params.max_tokens = atoi(v);
+		else if (strcmp(argv[i - 1], "--lr-rate") == 0)
+			e->params.lr_rate = atof(v);
+		else if (strcmp(argv[i - 1], "--mix") == 0)
+			e->params.mix = atof(v);
+		else if (strcmp(argv[i - 1], "--mix-mode") == 0)
+			e->params.mix_mode = atoi(v);
+		else if (strcmp(argv[i - 1], "--features") == 0)
+			e->features = (unsigned)strtoul(v, NULL, 0);
 		else if (strcmp(argv[i - 1], "--ham-threshold") == 0)
 			e->ham_threshold = atof(v);
 		else if (strcmp(argv[i - 1], "--spam-threshold") == 0)
@@ -773,12 +796,15 @@ spam_eval(int argc, char **argv)
 	e.train = calloc((size_t)argc, sizeof(char *));
 	e.test = calloc((size_t)argc, sizeof(char *));
 	e.signals = 1;
+	e.features = SPAM_FEATURES;
 	e.ham_threshold = atof(SPAM_HAM_THRESHOLD);
 	e.spam_threshold = atof(SPAM_SPAM_THRESHOLD);
 	spam_params_default(&e.params);
 	if (e.train == NULL || e.test == NULL ||
 	    eval_args(argc, argv, &e) == -1 || e.ntrain == 0 ||
-	    (e.ntest == 0 && e.folds < 2))
+	    (e.ntest == 0 && e.folds < 2 && !e.by_path) ||
+	    (e.ntest > 0 && (e.folds > 1 || e.by_path)) ||
+	    (e.by_path && e.ntrain < 2) || e.folds > 100)
 		rc = bad(&cmds[5], NULL);
 	else
 		rc = spam_corpus_eval(&e);
@@ -818,7 +844,7 @@ classify_one(void *arg, const struct spam_msg *m)
 	struct spam_count	*n;
 	struct spam_toks	 k;
 	struct arena		 a;
-	int64_t			 nham, nspam;
+	int64_t			 nham, nspam, bias;
 	double			 score;
 	int			 rc;
 
@@ -826,9 +852,9 @@ classify_one(void *arg, const struct spam_msg *m)
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
 	n = arena_alloc(&a, (k.n + 1) * sizeof(*n));
-	if ((rc = store_spam_counts(c, k.tok, k.n, n, &nham, &nspam)) ==
-	    STORE_OK) {
-		score = spam_opinion(n, k.n, nham, nspam);
+	if ((rc = store_spam_counts(c, k.tok, k.n, n, &nham, &nspam,
+	    &bias)) == STORE_OK) {
+		score = spam_opinion(n, k.n, nham, nspam, bias);
 		printf("%s\t%.4f\t%s\n", m->name, score, score < 0 ?
 		    "no-opinion" : score >= atof(SPAM_SPAM_THRESHOLD) ? "spam" :
 		    score >= atof(SPAM_HAM_THRESHOLD) ? "unsure" : "ham");

@@ -1,7 +1,9 @@
 /*
  * moderation: see moderation.h.  The comment's tokens are recomputed
  * from its stored fields (author, email, website, text), which never
- * change, so unlearning takes away exactly what learning added.
+ * change, and the logistic model's step is kept with the comment
+ * (comments.spam_step), so unlearning takes away exactly what learning
+ * added, from both models.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,17 +34,21 @@ retrain(struct store_conn *c, struct arena *a, const struct comment *cm,
 	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
 	    cm->content };
 	struct spam_toks	 t;
+	int64_t			 step;
 	int			 rc;
 
 	spam_toks_init(&t, a);
 	spam_comment_tokens(&t, &sc);
-	if (*cm->spam_trained != '\0' && (rc = store_spam_learn(c, t.tok,
-	    t.n, strcmp(cm->spam_trained, "spam") == 0, -1)) != STORE_OK)
+	if (*cm->spam_trained != '\0' && ((rc = store_spam_step_of(c, cm->id,
+	    &step)) != STORE_OK || (rc = store_spam_teach(c, t.tok, t.n,
+	    strcmp(cm->spam_trained, "spam") == 0, -1, &step)) != STORE_OK))
 		return rc;
 	if (want == NULL)
 		return STORE_OK;
-	return store_spam_learn(c, t.tok, t.n, strcmp(want, "spam") == 0,
-	    1);
+	if ((rc = store_spam_teach(c, t.tok, t.n, strcmp(want, "spam") == 0,
+	    1, &step)) != STORE_OK)
+		return rc;
+	return store_spam_step_keep(c, cm->id, step);
 }
 
 int

@@ -38,6 +38,8 @@ spam_params_default(struct spam_params *p)
 	p->robx = 0.5;
 	p->min_dev = 0.1;
 	p->max_tokens = 150;
+	p->lr_rate = 4.0;
+	p->mix = 0.5;
 }
 
 void
@@ -45,6 +47,7 @@ spam_toks_init(struct spam_toks *t, struct arena *a)
 {
 	memset(t, 0, sizeof(*t));
 	t->arena = a;
+	t->feat = SPAM_FEATURES;
 }
 
 static void
@@ -152,6 +155,25 @@ script(uint32_t c)
 	return NULL;
 }
 
+/*
+ * Hosts whose links only redirect: a spammer's way to hide where a link
+ * goes, and to dodge a host the filter knows.
+ */
+static int
+shortener(const char *host)
+{
+	static const char *const hosts[] = { "bit.ly", "goo.gl", "tinyurl.com",
+	    "t.co", "ow.ly", "is.gd", "buff.ly", "adf.ly", "bit.do",
+	    "cutt.ly", "rebrand.ly", "shorturl.at", "tiny.cc", "v.gd",
+	    "rb.gy", "shorte.st", "j.mp", "lnkd.in", "x.co", "po.st" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+		if (strcmp(host, hosts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Adds "h:host" for the URL at u[0..n) and counts it as a link. */
 static void
 url_tokens(struct spam_toks *t, const char *u, size_t n)
@@ -181,6 +203,8 @@ url_tokens(struct spam_toks *t, const char *u, size_t n)
 	t->links++;
 	if (hl == 0)
 		return;
+	if ((t->feat & SPAM_F_SHORTENER) && shortener(host))
+		toks_put(t, "h:", "*shortener", 10);
 	if ((idx = toks_put(t, "h:", host, hl)) >= 0 && t->nhosts < 64) {
 		if (t->hosts == NULL)
 			t->hosts = arena_alloc(t->arena, 64 *
@@ -225,13 +249,130 @@ trim_char(unsigned char c)
 	return c < 0x80 && (ispunct(c) || iscntrl(c)) && c != '$';
 }
 
+/*
+ * Letters of other scripts that look like Latin ones, as spammers write
+ * "frее" (Cyrillic е) to slip past a known word; fullwidth Latin too.
+ */
+static char
+homoglyph(uint32_t c)
+{
+	static const struct {
+		uint32_t	 c;
+		char		 latin;
+	} map[] = {
+		{ 0x430, 'a' }, { 0x435, 'e' }, { 0x43e, 'o' }, { 0x440, 'p' },
+		{ 0x441, 'c' }, { 0x443, 'y' }, { 0x445, 'x' }, { 0x456, 'i' },
+		{ 0x458, 'j' }, { 0x455, 's' }, { 0x410, 'a' }, { 0x415, 'e' },
+		{ 0x41e, 'o' }, { 0x420, 'p' }, { 0x421, 'c' }, { 0x425, 'x' },
+		{ 0x41c, 'm' }, { 0x41d, 'h' }, { 0x422, 't' }, { 0x412, 'b' },
+		{ 0x41a, 'k' }, { 0x3bf, 'o' }, { 0x3b1, 'a' }, { 0x3bd, 'v' },
+		{ 0x39f, 'o' }, { 0x391, 'a' }, { 0x392, 'b' }, { 0x395, 'e' },
+	};
+	size_t	 i;
+
+	if (c >= 0xff21 && c <= 0xff3a)
+		return (char)('a' + (c - 0xff21));
+	if (c >= 0xff41 && c <= 0xff5a)
+		return (char)('a' + (c - 0xff41));
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].c == c)
+			return map[i].latin;
+	return 0;
+}
+
+/*
+ * w[0..n) with its look-alike letters made Latin, into out (cap bytes):
+ * the new length, or 0 if there were none, or the word is not Latin
+ * written with a few (a Russian word stays Russian).
+ */
+static size_t
+fold_homoglyphs(const char *w, size_t n, char *out, size_t cap)
+{
+	const unsigned char	*p = (const unsigned char *)w;
+	size_t			 i = 0, o = 0, step, latin = 0, mapped = 0,
+				 other = 0;
+	uint32_t		 c;
+	char			 l;
+
+	while (i < n && o + 4 < cap) {
+		if ((step = utf8_decode(p + i, n - i, &c)) == 0)
+			return 0;
+		if (c < 0x80) {
+			latin += isalpha((int)c) != 0;
+			out[o++] = (char)c;
+		} else if ((l = homoglyph(c)) != 0) {
+			mapped++;
+			out[o++] = l;
+		} else {
+			other++;
+			memcpy(out + o, w + i, step);
+			o += step;
+		}
+		i += step;
+	}
+	if (i < n || mapped == 0 || other > 0 ||
+	    (latin == 0 && (c < 0xff00 || c > 0xffef)))
+		return 0;
+	return o;
+}
+
+/*
+ * "fr33", "ch4nnel", "v1agra": a word of letters with digits standing
+ * for letters, written with the letters into out; 0 if it is not one.
+ */
+static int
+unleet(const char *low, size_t n, char *out)
+{
+	static const char from[] = "013457@$", to[] = "oieastas";
+	const char	*k;
+	size_t		 i, letters = 0, digits = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((k = strchr(from, low[i])) != NULL && low[i] != '\0') {
+			out[i] = to[k - from];
+			digits++;
+		} else if (islower((unsigned char)low[i])) {
+			out[i] = low[i];
+			letters++;
+		} else
+			return 0;
+	}
+	out[n] = '\0';
+	return letters >= 2 && digits >= 1;
+}
+
+/* The 3 to 5 letter n-grams of an ASCII word, marked at its ends. */
+static void
+grams(struct spam_toks *t, const char *low, size_t n)
+{
+	char	 w[WORD_MAX + 3];
+	size_t	 i, g;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)low[i] >= 0x80)
+			return;
+	w[0] = '^';
+	memcpy(w + 1, low, n);
+	w[n + 1] = '$';
+	for (g = 3; g <= 5; g++)
+		for (i = 0; i + g <= n + 2; i++)
+			toks_put(t, "g:", w + i, g);
+}
+
 /* A word: URL, address, or text under prefix. */
 static void
 word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 {
-	char		 low[WORD_MAX * 4 + 1], skip[32], pair[160];
+	char		 low[WORD_MAX * 4 + 1], skip[32], pair[160],
+			 fold[WORD_MAX * 4 + 1], plain[WORD_MAX * 4 + 1];
 	const char	*at;
 	size_t		 i, k, chars;
+
+	if ((t->feat & SPAM_F_HOMOGLYPH) && n < sizeof(fold) &&
+	    (k = fold_homoglyphs(w, n, fold, sizeof(fold))) > 0) {
+		w = fold;
+		n = k;
+	}
 
 	/* A URL starts "http" or "www."; look closer only at an h or a w. */
 	for (i = 0; i + 4 <= n; i++)
@@ -289,6 +430,12 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 	memcpy(t->prev, low, n + 1);
 	if (chars >= WORD_MIN)
 		toks_put(t, prefix, low, n);
+	if ((t->feat & SPAM_F_LEET) && unleet(low, n, plain)) {
+		toks_put(t, prefix, plain, n);
+		memcpy(low, plain, n + 1);
+	}
+	if ((t->feat & SPAM_F_GRAMS) && *prefix == '\0')
+		grams(t, low, n);
 }
 
 /* Space between words; a NUL too, so that no token holds one. */
@@ -311,6 +458,30 @@ zero_width(const unsigned char *s, size_t n)
 	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0xa0));
 }
 
+/*
+ * Letters written apart, "f r e e": a run of three or more one-letter
+ * words is a word too.  Called with each word (w[0..n)), and with none
+ * (n 0) at the end of the text.
+ */
+static void
+spaced(struct spam_toks *t, const char *prefix, const char *w, size_t n)
+{
+	char	 prev[sizeof(t->prev)];
+
+	if (n == 1 && isalpha((unsigned char)w[0])) {
+		if (t->nrun < sizeof(t->run) - 1)
+			t->run[t->nrun++] = (char)tolower((unsigned char)w[0]);
+		return;
+	}
+	if (t->nrun >= 3) {
+		memcpy(prev, t->prev, sizeof(prev));
+		t->prev[0] = '\0';
+		word(t, prefix, t->run, t->nrun);
+		memcpy(t->prev, prev, sizeof(prev));
+	}
+	t->nrun = 0;
+}
+
 void
 spam_text(struct spam_toks *t, const char *prefix, const char *s,
     size_t len)
@@ -321,6 +492,7 @@ spam_text(struct spam_toks *t, const char *prefix, const char *s,
 	uint32_t		 c;
 
 	t->prev[0] = '\0';
+	t->nrun = 0;
 	while (i < len) {
 		while (i < len && (gap(p[i]) || zero_width(p + i, len - i)))
 			i += gap(p[i]) ? 1 : 3;
@@ -338,9 +510,13 @@ spam_text(struct spam_toks *t, const char *prefix, const char *s,
 			}
 			i += step;
 		}
+		if (i > start && (t->feat & SPAM_F_SPACED))
+			spaced(t, prefix, s + start, i - start);
 		if (i > start)
 			word(t, prefix, s + start, i - start);
 	}
+	if (t->feat & SPAM_F_SPACED)
+		spaced(t, prefix, "", 0);
 	for (k = 0; k < nseen; k++)
 		toks_put(t, "script:", seen[k], strlen(seen[k]));
 }
@@ -547,14 +723,62 @@ spam_score(const struct spam_count *c, size_t n, int64_t nham,
 
 double
 spam_opinion(const struct spam_count *c, size_t n, int64_t nham,
-    int64_t nspam)
+    int64_t nspam, int64_t bias)
 {
 	struct spam_params	 p;
 
 	if (nham < SPAM_MIN_LEARNT || nspam < SPAM_MIN_LEARNT)
 		return -1;
 	spam_params_default(&p);
-	return spam_score(c, n, nham, nspam, &p);
+	return spam_mix(spam_score(c, n, nham, nspam, &p), spam_lr(c, n, bias),
+	    &p);
+}
+
+double
+spam_lr(const struct spam_count *c, size_t n, int64_t bias)
+{
+	double	 sum = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		sum += (double)c[i].w;
+	sum = n > 0 ? sum / sqrt((double)n) : 0;
+	return 1.0 / (1.0 + exp(-(sum + (double)bias) / SPAM_W_ONE));
+}
+
+int64_t
+spam_lr_step(double p, size_t n, int spam, double rate)
+{
+	return llround(SPAM_W_ONE * rate * ((spam ? 1.0 : 0.0) - p) /
+	    sqrt(n > 0 ? (double)n : 1.0));
+}
+
+/* log(p / (1 - p)), p kept off 0 and 1 so that it stays finite. */
+static double
+logit(double p)
+{
+	p = p < 1e-6 ? 1e-6 : p > 1 - 1e-6 ? 1 - 1e-6 : p;
+	return log(p / (1 - p));
+}
+
+double
+spam_mix(double bayes, double lr, const struct spam_params *p)
+{
+	double	 z;
+
+	/* No token with evidence: the bias alone is no opinion either. */
+	if (p->mix <= 0 || bayes < 0)
+		return bayes;
+	if (p->mix >= 1)
+		return lr;
+	if (p->mix_mode == 2 && bayes >= 0.5 && lr >= 0.5)
+		return bayes > lr ? bayes : lr;
+	if (p->mix_mode == 2 && bayes < 0.5 && lr < 0.5)
+		return bayes < lr ? bayes : lr;
+	if (p->mix_mode != 1)
+		return (1 - p->mix) * bayes + p->mix * lr;
+	z = (1 - p->mix) * logit(bayes) + p->mix * logit(lr);
+	return 1 / (1 + exp(-z));
 }
 
 enum spam_class
@@ -570,7 +794,7 @@ spam_verdict(double score, unsigned signals, double ham_threshold,
 	/* No opinion (score -1): the signals alone speak. */
 	c = score < 0 ? SPAM_HAM : score >= spam_threshold ? SPAM_SPAM :
 	    score >= ham_threshold ? SPAM_UNSURE : SPAM_HAM;
-	if (discard && score >= 0.999 && signals != 0)
+	if (discard && score >= SPAM_BLATANT && signals != 0)
 		return SPAM_DISCARD;
 	/* Only a bot fills a field no reader can see. */
 	if (signals & SPAM_SIG_HONEYPOT)
@@ -656,7 +880,7 @@ struct spam_entry {
 struct spam_mem {
 	struct spam_entry	*e;
 	size_t			 cap, n;
-	int64_t			 nham, nspam;
+	int64_t			 nham, nspam, bias;
 };
 
 struct spam_mem *
@@ -709,6 +933,23 @@ mem_grow(struct spam_mem *m)
 	free(old);
 }
 
+/* The entry of t's token i, made if new. */
+static struct spam_entry *
+mem_put(struct spam_mem *m, const struct spam_toks *t, size_t i)
+{
+	struct spam_entry	*e;
+
+	if ((m->n + 1) * 2 > m->cap)
+		mem_grow(m);
+	e = mem_find(m, t->tok[i], t->hash[i]);
+	if (e->tok == NULL) {
+		e->tok = xstrdup(t->tok[i]);
+		e->hash = t->hash[i];
+		m->n++;
+	}
+	return e;
+}
+
 void
 spam_mem_learn(struct spam_mem *m, const struct spam_toks *t, int spam,
     int sign)
@@ -717,14 +958,7 @@ spam_mem_learn(struct spam_mem *m, const struct spam_toks *t, int spam,
 	size_t			 i;
 
 	for (i = 0; i < t->n; i++) {
-		if ((m->n + 1) * 2 > m->cap)
-			mem_grow(m);
-		e = mem_find(m, t->tok[i], t->hash[i]);
-		if (e->tok == NULL) {
-			e->tok = xstrdup(t->tok[i]);
-			e->hash = t->hash[i];
-			m->n++;
-		}
+		e = mem_put(m, t, i);
 		if (spam)
 			e->c.spam += sign;
 		else
@@ -737,6 +971,22 @@ spam_mem_learn(struct spam_mem *m, const struct spam_toks *t, int spam,
 }
 
 void
+spam_mem_step(struct spam_mem *m, const struct spam_toks *t, int64_t step)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->n; i++)
+		mem_put(m, t, i)->c.w += step;
+	m->bias += step;
+}
+
+int64_t
+spam_mem_bias(const struct spam_mem *m)
+{
+	return m->bias;
+}
+
+void
 spam_mem_counts(const struct spam_mem *m, const struct spam_toks *t,
     struct spam_count *c)
 {
@@ -745,7 +995,7 @@ spam_mem_counts(const struct spam_mem *m, const struct spam_toks *t,
 
 	for (i = 0; i < t->n; i++) {
 		e = mem_find(m, t->tok[i], t->hash[i]);
-		c[i] = e->tok != NULL ? e->c : (struct spam_count){ 0, 0 };
+		c[i] = e->tok != NULL ? e->c : (struct spam_count){ 0, 0, 0 };
 	}
 }
 
@@ -761,13 +1011,15 @@ spam_mem_size(const struct spam_mem *m, uint64_t *sum)
 {
 	size_t	 i, n = 0;
 
-	*sum = (uint64_t)m->nham * 31 + (uint64_t)m->nspam;
+	*sum = (uint64_t)m->nham * 31 + (uint64_t)m->nspam +
+	    (uint64_t)m->bias * 131;
 	for (i = 0; i < m->cap; i++)
 		if (m->e[i].tok != NULL && (m->e[i].c.ham != 0 ||
-		    m->e[i].c.spam != 0)) {
+		    m->e[i].c.spam != 0 || m->e[i].c.w != 0)) {
 			n++;
 			*sum += m->e[i].hash *
-			    (uint64_t)(m->e[i].c.ham * 7 + m->e[i].c.spam);
+			    (uint64_t)(m->e[i].c.ham * 7 + m->e[i].c.spam) +
+			    (uint64_t)m->e[i].c.w * 0x9e3779b97f4a7c15ULL;
 		}
 	return n;
 }

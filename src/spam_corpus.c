@@ -268,8 +268,15 @@ spam_corpus_tokens(struct spam_toks *t, const char *text, size_t len)
 	struct spam_comment	 c = { NULL, NULL, NULL, NULL };
 	char			*s;
 
-	if (mail_like(text, len) && spam_mail_tokens(t, text, len) == 0)
+	unsigned		 feat = t->feat;
+
+	/* A mail is long enough for words: n-grams are for comments. */
+	t->feat &= ~(unsigned)SPAM_F_GRAMS;
+	if (mail_like(text, len) && spam_mail_tokens(t, text, len) == 0) {
+		t->feat = feat;
 		return;
+	}
+	t->feat = feat;
 	s = arena_strndup(t->arena, text, len);
 	c.content = s;
 	spam_comment_tokens(t, &c);
@@ -279,6 +286,10 @@ spam_corpus_tokens(struct spam_toks *t, const char *text, size_t len)
 struct msg {
 	int		 spam;
 	unsigned	 fold;
+	unsigned	 src;	/* which --train path it came from */
+	uint64_t	 key;	/* its place in the seeded shuffle */
+	const char	*text;	/* kept only for --write-folds */
+	size_t		 len;
 	struct spam_toks t;
 	struct spam_toks who;	/* the sender, as one token, if known */
 	double		 score;	/* the verdict, for --scores */
@@ -297,20 +308,67 @@ struct run {
 	struct arena		 arena;
 	struct msg		*m;
 	size_t			 n, cap;
+	unsigned		 src;	/* the --train path being read */
 	struct spam_mem		*mem;	/* the test pass's filter */
 	struct spam_mem		*senders; /* and who it learnt from */
 	struct tally		 tally;
+	struct tally		*fold;	/* each fold's, cross-validating */
+	struct msg		**order; /* the seeded shuffle: learnt so */
+	int			 nfolds;
 	int			 threads;
 };
 
-static unsigned
-fold_of(const char *s, size_t len, int folds)
+/* FNV-1a of the seed then s[0..len), mixed (splitmix64's finalizer). */
+static uint64_t
+shuffle_key(unsigned seed, const char *s, size_t len)
 {
-	uint32_t	 h = 2166136261u;
+	uint64_t	 h = 1469598103934665603ULL;
+	int		 i;
 
+	for (i = 0; i < 4; i++)
+		h = (h ^ ((seed >> (8 * i)) & 0xff)) * 1099511628211ULL;
 	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return folds > 1 ? h % (unsigned)folds : 0;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/* Sorting by class, then key, then place read: a total order. */
+struct fold_rank {
+	int		 spam;
+	uint64_t	 key;
+	size_t		 i;
+};
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct fold_rank	*x = a, *y = b;
+
+	if (x->spam != y->spam)
+		return x->spam - y->spam;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void
+spam_folds(const int *spam, const uint64_t *key, size_t n, unsigned k,
+    unsigned *fold)
+{
+	struct fold_rank	*r = xmalloc((n + 1) * sizeof(*r));
+	size_t			 i, rank = 0;
+
+	for (i = 0; i < n; i++)
+		r[i] = (struct fold_rank){ spam[i] != 0, key[i], i };
+	qsort(r, n, sizeof(*r), by_rank);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && r[i].spam != r[i - 1].spam)
+			rank = 0;
+		fold[r[i].i] = (unsigned)(rank++ % k);
+	}
+	free(r);
 }
 
 /* The sender as a token of its own table, so it is never scored. */
@@ -332,18 +390,141 @@ keep(void *arg, const struct spam_msg *msg)
 		r->m = xrealloc(r->m, (r->cap = r->cap ? r->cap * 2 : 1024) *
 		    sizeof(*r->m));
 	m = &r->m[r->n++];
+	memset(m, 0, sizeof(*m));
 	m->spam = msg->spam;
-	m->fold = fold_of(msg->text, msg->len, r->e->folds);
+	m->src = r->src;
+	m->key = shuffle_key(r->e->seed, msg->text, msg->len);
+	if (r->e->folds_dir != NULL) {
+		m->text = arena_strndup(&r->arena, msg->text, msg->len);
+		m->len = msg->len;
+	}
 	spam_toks_init(&m->t, &r->arena);
+	m->t.feat = r->e->features;
 	spam_corpus_tokens(&m->t, msg->text, msg->len);
 	sender_token(&m->who, &r->arena, msg->sender);
 	return 0;
 }
 
-/* Learns m into the filter, and its sender into senders. */
-static void
-learn(struct spam_mem *mem, struct spam_mem *senders, const struct msg *m)
+static int
+by_key(const void *a, const void *b)
 {
+	const struct msg	*x = *(struct msg *const *)a,
+				*y = *(struct msg *const *)b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The order messages are learnt in: the seeded shuffle, as a site's
+ * verdicts come, ham and spam mixed (an online model that learnt all
+ * the ham and then all the spam would think everything spam).
+ */
+static void
+shuffle(struct run *r)
+{
+	size_t	 i;
+
+	r->order = xmalloc((r->n + 1) * sizeof(*r->order));
+	for (i = 0; i < r->n; i++)
+		r->order[i] = &r->m[i];
+	qsort(r->order, r->n, sizeof(*r->order), by_key);
+}
+
+/*
+ * Gives each message its fold: the path it came from (leave one out),
+ * or a stratified fold of the seeded shuffle.
+ */
+static void
+assign_folds(struct run *r)
+{
+	int		*spam = xmalloc((r->n + 1) * sizeof(*spam));
+	uint64_t	*key = xmalloc((r->n + 1) * sizeof(*key));
+	unsigned	*fold = xmalloc((r->n + 1) * sizeof(*fold));
+	size_t		 i;
+
+	for (i = 0; i < r->n; i++) {
+		spam[i] = r->m[i].spam;
+		key[i] = r->m[i].key;
+	}
+	r->nfolds = r->e->by_path ? (int)r->e->ntrain : r->e->folds;
+	if (!r->e->by_path)
+		spam_folds(spam, key, r->n, (unsigned)r->nfolds, fold);
+	for (i = 0; i < r->n; i++)
+		r->m[i].fold = r->e->by_path ? r->m[i].src : fold[i];
+	free(spam);
+	free(key);
+	free(fold);
+}
+
+/*
+ * --write-folds DIR: each message as DIR/FOLD/ham|spam/N, so another
+ * filter can be run on the very same folds.  A message that is not a
+ * mail starts with an empty line, so that a mail reader takes it all
+ * as a body, as spam_corpus_tokens does.
+ */
+static int
+write_folds(const struct run *r, char *err, size_t errlen)
+{
+	char	 path[4096];
+	FILE	*f;
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < r->nfolds; k++) {
+		snprintf(path, sizeof(path), "%s/%d", r->e->folds_dir, k);
+		mkdir(r->e->folds_dir, 0777);
+		mkdir(path, 0777);
+		snprintf(path, sizeof(path), "%s/%d/ham", r->e->folds_dir, k);
+		mkdir(path, 0777);
+		snprintf(path, sizeof(path), "%s/%d/spam", r->e->folds_dir, k);
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	for (i = 0; i < r->n; i++) {
+		snprintf(path, sizeof(path), "%s/%u/%s/%06zu", r->e->folds_dir,
+		    r->m[i].fold, r->m[i].spam ? "spam" : "ham", i);
+		if ((f = fopen(path, "wb")) == NULL) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (!mail_like(r->m[i].text, r->m[i].len))
+			fputc('\n', f);
+		fwrite(r->m[i].text, 1, r->m[i].len, f);
+		if (fclose(f) != 0) {
+			snprintf(err, errlen, "%.400s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Learns m into the filter, and its sender into senders; with the
+ * logistic model mixed in, it takes its step too, as the server's
+ * moderation does.
+ */
+static void
+learn(const struct spam_params *p, struct spam_mem *mem,
+    struct spam_mem *senders, const struct msg *m)
+{
+	struct spam_count	*c;
+	double			 lr;
+
+	if (p->mix > 0) {
+		c = xmalloc((m->t.n + 1) * sizeof(*c));
+		spam_mem_counts(mem, &m->t, c);
+		lr = spam_lr(c, m->t.n, spam_mem_bias(mem));
+		spam_mem_step(mem, &m->t, spam_lr_step(lr, m->t.n, m->spam,
+		    p->lr_rate));
+		free(c);
+	}
 	spam_mem_learn(mem, &m->t, m->spam, 1);
 	spam_mem_learn(senders, &m->who, m->spam, 1);
 }
@@ -368,7 +549,8 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
 
 	spam_mem_counts(mem, t, c);
 	spam_mem_totals(mem, &nham, &nspam);
-	score = spam_score(c, t->n, nham, nspam, &e->params);
+	score = spam_mix(spam_score(c, t->n, nham, nspam, &e->params),
+	    spam_lr(c, t->n, spam_mem_bias(mem)), &e->params);
 	if (e->signals) {
 		sig = spam_host_signal(t, c);
 		if (who->n == 1) {
@@ -411,6 +593,7 @@ struct item {
 	char		*sender;	/* or NULL */
 	double		 score;		/* the verdict, for --scores */
 	unsigned	 sig;
+	uint64_t	 key;		/* bulk training: its place */
 };
 
 struct pass {
@@ -467,6 +650,7 @@ test_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		arena_init(&a);
 		spam_toks_init(&t, &a);
+		t.feat = p->r->e->features;
 		spam_corpus_tokens(&t, it.text, it.len);
 		sender_token(&who, &a, it.sender);
 		it.score = judge(p->r->e, p->r->mem, p->r->senders, &t, &who,
@@ -501,6 +685,9 @@ test_pass(struct run *r, char *err, size_t errlen)
 	pthread_t	 th[8];
 	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t		 i, k, nth = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+
+	if (r->e->threads > 0)
+		nth = r->e->threads > 8 ? 8 : (size_t)r->e->threads;
 	double		 t0 = now();
 	int		 rc = 0;
 
@@ -546,28 +733,50 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Bulk training: messages learnt in batches, one transaction each. */
+/*
+ * Bulk training: every message read first, then learnt in the order of
+ * the seeded shuffle (the logistic model must meet ham and spam mixed,
+ * as a site's verdicts come, not all of one class and then the other),
+ * in batches, one transaction each.
+ */
 struct train {
 	struct store_conn	*c;
+	struct item		*it;
 	long			 done, total, batch;
+	size_t			 cap;
 	double			 t0;
 	int			 tty, rc;
 };
 
 static int
-count_one(void *arg, const struct spam_msg *m)
+train_keep(void *arg, const struct spam_msg *m)
 {
-	(void)m;
-	((struct train *)arg)->total++;
+	struct train	*t = arg;
+
+	if ((size_t)t->total == t->cap)
+		t->it = xrealloc(t->it, (t->cap = t->cap ? t->cap * 2 : 1024) *
+		    sizeof(*t->it));
+	t->it[t->total].spam = m->spam;
+	t->it[t->total].text = xstrndup(m->text, m->len);
+	t->it[t->total].len = m->len;
+	t->it[t->total++].key = shuffle_key(0, m->text, m->len);
 	return 0;
 }
 
 static int
-train_one(void *arg, const struct spam_msg *m)
+by_item_key(const void *a, const void *b)
 {
-	struct train		*t = arg;
+	const struct item	*x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int
+train_one(struct train *t, const struct item *m)
+{
 	struct arena		 a;
 	struct spam_toks	 k;
+	int64_t			 step;
 	double			 dt;
 
 	if (t->batch == 0 && (t->rc = store_begin(t->c)) != STORE_OK)
@@ -575,7 +784,7 @@ train_one(void *arg, const struct spam_msg *m)
 	arena_init(&a);
 	spam_toks_init(&k, &a);
 	spam_corpus_tokens(&k, m->text, m->len);
-	t->rc = store_spam_learn(t->c, k.tok, k.n, m->spam, 1);
+	t->rc = store_spam_teach(t->c, k.tok, k.n, m->spam, 1, &step);
 	arena_free(&a);
 	if (t->rc != STORE_OK) {
 		store_rollback(t->c);
@@ -599,15 +808,17 @@ long
 spam_corpus_train(struct store_conn *c, const char *const *paths,
     const int *spam, size_t n, int tty, char *err, size_t errlen)
 {
-	struct train	 t = { c, 0, 0, 0, now(), tty, STORE_OK };
+	struct train	 t = { c, NULL, 0, 0, 0, 0, now(), tty, STORE_OK };
 	size_t		 i;
-	int		 pass, rc = 0;
+	int		 rc = 0;
 
-	/* The first pass counts, so that progress can say "of how many". */
-	for (pass = 0; pass < 2 && rc == 0; pass++)
-		for (i = 0; i < n && rc == 0; i++)
-			rc = spam_corpus_read(paths[i], spam[i], pass == 0 ?
-			    count_one : train_one, &t, err, errlen);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = spam_corpus_read(paths[i], spam[i], train_keep, &t, err,
+		    errlen);
+	if (rc == 0 && t.total > 0)
+		qsort(t.it, (size_t)t.total, sizeof(*t.it), by_item_key);
+	for (i = 0; rc == 0 && i < (size_t)t.total; i++)
+		rc = train_one(&t, &t.it[i]);
 	if (rc == 0 && t.batch > 0)
 		t.rc = store_commit(c);
 	else if (rc != 0 && t.batch > 0 && t.rc == STORE_OK)
@@ -616,31 +827,55 @@ spam_corpus_train(struct store_conn *c, const char *const *paths,
 		fputc('\n', stderr);
 	if (rc == 0 && t.rc != STORE_OK)
 		snprintf(err, errlen, "%s", store_rc_name(t.rc));
+	for (i = 0; i < (size_t)t.total; i++)
+		free(t.it[i].text);
+	free(t.it);
 	return rc != 0 || t.rc != STORE_OK ? -1 : t.done;
 }
 
-/* Cross-validation: for each fold, learn the others and judge it. */
+/* Adds y's counts into sum. */
+static void
+tally_add(struct tally *sum, const struct tally *y)
+{
+	sum->ham += y->ham;
+	sum->spam += y->spam;
+	sum->fp += y->fp;
+	sum->fn += y->fn;
+	sum->unsure_ham += y->unsure_ham;
+	sum->unsure_spam += y->unsure_spam;
+	sum->seconds += y->seconds;
+}
+
+/*
+ * Cross-validation: for each fold, a fresh filter learns every message
+ * of the other folds and judges the fold's own, so no message is ever
+ * both learnt and judged in one fold.
+ */
 static void
 cross(struct run *r)
 {
 	struct spam_mem	*mem, *senders;
+	struct tally	*y;
 	size_t		 i;
 	int		 k;
 	double		 t0;
 
-	for (k = 0; k < r->e->folds; k++) {
+	r->fold = xcalloc((size_t)r->nfolds, sizeof(*r->fold));
+	for (k = 0; k < r->nfolds; k++) {
+		y = &r->fold[k];
 		mem = spam_mem_new();
 		senders = spam_mem_new();
 		for (i = 0; i < r->n; i++)
-			if (r->m[i].fold != (unsigned)k)
-				learn(mem, senders, &r->m[i]);
+			if (r->order[i]->fold != (unsigned)k)
+				learn(&r->e->params, mem, senders, r->order[i]);
 		t0 = now();
 		for (i = 0; i < r->n; i++)
 			if (r->m[i].fold == (unsigned)k)
 				r->m[i].score = judge(r->e, mem, senders,
 				    &r->m[i].t, &r->m[i].who, r->m[i].spam,
-				    &r->tally, &r->m[i].sig);
-		r->tally.seconds += now() - t0;
+				    y, &r->m[i].sig);
+		y->seconds = now() - t0;
+		tally_add(&r->tally, y);
 		spam_mem_free(mem);
 		spam_mem_free(senders);
 	}
@@ -648,24 +883,82 @@ cross(struct run *r)
 		print_score(r->m[i].spam, r->m[i].score, r->m[i].sig);
 }
 
+static double
+accuracy(const struct tally *y)
+{
+	long	 n = y->ham + y->spam;
+
+	return n > 0 ? (double)(n - y->fp - y->fn) / (double)n : 0;
+}
+
+static void
+report_json(const struct tally *y, const char *end)
+{
+	printf("{\"ham\":%ld,\"spam\":%ld,\"fp\":%ld,\"fn\":%ld,"
+	    "\"unsure_ham\":%ld,\"unsure_spam\":%ld,\"accuracy\":%.4f,"
+	    "\"msgs_per_s\":%.0f%s", y->ham, y->spam, y->fp, y->fn,
+	    y->unsure_ham, y->unsure_spam, accuracy(y), y->seconds > 0 ?
+	    (double)(y->ham + y->spam) / y->seconds : 0, end);
+}
+
+static void
+report_row(const char *name, const struct tally *y)
+{
+	printf("%-6s %5ld %5ld %4ld %4ld %6ld %6ld %8.4f\n", name, y->ham,
+	    y->spam, y->fp, y->fn, y->unsure_ham, y->unsure_spam,
+	    accuracy(y));
+}
+
+/*
+ * Cross-validated: a row per fold, the total, and the mean and the
+ * lowest of the folds' accuracies (leave one video out asks for both).
+ */
+static void
+report_folds(const struct run *r)
+{
+	double	 a, mean = 0, min = 1;
+	char	 name[16];
+	int	 k;
+
+	for (k = 0; k < r->nfolds; k++) {
+		a = accuracy(&r->fold[k]);
+		mean += a / r->nfolds;
+		min = a < min ? a : min;
+	}
+	if (r->e->json) {
+		report_json(&r->tally, ",\"folds\":[");
+		for (k = 0; k < r->nfolds; k++)
+			report_json(&r->fold[k], k + 1 < r->nfolds ? "}," :
+			    "}");
+		printf("],\"mean_accuracy\":%.4f,\"min_accuracy\":%.4f}\n",
+		    mean, min);
+		return;
+	}
+	printf("%-6s %5s %5s %4s %4s %6s %6s %8s\n", "fold", "ham", "spam",
+	    "fp", "fn", "u_ham", "u_spam", "accuracy");
+	for (k = 0; k < r->nfolds; k++) {
+		snprintf(name, sizeof(name), "%d", k);
+		report_row(name, &r->fold[k]);
+	}
+	report_row("total", &r->tally);
+	printf("accuracy over folds: mean %.4f, lowest %.4f (unsure counted"
+	    " as not spam)\n", mean, min);
+}
+
 static void
 report(const struct spam_eval *e, const struct tally *y, int threads)
 {
 	long	 n = y->ham + y->spam;
-	double	 acc = n > 0 ? (double)(n - y->fp - y->fn) / (double)n : 0,
-		 rate = y->seconds > 0 ? (double)n / y->seconds : 0;
+	double	 rate = y->seconds > 0 ? (double)n / y->seconds : 0;
 
 	if (e->json) {
-		printf("{\"ham\":%ld,\"spam\":%ld,\"fp\":%ld,\"fn\":%ld,"
-		    "\"unsure_ham\":%ld,\"unsure_spam\":%ld,\"accuracy\":%.4f,"
-		    "\"msgs_per_s\":%.0f}\n", y->ham, y->spam, y->fp, y->fn,
-		    y->unsure_ham, y->unsure_spam, acc, rate);
+		report_json(y, "}\n");
 		return;
 	}
 	printf("ham %ld, spam %ld: false positives %ld, false negatives %ld"
 	    " (unsure: %ld ham, %ld spam, counted as not spam)\n"
 	    "accuracy %.4f, %.0f messages/s on %d threads\n", y->ham, y->spam,
-	    y->fp, y->fn, y->unsure_ham, y->unsure_spam, acc, rate,
+	    y->fp, y->fn, y->unsure_ham, y->unsure_spam, accuracy(y), rate,
 	    threads);
 }
 
@@ -675,30 +968,42 @@ spam_corpus_eval(const struct spam_eval *e)
 	struct run	 r;
 	char		 err[512];
 	size_t		 i;
-	int		 rc = 0;
+	int		 rc = 0, cv = e->folds > 1 || e->by_path;
 
 	memset(&r, 0, sizeof(r));
 	r.e = e;
 	arena_init(&r.arena);
-	for (i = 0; i < e->ntrain && rc == 0; i++)
+	for (i = 0; i < e->ntrain && rc == 0; i++) {
+		r.src = (unsigned)i;
 		rc = spam_corpus_read(e->train[i], -1, keep, &r, err,
 		    sizeof(err));
-	if (rc == 0 && e->folds > 1)
-		cross(&r);
-	else if (rc == 0) {
+	}
+	if (rc == 0 && cv) {
+		shuffle(&r);
+		assign_folds(&r);
+		if (e->folds_dir != NULL)
+			rc = write_folds(&r, err, sizeof(err));
+		if (rc == 0)
+			cross(&r);
+	} else if (rc == 0) {
 		r.mem = spam_mem_new();
 		r.senders = spam_mem_new();
+		shuffle(&r);
 		for (i = 0; i < r.n; i++)
-			learn(r.mem, r.senders, &r.m[i]);
+			learn(&e->params, r.mem, r.senders, r.order[i]);
 		rc = test_pass(&r, err, sizeof(err));
 		spam_mem_free(r.mem);
 		spam_mem_free(r.senders);
 	}
 	if (rc != 0)
 		fprintf(stderr, "galley spam eval: %s\n", err);
+	else if (cv)
+		report_folds(&r);
 	else
 		report(e, &r.tally, r.threads > 0 ? r.threads : 1);
 	free(r.m);
+	free(r.order);
+	free(r.fold);
 	arena_free(&r.arena);
 	return rc != 0;
 }

@@ -62,6 +62,11 @@ struct spam_eval {
 	const char		**test;
 	size_t			  ntest;
 	int			  folds;	/* >1: cross-validate train */
+	int			  by_path;	/* or leave each path out */
+	unsigned		  seed;		/* of the folds' shuffle */
+	const char		 *folds_dir;	/* write the folds there */
+	int			  threads;	/* of the test pass; 0: cores */
+	unsigned		  features;	/* enum spam_feature bits */
 	int			  json;
 	int			  scores;	/* print each test's score */
 	int			  signals;	/* use the signals it can */
@@ -69,6 +74,16 @@ struct spam_eval {
 	double			  spam_threshold;
 	struct spam_params	  params;
 };
+
+/*
+ * Stratified k-fold assignment: the messages of each class (spam[i]),
+ * in the order of their keys (ties by index), are dealt to folds 0,
+ * 1, .. k-1 in turn, so each fold holds a k-th of each class, within
+ * one.  The key is a seeded hash of a message's bytes, so a fold does
+ * not depend on the order files are read in.  Fills fold[0..n).
+ */
+void	spam_folds(const int *spam, const uint64_t *key, size_t n,
+	    unsigned k, unsigned *fold);
 
 /* Runs e, printing the result to stdout; returns 0, or 1 on an error. */
 int	spam_corpus_eval(const struct spam_eval *e);

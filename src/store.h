@@ -577,13 +577,13 @@ int	store_media_users(struct store_conn *, struct arena *, int64_t id,
 int	store_media_delete(struct store_conn *, int64_t id);
 
 /*
- * The spam filter's counts of tok[0..n) into c[0..n) (0, 0 for a
- * token never learnt), and the numbers of ham and spam messages
- * learnt.
+ * The spam filter's counts and weights of tok[0..n) into c[0..n) (0,
+ * 0, 0 for a token never learnt), the numbers of ham and spam messages
+ * learnt, and (unless bias is NULL) the logistic model's bias.
  */
 int	store_spam_counts(struct store_conn *, const char *const *tok,
 	    size_t n, struct spam_count *c, int64_t *nham,
-	    int64_t *nspam);
+	    int64_t *nspam, int64_t *bias);
 /*
  * Inside a transaction: learns (sign 1) or unlearns (sign -1) one
  * message of tokens tok[0..n) as spam or ham.  Counts never go
@@ -592,6 +592,20 @@ int	store_spam_counts(struct store_conn *, const char *const *tok,
  */
 int	store_spam_learn(struct store_conn *, const char *const *tok,
 	    size_t n, int spam, int sign);
+/*
+ * Inside a transaction: teaches both models one message.  Learning
+ * (sign 1) takes the logistic model's step for the weights as they are
+ * and sets *step to it; unlearning (sign -1) takes back the counts and
+ * *step, which must be what learning set, so the table comes back
+ * exactly as it was.
+ */
+int	store_spam_teach(struct store_conn *, const char *const *tok,
+	    size_t n, int spam, int sign, int64_t *step);
+/* The step a comment's verdict took (comments.spam_step), and keeping it. */
+int	store_spam_step_of(struct store_conn *, int64_t comment,
+	    int64_t *step);
+int	store_spam_step_keep(struct store_conn *, int64_t comment,
+	    int64_t step);
 
 /* Accounts: by email in any case, with the password hash. */
 int	store_user_by_email(struct store_conn *, struct arena *,

@@ -424,6 +424,17 @@
 	"  ico " blob ", touch " blob ");" \
 	"CREATE INDEX site_images_by_media ON site_images (media_id);"
 
+/*
+ * 22: the spam filter's second model (spam.h), a logistic regression
+ * over the same tokens: each token's weight beside its counts (the
+ * empty token's is the bias), and the step a comment's verdict added,
+ * so that a changed verdict or an erasure takes back exactly that.
+ */
+#define MIGRATION_SPAM_LR \
+	"ALTER TABLE spam_tokens ADD COLUMN w BIGINT NOT NULL DEFAULT 0;" \
+	"ALTER TABLE comments ADD COLUMN spam_step BIGINT NOT NULL" \
+	"  DEFAULT 0;"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -537,6 +548,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_MAIL_HELD,		/* 20 */
 	MIGRATION_MENU("INTEGER PRIMARY KEY", "BLOB")
 	GEN_TRIGGERS("menu_items") GEN_TRIGGERS("site_images"),	/* 21 */
+	MIGRATION_SPAM_LR,		/* 22 */
 };
 
 /* PostgreSQL: */
@@ -675,6 +687,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_MAIL_HELD,		/* 20 */
 	MIGRATION_MENU("BIGSERIAL PRIMARY KEY", "BYTEA")
 	PG_GEN_TRIGGER("menu_items") PG_GEN_TRIGGER("site_images"),	/* 21 */
+	MIGRATION_SPAM_LR,		/* 22 */
 };
 
 const char *const *

@@ -1,6 +1,7 @@
 /*
- * store_spam: the spam filter's token counts (see store.h and spam.h).
- * The empty token's row holds the numbers of messages learnt.  The two
+ * store_spam: the spam filter's token counts and logistic weights (see
+ * store.h and spam.h).  The empty token's row holds the numbers of
+ * messages learnt, and its weight is the model's bias.  The two
  * engines read and write many tokens differently, so these statements
  * stand twice, side by side: PostgreSQL takes every token of a message
  * in one statement, as an array (one round trip); SQLite, in-process,
@@ -47,13 +48,15 @@ counts_array(struct store_conn *c, const char *const *all, size_t n,
 
 	buf_init(&b);
 	text_array(&b, all, n);
-	s = q(c, "SELECT coalesce(s.ham, 0), coalesce(s.spam, 0) FROM"
+	s = q(c, "SELECT coalesce(s.ham, 0), coalesce(s.spam, 0),"
+	    " coalesce(s.w, 0) FROM"
 	    " unnest(CAST(?1 AS text[])) WITH ORDINALITY AS t(token, i)"
 	    " LEFT JOIN spam_tokens s ON s.token = t.token ORDER BY t.i", "t",
 	    b.data);
 	while (s != NULL && (rc = q_step(s)) == DB_ROW && i < n) {
 		out[i].ham = col_int(s, 0);
-		out[i++].spam = col_int(s, 1);
+		out[i].spam = col_int(s, 1);
+		out[i++].w = col_int(s, 2);
 	}
 	if (s != NULL)
 		q_done(s);
@@ -75,13 +78,14 @@ counts_each(struct store_conn *c, const char *const *all, size_t n,
 	int		 rc;
 
 	for (i = 0; i < n; i++) {
-		if ((s = q(c, "SELECT ham, spam FROM spam_tokens WHERE"
+		if ((s = q(c, "SELECT ham, spam, w FROM spam_tokens WHERE"
 		    " token = ?1", "t", all[i])) == NULL)
 			return STORE_ERROR;
-		out[i].ham = out[i].spam = 0;
+		out[i].ham = out[i].spam = out[i].w = 0;
 		if ((rc = q_step(s)) == DB_ROW) {
 			out[i].ham = col_int(s, 0);
 			out[i].spam = col_int(s, 1);
+			out[i].w = col_int(s, 2);
 		}
 		q_done(s);
 		if (rc < 0)
@@ -92,7 +96,7 @@ counts_each(struct store_conn *c, const char *const *all, size_t n,
 
 int
 store_spam_counts(struct store_conn *c, const char *const *tok, size_t n,
-    struct spam_count *out, int64_t *nham, int64_t *nspam)
+    struct spam_count *out, int64_t *nham, int64_t *nspam, int64_t *bias)
 {
 	const char		**all = xmalloc((n + 1) * sizeof(*all));
 	struct spam_count	*cnt = xmalloc((n + 1) * sizeof(*cnt));
@@ -107,12 +111,34 @@ store_spam_counts(struct store_conn *c, const char *const *tok, size_t n,
 	if (rc == STORE_OK) {
 		*nham = cnt[0].ham;
 		*nspam = cnt[0].spam;
+		if (bias != NULL)
+			*bias = cnt[0].w;
 		if (n > 0)
 			memcpy(out, cnt + 1, n * sizeof(*out));
 	}
 	free(all);
 	free(cnt);
 	return rc;
+}
+
+/*
+ * The rows of the tokens (a PostgreSQL array literal, and the empty
+ * token) or of one token that came back to nothing: no counts, no
+ * weight.  Unlearning what was learnt leaves the table as it was.
+ */
+static int
+prune_array(struct store_conn *c, const char *array)
+{
+	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token ="
+	    " ANY(CAST(?1 AS text[]) || CAST('' AS text)) AND ham = 0 AND"
+	    " spam = 0 AND w = 0", "t", array));
+}
+
+static int
+prune_one(struct store_conn *c, const char *tok)
+{
+	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token = ?1 AND"
+	    " ham = 0 AND spam = 0 AND w = 0", "t", tok));
 }
 
 /*
@@ -137,9 +163,7 @@ learn_array(struct store_conn *c, const char *const *tok, size_t n,
 	    " 0), spam = GREATEST(spam_tokens.spam + CAST(?3 AS INTEGER), 0)",
 	    "tnn", b.data, dham, dspam));
 	if (rc == STORE_OK && dham + dspam < 0)
-		rc = q_exec(q(c, "DELETE FROM spam_tokens WHERE token ="
-		    " ANY(CAST(?1 AS text[]) || CAST('' AS text)) AND ham = 0"
-		    " AND spam = 0", "t", b.data));
+		rc = prune_array(c, b.data);
 	buf_reset(&b);
 	return rc;
 }
@@ -156,8 +180,7 @@ learn_one(struct store_conn *c, const char *tok, int dham, int dspam)
 	    dham, dspam));
 	if (rc != STORE_OK || dham + dspam > 0)
 		return rc;
-	return q_exec(q(c, "DELETE FROM spam_tokens WHERE token = ?1 AND"
-	    " ham = 0 AND spam = 0", "t", tok));
+	return prune_one(c, tok);
 }
 
 int
@@ -175,4 +198,110 @@ store_spam_learn(struct store_conn *c, const char *const *tok, size_t n,
 		if ((rc = learn_one(c, tok[i], dham, dspam)) != STORE_OK)
 			return rc;
 	return STORE_OK;
+}
+
+/*
+ * The logistic model's step: step added to the weight of every token
+ * and of the empty one (the bias); rows that come back to nothing go.
+ * PostgreSQL in one statement of all the tokens, sorted (as learning);
+ * SQLite a token at a time.
+ */
+static int
+step_array(struct store_conn *c, const char *const *tok, size_t n,
+    int64_t step)
+{
+	struct buf	 b;
+	int		 rc;
+
+	buf_init(&b);
+	text_array(&b, tok, n);
+	rc = q_exec(q(c, "INSERT INTO spam_tokens (token, w) SELECT t,"
+	    " CAST(?2 AS BIGINT) FROM (SELECT DISTINCT t FROM"
+	    " unnest(CAST(?1 AS text[]) || CAST('' AS text)) AS t ORDER BY t)"
+	    " x ON CONFLICT (token) DO UPDATE SET w = spam_tokens.w +"
+	    " CAST(?2 AS BIGINT)", "ti", b.data, step));
+	if (rc == STORE_OK)
+		rc = prune_array(c, b.data);
+	buf_reset(&b);
+	return rc;
+}
+
+static int
+step_one(struct store_conn *c, const char *tok, int64_t step)
+{
+	int	 rc;
+
+	rc = q_exec(q(c, "INSERT INTO spam_tokens (token, w) VALUES (?1, ?2)"
+	    " ON CONFLICT (token) DO UPDATE SET w = w + ?2", "ti", tok, step));
+	if (rc != STORE_OK)
+		return rc;
+	return prune_one(c, tok);
+}
+
+static int
+step_tokens(struct store_conn *c, const char *const *tok, size_t n,
+    int64_t step)
+{
+	size_t	 i;
+	int	 rc;
+
+	if (step == 0)
+		return STORE_OK;
+	if (q_engine(c) == DB_PG)
+		return step_array(c, tok, n, step);
+	if ((rc = step_one(c, "", step)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = step_one(c, tok[i], step)) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+int
+store_spam_teach(struct store_conn *c, const char *const *tok, size_t n,
+    int spam, int sign, int64_t *step)
+{
+	struct spam_count	*cnt;
+	struct spam_params	 p;
+	int64_t			 nham, nspam, bias;
+	int			 rc;
+
+	if (sign < 0) {
+		if ((rc = store_spam_learn(c, tok, n, spam, -1)) != STORE_OK)
+			return rc;
+		return step_tokens(c, tok, n, -*step);
+	}
+	cnt = xmalloc((n + 1) * sizeof(*cnt));
+	rc = store_spam_counts(c, tok, n, cnt, &nham, &nspam, &bias);
+	if (rc == STORE_OK) {
+		spam_params_default(&p);
+		*step = spam_lr_step(spam_lr(cnt, n, bias), n, spam,
+		    p.lr_rate);
+		if ((rc = store_spam_learn(c, tok, n, spam, 1)) == STORE_OK)
+			rc = step_tokens(c, tok, n, *step);
+	}
+	free(cnt);
+	return rc;
+}
+
+int
+store_spam_step_of(struct store_conn *c, int64_t comment, int64_t *step)
+{
+	struct db_stmt	*s;
+	int		 rc;
+
+	if ((s = q(c, "SELECT spam_step FROM comments WHERE id = ?1", "i",
+	    comment)) == NULL)
+		return STORE_ERROR;
+	rc = q_step(s);
+	*step = rc == DB_ROW ? col_int(s, 0) : 0;
+	q_done(s);
+	return rc < 0 ? -rc : rc == DB_ROW ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_spam_step_keep(struct store_conn *c, int64_t comment, int64_t step)
+{
+	return q_exec(q(c, "UPDATE comments SET spam_step = ?2 WHERE id = ?1",
+	    "ii", comment, step));
 }

@@ -278,17 +278,49 @@ verdicts(void)
 	    0.9, 0) == SPAM_UNSURE);
 	/* The honeypot alone is spam. */
 	CHECK(spam_verdict(0.0, SPAM_SIG_HONEYPOT, 0.2, 0.9, 0) == SPAM_SPAM);
-	/* Discard: only when asked, at 0.999 and with a second sign. */
+	/* Discard: only when asked, at 0.99 and with a second sign. */
 	CHECK(spam_verdict(0.9995, SPAM_SIG_SPAM_HOST, 0.2, 0.9, 1) ==
 	    SPAM_DISCARD);
 	CHECK(spam_verdict(0.9995, 0, 0.2, 0.9, 1) == SPAM_SPAM);
 	CHECK(spam_verdict(0.9995, SPAM_SIG_SPAM_HOST, 0.2, 0.9, 0) ==
 	    SPAM_SPAM);
-	CHECK(spam_verdict(0.99, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) == SPAM_SPAM);
+	CHECK(spam_verdict(0.98, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) == SPAM_SPAM);
+	CHECK(spam_verdict(0.99, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) ==
+	    SPAM_DISCARD);
 	arena_init(&a);
 	CHECK_STR(spam_signal_names(&a, 0), "");
 	CHECK_STR(spam_signal_names(&a, SPAM_SIG_HONEYPOT | SPAM_SIG_KNOWN),
 	    "honeypot,known_spammer");
+	arena_free(&a);
+}
+
+/*
+ * The measured switches (off by default: docs/SPAM.md): each adds what
+ * it says, and the default tokenizer adds none of it.
+ */
+static void
+features(void)
+{
+	struct spam_comment	 c = { NULL, NULL, NULL, "Fr33 v i a g r a"
+	    " fr\xd0\xb5\xd0\xb5 http://bit.ly/x Привет" };
+	struct spam_toks	 t;
+	struct arena		 a;
+
+	arena_init(&a);
+	spam_toks_init(&t, &a);
+	spam_comment_tokens(&t, &c);
+	CHECK(SPAM_FEATURES == 0 && has(&t, "fr33") && !has(&t, "free") &&
+	    !has(&t, "viagra") && !has(&t, "h:*shortener") &&
+	    !has(&t, "g:^fr"));
+	spam_toks_init(&t, &a);
+	t.feat = SPAM_F_GRAMS | SPAM_F_LEET | SPAM_F_SPACED |
+	    SPAM_F_HOMOGLYPH | SPAM_F_SHORTENER;
+	spam_comment_tokens(&t, &c);
+	CHECK(has(&t, "fr33") && has(&t, "free"));	/* leet, and homoglyphs */
+	CHECK(has(&t, "viagra"));			/* spaced letters */
+	CHECK(has(&t, "h:*shortener") && has(&t, "h:bit.ly"));
+	CHECK(has(&t, "g:^fr") && has(&t, "g:free$") && has(&t, "g:ree"));
+	CHECK(has(&t, "Привет") && !has(&t, "g:^Пр"));	/* Russian stays */
 	arena_free(&a);
 }
 
@@ -328,6 +360,69 @@ symmetry(void)
 	CHECK(spam_mem_size(m, &sum2) == 0);
 	spam_mem_totals(m, &nham, &nspam);
 	CHECK(nham == 0 && nspam == 0);
+	spam_mem_free(m);
+	arena_free(&a);
+}
+
+/*
+ * The logistic model: learning a message takes one step for its tokens
+ * and the bias, computed from the weights as they are; unlearning takes
+ * back exactly that step, so after learning many and unlearning them in
+ * any order, every count and weight is what it was, to the unit.
+ */
+static void
+lr_symmetry(void)
+{
+	struct spam_mem		*m = spam_mem_new();
+	struct spam_toks	 t[30];
+	struct spam_count	 c[64];
+	struct arena		 a;
+	char			 text[200];
+	int64_t			 step[30];
+	uint64_t		 sum0, sum1, sum2;
+	size_t			 n0, i;
+	double			 p0, p1;
+
+	arena_init(&a);
+	for (i = 0; i < 30; i++) {
+		snprintf(text, sizeof(text), "note %zu %s %s", i, i % 2 ?
+		    "check out my channel" : "lovely song", i % 3 ? "today" :
+		    "again");
+		text_toks(&t[i], &a, text);
+	}
+	for (i = 0; i < 10; i++) {
+		spam_mem_learn(m, &t[i], i % 2, 1);
+		spam_mem_step(m, &t[i], spam_lr_step(0.5, t[i].n, i % 2, 4));
+	}
+	n0 = spam_mem_size(m, &sum0);
+	spam_mem_counts(m, &t[1], c);
+	p0 = spam_lr(c, t[1].n, spam_mem_bias(m));
+	for (i = 10; i < 30; i++) {
+		spam_mem_counts(m, &t[i], c);
+		step[i] = spam_lr_step(spam_lr(c, t[i].n, spam_mem_bias(m)),
+		    t[i].n, i % 2, 4);
+		CHECK(i % 2 ? step[i] > 0 : step[i] < 0);
+		spam_mem_learn(m, &t[i], i % 2, 1);
+		spam_mem_step(m, &t[i], step[i]);
+	}
+	spam_mem_size(m, &sum1);
+	CHECK(sum1 != sum0);
+	spam_mem_counts(m, &t[1], c);
+	p1 = spam_lr(c, t[1].n, spam_mem_bias(m));
+	CHECK_MSG(p1 > p0 && p1 > 0.5, "the model learnt the spam's words");
+	/* Unlearnt in another order than learnt: odd ones first. */
+	for (i = 11; i < 30; i += 2) {
+		spam_mem_learn(m, &t[i], 1, -1);
+		spam_mem_step(m, &t[i], -step[i]);
+	}
+	for (i = 10; i < 30; i += 2) {
+		spam_mem_learn(m, &t[i], 0, -1);
+		spam_mem_step(m, &t[i], -step[i]);
+	}
+	CHECK_MSG(spam_mem_size(m, &sum2) == n0 && sum2 == sum0,
+	    "learn then unlearn: every count and weight as before");
+	spam_mem_counts(m, &t[1], c);
+	CHECK(spam_lr(c, t[1].n, spam_mem_bias(m)) == p0);
 	spam_mem_free(m);
 	arena_free(&a);
 }
@@ -499,46 +594,42 @@ jint(json_t *j, const char *k)
 }
 
 /*
- * The floor: on the shared corpora, the filter must stay where it was
- * measured (bench/spam.sh has the figures).  Not tuned here: a test
- * that fails means the filter got worse.
+ * The floor: cross-validated on the training splits only (issue 21:
+ * test/ and Youtube05 are for reporting, never for a test or a
+ * choice), the filter must stay where it was measured (docs/SPAM.md).
+ * A test that fails means the filter got worse.
  */
 static void
 accuracy(void)
 {
-	char	 tr[600], te[600], y[5][600];
+	char	 tr[600], y[4][600];
 	json_t	*j;
 	int	 i;
-	static const char *const names[5] = { "Youtube01-Psy",
-	    "Youtube02-KatyPerry", "Youtube03-LMFAO", "Youtube04-Eminem",
-	    "Youtube05-Shakira" };
+	static const char *const names[4] = { "Youtube01-Psy",
+	    "Youtube02-KatyPerry", "Youtube03-LMFAO", "Youtube04-Eminem" };
 
 	snprintf(tr, sizeof(tr), "%s/data/spamassassin/train", shared);
-	snprintf(te, sizeof(te), "%s/data/spamassassin/test", shared);
-	j = eval((const char *[]){ "--train", tr, "--test", te, NULL });
+	/* Cross-validated on training data only, 5 folds of seed 0. */
+	j = eval((const char *[]){ "--train", tr, "--folds", "5", "--seed",
+	    "0", NULL });
 	if (CHECK_MSG(j != NULL, "eval on SpamAssassin")) {
-		CHECK(jint(j, "ham") == 421 && jint(j, "spam") == 175);
-		CHECK_MSG(jint(j, "fp") == 0, "no ham lost to spam");
-		CHECK_MSG(jint(j, "fn") <= 16, "SpamAssassin false negatives");
+		CHECK(jint(j, "ham") == 2916 && jint(j, "spam") == 1328);
+		CHECK_MSG(jint(j, "fp") <= 6, "SpamAssassin false positives");
+		CHECK_MSG(jint(j, "fn") <= 95, "SpamAssassin false negatives");
 		json_decref(j);
 	}
-	/* One cut at 0.5: the issue's target, FP 0 and FN at most 3. */
-	j = eval((const char *[]){ "--train", tr, "--test", te,
-	    "--spam-threshold", "0.5", NULL });
-	if (CHECK(j != NULL)) {
-		CHECK(jint(j, "fp") == 0 && jint(j, "fn") <= 3);
-		json_decref(j);
-	}
-	for (i = 0; i < 5; i++)
+	/* Leave one video out over Youtube01-04 (05 is the test split). */
+	for (i = 0; i < 4; i++)
 		snprintf(y[i], sizeof(y[i]), "%s/data/youtube-spam/%s.csv",
 		    shared, names[i]);
 	j = eval((const char *[]){ "--train", y[0], y[1], y[2], y[3],
-	    "--test", y[4], NULL });
+	    "--by-path", NULL });
 	if (CHECK_MSG(j != NULL, "eval on YouTube")) {
-		CHECK(jint(j, "ham") == 196 && jint(j, "spam") == 174);
-		CHECK_MSG(json_real_value(json_object_get(j, "accuracy")) >=
-		    0.935, "YouTube accuracy");
-		CHECK(jint(j, "fp") <= 5);
+		CHECK(jint(j, "ham") == 755 && jint(j, "spam") == 831);
+		CHECK_MSG(json_real_value(json_object_get(j, "mean_accuracy")) >=
+		    0.94, "YouTube mean accuracy");
+		CHECK_MSG(json_real_value(json_object_get(j, "min_accuracy")) >=
+		    0.925, "YouTube worst video");
 		json_decref(j);
 	}
 	/* Cross-validation runs and says something sensible. */
@@ -553,6 +644,170 @@ accuracy(void)
 	    NULL }, NULL) == 2);
 }
 
+/*
+ * The fold assignment: every message in exactly one fold, each fold a
+ * k-th of each class (within one), the same folds however the messages
+ * are ordered (they follow the keys), and a seed that changes them.
+ */
+static void
+folds(void)
+{
+	enum { N = 1000, K = 7 };
+	static int		 spam[N], spam2[N];
+	static uint64_t		 key[N], key2[N];
+	static unsigned		 f[N], f2[N];
+	long			 ham_in[K], spam_in[K], nspam = 0;
+	size_t			 i;
+	int			 ok = 1, k, moved = 0;
+
+	for (i = 0; i < N; i++) {
+		spam[i] = i % 10 < 3;
+		nspam += spam[i];
+		key[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+	}
+	spam_folds(spam, key, N, K, f);
+	memset(ham_in, 0, sizeof(ham_in));
+	memset(spam_in, 0, sizeof(spam_in));
+	for (i = 0; i < N; i++) {
+		ok = ok && f[i] < K;
+		if (f[i] < K)
+			(spam[i] ? spam_in : ham_in)[f[i]]++;
+	}
+	CHECK_MSG(ok, "every message in one of the folds");
+	for (k = 0; k < K; k++) {
+		CHECK(spam_in[k] == nspam / K || spam_in[k] == nspam / K + 1);
+		CHECK(ham_in[k] == (N - nspam) / K ||
+		    ham_in[k] == (N - nspam) / K + 1);
+	}
+	/* Reversed input: each message keeps its fold. */
+	for (i = 0; i < N; i++) {
+		spam2[i] = spam[N - 1 - i];
+		key2[i] = key[N - 1 - i];
+	}
+	spam_folds(spam2, key2, N, K, f2);
+	for (i = 0, ok = 1; i < N; i++)
+		ok = ok && f2[N - 1 - i] == f[i];
+	CHECK_MSG(ok, "folds follow the keys, not the order read");
+	/* Other keys (another seed): other folds. */
+	for (i = 0; i < N; i++)
+		key2[i] = (uint64_t)i * 0xbf58476d1ce4e5b9ULL;
+	spam_folds(spam, key2, N, K, f2);
+	for (i = 0; i < N; i++)
+		moved += f2[i] != f[i];
+	CHECK(moved > N / 2);
+}
+
+/* Every file under dir, "FOLD/CLASS\tCONTENT" a line, sorted, into out. */
+static void
+fold_listing(const char *dir, struct buf *out)
+{
+	char	 cmd[1400];
+	FILE	*p;
+	char	 chunk[4096];
+	size_t	 n;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && for f in */*/*; do printf"
+	    " '%%s\\t' \"${f%%/*}\"; tr '\\n' ' ' < \"$f\"; echo; done |"
+	    " sort", dir);
+	out->len = 0;
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		buf_write(chunk, n, out);
+	pclose(p);
+}
+
+/*
+ * The cross-validation harness through the command line: on a corpus of
+ * distinct messages, --write-folds puts each in exactly one fold (so no
+ * fold learns a message it judges), the same folds on a second run, the
+ * rows add up to the corpus, and --by-path leaves each file out whole.
+ */
+static void
+harness(const char *dir)
+{
+	char		 csv[2][600], out1[600], out2[600], cmd[1400];
+	struct buf	 b, l1, l2;
+	json_t		*j, *f;
+	const char	*p, *q;
+	FILE		*fp;
+	long		 ham = 0, spam = 0, dup = -1;
+	size_t		 i;
+	int		 v, n;
+
+	for (v = 0; v < 2; v++) {
+		buf_init(&b);
+		buf_puts(&b, "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n");
+		for (i = 0; i < 53; i++)
+			buf_printf(&b, "h%zu,R%zu,2015,video %d lovely tune"
+			    " number %zu,0\ns%zu,S%zu,2015,video %d subscribe"
+			    " to my channel %zu,%d\n", i, i, v, i, i, i, v, i,
+			    i < 29 ? 1 : 0);
+		snprintf(csv[v], sizeof(csv[v]), "%s/cv%d.csv", dir, v);
+		write_file(csv[v], b.data);
+		buf_reset(&b);
+	}
+	snprintf(out1, sizeof(out1), "%s/folds1", dir);
+	snprintf(out2, sizeof(out2), "%s/folds2", dir);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--folds", "5",
+	    "--seed", "7", "--write-folds", out1, NULL });
+	if (!CHECK(j != NULL))
+		return;
+	CHECK(jint(j, "ham") == 2 * (53 + 24) && jint(j, "spam") == 2 * 29);
+	f = json_object_get(j, "folds");
+	CHECK(json_array_size(f) == 5);
+	for (i = 0; i < json_array_size(f); i++) {
+		ham += jint(json_array_get(f, i), "ham");
+		spam += jint(json_array_get(f, i), "spam");
+		CHECK(jint(json_array_get(f, i), "spam") == 11 ||
+		    jint(json_array_get(f, i), "spam") == 12);
+		n = (int)jint(json_array_get(f, i), "ham");
+		CHECK(n == 30 || n == 31);
+	}
+	CHECK_MSG(ham == jint(j, "ham") && spam == jint(j, "spam"),
+	    "each message judged in exactly one fold");
+	json_decref(j);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--folds", "5",
+	    "--seed", "7", "--write-folds", out2, NULL });
+	json_decref(j);
+	buf_init(&l1);
+	buf_init(&l2);
+	fold_listing(out1, &l1);
+	fold_listing(out2, &l2);
+	CHECK_MSG(l1.len > 0 && l1.len == l2.len &&
+	    memcmp(l1.data, l2.data, l1.len) == 0, "the same folds twice");
+	/* No text in two folds: sorted by text, no neighbours alike. */
+	snprintf(cmd, sizeof(cmd), "cd %s && cat */*/* | grep . | sort |"
+	    " uniq -d | grep -c . > %s/dups; true", out1, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "%s/dups", dir);
+	if (CHECK((fp = fopen(cmd, "r")) != NULL)) {
+		CHECK(fscanf(fp, "%ld", &dup) == 1);
+		fclose(fp);
+	}
+	CHECK_MSG(dup == 0, "no message both learnt and judged in a fold");
+	for (p = l1.data, n = 0; p != NULL && (q = strchr(p, '\n')) != NULL;
+	    p = q + 1)
+		n++;
+	CHECK(n == 2 * 106);
+	buf_reset(&l1);
+	buf_reset(&l2);
+	j = eval((const char *[]){ "--train", csv[0], csv[1], "--by-path",
+	    NULL });
+	if (CHECK(j != NULL)) {
+		f = json_object_get(j, "folds");
+		CHECK(json_array_size(f) == 2 &&
+		    jint(json_array_get(f, 0), "ham") == 53 + 24 &&
+		    jint(json_array_get(f, 1), "spam") == 29);
+		CHECK(json_real_value(json_object_get(j, "min_accuracy")) <=
+		    json_real_value(json_object_get(j, "mean_accuracy")));
+		json_decref(j);
+	}
+	/* A test split with folds is a contradiction, refused. */
+	CHECK(run_galley((const char *[]){ "spam", "eval", "--train", csv[0],
+	    "--test", csv[1], "--folds", "5", NULL }, NULL) == 2);
+}
+
 /* Links the first n files of src into dst (made). */
 static void
 slice(const char *src, const char *dst, int n)
@@ -565,70 +820,51 @@ slice(const char *src, const char *dst, int n)
 	CHECK(system(cmd) == 0);
 }
 
+/*
+ * The scores `galley spam eval` gives the files of test (a directory
+ * of ham/ and spam/), trained on train: into sc[], in the corpus's
+ * order (ham then spam, each by name).  Returns how many.
+ */
 static int
-learn(void *arg, const struct spam_msg *m)
+eval_scores(const char *train, const char *test, double *sc, int max)
 {
-	struct arena		 a;
-	struct spam_toks	 t;
+	struct buf	 out;
+	const char	*p;
+	int		 n = 0;
 
-	arena_init(&a);
-	spam_toks_init(&t, &a);
-	spam_corpus_tokens(&t, m->text, m->len);
-	spam_mem_learn(arg, &t, m->spam, 1);
-	arena_free(&a);
-	return 0;
-}
-
-/* The in-memory filter's score for the file at path. */
-static double
-mem_score(struct spam_mem *m, const char *path)
-{
-	struct spam_params	 p;
-	struct spam_toks	 t;
-	struct spam_count	*c;
-	struct arena		 a;
-	struct buf		 b;
-	char			 chunk[8192];
-	size_t			 got;
-	int64_t			 nham, nspam;
-	double			 s;
-	FILE			*f = fopen(path, "rb");
-
-	if (f == NULL)
-		return -2;
-	buf_init(&b);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_write(chunk, got, &b);
-	fclose(f);
-	arena_init(&a);
-	spam_toks_init(&t, &a);
-	spam_corpus_tokens(&t, b.data, b.len);
-	c = calloc(t.n + 1, sizeof(*c));
-	spam_mem_counts(m, &t, c);
-	spam_mem_totals(m, &nham, &nspam);
-	spam_params_default(&p);
-	s = spam_score(c, t.n, nham, nspam, &p);
-	free(c);
-	arena_free(&a);
-	buf_reset(&b);
-	return s;
+	buf_init(&out);
+	if (run_galley((const char *[]){ "spam", "eval", "--train", train,
+	    "--test", test, "--scores", "--no-signals", "--threads", "1",
+	    NULL }, &out) != 0 || out.data == NULL) {
+		buf_reset(&out);
+		return 0;
+	}
+	for (p = out.data; n < max && p != NULL && *p != '\0'; ) {
+		if (strncmp(p, "ham ", 4) == 0 || strncmp(p, "spam ", 5) == 0)
+			sc[n++] = strtod(strchr(p, ' ') + 1, NULL);
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	buf_reset(&out);
+	return n;
 }
 
 /*
  * The command line against a site: train is quiet but for its total
- * when not on a terminal, and classify from the database gives the
- * scores the in-memory filter gives for the same training.
+ * when not on a terminal, and classify from the database (both models,
+ * learnt in the shuffle's order, one step each) gives the scores that
+ * `galley spam eval` gives in memory for the same training.
  */
 static void
 site_filter(const char *dir)
 {
 	char		 site[600], ham[600], spam[600], src[600], t[5][800],
-			 err[512], *line, *next;
+			 *line, *next;
 	const char	*argv[12] = { "spam", NULL, "classify" }, *p;
 	struct buf	 out;
-	struct spam_mem	*m = spam_mem_new();
-	int		 i, lines = 0, agree = 0;
-	double		 got;
+	char		 five[600], link[6000];
+	double		 got, ev[5];
+	int		 i, lines = 0, agree = 0, order[5] = { 2, 3, 4, 0, 1 };
 
 	snprintf(site, sizeof(site), "%s/site", dir);
 	snprintf(ham, sizeof(ham), "%s/ham", dir);
@@ -661,9 +897,8 @@ site_filter(const char *dir)
 	    "--bogus", spam, NULL }, NULL) == 2);
 
 	/* The same training in memory, and five test files both ways. */
-	CHECK(spam_corpus_read(ham, 0, learn, m, err, sizeof(err)) == 0);
-	CHECK(spam_corpus_read(spam, 1, learn, m, err, sizeof(err)) == 0);
 	argv[1] = site;
+	snprintf(five, sizeof(five), "%s/five", dir);
 	for (i = 0; i < 5; i++) {
 		snprintf(t[i], sizeof(t[i]), "%s/data/spamassassin/test/%s/"
 		    "%s", shared, i < 3 ? "spam" : "ham", i == 0 ?
@@ -673,8 +908,14 @@ site_filter(const char *dir)
 		    : i == 3 ? "0704a99d735cd9e0a73bbb431d7f764cb8f69de4e29384bb127d20f207ee535f"
 		    : "07181fd946349ba530c44a5fffd6bded79a43a275d493314b6d1a8fb818acb6a");
 		argv[3 + i] = t[i];
+		snprintf(link, sizeof(link), "mkdir -p %s/%s && ln -sf %s %s/%s/",
+		    five, i < 3 ? "spam" : "ham", t[i], five, i < 3 ? "spam" :
+		    "ham");
+		CHECK(system(link) == 0);
 	}
 	argv[8] = NULL;
+	/* eval's order: ham then spam, by name: files 3, 4, 0, 1, 2. */
+	CHECK(eval_scores(dir, five, ev, 5) == 5);
 	CHECK(run_galley(argv, &out) == 0 && out.data != NULL);
 	for (line = out.data; line != NULL && *line != '\0'; line = next) {
 		next = strchr(line, '\n');
@@ -689,7 +930,7 @@ site_filter(const char *dir)
 		if (i == 5)
 			continue;
 		got = strtod(line + strlen(t[i]) + 1, NULL);
-		if (fabs(got - mem_score(m, t[i])) < 0.00006)
+		if (fabs(got - ev[order[i]]) < 0.00006)
 			agree++;
 		if (i < 3)
 			CHECK(strstr(line, "\tham") == NULL);
@@ -699,7 +940,6 @@ site_filter(const char *dir)
 	CHECK(lines == 5);
 	CHECK_MSG(agree == 5, "database and memory give the same scores");
 	buf_reset(&out);
-	spam_mem_free(m);
 }
 
 int
@@ -713,8 +953,12 @@ main(void)
 	mail();
 	scoring();
 	verdicts();
+	features();
 	symmetry();
+	lr_symmetry();
+	folds();
 	corpus(dir);
+	harness(dir);
 	senders(dir);
 	accuracy();
 	site_filter(dir);

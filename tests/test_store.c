@@ -2031,7 +2031,8 @@ static void
 counts(struct store_conn *c, const char *const *toks, size_t n,
     struct spam_count *out, int64_t *nham, int64_t *nspam)
 {
-	CHECK(store_spam_counts(c, toks, n, out, nham, nspam) == STORE_OK);
+	CHECK(store_spam_counts(c, toks, n, out, nham, nspam, NULL) ==
+	    STORE_OK);
 }
 
 /*
@@ -2052,12 +2053,13 @@ spam_table(struct store_conn *c, const char *where, int64_t post)
 	    .spam_signals = "no_token" };
 	struct arena		 ar;
 	struct comment		 got;
-	int64_t			 nham, nspam, id, h0, s0, g;
+	int64_t			 nham, nspam, id, h0, s0, g, sa, sb;
+	long long		 sum0;
 
 	/* Moderation above taught it one spam already: counts are relative. */
 	counts(c, a, 5, k, &h0, &s0);
 	CHECK(k[0].spam == 0 && k[4].ham == 0);
-	CHECK(store_spam_counts(c, NULL, 0, NULL, &nham, &nspam) ==
+	CHECK(store_spam_counts(c, NULL, 0, NULL, &nham, &nspam, NULL) ==
 	    STORE_OK && nham == h0 && nspam == s0);	/* the totals alone */
 	g = gen(c);
 	CHECK(store_begin(c) == STORE_OK);
@@ -2089,6 +2091,26 @@ spam_table(struct store_conn *c, const char *where, int64_t post)
 	/* Tokens whose counts both came back to zero are gone. */
 	CHECK(db_count(where, "SELECT count(*) FROM spam_tokens WHERE token"
 	    " IN ('viagra', 'cheap', 'hello', 'h:spam.example')") == 0);
+	/*
+	 * Both models: teaching a and b takes a logistic step each (the
+	 * weights move), and taking the steps back leaves every row, bias
+	 * included, exactly as before (the sum of weights and counts).
+	 */
+	sum0 = db_count(where, "SELECT coalesce(sum(ham * 7 + spam * 3 + w),"
+	    " 0) + count(*) FROM spam_tokens");
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_teach(c, a, 5, 1, 1, &sa) == STORE_OK && sa > 0);
+	CHECK(store_spam_teach(c, b, 3, 0, 1, &sb) == STORE_OK && sb < 0);
+	CHECK(store_commit(c) == STORE_OK);
+	CHECK(db_count(where, "SELECT w FROM spam_tokens WHERE token ="
+	    " 'viagra'") == sa);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_teach(c, a, 5, 1, -1, &sa) == STORE_OK);
+	CHECK(store_spam_teach(c, b, 3, 0, -1, &sb) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
+	CHECK_MSG(db_count(where, "SELECT coalesce(sum(ham * 7 + spam * 3 +"
+	    " w), 0) + count(*) FROM spam_tokens") == sum0,
+	    "teach then unteach: the table as it was");
 
 	/* Moderation: approve, then call it spam, then approve again. */
 	arena_init(&ar);
