@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "check.h"
 #include "http.h"
+#include "store.h"
 
 #define CLIENTS	4
 #define MOST	20000		/* comments a client may post */
@@ -297,7 +298,7 @@ static void
 checked(struct site_at *b)
 {
 	struct buf	 out;
-	char		 pic[300], from[900], aside[900], orphan[900];
+	char		 pic[300], from[900], aside[900], orphan[900], sql[64];
 	const char	*pg = getenv("GALLEY_DB");
 	FILE		*f;
 
@@ -333,12 +334,16 @@ checked(struct site_at *b)
 	CHECK(galley(&out, (const char *[]){ "check", b->dir, NULL }) == 0);
 	CHECK_MSG(has(&out, "no problems found"), out.data);
 
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    store_schema_latest() - 1);
 	CHECK(db_exec(b->db, pg ? "UPDATE schema_version SET version ="
-	    " version - 1" : "PRAGMA user_version = 20") == 0);
+	    " version - 1" : sql) == 0);
 	CHECK(galley(&out, (const char *[]){ "check", b->dir, NULL }) == 1);
 	CHECK_MSG(has(&out, "migrations: 1 pending"), out.data);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    store_schema_latest());
 	CHECK(db_exec(b->db, pg ? "UPDATE schema_version SET version ="
-	    " version + 1" : "PRAGMA user_version = 21") == 0);
+	    " version + 1" : sql) == 0);
 	CHECK(galley(&out, (const char *[]){ "check", b->dir, NULL }) == 0);
 	buf_reset(&out);
 }

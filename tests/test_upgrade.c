@@ -217,20 +217,26 @@ failed_step(const char *dir)
 }
 
 /*
- * Two galleys opening a database a step behind at once (a start and the
- * backup timer, say): both read its version, then wait for the write
- * lock a third holds.  The second to get it must find the step done by
- * the first, not run it again and fail.  SQLite only: PostgreSQL reads
- * the version under its lock.
+ * Two galleys opening a database a release behind at once (a start and
+ * the backup timer, say): both read its version, then wait for the
+ * write lock a third holds.  The second to get it must find the steps
+ * done by the first, not run them again and fail.  On a fresh copy of
+ * the old release's site, so that the steps are the real ones (none,
+ * trivially, while this release adds no migration).  SQLite only:
+ * PostgreSQL reads the version under its lock.
  */
 static void
-racing_opens(const char *dir)
+racing_opens(void)
 {
-	const char	*db = site_db(dir);
-	char		 cmd[8192];
+	char	*dir = tmp_path("race");
+	char	 db[4200], cmd[8192];
 
-	CHECK(db_exec(db, "DROP TABLE site_images; PRAGMA user_version = 20")
-	    == 0);
+	if (!CHECK(old_site(dir, NULL))) {
+		free(dir);
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/galley.db", dir);
+	CHECK(schema_of(dir) <= store_schema_latest());
 	snprintf(cmd, sizeof(cmd), "cd '%s' && rm -f held &&"
 	    " { /usr/bin/python3 -c \"import sqlite3, time;"
 	    " c = sqlite3.connect('%s', isolation_level=None);"
@@ -243,6 +249,7 @@ racing_opens(const char *dir)
 	    dir, db);
 	CHECK(sh(cmd));
 	CHECK(schema_of(dir) == store_schema_latest());
+	free(dir);
 }
 
 int
@@ -257,7 +264,7 @@ main(void)
 	downgrade(dir);
 	failed_step(dir);
 	if (getenv("GALLEY_DB") == NULL)
-		racing_opens(dir);
+		racing_opens();
 	free(dir);
 	return check_done();
 }
