@@ -9,7 +9,7 @@
 
 PKGS     = libmicrohttpd libcurl sqlite3 libpq md4c md4c-html libsodium jansson \
 	   libpcre2-8 libturbojpeg libexif libpng libgif libwebp libwebpdemux \
-	   libwebpmux lcms2 libxml-2.0 gmime-3.0 libbrotlienc zlib
+	   libwebpmux lcms2 libxml-2.0 gmime-3.0 libbrotlienc zlib libsystemd
 TESTPKGS = libbrotlidec
 CC      ?= cc
 CFLAGS  ?= -O2 -g

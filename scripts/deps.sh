@@ -31,6 +31,7 @@ libcurl4-openssl-dev
 libxml2-dev
 python3-feedparser
 python3-aiosmtpd
+python3-prometheus-client
 libjpeg-turbo-progs
 bogofilter
 libcsv-dev
@@ -41,6 +42,8 @@ libnginx-mod-http-brotli-static
 chromium
 default-jre-headless
 tzdata
+libsystemd-dev
+systemd
 "
 
 # The end-to-end tests need Node.js; most machines have one already.

@@ -1,8 +1,10 @@
 /*
  * db: what both drivers share (see db.h): the table of a connection's
- * prepared statements, keyed by the address of their SQL literal.
+ * prepared statements, keyed by the address of their SQL literal, and
+ * the words that refuse a database newer than the binary.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -75,4 +77,13 @@ db_cache_free(struct db_cache *c, void (*fn)(void *))
 	c->key = NULL;
 	c->val = NULL;
 	c->cap = c->n = 0;
+}
+
+void
+db_too_new(int have, int know, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "this database was made by a newer Galley"
+	    " (schema %d, this binary knows up to %d): it is left as it is;"
+	    " run the newer galley, or restore a backup taken before the"
+	    " upgrade (docs/DEPLOY.md, Upgrades)", have, know);
 }

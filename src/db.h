@@ -22,6 +22,7 @@
 #include "store.h"
 
 struct db_stmt;
+struct pool;
 
 enum db_engine {
 	DB_SQLITE,
@@ -47,8 +48,11 @@ struct db_driver {
 			    const char *const *migrations, int n,
 			    struct store **out, char *err, size_t errlen);
 	void		(*close)(struct store *);
-	/* A connection for the caller (waits a while), or NULL: 503. */
-	struct store_conn *(*get)(struct store *);
+	/*
+	 * A connection for the caller, waiting up to wait_ms for one to be
+	 * given back, or NULL: 503.
+	 */
+	struct store_conn *(*get)(struct store *, int wait_ms);
 	/* Gives it back; an open transaction is rolled back. */
 	void		(*put)(struct store *, struct store_conn *);
 
@@ -115,6 +119,7 @@ struct db_stmt {
 struct store {
 	const struct db_driver	*drv;
 	int			 conns;		/* the pool's size */
+	struct pool		*pool;		/* the driver's, for its counts */
 };
 
 struct store_conn {
@@ -139,6 +144,13 @@ struct db_cache {
 void	**db_cache_place(struct db_cache *c, const char *sql);
 /* Calls fn on each statement kept, then frees the table. */
 void	 db_cache_free(struct db_cache *c, void (*fn)(void *));
+
+/*
+ * Writes to err the refusal of a database at schema version have by a
+ * binary whose migrations end at know (have > know): a downgrade, which
+ * no migration undoes.  Both drivers say it in the same words.
+ */
+void	 db_too_new(int have, int know, char *err, size_t errlen);
 /* Calls fn on each statement kept. */
 void	 db_cache_each(struct db_cache *c, void (*fn)(void *));
 

@@ -37,7 +37,6 @@
 #include "pool.h"
 
 #define POOL_MAX	8
-#define POOL_WAIT_MS	5000
 #define RETRIES		3
 #define PARAMS_MAX	24	/* the most parameters a statement has */
 #define SQL_MAX		8192	/* the longest statement, numbered */
@@ -544,8 +543,7 @@ migrate(PGconn *db, const char *const *steps, int n, char *err,
 	v = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (v > n) {
-		snprintf(err, errlen, "database schema %d is newer than this"
-		    " galley (%d)", v, n);
+		db_too_new(v, n, err, errlen);
 		PQclear(PQexec(db, "ROLLBACK"));
 		return STORE_ERROR;
 	}
@@ -730,6 +728,7 @@ pg_open(const char *uri, int create, const char *const *steps, int n,
 	p->uri = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
 	pool_first(&p->pool, &c->item);
+	p->base.pool = &p->pool;
 	atomic_init(&p->gen, -1);
 	*out = &p->base;
 	return STORE_OK;
@@ -764,12 +763,12 @@ pool_open(void *arg, char *err, size_t errlen)
 }
 
 static struct store_conn *
-pg_get(struct store *s)
+pg_get(struct store *s, int wait_ms)
 {
 	struct ppool		*p = (struct ppool *)s;
 	struct pool_item	*it;
 
-	it = pool_get(&p->pool, POOL_WAIT_MS, "postgresql", pool_open,
+	it = pool_get(&p->pool, wait_ms, "postgresql", pool_open,
 	    p->uri);
 	return it != NULL ? &PCONN(it)->base : NULL;
 }

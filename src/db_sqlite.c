@@ -25,7 +25,6 @@
 
 /* One per server thread never waits; connections are cheap. */
 #define POOL_MAX	64
-#define POOL_WAIT_MS	5000
 #define BUSY_MS		5000
 
 struct sstmt {
@@ -334,38 +333,62 @@ fail:
 	return NULL;
 }
 
-/* Brings the schema up to date, one migration per transaction. */
+/* user_version: the number of migrations applied. */
 static int
-migrate(sqlite3 *db, const char *const *steps, int n, char *err,
-    size_t errlen)
+version(sqlite3 *db)
 {
 	sqlite3_stmt	*s;
-	char		*msg = NULL, set[64];
 	int		 v = 0;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
 	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	if (v > n) {
-		snprintf(err, errlen, "database schema %d is newer than this"
-		    " galley (%d)", v, n);
+	return v;
+}
+
+/*
+ * Brings the schema up to date, one migration per transaction.  The
+ * version is read again under each transaction's write lock: another
+ * galley opening the file at once may have applied the step while this
+ * one waited for the lock.
+ */
+static int
+migrate(sqlite3 *db, const char *const *steps, int n, char *err,
+    size_t errlen)
+{
+	char		*msg = NULL, set[64];
+	int		 v;
+
+	if ((v = version(db)) > n) {
+		db_too_new(v, n, err, errlen);
 		return STORE_ERROR;
 	}
-	for (; v < n; v++) {
-		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
-		    sqlite3_exec(db, steps[v], NULL, NULL, &msg) ||
-		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg)) {
-			snprintf(err, errlen, "migration %d: %s", v + 1,
-			    msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
+	while (v < n) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg))
+			goto fail;
+		if ((v = version(db)) >= n) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return STORE_ERROR;
+			break;
 		}
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(db, steps[v], NULL, NULL, &msg) ||
+		    sqlite3_exec(db, set, NULL, NULL, &msg) ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg))
+			goto fail;
+		v++;
+	}
+	if (v > n) {
+		db_too_new(v, n, err, errlen);
+		return STORE_ERROR;
 	}
 	return STORE_OK;
+fail:
+	snprintf(err, errlen, "migration %d: %s", v + 1,
+	    msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_ERROR;
 }
 
 static int
@@ -396,6 +419,7 @@ sl_open(const char *uri, int create, const char *const *steps, int n,
 	p->path = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
 	pool_first(&p->pool, &c->item);
+	p->base.pool = &p->pool;
 	*out = &p->base;
 	return STORE_OK;
 }
@@ -423,12 +447,12 @@ pool_open(void *arg, char *err, size_t errlen)
 }
 
 static struct store_conn *
-sl_get(struct store *s)
+sl_get(struct store *s, int wait_ms)
 {
 	struct spool		*p = (struct spool *)s;
 	struct pool_item	*it;
 
-	it = pool_get(&p->pool, POOL_WAIT_MS, "sqlite", pool_open, p->path);
+	it = pool_get(&p->pool, wait_ms, "sqlite", pool_open, p->path);
 	return it != NULL ? &SCONN(it)->base : NULL;
 }
 

@@ -28,6 +28,7 @@
 #include "post.h"
 #include "reset.h"
 #include "server.h"
+#include "version.h"
 #include "setting.h"
 #include "spam.h"
 #include "spam_corpus.h"
@@ -36,7 +37,6 @@
 #include "store.h"
 #include "theme.h"
 
-#define GALLEY_VERSION	"0.1.0"
 
 static int	cmd_init(int, char **);
 static int	cmd_serve(int, char **);
@@ -63,10 +63,19 @@ static const struct cmd {
 	    "(SQLite) unless --db names a PostgreSQL database (which must\n"
 	    "exist; Galley creates its tables).  --demo loads the demo.\n",
 	    cmd_init },
-	{ "serve", "galley serve DIR [--listen HOST:PORT]",
-	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080).\n"
+	{ "serve", "galley serve DIR [--listen HOST:PORT] [--log FILE]"
+	    " [--metrics-listen HOST:PORT]",
+	    "Serve the site in DIR over HTTP (default 127.0.0.1:8080),\n"
+	    "first migrating its database if it is older than this galley.\n"
+	    "The access log goes to stderr, or is appended to FILE.\n"
 	    "SIGINT or SIGTERM finishes the requests in flight and exits;\n"
-	    "SIGHUP reloads the theme folder (docs/THEMES.md).\n",
+	    "SIGHUP reopens FILE (for logrotate), reads the settings again\n"
+	    "and reloads the theme folder (docs/THEMES.md).  Under systemd\n"
+	    "(Type=notify) it reports ready, reloading and stopping.\n"
+	    "/healthz answers 200 while the database answers with this\n"
+	    "galley's schema, else 503 and why.  --metrics-listen serves\n"
+	    "Prometheus metrics at /metrics on an address of their own (off\n"
+	    "unless given; keep it private: see docs/DEPLOY.md, Monitoring).\n",
 	    cmd_serve },
 	{ "config", "galley config DIR list | get KEY | set KEY VALUE",
 	    "Read or change the site settings kept in the database, which\n"
@@ -352,7 +361,8 @@ check_base(struct site *site, const char *dir, const char *listen)
 static int
 cmd_serve(int argc, char **argv)
 {
-	const char	*dir = NULL, *listen = "127.0.0.1:8080";
+	const char	*dir = NULL, *listen = "127.0.0.1:8080", *log = NULL;
+	const char	*metrics = NULL;
 	struct site	*site;
 	char		 err[512];
 	int		 i, rc;
@@ -362,6 +372,13 @@ cmd_serve(int argc, char **argv)
 			listen = argv[++i];
 		else if (strncmp(argv[i], "--listen=", 9) == 0)
 			listen = argv[i] + 9;
+		else if (strcmp(argv[i], "--metrics-listen") == 0 &&
+		    i + 1 < argc)
+			metrics = argv[++i];
+		else if (strncmp(argv[i], "--metrics-listen=", 17) == 0)
+			metrics = argv[i] + 17;
+		else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+			log = argv[++i];
 		else if (argv[i][0] == '-' || dir != NULL)
 			return bad(&cmds[1], argv[i][0] == '-' ?
 			    "unknown flag" : "one DIR only");
@@ -376,7 +393,7 @@ cmd_serve(int argc, char **argv)
 	}
 	check_base(site, dir, listen);
 	index_pending(site);
-	rc = server_run(site, listen);
+	rc = server_run(site, listen, metrics, log);
 	site_close(site);
 	return rc == 0 ? 0 : 1;
 }
@@ -1179,7 +1196,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("galley %s\n", GALLEY_VERSION);
+		printf("galley %s (database schema %d)\n", GALLEY_VERSION,
+		    store_schema_latest());
 		return 0;
 	}
 	if (sodium_init() < 0) {

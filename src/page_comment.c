@@ -16,6 +16,7 @@
 #include "comment.h"
 #include "form.h"
 #include "i18n.h"
+#include "metrics.h"
 #include "page.h"
 #include "req.h"
 #include "site.h"
@@ -120,6 +121,27 @@ read_form(struct req *r, struct form *in)
 	return f;
 }
 
+/* Counts what became of a comment (metrics.h) from its answer. */
+static void
+count_verdict(const struct req *r, int status, const struct comment_form *f)
+{
+	static const struct {
+		const char		*status;
+		enum metrics_verdict	 v;
+	} stored[] = {
+		{ "approved", MV_APPROVED }, { "pending", MV_PENDING },
+		{ "spam", MV_SPAM }, { "", MV_DISCARD },
+	};
+	size_t	 i;
+
+	if (status == 403 || status == 422)
+		metrics_comment(r->site->metrics, MV_REFUSED);
+	for (i = 0; status == 303 && i < sizeof(stored) / sizeof(stored[0]);
+	    i++)
+		if (strcmp(f->status, stored[i].status) == 0)
+			metrics_comment(r->site->metrics, stored[i].v);
+}
+
 int
 page_comment_post(struct req *r, struct form *in)
 {
@@ -128,13 +150,16 @@ page_comment_post(struct req *r, struct form *in)
 	int			 status, shown;
 	const char		*held = "";
 
-	if (page_cross_site(r))
+	if (page_cross_site(r)) {
+		count_verdict(r, 403, NULL);
 		return page_refusal(r, 403, N_("Comment refused"),
 		    N_("This comment form was sent from another site."));
+	}
 	f = read_form(r, in);
 	if (f->post_id <= 0)
 		return page_notfound(r);
 	status = comment_submit(&env, f);
+	count_verdict(r, status, f);
 	r->retry_after = f->retry_after;
 	if (status == 303 && *f->status == '\0') {
 		/* Discarded: as if it had been sent, and nothing to show. */

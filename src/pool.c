@@ -18,6 +18,8 @@ pool_init(struct pool *p, int max)
 	p->idle = NULL;
 	p->open = 0;
 	p->max = max;
+	atomic_init(&p->waits, 0);
+	atomic_init(&p->timeouts, 0);
 }
 
 void
@@ -38,11 +40,13 @@ pool_take(struct pool *p, int wait_ms, int *open_one)
 {
 	struct pool_item	*it = NULL;
 	struct timespec		 until;
-	int			 rc = 0;
+	int			 rc = wait_ms > 0 ? 0 : ETIMEDOUT;
 
 	*open_one = 0;
 	clock_after(CLOCK_REALTIME, wait_ms, &until);
 	pthread_mutex_lock(&p->lock);
+	if (p->idle == NULL && p->open >= p->max && wait_ms > 0)
+		atomic_fetch_add_explicit(&p->waits, 1, memory_order_relaxed);
 	while (p->idle == NULL && p->open >= p->max && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&p->freed, &p->lock, &until);
 	if ((it = p->idle) != NULL)
@@ -67,6 +71,11 @@ pool_get(struct pool *p, int wait_ms, const char *name,
 	if ((it = pool_take(p, wait_ms, &open_one)) != NULL)
 		return it;
 	if (!open_one) {
+		/* A caller that would not wait (wait_ms 0) expects no item. */
+		if (wait_ms == 0)
+			return NULL;
+		atomic_fetch_add_explicit(&p->timeouts, 1,
+		    memory_order_relaxed);
 		fprintf(stderr, "galley: %s: every connection busy\n", name);
 		return NULL;
 	}
@@ -75,6 +84,18 @@ pool_get(struct pool *p, int wait_ms, const char *name,
 		pool_drop(p);
 	}
 	return it;
+}
+
+void
+pool_stats(struct pool *p, struct pool_stats *st)
+{
+	st->waits = atomic_load_explicit(&p->waits, memory_order_relaxed);
+	st->timeouts = atomic_load_explicit(&p->timeouts,
+	    memory_order_relaxed);
+	pthread_mutex_lock(&p->lock);
+	st->open = p->open;
+	st->max = p->max;
+	pthread_mutex_unlock(&p->lock);
 }
 
 void

@@ -8,6 +8,7 @@
 #define GALLEY_POOL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* Embedded first in each back end's connection struct. */
@@ -21,6 +22,17 @@ struct pool {
 	struct pool_item	*idle;
 	int			 open;	/* items that exist, idle or lent */
 	int			 max;
+	/* For the metrics: read without the lock (pool_stats). */
+	atomic_ulong		 waits;		/* gets that waited */
+	atomic_ulong		 timeouts;	/* ... in vain: a 503 */
+};
+
+/* What the metrics show of a pool. */
+struct pool_stats {
+	unsigned long	 waits;
+	unsigned long	 timeouts;
+	int		 open;
+	int		 max;
 };
 
 /* Prepares an empty pool of at most max items; pool_first adds one. */
@@ -30,11 +42,14 @@ void	pool_first(struct pool *, struct pool_item *);
 /*
  * Takes an idle item or, while fewer than max exist, one made by
  * open(arg, err, errlen); waits up to wait_ms when all are lent.
- * Returns NULL (logged with name) on time-out or when open fails.
+ * Returns NULL (logged with name) on time-out or when open fails; with
+ * wait_ms 0, NULL unlogged and uncounted when all are lent.
  */
 struct pool_item *pool_get(struct pool *, int wait_ms, const char *name,
 	    struct pool_item *(*open)(void *arg, char *err, size_t errlen),
 	    void *arg);
+/* The counts so far, each read on its own (not one snapshot). */
+void	pool_stats(struct pool *, struct pool_stats *);
 /* Gives an item back for reuse. */
 void	pool_give(struct pool *, struct pool_item *);
 /* Forgets one item that the caller closed. */

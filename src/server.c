@@ -44,6 +44,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "alloc.h"
 #include "batch.h"
@@ -56,8 +57,10 @@
 #include "form.h"
 #include "head.h"
 #include "media.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "page.h"
+#include "pool.h"
 #include "req.h"
 #include "server.h"
 #include "setting.h"
@@ -108,6 +111,12 @@ struct server {
 	atomic_int		 closed;	/* refuse new connections */
 	pthread_mutex_t		 held_lock;	/* answers held back */
 	struct sreq		*held;
+	/* /healthz's last probe: when (client_now) and what (health_word). */
+	atomic_llong		 health_ms;
+	atomic_llong		 health;
+	const char		*log;		/* --log FILE, or NULL */
+	int			 logfd;		/* the access log */
+	char			 serving[96];	/* "http://HOST:PORT/" */
 };
 
 /* How often the ticker wakes: deadlines, held answers, periodic work. */
@@ -455,12 +464,15 @@ static int
 cached(struct sreq *sr, struct MHD_Connection *conn, const char *url,
     int64_t gen)
 {
-	return sr->r.cacheable && cache_queue(sr->r.site->cache,
+	if (!sr->r.cacheable || !cache_queue(sr->r.site->cache,
 	    cache_key(sr, url), gen,
 	    conn, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_IF_NONE_MATCH), MHD_lookup_connection_value(conn,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING), &sr->status,
-	    &sr->bytes);
+	    &sr->bytes))
+		return 0;
+	metrics_cache(sr->r.site->metrics, 1);
+	return 1;
 }
 
 /*
@@ -613,6 +625,8 @@ respond(struct sreq *sr, struct MHD_Connection *conn, int status,
 	/* Rendered meanwhile by another request, and encoded already. */
 	if (cache && cached(sr, conn, key, gen))
 		return MHD_YES;
+	if (cache)		/* once a request: the one miss that rendered */
+		metrics_cache(r->site->metrics, 0);
 	body = buf_take(&r->body, &len);
 	/* no-store: nothing for a client to revalidate, no ETag to hash. */
 	if (!cache)
@@ -674,6 +688,8 @@ chore_run(void *arg)
 		atomic_store(ch->next, 0);
 	else
 		atomic_store(ch->since, now);
+	metrics_chore(r.site->metrics, ch->forget ? MC_RETENTION :
+	    MC_SCHEDULE, rc == STORE_OK);
 	theme_drop(r.theme);
 	arena_free(&r.arena);
 	atomic_store(ch->busy, 0);
@@ -1327,6 +1343,121 @@ serve_stamp(struct sreq *sr, struct MHD_Connection *conn)
 	    resp, strlen(stamp));
 }
 
+/*
+ * What /healthz found, packed in one word so that a reader never sees
+ * half of one probe and half of another: the kind in the low 4 bits,
+ * then 28 bits of detail (the schema version, or a store_rc), then the
+ * latest schema this binary knows.
+ */
+enum health {
+	HEALTH_OK,
+	HEALTH_DOWN,		/* detail: the store_rc */
+	HEALTH_BUSY,		/* every connection lent */
+	HEALTH_BEHIND,		/* detail: the database's schema */
+	HEALTH_AHEAD		/* likewise */
+};
+
+#define HEALTH_FRESH_MS	1000	/* a probe's result stands in this long */
+
+static long long
+health_word(enum health kind, int64_t detail, int64_t latest)
+{
+	return (long long)kind | (long long)(detail & 0xfffffff) << 4 |
+	    (long long)latest << 32;
+}
+
+/*
+ * Probes the database for /healthz: a connection taken without waiting
+ * and one trivial query, the schema version, against the binary's own.
+ */
+static long long
+health_probe(struct store *st)
+{
+	struct store_conn	*c;
+	struct pool_stats	 ps;
+	int64_t			 v = 0, latest = 0;
+	int			 rc;
+
+	if ((c = store_conn_try(st)) == NULL) {
+		/* None idle and none opened: all lent, or none opens. */
+		store_pool_stats(st, &ps);
+		return ps.open >= ps.max ? health_word(HEALTH_BUSY, 0, 0) :
+		    health_word(HEALTH_DOWN, STORE_DOWN, 0);
+	}
+	rc = store_schema_version(c, &v, &latest);
+	store_conn_put(st, c);
+	if (rc != STORE_OK)
+		return health_word(HEALTH_DOWN, rc, latest);
+	return health_word(v < latest ? HEALTH_BEHIND : v > latest ?
+	    HEALTH_AHEAD : HEALTH_OK, v, latest);
+}
+
+/* The sentence a word says, into out; its status. */
+static int
+health_text(long long w, char *out, size_t len)
+{
+	int	 detail = (int)(w >> 4 & 0xfffffff), latest = (int)(w >> 32);
+
+	switch ((enum health)(w & 0xf)) {
+	case HEALTH_OK:
+		snprintf(out, len, "ok: database reachable, schema %d\n",
+		    detail);
+		return MHD_HTTP_OK;
+	case HEALTH_DOWN:
+		snprintf(out, len, "database unreachable: %s\n",
+		    store_rc_name(detail));
+		break;
+	case HEALTH_BUSY:
+		snprintf(out, len, "database busy: every connection in use"
+		    " for over %d ms\n", HEALTH_FRESH_MS);
+		break;
+	case HEALTH_BEHIND:
+		snprintf(out, len, "migrations pending: database schema %d,"
+		    " this galley's %d (galley serve applies them at start)\n",
+		    detail, latest);
+		break;
+	case HEALTH_AHEAD:
+		snprintf(out, len, "database schema %d is newer than this"
+		    " galley (%d): run the galley that migrated it\n", detail,
+		    latest);
+		break;
+	}
+	return MHD_HTTP_SERVICE_UNAVAILABLE;
+}
+
+/*
+ * GET /healthz: 200 when the database answers and its schema is this
+ * binary's, else 503 saying why; for a load balancer or a supervisor.
+ * No page, no page cache, no wait: when every connection is lent, the
+ * last probe answers if it is at most HEALTH_FRESH_MS old.
+ */
+static enum MHD_Result
+serve_health(struct sreq *sr, struct MHD_Connection *conn)
+{
+	struct server		*srv = sr->srv;
+	struct MHD_Response	*resp;
+	long long		 w;
+	int64_t			 now = client_now();
+	char			 msg[200];
+	int			 status;
+
+	w = health_probe(sr->r.site->store);
+	if ((w & 0xf) == HEALTH_BUSY && now - atomic_load(&srv->health_ms) <=
+	    HEALTH_FRESH_MS)
+		w = atomic_load(&srv->health);
+	else {
+		atomic_store(&srv->health, w);
+		atomic_store(&srv->health_ms, now);
+	}
+	status = health_text(w, msg, sizeof(msg));
+	resp = MHD_create_response_from_buffer(strlen(msg), msg,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(resp, "text/plain; charset=utf-8", "no-store");
+	return queue(sr, conn, status, resp, strlen(msg));
+}
+
 /* The comment form's fields and the most bytes each may bring. */
 static const struct form_field comment_fields[] = {
 	{ "post", 20 },
@@ -1378,6 +1509,7 @@ static const struct action actions[] = {
 	    sizeof(comment_fields) / sizeof(comment_fields[0]), 0,
 	    comment_task, NULL },
 	{ "/comments/stamp", ACT_GET, 0, NULL, 0, 0, NULL, serve_stamp },
+	{ "/healthz", ACT_GET, 0, NULL, 0, 0, NULL, serve_health },
 	{ "/votes", ACT_POST | ACT_JSON, VOTE_BODY_MAX, vote_fields,
 	    sizeof(vote_fields) / sizeof(vote_fields[0]), 0, vote_task,
 	    NULL },
@@ -1613,12 +1745,12 @@ log_client(struct buf *b, struct sreq *sr)
 	const struct settings	*set = sr->r.set;
 	unsigned char		 a[16];
 	char			 s[INET6_ADDRSTRLEN];
-	int			 v6;
+	int			 v6, cut;
 
-	if (set == NULL)
-		(void)settings_get(sr->r.site->settings, NULL, 0,
-		    &sr->r.arena, &set);
-	if (strcmp(set_text(set, SET_LOG_CLIENT), "truncate") != 0) {
+	cut = set != NULL ?
+	    strcmp(set_text(set, SET_LOG_CLIENT), "truncate") == 0 :
+	    settings_kept_is(sr->r.site->settings, SET_LOG_CLIENT, "truncate");
+	if (!cut) {
 		buf_puts(b, sign_hex(sr->r.site, &sr->r.arena, SIGN_IP,
 		    sr->addr));
 		return;
@@ -1661,6 +1793,39 @@ log_line(struct buf *b, struct sreq *sr, long long us, int aborted)
 	buf_printf(b, "\" %lldus%s\n", us, aborted ? " aborted" : "");
 }
 
+/* The label route of sr's request, for the metrics. */
+static enum metrics_route
+route_of(const struct sreq *sr)
+{
+	static const struct {
+		enum route_kind		 kind;
+		enum metrics_route	 label;
+	} pages[] = {
+		{ ROUTE_HOME, MR_HOME }, { ROUTE_POST, MR_ARTICLE },
+		{ ROUTE_CATEGORY, MR_ARCHIVE }, { ROUTE_TAG, MR_ARCHIVE },
+		{ ROUTE_AUTHOR, MR_ARCHIVE }, { ROUTE_DATE, MR_ARCHIVE },
+		{ ROUTE_PAGE, MR_PAGE }, { ROUTE_COMMENTS, MR_FEED },
+		{ ROUTE_SITEMAP, MR_SITEMAP }, { ROUTE_ROBOTS, MR_ROBOTS },
+		{ ROUTE_SEARCH, MR_SEARCH }, { ROUTE_ICON, MR_ICON },
+		{ ROUTE_THEME, MR_THEME }, { ROUTE_MEDIA, MR_MEDIA },
+	};
+	const struct action	*a = sr->act;
+	size_t			 i;
+
+	if (a != NULL)
+		return a->now == serve_health ? MR_HEALTH :
+		    a->now == serve_stamp ? MR_STAMP :
+		    a->task == comment_task ? MR_COMMENT :
+		    a->task == vote_task ? MR_VOTE :
+		    a->task == mail_task ? MR_MAIL : MR_ADMIN;
+	if (sr->r.route.feed != FEED_NONE)
+		return MR_FEED;
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (pages[i].kind == sr->r.route.kind)
+			return pages[i].label;
+	return MR_OTHER;
+}
+
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -1681,8 +1846,9 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_init(&line);
 	log_line(&line, sr, us, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (!line.err)
-		(void)write(STDERR_FILENO, line.data, line.len);
+		(void)write(srv->logfd, line.data, line.len);
 	buf_reset(&line);
+	metrics_request(srv->site->metrics, route_of(sr), sr->status, us);
 	store_conn_put(srv->site->store, sr->r.conn);
 	if (sr->posting) {
 		form_free(&sr->form);
@@ -1770,21 +1936,62 @@ threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
 }
 
+/* Opens the access log for appending; -1 (logged) if it cannot. */
+static int
+log_open(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		fprintf(stderr, "galley: cannot open the log %s: %s\n", path,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * Opens --log FILE again, where logrotate left a new one: dup2 swaps it
+ * in under the same descriptor at once, so a line being written goes
+ * whole to the old file or the new, and no lock is needed.  dup2 clears
+ * close-on-exec on the descriptor it makes, so it is set again.
+ */
+static void
+log_reopen(struct server *srv)
+{
+	int	 fd;
+
+	if (srv->log == NULL || (fd = log_open(srv->log)) == -1)
+		return;
+	if (dup2(fd, srv->logfd) == -1 ||
+	    fcntl(srv->logfd, F_SETFD, FD_CLOEXEC) == -1)
+		fprintf(stderr, "galley: reload: %s: %s\n", srv->log,
+		    strerror(errno));
+	close(fd);
+}
+
 /*
  * SIGHUP's reload hook: what may change without a restart is taken up
- * again, said on the log.  Today the theme (site_reload); whatever else
- * comes to need it (reopening the log files, say) belongs here too.
+ * again, said on the log: the access log reopened, the settings and
+ * the theme (site_reload).  systemd hears of it through sd_notify (a
+ * no-op outside a unit of Type=notify).
  */
 static void
 server_reload(struct server *srv)
 {
-	char	 msg[1024];
+	struct timespec	 now;
+	char		 msg[1024];
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)now.tv_sec * 1000000ULL +
+	    (unsigned long long)now.tv_nsec / 1000);
+	log_reopen(srv);
 	if (site_reload(srv->site, msg, sizeof(msg)) == -1)
 		fprintf(stderr, "galley: reload: %s; the theme served so far"
 		    " is kept\n", msg);
 	else
 		fprintf(stderr, "galley: reload: %s\n", msg);
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv->serving);
 }
 
 /*
@@ -1902,13 +2109,17 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 
 /* Sets up what serving needs beside libmicrohttpd; -1 if it cannot. */
 static int
-server_init(struct server *srv, struct site *site)
+server_init(struct server *srv, struct site *site, const char *log)
 {
 	struct client_limits	 cl;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->site = site;
+	srv->log = log;
+	srv->logfd = STDERR_FILENO;
 	if (limits_read(site->conf, store_conns(site->store), &srv->lim) == -1)
+		return -1;
+	if (log != NULL && (srv->logfd = log_open(log)) == -1)
 		return -1;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->requests, 0);
@@ -1927,6 +2138,8 @@ server_init(struct server *srv, struct site *site)
 	    NULL || pthread_create(&srv->ticker, NULL, ticker, srv) != 0) {
 		fprintf(stderr, "galley: cannot start threads\n");
 		work_free(srv->work);
+		if (log != NULL)
+			close(srv->logfd);
 		return -1;
 	}
 	srv->outbox = outbox_start(site);
@@ -1986,19 +2199,78 @@ server_free(struct server *srv)
 	slots_free(srv->smalls);
 	slots_free(srv->logins);
 	pthread_mutex_destroy(&srv->held_lock);
+	if (srv->log != NULL)
+		close(srv->logfd);
 }
 
-int
-server_run(struct site *site, const char *listen)
+/*
+ * Says on stderr where d listens (bound to ss): "galley: what on
+ * http://HOST:PORT/path", the port the system chose if it was 0; and
+ * keeps that address in url.
+ */
+static void
+say_listening(struct MHD_Daemon *d, const struct sockaddr_storage *ss,
+    const char *what, const char *path, char *url, size_t urlsz)
 {
-	struct server			 srv;
+	const union MHD_DaemonInfo	*info;
+	char				 host[INET6_ADDRSTRLEN];
+	int				 v6 = ss->ss_family == AF_INET6;
+
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (v6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->
+		    sin6_addr, host, sizeof(host));
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
+		    host, sizeof(host));
+	snprintf(url, urlsz, "http://%s%s%s:%u%s", v6 ? "[" : "", host,
+	    v6 ? "]" : "", info ? info->port : 0, path);
+	fprintf(stderr, "galley: %s on %s\n", what, url);
+}
+
+/*
+ * The metrics' listener on metrics_listen (NULL: none, and NULL
+ * returned); *failed set if it was asked for and cannot listen.
+ */
+static struct MHD_Daemon *
+start_metrics(struct site *site, const char *metrics_listen, int *failed)
+{
 	struct MHD_Daemon		*d;
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen;
-	const union MHD_DaemonInfo	*info;
-	sigset_t			 set;
-	char				 host[INET6_ADDRSTRLEN];
 	int				 v6;
+	char				 url[96];
+
+	*failed = 0;
+	if (metrics_listen == NULL)
+		return NULL;
+	if (listen_addr(metrics_listen, &ss, &sslen, &v6) == -1) {
+		fprintf(stderr, "galley: --metrics-listen %s: expected"
+		    " HOST:PORT\n", metrics_listen);
+		*failed = 1;
+		return NULL;
+	}
+	if ((d = metrics_listen_on(site, (struct sockaddr *)&ss, v6)) ==
+	    NULL) {
+		fprintf(stderr, "galley: cannot listen for metrics on %s: %s\n",
+		    metrics_listen, strerror(errno));
+		*failed = 1;
+		return NULL;
+	}
+	say_listening(d, &ss, "metrics", "/metrics", url, sizeof(url));
+	return d;
+}
+
+int
+server_run(struct site *site, const char *listen, const char *metrics_listen,
+    const char *log)
+{
+	struct server			 srv;
+	struct MHD_Daemon		*d, *md;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen;
+	sigset_t			 set;
+	int				 v6, failed = 0;
 	long long			 nb, ni;
 
 #ifdef __GLIBC__
@@ -2025,7 +2297,7 @@ server_run(struct site *site, const char *listen)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (server_init(&srv, site) == -1)
+	if (server_init(&srv, site, log) == -1)
 		return -1;
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
@@ -2052,30 +2324,32 @@ server_run(struct site *site, const char *listen)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);
-	if (d == NULL) {
-		fprintf(stderr, "galley: cannot listen on %s: %s\n", listen,
-		    strerror(errno));
+	md = d != NULL ? start_metrics(site, metrics_listen, &failed) : NULL;
+	if (d == NULL || failed) {
+		if (d == NULL)
+			fprintf(stderr, "galley: cannot listen on %s: %s\n",
+			    listen, strerror(errno));
+		else
+			MHD_stop_daemon(d);
 		atomic_store(&srv.stopping, 1);
 		pthread_join(srv.ticker, NULL);
 		outbox_stop(srv.outbox);
 		server_free(&srv);
 		return -1;
 	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	if (ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		    host, sizeof(host));
-	else
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-		    host, sizeof(host));
-	fprintf(stderr, "galley: listening on http://%s%s%s:%u/\n",
-	    v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0);
+	say_listening(d, &ss, "listening", "/", srv.serving,
+	    sizeof(srv.serving));
+	/* The port answers from here: tell systemd (Type=notify). */
+	sd_notifyf(0, "READY=1\nSTATUS=Serving on %s", srv.serving);
 	wait_for_stop(&srv, &set);
+	sd_notify(0, "STOPPING=1\nSTATUS=Finishing the requests in flight");
 	fprintf(stderr, "galley: stopping\n");
 	/* Stop taking connections; those open are answered and drained. */
 	atomic_store(&srv.closed, 1);
 	server_drain(&srv);
 	MHD_stop_daemon(d);
+	if (md != NULL)
+		MHD_stop_daemon(md);
 	server_free(&srv);
 	batch_counts(site->comments, &nb, &ni);
 	if (ni > 0)

@@ -405,6 +405,7 @@ struct setting_cache {
 	pthread_mutex_t	 lock;
 	struct settings	*snap;		/* NULL until first loaded */
 	int64_t		 gen;		/* snap's generation */
+	unsigned long	 clears;	/* setting_cache_clear calls */
 };
 
 struct setting_cache *
@@ -425,6 +426,17 @@ setting_cache_free(struct setting_cache *sc)
 	pthread_mutex_destroy(&sc->lock);
 	free(sc->snap);
 	free(sc);
+}
+
+void
+setting_cache_clear(struct setting_cache *sc)
+{
+	pthread_mutex_lock(&sc->lock);
+	free(sc->snap);
+	sc->snap = NULL;
+	sc->gen = -1;
+	sc->clears++;
+	pthread_mutex_unlock(&sc->lock);
 }
 
 /* A copy of s in a. */
@@ -459,11 +471,24 @@ load(struct store_conn *c, int *rc)
 }
 
 int
+settings_kept_is(struct setting_cache *sc, enum set_key k, const char *v)
+{
+	int	 is;
+
+	pthread_mutex_lock(&sc->lock);
+	is = strcmp(sc->snap != NULL ? set_text(sc->snap, k) :
+	    settings[k].dflt, v) == 0;
+	pthread_mutex_unlock(&sc->lock);
+	return is;
+}
+
+int
 settings_get(struct setting_cache *sc, struct store_conn *c, int64_t gen,
     struct arena *a, const struct settings **out)
 {
 	const char	*none[SET__MAX] = { NULL };
 	struct settings	*s;
+	unsigned long	 clears;
 	int		 rc = STORE_OK;
 
 	pthread_mutex_lock(&sc->lock);
@@ -472,6 +497,7 @@ settings_get(struct setting_cache *sc, struct store_conn *c, int64_t gen,
 		pthread_mutex_unlock(&sc->lock);
 		return STORE_OK;
 	}
+	clears = sc->clears;
 	pthread_mutex_unlock(&sc->lock);
 	/* Read outside the lock: no request waits on another's query. */
 	if ((s = c != NULL ? load(c, &rc) : NULL) == NULL) {
@@ -482,7 +508,8 @@ settings_get(struct setting_cache *sc, struct store_conn *c, int64_t gen,
 	}
 	*out = copy(a, s);
 	pthread_mutex_lock(&sc->lock);
-	if (sc->snap == NULL || sc->gen < gen) {
+	/* Not kept if a clear came meanwhile: it may be what was cleared. */
+	if ((sc->snap == NULL || sc->gen < gen) && sc->clears == clears) {
 		free(sc->snap);
 		sc->snap = s;
 		sc->gen = gen;

@@ -133,6 +133,12 @@ struct setting_cache;
 struct setting_cache *setting_cache_new(void);
 void	setting_cache_free(struct setting_cache *);
 /*
+ * Forgets the snapshot, so the next settings_get reads the database
+ * whatever its generation: for a reload after the data went back in
+ * time under a running node (a restore) and its generation with it.
+ */
+void	setting_cache_clear(struct setting_cache *);
+/*
  * A copy in arena a of the snapshot for data generation gen: the one
  * kept, if it is that generation's or newer; else every setting read
  * through c in one query and kept for the next caller.  A stored value
@@ -141,5 +147,12 @@ void	setting_cache_free(struct setting_cache *);
  */
 int	settings_get(struct setting_cache *, struct store_conn *c,
 	    int64_t gen, struct arena *a, const struct settings **out);
+/*
+ * Whether k's value in the snapshot kept (or, with none kept yet, the
+ * default) is v: one comparison under the lock, no copy, no query; for
+ * a request that has no snapshot of its own (a cached page's log line).
+ */
+int	settings_kept_is(struct setting_cache *, enum set_key k,
+	    const char *v);
 
 #endif

@@ -22,6 +22,7 @@
 #include "env.h"
 #include "image.h"
 #include "mail.h"
+#include "metrics.h"
 #include "setting.h"
 #include "site.h"
 #include "store.h"
@@ -355,6 +356,7 @@ site_open(const char *dir, char *err, size_t errlen)
 	s->settings = setting_cache_new();
 	s->zones = tz_cache_new();
 	s->comments = batch_new();
+	s->metrics = metrics_new();
 	return s;
 fail:
 	site_close(s);
@@ -364,6 +366,13 @@ fail:
 int
 site_reload(const struct site *s, char *msg, size_t msglen)
 {
+	/*
+	 * Settings and pages follow the data generation by themselves; this
+	 * is for when it went back (a database restored under the node),
+	 * so it happens whether or not the theme loads.
+	 */
+	setting_cache_clear(s->settings);
+	cache_clear(s->cache);
 	if (theme_reload(s->theme, msg, msglen) == -1)
 		return -1;
 	/*
@@ -371,7 +380,8 @@ site_reload(const struct site *s, char *msg, size_t msglen)
 	 * keys carry its serial), and need not wait for eviction.
 	 */
 	cache_clear(s->cache);
-	snprintf(msg, msglen, "Theme reloaded from %s.", s->theme_dir);
+	snprintf(msg, msglen, "Theme reloaded from %s; settings read again.",
+	    s->theme_dir);
 	return 0;
 }
 
@@ -382,6 +392,7 @@ site_close(struct site *s)
 		return;
 	cache_free(s->cache);
 	batch_free(s->comments);
+	metrics_free(s->metrics);
 	setting_cache_free(s->settings);
 	tz_cache_free(s->zones);
 	image_gate_free(s->images);

@@ -3,7 +3,7 @@
  * DIR/media/) and everything long-lived that serving it needs.  A struct
  * site is built before serving starts and is read-only after, except
  * through modules that lock inside themselves (the store's pool, the
- * page cache, the image gate).
+ * page cache, the image gate) and the metrics' atomic counters.
  */
 #ifndef GALLEY_SITE_H
 #define GALLEY_SITE_H
@@ -18,6 +18,7 @@ struct conf;
 struct setting_cache;
 struct image_gate;
 struct mail_conf;
+struct metrics;
 struct store;
 struct theme_live;
 struct tz_cache;
@@ -44,6 +45,7 @@ struct site {
 					   within image_memory_mb MiB */
 	struct mail_conf *mail;		/* SMTP and sender (mail.h); NULL:
 					   mail is off */
+	struct metrics	*metrics;	/* counted lock-free (metrics.h) */
 };
 
 /*
@@ -69,10 +71,11 @@ void	site_close(struct site *);
  */
 char	*site_theme_dir(const char *dir, char *err, size_t errlen);
 /*
- * What a reload does (SIGHUP, the admin's Tools page): the theme loaded
- * afresh from theme_dir and, if it loads, served from now on and the
- * page cache emptied.  Returns 0 with what is served in msg, or -1 with
- * the first problem (file and line) in msg, the old theme still served.
+ * What a reload does (SIGHUP, the admin's Tools page): the settings and
+ * the page cache dropped, to be read and rendered afresh; the theme
+ * loaded afresh from theme_dir and, if it loads, served from now on.
+ * Returns 0 with what is served in msg, or -1 with the first problem
+ * (file and line) in msg, the old theme still served.
  * Only this node: each node of a site reloads on its own.
  */
 int	site_reload(const struct site *, char *msg, size_t msglen);

@@ -4,12 +4,17 @@
  * query files share (store_query.h).  The queries themselves are written
  * once, by noun, in store_post.c, store_comment.c and the like.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
+#include "pool.h"
 #include "store_query.h"
+
+/* How long a request waits for a connection before it answers 503. */
+#define STORE_WAIT_MS	5000
 
 static const struct db_driver *const drivers[] = {
 	&db_pg,
@@ -35,6 +40,17 @@ store_open(const char *uri, int create, struct store **out, char *err,
 	return STORE_ERROR;
 }
 
+int
+store_schema_latest(void)
+{
+	int	 n, m;
+
+	store_schema(DB_SQLITE, &n);
+	store_schema(DB_PG, &m);
+	assert(n == m);
+	return n;
+}
+
 void
 store_close(struct store *s)
 {
@@ -51,7 +67,30 @@ store_shared(const struct store *s)
 struct store_conn *
 store_conn_get(struct store *s)
 {
-	return s->drv->get(s);
+	return s->drv->get(s, STORE_WAIT_MS);
+}
+
+struct store_conn *
+store_conn_try(struct store *s)
+{
+	return s->drv->get(s, 0);
+}
+
+void
+store_pool_stats(struct store *s, struct pool_stats *st)
+{
+	pool_stats(s->pool, st);
+}
+
+int
+store_schema_version(struct store_conn *c, int64_t *version, int64_t *latest)
+{
+	*latest = store_schema_latest();
+	/* Where each driver's migrate() keeps the number. */
+	if (q_engine(c) == DB_PG)
+		return q_int(q(c, "SELECT coalesce(max(version), 0) FROM"
+		    " schema_version", ""), version);
+	return q_int(q(c, "PRAGMA user_version", ""), version);
 }
 
 void

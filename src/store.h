@@ -849,11 +849,32 @@ int	store_open(const char *uri, int create, struct store **out,
 /* Closes every connection; no conn may be out. */
 void	store_close(struct store *);
 /*
+ * The schema version this binary migrates a database to: its number of
+ * migrations, the same on every back end.
+ */
+int	store_schema_latest(void);
+/*
  * Returns a connection for the calling request, waiting while all are in
  * use, or NULL if the database is down.  Give it back with store_conn_put.
  */
 struct store_conn *store_conn_get(struct store *);
+/*
+ * store_conn_get without the wait: NULL at once when every connection
+ * is lent (or the database is down).  For a probe that must not queue
+ * behind requests (/healthz).
+ */
+struct store_conn *store_conn_try(struct store *);
 void	store_conn_put(struct store *, struct store_conn *);
+struct pool_stats;
+/* The pool's counts (pool.h): gets that waited, waits in vain, size. */
+void	store_pool_stats(struct store *, struct pool_stats *);
+/*
+ * The schema version of the database c is connected to, in *version,
+ * and the latest this binary knows, in *latest (the number of its
+ * migrations).  One trivial query; a store_rc.
+ */
+int	store_schema_version(struct store_conn *c, int64_t *version,
+	    int64_t *latest);
 /*
  * The most connections the pool opens: threads that each hold one (the
  * HTTP threads, the work pool's) must not outnumber it, or some wait.
@@ -1015,6 +1036,12 @@ int	store_mail_release(struct store_conn *, int64_t id);
  */
 int	store_mail_waiting(struct store_conn *, int64_t *notify,
 	    int64_t *next);
+/*
+ * The outbox at a glance, for the metrics: messages queued, the
+ * creation time of the oldest of them (0 if none), messages failed.
+ */
+int	store_mail_stats(struct store_conn *, int64_t *queued,
+	    int64_t *oldest, int64_t *failed);
 /* Deletes the messages sent before before; *n how many. */
 int	store_mail_prune(struct store_conn *, int64_t before, int64_t *n);
 /*

@@ -161,6 +161,30 @@ store_mail_waiting(struct store_conn *c, int64_t *notify, int64_t *next)
 }
 
 int
+store_mail_stats(struct store_conn *c, int64_t *queued, int64_t *oldest,
+    int64_t *failed)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	/* Each by the index on (status, due): sent rows are not read. */
+	st = q(c, "SELECT (SELECT count(*) FROM outbox WHERE status ="
+	    " 'queued'), coalesce((SELECT min(created) FROM outbox WHERE"
+	    " status = 'queued'), 0), (SELECT count(*) FROM outbox WHERE"
+	    " status = 'failed')", "");
+	*queued = *oldest = *failed = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	if ((rc = q_step(st)) == DB_ROW) {
+		*queued = col_int(st, 0);
+		*oldest = col_int(st, 1);
+		*failed = col_int(st, 2);
+	}
+	q_done(st);
+	return rc == DB_ROW ? STORE_OK : rc < 0 ? -rc : STORE_ERROR;
+}
+
+int
 store_mail_prune(struct store_conn *c, int64_t before, int64_t *n)
 {
 	return q_rows(q(c, "DELETE FROM outbox WHERE status = 'sent' AND sent"

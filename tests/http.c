@@ -59,6 +59,24 @@ run_galley(const char *const *args, struct buf *out)
 	return WEXITSTATUS(st);
 }
 
+int
+file_slurp(const char *path, struct buf *b)
+{
+	char	 chunk[8192];
+	size_t	 n;
+	FILE	*f = fopen(path, "rb");
+
+	buf_init(b);
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_write(chunk, n, b);
+	fclose(f);
+	buf_putc(b, '\0');
+	b->len--;
+	return 0;
+}
+
 char *
 tmp_path(const char *tag)
 {
@@ -99,10 +117,21 @@ srv_log_has(struct srv *s, const char *needle)
 int
 srv_start(struct srv *s, const char *dir)
 {
+	return srv_start_args(s, dir, NULL);
+}
+
+int
+srv_start_args(struct srv *s, const char *dir, const char *const *extra)
+{
 	const char	*bin = getenv("GALLEY") ? getenv("GALLEY") :
 	    "build/galley";
-	int		 p[2], i;
+	const char	*argv[16] = { bin, "serve", dir, "--listen",
+	    "127.0.0.1:0" };
+	int		 p[2], i, n = 5;
 	const char	*at;
+
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
+		argv[n++] = extra[i];
 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
@@ -111,8 +140,7 @@ srv_start(struct srv *s, const char *dir)
 	if (s->pid == 0) {
 		dup2(p[1], 2);
 		close(p[0]);
-		execl(bin, bin, "serve", dir, "--listen", "127.0.0.1:0",
-		    (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -130,6 +158,11 @@ srv_start(struct srv *s, const char *dir)
 		if (at != NULL)
 			s->port = atoi(at + strlen(
 			    "listening on http://127.0.0.1:"));
+		at = s->log.data ? strstr(s->log.data,
+		    "metrics on http://127.0.0.1:") : NULL;
+		if (at != NULL)
+			s->metrics_port = atoi(at + strlen(
+			    "metrics on http://127.0.0.1:"));
 		pthread_mutex_unlock(&s->lock);
 		if (s->port > 0) {
 			snprintf(s->base, sizeof(s->base),
@@ -143,6 +176,29 @@ srv_start(struct srv *s, const char *dir)
 	fprintf(stderr, "server did not start: %s\n",
 	    s->log.data ? s->log.data : "(no output)");
 	return -1;
+}
+
+int
+pg_ctl(const char *what)
+{
+	const char	*env = getenv("GALLEY_PG"), *bar;
+	char		 cmd[1024];
+
+	if (env == NULL || (bar = strchr(env, '|')) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
+	    bar + 1);
+	return system(cmd);
+}
+
+int
+site_demo(const char *dir)
+{
+	if (getenv("GALLEY_DB") != NULL)
+		return run_galley((const char *[]){ "init", dir, "--demo",
+		    "--db", getenv("GALLEY_DB"), NULL }, NULL);
+	return run_galley((const char *[]){ "init", dir, "--demo", NULL },
+	    NULL);
 }
 
 int
@@ -364,11 +420,19 @@ foreign_markup(htmlDocPtr doc)
 	    "'ON','on'),'on')]") +
 	    xp_count(doc, "//script[not(@type='application/ld+json') and"
 	    " not(starts-with(@src,'/theme/'))]") +
-	    /* Our identicons: class avatar, nothing but rects and a disc. */
-	    xp_count(doc, "//svg[not(@class='avatar')] | //svg//*[not(self::"
-	    "rect or self::circle)] | //svg//*/@*[not(name()='x' or name()="
+	    /*
+	     * Our identicons: class avatar, nothing but rects and a disc;
+	     * and the thumbs' icons, one path each, inside their buttons.
+	     */
+	    xp_count(doc, "//svg[not(@class='avatar' or (@class='thumb-icon'"
+	    " and parent::button[@class='thumb-up' or @class='thumb-down']))]"
+	    " | //svg[@class='avatar']//*[not(self::rect or self::circle)] |"
+	    " //svg[@class='avatar']//*/@*[not(name()='x' or name()="
 	    "'y' or name()='width' or name()='height' or name()='fill' or"
-	    " name()='cx' or name()='cy' or name()='r')]") +
+	    " name()='cx' or name()='cy' or name()='r')] |"
+	    " //svg[@class='thumb-icon']//*[not(self::path)] |"
+	    " //svg[@class='thumb-icon']//*/@*[not(name()='d' or"
+	    " name()='transform')]") +
 	    xp_count(doc, "//iframe | //object | //embed | //math |"
 	    " //frame | //frameset | //base | //meta[@http-equiv] | //video |"
 	    " //audio | //image | //x") +

@@ -26,6 +26,7 @@ struct srv {
 	pthread_mutex_t	 lock;
 	struct buf	 log;
 	char		 base[64];	/* "http://127.0.0.1:PORT" */
+	int		 metrics_port;	/* --metrics-listen's, or 0 */
 };
 
 struct resp {
@@ -41,10 +42,29 @@ struct resp {
 void	 http_from(const char *ip);
 /* Runs galley with args (NULL-terminated); returns its exit status. */
 int	 run_galley(const char *const *args, struct buf *out);
+/*
+ * The whole of the file path into b (buf_init'ed first: reset it after),
+ * NUL-terminated past b->len; -1 if it cannot be opened.
+ */
+int	 file_slurp(const char *path, struct buf *b);
 /* Makes a fresh temporary directory path (not created); heap. */
 char	*tmp_path(const char *tag);
 /* Starts `galley serve dir`; returns 0 when it listens. */
 int	 srv_start(struct srv *, const char *dir);
+/* srv_start with extra arguments (NULL-terminated; at most 10). */
+int	 srv_start_args(struct srv *, const char *dir,
+	    const char *const *extra);
+/*
+ * Runs the PostgreSQL pass's cluster control script ($GALLEY_PG: the
+ * script, '|', the cluster's folder) with what, "stop" or "resume";
+ * its exit status, -1 outside that pass.
+ */
+int	 pg_ctl(const char *what);
+/*
+ * `galley init dir --demo`, on $GALLEY_DB in the PostgreSQL pass;
+ * returns its exit status.
+ */
+int	 site_demo(const char *dir);
 /* Sends SIGTERM and returns the exit status (-1 if it died by signal). */
 int	 srv_stop(struct srv *);
 /* srv_stop, and appends everything the server logged to log. */

@@ -51,10 +51,16 @@ PGTESTS="
 	test_account_mail
 	test_i18n
 	test_timezone
+	test_metrics
+	test_service
+	test_upgrade
 "
 PGONLY="test_nodes"
 # PostgreSQL tests that stop and resume the cluster: each gets its own.
-PGOWN="test_nodes"
+PGOWN="
+	test_nodes
+	test_metrics
+"
 # The longest jobs (a minute or more under ASan), started first so that
 # none is left running alone at the end; one a line, KIND:NAME.
 SLOW="
@@ -68,17 +74,17 @@ SLOW="
 	sqlite:test_outbox
 	pg:test_search
 	pg:test_account_mail
-	pg:test_admin
-	pg:test_hostile
 "
 # Runs whose checks are bounds on wall time (a locked-out login's wait,
-# an innocent reader's answer within 1 s beside an attacker): run one at
-# a time once the others are done, so that they meet no load of ours.
+# an innocent reader's answer within 1 s beside an attacker, metrics
+# within seconds with the database down): run one at a time once the
+# others are done, so that they meet no load of ours.
 SOLO="
 	sqlite:test_hostile
 	pg:test_hostile
 	sqlite:test_admin
 	pg:test_admin
+	pgown:test_metrics
 "
 
 # One job, run by a worker that xargs starts: KIND NAME.

@@ -1673,7 +1673,12 @@ lockout(struct srv *s)
 	    "the owner of an account under guessing still signs in, later");
 	CHECK(attempt_status(s, "127.0.0.8", ed, "wrong guess", &took) ==
 	    401 && took >= 1.0);
-	CHECK_MSG(base < 1.0, "other accounts answer at once");
+	/*
+	 * Not held: faster than the held answer by most of its second (a
+	 * bound of its own, 1 s, failed on a machine loaded twelvefold,
+	 * where the password hash alone took that long).
+	 */
+	CHECK_MSG(base + 0.5 < took, "other accounts answer at once");
 
 	/* An hour later every count starts again. */
 	CHECK(db_exec(dbpath, "UPDATE login_failures SET last = last - 3600")

@@ -240,6 +240,7 @@ access_log(const char *site)
 	struct srv	 s;
 	struct buf	 log, out;
 	char		 line[1200], conf[400];
+	const char	*p;
 	FILE		*fp;
 
 	snprintf(conf, sizeof(conf), "%s/galley.conf", site);
@@ -258,6 +259,8 @@ access_log(const char *site)
 	CHECK(http_eventually(&s, "/", ""));
 	get_logged(&s, "/robots.txt", "198.51.100.7");
 	get_logged(&s, "/sitemap.xml", "2001:db8:1:2::5");
+	/* From the page cache: the request has no settings of its own. */
+	get_logged(&s, "/", "192.0.2.77");
 	login_hint(&s, site);
 	buf_init(&log);
 	CHECK(srv_stop_log(&s, &log) == 0);
@@ -269,8 +272,13 @@ access_log(const char *site)
 	    combined(line, "198\\.51\\.100\\.0", "/robots\\.txt"), line);
 	CHECK_MSG(line_for(log.data, "/sitemap.xml", line, sizeof(line)) &&
 	    combined(line, "2001:db8:1::", "/sitemap\\.xml"), line);
+	p = log.data != NULL ? strstr(log.data, "\n192.0.2.0 - - [") : NULL;
+	snprintf(line, sizeof(line), "%.*s", p != NULL ?
+	    (int)strcspn(p + 1, "\n") : 0, p != NULL ? p + 1 : "");
+	CHECK_MSG(combined(line, "192\\.0\\.2\\.0", "/"), line);
 	/* No raw address anywhere in the log. */
 	CHECK(log.data != NULL && !strstr(log.data, "198.51.100.7") &&
+	    !strstr(log.data, "192.0.2.77") &&
 	    !strstr(log.data, "2001:db8:1:2::5") &&
 	    !strstr(log.data, "\n127.0.0.1 "));
 	buf_reset(&log);

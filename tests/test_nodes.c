@@ -43,20 +43,6 @@ has(struct srv *s, const char *path, const char *needle)
 	return ok;
 }
 
-/* Runs the cluster control script: "stop" or "resume". */
-static int
-pg_ctl(const char *what)
-{
-	const char	*env = getenv("GALLEY_PG"), *bar;
-	char		 cmd[1024];
-
-	if (env == NULL || (bar = strchr(env, '|')) == NULL)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "%.*s %s %s", (int)(bar - env), env, what,
-	    bar + 1);
-	return system(cmd);
-}
-
 static void
 shared_writes(struct srv *a, struct srv *b, const char *dir)
 {

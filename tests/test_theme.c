@@ -33,25 +33,6 @@
 
 static const char	*top;		/* the checkout: themes/default/ */
 
-/* The whole of path into b (NUL-terminated); -1 if unreadable. */
-static int
-slurp(const char *path, struct buf *b)
-{
-	char	 chunk[8192];
-	size_t	 n;
-	FILE	*f = fopen(path, "rb");
-
-	buf_init(b);
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_write(chunk, n, b);
-	fclose(f);
-	buf_putc(b, '\0');
-	b->len--;
-	return 0;
-}
-
 static void
 spew(const char *path, const char *text)
 {
@@ -70,7 +51,7 @@ builtin(const char *name, struct buf *b)
 	char	 path[1024];
 
 	snprintf(path, sizeof(path), "%s/themes/default/%s", top, name);
-	slurp(path, b);
+	file_slurp(path, b);
 }
 
 /*
@@ -167,7 +148,7 @@ copy(const char *dir)
 		snprintf(path, sizeof(path), "%s/theme/%s", dir, de->d_name);
 		snprintf(theirs, sizeof(theirs), "%s/themes/default/%s", top,
 		    de->d_name);
-		if (slurp(path, &a) == 0 && slurp(theirs, &b) == 0 &&
+		if (file_slurp(path, &a) == 0 && file_slurp(theirs, &b) == 0 &&
 		    a.len == b.len && memcmp(a.data, b.data, a.len) == 0)
 			same++;
 		else
@@ -185,12 +166,12 @@ copy(const char *dir)
 	spew(path, "edited\n");
 	CHECK(run_galley((const char *[]){ "theme", dir, "copy", NULL }, &out)
 	    == 1);
-	CHECK(slurp(path, &a) == 0 && strcmp(a.data, "edited\n") == 0);
+	CHECK(file_slurp(path, &a) == 0 && strcmp(a.data, "edited\n") == 0);
 	buf_reset(&a);
 	CHECK(run_galley((const char *[]){ "theme", dir, "copy", "--force",
 	    NULL }, &out) == 0);
 	builtin("style.css", &b);
-	CHECK(slurp(path, &a) == 0 && a.len == b.len && memcmp(a.data, b.data,
+	CHECK(file_slurp(path, &a) == 0 && a.len == b.len && memcmp(a.data, b.data,
 	    a.len) == 0);
 	buf_reset(&a);
 	buf_reset(&b);

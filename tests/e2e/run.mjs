@@ -261,6 +261,53 @@ for (const js of [true, false]) {
 }
 run('config', dir, 'set', 'vote_identity', 'both');
 
+// 4b. The stars and the thumbs are drawn, not typed: no font needed.
+// A pointer picks a star, the arrow keys move along them, and the stars
+// up to the one chosen (or pointed at) are lit.
+{
+	const page = await open(true);
+	await page.goto(base + ARTICLE);
+	const stars = page.locator('form.rate .rate-choice');
+	check(await stars.count() === 10, 'ten stars to choose from');
+	const box = await stars.nth(3).boundingBox();
+	check(box && box.width >= 20 && box.height >= 20, 'a star is big enough to point at');
+	const lit = () => page.evaluate(() => {
+		const on = getComputedStyle(document.documentElement)
+		    .getPropertyValue('--star').trim();
+		const probe = document.createElement('span');
+		probe.style.color = on;
+		document.body.append(probe);
+		const want = getComputedStyle(probe).color;
+		probe.remove();
+		return [...document.querySelectorAll('form.rate .rate-choice .star')]
+		    .map((s) => getComputedStyle(s).backgroundColor === want ? 1 : 0).join('');
+	});
+	await stars.nth(3).click();
+	check(await page.locator('form.rate input[name="value"]:checked')
+	    .getAttribute('value') === '4', 'a click on the fourth star chooses 4');
+	await page.mouse.move(0, 0);
+	check(await lit() === '1111000000', `four stars lit (${await lit()})`);
+	await page.keyboard.press('ArrowRight');
+	check(await page.locator('form.rate input[name="value"]:checked')
+	    .getAttribute('value') === '5', 'the arrow key moves to 5');
+	check(await lit() === '1111100000', `five stars lit (${await lit()})`);
+	check(await page.evaluate(() => document.activeElement.matches(
+	    'form.rate .rate-choice:nth-child(5) input')), 'the focus is on the fifth');
+	await stars.nth(7).hover();
+	check(await lit() === '1111111100', `eight lit under the pointer (${await lit()})`);
+	for (const [cls, name] of [['thumb-up', 'Thumbs up for this comment'],
+	    ['thumb-down', 'Thumbs down for this comment']]) {
+		const b = page.locator(`#comment-2 > article button.${cls}`);
+		const icon = await b.locator('svg').boundingBox();
+		check(icon && icon.width === 18 && icon.height === 18, `${cls}: an 18px icon`);
+		check(!/\p{Extended_Pictographic}/u.test(await b.textContent()),
+		    `${cls}: no emoji to need a font for`);
+		check(await page.getByRole('button', { name }).count() >= 2,
+		    `${cls}: named for screen readers`);
+	}
+	await page.context().close();
+}
+
 // 5. A refused form: the messages beside the fields, the text kept.
 for (const js of [true, false]) {
 	const page = await open(js);
