@@ -1,7 +1,10 @@
 #!/bin/sh
 # A throwaway PostgreSQL cluster for the tests: data and unix socket in
 # DIR, no TCP port.  initdb refuses to run as root, so as root the server
-# runs as the postgres user (Debian's package creates it).
+# runs as the postgres user (Debian's package creates it).  The cluster
+# never outlives its tests and is only ever stopped cleanly, so it does
+# not fsync: Galley sees the same commits, only sooner (fsync off is not
+# a setting for a cluster that must survive a crash of its own).
 #
 #   pgtest.sh start DIR        initdb DIR/data and start; socket in DIR
 #   pgtest.sh createdb DIR DB  create database DB
@@ -24,7 +27,8 @@ as_pg() {
 
 pg_start() {
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-	    -o "-k $dir -c listen_addresses= -c max_connections=200" \
+	    -o "-k $dir -c listen_addresses= -c max_connections=200 \
+	    -c fsync=off -c full_page_writes=off" \
 	    start >/dev/null
 }
 
@@ -33,7 +37,7 @@ start)
 	mkdir -p "$dir"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 	as_pg "$bin/initdb" -D "$dir/data" -U galley --auth=trust \
-	    -E UTF8 --no-locale >/dev/null
+	    -E UTF8 --no-locale --no-sync >/dev/null
 	pg_start
 	;;
 createdb)

@@ -146,7 +146,12 @@ srv_start_args(struct srv *s, const char *dir, const char *const *extra)
 	close(p[1]);
 	s->fd = p[0];
 	pthread_create(&s->reader, NULL, reader, s);
-	for (i = 0; i < 500; i++) {	/* up to 10 s */
+	/*
+	 * Up to 60 s: a start that migrates and reindexes, under ASan on a
+	 * machine busy with other tests, took more than 10.  One that fails
+	 * exits, and is seen at once.
+	 */
+	for (i = 0; i < 3000; i++) {
 		pthread_mutex_lock(&s->lock);
 		at = s->log.data ? strstr(s->log.data,
 		    "listening on http://127.0.0.1:") : NULL;
@@ -1044,7 +1049,12 @@ smtp_start(struct smtp *s, const char *dir, int fail, int fail_code)
 		    "--delay", delay, (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 500; i++) {	/* up to 10 s */
+	/*
+	 * Up to 60 s: a start that migrates and reindexes, under ASan on a
+	 * machine busy with other tests, took more than 10.  One that fails
+	 * exits, and is seen at once.
+	 */
+	for (i = 0; i < 3000; i++) {
 		if ((p = file_read(path)) != NULL) {
 			s->port = atoi(p);
 			free(p);

@@ -24,6 +24,7 @@
 static const char	*site;
 static struct srv	 s;
 static atomic_int	 stop;
+static atomic_int	 acks;		/* 303s so far, all clients */
 
 struct client {
 	int	 id;
@@ -50,9 +51,10 @@ client(void *arg)
 			resp_free(&r);
 			break;			/* the server is gone */
 		}
-		if (r.status == 303)
+		if (r.status == 303) {
 			c->acked[c->nacked++] = i;
-		else
+			atomic_fetch_add(&acks, 1);
+		} else
 			c->other++;
 		resp_free(&r);
 	}
@@ -92,8 +94,12 @@ main(void)
 		c[i].id = i;
 		pthread_create(&th[i], NULL, client, &c[i]);
 	}
-	/* Mid-load: the clients are at full speed by now. */
-	sleep(2);
+	/*
+	 * Mid-load: the clients at full speed for 2 s, and at least 50
+	 * comments acknowledged, however slow the machine (up to 60 s).
+	 */
+	for (i = 0; i < 3000 && (i < 100 || atomic_load(&acks) < 50); i++)
+		usleep(20000);
 	CHECK(kill(s.pid, SIGKILL) == 0);
 	st = srv_stop(&s);
 	CHECK(st == -1);			/* died by the signal */
