@@ -114,6 +114,7 @@ struct server {
 	/* /healthz's last probe: when (client_now) and what (health_word). */
 	atomic_llong		 health_ms;
 	atomic_llong		 health;
+	atomic_int		 probing;	/* a probe is queued or running */
 	const char		*log;		/* --log FILE, or NULL */
 	int			 logfd;		/* the access log */
 	char			 serving[96];	/* "http://HOST:PORT/" */
@@ -758,6 +759,8 @@ trim_due(struct server *srv, unsigned long *seen, unsigned long *trimmed,
 	*seen = n;
 }
 
+static void	health_due(struct server *, int64_t now_ms);
+
 static void *
 ticker(void *arg)
 {
@@ -781,9 +784,11 @@ ticker(void *arg)
 		chore_due(srv, 1, &forgetting, &next_forget, &unused, now,
 		    FORGET_SECONDS);
 		trim_due(srv, &seen, &trimmed, &trim_last, now);
+		health_due(srv, client_now());
 	}
 	/* Let the chores queued last finish before the pool goes. */
-	while (atomic_load(&forgetting) || atomic_load(&scheduling))
+	while (atomic_load(&forgetting) || atomic_load(&scheduling) ||
+	    atomic_load(&srv->probing))
 		usleep(10000);
 	return NULL;
 }
@@ -1357,7 +1362,8 @@ enum health {
 	HEALTH_AHEAD		/* likewise */
 };
 
-#define HEALTH_FRESH_MS	1000	/* a probe's result stands in this long */
+#define HEALTH_EVERY_MS	1000	/* how often the ticker has one probe */
+#define HEALTH_STALE_MS	3000	/* a result older says "not answering" */
 
 static long long
 health_word(enum health kind, int64_t detail, int64_t latest)
@@ -1409,7 +1415,7 @@ health_text(long long w, char *out, size_t len)
 		break;
 	case HEALTH_BUSY:
 		snprintf(out, len, "database busy: every connection in use"
-		    " for over %d ms\n", HEALTH_FRESH_MS);
+		    " for over %d ms\n", HEALTH_STALE_MS);
 		break;
 	case HEALTH_BEHIND:
 		snprintf(out, len, "migrations pending: database schema %d,"
@@ -1426,30 +1432,65 @@ health_text(long long w, char *out, size_t len)
 }
 
 /*
+ * Keeps a probe's word w, found at now (ms): a busy pool (no connection
+ * to spare) does not replace a real answer until that is stale.
+ */
+static void
+health_keep(struct server *srv, long long w, int64_t now)
+{
+	if ((w & 0xf) == HEALTH_BUSY && now - atomic_load(&srv->health_ms) <=
+	    HEALTH_STALE_MS)
+		return;
+	atomic_store(&srv->health, w);
+	atomic_store(&srv->health_ms, now);
+}
+
+/* One probe, on the work pool: a connect may take libpq's timeout. */
+static void
+health_run(void *arg)
+{
+	struct server	*srv = arg;
+
+	health_keep(srv, health_probe(srv->site->store), client_now());
+	atomic_store(&srv->probing, 0);
+}
+
+/* The ticker's: a probe every HEALTH_EVERY_MS, one at a time. */
+static void
+health_due(struct server *srv, int64_t now_ms)
+{
+	if (now_ms - atomic_load(&srv->health_ms) < HEALTH_EVERY_MS ||
+	    atomic_exchange(&srv->probing, 1))
+		return;
+	if (work_add(srv->work, health_run, srv) == -1)
+		atomic_store(&srv->probing, 0);
+}
+
+/*
  * GET /healthz: 200 when the database answers and its schema is this
  * binary's, else 503 saying why; for a load balancer or a supervisor.
- * No page, no page cache, no wait: when every connection is lent, the
- * last probe answers if it is at most HEALTH_FRESH_MS old.
+ * No page, no page cache, no query and no wait on the request path: it
+ * answers what the last probe found (health_due), or, when no probe has
+ * come back for HEALTH_STALE_MS (a database host that stopped
+ * answering holds its connect until libpq gives up), that.
  */
 static enum MHD_Result
 serve_health(struct sreq *sr, struct MHD_Connection *conn)
 {
 	struct server		*srv = sr->srv;
 	struct MHD_Response	*resp;
-	long long		 w;
-	int64_t			 now = client_now();
+	long long		 w = atomic_load(&srv->health);
+	int64_t			 age = client_now() -
+				    atomic_load(&srv->health_ms);
 	char			 msg[200];
 	int			 status;
 
-	w = health_probe(sr->r.site->store);
-	if ((w & 0xf) == HEALTH_BUSY && now - atomic_load(&srv->health_ms) <=
-	    HEALTH_FRESH_MS)
-		w = atomic_load(&srv->health);
-	else {
-		atomic_store(&srv->health, w);
-		atomic_store(&srv->health_ms, now);
-	}
-	status = health_text(w, msg, sizeof(msg));
+	if (age > HEALTH_STALE_MS) {
+		snprintf(msg, sizeof(msg), "database not answering: no probe"
+		    " has come back for %lld ms\n", (long long)age);
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	} else
+		status = health_text(w, msg, sizeof(msg));
 	resp = MHD_create_response_from_buffer(strlen(msg), msg,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -2299,6 +2340,8 @@ server_run(struct site *site, const char *listen, const char *metrics_listen,
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (server_init(&srv, site, log) == -1)
 		return -1;
+	/* /healthz answers from the first request on; then the ticker's. */
+	health_keep(&srv, health_probe(site->store), client_now());
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
 	signal(SIGPIPE, SIG_IGN);

@@ -413,6 +413,28 @@ health(struct srv *s, char **body)
 	return st;
 }
 
+/*
+ * /healthz polled until its status is want and its body has needle (if
+ * not NULL), at most 5 s: a probe runs each second off the request
+ * path.  The status; the last body in *body (heap, or NULL).
+ */
+static long
+health_until(struct srv *s, long want, const char *needle, char **body)
+{
+	long	 st = 0;
+	int	 i;
+
+	*body = NULL;
+	for (i = 0; i < 50; i++) {
+		free(*body);
+		if ((st = health(s, body)) == want && (needle == NULL ||
+		    (*body != NULL && strstr(*body, needle) != NULL)))
+			break;
+		usleep(100000);
+	}
+	return st;
+}
+
 /* The schema version made newer and older from outside: 503 and why. */
 static void
 health_schema(struct srv *s)
@@ -435,15 +457,16 @@ health_schema(struct srv *s)
 	"UPDATE schema_version SET version = %lld" : \
 	"PRAGMA user_version = %lld", (long long)(n)), db_exec(db, sql))
 	CHECK(SET_VERSION(v + 1) == 0);
-	CHECK(health(s, &body) == 503 && body != NULL &&
+	CHECK(health_until(s, 503, "newer than this galley", &body) ==
+	    503 && body != NULL &&
 	    strstr(body, "newer than this galley") != NULL);
 	free(body);
 	CHECK(SET_VERSION(v - 1) == 0);
-	CHECK(health(s, &body) == 503 && body != NULL &&
-	    strstr(body, "migrations pending") != NULL);
+	CHECK(health_until(s, 503, "migrations pending", &body) == 503 &&
+	    body != NULL && strstr(body, "migrations pending") != NULL);
 	free(body);
 	CHECK(SET_VERSION(v) == 0);
-	CHECK(health(s, &body) == 200);
+	CHECK(health_until(s, 200, NULL, &body) == 200);
 	free(body);
 #undef SET_VERSION
 }
