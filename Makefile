@@ -83,11 +83,14 @@ deps:
 check: tests
 	sh tests/run.sh $(B)
 
+# The build as parallel as the machine (CI calls plain `make test`).
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+
 test: deps
-	$(MAKE) check
+	$(MAKE) -j$(NPROC) check
 
 asan: deps
-	$(MAKE) check B=build/asan \
+	$(MAKE) -j$(NPROC) check B=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
 # deps first, then a fresh make: pkg-config must see what deps installed.
