@@ -1279,6 +1279,17 @@ peak_of_four(struct env *env, struct image_gate *gate,
  * busy, and leaves no file; four at once through a gate of 100 MiB run
  * one by one and peak within it.
  */
+/*
+ * What the RSS may exceed the gate's budget by: none, but under ASan,
+ * whose redzones and quarantine of freed blocks the budget does not
+ * count (100.9 MiB was seen there through the 100 MiB gate).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define GATE_SLACK	1.2
+#else
+#define GATE_SLACK	1.0
+#endif
+
 static void
 test_gate(struct env *env)
 {
@@ -1292,7 +1303,7 @@ test_gate(struct env *env)
 	pthread_t		 t;
 	size_t			 plen, blen, tlen;
 	char			 msg[200];
-	long			 peak;
+	long			 peak, roomy;
 	int			 n;
 
 	prog = make_jpeg_samp(px, 4000, 3000, TJSAMP_444, TJFLAG_PROGRESSIVE,
@@ -1332,9 +1343,10 @@ test_gate(struct env *env)
 	else {
 		printf("four 4000x3000 progressive decodes: peak %.1f MiB"
 		    " above rest through a 100 MiB gate", peak / 1024.0);
-		CHECK(peak < 100 * 1024);
-		peak = peak_of_four(env, env->gate, prog, plen);
-		printf(", %.1f MiB through a roomy one\n", peak / 1024.0);
+		CHECK_MSG(peak < GATE_SLACK * 100 * 1024, "within the gate");
+		roomy = peak_of_four(env, env->gate, prog, plen);
+		printf(", %.1f MiB through a roomy one\n", roomy / 1024.0);
+		CHECK_MSG(peak < roomy / 2, "the gate runs them one by one");
 	}
 out:
 	image_gate_free(small);
