@@ -386,20 +386,21 @@ site_open_as_is(const char *dir, char *err, size_t errlen)
 int
 site_reload(const struct site *s, char *msg, size_t msglen)
 {
+	int	 rc;
+
 	/*
 	 * Settings and pages follow the data generation by themselves; this
 	 * is for when it went back (a database restored under the node),
-	 * so it happens whether or not the theme loads.
+	 * so it happens whether or not the theme loads.  The pages go once
+	 * the theme is swapped: those rendered with the old one meanwhile
+	 * are never served again (their keys carry its serial), and need
+	 * not wait for eviction.
 	 */
 	setting_cache_clear(s->settings);
+	rc = theme_reload(s->theme, msg, msglen);
 	cache_clear(s->cache);
-	if (theme_reload(s->theme, msg, msglen) == -1)
+	if (rc == -1)
 		return -1;
-	/*
-	 * Pages rendered with the old theme are never served again (their
-	 * keys carry its serial), and need not wait for eviction.
-	 */
-	cache_clear(s->cache);
 	snprintf(msg, msglen, "Theme reloaded from %s; settings read again.",
 	    s->theme_dir);
 	return 0;
