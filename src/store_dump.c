@@ -5,7 +5,9 @@
  * columns by name, bytea as its hex text, which json_populate_record
  * reads back, many rows a statement), read in one REPEATABLE READ
  * snapshot (store_snapshot)
- * so rows agree with one another while the site keeps taking writes.
+ * so rows agree with one another while the site keeps taking writes,
+ * through a cursor a block of rows at a time: one result of a whole
+ * table held a popular post's every comment in memory at once.
  * The tables are listed here in an order a load can follow, each row
  * after the rows it names; a table naming itself (a reply, a child
  * page, term or menu item) is read parents first.  A table the list
@@ -19,7 +21,8 @@
 
 struct dump_table {
 	const char	*name;
-	const char	*select;	/* its rows, one JSON text each */
+	const char	*select;	/* a cursor over its rows, one JSON
+					   text each */
 	const char	*insert;	/* ?1: a JSON array of those */
 	const char	*wipe;
 	const char	*ids;		/* its id sequence after a load, or
@@ -28,9 +31,10 @@ struct dump_table {
 	const char	*loud;		/* and on again */
 };
 
-#define ROWS(t)	"SELECT row_to_json(x)::text FROM " t " x"
+#define CURSOR	"DECLARE galley_dump NO SCROLL CURSOR FOR "
+#define ROWS(t)	CURSOR "SELECT row_to_json(x)::text FROM " t " x"
 /* Parents before children: by depth in the tree, then id. */
-#define TREE(t, row) "WITH RECURSIVE d (id, n) AS (SELECT id, 0 FROM " t \
+#define TREE(t, row) CURSOR "WITH RECURSIVE d (id, n) AS (SELECT id, 0 FROM " t \
 	" WHERE parent_id IS NULL UNION ALL SELECT x.id, d.n + 1 FROM " t \
 	" x JOIN d ON x.parent_id = d.id) SELECT " row " FROM " t " x JOIN" \
 	" d USING (id) ORDER BY d.n, x.id"
@@ -131,21 +135,30 @@ store_dump(struct store_conn *c, size_t i, int (*line)(void *,
 {
 	struct db_stmt	*s;
 	const char	*t;
+	int64_t		 got;
 	int		 rc;
 
 	*rows = 0;
-	if (i >= NTABLES || (s = q(c, tables[i].select, "")) == NULL)
+	if (i >= NTABLES)
 		return STORE_ERROR;
-	while ((rc = q_step(s)) == DB_ROW) {
-		t = col_str(s, 0);
-		if (line(arg, t, strlen(t)) != 0) {
-			rc = -STORE_ERROR;
-			break;
+	if ((rc = q_exec(q(c, tables[i].select, ""))) != STORE_OK)
+		return rc;
+	do {
+		if ((s = q(c, "FETCH 1000 FROM galley_dump", "")) == NULL)
+			return STORE_ERROR;
+		for (got = 0; (rc = q_step(s)) == DB_ROW; got++) {
+			t = col_str(s, 0);
+			if (line(arg, t, strlen(t)) != 0) {
+				rc = -STORE_ERROR;
+				break;
+			}
 		}
-		(*rows)++;
-	}
-	q_done(s);
-	return rc < 0 ? -rc : STORE_OK;
+		q_done(s);
+		*rows += got;
+	} while (rc == DB_DONE && got > 0);
+	if (rc < 0)
+		return -rc;
+	return q_exec(q(c, "CLOSE galley_dump", ""));
 }
 
 /*
