@@ -1605,7 +1605,15 @@ import_run(const struct site *s, const struct import_opts *o, FILE *out,
 			store_conn_put(s->store, m.env.conn);
 		goto out;
 	}
-	rc = write_all(&m, &h, made, &nmade);
+	if (store_tallies_later(m.env.conn) != STORE_OK) {
+		snprintf(err, errlen, "cannot start a transaction");
+		rc = -1;
+	} else
+		rc = write_all(&m, &h, made, &nmade);
+	if (rc == 0 && store_tallies_now(m.env.conn) != STORE_OK) {
+		snprintf(err, errlen, "cannot recount the posts' comments");
+		rc = -1;
+	}
 	if (rc == 0 && !o->dry_run && store_commit(m.env.conn) != STORE_OK) {
 		snprintf(err, errlen, "the transaction did not commit");
 		rc = -1;

@@ -187,6 +187,38 @@ recount(struct store_conn *c, const struct recount *r, int repair,
 }
 
 int
+store_tallies_later(struct store_conn *c)
+{
+	if (q_engine(c) != DB_PG)
+		return STORE_OK;
+	return q_exec(q(c, "SELECT set_config('galley.tallies', 'later',"
+	    " true)", ""));
+}
+
+/* Ignores a recount's report: the counts were left to it. */
+static void
+recounted(void *arg, const char *kind, int64_t id, int64_t old_sum,
+    int64_t old_count, int64_t sum, int64_t count)
+{
+	(void)arg, (void)kind, (void)id, (void)old_sum, (void)old_count;
+	(void)sum, (void)count;
+}
+
+int
+store_tallies_now(struct store_conn *c)
+{
+	int	 rc;
+
+	if (q_engine(c) != DB_PG)
+		return STORE_OK;
+	if ((rc = recount(c, &recounts[VOTE_RECOUNTS], 1, recounted,
+	    NULL)) != STORE_OK)
+		return rc;
+	return q_exec(q(c, "SELECT set_config('galley.tallies', 'now',"
+	    " true)", ""));
+}
+
+int
 store_votes_recount(struct store_conn *c, void (*fix)(void *, const char *,
     int64_t, int64_t, int64_t, int64_t, int64_t), void *arg)
 {

@@ -177,6 +177,10 @@ one_file(const char *name)
 		/* A fresh site: everything new but twins within the file. */
 		CHECK_MSG(v[2] == 0, name);
 	}
+	/* Each post's count of approved comments (recounted at the end). */
+	CHECK_MSG(db_count(site_db(dir), "SELECT count(*) FROM posts p WHERE"
+	    " comment_count <> (SELECT count(*) FROM comments c WHERE"
+	    " c.post_id = p.id AND c.status = 'approved')") == 0, name);
 	buf_reset(&out);
 	/* Again: nothing changes, nothing new. */
 	before = fingerprint(dir);
