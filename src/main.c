@@ -21,6 +21,7 @@
 #include "date.h"
 #include "env.h"
 #include "export.h"
+#include "i18n.h"
 #include "import.h"
 #include "library.h"
 #include "mail.h"
@@ -1322,7 +1323,8 @@ mail_test(struct site *site, struct store_conn *c, const char *addr)
 	memset(&m, 0, sizeof(m));
 	m.kind = "test";
 	m.to = addr;
-	m.subject = arena_printf(&a, "Test message from %s",
+	m.subject = arena_printf(&a, i18n_get(mail_lang(&e),
+	    "Test message from %s"),
 	    set_text(e.set, SET_SITE_TITLE));
 	view = mail_view(&e, m.subject);
 	if (mail_render(&e, "test", view, &text, &html) == -1)

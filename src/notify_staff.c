@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "env.h"
+#include "i18n.h"
 #include "mail.h"
 #include "notify.h"
 #include "setting.h"
@@ -42,7 +43,7 @@ str(const char *s)
 
 /* The signals of cm ("a,b") in words, as a JSON array. */
 static json_t *
-signal_words(const struct comment *cm)
+signal_words(const struct env *e, const struct comment *cm)
 {
 	json_t		*a = json_array();
 	const char	*s, *end, *w;
@@ -54,8 +55,8 @@ signal_words(const struct comment *cm)
 		if (n == 0)
 			continue;
 		w = spam_signal_words(s, n);
-		json_array_append_new(a, w != NULL ? json_string(w) :
-		    json_stringn(s, n));
+		json_array_append_new(a, w != NULL ? json_string(i18n_get(
+		    mail_lang(e), w)) : json_stringn(s, n));
 	}
 	return a;
 }
@@ -74,10 +75,11 @@ comment_view(const struct env *e, const struct comment *cm)
 	json_object_set_new(o, "held", json_boolean(strcmp(cm->status,
 	    "approved") != 0));
 	json_object_set_new(o, "score", json_string(cm->spam_score < 0 ?
-	    "none yet (the filter has not learnt enough comments)" :
-	    arena_printf(e->arena, "%.2f (0 is surely not spam, 1 surely"
-	    " spam)", cm->spam_score)));
-	sig = signal_words(cm);
+	    i18n_get(mail_lang(e), "none yet (the filter has not learnt"
+	    " enough comments)") : arena_printf(e->arena, i18n_get(
+	    mail_lang(e), "%.2f (0 is surely not spam, 1 surely spam)"),
+	    cm->spam_score)));
+	sig = signal_words(e, cm);
 	json_object_set_new(o, "has_signals", json_boolean(
 	    json_array_size(sig) > 0));
 	json_object_set_new(o, "signals", sig);
@@ -215,9 +217,11 @@ notify_staff(const struct env *e, int64_t id)
 		if (!made[last[i]]) {
 			m[last[i]].kind = "notice";
 			m[last[i]].subject = arena_printf(e->arena,
-			    "[%s] %s: \"%s\"", set_text(e->set,
-			    SET_SITE_TITLE), strcmp(cm.status, "approved") ==
-			    0 ? "Comment" : "Please moderate", p.title);
+			    strcmp(cm.status, "approved") == 0 ?
+			    i18n_get(mail_lang(e), "[%s] Comment: \"%s\"") :
+			    i18n_get(mail_lang(e), "[%s] Please moderate:"
+			    " \"%s\""), set_text(e->set, SET_SITE_TITLE),
+			    p.title);
 			if ((rc = render(e, &cm, &p, last[i],
 			    &m[last[i]])) != STORE_OK)
 				return rc;

@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "env.h"
+#include "i18n.h"
 #include "mail.h"
 #include "reset.h"
 #include "setting.h"
@@ -26,9 +27,9 @@ static const struct kind {
 	const char	*subject;	/* after "[Site title] " */
 	const char	*good_for;	/* in the message */
 } kinds[] = {
-	{ "reset", RESET_LIFE, "Set a new password", "one hour" },
-	{ "invite", INVITE_LIFE, "Your account: choose a password",
-	    "seven days" },
+	{ "reset", RESET_LIFE, N_("Set a new password"), N_("one hour") },
+	{ "invite", INVITE_LIFE, N_("Your account: choose a password"),
+	    N_("seven days") },
 };
 
 static const struct kind *
@@ -40,6 +41,23 @@ kind_of(const char *kind)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return &kinds[i];
 	return NULL;
+}
+
+/* A role as the invite's sentence names it ("you are an editor there"). */
+static const char *
+role_words(const struct env *e, const char *role)
+{
+	static const char *const words[][2] = {
+		{ "admin", N_("an admin") },
+		{ "editor", N_("an editor") },
+		{ "author", N_("an author") },
+	};
+	size_t	 i;
+
+	for (i = 0; role != NULL && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(role, words[i][0]) == 0)
+			return i18n_get(mail_lang(e), words[i][1]);
+	return role != NULL ? role : "";
 }
 
 /* The keyed hash of a token as a link brings it, or NULL if malformed. */
@@ -71,13 +89,14 @@ reset_send(const struct env *e, const struct user *u, const char *kind)
 	    STORE_OK)
 		return rc;
 	subject = arena_printf(e->arena, "[%s] %s", set_text(e->set,
-	    SET_SITE_TITLE), k->subject);
+	    SET_SITE_TITLE), i18n_get(mail_lang(e), k->subject));
 	view = mail_view(e, subject);
 	json_object_set_new(view, "name", json_string(u->name));
 	json_object_set_new(view, "email", json_string(u->email));
-	json_object_set_new(view, "role", json_string(u->role != NULL ?
-	    u->role : ""));
-	json_object_set_new(view, "good_for", json_string(k->good_for));
+	json_object_set_new(view, "role", json_string(role_words(e,
+	    u->role)));
+	json_object_set_new(view, "good_for", json_string(i18n_get(
+	    mail_lang(e), k->good_for)));
 	json_object_set_new(view, "link", json_string(arena_printf(e->arena,
 	    "%s/admin/reset/?t=%s", mail_base(e), token)));
 	json_object_set_new(view, "lost", json_string(arena_printf(e->arena,

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "htmlsax.h"
+#include "i18n.h"
 #include "spam.h"
 #include "utf8.h"
 
@@ -826,17 +827,17 @@ static const struct {
 	const char	*name;
 	const char	*words;
 } signal_names[] = {
-	{ "honeypot", "it filled in a form field hidden from people,"
-	    " which only robots see" },
-	{ "too_fast", "it was sent sooner after the page opened than a"
-	    " person could write it" },
-	{ "no_token", "it did not come with this site's form token (sent"
-	    " without loading the page, or the token was forged)" },
-	{ "spam_host", "it links to a site seen only in spam" },
-	{ "known_spammer", "its email address or network sent spam"
-	    " before" },
-	{ "no_user_agent", "it was sent without naming a browser (no"
-	    " User-Agent)" },
+	{ "honeypot", N_("it filled in a form field hidden from people,"
+	    " which only robots see") },
+	{ "too_fast", N_("it was sent sooner after the page opened than a"
+	    " person could write it") },
+	{ "no_token", N_("it did not come with this site's form token (sent"
+	    " without loading the page, or the token was forged)") },
+	{ "spam_host", N_("it links to a site seen only in spam") },
+	{ "known_spammer", N_("its email address or network sent spam"
+	    " before") },
+	{ "no_user_agent", N_("it was sent without naming a browser (no"
+	    " User-Agent)") },
 };
 
 const char *

@@ -36,6 +36,7 @@
 #include "po.h"
 #include "setting.h"
 #include "site.h"
+#include "spam.h"
 #include "store.h"
 
 #define ARTICLE "/2015/10/russian-isis-strikes-hit-us-backed-anti-isis-groups-instead/"
@@ -444,6 +445,88 @@ cache(struct srv *s)
 	resp_free(&r);
 }
 
+/* Checks what (a rendered mail) shows no English msgid. */
+static void
+no_english(const char *what, const char *text)
+{
+	char		 found[512], msg[1200];
+	const char	*id;
+	json_t		*e;
+	size_t		 i;
+
+	json_array_foreach(msgids, i, e) {
+		if (json_is_string(json_object_get(e, "ctx")))
+			continue;
+		id = json_string_value(json_object_get(e, "msgid"));
+		if (!piece_found(text, id, found, sizeof(found)))
+			continue;
+		/* "Email", a command's name: the translation keeps them. */
+		if (strstr(i18n_get(LANG_RU, id), found) != NULL)
+			continue;
+		snprintf(msg, sizeof(msg), "%s shows English \"%s\"", what,
+		    found);
+		CHECK_MSG(0, msg);
+	}
+}
+
+/*
+ * The staff's mail in the site's language too: a comment's notice (its
+ * score and signals), an invitation, a password link, the test message.
+ */
+static void
+staff_mail(struct env *e)
+{
+	static const char *const kinds[] = { "notice", "invite", "reset",
+	    "test" };
+	json_t		*v, *cm, *sig;
+	char		*text, *html, what[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		v = mail_view(e, "subject");
+		cm = json_object();
+		sig = json_array();
+		json_array_append_new(sig, json_string(i18n_get(mail_lang(e),
+		    spam_signal_words("too_fast", 8))));
+		json_object_set_new(cm, "author", json_string("Oleg"));
+		json_object_set_new(cm, "email", json_string("o@x.y"));
+		json_object_set_new(cm, "url", json_string("https://o.example"));
+		json_object_set_new(cm, "text", json_string("Da."));
+		json_object_set_new(cm, "held", json_true());
+		json_object_set_new(cm, "score", json_string(i18n_get(
+		    mail_lang(e), "none yet (the filter has not learnt"
+		    " enough comments)")));
+		json_object_set_new(cm, "has_signals", json_true());
+		json_object_set_new(cm, "signals", sig);
+		json_object_set_new(v, "comment", cm);
+		json_object_set_new(v, "last", json_integer(5));
+		json_object_set_new(v, "name", json_string("Oleg"));
+		json_object_set_new(v, "role", json_string(i18n_get(
+		    mail_lang(e), "an editor")));
+		json_object_set_new(v, "good_for", json_string(i18n_get(
+		    mail_lang(e), "seven days")));
+		text = html = NULL;
+		snprintf(what, sizeof(what), "the %s mail", kinds[i]);
+		if (CHECK_MSG(mail_render(e, kinds[i], v, &text, &html) == 0,
+		    what)) {
+			no_english(what, text);
+			no_english(what, html);
+		}
+		if (i == 0)
+			CHECK(text != NULL && strstr(text, "ожидает вашей"
+			    " проверки") != NULL && strstr(text, "пока нет")
+			    != NULL && strstr(text, "быстрее, чем человек")
+			    != NULL);
+		if (i == 1)
+			CHECK(html != NULL && strstr(html, "Ваша роль: редактор")
+			    != NULL && strstr(html, "в течение семи дней") !=
+			    NULL);
+		json_decref(v);
+	}
+	CHECK_STR(i18n_get(mail_lang(e), "[%s] Please moderate: \"%s\""),
+	    "[%s] Требуется проверка: «%s»");
+}
+
 /* A reader's mail rendered in the site's language. */
 static void
 mail(void)
@@ -486,6 +569,7 @@ mail(void)
 	    "%zu new replies to your comments on %s", 3),
 	    "%zu новых ответа на ваши комментарии на сайте %s");
 	json_decref(v);
+	staff_mail(&e);
 	arena_free(&a);
 	store_conn_put(s->store, c);
 	site_close(s);
