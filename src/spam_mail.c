@@ -88,9 +88,39 @@ headers(struct spam_toks *t, GMimeObject *o)
 		for (i = 0; v[i] != '\0' && i < sizeof(name) - 1; i++)
 			name[i] = (char)tolower((unsigned char)v[i]);
 		name[i] = '\0';
-		spam_toks_add(t, "hdr:", name, i);
+		if (!(t->feat & (1 << 8)))
+			spam_toks_add(t, "hdr:", name, i);
 		if (strcmp(name, "received") == 0) {
-			relays(t, g_mime_header_get_raw_value(h));
+			if (!(t->feat & (1 << 7)))
+				relays(t, g_mime_header_get_raw_value(h));
+			continue;
+		}
+		if ((t->feat & (1 << 9)) && strcmp(name, "message-id") == 0 &&
+		    (v = g_mime_header_get_raw_value(h)) != NULL) {
+			const char *at = strrchr(v, '@'), *e;
+			char low[64];
+			size_t j;
+			if (at != NULL) {
+				for (e = ++at, j = 0; *e != '\0' && *e != '>' &&
+				    !isspace((unsigned char)*e) && j < 63; e++)
+					low[j++] = (char)tolower((unsigned char)*e);
+				spam_toks_add(t, "message-id:@", low, j);
+			} else
+				spam_toks_add(t, "message-id:", "none", 4);
+			continue;
+		}
+		if ((t->feat & (1 << 9)) && (strcmp(name, "to") == 0 ||
+		    strcmp(name, "cc") == 0) &&
+		    (v = g_mime_header_get_raw_value(h)) != NULL) {
+			int na = 0; char cnt[80];
+			for (; *v != '\0'; v++)
+				na += *v == '@';
+			snprintf(cnt, sizeof(cnt), "%s:%d", name, na > 8 ? 8 : na > 3 ? 4 : na);
+			spam_toks_add(t, "rcpt:", cnt, strlen(cnt));
+		}
+		if ((t->feat & (1 << 9)) && strcmp(name, "content-transfer-encoding") == 0 &&
+		    (v = g_mime_header_get_raw_value(h)) != NULL) {
+			spam_text(t, "cte:", v, strnlen(v, 64));
 			continue;
 		}
 		if (!wanted(name) || (v = g_mime_header_get_value(h)) == NULL)
@@ -153,6 +183,14 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 		spam_toks_add(t, "ct:", type, strlen(type));
 		g_free(type);
 	}
+	if ((t->feat & (1 << 9)) && (fn = g_mime_content_type_get_parameter(ct, "charset")) != NULL) {
+		char low[32]; size_t j;
+		for (j = 0; fn[j] != '\0' && j < 31; j++)
+			low[j] = (char)tolower((unsigned char)fn[j]);
+		spam_toks_add(t, "charset:", low, j);
+	}
+	if ((t->feat & (1 << 9)) && GMIME_IS_PART(o) && (fn = g_mime_object_get_header(o, "Content-Transfer-Encoding")) != NULL)
+		spam_text(t, "cte:", fn, strnlen(fn, 64));
 	if (!GMIME_IS_PART(o))
 		return;
 	if (g_mime_content_type_is_type(ct, "text", "*")) {
