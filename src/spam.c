@@ -38,8 +38,9 @@ spam_params_default(struct spam_params *p)
 	p->robx = 0.5;
 	p->min_dev = 0.1;
 	p->max_tokens = 150;
-	p->lr_rate = 4.0;
-	p->mix = 0.5;
+	p->lr_rate = 8.0;
+	p->mix = 0.7;
+	p->mix_mode = 1;
 }
 
 void
@@ -103,9 +104,7 @@ toks_put(struct spam_toks *t, const char *prefix, const char *s, size_t len)
 	if (plen + len > 127)
 		len = 127 - plen;
 	if (t->n == t->cap) {
-		static long tm = -1;
-		if (tm < 0) tm = getenv("TOKSMAX") ? atol(getenv("TOKSMAX")) : TOKS_MAX;
-		if (t->n >= (size_t)tm)
+		if (t->n >= TOKS_MAX)
 			return -1;
 		toks_grow(t);
 	}
@@ -405,11 +404,7 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 	    (size_t)(at - w)) != NULL) {
 		for (i = 0, at++; at + i < w + n && i < sizeof(low) - 1; i++)
 			low[i] = (char)tolower((unsigned char)at[i]);
-		if ((t->feat & (1 << 6)) && *prefix != '\0') {
-			snprintf(skip, sizeof(skip), "%.20s@", prefix);
-			toks_put(t, skip, low, i);
-		} else
-			toks_put(t, "@:", low, i);
+		toks_put(t, "@:", low, i);
 		return;
 	}
 	for (i = chars = 0; i < n; i++)
@@ -426,7 +421,7 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 		low[i] = (char)tolower((unsigned char)w[i]);
 	low[n] = '\0';
 	/* Pairs of words: "check out", "my channel" say more than each. */
-	if (t->prev[0] != '\0' && !(t->feat & (1 << 5))) {
+	if (t->prev[0] != '\0') {
 		k = strlen(t->prev);
 		memcpy(pair, t->prev, k);
 		pair[k] = ' ';
@@ -555,15 +550,6 @@ sax_start(void *arg, const char *name, const char **attrs)
 	size_t		 i;
 
 	sax_flush(h);
-	if (h->t->feat & (1 << 10))
-		toks_put(h->t, "tag:", name, strlen(name));
-	if ((h->t->feat & (1 << 11)) && attrs != NULL)
-		for (i = 0; attrs[i] != NULL; i += 2) {
-			char an[64];
-			snprintf(an, sizeof(an), "%.20s:%.20s=", name, attrs[i]);
-			if (strcmp(attrs[i], "href") && strcmp(attrs[i], "src") && attrs[i + 1] != NULL)
-				toks_put(h->t, an, attrs[i + 1], strnlen(attrs[i + 1], 20));
-		}
 	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
 		h->skip = 1;
 	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2)

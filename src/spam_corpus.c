@@ -521,10 +521,8 @@ learn(const struct spam_params *p, struct spam_mem *mem,
 		c = xmalloc((m->t.n + 1) * sizeof(*c));
 		spam_mem_counts(mem, &m->t, c);
 		lr = spam_lr(c, m->t.n, spam_mem_bias(mem));
-		{ const char *mg = getenv("LRM"); double mm = mg ? atof(mg) : 0;
-		if (!(m->spam ? lr > 1 - mm : lr < mm))
 		spam_mem_step(mem, &m->t, spam_lr_step(lr, m->t.n, m->spam,
-		    p->lr_rate)); }
+		    p->lr_rate));
 		free(c);
 	}
 	spam_mem_learn(mem, &m->t, m->spam, 1);
