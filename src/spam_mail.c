@@ -74,27 +74,6 @@ relays(struct spam_toks *t, const char *v)
 	}
 }
 
-/*
- * The domain that made the Message-ID ("message-id:@example.org"), or
- * "message-id:none": bulk mailers name their own host, or none.
- */
-static void
-message_id(struct spam_toks *t, const char *v)
-{
-	const char	*at = strrchr(v, '@');
-	char		 low[64];
-	size_t		 n = 0;
-
-	if (at == NULL) {
-		spam_toks_add(t, "message-id:", "none", 4);
-		return;
-	}
-	for (at++; *at != '\0' && *at != '>' && !isspace((unsigned char)*at) &&
-	    n < sizeof(low); at++)
-		low[n++] = (char)tolower((unsigned char)*at);
-	spam_toks_add(t, "message-id:@", low, n);
-}
-
 /* prefix + v's first word, lower-cased: "cte:base64". */
 static void
 lower_token(struct spam_toks *t, const char *prefix, const char *v)
@@ -104,14 +83,29 @@ lower_token(struct spam_toks *t, const char *prefix, const char *v)
 
 	while (isspace((unsigned char)*v) || *v == '"')
 		v++;
-	for (; *v != '\0' && !isspace((unsigned char)*v) && *v != ';' &&
-	    *v != '"' && n < sizeof(low); v++)
+	for (; *v != '\0' && !isspace((unsigned char)*v) &&
+	    strchr(";\">", *v) == NULL && n < sizeof(low); v++)
 		low[n++] = (char)tolower((unsigned char)*v);
 	if (n > 0)
 		spam_toks_add(t, prefix, low, n);
 }
 
-/* How many addresses a To or Cc names, in classes: 0-4, 5-8, more. */
+/*
+ * The domain that made the Message-ID ("message-id:@example.org"), or
+ * "message-id:none": bulk mailers name their own host, or none.
+ */
+static void
+message_id(struct spam_toks *t, const char *v)
+{
+	const char	*at = strrchr(v, '@');
+
+	if (at == NULL)
+		spam_toks_add(t, "message-id:", "none", 4);
+	else
+		lower_token(t, "message-id:@", at + 1);
+}
+
+/* How many addresses a To or Cc names: 0 to 3, then 4 for 4-8, 8 for more. */
 static void
 recipients(struct spam_toks *t, const char *name, const char *v)
 {
