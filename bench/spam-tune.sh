@@ -2,7 +2,8 @@
 # How the spam filter's parameters were chosen: cross-validation on the
 # training splits only (never the test splits; docs/SPAM.md), over a
 # grid of Robinson's s and x, the minimum deviation, the number of tokens
-# combined, the logistic model's rate and share of the score, and the
+# combined, the logistic model's rate and share of the score (mixed as
+# probabilities, mode 0, or log-odds, mode 1), and the
 # tokenizer's features.  For each setting it prints false positives/false
 # negatives at several spam cuts (the score alone, no signals), for the
 # YouTube comments (leave one video out over Youtube01-04: the test split
@@ -10,7 +11,8 @@
 # (10 stratified folds, seed 0).  Takes a few minutes a setting.
 #
 #   sh bench/spam-tune.sh
-#   ROBS=0.45 MIX="0 0.5 1" RATE="4 8" FEAT="0 1" sh bench/spam-tune.sh
+#   ROBS=0.45 MIX="0 0.5 1" MODE="0 1" RATE="4 8" FEAT="0 32 64" \
+#       sh bench/spam-tune.sh
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,9 +22,10 @@ ROBS=${ROBS:-"0.45"}
 ROBX=${ROBX:-"0.5"}
 MD=${MD:-"0.1"}
 MT=${MT:-"150"}
-MIX=${MIX:-"0.5"}
-RATE=${RATE:-"4"}
-FEAT=${FEAT:-"0"}
+MIX=${MIX:-"0.7"}
+MODE=${MODE:-"1"}
+RATE=${RATE:-"8"}
+FEAT=${FEAT:-"32"}
 yt=$DATA/youtube-spam
 Y="$yt/Youtube01-Psy.csv $yt/Youtube02-KatyPerry.csv"
 Y="$Y $yt/Youtube03-LMFAO.csv $yt/Youtube04-Eminem.csv"
@@ -47,15 +50,17 @@ sweep() {
 
 echo "cut:fp/fn for each setting (cross-validation on training data)"
 for s in $ROBS; do for x in $ROBX; do for m in $MD; do for t in $MT; do
-for mix in $MIX; do for r in $RATE; do for f in $FEAT; do
+for mix in $MIX; do for mm in $MODE; do for r in $RATE; do
+for f in $FEAT; do
 	p="--robs $s --robx $x --min-dev $m --max-tokens $t --mix $mix"
-	p="$p --lr-rate $r --features $f --no-signals"
+	p="$p --mix-mode $mm --lr-rate $r --features $f --no-signals"
 	# shellcheck disable=SC2086
 	l=$("$GALLEY" spam eval --train $Y --by-path --scores $p | sweep)
 	# shellcheck disable=SC2086
 	a=$("$GALLEY" spam eval --train "$DATA/spamassassin/train" --folds 10 \
 	    --seed 0 --scores $p | sweep)
-	echo "s=$s x=$x min_dev=$m max_tokens=$t mix=$mix rate=$r features=$f"
+	echo "s=$s x=$x min_dev=$m max_tokens=$t mix=$mix mode=$mm rate=$r" \
+	    "features=$f"
 	echo "  youtube-lovo$l"
 	echo "  spamassassin$a"
-done; done; done; done; done; done; done
+done; done; done; done; done; done; done; done

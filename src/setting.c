@@ -69,7 +69,7 @@ const struct setting settings[SET__MAX] = {
 	    " is held", SET_PROB, 0, 0, NULL,
 	    "Ham score", SETG_SPAM },
 	[SET_DISCARD_BLATANT] = { "discard_blatant", "false", "drop, without"
-	    " telling the sender, a comment scoring 0.99 or more with another"
+	    " telling the sender, a comment scoring 0.999 or more with another"
 	    " sign of spam", SET_BOOL, 0, 0, NULL,
 	    "Drop blatant spam silently", SETG_SPAM },
 	[SET_COMMENT_MIN_SECONDS] = { "comment_min_seconds", "3", "a form sent"

@@ -3,10 +3,12 @@
  * filter from mail corpora (`galley spam train`, `galley spam eval`).
  * GMime parses the message, decodes headers (RFC 2047), transfer
  * encodings and charsets; we only choose what becomes a token: the
- * names of the headers present, the words of the headers that say who
- * and what (under the header's name), and the text of every text part,
- * HTML through spam_html.  Other parts leave their type and file
- * extension.
+ * words of the headers that say who and what (under the header's
+ * name), the relays, how the message was made (Message-ID domain,
+ * recipient counts, each part's type, charset and transfer encoding),
+ * and the text of every text part, HTML through spam_html.  Other
+ * parts leave their type and file extension.  docs/SPAM.md has what
+ * was measured.
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -72,6 +74,50 @@ relays(struct spam_toks *t, const char *v)
 	}
 }
 
+/* prefix + v's first word, lower-cased: "cte:base64". */
+static void
+lower_token(struct spam_toks *t, const char *prefix, const char *v)
+{
+	char	 low[64];
+	size_t	 n = 0;
+
+	while (isspace((unsigned char)*v) || *v == '"')
+		v++;
+	for (; *v != '\0' && !isspace((unsigned char)*v) &&
+	    strchr(";\">", *v) == NULL && n < sizeof(low); v++)
+		low[n++] = (char)tolower((unsigned char)*v);
+	if (n > 0)
+		spam_toks_add(t, prefix, low, n);
+}
+
+/*
+ * The domain that made the Message-ID ("message-id:@example.org"), or
+ * "message-id:none": bulk mailers name their own host, or none.
+ */
+static void
+message_id(struct spam_toks *t, const char *v)
+{
+	const char	*at = strrchr(v, '@');
+
+	if (at == NULL)
+		spam_toks_add(t, "message-id:", "none", 4);
+	else
+		lower_token(t, "message-id:@", at + 1);
+}
+
+/* How many addresses a To or Cc names: 0 to 3, then 4 for 4-8, 8 for more. */
+static void
+recipients(struct spam_toks *t, const char *name, const char *v)
+{
+	char	 tok[80];
+	int	 n = 0;
+
+	for (; *v != '\0'; v++)
+		n += *v == '@';
+	snprintf(tok, sizeof(tok), "%s:%d", name, n > 8 ? 8 : n > 3 ? 4 : n);
+	spam_toks_add(t, "rcpt:", tok, strlen(tok));
+}
+
 static void
 headers(struct spam_toks *t, GMimeObject *o)
 {
@@ -88,10 +134,20 @@ headers(struct spam_toks *t, GMimeObject *o)
 		for (i = 0; v[i] != '\0' && i < sizeof(name) - 1; i++)
 			name[i] = (char)tolower((unsigned char)v[i]);
 		name[i] = '\0';
-		spam_toks_add(t, "hdr:", name, i);
+		/* Measured: names alone tell a list's ham, not spam. */
+		if (t->feat & SPAM_F_HEADER_NAMES)
+			spam_toks_add(t, "hdr:", name, i);
 		if (strcmp(name, "received") == 0) {
 			relays(t, g_mime_header_get_raw_value(h));
 			continue;
+		}
+		if ((t->feat & SPAM_F_MAIL_META) &&
+		    (v = g_mime_header_get_raw_value(h)) != NULL) {
+			if (strcmp(name, "message-id") == 0)
+				message_id(t, v);
+			else if (strcmp(name, "to") == 0 ||
+			    strcmp(name, "cc") == 0)
+				recipients(t, name, v);
 		}
 		if (!wanted(name) || (v = g_mime_header_get_value(h)) == NULL)
 			continue;
@@ -153,6 +209,14 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 		spam_toks_add(t, "ct:", type, strlen(type));
 		g_free(type);
 	}
+	/* How each part is written: "charset:gb2312", "cte:base64". */
+	if ((t->feat & SPAM_F_MAIL_META) &&
+	    (fn = g_mime_content_type_get_parameter(ct, "charset")) != NULL)
+		lower_token(t, "charset:", fn);
+	if ((t->feat & SPAM_F_MAIL_META) && GMIME_IS_PART(o) &&
+	    (fn = g_mime_object_get_header(o, "Content-Transfer-Encoding")) !=
+	    NULL)
+		lower_token(t, "cte:", fn);
 	if (!GMIME_IS_PART(o))
 		return;
 	if (g_mime_content_type_is_type(ct, "text", "*")) {

@@ -157,7 +157,12 @@ mail(void)
 	    has(&t, "subject:today"));
 	CHECK(has(&t, "from:deal") && has(&t, "from:maker") &&
 	    has(&t, "@:offers.example"));
-	CHECK(has(&t, "hdr:date") && has(&t, "hdr:message-id"));
+	/* Header names only when asked (they told lists, not spam). */
+	CHECK(!has(&t, "hdr:date") && !has(&t, "hdr:message-id"));
+	/* How it was made: Message-ID host, recipients, each part's way. */
+	CHECK(has(&t, "message-id:@offers.example") && has(&t, "rcpt:to:1") &&
+	    has(&t, "charset:utf-8") && has(&t, "cte:quoted-printable") &&
+	    has(&t, "cte:base64"));
 	CHECK(has(&t, "received:mx.relay.example") &&
 	    has(&t, "received:192.0.2.7") &&
 	    has(&t, "received:inbound.example.net") &&
@@ -171,6 +176,11 @@ mail(void)
 	spam_toks_init(&t, &a);
 	spam_corpus_tokens(&t, msg, sizeof(msg) - 1);
 	CHECK(has(&t, "subject:today"));
+	spam_toks_init(&t, &a);
+	t.feat = SPAM_F_HEADER_NAMES;
+	CHECK(spam_mail_tokens(&t, msg, sizeof(msg) - 1) == 0);
+	CHECK(has(&t, "hdr:date") && has(&t, "hdr:message-id") &&
+	    !has(&t, "message-id:@offers.example") && !has(&t, "rcpt:to:1"));
 	spam_toks_init(&t, &a);
 	spam_corpus_tokens(&t, "Subscribe: my channel", 21);
 	CHECK(has(&t, "subscribe") && has(&t, "channel") &&
@@ -278,14 +288,15 @@ verdicts(void)
 	    0.9, 0) == SPAM_UNSURE);
 	/* The honeypot alone is spam. */
 	CHECK(spam_verdict(0.0, SPAM_SIG_HONEYPOT, 0.2, 0.9, 0) == SPAM_SPAM);
-	/* Discard: only when asked, at 0.99 and with a second sign. */
+	/* Discard: only when asked, at 0.999 and with a second sign. */
 	CHECK(spam_verdict(0.9995, SPAM_SIG_SPAM_HOST, 0.2, 0.9, 1) ==
 	    SPAM_DISCARD);
 	CHECK(spam_verdict(0.9995, 0, 0.2, 0.9, 1) == SPAM_SPAM);
 	CHECK(spam_verdict(0.9995, SPAM_SIG_SPAM_HOST, 0.2, 0.9, 0) ==
 	    SPAM_SPAM);
-	CHECK(spam_verdict(0.98, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) == SPAM_SPAM);
-	CHECK(spam_verdict(0.99, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) ==
+	CHECK(spam_verdict(0.998, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) ==
+	    SPAM_SPAM);
+	CHECK(spam_verdict(0.999, SPAM_SIG_HONEYPOT, 0.2, 0.9, 1) ==
 	    SPAM_DISCARD);
 	arena_init(&a);
 	CHECK_STR(spam_signal_names(&a, 0), "");
@@ -309,7 +320,9 @@ features(void)
 	arena_init(&a);
 	spam_toks_init(&t, &a);
 	spam_comment_tokens(&t, &c);
-	CHECK(SPAM_FEATURES == 0 && has(&t, "fr33") && !has(&t, "free") &&
+	CHECK(!(SPAM_FEATURES & (SPAM_F_GRAMS | SPAM_F_LEET | SPAM_F_SPACED |
+	    SPAM_F_HOMOGLYPH | SPAM_F_SHORTENER)) &&
+	    has(&t, "fr33") && !has(&t, "free") &&
 	    !has(&t, "viagra") && !has(&t, "h:*shortener") &&
 	    !has(&t, "g:^fr"));
 	spam_toks_init(&t, &a);
@@ -614,8 +627,8 @@ accuracy(void)
 	    "0", NULL });
 	if (CHECK_MSG(j != NULL, "eval on SpamAssassin")) {
 		CHECK(jint(j, "ham") == 2916 && jint(j, "spam") == 1328);
-		CHECK_MSG(jint(j, "fp") <= 6, "SpamAssassin false positives");
-		CHECK_MSG(jint(j, "fn") <= 95, "SpamAssassin false negatives");
+		CHECK_MSG(jint(j, "fp") <= 7, "SpamAssassin false positives");
+		CHECK_MSG(jint(j, "fn") <= 60, "SpamAssassin false negatives");
 		json_decref(j);
 	}
 	/* Leave one video out over Youtube01-04 (05 is the test split). */
@@ -629,7 +642,7 @@ accuracy(void)
 		CHECK_MSG(json_real_value(json_object_get(j, "mean_accuracy")) >=
 		    0.94, "YouTube mean accuracy");
 		CHECK_MSG(json_real_value(json_object_get(j, "min_accuracy")) >=
-		    0.925, "YouTube worst video");
+		    0.93, "YouTube worst video");
 		json_decref(j);
 	}
 	/* Cross-validation runs and says something sensible. */
