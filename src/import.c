@@ -130,6 +130,8 @@ struct imp {
 	long			 items, items_total;
 	double			 started, shown;
 	int			 ours;	/* the file is an export of Galley's */
+	/* Approved comments written and not yet in their post's count. */
+	int64_t			 tally_post, tally_n;
 };
 
 static double
@@ -1136,6 +1138,25 @@ import_comment_text(struct buf *out, const char *html, size_t len)
 }
 
 /*
+ * Counts an approved comment of post (0: none, to end with) and adds
+ * the run of one post's to its count when another's begins: comments
+ * come by post, so that is about once a post (store_tallies_later).
+ */
+static int
+tally(struct imp *m, int64_t post)
+{
+	int	 rc = STORE_OK;
+
+	if (post != m->tally_post && m->tally_n > 0)
+		rc = store_tallies_add(m->env.conn, m->tally_post,
+		    m->tally_n);
+	if (post != m->tally_post)
+		m->tally_post = post, m->tally_n = 0;
+	m->tally_n += post != 0;
+	return rc;
+}
+
+/*
  * Adds comment c of the current item; *later when its parent is not
  * in yet (a reply before its parent in the file).
  */
@@ -1200,6 +1221,9 @@ comment_add(struct imp *m, const struct wxr_comment *c, const char *key,
 		return rc;
 	cm_map(m, c->id, id);
 	m->n[K_COMMENT].imported++;
+	if (strcmp(cm.status, "approved") == 0 && (rc = tally(m,
+	    cm.post_id)) != STORE_OK)
+		return rc;
 	return STORE_OK;
 }
 
@@ -1610,8 +1634,8 @@ import_run(const struct site *s, const struct import_opts *o, FILE *out,
 		rc = -1;
 	} else
 		rc = write_all(&m, &h, made, &nmade);
-	if (rc == 0 && store_tallies_now(m.env.conn) != STORE_OK) {
-		snprintf(err, errlen, "cannot recount the posts' comments");
+	if (rc == 0 && tally(&m, 0) != STORE_OK) {
+		snprintf(err, errlen, "cannot count the posts' comments");
 		rc = -1;
 	}
 	if (rc == 0 && !o->dry_run && store_commit(m.env.conn) != STORE_OK) {

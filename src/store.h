@@ -458,14 +458,15 @@ int	store_tallies(struct store_conn *, int repair,
 	    int64_t count), void *arg);
 
 /*
- * For the rest of the transaction, posts' comment counts are not kept
- * row by row (PostgreSQL: one post's thousands of comments were as many
- * versions of its row, each walked by the next); store_tallies_now
- * recounts them and keeps them again, before the commit.  SQLite keeps
- * them as it goes, cheaply, and both are nothing there.
+ * For the rest of the transaction, a new comment does not add itself
+ * to its post's count (PostgreSQL: one post's thousands of comments
+ * were as many versions of its row, each walked by the next); the
+ * writer adds each post's approved ones once with store_tallies_add,
+ * before the commit.  SQLite keeps counts as it goes, cheaply, and both
+ * are nothing there.
  */
 int	store_tallies_later(struct store_conn *);
-int	store_tallies_now(struct store_conn *);
+int	store_tallies_add(struct store_conn *, int64_t post_id, int64_t n);
 
 /* A stored file some row names (store_media_refs). */
 struct media_ref {

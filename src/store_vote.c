@@ -195,27 +195,18 @@ store_tallies_later(struct store_conn *c)
 	    " true)", ""));
 }
 
-/* Ignores a recount's report: the counts were left to it. */
-static void
-recounted(void *arg, const char *kind, int64_t id, int64_t old_sum,
-    int64_t old_count, int64_t sum, int64_t count)
-{
-	(void)arg, (void)kind, (void)id, (void)old_sum, (void)old_count;
-	(void)sum, (void)count;
-}
-
+/*
+ * An addition, not a recount: a recount's count(*) reads the snapshot
+ * its statement began with, so one waiting on a reader's comment (its
+ * +1 done, not yet committed) would write a total without it.
+ */
 int
-store_tallies_now(struct store_conn *c)
+store_tallies_add(struct store_conn *c, int64_t post_id, int64_t n)
 {
-	int	 rc;
-
-	if (q_engine(c) != DB_PG)
+	if (q_engine(c) != DB_PG || n == 0)
 		return STORE_OK;
-	if ((rc = recount(c, &recounts[VOTE_RECOUNTS], 1, recounted,
-	    NULL)) != STORE_OK)
-		return rc;
-	return q_exec(q(c, "SELECT set_config('galley.tallies', 'now',"
-	    " true)", ""));
+	return q_exec(q(c, "UPDATE posts SET comment_count = comment_count +"
+	    " ?2 WHERE id = ?1", "ii", post_id, n));
 }
 
 int
