@@ -233,6 +233,16 @@ store_drafts_count(struct store_conn *c, int64_t author_id, int64_t *n)
 }
 
 int
+store_drafts_latest(struct store_conn *c, struct arena *a, int64_t author_id,
+    int64_t limit, struct post **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " POST_COLS " WHERE p.author_id = ?1 AND"
+	    " p.status = 'draft' ORDER BY p.modified DESC, p.id DESC LIMIT ?2",
+	    "ii", author_id, limit), a, sizeof(**out), fill_post, (void **)out,
+	    n);
+}
+
+int
 store_scheduled_due(struct store_conn *c, int64_t after, int64_t upto,
     int64_t *n)
 {
