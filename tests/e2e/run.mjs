@@ -366,6 +366,7 @@ for (const js of [true, false]) {
 	const thumbs = admin.locator('.admin-held img');
 	check(await thumbs.count() >= 2 && await thumbs.first().evaluate((i) =>
 	    i.complete && i.naturalWidth > 0), 'the held pictures on the dashboard');
+	await admin.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
 	await admin.goto(base + '/admin/comments/?status=pending');
 	await admin.screenshot({ path: join(out, 'admin-queue.png'), fullPage: true });
 	const rows = admin.locator('tr', { hasText: 'A picture from the scene' });
@@ -837,16 +838,24 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 
 	// Each visible button drawn twice, as it is and with its text and
 	// icons made transparent: the same pixels mean it shows no glyph.
+	// Buttons of the same markup and size draw alike (an article's
+	// thousand pairs of thumbs): one of each is looked at.
 	const blank = async (page, what) => {
 		const buttons = page.locator('button, input[type="submit"], input[type="button"]');
-		const n = await buttons.count();
+		const sigs = await buttons.evaluateAll((bs) => bs.map((b) => {
+			const r = b.getBoundingClientRect();
+			return `${b.className}|${b.innerHTML}|${b.value}|${r.width}x${r.height}`;
+		}));
+		const done = new Set();
 		let seen = 0;
 		await page.mouse.move(0, 0);
-		for (let i = 0; i < n; i++) {
+		for (let i = 0; i < sigs.length; i++) {
+			if (done.has(sigs[i])) continue;
 			const b = buttons.nth(i);
 			if (!await b.isVisible()) continue;
 			const box = await b.boundingBox();
 			if (!box || box.width < 2 || box.height < 2) continue;
+			done.add(sigs[i]);
 			await b.scrollIntoViewIfNeeded();
 			seen++;
 			const shown = await b.screenshot({ animations: 'disabled' });
@@ -875,7 +884,10 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 		for (const [size, vp] of [['desktop', desk], ['phone', phone]]) {
 			await admin.setViewportSize(vp);
 			await admin.goto(base + path);
-			await admin.screenshot({ path: join(out, `${name}-${size}.png`), fullPage: true });
+			// The article's thousands of comments: its first screens only.
+			const tall = await admin.evaluate(() => document.documentElement.scrollHeight);
+			await admin.screenshot({ path: join(out, `${name}-${size}.png`), fullPage: true,
+			    clip: { x: 0, y: 0, width: vp.width, height: Math.min(tall, 6000) } });
 			const seen = await blank(admin, `${name}, ${size}`);
 			check(seen >= 1, `buttons looked at on the ${name} (${size}): ${seen}`);
 			// Nothing wider than the window but what scrolls inside itself.
