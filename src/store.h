@@ -659,9 +659,6 @@ int	store_comments_find(struct store_conn *, struct arena *,
 /* Comments per status: approved, pending, spam, trash. */
 int	store_comment_counts(struct store_conn *, int64_t author_id,
 	    int64_t counts[4]);
-/* Posts and pages that are drafts (author_id's only, unless 0). */
-int	store_drafts_count(struct store_conn *, int64_t author_id,
-	    int64_t *n);
 /*
  * The dashboard's: the newest limit comments of status (on author_id's
  * posts only, unless 0) with their posts, as comments_find fills them,

@@ -385,5 +385,6 @@ main(void)
 	free(au);
 	free(ed);
 	free(admin);
+	free(dir);
 	return check_done();
 }
