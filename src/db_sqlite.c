@@ -40,6 +40,7 @@ struct sconn {
 	struct pool_item	 item;
 	sqlite3			*db;
 	struct db_cache		 stmts;	/* struct sstmt, by sql */
+	int			 explain;	/* GALLEY_EXPLAIN set */
 };
 
 struct spool {
@@ -96,6 +97,28 @@ rc_of(sqlite3 *db, int rc, const char *what)
 	return STORE_ERROR;
 }
 
+/*
+ * With GALLEY_EXPLAIN in the environment, each statement's query plan
+ * is logged once, when first prepared on a connection: "galley: plan:
+ * DETAIL: SQL", one line per step, for a developer (and a test) to see
+ * which queries scan a table instead of searching an index.
+ */
+static void
+explain(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	char		*q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+
+	if (q != NULL && sqlite3_prepare_v2(db, q, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "galley: plan: %s: %s\n",
+			    (const char *)sqlite3_column_text(st, 3), sql);
+		sqlite3_finalize(st);
+	}
+	sqlite3_free(q);
+}
+
 static struct db_stmt *
 sl_stmt(struct store_conn *sc, const char *sql)
 {
@@ -115,6 +138,8 @@ sl_stmt(struct store_conn *sc, const char *sql)
 		    sqlite3_errmsg(c->db), sql);
 		return NULL;
 	}
+	if (c->explain)
+		explain(c->db, sql);
 	s = xcalloc(1, sizeof(*s));
 	s->base.drv = &db_sqlite;
 	s->c = c;
@@ -411,6 +436,7 @@ conn_open(const char *path, int create, char *err, size_t errlen)
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	c->base.drv = &db_sqlite;
+	c->explain = getenv("GALLEY_EXPLAIN") != NULL;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(c->db, BUSY_MS);

@@ -316,7 +316,10 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		    r->store_err == STORE_RETRY || r->store_err == STORE_FULL ?
 		    503 : 500);
 	}
-	rc = theme_render(page_theme(r), page_lang(r), tmpl, view, &r->body);
+	/* admin_view's pages have the admin's layout, not the reader's. */
+	rc = theme_render_in(page_theme(r), page_lang(r), json_object_get(view,
+	    "admin") != NULL ? "admin-layout" : "layout", tmpl, view,
+	    &r->body);
 	json_decref(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);
@@ -325,6 +328,17 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 		return 500;
 	}
 	return status;
+}
+
+void
+view_comment_picture(json_t *o, const struct comment *c)
+{
+	view_str(o, "image", c->image != NULL ? c->image : "");
+	view_str(o, "image_ext", c->image_ext != NULL && *c->image_ext != '\0' ?
+	    c->image_ext : "jpg");
+	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
+	view_int(o, "thumb_w", c->thumb_w);
+	view_int(o, "thumb_h", c->thumb_h);
 }
 
 json_t *

@@ -16,6 +16,7 @@
 #include "url.h"
 
 struct buf;
+struct comment;
 struct picture;
 struct req;
 struct date_names;
@@ -188,6 +189,12 @@ void	view_feed_link(struct req *, json_t *view, const char *title,
 	    const struct route *rt);
 /* Sets o[key] to the integer v. */
 void	view_int(json_t *o, const char *key, int64_t v);
+/*
+ * Sets o's fields for c's attached picture: image, thumb (its hashes,
+ * "" when none), image_ext, thumb_w and thumb_h; a template makes the
+ * links /media/{{thumb}}.{{image_ext}} and /media/{{image}}.{{image_ext}}.
+ */
+void	view_comment_picture(json_t *o, const struct comment *c);
 /* Returns a listing entry for p: title, url, date, author, excerpt. */
 json_t	*view_post_summary(struct req *, const struct post *);
 /*

@@ -145,12 +145,7 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	buf_reset(&b);
 	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
 	    "approved") != 0));
-	view_str(o, "image", c->image != NULL ? c->image : "");
-	view_str(o, "image_ext", c->image_ext != NULL && *c->image_ext != '\0' ?
-	    c->image_ext : "jpg");
-	view_str(o, "thumb", c->thumb != NULL ? c->thumb : "");
-	view_int(o, "thumb_w", c->thumb_w);
-	view_int(o, "thumb_h", c->thumb_h);
+	view_comment_picture(o, c);
 	/* {{{avatar}}}: shapes and a colour drawn from a hex key, no text. */
 	avatar_svg(&b, c->avatar != NULL ? c->avatar : "");
 	view_str(o, "avatar", b.data);

@@ -670,9 +670,28 @@ int	store_comments_find(struct store_conn *, struct arena *,
 /* Comments per status: approved, pending, spam, trash. */
 int	store_comment_counts(struct store_conn *, int64_t author_id,
 	    int64_t counts[4]);
-/* Posts and pages that are drafts (author_id's only, unless 0). */
-int	store_drafts_count(struct store_conn *, int64_t author_id,
-	    int64_t *n);
+/*
+ * The dashboard's: the newest limit comments of status (on author_id's
+ * posts only, unless 0) with their posts, as comments_find fills them,
+ * read down the (status, created) index, so the rows read are about
+ * limit whatever the site's size; no total is counted.
+ */
+int	store_comments_latest(struct store_conn *, struct arena *,
+	    const char *status, int64_t author_id, int64_t limit,
+	    struct comment **out, size_t *n);
+/*
+ * Comments per status (approved, pending, spam, trash) on author_id's
+ * posts (0: any), each counted up to cap only: a count of cap means cap
+ * or more, and no count reads more than cap index entries.
+ */
+int	store_comment_tally(struct store_conn *, int64_t author_id,
+	    int64_t cap, int64_t counts[4]);
+/*
+ * author_id's drafts, posts and pages, the last modified first, at most
+ * limit (read through the author's posts, never the site's).
+ */
+int	store_drafts_latest(struct store_conn *, struct arena *,
+	    int64_t author_id, int64_t limit, struct post **out, size_t *n);
 /* A post or page by id, whatever its status (the editor's). */
 int	store_post_get(struct store_conn *, struct arena *, int64_t id,
 	    struct post *out);

@@ -619,6 +619,13 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
 	cm->post_author = col_int(s, 23);
 }
 
+/* What fill_found reads, in its order. */
+#define FOUND_COLS "c.id, c.post_id, coalesce(c.parent_id, 0), c.author," \
+	" c.url, c.content, c.status, c.created, c.vote_sum, c.vote_count," \
+	" c.image, c.thumb, c.thumb_w, c.thumb_h, c.avatar, c.image_ext," \
+	" c.email, c.spam_score, c.spam_signals, c.spam_trained, p.title," \
+	" p.slug, p.published, p.author_id"
+
 /*
  * The filter of comments_find, shared by its page and its count.  "Has
  * ?3 in it" is asked as replace() changing the text, which both engines
@@ -643,15 +650,38 @@ store_comments_find(struct store_conn *c, struct arena *a,
 	    cq->author_id, cq->q), total);
 	if (rc != STORE_OK)
 		return rc;
-	return q_many(q(c, "SELECT c.id, c.post_id, coalesce(c.parent_id,"
-	    " 0), c.author, c.url, c.content, c.status, c.created,"
-	    " c.vote_sum, c.vote_count, c.image, c.thumb, c.thumb_w,"
-	    " c.thumb_h, c.avatar, c.image_ext, c.email, c.spam_score, c.spam_signals,"
-	    " c.spam_trained, p.title, p.slug, p.published, p.author_id"
-	    FIND_WHERE " ORDER BY c.created DESC, c.id DESC LIMIT ?5"
-	    " OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
+	return q_many(q(c, "SELECT " FOUND_COLS FIND_WHERE " ORDER BY"
+	    " c.created DESC, c.id DESC LIMIT ?5 OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
 	    cq->offset, cq->limit), a, sizeof(**out), fill_found,
 	    (void **)out, n);
+}
+
+int
+store_comments_latest(struct store_conn *c, struct arena *a,
+    const char *status, int64_t author_id, int64_t limit,
+    struct comment **out, size_t *n)
+{
+	return q_many(q(c, "SELECT " FOUND_COLS " FROM comments c JOIN posts p"
+	    " ON p.id = c.post_id WHERE c.status = ?1 AND (CAST(?2 AS BIGINT)"
+	    " = 0 OR p.author_id = ?2) ORDER BY c.created DESC, c.id DESC"
+	    " LIMIT ?3", "tii", status, author_id, limit), a, sizeof(**out),
+	    fill_found, (void **)out, n);
+}
+
+int
+store_comment_tally(struct store_conn *c, int64_t author_id, int64_t cap,
+    int64_t counts[4])
+{
+	static const char *const st[4] = { "approved", "pending", "spam",
+	    "trash" };
+	int	 i, rc = STORE_OK;
+
+	for (i = 0; i < 4 && rc == STORE_OK; i++)
+		rc = q_int(q(c, "SELECT count(*) FROM (SELECT 1 FROM comments c"
+		    " JOIN posts p ON p.id = c.post_id WHERE c.status = ?1 AND"
+		    " (CAST(?2 AS BIGINT) = 0 OR p.author_id = ?2) LIMIT ?3) t",
+		    "tii", st[i], author_id, cap), &counts[i]);
+	return rc;
 }
 
 int
@@ -716,9 +746,11 @@ store_daily(struct store_conn *c, int64_t since, int ndays,
 	int		 rc;
 
 	memset(days, 0, (size_t)ndays * sizeof(*days));
+	/* Status first, so (status, created) reads only these days. */
 	rc = daily_comments(q(c, "SELECT (created - ?1) / 86400, status,"
-	    " count(*) FROM comments WHERE created >= ?1 GROUP BY 1, 2", "i",
-	    since), ndays, days);
+	    " count(*) FROM comments WHERE status IN ('approved', 'pending',"
+	    " 'spam') AND created >= ?1 GROUP BY 1, 2", "i", since), ndays,
+	    days);
 	if (rc != STORE_OK)
 		return rc;
 	s = q(c, "SELECT d, count(*) FROM (SELECT (created - ?1) / 86400 AS d"

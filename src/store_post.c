@@ -225,11 +225,13 @@ store_slug_taken(struct store_conn *c, const char *type, const char *slug,
 }
 
 int
-store_drafts_count(struct store_conn *c, int64_t author_id, int64_t *n)
+store_drafts_latest(struct store_conn *c, struct arena *a, int64_t author_id,
+    int64_t limit, struct post **out, size_t *n)
 {
-	return q_int(q(c, "SELECT count(*) FROM posts WHERE status = 'draft'"
-	    " AND (CAST(?1 AS BIGINT) = 0 OR author_id = ?1)", "i",
-	    author_id), n);
+	return q_many(q(c, "SELECT " POST_COLS " WHERE p.author_id = ?1 AND"
+	    " p.status = 'draft' ORDER BY p.modified DESC, p.id DESC LIMIT ?2",
+	    "ii", author_id, limit), a, sizeof(**out), fill_post, (void **)out,
+	    n);
 }
 
 int

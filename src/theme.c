@@ -4,7 +4,10 @@
  * searched linearly.  A load walks the built-in files, taking each from
  * the site's folder instead when it is there, then adds the folder's
  * other files; templates are compiled as they come and their partials
- * checked once all are in.
+ * checked once all are in.  The admin's files (admin_file) are the
+ * program's, not the theme's: always the built-in ones, so a site's
+ * theme restyles what readers see and can neither break nor restyle the
+ * pages its owner would fix it from.
  *
  * Reloading without a lock around rendering: struct theme_live holds the
  * served theme and one counted reference to it.  theme_take locks only
@@ -104,6 +107,17 @@ type_of(const char *file, int *text)
 		}
 	*text = 0;
 	return "application/octet-stream";
+}
+
+/*
+ * The admin's own files, "admin-*" and "admin.*" (admin-layout.mustache,
+ * admin.css): never taken from a theme folder.
+ */
+static int
+admin_file(const char *file)
+{
+	return strncmp(file, "admin", 5) == 0 && (file[5] == '-' ||
+	    file[5] == '.');
 }
 
 static int
@@ -279,8 +293,9 @@ file_add(struct loading *l, const char *file, const struct embed *e)
 	if ((tmpl ? t->ntmpl : t->nasset) == THEME_MAX)
 		return problem(l, "%s: more than %d %s", path, THEME_MAX,
 		    tmpl ? "templates" : "other files");
-	if (l->dirfd != -1 && (rc = file_read(l->dirfd, file, &data, &len,
-	    msg, sizeof(msg))) == -1 && problem(l, "%s: %s", path, msg) == -1)
+	if (l->dirfd != -1 && !admin_file(file) && (rc = file_read(l->dirfd,
+	    file, &data, &len, msg, sizeof(msg))) == -1 && problem(l, "%s: %s",
+	    path, msg) == -1)
 		return -1;
 	if (rc == 1 && tmpl) {
 		rc = tmpl_add(t, file, path, data, len, msg, sizeof(msg));
@@ -328,7 +343,8 @@ extras_add(struct loading *l)
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) > NAME_MAX_LEN ||
-		    !url_file_name_ok(de->d_name, strlen(de->d_name)))
+		    !url_file_name_ok(de->d_name, strlen(de->d_name)) ||
+		    admin_file(de->d_name))
 			continue;
 		snprintf(name, sizeof(name), THEME_DIR "%s", de->d_name);
 		/* One that cannot be looked at is file_add's to report. */
@@ -480,13 +496,6 @@ partial_load(void *arg, const char *name, size_t len)
 	if (len == 7 && memcmp(name, "content", 7) == 0)
 		name = pl->page, len = strlen(pl->page);
 	return tmpl_find(pl->t, pl->lang, name, len);
-}
-
-int
-theme_render(const struct theme *t, enum lang lang, const char *name,
-    json_t *view, struct buf *out)
-{
-	return theme_render_in(t, lang, "layout", name, view, out);
 }
 
 int
@@ -660,7 +669,8 @@ theme_copy(const char *dir, int force, FILE *out, char *err, size_t errlen)
 	}
 	/* All or nothing: look for files in the way before writing one. */
 	for (e = embeds; e->name != NULL && !force; e++) {
-		if (strncmp(e->name, THEME_DIR, skip) != 0)
+		if (strncmp(e->name, THEME_DIR, skip) != 0 ||
+		    admin_file(e->name + skip))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->name + skip);
 		if (lstat(path, &st) == 0) {
@@ -671,7 +681,8 @@ theme_copy(const char *dir, int force, FILE *out, char *err, size_t errlen)
 		}
 	}
 	for (e = embeds; e->name != NULL; e++) {
-		if (strncmp(e->name, THEME_DIR, skip) != 0)
+		if (strncmp(e->name, THEME_DIR, skip) != 0 ||
+		    admin_file(e->name + skip))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->name + skip);
 		if (file_write(path, e->data, e->len, force) == -1) {

@@ -2,7 +2,9 @@
  * theme: the templates and files pages and mail are made with.  The
  * built-in theme (themes/default/) is compiled into the binary; a site's
  * theme folder (DIR/theme/, or theme_dir in galley.conf) overrides any of
- * its files, file by file, and may add more (partials, pictures, fonts).
+ * its files, file by file, and may add more (partials, pictures, fonts),
+ * except the admin's own ("admin-*", "admin.*": admin-layout.mustache,
+ * admin.css), which are always the built-in ones.
  * Mustache templates are compiled when the theme loads and their partial
  * references checked; the other files are served under content-hashed
  * names, such as /theme/style.0123456789.css, so they can be cached
@@ -68,17 +70,12 @@ const char	*theme_notes(const struct theme *);
 const char	*theme_overrides(const struct theme *);
 /*
  * Renders the page template NAME (without ".mustache") against view into
- * out, inside the layout: the layout's {{> content}} is that template,
- * written straight into out (no copy of a page's inner part), in
- * language lang (each template is compiled once per language).  Returns
- * 0, or -1 if there is no such template or rendering failed.
- */
-int		 theme_render(const struct theme *, enum lang lang,
-		    const char *name, json_t *view, struct buf *out);
-/*
- * As theme_render, inside the template layout instead (NULL: none, the
- * template alone): mail is rendered inside its own layout, and its text
- * part alone.
+ * out, inside the template layout: the layout's {{> content}} is that
+ * template, written straight into out (no copy of a page's inner part),
+ * in language lang (each template is compiled once per language).  A
+ * reader's page has "layout", an admin page "admin-layout", mail its own
+ * layout; layout NULL renders the template alone (mail's text part).
+ * Returns 0, or -1 if there is no such template or rendering failed.
  */
 int		 theme_render_in(const struct theme *, enum lang lang,
 		    const char *layout, const char *name, json_t *view,
@@ -119,7 +116,8 @@ unsigned int	 theme_live_serial(struct theme_live *);
 unsigned int	 theme_serial(const struct theme *);
 
 /*
- * Writes the built-in theme's files into dir (created if missing),
+ * Writes the built-in theme's files but the admin's into dir (created if
+ * missing),
  * naming each written on out.  An existing file is not overwritten
  * unless force: then nothing is written and -1 returned, err naming it.
  * Returns 0, or -1 with err set.

@@ -691,8 +691,9 @@ editor_update(struct store_conn *c, const struct ed *e)
 	    .source_name = "Agency", .source_url = "https://agency.example",
 	    .comments_open = 0, .filtered = 0 };
 	struct arena	 a;
-	struct post	 got = { 0 };
-	int64_t		 n = -1, g = gen(c);
+	struct post	 got = { 0 }, *dl;
+	size_t		 dn;
+	int64_t		 g = gen(c);
 
 	arena_init(&a);
 	CHECK(store_post_update(c, &p) == STORE_OK);
@@ -713,7 +714,8 @@ editor_update(struct store_conn *c, const struct ed *e)
 	CHECK_STR(got.source_url, "https://agency.example");
 	CHECK(store_post_by_slug(c, &a, "post", "ed-live", &got) == STORE_OK &&
 	    got.id == e->draft);
-	CHECK(store_drafts_count(c, e->ed, &n) == STORE_OK && n == 1);
+	CHECK(store_drafts_latest(c, &a, e->ed, 10, &dl, &dn) == STORE_OK &&
+	    dn == 1);
 	p.slug = "ed-pub";			/* another post's */
 	CHECK(store_post_update(c, &p) == STORE_CONFLICT);
 	p.slug = "ed-live";
@@ -771,7 +773,9 @@ editor(struct store_conn *c, struct ed *e)
 	struct user	 u = { .slug = "ed", .name = "Ed", .email = "ed@x.y" };
 	struct arena	 a;
 	struct post	 p = { 0 };
-	int64_t		 n = -1, g;
+	struct post	*dl;
+	size_t		 dn;
+	int64_t		 g;
 
 	arena_init(&a);
 	CHECK(store_user_add(c, &u, &e->ed) == STORE_OK);
@@ -809,9 +813,14 @@ editor(struct store_conn *c, struct ed *e)
 	CHECK(store_post_by_slug(c, &a, "post", "ed-draft", &p) ==
 	    STORE_NOTFOUND);
 
-	CHECK(store_drafts_count(c, e->ed, &n) == STORE_OK && n == 2);
-	CHECK(store_drafts_count(c, e->ann, &n) == STORE_OK && n == 1);
-	CHECK(store_drafts_count(c, 0, &n) == STORE_OK && n == 3);
+	/* The dashboard's: each user's own, the last changed first. */
+	CHECK(store_drafts_latest(c, &a, e->ed, 10, &dl, &dn) == STORE_OK &&
+	    dn == 2 && dl[0].modified >= dl[1].modified &&
+	    dl[0].author_id == e->ed && dl[1].author_id == e->ed);
+	CHECK(store_drafts_latest(c, &a, e->ed, 1, &dl, &dn) == STORE_OK &&
+	    dn == 1);
+	CHECK(store_drafts_latest(c, &a, e->ann, 10, &dl, &dn) == STORE_OK &&
+	    dn == 1 && strcmp(dl[0].status, "draft") == 0);
 	arena_free(&a);
 	editor_lists(c, e);
 	editor_slugs(c, e);

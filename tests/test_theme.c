@@ -125,7 +125,10 @@ asset_href(struct srv *s, const char *path, const char *prefix)
 	return href;
 }
 
-/* `galley theme DIR copy`: every built-in file, byte for byte. */
+/*
+ * `galley theme DIR copy`: every built-in file byte for byte, but the
+ * admin's, which a theme folder cannot replace.
+ */
 static void
 copy(const char *dir)
 {
@@ -144,8 +147,15 @@ copy(const char *dir)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		n++;
 		snprintf(path, sizeof(path), "%s/theme/%s", dir, de->d_name);
+		if (strncmp(de->d_name, "admin", 5) == 0 &&
+		    strchr("-.", de->d_name[5]) != NULL) {
+			CHECK(access(path, F_OK) != 0);
+			continue;
+		}
+		n++;
+		buf_init(&a);
+		buf_init(&b);
 		snprintf(theirs, sizeof(theirs), "%s/themes/default/%s", top,
 		    de->d_name);
 		if (file_slurp(path, &a) == 0 && file_slurp(theirs, &b) == 0 &&
@@ -157,7 +167,7 @@ copy(const char *dir)
 		buf_reset(&b);
 	}
 	closedir(d);
-	CHECK(n > 40 && same == n);
+	CHECK(n > 25 && same == n);
 	CHECK(out.data != NULL && strstr(out.data, "/theme/article.mustache")
 	    && strstr(out.data, "/theme/style.css"));
 	buf_reset(&out);

@@ -362,6 +362,11 @@ for (const js of [true, false]) {
 	await admin.locator('#password').fill(PW);
 	await admin.locator('button[type="submit"]').click();
 	await admin.waitForLoadState();
+	// The dashboard shows the held pictures before anyone approves them.
+	const thumbs = admin.locator('.admin-held img');
+	check(await thumbs.count() >= 2 && await thumbs.first().evaluate((i) =>
+	    i.complete && i.naturalWidth > 0), 'the held pictures on the dashboard');
+	await admin.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
 	await admin.goto(base + '/admin/comments/?status=pending');
 	await admin.screenshot({ path: join(out, 'admin-queue.png'), fullPage: true });
 	const rows = admin.locator('tr', { hasText: 'A picture from the scene' });
@@ -790,6 +795,139 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 			await axeClean(admin, `${path} (${scheme})`);
 		}
 	}
+	await ctx.close();
+}
+
+// 15. The admin's own frame.  axe-core on every admin screen (the menu's,
+// the login, the lost password, the editor, one comment) and the article,
+// light and dark; the queue, the editor and the article at a desktop's
+// width and a 390-px phone's, kept as screenshots; on those, no visible
+// button without a glyph; and the sidebar folded on the phone, opened
+// from the keyboard.
+{
+	const ctx = await browser.newContext({ bypassCSP: true });
+	const admin = await ctx.newPage();
+	await login(admin, 'admin@example.org');
+	const screens = await admin.locator('nav[aria-label="Administration"] a')
+	    .evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+	check(screens.length >= 10, `the admin menu lists its screens (${screens.length})`);
+	await admin.goto(base + '/admin/comments/');
+	const one = await admin.locator('a[href^="/admin/comments/?edit="]').first()
+	    .getAttribute('href');
+	screens.push('/admin/posts/?edit=1', '/admin/posts/?edit=new', one);
+	for (const scheme of ['light', 'dark']) {
+		await admin.emulateMedia({ colorScheme: scheme });
+		for (const path of [...screens, ARTICLE]) {
+			await admin.goto(base + path);
+			await axeClean(admin, `${path} (${scheme})`);
+		}
+	}
+	const ground = await admin.evaluate(() => getComputedStyle(document.body).backgroundColor);
+	check(ground === 'rgb(23, 24, 26)', `the admin's dark ground (${ground})`);
+	const anon = await browser.newContext({ bypassCSP: true });
+	const guest = await anon.newPage();
+	for (const scheme of ['light', 'dark']) {
+		await guest.emulateMedia({ colorScheme: scheme });
+		for (const path of ['/admin/login/', '/admin/lost/']) {
+			await guest.goto(base + path);
+			await axeClean(guest, `${path} (${scheme})`);
+		}
+	}
+	await anon.close();
+	await admin.emulateMedia({ colorScheme: 'light' });
+
+	// Each visible button drawn twice, as it is and with its text and
+	// icons made transparent: the same pixels mean it shows no glyph.
+	// Buttons of the same markup and size draw alike (an article's
+	// thousand pairs of thumbs): one of each is looked at.
+	const blank = async (page, what) => {
+		const buttons = page.locator('button, input[type="submit"], input[type="button"]');
+		const sigs = await buttons.evaluateAll((bs) => bs.map((b) => {
+			const r = b.getBoundingClientRect();
+			return `${b.className}|${b.innerHTML}|${b.value}|${r.width}x${r.height}`;
+		}));
+		const done = new Set();
+		let seen = 0;
+		await page.mouse.move(0, 0);
+		for (let i = 0; i < sigs.length; i++) {
+			if (done.has(sigs[i])) continue;
+			const b = buttons.nth(i);
+			if (!await b.isVisible()) continue;
+			const box = await b.boundingBox();
+			if (!box || box.width < 2 || box.height < 2) continue;
+			done.add(sigs[i]);
+			await b.scrollIntoViewIfNeeded();
+			seen++;
+			const shown = await b.screenshot({ animations: 'disabled' });
+			await b.evaluate((el) => {
+				el.dataset.glyph = el.getAttribute('style') ?? '';
+				el.style.setProperty('color', 'transparent', 'important');
+				el.style.setProperty('text-shadow', 'none', 'important');
+				for (const c of el.querySelectorAll('*'))
+					c.style.setProperty('visibility', 'hidden', 'important');
+			});
+			const empty = await b.screenshot({ animations: 'disabled' });
+			await b.evaluate((el) => {
+				el.setAttribute('style', el.dataset.glyph);
+				for (const c of el.querySelectorAll('*')) c.style.removeProperty('visibility');
+			});
+			const name = await b.evaluate((el) => el.textContent.trim() || el.value ||
+			    el.getAttribute('aria-label') || el.outerHTML.slice(0, 80));
+			check(!shown.equals(empty), `a glyph on the button "${name}" (${what})`);
+		}
+		return seen;
+	};
+	const phone = { width: 390, height: 844 };
+	const desk = { width: 1280, height: 900 };
+	for (const [name, path] of [['queue', '/admin/comments/'], ['editor', '/admin/posts/?edit=1'],
+	    ['article', ARTICLE]]) {
+		for (const [size, vp] of [['desktop', desk], ['phone', phone]]) {
+			await admin.setViewportSize(vp);
+			await admin.goto(base + path);
+			// The article's thousands of comments: its first screens only.
+			const tall = await admin.evaluate(() => document.documentElement.scrollHeight);
+			await admin.screenshot({ path: join(out, `${name}-${size}.png`), fullPage: true,
+			    clip: { x: 0, y: 0, width: vp.width, height: Math.min(tall, 6000) } });
+			const seen = await blank(admin, `${name}, ${size}`);
+			check(seen >= 1, `buttons looked at on the ${name} (${size}): ${seen}`);
+			// Nothing wider than the window but what scrolls inside itself.
+			const wide = await admin.evaluate(() => document.documentElement.scrollWidth);
+			check(wide <= vp.width, `the ${name} fits ${vp.width} px (${wide})`);
+		}
+	}
+
+	// The sidebar: open on a desktop, folded on a phone until the keyboard
+	// reaches its button and presses Space.
+	const nav = admin.getByRole('navigation', { name: 'Administration' });
+	await admin.setViewportSize(desk);
+	await admin.goto(base + '/admin/comments/');
+	check(await nav.isVisible() && !await admin.locator('label[for="admin-fold"]').isVisible(),
+	    'the sidebar is open on a desktop, with no fold button');
+	await admin.setViewportSize(phone);
+	await admin.goto(base + '/admin/comments/');
+	check(!await nav.isVisible(), 'the sidebar is folded on a phone');
+	check(await admin.locator('label[for="admin-fold"]').isVisible(), 'the fold button shows');
+	let reached = false;
+	for (let i = 0; i < 6 && !reached; i++) {
+		await admin.keyboard.press('Tab');
+		reached = await admin.evaluate(() => document.activeElement.id === 'admin-fold');
+	}
+	check(reached, 'the keyboard reaches the fold');
+	const ring = await admin.locator('label[for="admin-fold"]').evaluate((l) =>
+	    getComputedStyle(l).outlineStyle);
+	check(ring !== 'none', `the fold shows its focus (${ring})`);
+	await admin.keyboard.press('Space');
+	check(await nav.isVisible(), 'Space opens the sidebar');
+	await admin.screenshot({ path: join(out, 'admin-menu-phone.png') });
+	await nav.getByRole('link', { name: 'Posts' }).click();
+	await admin.waitForLoadState();
+	check(new URL(admin.url()).pathname === '/admin/posts/', 'its link leads on');
+	// The skip link is the first stop, and leads past the sidebar.
+	await admin.keyboard.press('Tab');
+	check(await admin.evaluate(() => document.activeElement.className) === 'skip-link',
+	    'the skip link comes first in the admin');
+	await admin.keyboard.press('Enter');
+	check(new URL(admin.url()).hash === '#main', 'and leads to the page');
 	await ctx.close();
 }
 
