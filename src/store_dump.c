@@ -6,8 +6,9 @@
  * reads back, many rows a statement), read in one REPEATABLE READ
  * snapshot (store_snapshot)
  * so rows agree with one another while the site keeps taking writes,
- * through a cursor a block of rows at a time: one result of a whole
- * table held a popular post's every comment in memory at once.
+ * through a cursor a block of rows at a time (1,000; 8 of pictures'
+ * bytes, up to 16 MiB each as hex): one result of a whole table held a
+ * popular post's every comment in memory at once.
  * The tables are listed here in an order a load can follow, each row
  * after the rows it names; a table naming itself (a reply, a child
  * page, term or menu item) is read parents first.  A table the list
@@ -29,6 +30,8 @@ struct dump_table {
 					   NULL: no id column */
 	const char	*quiet;		/* its triggers off, for a load */
 	const char	*loud;		/* and on again */
+	int		 big;		/* rows of pictures' bytes: read a
+					   few at a time */
 };
 
 #define CURSOR	"DECLARE galley_dump NO SCROLL CURSOR FOR "
@@ -46,11 +49,13 @@ struct dump_table {
 #define QUIET(t)	"ALTER TABLE " t " DISABLE TRIGGER USER"
 #define LOUD(t)		"ALTER TABLE " t " ENABLE TRIGGER USER"
 #define PLAIN(t)	{ t, ROWS(t), LOAD(t), WIPE(t), NULL, QUIET(t), \
-			    LOUD(t) }
+			    LOUD(t), 0 }
+#define BIG(t)		{ t, ROWS(t), LOAD(t), WIPE(t), NULL, QUIET(t), \
+			    LOUD(t), 1 }
 #define NUMBERED(t)	{ t, ROWS(t), LOAD(t), WIPE(t), IDS(t), QUIET(t), \
-			    LOUD(t) }
+			    LOUD(t), 0 }
 #define NESTED(t)	{ t, TREE(t, "row_to_json(x)::text"), LOAD(t), \
-			    WIPE(t), IDS(t), QUIET(t), LOUD(t) }
+			    WIPE(t), IDS(t), QUIET(t), LOUD(t), 0 }
 
 /*
  * posts.search_vec is generated, so it is neither written nor read
@@ -71,11 +76,11 @@ static const struct dump_table tables[] = {
 	NUMBERED("privacy_log"),
 	NUMBERED("media"),
 	PLAIN("media_sizes"),
-	PLAIN("media_blobs"),
+	BIG("media_blobs"),
 	{ "posts", TREE("posts", "(row_to_json(x)::jsonb - 'search_vec')::"
 	    "text"), "INSERT INTO posts (" POST_COLS ") SELECT " POST_COLS
 	    " FROM json_populate_recordset(NULL::posts, ?1::json)",
-	    WIPE("posts"), IDS("posts"), QUIET("posts"), LOUD("posts") },
+	    WIPE("posts"), IDS("posts"), QUIET("posts"), LOUD("posts"), 0 },
 	NUMBERED("post_revisions"),
 	NESTED("terms"),
 	PLAIN("post_terms"),
@@ -92,7 +97,7 @@ static const struct dump_table tables[] = {
 	PLAIN("password_resets"),
 	PLAIN("attachments"),
 	NESTED("menu_items"),
-	PLAIN("site_images"),
+	BIG("site_images"),
 };
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
@@ -135,7 +140,7 @@ store_dump(struct store_conn *c, size_t i, int (*line)(void *,
 {
 	struct db_stmt	*s;
 	const char	*t;
-	int64_t		 got;
+	int64_t		 got, block;
 	int		 rc;
 
 	*rows = 0;
@@ -143,8 +148,11 @@ store_dump(struct store_conn *c, size_t i, int (*line)(void *,
 		return STORE_ERROR;
 	if ((rc = q_exec(q(c, tables[i].select, ""))) != STORE_OK)
 		return rc;
+	block = tables[i].big ? 8 : 1000;
 	do {
-		if ((s = q(c, "FETCH 1000 FROM galley_dump", "")) == NULL)
+		s = tables[i].big ? q(c, "FETCH 8 FROM galley_dump", "") :
+		    q(c, "FETCH 1000 FROM galley_dump", "");
+		if (s == NULL)
 			return STORE_ERROR;
 		for (got = 0; (rc = q_step(s)) == DB_ROW; got++) {
 			t = col_str(s, 0);
@@ -155,7 +163,7 @@ store_dump(struct store_conn *c, size_t i, int (*line)(void *,
 		}
 		q_done(s);
 		*rows += got;
-	} while (rc == DB_DONE && got > 0);
+	} while (rc == DB_DONE && got == block);	/* short: the end */
 	if (rc < 0)
 		return -rc;
 	return q_exec(q(c, "CLOSE galley_dump", ""));
