@@ -57,7 +57,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ "$BACKEND" = postgresql ]; then
-	sh "$top/scripts/pgtest.sh" start "$work/pg"
+	sh "$top/scripts/pgtest.sh" start "$work/pg" durable
 	sh "$top/scripts/pgtest.sh" createdb "$work/pg" bench
 	"$GALLEY" init "$work/site" --demo \
 	    --db "postgresql://galley@/bench?host=$work/pg" >/dev/null

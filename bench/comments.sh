@@ -73,7 +73,7 @@ if [ -n "$SITE" ]; then
 	case "$db" in postgresql://*) BACKEND=postgresql ;; esac
 	[ "$BACKEND" = postgresql ] || db="$site/${db:-galley.db}"
 elif [ "$BACKEND" = postgresql ]; then
-	sh "$top/scripts/pgtest.sh" start "$work/pg"
+	sh "$top/scripts/pgtest.sh" start "$work/pg" durable
 	sh "$top/scripts/pgtest.sh" createdb "$work/pg" bench
 	db="postgresql://galley@/bench?host=$work/pg"
 	site=$work/site

@@ -7,6 +7,8 @@
 # a setting for a cluster that must survive a crash of its own).
 #
 #   pgtest.sh start DIR        initdb DIR/data and start; socket in DIR
+#   pgtest.sh start DIR durable   the same with fsync on (a benchmark's
+#                              commits must reach the disk, as in production)
 #   pgtest.sh createdb DIR DB  create database DB
 #   pgtest.sh stop DIR         stop the server (data kept)
 #   pgtest.sh resume DIR       start it again
@@ -26,15 +28,17 @@ as_pg() {
 }
 
 pg_start() {
+	sync="-c fsync=off -c full_page_writes=off"
+	[ ! -f "$dir/durable" ] || sync="-c fsync=on -c full_page_writes=on"
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-	    -o "-k $dir -c listen_addresses= -c max_connections=200 \
-	    -c fsync=off -c full_page_writes=off" \
+	    -o "-k $dir -c listen_addresses= -c max_connections=200 $sync" \
 	    start >/dev/null
 }
 
 case $cmd in
 start)
 	mkdir -p "$dir"
+	[ "${3:-}" != durable ] || : > "$dir/durable"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 	as_pg "$bin/initdb" -D "$dir/data" -U galley --auth=trust \
 	    -E UTF8 --no-locale --no-sync >/dev/null

@@ -87,16 +87,30 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 room = b->cap - b->len;
 	int	 n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || buf_grow(b, (size_t)n) == -1)
+	if (b->err)
 		return;
+	/* Once into the room left, which most writes fit; again if not. */
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		if (room > 0)
+			b->data[b->len] = '\0';
+		if (buf_grow(b, (size_t)n) == -1)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (b->max != 0 && b->len + (size_t)n > b->max) {
+		b->data[b->len] = '\0';
+		b->err = 1;
+		return;
+	}
 	b->len += (size_t)n;
 }
 

@@ -3,6 +3,7 @@
  * (Howard Hinnant's civil-from-days algorithms), so a date needs neither
  * the process's TZ nor its locale, and any thread may write one.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,14 +144,40 @@ iso_week(const struct tm *tm, int64_t *year)
 	return w;
 }
 
+/*
+ * Appends v in decimal, zero-padded to width as printf's "%0*lld" pads
+ * it (a sign counts in the width).  Not printf: a page of comments
+ * writes two dates each, and vsnprintf cost more than the rest of them.
+ */
+static void
+put_num(struct buf *b, int64_t v, int width)
+{
+	char		 d[24], *p = d + sizeof(d);
+	uint64_t	 u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		width--;
+	while (d + sizeof(d) - p < width)
+		*--p = '0';
+	if (v < 0)
+		*--p = '-';
+	buf_write(p, (size_t)(d + sizeof(d) - p), b);
+}
+
 /* Appends an offset east of UTC as +hhmm, or +hh:mm with colon. */
 static void
 put_offset(struct buf *b, int32_t off, int colon)
 {
 	int	 a = off < 0 ? -off : off;
 
-	buf_printf(b, "%c%02d%s%02d", off < 0 ? '-' : '+', a / 3600,
-	    colon ? ":" : "", a / 60 % 60);
+	buf_putc(b, off < 0 ? '-' : '+');
+	put_num(b, a / 3600, 2);
+	if (colon)
+		buf_putc(b, ':');
+	put_num(b, a / 60 % 60, 2);
 }
 
 static const char *
@@ -172,35 +199,35 @@ letter(struct buf *b, char c, const struct tm *tm, int64_t t,
 	int		 h12 = tm->tm_hour % 12 == 0 ? 12 : tm->tm_hour % 12;
 
 	switch (c) {
-	case 'd': buf_printf(b, "%02d", tm->tm_mday); break;
+	case 'd': put_num(b, tm->tm_mday, 2); break;
 	case 'D': buf_puts(b, n->weekday_short[tm->tm_wday]); break;
-	case 'j': buf_printf(b, "%d", tm->tm_mday); break;
+	case 'j': put_num(b, tm->tm_mday, 0); break;
 	case 'l': buf_puts(b, n->weekday[tm->tm_wday]); break;
-	case 'N': buf_printf(b, "%d", (tm->tm_wday + 6) % 7 + 1); break;
+	case 'N': put_num(b, (tm->tm_wday + 6) % 7 + 1, 0); break;
 	case 'S': buf_puts(b, suffix(tm->tm_mday)); break;
-	case 'w': buf_printf(b, "%d", tm->tm_wday); break;
-	case 'z': buf_printf(b, "%d", tm->tm_yday); break;
-	case 'W': buf_printf(b, "%02d", iso_week(tm, &iy)); break;
+	case 'w': put_num(b, tm->tm_wday, 0); break;
+	case 'z': put_num(b, tm->tm_yday, 0); break;
+	case 'W': put_num(b, iso_week(tm, &iy), 2); break;
 	case 'F': buf_puts(b, (gen ? n->month_gen : n->month)[tm->tm_mon]);
 		break;
-	case 'm': buf_printf(b, "%02d", tm->tm_mon + 1); break;
+	case 'm': put_num(b, tm->tm_mon + 1, 2); break;
 	case 'M': buf_puts(b, n->month_short[tm->tm_mon]); break;
-	case 'n': buf_printf(b, "%d", tm->tm_mon + 1); break;
-	case 't': buf_printf(b, "%d", date_month_days(y, tm->tm_mon + 1));
+	case 'n': put_num(b, tm->tm_mon + 1, 0); break;
+	case 't': put_num(b, date_month_days(y, tm->tm_mon + 1), 0);
 		break;
 	case 'L': buf_putc(b, date_month_days(y, 2) == 29 ? '1' : '0'); break;
-	case 'o': iso_week(tm, &iy); buf_printf(b, "%lld", (long long)iy);
+	case 'o': iso_week(tm, &iy); put_num(b, iy, 0);
 		break;
-	case 'Y': buf_printf(b, "%04lld", (long long)y); break;
-	case 'y': buf_printf(b, "%02d", (int)(y % 100)); break;
+	case 'Y': put_num(b, y, 4); break;
+	case 'y': put_num(b, (int)(y % 100), 2); break;
 	case 'a': buf_puts(b, tm->tm_hour < 12 ? n->am : n->pm); break;
 	case 'A': buf_puts(b, tm->tm_hour < 12 ? n->AM : n->PM); break;
-	case 'g': buf_printf(b, "%d", h12); break;
-	case 'G': buf_printf(b, "%d", tm->tm_hour); break;
-	case 'h': buf_printf(b, "%02d", h12); break;
-	case 'H': buf_printf(b, "%02d", tm->tm_hour); break;
-	case 'i': buf_printf(b, "%02d", tm->tm_min); break;
-	case 's': buf_printf(b, "%02d", tm->tm_sec); break;
+	case 'g': put_num(b, h12, 0); break;
+	case 'G': put_num(b, tm->tm_hour, 0); break;
+	case 'h': put_num(b, h12, 2); break;
+	case 'H': put_num(b, tm->tm_hour, 2); break;
+	case 'i': put_num(b, tm->tm_min, 2); break;
+	case 's': put_num(b, tm->tm_sec, 2); break;
 	case 'u': buf_puts(b, "000000"); break;
 	case 'v': buf_puts(b, "000"); break;
 	case 'e': buf_puts(b, tz_name(z)); break;
@@ -214,11 +241,11 @@ letter(struct buf *b, char c, const struct tm *tm, int64_t t,
 			put_offset(b, (int32_t)tm->tm_gmtoff, 1);
 		break;
 	case 'T': tz_offset(z, t, &abbr, NULL); buf_puts(b, abbr); break;
-	case 'Z': buf_printf(b, "%ld", (long)tm->tm_gmtoff); break;
+	case 'Z': put_num(b, tm->tm_gmtoff, 0); break;
 	case 'c': date_format(b, "Y-m-d\\TH:i:sP", t, z, n); break;
 	case 'r': date_format(b, "D, d M Y H:i:s O", t, z, &date_names_en);
 		break;
-	case 'U': buf_printf(b, "%lld", (long long)t); break;
+	case 'U': put_num(b, t, 0); break;
 	default: return 0;
 	}
 	return 1;

@@ -837,7 +837,13 @@ partial_render(struct render *r, const struct mustache *t,
 	if (r->depth >= MUSTACHE_MAX_DEPTH)
 		return -1;
 	r->depth++;
-	rc = render_nodes(r, p, 0, p->nnodes, c, n->standalone ? &sub : NULL);
+	/*
+	 * An empty indent adds nothing to its chain: pass the chain on, so
+	 * a partial at column 0 (a page's comments) is written in whole
+	 * runs of text, not a line at a time.
+	 */
+	rc = render_nodes(r, p, 0, p->nnodes, c, !n->standalone ? NULL :
+	    n->ilen > 0 ? &sub : in);
 	r->depth--;
 	return rc;
 }
