@@ -805,7 +805,7 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await page.locator('#title').fill('Written in the browser');
 	await page.locator('#body').fill('Saved words.');
 	await page.locator('button[name="action"][value="save"]').click();
-	await page.waitForLoadState();
+	await page.waitForURL(/done=saved/, { waitUntil: 'commit' });
 	const id = new URL(page.url()).searchParams.get('edit');
 	check(/^[0-9]+$/.test(id || ''), `the draft saved (${page.url()})`);
 	check(await page.locator('#word-count').innerText() === '2 words',
@@ -835,9 +835,8 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	check(await again.locator('#body').inputValue() === 'Saved words.',
 	    'the saved text stays until the draft is restored');
 	await again.locator('button[value="autosave_restore"]').click();
-	await again.waitForLoadState();
-	check(await again.locator('#body').inputValue() === 'one two three four five',
-	    'restored, with its text intact');
+	check(await until(async () => await again.locator('#body').inputValue() ===
+	    'one two three four five'), 'restored, with its text intact');
 	check(await again.locator('#title').inputValue() === 'Written in the browser',
 	    'and its title');
 	// Upload from the editor: the Markdown at the cursor (the start).
@@ -868,7 +867,7 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await again.screenshot({ path: join(out, 'editor-phone.png'), fullPage: true });
 	// Saved: the autosave is gone, and nothing is offered.
 	await again.locator('button[name="action"][value="save"]').click();
-	await again.waitForLoadState();
+	await again.waitForURL(/done=saved/, { waitUntil: 'commit' });
 	await again.goto(base + '/admin/posts/?edit=' + id);
 	check(await again.locator('#autosave-title').count() === 0, 'saved: no draft offered');
 	check(again.errors.length === 0, `no script error in the editor: ${again.errors.slice(0, 3)}`);

@@ -49,7 +49,7 @@
 			return;
 		dirty = false;
 		saving = true;
-		fetch(form.action, { method: "POST", body: fields("autosave"),
+		fetch(form.getAttribute("action"), { method: "POST", body: fields("autosave"),
 		    credentials: "same-origin" }).then(function (res) {
 			return res.json().then(function (j) {
 				if (!res.ok)
@@ -157,7 +157,7 @@
 		ev.preventDefault();
 		fd.set("image", file.files[0]);
 		fd.set("json", "1");
-		fetch(form.action, { method: "POST", body: fd,
+		fetch(form.getAttribute("action"), { method: "POST", body: fd,
 		    credentials: "same-origin" }).then(function (res) {
 			return res.json().then(function (j) {
 				if (!res.ok)
