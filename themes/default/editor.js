@@ -19,7 +19,7 @@
 	var status = document.getElementById("autosave-status");
 	var idField = form.querySelector("input[name=id]");
 	var AUTOSAVE_MS = 5000, PREVIEW_MS = 1500;
-	var dirty = false, saving = false, previewTimer = null;
+	var dirty = false, saving = false, leaving = false, previewTimer = null;
 
 	/* page_admin_posts.c's word_count: runs between ASCII spaces. */
 	function words(s) {
@@ -70,20 +70,30 @@
 		});
 	}
 
-	/* The form, as it stands, into the preview frame: no state changes. */
+	/*
+	 * The form, as it stands, into the preview frame (no state changes),
+	 * as a copy of its fields: a second submit of the form itself would
+	 * cancel a save clicked just before.
+	 */
 	function preview() {
-		var file = document.getElementById("image");
-		var target = form.target, act = document.createElement("input");
-		act.type = "hidden";
-		act.name = "action";
-		act.value = "preview_page";
-		form.appendChild(act);
-		file.disabled = true;
-		form.target = "preview-frame";
-		form.submit();
-		form.target = target;
-		file.disabled = false;
-		form.removeChild(act);
+		if (leaving)
+			return;
+		var copy = document.createElement("form");
+		copy.method = "post";
+		copy.action = form.getAttribute("action");
+		copy.enctype = "multipart/form-data";
+		copy.target = "preview-frame";
+		copy.hidden = true;
+		fields("preview_page").forEach(function (v, k) {
+			var input = document.createElement("input");
+			input.type = "hidden";
+			input.name = k;
+			input.value = v;
+			copy.appendChild(input);
+		});
+		document.body.appendChild(copy);
+		copy.submit();
+		document.body.removeChild(copy);
 	}
 
 	function typed() {
@@ -191,10 +201,13 @@
 	["title", "excerpt"].forEach(function (id) {
 		document.getElementById(id).addEventListener("input", typed);
 	});
-	/* A save sends what autosave would have: nothing left to keep. */
+	/* A save sends what autosave would have; no preview follows it. */
 	form.addEventListener("submit", function (ev) {
-		if (!ev.submitter || ev.submitter.value !== "preview_page")
-			dirty = false;
+		if (ev.submitter && ev.submitter.value === "preview_page")
+			return;
+		dirty = false;
+		leaving = true;
+		clearTimeout(previewTimer);
 	});
 	setInterval(autosave, AUTOSAVE_MS);
 	counted();
