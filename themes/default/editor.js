@@ -44,19 +44,24 @@
 		return fd;
 	}
 
-	function autosave() {
-		if (!dirty || saving)
-			return;
-		dirty = false;
-		saving = true;
-		fetch(form.getAttribute("action"), { method: "POST", body: fields("autosave"),
-		    credentials: "same-origin" }).then(function (res) {
+	/* POSTs fd to the editor's address: its JSON, or its error thrown. */
+	function send(fd) {
+		return fetch(form.getAttribute("action"), { method: "POST",
+		    body: fd, credentials: "same-origin" }).then(function (res) {
 			return res.json().then(function (j) {
 				if (!res.ok)
 					throw new Error(j.error || res.status);
 				return j;
 			});
-		}).then(function (j) {
+		});
+	}
+
+	function autosave() {
+		if (!dirty || saving)
+			return;
+		dirty = false;
+		saving = true;
+		send(fields("autosave")).then(function (j) {
 			if (idField.value === "" || idField.value === "0") {
 				idField.value = String(j.id);
 				history.replaceState(null, "", "?edit=" + j.id);
@@ -167,14 +172,7 @@
 		ev.preventDefault();
 		fd.set("image", file.files[0]);
 		fd.set("json", "1");
-		fetch(form.getAttribute("action"), { method: "POST", body: fd,
-		    credentials: "same-origin" }).then(function (res) {
-			return res.json().then(function (j) {
-				if (!res.ok)
-					throw new Error(j.error || res.status);
-				return j;
-			});
-		}).then(function (j) {
+		send(fd).then(function (j) {
 			var li = document.createElement("li");
 			var img = document.createElement("img");
 			var b = document.createElement("button");
