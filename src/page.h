@@ -7,6 +7,7 @@
 #ifndef GALLEY_PAGE_H
 #define GALLEY_PAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -22,9 +23,18 @@ struct req;
 struct date_names;
 struct tz;
 struct post;
+struct term;
 
 int	page_home(struct req *);
 int	page_article(struct req *);
+/*
+ * Renders the article template for p, a writer's unsaved post (id 0 if
+ * not yet saved), with the terms t[0..n) in place of its stored ones:
+ * the editor's preview, marked noindex.  Changes nothing; the caller's
+ * route (an admin page) keeps it out of the page cache.
+ */
+int	page_article_preview(struct req *, const struct post *p,
+	    const struct term *t, size_t n);
 int	page_archive(struct req *);	/* category, tag, author, date */
 /* What an archive is of: its kind ("Category"), name and description. */
 struct archive_of {

@@ -13,6 +13,7 @@
 
 struct comment;
 struct form;
+struct media;
 struct req;
 struct session;
 
@@ -41,12 +42,19 @@ int	 admin_settings(struct req *, struct session *);
 int	 admin_settings_post(struct req *, struct session *, struct form *);
 /*
  * Stores the picture uploaded in in's field "image" as a library item
- * (alt its text), as the media page's upload does, or finds the item
+ * (alt its text: refused if it would not do as Markdown's), as the
+ * media page's upload and the editor's do, or finds the item
  * that has its bytes already: *id.  Returns 0, or the status to answer
  * with and *why the reason to show (static or in r's arena).
  */
 int	 admin_media_store(struct req *, struct form *in, const char *alt,
 	    int64_t *id, const char **why);
+/*
+ * Library item m as the media page shows it: id, src, alt, caption,
+ * size, date, and the Markdown and HTML that put it in a post (the
+ * editor's picker shows the same).
+ */
+json_t	*admin_media_item(struct req *, const struct media *m);
 int	 admin_media(struct req *, struct session *);
 int	 admin_media_post(struct req *, struct session *, struct form *);
 int	 admin_terms(struct req *, struct session *);

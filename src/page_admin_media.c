@@ -61,8 +61,8 @@ view_snippets(struct req *r, json_t *o, const struct media *m,
 	buf_reset(&b);
 }
 
-static json_t *
-view_item(struct req *r, const struct media *m)
+json_t *
+admin_media_item(struct req *r, const struct media *m)
 {
 	json_t		*o = json_object();
 	struct buf	 b;
@@ -98,7 +98,7 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 		return page_render(r, "admin-media", view, 200);
 	a = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, view_item(r, &m[i]));
+		json_array_append_new(a, admin_media_item(r, &m[i]));
 	json_object_set_new(view, "media", a);
 	view_int(view, "total", total);
 	if (page > 1)
@@ -191,7 +191,7 @@ media_confirm(struct req *r, struct session *se, const struct media *m,
 		    "%lld", users[i].type, (long long)users[i].id));
 		json_array_append_new(a, o);
 	}
-	json_object_set_new(view, "confirm", view_item(r, m));
+	json_object_set_new(view, "confirm", admin_media_item(r, m));
 	json_object_set_new(view, "users", a);
 	return page_render(r, "admin-media", view, 409);
 }
@@ -267,6 +267,10 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 	size_t		 len;
 	int		 rc, too_long;
 
+	*why = "The description is at most 300 characters of text, without"
+	    " brackets.";
+	if (!alt_ok(alt))
+		return 422;
 	data = form_get(in, "image", &len, &too_long);
 	*why = "Choose a JPEG, PNG, GIF or WebP picture to upload.";
 	if (!form_file(in, "image") || len == 0)
@@ -319,9 +323,6 @@ media_upload(struct req *r, struct session *se, struct form *in)
 	int64_t		 id;
 	int		 status;
 
-	if (!alt_ok(alt))
-		return media_page(r, se, "The description is at most 300"
-		    " characters of text, without brackets.", 422);
 	if ((status = admin_media_store(r, in, alt, &id, &why)) == 0)
 		return admin_back(r, "media", "done=1");
 	return media_page(r, se, why, status);

@@ -3,13 +3,14 @@
  * A list with filters (status, author, category) and paging; an editor
  * (?edit=ID, or ?edit=new) with title, slug (from the title unless
  * typed, made unique), Markdown or HTML body with a preview rendered by
- * the server, excerpt, category and tags (new ones made on the fly),
+ * the server, excerpt, categories and tags (new ones made on the fly),
  * source, and publish now / at a time (the server publishes it then:
  * see server.c) / draft.  Every save of an existing post keeps the
  * version it replaces as a revision, and a revision can be restored.
  * Deleting moves to the trash; the trash gives back.  Authors see and
  * edit their own posts only; pages are for editors and admins.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,14 @@
 #include "search.h"
 #include "slug.h"
 #include "store.h"
+#include "theme.h"
 #include "tz.h"
 #include "url.h"
 #include "utf8.h"
 
 #define PER_PAGE	20
 #define BODY_MAX	(1 << 20)
+#define PICKER_MAX	60	/* the newest pictures the editor offers */
 
 /* "post" for /admin/posts/, "page" for /admin/pages/. */
 static const char *
@@ -47,6 +50,22 @@ static int
 mine_only(const struct session *se)
 {
 	return auth_role_rank(se->user.role) < 2;
+}
+
+/* 1 if s is one of the lines of list. */
+static int
+has_line(const char *list, const char *s)
+{
+	const char	*l = list;
+	size_t		 n = strlen(s), len;
+
+	while (*l != '\0') {
+		len = strcspn(l, "\n");
+		if (len == n && strncmp(l, s, n) == 0)
+			return 1;
+		l += len + (l[len] == '\n');
+	}
+	return 0;
 }
 
 /*
@@ -63,6 +82,39 @@ local_time(struct req *r, int64_t t)
 	return arena_printf(&r->arena, "%04d-%02d-%02dT%02d:%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min);
+}
+
+/* "HH:MM" of t in the site's zone. */
+static const char *
+clock_time(struct req *r, int64_t t)
+{
+	struct tm	 tm;
+
+	date_local(t, page_tz(r), &tm);
+	return arena_printf(&r->arena, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+/*
+ * The words of a text: runs of bytes between ASCII spaces that hold a
+ * letter or digit (any byte past ASCII counts), so Markdown's "#" and
+ * "-" are not words.  editor.js counts the same way as one types.
+ */
+static int64_t
+word_count(const char *s)
+{
+	int64_t		 n = 0;
+	int		 word = 0;
+
+	for (;; s++) {
+		if (*s == '\0' || isspace((unsigned char)*s)) {
+			n += word;
+			word = 0;
+			if (*s == '\0')
+				return n;
+		} else if (isalnum((unsigned char)*s) ||
+		    (unsigned char)*s >= 0x80)
+			word = 1;
+	}
 }
 
 /*
@@ -306,8 +358,9 @@ list(struct req *r, struct session *se)
 /* The editor's fields, from a post or from a form sent back. */
 struct draft {
 	int64_t		 id;
-	const char	*title, *slug, *body, *format, *excerpt, *category,
-			*tags, *source_name, *source_url, *status, *when;
+	const char	*title, *slug, *body, *format, *excerpt, *tags,
+			*source_name, *source_url, *status, *when;
+	const char	*categories;	/* slugs, one a line */
 	int		 comments_open;
 	int		 filtered;	/* an author's post: stays filtered */
 	int64_t		 featured;	/* media id; 0: none */
@@ -349,6 +402,25 @@ view_featured(struct req *r, json_t *view, const struct draft *d)
 	buf_reset(&b);
 }
 
+/* The newest pictures of the library, for the editor's picker. */
+static void
+view_picker(struct req *r, json_t *view)
+{
+	json_t		*a = json_array();
+	struct media	*m;
+	size_t		 n, i;
+	int64_t		 total;
+
+	if (store_media_list(r->conn, &r->arena, 0, PICKER_MAX, &m, &n,
+	    &total) != STORE_OK)
+		n = total = 0;
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, admin_media_item(r, &m[i]));
+	json_object_set_new(view, "pictures", a);
+	json_object_set_new(view, "more_pictures", json_boolean(total >
+	    (int64_t)n));
+}
+
 static json_t *
 draft_view(struct req *r, struct session *se, const struct draft *d,
     int status_new)
@@ -386,12 +458,19 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 			o = json_object();
 			view_str(o, "slug", t[i].slug);
 			view_str(o, "name", t[i].name);
-			if (strcmp(t[i].slug, d->category) == 0)
+			view_int(o, "id", t[i].id);
+			if (has_line(d->categories, t[i].slug))
 				json_object_set_new(o, "selected", json_true());
 			json_array_append_new(cats, o);
 		}
 	json_object_set_new(view, "categories", cats);
 	view_featured(r, view, d);
+	n = (size_t)word_count(d->body);
+	view_str(view, "words", arena_printf(&r->arena, "%zu %s", n, n == 1 ?
+	    "word" : "words"));
+	view_str(view, "editor_js", theme_asset_url(page_theme(r),
+	    "editor.js"));
+	view_picker(r, view);
 	{
 		static const char *const k[7] = { "e_title", "e_slug",
 		    "e_body", "e_source", "e_when", "error", "e_featured" };
@@ -408,7 +487,7 @@ static void
 draft_of(struct req *r, const struct post *p, struct draft *d)
 {
 	struct term	*t;
-	struct buf	 b;
+	struct buf	 b, c;
 	size_t		 n, i;
 
 	memset(d, 0, sizeof(*d));
@@ -427,19 +506,22 @@ draft_of(struct req *r, const struct post *p, struct draft *d)
 	d->filtered = p->filtered;
 	d->featured = p->featured_media;
 	d->featured_alt = p->featured_alt;
-	d->category = "";
 	buf_init(&b);
+	buf_init(&c);
 	if (store_post_terms(r->conn, &r->arena, p->id, &t, &n) ==
 	    STORE_OK)
 		for (i = 0; i < n; i++) {
 			if (strcmp(t[i].taxonomy, "category") == 0)
-				d->category = t[i].slug;
+				buf_printf(&c, "%s%s", c.len ? "\n" : "",
+				    t[i].slug);
 			else
 				buf_printf(&b, "%s%s", b.len ? ", " : "",
 				    t[i].name);
 		}
 	d->tags = arena_strdup(&r->arena, b.data ? b.data : "");
+	d->categories = arena_strdup(&r->arena, c.data ? c.data : "");
 	buf_reset(&b);
+	buf_reset(&c);
 }
 
 /* Loads post id for se: STORE_OK, or a status to answer with. */
@@ -483,6 +565,28 @@ view_revisions(struct req *r, json_t *view, int64_t id)
 	json_object_set_new(view, "revisions", a);
 }
 
+/*
+ * view["autosave"], the time of se's autosave of p, when it is newer
+ * than p and differs from it: the editor offers it back.
+ */
+static void
+view_autosave(struct req *r, struct session *se, json_t *view,
+    const struct post *p)
+{
+	struct revision	 rv;
+	json_t		*o;
+
+	if (store_autosave_get(r->conn, &r->arena, p->id, se->user.id,
+	    &rv) != STORE_OK || rv.created < p->modified ||
+	    (strcmp(rv.title, p->title) == 0 && strcmp(rv.body, p->body) ==
+	    0 && strcmp(rv.excerpt, p->excerpt) == 0))
+		return;
+	o = json_object();
+	view_str(o, "time", clock_time(r, rv.created));
+	view_str(o, "date", page_human_date(r, rv.created));
+	json_object_set_new(view, "autosave", o);
+}
+
 static int
 editor(struct req *r, struct session *se, const char *edit)
 {
@@ -493,7 +597,7 @@ editor(struct req *r, struct session *se, const char *edit)
 
 	if (strcmp(edit, "new") == 0) {
 		memset(&d, 0, sizeof(d));
-		d.title = d.slug = d.body = d.excerpt = d.category = d.tags =
+		d.title = d.slug = d.body = d.excerpt = d.categories = d.tags =
 		    d.source_name = d.source_url = d.featured_alt = "";
 		d.format = "markdown";
 		d.status = "draft";
@@ -507,6 +611,8 @@ editor(struct req *r, struct session *se, const char *edit)
 	}
 	view = draft_view(r, se, &d, 0);
 	view_revisions(r, view, d.id);
+	if (d.id != 0)
+		view_autosave(r, se, view, &p);
 	if (req_arg(r, "done") != NULL)
 		view_str(view, "notice", strcmp(req_arg(r, "done"),
 		    "restored") == 0 ? "The revision was restored; the text"
@@ -539,7 +645,7 @@ draft_read(struct req *r, struct form *in, struct draft *d)
 	d->format = strcmp(form_get(in, "format", NULL, NULL), "html") == 0 ?
 	    "html" : "markdown";
 	d->excerpt = form_get(in, "excerpt", NULL, NULL);
-	d->category = form_get(in, "category", NULL, NULL);
+	d->categories = form_get(in, "category", NULL, NULL);
 	d->tags = form_get(in, "tags", NULL, NULL);
 	d->source_name = form_get(in, "source_name", NULL, NULL);
 	d->source_url = form_get(in, "source_url", NULL, NULL);
@@ -591,22 +697,26 @@ in_transaction(struct req *r, int rc)
 }
 
 /*
- * The terms of d: its category (by slug: only one that exists), then its
- * tags (by name, made if new), at most 100 bytes each; in r's arena.
+ * The terms of d: its categories (by slug: only ones that exist), then
+ * its tags (by name, made if new), at most 100 bytes each; in r's arena.
  */
 static struct post_term *
 draft_terms(struct req *r, const struct draft *d, size_t *n)
 {
 	char			*tags = arena_strdup(&r->arena, d->tags), *tag;
+	char			*cats = arena_strdup(&r->arena, d->categories);
 	char			*save;
 	struct post_term	*t;
 	size_t			 max = 2, i = 0;
 
 	for (tag = tags; *tag != '\0'; tag++)
 		max += *tag == ',';
+	for (tag = cats; *tag != '\0'; tag++)
+		max += *tag == '\n';
 	t = arena_alloc(&r->arena, max * sizeof(*t));
-	if (*d->category != '\0')
-		t[i++] = (struct post_term){ "category", d->category, "" };
+	for (tag = strtok_r(cats, "\n", &save); tag != NULL;
+	    tag = strtok_r(NULL, "\n", &save))
+		t[i++] = (struct post_term){ "category", tag, "" };
 	for (tag = strtok_r(tags, ",", &save); tag != NULL && i < max;
 	    tag = strtok_r(NULL, ",", &save)) {
 		while (*tag == ' ')
@@ -618,7 +728,52 @@ draft_terms(struct req *r, const struct draft *d, size_t *n)
 	return t;
 }
 
-/* Saves d (new or edited) in one transaction; *id is the post. */
+/* The post d makes, an edit of old (NULL: new), by se. */
+static void
+draft_post(struct req *r, struct session *se, const struct draft *d,
+    const struct post *old, struct post *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = old != NULL ? old->id : 0;
+	p->type = (char *)type_of(r);
+	p->slug = (char *)d->slug;
+	p->title = (char *)d->title;
+	p->status = (char *)d->status;
+	p->author_id = old != NULL ? old->author_id : se->user.id;
+	p->author_name = old != NULL ? old->author_name : se->user.name;
+	p->author_slug = old != NULL ? old->author_slug : se->user.slug;
+	p->published = *d->when != '\0' ? parse_time(r, d->when) : r->now;
+	if (p->published < 0)		/* a preview's: save refuses it */
+		p->published = r->now;
+	/*
+	 * The time as the editor showed it, untouched: the post's own
+	 * instant, not the minute read anew (its seconds, and which of an
+	 * hour a clock change repeats).
+	 */
+	if (old != NULL && *d->when != '\0' &&
+	    strcmp(d->when, local_time(r, old->published)) == 0)
+		p->published = old->published;
+	p->modified = r->now;
+	p->format = (char *)d->format;
+	p->body = (char *)d->body;
+	p->excerpt = (char *)d->excerpt;
+	p->source_name = (char *)d->source_name;
+	p->source_url = (char *)d->source_url;
+	p->comments_open = d->comments_open;
+	p->filtered = filtered(se, d);
+	p->featured_media = d->featured;
+	p->featured_alt = (char *)d->featured_alt;
+	if (old != NULL) {
+		p->rating_sum = old->rating_sum;
+		p->rating_count = old->rating_count;
+		p->comment_count = old->comment_count;
+	}
+}
+
+/*
+ * Saves d (new or edited) in one transaction; *id is the post.  The
+ * saver's autosave of it goes: what it held is saved, or set aside.
+ */
 static int
 save(struct req *r, struct session *se, const struct draft *d,
     const struct post *old, int64_t *id)
@@ -631,40 +786,21 @@ save(struct req *r, struct session *se, const struct draft *d,
 
 	if ((rc = store_begin(r->conn)) != STORE_OK)
 		return rc;
-	memset(&p, 0, sizeof(p));
-	p.type = (char *)type_of(r);
-	p.slug = (char *)d->slug;
-	p.title = (char *)d->title;
-	p.status = (char *)d->status;
-	p.author_id = old != NULL ? old->author_id : se->user.id;
-	p.published = *d->when != '\0' ? parse_time(r, d->when) : r->now;
-	/*
-	 * The time as the editor showed it, untouched: the post's own
-	 * instant, not the minute read anew (its seconds, and which of an
-	 * hour a clock change repeats).
-	 */
-	if (old != NULL && *d->when != '\0' &&
-	    strcmp(d->when, local_time(r, old->published)) == 0)
-		p.published = old->published;
-	p.modified = r->now;
-	p.format = (char *)d->format;
-	p.body = (char *)d->body;
-	p.excerpt = (char *)d->excerpt;
-	p.source_name = (char *)d->source_name;
-	p.source_url = (char *)d->source_url;
-	p.comments_open = d->comments_open;
-	p.filtered = filtered(se, d);
-	p.featured_media = d->featured;
-	p.featured_alt = (char *)d->featured_alt;
+	draft_post(r, se, d, old, &p);
 	terms = draft_terms(r, d, &n);
-	return in_transaction(r, post_save(&env, &p, old, terms, n,
-	    se->user.id, id));
+	rc = post_save(&env, &p, old, terms, n, se->user.id, id);
+	if (rc == STORE_OK)
+		rc = store_autosave_clear(r->conn, *id, se->user.id);
+	return in_transaction(r, rc);
 }
 
-/* The editor again with the writer's fields and, asked, a preview. */
+/*
+ * The editor again with the writer's fields, a notice (or NULL) and,
+ * asked, a preview.
+ */
 static int
 again(struct req *r, struct session *se, const struct draft *d, int preview,
-    int status)
+    int status, const char *notice)
 {
 	json_t			*view = draft_view(r, se, d, 0);
 	const struct picture	*featured;
@@ -672,6 +808,8 @@ again(struct req *r, struct session *se, const struct draft *d, int preview,
 	struct post		 p;
 
 	view_revisions(r, view, d->id);
+	if (notice != NULL)
+		view_str(view, "notice", notice);
 	if (preview) {
 		memset(&p, 0, sizeof(p));
 		p.body = (char *)d->body;
@@ -731,6 +869,214 @@ move(struct req *r, const struct post *old, const char *status)
 	    "done=trash" : "status=draft&done=restore");
 }
 
+static int
+json_out(const char *s, size_t len, void *b)
+{
+	buf_write(s, len, b);
+	return 0;
+}
+
+/* Answers o (taken) as JSON with status: the editor's script reads it. */
+static int
+answer_json(struct req *r, int status, json_t *o)
+{
+	buf_reset(&r->body);
+	json_dump_callback(o, json_out, &r->body, JSON_COMPACT);
+	buf_putc(&r->body, '\n');
+	json_decref(o);
+	r->type = "application/json; charset=utf-8";
+	r->cacheable = 0;
+	return status;
+}
+
+static int
+error_json(struct req *r, int status, const char *why)
+{
+	return answer_json(r, status, json_pack("{ss}", "error", why));
+}
+
+/*
+ * Keeps what se is typing in old (NULL: a post not yet saved) as se's
+ * autosave of it, replacing the last; the first autosave of a new post
+ * makes it, as a draft (as WordPress does), so a closed tab loses
+ * nothing.  Answers {"id", "time"}; never publishes or edits a post.
+ */
+static int
+autosave(struct req *r, struct session *se, struct form *in,
+    const struct post *old)
+{
+	struct revision	 rv;
+	struct draft	 d;
+	int64_t		 id;
+	int		 rc;
+
+	draft_read(r, in, &d);
+	if (d.err[2] != NULL)
+		return error_json(r, 422, d.err[2]);
+	if (strlen(d.title) > 300 || !utf8_valid(d.title, strlen(d.title)))
+		return error_json(r, 422, "A title is at most 300 characters"
+		    " of text.");
+	if (old == NULL) {
+		/* What the writer has not finished is left for the save. */
+		d.status = "draft";
+		d.slug = d.err[1] != NULL ? "" : d.slug;
+		d.source_url = d.err[3] != NULL ? "" : d.source_url;
+		d.when = d.err[4] != NULL ? "" : d.when;
+		d.featured = 0;
+		d.featured_alt = "";
+		rc = save(r, se, &d, NULL, &id);
+	} else {
+		memset(&rv, 0, sizeof(rv));
+		rv.post_id = id = old->id;
+		rv.title = (char *)d.title;
+		rv.body = (char *)d.body;
+		rv.excerpt = (char *)d.excerpt;
+		rv.format = (char *)d.format;
+		rv.created = r->now;
+		rv.author_id = se->user.id;
+		rc = store_autosave_put(r->conn, &rv);
+	}
+	if (rc != STORE_OK)
+		return error_json(r, rc == STORE_DOWN || rc == STORE_RETRY ?
+		    503 : 500, "The draft could not be kept.");
+	return answer_json(r, 200, json_pack("{sIss}", "id", (json_int_t)id,
+	    "time", clock_time(r, r->now)));
+}
+
+/*
+ * The editor with se's autosave of old in its fields, to save or not:
+ * nothing changes until the writer saves.
+ */
+static int
+autosave_restore(struct req *r, struct session *se, const struct post *old)
+{
+	struct revision	 rv;
+	struct draft	 d;
+	int		 rc;
+
+	rc = store_autosave_get(r->conn, &r->arena, old->id, se->user.id, &rv);
+	if (rc == STORE_NOTFOUND)
+		return admin_refuse(r, se, 404, "There is no autosaved draft"
+		    " of this post.");
+	if (rc != STORE_OK)
+		return page_error(r, 503);
+	draft_of(r, old, &d);
+	d.title = rv.title;
+	d.body = rv.body;
+	d.excerpt = rv.excerpt;
+	d.format = rv.format;
+	return again(r, se, &d, 0, 200, arena_printf(&r->arena, "The draft"
+	    " autosaved at %s is in the editor: save to keep it.",
+	    clock_time(r, rv.created)));
+}
+
+/*
+ * The terms d names as the article shows them, without making any: its
+ * categories that exist, its tags by name.  In r's arena.
+ */
+static struct term *
+preview_terms(struct req *r, const struct draft *d, size_t *n)
+{
+	struct post_term	*pt;
+	struct term		*t;
+	char			*slug;
+	size_t			 np, i;
+
+	pt = draft_terms(r, d, &np);
+	t = arena_alloc(&r->arena, (np + 1) * sizeof(*t));
+	for (i = 0, *n = 0; i < np; i++) {
+		if (strcmp(pt[i].taxonomy, "category") == 0) {
+			if (store_term_by_slug(r->conn, &r->arena, "category",
+			    pt[i].slug, &t[*n]) == STORE_OK)
+				(*n)++;
+			continue;
+		}
+		memset(&t[*n], 0, sizeof(t[*n]));
+		slug = slug_from_title(pt[i].name);
+		t[*n].taxonomy = "tag";
+		t[*n].name = (char *)pt[i].name;
+		t[*n].slug = arena_strdup(&r->arena, slug);
+		free(slug);
+		(*n)++;
+	}
+	return t;
+}
+
+/*
+ * The article as readers would see d, rendered by the site's theme from
+ * the form alone: the editor's preview frame.  Stores nothing.
+ */
+static int
+preview_page(struct req *r, struct session *se, struct form *in,
+    const struct post *old)
+{
+	struct draft	 d;
+	struct post	 p;
+	struct term	*t;
+	size_t		 n;
+
+	draft_read(r, in, &d);
+	d.filtered = old != NULL && old->filtered;
+	if (d.err[2] != NULL)
+		return admin_refuse(r, se, 422, d.err[2]);
+	if (*d.slug == '\0' || d.err[1] != NULL)
+		d.slug = "preview";
+	draft_post(r, se, &d, old, &p);
+	if (d.err[6] != NULL)
+		p.featured_media = 0;
+	t = preview_terms(r, &d, &n);
+	return page_article_preview(r, &p, t, n);
+}
+
+/*
+ * A picture uploaded from the editor: into the library, and its
+ * Markdown to the writer.  With json set, answers {"markdown", "id",
+ * "src"} for the script to put at the cursor; else the editor again,
+ * the Markdown at the end of the text, which is otherwise as sent.
+ */
+static int
+upload(struct req *r, struct session *se, struct form *in,
+    const struct post *old)
+{
+	const char	*alt = form_get(in, "image_alt", NULL, NULL), *why;
+	int		 json = strcmp(form_get(in, "json", NULL, NULL), "1") == 0;
+	struct draft	 d;
+	struct media	 m;
+	json_t		*item, *o;
+	int64_t		 mid;
+	int		 status;
+
+	status = admin_media_store(r, in, alt, &mid, &why);
+	if (status == 0 && store_media_get(r->conn, &r->arena, mid, &m) !=
+	    STORE_OK) {
+		status = 503;
+		why = "The picture was kept but cannot be read back now.";
+	}
+	if (json && status != 0)
+		return error_json(r, status, why);
+	if (json) {
+		item = admin_media_item(r, &m);
+		o = json_pack("{sOsIsO}", "markdown", json_object_get(item,
+		    "markdown"), "id", (json_int_t)mid, "src",
+		    json_object_get(item, "src"));
+		json_decref(item);
+		return answer_json(r, 200, o);
+	}
+	draft_read(r, in, &d);
+	d.filtered = old != NULL && old->filtered;
+	if (status != 0) {
+		d.err[5] = why;
+		return again(r, se, &d, 0, status, NULL);
+	}
+	item = admin_media_item(r, &m);
+	d.body = arena_printf(&r->arena, "%s%s%s\n", d.body, *d.body != '\0' ?
+	    "\n\n" : "", json_string_value(json_object_get(item,
+	    "markdown")));
+	json_decref(item);
+	return again(r, se, &d, 0, 200, "The picture is in the library, and"
+	    " its Markdown at the end of the text.");
+}
+
 int
 admin_posts_post(struct req *r, struct session *se, struct form *in)
 {
@@ -763,6 +1109,23 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
 		    " post.") : restore(r, se, &old, strtoll(form_get(in,
 		    "revision", NULL, NULL), NULL, 10));
+	if (strcmp(action, "autosave") == 0)
+		return autosave(r, se, in, id != 0 ? &old : NULL);
+	if (strcmp(action, "autosave_restore") == 0)
+		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
+		    " post.") : autosave_restore(r, se, &old);
+	if (strcmp(action, "autosave_discard") == 0) {
+		if (id == 0 || (rc = store_autosave_clear(r->conn, id,
+		    se->user.id)) != STORE_OK)
+			return id == 0 ? admin_refuse(r, se, 404, "There is no"
+			    " such post.") : page_error(r, 503);
+		return admin_back(r, r->route.slug, arena_printf(&r->arena,
+		    "edit=%lld", (long long)id));
+	}
+	if (strcmp(action, "preview_page") == 0)
+		return preview_page(r, se, in, id != 0 ? &old : NULL);
+	if (strcmp(action, "upload") == 0)
+		return upload(r, se, in, id != 0 ? &old : NULL);
 	rc = draft_read(r, in, &d);
 	d.filtered = id != 0 && old.filtered;
 	if (rc == 0 && d.featured != 0 && store_media_get(r->conn,
@@ -773,15 +1136,15 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 	}
 	if (rc == -1) {
 		d.err[5] = "Nothing was saved: correct what is marked below.";
-		return again(r, se, &d, 0, 422);
+		return again(r, se, &d, 0, 422, NULL);
 	}
 	if (strcmp(action, "preview") == 0)
-		return again(r, se, &d, 1, 200);
+		return again(r, se, &d, 1, 200, NULL);
 	if ((rc = save(r, se, &d, id != 0 ? &old : NULL, &id)) != STORE_OK) {
 		if (rc == STORE_DOWN || rc == STORE_RETRY)
 			return page_error(r, 503);
 		d.err[5] = "The post could not be saved.";
-		return again(r, se, &d, 0, 500);
+		return again(r, se, &d, 0, 500, NULL);
 	}
 	return admin_back(r, r->route.slug, arena_printf(&r->arena,
 	    "edit=%lld&done=saved", (long long)id));

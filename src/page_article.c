@@ -621,3 +621,37 @@ page_article(struct req *r)
 	}
 	return page_render(r, "article", view, r->form != NULL ? 422 : 200);
 }
+
+int
+page_article_preview(struct req *r, const struct post *p,
+    const struct term *t, size_t n)
+{
+	json_t		*view = page_view(r), *o;
+	struct route	 saved = r->route;
+	struct buf	 b;
+	const char	*path;
+	int		 rc;
+
+	buf_init(&b);
+	url_post(&b, page_tz(r), p->published, p->slug);
+	path = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	/* The first page of its comments, as a reader arriving sees it. */
+	r->route.page = 1;
+	r->route.thread = 0;
+	rc = view_article(r, view, p, path);
+	r->route = saved;
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		json_decref(view);
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	}
+	o = json_object_get(view, "post");
+	json_object_set_new(o, "categories", view_terms(r, t, n,
+	    "category"));
+	json_object_set_new(o, "tags", view_terms(r, t, n, "tag"));
+	json_object_set_new(o, "has_tags", json_boolean(json_array_size(
+	    json_object_get(o, "tags")) > 0));
+	json_object_set_new(json_object_get(view, "head"), "noindex",
+	    json_true());
+	return page_render(r, "article", view, 200);
+}

@@ -120,7 +120,10 @@ path_of(const struct env *e, struct buf *b, const struct post *p)
 /*
  * A published post whose address changes (its slug, or an article's
  * month) leaves its old path in the redirect table, so old links keep
- * working.
+ * working.  Every old path names the post, not the path after it, so a
+ * chain of changes is one hop from any of them.  A published post's own
+ * path is no one's old path any more: it wins, even once it is gone.
+ * old is NULL for a new post.
  */
 static int
 keep_old_path(const struct env *e, const struct post *old,
@@ -129,14 +132,20 @@ keep_old_path(const struct env *e, const struct post *old,
 	struct buf	 was, now;
 	int		 rc = STORE_OK;
 
-	if (strcmp(old->status, "publish") != 0)
+	if (strcmp(p->status, "publish") != 0 && (old == NULL ||
+	    strcmp(old->status, "publish") != 0))
 		return STORE_OK;
 	buf_init(&was);
 	buf_init(&now);
-	path_of(e, &was, old);
 	path_of(e, &now, p);
-	if (strcmp(was.data, now.data) != 0)
+	if (old != NULL && strcmp(old->status, "publish") == 0)
+		path_of(e, &was, old);
+	if (was.data != NULL && strcmp(was.data, now.data) != 0)
 		rc = store_redirect_add(e->conn, was.data, old->id, 0, 1);
+	/* Scheduled, the old path still leads on until it is out. */
+	if (rc == STORE_OK && strcmp(p->status, "publish") == 0 &&
+	    p->published <= e->now)
+		rc = store_redirect_drop(e->conn, now.data);
 	buf_reset(&was);
 	buf_reset(&now);
 	return rc;
@@ -178,9 +187,10 @@ post_save(const struct env *e, const struct post *in, const struct post *old,
 	p.slug = (char *)unique_slug(e, in, p.id, &rc);
 	if (rc != STORE_OK)
 		return rc;
+	if ((rc = keep_old_path(e, old, &p)) != STORE_OK)
+		return rc;
 	if (old != NULL) {
 		if ((rc = keep_revision(e, old, editor_id)) != STORE_OK ||
-		    (rc = keep_old_path(e, old, &p)) != STORE_OK ||
 		    (rc = store_post_update(e->conn, &p)) != STORE_OK)
 			return rc;
 		*id = old->id;

@@ -33,7 +33,8 @@ struct post_term {
  * -2, -3...  When terms is not NULL the post's terms become terms[0..n)
  * in that order: each found by its slug (made from the name if none is
  * given), or made with its name when it has one.  When a published
- * post's address changes, its old path goes into the redirect table.
+ * post's address changes, its old path goes into the redirect table;
+ * a post published now takes its own path out of it.
  * Sets *id to the post.  Its search text is made from its body here.
  * Returns a store_rc; on failure the caller rolls back.
  */

@@ -211,14 +211,17 @@ static const struct {
 	{ ROUTE_ICON, page_icon },
 };
 
-/* Sent with every response. */
+/*
+ * Sent with every response.  frame-src 'self': the editor's preview is
+ * the site's own page in a sandboxed frame.
+ */
 static const struct {
 	const char	*name;
 	const char	*value;
 } security_headers[] = {
 	{ "Content-Security-Policy", "default-src 'self'; script-src 'self'; "
 	    "style-src 'self'; img-src 'self' data:; object-src 'none'; "
-	    "frame-src https://www.youtube-nocookie.com; "
+	    "frame-src 'self' https://www.youtube-nocookie.com; "
 	    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'" },
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "Referrer-Policy", "strict-origin-when-cross-origin" },

@@ -721,7 +721,17 @@ int	store_terms_list(struct store_conn *, struct arena *,
 	    const char *taxonomy, struct term **out, size_t *n);
 int	store_revision_add(struct store_conn *, const struct revision *,
 	    int64_t *id);
-/* A post's revisions, newest first (bodies included). */
+/*
+ * A writer's autosave of a post: one revision per post and writer (its
+ * autosave flag set, migration 24), replaced by each put, never listed
+ * with the revisions; created is when it was made.  clear deletes it.
+ */
+int	store_autosave_put(struct store_conn *, const struct revision *);
+int	store_autosave_get(struct store_conn *, struct arena *,
+	    int64_t post_id, int64_t author_id, struct revision *out);
+int	store_autosave_clear(struct store_conn *, int64_t post_id,
+	    int64_t author_id);
+/* A post's revisions, newest first (bodies included), autosaves not. */
 int	store_revisions_list(struct store_conn *, struct arena *,
 	    int64_t post_id, struct revision **out, size_t *n);
 /*
@@ -802,6 +812,11 @@ struct redirect {
  */
 int	store_redirect_add(struct store_conn *, const char *path,
 	    int64_t post_id, int64_t media_id, int replace);
+/*
+ * Forgets the old path path, which a published post or page now has
+ * for its own: a new post wins over a redirect.
+ */
+int	store_redirect_drop(struct store_conn *, const char *path);
 /* Where path leads; STORE_NOTFOUND if nowhere known. */
 int	store_redirect_get(struct store_conn *, struct arena *,
 	    const char *path, struct redirect *out);

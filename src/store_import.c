@@ -86,6 +86,13 @@ store_redirect_add(struct store_conn *c, const char *path, int64_t post_id,
 	return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 
+int
+store_redirect_drop(struct store_conn *c, const char *path)
+{
+	return q_exec(q(c, "DELETE FROM redirects WHERE path = ?1", "t",
+	    path));
+}
+
 static void
 fill_redirect(struct arena *a, struct db_stmt *s, void *v)
 {

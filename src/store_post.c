@@ -411,8 +411,39 @@ store_revisions_list(struct store_conn *c, struct arena *a, int64_t post_id,
 	return q_many(q(c, "SELECT r.id, r.post_id, r.title, r.body,"
 	    " r.excerpt, r.format, r.created, r.author_id, u.name FROM"
 	    " post_revisions r JOIN users u ON u.id = r.author_id WHERE"
-	    " r.post_id = ?1 ORDER BY r.created DESC, r.id DESC", "i",
+	    " r.post_id = ?1 AND r.autosave = 0 ORDER BY r.created DESC,"
+	    " r.id DESC", "i",
 	    post_id), a, sizeof(**out), fill_revision, (void **)out, n);
+}
+
+int
+store_autosave_put(struct store_conn *c, const struct revision *rv)
+{
+	return q_exec(q(c, "INSERT INTO post_revisions (post_id, title, body,"
+	    " excerpt, format, created, author_id, autosave) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, 1) ON CONFLICT (post_id, author_id) WHERE"
+	    " autosave = 1 DO UPDATE SET title = ?2, body = ?3, excerpt = ?4,"
+	    " format = ?5, created = ?6", "ittttii", rv->post_id, rv->title,
+	    rv->body, rv->excerpt, rv->format, rv->created, rv->author_id));
+}
+
+int
+store_autosave_get(struct store_conn *c, struct arena *a, int64_t post_id,
+    int64_t author_id, struct revision *out)
+{
+	return q_one(q(c, "SELECT r.id, r.post_id, r.title, r.body,"
+	    " r.excerpt, r.format, r.created, r.author_id, u.name FROM"
+	    " post_revisions r JOIN users u ON u.id = r.author_id WHERE"
+	    " r.post_id = ?1 AND r.author_id = ?2 AND r.autosave = 1", "ii",
+	    post_id, author_id), a, sizeof(*out), fill_revision, out);
+}
+
+int
+store_autosave_clear(struct store_conn *c, int64_t post_id,
+    int64_t author_id)
+{
+	return q_exec(q(c, "DELETE FROM post_revisions WHERE post_id = ?1 AND"
+	    " author_id = ?2 AND autosave = 1", "ii", post_id, author_id));
 }
 
 int

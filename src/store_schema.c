@@ -470,6 +470,17 @@
 	" UPDATE posts SET comment_count = comment_count + 1" \
 	" WHERE id = NEW.post_id; END IF; RETURN NULL; END $$;"
 
+/*
+ * 24: autosave (post.c): a revision whose autosave is 1 is a writer's
+ * unsaved text, one row per post and writer, replaced each time and
+ * deleted when the writer saves.  Readers never see it: no triggers.
+ */
+#define MIGRATION_AUTOSAVE \
+	"ALTER TABLE post_revisions ADD COLUMN autosave INTEGER NOT NULL" \
+	"  DEFAULT 0;" \
+	"CREATE UNIQUE INDEX post_revisions_autosave ON post_revisions" \
+	"  (post_id, author_id) WHERE autosave = 1;"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -585,6 +596,7 @@ static const char *const sqlite_steps[] = {
 	GEN_TRIGGERS("menu_items") GEN_TRIGGERS("site_images"),	/* 21 */
 	MIGRATION_SPAM_LR,		/* 22 */
 	"",				/* 23: PostgreSQL's alone */
+	MIGRATION_AUTOSAVE,		/* 24 */
 };
 
 /* PostgreSQL: */
@@ -725,6 +737,7 @@ static const char *const pg_steps[] = {
 	PG_GEN_TRIGGER("menu_items") PG_GEN_TRIGGER("site_images"),	/* 21 */
 	MIGRATION_SPAM_LR,		/* 22 */
 	PG_BUMP_ONCE,			/* 23 */
+	MIGRATION_AUTOSAVE,		/* 24 */
 };
 
 const char *const *

@@ -112,7 +112,7 @@ store_user_works(struct store_conn *c, int64_t id, int64_t *posts,
 	    " ?1", "i", id), posts)) != STORE_OK)
 		return rc;
 	return q_int(q(c, "SELECT count(*) FROM post_revisions WHERE"
-	    " author_id = ?1", "i", id), revisions);
+	    " author_id = ?1 AND autosave = 0", "i", id), revisions);
 }
 
 int
@@ -120,7 +120,10 @@ store_user_give(struct store_conn *c, int64_t from, int64_t to)
 {
 	int	 rc;
 
-	if ((rc = q_exec(q(c, "UPDATE posts SET author_id = ?2 WHERE"
+	/* An autosave is its writer's unsaved text: not to be given. */
+	if ((rc = q_exec(q(c, "DELETE FROM post_revisions WHERE author_id ="
+	    " ?1 AND autosave = 1", "i", from))) != STORE_OK ||
+	    (rc = q_exec(q(c, "UPDATE posts SET author_id = ?2 WHERE"
 	    " author_id = ?1", "ii", from, to))) != STORE_OK)
 		return rc;
 	return q_exec(q(c, "UPDATE post_revisions SET author_id = ?2 WHERE"
@@ -136,11 +139,15 @@ store_user_remove(struct store_conn *c, int64_t id)
 	/* Their posts and revisions keep them: say so as a conflict. */
 	rc = q_int(q(c, "SELECT (SELECT count(*) FROM posts WHERE"
 	    " author_id = ?1) + (SELECT count(*) FROM post_revisions WHERE"
-	    " author_id = ?1)", "i", id), &n);
+	    " author_id = ?1 AND autosave = 0)", "i", id), &n);
 	if (rc != STORE_OK)
 		return rc;
 	if (n > 0)
 		return STORE_CONFLICT;
+	/* Unsaved text goes with its writer. */
+	if ((rc = q_exec(q(c, "DELETE FROM post_revisions WHERE author_id ="
+	    " ?1 AND autosave = 1", "i", id))) != STORE_OK)
+		return rc;
 	return q_changed(q(c, "DELETE FROM users WHERE id = ?1 RETURNING id",
 	    "i", id));
 }

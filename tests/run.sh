@@ -43,6 +43,7 @@ PGTESTS="
 	test_votes
 	test_admin
 	test_admin_frame
+	test_editor
 	test_hostile
 	test_nodes
 	test_media
