@@ -145,6 +145,10 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	buf_reset(&b);
 	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
 	    "approved") != 0));
+	/* Its picture is not public yet: the writer's token shows it. */
+	if (strcmp(c->status, "approved") != 0 &&
+	    req_arg(r, "unapproved") != NULL)
+		view_str(o, "held_token", req_arg(r, "unapproved"));
 	view_str(o, "image", c->image != NULL ? c->image : "");
 	view_str(o, "image_ext", c->image_ext != NULL && *c->image_ext != '\0' ?
 	    c->image_ext : "jpg");

@@ -617,6 +617,8 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
 	cm->post_slug = col_text(a, s, 21);
 	cm->post_published = col_int(s, 22);
 	cm->post_author = col_int(s, 23);
+	cm->parent_author = col_text(a, s, 24);
+	cm->parent_text = col_text(a, s, 25);
 }
 
 /*
@@ -625,6 +627,7 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
  * have (SQLite's instr is PostgreSQL's strpos).
  */
 #define FIND_WHERE " FROM comments c JOIN posts p ON p.id = c.post_id" \
+	" LEFT JOIN comments pc ON pc.id = c.parent_id" \
 	" WHERE (CAST(?1 AS TEXT) IS NULL AND c.status <> 'trash' OR" \
 	" c.status = ?1) AND (CAST(?2 AS BIGINT) = 0 OR p.author_id = ?2)" \
 	" AND (?3 = '' OR replace(lower(c.content), lower(?3), '') <>" \
@@ -652,6 +655,58 @@ store_comments_find(struct store_conn *c, struct arena *a,
 	    " OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
 	    cq->offset, cq->limit), a, sizeof(**out), fill_found,
 	    (void **)out, n);
+}
+
+static void
+fill_history(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment_history	*h = v;
+
+	(void)a;
+	h->email_approved = col_int(s, 0);
+	h->email_spam = col_int(s, 1);
+	h->ip_approved = col_int(s, 2);
+	h->ip_spam = col_int(s, 3);
+}
+
+/* Other comments of c's sender (by KEY) with status ST. */
+#define HISTORY(key, st) "(SELECT count(*) FROM comments h WHERE " key \
+	" AND h.status = '" st "' AND h.id <> c.id)"
+#define BY_EMAIL "lower(h.email) = lower(c.email) AND c.email <> ''"
+#define BY_IP "h.ip_hash = c.ip_hash AND c.ip_hash <> ''"
+
+int
+store_comment_history(struct store_conn *c, int64_t id,
+    struct comment_history *h)
+{
+	memset(h, 0, sizeof(*h));
+	return q_one(q(c, "SELECT " HISTORY(BY_EMAIL, "approved") ", "
+	    HISTORY(BY_EMAIL, "spam") ", " HISTORY(BY_IP, "approved") ", "
+	    HISTORY(BY_IP, "spam") " FROM comments c WHERE c.id = ?1", "i",
+	    id), NULL, sizeof(*h), fill_history, h);
+}
+
+/* A comment whose picture file COL is ?1, approved (OP "=") or not. */
+#define PIC(col, op) "EXISTS (SELECT 1 FROM comments WHERE " col " = ?1" \
+	" AND " col " <> '' AND status " op " 'approved')"
+
+int
+store_picture_held(struct store_conn *c, const char *hash, int *held)
+{
+	int64_t	 n = 0;
+	int	 rc;
+
+	/*
+	 * Each EXISTS one probe of an index (the "<> ''" names the partial
+	 * index's condition, which a bound ?1 cannot prove).
+	 */
+	rc = q_int(q(c, "SELECT CASE WHEN (" PIC("image", "<>") " OR "
+	    PIC("thumb", "<>") ") AND NOT (" PIC("image", "=") " OR "
+	    PIC("thumb", "=") " OR EXISTS (SELECT 1 FROM media WHERE hash ="
+	    " ?1) OR EXISTS (SELECT 1 FROM media_sizes WHERE hash = ?1)) THEN"
+	    " 1 ELSE 0 END", "t", hash), &n);
+	*held = n == 1;
+	return rc;
 }
 
 int
