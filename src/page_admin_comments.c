@@ -408,16 +408,21 @@ wants_json(struct form *in)
 	return strcmp(form_get(in, "format", NULL, NULL), "json") == 0;
 }
 
+/* Appends what jansson writes to a buf (json_dump_callback's shape). */
+static int
+json_to_buf(const char *s, size_t len, void *arg)
+{
+	buf_write(s, len, arg);
+	return 0;
+}
+
 /* Answers the script with o (taken), status as the answer's. */
 static int
 answer_json(struct req *r, int status, json_t *o)
 {
-	char	*s = json_dumps(o, JSON_COMPACT);
-
 	buf_reset(&r->body);
-	buf_puts(&r->body, s != NULL ? s : "{}");
+	json_dump_callback(o, json_to_buf, &r->body, JSON_COMPACT);
 	buf_putc(&r->body, '\n');
-	free(s);
 	json_decref(o);
 	r->type = "application/json; charset=utf-8";
 	r->cacheable = 0;

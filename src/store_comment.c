@@ -650,8 +650,9 @@ store_comments_find(struct store_conn *c, struct arena *a,
 	    " 0), c.author, c.url, c.content, c.status, c.created,"
 	    " c.vote_sum, c.vote_count, c.image, c.thumb, c.thumb_w,"
 	    " c.thumb_h, c.avatar, c.image_ext, c.email, c.spam_score, c.spam_signals,"
-	    " c.spam_trained, p.title, p.slug, p.published, p.author_id"
-	    FIND_WHERE " ORDER BY c.created DESC, c.id DESC LIMIT ?5"
+	    " c.spam_trained, p.title, p.slug, p.published, p.author_id,"
+	    " coalesce(pc.author, ''), coalesce(substr(pc.content, 1, 300),"
+	    " '')" FIND_WHERE " ORDER BY c.created DESC, c.id DESC LIMIT ?5"
 	    " OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
 	    cq->offset, cq->limit), a, sizeof(**out), fill_found,
 	    (void **)out, n);
