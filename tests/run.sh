@@ -42,6 +42,7 @@ PGTESTS="
 	test_backup
 	test_votes
 	test_admin
+	test_queue
 	test_hostile
 	test_nodes
 	test_media

@@ -215,7 +215,12 @@ rows(struct srv *s, long long pic, long long reply, long long again)
 	resp_free(&r);
 }
 
-/* The history's counts read an index, never the table. */
+/*
+ * The history's counts read an index, never the table: asked of a site
+ * of 3,000 more comments, a third in spam (each its own sender), its
+ * statistics
+ * taken, so the planner weighs a site's real shape.
+ */
 static void
 plan(void)
 {
@@ -228,9 +233,16 @@ plan(void)
 	char			 sql[800];
 	struct buf		 b;
 
+	CHECK(db_exec(where, "INSERT INTO comments (post_id, author, email,"
+	    " content, status, created, ip_hash) SELECT 1, 'Filler', 'filler'"
+	    " || n || '@example.net', 'Filler ' || n, CASE WHEN n % 3 = 0 THEN"
+	    " 'spam' ELSE 'approved' END, 1, 'ip' || n"
+	    " FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1"
+	    " FROM s WHERE n < 3000) SELECT n FROM s) t; ANALYZE comments;") ==
+	    0);
 	buf_init(&b);
 	if (strncmp(where, "postgresql:", 11) == 0) {
-		snprintf(sql, sizeof(sql), "SET enable_seqscan = off; EXPLAIN"
+		snprintf(sql, sizeof(sql), "EXPLAIN"
 		    " %s", q);
 		CHECK(db_rows(where, sql, &b) == 0 && b.data != NULL);
 		CHECK_MSG(b.data != NULL && strstr(b.data, "Seq Scan") ==
@@ -459,8 +471,6 @@ main(void)
 		/* c1 approved later; its picture is checked while held. */
 		rows(&s, c1, c2, c3);
 	}
-	/* The history counts c1 once approved: read again. */
-	plan();
 	forms(&s, c2);
 	before = lessons();
 	script(&s, c5);
@@ -493,6 +503,7 @@ main(void)
 	}
 	CHECK(lessons() > before);
 	reply(&s, c3);
+	plan();
 	CHECK(srv_stop(&s) == 0);
 	snprintf(pic, sizeof(pic), "rm -rf %s", dir);
 	CHECK(system(pic) == 0);
