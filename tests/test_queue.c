@@ -163,6 +163,20 @@ picture(struct srv *s, long long id, const char *thumb)
 	free(tok);
 }
 
+/* The text of what in row id of the queue's page doc, "" if none. */
+static char *
+cell(htmlDocPtr doc, long long id, const char *what)
+{
+	static char	 out[200];
+	char		 x[300], *v;
+
+	snprintf(x, sizeof(x), "//tr[@id='c%lld']//%s", id, what);
+	v = xp_text(doc, x);
+	snprintf(out, sizeof(out), "%s", v != NULL ? v : "");
+	free(v);
+	return out;
+}
+
 /* What a row shows, and the history's plan. */
 static void
 rows(struct srv *s, long long pic, long long reply, long long again)
@@ -181,36 +195,19 @@ rows(struct srv *s, long long pic, long long reply, long long again)
 	if (v != NULL)
 		picture(s, pic, v);
 	free(v);
-	snprintf(x, sizeof(x), "//tr[@id='c%lld']//blockquote[@class="
-	    "'queue-parent']", reply);
-	v = xp_text(doc, x);
-	CHECK(v != NULL && strstr(v, "In reply to") != NULL);
-	free(v);
+	CHECK(strstr(cell(doc, reply, "blockquote[@class='queue-parent']"),
+	    "In reply to") != NULL);
 	/* Sent as soon as the form's stamp came: a signal, in words. */
-	snprintf(x, sizeof(x), "//tr[@id='c%lld']//li[@data-signal="
-	    "'too_fast']", reply);
-	v = xp_text(doc, x);
-	CHECK(v != NULL && strstr(v, "sooner after the page opened") != NULL);
-	free(v);
+	CHECK(strstr(cell(doc, reply, "li[@data-signal='too_fast']"),
+	    "sooner after the page opened") != NULL);
 	/* Quinn's third: none approved yet, one in spam, by email in any case. */
-	snprintf(x, sizeof(x), "//tr[@id='c%lld']//span[@class="
-	    "'h-email-approved']", again);
-	v = xp_text(doc, x);
-	CHECK_STR(v != NULL ? v : "", "0");
-	free(v);
-	snprintf(x, sizeof(x), "//tr[@id='c%lld']//span[@class="
-	    "'h-email-spam']", again);
-	v = xp_text(doc, x);
-	CHECK_STR(v != NULL ? v : "", "1");
-	free(v);
-	snprintf(x, sizeof(x), "//tr[@id='c%lld']//span[@class="
-	    "'h-ip-approved']", again);
-	v = xp_text(doc, x);
+	CHECK_STR(cell(doc, again, "span[@class='h-email-approved']"), "0");
+	CHECK_STR(cell(doc, again, "span[@class='h-email-spam']"), "1");
 	snprintf(x, sizeof(x), "SELECT count(*) FROM comments h, comments c"
 	    " WHERE c.id = %lld AND h.ip_hash = c.ip_hash AND h.status ="
 	    " 'approved' AND h.id <> c.id", again);
-	CHECK(v != NULL && atoll(v) == db_count(where, x));
-	free(v);
+	CHECK(atoll(cell(doc, again, "span[@class='h-ip-approved']")) ==
+	    db_count(where, x));
 	xmlFreeDoc(doc);
 	resp_free(&r);
 }
@@ -484,11 +481,8 @@ main(void)
 
 		CHECK(http_get_as(&s, "/admin/comments/", cookie, &r) == 200);
 		doc = html_parse(&r);
-		snprintf(sql, sizeof(sql), "//tr[@id='c%lld']//span[@class="
-		    "'h-email-approved']", c3);
-		v = xp_text(doc, sql);
-		CHECK_STR(v != NULL ? v : "", "1");
-		free(v);
+		CHECK_STR(cell(doc, c3, "span[@class='h-email-approved']"),
+		    "1");
 		snprintf(sql, sizeof(sql), "//tr[@id='c%lld']//p[@class="
 		    "'queue-picture']/a/img/@src", c1);
 		v = xp_attr(doc, sql);

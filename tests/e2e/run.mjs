@@ -369,7 +369,7 @@ for (const js of [true, false]) {
 	for (let i = 0; i < await rows.count(); i++)
 		await rows.nth(i).locator('input[type="checkbox"]').check();
 	await admin.locator('#action').selectOption('approve');
-	await admin.locator('form.admin-bulk button[type="submit"]').click();
+	await admin.locator('form.admin-bulk button.bulk-apply').click();
 	await admin.waitForLoadState();
 	check((await admin.content()).includes('2 comments approved'), 'approved in the admin');
 	await admin.context().close();
