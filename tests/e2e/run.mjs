@@ -828,6 +828,8 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
 	const statusOf = (id) => sql(`SELECT status FROM comments WHERE id = ${id}`);
 	const waitStatus = async (id, want) => until(async () => statusOf(id) === want, 5000);
+	// Held for a moderator: blocks 9 and 11 let first comments straight in.
+	run('config', dir, 'set', 'comment_moderate_first', 'true');
 	for (let i = 1; i <= 10; i++) {
 		const stamp = await (await fetch(base + '/comments/stamp?post=1')).text();
 		const f = new FormData();
