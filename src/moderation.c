@@ -87,10 +87,12 @@ out:
 	return rc;
 }
 
-/* What moderation_set hands set_status. */
+/* What moderation_set and moderation_undo hand set_status. */
 struct verdict {
 	const struct env	*e;
 	const char		*status;
+	const char		*trained;	/* NULL: what status teaches */
+	struct moderation_was	*was;		/* NULL, or filled */
 };
 
 static int
@@ -98,12 +100,20 @@ set_status(struct store_conn *c, struct arena *a, struct comment *cm,
     const void *arg)
 {
 	const struct verdict	*v = arg;
-	const char		*want = lesson(v->status),
+	const char		*want = v->trained != NULL ? v->trained :
+				    lesson(v->status),
 				*trained = cm->spam_trained;
 	int			 rc;
 
+	if (v->was != NULL) {
+		snprintf(v->was->status, sizeof(v->was->status), "%s",
+		    cm->status);
+		snprintf(v->was->trained, sizeof(v->was->trained), "%s",
+		    cm->spam_trained);
+	}
 	if (want != NULL && strcmp(trained, want) != 0) {
-		if ((rc = retrain(c, a, cm, want)) != STORE_OK)
+		if ((rc = retrain(c, a, cm, *want != '\0' ? want : NULL)) !=
+		    STORE_OK)
 			return rc;
 		trained = want;
 	}
@@ -111,16 +121,18 @@ set_status(struct store_conn *c, struct arena *a, struct comment *cm,
 	    STORE_OK)
 		return rc;
 	/* A reply approved now: its parent's writer may want to know. */
-	if (cm->parent_id != 0 && strcmp(v->status, "approved") == 0 &&
+	if (v->trained == NULL && cm->parent_id != 0 &&
+	    strcmp(v->status, "approved") == 0 &&
 	    strcmp(cm->status, "approved") != 0)
 		return mail_event(v->e, "reply", cm->id);
 	return STORE_OK;
 }
 
 int
-moderation_set(const struct env *e, int64_t id, const char *status)
+moderation_set_was(const struct env *e, int64_t id, const char *status,
+    struct moderation_was *was)
 {
-	struct verdict	 v = { e, status };
+	struct verdict	 v = { e, status, NULL, was };
 	int		 rc;
 
 	if ((rc = with_comment(e->conn, id, set_status, &v)) == STORE_OK &&
@@ -129,6 +141,20 @@ moderation_set(const struct env *e, int64_t id, const char *status)
 	return rc;
 }
 
+int
+moderation_set(const struct env *e, int64_t id, const char *status)
+{
+	return moderation_set_was(e, id, status, NULL);
+}
+
+int
+moderation_undo(const struct env *e, int64_t id,
+    const struct moderation_was *was)
+{
+	struct verdict	 v = { e, was->status, was->trained, NULL };
+
+	return with_comment(e->conn, id, set_status, &v);
+}
 
 static int
 edit(struct store_conn *c, struct arena *a, struct comment *cm,

@@ -23,6 +23,24 @@ struct store_conn;
  */
 int	moderation_set(const struct env *e, int64_t id, const char *status);
 
+/* What a comment was before a verdict: enough to undo it. */
+struct moderation_was {
+	char	 status[16];	/* approved, pending, spam, trash */
+	char	 trained[8];	/* "", "ham" or "spam" */
+};
+/* moderation_set, and what the comment was before into *was. */
+int	moderation_set_was(const struct env *e, int64_t id,
+	    const char *status, struct moderation_was *was);
+/*
+ * Undoes a verdict: comment id back to was's status, and the filter
+ * back to having learnt what was->trained says: what the verdict taught
+ * is unlearnt (its exact step), and the old lesson learnt again if it
+ * had one.  The counts are then as before the verdict.  No mail: what
+ * it restores was seen before.  Returns a store_rc.
+ */
+int	moderation_undo(const struct env *e, int64_t id,
+	    const struct moderation_was *was);
+
 struct arena;
 struct comment;
 /*

@@ -1,10 +1,19 @@
 /*
  * page_admin_comments: the moderation queue, /admin/comments/.  Tabs by
  * status with their counts, a search over name, email and text, twenty
- * comments a page, each with its spam score and the signals that fired,
- * and bulk actions (approve, unapprove, spam, not spam, trash, restore)
- * through moderation_set, which trains the spam filter.  Authors see
- * and act on the comments on their own posts only.
+ * comments a page, each with what a moderator needs to decide: the
+ * picture (a thumbnail that opens full size), the comment it answers,
+ * the link to it in place on the article, the spam score with its
+ * signals in words, and its sender's history (their other comments
+ * approved and in spam, by email and by IP hash).  Each row acts alone
+ * (approve, spam, trash and back; reply and edit on the comment's own
+ * page) and the ticked rows in bulk, all through moderation_set, which
+ * trains the spam filter; the last single action can be undone
+ * (moderation_undo), which unlearns what it taught.  Every action is a
+ * plain form answered by a 303 to the same place in the queue; the
+ * queue's script (admin-queue.js) sends the same forms with
+ * format=json and gets a small JSON answer instead, CSRF-checked as
+ * any.  Authors see and act on the comments on their own posts only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +31,9 @@
 #include "page_admin.h"
 #include "req.h"
 #include "sign.h"
+#include "spam.h"
 #include "store.h"
+#include "theme.h"
 #include "url.h"
 #include "utf8.h"
 
@@ -55,12 +66,85 @@ static const struct {
 	{ "delete", NULL, "deleted for good" },
 };
 
+/* The signals of cm ("a,b") as [{name, words}], words from spam.c. */
+static json_t *
+view_signals(const struct comment *cm)
+{
+	json_t		*sig = json_array(), *o;
+	const char	*s, *e, *w;
+
+	for (s = cm->spam_signals; s != NULL && *s != '\0'; s = e) {
+		e = s + strcspn(s, ",");
+		o = json_object();
+		json_object_set_new(o, "name", json_stringn(s,
+		    (size_t)(e - s)));
+		w = spam_signal_words(s, (size_t)(e - s));
+		json_object_set_new(o, "words", w != NULL ? json_string(w) :
+		    json_stringn(s, (size_t)(e - s)));
+		json_array_append_new(sig, o);
+		if (*e == ',')
+			e++;
+	}
+	return sig;
+}
+
+/*
+ * Where cm shows on its article, as a path with its anchor: the page of
+ * comments that holds it; a held one (pending or spam: trash shows
+ * nowhere) with the token the article takes to show it in place.  NULL
+ * for a comment on a page (no post link) or in the trash.
+ */
+static const char *
+comment_link(struct req *r, const struct comment *cm)
+{
+	struct env	 env = page_env(r);
+	struct buf	 b;
+	const char	*article, *path;
+
+	if (cm->post_slug == NULL || *cm->post_slug == '\0' ||
+	    strcmp(cm->status, "trash") == 0)
+		return NULL;
+	buf_init(&b);
+	url_post(&b, page_tz(r), cm->post_published, cm->post_slug);
+	article = arena_strdup(&r->arena, b.data);
+	buf_reset(&b);
+	path = comment_path(&env, article, cm->post_id, cm->id);
+	if (strcmp(cm->status, "approved") == 0)
+		return arena_printf(&r->arena, "%s#comment-%lld", path,
+		    (long long)cm->id);
+	return arena_printf(&r->arena, "%s?unapproved=%s#comment-%lld", path,
+	    comment_held_token(&env, cm->id), (long long)cm->id);
+}
+
+/* The comment's picture: its thumbnail and the full size, if any. */
+static void
+view_attached(json_t *o, const struct comment *cm)
+{
+	const char	*ext = cm->image_ext != NULL && *cm->image_ext != '\0' ?
+			    cm->image_ext : "jpg";
+	json_t		*pic;
+	struct buf	 b;
+
+	if (cm->image == NULL || *cm->image == '\0')
+		return;
+	pic = json_object();
+	buf_init(&b);
+	url_media(&b, cm->image, ext);
+	view_str(pic, "full", b.data);
+	b.len = 0;
+	url_media(&b, *cm->thumb != '\0' ? cm->thumb : cm->image, ext);
+	view_str(pic, "thumb", b.data);
+	buf_reset(&b);
+	view_int(pic, "w", cm->thumb_w > 0 ? cm->thumb_w : 150);
+	view_int(pic, "h", cm->thumb_h > 0 ? cm->thumb_h : 150);
+	json_object_set_new(o, "picture", pic);
+}
+
 json_t *
 admin_comment_view(struct req *r, const struct comment *cm)
 {
-	json_t		*o = json_object(), *sig = json_array();
-	struct buf	 b;
-	const char	*s, *e;
+	json_t		*o = json_object(), *pa;
+	const char	*link;
 
 	view_int(o, "id", cm->id);
 	view_str(o, "author", cm->author);
@@ -71,22 +155,20 @@ admin_comment_view(struct req *r, const struct comment *cm)
 	view_str(o, "date", page_human_date(r, cm->created));
 	view_str(o, "post_title", cm->post_title != NULL ? cm->post_title :
 	    "");
-	if (cm->post_slug != NULL && *cm->post_slug != '\0') {
-		buf_init(&b);
-		url_post(&b, page_tz(r), cm->post_published, cm->post_slug);
-		buf_printf(&b, "#comment-%lld", (long long)cm->id);
-		view_str(o, "link", b.data);
-		buf_reset(&b);
+	if ((link = comment_link(r, cm)) != NULL)
+		view_str(o, "link", link);
+	view_attached(o, cm);
+	if (cm->parent_author != NULL && *cm->parent_author != '\0') {
+		pa = json_object();
+		view_str(pa, "author", cm->parent_author);
+		view_str(pa, "text", utf8_valid(cm->parent_text,
+		    strlen(cm->parent_text)) ? cm->parent_text : "");
+		view_int(pa, "id", cm->parent_id);
+		json_object_set_new(o, "parent", pa);
 	}
 	view_str(o, "score", cm->spam_score < 0 ? "none" :
 	    arena_printf(&r->arena, "%.2f", cm->spam_score));
-	for (s = cm->spam_signals; s != NULL && *s != '\0'; s = e) {
-		e = s + strcspn(s, ",");
-		json_array_append_new(sig, json_stringn(s, (size_t)(e - s)));
-		if (*e == ',')
-			e++;
-	}
-	json_object_set_new(o, "signals", sig);
+	json_object_set_new(o, "signals", view_signals(cm));
 	view_str(o, "trained", cm->spam_trained != NULL ?
 	    cm->spam_trained : "");
 	return o;
@@ -206,6 +288,9 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	    strcmp(cm.status, "spam") == 0));
 	json_object_set_new(view, "is_trash", json_boolean(
 	    strcmp(cm.status, "trash") == 0));
+	json_object_set_new(view, "can_reply", json_boolean(
+	    strcmp(cm.status, "approved") == 0 ||
+	    strcmp(cm.status, "pending") == 0));
 	if (error != NULL)
 		view_str(view, "error", error);
 	if (done != NULL && (a = done_action(done, &n)) >= 0)
@@ -217,19 +302,62 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	return page_render(r, "admin-comment", view, status);
 }
 
+/* The sender's history, for a row of the queue (its own query). */
+static void
+view_history(struct req *r, json_t *o, int64_t id)
+{
+	struct comment_history	 h;
+	json_t			*v;
+
+	if (store_comment_history(r->conn, id, &h) != STORE_OK)
+		return;
+	v = json_object();
+	view_int(v, "email_approved", h.email_approved);
+	view_int(v, "email_spam", h.email_spam);
+	view_int(v, "ip_approved", h.ip_approved);
+	view_int(v, "ip_spam", h.ip_spam);
+	json_object_set_new(o, "history", v);
+}
+
+/*
+ * The notice after an action, from ?done= (and ?undo=ID.STATUS.TRAINED
+ * after one row's: the Undo button's fields).
+ */
+static void
+view_done(struct req *r, json_t *view, const char *done, const char *undo)
+{
+	json_t		*u;
+	long long	 k, id;
+	char		 st[16], tr[8];
+	int		 a;
+
+	/* In the queue's own status line, beside its Undo, not the frame's. */
+	if (done != NULL && strcmp(done, "undone") == 0)
+		view_str(view, "queue_notice", "Undone.");
+	else if (done != NULL && (a = done_action(done, &k)) >= 0)
+		view_str(view, "queue_notice", arena_printf(&r->arena, "%lld %s %s.",
+		    k, k == 1 ? "comment" : "comments", actions[a].done));
+	tr[0] = '\0';
+	if (undo == NULL || sscanf(undo, "%lld.%15[a-z].%7[a-z]", &id, st,
+	    tr) < 2)
+		return;
+	u = json_object();
+	view_int(u, "id", id);
+	view_str(u, "was_status", st);
+	view_str(u, "was_trained", tr);
+	json_object_set_new(view, "undo", u);
+}
+
 int
 admin_comments(struct req *r, struct session *se)
 {
 	json_t			*view = admin_view(r, se, "Comments"),
-				*list;
-	const char		*q = req_arg(r, "q"), *page = req_arg(r, "page"),
-				*done = req_arg(r, "done");
+				*list, *o;
+	const char		*q = req_arg(r, "q"), *page = req_arg(r, "page");
 	size_t			 tab = tab_of(req_arg(r, "status")), n, i;
 	struct comment_query	 cq;
 	struct comment		*cm;
 	int64_t			 counts[4], total = 0, pg;
-	long long		 k;
-	int			 a;
 
 	if (req_arg(r, "edit") != NULL) {
 		json_decref(view);
@@ -253,21 +381,86 @@ admin_comments(struct req *r, struct session *se)
 		return page_render(r, "admin-comments", view, 200);
 	view_tabs(r, view, tab, counts);
 	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, admin_comment_view(r, &cm[i]));
+	for (i = 0; i < n; i++) {
+		o = admin_comment_view(r, &cm[i]);
+		view_history(r, o, cm[i].id);
+		json_array_append_new(list, o);
+	}
 	json_object_set_new(view, "comments", list);
 	view_str(view, "q", cq.q != NULL ? cq.q : "");
 	view_str(view, "status", tabs[tab].status != NULL ?
 	    tabs[tab].status : "");
+	view_int(view, "page", pg);
 	view_int(view, "total", total);
 	if (pg > 1)
 		view_str(view, "prev", list_url(r, tab, cq.q, pg - 1));
 	if (pg * PER_PAGE < total)
 		view_str(view, "next", list_url(r, tab, cq.q, pg + 1));
-	if (done != NULL && (a = done_action(done, &k)) >= 0)
-		view_str(view, "notice", arena_printf(&r->arena, "%lld %s %s.",
-		    k, k == 1 ? "comment" : "comments", actions[a].done));
+	view_done(r, view, req_arg(r, "done"), req_arg(r, "undo"));
+	view_str(view, "queue_js", theme_asset_url(page_theme(r),
+	    "admin-queue.js"));
 	return page_render(r, "admin-comments", view, 200);
+}
+
+/* Does the queue's script ask (format=json), not a plain form? */
+static int
+wants_json(struct form *in)
+{
+	return strcmp(form_get(in, "format", NULL, NULL), "json") == 0;
+}
+
+/* Appends what jansson writes to a buf (json_dump_callback's shape). */
+static int
+json_to_buf(const char *s, size_t len, void *arg)
+{
+	buf_write(s, len, arg);
+	return 0;
+}
+
+/* Answers the script with o (taken), status as the answer's. */
+static int
+answer_json(struct req *r, int status, json_t *o)
+{
+	buf_reset(&r->body);
+	json_dump_callback(o, json_to_buf, &r->body, JSON_COMPACT);
+	buf_putc(&r->body, '\n');
+	json_decref(o);
+	r->type = "application/json; charset=utf-8";
+	r->cacheable = 0;
+	return status;
+}
+
+/* A refusal: a page for a form, {"error": why} for the script. */
+static int
+refuse(struct req *r, struct session *se, struct form *in, int status,
+    const char *why)
+{
+	json_t	*o;
+
+	if (!wants_json(in))
+		return admin_refuse(r, se, status, why);
+	o = json_object();
+	view_str(o, "error", why);
+	return answer_json(r, status, o);
+}
+
+/*
+ * Back to where the form came from in the queue (its tab, search and
+ * page), with query added: a 303.
+ */
+static int
+back_to_queue(struct req *r, struct form *in, const char *query)
+{
+	const char	*q = form_get(in, "q", NULL, NULL),
+			*st = form_get(in, "status", NULL, NULL), *base;
+	int64_t		 pg = strtoll(form_get(in, "page", NULL, NULL), NULL,
+			    10);
+
+	base = list_url(r, tab_of(*st != '\0' ? st : NULL), strlen(q) <= 200 ?
+	    q : NULL, pg >= 1 && pg <= 100000 ? pg : 1);
+	r->location = arena_printf(&r->arena, "%s%c%s", base,
+	    strchr(base, '?') != NULL ? '&' : '?', query);
+	return 303;
 }
 
 /* May se act on comment id?  Authors only on their own posts. */
@@ -295,58 +488,64 @@ deletable(struct req *r, int64_t id)
 	    strcmp(cm.status, "spam") == 0);
 }
 
-/* A moderator's edit of a comment, or their reply to it. */
+/* A moderator's edit of comment id (from its own page). */
 static int
-one_comment(struct req *r, struct session *se, struct form *in,
-    const char *action)
+edit_comment(struct req *r, struct session *se, struct form *in, int64_t id)
 {
-	struct env	 env = page_env(r);
-	struct comment	 cm, parent;
-	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10),
-			 nid;
-	const char	*text = form_get(in, "content", NULL, NULL),
-			*url = form_get(in, "url", NULL, NULL);
+	struct comment	 cm;
+	const char	*url = form_get(in, "url", NULL, NULL);
 	int		 rc;
 
-	if ((rc = store_comment_by_id(r->conn, &r->arena, id,
-	    &parent)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
-		    " is no such comment.") : page_error(r, 503);
-	if (!may_moderate(r, se, id))
-		return admin_refuse(r, se, 403, "You may moderate only the"
-		    " comments on your own posts.");
-	if (*text == '\0' || strlen(text) > 80000 ||
-	    !utf8_valid(text, strlen(text)))
-		return edit_page(r, se, id, "The text must be 1 to 20,000"
-		    " characters.", 422);
 	memset(&cm, 0, sizeof(cm));
-	if (strcmp(action, "edit") == 0) {
-		cm.id = id;
-		cm.author = (char *)form_get(in, "author", NULL, NULL);
-		cm.email = (char *)form_get(in, "email", NULL, NULL);
-		cm.url = (char *)url;
-		cm.content = (char *)text;
-		if (*cm.author == '\0' || strlen(cm.author) > 400 ||
-		    !utf8_valid(cm.author, strlen(cm.author)) ||
-		    !comment_email_ok(cm.email) || (*url != '\0' &&
-		    !url_http_ok(url)))
-			return edit_page(r, se, id, "A name, a valid email"
-			    " address, and a website starting with http:// or"
-			    " https:// (or none) are needed.", 422);
-		if ((rc = moderation_edit(r->conn, &cm)) != STORE_OK)
-			return page_error(r, rc == STORE_DOWN ? 503 : 500);
-		return admin_back(r, "comments", arena_printf(&r->arena,
-		    "edit=%lld&done=saved", (long long)id));
-	}
-	if (strcmp(parent.status, "approved") != 0)
-		return edit_page(r, se, id, "Approve the comment before"
-		    " replying to it.", 422);
-	cm.post_id = parent.post_id;
-	cm.parent_id = parent.id;
+	cm.id = id;
+	cm.author = (char *)form_get(in, "author", NULL, NULL);
+	cm.email = (char *)form_get(in, "email", NULL, NULL);
+	cm.url = (char *)url;
+	cm.content = (char *)form_get(in, "content", NULL, NULL);
+	if (*cm.author == '\0' || strlen(cm.author) > 400 ||
+	    !utf8_valid(cm.author, strlen(cm.author)) ||
+	    !comment_email_ok(cm.email) || (*url != '\0' && !url_http_ok(url)))
+		return edit_page(r, se, id, "A name, a valid email address, and"
+		    " a website starting with http:// or https:// (or none)"
+		    " are needed.", 422);
+	if ((rc = moderation_edit(r->conn, &cm)) != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	return admin_back(r, "comments", arena_printf(&r->arena,
+	    "edit=%lld&done=saved", (long long)id));
+}
+
+/*
+ * A moderator's reply to parent, approved at once; a parent still
+ * waiting is approved first (as WordPress's "Approve and Reply"), since
+ * a reply shows only under a comment shown.  The reply, its thread's
+ * places and its mail together, or none.
+ */
+static int
+reply_comment(struct req *r, struct session *se, struct form *in,
+    struct comment *parent)
+{
+	struct env	 env = page_env(r);
+	struct comment	 cm;
+	json_t		*o;
+	int64_t		 nid;
+	int		 rc;
+
+	if (strcmp(parent->status, "pending") == 0 &&
+	    (rc = moderation_set(&env, parent->id, "approved")) != STORE_OK)
+		return page_error(r, rc == STORE_DOWN ? 503 : 500);
+	else if (strcmp(parent->status, "approved") != 0 &&
+	    strcmp(parent->status, "pending") != 0)
+		return wants_json(in) ? refuse(r, se, in, 422, "A comment in"
+		    " spam or in the trash cannot be answered.") :
+		    edit_page(r, se, parent->id, "A comment in spam or in the"
+		    " trash cannot be answered.", 422);
+	memset(&cm, 0, sizeof(cm));
+	cm.post_id = parent->post_id;
+	cm.parent_id = parent->id;
 	cm.author = se->user.name;
 	cm.email = se->user.email;
 	cm.url = "";
-	cm.content = (char *)text;
+	cm.content = (char *)form_get(in, "content", NULL, NULL);
 	cm.status = "approved";
 	cm.created = r->now;
 	cm.ip_hash = (char *)sign_hex(r->site, &r->arena, SIGN_IP, r->ip);
@@ -356,7 +555,6 @@ one_comment(struct req *r, struct session *se, struct form *in,
 	cm.image = cm.thumb = cm.spam_signals = "";
 	cm.avatar = (char *)avatar_key(r->site, &r->arena, cm.email);
 	cm.spam_score = -1;
-	/* The reply, its thread's places and its mail together, or none. */
 	if ((rc = store_begin(r->conn)) == STORE_OK &&
 	    (rc = store_comment_add(r->conn, &cm, &nid)) == STORE_OK &&
 	    (rc = mail_event(&env, "reply", nid)) == STORE_OK)
@@ -366,8 +564,156 @@ one_comment(struct req *r, struct session *se, struct form *in,
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	}
 	mail_wake(r->site);
-	return admin_back(r, "comments", arena_printf(&r->arena,
-	    "edit=%lld&done=reply", (long long)id));
+	if (!wants_json(in))
+		return admin_back(r, "comments", arena_printf(&r->arena,
+		    "edit=%lld&done=reply", (long long)parent->id));
+	o = json_object();
+	view_int(o, "id", parent->id);
+	view_int(o, "reply", nid);
+	view_str(o, "status", "approved");
+	view_str(o, "message", arena_printf(&r->arena, "Your reply to %s is"
+	    " published.", parent->author));
+	return answer_json(r, 200, o);
+}
+
+/* A moderator's edit of a comment, or their reply to it. */
+static int
+one_comment(struct req *r, struct session *se, struct form *in,
+    const char *action)
+{
+	struct comment	 parent;
+	int64_t		 id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
+	const char	*text = form_get(in, "content", NULL, NULL);
+	int		 rc;
+
+	if ((rc = store_comment_by_id(r->conn, &r->arena, id,
+	    &parent)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
+		    " no such comment.") : page_error(r, 503);
+	if (!may_moderate(r, se, id))
+		return refuse(r, se, in, 403, "You may moderate only the"
+		    " comments on your own posts.");
+	if (*text == '\0' || strlen(text) > 80000 ||
+	    !utf8_valid(text, strlen(text)))
+		return wants_json(in) ? refuse(r, se, in, 422, "The text must"
+		    " be 1 to 20,000 characters.") : edit_page(r, se, id,
+		    "The text must be 1 to 20,000 characters.", 422);
+	if (strcmp(action, "edit") == 0)
+		return edit_comment(r, se, in, id);
+	return reply_comment(r, se, in, &parent);
+}
+
+/* What one row's action did, for the script: {id, status, message, undo}. */
+static int
+acted_json(struct req *r, const struct comment *cm, size_t a,
+    const struct moderation_was *was)
+{
+	json_t	*o = json_object(), *u;
+
+	view_int(o, "id", cm->id);
+	view_str(o, "status", actions[a].status != NULL ? actions[a].status :
+	    "deleted");
+	view_str(o, "message", arena_printf(&r->arena, "The comment by %s"
+	    " was %s.", cm->author, actions[a].done));
+	if (actions[a].status != NULL) {
+		u = json_object();
+		view_str(u, "status", was->status);
+		view_str(u, "trained", was->trained);
+		json_object_set_new(o, "undo", u);
+	}
+	return answer_json(r, 200, o);
+}
+
+/*
+ * One row's action, from its own button (row=ACTION-ID): done, then
+ * back to the same place in the queue with an Undo, or its JSON.
+ */
+static int
+row_action(struct req *r, struct session *se, struct form *in,
+    const char *row)
+{
+	struct env		 env = page_env(r);
+	struct moderation_was	 was;
+	struct comment		 cm;
+	const char		*dash = strrchr(row, '-');
+	int64_t			 id = dash != NULL ? strtoll(dash + 1, NULL,
+				    10) : 0;
+	size_t			 a;
+	int			 rc;
+
+	for (a = 0; dash != NULL && a < sizeof(actions) / sizeof(actions[0]);
+	    a++)
+		if (strlen(actions[a].action) == (size_t)(dash - row) &&
+		    strncmp(actions[a].action, row, (size_t)(dash - row)) == 0)
+			break;
+	if (dash == NULL || a == sizeof(actions) / sizeof(actions[0]))
+		return refuse(r, se, in, 422, "There is no such action.");
+	if (id <= 0 || store_comment_by_id(r->conn, &r->arena, id, &cm) !=
+	    STORE_OK)
+		return refuse(r, se, in, 404, "There is no such comment.");
+	if (!may_moderate(r, se, id))
+		return refuse(r, se, in, 403, "You may moderate only the"
+		    " comments on your own posts.");
+	memset(&was, 0, sizeof(was));
+	if (actions[a].status != NULL)
+		rc = moderation_set_was(&env, id, actions[a].status, &was);
+	else if (!deletable(r, id))
+		return refuse(r, se, in, 409, "Only a comment in spam or in"
+		    " the trash is deleted for good.");
+	else
+		rc = moderation_delete(r->conn, id);
+	if (rc != STORE_OK)
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
+		    " no such comment.") : page_error(r, 503);
+	if (wants_json(in))
+		return acted_json(r, &cm, a, &was);
+	return back_to_queue(r, in, actions[a].status == NULL ?
+	    arena_printf(&r->arena, "done=%s-1", actions[a].action) :
+	    arena_printf(&r->arena, "done=%s-1&undo=%lld.%s.%s",
+	    actions[a].action, (long long)id, was.status, was.trained));
+}
+
+/*
+ * Undo: comment id back to the status and lesson it had (the fields
+ * the row's action answered with), unlearning what the action taught.
+ */
+static int
+undo(struct req *r, struct session *se, struct form *in)
+{
+	static const char *const statuses[] = { "approved", "pending",
+	    "spam", "trash" };
+	struct env		 env = page_env(r);
+	struct moderation_was	 was;
+	int64_t			 id = strtoll(form_get(in, "id", NULL, NULL),
+				    NULL, 10);
+	const char		*st = form_get(in, "was_status", NULL, NULL),
+				*tr = form_get(in, "was_trained", NULL, NULL);
+	json_t			*o;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(st, statuses[i]) == 0)
+			break;
+	if (i == sizeof(statuses) / sizeof(statuses[0]) || (*tr != '\0' &&
+	    strcmp(tr, "ham") != 0 && strcmp(tr, "spam") != 0))
+		return refuse(r, se, in, 422, "There is nothing to undo.");
+	if (id <= 0 || !may_moderate(r, se, id))
+		return refuse(r, se, in, 403, "You may moderate only the"
+		    " comments on your own posts.");
+	snprintf(was.status, sizeof(was.status), "%s", st);
+	snprintf(was.trained, sizeof(was.trained), "%s", tr);
+	if ((rc = moderation_undo(&env, id, &was)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
+		    " no such comment.") : page_error(r, 503);
+	if (!wants_json(in))
+		return back_to_queue(r, in, "done=undone");
+	o = json_object();
+	view_int(o, "id", id);
+	view_str(o, "status", st);
+	view_str(o, "message", arena_printf(&r->arena, "Undone: the comment"
+	    " is %s again.", st));
+	return answer_json(r, 200, o);
 }
 
 int
@@ -376,12 +722,16 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 	struct env	 env = page_env(r);
 	const char	*action = form_get(in, "action", NULL, NULL),
 			*ids = form_get(in, "id", NULL, NULL),
-			*status = form_get(in, "status", NULL, NULL), *p;
+			*row = form_get(in, "row", NULL, NULL), *p;
 	char		*end;
-	size_t		 a, a2;
+	size_t		 a;
 	long long	 id;
 	int		 done = 0, rc, pass;
 
+	if (*row != '\0')
+		return row_action(r, se, in, row);
+	if (strcmp(action, "undo") == 0)
+		return undo(r, se, in);
 	if (strcmp(action, "edit") == 0 || strcmp(action, "reply") == 0)
 		return one_comment(r, se, in, action);
 	for (a = 0; a < sizeof(actions) / sizeof(actions[0]); a++)
@@ -411,15 +761,12 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 			if (rc == STORE_OK)
 				done++;
 		}
-	/* Back to the comment's own page, or the tab the form came from. */
+	/* Back to the comment's own page, or the queue the form came from. */
 	if (strcmp(form_get(in, "from", NULL, NULL), "comment") == 0 &&
 	    actions[a].status != NULL)
 		return admin_back(r, "comments", arena_printf(&r->arena,
 		    "edit=%lld&done=%s-%d", strtoll(ids, NULL, 10),
 		    actions[a].action, done));
-	a2 = tab_of(*status != '\0' ? status : NULL);
-	return admin_back(r, "comments", arena_printf(&r->arena,
-	    "%s%s%sdone=%s-%d", a2 > 0 ? "status=" : "", a2 > 0 ?
-	    tabs[a2].status : "", a2 > 0 ? "&" : "", actions[a].action,
-	    done));
+	return back_to_queue(r, in, arena_printf(&r->arena, "done=%s-%d",
+	    actions[a].action, done));
 }

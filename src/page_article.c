@@ -145,6 +145,10 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	buf_reset(&b);
 	json_object_set_new(o, "held", json_boolean(strcmp(c->status,
 	    "approved") != 0));
+	/* Its picture is not public yet: the writer's token shows it. */
+	if (strcmp(c->status, "approved") != 0 &&
+	    req_arg(r, "unapproved") != NULL)
+		view_str(o, "held_token", req_arg(r, "unapproved"));
 	view_comment_picture(o, c);
 	/* {{{avatar}}}: shapes and a colour drawn from a hex key, no text. */
 	avatar_svg(&b, c->avatar != NULL ? c->avatar : "");

@@ -28,7 +28,7 @@ static const char *const vary_args[] = { "replytocom", "unapproved" };
 
 /* The arguments the admin pages read; they are never cached. */
 static const char *const admin_args[] = { "status", "q", "page", "done",
-    "next", "edit", "author", "category", "t" };
+    "next", "edit", "author", "category", "t", "undo" };
 
 const char *
 req_arg(struct req *r, const char *name)
@@ -57,6 +57,7 @@ req_admin_query(struct req *r, struct buf *b)
 	for (i = 0; i < sizeof(admin_args) / sizeof(admin_args[0]); i++) {
 		if (strcmp(admin_args[i], "next") == 0 ||
 		    strcmp(admin_args[i], "done") == 0 ||
+		    strcmp(admin_args[i], "undo") == 0 ||
 		    (v = req_arg(r, admin_args[i])) == NULL)
 			continue;
 		buf_printf(b, "%c%s=", n++ ? '&' : '?', admin_args[i]);

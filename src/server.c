@@ -333,12 +333,41 @@ serve_theme(struct sreq *sr, struct MHD_Connection *conn)
 }
 
 /*
+ * May this request see picture hash, held with its comment?  Any
+ * signed-in account may (the staff moderate it), and so may the
+ * comment's writer with its held token (?unapproved=, as the article
+ * takes it); the public may not.
+ */
+static int
+held_visible(struct sreq *sr, struct MHD_Connection *conn,
+    struct store_conn *c, const char *hash)
+{
+	struct req	*r = &sr->r;
+	struct env	 env = { r->site, c, &r->arena, NULL, r->now };
+	struct comment	 cm;
+	const char	*token;
+	int64_t		 id;
+
+	if (auth_session_live(&env, MHD_lookup_connection_value(conn,
+	    MHD_COOKIE_KIND, AUTH_COOKIE)))
+		return 1;
+	token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+	    "unapproved");
+	return token != NULL && (id = comment_held_check(&env, token)) != 0 &&
+	    store_comment_by_id(c, &r->arena, id, &cm) == STORE_OK &&
+	    strcmp(cm.status, "trash") != 0 && (strcmp(cm.image, hash) == 0 ||
+	    strcmp(cm.thumb, hash) == 0);
+}
+
+/*
  * /media/HASH.EXT: a picture named by its content hash, so immutable
  * (ETag the hash), with the type of our extension for it (image_mime)
- * and nosniff, so a browser never takes it for anything else.  From the
- * media folder a descriptor is sent as it is; from the database
- * (media_store = db) the bytes are copied out and the connection given
- * back before a byte is sent.
+ * and nosniff, so a browser never takes it for anything else.  A
+ * comment's picture while the comment is held is not public
+ * (held_visible), and never stored by a cache.  From the media folder a
+ * descriptor is sent as it is; from the database (media_store = db) the
+ * bytes are copied out and the connection given back before a byte is
+ * sent.
  */
 static enum MHD_Result
 serve_media(struct sreq *sr, struct MHD_Connection *conn)
@@ -349,18 +378,21 @@ serve_media(struct sreq *sr, struct MHD_Connection *conn)
 	struct media_object	 o;
 	struct store_conn	*c = NULL;
 	char			 hash[65], etag[80];
-	int			 rc;
+	int			 rc, held = 0;
 
 	if (strlen(name) < 66 || name[64] != '.')
 		return MHD_NO;
 	memcpy(hash, name, 64);
 	hash[64] = '\0';
-	if (site->media.kind == MEDIA_DB &&
-	    (c = store_conn_get(site->store)) == NULL)
+	if ((c = store_conn_get(site->store)) == NULL)
 		return MHD_NO;
-	rc = media_get(&site->media, c, hash, name + 65, &o);
-	if (c != NULL)
-		store_conn_put(site->store, c);
+	if (store_picture_held(c, hash, &held) != STORE_OK || (held &&
+	    !held_visible(sr, conn, c, hash)))
+		rc = STORE_NOTFOUND;
+	else
+		rc = media_get(&site->media, site->media.kind == MEDIA_DB ?
+		    c : NULL, hash, name + 65, &o);
+	store_conn_put(site->store, c);
 	if (rc != STORE_OK)
 		return MHD_NO;
 	if (o.fd != -1 && (resp = MHD_create_response_from_fd((uint64_t)o.len,
@@ -375,8 +407,10 @@ serve_media(struct sreq *sr, struct MHD_Connection *conn)
 	}
 	snprintf(etag, sizeof(etag), "\"%s\"", hash);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-	add_headers(resp, o.mime, "public, max-age=31536000, immutable");
-	return queue(sr, conn, fresh_status(conn, etag), resp, o.len);
+	add_headers(resp, o.mime, held ? "private, no-store" :
+	    "public, max-age=31536000, immutable");
+	return queue(sr, conn, held ? MHD_HTTP_OK : fresh_status(conn, etag),
+	    resp, o.len);
 }
 
 /*

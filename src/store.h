@@ -144,6 +144,8 @@ struct comment {
 	char	*post_slug;	/* slug and date, for its link */
 	int64_t	 post_published;
 	char	*post_type;	/* comments_recent only: "post", "page" */
+	char	*parent_author;	/* comments_find only: the parent's writer */
+	char	*parent_text;	/* and its first 300 bytes ("" if none) */
 	int64_t	 post_author;
 	double	 spam_score;	/* the filter's score, -1 if none */
 	char	*spam_signals;	/* the signals that fired, comma-separated */
@@ -667,6 +669,25 @@ int	store_throttle_clear(struct store_conn *, const char *key);
 int	store_comments_find(struct store_conn *, struct arena *,
 	    const struct comment_query *, struct comment **out,
 	    size_t *n, int64_t *total);
+/*
+ * A comment's sender as moderation weighs it: how many of the other
+ * comments from its email (in any case) and from its IP hash are
+ * approved and in spam.  Each count is a range of an index (email or IP
+ * hash, then status), so it costs what that sender wrote, never the
+ * site; an empty email or a forgotten IP hash counts nothing.
+ */
+struct comment_history {
+	int64_t	 email_approved, email_spam;
+	int64_t	 ip_approved, ip_spam;
+};
+int	store_comment_history(struct store_conn *, int64_t id,
+	    struct comment_history *);
+/*
+ * Whether the picture hash is held: attached only to comments not
+ * approved (pending, spam, trash) and to no media item.  Found by
+ * migration 23's indexes on comments' pictures.  *held is 1 or 0.
+ */
+int	store_picture_held(struct store_conn *, const char *hash, int *held);
 /* Comments per status: approved, pending, spam, trash. */
 int	store_comment_counts(struct store_conn *, int64_t author_id,
 	    int64_t counts[4]);

@@ -617,14 +617,17 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
 	cm->post_slug = col_text(a, s, 21);
 	cm->post_published = col_int(s, 22);
 	cm->post_author = col_int(s, 23);
+	cm->parent_author = col_text(a, s, 24);
+	cm->parent_text = col_text(a, s, 25);
 }
 
-/* What fill_found reads, in its order. */
+/* What fill_found reads, in its order (pc: the parent, LEFT JOINed). */
 #define FOUND_COLS "c.id, c.post_id, coalesce(c.parent_id, 0), c.author," \
 	" c.url, c.content, c.status, c.created, c.vote_sum, c.vote_count," \
 	" c.image, c.thumb, c.thumb_w, c.thumb_h, c.avatar, c.image_ext," \
 	" c.email, c.spam_score, c.spam_signals, c.spam_trained, p.title," \
-	" p.slug, p.published, p.author_id"
+	" p.slug, p.published, p.author_id, coalesce(pc.author, '')," \
+	" coalesce(substr(pc.content, 1, 300), '')"
 
 /*
  * The filter of comments_find, shared by its page and its count.  "Has
@@ -632,6 +635,7 @@ fill_found(struct arena *a, struct db_stmt *s, void *v)
  * have (SQLite's instr is PostgreSQL's strpos).
  */
 #define FIND_WHERE " FROM comments c JOIN posts p ON p.id = c.post_id" \
+	" LEFT JOIN comments pc ON pc.id = c.parent_id" \
 	" WHERE (CAST(?1 AS TEXT) IS NULL AND c.status <> 'trash' OR" \
 	" c.status = ?1) AND (CAST(?2 AS BIGINT) = 0 OR p.author_id = ?2)" \
 	" AND (?3 = '' OR replace(lower(c.content), lower(?3), '') <>" \
@@ -651,9 +655,62 @@ store_comments_find(struct store_conn *c, struct arena *a,
 	if (rc != STORE_OK)
 		return rc;
 	return q_many(q(c, "SELECT " FOUND_COLS FIND_WHERE " ORDER BY"
-	    " c.created DESC, c.id DESC LIMIT ?5 OFFSET ?4", "zitii", cq->status, cq->author_id, cq->q,
+	    " c.created DESC, c.id DESC LIMIT ?5 OFFSET ?4", "zitii",
+	    cq->status, cq->author_id, cq->q,
 	    cq->offset, cq->limit), a, sizeof(**out), fill_found,
 	    (void **)out, n);
+}
+
+static void
+fill_history(struct arena *a, struct db_stmt *s, void *v)
+{
+	struct comment_history	*h = v;
+
+	(void)a;
+	h->email_approved = col_int(s, 0);
+	h->email_spam = col_int(s, 1);
+	h->ip_approved = col_int(s, 2);
+	h->ip_spam = col_int(s, 3);
+}
+
+/* Other comments of c's sender (by KEY) with status ST. */
+#define HISTORY(key, st) "(SELECT count(*) FROM comments h WHERE " key \
+	" AND h.status = '" st "' AND h.id <> c.id)"
+#define BY_EMAIL "lower(h.email) = lower(c.email) AND c.email <> ''"
+#define BY_IP "h.ip_hash = c.ip_hash AND c.ip_hash <> ''"
+
+int
+store_comment_history(struct store_conn *c, int64_t id,
+    struct comment_history *h)
+{
+	memset(h, 0, sizeof(*h));
+	return q_one(q(c, "SELECT " HISTORY(BY_EMAIL, "approved") ", "
+	    HISTORY(BY_EMAIL, "spam") ", " HISTORY(BY_IP, "approved") ", "
+	    HISTORY(BY_IP, "spam") " FROM comments c WHERE c.id = ?1", "i",
+	    id), NULL, sizeof(*h), fill_history, h);
+}
+
+/* A comment whose picture file COL is ?1, approved (OP "=") or not. */
+#define PIC(col, op) "EXISTS (SELECT 1 FROM comments WHERE " col " = ?1" \
+	" AND " col " <> '' AND status " op " 'approved')"
+
+int
+store_picture_held(struct store_conn *c, const char *hash, int *held)
+{
+	int64_t	 n = 0;
+	int	 rc;
+
+	/*
+	 * Each EXISTS one probe of an index (the "<> ''" names the partial
+	 * index's condition, which a bound ?1 cannot prove).
+	 */
+	rc = q_int(q(c, "SELECT CASE WHEN (" PIC("image", "<>") " OR "
+	    PIC("thumb", "<>") ") AND NOT (" PIC("image", "=") " OR "
+	    PIC("thumb", "=") " OR EXISTS (SELECT 1 FROM media WHERE hash ="
+	    " ?1) OR EXISTS (SELECT 1 FROM media_sizes WHERE hash = ?1)) THEN"
+	    " 1 ELSE 0 END", "t", hash), &n);
+	*held = n == 1;
+	return rc;
 }
 
 int
@@ -662,7 +719,8 @@ store_comments_latest(struct store_conn *c, struct arena *a,
     struct comment **out, size_t *n)
 {
 	return q_many(q(c, "SELECT " FOUND_COLS " FROM comments c JOIN posts p"
-	    " ON p.id = c.post_id WHERE c.status = ?1 AND (CAST(?2 AS BIGINT)"
+	    " ON p.id = c.post_id LEFT JOIN comments pc ON pc.id ="
+	    " c.parent_id WHERE c.status = ?1 AND (CAST(?2 AS BIGINT)"
 	    " = 0 OR p.author_id = ?2) ORDER BY c.created DESC, c.id DESC"
 	    " LIMIT ?3", "tii", status, author_id, limit), a, sizeof(**out),
 	    fill_found, (void **)out, n);

@@ -44,6 +44,7 @@ PGTESTS="
 	test_admin
 	test_admin_frame
 	test_editor
+	test_queue
 	test_hostile
 	test_nodes
 	test_media

@@ -341,6 +341,12 @@ uploads(struct srv *a, struct srv *b, const char *dir)
 		fresh += j == after.n;
 	}
 	CHECK_MSG(fresh >= 1, "the comment's picture is in the database");
+	/* Held, its picture is the staff's; approved, everyone's. */
+	CHECK_MSG(served(b, &before) > 0, "node B keeps a held picture back");
+	snprintf(file, sizeof(file), "%lld", db_count(site_db(dir),
+	    "SELECT max(id) FROM comments"));
+	CHECK(run_galley((const char *[]){ "comments", dir, "set-status",
+	    file, "approved", NULL }, NULL) == 0);
 	CHECK_MSG(served(b, &before) == 0, "node B serves it");
 	free(au);
 }

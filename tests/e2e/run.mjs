@@ -374,7 +374,7 @@ for (const js of [true, false]) {
 	for (let i = 0; i < await rows.count(); i++)
 		await rows.nth(i).locator('input[type="checkbox"]').check();
 	await admin.locator('#action').selectOption('approve');
-	await admin.locator('form.admin-bulk button[type="submit"]').click();
+	await admin.locator('form.admin-bulk button.bulk-apply').click();
 	await admin.waitForLoadState();
 	check((await admin.content()).includes('2 comments approved'), 'approved in the admin');
 	await admin.context().close();
@@ -1061,6 +1061,111 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await page.screenshot({ path: join(out, 'article-ru.png') });
 	await ctx.close();
 	run('config', dir, 'set', 'language', 'en');
+}
+
+// 15. The moderation queue by keyboard alone: ten comments (one with a
+// picture, seen before approval) approved, spammed, trashed, undone and
+// answered with j/k, a, s, d, z and r; the database agrees after each.
+{
+	const db = join(dir, 'galley.db');
+	const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+	const statusOf = (id) => sql(`SELECT status FROM comments WHERE id = ${id}`);
+	const waitStatus = async (id, want) => until(async () => statusOf(id) === want, 5000);
+	// A picture no other block shows: a picture is named by its bytes, and
+	// one an approved comment or the library shows is public already.
+	const heldJpeg = join(shared, 'fixtures/jpeg/valid/ljt-testimgint.jpg');
+	// Held for a moderator: blocks 9 and 11 let first comments straight in.
+	run('config', dir, 'set', 'comment_moderate_first', 'true');
+	for (let i = 1; i <= 10; i++) {
+		const stamp = await (await fetch(base + '/comments/stamp?post=1')).text();
+		const f = new FormData();
+		for (const [k, v] of [['post', '1'], ['parent', '0'], ['author', `Keyboard Reader ${i}`],
+		    ['email', `kbd${i}@example.net`], ['comment', `Queue-by-keys comment number ${i}.`],
+		    ['stamp', stamp]])
+			f.append(k, v);
+		if (i === 1)
+			f.append('image', new Blob([readFileSync(heldJpeg)], { type: 'image/jpeg' }),
+			    'scene.jpg');
+		const r = await fetch(base + '/comments', { method: 'POST', body: f, redirect: 'manual' });
+		check(r.status === 303, `queue comment ${i} sent (${r.status})`);
+	}
+	check(sql("SELECT count(*) FROM comments WHERE content LIKE 'Queue-by-keys%' AND status = 'pending'") === '10',
+	    'ten comments wait');
+	const mod = await open(true, { bypassCSP: true });	// for axe-core
+	// The admin (block 13 gave the editor a new password).
+	await login(mod, 'admin@example.org');
+	await mod.goto(base + '/admin/comments/?status=pending&q=Queue-by-keys');
+	const rows = mod.locator('tr.queue-row');
+	check(await rows.count() === 10, 'the queue shows the ten');
+	const ids = [];
+	for (let i = 0; i < 10; i++)
+		ids.push(await rows.nth(i).getAttribute('data-id'));
+	// The picture, before approval: loaded for the moderator, not public.
+	const thumb = mod.locator(`#c${ids[9]} .queue-picture img`);
+	check(await until(async () => thumb.evaluate((i) => i.complete && i.naturalWidth > 0)),
+	    'the held picture loads in the queue');
+	const src = await thumb.getAttribute('src');
+	check((await fetch(base + src)).status === 404, 'the held picture is not public');
+	check(await mod.locator('#queue-keys').isVisible(), 'the keys are listed');
+	await mod.screenshot({ path: join(out, 'admin-queue-keys.png'), fullPage: true });
+	const said = async (re) => until(async () =>
+	    re.test(await mod.locator('#queue-message').innerText()), 5000);
+	const focused = async (id) => until(async () => (await mod.evaluate(() =>
+	    document.activeElement && document.activeElement.id)) === `c${id}`);
+	await mod.keyboard.press('j');
+	check(await focused(ids[0]), 'j selects the first row');
+	await mod.keyboard.press('a');
+	check(await waitStatus(ids[0], 'approved'), 'a approves (in the database)');
+	check(await said(/was approved/), 'the approval is announced');
+	check(await focused(ids[1]), 'the next row is selected');
+	await mod.keyboard.press('s');
+	check(await waitStatus(ids[1], 'spam'), 's marks as spam (in the database)');
+	check(sql(`SELECT spam_trained FROM comments WHERE id = ${ids[1]}`) === 'spam', 'the filter learnt it');
+	await focused(ids[2]);
+	await mod.keyboard.press('d');
+	check(await waitStatus(ids[2], 'trash'), 'd trashes (in the database)');
+	check(await said(/moved to the trash/), 'the trash is announced');
+	await mod.keyboard.press('z');
+	check(await waitStatus(ids[2], 'pending'), 'z undoes (in the database)');
+	check(await said(/Undone/), 'the undo is announced');
+	check(await focused(ids[2]), 'the undone row is selected');
+	// Back and forth, then undo a spam: the lesson unlearnt.
+	await mod.keyboard.press('k');
+	check(await focused(ids[1]), 'k moves up');
+	await mod.keyboard.press('z');	// nothing left to undo: no change
+	await mod.keyboard.press('j');
+	check(await focused(ids[2]), 'j moves down');
+	await mod.keyboard.press('r');
+	const box = mod.locator('.queue-reply textarea');
+	check(await until(async () => box.evaluate((t) => t === document.activeElement)),
+	    'r opens a reply with the focus in it');
+	// Typing "a", "s" and "d" in the reply moves nothing.
+	await mod.keyboard.type('Thanks, a kind word from the desk.');
+	await mod.keyboard.press('Tab');
+	await mod.keyboard.press('Enter');
+	check(await until(async () => sql(`SELECT count(*) FROM comments WHERE parent_id = ${ids[2]}` +
+	    " AND content = 'Thanks, a kind word from the desk.' AND status = 'approved'") === '1'),
+	    'the reply is published (in the database)');
+	check(statusOf(ids[2]) === 'approved', 'the answered comment is approved with it');
+	check(statusOf(ids[3]) === 'pending' && statusOf(ids[1]) === 'spam',
+	    'typing in the reply acted on no row');
+	check(await said(/Your reply/), 'the reply is announced');
+	// The rest approved, one key each.
+	await mod.keyboard.press('j');
+	for (let i = 3; i < 10; i++) {
+		check(await focused(ids[i]), `row ${i + 1} selected`);
+		await mod.keyboard.press('a');
+		check(await waitStatus(ids[i], 'approved'), `row ${i + 1} approved (in the database)`);
+	}
+	check(sql("SELECT count(*) FROM comments WHERE content LIKE 'Queue-by-keys%' AND status = 'pending'") === '0',
+	    'the queue is cleared');
+	// The picture, approved, is public now.
+	check((await fetch(base + src)).ok, 'the approved picture is public');
+	const errs = mod.errors.filter((e) => !e.includes('Failed to load resource'));
+	check(errs.length === 0, `no script errors (${errs.join('; ')})`);
+	await axeClean(mod, 'the moderation queue');
+	await mod.screenshot({ path: join(out, 'admin-queue-cleared.png'), fullPage: true });
+	await mod.context().close();
 }
 
 await browser.close();
