@@ -113,6 +113,27 @@ admin_view(struct req *r, const struct session *se, const char *title)
 }
 
 int
+admin_json_write(const char *data, size_t len, void *arg)
+{
+	struct buf	*b = arg;
+
+	buf_write(data, len, b);
+	return b->err ? -1 : 0;
+}
+
+int
+admin_json(struct req *r, int status, json_t *o)
+{
+	buf_reset(&r->body);
+	json_dump_callback(o, admin_json_write, &r->body, JSON_COMPACT);
+	buf_putc(&r->body, '\n');
+	json_decref(o);
+	r->type = "application/json; charset=utf-8";
+	r->cacheable = 0;
+	return status;
+}
+
+int
 admin_back(struct req *r, const char *section, const char *query)
 {
 	struct buf	 b;

@@ -21,6 +21,13 @@ struct session;
 json_t	*admin_view(struct req *, const struct session *, const char *title);
 /* Sets a 303 to /admin/SECTION/?QUERY (query may be NULL); returns 303. */
 int	 admin_back(struct req *, const char *section, const char *query);
+/*
+ * Answers a page's script with o (taken) as compact JSON, never cached;
+ * returns status.  admin_json_write is json_dump_callback's writer into
+ * a struct buf, for other shapes of the same.
+ */
+int	 admin_json(struct req *, int status, json_t *o);
+int	 admin_json_write(const char *data, size_t len, void *buf);
 /* Renders a refusal (403, 404, 405) with the menu; returns status. */
 int	 admin_refuse(struct req *, const struct session *, int status,
 	    const char *why);

@@ -409,27 +409,6 @@ wants_json(struct form *in)
 	return strcmp(form_get(in, "format", NULL, NULL), "json") == 0;
 }
 
-/* Appends what jansson writes to a buf (json_dump_callback's shape). */
-static int
-json_to_buf(const char *s, size_t len, void *arg)
-{
-	buf_write(s, len, arg);
-	return 0;
-}
-
-/* Answers the script with o (taken), status as the answer's. */
-static int
-answer_json(struct req *r, int status, json_t *o)
-{
-	buf_reset(&r->body);
-	json_dump_callback(o, json_to_buf, &r->body, JSON_COMPACT);
-	buf_putc(&r->body, '\n');
-	json_decref(o);
-	r->type = "application/json; charset=utf-8";
-	r->cacheable = 0;
-	return status;
-}
-
 /* A refusal: a page for a form, {"error": why} for the script. */
 static int
 refuse(struct req *r, struct session *se, struct form *in, int status,
@@ -441,7 +420,7 @@ refuse(struct req *r, struct session *se, struct form *in, int status,
 		return admin_refuse(r, se, status, why);
 	o = json_object();
 	view_str(o, "error", why);
-	return answer_json(r, status, o);
+	return admin_json(r, status, o);
 }
 
 /*
@@ -573,7 +552,7 @@ reply_comment(struct req *r, struct session *se, struct form *in,
 	view_str(o, "status", "approved");
 	view_str(o, "message", arena_printf(&r->arena, "Your reply to %s is"
 	    " published.", parent->author));
-	return answer_json(r, 200, o);
+	return admin_json(r, 200, o);
 }
 
 /* A moderator's edit of a comment, or their reply to it. */
@@ -621,7 +600,7 @@ acted_json(struct req *r, const struct comment *cm, size_t a,
 		view_str(u, "trained", was->trained);
 		json_object_set_new(o, "undo", u);
 	}
-	return answer_json(r, 200, o);
+	return admin_json(r, 200, o);
 }
 
 /*
@@ -713,7 +692,7 @@ undo(struct req *r, struct session *se, struct form *in)
 	view_str(o, "status", st);
 	view_str(o, "message", arena_printf(&r->arena, "Undone: the comment"
 	    " is %s again.", st));
-	return answer_json(r, 200, o);
+	return admin_json(r, 200, o);
 }
 
 int

@@ -870,29 +870,9 @@ move(struct req *r, const struct post *old, const char *status)
 }
 
 static int
-json_out(const char *s, size_t len, void *b)
-{
-	buf_write(s, len, b);
-	return 0;
-}
-
-/* Answers o (taken) as JSON with status: the editor's script reads it. */
-static int
-answer_json(struct req *r, int status, json_t *o)
-{
-	buf_reset(&r->body);
-	json_dump_callback(o, json_out, &r->body, JSON_COMPACT);
-	buf_putc(&r->body, '\n');
-	json_decref(o);
-	r->type = "application/json; charset=utf-8";
-	r->cacheable = 0;
-	return status;
-}
-
-static int
 error_json(struct req *r, int status, const char *why)
 {
-	return answer_json(r, status, json_pack("{ss}", "error", why));
+	return admin_json(r, status, json_pack("{ss}", "error", why));
 }
 
 /*
@@ -939,7 +919,7 @@ autosave(struct req *r, struct session *se, struct form *in,
 	if (rc != STORE_OK)
 		return error_json(r, rc == STORE_DOWN || rc == STORE_RETRY ?
 		    503 : 500, "The draft could not be kept.");
-	return answer_json(r, 200, json_pack("{sIss}", "id", (json_int_t)id,
+	return admin_json(r, 200, json_pack("{sIss}", "id", (json_int_t)id,
 	    "time", clock_time(r, r->now)));
 }
 
@@ -1060,7 +1040,7 @@ upload(struct req *r, struct session *se, struct form *in,
 		    "markdown"), "id", (json_int_t)mid, "src",
 		    json_object_get(item, "src"));
 		json_decref(item);
-		return answer_json(r, 200, o);
+		return admin_json(r, 200, o);
 	}
 	draft_read(r, in, &d);
 	d.filtered = old != NULL && old->filtered;

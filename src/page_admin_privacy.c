@@ -58,16 +58,6 @@ admin_privacy(struct req *r, struct session *se)
 	return privacy_page(r, se, "", NULL, 200);
 }
 
-/* json_dump_callback's writer, into a struct buf. */
-static int
-dump_write(const char *data, size_t len, void *arg)
-{
-	struct buf	*b = arg;
-
-	buf_write(data, len, b);
-	return b->err ? -1 : 0;
-}
-
 int
 admin_privacy_post(struct req *r, struct session *se, struct form *in)
 {
@@ -88,7 +78,7 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 			    STORE_RETRY || rc == STORE_FULL ? 503 : 500);
 		/* Straight into the body: jansson's own strings are freed
 		 * only by jansson (page.c's allocator). */
-		if (json_dump_callback(out, dump_write, &r->body,
+		if (json_dump_callback(out, admin_json_write, &r->body,
 		    JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
 			r->body.len = 0;
 			buf_puts(&r->body, "{}");
