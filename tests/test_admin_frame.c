@@ -347,12 +347,8 @@ main(void)
 	long		 st;
 
 	site = dir;
-	CHECK(run_galley(db != NULL ? (const char *[]){ "init", dir, "--demo",
-	    "--db", db, NULL } : (const char *[]){ "init", dir, "--demo",
-	    NULL }, NULL) == 0);
-	snprintf(dbpath, sizeof(dbpath), "%s", db != NULL ? db : "");
-	if (db == NULL)
-		snprintf(dbpath, sizeof(dbpath), "%s/galley.db", dir);
+	CHECK(site_demo(dir) == 0);
+	snprintf(dbpath, sizeof(dbpath), "%s", site_db(dir));
 	CHECK(run_galley((const char *[]){ "config", dir, "set",
 	    "comment_flood_seconds", "0", NULL }, NULL) == 0);
 	CHECK(run_galley((const char *[]){ "config", dir, "set",

@@ -583,19 +583,14 @@ int
 main(void)
 {
 	char		*dir = tmp_path("editor");
-	const char	*db = getenv("GALLEY_DB");
 	struct srv	 s;
 	char		*cookie;
 	char		 tok[80];
 	long		 st;
 
 	site = dir;
-	CHECK(run_galley(db != NULL ? (const char *[]){ "init", dir, "--demo",
-	    "--db", db, NULL } : (const char *[]){ "init", dir, "--demo",
-	    NULL }, NULL) == 0);
-	snprintf(dbpath, sizeof(dbpath), "%s", db != NULL ? db : "");
-	if (db == NULL)
-		snprintf(dbpath, sizeof(dbpath), "%s/galley.db", dir);
+	CHECK(site_demo(dir) == 0);
+	snprintf(dbpath, sizeof(dbpath), "%s", site_db(dir));
 	CHECK(user_add(site, "editor@example.org", "Ed Editor", "editor",
 	    PW) == 0);
 	if (!CHECK(srv_start(&s, dir) == 0))
