@@ -24,12 +24,14 @@ job(void *arg)
 }
 
 static atomic_int	 gate;
+static atomic_int	 holding;	/* the blocker has begun */
 
 /* Holds its worker until the gate opens. */
 static void
 blocker(void *arg)
 {
 	(void)arg;
+	atomic_store(&holding, 1);
 	while (!atomic_load(&gate))
 		usleep(1000);
 	atomic_fetch_add(&ran, 1);
@@ -55,9 +57,10 @@ main(void)
 	atomic_store(&ran, 0);
 	w = work_new(1, 4, 5);
 	CHECK(work_add(w, blocker, NULL) == 0);
-	while (work_pending(w) != 1 || atomic_load(&ran) != 0)
+	/* Until the worker has taken it, however loaded the machine: a
+	 * fixed 20 ms was sometimes too short, and the queue held it too. */
+	while (!atomic_load(&holding))
 		usleep(1000);
-	usleep(20000);		/* the worker has taken the blocker */
 	for (i = 0; i < 6; i++) {
 		if (work_add(w, job, NULL) == 0)
 			ok++;
