@@ -380,9 +380,9 @@ draft_list(struct req *r, const struct post *p, size_t n)
  * The dashboard: counts, the comments waiting (with their pictures), the
  * latest approved, the user's drafts and the chart.  The comments'
  * queries read at most DASH_ROWS or DASH_CAP rows through an index, and
- * the drafts' the user's own posts, whatever the site's size; only the
- * chart's votes are still counted from every vote (no index has a
- * vote's time yet).  An author sees the comments on their own posts.
+ * the drafts' the user's own posts, and the chart its days' comments
+ * and votes, whatever the site's size.  An author sees the comments on
+ * their own posts.
  */
 static int
 dashboard(struct req *r, struct session *se)

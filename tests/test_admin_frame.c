@@ -305,8 +305,8 @@ line_has(const char *line, const char *end, const char *needle)
 
 /*
  * The plans GALLEY_EXPLAIN logged for the dashboard's statements (its
- * lists, counts and chart): each searches an index; none scans comments
- * or posts, and the comments come in their index's order.
+ * lists, counts and chart): each searches an index; none scans comments,
+ * posts or votes, and the comments come in their index's order.
  */
 static void
 plans(const char *log)
@@ -319,7 +319,8 @@ plans(const char *log)
 		e = p + strcspn(p, "\n");
 		if (!line_has(p, e, "LIMIT ?3") && !line_has(p, e,
 		    "'draft' ORDER BY") && !line_has(p, e,
-		    "'spam') AND created"))
+		    "'spam') AND created") && !line_has(p, e,
+		    "FROM post_votes WHERE created"))
 			continue;
 		n++;
 		/*
