@@ -6,7 +6,6 @@
  * is Robinson's f(w) and Fisher's chi-square, computed in logarithms so
  * that hundreds of strong tokens neither underflow nor saturate.
  */
-#define _GNU_SOURCE	/* memmem, memrchr */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -177,57 +176,6 @@ shortener(const char *host)
 	return 0;
 }
 
-/*
- * The form of a link to host[0..hl), with the rest of it (port, path,
- * query) at r[0..rn): what a redirector, a numeric host or a long
- * subdomain chain looks like, and the words of its path.
- */
-static void
-url_shape(struct spam_toks *t, const char *host, size_t hl, const char *r,
-    size_t rn)
-{
-	const char	*tld = memrchr(host, '.', hl), *w;
-	char		 low[WORD_MAX + 1];
-	size_t		 i, j, dots = 0, k;
-	int		 digits = 1;
-
-	for (i = 0; i < hl; i++) {
-		dots += host[i] == '.';
-		if (!isdigit((unsigned char)host[i]) && host[i] != '.')
-			digits = 0;
-	}
-	if (digits)
-		toks_put(t, "u:", "ip", 2);
-	else if (tld != NULL)
-		toks_put(t, "u:.", tld + 1, hl - (size_t)(tld + 1 - host));
-	if (dots >= 3)
-		toks_put(t, "u:", "deep", 4);
-	if (rn > 0 && *r == ':')
-		toks_put(t, "u:", "port", 4);
-	if (rn > 4 && (memmem(r, rn, "http", 4) != NULL ||
-	    memmem(r, rn, "url=", 4) != NULL ||
-	    memmem(r, rn, "redirect", 8) != NULL))
-		toks_put(t, "u:", "redirect", 8);
-	if (rn > 0 && memchr(r, '?', rn) != NULL)
-		toks_put(t, "u:", "query", 5);
-	/* The path's words: "/subscribe", "/affiliate", "/watch". */
-	for (i = 0; i < rn && r[i] != '?' && r[i] != '#'; i = k) {
-		while (i < rn && !isalpha((unsigned char)r[i]) &&
-		    r[i] != '?' && r[i] != '#')
-			i++;
-		for (w = r + i, k = i; k < rn && isalpha((unsigned char)r[k]);
-		    k++)
-			;
-		if (k - i >= 3 && k - i <= WORD_MAX) {
-			for (j = 0; j < k - i; j++)
-				low[j] = (char)tolower((unsigned char)w[j]);
-			toks_put(t, "up:", low, k - i);
-		}
-		if (k == i)
-			k++;
-	}
-}
-
 /* Adds "h:host" for the URL at u[0..n) and counts it as a link. */
 static void
 url_tokens(struct spam_toks *t, const char *u, size_t n)
@@ -259,8 +207,6 @@ url_tokens(struct spam_toks *t, const char *u, size_t n)
 		return;
 	if ((t->feat & SPAM_F_SHORTENER) && shortener(host))
 		toks_put(t, "h:", "*shortener", 10);
-	if (t->feat & SPAM_F_URL_SHAPE)
-		url_shape(t, host, hl, e, (size_t)(u + n - e));
 	if ((idx = toks_put(t, "h:", host, hl)) >= 0 && t->nhosts < 64) {
 		if (t->hosts == NULL)
 			t->hosts = arena_alloc(t->arena, 64 *
@@ -475,7 +421,10 @@ word(struct spam_toks *t, const char *prefix, const char *w, size_t n)
 	for (i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)w[i]);
 	low[n] = '\0';
-	/* Pairs of words: "check out", "my channel" say more than each. */
+	/*
+	 * Pairs of words: "check out", "my channel" say more than each in
+	 * a comment; in mail, measured, they drown the words.
+	 */
 	if (t->prev[0] != '\0' && !t->nopairs) {
 		k = strlen(t->prev);
 		memcpy(pair, t->prev, k);
@@ -568,8 +517,6 @@ spam_text(struct spam_toks *t, const char *prefix, const char *s,
 		}
 		if (i > start && (t->feat & SPAM_F_SPACED))
 			spaced(t, prefix, s + start, i - start);
-		if (i > start && *prefix == '\0')
-			t->words++;
 		if (i > start)
 			word(t, prefix, s + start, i - start);
 	}
@@ -600,42 +547,6 @@ sax_flush(struct html_sax *h)
 	h->text.len = 0;
 }
 
-/* Counts what a tag shows of an HTML mail's form: images, tiny or
- * hidden text (the words a reader cannot see are for filters). */
-static void
-html_shape(struct spam_toks *t, const char *name, const char **attrs)
-{
-	const char	*a, *v;
-	size_t		 i;
-
-	if (strcmp(name, "img") == 0)
-		t->imgs++;
-	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2) {
-		a = attrs[i];
-		if ((v = attrs[i + 1]) == NULL)
-			continue;
-		if (strcmp(name, "font") == 0 && strcmp(a, "size") == 0 &&
-		    (strcmp(v, "1") == 0 || strcmp(v, "0") == 0 ||
-		    strcmp(v, "-2") == 0 || strcmp(v, "-3") == 0))
-			t->tiny++;
-		if (strcmp(a, "style") != 0)
-			continue;
-		if (strcasestr(v, "display:none") != NULL ||
-		    strcasestr(v, "display: none") != NULL ||
-		    strcasestr(v, "visibility:hidden") != NULL ||
-		    strcasestr(v, "visibility: hidden") != NULL)
-			t->hidden++;
-		if ((v = strcasestr(v, "font-size:")) != NULL) {
-			v += 10;
-			while (*v == ' ')
-				v++;
-			if (*v >= '0' && *v <= '3' && !isdigit((unsigned char)v[1]) &&
-			    v[1] != '.')
-				t->tiny++;
-		}
-	}
-}
-
 static void
 sax_start(void *arg, const char *name, const char **attrs)
 {
@@ -645,8 +556,6 @@ sax_start(void *arg, const char *name, const char **attrs)
 	sax_flush(h);
 	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)
 		h->skip = 1;
-	if (h->t->feat & SPAM_F_MAIL_SHAPE)
-		html_shape(h->t, name, attrs);
 	for (i = 0; attrs != NULL && attrs[i] != NULL; i += 2)
 		if (attrs[i + 1] != NULL && (strcmp(attrs[i], "href") == 0 ||
 		    strcmp(attrs[i], "src") == 0) &&
@@ -838,30 +747,15 @@ spam_lr(const struct spam_count *c, size_t n, int64_t bias)
 
 	for (i = 0; i < n; i++)
 		sum += (double)c[i].w;
-	sum = n > 0 ? sum / pow((double)n, getenv("LRPOW") ? atof(getenv("LRPOW")) : 0.5) : 0;
+	sum = n > 0 ? sum / sqrt((double)n) : 0;
 	return 1.0 / (1.0 + exp(-(sum + (double)bias) / SPAM_W_ONE));
 }
-
-static double logit(double);
 
 int64_t
 spam_lr_step(double p, size_t n, int spam, double rate)
 {
-	const char *e = getenv("LRLOSS");
-	double M = getenv("LRM") ? atof(getenv("LRM")) : 1, loss, tau, y = spam ? 1 : -1;
-	double dn = n > 0 ? (double)n : 1.0;
-
-	if (e != NULL && *e == '1') {
-		loss = M - y * logit(p);
-		if (loss <= 0)
-			return 0;
-		tau = loss / (1 + 1 / dn);
-		if (tau > rate)
-			tau = rate;
-		return llround(SPAM_W_ONE * y * tau / sqrt(dn));
-	}
 	return llround(SPAM_W_ONE * rate * ((spam ? 1.0 : 0.0) - p) /
-	    pow(n > 0 ? (double)n : 1.0, getenv("LRPOW") ? atof(getenv("LRPOW")) : 0.5));
+	    sqrt(n > 0 ? (double)n : 1.0));
 }
 
 /* log(p / (1 - p)), p kept off 0 and 1 so that it stays finite. */

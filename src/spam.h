@@ -32,13 +32,10 @@ struct spam_toks {
 	size_t		 *hosts;	/* indexes of the link hosts' tokens */
 	size_t		  nhosts;
 	char		  prev[64];	/* the last word, for bigrams */
-	int		  nopairs;	/* a mail without SPAM_F_MAIL_PAIRS */
+	int		  nopairs;	/* a mail, without SPAM_F_MAIL_PAIRS */
 	unsigned	  feat;		/* enum spam_feature bits in use */
 	char		  run[16];	/* single letters in a row: "f r e e" */
 	size_t		  nrun;
-	/* What an HTML text showed, for SPAM_F_MAIL_SHAPE. */
-	unsigned	  imgs, tiny, hidden, html, plain;
-	size_t		  words;
 };
 
 /*
@@ -56,17 +53,10 @@ enum spam_feature {
 					   recipient counts, transfer
 					   encodings and charsets */
 	SPAM_F_HEADER_NAMES = 1 << 6,	/* a mail's header names */
-	SPAM_F_URL_SHAPE = 1 << 7,	/* a link's form: a numeric host,
-					   a port, a link inside a link,
-					   its top-level domain, its path's
-					   words */
-	SPAM_F_MAIL_SHAPE = 1 << 8,	/* a mail's form: HTML alone,
-					   images against words, tiny or
-					   hidden text, parts */
-	SPAM_F_MAIL_PAIRS = 1 << 9	/* word pairs in mail too */
+	SPAM_F_MAIL_PAIRS = 1 << 7	/* word pairs in mail too */
 };
 
-#define SPAM_FEATURES	(SPAM_F_MAIL_META | SPAM_F_MAIL_PAIRS)
+#define SPAM_FEATURES	SPAM_F_MAIL_META
 
 /* The fields of a comment that feed the filter (any may be NULL). */
 struct spam_comment {

@@ -219,10 +219,6 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 		lower_token(t, "cte:", fn);
 	if (!GMIME_IS_PART(o))
 		return;
-	if (g_mime_content_type_is_type(ct, "text", "html"))
-		t->html++;
-	else if (g_mime_content_type_is_type(ct, "text", "plain"))
-		t->plain++;
 	if (g_mime_content_type_is_type(ct, "text", "*")) {
 		text_part(t, GMIME_PART(o), ct);
 		return;
@@ -230,31 +226,6 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 	fn = g_mime_part_get_filename(GMIME_PART(o));
 	if (fn != NULL && (dot = strrchr(fn, '.')) != NULL)
 		spam_toks_add(t, "ext:", dot + 1, strnlen(dot + 1, 8));
-}
-
-/* The mail's form, as SpamAssassin's HTML and MIME rules see it. */
-static void
-shape(struct spam_toks *t)
-{
-	char	 tok[32];
-	size_t	 per;
-
-	if (t->html > 0 && t->plain == 0)
-		spam_toks_add(t, "shape:", "html-only", 9);
-	if (t->html > 0 && t->plain > 0)
-		spam_toks_add(t, "shape:", "html+plain", 10);
-	if (t->tiny > 0)
-		spam_toks_add(t, "shape:", "tiny", 4);
-	if (t->hidden > 0)
-		spam_toks_add(t, "shape:", "hidden", 6);
-	if (t->imgs > 0) {
-		/* Words an image: few words around pictures say "ad". */
-		per = t->words / t->imgs;
-		snprintf(tok, sizeof(tok), "img:%u words/img:%s",
-		    t->imgs > 4 ? 5 : t->imgs, per < 20 ? "<20" :
-		    per < 100 ? "<100" : "more");
-		spam_toks_add(t, "shape:", tok, strlen(tok));
-	}
 }
 
 void
@@ -289,8 +260,6 @@ spam_mail_tokens(struct spam_toks *t, const char *raw, size_t len)
 	headers(t, GMIME_OBJECT(m));
 	g_mime_message_foreach(m, part, t);	/* the top part too */
 	g_object_unref(m);
-	if (t->feat & SPAM_F_MAIL_SHAPE)
-		shape(t);
 	spam_toks_finish(t);
 	return 0;
 }

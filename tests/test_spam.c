@@ -181,6 +181,12 @@ mail(void)
 	CHECK(spam_mail_tokens(&t, msg, sizeof(msg) - 1) == 0);
 	CHECK(has(&t, "hdr:date") && has(&t, "hdr:message-id") &&
 	    !has(&t, "message-id:@offers.example") && !has(&t, "rcpt:to:1"));
+	/* Word pairs in mail only when asked (measured: they hurt there). */
+	CHECK(!has(&t, "bi:offer today") && has(&t, "subject:today"));
+	spam_toks_init(&t, &a);
+	t.feat = SPAM_F_MAIL_PAIRS;
+	CHECK(spam_mail_tokens(&t, msg, sizeof(msg) - 1) == 0);
+	CHECK(has(&t, "bi:offer today"));
 	spam_toks_init(&t, &a);
 	spam_corpus_tokens(&t, "Subscribe: my channel", 21);
 	CHECK(has(&t, "subscribe") && has(&t, "channel") &&
