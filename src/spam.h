@@ -53,7 +53,9 @@ enum spam_feature {
 					   recipient counts, transfer
 					   encodings and charsets */
 	SPAM_F_HEADER_NAMES = 1 << 6,	/* a mail's header names */
-	SPAM_F_MAIL_PAIRS = 1 << 7	/* word pairs in mail too */
+	SPAM_F_MAIL_PAIRS = 1 << 7,	/* word pairs in mail too */
+	SPAM_F_TEXT_SHAPE = 1 << 8	/* a comment's length, capitals,
+					   exclamation marks */
 };
 
 #define SPAM_FEATURES	SPAM_F_MAIL_META
