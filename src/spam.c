@@ -599,46 +599,28 @@ spam_html(struct spam_toks *t, const char *prefix, const char *s, size_t len)
 	buf_reset(&h.text);
 }
 
-/* A comment's shape: how long, how loud. */
+/*
+ * A comment's length in words, in powers of two: an unseen video's
+ * spam is longer than its ham ("check out my channel ...").
+ */
 static void
-text_shape(struct spam_toks *t, const char *s)
+comment_length(struct spam_toks *t, const char *s)
 {
-	size_t	 words = 0, letters = 0, caps = 0, bangs = 0, i;
+	size_t	 words = 0, k;
 	int	 in = 0;
-	char	 tok[32];
+	char	 tok[8];
 
-	for (i = 0; s[i] != '\0'; i++) {
-		if (isspace((unsigned char)s[i]))
+	for (; *s != '\0'; s++)
+		if (isspace((unsigned char)*s))
 			in = 0;
 		else if (!in) {
 			in = 1;
 			words++;
 		}
-		if (isalpha((unsigned char)s[i])) {
-			letters++;
-			caps += isupper((unsigned char)s[i]) != 0;
-		}
-		bangs += s[i] == '!';
-	}
-	if (getenv("TL") && atoi(getenv("TL")) == 1)
-		snprintf(tok, sizeof(tok), "%zu", words < 4 ? words : words < 6 ? (size_t)4 : words < 8 ? (size_t)6 : words < 12 ? (size_t)8 : words < 16 ? (size_t)12 : words < 24 ? (size_t)16 : words < 32 ? (size_t)24 : words < 64 ? (size_t)32 : (size_t)64);
-	else if (getenv("TL") && atoi(getenv("TL")) == 2)
-		snprintf(tok, sizeof(tok), "%zu", (size_t)(words < 2 ? 1 : words < 4 ? 2 : words < 8 ? 4 : words < 16 ? 8 : words < 32 ? 16 : words < 64 ? 32 : 64));
-	else if (getenv("TL") && atoi(getenv("TL")) == 3)
-		snprintf(tok, sizeof(tok), "%s", words < 8 ? "1" : words < 32 ? "8" : "32");
-	else if (getenv("TL") && atoi(getenv("TL")) == 4)
-		snprintf(tok, sizeof(tok), "c%d", i < 20 ? 0 : i < 40 ? 20 : i < 80 ? 40 : i < 160 ? 80 : i < 320 ? 160 : 320);
-	else
-	snprintf(tok, sizeof(tok), "%s", words < 4 ? "1" : words < 8 ? "4" :
-	    words < 16 ? "8" : words < 32 ? "16" : words < 64 ? "32" : "64");
+	for (k = 1; k * 2 <= words && k < 64; k *= 2)
+		;
+	snprintf(tok, sizeof(tok), "%zu", k);
 	toks_put(t, "len:", tok, strlen(tok));
-	if (getenv("TS") && atoi(getenv("TS")) & 1 && letters >= 10)
-		toks_put(t, "caps:", caps * 10 < letters ? "low" : caps * 3 <
-		    letters ? "some" : caps * 5 < letters * 3 ? "many" : "most",
-		    caps * 10 < letters ? 3 : caps * 3 < letters ? 4 :
-		    caps * 5 < letters * 3 ? 4 : 4);
-	if (getenv("TS") && atoi(getenv("TS")) & 2 && bangs > 0)
-		toks_put(t, "bang:", bangs > 2 ? "3" : bangs > 1 ? "2" : "1", 1);
 }
 
 void
@@ -661,8 +643,8 @@ spam_comment_tokens(struct spam_toks *t, const struct spam_comment *c)
 	}
 	if (c->content != NULL)
 		spam_html(t, "", c->content, strlen(c->content));
-	if (c->content != NULL && (t->feat & SPAM_F_TEXT_SHAPE))
-		text_shape(t, c->content);
+	if (c->content != NULL && (t->feat & SPAM_F_LENGTH))
+		comment_length(t, c->content);
 	spam_toks_finish(t);
 }
 

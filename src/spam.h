@@ -54,11 +54,10 @@ enum spam_feature {
 					   encodings and charsets */
 	SPAM_F_HEADER_NAMES = 1 << 6,	/* a mail's header names */
 	SPAM_F_MAIL_PAIRS = 1 << 7,	/* word pairs in mail too */
-	SPAM_F_TEXT_SHAPE = 1 << 8	/* a comment's length, capitals,
-					   exclamation marks */
+	SPAM_F_LENGTH = 1 << 8		/* a comment's length in words */
 };
 
-#define SPAM_FEATURES	SPAM_F_MAIL_META
+#define SPAM_FEATURES	(SPAM_F_MAIL_META | SPAM_F_LENGTH)
 
 /* The fields of a comment that feed the filter (any may be NULL). */
 struct spam_comment {
