@@ -39,7 +39,7 @@ spam_params_default(struct spam_params *p)
 	p->robx = 0.5;
 	p->min_dev = 0.1;
 	p->max_tokens = 150;
-	p->lr_rate = 8.0;
+	p->lr_rate = 10.0;
 	p->mix = 0.7;
 	p->mix_mode = 1;
 }
