@@ -32,6 +32,7 @@ struct spam_toks {
 	size_t		 *hosts;	/* indexes of the link hosts' tokens */
 	size_t		  nhosts;
 	char		  prev[64];	/* the last word, for bigrams */
+	int		  nopairs;	/* a mail, without SPAM_F_MAIL_PAIRS */
 	unsigned	  feat;		/* enum spam_feature bits in use */
 	char		  run[16];	/* single letters in a row: "f r e e" */
 	size_t		  nrun;
@@ -51,10 +52,12 @@ enum spam_feature {
 	SPAM_F_MAIL_META = 1 << 5,	/* a mail's Message-ID domain,
 					   recipient counts, transfer
 					   encodings and charsets */
-	SPAM_F_HEADER_NAMES = 1 << 6	/* a mail's header names */
+	SPAM_F_HEADER_NAMES = 1 << 6,	/* a mail's header names */
+	SPAM_F_MAIL_PAIRS = 1 << 7,	/* word pairs in mail too */
+	SPAM_F_LENGTH = 1 << 8		/* a comment's length in words */
 };
 
-#define SPAM_FEATURES	SPAM_F_MAIL_META
+#define SPAM_FEATURES	(SPAM_F_MAIL_META | SPAM_F_LENGTH)
 
 /* The fields of a comment that feed the filter (any may be NULL). */
 struct spam_comment {

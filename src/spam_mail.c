@@ -243,6 +243,7 @@ spam_mail_tokens(struct spam_toks *t, const char *raw, size_t len)
 	const char	*nl;
 
 	spam_mail_init();
+	t->nopairs = !(t->feat & SPAM_F_MAIL_PAIRS);
 	/* An mbox "From " line is not a header. */
 	if (len > 5 && memcmp(raw, "From ", 5) == 0 &&
 	    (nl = memchr(raw, '\n', len)) != NULL) {
