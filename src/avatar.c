@@ -53,11 +53,24 @@ colour(unsigned int hue, char out[8])
 	    (int)((g + m) * 255), (int)((b + m) * 255));
 }
 
+/* <rect x="X" y="Y" width="1" height="1" fill="#rrggbb"/>, X, Y < 5. */
+static void
+cell(struct buf *b, int x, int y, const char *tail)
+{
+	char	 s[] = "<rect x=\"0\" y=\"0";
+
+	s[9] = (char)('0' + x);
+	s[15] = (char)('0' + y);
+	buf_write(s, sizeof(s) - 1, b);
+	buf_puts(b, tail);
+}
+
 void
 avatar_svg(struct buf *b, const char *key)
 {
 	unsigned char	 k[AVATAR_KEY_LEN / 2];
 	char		 fill[8];
+	char		 tail[] = "\" width=\"1\" height=\"1\" fill=\"#rrggbb\"/>";
 	size_t		 n = 0;
 	int		 x, y, bit;
 
@@ -70,17 +83,16 @@ avatar_svg(struct buf *b, const char *key)
 	colour((unsigned int)(k[0] << 8 | k[1]), fill);
 	buf_puts(b, AVATAR_OPEN "<rect width=\"5\" height=\"5\""
 	    " fill=\"#f2f2f2\"/>");
+	/* One cell's tail, its colour filled in once: no printf a cell. */
+	memcpy(strchr(tail, '#'), fill, 7);
 	for (x = 0; x < 3; x++)
 		for (y = 0; y < 5; y++) {
 			bit = x * 5 + y;
 			if (!(k[2 + bit / 8] >> (bit % 8) & 1))
 				continue;
-			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"1\""
-			    " height=\"1\" fill=\"%s\"/>", x, y, fill);
+			cell(b, x, y, tail);
 			if (x < 2)
-				buf_printf(b, "<rect x=\"%d\" y=\"%d\""
-				    " width=\"1\" height=\"1\" fill=\"%s\"/>",
-				    4 - x, y, fill);
+				cell(b, 4 - x, y, tail);
 		}
 	buf_puts(b, "</svg>");
 }
