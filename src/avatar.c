@@ -53,25 +53,19 @@ colour(unsigned int hue, char out[8])
 	    (int)((g + m) * 255), (int)((b + m) * 255));
 }
 
-/* <rect x="X" y="Y" width="1" height="1" fill="#rrggbb"/>, X, Y < 5. */
-static void
-cell(struct buf *b, int x, int y, const char *tail)
-{
-	char	 s[] = "<rect x=\"0\" y=\"0";
-
-	s[9] = (char)('0' + x);
-	s[15] = (char)('0' + y);
-	buf_write(s, sizeof(s) - 1, b);
-	buf_puts(b, tail);
-}
+#define AVATAR_BACK	"<rect width=\"5\" height=\"5\" fill=\"#f2f2f2\"/>"
+#define AVATAR_CELL	"<rect x=\"0\" y=\"0\" width=\"1\" height=\"1\"" \
+	" fill=\"#rrggbb\"/>"
 
 void
 avatar_svg(struct buf *b, const char *key)
 {
 	unsigned char	 k[AVATAR_KEY_LEN / 2];
-	char		 fill[8];
-	char		 tail[] = "\" width=\"1\" height=\"1\" fill=\"#rrggbb\"/>";
-	size_t		 n = 0;
+	/* Written whole and once: a page shows hundreds. */
+	char		 svg[sizeof(AVATAR_OPEN AVATAR_BACK "</svg>") +
+			    25 * (sizeof(AVATAR_CELL) - 1)];
+	char		 cellv[] = AVATAR_CELL, fill[8];
+	size_t		 n = 0, len;
 	int		 x, y, bit;
 
 	if (strlen(key) != AVATAR_KEY_LEN || sodium_hex2bin(k, sizeof(k), key,
@@ -81,18 +75,25 @@ avatar_svg(struct buf *b, const char *key)
 		return;
 	}
 	colour((unsigned int)(k[0] << 8 | k[1]), fill);
-	buf_puts(b, AVATAR_OPEN "<rect width=\"5\" height=\"5\""
-	    " fill=\"#f2f2f2\"/>");
-	/* One cell's tail, its colour filled in once: no printf a cell. */
-	memcpy(strchr(tail, '#'), fill, 7);
+	memcpy(strchr(cellv, '#'), fill, 7);
+	len = sizeof(AVATAR_OPEN AVATAR_BACK) - 1;
+	memcpy(svg, AVATAR_OPEN AVATAR_BACK, len);
 	for (x = 0; x < 3; x++)
 		for (y = 0; y < 5; y++) {
 			bit = x * 5 + y;
 			if (!(k[2 + bit / 8] >> (bit % 8) & 1))
 				continue;
-			cell(b, x, y, tail);
-			if (x < 2)
-				cell(b, 4 - x, y, tail);
+			/* x="X" at 9, y="Y" at 15; mirrored to the right. */
+			cellv[9] = (char)('0' + x);
+			cellv[15] = (char)('0' + y);
+			memcpy(svg + len, cellv, sizeof(cellv) - 1);
+			len += sizeof(cellv) - 1;
+			if (x < 2) {
+				cellv[9] = (char)('0' + 4 - x);
+				memcpy(svg + len, cellv, sizeof(cellv) - 1);
+				len += sizeof(cellv) - 1;
+			}
 		}
-	buf_puts(b, "</svg>");
+	memcpy(svg + len, "</svg>", 6);
+	buf_write(svg, len + 6, b);
 }
