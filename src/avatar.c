@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -49,8 +48,11 @@ colour(unsigned int hue, char out[8])
 	case 4: r = x; b = c; break;
 	default: r = c; b = x; break;
 	}
-	snprintf(out, 8, "#%02x%02x%02x", (int)((r + m) * 255),
-	    (int)((g + m) * 255), (int)((b + m) * 255));
+	/* Not snprintf: a page of comments makes hundreds. */
+	sodium_bin2hex(out + 1, 7, (const unsigned char[]){
+	    (unsigned char)((r + m) * 255), (unsigned char)((g + m) * 255),
+	    (unsigned char)((b + m) * 255) }, 3);
+	out[0] = '#';
 }
 
 #define AVATAR_BACK	"<rect width=\"5\" height=\"5\" fill=\"#f2f2f2\"/>"
