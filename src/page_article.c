@@ -123,22 +123,6 @@ view_more(struct req *r, json_t *o, const struct comment *c, int64_t replies)
 	buf_reset(&b);
 }
 
-/* "+3", "0", "-2": a comment's score, written without printf. */
-static const char *
-score(struct req *r, int64_t v)
-{
-	char		 num[24], *p = num + sizeof(num);
-	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	*--p = '\0';
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v != 0)
-		*--p = v < 0 ? '-' : '+';
-	return arena_strdup(&r->arena, p);
-}
-
 /*
  * A comment's view.  Every key the template reads outside a section is
  * set, even when empty: a missing one would be looked up in the parent
@@ -177,7 +161,15 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	avatar_svg(&b, c->avatar != NULL ? c->avatar : "");
 	view_str(o, "avatar", b.data);
 	buf_reset(&b);
-	view_str(o, "score", score(r, c->vote_sum));
+	/*
+	 * "+3" a string; "0" and "-2" as numbers, which render alike and
+	 * take no printf, and most comments have no votes.
+	 */
+	if (c->vote_sum > 0)
+		view_str(o, "score", arena_printf(&r->arena, "+%lld",
+		    (long long)c->vote_sum));
+	else
+		view_int(o, "score", c->vote_sum);
 	view_int(o, "vote_count", c->vote_count);
 	/* False, not absent: {{#children}} must not find the parent's. */
 	json_object_set_new(o, "children", json_false());
