@@ -25,6 +25,7 @@ libwebp-dev
 liblcms2-dev
 wrk
 nginx-light
+valgrind
 tidy
 libpcre2-dev
 libcurl4-openssl-dev

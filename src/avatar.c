@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -49,16 +48,26 @@ colour(unsigned int hue, char out[8])
 	case 4: r = x; b = c; break;
 	default: r = c; b = x; break;
 	}
-	snprintf(out, 8, "#%02x%02x%02x", (int)((r + m) * 255),
-	    (int)((g + m) * 255), (int)((b + m) * 255));
+	/* Not snprintf: a page of comments makes hundreds. */
+	sodium_bin2hex(out + 1, 7, (const unsigned char[]){
+	    (unsigned char)((r + m) * 255), (unsigned char)((g + m) * 255),
+	    (unsigned char)((b + m) * 255) }, 3);
+	out[0] = '#';
 }
+
+#define AVATAR_BACK	"<rect width=\"5\" height=\"5\" fill=\"#f2f2f2\"/>"
+#define AVATAR_CELL	"<rect x=\"0\" y=\"0\" width=\"1\" height=\"1\"" \
+	" fill=\"#rrggbb\"/>"
 
 void
 avatar_svg(struct buf *b, const char *key)
 {
 	unsigned char	 k[AVATAR_KEY_LEN / 2];
-	char		 fill[8];
-	size_t		 n = 0;
+	/* Written whole and once: a page shows hundreds. */
+	char		 svg[sizeof(AVATAR_OPEN AVATAR_BACK "</svg>") +
+			    25 * (sizeof(AVATAR_CELL) - 1)];
+	char		 cellv[] = AVATAR_CELL, fill[8];
+	size_t		 n = 0, len;
 	int		 x, y, bit;
 
 	if (strlen(key) != AVATAR_KEY_LEN || sodium_hex2bin(k, sizeof(k), key,
@@ -68,19 +77,25 @@ avatar_svg(struct buf *b, const char *key)
 		return;
 	}
 	colour((unsigned int)(k[0] << 8 | k[1]), fill);
-	buf_puts(b, AVATAR_OPEN "<rect width=\"5\" height=\"5\""
-	    " fill=\"#f2f2f2\"/>");
+	memcpy(strchr(cellv, '#'), fill, 7);
+	len = sizeof(AVATAR_OPEN AVATAR_BACK) - 1;
+	memcpy(svg, AVATAR_OPEN AVATAR_BACK, len);
 	for (x = 0; x < 3; x++)
 		for (y = 0; y < 5; y++) {
 			bit = x * 5 + y;
 			if (!(k[2 + bit / 8] >> (bit % 8) & 1))
 				continue;
-			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"1\""
-			    " height=\"1\" fill=\"%s\"/>", x, y, fill);
-			if (x < 2)
-				buf_printf(b, "<rect x=\"%d\" y=\"%d\""
-				    " width=\"1\" height=\"1\" fill=\"%s\"/>",
-				    4 - x, y, fill);
+			/* x="X" at 9, y="Y" at 15; mirrored to the right. */
+			cellv[9] = (char)('0' + x);
+			cellv[15] = (char)('0' + y);
+			memcpy(svg + len, cellv, sizeof(cellv) - 1);
+			len += sizeof(cellv) - 1;
+			if (x < 2) {
+				cellv[9] = (char)('0' + 4 - x);
+				memcpy(svg + len, cellv, sizeof(cellv) - 1);
+				len += sizeof(cellv) - 1;
+			}
 		}
-	buf_puts(b, "</svg>");
+	memcpy(svg + len, "</svg>", 6);
+	buf_write(svg, len + 6, b);
 }

@@ -77,6 +77,20 @@ page_view_arena(struct arena *a)
 	view_arena = a;
 }
 
+/*
+ * Lets go of a view once rendered.  Made inside a bound stretch, its
+ * every value is in the arena (nothing takes a second reference to a
+ * value: views are built with the _new calls alone), so walking the
+ * tree to free it would only visit a few thousand blocks the arena
+ * frees at once with the request.
+ */
+static void
+view_drop(json_t *view)
+{
+	if (view_arena == NULL)
+		json_decref(view);
+}
+
 void
 view_str(json_t *o, const char *key, const char *s)
 {
@@ -327,7 +341,7 @@ page_render(struct req *r, const char *tmpl, json_t *view, int status)
 	rc = theme_render_in(page_theme(r), page_lang(r), json_object_get(view,
 	    "admin") != NULL ? "admin-layout" : "layout", tmpl, view,
 	    &r->body);
-	json_decref(view);
+	view_drop(view);
 	if (rc != 0 || r->body.err) {
 		buf_reset(&r->body);
 		buf_puts(&r->body, "<!doctype html><title>Error</title>"

@@ -103,10 +103,10 @@ view_more(struct req *r, json_t *o, const struct comment *c, int64_t replies)
 	int64_t		 rest = c->thread_size - replies - 1;
 	struct buf	 b;
 
-	view_str(o, "more", "");
-	view_str(o, "more_url", "");
-	if (rest <= 0)
+	if (rest <= 0) {
+		view_str(o, "more", "");
 		return;
+	}
 	view_str(o, "more", c->thread_size >= STORE_THREAD_COUNTED ?
 	    arena_printf(&r->arena, i18n_get(page_lang(r),
 	    "More than %d replies in this thread"),
@@ -123,6 +123,14 @@ view_more(struct req *r, json_t *o, const struct comment *c, int64_t replies)
 	buf_reset(&b);
 }
 
+/*
+ * A comment's view.  Every key the template reads outside a section is
+ * set, even when empty: a missing one would be looked up in the parent
+ * comment's context by the recursive partial.  The keys THEMES.md names
+ * only inside a section (a picture's inside "thumb", "more_url" inside
+ * "more", "children" inside "has_children") are set only when that
+ * section shows, so a plain comment is 14 keys rather than 19.
+ */
 static json_t *
 view_comment(struct req *r, const struct comment *c, int64_t replies)
 {
@@ -132,10 +140,6 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	buf_init(&b);
 	view_int(o, "id", c->id);
 	view_str(o, "author", c->author);
-	/*
-	 * Every key is set, even when empty: a missing one would be looked
-	 * up in the parent comment's context by the recursive partial.
-	 */
 	view_str(o, "author_url", url_http_ok(c->url) ? c->url : "");
 	view_str(o, "date", page_human_date(r, c->created));
 	view_str(o, "date_iso", page_iso_date(r, c->created));
@@ -149,16 +153,26 @@ view_comment(struct req *r, const struct comment *c, int64_t replies)
 	if (strcmp(c->status, "approved") != 0 &&
 	    req_arg(r, "unapproved") != NULL)
 		view_str(o, "held_token", req_arg(r, "unapproved"));
-	view_comment_picture(o, c);
+	if (c->thumb != NULL && *c->thumb != '\0')
+		view_comment_picture(o, c);
+	else
+		view_str(o, "thumb", "");
 	/* {{{avatar}}}: shapes and a colour drawn from a hex key, no text. */
 	avatar_svg(&b, c->avatar != NULL ? c->avatar : "");
 	view_str(o, "avatar", b.data);
 	buf_reset(&b);
-	view_str(o, "score", c->vote_sum > 0 ? arena_printf(&r->arena,
-	    "+%lld", (long long)c->vote_sum) : arena_printf(&r->arena,
-	    "%lld", (long long)c->vote_sum));
+	/*
+	 * "+3" a string; "0" and "-2" as numbers, which render alike and
+	 * take no printf, and most comments have no votes.
+	 */
+	if (c->vote_sum > 0)
+		view_str(o, "score", arena_printf(&r->arena, "+%lld",
+		    (long long)c->vote_sum));
+	else
+		view_int(o, "score", c->vote_sum);
 	view_int(o, "vote_count", c->vote_count);
-	json_object_set_new(o, "children", json_array());
+	/* False, not absent: {{#children}} must not find the parent's. */
+	json_object_set_new(o, "children", json_false());
 	json_object_set_new(o, "has_children", json_false());
 	view_more(r, o, c, replies);
 	return o;
@@ -186,7 +200,7 @@ static json_t *
 view_comments(struct req *r, const struct comment *c, size_t n, int64_t max,
     int64_t replies)
 {
-	json_t			 *top = json_array(), **node;
+	json_t			 *top = json_array(), **node, *kids;
 	const struct comment	**sorted, *key, **hit;
 	int64_t			 *depth, *up;
 	size_t			  i, m = n ? n : 1;
@@ -220,9 +234,14 @@ view_comments(struct req *r, const struct comment *c, size_t n, int64_t max,
 			continue;
 		}
 		depth[i] = depth[up[i]] + 1;
-		json_array_append_new(json_object_get(node[up[i]], "children"),
-		    node[i]);
-		json_object_set_new(node[up[i]], "has_children", json_true());
+		if (!json_is_array(kids = json_object_get(node[up[i]],
+		    "children"))) {
+			kids = json_array();
+			json_object_set_new(node[up[i]], "children", kids);
+			json_object_set_new(node[up[i]], "has_children",
+			    json_true());
+		}
+		json_array_append_new(kids, node[i]);
 	}
 	return top;
 }
