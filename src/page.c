@@ -188,12 +188,12 @@ page_settings(struct req *r)
 	if (r->set != NULL)
 		return r->set;
 	/*
-	 * A job (a POST, an admin page: r->ip is set) asks the database,
-	 * not the watcher's hint: a setting just changed on another node
-	 * or by the CLI (a tighter flood limit, a new page size) holds for
-	 * the next write at once, not a notification later.
+	 * A job (a POST, an admin page, a chore) asks the database, not
+	 * the watcher's hint: a setting just changed on another node or by
+	 * the CLI (a tighter flood limit, a new page size) holds for the
+	 * next write at once, not a notification later.
 	 */
-	if (!r->gen_known && r->ip == NULL)
+	if (!r->gen_known && !r->fresh)
 		r->gen_known = store_generation_hint(r->site->store, &r->gen);
 	if (!r->gen_known && r->conn != NULL &&
 	    store_generation(r->conn, &r->gen) == STORE_OK)

@@ -36,6 +36,8 @@ struct req {
 	int			 store_err;	/* a store_rc met on the way */
 	int64_t			 gen;		/* the data generation, if */
 	int			 gen_known;	/* ... the server knows it */
+	int			 fresh;		/* a job: the generation from
+						   the database, never a hint */
 	const struct settings	*set;		/* page_settings(): arena */
 	struct theme		*theme;		/* page_theme(): dropped when
 						   the request completes */

@@ -712,6 +712,7 @@ chore_run(void *arg)
 	arena_init(&r.arena);
 	r.site = ch->srv->site;
 	r.now = now;
+	r.fresh = 1;
 	if ((r.conn = store_conn_get(r.site->store)) != NULL) {
 		struct env	 e = page_env(&r);
 
@@ -1320,6 +1321,10 @@ run_job(void *arg)
 	if ((r->conn = store_conn_get(r->site->store)) == NULL)
 		sr->answer = page_error(r, 503);
 	else {
+		/* Not the snapshot the body's limit was read from. */
+		r->fresh = 1;
+		r->set = NULL;
+		r->gen_known = 0;
 		req_context(r, r->http);
 		sr->answer = sr->task(sr, r->http);
 	}
