@@ -1,9 +1,10 @@
 /*
  * moderation: see moderation.h.  The comment's tokens are recomputed
  * from its stored fields (author, email, website, text), which never
- * change, and the logistic model's step is kept with the comment
- * (comments.spam_step), so unlearning takes away exactly what learning
- * added, from both models.
+ * change, and the logistic model's step and the tokenizer's features
+ * are kept with the comment (comments.spam_step, spam_feat), so
+ * unlearning takes away exactly what learning added, from both models,
+ * even after an upgrade that changed the tokenizer's features.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,29 +27,48 @@ lesson(const char *status)
 	return NULL;
 }
 
-/* Unlearns what cm taught (if anything) and learns want (if not NULL). */
+/* cm's tokens as the tokenizer with features feat makes them. */
+static void
+tokens(struct arena *a, const struct comment *cm, unsigned feat,
+    struct spam_toks *t)
+{
+	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
+	    cm->content };
+
+	spam_toks_init(t, a);
+	t->feat = feat;
+	spam_comment_tokens(t, &sc);
+}
+
+/*
+ * Unlearns what cm taught (if anything), with the features it was learnt
+ * with, and learns want (if not NULL) with today's.
+ */
 static int
 retrain(struct store_conn *c, struct arena *a, const struct comment *cm,
     const char *want)
 {
-	struct spam_comment	 sc = { cm->author, cm->email, cm->url,
-	    cm->content };
 	struct spam_toks	 t;
 	int64_t			 step;
+	unsigned		 feat;
 	int			 rc;
 
-	spam_toks_init(&t, a);
-	spam_comment_tokens(&t, &sc);
-	if (*cm->spam_trained != '\0' && ((rc = store_spam_step_of(c, cm->id,
-	    &step)) != STORE_OK || (rc = store_spam_teach(c, t.tok, t.n,
-	    strcmp(cm->spam_trained, "spam") == 0, -1, &step)) != STORE_OK))
-		return rc;
+	if (*cm->spam_trained != '\0') {
+		if ((rc = store_spam_step_of(c, cm->id, &step, &feat)) !=
+		    STORE_OK)
+			return rc;
+		tokens(a, cm, feat, &t);
+		if ((rc = store_spam_teach(c, t.tok, t.n, strcmp(
+		    cm->spam_trained, "spam") == 0, -1, &step)) != STORE_OK)
+			return rc;
+	}
 	if (want == NULL)
 		return STORE_OK;
+	tokens(a, cm, SPAM_FEATURES, &t);
 	if ((rc = store_spam_teach(c, t.tok, t.n, strcmp(want, "spam") == 0,
 	    1, &step)) != STORE_OK)
 		return rc;
-	return store_spam_step_keep(c, cm->id, step);
+	return store_spam_step_keep(c, cm->id, step, SPAM_FEATURES);
 }
 
 int

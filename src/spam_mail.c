@@ -255,8 +255,10 @@ spam_mail_tokens(struct spam_toks *t, const char *raw, size_t len)
 	g_object_unref(s);
 	m = g_mime_parser_construct_message(p, NULL);
 	g_object_unref(p);
-	if (m == NULL)
+	if (m == NULL) {
+		t->nopairs = 0;		/* read as a comment instead */
 		return -1;
+	}
 	headers(t, GMIME_OBJECT(m));
 	g_mime_message_foreach(m, part, t);	/* the top part too */
 	g_object_unref(m);

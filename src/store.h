@@ -614,11 +614,15 @@ int	store_spam_learn(struct store_conn *, const char *const *tok,
  */
 int	store_spam_teach(struct store_conn *, const char *const *tok,
 	    size_t n, int spam, int sign, int64_t *step);
-/* The step a comment's verdict took (comments.spam_step), and keeping it. */
+/*
+ * The step a comment's verdict took (comments.spam_step) and the
+ * tokenizer's features it was learnt with (comments.spam_feat), and
+ * keeping them.
+ */
 int	store_spam_step_of(struct store_conn *, int64_t comment,
-	    int64_t *step);
+	    int64_t *step, unsigned *feat);
 int	store_spam_step_keep(struct store_conn *, int64_t comment,
-	    int64_t step);
+	    int64_t step, unsigned feat);
 
 /* Accounts: by email in any case, with the password hash. */
 int	store_user_by_email(struct store_conn *, struct arena *,

@@ -502,6 +502,16 @@
 	"CREATE INDEX post_votes_by_created ON post_votes (created);" \
 	"CREATE INDEX comment_votes_by_created ON comment_votes (created);"
 
+/*
+ * 27: the tokenizer's features a comment was learnt with (spam.h's
+ * enum spam_feature), so unlearning it after an upgrade that changed
+ * them takes back the very tokens it added.  Comments learnt before
+ * were learnt with SPAM_F_MAIL_META alone (32).
+ */
+#define MIGRATION_SPAM_FEAT \
+	"ALTER TABLE comments ADD COLUMN spam_feat INTEGER NOT NULL" \
+	"  DEFAULT 32;"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -620,6 +630,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_AUTOSAVE,		/* 24 */
 	MIGRATION_HELD_PICTURES,	/* 25 */
 	MIGRATION_VOTE_DAYS,		/* 26 */
+	MIGRATION_SPAM_FEAT,		/* 27 */
 };
 
 /* PostgreSQL: */
@@ -763,6 +774,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_AUTOSAVE,		/* 24 */
 	MIGRATION_HELD_PICTURES,	/* 25 */
 	MIGRATION_VOTE_DAYS,		/* 26 */
+	MIGRATION_SPAM_FEAT,		/* 27 */
 };
 
 const char *const *

@@ -285,23 +285,26 @@ store_spam_teach(struct store_conn *c, const char *const *tok, size_t n,
 }
 
 int
-store_spam_step_of(struct store_conn *c, int64_t comment, int64_t *step)
+store_spam_step_of(struct store_conn *c, int64_t comment, int64_t *step,
+    unsigned *feat)
 {
 	struct db_stmt	*s;
 	int		 rc;
 
-	if ((s = q(c, "SELECT spam_step FROM comments WHERE id = ?1", "i",
-	    comment)) == NULL)
+	if ((s = q(c, "SELECT spam_step, spam_feat FROM comments WHERE"
+	    " id = ?1", "i", comment)) == NULL)
 		return STORE_ERROR;
 	rc = q_step(s);
 	*step = rc == DB_ROW ? col_int(s, 0) : 0;
+	*feat = rc == DB_ROW ? (unsigned)col_int(s, 1) : 0;
 	q_done(s);
 	return rc < 0 ? -rc : rc == DB_ROW ? STORE_OK : STORE_NOTFOUND;
 }
 
 int
-store_spam_step_keep(struct store_conn *c, int64_t comment, int64_t step)
+store_spam_step_keep(struct store_conn *c, int64_t comment, int64_t step,
+    unsigned feat)
 {
-	return q_exec(q(c, "UPDATE comments SET spam_step = ?2 WHERE id = ?1",
-	    "ii", comment, step));
+	return q_exec(q(c, "UPDATE comments SET spam_step = ?2, spam_feat = ?3"
+	    " WHERE id = ?1", "iii", comment, step, (int64_t)feat));
 }

@@ -71,6 +71,20 @@ tokenizer(void)
 	    "a b c d e f g h i j k l m n o p q r s t u v w x y z "
 	    "a b c d e f g h i j k l m n o p q r s t u v w x y z");
 	CHECK(has(&t, "len:64"));
+	{
+		char	 many[1024];
+		size_t	 i;
+
+		/* 63 words: still 32; 200: no bucket past 64. */
+		for (many[0] = '\0', i = 0; i < 63; i++)
+			strcat(many, "w ");
+		text_toks(&t, &a, many);
+		CHECK(has(&t, "len:32") && !has(&t, "len:64"));
+		for (many[0] = '\0', i = 0; i < 200; i++)
+			strcat(many, "w ");
+		text_toks(&t, &a, many);
+		CHECK(has(&t, "len:64") && !has(&t, "len:128"));
+	}
 
 	spam_toks_init(&t, &a);
 	spam_comment_tokens(&t, &c);

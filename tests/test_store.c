@@ -2045,6 +2045,57 @@ counts(struct store_conn *c, const char *const *toks, size_t n,
 }
 
 /*
+ * A comment approved by a version whose tokenizer had other features
+ * (before SPAM_F_LENGTH, comments were learnt with SPAM_F_MAIL_META
+ * alone, and migration 27 says so of them): calling it spam now takes
+ * back the tokens it taught then, not today's, and the table holds
+ * exactly what the spam verdict taught.  Today's features add a token
+ * the old ones lack, or the case would prove nothing.
+ */
+static void
+upgraded(struct store_conn *c, const char *where, int64_t post)
+{
+	struct comment		 cm = { .post_id = post, .author = "Olga",
+	    .email = "olga@old.example", .content = "An old reader's fine"
+	    " words from before", .status = "pending", .created = 7100,
+	    .ip_hash = "", .user_agent = "UA" };
+	struct spam_comment	 sc = { cm.author, cm.email, NULL, cm.content };
+	struct spam_toks	 old, now;
+	struct arena		 a;
+	int64_t			 id, step = 0, sstep = 0;
+	long long		 sum0;
+	const char		*sum = "SELECT coalesce(sum(ham * 7 + spam * 3 +"
+	    " w), 0) + count(*) FROM spam_tokens";
+
+	arena_init(&a);
+	spam_toks_init(&old, &a);
+	old.feat = SPAM_F_MAIL_META;
+	spam_comment_tokens(&old, &sc);
+	spam_toks_init(&now, &a);
+	spam_comment_tokens(&now, &sc);
+	CHECK(now.n > old.n);
+	sum0 = db_count(where, sum);
+	/* As the old version approved it. */
+	CHECK(store_comment_add(c, &cm, &id) == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_teach(c, old.tok, old.n, 0, 1, &step) == STORE_OK);
+	CHECK(store_spam_step_keep(c, id, step, SPAM_F_MAIL_META) ==
+	    STORE_OK);
+	CHECK(store_comment_moderate(c, id, "approved", "ham") == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
+	/* Today: spam.  The same as teaching today's tokens spam alone. */
+	CHECK(moderate(c, id, "spam") == STORE_OK);
+	CHECK(store_begin(c) == STORE_OK);
+	CHECK(store_spam_step_of(c, id, &sstep, &old.feat) == STORE_OK &&
+	    old.feat == SPAM_FEATURES);
+	CHECK(store_spam_teach(c, now.tok, now.n, 1, -1, &sstep) == STORE_OK);
+	CHECK(store_commit(c) == STORE_OK);
+	CHECK_MSG(db_count(where, sum) == sum0,
+	    "a verdict from before the upgrade taken back to the unit");
+	arena_free(&a);
+}
+
+/*
  * The spam filter's table: learning adds, unlearning takes away exactly
  * that, and moderation trains it in step with a comment's status.
  */
@@ -2146,6 +2197,7 @@ spam_table(struct store_conn *c, const char *where, int64_t post)
 	CHECK(moderate(c, id, "approved") == STORE_OK);
 	counts(c, b, 1, k, &nham, &nspam);
 	CHECK(nham - h0 == 1 && nspam - s0 == 0 && k[0].ham == 1 && k[0].spam == 0);
+	upgraded(c, where, post);
 	arena_free(&ar);
 }
 
