@@ -5,8 +5,10 @@
 # durable transactions is measured: sqlite3 (WAL, synchronous=FULL) one
 # INSERT per transaction, or with BACKEND=postgresql, pgbench running one
 # INSERT per transaction from as many clients (synchronous_commit on),
-# against the throwaway cluster the script starts.  Rounds alternate;
-# medians are printed with the ratio galley/database.  After each round
+# against the throwaway cluster the script starts.  Rounds alternate
+# (galley, the database, galley, the database, ...), so the machine's
+# load hits both alike; medians are printed with the ratio
+# galley/database, and each round's ratio with their geometric mean.  After each round
 # it checks that every 303 (an acknowledged comment) is a row in the
 # database (those still in flight when wrk stops may be stored too, at
 # most one a connection) and prints any other status.  With MAIL=1 (the
@@ -251,6 +253,12 @@ else
 fi
 [ "$BASE" = 0 ] ||
     awk -v g="$g" -v b="$b" 'BEGIN { printf "ratio galley/database: %.2f\n", g / b }'
+# Each round's galley run and the database's follow one another: their
+# ratio drifts less with a shared machine's load than the medians do.
+[ "$BASE" = 0 ] || paste "$work/g" "$work/b" | awk '$1 > 0 && $2 > 0 {
+    s += log($1 / $2); r = r sprintf(" %.2f", $1 / $2); n++ } END {
+    if (n) printf "ratio galley/database, round by round:%s (geometric" \
+    " mean %.2f)\n", r, exp(s / n) }'
 if [ "$MAIL" = 1 ]; then
 	gon=$(median < "$work/gon")
 	lon=$(median < "$work/lon")
