@@ -52,14 +52,6 @@ set(const char *key, const char *value)
 	snprintf(what, sizeof(what), "config set %s %s", key, value);
 	CHECK_MSG(galley((const char *[]){ "config", site, "set", key, value,
 	    NULL }, NULL) == 0, what);
-	/*
-	 * On PostgreSQL the node hears of a setting through a notification,
-	 * and a POST sent at once could still read the old one (a flood
-	 * window, comments closed: seen four times in a dozen runs on a
-	 * loaded machine).  Most settings show on no page to wait for.
-	 */
-	if (getenv("GALLEY_DB") != NULL)
-		usleep(500000);
 }
 
 /* POSTs the form (urlencoded) with the given fields over a good base. */
