@@ -192,7 +192,23 @@ plurals(void)
 	CHECK_STR(s, "line 1: a plural without {{^_n}}");
 }
 
-/* The text a reader sees: text nodes and the attributes read aloud. */
+/* Is n an input whose value is its label (a button), not data? */
+static int
+labelled(xmlNodePtr n)
+{
+	xmlChar	*t = xmlGetProp(n, (const xmlChar *)"type");
+	int	 yes = t != NULL && (strcmp((char *)t, "submit") == 0 ||
+		    strcmp((char *)t, "button") == 0 ||
+		    strcmp((char *)t, "reset") == 0);
+
+	xmlFree(t);
+	return yes;
+}
+
+/*
+ * The text a reader sees: text nodes and the attributes read aloud (a
+ * value only a button's: a hidden field's is a name, a text field's data).
+ */
 static void
 visible(xmlNodePtr n, struct buf *out)
 {
@@ -213,7 +229,8 @@ visible(xmlNodePtr n, struct buf *out)
 		    strcmp((const char *)n->name, "style") == 0)
 			continue;
 		for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
-			if ((v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
+			if ((strcmp(attrs[i], "value") != 0 || labelled(n)) &&
+			    (v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
 			    NULL) {
 				buf_puts(out, (const char *)v);
 				buf_putc(out, '\n');
@@ -221,6 +238,32 @@ visible(xmlNodePtr n, struct buf *out)
 			}
 		visible(n->children, out);
 	}
+}
+
+/* A letter or digit of any script (a UTF-8 byte of one, past ASCII). */
+static int
+wordc(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/*
+ * Is piece in text as whole words: "view" is not in "preview", nor
+ * "word" in "password"?
+ */
+static int
+words_in(const char *text, const char *piece)
+{
+	const char	*at;
+	size_t		 n = strlen(piece);
+
+	for (at = text; (at = strstr(at, piece)) != NULL; at++)
+		if ((at == text || !wordc((unsigned char)at[-1]) ||
+		    !wordc((unsigned char)piece[0])) && (!wordc(
+		    (unsigned char)at[n]) || !wordc((unsigned char)piece[n -
+		    1])))
+			return 1;
+	return 0;
 }
 
 /*
@@ -248,8 +291,8 @@ piece_found(const char *text, const char *msgid, char *found, size_t size)
 		/* trim, and keep pieces with a word in them */
 		while (n > 0 && strchr(" .,:;()&\"", piece[n - 1]) != NULL)
 			piece[--n] = '\0';
-		if (letters >= 4 && n > 0 && strstr(text, piece +
-		    strspn(piece, " .,:;()\"")) != NULL &&
+		if (letters >= 4 && n > 0 && words_in(text, piece +
+		    strspn(piece, " .,:;()\"")) &&
 		    strchr(piece, '&') == NULL) {
 			snprintf(found, size, "%s", piece);
 			return 1;
