@@ -36,7 +36,7 @@ static int	login(struct req *, struct form *);
 
 static const struct section {
 	const char	*name;		/* under /admin/: "" is the dashboard */
-	const char	*label;		/* in the menu (a msgid); NULL: not there */
+	const char	*label;		/* in the menu, a msgid; NULL: none */
 	int		 rank;		/* auth_role_rank of the least role */
 	int		(*get)(struct req *, struct session *);
 	int		(*post)(struct req *, struct session *, struct form *);
@@ -45,7 +45,8 @@ static const struct section {
 	{ "posts", N_("Posts"), 1, admin_posts, admin_posts_post },
 	{ "pages", N_("Pages"), 2, admin_posts, admin_posts_post },
 	{ "comments", N_("Comments"), 1, admin_comments, admin_comments_post },
-	{ "terms", N_("Categories and tags"), 2, admin_terms, admin_terms_post },
+	{ "terms", N_("Categories and tags"), 2, admin_terms,
+	    admin_terms_post },
 	{ "media", N_("Media"), 1, admin_media, admin_media_post },
 	{ "appearance", N_("Appearance"), 3, admin_appearance,
 	    admin_appearance_post },
@@ -74,11 +75,14 @@ static const struct js_msg admin_js[] = {
 	{ .one = N_("Undo") },
 	{ .one = N_("The server did not answer (%s). Reload the page.") },
 	{ .one = N_("That did not work: reload the page and try again.") },
-	{ .one = N_("Your reply to %s") }, { .one = N_("Your reply to the comment") },
+	{ .one = N_("Your reply to %s") },
+	{ .one = N_("Your reply to the comment") },
 	{ NN_("%d word", "%d words") },
-	{ .one = N_("Draft autosaved at %s.") }, { .one = N_("Not autosaved: %s") },
-	{ .one = N_("Insert a picture") }, { .one = N_("Close") }, { .one = N_("Insert") },
-	{ .one = N_("The picture was uploaded.") }, { .one = N_("Not uploaded: %s") },
+	{ .one = N_("Draft autosaved at %s.") },
+	{ .one = N_("Not autosaved: %s") },
+	{ .one = N_("Insert a picture") }, { .one = N_("Close") },
+	{ .one = N_("Insert") }, { .one = N_("The picture was uploaded.") },
+	{ .one = N_("Not uploaded: %s") },
 };
 
 /* The stored words the admin shows, by kind (their msgctxt). */

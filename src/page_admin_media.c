@@ -180,7 +180,8 @@ static int
 media_confirm(struct req *r, struct session *se, const struct media *m,
     const struct post *users, size_t n)
 {
-	json_t	*view = admin_view(r, se, N_("Delete a picture")), *a = json_array();
+	json_t	*view = admin_view(r, se, N_("Delete a picture")),
+		*a = json_array();
 	json_t	*o;
 	size_t	 i;
 

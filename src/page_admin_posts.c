@@ -1082,8 +1082,8 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return rc;
 	if (strcmp(action, "trash") == 0 || strcmp(action, "restore") == 0)
 		return id == 0 ? admin_refuse(r, se, 404, N_("There is no"
-		    " such post.")) : move(r, &old, strcmp(action, "trash") == 0 ?
-		    "trash" : "draft");
+		    " such post.")) : move(r, &old, strcmp(action, "trash") ==
+		    0 ? "trash" : "draft");
 	if (strcmp(action, "delete") == 0) {
 		/* For good: only from the trash. */
 		if (id == 0 || strcmp(old.status, "trash") != 0)
