@@ -94,6 +94,7 @@ static const struct {
 	{ "role", NC_("role", "author") },
 	{ "post type", NC_("post type", "post") },
 	{ "post type", NC_("post type", "page") },
+	{ "post status", NC_("post status", "publish") },
 	{ "post status", NC_("post status", "published") },
 	{ "post status", NC_("post status", "scheduled") },
 	{ "post status", NC_("post status", "draft") },
