@@ -140,8 +140,8 @@
 		if (!row || row.nextElementSibling &&
 		    row.nextElementSibling.classList.contains("queue-reply-row"))
 			return;
-		var t = document.getElementById("queue-reply");
-		var tr = t.content.firstElementChild.cloneNode(true);
+		var tmpl = document.getElementById("queue-reply");
+		var tr = tmpl.content.firstElementChild.cloneNode(true);
 		var form = tr.querySelector("form");
 		var text = tr.querySelector("textarea");
 		var who = row.querySelector("strong");
@@ -205,9 +205,9 @@
 	};
 
 	document.addEventListener("keydown", function (ev) {
-		var t = ev.target;
-		if (ev.ctrlKey || ev.metaKey || ev.altKey || t.isContentEditable ||
-		    /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
+		var el = ev.target;
+		if (ev.ctrlKey || ev.metaKey || ev.altKey || el.isContentEditable ||
+		    /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
 			return;
 		var fn = keys[ev.key];
 		if (!fn)
