@@ -4,8 +4,9 @@
 # {{#_n count}}singular{{^_n}}plural{{/_n}} sections, and in C the calls
 # i18n_get(lang, "msgid"), i18n_pget(lang, "ctx", "msgid"),
 # i18n_nget(lang, "one", "many", n), page_tr(r, "msgid") and the marks
-# N_("msgid"), NC_("ctx", "msgid") (src/i18n.h).  References name files,
-# not lines, so an edit elsewhere in a file leaves the template as it is.
+# N_("msgid"), NC_("ctx", "msgid"), NN_("one", "many") (src/i18n.h).
+# References name files, not lines, so an edit elsewhere in a file leaves
+# the template as it is.
 #
 #   scripts/pot.py            write po/galley.pot
 #   scripts/pot.py --check    exit 1 if po/galley.pot is not up to date
@@ -20,7 +21,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TR = re.compile(r'\{\{#_\}\}(.*?)\{\{/_\}\}', re.S)
 TRN = re.compile(r'\{\{#_n\s+[^}]*\}\}(.*?)\{\{\^_n\}\}(.*?)\{\{/_n\}\}', re.S)
-CALL = re.compile(r'\b(i18n_get|i18n_pget|i18n_nget|page_tr|NC_|N_)\s*\(')
+CALL = re.compile(r'\b(i18n_get|i18n_pget|i18n_nget|page_tr|NC_|NN_|N_)\s*\(')
 LIT = re.compile(r'\s*"((?:[^"\\]|\\.)*)"')
 ESC = {'n': '\n', 't': '\t', '"': '"', '\\': '\\', "'": "'"}
 
@@ -96,7 +97,7 @@ def from_c(path, rel, add):
         if msgid is None:
             continue
         plural = None
-        if fn == 'i18n_nget':
+        if fn in ('i18n_nget', 'NN_'):
             pos = comma(src, pos)
             plural, pos = literal(src, pos) if pos else (None, pos)
         add(ctx, msgid, plural, rel, '%' in msgid)

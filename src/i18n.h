@@ -8,7 +8,8 @@
  * i18n_get(lang, "msgid"), i18n_pget(lang, "context", "msgid"),
  * i18n_nget(lang, "singular", "plural", n), and N_("msgid") for a string
  * kept in a table or a struct and translated later by i18n_get
- * (NC_("context", "msgid") for i18n_pget).
+ * (NC_("context", "msgid") for i18n_pget, NN_("one", "many") for
+ * i18n_nget).
  */
 #ifndef GALLEY_I18N_H
 #define GALLEY_I18N_H
@@ -19,6 +20,8 @@
 #define N_(s)	s
 /* The same, with a context (msgctxt). */
 #define NC_(c, s)	s
+/* A singular and plural pair, two fields of a table, for i18n_nget. */
+#define NN_(s, p)	s, p
 
 enum lang {
 	LANG_EN,

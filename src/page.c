@@ -18,6 +18,7 @@
 #include "image.h"
 #include "i18n.h"
 #include "picture.h"
+#include "po.h"
 #include "page.h"
 #include "req.h"
 #include "setting.h"
@@ -169,8 +170,6 @@ page_human_time(struct req *r, int64_t t)
 enum lang
 page_lang(struct req *r)
 {
-	if (r->route.kind == ROUTE_ADMIN)	/* English this round */
-		return LANG_EN;
 	return i18n_lang(set_text(page_settings(r), SET_LANGUAGE));
 }
 
@@ -224,32 +223,67 @@ page_cookie(struct req *r, const char *name, const char *value,
 }
 
 /* What galley.js writes itself, by its English text. */
-static const char *const js_text[] = { N_("You liked this."),
-    N_("You disliked this."), N_("You rated %s."),
-    N_("Thank you for rating."), N_("YouTube video") };
+static const struct js_msg js_text[] = { { .one = N_("You liked this.") },
+    { .one = N_("You disliked this.") }, { .one = N_("You rated %s.") },
+    { .one = N_("Thank you for rating.") }, { .one = N_("YouTube video") } };
 
-/*
- * The script's text in the site's language as a JSON object, English to
- * translation, or NULL for English (the page then carries none).
- */
-static const char *
-view_js_text(struct req *r)
+/* One entry of page_js_text's object: "msgid":"text" or its forms. */
+static void
+js_entry(struct buf *b, enum lang lang, const struct js_msg *m)
 {
-	struct buf	 b;
+	const struct po	*po = i18n_po(lang);
 	const char	*s;
-	size_t		 i;
+	int		 k, n = po_nplurals(po);
 
-	if (page_lang(r) == LANG_EN)
+	html_json(b, m->one, strlen(m->one));
+	buf_putc(b, ':');
+	if (m->many == NULL) {
+		s = i18n_get(lang, m->one);
+		html_json(b, s, strlen(s));
+		return;
+	}
+	buf_putc(b, '[');
+	for (k = 0; k < n; k++) {
+		if ((s = po_form(po, NULL, m->one, k)) == NULL)
+			s = k == 0 ? m->one : m->many;
+		if (k > 0)
+			buf_putc(b, ',');
+		html_json(b, s, strlen(s));
+	}
+	buf_putc(b, ']');
+}
+
+const char *
+page_js_text(struct req *r, const struct js_msg *more, size_t nmore)
+{
+	const struct js_msg	*m;
+	enum lang		 lang = page_lang(r);
+	struct buf		 b;
+	const char		*s;
+	size_t			 i, n = sizeof(js_text) / sizeof(js_text[0]);
+	int			 forms = 0;
+
+	if (lang == LANG_EN)
 		return NULL;
 	buf_init(&b);
 	buf_putc(&b, '{');
-	for (i = 0; i < sizeof(js_text) / sizeof(js_text[0]); i++) {
-		s = page_tr(r, js_text[i]);
+	for (i = 0; i < n + nmore; i++) {
+		m = i < n ? &js_text[i] : &more[i - n];
+		forms |= m->many != NULL;
 		if (i > 0)
 			buf_putc(&b, ',');
-		html_json(&b, js_text[i], strlen(js_text[i]));
-		buf_putc(&b, ':');
-		html_json(&b, s, strlen(s));
+		js_entry(&b, lang, m);
+	}
+	/*
+	 * The form each count takes, as digits for 0..199; a count past
+	 * that takes 100 + its last two digits' (every Plural-Forms gettext
+	 * lists repeats so), so the script needs no expression of its own.
+	 */
+	if (forms) {
+		buf_puts(&b, ",\"%plural\":\"");
+		for (i = 0; i < 200; i++)
+			buf_putc(&b, '0' + po_plural(i18n_po(lang), i));
+		buf_putc(&b, '"');
 	}
 	buf_putc(&b, '}');
 	s = arena_strdup(&r->arena, b.data);
@@ -284,7 +318,7 @@ page_view(struct req *r)
 	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_str(site, "lang", i18n_code(page_lang(r)));
-	if ((js = view_js_text(r)) != NULL)
+	if ((js = page_js_text(r, NULL, 0)) != NULL)
 		view_str(site, "js_text", js);
 	view_int(site, "year", tm.tm_year + 1900);
 	view_str(site, "footer_text", set_text(page_settings(r),

@@ -249,6 +249,21 @@ const struct date_names *page_date_names(struct req *);
  * A store error is noted in r->store_err, and the defaults stand in.
  */
 const struct settings *page_settings(struct req *);
+/*
+ * Text a script writes itself, by its English: a msgid, or a plural
+ * pair (many set), for i18n_nget.
+ */
+struct js_msg {
+	const char	*one, *many;
+};
+/*
+ * The text galley.js writes, and more's, in the site's language as a
+ * JSON object for the layouts' site.js_text (English to translation, a
+ * plural pair's singular to its forms with "%plural" the form of each
+ * count), in r's arena; NULL for English, whose pages carry none.
+ */
+const char *page_js_text(struct req *, const struct js_msg *more,
+    size_t nmore);
 /* The site's language (the language setting), for templates and text. */
 enum lang page_lang(struct req *);
 /* i18n_get in the site's language: the translation of msgid. */

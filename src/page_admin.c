@@ -36,23 +36,24 @@ static int	login(struct req *, struct form *);
 
 static const struct section {
 	const char	*name;		/* under /admin/: "" is the dashboard */
-	const char	*label;		/* in the menu; NULL: not there */
+	const char	*label;		/* in the menu, a msgid; NULL: none */
 	int		 rank;		/* auth_role_rank of the least role */
 	int		(*get)(struct req *, struct session *);
 	int		(*post)(struct req *, struct session *, struct form *);
 } sections[] = {
-	{ "", "Dashboard", 1, dashboard, NULL },
-	{ "posts", "Posts", 1, admin_posts, admin_posts_post },
-	{ "pages", "Pages", 2, admin_posts, admin_posts_post },
-	{ "comments", "Comments", 1, admin_comments, admin_comments_post },
-	{ "terms", "Categories and tags", 2, admin_terms, admin_terms_post },
-	{ "media", "Media", 1, admin_media, admin_media_post },
-	{ "appearance", "Appearance", 3, admin_appearance,
+	{ "", N_("Dashboard"), 1, dashboard, NULL },
+	{ "posts", N_("Posts"), 1, admin_posts, admin_posts_post },
+	{ "pages", N_("Pages"), 2, admin_posts, admin_posts_post },
+	{ "comments", N_("Comments"), 1, admin_comments, admin_comments_post },
+	{ "terms", N_("Categories and tags"), 2, admin_terms,
+	    admin_terms_post },
+	{ "media", N_("Media"), 1, admin_media, admin_media_post },
+	{ "appearance", N_("Appearance"), 3, admin_appearance,
 	    admin_appearance_post },
-	{ "settings", "Settings", 3, admin_settings, admin_settings_post },
-	{ "users", "Users", 3, admin_users, admin_users_post },
-	{ "privacy", "Privacy", 3, admin_privacy, admin_privacy_post },
-	{ "tools", "Tools", 3, admin_tools, admin_tools_post },
+	{ "settings", N_("Settings"), 3, admin_settings, admin_settings_post },
+	{ "users", N_("Users"), 3, admin_users, admin_users_post },
+	{ "privacy", N_("Privacy"), 3, admin_privacy, admin_privacy_post },
+	{ "tools", N_("Tools"), 3, admin_tools, admin_tools_post },
 	{ "logout", NULL, 1, NULL, logout },
 };
 
@@ -69,15 +70,70 @@ static const struct open_page {
 	{ "reset", admin_reset },
 };
 
+/* What the admin's scripts write (admin-queue.js, editor.js). */
+static const struct js_msg admin_js[] = {
+	{ .one = N_("Undo") },
+	{ .one = N_("The server did not answer (%s). Reload the page.") },
+	{ .one = N_("That did not work: reload the page and try again.") },
+	{ .one = N_("Your reply to %s") },
+	{ .one = N_("Your reply to the comment") },
+	{ NN_("%d word", "%d words") },
+	{ .one = N_("Draft autosaved at %s.") },
+	{ .one = N_("Not autosaved: %s") },
+	{ .one = N_("Insert a picture") }, { .one = N_("Close") },
+	{ .one = N_("Insert") }, { .one = N_("The picture was uploaded.") },
+	{ .one = N_("Not uploaded: %s") },
+};
+
+/* The stored words the admin shows, by kind (their msgctxt). */
+static const struct {
+	const char	*kind, *word;
+} admin_words[] = {
+	{ "role", NC_("role", "admin") },
+	{ "role", NC_("role", "editor") },
+	{ "role", NC_("role", "author") },
+	{ "post type", NC_("post type", "post") },
+	{ "post type", NC_("post type", "page") },
+	{ "post status", NC_("post status", "publish") },
+	{ "post status", NC_("post status", "published") },
+	{ "post status", NC_("post status", "scheduled") },
+	{ "post status", NC_("post status", "draft") },
+	{ "post status", NC_("post status", "pending") },
+	{ "post status", NC_("post status", "private") },
+	{ "post status", NC_("post status", "trash") },
+	{ "comment status", NC_("comment status", "approved") },
+	{ "comment status", NC_("comment status", "pending") },
+	{ "comment status", NC_("comment status", "spam") },
+	{ "comment status", NC_("comment status", "trash") },
+	{ "spam filter", NC_("spam filter", "ham") },
+	{ "spam filter", NC_("spam filter", "spam") },
+};
+
+const char *
+admin_word(struct req *r, const char *kind, const char *word)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(admin_words) / sizeof(admin_words[0]); i++)
+		if (strcmp(admin_words[i].kind, kind) == 0 &&
+		    strcmp(admin_words[i].word, word) == 0)
+			return i18n_pget(page_lang(r), kind, word);
+	return word;
+}
+
 json_t *
 admin_view(struct req *r, const struct session *se, const char *title)
 {
 	json_t		*view = page_view(r), *admin = json_object(),
 			*nav = json_array(), *item;
 	struct buf	 b;
+	const char	*js;
 	size_t		 i;
 
-	view_str(json_object_get(view, "head"), "title", title);
+	view_str(json_object_get(view, "head"), "title", page_tr(r, title));
+	if ((js = page_js_text(r, admin_js, sizeof(admin_js) /
+	    sizeof(admin_js[0]))) != NULL)
+		view_str(json_object_get(view, "site"), "js_text", js);
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	buf_init(&b);
@@ -90,7 +146,7 @@ admin_view(struct req *r, const struct session *se, const char *title)
 		b.len = 0;
 		url_admin(&b, sections[i].name);
 		view_str(item, "url", b.data);
-		view_str(item, "label", sections[i].label);
+		view_str(item, "label", page_tr(r, sections[i].label));
 		if (strcmp(sections[i].name, r->route.slug) == 0)
 			json_object_set_new(item, "current", json_true());
 		json_array_append_new(nav, item);
@@ -103,7 +159,7 @@ admin_view(struct req *r, const struct session *se, const char *title)
 	json_object_set_new(admin, "mail", json_boolean(mail_on(r->site)));
 	if (se != NULL) {
 		view_str(admin, "name", se->user.name);
-		view_str(admin, "role", se->user.role);
+		view_str(admin, "role", admin_word(r, "role", se->user.role));
 		struct env	 env = page_env(r);
 
 		view_str(admin, "csrf", auth_csrf(&env, r->session_cookie));
@@ -154,9 +210,9 @@ int
 admin_refuse(struct req *r, const struct session *se, int status,
     const char *why)
 {
-	json_t	*view = admin_view(r, se, "Not allowed");
+	json_t	*view = admin_view(r, se, N_("Not allowed"));
 
-	view_str(view, "message", why);
+	view_str(view, "message", page_tr(r, why));
 	return page_render(r, "admin-refused", view, status);
 }
 
@@ -362,8 +418,9 @@ draft_list(struct req *r, const struct post *p, size_t n)
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		o = json_object();
-		view_str(o, "title", *p[i].title ? p[i].title : "(no title)");
-		view_str(o, "type", p[i].type);
+		view_str(o, "title", *p[i].title ? p[i].title : page_tr(r,
+		    "(no title)"));
+		view_str(o, "type", admin_word(r, "post type", p[i].type));
 		view_str(o, "date", page_human_date(r, p[i].modified));
 		b.len = 0;
 		url_admin(&b, strcmp(p[i].type, "page") == 0 ? "pages" :
@@ -387,7 +444,7 @@ draft_list(struct req *r, const struct post *p, size_t n)
 static int
 dashboard(struct req *r, struct session *se)
 {
-	json_t			*view = admin_view(r, se, "Dashboard");
+	json_t			*view = admin_view(r, se, N_("Dashboard"));
 	struct day_counts	 d[CHART_DAYS];
 	struct comment		*held = NULL, *recent = NULL;
 	struct post		*drafts = NULL;
@@ -455,22 +512,23 @@ page_admin(struct req *r, struct form *in)
 		if (strcmp(sections[i].name, r->route.slug) == 0)
 			sec = &sections[i];
 	if (sec == NULL)
-		return admin_refuse(r, &se, 404, "There is no such page.");
+		return admin_refuse(r, &se, 404, N_("There is no such page."));
 	if ((in != NULL && sec->post == NULL) || (in == NULL &&
 	    sec->get == NULL))
-		return admin_refuse(r, &se, 405, "That cannot be done here.");
+		return admin_refuse(r, &se, 405,
+		    N_("That cannot be done here."));
 	if (auth_role_rank(se.user.role) < sec->rank)
-		return admin_refuse(r, &se, 403, "Your role does not allow"
-		    " this page.");
+		return admin_refuse(r, &se, 403, N_("Your role does not allow"
+		    " this page."));
 	if (in == NULL)
 		return sec->get(r, &se);
 	if (page_cross_site(r))
-		return admin_refuse(r, &se, 403, "This form was sent from"
-		    " another site.");
+		return admin_refuse(r, &se, 403, N_("This form was sent from"
+		    " another site."));
 	if (!auth_csrf_ok(&env, r->session_cookie, form_get(in, "csrf", NULL,
 	    NULL)))
-		return admin_refuse(r, &se, 403, "This form has expired or"
+		return admin_refuse(r, &se, 403, N_("This form has expired or"
 		    " did not come from this site. Go back, reload the page"
-		    " and try again.");
+		    " and try again."));
 	return sec->post(r, &se, in);
 }

@@ -17,7 +17,10 @@ struct media;
 struct req;
 struct session;
 
-/* The view every admin page starts from: the menu, the user, the CSRF. */
+/*
+ * The view every admin page starts from: the menu, the user, the CSRF,
+ * the scripts' text; title a msgid, shown translated.
+ */
 json_t	*admin_view(struct req *, const struct session *, const char *title);
 /* Sets a 303 to /admin/SECTION/?QUERY (query may be NULL); returns 303. */
 int	 admin_back(struct req *, const char *section, const char *query);
@@ -28,9 +31,19 @@ int	 admin_back(struct req *, const char *section, const char *query);
  */
 int	 admin_json(struct req *, int status, json_t *o);
 int	 admin_json_write(const char *data, size_t len, void *buf);
-/* Renders a refusal (403, 404, 405) with the menu; returns status. */
+/*
+ * Renders a refusal (403, 404, 405) with the menu, why a msgid (shown
+ * translated); returns status.
+ */
 int	 admin_refuse(struct req *, const struct session *, int status,
 	    const char *why);
+/*
+ * A word the admin stores and shows (a role, a post's type or status, a
+ * comment's status) in the site's language: kind is its msgctxt
+ * ("role", "post type", "post status", "comment status", "spam
+ * filter"); a word admin_words lacks is shown as it is.
+ */
+const char *admin_word(struct req *, const char *kind, const char *word);
 /* One comment as the moderation views show it (email, score, signals). */
 json_t	*admin_comment_view(struct req *, const struct comment *);
 
@@ -52,7 +65,8 @@ int	 admin_settings_post(struct req *, struct session *, struct form *);
  * (alt its text: refused if it would not do as Markdown's), as the
  * media page's upload and the editor's do, or finds the item
  * that has its bytes already: *id.  Returns 0, or the status to answer
- * with and *why the reason to show (static or in r's arena).
+ * with and *why the reason to show (a msgid or image.c's message,
+ * translated where shown; static or in r's arena).
  */
 int	 admin_media_store(struct req *, struct form *in, const char *alt,
 	    int64_t *id, const char **why);

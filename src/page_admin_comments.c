@@ -44,31 +44,64 @@ static const struct {
 	const char	*label;
 	int		 count;		/* index in comment_counts */
 } tabs[] = {
-	{ NULL, "All", -1 },
-	{ "pending", "Pending", 1 },
-	{ "approved", "Approved", 0 },
-	{ "spam", "Spam", 2 },
-	{ "trash", "Trash", 3 },
+	{ NULL, N_("All"), -1 },
+	{ "pending", N_("Pending"), 1 },
+	{ "approved", N_("Approved"), 0 },
+	{ "spam", N_("Spam"), 2 },
+	{ "trash", N_("Trash"), 3 },
 };
 
-/* The bulk actions: the form's value, the status it sets, its words. */
+/*
+ * The bulk actions: the form's value, the status it sets, and what is
+ * said after: on the comment's page, to the script (with its writer's
+ * name) and in the queue (with how many), each a whole sentence to
+ * translate.
+ */
 static const struct {
 	const char	*action;
 	const char	*status;
-	const char	*done;
+	const char	*done, *done_by, *one, *many;
 } actions[] = {
-	{ "approve", "approved", "approved" },
-	{ "unapprove", "pending", "unapproved" },
-	{ "spam", "spam", "marked as spam" },
-	{ "notspam", "approved", "marked as not spam" },
-	{ "trash", "trash", "moved to the trash" },
-	{ "restore", "pending", "restored" },
-	{ "delete", NULL, "deleted for good" },
+	{ "approve", "approved", N_("The comment was approved."),
+	    N_("The comment by %s was approved."),
+	    NN_("%lld comment approved.", "%lld comments approved.") },
+	{ "unapprove", "pending", N_("The comment was unapproved."),
+	    N_("The comment by %s was unapproved."),
+	    NN_("%lld comment unapproved.", "%lld comments unapproved.") },
+	{ "spam", "spam", N_("The comment was marked as spam."),
+	    N_("The comment by %s was marked as spam."),
+	    NN_("%lld comment marked as spam.",
+	    "%lld comments marked as spam.") },
+	{ "notspam", "approved", N_("The comment was marked as not spam."),
+	    N_("The comment by %s was marked as not spam."),
+	    NN_("%lld comment marked as not spam.",
+	    "%lld comments marked as not spam.") },
+	{ "trash", "trash", N_("The comment was moved to the trash."),
+	    N_("The comment by %s was moved to the trash."),
+	    NN_("%lld comment moved to the trash.",
+	    "%lld comments moved to the trash.") },
+	{ "restore", "pending", N_("The comment was restored."),
+	    N_("The comment by %s was restored."),
+	    NN_("%lld comment restored.", "%lld comments restored.") },
+	{ "delete", NULL, N_("The comment was deleted for good."),
+	    N_("The comment by %s was deleted for good."),
+	    NN_("%lld comment deleted for good.",
+	    "%lld comments deleted for good.") },
+};
+
+/* The statuses an undo goes back to, and what it says then. */
+static const struct {
+	const char	*status, *undone;
+} statuses[] = {
+	{ "approved", N_("Undone: the comment is approved again.") },
+	{ "pending", N_("Undone: the comment is pending again.") },
+	{ "spam", N_("Undone: the comment is spam again.") },
+	{ "trash", N_("Undone: the comment is trash again.") },
 };
 
 /* The signals of cm ("a,b") as [{name, words}], words from spam.c. */
 static json_t *
-view_signals(const struct comment *cm)
+view_signals(struct req *r, const struct comment *cm)
 {
 	json_t		*sig = json_array(), *o;
 	const char	*s, *e, *w;
@@ -79,7 +112,8 @@ view_signals(const struct comment *cm)
 		json_object_set_new(o, "name", json_stringn(s,
 		    (size_t)(e - s)));
 		w = spam_signal_words(s, (size_t)(e - s));
-		json_object_set_new(o, "words", w != NULL ? json_string(w) :
+		json_object_set_new(o, "words", w != NULL ?
+		    json_string(page_tr(r, w)) :
 		    json_stringn(s, (size_t)(e - s)));
 		json_array_append_new(sig, o);
 		if (*e == ',')
@@ -152,6 +186,8 @@ admin_comment_view(struct req *r, const struct comment *cm)
 	view_str(o, "url", cm->url);
 	view_str(o, "text", cm->content);
 	view_str(o, "status", cm->status);
+	view_str(o, "status_word", admin_word(r, "comment status",
+	    cm->status));
 	view_str(o, "date", page_human_date(r, cm->created));
 	view_str(o, "post_title", cm->post_title != NULL ? cm->post_title :
 	    "");
@@ -166,11 +202,12 @@ admin_comment_view(struct req *r, const struct comment *cm)
 		view_int(pa, "id", cm->parent_id);
 		json_object_set_new(o, "parent", pa);
 	}
-	view_str(o, "score", cm->spam_score < 0 ? "none" :
+	view_str(o, "score", cm->spam_score < 0 ? i18n_pget(page_lang(r),
+	    "spam score", "none") :
 	    arena_printf(&r->arena, "%.2f", cm->spam_score));
-	json_object_set_new(o, "signals", view_signals(cm));
-	view_str(o, "trained", cm->spam_trained != NULL ?
-	    cm->spam_trained : "");
+	json_object_set_new(o, "signals", view_signals(r, cm));
+	view_str(o, "trained", cm->spam_trained != NULL ? admin_word(r,
+	    "spam filter", cm->spam_trained) : "");
 	return o;
 }
 
@@ -227,7 +264,7 @@ view_tabs(struct req *r, json_t *view, size_t cur, const int64_t counts[4])
 
 	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
 		o = json_object();
-		view_str(o, "label", tabs[i].label);
+		view_str(o, "label", page_tr(r, tabs[i].label));
 		view_str(o, "url", list_url(r, i, NULL, 1));
 		view_int(o, "count", tabs[i].count >= 0 ?
 		    counts[tabs[i].count] : counts[0] + counts[1] + counts[2]);
@@ -275,12 +312,12 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 
 	if ((rc = store_comment_by_id(r->conn, &r->arena, id, &cm)) !=
 	    STORE_OK)
-		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404, "There"
-		    " is no such comment.") : page_error(r, 503);
+		return rc == STORE_NOTFOUND ? admin_refuse(r, se, 404,
+		    N_("There is no such comment.")) : page_error(r, 503);
 	if (!may_moderate(r, se, id))
-		return admin_refuse(r, se, 403, "You may moderate only the"
-		    " comments on your own posts.");
-	view = admin_view(r, se, "Edit comment");
+		return admin_refuse(r, se, 403, N_("You may moderate only the"
+		    " comments on your own posts."));
+	view = admin_view(r, se, N_("Edit comment"));
 	json_object_set_new(view, "comment", admin_comment_view(r, &cm));
 	json_object_set_new(view, "approved", json_boolean(
 	    strcmp(cm.status, "approved") == 0));
@@ -292,13 +329,12 @@ edit_page(struct req *r, struct session *se, int64_t id, const char *error,
 	    strcmp(cm.status, "approved") == 0 ||
 	    strcmp(cm.status, "pending") == 0));
 	if (error != NULL)
-		view_str(view, "error", error);
+		view_str(view, "error", page_tr(r, error));
 	if (done != NULL && (a = done_action(done, &n)) >= 0)
-		view_str(view, "notice", arena_printf(&r->arena, "The comment"
-		    " was %s.", actions[a].done));
+		view_str(view, "notice", page_tr(r, actions[a].done));
 	else if (done != NULL)
-		view_str(view, "notice", strcmp(done, "reply") == 0 ? "Your"
-		    " reply is published." : "Saved.");
+		view_str(view, "notice", page_tr(r, strcmp(done, "reply") ==
+		    0 ? N_("Your reply is published.") : N_("Saved.")));
 	return page_render(r, "admin-comment", view, status);
 }
 
@@ -333,10 +369,11 @@ view_done(struct req *r, json_t *view, const char *done, const char *undo)
 
 	/* In the queue's own status line, beside its Undo, not the frame's. */
 	if (done != NULL && strcmp(done, "undone") == 0)
-		view_str(view, "queue_notice", "Undone.");
+		view_str(view, "queue_notice", page_tr(r, "Undone."));
 	else if (done != NULL && (a = done_action(done, &k)) >= 0)
-		view_str(view, "queue_notice", arena_printf(&r->arena, "%lld %s %s.",
-		    k, k == 1 ? "comment" : "comments", actions[a].done));
+		view_str(view, "queue_notice", arena_printf(&r->arena,
+		    i18n_nget(page_lang(r), actions[a].one, actions[a].many,
+		    k < 0 ? 0 : (unsigned long)k), k));
 	tr[0] = '\0';
 	if (undo == NULL || sscanf(undo, "%lld.%15[a-z].%7[a-z]", &id, st,
 	    tr) < 2)
@@ -351,7 +388,7 @@ view_done(struct req *r, json_t *view, const char *done, const char *undo)
 int
 admin_comments(struct req *r, struct session *se)
 {
-	json_t			*view = admin_view(r, se, "Comments"),
+	json_t			*view = admin_view(r, se, N_("Comments")),
 				*list, *o;
 	const char		*q = req_arg(r, "q"), *page = req_arg(r, "page");
 	size_t			 tab = tab_of(req_arg(r, "status")), n, i;
@@ -419,7 +456,7 @@ refuse(struct req *r, struct session *se, struct form *in, int status,
 	if (!wants_json(in))
 		return admin_refuse(r, se, status, why);
 	o = json_object();
-	view_str(o, "error", why);
+	view_str(o, "error", page_tr(r, why));
 	return admin_json(r, status, o);
 }
 
@@ -484,9 +521,9 @@ edit_comment(struct req *r, struct session *se, struct form *in, int64_t id)
 	if (*cm.author == '\0' || strlen(cm.author) > 400 ||
 	    !utf8_valid(cm.author, strlen(cm.author)) ||
 	    !comment_email_ok(cm.email) || (*url != '\0' && !url_http_ok(url)))
-		return edit_page(r, se, id, "A name, a valid email address, and"
-		    " a website starting with http:// or https:// (or none)"
-		    " are needed.", 422);
+		return edit_page(r, se, id, N_("A name, a valid email address,"
+		    " and a website starting with http:// or https:// (or"
+		    " none) are needed."), 422);
 	if ((rc = moderation_edit(r->conn, &cm)) != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, "comments", arena_printf(&r->arena,
@@ -514,10 +551,10 @@ reply_comment(struct req *r, struct session *se, struct form *in,
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	else if (strcmp(parent->status, "approved") != 0 &&
 	    strcmp(parent->status, "pending") != 0)
-		return wants_json(in) ? refuse(r, se, in, 422, "A comment in"
-		    " spam or in the trash cannot be answered.") :
-		    edit_page(r, se, parent->id, "A comment in spam or in the"
-		    " trash cannot be answered.", 422);
+		return wants_json(in) ? refuse(r, se, in, 422, N_("A comment"
+		    " in spam or in the trash cannot be answered.")) :
+		    edit_page(r, se, parent->id, N_("A comment in spam or in"
+		    " the trash cannot be answered."), 422);
 	memset(&cm, 0, sizeof(cm));
 	cm.post_id = parent->post_id;
 	cm.parent_id = parent->id;
@@ -550,8 +587,10 @@ reply_comment(struct req *r, struct session *se, struct form *in,
 	view_int(o, "id", parent->id);
 	view_int(o, "reply", nid);
 	view_str(o, "status", "approved");
-	view_str(o, "message", arena_printf(&r->arena, "Your reply to %s is"
-	    " published.", parent->author));
+	view_str(o, "status_word", admin_word(r, "comment status",
+	    "approved"));
+	view_str(o, "message", arena_printf(&r->arena, page_tr(r, "Your reply"
+	    " to %s is published."), parent->author));
 	return admin_json(r, 200, o);
 }
 
@@ -567,16 +606,16 @@ one_comment(struct req *r, struct session *se, struct form *in,
 
 	if ((rc = store_comment_by_id(r->conn, &r->arena, id,
 	    &parent)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
-		    " no such comment.") : page_error(r, 503);
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404,
+		    N_("There is no such comment.")) : page_error(r, 503);
 	if (!may_moderate(r, se, id))
-		return refuse(r, se, in, 403, "You may moderate only the"
-		    " comments on your own posts.");
+		return refuse(r, se, in, 403, N_("You may moderate only the"
+		    " comments on your own posts."));
 	if (*text == '\0' || strlen(text) > 80000 ||
 	    !utf8_valid(text, strlen(text)))
-		return wants_json(in) ? refuse(r, se, in, 422, "The text must"
-		    " be 1 to 20,000 characters.") : edit_page(r, se, id,
-		    "The text must be 1 to 20,000 characters.", 422);
+		return wants_json(in) ? refuse(r, se, in, 422, N_("The text"
+		    " must be 1 to 20,000 characters.")) : edit_page(r, se,
+		    id, N_("The text must be 1 to 20,000 characters."), 422);
 	if (strcmp(action, "edit") == 0)
 		return edit_comment(r, se, in, id);
 	return reply_comment(r, se, in, &parent);
@@ -592,8 +631,11 @@ acted_json(struct req *r, const struct comment *cm, size_t a,
 	view_int(o, "id", cm->id);
 	view_str(o, "status", actions[a].status != NULL ? actions[a].status :
 	    "deleted");
-	view_str(o, "message", arena_printf(&r->arena, "The comment by %s"
-	    " was %s.", cm->author, actions[a].done));
+	if (actions[a].status != NULL)
+		view_str(o, "status_word", admin_word(r, "comment status",
+		    actions[a].status));
+	view_str(o, "message", arena_printf(&r->arena, page_tr(r,
+	    actions[a].done_by), cm->author));
 	if (actions[a].status != NULL) {
 		u = json_object();
 		view_str(u, "status", was->status);
@@ -626,24 +668,24 @@ row_action(struct req *r, struct session *se, struct form *in,
 		    strncmp(actions[a].action, row, (size_t)(dash - row)) == 0)
 			break;
 	if (dash == NULL || a == sizeof(actions) / sizeof(actions[0]))
-		return refuse(r, se, in, 422, "There is no such action.");
+		return refuse(r, se, in, 422, N_("There is no such action."));
 	if (id <= 0 || store_comment_by_id(r->conn, &r->arena, id, &cm) !=
 	    STORE_OK)
-		return refuse(r, se, in, 404, "There is no such comment.");
+		return refuse(r, se, in, 404, N_("There is no such comment."));
 	if (!may_moderate(r, se, id))
-		return refuse(r, se, in, 403, "You may moderate only the"
-		    " comments on your own posts.");
+		return refuse(r, se, in, 403, N_("You may moderate only the"
+		    " comments on your own posts."));
 	memset(&was, 0, sizeof(was));
 	if (actions[a].status != NULL)
 		rc = moderation_set_was(&env, id, actions[a].status, &was);
 	else if (!deletable(r, id))
-		return refuse(r, se, in, 409, "Only a comment in spam or in"
-		    " the trash is deleted for good.");
+		return refuse(r, se, in, 409, N_("Only a comment in spam or in"
+		    " the trash is deleted for good."));
 	else
 		rc = moderation_delete(r->conn, id);
 	if (rc != STORE_OK)
-		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
-		    " no such comment.") : page_error(r, 503);
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404,
+		    N_("There is no such comment.")) : page_error(r, 503);
 	if (wants_json(in))
 		return acted_json(r, &cm, a, &was);
 	return back_to_queue(r, in, actions[a].status == NULL ?
@@ -659,8 +701,6 @@ row_action(struct req *r, struct session *se, struct form *in,
 static int
 undo(struct req *r, struct session *se, struct form *in)
 {
-	static const char *const statuses[] = { "approved", "pending",
-	    "spam", "trash" };
 	struct env		 env = page_env(r);
 	struct moderation_was	 was;
 	int64_t			 id = strtoll(form_get(in, "id", NULL, NULL),
@@ -672,26 +712,26 @@ undo(struct req *r, struct session *se, struct form *in)
 	int			 rc;
 
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(st, statuses[i]) == 0)
+		if (strcmp(st, statuses[i].status) == 0)
 			break;
 	if (i == sizeof(statuses) / sizeof(statuses[0]) || (*tr != '\0' &&
 	    strcmp(tr, "ham") != 0 && strcmp(tr, "spam") != 0))
-		return refuse(r, se, in, 422, "There is nothing to undo.");
+		return refuse(r, se, in, 422, N_("There is nothing to undo."));
 	if (id <= 0 || !may_moderate(r, se, id))
-		return refuse(r, se, in, 403, "You may moderate only the"
-		    " comments on your own posts.");
+		return refuse(r, se, in, 403, N_("You may moderate only the"
+		    " comments on your own posts."));
 	snprintf(was.status, sizeof(was.status), "%s", st);
 	snprintf(was.trained, sizeof(was.trained), "%s", tr);
 	if ((rc = moderation_undo(&env, id, &was)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404, "There is"
-		    " no such comment.") : page_error(r, 503);
+		return rc == STORE_NOTFOUND ? refuse(r, se, in, 404,
+		    N_("There is no such comment.")) : page_error(r, 503);
 	if (!wants_json(in))
 		return back_to_queue(r, in, "done=undone");
 	o = json_object();
 	view_int(o, "id", id);
 	view_str(o, "status", st);
-	view_str(o, "message", arena_printf(&r->arena, "Undone: the comment"
-	    " is %s again.", st));
+	view_str(o, "status_word", admin_word(r, "comment status", st));
+	view_str(o, "message", page_tr(r, statuses[i].undone));
 	return admin_json(r, 200, o);
 }
 
@@ -717,8 +757,8 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 		if (strcmp(actions[a].action, action) == 0)
 			break;
 	if (a == sizeof(actions) / sizeof(actions[0]))
-		return admin_refuse(r, se, 422, "Choose an action for the"
-		    " comments you ticked.");
+		return admin_refuse(r, se, 422, N_("Choose an action for the"
+		    " comments you ticked."));
 	/* Every id checked before any is touched: all or nothing. */
 	for (pass = 0; pass < 2; pass++)
 		for (p = ids; *p != '\0'; p = end + (*end == '\n')) {
@@ -727,9 +767,9 @@ admin_comments_post(struct req *r, struct session *se, struct form *in)
 				break;
 			if (pass == 0) {
 				if (id <= 0 || !may_moderate(r, se, id))
-					return admin_refuse(r, se, 403, "You"
-					    " may moderate only the comments on"
-					    " your own posts.");
+					return admin_refuse(r, se, 403,
+					    N_("You may moderate only the"
+					    " comments on your own posts."));
 				continue;
 			}
 			rc = actions[a].status != NULL ? moderation_set(&env,

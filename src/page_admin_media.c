@@ -85,7 +85,7 @@ admin_media_item(struct req *r, const struct media *m)
 static int
 media_page(struct req *r, struct session *se, const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Media"), *a;
+	json_t		*view = admin_view(r, se, N_("Media")), *a;
 	struct media	*m;
 	const char	*pg = req_arg(r, "page"), *done = req_arg(r, "done");
 	int64_t		 page = pg != NULL ? strtoll(pg, NULL, 10) : 1, total;
@@ -108,11 +108,12 @@ media_page(struct req *r, struct session *se, const char *error, int status)
 		view_str(view, "next", arena_printf(&r->arena,
 		    "/admin/media/?page=%lld", (long long)page + 1));
 	if (error != NULL)
-		view_str(view, "error", error);
+		view_str(view, "error", page_tr(r, error));
 	if (done != NULL)
-		view_str(view, "notice", strcmp(done, "edit") == 0 ?
-		    "The picture's text was saved." : strcmp(done, "delete") ==
-		    0 ? "The picture was deleted." : "The picture was added.");
+		view_str(view, "notice", page_tr(r, strcmp(done, "edit") == 0 ?
+		    N_("The picture's text was saved.") : strcmp(done,
+		    "delete") == 0 ? N_("The picture was deleted.") :
+		    N_("The picture was added.")));
 	return page_render(r, "admin-media", view, status);
 }
 
@@ -140,12 +141,13 @@ media_edit(struct req *r, struct session *se, struct form *in, int64_t id)
 
 	if (!alt_ok(alt) || strlen(caption) > 1000 ||
 	    !utf8_valid(caption, strlen(caption)))
-		return media_page(r, se, "The description is at most 300"
+		return media_page(r, se, N_("The description is at most 300"
 		    " characters of text, without brackets; the caption at"
-		    " most 1,000.", 422);
+		    " most 1,000."), 422);
 	rc = store_media_edit(r->conn, id, alt, caption);
 	if (rc == STORE_NOTFOUND)
-		return admin_refuse(r, se, 404, "There is no such picture.");
+		return admin_refuse(r, se, 404,
+		    N_("There is no such picture."));
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN || rc == STORE_RETRY ?
 		    503 : 500);
@@ -178,15 +180,18 @@ static int
 media_confirm(struct req *r, struct session *se, const struct media *m,
     const struct post *users, size_t n)
 {
-	json_t	*view = admin_view(r, se, "Delete a picture"), *a = json_array();
+	json_t	*view = admin_view(r, se, N_("Delete a picture")),
+		*a = json_array();
 	json_t	*o;
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		view_str(o, "title", users[i].title);
-		view_str(o, "type", users[i].type);
-		view_str(o, "status", users[i].status);
+		view_str(o, "type", admin_word(r, "post type",
+		    users[i].type));
+		view_str(o, "status", admin_word(r, "post status",
+		    users[i].status));
 		view_str(o, "edit", arena_printf(&r->arena, "/admin/%ss/?edit="
 		    "%lld", users[i].type, (long long)users[i].id));
 		json_array_append_new(a, o);
@@ -211,11 +216,12 @@ media_delete(struct req *r, struct session *se, int64_t id, int confirm)
 	int			 rc;
 
 	if (auth_role_rank(se->user.role) < 2)
-		return admin_refuse(r, se, 403, "Only editors and"
-		    " administrators delete pictures.");
+		return admin_refuse(r, se, 403, N_("Only editors and"
+		    " administrators delete pictures."));
 	if ((rc = store_media_get(r->conn, &r->arena, id, &m)) ==
 	    STORE_NOTFOUND)
-		return admin_refuse(r, se, 404, "There is no such picture.");
+		return admin_refuse(r, se, 404,
+		    N_("There is no such picture."));
 	if (rc != STORE_OK || (rc = store_media_sizes(r->conn, &r->arena, id,
 	    &sz, &nsz)) != STORE_OK || (rc = store_media_users(r->conn,
 	    &r->arena, id, &users, &nusers)) != STORE_OK)
@@ -267,15 +273,15 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 	size_t		 len;
 	int		 rc, too_long;
 
-	*why = "The description is at most 300 characters of text, without"
-	    " brackets.";
+	*why = N_("The description is at most 300 characters of text,"
+	    " without brackets.");
 	if (!alt_ok(alt))
 		return 422;
 	data = form_get(in, "image", &len, &too_long);
-	*why = "Choose a JPEG, PNG, GIF or WebP picture to upload.";
+	*why = N_("Choose a JPEG, PNG, GIF or WebP picture to upload.");
 	if (!form_file(in, "image") || len == 0)
 		return 422;
-	*why = "The picture is too large: at most 8 MB.";
+	*why = N_("The picture is too large: at most 8 MB.");
 	if (too_long)
 		return 413;
 	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, &r->site->media,
@@ -304,8 +310,8 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 		*id = m.id;
 		return 0;
 	}
-	*why = "The site cannot save pictures right now; please try again"
-	    " later.";
+	*why = N_("The site cannot save pictures right now; please try"
+	    " again later.");
 	/* Busy, not broken, as page_error said before: when to come back. */
 	if (rc == STORE_FULL)
 		r->retry_after = FULL_RETRY;

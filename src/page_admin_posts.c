@@ -157,8 +157,9 @@ static const char *
 status_word(struct req *r, const struct post *p)
 {
 	if (strcmp(p->status, "publish") == 0 && p->published > r->now)
-		return "scheduled";
-	return strcmp(p->status, "publish") == 0 ? "published" : p->status;
+		return admin_word(r, "post status", "scheduled");
+	return admin_word(r, "post status", strcmp(p->status, "publish") ==
+	    0 ? "published" : p->status);
 }
 
 static const char *
@@ -285,7 +286,7 @@ list(struct req *r, struct session *se)
 {
 	static const char *const statuses[] = { "publish", "draft", "trash" };
 	json_t			*view = admin_view(r, se, strcmp(type_of(r),
-	    "page") == 0 ? "Pages" : "Posts"), *a, *o;
+	    "page") == 0 ? N_("Pages") : N_("Posts")), *a, *o;
 	const char		*st = req_arg(r, "status"), *pg = req_arg(r,
 	    "page"), *cat = req_arg(r, "category"), *au = req_arg(r,
 	    "author"), *qa = req_arg(r, "q");
@@ -319,7 +320,8 @@ list(struct req *r, struct session *se)
 	for (i = 0; i < n; i++) {
 		o = json_object();
 		view_int(o, "id", p[i].id);
-		view_str(o, "title", *p[i].title ? p[i].title : "(no title)");
+		view_str(o, "title", *p[i].title ? p[i].title : page_tr(r,
+		    "(no title)"));
 		view_str(o, "author", p[i].author_name);
 		view_str(o, "status", status_word(r, &p[i]));
 		if (strcmp(p[i].status, "trash") == 0)
@@ -350,8 +352,9 @@ list(struct req *r, struct session *se)
 		view_str(view, "next", page_url(r, f.status, q, page + 1));
 	filters(r, se, view, &f);
 	if (req_arg(r, "done") != NULL)
-		view_str(view, "notice", strcmp(req_arg(r, "done"), "trash") ==
-		    0 ? "Moved to the trash." : "Restored as a draft.");
+		view_str(view, "notice", page_tr(r, strcmp(req_arg(r, "done"),
+		    "trash") == 0 ? N_("Moved to the trash.") :
+		    N_("Restored as a draft.")));
 	return page_render(r, "admin-posts", view, 200);
 }
 
@@ -425,7 +428,8 @@ static json_t *
 draft_view(struct req *r, struct session *se, const struct draft *d,
     int status_new)
 {
-	json_t		*view = admin_view(r, se, d->id ? "Edit" : "New"),
+	json_t		*view = admin_view(r, se, d->id ? N_("Edit") :
+	    N_("New")),
 			*cats = json_array(), *o;
 	struct term	*t;
 	size_t		 n, i;
@@ -466,8 +470,9 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 	json_object_set_new(view, "categories", cats);
 	view_featured(r, view, d);
 	n = (size_t)word_count(d->body);
-	view_str(view, "words", arena_printf(&r->arena, "%zu %s", n, n == 1 ?
-	    "word" : "words"));
+	/* The same words as editor.js writes (page_admin.c's admin_js). */
+	view_str(view, "words", arena_printf(&r->arena, i18n_nget(page_lang(r),
+	    "%d word", "%d words", n), (int)n));
 	view_str(view, "editor_js", theme_asset_url(page_theme(r),
 	    "editor.js"));
 	view_picker(r, view);
@@ -477,7 +482,7 @@ draft_view(struct req *r, struct session *se, const struct draft *d,
 
 		for (i = 0; i < 7; i++)
 			if (d->err[i] != NULL)
-				view_str(view, k[i], d->err[i]);
+				view_str(view, k[i], page_tr(r, d->err[i]));
 	}
 	return view;
 }
@@ -532,12 +537,12 @@ load(struct req *r, struct session *se, int64_t id, struct post *p)
 
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
 	    strcmp(p->type, type_of(r)) != 0))
-		return admin_refuse(r, se, 404, "There is no such post.");
+		return admin_refuse(r, se, 404, N_("There is no such post."));
 	if (rc != STORE_OK)
 		return page_error(r, 503);
 	if (mine_only(se) && p->author_id != se->user.id)
-		return admin_refuse(r, se, 403, "You may edit only your own"
-		    " posts.");
+		return admin_refuse(r, se, 403, N_("You may edit only your own"
+		    " posts."));
 	return STORE_OK;
 }
 
@@ -614,9 +619,10 @@ editor(struct req *r, struct session *se, const char *edit)
 	if (d.id != 0)
 		view_autosave(r, se, view, &p);
 	if (req_arg(r, "done") != NULL)
-		view_str(view, "notice", strcmp(req_arg(r, "done"),
-		    "restored") == 0 ? "The revision was restored; the text"
-		    " it replaced is kept as a revision too." : "Saved.");
+		view_str(view, "notice", page_tr(r, strcmp(req_arg(r, "done"),
+		    "restored") == 0 ? N_("The revision was restored; the"
+		    " text it replaced is kept as a revision too.") :
+		    N_("Saved.")));
 	return page_render(r, "admin-edit", view, 200);
 }
 
@@ -663,20 +669,22 @@ draft_read(struct req *r, struct form *in, struct draft *d)
 	} else if ((*featured != '\0' && (*end != '\0' || d->featured <= 0)) ||
 	    strlen(d->featured_alt) > 300 ||
 	    !utf8_valid(d->featured_alt, strlen(d->featured_alt)))
-		d->err[6] = "A featured image is a number from the media"
-		    " library, with at most 300 characters of alt text.";
+		d->err[6] = N_("A featured image is a number from the media"
+		    " library, with at most 300 characters of alt text.");
 	if (*d->title == '\0' || strlen(d->title) > 300 ||
 	    !utf8_valid(d->title, strlen(d->title)))
-		d->err[0] = "A title needs 1 to 300 characters of text.";
+		d->err[0] = N_("A title needs 1 to 300 characters of text.");
 	if (*d->slug != '\0' && !slug_valid(d->slug, strlen(d->slug)))
-		d->err[1] = "A slug is lowercase letters, digits and hyphens.";
+		d->err[1] = N_("A slug is lowercase letters, digits and"
+		    " hyphens.");
 	if (too_long || len > BODY_MAX || !utf8_valid(d->body, len))
-		d->err[2] = "The text must be valid text of at most 1 MB.";
+		d->err[2] = N_("The text must be valid text of at most 1 MB.");
 	if (*d->source_url != '\0' && !url_http_ok(d->source_url))
-		d->err[3] = "A source address starts with http:// or https://.";
+		d->err[3] = N_("A source address starts with http:// or"
+		    " https://.");
 	if (*d->when != '\0' && parse_time(r, d->when) < 0)
-		d->err[4] = "A time looks like 2026-11-24T18:30, in the"
-		    " site's time zone.";
+		d->err[4] = N_("A time looks like 2026-11-24T18:30, in the"
+		    " site's time zone.");
 	for (len = 0; len < 7; len++)
 		if (d->err[len] != NULL)
 			return -1;
@@ -844,7 +852,8 @@ restore(struct req *r, struct session *se, const struct post *old,
 	for (i = 0; i < n && rv[i].id != rev; i++)
 		;
 	if (i == n)
-		return admin_refuse(r, se, 404, "There is no such revision.");
+		return admin_refuse(r, se, 404,
+		    N_("There is no such revision."));
 	draft_of(r, old, &d);
 	d.title = rv[i].title;
 	d.body = rv[i].body;
@@ -872,7 +881,8 @@ move(struct req *r, const struct post *old, const char *status)
 static int
 error_json(struct req *r, int status, const char *why)
 {
-	return admin_json(r, status, json_pack("{ss}", "error", why));
+	return admin_json(r, status, json_pack("{ss}", "error",
+	    page_tr(r, why)));
 }
 
 /*
@@ -894,8 +904,8 @@ autosave(struct req *r, struct session *se, struct form *in,
 	if (d.err[2] != NULL)
 		return error_json(r, 422, d.err[2]);
 	if (strlen(d.title) > 300 || !utf8_valid(d.title, strlen(d.title)))
-		return error_json(r, 422, "A title is at most 300 characters"
-		    " of text.");
+		return error_json(r, 422, N_("A title is at most 300"
+		    " characters of text."));
 	if (old == NULL) {
 		/* What the writer has not finished is left for the save. */
 		d.status = "draft";
@@ -918,7 +928,7 @@ autosave(struct req *r, struct session *se, struct form *in,
 	}
 	if (rc != STORE_OK)
 		return error_json(r, rc == STORE_DOWN || rc == STORE_RETRY ?
-		    503 : 500, "The draft could not be kept.");
+		    503 : 500, N_("The draft could not be kept."));
 	return admin_json(r, 200, json_pack("{sIss}", "id", (json_int_t)id,
 	    "time", clock_time(r, r->now)));
 }
@@ -936,8 +946,8 @@ autosave_restore(struct req *r, struct session *se, const struct post *old)
 
 	rc = store_autosave_get(r->conn, &r->arena, old->id, se->user.id, &rv);
 	if (rc == STORE_NOTFOUND)
-		return admin_refuse(r, se, 404, "There is no autosaved draft"
-		    " of this post.");
+		return admin_refuse(r, se, 404, N_("There is no autosaved"
+		    " draft of this post."));
 	if (rc != STORE_OK)
 		return page_error(r, 503);
 	draft_of(r, old, &d);
@@ -945,8 +955,8 @@ autosave_restore(struct req *r, struct session *se, const struct post *old)
 	d.body = rv.body;
 	d.excerpt = rv.excerpt;
 	d.format = rv.format;
-	return again(r, se, &d, 0, 200, arena_printf(&r->arena, "The draft"
-	    " autosaved at %s is in the editor: save to keep it.",
+	return again(r, se, &d, 0, 200, arena_printf(&r->arena, page_tr(r,
+	    "The draft autosaved at %s is in the editor: save to keep it."),
 	    clock_time(r, rv.created)));
 }
 
@@ -1030,7 +1040,7 @@ upload(struct req *r, struct session *se, struct form *in,
 	if (status == 0 && store_media_get(r->conn, &r->arena, mid, &m) !=
 	    STORE_OK) {
 		status = 503;
-		why = "The picture was kept but cannot be read back now.";
+		why = N_("The picture was kept but cannot be read back now.");
 	}
 	if (json && status != 0)
 		return error_json(r, status, why);
@@ -1053,8 +1063,8 @@ upload(struct req *r, struct session *se, struct form *in,
 	    "\n\n" : "", json_string_value(json_object_get(item,
 	    "markdown")));
 	json_decref(item);
-	return again(r, se, &d, 0, 200, "The picture is in the library, and"
-	    " its Markdown at the end of the text.");
+	return again(r, se, &d, 0, 200, page_tr(r, "The picture is in the"
+	    " library, and its Markdown at the end of the text."));
 }
 
 int
@@ -1071,14 +1081,14 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 	if (id != 0 && (rc = load(r, se, id, &old)) != STORE_OK)
 		return rc;
 	if (strcmp(action, "trash") == 0 || strcmp(action, "restore") == 0)
-		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
-		    " post.") : move(r, &old, strcmp(action, "trash") == 0 ?
-		    "trash" : "draft");
+		return id == 0 ? admin_refuse(r, se, 404, N_("There is no"
+		    " such post.")) : move(r, &old, strcmp(action, "trash") ==
+		    0 ? "trash" : "draft");
 	if (strcmp(action, "delete") == 0) {
 		/* For good: only from the trash. */
 		if (id == 0 || strcmp(old.status, "trash") != 0)
-			return admin_refuse(r, se, 409, "Only a post in the"
-			    " trash can be deleted for good.");
+			return admin_refuse(r, se, 409, N_("Only a post in the"
+			    " trash can be deleted for good."));
 		if ((rc = store_begin(r->conn)) != STORE_OK ||
 		    (rc = in_transaction(r, post_delete(&env, id))) !=
 		    STORE_OK)
@@ -1086,19 +1096,19 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 		return admin_back(r, r->route.slug, "status=trash&done=trash");
 	}
 	if (strcmp(action, "revision") == 0)
-		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
-		    " post.") : restore(r, se, &old, strtoll(form_get(in,
+		return id == 0 ? admin_refuse(r, se, 404, N_("There is no"
+		    " such post.")) : restore(r, se, &old, strtoll(form_get(in,
 		    "revision", NULL, NULL), NULL, 10));
 	if (strcmp(action, "autosave") == 0)
 		return autosave(r, se, in, id != 0 ? &old : NULL);
 	if (strcmp(action, "autosave_restore") == 0)
-		return id == 0 ? admin_refuse(r, se, 404, "There is no such"
-		    " post.") : autosave_restore(r, se, &old);
+		return id == 0 ? admin_refuse(r, se, 404, N_("There is no"
+		    " such post.")) : autosave_restore(r, se, &old);
 	if (strcmp(action, "autosave_discard") == 0) {
 		if (id == 0 || (rc = store_autosave_clear(r->conn, id,
 		    se->user.id)) != STORE_OK)
-			return id == 0 ? admin_refuse(r, se, 404, "There is no"
-			    " such post.") : page_error(r, 503);
+			return id == 0 ? admin_refuse(r, se, 404,
+			    N_("There is no such post.")) : page_error(r, 503);
 		return admin_back(r, r->route.slug, arena_printf(&r->arena,
 		    "edit=%lld", (long long)id));
 	}
@@ -1110,12 +1120,13 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 	d.filtered = id != 0 && old.filtered;
 	if (rc == 0 && d.featured != 0 && store_media_get(r->conn,
 	    &r->arena, d.featured, &m) != STORE_OK) {
-		d.err[6] = "There is no picture with that number in the media"
-		    " library.";
+		d.err[6] = N_("There is no picture with that number in the"
+		    " media library.");
 		rc = -1;
 	}
 	if (rc == -1) {
-		d.err[5] = "Nothing was saved: correct what is marked below.";
+		d.err[5] = N_("Nothing was saved: correct what is marked"
+		    " below.");
 		return again(r, se, &d, 0, 422, NULL);
 	}
 	if (strcmp(action, "preview") == 0)
@@ -1123,7 +1134,7 @@ admin_posts_post(struct req *r, struct session *se, struct form *in)
 	if ((rc = save(r, se, &d, id != 0 ? &old : NULL, &id)) != STORE_OK) {
 		if (rc == STORE_DOWN || rc == STORE_RETRY)
 			return page_error(r, 503);
-		d.err[5] = "The post could not be saved.";
+		d.err[5] = N_("The post could not be saved.");
 		return again(r, se, &d, 0, 500, NULL);
 	}
 	return admin_back(r, r->route.slug, arena_printf(&r->arena,

@@ -58,7 +58,7 @@ terms_json(const char *taxonomy, struct term *t, size_t n)
 static int
 terms_page(struct req *r, struct session *se, const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Categories and tags");
+	json_t		*view = admin_view(r, se, N_("Categories and tags"));
 	struct term	*c, *t;
 	size_t		 nc, nt;
 	const char	*done = req_arg(r, "done");
@@ -72,9 +72,9 @@ terms_page(struct req *r, struct session *se, const char *error, int status)
 	    nc));
 	json_object_set_new(view, "tags", terms_json("tag", t, nt));
 	if (error != NULL)
-		view_str(view, "error", error);
+		view_str(view, "error", page_tr(r, error));
 	if (done != NULL)
-		view_str(view, "notice", "Done.");
+		view_str(view, "notice", page_tr(r, "Done."));
 	return page_render(r, "admin-terms", view, status);
 }
 
@@ -101,12 +101,12 @@ term_read(struct req *r, struct form *in, struct term *t)
 	t->description = "";
 	if (*name == '\0' || strlen(name) > 200 || !utf8_valid(name,
 	    strlen(name)))
-		return "A name needs 1 to 200 characters of text.";
+		return N_("A name needs 1 to 200 characters of text.");
 	t->name = (char *)name;
 	if (*slug != '\0') {
 		if (!slug_valid(slug, strlen(slug)))
-			return "A slug is lowercase letters, digits and"
-			    " hyphens.";
+			return N_("A slug is lowercase letters, digits and"
+			    " hyphens.");
 		t->slug = (char *)slug;
 		return NULL;
 	}
@@ -154,8 +154,8 @@ admin_terms_post(struct req *r, struct session *se, struct form *in)
 		id = strtoll(form_get(in, "id", NULL, NULL), NULL, 10);
 		into = strtoll(form_get(in, "into", NULL, NULL), NULL, 10);
 		if (strcmp(action, "merge") == 0 && (into == 0 || into == id))
-			return terms_page(r, se, "Choose another term to merge"
-			    " into.", 422);
+			return terms_page(r, se, N_("Choose another term to"
+			    " merge into."), 422);
 		if ((rc = store_begin(r->conn)) == STORE_OK) {
 			rc = strcmp(action, "delete") == 0 ?
 			    store_term_delete(r->conn, id) :
@@ -169,16 +169,16 @@ admin_terms_post(struct req *r, struct session *se, struct form *in)
 		if ((why = term_read(r, in, &t)) != NULL)
 			return terms_page(r, se, why, 422);
 		if (t.parent_id != 0 && loops(r, &t))
-			return terms_page(r, se, "A category cannot be inside"
-			    " itself.", 422);
+			return terms_page(r, se, N_("A category cannot be"
+			    " inside itself."), 422);
 		rc = strcmp(action, "add") == 0 ? store_term_add(r->conn, &t, &id) : store_term_update(r->conn, &t);
 		if (rc == STORE_CONFLICT)
-			return terms_page(r, se, "That slug is taken already.",
-			    422);
+			return terms_page(r, se,
+			    N_("That slug is taken already."), 422);
 	} else
-		return admin_refuse(r, se, 422, "Unknown action.");
+		return admin_refuse(r, se, 422, N_("Unknown action."));
 	if (rc == STORE_NOTFOUND)
-		return terms_page(r, se, "There is no such term.", 404);
+		return terms_page(r, se, N_("There is no such term."), 404);
 	if (rc != STORE_OK)
 		return page_error(r, rc == STORE_DOWN ? 503 : 500);
 	return admin_back(r, "terms", "done=1");

@@ -9,8 +9,10 @@
  * category, tag, author and date archives, search with and without
  * hits, 404, the privacy page, a mail link's page): each has lang="ru"
  * and no msgid of the catalogue left in its visible text; the same page
- * in English first, so the cache is seen to follow the setting.  Last,
- * a reader's mail rendered (mail_render) in Russian.
+ * in English first, so the cache is seen to follow the setting.  Then
+ * the admin signed in (admin()): each of its screens, refused forms and
+ * the queue script's answers.  Last, a reader's mail rendered
+ * (mail_render) in Russian.
  */
 #include <sys/stat.h>
 #include <ctype.h>
@@ -192,7 +194,24 @@ plurals(void)
 	CHECK_STR(s, "line 1: a plural without {{^_n}}");
 }
 
-/* The text a reader sees: text nodes and the attributes read aloud. */
+/* Is n an input whose value is its label (a button), not data? */
+static int
+labelled(xmlNodePtr n)
+{
+	xmlChar	*t = xmlGetProp(n, (const xmlChar *)"type");
+	int	 yes = t != NULL && strcmp((const char *)n->name, "input") == 0 &&
+		    (strcmp((char *)t, "submit") == 0 ||
+		    strcmp((char *)t, "button") == 0 ||
+		    strcmp((char *)t, "reset") == 0);
+
+	xmlFree(t);
+	return yes;
+}
+
+/*
+ * The text a reader sees: text nodes and the attributes read aloud (a
+ * value only a button's: a hidden field's is a name, a text field's data).
+ */
 static void
 visible(xmlNodePtr n, struct buf *out)
 {
@@ -213,7 +232,8 @@ visible(xmlNodePtr n, struct buf *out)
 		    strcmp((const char *)n->name, "style") == 0)
 			continue;
 		for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
-			if ((v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
+			if ((strcmp(attrs[i], "value") != 0 || labelled(n)) &&
+			    (v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
 			    NULL) {
 				buf_puts(out, (const char *)v);
 				buf_putc(out, '\n');
@@ -221,6 +241,32 @@ visible(xmlNodePtr n, struct buf *out)
 			}
 		visible(n->children, out);
 	}
+}
+
+/* A letter, digit or _ of any script (a UTF-8 byte of one, past ASCII). */
+static int
+wordc(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/*
+ * Is piece in text as whole words: "view" is not in "preview", nor
+ * "word" in "password"?
+ */
+static int
+words_in(const char *text, const char *piece)
+{
+	const char	*at;
+	size_t		 n = strlen(piece);
+
+	for (at = text; (at = strstr(at, piece)) != NULL; at++)
+		if ((at == text || !wordc((unsigned char)at[-1]) ||
+		    !wordc((unsigned char)piece[0])) && (!wordc(
+		    (unsigned char)at[n]) || !wordc((unsigned char)piece[n -
+		    1])))
+			return 1;
+	return 0;
 }
 
 /*
@@ -248,8 +294,8 @@ piece_found(const char *text, const char *msgid, char *found, size_t size)
 		/* trim, and keep pieces with a word in them */
 		while (n > 0 && strchr(" .,:;()&\"", piece[n - 1]) != NULL)
 			piece[--n] = '\0';
-		if (letters >= 4 && n > 0 && strstr(text, piece +
-		    strspn(piece, " .,:;()\"")) != NULL &&
+		if (letters >= 4 && n > 0 && words_in(text, piece +
+		    strspn(piece, " .,:;()\"")) &&
 		    strchr(piece, '&') == NULL) {
 			snprintf(found, size, "%s", piece);
 			return 1;
@@ -264,6 +310,27 @@ piece_found(const char *text, const char *msgid, char *found, size_t size)
 		else if (*s == '%')
 			s++;
 	}
+}
+
+/* Drops the nodes each of the n XPath expressions xp finds. */
+static void
+drop_nodes(xmlDocPtr doc, const char *const *xp, size_t n)
+{
+	xmlXPathContextPtr	 x = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr	 o;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < n; i++) {
+		o = xmlXPathEvalExpression((const xmlChar *)xp[i], x);
+		for (k = 0; o != NULL && o->nodesetval != NULL &&
+		    k < o->nodesetval->nodeNr; k++) {
+			xmlUnlinkNode(o->nodesetval->nodeTab[k]);
+			xmlFreeNode(o->nodesetval->nodeTab[k]);
+		}
+		xmlXPathFreeObject(o);
+	}
+	xmlXPathFreeContext(x);
 }
 
 /* Drops what the site's writers and readers wrote: it stays English. */
@@ -281,26 +348,17 @@ drop_content(xmlDocPtr doc)
 	    "//p[@class='archive-description']", "//title",
 	    "//img", "//p[@class='post-source']", "//figure",
 	    "//p[@class='comment-more']" };
-	xmlXPathContextPtr	 x = xmlXPathNewContext(doc);
-	xmlXPathObjectPtr	 o;
-	size_t			 i;
-	int			 k;
 
-	for (i = 0; i < sizeof(xp) / sizeof(xp[0]); i++) {
-		o = xmlXPathEvalExpression((const xmlChar *)xp[i], x);
-		for (k = 0; o != NULL && o->nodesetval != NULL &&
-		    k < o->nodesetval->nodeNr; k++) {
-			xmlUnlinkNode(o->nodesetval->nodeTab[k]);
-			xmlFreeNode(o->nodesetval->nodeTab[k]);
-		}
-		xmlXPathFreeObject(o);
-	}
-	xmlXPathFreeContext(x);
+	drop_nodes(doc, xp, sizeof(xp) / sizeof(xp[0]));
 }
 
-/* Checks one Russian page: lang="ru" and no English msgid shown. */
+/*
+ * Checks one Russian page: lang="ru" and no English msgid shown, once
+ * what the n XPath expressions more find (data) is dropped too.
+ */
 static void
-russian(const char *path, const struct resp *r)
+russian_but(const char *path, const struct resp *r, const char *const *more,
+    size_t nmore)
 {
 	htmlDocPtr	 doc = html_parse(r);
 	struct buf	 text;
@@ -316,6 +374,7 @@ russian(const char *path, const struct resp *r)
 	CHECK_MSG(lang != NULL && strcmp(lang, "ru") == 0, what);
 	free(lang);
 	drop_content(doc);
+	drop_nodes(doc, more, nmore);
 	buf_init(&text);
 	visible(xmlDocGetRootElement(doc), &text);
 	json_array_foreach(msgids, i, e) {
@@ -333,6 +392,12 @@ russian(const char *path, const struct resp *r)
 	}
 	buf_reset(&text);
 	xmlFreeDoc(doc);
+}
+
+static void
+russian(const char *path, const struct resp *r)
+{
+	russian_but(path, r, NULL, 0);
 }
 
 static void
@@ -596,6 +661,184 @@ dates(void)
 	CHECK_STR(i18n_code(LANG_RU), "ru");
 }
 
+/* What the admin shows that its people wrote: names, titles, texts. */
+static const char *const admin_data[] = {
+    "//p[@class='admin-site']", "//p[@class='admin-user']/text()",
+    "//textarea", "//div[contains(@class,'queue-text')]",
+    "//p[@class='queue-parent-text']", "//strong[starts-with(@id,'who-')]",
+    "//blockquote//strong", "//span[@class='email']", "//span[@class='url']",
+    "//a[@class='queue-in-place']", "//ul[contains(@class,'admin-held') or "
+    "contains(@class,'admin-recent')]//span[@class='excerpt']",
+    "//li/strong", "//li/a[not(@class)]", "//table//td[1]/a[1]",
+    "//table//tr[starts-with(@id,'p')]/td[2]", "//h1",
+    "//select[@name='author' or @name='category' or @name='parent' or "
+    "@name='into']/option[@value!='0']", "//fieldset//label[starts-with("
+    "@for,'cat-')]", "//ul[@class='admin-revisions']", "//td[1]/text()",
+    "//p[@class='admin-comment-from']", "//ul[@class='admin-media-users']",
+    "//div[@class='entry-content']",
+    "//div[contains(@class,'admin-comment-shown')]" };
+
+/* GETs path as cookie: status, then Russian but for the admin's data. */
+static void
+admin_ru(struct srv *s, const char *cookie, const char *path, long status)
+{
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "GET %s is %ld", path, status);
+	if (!CHECK_MSG(http_get_as(s, path, cookie, &r) == status, what))
+		fprintf(stderr, "  got %ld\n", r.status);
+	russian_but(path, &r, admin_data, sizeof(admin_data) /
+	    sizeof(admin_data[0]));
+	resp_free(&r);
+}
+
+/* POSTs fields (csrf added) as cookie; the answer in r, its status. */
+static long
+admin_post(struct srv *s, const char *cookie, const char *path,
+    const char *const *fields, struct resp *r)
+{
+	const char	*f[40];
+	size_t		 n = 0;
+
+	f[n++] = "csrf";
+	f[n++] = admin_csrf(s, cookie);
+	while (*fields != NULL && n < 38)
+		f[n++] = *fields++;
+	f[n] = NULL;
+	if (http_post(s, path, f, 0, NULL, (const char *[]){ cookie, NULL },
+	    r) != 0)
+		return -1;
+	return r->status;
+}
+
+/*
+ * The admin in Russian: the menu, dashboard, moderation queue (its
+ * notices, Undo, its script's JSON answers), a comment's page, the
+ * posts and pages, the editor (its word count, a refused save), media
+ * and terms (a refused form), and refusals; first in English, which
+ * the admin's pages follow as the setting changes.
+ */
+static void
+admin(struct srv *s)
+{
+	static const char *const paths[] = { "/admin/",
+	    "/admin/comments/", "/admin/comments/?status=pending",
+	    "/admin/comments/?status=spam", "/admin/comments/?status=trash",
+	    "/admin/comments/?edit=1", "/admin/comments/?edit=1&done=spam-1",
+	    "/admin/comments/?edit=1&done=reply",
+	    "/admin/comments/?done=approve-2&undo=1.pending.ham",
+	    "/admin/comments/?done=trash-1", "/admin/comments/?done=undone",
+	    "/admin/posts/", "/admin/posts/?status=trash&done=trash",
+	    "/admin/pages/", "/admin/posts/?edit=new",
+	    "/admin/posts/?edit=1&done=saved", "/admin/media/?done=edit",
+	    "/admin/terms/?done=1" };
+	char		*cookie, file[1024];
+	struct resp	 r;
+	size_t		 i;
+
+	CHECK(user_add(site, "admin@example.org", "Ada Admin", "admin",
+	    "correct horse battery") == 0);
+	set("language", "en");
+	CHECK(http_eventually(s, "/admin/login/", "<html lang=\"en\">"));
+	cookie = admin_login(s, "admin@example.org", "correct horse battery",
+	    NULL);
+	if (!CHECK(cookie != NULL))
+		return;
+	if (CHECK(http_get_as(s, "/admin/", cookie, &r) == 200)) {
+		CHECK(strstr(r.body.data, ">Dashboard</h1>") != NULL);
+		CHECK(strstr(r.body.data, "galley-text") == NULL);
+		CHECK(strstr(r.body.data, "(admin)") != NULL);
+		resp_free(&r);
+	}
+	set("language", "ru");
+	CHECK(http_eventually(s, "/admin/login/", "<html lang=\"ru\">"));
+	if (CHECK(http_get_as(s, "/admin/", cookie, &r) == 200)) {
+		CHECK(strstr(r.body.data, ">Консоль</h1>") != NULL);
+		CHECK(strstr(r.body.data, ">Записи</a>") != NULL);
+		CHECK(strstr(r.body.data, "(администратор)") != NULL);
+		CHECK(strstr(r.body.data, ">Выйти</button>") != NULL);
+		/* The scripts' words, a plural's forms and each count's. */
+		CHECK(strstr(r.body.data, "\"Undo\":\"Отменить\"") != NULL);
+		CHECK(strstr(r.body.data, "\"%d word\":[\"%d слово\",\"%d "
+		    "слова\",\"%d слов\"]") != NULL);
+		CHECK(strstr(r.body.data, "\"%plural\":\"2011122222") != NULL);
+		resp_free(&r);
+	}
+	snprintf(file, sizeof(file), "%s/fixtures/jpeg/valid/"
+	    "blank_800x280.jpg", getenv("SHARED") ? getenv("SHARED") : ".");
+	CHECK(http_post(s, "/admin/media/", (const char *[]){ "csrf",
+	    admin_csrf(s, cookie), "alt", "Blank", NULL }, 1, file,
+	    (const char *[]){ cookie, NULL }, &r) == 0 && r.status == 303);
+	resp_free(&r);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		admin_ru(s, cookie, paths[i], 200);
+	admin_ru(s, cookie, "/admin/no-such/", 404);
+	admin_ru(s, cookie, "/admin/comments/?edit=99999", 404);
+	if (CHECK(http_get_as(s, "/admin/posts/?edit=1", cookie, &r) ==
+	    200)) {
+		CHECK(strstr(r.body.data, " слов</span>") != NULL ||
+		    strstr(r.body.data, " слова</span>") != NULL ||
+		    strstr(r.body.data, " слово</span>") != NULL);
+		resp_free(&r);
+	}
+	if (CHECK(http_get_as(s, "/admin/comments/?done=approve-2", cookie,
+	    &r) == 200)) {
+		CHECK(strstr(r.body.data, "2 комментария одобрено.") != NULL);
+		resp_free(&r);
+	}
+	/* Refused forms: their errors, beside the fields, in Russian. */
+	CHECK(admin_post(s, cookie, "/admin/posts/", (const char *[]){
+	    "action", "save", "title", "", "slug", "Not A Slug", "body", "x",
+	    "source_url", "ftp://x", "when", "soon", "status", "draft",
+	    NULL }, &r) == 422);
+	CHECK(r.body.data != NULL && strstr(r.body.data, "Ничего не "
+	    "сохранено") != NULL && strstr(r.body.data, "Ярлык состоит") !=
+	    NULL);
+	russian_but("the refused editor", &r, admin_data, sizeof(admin_data) /
+	    sizeof(admin_data[0]));
+	resp_free(&r);
+	CHECK(admin_post(s, cookie, "/admin/terms/", (const char *[]){
+	    "action", "add", "taxonomy", "category", "name", "", NULL },
+	    &r) == 422);
+	CHECK(r.body.data != NULL && strstr(r.body.data, "Название должно")
+	    != NULL);
+	russian_but("the refused term", &r, admin_data, sizeof(admin_data) /
+	    sizeof(admin_data[0]));
+	resp_free(&r);
+	CHECK(admin_post(s, cookie, "/admin/media/", (const char *[]){
+	    "alt", "[x]", NULL }, &r) == 422);
+	russian_but("the refused upload", &r, admin_data, sizeof(admin_data) /
+	    sizeof(admin_data[0]));
+	resp_free(&r);
+	CHECK(admin_post(s, cookie, "/admin/comments/", (const char *[]){
+	    "action", "nothing", NULL }, &r) == 422);
+	CHECK(r.body.data != NULL && strstr(r.body.data, "Выберите действие "
+	    "для отмеченных комментариев.") != NULL);
+	russian_but("the refused bulk action", &r, admin_data,
+	    sizeof(admin_data) / sizeof(admin_data[0]));
+	resp_free(&r);
+	/* The queue's script: what it says, and the status it writes. */
+	CHECK(admin_post(s, cookie, "/admin/comments/", (const char *[]){
+	    "row", "unapprove-1", "format", "json", NULL }, &r) == 200);
+	CHECK(r.body.data != NULL && strstr(r.body.data, " отклонён.\"") !=
+	    NULL && strstr(r.body.data, "\"status_word\":\"ожидает "
+	    "проверки\"") != NULL);
+	resp_free(&r);
+	CHECK(admin_post(s, cookie, "/admin/comments/", (const char *[]){
+	    "action", "undo", "id", "1", "was_status", "approved",
+	    "was_trained", "", "format", "json", NULL }, &r) == 200);
+	CHECK(r.body.data != NULL && strstr(r.body.data, "\"Отменено: "
+	    "комментарий снова одобрен.\"") != NULL);
+	resp_free(&r);
+	CHECK(admin_post(s, cookie, "/admin/comments/", (const char *[]){
+	    "row", "delete-1", "format", "json", NULL }, &r) == 409);
+	CHECK(r.body.data != NULL && strstr(r.body.data, "\"error\":"
+	    "\"Навсегда удаляется") != NULL);
+	resp_free(&r);
+	free(cookie);
+}
+
 /*
  * A template overridden in the site's theme folder is translated as the
  * built-in ones are; a msgid no catalogue has stays English.
@@ -671,6 +914,7 @@ main(void)
 		return check_done();
 	cache(&s);
 	pages(&s);
+	admin(&s);
 	overridden(&s);
 	CHECK(srv_stop(&s) == 0);
 	mail();

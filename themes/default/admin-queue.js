@@ -15,6 +15,10 @@
 	var message = document.getElementById("queue-message");
 	if (!queue || !status || !message || !window.fetch)
 		return;
+	/* The page's language, through galley.js (English without it). */
+	var t = window.galleyText ? window.galleyText.t : function (s) {
+		return s;
+	};
 	var csrf = queue.getAttribute("data-csrf");
 	var rows = Array.prototype.slice.call(
 	    queue.querySelectorAll("tr.queue-row"));
@@ -25,7 +29,7 @@
 
 	undoButton.type = "button";
 	undoButton.className = "queue-undo-js";
-	undoButton.textContent = "Undo";
+	undoButton.textContent = t("Undo");
 	undoButton.hidden = true;
 	status.appendChild(undoButton);
 	document.getElementById("queue-keys").hidden = false;
@@ -50,13 +54,13 @@
 			rows[cur].focus();
 	}
 
-	function setStatus(row, st) {
+	function setStatus(row, st, word) {
 		row.className = row.className.replace(/\bstatus-[a-z]+/,
 		    "status-" + st);
 		row.setAttribute("data-status", st);
 		var w = row.querySelector(".status-word");
 		if (w)
-			w.textContent = st;
+			w.textContent = word || st;
 	}
 
 	function post(fields) {
@@ -71,16 +75,17 @@
 			headers: { "Accept": "application/json" }
 		}).then(function (res) {
 			return res.json().catch(function () {
-				return { error: "The server did not answer" +
-				    " (" + res.status + "). Reload the page." };
+				return { error: t("The server did not answer" +
+				    " (%s). Reload the page.").split("%s")
+				    .join(res.status) };
 			});
 		});
 	}
 
 	function failed(e) {
 		busy = false;
-		say(e && e.error ? e.error : "That did not work: reload the" +
-		    " page and try again.", false);
+		say(e && e.error ? e.error : t("That did not work: reload" +
+		    " the page and try again."), false);
 	}
 
 	function act(row, action) {
@@ -101,7 +106,7 @@
 				say(j.message, false);
 				return;
 			}
-			setStatus(row, j.status);
+			setStatus(row, j.status, j.status_word);
 			last = { row: row, id: id, undo: j.undo };
 			say(j.message, true);
 			var i = rows.indexOf(row);
@@ -120,7 +125,7 @@
 			if (j.error)
 				return failed(j);
 			last = null;
-			setStatus(l.row, j.status);
+			setStatus(l.row, j.status, j.status_word);
 			select(rows.indexOf(l.row));
 			say(j.message, false);
 		}, failed);
@@ -135,13 +140,14 @@
 		if (!row || row.nextElementSibling &&
 		    row.nextElementSibling.classList.contains("queue-reply-row"))
 			return;
-		var t = document.getElementById("queue-reply");
-		var tr = t.content.firstElementChild.cloneNode(true);
+		var tmpl = document.getElementById("queue-reply");
+		var tr = tmpl.content.firstElementChild.cloneNode(true);
 		var form = tr.querySelector("form");
 		var text = tr.querySelector("textarea");
 		var who = row.querySelector("strong");
-		text.setAttribute("aria-label", "Your reply to " +
-		    (who ? who.textContent : "the comment"));
+		text.setAttribute("aria-label", who ? t("Your reply to %s")
+		    .split("%s").join(who.textContent) :
+		    t("Your reply to the comment"));
 		row.after(tr);
 		text.focus();
 		tr.querySelector(".queue-reply-cancel").addEventListener(
@@ -160,7 +166,7 @@
 				busy = false;
 				if (j.error)
 					return failed(j);
-				setStatus(row, j.status);
+				setStatus(row, j.status, j.status_word);
 				closeReply(tr, row);
 				say(j.message, false);
 			}, failed);
@@ -199,9 +205,9 @@
 	};
 
 	document.addEventListener("keydown", function (ev) {
-		var t = ev.target;
-		if (ev.ctrlKey || ev.metaKey || ev.altKey || t.isContentEditable ||
-		    /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
+		var el = ev.target;
+		if (ev.ctrlKey || ev.metaKey || ev.altKey || el.isContentEditable ||
+		    /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
 			return;
 		var fn = keys[ev.key];
 		if (!fn)

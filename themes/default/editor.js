@@ -18,6 +18,14 @@
 	var count = document.getElementById("word-count");
 	var status = document.getElementById("autosave-status");
 	var idField = form.querySelector("input[name=id]");
+	/* The page's language, through galley.js (English without it). */
+	var text = window.galleyText || {
+		t: function (s) { return s; },
+		n: function (one, many, n) {
+			return (n === 1 ? one : many).replace("%d", String(n));
+		}
+	};
+	var t = text.t;
 	var AUTOSAVE_MS = 5000, PREVIEW_MS = 1500;
 	var dirty = false, saving = false, leaving = false, previewTimer = null;
 
@@ -33,7 +41,7 @@
 
 	function counted() {
 		var n = words(body.value);
-		count.textContent = n + (n === 1 ? " word" : " words");
+		count.textContent = text.n("%d word", "%d words", n);
 	}
 
 	/* The form's fields, without a chosen file, with action set. */
@@ -66,10 +74,12 @@
 				idField.value = String(j.id);
 				history.replaceState(null, "", "?edit=" + j.id);
 			}
-			status.textContent = "Draft autosaved at " + j.time + ".";
+			status.textContent = t("Draft autosaved at %s.")
+			    .split("%s").join(j.time);
 		}).catch(function (e) {
 			dirty = true;
-			status.textContent = "Not autosaved: " + e.message;
+			status.textContent = t("Not autosaved: %s")
+			    .split("%s").join(e.message);
 		}).then(function () {
 			saving = false;
 		});
@@ -131,10 +141,10 @@
 	dialog.setAttribute("aria-labelledby", "picker-title");
 	var title = document.createElement("h2");
 	title.id = "picker-title";
-	title.textContent = "Insert a picture";
+	title.textContent = t("Insert a picture");
 	var close = document.createElement("button");
 	close.type = "button";
-	close.textContent = "Close";
+	close.textContent = t("Close");
 	close.addEventListener("click", function () {
 		dialog.close();
 	});
@@ -181,7 +191,7 @@
 			img.width = 120;
 			b.type = "button";
 			b.className = "pick";
-			b.textContent = "Insert";
+			b.textContent = t("Insert");
 			b.setAttribute("data-markdown", j.markdown);
 			li.appendChild(img);
 			li.appendChild(b);
@@ -189,9 +199,10 @@
 			pickable(b);
 			file.value = "";
 			insert(j.markdown);
-			status.textContent = "The picture was uploaded.";
+			status.textContent = t("The picture was uploaded.");
 		}).catch(function (e) {
-			status.textContent = "Not uploaded: " + e.message;
+			status.textContent = t("Not uploaded: %s")
+			    .split("%s").join(e.message);
 		});
 	});
 

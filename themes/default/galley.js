@@ -16,8 +16,20 @@
 	} catch (e) { /* English: no such element */ }
 
 	function t(s) {
-		return text[s] || s;
+		return typeof text[s] === "string" ? text[s] : s;
 	}
+
+	/* The form of one/many ("%d words") count n takes, n in it. */
+	function tn(one, many, n) {
+		var f = text[one], p = text["%plural"];
+		var s = n === 1 ? one : many;
+		if (Array.isArray(f) && typeof p === "string")
+			s = f[+p.charAt(n < 200 ? n : 100 + n % 100)] || s;
+		return s.replace("%d", String(n));
+	}
+
+	/* The admin's scripts write through these too. */
+	window.galleyText = { t: t, n: tn };
 
 	function play(figure) {
 		var id = figure.getAttribute("data-youtube");
