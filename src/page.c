@@ -155,8 +155,6 @@ page_human_time(struct req *r, int64_t t)
 enum lang
 page_lang(struct req *r)
 {
-	if (r->route.kind == ROUTE_ADMIN)	/* English this round */
-		return LANG_EN;
 	return i18n_lang(set_text(page_settings(r), SET_LANGUAGE));
 }
 

@@ -77,7 +77,7 @@ admin_view(struct req *r, const struct session *se, const char *title)
 	struct buf	 b;
 	size_t		 i;
 
-	view_str(json_object_get(view, "head"), "title", title);
+	view_str(json_object_get(view, "head"), "title", page_tr(r, title));
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	buf_init(&b);
@@ -154,9 +154,9 @@ int
 admin_refuse(struct req *r, const struct session *se, int status,
     const char *why)
 {
-	json_t	*view = admin_view(r, se, "Not allowed");
+	json_t	*view = admin_view(r, se, N_("Not allowed"));
 
-	view_str(view, "message", why);
+	view_str(view, "message", page_tr(r, why));
 	return page_render(r, "admin-refused", view, status);
 }
 
@@ -189,15 +189,15 @@ static const struct {
 	const char	*done;
 	const char	*notice;
 } login_notices[] = {
-	{ "out", "You are logged out." },
-	{ "password", "Your password is set, and every session of your"
-	    " account has ended. Log in with the new password." },
+	{ "out", N_("You are logged out.") },
+	{ "password", N_("Your password is set, and every session of your"
+	    " account has ended. Log in with the new password.") },
 };
 
 static int
 login_page(struct req *r, const char *email, const char *error, int status)
 {
-	json_t		*view = admin_view(r, NULL, "Log in");
+	json_t		*view = admin_view(r, NULL, N_("Log in"));
 	const char	*done = req_arg(r, "done");
 	size_t		 i;
 	int		 any = 1;
@@ -216,7 +216,8 @@ login_page(struct req *r, const char *email, const char *error, int status)
 	for (i = 0; done != NULL && i < sizeof(login_notices) /
 	    sizeof(login_notices[0]); i++)
 		if (strcmp(done, login_notices[i].done) == 0)
-			view_str(view, "notice", login_notices[i].notice);
+			view_str(view, "notice", page_tr(r,
+			    login_notices[i].notice));
 	return page_render(r, "admin-login", view, status);
 }
 
@@ -234,8 +235,8 @@ login(struct req *r, struct form *in)
 	    form_get(in, "password", NULL, NULL), 0, 0, NULL };
 
 	if (page_cross_site(r))
-		return page_refusal(r, 403, "Login refused",
-		    "This login form was sent from another site.");
+		return page_refusal(r, 403, N_("Login refused"),
+		    N_("This login form was sent from another site."));
 	rc = auth_login(&env, &l);
 	r->delay_ms = l.delay_ms;
 	switch (rc) {
@@ -249,13 +250,15 @@ login(struct req *r, struct form *in)
 	case AUTH_THROTTLED:
 		r->retry_after = (int)l.wait;
 		return login_page(r, l.email, arena_printf(&r->arena,
-		    "Too many failed attempts. Please wait %lld seconds and"
-		    " try again.", (long long)l.wait), 429);
+		    i18n_nget(page_lang(r), "Too many failed attempts. Please"
+		    " wait %lld second and try again.", "Too many failed"
+		    " attempts. Please wait %lld seconds and try again.",
+		    (unsigned long)l.wait), (long long)l.wait), 429);
 	case AUTH_DOWN:
 		return page_error(r, 503);
 	default:
-		return login_page(r, l.email, "That email address and"
-		    " password do not match an account.", 401);
+		return login_page(r, l.email, page_tr(r, "That email address"
+		    " and password do not match an account."), 401);
 	}
 }
 
@@ -455,22 +458,23 @@ page_admin(struct req *r, struct form *in)
 		if (strcmp(sections[i].name, r->route.slug) == 0)
 			sec = &sections[i];
 	if (sec == NULL)
-		return admin_refuse(r, &se, 404, "There is no such page.");
+		return admin_refuse(r, &se, 404, N_("There is no such page."));
 	if ((in != NULL && sec->post == NULL) || (in == NULL &&
 	    sec->get == NULL))
-		return admin_refuse(r, &se, 405, "That cannot be done here.");
+		return admin_refuse(r, &se, 405,
+		    N_("That cannot be done here."));
 	if (auth_role_rank(se.user.role) < sec->rank)
-		return admin_refuse(r, &se, 403, "Your role does not allow"
-		    " this page.");
+		return admin_refuse(r, &se, 403, N_("Your role does not allow"
+		    " this page."));
 	if (in == NULL)
 		return sec->get(r, &se);
 	if (page_cross_site(r))
-		return admin_refuse(r, &se, 403, "This form was sent from"
-		    " another site.");
+		return admin_refuse(r, &se, 403, N_("This form was sent from"
+		    " another site."));
 	if (!auth_csrf_ok(&env, r->session_cookie, form_get(in, "csrf", NULL,
 	    NULL)))
-		return admin_refuse(r, &se, 403, "This form has expired or"
+		return admin_refuse(r, &se, 403, N_("This form has expired or"
 		    " did not come from this site. Go back, reload the page"
-		    " and try again.");
+		    " and try again."));
 	return sec->post(r, &se, in);
 }
