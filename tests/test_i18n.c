@@ -9,8 +9,10 @@
  * category, tag, author and date archives, search with and without
  * hits, 404, the privacy page, a mail link's page): each has lang="ru"
  * and no msgid of the catalogue left in its visible text; the same page
- * in English first, so the cache is seen to follow the setting.  Last,
- * a reader's mail rendered (mail_render) in Russian.
+ * in English first, so the cache is seen to follow the setting.  Then
+ * the admin signed in (admin()): each of its screens, refused forms and
+ * the queue script's answers.  Last, a reader's mail rendered
+ * (mail_render) in Russian.
  */
 #include <sys/stat.h>
 #include <ctype.h>
@@ -192,7 +194,24 @@ plurals(void)
 	CHECK_STR(s, "line 1: a plural without {{^_n}}");
 }
 
-/* The text a reader sees: text nodes and the attributes read aloud. */
+/* Is n an input whose value is its label (a button), not data? */
+static int
+labelled(xmlNodePtr n)
+{
+	xmlChar	*t = xmlGetProp(n, (const xmlChar *)"type");
+	int	 yes = t != NULL && strcmp((const char *)n->name, "input") == 0 &&
+		    (strcmp((char *)t, "submit") == 0 ||
+		    strcmp((char *)t, "button") == 0 ||
+		    strcmp((char *)t, "reset") == 0);
+
+	xmlFree(t);
+	return yes;
+}
+
+/*
+ * The text a reader sees: text nodes and the attributes read aloud (a
+ * value only a button's: a hidden field's is a name, a text field's data).
+ */
 static void
 visible(xmlNodePtr n, struct buf *out)
 {
@@ -213,7 +232,8 @@ visible(xmlNodePtr n, struct buf *out)
 		    strcmp((const char *)n->name, "style") == 0)
 			continue;
 		for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
-			if ((v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
+			if ((strcmp(attrs[i], "value") != 0 || labelled(n)) &&
+			    (v = xmlGetProp(n, (const xmlChar *)attrs[i])) !=
 			    NULL) {
 				buf_puts(out, (const char *)v);
 				buf_putc(out, '\n');
@@ -221,6 +241,32 @@ visible(xmlNodePtr n, struct buf *out)
 			}
 		visible(n->children, out);
 	}
+}
+
+/* A letter, digit or _ of any script (a UTF-8 byte of one, past ASCII). */
+static int
+wordc(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+/*
+ * Is piece in text as whole words: "view" is not in "preview", nor
+ * "word" in "password"?
+ */
+static int
+words_in(const char *text, const char *piece)
+{
+	const char	*at;
+	size_t		 n = strlen(piece);
+
+	for (at = text; (at = strstr(at, piece)) != NULL; at++)
+		if ((at == text || !wordc((unsigned char)at[-1]) ||
+		    !wordc((unsigned char)piece[0])) && (!wordc(
+		    (unsigned char)at[n]) || !wordc((unsigned char)piece[n -
+		    1])))
+			return 1;
+	return 0;
 }
 
 /*
@@ -248,8 +294,8 @@ piece_found(const char *text, const char *msgid, char *found, size_t size)
 		/* trim, and keep pieces with a word in them */
 		while (n > 0 && strchr(" .,:;()&\"", piece[n - 1]) != NULL)
 			piece[--n] = '\0';
-		if (letters >= 4 && n > 0 && strstr(text, piece +
-		    strspn(piece, " .,:;()\"")) != NULL &&
+		if (letters >= 4 && n > 0 && words_in(text, piece +
+		    strspn(piece, " .,:;()\"")) &&
 		    strchr(piece, '&') == NULL) {
 			snprintf(found, size, "%s", piece);
 			return 1;
@@ -264,6 +310,27 @@ piece_found(const char *text, const char *msgid, char *found, size_t size)
 		else if (*s == '%')
 			s++;
 	}
+}
+
+/* Drops the nodes each of the n XPath expressions xp finds. */
+static void
+drop_nodes(xmlDocPtr doc, const char *const *xp, size_t n)
+{
+	xmlXPathContextPtr	 x = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr	 o;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < n; i++) {
+		o = xmlXPathEvalExpression((const xmlChar *)xp[i], x);
+		for (k = 0; o != NULL && o->nodesetval != NULL &&
+		    k < o->nodesetval->nodeNr; k++) {
+			xmlUnlinkNode(o->nodesetval->nodeTab[k]);
+			xmlFreeNode(o->nodesetval->nodeTab[k]);
+		}
+		xmlXPathFreeObject(o);
+	}
+	xmlXPathFreeContext(x);
 }
 
 /* Drops what the site's writers and readers wrote: it stays English. */
@@ -281,26 +348,17 @@ drop_content(xmlDocPtr doc)
 	    "//p[@class='archive-description']", "//title",
 	    "//img", "//p[@class='post-source']", "//figure",
 	    "//p[@class='comment-more']" };
-	xmlXPathContextPtr	 x = xmlXPathNewContext(doc);
-	xmlXPathObjectPtr	 o;
-	size_t			 i;
-	int			 k;
 
-	for (i = 0; i < sizeof(xp) / sizeof(xp[0]); i++) {
-		o = xmlXPathEvalExpression((const xmlChar *)xp[i], x);
-		for (k = 0; o != NULL && o->nodesetval != NULL &&
-		    k < o->nodesetval->nodeNr; k++) {
-			xmlUnlinkNode(o->nodesetval->nodeTab[k]);
-			xmlFreeNode(o->nodesetval->nodeTab[k]);
-		}
-		xmlXPathFreeObject(o);
-	}
-	xmlXPathFreeContext(x);
+	drop_nodes(doc, xp, sizeof(xp) / sizeof(xp[0]));
 }
 
-/* Checks one Russian page: lang="ru" and no English msgid shown. */
+/*
+ * Checks one Russian page: lang="ru" and no English msgid shown, once
+ * what the n XPath expressions more find (data) is dropped too.
+ */
 static void
-russian(const char *path, const struct resp *r)
+russian_but(const char *path, const struct resp *r, const char *const *more,
+    size_t nmore)
 {
 	htmlDocPtr	 doc = html_parse(r);
 	struct buf	 text;
@@ -316,6 +374,7 @@ russian(const char *path, const struct resp *r)
 	CHECK_MSG(lang != NULL && strcmp(lang, "ru") == 0, what);
 	free(lang);
 	drop_content(doc);
+	drop_nodes(doc, more, nmore);
 	buf_init(&text);
 	visible(xmlDocGetRootElement(doc), &text);
 	json_array_foreach(msgids, i, e) {
@@ -333,6 +392,12 @@ russian(const char *path, const struct resp *r)
 	}
 	buf_reset(&text);
 	xmlFreeDoc(doc);
+}
+
+static void
+russian(const char *path, const struct resp *r)
+{
+	russian_but(path, r, NULL, 0);
 }
 
 static void
@@ -646,6 +711,169 @@ offsite(void)
 	buf_reset(&b);
 }
 
+/*
+ * What the screens below show that is not theirs to translate: the
+ * frame around them (admin()'s to check), the site's title, commands
+ * and paths in <code>, and what people typed (textarea).
+ */
+static const char *const screen_data[] = { "//a[@class='skip-link']",
+    "//header[@class='admin-side']", "//p[@class='admin-site']", "//code",
+    "//textarea" };
+
+/* Checks the answer r to what (status, a text it must have) as Russian. */
+static void
+screen_check(const char *what, const struct resp *r, long status,
+    const char *want)
+{
+	char	 msg[400];
+
+	snprintf(msg, sizeof(msg), "%s is %ld", what, status);
+	if (!CHECK_MSG(r->status == status, msg))
+		fprintf(stderr, "  got %ld\n", r->status);
+	snprintf(msg, sizeof(msg), "%s says \"%s\"", what, want);
+	CHECK_MSG(r->body.data != NULL && strstr(r->body.data, want) != NULL,
+	    msg);
+	russian_but(what, r, screen_data, sizeof(screen_data) /
+	    sizeof(screen_data[0]));
+}
+
+/* GETs path with the header line cookie (or none), then screen_check. */
+static void
+screen_get(struct srv *s, const char *cookie, const char *path, long status,
+    const char *want)
+{
+	struct resp	 r;
+
+	if (!CHECK_MSG(http_get_as(s, path, cookie, &r) != -1, path))
+		return;
+	screen_check(path, &r, status, want);
+	resp_free(&r);
+}
+
+/* POSTs fields to path (multipart for the tools), then screen_check. */
+static void
+screen_post(struct srv *s, const char *cookie, const char *path,
+    const char *const *fields, long status, const char *want)
+{
+	const char	*h[] = { cookie, NULL };
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "POST %s (%s)", path, fields[1]);
+	if (!CHECK_MSG(http_post(s, path, fields, strcmp(path,
+	    "/admin/tools/") == 0, NULL, cookie != NULL ? h : NULL, &r) == 0,
+	    what))
+		return;
+	screen_check(what, &r, status, want);
+	resp_free(&r);
+}
+
+/*
+ * The admin's settings, users, appearance, privacy and tools screens,
+ * the login, a lost password and its link, and a refusal, in Russian:
+ * each page as shown, and the states with a notice or an error beside
+ * a field.  What is checked is each page's <main>: the menu around it
+ * is the frame's.  Then once in English, the setting changed.
+ */
+static void
+admin_pages(struct srv *s)
+{
+	static const char *const shown[] = { "/admin/settings/?done=saved",
+	    "Настройки сохранены.", "/admin/users/?done=given",
+	    "её записи переданы", "/admin/appearance/?done=icon",
+	    "Значок сайта сохранён.", "/admin/privacy/?done=3",
+	    "Готово: стёрто 3 комментария.", "/admin/tools/",
+	    "Перезагрузить тему", "/admin/logout/",
+	    "Здесь этого сделать нельзя." };
+	const char	*admin, *tok;
+	char		 csrf[200], staff[32];
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*v;
+	size_t		 i;
+	long		 st;
+
+	/* Before anyone can log in: how the first admin is made. */
+	screen_get(s, NULL, "/admin/login/", 200, "Создайте первого"
+	    " администратора");
+	screen_get(s, NULL, "/admin/login/?done=out", 200, "Вы вышли.");
+	screen_get(s, NULL, "/admin/lost/", 200, "почта выключена");
+	screen_get(s, NULL, "/admin/reset/?t=forged", 410, "Эту ссылку нельзя"
+	    " использовать");
+	screen_post(s, NULL, "/admin/login/", (const char *[]){ "email",
+	    "boss@example.org", "password", "wrong password", NULL }, 401,
+	    "не подходят ни к одной учётной записи");
+	if (!CHECK(user_add(site, "boss@example.org", "Boss", "admin",
+	    "correct horse battery") == 0))
+		return;
+	admin = admin_login(s, "boss@example.org", "correct horse battery",
+	    &st);
+	if (!CHECK(admin != NULL))
+		return;
+	snprintf(csrf, sizeof(csrf), "%s", admin_csrf(s, admin));
+	tok = csrf;
+	/* The menu's page, named as a Russian site would name it. */
+	CHECK(db_exec(site_db(site), "UPDATE posts SET title ="
+	    " 'Конфиденциальность' WHERE slug = 'privacy'") == 0);
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i += 2)
+		screen_get(s, admin, shown[i], strstr(shown[i], "logout") ?
+		    405 : 200, shown[i + 1]);
+	/* The settings: names, help, choices and defaults in Russian. */
+	screen_get(s, admin, "/admin/settings/", 200, "Файл cookie и IP-адрес");
+	screen_get(s, admin, "/admin/settings/", 200, "(по умолчанию: вкл.)");
+	/* Refused forms: the reason beside the field, in Russian. */
+	screen_post(s, admin, "/admin/settings/", (const char *[]){ "csrf", tok,
+	    "shown", "posts_per_page", "posts_per_page", "0", NULL }, 422,
+	    "Здесь нужно: целое число от 1 до 100.");
+	screen_post(s, admin, "/admin/settings/", (const char *[]){ "csrf",
+	    "forged", "shown", "posts_per_page", "posts_per_page", "5", NULL },
+	    403, "Срок действия формы истёк");
+	if (CHECK(http_get_as(s, "/admin/users/", admin, &r) == 200)) {
+		doc = html_parse(&r);
+		v = doc != NULL ? xp_attr(doc, "//select[@id='rm-id']/option"
+		    "[1]/@value") : NULL;
+		snprintf(staff, sizeof(staff), "%s", v != NULL ? v : "0");
+		free(v);
+		xmlFreeDoc(doc);
+		resp_free(&r);
+		screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf",
+		    tok, "action", "remove", "id", staff, "heir", "", NULL },
+		    422, "выберите, кому их передать");
+	}
+	screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf", tok,
+	    "action", "add", "email", "nobody", "name", "N", "role", "author",
+	    "password", "correct horse battery", NULL }, 422,
+	    "Это не похоже на адрес email.");
+	screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf", tok,
+	    "action", "password", "id", staff, "password", "short", NULL },
+	    422, "не меньше 10 символов.");
+	screen_post(s, admin, "/admin/appearance/", (const char *[]){ "csrf",
+	    tok, "action", "add", "target", "link", "label", "", "url",
+	    "ftp://x", NULL }, 422, "У ссылки должно быть название.");
+	screen_post(s, admin, "/admin/privacy/", (const char *[]){ "csrf", tok,
+	    "action", "erase", "email", "oleg@example.net", NULL }, 422,
+	    "Отметьте флажок");
+	screen_post(s, admin, "/admin/tools/", (const char *[]){ "csrf", tok,
+	    "action", "check", NULL }, 422, "Выберите файл экспорта");
+	screen_post(s, admin, "/admin/tools/", (const char *[]){ "csrf", tok,
+	    "action", "theme", NULL }, 200, "Тема перезагружена из ");
+	/* English again: the same page follows the setting. */
+	set("language", "en");
+	CHECK(http_eventually(s, "/", "<html lang=\"en\">"));
+	if (CHECK(http_get_as(s, "/admin/settings/", admin, &r) == 200)) {
+		CHECK(strstr(r.body.data, "<html lang=\"en\">") != NULL);
+		CHECK(strstr(r.body.data, ">Save settings</button>") != NULL);
+		CHECK(strstr(r.body.data, ">Cookie and IP address</option>")
+		    != NULL);
+		CHECK(strstr(r.body.data, " (default: on)") != NULL);
+		CHECK(strstr(r.body.data, "Настройки") == NULL);
+		resp_free(&r);
+	}
+	set("language", "ru");
+	CHECK(http_eventually(s, "/", "<html lang=\"ru\">"));
+	free((char *)admin);
+}
+
 int
 main(void)
 {
@@ -671,6 +899,7 @@ main(void)
 		return check_done();
 	cache(&s);
 	pages(&s);
+	admin_pages(&s);
 	overridden(&s);
 	CHECK(srv_stop(&s) == 0);
 	mail();
