@@ -10,9 +10,10 @@
  * hits, 404, the privacy page, a mail link's page): each has lang="ru"
  * and no msgid of the catalogue left in its visible text; the same page
  * in English first, so the cache is seen to follow the setting.  Then
- * the admin signed in (admin()): each of its screens, refused forms and
- * the queue script's answers.  Last, a reader's mail rendered
- * (mail_render) in Russian.
+ * the admin's settings, users, appearance, privacy and tools screens,
+ * the login and password pages and refusals (admin_pages(), before any
+ * admin exists), with their notices and refused forms.  Last, a
+ * reader's mail rendered (mail_render) in Russian.
  */
 #include <sys/stat.h>
 #include <ctype.h>
