@@ -69,6 +69,48 @@ static const struct open_page {
 	{ "reset", admin_reset },
 };
 
+/* The stored words the admin shows, by kind (their msgctxt). */
+static const struct {
+	const char	*kind, *word;
+} admin_words[] = {
+	{ "role", NC_("role", "admin") },
+	{ "role", NC_("role", "editor") },
+	{ "role", NC_("role", "author") },
+	{ "post type", NC_("post type", "post") },
+	{ "post type", NC_("post type", "page") },
+	{ "post status", NC_("post status", "published") },
+	{ "post status", NC_("post status", "scheduled") },
+	{ "post status", NC_("post status", "draft") },
+	{ "post status", NC_("post status", "pending") },
+	{ "post status", NC_("post status", "private") },
+	{ "post status", NC_("post status", "trash") },
+	{ "comment status", NC_("comment status", "approved") },
+	{ "comment status", NC_("comment status", "pending") },
+	{ "comment status", NC_("comment status", "spam") },
+	{ "comment status", NC_("comment status", "trash") },
+	{ "spam filter", NC_("spam filter", "ham") },
+	{ "spam filter", NC_("spam filter", "spam") },
+	{ "menu item", NC_("menu item", "page") },
+	{ "menu item", NC_("menu item", "category") },
+	{ "menu item", NC_("menu item", "tag") },
+	{ "menu item", NC_("menu item", "link") },
+	{ "privacy log", NC_("privacy log", "export") },
+	{ "privacy log", NC_("privacy log", "remove") },
+	{ "privacy log", NC_("privacy log", "anonymise") },
+};
+
+const char *
+admin_word(struct req *r, const char *kind, const char *word)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(admin_words) / sizeof(admin_words[0]); i++)
+		if (strcmp(admin_words[i].kind, kind) == 0 &&
+		    strcmp(admin_words[i].word, word) == 0)
+			return i18n_pget(page_lang(r), kind, word);
+	return word;
+}
+
 json_t *
 admin_view(struct req *r, const struct session *se, const char *title)
 {

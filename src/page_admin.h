@@ -31,6 +31,13 @@ int	 admin_json_write(const char *data, size_t len, void *buf);
 /* Renders a refusal (403, 404, 405) with the menu; returns status. */
 int	 admin_refuse(struct req *, const struct session *, int status,
 	    const char *why);
+/*
+ * A word the admin stores and shows (a role, a post's type or status, a
+ * comment's status) in the site's language: kind is its msgctxt
+ * ("role", "post type", "post status", "comment status", "spam
+ * filter"); a word admin_words lacks is shown as it is.
+ */
+const char *admin_word(struct req *, const char *kind, const char *word);
 /* One comment as the moderation views show it (email, score, signals). */
 json_t	*admin_comment_view(struct req *, const struct comment *);
 

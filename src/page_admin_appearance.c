@@ -110,21 +110,6 @@ parents_view(const struct choices *ch, int64_t self, int64_t selected)
 	return a;
 }
 
-/* What an item is ("page", "category", "tag", "link"), for r. */
-static const char *
-kind_name(struct req *r, const char *kind)
-{
-	static const char *const kinds[] = { NC_("menu item", "page"),
-	    NC_("menu item", "category"), NC_("menu item", "tag"),
-	    NC_("menu item", "link") };
-	size_t	 i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kind, kinds[i]) == 0)
-			return i18n_pget(page_lang(r), "menu item", kinds[i]);
-	return kind;
-}
-
 /* A refused form's messages beside its label, link and parent. */
 static void
 errors_view(struct req *r, json_t *o, const struct refused *f)
@@ -145,7 +130,7 @@ row_view(struct req *r, const struct choices *ch, const struct menu_item *it,
 	int		 mine = f != NULL && f->id == it->id;
 
 	view_int(o, "id", it->id);
-	view_str(o, "kind", kind_name(r, it->kind));
+	view_str(o, "kind", admin_word(r, "menu item", it->kind));
 	view_str(o, "name", strcmp(it->kind, "link") == 0 ? it->url :
 	    it->name);
 	view_str(o, "label", mine ? f->label : it->label);

@@ -19,20 +19,6 @@
 #include "req.h"
 #include "store.h"
 
-/* The log's word for what was done (privacy.c's log_it), for r. */
-static const char *
-action_name(struct req *r, const char *action)
-{
-	static const char *const words[] = { NC_("privacy log", "export"),
-	    NC_("privacy log", "remove"), NC_("privacy log", "anonymise") };
-	size_t	 i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(action, words[i]) == 0)
-			return i18n_pget(page_lang(r), "privacy log", words[i]);
-	return action;
-}
-
 static int
 privacy_page(struct req *r, struct session *se, const char *email,
     const char *error, int status)
@@ -51,7 +37,8 @@ privacy_page(struct req *r, struct session *se, const char *email,
 		o = json_object();
 		view_str(o, "date", page_human_date(r, e[i].created));
 		view_str(o, "who", e[i].user_name);
-		view_str(o, "action", action_name(r, e[i].action));
+		view_str(o, "action", admin_word(r, "privacy log",
+		    e[i].action));
 		view_str(o, "subject", e[i].subject);
 		view_int(o, "items", e[i].items);
 		json_array_append_new(a, o);

@@ -320,6 +320,29 @@ done_notice(const char *done)
 }
 
 /*
+ * The roles as a select's options (word, name), role's on: the form of
+ * one account, or (role NULL) the new account's, whose first is its
+ * default.
+ */
+static json_t *
+roles_view(struct req *r, const char *role)
+{
+	static const char *const words[] = { "author", "editor", "admin" };
+	json_t	*a = json_array(), *o;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		o = json_object();
+		view_str(o, "word", words[i]);
+		view_str(o, "name", admin_word(r, "role", words[i]));
+		json_object_set_new(o, "on", json_boolean(role != NULL &&
+		    strcmp(role, words[i]) == 0));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/*
  * The users page; in and error, when a form was refused, put back what
  * was sent and say why (the remove form's reason sits beside it).
  */
@@ -348,13 +371,7 @@ users_page(struct req *r, struct session *se, struct form *in,
 		view_int(o, "id", u[i].id);
 		view_str(o, "name", u[i].name);
 		view_str(o, "email", u[i].email);
-		json_object_set_new(o, "is_admin", json_boolean(
-		    strcmp(u[i].role, "admin") == 0));
-		json_object_set_new(o, "is_editor", json_boolean(
-		    strcmp(u[i].role, "editor") == 0));
-		json_object_set_new(o, "is_author", json_boolean(
-		    strcmp(u[i].role, "author") == 0));
-		view_str(o, "role", u[i].role);
+		json_object_set_new(o, "roles", roles_view(r, u[i].role));
 		if (u[i].id == se->user.id)
 			json_object_set_new(o, "you", json_true());
 		json_object_set_new(o, "rm", json_boolean(u[i].id == rm));
@@ -362,6 +379,7 @@ users_page(struct req *r, struct session *se, struct form *in,
 		json_array_append_new(list, o);
 	}
 	json_object_set_new(view, "users", list);
+	json_object_set_new(view, "roles", roles_view(r, NULL));
 	view_str(view, "new_email", in ? form_get(in, "email", NULL, NULL) :
 	    "");
 	view_str(view, "new_name", in ? form_get(in, "name", NULL, NULL) : "");

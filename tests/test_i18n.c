@@ -822,6 +822,15 @@ admin_pages(struct srv *s)
 	/* The settings: names, help, choices and defaults in Russian. */
 	screen_get(s, admin, "/admin/settings/", 200, "Файл cookie и IP-адрес");
 	screen_get(s, admin, "/admin/settings/", 200, "(по умолчанию: вкл.)");
+	/* Stored words by their names: a role, a menu item's kind. */
+	screen_get(s, admin, "/admin/users/", 200, "<option value=\"admin\""
+	    " selected>администратор</option>");
+	if (CHECK(http_post(s, "/admin/appearance/", (const char *[]){ "csrf",
+	    tok, "action", "add", "target", "link", "label", "Главная", "url",
+	    "/", NULL }, 0, NULL, (const char *[]){ admin, NULL }, &r) == 0))
+		resp_free(&r);
+	screen_get(s, admin, "/admin/appearance/", 200, "<span class=\"menu-"
+	    "kind\">(ссылка)</span>");
 	/* Refused forms: the reason beside the field, in Russian. */
 	screen_post(s, admin, "/admin/settings/", (const char *[]){ "csrf", tok,
 	    "shown", "posts_per_page", "posts_per_page", "0", NULL }, 422,
