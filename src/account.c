@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "comment.h"
+#include "i18n.h"
 #include "slug.h"
 #include "store.h"
 #include "utf8.h"
@@ -26,12 +27,12 @@ problem(const char *email, const char *name, const char *role,
     const char *password)
 {
 	if (!comment_email_ok(email))
-		return "That does not look like an email address.";
+		return N_("That does not look like an email address.");
 	if (*name == '\0' || strlen(name) > 100 ||
 	    !utf8_valid(name, strlen(name)))
-		return "A name needs 1 to 100 characters of text.";
+		return N_("A name needs 1 to 100 characters of text.");
 	if (!account_role_ok(role))
-		return "The role must be admin, editor or author.";
+		return N_("The role must be admin, editor or author.");
 	return password != NULL ? auth_password_problem(password) : NULL;
 }
 
@@ -48,13 +49,14 @@ account_add(struct store_conn *c, const char *email, const char *name,
 	if ((*why = problem(email, name, role, password)) != NULL)
 		return STORE_ERROR;
 	if (password != NULL && auth_hash(password, hash, sizeof(hash)) != 0) {
-		*why = "Out of memory while hashing the password.";
+		*why = N_("Out of memory while hashing the password.");
 		return STORE_ERROR;
 	}
 	arena_init(&a);
 	if (store_user_by_email(c, &a, email, &old) == STORE_OK) {
 		arena_free(&a);
-		*why = "An account with that email address exists already.";
+		*why = N_("An account with that email address exists"
+		    " already.");
 		return STORE_CONFLICT;
 	}
 	base = slug_from_title(name);
@@ -71,7 +73,8 @@ account_add(struct store_conn *c, const char *email, const char *name,
 	free(base);
 	arena_free(&a);
 	if (rc == STORE_CONFLICT)
-		*why = "An account with that email address exists already.";
+		*why = N_("An account with that email address exists"
+		    " already.");
 	return rc;
 }
 
@@ -87,13 +90,13 @@ account_password(struct store_conn *c, const char *email,
 	if ((*why = auth_password_problem(password)) != NULL)
 		return STORE_ERROR;
 	if (auth_hash(password, hash, sizeof(hash)) != 0) {
-		*why = "Out of memory while hashing the password.";
+		*why = N_("Out of memory while hashing the password.");
 		return STORE_ERROR;
 	}
 	arena_init(&a);
 	rc = store_user_by_email(c, &a, email, &u);
 	if (rc == STORE_NOTFOUND)
-		*why = "There is no account with that email address.";
+		*why = N_("There is no account with that email address.");
 	if (rc == STORE_OK && (rc = store_user_set(c, u.id, NULL, hash)) ==
 	    STORE_OK && (rc = store_reset_forget(c, u.id)) == STORE_OK)
 		rc = store_sessions_end_user(c, u.id, "");
@@ -115,19 +118,19 @@ remove_in(struct store_conn *c, int64_t id, int64_t heir, int64_t *posts,
 	rc = heir != 0 ? store_user_by_id(c, &a, heir, &u) : STORE_OK;
 	arena_free(&a);
 	if (rc == STORE_NOTFOUND)
-		*why = "There is no account to give the posts to.";
+		*why = N_("There is no account to give the posts to.");
 	if (rc != STORE_OK ||
 	    (rc = store_user_works(c, id, posts, &versions)) != STORE_OK)
 		return rc;
 	if (heir == 0 && *posts + versions > 0) {
-		*why = "This account wrote posts: choose an account to give"
-		    " them to.";
+		*why = N_("This account wrote posts: choose an account to give"
+		    " them to.");
 		return STORE_CONFLICT;
 	}
 	if (heir != 0 && (rc = store_user_give(c, id, heir)) != STORE_OK)
 		return rc;
 	if ((rc = store_user_remove(c, id)) == STORE_NOTFOUND)
-		*why = "There is no such account.";
+		*why = N_("There is no such account.");
 	return rc;
 }
 
@@ -140,8 +143,8 @@ account_remove(struct store_conn *c, int64_t id, int64_t heir,
 	*posts = 0;
 	/* Not with no account named: that is no such account, below. */
 	if (heir != 0 && heir == id) {
-		*why = "The posts must go to another account than the one"
-		    " removed.";
+		*why = N_("The posts must go to another account than the one"
+		    " removed.");
 		return STORE_ERROR;
 	}
 	if ((rc = store_begin(c)) != STORE_OK)

@@ -41,6 +41,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "env.h"
+#include "i18n.h"
 #include "sign.h"
 #include "slot.h"
 #include "store.h"
@@ -126,14 +127,15 @@ auth_password_problem(const char *password)
 	size_t	 i, n = 0, len = strlen(password);
 
 	if (!utf8_valid(password, len))
-		return "The password has characters that are not valid text.";
+		return N_("The password has characters that are not valid"
+		    " text.");
 	for (i = 0; i < len; i++)
 		if (((unsigned char)password[i] & 0xc0) != 0x80)
 			n++;
 	if (n < AUTH_PASSWORD_MIN)
-		return "A password needs at least 10 characters.";
+		return N_("A password needs at least 10 characters.");
 	if (len > 1000)
-		return "A password can be at most 1,000 bytes.";
+		return N_("A password can be at most 1,000 bytes.");
 	return NULL;
 }
 

@@ -59,7 +59,7 @@ static const char *const messages[] = {
 	[IMAGE_IO] = N_("The image could not be saved; please try again later."),
 	[IMAGE_FULL] = N_("The site has no room to save pictures right now;"
 	    " please try again later."),
-	[IMAGE_SMALL] = "An icon must be at least 180 by 180 pixels.",
+	[IMAGE_SMALL] = N_("An icon must be at least 180 by 180 pixels."),
 	[IMAGE_BUSY] = N_("The site is busy with other pictures right now;"
 	    " please try again in a minute."),
 };
@@ -966,8 +966,8 @@ image_icon(const void *data, size_t len, struct image_gate *gate,
 	if (rc == IMAGE_NOT_JPEG)
 		not_accepted(IMAGE_ANY, msg, msglen);
 	else if (rc == IMAGE_UNSUPPORTED && pr.frames > 1)
-		snprintf(msg, msglen, "An icon is a still picture, not an"
-		    " animation.");
+		snprintf(msg, msglen, "%s", N_("An icon is a still picture, not"
+		    " an animation."));
 	else
 		snprintf(msg, msglen, "%s", rc == IMAGE_TOO_BIG && need > 0 ?
 		    too_heavy : messages[rc]);

@@ -461,7 +461,7 @@ config_set(struct store_conn *c, const struct setting *st, const char *v)
 	char	 err[200];
 	int	 rc;
 
-	if (setting_check(st, v, err, sizeof(err)) == -1) {
+	if (setting_check(st, v, LANG_EN, err, sizeof(err)) == -1) {
 		fprintf(stderr, "galley: %s must be %s\n", st->key, err);
 		return 1;
 	}

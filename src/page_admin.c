@@ -107,6 +107,13 @@ static const struct {
 	{ "comment status", NC_("comment status", "trash") },
 	{ "spam filter", NC_("spam filter", "ham") },
 	{ "spam filter", NC_("spam filter", "spam") },
+	{ "menu item", NC_("menu item", "page") },
+	{ "menu item", NC_("menu item", "category") },
+	{ "menu item", NC_("menu item", "tag") },
+	{ "menu item", NC_("menu item", "link") },
+	{ "privacy log", NC_("privacy log", "export") },
+	{ "privacy log", NC_("privacy log", "remove") },
+	{ "privacy log", NC_("privacy log", "anonymise") },
 };
 
 const char *
@@ -245,15 +252,15 @@ static const struct {
 	const char	*done;
 	const char	*notice;
 } login_notices[] = {
-	{ "out", "You are logged out." },
-	{ "password", "Your password is set, and every session of your"
-	    " account has ended. Log in with the new password." },
+	{ "out", N_("You are logged out.") },
+	{ "password", N_("Your password is set, and every session of your"
+	    " account has ended. Log in with the new password.") },
 };
 
 static int
 login_page(struct req *r, const char *email, const char *error, int status)
 {
-	json_t		*view = admin_view(r, NULL, "Log in");
+	json_t		*view = admin_view(r, NULL, N_("Log in"));
 	const char	*done = req_arg(r, "done");
 	size_t		 i;
 	int		 any = 1;
@@ -272,7 +279,8 @@ login_page(struct req *r, const char *email, const char *error, int status)
 	for (i = 0; done != NULL && i < sizeof(login_notices) /
 	    sizeof(login_notices[0]); i++)
 		if (strcmp(done, login_notices[i].done) == 0)
-			view_str(view, "notice", login_notices[i].notice);
+			view_str(view, "notice", page_tr(r,
+			    login_notices[i].notice));
 	return page_render(r, "admin-login", view, status);
 }
 
@@ -290,8 +298,8 @@ login(struct req *r, struct form *in)
 	    form_get(in, "password", NULL, NULL), 0, 0, NULL };
 
 	if (page_cross_site(r))
-		return page_refusal(r, 403, "Login refused",
-		    "This login form was sent from another site.");
+		return page_refusal(r, 403, N_("Login refused"),
+		    N_("This login form was sent from another site."));
 	rc = auth_login(&env, &l);
 	r->delay_ms = l.delay_ms;
 	switch (rc) {
@@ -305,13 +313,15 @@ login(struct req *r, struct form *in)
 	case AUTH_THROTTLED:
 		r->retry_after = (int)l.wait;
 		return login_page(r, l.email, arena_printf(&r->arena,
-		    "Too many failed attempts. Please wait %lld seconds and"
-		    " try again.", (long long)l.wait), 429);
+		    i18n_nget(page_lang(r), "Too many failed attempts. Please"
+		    " wait %lld second and try again.", "Too many failed"
+		    " attempts. Please wait %lld seconds and try again.",
+		    (unsigned long)l.wait), (long long)l.wait), 429);
 	case AUTH_DOWN:
 		return page_error(r, 503);
 	default:
-		return login_page(r, l.email, "That email address and"
-		    " password do not match an account.", 401);
+		return login_page(r, l.email, page_tr(r, "That email address"
+		    " and password do not match an account."), 401);
 	}
 }
 

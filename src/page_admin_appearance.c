@@ -110,16 +110,27 @@ parents_view(const struct choices *ch, int64_t self, int64_t selected)
 	return a;
 }
 
+/* A refused form's messages beside its label, link and parent. */
+static void
+errors_view(struct req *r, json_t *o, const struct refused *f)
+{
+	view_str(o, "e_label", f->e_label != NULL ? page_tr(r, f->e_label) :
+	    NULL);
+	view_str(o, "e_url", f->e_url != NULL ? page_tr(r, f->e_url) : NULL);
+	view_str(o, "e_parent", f->e_parent != NULL ? page_tr(r, f->e_parent) :
+	    NULL);
+}
+
 /* One row of the menu's table, with a refused save's values. */
 static json_t *
-row_view(const struct choices *ch, const struct menu_item *it, int first,
-    int last, const struct refused *f)
+row_view(struct req *r, const struct choices *ch, const struct menu_item *it,
+    int first, int last, const struct refused *f)
 {
 	json_t		*o = json_object();
 	int		 mine = f != NULL && f->id == it->id;
 
 	view_int(o, "id", it->id);
-	view_str(o, "kind", it->kind);
+	view_str(o, "kind", admin_word(r, "menu item", it->kind));
 	view_str(o, "name", strcmp(it->kind, "link") == 0 ? it->url :
 	    it->name);
 	view_str(o, "label", mine ? f->label : it->label);
@@ -134,11 +145,8 @@ row_view(const struct choices *ch, const struct menu_item *it, int first,
 	    it->id)));
 	json_object_set_new(o, "parents", parents_view(ch, it->id, mine ?
 	    f->parent : it->parent_id));
-	if (mine) {
-		view_str(o, "e_label", f->e_label);
-		view_str(o, "e_url", f->e_url);
-		view_str(o, "e_parent", f->e_parent);
-	}
+	if (mine)
+		errors_view(r, o, f);
 	return o;
 }
 
@@ -148,7 +156,7 @@ row_view(const struct choices *ch, const struct menu_item *it, int first,
  * siblings (no "up" for the first).
  */
 static json_t *
-menu_rows(const struct choices *ch, const struct refused *f)
+menu_rows(struct req *r, const struct choices *ch, const struct refused *f)
 {
 	json_t			*a = json_array();
 	const struct menu_item	*it = ch->ap.items;
@@ -160,7 +168,7 @@ menu_rows(const struct choices *ch, const struct refused *f)
 	for (i = 0; i < n; i++) {
 		if (it[i].parent_id != 0)
 			continue;
-		json_array_append_new(a, row_view(ch, &it[i], top == 0,
+		json_array_append_new(a, row_view(r, ch, &it[i], top == 0,
 		    top + 1 == ntop, f));
 		top++;
 		for (k = 0, nsub = 0; k < n; k++)
@@ -168,8 +176,8 @@ menu_rows(const struct choices *ch, const struct refused *f)
 		for (k = 0, sub = 0; k < n; k++) {
 			if (it[k].parent_id != it[i].id)
 				continue;
-			json_array_append_new(a, row_view(ch, &it[k], sub == 0,
-			    sub + 1 == nsub, f));
+			json_array_append_new(a, row_view(r, ch, &it[k],
+			    sub == 0, sub + 1 == nsub, f));
 			sub++;
 		}
 	}
@@ -178,10 +186,11 @@ menu_rows(const struct choices *ch, const struct refused *f)
 
 /* The add form's choices: value "KIND:ID", and which is selected. */
 static json_t *
-targets_view(const struct choices *ch, const char *sel)
+targets_view(struct req *r, const struct choices *ch, const char *sel)
 {
 	json_t		*groups = json_array(), *g, *opts, *o;
-	const char	*names[] = { "Pages", "Categories", "Tags" };
+	const char	*names[] = { N_("Pages"), N_("Categories"),
+			    N_("Tags") };
 	const char	*kinds[] = { "page", "category", "tag" };
 	const char	*value, *name;
 	size_t		 k, i, n;
@@ -205,7 +214,7 @@ targets_view(const struct choices *ch, const char *sel)
 			json_array_append_new(opts, o);
 		}
 		g = json_object();
-		view_str(g, "label", names[k]);
+		view_str(g, "label", page_tr(r, names[k]));
 		json_object_set_new(g, "options", opts);
 		json_array_append_new(groups, g);
 	}
@@ -213,13 +222,13 @@ targets_view(const struct choices *ch, const char *sel)
 }
 
 static json_t *
-add_view(const struct choices *ch, const struct refused *f)
+add_view(struct req *r, const struct choices *ch, const struct refused *f)
 {
 	json_t	*o = json_object();
 	int	 mine = f != NULL && f->id == 0 && f->target != NULL;
 
-	json_object_set_new(o, "targets", targets_view(ch, mine ? f->target :
-	    NULL));
+	json_object_set_new(o, "targets", targets_view(r, ch, mine ?
+	    f->target : NULL));
 	json_object_set_new(o, "link", json_boolean(mine &&
 	    strcmp(f->target, "link") == 0));
 	json_object_set_new(o, "parents", parents_view(ch, 0, mine ?
@@ -227,10 +236,9 @@ add_view(const struct choices *ch, const struct refused *f)
 	view_str(o, "label", mine ? f->label : "");
 	view_str(o, "url", mine ? f->url : "");
 	if (mine) {
-		view_str(o, "e_target", f->e_target);
-		view_str(o, "e_label", f->e_label);
-		view_str(o, "e_url", f->e_url);
-		view_str(o, "e_parent", f->e_parent);
+		view_str(o, "e_target", f->e_target != NULL ? page_tr(r,
+		    f->e_target) : NULL);
+		errors_view(r, o, f);
 	}
 	return o;
 }
@@ -254,9 +262,12 @@ pictures_view(struct req *r, json_t *view, const struct choices *ch,
 	}
 	json_object_set_new(view, "icon", json_boolean(ch->ap.icon.media_id !=
 	    0));
+	/* admin_media_store's and image.c's reasons may be msgids. */
 	if (f != NULL) {
-		view_str(view, "e_logo", f->e_logo);
-		view_str(view, "e_icon", f->e_icon);
+		view_str(view, "e_logo", f->e_logo != NULL ? page_tr(r,
+		    f->e_logo) : NULL);
+		view_str(view, "e_icon", f->e_icon != NULL ? page_tr(r,
+		    f->e_icon) : NULL);
 	}
 }
 
@@ -267,34 +278,34 @@ done_notice(const char *done)
 	if (done == NULL)
 		return NULL;
 	if (strcmp(done, "logo") == 0)
-		return "The logo was saved.";
+		return N_("The logo was saved.");
 	if (strcmp(done, "icon") == 0)
-		return "The site icon was saved.";
+		return N_("The site icon was saved.");
 	if (strcmp(done, "logo_clear") == 0)
-		return "The logo was removed.";
+		return N_("The logo was removed.");
 	if (strcmp(done, "icon_clear") == 0)
-		return "The site icon was removed.";
-	return "The menu was saved.";
+		return N_("The site icon was removed.");
+	return N_("The menu was saved.");
 }
 
 static int
 appearance_page(struct req *r, struct session *se, const struct refused *f,
     int status)
 {
-	json_t		*view = admin_view(r, se, "Appearance");
+	json_t		*view = admin_view(r, se, N_("Appearance"));
 	struct choices	 ch;
 	const char	*notice = done_notice(req_arg(r, "done"));
 
 	if ((r->store_err = choices_load(r, &ch)) != STORE_OK)
 		return page_render(r, "admin-appearance", view, 200);
-	json_object_set_new(view, "items", menu_rows(&ch, f));
-	json_object_set_new(view, "add", add_view(&ch, f));
+	json_object_set_new(view, "items", menu_rows(r, &ch, f));
+	json_object_set_new(view, "add", add_view(r, &ch, f));
 	pictures_view(r, view, &ch, f);
 	if (f == NULL && notice != NULL)
-		view_str(view, "notice", notice);
+		view_str(view, "notice", page_tr(r, notice));
 	if (f != NULL)
-		view_str(view, "error", "The form could not be saved: see the"
-		    " message beside the field.");
+		view_str(view, "error", page_tr(r, "The form could not be"
+		    " saved: see the message beside the field."));
 	return page_render(r, "admin-appearance", view, status);
 }
 
@@ -319,15 +330,15 @@ text_check(const char *kind, struct refused *f)
 {
 	if (strlen(f->label) > LABEL_MAX || !utf8_valid(f->label,
 	    strlen(f->label)))
-		f->e_label = "A label is at most 200 characters of text.";
+		f->e_label = N_("A label is at most 200 characters of text.");
 	else if (strcmp(kind, "link") == 0 && f->label[0] == '\0')
-		f->e_label = "A link needs a label.";
+		f->e_label = N_("A link needs a label.");
 	if (strcmp(kind, "link") != 0)
 		f->url = "";
 	else if (strlen(f->url) > URL_MAX || (!url_http_ok(f->url) &&
 	    !url_local(f->url)))
-		f->e_url = "A link is an http:// or https:// address, or a"
-		    " path on this site starting with /.";
+		f->e_url = N_("A link is an http:// or https:// address, or a"
+		    " path on this site starting with /.");
 	return f->e_label != NULL || f->e_url != NULL;
 }
 
@@ -344,10 +355,10 @@ parent_check(const struct choices *ch, int64_t self, struct refused *f)
 		return 0;
 	p = item_find(ch, f->parent);
 	if (p == NULL || p->parent_id != 0 || p->id == self)
-		f->e_parent = "Choose a top-level item, or none.";
+		f->e_parent = N_("Choose a top-level item, or none.");
 	else if (self != 0 && has_children(ch, self))
-		f->e_parent = "An item with sub-items stays at the top"
-		    " level.";
+		f->e_parent = N_("An item with sub-items stays at the top"
+		    " level.");
 	return f->e_parent != NULL;
 }
 
@@ -404,14 +415,14 @@ item_add(struct req *r, struct session *se, const struct choices *ch,
 	memset(&it, 0, sizeof(it));
 	f->id = 0;
 	if (!target_read(ch, f->target, &it))
-		f->e_target = "Choose a page, a category, a tag or a custom"
-		    " link.";
+		f->e_target = N_("Choose a page, a category, a tag or a custom"
+		    " link.");
 	else
 		text_check(it.kind, f);
 	parent_check(ch, 0, f);
 	if (f->e_target == NULL && f->e_label == NULL && f->e_url == NULL &&
 	    f->e_parent == NULL && ch->ap.nitems >= MENU_MAX_ITEMS)
-		f->e_target = "The menu holds at most 100 items.";
+		f->e_target = N_("The menu holds at most 100 items.");
 	if (f->e_target != NULL || f->e_label != NULL || f->e_url != NULL ||
 	    f->e_parent != NULL)
 		return appearance_page(r, se, f, 422);
@@ -443,7 +454,8 @@ item_save(struct req *r, struct session *se, const struct choices *ch,
 	struct menu_item	 it;
 
 	if (old == NULL)
-		return admin_refuse(r, se, 404, "There is no such menu item.");
+		return admin_refuse(r, se, 404, N_("There is no such"
+		    " menu item."));
 	text_check(old->kind, f);
 	parent_check(ch, old->id, f);
 	if (f->e_label != NULL || f->e_url != NULL || f->e_parent != NULL)
@@ -473,7 +485,8 @@ item_move(struct req *r, struct session *se, const struct choices *ch,
 	int			 rc;
 
 	if (old == NULL)
-		return admin_refuse(r, se, 404, "There is no such menu item.");
+		return admin_refuse(r, se, 404, N_("There is no such"
+		    " menu item."));
 	/* The items come in position order: siblings stay in it. */
 	for (i = 0; i < ch->ap.nitems && n < MENU_MAX_ITEMS; i++)
 		if (ch->ap.items[i].parent_id == old->parent_id) {
@@ -512,7 +525,8 @@ item_delete(struct req *r, struct session *se, int64_t id)
 	else
 		store_rollback(r->conn);
 	if (rc == STORE_NOTFOUND)
-		return admin_refuse(r, se, 404, "There is no such menu item.");
+		return admin_refuse(r, se, 404, N_("There is no such"
+		    " menu item."));
 	return saved(r, rc, "done=menu");
 }
 
@@ -606,5 +620,5 @@ admin_appearance_post(struct req *r, struct session *se, struct form *in)
 		return item_move(r, se, &ch, f.id, action[0] == 'u' ? -1 : 1);
 	if (strcmp(action, "delete") == 0)
 		return item_delete(r, se, f.id);
-	return admin_refuse(r, se, 422, "Unknown action.");
+	return admin_refuse(r, se, 422, N_("Unknown action."));
 }

@@ -23,7 +23,7 @@ static int
 privacy_page(struct req *r, struct session *se, const char *email,
     const char *error, int status)
 {
-	json_t			*view = admin_view(r, se, "Privacy"),
+	json_t			*view = admin_view(r, se, N_("Privacy")),
 				*a, *o;
 	struct privacy_entry	*e;
 	const char		*done = req_arg(r, "done");
@@ -37,7 +37,8 @@ privacy_page(struct req *r, struct session *se, const char *email,
 		o = json_object();
 		view_str(o, "date", page_human_date(r, e[i].created));
 		view_str(o, "who", e[i].user_name);
-		view_str(o, "action", e[i].action);
+		view_str(o, "action", admin_word(r, "privacy log",
+		    e[i].action));
 		view_str(o, "subject", e[i].subject);
 		view_int(o, "items", e[i].items);
 		json_array_append_new(a, o);
@@ -47,8 +48,10 @@ privacy_page(struct req *r, struct session *se, const char *email,
 	if (error != NULL)
 		view_str(view, "error", error);
 	if (done != NULL)
-		view_str(view, "notice", arena_printf(&r->arena, "Done: %s"
-		    " comment(s) erased.", done));
+		view_str(view, "notice", arena_printf(&r->arena, i18n_nget(
+		    page_lang(r), "Done: %lld comment erased.", "Done: %lld"
+		    " comments erased.", strtoul(done, NULL, 10)),
+		    strtoll(done, NULL, 10)));
 	return page_render(r, "admin-privacy", view, status);
 }
 
@@ -69,8 +72,8 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 	int		 rc;
 
 	if (!comment_email_ok(email))
-		return privacy_page(r, se, email, "That does not look like an"
-		    " email address.", 422);
+		return privacy_page(r, se, email, page_tr(r, "That does not"
+		    " look like an email address."), 422);
 	if (strcmp(action, "export") == 0) {
 		if ((out = privacy_export(&env, email, se->user.id, &rc)) ==
 		    NULL)
@@ -90,10 +93,10 @@ admin_privacy_post(struct req *r, struct session *se, struct form *in)
 		return 200;
 	}
 	if (strcmp(action, "erase") != 0)
-		return admin_refuse(r, se, 422, "Unknown action.");
+		return admin_refuse(r, se, 422, N_("Unknown action."));
 	if (strcmp(form_get(in, "confirm", NULL, NULL), "yes") != 0)
-		return privacy_page(r, se, email, "Tick the box to confirm the"
-		    " erasure: it cannot be undone.", 422);
+		return privacy_page(r, se, email, page_tr(r, "Tick the box to"
+		    " confirm the erasure: it cannot be undone."), 422);
 	rc = privacy_erase(&env, email, strcmp(form_get(in, "mode", NULL, NULL),
 	    "remove") == 0, se->user.id, &n);
 	if (rc != STORE_OK)

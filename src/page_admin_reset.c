@@ -53,7 +53,7 @@ now_ms(void)
 static int
 lost_page(struct req *r, const char *email, const char *error, int status)
 {
-	json_t	*view = admin_view(r, NULL, "Lost your password?");
+	json_t	*view = admin_view(r, NULL, N_("Lost your password?"));
 
 	view_str(view, "email", email);
 	if (error != NULL)
@@ -83,9 +83,12 @@ ask(struct req *r, const char *email)
 	if (rc != STORE_CONFLICT)
 		return page_error(r, 503);
 	r->retry_after = (int)wait;
-	return lost_page(r, email, arena_printf(&r->arena, "Too many links"
-	    " were asked for, for this address or from yours. Please wait"
-	    " %lld minutes and try again, or use a link already sent.",
+	return lost_page(r, email, arena_printf(&r->arena, i18n_nget(
+	    page_lang(r), "Too many links were asked for, for this address or"
+	    " from yours. Please wait %lld minute and try again, or use a link"
+	    " already sent.", "Too many links were asked for, for this address"
+	    " or from yours. Please wait %lld minutes and try again, or use a"
+	    " link already sent.", (unsigned long)(wait + 59) / 60),
 	    (long long)(wait + 59) / 60), 429);
 }
 
@@ -97,15 +100,15 @@ admin_lost(struct req *r, struct form *in)
 	if (in == NULL)
 		return lost_page(r, "", NULL, 200);
 	if (page_cross_site(r))
-		return page_refusal(r, 403, "Refused", "This form was sent"
-		    " from another site.");
+		return page_refusal(r, 403, N_("Refused"), N_("This form was"
+		    " sent from another site."));
 	email = form_get(in, "email", NULL, NULL);
 	/* The page says mail is off, and offers no form. */
 	if (!mail_on(r->site))
 		return lost_page(r, email, NULL, 503);
 	if (!comment_email_ok(email))
-		return lost_page(r, email, "Enter the email address you log"
-		    " in with.", 422);
+		return lost_page(r, email, page_tr(r, "Enter the email address"
+		    " you log in with."), 422);
 	return ask(r, email);
 }
 
@@ -113,7 +116,7 @@ admin_lost(struct req *r, struct form *in)
 static int
 gone(struct req *r)
 {
-	json_t	*view = admin_view(r, NULL, "This link cannot be used");
+	json_t	*view = admin_view(r, NULL, N_("This link cannot be used"));
 
 	json_object_set_new(view, "gone", json_true());
 	return page_render(r, "admin-reset", view, 410);
@@ -125,8 +128,8 @@ reset_page(struct req *r, const char *t, const struct reset_link *l,
     const char *error, int status)
 {
 	int	 invite = strcmp(l->kind, "invite") == 0;
-	json_t	*view = admin_view(r, NULL, invite ? "Choose your password" :
-	    "Choose a new password");
+	json_t	*view = admin_view(r, NULL, invite ?
+	    N_("Choose your password") : N_("Choose a new password"));
 	struct user	 u;
 
 	view_str(view, "t", t);
@@ -134,8 +137,9 @@ reset_page(struct req *r, const char *t, const struct reset_link *l,
 		json_object_set_new(view, "invite", json_true());
 	if (store_user_by_id(r->conn, &r->arena, l->user_id, &u) == STORE_OK)
 		view_str(view, "name", u.name);
+	/* auth_password_problem's reasons are msgids (N_). */
 	if (error != NULL)
-		view_str(view, "error", error);
+		view_str(view, "error", page_tr(r, error));
 	return page_render(r, "admin-reset", view, status);
 }
 
@@ -149,8 +153,8 @@ admin_reset(struct req *r, struct form *in)
 	int			 rc;
 
 	if (in != NULL && page_cross_site(r))
-		return page_refusal(r, 403, "Refused", "This form was sent"
-		    " from another site.");
+		return page_refusal(r, 403, N_("Refused"), N_("This form was"
+		    " sent from another site."));
 	t = in != NULL ? form_get(in, "t", NULL, NULL) : req_arg(r, "t");
 	if ((rc = reset_find(&env, t, &l)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? gone(r) : page_error(r, 503);
@@ -159,7 +163,7 @@ admin_reset(struct req *r, struct form *in)
 	pw = form_get(in, "password", NULL, NULL);
 	if ((why = auth_password_problem(pw)) == NULL &&
 	    strcmp(pw, form_get(in, "password2", NULL, NULL)) != 0)
-		why = "The two passwords differ: type the same one twice.";
+		why = N_("The two passwords differ: type the same one twice.");
 	if (why != NULL)
 		return reset_page(r, t, &l, why, 422);
 	if ((rc = reset_use(&env, t, pw, &uid)) != STORE_OK)

@@ -22,24 +22,59 @@
 
 /* The fieldsets of the settings page, in enum set_group's order. */
 static const char *const group_names[SETG__MAX] = {
-	[SETG_OTHER] = "Other",
-	[SETG_GENERAL] = "General",
-	[SETG_READING] = "Reading",
-	[SETG_DISCUSSION] = "Discussion",
-	[SETG_RATINGS] = "Ratings",
-	[SETG_SPAM] = "Spam",
-	[SETG_PRIVACY] = "Privacy",
-	[SETG_MAIL] = "Mail",
-	[SETG_LANGUAGE] = "Language & time",
-	[SETG_APPEARANCE] = "Appearance",
+	[SETG_OTHER] = N_("Other"),
+	[SETG_GENERAL] = N_("General"),
+	[SETG_READING] = N_("Reading"),
+	[SETG_DISCUSSION] = N_("Discussion"),
+	[SETG_RATINGS] = N_("Ratings"),
+	[SETG_SPAM] = N_("Spam"),
+	[SETG_PRIVACY] = N_("Privacy"),
+	[SETG_MAIL] = N_("Mail"),
+	[SETG_LANGUAGE] = N_("Language & time"),
+	[SETG_APPEARANCE] = N_("Appearance"),
 };
 
 /*
- * The words of st's choices as options, each marked on (key "on") when
- * value holds it: one word for a select, several for checkboxes.
+ * What the page calls a choice's word (the words are the stored values,
+ * and what `galley config` takes).  A language is named in itself, and
+ * a format by its own name: neither is a msgid.
+ */
+static const struct {
+	const char	*word;
+	const char	*name;
+} choice_names[] = {
+	{ "cookie", N_("Cookie") },
+	{ "ip", N_("IP address") },
+	{ "both", N_("Cookie and IP address") },
+	{ "en", "English" },
+	{ "ru", "Русский" },
+	{ "hash", N_("Keyed hash") },
+	{ "truncate", N_("Truncated (/24, /48)") },
+	{ "jpeg", "JPEG" },
+	{ "png", "PNG" },
+	{ "gif", "GIF" },
+	{ "webp", "WebP" },
+};
+
+/* The name of a choice's word for r, or the word itself. */
+static const char *
+choice_name(struct req *r, const char *word)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(choice_names) / sizeof(choice_names[0]); i++)
+		if (strcmp(choice_names[i].word, word) == 0)
+			return page_tr(r, choice_names[i].name);
+	return word;
+}
+
+/*
+ * The words of st's choices as options (word, name), each marked on
+ * (key "on") when value holds it: one word for a select, several for
+ * checkboxes.
  */
 static json_t *
-choice_options(const struct setting *st, const char *value)
+choice_options(struct req *r, const struct setting *st, const char *value)
 {
 	json_t		*list = json_array(), *o;
 	const char	*w;
@@ -54,6 +89,7 @@ choice_options(const struct setting *st, const char *value)
 		word[k] = '\0';
 		o = json_object();
 		view_str(o, "word", word);
+		view_str(o, "name", choice_name(r, word));
 		json_object_set_new(o, "on", json_boolean(
 		    setting_word(value, word)));
 		json_array_append_new(list, o);
@@ -85,26 +121,35 @@ field_kind(enum set_type t)
 	}
 }
 
-/* One setting's field: label, help, value (as typed), error. */
+/*
+ * One setting's field: label, help, value (as typed), error; the words
+ * in the site's language, the values as they are.
+ */
 static json_t *
-setting_view(const struct setting *st, const char *value, const char *err)
+setting_view(struct req *r, const struct setting *st, const char *value,
+    const char *err)
 {
 	json_t	*o = json_object();
 
 	view_str(o, "key", st->key);
-	view_str(o, "label", st->label != NULL ? st->label : st->key);
-	view_str(o, "help", st->help);
+	view_str(o, "label", st->label != NULL ? page_tr(r, st->label) :
+	    st->key);
+	view_str(o, "help", page_tr(r, st->help));
 	view_str(o, "value", value);
 	json_object_set_new(o, field_kind(st->type), json_true());
 	if (st->type == SET_BOOL) {
 		json_object_set_new(o, "checked", json_boolean(
 		    strcmp(value, "true") == 0));
-		view_str(o, "default", strcmp(st->dflt, "true") == 0 ? "on" :
-		    "off");
-	} else if (*st->dflt != '\0')
+		view_str(o, "default", strcmp(st->dflt, "true") == 0 ?
+		    i18n_pget(page_lang(r), "default", "on") :
+		    i18n_pget(page_lang(r), "default", "off"));
+	} else if (st->type == SET_CHOICE)
+		view_str(o, "default", choice_name(r, st->dflt));
+	else if (*st->dflt != '\0')
 		view_str(o, "default", st->dflt);
 	if (st->type == SET_CHOICE || st->type == SET_CHOICES)
-		json_object_set_new(o, "options", choice_options(st, value));
+		json_object_set_new(o, "options", choice_options(r, st,
+		    value));
 	if (st->type == SET_INT) {
 		view_int(o, "min", st->lo);
 		view_int(o, "max", st->hi);
@@ -122,7 +167,7 @@ static int
 settings_page(struct req *r, struct session *se, const char *const *val,
     const char *const *err, int status)
 {
-	json_t		*view = admin_view(r, se, "Settings"),
+	json_t		*view = admin_view(r, se, N_("Settings")),
 			*groups = json_array(), *g, *list;
 	const char	*v;
 	size_t		 i, n;
@@ -136,24 +181,25 @@ settings_page(struct req *r, struct session *se, const char *const *val,
 				continue;
 			v = val != NULL && val[i] != NULL ? val[i] :
 			    set_text(page_settings(r), (enum set_key)i);
-			json_array_append_new(list, setting_view(&settings[i],
-			    v, err != NULL ? err[i] : NULL));
+			json_array_append_new(list, setting_view(r,
+			    &settings[i], v, err != NULL ? err[i] : NULL));
 		}
 		if (json_array_size(list) == 0) {
 			json_decref(list);
 			continue;
 		}
 		g = json_object();
-		view_str(g, "name", group_names[k]);
+		view_str(g, "name", page_tr(r, group_names[k]));
 		json_object_set_new(g, "settings", list);
 		json_array_append_new(groups, g);
 	}
 	json_object_set_new(view, "groups", groups);
 	if (req_arg(r, "done") != NULL)
-		view_str(view, "notice", "Settings saved.");
+		view_str(view, "notice", page_tr(r, "Settings saved."));
 	if (err != NULL)
-		view_str(view, "error", "Nothing was saved: correct what is"
-		    " marked below; everything else is as you typed it.");
+		view_str(view, "error", page_tr(r, "Nothing was saved: correct"
+		    " what is marked below; everything else is as you typed"
+		    " it."));
 	return page_render(r, "admin-settings", view, status);
 }
 
@@ -227,10 +273,10 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 		st = &settings[i];
 		err[i] = NULL;
 		val[i] = form_value(r, in, st);
-		if (val[i] != NULL && setting_check(st, val[i], msg,
-		    sizeof(msg)) == -1) {
-			err[i] = arena_printf(&r->arena, "This must be %s.",
-			    msg);
+		if (val[i] != NULL && setting_check(st, val[i], page_lang(r),
+		    msg, sizeof(msg)) == -1) {
+			err[i] = arena_printf(&r->arena, page_tr(r, "This must"
+			    " be %s."), msg);
 			bad = 1;
 		}
 	}
@@ -251,6 +297,51 @@ admin_settings_post(struct req *r, struct session *se, struct form *in)
 	return admin_back(r, "settings", "done=saved");
 }
 
+/* What the users page says after ?done=WORD. */
+static const char *
+done_notice(const char *done)
+{
+	static const struct {
+		const char	*done, *notice;
+	} notices[] = {
+		{ "added", N_("The account was added.") },
+		{ "role", N_("The role was changed.") },
+		{ "removed", N_("The account was removed.") },
+		{ "given", N_("The account was removed and its posts given to"
+		    " the account chosen.") },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(done, notices[i].done) == 0)
+			return notices[i].notice;
+	return N_("The password was set; that user's other sessions have"
+	    " ended.");
+}
+
+/*
+ * The roles as a select's options (word, name), role's on: the form of
+ * one account, or (role NULL) the new account's, whose first is its
+ * default.
+ */
+static json_t *
+roles_view(struct req *r, const char *role)
+{
+	static const char *const words[] = { "author", "editor", "admin" };
+	json_t	*a = json_array(), *o;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		o = json_object();
+		view_str(o, "word", words[i]);
+		view_str(o, "name", admin_word(r, "role", words[i]));
+		json_object_set_new(o, "on", json_boolean(role != NULL &&
+		    strcmp(role, words[i]) == 0));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /*
  * The users page; in and error, when a form was refused, put back what
  * was sent and say why (the remove form's reason sits beside it).
@@ -259,7 +350,7 @@ static int
 users_page(struct req *r, struct session *se, struct form *in,
     const char *error, int status)
 {
-	json_t		*view = admin_view(r, se, "Users"), *list, *o;
+	json_t		*view = admin_view(r, se, N_("Users")), *list, *o;
 	struct user	*u;
 	size_t		 n, i;
 	const char	*done = req_arg(r, "done"),
@@ -280,13 +371,7 @@ users_page(struct req *r, struct session *se, struct form *in,
 		view_int(o, "id", u[i].id);
 		view_str(o, "name", u[i].name);
 		view_str(o, "email", u[i].email);
-		json_object_set_new(o, "is_admin", json_boolean(
-		    strcmp(u[i].role, "admin") == 0));
-		json_object_set_new(o, "is_editor", json_boolean(
-		    strcmp(u[i].role, "editor") == 0));
-		json_object_set_new(o, "is_author", json_boolean(
-		    strcmp(u[i].role, "author") == 0));
-		view_str(o, "role", u[i].role);
+		json_object_set_new(o, "roles", roles_view(r, u[i].role));
 		if (u[i].id == se->user.id)
 			json_object_set_new(o, "you", json_true());
 		json_object_set_new(o, "rm", json_boolean(u[i].id == rm));
@@ -294,21 +379,17 @@ users_page(struct req *r, struct session *se, struct form *in,
 		json_array_append_new(list, o);
 	}
 	json_object_set_new(view, "users", list);
+	json_object_set_new(view, "roles", roles_view(r, NULL));
 	view_str(view, "new_email", in ? form_get(in, "email", NULL, NULL) :
 	    "");
 	view_str(view, "new_name", in ? form_get(in, "name", NULL, NULL) : "");
+	/* account.c's and auth.c's reasons are msgids (N_): shown here. */
 	if (error != NULL && strcmp(action, "remove") == 0)
-		view_str(view, "remove_error", error);
+		view_str(view, "remove_error", page_tr(r, error));
 	else if (error != NULL)
-		view_str(view, "error", error);
+		view_str(view, "error", page_tr(r, error));
 	if (done != NULL)
-		view_str(view, "notice", strcmp(done, "added") == 0 ?
-		    "The account was added." : strcmp(done, "role") == 0 ?
-		    "The role was changed." : strcmp(done, "removed") == 0 ?
-		    "The account was removed." : strcmp(done, "given") == 0 ?
-		    "The account was removed and its posts given to the"
-		    " account chosen." : "The password was set; that"
-		    " user's other sessions have ended.");
+		view_str(view, "notice", page_tr(r, done_notice(done)));
 	return page_render(r, "admin-users", view, status);
 }
 
@@ -323,14 +404,17 @@ remove_user(struct req *r, struct session *se, struct form *in,
 
 	*heir = strtoll(form_get(in, "heir", NULL, NULL), NULL, 10);
 	if (id == se->user.id) {
-		*why = "You cannot remove your own account.";
+		*why = N_("You cannot remove your own account.");
 		return STORE_ERROR;
 	}
 	rc = account_remove(r->conn, id, *heir, &n, why);
 	if (rc == STORE_CONFLICT)
-		*why = arena_printf(&r->arena, "That account wrote %lld %s (or"
-		    " earlier versions of posts): choose who gets them before"
-		    " removing it.", (long long)n, n == 1 ? "post" : "posts");
+		*why = arena_printf(&r->arena, i18n_nget(page_lang(r),
+		    "That account wrote %lld post (or earlier versions of"
+		    " posts): choose who gets them before removing it.",
+		    "That account wrote %lld posts (or earlier versions of"
+		    " posts): choose who gets them before removing it.",
+		    (unsigned long)n), (long long)n);
 	return rc;
 }
 
@@ -359,14 +443,14 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 			return admin_back(r, "users", "done=added");
 	} else if (strcmp(action, "role") == 0) {
 		if (!account_role_ok(role))
-			why = "The role must be admin, editor or author.";
+			why = N_("The role must be admin, editor or author.");
 		else if (id == se->user.id && strcmp(role, "admin") != 0)
-			why = "You cannot take away your own admin role.";
+			why = N_("You cannot take away your own admin role.");
 		else if ((rc = store_user_set(r->conn, id, role,
 		    NULL)) == STORE_OK)
 			return admin_back(r, "users", "done=role");
 		else if (rc == STORE_NOTFOUND)
-			why = "There is no such account.";
+			why = N_("There is no such account.");
 		if (why != NULL)
 			rc = STORE_ERROR;
 	} else if (strcmp(action, "remove") == 0) {
@@ -381,9 +465,9 @@ admin_users_post(struct req *r, struct session *se, struct form *in)
 		if (why != NULL)
 			rc = STORE_ERROR;
 	} else
-		return admin_refuse(r, se, 422, "Unknown action.");
+		return admin_refuse(r, se, 422, N_("Unknown action."));
 	if (rc == STORE_DOWN || rc == STORE_RETRY)
 		return page_error(r, 503);
 	return users_page(r, se, in, why != NULL ? why :
-	    "That could not be done.", 422);
+	    N_("That could not be done."), 422);
 }

@@ -57,7 +57,7 @@ static int
 tools_page(struct req *r, struct session *se, const char *key,
     const char *text, int status)
 {
-	json_t	*view = admin_view(r, se, "Tools");
+	json_t	*view = admin_view(r, se, N_("Tools"));
 
 	if (text != NULL)
 		view_str(view, key, text);
@@ -84,7 +84,10 @@ tools_theme(struct req *r, struct session *se)
 		return tools_page(r, se, "theme_error", msg, 422);
 	theme_drop(r->theme);
 	r->theme = NULL;
-	return tools_page(r, se, "theme_done", msg, 200);
+	/* site_reload's message, for the log, in the site's language. */
+	return tools_page(r, se, "theme_done", arena_printf(&r->arena,
+	    page_tr(r, "Theme reloaded from %s; settings read again."),
+	    r->site->theme_dir), 200);
 }
 
 /* Writes data[0..len) to a new temporary file; its path in path. */
@@ -121,11 +124,11 @@ tools_import(struct req *r, struct session *se, struct form *in, int real)
 
 	data = form_get(in, "wxr", &len, &too_long);
 	if (too_long)
-		return tools_page(r, se, "error", "The file is too large.",
-		    413);
+		return tools_page(r, se, "error", page_tr(r, "The file is too"
+		    " large."), 413);
 	if (!form_file(in, "wxr") || len == 0)
-		return tools_page(r, se, "error", "Choose a WordPress export"
-		    " (WXR) file to import.", 422);
+		return tools_page(r, se, "error", page_tr(r, "Choose a"
+		    " WordPress export (WXR) file to import."), 422);
 	if (upload_file(data, len, path, sizeof(path)) == -1) {
 		fprintf(stderr, "tools: keeping the upload: %s\n", strerror(errno));
 		return page_error(r, 500);
@@ -143,15 +146,18 @@ tools_import(struct req *r, struct session *se, struct form *in, int real)
 	unlink(path);
 	if (rc != 0) {
 		free(text);
-		return tools_page(r, se, "error", arena_printf(&r->arena, "The"
-		    " file was not imported: %s. Nothing was changed.", err),
-		    422);
+		return tools_page(r, se, "error", arena_printf(&r->arena,
+		    page_tr(r, "The file was not imported: %s. Nothing was"
+		    " changed."), err), 422);
 	}
-	/* The summary names the temporary file first: say what it was. */
-	rc = tools_page(r, se, "summary", arena_printf(&r->arena, "%s%s",
-	    real ? "Imported.\n" : "Checked: nothing was changed. Import the"
-	    " file to make these changes.\n", strchr(text, '\n') != NULL ?
-	    strchr(text, '\n') + 1 : text), 200);
+	/*
+	 * The summary names the temporary file first: say what it was.  The
+	 * rest is import.c's report, as the CLI prints it.
+	 */
+	rc = tools_page(r, se, "summary", arena_printf(&r->arena, "%s\n%s",
+	    real ? page_tr(r, "Imported.") : page_tr(r, "Checked: nothing was"
+	    " changed. Import the file to make these changes."),
+	    strchr(text, '\n') != NULL ? strchr(text, '\n') + 1 : text), 200);
 	free(text);
 	return rc;
 }
@@ -229,5 +235,5 @@ admin_tools_post(struct req *r, struct session *se, struct form *in)
 		return tools_theme(r, se);
 	if (strcmp(action, "check") == 0 || strcmp(action, "import") == 0)
 		return tools_import(r, se, in, strcmp(action, "import") == 0);
-	return admin_refuse(r, se, 422, "Unknown action.");
+	return admin_refuse(r, se, 422, N_("Unknown action."));
 }

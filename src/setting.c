@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "i18n.h"
 #include "setting.h"
 #include "spam.h"
 #include "store.h"
@@ -20,150 +21,153 @@
 #include "url.h"
 
 const struct setting settings[SET__MAX] = {
-	[SET_SITE_TITLE] = { "site_title", "Galley News", "the site's name",
+	[SET_SITE_TITLE] = { "site_title", "Galley News", N_("the site's name"),
 	    SET_TEXT, 0, 200, NULL,
-	    "Site title", SETG_GENERAL },
+	    N_("Site title"), SETG_GENERAL },
 	[SET_SITE_TAGLINE] = { "site_tagline", "Independent news, self-hosted",
-	    "one line under the name", SET_TEXT, 0, 200, NULL,
-	    "Tagline", SETG_GENERAL },
+	    N_("one line under the name"), SET_TEXT, 0, 200, NULL,
+	    N_("Tagline"), SETG_GENERAL },
 	[SET_BASE_URL] = { "base_url", "http://127.0.0.1:8080",
-	    "the public origin, for canonical links", SET_ORIGIN, 0, 200,
+	    N_("the public origin, for canonical links"), SET_ORIGIN, 0, 200,
 	    NULL,
-	    "Site address (URL)", SETG_GENERAL },
-	[SET_POSTS_PER_PAGE] = { "posts_per_page", "10", "posts on each"
-	    " listing page", SET_INT, 1, 100, NULL,
-	    "Posts per page", SETG_READING },
-	[SET_RATING_SCALE] = { "rating_scale", "10", "stars in an article's"
-	    " rating", SET_INT, 2, 20, NULL,
-	    "Stars in a rating", SETG_RATINGS },
-	[SET_COMMENT_MAX_DEPTH] = { "comment_max_depth", "5", "how deep"
-	    " replies nest; deeper ones join the deepest level", SET_INT, 1,
+	    N_("Site address (URL)"), SETG_GENERAL },
+	[SET_POSTS_PER_PAGE] = { "posts_per_page", "10", N_("posts on each"
+	    " listing page"), SET_INT, 1, 100, NULL,
+	    N_("Posts per page"), SETG_READING },
+	[SET_RATING_SCALE] = { "rating_scale", "10", N_("stars in an article's"
+	    " rating"), SET_INT, 2, 20, NULL,
+	    N_("Stars in a rating"), SETG_RATINGS },
+	[SET_COMMENT_MAX_DEPTH] = { "comment_max_depth", "5", N_("how deep"
+	    " replies nest; deeper ones join the deepest level"), SET_INT, 1,
 	    10, NULL,
-	    "Reply nesting depth", SETG_DISCUSSION },
-	[SET_COMMENTS_PER_PAGE] = { "comments_per_page", "50", "top-level"
-	    " comments on each page of an article's comments", SET_INT, 1,
+	    N_("Reply nesting depth"), SETG_DISCUSSION },
+	[SET_COMMENTS_PER_PAGE] = { "comments_per_page", "50", N_("top-level"
+	    " comments on each page of an article's comments"), SET_INT, 1,
 	    1000, NULL,
-	    "Comments per page", SETG_DISCUSSION },
+	    N_("Comments per page"), SETG_DISCUSSION },
 	[SET_COMMENT_REPLIES_SHOWN] = { "comment_replies_shown", "3",
-	    "replies shown under each top-level comment there; a link opens"
-	    " the whole thread", SET_INT, 0, 1000, NULL,
-	    "Replies shown under a comment", SETG_DISCUSSION },
+	    N_("replies shown under each top-level comment there; a link opens"
+	    " the whole thread"), SET_INT, 0, 1000, NULL,
+	    N_("Replies shown under a comment"), SETG_DISCUSSION },
 	[SET_COMMENT_FLOOD_SECONDS] = { "comment_flood_seconds", "15",
-	    "seconds between two comments from one IP address (0: no limit)",
+	    N_("seconds between two comments from one IP address (0: no"
+	    " limit)"),
 	    SET_INT, 0, 3600, NULL,
-	    "Seconds between comments", SETG_SPAM },
-	[SET_COMMENT_MAX_LINKS] = { "comment_max_links", "2", "more links"
-	    " than this holds a comment for moderation", SET_INT, 0, 100,
+	    N_("Seconds between comments"), SETG_SPAM },
+	[SET_COMMENT_MAX_LINKS] = { "comment_max_links", "2", N_("more links"
+	    " than this holds a comment for moderation"), SET_INT, 0, 100,
 	    NULL,
-	    "Links before a comment is held", SETG_DISCUSSION },
+	    N_("Links before a comment is held"), SETG_DISCUSSION },
 	[SET_COMMENT_MODERATE_FIRST] = { "comment_moderate_first", "true",
-	    "hold a writer's comments until one of theirs is approved",
+	    N_("hold a writer's comments until one of theirs is approved"),
 	    SET_BOOL, 0, 0, NULL,
-	    "Hold a writer's first comment", SETG_DISCUSSION },
+	    N_("Hold a writer's first comment"), SETG_DISCUSSION },
 	[SET_SPAM_THRESHOLD] = { "spam_threshold", SPAM_SPAM_THRESHOLD,
-	    "a spam score at or above this sends a comment to the spam queue",
+	    N_("a spam score at or above this sends a comment to the spam"
+	    " queue"),
 	    SET_PROB, 0, 0, NULL,
-	    "Spam score", SETG_SPAM },
-	[SET_HAM_THRESHOLD] = { "ham_threshold", SPAM_HAM_THRESHOLD, "a spam"
+	    N_("Spam score"), SETG_SPAM },
+	[SET_HAM_THRESHOLD] = { "ham_threshold", SPAM_HAM_THRESHOLD, N_("a spam"
 	    " score below this is ham; between the two thresholds a comment"
-	    " is held", SET_PROB, 0, 0, NULL,
-	    "Ham score", SETG_SPAM },
-	[SET_DISCARD_BLATANT] = { "discard_blatant", "false", "drop, without"
+	    " is held"), SET_PROB, 0, 0, NULL,
+	    N_("Ham score"), SETG_SPAM },
+	[SET_DISCARD_BLATANT] = { "discard_blatant", "false", N_("drop, without"
 	    " telling the sender, a comment scoring 0.999 or more with another"
-	    " sign of spam", SET_BOOL, 0, 0, NULL,
-	    "Drop blatant spam silently", SETG_SPAM },
-	[SET_COMMENT_MIN_SECONDS] = { "comment_min_seconds", "3", "a form sent"
-	    " sooner than this after its page was shown is a sign of a bot",
+	    " sign of spam"), SET_BOOL, 0, 0, NULL,
+	    N_("Drop blatant spam silently"), SETG_SPAM },
+	[SET_COMMENT_MIN_SECONDS] = { "comment_min_seconds", "3",
+	    N_("a form sent sooner than this after its page was shown is a"
+	    " sign of a bot"),
 	    SET_INT, 0, 3600, NULL,
-	    "Fastest human form (seconds)", SETG_SPAM },
-	[SET_COMMENTS_CLOSE_DAYS] = { "comments_close_days", "0", "close"
-	    " comments this many days after publishing (0: never)", SET_INT,
+	    N_("Fastest human form (seconds)"), SETG_SPAM },
+	[SET_COMMENTS_CLOSE_DAYS] = { "comments_close_days", "0", N_("close"
+	    " comments this many days after publishing (0: never)"), SET_INT,
 	    0, 36500, NULL,
-	    "Close comments after (days)", SETG_DISCUSSION },
-	[SET_COMMENT_MAX_BYTES] = { "comment_max_bytes", "10485760", "the"
-	    " largest comment form, image included, in bytes", SET_INT, 65536,
+	    N_("Close comments after (days)"), SETG_DISCUSSION },
+	[SET_COMMENT_MAX_BYTES] = { "comment_max_bytes", "10485760", N_("the"
+	    " largest comment form, image included, in bytes"), SET_INT, 65536,
 	    64LL * 1024 * 1024, NULL,
-	    "Largest comment (bytes)", SETG_DISCUSSION },
-	[SET_MODERATION_WORDS] = { "moderation_words", "", "words (one a"
-	    " line) that hold a comment for moderation", SET_LIST, 0, 10000,
+	    N_("Largest comment (bytes)"), SETG_DISCUSSION },
+	[SET_MODERATION_WORDS] = { "moderation_words", "", N_("words (one a"
+	    " line) that hold a comment for moderation"), SET_LIST, 0, 10000,
 	    NULL,
-	    "Words that hold a comment", SETG_DISCUSSION },
-	[SET_DISALLOWED_WORDS] = { "disallowed_words", "", "words, hosts or IP"
-	    " hashes (one a line) that send a comment to spam", SET_LIST, 0,
-	    10000, NULL,
-	    "Disallowed words", SETG_SPAM },
-	[SET_VOTE_IDENTITY] = { "vote_identity", "both", "how a voter is"
-	    " known: cookie, ip or both", SET_CHOICE, 0, 0, "cookie ip both",
-	    "How voters are told apart", SETG_RATINGS },
-	[SET_VOTE_ALLOW_CHANGE] = { "vote_allow_change", "false", "a second"
-	    " vote replaces the first instead of being refused", SET_BOOL, 0,
+	    N_("Words that hold a comment"), SETG_DISCUSSION },
+	[SET_DISALLOWED_WORDS] = { "disallowed_words", "",
+	    N_("words, hosts or IP hashes (one a line) that send a comment"
+	    " to spam"), SET_LIST, 0, 10000, NULL,
+	    N_("Disallowed words"), SETG_SPAM },
+	[SET_VOTE_IDENTITY] = { "vote_identity", "both", N_("how a voter is"
+	    " known: cookie, ip or both"), SET_CHOICE, 0, 0, "cookie ip both",
+	    N_("How voters are told apart"), SETG_RATINGS },
+	[SET_VOTE_ALLOW_CHANGE] = { "vote_allow_change", "false", N_("a second"
+	    " vote replaces the first instead of being refused"), SET_BOOL, 0,
 	    0, NULL,
-	    "Voters may change their vote", SETG_RATINGS },
-	[SET_VOTE_WINDOW_DAYS] = { "vote_window_days", "30", "days an IP"
-	    " address's vote counts against another from it", SET_INT, 1,
+	    N_("Voters may change their vote"), SETG_RATINGS },
+	[SET_VOTE_WINDOW_DAYS] = { "vote_window_days", "30", N_("days an IP"
+	    " address's vote counts against another from it"), SET_INT, 1,
 	    3650, NULL,
-	    "Days an address's vote counts", SETG_RATINGS },
-	[SET_PRIVACY_RETENTION_DAYS] = { "privacy_retention_days", "30", "days"
-	    " before IP hashes and user agents of comments are erased",
+	    N_("Days an address's vote counts"), SETG_RATINGS },
+	[SET_PRIVACY_RETENTION_DAYS] = { "privacy_retention_days", "30",
+	    N_("days before IP hashes and user agents of comments are erased"),
 	    SET_INT, 1, 3650, NULL,
-	    "Keep IP hashes and user agents (days)", SETG_PRIVACY },
+	    N_("Keep IP hashes and user agents (days)"), SETG_PRIVACY },
 	[SET_COMMENT_IMAGE_FORMATS] = { "comment_image_formats", "jpeg",
-	    "the picture formats readers may attach to a comment, separated by"
-	    " spaces (jpeg png gif webp)", SET_CHOICES, 0, 0, "jpeg png gif"
+	    N_("the picture formats readers may attach to a comment, separated"
+	    " by spaces (jpeg png gif webp)"), SET_CHOICES, 0, 0, "jpeg png gif"
 	    " webp",
-	    "Picture formats in comments", SETG_DISCUSSION },
-	[SET_FEED_FULL_TEXT] = { "feed_full_text", "true", "feeds carry each"
-	    " post's full text (false: its summary only)", SET_BOOL, 0, 0,
+	    N_("Picture formats in comments"), SETG_DISCUSSION },
+	[SET_FEED_FULL_TEXT] = { "feed_full_text", "true", N_("feeds carry each"
+	    " post's full text (false: its summary only)"), SET_BOOL, 0, 0,
 	    NULL,
-	    "Full text in feeds", SETG_READING },
-	[SET_FEED_ITEMS] = { "feed_items", "10", "the newest posts or"
-	    " comments a feed shows", SET_INT, 1, 100, NULL,
-	    "Items in a feed", SETG_READING },
-	[SET_ROBOTS_TXT] = { "robots_txt", "", "lines added to /robots.txt"
-	    " (User-agent:, Disallow: ...)", SET_LIST, 0, 10000, NULL,
-	    "Lines for robots.txt", SETG_READING },
-	[SET_COMMENTS_NOTIFY] = { "comments_notify", "true", "email a post's"
+	    N_("Full text in feeds"), SETG_READING },
+	[SET_FEED_ITEMS] = { "feed_items", "10", N_("the newest posts or"
+	    " comments a feed shows"), SET_INT, 1, 100, NULL,
+	    N_("Items in a feed"), SETG_READING },
+	[SET_ROBOTS_TXT] = { "robots_txt", "", N_("lines added to /robots.txt"
+	    " (User-agent:, Disallow: ...)"), SET_LIST, 0, 10000, NULL,
+	    N_("Lines for robots.txt"), SETG_READING },
+	[SET_COMMENTS_NOTIFY] = { "comments_notify", "true", N_("email a post's"
 	    " author when a comment on it is published (mail must be set up"
-	    " in galley.conf)", SET_BOOL, 0, 0, NULL,
-	    "Email authors new comments", SETG_MAIL },
-	[SET_MODERATION_NOTIFY] = { "moderation_notify", "true", "email a"
-	    " post's author when a comment on it is held for moderation",
+	    " in galley.conf)"), SET_BOOL, 0, 0, NULL,
+	    N_("Email authors new comments"), SETG_MAIL },
+	[SET_MODERATION_NOTIFY] = { "moderation_notify", "true", N_("email a"
+	    " post's author when a comment on it is held for moderation"),
 	    SET_BOOL, 0, 0, NULL,
-	    "Email authors held comments", SETG_MAIL },
-	[SET_NOTIFY_EDITORS] = { "notify_editors", "false", "send those"
-	    " emails to every editor and administrator too", SET_BOOL, 0, 0,
+	    N_("Email authors held comments"), SETG_MAIL },
+	[SET_NOTIFY_EDITORS] = { "notify_editors", "false", N_("send those"
+	    " emails to every editor and administrator too"), SET_BOOL, 0, 0,
 	    NULL,
-	    "Email editors and admins too", SETG_MAIL },
-	[SET_NOTIFY_PER_HOUR] = { "notify_per_hour", "20", "comment emails"
+	    N_("Email editors and admins too"), SETG_MAIL },
+	[SET_NOTIFY_PER_HOUR] = { "notify_per_hour", "20", N_("comment emails"
 	    " one staff address gets in an hour; past that the moderation"
-	    " queue has the rest", SET_INT, 1, 1000, NULL,
-	    "Comment emails an hour to one of the staff", SETG_MAIL },
-	[SET_MAIL_PER_HOUR] = { "mail_per_hour", "10", "reply emails one"
-	    " address gets in an hour; more wait for one digest", SET_INT, 1,
+	    " queue has the rest"), SET_INT, 1, 1000, NULL,
+	    N_("Comment emails an hour to one of the staff"), SETG_MAIL },
+	[SET_MAIL_PER_HOUR] = { "mail_per_hour", "10", N_("reply emails one"
+	    " address gets in an hour; more wait for one digest"), SET_INT, 1,
 	    1000, NULL,
-	    "Reply emails an hour to one reader", SETG_MAIL },
-	[SET_MAIL_GIVE_UP_HOURS] = { "mail_give_up_hours", "48", "hours to"
-	    " keep retrying an email the mail server refuses for now",
+	    N_("Reply emails an hour to one reader"), SETG_MAIL },
+	[SET_MAIL_GIVE_UP_HOURS] = { "mail_give_up_hours", "48", N_("hours to"
+	    " keep retrying an email the mail server refuses for now"),
 	    SET_INT, 1, 720, NULL,
-	    "Hours to keep retrying an email", SETG_MAIL },
-	[SET_LANGUAGE] = { "language", "en", "the language of the site's"
-	    " pages, dates and email: en (English) or ru (Russian)",
+	    N_("Hours to keep retrying an email"), SETG_MAIL },
+	[SET_LANGUAGE] = { "language", "en", N_("the language of the site's"
+	    " pages, dates and email: en (English) or ru (Russian)"),
 	    SET_CHOICE, 0, 0, "en ru",
-	    "Site language", SETG_LANGUAGE },
-	[SET_TIMEZONE] = { "timezone", "UTC", "the time zone every date is"
-	    " shown in, an IANA name such as Europe/Berlin", SET_ZONE, 0, 64,
+	    N_("Site language"), SETG_LANGUAGE },
+	[SET_TIMEZONE] = { "timezone", "UTC", N_("the time zone every date is"
+	    " shown in, an IANA name such as Europe/Berlin"), SET_ZONE, 0, 64,
 	    NULL,
-	    "Time zone", SETG_LANGUAGE },
-	[SET_DATE_FORMAT] = { "date_format", "F j, Y", "how dates are shown,"
-	    " in WordPress's (PHP's) date letters: F j, Y is December 6, 2026",
+	    N_("Time zone"), SETG_LANGUAGE },
+	[SET_DATE_FORMAT] = { "date_format", "F j, Y", N_("how dates are shown,"
+	    " in WordPress's (PHP's) date letters: F j, Y is December 6, 2026"),
 	    SET_TEXT, 0, 64, NULL,
-	    "Date format", SETG_LANGUAGE },
-	[SET_TIME_FORMAT] = { "time_format", "g:i a", "how times are shown,"
-	    " in the same letters: g:i a is 3:04 pm", SET_TEXT, 0, 64, NULL,
-	    "Time format", SETG_LANGUAGE },
-	[SET_FOOTER_TEXT] = { "footer_text", "", "a line of text at the foot"
-	    " of every page", SET_TEXT, 0, 500, NULL,
-	    "Footer text", SETG_APPEARANCE },
+	    N_("Date format"), SETG_LANGUAGE },
+	[SET_TIME_FORMAT] = { "time_format", "g:i a", N_("how times are shown,"
+	    " in the same letters: g:i a is 3:04 pm"), SET_TEXT, 0, 64, NULL,
+	    N_("Time format"), SETG_LANGUAGE },
+	[SET_FOOTER_TEXT] = { "footer_text", "", N_("a line of text at the foot"
+	    " of every page"), SET_TEXT, 0, 500, NULL,
+	    N_("Footer text"), SETG_APPEARANCE },
 	[SET_LOG_CLIENT] = { "log_client", "hash", "how the request log shows"
 	    " a client's address: hash (keyed, as comments keep it) or"
 	    " truncate (/24 for IPv4, /48 for IPv6)", SET_CHOICE, 0, 0,
@@ -255,7 +259,7 @@ origin_ok(const char *v)
 
 /* 0 if v is UTC or a zone tz_load reads, else -1 with why in err. */
 static int
-zone_ok(const char *v, char *err, size_t errlen)
+zone_ok(const char *v, enum lang lang, char *err, size_t errlen)
 {
 	struct tz	*z;
 	char		 why[160];
@@ -266,14 +270,14 @@ zone_ok(const char *v, char *err, size_t errlen)
 		tz_free(z);
 		return 0;
 	}
-	snprintf(err, errlen, "a time zone of the tz database, such as"
-	    " Europe/Berlin or America/New_York, or UTC (%s)", why);
+	snprintf(err, errlen, i18n_get(lang, "a time zone of the tz database,"
+	    " such as Europe/Berlin or America/New_York, or UTC (%s)"), why);
 	return -1;
 }
 
 int
-setting_check(const struct setting *st, const char *v, char *err,
-    size_t errlen)
+setting_check(const struct setting *st, const char *v, enum lang lang,
+    char *err, size_t errlen)
 {
 	char		*end;
 	long long	 n;
@@ -284,44 +288,49 @@ setting_check(const struct setting *st, const char *v, char *err,
 	case SET_LIST:
 		if (strlen(v) <= (size_t)st->hi)
 			return 0;
-		snprintf(err, errlen, "at most %lld bytes", st->hi);
+		snprintf(err, errlen, i18n_get(lang, "at most %lld bytes"),
+		    st->hi);
 		return -1;
 	case SET_ORIGIN:
 		if (origin_ok(v))
 			return 0;
-		snprintf(err, errlen, "an http:// or https:// origin such as"
-		    " https://news.example.org, with no path or trailing /");
+		snprintf(err, errlen, "%s", i18n_get(lang, "an http:// or"
+		    " https:// origin such as https://news.example.org, with no"
+		    " path or trailing /"));
 		return -1;
 	case SET_INT:
 		n = strtoll(v, &end, 10);
 		if (*v != '\0' && *end == '\0' && n >= st->lo && n <= st->hi)
 			return 0;
-		snprintf(err, errlen, "a whole number from %lld to %lld",
-		    st->lo, st->hi);
+		snprintf(err, errlen, i18n_get(lang, "a whole number from %lld"
+		    " to %lld"), st->lo, st->hi);
 		return -1;
 	case SET_BOOL:
 		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
 			return 0;
-		snprintf(err, errlen, "true or false");
+		snprintf(err, errlen, "%s", i18n_get(lang, "true or false"));
 		return -1;
 	case SET_PROB:
 		x = strtod(v, &end);
 		if (*v != '\0' && *end == '\0' && x >= 0 && x <= 1)
 			return 0;
-		snprintf(err, errlen, "a number from 0 to 1, such as 0.9");
+		snprintf(err, errlen, "%s", i18n_get(lang, "a number from 0 to"
+		    " 1, such as 0.9"));
 		return -1;
 	case SET_CHOICE:
 		if (one_of(st->choices, v))
 			return 0;
-		snprintf(err, errlen, "one of: %s", st->choices);
+		snprintf(err, errlen, i18n_get(lang, "one of: %s"),
+		    st->choices);
 		return -1;
 	case SET_CHOICES:
 		if (some_of(st->choices, v))
 			return 0;
-		snprintf(err, errlen, "one or more of: %s", st->choices);
+		snprintf(err, errlen, i18n_get(lang, "one or more of: %s"),
+		    st->choices);
 		return -1;
 	case SET_ZONE:
-		return zone_ok(v, err, errlen);
+		return zone_ok(v, lang, err, errlen);
 	}
 	return -1;
 }
@@ -369,7 +378,7 @@ stored_ok(const struct setting *st, const char *v)
 
 	if (st->type == SET_ZONE)
 		return tz_name_ok(v);
-	return setting_check(st, v, err, sizeof(err)) == 0;
+	return setting_check(st, v, LANG_EN, err, sizeof(err)) == 0;
 }
 
 /*

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "i18n.h"
+
 struct arena;
 struct store_conn;
 
@@ -96,7 +98,7 @@ enum set_group {
 struct setting {
 	const char	*key;
 	const char	*dflt;
-	const char	*help;
+	const char	*help;		/* help and label are msgids (N_) */
 	enum set_type	 type;
 	long long	 lo, hi;	/* SET_INT's range; a text's bytes */
 	const char	*choices;	/* SET_CHOICE(S): words, space-separated */
@@ -111,10 +113,10 @@ extern const struct setting settings[SET__MAX];
 const struct setting *setting_find(const char *key);
 /*
  * Returns 0 if value will do for st, else -1 with what it must be in err
- * ("a whole number from 1 to 100").
+ * ("a whole number from 1 to 100"), in lang (the CLI's is English).
  */
-int	setting_check(const struct setting *st, const char *value, char *err,
-	    size_t errlen);
+int	setting_check(const struct setting *st, const char *value,
+	    enum lang lang, char *err, size_t errlen);
 /* 1 if w is one of the space-separated words of list (a SET_CHOICES). */
 int	setting_word(const char *list, const char *w);
 

@@ -979,8 +979,9 @@ main(void)
 	/* A filter that has learnt enough to give scores. */
 	snprintf(ham, sizeof(ham), "%s/ham", dir);
 	snprintf(spam, sizeof(spam), "%s/spam", dir);
+	/* As long as each other: a message's length is a token too. */
 	corpus(ham, "lovely article thanks for writing", 12);
-	corpus(spam, "cheap pills casino winner", 12);
+	corpus(spam, "cheap pills casino winner offer", 12);
 	CHECK(run_galley((const char *[]){ "spam", dir, "train", "--ham", ham,
 	    "--spam", spam, NULL }, NULL) == 0);
 

@@ -10,9 +10,12 @@
  * hits, 404, the privacy page, a mail link's page): each has lang="ru"
  * and no msgid of the catalogue left in its visible text; the same page
  * in English first, so the cache is seen to follow the setting.  Then
- * the admin signed in (admin()): each of its screens, refused forms and
- * the queue script's answers.  Last, a reader's mail rendered
- * (mail_render) in Russian.
+ * the admin's settings, users, appearance, privacy and tools screens,
+ * the login and password pages and refusals (admin_pages(), before any
+ * admin exists), with their notices and refused forms; then the admin
+ * signed in (admin()): the rest of its screens, refused forms and the
+ * queue script's answers.  Last, a reader's mail rendered (mail_render)
+ * in Russian.
  */
 #include <sys/stat.h>
 #include <ctype.h>
@@ -889,6 +892,178 @@ offsite(void)
 	buf_reset(&b);
 }
 
+/*
+ * What the screens below show that is not theirs to translate: the
+ * frame around them (admin()'s to check), the site's title, commands
+ * and paths in <code>, and what people typed (textarea).
+ */
+static const char *const screen_data[] = { "//a[@class='skip-link']",
+    "//header[@class='admin-side']", "//p[@class='admin-site']", "//code",
+    "//textarea" };
+
+/* Checks the answer r to what (status, a text it must have) as Russian. */
+static void
+screen_check(const char *what, const struct resp *r, long status,
+    const char *want)
+{
+	char	 msg[400];
+
+	snprintf(msg, sizeof(msg), "%s is %ld", what, status);
+	if (!CHECK_MSG(r->status == status, msg))
+		fprintf(stderr, "  got %ld\n", r->status);
+	snprintf(msg, sizeof(msg), "%s says \"%s\"", what, want);
+	CHECK_MSG(r->body.data != NULL && strstr(r->body.data, want) != NULL,
+	    msg);
+	russian_but(what, r, screen_data, sizeof(screen_data) /
+	    sizeof(screen_data[0]));
+}
+
+/* GETs path with the header line cookie (or none), then screen_check. */
+static void
+screen_get(struct srv *s, const char *cookie, const char *path, long status,
+    const char *want)
+{
+	struct resp	 r;
+
+	if (!CHECK_MSG(http_get_as(s, path, cookie, &r) != -1, path))
+		return;
+	screen_check(path, &r, status, want);
+	resp_free(&r);
+}
+
+/* POSTs fields to path (multipart for the tools), then screen_check. */
+static void
+screen_post(struct srv *s, const char *cookie, const char *path,
+    const char *const *fields, long status, const char *want)
+{
+	const char	*h[] = { cookie, NULL };
+	struct resp	 r;
+	char		 what[300];
+
+	snprintf(what, sizeof(what), "POST %s (%s)", path, fields[1]);
+	if (!CHECK_MSG(http_post(s, path, fields, strcmp(path,
+	    "/admin/tools/") == 0, NULL, cookie != NULL ? h : NULL, &r) == 0,
+	    what))
+		return;
+	screen_check(what, &r, status, want);
+	resp_free(&r);
+}
+
+/*
+ * The admin's settings, users, appearance, privacy and tools screens,
+ * the login, a lost password and its link, and a refusal, in Russian:
+ * each page as shown, and the states with a notice or an error beside
+ * a field.  What is checked is each page's <main>: the menu around it
+ * is the frame's.  Then once in English, the setting changed.
+ */
+static void
+admin_pages(struct srv *s)
+{
+	static const char *const shown[] = { "/admin/settings/?done=saved",
+	    "Настройки сохранены.", "/admin/users/?done=given",
+	    "её записи переданы", "/admin/appearance/?done=icon",
+	    "Значок сайта сохранён.", "/admin/privacy/?done=3",
+	    "Готово: стёрто 3 комментария.", "/admin/tools/",
+	    "Перезагрузить тему", "/admin/logout/",
+	    "Здесь этого сделать нельзя." };
+	const char	*admin, *tok;
+	char		 csrf[200], staff[32];
+	struct resp	 r;
+	htmlDocPtr	 doc;
+	char		*v;
+	size_t		 i;
+	long		 st;
+
+	/* Before anyone can log in: how the first admin is made. */
+	screen_get(s, NULL, "/admin/login/", 200, "Создайте первого"
+	    " администратора");
+	screen_get(s, NULL, "/admin/login/?done=out", 200, "Вы вышли.");
+	screen_get(s, NULL, "/admin/lost/", 200, "почта выключена");
+	screen_get(s, NULL, "/admin/reset/?t=forged", 410, "Эту ссылку нельзя"
+	    " использовать");
+	screen_post(s, NULL, "/admin/login/", (const char *[]){ "email",
+	    "boss@example.org", "password", "wrong password", NULL }, 401,
+	    "не подходят ни к одной учётной записи");
+	if (!CHECK(user_add(site, "boss@example.org", "Boss", "admin",
+	    "correct horse battery") == 0))
+		return;
+	admin = admin_login(s, "boss@example.org", "correct horse battery",
+	    &st);
+	if (!CHECK(admin != NULL))
+		return;
+	snprintf(csrf, sizeof(csrf), "%s", admin_csrf(s, admin));
+	tok = csrf;
+	/* The menu's page, named as a Russian site would name it. */
+	CHECK(db_exec(site_db(site), "UPDATE posts SET title ="
+	    " 'Конфиденциальность' WHERE slug = 'privacy'") == 0);
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i += 2)
+		screen_get(s, admin, shown[i], strstr(shown[i], "logout") ?
+		    405 : 200, shown[i + 1]);
+	/* The settings: names, help, choices and defaults in Russian. */
+	screen_get(s, admin, "/admin/settings/", 200, "Файл cookie и IP-адрес");
+	screen_get(s, admin, "/admin/settings/", 200, "(по умолчанию: вкл.)");
+	/* Stored words by their names: a role, a menu item's kind. */
+	screen_get(s, admin, "/admin/users/", 200, "<option value=\"admin\""
+	    " selected>администратор</option>");
+	if (CHECK(http_post(s, "/admin/appearance/", (const char *[]){ "csrf",
+	    tok, "action", "add", "target", "link", "label", "Главная", "url",
+	    "/", NULL }, 0, NULL, (const char *[]){ admin, NULL }, &r) == 0))
+		resp_free(&r);
+	screen_get(s, admin, "/admin/appearance/", 200, "<span class=\"menu-"
+	    "kind\">(ссылка)</span>");
+	/* Refused forms: the reason beside the field, in Russian. */
+	screen_post(s, admin, "/admin/settings/", (const char *[]){ "csrf", tok,
+	    "shown", "posts_per_page", "posts_per_page", "0", NULL }, 422,
+	    "Здесь нужно: целое число от 1 до 100.");
+	screen_post(s, admin, "/admin/settings/", (const char *[]){ "csrf",
+	    "forged", "shown", "posts_per_page", "posts_per_page", "5", NULL },
+	    403, "Срок действия формы истёк");
+	if (CHECK(http_get_as(s, "/admin/users/", admin, &r) == 200)) {
+		doc = html_parse(&r);
+		v = doc != NULL ? xp_attr(doc, "//select[@id='rm-id']/option"
+		    "[1]/@value") : NULL;
+		snprintf(staff, sizeof(staff), "%s", v != NULL ? v : "0");
+		free(v);
+		xmlFreeDoc(doc);
+		resp_free(&r);
+		screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf",
+		    tok, "action", "remove", "id", staff, "heir", "", NULL },
+		    422, "выберите, кому их передать");
+	}
+	screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf", tok,
+	    "action", "add", "email", "nobody", "name", "N", "role", "author",
+	    "password", "correct horse battery", NULL }, 422,
+	    "Это не похоже на адрес email.");
+	screen_post(s, admin, "/admin/users/", (const char *[]){ "csrf", tok,
+	    "action", "password", "id", staff, "password", "short", NULL },
+	    422, "не меньше 10 символов.");
+	screen_post(s, admin, "/admin/appearance/", (const char *[]){ "csrf",
+	    tok, "action", "add", "target", "link", "label", "", "url",
+	    "ftp://x", NULL }, 422, "У ссылки должно быть название.");
+	screen_post(s, admin, "/admin/privacy/", (const char *[]){ "csrf", tok,
+	    "action", "erase", "email", "oleg@example.net", NULL }, 422,
+	    "Отметьте флажок");
+	screen_post(s, admin, "/admin/tools/", (const char *[]){ "csrf", tok,
+	    "action", "check", NULL }, 422, "Выберите файл экспорта");
+	screen_post(s, admin, "/admin/tools/", (const char *[]){ "csrf", tok,
+	    "action", "theme", NULL }, 200, "Тема перезагружена из ");
+	/* English again: the same page follows the setting. */
+	set("language", "en");
+	CHECK(http_eventually(s, "/", "<html lang=\"en\">"));
+	if (CHECK(http_get_as(s, "/admin/settings/", admin, &r) == 200)) {
+		CHECK(strstr(r.body.data, "<html lang=\"en\">") != NULL);
+		CHECK(strstr(r.body.data, ">Save settings</button>") != NULL);
+		CHECK(strstr(r.body.data, ">Cookie and IP address</option>")
+		    != NULL);
+		CHECK(strstr(r.body.data, " (default: on)") != NULL);
+		CHECK(strstr(r.body.data, "Настройки") == NULL);
+		resp_free(&r);
+	}
+	set("language", "ru");
+	CHECK(http_eventually(s, "/", "<html lang=\"ru\">"));
+	free((char *)admin);
+}
+
 int
 main(void)
 {
@@ -914,6 +1089,7 @@ main(void)
 		return check_done();
 	cache(&s);
 	pages(&s);
+	admin_pages(&s);
 	admin(&s);
 	overridden(&s);
 	CHECK(srv_stop(&s) == 0);

@@ -14,7 +14,7 @@ ok(enum set_key k, const char *v)
 {
 	char	 err[200];
 
-	return setting_check(&settings[k], v, err, sizeof(err)) == 0;
+	return setting_check(&settings[k], v, LANG_EN, err, sizeof(err)) == 0;
 }
 
 int
