@@ -355,6 +355,9 @@ batch_one(const struct env *e, struct comment_form *f, struct comment *cm,
 	    STORE_OK)
 		return rc;
 	if (refused(f, &fa, flood)) {
+		/* Nothing of a first run rolled back is left to be read. */
+		f->id = 0;
+		cm->status = NULL;
 		*clean = 1;
 		return STORE_CONFLICT;
 	}
@@ -447,9 +450,10 @@ comments_try(struct store_conn *c, struct batch_item **items, size_t n,
 			rc = store_savepoint_undo(c);
 		items[i]->rc = rc == STORE_OK ? one : rc;
 	}
-	if (rc == STORE_OK)
-		rc = store_commit(c);
-	else
+	/* A COMMIT that failed may leave the transaction open on SQLite. */
+	if (rc == STORE_OK && (rc = store_commit(c)) != STORE_OK)
+		store_rollback(c);
+	else if (rc != STORE_OK)
 		store_rollback(c);
 	/*
 	 * Nothing of the batch was kept: each comment fails with it, even

@@ -44,10 +44,14 @@ const struct po	*i18n_po(enum lang);
  * pget looks it up in a context (msgctxt), nget picks the plural form
  * that n takes (English: singular for 1 alone).
  */
-const char	*i18n_get(enum lang, const char *msgid);
-const char	*i18n_pget(enum lang, const char *ctx, const char *msgid);
+/* format_arg: a msgid used as a printf format is checked as one. */
+const char	*i18n_get(enum lang, const char *msgid)
+		    __attribute__((format_arg(2)));
+const char	*i18n_pget(enum lang, const char *ctx, const char *msgid)
+		    __attribute__((format_arg(3)));
 const char	*i18n_nget(enum lang, const char *msgid, const char *plural,
-		    unsigned long n);
+		    unsigned long n)
+		    __attribute__((format_arg(2), format_arg(3)));
 /* The month and weekday names of lang (msgctxt "month", ...). */
 const struct date_names *i18n_date_names(enum lang);
 

@@ -267,7 +267,8 @@ const char *page_js_text(struct req *, const struct js_msg *more,
 /* The site's language (the language setting), for templates and text. */
 enum lang page_lang(struct req *);
 /* i18n_get in the site's language: the translation of msgid. */
-const char *page_tr(struct req *, const char *msgid);
+const char *page_tr(struct req *, const char *msgid)
+	    __attribute__((format_arg(2)));
 /*
  * What the domain modules are given for r (env.h): its site, connection,
  * arena, settings and time.
