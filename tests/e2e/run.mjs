@@ -83,8 +83,12 @@ const server = spawn(galley, ['serve', dir, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'ignore', 'pipe'] });
 let log = '';
 server.stderr.on('data', (d) => { log += d; });
-// A run that dies of an uncaught error takes its server with it.
-process.on('exit', () => { if (server.exitCode === null) server.kill('SIGKILL'); });
+// A run that dies of an uncaught error takes its server and sink with it.
+process.on('exit', () => {
+	for (const p of [server, sink])
+		if (p.exitCode === null && p.signalCode === null)
+			p.kill('SIGKILL');
+});
 check(await until(async () => {
 	try { return (await fetch(base + '/')).ok; } catch { return false; }
 }), 'galley serve answers');
