@@ -302,6 +302,12 @@ page_theme(struct req *r)
 json_t *
 page_view(struct req *r)
 {
+	return page_view_js(r, NULL, 0);
+}
+
+json_t *
+page_view_js(struct req *r, const struct js_msg *more, size_t nmore)
+{
 	json_t		*view = json_object(), *site = json_object();
 	const char	*base = set_text(page_settings(r), SET_BASE_URL);
 	size_t		 n = strlen(base);
@@ -318,7 +324,7 @@ page_view(struct req *r)
 	view_str(site, "js", theme_asset_url(page_theme(r), "galley.js"));
 	view_str(site, "privacy_url", "/privacy/");
 	view_str(site, "lang", i18n_code(page_lang(r)));
-	if ((js = page_js_text(r, NULL, 0)) != NULL)
+	if ((js = page_js_text(r, more, nmore)) != NULL)
 		view_str(site, "js_text", js);
 	view_int(site, "year", tm.tm_year + 1900);
 	view_str(site, "footer_text", set_text(page_settings(r),

@@ -166,6 +166,9 @@ struct theme *page_theme(struct req *);
  * noted in r->store_err and makes page_render answer 503 or 500.
  */
 json_t	*page_view(struct req *);
+/* The same, its scripts' text with more's strings too (the admin's). */
+struct js_msg;
+json_t	*page_view_js(struct req *, const struct js_msg *more, size_t nmore);
 /*
  * Sets site's menu (items: label, url, current, children), logo (src,
  * width, height) and icon (true when one is set) from one store query

@@ -131,16 +131,13 @@ admin_word(struct req *r, const char *kind, const char *word)
 json_t *
 admin_view(struct req *r, const struct session *se, const char *title)
 {
-	json_t		*view = page_view(r), *admin = json_object(),
+	json_t		*view = page_view_js(r, admin_js, sizeof(admin_js) /
+			    sizeof(admin_js[0])), *admin = json_object(),
 			*nav = json_array(), *item;
 	struct buf	 b;
-	const char	*js;
 	size_t		 i;
 
 	view_str(json_object_get(view, "head"), "title", page_tr(r, title));
-	if ((js = page_js_text(r, admin_js, sizeof(admin_js) /
-	    sizeof(admin_js[0]))) != NULL)
-		view_str(json_object_get(view, "site"), "js_text", js);
 	json_object_set_new(json_object_get(view, "head"), "noindex",
 	    json_true());
 	buf_init(&b);
