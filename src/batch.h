@@ -3,7 +3,8 @@
  * batch; the first to find no batch running becomes its leader, takes
  * every item waiting (up to BATCH_MAX) and runs them at once, in its own
  * thread, through the caller's function: one transaction and one fsync
- * for all.  The others sleep until their item is done.  A write that
+ * for all, and then the batches that formed meanwhile (BATCH_LEAD).  The
+ * others sleep until their item is done.  A write that
  * arrives alone runs at once, as if there were no batching; writes that
  * arrive while one commits wait for it and go together next.  As LevelDB
  * groups its writers, and PostgreSQL its WAL flushes.
@@ -11,17 +12,28 @@
 #ifndef GALLEY_BATCH_H
 #define GALLEY_BATCH_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #define BATCH_MAX	64
+/*
+ * Batches a leader runs in a row while more are waiting: its own item,
+ * done in the first, waits for the rest, at most this many commits.
+ */
+#define BATCH_LEAD	16
 
 struct batch;
 
-/* One write: arg is the caller's; run sets rc. */
+/*
+ * One write: arg is the caller's; run sets rc.  The rest is batch.c's:
+ * each item sleeps on its own condition, so a batch's end wakes its
+ * own items and the next leader, never every thread waiting.
+ */
 struct batch_item {
 	void			*arg;
 	int			 rc;
 	int			 done;
+	pthread_cond_t		 cond;
 	struct batch_item	*next;
 };
 

@@ -1,7 +1,8 @@
 /*
  * test_batch: group commit (batch.c).  Threads join batches whose run
  * takes a while (as an fsync does): every item runs exactly once, in a
- * batch led by one of the threads whose items are in it, never two
+ * batch led by one of the threads whose items are in it or by the
+ * leader of the batch before, at most BATCH_LEAD in a row; never two
  * batches at once, never more than BATCH_MAX items; items that arrive
  * while a batch runs go together in the next; an item alone runs at
  * once.
@@ -25,7 +26,9 @@ struct mine {
 
 static struct batch	*b;
 static atomic_int	 running, overlap, too_big, led_by_other, wrong;
-static atomic_int	 biggest;
+static atomic_int	 biggest, longest;
+static pthread_t	 last;		/* the last batch's leader */
+static int		 streak;	/* batches it led in a row */
 static struct mine	 items[THREADS][EACH];
 
 static void
@@ -48,8 +51,16 @@ run(void *ctx, struct batch_item **it, size_t n)
 		if (pthread_equal(m->owner, pthread_self()) && ctx == m)
 			led = 1;
 	}
-	if (!led)
+	/* One batch at a time: last and streak need no lock. */
+	if (led)
+		streak = 1;
+	else if (streak > 0 && pthread_equal(last, pthread_self()))
+		streak++;
+	else
 		atomic_fetch_add(&led_by_other, 1);
+	last = pthread_self();
+	if (streak > atomic_load(&longest))
+		atomic_store(&longest, streak);
 	usleep(2000);			/* the fsync */
 	atomic_fetch_sub(&running, 1);
 }
@@ -107,13 +118,17 @@ main(void)
 	CHECK(atomic_load(&overlap) == 0);	/* one batch at a time */
 	CHECK(atomic_load(&too_big) == 0);
 	CHECK(atomic_load(&led_by_other) == 0);	/* a leader runs its own */
+	/* ... and leads on while others wait, up to BATCH_LEAD batches. */
+	CHECK(atomic_load(&longest) > 1 &&
+	    atomic_load(&longest) <= BATCH_LEAD);
 	batch_counts(b, &nb, &ni);
 	CHECK(ni == 1 + THREADS * EACH);
 	/* Eight writers, a 2 ms commit: most commits carry several. */
 	CHECK(nb < ni / 2);
 	CHECK(atomic_load(&biggest) > 1 && atomic_load(&biggest) <= THREADS);
-	fprintf(stderr, "%lld items in %lld batches, the biggest %d\n", ni,
-	    nb, atomic_load(&biggest));
+	fprintf(stderr, "%lld items in %lld batches, the biggest %d, at most"
+	    " %d led in a row\n", ni, nb, atomic_load(&biggest),
+	    atomic_load(&longest));
 	batch_free(b);
 	return check_done();
 }
