@@ -538,17 +538,22 @@ store_comment_facts(struct store_conn *c, const struct comment *cm,
 	 * thousands of comments costs what a new one does.  The text is
 	 * compared as "content || ''": SQLite would otherwise put ?4 in
 	 * place of content in the prefix's expression, which then no longer
-	 * matches the index, and read every comment of the post.
+	 * matches the index, and read every comment of the post.  The
+	 * flood rule names every status, so that comments_by_ip_status
+	 * (ip_hash, status, created) serves it with four probes; a sender
+	 * seen in spam is found by comments_by_lower_email.
 	 */
 	s = q(c, "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE"
-	    " ip_hash = ?1 AND ?1 <> '' AND created >= ?2) THEN 1 ELSE 0 END,"
+	    " ip_hash = ?1 AND ?1 <> '' AND status IN ('approved', 'pending',"
+	    " 'spam', 'trash') AND created >= ?2) THEN 1 ELSE 0 END,"
 	    " CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = ?3 AND"
 	    " substr(content, 1, 100) = substr(?4, 1, 100) AND"
 	    " content || '' = ?4 AND (author = ?5 OR email = ?6) AND"
 	    " status <> 'trash') THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT 1"
 	    " FROM comments WHERE lower(email) = lower(?6) AND author = ?5 AND"
 	    " status = 'approved') THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT"
-	    " 1 FROM comments WHERE email = ?6 AND status = 'spam') OR EXISTS"
+	    " 1 FROM comments WHERE lower(email) = lower(?6) AND ?6 <> '' AND"
+	    " status = 'spam') OR EXISTS"
 	    " (SELECT 1 FROM comments WHERE ip_hash = ?1 AND ?1 <> '' AND"
 	    " status = 'spam') THEN 1 ELSE 0 END", "tiittt",
 	    cm->ip_hash, since, cm->post_id, cm->content, cm->author,

@@ -512,6 +512,22 @@
 	"ALTER TABLE comments ADD COLUMN spam_feat INTEGER NOT NULL" \
 	"  DEFAULT 32;"
 
+/*
+ * 28: fewer indexes to write with each comment.  A new comment wrote
+ * into twelve indexes; the sender's were five.  comments_by_email
+ * served one rule (a sender seen in spam), which comments_by_lower_email
+ * serves as well; comments_by_ip (the flood rule, by time) and
+ * comments_by_ip_status (the sender's history) become one, by status
+ * and time, which the flood rule reads with its four statuses named.
+ * A batch of 16 comments wrote 46.7 pages of WAL, 38.4 after.
+ */
+#define MIGRATION_SENDER_INDEXES \
+	"DROP INDEX comments_by_email;" \
+	"DROP INDEX comments_by_ip;" \
+	"DROP INDEX comments_by_ip_status;" \
+	"CREATE INDEX comments_by_ip_status ON comments (ip_hash, status," \
+	"  created);"
+
 /* 10, SQLite: posts.comment_count follows its approved comments. */
 #define COUNT_TRIGGERS \
 	"CREATE TRIGGER comments_count_i AFTER INSERT ON comments" \
@@ -631,6 +647,7 @@ static const char *const sqlite_steps[] = {
 	MIGRATION_HELD_PICTURES,	/* 25 */
 	MIGRATION_VOTE_DAYS,		/* 26 */
 	MIGRATION_SPAM_FEAT,		/* 27 */
+	MIGRATION_SENDER_INDEXES,	/* 28 */
 };
 
 /* PostgreSQL: */
@@ -775,6 +792,7 @@ static const char *const pg_steps[] = {
 	MIGRATION_HELD_PICTURES,	/* 25 */
 	MIGRATION_VOTE_DAYS,		/* 26 */
 	MIGRATION_SPAM_FEAT,		/* 27 */
+	MIGRATION_SENDER_INDEXES,	/* 28 */
 };
 
 const char *const *

@@ -208,6 +208,14 @@ srv_stop(struct srv *s)
 }
 
 int
+line_has(const char *line, const char *end, const char *needle)
+{
+	const char	*p = strstr(line, needle);
+
+	return p != NULL && p < end;
+}
+
+int
 srv_stop_log(struct srv *s, struct buf *log)
 {
 	int	 st, i;

@@ -71,6 +71,8 @@ int	 srv_stop(struct srv *);
 int	 srv_stop_log(struct srv *, struct buf *log);
 /* Returns 1 if the server's log so far contains s. */
 int	 srv_log_has(struct srv *, const char *s);
+/* Whether line (up to end: one line of a log) contains needle. */
+int	 line_has(const char *line, const char *end, const char *needle);
 /*
  * Requests path (relative to the server) with method (GET, HEAD, POST)
  * and optional extra header lines; fills r.  Returns 0, -1 on a

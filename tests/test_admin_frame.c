@@ -294,15 +294,6 @@ bounded(struct srv *s, const char *admin)
 	xmlFreeDoc(doc);
 }
 
-/* Whether line (up to end) contains needle. */
-static int
-line_has(const char *line, const char *end, const char *needle)
-{
-	const char	*p = strstr(line, needle);
-
-	return p != NULL && p < end;
-}
-
 /*
  * The plans GALLEY_EXPLAIN logged for the dashboard's statements (its
  * lists, counts and chart): each searches an index; none scans comments,

@@ -617,16 +617,20 @@ current(struct srv *s)
  * migration 17's index, and the tables of 18 to 20) taken away and its
  * version set back, as a site of the version before; the next start
  * migrates it and indexes every post, bodies too.  Migration 21's
- * tables go too, 22's and 24's to 27's columns and indexes: a site at 15
- * has none of them.
+ * tables go too, 22's and 24's to 28's columns and indexes: a site at 15
+ * has none of them, and 28's three sender indexes as they were.
  */
 static void
 migration(struct srv *s)
 {
 	int	 pg = getenv("GALLEY_DB") != NULL;
-	/* Migrations 27 to 24, 22 to 18 undone, newest first. */
+	/* Migrations 28 to 24, 22 to 18 undone, newest first. */
 	static const char *const later =
-	    "ALTER TABLE comments DROP COLUMN spam_feat;"
+	    "DROP INDEX comments_by_ip_status;"
+	    " CREATE INDEX comments_by_ip ON comments (ip_hash, created);"
+	    " CREATE INDEX comments_by_email ON comments (email, status);"
+	    " CREATE INDEX comments_by_ip_status ON comments (ip_hash, status);"
+	    " ALTER TABLE comments DROP COLUMN spam_feat;"
 	    " DROP INDEX post_votes_by_created;"
 	    " DROP INDEX comment_votes_by_created;"
 	    " DROP INDEX comments_by_image; DROP INDEX comments_by_thumb;"
