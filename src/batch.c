@@ -3,15 +3,17 @@
  * items, and whether a leader is running.  The leader detaches what is
  * queued when it starts, so items that arrive while it runs form the
  * next batch.  It leads that one too, up to BATCH_LEAD batches in a
- * row, and only then wakes the first waiting to lead the rest: a
- * thread woken to lead took a scheduler's round trip to start (0.8 ms
- * between batches of 3.3 ms, with 32 workers on 2 cores), and leading
- * on took bench/comments.sh from about 5,000 to 6,100 comments/s.
+ * row or BATCH_LEAD_MS, and only then wakes the first waiting to lead
+ * the rest: a thread woken to lead took a scheduler's round trip to
+ * start (0.8 ms between batches of 3.3 ms, with 32 workers on 2
+ * cores), and leading on took bench/comments.sh from about 5,000 to
+ * 6,100 comments/s.
  * Each item waits on a condition of its own, so a batch's end wakes
  * its own items and no others.
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "batch.h"
@@ -41,10 +43,21 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+static long
+ms_since(const struct timespec *t)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
 void
 batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 {
 	struct batch_item	*items[BATCH_MAX], *p;
+	struct timespec		 start;
 	size_t			 n = 0, i;
 	int			 led = 0;
 
@@ -66,6 +79,7 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 		return;
 	}
 	b->leading = 1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		n = 0;
 		for (p = b->head; p != NULL && n < BATCH_MAX; p = p->next)
@@ -85,7 +99,8 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 			if (items[i] != it)
 				pthread_cond_signal(&items[i]->cond);
 		}
-		if (b->head == NULL || ++led >= BATCH_LEAD)
+		if (b->head == NULL || ++led >= BATCH_LEAD ||
+		    ms_since(&start) >= BATCH_LEAD_MS)
 			break;
 	}
 	b->leading = 0;
