@@ -832,6 +832,21 @@ ticker(void *arg)
 }
 
 /*
+ * The generation from the database, after the store gave no hint; noted,
+ * so that the store can hint it until the data changes (SQLite's WAL
+ * header; PostgreSQL's watcher only moves forward).
+ */
+static int
+generation_asked(struct req *r, int64_t *gen)
+{
+	int	 rc;
+
+	if ((rc = store_generation(r->conn, gen)) == STORE_OK)
+		store_generation_note(r->site->store, *gen);
+	return rc;
+}
+
+/*
  * Renders and queues the page for r->route; the database connection is
  * taken here and given back as soon as the response is queued, so a
  * client that reads slowly holds no connection.
@@ -847,7 +862,7 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 
 	page_view_arena(&r->arena);
 	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
-	    (!hinted && store_generation(r->conn, &gen) != STORE_OK))
+	    (!hinted && generation_asked(r, &gen) != STORE_OK))
 		rc = respond(sr, conn, page_error(r, 503), url, 0);
 	else if (!hinted && cached(sr, conn, url, gen))
 		rc = MHD_YES;

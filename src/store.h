@@ -995,17 +995,22 @@ int	store_conns(const struct store *);
  */
 int	store_watch(struct store *);
 /*
- * Sets *gen to the data generation as last reported by the watcher and
- * returns 1; returns 0 when unknown (no watcher, or its connection is
- * down): ask the database with store_generation instead.  A write
- * becomes visible here when its notification arrives, moments after its
- * commit.
+ * Sets *gen to the data generation without a query and returns 1;
+ * returns 0 when unknown: ask the database with store_generation
+ * instead, then store_generation_note what it said.  PostgreSQL: as
+ * last reported by the watcher (0 while its connection is down); a
+ * write becomes visible here when its notification arrives, moments
+ * after its commit.  SQLite: the generation last noted, while the WAL
+ * header shows no commit since (read first, in this call), and for a
+ * second at most.
  */
 int	store_generation_hint(struct store *, int64_t *gen);
 /*
- * Tells the watcher a generation this node has seen committed (by its own
- * write), so that its next requests do not serve pages older than it
- * while the NOTIFY is on its way.
+ * Tells the store a generation this node has read or seen committed:
+ * PostgreSQL's watcher moves forward to it (a node's own write, so that
+ * its next requests do not serve pages older than it while the NOTIFY is
+ * on its way); SQLite keeps it with the WAL header this thread's last
+ * missed hint read.
  */
 void	store_generation_note(struct store *, int64_t gen);
 /* Returns a static name for an enum store_rc, for messages. */
