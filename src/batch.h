@@ -51,7 +51,9 @@ struct batch	*batch_new(void);
 void		 batch_free(struct batch *);
 /*
  * Joins it to the next batch and returns when it has run (it->rc set),
- * having run the batch through run and ctx if this thread led it.
+ * having run the batch through run and ctx if this thread led it; a
+ * leader returns after the batches it led on too, up to BATCH_LEAD_MS
+ * and one batch after its own item was done.
  */
 void		 batch_join(struct batch *, struct batch_item *it,
 		    batch_run *run, void *ctx);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ struct spool {
 	struct pool		 pool;
 	/* The generation without a query (sl_generation_hint). */
 	int			 shm;		/* DB-shm, read only, or -1 */
+	char			*shm_path;	/* as SQLite names it */
+	atomic_int		 shm_gone;	/* unlinked, not yet reopened */
 	pthread_mutex_t		 hint_lock;
 	unsigned char		 hint_hdr[48];	/* the header before ... */
 	int64_t			 hint_gen;	/* ... this was read */
@@ -534,7 +537,7 @@ sl_match(const char *uri)
 	    strncmp(uri, "postgres:", 9) != 0;
 }
 
-static int	shm_open_ro(const char *);
+static void	shm_name(struct spool *, sqlite3 *);
 
 static int
 sl_open(const char *uri, int create, const char *const *steps, int n,
@@ -565,7 +568,10 @@ sl_open(const char *uri, int create, const char *const *steps, int n,
 	p->base.conns = POOL_MAX;
 	p->path = xstrdup(uri);
 	pthread_mutex_init(&p->hint_lock, NULL);
-	p->shm = shm_open_ro(uri);
+	p->shm = -1;
+	shm_name(p, c->db);
+	if (p->shm_path != NULL)
+		p->shm = open(p->shm_path, O_RDONLY | O_CLOEXEC);
 	pool_init(&p->pool, POOL_MAX);
 	pool_first(&p->pool, &c->item);
 	p->base.pool = &p->pool;
@@ -585,6 +591,7 @@ sl_close(struct store *s)
 	if (p->shm != -1)
 		close(p->shm);
 	pthread_mutex_destroy(&p->hint_lock);
+	free(p->shm_path);
 	free(p->path);
 	free(p);
 }
@@ -610,14 +617,29 @@ sl_close(struct store *s)
 static _Thread_local unsigned char	 seen[WAL_HDR];
 static _Thread_local int		 seen_ok;
 
-static int
-shm_open_ro(const char *path)
+/*
+ * DB-shm's name, from the database file as SQLite resolved it (a
+ * symbolic link followed: its -shm is beside the real file), and only
+ * in WAL mode; else no hints.
+ */
+static void
+shm_name(struct spool *p, sqlite3 *db)
 {
-	char	 shm[4096];
+	sqlite3_stmt	*st;
+	const char	*file = sqlite3_db_filename(db, "main");
+	char		 name[4096];
+	int		 wal = 0;
 
-	if ((size_t)snprintf(shm, sizeof(shm), "%s-shm", path) >= sizeof(shm))
-		return -1;
-	return open(shm, O_RDONLY | O_CLOEXEC);
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		wal = sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+		sqlite3_finalize(st);
+	}
+	if (wal && file != NULL && *file != '\0' && (size_t)snprintf(name,
+	    sizeof(name), "%s-shm", file) < sizeof(name))
+		p->shm_path = xstrdup(name);
 }
 
 static int64_t
@@ -638,7 +660,8 @@ sl_generation_hint(struct store *s, int64_t *gen)
 
 	seen_ok = 0;
 	/* Torn, or not yet made (isInit, byte 12, is 0). */
-	if (p->shm == -1 || pread(p->shm, h, sizeof(h), 0) !=
+	if (p->shm == -1 || atomic_load(&p->shm_gone) ||
+	    pread(p->shm, h, sizeof(h), 0) !=
 	    (ssize_t)sizeof(h) || memcmp(h, h + WAL_HDR, WAL_HDR) != 0 ||
 	    h[12] == 0)
 		return 0;
@@ -661,15 +684,24 @@ sl_generation_note(struct store *s, int64_t gen)
 {
 	struct spool	*p = (struct spool *)s;
 	struct stat	 st;
+	int		 fd;
 
 	if (!seen_ok)
 		return;
 	seen_ok = 0;
 	pthread_mutex_lock(&p->hint_lock);
-	/* DB-shm removed (every connection closed): follow the new one. */
+	/*
+	 * DB-shm removed (every connection closed) and made anew: follow
+	 * the new one, on the same descriptor (dup2), which hints read
+	 * without the lock.  Until it can be opened, no hints.
+	 */
 	if (p->shm != -1 && fstat(p->shm, &st) == 0 && st.st_nlink == 0) {
-		close(p->shm);
-		p->shm = shm_open_ro(p->path);
+		atomic_store(&p->shm_gone, 1);
+		if ((fd = open(p->shm_path, O_RDONLY | O_CLOEXEC)) != -1) {
+			if (dup2(fd, p->shm) != -1)
+				atomic_store(&p->shm_gone, 0);
+			close(fd);
+		}
 		p->hint_at = 0;
 	} else {
 		memcpy(p->hint_hdr, seen, WAL_HDR);

@@ -86,6 +86,92 @@ writer(void *arg)
 	return NULL;
 }
 
+/*
+ * Leading on, made to happen: the first batch (main's item alone) waits
+ * in its run until three writers have joined behind it; then main leads
+ * their batch too, before its own batch_join returns.  And the bound:
+ * with every batch taking 30 ms (> BATCH_LEAD_MS), no leader leads two.
+ */
+static atomic_int	 joining, on_batches, on_slow, led_on;
+static pthread_t	 on_leader[16];
+
+static void
+on_run(void *ctx, struct batch_item **it, size_t n)
+{
+	int	 k = atomic_fetch_add(&on_batches, 1), i, own = 0;
+
+	(void)ctx;
+	if (k < 16)
+		on_leader[k] = pthread_self();
+	for (i = 0; i < (int)n; i++) {
+		it[i]->rc = 1;
+		own |= pthread_equal(*(pthread_t *)it[i]->arg, pthread_self());
+	}
+	if (!own)
+		atomic_fetch_add(&led_on, 1);	/* none of the leader's own */
+	if (atomic_load(&on_slow)) {
+		usleep(30000);
+		return;
+	}
+	/* The first batch: until the three are about to join, and then some. */
+	for (i = 0; k == 0 && atomic_load(&joining) < 3 && i < 2000; i++)
+		usleep(1000);
+	if (k == 0)
+		usleep(5000);
+}
+
+static void *
+on_writer(void *arg)
+{
+	pthread_t		 self = pthread_self();
+	struct batch_item	 it = { .arg = &self };
+	int			 i, times = atomic_load(&on_slow) ? 3 : 1;
+
+	(void)arg;
+	for (i = 0; i < times; i++) {
+		if (i == 0 && !atomic_load(&on_slow))
+			while (atomic_load(&on_batches) == 0)
+				usleep(500);
+		atomic_fetch_add(&joining, 1);
+		batch_join(b, &it, on_run, NULL);
+	}
+	return NULL;
+}
+
+static void
+leads_on(void)
+{
+	pthread_t		 self = pthread_self(), th[3];
+	struct batch_item	 it = { .arg = &self };
+	int			 i;
+
+	b = batch_new();
+	for (i = 0; i < 3; i++)
+		CHECK(pthread_create(&th[i], NULL, on_writer, NULL) == 0);
+	batch_join(b, &it, on_run, NULL);
+	/* main's batch_join returned after the second batch, led by it. */
+	CHECK(atomic_load(&on_batches) == 2 && it.rc == 1);
+	CHECK(pthread_equal(on_leader[0], pthread_self()) &&
+	    pthread_equal(on_leader[1], pthread_self()));
+	CHECK(atomic_load(&led_on) == 1);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	batch_free(b);
+
+	/* Slow batches: leading stops after BATCH_LEAD_MS. */
+	atomic_store(&on_slow, 1);
+	atomic_store(&on_batches, 0);
+	atomic_store(&led_on, 0);
+	b = batch_new();
+	for (i = 0; i < 3; i++)
+		CHECK(pthread_create(&th[i], NULL, on_writer, NULL) == 0);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	/* Each batch led by a thread whose item is in it: none led on. */
+	CHECK(atomic_load(&on_batches) >= 3 && atomic_load(&led_on) == 0);
+	batch_free(b);
+}
+
 int
 main(void)
 {
@@ -130,5 +216,6 @@ main(void)
 	    " %d led in a row\n", ni, nb, atomic_load(&biggest),
 	    atomic_load(&longest));
 	batch_free(b);
+	leads_on();
 	return check_done();
 }

@@ -951,6 +951,8 @@ xss(struct srv *s)
 	CHECK_MSG(bad == 0, "stored payloads render inert on every page");
 }
 
+static char	*line_of(const char *, char *, size_t);
+
 /*
  * Behind a trusted proxy each writer is known by X-Forwarded-For: one
  * writer's flood does not stop another's comment.
@@ -958,7 +960,7 @@ xss(struct srv *s)
 static void
 proxied(void)
 {
-	char		 conf[700];
+	char		 conf[700], line[2048], id[32];
 	FILE		*fp;
 	struct srv	 s;
 	struct resp	 r;
@@ -988,6 +990,23 @@ proxied(void)
 	    "X-Forwarded-For: 1.2.3.4, 203.0.113.5", NULL }, &r) == 0 &&
 	    r.status == 422, "the same client is (left entries are forgeable)");
 	resp_free(&r);
+	/*
+	 * B's comment called spam: its sender's address, in any case, is a
+	 * sign of spam from another IP too (comments_by_lower_email).
+	 */
+	line_of("From behind the proxy, B.", line, sizeof(line));
+	snprintf(id, sizeof(id), "%lld", atoll(line));
+	CHECK(atoll(id) > 0 && galley((const char *[]){ "comments", site,
+	    "set-status", id, "spam", NULL }, NULL) == 0);
+	f[5] = "First@Example.NET";
+	f[7] = "From elsewhere, the same sender.";
+	CHECK(http_post(&s, "/comments", f, 0, NULL, (const char *[]){
+	    "X-Forwarded-For: 192.0.2.44", NULL }, &r) == 0 &&
+	    r.status == 303);
+	resp_free(&r);
+	CHECK_MSG(strstr(line_of("From elsewhere, the same sender.", line,
+	    sizeof(line)), "known_spammer") != NULL,
+	    "a sender seen in spam is known by the address in any case");
 	CHECK(srv_stop(&s) == 0);
 }
 
