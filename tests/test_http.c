@@ -759,11 +759,12 @@ at_once(struct srv *s, const char *site)
 static void
 symlinked(const char *decoy)
 {
-	char		*dir = tmp_path("linked"), cmd[2400];
+	char		*dir, cmd[2400];
 	struct srv	 s;
 
 	if (getenv("GALLEY_DB") != NULL)
 		return;
+	dir = tmp_path("linked");
 	CHECK(run_galley((const char *[]){ "init", dir, NULL }, NULL) == 0);
 	snprintf(cmd, sizeof(cmd), "mkdir %s/real && mv %s/galley.db %s/real/"
 	    " && ln -s real/galley.db %s/galley.db && cp %s %s/galley.db-shm",
