@@ -12,11 +12,12 @@
  * its own items and no others.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "batch.h"
+#include "clock.h"
 
 struct batch {
 	pthread_mutex_t		 lock;
@@ -43,21 +44,11 @@ batch_free(struct batch *b)
 	free(b);
 }
 
-static long
-ms_since(const struct timespec *t)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
 void
 batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 {
 	struct batch_item	*items[BATCH_MAX], *p;
-	struct timespec		 start;
+	int64_t			 start;
 	size_t			 n = 0, i;
 	int			 led = 0;
 
@@ -79,7 +70,7 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 		return;
 	}
 	b->leading = 1;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start = clock_ms();
 	for (;;) {
 		n = 0;
 		for (p = b->head; p != NULL && n < BATCH_MAX; p = p->next)
@@ -100,7 +91,7 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 				pthread_cond_signal(&items[i]->cond);
 		}
 		if (b->head == NULL || ++led >= BATCH_LEAD ||
-		    ms_since(&start) >= BATCH_LEAD_MS)
+		    clock_ms() - start >= BATCH_LEAD_MS)
 			break;
 	}
 	b->leading = 0;

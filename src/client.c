@@ -7,10 +7,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "client.h"
+#include "clock.h"
 #include "slot.h"
 
 enum phase {
@@ -37,15 +37,6 @@ struct clients {
 	int			 n;
 	struct slots		*addrs;
 };
-
-int64_t
-client_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct clients *
 clients_new(const struct client_limits *lim)
@@ -90,7 +81,7 @@ client_open(struct clients *cs, int fd, const char *addr, int exempt)
 	c->fd = fd;
 	c->counted = counted;
 	c->phase = PHASE_HEAD;
-	c->since = client_now();
+	c->since = clock_ms();
 	strncpy(c->addr, addr, sizeof(c->addr) - 1);
 	pthread_mutex_lock(&cs->lock);
 	if ((c->next = cs->head) != NULL)
@@ -128,7 +119,7 @@ enter(struct clients *cs, struct client *c, enum phase p)
 		return;
 	pthread_mutex_lock(&cs->lock);
 	c->phase = p;
-	c->since = client_now();
+	c->since = clock_ms();
 	c->bytes = 0;
 	pthread_mutex_unlock(&cs->lock);
 }

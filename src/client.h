@@ -51,12 +51,10 @@ void		 client_body_done(struct clients *, struct client *);
 void		 client_idle(struct clients *, struct client *);
 /*
  * Shuts down every connection that missed its deadline at now_ms (the
- * CLOCK_MONOTONIC milliseconds of client_now).  Returns how many.
+ * CLOCK_MONOTONIC milliseconds of clock_ms).  Returns how many.
  */
 int		 clients_reap(struct clients *, int64_t now_ms);
 /* Connections held now. */
 int		 clients_count(struct clients *);
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t		 client_now(void);
 
 #endif

@@ -20,12 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "db.h"
 #include "pool.h"
 
@@ -537,65 +537,6 @@ sl_match(const char *uri)
 	    strncmp(uri, "postgres:", 9) != 0;
 }
 
-static void	shm_name(struct spool *, sqlite3 *);
-
-static int
-sl_open(const char *uri, int create, const char *const *steps, int n,
-    struct store **out, char *err, size_t errlen)
-{
-	struct spool	*p;
-	struct sconn	*c;
-
-	if (strncmp(uri, "sqlite:", 7) == 0)
-		uri += 7;
-	/*
-	 * No memory statistics: with them every sqlite3_malloc takes one
-	 * process-wide mutex, and Debian's SQLite has no lookaside, so
-	 * every statement allocates (comment POSTs, bench/comments.sh:
-	 * 4,350 -> 4,820/s, alternating).  Only before the library's first
-	 * use; after it the call fails and changes nothing.
-	 */
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if ((c = conn_open(uri, create, err, errlen)) == NULL)
-		return STORE_DOWN;
-	if (steps != NULL && migrate(c->db, steps, n, err, errlen) !=
-	    STORE_OK) {
-		conn_free(c);
-		return STORE_ERROR;
-	}
-	p = xcalloc(1, sizeof(*p));
-	p->base.drv = &db_sqlite;
-	p->base.conns = POOL_MAX;
-	p->path = xstrdup(uri);
-	pthread_mutex_init(&p->hint_lock, NULL);
-	p->shm = -1;
-	shm_name(p, c->db);
-	if (p->shm_path != NULL)
-		p->shm = open(p->shm_path, O_RDONLY | O_CLOEXEC);
-	pool_init(&p->pool, POOL_MAX);
-	pool_first(&p->pool, &c->item);
-	p->base.pool = &p->pool;
-	*out = &p->base;
-	return STORE_OK;
-}
-
-static void
-sl_close(struct store *s)
-{
-	struct spool		*p = (struct spool *)s;
-	struct pool_item	*it;
-
-	while ((it = pool_drain(&p->pool)) != NULL)
-		conn_free(SCONN(it));
-	pool_destroy(&p->pool);
-	if (p->shm != -1)
-		close(p->shm);
-	pthread_mutex_destroy(&p->hint_lock);
-	free(p->shm_path);
-	free(p->path);
-	free(p);
-}
-
 /*
  * The data generation without a query, for a page the cache may hold.
  * Every commit, by any process, rewrites SQLite's WAL-index header: the
@@ -618,18 +559,19 @@ static _Thread_local unsigned char	 seen[WAL_HDR];
 static _Thread_local int		 seen_ok;
 
 /*
- * DB-shm's name, from the database file as SQLite resolved it (a
- * symbolic link followed: its -shm is beside the real file), and only
- * in WAL mode; else no hints.
+ * Opens DB-shm for the hints, named from the database file as SQLite
+ * resolved it (a symbolic link followed: its -shm is beside the real
+ * file), and only in WAL mode; else p->shm stays -1: no hints.
  */
 static void
-shm_name(struct spool *p, sqlite3 *db)
+hint_open(struct spool *p, sqlite3 *db)
 {
 	sqlite3_stmt	*st;
 	const char	*file = sqlite3_db_filename(db, "main");
 	char		 name[4096];
 	int		 wal = 0;
 
+	p->shm = -1;
 	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		wal = sqlite3_step(st) == SQLITE_ROW &&
@@ -637,18 +579,11 @@ shm_name(struct spool *p, sqlite3 *db)
 		    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 		sqlite3_finalize(st);
 	}
-	if (wal && file != NULL && *file != '\0' && (size_t)snprintf(name,
-	    sizeof(name), "%s-shm", file) < sizeof(name))
-		p->shm_path = xstrdup(name);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (!wal || file == NULL || *file == '\0' || (size_t)snprintf(name,
+	    sizeof(name), "%s-shm", file) >= sizeof(name))
+		return;
+	p->shm_path = xstrdup(name);
+	p->shm = open(p->shm_path, O_RDONLY | O_CLOEXEC);
 }
 
 static int
@@ -666,7 +601,7 @@ sl_generation_hint(struct store *s, int64_t *gen)
 	    h[12] == 0)
 		return 0;
 	pthread_mutex_lock(&p->hint_lock);
-	hit = p->hint_at != 0 && now_ms() - p->hint_at < HINT_MS &&
+	hit = p->hint_at != 0 && clock_ms() - p->hint_at < HINT_MS &&
 	    memcmp(p->hint_hdr, h, WAL_HDR) == 0;
 	if (hit)
 		*gen = p->hint_gen;
@@ -706,9 +641,63 @@ sl_generation_note(struct store *s, int64_t gen)
 	} else {
 		memcpy(p->hint_hdr, seen, WAL_HDR);
 		p->hint_gen = gen;
-		p->hint_at = now_ms();
+		p->hint_at = clock_ms();
 	}
 	pthread_mutex_unlock(&p->hint_lock);
+}
+
+static int
+sl_open(const char *uri, int create, const char *const *steps, int n,
+    struct store **out, char *err, size_t errlen)
+{
+	struct spool	*p;
+	struct sconn	*c;
+
+	if (strncmp(uri, "sqlite:", 7) == 0)
+		uri += 7;
+	/*
+	 * No memory statistics: with them every sqlite3_malloc takes one
+	 * process-wide mutex, and Debian's SQLite has no lookaside, so
+	 * every statement allocates (comment POSTs, bench/comments.sh:
+	 * 4,350 -> 4,820/s, alternating).  Only before the library's first
+	 * use; after it the call fails and changes nothing.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if ((c = conn_open(uri, create, err, errlen)) == NULL)
+		return STORE_DOWN;
+	if (steps != NULL && migrate(c->db, steps, n, err, errlen) !=
+	    STORE_OK) {
+		conn_free(c);
+		return STORE_ERROR;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->base.drv = &db_sqlite;
+	p->base.conns = POOL_MAX;
+	p->path = xstrdup(uri);
+	pthread_mutex_init(&p->hint_lock, NULL);
+	hint_open(p, c->db);
+	pool_init(&p->pool, POOL_MAX);
+	pool_first(&p->pool, &c->item);
+	p->base.pool = &p->pool;
+	*out = &p->base;
+	return STORE_OK;
+}
+
+static void
+sl_close(struct store *s)
+{
+	struct spool		*p = (struct spool *)s;
+	struct pool_item	*it;
+
+	while ((it = pool_drain(&p->pool)) != NULL)
+		conn_free(SCONN(it));
+	pool_destroy(&p->pool);
+	if (p->shm != -1)
+		close(p->shm);
+	pthread_mutex_destroy(&p->hint_lock);
+	free(p->shm_path);
+	free(p->path);
+	free(p);
 }
 
 /* Opens one more connection for the pool. */

@@ -20,10 +20,10 @@
  * form token would add nothing.
  */
 #include <string.h>
-#include <time.h>
 #include <jansson.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "comment.h"
 #include "form.h"
 #include "mail.h"
@@ -41,15 +41,6 @@
 #define LOST_ANSWER_MS	300
 
 /* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 lost_page(struct req *r, const char *email, const char *error, int status)
 {
@@ -69,11 +60,11 @@ static int
 ask(struct req *r, const char *email)
 {
 	struct env	 env = page_env(r);
-	int64_t		 t0 = now_ms(), wait, spent;
+	int64_t		 t0 = clock_ms(), wait, spent;
 	int		 rc;
 
 	rc = reset_ask(&env, r->ip, email, &wait);
-	spent = now_ms() - t0;
+	spent = clock_ms() - t0;
 	r->delay_ms = spent < LOST_ANSWER_MS ? (int)(LOST_ANSWER_MS - spent) :
 	    0;
 	if (rc == STORE_OK) {

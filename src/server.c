@@ -51,6 +51,7 @@
 #include "auth.h"
 #include "cache.h"
 #include "client.h"
+#include "clock.h"
 #include "comment.h"
 #include "conf.h"
 #include "encoding.h"
@@ -111,7 +112,7 @@ struct server {
 	atomic_int		 closed;	/* refuse new connections */
 	pthread_mutex_t		 held_lock;	/* answers held back */
 	struct sreq		*held;
-	/* /healthz's last probe: when (client_now) and what (health_word). */
+	/* /healthz's last probe: when (clock_ms) and what (health_word). */
 	atomic_llong		 health_ms;
 	atomic_llong		 health;
 	atomic_int		 probing;	/* a probe is queued or running */
@@ -814,15 +815,15 @@ ticker(void *arg)
 	atomic_init(&next_schedule, (long long)(now + SCHEDULE_SECONDS));
 	while (!atomic_load(&srv->stopping)) {
 		usleep(TICK_MS * 1000);
-		clients_reap(srv->clients, client_now());
-		release_held(srv, client_now(), 0);
+		clients_reap(srv->clients, clock_ms());
+		release_held(srv, clock_ms(), 0);
 		now = (int64_t)time(NULL);
 		chore_due(srv, 0, &scheduling, &next_schedule, &since, now,
 		    SCHEDULE_SECONDS);
 		chore_due(srv, 1, &forgetting, &next_forget, &unused, now,
 		    FORGET_SECONDS);
 		trim_due(srv, &seen, &trimmed, &trim_last, now);
-		health_due(srv, client_now());
+		health_due(srv, clock_ms());
 	}
 	/* Let the chores queued last finish before the pool goes. */
 	while (atomic_load(&forgetting) || atomic_load(&scheduling) ||
@@ -857,12 +858,18 @@ render(struct sreq *sr, struct MHD_Connection *conn, const char *url,
 {
 	struct req	*r = &sr->r;
 	enum MHD_Result	 rc;
-	int		 status = 404;
+	int		 status = 404, known;
 	size_t		 i;
 
 	page_view_arena(&r->arena);
-	if ((r->conn = store_conn_get(r->site->store)) == NULL ||
-	    (!hinted && generation_asked(r, &gen) != STORE_OK))
+	known = (r->conn = store_conn_get(r->site->store)) != NULL &&
+	    (hinted || generation_asked(r, &gen) == STORE_OK);
+	/* The settings' snapshot follows the page's generation, asked once. */
+	if (known) {
+		r->gen = gen;
+		r->gen_known = 1;
+	}
+	if (!known)
 		rc = respond(sr, conn, page_error(r, 503), url, 0);
 	else if (!hinted && cached(sr, conn, url, gen))
 		rc = MHD_YES;
@@ -1351,7 +1358,7 @@ run_job(void *arg)
 		return;
 	}
 	pthread_mutex_lock(&srv->held_lock);
-	sr->release_ms = client_now() + r->delay_ms;
+	sr->release_ms = clock_ms() + r->delay_ms;
 	sr->next_held = srv->held;
 	srv->held = sr;
 	pthread_mutex_unlock(&srv->held_lock);
@@ -1508,7 +1515,7 @@ health_run(void *arg)
 {
 	struct server	*srv = arg;
 
-	health_keep(srv, health_probe(srv->site->store), client_now());
+	health_keep(srv, health_probe(srv->site->store), clock_ms());
 	atomic_store(&srv->probing, 0);
 }
 
@@ -1537,7 +1544,7 @@ serve_health(struct sreq *sr, struct MHD_Connection *conn)
 	struct server		*srv = sr->srv;
 	struct MHD_Response	*resp;
 	long long		 w = atomic_load(&srv->health);
-	int64_t			 age = client_now() -
+	int64_t			 age = clock_ms() -
 				    atomic_load(&srv->health_ms);
 	char			 msg[200];
 	int			 status;
@@ -2398,7 +2405,7 @@ server_run(struct site *site, const char *listen, const char *metrics_listen,
 	if (server_init(&srv, site, log) == -1)
 		return -1;
 	/* /healthz answers from the first request on; then the ticker's. */
-	health_keep(&srv, health_probe(site->store), client_now());
+	health_keep(&srv, health_probe(site->store), clock_ms());
 	/* Where the store can follow writes itself, let it (PostgreSQL). */
 	store_watch(site->store);
 	signal(SIGPIPE, SIG_IGN);
