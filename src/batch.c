@@ -48,7 +48,7 @@ void
 batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 {
 	struct batch_item	*items[BATCH_MAX], *p;
-	int64_t			 start;
+	int64_t			 start = 0;
 	size_t			 n = 0, i;
 	int			 led = 0;
 
@@ -70,7 +70,6 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 		return;
 	}
 	b->leading = 1;
-	start = clock_ms();
 	for (;;) {
 		n = 0;
 		for (p = b->head; p != NULL && n < BATCH_MAX; p = p->next)
@@ -83,6 +82,9 @@ batch_join(struct batch *b, struct batch_item *it, batch_run *run, void *ctx)
 		pthread_mutex_unlock(&b->lock);
 
 		run(ctx, items, n);
+		/* Its own item is done: the bound counts from here. */
+		if (led == 0)
+			start = clock_ms();
 
 		pthread_mutex_lock(&b->lock);
 		for (i = 0; i < n; i++) {
