@@ -781,10 +781,6 @@ eval_args(int argc, char **argv, struct spam_eval *e)
 			e->ham_threshold = atof(v);
 		else if (strcmp(argv[i - 1], "--spam-threshold") == 0)
 			e->spam_threshold = atof(v);
-		else if (strcmp(argv[i - 1], "--site-cost") == 0)
-			e->site_cost = atof(v);
-		else if (strcmp(argv[i - 1], "--site-window") == 0)
-			e->site_window = atol(v);
 		else
 			return -1;
 	}

@@ -812,51 +812,6 @@ spam_mix(double bayes, double lr, const struct spam_params *p)
 	return 1 / (1 + exp(-z));
 }
 
-static int
-by_score(const void *a, const void *b)
-{
-	const struct spam_seen	*x = a, *y = b;
-
-	return x->score < y->score ? -1 : x->score > y->score;
-}
-
-double
-spam_site_cut(struct spam_seen *h, size_t n, double cost, double floor,
-    double fallback)
-{
-	size_t	 i, j, nham = 0, nspam = 0, fp, fn;
-	double	 best, c, cut = fallback;
-
-	/* The unscored (no opinion yet) go to the front, then out. */
-	qsort(h, n, sizeof(*h), by_score);
-	for (j = 0; j < n && h[j].score < 0; j++)
-		;
-	for (i = j; i < n; i++)
-		h[i].spam ? nspam++ : nham++;
-	if (nham < SPAM_CUT_MIN || nspam < SPAM_CUT_MIN)
-		return fallback;
-	/* Above every score: no ham lost, every spam let through. */
-	best = (double)nspam;
-	cut = SPAM_BLATANT;
-	fp = nham;
-	fn = 0;
-	for (i = j; i < n; i++) {
-		/* A cut at h[i]'s score takes h[i..n) for spam. */
-		if (i == j || h[i].score > h[i - 1].score) {
-			c = cost * (double)fp + (double)fn;
-			if (c <= best) {	/* a tie: the higher cut */
-				best = c;
-				cut = i == j ? h[i].score :
-				    (h[i].score + h[i - 1].score) / 2;
-			}
-		}
-		h[i].spam ? fn++ : fp--;
-	}
-	if (cut < floor)
-		cut = floor;
-	return cut > SPAM_BLATANT ? SPAM_BLATANT : cut;
-}
-
 enum spam_class
 spam_verdict(double score, unsigned signals, double ham_threshold,
     double spam_threshold, int discard)

@@ -214,28 +214,6 @@ const char *spam_signal_names(struct arena *, unsigned signals);
  */
 const char *spam_signal_words(const char *name, size_t len);
 
-/* One comment of a site's history: its score when it came, its verdict. */
-struct spam_seen {
-	double	 score;
-	int	 spam;
-};
-
-/*
- * Fewer verdicts than this of either class, among the scored ones, and
- * a site's history is too short to choose its own cut.
- */
-#define SPAM_CUT_MIN	50
-
-/*
- * A site's own spam cut from its history h[0..n) (sorted here by
- * score): the cut that would have cost it least, counting each ham at
- * or above it cost times and each spam below it once, halfway between
- * two scores and not below floor.  fallback when fewer than
- * SPAM_CUT_MIN of either class had a score (>= 0).
- */
-double	spam_site_cut(struct spam_seen *h, size_t n, double cost,
-	    double floor, double fallback);
-
 /* An in-memory token table, for evaluation and tests. */
 struct spam_mem;
 

@@ -316,9 +316,6 @@ struct run {
 	struct msg		**order; /* the seeded shuffle: learnt so */
 	int			 nfolds;
 	int			 threads;
-	double			 cut;	/* the spam cut of the test pass */
-	struct spam_seen	*seen;	/* --site-cost: the history */
-	size_t			 nseen;
 };
 
 /* FNV-1a of the seed then s[0..len), mixed (splitmix64's finalizer). */
@@ -515,29 +512,19 @@ write_folds(const struct run *r, char *err, size_t errlen)
  */
 static void
 learn(const struct spam_params *p, struct spam_mem *mem,
-    struct spam_mem *senders, const struct msg *m, struct spam_seen *seen)
+    struct spam_mem *senders, const struct msg *m)
 {
-	struct spam_count	*c = NULL;
-	int64_t			 nham, nspam;
-	double			 lr = 0;
+	struct spam_count	*c;
+	double			 lr;
 
-	if (p->mix > 0 || seen != NULL) {
+	if (p->mix > 0) {
 		c = xmalloc((m->t.n + 1) * sizeof(*c));
 		spam_mem_counts(mem, &m->t, c);
 		lr = spam_lr(c, m->t.n, spam_mem_bias(mem));
-	}
-	/* As a site's comment is scored when it comes, then judged. */
-	if (seen != NULL) {
-		spam_mem_totals(mem, &nham, &nspam);
-		seen->spam = m->spam;
-		seen->score = nham < SPAM_MIN_LEARNT || nspam <
-		    SPAM_MIN_LEARNT ? -1 : spam_mix(spam_score(c, m->t.n, nham,
-		    nspam, p), lr, p);
-	}
-	if (p->mix > 0)
 		spam_mem_step(mem, &m->t, spam_lr_step(lr, m->t.n, m->spam,
 		    p->lr_rate));
-	free(c);
+		free(c);
+	}
 	spam_mem_learn(mem, &m->t, m->spam, 1);
 	spam_mem_learn(senders, &m->who, m->spam, 1);
 }
@@ -551,8 +538,7 @@ learn(const struct spam_params *p, struct spam_mem *mem,
 static double
 judge(const struct spam_eval *e, const struct spam_mem *mem,
     const struct spam_mem *senders, const struct spam_toks *t,
-    const struct spam_toks *who, int spam, double cut, struct tally *y,
-    unsigned *sigp)
+    const struct spam_toks *who, int spam, struct tally *y, unsigned *sigp)
 {
 	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c));
 	struct spam_count	 s;
@@ -574,7 +560,7 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
 		}
 	}
 	free(c);
-	k = spam_verdict(score, sig, e->ham_threshold, cut, 0);
+	k = spam_verdict(score, sig, e->ham_threshold, e->spam_threshold, 0);
 	if (spam) {
 		y->spam++;
 		if (k == SPAM_UNSURE)
@@ -668,7 +654,7 @@ test_worker(void *arg)
 		spam_corpus_tokens(&t, it.text, it.len);
 		sender_token(&who, &a, it.sender);
 		it.score = judge(p->r->e, p->r->mem, p->r->senders, &t, &who,
-		    it.spam, p->r->cut, &y, &it.sig);
+		    it.spam, &y, &it.sig);
 		arena_free(&a);
 		pthread_mutex_lock(&p->lock);
 		p->it[i].score = it.score;
@@ -861,28 +847,6 @@ tally_add(struct tally *sum, const struct tally *y)
 }
 
 /*
- * The spam cut to judge with: the one asked for, or with --site-cost
- * the one spam_site_cut chooses from the last --site-window scores the
- * training's messages had as they were learnt, as a site would choose
- * its own from the comments it has judged.
- */
-static double
-site_cut(struct run *r)
-{
-	size_t	 w = (size_t)r->e->site_window, from;
-	double	 cut;
-
-	if (r->seen == NULL)
-		return r->e->spam_threshold;
-	from = w > 0 && r->nseen > w ? r->nseen - w : 0;
-	cut = spam_site_cut(r->seen + from, r->nseen - from,
-	    r->e->site_cost, 0.5, r->e->spam_threshold);
-	if (getenv("GALLEY_SITE_CUT") != NULL)
-		fprintf(stderr, "site cut %.4f\n", cut);
-	return cut;
-}
-
-/*
  * Cross-validation: for each fold, a fresh filter learns every message
  * of the other folds and judges the fold's own, so no message is ever
  * both learnt and judged in one fold.
@@ -894,26 +858,22 @@ cross(struct run *r)
 	struct tally	*y;
 	size_t		 i;
 	int		 k;
-	double		 t0, cut;
+	double		 t0;
 
 	r->fold = xcalloc((size_t)r->nfolds, sizeof(*r->fold));
 	for (k = 0; k < r->nfolds; k++) {
 		y = &r->fold[k];
 		mem = spam_mem_new();
 		senders = spam_mem_new();
-		r->nseen = 0;
 		for (i = 0; i < r->n; i++)
 			if (r->order[i]->fold != (unsigned)k)
-				learn(&r->e->params, mem, senders, r->order[i],
-				    r->seen != NULL ? &r->seen[r->nseen++] :
-				    NULL);
-		cut = site_cut(r);
+				learn(&r->e->params, mem, senders, r->order[i]);
 		t0 = now();
 		for (i = 0; i < r->n; i++)
 			if (r->m[i].fold == (unsigned)k)
 				r->m[i].score = judge(r->e, mem, senders,
 				    &r->m[i].t, &r->m[i].who, r->m[i].spam,
-				    cut, y, &r->m[i].sig);
+				    y, &r->m[i].sig);
 		y->seconds = now() - t0;
 		tally_add(&r->tally, y);
 		spam_mem_free(mem);
@@ -1018,8 +978,6 @@ spam_corpus_eval(const struct spam_eval *e)
 		rc = spam_corpus_read(e->train[i], -1, keep, &r, err,
 		    sizeof(err));
 	}
-	if (e->site_cost > 0)
-		r.seen = xcalloc(r.n + 1, sizeof(*r.seen));
 	if (rc == 0 && cv) {
 		shuffle(&r);
 		assign_folds(&r);
@@ -1032,9 +990,7 @@ spam_corpus_eval(const struct spam_eval *e)
 		r.senders = spam_mem_new();
 		shuffle(&r);
 		for (i = 0; i < r.n; i++)
-			learn(&e->params, r.mem, r.senders, r.order[i],
-			    r.seen != NULL ? &r.seen[r.nseen++] : NULL);
-		r.cut = site_cut(&r);
+			learn(&e->params, r.mem, r.senders, r.order[i]);
 		rc = test_pass(&r, err, sizeof(err));
 		spam_mem_free(r.mem);
 		spam_mem_free(r.senders);
@@ -1048,7 +1004,6 @@ spam_corpus_eval(const struct spam_eval *e)
 	free(r.m);
 	free(r.order);
 	free(r.fold);
-	free(r.seen);
 	arena_free(&r.arena);
 	return rc != 0;
 }

@@ -72,10 +72,6 @@ struct spam_eval {
 	int			  signals;	/* use the signals it can */
 	double			  ham_threshold;
 	double			  spam_threshold;
-	double			  site_cost;	/* >0: a cut chosen from the
-						   training's history
-						   (spam_site_cut) */
-	long			  site_window;	/* its last so many; 0 all */
 	struct spam_params	  params;
 };
 
