@@ -132,7 +132,8 @@ py_counts(const char *file, const char *const *kinds, size_t n,
 
 	for (i = 0; i < n; i++)
 		got[i] = -1;
-	snprintf(cmd, sizeof(cmd), "python3 %s/tests/wxr_count.py '%s'",
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/wxr_count.py"
+	    " '%s'",
 	    getenv("TOP") ? getenv("TOP") : ".", file);
 	if ((p = popen(cmd, "r")) == NULL)
 		return;

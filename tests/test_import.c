@@ -86,7 +86,8 @@ py_counts(const char *file, long want[NKINDS])
 
 	for (i = 0; i < NKINDS; i++)
 		want[i] = -1;
-	snprintf(cmd, sizeof(cmd), "python3 %s/tests/wxr_count.py '%s'",
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/wxr_count.py"
+	    " '%s'",
 	    getenv("TOP") ? getenv("TOP") : ".", file);
 	if ((p = popen(cmd, "r")) == NULL)
 		return;
