@@ -709,6 +709,17 @@ store_failed(struct comment_form *f, int rc)
 }
 
 /*
+ * A conflict that no rule named (a unique key that another write took
+ * first) is answered as a busy site, the form back with a message to
+ * try again, never as a bare 422 with nothing marked.
+ */
+static int
+unnamed(int rc)
+{
+	return rc == STORE_CONFLICT ? STORE_RETRY : rc;
+}
+
+/*
  * The reads before the batch: the post and the parent, the refusing
  * rules once, the filter's score; fills cm.  0 to go on, else the answer
  * (a store_failed one for the store's errors).
@@ -743,9 +754,9 @@ comment_reads(const struct env *e, struct comment_form *f, struct comment *cm,
 	rc = f->image_sent ? precheck(e, f, cm) : STORE_OK;
 	if (rc == STORE_OK)
 		rc = score(e, f, cm);
-	if (rc == STORE_CONFLICT)
+	if (rc == STORE_CONFLICT && f->err[CF_FORM] != NULL)
 		return 422;
-	return rc == STORE_OK ? 0 : store_failed(f, rc);
+	return rc == STORE_OK ? 0 : store_failed(f, unnamed(rc));
 }
 
 int
@@ -769,10 +780,10 @@ comment_submit(const struct env *e, struct comment_form *f)
 	/* Refused, discarded or failed: its new files are orphans. */
 	if (rc != STORE_OK || *f->status == '\0')
 		image_discard(&e->site->media, e->conn, &im);
-	if (rc == STORE_CONFLICT)
+	if (rc == STORE_CONFLICT && f->err[CF_FORM] != NULL)
 		return 422;
 	if (rc != STORE_OK)
-		return store_failed(f, rc);
+		return store_failed(f, unnamed(rc));
 	if (*f->status != '\0')
 		mail_wake(e->site);	/* its events, if it made any */
 	return 303;

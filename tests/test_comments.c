@@ -346,6 +346,33 @@ flood(struct srv *s)
 	set("comment_flood_seconds", "0");
 }
 
+/*
+ * A unique key that no rule of ours names (an index this test adds; in
+ * life, a write that another took first): the comment comes back in its
+ * form with a message and Retry-After, not as a bare 422.
+ */
+static void
+conflict(struct srv *s)
+{
+	struct resp	 r;
+
+	CHECK(db_exec(site_db(site), "CREATE UNIQUE INDEX galley_test_once"
+	    " ON comments (content) WHERE content LIKE 'Only once%'") == 0);
+	CHECK(post(s, "Once", "once@example.net", "Only once, please.",
+	    NULL, NULL, &r) == 303);
+	resp_free(&r);
+	CHECK(post(s, "Twice", "twice@example.net", "Only once, please.",
+	    NULL, NULL, &r) == 503 && r.body.data != NULL &&
+	    strstr(r.body.data, "could not save your comment") &&
+	    strstr(r.body.data, "Only once, please.") &&
+	    strstr(r.body.data, "value=\"Twice\"") &&
+	    resp_header(&r, "Retry-After") != NULL);
+	resp_free(&r);
+	CHECK(db_count(site_db(site), "SELECT count(*) FROM comments WHERE"
+	    " content = 'Only once, please.'") == 1);
+	CHECK(db_exec(site_db(site), "DROP INDEX galley_test_once") == 0);
+}
+
 struct together {
 	struct srv	*s;
 	char		 author[32], email[64], text[96];
@@ -1593,6 +1620,7 @@ main(void)
 	TIMED(held(&s));
 	TIMED(moderation(&s));
 	TIMED(flood(&s));
+	TIMED(conflict(&s));
 	TIMED(replies(&s));
 	TIMED(pages(&s));
 	TIMED(long_thread(&s));
