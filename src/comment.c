@@ -669,8 +669,9 @@ attach_image(const struct env *e, struct comment_form *f, struct comment *cm,
 	/* The formats the site takes (JPEG alone by default), a display
 	   copy and a thumbnail, both of im->ext, which the comment keeps
 	   for the template's links; erasure removes these two files. */
-	rc = image_store(f->image, f->image_len, comment_image_formats(e),
-	    &e->site->media, e->conn, e->site->images, im, msg, sizeof(msg));
+	rc = image_store(f->image, f->image_len, comment_image_formats(e) |
+	    IMAGE_PIN, &e->site->media, e->conn, e->site->images, im, msg,
+	    sizeof(msg));
 	if (rc == IMAGE_OK) {
 		cm->image = arena_strdup(e->arena, im->hash);
 		cm->image_ext = arena_strdup(e->arena, im->ext);
@@ -777,9 +778,15 @@ comment_submit(const struct env *e, struct comment_form *f)
 	if ((rc = attach_image(e, f, &cm, &im)) != 0)
 		return rc;
 	rc = comment_commit(e, f, &cm);
-	/* Refused, discarded or failed: its new files are orphans. */
+	/*
+	 * Refused, discarded or failed: its new files are orphans, unless
+	 * a twin that found them there has named them.  Kept: its comment
+	 * names them now, and its pins can go.
+	 */
 	if (rc != STORE_OK || *f->status == '\0')
 		image_discard(&e->site->media, e->conn, &im);
+	else
+		image_unpin(&im);
 	if (rc == STORE_CONFLICT && f->err[CF_FORM] != NULL)
 		return 422;
 	if (rc != STORE_OK)

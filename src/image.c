@@ -706,8 +706,9 @@ save_all(const struct media_store *ms, struct store_conn *c,
 		f->mime = f->webp_copy ? wp->mime : fm->mime;
 		f->width = pl->w[i / 2];
 		f->height = pl->h[i / 2];
-		if ((rc = media_put(ms, c, f->mime, b->data, b->len, f->hash,
-		    &f->made)) != STORE_OK)
+		if ((rc = media_put_pinned(ms, c, f->mime, b->data, b->len,
+		    f->hash, &f->made, (pl->flags & IMAGE_PIN) ? &f->pinned :
+		    NULL)) != STORE_OK)
 			rc = save_error(rc);
 	}
 	if (rc != IMAGE_OK) {
@@ -976,13 +977,26 @@ image_icon(const void *data, size_t len, struct image_gate *gate,
 
 void
 image_discard(const struct media_store *ms, struct store_conn *c,
-    const struct image *im)
+    struct image *im)
+{
+	int	 i;
+
+	image_unpin(im);
+	for (i = 0; i < im->nfiles; i++)
+		if (im->file[i].made)
+			media_discard(ms, c, im->file[i].hash, im->file[i].ext);
+}
+
+void
+image_unpin(struct image *im)
 {
 	int	 i;
 
 	for (i = 0; i < im->nfiles; i++)
-		if (im->file[i].made)
-			media_discard(ms, c, im->file[i].hash, im->file[i].ext);
+		if (im->file[i].pinned) {
+			media_unpin(im->file[i].hash);
+			im->file[i].pinned = 0;
+		}
 }
 
 const char *

@@ -27,6 +27,11 @@ enum image_format {
 #define IMAGE_ANY	(IMAGE_JPEG | IMAGE_PNG | IMAGE_GIF | IMAGE_WEBP)
 /* With the formats: store every width and the WebP copies too. */
 #define IMAGE_SIZES	0x100
+/*
+ * And pin each file (media_pin) until image_unpin or image_discard: a
+ * comment's picture, kept from a refused twin's discard (media.h).
+ */
+#define IMAGE_PIN	0x200
 
 /* Widths stored with IMAGE_SIZES, those below the display copy's. */
 #define IMAGE_WIDTHS	{ 320, 640, 1024, 1600 }
@@ -42,6 +47,7 @@ struct image_file {
 	const char	*mime;		/* "image/jpeg", ... (static) */
 	int		 webp_copy;	/* the WebP twin of the copy before */
 	int		 made;		/* this call created it */
+	int		 pinned;	/* IMAGE_PIN: media_pin holds it */
 };
 
 /*
@@ -201,7 +207,14 @@ struct image_icon {
  */
 int	image_icon(const void *data, size_t len, struct image_gate *gate,
 	    struct image_icon *out, char *msg, size_t msglen);
+/*
+ * Takes back what image_store stored in im: its pins go, then each file
+ * it made unless another request's pin or a reference holds it
+ * (media_discard).
+ */
 void	image_discard(const struct media_store *ms, struct store_conn *c,
-	    const struct image *im);
+	    struct image *im);
+/* The pins of an image kept (its comment committed). */
+void	image_unpin(struct image *im);
 
 #endif

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,14 +181,70 @@ fail:
 	return io_error(path, e);
 }
 
+/* The pins: a hash and how many requests hold it; n 0 is a free slot. */
+#define PINS_MAX	1024
+static struct {
+	char	 hash[65];
+	int	 n;
+} pins[PINS_MAX];
+static pthread_mutex_t	 pins_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* hash's slot, or with add a free one, or -1; pins_lock held. */
+static int
+pin_slot(const char *hash, int add)
+{
+	int	 i, free_slot = -1;
+
+	for (i = 0; i < PINS_MAX; i++) {
+		if (pins[i].n > 0 && strcmp(pins[i].hash, hash) == 0)
+			return i;
+		if (pins[i].n == 0 && free_slot == -1)
+			free_slot = i;
+	}
+	if (!add || free_slot == -1)
+		return -1;
+	snprintf(pins[free_slot].hash, sizeof(pins[free_slot].hash), "%s",
+	    hash);
+	return free_slot;
+}
+
 int
-media_put(const struct media_store *ms, struct store_conn *c,
-    const char *mime, const void *data, size_t len, char *hash, int *made)
+media_pin(const char *hash)
+{
+	int	 i;
+
+	pthread_mutex_lock(&pins_lock);
+	if ((i = pin_slot(hash, 1)) != -1)
+		pins[i].n++;
+	pthread_mutex_unlock(&pins_lock);
+	if (i == -1)
+		fprintf(stderr, "media: %s: too many pictures in flight to"
+		    " pin it\n", hash);
+	return i == -1 ? -1 : 0;
+}
+
+void
+media_unpin(const char *hash)
+{
+	int	 i;
+
+	pthread_mutex_lock(&pins_lock);
+	if ((i = pin_slot(hash, 0)) != -1)
+		pins[i].n--;
+	pthread_mutex_unlock(&pins_lock);
+}
+
+static int
+put(const struct media_store *ms, struct store_conn *c, const char *mime,
+    const void *data, size_t len, char *hash, int *made, int *pinned)
 {
 	const char	*ext = image_ext(mime);
 
 	*made = 0;
 	sha256_hex(data, len, hash);
+	/* Before the file is looked for: see media_discard. */
+	if (pinned != NULL)
+		*pinned = media_pin(hash) == 0;
 	if (ext == NULL || len > MEDIA_MAX_BYTES) {
 		fprintf(stderr, "media: %s: not a picture we store\n", hash);
 		return STORE_ERROR;
@@ -196,6 +253,21 @@ media_put(const struct media_store *ms, struct store_conn *c,
 		return file_put(ms->dir, hash, ext, data, len, made);
 	return store_blob_put(c, hash, mime, data, len, (int64_t)time(NULL),
 	    made);
+}
+
+int
+media_put(const struct media_store *ms, struct store_conn *c,
+    const char *mime, const void *data, size_t len, char *hash, int *made)
+{
+	return put(ms, c, mime, data, len, hash, made, NULL);
+}
+
+int
+media_put_pinned(const struct media_store *ms, struct store_conn *c,
+    const char *mime, const void *data, size_t len, char *hash, int *made,
+    int *pinned)
+{
+	return put(ms, c, mime, data, len, hash, made, pinned);
 }
 
 void
@@ -266,14 +338,26 @@ media_discard(const struct media_store *ms, struct store_conn *c,
     const char *hash, const char *ext)
 {
 	char	 path[PATH_MAX];
+	int64_t	 uses = 0;
 
-	if (ms->kind == MEDIA_DB) {
+	/*
+	 * Under the pins' lock: a request that pins the picture after this
+	 * finds the file gone and puts it again; one that pinned it before
+	 * keeps it, and its comment names it by the time its pin goes.
+	 */
+	pthread_mutex_lock(&pins_lock);
+	if (pin_slot(hash, 0) != -1)
+		;
+	else if (ms->kind == MEDIA_DB)
 		store_blob_delete(c, hash, 1);
-		return;
-	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", ms->dir, hash,
-	    ext) < sizeof(path) && unlink(path) == -1 && errno != ENOENT)
+	/* No connection (a caller without a site): nothing names it. */
+	else if (c != NULL && (store_image_uses(c, hash, &uses) !=
+	    STORE_OK || uses > 0))
+		;	/* named, or not known: kept (check lists an orphan) */
+	else if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", ms->dir,
+	    hash, ext) < sizeof(path) && unlink(path) == -1 && errno != ENOENT)
 		fprintf(stderr, "media: %s: %s\n", path, strerror(errno));
+	pthread_mutex_unlock(&pins_lock);
 }
 
 int

@@ -85,10 +85,29 @@ void	media_object_reset(struct media_object *);
 int	media_read(const struct media_store *, struct store_conn *c,
 	    const char *hash, const char *ext, void **p, size_t *len);
 /*
+ * media_put, the picture pinned first (media_pin) unless the table of
+ * pins is full (*pinned says which): a comment's picture, from before
+ * its file is put until the comment has committed or been refused.
+ */
+int	media_put_pinned(const struct media_store *, struct store_conn *c,
+	    const char *mime, const void *data, size_t len, char *hash,
+	    int *made, int *pinned);
+/*
+ * Pins, per process: while a request holds a pin on a picture,
+ * media_discard leaves its file.  A comment whose request made the file
+ * can be refused (a reader's double click: the twin that committed
+ * first is the one kept) while another request, which found the file
+ * there, names it in the comment it commits.  Nodes sharing a media
+ * folder or database do not see each other's pins.  media_pin returns
+ * -1 when the table is full.
+ */
+int	media_pin(const char *hash);
+void	media_unpin(const char *hash);
+/*
  * Takes back the file hash.ext that an image_store call made (its made
- * flag), for an upload refused after it was stored: files unlinks it as
- * it is; db deletes it only if nothing names it yet, so a concurrent
- * upload of the same picture keeps it.
+ * flag), for an upload refused after it was stored, unless a request of
+ * this process holds a pin on it or (as c sees it) something names it,
+ * so a concurrent upload of the same picture keeps it.
  */
 void	media_discard(const struct media_store *, struct store_conn *c,
 	    const char *hash, const char *ext);

@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <turbojpeg.h>
 
 #include "buf.h"
 #include "check.h"
@@ -408,6 +409,131 @@ at_once(struct together *t, int n)
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&go);
+}
+
+/* One of two twins: the same comment and picture, sent at once. */
+struct twin {
+	struct srv		*s;
+	const char		*text, *path;
+	long			 status;
+	pthread_barrier_t	*go;
+};
+
+static void *
+twin_post(void *arg)
+{
+	struct twin	*t = arg;
+	/* The approved writer: shown at once, so its picture is served. */
+	const char	*f[] = { "post", "1", "author", "First Timer",
+	    "email", "first@example.net", "comment", t->text, NULL };
+	struct resp	 r;
+
+	pthread_barrier_wait(t->go);
+	t->status = http_post(t->s, "/comments", f, 1, t->path, NULL, &r) ==
+	    0 ? r.status : -1;
+	resp_free(&r);
+	return NULL;
+}
+
+/* A JPEG of noise that no other round makes, written to path. */
+static int
+noise_jpeg(const char *path, unsigned seed)
+{
+	unsigned char	 px[160 * 120 * 3], *jpg = NULL;
+	unsigned long	 len = 0;
+	tjhandle	 tj = tjInitCompress();
+	FILE		*f;
+	size_t		 i;
+	int		 rc = -1;
+
+	for (i = 0; i < sizeof(px); i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (unsigned char)(seed >> 16);
+	}
+	if (tj != NULL && tjCompress2(tj, px, 160, 0, 120, TJPF_RGB, &jpg,
+	    &len, TJSAMP_420, 90, 0) == 0 && (f = fopen(path, "wb")) != NULL) {
+		rc = fwrite(jpg, 1, len, f) == len ? 0 : -1;
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	tjFree(jpg);
+	if (tj != NULL)
+		tjDestroy(tj);
+	return rc;
+}
+
+/*
+ * A reader's double click with a picture: twins at once, each storing
+ * the same new picture; one is kept, the other refused as the same
+ * comment, and the one kept shows its picture whichever twin made the
+ * file.  Eight pairs at a time, so that which twin stores first and
+ * which commits first vary; the twin that made the file is nearly
+ * always the one that commits, so this does not show the discard that
+ * pins prevent on its own (test_media's unit_store does, by steps).
+ */
+#define TWIN_PAIRS	8
+static void
+twins(struct srv *s)
+{
+	struct twin		 t[2 * TWIN_PAIRS];
+	pthread_t		 th[2 * TWIN_PAIRS];
+	pthread_barrier_t	 go;
+	char			*path[TWIN_PAIRS], text[TWIN_PAIRS][64];
+	char			 sql[700], url[600];
+	struct buf		 out;
+	struct resp		 r;
+	int			 round, i, p, ok, refused, shown = 0;
+
+	for (p = 0; p < TWIN_PAIRS; p++)
+		path[p] = tmp_path("twin");
+	for (round = 0; round < 4; round++) {
+		pthread_barrier_init(&go, NULL, 2 * TWIN_PAIRS);
+		for (p = 0; p < TWIN_PAIRS; p++) {
+			CHECK(noise_jpeg(path[p], 7919u * (unsigned)(round *
+			    TWIN_PAIRS + p) + 1) == 0);
+			snprintf(text[p], sizeof(text[p]), "Twin picture %d.",
+			    round * TWIN_PAIRS + p);
+			for (i = 0; i < 2; i++)
+				t[2 * p + i] = (struct twin){ s, text[p],
+				    path[p], 0, &go };
+		}
+		for (i = 0; i < 2 * TWIN_PAIRS; i++)
+			pthread_create(&th[i], NULL, twin_post, &t[i]);
+		for (i = 0; i < 2 * TWIN_PAIRS; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&go);
+		for (p = 0; p < TWIN_PAIRS; p++) {
+			ok = (t[2 * p].status == 303) +
+			    (t[2 * p + 1].status == 303);
+			refused = (t[2 * p].status == 422) +
+			    (t[2 * p + 1].status == 422);
+			if (!CHECK(ok == 1 && refused == 1))
+				fprintf(stderr, "  twins: %ld %ld\n",
+				    t[2 * p].status, t[2 * p + 1].status);
+			snprintf(sql, sizeof(sql), "SELECT image || '.' ||"
+			    " image_ext FROM comments WHERE content = '%s'",
+			    text[p]);
+			buf_init(&out);
+			CHECK(db_rows(site_db(site), sql, &out) == 0 &&
+			    out.data != NULL && strlen(out.data) > 64);
+			if (out.data != NULL && strchr(out.data, '\n'))
+				*strchr(out.data, '\n') = '\0';
+			snprintf(url, sizeof(url), "/media/%s", out.data ?
+			    out.data : "");
+			buf_reset(&out);
+			if (http_get(s, url, &r) == 0 && r.status == 200)
+				shown++;
+			else
+				fprintf(stderr, "  %s: %s: %ld\n", text[p],
+				    url, r.status);
+			resp_free(&r);
+		}
+	}
+	CHECK(shown == 4 * TWIN_PAIRS);
+	for (p = 0; p < TWIN_PAIRS; p++) {
+		unlink(path[p]);
+		free(path[p]);
+	}
 }
 
 /*
@@ -1460,7 +1586,7 @@ disk_full(void)
 	const char	*shared = getenv("SHARED") ? getenv("SHARED") :
 	    "../shared";
 	char		*dir = tmp_path("full"), path[600], media[600];
-	char		 picture[1024], filler[600];
+	char		 picture[1024], filler[600], fresh[700];
 	struct srv	 s;
 	struct resp	 r;
 	struct timespec	 t0, t1;
@@ -1520,7 +1646,14 @@ disk_full(void)
 	unlink(filler);
 	if (db != NULL && CHECK(pg_full(db, 1))) {
 		full_writes(&s);
-		full_picture(&s, media, picture, before);
+		/*
+		 * A picture no comment names: the first site's comments
+		 * name every fixture, and a discard keeps a named picture.
+		 */
+		snprintf(fresh, sizeof(fresh), "%s/fresh.jpg", dir);
+		if (CHECK(noise_jpeg(fresh, 4242) == 0))
+			full_picture(&s, media, fresh, before);
+		unlink(fresh);
 		CHECK(pg_full(db, 0));
 	}
 	CHECK(full_post(&s, "A picture once there is room.", picture, &r) ==
@@ -1627,6 +1760,7 @@ main(void)
 	TIMED(limits(&s));
 	TIMED(images(&s));
 	TIMED(image_fixtures(&s));
+	TIMED(twins(&s));
 	TIMED(privacy(&s));
 	TIMED(xss(&s));
 	TIMED(spam_paths(&s));

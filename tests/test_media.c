@@ -127,6 +127,35 @@ unit_store(const struct media_store *ms, struct store_conn *c)
 	CHECK(media_remove(ms, c, hash) == STORE_OK);
 	CHECK_MSG(media_get(ms, c, hash, "png", &o) == STORE_NOTFOUND,
 	    "a picture no one shows is removed");
+
+	/* A discard leaves a picture that something names. */
+	media_discard(ms, c, want, "png");
+	CHECK_MSG(media_get(ms, c, want, "png", &o) == STORE_OK,
+	    "a discard keeps a picture in use");
+	media_object_reset(&o);
+
+	/*
+	 * Twins: the one that made the file is refused and discards it
+	 * while the other, which found it there, still holds its pin: the
+	 * file stays.  Once no pin holds it, a discard takes it.
+	 */
+	{
+		int	 made2 = -1, pin1 = 0, pin2 = 0;
+
+		CHECK(media_put_pinned(ms, c, "image/png", "twin", 4, hash,
+		    &made, &pin1) == STORE_OK && made == 1 && pin1 == 1);
+		CHECK(media_put_pinned(ms, c, "image/png", "twin", 4, hash,
+		    &made2, &pin2) == STORE_OK && made2 == 0 && pin2 == 1);
+		media_unpin(hash);
+		media_discard(ms, c, hash, "png");
+		CHECK_MSG(media_get(ms, c, hash, "png", &o) == STORE_OK,
+		    "a discard keeps a picture another request has pinned");
+		media_object_reset(&o);
+		media_unpin(hash);
+		media_discard(ms, c, hash, "png");
+		CHECK_MSG(media_get(ms, c, hash, "png", &o) ==
+		    STORE_NOTFOUND, "unpinned and unnamed, it goes");
+	}
 }
 
 /* A move with a damaged file in the way, then without. */
