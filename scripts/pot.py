@@ -121,6 +121,8 @@ def collect():
             entries[key] = {'ctx': ctx, 'msgid': msgid, 'plural': plural,
                             'refs': [], 'c_format': cfmt}
             order.append(key)
+        # c-format if any of its uses formats it, not only the first.
+        entries[key]['c_format'] = entries[key]['c_format'] or cfmt
         if where not in entries[key]['refs']:
             entries[key]['refs'].append(where)
     for path in sorted(glob.glob(os.path.join(TOP, 'themes/default/*.mustache'))):

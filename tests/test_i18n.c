@@ -68,22 +68,28 @@ pot(const char *arg, struct buf *out)
 	return pclose(f);
 }
 
-/* The printf conversions of s, in order ("%s%d"). */
+/*
+ * The printf conversions of s, in order, each whole: flags, width,
+ * precision, an argument's place and length as written ("%s%.2f%lld").
+ */
 static void
 conversions(const char *s, char *out, size_t size)
 {
 	size_t	 n = 0;
 
-	for (; *s != '\0' && n + 4 < size; s++) {
+	for (; *s != '\0'; s++) {
 		if (*s != '%')
 			continue;
-		out[n++] = '%';
-		s++;
-		while (*s != '\0' && strchr("lzh", *s) != NULL)
-			out[n++] = *s++;
+		do {
+			if (n + 1 < size)
+				out[n++] = *s;
+			s++;
+		} while (*s != '\0' && strchr("-+ #0123456789.*$lzhjt", *s) !=
+		    NULL);
 		if (*s == '\0')
 			break;
-		out[n++] = *s;
+		if (n + 1 < size)
+			out[n++] = *s;
 	}
 	out[n] = '\0';
 }
