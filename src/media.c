@@ -181,13 +181,20 @@ fail:
 	return io_error(path, e);
 }
 
-/* The pins: a hash and how many requests hold it; n 0 is a free slot. */
+/*
+ * The pins: a hash, how many requests hold it, and whether a deletion
+ * of its file is under way (going); a slot with neither is free.  The
+ * deletion's database work runs outside the lock: a request pinning
+ * that hash meanwhile waits for it (pins_done), no other request does.
+ */
 #define PINS_MAX	1024
 static struct {
 	char	 hash[65];
 	int	 n;
+	int	 going;
 } pins[PINS_MAX];
 static pthread_mutex_t	 pins_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 pins_done = PTHREAD_COND_INITIALIZER;
 
 /* hash's slot, or with add a free one, or -1; pins_lock held. */
 static int
@@ -196,9 +203,10 @@ pin_slot(const char *hash, int add)
 	int	 i, free_slot = -1;
 
 	for (i = 0; i < PINS_MAX; i++) {
-		if (pins[i].n > 0 && strcmp(pins[i].hash, hash) == 0)
+		if ((pins[i].n > 0 || pins[i].going) &&
+		    strcmp(pins[i].hash, hash) == 0)
 			return i;
-		if (pins[i].n == 0 && free_slot == -1)
+		if (pins[i].n == 0 && !pins[i].going && free_slot == -1)
 			free_slot = i;
 	}
 	if (!add || free_slot == -1)
@@ -208,13 +216,46 @@ pin_slot(const char *hash, int add)
 	return free_slot;
 }
 
+/*
+ * Marks hash's file as going, if no request pins it and no deletion of
+ * it is under way: returns its slot, for going_end, or -1 (then the
+ * file must stay; also when the table is full).
+ */
+static int
+going_begin(const char *hash)
+{
+	int	 i;
+
+	pthread_mutex_lock(&pins_lock);
+	if ((i = pin_slot(hash, 1)) != -1) {
+		if (pins[i].n > 0 || pins[i].going)
+			i = -1;
+		else
+			pins[i].going = 1;
+	}
+	pthread_mutex_unlock(&pins_lock);
+	return i;
+}
+
+static void
+going_end(int i)
+{
+	pthread_mutex_lock(&pins_lock);
+	pins[i].going = 0;
+	pthread_cond_broadcast(&pins_done);
+	pthread_mutex_unlock(&pins_lock);
+}
+
 int
 media_pin(const char *hash)
 {
 	int	 i;
 
 	pthread_mutex_lock(&pins_lock);
-	if ((i = pin_slot(hash, 1)) != -1)
+	/* A deletion under way ends first: the put after it makes anew. */
+	while ((i = pin_slot(hash, 1)) != -1 && pins[i].going)
+		pthread_cond_wait(&pins_done, &pins_lock);
+	if (i != -1)
 		pins[i].n++;
 	pthread_mutex_unlock(&pins_lock);
 	if (i == -1)
@@ -339,16 +380,17 @@ media_discard(const struct media_store *ms, struct store_conn *c,
 {
 	char	 path[PATH_MAX];
 	int64_t	 uses = 0;
+	int	 slot;
 
 	/*
-	 * Under the pins' lock: a request that pins the picture after this
-	 * finds the file gone and puts it again; one that pinned it before
-	 * keeps it, and its comment names it by the time its pin goes.
+	 * Marked as going: a request that pins the picture from now on
+	 * waits, then finds the file gone and puts it again; one that
+	 * pinned it before keeps it, and its comment names it by the time
+	 * its pin goes.
 	 */
-	pthread_mutex_lock(&pins_lock);
-	if (pin_slot(hash, 0) != -1)
-		;
-	else if (ms->kind == MEDIA_DB)
+	if ((slot = going_begin(hash)) == -1)
+		return;
+	if (ms->kind == MEDIA_DB)
 		store_blob_delete(c, hash, 1);
 	/* No connection (a caller without a site): nothing names it. */
 	else if (c != NULL && (store_image_uses(c, hash, &uses) !=
@@ -357,7 +399,7 @@ media_discard(const struct media_store *ms, struct store_conn *c,
 	else if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", ms->dir,
 	    hash, ext) < sizeof(path) && unlink(path) == -1 && errno != ENOENT)
 		fprintf(stderr, "media: %s: %s\n", path, strerror(errno));
-	pthread_mutex_unlock(&pins_lock);
+	going_end(slot);
 }
 
 int
@@ -368,23 +410,27 @@ media_remove(const struct media_store *ms, struct store_conn *c,
 	char	 path[PATH_MAX];
 	int64_t	 uses = 1;
 	size_t	 i;
-	int	 rc;
+	int	 rc, slot;
 
 	if (!hash_ok(hash))
 		return STORE_OK;
+	/* A picture a request pins is about to be named: it stays. */
+	if ((slot = going_begin(hash)) == -1)
+		return STORE_OK;
 	if (ms->kind == MEDIA_DB) {
 		rc = store_blob_delete(c, hash, 1);
+		going_end(slot);
 		return rc == STORE_NOTFOUND ? STORE_OK : rc;
 	}
-	if ((rc = store_image_uses(c, hash, &uses)) != STORE_OK || uses > 0)
-		return rc;
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", ms->dir,
-		    hash, exts[i]) < sizeof(path) && unlink(path) == -1 &&
-		    errno != ENOENT)
-			fprintf(stderr, "media: %s: %s\n", path,
-			    strerror(errno));
-	return STORE_OK;
+	if ((rc = store_image_uses(c, hash, &uses)) == STORE_OK && uses == 0)
+		for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
+			    ms->dir, hash, exts[i]) < sizeof(path) &&
+			    unlink(path) == -1 && errno != ENOENT)
+				fprintf(stderr, "media: %s: %s\n", path,
+				    strerror(errno));
+	going_end(slot);
+	return rc;
 }
 
 

@@ -98,8 +98,9 @@ int	media_put_pinned(const struct media_store *, struct store_conn *c,
  * can be refused (a reader's double click: the twin that committed
  * first is the one kept) while another request, which found the file
  * there, names it in the comment it commits.  Nodes sharing a media
- * folder or database do not see each other's pins.  media_pin returns
- * -1 when the table is full.
+ * folder or database do not see each other's pins, nor does `galley
+ * check --repair`; library uploads and imports do not pin.  media_pin
+ * returns -1 when the table is full.
  */
 int	media_pin(const char *hash);
 void	media_unpin(const char *hash);
@@ -113,7 +114,8 @@ void	media_discard(const struct media_store *, struct store_conn *c,
 	    const char *hash, const char *ext);
 /*
  * Removes the picture hash, whatever its extension, if no comment,
- * media item or media size names it (store_image_uses), as c sees it.
+ * media item or media size names it (store_image_uses), as c sees it,
+ * and no request of this process pins it.
  * Returns STORE_OK (also when it is in use or absent) or the error.
  */
 int	media_remove(const struct media_store *, struct store_conn *c,

@@ -154,25 +154,17 @@ media_edit(struct req *r, struct session *se, struct form *in, int64_t id)
 	return admin_back(r, "media", "done=edit");
 }
 
-/* Removes the files of sizes[0..n) that nothing else shows now. */
+/*
+ * Removes the files of sizes[0..n) that nothing else shows now (a
+ * comment's picture may be the same file: it stays), from either store.
+ */
 static void
 drop_files(struct req *r, const struct media_size *sz, size_t n)
 {
-	char		 path[4096];
-	const char	*ext;
-	int64_t		 uses;
-	size_t		 i;
+	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		ext = image_ext(sz[i].mime);
-		/* A comment's picture may be the same file: it stays. */
-		if (ext == NULL || store_image_uses(r->conn, sz[i].hash,
-		    &uses) != STORE_OK || uses > 0)
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
-		    r->site->media_dir, sz[i].hash, ext) < sizeof(path))
-			unlink(path);
-	}
+	for (i = 0; i < n; i++)
+		(void)media_remove(&r->site->media, r->conn, sz[i].hash);
 }
 
 /* The confirmation a used picture's deletion asks first. */

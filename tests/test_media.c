@@ -146,6 +146,10 @@ unit_store(const struct media_store *ms, struct store_conn *c)
 		    &made, &pin1) == STORE_OK && made == 1 && pin1 == 1);
 		CHECK(media_put_pinned(ms, c, "image/png", "twin", 4, hash,
 		    &made2, &pin2) == STORE_OK && made2 == 0 && pin2 == 1);
+		CHECK(media_remove(ms, c, hash) == STORE_OK);
+		CHECK_MSG(media_get(ms, c, hash, "png", &o) == STORE_OK,
+		    "a removal keeps a picture a request has pinned");
+		media_object_reset(&o);
 		media_unpin(hash);
 		media_discard(ms, c, hash, "png");
 		CHECK_MSG(media_get(ms, c, hash, "png", &o) == STORE_OK,
