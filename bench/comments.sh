@@ -26,6 +26,7 @@
 #                                         but for the comments added)
 #   BASE=0 sh bench/comments.sh          (galley alone, no database rate)
 #   MAIL=0 sh bench/comments.sh          (mail off only)
+#   DB_CONNS=32 sh bench/comments.sh     (galley.conf's db_connections)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,11 +98,19 @@ if ! grep -q '^small_post_slots_per_ip' "$site/galley.conf"; then
 	echo "small_post_slots_per_ip = $CONNS" >> "$site/galley.conf"
 	added=1
 fi
+# DB_CONNS=N: the database pool's size (galley.conf's db_connections).
+pooled=0
+if [ -n "${DB_CONNS:-}" ] && ! grep -q '^db_connections' "$site/galley.conf"
+then
+	echo "db_connections = $DB_CONNS" >> "$site/galley.conf"
+	pooled=1
+fi
 restore() {
 	"$GALLEY" config "$site" set comment_flood_seconds "$flood" >/dev/null
 	"$GALLEY" config "$site" set comment_min_seconds "$least" >/dev/null
 	[ "$added" = 0 ] ||
 	    sed -i '/^small_post_slots_per_ip = /d' "$site/galley.conf"
+	[ "$pooled" = 0 ] || sed -i '/^db_connections = /d' "$site/galley.conf"
 }
 # Mail for the rounds with it: an SMTP server that takes everything.
 if [ "$MAIL" = 1 ]; then

@@ -36,7 +36,7 @@
 #include "db.h"
 #include "pool.h"
 
-#define POOL_MAX	8
+#define POOL_MAX	24	/* the default of db_connections (DEPLOY.md) */
 #define RETRIES		3
 #define PARAMS_MAX	24	/* the most parameters a statement has */
 #define SQL_MAX		8192	/* the longest statement, numbered */

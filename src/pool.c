@@ -23,6 +23,14 @@ pool_init(struct pool *p, int max)
 }
 
 void
+pool_resize(struct pool *p, int max)
+{
+	pthread_mutex_lock(&p->lock);
+	p->max = max;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
 pool_first(struct pool *p, struct pool_item *it)
 {
 	it->next = p->idle;

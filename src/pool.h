@@ -37,6 +37,8 @@ struct pool_stats {
 
 /* Prepares an empty pool of at most max items; pool_first adds one. */
 void	pool_init(struct pool *, int max);
+/* Sets max, before the pool is in use. */
+void	pool_resize(struct pool *, int max);
 /* Adds an item opened by the caller before the pool is in use. */
 void	pool_first(struct pool *, struct pool_item *);
 /*

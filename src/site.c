@@ -326,6 +326,7 @@ open_site(const char *dir, int migrate, char *err, size_t errlen)
 	struct site	*s = xcalloc(1, sizeof(*s));
 	const char	*media, *kind;
 	char		*path;
+	long long	 n;
 
 	s->dir = xstrdup(dir);
 	path = path_join(dir, "galley.conf");
@@ -358,6 +359,10 @@ open_site(const char *dir, int migrate, char *err, size_t errlen)
 		goto fail;
 	}
 	free(path);
+	if (conf_int(s->conf, "db_connections", store_conns(s->store), 2, 1000,
+	    &n, err, errlen) == -1)
+		goto fail;
+	store_set_conns(s->store, (int)n);
 	s->theme_dir = theme_dir_of(dir, s->conf);
 	if ((s->theme = theme_live_new(s->theme_dir, err, errlen)) == NULL)
 		goto fail;

@@ -150,6 +150,13 @@ store_conns(const struct store *s)
 	return s->conns;
 }
 
+void
+store_set_conns(struct store *s, int n)
+{
+	s->conns = n;
+	pool_resize(s->pool, n);
+}
+
 int
 store_watch(struct store *s)
 {

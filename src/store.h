@@ -988,6 +988,11 @@ int	store_schema_version(struct store_conn *c, int64_t *version,
  */
 int	store_conns(const struct store *);
 /*
+ * Sets that number (galley.conf's db_connections), before the store is
+ * shared between threads.
+ */
+void	store_set_conns(struct store *, int n);
+/*
  * Starts following the data generation in the background, where the back
  * end can (PostgreSQL: LISTEN/NOTIFY), so that store_generation_hint can
  * answer without a query.  For a long-running server; returns 0, or -1 if

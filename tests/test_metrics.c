@@ -183,6 +183,37 @@ listening(pid_t pid)
 	return count;
 }
 
+/*
+ * galley.conf's db_connections sizes the pool (the metrics show it, the
+ * workers stay below it); one under 2 is refused at start, by name.
+ */
+static void
+pool_size(const char *site)
+{
+	const char	*extra[] = { "--metrics-listen", "127.0.0.1:0", NULL };
+	const char	*dflt = getenv("GALLEY_DB") != NULL ? "24" : "64";
+	char		 path[600], err[300];
+	struct srv	 s;
+	struct buf	 b;
+
+	snprintf(path, sizeof(path), "%s/galley.conf", site);
+	if (!CHECK(conf_set(path, "db_connections", "6", err, sizeof(err)) ==
+	    0))
+		return;
+	if (CHECK(srv_start_args(&s, site, extra) == 0)) {
+		CHECK_MSG(srv_log_has(&s, "database connection of the 6"),
+		    "the workers stay below the pool");
+		if (CHECK(scrape(&s, &b) == 0))
+			CHECK(sample(&b, "galley_db_pool_connections_max", "")
+			    == 6);
+		buf_reset(&b);
+		CHECK(srv_stop(&s) == 0);
+	}
+	CHECK(conf_set(path, "db_connections", "1", err, sizeof(err)) == 0);
+	CHECK(srv_start(&s, site) == -1);
+	CHECK(conf_set(path, "db_connections", dflt, err, sizeof(err)) == 0);
+}
+
 /* Without --metrics-listen: one listening socket, no metrics anywhere. */
 static void
 metrics_off(const char *site)
@@ -596,6 +627,7 @@ main(void)
 			health_pg_down(&s);
 		CHECK(srv_stop(&s) == 0);
 	}
+	pool_size(site);
 	metrics_many_fds(site);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", site);
 	(void)system(cmd);
