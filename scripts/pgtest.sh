@@ -31,7 +31,7 @@ pg_start() {
 	sync="-c fsync=off -c full_page_writes=off"
 	[ ! -f "$dir/durable" ] || sync="-c fsync=on -c full_page_writes=on"
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-	    -o "-k $dir -c listen_addresses= -c max_connections=200 $sync" \
+	    -o "-k $dir -c listen_addresses= -c max_connections=500 $sync" \
 	    start >/dev/null
 }
 

@@ -2209,6 +2209,11 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 		fprintf(stderr, "galley: %d workers, to leave each HTTP thread"
 		    " a database connection of the %d\n", lim->workers, conns);
 	}
+	if (conns < (int)threads() + 2)
+		fprintf(stderr, "galley: db_connections = %d is too few for %d"
+		    " HTTP threads and a worker: pages may wait for a"
+		    " connection; set it to %d or more\n", conns,
+		    (int)threads(), (int)threads() + 2);
 	return 0;
 }
 

@@ -359,7 +359,8 @@ open_site(const char *dir, int migrate, char *err, size_t errlen)
 		goto fail;
 	}
 	free(path);
-	if (conf_int(s->conf, "db_connections", store_conns(s->store), 2, 1000,
+	/* At most 100: the descriptors server.c keeps back cover them. */
+	if (conf_int(s->conf, "db_connections", store_conns(s->store), 2, 100,
 	    &n, err, errlen) == -1)
 		goto fail;
 	store_set_conns(s->store, (int)n);
