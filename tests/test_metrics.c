@@ -211,6 +211,10 @@ pool_size(const char *site)
 	}
 	CHECK(conf_set(path, "db_connections", "1", err, sizeof(err)) == 0);
 	CHECK(srv_start(&s, site) == -1);
+	pthread_join(s.reader, NULL);
+	CHECK(srv_log_has(&s, "db_connections = 1: expected a whole number"));
+	close(s.fd);
+	buf_reset(&s.log);
 	CHECK(conf_set(path, "db_connections", dflt, err, sizeof(err)) == 0);
 }
 
