@@ -138,8 +138,7 @@ struct db_stmt {
 
 struct store {
 	const struct db_driver	*drv;
-	int			 conns;		/* the pool's size */
-	struct pool		*pool;		/* the driver's, for its counts */
+	struct pool		*pool;		/* the driver's: its size, its counts */
 };
 
 struct store_conn {

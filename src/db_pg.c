@@ -738,7 +738,6 @@ pg_open(const char *uri, int create, const char *const *steps, int n,
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->base.drv = &db_pg;
-	p->base.conns = POOL_MAX;
 	p->uri = xstrdup(uri);
 	pool_init(&p->pool, POOL_MAX);
 	pool_first(&p->pool, &c->item);

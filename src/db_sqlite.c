@@ -672,7 +672,6 @@ sl_open(const char *uri, int create, const char *const *steps, int n,
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->base.drv = &db_sqlite;
-	p->base.conns = POOL_MAX;
 	p->path = xstrdup(uri);
 	pthread_mutex_init(&p->hint_lock, NULL);
 	hint_open(p, c->db);

@@ -147,13 +147,15 @@ store_conn_put(struct store *s, struct store_conn *c)
 int
 store_conns(const struct store *s)
 {
-	return s->conns;
+	struct pool_stats	 st;
+
+	pool_stats(s->pool, &st);
+	return st.max;
 }
 
 void
 store_set_conns(struct store *s, int n)
 {
-	s->conns = n;
 	pool_resize(s->pool, n);
 }
 
