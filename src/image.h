@@ -29,7 +29,8 @@ enum image_format {
 #define IMAGE_SIZES	0x100
 /*
  * And pin each file (media_pin) until image_unpin or image_discard: a
- * comment's picture, kept from a refused twin's discard (media.h).
+ * comment's or a library upload's picture, kept from a refused twin's
+ * discard (media.h).
  */
 #define IMAGE_PIN	0x200
 

@@ -146,7 +146,7 @@ file_put(const char *dir, const char *hash, const char *ext, const void *p,
     size_t len, int *made)
 {
 	char	 path[PATH_MAX], tmp[PATH_MAX];
-	int	 fd, e, rc;
+	int	 fd, e;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, hash,
 	    ext) >= sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
@@ -171,11 +171,12 @@ file_put(const char *dir, const char *hash, const char *ext, const void *p,
 		goto fail;
 	}
 	unlink(tmp);
-	if ((rc = sync_dir(dir)) != STORE_OK && *made) {
-		unlink(path);
-		*made = 0;
-	}
-	return rc;
+	/*
+	 * A folder that would not sync leaves the file, *made still set:
+	 * the caller takes it back through media_discard, which keeps it
+	 * if a request that found it meanwhile pins it.
+	 */
+	return sync_dir(dir);
 fail:
 	unlink(tmp);
 	return io_error(path, e);

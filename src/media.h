@@ -62,7 +62,9 @@ const char	*media_kind_name(enum media_kind);
  * never sees a partial file) then a sync of the folder; db a row of
  * media_blobs on c, committed unless c is inside a transaction, which
  * it then joins (c may be NULL for files).  Returns STORE_OK,
- * STORE_FULL (no space or quota: later), or another store_rc (logged).
+ * STORE_FULL (no space or quota: later), or another store_rc (logged);
+ * a failure may leave *made 1 (a file whose folder did not sync), for
+ * the caller to take back with media_discard.
  */
 int	media_put(const struct media_store *, struct store_conn *c,
 	    const char *mime, const void *data, size_t len, char *hash,
@@ -99,7 +101,8 @@ int	media_put_pinned(const struct media_store *, struct store_conn *c,
  * first is the one kept) while another request, which found the file
  * there, names it in the comment it commits.  Nodes sharing a media
  * folder or database do not see each other's pins, nor does `galley
- * check --repair`; library uploads and imports do not pin.  media_pin
+ * check --repair`; a library upload pins as a comment does, from its
+ * files' put until its row commits; imports do not pin.  media_pin
  * returns -1 when the table is full.
  */
 int	media_pin(const char *hash);

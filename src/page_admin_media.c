@@ -276,8 +276,9 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 	*why = N_("The picture is too large: at most 8 MB.");
 	if (too_long)
 		return 413;
-	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES, &r->site->media,
-	    r->conn, r->site->images, &im, msg, sizeof(msg));
+	/* Pinned until its row commits, as a comment's picture is. */
+	rc = image_store(data, len, IMAGE_ANY | IMAGE_SIZES | IMAGE_PIN,
+	    &r->site->media, r->conn, r->site->images, &im, msg, sizeof(msg));
 	*why = arena_strdup(&r->arena, msg);
 	if (rc == IMAGE_BUSY)
 		r->retry_after = BUSY_RETRY;
@@ -292,8 +293,10 @@ admin_media_store(struct req *r, struct form *in, const char *alt,
 		else
 			store_rollback(r->conn);
 	}
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
+		image_unpin(&im);
 		return 0;
+	}
 	/* Known already (STORE_CONFLICT): the files this upload made have no
 	   row; the item's own files were there before, so stay. */
 	image_discard(&r->site->media, r->conn, &im);
