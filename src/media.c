@@ -375,32 +375,46 @@ media_get(const struct media_store *ms, struct store_conn *c,
 	return rc;
 }
 
+/*
+ * Deletes hash's files of the extensions exts[0..n) (db: its blob)
+ * unless a request pins it or, as c sees it, something names it; with
+ * no connection (a caller without a site) nothing names it.  Marked as
+ * going meanwhile: a request that pins the picture from now on waits,
+ * then finds the file gone and puts it again; one that pinned it
+ * before keeps it, and its comment or item names it by the time its
+ * pin goes.  A use that cannot be counted keeps the files (`galley
+ * check` lists an orphan).
+ */
+static int
+drop(const struct media_store *ms, struct store_conn *c, const char *hash,
+    const char *const *exts, size_t n)
+{
+	char	 path[PATH_MAX];
+	int64_t	 uses = 0;
+	size_t	 i;
+	int	 rc = STORE_OK, slot;
+
+	if ((slot = going_begin(hash)) == -1)
+		return STORE_OK;
+	if (ms->kind == MEDIA_DB)
+		rc = store_blob_delete(c, hash, 1);
+	else if (c == NULL || ((rc = store_image_uses(c, hash, &uses)) ==
+	    STORE_OK && uses == 0))
+		for (i = 0; i < n; i++)
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
+			    ms->dir, hash, exts[i]) < sizeof(path) &&
+			    unlink(path) == -1 && errno != ENOENT)
+				fprintf(stderr, "media: %s: %s\n", path,
+				    strerror(errno));
+	going_end(slot);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
 void
 media_discard(const struct media_store *ms, struct store_conn *c,
     const char *hash, const char *ext)
 {
-	char	 path[PATH_MAX];
-	int64_t	 uses = 0;
-	int	 slot;
-
-	/*
-	 * Marked as going: a request that pins the picture from now on
-	 * waits, then finds the file gone and puts it again; one that
-	 * pinned it before keeps it, and its comment names it by the time
-	 * its pin goes.
-	 */
-	if ((slot = going_begin(hash)) == -1)
-		return;
-	if (ms->kind == MEDIA_DB)
-		store_blob_delete(c, hash, 1);
-	/* No connection (a caller without a site): nothing names it. */
-	else if (c != NULL && (store_image_uses(c, hash, &uses) !=
-	    STORE_OK || uses > 0))
-		;	/* named, or not known: kept (check lists an orphan) */
-	else if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", ms->dir,
-	    hash, ext) < sizeof(path) && unlink(path) == -1 && errno != ENOENT)
-		fprintf(stderr, "media: %s: %s\n", path, strerror(errno));
-	going_end(slot);
+	(void)drop(ms, c, hash, &ext, 1);
 }
 
 int
@@ -408,30 +422,10 @@ media_remove(const struct media_store *ms, struct store_conn *c,
     const char *hash)
 {
 	static const char *const exts[] = { "jpg", "png", "webp" };
-	char	 path[PATH_MAX];
-	int64_t	 uses = 1;
-	size_t	 i;
-	int	 rc, slot;
 
 	if (!hash_ok(hash))
 		return STORE_OK;
-	/* A picture a request pins is about to be named: it stays. */
-	if ((slot = going_begin(hash)) == -1)
-		return STORE_OK;
-	if (ms->kind == MEDIA_DB) {
-		rc = store_blob_delete(c, hash, 1);
-		going_end(slot);
-		return rc == STORE_NOTFOUND ? STORE_OK : rc;
-	}
-	if ((rc = store_image_uses(c, hash, &uses)) == STORE_OK && uses == 0)
-		for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-			if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s",
-			    ms->dir, hash, exts[i]) < sizeof(path) &&
-			    unlink(path) == -1 && errno != ENOENT)
-				fprintf(stderr, "media: %s: %s\n", path,
-				    strerror(errno));
-	going_end(slot);
-	return rc;
+	return drop(ms, c, hash, exts, sizeof(exts) / sizeof(exts[0]));
 }
 
 
