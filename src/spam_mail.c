@@ -265,3 +265,46 @@ spam_mail_tokens(struct spam_toks *t, const char *raw, size_t len)
 	spam_toks_finish(t);
 	return 0;
 }
+
+int
+spam_mail_sender(const char *raw, size_t len, char *out, size_t outlen)
+{
+	GMimeStream		*s;
+	GMimeParser		*p;
+	GMimeMessage		*m;
+	InternetAddressList	*l;
+	InternetAddress		*ia;
+	const char		*addr = NULL, *nl;
+	size_t			 i;
+	int			 rc = -1;
+
+	spam_mail_init();
+	if (len > 5 && memcmp(raw, "From ", 5) == 0 &&
+	    (nl = memchr(raw, '\n', len)) != NULL) {
+		len -= (size_t)(nl + 1 - raw);
+		raw = nl + 1;
+	}
+	s = g_mime_stream_mem_new_with_buffer(raw, len);
+	p = g_mime_parser_new_with_stream(s);
+	g_object_unref(s);
+	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	if (m == NULL)
+		return -1;
+	if ((l = g_mime_message_get_from(m)) != NULL &&
+	    internet_address_list_length(l) > 0 &&
+	    INTERNET_ADDRESS_IS_MAILBOX(ia = internet_address_list_get_address(
+	    l, 0)))
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+	if (addr != NULL && strchr(addr, '@') != NULL &&
+	    strlen(addr) < outlen) {
+		for (i = 0; addr[i] != '\0'; i++)
+			out[i] = (char)tolower((unsigned char)addr[i]);
+		out[i] = '\0';
+		rc = 0;
+	}
+	g_object_unref(m);
+	return rc;
+}
