@@ -147,12 +147,6 @@ void	spam_comment_tokens(struct spam_toks *, const struct spam_comment *);
  * nothing was added).
  */
 int	spam_mail_tokens(struct spam_toks *, const char *raw, size_t len);
-/*
- * The address of a message's From, lower-cased, into out: 0, or -1 if
- * it is not a message or has none that fits.
- */
-int	spam_mail_sender(const char *raw, size_t len, char *out,
-	    size_t outlen);
 /* Readies GMime, once per process (spam_init calls it). */
 void	spam_mail_init(void);
 /* Adds the summary tokens (link count) once the fields are in. */

@@ -54,16 +54,12 @@ read_message(const char *path, int cls, struct buf *b, spam_corpus_fn fn,
     void *arg, char *err, size_t errlen)
 {
 	struct spam_msg	 m = { cls, NULL, 0, path, NULL };
-	char		 from[256];
 	int		 rc;
 
 	if ((rc = read_file(path, b, err, errlen)) != 0)
 		return rc;
 	m.text = b->data;
 	m.len = b->len;
-	if (getenv("SPAM_FROM") != NULL &&
-	    spam_mail_sender(b->data, b->len, from, sizeof(from)) == 0)
-		m.sender = from;
 	return fn(arg, &m);
 }
 
@@ -545,7 +541,7 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
     const struct spam_toks *who, int spam, struct tally *y, unsigned *sigp)
 {
 	struct spam_count	*c = xmalloc((t->n + 1) * sizeof(*c));
-	struct spam_count	 s = { 0 };
+	struct spam_count	 s;
 	int64_t			 nham, nspam;
 	unsigned		 sig = 0;
 	enum spam_class		 k;
@@ -565,10 +561,6 @@ judge(const struct spam_eval *e, const struct spam_mem *mem,
 	}
 	free(c);
 	k = spam_verdict(score, sig, e->ham_threshold, e->spam_threshold, 0);
-	if (e->signals && getenv("SPAM_FRIEND") != NULL && who->n == 1 &&
-	    s.spam == 0 && s.ham >= atoi(getenv("SPAM_FRIEND")) &&
-	    k == SPAM_SPAM)
-		k = SPAM_UNSURE;
 	if (spam) {
 		y->spam++;
 		if (k == SPAM_UNSURE)
