@@ -415,6 +415,7 @@ comments_try(struct store_conn *c, struct batch_item **items, size_t n,
 	struct queued		*q;
 	struct env		 e;
 	size_t			 i, nk = 0;
+	int64_t			 gen = 0;
 	int			 rc, one, clean;
 
 	for (i = 0; i < n; i++) {
@@ -450,11 +451,22 @@ comments_try(struct store_conn *c, struct batch_item **items, size_t n,
 			rc = store_savepoint_undo(c);
 		items[i]->rc = rc == STORE_OK ? one : rc;
 	}
+	/*
+	 * The generation the batch made, noted once it has committed, one
+	 * read for all its writers: the pages they are sent to next must
+	 * show their comments, also on a PostgreSQL node that has not yet
+	 * heard of the commit by NOTIFY.
+	 */
+	if (rc == STORE_OK)
+		rc = store_generation(c, &gen);
 	/* A COMMIT that failed may leave the transaction open on SQLite. */
 	if (rc == STORE_OK && (rc = store_commit(c)) != STORE_OK)
 		store_rollback(c);
 	else if (rc != STORE_OK)
 		store_rollback(c);
+	if (rc == STORE_OK && n > 0)
+		store_generation_note(((struct queued *)items[0]->arg)->e->
+		    site->store, gen);
 	/*
 	 * Nothing of the batch was kept: each comment fails with it, even
 	 * one the rules refused for an earlier one's sake.

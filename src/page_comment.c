@@ -168,18 +168,15 @@ page_comment_post(struct req *r, struct form *in)
 		return 303;
 	}
 	if (status == 303) {
-		int64_t gen;
-
 		/*
-		 * The writer's next page must show the comment.  Both reads
-		 * in one snapshot: read_end only ends it.
+		 * The comment's batch noted its generation, so the writer's
+		 * next page shows it.  The place's reads in one snapshot:
+		 * read_end only ends it.
 		 */
 		if (strcmp(f->status, "approved") != 0)
 			held = arena_printf(&r->arena, "?unapproved=%s",
 			    comment_held_token(&env, f->id));
 		store_read_begin(r->conn);
-		if (store_generation(r->conn, &gen) == STORE_OK)
-			store_generation_note(r->site->store, gen);
 		r->location = arena_printf(&r->arena, "%s%s#comment-%lld",
 		    comment_path(&env, f->article, f->post_id, f->id), held,
 		    (long long)f->id);
