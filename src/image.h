@@ -177,16 +177,6 @@ int	image_store(const void *data, size_t len, unsigned flags,
  */
 const char *image_mime(const char *ext);
 const char *image_ext(const char *mime);
-/*
- * Removes the files the image_store call that filled im created (every
- * file[i] whose made is set), and only those, through media_discard:
- * for a comment or upload refused after its picture was stored.  A file
- * that was already there is left alone, since pictures are named by
- * content and another comment may show it.  (In media_dir, two uploads
- * of the same picture at the same moment, one refused, can still lose
- * the other's file: the window is the refused one's write.  In the
- * database a row is deleted only while nothing names it.)
- */
 /* The touch icon's side, and the least side image_icon takes. */
 #define ICON_MIN	180
 
@@ -209,9 +199,14 @@ struct image_icon {
 int	image_icon(const void *data, size_t len, struct image_gate *gate,
 	    struct image_icon *out, char *msg, size_t msglen);
 /*
- * Takes back what image_store stored in im: its pins go, then each file
- * it made unless another request's pin or a reference holds it
- * (media_discard).
+ * Takes back what image_store stored in im, for a comment or upload
+ * refused after its picture was stored: its pins go, then each file it
+ * made (every file[i] whose made is set, and only those) unless another
+ * request's pin or a reference holds it (media_discard).  A file that
+ * was already there is left alone: pictures are named by content, and
+ * another comment may show it.  Pins are per process: an import, the
+ * CLI or another node can still lose a file to a refused upload's
+ * discard in the moment between its put and its row's commit.
  */
 void	image_discard(const struct media_store *ms, struct store_conn *c,
 	    struct image *im);

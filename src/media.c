@@ -139,7 +139,8 @@ sync_dir(const char *dir)
 
 /*
  * Stores p[0..len) as dir/hash.ext: a temporary file, fsync, then
- * link() to its name; on failure nothing this call made is left.
+ * link() to its name; on failure nothing this call made is left, but
+ * for a folder that does not sync: its file stays, *made set (media.h).
  */
 static int
 file_put(const char *dir, const char *hash, const char *ext, const void *p,
@@ -479,7 +480,7 @@ move_one(const struct media_store *from, const struct media_store *to,
 		why = "its bytes do not match its name";
 	else if (media_put(to, c, image_mime(ext), p, len, got, &made) !=
 	    STORE_OK)
-		why = "cannot be written";
+		why = "cannot be written";	/* a file left: a rerun checks it */
 	else if (media_read(to, c, hash, ext, &back, &blen) != STORE_OK)
 		why = "cannot be read back";
 	else if (sha256_hex(back, blen, got), strcmp(got, hash) != 0)

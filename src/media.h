@@ -63,8 +63,8 @@ const char	*media_kind_name(enum media_kind);
  * media_blobs on c, committed unless c is inside a transaction, which
  * it then joins (c may be NULL for files).  Returns STORE_OK,
  * STORE_FULL (no space or quota: later), or another store_rc (logged);
- * a failure may leave *made 1 (a file whose folder did not sync), for
- * the caller to take back with media_discard.
+ * a failure may leave *made 1 (a file whose folder did not sync), which
+ * the caller may take back with media_discard.
  */
 int	media_put(const struct media_store *, struct store_conn *c,
 	    const char *mime, const void *data, size_t len, char *hash,
@@ -88,8 +88,9 @@ int	media_read(const struct media_store *, struct store_conn *c,
 	    const char *hash, const char *ext, void **p, size_t *len);
 /*
  * media_put, the picture pinned first (media_pin) unless the table of
- * pins is full (*pinned says which): a comment's picture, from before
- * its file is put until the comment has committed or been refused.
+ * pins is full (*pinned says which): a comment's or a library upload's
+ * picture, from before its file is put until its row has committed or
+ * been refused.
  */
 int	media_put_pinned(const struct media_store *, struct store_conn *c,
 	    const char *mime, const void *data, size_t len, char *hash,
@@ -118,7 +119,9 @@ void	media_discard(const struct media_store *, struct store_conn *c,
 /*
  * Removes the picture hash, whatever its extension, if no comment,
  * media item or media size names it (store_image_uses), as c sees it,
- * and no request of this process pins it.
+ * and no request of this process pins it (a picture left for a pin
+ * whose upload then finds it known already stays as an orphan, which
+ * `galley check` lists).  c is required.
  * Returns STORE_OK (also when it is in use or absent) or the error.
  */
 int	media_remove(const struct media_store *, struct store_conn *c,

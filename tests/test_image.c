@@ -32,6 +32,7 @@
 #include "check.h"
 #include "image.h"
 #include "media.h"
+#include "store.h"
 
 /* The media folder dir as a media store (media.h). */
 #define FILES(dir)	(&(struct media_store){ MEDIA_FILES, (dir) })
@@ -912,6 +913,52 @@ test_twice(struct env *env)
 	free(p);
 }
 
+/*
+ * IMAGE_PIN: every file stored is pinned until image_unpin, so a
+ * discard (another request's refused twin) leaves it; unpinned, the
+ * same discard takes it.
+ */
+static void
+test_pinned(struct env *env)
+{
+	struct media_store	*ms = FILES(env->media);
+	struct media_object	 o;
+	unsigned char		*px = gradient(1400, 900), *p;
+	struct image		 im;
+	char			 msg[200];
+	size_t			 len;
+	int			 i, pinned = 0, kept = 0, gone = 0;
+
+	p = make_jpeg(px, 1400, 900, 0, &len);
+	free(px);
+	if (!CHECK(p != NULL))
+		return;
+	CHECK(image_store(p, len, IMAGE_JPEG | IMAGE_SIZES | IMAGE_PIN, ms,
+	    NULL, env->gate, &im, msg, sizeof(msg)) == IMAGE_OK);
+	free(p);
+	CHECK(im.nfiles >= 4);
+	for (i = 0; i < im.nfiles; i++) {
+		pinned += im.file[i].pinned;
+		media_discard(ms, NULL, im.file[i].hash, im.file[i].ext);
+		if (media_get(ms, NULL, im.file[i].hash, im.file[i].ext, &o) ==
+		    STORE_OK)
+			kept++;
+		media_object_reset(&o);
+	}
+	CHECK_MSG(pinned == im.nfiles, "every file pinned");
+	CHECK_MSG(kept == im.nfiles, "a discard keeps pinned files");
+	image_unpin(&im);
+	for (i = 0; i < im.nfiles; i++) {
+		CHECK(!im.file[i].pinned);
+		media_discard(ms, NULL, im.file[i].hash, im.file[i].ext);
+		if (media_get(ms, NULL, im.file[i].hash, im.file[i].ext, &o) ==
+		    STORE_NOTFOUND)
+			gone++;
+		media_object_reset(&o);
+	}
+	CHECK_MSG(gone == im.nfiles, "unpinned, a discard takes them");
+}
+
 /* One thread's work: store its picture several times. */
 struct job {
 	const char		*media;
@@ -1517,6 +1564,7 @@ main(void)
 	test_polyglot(&env);
 	test_scan_flood(&env);
 	test_twice(&env);
+	test_pinned(&env);
 	test_threads(&env);
 	test_io(&env);
 	test_no_temporaries(&env);
