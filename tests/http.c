@@ -192,6 +192,22 @@ pg_ctl(const char *what)
 }
 
 int
+pg_createdb(const char *name, char *uri, size_t len)
+{
+	const char	*env = getenv("GALLEY_PG"), *bar;
+	char		 sql[200], maint[1024];
+
+	if (env == NULL || (bar = strchr(env, '|')) == NULL)
+		return -1;
+	/* What createdb does, without a shell and two more processes. */
+	snprintf(maint, sizeof(maint), "postgresql://galley@/postgres?host=%s",
+	    bar + 1);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", name);
+	snprintf(uri, len, "postgresql://galley@/%s?host=%s", name, bar + 1);
+	return db_exec(maint, sql);
+}
+
+int
 site_demo(const char *dir)
 {
 	if (getenv("GALLEY_DB") != NULL)
@@ -911,42 +927,75 @@ db_let_go(struct db_hold *h)
 int
 db_rows(const char *where, const char *sql, struct buf *out)
 {
+	return db_rows_each(where, &sql, 1, out);
+}
+
+/* Appends the rows of res, as db_rows says; -1 if it holds none. */
+static int
+pg_rows(PGresult *res, struct buf *out)
+{
+	int	 i, j;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++)
+		for (j = 0; j < PQnfields(res); j++) {
+			buf_puts(out, PQgetvalue(res, i, j));
+			buf_putc(out, j + 1 < PQnfields(res) ? '\t' : '\n');
+		}
+	return 0;
+}
+
+/* The same for the next row of st. */
+static void
+lite_row(sqlite3_stmt *st, struct buf *out)
+{
+	const char	*v;
+	int		 j;
+
+	for (j = 0; j < sqlite3_column_count(st); j++) {
+		v = (const char *)sqlite3_column_text(st, j);
+		buf_puts(out, v != NULL ? v : "");
+		buf_putc(out, j + 1 < sqlite3_column_count(st) ? '\t' : '\n');
+	}
+}
+
+int
+db_rows_each(const char *where, const char *const *sql, size_t n,
+    struct buf *out)
+{
 	sqlite3		*db;
 	sqlite3_stmt	*st;
 	PGconn		*pg;
 	PGresult	*res;
-	const char	*v;
-	int		 i, j, rc = -1;
+	size_t		 k;
+	int		 i, rc = 0;
 
 	if (strncmp(where, "postgresql:", 11) == 0) {
 		pg = PQconnectdb(where);
-		res = PQexec(pg, sql);
-		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-			for (i = 0; i < PQntuples(res); i++)
-				for (j = 0; j < PQnfields(res); j++) {
-					buf_puts(out, PQgetvalue(res, i, j));
-					buf_putc(out, j + 1 < PQnfields(res) ?
-					    '\t' : '\n');
-				}
-			rc = 0;
+		for (k = 0; k < n; k++) {
+			res = PQexec(pg, sql[k]);
+			if (pg_rows(res, &out[k]) != 0)
+				rc = -1;
+			PQclear(res);
 		}
-		PQclear(res);
 		PQfinish(pg);
 		return rc;
 	}
-	if (sqlite3_open(where, &db) != SQLITE_OK)
+	if (sqlite3_open(where, &db) != SQLITE_OK) {
+		sqlite3_close(db);
 		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		while ((i = sqlite3_step(st)) == SQLITE_ROW)
-			for (j = 0; j < sqlite3_column_count(st); j++) {
-				v = (const char *)sqlite3_column_text(st, j);
-				buf_puts(out, v != NULL ? v : "");
-				buf_putc(out, j + 1 < sqlite3_column_count(st) ?
-				    '\t' : '\n');
-			}
-		rc = i == SQLITE_DONE ? 0 : -1;
 	}
-	sqlite3_finalize(st);
+	for (k = 0; k < n; k++) {
+		st = NULL;
+		i = sqlite3_prepare_v2(db, sql[k], -1, &st, NULL);
+		if (i == SQLITE_OK)
+			while ((i = sqlite3_step(st)) == SQLITE_ROW)
+				lite_row(st, &out[k]);
+		if (i != SQLITE_DONE)
+			rc = -1;
+		sqlite3_finalize(st);
+	}
 	sqlite3_close(db);
 	return rc;
 }

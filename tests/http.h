@@ -61,6 +61,12 @@ int	 srv_start_args(struct srv *, const char *dir,
  */
 int	 pg_ctl(const char *what);
 /*
+ * Creates the database name in the PostgreSQL pass's cluster (as
+ * `pgtest.sh createdb` would) and writes its URI into uri; returns 0, -1
+ * on failure or outside that pass.
+ */
+int	 pg_createdb(const char *name, char *uri, size_t len);
+/*
  * `galley init dir --demo`, on $GALLEY_DB in the PostgreSQL pass;
  * returns its exit status.
  */
@@ -142,6 +148,13 @@ long long db_wait(const char *where, const char *sql, long long want,
  * row ending in a newline (NULL as ""); -1 if sql failed.
  */
 int	 db_rows(const char *where, const char *sql, struct buf *out);
+/*
+ * db_rows for each of n queries on one connection (a new PostgreSQL
+ * session costs tens of milliseconds), query i's rows appended to
+ * out[i]; -1 if any failed (the others still run).
+ */
+int	 db_rows_each(const char *where, const char *const *sql, size_t n,
+	    struct buf *out);
 int	 http_eventually(struct srv *, const char *path, const char *needle);
 /*
  * Appends to out the bytes of in (len bytes) decoded from content coding
