@@ -913,6 +913,22 @@ test_twice(struct env *env)
 	free(p);
 }
 
+/* Discards each file of im; how many media_get then answers want. */
+static int
+discard_each(const struct media_store *ms, const struct image *im, int want)
+{
+	struct media_object	 o;
+	int			 i, n = 0;
+
+	for (i = 0; i < im->nfiles; i++) {
+		media_discard(ms, NULL, im->file[i].hash, im->file[i].ext);
+		n += media_get(ms, NULL, im->file[i].hash, im->file[i].ext,
+		    &o) == want;
+		media_object_reset(&o);
+	}
+	return n;
+}
+
 /*
  * IMAGE_PIN: every file stored is pinned until image_unpin, so a
  * discard (another request's refused twin) leaves it; unpinned, the
@@ -922,12 +938,11 @@ static void
 test_pinned(struct env *env)
 {
 	struct media_store	*ms = FILES(env->media);
-	struct media_object	 o;
 	unsigned char		*px = gradient(1400, 900), *p;
 	struct image		 im;
 	char			 msg[200];
 	size_t			 len;
-	int			 i, pinned = 0, kept = 0, gone = 0;
+	int			 i, pinned = 0;
 
 	p = make_jpeg(px, 1400, 900, 0, &len);
 	free(px);
@@ -937,26 +952,16 @@ test_pinned(struct env *env)
 	    NULL, env->gate, &im, msg, sizeof(msg)) == IMAGE_OK);
 	free(p);
 	CHECK(im.nfiles >= 4);
-	for (i = 0; i < im.nfiles; i++) {
+	for (i = 0; i < im.nfiles; i++)
 		pinned += im.file[i].pinned;
-		media_discard(ms, NULL, im.file[i].hash, im.file[i].ext);
-		if (media_get(ms, NULL, im.file[i].hash, im.file[i].ext, &o) ==
-		    STORE_OK)
-			kept++;
-		media_object_reset(&o);
-	}
 	CHECK_MSG(pinned == im.nfiles, "every file pinned");
-	CHECK_MSG(kept == im.nfiles, "a discard keeps pinned files");
+	CHECK_MSG(discard_each(ms, &im, STORE_OK) == im.nfiles,
+	    "a discard keeps pinned files");
 	image_unpin(&im);
-	for (i = 0; i < im.nfiles; i++) {
+	for (i = 0; i < im.nfiles; i++)
 		CHECK(!im.file[i].pinned);
-		media_discard(ms, NULL, im.file[i].hash, im.file[i].ext);
-		if (media_get(ms, NULL, im.file[i].hash, im.file[i].ext, &o) ==
-		    STORE_NOTFOUND)
-			gone++;
-		media_object_reset(&o);
-	}
-	CHECK_MSG(gone == im.nfiles, "unpinned, a discard takes them");
+	CHECK_MSG(discard_each(ms, &im, STORE_NOTFOUND) == im.nfiles,
+	    "unpinned, a discard takes them");
 }
 
 /* One thread's work: store its picture several times. */
