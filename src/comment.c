@@ -412,7 +412,7 @@ comments_try(struct store_conn *c, struct batch_item **items, size_t n,
     int each)
 {
 	const char		*keys[2 * BATCH_MAX];
-	struct queued		*q;
+	struct queued		*q, *first = items[0]->arg;	/* n >= 1 */
 	struct env		 e;
 	size_t			 i, nk = 0;
 	int64_t			 gen = 0;
@@ -464,9 +464,8 @@ comments_try(struct store_conn *c, struct batch_item **items, size_t n,
 		store_rollback(c);
 	else if (rc != STORE_OK)
 		store_rollback(c);
-	if (rc == STORE_OK && n > 0)
-		store_generation_note(((struct queued *)items[0]->arg)->e->
-		    site->store, gen);
+	if (rc == STORE_OK)	/* every item is of one site's batch */
+		store_generation_note(first->e->site->store, gen);
 	/*
 	 * Nothing of the batch was kept: each comment fails with it, even
 	 * one the rules refused for an earlier one's sake.

@@ -2181,7 +2181,7 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 	char		 err[256];
 	long long	 v;
 	size_t		 i;
-	int		 fds = fd_budget();
+	int		 fds = fd_budget(), http = (int)threads();
 
 	for (i = 0; i < sizeof(limit_keys) / sizeof(limit_keys[0]); i++) {
 		if (conf_int(conf, limit_keys[i].key, limit_keys[i].dflt,
@@ -2203,17 +2203,16 @@ limits_read(const struct conf *conf, int conns, struct limits *lim)
 	 */
 	if (lim->workers == 0)
 		lim->workers = WORKERS_DEFAULT;
-	if (lim->workers > conns - (int)threads()) {
-		lim->workers = conns - (int)threads() < 1 ? 1 :
-		    conns - (int)threads();
+	if (lim->workers > conns - http) {
+		lim->workers = conns - http < 1 ? 1 : conns - http;
 		fprintf(stderr, "galley: %d workers, to leave each HTTP thread"
 		    " a database connection of the %d\n", lim->workers, conns);
 	}
-	if (conns < (int)threads() + 2)
+	if (conns < http + 2)
 		fprintf(stderr, "galley: db_connections = %d is too few for %d"
 		    " HTTP threads and a worker: pages may wait for a"
-		    " connection; set it to %d or more\n", conns,
-		    (int)threads(), (int)threads() + 2);
+		    " connection; set it to %d or more\n", conns, http,
+		    http + 2);
 	return 0;
 }
 

@@ -192,19 +192,22 @@ pg_ctl(const char *what)
 }
 
 int
-pg_createdb(const char *name, char *uri, size_t len)
+pg_newdb(const char *prefix, char *uri, size_t len)
 {
+	static int	 n;
 	const char	*env = getenv("GALLEY_PG"), *bar;
-	char		 sql[200], maint[1024];
+	char		 sql[200], maint[1024], name[100];
 
-	if (env == NULL || (bar = strchr(env, '|')) == NULL)
-		return -1;
+	if (getenv("GALLEY_DB") == NULL || env == NULL ||
+	    (bar = strchr(env, '|')) == NULL)
+		return 0;
+	snprintf(name, sizeof(name), "%s_%d_%d", prefix, (int)getpid(), n++);
 	/* What createdb does, without a shell and two more processes. */
 	snprintf(maint, sizeof(maint), "postgresql://galley@/postgres?host=%s",
 	    bar + 1);
 	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", name);
 	snprintf(uri, len, "postgresql://galley@/%s?host=%s", name, bar + 1);
-	return db_exec(maint, sql);
+	return db_exec(maint, sql) == 0 ? 1 : -1;
 }
 
 int

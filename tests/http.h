@@ -61,11 +61,12 @@ int	 srv_start_args(struct srv *, const char *dir,
  */
 int	 pg_ctl(const char *what);
 /*
- * Creates the database name in the PostgreSQL pass's cluster (as
- * `pgtest.sh createdb` would) and writes its URI into uri; returns 0, -1
- * on failure or outside that pass.
+ * In the PostgreSQL pass ($GALLEY_DB, and $GALLEY_PG naming a cluster),
+ * creates a new database there, named from prefix, the process and a
+ * count (as `pgtest.sh createdb` would), and writes its URI into uri:
+ * 1, or -1 if it could not; 0 outside that pass.
  */
-int	 pg_createdb(const char *name, char *uri, size_t len);
+int	 pg_newdb(const char *prefix, char *uri, size_t len);
 /*
  * `galley init dir --demo`, on $GALLEY_DB in the PostgreSQL pass;
  * returns its exit status.

@@ -40,28 +40,19 @@ struct client {
 
 static struct srv	 s;
 static atomic_int	 started, stop, acked;
-static int		 nsites;
 
 /* A fresh site: SQLite in its folder, or a new database in the cluster. */
 static void
 new_site(struct site_at *at, int demo)
 {
-	const char	*pg = getenv("GALLEY_PG"), *bar, *args[6];
-	char		 cmd[1200], name[64];
-	int		 n = 0;
+	const char	*args[6];
+	int		 n = 0, pg;
 
 	at->dir = tmp_path("backup");
-	snprintf(at->db, sizeof(at->db), "%s/galley.db", at->dir);
-	if (getenv("GALLEY_DB") != NULL && pg != NULL &&
-	    (bar = strchr(pg, '|')) != NULL) {
-		snprintf(name, sizeof(name), "galley_backup_%d_%d",
-		    (int)getpid(), nsites++);
-		snprintf(cmd, sizeof(cmd), "%.*s createdb %s %s >/dev/null"
-		    " 2>&1", (int)(bar - pg), pg, bar + 1, name);
-		CHECK(system(cmd) == 0);
-		snprintf(at->db, sizeof(at->db), "postgresql://galley@/%s?"
-		    "host=%s", name, bar + 1);
-	}
+	if ((pg = pg_newdb("galley_backup", at->db, sizeof(at->db))) == 0)
+		snprintf(at->db, sizeof(at->db), "%s/galley.db", at->dir);
+	else
+		CHECK(pg == 1);
 	args[n++] = "init";
 	args[n++] = at->dir;
 	if (demo)

@@ -22,7 +22,6 @@
 #include "http.h"
 
 static const char	*fixtures;
-static int		 nsites;
 static char		*paths[256];	/* the sites' folders, freed last */
 static size_t		 npaths;
 
@@ -35,22 +34,18 @@ struct site_at {
 static void
 new_site(struct site_at *s)
 {
-	const char	*pg = getenv("GALLEY_PG");
-	char		 name[64];
+	int	 pg;
 
 	s->dir = tmp_path("export");
 	if (npaths < sizeof(paths) / sizeof(paths[0]))
 		paths[npaths++] = s->dir;
-	if (getenv("GALLEY_DB") == NULL || pg == NULL ||
-	    strchr(pg, '|') == NULL) {
+	if ((pg = pg_newdb("galley_export", s->db, sizeof(s->db))) == 0) {
 		CHECK(run_galley((const char *[]){ "init", s->dir, NULL },
 		    NULL) == 0);
 		snprintf(s->db, sizeof(s->db), "%s/galley.db", s->dir);
 		return;
 	}
-	snprintf(name, sizeof(name), "galley_export_%d_%d", (int)getpid(),
-	    nsites++);
-	CHECK(pg_createdb(name, s->db, sizeof(s->db)) == 0);
+	CHECK(pg == 1);
 	CHECK(run_galley((const char *[]){ "init", s->dir, "--db", s->db,
 	    NULL }, NULL) == 0);
 }

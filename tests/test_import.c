@@ -32,7 +32,6 @@ static const char *const kinds[] = { "authors", "terms", "posts", "pages",
 #define NKINDS	6
 
 static const char	*fixtures;
-static int		 nsites;
 static char		*paths[256];	/* freed at the end */
 static size_t		 npaths;
 
@@ -51,19 +50,16 @@ kept(const char *tag)
 static char *
 new_site(void)
 {
-	char		*dir = kept("import");
-	const char	*pg = getenv("GALLEY_PG");
-	char		 uri[600], name[64];
+	char	*dir = kept("import");
+	char	 uri[600];
+	int	 pg;
 
-	if (getenv("GALLEY_DB") == NULL || pg == NULL ||
-	    strchr(pg, '|') == NULL) {
+	if ((pg = pg_newdb("galley_import", uri, sizeof(uri))) == 0) {
 		CHECK(run_galley((const char *[]){ "init", dir, NULL }, NULL) ==
 		    0);
 		return dir;
 	}
-	snprintf(name, sizeof(name), "galley_import_%d_%d", (int)getpid(),
-	    nsites++);
-	CHECK(pg_createdb(name, uri, sizeof(uri)) == 0);
+	CHECK(pg == 1);
 	CHECK(run_galley((const char *[]){ "init", dir, "--db", uri, NULL },
 	    NULL) == 0);
 	/* site_db() reads GALLEY_DB: point it at this site's database. */
