@@ -1133,8 +1133,10 @@ xss(struct srv *s)
 			cap = cap ? cap * 2 : 1024;
 			lines = realloc(lines, (size_t)cap * sizeof(*lines));
 		}
-		if (!CHECK(lines != NULL && (lines[n] = strdup(line)) != NULL))
+		if (lines == NULL || (lines[n] = strdup(line)) == NULL) {
+			CHECK_MSG(0, "out of memory reading the payloads");
 			exit(check_done());
+		}
 		n++;
 	}
 	fclose(fp);
