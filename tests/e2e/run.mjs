@@ -589,12 +589,14 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	    i.getAttribute('height') && i.getAttribute('srcset'))), 'each has its size and srcset');
 	const early = page.requests.filter((u) => u.includes('/media/')).length;
 	check(early === 1, `before scrolling, the first picture alone was fetched (${early})`);
-	for (let y = 0; y < 20000; y += 400) {
-		await page.evaluate((v) => window.scrollTo(0, v), y);
-		await page.waitForTimeout(30);
-	}
+	// Each picture in view in turn (a loaded machine may draw no frame while a
+	// fast scroll passes one, and a lazy picture is fetched when drawn).
+	for (const img of await imgs.all())
+		await img.scrollIntoViewIfNeeded();
 	check(await until(async () => page.evaluate(() => [...document.querySelectorAll('.post-body img')]
-	    .every((i) => i.complete && i.naturalWidth > 0)), 5000), 'every picture loads');
+	    .every((i) => i.complete && i.naturalWidth > 0)), 15000), 'every picture loads');
+	// Layout shifts are reported after a frame: let one pass.
+	await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
 	const cls = await page.evaluate(() => window.__cls);
 	check(cls < 0.01, `no layout shift as they load (${cls})`);
 	check(foreign(page).length === 0, `no request to another host: ${foreign(page).slice(0, 3)}`);
@@ -961,10 +963,17 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	await page.locator('#body').fill('Saved words.');
 	await page.locator('button[name="action"][value="save"]').click();
 	await page.waitForURL(/done=saved/, { waitUntil: 'commit' });
+	// editor.js is deferred: keys typed before it runs would go unseen.
+	await page.waitForLoadState('domcontentloaded');
 	const id = new URL(page.url()).searchParams.get('edit');
 	check(/^[0-9]+$/.test(id || ''), `the draft saved (${page.url()})`);
 	check(await page.locator('#word-count').innerText() === '2 words',
 	    'the word count as the page loads');
+	// The autosave of the whole text (one of the half-typed text may come first).
+	const whole = page.waitForResponse((r) => r.request().method() === 'POST' &&
+	    (r.headers()['content-type'] || '').startsWith('application/json') &&
+	    (r.request().postData() || '').includes('one two three four five'), { timeout: 30000 })
+	    .then(() => true, () => false);
 	await page.locator('#body').fill('');
 	await page.locator('#body').pressSequentially('one two three four five', { delay: 15 });
 	check(await page.locator('#word-count').innerText() === '5 words',
@@ -972,6 +981,7 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 	check(await until(async () => /autosaved at \d\d:\d\d/.test(
 	    await page.locator('#autosave-status').innerText()), 15000),
 	    'autosaved while typing');
+	check(await whole, 'the whole text autosaved');
 	const frame = page.frameLocator('#preview-frame');
 	// The frame reloads as one types: a read may meet it between pages.
 	const framed = async () => {
