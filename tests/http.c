@@ -1058,8 +1058,10 @@ payload_lines(size_t *n)
 		return NULL;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		v = realloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = strdup(line);
+		if ((v = realloc(v, (*n + 1) * sizeof(*v))) == NULL ||
+		    (v[*n] = strdup(line)) == NULL)
+			abort();
+		(*n)++;
 	}
 	fclose(f);
 	return v;
