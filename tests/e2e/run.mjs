@@ -712,7 +712,8 @@ const BREAKOUTS = '<ul><li>a<div><li>b</li></div></li></ul>\n\n' +
 		await old.locator('#password').fill(PW);
 		await old.locator('button[type="submit"]').click();
 		await old.waitForLoadState();
-		check(old.url().includes('/admin/login/'), 'the old password no longer works');
+		check(old.url().includes('/admin/login/') && (await old.content()).includes(
+		    'do not match an account'), 'the old password no longer works');
 		await old.context().close();
 		await page.goto(url);
 		check((await page.content()).includes('cannot be used'), 'the link works once');
