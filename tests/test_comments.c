@@ -1114,14 +1114,14 @@ xss(struct srv *s)
 	set("comment_max_links", "100");
 	set("moderation_words", "");
 	set("disallowed_words", "");
+	if (!CHECK((lines = payload_lines(&n)) != NULL))
+		return;
 	/*
 	 * A refused form comes back on its article's page of comments: ten
 	 * comments, not fifty, keep that page small (the 422s were most of
 	 * this step's time).  Every stored one is still read below.
 	 */
 	set("comments_per_page", "10");
-	if (!CHECK((lines = payload_lines(&n)) != NULL))
-		return;
 	for (i = 0; i < XSS_WRITERS; i++) {
 		w[i] = (struct xss_writer){ .s = s, .lines = lines,
 		    .n = (int)n, .first = (int)i };
