@@ -63,21 +63,28 @@ attr_is(htmlDocPtr doc, const char *expr, const char *want)
 	free(t);
 }
 
+/* The page at path, parsed; NULL unless it answers 200.  Checks nothing. */
+static htmlDocPtr
+fetch(struct srv *s, const char *path)
+{
+	struct resp	 r;
+	htmlDocPtr	 doc = NULL;
+
+	if (http_get(s, path, &r) == 0 && r.status == 200)
+		doc = html_parse(&r);
+	resp_free(&r);
+	return doc;
+}
+
 /* The page at path, parsed, fetched until the menu shows want (2 s). */
 static htmlDocPtr
 page(struct srv *s, const char *path, const char *want)
 {
-	struct resp	 r;
 	htmlDocPtr	 doc;
 
 	if (want != NULL)
 		CHECK_MSG(http_eventually(s, path, want), want);
-	if (!CHECK(http_get(s, path, &r) == 0 && r.status == 200)) {
-		resp_free(&r);
-		return NULL;
-	}
-	doc = html_parse(&r);
-	resp_free(&r);
+	CHECK((doc = fetch(s, path)) != NULL);
 	return doc;
 }
 
@@ -112,12 +119,11 @@ menu_text(htmlDocPtr doc, char *out, size_t len)
 	}
 }
 
-/* The home page's menu as menu_text, waiting for want on PostgreSQL. */
+/* doc's menu as menu_text ("" for NULL), doc freed. */
 static const char *
-home_menu(struct srv *s, const char *want_html)
+menu_of(htmlDocPtr doc)
 {
 	static char	 text[1000];
-	htmlDocPtr	 doc = page(s, "/", want_html);
 
 	text[0] = '\0';
 	if (doc != NULL) {
@@ -125,6 +131,13 @@ home_menu(struct srv *s, const char *want_html)
 		xmlFreeDoc(doc);
 	}
 	return text;
+}
+
+/* The home page's menu as menu_text, waiting for want on PostgreSQL. */
+static const char *
+home_menu(struct srv *s, const char *want_html)
+{
+	return menu_of(page(s, "/", want_html));
 }
 
 static long long
@@ -315,8 +328,11 @@ menu(struct srv *s, const char *ck)
 	/* A page no longer published leaves the menu, and comes back. */
 	CHECK(db_exec(dbpath, "UPDATE posts SET status = 'draft' WHERE"
 	    " slug = 'privacy'") == 0);
-	/* PostgreSQL's nodes learn of the write moments after it. */
-	for (i = 0; i < 20 && strcmp(home_menu(s, NULL), "") != 0; i++)
+	/*
+	 * PostgreSQL's nodes learn of the write moments after it.  The tries
+	 * count no checks (their number varies): the menu is checked below.
+	 */
+	for (i = 0; i < 20 && strcmp(menu_of(fetch(s, "/")), "") != 0; i++)
 		usleep(100000);
 	CHECK_STR(home_menu(s, NULL), "");
 	CHECK(db_exec(dbpath, "UPDATE posts SET status = 'publish' WHERE"
@@ -568,7 +584,7 @@ pictures(struct srv *s, const char *ck)
 	for (i = 0, n = -1; i < 20 && n != 0; i++) {
 		if (i > 0)
 			usleep(100000);
-		if ((doc = page(s, "/privacy/", NULL)) == NULL)
+		if ((doc = fetch(s, "/privacy/")) == NULL)
 			break;
 		n = xp_count(doc, "//head/link[@rel='icon' or"
 		    " @rel='apple-touch-icon']");
